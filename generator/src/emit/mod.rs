@@ -1,0 +1,26 @@
+//! IR → files. Each emitter turns the IR into the files of one crate, in memory; nothing here
+//! reads the spec or touches the disk.
+
+mod api_crate;
+mod models;
+mod operations;
+pub mod rust;
+mod templates;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use api_crate::emit_api_crate;
+pub use operations::trait_name;
+
+/// The files of one or more crates: path relative to the output root → contents.
+pub type FileSet = BTreeMap<PathBuf, String>;
+
+/// What a source's crates are named and versioned as.
+#[derive(Debug, Clone)]
+pub struct CrateSettings {
+    /// The source name, e.g. `rocket`: packages are `rocket-api` and so on.
+    pub source: String,
+    /// Version of the generated crates.
+    pub version: String,
+}

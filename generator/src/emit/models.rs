@@ -1,0 +1,246 @@
+//! The `models` module: one Rust type per IR type definition.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
+use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant};
+
+pub fn models_module(api: &Api) -> TokenStream {
+    let defaults = DefaultTypes::new(&api.types);
+    let items = api.types.values().map(|def| type_def(def, &defaults));
+    quote! {
+        //! Every schema of the spec as a Rust type.
+        //!
+        //! Objects that allow extra properties keep them in `additional_properties`, so any
+        //! valid document round-trips. Objects with `additionalProperties: false` ignore unknown
+        //! fields when reading, so a server that adds a field never breaks an older client;
+        //! servers reject such fields in requests by validating before they deserialize.
+        //! Enums are open: a value the spec does not list is kept in a catch-all variant.
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
+    let mut docs = vec![doc(def.description.as_deref())];
+    let origin = match &def.schema_name {
+        Some(name) => format!(" Schema `{name}` (`{}`).", def.pointer),
+        None => format!(" Inline schema at `{}`.", def.pointer),
+    };
+    if def.description.is_some() {
+        docs.push(quote! { #[doc = ""] });
+    }
+    docs.push(quote! { #[doc = #origin] });
+    let deprecated = if def.deprecated { quote! { #[deprecated] } } else { TokenStream::new() };
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional, .. } => struct_def(&def.name, fields, additional, defaults.has(&def.name)),
+        TypeKind::Enum { variants, catch_all } => enum_def(&def.name, variants, catch_all),
+        TypeKind::Newtype { inner } => {
+            let inner = type_tokens(inner, &TokenStream::new());
+            let default = if defaults.has(&def.name) { quote! { Default, } } else { TokenStream::new() };
+            quote! {
+                #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #inner);
+            }
+        }
+        TypeKind::Union { variants } => union_def(&def.name, variants),
+    };
+    quote! { #(#docs)* #deprecated #body }
+}
+
+fn field_docs(field: &Field) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(text) = field.description.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        lines.extend(text.lines().map(str::to_string));
+        lines.push(String::new());
+    }
+    let mut facts = Vec::new();
+    if let Some(format) = &field.constraints.format {
+        facts.push(format!("Format: `{format}`."));
+    }
+    if let Some(default) = &field.default {
+        facts.push(format!("Default: `{}`.", json_inline(default)));
+    }
+    if field.read_only {
+        facts.push("Read-only: sent by servers only.".to_string());
+    }
+    if field.write_only {
+        facts.push("Write-only: sent by clients only.".to_string());
+    }
+    if field.presence() == Presence::OptionalNullable {
+        facts.push("`None`: absent; `Some(None)`: an explicit `null`.".to_string());
+    }
+    if facts.is_empty() {
+        if lines.last().is_some_and(String::is_empty) {
+            lines.pop();
+        }
+    } else {
+        lines.push(facts.join(" "));
+    }
+    doc_lines(lines.iter().map(String::as_str))
+}
+
+fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_default: bool) -> TokenStream {
+    let name = ident(name);
+    let none = TokenStream::new();
+    let fields_tokens = fields.iter().map(|field| {
+        let docs = field_docs(field);
+        let rust = ident(&field.rust_name);
+        let ty = field_type(field, &none);
+        let mut serde_args: Vec<TokenStream> = Vec::new();
+        if wire_name_differs(&field.rust_name, &field.json_name) {
+            let wire = &field.json_name;
+            serde_args.push(quote! { rename = #wire });
+        }
+        match field.presence() {
+            Presence::Required => {}
+            Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
+            Presence::OptionalNullable => serde_args.push(quote! {
+                default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option"
+            }),
+        }
+        let serde_attr = if serde_args.is_empty() { none.clone() } else { quote! { #[serde(#(#serde_args),*)] } };
+        let deprecated = if field.deprecated { quote! { #[deprecated] } } else { none.clone() };
+        quote! { #docs #serde_attr #deprecated pub #rust: #ty, }
+    });
+    let extra = match additional {
+        Additional::Forbidden => none.clone(),
+        Additional::Any => quote! {
+            /// Properties the spec does not name, kept so that they round-trip.
+            #[serde(flatten)]
+            pub additional_properties: serde_json::Map<String, serde_json::Value>,
+        },
+        Additional::Typed(ty) => {
+            let ty = type_tokens(ty, &none);
+            quote! {
+                /// Properties beyond the named ones, each of the type the spec gives.
+                #[serde(flatten)]
+                pub additional_properties: std::collections::BTreeMap<String, #ty>,
+            }
+        }
+    };
+    let default = if derive_default { quote! { Default, } } else { none.clone() };
+    let deprecated_allow = if fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    quote! {
+        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #deprecated_allow
+        pub struct #name {
+            #(#fields_tokens)*
+            #extra
+        }
+    }
+}
+
+fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStream {
+    let name = ident(name);
+    let catch_all = ident(catch_all);
+    let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variant_idents, )*
+            /// A value the spec does not list, kept as it was sent.
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// The values the spec lists, in its order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The value as it is on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variant_idents => #values, )*
+                    Self::#catch_all(value) => value,
+                }
+            }
+
+            /// Whether the value is one the spec lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#catch_all(_))
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variant_idents, )*
+                    other => Self::#catch_all(other.to_string()),
+                }
+            }
+        }
+
+        crate::runtime::impl_open_enum!(#name);
+    }
+}
+
+fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
+    let name = ident(name);
+    let none = TokenStream::new();
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty, &none);
+        let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+        quote! { #variant(#ty), }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// A value no variant accepts, kept as it was sent.
+            Other(serde_json::Value),
+        }
+    }
+}
+
+/// Which named types can derive `Default`: those whose required fields all have defaults.
+pub struct DefaultTypes {
+    yes: BTreeSet<String>,
+}
+
+impl DefaultTypes {
+    pub fn new(types: &BTreeMap<String, TypeDef>) -> Self {
+        let mut yes = BTreeSet::new();
+        // Grow the set to a fixed point; a type in a cycle never depends on itself being Default.
+        loop {
+            let before = yes.len();
+            for (name, def) in types {
+                if !yes.contains(name) && Self::derivable(def, &yes) {
+                    yes.insert(name.clone());
+                }
+            }
+            if yes.len() == before {
+                break;
+            }
+        }
+        DefaultTypes { yes }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.yes.contains(name)
+    }
+
+    fn derivable(def: &TypeDef, yes: &BTreeSet<String>) -> bool {
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().all(|f| f.presence() != Presence::Required || Self::ty_default(&f.ty, yes))
+            }
+            TypeKind::Newtype { inner } => Self::ty_default(inner, yes),
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
+        }
+    }
+
+    fn ty_default(ty: &TypeRef, yes: &BTreeSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(name) => yes.contains(name),
+            _ => true,
+        }
+    }
+}

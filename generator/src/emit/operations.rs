@@ -1,0 +1,440 @@
+//! The `operations` module (a request type and a response enum per operation, credentials) and
+//! the service trait.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::rust::{doc, doc_lines, ident, type_tokens};
+use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, SecurityKind, StatusSpec, TypeRef};
+
+/// The name of the service trait: `RocketApi` for a source named `rocket`.
+pub fn trait_name(source: &str) -> String {
+    format!("{}Api", crate::ir::rust_type_name(source))
+}
+
+fn models() -> TokenStream {
+    quote! { crate::models:: }
+}
+
+pub fn operations_module(api: &Api) -> TokenStream {
+    let credential = credential_type(api);
+    let infos = api.operations.iter().map(|op| {
+        let tool = &op.tool_name;
+        let method = &op.method_name.trim_start_matches("r#");
+        let http = op.http_method.as_str();
+        let path = &op.path;
+        quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: #http, path: #path }, }
+    });
+    let ops = api.operations.iter().map(|op| {
+        let request = request_type(api, op);
+        let response = response_type(op);
+        quote! { #request #response }
+    });
+    quote! {
+        //! A request type and a response enum for each operation.
+
+        #credential
+
+        /// Every operation of the spec, in the spec's order.
+        pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[ #(#infos)* ];
+
+        #(#ops)*
+    }
+}
+
+fn credential_type(api: &Api) -> TokenStream {
+    let variants = api.security_schemes.iter().map(|scheme| {
+        let name = ident(&scheme.rust_name);
+        let how = match &scheme.kind {
+            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => {
+                "The token, sent as `Authorization: Bearer <token>`.".to_string()
+            }
+            SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`.".to_string(),
+            SecurityKind::ApiKey { location, param } => {
+                let place = match location {
+                    ParamLocation::Header => "header",
+                    ParamLocation::Query => "query parameter",
+                    ParamLocation::Cookie => "cookie",
+                    ParamLocation::Path => "path parameter",
+                };
+                format!("The key, sent as is in the `{param}` {place}.")
+            }
+        };
+        let title = format!(" `{}`: {how}", scheme.name);
+        let description = doc(scheme.description.as_deref());
+        quote! { #[doc = #title] #[doc = ""] #description #name(String), }
+    });
+    let names = api.security_schemes.iter().map(|s| {
+        let variant = ident(&s.rust_name);
+        let name = &s.name;
+        quote! { Credential::#variant(_) => #name, }
+    });
+    let secrets = api.security_schemes.iter().map(|s| {
+        let variant = ident(&s.rust_name);
+        quote! { Credential::#variant(secret) => secret, }
+    });
+    if api.security_schemes.is_empty() {
+        return quote! {
+            /// The spec declares no security schemes.
+            #[derive(Clone, PartialEq, Eq)]
+            pub enum Credential {}
+        };
+    }
+    quote! {
+        /// A credential for one of the spec's security schemes. Its `Debug` output hides the secret.
+        #[derive(Clone, PartialEq, Eq)]
+        pub enum Credential {
+            #(#variants)*
+        }
+
+        impl Credential {
+            /// The security scheme's name in the spec.
+            pub fn scheme(&self) -> &'static str {
+                match self { #(#names)* }
+            }
+
+            /// The secret as it is sent.
+            pub fn secret(&self) -> &str {
+                match self { #(#secrets)* }
+            }
+        }
+
+        impl std::fmt::Debug for Credential {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "Credential::{}(***)", self.scheme())
+            }
+        }
+    }
+}
+
+/// How an operation is shown in docs: `GET /items/{id}` (tool `content.getItem`).
+fn signature_line(op: &Operation) -> String {
+    format!("`{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name)
+}
+
+fn security_line(api: &Api, op: &Operation) -> Option<String> {
+    if op.security.is_empty() {
+        return None;
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|req| {
+            if req.schemes.is_empty() {
+                return "no credential".to_string();
+            }
+            req.schemes
+                .iter()
+                .map(|u| {
+                    let variant = api.security_schemes.iter().find(|s| s.name == u.scheme).map(|s| s.rust_name.as_str()).unwrap_or("");
+                    if u.scopes.is_empty() {
+                        format!("`Credential::{variant}`")
+                    } else {
+                        format!("`Credential::{variant}` (scopes: {})", u.scopes.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .collect();
+    Some(format!("Security: {}.", alternatives.join(", or ")))
+}
+
+/// Whether a parameter's field is the plain type (required, or optional with a default).
+fn param_is_plain(param: &Parameter) -> bool {
+    param.required || default_expr(param).is_some()
+}
+
+fn param_type(param: &Parameter) -> TokenStream {
+    let ty = type_tokens(&param.ty, &models());
+    if param_is_plain(param) { ty } else { quote! { Option<#ty> } }
+}
+
+/// The Rust expression of a parameter's default, for the types a default can be written in.
+fn default_expr(param: &Parameter) -> Option<TokenStream> {
+    if param.required {
+        return None;
+    }
+    literal(param.default.as_ref()?, &param.ty)
+}
+
+fn literal(value: &Value, ty: &TypeRef) -> Option<TokenStream> {
+    Some(match (ty, value) {
+        (TypeRef::String, Value::String(s)) => quote! { #s.to_string() },
+        (TypeRef::Named(name), Value::String(s)) => {
+            let name = ident(name);
+            quote! { crate::models::#name::from(#s) }
+        }
+        (TypeRef::Integer(_), Value::Number(n)) => {
+            let n = proc_macro2::Literal::i64_unsuffixed(n.as_i64()?);
+            quote! { #n }
+        }
+        (TypeRef::Number, Value::Number(n)) => {
+            let n = proc_macro2::Literal::f64_suffixed(n.as_f64()?);
+            quote! { #n }
+        }
+        (TypeRef::Boolean, Value::Bool(b)) => quote! { #b },
+        (TypeRef::Array(item), Value::Array(items)) => {
+            let items = items.iter().map(|v| literal(v, item)).collect::<Option<Vec<_>>>()?;
+            quote! { vec![#(#items),*] }
+        }
+        _ => return None,
+    })
+}
+
+fn request_type(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let method = op.method_name.trim_start_matches("r#");
+    let mut type_docs = vec![format!("The request of `{}`:", method), signature_line(op)];
+    if let Some(line) = security_line(api, op) {
+        type_docs.push(String::new());
+        type_docs.push(line);
+    }
+    let type_docs = doc_lines(type_docs.iter().map(String::as_str));
+
+    let mut fields = Vec::new();
+    // Constructor arguments (required values) and initialisers for all fields.
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in &op.parameters {
+        let field = ident(&param.rust_name);
+        let ty = param_type(param);
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(d) = param.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            lines.extend(d.lines().map(str::to_string));
+            lines.push(String::new());
+        }
+        let location = match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        let mut fact = format!("The `{}` {location} parameter", param.name);
+        if let Some(default) = &param.default {
+            fact.push_str(&format!("; default `{}`", super::rust::json_inline(default)));
+        }
+        fact.push('.');
+        lines.push(fact);
+        let docs = doc_lines(lines.iter().map(String::as_str));
+        let deprecated = if param.deprecated { quote! { #[doc = ""] #[doc = " Deprecated."] } } else { TokenStream::new() };
+        fields.push(quote! { #docs #deprecated pub #field: #ty, });
+        if param.required {
+            args.push(quote! { #field: #ty });
+            inits.push(quote! { #field });
+        } else if let Some(default) = default_expr(param) {
+            inits.push(quote! { #field: #default });
+        } else {
+            inits.push(quote! { #field: None });
+        }
+    }
+    if let Some(body) = &op.request_body {
+        let ty = type_tokens(&body.ty, &models());
+        let ty = if body.required { ty } else { quote! { Option<#ty> } };
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(d) = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            lines.extend(d.lines().map(str::to_string));
+            lines.push(String::new());
+        }
+        lines.push(format!("The `{}` body.", body.media_type));
+        let docs = doc_lines(lines.iter().map(String::as_str));
+        fields.push(quote! { #docs pub body: #ty, });
+        if body.required {
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    if !op.security.is_empty() {
+        fields.push(quote! {
+            /// Credentials for the operation's security requirement. A server fills them in from
+            /// the request; a client sends these, or its configured ones when this is empty.
+            pub credentials: Vec<Credential>,
+        });
+        inits.push(quote! { credentials: Vec::new() });
+    }
+    let new_doc = if args.is_empty() {
+        " A request with every optional value unset (or at its default).".to_string()
+    } else {
+        " A request from its required values; optional ones unset (or at their defaults).".to_string()
+    };
+    let body = if fields.is_empty() { quote! { ; } } else { quote! { { #(#fields)* } } };
+    let init = if inits.is_empty() { quote! { Self } } else { quote! { Self { #(#inits),* } } };
+    let default_impl = if args.is_empty() {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self { Self::new() }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
+    quote! {
+        #type_docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name #body
+
+        impl #name {
+            #[doc = #new_doc]
+            #allow
+            pub fn new(#(#args),*) -> Self { #init }
+        }
+
+        #default_impl
+    }
+}
+
+fn status_doc(response: &Response) -> String {
+    let status = match &response.status {
+        StatusSpec::Code(code) => code.to_string(),
+        StatusSpec::Range(class) => format!("{class}XX"),
+        StatusSpec::Default => "Any other status (`default`)".to_string(),
+    };
+    match response.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => format!(" {status}: {}", d.lines().next().unwrap_or("")),
+        None => format!(" {status}."),
+    }
+}
+
+/// Whether a response variant is written with named fields (status, headers) or as a tuple.
+pub fn response_shape(response: &Response) -> ResponseShape {
+    let has_status = !matches!(response.status, StatusSpec::Code(_));
+    match (&response.body, response.headers.is_empty(), has_status) {
+        (None, true, false) => ResponseShape::Unit,
+        (Some(_), true, false) => ResponseShape::Tuple,
+        _ => ResponseShape::Fields,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseShape {
+    Unit,
+    Tuple,
+    Fields,
+}
+
+fn response_type(op: &Operation) -> TokenStream {
+    let name = ident(&op.response_type);
+    let method = op.method_name.trim_start_matches("r#");
+    let type_doc = format!(" The responses of `{method}`, one variant per status the spec declares.");
+    let variants = op.responses.iter().map(|response| {
+        let variant = ident(&response.variant);
+        let docs = status_doc(response);
+        let body_ty = response.body.as_ref().map(|b| type_tokens(&b.ty, &models()));
+        let shape = match response_shape(response) {
+            ResponseShape::Unit => quote! {},
+            ResponseShape::Tuple => quote! { (#body_ty) },
+            ResponseShape::Fields => {
+                let status = if matches!(response.status, StatusSpec::Code(_)) {
+                    TokenStream::new()
+                } else {
+                    quote! { /// The status code received or to send.
+                    status: u16, }
+                };
+                let body = body_ty.map(|ty| quote! { body: #ty, });
+                let headers = response.headers.iter().map(|h| {
+                    let field = ident(&h.rust_name);
+                    let ty = type_tokens(&h.ty, &models());
+                    let ty = if h.required { ty } else { quote! { Option<#ty> } };
+                    let header_doc = format!(" The `{}` header.", h.name);
+                    let description = doc(h.description.as_deref());
+                    quote! { #description #[doc = #header_doc] #field: #ty, }
+                });
+                quote! { { #status #body #(#headers)* } }
+            }
+        };
+        quote! { #[doc = #docs] #variant #shape, }
+    });
+    let statuses = op.responses.iter().map(|response| {
+        let variant = ident(&response.variant);
+        let pattern = match response_shape(response) {
+            ResponseShape::Unit => quote! { Self::#variant },
+            ResponseShape::Tuple => quote! { Self::#variant(_) },
+            ResponseShape::Fields => {
+                if matches!(response.status, StatusSpec::Code(_)) {
+                    quote! { Self::#variant { .. } }
+                } else {
+                    quote! { Self::#variant { status, .. } }
+                }
+            }
+        };
+        let value = match &response.status {
+            StatusSpec::Code(code) => quote! { #code },
+            _ => quote! { *status },
+        };
+        quote! { #pattern => #value, }
+    });
+    let undeclared = ident(crate::ir::UNDECLARED_VARIANT);
+    quote! {
+        #[doc = #type_doc]
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            /// A status the spec does not declare for this operation, kept whole.
+            #undeclared(crate::runtime::RawResponse),
+        }
+
+        impl #name {
+            /// The HTTP status of this response.
+            pub fn status(&self) -> u16 {
+                match self {
+                    #(#statuses)*
+                    Self::#undeclared(raw) => raw.status,
+                }
+            }
+        }
+    }
+}
+
+/// The service trait: one async method per operation, each defaulting to "not implemented".
+pub fn service_trait(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let title = format!(" The operations of {} {}, one method each.", api.title, api.version);
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let tool = &op.tool_name;
+        let mut docs = Vec::new();
+        if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+            docs.push(doc(Some(summary)));
+            docs.push(quote! { #[doc = ""] });
+        }
+        if let Some(description) = op.description.as_deref().filter(|s| !s.trim().is_empty()) {
+            docs.push(doc(Some(description)));
+            docs.push(quote! { #[doc = ""] });
+        }
+        let mut lines = vec![signature_line(op)];
+        if let Some(line) = security_line(api, op) {
+            lines.push(String::new());
+            lines.push(line);
+        }
+        docs.push(doc_lines(lines.iter().map(String::as_str)));
+        let deprecated = if op.deprecated { quote! { #[doc = ""] #[doc = " Deprecated."] } } else { TokenStream::new() };
+        quote! {
+            #(#docs)*
+            #deprecated
+            fn #method(&self, request: crate::operations::#request)
+                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
+                let _ = request;
+                std::future::ready(Err(crate::runtime::Error::NotImplemented { operation: #tool }))
+            }
+        }
+    });
+    quote! {
+        //! The service trait.
+
+        #[doc = #title]
+        ///
+        /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
+        /// (a server turns it into 501), so an implementation provides only what it needs. The
+        /// generated client, the mock and your own code all implement this trait, and the
+        /// generated router serves any of them.
+        pub trait #trait_ident: Send + Sync {
+            #(#methods)*
+        }
+    }
+}

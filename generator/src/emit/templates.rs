@@ -1,0 +1,24 @@
+//! Non-Rust files (Cargo.toml, README) from the minijinja templates in `templates/`, compiled
+//! into the binary so that it runs anywhere.
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::error::Error;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("api/Cargo.toml", include_str!("../../../templates/api/Cargo.toml.j2")),
+    ("api/README.md", include_str!("../../../templates/api/README.md.j2")),
+];
+
+/// Renders the template `name` (e.g. `api/Cargo.toml`) with `context`.
+pub fn render(name: &str, context: impl Serialize) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    for (template_name, source) in TEMPLATES {
+        env.add_template(template_name, source)
+            .map_err(|e| Error::new(format!("internal error: template {template_name}: {e}")))?;
+    }
+    let template = env.get_template(name).map_err(|e| Error::new(format!("internal error: no template {name}: {e}")))?;
+    template.render(context).map_err(|e| Error::new(format!("internal error: rendering {name}: {e}")))
+}

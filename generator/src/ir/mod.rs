@@ -1,0 +1,453 @@
+//! The intermediate representation: everything the emitters need, nothing they must re-derive
+//! from the raw spec. Built once by [`build`], serialisable for `rocketgen ir` and snapshots.
+
+mod names;
+mod operations;
+mod recursion;
+mod types;
+
+pub use names::{pointer_escape, rust_field_name, rust_type_name};
+pub use operations::{UNDECLARED_VARIANT, is_json};
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diagnostics::Diagnostic;
+use crate::error::Error;
+use crate::load::LoadedSpec;
+
+/// The whole API surface of one spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Server URLs as written in the spec.
+    pub servers: Vec<String>,
+    /// Path part of the first server URL (`/api` for Rocket); empty when there is none.
+    pub base_path: String,
+    pub security_schemes: Vec<SecurityScheme>,
+    pub operations: Vec<Operation>,
+    /// Every named Rust type, keyed (and so ordered) by its Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub name: String,
+    /// PascalCase name for the Rust variant.
+    pub rust_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub kind: SecurityKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum SecurityKind {
+    /// Sent as `Authorization: Bearer <token>`.
+    OAuth2 { scopes: Vec<String> },
+    OpenIdConnect,
+    HttpBearer,
+    HttpBasic,
+    /// The raw value in a header, query parameter or cookie named `param`.
+    ApiKey { location: ParamLocation, param: String },
+}
+
+/// One alternative of an operation's security: all of these schemes together.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemeUse {
+    pub scheme: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `{first tag}.{operationId}`, or a name derived from method and path.
+    pub tool_name: String,
+    pub tag: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+    /// snake_case trait method name.
+    pub method_name: String,
+    /// PascalCase stem of the request and response type names.
+    pub type_stem: String,
+    pub request_type: String,
+    pub response_type: String,
+    pub http_method: HttpMethod,
+    /// Path template relative to the server base path, e.g. `/items/{id}`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Parameter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// Alternatives (OR) of requirements; empty means no credentials are needed.
+    pub security: Vec<SecurityRequirement>,
+    /// JSON pointer to the operation in the spec.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ParamStyle {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    /// The field name in the request type.
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub required: bool,
+    pub deprecated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    pub media_type: String,
+    pub required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusSpec {
+    Code(u16),
+    /// `1XX` … `5XX`.
+    Range(u8),
+    Default,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub status: StatusSpec,
+    /// The variant name in the response enum (`Ok`, `NotFound`, `Default`).
+    pub variant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<ResponseBody>,
+    pub headers: Vec<Header>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseBody {
+    pub media_type: String,
+    pub ty: TypeRef,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub name: String,
+    pub rust_name: String,
+    pub required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub ty: TypeRef,
+}
+
+/// A use of a type: what a field, parameter or body holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum TypeRef {
+    String,
+    Integer(IntWidth),
+    /// Every JSON number, kept as `f64`.
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Any,
+    Array(Box<TypeRef>),
+    /// An object used as a map from string keys.
+    Map(Box<TypeRef>),
+    Named(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntWidth {
+    I32,
+    I64,
+}
+
+/// Validation keywords of a schema use, enforced by servers on requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_minimum: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_maximum: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unique_items: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    /// The component schema it comes from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_name: Option<String>,
+    /// JSON pointer to the schema that defines it.
+    pub pointer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+    /// Examples the spec gives for this schema.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum TypeKind {
+    Struct {
+        fields: Vec<Field>,
+        additional: Additional,
+        /// The discriminator property, when the spec names one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        discriminator: Option<String>,
+    },
+    /// A string enum. Always open: unlisted values are kept in a catch-all variant.
+    Enum {
+        variants: Vec<EnumVariant>,
+        /// Name of the catch-all variant holding unlisted values.
+        catch_all: String,
+    },
+    /// A named wrapper around another type (a component schema that is a primitive, array or map).
+    Newtype { inner: TypeRef },
+    /// `oneOf` / `anyOf`: the first variant that accepts the value wins; anything else is kept raw.
+    Union { variants: Vec<UnionVariant> },
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum Additional {
+    /// `additionalProperties: false`: servers reject unknown fields, clients ignore them.
+    Forbidden,
+    /// Unknown fields of any type are kept, so they round-trip.
+    Any,
+    /// Unknown fields of this type are kept.
+    Typed(TypeRef),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub json_name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Held in a `Box` to break a cycle of by-value containment.
+    pub boxed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    pub deprecated: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub write_only: bool,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+}
+
+/// How a field is represented, from `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: always present, never null.
+    Required,
+    /// `Option<T>`: may be absent (or is required but may be null).
+    Optional,
+    /// `Option<Option<T>>`: absent, explicit null, or a value.
+    OptionalNullable,
+}
+
+impl Field {
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Required,
+            (false, true) => Presence::OptionalNullable,
+            _ => Presence::Optional,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    pub value: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Held in a `Box` to break a cycle of by-value containment.
+    pub boxed: bool,
+}
+
+impl Api {
+    pub fn operation(&self, tool_name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.tool_name == tool_name)
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    /// The Rust type of a component schema, by its name in the spec.
+    pub fn schema_type(&self, schema_name: &str) -> Option<&TypeDef> {
+        self.types
+            .values()
+            .find(|t| t.schema_name.as_deref() == Some(schema_name))
+    }
+}
+
+/// Builds the IR of a loaded spec.
+pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
+    let openapi = &spec.openapi;
+    let mut diagnostics = Vec::new();
+    let mut type_space = types::TypeSpace::new(spec, &mut diagnostics);
+    type_space.define_components()?;
+    let (operations, security_schemes) = operations::build_operations(&mut type_space)?;
+    let mut types = type_space.finish();
+    recursion::box_cycles(&mut types);
+
+    let servers: Vec<String> = openapi.servers.iter().map(|s| s.url.clone()).collect();
+    let base_path = servers.first().map(|url| base_path_of(url)).unwrap_or_default();
+    diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
+    diagnostics.dedup();
+    Ok(Api {
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        description: openapi.info.description.clone(),
+        servers,
+        base_path,
+        security_schemes,
+        operations,
+        types,
+        diagnostics,
+    })
+}
+
+/// The path of a server URL: `/api` for both `/api` and `https://host/api/`.
+fn base_path_of(url: &str) -> String {
+    let without_scheme = match url.find("://") {
+        Some(i) => {
+            let rest = &url[i + 3..];
+            rest.find('/').map(|j| &rest[j..]).unwrap_or("")
+        }
+        None => url,
+    };
+    without_scheme.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path_of;
+
+    #[test]
+    fn base_path_from_relative_and_absolute_urls() {
+        assert_eq!(base_path_of("/api"), "/api");
+        assert_eq!(base_path_of("https://example.com/api/v1/"), "/api/v1");
+        assert_eq!(base_path_of("https://example.com"), "");
+        assert_eq!(base_path_of("/"), "");
+    }
+}

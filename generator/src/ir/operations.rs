@@ -1,0 +1,383 @@
+//! Paths → operations: names, parameters, bodies, responses and security.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    APIKeyLocation, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem,
+    QueryStyle, ReferenceOr, SecurityScheme as SpecSecurityScheme, StatusCode,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::names::{Namer, derived_operation_name, pointer_escape, rust_field_name, rust_type_name, tool_safe};
+use super::types::TypeSpace;
+use super::{
+    Header, HttpMethod, Operation, ParamLocation, ParamStyle, Parameter, RequestBody, Response, ResponseBody,
+    SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, StatusSpec, TypeRef,
+};
+use crate::error::Error;
+use crate::load::resolve_pointer;
+
+/// Fields of every request type that parameters must not take.
+pub const REQUEST_RESERVED_FIELDS: &[&str] = &["body", "credentials"];
+/// The response variant for statuses the spec does not declare.
+pub const UNDECLARED_VARIANT: &str = "Undeclared";
+
+pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Vec<SecurityScheme>), Error> {
+    let security_schemes = security_schemes(space)?;
+    let openapi = space.openapi();
+
+    // Names first, for every operation, so that request/response types win over inline types.
+    let mut tool_names = Namer::new();
+    let mut method_names = Namer::new();
+    let mut named: Vec<(String, HttpMethod, &SpecOperation, &PathItem, Operation)> = Vec::new();
+    for (path, item) in openapi.paths.paths.iter() {
+        let item_pointer = format!("#/paths/{}", pointer_escape(path));
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::at(item_pointer, "path item references are not supported; inline the path item"));
+            }
+        };
+        for (method_name, op) in item.iter() {
+            let method = http_method(method_name);
+            let pointer = format!("{item_pointer}/{method_name}");
+            let tag = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+            let part = match &op.operation_id {
+                Some(id) => tool_safe(id),
+                None => derived_operation_name(method.as_str(), path),
+            };
+            let tool_name = tool_names.claim(&format!("{tag}.{part}"));
+            let method_name = method_names.claim(&rust_field_name(&part));
+            let stem = rust_type_name(&part);
+            let request_type = space.namer.claim(&format!("{stem}Request"));
+            let response_type = space.namer.claim(&format!("{stem}Response"));
+            let operation = Operation {
+                tool_name,
+                tag,
+                operation_id: op.operation_id.clone(),
+                method_name,
+                type_stem: stem,
+                request_type,
+                response_type,
+                http_method: method,
+                path: path.clone(),
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                parameters: Vec::new(),
+                request_body: None,
+                responses: Vec::new(),
+                security: Vec::new(),
+                pointer,
+            };
+            named.push((path.clone(), method, op, item, operation));
+        }
+    }
+
+    let mut operations = Vec::with_capacity(named.len());
+    for (_, _, op, item, mut operation) in named {
+        operation.parameters = parameters(space, &operation, &item.parameters, &op.parameters)?;
+        operation.request_body = request_body(space, &operation, op)?;
+        operation.responses = responses(space, &operation, op)?;
+        operation.security = security(space, op, &security_schemes, &operation.pointer);
+        operations.push(operation);
+    }
+    Ok((operations, security_schemes))
+}
+
+fn http_method(name: &str) -> HttpMethod {
+    match name {
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => HttpMethod::Get,
+    }
+}
+
+/// Resolves a reference to a component (parameter, body, response, header) by deserialising
+/// what it points at.
+fn resolve<T: DeserializeOwned + Clone>(space: &TypeSpace<'_>, item: &ReferenceOr<T>, pointer: &str) -> Result<(T, String), Error> {
+    match item {
+        ReferenceOr::Item(value) => Ok((value.clone(), pointer.to_string())),
+        ReferenceOr::Reference { reference } => {
+            let mut current = reference.clone();
+            for _ in 0..64 {
+                let fragment = current.strip_prefix('#').unwrap_or(&current);
+                let value = resolve_pointer(space.raw(), fragment)
+                    .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
+                if let Some(Value::String(next)) = value.get("$ref") {
+                    current = next.clone();
+                    continue;
+                }
+                let parsed = serde_json::from_value(value.clone())
+                    .map_err(|e| Error::at(current.clone(), format!("not what the reference needs here: {e}")))?;
+                return Ok((parsed, current));
+            }
+            Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
+        }
+    }
+}
+
+fn parameters(
+    space: &mut TypeSpace<'_>,
+    operation: &Operation,
+    item_level: &[ReferenceOr<SpecParameter>],
+    op_level: &[ReferenceOr<SpecParameter>],
+) -> Result<Vec<Parameter>, Error> {
+    // Operation-level parameters override path-level ones with the same name and location.
+    let item_pointer = operation.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or("#");
+    let mut merged: IndexMap<(String, String), (SpecParameter, String)> = IndexMap::new();
+    for (level, list, base) in [("item", item_level, item_pointer), ("op", op_level, operation.pointer.as_str())] {
+        let _ = level;
+        for (i, param) in list.iter().enumerate() {
+            let (param, at) = resolve(space, param, &format!("{base}/parameters/{i}"))?;
+            let data = param.parameter_data_ref();
+            let key = (data.name.clone(), location_of(&param).0.to_string());
+            merged.insert(key, (param, at));
+        }
+    }
+
+    let mut namer = Namer::new();
+    for reserved in REQUEST_RESERVED_FIELDS {
+        namer.reserve(reserved);
+    }
+    let mut out = Vec::new();
+    for (_, (param, at)) in merged {
+        let (location_name, location, style, default_explode) = location_of(&param);
+        let _ = location_name;
+        let data = param.parameter_data_ref();
+        let component = at.strip_prefix("#/components/parameters/").map(str::to_string);
+        let context = match &component {
+            Some(name) => rust_type_name(name),
+            None => format!("{}{}", operation.type_stem, rust_type_name(&data.name)),
+        };
+        let (ty, info) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => space.type_of(schema, &context, &format!("{at}/schema"))?,
+            ParameterSchemaOrContent::Content(content) => {
+                space.diagnose(format!("{at}/content"), "a parameter encoded with `content`: its value is passed as a string");
+                let _ = content;
+                (TypeRef::String, Default::default())
+            }
+        };
+        let mut required = data.required;
+        if location == ParamLocation::Path && !required {
+            space.diagnose(format!("{at}/required"), "a path parameter that is not required: treated as required, as path parameters always are");
+            required = true;
+        }
+        out.push(Parameter {
+            name: data.name.clone(),
+            rust_name: namer.claim(&rust_field_name(&data.name)),
+            location,
+            style,
+            explode: data.explode.unwrap_or(default_explode),
+            required,
+            deprecated: data.deprecated.unwrap_or(false),
+            description: data.description.clone(),
+            ty,
+            default: info.default,
+            constraints: info.constraints,
+        });
+    }
+    Ok(out)
+}
+
+fn location_of(param: &SpecParameter) -> (&'static str, ParamLocation, ParamStyle, bool) {
+    match param {
+        SpecParameter::Query { style, .. } => {
+            let style = match style {
+                QueryStyle::Form => ParamStyle::Form,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            };
+            ("query", ParamLocation::Query, style, style == ParamStyle::Form)
+        }
+        SpecParameter::Header { .. } => ("header", ParamLocation::Header, ParamStyle::Simple, false),
+        SpecParameter::Path { style, .. } => {
+            let style = match style {
+                openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                openapiv3::PathStyle::Label => ParamStyle::Label,
+                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+            };
+            ("path", ParamLocation::Path, style, false)
+        }
+        SpecParameter::Cookie { .. } => ("cookie", ParamLocation::Cookie, ParamStyle::Form, true),
+    }
+}
+
+/// Prefers JSON (`application/json` or `…+json`); any other single media type is kept as is.
+fn pick_media_type<'a, V>(content: &'a IndexMap<String, V>) -> Option<(&'a String, &'a V)> {
+    content
+        .iter()
+        .find(|(mt, _)| is_json(mt))
+        .or_else(|| content.iter().next())
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperation) -> Result<Option<RequestBody>, Error> {
+    let Some(body) = &op.request_body else { return Ok(None) };
+    let (body, at) = resolve(space, body, &format!("{}/requestBody", operation.pointer))?;
+    let Some((media_type, media)) = pick_media_type(&body.content) else {
+        space.diagnose(format!("{at}/content"), "a request body without content: ignored");
+        return Ok(None);
+    };
+    if body.content.len() > 1 {
+        space.diagnose(format!("{at}/content"), format!("several request media types: generated for {media_type} only"));
+    }
+    let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
+    let ty = match &media.schema {
+        Some(schema) => space.type_of(schema, &format!("{}Body", operation.type_stem), &format!("{media_pointer}/schema"))?.0,
+        None => TypeRef::Any,
+    };
+    Ok(Some(RequestBody { media_type: media_type.clone(), required: body.required, description: body.description, ty }))
+}
+
+fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperation) -> Result<Vec<Response>, Error> {
+    let mut listed: Vec<(StatusSpec, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+    for (code, response) in &op.responses.responses {
+        let (status, key) = match code {
+            StatusCode::Code(c) => (StatusSpec::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (StatusSpec::Range(*r as u8), format!("{r}XX")),
+        };
+        listed.push((status, response, key));
+    }
+    if let Some(default) = &op.responses.default {
+        listed.push((StatusSpec::Default, default, "default".to_string()));
+    }
+    listed.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut variants = Namer::new();
+    variants.reserve(UNDECLARED_VARIANT);
+    let mut out = Vec::new();
+    for (status, response, key) in listed {
+        let (response, at) = resolve(space, response, &format!("{}/responses/{key}", operation.pointer))?;
+        let variant = variants.claim(&variant_name(&status));
+        let body = match pick_media_type(&response.content) {
+            Some((media_type, media)) => {
+                if response.content.len() > 1 {
+                    space.diagnose(format!("{at}/content"), format!("several response media types: generated for {media_type} only"));
+                }
+                let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
+                let ty = match &media.schema {
+                    Some(schema) => {
+                        let context = format!("{}{variant}Body", operation.type_stem);
+                        space.type_of(schema, &context, &format!("{media_pointer}/schema"))?.0
+                    }
+                    None => TypeRef::Any,
+                };
+                Some(ResponseBody { media_type: media_type.clone(), ty })
+            }
+            None => None,
+        };
+        let mut header_names = Namer::new();
+        header_names.reserve("body");
+        let mut headers = Vec::new();
+        for (name, header) in &response.headers {
+            let (header, header_at) = resolve(space, header, &format!("{at}/headers/{}", pointer_escape(name)))?;
+            let ty = match &header.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let context = format!("{}{variant}{}", operation.type_stem, rust_type_name(name));
+                    space.type_of(schema, &context, &format!("{header_at}/schema"))?.0
+                }
+                ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            };
+            headers.push(Header {
+                name: name.clone(),
+                rust_name: header_names.claim(&rust_field_name(name)),
+                // A redirect without its Location is no redirect: treat it as required.
+                required: header.required || name.eq_ignore_ascii_case("location"),
+                description: header.description.clone(),
+                ty,
+            });
+        }
+        out.push(Response { status, variant, description: Some(response.description.clone()).filter(|d| !d.is_empty()), body, headers });
+    }
+    Ok(out)
+}
+
+fn variant_name(status: &StatusSpec) -> String {
+    match status {
+        StatusSpec::Code(code) => http::StatusCode::from_u16(*code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(rust_type_name)
+            .unwrap_or_else(|| format!("Status{code}")),
+        StatusSpec::Range(class) => format!("Status{class}xx"),
+        StatusSpec::Default => "Default".to_string(),
+    }
+}
+
+fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Error> {
+    let Some(components) = &space.openapi().components else { return Ok(Vec::new()) };
+    let mut namer = Namer::new();
+    let mut out = Vec::new();
+    for (name, scheme) in &components.security_schemes {
+        let pointer = format!("#/components/securitySchemes/{}", pointer_escape(name));
+        let (scheme, _) = resolve(space, scheme, &pointer)?;
+        let (kind, description) = match scheme {
+            SpecSecurityScheme::APIKey { location, name: param, description, .. } => {
+                let location = match location {
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                };
+                (SecurityKind::ApiKey { location, param }, description)
+            }
+            SpecSecurityScheme::HTTP { scheme, description, .. } => {
+                let kind = if scheme.eq_ignore_ascii_case("basic") {
+                    SecurityKind::HttpBasic
+                } else {
+                    if !scheme.eq_ignore_ascii_case("bearer") {
+                        space.diagnose(format!("{pointer}/scheme"), format!("HTTP scheme {scheme:?}: its credential is sent as `Authorization: {scheme} <value>`… treated as bearer"));
+                    }
+                    SecurityKind::HttpBearer
+                };
+                (kind, description)
+            }
+            SpecSecurityScheme::OAuth2 { flows, description, .. } => {
+                let mut scopes: Vec<String> = Vec::new();
+                let all = [
+                    flows.implicit.as_ref().map(|f| &f.scopes),
+                    flows.password.as_ref().map(|f| &f.scopes),
+                    flows.client_credentials.as_ref().map(|f| &f.scopes),
+                    flows.authorization_code.as_ref().map(|f| &f.scopes),
+                ];
+                for scope in all.into_iter().flatten().flat_map(|s| s.keys()) {
+                    if !scopes.contains(scope) {
+                        scopes.push(scope.clone());
+                    }
+                }
+                (SecurityKind::OAuth2 { scopes }, description)
+            }
+            SpecSecurityScheme::OpenIDConnect { description, .. } => (SecurityKind::OpenIdConnect, description),
+        };
+        out.push(SecurityScheme { name: name.clone(), rust_name: namer.claim(&rust_type_name(name)), description, kind });
+    }
+    Ok(out)
+}
+
+fn security(space: &mut TypeSpace<'_>, op: &SpecOperation, schemes: &[SecurityScheme], pointer: &str) -> Vec<SecurityRequirement> {
+    let requirements = op.security.as_ref().or(space.openapi().security.as_ref());
+    let Some(requirements) = requirements else { return Vec::new() };
+    let mut out = Vec::new();
+    for (i, requirement) in requirements.iter().enumerate() {
+        let mut uses = Vec::new();
+        for (scheme, scopes) in requirement {
+            if !schemes.iter().any(|s| &s.name == scheme) {
+                space.diagnose(format!("{pointer}/security/{i}"), format!("security scheme {scheme:?} is not defined: ignored"));
+                continue;
+            }
+            uses.push(SchemeUse { scheme: scheme.clone(), scopes: scopes.clone() });
+        }
+        out.push(SecurityRequirement { schemes: uses });
+    }
+    out
+}

@@ -1,0 +1,16 @@
+//! rocketgen: OpenAPI specs → one IR → Rust crates (API, server, client, mock).
+//!
+//! The flow is `load` (text → checked document) → `ir` (document → operations and types) →
+//! `emit` (IR → files in memory) → `output` (files → disk, atomically, or a drift check).
+//! See ARCHITECTURE.md at the repository root.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod manifest;
+pub mod output;
+
+pub use diagnostics::Diagnostic;
+pub use error::Error;

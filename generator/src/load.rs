@@ -1,0 +1,179 @@
+//! Loading a spec: bytes → JSON value → checked OpenAPI 3.0 document.
+//!
+//! Everything that can be wrong with the input itself (syntax, version, dangling `$ref`s,
+//! a document that is not OpenAPI) is found here and reported with its place.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::ir::pointer_escape;
+
+/// A spec that parsed and whose references all resolve.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The document as JSON, for content hashes and raw lookups by the IR builder.
+    pub raw: Value,
+    pub openapi: openapiv3::OpenAPI,
+    /// Where it came from, when it came from a file.
+    pub path: Option<PathBuf>,
+}
+
+/// Reads and checks the spec at `path`.
+pub fn load_path(path: &Path) -> Result<LoadedSpec, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut spec = load_str(&text).map_err(|e| e.in_file(path))?;
+    spec.path = Some(path.to_path_buf());
+    Ok(spec)
+}
+
+/// Parses and checks a spec given as JSON or YAML text.
+pub fn load_str(text: &str) -> Result<LoadedSpec, Error> {
+    let raw = parse_document(text)?;
+    check_version(&raw)?;
+    check_references(&raw)?;
+    let openapi = to_openapi(&raw)?;
+    Ok(LoadedSpec { raw, openapi, path: None })
+}
+
+/// JSON when it looks like JSON, YAML otherwise (YAML is a superset, but JSON errors read better).
+fn parse_document(text: &str) -> Result<Value, Error> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.is_empty() {
+        return Err(Error::new("the spec is empty"));
+    }
+    if trimmed.starts_with('{') {
+        return serde_json::from_str(trimmed).map_err(|e| {
+            Error::new(format!("not valid JSON: {e}")).with_line(e.line())
+        });
+    }
+    let value: Value = serde_yaml::from_str(trimmed).map_err(|e| {
+        let err = Error::new(format!("not valid JSON or YAML: {e}"));
+        match e.location() {
+            Some(loc) => err.with_line(loc.line()),
+            None => err,
+        }
+    })?;
+    if !value.is_object() {
+        return Err(Error::at("#", "not an OpenAPI document: the top level is not an object"));
+    }
+    Ok(value)
+}
+
+fn check_version(raw: &Value) -> Result<(), Error> {
+    if raw.get("swagger").is_some() {
+        return Err(Error::at(
+            "#/swagger",
+            "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0 first",
+        ));
+    }
+    let version = match raw.get("openapi") {
+        Some(Value::String(v)) => v.as_str(),
+        Some(_) => return Err(Error::at("#/openapi", "`openapi` must be a version string such as \"3.0.3\"")),
+        None => return Err(Error::at("#", "not an OpenAPI document: it has no `openapi` version field")),
+    };
+    if version.starts_with("3.0.") || version == "3.0" {
+        Ok(())
+    } else if version.starts_with("3.1") {
+        Err(Error::at("#/openapi", format!("OpenAPI {version} is not supported yet; only OpenAPI 3.0.x is")))
+    } else {
+        Err(Error::at("#/openapi", format!("unsupported OpenAPI version {version:?}; only 3.0.x is supported")))
+    }
+}
+
+/// Every `$ref` must point into this document and resolve.
+fn check_references(raw: &Value) -> Result<(), Error> {
+    let mut stack: Vec<(String, &Value)> = vec![("#".to_string(), raw)];
+    while let Some((pointer, value)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    let at = format!("{pointer}/$ref");
+                    let Some(local) = target.strip_prefix('#') else {
+                        return Err(Error::at(
+                            at,
+                            format!("external reference {target:?} is not supported; bundle the spec into one file"),
+                        ));
+                    };
+                    if resolve_pointer(raw, local).is_none() {
+                        return Err(Error::at(at, format!("dangling reference: {target:?} points at nothing")));
+                    }
+                }
+                for (key, child) in map.iter().rev() {
+                    stack.push((format!("{pointer}/{}", pointer_escape(key)), child));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate().rev() {
+                    stack.push((format!("{pointer}/{i}"), child));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Resolves the fragment of a local reference (`/components/schemas/A`), percent-decoding it.
+pub fn resolve_pointer<'a>(raw: &'a Value, fragment: &str) -> Option<&'a Value> {
+    if fragment.is_empty() {
+        return Some(raw);
+    }
+    raw.pointer(&percent_decode(fragment))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
+    serde_path_to_error::deserialize(raw).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Error::at(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+    })
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&pointer_escape(key));
+            }
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_of_pointers() {
+        assert_eq!(percent_decode("/paths/~1a%7Bb%7D"), "/paths/~1a{b}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert_eq!(percent_decode("%é9"), "%é9");
+    }
+}

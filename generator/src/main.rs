@@ -1,0 +1,99 @@
+//! The `rocketgen` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rocketgen::error::Error;
+use rocketgen::{ir, load, manifest, output};
+
+#[derive(Parser)]
+#[command(name = "rocketgen", version, about = "Rust crates from OpenAPI specs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the crates of every source in sources.toml.
+    Generate {
+        /// The workspace root (default: the nearest directory with sources.toml).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Write nothing; exit 1 and list the files that differ if generated/ is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the IR of a spec.
+    Ir {
+        /// The spec file (JSON or YAML).
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Yaml)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Yaml,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Generate { root, check } => {
+            let root = manifest::find_root(&root.unwrap_or_else(|| PathBuf::from(".")))?;
+            let generated = output::generate_workspace(&root)?;
+            for (name, api) in &generated.apis {
+                eprintln!(
+                    "{name}: {} operations, {} types, {} diagnostics",
+                    api.operations.len(),
+                    api.types.len(),
+                    api.diagnostics.len()
+                );
+            }
+            if check {
+                let drift = output::check(&root, &generated)?;
+                if drift.is_empty() {
+                    eprintln!("generated/ is up to date");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                eprintln!("generated/ differs from what the generator makes; run `rocketgen generate`:");
+                for d in &drift {
+                    eprintln!("  {d}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+            let rewritten = output::write(&root, &generated)?;
+            if rewritten.is_empty() {
+                eprintln!("generated/ is up to date");
+            }
+            for dir in rewritten {
+                eprintln!("wrote {}", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ir { spec, format } => {
+            let loaded = load::load_path(&spec)?;
+            let api = ir::build(&loaded).map_err(|e| e.in_file(&spec))?;
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&api).map_err(|e| Error::new(e.to_string()))? + "\n",
+                Format::Yaml => serde_yaml::to_string(&api).map_err(|e| Error::new(e.to_string()))?,
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

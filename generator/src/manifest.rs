@@ -1,0 +1,88 @@
+//! `sources.toml`: which specs the workspace generates crates for.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+pub const MANIFEST_FILE: &str = "sources.toml";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    #[serde(default, rename = "source")]
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Short name: crates are `generated/{name}/{kind}`, packages `{name}-{kind}`.
+    pub name: String,
+    /// The spec, relative to the workspace root.
+    pub spec: PathBuf,
+    /// Which crates to generate: `api` (more kinds as the generator grows).
+    pub crates: Vec<CrateKind>,
+    /// Version of the generated crates.
+    #[serde(default = "default_version")]
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CrateKind {
+    Api,
+}
+
+impl CrateKind {
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            CrateKind::Api => "api",
+        }
+    }
+}
+
+fn default_version() -> String {
+    "0.1.0".to_string()
+}
+
+impl Manifest {
+    pub fn read(root: &Path) -> Result<Manifest, Error> {
+        let path = root.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        let manifest: Manifest = toml::from_str(&text).map_err(|e| {
+            let line = e.span().map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            let err = Error::new(format!("invalid manifest: {}", e.message())).in_file(&path);
+            match line {
+                Some(line) => err.with_line(line),
+                None => err,
+            }
+        })?;
+        for (i, source) in manifest.sources.iter().enumerate() {
+            let valid = !source.name.is_empty()
+                && source.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && source.name.starts_with(|c: char| c.is_ascii_lowercase());
+            if !valid {
+                return Err(Error::new(format!(
+                    "source {i}: name {:?} must be lowercase letters, digits and dashes, starting with a letter",
+                    source.name
+                ))
+                .in_file(&path));
+            }
+            if manifest.sources[..i].iter().any(|s| s.name == source.name) {
+                return Err(Error::new(format!("source name {:?} is used twice", source.name)).in_file(&path));
+            }
+        }
+        Ok(manifest)
+    }
+}
+
+/// The workspace root: `start` or the nearest ancestor holding `sources.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
+    let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(MANIFEST_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::new(format!("no {MANIFEST_FILE} in {} or any parent directory", start.display())))
+}

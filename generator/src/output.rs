@@ -1,0 +1,176 @@
+//! From a manifest to files on disk: generate every source in memory, then write each crate
+//! directory atomically (a failed run leaves `generated/` as it was), or report drift.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{CrateSettings, FileSet, emit_api_crate};
+use crate::error::Error;
+use crate::ir::{self, Api};
+use crate::load;
+use crate::manifest::{CrateKind, Manifest, Source};
+
+pub const GENERATED_DIR: &str = "generated";
+
+/// Everything generated for the workspace at `root`, relative to `root/generated`, and the
+/// crate directories it owns there.
+pub struct Generated {
+    pub files: FileSet,
+    pub crate_dirs: Vec<PathBuf>,
+    /// Per source: its name and IR (for reporting diagnostics).
+    pub apis: Vec<(String, Api)>,
+}
+
+pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
+    let manifest = Manifest::read(root)?;
+    let mut generated = Generated { files: FileSet::new(), crate_dirs: Vec::new(), apis: Vec::new() };
+    for source in &manifest.sources {
+        let spec = load::load_path(&root.join(&source.spec))?;
+        let api = ir::build(&spec).map_err(|e| e.in_file(root.join(&source.spec)))?;
+        let (files, dirs) = emit_source(&api, source)?;
+        generated.files.extend(files);
+        generated.crate_dirs.extend(dirs);
+        generated.apis.push((source.name.clone(), api));
+    }
+    Ok(generated)
+}
+
+/// The crates of one source, relative to `generated/`.
+pub fn emit_source(api: &Api, source: &Source) -> Result<(FileSet, Vec<PathBuf>), Error> {
+    let settings = CrateSettings { source: source.name.clone(), version: source.version.clone() };
+    let mut files = FileSet::new();
+    let mut dirs = Vec::new();
+    for kind in &source.crates {
+        let prefix = format!("{}/{}", source.name, kind.dir_name());
+        let crate_files = match kind {
+            CrateKind::Api => emit_api_crate(api, &settings, &prefix)?,
+        };
+        files.extend(crate_files);
+        dirs.push(PathBuf::from(prefix));
+    }
+    Ok((files, dirs))
+}
+
+/// A file that differs between what the generator makes and what is on disk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Drift {
+    Changed(PathBuf),
+    Missing(PathBuf),
+    Extra(PathBuf),
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Drift::Changed(p) => write!(f, "changed: {}", p.display()),
+            Drift::Missing(p) => write!(f, "missing: {}", p.display()),
+            Drift::Extra(p) => write!(f, "not generated: {}", p.display()),
+        }
+    }
+}
+
+/// Files under the owned crate directories, relative to `base`.
+fn files_on_disk(base: &Path, dirs: &[PathBuf]) -> Result<BTreeSet<PathBuf>, Error> {
+    let mut found = BTreeSet::new();
+    for dir in dirs {
+        let mut stack = vec![base.join(dir)];
+        while let Some(current) = stack.pop() {
+            let entries = match std::fs::read_dir(&current) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&current, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&current, e))?;
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(relative) = path.strip_prefix(base) {
+                    found.insert(relative.to_path_buf());
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// What differs between `generated` and the disk under `root/generated`, paths relative to root.
+pub fn check(root: &Path, generated: &Generated) -> Result<Vec<Drift>, Error> {
+    let base = root.join(GENERATED_DIR);
+    let on_disk = files_on_disk(&base, &generated.crate_dirs)?;
+    let mut drift = Vec::new();
+    for (path, text) in &generated.files {
+        let shown = Path::new(GENERATED_DIR).join(path);
+        match std::fs::read_to_string(base.join(path)) {
+            Ok(current) if current == *text => {}
+            Ok(_) => drift.push(Drift::Changed(shown)),
+            Err(_) => drift.push(Drift::Missing(shown)),
+        }
+    }
+    for path in on_disk {
+        if !generated.files.contains_key(&path) {
+            drift.push(Drift::Extra(Path::new(GENERATED_DIR).join(path)));
+        }
+    }
+    drift.sort();
+    Ok(drift)
+}
+
+/// Writes every crate directory that differs: the new tree goes to a temporary sibling, then
+/// replaces the old one by rename. Returns the crate directories that were rewritten.
+pub fn write(root: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Error> {
+    let base = root.join(GENERATED_DIR);
+    let drift = check(root, generated)?;
+    let mut rewritten = Vec::new();
+    for dir in &generated.crate_dirs {
+        let shown = Path::new(GENERATED_DIR).join(dir);
+        if !drift.iter().any(|d| match d {
+            Drift::Changed(p) | Drift::Missing(p) | Drift::Extra(p) => p.starts_with(&shown),
+        }) {
+            continue;
+        }
+        let target = base.join(dir);
+        let parent = target.parent().unwrap_or(&base).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let leaf = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let staging = parent.join(format!(".{leaf}.new-{}", std::process::id()));
+        let retired = parent.join(format!(".{leaf}.old-{}", std::process::id()));
+        let result = stage(&staging, dir, generated).and_then(|()| swap(&target, &staging, &retired));
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        result?;
+        rewritten.push(shown);
+    }
+    Ok(rewritten)
+}
+
+fn stage(staging: &Path, dir: &Path, generated: &Generated) -> Result<(), Error> {
+    let _ = std::fs::remove_dir_all(staging);
+    for (path, text) in generated.files.range(dir.to_path_buf()..) {
+        let Ok(relative) = path.strip_prefix(dir) else { break };
+        let file = staging.join(relative);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
+    }
+    Ok(())
+}
+
+fn swap(target: &Path, staging: &Path, retired: &Path) -> Result<(), Error> {
+    let had_old = target.exists();
+    if had_old {
+        std::fs::rename(target, retired).map_err(|e| Error::io(target, e))?;
+    }
+    if let Err(e) = std::fs::rename(staging, target) {
+        if had_old {
+            let _ = std::fs::rename(retired, target);
+        }
+        return Err(Error::io(target, e));
+    }
+    if had_old {
+        std::fs::remove_dir_all(retired).map_err(|e| Error::io(retired, e))?;
+    }
+    Ok(())
+}
