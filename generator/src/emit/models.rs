@@ -38,7 +38,7 @@ fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct { fields, additional, .. } => struct_def(&def.name, fields, additional, defaults.has(&def.name)),
         TypeKind::Enum { variants, catch_all } => enum_def(&def.name, variants, catch_all),
-        TypeKind::Newtype { inner } => {
+        TypeKind::Newtype { inner, .. } => {
             let inner = type_tokens(inner, &TokenStream::new());
             let default = if defaults.has(&def.name) { quote! { Default, } } else { TokenStream::new() };
             quote! {
@@ -232,7 +232,7 @@ impl DefaultTypes {
             TypeKind::Struct { fields, .. } => {
                 fields.iter().all(|f| f.presence() != Presence::Required || Self::ty_default(&f.ty, yes))
             }
-            TypeKind::Newtype { inner } => Self::ty_default(inner, yes),
+            TypeKind::Newtype { inner, .. } => Self::ty_default(inner, yes),
             TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
         }
     }

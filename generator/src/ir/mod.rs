@@ -266,6 +266,9 @@ pub struct Constraints {
     pub unique_items: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Constraints of each array item or map value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {
@@ -308,7 +311,11 @@ pub enum TypeKind {
         catch_all: String,
     },
     /// A named wrapper around another type (a component schema that is a primitive, array or map).
-    Newtype { inner: TypeRef },
+    Newtype {
+        inner: TypeRef,
+        #[serde(skip_serializing_if = "Constraints::is_empty")]
+        constraints: Constraints,
+    },
     /// `oneOf` / `anyOf`: the first variant that accepts the value wins; anything else is kept raw.
     Union { variants: Vec<UnionVariant> },
 }
@@ -346,6 +353,9 @@ pub struct Field {
     pub constraints: Constraints,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// Listed in `required` but never defined in `properties` (a spec fault): any value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub undeclared: bool,
 }
 
 /// How a field is represented, from `required` and `nullable`.

@@ -17,7 +17,7 @@ fn edges(def: &TypeDef) -> Vec<&str> {
     match &def.kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
         TypeKind::Union { variants } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
-        TypeKind::Newtype { inner } => by_value(inner).into_iter().collect(),
+        TypeKind::Newtype { inner, .. } => by_value(inner).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }

@@ -94,8 +94,8 @@ impl<'a> TypeSpace<'a> {
             Some(kind) => kind,
             None => {
                 // A primitive, array or map schema: a newtype keeps its name in the API.
-                let (inner, _) = self.convert_inline(schema, &format!("{rust}Inner"), pointer)?;
-                TypeKind::Newtype { inner }
+                let (inner, info) = self.convert_inline(schema, &format!("{rust}Inner"), pointer)?;
+                TypeKind::Newtype { inner, constraints: info.constraints }
             }
         };
         self.insert(rust, Some(schema_name), schema, pointer, kind);
@@ -423,6 +423,7 @@ impl<'a> TypeSpace<'a> {
                 write_only: info.write_only,
                 constraints: info.constraints,
                 example: info.example,
+                undeclared: false,
             });
         }
         for name in &required {
@@ -450,6 +451,7 @@ impl<'a> TypeSpace<'a> {
                     write_only: false,
                     constraints: Constraints::default(),
                     example: None,
+                    undeclared: true,
                 });
             }
         }
@@ -574,6 +576,16 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             c.min_items = a.min_items;
             c.max_items = a.max_items;
             c.unique_items = a.unique_items;
+            if let Some(ReferenceOr::Item(item)) = &a.items {
+                c.items = Some(Box::new(constraints_of(item, _pointer))).filter(|c| !c.is_empty());
+            }
+        }
+        SchemaKind::Type(Type::Object(obj)) if is_plain_map(obj) => {
+            if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties {
+                if let ReferenceOr::Item(values) = values.as_ref() {
+                    c.items = Some(Box::new(constraints_of(values, _pointer))).filter(|c| !c.is_empty());
+                }
+            }
         }
         _ => {}
     }
