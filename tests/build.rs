@@ -18,11 +18,13 @@ fn main() {
     let mut cases = Vec::new();
     let mut arms = Vec::new();
     let mut faults = Vec::new();
+    let mut specs = serde_json::Map::new();
     for source in manifest.sources.iter().filter(|s| s.crates.contains(&CrateKind::Api)) {
         let spec_path = root.join(&source.spec);
         println!("cargo:rerun-if-changed={}", spec_path.display());
         let spec = rocketgen::load::load_path(&spec_path).unwrap_or_else(|e| panic!("{e}"));
         let api = rocketgen::ir::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+        specs.insert(source.name.clone(), spec.raw.clone());
         // Properties a schema requires but never defines: a spec fault the validator will report.
         for def in api.types.values() {
             if let rocketgen::ir::TypeKind::Struct { fields, .. } = &def.kind {
@@ -54,6 +56,7 @@ fn main() {
             arms.push(quote! { (#source_name, #type_name) => Some(through::<#krate::models::#ty>(value)), });
         }
     }
+    std::fs::write(out.join("specs.json"), serde_json::to_string(&specs).expect("JSON")).expect("write specs");
     std::fs::write(out.join("faults.json"), serde_json::to_string(&faults).expect("JSON")).expect("write faults");
     std::fs::write(out.join("instances.json"), serde_json::to_string(&cases).expect("JSON")).expect("write instances");
     let dispatch = quote! {

@@ -15,6 +15,13 @@ pub fn spec_faults() -> Vec<serde_json::Value> {
     serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/faults.json"))).expect("build.rs writes valid JSON")
 }
 
+/// The spec of a source as JSON (YAML specs converted), as the generator read it.
+pub fn spec(source: &str) -> serde_json::Value {
+    let mut specs: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/specs.json"))).expect("build.rs writes valid JSON");
+    specs.remove(source).unwrap_or_else(|| panic!("no source {source}"))
+}
+
 fn through<T: serde::de::DeserializeOwned + serde::Serialize>(value: serde_json::Value) -> Result<serde_json::Value, String> {
     let typed: T = serde_json::from_value(value).map_err(|e| format!("deserialize: {e}"))?;
     serde_json::to_value(&typed).map_err(|e| format!("serialize: {e}"))

@@ -97,7 +97,8 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
             serde_args.push(quote! { rename = #wire });
         }
         match field.presence() {
-            Presence::Required => {}
+            // A missing nullable field reads as null; `None` is written as null.
+            Presence::Required | Presence::RequiredNullable => {}
             Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
             Presence::OptionalNullable => serde_args.push(quote! {
                 default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option"

@@ -66,7 +66,7 @@ pub fn field_type(field: &Field, models: &TokenStream) -> TokenStream {
     let inner = if field.boxed { quote! { Box<#inner> } } else { inner };
     match field.presence() {
         Presence::Required => inner,
-        Presence::Optional => quote! { Option<#inner> },
+        Presence::Optional | Presence::RequiredNullable => quote! { Option<#inner> },
         Presence::OptionalNullable => quote! { Option<Option<#inner>> },
     }
 }

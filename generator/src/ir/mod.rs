@@ -363,8 +363,10 @@ pub struct Field {
 pub enum Presence {
     /// `T`: always present, never null.
     Required,
-    /// `Option<T>`: may be absent (or is required but may be null).
+    /// `Option<T>`, left out when `None`.
     Optional,
+    /// `Option<T>`, always written: `None` is an explicit `null`.
+    RequiredNullable,
     /// `Option<Option<T>>`: absent, explicit null, or a value.
     OptionalNullable,
 }
@@ -373,8 +375,9 @@ impl Field {
     pub fn presence(&self) -> Presence {
         match (self.required, self.nullable) {
             (true, false) => Presence::Required,
+            (false, false) => Presence::Optional,
+            (true, true) => Presence::RequiredNullable,
             (false, true) => Presence::OptionalNullable,
-            _ => Presence::Optional,
         }
     }
 }

@@ -83,8 +83,16 @@ impl<'a> TypeSpace<'a> {
         for (name, schema) in &components.schemas {
             let pointer = format!("{SCHEMAS_PREFIX}{}", pointer_escape(name));
             let rust = self.component_names[name].clone();
-            let schema = self.deref_schema(schema, &pointer)?;
-            self.define_component(&rust, name, &schema, &pointer)?;
+            match schema {
+                ReferenceOr::Item(schema) => self.define_component(&rust, name, schema, &pointer)?,
+                // A schema that is only a reference names another: a newtype around it.
+                ReferenceOr::Reference { reference } => {
+                    let (inner, _) = self.type_of_reference(reference, &rust, &pointer)?;
+                    let target = self.lookup_schema(reference, &pointer)?;
+                    let kind = TypeKind::Newtype { inner, constraints: Constraints::default() };
+                    self.insert(&rust, Some(name), &target, &pointer, kind);
+                }
+            }
         }
         Ok(())
     }
@@ -192,13 +200,6 @@ impl<'a> TypeSpace<'a> {
                 .map_err(|e| Error::at(current.clone(), format!("not a valid schema: {e}")));
         }
         Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
-    }
-
-    fn deref_schema(&self, schema: &ReferenceOr<Schema>, pointer: &str) -> Result<Schema, Error> {
-        match schema {
-            ReferenceOr::Item(s) => Ok(s.clone()),
-            ReferenceOr::Reference { reference } => self.lookup_schema(reference, pointer),
-        }
     }
 
     /// Converts a schema written in place; object, enum and union schemas become named types.
