@@ -180,13 +180,29 @@ pub struct RequestBody {
     pub ty: TypeRef,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A response key: a status code, a class (`4XX`) or `default`. Serialised as the spec writes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatusSpec {
     Code(u16),
     /// `1XX` … `5XX`.
     Range(u8),
     Default,
+}
+
+impl std::fmt::Display for StatusSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusSpec::Code(code) => write!(f, "{code}"),
+            StatusSpec::Range(class) => write!(f, "{class}XX"),
+            StatusSpec::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for StatusSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -210,7 +210,7 @@ fn location_of(param: &SpecParameter) -> (&'static str, ParamLocation, ParamStyl
 }
 
 /// Prefers JSON (`application/json` or `…+json`); any other single media type is kept as is.
-fn pick_media_type<'a, V>(content: &'a IndexMap<String, V>) -> Option<(&'a String, &'a V)> {
+fn pick_media_type<V>(content: &IndexMap<String, V>) -> Option<(&String, &V)> {
     content
         .iter()
         .find(|(mt, _)| is_json(mt))

@@ -49,11 +49,10 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
             _ => continue,
         };
         for (i, target) in targets.into_iter().enumerate() {
-            if let Some(target) = target {
-                if reaches(types, target, name) {
+            if let Some(target) = target
+                && reaches(types, target, name) {
                     to_box.push((name.clone(), i));
                 }
-            }
         }
     }
     for (name, i) in to_box {

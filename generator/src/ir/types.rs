@@ -169,13 +169,12 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn type_of_reference(&mut self, reference: &str, context: &str, pointer: &str) -> Result<(TypeRef, UseInfo), Error> {
-        if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX) {
-            if let Some(rust) = self.component_names.get(&unescape(name)).cloned() {
+        if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX)
+            && let Some(rust) = self.component_names.get(&unescape(name)).cloned() {
                 let target = self.lookup_schema(reference, pointer)?;
                 let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
                 return Ok((TypeRef::Named(rust), info));
             }
-        }
         // A reference somewhere else (into a property, a parameter…): convert what it points at,
         // once, named from its last segment.
         let target = self.lookup_schema(reference, pointer)?;
@@ -215,17 +214,15 @@ impl<'a> TypeSpace<'a> {
 
     fn convert_uncached(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<TypeRef, Error> {
         // allOf with one reference and nothing else is how specs attach a description to a ref.
-        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
-            if let [member @ ReferenceOr::Reference { .. }] = all_of.as_slice() {
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind
+            && let [member @ ReferenceOr::Reference { .. }] = all_of.as_slice() {
                 return Ok(self.type_of(member, context, &format!("{pointer}/allOf/0"))?.0);
             }
-        }
-        if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } = &schema.schema_kind {
-            if let [member] = members.as_slice() {
+        if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } = &schema.schema_kind
+            && let [member] = members.as_slice() {
                 self.diagnose(pointer, "a union with a single member: generated as that member's type");
                 return Ok(self.type_of(member, context, &format!("{pointer}/0"))?.0);
             }
-        }
         // Named kinds are defined under a fresh name; the name is claimed before the body is
         // converted so that a recursive inline schema refers to itself.
         if self.needs_definition(schema) {
@@ -582,11 +579,10 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             }
         }
         SchemaKind::Type(Type::Object(obj)) if is_plain_map(obj) => {
-            if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties {
-                if let ReferenceOr::Item(values) = values.as_ref() {
+            if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties
+                && let ReferenceOr::Item(values) = values.as_ref() {
                     c.items = Some(Box::new(constraints_of(values, _pointer))).filter(|c| !c.is_empty());
                 }
-            }
         }
         _ => {}
     }
