@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rocketgen::error::Error;
 use rocketgen::{ir, load, manifest, output};
 
+// A run allocates and frees millions of small token and syntax-tree nodes; mimalloc halves the
+// time glibc's allocator spends on them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "rocketgen", version, about = "Rust crates from OpenAPI specs")]
 struct Cli {

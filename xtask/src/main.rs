@@ -1,1 +1,65 @@
-fn main() {}
+//! Workspace tasks:
+//! - `cargo xtask codegen [--check]`: regenerate (or check) generated/ with the workspace's rocketgen;
+//! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
+//!   release build, with hyperfine (from apt), in a scratch workspace.
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => {
+            let extra: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+            if extra.iter().any(|a| *a != "--check") {
+                eprintln!("usage: cargo xtask codegen [--check]");
+                return ExitCode::from(2);
+            }
+            run(Command::new(env!("CARGO")).args(["run", "--quiet", "--package", "rocketgen", "--", "generate"]).args(extra))
+        }
+        Some("bench-generate") => bench_generate(),
+        _ => {
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask bench-generate");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: &mut Command) -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    match command.current_dir(root).status() {
+        Ok(status) => ExitCode::from(status.code().unwrap_or(1).clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("cannot run cargo: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn bench_generate() -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "--package", "rocketgen"]));
+    if built != ExitCode::SUCCESS {
+        return built;
+    }
+    let scratch = std::env::temp_dir().join(format!("rocketgen-bench-{}", std::process::id()));
+    let specs = scratch.join("specs/rocket");
+    let prepared = std::fs::create_dir_all(&specs)
+        .and_then(|()| std::fs::copy(root.join("specs/rocket/openapi.json"), specs.join("openapi.json")))
+        .and_then(|_| {
+            std::fs::write(
+                scratch.join("sources.toml"),
+                "[[source]]\nname = \"rocket\"\nspec = \"specs/rocket/openapi.json\"\ncrates = [\"api\"]\n",
+            )
+        });
+    if let Err(e) = prepared {
+        eprintln!("cannot prepare {}: {e}", scratch.display());
+        return ExitCode::from(2);
+    }
+    let binary = root.join("target/release/rocketgen");
+    // Two commands: a first run that writes everything, then the usual no-change run.
+    let fresh = format!("rm -rf {0}/generated && {1} generate --root {0}", scratch.display(), binary.display());
+    let unchanged = format!("{} generate --root {}", binary.display(), scratch.display());
+    let status = run(Command::new("hyperfine").args(["--warmup", "3", "--runs", "30", "--command-name", "generate (writes all)", &fresh, "--command-name", "generate (no change)", &unchanged]));
+    let _ = std::fs::remove_dir_all(&scratch);
+    status
+}

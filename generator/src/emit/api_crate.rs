@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 use serde::Serialize;
 
 use super::models::models_module;
-use super::operations::{operations_module, service_trait, trait_name};
+use super::operations::{operations_module, service_trait, tag_module, tag_modules, trait_name};
 use super::rust::format_file;
 use super::templates::render;
 use super::{CrateSettings, FileSet};
@@ -67,9 +67,54 @@ pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Resu
     add("Cargo.toml", render("api/Cargo.toml", &context)?);
     add("README.md", render("api/README.md", &context)?);
     add("src/lib.rs", format_file(lib, "lib.rs")?);
-    add("src/models.rs", format_file(models_module(api), "models.rs")?);
-    add("src/operations.rs", format_file(operations_module(api), "operations.rs")?);
-    add("src/service.rs", format_file(service_trait(api, &settings.source), "service.rs")?);
     add("src/runtime.rs", RUNTIME.to_string());
+
+    let source = settings.source.as_str();
+    let mut jobs: Vec<Job<'_>> = vec![
+        ("src/models.rs".into(), Box::new(|| models_module(api))),
+        ("src/service.rs".into(), Box::new(move || service_trait(api, source))),
+        ("src/operations/mod.rs".into(), Box::new(|| operations_module(api))),
+    ];
+    for (tag, module) in tag_modules(api) {
+        jobs.push((format!("src/operations/{module}.rs"), Box::new(move || tag_module(api, &tag))));
+    }
+    for (name, text) in format_in_parallel(jobs)? {
+        add(&name, text);
+    }
     Ok(files)
+}
+
+/// A file to emit: its path in the crate, and what builds its tokens.
+type Job<'a> = (String, Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>);
+
+/// Builds and formats the files on as many threads as there are cores: formatting is most of
+/// the time of a run. (Token streams are not Send, so each job builds its own.)
+fn format_in_parallel(jobs: Vec<Job<'_>>) -> Result<Vec<(String, String)>, Error> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<String, Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len()).max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, build)) = jobs.get(i) else { break };
+                    let text = format_file(build(), name);
+                    if let Ok(mut results) = results.lock() {
+                        results[i] = Some(text);
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().map_err(|_| Error::new("internal error: an emitter thread panicked"))?;
+    jobs.iter()
+        .zip(results)
+        .map(|((name, _), text)| {
+            let text = text.unwrap_or_else(|| Err(Error::new(format!("internal error: {name} was not emitted"))))?;
+            Ok((name.clone(), text))
+        })
+        .collect()
 }

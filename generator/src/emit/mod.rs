@@ -24,3 +24,8 @@ pub struct CrateSettings {
     /// Version of the generated crates.
     pub version: String,
 }
+
+/// The Rust token streams of the API crate before formatting (for measuring the stages).
+pub fn token_streams(api: &crate::ir::Api, source: &str) -> Vec<proc_macro2::TokenStream> {
+    vec![models::models_module(api), operations::operations_module(api), operations::service_trait(api, source)]
+}

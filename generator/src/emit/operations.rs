@@ -17,6 +17,24 @@ fn models() -> TokenStream {
     quote! { crate::models:: }
 }
 
+/// Module names for the operations of each tag, in the order tags first appear.
+pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
+    let mut namer = crate::ir::Namer::new();
+    for reserved in ["mod", "self", "super", "crate", "lib", "main"] {
+        namer.reserve(reserved);
+    }
+    let mut modules: Vec<(String, String)> = Vec::new();
+    for op in &api.operations {
+        if !modules.iter().any(|(tag, _)| *tag == op.tag) {
+            let base = crate::ir::rust_field_name(&op.tag);
+            let base = base.strip_prefix("r#").map(|k| format!("{k}_")).unwrap_or(base);
+            modules.push((op.tag.clone(), namer.claim(&base)));
+        }
+    }
+    modules
+}
+
+/// `operations/mod.rs`: credentials, the operation table, and the per-tag modules re-exported.
 pub fn operations_module(api: &Api) -> TokenStream {
     let credential = credential_type(api);
     let infos = api.operations.iter().map(|op| {
@@ -26,19 +44,35 @@ pub fn operations_module(api: &Api) -> TokenStream {
         let path = &op.path;
         quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: #http, path: #path }, }
     });
-    let ops = api.operations.iter().map(|op| {
-        let request = request_type(api, op);
-        let response = response_type(op);
-        quote! { #request #response }
+    let modules = tag_modules(api);
+    let mods = modules.iter().map(|(tag, module)| {
+        let module = ident(module);
+        let docs = format!(" The operations tagged `{tag}`.");
+        quote! { #[doc = #docs] pub mod #module; pub use #module::*; }
     });
     quote! {
-        //! A request type and a response enum for each operation.
+        //! A request type and a response enum for each operation, in one module per tag.
+
+        #(#mods)*
 
         #credential
 
         /// Every operation of the spec, in the spec's order.
         pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[ #(#infos)* ];
+    }
+}
 
+/// `operations/{tag}.rs`: the request and response types of one tag's operations.
+pub fn tag_module(api: &Api, tag: &str) -> TokenStream {
+    let ops = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
+        let request = request_type(api, op);
+        let response = response_type(op);
+        quote! { #request #response }
+    });
+    let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
+    let import = if uses_credential { quote! { use super::Credential; } } else { TokenStream::new() };
+    quote! {
+        #import
         #(#ops)*
     }
 }

@@ -1,12 +1,12 @@
 //! The intermediate representation: everything the emitters need, nothing they must re-derive
 //! from the raw spec. Built once by [`build`], serialisable for `rocketgen ir` and snapshots.
 
-mod names;
+pub mod names;
 mod operations;
 mod recursion;
 mod types;
 
-pub use names::{pointer_escape, rust_field_name, rust_type_name};
+pub use names::{Namer, pointer_escape, rust_field_name, rust_type_name};
 pub use operations::{UNDECLARED_VARIANT, is_json};
 
 use std::collections::BTreeMap;

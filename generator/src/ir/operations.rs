@@ -99,11 +99,11 @@ fn http_method(name: &str) -> HttpMethod {
 }
 
 /// Resolves a reference to a component (parameter, body, response, header) by deserialising
-/// what it points at.
-fn resolve<T: DeserializeOwned + Clone>(space: &TypeSpace<'_>, item: &ReferenceOr<T>, pointer: &str) -> Result<(T, String), Error> {
+/// what it points at; each reference is deserialised once.
+fn resolve<T: DeserializeOwned + Clone + 'static>(space: &TypeSpace<'_>, item: &ReferenceOr<T>, pointer: &str) -> Result<(T, String), Error> {
     match item {
         ReferenceOr::Item(value) => Ok((value.clone(), pointer.to_string())),
-        ReferenceOr::Reference { reference } => {
+        ReferenceOr::Reference { reference } => space.cached(reference, || {
             let mut current = reference.clone();
             for _ in 0..64 {
                 let fragment = current.strip_prefix('#').unwrap_or(&current);
@@ -118,7 +118,7 @@ fn resolve<T: DeserializeOwned + Clone>(space: &TypeSpace<'_>, item: &ReferenceO
                 return Ok((parsed, current));
             }
             Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
-        }
+        }),
     }
 }
 

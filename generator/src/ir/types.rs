@@ -1,7 +1,10 @@
 //! Schemas → Rust types. Every component schema becomes a named type; inline objects and enums
 //! are named from where they stand (`ItemSummary.type` → `ItemSummaryType`).
 
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -42,6 +45,8 @@ pub struct TypeSpace<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Inline schemas already converted, by the pointer where they stand.
     by_pointer: HashMap<String, TypeRef>,
+    /// Components already deserialised from the raw document, by reference and Rust type.
+    resolved: RefCell<HashMap<(TypeId, String), Rc<dyn Any>>>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -53,6 +58,7 @@ impl<'a> TypeSpace<'a> {
             component_names: HashMap::new(),
             types: BTreeMap::new(),
             by_pointer: HashMap::new(),
+            resolved: RefCell::new(HashMap::new()),
         }
     }
 
@@ -184,21 +190,34 @@ impl<'a> TypeSpace<'a> {
         self.convert_inline(&target, &rust_type_name(&name), &target_pointer)
     }
 
+    /// What `resolve` makes of `reference`, computed once per reference and type.
+    pub fn cached<T: Clone + 'static>(&self, reference: &str, resolve: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        let key = (TypeId::of::<T>(), reference.to_string());
+        if let Some(hit) = self.resolved.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
+            return Ok(hit.clone());
+        }
+        let value = resolve()?;
+        self.resolved.borrow_mut().insert(key, Rc::new(value.clone()));
+        Ok(value)
+    }
+
     /// Reads the schema a reference points at, following chains of references.
     pub fn lookup_schema(&self, reference: &str, pointer: &str) -> Result<Schema, Error> {
-        let mut current = reference.to_string();
-        for _ in 0..64 {
-            let fragment = current.strip_prefix('#').unwrap_or(&current);
-            let value = resolve_pointer(&self.spec.raw, fragment)
-                .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
-            if let Some(Value::String(next)) = value.get("$ref") {
-                current = next.clone();
-                continue;
+        self.cached(reference, || {
+            let mut current = reference.to_string();
+            for _ in 0..64 {
+                let fragment = current.strip_prefix('#').unwrap_or(&current);
+                let value = resolve_pointer(&self.spec.raw, fragment)
+                    .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
+                if let Some(Value::String(next)) = value.get("$ref") {
+                    current = next.clone();
+                    continue;
+                }
+                return serde_json::from_value(value.clone())
+                    .map_err(|e| Error::at(current.clone(), format!("not a valid schema: {e}")));
             }
-            return serde_json::from_value(value.clone())
-                .map_err(|e| Error::at(current.clone(), format!("not a valid schema: {e}")));
-        }
-        Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
+            Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
+        })
     }
 
     /// Converts a schema written in place; object, enum and union schemas become named types.
