@@ -373,9 +373,14 @@ fn response_type(op: &Operation) -> TokenStream {
                     let field = ident(&h.rust_name);
                     let ty = type_tokens(&h.ty, &models());
                     let ty = if h.required { ty } else { quote! { Option<#ty> } };
-                    let header_doc = format!(" The `{}` header.", h.name);
-                    let description = doc(h.description.as_deref());
-                    quote! { #description #[doc = #header_doc] #field: #ty, }
+                    let mut lines: Vec<String> = Vec::new();
+                    if let Some(d) = h.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                        lines.extend(d.lines().map(str::to_string));
+                        lines.push(String::new());
+                    }
+                    lines.push(format!("The `{}` header.", h.name));
+                    let docs = doc_lines(lines.iter().map(String::as_str));
+                    quote! { #docs #field: #ty, }
                 });
                 quote! { { #status #body #(#headers)* } }
             }

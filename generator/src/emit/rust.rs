@@ -29,6 +29,8 @@ pub fn doc(text: Option<&str>) -> TokenStream {
 
 pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let lines = lines.into_iter().map(|line| {
+        // A bare carriage return is not allowed in a doc comment.
+        let line = line.replace('\r', "");
         let line = line.trim_end();
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }

@@ -298,6 +298,20 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                 ty,
             });
         }
+        let is_redirect = matches!(status, StatusSpec::Code(301 | 302 | 303 | 307 | 308));
+        if is_redirect && !headers.iter().any(|h| h.name.eq_ignore_ascii_case("location")) {
+            space.diagnose(
+                at.clone(),
+                "a redirect that declares no `Location` header: a required `location` field is added, since a redirect carries one",
+            );
+            headers.push(Header {
+                name: "Location".to_string(),
+                rust_name: header_names.claim("location"),
+                required: true,
+                description: Some("Where the redirect points.".to_string()),
+                ty: TypeRef::String,
+            });
+        }
         out.push(Response { status, variant, description: Some(response.description.clone()).filter(|d| !d.is_empty()), body, headers });
     }
     Ok(out)

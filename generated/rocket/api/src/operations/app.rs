@@ -268,7 +268,12 @@ pub enum GetItvPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),
     /// 301: Returned if feature flag `cd` is set and item detail is requested of an item that has
-    MovedPermanently,
+    MovedPermanently {
+        /// Where the redirect points.
+        ///
+        /// The `Location` header.
+        location: String,
+    },
     /// 400: Bad request.
     BadRequest(crate::models::ServiceError),
     /// 404: Not found.
@@ -291,7 +296,7 @@ impl GetItvPageResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(_) => 200u16,
-            Self::MovedPermanently => 301u16,
+            Self::MovedPermanently { .. } => 301u16,
             Self::BadRequest(_) => 400u16,
             Self::NotFound(_) => 404u16,
             Self::UnsupportedMediaType(_) => 415u16,
@@ -448,7 +453,12 @@ pub enum GetPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),
     /// 301: Returned if feature flag `cd` is set and item detail is requested of an item that has
-    MovedPermanently,
+    MovedPermanently {
+        /// Where the redirect points.
+        ///
+        /// The `Location` header.
+        location: String,
+    },
     /// 400: Bad request.
     BadRequest(crate::models::ServiceError),
     /// 404: Not found.
@@ -471,7 +481,7 @@ impl GetPageResponse {
     pub fn status(&self) -> u16 {
         match self {
             Self::Ok(_) => 200u16,
-            Self::MovedPermanently => 301u16,
+            Self::MovedPermanently { .. } => 301u16,
             Self::BadRequest(_) => 400u16,
             Self::NotFound(_) => 404u16,
             Self::UnsupportedMediaType(_) => 415u16,

@@ -900,7 +900,13 @@ impl GetItvItemsummaryExternalIdRequest {
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetItvItemsummaryExternalIdResponse {
     /// 302: Item found.
-    Found(std::collections::BTreeMap<String, serde_json::Value>),
+    Found {
+        body: std::collections::BTreeMap<String, serde_json::Value>,
+        /// Where the redirect points.
+        ///
+        /// The `Location` header.
+        location: String,
+    },
     /// 400: Bad request.
     BadRequest(crate::models::ServiceError),
     /// 404: Not found.
@@ -922,7 +928,7 @@ impl GetItvItemsummaryExternalIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Found(_) => 302u16,
+            Self::Found { .. } => 302u16,
             Self::BadRequest(_) => 400u16,
             Self::NotFound(_) => 404u16,
             Self::UnsupportedMediaType(_) => 415u16,
