@@ -14,6 +14,7 @@ use crate::ir::Api;
 
 /// The runtime module, the same for every spec.
 const RUNTIME: &str = include_str!("../../runtime/api.rs");
+const RUNTIME_META: &str = include_str!("../../runtime/meta.rs");
 
 #[derive(Serialize)]
 struct ApiCrateContext<'a> {
@@ -40,6 +41,7 @@ pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Resu
         // A response enum is built and matched once; boxing its large variants buys nothing.
         #![allow(clippy::large_enum_variant)]
 
+        pub mod meta;
         pub mod models;
         pub mod operations;
         pub mod runtime;
@@ -67,13 +69,15 @@ pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Resu
     add("Cargo.toml", render("api/Cargo.toml", &context)?);
     add("README.md", render("api/README.md", &context)?);
     add("src/lib.rs", format_file(lib, "lib.rs")?);
-    add("src/runtime.rs", RUNTIME.to_string());
+    add("src/runtime/mod.rs", RUNTIME.to_string());
+    add("src/runtime/meta.rs", RUNTIME_META.to_string());
 
     let source = settings.source.as_str();
     let mut jobs: Vec<Job<'_>> = vec![
         ("src/models.rs".into(), Box::new(|| models_module(api))),
         ("src/service.rs".into(), Box::new(move || service_trait(api, source))),
         ("src/operations/mod.rs".into(), Box::new(|| operations_module(api))),
+        ("src/meta.rs".into(), Box::new(|| super::meta::meta_module(api))),
     ];
     for (tag, module) in tag_modules(api) {
         jobs.push((format!("src/operations/{module}.rs"), Box::new(move || tag_module(api, &tag))));

@@ -2,6 +2,7 @@
 //! reads the spec or touches the disk.
 
 mod api_crate;
+pub mod meta;
 mod models;
 mod operations;
 pub mod rust;

@@ -108,6 +108,11 @@ fn credential_type(api: &Api) -> TokenStream {
         let variant = ident(&s.rust_name);
         quote! { Credential::#variant(secret) => secret, }
     });
+    let constructors = api.security_schemes.iter().map(|s| {
+        let variant = ident(&s.rust_name);
+        let name = &s.name;
+        quote! { #name => Some(Credential::#variant(secret)), }
+    });
     if api.security_schemes.is_empty() {
         return quote! {
             /// The spec declares no security schemes.
@@ -123,6 +128,15 @@ fn credential_type(api: &Api) -> TokenStream {
         }
 
         impl Credential {
+            /// A credential for the scheme named `scheme` in the spec, if there is one.
+            pub fn new(scheme: &str, secret: impl Into<String>) -> Option<Credential> {
+                let secret = secret.into();
+                match scheme {
+                    #(#constructors)*
+                    _ => None,
+                }
+            }
+
             /// The security scheme's name in the spec.
             pub fn scheme(&self) -> &'static str {
                 match self { #(#names)* }
@@ -253,7 +267,12 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         lines.push(fact);
         let docs = doc_lines(lines.iter().map(String::as_str));
         let deprecated = if param.deprecated { quote! { #[doc = ""] #[doc = " Deprecated."] } } else { TokenStream::new() };
-        fields.push(quote! { #docs #deprecated pub #field: #ty, });
+        let serde_attr = if param_is_plain(param) {
+            TokenStream::new()
+        } else {
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
+        };
+        fields.push(quote! { #docs #deprecated #serde_attr pub #field: #ty, });
         if param.required {
             args.push(quote! { #field: #ty });
             inits.push(quote! { #field });
@@ -273,7 +292,12 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         }
         lines.push(format!("The `{}` body.", body.media_type));
         let docs = doc_lines(lines.iter().map(String::as_str));
-        fields.push(quote! { #docs pub body: #ty, });
+        let serde_attr = if body.required {
+            TokenStream::new()
+        } else {
+            quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
+        };
+        fields.push(quote! { #docs #serde_attr pub body: #ty, });
         if body.required {
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
@@ -285,6 +309,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         fields.push(quote! {
             /// Credentials for the operation's security requirement. A server fills them in from
             /// the request; a client sends these, or its configured ones when this is empty.
+            /// Never serialized.
+            #[serde(skip)]
             pub credentials: Vec<Credential>,
         });
         inits.push(quote! { credentials: Vec::new() });
@@ -308,7 +334,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
     quote! {
         #type_docs
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name #body
 
         impl #name {
@@ -409,7 +435,7 @@ fn response_type(op: &Operation) -> TokenStream {
     let undeclared = ident(crate::ir::UNDECLARED_VARIANT);
     quote! {
         #[doc = #type_doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum #name {
             #(#variants)*
             /// A status the spec does not declare for this operation, kept whole.

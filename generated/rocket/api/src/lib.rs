@@ -12,6 +12,7 @@
     clippy::too_long_first_doc_paragraph
 )]
 #![allow(clippy::large_enum_variant)]
+pub mod meta;
 pub mod models;
 pub mod operations;
 pub mod runtime;

@@ -5,7 +5,7 @@ use super::Credential;
 /// `GET /account` (tool `account.getAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -29,6 +29,7 @@ pub struct GetAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -42,9 +43,12 @@ pub struct GetAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetAccountRequest {
@@ -63,7 +67,7 @@ impl Default for GetAccountRequest {
     }
 }
 /// The responses of `get_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountResponse {
     /// 200: OK
     Ok(crate::models::Account),
@@ -108,7 +112,7 @@ impl GetAccountResponse {
 /// `PATCH /account` (tool `account.updateAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -132,6 +136,7 @@ pub struct UpdateAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -145,6 +150,7 @@ pub struct UpdateAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated account details.
     ///
@@ -152,6 +158,8 @@ pub struct UpdateAccountRequest {
     pub body: crate::models::AccountUpdateRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdateAccountRequest {
@@ -166,7 +174,7 @@ impl UpdateAccountRequest {
     }
 }
 /// The responses of `update_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateAccountResponse {
     /// 204: OK
     NoContent,
@@ -211,7 +219,7 @@ impl UpdateAccountResponse {
 /// `GET /account/billing/methods` (tool `account.getPaymentMethods`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPaymentMethodsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -235,6 +243,7 @@ pub struct GetPaymentMethodsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -248,9 +257,12 @@ pub struct GetPaymentMethodsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetPaymentMethodsRequest {
@@ -269,7 +281,7 @@ impl Default for GetPaymentMethodsRequest {
     }
 }
 /// The responses of `get_payment_methods`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPaymentMethodsResponse {
     /// 200: The list of available payment methods.
     Ok(Vec<crate::models::PaymentMethod>),
@@ -314,7 +326,7 @@ impl GetPaymentMethodsResponse {
 /// `POST /account/billing/methods` (tool `account.addPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPaymentMethodRequest2 {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -338,6 +350,7 @@ pub struct AddPaymentMethodRequest2 {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -351,6 +364,7 @@ pub struct AddPaymentMethodRequest2 {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details for a new payment method.
     ///
@@ -358,6 +372,8 @@ pub struct AddPaymentMethodRequest2 {
     pub body: crate::models::AddPaymentMethodRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl AddPaymentMethodRequest2 {
@@ -372,7 +388,7 @@ impl AddPaymentMethodRequest2 {
     }
 }
 /// The responses of `add_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AddPaymentMethodResponse {
     /// 200: The created payment method.
     Ok(crate::models::PaymentMethod),
@@ -417,7 +433,7 @@ impl AddPaymentMethodResponse {
 /// `GET /account/billing/methods/{id}` (tool `account.getPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPaymentMethodRequest {
     /// The id of the payment method to get.
     ///
@@ -445,6 +461,7 @@ pub struct GetPaymentMethodRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -458,9 +475,12 @@ pub struct GetPaymentMethodRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetPaymentMethodRequest {
@@ -475,7 +495,7 @@ impl GetPaymentMethodRequest {
     }
 }
 /// The responses of `get_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPaymentMethodResponse {
     /// 200: The payment method requested.
     Ok(crate::models::PaymentMethod),
@@ -520,7 +540,7 @@ impl GetPaymentMethodResponse {
 /// `DELETE /account/billing/methods/{id}` (tool `account.removePaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RemovePaymentMethodRequest {
     /// The id of the payment method to remove.
     ///
@@ -548,6 +568,7 @@ pub struct RemovePaymentMethodRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -561,9 +582,12 @@ pub struct RemovePaymentMethodRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl RemovePaymentMethodRequest {
@@ -578,7 +602,7 @@ impl RemovePaymentMethodRequest {
     }
 }
 /// The responses of `remove_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RemovePaymentMethodResponse {
     /// 204: Payment method removed.
     NoContent,
@@ -623,7 +647,7 @@ impl RemovePaymentMethodResponse {
 /// `GET /account/billing/purchases` (tool `account.getPurchases`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPurchasesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -647,6 +671,7 @@ pub struct GetPurchasesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -660,9 +685,12 @@ pub struct GetPurchasesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetPurchasesRequest {
@@ -681,7 +709,7 @@ impl Default for GetPurchasesRequest {
     }
 }
 /// The responses of `get_purchases`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPurchasesResponse {
     /// 200: A list of all purchases made under the account.
     Ok(Vec<crate::models::Purchase>),
@@ -726,7 +754,7 @@ impl GetPurchasesResponse {
 /// `POST /account/billing/purchases` (tool `account.makePurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MakePurchaseRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -750,6 +778,7 @@ pub struct MakePurchaseRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -763,6 +792,7 @@ pub struct MakePurchaseRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a plan or item purchase.
     ///
@@ -770,6 +800,8 @@ pub struct MakePurchaseRequest {
     pub body: crate::models::PurchaseRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl MakePurchaseRequest {
@@ -784,7 +816,7 @@ impl MakePurchaseRequest {
     }
 }
 /// The responses of `make_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MakePurchaseResponse {
     /// 200: The entitlement for the purchased plan or item.
     Ok(crate::models::Entitlement),
@@ -829,7 +861,7 @@ impl MakePurchaseResponse {
 /// `PUT /account/billing/subscriptions/{id}` (tool `account.updateSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateSubscriptionRequest {
     /// The identifier of the current subscription membership
     /// associated with the account.
@@ -839,6 +871,7 @@ pub struct UpdateSubscriptionRequest {
     /// The id of the plan to switch to if switching plans.
     ///
     /// The `planId` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -862,6 +895,7 @@ pub struct UpdateSubscriptionRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -875,9 +909,12 @@ pub struct UpdateSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdateSubscriptionRequest {
@@ -893,7 +930,7 @@ impl UpdateSubscriptionRequest {
     }
 }
 /// The responses of `update_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -938,7 +975,7 @@ impl UpdateSubscriptionResponse {
 /// `DELETE /account/billing/subscriptions/{id}` (tool `account.cancelSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelSubscriptionRequest {
     /// The identifier of the current active subscription membership of the account.
     ///
@@ -966,6 +1003,7 @@ pub struct CancelSubscriptionRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -979,9 +1017,12 @@ pub struct CancelSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl CancelSubscriptionRequest {
@@ -996,7 +1037,7 @@ impl CancelSubscriptionRequest {
     }
 }
 /// The responses of `cancel_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CancelSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -1041,7 +1082,7 @@ impl CancelSubscriptionResponse {
 /// `GET /account/devices` (tool `account.getDevices`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDevicesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1065,6 +1106,7 @@ pub struct GetDevicesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1078,9 +1120,12 @@ pub struct GetDevicesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetDevicesRequest {
@@ -1099,7 +1144,7 @@ impl Default for GetDevicesRequest {
     }
 }
 /// The responses of `get_devices`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetDevicesResponse {
     /// 200: OK
     Ok(crate::models::AccountDevices),
@@ -1144,7 +1189,7 @@ impl GetDevicesResponse {
 /// `POST /account/devices` (tool `account.registerDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1168,6 +1213,7 @@ pub struct RegisterDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1181,6 +1227,7 @@ pub struct RegisterDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details for a new playback device.
     ///
@@ -1188,6 +1235,8 @@ pub struct RegisterDeviceRequest {
     pub body: crate::models::DeviceRegistrationRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl RegisterDeviceRequest {
@@ -1202,7 +1251,7 @@ impl RegisterDeviceRequest {
     }
 }
 /// The responses of `register_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RegisterDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -1250,7 +1299,7 @@ impl RegisterDeviceResponse {
 /// `POST /account/devices/authorization` (tool `account.authorizeDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthorizeDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1274,6 +1323,7 @@ pub struct AuthorizeDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1287,6 +1337,7 @@ pub struct AuthorizeDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The generated device authorization code.
     ///
@@ -1294,6 +1345,8 @@ pub struct AuthorizeDeviceRequest {
     pub body: crate::models::DeviceAuthorizationCode,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl AuthorizeDeviceRequest {
@@ -1308,7 +1361,7 @@ impl AuthorizeDeviceRequest {
     }
 }
 /// The responses of `authorize_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AuthorizeDeviceResponse {
     /// 204: OK
     NoContent,
@@ -1347,7 +1400,7 @@ impl AuthorizeDeviceResponse {
 /// `GET /account/devices/{id}` (tool `account.getDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -1375,6 +1428,7 @@ pub struct GetDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1388,9 +1442,12 @@ pub struct GetDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetDeviceRequest {
@@ -1405,7 +1462,7 @@ impl GetDeviceRequest {
     }
 }
 /// The responses of `get_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -1450,7 +1507,7 @@ impl GetDeviceResponse {
 /// `DELETE /account/devices/{id}` (tool `account.deregisterDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeregisterDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -1478,6 +1535,7 @@ pub struct DeregisterDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1491,9 +1549,12 @@ pub struct DeregisterDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeregisterDeviceRequest {
@@ -1508,7 +1569,7 @@ impl DeregisterDeviceRequest {
     }
 }
 /// The responses of `deregister_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeregisterDeviceResponse {
     /// 204: Device deregistered.
     NoContent,
@@ -1553,7 +1614,7 @@ impl DeregisterDeviceResponse {
 /// `PUT /account/devices/{id}/name` (tool `account.renameDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RenameDeviceRequest {
     /// The unique identifier for this registered device e.g. serial number.
     ///
@@ -1585,6 +1646,7 @@ pub struct RenameDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1598,9 +1660,12 @@ pub struct RenameDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl RenameDeviceRequest {
@@ -1616,7 +1681,7 @@ impl RenameDeviceRequest {
     }
 }
 /// The responses of `rename_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RenameDeviceResponse {
     /// 204: Device renamed.
     NoContent,
@@ -1661,7 +1726,7 @@ impl RenameDeviceResponse {
 /// `GET /account/entitlements` (tool `account.getEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEntitlementsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1685,6 +1750,7 @@ pub struct GetEntitlementsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1698,9 +1764,12 @@ pub struct GetEntitlementsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetEntitlementsRequest {
@@ -1719,7 +1788,7 @@ impl Default for GetEntitlementsRequest {
     }
 }
 /// The responses of `get_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEntitlementsResponse {
     /// 200: OK
     Ok(Vec<crate::models::Entitlement>),
@@ -1764,7 +1833,7 @@ impl GetEntitlementsResponse {
 /// `GET /account/items/{id}/videos` (tool `account.getItemMediaFiles`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -1787,6 +1856,7 @@ pub struct GetItemMediaFilesRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -1795,10 +1865,12 @@ pub struct GetItemMediaFilesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1822,6 +1894,7 @@ pub struct GetItemMediaFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1835,9 +1908,12 @@ pub struct GetItemMediaFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItemMediaFilesRequest {
@@ -1862,7 +1938,7 @@ impl GetItemMediaFilesRequest {
     }
 }
 /// The responses of `get_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -1907,7 +1983,7 @@ impl GetItemMediaFilesResponse {
 /// `GET /account/items/{id}/videos-guarded` (tool `account.getItemMediaFilesGuarded`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Playback).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemMediaFilesGuardedRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -1930,6 +2006,7 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -1938,10 +2015,12 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1965,6 +2044,7 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1978,9 +2058,12 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItemMediaFilesGuardedRequest {
@@ -2005,7 +2088,7 @@ impl GetItemMediaFilesGuardedRequest {
     }
 }
 /// The responses of `get_item_media_files_guarded`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemMediaFilesGuardedResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -2050,7 +2133,7 @@ impl GetItemMediaFilesGuardedResponse {
 /// `GET /account/nonce` (tool `account.generateNonce`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GenerateNonceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2074,6 +2157,7 @@ pub struct GenerateNonceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2087,9 +2171,12 @@ pub struct GenerateNonceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GenerateNonceRequest {
@@ -2108,7 +2195,7 @@ impl Default for GenerateNonceRequest {
     }
 }
 /// The responses of `generate_nonce`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GenerateNonceResponse {
     /// 200: OK
     Ok(crate::models::AccountNonce),
@@ -2153,7 +2240,7 @@ impl GenerateNonceResponse {
 /// `PUT /account/password` (tool `account.changePassword`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePasswordRequest2 {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2177,6 +2264,7 @@ pub struct ChangePasswordRequest2 {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2190,6 +2278,7 @@ pub struct ChangePasswordRequest2 {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The new account password & ITV profile token.
     ///
@@ -2197,6 +2286,8 @@ pub struct ChangePasswordRequest2 {
     pub body: crate::models::ChangePasswordRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ChangePasswordRequest2 {
@@ -2211,7 +2302,7 @@ impl ChangePasswordRequest2 {
     }
 }
 /// The responses of `change_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangePasswordResponse {
     /// 204: OK
     NoContent,
@@ -2256,7 +2347,7 @@ impl ChangePasswordResponse {
 /// `PUT /account/pin` (tool `account.changePin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePinRequest2 {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2280,6 +2371,7 @@ pub struct ChangePinRequest2 {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2293,6 +2385,7 @@ pub struct ChangePinRequest2 {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The new account pin.
     ///
@@ -2300,6 +2393,8 @@ pub struct ChangePinRequest2 {
     pub body: crate::models::ChangePinRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ChangePinRequest2 {
@@ -2314,7 +2409,7 @@ impl ChangePinRequest2 {
     }
 }
 /// The responses of `change_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangePinResponse {
     /// 204: OK
     NoContent,
@@ -2359,7 +2454,7 @@ impl ChangePinResponse {
 /// `POST /account/profiles` (tool `account.createProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2383,6 +2478,7 @@ pub struct CreateProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2396,6 +2492,7 @@ pub struct CreateProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Profile details.
     ///
@@ -2403,6 +2500,8 @@ pub struct CreateProfileRequest {
     pub body: crate::models::ProfileCreationRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl CreateProfileRequest {
@@ -2417,7 +2516,7 @@ impl CreateProfileRequest {
     }
 }
 /// The responses of `create_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreateProfileResponse {
     /// 201: Details of the created profile.
     Created(crate::models::ProfileDetail),
@@ -2462,7 +2561,7 @@ impl CreateProfileResponse {
 /// `GET /account/profiles/{id}` (tool `account.getProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProfileWithIdRequest {
     /// The identifier of the profile to return.
     ///
@@ -2490,6 +2589,7 @@ pub struct GetProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2503,9 +2603,12 @@ pub struct GetProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetProfileWithIdRequest {
@@ -2520,7 +2623,7 @@ impl GetProfileWithIdRequest {
     }
 }
 /// The responses of `get_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileWithIdResponse {
     /// 200: OK
     Ok(crate::models::ProfileSummary),
@@ -2565,7 +2668,7 @@ impl GetProfileWithIdResponse {
 /// `DELETE /account/profiles/{id}` (tool `account.deleteProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteProfileWithIdRequest {
     /// The identifier of the profile to delete.
     ///
@@ -2593,6 +2696,7 @@ pub struct DeleteProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2606,9 +2710,12 @@ pub struct DeleteProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeleteProfileWithIdRequest {
@@ -2623,7 +2730,7 @@ impl DeleteProfileWithIdRequest {
     }
 }
 /// The responses of `delete_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteProfileWithIdResponse {
     /// 204: Profile deleted.
     NoContent,
@@ -2668,7 +2775,7 @@ impl DeleteProfileWithIdResponse {
 /// `PATCH /account/profiles/{id}` (tool `account.updateProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProfileWithIdRequest {
     /// The identifier of the profile to update.
     ///
@@ -2696,6 +2803,7 @@ pub struct UpdateProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2709,6 +2817,7 @@ pub struct UpdateProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated profile details.
     ///
@@ -2716,6 +2825,8 @@ pub struct UpdateProfileWithIdRequest {
     pub body: crate::models::ProfileUpdateRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdateProfileWithIdRequest {
@@ -2731,7 +2842,7 @@ impl UpdateProfileWithIdRequest {
     }
 }
 /// The responses of `update_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateProfileWithIdResponse {
     /// 204: Profile updated.
     NoContent,
@@ -2776,7 +2887,7 @@ impl UpdateProfileWithIdResponse {
 /// `POST /account/request-email-verification` (tool `account.requestEmailVerification`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestEmailVerificationRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2800,6 +2911,7 @@ pub struct RequestEmailVerificationRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2813,9 +2925,12 @@ pub struct RequestEmailVerificationRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl RequestEmailVerificationRequest {
@@ -2834,7 +2949,7 @@ impl Default for RequestEmailVerificationRequest {
     }
 }
 /// The responses of `request_email_verification`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RequestEmailVerificationResponse {
     /// 204: OK
     NoContent,

@@ -2,16 +2,18 @@
 
 /// The request of `get_app_config`:
 /// `GET /config` (tool `app.getAppConfig`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAppConfigRequest {
     /// A comma delimited list of config objects to return.
     /// If none specified then all configuration is returned.
     ///
     /// The `include` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::models::GetAppConfigIncludeItem>>,
     /// Classification system to load in case include = classification.
     ///
     /// The `system` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -20,10 +22,12 @@ pub struct GetAppConfigRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -47,6 +51,7 @@ pub struct GetAppConfigRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -60,6 +65,7 @@ pub struct GetAppConfigRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetAppConfigRequest {
@@ -82,7 +88,7 @@ impl Default for GetAppConfigRequest {
     }
 }
 /// The responses of `get_app_config`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAppConfigResponse {
     /// 200: The list of available pages
     Ok(crate::models::AppConfig),
@@ -119,7 +125,7 @@ impl GetAppConfigResponse {
 }
 /// The request of `get_itv_page`:
 /// `GET /itv/page` (tool `app.getItvPage`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -160,6 +166,7 @@ pub struct GetItvPageRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `item_detail_expand` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_expand: Option<crate::models::GetItvPageItemDetailExpand>,
     /// Only relevant when loading show detail pages as these embed a detailed item in the main page entry.
     ///
@@ -178,6 +185,7 @@ pub struct GetItvPageRequest {
     /// the detail of the show with its list of seasons summaries.
     ///
     /// The `item_detail_select_season` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_select_season: Option<
         crate::models::GetItvPageItemDetailSelectSeason,
     >,
@@ -190,6 +198,7 @@ pub struct GetItvPageRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -198,10 +207,12 @@ pub struct GetItvPageRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -225,6 +236,7 @@ pub struct GetItvPageRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -238,6 +250,7 @@ pub struct GetItvPageRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetItvPageRequest {
@@ -263,7 +276,7 @@ impl GetItvPageRequest {
     }
 }
 /// The responses of `get_itv_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),
@@ -308,7 +321,7 @@ impl GetItvPageResponse {
 }
 /// The request of `get_page`:
 /// `GET /page` (tool `app.getPage`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -349,6 +362,7 @@ pub struct GetPageRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `item_detail_expand` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_expand: Option<crate::models::GetPageItemDetailExpand>,
     /// Only relevant when loading show detail pages as these embed a detailed item in the main page entry.
     ///
@@ -367,6 +381,7 @@ pub struct GetPageRequest {
     /// the detail of the show with its list of seasons summaries.
     ///
     /// The `item_detail_select_season` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_select_season: Option<crate::models::GetPageItemDetailSelectSeason>,
     /// Only relevant to page entries of type `TextEntry`.
     ///
@@ -377,6 +392,7 @@ pub struct GetPageRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -385,10 +401,12 @@ pub struct GetPageRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -412,6 +430,7 @@ pub struct GetPageRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -425,6 +444,7 @@ pub struct GetPageRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPageRequest {
@@ -448,7 +468,7 @@ impl GetPageRequest {
     }
 }
 /// The responses of `get_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),

@@ -3,7 +3,7 @@
 use super::Credential;
 /// The request of `get_account_token`:
 /// `POST /authorization` (tool `authorization.getAccountToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -27,6 +27,7 @@ pub struct GetAccountTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -40,6 +41,7 @@ pub struct GetAccountTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The account credentials with requested token scope.
     ///
@@ -53,7 +55,7 @@ impl GetAccountTokenRequest {
     }
 }
 /// The responses of `get_account_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -96,7 +98,7 @@ impl GetAccountTokenResponse {
 }
 /// The request of `sign_out`:
 /// `DELETE /authorization` (tool `authorization.signOut`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -120,6 +122,7 @@ pub struct SignOutRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -133,6 +136,7 @@ pub struct SignOutRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl SignOutRequest {
@@ -147,7 +151,7 @@ impl Default for SignOutRequest {
     }
 }
 /// The responses of `sign_out`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SignOutResponse {
     /// 204: OK
     NoContent,
@@ -184,7 +188,7 @@ impl SignOutResponse {
 }
 /// The request of `get_account_token_by_code`:
 /// `POST /authorization/device` (tool `authorization.getAccountTokenByCode`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountTokenByCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -208,6 +212,7 @@ pub struct GetAccountTokenByCodeRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -221,6 +226,7 @@ pub struct GetAccountTokenByCodeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The device id e.g. serial number and authorization code.
     ///
@@ -234,7 +240,7 @@ impl GetAccountTokenByCodeRequest {
     }
 }
 /// The responses of `get_account_token_by_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenByCodeResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -277,7 +283,7 @@ impl GetAccountTokenByCodeResponse {
 }
 /// The request of `generate_device_authorization_code`:
 /// `POST /authorization/device/code` (tool `authorization.generateDeviceAuthorizationCode`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -301,6 +307,7 @@ pub struct GenerateDeviceAuthorizationCodeRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -314,6 +321,7 @@ pub struct GenerateDeviceAuthorizationCodeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of the device being authorized.
     ///
@@ -327,7 +335,7 @@ impl GenerateDeviceAuthorizationCodeRequest {
     }
 }
 /// The responses of `generate_device_authorization_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GenerateDeviceAuthorizationCodeResponse {
     /// 200: OK
     Ok(crate::models::DeviceAuthorizationCode),
@@ -366,7 +374,7 @@ impl GenerateDeviceAuthorizationCodeResponse {
 /// `POST /authorization/profile` (tool `authorization.getProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProfileTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -390,6 +398,7 @@ pub struct GetProfileTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -403,6 +412,7 @@ pub struct GetProfileTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The profile id and optional pin with required token scope.
     ///
@@ -410,6 +420,8 @@ pub struct GetProfileTokenRequest {
     pub body: crate::models::ProfileTokenRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetProfileTokenRequest {
@@ -424,7 +436,7 @@ impl GetProfileTokenRequest {
     }
 }
 /// The responses of `get_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -467,7 +479,7 @@ impl GetProfileTokenResponse {
 }
 /// The request of `refresh_token`:
 /// `POST /authorization/refresh` (tool `authorization.refreshToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -491,6 +503,7 @@ pub struct RefreshTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -504,6 +517,7 @@ pub struct RefreshTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The token to refresh.
     ///
@@ -517,7 +531,7 @@ impl RefreshTokenRequest {
     }
 }
 /// The responses of `refresh_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RefreshTokenResponse {
     /// 200: OK
     Ok(crate::models::AccessToken),
@@ -560,7 +574,7 @@ impl RefreshTokenResponse {
 }
 /// The request of `single_sign_on`:
 /// `POST /authorization/sso` (tool `authorization.singleSignOn`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SingleSignOnRequest2 {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -584,6 +598,7 @@ pub struct SingleSignOnRequest2 {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -597,6 +612,7 @@ pub struct SingleSignOnRequest2 {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// A single-sign-on request.
     ///
@@ -610,7 +626,7 @@ impl SingleSignOnRequest2 {
     }
 }
 /// The responses of `single_sign_on`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SingleSignOnResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

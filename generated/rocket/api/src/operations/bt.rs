@@ -3,7 +3,7 @@
 use super::Credential;
 /// The request of `get_plan_by_token`:
 /// `GET /bt/plan/{token}` (tool `bt.getPlanByToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlanByTokenRequest {
     /// The identifier of the user provided by BT in an initial URL.
     ///
@@ -21,6 +21,7 @@ pub struct GetPlanByTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPlanByTokenRequest {
@@ -30,7 +31,7 @@ impl GetPlanByTokenRequest {
     }
 }
 /// The responses of `get_plan_by_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlanByTokenResponse {
     /// 200: Available plan for current user.
     Ok(crate::models::BtPlanListItem),
@@ -67,7 +68,7 @@ impl GetPlanByTokenResponse {
 }
 /// The request of `get_plans`:
 /// `GET /bt/plans` (tool `bt.getPlans`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -81,6 +82,7 @@ pub struct GetPlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPlansRequest {
@@ -95,7 +97,7 @@ impl Default for GetPlansRequest {
     }
 }
 /// The responses of `get_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::BtPlans),
@@ -134,7 +136,7 @@ impl GetPlansResponse {
 /// `POST /bt/token/assign` (tool `bt.assignToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -148,6 +150,7 @@ pub struct AssignTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an assign request.
     ///
@@ -155,6 +158,8 @@ pub struct AssignTokenRequest {
     pub body: crate::models::ItvAssignBtTokenRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl AssignTokenRequest {
@@ -168,7 +173,7 @@ impl AssignTokenRequest {
     }
 }
 /// The responses of `assign_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AssignTokenResponse {
     /// 201: OK
     Created,
@@ -192,7 +197,7 @@ impl AssignTokenResponse {
 }
 /// The request of `check_user_token`:
 /// `GET /bt/token/validate` (tool `bt.checkUserToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckUserTokenRequest {
     /// User token provided by BT.
     ///
@@ -220,6 +225,7 @@ pub struct CheckUserTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -233,6 +239,7 @@ pub struct CheckUserTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl CheckUserTokenRequest {
@@ -242,7 +249,7 @@ impl CheckUserTokenRequest {
     }
 }
 /// The responses of `check_user_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckUserTokenResponse {
     /// 200: The token is eligeble for BT.
     Ok,

@@ -2,7 +2,7 @@
 
 /// The request of `get_item`:
 /// `GET /items/{id}` (tool `content.getItem`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemRequest {
     /// The identifier of the item to load.
     ///
@@ -13,6 +13,7 @@ pub struct GetItemRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -34,6 +35,7 @@ pub struct GetItemRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `expand` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetItemExpand>,
     /// Given a provided show id, it can be useful to get the details of a child season. This option
     /// provides a means to return the `first` or `latest` season of a show given the show id.
@@ -45,10 +47,12 @@ pub struct GetItemRequest {
     /// Note the `id` parameter must be a show id for this parameter to work correctly.
     ///
     /// The `select_season` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_season: Option<crate::models::GetItemSelectSeason>,
     /// Set to true when passing a custom Id as the `id` path parameter.
     ///
     /// The `use_custom_id` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_custom_id: Option<bool>,
     /// The type of device the content is targeting.
     ///
@@ -57,10 +61,12 @@ pub struct GetItemRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -84,6 +90,7 @@ pub struct GetItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -97,6 +104,7 @@ pub struct GetItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetItemRequest {
@@ -117,7 +125,7 @@ impl GetItemRequest {
     }
 }
 /// The responses of `get_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDetail),
@@ -154,7 +162,7 @@ impl GetItemResponse {
 }
 /// The request of `get_item_children_list`:
 /// `GET /items/{id}/children` (tool `content.getItemChildrenList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemChildrenListRequest {
     /// The identifier of the item whose children to load.
     ///
@@ -171,6 +179,7 @@ pub struct GetItemChildrenListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -183,10 +192,12 @@ pub struct GetItemChildrenListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -210,6 +221,7 @@ pub struct GetItemChildrenListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -223,6 +235,7 @@ pub struct GetItemChildrenListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetItemChildrenListRequest {
@@ -243,7 +256,7 @@ impl GetItemChildrenListRequest {
     }
 }
 /// The responses of `get_item_children_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemChildrenListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -280,7 +293,7 @@ impl GetItemChildrenListResponse {
 }
 /// The request of `get_item_related_list`:
 /// `GET /items/{id}/related` (tool `content.getItemRelatedList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemRelatedListRequest {
     /// The identifier of the item to based related items off.
     ///
@@ -297,6 +310,7 @@ pub struct GetItemRelatedListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -305,10 +319,12 @@ pub struct GetItemRelatedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -332,6 +348,7 @@ pub struct GetItemRelatedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -345,6 +362,7 @@ pub struct GetItemRelatedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetItemRelatedListRequest {
@@ -364,7 +382,7 @@ impl GetItemRelatedListRequest {
     }
 }
 /// The responses of `get_item_related_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemRelatedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -401,7 +419,7 @@ impl GetItemRelatedListResponse {
 }
 /// The request of `get_public_item_media_files`:
 /// `GET /items/{id}/videos` (tool `content.getPublicItemMediaFiles`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPublicItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -424,6 +442,7 @@ pub struct GetPublicItemMediaFilesRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -432,10 +451,12 @@ pub struct GetPublicItemMediaFilesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -459,6 +480,7 @@ pub struct GetPublicItemMediaFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -472,6 +494,7 @@ pub struct GetPublicItemMediaFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPublicItemMediaFilesRequest {
@@ -495,7 +518,7 @@ impl GetPublicItemMediaFilesRequest {
     }
 }
 /// The responses of `get_public_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPublicItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -532,7 +555,7 @@ impl GetPublicItemMediaFilesResponse {
 }
 /// The request of `get_anon_next_playback_item`:
 /// `GET /items/{itemId}/next` (tool `content.getAnonNextPlaybackItem`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAnonNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -541,6 +564,7 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -551,6 +575,7 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// For example if an `Episode` then both the `Season` and `Show` would be included.
     ///
     /// The `expand` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetAnonNextPlaybackItemExpand>,
     /// The type of device the content is targeting.
     ///
@@ -559,6 +584,7 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -582,6 +608,7 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -595,6 +622,7 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetAnonNextPlaybackItemRequest {
@@ -612,7 +640,7 @@ impl GetAnonNextPlaybackItemRequest {
     }
 }
 /// The responses of `get_anon_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAnonNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -649,7 +677,7 @@ impl GetAnonNextPlaybackItemResponse {
 }
 /// The request of `get_items_media_clip_files`:
 /// `POST /itv/items/clips` (tool `content.getItemsMediaClipFiles`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemsMediaClipFilesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -673,6 +701,7 @@ pub struct GetItemsMediaClipFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -686,6 +715,7 @@ pub struct GetItemsMediaClipFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The item Axis ids joined string with comma.
     ///
@@ -699,7 +729,7 @@ impl GetItemsMediaClipFilesRequest {
     }
 }
 /// The responses of `get_items_media_clip_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemsMediaClipFilesResponse {
     /// 200: The item id with clip files
     Ok(crate::models::ItemClipFilesList),
@@ -736,7 +766,7 @@ impl GetItemsMediaClipFilesResponse {
 }
 /// The request of `get_item_downloadables`:
 /// `POST /itv/items/downloadable` (tool `content.getItemDownloadables`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemDownloadablesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -760,6 +790,7 @@ pub struct GetItemDownloadablesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -773,6 +804,7 @@ pub struct GetItemDownloadablesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The item Axis ids joined string with comma.
     ///
@@ -786,7 +818,7 @@ impl GetItemDownloadablesRequest {
     }
 }
 /// The responses of `get_item_downloadables`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemDownloadablesResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDownloadableList),
@@ -823,7 +855,7 @@ impl GetItemDownloadablesResponse {
 }
 /// The request of `get_lists`:
 /// `GET /lists` (tool `content.getLists`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetListsRequest {
     /// A comma delimited list of item list identifiers.
     ///
@@ -854,6 +886,7 @@ pub struct GetListsRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -862,10 +895,12 @@ pub struct GetListsRequest {
     /// What to order by.
     ///
     /// The `order_by` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<crate::models::ListOrderBy>,
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -874,10 +909,12 @@ pub struct GetListsRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -901,6 +938,7 @@ pub struct GetListsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -914,6 +952,7 @@ pub struct GetListsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetListsRequest {
@@ -935,7 +974,7 @@ impl GetListsRequest {
     }
 }
 /// The responses of `get_lists`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetListsResponse {
     /// 200: The array of item lists requested.
     Ok(Vec<crate::models::ItemList>),
@@ -972,7 +1011,7 @@ impl GetListsResponse {
 }
 /// The request of `get_list`:
 /// `GET /lists/{id}` (tool `content.getList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetListRequest {
     /// The identifier of the list to load.
     ///
@@ -989,6 +1028,7 @@ pub struct GetListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -997,14 +1037,17 @@ pub struct GetListRequest {
     /// What to order by.
     ///
     /// The `order_by` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<crate::models::ListOrderBy>,
     /// The list parameter in format 'key:value', e.g. 'genre:action'.
     ///
     /// The `param` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1013,10 +1056,12 @@ pub struct GetListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1040,6 +1085,7 @@ pub struct GetListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1053,6 +1099,7 @@ pub struct GetListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetListRequest {
@@ -1076,7 +1123,7 @@ impl GetListRequest {
     }
 }
 /// The responses of `get_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1113,7 +1160,7 @@ impl GetListResponse {
 }
 /// The request of `get_plans_id`:
 /// `GET /plans/{id}` (tool `content.getPlansId`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlansIdRequest {
     /// The identifier of the Plan to load.
     ///
@@ -1126,10 +1173,12 @@ pub struct GetPlansIdRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1153,6 +1202,7 @@ pub struct GetPlansIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1166,6 +1216,7 @@ pub struct GetPlansIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPlansIdRequest {
@@ -1182,7 +1233,7 @@ impl GetPlansIdRequest {
     }
 }
 /// The responses of `get_plans_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlansIdResponse {
     /// 200: The Plan requested.
     Ok(crate::models::Plan),
@@ -1219,7 +1270,7 @@ impl GetPlansIdResponse {
 }
 /// The request of `get_schedules`:
 /// `GET /schedules` (tool `content.getSchedules`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSchedulesRequest {
     /// The list of channel ids to get schedules for.
     ///
@@ -1264,10 +1315,12 @@ pub struct GetSchedulesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1291,6 +1344,7 @@ pub struct GetSchedulesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1304,6 +1358,7 @@ pub struct GetSchedulesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetSchedulesRequest {
@@ -1324,7 +1379,7 @@ impl GetSchedulesRequest {
     }
 }
 /// The responses of `get_schedules`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSchedulesResponse {
     /// 200: An array of schedule lists for each channel requested.
     Ok(Vec<crate::models::ItemScheduleList>),
@@ -1361,7 +1416,7 @@ impl GetSchedulesResponse {
 }
 /// The request of `search`:
 /// `GET /search` (tool `content.search`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SearchRequest {
     /// The search term to query.
     ///
@@ -1377,6 +1432,7 @@ pub struct SearchRequest {
     /// includes you care about.
     ///
     /// The `include` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::models::SearchIncludeItem>>,
     /// When this option is set, instead of all search result items being returned
     /// in a single list, they will instead be returned under two lists. One for
@@ -1390,6 +1446,7 @@ pub struct SearchRequest {
     /// The array of `people` results will always be separate from items.
     ///
     /// The `group` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<bool>,
     /// The maximum number of results to return.
     ///
@@ -1398,6 +1455,7 @@ pub struct SearchRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -1406,10 +1464,12 @@ pub struct SearchRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1433,6 +1493,7 @@ pub struct SearchRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1446,6 +1507,7 @@ pub struct SearchRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl SearchRequest {
@@ -1466,7 +1528,7 @@ impl SearchRequest {
     }
 }
 /// The responses of `search`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SearchResponse {
     /// 200: OK.
     Ok(crate::models::SearchResults),

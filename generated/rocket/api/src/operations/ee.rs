@@ -5,7 +5,7 @@ use super::Credential;
 /// `GET /ee-bt/eligibility` (tool `ee.checkEeBtEligibility`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckEeBtEligibilityRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -19,9 +19,12 @@ pub struct CheckEeBtEligibilityRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl CheckEeBtEligibilityRequest {
@@ -39,7 +42,7 @@ impl Default for CheckEeBtEligibilityRequest {
     }
 }
 /// The responses of `check_ee_bt_eligibility`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckEeBtEligibilityResponse {
     /// 200: Success, returns eligibility data.
     Ok(crate::models::EeBtEligibility),
@@ -62,7 +65,7 @@ impl CheckEeBtEligibilityResponse {
 /// `POST /ee/msisdn` (tool `ee.assignMsisdn`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AssignMsisdnRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -76,6 +79,7 @@ pub struct AssignMsisdnRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an assign request.
     ///
@@ -83,6 +87,8 @@ pub struct AssignMsisdnRequest {
     pub body: crate::models::ItvAssignMsisdnRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl AssignMsisdnRequest {
@@ -96,7 +102,7 @@ impl AssignMsisdnRequest {
     }
 }
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AssignMsisdnResponse {
     /// 201: OK
     Created,
@@ -120,7 +126,7 @@ impl AssignMsisdnResponse {
 }
 /// The request of `get_eligible_offers`:
 /// `POST /ee/offers` (tool `ee.getEligibleOffers`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEligibleOffersRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -144,6 +150,7 @@ pub struct GetEligibleOffersRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -157,6 +164,7 @@ pub struct GetEligibleOffersRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for getting the eligible offers.
     ///
@@ -170,7 +178,7 @@ impl GetEligibleOffersRequest {
     }
 }
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEligibleOffersResponse {
     /// 200: The list of eligible offers value.
     Ok(crate::models::EeOffersResponse),
@@ -207,7 +215,7 @@ impl GetEligibleOffersResponse {
 }
 /// The request of `create_pin_request`:
 /// `PUT /ee/pin` (tool `ee.createPinRequest`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -231,6 +239,7 @@ pub struct CreatePinRequestRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -244,6 +253,7 @@ pub struct CreatePinRequestRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for creating the PIN request.
     ///
@@ -257,7 +267,7 @@ impl CreatePinRequestRequest {
     }
 }
 /// The responses of `create_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreatePinRequestResponse {
     /// 200: The PIN reference value.
     Ok(crate::models::EeCreatePinResponse),
@@ -294,7 +304,7 @@ impl CreatePinRequestResponse {
 }
 /// The request of `validate_pin_request`:
 /// `POST /ee/pin` (tool `ee.validatePinRequest`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -318,6 +328,7 @@ pub struct ValidatePinRequestRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -331,6 +342,7 @@ pub struct ValidatePinRequestRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for validating PIN.
     ///
@@ -344,7 +356,7 @@ impl ValidatePinRequestRequest {
     }
 }
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ValidatePinRequestResponse {
     /// 200: The validation status - success.
     Ok(crate::models::EeValidatePinResponse),
@@ -381,7 +393,7 @@ impl ValidatePinRequestResponse {
 }
 /// The request of `get_ee_plans`:
 /// `GET /ee/plans` (tool `ee.getEePlans`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEePlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -395,6 +407,7 @@ pub struct GetEePlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetEePlansRequest {
@@ -409,7 +422,7 @@ impl Default for GetEePlansRequest {
     }
 }
 /// The responses of `get_ee_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEePlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlans),
@@ -446,7 +459,7 @@ impl GetEePlansResponse {
 }
 /// The request of `get_plan`:
 /// `GET /ee/plans/{id}` (tool `ee.getPlan`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlanRequest {
     /// The identifier of the plan received from ee/offers.
     ///
@@ -464,6 +477,7 @@ pub struct GetPlanRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetPlanRequest {
@@ -473,7 +487,7 @@ impl GetPlanRequest {
     }
 }
 /// The responses of `get_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlanResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlanListItem),
@@ -510,7 +524,7 @@ impl GetPlanResponse {
 }
 /// The request of `create_token`:
 /// `GET /ee/token/create` (tool `ee.createToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTokenRequest;
 impl CreateTokenRequest {
     /// A request with every optional value unset (or at its default).
@@ -524,7 +538,7 @@ impl Default for CreateTokenRequest {
     }
 }
 /// The responses of `create_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreateTokenResponse {
     /// 200: The token.
     Ok(crate::models::EeCreateTokenResponse),

@@ -5,7 +5,7 @@ use super::Credential;
 /// `POST /itv/billinghistory/{platform}` (tool `itv.getBillingHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBillingHistoryRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -23,6 +23,7 @@ pub struct GetBillingHistoryRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a billing history request.
     ///
@@ -30,6 +31,8 @@ pub struct GetBillingHistoryRequest {
     pub body: crate::models::ItvBillingHistoryRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetBillingHistoryRequest {
@@ -44,7 +47,7 @@ impl GetBillingHistoryRequest {
     }
 }
 /// The responses of `get_billing_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBillingHistoryResponse {
     /// 200: List of billing records.
     Ok(crate::models::ItvBillingHistory),
@@ -83,7 +86,7 @@ impl GetBillingHistoryResponse {
 /// `PUT /itv/cards/{platform}` (tool `itv.changeCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -101,6 +104,7 @@ pub struct ChangeCardDetailsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -108,6 +112,8 @@ pub struct ChangeCardDetailsRequest {
     pub body: crate::models::ItvChangeCardDetailsRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ChangeCardDetailsRequest {
@@ -125,7 +131,7 @@ impl ChangeCardDetailsRequest {
     }
 }
 /// The responses of `change_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeCardDetailsResponse {
     /// 204: OK
     NoContent,
@@ -164,7 +170,7 @@ impl ChangeCardDetailsResponse {
 /// `POST /itv/cards/{platform}` (tool `itv.getCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -182,6 +188,7 @@ pub struct GetCardDetailsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV profile token in body.
     ///
@@ -189,6 +196,8 @@ pub struct GetCardDetailsRequest {
     pub body: crate::models::ItvGetCardDetailsRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetCardDetailsRequest {
@@ -203,7 +212,7 @@ impl GetCardDetailsRequest {
     }
 }
 /// The responses of `get_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCardDetailsResponse {
     /// 200: OK
     Ok(crate::models::ItvCardDetails),
@@ -242,7 +251,7 @@ impl GetCardDetailsResponse {
 /// `POST /itv/changeemail` (tool `itv.changeEmail`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -266,6 +275,7 @@ pub struct ChangeEmailRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -279,6 +289,7 @@ pub struct ChangeEmailRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// New email address & ITV profile token.
     ///
@@ -286,6 +297,8 @@ pub struct ChangeEmailRequest {
     pub body: crate::models::ItvChangeEmailRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ChangeEmailRequest {
@@ -300,7 +313,7 @@ impl ChangeEmailRequest {
     }
 }
 /// The responses of `change_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeEmailResponse {
     /// 204: OK
     NoContent,
@@ -339,7 +352,7 @@ impl ChangeEmailResponse {
 /// `POST /itv/changemarketing` (tool `itv.changeMarketing`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeMarketingRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -363,6 +376,7 @@ pub struct ChangeMarketingRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -376,6 +390,7 @@ pub struct ChangeMarketingRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated marketing preferences & ITV profile token.
     ///
@@ -383,6 +398,8 @@ pub struct ChangeMarketingRequest {
     pub body: crate::models::ItvChangeMarketingRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ChangeMarketingRequest {
@@ -397,7 +414,7 @@ impl ChangeMarketingRequest {
     }
 }
 /// The responses of `change_marketing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeMarketingResponse {
     /// 204: OK
     NoContent,
@@ -436,7 +453,7 @@ impl ChangeMarketingResponse {
 /// `POST /itv/deleteaccount` (tool `itv.deleteAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -460,6 +477,7 @@ pub struct DeleteAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -473,6 +491,7 @@ pub struct DeleteAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// New email address & ITV profile token.
     ///
@@ -480,6 +499,8 @@ pub struct DeleteAccountRequest {
     pub body: crate::models::ItvDeleteAccountRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeleteAccountRequest {
@@ -494,7 +515,7 @@ impl DeleteAccountRequest {
     }
 }
 /// The responses of `delete_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteAccountResponse {
     /// 204: OK
     NoContent,
@@ -533,7 +554,7 @@ impl DeleteAccountResponse {
 /// `GET /itv/entitlements/current` (tool `itv.getCurrentEntitlement`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCurrentEntitlementRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -547,9 +568,12 @@ pub struct GetCurrentEntitlementRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetCurrentEntitlementRequest {
@@ -567,7 +591,7 @@ impl Default for GetCurrentEntitlementRequest {
     }
 }
 /// The responses of `get_current_entitlement`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCurrentEntitlementResponse {
     /// 200: Current entitlement.
     Ok(crate::models::ItvEntitlementCurrent),
@@ -606,7 +630,7 @@ impl GetCurrentEntitlementResponse {
 /// `GET /itv/entitlements/history` (tool `itv.getEntitlementsHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEntitlementsHistoryRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -620,9 +644,12 @@ pub struct GetEntitlementsHistoryRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetEntitlementsHistoryRequest {
@@ -640,7 +667,7 @@ impl Default for GetEntitlementsHistoryRequest {
     }
 }
 /// The responses of `get_entitlements_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEntitlementsHistoryResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvEntitlementsHistory),
@@ -677,7 +704,7 @@ impl GetEntitlementsHistoryResponse {
 }
 /// The request of `get_feature_flag`:
 /// `GET /itv/featureFlag/{feature}` (tool `itv.getFeatureFlag`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFeatureFlagRequest {
     /// The identifier of the feature to check for feature flag.
     ///
@@ -695,6 +722,7 @@ pub struct GetFeatureFlagRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetFeatureFlagRequest {
@@ -704,7 +732,7 @@ impl GetFeatureFlagRequest {
     }
 }
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetFeatureFlagResponse {
     /// 200: Request succeeded.
     Ok(crate::models::ItvFeatureFlag),
@@ -743,7 +771,7 @@ impl GetFeatureFlagResponse {
 /// `POST /itv/googlepay/subscription` (tool `itv.googlePaySubscription`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GooglePaySubscriptionRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -757,6 +785,7 @@ pub struct GooglePaySubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of googlePay subscription request.
     ///
@@ -764,6 +793,8 @@ pub struct GooglePaySubscriptionRequest {
     pub body: crate::models::ItvGooglePaySubscriptionRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GooglePaySubscriptionRequest {
@@ -777,7 +808,7 @@ impl GooglePaySubscriptionRequest {
     }
 }
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GooglePaySubscriptionResponse {
     /// 204: No Content
     NoContent,
@@ -812,7 +843,7 @@ impl GooglePaySubscriptionResponse {
 /// `GET /itv/had/entitlements` (tool `itv.checkPreviousEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckPreviousEntitlementsRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -826,9 +857,12 @@ pub struct CheckPreviousEntitlementsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl CheckPreviousEntitlementsRequest {
@@ -846,7 +880,7 @@ impl Default for CheckPreviousEntitlementsRequest {
     }
 }
 /// The responses of `check_previous_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckPreviousEntitlementsResponse {
     /// 200: OK
     Ok(crate::models::ItvHadEntitlement),
@@ -883,7 +917,7 @@ impl CheckPreviousEntitlementsResponse {
 }
 /// The request of `get_itv_itemsummary_external_id`:
 /// `GET /itv/itemsummary/{externalId}` (tool `itv.getItvItemsummaryExternalId`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvItemsummaryExternalIdRequest {
     /// The external identifier of the item.
     ///
@@ -897,7 +931,7 @@ impl GetItvItemsummaryExternalIdRequest {
     }
 }
 /// The responses of `get_itv_itemsummary_external_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvItemsummaryExternalIdResponse {
     /// 302: Item found.
     Found {
@@ -942,7 +976,7 @@ impl GetItvItemsummaryExternalIdResponse {
 /// `POST /itv/pinauthorization` (tool `itv.getAccountTokenWithPin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountTokenWithPinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -966,6 +1000,7 @@ pub struct GetAccountTokenWithPinRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -979,6 +1014,7 @@ pub struct GetAccountTokenWithPinRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of token request.
     ///
@@ -986,6 +1022,8 @@ pub struct GetAccountTokenWithPinRequest {
     pub body: crate::models::ItvPinAuthRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetAccountTokenWithPinRequest {
@@ -1000,7 +1038,7 @@ impl GetAccountTokenWithPinRequest {
     }
 }
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenWithPinResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -1039,7 +1077,7 @@ impl GetAccountTokenWithPinResponse {
 /// `POST /itv/plan/{platform}` (tool `itv.upgradePlan`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpgradePlanRequest {
     /// The identifier of the payment platform (stripe/itunes). Only Stripe is supported
     ///
@@ -1057,6 +1095,7 @@ pub struct UpgradePlanRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an upgrade request.
     ///
@@ -1064,6 +1103,8 @@ pub struct UpgradePlanRequest {
     pub body: crate::models::ItvUpgradePlanRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpgradePlanRequest {
@@ -1078,7 +1119,7 @@ impl UpgradePlanRequest {
     }
 }
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpgradePlanResponse {
     /// 200: Upgrade succeeded.
     Ok,
@@ -1117,7 +1158,7 @@ impl UpgradePlanResponse {
 /// `GET /itv/plans/{platform}` (tool `itv.getItvPlansPlatform`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvPlansPlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1135,9 +1176,12 @@ pub struct GetItvPlansPlatformRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItvPlansPlatformRequest {
@@ -1151,7 +1195,7 @@ impl GetItvPlansPlatformRequest {
     }
 }
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvPlansPlatformResponse {
     /// 200: List of available plans.
     Ok(crate::models::ItvPlans),
@@ -1190,7 +1234,7 @@ impl GetItvPlansPlatformResponse {
 /// `GET /itv/profile` (tool `itv.getItvProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvProfileRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1204,9 +1248,12 @@ pub struct GetItvProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItvProfileRequest {
@@ -1224,7 +1271,7 @@ impl Default for GetItvProfileRequest {
     }
 }
 /// The responses of `get_itv_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvProfileResponse {
     /// 200: The ITV profile object.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -1263,7 +1310,7 @@ impl GetItvProfileResponse {
 /// `PUT /itv/profile` (tool `itv.updateProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1287,6 +1334,7 @@ pub struct UpdateProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1300,6 +1348,7 @@ pub struct UpdateProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV profile object with updated values & ITV profile token.
     ///
@@ -1307,6 +1356,8 @@ pub struct UpdateProfileRequest {
     pub body: crate::models::ItvUpdateProfileRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdateProfileRequest {
@@ -1321,7 +1372,7 @@ impl UpdateProfileRequest {
     }
 }
 /// The responses of `update_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateProfileResponse {
     /// 204: OK
     NoContent,
@@ -1360,11 +1411,12 @@ impl UpdateProfileResponse {
 /// `GET /itv/profile/recommendation/list` (tool `itv.getRecommendedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRecommendedListRequest {
     /// List of item types to filter the recommendation list
     ///
     /// The `item_types` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_types: Option<Vec<String>>,
     /// The page of items to load. Starts from page 1.
     ///
@@ -1381,10 +1433,12 @@ pub struct GetRecommendedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1408,6 +1462,7 @@ pub struct GetRecommendedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1421,9 +1476,12 @@ pub struct GetRecommendedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetRecommendedListRequest {
@@ -1448,7 +1506,7 @@ impl Default for GetRecommendedListRequest {
     }
 }
 /// The responses of `get_recommended_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRecommendedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1493,7 +1551,7 @@ impl GetRecommendedListResponse {
 /// `POST /itv/profiletoken` (tool `itv.getItvProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvProfileTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1507,6 +1565,7 @@ pub struct GetItvProfileTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of token request.
     ///
@@ -1514,6 +1573,8 @@ pub struct GetItvProfileTokenRequest {
     pub body: crate::models::ItvProfileTokenRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItvProfileTokenRequest {
@@ -1527,7 +1588,7 @@ impl GetItvProfileTokenRequest {
     }
 }
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvProfileTokenResponse {
     /// 200: The ITV profile token.
     Ok(crate::models::ItvProfileToken),
@@ -1566,7 +1627,7 @@ impl GetItvProfileTokenResponse {
 /// `GET /itv/purchase/{platform}` (tool `itv.getCurrentSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetCurrentSubscriptionRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1584,9 +1645,12 @@ pub struct GetCurrentSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetCurrentSubscriptionRequest {
@@ -1600,7 +1664,7 @@ impl GetCurrentSubscriptionRequest {
     }
 }
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCurrentSubscriptionResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvCurrentSubscription),
@@ -1639,7 +1703,7 @@ impl GetCurrentSubscriptionResponse {
 /// `POST /itv/purchase/{platform}` (tool `itv.confirmPurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPurchaseRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1657,6 +1721,7 @@ pub struct ConfirmPurchaseRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -1664,6 +1729,8 @@ pub struct ConfirmPurchaseRequest {
     pub body: crate::models::ItvPurchaseRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ConfirmPurchaseRequest {
@@ -1678,7 +1745,7 @@ impl ConfirmPurchaseRequest {
     }
 }
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchase),
@@ -1717,7 +1784,7 @@ impl ConfirmPurchaseResponse {
 /// `DELETE /itv/purchase/{platform}` (tool `itv.deleteItvPurchasePlatform`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteItvPurchasePlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1735,6 +1802,7 @@ pub struct DeleteItvPurchasePlatformRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a cancellation request.
     ///
@@ -1742,6 +1810,8 @@ pub struct DeleteItvPurchasePlatformRequest {
     pub body: crate::models::ItvCancelSubscriptionRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeleteItvPurchasePlatformRequest {
@@ -1759,7 +1829,7 @@ impl DeleteItvPurchasePlatformRequest {
     }
 }
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteItvPurchasePlatformResponse {
     /// 204: OK
     NoContent,
@@ -1798,7 +1868,7 @@ impl DeleteItvPurchasePlatformResponse {
 /// `POST /itv/purchase/{platform}/strong` (tool `itv.confirmPurchaseStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPurchaseStrongRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1816,6 +1886,7 @@ pub struct ConfirmPurchaseStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -1823,6 +1894,8 @@ pub struct ConfirmPurchaseStrongRequest {
     pub body: crate::models::ItvPurchaseStrongRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ConfirmPurchaseStrongRequest {
@@ -1837,7 +1910,7 @@ impl ConfirmPurchaseStrongRequest {
     }
 }
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseStrongResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseStrongResponse),
@@ -1876,7 +1949,7 @@ impl ConfirmPurchaseStrongResponse {
 /// `POST /itv/purchase/{platform}/withoffer` (tool `itv.confirmPurchaseWithOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConfirmPurchaseWithOfferRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1894,6 +1967,7 @@ pub struct ConfirmPurchaseWithOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -1901,6 +1975,8 @@ pub struct ConfirmPurchaseWithOfferRequest {
     pub body: crate::models::ItvPurchaseWithOfferRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ConfirmPurchaseWithOfferRequest {
@@ -1918,7 +1994,7 @@ impl ConfirmPurchaseWithOfferRequest {
     }
 }
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseWithOfferResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseWithOfferResponse),
@@ -1957,7 +2033,7 @@ impl ConfirmPurchaseWithOfferResponse {
 /// `POST /itv/resubscribe/{platform}` (tool `itv.resubscribe`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResubscribeRequest {
     /// The id of the plan to renew.
     ///
@@ -1979,9 +2055,12 @@ pub struct ResubscribeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ResubscribeRequest {
@@ -1996,7 +2075,7 @@ impl ResubscribeRequest {
     }
 }
 /// The responses of `resubscribe`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ResubscribeResponse {
     /// 200: Success. The response body is the updated plan information.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -2029,7 +2108,7 @@ impl ResubscribeResponse {
 }
 /// The request of `get_itv_roku_plans`:
 /// `GET /itv/roku/plans` (tool `itv.getItvRokuPlans`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2043,6 +2122,7 @@ pub struct GetItvRokuPlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 impl GetItvRokuPlansRequest {
@@ -2057,7 +2137,7 @@ impl Default for GetItvRokuPlansRequest {
     }
 }
 /// The responses of `get_itv_roku_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvRokuPlansResponse {
     /// 200: Details of available Roku plans.
     Ok(crate::models::RokuPlans),
@@ -2094,7 +2174,7 @@ impl GetItvRokuPlansResponse {
 }
 /// The request of `execute_transaction`:
 /// `POST /itv/roku/transaction/{transactionid}` (tool `itv.executeTransaction`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteTransactionRequest {
     /// The identifier of the Roku transaction (subscribe/upgrade/downgrade/cancellation).
     ///
@@ -2112,6 +2192,7 @@ pub struct ExecuteTransactionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a transaction request.
     ///
@@ -2132,7 +2213,7 @@ impl ExecuteTransactionRequest {
     }
 }
 /// The responses of `execute_transaction`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ExecuteTransactionResponse {
     /// 200: OK.
     Ok,
@@ -2171,7 +2252,7 @@ impl ExecuteTransactionResponse {
 /// `GET /itv/save-offer` (tool `itv.getSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2185,9 +2266,12 @@ pub struct GetSaveOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetSaveOfferRequest {
@@ -2205,7 +2289,7 @@ impl Default for GetSaveOfferRequest {
     }
 }
 /// The responses of `get_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSaveOfferResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -2244,7 +2328,7 @@ impl GetSaveOfferResponse {
 /// `POST /itv/save-offer` (tool `itv.activateSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivateSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2258,6 +2342,7 @@ pub struct ActivateSaveOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The coupon id to be checked.
     ///
@@ -2265,6 +2350,8 @@ pub struct ActivateSaveOfferRequest {
     pub body: String,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl ActivateSaveOfferRequest {
@@ -2278,7 +2365,7 @@ impl ActivateSaveOfferRequest {
     }
 }
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ActivateSaveOfferResponse {
     /// 204: Authentication  passes, the user has an active subscription and the coupon id is valid. The response body is the updated subscription object.
     NoContent,
@@ -2307,7 +2394,7 @@ impl ActivateSaveOfferResponse {
 /// `GET /itv/subscription/fullpricerenewal` (tool `itv.getFullPriceRenewal`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFullPriceRenewalRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2321,9 +2408,12 @@ pub struct GetFullPriceRenewalRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetFullPriceRenewalRequest {
@@ -2341,7 +2431,7 @@ impl Default for GetFullPriceRenewalRequest {
     }
 }
 /// The responses of `get_full_price_renewal`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetFullPriceRenewalResponse {
     /// 200: full price renewal state and reason for specific user.
     Ok(crate::models::ItvSubscriptionFullPriceRenewal),
@@ -2361,7 +2451,7 @@ impl GetFullPriceRenewalResponse {
 /// `GET /itv/subscription/status/{platform}` (tool `itv.getSubscriptionStatus`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionStatusRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2379,9 +2469,12 @@ pub struct GetSubscriptionStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetSubscriptionStatusRequest {
@@ -2395,7 +2488,7 @@ impl GetSubscriptionStatusRequest {
     }
 }
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionStatusResponse {
     /// 200: Status of the latest payment intent
     Ok(crate::models::ItvSubscriptionStatusResponse),
@@ -2415,7 +2508,7 @@ impl GetSubscriptionStatusResponse {
 /// `GET /itv/subscriptionstate` (tool `itv.getSubscriptionState`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionStateRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2429,9 +2522,12 @@ pub struct GetSubscriptionStateRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetSubscriptionStateRequest {
@@ -2449,7 +2545,7 @@ impl Default for GetSubscriptionStateRequest {
     }
 }
 /// The responses of `get_subscription_state`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionStateResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvSubscriptionState),
@@ -2488,7 +2584,7 @@ impl GetSubscriptionStateResponse {
 /// `GET /itv/upcominginvoice` (tool `itv.getUpcomingInvoice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetUpcomingInvoiceRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2502,9 +2598,12 @@ pub struct GetUpcomingInvoiceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetUpcomingInvoiceRequest {
@@ -2522,7 +2621,7 @@ impl Default for GetUpcomingInvoiceRequest {
     }
 }
 /// The responses of `get_upcoming_invoice`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetUpcomingInvoiceResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -2561,7 +2660,7 @@ impl GetUpcomingInvoiceResponse {
 /// `PUT /itv/updateIntent/strong/{platform}` (tool `itv.updatePaymentIntentStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePaymentIntentStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -2579,6 +2678,7 @@ pub struct UpdatePaymentIntentStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -2586,6 +2686,8 @@ pub struct UpdatePaymentIntentStrongRequest {
     pub body: crate::models::ItvUpdateIntentStrongRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdatePaymentIntentStrongRequest {
@@ -2603,7 +2705,7 @@ impl UpdatePaymentIntentStrongRequest {
     }
 }
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdatePaymentIntentStrongResponse {
     /// 200.
     Ok(crate::models::ItvUpdateIntentStrongResponse),
@@ -2642,7 +2744,7 @@ impl UpdatePaymentIntentStrongResponse {
 /// `PUT /itv/updatePayment/strong/{platform}` (tool `itv.updatePaymentMethodStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePaymentMethodStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -2660,6 +2762,7 @@ pub struct UpdatePaymentMethodStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -2667,6 +2770,8 @@ pub struct UpdatePaymentMethodStrongRequest {
     pub body: crate::models::ItvUpdatePaymentStrongRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl UpdatePaymentMethodStrongRequest {
@@ -2684,7 +2789,7 @@ impl UpdatePaymentMethodStrongRequest {
     }
 }
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdatePaymentMethodStrongResponse {
     /// 204: OK
     NoContent,
@@ -2723,7 +2828,7 @@ impl UpdatePaymentMethodStrongResponse {
 /// `GET /itv/voucher/{planId}/{voucherId}` (tool `itv.getVoucherById`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetVoucherByIdRequest {
     /// The identifier of the voucher.
     ///
@@ -2745,9 +2850,12 @@ pub struct GetVoucherByIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetVoucherByIdRequest {
@@ -2762,7 +2870,7 @@ impl GetVoucherByIdRequest {
     }
 }
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetVoucherByIdResponse {
     /// 200: Avalable voucher, if any.
     Ok(crate::models::ItvVoucher),
@@ -2801,7 +2909,7 @@ impl GetVoucherByIdResponse {
 /// `POST /itv/voucher/{platform}` (tool `itv.checkVoucher`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckVoucherRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2819,6 +2927,7 @@ pub struct CheckVoucherRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Coupon/voucher.
     ///
@@ -2826,6 +2935,8 @@ pub struct CheckVoucherRequest {
     pub body: crate::models::ItvVoucherRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl CheckVoucherRequest {
@@ -2840,7 +2951,7 @@ impl CheckVoucherRequest {
     }
 }
 /// The responses of `check_voucher`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckVoucherResponse {
     /// 200: Details of requested coupon/voucher.
     Ok(crate::models::ItvVoucher),
@@ -2877,7 +2988,7 @@ impl CheckVoucherResponse {
 }
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (tool `itv.getPublicPreview`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPublicPreviewRequest;
 impl GetPublicPreviewRequest {
     /// A request with every optional value unset (or at its default).
@@ -2891,7 +3002,7 @@ impl Default for GetPublicPreviewRequest {
     }
 }
 /// The responses of `get_public_preview`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPublicPreviewResponse {
     /// 200: The samsung public preview requested.
     Ok(crate::models::SamsungPreview),

@@ -50,6 +50,17 @@ pub enum Credential {
     VerifyEmailAuth(String),
 }
 impl Credential {
+    /// A credential for the scheme named `scheme` in the spec, if there is one.
+    pub fn new(scheme: &str, secret: impl Into<String>) -> Option<Credential> {
+        let secret = secret.into();
+        match scheme {
+            "accountAuth" => Some(Credential::AccountAuth(secret)),
+            "profileAuth" => Some(Credential::ProfileAuth(secret)),
+            "resetPasswordAuth" => Some(Credential::ResetPasswordAuth(secret)),
+            "verifyEmailAuth" => Some(Credential::VerifyEmailAuth(secret)),
+            _ => None,
+        }
+    }
     /// The security scheme's name in the spec.
     pub fn scheme(&self) -> &'static str {
         match self {

@@ -5,7 +5,7 @@ use super::Credential;
 /// `GET /account/profile` (tool `profile.getProfile`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -29,6 +29,7 @@ pub struct GetProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -42,9 +43,12 @@ pub struct GetProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetProfileRequest {
@@ -63,7 +67,7 @@ impl Default for GetProfileRequest {
     }
 }
 /// The responses of `get_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileResponse {
     /// 200: Details of the active profile.
     Ok(crate::models::ProfileDetail),
@@ -108,7 +112,7 @@ impl GetProfileResponse {
 /// `GET /account/profile/bookmarks` (tool `profile.getBookmarks`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBookmarksRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -132,6 +136,7 @@ pub struct GetBookmarksRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -145,9 +150,12 @@ pub struct GetBookmarksRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetBookmarksRequest {
@@ -166,7 +174,7 @@ impl Default for GetBookmarksRequest {
     }
 }
 /// The responses of `get_bookmarks`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBookmarksResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, String>),
@@ -211,15 +219,17 @@ impl GetBookmarksResponse {
 /// `GET /account/profile/bookmarks/list` (tool `profile.getBookmarkList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetBookmarkListRequest {
     /// The page of items to load. Starts from page 1.
     ///
     /// The `page` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i32>,
     /// The number of items to return in a page.
     ///
     /// The `page_size` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -228,6 +238,7 @@ pub struct GetBookmarkListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -236,10 +247,12 @@ pub struct GetBookmarkListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -263,6 +276,7 @@ pub struct GetBookmarkListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -276,9 +290,12 @@ pub struct GetBookmarkListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetBookmarkListRequest {
@@ -304,7 +321,7 @@ impl Default for GetBookmarkListRequest {
     }
 }
 /// The responses of `get_bookmark_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBookmarkListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -349,7 +366,7 @@ impl GetBookmarkListResponse {
 /// `GET /account/profile/bookmarks/{itemId}` (tool `profile.getItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemBookmarkRequest {
     /// The id of the item to get the bookmark for.
     ///
@@ -377,6 +394,7 @@ pub struct GetItemBookmarkRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -390,9 +408,12 @@ pub struct GetItemBookmarkRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItemBookmarkRequest {
@@ -407,7 +428,7 @@ impl GetItemBookmarkRequest {
     }
 }
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemBookmarkResponse {
     /// 200: OK
     Ok(crate::models::Bookmark),
@@ -452,7 +473,7 @@ impl GetItemBookmarkResponse {
 /// `PUT /account/profile/bookmarks/{itemId}` (tool `profile.bookmarkItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BookmarkItemRequest {
     /// The id of the item to bookmark.
     ///
@@ -480,6 +501,7 @@ pub struct BookmarkItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -493,9 +515,12 @@ pub struct BookmarkItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl BookmarkItemRequest {
@@ -510,7 +535,7 @@ impl BookmarkItemRequest {
     }
 }
 /// The responses of `bookmark_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum BookmarkItemResponse {
     /// 200: Bookmark created.
     Ok(crate::models::Bookmark),
@@ -555,7 +580,7 @@ impl BookmarkItemResponse {
 /// `DELETE /account/profile/bookmarks/{itemId}` (tool `profile.deleteItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteItemBookmarkRequest {
     /// The identifier of the bookmark to delete.
     ///
@@ -583,6 +608,7 @@ pub struct DeleteItemBookmarkRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -596,9 +622,12 @@ pub struct DeleteItemBookmarkRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeleteItemBookmarkRequest {
@@ -613,7 +642,7 @@ impl DeleteItemBookmarkRequest {
     }
 }
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteItemBookmarkResponse {
     /// 204: Bookmark deleted.
     NoContent,
@@ -658,7 +687,7 @@ impl DeleteItemBookmarkResponse {
 /// `GET /account/profile/continue-watching/list` (tool `profile.getContinueWatchingList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetContinueWatchingListRequest {
     /// The item type to be returned for continue watching items belonging to a show.
     ///
@@ -711,6 +740,7 @@ pub struct GetContinueWatchingListRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -719,10 +749,12 @@ pub struct GetContinueWatchingListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -746,6 +778,7 @@ pub struct GetContinueWatchingListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -759,9 +792,12 @@ pub struct GetContinueWatchingListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetContinueWatchingListRequest {
@@ -790,7 +826,7 @@ impl Default for GetContinueWatchingListRequest {
     }
 }
 /// The responses of `get_continue_watching_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetContinueWatchingListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -835,7 +871,7 @@ impl GetContinueWatchingListResponse {
 /// `GET /account/profile/items/{itemId}/next` (tool `profile.getNextPlaybackItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -844,6 +880,7 @@ pub struct GetNextPlaybackItemRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -854,6 +891,7 @@ pub struct GetNextPlaybackItemRequest {
     /// For example if an `Episode` then both the `Season` and `Show` would be included.
     ///
     /// The `expand` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetNextPlaybackItemExpand>,
     /// The type of device the content is targeting.
     ///
@@ -862,10 +900,12 @@ pub struct GetNextPlaybackItemRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -889,6 +929,7 @@ pub struct GetNextPlaybackItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -902,9 +943,12 @@ pub struct GetNextPlaybackItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetNextPlaybackItemRequest {
@@ -924,7 +968,7 @@ impl GetNextPlaybackItemRequest {
     }
 }
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -969,7 +1013,7 @@ impl GetNextPlaybackItemResponse {
 /// `GET /account/profile/ratings` (tool `profile.getRatings`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRatingsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -993,6 +1037,7 @@ pub struct GetRatingsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1006,9 +1051,12 @@ pub struct GetRatingsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetRatingsRequest {
@@ -1027,7 +1075,7 @@ impl Default for GetRatingsRequest {
     }
 }
 /// The responses of `get_ratings`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRatingsResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, i32>),
@@ -1072,7 +1120,7 @@ impl GetRatingsResponse {
 /// `GET /account/profile/ratings/list` (tool `profile.getRatingsList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetRatingsListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -1095,6 +1143,7 @@ pub struct GetRatingsListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1103,10 +1152,12 @@ pub struct GetRatingsListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1130,6 +1181,7 @@ pub struct GetRatingsListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1143,9 +1195,12 @@ pub struct GetRatingsListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetRatingsListRequest {
@@ -1172,7 +1227,7 @@ impl Default for GetRatingsListRequest {
     }
 }
 /// The responses of `get_ratings_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRatingsListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1217,7 +1272,7 @@ impl GetRatingsListResponse {
 /// `GET /account/profile/ratings/{itemId}` (tool `profile.getItemRating`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemRatingRequest {
     /// The id of the item to get the rating info for.
     ///
@@ -1245,6 +1300,7 @@ pub struct GetItemRatingRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1258,9 +1314,12 @@ pub struct GetItemRatingRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItemRatingRequest {
@@ -1275,7 +1334,7 @@ impl GetItemRatingRequest {
     }
 }
 /// The responses of `get_item_rating`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemRatingResponse {
     /// 200: OK
     Ok(crate::models::UserRating),
@@ -1320,7 +1379,7 @@ impl GetItemRatingResponse {
 /// `PUT /account/profile/ratings/{itemId}` (tool `profile.rateItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RateItemRequest {
     /// The id of the item to rate.
     ///
@@ -1352,6 +1411,7 @@ pub struct RateItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1365,9 +1425,12 @@ pub struct RateItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl RateItemRequest {
@@ -1383,7 +1446,7 @@ impl RateItemRequest {
     }
 }
 /// The responses of `rate_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RateItemResponse {
     /// 200: OK.
     Ok(crate::models::UserRating),
@@ -1428,7 +1491,7 @@ impl RateItemResponse {
 /// `GET /account/profile/watched` (tool `profile.getWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1452,6 +1515,7 @@ pub struct GetWatchedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1465,9 +1529,12 @@ pub struct GetWatchedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetWatchedRequest {
@@ -1486,7 +1553,7 @@ impl Default for GetWatchedRequest {
     }
 }
 /// The responses of `get_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetWatchedResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, crate::models::Watched>),
@@ -1531,11 +1598,12 @@ impl GetWatchedResponse {
 /// `DELETE /account/profile/watched` (tool `profile.deleteWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteWatchedRequest {
     /// List of `itemId`s to delete. Omit this parameter to delete all items
     ///
     /// The `item_ids` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_ids: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1559,6 +1627,7 @@ pub struct DeleteWatchedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1572,9 +1641,12 @@ pub struct DeleteWatchedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl DeleteWatchedRequest {
@@ -1594,7 +1666,7 @@ impl Default for DeleteWatchedRequest {
     }
 }
 /// The responses of `delete_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteWatchedResponse {
     /// 204: Watched statuses deleted.
     NoContent,
@@ -1639,7 +1711,7 @@ impl DeleteWatchedResponse {
 /// `GET /account/profile/watched/list` (tool `profile.getWatchedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetWatchedListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -1654,6 +1726,7 @@ pub struct GetWatchedListRequest {
     /// If `undefined` then both partially and fully watched items are returned.
     ///
     /// The `completed` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -1668,6 +1741,7 @@ pub struct GetWatchedListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1676,10 +1750,12 @@ pub struct GetWatchedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1703,6 +1779,7 @@ pub struct GetWatchedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1716,9 +1793,12 @@ pub struct GetWatchedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetWatchedListRequest {
@@ -1746,7 +1826,7 @@ impl Default for GetWatchedListRequest {
     }
 }
 /// The responses of `get_watched_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetWatchedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1791,7 +1871,7 @@ impl GetWatchedListResponse {
 /// `GET /account/profile/watched/{itemId}` (tool `profile.getItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItemWatchedStatusRequest {
     /// The id of the item to get the watched status for.
     ///
@@ -1819,6 +1899,7 @@ pub struct GetItemWatchedStatusRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1832,9 +1913,12 @@ pub struct GetItemWatchedStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl GetItemWatchedStatusRequest {
@@ -1849,7 +1933,7 @@ impl GetItemWatchedStatusRequest {
     }
 }
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemWatchedStatusResponse {
     /// 200: OK
     Ok(crate::models::Watched),
@@ -1894,7 +1978,7 @@ impl GetItemWatchedStatusResponse {
 /// `PUT /account/profile/watched/{itemId}` (tool `profile.setItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetItemWatchedStatusRequest {
     /// The id of the item being watched.
     ///
@@ -1926,6 +2010,7 @@ pub struct SetItemWatchedStatusRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1939,9 +2024,12 @@ pub struct SetItemWatchedStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl SetItemWatchedStatusRequest {
@@ -1957,7 +2045,7 @@ impl SetItemWatchedStatusRequest {
     }
 }
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SetItemWatchedStatusResponse {
     /// 200: OK.
     Ok(crate::models::Watched),

@@ -2,7 +2,7 @@
 
 /// The request of `register`:
 /// `POST /register` (tool `registration.register`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -26,6 +26,7 @@ pub struct RegisterRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -39,6 +40,7 @@ pub struct RegisterRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details.
     ///
@@ -52,7 +54,7 @@ impl RegisterRequest {
     }
 }
 /// The responses of `register`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RegisterResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

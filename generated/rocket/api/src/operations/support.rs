@@ -3,7 +3,7 @@
 use super::Credential;
 /// The request of `get_subscription_data`:
 /// `GET /check-subscription/{id}` (tool `support.getSubscriptionData`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionDataRequest {
     /// The identifier of the user to load.
     ///
@@ -17,7 +17,7 @@ impl GetSubscriptionDataRequest {
     }
 }
 /// The responses of `get_subscription_data`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionDataResponse {
     /// 200: The data requested
     Ok(crate::models::SubscriptionDetails),
@@ -54,7 +54,7 @@ impl GetSubscriptionDataResponse {
 }
 /// The request of `forgot_password`:
 /// `POST /request-password-reset` (tool `support.forgotPassword`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForgotPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -78,6 +78,7 @@ pub struct ForgotPasswordRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -91,6 +92,7 @@ pub struct ForgotPasswordRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Email address of account to request a password reset on.
     ///
@@ -104,7 +106,7 @@ impl ForgotPasswordRequest {
     }
 }
 /// The responses of `forgot_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ForgotPasswordResponse {
     /// 204: OK
     NoContent,
@@ -147,7 +149,7 @@ impl ForgotPasswordResponse {
 }
 /// The request of `reset_password`:
 /// `POST /reset-password` (tool `support.resetPassword`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResetPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -171,6 +173,7 @@ pub struct ResetPasswordRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -184,6 +187,7 @@ pub struct ResetPasswordRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV reset token from email link and a new password.
     ///
@@ -197,7 +201,7 @@ impl ResetPasswordRequest {
     }
 }
 /// The responses of `reset_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ResetPasswordResponse {
     /// 204: OK
     NoContent,
@@ -242,7 +246,7 @@ impl ResetPasswordResponse {
 /// `POST /verify-email` (tool `support.verifyEmail`).
 ///
 /// Security: `Credential::VerifyEmailAuth`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -266,6 +270,7 @@ pub struct VerifyEmailRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -279,9 +284,12 @@ pub struct VerifyEmailRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
+    /// Never serialized.
+    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
 impl VerifyEmailRequest {
@@ -300,7 +308,7 @@ impl Default for VerifyEmailRequest {
     }
 }
 /// The responses of `verify_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum VerifyEmailResponse {
     /// 204: OK
     NoContent,

@@ -2,7 +2,7 @@
 
 /// The request of `patch_thing`:
 /// `PATCH /things/{id}` (tool `things.patchThing`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingRequest2 {
     /// The `id` path parameter.
     pub id: String,
@@ -16,7 +16,7 @@ impl PatchThingRequest2 {
     }
 }
 /// The responses of `patch_thing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PatchThingResponse {
     /// 200: The thing.
     Ok(crate::models::PatchThingOkBody),

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub mod meta;
+
 /// What an operation can fail with, other than a response the spec declares.
 ///
 /// The client returns transport and decoding failures; a server answers
@@ -89,7 +91,7 @@ impl std::error::Error for Error {
 }
 
 /// A response whose status the spec does not declare for the operation, kept whole.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawResponse {
     pub status: u16,
     /// Header names in lower case, in the order received.

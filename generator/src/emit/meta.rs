@@ -1,0 +1,248 @@
+//! The `meta` module: the IR's operations and types as static data, for the runtime rules that
+//! servers and clients share (parameter encoding, validation).
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust::ident;
+use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, StatusSpec, TypeKind, TypeRef};
+
+/// The name of an operation's static: `GET_ITEM` for `get_item`.
+pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.method_name.trim_start_matches("r#").to_shouty_snake_case())
+}
+
+pub fn meta_module(api: &Api) -> TokenStream {
+    let types = api.types.values().map(|def| {
+        let name = ident(&def.name);
+        let wire = &def.name;
+        let kind = match &def.kind {
+            TypeKind::Struct { fields, additional, .. } => {
+                let fields = fields.iter().map(|f| {
+                    let name = &f.json_name;
+                    let ty = ty_with(&f.ty, &f.constraints);
+                    let required = f.required;
+                    let nullable = f.nullable;
+                    let read_only = f.read_only;
+                    let constraints = constraints_tokens(&f.constraints);
+                    quote! { FieldMeta { name: #name, ty: #ty, required: #required, nullable: #nullable, read_only: #read_only, constraints: #constraints }, }
+                });
+                let additional = match additional {
+                    Additional::Forbidden => quote! { Additional::Forbidden },
+                    Additional::Any => quote! { Additional::Any },
+                    Additional::Typed(ty) => {
+                        let ty = ty_tokens(ty);
+                        quote! { Additional::Typed(#ty) }
+                    }
+                };
+                quote! { TypeMetaKind::Struct { fields: &[#(#fields)*], additional: #additional } }
+            }
+            TypeKind::Enum { variants, .. } => {
+                let values = variants.iter().map(|v| &v.value);
+                quote! { TypeMetaKind::Enum { values: &[#(#values),*] } }
+            }
+            TypeKind::Newtype { inner, constraints } => {
+                let inner = ty_with(inner, constraints);
+                let constraints = constraints_tokens(constraints);
+                quote! { TypeMetaKind::Newtype(#inner, #constraints) }
+            }
+            TypeKind::Union { variants } => {
+                let variants = variants.iter().map(|v| ty_tokens(&v.ty));
+                quote! { TypeMetaKind::Union(&[#(#variants),*]) }
+            }
+        };
+        quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, kind: #kind }; }
+    });
+    let operations = api.operations.iter().map(operation_meta);
+    let all = api.operations.iter().map(operation_static);
+    quote! {
+        //! The spec's operations and types as static data: what the server validates and parses,
+        //! and what the client encodes, by the same rules (see `runtime::meta`).
+
+        use crate::runtime::meta::*;
+
+        /// Every named type.
+        #[allow(non_upper_case_globals)]
+        pub mod types {
+            use crate::runtime::meta::*;
+            #(#types)*
+        }
+
+        #(#operations)*
+
+        /// Every operation, in the spec's order.
+        pub static OPERATIONS: &[&OperationMeta] = &[#(&#all),*];
+    }
+}
+
+fn operation_meta(op: &Operation) -> TokenStream {
+    let name = operation_static(op);
+    let tool = &op.tool_name;
+    let method = op.http_method.as_str();
+    let path = &op.path;
+    let params = op.parameters.iter().map(|p| {
+        let wire = &p.name;
+        let field = p.rust_name.trim_start_matches("r#");
+        let location = match p.location {
+            ParamLocation::Path => quote! { Location::Path },
+            ParamLocation::Query => quote! { Location::Query },
+            ParamLocation::Header => quote! { Location::Header },
+            ParamLocation::Cookie => quote! { Location::Cookie },
+        };
+        let style = format_ident!(
+            "{}",
+            match p.style {
+                ParamStyle::Simple => "Simple",
+                ParamStyle::Form => "Form",
+                ParamStyle::Label => "Label",
+                ParamStyle::Matrix => "Matrix",
+                ParamStyle::SpaceDelimited => "SpaceDelimited",
+                ParamStyle::PipeDelimited => "PipeDelimited",
+                ParamStyle::DeepObject => "DeepObject",
+            }
+        );
+        let explode = p.explode;
+        let required = p.required;
+        let ty = ty_with(&p.ty, &p.constraints);
+        let constraints = constraints_tokens(&p.constraints);
+        let default = match &p.default {
+            Some(value) if !p.required => {
+                let text = value.to_string();
+                quote! { Some(#text) }
+            }
+            _ => quote! { None },
+        };
+        quote! {
+            ParamMeta { name: #wire, field: #field, location: #location, style: Style::#style, explode: #explode,
+                required: #required, ty: #ty, constraints: #constraints, default: #default },
+        }
+    });
+    let body = match &op.request_body {
+        Some(body) => {
+            let media = &body.media_type;
+            let required = body.required;
+            let ty = ty_tokens(&body.ty);
+            quote! { Some(BodyMeta { media_type: #media, required: #required, ty: #ty }) }
+        }
+        None => quote! { None },
+    };
+    let security = op.security.iter().map(|req| {
+        let schemes = req.schemes.iter().map(|s| &s.scheme);
+        quote! { &[#(#schemes),*] }
+    });
+    let responses = op.responses.iter().map(|r| {
+        let status: u16 = match r.status {
+            StatusSpec::Code(code) => code,
+            StatusSpec::Range(class) => class as u16,
+            StatusSpec::Default => 0,
+        };
+        let (media, body) = match &r.body {
+            Some(b) => {
+                let media = &b.media_type;
+                let ty = ty_tokens(&b.ty);
+                (quote! { Some(#media) }, quote! { Some(#ty) })
+            }
+            None => (quote! { None }, quote! { None }),
+        };
+        let headers = r.headers.iter().map(|h| h.name.to_ascii_lowercase());
+        quote! { ResponseMeta { status: #status, media_type: #media, body: #body, headers: &[#(#headers),*] }, }
+    });
+    let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
+    quote! {
+        #[doc = #doc]
+        pub static #name: OperationMeta = OperationMeta {
+            tool_name: #tool,
+            http_method: #method,
+            path: #path,
+            params: &[#(#params)*],
+            body: #body,
+            security: &[#(#security),*],
+            responses: &[#(#responses)*],
+        };
+    }
+}
+
+fn ty_tokens(ty: &TypeRef) -> TokenStream {
+    ty_with(ty, &Constraints::default())
+}
+
+/// A type use whose array items or map values carry `c.items`.
+fn ty_with(ty: &TypeRef, c: &Constraints) -> TokenStream {
+    let none = Constraints::default();
+    let inner = c.items.as_deref().unwrap_or(&none);
+    match ty {
+        TypeRef::String => quote! { &Ty::String },
+        TypeRef::Integer(IntWidth::I32) => quote! { &Ty::Integer { bits: 32 } },
+        TypeRef::Integer(IntWidth::I64) => quote! { &Ty::Integer { bits: 64 } },
+        TypeRef::Number => quote! { &Ty::Number },
+        TypeRef::Boolean => quote! { &Ty::Boolean },
+        TypeRef::Any => quote! { &Ty::Any },
+        TypeRef::Array(item) => {
+            let item_ty = ty_with(item, inner);
+            let item_constraints = constraints_tokens(inner);
+            quote! { &Ty::Array(#item_ty, #item_constraints) }
+        }
+        TypeRef::Map(value) => {
+            let value_ty = ty_with(value, inner);
+            let value_constraints = constraints_tokens(inner);
+            quote! { &Ty::Map(#value_ty, #value_constraints) }
+        }
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { &Ty::Named(&crate::meta::types::#name) }
+        }
+    }
+}
+
+/// A constraints expression; item constraints of arrays and maps go into the `Ty` that uses
+/// them, so this covers the value itself.
+fn constraints_tokens(c: &Constraints) -> TokenStream {
+    let mut parts = Vec::new();
+    let opt_f64 = |v: Option<f64>| match v {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    };
+    let opt_usize = |v: Option<usize>| match v {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    };
+    if c.minimum.is_some() {
+        let v = opt_f64(c.minimum);
+        parts.push(quote! { minimum: #v });
+    }
+    if c.maximum.is_some() {
+        let v = opt_f64(c.maximum);
+        parts.push(quote! { maximum: #v });
+    }
+    if c.exclusive_minimum {
+        parts.push(quote! { exclusive_minimum: true });
+    }
+    if c.exclusive_maximum {
+        parts.push(quote! { exclusive_maximum: true });
+    }
+    if c.min_length.is_some() {
+        let v = opt_usize(c.min_length);
+        parts.push(quote! { min_length: #v });
+    }
+    if c.max_length.is_some() {
+        let v = opt_usize(c.max_length);
+        parts.push(quote! { max_length: #v });
+    }
+    if c.min_items.is_some() {
+        let v = opt_usize(c.min_items);
+        parts.push(quote! { min_items: #v });
+    }
+    if c.max_items.is_some() {
+        let v = opt_usize(c.max_items);
+        parts.push(quote! { max_items: #v });
+    }
+    if c.unique_items {
+        parts.push(quote! { unique_items: true });
+    }
+    if parts.is_empty() {
+        quote! { &Constraints::NONE }
+    } else {
+        quote! { &Constraints { #(#parts,)* ..Constraints::NONE } }
+    }
+}
