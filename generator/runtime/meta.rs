@@ -367,7 +367,7 @@ pub fn decode_param(param: &ParamMeta, raw: &[&str]) -> Result<Value, Invalid> {
                 raw.to_vec()
             } else {
                 match raw.last() {
-                    Some(text) if text.is_empty() => Vec::new(),
+                    Some(&"") => Vec::new(),
                     Some(text) => text.split(delimiter(param.style)).collect(),
                     None => Vec::new(),
                 }
