@@ -21,6 +21,23 @@ pub struct OperationMeta {
     pub responses: &'static [ResponseMeta],
 }
 
+/// A security scheme: how its credential travels.
+#[derive(Debug)]
+pub struct SchemeMeta {
+    pub name: &'static str,
+    pub kind: SchemeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (OAuth2, OpenID Connect, HTTP bearer).
+    Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// The raw key in a header, query parameter or cookie.
+    ApiKey { location: Location, param: &'static str },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Path,

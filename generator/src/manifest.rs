@@ -21,7 +21,7 @@ pub struct Source {
     pub name: String,
     /// The spec, relative to the workspace root.
     pub spec: PathBuf,
-    /// Which crates to generate: `api` (more kinds as the generator grows).
+    /// Which crates to generate: `api`, `server`, `client` (the latter two need `api`).
     pub crates: Vec<CrateKind>,
     /// Version of the generated crates.
     #[serde(default = "default_version")]
@@ -32,12 +32,16 @@ pub struct Source {
 #[serde(rename_all = "lowercase")]
 pub enum CrateKind {
     Api,
+    Server,
+    Client,
 }
 
 impl CrateKind {
     pub fn dir_name(self) -> &'static str {
         match self {
             CrateKind::Api => "api",
+            CrateKind::Server => "server",
+            CrateKind::Client => "client",
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{CrateSettings, FileSet, emit_api_crate};
+use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emit_server_crate};
 use crate::error::Error;
 use crate::ir::{self, Api};
 use crate::load;
@@ -44,6 +44,8 @@ pub fn emit_source(api: &Api, source: &Source) -> Result<(FileSet, Vec<PathBuf>)
         let prefix = format!("{}/{}", source.name, kind.dir_name());
         let crate_files = match kind {
             CrateKind::Api => emit_api_crate(api, &settings, &prefix)?,
+            CrateKind::Server => emit_server_crate(api, &settings, &prefix)?,
+            CrateKind::Client => emit_client_crate(api, &settings, &prefix)?,
         };
         files.extend(crate_files);
         dirs.push(PathBuf::from(prefix));

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::ident;
-use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, StatusSpec, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, SecurityKind, StatusSpec, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
@@ -55,6 +55,18 @@ pub fn meta_module(api: &Api) -> TokenStream {
         quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, kind: #kind }; }
     });
     let operations = api.operations.iter().map(operation_meta);
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let kind = match &scheme.kind {
+            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => quote! { SchemeKind::Bearer },
+            SecurityKind::HttpBasic => quote! { SchemeKind::Basic },
+            SecurityKind::ApiKey { location, param } => {
+                let location = location_tokens(*location);
+                quote! { SchemeKind::ApiKey { location: #location, param: #param } }
+            }
+        };
+        quote! { SchemeMeta { name: #name, kind: #kind }, }
+    });
     let all = api.operations.iter().map(operation_static);
     quote! {
         //! The spec's operations and types as static data: what the server validates and parses,
@@ -68,6 +80,9 @@ pub fn meta_module(api: &Api) -> TokenStream {
             use crate::runtime::meta::*;
             #(#types)*
         }
+
+        /// The spec's security schemes.
+        pub static SECURITY_SCHEMES: &[SchemeMeta] = &[#(#schemes)*];
 
         #(#operations)*
 
@@ -84,12 +99,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
     let params = op.parameters.iter().map(|p| {
         let wire = &p.name;
         let field = p.rust_name.trim_start_matches("r#");
-        let location = match p.location {
-            ParamLocation::Path => quote! { Location::Path },
-            ParamLocation::Query => quote! { Location::Query },
-            ParamLocation::Header => quote! { Location::Header },
-            ParamLocation::Cookie => quote! { Location::Cookie },
-        };
+        let location = location_tokens(p.location);
         let style = format_ident!(
             "{}",
             match p.style {
@@ -160,6 +170,15 @@ fn operation_meta(op: &Operation) -> TokenStream {
             security: &[#(#security),*],
             responses: &[#(#responses)*],
         };
+    }
+}
+
+fn location_tokens(location: ParamLocation) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote! { Location::Path },
+        ParamLocation::Query => quote! { Location::Query },
+        ParamLocation::Header => quote! { Location::Header },
+        ParamLocation::Cookie => quote! { Location::Cookie },
     }
 }
 

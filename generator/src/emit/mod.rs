@@ -2,6 +2,8 @@
 //! reads the spec or touches the disk.
 
 mod api_crate;
+mod client_crate;
+mod server_crate;
 pub mod meta;
 mod models;
 mod operations;
@@ -12,6 +14,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use api_crate::emit_api_crate;
+pub use client_crate::emit_client_crate;
+pub use server_crate::emit_server_crate;
 pub use operations::trait_name;
 
 /// The files of one or more crates: path relative to the output root → contents.

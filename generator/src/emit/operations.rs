@@ -115,9 +115,25 @@ fn credential_type(api: &Api) -> TokenStream {
     });
     if api.security_schemes.is_empty() {
         return quote! {
-            /// The spec declares no security schemes.
-            #[derive(Clone, PartialEq, Eq)]
+            /// The spec declares no security schemes, so there is no credential.
+            #[derive(Clone, Debug, PartialEq, Eq)]
             pub enum Credential {}
+
+            impl Credential {
+                /// Always `None`: the spec has no security schemes.
+                pub fn new(scheme: &str, secret: impl Into<String>) -> Option<Credential> {
+                    let _ = (scheme, secret.into());
+                    None
+                }
+
+                pub fn scheme(&self) -> &'static str {
+                    match *self {}
+                }
+
+                pub fn secret(&self) -> &str {
+                    match *self {}
+                }
+            }
         };
     }
     quote! {

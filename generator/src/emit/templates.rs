@@ -9,6 +9,10 @@ use crate::error::Error;
 const TEMPLATES: &[(&str, &str)] = &[
     ("api/Cargo.toml", include_str!("../../../templates/api/Cargo.toml.j2")),
     ("api/README.md", include_str!("../../../templates/api/README.md.j2")),
+    ("server/Cargo.toml", include_str!("../../../templates/server/Cargo.toml.j2")),
+    ("server/README.md", include_str!("../../../templates/server/README.md.j2")),
+    ("client/Cargo.toml", include_str!("../../../templates/client/Cargo.toml.j2")),
+    ("client/README.md", include_str!("../../../templates/client/README.md.j2")),
 ];
 
 /// Renders the template `name` (e.g. `api/Cargo.toml`) with `context`.

@@ -8199,6 +8199,31 @@ pub mod types {
         },
     };
 }
+/// The spec's security schemes.
+pub static SECURITY_SCHEMES: &[SchemeMeta] = &[
+    SchemeMeta {
+        name: "accountAuth",
+        kind: SchemeKind::Bearer,
+    },
+    SchemeMeta {
+        name: "profileAuth",
+        kind: SchemeKind::Bearer,
+    },
+    SchemeMeta {
+        name: "resetPasswordAuth",
+        kind: SchemeKind::ApiKey {
+            location: Location::Header,
+            param: "authorization",
+        },
+    },
+    SchemeMeta {
+        name: "verifyEmailAuth",
+        kind: SchemeKind::ApiKey {
+            location: Location::Header,
+            param: "authorization",
+        },
+    },
+];
 /// `GET /account` (tool `account.getAccount`).
 pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.getAccount",

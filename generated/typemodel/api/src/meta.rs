@@ -548,6 +548,8 @@ pub mod types {
         },
     };
 }
+/// The spec's security schemes.
+pub static SECURITY_SCHEMES: &[SchemeMeta] = &[];
 /// `PATCH /things/{id}` (tool `things.patchThing`).
 pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",

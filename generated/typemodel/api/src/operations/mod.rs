@@ -4,9 +4,22 @@
 /// The operations tagged `things`.
 pub mod things;
 pub use things::*;
-/// The spec declares no security schemes.
-#[derive(Clone, PartialEq, Eq)]
+/// The spec declares no security schemes, so there is no credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {}
+impl Credential {
+    /// Always `None`: the spec has no security schemes.
+    pub fn new(scheme: &str, secret: impl Into<String>) -> Option<Credential> {
+        let _ = (scheme, secret.into());
+        None
+    }
+    pub fn scheme(&self) -> &'static str {
+        match *self {}
+    }
+    pub fn secret(&self) -> &str {
+        match *self {}
+    }
+}
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {

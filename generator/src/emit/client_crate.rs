@@ -1,0 +1,147 @@
+//! The client crate: a reqwest client implementing the service trait, one small method per
+//! operation; building and sending requests is in the client runtime.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde::Serialize;
+
+use super::meta::operation_static;
+use super::operations::{ResponseShape, response_shape, trait_name};
+use super::rust::{format_file, ident};
+use super::templates::render;
+use super::{CrateSettings, FileSet};
+use crate::error::Error;
+use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
+
+const RUNTIME: &str = include_str!("../../runtime/client.rs");
+
+#[derive(Serialize)]
+struct Context<'a> {
+    package: String,
+    api_package: String,
+    version: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    trait_name: String,
+    base_path: &'a str,
+}
+
+pub fn emit_client_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+    let context = Context {
+        package: format!("{}-client", settings.source),
+        api_package: format!("{}-api", settings.source),
+        version: &settings.version,
+        title: &api.title,
+        spec_version: &api.version,
+        trait_name: trait_name(&settings.source),
+        base_path: &api.base_path,
+    };
+    let lib = quote! {
+        #![doc = include_str!("../README.md")]
+
+        mod operations;
+        pub mod runtime;
+
+        pub use api;
+        pub use runtime::{Client, ClientBuilder};
+    };
+    let mut files = FileSet::new();
+    let mut add = |name: &str, text: String| {
+        files.insert(format!("{prefix}/{name}").into(), text);
+    };
+    add("Cargo.toml", render("client/Cargo.toml", &context)?);
+    add("README.md", render("client/README.md", &context)?);
+    add("src/lib.rs", format_file(lib, "client lib.rs")?);
+    add("src/operations.rs", format_file(operations(api, &settings.source), "client operations.rs")?);
+    add("src/runtime.rs", RUNTIME.to_string());
+    Ok(files)
+}
+
+fn operations(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let methods = api.operations.iter().map(method);
+    quote! {
+        //! The service trait over HTTP: each method sends its request and reads the response.
+
+        use api::#trait_ident;
+
+        use crate::runtime::{self, Client};
+
+        impl #trait_ident for Client {
+            #(#methods)*
+        }
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let meta = operation_static(op);
+    let request_type = ident(&op.request_type);
+    let response_type = ident(&op.response_type);
+    let tool = &op.tool_name;
+    let credentials = if op.security.is_empty() { quote! { &[] } } else { quote! { &request.credentials } };
+    let mut arms: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .filter(|r| matches!(r.status, StatusSpec::Code(_)))
+        .map(|r| {
+            let StatusSpec::Code(code) = r.status else { return TokenStream::new() };
+            let value = variant_value(op, r, quote! { #code });
+            quote! { #code => #value, }
+        })
+        .collect();
+    for r in op.responses.iter().filter(|r| matches!(r.status, StatusSpec::Range(_))) {
+        let StatusSpec::Range(class) = r.status else { continue };
+        let (low, high) = (class as u16 * 100, class as u16 * 100 + 99);
+        let value = variant_value(op, r, quote! { status });
+        arms.push(quote! { status @ #low..=#high => #value, });
+    }
+    let undeclared = ident(UNDECLARED_VARIANT);
+    match op.responses.iter().find(|r| r.status == StatusSpec::Default) {
+        Some(r) => {
+            let value = variant_value(op, r, quote! { status });
+            arms.push(quote! { status => #value, });
+        }
+        None => arms.push(quote! { _ => api::#response_type::#undeclared(raw), }),
+    }
+    quote! {
+        async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
+            let raw = self.send(&api::meta::#meta, &request, #credentials).await?;
+            let operation = #tool;
+            let _ = operation;
+            Ok(match raw.status {
+                #(#arms)*
+            })
+        }
+    }
+}
+
+/// The expression that builds a response variant from `raw`.
+fn variant_value(op: &Operation, r: &Response, status: TokenStream) -> TokenStream {
+    let response_type = ident(&op.response_type);
+    let variant = ident(&r.variant);
+    match response_shape(r) {
+        ResponseShape::Unit => quote! { api::#response_type::#variant },
+        ResponseShape::Tuple => quote! { api::#response_type::#variant(runtime::body(operation, &raw)?) },
+        ResponseShape::Fields => {
+            let mut fields = Vec::new();
+            if !matches!(r.status, StatusSpec::Code(_)) {
+                let _ = &status;
+                fields.push(quote! { status });
+            }
+            if r.body.is_some() {
+                fields.push(quote! { body: runtime::body(operation, &raw)? });
+            }
+            for h in &r.headers {
+                let field = ident(&h.rust_name);
+                let name = h.name.to_ascii_lowercase();
+                if h.required {
+                    fields.push(quote! { #field: runtime::header(operation, &raw, #name)? });
+                } else {
+                    fields.push(quote! { #field: runtime::optional_header(operation, &raw, #name)? });
+                }
+            }
+            quote! { api::#response_type::#variant { #(#fields),* } }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The server crate: an axum router serving any implementation of the service trait, with one
+//! small handler per operation; the shared work is in the server runtime.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde::Serialize;
+
+use super::meta::operation_static;
+use super::operations::{ResponseShape, response_shape, trait_name};
+use super::rust::{format_file, ident};
+use super::templates::render;
+use super::{CrateSettings, FileSet};
+use crate::error::Error;
+use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
+
+const RUNTIME: &str = include_str!("../../runtime/server.rs");
+
+#[derive(Serialize)]
+struct Context<'a> {
+    package: String,
+    api_package: String,
+    version: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    trait_name: String,
+    operations: usize,
+    base_path: &'a str,
+}
+
+pub fn emit_server_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+    let context = Context {
+        package: format!("{}-server", settings.source),
+        api_package: format!("{}-api", settings.source),
+        version: &settings.version,
+        title: &api.title,
+        spec_version: &api.version,
+        trait_name: trait_name(&settings.source),
+        operations: api.operations.len(),
+        base_path: &api.base_path,
+    };
+    let mut files = FileSet::new();
+    let mut add = |name: &str, text: String| {
+        files.insert(format!("{prefix}/{name}").into(), text);
+    };
+    add("Cargo.toml", render("server/Cargo.toml", &context)?);
+    add("README.md", render("server/README.md", &context)?);
+    add("src/lib.rs", format_file(lib(api, &settings.source), "server lib.rs")?);
+    add("src/handlers.rs", format_file(handlers(api, &settings.source), "server handlers.rs")?);
+    add("src/runtime.rs", RUNTIME.to_string());
+    Ok(files)
+}
+
+/// A path template as an axum route, parameters named by position so that templates differing
+/// only in parameter names (`/items/{id}`, `/items/{itemId}/next`) never conflict.
+pub fn route_of(path: &str) -> String {
+    let mut out = String::new();
+    let mut index = 0;
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => {
+                out.push_str(&format!("{{p{index}}}"));
+                index += 1;
+                rest = &rest[open + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.is_empty() { "/".to_string() } else { out }
+}
+
+fn lib(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let base_path = &api.base_path;
+    // Group operations by route; each route gets one method router.
+    let mut routes: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        routes.entry(route_of(&op.path)).or_default().push(op);
+    }
+    let route_calls = routes.iter().map(|(route, ops)| {
+        let methods = ops.iter().map(|op| {
+            let method = format_ident!("{}", op.http_method.as_str().to_ascii_lowercase());
+            let handler = ident(&op.method_name);
+            quote! { .#method(handlers::#handler::<S>) }
+        });
+        let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
+        let allow = allow.join(", ");
+        quote! {
+            .route(#route, MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }))
+        }
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+
+        mod handlers;
+        pub mod runtime;
+
+        use std::sync::Arc;
+
+        use api::#trait_ident;
+        use axum::routing::MethodRouter;
+
+        pub use api;
+
+        /// The base path of the spec's first server URL, where [`router`] mounts the operations.
+        pub const BASE_PATH: &str = #base_path;
+
+        /// Serves every operation of `service` under [`BASE_PATH`].
+        pub fn router<S: #trait_ident + 'static>(service: S) -> axum::Router {
+            router_at(Arc::new(service), BASE_PATH)
+        }
+
+        /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
+        pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, base_path: &str) -> axum::Router {
+            let operations = axum::Router::new()
+                #(#route_calls)*
+                .fallback(runtime::not_found)
+                .with_state(service);
+            let base = base_path.trim_end_matches('/');
+            if base.is_empty() {
+                operations
+            } else {
+                axum::Router::new().nest(base, operations).fallback(runtime::not_found)
+            }
+        }
+
+        /// Serves `service` on `listener` until the process ends.
+        pub async fn serve<S: #trait_ident + 'static>(listener: tokio::net::TcpListener, service: S) -> std::io::Result<()> {
+            axum::serve(listener, router(service)).await
+        }
+    }
+}
+
+fn handlers(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let handlers = api.operations.iter().map(|op| handler(op, &trait_ident));
+    quote! {
+        //! One handler per operation: read the request, call the service, write its response.
+
+        use std::sync::Arc;
+
+        use api::#trait_ident;
+        use axum::extract::{Request, State};
+        use axum::response::{IntoResponse, Response};
+
+        use crate::runtime;
+
+        #(#handlers)*
+    }
+}
+
+fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
+    let name = ident(&op.method_name);
+    let meta = operation_static(op);
+    let request_type = ident(&op.request_type);
+    let credentials = if op.security.is_empty() {
+        quote! { let request: api::#request_type = request; }
+    } else {
+        quote! {
+            let mut request: api::#request_type = request;
+            request.credentials = credentials.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect();
+        }
+    };
+    let arms = op.responses.iter().map(|r| response_arm(op, r));
+    let response_type = ident(&op.response_type);
+    let undeclared = ident(UNDECLARED_VARIANT);
+    let doc = format!(" `{} {}`", op.http_method.as_str(), op.path);
+    quote! {
+        #[doc = #doc]
+        pub async fn #name<S: #trait_ident + 'static>(State(service): State<Arc<S>>, request: Request) -> Response {
+            let runtime::Decoded { fields, credentials } = match runtime::decode(&api::meta::#meta, request).await {
+                Ok(decoded) => decoded,
+                Err(rejection) => return rejection.into_response(),
+            };
+            let _ = &credentials;
+            let request = match runtime::request(fields) {
+                Ok(request) => request,
+                Err(rejection) => return rejection.into_response(),
+            };
+            #credentials
+            match service.#name(request).await {
+                Ok(response) => match response {
+                    #(#arms)*
+                    api::#response_type::#undeclared(raw) => runtime::raw(raw),
+                },
+                Err(err) => runtime::failure(err),
+            }
+        }
+    }
+}
+
+fn response_arm(op: &Operation, r: &Response) -> TokenStream {
+    let response_type = ident(&op.response_type);
+    let variant = ident(&r.variant);
+    let status = match r.status {
+        StatusSpec::Code(code) => quote! { #code },
+        _ => quote! { status },
+    };
+    let media = r.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default();
+    let required_headers = r.headers.iter().filter(|h| h.required).map(|h| {
+        let field = ident(&h.rust_name);
+        let name = h.name.to_ascii_lowercase();
+        quote! { (#name, runtime::header_text(&#field)) }
+    });
+    let optional_pushes: Vec<TokenStream> = r
+        .headers
+        .iter()
+        .filter(|h| !h.required)
+        .map(|h| {
+            let field = ident(&h.rust_name);
+            let name = h.name.to_ascii_lowercase();
+            quote! { if let Some(value) = &#field { headers.push((#name, runtime::header_text(value))); } }
+        })
+        .collect();
+    let send = if r.body.is_some() {
+        quote! { runtime::json(#status, #media, &body, headers) }
+    } else {
+        quote! { runtime::empty(#status, headers) }
+    };
+    match response_shape(r) {
+        ResponseShape::Unit => quote! { api::#response_type::#variant => runtime::empty(#status, Vec::new()), },
+        ResponseShape::Tuple => quote! { api::#response_type::#variant(body) => runtime::json(#status, #media, &body, Vec::new()), },
+        ResponseShape::Fields => {
+            let mut bindings: Vec<TokenStream> = Vec::new();
+            if !matches!(r.status, StatusSpec::Code(_)) {
+                bindings.push(quote! { status });
+            }
+            if r.body.is_some() {
+                bindings.push(quote! { body });
+            }
+            for h in &r.headers {
+                let field = ident(&h.rust_name);
+                bindings.push(quote! { #field });
+            }
+            let mutability = if optional_pushes.is_empty() { quote! {} } else { quote! { mut } };
+            quote! {
+                api::#response_type::#variant { #(#bindings),* } => {
+                    let #mutability headers: Vec<(&'static str, String)> = vec![#(#required_headers),*];
+                    #(#optional_pushes)*
+                    #send
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_of;
+
+    #[test]
+    fn routes_name_parameters_by_position() {
+        assert_eq!(route_of("/items/{id}"), "/items/{p0}");
+        assert_eq!(route_of("/itv/voucher/{planId}/{voucherId}"), "/itv/voucher/{p0}/{p1}");
+        assert_eq!(route_of("/account"), "/account");
+        assert_eq!(route_of(""), "/");
+    }
+}
