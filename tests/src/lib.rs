@@ -1,5 +1,6 @@
 //! Support for the behaviour tests of the generated crates.
 
+pub mod http;
 pub mod json;
 
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));

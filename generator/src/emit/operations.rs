@@ -336,8 +336,9 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     } else {
         " A request from its required values; optional ones unset (or at their defaults).".to_string()
     };
-    let body = if fields.is_empty() { quote! { ; } } else { quote! { { #(#fields)* } } };
-    let init = if inits.is_empty() { quote! { Self } } else { quote! { Self { #(#inits),* } } };
+    // Braces even when empty: the request is a JSON object on the wire of the shared rules.
+    let body = quote! { { #(#fields)* } };
+    let init = quote! { Self { #(#inits),* } };
     let default_impl = if args.is_empty() {
         quote! {
             impl Default for #name {

@@ -525,11 +525,11 @@ impl GetPlanResponse {
 /// The request of `create_token`:
 /// `GET /ee/token/create` (tool `ee.createToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateTokenRequest;
+pub struct CreateTokenRequest {}
 impl CreateTokenRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self
+        Self {}
     }
 }
 impl Default for CreateTokenRequest {

@@ -2989,11 +2989,11 @@ impl CheckVoucherResponse {
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (tool `itv.getPublicPreview`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GetPublicPreviewRequest;
+pub struct GetPublicPreviewRequest {}
 impl GetPublicPreviewRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self
+        Self {}
     }
 }
 impl Default for GetPublicPreviewRequest {
