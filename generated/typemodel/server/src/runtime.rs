@@ -49,7 +49,12 @@ pub fn error(status: u16, message: impl Into<String>) -> Response {
 
 /// Answers an unknown route.
 pub async fn not_found(request: Request) -> Response {
-    error(404, format!("no operation at {} {}", request.method(), request.uri().path()))
+    // Under a base path the router sees the rest of the path; name the path as it was sent.
+    let path = match request.extensions().get::<axum::extract::OriginalUri>() {
+        Some(original) => original.path().to_string(),
+        None => request.uri().path().to_string(),
+    };
+    error(404, format!("no operation at {} {path}", request.method()))
 }
 
 /// Answers a known route with a method it does not serve.
