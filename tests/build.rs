@@ -209,7 +209,15 @@ fn http_cases_of(api: &rocketgen::ir::Api) -> serde_json::Value {
             let status = [418u16, 599].into_iter().find(|c| !declared.contains(c)).unwrap_or(599);
             responses.push(json!({ "status": status, "response": { "Undeclared": { "status": status, "headers": [], "body": b"raw text".to_vec() } } }));
         }
-        cases.push(json!({ "tool": op.tool_name, "request": request, "credential": credential, "responses": responses }));
+        // A request body schema with keywords beside its `$ref` (a spec fault, diagnosed).
+        let ref_sibling_body = api
+            .diagnostics
+            .iter()
+            .any(|d| d.pointer.starts_with(&format!("{}/requestBody", op.pointer)) && d.message.contains("beside `$ref`"));
+        cases.push(json!({
+            "tool": op.tool_name, "request": request, "credential": credential, "responses": responses,
+            "ref_sibling_body": ref_sibling_body,
+        }));
     }
     serde_json::Value::Array(cases)
 }

@@ -1,5 +1,7 @@
 //! Workspace tasks:
 //! - `cargo xtask codegen [--check]`: regenerate (or check) generated/ with the workspace's rocketgen;
+//! - `cargo xtask test`: install the independent tools the tests run against (Prism from npm,
+//!   pinned in tests/tools), then run every test of the workspace;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
@@ -17,8 +19,9 @@ fn main() -> ExitCode {
             run(Command::new(env!("CARGO")).args(["run", "--quiet", "--package", "rocketgen", "--", "generate"]).args(extra))
         }
         Some("bench-generate") => bench_generate(),
+        Some("test") => test(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask bench-generate");
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-generate");
             ExitCode::from(2)
         }
     }
@@ -62,4 +65,19 @@ fn bench_generate() -> ExitCode {
     let status = run(Command::new("hyperfine").args(["--warmup", "3", "--runs", "30", "--command-name", "generate (writes all)", &fresh, "--command-name", "generate (no change)", &unchanged]));
     let _ = std::fs::remove_dir_all(&scratch);
     status
+}
+
+/// Installs the test tools if they are missing, then runs `cargo test --workspace`.
+fn test(extra: &[String]) -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    let tools = root.join("tests/tools");
+    if !tools.join("node_modules/.bin/prism").exists() {
+        eprintln!("installing the test tools in {} (npm ci)", tools.display());
+        let installed = run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&tools));
+        if installed != ExitCode::SUCCESS {
+            eprintln!("npm ci failed: Node.js and npm are needed for the Prism tests");
+            return installed;
+        }
+    }
+    run(Command::new(env!("CARGO")).args(["test", "--workspace"]).args(extra))
 }

@@ -439,6 +439,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
 
+    ref_siblings(&spec.raw, "#", &mut diagnostics);
     let servers: Vec<String> = openapi.servers.iter().map(|s| s.url.clone()).collect();
     let base_path = servers.first().map(|url| base_path_of(url)).unwrap_or_default();
     diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
@@ -454,6 +455,37 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
         types,
         diagnostics,
     })
+}
+
+/// OpenAPI 3.0 ignores every keyword beside a `$ref`; a spec that puts meaning there (`type`,
+/// `nullable`…) disagrees with itself, and tools differ in what they honour. Say so.
+fn ref_siblings(value: &Value, pointer: &str, diagnostics: &mut Vec<Diagnostic>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("$ref") {
+                let ignored: Vec<&str> = map
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-"))
+                    .collect();
+                if !ignored.is_empty() {
+                    diagnostics.push(Diagnostic::new(
+                        pointer,
+                        format!("keywords beside `$ref` ({}) are ignored, as OpenAPI 3.0 says; the referenced schema alone applies", ignored.join(", ")),
+                    ));
+                }
+            }
+            for (key, child) in map {
+                ref_siblings(child, &format!("{pointer}/{}", pointer_escape(key)), diagnostics);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                ref_siblings(child, &format!("{pointer}/{i}"), diagnostics);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The path of a server URL: `/api` for both `/api` and `https://host/api/`.
