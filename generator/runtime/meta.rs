@@ -84,9 +84,20 @@ pub struct BodyMeta {
 pub struct ResponseMeta {
     /// A status code, or 0 for `default`, or 1–5 for a class (`4XX`).
     pub status: u16,
+    /// The variant of the response enum.
+    pub variant: &'static str,
     pub media_type: Option<&'static str>,
     pub body: Option<&'static Ty>,
-    pub headers: &'static [&'static str],
+    pub headers: &'static [HeaderMeta],
+}
+
+/// A response header: its name (lower case), the variant's field, its type.
+#[derive(Debug)]
+pub struct HeaderMeta {
+    pub name: &'static str,
+    pub field: &'static str,
+    pub required: bool,
+    pub ty: &'static Ty,
 }
 
 /// A type use.
@@ -106,6 +117,8 @@ pub enum Ty {
 #[derive(Debug)]
 pub struct TypeMeta {
     pub name: &'static str,
+    /// JSON pointer to the schema in the spec.
+    pub pointer: &'static str,
     pub kind: TypeMetaKind,
 }
 
@@ -132,7 +145,12 @@ pub struct FieldMeta {
     pub required: bool,
     pub nullable: bool,
     pub read_only: bool,
+    /// Listed in `required` but not defined by the spec: any value.
+    pub undeclared: bool,
     pub constraints: &'static Constraints,
+    /// The spec's default and example, as JSON text.
+    pub default: Option<&'static str>,
+    pub example: Option<&'static str>,
 }
 
 /// Validation keywords.
@@ -147,6 +165,8 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
     pub unique_items: bool,
+    /// `format`, e.g. `date-time`.
+    pub format: Option<&'static str>,
 }
 
 impl Constraints {
@@ -160,6 +180,7 @@ impl Constraints {
         min_items: None,
         max_items: None,
         unique_items: false,
+        format: None,
     };
 }
 

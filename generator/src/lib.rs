@@ -11,7 +11,6 @@ pub mod ir;
 pub mod load;
 pub mod manifest;
 pub mod output;
-pub mod synth;
 
 pub use diagnostics::Diagnostic;
 pub use error::Error;

@@ -46,12 +46,69 @@ impl Recorder {
 
 include!(concat!(env!("OUT_DIR"), "/http_harness.rs"));
 
-/// The HTTP round-trip cases of a source (see build.rs).
+/// The HTTP round-trip cases of a source, from its operation metadata: for each operation a
+/// synthesized request, the credential it needs, and one response per declared status (in the
+/// response enum's JSON form), plus an undeclared status where there is no `default`.
 pub fn cases(source: &str) -> Vec<Value> {
-    let mut all: serde_json::Map<String, Value> =
-        serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/http_cases.json"))).expect("build.rs writes valid JSON");
-    match all.remove(source) {
-        Some(Value::Array(cases)) => cases,
-        _ => panic!("no HTTP cases for {source}"),
+    match source {
+        "rocket" => cases_of!(rocket_api),
+        "typemodel" => cases_of!(typemodel_api),
+        other => panic!("no HTTP cases for {other}"),
     }
 }
+
+/// Tools whose request body schema has keywords beside its `$ref` (a diagnosed spec fault).
+pub fn ref_sibling_bodies() -> Vec<String> {
+    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/ref_sibling_bodies.json"))).expect("build.rs writes valid JSON")
+}
+
+macro_rules! cases_of {
+    ($krate:ident) => {{
+        use $krate::runtime::meta::{Constraints, Location, Ty};
+        use $krate::runtime::synth::{Fill, Synth};
+        let synth = Synth::new(Fill::Full, 7);
+        let mut cases = Vec::new();
+        for op in $krate::meta::OPERATIONS {
+            let mut request = serde_json::Map::new();
+            for param in op.params {
+                let mut value = synth.value(param.ty, param.constraints, &format!("{}/{}", op.tool_name, param.name));
+                // Texts that only survive correct percent-encoding.
+                let plain_text = matches!(param.ty, Ty::String) && param.constraints.format.is_none() && param.constraints.max_length.is_none();
+                if plain_text {
+                    match param.location {
+                        Location::Path => value = serde_json::json!("id with/slash, space & ü"),
+                        Location::Query => value = serde_json::json!("a&b=c ü+%"),
+                        _ => {}
+                    }
+                }
+                request.insert(param.field.to_string(), value);
+            }
+            if let Some(body) = &op.body {
+                request.insert("body".into(), synth.value(body.ty, &Constraints::NONE, &format!("{}/body", op.tool_name)));
+            }
+            let credential = op.security.first().and_then(|alternative| alternative.first()).copied();
+            let declared: Vec<u16> = op.responses.iter().map(|r| r.status).filter(|s| *s >= 100).collect();
+            let free = |candidates: &[u16]| candidates.iter().copied().find(|c| !declared.contains(c)).unwrap_or(599);
+            let mut responses = Vec::new();
+            for r in op.responses {
+                let status = match r.status {
+                    0 => free(&[503, 418, 422, 599]),
+                    class @ 1..=5 => free(&(class * 100 + 1..class * 100 + 100).collect::<Vec<_>>()),
+                    code => code,
+                };
+                let response = synth.response(op, status).expect("a declared status has a response");
+                responses.push(serde_json::json!({ "status": status, "response": response }));
+            }
+            if !op.responses.iter().any(|r| r.status == 0) {
+                let status = free(&[418, 599]);
+                let raw = serde_json::json!({ "status": status, "headers": [], "body": b"raw text".to_vec() });
+                responses.push(serde_json::json!({ "status": status, "response": { "Undeclared": raw } }));
+            }
+            cases.push(serde_json::json!({
+                "tool": op.tool_name, "request": request, "credential": credential, "responses": responses,
+            }));
+        }
+        cases
+    }};
+}
+use cases_of;

@@ -3,27 +3,75 @@
 pub mod http;
 pub mod json;
 
+use serde_json::{Value, json};
+
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
-/// Synthesized instances of every named type of every source (see build.rs).
-pub fn instances() -> Vec<serde_json::Value> {
-    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/instances.json"))).expect("build.rs writes valid JSON")
+/// Every named type of each listed API crate, synthesized with three fillings and three seeds:
+/// `{source, type, pointer, fill, seed, value}`. (Each crate has its own copy of the runtime,
+/// hence a macro rather than a function over the types.)
+macro_rules! synthesize_all {
+    ($cases:ident, $( $source:literal => $krate:ident ),* ) => {$(
+        for meta in $krate::meta::TYPES {
+            use $krate::runtime::synth::{Fill, Synth};
+            for (fill, label) in [(Fill::Minimal, "minimal"), (Fill::Full, "full"), (Fill::Nulls, "nulls")] {
+                for seed in [1u64, 2, 3] {
+                    let value = Synth::new(fill, seed).named(meta);
+                    $cases.push(json!({
+                        "source": $source, "type": meta.name, "pointer": meta.pointer,
+                        "fill": label, "seed": seed, "value": value,
+                    }));
+                }
+            }
+        }
+    )*};
 }
 
-/// Properties that a schema lists as required but never defines (from the IR's diagnostics):
-/// `[{source, pointer, property}]`.
-pub fn spec_faults() -> Vec<serde_json::Value> {
-    serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/faults.json"))).expect("build.rs writes valid JSON")
+/// Synthesized instances of every named type of every source.
+pub fn instances() -> Vec<Value> {
+    let mut cases = Vec::new();
+    synthesize_all!(cases, "rocket" => rocket_api, "typemodel" => typemodel_api);
+    cases
+}
+
+/// The examples the spec gives for its component schemas: `(type name, example)`.
+pub fn spec_examples(source: &str) -> Vec<(String, Value)> {
+    let spec = spec(source);
+    let mut out = Vec::new();
+    if let Some(schemas) = spec.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            if let Some(example) = schema.get("example") {
+                out.push((name.clone(), example.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Properties a schema lists as required but never defines (a spec fault the IR diagnoses).
+pub fn spec_fault_properties() -> Vec<&'static str> {
+    let mut out = Vec::new();
+    macro_rules! undeclared {
+        ($( $krate:ident ),*) => {$(
+            for meta in $krate::meta::TYPES {
+                if let $krate::runtime::meta::TypeMetaKind::Struct { fields, .. } = &meta.kind {
+                    out.extend(fields.iter().filter(|f| f.undeclared).map(|f| f.name));
+                }
+            }
+        )*};
+    }
+    undeclared!(rocket_api, typemodel_api);
+    out
 }
 
 /// The spec of a source as JSON (YAML specs converted), as the generator read it.
-pub fn spec(source: &str) -> serde_json::Value {
-    let mut specs: serde_json::Map<String, serde_json::Value> =
+pub fn spec(source: &str) -> Value {
+    let mut specs: serde_json::Map<String, Value> =
         serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/specs.json"))).expect("build.rs writes valid JSON");
     specs.remove(source).unwrap_or_else(|| panic!("no source {source}"))
 }
 
-fn through<T: serde::de::DeserializeOwned + serde::Serialize>(value: serde_json::Value) -> Result<serde_json::Value, String> {
+fn through<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> Result<Value, String> {
     let typed: T = serde_json::from_value(value).map_err(|e| format!("deserialize: {e}"))?;
     serde_json::to_value(&typed).map_err(|e| format!("serialize: {e}"))
 }

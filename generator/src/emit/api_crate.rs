@@ -15,6 +15,7 @@ use crate::ir::Api;
 /// The runtime module, the same for every spec.
 const RUNTIME: &str = include_str!("../../runtime/api.rs");
 const RUNTIME_META: &str = include_str!("../../runtime/meta.rs");
+const RUNTIME_SYNTH: &str = include_str!("../../runtime/synth.rs");
 
 #[derive(Serialize)]
 struct ApiCrateContext<'a> {
@@ -71,6 +72,7 @@ pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Resu
     add("src/lib.rs", format_file(lib, "lib.rs")?);
     add("src/runtime/mod.rs", RUNTIME.to_string());
     add("src/runtime/meta.rs", RUNTIME_META.to_string());
+    add("src/runtime/synth.rs", RUNTIME_SYNTH.to_string());
 
     let source = settings.source.as_str();
     let mut jobs: Vec<Job<'_>> = vec![

@@ -25,8 +25,14 @@ pub fn meta_module(api: &Api) -> TokenStream {
                     let required = f.required;
                     let nullable = f.nullable;
                     let read_only = f.read_only;
+                    let undeclared = f.undeclared;
                     let constraints = constraints_tokens(&f.constraints);
-                    quote! { FieldMeta { name: #name, ty: #ty, required: #required, nullable: #nullable, read_only: #read_only, constraints: #constraints }, }
+                    let default = json_text(f.default.as_ref());
+                    let example = json_text(f.example.as_ref());
+                    quote! {
+                        FieldMeta { name: #name, ty: #ty, required: #required, nullable: #nullable, read_only: #read_only,
+                            undeclared: #undeclared, constraints: #constraints, default: #default, example: #example },
+                    }
                 });
                 let additional = match additional {
                     Additional::Forbidden => quote! { Additional::Forbidden },
@@ -52,7 +58,8 @@ pub fn meta_module(api: &Api) -> TokenStream {
                 quote! { TypeMetaKind::Union(&[#(#variants),*]) }
             }
         };
-        quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, kind: #kind }; }
+        let pointer = &def.pointer;
+        quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
     });
     let operations = api.operations.iter().map(operation_meta);
     let schemes = api.security_schemes.iter().map(|scheme| {
@@ -68,6 +75,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
         quote! { SchemeMeta { name: #name, kind: #kind }, }
     });
     let all = api.operations.iter().map(operation_static);
+    let all_types = api.types.values().map(|def| ident(&def.name));
     quote! {
         //! The spec's operations and types as static data: what the server validates and parses,
         //! and what the client encodes, by the same rules (see `runtime::meta`).
@@ -88,6 +96,9 @@ pub fn meta_module(api: &Api) -> TokenStream {
 
         /// Every operation, in the spec's order.
         pub static OPERATIONS: &[&OperationMeta] = &[#(&#all),*];
+
+        /// Every named type, by name.
+        pub static TYPES: &[&TypeMeta] = &[#(&types::#all_types),*];
     }
 }
 
@@ -155,8 +166,15 @@ fn operation_meta(op: &Operation) -> TokenStream {
             }
             None => (quote! { None }, quote! { None }),
         };
-        let headers = r.headers.iter().map(|h| h.name.to_ascii_lowercase());
-        quote! { ResponseMeta { status: #status, media_type: #media, body: #body, headers: &[#(#headers),*] }, }
+        let headers = r.headers.iter().map(|h| {
+            let name = h.name.to_ascii_lowercase();
+            let field = h.rust_name.trim_start_matches("r#");
+            let required = h.required;
+            let ty = ty_tokens(&h.ty);
+            quote! { HeaderMeta { name: #name, field: #field, required: #required, ty: #ty }, }
+        });
+        let variant = &r.variant;
+        quote! { ResponseMeta { status: #status, variant: #variant, media_type: #media, body: #body, headers: &[#(#headers)*] }, }
     });
     let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
     quote! {
@@ -170,6 +188,16 @@ fn operation_meta(op: &Operation) -> TokenStream {
             security: &[#(#security),*],
             responses: &[#(#responses)*],
         };
+    }
+}
+
+fn json_text(value: Option<&serde_json::Value>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let text = value.to_string();
+            quote! { Some(#text) }
+        }
+        None => quote! { None },
     }
 }
 
@@ -258,6 +286,9 @@ fn constraints_tokens(c: &Constraints) -> TokenStream {
     }
     if c.unique_items {
         parts.push(quote! { unique_items: true });
+    }
+    if let Some(format) = &c.format {
+        parts.push(quote! { format: Some(#format) });
     }
     if parts.is_empty() {
         quote! { &Constraints::NONE }

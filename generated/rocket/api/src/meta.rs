@@ -9,6 +9,7 @@ pub mod types {
     use crate::runtime::meta::*;
     pub static AccessToken: TypeMeta = TypeMeta {
         name: "AccessToken",
+        pointer: "#/components/schemas/AccessToken",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -17,7 +18,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expirationDate",
@@ -25,7 +29,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "refreshable",
@@ -33,7 +43,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -41,7 +54,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "value",
@@ -49,7 +65,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -57,12 +76,14 @@ pub mod types {
     };
     pub static AccessTokenType: TypeMeta = TypeMeta {
         name: "AccessTokenType",
+        pointer: "#/components/schemas/AccessToken/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["UserAccount", "UserProfile"],
         },
     };
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
+        pointer: "#/components/schemas/Account",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -71,7 +92,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "defaultPaymentInstrumentId",
@@ -79,7 +103,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "defaultPaymentMethodId",
@@ -87,7 +114,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "emailVerified",
@@ -95,7 +125,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "entitlements",
@@ -106,7 +139,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "firstName",
@@ -114,7 +150,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -122,7 +161,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isFirstTimeSubscriber",
@@ -130,7 +172,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastName",
@@ -138,7 +183,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "marketingEnabled",
@@ -146,7 +194,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "minRatingPlaybackGuard",
@@ -154,7 +205,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinEnabled",
@@ -162,7 +216,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "primaryProfileId",
@@ -170,7 +227,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profiles",
@@ -181,7 +241,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -189,7 +252,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionCode",
@@ -197,7 +263,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptions",
@@ -208,7 +277,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingEnabled",
@@ -216,7 +288,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "usedFreeTrial",
@@ -224,7 +299,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "email",
@@ -232,7 +310,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -240,6 +321,7 @@ pub mod types {
     };
     pub static AccountDevices: TypeMeta = TypeMeta {
         name: "AccountDevices",
+        pointer: "#/components/schemas/AccountDevices",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -248,7 +330,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "devices",
@@ -259,7 +344,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxRegistered",
@@ -267,7 +355,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "registrationWindow",
@@ -275,7 +369,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -283,6 +380,7 @@ pub mod types {
     };
     pub static AccountNonce: TypeMeta = TypeMeta {
         name: "AccountNonce",
+        pointer: "#/components/schemas/AccountNonce",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -291,7 +389,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -299,6 +400,7 @@ pub mod types {
     };
     pub static AccountTokenByCodeRequest: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequest",
+        pointer: "#/components/schemas/AccountTokenByCodeRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -307,7 +409,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -315,7 +420,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -328,7 +436,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -336,12 +447,14 @@ pub mod types {
     };
     pub static AccountTokenByCodeRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequestScopesItem",
+        pointer: "#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
     pub static AccountTokenRequest: TypeMeta = TypeMeta {
         name: "AccountTokenRequest",
+        pointer: "#/components/schemas/AccountTokenRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -350,7 +463,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "email",
@@ -358,7 +474,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "password",
@@ -366,7 +485,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -377,7 +499,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -385,18 +510,21 @@ pub mod types {
     };
     pub static AccountTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "AccountTokenRequestCookieType",
+        pointer: "#/components/schemas/AccountTokenRequest/properties/cookieType",
         kind: TypeMetaKind::Enum {
             values: &["Session", "Persistent"],
         },
     };
     pub static AccountTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenRequestScopesItem",
+        pointer: "#/components/schemas/AccountTokenRequest/properties/scopes/items",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
     pub static AccountUpdateRequest: TypeMeta = TypeMeta {
         name: "AccountUpdateRequest",
+        pointer: "#/components/schemas/AccountUpdateRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -405,7 +533,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "defaultPaymentInstrumentId",
@@ -413,7 +544,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "defaultPaymentMethodId",
@@ -421,7 +555,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "firstName",
@@ -429,7 +566,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastName",
@@ -437,7 +577,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "minRatingPlaybackGuard",
@@ -445,7 +588,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -453,7 +599,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingEnabled",
@@ -461,7 +610,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -469,6 +621,7 @@ pub mod types {
     };
     pub static AddPaymentMethodRequest: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequest",
+        pointer: "#/components/schemas/AddPaymentMethodRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -477,7 +630,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "token",
@@ -485,7 +641,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -493,7 +652,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -501,12 +663,14 @@ pub mod types {
     };
     pub static AddPaymentMethodRequestType: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequestType",
+        pointer: "#/components/schemas/AddPaymentMethodRequest/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["Card"],
         },
     };
     pub static Address: TypeMeta = TypeMeta {
         name: "Address",
+        pointer: "#/components/schemas/Address",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -515,7 +679,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "addressLine2",
@@ -523,7 +690,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "city",
@@ -531,7 +701,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "country",
@@ -539,7 +712,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "postcode",
@@ -547,7 +723,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "state",
@@ -555,7 +734,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -563,6 +745,7 @@ pub mod types {
     };
     pub static AppConfig: TypeMeta = TypeMeta {
         name: "AppConfig",
+        pointer: "#/components/schemas/AppConfig",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -574,7 +757,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "display",
@@ -582,7 +768,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "general",
@@ -590,7 +779,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "i18n",
@@ -598,7 +790,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "linear",
@@ -606,7 +801,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "navigation",
@@ -614,7 +812,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "playback",
@@ -622,7 +823,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "sitemap",
@@ -633,7 +837,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscription",
@@ -641,7 +848,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -649,6 +859,7 @@ pub mod types {
     };
     pub static AppConfigDisplay: TypeMeta = TypeMeta {
         name: "AppConfigDisplay",
+        pointer: "#/components/schemas/AppConfigDisplay",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -660,7 +871,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -668,6 +882,7 @@ pub mod types {
     };
     pub static AppConfigGeneral: TypeMeta = TypeMeta {
         name: "AppConfigGeneral",
+        pointer: "#/components/schemas/AppConfigGeneral",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -676,7 +891,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -684,7 +902,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "defaultTimeZone",
@@ -692,7 +913,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "facebookAppId",
@@ -700,7 +924,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "gaToken",
@@ -708,7 +935,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemImageTypes",
@@ -716,7 +946,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "mandatorySignIn",
@@ -724,7 +957,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxUserRating",
@@ -732,7 +968,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "stripeKey",
@@ -740,7 +982,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "websiteUrl",
@@ -748,7 +993,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("uri"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -756,6 +1007,7 @@ pub mod types {
     };
     pub static AppConfigI18n: TypeMeta = TypeMeta {
         name: "AppConfigI18n",
+        pointer: "#/components/schemas/AppConfigI18n",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -767,7 +1019,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -775,6 +1030,7 @@ pub mod types {
     };
     pub static AppConfigLinear: TypeMeta = TypeMeta {
         name: "AppConfigLinear",
+        pointer: "#/components/schemas/AppConfigLinear",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -783,7 +1039,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "viewingWindowDaysAfter",
@@ -791,7 +1053,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "viewingWindowDaysBefore",
@@ -799,7 +1067,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -807,6 +1081,7 @@ pub mod types {
     };
     pub static AppConfigPlayback: TypeMeta = TypeMeta {
         name: "AppConfigPlayback",
+        pointer: "#/components/schemas/AppConfigPlayback",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -815,7 +1090,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "chainPlaySqueezeback",
@@ -823,7 +1104,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "chainPlayTimeout",
@@ -831,7 +1118,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heartbeatFrequency",
@@ -839,7 +1132,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "viewEventPoints",
@@ -854,7 +1153,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -862,6 +1164,7 @@ pub mod types {
     };
     pub static AppConfigSubscription: TypeMeta = TypeMeta {
         name: "AppConfigSubscription",
+        pointer: "#/components/schemas/AppConfigSubscription",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -873,7 +1176,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -881,6 +1187,7 @@ pub mod types {
     };
     pub static Bookmark: TypeMeta = TypeMeta {
         name: "Bookmark",
+        pointer: "#/components/schemas/Bookmark",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -889,7 +1196,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemId",
@@ -897,7 +1210,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -905,6 +1221,7 @@ pub mod types {
     };
     pub static BtPlanListItem: TypeMeta = TypeMeta {
         name: "BtPlanListItem",
+        pointer: "#/components/schemas/BtPlanListItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -913,7 +1230,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ctaText",
@@ -921,7 +1244,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -929,7 +1255,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -937,7 +1266,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ees07PlanDescription",
@@ -945,7 +1277,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ees07PlanTitle",
@@ -953,7 +1288,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ees07Title",
@@ -961,7 +1299,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "headerText",
@@ -969,7 +1310,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroText",
@@ -977,7 +1321,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -985,7 +1332,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "interval",
@@ -993,7 +1343,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intervalCount",
@@ -1001,7 +1354,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "longText",
@@ -1009,7 +1368,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nickname",
@@ -1017,7 +1379,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "noThanksText",
@@ -1025,7 +1390,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "product",
@@ -1033,7 +1401,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "switchingText",
@@ -1041,7 +1412,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "termsAndConditionsItunes",
@@ -1049,7 +1423,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "termsAndConditionsStripe",
@@ -1057,7 +1434,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialPeriodDays",
@@ -1065,7 +1445,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1073,12 +1459,14 @@ pub mod types {
     };
     pub static BtPlanListItemInterval: TypeMeta = TypeMeta {
         name: "BtPlanListItemInterval",
+        pointer: "#/components/schemas/BtPlanListItem/properties/interval",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static BtPlans: TypeMeta = TypeMeta {
         name: "BtPlans",
+        pointer: "#/components/schemas/BtPlans",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1090,7 +1478,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1098,6 +1489,7 @@ pub mod types {
     };
     pub static BtValidateTokenResponse: TypeMeta = TypeMeta {
         name: "BtValidateTokenResponse",
+        pointer: "#/components/schemas/BtValidateTokenResponse",
         kind: TypeMetaKind::Newtype(
             &Ty::Map(&Ty::Any, &Constraints::NONE),
             &Constraints::NONE,
@@ -1105,6 +1497,7 @@ pub mod types {
     };
     pub static ChangePasswordRequest: TypeMeta = TypeMeta {
         name: "ChangePasswordRequest",
+        pointer: "#/components/schemas/ChangePasswordRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1113,7 +1506,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -1121,7 +1517,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1129,6 +1528,7 @@ pub mod types {
     };
     pub static ChangePinRequest: TypeMeta = TypeMeta {
         name: "ChangePinRequest",
+        pointer: "#/components/schemas/ChangePinRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1137,7 +1537,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1145,6 +1548,7 @@ pub mod types {
     };
     pub static Classification: TypeMeta = TypeMeta {
         name: "Classification",
+        pointer: "#/components/schemas/Classification",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1153,7 +1557,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -1161,7 +1568,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "advisoryText",
@@ -1169,15 +1579,27 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "images",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("uri"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "level",
@@ -1185,7 +1607,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "system",
@@ -1193,7 +1621,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -1201,6 +1632,7 @@ pub mod types {
     };
     pub static ClassificationSummary: TypeMeta = TypeMeta {
         name: "ClassificationSummary",
+        pointer: "#/components/schemas/ClassificationSummary",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1209,7 +1641,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -1217,7 +1652,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -1225,6 +1663,7 @@ pub mod types {
     };
     pub static ContinueWatchingListData: TypeMeta = TypeMeta {
         name: "ContinueWatchingListData",
+        pointer: "#/components/schemas/ContinueWatchingListData",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1238,7 +1677,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1246,6 +1688,7 @@ pub mod types {
     };
     pub static ContinueWatchingListDataExpansion: TypeMeta = TypeMeta {
         name: "ContinueWatchingListDataExpansion",
+        pointer: "#/components/schemas/ContinueWatchingListDataExpansion",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1254,7 +1697,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "season",
@@ -1262,7 +1708,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "show",
@@ -1270,7 +1719,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1278,6 +1730,7 @@ pub mod types {
     };
     pub static Credit: TypeMeta = TypeMeta {
         name: "Credit",
+        pointer: "#/components/schemas/Credit",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1286,7 +1739,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -1294,7 +1750,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "character",
@@ -1302,7 +1761,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "role",
@@ -1310,7 +1772,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -1318,6 +1783,7 @@ pub mod types {
     };
     pub static CreditRole: TypeMeta = TypeMeta {
         name: "CreditRole",
+        pointer: "#/components/schemas/Credit/allOf/1/properties/role",
         kind: TypeMetaKind::Enum {
             values: &[
                 "actor",
@@ -1340,6 +1806,7 @@ pub mod types {
     };
     pub static Device: TypeMeta = TypeMeta {
         name: "Device",
+        pointer: "#/components/schemas/Device",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1348,7 +1815,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -1356,7 +1826,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "registrationDate",
@@ -1364,7 +1837,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -1372,7 +1851,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1380,6 +1862,7 @@ pub mod types {
     };
     pub static DeviceAuthorizationCode: TypeMeta = TypeMeta {
         name: "DeviceAuthorizationCode",
+        pointer: "#/components/schemas/DeviceAuthorizationCode",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1388,7 +1871,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1396,6 +1882,7 @@ pub mod types {
     };
     pub static DeviceRegistrationRequest: TypeMeta = TypeMeta {
         name: "DeviceRegistrationRequest",
+        pointer: "#/components/schemas/DeviceRegistrationRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1404,7 +1891,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -1412,7 +1902,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -1420,7 +1913,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1428,6 +1924,7 @@ pub mod types {
     };
     pub static DeviceRegistrationWindow: TypeMeta = TypeMeta {
         name: "DeviceRegistrationWindow",
+        pointer: "#/components/schemas/DeviceRegistrationWindow",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1436,7 +1933,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "limit",
@@ -1444,7 +1947,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "periodDays",
@@ -1452,7 +1961,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "remaining",
@@ -1460,7 +1975,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "startDate",
@@ -1468,7 +1989,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1476,6 +2003,7 @@ pub mod types {
     };
     pub static EeBtEligibility: TypeMeta = TypeMeta {
         name: "EeBtEligibility",
+        pointer: "#/components/schemas/EeBtEligibility",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1484,7 +2012,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "plan",
@@ -1492,7 +2023,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "source",
@@ -1500,7 +2034,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1508,6 +2045,7 @@ pub mod types {
     };
     pub static EeCreatePinRequest: TypeMeta = TypeMeta {
         name: "EeCreatePinRequest",
+        pointer: "#/components/schemas/EeCreatePinRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1516,7 +2054,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "msisdn",
@@ -1524,7 +2065,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1532,7 +2076,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1540,6 +2087,7 @@ pub mod types {
     };
     pub static EeCreatePinResponse: TypeMeta = TypeMeta {
         name: "EeCreatePinResponse",
+        pointer: "#/components/schemas/EeCreatePinResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1548,7 +2096,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1556,7 +2107,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1564,6 +2118,7 @@ pub mod types {
     };
     pub static EeCreateTokenResponse: TypeMeta = TypeMeta {
         name: "EeCreateTokenResponse",
+        pointer: "#/components/schemas/EeCreateTokenResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1572,7 +2127,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expiresIn",
@@ -1580,7 +2138,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tokenType",
@@ -1588,7 +2149,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "token",
@@ -1596,7 +2160,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1604,6 +2171,7 @@ pub mod types {
     };
     pub static EeIdentityRequest: TypeMeta = TypeMeta {
         name: "EeIdentityRequest",
+        pointer: "#/components/schemas/EeIdentityRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1612,7 +2180,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "sessionId",
@@ -1620,7 +2191,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1628,6 +2202,7 @@ pub mod types {
     };
     pub static EeIdentityResponse: TypeMeta = TypeMeta {
         name: "EeIdentityResponse",
+        pointer: "#/components/schemas/EeIdentityResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1636,7 +2211,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "brandCode",
@@ -1644,7 +2222,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "msisdn",
@@ -1652,7 +2233,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1660,7 +2244,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1668,6 +2255,7 @@ pub mod types {
     };
     pub static EeOfferItem: TypeMeta = TypeMeta {
         name: "EeOfferItem",
+        pointer: "#/components/schemas/EeOfferItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1676,7 +2264,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1684,6 +2275,7 @@ pub mod types {
     };
     pub static EeOffersRequest: TypeMeta = TypeMeta {
         name: "EeOffersRequest",
+        pointer: "#/components/schemas/EeOffersRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1692,7 +2284,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "msisdn",
@@ -1700,7 +2295,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1708,7 +2306,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1716,6 +2317,7 @@ pub mod types {
     };
     pub static EeOffersResponse: TypeMeta = TypeMeta {
         name: "EeOffersResponse",
+        pointer: "#/components/schemas/EeOffersResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1727,7 +2329,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1735,6 +2340,7 @@ pub mod types {
     };
     pub static EePlanListItem: TypeMeta = TypeMeta {
         name: "EePlanListItem",
+        pointer: "#/components/schemas/EePlanListItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1743,7 +2349,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ctaText",
@@ -1751,7 +2363,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -1759,7 +2374,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -1767,7 +2385,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "headerText",
@@ -1775,7 +2396,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroText",
@@ -1783,7 +2407,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -1791,7 +2418,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "interval",
@@ -1799,7 +2429,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intervalCount",
@@ -1807,7 +2440,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "longText",
@@ -1815,7 +2454,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nickname",
@@ -1823,7 +2465,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "product",
@@ -1831,7 +2476,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialPeriodDays",
@@ -1839,7 +2487,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1847,12 +2501,14 @@ pub mod types {
     };
     pub static EePlanListItemInterval: TypeMeta = TypeMeta {
         name: "EePlanListItemInterval",
+        pointer: "#/components/schemas/EePlanListItem/properties/interval",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static EePlans: TypeMeta = TypeMeta {
         name: "EePlans",
+        pointer: "#/components/schemas/EePlans",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1864,7 +2520,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1872,6 +2531,7 @@ pub mod types {
     };
     pub static EeSessionIdRequest: TypeMeta = TypeMeta {
         name: "EeSessionIdRequest",
+        pointer: "#/components/schemas/EeSessionIdRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1880,7 +2540,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "clientIP",
@@ -1888,7 +2551,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1896,6 +2562,7 @@ pub mod types {
     };
     pub static EeSessionIdResponse: TypeMeta = TypeMeta {
         name: "EeSessionIdResponse",
+        pointer: "#/components/schemas/EeSessionIdResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1904,7 +2571,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1912,6 +2582,7 @@ pub mod types {
     };
     pub static EeValidatePinRequest: TypeMeta = TypeMeta {
         name: "EeValidatePinRequest",
+        pointer: "#/components/schemas/EeValidatePinRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1920,7 +2591,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pin",
@@ -1928,7 +2602,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinReference",
@@ -1936,7 +2613,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1944,7 +2624,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1952,6 +2635,7 @@ pub mod types {
     };
     pub static EeValidatePinResponse: TypeMeta = TypeMeta {
         name: "EeValidatePinResponse",
+        pointer: "#/components/schemas/EeValidatePinResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1960,7 +2644,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -1968,7 +2655,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "validationStatus",
@@ -1976,7 +2666,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -1984,6 +2677,7 @@ pub mod types {
     };
     pub static Entitlement: TypeMeta = TypeMeta {
         name: "Entitlement",
+        pointer: "#/components/schemas/Entitlement",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -1992,7 +2686,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "exclusionRules",
@@ -2003,7 +2700,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxDownloads",
@@ -2011,7 +2711,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxPlays",
@@ -2019,7 +2725,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ownership",
@@ -2027,7 +2739,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "playPeriod",
@@ -2035,7 +2750,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "rentalPeriod",
@@ -2043,7 +2764,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -2051,7 +2778,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -2059,7 +2789,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "activationDate",
@@ -2067,7 +2800,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "classification",
@@ -2075,7 +2814,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "creationDate",
@@ -2083,7 +2825,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expirationDate",
@@ -2091,7 +2839,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemId",
@@ -2099,7 +2853,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemType",
@@ -2107,7 +2864,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "mediaDuration",
@@ -2115,7 +2875,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -2123,7 +2889,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "playCount",
@@ -2131,7 +2900,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "remainingDownloads",
@@ -2139,7 +2914,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2147,6 +2928,7 @@ pub mod types {
     };
     pub static EntitlementItemType: TypeMeta = TypeMeta {
         name: "EntitlementItemType",
+        pointer: "#/components/schemas/Entitlement/allOf/1/properties/itemType",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -2163,6 +2945,7 @@ pub mod types {
     };
     pub static ExclusionRule: TypeMeta = TypeMeta {
         name: "ExclusionRule",
+        pointer: "#/components/schemas/ExclusionRule",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2171,7 +2954,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "device",
@@ -2179,7 +2965,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "excludeAirplay",
@@ -2187,7 +2976,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "excludeChromecast",
@@ -2195,7 +2987,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "excludeDelivery",
@@ -2203,7 +2998,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "excludeMinResolution",
@@ -2213,7 +3011,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -2221,6 +3022,7 @@ pub mod types {
     };
     pub static ExclusionRuleExcludeDelivery: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeDelivery",
+        pointer: "#/components/schemas/ExclusionRule/properties/excludeDelivery",
         kind: TypeMetaKind::Enum {
             values: &[
                 "Stream",
@@ -2233,24 +3035,28 @@ pub mod types {
     };
     pub static ExclusionRuleExcludeMinResolution: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeMinResolution",
+        pointer: "#/components/schemas/ExclusionRule/properties/excludeMinResolution",
         kind: TypeMetaKind::Enum {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
     pub static FeatureFlagsItem: TypeMeta = TypeMeta {
         name: "FeatureFlagsItem",
+        pointer: "#/components/parameters/FeatureFlags/schema/items",
         kind: TypeMetaKind::Enum {
             values: &["all", "idp", "ldp", "hb", "rpt", "cas", "lrl", "cd"],
         },
     };
     pub static GetAnonNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetAnonNextPlaybackItemExpand",
+        pointer: "#/paths/~1items~1{itemId}~1next/get/parameters/2/schema",
         kind: TypeMetaKind::Enum {
             values: &["parent", "ancestors"],
         },
     };
     pub static GetAppConfigIncludeItem: TypeMeta = TypeMeta {
         name: "GetAppConfigIncludeItem",
+        pointer: "#/paths/~1config/get/parameters/0/schema/items",
         kind: TypeMetaKind::Enum {
             values: &[
                 "classification",
@@ -2267,84 +3073,98 @@ pub mod types {
     };
     pub static GetContinueWatchingListIncludeItem: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListIncludeItem",
+        pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items",
         kind: TypeMetaKind::Enum {
             values: &["episode", "season", "show"],
         },
     };
     pub static GetContinueWatchingListShowItemType: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListShowItemType",
+        pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema",
         kind: TypeMetaKind::Enum {
             values: &["episode", "season", "show"],
         },
     };
     pub static GetItemExpand: TypeMeta = TypeMeta {
         name: "GetItemExpand",
+        pointer: "#/paths/~1items~1{id}/get/parameters/2/schema",
         kind: TypeMetaKind::Enum {
             values: &["all", "children", "ancestors", "parent"],
         },
     };
     pub static GetItemSelectSeason: TypeMeta = TypeMeta {
         name: "GetItemSelectSeason",
+        pointer: "#/paths/~1items~1{id}/get/parameters/3/schema",
         kind: TypeMetaKind::Enum {
             values: &["first", "latest"],
         },
     };
     pub static GetItvPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailExpand",
+        pointer: "#/paths/~1itv~1page/get/parameters/4/schema",
         kind: TypeMetaKind::Enum {
             values: &["all", "children", "ancestors"],
         },
     };
     pub static GetItvPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailSelectSeason",
+        pointer: "#/paths/~1itv~1page/get/parameters/5/schema",
         kind: TypeMetaKind::Enum {
             values: &["first", "latest"],
         },
     };
     pub static GetItvPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetItvPageTextEntryFormat",
+        pointer: "#/paths/~1itv~1page/get/parameters/6/schema",
         kind: TypeMetaKind::Enum {
             values: &["markdown", "html"],
         },
     };
     pub static GetNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetNextPlaybackItemExpand",
+        pointer: "#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema",
         kind: TypeMetaKind::Enum {
             values: &["parent", "ancestors"],
         },
     };
     pub static GetPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetPageItemDetailExpand",
+        pointer: "#/paths/~1page/get/parameters/4/schema",
         kind: TypeMetaKind::Enum {
             values: &["all", "children", "ancestors"],
         },
     };
     pub static GetPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetPageItemDetailSelectSeason",
+        pointer: "#/paths/~1page/get/parameters/5/schema",
         kind: TypeMetaKind::Enum {
             values: &["first", "latest"],
         },
     };
     pub static GetPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetPageTextEntryFormat",
+        pointer: "#/paths/~1page/get/parameters/6/schema",
         kind: TypeMetaKind::Enum {
             values: &["markdown", "html"],
         },
     };
     pub static GetRatingsListOrderBy: TypeMeta = TypeMeta {
         name: "GetRatingsListOrderBy",
+        pointer: "#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema",
         kind: TypeMetaKind::Enum {
             values: &["date-added", "date-modified"],
         },
     };
     pub static GetWatchedListOrderBy: TypeMeta = TypeMeta {
         name: "GetWatchedListOrderBy",
+        pointer: "#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema",
         kind: TypeMetaKind::Enum {
             values: &["date-added", "date-modified"],
         },
     };
     pub static ItemClipFile: TypeMeta = TypeMeta {
         name: "ItemClipFile",
+        pointer: "#/components/schemas/ItemClipFile",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2353,7 +3173,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "deliveryType",
@@ -2361,7 +3187,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "drm",
@@ -2369,7 +3198,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "format",
@@ -2377,7 +3209,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "height",
@@ -2385,7 +3220,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "language",
@@ -2393,7 +3234,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -2401,7 +3245,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -2409,7 +3256,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "url",
@@ -2417,7 +3267,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("uri"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "width",
@@ -2425,7 +3281,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2433,18 +3295,21 @@ pub mod types {
     };
     pub static ItemClipFileDeliveryType: TypeMeta = TypeMeta {
         name: "ItemClipFileDeliveryType",
+        pointer: "#/components/schemas/ItemClipFile/properties/deliveryType",
         kind: TypeMetaKind::Enum {
             values: &["Stream", "Progressive", "Download"],
         },
     };
     pub static ItemClipFileResolution: TypeMeta = TypeMeta {
         name: "ItemClipFileResolution",
+        pointer: "#/components/schemas/ItemClipFile/properties/resolution",
         kind: TypeMetaKind::Enum {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
     pub static ItemClipFiles: TypeMeta = TypeMeta {
         name: "ItemClipFiles",
+        pointer: "#/components/schemas/ItemClipFiles",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2456,7 +3321,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -2464,7 +3332,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2472,6 +3343,7 @@ pub mod types {
     };
     pub static ItemClipFilesList: TypeMeta = TypeMeta {
         name: "ItemClipFilesList",
+        pointer: "#/components/schemas/ItemClipFilesList",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2483,7 +3355,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -2491,6 +3366,7 @@ pub mod types {
     };
     pub static ItemCustomMetadata: TypeMeta = TypeMeta {
         name: "ItemCustomMetadata",
+        pointer: "#/components/schemas/ItemCustomMetadata",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2499,7 +3375,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "value",
@@ -2507,7 +3386,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2515,6 +3397,7 @@ pub mod types {
     };
     pub static ItemDetail: TypeMeta = TypeMeta {
         name: "ItemDetail",
+        pointer: "#/components/schemas/ItemDetail",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2523,7 +3406,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "availableEpisodeCount",
@@ -2531,7 +3417,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "availableSeasonCount",
@@ -2539,7 +3431,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "averageUserRating",
@@ -2547,10 +3445,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "badge",
@@ -2558,7 +3460,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "channelShortCode",
@@ -2566,7 +3471,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "classification",
@@ -2574,7 +3482,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "contextualTitle",
@@ -2582,7 +3493,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -2590,7 +3504,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customId",
@@ -2598,7 +3515,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "duration",
@@ -2606,10 +3526,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeCount",
@@ -2617,7 +3541,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeName",
@@ -2625,7 +3555,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeNumber",
@@ -2633,7 +3566,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "genres",
@@ -2641,7 +3580,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "hasClosedCaptions",
@@ -2649,7 +3591,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -2657,15 +3602,27 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "images",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("uri"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "offers",
@@ -2676,7 +3633,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -2684,7 +3644,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "releaseYear",
@@ -2692,7 +3655,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -2700,7 +3669,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "seasonId",
@@ -2708,7 +3680,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "seasonNumber",
@@ -2716,7 +3691,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "shortDescription",
@@ -2724,7 +3705,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "showId",
@@ -2732,7 +3716,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "showTitle",
@@ -2740,7 +3727,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subtype",
@@ -2748,7 +3738,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tagline",
@@ -2756,7 +3749,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "themes",
@@ -2767,7 +3763,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -2775,7 +3774,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -2783,7 +3785,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "watchPath",
@@ -2791,7 +3796,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "copyright",
@@ -2799,7 +3807,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "credits",
@@ -2810,7 +3821,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customMetadata",
@@ -2821,7 +3835,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -2829,7 +3846,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "distributor",
@@ -2837,7 +3857,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodes",
@@ -2845,7 +3868,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "eventDate",
@@ -2853,7 +3879,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "genrePaths",
@@ -2861,7 +3893,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "location",
@@ -2869,7 +3904,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "season",
@@ -2877,7 +3915,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "seasons",
@@ -2885,7 +3926,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "show",
@@ -2893,7 +3937,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "totalUserRatings",
@@ -2901,10 +3948,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trailers",
@@ -2915,7 +3966,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "venue",
@@ -2923,7 +3977,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2931,6 +3988,7 @@ pub mod types {
     };
     pub static ItemDownloadable: TypeMeta = TypeMeta {
         name: "ItemDownloadable",
+        pointer: "#/components/schemas/ItemDownloadable",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2939,7 +3997,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -2947,7 +4008,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -2955,6 +4019,7 @@ pub mod types {
     };
     pub static ItemDownloadableList: TypeMeta = TypeMeta {
         name: "ItemDownloadableList",
+        pointer: "#/components/schemas/ItemDownloadableList",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2966,7 +4031,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -2974,6 +4042,7 @@ pub mod types {
     };
     pub static ItemDownloadableRequest: TypeMeta = TypeMeta {
         name: "ItemDownloadableRequest",
+        pointer: "#/components/schemas/ItemDownloadableRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2982,7 +4051,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -2990,6 +4062,7 @@ pub mod types {
     };
     pub static ItemList: TypeMeta = TypeMeta {
         name: "ItemList",
+        pointer: "#/components/schemas/ItemList",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -2998,7 +4071,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -3006,7 +4082,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -3014,15 +4093,27 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "images",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("uri"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemTypes",
@@ -3033,7 +4124,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "items",
@@ -3044,7 +4138,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "listData",
@@ -3052,7 +4149,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paging",
@@ -3060,7 +4160,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "parameter",
@@ -3068,7 +4171,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -3076,7 +4182,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "shortDescription",
@@ -3084,7 +4193,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "size",
@@ -3092,7 +4204,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tagline",
@@ -3100,7 +4218,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "themes",
@@ -3111,7 +4232,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -3119,7 +4243,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3127,6 +4254,7 @@ pub mod types {
     };
     pub static ItemListItemTypesItem: TypeMeta = TypeMeta {
         name: "ItemListItemTypesItem",
+        pointer: "#/components/schemas/ItemList/properties/itemTypes/items",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -3143,6 +4271,7 @@ pub mod types {
     };
     pub static ItemPurchase: TypeMeta = TypeMeta {
         name: "ItemPurchase",
+        pointer: "#/components/schemas/ItemPurchase",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3151,7 +4280,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ownership",
@@ -3159,7 +4291,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -3167,7 +4302,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -3175,7 +4313,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -3183,7 +4324,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3191,18 +4335,21 @@ pub mod types {
     };
     pub static ItemPurchaseOwnership: TypeMeta = TypeMeta {
         name: "ItemPurchaseOwnership",
+        pointer: "#/components/schemas/ItemPurchase/properties/ownership",
         kind: TypeMetaKind::Enum {
             values: &["Subscription", "Free", "Rent", "Own", "None"],
         },
     };
     pub static ItemPurchaseResolution: TypeMeta = TypeMeta {
         name: "ItemPurchaseResolution",
+        pointer: "#/components/schemas/ItemPurchase/properties/resolution",
         kind: TypeMetaKind::Enum {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
     pub static ItemPurchaseType: TypeMeta = TypeMeta {
         name: "ItemPurchaseType",
+        pointer: "#/components/schemas/ItemPurchase/properties/type",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -3219,6 +4366,7 @@ pub mod types {
     };
     pub static ItemSchedule: TypeMeta = TypeMeta {
         name: "ItemSchedule",
+        pointer: "#/components/schemas/ItemSchedule",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3227,7 +4375,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "channelId",
@@ -3235,7 +4386,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "endDate",
@@ -3243,7 +4397,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "featured",
@@ -3251,7 +4411,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -3259,7 +4422,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "live",
@@ -3267,7 +4433,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "repeat",
@@ -3275,7 +4444,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "startDate",
@@ -3283,7 +4455,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -3291,6 +4469,7 @@ pub mod types {
     };
     pub static ItemScheduleList: TypeMeta = TypeMeta {
         name: "ItemScheduleList",
+        pointer: "#/components/schemas/ItemScheduleList",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3299,7 +4478,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "endDate",
@@ -3307,7 +4489,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "schedules",
@@ -3318,7 +4506,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "startDate",
@@ -3326,7 +4517,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3334,6 +4531,7 @@ pub mod types {
     };
     pub static ItemSummary: TypeMeta = TypeMeta {
         name: "ItemSummary",
+        pointer: "#/components/schemas/ItemSummary",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3342,7 +4540,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "availableEpisodeCount",
@@ -3350,7 +4551,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "availableSeasonCount",
@@ -3358,7 +4565,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "averageUserRating",
@@ -3366,10 +4579,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "badge",
@@ -3377,7 +4594,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "channelShortCode",
@@ -3385,7 +4605,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "classification",
@@ -3393,7 +4616,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "contextualTitle",
@@ -3401,7 +4627,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -3409,7 +4638,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customId",
@@ -3417,7 +4649,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "duration",
@@ -3425,10 +4660,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeCount",
@@ -3436,7 +4675,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeName",
@@ -3444,7 +4689,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "episodeNumber",
@@ -3452,7 +4700,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "genres",
@@ -3460,7 +4714,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "hasClosedCaptions",
@@ -3468,7 +4725,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -3476,15 +4736,27 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "images",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("uri"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "offers",
@@ -3495,7 +4767,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -3503,7 +4778,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "releaseYear",
@@ -3511,7 +4789,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -3519,7 +4803,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "seasonId",
@@ -3527,7 +4814,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "seasonNumber",
@@ -3535,7 +4825,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "shortDescription",
@@ -3543,7 +4839,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "showId",
@@ -3551,7 +4850,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "showTitle",
@@ -3559,7 +4861,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subtype",
@@ -3567,7 +4872,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tagline",
@@ -3575,7 +4883,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "themes",
@@ -3586,7 +4897,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -3594,7 +4908,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -3602,7 +4919,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "watchPath",
@@ -3610,7 +4930,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -3618,6 +4941,7 @@ pub mod types {
     };
     pub static ItemSummaryType: TypeMeta = TypeMeta {
         name: "ItemSummaryType",
+        pointer: "#/components/schemas/ItemSummary/properties/type",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -3634,6 +4958,7 @@ pub mod types {
     };
     pub static ItemType: TypeMeta = TypeMeta {
         name: "ItemType",
+        pointer: "#/components/parameters/ItemType/schema",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -3650,6 +4975,7 @@ pub mod types {
     };
     pub static ItvAssignBtTokenRequest: TypeMeta = TypeMeta {
         name: "ItvAssignBtTokenRequest",
+        pointer: "#/components/schemas/ItvAssignBtTokenRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3658,7 +4984,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "token",
@@ -3666,7 +4995,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3674,6 +5006,7 @@ pub mod types {
     };
     pub static ItvAssignMsisdnRequest: TypeMeta = TypeMeta {
         name: "ItvAssignMsisdnRequest",
+        pointer: "#/components/schemas/ItvAssignMsisdnRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3682,7 +5015,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "msisdn",
@@ -3690,7 +5026,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -3698,7 +5037,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trackingHeader",
@@ -3706,7 +5048,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3714,6 +5059,7 @@ pub mod types {
     };
     pub static ItvBillingHistory: TypeMeta = TypeMeta {
         name: "ItvBillingHistory",
+        pointer: "#/components/schemas/ItvBillingHistory",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3725,7 +5071,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3733,6 +5082,7 @@ pub mod types {
     };
     pub static ItvBillingHistoryRecord: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRecord",
+        pointer: "#/components/schemas/ItvBillingHistoryRecord",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3741,7 +5091,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "charge",
@@ -3749,7 +5102,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "invoice",
@@ -3757,7 +5113,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscription",
@@ -3765,7 +5124,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3773,6 +5135,7 @@ pub mod types {
     };
     pub static ItvBillingHistoryRequest: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRequest",
+        pointer: "#/components/schemas/ItvBillingHistoryRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3781,7 +5144,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3789,6 +5155,7 @@ pub mod types {
     };
     pub static ItvCancelSubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvCancelSubscriptionRequest",
+        pointer: "#/components/schemas/ItvCancelSubscriptionRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3797,7 +5164,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3805,6 +5175,7 @@ pub mod types {
     };
     pub static ItvCardDetails: TypeMeta = TypeMeta {
         name: "ItvCardDetails",
+        pointer: "#/components/schemas/ItvCardDetails",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3813,7 +5184,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "exp_month",
@@ -3821,7 +5195,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "exp_year",
@@ -3829,7 +5209,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "last4",
@@ -3837,7 +5223,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3845,6 +5234,7 @@ pub mod types {
     };
     pub static ItvChangeCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvChangeCardDetailsRequest",
+        pointer: "#/components/schemas/ItvChangeCardDetailsRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3853,7 +5243,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -3861,7 +5254,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3869,6 +5265,7 @@ pub mod types {
     };
     pub static ItvChangeEmailRequest: TypeMeta = TypeMeta {
         name: "ItvChangeEmailRequest",
+        pointer: "#/components/schemas/ItvChangeEmailRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3877,7 +5274,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -3885,7 +5285,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3893,6 +5296,7 @@ pub mod types {
     };
     pub static ItvChangeMarketingRequest: TypeMeta = TypeMeta {
         name: "ItvChangeMarketingRequest",
+        pointer: "#/components/schemas/ItvChangeMarketingRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3901,7 +5305,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -3909,7 +5316,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3917,6 +5327,7 @@ pub mod types {
     };
     pub static ItvCurrentSubscription: TypeMeta = TypeMeta {
         name: "ItvCurrentSubscription",
+        pointer: "#/components/schemas/ItvCurrentSubscription",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3925,7 +5336,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "collectionMethod",
@@ -3933,7 +5347,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "created",
@@ -3941,7 +5358,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currentPeriodEnd",
@@ -3949,7 +5372,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currentPeriodStart",
@@ -3957,7 +5386,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "plan",
@@ -3965,7 +5400,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "status",
@@ -3973,7 +5411,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3981,6 +5422,7 @@ pub mod types {
     };
     pub static ItvDeleteAccountRequest: TypeMeta = TypeMeta {
         name: "ItvDeleteAccountRequest",
+        pointer: "#/components/schemas/ItvDeleteAccountRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -3989,7 +5431,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -3997,6 +5442,7 @@ pub mod types {
     };
     pub static ItvEntitlement: TypeMeta = TypeMeta {
         name: "ItvEntitlement",
+        pointer: "#/components/schemas/ItvEntitlement",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4005,7 +5451,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expiry",
@@ -4013,7 +5465,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "plan",
@@ -4021,7 +5479,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "source",
@@ -4029,7 +5490,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -4037,7 +5501,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "start",
@@ -4045,7 +5512,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4053,6 +5523,7 @@ pub mod types {
     };
     pub static ItvEntitlementCancelation: TypeMeta = TypeMeta {
         name: "ItvEntitlementCancelation",
+        pointer: "#/components/schemas/ItvEntitlementCancelation",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4061,7 +5532,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itvId",
@@ -4069,7 +5546,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "source",
@@ -4077,7 +5557,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -4085,7 +5568,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4093,6 +5579,7 @@ pub mod types {
     };
     pub static ItvEntitlementCurrent: TypeMeta = TypeMeta {
         name: "ItvEntitlementCurrent",
+        pointer: "#/components/schemas/ItvEntitlementCurrent",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4101,7 +5588,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4109,6 +5599,7 @@ pub mod types {
     };
     pub static ItvEntitlementPlan: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlan",
+        pointer: "#/components/schemas/ItvEntitlementPlan",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4117,7 +5608,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "interval",
@@ -4125,7 +5622,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialLength",
@@ -4133,7 +5633,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -4141,7 +5647,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4149,12 +5658,14 @@ pub mod types {
     };
     pub static ItvEntitlementPlanInterval: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlanInterval",
+        pointer: "#/components/schemas/ItvEntitlementPlan/properties/interval",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static ItvEntitlementsHistory: TypeMeta = TypeMeta {
         name: "ItvEntitlementsHistory",
+        pointer: "#/components/schemas/ItvEntitlementsHistory",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4166,7 +5677,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "entitlements",
@@ -4177,7 +5691,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4185,6 +5702,7 @@ pub mod types {
     };
     pub static ItvFeatureFlag: TypeMeta = TypeMeta {
         name: "ItvFeatureFlag",
+        pointer: "#/components/schemas/ItvFeatureFlag",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4193,7 +5711,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "flag",
@@ -4201,7 +5722,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4209,6 +5733,7 @@ pub mod types {
     };
     pub static ItvGetCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvGetCardDetailsRequest",
+        pointer: "#/components/schemas/ItvGetCardDetailsRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4217,7 +5742,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4225,6 +5753,7 @@ pub mod types {
     };
     pub static ItvGetDiscountResponse: TypeMeta = TypeMeta {
         name: "ItvGetDiscountResponse",
+        pointer: "#/components/schemas/ItvGetDiscountResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4233,7 +5762,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -4241,7 +5773,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "headline",
@@ -4249,7 +5784,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -4257,7 +5795,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "initialCost",
@@ -4265,7 +5806,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "longDescription",
@@ -4273,7 +5817,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nickname",
@@ -4281,7 +5828,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "offerdurationperiod",
@@ -4289,7 +5839,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "shortDescription",
@@ -4297,7 +5850,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4305,6 +5861,7 @@ pub mod types {
     };
     pub static ItvGooglePaySubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvGooglePaySubscriptionRequest",
+        pointer: "#/components/schemas/ItvGooglePaySubscriptionRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4313,7 +5870,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionItem",
@@ -4321,7 +5881,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4329,6 +5892,7 @@ pub mod types {
     };
     pub static ItvHadEntitlement: TypeMeta = TypeMeta {
         name: "ItvHadEntitlement",
+        pointer: "#/components/schemas/ItvHadEntitlement",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4337,7 +5901,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4345,6 +5912,7 @@ pub mod types {
     };
     pub static ItvPinAuthRequest: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequest",
+        pointer: "#/components/schemas/ItvPinAuthRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4353,7 +5921,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pin",
@@ -4361,7 +5932,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -4372,7 +5946,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4380,18 +5957,21 @@ pub mod types {
     };
     pub static ItvPinAuthRequestCookieType: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestCookieType",
+        pointer: "#/components/schemas/ItvPinAuthRequest/properties/cookieType",
         kind: TypeMetaKind::Enum {
             values: &["Session", "Persistent"],
         },
     };
     pub static ItvPinAuthRequestScopesItem: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestScopesItem",
+        pointer: "#/components/schemas/ItvPinAuthRequest/properties/scopes/items",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
     pub static ItvPlanListItem: TypeMeta = TypeMeta {
         name: "ItvPlanListItem",
+        pointer: "#/components/schemas/ItvPlanListItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4400,7 +5980,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -4408,7 +5994,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -4416,7 +6005,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -4424,7 +6016,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "interval",
@@ -4432,7 +6027,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intervalCount",
@@ -4440,7 +6038,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nickname",
@@ -4448,7 +6052,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "product",
@@ -4456,7 +6063,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "savingLabel",
@@ -4464,7 +6074,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "switchingText",
@@ -4472,7 +6085,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialPeriodDays",
@@ -4480,7 +6096,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4488,12 +6110,14 @@ pub mod types {
     };
     pub static ItvPlanListItemInterval: TypeMeta = TypeMeta {
         name: "ItvPlanListItemInterval",
+        pointer: "#/components/schemas/ItvPlanListItem/properties/interval",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static ItvPlans: TypeMeta = TypeMeta {
         name: "ItvPlans",
+        pointer: "#/components/schemas/ItvPlans",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4505,7 +6129,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4513,6 +6140,7 @@ pub mod types {
     };
     pub static ItvProfileToken: TypeMeta = TypeMeta {
         name: "ItvProfileToken",
+        pointer: "#/components/schemas/ItvProfileToken",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4521,7 +6149,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4529,6 +6160,7 @@ pub mod types {
     };
     pub static ItvProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ItvProfileTokenRequest",
+        pointer: "#/components/schemas/ItvProfileTokenRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4537,7 +6169,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4545,6 +6180,7 @@ pub mod types {
     };
     pub static ItvPurchase: TypeMeta = TypeMeta {
         name: "ItvPurchase",
+        pointer: "#/components/schemas/ItvPurchase",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4553,7 +6189,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -4561,7 +6200,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -4569,7 +6211,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4577,6 +6222,7 @@ pub mod types {
     };
     pub static ItvPurchaseRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseRequest",
+        pointer: "#/components/schemas/ItvPurchaseRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4585,7 +6231,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -4593,7 +6242,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -4601,7 +6253,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "voucher",
@@ -4609,7 +6264,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4617,6 +6275,7 @@ pub mod types {
     };
     pub static ItvPurchaseStrongRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongRequest",
+        pointer: "#/components/schemas/ItvPurchaseStrongRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4625,7 +6284,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -4633,7 +6295,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -4641,7 +6306,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -4649,7 +6317,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "voucher",
@@ -4657,7 +6328,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4665,6 +6339,7 @@ pub mod types {
     };
     pub static ItvPurchaseStrongResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongResponse",
+        pointer: "#/components/schemas/ItvPurchaseStrongResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4673,7 +6348,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customerId",
@@ -4681,7 +6359,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentId",
@@ -4689,7 +6370,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentType",
@@ -4697,7 +6381,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -4705,7 +6392,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "status",
@@ -4713,7 +6403,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -4721,7 +6414,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4729,6 +6425,7 @@ pub mod types {
     };
     pub static ItvPurchaseWithOfferRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferRequest",
+        pointer: "#/components/schemas/ItvPurchaseWithOfferRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4737,7 +6434,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodFromToken",
@@ -4745,7 +6445,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -4753,7 +6456,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -4761,7 +6467,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -4769,7 +6478,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4777,6 +6489,7 @@ pub mod types {
     };
     pub static ItvPurchaseWithOfferResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferResponse",
+        pointer: "#/components/schemas/ItvPurchaseWithOfferResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4785,7 +6498,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customerId",
@@ -4793,7 +6509,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentId",
@@ -4801,7 +6520,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentType",
@@ -4809,7 +6531,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -4817,7 +6542,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "status",
@@ -4825,7 +6553,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -4833,7 +6564,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4841,6 +6575,7 @@ pub mod types {
     };
     pub static ItvRokuTransactionRequest: TypeMeta = TypeMeta {
         name: "ItvRokuTransactionRequest",
+        pointer: "#/components/schemas/ItvRokuTransactionRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4849,7 +6584,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4857,6 +6595,7 @@ pub mod types {
     };
     pub static ItvSubscriptionFullPriceRenewal: TypeMeta = TypeMeta {
         name: "ItvSubscriptionFullPriceRenewal",
+        pointer: "#/components/schemas/ItvSubscriptionFullPriceRenewal",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4865,7 +6604,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "reason",
@@ -4873,7 +6615,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4881,6 +6626,7 @@ pub mod types {
     };
     pub static ItvSubscriptionState: TypeMeta = TypeMeta {
         name: "ItvSubscriptionState",
+        pointer: "#/components/schemas/ItvSubscriptionState",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4892,7 +6638,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "failed_availability_checks",
@@ -4900,7 +6649,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "purchased",
@@ -4908,7 +6660,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "source",
@@ -4916,7 +6671,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4924,6 +6682,7 @@ pub mod types {
     };
     pub static ItvSubscriptionStatusResponse: TypeMeta = TypeMeta {
         name: "ItvSubscriptionStatusResponse",
+        pointer: "#/components/schemas/ItvSubscriptionStatusResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4932,7 +6691,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4940,6 +6702,7 @@ pub mod types {
     };
     pub static ItvUpdateIntentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongRequest",
+        pointer: "#/components/schemas/ItvUpdateIntentStrongRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4948,7 +6711,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -4956,7 +6722,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -4964,7 +6733,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -4972,6 +6744,7 @@ pub mod types {
     };
     pub static ItvUpdateIntentStrongResponse: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongResponse",
+        pointer: "#/components/schemas/ItvUpdateIntentStrongResponse",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -4980,7 +6753,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentId",
@@ -4988,7 +6764,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intentType",
@@ -4996,7 +6775,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "status",
@@ -5004,7 +6786,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5012,6 +6797,7 @@ pub mod types {
     };
     pub static ItvUpdatePaymentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdatePaymentStrongRequest",
+        pointer: "#/components/schemas/ItvUpdatePaymentStrongRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5020,7 +6806,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -5028,7 +6817,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -5036,7 +6828,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5044,6 +6839,7 @@ pub mod types {
     };
     pub static ItvUpdateProfileRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateProfileRequest",
+        pointer: "#/components/schemas/ItvUpdateProfileRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5052,7 +6848,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "email",
@@ -5060,7 +6859,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "firstName",
@@ -5068,7 +6870,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastName",
@@ -5076,7 +6881,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "postcode",
@@ -5084,7 +6892,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileToken",
@@ -5092,7 +6903,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -5100,7 +6914,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5108,6 +6925,7 @@ pub mod types {
     };
     pub static ItvUpgradePlanRequest: TypeMeta = TypeMeta {
         name: "ItvUpgradePlanRequest",
+        pointer: "#/components/schemas/ItvUpgradePlanRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5116,7 +6934,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5124,6 +6945,7 @@ pub mod types {
     };
     pub static ItvVoucher: TypeMeta = TypeMeta {
         name: "ItvVoucher",
+        pointer: "#/components/schemas/ItvVoucher",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5132,7 +6954,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -5140,7 +6965,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "links",
@@ -5148,7 +6976,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "offerType",
@@ -5156,7 +6987,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5164,6 +6998,7 @@ pub mod types {
     };
     pub static ItvVoucherDisplay: TypeMeta = TypeMeta {
         name: "ItvVoucherDisplay",
+        pointer: "#/components/schemas/ItvVoucherDisplay",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5172,7 +7007,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "discountPrice",
@@ -5180,7 +7018,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "duration",
@@ -5188,7 +7029,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "durationInMonths",
@@ -5196,7 +7040,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("integer"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "headlineLabel",
@@ -5204,7 +7054,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "initialCost",
@@ -5212,7 +7065,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "longDescription",
@@ -5220,7 +7079,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "percentOff",
@@ -5228,7 +7090,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "savingLabel",
@@ -5236,7 +7104,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "shortDescription",
@@ -5244,7 +7115,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -5252,7 +7126,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5260,6 +7137,7 @@ pub mod types {
     };
     pub static ItvVoucherLinks: TypeMeta = TypeMeta {
         name: "ItvVoucherLinks",
+        pointer: "#/components/schemas/ItvVoucherLinks",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5268,7 +7146,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "self",
@@ -5276,7 +7157,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5284,6 +7168,7 @@ pub mod types {
     };
     pub static ItvVoucherLinksHref: TypeMeta = TypeMeta {
         name: "ItvVoucherLinksHref",
+        pointer: "#/components/schemas/ItvVoucherLinksHref",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5292,7 +7177,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5300,12 +7188,14 @@ pub mod types {
     };
     pub static ItvVoucherOfferType: TypeMeta = TypeMeta {
         name: "ItvVoucherOfferType",
+        pointer: "#/components/schemas/ItvVoucher/properties/offerType",
         kind: TypeMetaKind::Enum {
             values: &["stripe", "talon one"],
         },
     };
     pub static ItvVoucherRequest: TypeMeta = TypeMeta {
         name: "ItvVoucherRequest",
+        pointer: "#/components/schemas/ItvVoucherRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5314,7 +7204,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5322,6 +7215,7 @@ pub mod types {
     };
     pub static Language: TypeMeta = TypeMeta {
         name: "Language",
+        pointer: "#/components/schemas/Language",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5330,7 +7224,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "label",
@@ -5338,7 +7235,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -5346,7 +7246,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5354,6 +7257,7 @@ pub mod types {
     };
     pub static ListData: TypeMeta = TypeMeta {
         name: "ListData",
+        pointer: "#/components/schemas/ListData",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5362,7 +7266,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5370,18 +7277,21 @@ pub mod types {
     };
     pub static ListOrder: TypeMeta = TypeMeta {
         name: "ListOrder",
+        pointer: "#/components/parameters/ListOrder/schema",
         kind: TypeMetaKind::Enum {
             values: &["asc", "desc"],
         },
     };
     pub static ListOrderBy: TypeMeta = TypeMeta {
         name: "ListOrderBy",
+        pointer: "#/components/parameters/ListOrderBy/schema",
         kind: TypeMetaKind::Enum {
             values: &["a-z", "release-year", "date-added"],
         },
     };
     pub static MediaFile: TypeMeta = TypeMeta {
         name: "MediaFile",
+        pointer: "#/components/schemas/MediaFile",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5390,7 +7300,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "deliveryType",
@@ -5398,7 +7314,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "drm",
@@ -5406,7 +7325,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "format",
@@ -5414,7 +7336,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "height",
@@ -5422,7 +7347,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "language",
@@ -5430,7 +7361,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -5438,7 +7372,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -5446,7 +7383,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "url",
@@ -5454,7 +7394,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("uri"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "width",
@@ -5462,7 +7408,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5470,36 +7422,42 @@ pub mod types {
     };
     pub static MediaFileDeliveryItem: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryItem",
+        pointer: "#/components/parameters/MediaFileDelivery/schema/items",
         kind: TypeMetaKind::Enum {
             values: &["stream", "progressive", "download"],
         },
     };
     pub static MediaFileDeliveryType: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryType",
+        pointer: "#/components/schemas/MediaFile/properties/deliveryType",
         kind: TypeMetaKind::Enum {
             values: &["Stream", "Progressive", "Download"],
         },
     };
     pub static MediaFileFormatsItem: TypeMeta = TypeMeta {
         name: "MediaFileFormatsItem",
+        pointer: "#/components/parameters/MediaFileFormats/schema/items",
         kind: TypeMetaKind::Enum {
             values: &["mp4", "mpd", "hls", "external"],
         },
     };
     pub static MediaFileResolution: TypeMeta = TypeMeta {
         name: "MediaFileResolution",
+        pointer: "#/components/schemas/MediaFile/properties/resolution",
         kind: TypeMetaKind::Enum {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
     pub static MediaFileResolution2: TypeMeta = TypeMeta {
         name: "MediaFileResolution2",
+        pointer: "#/components/parameters/MediaFileResolution/schema",
         kind: TypeMetaKind::Enum {
             values: &["HD-4K", "HD-1080", "HD-720", "SD", "External"],
         },
     };
     pub static NavContent: TypeMeta = TypeMeta {
         name: "NavContent",
+        pointer: "#/components/schemas/NavContent",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5508,7 +7466,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "list",
@@ -5516,7 +7477,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -5524,7 +7488,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5532,6 +7499,7 @@ pub mod types {
     };
     pub static NavEntry: TypeMeta = TypeMeta {
         name: "NavEntry",
+        pointer: "#/components/schemas/NavEntry",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5543,7 +7511,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "content",
@@ -5551,7 +7522,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -5559,7 +7533,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "depth",
@@ -5567,10 +7544,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "featured",
@@ -5578,7 +7559,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "icon",
@@ -5586,7 +7570,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "label",
@@ -5594,7 +7581,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -5602,7 +7592,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5610,6 +7603,7 @@ pub mod types {
     };
     pub static Navigation: TypeMeta = TypeMeta {
         name: "Navigation",
+        pointer: "#/components/schemas/Navigation",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5618,7 +7612,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "copyright",
@@ -5626,7 +7623,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -5634,7 +7634,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "footer",
@@ -5642,7 +7645,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "header",
@@ -5653,7 +7659,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "mobile",
@@ -5661,7 +7670,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5669,6 +7681,7 @@ pub mod types {
     };
     pub static NextPlaybackItem: TypeMeta = TypeMeta {
         name: "NextPlaybackItem",
+        pointer: "#/components/schemas/NextPlaybackItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5677,7 +7690,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastWatchedDate",
@@ -5685,7 +7704,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "next",
@@ -5693,7 +7718,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "sourceItemId",
@@ -5701,7 +7729,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "suggestionType",
@@ -5709,7 +7740,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -5717,6 +7751,7 @@ pub mod types {
     };
     pub static NextPlaybackItemSuggestionType: TypeMeta = TypeMeta {
         name: "NextPlaybackItemSuggestionType",
+        pointer: "#/components/schemas/NextPlaybackItem/properties/suggestionType",
         kind: TypeMetaKind::Enum {
             values: &[
                 "StartWatching",
@@ -5729,6 +7764,7 @@ pub mod types {
     };
     pub static Offer: TypeMeta = TypeMeta {
         name: "Offer",
+        pointer: "#/components/schemas/Offer",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5737,7 +7773,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "exclusionRules",
@@ -5748,7 +7787,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxDownloads",
@@ -5756,7 +7798,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxPlays",
@@ -5764,7 +7812,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ownership",
@@ -5772,7 +7826,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "playPeriod",
@@ -5780,7 +7837,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "rentalPeriod",
@@ -5788,7 +7851,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -5796,7 +7865,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -5804,7 +7876,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "availability",
@@ -5812,7 +7887,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -5820,7 +7898,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "endDate",
@@ -5828,7 +7909,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -5836,7 +7923,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -5844,7 +7934,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "price",
@@ -5852,7 +7945,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "startDate",
@@ -5860,7 +7959,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionCode",
@@ -5868,7 +7973,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5876,12 +7984,14 @@ pub mod types {
     };
     pub static OfferAvailability: TypeMeta = TypeMeta {
         name: "OfferAvailability",
+        pointer: "#/components/schemas/Offer/allOf/1/properties/availability",
         kind: TypeMetaKind::Enum {
             values: &["Available", "ComingSoon"],
         },
     };
     pub static OfferRights: TypeMeta = TypeMeta {
         name: "OfferRights",
+        pointer: "#/components/schemas/OfferRights",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5890,7 +8000,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "exclusionRules",
@@ -5901,7 +8014,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxDownloads",
@@ -5909,7 +8025,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxPlays",
@@ -5917,7 +8039,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ownership",
@@ -5925,7 +8053,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "playPeriod",
@@ -5933,7 +8064,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "rentalPeriod",
@@ -5941,7 +8078,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resolution",
@@ -5949,7 +8092,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -5957,7 +8103,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -5965,6 +8114,7 @@ pub mod types {
     };
     pub static OfferRightsDeliveryType: TypeMeta = TypeMeta {
         name: "OfferRightsDeliveryType",
+        pointer: "#/components/schemas/OfferRights/properties/deliveryType",
         kind: TypeMetaKind::Enum {
             values: &[
                 "Stream",
@@ -5977,18 +8127,21 @@ pub mod types {
     };
     pub static OfferRightsOwnership: TypeMeta = TypeMeta {
         name: "OfferRightsOwnership",
+        pointer: "#/components/schemas/OfferRights/properties/ownership",
         kind: TypeMetaKind::Enum {
             values: &["Subscription", "Free", "Rent", "Own", "None"],
         },
     };
     pub static OfferRightsResolution: TypeMeta = TypeMeta {
         name: "OfferRightsResolution",
+        pointer: "#/components/schemas/OfferRights/properties/resolution",
         kind: TypeMetaKind::Enum {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
     pub static Page: TypeMeta = TypeMeta {
         name: "Page",
+        pointer: "#/components/schemas/Page",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -5997,7 +8150,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isStatic",
@@ -6005,7 +8161,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isSystemPage",
@@ -6013,7 +8172,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "key",
@@ -6021,7 +8183,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -6029,7 +8194,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "template",
@@ -6037,7 +8205,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -6045,7 +8216,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -6053,7 +8227,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "entries",
@@ -6064,7 +8241,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "item",
@@ -6072,7 +8252,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "list",
@@ -6080,7 +8263,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "metadata",
@@ -6088,7 +8274,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "themes",
@@ -6099,7 +8288,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -6107,6 +8299,7 @@ pub mod types {
     };
     pub static PageEntry: TypeMeta = TypeMeta {
         name: "PageEntry",
+        pointer: "#/components/schemas/PageEntry",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6115,7 +8308,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -6123,15 +8319,27 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "images",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("uri"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "item",
@@ -6139,7 +8347,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "list",
@@ -6147,7 +8358,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "people",
@@ -6158,7 +8372,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "template",
@@ -6166,7 +8383,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "text",
@@ -6174,7 +8394,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -6182,7 +8405,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -6190,7 +8416,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6198,6 +8427,7 @@ pub mod types {
     };
     pub static PageEntryType: TypeMeta = TypeMeta {
         name: "PageEntryType",
+        pointer: "#/components/schemas/PageEntry/properties/type",
         kind: TypeMetaKind::Enum {
             values: &[
                 "ItemEntry",
@@ -6214,6 +8444,7 @@ pub mod types {
     };
     pub static PageMetadata: TypeMeta = TypeMeta {
         name: "PageMetadata",
+        pointer: "#/components/schemas/PageMetadata",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6222,7 +8453,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "keywords",
@@ -6230,7 +8464,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -6238,7 +8475,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6246,6 +8486,7 @@ pub mod types {
     };
     pub static PageSummary: TypeMeta = TypeMeta {
         name: "PageSummary",
+        pointer: "#/components/schemas/PageSummary",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6254,7 +8495,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isStatic",
@@ -6262,7 +8506,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isSystemPage",
@@ -6270,7 +8517,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "key",
@@ -6278,7 +8528,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -6286,7 +8539,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "template",
@@ -6294,7 +8550,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -6302,7 +8561,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -6310,6 +8572,7 @@ pub mod types {
     };
     pub static Pagination: TypeMeta = TypeMeta {
         name: "Pagination",
+        pointer: "#/components/schemas/Pagination",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6318,7 +8581,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "next",
@@ -6326,7 +8592,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "options",
@@ -6334,7 +8603,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "page",
@@ -6342,10 +8614,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "previous",
@@ -6353,7 +8629,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "size",
@@ -6361,10 +8640,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(-1f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "total",
@@ -6372,10 +8655,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(-1f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6383,6 +8670,7 @@ pub mod types {
     };
     pub static PaginationAuth: TypeMeta = TypeMeta {
         name: "PaginationAuth",
+        pointer: "#/components/schemas/PaginationAuth",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6391,7 +8679,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -6399,7 +8690,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -6407,18 +8701,21 @@ pub mod types {
     };
     pub static PaginationAuthScope: TypeMeta = TypeMeta {
         name: "PaginationAuthScope",
+        pointer: "#/components/schemas/PaginationAuth/properties/scope",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings"],
         },
     };
     pub static PaginationAuthType: TypeMeta = TypeMeta {
         name: "PaginationAuthType",
+        pointer: "#/components/schemas/PaginationAuth/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["UserAccount", "UserProfile"],
         },
     };
     pub static PaginationOptions: TypeMeta = TypeMeta {
         name: "PaginationOptions",
+        pointer: "#/components/schemas/PaginationOptions",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6427,7 +8724,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemType",
@@ -6435,7 +8735,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxRating",
@@ -6443,7 +8746,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "order",
@@ -6451,7 +8757,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "orderBy",
@@ -6459,7 +8768,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pageSize",
@@ -6467,7 +8779,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6475,6 +8793,7 @@ pub mod types {
     };
     pub static PaginationOptionsItemType: TypeMeta = TypeMeta {
         name: "PaginationOptionsItemType",
+        pointer: "#/components/schemas/PaginationOptions/properties/itemType",
         kind: TypeMetaKind::Enum {
             values: &[
                 "movie",
@@ -6491,18 +8810,21 @@ pub mod types {
     };
     pub static PaginationOptionsOrder: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrder",
+        pointer: "#/components/schemas/PaginationOptions/properties/order",
         kind: TypeMetaKind::Enum {
             values: &["asc", "desc"],
         },
     };
     pub static PaginationOptionsOrderBy: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrderBy",
+        pointer: "#/components/schemas/PaginationOptions/properties/orderBy",
         kind: TypeMetaKind::Enum {
             values: &["a-z", "release-year", "date-added"],
         },
     };
     pub static PasswordResetEmailRequest: TypeMeta = TypeMeta {
         name: "PasswordResetEmailRequest",
+        pointer: "#/components/schemas/PasswordResetEmailRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6511,7 +8833,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6519,6 +8844,7 @@ pub mod types {
     };
     pub static PasswordResetRequest: TypeMeta = TypeMeta {
         name: "PasswordResetRequest",
+        pointer: "#/components/schemas/PasswordResetRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6527,7 +8853,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "resetToken",
@@ -6535,7 +8864,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6543,6 +8875,7 @@ pub mod types {
     };
     pub static PaymentMethod: TypeMeta = TypeMeta {
         name: "PaymentMethod",
+        pointer: "#/components/schemas/PaymentMethod",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6551,7 +8884,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "brand",
@@ -6559,7 +8898,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -6567,7 +8909,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -6575,7 +8920,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expiryMonth",
@@ -6583,7 +8931,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expiryYear",
@@ -6591,7 +8945,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -6599,7 +8959,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastDigits",
@@ -6607,7 +8970,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -6615,7 +8984,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6623,18 +8995,21 @@ pub mod types {
     };
     pub static PaymentMethodBrand: TypeMeta = TypeMeta {
         name: "PaymentMethodBrand",
+        pointer: "#/components/schemas/PaymentMethod/properties/brand",
         kind: TypeMetaKind::Enum {
             values: &["Visa", "MasterCard", "AmericanExpress", "Other"],
         },
     };
     pub static PaymentMethodType: TypeMeta = TypeMeta {
         name: "PaymentMethodType",
+        pointer: "#/components/schemas/PaymentMethod/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["Card", "Wallet"],
         },
     };
     pub static Person: TypeMeta = TypeMeta {
         name: "Person",
+        pointer: "#/components/schemas/Person",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6643,7 +9018,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "path",
@@ -6651,7 +9029,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -6659,6 +9040,7 @@ pub mod types {
     };
     pub static Plan: TypeMeta = TypeMeta {
         name: "Plan",
+        pointer: "#/components/schemas/Plan",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6667,7 +9049,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "benefits",
@@ -6675,7 +9060,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "billingPeriodFrequency",
@@ -6683,7 +9071,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "billingPeriodType",
@@ -6691,7 +9085,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -6699,7 +9096,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "customFields",
@@ -6707,7 +9107,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "hasTrialPeriod",
@@ -6715,7 +9118,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -6723,7 +9129,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isActive",
@@ -6731,7 +9140,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isFeatured",
@@ -6739,7 +9151,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isPrivate",
@@ -6747,7 +9162,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "price",
@@ -6755,7 +9173,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "revenueType",
@@ -6763,7 +9187,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionCode",
@@ -6771,7 +9198,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tagline",
@@ -6779,7 +9209,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "termsAndConditions",
@@ -6787,7 +9220,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -6795,7 +9231,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialPeriodDays",
@@ -6803,7 +9242,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -6811,7 +9256,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6819,12 +9267,14 @@ pub mod types {
     };
     pub static PlanBillingPeriodType: TypeMeta = TypeMeta {
         name: "PlanBillingPeriodType",
+        pointer: "#/components/schemas/Plan/properties/billingPeriodType",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static PlanPurchase: TypeMeta = TypeMeta {
         name: "PlanPurchase",
+        pointer: "#/components/schemas/PlanPurchase",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6833,7 +9283,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "price",
@@ -6841,7 +9294,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subscriptionId",
@@ -6849,7 +9308,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -6857,7 +9319,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -6865,7 +9330,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6873,24 +9341,28 @@ pub mod types {
     };
     pub static PlanPurchaseType: TypeMeta = TypeMeta {
         name: "PlanPurchaseType",
+        pointer: "#/components/schemas/PlanPurchase/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["Free", "Subscription"],
         },
     };
     pub static PlanRevenueType: TypeMeta = TypeMeta {
         name: "PlanRevenueType",
+        pointer: "#/components/schemas/Plan/properties/revenueType",
         kind: TypeMetaKind::Enum {
             values: &["TVOD", "SVOD"],
         },
     };
     pub static PlanType: TypeMeta = TypeMeta {
         name: "PlanType",
+        pointer: "#/components/schemas/Plan/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["Free", "Subscription"],
         },
     };
     pub static ProfileCreationRequest: TypeMeta = TypeMeta {
         name: "ProfileCreationRequest",
+        pointer: "#/components/schemas/ProfileCreationRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6899,7 +9371,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -6907,10 +9382,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         min_length: Some(1usize),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinEnabled",
@@ -6918,7 +9396,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: Some("false"),
+                    example: None,
                 },
                 FieldMeta {
                     name: "purchaseEnabled",
@@ -6926,7 +9407,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: Some("true"),
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -6934,7 +9418,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -6942,6 +9429,7 @@ pub mod types {
     };
     pub static ProfileDetail: TypeMeta = TypeMeta {
         name: "ProfileDetail",
+        pointer: "#/components/schemas/ProfileDetail",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -6950,7 +9438,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroAutoplay",
@@ -6958,7 +9449,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroWithAudio",
@@ -6966,7 +9460,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -6974,7 +9471,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isActive",
@@ -6982,7 +9482,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "languageCode",
@@ -6990,7 +9493,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "marketingEnabled",
@@ -6998,7 +9504,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxRatingContentFilter",
@@ -7006,7 +9515,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "minRatingPlaybackGuard",
@@ -7014,7 +9526,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -7022,7 +9537,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinEnabled",
@@ -7030,7 +9548,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "purchaseEnabled",
@@ -7038,7 +9559,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -7046,23 +9570,44 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "bookmarked",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::String,
+                        &Constraints {
+                            format: Some("date-time"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "rated",
-                    ty: &Ty::Map(&Ty::Integer { bits: 32 }, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::Integer { bits: 32 },
+                        &Constraints {
+                            format: Some("int32"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "watched",
@@ -7073,7 +9618,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -7081,6 +9629,7 @@ pub mod types {
     };
     pub static ProfileSummary: TypeMeta = TypeMeta {
         name: "ProfileSummary",
+        pointer: "#/components/schemas/ProfileSummary",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7089,7 +9638,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroAutoplay",
@@ -7097,7 +9649,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroWithAudio",
@@ -7105,7 +9660,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -7113,7 +9671,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isActive",
@@ -7121,7 +9682,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "languageCode",
@@ -7129,7 +9693,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "marketingEnabled",
@@ -7137,7 +9704,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "maxRatingContentFilter",
@@ -7145,7 +9715,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "minRatingPlaybackGuard",
@@ -7153,7 +9726,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -7161,7 +9737,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinEnabled",
@@ -7169,7 +9748,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "purchaseEnabled",
@@ -7177,7 +9759,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -7185,7 +9770,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -7193,6 +9781,7 @@ pub mod types {
     };
     pub static ProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ProfileTokenRequest",
+        pointer: "#/components/schemas/ProfileTokenRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7201,7 +9790,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pin",
@@ -7209,7 +9801,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "profileId",
@@ -7217,7 +9812,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -7228,7 +9826,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7236,18 +9837,21 @@ pub mod types {
     };
     pub static ProfileTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestCookieType",
+        pointer: "#/components/schemas/ProfileTokenRequest/properties/cookieType",
         kind: TypeMetaKind::Enum {
             values: &["Session", "Persistent"],
         },
     };
     pub static ProfileTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestScopesItem",
+        pointer: "#/components/schemas/ProfileTokenRequest/properties/scopes/items",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings"],
         },
     };
     pub static ProfileUpdateRequest: TypeMeta = TypeMeta {
         name: "ProfileUpdateRequest",
+        pointer: "#/components/schemas/ProfileUpdateRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7256,7 +9860,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "heroWithAudio",
@@ -7264,7 +9871,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "languageCode",
@@ -7272,7 +9882,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "name",
@@ -7280,10 +9893,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         min_length: Some(1usize),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pinEnabled",
@@ -7291,7 +9907,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "purchaseEnabled",
@@ -7299,7 +9918,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -7307,7 +9929,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7315,6 +9940,7 @@ pub mod types {
     };
     pub static Purchase: TypeMeta = TypeMeta {
         name: "Purchase",
+        pointer: "#/components/schemas/Purchase",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7323,7 +9949,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "creationDate",
@@ -7331,7 +9963,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -7339,7 +9977,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -7347,7 +9988,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "item",
@@ -7355,7 +9999,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -7363,7 +10010,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "plan",
@@ -7371,7 +10021,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "total",
@@ -7379,7 +10032,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7387,6 +10046,7 @@ pub mod types {
     };
     pub static PurchaseRequest: TypeMeta = TypeMeta {
         name: "PurchaseRequest",
+        pointer: "#/components/schemas/PurchaseRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7395,7 +10055,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "offerId",
@@ -7403,7 +10066,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "paymentMethodId",
@@ -7411,7 +10077,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -7419,7 +10088,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7427,6 +10099,7 @@ pub mod types {
     };
     pub static RegistrationRequest: TypeMeta = TypeMeta {
         name: "RegistrationRequest",
+        pointer: "#/components/schemas/RegistrationRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7435,7 +10108,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "firstName",
@@ -7443,7 +10119,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "languageCode",
@@ -7451,7 +10130,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastName",
@@ -7459,7 +10141,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "marketing",
@@ -7467,7 +10152,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: Some("true"),
+                    example: None,
                 },
                 FieldMeta {
                     name: "password",
@@ -7475,7 +10163,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "pin",
@@ -7483,7 +10174,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "segments",
@@ -7491,7 +10185,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7499,6 +10196,7 @@ pub mod types {
     };
     pub static RokuPlanListItem: TypeMeta = TypeMeta {
         name: "RokuPlanListItem",
+        pointer: "#/components/schemas/RokuPlanListItem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7507,7 +10205,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("float"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "currency",
@@ -7515,7 +10219,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "description",
@@ -7523,7 +10230,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "interval",
@@ -7531,7 +10241,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "intervalCount",
@@ -7539,7 +10252,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nickname",
@@ -7547,7 +10266,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "product",
@@ -7555,7 +10277,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "productCode",
@@ -7563,7 +10288,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "savingLabel",
@@ -7571,7 +10299,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "trialPeriodDays",
@@ -7579,7 +10310,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7587,12 +10324,14 @@ pub mod types {
     };
     pub static RokuPlanListItemInterval: TypeMeta = TypeMeta {
         name: "RokuPlanListItemInterval",
+        pointer: "#/components/schemas/RokuPlanListItem/properties/interval",
         kind: TypeMetaKind::Enum {
             values: &["day", "week", "month", "year", "none"],
         },
     };
     pub static RokuPlans: TypeMeta = TypeMeta {
         name: "RokuPlans",
+        pointer: "#/components/schemas/RokuPlans",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7604,7 +10343,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "termsAndConditions",
@@ -7612,7 +10354,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7620,6 +10365,7 @@ pub mod types {
     };
     pub static SamsungPreview: TypeMeta = TypeMeta {
         name: "SamsungPreview",
+        pointer: "#/components/schemas/SamsungPreview",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7628,7 +10374,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int64"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "expires_only",
@@ -7636,7 +10388,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: Some("false"),
+                    example: None,
                 },
                 FieldMeta {
                     name: "sections",
@@ -7647,7 +10402,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7655,6 +10413,7 @@ pub mod types {
     };
     pub static SamsungPreviewSection: TypeMeta = TypeMeta {
         name: "SamsungPreviewSection",
+        pointer: "#/components/schemas/SamsungPreviewSection",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7663,7 +10422,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tiles",
@@ -7674,7 +10439,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -7682,7 +10450,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7690,6 +10461,7 @@ pub mod types {
     };
     pub static SamsungPreviewSectionTile: TypeMeta = TypeMeta {
         name: "SamsungPreviewSectionTile",
+        pointer: "#/components/schemas/SamsungPreviewSectionTile",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7698,7 +10470,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "display_from",
@@ -7706,7 +10481,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "display_until",
@@ -7714,7 +10495,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "image_ratio",
@@ -7722,7 +10509,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "image_url",
@@ -7730,7 +10520,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("uri"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "is_playable",
@@ -7738,7 +10534,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "position",
@@ -7746,7 +10545,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "subtitle",
@@ -7754,7 +10559,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "title",
@@ -7762,7 +10570,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7770,12 +10581,14 @@ pub mod types {
     };
     pub static SearchIncludeItem: TypeMeta = TypeMeta {
         name: "SearchIncludeItem",
+        pointer: "#/paths/~1search/get/parameters/1/schema/items",
         kind: TypeMetaKind::Enum {
             values: &["tv", "movies", "people", "other"],
         },
     };
     pub static SearchResults: TypeMeta = TypeMeta {
         name: "SearchResults",
+        pointer: "#/components/schemas/SearchResults",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7784,7 +10597,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "movies",
@@ -7792,7 +10608,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "other",
@@ -7800,7 +10619,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "people",
@@ -7811,7 +10633,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "term",
@@ -7819,7 +10644,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "total",
@@ -7827,10 +10655,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tv",
@@ -7838,7 +10670,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7846,6 +10681,7 @@ pub mod types {
     };
     pub static ServiceError: TypeMeta = TypeMeta {
         name: "ServiceError",
+        pointer: "#/components/schemas/ServiceError",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7854,7 +10690,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "message",
@@ -7862,7 +10704,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7870,6 +10715,7 @@ pub mod types {
     };
     pub static SingleSignOnRequest: TypeMeta = TypeMeta {
         name: "SingleSignOnRequest",
+        pointer: "#/components/schemas/SingleSignOnRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7878,7 +10724,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "linkAccounts",
@@ -7886,7 +10735,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "provider",
@@ -7894,7 +10746,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "scopes",
@@ -7905,7 +10760,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "token",
@@ -7913,7 +10771,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -7921,24 +10782,28 @@ pub mod types {
     };
     pub static SingleSignOnRequestCookieType: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestCookieType",
+        pointer: "#/components/schemas/SingleSignOnRequest/properties/cookieType",
         kind: TypeMetaKind::Enum {
             values: &["Session", "Persistent"],
         },
     };
     pub static SingleSignOnRequestProvider: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestProvider",
+        pointer: "#/components/schemas/SingleSignOnRequest/properties/provider",
         kind: TypeMetaKind::Enum {
             values: &["Facebook"],
         },
     };
     pub static SingleSignOnRequestScopesItem: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestScopesItem",
+        pointer: "#/components/schemas/SingleSignOnRequest/properties/scopes/items",
         kind: TypeMetaKind::Enum {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
     pub static Subscription: TypeMeta = TypeMeta {
         name: "Subscription",
+        pointer: "#/components/schemas/Subscription",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -7947,7 +10812,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "endDate",
@@ -7955,7 +10823,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -7963,7 +10837,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isTrialPeriod",
@@ -7971,7 +10848,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "planId",
@@ -7979,7 +10859,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "startDate",
@@ -7987,7 +10870,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "status",
@@ -7995,7 +10884,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8003,6 +10895,7 @@ pub mod types {
     };
     pub static SubscriptionDetails: TypeMeta = TypeMeta {
         name: "SubscriptionDetails",
+        pointer: "#/components/schemas/SubscriptionDetails",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8011,7 +10904,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8019,12 +10915,14 @@ pub mod types {
     };
     pub static SubscriptionStatus: TypeMeta = TypeMeta {
         name: "SubscriptionStatus",
+        pointer: "#/components/schemas/Subscription/properties/status",
         kind: TypeMetaKind::Enum {
             values: &["Active", "Cancelled", "Lapsed", "Expired", "None"],
         },
     };
     pub static Theme: TypeMeta = TypeMeta {
         name: "Theme",
+        pointer: "#/components/schemas/Theme",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8036,7 +10934,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "type",
@@ -8044,7 +10945,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8052,6 +10956,7 @@ pub mod types {
     };
     pub static ThemeColor: TypeMeta = TypeMeta {
         name: "ThemeColor",
+        pointer: "#/components/schemas/ThemeColor",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8060,7 +10965,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "opacity",
@@ -8068,11 +10976,15 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
                         maximum: Some(1f64),
+                        format: Some("float"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "value",
@@ -8080,7 +10992,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8088,12 +11003,14 @@ pub mod types {
     };
     pub static ThemeType: TypeMeta = TypeMeta {
         name: "ThemeType",
+        pointer: "#/components/schemas/Theme/properties/type",
         kind: TypeMetaKind::Enum {
             values: &["Background", "Text", "Custom"],
         },
     };
     pub static TokenRefreshRequest: TypeMeta = TypeMeta {
         name: "TokenRefreshRequest",
+        pointer: "#/components/schemas/TokenRefreshRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8102,7 +11019,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "token",
@@ -8110,7 +11030,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8118,12 +11041,14 @@ pub mod types {
     };
     pub static TokenRefreshRequestCookieType: TypeMeta = TypeMeta {
         name: "TokenRefreshRequestCookieType",
+        pointer: "#/components/schemas/TokenRefreshRequest/properties/cookieType",
         kind: TypeMetaKind::Enum {
             values: &["Session", "Persistent"],
         },
     };
     pub static UserRating: TypeMeta = TypeMeta {
         name: "UserRating",
+        pointer: "#/components/schemas/UserRating",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8132,7 +11057,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "rating",
@@ -8140,11 +11068,15 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(1f64),
                         maximum: Some(10f64),
+                        format: Some("int32"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8152,6 +11084,7 @@ pub mod types {
     };
     pub static Watched: TypeMeta = TypeMeta {
         name: "Watched",
+        pointer: "#/components/schemas/Watched",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -8160,7 +11093,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "isFullyWatched",
@@ -8168,7 +11107,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: Some("false"),
+                    example: None,
                 },
                 FieldMeta {
                     name: "itemId",
@@ -8176,7 +11118,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "lastWatchedDate",
@@ -8184,7 +11129,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "position",
@@ -8192,7 +11143,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -8261,48 +11218,56 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Account)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8350,48 +11315,56 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8435,6 +11408,7 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -8446,42 +11420,49 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8529,48 +11510,56 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::PaymentMethod)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8625,48 +11614,56 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::PaymentMethod)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8721,48 +11718,56 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8806,6 +11811,7 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(&Ty::Named(&crate::meta::types::Purchase), &Constraints::NONE),
@@ -8814,42 +11820,49 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -8897,48 +11910,56 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Entitlement)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9004,48 +12025,56 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9100,48 +12129,56 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9185,48 +12222,56 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::AccountDevices)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9274,54 +12319,63 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Device)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 409u16,
+            variant: "Conflict",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9369,36 +12423,42 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9453,48 +12513,56 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Device)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9549,48 +12617,56 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9656,48 +12732,56 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9741,6 +12825,7 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -9752,42 +12837,49 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -9914,6 +13006,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -9925,42 +13018,49 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10087,6 +13187,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -10098,42 +13199,49 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10177,48 +13285,56 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::AccountNonce)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10266,48 +13382,56 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10355,48 +13479,56 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10440,48 +13572,56 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ProfileDetail)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10525,48 +13665,56 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Map(&Ty::String, &Constraints::NONE)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10589,6 +13737,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -10604,6 +13753,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -10694,48 +13844,56 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10790,48 +13948,56 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Bookmark)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10886,48 +14052,56 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Bookmark)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -10982,48 +14156,56 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11071,6 +14253,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -11086,6 +14269,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -11165,48 +14349,56 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11316,48 +14508,56 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::NextPlaybackItem)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11401,48 +14601,56 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Map(&Ty::Integer { bits: 32 }, &Constraints::NONE)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11465,6 +14673,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -11480,6 +14689,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -11581,48 +14791,56 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11677,48 +14895,56 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::UserRating)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11753,6 +14979,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(10f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -11788,48 +15015,56 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::UserRating)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11873,6 +15108,7 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Map(&Ty::Named(&crate::meta::types::Watched), &Constraints::NONE),
@@ -11881,42 +15117,49 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -11980,48 +15223,56 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12044,6 +15295,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -12059,6 +15311,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -12171,48 +15424,56 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12267,48 +15528,56 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Watched)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12342,6 +15611,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(0f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -12377,54 +15647,63 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Watched)),
             headers: &[],
         },
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12472,48 +15751,56 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 201u16,
+            variant: "Created",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ProfileDetail)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12568,48 +15855,56 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ProfileSummary)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12664,48 +15959,56 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12764,48 +16067,56 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12849,48 +16160,56 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -12938,6 +16257,7 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -12949,42 +16269,49 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13028,36 +16355,42 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13105,6 +16438,7 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -13116,42 +16450,49 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13199,36 +16540,42 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::DeviceAuthorizationCode)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13276,6 +16623,7 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -13287,42 +16635,49 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13370,48 +16725,56 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::AccessToken)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13459,6 +16822,7 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -13470,30 +16834,35 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13534,36 +16903,42 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::BtPlanListItem)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13593,36 +16968,42 @@ pub static GET_PLANS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::BtPlans)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13656,18 +17037,21 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 201u16,
+            variant: "Created",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13722,36 +17106,42 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13781,36 +17171,42 @@ pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::SubscriptionDetails)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13912,36 +17308,42 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::AppConfig)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -13971,12 +17373,14 @@ pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EeBtEligibility)),
             headers: &[],
         },
         ResponseMeta {
             status: 406u16,
+            variant: "NotAcceptable",
             media_type: None,
             body: None,
             headers: &[],
@@ -14010,18 +17414,21 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 201u16,
+            variant: "Created",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14069,36 +17476,42 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EeOffersResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14146,36 +17559,42 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EeCreatePinResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14223,36 +17642,42 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EeValidatePinResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14282,36 +17707,42 @@ pub static GET_EE_PLANS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EePlans)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14352,36 +17783,42 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EePlanListItem)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14399,36 +17836,42 @@ pub static CREATE_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::EeCreateTokenResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14560,36 +18003,42 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemDetail)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14623,6 +18072,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -14638,6 +18088,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -14728,36 +18179,42 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -14791,6 +18248,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -14806,6 +18264,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -14885,36 +18344,42 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15041,6 +18506,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -15052,30 +18518,35 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15174,36 +18645,42 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::NextPlaybackItem)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15248,36 +18725,42 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvBillingHistory)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15322,36 +18805,42 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15396,36 +18885,42 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvCardDetails)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15473,36 +18968,42 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15550,36 +19051,42 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15627,36 +19134,42 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15686,36 +19199,42 @@ pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvEntitlementCurrent)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15745,36 +19264,42 @@ pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvEntitlementsHistory)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15815,36 +19340,42 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvFeatureFlag)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -15878,36 +19409,42 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 409u16,
+            variant: "Conflict",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: None,
             body: None,
             headers: &[],
@@ -15937,36 +19474,42 @@ pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvHadEntitlement)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16014,36 +19557,42 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemClipFilesList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16091,36 +19640,42 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemDownloadableList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16150,36 +19705,49 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 302u16,
+            variant: "Found",
             media_type: Some("application/json"),
             body: Some(&Ty::Map(&Ty::Any, &Constraints::NONE)),
-            headers: &["location"],
+            headers: &[
+                HeaderMeta {
+                    name: "location",
+                    field: "location",
+                    required: true,
+                    ty: &Ty::String,
+                },
+            ],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16214,6 +19782,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -16229,6 +19798,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("50"),
@@ -16244,6 +19814,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(0f64),
                 maximum: Some(15f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("2"),
@@ -16356,42 +19927,56 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Page)),
             headers: &[],
         },
         ResponseMeta {
             status: 301u16,
+            variant: "MovedPermanently",
             media_type: None,
             body: None,
-            headers: &["location"],
+            headers: &[
+                HeaderMeta {
+                    name: "location",
+                    field: "location",
+                    required: true,
+                    ty: &Ty::String,
+                },
+            ],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16439,6 +20024,7 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -16450,30 +20036,35 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16518,36 +20109,42 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16588,36 +20185,42 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvPlans)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16647,36 +20250,42 @@ pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Map(&Ty::Any, &Constraints::NONE)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16724,36 +20333,42 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16793,6 +20408,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -16808,6 +20424,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -16876,48 +20493,56 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -16951,36 +20576,42 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvProfileToken)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17021,36 +20652,42 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvCurrentSubscription)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17095,36 +20732,42 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvPurchase)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17169,36 +20812,42 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17243,36 +20892,42 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvPurchaseStrongResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17317,36 +20972,42 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvPurchaseWithOfferResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17398,36 +21059,42 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Map(&Ty::Any, &Constraints::NONE)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 406u16,
+            variant: "NotAcceptable",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 409u16,
+            variant: "Conflict",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: None,
             body: None,
             headers: &[],
@@ -17457,36 +21124,42 @@ pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::RokuPlans)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17531,36 +21204,42 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17590,36 +21269,42 @@ pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvGetDiscountResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17653,24 +21338,28 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 406u16,
+            variant: "NotAcceptable",
             media_type: None,
             body: None,
             headers: &[],
@@ -17700,6 +21389,7 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvSubscriptionFullPriceRenewal)),
             headers: &[],
@@ -17740,6 +21430,7 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvSubscriptionStatusResponse)),
             headers: &[],
@@ -17769,36 +21460,42 @@ pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvSubscriptionState)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17828,36 +21525,42 @@ pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvGetDiscountResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17902,36 +21605,42 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvUpdateIntentStrongResponse)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -17976,36 +21685,42 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18057,36 +21772,42 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvVoucher)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18131,36 +21852,42 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItvVoucher)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18195,6 +21922,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -18307,6 +22035,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(&Ty::Named(&crate::meta::types::ItemList), &Constraints::NONE),
@@ -18315,30 +22044,35 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18372,6 +22106,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Integer { bits: 32 },
             constraints: &Constraints {
                 minimum: Some(1f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("1"),
@@ -18387,6 +22122,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -18510,36 +22246,42 @@ pub static GET_LIST: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ItemList)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18574,6 +22316,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("12"),
@@ -18589,6 +22332,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(100f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("50"),
@@ -18604,6 +22348,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(0f64),
                 maximum: Some(15f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("2"),
@@ -18716,42 +22461,56 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Page)),
             headers: &[],
         },
         ResponseMeta {
             status: 301u16,
+            variant: "MovedPermanently",
             media_type: None,
             body: None,
-            headers: &["location"],
+            headers: &[
+                HeaderMeta {
+                    name: "location",
+                    field: "location",
+                    required: true,
+                    ty: &Ty::String,
+                },
+            ],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18839,36 +22598,42 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Plan)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -18916,6 +22681,7 @@ pub static REGISTER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -18927,42 +22693,49 @@ pub static REGISTER: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19010,48 +22783,56 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19099,48 +22880,56 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19158,36 +22947,42 @@ pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::SamsungPreview)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19219,7 +23014,10 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             explode: true,
             required: true,
             ty: &Ty::String,
-            constraints: &Constraints::NONE,
+            constraints: &Constraints {
+                format: Some("date"),
+                ..Constraints::NONE
+            },
             default: None,
         },
         ParamMeta {
@@ -19233,6 +23031,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(0f64),
                 maximum: Some(23f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -19248,6 +23047,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(-24f64),
                 maximum: Some(24f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: None,
@@ -19327,6 +23127,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(
                 &Ty::Array(
@@ -19338,30 +23139,35 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19421,6 +23227,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             constraints: &Constraints {
                 minimum: Some(1f64),
                 maximum: Some(50f64),
+                format: Some("int32"),
                 ..Constraints::NONE
             },
             default: Some("20"),
@@ -19500,36 +23307,42 @@ pub static SEARCH: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::SearchResults)),
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19573,48 +23386,56 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 400u16,
+            variant: "BadRequest",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 401u16,
+            variant: "Unauthorized",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 403u16,
+            variant: "Forbidden",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 404u16,
+            variant: "NotFound",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 415u16,
+            variant: "UnsupportedMediaType",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 500u16,
+            variant: "InternalServerError",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::ServiceError)),
             headers: &[],
@@ -19744,4 +23565,234 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_SCHEDULES,
     &SEARCH,
     &VERIFY_EMAIL,
+];
+/// Every named type, by name.
+pub static TYPES: &[&TypeMeta] = &[
+    &types::AccessToken,
+    &types::AccessTokenType,
+    &types::Account,
+    &types::AccountDevices,
+    &types::AccountNonce,
+    &types::AccountTokenByCodeRequest,
+    &types::AccountTokenByCodeRequestScopesItem,
+    &types::AccountTokenRequest,
+    &types::AccountTokenRequestCookieType,
+    &types::AccountTokenRequestScopesItem,
+    &types::AccountUpdateRequest,
+    &types::AddPaymentMethodRequest,
+    &types::AddPaymentMethodRequestType,
+    &types::Address,
+    &types::AppConfig,
+    &types::AppConfigDisplay,
+    &types::AppConfigGeneral,
+    &types::AppConfigI18n,
+    &types::AppConfigLinear,
+    &types::AppConfigPlayback,
+    &types::AppConfigSubscription,
+    &types::Bookmark,
+    &types::BtPlanListItem,
+    &types::BtPlanListItemInterval,
+    &types::BtPlans,
+    &types::BtValidateTokenResponse,
+    &types::ChangePasswordRequest,
+    &types::ChangePinRequest,
+    &types::Classification,
+    &types::ClassificationSummary,
+    &types::ContinueWatchingListData,
+    &types::ContinueWatchingListDataExpansion,
+    &types::Credit,
+    &types::CreditRole,
+    &types::Device,
+    &types::DeviceAuthorizationCode,
+    &types::DeviceRegistrationRequest,
+    &types::DeviceRegistrationWindow,
+    &types::EeBtEligibility,
+    &types::EeCreatePinRequest,
+    &types::EeCreatePinResponse,
+    &types::EeCreateTokenResponse,
+    &types::EeIdentityRequest,
+    &types::EeIdentityResponse,
+    &types::EeOfferItem,
+    &types::EeOffersRequest,
+    &types::EeOffersResponse,
+    &types::EePlanListItem,
+    &types::EePlanListItemInterval,
+    &types::EePlans,
+    &types::EeSessionIdRequest,
+    &types::EeSessionIdResponse,
+    &types::EeValidatePinRequest,
+    &types::EeValidatePinResponse,
+    &types::Entitlement,
+    &types::EntitlementItemType,
+    &types::ExclusionRule,
+    &types::ExclusionRuleExcludeDelivery,
+    &types::ExclusionRuleExcludeMinResolution,
+    &types::FeatureFlagsItem,
+    &types::GetAnonNextPlaybackItemExpand,
+    &types::GetAppConfigIncludeItem,
+    &types::GetContinueWatchingListIncludeItem,
+    &types::GetContinueWatchingListShowItemType,
+    &types::GetItemExpand,
+    &types::GetItemSelectSeason,
+    &types::GetItvPageItemDetailExpand,
+    &types::GetItvPageItemDetailSelectSeason,
+    &types::GetItvPageTextEntryFormat,
+    &types::GetNextPlaybackItemExpand,
+    &types::GetPageItemDetailExpand,
+    &types::GetPageItemDetailSelectSeason,
+    &types::GetPageTextEntryFormat,
+    &types::GetRatingsListOrderBy,
+    &types::GetWatchedListOrderBy,
+    &types::ItemClipFile,
+    &types::ItemClipFileDeliveryType,
+    &types::ItemClipFileResolution,
+    &types::ItemClipFiles,
+    &types::ItemClipFilesList,
+    &types::ItemCustomMetadata,
+    &types::ItemDetail,
+    &types::ItemDownloadable,
+    &types::ItemDownloadableList,
+    &types::ItemDownloadableRequest,
+    &types::ItemList,
+    &types::ItemListItemTypesItem,
+    &types::ItemPurchase,
+    &types::ItemPurchaseOwnership,
+    &types::ItemPurchaseResolution,
+    &types::ItemPurchaseType,
+    &types::ItemSchedule,
+    &types::ItemScheduleList,
+    &types::ItemSummary,
+    &types::ItemSummaryType,
+    &types::ItemType,
+    &types::ItvAssignBtTokenRequest,
+    &types::ItvAssignMsisdnRequest,
+    &types::ItvBillingHistory,
+    &types::ItvBillingHistoryRecord,
+    &types::ItvBillingHistoryRequest,
+    &types::ItvCancelSubscriptionRequest,
+    &types::ItvCardDetails,
+    &types::ItvChangeCardDetailsRequest,
+    &types::ItvChangeEmailRequest,
+    &types::ItvChangeMarketingRequest,
+    &types::ItvCurrentSubscription,
+    &types::ItvDeleteAccountRequest,
+    &types::ItvEntitlement,
+    &types::ItvEntitlementCancelation,
+    &types::ItvEntitlementCurrent,
+    &types::ItvEntitlementPlan,
+    &types::ItvEntitlementPlanInterval,
+    &types::ItvEntitlementsHistory,
+    &types::ItvFeatureFlag,
+    &types::ItvGetCardDetailsRequest,
+    &types::ItvGetDiscountResponse,
+    &types::ItvGooglePaySubscriptionRequest,
+    &types::ItvHadEntitlement,
+    &types::ItvPinAuthRequest,
+    &types::ItvPinAuthRequestCookieType,
+    &types::ItvPinAuthRequestScopesItem,
+    &types::ItvPlanListItem,
+    &types::ItvPlanListItemInterval,
+    &types::ItvPlans,
+    &types::ItvProfileToken,
+    &types::ItvProfileTokenRequest,
+    &types::ItvPurchase,
+    &types::ItvPurchaseRequest,
+    &types::ItvPurchaseStrongRequest,
+    &types::ItvPurchaseStrongResponse,
+    &types::ItvPurchaseWithOfferRequest,
+    &types::ItvPurchaseWithOfferResponse,
+    &types::ItvRokuTransactionRequest,
+    &types::ItvSubscriptionFullPriceRenewal,
+    &types::ItvSubscriptionState,
+    &types::ItvSubscriptionStatusResponse,
+    &types::ItvUpdateIntentStrongRequest,
+    &types::ItvUpdateIntentStrongResponse,
+    &types::ItvUpdatePaymentStrongRequest,
+    &types::ItvUpdateProfileRequest,
+    &types::ItvUpgradePlanRequest,
+    &types::ItvVoucher,
+    &types::ItvVoucherDisplay,
+    &types::ItvVoucherLinks,
+    &types::ItvVoucherLinksHref,
+    &types::ItvVoucherOfferType,
+    &types::ItvVoucherRequest,
+    &types::Language,
+    &types::ListData,
+    &types::ListOrder,
+    &types::ListOrderBy,
+    &types::MediaFile,
+    &types::MediaFileDeliveryItem,
+    &types::MediaFileDeliveryType,
+    &types::MediaFileFormatsItem,
+    &types::MediaFileResolution,
+    &types::MediaFileResolution2,
+    &types::NavContent,
+    &types::NavEntry,
+    &types::Navigation,
+    &types::NextPlaybackItem,
+    &types::NextPlaybackItemSuggestionType,
+    &types::Offer,
+    &types::OfferAvailability,
+    &types::OfferRights,
+    &types::OfferRightsDeliveryType,
+    &types::OfferRightsOwnership,
+    &types::OfferRightsResolution,
+    &types::Page,
+    &types::PageEntry,
+    &types::PageEntryType,
+    &types::PageMetadata,
+    &types::PageSummary,
+    &types::Pagination,
+    &types::PaginationAuth,
+    &types::PaginationAuthScope,
+    &types::PaginationAuthType,
+    &types::PaginationOptions,
+    &types::PaginationOptionsItemType,
+    &types::PaginationOptionsOrder,
+    &types::PaginationOptionsOrderBy,
+    &types::PasswordResetEmailRequest,
+    &types::PasswordResetRequest,
+    &types::PaymentMethod,
+    &types::PaymentMethodBrand,
+    &types::PaymentMethodType,
+    &types::Person,
+    &types::Plan,
+    &types::PlanBillingPeriodType,
+    &types::PlanPurchase,
+    &types::PlanPurchaseType,
+    &types::PlanRevenueType,
+    &types::PlanType,
+    &types::ProfileCreationRequest,
+    &types::ProfileDetail,
+    &types::ProfileSummary,
+    &types::ProfileTokenRequest,
+    &types::ProfileTokenRequestCookieType,
+    &types::ProfileTokenRequestScopesItem,
+    &types::ProfileUpdateRequest,
+    &types::Purchase,
+    &types::PurchaseRequest,
+    &types::RegistrationRequest,
+    &types::RokuPlanListItem,
+    &types::RokuPlanListItemInterval,
+    &types::RokuPlans,
+    &types::SamsungPreview,
+    &types::SamsungPreviewSection,
+    &types::SamsungPreviewSectionTile,
+    &types::SearchIncludeItem,
+    &types::SearchResults,
+    &types::ServiceError,
+    &types::SingleSignOnRequest,
+    &types::SingleSignOnRequestCookieType,
+    &types::SingleSignOnRequestProvider,
+    &types::SingleSignOnRequestScopesItem,
+    &types::Subscription,
+    &types::SubscriptionDetails,
+    &types::SubscriptionStatus,
+    &types::Theme,
+    &types::ThemeColor,
+    &types::ThemeType,
+    &types::TokenRefreshRequest,
+    &types::TokenRefreshRequestCookieType,
+    &types::UserRating,
+    &types::Watched,
 ];

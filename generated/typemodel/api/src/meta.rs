@@ -9,6 +9,7 @@ pub mod types {
     use crate::runtime::meta::*;
     pub static Alias: TypeMeta = TypeMeta {
         name: "Alias",
+        pointer: "#/components/schemas/Alias",
         kind: TypeMetaKind::Newtype(
             &Ty::Named(&crate::meta::types::OpenObject),
             &Constraints::NONE,
@@ -16,6 +17,7 @@ pub mod types {
     };
     pub static Base: TypeMeta = TypeMeta {
         name: "Base",
+        pointer: "#/components/schemas/Base",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -24,7 +26,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -32,11 +37,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         min_length: Some(2usize),
                         max_length: Some(8usize),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -44,12 +52,14 @@ pub mod types {
     };
     pub static BaseKind: TypeMeta = TypeMeta {
         name: "BaseKind",
+        pointer: "#/components/schemas/Base/properties/kind",
         kind: TypeMetaKind::Enum {
             values: &["base", "derived"],
         },
     };
     pub static Circle: TypeMeta = TypeMeta {
         name: "Circle",
+        pointer: "#/components/schemas/Circle",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -58,10 +68,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(0f64),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -69,12 +82,14 @@ pub mod types {
     };
     pub static Colour: TypeMeta = TypeMeta {
         name: "Colour",
+        pointer: "#/components/schemas/Colour",
         kind: TypeMetaKind::Enum {
             values: &["red", "Red", "other", "Other", "", "1st", "a-z", "self", "type"],
         },
     };
     pub static Derived: TypeMeta = TypeMeta {
         name: "Derived",
+        pointer: "#/components/schemas/Derived",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -83,7 +98,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "id",
@@ -91,11 +109,14 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         min_length: Some(2usize),
                         max_length: Some(8usize),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "extra",
@@ -103,7 +124,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "tags",
@@ -111,11 +135,14 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         min_items: Some(1usize),
                         unique_items: true,
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -123,6 +150,7 @@ pub mod types {
     };
     pub static Edge: TypeMeta = TypeMeta {
         name: "Edge",
+        pointer: "#/components/schemas/Edge",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -131,7 +159,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "weight",
@@ -139,7 +170,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("double"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -147,6 +184,7 @@ pub mod types {
     };
     pub static Faulty: TypeMeta = TypeMeta {
         name: "Faulty",
+        pointer: "#/components/schemas/Faulty",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -155,7 +193,13 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("integer"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ghost",
@@ -163,7 +207,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: true,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -171,6 +218,7 @@ pub mod types {
     };
     pub static Keywords: TypeMeta = TypeMeta {
         name: "Keywords",
+        pointer: "#/components/schemas/Keywords",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -179,7 +227,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "format",
@@ -187,7 +238,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "ref",
@@ -195,7 +249,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "$ref",
@@ -203,7 +260,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "self",
@@ -211,7 +271,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "Self",
@@ -219,7 +282,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "@type",
@@ -227,7 +293,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "1st",
@@ -235,7 +304,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "",
@@ -243,7 +315,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "additional_properties",
@@ -251,7 +326,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "fooBar",
@@ -259,7 +337,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "foo_bar",
@@ -267,7 +348,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -275,15 +359,25 @@ pub mod types {
     };
     pub static Maps: TypeMeta = TypeMeta {
         name: "Maps",
+        pointer: "#/components/schemas/Maps",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
                     name: "typed",
-                    ty: &Ty::Map(&Ty::Integer { bits: 32 }, &Constraints::NONE),
+                    ty: &Ty::Map(
+                        &Ty::Integer { bits: 32 },
+                        &Constraints {
+                            format: Some("int32"),
+                            ..Constraints::NONE
+                        },
+                    ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "free",
@@ -291,18 +385,30 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nested",
                     ty: &Ty::Map(
-                        &Ty::Array(&Ty::String, &Constraints::NONE),
+                        &Ty::Array(
+                            &Ty::String,
+                            &Constraints {
+                                format: Some("date"),
+                                ..Constraints::NONE
+                            },
+                        ),
                         &Constraints::NONE,
                     ),
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Typed(&Ty::String),
@@ -310,6 +416,7 @@ pub mod types {
     };
     pub static Names: TypeMeta = TypeMeta {
         name: "Names",
+        pointer: "#/components/schemas/Names",
         kind: TypeMetaKind::Newtype(
             &Ty::Array(&Ty::String, &Constraints::NONE),
             &Constraints::NONE,
@@ -317,6 +424,7 @@ pub mod types {
     };
     pub static Node: TypeMeta = TypeMeta {
         name: "Node",
+        pointer: "#/components/schemas/Node",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -325,7 +433,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "next",
@@ -333,7 +444,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "children",
@@ -344,7 +458,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -352,6 +469,7 @@ pub mod types {
     };
     pub static OpenObject: TypeMeta = TypeMeta {
         name: "OpenObject",
+        pointer: "#/components/schemas/OpenObject",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -360,7 +478,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -368,6 +489,7 @@ pub mod types {
     };
     pub static PatchThingOkBody: TypeMeta = TypeMeta {
         name: "PatchThingOkBody",
+        pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -376,7 +498,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nested",
@@ -384,7 +509,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -392,6 +520,7 @@ pub mod types {
     };
     pub static PatchThingOkBodyNested: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNested",
+        pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -408,7 +537,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -416,6 +548,7 @@ pub mod types {
     };
     pub static PatchThingOkBodyNestedDeeperItemItem: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNestedDeeperItemItem",
+        pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -424,7 +557,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -432,6 +568,7 @@ pub mod types {
     };
     pub static PatchThingRequest: TypeMeta = TypeMeta {
         name: "PatchThingRequest",
+        pointer: "#/components/schemas/PatchThingRequest",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -440,7 +577,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -448,6 +588,7 @@ pub mod types {
     };
     pub static Presence: TypeMeta = TypeMeta {
         name: "Presence",
+        pointer: "#/components/schemas/Presence",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -456,7 +597,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "optional",
@@ -464,7 +608,10 @@ pub mod types {
                     required: false,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "requiredNullable",
@@ -472,7 +619,10 @@ pub mod types {
                     required: true,
                     nullable: true,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "optionalNullable",
@@ -480,7 +630,10 @@ pub mod types {
                     required: false,
                     nullable: true,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "nullableRef",
@@ -488,7 +641,10 @@ pub mod types {
                     required: false,
                     nullable: true,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -496,6 +652,7 @@ pub mod types {
     };
     pub static Problem: TypeMeta = TypeMeta {
         name: "Problem",
+        pointer: "#/components/schemas/Problem",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -504,7 +661,13 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
-                    constraints: &Constraints::NONE,
+                    undeclared: false,
+                    constraints: &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                    default: None,
+                    example: None,
                 },
                 FieldMeta {
                     name: "message",
@@ -512,7 +675,10 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Any,
@@ -520,6 +686,7 @@ pub mod types {
     };
     pub static Shape: TypeMeta = TypeMeta {
         name: "Shape",
+        pointer: "#/components/schemas/Shape",
         kind: TypeMetaKind::Union(
             &[
                 &Ty::Named(&crate::meta::types::Circle),
@@ -529,6 +696,7 @@ pub mod types {
     };
     pub static Square: TypeMeta = TypeMeta {
         name: "Square",
+        pointer: "#/components/schemas/Square",
         kind: TypeMetaKind::Struct {
             fields: &[
                 FieldMeta {
@@ -537,11 +705,15 @@ pub mod types {
                     required: true,
                     nullable: false,
                     read_only: false,
+                    undeclared: false,
                     constraints: &Constraints {
                         minimum: Some(1f64),
                         maximum: Some(100f64),
+                        format: Some("int64"),
                         ..Constraints::NONE
                     },
+                    default: None,
+                    example: None,
                 },
             ],
             additional: Additional::Forbidden,
@@ -577,18 +749,21 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta {
             status: 200u16,
+            variant: "Ok",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::PatchThingOkBody)),
             headers: &[],
         },
         ResponseMeta {
             status: 204u16,
+            variant: "NoContent",
             media_type: None,
             body: None,
             headers: &[],
         },
         ResponseMeta {
             status: 0u16,
+            variant: "Default",
             media_type: Some("application/json"),
             body: Some(&Ty::Named(&crate::meta::types::Problem)),
             headers: &[],
@@ -597,3 +772,27 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
 };
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[&PATCH_THING];
+/// Every named type, by name.
+pub static TYPES: &[&TypeMeta] = &[
+    &types::Alias,
+    &types::Base,
+    &types::BaseKind,
+    &types::Circle,
+    &types::Colour,
+    &types::Derived,
+    &types::Edge,
+    &types::Faulty,
+    &types::Keywords,
+    &types::Maps,
+    &types::Names,
+    &types::Node,
+    &types::OpenObject,
+    &types::PatchThingOkBody,
+    &types::PatchThingOkBodyNested,
+    &types::PatchThingOkBodyNestedDeeperItemItem,
+    &types::PatchThingRequest,
+    &types::Presence,
+    &types::Problem,
+    &types::Shape,
+    &types::Square,
+];

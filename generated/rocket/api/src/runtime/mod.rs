@@ -4,6 +4,7 @@
 use std::fmt;
 
 pub mod meta;
+pub mod synth;
 
 /// What an operation can fail with, other than a response the spec declares.
 ///
