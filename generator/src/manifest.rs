@@ -21,7 +21,7 @@ pub struct Source {
     pub name: String,
     /// The spec, relative to the workspace root.
     pub spec: PathBuf,
-    /// Which crates to generate: `api`, `server`, `client` (the latter two need `api`).
+    /// Which crates to generate: `api`, `server`, `client`, `mock` (all need `api`; `mock` needs `server`).
     pub crates: Vec<CrateKind>,
     /// Version of the generated crates.
     #[serde(default = "default_version")]
@@ -34,6 +34,7 @@ pub enum CrateKind {
     Api,
     Server,
     Client,
+    Mock,
 }
 
 impl CrateKind {
@@ -42,6 +43,7 @@ impl CrateKind {
             CrateKind::Api => "api",
             CrateKind::Server => "server",
             CrateKind::Client => "client",
+            CrateKind::Mock => "mock",
         }
     }
 }

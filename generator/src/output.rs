@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emit_server_crate};
+use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emit_mock_crate, emit_server_crate};
 use crate::error::Error;
 use crate::ir::{self, Api};
 use crate::load;
@@ -46,6 +46,7 @@ pub fn emit_source(api: &Api, source: &Source) -> Result<(FileSet, Vec<PathBuf>)
             CrateKind::Api => emit_api_crate(api, &settings, &prefix)?,
             CrateKind::Server => emit_server_crate(api, &settings, &prefix)?,
             CrateKind::Client => emit_client_crate(api, &settings, &prefix)?,
+            CrateKind::Mock => emit_mock_crate(api, &settings, &prefix)?,
         };
         files.extend(crate_files);
         dirs.push(PathBuf::from(prefix));

@@ -3,6 +3,7 @@
 
 mod api_crate;
 mod client_crate;
+mod mock_crate;
 mod server_crate;
 pub mod meta;
 mod models;
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 
 pub use api_crate::emit_api_crate;
 pub use client_crate::emit_client_crate;
+pub use mock_crate::emit_mock_crate;
 pub use server_crate::emit_server_crate;
 pub use operations::trait_name;
 

@@ -175,15 +175,11 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub async fn #name<S: #trait_ident + 'static>(State(service): State<Arc<S>>, request: Request) -> Response {
-            let runtime::Decoded { fields, credentials } = match runtime::decode(&api::meta::#meta, request).await {
+            let (request, credentials) = match runtime::decode(&api::meta::#meta, request).await {
                 Ok(decoded) => decoded,
                 Err(rejection) => return rejection.into_response(),
             };
             let _ = &credentials;
-            let request = match runtime::request(fields) {
-                Ok(request) => request,
-                Err(rejection) => return rejection.into_response(),
-            };
             #credentials
             match service.#name(request).await {
                 Ok(response) => match response {

@@ -13,6 +13,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("server/README.md", include_str!("../../../templates/server/README.md.j2")),
     ("client/Cargo.toml", include_str!("../../../templates/client/Cargo.toml.j2")),
     ("client/README.md", include_str!("../../../templates/client/README.md.j2")),
+    ("mock/Cargo.toml", include_str!("../../../templates/mock/Cargo.toml.j2")),
+    ("mock/README.md", include_str!("../../../templates/mock/README.md.j2")),
 ];
 
 /// Renders the template `name` (e.g. `api/Cargo.toml`) with `context`.

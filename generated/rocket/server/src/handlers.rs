@@ -11,20 +11,13 @@ pub async fn get_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_ACCOUNT,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_ACCOUNT, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetAccountRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -69,7 +62,7 @@ pub async fn update_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_ACCOUNT,
             request,
         )
@@ -79,10 +72,6 @@ pub async fn update_account<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdateAccountRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -127,7 +116,7 @@ pub async fn get_payment_methods<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PAYMENT_METHODS,
             request,
         )
@@ -137,10 +126,6 @@ pub async fn get_payment_methods<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetPaymentMethodsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -185,7 +170,7 @@ pub async fn add_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::ADD_PAYMENT_METHOD,
             request,
         )
@@ -195,10 +180,6 @@ pub async fn add_payment_method<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::AddPaymentMethodRequest2 = request;
     request.credentials = credentials
         .into_iter()
@@ -243,7 +224,7 @@ pub async fn get_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PAYMENT_METHOD,
             request,
         )
@@ -253,10 +234,6 @@ pub async fn get_payment_method<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetPaymentMethodRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -301,7 +278,7 @@ pub async fn remove_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::REMOVE_PAYMENT_METHOD,
             request,
         )
@@ -311,10 +288,6 @@ pub async fn remove_payment_method<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::RemovePaymentMethodRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -359,7 +332,7 @@ pub async fn get_purchases<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PURCHASES,
             request,
         )
@@ -369,10 +342,6 @@ pub async fn get_purchases<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetPurchasesRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -417,7 +386,7 @@ pub async fn make_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::MAKE_PURCHASE,
             request,
         )
@@ -427,10 +396,6 @@ pub async fn make_purchase<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::MakePurchaseRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -475,7 +440,7 @@ pub async fn update_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_SUBSCRIPTION,
             request,
         )
@@ -485,10 +450,6 @@ pub async fn update_subscription<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdateSubscriptionRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -533,7 +494,7 @@ pub async fn cancel_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CANCEL_SUBSCRIPTION,
             request,
         )
@@ -543,10 +504,6 @@ pub async fn cancel_subscription<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::CancelSubscriptionRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -591,20 +548,13 @@ pub async fn get_devices<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_DEVICES,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_DEVICES, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetDevicesRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -649,7 +599,7 @@ pub async fn register_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::REGISTER_DEVICE,
             request,
         )
@@ -659,10 +609,6 @@ pub async fn register_device<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::RegisterDeviceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -710,7 +656,7 @@ pub async fn authorize_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::AUTHORIZE_DEVICE,
             request,
         )
@@ -720,10 +666,6 @@ pub async fn authorize_device<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::AuthorizeDeviceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -762,20 +704,13 @@ pub async fn get_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_DEVICE,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_DEVICE, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetDeviceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -820,7 +755,7 @@ pub async fn deregister_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DEREGISTER_DEVICE,
             request,
         )
@@ -830,10 +765,6 @@ pub async fn deregister_device<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeregisterDeviceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -878,7 +809,7 @@ pub async fn rename_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::RENAME_DEVICE,
             request,
         )
@@ -888,10 +819,6 @@ pub async fn rename_device<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::RenameDeviceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -936,7 +863,7 @@ pub async fn get_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ENTITLEMENTS,
             request,
         )
@@ -946,10 +873,6 @@ pub async fn get_entitlements<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetEntitlementsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -994,7 +917,7 @@ pub async fn get_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_MEDIA_FILES,
             request,
         )
@@ -1004,10 +927,6 @@ pub async fn get_item_media_files<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItemMediaFilesRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1052,7 +971,7 @@ pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
             request,
         )
@@ -1062,10 +981,6 @@ pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItemMediaFilesGuardedRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1112,7 +1027,7 @@ pub async fn generate_nonce<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GENERATE_NONCE,
             request,
         )
@@ -1122,10 +1037,6 @@ pub async fn generate_nonce<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GenerateNonceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1170,7 +1081,7 @@ pub async fn change_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHANGE_PASSWORD,
             request,
         )
@@ -1180,10 +1091,6 @@ pub async fn change_password<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ChangePasswordRequest2 = request;
     request.credentials = credentials
         .into_iter()
@@ -1228,20 +1135,13 @@ pub async fn change_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::CHANGE_PIN,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::CHANGE_PIN, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ChangePinRequest2 = request;
     request.credentials = credentials
         .into_iter()
@@ -1284,20 +1184,13 @@ pub async fn get_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_PROFILE,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_PROFILE, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetProfileRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1342,7 +1235,7 @@ pub async fn get_bookmarks<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_BOOKMARKS,
             request,
         )
@@ -1352,10 +1245,6 @@ pub async fn get_bookmarks<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetBookmarksRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1400,7 +1289,7 @@ pub async fn get_bookmark_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_BOOKMARK_LIST,
             request,
         )
@@ -1410,10 +1299,6 @@ pub async fn get_bookmark_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetBookmarkListRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1458,7 +1343,7 @@ pub async fn get_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_BOOKMARK,
             request,
         )
@@ -1468,10 +1353,6 @@ pub async fn get_item_bookmark<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItemBookmarkRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1516,7 +1397,7 @@ pub async fn bookmark_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::BOOKMARK_ITEM,
             request,
         )
@@ -1526,10 +1407,6 @@ pub async fn bookmark_item<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::BookmarkItemRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1574,7 +1451,7 @@ pub async fn delete_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DELETE_ITEM_BOOKMARK,
             request,
         )
@@ -1584,10 +1461,6 @@ pub async fn delete_item_bookmark<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeleteItemBookmarkRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1632,7 +1505,7 @@ pub async fn get_continue_watching_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_CONTINUE_WATCHING_LIST,
             request,
         )
@@ -1642,10 +1515,6 @@ pub async fn get_continue_watching_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetContinueWatchingListRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1692,7 +1561,7 @@ pub async fn get_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_NEXT_PLAYBACK_ITEM,
             request,
         )
@@ -1702,10 +1571,6 @@ pub async fn get_next_playback_item<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetNextPlaybackItemRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1750,20 +1615,13 @@ pub async fn get_ratings<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_RATINGS,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_RATINGS, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetRatingsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1808,7 +1666,7 @@ pub async fn get_ratings_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_RATINGS_LIST,
             request,
         )
@@ -1818,10 +1676,6 @@ pub async fn get_ratings_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetRatingsListRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1866,7 +1720,7 @@ pub async fn get_item_rating<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_RATING,
             request,
         )
@@ -1876,10 +1730,6 @@ pub async fn get_item_rating<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItemRatingRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1924,20 +1774,13 @@ pub async fn rate_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::RATE_ITEM,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::RATE_ITEM, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::RateItemRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -1982,20 +1825,13 @@ pub async fn get_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_WATCHED,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_WATCHED, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetWatchedRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2040,7 +1876,7 @@ pub async fn delete_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DELETE_WATCHED,
             request,
         )
@@ -2050,10 +1886,6 @@ pub async fn delete_watched<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeleteWatchedRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2098,7 +1930,7 @@ pub async fn get_watched_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_WATCHED_LIST,
             request,
         )
@@ -2108,10 +1940,6 @@ pub async fn get_watched_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetWatchedListRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2156,7 +1984,7 @@ pub async fn get_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_WATCHED_STATUS,
             request,
         )
@@ -2166,10 +1994,6 @@ pub async fn get_item_watched_status<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItemWatchedStatusRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2214,7 +2038,7 @@ pub async fn set_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::SET_ITEM_WATCHED_STATUS,
             request,
         )
@@ -2224,10 +2048,6 @@ pub async fn set_item_watched_status<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::SetItemWatchedStatusRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2275,7 +2095,7 @@ pub async fn create_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CREATE_PROFILE,
             request,
         )
@@ -2285,10 +2105,6 @@ pub async fn create_profile<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::CreateProfileRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2333,7 +2149,7 @@ pub async fn get_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PROFILE_WITH_ID,
             request,
         )
@@ -2343,10 +2159,6 @@ pub async fn get_profile_with_id<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetProfileWithIdRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2391,7 +2203,7 @@ pub async fn delete_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DELETE_PROFILE_WITH_ID,
             request,
         )
@@ -2401,10 +2213,6 @@ pub async fn delete_profile_with_id<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeleteProfileWithIdRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2449,7 +2257,7 @@ pub async fn update_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_PROFILE_WITH_ID,
             request,
         )
@@ -2459,10 +2267,6 @@ pub async fn update_profile_with_id<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdateProfileWithIdRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2507,7 +2311,7 @@ pub async fn request_email_verification<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::REQUEST_EMAIL_VERIFICATION,
             request,
         )
@@ -2517,10 +2321,6 @@ pub async fn request_email_verification<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::RequestEmailVerificationRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2567,7 +2367,7 @@ pub async fn get_account_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ACCOUNT_TOKEN,
             request,
         )
@@ -2577,10 +2377,6 @@ pub async fn get_account_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetAccountTokenRequest = request;
     match service.get_account_token(request).await {
         Ok(response) => {
@@ -2621,20 +2417,13 @@ pub async fn sign_out<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::SIGN_OUT,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::SIGN_OUT, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::SignOutRequest = request;
     match service.sign_out(request).await {
         Ok(response) => {
@@ -2667,7 +2456,7 @@ pub async fn get_account_token_by_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
             request,
         )
@@ -2677,10 +2466,6 @@ pub async fn get_account_token_by_code<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetAccountTokenByCodeRequest = request;
     match service.get_account_token_by_code(request).await {
         Ok(response) => {
@@ -2721,7 +2506,7 @@ pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
             request,
         )
@@ -2731,10 +2516,6 @@ pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GenerateDeviceAuthorizationCodeRequest = request;
     match service.generate_device_authorization_code(request).await {
         Ok(response) => {
@@ -2774,7 +2555,7 @@ pub async fn get_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PROFILE_TOKEN,
             request,
         )
@@ -2784,10 +2565,6 @@ pub async fn get_profile_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetProfileTokenRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -2832,7 +2609,7 @@ pub async fn refresh_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::REFRESH_TOKEN,
             request,
         )
@@ -2842,10 +2619,6 @@ pub async fn refresh_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::RefreshTokenRequest = request;
     match service.refresh_token(request).await {
         Ok(response) => {
@@ -2886,7 +2659,7 @@ pub async fn single_sign_on<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::SINGLE_SIGN_ON,
             request,
         )
@@ -2896,10 +2669,6 @@ pub async fn single_sign_on<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::SingleSignOnRequest2 = request;
     match service.single_sign_on(request).await {
         Ok(response) => {
@@ -2933,7 +2702,7 @@ pub async fn get_plan_by_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PLAN_BY_TOKEN,
             request,
         )
@@ -2943,10 +2712,6 @@ pub async fn get_plan_by_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPlanByTokenRequest = request;
     match service.get_plan_by_token(request).await {
         Ok(response) => {
@@ -2981,20 +2746,13 @@ pub async fn get_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_PLANS,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_PLANS, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPlansRequest = request;
     match service.get_plans(request).await {
         Ok(response) => {
@@ -3029,20 +2787,13 @@ pub async fn assign_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::ASSIGN_TOKEN,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::ASSIGN_TOKEN, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::AssignTokenRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3069,7 +2820,7 @@ pub async fn check_user_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHECK_USER_TOKEN,
             request,
         )
@@ -3079,10 +2830,6 @@ pub async fn check_user_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::CheckUserTokenRequest = request;
     match service.check_user_token(request).await {
         Ok(response) => {
@@ -3115,7 +2862,7 @@ pub async fn get_subscription_data<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_SUBSCRIPTION_DATA,
             request,
         )
@@ -3125,10 +2872,6 @@ pub async fn get_subscription_data<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetSubscriptionDataRequest = request;
     match service.get_subscription_data(request).await {
         Ok(response) => {
@@ -3163,7 +2906,7 @@ pub async fn get_app_config<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_APP_CONFIG,
             request,
         )
@@ -3173,10 +2916,6 @@ pub async fn get_app_config<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetAppConfigRequest = request;
     match service.get_app_config(request).await {
         Ok(response) => {
@@ -3211,7 +2950,7 @@ pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHECK_EE_BT_ELIGIBILITY,
             request,
         )
@@ -3221,10 +2960,6 @@ pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::CheckEeBtEligibilityRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3250,7 +2985,7 @@ pub async fn assign_msisdn<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::ASSIGN_MSISDN,
             request,
         )
@@ -3260,10 +2995,6 @@ pub async fn assign_msisdn<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::AssignMsisdnRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3290,7 +3021,7 @@ pub async fn get_eligible_offers<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ELIGIBLE_OFFERS,
             request,
         )
@@ -3300,10 +3031,6 @@ pub async fn get_eligible_offers<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetEligibleOffersRequest = request;
     match service.get_eligible_offers(request).await {
         Ok(response) => {
@@ -3338,7 +3065,7 @@ pub async fn create_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CREATE_PIN_REQUEST,
             request,
         )
@@ -3348,10 +3075,6 @@ pub async fn create_pin_request<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::CreatePinRequestRequest = request;
     match service.create_pin_request(request).await {
         Ok(response) => {
@@ -3386,7 +3109,7 @@ pub async fn validate_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::VALIDATE_PIN_REQUEST,
             request,
         )
@@ -3396,10 +3119,6 @@ pub async fn validate_pin_request<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::ValidatePinRequestRequest = request;
     match service.validate_pin_request(request).await {
         Ok(response) => {
@@ -3434,20 +3153,13 @@ pub async fn get_ee_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_EE_PLANS,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_EE_PLANS, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetEePlansRequest = request;
     match service.get_ee_plans(request).await {
         Ok(response) => {
@@ -3482,20 +3194,13 @@ pub async fn get_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_PLAN,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_PLAN, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPlanRequest = request;
     match service.get_plan(request).await {
         Ok(response) => {
@@ -3530,20 +3235,13 @@ pub async fn create_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::CREATE_TOKEN,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::CREATE_TOKEN, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::CreateTokenRequest = request;
     match service.create_token(request).await {
         Ok(response) => {
@@ -3578,20 +3276,13 @@ pub async fn get_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_ITEM,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_ITEM, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItemRequest = request;
     match service.get_item(request).await {
         Ok(response) => {
@@ -3626,7 +3317,7 @@ pub async fn get_item_children_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_CHILDREN_LIST,
             request,
         )
@@ -3636,10 +3327,6 @@ pub async fn get_item_children_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItemChildrenListRequest = request;
     match service.get_item_children_list(request).await {
         Ok(response) => {
@@ -3674,7 +3361,7 @@ pub async fn get_item_related_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_RELATED_LIST,
             request,
         )
@@ -3684,10 +3371,6 @@ pub async fn get_item_related_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItemRelatedListRequest = request;
     match service.get_item_related_list(request).await {
         Ok(response) => {
@@ -3722,7 +3405,7 @@ pub async fn get_public_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
             request,
         )
@@ -3732,10 +3415,6 @@ pub async fn get_public_item_media_files<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPublicItemMediaFilesRequest = request;
     match service.get_public_item_media_files(request).await {
         Ok(response) => {
@@ -3772,7 +3451,7 @@ pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
             request,
         )
@@ -3782,10 +3461,6 @@ pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetAnonNextPlaybackItemRequest = request;
     match service.get_anon_next_playback_item(request).await {
         Ok(response) => {
@@ -3822,7 +3497,7 @@ pub async fn get_billing_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_BILLING_HISTORY,
             request,
         )
@@ -3832,10 +3507,6 @@ pub async fn get_billing_history<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetBillingHistoryRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3874,7 +3545,7 @@ pub async fn change_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHANGE_CARD_DETAILS,
             request,
         )
@@ -3884,10 +3555,6 @@ pub async fn change_card_details<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ChangeCardDetailsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3926,7 +3593,7 @@ pub async fn get_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_CARD_DETAILS,
             request,
         )
@@ -3936,10 +3603,6 @@ pub async fn get_card_details<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetCardDetailsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -3978,20 +3641,13 @@ pub async fn change_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::CHANGE_EMAIL,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::CHANGE_EMAIL, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ChangeEmailRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4028,7 +3684,7 @@ pub async fn change_marketing<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHANGE_MARKETING,
             request,
         )
@@ -4038,10 +3694,6 @@ pub async fn change_marketing<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ChangeMarketingRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4080,7 +3732,7 @@ pub async fn delete_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DELETE_ACCOUNT,
             request,
         )
@@ -4090,10 +3742,6 @@ pub async fn delete_account<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeleteAccountRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4132,7 +3780,7 @@ pub async fn get_current_entitlement<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_CURRENT_ENTITLEMENT,
             request,
         )
@@ -4142,10 +3790,6 @@ pub async fn get_current_entitlement<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetCurrentEntitlementRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4184,7 +3828,7 @@ pub async fn get_entitlements_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ENTITLEMENTS_HISTORY,
             request,
         )
@@ -4194,10 +3838,6 @@ pub async fn get_entitlements_history<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetEntitlementsHistoryRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4236,7 +3876,7 @@ pub async fn get_feature_flag<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_FEATURE_FLAG,
             request,
         )
@@ -4246,10 +3886,6 @@ pub async fn get_feature_flag<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetFeatureFlagRequest = request;
     match service.get_feature_flag(request).await {
         Ok(response) => {
@@ -4284,7 +3920,7 @@ pub async fn google_pay_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GOOGLE_PAY_SUBSCRIPTION,
             request,
         )
@@ -4294,10 +3930,6 @@ pub async fn google_pay_subscription<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GooglePaySubscriptionRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4335,7 +3967,7 @@ pub async fn check_previous_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
             request,
         )
@@ -4345,10 +3977,6 @@ pub async fn check_previous_entitlements<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::CheckPreviousEntitlementsRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4389,7 +4017,7 @@ pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
             request,
         )
@@ -4399,10 +4027,6 @@ pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItemsMediaClipFilesRequest = request;
     match service.get_items_media_clip_files(request).await {
         Ok(response) => {
@@ -4437,7 +4061,7 @@ pub async fn get_item_downloadables<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITEM_DOWNLOADABLES,
             request,
         )
@@ -4447,10 +4071,6 @@ pub async fn get_item_downloadables<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItemDownloadablesRequest = request;
     match service.get_item_downloadables(request).await {
         Ok(response) => {
@@ -4485,7 +4105,7 @@ pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
             request,
         )
@@ -4495,10 +4115,6 @@ pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItvItemsummaryExternalIdRequest = request;
     match service.get_itv_itemsummary_external_id(request).await {
         Ok(response) => {
@@ -4538,20 +4154,13 @@ pub async fn get_itv_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_ITV_PAGE,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_ITV_PAGE, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItvPageRequest = request;
     match service.get_itv_page(request).await {
         Ok(response) => {
@@ -4592,7 +4201,7 @@ pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
             request,
         )
@@ -4602,10 +4211,6 @@ pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetAccountTokenWithPinRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4644,20 +4249,13 @@ pub async fn upgrade_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::UPGRADE_PLAN,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::UPGRADE_PLAN, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpgradePlanRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4694,7 +4292,7 @@ pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITV_PLANS_PLATFORM,
             request,
         )
@@ -4704,10 +4302,6 @@ pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItvPlansPlatformRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4746,7 +4340,7 @@ pub async fn get_itv_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITV_PROFILE,
             request,
         )
@@ -4756,10 +4350,6 @@ pub async fn get_itv_profile<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItvProfileRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4798,7 +4388,7 @@ pub async fn update_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_PROFILE,
             request,
         )
@@ -4808,10 +4398,6 @@ pub async fn update_profile<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdateProfileRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4850,7 +4436,7 @@ pub async fn get_recommended_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_RECOMMENDED_LIST,
             request,
         )
@@ -4860,10 +4446,6 @@ pub async fn get_recommended_list<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetRecommendedListRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4908,7 +4490,7 @@ pub async fn get_itv_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITV_PROFILE_TOKEN,
             request,
         )
@@ -4918,10 +4500,6 @@ pub async fn get_itv_profile_token<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetItvProfileTokenRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -4960,7 +4538,7 @@ pub async fn get_current_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_CURRENT_SUBSCRIPTION,
             request,
         )
@@ -4970,10 +4548,6 @@ pub async fn get_current_subscription<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetCurrentSubscriptionRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5012,7 +4586,7 @@ pub async fn confirm_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CONFIRM_PURCHASE,
             request,
         )
@@ -5022,10 +4596,6 @@ pub async fn confirm_purchase<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ConfirmPurchaseRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5064,7 +4634,7 @@ pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
             request,
         )
@@ -5074,10 +4644,6 @@ pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::DeleteItvPurchasePlatformRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5118,7 +4684,7 @@ pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CONFIRM_PURCHASE_STRONG,
             request,
         )
@@ -5128,10 +4694,6 @@ pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ConfirmPurchaseStrongRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5170,7 +4732,7 @@ pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
             request,
         )
@@ -5180,10 +4742,6 @@ pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ConfirmPurchaseWithOfferRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5224,20 +4782,13 @@ pub async fn resubscribe<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::RESUBSCRIBE,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::RESUBSCRIBE, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ResubscribeRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5271,7 +4822,7 @@ pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_ITV_ROKU_PLANS,
             request,
         )
@@ -5281,10 +4832,6 @@ pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetItvRokuPlansRequest = request;
     match service.get_itv_roku_plans(request).await {
         Ok(response) => {
@@ -5319,7 +4866,7 @@ pub async fn execute_transaction<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::EXECUTE_TRANSACTION,
             request,
         )
@@ -5329,10 +4876,6 @@ pub async fn execute_transaction<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::ExecuteTransactionRequest = request;
     match service.execute_transaction(request).await {
         Ok(response) => {
@@ -5365,7 +4908,7 @@ pub async fn get_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_SAVE_OFFER,
             request,
         )
@@ -5375,10 +4918,6 @@ pub async fn get_save_offer<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetSaveOfferRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5417,7 +4956,7 @@ pub async fn activate_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::ACTIVATE_SAVE_OFFER,
             request,
         )
@@ -5427,10 +4966,6 @@ pub async fn activate_save_offer<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::ActivateSaveOfferRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5462,7 +4997,7 @@ pub async fn get_full_price_renewal<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_FULL_PRICE_RENEWAL,
             request,
         )
@@ -5472,10 +5007,6 @@ pub async fn get_full_price_renewal<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetFullPriceRenewalRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5498,7 +5029,7 @@ pub async fn get_subscription_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_SUBSCRIPTION_STATUS,
             request,
         )
@@ -5508,10 +5039,6 @@ pub async fn get_subscription_status<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetSubscriptionStatusRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5534,7 +5061,7 @@ pub async fn get_subscription_state<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_SUBSCRIPTION_STATE,
             request,
         )
@@ -5544,10 +5071,6 @@ pub async fn get_subscription_state<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetSubscriptionStateRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5586,7 +5109,7 @@ pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_UPCOMING_INVOICE,
             request,
         )
@@ -5596,10 +5119,6 @@ pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetUpcomingInvoiceRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5638,7 +5157,7 @@ pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
             request,
         )
@@ -5648,10 +5167,6 @@ pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdatePaymentIntentStrongRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5692,7 +5207,7 @@ pub async fn update_payment_method_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
             request,
         )
@@ -5702,10 +5217,6 @@ pub async fn update_payment_method_strong<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::UpdatePaymentMethodStrongRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5746,7 +5257,7 @@ pub async fn get_voucher_by_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_VOUCHER_BY_ID,
             request,
         )
@@ -5756,10 +5267,6 @@ pub async fn get_voucher_by_id<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::GetVoucherByIdRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5798,7 +5305,7 @@ pub async fn check_voucher<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::CHECK_VOUCHER,
             request,
         )
@@ -5808,10 +5315,6 @@ pub async fn check_voucher<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::CheckVoucherRequest = request;
     request.credentials = credentials
         .into_iter()
@@ -5850,20 +5353,13 @@ pub async fn get_lists<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_LISTS,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_LISTS, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetListsRequest = request;
     match service.get_lists(request).await {
         Ok(response) => {
@@ -5898,20 +5394,13 @@ pub async fn get_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_LIST,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_LIST, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetListRequest = request;
     match service.get_list(request).await {
         Ok(response) => {
@@ -5946,20 +5435,13 @@ pub async fn get_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_PAGE,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_PAGE, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPageRequest = request;
     match service.get_page(request).await {
         Ok(response) => {
@@ -6000,20 +5482,13 @@ pub async fn get_plans_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::GET_PLANS_ID,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::GET_PLANS_ID, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPlansIdRequest = request;
     match service.get_plans_id(request).await {
         Ok(response) => {
@@ -6048,20 +5523,13 @@ pub async fn register<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::REGISTER,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::REGISTER, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::RegisterRequest = request;
     match service.register(request).await {
         Ok(response) => {
@@ -6102,7 +5570,7 @@ pub async fn forgot_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::FORGOT_PASSWORD,
             request,
         )
@@ -6112,10 +5580,6 @@ pub async fn forgot_password<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::ForgotPasswordRequest = request;
     match service.forgot_password(request).await {
         Ok(response) => {
@@ -6156,7 +5620,7 @@ pub async fn reset_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::RESET_PASSWORD,
             request,
         )
@@ -6166,10 +5630,6 @@ pub async fn reset_password<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::ResetPasswordRequest = request;
     match service.reset_password(request).await {
         Ok(response) => {
@@ -6210,7 +5670,7 @@ pub async fn get_public_preview<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_PUBLIC_PREVIEW,
             request,
         )
@@ -6220,10 +5680,6 @@ pub async fn get_public_preview<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetPublicPreviewRequest = request;
     match service.get_public_preview(request).await {
         Ok(response) => {
@@ -6258,7 +5714,7 @@ pub async fn get_schedules<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
+    let (request, credentials) = match runtime::decode(
             &api::meta::GET_SCHEDULES,
             request,
         )
@@ -6268,10 +5724,6 @@ pub async fn get_schedules<S: RocketApi + 'static>(
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::GetSchedulesRequest = request;
     match service.get_schedules(request).await {
         Ok(response) => {
@@ -6306,20 +5758,12 @@ pub async fn search<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::SEARCH,
-            request,
-        )
-        .await
+    let (request, credentials) = match runtime::decode(&api::meta::SEARCH, request).await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::SearchRequest = request;
     match service.search(request).await {
         Ok(response) => {
@@ -6354,20 +5798,13 @@ pub async fn verify_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::VERIFY_EMAIL,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::VERIFY_EMAIL, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let mut request: api::VerifyEmailRequest = request;
     request.credentials = credentials
         .into_iter()

@@ -11,20 +11,13 @@ pub async fn patch_thing<S: TypemodelApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let runtime::Decoded { fields, credentials } = match runtime::decode(
-            &api::meta::PATCH_THING,
-            request,
-        )
+    let (request, credentials) = match runtime::decode(&api::meta::PATCH_THING, request)
         .await
     {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
     let _ = &credentials;
-    let request = match runtime::request(fields) {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
     let request: api::PatchThingRequest2 = request;
     match service.patch_thing(request).await {
         Ok(response) => {

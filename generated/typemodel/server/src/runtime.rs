@@ -18,7 +18,7 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// A request read and checked against its operation: the request type's fields as JSON, and
 /// the credentials found for the operation's security (scheme name, secret).
-pub struct Decoded {
+struct Decoded {
     pub fields: Map<String, Value>,
     pub credentials: Vec<(&'static str, String)>,
 }
@@ -144,10 +144,40 @@ fn where_param(location: Location, name: &str) -> String {
     format!("{place} parameter `{name}`")
 }
 
-/// Reads a request as the operation says, validating every parameter and the body.
-pub async fn decode(op: &'static OperationMeta, request: Request) -> Result<Decoded, Rejection> {
+/// Marks a request (in its extensions) to be served even when it is invalid: what cannot be
+/// read as the spec says is synthesized instead. For demos with a mock; never for real servers.
+#[derive(Debug, Clone, Copy)]
+pub struct Lenient;
+
+/// Reads a request as the operation says, validating every parameter and the body, into the
+/// request type `T` and the credentials found.
+pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
     let (mut parts, body) = request.into_parts();
-    let path_values: Vec<String> = match RawPathParams::from_request_parts(&mut parts, &()).await {
+    let lenient = parts.extensions.get::<Lenient>().is_some();
+    let bytes = match op.body {
+        Some(_) => axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| reject(413, format!("the body could not be read: {e}")))?,
+        None => Default::default(),
+    };
+    let strict = decode_fields(op, &mut parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
+    match strict {
+        Err(_) if lenient => {
+            let synth = api::runtime::synth::Synth::new(api::runtime::synth::Fill::Full, 1);
+            let mut fields = Map::new();
+            for param in op.params {
+                fields.insert(param.field.to_string(), synth.value(param.ty, param.constraints, param.name));
+            }
+            if let Some(body) = &op.body {
+                fields.insert("body".to_string(), synth.value(body.ty, &api::runtime::meta::Constraints::NONE, "body"));
+            }
+            let credentials = op.security.first().map(|alt| alt.iter().map(|s| (*s, "lenient".to_string())).collect()).unwrap_or_default();
+            Ok((request_of(fields)?, credentials))
+        }
+        other => other,
+    }
+}
+
+async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::request::Parts, bytes: &[u8]) -> Result<Decoded, Rejection> {
+    let path_values: Vec<String> = match RawPathParams::from_request_parts(parts, &()).await {
         Ok(params) => params.iter().map(|(_, v)| v.to_string()).collect(),
         Err(e) => return Err(reject(400, format!("the path could not be read: {e}"))),
     };
@@ -194,9 +224,6 @@ pub async fn decode(op: &'static OperationMeta, request: Request) -> Result<Deco
     let credentials = credentials(op, &parts.headers, &query, &cookies)?;
 
     if let Some(body_meta) = &op.body {
-        let bytes = axum::body::to_bytes(body, BODY_LIMIT)
-            .await
-            .map_err(|e| reject(413, format!("the body could not be read: {e}")))?;
         if bytes.is_empty() {
             if body_meta.required {
                 return Err(reject(400, "body: is required"));
@@ -209,7 +236,7 @@ pub async fn decode(op: &'static OperationMeta, request: Request) -> Result<Deco
                     format!("body: content type {content_type:?} is not supported; send {}", body_meta.media_type),
                 ));
             }
-            let value: Value = serde_json::from_slice(&bytes)
+            let value: Value = serde_json::from_slice(bytes)
                 .map_err(|e| reject(400, format!("body: not valid JSON: {e}")))?;
             validate(&value, body_meta.ty, &api::runtime::meta::Constraints::NONE, "body", Strictness::Request)
                 .map_err(|e| reject(400, e.to_string()))?;
@@ -270,7 +297,7 @@ fn credentials(
 }
 
 /// The request type from its decoded fields; a field that does not fit is a 400 naming it.
-pub fn request<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Rejection> {
+fn request_of<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Rejection> {
     serde_path_to_error::deserialize(Value::Object(fields))
         .map_err(|e| reject(400, format!("{}: {}", e.path(), e.inner())))
 }

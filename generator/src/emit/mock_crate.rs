@@ -1,0 +1,148 @@
+//! The mock crate: `Mock`, a programmable implementation of the service trait, and the mock
+//! server binary; the behaviour is in the mock runtime.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde::Serialize;
+
+use super::meta::operation_static;
+use super::operations::trait_name;
+use super::rust::{format_file, ident};
+use super::templates::render;
+use super::{CrateSettings, FileSet};
+use crate::error::Error;
+use crate::ir::Api;
+
+const RUNTIME: &str = include_str!("../../runtime/mock.rs");
+const SERVER: &str = include_str!("../../runtime/mock_server.rs");
+
+#[derive(Serialize)]
+struct Context<'a> {
+    package: String,
+    api_package: String,
+    server_package: String,
+    binary: String,
+    version: &'a str,
+    title: &'a str,
+    spec_version: &'a str,
+    trait_name: String,
+    operations: usize,
+    base_path: &'a str,
+}
+
+pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+    let context = Context {
+        package: format!("{}-mock", settings.source),
+        api_package: format!("{}-api", settings.source),
+        server_package: format!("{}-server", settings.source),
+        binary: format!("{}-mock-server", settings.source),
+        version: &settings.version,
+        title: &api.title,
+        spec_version: &api.version,
+        trait_name: trait_name(&settings.source),
+        operations: api.operations.len(),
+        base_path: &api.base_path,
+    };
+    let krate = format_ident!("{}_mock", settings.source.replace('-', "_"));
+    let base_path = &api.base_path;
+    let binary = quote! {
+        //! Serves the whole API from the mock; `--help` lists the options.
+
+        use std::sync::Arc;
+
+        fn main() -> std::process::ExitCode {
+            #krate::server_main::main(#base_path, |seed, fixtures, base_path| {
+                #krate::server::router_at(Arc::new(#krate::Mock::with_fixtures(seed, fixtures)), base_path)
+            })
+        }
+    };
+    let mut files = FileSet::new();
+    let mut add = |name: &str, text: String| {
+        files.insert(format!("{prefix}/{name}").into(), text);
+    };
+    add("Cargo.toml", render("mock/Cargo.toml", &context)?);
+    add("README.md", render("mock/README.md", &context)?);
+    add("src/lib.rs", format_file(lib(api, &settings.source), "mock lib.rs")?);
+    add("src/runtime.rs", RUNTIME.to_string());
+    add("src/server_main.rs", SERVER.to_string());
+    add("src/bin/mock_server.rs", format_file(binary, "mock server binary")?);
+    Ok(files)
+}
+
+fn lib(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let handles = api.operations.iter().map(|op| {
+        let name = format_ident!("on_{}", op.method_name.trim_start_matches("r#"));
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let tool = &op.tool_name;
+        let doc = format!(" Programs `{}` (`{} {}`) and reads its calls.", op.tool_name, op.http_method.as_str(), op.path);
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self) -> runtime::Handle<'_, api::#request, api::#response> {
+                runtime::Handle::new(&self.state, #tool)
+            }
+        }
+    });
+    let methods = api.operations.iter().map(|op| {
+        let name = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let meta = operation_static(op);
+        quote! {
+            async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
+                self.state.answer(&api::meta::#meta, request)
+            }
+        }
+    });
+    quote! {
+        #![doc = include_str!("../README.md")]
+
+        pub mod runtime;
+        pub mod server_main;
+
+        use std::collections::HashMap;
+        use std::sync::Arc;
+
+        use api::#trait_ident;
+
+        pub use api;
+        pub use server;
+
+        /// A programmable, recording implementation of the service trait. Clones share state.
+        #[derive(Clone)]
+        pub struct Mock {
+            state: Arc<runtime::MockState>,
+        }
+
+        impl Default for Mock {
+            fn default() -> Self {
+                Mock::new(1)
+            }
+        }
+
+        impl Mock {
+            /// A mock whose unprogrammed answers are synthesized with `seed`.
+            pub fn new(seed: u64) -> Self {
+                Mock::with_fixtures(seed, HashMap::new())
+            }
+
+            /// A mock that answers from `fixtures` (see [`runtime::load_fixtures`]) where nothing
+            /// was programmed.
+            pub fn with_fixtures(seed: u64, fixtures: HashMap<String, runtime::Fixture>) -> Self {
+                Mock { state: Arc::new(runtime::MockState::new(seed, fixtures)) }
+            }
+
+            /// Every call so far, in order: tool name and request as JSON.
+            pub fn log(&self) -> Vec<(String, serde_json::Value)> {
+                self.state.log()
+            }
+
+            #(#handles)*
+        }
+
+        impl #trait_ident for Mock {
+            #(#methods)*
+        }
+    }
+}
