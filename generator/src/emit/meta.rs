@@ -143,7 +143,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
         Some(body) => {
             let media = &body.media_type;
             let required = body.required;
-            let ty = ty_tokens(&body.ty);
+            let ty = ty_with(&body.ty, &body.constraints);
             quote! { Some(BodyMeta { media_type: #media, required: #required, ty: #ty }) }
         }
         None => quote! { None },
@@ -161,7 +161,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
         let (media, body) = match &r.body {
             Some(b) => {
                 let media = &b.media_type;
-                let ty = ty_tokens(&b.ty);
+                let ty = ty_with(&b.ty, &b.constraints);
                 (quote! { Some(#media) }, quote! { Some(#ty) })
             }
             None => (quote! { None }, quote! { None }),

@@ -178,6 +178,8 @@ pub struct RequestBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
 }
 
 /// A response key: a status code, a class (`4XX`) or `default`. Serialised as the spec writes it.
@@ -221,6 +223,8 @@ pub struct Response {
 pub struct ResponseBody {
     pub media_type: String,
     pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, Serialize)]

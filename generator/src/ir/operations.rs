@@ -233,11 +233,17 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
         space.diagnose(format!("{at}/content"), format!("several request media types: generated for {media_type} only"));
     }
     let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
-    let ty = match &media.schema {
-        Some(schema) => space.type_of(schema, &format!("{}Body", operation.type_stem), &format!("{media_pointer}/schema"))?.0,
-        None => TypeRef::Any,
+    let (ty, info) = match &media.schema {
+        Some(schema) => space.type_of(schema, &format!("{}Body", operation.type_stem), &format!("{media_pointer}/schema"))?,
+        None => (TypeRef::Any, Default::default()),
     };
-    Ok(Some(RequestBody { media_type: media_type.clone(), required: body.required, description: body.description, ty }))
+    Ok(Some(RequestBody {
+        media_type: media_type.clone(),
+        required: body.required,
+        description: body.description,
+        ty,
+        constraints: info.constraints,
+    }))
 }
 
 fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperation) -> Result<Vec<Response>, Error> {
@@ -266,14 +272,14 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                     space.diagnose(format!("{at}/content"), format!("several response media types: generated for {media_type} only"));
                 }
                 let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
-                let ty = match &media.schema {
+                let (ty, info) = match &media.schema {
                     Some(schema) => {
                         let context = format!("{}{variant}Body", operation.type_stem);
-                        space.type_of(schema, &context, &format!("{media_pointer}/schema"))?.0
+                        space.type_of(schema, &context, &format!("{media_pointer}/schema"))?
                     }
-                    None => TypeRef::Any,
+                    None => (TypeRef::Any, Default::default()),
                 };
-                Some(ResponseBody { media_type: media_type.clone(), ty })
+                Some(ResponseBody { media_type: media_type.clone(), ty, constraints: info.constraints })
             }
             None => None,
         };

@@ -13667,7 +13667,15 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
             status: 200u16,
             variant: "Ok",
             media_type: Some("application/json"),
-            body: Some(&Ty::Map(&Ty::String, &Constraints::NONE)),
+            body: Some(
+                &Ty::Map(
+                    &Ty::String,
+                    &Constraints {
+                        format: Some("date-time"),
+                        ..Constraints::NONE
+                    },
+                ),
+            ),
             headers: &[],
         },
         ResponseMeta {
@@ -14603,7 +14611,15 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
             status: 200u16,
             variant: "Ok",
             media_type: Some("application/json"),
-            body: Some(&Ty::Map(&Ty::Integer { bits: 32 }, &Constraints::NONE)),
+            body: Some(
+                &Ty::Map(
+                    &Ty::Integer { bits: 32 },
+                    &Constraints {
+                        format: Some("int32"),
+                        ..Constraints::NONE
+                    },
+                ),
+            ),
             headers: &[],
         },
         ResponseMeta {
