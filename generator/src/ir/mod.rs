@@ -466,7 +466,8 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
 fn ref_siblings(value: &Value, pointer: &str, diagnostics: &mut Vec<Diagnostic>) {
     match value {
         Value::Object(map) => {
-            if map.contains_key("$ref") {
+            // A reference is a `$ref` string; a property *named* `$ref` is not one.
+            if matches!(map.get("$ref"), Some(Value::String(_))) {
                 let ignored: Vec<&str> = map
                     .keys()
                     .map(String::as_str)
