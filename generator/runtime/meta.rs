@@ -360,59 +360,74 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// The delimiter of an array parameter that is not exploded.
-fn delimiter(style: Style) -> &'static str {
+/// Whether a parameter is an array written in one value with delimiters (`ff=idp,ldp`)
+/// rather than one value per item (`ff=idp&ff=ldp`).
+pub fn is_delimited_array(param: &ParamMeta) -> bool {
+    matches!(resolve(param.ty), Ty::Array(..)) && !(param.explode && param.location == Location::Query)
+}
+
+/// The delimiter between the items of a delimited array, as written in a URL.
+pub fn raw_delimiter(style: Style) -> &'static str {
     match style {
-        Style::SpaceDelimited => " ",
+        Style::SpaceDelimited => "%20",
         Style::PipeDelimited => "|",
         _ => ",",
     }
 }
 
-/// Writes a parameter's value as the spec says: the (name, text) pairs of a query parameter,
-/// or one pair for a path, header or cookie parameter. Texts are not percent-encoded yet.
-pub fn encode_param(param: &ParamMeta, value: &Value) -> Vec<(String, String)> {
+/// Writes a path, header or cookie parameter's value as the spec says: its text, not yet
+/// percent-encoded (`None` for no value).
+pub fn encode_param(param: &ParamMeta, value: &Value) -> Option<String> {
     match value {
-        Value::Null => Vec::new(),
-        Value::Array(items) if param.explode && param.location == Location::Query => {
-            items.iter().map(|v| (param.name.to_string(), scalar_text(v))).collect()
+        Value::Null => None,
+        Value::Array(items) => Some(items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
+        Value::Object(map) => Some(map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect::<Vec<_>>().join(",")),
+        other => {
+            let _ = param;
+            Some(scalar_text(other))
         }
-        Value::Array(items) => {
-            let texts: Vec<String> = items.iter().map(scalar_text).collect();
-            vec![(param.name.to_string(), texts.join(delimiter(param.style)))]
-        }
-        Value::Object(map) if param.style == Style::DeepObject => {
-            map.iter().map(|(k, v)| (format!("{}[{k}]", param.name), scalar_text(v))).collect()
-        }
-        Value::Object(map) if param.explode && param.location == Location::Query => {
-            map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect()
-        }
-        Value::Object(map) => {
-            let texts: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
-            vec![(param.name.to_string(), texts.join(","))]
-        }
-        other => vec![(param.name.to_string(), scalar_text(other))],
     }
 }
 
-/// Reads a parameter from its raw texts (every occurrence, already percent-decoded) into the
-/// JSON value its type describes; the inverse of [`encode_param`].
-pub fn decode_param(param: &ParamMeta, raw: &[&str]) -> Result<Value, Invalid> {
+/// Writes a query parameter as the spec says, as `name=value` pieces of a query string, each
+/// item percent-encoded and the delimiters of a delimited array left bare, so that an item
+/// holding the delimiter stays one item (`ff=a%2Cb,c`). An empty delimited array is `ff=`, as
+/// the OpenAPI style table writes it; an empty exploded array has no form and is left out.
+pub fn encode_query(param: &ParamMeta, value: &Value) -> Vec<String> {
+    let enc = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let name = enc(param.name);
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) if param.explode => items.iter().map(|v| format!("{name}={}", enc(&scalar_text(v)))).collect(),
+        Value::Array(items) => {
+            let texts: Vec<String> = items.iter().map(|v| enc(&scalar_text(v))).collect();
+            vec![format!("{name}={}", texts.join(raw_delimiter(param.style)))]
+        }
+        Value::Object(map) if param.style == Style::DeepObject => {
+            map.iter().map(|(k, v)| format!("{name}%5B{}%5D={}", enc(k), enc(&scalar_text(v)))).collect()
+        }
+        Value::Object(map) if param.explode => map.iter().map(|(k, v)| format!("{}={}", enc(k), enc(&scalar_text(v)))).collect(),
+        Value::Object(map) => {
+            let texts: Vec<String> = map.iter().flat_map(|(k, v)| [enc(k), enc(&scalar_text(v))]).collect();
+            vec![format!("{name}={}", texts.join(","))]
+        }
+        other => vec![format!("{name}={}", enc(&scalar_text(other)))],
+    }
+}
+
+/// Reads a parameter into the JSON value its type describes, the inverse of the encoders.
+/// `texts` are its values, percent-decoded: for an array, one per item (the caller splits a
+/// delimited array before decoding, so that an encoded delimiter stays inside its item).
+pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid> {
     let path = param.name;
     match resolve(param.ty) {
-        Ty::Array(item, _) => {
-            let texts: Vec<&str> = if param.explode && param.location == Location::Query {
-                raw.to_vec()
-            } else {
-                match raw.last() {
-                    Some(&"") => Vec::new(),
-                    Some(text) => text.split(delimiter(param.style)).collect(),
-                    None => Vec::new(),
-                }
-            };
-            texts.iter().enumerate().map(|(i, t)| scalar(item, t, &format!("{path}[{i}]"))).collect::<Result<_, _>>().map(Value::Array)
-        }
-        ty => match raw.last() {
+        Ty::Array(item, _) => texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| scalar(item, t, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        ty => match texts.last() {
             Some(text) => scalar(ty, text, path),
             None => Ok(Value::Null),
         },

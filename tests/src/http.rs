@@ -74,6 +74,10 @@ macro_rules! cases_of {
                 let mut value = synth.value(param.ty, param.constraints, &format!("{}/{}", op.tool_name, param.name));
                 // Texts that only survive correct percent-encoding.
                 let plain_text = matches!(param.ty, Ty::String) && param.constraints.format.is_none() && param.constraints.max_length.is_none();
+                // Items holding the delimiter, which must stay whole.
+                if matches!(param.ty, Ty::Array(Ty::String, _)) && param.location == Location::Query {
+                    value = serde_json::json!(["x,y|z", "two words", "ü"]);
+                }
                 if plain_text {
                     match param.location {
                         Location::Path => value = serde_json::json!("id with/slash, space & ü"),

@@ -1,7 +1,7 @@
 //! Workspace tasks:
 //! - `cargo xtask codegen [--check]`: regenerate (or check) generated/ with the workspace's rocketgen;
-//! - `cargo xtask test`: install the independent tools the tests run against (Prism from npm,
-//!   pinned in tests/tools), then run every test of the workspace;
+//! - `cargo xtask test`: install the independent tools the tests run against (Prism from npm and
+//!   schemathesis from PyPI, pinned in tests/tools), then run every test of the workspace;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
@@ -76,6 +76,22 @@ fn test(extra: &[String]) -> ExitCode {
         let installed = run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&tools));
         if installed != ExitCode::SUCCESS {
             eprintln!("npm ci failed: Node.js and npm are needed for the Prism tests");
+            return installed;
+        }
+    }
+    if !tools.join("venv/bin/schemathesis").exists() {
+        eprintln!("installing schemathesis in {} (python3 -m venv, pip)", tools.join("venv").display());
+        let venv = run(Command::new("python3").args(["-m", "venv"]).arg(tools.join("venv")));
+        if venv != ExitCode::SUCCESS {
+            return venv;
+        }
+        let installed = run(
+            Command::new(tools.join("venv/bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(tools.join("requirements.txt")),
+        );
+        if installed != ExitCode::SUCCESS {
+            eprintln!("pip install failed: Python 3 with venv is needed for the schemathesis test");
             return installed;
         }
     }

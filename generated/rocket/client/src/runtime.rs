@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use api::Credential;
-use api::runtime::meta::{Location, OperationMeta, SchemeKind, encode_param, request_fields};
+use api::runtime::meta::{Location, OperationMeta, SchemeKind, encode_param, encode_query, request_fields};
 use api::runtime::{Error, RawResponse};
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment, so ids with
@@ -132,33 +132,30 @@ impl Client {
             let name = &rest[open + 1..open + close];
             let param = op.params.iter().find(|p| p.name == name && p.location == Location::Path);
             let text = param
-                .and_then(|p| fields.get(p.field).and_then(|v| encode_param(p, v).into_iter().next()))
-                .map(|(_, text)| text)
+                .and_then(|p| fields.get(p.field).and_then(|v| encode_param(p, v)))
                 .ok_or_else(|| Error::InvalidRequest { operation, message: format!("path parameter `{name}` has no value") })?;
             path.push_str(&utf8_percent_encode(&text, SEGMENT).to_string());
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);
 
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<String> = Vec::new();
         let mut headers: Vec<(String, String)> = self.headers.clone();
         let mut cookies: Vec<String> = Vec::new();
         for param in op.params {
             let Some(value) = fields.get(param.field) else { continue };
-            for (name, text) in encode_param(param, value) {
-                match param.location {
-                    Location::Query => query.push((name, text)),
-                    Location::Header => headers.push((name, text)),
-                    Location::Cookie => cookies.push(format!("{name}={text}")),
-                    Location::Path => {}
-                }
+            match param.location {
+                Location::Query => query.extend(encode_query(param, value)),
+                Location::Header => headers.extend(encode_param(param, value).map(|text| (param.name.to_string(), text))),
+                Location::Cookie => cookies.extend(encode_param(param, value).map(|text| format!("{}={text}", param.name))),
+                Location::Path => {}
             }
         }
         self.add_credentials(op, credentials, &mut query, &mut headers, &mut cookies)?;
         if !cookies.is_empty() {
             headers.push(("cookie".to_string(), cookies.join("; ")));
         }
-        let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&query).finish();
+        let query = query.join("&");
         let url = if query.is_empty() {
             format!("{}{path}", self.base_url)
         } else {
@@ -192,7 +189,7 @@ impl Client {
         &self,
         op: &'static OperationMeta,
         given: &[Credential],
-        query: &mut Vec<(String, String)>,
+        query: &mut Vec<String>,
         headers: &mut Vec<(String, String)>,
         cookies: &mut Vec<String>,
     ) -> Result<(), Error> {
@@ -215,7 +212,9 @@ impl Client {
                 SchemeKind::Basic => headers.push(("authorization".into(), format!("Basic {}", credential.secret()))),
                 SchemeKind::ApiKey { location, param } => match location {
                     Location::Header => headers.push((param.to_string(), credential.secret().to_string())),
-                    Location::Query => query.push((param.to_string(), credential.secret().to_string())),
+                    Location::Query => query.push(
+                        form_urlencoded::Serializer::new(String::new()).append_pair(param, credential.secret()).finish(),
+                    ),
                     Location::Cookie => cookies.push(format!("{param}={}", credential.secret())),
                     Location::Path => {}
                 },

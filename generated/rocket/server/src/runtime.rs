@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use api::runtime::meta::{Location, OperationMeta, Strictness, decode_param, validate};
+use api::runtime::meta::{Location, OperationMeta, Strictness, decode_param, is_delimited_array, raw_delimiter, validate};
 use api::runtime::{Error, RawResponse};
 
 /// Largest request body accepted, in bytes.
@@ -182,8 +182,20 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
         Err(e) => return Err(reject(400, format!("the path could not be read: {e}"))),
     };
     let path_names = template_names(op.path);
-    let query: Vec<(String, String)> =
-        form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+    // Query values stay raw until each parameter is read: a delimited array is split on its
+    // bare delimiters before its items are decoded.
+    let raw_query: Vec<(String, &str)> = parts
+        .uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(name), value)
+        })
+        .collect();
+    let query: Vec<(String, String)> = raw_query.iter().map(|(k, v)| (k.clone(), form_decode(v))).collect();
     let cookies: Vec<(String, String)> = parts
         .headers
         .get_all(header::COOKIE)
@@ -195,19 +207,35 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
 
     let mut fields = Map::new();
     for param in op.params {
-        let texts: Vec<&str> = match param.location {
+        let texts: Vec<String> = match param.location {
             Location::Path => path_names
                 .iter()
                 .position(|n| *n == param.name)
                 .and_then(|i| path_values.get(i))
-                .map(|v| vec![v.as_str()])
+                .map(|v| vec![v.clone()])
                 .unwrap_or_default(),
-            Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.as_str()).collect(),
-            Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).collect(),
-            Location::Cookie => cookies.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.as_str()).collect(),
+            Location::Query if is_delimited_array(param) => raw_query
+                .iter()
+                .rfind(|(k, _)| k == param.name)
+                .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_decode(item)).collect())
+                .unwrap_or_default(),
+            Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
+            Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect(),
+            Location::Cookie => cookies.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
+        };
+        // Path, header and cookie arrays are comma-separated in their one (decoded) value.
+        let texts: Vec<String> = if is_delimited_array(param) && param.location != Location::Query {
+            texts.last().map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default()
+        } else {
+            texts
+        };
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let present = match param.location {
+            Location::Query => raw_query.iter().any(|(k, _)| k == param.name),
+            _ => !texts.is_empty(),
         };
         let place = where_param(param.location, param.name);
-        let value = if texts.is_empty() {
+        let value = if !present {
             match param.default {
                 _ if param.required => return Err(reject(400, format!("{place} is required"))),
                 Some(default) => serde_json::from_str(default).unwrap_or(Value::Null),
@@ -244,6 +272,23 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
         }
     }
     Ok(Decoded { fields, credentials })
+}
+
+/// Decodes one raw query component (`+` is a space, `%XX` a byte).
+fn form_decode(raw: &str) -> String {
+    percent_encoding::percent_decode_str(&raw.replace('+', " ")).decode_utf8_lossy().into_owned()
+}
+
+/// Splits a raw (still encoded) value on a bare delimiter; `%20` also matches `+`.
+fn split_raw<'a>(raw: &'a str, delimiter: &str) -> Vec<&'a str> {
+    // `ff=` is an empty array, as the OpenAPI style table writes one.
+    if raw.is_empty() {
+        Vec::new()
+    } else if delimiter == "%20" {
+        raw.split(['+']).flat_map(|part| part.split("%20")).collect()
+    } else {
+        raw.split(delimiter).collect()
+    }
 }
 
 fn media_type_matches(content_type: &str, expected: &str) -> bool {
