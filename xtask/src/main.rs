@@ -2,6 +2,9 @@
 //! - `cargo xtask codegen [--check]`: regenerate (or check) generated/ with the workspace's rocketgen;
 //! - `cargo xtask test`: install the independent tools the tests run against (Prism from npm and
 //!   schemathesis from PyPI, pinned in tests/tools), then run every test of the workspace;
+//! - `cargo xtask bench-http`: requests per second of the generated router against a hand-written
+//!   axum handler (wrk), time per call of the generated client against hand-written reqwest, and
+//!   lines and crate-only build times of the server and client crates;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
@@ -20,8 +23,9 @@ fn main() -> ExitCode {
         }
         Some("bench-generate") => bench_generate(),
         Some("test") => test(&args[1..]),
+        Some("bench-http") => bench_http(),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-generate");
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-generate");
             ExitCode::from(2)
         }
     }
@@ -51,7 +55,7 @@ fn bench_generate() -> ExitCode {
         .and_then(|_| {
             std::fs::write(
                 scratch.join("sources.toml"),
-                "[[source]]\nname = \"rocket\"\nspec = \"specs/rocket/openapi.json\"\ncrates = [\"api\"]\n",
+                "[[source]]\nname = \"rocket\"\nspec = \"specs/rocket/openapi.json\"\ncrates = [\"api\", \"server\", \"client\", \"mock\"]\n",
             )
         });
     if let Err(e) = prepared {
@@ -62,7 +66,13 @@ fn bench_generate() -> ExitCode {
     // Two commands: a first run that writes everything, then the usual no-change run.
     let fresh = format!("rm -rf {0}/generated && {1} generate --root {0}", scratch.display(), binary.display());
     let unchanged = format!("{} generate --root {}", binary.display(), scratch.display());
-    let status = run(Command::new("hyperfine").args(["--warmup", "3", "--runs", "30", "--command-name", "generate (writes all)", &fresh, "--command-name", "generate (no change)", &unchanged]));
+    let check = format!("{} generate --check --root {}", binary.display(), scratch.display());
+    let status = run(Command::new("hyperfine").args([
+        "--warmup", "3", "--runs", "30",
+        "--command-name", "generate, 4 crates (writes all)", &fresh,
+        "--command-name", "generate, 4 crates (no change)", &unchanged,
+        "--command-name", "generate --check", &check,
+    ]));
     let _ = std::fs::remove_dir_all(&scratch);
     status
 }
@@ -96,4 +106,59 @@ fn test(extra: &[String]) -> ExitCode {
         }
     }
     run(Command::new(env!("CARGO")).args(["test", "--workspace"]).args(extra))
+}
+
+/// Runs the HTTP benchmarks; prints what wrk and the client timing report.
+fn bench_http() -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "rocketgen-tests", "--example", "bench_http"]));
+    if built != ExitCode::SUCCESS {
+        return built;
+    }
+    let binary = root.join("target/release/examples/bench_http");
+    let (generated, handwritten) = ("18080", "18081");
+    let mut server = match Command::new(&binary).args(["serve", generated, handwritten]).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("cannot start {}: {e}", binary.display());
+            return ExitCode::from(2);
+        }
+    };
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let lua = root.join("tests/bench_http.lua");
+    let mut status = ExitCode::SUCCESS;
+    for (label, path, script) in [("GET /api/items/{id}", "/api/items/item-1?device=web_browser&lang=en", None), ("POST /api/authorization", "/api/authorization", Some(&lua))] {
+        for (who, port) in [("generated", generated), ("hand-written", handwritten)] {
+            println!("== {label}, {who}");
+            let mut wrk = Command::new("wrk");
+            wrk.args(["-t2", "-c16", "-d10s", "--latency"]);
+            if let Some(script) = script {
+                wrk.arg("-s").arg(script);
+            }
+            wrk.arg(format!("http://127.0.0.1:{port}{path}"));
+            if run(&mut wrk) != ExitCode::SUCCESS {
+                status = ExitCode::from(1);
+            }
+        }
+    }
+    let client = run(Command::new(&binary).args(["client", generated]));
+    let _ = server.kill();
+    let _ = server.wait();
+    if client != ExitCode::SUCCESS {
+        return client;
+    }
+    for krate in ["server", "client"] {
+        let dir = root.join("generated/rocket").join(krate).join("src");
+        let lines: usize = std::fs::read_dir(&dir)
+            .map(|entries| entries.filter_map(|e| e.ok()).filter_map(|e| std::fs::read_to_string(e.path()).ok()).map(|t| t.lines().count()).sum())
+            .unwrap_or(0);
+        println!("rocket-{krate}: {lines} lines of Rust");
+        let package = format!("rocket-{krate}");
+        let _ = run(Command::new(env!("CARGO")).args(["build", "--quiet", "-p", &package]));
+        let _ = run(Command::new(env!("CARGO")).args(["clean", "--quiet", "-p", &package]));
+        let started = std::time::Instant::now();
+        let _ = run(Command::new(env!("CARGO")).args(["build", "--quiet", "-p", &package]));
+        println!("rocket-{krate}: crate-only debug build {:.1} s (dependencies already built)", started.elapsed().as_secs_f64());
+    }
+    status
 }

@@ -93,7 +93,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
         let allow = allow.join(", ");
         quote! {
-            .route(#route, MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }))
+            .route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }))
         }
     });
     quote! {
@@ -119,16 +119,12 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
         /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
         pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, base_path: &str) -> axum::Router {
-            let operations = axum::Router::new()
+            // One flat router with the base path in each route: no nesting layer per request.
+            let base = base_path.trim_end_matches('/');
+            axum::Router::new()
                 #(#route_calls)*
                 .fallback(runtime::not_found)
-                .with_state(service);
-            let base = base_path.trim_end_matches('/');
-            if base.is_empty() {
-                operations
-            } else {
-                axum::Router::new().nest(base, operations).fallback(runtime::not_found)
-            }
+                .with_state(service)
         }
 
         /// Serves `service` on `listener` until the process ends.

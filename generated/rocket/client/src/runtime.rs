@@ -230,6 +230,10 @@ fn transport(operation: &'static str, err: reqwest::Error) -> Error {
 
 /// The JSON body of a response, or a decoding error naming the JSON path that failed.
 pub fn body<T: DeserializeOwned>(operation: &'static str, raw: &RawResponse) -> Result<T, Error> {
+    // The plain path is the fast one; the path of a failure is worked out only when there is one.
+    if let Ok(value) = serde_json::from_slice(&raw.body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
         operation,

@@ -18,21 +18,16 @@ pub fn router_at<S: TypemodelApi + 'static>(
     service: Arc<S>,
     base_path: &str,
 ) -> axum::Router {
-    let operations = axum::Router::new()
+    let base = base_path.trim_end_matches('/');
+    axum::Router::new()
         .route(
-            "/things/{p0}",
+            &[base, "/things/{p0}"].concat(),
             MethodRouter::new()
                 .patch(handlers::patch_thing::<S>)
                 .fallback(|| async { runtime::method_not_allowed("PATCH") }),
         )
         .fallback(runtime::not_found)
-        .with_state(service);
-    let base = base_path.trim_end_matches('/');
-    if base.is_empty() {
-        operations
-    } else {
-        axum::Router::new().nest(base, operations).fallback(runtime::not_found)
-    }
+        .with_state(service)
 }
 /// Serves `service` on `listener` until the process ends.
 pub async fn serve<S: TypemodelApi + 'static>(
