@@ -173,3 +173,27 @@ async fn the_client_works_against_the_mock_for_every_operation() {
     assert_eq!(variants.values().sum::<usize>(), 121);
     assert!(!variants.contains_key("Undeclared") && !variants.contains_key("Default"), "{variants:?}");
 }
+
+/// The client's direct API: operations grouped by tag, optional values set builder-style.
+#[tokio::test]
+async fn the_direct_client_api_groups_by_tag_and_sets_options_by_name() {
+    let mock = Mock::new(1);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = rocket_server::router_at(Arc::new(mock.clone()), "/api");
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let client = rocket_client::Client::new(format!("http://{address}/api")).unwrap();
+
+    let request = rocket_api::GetListRequest::new("list-1".into()).with_page_size(20).with_order("asc").with_lang("fr");
+    let response = client.content().get_list(request).await.unwrap();
+    assert!(matches!(response, rocket_api::GetListResponse::Ok(_)));
+    let calls = mock.on_get_list().calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].page_size, 20);
+    assert_eq!(calls[0].order, rocket_api::models::ListOrder::Asc);
+    assert_eq!(calls[0].lang.as_deref(), Some("fr"));
+
+    let account = client.account().get_account(rocket_api::GetAccountRequest::new().with_credential(rocket_api::Credential::AccountAuth("t".into()))).await.unwrap();
+    assert!(matches!(account, rocket_api::GetAccountResponse::Ok(_)));
+    assert_eq!(mock.on_get_account().calls()[0].credentials, vec![rocket_api::Credential::AccountAuth("t".into())]);
+}

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde::Serialize;
 
 use super::meta::operation_static;
-use super::operations::{ResponseShape, response_shape, trait_name};
+use super::operations::{ResponseShape, response_shape, tag_modules, trait_name};
 use super::rust::{format_file, ident};
 use super::templates::render;
 use super::{CrateSettings, FileSet};
@@ -41,6 +41,7 @@ pub fn emit_client_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> R
 
         mod operations;
         pub mod runtime;
+        pub mod tags;
 
         pub use api;
         pub use runtime::{Client, ClientBuilder};
@@ -53,6 +54,7 @@ pub fn emit_client_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> R
     add("README.md", render("client/README.md", &context)?);
     add("src/lib.rs", format_file(lib, "client lib.rs")?);
     add("src/operations.rs", format_file(operations(api, &settings.source), "client operations.rs")?);
+    add("src/tags.rs", format_file(tags(api, &settings.source), "client tags.rs")?);
     add("src/runtime.rs", RUNTIME.to_string());
     Ok(files)
 }
@@ -70,6 +72,56 @@ fn operations(api: &Api, source: &str) -> TokenStream {
         impl #trait_ident for Client {
             #(#methods)*
         }
+    }
+}
+
+/// The operations grouped by tag: `client.content().get_item(…)`.
+fn tags(api: &Api, source: &str) -> TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    let groups = tag_modules(api).into_iter().map(|(tag, module)| {
+        // Inherent methods of `Client` a tag must not shadow.
+        let accessor = if matches!(module.as_str(), "new" | "builder" | "base_url" | "send") { format!("{module}_") } else { module.clone() };
+        let accessor = format_ident!("{}", accessor);
+        let group = format_ident!("{}Operations", crate::ir::rust_type_name(&tag));
+        let doc = format!(" The operations tagged `{tag}`.");
+        let methods = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
+            let name = ident(&op.method_name);
+            let request = ident(&op.request_type);
+            let response = ident(&op.response_type);
+            let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
+            quote! {
+                #[doc = #doc]
+                pub async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
+                    #trait_ident::#name(self.client, request).await
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub struct #group<'a> {
+                client: &'a Client,
+            }
+
+            impl #group<'_> {
+                #(#methods)*
+            }
+
+            impl Client {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> #group<'_> {
+                    #group { client: self }
+                }
+            }
+        }
+    });
+    quote! {
+        //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
+
+        use api::#trait_ident;
+
+        use crate::runtime::Client;
+
+        #(#groups)*
     }
 }
 

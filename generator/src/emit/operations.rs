@@ -349,6 +349,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         TokenStream::new()
     };
     let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
+    let setters = setters(op);
     quote! {
         #type_docs
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -358,10 +359,52 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             #[doc = #new_doc]
             #allow
             pub fn new(#(#args),*) -> Self { #init }
+
+            #(#setters)*
         }
 
         #default_impl
     }
+}
+
+/// `with_…` setters for the optional values of a request, so that one with many optional
+/// parameters reads as a builder: `GetItemRequest::new(id).with_lang("en").with_expand("all")`.
+fn setters(op: &Operation) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for param in op.parameters.iter().filter(|p| !p.required) {
+        let field = ident(&param.rust_name);
+        let setter = format_ident!("with_{}", param.rust_name.trim_start_matches("r#"));
+        let ty = type_tokens(&param.ty, &models());
+        let doc = format!(" Sets the `{}` parameter.", param.name);
+        let assign = if param_is_plain(param) { quote! { value.into() } } else { quote! { Some(value.into()) } };
+        out.push(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                self.#field = #assign;
+                self
+            }
+        });
+    }
+    if let Some(body) = op.request_body.as_ref().filter(|b| !b.required) {
+        let ty = type_tokens(&body.ty, &models());
+        out.push(quote! {
+            /// Sets the body.
+            pub fn with_body(mut self, value: impl Into<#ty>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        });
+    }
+    if !op.security.is_empty() {
+        out.push(quote! {
+            /// Adds a credential, sent instead of the client's configured one for its scheme.
+            pub fn with_credential(mut self, credential: Credential) -> Self {
+                self.credentials.push(credential);
+                self
+            }
+        });
+    }
+    out
 }
 
 fn status_doc(response: &Response) -> String {

@@ -3,5 +3,6 @@
 #![doc = include_str!("../README.md")]
 mod operations;
 pub mod runtime;
+pub mod tags;
 pub use api;
 pub use runtime::{Client, ClientBuilder};

@@ -81,6 +81,47 @@ impl GetAppConfigRequest {
             lang: None,
         }
     }
+    /// Sets the `include` parameter.
+    pub fn with_include(
+        mut self,
+        value: impl Into<Vec<crate::models::GetAppConfigIncludeItem>>,
+    ) -> Self {
+        self.include = Some(value.into());
+        self
+    }
+    /// Sets the `system` parameter.
+    pub fn with_system(mut self, value: impl Into<String>) -> Self {
+        self.system = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 impl Default for GetAppConfigRequest {
     fn default() -> Self {
@@ -274,6 +315,78 @@ impl GetItvPageRequest {
             lang: None,
         }
     }
+    /// Sets the `list_page_size` parameter.
+    pub fn with_list_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.list_page_size = value.into();
+        self
+    }
+    /// Sets the `list_page_size_large` parameter.
+    pub fn with_list_page_size_large(mut self, value: impl Into<i32>) -> Self {
+        self.list_page_size_large = value.into();
+        self
+    }
+    /// Sets the `max_list_prefetch` parameter.
+    pub fn with_max_list_prefetch(mut self, value: impl Into<i32>) -> Self {
+        self.max_list_prefetch = value.into();
+        self
+    }
+    /// Sets the `item_detail_expand` parameter.
+    pub fn with_item_detail_expand(
+        mut self,
+        value: impl Into<crate::models::GetItvPageItemDetailExpand>,
+    ) -> Self {
+        self.item_detail_expand = Some(value.into());
+        self
+    }
+    /// Sets the `item_detail_select_season` parameter.
+    pub fn with_item_detail_select_season(
+        mut self,
+        value: impl Into<crate::models::GetItvPageItemDetailSelectSeason>,
+    ) -> Self {
+        self.item_detail_select_season = Some(value.into());
+        self
+    }
+    /// Sets the `text_entry_format` parameter.
+    pub fn with_text_entry_format(
+        mut self,
+        value: impl Into<crate::models::GetItvPageTextEntryFormat>,
+    ) -> Self {
+        self.text_entry_format = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_itv_page`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -465,6 +578,78 @@ impl GetPageRequest {
             ff: None,
             lang: None,
         }
+    }
+    /// Sets the `list_page_size` parameter.
+    pub fn with_list_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.list_page_size = value.into();
+        self
+    }
+    /// Sets the `list_page_size_large` parameter.
+    pub fn with_list_page_size_large(mut self, value: impl Into<i32>) -> Self {
+        self.list_page_size_large = value.into();
+        self
+    }
+    /// Sets the `max_list_prefetch` parameter.
+    pub fn with_max_list_prefetch(mut self, value: impl Into<i32>) -> Self {
+        self.max_list_prefetch = value.into();
+        self
+    }
+    /// Sets the `item_detail_expand` parameter.
+    pub fn with_item_detail_expand(
+        mut self,
+        value: impl Into<crate::models::GetPageItemDetailExpand>,
+    ) -> Self {
+        self.item_detail_expand = Some(value.into());
+        self
+    }
+    /// Sets the `item_detail_select_season` parameter.
+    pub fn with_item_detail_select_season(
+        mut self,
+        value: impl Into<crate::models::GetPageItemDetailSelectSeason>,
+    ) -> Self {
+        self.item_detail_select_season = Some(value.into());
+        self
+    }
+    /// Sets the `text_entry_format` parameter.
+    pub fn with_text_entry_format(
+        mut self,
+        value: impl Into<crate::models::GetPageTextEntryFormat>,
+    ) -> Self {
+        self.text_entry_format = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_page`, one variant per status the spec declares.

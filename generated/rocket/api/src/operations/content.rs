@@ -123,6 +123,60 @@ impl GetItemRequest {
             lang: None,
         }
     }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `expand` parameter.
+    pub fn with_expand(
+        mut self,
+        value: impl Into<crate::models::GetItemExpand>,
+    ) -> Self {
+        self.expand = Some(value.into());
+        self
+    }
+    /// Sets the `select_season` parameter.
+    pub fn with_select_season(
+        mut self,
+        value: impl Into<crate::models::GetItemSelectSeason>,
+    ) -> Self {
+        self.select_season = Some(value.into());
+        self
+    }
+    /// Sets the `use_custom_id` parameter.
+    pub fn with_use_custom_id(mut self, value: impl Into<bool>) -> Self {
+        self.use_custom_id = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -254,6 +308,54 @@ impl GetItemChildrenListRequest {
             lang: None,
         }
     }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_item_children_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -379,6 +481,49 @@ impl GetItemRelatedListRequest {
             ff: None,
             lang: None,
         }
+    }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_item_related_list`, one variant per status the spec declares.
@@ -516,6 +661,42 @@ impl GetPublicItemMediaFilesRequest {
             lang: None,
         }
     }
+    /// Sets the `formats` parameter.
+    pub fn with_formats(
+        mut self,
+        value: impl Into<Vec<crate::models::MediaFileFormatsItem>>,
+    ) -> Self {
+        self.formats = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_public_item_media_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -638,6 +819,42 @@ impl GetAnonNextPlaybackItemRequest {
             lang: None,
         }
     }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `expand` parameter.
+    pub fn with_expand(
+        mut self,
+        value: impl Into<crate::models::GetAnonNextPlaybackItemExpand>,
+    ) -> Self {
+        self.expand = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_anon_next_playback_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -727,6 +944,19 @@ impl GetItemsMediaClipFilesRequest {
     pub fn new(body: crate::models::ItemDownloadableRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_items_media_clip_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -815,6 +1045,19 @@ impl GetItemDownloadablesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItemDownloadableRequest) -> Self {
         Self { ff: None, lang: None, body }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_item_downloadables`, one variant per status the spec declares.
@@ -972,6 +1215,62 @@ impl GetListsRequest {
             lang: None,
         }
     }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `order_by` parameter.
+    pub fn with_order_by(
+        mut self,
+        value: impl Into<crate::models::ListOrderBy>,
+    ) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+    /// Sets the `item_type` parameter.
+    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
+        self.item_type = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_lists`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1121,6 +1420,72 @@ impl GetListRequest {
             lang: None,
         }
     }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `order_by` parameter.
+    pub fn with_order_by(
+        mut self,
+        value: impl Into<crate::models::ListOrderBy>,
+    ) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+    /// Sets the `param` parameter.
+    pub fn with_param(mut self, value: impl Into<String>) -> Self {
+        self.param = Some(value.into());
+        self
+    }
+    /// Sets the `item_type` parameter.
+    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
+        self.item_type = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `get_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1230,6 +1595,34 @@ impl GetPlansIdRequest {
             ff: None,
             lang: None,
         }
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_plans_id`, one variant per status the spec declares.
@@ -1376,6 +1769,39 @@ impl GetSchedulesRequest {
             ff: None,
             lang: None,
         }
+    }
+    /// Sets the `intersect` parameter.
+    pub fn with_intersect(mut self, value: impl Into<bool>) -> Self {
+        self.intersect = value.into();
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_schedules`, one variant per status the spec declares.
@@ -1525,6 +1951,57 @@ impl SearchRequest {
             ff: None,
             lang: None,
         }
+    }
+    /// Sets the `include` parameter.
+    pub fn with_include(
+        mut self,
+        value: impl Into<Vec<crate::models::SearchIncludeItem>>,
+    ) -> Self {
+        self.include = Some(value.into());
+        self
+    }
+    /// Sets the `group` parameter.
+    pub fn with_group(mut self, value: impl Into<bool>) -> Self {
+        self.group = Some(value.into());
+        self
+    }
+    /// Sets the `max_results` parameter.
+    pub fn with_max_results(mut self, value: impl Into<i32>) -> Self {
+        self.max_results = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `search`, one variant per status the spec declares.

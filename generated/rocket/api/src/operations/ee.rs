@@ -35,6 +35,16 @@ impl CheckEeBtEligibilityRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for CheckEeBtEligibilityRequest {
     fn default() -> Self {
@@ -99,6 +109,16 @@ impl AssignMsisdnRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
@@ -175,6 +195,19 @@ impl GetEligibleOffersRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::EeOffersRequest) -> Self {
         Self { ff: None, lang: None, body }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
@@ -265,6 +298,19 @@ impl CreatePinRequestRequest {
     pub fn new(body: crate::models::EeCreatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `create_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -354,6 +400,19 @@ impl ValidatePinRequestRequest {
     pub fn new(body: crate::models::EeValidatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -414,6 +473,11 @@ impl GetEePlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { lang: None }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 impl Default for GetEePlansRequest {
@@ -484,6 +548,11 @@ impl GetPlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
         Self { id, lang: None }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_plan`, one variant per status the spec declares.

@@ -45,6 +45,16 @@ impl GetBillingHistoryRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_billing_history`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -129,6 +139,16 @@ impl ChangeCardDetailsRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `change_card_details`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -209,6 +229,16 @@ impl GetCardDetailsRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `get_card_details`, one variant per status the spec declares.
@@ -311,6 +341,24 @@ impl ChangeEmailRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `change_email`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -411,6 +459,24 @@ impl ChangeMarketingRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `change_marketing`, one variant per status the spec declares.
@@ -513,6 +579,24 @@ impl DeleteAccountRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `delete_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -583,6 +667,16 @@ impl GetCurrentEntitlementRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetCurrentEntitlementRequest {
@@ -660,6 +754,16 @@ impl GetEntitlementsHistoryRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetEntitlementsHistoryRequest {
     fn default() -> Self {
@@ -729,6 +833,11 @@ impl GetFeatureFlagRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(feature: String) -> Self {
         Self { feature, lang: None }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
@@ -806,6 +915,16 @@ impl GooglePaySubscriptionRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -872,6 +991,16 @@ impl CheckPreviousEntitlementsRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for CheckPreviousEntitlementsRequest {
@@ -1036,6 +1165,24 @@ impl GetAccountTokenWithPinRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1117,6 +1264,16 @@ impl UpgradePlanRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1193,6 +1350,16 @@ impl GetItvPlansPlatformRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1263,6 +1430,16 @@ impl GetItvProfileRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetItvProfileRequest {
@@ -1369,6 +1546,24 @@ impl UpdateProfileRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `update_profile`, one variant per status the spec declares.
@@ -1499,6 +1694,54 @@ impl GetRecommendedListRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `item_types` parameter.
+    pub fn with_item_types(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.item_types = Some(value.into());
+        self
+    }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetRecommendedListRequest {
     fn default() -> Self {
@@ -1586,6 +1829,16 @@ impl GetItvProfileTokenRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1661,6 +1914,16 @@ impl GetCurrentSubscriptionRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
@@ -1742,6 +2005,16 @@ impl ConfirmPurchaseRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
@@ -1827,6 +2100,16 @@ impl DeleteItvPurchasePlatformRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1907,6 +2190,16 @@ impl ConfirmPurchaseStrongRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
@@ -1992,6 +2285,16 @@ impl ConfirmPurchaseWithOfferRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2073,6 +2376,16 @@ impl ResubscribeRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `resubscribe`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2129,6 +2442,11 @@ impl GetItvRokuPlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { lang: None }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 impl Default for GetItvRokuPlansRequest {
@@ -2211,6 +2529,11 @@ impl ExecuteTransactionRequest {
             body,
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `execute_transaction`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2281,6 +2604,16 @@ impl GetSaveOfferRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetSaveOfferRequest {
@@ -2363,6 +2696,16 @@ impl ActivateSaveOfferRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2423,6 +2766,16 @@ impl GetFullPriceRenewalRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetFullPriceRenewalRequest {
@@ -2486,6 +2839,16 @@ impl GetSubscriptionStatusRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2537,6 +2900,16 @@ impl GetSubscriptionStateRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetSubscriptionStateRequest {
@@ -2613,6 +2986,16 @@ impl GetUpcomingInvoiceRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetUpcomingInvoiceRequest {
@@ -2703,6 +3086,16 @@ impl UpdatePaymentIntentStrongRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2787,6 +3180,16 @@ impl UpdatePaymentMethodStrongRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2868,6 +3271,16 @@ impl GetVoucherByIdRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2948,6 +3361,16 @@ impl CheckVoucherRequest {
             body,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `check_voucher`, one variant per status the spec declares.

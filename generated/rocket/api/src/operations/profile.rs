@@ -60,6 +60,24 @@ impl GetProfileRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetProfileRequest {
     fn default() -> Self {
@@ -166,6 +184,24 @@ impl GetBookmarksRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetBookmarksRequest {
@@ -314,6 +350,59 @@ impl GetBookmarkListRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `item_type` parameter.
+    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
+        self.item_type = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetBookmarkListRequest {
     fn default() -> Self {
@@ -426,6 +515,24 @@ impl GetItemBookmarkRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -533,6 +640,24 @@ impl BookmarkItemRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `bookmark_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -639,6 +764,24 @@ impl DeleteItemBookmarkRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
@@ -819,6 +962,70 @@ impl GetContinueWatchingListRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `show_item_type` parameter.
+    pub fn with_show_item_type(
+        mut self,
+        value: impl Into<crate::models::GetContinueWatchingListShowItemType>,
+    ) -> Self {
+        self.show_item_type = value.into();
+        self
+    }
+    /// Sets the `include` parameter.
+    pub fn with_include(
+        mut self,
+        value: impl Into<Vec<crate::models::GetContinueWatchingListIncludeItem>>,
+    ) -> Self {
+        self.include = value.into();
+        self
+    }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetContinueWatchingListRequest {
     fn default() -> Self {
@@ -966,6 +1173,52 @@ impl GetNextPlaybackItemRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `max_rating` parameter.
+    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
+        self.max_rating = Some(value.into());
+        self
+    }
+    /// Sets the `expand` parameter.
+    pub fn with_expand(
+        mut self,
+        value: impl Into<crate::models::GetNextPlaybackItemExpand>,
+    ) -> Self {
+        self.expand = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1067,6 +1320,24 @@ impl GetRatingsRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetRatingsRequest {
@@ -1220,6 +1491,67 @@ impl GetRatingsListRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `order_by` parameter.
+    pub fn with_order_by(
+        mut self,
+        value: impl Into<crate::models::GetRatingsListOrderBy>,
+    ) -> Self {
+        self.order_by = value.into();
+        self
+    }
+    /// Sets the `item_type` parameter.
+    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
+        self.item_type = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetRatingsListRequest {
     fn default() -> Self {
@@ -1331,6 +1663,24 @@ impl GetItemRatingRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `get_item_rating`, one variant per status the spec declares.
@@ -1444,6 +1794,24 @@ impl RateItemRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `rate_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1545,6 +1913,24 @@ impl GetWatchedRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for GetWatchedRequest {
@@ -1658,6 +2044,29 @@ impl DeleteWatchedRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `item_ids` parameter.
+    pub fn with_item_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.item_ids = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for DeleteWatchedRequest {
@@ -1819,6 +2228,72 @@ impl GetWatchedListRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `page` parameter.
+    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
+        self.page = value.into();
+        self
+    }
+    /// Sets the `page_size` parameter.
+    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = value.into();
+        self
+    }
+    /// Sets the `completed` parameter.
+    pub fn with_completed(mut self, value: impl Into<bool>) -> Self {
+        self.completed = Some(value.into());
+        self
+    }
+    /// Sets the `order` parameter.
+    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets the `order_by` parameter.
+    pub fn with_order_by(
+        mut self,
+        value: impl Into<crate::models::GetWatchedListOrderBy>,
+    ) -> Self {
+        self.order_by = value.into();
+        self
+    }
+    /// Sets the `item_type` parameter.
+    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
+        self.item_type = Some(value.into());
+        self
+    }
+    /// Sets the `device` parameter.
+    pub fn with_device(mut self, value: impl Into<String>) -> Self {
+        self.device = value.into();
+        self
+    }
+    /// Sets the `sub` parameter.
+    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets the `segments` parameter.
+    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.segments = Some(value.into());
+        self
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 impl Default for GetWatchedListRequest {
     fn default() -> Self {
@@ -1931,6 +2406,24 @@ impl GetItemWatchedStatusRequest {
             credentials: Vec::new(),
         }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
+    }
 }
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2042,6 +2535,24 @@ impl SetItemWatchedStatusRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.

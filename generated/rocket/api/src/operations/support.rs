@@ -104,6 +104,19 @@ impl ForgotPasswordRequest {
     pub fn new(body: crate::models::PasswordResetEmailRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
 }
 /// The responses of `forgot_password`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -198,6 +211,19 @@ impl ResetPasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::PasswordResetRequest) -> Self {
         Self { ff: None, lang: None, body }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
     }
 }
 /// The responses of `reset_password`, one variant per status the spec declares.
@@ -300,6 +326,24 @@ impl VerifyEmailRequest {
             lang: None,
             credentials: Vec::new(),
         }
+    }
+    /// Sets the `ff` parameter.
+    pub fn with_ff(
+        mut self,
+        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
+    ) -> Self {
+        self.ff = Some(value.into());
+        self
+    }
+    /// Sets the `lang` parameter.
+    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+        self.lang = Some(value.into());
+        self
+    }
+    /// Adds a credential, sent instead of the client's configured one for its scheme.
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credentials.push(credential);
+        self
     }
 }
 impl Default for VerifyEmailRequest {
