@@ -29,6 +29,10 @@ pub struct Fixture {
     pub response: Value,
 }
 
+/// How many calls a mock remembers (per operation, and in its log); older ones are dropped, so
+/// that a long-running mock server does not grow without bound.
+pub const REMEMBERED_CALLS: usize = 10_000;
+
 type Responder<Req, Resp> = Arc<dyn Fn(&Req) -> Result<Resp, Error> + Send + Sync>;
 
 /// What an operation was told to answer.
@@ -41,8 +45,9 @@ enum Programmed<Req, Resp> {
 struct OperationState {
     /// A `Programmed<Req, Resp>` of the operation's types.
     programmed: Option<Box<dyn Any + Send>>,
-    /// Every request received, each a clone of the operation's request type.
-    calls: Vec<Box<dyn Any + Send>>,
+    /// The requests received (the last [`REMEMBERED_CALLS`]), each a clone of the operation's
+    /// request type.
+    calls: VecDeque<Box<dyn Any + Send>>,
 }
 
 /// The state behind a mock; clones of a mock share it.
@@ -50,21 +55,30 @@ pub struct MockState {
     seed: u64,
     fixtures: HashMap<String, Fixture>,
     operations: Mutex<HashMap<&'static str, OperationState>>,
-    log: Mutex<Vec<(String, Value)>>,
+    log: Mutex<VecDeque<(String, Value)>>,
+    /// Default answers already made, typed, by operation and status: they depend on nothing
+    /// else, so each is synthesized once.
+    answers: Mutex<HashMap<(&'static str, u16), Box<dyn Any + Send>>>,
 }
 
 impl MockState {
     pub fn new(seed: u64, fixtures: HashMap<String, Fixture>) -> Self {
-        MockState { seed, fixtures, operations: Mutex::new(HashMap::new()), log: Mutex::new(Vec::new()) }
+        MockState {
+            seed,
+            fixtures,
+            operations: Mutex::new(HashMap::new()),
+            log: Mutex::new(VecDeque::new()),
+            answers: Mutex::new(HashMap::new()),
+        }
     }
 
     fn operations(&self) -> MutexGuard<'_, HashMap<&'static str, OperationState>> {
         self.operations.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Every call so far, in order: tool name and request as JSON.
+    /// The calls so far (the last [`REMEMBERED_CALLS`]), in order: tool name and request as JSON.
     pub fn log(&self) -> Vec<(String, Value)> {
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 
     /// Records the call and answers it: as programmed, else from the fixtures or `Prefer`,
@@ -72,14 +86,23 @@ impl MockState {
     pub fn answer<Req, Resp>(&self, op: &'static OperationMeta, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
-        Resp: DeserializeOwned + Send + 'static,
+        Resp: DeserializeOwned + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
-        self.log.lock().unwrap_or_else(|p| p.into_inner()).push((op.tool_name.to_string(), as_json));
+        {
+            let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+            if log.len() == REMEMBERED_CALLS {
+                log.pop_front();
+            }
+            log.push_back((op.tool_name.to_string(), as_json));
+        }
         let responder = {
             let mut operations = self.operations();
             let state = operations.entry(op.tool_name).or_default();
-            state.calls.push(Box::new(request.clone()));
+            if state.calls.len() == REMEMBERED_CALLS {
+                state.calls.pop_front();
+            }
+            state.calls.push_back(Box::new(request.clone()));
             match state.programmed.as_mut().and_then(|p| p.downcast_mut::<Programmed<Req, Resp>>()) {
                 Some(Programmed::Always(f)) => Some(f.clone()),
                 Some(Programmed::Sequence(queue)) => match queue.pop_front() {
@@ -96,16 +119,22 @@ impl MockState {
     }
 
     /// The answer when nothing was programmed.
-    pub fn default_answer<Resp: DeserializeOwned>(&self, op: &'static OperationMeta) -> Result<Resp, Error> {
+    pub fn default_answer<Resp: DeserializeOwned + Clone + Send + 'static>(&self, op: &'static OperationMeta) -> Result<Resp, Error> {
         let preferred = PREFERRED_STATUS.try_with(|s| *s).ok();
         let fixture = self.fixtures.get(op.tool_name);
-        let response = match (preferred, fixture) {
-            (Some(status), Some(fixture)) if fixture.status == status => fixture.response.clone(),
-            (Some(status), _) => self.synthesized(op, status),
-            (None, Some(fixture)) => fixture.response.clone(),
-            (None, None) => self.synthesized(op, Synth::success_status(op)),
+        let status = preferred.or(fixture.map(|f| f.status)).unwrap_or_else(|| Synth::success_status(op));
+        let key = (op.tool_name, status);
+        if let Some(answer) = self.answers.lock().unwrap_or_else(|p| p.into_inner()).get(&key).and_then(|a| a.downcast_ref::<Resp>()) {
+            return Ok(answer.clone());
+        }
+        let response = match fixture {
+            Some(fixture) if fixture.status == status => fixture.response.clone(),
+            _ => self.synthesized(op, status),
         };
-        serde_json::from_value(response).map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))
+        let answer: Resp = serde_json::from_value(response)
+            .map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
+        self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, Box::new(answer.clone()));
+        Ok(answer)
     }
 
     fn synthesized(&self, op: &'static OperationMeta, status: u16) -> Value {

@@ -5,6 +5,8 @@
 //! - `cargo xtask bench-http`: requests per second of the generated router against a hand-written
 //!   axum handler (wrk), time per call of the generated client against hand-written reqwest, and
 //!   lines and crate-only build times of the server and client crates;
+//! - `cargo xtask bench-mock`: the mock server against Prism (wrk: throughput and latency of
+//!   `GET /account` and `GET /items/{id}`; start-up time to the first answer);
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
@@ -24,8 +26,9 @@ fn main() -> ExitCode {
         Some("bench-generate") => bench_generate(),
         Some("test") => test(&args[1..]),
         Some("bench-http") => bench_http(),
+        Some("bench-mock") => bench_mock(),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-generate");
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-generate");
             ExitCode::from(2)
         }
     }
@@ -159,6 +162,70 @@ fn bench_http() -> ExitCode {
         let started = std::time::Instant::now();
         let _ = run(Command::new(env!("CARGO")).args(["build", "--quiet", "-p", &package]));
         println!("rocket-{krate}: crate-only debug build {:.1} s (dependencies already built)", started.elapsed().as_secs_f64());
+    }
+    status
+}
+
+/// Starts `command` and waits for the first 200 from `url`; the child and its start-up time.
+fn start_and_wait(command: &mut Command, url: &str) -> Option<(std::process::Child, std::time::Duration)> {
+    let started = std::time::Instant::now();
+    let child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().ok()?;
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        let ok = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer token-1", url])
+            .output()
+            .map(|o| o.stdout == b"200")
+            .unwrap_or(false);
+        if ok {
+            return Some((child, started.elapsed()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    None
+}
+
+/// The mock server against Prism, side by side in one run.
+fn bench_mock() -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "rocket-mock"]));
+    if built != ExitCode::SUCCESS {
+        return built;
+    }
+    let prism = root.join("tests/tools/node_modules/.bin/prism");
+    if !prism.exists() {
+        eprintln!("Prism is not installed: run `cargo xtask test` first (it installs the test tools)");
+        return ExitCode::from(2);
+    }
+    let spec = root.join("specs/rocket/openapi.json");
+    let mock = root.join("target/release/rocket-mock-server");
+    let servers = [
+        ("rocket-mock-server", {
+            let mut c = Command::new(&mock);
+            c.args(["--port", "18090", "--quiet"]);
+            c
+        }, "http://127.0.0.1:18090/api"),
+        ("prism", {
+            let mut c = Command::new(&prism);
+            c.arg("mock").arg(&spec).args(["-h", "127.0.0.1", "-p", "18091", "-v", "warn"]);
+            c
+        }, "http://127.0.0.1:18091"),
+    ];
+    let mut status = ExitCode::SUCCESS;
+    for (name, mut command, base) in servers {
+        let Some((mut child, startup)) = start_and_wait(&mut command, &format!("{base}/items/item-1")) else {
+            eprintln!("{name} did not answer within 60 s");
+            return ExitCode::from(1);
+        };
+        println!("== {name}: start-up to first answer {:.0} ms", startup.as_secs_f64() * 1000.0);
+        for path in ["/account", "/items/item-1"] {
+            println!("== {name} GET {path}");
+            let code = run(Command::new("wrk").args(["-t2", "-c16", "-d10s", "--latency", "-H", "Authorization: Bearer token-1"]).arg(format!("{base}{path}")));
+            if code != ExitCode::SUCCESS {
+                status = code;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
     }
     status
 }
