@@ -33,6 +33,9 @@ pub struct Fixture {
 /// that a long-running mock server does not grow without bound.
 pub const REMEMBERED_CALLS: usize = 10_000;
 
+/// An operation's tool name and a status.
+type AnswerKey = (&'static str, u16);
+
 type Responder<Req, Resp> = Arc<dyn Fn(&Req) -> Result<Resp, Error> + Send + Sync>;
 
 /// What an operation was told to answer.
@@ -58,7 +61,7 @@ pub struct MockState {
     log: Mutex<VecDeque<(String, Value)>>,
     /// Default answers already made, typed, by operation and status: they depend on nothing
     /// else, so each is synthesized once.
-    answers: Mutex<HashMap<(&'static str, u16), Box<dyn Any + Send>>>,
+    answers: Mutex<HashMap<AnswerKey, Box<dyn Any + Send>>>,
 }
 
 impl MockState {
