@@ -62,11 +62,14 @@ pub struct MockState {
     /// Default answers already made, typed, by operation and status: they depend on nothing
     /// else, so each is synthesized once.
     answers: Mutex<HashMap<AnswerKey, Box<dyn Any + Send>>>,
+    /// Set in stateful mode: what clients write, they read back.
+    store: Option<crate::stateful::Store>,
 }
 
 impl MockState {
-    pub fn new(seed: u64, fixtures: HashMap<String, Fixture>) -> Self {
+    pub fn new(seed: u64, fixtures: HashMap<String, Fixture>, stateful: bool) -> Self {
         MockState {
+            store: stateful.then(crate::stateful::Store::default),
             seed,
             fixtures,
             operations: Mutex::new(HashMap::new()),
@@ -92,6 +95,7 @@ impl MockState {
         Resp: DeserializeOwned + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
+        let stateful = self.store.as_ref().and_then(|store| store.answer(op, &as_json, api::meta::OPERATIONS, self.seed));
         {
             let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
             if log.len() == REMEMBERED_CALLS {
@@ -117,6 +121,10 @@ impl MockState {
         };
         if let Some(responder) = responder {
             return responder(&request);
+        }
+        // A stateful answer that does not fit the response type falls back to the default one.
+        if let Some(answer) = stateful.and_then(|answer| serde_json::from_value(answer).ok()) {
+            return Ok(answer);
         }
         self.default_answer(op)
     }

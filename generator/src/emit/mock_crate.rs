@@ -15,6 +15,7 @@ use crate::ir::Api;
 
 const RUNTIME: &str = include_str!("../../runtime/mock.rs");
 const SERVER: &str = include_str!("../../runtime/mock_server.rs");
+const STATEFUL: &str = include_str!("../../runtime/stateful.rs");
 
 #[derive(Serialize)]
 struct Context<'a> {
@@ -51,8 +52,9 @@ pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Res
         use std::sync::Arc;
 
         fn main() -> std::process::ExitCode {
-            #krate::server_main::main(#base_path, |seed, fixtures, base_path| {
-                #krate::server::router_at(Arc::new(#krate::Mock::with_fixtures(seed, fixtures)), base_path)
+            #krate::server_main::main(#base_path, |seed, fixtures, stateful, base_path| {
+                let mock = #krate::Mock::with_options(seed, fixtures, stateful);
+                #krate::server::router_at(Arc::new(mock), base_path)
             })
         }
     };
@@ -65,6 +67,7 @@ pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Res
     add("src/lib.rs", format_file(lib(api, &settings.source), "mock lib.rs")?);
     add("src/runtime.rs", RUNTIME.to_string());
     add("src/server_main.rs", SERVER.to_string());
+    add("src/stateful.rs", STATEFUL.to_string());
     add("src/bin/mock_server.rs", format_file(binary, "mock server binary")?);
     Ok(files)
 }
@@ -100,6 +103,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
         pub mod runtime;
         pub mod server_main;
+        pub mod stateful;
 
         use std::collections::HashMap;
         use std::sync::Arc;
@@ -130,7 +134,17 @@ fn lib(api: &Api, source: &str) -> TokenStream {
             /// A mock that answers from `fixtures` (see [`runtime::load_fixtures`]) where nothing
             /// was programmed.
             pub fn with_fixtures(seed: u64, fixtures: HashMap<String, runtime::Fixture>) -> Self {
-                Mock { state: Arc::new(runtime::MockState::new(seed, fixtures)) }
+                Mock::with_options(seed, fixtures, false)
+            }
+
+            /// A stateful mock: what clients write (PUT, POST, PATCH, DELETE) they read back.
+            pub fn stateful(seed: u64) -> Self {
+                Mock::with_options(seed, HashMap::new(), true)
+            }
+
+            /// A mock with every option: seed, fixtures, and stateful or not.
+            pub fn with_options(seed: u64, fixtures: HashMap<String, runtime::Fixture>, stateful: bool) -> Self {
+                Mock { state: Arc::new(runtime::MockState::new(seed, fixtures, stateful)) }
             }
 
             /// Every call so far, in order: tool name and request as JSON.

@@ -3,6 +3,7 @@
 #![doc = include_str!("../README.md")]
 pub mod runtime;
 pub mod server_main;
+pub mod stateful;
 use std::collections::HashMap;
 use std::sync::Arc;
 use api::RocketApi;
@@ -29,8 +30,20 @@ impl Mock {
         seed: u64,
         fixtures: HashMap<String, runtime::Fixture>,
     ) -> Self {
+        Mock::with_options(seed, fixtures, false)
+    }
+    /// A stateful mock: what clients write (PUT, POST, PATCH, DELETE) they read back.
+    pub fn stateful(seed: u64) -> Self {
+        Mock::with_options(seed, HashMap::new(), true)
+    }
+    /// A mock with every option: seed, fixtures, and stateful or not.
+    pub fn with_options(
+        seed: u64,
+        fixtures: HashMap<String, runtime::Fixture>,
+        stateful: bool,
+    ) -> Self {
         Mock {
-            state: Arc::new(runtime::MockState::new(seed, fixtures)),
+            state: Arc::new(runtime::MockState::new(seed, fixtures, stateful)),
         }
     }
     /// Every call so far, in order: tool name and request as JSON.

@@ -39,16 +39,20 @@ pub struct Options {
     /// Where to mount the operations (default: the spec's server base path).
     #[arg(long)]
     pub base_path: Option<String>,
+    /// Remember writes: what a client stores (bookmarks, ratings, profiles, devices…) it reads
+    /// back, until the server stops.
+    #[arg(long)]
+    pub stateful: bool,
     /// Do not log requests.
     #[arg(long)]
     pub quiet: bool,
 }
 
 /// Parses the options, checks the fixtures and serves until stopped. `router` builds the
-/// router from the seed, the fixtures and the base path.
+/// router from the seed, the fixtures, stateful or not, and the base path.
 pub fn main(
     default_base_path: &str,
-    router: impl FnOnce(u64, HashMap<String, Fixture>, &str) -> axum::Router,
+    router: impl FnOnce(u64, HashMap<String, Fixture>, bool, &str) -> axum::Router,
 ) -> ExitCode {
     let options = Options::parse();
     let fixtures = match &options.fixtures {
@@ -62,7 +66,7 @@ pub fn main(
         None => HashMap::new(),
     };
     let base_path = options.base_path.clone().unwrap_or_else(|| default_base_path.to_string());
-    let app = layers(router(options.seed, fixtures, &base_path), &options);
+    let app = layers(router(options.seed, fixtures, options.stateful, &base_path), &options);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -79,7 +83,9 @@ pub fn main(
                 return ExitCode::from(2);
             }
         };
-        eprintln!("mock server listening on http://{address}{base_path} (seed {})", options.seed);
+        let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
+        let mode = if options.stateful { ", stateful" } else { "" };
+        eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };

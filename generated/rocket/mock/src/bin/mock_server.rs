@@ -5,11 +5,9 @@ use std::sync::Arc;
 fn main() -> std::process::ExitCode {
     rocket_mock::server_main::main(
         "/api",
-        |seed, fixtures, base_path| {
-            rocket_mock::server::router_at(
-                Arc::new(rocket_mock::Mock::with_fixtures(seed, fixtures)),
-                base_path,
-            )
+        |seed, fixtures, stateful, base_path| {
+            let mock = rocket_mock::Mock::with_options(seed, fixtures, stateful);
+            rocket_mock::server::router_at(Arc::new(mock), base_path)
         },
     )
 }

@@ -5,11 +5,9 @@ use std::sync::Arc;
 fn main() -> std::process::ExitCode {
     typemodel_mock::server_main::main(
         "/v1",
-        |seed, fixtures, base_path| {
-            typemodel_mock::server::router_at(
-                Arc::new(typemodel_mock::Mock::with_fixtures(seed, fixtures)),
-                base_path,
-            )
+        |seed, fixtures, stateful, base_path| {
+            let mock = typemodel_mock::Mock::with_options(seed, fixtures, stateful);
+            typemodel_mock::server::router_at(Arc::new(mock), base_path)
         },
     )
 }

@@ -1,0 +1,104 @@
+//! The mock server binary as a front-end developer runs it: options, fixtures checked at
+//! start-up, `Prefer`, latency, lenient validation, request logging.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Builds the binary with cargo and returns its path.
+fn binary() -> PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", "rocket-mock", "--bin", "rocket-mock-server", "--message-format=json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo builds the mock server");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .expect("cargo names the executable")
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    started_in: Duration,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Server {
+    let started = Instant::now();
+    let mut child = Command::new(binary()).args(["--port", "0"]).args(args).stderr(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
+    let base = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server says where it listens").to_string();
+    Server { child, base, started_in: started.elapsed() }
+}
+
+#[test]
+fn bad_options_and_fixtures_exit_2_with_a_message() {
+    let dir = std::env::temp_dir().join(format!("rocketgen-mock-server-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "content.getItme:\n  status: 200\n").unwrap();
+    let output = Command::new(binary()).args(["--fixtures", bad.to_str().unwrap()]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("error: fixtures:") && err.contains("content.getItme: no such operation"), "{err}");
+
+    let output = Command::new(binary()).args(["--port", "eighty"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--port"));
+
+    let output = Command::new(binary()).args(["--fixtures", "/no/such/file.yaml"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/no/such/file.yaml"));
+}
+
+#[tokio::test]
+async fn serves_with_prefer_latency_lenience_and_logging() {
+    let server = start(&["--latency", "60", "--no-validate", "--seed", "5"]);
+    assert!(server.started_in < Duration::from_secs(5), "start-up took {:?}", server.started_in);
+    let http = reqwest::Client::new();
+
+    let started = Instant::now();
+    let ok = http.get(format!("{}/items/abc", server.base)).send().await.unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    assert!(started.elapsed() >= Duration::from_millis(60), "latency not applied");
+
+    let not_found = http.get(format!("{}/items/abc", server.base)).header("Prefer", "code=404").send().await.unwrap();
+    assert_eq!(not_found.status().as_u16(), 404);
+    let body: serde_json::Value = not_found.json().await.unwrap();
+    assert!(body["message"].is_string());
+
+    // Invalid (an unknown enum value, a missing required parameter) but served.
+    let lenient = http.get(format!("{}/lists/1?order=sideways", server.base)).send().await.unwrap();
+    assert_eq!(lenient.status().as_u16(), 200);
+    let lenient = http.get(format!("{}/search", server.base)).send().await.unwrap();
+    assert_eq!(lenient.status().as_u16(), 200);
+
+    // The same seed gives the same data from a second server.
+    let again = start(&["--seed", "5"]);
+    let a = http.get(format!("{}/items/abc", server.base)).send().await.unwrap().text().await.unwrap();
+    let b = http.get(format!("{}/items/abc", again.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(a, b);
+
+    // Without --no-validate the same request is refused.
+    let strict = http.get(format!("{}/lists/1?order=sideways", again.base)).send().await.unwrap();
+    assert_eq!(strict.status().as_u16(), 400);
+
+    // Requests are logged.
+    let mut server = server;
+    let _ = server.child.kill();
+    let mut log = String::new();
+    std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("GET /api/items/abc → 404"), "{log}");
+}
