@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emit_mock_crate, emit_server_crate};
+use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emit_mock_crate, emit_server_crate, format_all};
 use crate::error::Error;
 use crate::ir::{self, Api};
 use crate::load;
@@ -38,20 +38,20 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
 /// The crates of one source, relative to `generated/`.
 pub fn emit_source(api: &Api, source: &Source) -> Result<(FileSet, Vec<PathBuf>), Error> {
     let settings = CrateSettings { source: source.name.clone(), version: source.version.clone() };
-    let mut files = FileSet::new();
+    let mut crates = Vec::new();
     let mut dirs = Vec::new();
     for kind in &source.crates {
         let prefix = format!("{}/{}", source.name, kind.dir_name());
-        let crate_files = match kind {
+        crates.push(match kind {
             CrateKind::Api => emit_api_crate(api, &settings, &prefix)?,
             CrateKind::Server => emit_server_crate(api, &settings, &prefix)?,
             CrateKind::Client => emit_client_crate(api, &settings, &prefix)?,
             CrateKind::Mock => emit_mock_crate(api, &settings, &prefix)?,
-        };
-        files.extend(crate_files);
+        });
         dirs.push(PathBuf::from(prefix));
     }
-    Ok((files, dirs))
+    // All crates' files are formatted in one pool, so that no core waits for one crate.
+    Ok((format_all(crates)?, dirs))
 }
 
 /// A file that differs between what the generator makes and what is on disk.

@@ -6,9 +6,8 @@ use serde::Serialize;
 
 use super::models::models_module;
 use super::operations::{operations_module, service_trait, tag_module, tag_modules, trait_name};
-use super::rust::format_file;
 use super::templates::render;
-use super::{CrateSettings, FileSet};
+use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
 
@@ -31,9 +30,40 @@ struct ApiCrateContext<'a> {
 }
 
 /// Emits `{source}-api` into `prefix` (e.g. `rocket/api`).
-pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
-    let trait_ident = format_ident!("{}", trait_name(&settings.source));
-    let lib = quote! {
+pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
+    let source = settings.source.clone();
+    let context = ApiCrateContext {
+        package: format!("{}-api", settings.source),
+        version: &settings.version,
+        title: &api.title,
+        spec_version: &api.version,
+        description: api.description.as_deref(),
+        trait_name: trait_name(&settings.source),
+        operations: api.operations.len(),
+        types: api.types.len(),
+        diagnostics: api.diagnostics.len(),
+    };
+    let mut pieces = Pieces::new(prefix);
+    pieces.text("Cargo.toml", render("api/Cargo.toml", &context)?);
+    pieces.text("README.md", render("api/README.md", &context)?);
+    pieces.text("src/runtime/mod.rs", RUNTIME);
+    pieces.text("src/runtime/meta.rs", RUNTIME_META);
+    pieces.text("src/runtime/synth.rs", RUNTIME_SYNTH);
+    let lib_source = source.clone();
+    pieces.rust("src/lib.rs", move || lib(&lib_source));
+    pieces.rust("src/models.rs", move || models_module(api));
+    pieces.rust("src/service.rs", move || service_trait(api, &source));
+    pieces.rust("src/operations/mod.rs", move || operations_module(api));
+    pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
+    for (tag, module) in tag_modules(api) {
+        pieces.rust(&format!("src/operations/{module}.rs"), move || tag_module(api, &tag));
+    }
+    Ok(pieces)
+}
+
+fn lib(source: &str) -> proc_macro2::TokenStream {
+    let trait_ident = format_ident!("{}", trait_name(source));
+    quote! {
         #![doc = include_str!("../README.md")]
         // Descriptions are the spec's Markdown, kept as written; rustdoc's and clippy's rules for
         // doc comments are not the spec authors' rules.
@@ -51,76 +81,5 @@ pub fn emit_api_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Resu
         pub use operations::*;
         pub use runtime::Error;
         pub use service::#trait_ident;
-    };
-    let context = ApiCrateContext {
-        package: format!("{}-api", settings.source),
-        version: &settings.version,
-        title: &api.title,
-        spec_version: &api.version,
-        description: api.description.as_deref(),
-        trait_name: trait_name(&settings.source),
-        operations: api.operations.len(),
-        types: api.types.len(),
-        diagnostics: api.diagnostics.len(),
-    };
-    let mut files = FileSet::new();
-    let mut add = |name: &str, text: String| {
-        files.insert(format!("{prefix}/{name}").into(), text);
-    };
-    add("Cargo.toml", render("api/Cargo.toml", &context)?);
-    add("README.md", render("api/README.md", &context)?);
-    add("src/lib.rs", format_file(lib, "lib.rs")?);
-    add("src/runtime/mod.rs", RUNTIME.to_string());
-    add("src/runtime/meta.rs", RUNTIME_META.to_string());
-    add("src/runtime/synth.rs", RUNTIME_SYNTH.to_string());
-
-    let source = settings.source.as_str();
-    let mut jobs: Vec<Job<'_>> = vec![
-        ("src/models.rs".into(), Box::new(|| models_module(api))),
-        ("src/service.rs".into(), Box::new(move || service_trait(api, source))),
-        ("src/operations/mod.rs".into(), Box::new(|| operations_module(api))),
-        ("src/meta.rs".into(), Box::new(|| super::meta::meta_module(api))),
-    ];
-    for (tag, module) in tag_modules(api) {
-        jobs.push((format!("src/operations/{module}.rs"), Box::new(move || tag_module(api, &tag))));
     }
-    for (name, text) in format_in_parallel(jobs)? {
-        add(&name, text);
-    }
-    Ok(files)
-}
-
-/// A file to emit: its path in the crate, and what builds its tokens.
-type Job<'a> = (String, Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>);
-
-/// Builds and formats the files on as many threads as there are cores: formatting is most of
-/// the time of a run. (Token streams are not Send, so each job builds its own.)
-fn format_in_parallel(jobs: Vec<Job<'_>>) -> Result<Vec<(String, String)>, Error> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len()).max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((name, build)) = jobs.get(i) else { break };
-                    let text = format_file(build(), name);
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(text);
-                    }
-                }
-            });
-        }
-    });
-    let results = results.into_inner().map_err(|_| Error::new("internal error: an emitter thread panicked"))?;
-    jobs.iter()
-        .zip(results)
-        .map(|((name, _), text)| {
-            let text = text.unwrap_or_else(|| Err(Error::new(format!("internal error: {name} was not emitted"))))?;
-            Ok((name.clone(), text))
-        })
-        .collect()
 }

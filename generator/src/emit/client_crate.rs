@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::{ResponseShape, response_shape, tag_modules, trait_name};
-use super::rust::{format_file, ident};
+use super::rust::ident;
 use super::templates::render;
-use super::{CrateSettings, FileSet};
+use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
@@ -26,7 +26,7 @@ struct Context<'a> {
     base_path: &'a str,
 }
 
-pub fn emit_client_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = Context {
         package: format!("{}-client", settings.source),
         api_package: format!("{}-api", settings.source),
@@ -36,27 +36,27 @@ pub fn emit_client_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> R
         trait_name: trait_name(&settings.source),
         base_path: &api.base_path,
     };
-    let lib = quote! {
-        #![doc = include_str!("../README.md")]
+    let mut pieces = Pieces::new(prefix);
+    pieces.text("Cargo.toml", render("client/Cargo.toml", &context)?);
+    pieces.text("README.md", render("client/README.md", &context)?);
+    pieces.text("src/runtime.rs", RUNTIME);
+    pieces.rust("src/lib.rs", || {
+        quote! {
+            #![doc = include_str!("../README.md")]
 
-        mod operations;
-        pub mod runtime;
-        pub mod tags;
+            mod operations;
+            pub mod runtime;
+            pub mod tags;
 
-        pub use api;
-        pub use runtime::{Client, ClientBuilder};
-    };
-    let mut files = FileSet::new();
-    let mut add = |name: &str, text: String| {
-        files.insert(format!("{prefix}/{name}").into(), text);
-    };
-    add("Cargo.toml", render("client/Cargo.toml", &context)?);
-    add("README.md", render("client/README.md", &context)?);
-    add("src/lib.rs", format_file(lib, "client lib.rs")?);
-    add("src/operations.rs", format_file(operations(api, &settings.source), "client operations.rs")?);
-    add("src/tags.rs", format_file(tags(api, &settings.source), "client tags.rs")?);
-    add("src/runtime.rs", RUNTIME.to_string());
-    Ok(files)
+            pub use api;
+            pub use runtime::{Client, ClientBuilder};
+        }
+    });
+    let source = settings.source.clone();
+    let tags_source = source.clone();
+    pieces.rust("src/operations.rs", move || operations(api, &source));
+    pieces.rust("src/tags.rs", move || tags(api, &tags_source));
+    Ok(pieces)
 }
 
 fn operations(api: &Api, source: &str) -> TokenStream {

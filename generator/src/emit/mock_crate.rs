@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::trait_name;
-use super::rust::{format_file, ident};
+use super::rust::ident;
 use super::templates::render;
-use super::{CrateSettings, FileSet};
+use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
 
@@ -31,7 +31,7 @@ struct Context<'a> {
     base_path: &'a str,
 }
 
-pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+pub fn emit_mock_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = Context {
         package: format!("{}-mock", settings.source),
         api_package: format!("{}-api", settings.source),
@@ -44,9 +44,24 @@ pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Res
         operations: api.operations.len(),
         base_path: &api.base_path,
     };
-    let krate = format_ident!("{}_mock", settings.source.replace('-', "_"));
+    let mut pieces = Pieces::new(prefix);
+    pieces.text("Cargo.toml", render("mock/Cargo.toml", &context)?);
+    pieces.text("README.md", render("mock/README.md", &context)?);
+    pieces.text("src/runtime.rs", RUNTIME);
+    pieces.text("src/server_main.rs", SERVER);
+    pieces.text("src/stateful.rs", STATEFUL);
+    let source = settings.source.clone();
+    let binary_source = source.clone();
+    pieces.rust("src/lib.rs", move || lib(api, &source));
+    pieces.rust("src/bin/mock_server.rs", move || binary(api, &binary_source));
+    Ok(pieces)
+}
+
+/// The mock server binary: the options and layers are in `server_main`.
+fn binary(api: &Api, source: &str) -> TokenStream {
+    let krate = format_ident!("{}_mock", source.replace('-', "_"));
     let base_path = &api.base_path;
-    let binary = quote! {
+    quote! {
         //! Serves the whole API from the mock; `--help` lists the options.
 
         use std::sync::Arc;
@@ -57,19 +72,7 @@ pub fn emit_mock_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Res
                 #krate::server::router_at(Arc::new(mock), base_path)
             })
         }
-    };
-    let mut files = FileSet::new();
-    let mut add = |name: &str, text: String| {
-        files.insert(format!("{prefix}/{name}").into(), text);
-    };
-    add("Cargo.toml", render("mock/Cargo.toml", &context)?);
-    add("README.md", render("mock/README.md", &context)?);
-    add("src/lib.rs", format_file(lib(api, &settings.source), "mock lib.rs")?);
-    add("src/runtime.rs", RUNTIME.to_string());
-    add("src/server_main.rs", SERVER.to_string());
-    add("src/stateful.rs", STATEFUL.to_string());
-    add("src/bin/mock_server.rs", format_file(binary, "mock server binary")?);
-    Ok(files)
+    }
 }
 
 fn lib(api: &Api, source: &str) -> TokenStream {

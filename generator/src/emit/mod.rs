@@ -23,6 +23,68 @@ pub use operations::trait_name;
 /// The files of one or more crates: path relative to the output root → contents.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
+/// What builds the tokens of one Rust file. Token streams are not `Send`, so each file's are
+/// built on the thread that formats it.
+type Build<'a> = Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>;
+
+/// A crate's files before formatting: texts as they are, Rust files as builders of tokens.
+pub struct Pieces<'a> {
+    prefix: String,
+    texts: Vec<(String, String)>,
+    rust: Vec<(String, Build<'a>)>,
+}
+
+impl<'a> Pieces<'a> {
+    /// The files of the crate at `prefix` (e.g. `rocket/api`).
+    pub fn new(prefix: &str) -> Self {
+        Pieces { prefix: prefix.to_string(), texts: Vec::new(), rust: Vec::new() }
+    }
+
+    pub fn text(&mut self, name: &str, text: impl Into<String>) {
+        self.texts.push((format!("{}/{name}", self.prefix), text.into()));
+    }
+
+    pub fn rust(&mut self, name: &str, build: impl Fn() -> proc_macro2::TokenStream + Send + Sync + 'a) {
+        self.rust.push((format!("{}/{name}", self.prefix), Box::new(build)));
+    }
+}
+
+/// Builds and formats every Rust file of `crates` on as many threads as there are cores
+/// (formatting is most of a run's time), and gathers all files.
+pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Error> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut files = FileSet::new();
+    let mut jobs: Vec<(String, Build<'_>)> = Vec::new();
+    for pieces in crates {
+        files.extend(pieces.texts.into_iter().map(|(path, text)| (PathBuf::from(path), text)));
+        jobs.extend(pieces.rust);
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<String, crate::error::Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len()).max(1);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((name, build)) = jobs.get(i) else { break };
+                    let text = rust::format_file(build(), name);
+                    if let Ok(mut results) = results.lock() {
+                        results[i] = Some(text);
+                    }
+                }
+            });
+        }
+    });
+    let results = results.into_inner().map_err(|_| crate::error::Error::new("internal error: an emitter thread panicked"))?;
+    for ((name, _), text) in jobs.iter().zip(results) {
+        let text = text.unwrap_or_else(|| Err(crate::error::Error::new(format!("internal error: {name} was not emitted"))))?;
+        files.insert(PathBuf::from(name), text);
+    }
+    Ok(files)
+}
+
 /// What a source's crates are named and versioned as.
 #[derive(Debug, Clone)]
 pub struct CrateSettings {

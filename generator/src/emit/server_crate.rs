@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::{ResponseShape, response_shape, trait_name};
-use super::rust::{format_file, ident};
+use super::rust::ident;
 use super::templates::render;
-use super::{CrateSettings, FileSet};
+use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
@@ -29,7 +29,7 @@ struct Context<'a> {
     base_path: &'a str,
 }
 
-pub fn emit_server_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> Result<FileSet, Error> {
+pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = Context {
         package: format!("{}-server", settings.source),
         api_package: format!("{}-api", settings.source),
@@ -40,16 +40,15 @@ pub fn emit_server_crate(api: &Api, settings: &CrateSettings, prefix: &str) -> R
         operations: api.operations.len(),
         base_path: &api.base_path,
     };
-    let mut files = FileSet::new();
-    let mut add = |name: &str, text: String| {
-        files.insert(format!("{prefix}/{name}").into(), text);
-    };
-    add("Cargo.toml", render("server/Cargo.toml", &context)?);
-    add("README.md", render("server/README.md", &context)?);
-    add("src/lib.rs", format_file(lib(api, &settings.source), "server lib.rs")?);
-    add("src/handlers.rs", format_file(handlers(api, &settings.source), "server handlers.rs")?);
-    add("src/runtime.rs", RUNTIME.to_string());
-    Ok(files)
+    let mut pieces = Pieces::new(prefix);
+    pieces.text("Cargo.toml", render("server/Cargo.toml", &context)?);
+    pieces.text("README.md", render("server/README.md", &context)?);
+    pieces.text("src/runtime.rs", RUNTIME);
+    let source = settings.source.clone();
+    let lib_source = source.clone();
+    pieces.rust("src/lib.rs", move || lib(api, &lib_source));
+    pieces.rust("src/handlers.rs", move || handlers(api, &source));
+    Ok(pieces)
 }
 
 /// A path template as an axum route, parameters named by position so that templates differing
