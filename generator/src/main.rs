@@ -30,6 +30,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Compare two versions of a spec: every change, judged for clients, implementors and the
+    /// generated crates' semver.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when a change breaks clients or implementors.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Print the IR of a spec.
     Ir {
         /// The spec file (JSON or YAML).
@@ -37,6 +48,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Breaking,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +110,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             for dir in rewritten {
                 eprintln!("wrote {}", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { old, new, format, fail_on } => {
+            let load = |path: &PathBuf| -> Result<ir::Api, Error> {
+                let spec = load::load_path(path)?;
+                ir::build(&spec).map_err(|e| e.in_file(path))
+            };
+            let report = rocketgen::diff::diff(&load(&old)?, &load(&new)?);
+            let text = match format {
+                DiffFormat::Text => rocketgen::diff::to_text(&report),
+                DiffFormat::Markdown => rocketgen::diff::to_markdown(&report),
+                DiffFormat::Json => serde_json::to_string_pretty(&report).map_err(|e| Error::new(e.to_string()))? + "\n",
+            };
+            print!("{text}");
+            if matches!(fail_on, Some(FailOn::Breaking)) && report.has_breaking() {
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }
