@@ -4,6 +4,7 @@
 //! `emit` (IR → files in memory) → `output` (files → disk, atomically, or a drift check).
 //! See ARCHITECTURE.md at the repository root.
 
+pub mod buildscript;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;

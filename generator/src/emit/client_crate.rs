@@ -67,7 +67,7 @@ fn operations(api: &Api, source: &str) -> TokenStream {
 
         use api::#trait_ident;
 
-        use crate::runtime::{self, Client};
+        use super::runtime::{self, Client};
 
         impl #trait_ident for Client {
             #(#methods)*
@@ -119,7 +119,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
 
         use api::#trait_ident;
 
-        use crate::runtime::Client;
+        use super::runtime::Client;
 
         #(#groups)*
     }

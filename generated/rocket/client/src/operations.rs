@@ -2,7 +2,7 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::RocketApi;
-use crate::runtime::{self, Client};
+use super::runtime::{self, Client};
 impl RocketApi for Client {
     async fn get_account(
         &self,

@@ -2,7 +2,7 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::TypemodelApi;
-use crate::runtime::{self, Client};
+use super::runtime::{self, Client};
 impl TypemodelApi for Client {
     async fn patch_thing(
         &self,
