@@ -15,7 +15,7 @@ fn rocket_spec() -> PathBuf {
 }
 
 fn rocket_source() -> Source {
-    Source { name: "rocket".into(), spec: "specs/rocket/openapi.json".into(), crates: vec![CrateKind::Api], version: "0.1.0".into() }
+    Source::new("rocket", "specs/rocket/openapi.json", vec![CrateKind::Api])
 }
 
 #[divan::bench]

@@ -97,7 +97,7 @@ impl BuildScript {
         if self.client {
             crates.push(CrateKind::Client);
         }
-        let source = Source { name: self.name.clone(), spec: self.spec.clone(), crates, version: "0.0.0".into() };
+        let source = Source::new(&self.name, self.spec.clone(), crates);
         let (files, _) = output::emit_source(&api, &source)?;
         for (path, text) in &files {
             let path = out_dir.join(path);

@@ -30,6 +30,20 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Register a spec as a source (copied into specs/NAME, crates generated), or upgrade one.
+    AddSource {
+        spec: PathBuf,
+        /// The source name (default: from the spec's title).
+        #[arg(long)]
+        name: Option<String>,
+        /// Replace a different spec registered under that name: shows the changes, bumps the
+        /// crates' versions and appends to specs/NAME/CHANGELOG.md.
+        #[arg(long, alias = "force")]
+        upgrade: bool,
+        /// The workspace root (default: the nearest directory with sources.toml).
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Compare two versions of a spec: every change, judged for clients, implementors and the
     /// generated crates' semver.
     Diff {
@@ -110,6 +124,24 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             for dir in rewritten {
                 eprintln!("wrote {}", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::AddSource { spec, name, upgrade, root } => {
+            let root = manifest::find_root(&root.unwrap_or_else(|| PathBuf::from(".")))?;
+            let request = rocketgen::source::AddSource { spec, name, upgrade };
+            match rocketgen::source::add_source(&root, &request)? {
+                rocketgen::source::Outcome::Unchanged { name } => println!("{name}: already registered with this spec; nothing changed"),
+                rocketgen::source::Outcome::Added { name, tools } => {
+                    println!("registered {name}: {} tools", tools.len());
+                    for tool in tools {
+                        println!("  {tool}");
+                    }
+                }
+                rocketgen::source::Outcome::Upgraded { name, report, old_version, new_version } => {
+                    print!("{}", rocketgen::diff::to_text(&report));
+                    println!("\nupgraded {name}: crates {old_version} → {new_version}; see specs/{name}/CHANGELOG.md");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -26,6 +26,15 @@ pub struct Source {
     /// Version of the generated crates.
     #[serde(default = "default_version")]
     pub version: String,
+    /// What the source is, for readers of the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    /// The spec's own version (`info.version`) when it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_version: Option<String>,
+    /// Content hash of the spec file when it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -48,11 +57,30 @@ impl CrateKind {
     }
 }
 
+impl Source {
+    /// A source with the given crates, versioned 0.1.0.
+    pub fn new(name: &str, spec: impl Into<PathBuf>, crates: Vec<CrateKind>) -> Source {
+        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None }
+    }
+}
+
+impl CrateKind {
+    pub const ALL: [CrateKind; 4] = [CrateKind::Api, CrateKind::Server, CrateKind::Client, CrateKind::Mock];
+}
+
 fn default_version() -> String {
     "0.1.0".to_string()
 }
 
+const HEADER: &str = "# The sources rocketgen generates crates for. `rocketgen generate` regenerates all of them into\n# generated/{name}/{crate}; `rocketgen generate --check` fails when generated/ is stale.\n# `rocketgen add-source` adds and upgrades entries.\n";
+
 impl Manifest {
+    /// The manifest as written to `sources.toml`.
+    pub fn to_text(&self) -> Result<String, Error> {
+        let body = toml::to_string(self).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
+        Ok(format!("{HEADER}\n{body}"))
+    }
+
     pub fn read(root: &Path) -> Result<Manifest, Error> {
         let path = root.join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;

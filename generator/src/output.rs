@@ -119,12 +119,31 @@ pub fn check(root: &Path, generated: &Generated) -> Result<Vec<Drift>, Error> {
     Ok(drift)
 }
 
-/// Writes every crate directory that differs: the new tree goes to a temporary sibling, then
-/// replaces the old one by rename. Returns the crate directories that were rewritten.
+/// Writes every crate directory that differs: all new trees are staged beside the old ones
+/// first, and only when every one is staged are they swapped in by rename, so that a failure
+/// leaves `generated/` as it was. Returns the crate directories that were rewritten.
 pub fn write(root: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Error> {
+    let staged = stage_all(root, generated)?;
+    swap_all(staged)
+}
+
+/// Crate directories staged for a swap: (target, staging, retired, shown).
+pub struct Staged(Vec<(PathBuf, PathBuf, PathBuf, PathBuf)>);
+
+impl Staged {
+    /// Removes the staged trees without touching the targets.
+    pub fn abandon(self) {
+        for (_, staging, _, _) in self.0 {
+            let _ = std::fs::remove_dir_all(staging);
+        }
+    }
+}
+
+/// Stages every crate directory that differs from what is on disk.
+pub fn stage_all(root: &Path, generated: &Generated) -> Result<Staged, Error> {
     let base = root.join(GENERATED_DIR);
     let drift = check(root, generated)?;
-    let mut rewritten = Vec::new();
+    let mut staged = Staged(Vec::new());
     for dir in &generated.crate_dirs {
         let shown = Path::new(GENERATED_DIR).join(dir);
         if !drift.iter().any(|d| match d {
@@ -134,15 +153,29 @@ pub fn write(root: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Error> 
         }
         let target = base.join(dir);
         let parent = target.parent().unwrap_or(&base).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
         let leaf = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let staging = parent.join(format!(".{leaf}.new-{}", std::process::id()));
         let retired = parent.join(format!(".{leaf}.old-{}", std::process::id()));
-        let result = stage(&staging, dir, generated).and_then(|()| swap(&target, &staging, &retired));
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&staging);
+        let result = std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e)).and_then(|()| stage(&staging, dir, generated));
+        staged.0.push((target, staging, retired, shown));
+        if let Err(e) = result {
+            staged.abandon();
+            return Err(e);
         }
-        result?;
+    }
+    Ok(staged)
+}
+
+/// Swaps staged trees in; returns the crate directories rewritten.
+pub fn swap_all(staged: Staged) -> Result<Vec<PathBuf>, Error> {
+    let mut rewritten = Vec::new();
+    let mut pending = staged.0.into_iter();
+    while let Some((target, staging, retired, shown)) = pending.next() {
+        if let Err(e) = swap(&target, &staging, &retired) {
+            Staged(pending.collect()).abandon();
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
         rewritten.push(shown);
     }
     Ok(rewritten)

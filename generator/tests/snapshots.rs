@@ -17,7 +17,7 @@ fn snapshot_source(name: &str, spec: &str) {
     let diagnostics: Vec<String> = api.diagnostics.iter().map(|d| d.to_string()).collect();
     insta::assert_snapshot!(format!("{name}_diagnostics"), diagnostics.join("\n"));
 
-    let source = Source { name: name.to_string(), spec: spec.into(), crates: vec![CrateKind::Api], version: "0.1.0".into() };
+    let source = Source::new(name, spec, vec![CrateKind::Api]);
     let (files, _) = output::emit_source(&api, &source).unwrap();
     // The runtime is a fixed file, not generated from the spec.
     for (path, text) in files.into_iter().filter(|(p, _)| !p.ends_with("runtime.rs")) {

@@ -1,0 +1,102 @@
+//! `rocketgen add-source` in a scratch workspace: register Rocket 3.730.228, re-add it
+//! (nothing changes), refuse a different spec without --upgrade (nothing changes), upgrade to
+//! 3.730.300 (diff shown, versions bumped, CHANGELOG appended), and check that the crates equal
+//! a fresh generate and compile.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rocketgen(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rocketgen")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn add_then_upgrade_rocket() {
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
+    std::fs::write(root.join("sources.toml"), "").unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let old = repo().join("specs/rocket/3.730.228-ref-1-39-0.openapi.json");
+    let new = repo().join("specs/rocket/openapi.json");
+
+    let added = rocketgen(&["add-source", old.to_str().unwrap(), "--name", "rocket"], root);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let out = String::from_utf8_lossy(&added.stdout);
+    assert!(out.starts_with("registered rocket: 108 tools"), "{out}");
+    let manifest = std::fs::read_to_string(root.join("sources.toml")).unwrap();
+    assert!(manifest.contains("name = \"rocket\"") && manifest.contains("spec_version = \"3.730.228-ref-1-39-0\"") && manifest.contains("hash = \"fnv1a64:"), "{manifest}");
+    assert!(std::fs::read_to_string(root.join("Cargo.toml")).unwrap().contains("\"generated/rocket/mock\""));
+    let after_add = tree(root);
+
+    // Idempotent.
+    let again = rocketgen(&["add-source", old.to_str().unwrap(), "--name", "rocket"], root);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"));
+    assert_eq!(tree(root), after_add);
+
+    // A different spec needs --upgrade, and without it nothing is written.
+    let refused = rocketgen(&["add-source", new.to_str().unwrap(), "--name", "rocket"], root);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("pass --upgrade"));
+    assert_eq!(tree(root), after_add);
+
+    let upgraded = rocketgen(&["add-source", new.to_str().unwrap(), "--name", "rocket", "--upgrade"], root);
+    assert!(upgraded.status.success(), "{}", String::from_utf8_lossy(&upgraded.stderr));
+    let out = String::from_utf8_lossy(&upgraded.stdout);
+    assert!(out.contains("operations: 13 added, 0 removed, 1 changed") && out.contains("crates 0.1.0 → 0.2.0"), "{out}");
+    assert!(std::fs::read_to_string(root.join("generated/rocket/api/Cargo.toml")).unwrap().contains("version = \"0.2.0\""));
+    let changelog = std::fs::read_to_string(root.join("specs/rocket/CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("## 0.2.0 (was 0.1.0)") && changelog.contains("GET /itv/entitlements/current"));
+
+    // The crates are what a fresh generate gives, and they compile.
+    let check = rocketgen(&["generate", "--check"], root);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let target = repo().join("target");
+    let build = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--workspace", "--offline"])
+        .env("CARGO_TARGET_DIR", target)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+}
+
+#[test]
+fn a_bad_spec_changes_nothing() {
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+    std::fs::write(root.join("sources.toml"), "").unwrap();
+    let bad = root.join("bad.yaml");
+    std::fs::write(&bad, "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a: {get: {responses: {'200': {$ref: '#/nowhere'}}}}\n").unwrap();
+    let before = tree(root);
+    let output = rocketgen(&["add-source", bad.to_str().unwrap()], root);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("dangling reference"));
+    assert_eq!(tree(root), before);
+}
