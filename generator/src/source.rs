@@ -117,10 +117,10 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
     ];
     let members: Vec<String> = source.crates.iter().map(|k| format!("generated/{name}/{}", k.dir_name())).collect();
     let cargo_toml = root.join("Cargo.toml");
-    if let Ok(text) = std::fs::read_to_string(&cargo_toml) {
-        if let Some(updated) = with_members(&text, &members)? {
-            writes.push((cargo_toml, updated.into_bytes()));
-        }
+    if let Ok(text) = std::fs::read_to_string(&cargo_toml)
+        && let Some(updated) = with_members(&text, &members)?
+    {
+        writes.push((cargo_toml, updated.into_bytes()));
     }
     if let Some((report, old_version, new_version)) = &upgrade {
         let changelog = root.join("specs").join(&name).join("CHANGELOG.md");
@@ -162,7 +162,7 @@ fn with_members(text: &str, wanted: &[String]) -> Result<Option<String>, Error> 
     let start = text.find("members").ok_or_else(|| Error::new("Cargo.toml: members not found"))?;
     let open = start + text[start..].find('[').ok_or_else(|| Error::new("Cargo.toml: members is not a list"))?;
     let close = open + text[open..].find(']').ok_or_else(|| Error::new("Cargo.toml: members list does not end"))?;
-    let all: Vec<String> = current.iter().chain(missing.into_iter()).map(|m| format!("{m:?}")).collect();
+    let all: Vec<String> = current.iter().chain(missing).map(|m| format!("{m:?}")).collect();
     Ok(Some(format!("{}[{}]{}", &text[..open], all.join(", "), &text[close + 1..])))
 }
 
