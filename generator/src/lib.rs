@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod manifest;
 pub mod output;
+pub mod preview;
 pub mod source;
 
 pub use diagnostics::Diagnostic;

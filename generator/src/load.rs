@@ -20,6 +20,27 @@ pub struct LoadedSpec {
     pub path: Option<PathBuf>,
 }
 
+/// Reads and checks a spec named on the command line: a file path, `-` for standard input, or
+/// an http(s) URL.
+pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
+    if source == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| Error::new(format!("cannot read the spec from standard input: {e}")))?;
+        return load_str(&text).map_err(|e| e.in_file("<stdin>"));
+    }
+    if source.starts_with("http://") || source.starts_with("https://") {
+        let agent = ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().new_agent();
+        let text = agent
+            .get(source)
+            .call()
+            .and_then(|mut response| response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string())
+            .map_err(|e| Error::new(format!("cannot fetch the spec: {e}")).in_file(source))?;
+        return load_str(&text).map_err(|e| e.in_file(source));
+    }
+    load_path(Path::new(source))
+}
+
 /// Reads and checks the spec at `path`.
 pub fn load_path(path: &Path) -> Result<LoadedSpec, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

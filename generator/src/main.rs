@@ -30,6 +30,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Show what adding a spec would give (tools, schemas, diagnostics); writes nothing.
+    Preview {
+        /// A file, `-` for standard input, or an http(s) URL.
+        spec: String,
+        #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
+        format: PreviewFormat,
+    },
     /// Register a spec as a source (copied into specs/NAME, crates generated), or upgrade one.
     AddSource {
         spec: PathBuf,
@@ -62,6 +69,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Yaml)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PreviewFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -124,6 +137,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             for dir in rewritten {
                 eprintln!("wrote {}", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Preview { spec, format } => {
+            let loaded = load::load_source(&spec)?;
+            let api = ir::build(&loaded).map_err(|e| e.in_file(&spec))?;
+            let preview = rocketgen::preview::preview(&api);
+            match format {
+                PreviewFormat::Text => print!("{}", rocketgen::preview::to_text(&preview)),
+                PreviewFormat::Json => println!("{}", serde_json::to_string_pretty(&preview).map_err(|e| Error::new(e.to_string()))?),
             }
             Ok(ExitCode::SUCCESS)
         }
