@@ -37,6 +37,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
         format: PreviewFormat,
     },
+    /// Call one operation (a tool) against a live server, from the spec alone.
+    Call {
+        /// The tool name, e.g. `content.getItem`.
+        tool: String,
+        /// The arguments as a JSON object (parameters by name, and `body`).
+        #[arg(long, default_value = "{}")]
+        args: String,
+        /// The spec (default: the source in sources.toml that has the tool).
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where the API is, base path included (default: the spec's first absolute server URL).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// A bearer token for every OAuth2, OpenID Connect or bearer scheme (or ROCKETGEN_TOKEN).
+        #[arg(long)]
+        token: Option<String>,
+        /// A credential for one scheme: `scheme=secret`.
+        #[arg(long = "credential", value_name = "SCHEME=SECRET")]
+        credentials: Vec<String>,
+        /// Print the request instead of sending it.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Register a spec as a source (copied into specs/NAME, crates generated), or upgrade one.
     AddSource {
         spec: PathBuf,
@@ -106,6 +129,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// The spec of the source in sources.toml that has `tool`.
+fn find_tool_spec(tool: &str) -> Result<PathBuf, Error> {
+    let root = manifest::find_root(std::path::Path::new("."))?;
+    for source in manifest::Manifest::read(&root)?.sources {
+        let path = root.join(&source.spec);
+        let api = ir::build(&load::load_path(&path)?)?;
+        if api.operation(tool).is_some() {
+            return Ok(path);
+        }
+    }
+    Err(Error::new(format!("no source in {} has a tool named {tool:?}; pass --spec", root.join(manifest::MANIFEST_FILE).display())))
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Generate { root, check } => {
@@ -149,6 +185,50 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 PreviewFormat::Json => println!("{}", serde_json::to_string_pretty(&preview).map_err(|e| Error::new(e.to_string()))?),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Call { tool, args, spec, base_url, token, credentials, dry_run } => {
+            let spec_path = match spec {
+                Some(path) => path,
+                None => find_tool_spec(&tool)?,
+            };
+            let api = ir::build(&load::load_path(&spec_path)?).map_err(|e| e.in_file(&spec_path))?;
+            let op = rocketgen::call::operation(&api, &tool)?;
+            let args: serde_json::Value = serde_json::from_str(&args).map_err(|e| Error::new(format!("--args is not JSON: {e}")))?;
+            let mut given = std::collections::BTreeMap::new();
+            let token = token.or_else(|| std::env::var("ROCKETGEN_TOKEN").ok());
+            for scheme in &api.security_schemes {
+                if let (Some(token), rocketgen::ir::SecurityKind::OAuth2 { .. } | rocketgen::ir::SecurityKind::OpenIdConnect | rocketgen::ir::SecurityKind::HttpBearer) = (&token, &scheme.kind) {
+                    given.insert(scheme.name.clone(), token.clone());
+                }
+            }
+            for credential in credentials {
+                let (scheme, secret) = credential.split_once('=').ok_or_else(|| Error::new("--credential takes SCHEME=SECRET"))?;
+                given.insert(scheme.to_string(), secret.to_string());
+            }
+            let prepared = rocketgen::call::prepare(&api, op, &args, &given)?;
+            if dry_run {
+                println!("{} {}", prepared.method, prepared.target);
+                for (name, value) in &prepared.headers {
+                    // Secrets are never printed.
+                    let shown = if name.eq_ignore_ascii_case("authorization") || given.values().any(|s| value.contains(s.as_str())) { "***" } else { value.as_str() };
+                    println!("{name}: {shown}");
+                }
+                if let Some(body) = &prepared.body {
+                    println!("\n{}", String::from_utf8_lossy(body));
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let base = match base_url {
+                Some(base) => base,
+                None => api.servers.iter().find(|s| s.starts_with("http")).cloned().ok_or_else(|| Error::new("the spec names no absolute server URL: pass --base-url"))?,
+            };
+            let answer = rocketgen::call::send(&base, &prepared)?;
+            println!("{}", answer.status);
+            match serde_json::from_slice::<serde_json::Value>(&answer.body) {
+                Ok(json) => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),
+                Err(_) => println!("{}", String::from_utf8_lossy(&answer.body)),
+            }
+            Ok(if (200..400).contains(&answer.status) { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::AddSource { spec, name, upgrade, root } => {
             let root = manifest::find_root(&root.unwrap_or_else(|| PathBuf::from(".")))?;

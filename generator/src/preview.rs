@@ -115,6 +115,18 @@ pub fn preview(api: &Api) -> Preview {
     }
 }
 
+/// The self-contained JSON Schema of a tool's input.
+pub fn input_schema(api: &Api, op: &Operation) -> Value {
+    Schemas { api, cut: BTreeSet::new() }.input(op)
+}
+
+/// The key of a parameter in a tool's input: its name, qualified by its location where the
+/// name is used twice (in path and query) or is `body`.
+pub fn input_key(op: &Operation, p: &crate::ir::Parameter) -> String {
+    let clash = op.parameters.iter().filter(|q| q.name == p.name).count() > 1 || p.name == "body";
+    if clash { format!("{}.{}", location(p.location), p.name) } else { p.name.clone() }
+}
+
 /// JSON Schemas without `$ref`, recursion expanded once and then cut.
 struct Schemas<'a> {
     api: &'a Api,
@@ -127,11 +139,8 @@ impl Schemas<'_> {
     fn input(&mut self, op: &Operation) -> Value {
         let mut properties = Map::new();
         let mut required = Vec::new();
-        let names: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
         for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Cookie) {
-            // A name used twice (in path and query, or `body`) is qualified by its location.
-            let clash = names.iter().filter(|n| **n == p.name).count() > 1 || p.name == "body";
-            let key = if clash { format!("{}.{}", location(p.location), p.name) } else { p.name.clone() };
+            let key = input_key(op, p);
             let mut schema = self.of(&p.ty, &p.constraints, &mut Vec::new());
             if let Value::Object(map) = &mut schema {
                 if let Some(d) = &p.description {

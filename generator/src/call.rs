@@ -1,0 +1,197 @@
+//! `rocketgen call`: one operation executed from the IR alone, no generated code. Parameters
+//! are written by the very rules the generated client uses (the runtime's `meta.rs`, compiled
+//! into the generator too), so both send the same request.
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::ir::{Api, Operation, ParamLocation, ParamStyle, SecurityKind, TypeKind, TypeRef};
+use crate::preview::{input_key, input_schema};
+
+/// The shared parameter rules of the generated crates.
+#[path = "../runtime/meta.rs"]
+#[allow(dead_code)]
+mod shared;
+
+use shared::{Constraints, Location, ParamMeta, Style, Ty};
+
+/// As the generated client escapes path segments.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// An HTTP request, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub method: String,
+    /// Path and query below the base URL.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Finds a tool by its name.
+pub fn operation<'a>(api: &'a Api, tool: &str) -> Result<&'a Operation, Error> {
+    api.operation(tool).ok_or_else(|| {
+        let close: Vec<&str> = api
+            .operations
+            .iter()
+            .map(|o| o.tool_name.as_str())
+            .filter(|n| n.split('.').nth(1).zip(tool.split('.').nth(1)).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b)))
+            .collect();
+        let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
+        Error::new(format!("no tool named {tool:?}{hint}"))
+    })
+}
+
+/// Validates `args` against the tool's input schema and builds its request.
+pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Prepared, Error> {
+    let schema = input_schema(api, op);
+    let validator = jsonschema::validator_for(&schema).map_err(|e| Error::new(format!("internal error: input schema of {}: {e}", op.tool_name)))?;
+    let errors: Vec<String> = validator
+        .iter_errors(args)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            if at.is_empty() { e.to_string() } else { format!("{at}: {e}") }
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(Error::new(format!("arguments of {} do not fit its input schema: {}", op.tool_name, errors.join("; "))));
+    }
+
+    let mut path = op.path.clone();
+    let mut query: Vec<String> = Vec::new();
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut cookies: Vec<String> = Vec::new();
+    for p in &op.parameters {
+        let Some(value) = args.get(input_key(op, p)).or_else(|| p.default.as_ref()) else { continue };
+        let meta = param_meta(api, p);
+        match p.location {
+            ParamLocation::Path => {
+                let text = shared::encode_param(meta, value).unwrap_or_default();
+                path = path.replace(&format!("{{{}}}", p.name), &utf8_percent_encode(&text, SEGMENT).to_string());
+            }
+            ParamLocation::Query => query.extend(shared::encode_query(meta, value)),
+            ParamLocation::Header => headers.extend(shared::encode_param(meta, value).map(|t| (p.name.clone(), t))),
+            ParamLocation::Cookie => cookies.extend(shared::encode_param(meta, value).map(|t| format!("{}={t}", p.name))),
+        }
+    }
+    add_credentials(api, op, credentials, &mut query, &mut headers, &mut cookies)?;
+    if !cookies.is_empty() {
+        headers.push(("cookie".into(), cookies.join("; ")));
+    }
+    let body = match (&op.request_body, args.get("body")) {
+        (Some(b), Some(body)) => {
+            headers.push(("content-type".into(), b.media_type.clone()));
+            Some(serde_json::to_vec(body).map_err(|e| Error::new(e.to_string()))?)
+        }
+        _ => None,
+    };
+    let target = if query.is_empty() { path } else { format!("{path}?{}", query.join("&")) };
+    Ok(Prepared { method: op.http_method.as_str().to_string(), target, headers, body })
+}
+
+fn add_credentials(
+    api: &Api,
+    op: &Operation,
+    given: &BTreeMap<String, String>,
+    query: &mut Vec<String>,
+    headers: &mut Vec<(String, String)>,
+    cookies: &mut Vec<String>,
+) -> Result<(), Error> {
+    if op.security.is_empty() {
+        return Ok(());
+    }
+    let Some(alternative) = op.security.iter().find(|alt| alt.schemes.iter().all(|s| given.contains_key(&s.scheme))) else {
+        let wanted: Vec<String> = op.security.iter().map(|a| a.schemes.iter().map(|s| s.scheme.clone()).collect::<Vec<_>>().join(" and ")).collect();
+        return Err(Error::new(format!("{} needs a credential for {}: pass --credential SCHEME=SECRET (or --token)", op.tool_name, wanted.join(", or "))));
+    };
+    for used in &alternative.schemes {
+        let secret = &given[&used.scheme];
+        let Some(scheme) = api.security_schemes.iter().find(|s| s.name == used.scheme) else { continue };
+        match &scheme.kind {
+            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => headers.push(("authorization".into(), format!("Bearer {secret}"))),
+            SecurityKind::HttpBasic => headers.push(("authorization".into(), format!("Basic {secret}"))),
+            SecurityKind::ApiKey { location, param } => match location {
+                ParamLocation::Header => headers.push((param.clone(), secret.clone())),
+                ParamLocation::Query => query.push(form_urlencoded::Serializer::new(String::new()).append_pair(param, secret).finish()),
+                ParamLocation::Cookie => cookies.push(format!("{param}={secret}")),
+                ParamLocation::Path => {}
+            },
+        }
+    }
+    Ok(())
+}
+
+/// The shared rules' view of a parameter: only its name, place, style and whether it is an
+/// array or an object matter for writing it.
+fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
+    fn shape(api: &Api, ty: &TypeRef) -> &'static Ty {
+        match ty {
+            TypeRef::Array(_) => &Ty::Array(&Ty::Any, &Constraints::NONE),
+            TypeRef::Map(_) => &Ty::Map(&Ty::Any, &Constraints::NONE),
+            TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Newtype { inner, .. }) => shape(api, inner),
+                Some(TypeKind::Struct { .. }) => &Ty::Map(&Ty::Any, &Constraints::NONE),
+                _ => &Ty::String,
+            },
+            _ => &Ty::String,
+        }
+    }
+    let location = match p.location {
+        ParamLocation::Path => Location::Path,
+        ParamLocation::Query => Location::Query,
+        ParamLocation::Header => Location::Header,
+        ParamLocation::Cookie => Location::Cookie,
+    };
+    let style = match p.style {
+        ParamStyle::Simple => Style::Simple,
+        ParamStyle::Form => Style::Form,
+        ParamStyle::Label => Style::Label,
+        ParamStyle::Matrix => Style::Matrix,
+        ParamStyle::SpaceDelimited => Style::SpaceDelimited,
+        ParamStyle::PipeDelimited => Style::PipeDelimited,
+        ParamStyle::DeepObject => Style::DeepObject,
+    };
+    // A command makes one request: leaking this small description is simpler than lifetimes.
+    Box::leak(Box::new(ParamMeta {
+        name: Box::leak(p.name.clone().into_boxed_str()),
+        field: "",
+        location,
+        style,
+        explode: p.explode,
+        required: p.required,
+        ty: shape(api, &p.ty),
+        constraints: &Constraints::NONE,
+        default: None,
+    }))
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Sends a prepared request to `base_url` (redirects are not followed, error statuses are
+/// answers, not failures).
+pub fn send(base_url: &str, prepared: &Prepared) -> Result<Answer, Error> {
+    let url = format!("{}{}", base_url.trim_end_matches('/'), prepared.target);
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .new_agent();
+    let mut builder = ureq::http::Request::builder().method(prepared.method.as_str()).uri(&url);
+    for (name, value) in &prepared.headers {
+        builder = builder.header(name, value);
+    }
+    let request = builder.body(prepared.body.clone().unwrap_or_default()).map_err(|e| Error::new(format!("{url}: {e}")))?;
+    let mut response = agent.run(request).map_err(|e| Error::new(format!("{url}: {e}")))?;
+    let status = response.status().as_u16();
+    let body = response.body_mut().read_to_vec().map_err(|e| Error::new(format!("{url}: {e}")))?;
+    Ok(Answer { status, body })
+}
