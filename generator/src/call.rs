@@ -65,7 +65,7 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut cookies: Vec<String> = Vec::new();
     for p in &op.parameters {
-        let Some(value) = args.get(input_key(op, p)).or_else(|| p.default.as_ref()) else { continue };
+        let Some(value) = args.get(input_key(op, p)).or(p.default.as_ref()) else { continue };
         let meta = param_meta(api, p);
         match p.location {
             ParamLocation::Path => {
