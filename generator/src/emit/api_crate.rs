@@ -2,11 +2,10 @@
 //! shared runtime.
 
 use quote::{format_ident, quote};
-use serde::Serialize;
 
 use super::models::models_module;
 use super::operations::{operations_module, service_trait, tag_module, tag_modules, trait_name};
-use super::templates::render;
+use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
@@ -16,33 +15,10 @@ const RUNTIME: &str = include_str!("../../runtime/api.rs");
 const RUNTIME_META: &str = include_str!("../../runtime/meta.rs");
 const RUNTIME_SYNTH: &str = include_str!("../../runtime/synth.rs");
 
-#[derive(Serialize)]
-struct ApiCrateContext<'a> {
-    package: String,
-    version: &'a str,
-    title: &'a str,
-    spec_version: &'a str,
-    description: Option<&'a str>,
-    trait_name: String,
-    operations: usize,
-    types: usize,
-    diagnostics: usize,
-}
-
 /// Emits `{source}-api` into `prefix` (e.g. `rocket/api`).
 pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let source = settings.source.clone();
-    let context = ApiCrateContext {
-        package: format!("{}-api", settings.source),
-        version: &settings.version,
-        title: &api.title,
-        spec_version: &api.version,
-        description: api.description.as_deref(),
-        trait_name: trait_name(&settings.source),
-        operations: api.operations.len(),
-        types: api.types.len(),
-        diagnostics: api.diagnostics.len(),
-    };
+    let context = CrateContext::new(api, settings, "api");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("api/Cargo.toml", &context)?);
     pieces.text("README.md", render("api/README.md", &context)?);

@@ -3,39 +3,19 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::{ResponseShape, response_shape, tag_modules, trait_name};
 use super::rust::ident;
-use super::templates::render;
+use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
 const RUNTIME: &str = include_str!("../../runtime/client.rs");
 
-#[derive(Serialize)]
-struct Context<'a> {
-    package: String,
-    api_package: String,
-    version: &'a str,
-    title: &'a str,
-    spec_version: &'a str,
-    trait_name: String,
-    base_path: &'a str,
-}
-
 pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
-    let context = Context {
-        package: format!("{}-client", settings.source),
-        api_package: format!("{}-api", settings.source),
-        version: &settings.version,
-        title: &api.title,
-        spec_version: &api.version,
-        trait_name: trait_name(&settings.source),
-        base_path: &api.base_path,
-    };
+    let context = CrateContext::new(api, settings, "client");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("client/Cargo.toml", &context)?);
     pieces.text("README.md", render("client/README.md", &context)?);

@@ -3,12 +3,11 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::trait_name;
 use super::rust::ident;
-use super::templates::render;
+use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
@@ -17,33 +16,8 @@ const RUNTIME: &str = include_str!("../../runtime/mock.rs");
 const SERVER: &str = include_str!("../../runtime/mock_server.rs");
 const STATEFUL: &str = include_str!("../../runtime/stateful.rs");
 
-#[derive(Serialize)]
-struct Context<'a> {
-    package: String,
-    api_package: String,
-    server_package: String,
-    binary: String,
-    version: &'a str,
-    title: &'a str,
-    spec_version: &'a str,
-    trait_name: String,
-    operations: usize,
-    base_path: &'a str,
-}
-
 pub fn emit_mock_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
-    let context = Context {
-        package: format!("{}-mock", settings.source),
-        api_package: format!("{}-api", settings.source),
-        server_package: format!("{}-server", settings.source),
-        binary: format!("{}-mock-server", settings.source),
-        version: &settings.version,
-        title: &api.title,
-        spec_version: &api.version,
-        trait_name: trait_name(&settings.source),
-        operations: api.operations.len(),
-        base_path: &api.base_path,
-    };
+    let context = CrateContext::new(api, settings, "mock");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("mock/Cargo.toml", &context)?);
     pieces.text("README.md", render("mock/README.md", &context)?);

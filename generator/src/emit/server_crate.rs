@@ -5,41 +5,19 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde::Serialize;
 
 use super::meta::operation_static;
 use super::operations::{ResponseShape, response_shape, trait_name};
 use super::rust::ident;
-use super::templates::render;
+use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
 const RUNTIME: &str = include_str!("../../runtime/server.rs");
 
-#[derive(Serialize)]
-struct Context<'a> {
-    package: String,
-    api_package: String,
-    version: &'a str,
-    title: &'a str,
-    spec_version: &'a str,
-    trait_name: String,
-    operations: usize,
-    base_path: &'a str,
-}
-
 pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
-    let context = Context {
-        package: format!("{}-server", settings.source),
-        api_package: format!("{}-api", settings.source),
-        version: &settings.version,
-        title: &api.title,
-        spec_version: &api.version,
-        trait_name: trait_name(&settings.source),
-        operations: api.operations.len(),
-        base_path: &api.base_path,
-    };
+    let context = CrateContext::new(api, settings, "server");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("server/Cargo.toml", &context)?);
     pieces.text("README.md", render("server/README.md", &context)?);

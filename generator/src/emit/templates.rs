@@ -28,3 +28,45 @@ pub fn render(name: &str, context: impl Serialize) -> Result<String, Error> {
     let template = env.get_template(name).map_err(|e| Error::new(format!("internal error: no template {name}: {e}")))?;
     template.render(context).map_err(|e| Error::new(format!("internal error: rendering {name}: {e}")))
 }
+
+/// What the templates of every generated crate may use.
+#[derive(Serialize)]
+pub struct CrateContext<'a> {
+    /// This crate's package, e.g. `rocket-server`.
+    pub package: String,
+    pub api_package: String,
+    pub server_package: String,
+    /// The mock server binary.
+    pub binary: String,
+    pub version: &'a str,
+    pub title: &'a str,
+    pub spec_version: &'a str,
+    pub description: Option<&'a str>,
+    pub trait_name: String,
+    pub operations: usize,
+    pub types: usize,
+    pub diagnostics: usize,
+    pub base_path: &'a str,
+}
+
+impl<'a> CrateContext<'a> {
+    /// The context of the `kind` crate (`api`, `server`, …) of a source.
+    pub fn new(api: &'a crate::ir::Api, settings: &'a super::CrateSettings, kind: &str) -> Self {
+        let source = &settings.source;
+        CrateContext {
+            package: format!("{source}-{kind}"),
+            api_package: format!("{source}-api"),
+            server_package: format!("{source}-server"),
+            binary: format!("{source}-mock-server"),
+            version: &settings.version,
+            title: &api.title,
+            spec_version: &api.version,
+            description: api.description.as_deref(),
+            trait_name: super::trait_name(source),
+            operations: api.operations.len(),
+            types: api.types.len(),
+            diagnostics: api.diagnostics.len(),
+            base_path: &api.base_path,
+        }
+    }
+}
