@@ -123,7 +123,9 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// Serde and text conversions of an open enum, from its `as_str` and `From<&str>`.
+/// Serde and text conversions of an open enum, from its `as_str` and `From<&str>`. (A spec
+/// without enums does not use it.)
+#[allow(unused_macros)]
 macro_rules! impl_open_enum {
     ($name:ident) => {
         impl serde::Serialize for $name {
@@ -159,4 +161,5 @@ macro_rules! impl_open_enum {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use impl_open_enum;

@@ -100,3 +100,30 @@ fn a_bad_spec_changes_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("dangling reference"));
     assert_eq!(tree(root), before);
 }
+
+/// Two small specs with constructs Rocket lacks (unions, nullables, int64, cookie and header
+/// parameters, basic/bearer alternatives, OpenID Connect, ranges, default-only responses, YAML
+/// and JSON): registered side by side, their crates compile.
+#[test]
+fn small_specs_of_other_shapes() {
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
+    std::fs::write(root.join("sources.toml"), "").unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources");
+    let pets = rocketgen(&["add-source", fixtures.join("pets.yaml").to_str().unwrap()], root);
+    assert!(pets.status.success(), "{}", String::from_utf8_lossy(&pets.stderr));
+    assert!(String::from_utf8_lossy(&pets.stdout).starts_with("registered pet-store: 3 tools"));
+    let notes = rocketgen(&["add-source", fixtures.join("notes.json").to_str().unwrap(), "--name", "notes"], root);
+    assert!(notes.status.success(), "{}", String::from_utf8_lossy(&notes.stderr));
+    assert!(String::from_utf8_lossy(&notes.stdout).contains("notes.list-notes"));
+    assert!(root.join("specs/pet-store/openapi.yaml").exists() && root.join("specs/notes/openapi.json").exists());
+    let build = Command::new(env!("CARGO"))
+        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"])
+        .env("CARGO_TARGET_DIR", repo().join("target"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+}

@@ -136,14 +136,23 @@ fn method(op: &Operation) -> TokenStream {
         }
         None => arms.push(quote! { _ => api::#response_type::#undeclared(raw), }),
     }
+    // An operation that declares only `default` has one arm: no match needed.
+    let only_default = op.responses.len() == 1 && op.responses[0].status == StatusSpec::Default;
+    let decode = if only_default {
+        let value = variant_value(op, &op.responses[0], quote! { status });
+        quote! {
+            let status = raw.status;
+            Ok(#value)
+        }
+    } else {
+        quote! { Ok(match raw.status { #(#arms)* }) }
+    };
     quote! {
         async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
             let raw = self.send(&api::meta::#meta, &request, #credentials).await?;
             let operation = #tool;
             let _ = operation;
-            Ok(match raw.status {
-                #(#arms)*
-            })
+            #decode
         }
     }
 }
