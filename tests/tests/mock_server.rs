@@ -24,7 +24,6 @@ fn binary() -> PathBuf {
 struct Server {
     child: Child,
     base: String,
-    started_in: Duration,
 }
 
 impl Drop for Server {
@@ -35,12 +34,11 @@ impl Drop for Server {
 }
 
 fn start(args: &[&str]) -> Server {
-    let started = Instant::now();
     let mut child = Command::new(binary()).args(["--port", "0"]).args(args).stderr(Stdio::piped()).spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
     let base = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server says where it listens").to_string();
-    Server { child, base, started_in: started.elapsed() }
+    Server { child, base }
 }
 
 #[test]
@@ -65,8 +63,8 @@ fn bad_options_and_fixtures_exit_2_with_a_message() {
 
 #[tokio::test]
 async fn serves_with_prefer_latency_lenience_and_logging() {
+    // Start-up time is measured by `cargo xtask bench-mock`, not asserted here.
     let server = start(&["--latency", "60", "--no-validate", "--seed", "5"]);
-    assert!(server.started_in < Duration::from_secs(5), "start-up took {:?}", server.started_in);
     let http = reqwest::Client::new();
 
     let started = Instant::now();
