@@ -52,7 +52,12 @@ fn schemathesis_finds_nothing_beyond_the_baseline() {
 
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json");
     let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemathesis.toml");
+    // Schemathesis keeps a cache of past failures in its working directory; each run starts
+    // from a fresh one, so that results do not depend on earlier runs.
+    let work = std::env::temp_dir().join(format!("rocketgen-schemathesis-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
     let output = Command::new(&binary)
+        .current_dir(&work)
         .arg("--config-file")
         .arg(&config)
         .args(["run", spec.to_str().unwrap(), "--url", &format!("http://{address}/api")])
@@ -60,6 +65,7 @@ fn schemathesis_finds_nothing_beyond_the_baseline() {
         .env("NO_COLOR", "1")
         .output()
         .expect("schemathesis runs");
+    let _ = std::fs::remove_dir_all(&work);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("Tested: 121"), "schemathesis did not test all 121 operations:\n{stdout}");
 
