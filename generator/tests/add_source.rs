@@ -1,7 +1,9 @@
 //! `rocketgen add-source` in a scratch workspace: register Rocket 3.730.228, re-add it
 //! (nothing changes), refuse a different spec without --upgrade (nothing changes), upgrade to
 //! 3.730.300 (diff shown, versions bumped, CHANGELOG appended), and check that the crates equal
-//! a fresh generate and compile.
+//! a fresh generate and compile clippy-clean.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,33 +16,29 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == "target") {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+/// An empty workspace (a manifest with no members, no sources) with the repository's lock file.
+fn scratch_workspace() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(ws.path().join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
+    std::fs::write(ws.path().join("sources.toml"), "").unwrap();
+    std::fs::copy(repo().join("Cargo.lock"), ws.path().join("Cargo.lock")).unwrap();
+    ws
+}
+
+/// `cargo clippy -D warnings` over a scratch workspace, sharing this repository's target dir.
+fn clippy(root: &Path) -> Output {
+    Command::new(env!("CARGO"))
+        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"])
+        .env("CARGO_TARGET_DIR", repo().join("target"))
+        .current_dir(root)
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn add_then_upgrade_rocket() {
-    let ws = tempfile::tempdir().unwrap();
+    let ws = scratch_workspace();
     let root = ws.path();
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
-    std::fs::write(root.join("sources.toml"), "").unwrap();
-    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let old = repo().join("specs/rocket/3.730.228-ref-1-39-0.openapi.json");
     let new = repo().join("specs/rocket/openapi.json");
 
@@ -51,19 +49,19 @@ fn add_then_upgrade_rocket() {
     let manifest = std::fs::read_to_string(root.join("sources.toml")).unwrap();
     assert!(manifest.contains("name = \"rocket\"") && manifest.contains("spec_version = \"3.730.228-ref-1-39-0\"") && manifest.contains("hash = \"fnv1a64:"), "{manifest}");
     assert!(std::fs::read_to_string(root.join("Cargo.toml")).unwrap().contains("\"generated/rocket/mock\""));
-    let after_add = tree(root);
+    let after_add = common::tree(root);
 
     // Idempotent.
     let again = rocketgen(&["add-source", old.to_str().unwrap(), "--name", "rocket"], root);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing changed"));
-    assert_eq!(tree(root), after_add);
+    assert_eq!(common::tree(root), after_add);
 
     // A different spec needs --upgrade, and without it nothing is written.
     let refused = rocketgen(&["add-source", new.to_str().unwrap(), "--name", "rocket"], root);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("pass --upgrade"));
-    assert_eq!(tree(root), after_add);
+    assert_eq!(common::tree(root), after_add);
 
     let upgraded = rocketgen(&["add-source", new.to_str().unwrap(), "--name", "rocket", "--upgrade"], root);
     assert!(upgraded.status.success(), "{}", String::from_utf8_lossy(&upgraded.stderr));
@@ -76,29 +74,21 @@ fn add_then_upgrade_rocket() {
     // The crates are what a fresh generate gives, and they compile.
     let check = rocketgen(&["generate", "--check"], root);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    let target = repo().join("target");
-    let build = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--workspace", "--offline"])
-        .env("CARGO_TARGET_DIR", target)
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let build = clippy(root);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 }
 
 #[test]
 fn a_bad_spec_changes_nothing() {
-    let ws = tempfile::tempdir().unwrap();
+    let ws = scratch_workspace();
     let root = ws.path();
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
-    std::fs::write(root.join("sources.toml"), "").unwrap();
     let bad = root.join("bad.yaml");
     std::fs::write(&bad, "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n  /a: {get: {responses: {'200': {$ref: '#/nowhere'}}}}\n").unwrap();
-    let before = tree(root);
+    let before = common::tree(root);
     let output = rocketgen(&["add-source", bad.to_str().unwrap()], root);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("dangling reference"));
-    assert_eq!(tree(root), before);
+    assert_eq!(common::tree(root), before);
 }
 
 /// Two small specs with constructs Rocket lacks (unions, nullables, int64, cookie and header
@@ -106,11 +96,8 @@ fn a_bad_spec_changes_nothing() {
 /// and JSON): registered side by side, their crates compile.
 #[test]
 fn small_specs_of_other_shapes() {
-    let ws = tempfile::tempdir().unwrap();
+    let ws = scratch_workspace();
     let root = ws.path();
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n").unwrap();
-    std::fs::write(root.join("sources.toml"), "").unwrap();
-    std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sources");
     let pets = rocketgen(&["add-source", fixtures.join("pets.yaml").to_str().unwrap()], root);
     assert!(pets.status.success(), "{}", String::from_utf8_lossy(&pets.stderr));
@@ -119,11 +106,6 @@ fn small_specs_of_other_shapes() {
     assert!(notes.status.success(), "{}", String::from_utf8_lossy(&notes.stderr));
     assert!(String::from_utf8_lossy(&notes.stdout).contains("notes.list-notes"));
     assert!(root.join("specs/pet-store/openapi.yaml").exists() && root.join("specs/notes/openapi.json").exists());
-    let build = Command::new(env!("CARGO"))
-        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"])
-        .env("CARGO_TARGET_DIR", repo().join("target"))
-        .current_dir(root)
-        .output()
-        .unwrap();
+    let build = clippy(root);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 }

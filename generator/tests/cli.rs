@@ -1,6 +1,8 @@
 //! The `rocketgen` command as users run it: errors name their place and exit 2, `generate`
 //! writes atomically and deterministically, `--check` finds drift.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -68,35 +70,18 @@ fn typemodel_spec() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/typemodel/openapi.yaml")).unwrap()
 }
 
-fn snapshot_tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn generate_is_deterministic_and_check_finds_drift() {
     let ws = workspace(&typemodel_spec());
     let output = rocketgen(&["generate"], ws.path());
     assert!(output.status.success(), "{}", stderr(&output));
-    let first = snapshot_tree(&ws.path().join("generated"));
+    let first = common::tree(&ws.path().join("generated"));
     assert!(first.iter().any(|(p, _)| p.ends_with("demo/api/src/models.rs")));
 
     // A second run writes nothing new and the check passes.
     let output = rocketgen(&["generate"], ws.path());
     assert!(stderr(&output).contains("up to date"), "{}", stderr(&output));
-    assert_eq!(snapshot_tree(&ws.path().join("generated")), first);
+    assert_eq!(common::tree(&ws.path().join("generated")), first);
     assert!(rocketgen(&["generate", "--check"], ws.path()).status.success());
 
     // Edit one file, add a stray one: both are named and the check fails with 1.
@@ -111,14 +96,14 @@ fn generate_is_deterministic_and_check_finds_drift() {
 
     // Generating again restores exactly the first output.
     assert!(rocketgen(&["generate"], ws.path()).status.success());
-    assert_eq!(snapshot_tree(&ws.path().join("generated")), first);
+    assert_eq!(common::tree(&ws.path().join("generated")), first);
 }
 
 #[test]
 fn a_failed_generate_leaves_generated_untouched() {
     let ws = workspace(&typemodel_spec());
     assert!(rocketgen(&["generate"], ws.path()).status.success());
-    let before = snapshot_tree(&ws.path().join("generated"));
+    let before = common::tree(&ws.path().join("generated"));
 
     // Break the spec: the run fails with the place and writes nothing.
     let broken = typemodel_spec().replace("$ref: '#/components/schemas/Problem' }", "$ref: '#/components/schemas/Gone' }");
@@ -126,7 +111,7 @@ fn a_failed_generate_leaves_generated_untouched() {
     let output = rocketgen(&["generate"], ws.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("dangling reference"), "{}", stderr(&output));
-    assert_eq!(snapshot_tree(&ws.path().join("generated")), before);
+    assert_eq!(common::tree(&ws.path().join("generated")), before);
     let leftovers: Vec<_> = std::fs::read_dir(ws.path().join("generated/demo")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("api")]);
 }

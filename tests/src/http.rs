@@ -46,6 +46,15 @@ impl Recorder {
 
 include!(concat!(env!("OUT_DIR"), "/http_harness.rs"));
 
+/// Serves `router` on a free loopback port for the rest of the test; its base URL
+/// (`http://127.0.0.1:PORT`).
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free loopback port");
+    let address = listener.local_addr().expect("a bound address");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("the test server runs") });
+    format!("http://{address}")
+}
+
 /// The HTTP round-trip cases of a source, from its operation metadata: for each operation a
 /// synthesized request, the credential it needs, and one response per declared status (in the
 /// response enum's JSON form), plus an undeclared status where there is no `default`.

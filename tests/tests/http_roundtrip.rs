@@ -8,12 +8,6 @@ use rocketgen_tests::http::{Recorder, cases};
 use rocketgen_tests::json::{first_difference, same};
 use serde_json::Value;
 
-async fn start(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
 
 struct Outcome {
     exchanges: usize,
@@ -74,7 +68,7 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_rocket_operation_and_status_round_trips() {
     let recorder = Arc::new(Recorder::default());
-    let base = start(rocket_server::router_at(recorder.clone(), "/api")).await;
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(recorder.clone(), "/api")).await;
     let client = rocket_client::Client::new(format!("{base}/api")).unwrap();
     let outcome = round_trip_all(
         "rocket",
@@ -97,7 +91,7 @@ async fn every_rocket_operation_and_status_round_trips() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typemodel_operation_and_status_round_trips() {
     let recorder = Arc::new(Recorder::default());
-    let base = start(typemodel_server::router_at(recorder.clone(), "/v1")).await;
+    let base = rocketgen_tests::http::serve(typemodel_server::router_at(recorder.clone(), "/v1")).await;
     let client = typemodel_client::Client::new(format!("{base}/v1")).unwrap();
     let outcome = round_trip_all(
         "typemodel",

@@ -7,12 +7,6 @@ use rocket_api::RocketApi;
 use rocketgen_tests::http::Recorder;
 use serde_json::{Value, json};
 
-async fn start(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
 
 struct Case {
     name: &'static str,
@@ -60,7 +54,7 @@ fn cases() -> Vec<Case> {
 #[tokio::test]
 async fn bad_requests_are_refused_with_a_service_error_naming_the_place() {
     let recorder = Arc::new(Recorder::default());
-    let base = start(rocket_server::router_at(recorder.clone(), "/api")).await;
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(recorder.clone(), "/api")).await;
     let http = reqwest::Client::new();
     let mut failures = Vec::new();
     for case in cases() {
@@ -103,7 +97,7 @@ impl RocketApi for Nothing {}
 
 #[tokio::test]
 async fn operations_an_implementation_lacks_answer_501() {
-    let base = start(rocket_server::router(Nothing)).await;
+    let base = rocketgen_tests::http::serve(rocket_server::router(Nothing)).await;
     let response = reqwest::get(format!("{base}/api/items/1")).await.unwrap();
     assert_eq!(response.status().as_u16(), 501);
     let body: Value = response.json().await.unwrap();
@@ -114,7 +108,7 @@ async fn operations_an_implementation_lacks_answer_501() {
 #[tokio::test]
 async fn defaults_are_applied_when_parameters_are_absent() {
     let recorder = Arc::new(Recorder::default());
-    let base = start(rocket_server::router_at(recorder.clone(), "")).await;
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(recorder.clone(), "")).await;
     recorder.set_response("content.getList", json!({"NotFound": {"message": "none"}}));
     let response = reqwest::get(format!("{base}/lists/abc")).await.unwrap();
     assert_eq!(response.status().as_u16(), 404);

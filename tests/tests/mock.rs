@@ -145,11 +145,8 @@ fn tempfile_dir() -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_client_works_against_the_mock_for_every_operation() {
     let mock = Mock::new(3);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = rocket_server::router_at(Arc::new(mock.clone()), "/api");
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let client = rocket_client::Client::builder(format!("http://{address}/api"))
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(Arc::new(mock.clone()), "/api")).await;
+    let client = rocket_client::Client::builder(format!("{base}/api"))
         .credential(rocket_api::Credential::AccountAuth("account-token".into()))
         .credential(rocket_api::Credential::ProfileAuth("profile-token".into()))
         .credential(rocket_api::Credential::ResetPasswordAuth("reset-key".into()))
@@ -178,11 +175,8 @@ async fn the_client_works_against_the_mock_for_every_operation() {
 #[tokio::test]
 async fn the_direct_client_api_groups_by_tag_and_sets_options_by_name() {
     let mock = Mock::new(1);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = rocket_server::router_at(Arc::new(mock.clone()), "/api");
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let client = rocket_client::Client::new(format!("http://{address}/api")).unwrap();
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(Arc::new(mock.clone()), "/api")).await;
+    let client = rocket_client::Client::new(format!("{base}/api")).unwrap();
 
     let request = rocket_api::GetListRequest::new("list-1".into()).with_page_size(20).with_order("asc").with_lang("fr");
     let response = client.content().get_list(request).await.unwrap();

@@ -7,11 +7,8 @@ use rocket_api::models::{DeviceRegistrationRequest, ProfileCreationRequest};
 use rocket_api::*;
 
 async fn start() -> rocket_client::Client {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = rocket_server::router_at(Arc::new(rocket_mock::Mock::stateful(1)), "/api");
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    rocket_client::Client::builder(format!("http://{address}/api"))
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(Arc::new(rocket_mock::Mock::stateful(1)), "/api")).await;
+    rocket_client::Client::builder(format!("{base}/api"))
         .credential(Credential::AccountAuth("account".into()))
         .credential(Credential::ProfileAuth("profile".into()))
         .build()
