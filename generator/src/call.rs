@@ -110,15 +110,17 @@ fn add_credentials(
     for used in &alternative.schemes {
         let secret = &given[&used.scheme];
         let Some(scheme) = api.security_schemes.iter().find(|s| s.name == used.scheme) else { continue };
-        match &scheme.kind {
-            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => headers.push(("authorization".into(), format!("Bearer {secret}"))),
-            SecurityKind::HttpBasic => headers.push(("authorization".into(), format!("Basic {secret}"))),
-            SecurityKind::ApiKey { location, param } => match location {
-                ParamLocation::Header => headers.push((param.clone(), secret.clone())),
-                ParamLocation::Query => query.push(form_urlencoded::Serializer::new(String::new()).append_pair(param, secret).finish()),
-                ParamLocation::Cookie => cookies.push(format!("{param}={secret}")),
-                ParamLocation::Path => {}
-            },
+        let kind = match &scheme.kind {
+            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => shared::SchemeKind::Bearer,
+            SecurityKind::HttpBasic => shared::SchemeKind::Basic,
+            SecurityKind::ApiKey { location, param } => shared::SchemeKind::ApiKey { location: location_of(*location), param: Box::leak(param.clone().into_boxed_str()) },
+        };
+        // The generated client's own rule for where a credential goes.
+        match shared::place_credential(kind, secret) {
+            Some(shared::Placement::Header(name, value)) => headers.push((name, value)),
+            Some(shared::Placement::Query(piece)) => query.push(piece),
+            Some(shared::Placement::Cookie(cookie)) => cookies.push(cookie),
+            None => {}
         }
     }
     Ok(())
@@ -139,12 +141,7 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
             _ => &Ty::String,
         }
     }
-    let location = match p.location {
-        ParamLocation::Path => Location::Path,
-        ParamLocation::Query => Location::Query,
-        ParamLocation::Header => Location::Header,
-        ParamLocation::Cookie => Location::Cookie,
-    };
+    let location = location_of(p.location);
     let style = match p.style {
         ParamStyle::Simple => Style::Simple,
         ParamStyle::Form => Style::Form,
@@ -166,6 +163,15 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
         constraints: &Constraints::NONE,
         default: None,
     }))
+}
+
+fn location_of(location: ParamLocation) -> Location {
+    match location {
+        ParamLocation::Path => Location::Path,
+        ParamLocation::Query => Location::Query,
+        ParamLocation::Header => Location::Header,
+        ParamLocation::Cookie => Location::Cookie,
+    }
 }
 
 /// What came back.

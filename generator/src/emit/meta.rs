@@ -245,51 +245,29 @@ fn ty_with(ty: &TypeRef, c: &Constraints) -> TokenStream {
 /// A constraints expression; item constraints of arrays and maps go into the `Ty` that uses
 /// them, so this covers the value itself.
 fn constraints_tokens(c: &Constraints) -> TokenStream {
-    let mut parts = Vec::new();
-    let opt_f64 = |v: Option<f64>| match v {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    };
-    let opt_usize = |v: Option<usize>| match v {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    };
-    if c.minimum.is_some() {
-        let v = opt_f64(c.minimum);
-        parts.push(quote! { minimum: #v });
-    }
-    if c.maximum.is_some() {
-        let v = opt_f64(c.maximum);
-        parts.push(quote! { maximum: #v });
-    }
-    if c.exclusive_minimum {
-        parts.push(quote! { exclusive_minimum: true });
-    }
-    if c.exclusive_maximum {
-        parts.push(quote! { exclusive_maximum: true });
-    }
-    if c.min_length.is_some() {
-        let v = opt_usize(c.min_length);
-        parts.push(quote! { min_length: #v });
-    }
-    if c.max_length.is_some() {
-        let v = opt_usize(c.max_length);
-        parts.push(quote! { max_length: #v });
-    }
-    if c.min_items.is_some() {
-        let v = opt_usize(c.min_items);
-        parts.push(quote! { min_items: #v });
-    }
-    if c.max_items.is_some() {
-        let v = opt_usize(c.max_items);
-        parts.push(quote! { max_items: #v });
-    }
-    if c.unique_items {
-        parts.push(quote! { unique_items: true });
-    }
-    if let Some(format) = &c.format {
-        parts.push(quote! { format: Some(#format) });
-    }
+    let float = |v: Option<f64>| v.map(|v| quote! { Some(#v) });
+    let count = |v: Option<usize>| v.map(|v| quote! { Some(#v) });
+    let flag = |on: bool| on.then(|| quote! { true });
+    // Only what differs from `Constraints::NONE` is written.
+    let set = [
+        ("minimum", float(c.minimum)),
+        ("maximum", float(c.maximum)),
+        ("exclusive_minimum", flag(c.exclusive_minimum)),
+        ("exclusive_maximum", flag(c.exclusive_maximum)),
+        ("min_length", count(c.min_length)),
+        ("max_length", count(c.max_length)),
+        ("min_items", count(c.min_items)),
+        ("max_items", count(c.max_items)),
+        ("unique_items", flag(c.unique_items)),
+        ("format", c.format.as_ref().map(|f| quote! { Some(#f) })),
+    ];
+    let parts: Vec<TokenStream> = set
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let name = format_ident!("{name}");
+            value.map(|value| quote! { #name: #value })
+        })
+        .collect();
     if parts.is_empty() {
         quote! { &Constraints::NONE }
     } else {

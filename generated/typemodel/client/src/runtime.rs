@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use api::Credential;
-use api::runtime::meta::{Location, OperationMeta, SchemeKind, encode_param, encode_query, request_fields};
+use api::runtime::meta::{Location, OperationMeta, Placement, encode_param, encode_query, place_credential, request_fields};
 use api::runtime::{Error, RawResponse};
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment, so ids with
@@ -207,17 +207,11 @@ impl Client {
             let (Some(credential), Some(meta)) = (find(scheme), api::meta::SECURITY_SCHEMES.iter().find(|s| s.name == *scheme)) else {
                 continue;
             };
-            match meta.kind {
-                SchemeKind::Bearer => headers.push(("authorization".into(), format!("Bearer {}", credential.secret()))),
-                SchemeKind::Basic => headers.push(("authorization".into(), format!("Basic {}", credential.secret()))),
-                SchemeKind::ApiKey { location, param } => match location {
-                    Location::Header => headers.push((param.to_string(), credential.secret().to_string())),
-                    Location::Query => query.push(
-                        form_urlencoded::Serializer::new(String::new()).append_pair(param, credential.secret()).finish(),
-                    ),
-                    Location::Cookie => cookies.push(format!("{param}={}", credential.secret())),
-                    Location::Path => {}
-                },
+            match place_credential(meta.kind, credential.secret()) {
+                Some(Placement::Header(name, value)) => headers.push((name, value)),
+                Some(Placement::Query(piece)) => query.push(piece),
+                Some(Placement::Cookie(cookie)) => cookies.push(cookie),
+                None => {}
             }
         }
         Ok(())

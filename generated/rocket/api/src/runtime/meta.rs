@@ -471,6 +471,31 @@ fn resolve_ref(ty: &Ty) -> &Ty {
     }
 }
 
+/// Where a credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// A header: name and value.
+    Header(String, String),
+    /// A `name=value` piece of the query string, encoded.
+    Query(String),
+    /// A `name=value` cookie.
+    Cookie(String),
+}
+
+/// How a credential of a scheme of this kind is sent.
+pub fn place_credential(kind: SchemeKind, secret: &str) -> Option<Placement> {
+    Some(match kind {
+        SchemeKind::Bearer => Placement::Header("authorization".into(), format!("Bearer {secret}")),
+        SchemeKind::Basic => Placement::Header("authorization".into(), format!("Basic {secret}")),
+        SchemeKind::ApiKey { location, param } => match location {
+            Location::Header => Placement::Header(param.to_string(), secret.to_string()),
+            Location::Query => Placement::Query(form_urlencoded::Serializer::new(String::new()).append_pair(param, secret).finish()),
+            Location::Cookie => Placement::Cookie(format!("{param}={secret}")),
+            Location::Path => return None,
+        },
+    })
+}
+
 /// The fields of a request as a JSON object, keyed by field name (what request types
 /// serialize to); used by clients to find each parameter's value.
 pub fn request_fields(request: &impl serde::Serialize) -> Result<Map<String, Value>, String> {
