@@ -13,6 +13,7 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod manifest;
+pub mod mcp;
 pub mod output;
 pub mod preview;
 pub mod source;

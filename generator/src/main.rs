@@ -85,6 +85,30 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
+    /// Serve every registered source's operations as MCP tools, plus openapi.previewSpec and
+    /// openapi.addSource (stdio; `--http` for streamable HTTP).
+    Mcp {
+        /// The workspace root (default: the nearest directory with sources.toml, if any).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Serve only this source (repeatable; default: all).
+        #[arg(long = "source", value_name = "NAME")]
+        sources: Vec<String>,
+        /// Where requests go: `URL` for every source or `SOURCE=URL` for one (or the variable
+        /// ROCKETGEN_<SOURCE>_BASE_URL; default: the spec's first absolute server URL).
+        #[arg(long = "base-url", value_name = "[SOURCE=]URL")]
+        base_urls: Vec<String>,
+        /// A bearer token for bearer/OAuth2/OpenID Connect schemes: `TOKEN` or `SOURCE=TOKEN`
+        /// (better: ROCKETGEN_TOKEN or ROCKETGEN_<SOURCE>_TOKEN, which no process listing shows).
+        #[arg(long = "token", value_name = "[SOURCE=]TOKEN")]
+        tokens: Vec<String>,
+        /// A credential for one scheme: `SCHEME=SECRET` or `SOURCE:SCHEME=SECRET`.
+        #[arg(long = "credential", value_name = "[SOURCE:]SCHEME=SECRET")]
+        credentials: Vec<String>,
+        /// Serve streamable HTTP at this address (path `/mcp`) instead of stdio.
+        #[arg(long, value_name = "ADDR")]
+        http: Option<std::net::SocketAddr>,
+    },
     /// Print the IR of a spec.
     Ir {
         /// The spec file (JSON or YAML).
@@ -140,6 +164,18 @@ fn find_tool_spec(tool: &str) -> Result<PathBuf, Error> {
         }
     }
     Err(Error::new(format!("no source in {} has a tool named {tool:?}; pass --spec", root.join(manifest::MANIFEST_FILE).display())))
+}
+
+fn is_source_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// `SOURCE=VALUE` → (SOURCE, VALUE); anything else applies to every source (`""`).
+fn scoped(given: &str) -> (String, String) {
+    match given.split_once('=') {
+        Some((source, value)) if is_source_name(source) => (source.to_string(), value.to_string()),
+        _ => (String::new(), given.to_string()),
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -263,6 +299,33 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if matches!(fail_on, Some(FailOn::Breaking)) && report.has_breaking() {
                 return Ok(ExitCode::from(1));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Mcp { root, sources, base_urls, tokens, credentials, http } => {
+            let root = match root {
+                Some(root) => Some(manifest::find_root(&root)?),
+                None => manifest::find_root(std::path::Path::new(".")).ok(),
+            };
+            let mut settings = rocketgen::mcp::Settings { root, ..Default::default() };
+            for given in base_urls {
+                let (source, url) = scoped(&given);
+                settings.base_urls.insert(source, url);
+            }
+            for given in tokens {
+                let (source, token) = scoped(&given);
+                settings.tokens.insert(source, token);
+            }
+            for given in credentials {
+                let (source, rest) = match given.split_once(':') {
+                    Some((source, rest)) if is_source_name(source) => (source.to_string(), rest),
+                    _ => (String::new(), given.as_str()),
+                };
+                let (scheme, secret) = rest.split_once('=').ok_or_else(|| Error::new("--credential takes [SOURCE:]SCHEME=SECRET"))?;
+                settings.credentials.entry(source).or_default().insert(scheme.to_string(), secret.to_string());
+            }
+            let server = rocketgen::mcp::McpServer::from_workspace(settings, &sources)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::new(format!("cannot start the runtime: {e}")))?;
+            runtime.block_on(rocketgen::mcp::serve(server, http))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ir { spec, format } => {

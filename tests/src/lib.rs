@@ -5,6 +5,21 @@ pub mod json;
 
 use serde_json::{Value, json};
 
+/// Builds one binary of a workspace package with cargo and returns its path.
+pub fn cargo_binary(package: &str, bin: &str) -> std::path::PathBuf {
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", package, "--bin", bin, "--message-format=json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .expect("cargo names the executable")
+}
+
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
 /// Every named type of each listed API crate, synthesized with three fillings and three seeds:

@@ -7,6 +7,8 @@
 //!   lines and crate-only build times of the server and client crates;
 //! - `cargo xtask bench-mock`: the mock server against Prism (wrk: throughput and latency of
 //!   `GET /account` and `GET /items/{id}`; start-up time to the first answer);
+//! - `cargo xtask bench-mcp`: `rocketgen mcp` (release) for the Rocket source: time from process
+//!   start to the answer of `tools/list` (after `initialize`), and `preview` as a process;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
@@ -27,8 +29,9 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench-http") => bench_http(),
         Some("bench-mock") => bench_mock(),
+        Some("bench-mcp") => bench_mcp(),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-generate");
+            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-generate");
             ExitCode::from(2)
         }
     }
@@ -80,11 +83,64 @@ fn bench_generate() -> ExitCode {
     status
 }
 
+/// Starts `rocketgen mcp` over stdio, sends `initialize`, `initialized` and `tools/list`, and
+/// times until the `tools/list` answer is read; 30 runs. Then `preview` with hyperfine.
+fn bench_mcp() -> ExitCode {
+    use std::io::{BufRead, BufReader, Write};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "--package", "rocketgen"]));
+    if built != ExitCode::SUCCESS {
+        return built;
+    }
+    let binary = root.join("target/release/rocketgen");
+    let messages = concat!(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#, "\n",
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, "\n",
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#, "\n",
+    );
+    let mut times = Vec::new();
+    let mut tools = 0;
+    for _ in 0..30 {
+        let start = std::time::Instant::now();
+        let spawned = Command::new(&binary)
+            .args(["mcp", "--source", "rocket"])
+            .current_dir(root)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn();
+        let Ok(mut child) = spawned else {
+            eprintln!("cannot start {}", binary.display());
+            return ExitCode::from(2);
+        };
+        let _ = child.stdin.as_mut().map(|stdin| stdin.write_all(messages.as_bytes()));
+        let Some(stdout) = child.stdout.take() else { return ExitCode::from(2) };
+        let answer = BufReader::new(stdout).lines().map_while(Result::ok).find(|line| line.starts_with(r#"{"jsonrpc":"2.0","id":2,"#));
+        times.push(start.elapsed());
+        tools = answer.map(|line| line.matches(r#""inputSchema""#).count()).unwrap_or(0);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    times.sort();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "rocketgen mcp (Rocket): start → tools/list answer ({tools} tools): min {:.1} ms, median {:.1} ms, max {:.1} ms over {} runs",
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+    let spec = root.join("specs/rocket/openapi.json");
+    run(Command::new("hyperfine").args(["--warmup", "3", "--runs", "30", "--output", "null"]).args([
+        format!("{} preview {}", binary.display(), spec.display()),
+        format!("{} preview --format json {}", binary.display(), spec.display()),
+    ]))
+}
+
 /// Installs the test tools if they are missing, then runs `cargo test --workspace`.
 fn test(extra: &[String]) -> ExitCode {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
     let tools = root.join("tests/tools");
-    if !tools.join("node_modules/.bin/prism").exists() {
+    if !tools.join("node_modules/.bin/prism").exists() || !tools.join("node_modules/.bin/mcp-inspector").exists() {
         eprintln!("installing the test tools in {} (npm ci)", tools.display());
         let installed = run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&tools));
         if installed != ExitCode::SUCCESS {

@@ -1,0 +1,417 @@
+//! `rocketgen mcp`: an MCP server whose tools are the operations of every registered source,
+//! plus `openapi.previewSpec` and `openapi.addSource`. Tool lists and input schemas come from
+//! `preview`; calls are built and sent by `call`, so the server holds no per-spec code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Value, json};
+
+use crate::error::Error;
+use crate::ir::{Api, HttpMethod, SecurityKind};
+use crate::manifest::{self, Manifest};
+use crate::{call, ir, load, preview, source};
+
+pub const PREVIEW_TOOL: &str = "openapi.previewSpec";
+pub const ADD_SOURCE_TOOL: &str = "openapi.addSource";
+
+/// Where each source's requests go and with which credentials; read from options and the
+/// environment once, at start. Secrets never appear in output or errors.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The workspace whose `sources.toml` is served (and written by `persist`), if any.
+    pub root: Option<PathBuf>,
+    /// Base URL per source name; the entry under `""` applies to every source.
+    pub base_urls: BTreeMap<String, String>,
+    /// A bearer token per source name (`""`: every source), for its bearer/OAuth2/OIDC schemes.
+    pub tokens: BTreeMap<String, String>,
+    /// Secrets per source name (`""`: every source) and security scheme name.
+    pub credentials: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Settings {
+    /// Adds what the environment says: `ROCKETGEN_TOKEN`, and per source
+    /// `ROCKETGEN_<NAME>_BASE_URL` / `ROCKETGEN_<NAME>_TOKEN` (name upper-cased, `-` → `_`).
+    /// Options given on the command line win.
+    fn env_for(&self, name: &str) -> (Option<String>, Option<String>) {
+        let key = name.to_ascii_uppercase().replace('-', "_");
+        let var = |suffix: &str| std::env::var(format!("ROCKETGEN_{key}_{suffix}")).ok().filter(|v| !v.is_empty());
+        let base = self.base_urls.get(name).cloned().or_else(|| var("BASE_URL")).or_else(|| self.base_urls.get("").cloned());
+        let token = self
+            .tokens
+            .get(name)
+            .cloned()
+            .or_else(|| var("TOKEN"))
+            .or_else(|| self.tokens.get("").cloned())
+            .or_else(|| std::env::var("ROCKETGEN_TOKEN").ok().filter(|v| !v.is_empty()));
+        (base, token)
+    }
+}
+
+/// One source being served.
+struct Served {
+    name: String,
+    hash: String,
+    api: Api,
+    base_url: Option<String>,
+    credentials: BTreeMap<String, String>,
+}
+
+/// An operation tool: which source and which operation it calls.
+struct Entry {
+    tool: Tool,
+    source: usize,
+    operation: usize,
+}
+
+#[derive(Default)]
+struct Registry {
+    sources: Vec<Served>,
+    /// Operation tools by name, in registration order.
+    tools: indexmap::IndexMap<String, Entry>,
+}
+
+impl Registry {
+    /// Serves `api` as `name`, replacing a source of that name. Tool names are the preview's;
+    /// one already taken by another source is qualified with this source's name.
+    fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api) -> Vec<String> {
+        if let Some(old) = self.sources.iter().position(|s| s.name == name) {
+            self.tools.retain(|_, e| e.source != old);
+            let (base_url, credentials) = connection(settings, name, &api);
+            self.sources[old] = Served { name: name.to_string(), hash, api, base_url, credentials };
+            return self.add_tools(old);
+        }
+        let (base_url, credentials) = connection(settings, name, &api);
+        self.sources.push(Served { name: name.to_string(), hash, api, base_url, credentials });
+        self.add_tools(self.sources.len() - 1)
+    }
+
+    fn add_tools(&mut self, index: usize) -> Vec<String> {
+        let served = &self.sources[index];
+        let shown = preview::preview(&served.api);
+        let mut names = Vec::new();
+        for (operation, (tool, op)) in shown.tools.into_iter().zip(&served.api.operations).enumerate() {
+            let mut name = tool.name.clone();
+            if self.tools.contains_key(&name) || name == PREVIEW_TOOL || name == ADD_SOURCE_TOOL {
+                name = preview::legal_tool_name(&format!("{}.{}", served.name, tool.name));
+            }
+            let mut n = 2;
+            while self.tools.contains_key(&name) {
+                name = preview::legal_tool_name(&format!("{}.{}_{n}", served.name, tool.name));
+                n += 1;
+            }
+            let schema = match tool.input_schema {
+                Value::Object(map) => map,
+                _ => JsonObject::new(),
+            };
+            let mut description = tool.description;
+            if description.is_empty() {
+                description = format!("{} {}", tool.method, tool.path);
+            }
+            let mcp_tool = Tool::new(name.clone(), description, Arc::new(schema)).annotate(annotations(op.http_method, op.summary.as_deref()));
+            self.tools.insert(name.clone(), Entry { tool: mcp_tool, source: index, operation });
+            names.push(name);
+        }
+        names
+    }
+}
+
+/// Base URL and credentials of one source (credentials keyed by security scheme name).
+fn connection(settings: &Settings, name: &str, api: &Api) -> (Option<String>, BTreeMap<String, String>) {
+    let (base, token) = settings.env_for(name);
+    let base = base.or_else(|| api.servers.iter().find(|s| s.starts_with("http://") || s.starts_with("https://")).cloned());
+    let mut credentials = BTreeMap::new();
+    for scheme in &api.security_schemes {
+        if let (Some(token), SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer) = (&token, &scheme.kind) {
+            credentials.insert(scheme.name.clone(), token.clone());
+        }
+    }
+    for scope in ["", name] {
+        if let Some(given) = settings.credentials.get(scope) {
+            credentials.extend(given.iter().filter(|(k, _)| api.security_schemes.iter().any(|s| &s.name == *k)).map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+    (base, credentials)
+}
+
+/// Hints from the HTTP method: safe methods only read, DELETE destroys, PUT and DELETE may be
+/// repeated. Every operation reaches outside the server (open world).
+fn annotations(method: HttpMethod, summary: Option<&str>) -> ToolAnnotations {
+    let base = match summary {
+        Some(s) if !s.trim().is_empty() => ToolAnnotations::with_title(s.trim()),
+        _ => ToolAnnotations::new(),
+    }
+    .open_world(true);
+    match method {
+        HttpMethod::Get | HttpMethod::Head | HttpMethod::Options | HttpMethod::Trace => base.read_only(true),
+        HttpMethod::Delete => base.read_only(false).destructive(true).idempotent(true),
+        HttpMethod::Put => base.read_only(false).destructive(true).idempotent(true),
+        HttpMethod::Post | HttpMethod::Patch => base.read_only(false).destructive(false).idempotent(false),
+    }
+}
+
+/// The MCP server. Cloned per connection; all clones share one registry.
+#[derive(Clone)]
+pub struct McpServer {
+    registry: Arc<RwLock<Registry>>,
+    settings: Arc<Settings>,
+}
+
+impl McpServer {
+    /// Serves the sources in `settings.root`'s manifest (only those named in `only`, if any).
+    pub fn from_workspace(settings: Settings, only: &[String]) -> Result<McpServer, Error> {
+        let mut registry = Registry::default();
+        if let Some(root) = &settings.root {
+            let manifest = Manifest::read(root)?;
+            for name in only {
+                if !manifest.sources.iter().any(|s| &s.name == name) {
+                    return Err(Error::new(format!("no source named {name:?} in {}", root.join(manifest::MANIFEST_FILE).display())));
+                }
+            }
+            for entry in manifest.sources.iter().filter(|s| only.is_empty() || only.contains(&s.name)) {
+                let path = root.join(&entry.spec);
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                let api = ir::build(&load::load_path(&path)?).map_err(|e| e.in_file(&path))?;
+                registry.register(&settings, &entry.name, source::content_hash(&bytes), api);
+            }
+        }
+        Ok(McpServer { registry: Arc::new(RwLock::new(registry)), settings: Arc::new(settings) })
+    }
+
+    /// Every tool, operation tools first, then the server's own two.
+    pub fn tools(&self) -> Vec<Tool> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        let mut tools: Vec<Tool> = registry.tools.values().map(|e| e.tool.clone()).collect();
+        tools.extend(own_tools());
+        tools
+    }
+
+    /// Runs one tool. Failures of the tool itself (bad arguments, an HTTP error status, an
+    /// unreachable server) are error results, not protocol errors.
+    pub async fn call(&self, name: &str, args: Value) -> Result<(CallToolResult, bool), ErrorData> {
+        match name {
+            PREVIEW_TOOL => Ok((blocking(move || preview_spec(&args)).await, false)),
+            ADD_SOURCE_TOOL => {
+                let server = self.clone();
+                let result = blocking(move || server.add_source(&args)).await;
+                let changed = result.is_error != Some(true);
+                Ok((result, changed))
+            }
+            _ => {
+                let request = {
+                    let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+                    let Some(entry) = registry.tools.get(name) else {
+                        return Err(ErrorData::invalid_params(format!("no tool named {name:?}"), None));
+                    };
+                    let served = &registry.sources[entry.source];
+                    let op = &served.api.operations[entry.operation];
+                    let prepared = call::prepare(&served.api, op, &args, &served.credentials);
+                    (prepared, served.base_url.clone(), served.name.clone(), served.credentials.values().cloned().collect::<Vec<_>>())
+                };
+                Ok((blocking(move || perform(request)).await, false))
+            }
+        }
+    }
+
+    fn add_source(&self, args: &Value) -> Result<Value, String> {
+        let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
+        let (loaded, bytes) = load_any(text).map_err(|e| e.to_string())?;
+        let api = ir::build(&loaded).map_err(|e| e.to_string())?;
+        let name = match args.get("name").and_then(Value::as_str) {
+            Some(name) => name.to_string(),
+            None => source::name_from_title(&api.title),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            return Err(format!("source name {name:?} must be lowercase letters, digits and dashes"));
+        }
+        let upgrade = args.get("upgrade").and_then(Value::as_bool).unwrap_or(false);
+        let persist = args.get("persist").and_then(Value::as_bool).unwrap_or(false);
+        let hash = source::content_hash(&bytes);
+        {
+            let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(existing) = registry.sources.iter().find(|s| s.name == name) {
+                if existing.hash == hash && !persist {
+                    let tools: Vec<&String> = registry.tools.iter().filter(|(_, e)| registry.sources[e.source].name == name).map(|(n, _)| n).collect();
+                    return Ok(json!({"name": name, "unchanged": true, "tools": tools}));
+                }
+                if existing.hash != hash && !upgrade {
+                    let report = crate::diff::diff(&existing.api, &api);
+                    return Err(format!(
+                        "source {name:?} is served with a different spec ({} → {}: {} operation(s) added, {} removed, {} changed); pass \"upgrade\": true to replace it",
+                        report.old_version, report.new_version, report.summary.operations_added, report.summary.operations_removed, report.summary.operations_changed
+                    ));
+                }
+            }
+        }
+        if persist {
+            let root = self.settings.root.as_deref().ok_or("`persist` needs a workspace (run the server inside one, or pass --root)")?;
+            write_source(root, &name, &loaded, &bytes, upgrade).map_err(|e| e.to_string())?;
+        }
+        let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
+        let tools = registry.register(&self.settings, &name, hash, api);
+        Ok(json!({"name": name, "tools": tools, "persisted": persist}))
+    }
+}
+
+/// `add-source` into the workspace; an inline spec is first written to a scratch file.
+fn write_source(root: &Path, name: &str, loaded: &load::LoadedSpec, bytes: &[u8], upgrade: bool) -> Result<(), Error> {
+    let scratch;
+    let spec = match &loaded.path {
+        Some(path) => path.clone(),
+        None => {
+            let extension = if bytes.first() == Some(&b'{') { "json" } else { "yaml" };
+            scratch = std::env::temp_dir().join(format!("rocketgen-mcp-{}-{name}.{extension}", std::process::id()));
+            std::fs::write(&scratch, bytes).map_err(|e| Error::io(&scratch, e))?;
+            scratch.clone()
+        }
+    };
+    let request = source::AddSource { spec: spec.clone(), name: Some(name.to_string()), upgrade };
+    let outcome = source::add_source(root, &request);
+    if loaded.path.is_none() {
+        let _ = std::fs::remove_file(&spec);
+    }
+    outcome.map(|_| ())
+}
+
+/// A spec given as a path, an http(s) URL, or inline JSON/YAML text; with its bytes.
+fn load_any(text: &str) -> Result<(load::LoadedSpec, Vec<u8>), Error> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || text.contains('\n') {
+        return Ok((load::load_str(text)?, text.as_bytes().to_vec()));
+    }
+    if text.starts_with("http://") || text.starts_with("https://") {
+        // Fetched once; the text is both loaded and hashed.
+        let spec = load::load_source(text)?;
+        let bytes = serde_json::to_vec(&spec.raw).map_err(|e| Error::new(e.to_string()))?;
+        return Ok((spec, bytes));
+    }
+    let path = Path::new(text);
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok((load::load_path(path)?, bytes))
+}
+
+fn preview_spec(args: &Value) -> Result<Value, String> {
+    let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
+    let (loaded, _) = load_any(text).map_err(|e| e.to_string())?;
+    let api = ir::build(&loaded).map_err(|e| e.to_string())?;
+    serde_json::to_value(preview::preview(&api)).map_err(|e| e.to_string())
+}
+
+type Request = (Result<call::Prepared, Error>, Option<String>, String, Vec<String>);
+
+/// Sends one operation's request; the answer is `{status, body}`, an error result when the
+/// status is not 2xx/3xx.
+fn perform((prepared, base_url, source, secrets): Request) -> Result<Value, String> {
+    let prepared = prepared.map_err(|e| e.to_string())?;
+    let base_url = base_url.ok_or_else(|| {
+        let key = source.to_ascii_uppercase().replace('-', "_");
+        format!("source {source:?} has no absolute server URL: pass --base-url {source}=URL or set ROCKETGEN_{key}_BASE_URL")
+    })?;
+    let redact = |text: String| secrets.iter().filter(|s| !s.is_empty()).fold(text, |t, s| t.replace(s.as_str(), "***"));
+    let answer = call::send(&base_url, &prepared).map_err(|e| redact(e.to_string()))?;
+    let body = match serde_json::from_slice::<Value>(&answer.body) {
+        Ok(json) => json,
+        Err(_) if answer.body.is_empty() => Value::Null,
+        Err(_) => Value::String(String::from_utf8_lossy(&answer.body).into_owned()),
+    };
+    let result = json!({"status": answer.status, "body": body});
+    if (200..400).contains(&answer.status) { Ok(result) } else { Err(redact(result.to_string())) }
+}
+
+/// Runs blocking work (file and network I/O, generation) off the protocol's threads.
+async fn blocking(work: impl FnOnce() -> Result<Value, String> + Send + 'static) -> CallToolResult {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(value)) => CallToolResult::structured(value),
+        Ok(Err(message)) => CallToolResult::error(vec![ContentBlock::text(message)]),
+        Err(e) => CallToolResult::error(vec![ContentBlock::text(format!("the tool failed: {e}"))]),
+    }
+}
+
+fn own_tools() -> Vec<Tool> {
+    let spec = json!({"type": "string", "description": "A file path, an http(s) URL, or the spec's JSON/YAML text."});
+    let preview = json!({"type": "object", "properties": {"spec": spec}, "required": ["spec"], "additionalProperties": false});
+    let add = json!({
+        "type": "object",
+        "properties": {
+            "spec": spec,
+            "name": {"type": "string", "description": "The source name (default: from the spec's title); lowercase letters, digits and dashes."},
+            "upgrade": {"type": "boolean", "description": "Replace a source of that name that has a different spec."},
+            "persist": {"type": "boolean", "description": "Also register it in the workspace: copy the spec, record it in sources.toml, generate its crates."}
+        },
+        "required": ["spec"],
+        "additionalProperties": false
+    });
+    let object = |v: Value| Arc::new(if let Value::Object(m) = v { m } else { JsonObject::new() });
+    vec![
+        Tool::new(
+            PREVIEW_TOOL,
+            "What adding an OpenAPI spec would give: title, version, servers, counts, its tools (name, description, method, path, input and output schemas) and the diagnostics. Writes nothing.",
+            object(preview),
+        )
+        .annotate(ToolAnnotations::with_title("Preview an OpenAPI spec").read_only(true).open_world(true)),
+        Tool::new(
+            ADD_SOURCE_TOOL,
+            "Registers an OpenAPI spec as a source for this server's life (optionally in the workspace too); its operations become tools.",
+            object(add),
+        )
+        .annotate(ToolAnnotations::with_title("Add an OpenAPI spec as a source").read_only(false).destructive(false).idempotent(true).open_world(true)),
+    ]
+}
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_tool_list_changed().build())
+            .with_server_info(Implementation::new("rocketgen", env!("CARGO_PKG_VERSION")))
+            .with_instructions("Each tool is one operation of a registered OpenAPI source, named `tag.operationId`; its arguments are the operation's parameters by name and `body`. openapi.previewSpec shows a spec's tools; openapi.addSource registers one.")
+    }
+
+    async fn list_tools(&self, _request: Option<PaginatedRequestParams>, _context: RequestContext<RoleServer>) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools()))
+    }
+
+    async fn call_tool(&self, request: CallToolRequestParams, context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
+        let args = Value::Object(request.arguments.unwrap_or_default());
+        let (result, tools_changed) = self.call(&request.name, args).await?;
+        if tools_changed {
+            // The client may not listen; the call succeeded either way.
+            let _ = context.peer.notify_tool_list_changed().await;
+        }
+        Ok(result.into())
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools().into_iter().find(|t| t.name == name)
+    }
+}
+
+/// Serves on stdio until the client closes it, or streamable HTTP at `/mcp` on `http`.
+pub async fn serve(server: McpServer, http: Option<std::net::SocketAddr>) -> Result<(), Error> {
+    use rmcp::ServiceExt;
+    match http {
+        None => {
+            let running = server.serve(rmcp::transport::stdio()).await.map_err(|e| Error::new(format!("MCP start-up failed: {e}")))?;
+            running.waiting().await.map_err(|e| Error::new(format!("MCP server failed: {e}")))?;
+        }
+        Some(address) => {
+            use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager};
+            let service = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), StreamableHttpServerConfig::default());
+            let router = axum::Router::new().nest_service("/mcp", service);
+            let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| Error::new(format!("cannot listen on {address}: {e}")))?;
+            eprintln!("MCP (streamable HTTP) at http://{}/mcp", listener.local_addr().map_err(|e| Error::new(e.to_string()))?);
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+                .map_err(|e| Error::new(format!("MCP server failed: {e}")))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! `rocketgen mcp` driven by a real MCP client: the MCP Inspector's CLI
+//! (`@modelcontextprotocol/inspector` 0.15.0, installed by `cargo xtask test` into tests/tools),
+//! which starts the server over stdio, initializes, and lists or calls tools.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+fn inspector() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/node_modules/.bin/mcp-inspector");
+    assert!(path.exists(), "the MCP Inspector is not installed at {}: run `cargo xtask test`, which installs it", path.display());
+    path
+}
+
+/// Runs the Inspector's CLI against `rocketgen mcp <server_args>` and returns its JSON answer.
+fn inspect(server_args: &[&str], method_args: &[&str]) -> Value {
+    let rocketgen = rocketgen_tests::cargo_binary("rocketgen", "rocketgen");
+    let output = Command::new(inspector())
+        .arg("--cli")
+        .arg(&rocketgen)
+        .arg("mcp")
+        .args(server_args)
+        .args(method_args)
+        .env_remove("ROCKETGEN_TOKEN")
+        .output()
+        .expect("the Inspector runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "Inspector failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("Inspector printed no JSON ({e}): {stdout}"))
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_string()).collect()
+}
+
+/// The body of an operation tool's answer: `{status, body}` as structured content.
+fn answer(result: &Value) -> &Value {
+    &result["structuredContent"]
+}
+
+#[test]
+fn tools_list_is_the_121_operations_and_the_two_own_tools() {
+    let root = repo();
+    let list = inspect(&["--root", root.to_str().unwrap(), "--source", "rocket"], &["--method", "tools/list"]);
+    let mut expected: Vec<String> =
+        std::fs::read_to_string(root.join("specs/rocket/tools.txt")).unwrap().lines().filter(|l| !l.is_empty()).map(String::from).collect();
+    expected.push("openapi.previewSpec".into());
+    expected.push("openapi.addSource".into());
+    let mut got = names(&list);
+    assert_eq!(got.len(), 123);
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+
+    let tool = |name: &str| list["tools"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
+    // Annotations follow the method.
+    assert_eq!(tool("content.getItem")["annotations"]["readOnlyHint"], true);
+    let delete = tool("account.deleteProfileWithId");
+    assert_eq!(delete["annotations"]["destructiveHint"], true, "{delete}");
+    let put = tool("profile.bookmarkItem");
+    assert_eq!(put["annotations"]["idempotentHint"], true, "{put}");
+    // Input schemas are self-contained.
+    for t in list["tools"].as_array().unwrap() {
+        assert_eq!(t["inputSchema"]["type"], "object", "{}", t["name"]);
+        assert!(!t["inputSchema"].to_string().contains("\"$ref\""), "{} has a $ref", t["name"]);
+    }
+    assert!(tool("content.getItem")["inputSchema"]["required"].as_array().unwrap().contains(&json!("id")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_get_item_returns_the_item_the_server_serves() {
+    let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(7))).await;
+    let direct: Value = reqwest::get(format!("{base}/api/items/item-42")).await.unwrap().json().await.unwrap();
+    let api_base = format!("{base}/api");
+    let root = repo();
+    let result = tokio::task::spawn_blocking(move || {
+        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", api_base.as_str()];
+        inspect(&server_args, &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "id=item-42"])
+    })
+    .await
+    .unwrap();
+    assert_ne!(result["isError"], true, "{result}");
+    assert_eq!(answer(&result)["status"], 200);
+    // The Inspector is JavaScript: `56.0` comes back as `56`, so numbers compare as numbers.
+    assert!(normalize(&answer(&result)["body"]) == normalize(&direct), "the tool's body differs from the item the server serves");
+    assert!(direct["id"].is_string() && direct["type"].is_string(), "an item: {direct}");
+    // The same answer as text, for clients that read only text content.
+    let text: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert!(normalize(&text) == normalize(answer(&result)), "text and structured content differ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_error_is_a_tool_error_result() {
+    let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(7))).await;
+    // Nothing is served under /elsewhere: the router answers 404.
+    let wrong_base = format!("{base}/elsewhere");
+    let root = repo();
+    let result = tokio::task::spawn_blocking(move || {
+        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", wrong_base.as_str()];
+        inspect(&server_args, &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "id=item-42"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(result["isError"], true, "{result}");
+    let text: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
+    assert_eq!(text["status"], 404, "{result}");
+}
+
+#[test]
+fn invalid_arguments_are_a_tool_error_naming_the_field() {
+    let root = repo();
+    let result = inspect(
+        &["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", "http://127.0.0.1:9"],
+        &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "nonsense=1"],
+    );
+    assert_eq!(result["isError"], true, "{result}");
+    let text = result["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("id"), "names the missing parameter: {text}");
+}
+
+#[test]
+fn preview_spec_and_add_source_work_on_a_small_spec() {
+    let pets = repo().join("generator/tests/fixtures/sources/pets.yaml");
+    let preview = inspect(&[], &["--method", "tools/call", "--tool-name", "openapi.previewSpec", "--tool-arg", &format!("spec={}", pets.display())]);
+    assert_ne!(preview["isError"], true, "{preview}");
+    let shown = &preview["structuredContent"];
+    assert_eq!(shown["title"], "Pet Store");
+    let tools: Vec<&str> = shown["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(tools.contains(&"pets.getPet") && tools.contains(&"pets.deletePet"), "{tools:?}");
+
+    // Registered with `persist`, it is in the workspace; a new server lists its tools.
+    let scratch = tempdir();
+    std::fs::write(scratch.join("sources.toml"), "").unwrap();
+    let root = scratch.to_str().unwrap();
+    let added = inspect(
+        &["--root", root],
+        &["--method", "tools/call", "--tool-name", "openapi.addSource", "--tool-arg", &format!("spec={}", pets.display()), "name=pets", "persist=true"],
+    );
+    assert_ne!(added["isError"], true, "{added}");
+    let registered: Vec<&str> = added["structuredContent"]["tools"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(registered, tools);
+    assert!(scratch.join("generated/pets/api/src/lib.rs").exists());
+    let list = inspect(&["--root", root], &["--method", "tools/list"]);
+    let mut listed = names(&list);
+    listed.retain(|n| !n.starts_with("openapi."));
+    assert_eq!(listed, tools);
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+/// Registered at run time (not persisted), a spec's tools are listed and callable in the same
+/// session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_added_at_run_time_is_listed_and_callable() {
+    let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(3))).await;
+    let settings = rocketgen::mcp::Settings {
+        base_urls: [("notes".to_string(), format!("{base}/api"))].into_iter().collect(),
+        ..Default::default()
+    };
+    let server = rocketgen::mcp::McpServer::from_workspace(settings, &[]).unwrap();
+    assert_eq!(server.tools().len(), 2);
+    // Rocket's spec given inline, under another name; its base URL comes from the settings.
+    let text = std::fs::read_to_string(repo().join("specs/rocket/openapi.json")).unwrap();
+    let (result, changed) = server.call("openapi.addSource", json!({"spec": text, "name": "notes"})).await.unwrap();
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    assert!(changed);
+    assert_eq!(server.tools().len(), 123);
+    // Adding the same spec again changes nothing; a different one under the name needs `upgrade`.
+    let (again, _) = server.call("openapi.addSource", json!({"spec": text, "name": "notes"})).await.unwrap();
+    assert_eq!(again.structured_content.as_ref().unwrap()["unchanged"], true);
+    let other = std::fs::read_to_string(repo().join("specs/rocket/3.730.228-ref-1-39-0.openapi.json")).unwrap_or_else(|_| text.replace("\"3.730.300\"", "\"9\""));
+    let (refused, _) = server.call("openapi.addSource", json!({"spec": other, "name": "notes"})).await.unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    let (item, _) = server.call("content.getItem", json!({"id": "abc"})).await.unwrap();
+    assert_ne!(item.is_error, Some(true), "{item:?}");
+    assert_eq!(item.structured_content.as_ref().unwrap()["status"], 200);
+}
+
+fn normalize(value: &Value) -> Value {
+    match value {
+        Value::Number(n) => json!(n.as_f64()),
+        Value::Array(items) => Value::Array(items.iter().map(normalize).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), normalize(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rocketgen-mcp-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `--http`: the same tools over streamable HTTP.
+#[test]
+fn streamable_http_serves_the_same_tools() {
+    use std::io::{BufRead, BufReader};
+    let root = repo();
+    let mut child = Command::new(rocketgen_tests::cargo_binary("rocketgen", "rocketgen"))
+        .args(["mcp", "--root", root.to_str().unwrap(), "--source", "rocket", "--http", "127.0.0.1:0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server says where it listens").to_string();
+    let output = Command::new(inspector()).args(["--cli", &url, "--transport", "http", "--method", "tools/list"]).output().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(names(&list).len(), 123);
+}
