@@ -128,6 +128,8 @@ pub enum TypeMetaKind {
     Enum { values: &'static [&'static str] },
     Newtype(&'static Ty, &'static Constraints),
     Union(&'static [&'static Ty]),
+    /// A discriminated union: `values` maps tag values to indices into `variants`.
+    Tagged { property: &'static str, variants: &'static [&'static Ty], values: &'static [(&'static str, usize)] },
 }
 
 #[derive(Debug)]
@@ -275,6 +277,26 @@ fn validate_named(value: &Value, meta: &TypeMeta, path: &str, strictness: Strict
             }
             Err(first_error.unwrap_or_else(|| invalid(path, "matches no variant")))
         }
+        TypeMetaKind::Tagged { property, variants, values } => {
+            let tag = value.get(*property).and_then(Value::as_str);
+            if let Some(&(_, index)) = tag.and_then(|t| values.iter().find(|(v, _)| *v == t)) {
+                return validate(value, variants[index], &Constraints::NONE, path, strictness);
+            }
+            // Members without a tag value are tried as in an untagged union.
+            let untagged = variants.iter().enumerate().filter(|(i, _)| !values.iter().any(|(_, j)| j == i));
+            for (_, variant) in untagged {
+                if validate(value, variant, &Constraints::NONE, path, strictness).is_ok() {
+                    return Ok(());
+                }
+            }
+            let known: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
+            match (tag, strictness) {
+                // Answers may carry variants added since the spec was written.
+                (Some(_), Strictness::Response) => Ok(()),
+                (Some(t), _) => Err(invalid(&join(path, property), format!("{t:?} is not one of {}", known.join(", ")))),
+                (None, _) => Err(invalid(&join(path, property), format!("is required, one of {}", known.join(", ")))),
+            }
+        }
         TypeMetaKind::Struct { fields, additional } => {
             let Value::Object(map) = value else {
                 return Err(invalid(path, format!("expected an object ({})", meta.name)));
@@ -381,6 +403,7 @@ pub fn encode_param(param: &ParamMeta, value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::Array(items) => Some(items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
+        Value::Object(map) if param.explode => Some(map.iter().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect::<Vec<_>>().join(",")),
         Value::Object(map) => Some(map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect::<Vec<_>>().join(",")),
         other => {
             let _ = param;
@@ -431,6 +454,52 @@ pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid>
             Some(text) => scalar(ty, text, path),
             None => Ok(Value::Null),
         },
+    }
+}
+
+/// Whether a parameter's value is an object (written as key/value pairs).
+pub fn is_object_param(param: &ParamMeta) -> bool {
+    matches!(resolve(param.ty), Ty::Map(..) | Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { .. }, .. }))
+}
+
+/// The names of an object parameter's declared properties (for exploded `form` query objects,
+/// whose properties appear as query parameters of their own).
+pub fn object_param_fields(param: &ParamMeta) -> Vec<&'static str> {
+    match resolve(param.ty) {
+        Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, .. }, .. }) => fields.iter().map(|f| f.name).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads an object parameter from its key/value pairs (percent-decoded), each value typed by
+/// its property (an unknown property stays a string, for validation to judge).
+pub fn decode_object(param: &ParamMeta, pairs: &[(String, String)]) -> Result<Value, Invalid> {
+    let mut map = Map::new();
+    for (key, text) in pairs {
+        let path = format!("{}.{key}", param.name);
+        let value = match resolve(param.ty) {
+            Ty::Map(inner, _) => scalar(inner, text, &path)?,
+            Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, .. }, .. }) => match fields.iter().find(|f| f.name == key) {
+                Some(field) => match resolve_ref(field.ty) {
+                    Ty::Array(item, _) => Value::Array(text.split(',').map(|t| scalar(item, t, &path)).collect::<Result<_, _>>()?),
+                    ty => scalar(ty, text, &path)?,
+                },
+                None => Value::String(text.clone()),
+            },
+            _ => Value::String(text.clone()),
+        };
+        map.insert(key.clone(), value);
+    }
+    Ok(Value::Object(map))
+}
+
+/// Splits `k1,v1,k2,v2` (or, exploded, `k1=v1,k2=v2`) into pairs.
+pub fn object_pairs(text: &str, explode: bool) -> Vec<(String, String)> {
+    if explode {
+        text.split(',').filter(|p| !p.is_empty()).map(|p| p.split_once('=').map_or((p.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))).collect()
+    } else {
+        let parts: Vec<&str> = text.split(',').collect();
+        parts.chunks(2).filter(|c| !c[0].is_empty()).map(|c| (c[0].to_string(), c.get(1).unwrap_or(&"").to_string())).collect()
     }
 }
 

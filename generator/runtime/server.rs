@@ -10,7 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use api::runtime::meta::{Location, OperationMeta, Strictness, decode_param, is_delimited_array, raw_delimiter, validate};
+use api::runtime::meta::{
+    Location, OperationMeta, Strictness, Style, decode_object, decode_param, is_delimited_array, is_object_param, object_pairs, object_param_fields,
+    raw_delimiter, validate,
+};
 use api::runtime::{Error, RawResponse};
 
 /// Largest request body accepted, in bytes.
@@ -55,6 +58,72 @@ pub async fn not_found(request: Request) -> Response {
         None => request.uri().path().to_string(),
     };
     error(404, format!("no operation at {} {path}", request.method()))
+}
+
+/// Path parameter values found by [`match_template`], for operations whose paths axum's router
+/// cannot express (a parameter sharing a segment with text, as in `/files/{name}.json`).
+#[derive(Debug, Clone)]
+pub struct TemplateParams(pub Vec<String>);
+
+/// Matches a request path against an OpenAPI path template; the parameters' values, in order
+/// and percent-decoded, when it matches. A parameter matches one or more characters of its
+/// segment; literal text around it must match exactly.
+pub fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
+    let template: Vec<&str> = template.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    if template.len() != path.len() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for (pattern, segment) in template.iter().zip(&path) {
+        if !match_segment(pattern, segment, &mut values) {
+            return None;
+        }
+    }
+    Some(values.iter().map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy().into_owned()).collect())
+}
+
+fn match_segment<'a>(pattern: &str, segment: &'a str, values: &mut Vec<&'a str>) -> bool {
+    let Some(open) = pattern.find('{') else { return pattern == segment };
+    let Some(rest) = segment.strip_prefix(&pattern[..open]) else { return false };
+    let Some(close) = pattern[open..].find('}') else { return pattern == segment };
+    let after = &pattern[open + close + 1..];
+    // The value runs to some later occurrence of the next literal text; try each, shortest first.
+    let literal_end = after.find('{').unwrap_or(after.len());
+    let literal = &after[..literal_end];
+    let mut start = 1;
+    while start <= rest.len() {
+        let end = if literal.is_empty() {
+            if after.is_empty() { rest.len() } else { start }
+        } else {
+            match rest.get(start..).and_then(|tail| tail.find(literal)) {
+                Some(at) => start + at,
+                None => return false,
+            }
+        };
+        if !rest.is_char_boundary(end) {
+            start = end + 1;
+            continue;
+        }
+        let depth = values.len();
+        values.push(&rest[..end]);
+        if match_segment(after, &rest[end..], values) {
+            return true;
+        }
+        values.truncate(depth);
+        start = end + 1;
+    }
+    false
+}
+
+/// 405 with the methods a path allows, for operations matched by template.
+pub fn method_not_allowed_for(allow: &[&str]) -> Response {
+    let allow = allow.join(", ");
+    let mut response = error(405, format!("method not allowed; allowed: {allow}"));
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// Answers a known route with a method it does not serve.
@@ -177,9 +246,12 @@ pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta, request: Re
 }
 
 async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::request::Parts, bytes: &[u8]) -> Result<Decoded, Rejection> {
-    let path_values: Vec<String> = match RawPathParams::from_request_parts(parts, &()).await {
-        Ok(params) => params.iter().map(|(_, v)| v.to_string()).collect(),
-        Err(e) => return Err(reject(400, format!("the path could not be read: {e}"))),
+    let path_values: Vec<String> = match parts.extensions.get::<TemplateParams>() {
+        Some(matched) => matched.0.clone(),
+        None => match RawPathParams::from_request_parts(parts, &()).await {
+            Ok(params) => params.iter().map(|(_, v)| v.to_string()).collect(),
+            Err(e) => return Err(reject(400, format!("the path could not be read: {e}"))),
+        },
     };
     let path_names = template_names(op.path);
     // Query values stay raw until each parameter is read: a delimited array is split on its
@@ -207,6 +279,42 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
 
     let mut fields = Map::new();
     for param in op.params {
+        if is_object_param(param) {
+            let place = where_param(param.location, param.name);
+            let pairs: Vec<(String, String)> = match param.location {
+                Location::Query if param.style == Style::DeepObject => query
+                    .iter()
+                    .filter_map(|(k, v)| k.strip_prefix(param.name).and_then(|k| k.strip_prefix('[')).and_then(|k| k.strip_suffix(']')).map(|k| (k.to_string(), v.clone())))
+                    .collect(),
+                Location::Query if param.explode => {
+                    let names = object_param_fields(param);
+                    query.iter().filter(|(k, _)| names.contains(&k.as_str())).cloned().collect()
+                }
+                Location::Query => query.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, false)).unwrap_or_default(),
+                Location::Path => path_names
+                    .iter()
+                    .position(|n| *n == param.name)
+                    .and_then(|i| path_values.get(i))
+                    .map(|v| object_pairs(v, param.explode))
+                    .unwrap_or_default(),
+                Location::Header => parts.headers.get(param.name).and_then(|v| v.to_str().ok()).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
+                Location::Cookie => cookies.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, param.explode)).unwrap_or_default(),
+            };
+            if pairs.is_empty() {
+                match param.default {
+                    _ if param.required => return Err(reject(400, format!("{place} is required"))),
+                    Some(default) => {
+                        fields.insert(param.field.to_string(), serde_json::from_str(default).unwrap_or(Value::Null));
+                    }
+                    None => {}
+                }
+                continue;
+            }
+            let value = decode_object(param, &pairs).map_err(|e| reject(400, format!("{place}: {}", e.message)))?;
+            validate(&value, param.ty, param.constraints, &place, Strictness::Request).map_err(|e| reject(400, e.to_string()))?;
+            fields.insert(param.field.to_string(), value);
+            continue;
+        }
         let texts: Vec<String> = match param.location {
             Location::Path => path_names
                 .iter()

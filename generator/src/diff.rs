@@ -170,7 +170,7 @@ fn reach(api: &Api, ty: &TypeRef, seen: &mut BTreeSet<String>) {
                     }
                 }
                 TypeKind::Newtype { inner, .. } => reach(api, inner, seen),
-                TypeKind::Union { variants } => variants.iter().for_each(|v| reach(api, &v.ty, seen)),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| reach(api, &v.ty, seen)),
                 TypeKind::Enum { .. } => {}
             }
         }
@@ -544,7 +544,7 @@ fn same_def(a_api: &Api, a: &TypeDef, b_api: &Api, b: &TypeDef, depth: usize) ->
             va.iter().map(|v| &v.value).collect::<BTreeSet<_>>() == vb.iter().map(|v| &v.value).collect::<BTreeSet<_>>()
         }
         (TypeKind::Newtype { inner: x, .. }, TypeKind::Newtype { inner: y, .. }) => same_type_at(a_api, x, b_api, y, depth + 1),
-        (TypeKind::Union { variants: va }, TypeKind::Union { variants: vb }) => {
+        (TypeKind::Union { variants: va, .. }, TypeKind::Union { variants: vb, .. }) => {
             va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| same_type_at(a_api, &x.ty, b_api, &y.ty, depth + 1))
         }
         _ => false,

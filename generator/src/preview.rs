@@ -225,7 +225,7 @@ impl Schemas<'_> {
             }
             TypeKind::Enum { variants, .. } => json!({ "type": "string", "enum": variants.iter().map(|v| v.value.clone()).collect::<Vec<_>>() }),
             TypeKind::Newtype { inner, constraints } => self.of(inner, constraints, stack),
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, .. } => {
                 let members: Vec<Value> = variants.iter().map(|v| self.of(&v.ty, &Constraints::default(), stack)).collect();
                 json!({ "anyOf": members })
             }

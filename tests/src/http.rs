@@ -62,6 +62,7 @@ pub fn cases(source: &str) -> Vec<Value> {
     match source {
         "rocket" => cases_of!(rocket_api),
         "typemodel" => cases_of!(typemodel_api),
+        "constructs" => cases_of!(constructs_api),
         other => panic!("no HTTP cases for {other}"),
     }
 }

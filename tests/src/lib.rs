@@ -45,7 +45,7 @@ macro_rules! synthesize_all {
 /// Synthesized instances of every named type of every source.
 pub fn instances() -> Vec<Value> {
     let mut cases = Vec::new();
-    synthesize_all!(cases, "rocket" => rocket_api, "typemodel" => typemodel_api);
+    synthesize_all!(cases, "rocket" => rocket_api, "typemodel" => typemodel_api, "constructs" => constructs_api);
     cases
 }
 
@@ -75,7 +75,7 @@ pub fn spec_fault_properties() -> Vec<&'static str> {
             }
         )*};
     }
-    undeclared!(rocket_api, typemodel_api);
+    undeclared!(rocket_api, typemodel_api, constructs_api);
     out
 }
 

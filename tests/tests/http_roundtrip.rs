@@ -106,3 +106,25 @@ async fn every_typemodel_operation_and_status_round_trips() {
     assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
     assert_eq!(outcome.exchanges, 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_constructs_operation_and_status_round_trips() {
+    let recorder = Arc::new(Recorder::default());
+    let base = rocketgen_tests::http::serve(constructs_server::router_at(recorder.clone(), "/v2")).await;
+    let client = constructs_client::Client::new(format!("{base}/v2")).unwrap();
+    let outcome = round_trip_all(
+        "constructs",
+        &recorder,
+        |spec| {
+            let (scheme, secret) = spec.split_once('\n').unwrap();
+            constructs_api::Credential::new(scheme, secret).unwrap()
+        },
+        |tool, request, credentials| {
+            let client = client.clone();
+            async move { rocketgen_tests::http::constructs::call(&client, &tool, request, credentials).await }
+        },
+    )
+    .await;
+    assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
+    assert!(outcome.exchanges >= 11, "only {} exchanges", outcome.exchanges);
+}

@@ -58,11 +58,24 @@ fn operations(api: &Api, source: &str) -> TokenStream {
 /// The operations grouped by tag: `client.content().get_item(…)`.
 fn tags(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
-    let groups = tag_modules(api).into_iter().map(|(tag, module)| {
-        // Inherent methods of `Client` a tag must not shadow.
-        let accessor = if matches!(module.as_str(), "new" | "builder" | "base_url" | "send") { format!("{module}_") } else { module.clone() };
-        let accessor = format_ident!("{}", accessor);
-        let group = format_ident!("{}Operations", crate::ir::rust_type_name(&tag));
+    let modules = tag_modules(api);
+    // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
+    // wins over a trait method of the same name), nor another tag's accessor.
+    let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "send"].into_iter().map(String::from).collect();
+    taken.extend(api.operations.iter().map(|op| op.method_name.trim_start_matches("r#").to_string()));
+    taken.extend(modules.iter().map(|(_, module)| module.clone()));
+    let groups = modules.iter().map(|(tag, module)| {
+        let mut accessor = module.trim_start_matches("r#").to_string();
+        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "send") {
+            accessor = format!("{}_ops", accessor.trim_end_matches('_'));
+            while taken.contains(&accessor) {
+                accessor.push('_');
+            }
+            taken.insert(accessor.clone());
+        }
+        let accessor = ident(&accessor);
+        let group = format_ident!("{}Operations", crate::ir::rust_type_name(module).trim_end_matches('_'));
+        let tag = tag.as_str();
         let doc = format!(" The operations tagged `{tag}`.");
         let methods = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
             let name = ident(&op.method_name);

@@ -53,9 +53,15 @@ pub fn meta_module(api: &Api) -> TokenStream {
                 let constraints = constraints_tokens(constraints);
                 quote! { TypeMetaKind::Newtype(#inner, #constraints) }
             }
-            TypeKind::Union { variants } => {
+            TypeKind::Union { variants, tag: None } => {
                 let variants = variants.iter().map(|v| ty_tokens(&v.ty));
                 quote! { TypeMetaKind::Union(&[#(#variants),*]) }
+            }
+            TypeKind::Union { variants, tag: Some(tag) } => {
+                let all = variants.iter().map(|v| ty_tokens(&v.ty));
+                let property = &tag.property;
+                let values = tag.values.iter().map(|(value, i)| quote! { (#value, #i) });
+                quote! { TypeMetaKind::Tagged { property: #property, variants: &[#(#all),*], values: &[#(#values),*] } }
             }
         };
         let pointer = &def.pointer;

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
-use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> TokenStream {
     let defaults = DefaultTypes::new(&api.types);
@@ -47,7 +47,8 @@ fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
                 pub struct #name(pub #inner);
             }
         }
-        TypeKind::Union { variants } => union_def(&def.name, variants),
+        TypeKind::Union { variants, tag: None } => union_def(&def.name, variants),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union_def(&def.name, variants, tag),
     };
     quote! { #(#docs)* #deprecated #body }
 }
@@ -197,6 +198,58 @@ fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
             #(#variants)*
             /// A value no variant accepts, kept as it was sent.
             Other(serde_json::Value),
+        }
+    }
+}
+
+/// A discriminated union: the tag property picks the variant; a value whose tag is unknown, or
+/// that its variant refuses, goes to the members without a tag value (in order), else `Other`.
+/// Serialized untagged: each variant carries its own tag property.
+fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> TokenStream {
+    let type_name = ident(name);
+    let none = TokenStream::new();
+    let declarations = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty, &none);
+        let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+        quote! { #variant(#ty), }
+    });
+    let build = |v: &UnionVariant| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty, &none);
+        let wrap = if v.boxed { quote! { Box::new(inner) } } else { quote! { inner } };
+        quote! {
+            if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+                return Ok(#type_name::#variant(#wrap));
+            }
+        }
+    };
+    let arms = tag.values.iter().map(|(value, index)| {
+        let attempt = build(&variants[*index]);
+        quote! { Some(#value) => { #attempt } }
+    });
+    let untagged: Vec<TokenStream> =
+        variants.iter().enumerate().filter(|(i, _)| !tag.values.iter().any(|(_, j)| j == i)).map(|(_, v)| build(v)).collect();
+    let property = &tag.property;
+    quote! {
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #type_name {
+            #(#declarations)*
+            /// A value with an unknown tag, or one its variant does not accept, kept as it was sent.
+            Other(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #type_name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => {}
+                }
+                #(#untagged)*
+                Ok(#type_name::Other(value))
+            }
         }
     }
 }

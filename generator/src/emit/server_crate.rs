@@ -1,7 +1,7 @@
 //! The server crate: an axum router serving any implementation of the service trait, with one
 //! small handler per operation; the shared work is in the server runtime.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -53,6 +53,28 @@ pub fn route_of(path: &str) -> String {
     if out.is_empty() { "/".to_string() } else { out }
 }
 
+/// Splits routes into those axum's router can serve and those it cannot (a parameter sharing a
+/// segment with text, a segment starting with `:` or `*`, a conflict its matcher refuses); the
+/// latter are matched by template in a middleware instead of making the router panic at start.
+pub fn routable(routes: &[&str]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut matcher = matchit::Router::new();
+    let (mut served, mut by_template) = (BTreeSet::new(), BTreeSet::new());
+    for route in routes {
+        let whole_segments = route.starts_with('/')
+            && route.split('/').all(|segment| {
+                let plain = !segment.contains(['{', '}']) && !segment.starts_with([':', '*']);
+                let param = segment.starts_with("{p") && segment.ends_with('}') && segment[1..segment.len() - 1].chars().skip(1).all(|c| c.is_ascii_digit());
+                plain || param
+            });
+        if whole_segments && matcher.insert(*route, ()).is_ok() {
+            served.insert(route.to_string());
+        } else {
+            by_template.insert(route.to_string());
+        }
+    }
+    (served, by_template)
+}
+
 fn lib(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let base_path = &api.base_path;
@@ -61,7 +83,10 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     for op in &api.operations {
         routes.entry(route_of(&op.path)).or_default().push(op);
     }
-    let route_calls = routes.iter().map(|(route, ops)| {
+    let route_names: Vec<&str> = routes.keys().map(String::as_str).collect();
+    let (served, _) = routable(&route_names);
+    // One statement per route: a chain of thousands of calls would nest too deep to compile.
+    let route_calls = routes.iter().filter(|(route, _)| served.contains(*route)).map(|(route, ops)| {
         let methods = ops.iter().map(|op| {
             let method = format_ident!("{}", op.http_method.as_str().to_ascii_lowercase());
             let handler = ident(&op.method_name);
@@ -70,9 +95,57 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
         let allow = allow.join(", ");
         quote! {
-            .route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }))
+            router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }));
         }
     });
+    let templated: Vec<&Operation> = routes.iter().filter(|(route, _)| !served.contains(*route)).flat_map(|(_, ops)| ops.iter().copied()).collect();
+    let (templated_layer, templated_fn) = if templated.is_empty() {
+        (quote! {}, quote! {})
+    } else {
+        let arms = templated.iter().map(|op| {
+            let template = &op.path;
+            let method = op.http_method.as_str();
+            let handler = ident(&op.method_name);
+            quote! {
+                if let Some(values) = runtime::match_template(#template, rest) {
+                    if request.method().as_str() == #method {
+                        request.extensions_mut().insert(runtime::TemplateParams(values));
+                        return handlers::#handler::<S>(State(service), request).await;
+                    }
+                    allowed.push(#method);
+                }
+            }
+        });
+        (
+            quote! {
+                let templated = (service.clone(), Arc::<str>::from(base));
+                router = router.layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
+            },
+            quote! {
+                use axum::extract::{Request, State};
+                use axum::middleware::Next;
+                use axum::response::Response;
+
+                /// Operations whose paths axum's router cannot express, matched by their templates
+                /// before routing; anything else goes on to the router.
+                async fn by_template<S: #trait_ident + 'static>(
+                    State((service, base)): State<(Arc<S>, Arc<str>)>,
+                    mut request: Request,
+                    next: Next,
+                ) -> Response {
+                    let path = request.uri().path().to_string();
+                    let Some(rest) = path.strip_prefix(&*base) else { return next.run(request).await };
+                    let mut allowed: Vec<&'static str> = Vec::new();
+                    #(#arms)*
+                    let response = next.run(request).await;
+                    if !allowed.is_empty() && response.status() == axum::http::StatusCode::NOT_FOUND {
+                        return runtime::method_not_allowed_for(&allowed);
+                    }
+                    response
+                }
+            },
+        )
+    };
     quote! {
         #![doc = include_str!("../README.md")]
 
@@ -98,11 +171,14 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, base_path: &str) -> axum::Router {
             // One flat router with the base path in each route: no nesting layer per request.
             let base = base_path.trim_end_matches('/');
-            axum::Router::new()
-                #(#route_calls)*
-                .fallback(runtime::not_found)
-                .with_state(service)
+            let mut router = axum::Router::new();
+            #(#route_calls)*
+            router = router.fallback(runtime::not_found);
+            #templated_layer
+            router.with_state(service)
         }
+
+        #templated_fn
 
         /// Serves `service` on `listener` until the process ends.
         pub async fn serve<S: #trait_ident + 'static>(listener: tokio::net::TcpListener, service: S) -> std::io::Result<()> {

@@ -336,8 +336,13 @@ pub enum TypeKind {
         #[serde(skip_serializing_if = "Constraints::is_empty")]
         constraints: Constraints,
     },
-    /// `oneOf` / `anyOf`: the first variant that accepts the value wins; anything else is kept raw.
-    Union { variants: Vec<UnionVariant> },
+    /// `oneOf` / `anyOf`: the variant the discriminator names, or else the first variant that
+    /// accepts the value, wins; anything else is kept raw.
+    Union {
+        variants: Vec<UnionVariant>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tag: Option<UnionTag>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -409,6 +414,15 @@ pub struct EnumVariant {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct UnionTag {
+    /// The discriminator's property.
+    pub property: String,
+    /// Tag value → index of the variant it selects (the mapping, then each referenced schema's
+    /// own name for variants the mapping leaves out).
+    pub values: Vec<(String, usize)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct UnionVariant {
     pub rust_name: String,
     pub ty: TypeRef,
@@ -444,7 +458,12 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     recursion::box_cycles(&mut types);
 
     ref_siblings(&spec.raw, "#", &mut diagnostics);
-    let servers: Vec<String> = openapi.servers.iter().map(|s| s.url.clone()).collect();
+    let servers: Vec<String> = openapi
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics))
+        .collect();
     let base_path = servers.first().map(|url| base_path_of(url)).unwrap_or_default();
     diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     diagnostics.dedup();
@@ -491,6 +510,28 @@ fn ref_siblings(value: &Value, pointer: &str, diagnostics: &mut Vec<Diagnostic>)
         }
         _ => {}
     }
+}
+
+/// A server URL with each `{variable}` replaced by its default (the URL clients start from);
+/// a variable the server does not declare is left as written, with a diagnostic.
+fn expand_server(server: &openapiv3::Server, pointer: &str, diagnostics: &mut Vec<Diagnostic>) -> String {
+    let mut url = String::new();
+    let mut rest = server.url.as_str();
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        match server.variables.as_ref().and_then(|v| v.get(name)) {
+            Some(variable) => url.push_str(&variable.default),
+            None => {
+                diagnostics.push(Diagnostic::new(format!("{pointer}/url"), format!("server variable {{{name}}} is not declared: left in the URL as written")));
+                url.push_str(&rest[open..=open + close]);
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    url.push_str(rest);
+    url
 }
 
 /// The path of a server URL: `/api` for both `/api` and `https://host/api/`.

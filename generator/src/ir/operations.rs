@@ -48,7 +48,8 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
             };
             let tool_name = tool_names.claim(&format!("{tag}.{part}"));
             let method_name = method_names.claim(&rust_field_name(&part));
-            let stem = rust_type_name(&part);
+            // A prefix, never a name alone (`self` → `SelfRequest`, not `Self_Request`).
+            let stem = rust_type_name(&part).trim_end_matches('_').to_string();
             let request_type = space.namer.claim(&format!("{stem}Request"));
             let response_type = space.namer.claim(&format!("{stem}Response"));
             let operation = Operation {

@@ -16,7 +16,7 @@ fn by_value(ty: &TypeRef) -> Option<&str> {
 fn edges(def: &TypeDef) -> Vec<&str> {
     match &def.kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
-        TypeKind::Union { variants } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
         TypeKind::Newtype { inner, .. } => by_value(inner).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
@@ -45,7 +45,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
     for (name, def) in types.iter() {
         let targets: Vec<Option<&str>> = match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().map(|f| by_value(&f.ty)).collect(),
-            TypeKind::Union { variants } => variants.iter().map(|v| by_value(&v.ty)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| by_value(&v.ty)).collect(),
             _ => continue,
         };
         for (i, target) in targets.into_iter().enumerate() {
@@ -59,7 +59,7 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
         if let Some(def) = types.get_mut(&name) {
             match &mut def.kind {
                 TypeKind::Struct { fields, .. } => fields[i].boxed = true,
-                TypeKind::Union { variants } => variants[i].boxed = true,
+                TypeKind::Union { variants, .. } => variants[i].boxed = true,
                 _ => {}
             }
         }

@@ -14,7 +14,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::names::{Namer, pointer_escape, rust_field_name, rust_type_name};
-use super::{Additional, Constraints, EnumVariant, Field, IntWidth, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::{Additional, Constraints, EnumVariant, Field, IntWidth, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::load::{LoadedSpec, resolve_pointer};
@@ -149,8 +149,8 @@ impl<'a> TypeSpace<'a> {
                 }
                 Some(self.struct_kind(rust, &parts, &schema.schema_data, pointer)?)
             }
-            SchemaKind::OneOf { one_of } => Some(self.union_kind(rust, one_of, &format!("{pointer}/oneOf"))?),
-            SchemaKind::AnyOf { any_of } => Some(self.union_kind(rust, any_of, &format!("{pointer}/anyOf"))?),
+            SchemaKind::OneOf { one_of } => Some(self.union_kind(rust, one_of, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/oneOf"))?),
+            SchemaKind::AnyOf { any_of } => Some(self.union_kind(rust, any_of, schema.schema_data.discriminator.as_ref(), &format!("{pointer}/anyOf"))?),
             SchemaKind::Any(any) if any_is_object(any) => {
                 let obj = object_of_any(any);
                 Some(self.struct_kind(rust, &[(obj, pointer.to_string())], &schema.schema_data, pointer)?)
@@ -494,7 +494,7 @@ impl<'a> TypeSpace<'a> {
         self.component_names.get(&unescape(name)).cloned()
     }
 
-    fn union_kind(&mut self, rust: &str, members: &[ReferenceOr<Schema>], pointer: &str) -> Result<TypeKind, Error> {
+    fn union_kind(&mut self, rust: &str, members: &[ReferenceOr<Schema>], discriminator: Option<&openapiv3::Discriminator>, pointer: &str) -> Result<TypeKind, Error> {
         let mut namer = Namer::new();
         namer.reserve("Other");
         let mut variants = Vec::new();
@@ -506,7 +506,42 @@ impl<'a> TypeSpace<'a> {
             };
             variants.push(UnionVariant { rust_name: namer.claim(&base), ty, boxed: false });
         }
-        Ok(TypeKind::Union { variants })
+        let tag = discriminator.map(|d| self.union_tag(d, members, pointer));
+        Ok(TypeKind::Union { variants, tag })
+    }
+
+    /// Which tag value selects which member: the mapping first (to a `$ref` or a bare schema
+    /// name), then each `$ref` member's schema name for members the mapping leaves out.
+    fn union_tag(&mut self, discriminator: &openapiv3::Discriminator, members: &[ReferenceOr<Schema>], pointer: &str) -> UnionTag {
+        let reference_of = |member: &ReferenceOr<Schema>| match member {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        };
+        let mut values: Vec<(String, usize)> = Vec::new();
+        let at = pointer.rsplit_once('/').map_or(pointer, |(parent, _)| parent);
+        for (value, target) in &discriminator.mapping {
+            let target = if target.contains('/') { target.clone() } else { format!("{SCHEMAS_PREFIX}{target}") };
+            match members.iter().position(|m| reference_of(m).as_deref() == Some(target.as_str())) {
+                Some(i) => values.push((value.clone(), i)),
+                None => self.diagnose(
+                    format!("{at}/discriminator/mapping/{}", pointer_escape(value)),
+                    format!("the mapping names {target}, which is not a member: tag value {value:?} is kept as an unknown variant"),
+                ),
+            }
+        }
+        for (i, member) in members.iter().enumerate() {
+            if values.iter().any(|(_, j)| *j == i) {
+                continue;
+            }
+            match reference_of(member).as_deref().and_then(|r| r.strip_prefix(SCHEMAS_PREFIX)) {
+                Some(name) => values.push((unescape(name), i)),
+                None => self.diagnose(
+                    format!("{pointer}/{i}"),
+                    "an inline member of a discriminated union has no tag value: it is chosen only when no tag matches and it accepts the value",
+                ),
+            }
+        }
+        UnionTag { property: discriminator.property_name.clone(), values }
     }
 }
 

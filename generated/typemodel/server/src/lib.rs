@@ -19,15 +19,16 @@ pub fn router_at<S: TypemodelApi + 'static>(
     base_path: &str,
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
-    axum::Router::new()
+    let mut router = axum::Router::new();
+    router = router
         .route(
             &[base, "/things/{p0}"].concat(),
             MethodRouter::new()
                 .patch(handlers::patch_thing::<S>)
                 .fallback(|| async { runtime::method_not_allowed("PATCH") }),
-        )
-        .fallback(runtime::not_found)
-        .with_state(service)
+        );
+    router = router.fallback(runtime::not_found);
+    router.with_state(service)
 }
 /// Serves `service` on `listener` until the process ends.
 pub async fn serve<S: TypemodelApi + 'static>(

@@ -103,6 +103,17 @@ impl Synth {
                 Some(ty) => self.of(ty, &Constraints::NONE, depth + 1, rng),
                 None => Value::Null,
             },
+            // A variant by its tag value, with the tag set to that value.
+            TypeMetaKind::Tagged { property, variants, values } => match values.get(rng.below(values.len().max(1) as u64) as usize) {
+                Some(&(tag, index)) => {
+                    let mut value = self.of(variants[index], &Constraints::NONE, depth + 1, rng);
+                    if let Value::Object(map) = &mut value {
+                        map.insert(property.to_string(), Value::String(tag.to_string()));
+                    }
+                    value
+                }
+                None => variants.first().map_or(Value::Null, |ty| self.of(ty, &Constraints::NONE, depth + 1, rng)),
+            },
         }
     }
 

@@ -1,0 +1,68 @@
+//! The operations fixture (specs/constructs): discriminated unions decode by their tag, and
+//! paths axum's router cannot express (`/files/{name}.json`, `/jobs/{name}:cancel`) are served
+//! by template beside the routed ones.
+
+use constructs_api::models::{Pet, Shape};
+use serde_json::{Value, json};
+
+#[test]
+fn the_tag_picks_the_variant_even_when_another_would_accept_the_value() {
+    // Valid as a Cat too (any petType, and lives), but the tag says dog.
+    let pet: Pet = serde_json::from_value(json!({"petType": "dog", "lives": 3})).unwrap();
+    assert!(matches!(pet, Pet::Dog(_)), "{pet:?}");
+    let pet: Pet = serde_json::from_value(json!({"petType": "cat", "lives": 3})).unwrap();
+    assert!(matches!(pet, Pet::Cat(_)), "{pet:?}");
+    // Without a mapping the tag value is the schema's name.
+    let shape: Shape = serde_json::from_value(json!({"kind": "Square", "side": 2.0})).unwrap();
+    assert!(matches!(shape, Shape::Square(_)), "{shape:?}");
+}
+
+#[test]
+fn unknown_tags_stay_representable_and_round_trip() {
+    for value in [json!({"petType": "bird", "wings": 2}), json!({"petType": "cat"}), json!({"lives": 1})] {
+        let pet: Pet = serde_json::from_value(value.clone()).unwrap();
+        assert!(matches!(pet, Pet::Other(_)), "{value} → {pet:?}");
+        assert_eq!(serde_json::to_value(&pet).unwrap(), value);
+    }
+}
+
+async fn server() -> String {
+    let base = rocketgen_tests::http::serve(constructs_server::router_at(std::sync::Arc::new(constructs_mock::Mock::new(1)), "/v2")).await;
+    format!("{base}/v2")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parameters_inside_segments_are_routed_by_template() {
+    let base = server().await;
+    let http = reqwest::Client::new();
+    let auth = ("authorization", "Bearer t");
+    // `/files/{name}.json`: the name is everything before `.json`, percent-decoded.
+    let file = http.get(format!("{base}/files/a%20b.c.json")).header(auth.0, auth.1).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    // `/jobs/{name}:cancel` (POST) beside `/jobs/{name}` (GET, DELETE).
+    let cancel = http.post(format!("{base}/jobs/j1:cancel")).header(auth.0, auth.1).send().await.unwrap();
+    assert_eq!(cancel.status(), 204);
+    let get = http.get(format!("{base}/jobs/j1:cancel")).send().await.unwrap();
+    assert_eq!(get.status(), 200, "GET goes to /jobs/{{name}} with name `j1:cancel`");
+    // A method the template does not serve, on a path only the template matches: 405 + Allow.
+    let put = http.put(format!("{base}/files/x.json")).header(auth.0, auth.1).send().await.unwrap();
+    assert_eq!(put.status(), 405);
+    assert_eq!(put.headers()["allow"], "GET");
+    let missing = http.get(format!("{base}/files/x.txt")).header(auth.0, auth.1).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_template_values_reach_the_implementation() {
+    let mock = constructs_mock::Mock::new(1);
+    let base = rocketgen_tests::http::serve(constructs_server::router_at(std::sync::Arc::new(mock.clone()), "/v2")).await;
+    let client = constructs_client::Client::builder(format!("{base}/v2")).credential(constructs_api::Credential::Bearer("t".into())).build().unwrap();
+    use constructs_api::ConstructsApi;
+    client.get_file(constructs_api::GetFileRequest::new("report 7.v2".to_string())).await.unwrap();
+    client.user_list(constructs_api::UserListRequest::new("jobs/x".to_string())).await.unwrap();
+    let log: Vec<(String, Value)> = mock.log();
+    assert_eq!(log[0].0, "files.get-file");
+    assert_eq!(log[0].1["name"], "report 7.v2");
+    assert_eq!(log[1].0, "jobs.userList");
+    assert_eq!(log[1].1["name"], "jobs/x");
+}
