@@ -14,6 +14,7 @@ pub mod ir;
 pub mod load;
 pub mod manifest;
 pub mod mcp;
+pub mod openapi31;
 pub mod output;
 pub mod preview;
 pub mod source;

@@ -18,6 +18,8 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// Where it came from, when it came from a file.
     pub path: Option<PathBuf>,
+    /// What loading approximated (an OpenAPI 3.1 construct with no 3.0 form).
+    pub notes: Vec<crate::diagnostics::Diagnostic>,
 }
 
 /// Reads and checks a spec named on the command line: a file path, `-` for standard input, or
@@ -51,11 +53,11 @@ pub fn load_path(path: &Path) -> Result<LoadedSpec, Error> {
 
 /// Parses and checks a spec given as JSON or YAML text.
 pub fn load_str(text: &str) -> Result<LoadedSpec, Error> {
-    let raw = parse_document(text)?;
-    check_version(&raw)?;
+    let mut raw = parse_document(text)?;
+    let notes = if check_version(&raw)? == Version::V31 { crate::openapi31::normalize(&mut raw) } else { Vec::new() };
     check_references(&raw)?;
     let openapi = to_openapi(&raw)?;
-    Ok(LoadedSpec { raw, openapi, path: None })
+    Ok(LoadedSpec { raw, openapi, path: None, notes })
 }
 
 /// JSON when it looks like JSON, YAML otherwise (YAML is a superset, but JSON errors read better).
@@ -82,7 +84,13 @@ fn parse_document(text: &str) -> Result<Value, Error> {
     Ok(value)
 }
 
-fn check_version(raw: &Value) -> Result<(), Error> {
+#[derive(Debug, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+fn check_version(raw: &Value) -> Result<Version, Error> {
     if raw.get("swagger").is_some() {
         return Err(Error::at(
             "#/swagger",
@@ -95,11 +103,11 @@ fn check_version(raw: &Value) -> Result<(), Error> {
         None => return Err(Error::at("#", "not an OpenAPI document: it has no `openapi` version field")),
     };
     if version.starts_with("3.0.") || version == "3.0" {
-        Ok(())
-    } else if version.starts_with("3.1") {
-        Err(Error::at("#/openapi", format!("OpenAPI {version} is not supported yet; only OpenAPI 3.0.x is")))
+        Ok(Version::V30)
+    } else if version.starts_with("3.1.") || version == "3.1" {
+        Ok(Version::V31)
     } else {
-        Err(Error::at("#/openapi", format!("unsupported OpenAPI version {version:?}; only 3.0.x is supported")))
+        Err(Error::at("#/openapi", format!("unsupported OpenAPI version {version:?}; 3.0.x and 3.1.x are supported")))
     }
 }
 

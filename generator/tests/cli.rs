@@ -25,7 +25,7 @@ fn bad_specs_fail_with_their_place() {
         ("syntax.json", "syntax.json:3: not valid JSON"),
         ("syntax.yaml", "syntax.yaml:4: not valid JSON or YAML"),
         ("not-openapi.json", "at #: not an OpenAPI document"),
-        ("openapi-3.1.yaml", "at #/openapi: OpenAPI 3.1.0 is not supported yet"),
+        ("openapi-4.yaml", "at #/openapi: unsupported OpenAPI version \"4.0.0\""),
         ("swagger-2.yaml", "at #/swagger: Swagger 2.0"),
         ("dangling-ref.yaml", "at #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: dangling reference"),
         ("wrong-shape.yaml", "at #/paths: not a valid OpenAPI 3.0 document: unknown variant `nowhere`"),

@@ -450,7 +450,7 @@ impl Api {
 /// Builds the IR of a loaded spec.
 pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     let openapi = &spec.openapi;
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = spec.notes.clone();
     let mut type_space = types::TypeSpace::new(spec, &mut diagnostics);
     type_space.define_components()?;
     let (operations, security_schemes) = operations::build_operations(&mut type_space)?;
