@@ -5,6 +5,7 @@
 //! See ARCHITECTURE.md at the repository root.
 
 pub mod buildscript;
+pub mod bundle;
 pub mod call;
 pub mod diagnostics;
 pub mod diff;

@@ -46,14 +46,23 @@ pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
 /// Reads and checks the spec at `path`.
 pub fn load_path(path: &Path) -> Result<LoadedSpec, Error> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut spec = load_str(&text).map_err(|e| e.in_file(path))?;
+    let mut raw = parse_document(&text).map_err(|e| e.in_file(path))?;
+    // A spec split over several files is brought into one document first.
+    if crate::bundle::has_external_refs(&raw) {
+        crate::bundle::bundle(&mut raw, path).map_err(|e| e.in_file(path))?;
+    }
+    let mut spec = load_value(raw).map_err(|e| e.in_file(path))?;
     spec.path = Some(path.to_path_buf());
     Ok(spec)
 }
 
 /// Parses and checks a spec given as JSON or YAML text.
 pub fn load_str(text: &str) -> Result<LoadedSpec, Error> {
-    let mut raw = parse_document(text)?;
+    load_value(parse_document(text)?)
+}
+
+/// Checks a parsed document (3.1 normalized to the 3.0 shape first).
+fn load_value(mut raw: Value) -> Result<LoadedSpec, Error> {
     let notes = if check_version(&raw)? == Version::V31 { crate::openapi31::normalize(&mut raw) } else { Vec::new() };
     check_references(&raw)?;
     let openapi = to_openapi(&raw)?;

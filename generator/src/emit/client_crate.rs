@@ -23,6 +23,11 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     pieces.rust("src/lib.rs", || {
         quote! {
             #![doc = include_str!("../README.md")]
+            // The crate wires up deprecated types and operations like any other; the deprecation
+            // is for the code that uses them.
+            #![allow(deprecated)]
+            // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
+            #![recursion_limit = "512"]
 
             mod operations;
             pub mod runtime;

@@ -77,6 +77,11 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     });
     quote! {
         #![doc = include_str!("../README.md")]
+        // The crate wires up deprecated types and operations like any other; the deprecation
+        // is for the code that uses them.
+        #![allow(deprecated)]
+        // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
+        #![recursion_limit = "512"]
 
         pub mod runtime;
         pub mod server_main;
