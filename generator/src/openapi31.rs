@@ -128,10 +128,11 @@ fn schema(value: &mut Value, pointer: &str, notes: &mut Vec<Diagnostic>) {
         }
         map.insert("enum".into(), Value::Array(vec![constant]));
     }
-    if let Some(Value::Array(mut examples)) = map.remove("examples") {
-        if !map.contains_key("example") && !examples.is_empty() {
-            map.insert("example".into(), examples.swap_remove(0));
-        }
+    if let Some(Value::Array(mut examples)) = map.remove("examples")
+        && !map.contains_key("example")
+        && !examples.is_empty()
+    {
+        map.insert("example".into(), examples.swap_remove(0));
     }
     for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
         if let Some(n @ Value::Number(_)) = map.get(exclusive).cloned() {
