@@ -116,20 +116,12 @@ fn match_segment<'a>(pattern: &str, segment: &'a str, values: &mut Vec<&'a str>)
     false
 }
 
-/// 405 with the methods a path allows, for operations matched by template.
-pub fn method_not_allowed_for(allow: &[&str]) -> Response {
-    let allow = allow.join(", ");
+/// Answers a known route with a method it does not serve; `allow` lists those it does.
+pub fn method_not_allowed(allow: &str) -> Response {
     let mut response = error(405, format!("method not allowed; allowed: {allow}"));
-    if let Ok(value) = HeaderValue::from_str(&allow) {
+    if let Ok(value) = HeaderValue::from_str(allow) {
         response.headers_mut().insert(header::ALLOW, value);
     }
-    response
-}
-
-/// Answers a known route with a method it does not serve.
-pub fn method_not_allowed(allow: &'static str) -> Response {
-    let mut response = error(405, format!("method not allowed; allowed: {allow}"));
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -277,10 +269,12 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
         .filter_map(|pair| pair.trim().split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
         .collect();
 
+    let path_value = |name: &str| path_names.iter().position(|n| *n == name).and_then(|i| path_values.get(i));
     let mut fields = Map::new();
     for param in op.params {
-        if is_object_param(param) {
-            let place = where_param(param.location, param.name);
+        let place = where_param(param.location, param.name);
+        // The value as sent, if it was: objects from their key/value pairs, the rest from their texts.
+        let sent = if is_object_param(param) {
             let pairs: Vec<(String, String)> = match param.location {
                 Location::Query if param.style == Style::DeepObject => query
                     .iter()
@@ -291,66 +285,43 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
                     query.iter().filter(|(k, _)| names.contains(&k.as_str())).cloned().collect()
                 }
                 Location::Query => query.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, false)).unwrap_or_default(),
-                Location::Path => path_names
-                    .iter()
-                    .position(|n| *n == param.name)
-                    .and_then(|i| path_values.get(i))
-                    .map(|v| object_pairs(v, param.explode))
-                    .unwrap_or_default(),
+                Location::Path => path_value(param.name).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
                 Location::Header => parts.headers.get(param.name).and_then(|v| v.to_str().ok()).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
                 Location::Cookie => cookies.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, param.explode)).unwrap_or_default(),
             };
-            if pairs.is_empty() {
-                match param.default {
-                    _ if param.required => return Err(reject(400, format!("{place} is required"))),
-                    Some(default) => {
-                        fields.insert(param.field.to_string(), serde_json::from_str(default).unwrap_or(Value::Null));
-                    }
-                    None => {}
-                }
-                continue;
-            }
-            let value = decode_object(param, &pairs).map_err(|e| reject(400, format!("{place}: {}", e.message)))?;
-            validate(&value, param.ty, param.constraints, &place, Strictness::Request).map_err(|e| reject(400, e.to_string()))?;
-            fields.insert(param.field.to_string(), value);
-            continue;
-        }
-        let texts: Vec<String> = match param.location {
-            Location::Path => path_names
-                .iter()
-                .position(|n| *n == param.name)
-                .and_then(|i| path_values.get(i))
-                .map(|v| vec![v.clone()])
-                .unwrap_or_default(),
-            Location::Query if is_delimited_array(param) => raw_query
-                .iter()
-                .rfind(|(k, _)| k == param.name)
-                .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_decode(item)).collect())
-                .unwrap_or_default(),
-            Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
-            Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect(),
-            Location::Cookie => cookies.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
-        };
-        // Path, header and cookie arrays are comma-separated in their one (decoded) value.
-        let texts: Vec<String> = if is_delimited_array(param) && param.location != Location::Query {
-            texts.last().map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default()
+            (!pairs.is_empty()).then(|| decode_object(param, &pairs))
         } else {
-            texts
+            let texts: Vec<String> = match param.location {
+                Location::Path => path_value(param.name).map(|v| vec![v.clone()]).unwrap_or_default(),
+                Location::Query if is_delimited_array(param) => raw_query
+                    .iter()
+                    .rfind(|(k, _)| k == param.name)
+                    .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_decode(item)).collect())
+                    .unwrap_or_default(),
+                Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
+                Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect(),
+                Location::Cookie => cookies.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
+            };
+            // Path, header and cookie arrays are comma-separated in their one (decoded) value.
+            let texts: Vec<String> = if is_delimited_array(param) && param.location != Location::Query {
+                texts.last().map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default()
+            } else {
+                texts
+            };
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let present = match param.location {
+                Location::Query => raw_query.iter().any(|(k, _)| k == param.name),
+                _ => !texts.is_empty(),
+            };
+            present.then(|| decode_param(param, &texts))
         };
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let present = match param.location {
-            Location::Query => raw_query.iter().any(|(k, _)| k == param.name),
-            _ => !texts.is_empty(),
-        };
-        let place = where_param(param.location, param.name);
-        let value = if !present {
-            match param.default {
+        let value = match sent {
+            Some(decoded) => decoded.map_err(|e| reject(400, format!("{place}: {}", e.message)))?,
+            None => match param.default {
                 _ if param.required => return Err(reject(400, format!("{place} is required"))),
                 Some(default) => serde_json::from_str(default).unwrap_or(Value::Null),
                 None => continue,
-            }
-        } else {
-            decode_param(param, &texts).map_err(|e| reject(400, format!("{place}: {}", e.message)))?
+            },
         };
         validate(&value, param.ty, param.constraints, &place, Strictness::Request)
             .map_err(|e| reject(400, e.to_string()))?;

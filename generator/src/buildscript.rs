@@ -102,7 +102,7 @@ impl BuildScript {
         for (path, text) in &files {
             // The crates' roots become modules of the user's crate here, where a crate-level
             // attribute is an error; a spec with very deep types needs the limit in that crate.
-            let text = text.replace("#![recursion_limit = \"512\"]\n", "");
+            let text = text.replace(crate::emit::rust::RECURSION_LIMIT_LINE, "");
             let path = out_dir.join(path);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

@@ -4,7 +4,7 @@
 //! sharing survive; anything else (parameters, responses, path items) is inlined. Only files
 //! beside or below-relative to the spec are read; URLs are refused.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -28,12 +28,12 @@ pub fn has_external_refs(value: &Value) -> bool {
 
 /// Rewrites `root` (read from `path`) so that every reference is local.
 pub fn bundle(root: &mut Value, path: &Path) -> Result<(), Error> {
-    let mut bundler = Bundler { files: HashMap::new(), hoisted: HashMap::new(), schemas: Vec::new(), taken: Vec::new() };
+    let mut bundler = Bundler { files: HashMap::new(), hoisted: HashMap::new(), schemas: Vec::new(), taken: BTreeSet::new() };
     if let Some(existing) = root.pointer("/components/schemas").and_then(Value::as_object) {
         bundler.taken.extend(existing.keys().cloned());
     }
+    // A reference back into the root file reads it from disk like any other file.
     let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    bundler.files.insert(file.clone(), root.clone());
     bundler.walk(root, &file, "#", 0, true)?;
     if !bundler.schemas.is_empty() {
         let doc = root.as_object_mut().ok_or_else(|| Error::at("#", "not an OpenAPI document: the top level is not an object"))?;
@@ -53,21 +53,26 @@ struct Bundler {
     /// (file, fragment) of a schema → its component name.
     hoisted: HashMap<(PathBuf, String), String>,
     schemas: Vec<(String, Value)>,
-    taken: Vec<String>,
+    taken: BTreeSet<String>,
 }
 
 impl Bundler {
-    fn load(&mut self, file: &Path, at: &str) -> Result<Value, Error> {
-        if let Some(doc) = self.files.get(file) {
-            return Ok(doc.clone());
+    /// The part of a file a reference points at (each file read and parsed once).
+    fn fragment(&mut self, file: &Path, fragment: &str, at: &str) -> Result<Option<Value>, Error> {
+        if !self.files.contains_key(file) {
+            let doc = Self::read(file, at)?;
+            self.files.insert(file.to_path_buf(), doc);
         }
+        Ok(self.files.get(file).and_then(|doc| crate::load::resolve_pointer(doc, fragment)).cloned())
+    }
+
+    fn read(file: &Path, at: &str) -> Result<Value, Error> {
         let text = std::fs::read_to_string(file).map_err(|e| Error::at(at, format!("cannot read the referenced file {}: {e}", file.display())))?;
         let doc: Value = if text.trim_start().starts_with('{') {
             serde_json::from_str(&text).map_err(|e| Error::at(at, format!("{}: not valid JSON: {e}", file.display())))?
         } else {
             serde_yaml::from_str(&text).map_err(|e| Error::at(at, format!("{}: not valid YAML: {e}", file.display())))?
         };
-        self.files.insert(file.to_path_buf(), doc.clone());
         Ok(doc)
     }
 
@@ -108,25 +113,27 @@ impl Bundler {
         let target_file = if location.is_empty() { file.to_path_buf() } else { file.parent().unwrap_or(Path::new(".")).join(location) };
         // One name per file however it is reached (`../schemas/a.yaml` and `a.yaml`).
         let target_file = std::fs::canonicalize(&target_file).unwrap_or(target_file);
-        let doc = self.load(&target_file, at)?;
-        let content = crate::load::resolve_pointer(&doc, fragment)
-            .cloned()
-            .ok_or_else(|| Error::at(at, format!("dangling reference: {target:?} points at nothing")))?;
         let key = (target_file.clone(), fragment.to_string());
         if let Some(name) = self.hoisted.get(&key) {
             return Ok(schema_ref(name));
         }
-        if is_schema(fragment, &content) {
-            let name = self.name_for(fragment, &target_file);
+        let mut content = self
+            .fragment(&target_file, fragment, at)?
+            .ok_or_else(|| Error::at(at, format!("dangling reference: {target:?} points at nothing")))?;
+        let hoist = is_schema(fragment, &content);
+        // Named before its own references are followed, so that a cycle ends at the name.
+        let name = hoist.then(|| self.name_for(fragment, &target_file));
+        if let Some(name) = &name {
             self.hoisted.insert(key, name.clone());
-            let mut schema = content;
-            self.walk(&mut schema, &target_file, at, depth + 1, false)?;
-            self.schemas.push((name.clone(), schema));
-            return Ok(schema_ref(&name));
         }
-        let mut inlined = content;
-        self.walk(&mut inlined, &target_file, at, depth + 1, false)?;
-        Ok(inlined)
+        self.walk(&mut content, &target_file, at, depth + 1, false)?;
+        Ok(match name {
+            Some(name) => {
+                self.schemas.push((name.clone(), content));
+                schema_ref(&name)
+            }
+            None => content,
+        })
     }
 
     fn name_for(&mut self, fragment: &str, file: &Path) -> String {
@@ -140,7 +147,7 @@ impl Bundler {
             name = format!("{base}{n}");
             n += 1;
         }
-        self.taken.push(name.clone());
+        self.taken.insert(name.clone());
         name
     }
 }

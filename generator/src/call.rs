@@ -31,6 +31,15 @@ pub struct Prepared {
     pub body: Option<Vec<u8>>,
 }
 
+/// One bearer token as the credential of every bearer, OAuth2 and OpenID Connect scheme.
+pub fn bearer_credentials(api: &Api, token: &str) -> BTreeMap<String, String> {
+    api.security_schemes
+        .iter()
+        .filter(|s| matches!(s.kind, SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer))
+        .map(|s| (s.name.clone(), token.to_string()))
+        .collect()
+}
+
 /// Finds a tool by its name.
 pub fn operation<'a>(api: &'a Api, tool: &str) -> Result<&'a Operation, Error> {
     api.operation(tool).ok_or_else(|| {

@@ -166,14 +166,10 @@ fn find_tool_spec(tool: &str) -> Result<PathBuf, Error> {
     Err(Error::new(format!("no source in {} has a tool named {tool:?}; pass --spec", root.join(manifest::MANIFEST_FILE).display())))
 }
 
-fn is_source_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// `SOURCE=VALUE` → (SOURCE, VALUE); anything else applies to every source (`""`).
 fn scoped(given: &str) -> (String, String) {
     match given.split_once('=') {
-        Some((source, value)) if is_source_name(source) => (source.to_string(), value.to_string()),
+        Some((source, value)) if manifest::is_valid_source_name(source) => (source.to_string(), value.to_string()),
         _ => (String::new(), given.to_string()),
     }
 }
@@ -230,13 +226,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let api = ir::build(&load::load_path(&spec_path)?).map_err(|e| e.in_file(&spec_path))?;
             let op = rocketgen::call::operation(&api, &tool)?;
             let args: serde_json::Value = serde_json::from_str(&args).map_err(|e| Error::new(format!("--args is not JSON: {e}")))?;
-            let mut given = std::collections::BTreeMap::new();
             let token = token.or_else(|| std::env::var("ROCKETGEN_TOKEN").ok());
-            for scheme in &api.security_schemes {
-                if let (Some(token), rocketgen::ir::SecurityKind::OAuth2 { .. } | rocketgen::ir::SecurityKind::OpenIdConnect | rocketgen::ir::SecurityKind::HttpBearer) = (&token, &scheme.kind) {
-                    given.insert(scheme.name.clone(), token.clone());
-                }
-            }
+            let mut given = token.map(|t| rocketgen::call::bearer_credentials(&api, &t)).unwrap_or_default();
             for credential in credentials {
                 let (scheme, secret) = credential.split_once('=').ok_or_else(|| Error::new("--credential takes SCHEME=SECRET"))?;
                 given.insert(scheme.to_string(), secret.to_string());
@@ -256,7 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let base = match base_url {
                 Some(base) => base,
-                None => api.servers.iter().find(|s| s.starts_with("http")).cloned().ok_or_else(|| Error::new("the spec names no absolute server URL: pass --base-url"))?,
+                None => api.default_base_url().map(str::to_string).ok_or_else(|| Error::new("the spec names no absolute server URL: pass --base-url"))?,
             };
             let answer = rocketgen::call::send(&base, &prepared)?;
             println!("{}", answer.status);
@@ -317,7 +308,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             for given in credentials {
                 let (source, rest) = match given.split_once(':') {
-                    Some((source, rest)) if is_source_name(source) => (source.to_string(), rest),
+                    Some((source, rest)) if manifest::is_valid_source_name(source) => (source.to_string(), rest),
                     _ => (String::new(), given.as_str()),
                 };
                 let (scheme, secret) = rest.split_once('=').ok_or_else(|| Error::new("--credential takes [SOURCE:]SCHEME=SECRET"))?;

@@ -93,10 +93,7 @@ impl Manifest {
             }
         })?;
         for (i, source) in manifest.sources.iter().enumerate() {
-            let valid = !source.name.is_empty()
-                && source.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && source.name.starts_with(|c: char| c.is_ascii_lowercase());
-            if !valid {
+            if !is_valid_source_name(&source.name) {
                 return Err(Error::new(format!(
                     "source {i}: name {:?} must be lowercase letters, digits and dashes, starting with a letter",
                     source.name
@@ -112,6 +109,12 @@ impl Manifest {
 }
 
 /// The workspace root: `start` or the nearest ancestor holding `sources.toml`.
+/// A source name: lowercase letters, digits and dashes, starting with a letter (it names
+/// directories and packages).
+pub fn is_valid_source_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase()) && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
     let start = start.canonicalize().map_err(|e| Error::io(start, e))?;
     start

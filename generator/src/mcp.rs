@@ -15,7 +15,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::ir::{Api, HttpMethod, SecurityKind};
+use crate::ir::{Api, HttpMethod};
 use crate::manifest::{self, Manifest};
 use crate::{call, ir, load, preview, source};
 
@@ -37,21 +37,34 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Adds what the environment says: `ROCKETGEN_TOKEN`, and per source
-    /// `ROCKETGEN_<NAME>_BASE_URL` / `ROCKETGEN_<NAME>_TOKEN` (name upper-cased, `-` → `_`).
-    /// Options given on the command line win.
-    fn env_for(&self, name: &str) -> (Option<String>, Option<String>) {
+    /// Base URL and credentials (by security scheme name) of one source. Options given on the
+    /// command line win over the environment: `ROCKETGEN_<NAME>_BASE_URL`,
+    /// `ROCKETGEN_<NAME>_TOKEN` (name upper-cased, `-` → `_`), then `ROCKETGEN_TOKEN`. The base
+    /// URL defaults to the spec's first absolute server URL.
+    fn connection(&self, name: &str, api: &Api) -> (Option<String>, BTreeMap<String, String>) {
         let key = name.to_ascii_uppercase().replace('-', "_");
-        let var = |suffix: &str| std::env::var(format!("ROCKETGEN_{key}_{suffix}")).ok().filter(|v| !v.is_empty());
-        let base = self.base_urls.get(name).cloned().or_else(|| var("BASE_URL")).or_else(|| self.base_urls.get("").cloned());
+        let var = |name: String| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let base = self
+            .base_urls
+            .get(name)
+            .cloned()
+            .or_else(|| var(format!("ROCKETGEN_{key}_BASE_URL")))
+            .or_else(|| self.base_urls.get("").cloned())
+            .or_else(|| api.default_base_url().map(str::to_string));
         let token = self
             .tokens
             .get(name)
             .cloned()
-            .or_else(|| var("TOKEN"))
+            .or_else(|| var(format!("ROCKETGEN_{key}_TOKEN")))
             .or_else(|| self.tokens.get("").cloned())
-            .or_else(|| std::env::var("ROCKETGEN_TOKEN").ok().filter(|v| !v.is_empty()));
-        (base, token)
+            .or_else(|| var("ROCKETGEN_TOKEN".into()));
+        let mut credentials = token.map(|t| call::bearer_credentials(api, &t)).unwrap_or_default();
+        for scope in ["", name] {
+            if let Some(given) = self.credentials.get(scope) {
+                credentials.extend(given.iter().filter(|(k, _)| api.security_schemes.iter().any(|s| &s.name == *k)).map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        (base, credentials)
     }
 }
 
@@ -82,15 +95,20 @@ impl Registry {
     /// Serves `api` as `name`, replacing a source of that name. Tool names are the preview's;
     /// one already taken by another source is qualified with this source's name.
     fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api) -> Vec<String> {
-        if let Some(old) = self.sources.iter().position(|s| s.name == name) {
-            self.tools.retain(|_, e| e.source != old);
-            let (base_url, credentials) = connection(settings, name, &api);
-            self.sources[old] = Served { name: name.to_string(), hash, api, base_url, credentials };
-            return self.add_tools(old);
-        }
-        let (base_url, credentials) = connection(settings, name, &api);
-        self.sources.push(Served { name: name.to_string(), hash, api, base_url, credentials });
-        self.add_tools(self.sources.len() - 1)
+        let (base_url, credentials) = settings.connection(name, &api);
+        let served = Served { name: name.to_string(), hash, api, base_url, credentials };
+        let index = match self.sources.iter().position(|s| s.name == name) {
+            Some(old) => {
+                self.tools.retain(|_, e| e.source != old);
+                self.sources[old] = served;
+                old
+            }
+            None => {
+                self.sources.push(served);
+                self.sources.len() - 1
+            }
+        };
+        self.add_tools(index)
     }
 
     fn add_tools(&mut self, index: usize) -> Vec<String> {
@@ -121,24 +139,6 @@ impl Registry {
         }
         names
     }
-}
-
-/// Base URL and credentials of one source (credentials keyed by security scheme name).
-fn connection(settings: &Settings, name: &str, api: &Api) -> (Option<String>, BTreeMap<String, String>) {
-    let (base, token) = settings.env_for(name);
-    let base = base.or_else(|| api.servers.iter().find(|s| s.starts_with("http://") || s.starts_with("https://")).cloned());
-    let mut credentials = BTreeMap::new();
-    for scheme in &api.security_schemes {
-        if let (Some(token), SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer) = (&token, &scheme.kind) {
-            credentials.insert(scheme.name.clone(), token.clone());
-        }
-    }
-    for scope in ["", name] {
-        if let Some(given) = settings.credentials.get(scope) {
-            credentials.extend(given.iter().filter(|(k, _)| api.security_schemes.iter().any(|s| &s.name == *k)).map(|(k, v)| (k.clone(), v.clone())));
-        }
-    }
-    (base, credentials)
 }
 
 /// Hints from the HTTP method: safe methods only read, DELETE destroys, PUT and DELETE may be
@@ -177,9 +177,9 @@ impl McpServer {
             }
             for entry in manifest.sources.iter().filter(|s| only.is_empty() || only.contains(&s.name)) {
                 let path = root.join(&entry.spec);
-                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-                let api = ir::build(&load::load_path(&path)?).map_err(|e| e.in_file(&path))?;
-                registry.register(&settings, &entry.name, source::content_hash(&bytes), api);
+                let loaded = load::load_path(&path)?;
+                let api = ir::build(&loaded).map_err(|e| e.in_file(&path))?;
+                registry.register(&settings, &entry.name, fingerprint(&loaded), api);
             }
         }
         Ok(McpServer { registry: Arc::new(RwLock::new(registry)), settings: Arc::new(settings) })
@@ -212,8 +212,12 @@ impl McpServer {
                     };
                     let served = &registry.sources[entry.source];
                     let op = &served.api.operations[entry.operation];
-                    let prepared = call::prepare(&served.api, op, &args, &served.credentials);
-                    (prepared, served.base_url.clone(), served.name.clone(), served.credentials.values().cloned().collect::<Vec<_>>())
+                    Outgoing {
+                        prepared: call::prepare(&served.api, op, &args, &served.credentials),
+                        base_url: served.base_url.clone(),
+                        source: served.name.clone(),
+                        secrets: served.credentials.values().cloned().collect(),
+                    }
                 };
                 Ok((blocking(move || perform(request)).await, false))
             }
@@ -221,19 +225,17 @@ impl McpServer {
     }
 
     fn add_source(&self, args: &Value) -> Result<Value, String> {
-        let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
-        let (loaded, bytes) = load_any(text).map_err(|e| e.to_string())?;
-        let api = ir::build(&loaded).map_err(|e| e.to_string())?;
+        let (text, loaded, api) = spec_argument(args)?;
         let name = match args.get("name").and_then(Value::as_str) {
             Some(name) => name.to_string(),
             None => source::name_from_title(&api.title),
         };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err(format!("source name {name:?} must be lowercase letters, digits and dashes"));
+        if !manifest::is_valid_source_name(&name) {
+            return Err(format!("source name {name:?} must be lowercase letters, digits and dashes, starting with a letter"));
         }
         let upgrade = args.get("upgrade").and_then(Value::as_bool).unwrap_or(false);
         let persist = args.get("persist").and_then(Value::as_bool).unwrap_or(false);
-        let hash = source::content_hash(&bytes);
+        let hash = fingerprint(&loaded);
         {
             let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
             if let Some(existing) = registry.sources.iter().find(|s| s.name == name) {
@@ -252,7 +254,7 @@ impl McpServer {
         }
         if persist {
             let root = self.settings.root.as_deref().ok_or("`persist` needs a workspace (run the server inside one, or pass --root)")?;
-            write_source(root, &name, &loaded, &bytes, upgrade).map_err(|e| e.to_string())?;
+            write_source(root, &name, &loaded, text, upgrade).map_err(|e| e.to_string())?;
         }
         let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
         let tools = registry.register(&self.settings, &name, hash, api);
@@ -261,15 +263,19 @@ impl McpServer {
 }
 
 /// `add-source` into the workspace; an inline spec is first written to a scratch file.
-fn write_source(root: &Path, name: &str, loaded: &load::LoadedSpec, bytes: &[u8], upgrade: bool) -> Result<(), Error> {
-    let scratch;
+fn write_source(root: &Path, name: &str, loaded: &load::LoadedSpec, text: &str, upgrade: bool) -> Result<(), Error> {
     let spec = match &loaded.path {
         Some(path) => path.clone(),
         None => {
-            let extension = if bytes.first() == Some(&b'{') { "json" } else { "yaml" };
-            scratch = std::env::temp_dir().join(format!("rocketgen-mcp-{}-{name}.{extension}", std::process::id()));
-            std::fs::write(&scratch, bytes).map_err(|e| Error::io(&scratch, e))?;
-            scratch.clone()
+            // Inline text as given; a fetched spec as the document it parsed to.
+            let (contents, extension) = match is_inline(text) {
+                true if text.trim_start().starts_with('{') => (text.to_string(), "json"),
+                true => (text.to_string(), "yaml"),
+                false => (loaded.raw.to_string(), "json"),
+            };
+            let scratch = std::env::temp_dir().join(format!("rocketgen-mcp-{}-{name}.{extension}", std::process::id()));
+            std::fs::write(&scratch, contents).map_err(|e| Error::io(&scratch, e))?;
+            scratch
         }
     };
     let request = source::AddSource { spec: spec.clone(), name: Some(name.to_string()), upgrade };
@@ -280,35 +286,40 @@ fn write_source(root: &Path, name: &str, loaded: &load::LoadedSpec, bytes: &[u8]
     outcome.map(|_| ())
 }
 
-/// A spec given as a path, an http(s) URL, or inline JSON/YAML text; with its bytes.
-fn load_any(text: &str) -> Result<(load::LoadedSpec, Vec<u8>), Error> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || text.contains('\n') {
-        return Ok((load::load_str(text)?, text.as_bytes().to_vec()));
-    }
-    if text.starts_with("http://") || text.starts_with("https://") {
-        // Fetched once; the text is both loaded and hashed.
-        let spec = load::load_source(text)?;
-        let bytes = serde_json::to_vec(&spec.raw).map_err(|e| Error::new(e.to_string()))?;
-        return Ok((spec, bytes));
-    }
-    let path = Path::new(text);
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    Ok((load::load_path(path)?, bytes))
+/// Whether a `spec` argument is the spec's text rather than a path or URL.
+fn is_inline(text: &str) -> bool {
+    text.trim_start().starts_with('{') || text.contains('\n')
+}
+
+/// The `spec` argument (a path, an http(s) URL, or inline JSON/YAML text), loaded and built.
+fn spec_argument(args: &Value) -> Result<(&str, load::LoadedSpec, Api), String> {
+    let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
+    let loaded = if is_inline(text) { load::load_str(text) } else { load::load_source(text) }.map_err(|e| e.to_string())?;
+    let api = ir::build(&loaded).map_err(|e| e.to_string())?;
+    Ok((text, loaded, api))
+}
+
+/// What identifies a served spec: its document, whatever its formatting or where it came from.
+fn fingerprint(loaded: &load::LoadedSpec) -> String {
+    source::content_hash(loaded.raw.to_string().as_bytes())
 }
 
 fn preview_spec(args: &Value) -> Result<Value, String> {
-    let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
-    let (loaded, _) = load_any(text).map_err(|e| e.to_string())?;
-    let api = ir::build(&loaded).map_err(|e| e.to_string())?;
+    let (_, _, api) = spec_argument(args)?;
     serde_json::to_value(preview::preview(&api)).map_err(|e| e.to_string())
 }
 
-type Request = (Result<call::Prepared, Error>, Option<String>, String, Vec<String>);
+/// An operation's request, ready to send, and what its answer's errors must not show.
+struct Outgoing {
+    prepared: Result<call::Prepared, Error>,
+    base_url: Option<String>,
+    source: String,
+    secrets: Vec<String>,
+}
 
 /// Sends one operation's request; the answer is `{status, body}`, an error result when the
 /// status is not 2xx/3xx.
-fn perform((prepared, base_url, source, secrets): Request) -> Result<Value, String> {
+fn perform(Outgoing { prepared, base_url, source, secrets }: Outgoing) -> Result<Value, String> {
     let prepared = prepared.map_err(|e| e.to_string())?;
     let base_url = base_url.ok_or_else(|| {
         let key = source.to_ascii_uppercase().replace('-', "_");

@@ -103,8 +103,7 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
             source
         }
     };
-    let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !valid {
+    if !crate::manifest::is_valid_source_name(&name) {
         return Err(Error::new(format!("source name {name:?} must be lowercase letters, digits and dashes")));
     }
 

@@ -5,6 +5,35 @@ pub mod json;
 
 use serde_json::{Value, json};
 
+/// A server process a test started; killed when dropped.
+pub struct Spawned {
+    pub child: std::process::Child,
+    /// Where it listens.
+    pub base: String,
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Spawned {
+    /// Starts a server that says where it listens (the first `http://…` word of its first line
+    /// on standard error).
+    pub fn announcing(command: &mut std::process::Command) -> Spawned {
+        use std::io::BufRead;
+        let mut child = command.stderr(std::process::Stdio::piped()).spawn().expect("the server starts");
+        let mut first = String::new();
+        std::io::BufReader::new(child.stderr.as_mut().expect("stderr is piped")).read_line(&mut first).expect("the server writes a line");
+        let base = first.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_string);
+        let spawned = Spawned { child, base: base.unwrap_or_default() };
+        assert!(!spawned.base.is_empty(), "the server did not say where it listens: {first}");
+        spawned
+    }
+}
+
 /// Builds one binary of a workspace package with cargo and returns its path.
 pub fn cargo_binary(package: &str, bin: &str) -> std::path::PathBuf {
     let output = std::process::Command::new(env!("CARGO"))

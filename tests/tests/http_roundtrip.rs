@@ -65,24 +65,31 @@ where
     outcome
 }
 
+/// Every case of one source through its generated client and server (mounted at `$base`).
+macro_rules! round_trip_source {
+    ($source:ident, $api:ident, $server:ident, $client:ident, $base:literal) => {{
+        let recorder = Arc::new(Recorder::default());
+        let base = rocketgen_tests::http::serve($server::router_at(recorder.clone(), $base)).await;
+        let client = $client::Client::new(format!("{base}{}", $base)).unwrap();
+        round_trip_all(
+            stringify!($source),
+            &recorder,
+            |spec| {
+                let (scheme, secret) = spec.split_once('\n').unwrap();
+                $api::Credential::new(scheme, secret).unwrap()
+            },
+            |tool, request, credentials| {
+                let client = client.clone();
+                async move { rocketgen_tests::http::$source::call(&client, &tool, request, credentials).await }
+            },
+        )
+        .await
+    }};
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_rocket_operation_and_status_round_trips() {
-    let recorder = Arc::new(Recorder::default());
-    let base = rocketgen_tests::http::serve(rocket_server::router_at(recorder.clone(), "/api")).await;
-    let client = rocket_client::Client::new(format!("{base}/api")).unwrap();
-    let outcome = round_trip_all(
-        "rocket",
-        &recorder,
-        |spec| {
-            let (scheme, secret) = spec.split_once('\n').unwrap();
-            rocket_api::Credential::new(scheme, secret).unwrap()
-        },
-        |tool, request, credentials| {
-            let client = client.clone();
-            async move { rocketgen_tests::http::rocket::call(&client, &tool, request, credentials).await }
-        },
-    )
-    .await;
+    let outcome = round_trip_source!(rocket, rocket_api, rocket_server, rocket_client, "/api");
     assert!(outcome.exchanges >= 121 * 5, "only {} exchanges", outcome.exchanges);
     assert!(outcome.failures.is_empty(), "{} of {} exchanges failed:\n{}", outcome.failures.len(), outcome.exchanges, outcome.failures.join("\n"));
     eprintln!("{} exchanges over HTTP, all exact", outcome.exchanges);
@@ -90,41 +97,16 @@ async fn every_rocket_operation_and_status_round_trips() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_typemodel_operation_and_status_round_trips() {
-    let recorder = Arc::new(Recorder::default());
-    let base = rocketgen_tests::http::serve(typemodel_server::router_at(recorder.clone(), "/v1")).await;
-    let client = typemodel_client::Client::new(format!("{base}/v1")).unwrap();
-    let outcome = round_trip_all(
-        "typemodel",
-        &recorder,
-        |_| unreachable!("typemodel has no security"),
-        |tool, request, credentials: Vec<typemodel_api::Credential>| {
-            let client = client.clone();
-            async move { rocketgen_tests::http::typemodel::call(&client, &tool, request, credentials).await }
-        },
-    )
-    .await;
+    // Typemodel declares no security: no case asks for a credential.
+    assert!(cases("typemodel").iter().all(|case| case["credential"].is_null()));
+    let outcome = round_trip_source!(typemodel, typemodel_api, typemodel_server, typemodel_client, "/v1");
     assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
     assert_eq!(outcome.exchanges, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_constructs_operation_and_status_round_trips() {
-    let recorder = Arc::new(Recorder::default());
-    let base = rocketgen_tests::http::serve(constructs_server::router_at(recorder.clone(), "/v2")).await;
-    let client = constructs_client::Client::new(format!("{base}/v2")).unwrap();
-    let outcome = round_trip_all(
-        "constructs",
-        &recorder,
-        |spec| {
-            let (scheme, secret) = spec.split_once('\n').unwrap();
-            constructs_api::Credential::new(scheme, secret).unwrap()
-        },
-        |tool, request, credentials| {
-            let client = client.clone();
-            async move { rocketgen_tests::http::constructs::call(&client, &tool, request, credentials).await }
-        },
-    )
-    .await;
+    let outcome = round_trip_source!(constructs, constructs_api, constructs_server, constructs_client, "/v2");
     assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
     assert!(outcome.exchanges >= 11, "only {} exchanges", outcome.exchanges);
 }

@@ -72,18 +72,23 @@ fn tools_list_is_the_121_operations_and_the_two_own_tools() {
     assert!(tool("content.getItem")["inputSchema"]["required"].as_array().unwrap().contains(&json!("id")));
 }
 
+/// `content.getItem id=item-42` through the Inspector, against the API at `base_url` (off the
+/// test's runtime, which serves that API).
+async fn get_item_through_mcp(base_url: String) -> Value {
+    let root = repo();
+    tokio::task::spawn_blocking(move || {
+        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", base_url.as_str()];
+        inspect(&server_args, &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "id=item-42"])
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn content_get_item_returns_the_item_the_server_serves() {
     let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(7))).await;
     let direct: Value = reqwest::get(format!("{base}/api/items/item-42")).await.unwrap().json().await.unwrap();
-    let api_base = format!("{base}/api");
-    let root = repo();
-    let result = tokio::task::spawn_blocking(move || {
-        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", api_base.as_str()];
-        inspect(&server_args, &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "id=item-42"])
-    })
-    .await
-    .unwrap();
+    let result = get_item_through_mcp(format!("{base}/api")).await;
     assert_ne!(result["isError"], true, "{result}");
     assert_eq!(answer(&result)["status"], 200);
     // The Inspector is JavaScript: `56.0` comes back as `56`, so numbers compare as numbers.
@@ -98,14 +103,7 @@ async fn content_get_item_returns_the_item_the_server_serves() {
 async fn an_http_error_is_a_tool_error_result() {
     let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(7))).await;
     // Nothing is served under /elsewhere: the router answers 404.
-    let wrong_base = format!("{base}/elsewhere");
-    let root = repo();
-    let result = tokio::task::spawn_blocking(move || {
-        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", wrong_base.as_str()];
-        inspect(&server_args, &["--method", "tools/call", "--tool-name", "content.getItem", "--tool-arg", "id=item-42"])
-    })
-    .await
-    .unwrap();
+    let result = get_item_through_mcp(format!("{base}/elsewhere")).await;
     assert_eq!(result["isError"], true, "{result}");
     let text: Value = serde_json::from_str(result["content"][0]["text"].as_str().unwrap()).unwrap();
     assert_eq!(text["status"], 404, "{result}");
@@ -199,19 +197,18 @@ fn tempdir() -> PathBuf {
 /// `--http`: the same tools over streamable HTTP.
 #[test]
 fn streamable_http_serves_the_same_tools() {
-    use std::io::{BufRead, BufReader};
     let root = repo();
-    let mut child = Command::new(rocketgen_tests::cargo_binary("rocketgen", "rocketgen"))
-        .args(["mcp", "--root", root.to_str().unwrap(), "--source", "rocket", "--http", "127.0.0.1:0"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
-    let url = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server says where it listens").to_string();
-    let output = Command::new(inspector()).args(["--cli", &url, "--transport", "http", "--method", "tools/list"]).output().unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = rocketgen_tests::Spawned::announcing(Command::new(rocketgen_tests::cargo_binary("rocketgen", "rocketgen")).args([
+        "mcp",
+        "--root",
+        root.to_str().unwrap(),
+        "--source",
+        "rocket",
+        "--http",
+        "127.0.0.1:0",
+    ]));
+    let output = Command::new(inspector()).args(["--cli", &server.base, "--transport", "http", "--method", "tools/list"]).output().unwrap();
+    drop(server);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let list: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(names(&list).len(), 123);

@@ -1,33 +1,18 @@
 //! The mock server binary as a front-end developer runs it: options, fixtures checked at
 //! start-up, `Prefer`, latency, lenient validation, request logging.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use rocketgen_tests::Spawned;
 
 fn binary() -> PathBuf {
     rocketgen_tests::cargo_binary("rocket-mock", "rocket-mock-server")
 }
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(binary()).args(["--port", "0"]).args(args).stderr(Stdio::piped()).spawn().unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stderr.as_mut().unwrap()).read_line(&mut first).unwrap();
-    let base = first.split_whitespace().find(|w| w.starts_with("http://")).expect("the server says where it listens").to_string();
-    Server { child, base }
+fn start(args: &[&str]) -> Spawned {
+    Spawned::announcing(Command::new(binary()).args(["--port", "0"]).args(args))
 }
 
 #[test]

@@ -8,8 +8,10 @@
 
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use rocketgen_tests::Spawned;
 
 use rocketgen_tests::http::cases;
 use serde_json::Value;
@@ -17,25 +19,13 @@ use serde_json::Value;
 /// Operations whose schemas Prism cannot mock statically.
 const DYNAMIC_PATHS: &[&str] = &["/page", "/itv/page", "/config"];
 
-struct Prism {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn prism_binary() -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/node_modules/.bin/prism");
     assert!(path.exists(), "Prism is not installed at {}: run `cargo xtask test`, which installs it", path.display());
     path
 }
 
-fn start_prism(dynamic: bool) -> Prism {
+fn start_prism(dynamic: bool) -> Spawned {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json");
     let mut command = Command::new(prism_binary());
@@ -44,7 +34,7 @@ fn start_prism(dynamic: bool) -> Prism {
         command.args(["-d", "--seed", "1"]);
     }
     let child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("Prism starts");
-    let prism = Prism { child, base: format!("http://127.0.0.1:{port}") };
+    let prism = Spawned { child, base: format!("http://127.0.0.1:{port}") };
     let deadline = Instant::now() + Duration::from_secs(60);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "Prism did not start listening within 60 s");

@@ -39,13 +39,9 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
 
 fn lib(source: &str) -> proc_macro2::TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
+    let root_attributes = super::rust::crate_root_attributes();
     quote! {
-        #![doc = include_str!("../README.md")]
-        // The crate wires up deprecated types and operations like any other; the deprecation
-        // is for the code that uses them.
-        #![allow(deprecated)]
-        // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
-        #![recursion_limit = "512"]
+        #root_attributes
         // Descriptions are the spec's Markdown, kept as written; rustdoc's and clippy's rules for
         // doc comments are not the spec authors' rules.
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]

@@ -21,13 +21,9 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     pieces.text("README.md", render("client/README.md", &context)?);
     pieces.text("src/runtime.rs", RUNTIME);
     pieces.rust("src/lib.rs", || {
+        let root_attributes = super::rust::crate_root_attributes();
         quote! {
-            #![doc = include_str!("../README.md")]
-            // The crate wires up deprecated types and operations like any other; the deprecation
-            // is for the code that uses them.
-            #![allow(deprecated)]
-            // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
-            #![recursion_limit = "512"]
+            #root_attributes
 
             mod operations;
             pub mod runtime;

@@ -75,13 +75,9 @@ fn lib(api: &Api, source: &str) -> TokenStream {
             }
         }
     });
+    let root_attributes = super::rust::crate_root_attributes();
     quote! {
-        #![doc = include_str!("../README.md")]
-        // The crate wires up deprecated types and operations like any other; the deprecation
-        // is for the code that uses them.
-        #![allow(deprecated)]
-        // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
-        #![recursion_limit = "512"]
+        #root_attributes
 
         pub mod runtime;
         pub mod server_main;

@@ -182,15 +182,19 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStrea
     }
 }
 
-fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
-    let name = ident(name);
-    let none = TokenStream::new();
-    let variants = variants.iter().map(|v| {
+/// `Variant(Type),` for each variant of a union.
+fn variant_declarations(variants: &[UnionVariant]) -> impl Iterator<Item = TokenStream> + '_ {
+    variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let ty = type_tokens(&v.ty, &none);
+        let ty = type_tokens(&v.ty, &TokenStream::new());
         let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
         quote! { #variant(#ty), }
-    });
+    })
+}
+
+fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
+    let name = ident(name);
+    let variants = variant_declarations(variants);
     quote! {
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
@@ -207,19 +211,14 @@ fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
 /// Serialized untagged: each variant carries its own tag property.
 fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> TokenStream {
     let type_name = ident(name);
-    let none = TokenStream::new();
-    let declarations = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let ty = type_tokens(&v.ty, &none);
-        let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
-        quote! { #variant(#ty), }
-    });
+    let declarations = variant_declarations(variants);
+    // Deserialized from a borrowed `Value`: trying a variant costs no copy of the value.
     let build = |v: &UnionVariant| {
         let variant = ident(&v.rust_name);
-        let ty = type_tokens(&v.ty, &none);
+        let ty = type_tokens(&v.ty, &TokenStream::new());
         let wrap = if v.boxed { quote! { Box::new(inner) } } else { quote! { inner } };
         quote! {
-            if let Ok(inner) = serde_json::from_value::<#ty>(value.clone()) {
+            if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
                 return Ok(#type_name::#variant(#wrap));
             }
         }

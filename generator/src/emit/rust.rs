@@ -8,6 +8,20 @@ use crate::error::Error;
 use crate::ir::{Field, IntWidth, Presence, TypeRef};
 
 /// An identifier from an IR name; `r#type` becomes a raw identifier.
+/// The recursion limit of generated crates, as its attribute line reads once formatted.
+pub const RECURSION_LIMIT_LINE: &str = "#![recursion_limit = \"512\"]\n";
+
+/// The inner attributes each generated crate root starts with. The crate wires up deprecated
+/// types and operations like any other (the deprecation is for the code that uses them), and
+/// real specs nest types deeply (auto traits of Stripe's types need more than 128 steps).
+pub fn crate_root_attributes() -> TokenStream {
+    quote! {
+        #![doc = include_str!("../README.md")]
+        #![allow(deprecated)]
+        #![recursion_limit = "512"]
+    }
+}
+
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),

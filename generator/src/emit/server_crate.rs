@@ -139,20 +139,16 @@ fn lib(api: &Api, source: &str) -> TokenStream {
                     #(#arms)*
                     let response = next.run(request).await;
                     if !allowed.is_empty() && response.status() == axum::http::StatusCode::NOT_FOUND {
-                        return runtime::method_not_allowed_for(&allowed);
+                        return runtime::method_not_allowed(&allowed.join(", "));
                     }
                     response
                 }
             },
         )
     };
+    let root_attributes = super::rust::crate_root_attributes();
     quote! {
-        #![doc = include_str!("../README.md")]
-        // The crate wires up deprecated types and operations like any other; the deprecation
-        // is for the code that uses them.
-        #![allow(deprecated)]
-        // Real specs nest types deeply (Stripe: auto traits of its types need more than 128 steps).
-        #![recursion_limit = "512"]
+        #root_attributes
 
         mod handlers;
         pub mod runtime;

@@ -431,6 +431,11 @@ pub struct UnionVariant {
 }
 
 impl Api {
+    /// The first absolute server URL (variables at their defaults), where requests go by default.
+    pub fn default_base_url(&self) -> Option<&str> {
+        self.servers.iter().map(String::as_str).find(|s| s.starts_with("http://") || s.starts_with("https://"))
+    }
+
     pub fn operation(&self, tool_name: &str) -> Option<&Operation> {
         self.operations.iter().find(|op| op.tool_name == tool_name)
     }

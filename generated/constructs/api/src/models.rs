@@ -171,12 +171,12 @@ impl<'de> serde::Deserialize<'de> for Pet {
         let value = serde_json::Value::deserialize(deserializer)?;
         match value.get("petType").and_then(serde_json::Value::as_str) {
             Some("cat") => {
-                if let Ok(inner) = serde_json::from_value::<Cat>(value.clone()) {
+                if let Ok(inner) = <Cat as serde::Deserialize>::deserialize(&value) {
                     return Ok(Pet::Cat(inner));
                 }
             }
             Some("dog") => {
-                if let Ok(inner) = serde_json::from_value::<Dog>(value.clone()) {
+                if let Ok(inner) = <Dog as serde::Deserialize>::deserialize(&value) {
                     return Ok(Pet::Dog(inner));
                 }
             }
@@ -203,12 +203,12 @@ impl<'de> serde::Deserialize<'de> for Shape {
         let value = serde_json::Value::deserialize(deserializer)?;
         match value.get("kind").and_then(serde_json::Value::as_str) {
             Some("Circle") => {
-                if let Ok(inner) = serde_json::from_value::<Circle>(value.clone()) {
+                if let Ok(inner) = <Circle as serde::Deserialize>::deserialize(&value) {
                     return Ok(Shape::Circle(inner));
                 }
             }
             Some("Square") => {
-                if let Ok(inner) = serde_json::from_value::<Square>(value.clone()) {
+                if let Ok(inner) = <Square as serde::Deserialize>::deserialize(&value) {
                     return Ok(Shape::Square(inner));
                 }
             }

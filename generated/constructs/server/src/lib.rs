@@ -79,7 +79,7 @@ async fn by_template<S: ConstructsApi + 'static>(
     }
     let response = next.run(request).await;
     if !allowed.is_empty() && response.status() == axum::http::StatusCode::NOT_FOUND {
-        return runtime::method_not_allowed_for(&allowed);
+        return runtime::method_not_allowed(&allowed.join(", "));
     }
     response
 }
