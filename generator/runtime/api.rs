@@ -6,6 +6,8 @@ use std::fmt;
 pub mod meta;
 pub mod synth;
 
+pub use meta::Binary;
+
 /// What an operation can fail with, other than a response the spec declares.
 ///
 /// The client returns transport and decoding failures; a server answers

@@ -165,6 +165,13 @@ impl Synth {
             Ty::Integer { bits } => Value::Number(integer(c, *bits, rng).into()),
             Ty::Number => Number::from_f64(number(c, rng)).map(Value::Number).unwrap_or(Value::Null),
             Ty::Boolean => Value::Bool(rng.below(2) == 1),
+            Ty::Binary => {
+                // Bytes that are not UTF-8 and look like multipart delimiters, to prove they pass.
+                const BYTES: &[u8] = b"\x00\xff\r\n--=;\"a";
+                let count = if self.fill == Fill::Minimal { 0 } else { 1 + rng.below(6) as usize };
+                let bytes: Vec<u8> = (0..count).map(|_| BYTES[rng.below(BYTES.len() as u64) as usize]).collect();
+                Value::String(super::meta::Binary::new(bytes).to_text())
+            }
             Ty::Any => json!({ "any": "value" }),
             Ty::Array(item, item_constraints) => {
                 let min = c.min_items.unwrap_or(0);

@@ -497,6 +497,7 @@ pub fn describe(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Integer(_) => "integer".into(),
         TypeRef::Number => "number".into(),
         TypeRef::Boolean => "boolean".into(),
+        TypeRef::Binary => "binary".into(),
         TypeRef::Any => "any".into(),
         TypeRef::Array(inner) => format!("array of {}", describe(api, inner)),
         TypeRef::Map(inner) => format!("map of {}", describe(api, inner)),

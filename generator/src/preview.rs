@@ -175,6 +175,8 @@ impl Schemas<'_> {
             TypeRef::Integer(IntWidth::I64) => json!({ "type": "integer" }),
             TypeRef::Number => json!({ "type": "number" }),
             TypeRef::Boolean => json!({ "type": "boolean" }),
+            // Tools take and give raw bytes as base64 text.
+            TypeRef::Binary => json!({ "type": "string", "contentEncoding": "base64" }),
             TypeRef::Any => json!({}),
             TypeRef::Array(item) => {
                 let items = self.of(item, c.items.as_deref().unwrap_or(&Constraints::default()), stack);

@@ -10,7 +10,7 @@ use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
+use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, StatusSpec, UNDECLARED_VARIANT};
 
 const RUNTIME: &str = include_str!("../../runtime/client.rs");
 
@@ -175,9 +175,14 @@ fn method(op: &Operation) -> TokenStream {
 fn variant_value(op: &Operation, r: &Response, status: TokenStream) -> TokenStream {
     let response_type = ident(&op.response_type);
     let variant = ident(&r.variant);
+    let body = match &r.body {
+        Some(ResponseBody { kind: BodyKind::Text, .. }) => quote! { runtime::text(operation, &raw)? },
+        Some(ResponseBody { kind: BodyKind::Binary, media_type, .. }) => quote! { runtime::binary(&raw, #media_type) },
+        _ => quote! { runtime::body(operation, &raw)? },
+    };
     match response_shape(r) {
         ResponseShape::Unit => quote! { api::#response_type::#variant },
-        ResponseShape::Tuple => quote! { api::#response_type::#variant(runtime::body(operation, &raw)?) },
+        ResponseShape::Tuple => quote! { api::#response_type::#variant(#body) },
         ResponseShape::Fields => {
             let mut fields = Vec::new();
             if !matches!(r.status, StatusSpec::Code(_)) {
@@ -185,7 +190,7 @@ fn variant_value(op: &Operation, r: &Response, status: TokenStream) -> TokenStre
                 fields.push(quote! { status });
             }
             if r.body.is_some() {
-                fields.push(quote! { body: runtime::body(operation, &raw)? });
+                fields.push(quote! { body: #body });
             }
             for h in &r.headers {
                 let field = ident(&h.rust_name);

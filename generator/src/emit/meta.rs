@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::ident;
-use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, SecurityKind, StatusSpec, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, BodyKind, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, SecurityKind, StatusSpec, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
@@ -117,18 +117,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
         let wire = &p.name;
         let field = p.rust_name.trim_start_matches("r#");
         let location = location_tokens(p.location);
-        let style = format_ident!(
-            "{}",
-            match p.style {
-                ParamStyle::Simple => "Simple",
-                ParamStyle::Form => "Form",
-                ParamStyle::Label => "Label",
-                ParamStyle::Matrix => "Matrix",
-                ParamStyle::SpaceDelimited => "SpaceDelimited",
-                ParamStyle::PipeDelimited => "PipeDelimited",
-                ParamStyle::DeepObject => "DeepObject",
-            }
-        );
+        let style = style_ident(p.style);
         let explode = p.explode;
         let required = p.required;
         let ty = ty_with(&p.ty, &p.constraints);
@@ -148,9 +137,32 @@ fn operation_meta(op: &Operation) -> TokenStream {
     let body = match &op.request_body {
         Some(body) => {
             let media = &body.media_type;
+            let kind = body_kind(body.kind);
+            let also = body.also.iter().map(|(media, kind)| {
+                let kind = body_kind(*kind);
+                quote! { (#media, #kind) }
+            });
+            let encoding = body.encoding.iter().map(|e| {
+                let property = &e.property;
+                let content_type = option_str(e.content_type.as_deref());
+                let style = match e.style {
+                    Some(style) => {
+                        let style = style_ident(style);
+                        quote! { Some(Style::#style) }
+                    }
+                    None => quote! { None },
+                };
+                let explode = match e.explode {
+                    Some(explode) => quote! { Some(#explode) },
+                    None => quote! { None },
+                };
+                quote! { PartMeta { property: #property, content_type: #content_type, style: #style, explode: #explode }, }
+            });
             let required = body.required;
             let ty = ty_with(&body.ty, &body.constraints);
-            quote! { Some(BodyMeta { media_type: #media, required: #required, ty: #ty }) }
+            quote! {
+                Some(BodyMeta { media_type: #media, kind: #kind, also: &[#(#also),*], encoding: &[#(#encoding)*], required: #required, ty: #ty })
+            }
         }
         None => quote! { None },
     };
@@ -226,6 +238,7 @@ fn ty_with(ty: &TypeRef, c: &Constraints) -> TokenStream {
     let inner = c.items.as_deref().unwrap_or(&none);
     match ty {
         TypeRef::String => quote! { &Ty::String },
+        TypeRef::Binary => quote! { &Ty::Binary },
         TypeRef::Integer(IntWidth::I32) => quote! { &Ty::Integer { bits: 32 } },
         TypeRef::Integer(IntWidth::I64) => quote! { &Ty::Integer { bits: 64 } },
         TypeRef::Number => quote! { &Ty::Number },
@@ -279,4 +292,36 @@ fn constraints_tokens(c: &Constraints) -> TokenStream {
     } else {
         quote! { &Constraints { #(#parts,)* ..Constraints::NONE } }
     }
+}
+
+fn body_kind(kind: BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json => quote! { BodyKind::Json },
+        BodyKind::Form => quote! { BodyKind::Form },
+        BodyKind::Multipart => quote! { BodyKind::Multipart },
+        BodyKind::Text => quote! { BodyKind::Text },
+        BodyKind::Binary => quote! { BodyKind::Binary },
+    }
+}
+
+fn option_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    }
+}
+
+fn style_ident(style: ParamStyle) -> proc_macro2::Ident {
+    format_ident!(
+        "{}",
+        match style {
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Form => "Form",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+        }
+    )
 }

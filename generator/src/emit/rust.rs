@@ -60,6 +60,7 @@ pub fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::Integer(IntWidth::I64) => quote! { i64 },
         TypeRef::Number => quote! { f64 },
         TypeRef::Boolean => quote! { bool },
+        TypeRef::Binary => quote! { crate::runtime::Binary },
         TypeRef::Any => quote! { serde_json::Value },
         TypeRef::Array(item) => {
             let item = type_tokens(item, models);

@@ -12,7 +12,7 @@ use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
+use crate::ir::{Api, BodyKind, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
 const RUNTIME: &str = include_str!("../../runtime/server.rs");
 
@@ -265,14 +265,20 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
             quote! { if let Some(value) = &#field { headers.push((#name, runtime::header_text(value))); } }
         })
         .collect();
-    let send = if r.body.is_some() {
-        quote! { runtime::json(#status, #media, &body, headers) }
-    } else {
-        quote! { runtime::empty(#status, headers) }
+    // How the body is written: JSON is serialized, text and bytes are sent as they are.
+    let writer = |headers: TokenStream| match r.body.as_ref().map(|b| b.kind) {
+        None => quote! { runtime::empty(#status, #headers) },
+        Some(BodyKind::Text) => quote! { runtime::text(#status, #media, body, #headers) },
+        Some(BodyKind::Binary) => quote! { runtime::binary(#status, #media, body, #headers) },
+        Some(_) => quote! { runtime::json(#status, #media, &body, #headers) },
     };
+    let send = writer(quote! { headers });
     match response_shape(r) {
         ResponseShape::Unit => quote! { api::#response_type::#variant => runtime::empty(#status, Vec::new()), },
-        ResponseShape::Tuple => quote! { api::#response_type::#variant(body) => runtime::json(#status, #media, &body, Vec::new()), },
+        ResponseShape::Tuple => {
+            let send = writer(quote! { Vec::new() });
+            quote! { api::#response_type::#variant(body) => #send, }
+        }
         ResponseShape::Fields => {
             let mut bindings: Vec<TokenStream> = Vec::new();
             if !matches!(r.status, StatusSpec::Code(_)) {

@@ -171,9 +171,44 @@ pub struct Parameter {
     pub constraints: Constraints,
 }
 
+/// How a body travels: what the media type says about its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// `application/json`, `…+json`, or structured data under another media type.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data` (or another `multipart/…`): one part per property.
+    Multipart,
+    /// `text/…` and XML: the body is a `String`.
+    Text,
+    /// Any other media type with a string schema (or none): the body is raw bytes.
+    Binary,
+}
+
+/// How one property of a form or multipart body is written (the media type's `encoding`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartEncoding {
+    pub property: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestBody {
+    /// The media type clients send.
     pub media_type: String,
+    pub kind: BodyKind,
+    /// Other declared media types of the same schema that servers also accept, with their kind.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<(String, BodyKind)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<PartEncoding>,
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -222,6 +257,7 @@ pub struct Response {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseBody {
     pub media_type: String,
+    pub kind: BodyKind,
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
@@ -246,6 +282,8 @@ pub enum TypeRef {
     /// Every JSON number, kept as `f64`.
     Number,
     Boolean,
+    /// `type: string, format: binary`: raw bytes (base64 text inside JSON).
+    Binary,
     /// Any JSON value.
     Any,
     Array(Box<TypeRef>),

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::names::{Namer, derived_operation_name, pointer_escape, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    Header, HttpMethod, Operation, ParamLocation, ParamStyle, Parameter, RequestBody, Response, ResponseBody,
+    BodyKind, Header, HttpMethod, Operation, PartEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Response, ResponseBody,
     SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, StatusSpec, TypeRef,
 };
 use crate::error::Error;
@@ -210,17 +210,84 @@ fn location_of(param: &SpecParameter) -> (&'static str, ParamLocation, ParamStyl
     }
 }
 
-/// Prefers JSON (`application/json` or `…+json`); any other single media type is kept as is.
+/// What a media type says about how a body travels, before its schema is known: `None` for a
+/// media type that carries raw bytes or JSON depending on its schema (`*/*`, `image/png`).
+fn kind_of_media_type(media_type: &str) -> Option<BodyKind> {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if is_json(&essence) {
+        Some(BodyKind::Json)
+    } else if essence == "application/x-www-form-urlencoded" {
+        Some(BodyKind::Form)
+    } else if essence.starts_with("multipart/") {
+        Some(BodyKind::Multipart)
+    } else if essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml") {
+        Some(BodyKind::Text)
+    } else {
+        None
+    }
+}
+
+/// Which declared media type to generate for: JSON first, then form, multipart, text, other.
 fn pick_media_type<V>(content: &IndexMap<String, V>) -> Option<(&String, &V)> {
-    content
-        .iter()
-        .find(|(mt, _)| is_json(mt))
-        .or_else(|| content.iter().next())
+    let rank = |mt: &str| match kind_of_media_type(mt) {
+        Some(BodyKind::Json) => 0,
+        Some(BodyKind::Form) => 1,
+        Some(BodyKind::Multipart) => 2,
+        Some(BodyKind::Text) => 3,
+        _ => 4,
+    };
+    content.iter().enumerate().min_by_key(|(i, (mt, _))| (rank(mt), *i)).map(|(_, entry)| entry)
 }
 
 pub fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The kind of a body and the type it is generated as. Text is always a `String` and raw bytes
+/// an `api::runtime::Binary`; a media type that says nothing (`*/*`) is raw bytes for a string
+/// schema and JSON for anything structured.
+fn body_kind(space: &mut TypeSpace<'_>, media_type: &str, ty: TypeRef, pointer: &str) -> (BodyKind, TypeRef) {
+    let stringy = matches!(ty, TypeRef::String | TypeRef::Binary | TypeRef::Any);
+    match kind_of_media_type(media_type) {
+        Some(BodyKind::Text) => {
+            if !stringy {
+                space.diagnose(pointer, format!("a {media_type} body with a structured schema: generated as text (a String)"));
+            }
+            (BodyKind::Text, TypeRef::String)
+        }
+        Some(BodyKind::Form | BodyKind::Multipart) if stringy && ty != TypeRef::Any => {
+            space.diagnose(pointer, format!("a {media_type} body whose schema is not an object: generated as raw bytes"));
+            (BodyKind::Binary, TypeRef::Binary)
+        }
+        Some(kind) => (kind, ty),
+        None if stringy => (BodyKind::Binary, TypeRef::Binary),
+        None => (BodyKind::Json, ty),
+    }
+}
+
+/// The `encoding` of a form or multipart media type: per property, its content type and style.
+fn part_encodings(space: &TypeSpace<'_>, media: &openapiv3::MediaType, media_pointer: &str) -> Vec<PartEncoding> {
+    media
+        .encoding
+        .iter()
+        .map(|(property, encoding)| {
+            // openapiv3 reads an absent `explode` as false; the spec's default depends on the style.
+            let explode_pointer = format!("{}/encoding/{}/explode", media_pointer.trim_start_matches('#'), pointer_escape(property));
+            let explode = resolve_pointer(space.raw(), &explode_pointer).and_then(Value::as_bool);
+            PartEncoding {
+                property: property.clone(),
+                content_type: encoding.content_type.clone(),
+                style: encoding.style.as_ref().map(|style| match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                }),
+                explode,
+            }
+        })
+        .collect()
 }
 
 fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperation) -> Result<Option<RequestBody>, Error> {
@@ -230,16 +297,49 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
         space.diagnose(format!("{at}/content"), "a request body without content: ignored");
         return Ok(None);
     };
-    if body.content.len() > 1 {
-        space.diagnose(format!("{at}/content"), format!("several request media types: generated for {media_type} only"));
-    }
     let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
     let (ty, info) = match &media.schema {
         Some(schema) => space.type_of(schema, &format!("{}Body", operation.type_stem), &format!("{media_pointer}/schema"))?,
         None => (TypeRef::Any, Default::default()),
     };
+    let (kind, ty) = body_kind(space, media_type, ty, &media_pointer);
+    // Other media types with the same schema are accepted by servers as well, when they carry
+    // the same kind of value (structured, or raw/text).
+    let structured = |k: BodyKind| matches!(k, BodyKind::Json | BodyKind::Form | BodyKind::Multipart);
+    let mut also = Vec::new();
+    let mut ignored = Vec::new();
+    for (other, other_media) in &body.content {
+        if other == media_type {
+            continue;
+        }
+        let other_kind = match kind_of_media_type(other) {
+            Some(k) => k,
+            None if kind == BodyKind::Binary => BodyKind::Binary,
+            None => BodyKind::Json,
+        };
+        if other_media.schema == media.schema && structured(other_kind) == structured(kind) {
+            also.push((other.clone(), other_kind));
+        } else {
+            ignored.push(other.as_str());
+        }
+    }
+    if !ignored.is_empty() {
+        space.diagnose(
+            format!("{at}/content"),
+            format!("several request media types with different schemas: generated for {media_type}; not accepted: {}", ignored.join(", ")),
+        );
+    }
+    // The `encoding` of the form or multipart media type among them (JSON has none).
+    let encoding = std::iter::once((media_type, kind))
+        .chain(also.iter().map(|(mt, k)| (mt, *k)))
+        .find(|(_, k)| matches!(k, BodyKind::Form | BodyKind::Multipart))
+        .map(|(mt, _)| part_encodings(space, &body.content[mt.as_str()], &format!("{at}/content/{}", pointer_escape(mt))))
+        .unwrap_or_default();
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
+        kind,
+        also,
+        encoding,
         required: body.required,
         description: body.description,
         ty,
@@ -269,8 +369,12 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
         let variant = variants.claim(&variant_name(&status));
         let body = match pick_media_type(&response.content) {
             Some((media_type, media)) => {
-                if response.content.len() > 1 {
-                    space.diagnose(format!("{at}/content"), format!("several response media types: generated for {media_type} only"));
+                let others: Vec<&str> = response.content.keys().filter(|mt| *mt != media_type).map(String::as_str).collect();
+                if !others.is_empty() {
+                    space.diagnose(
+                        format!("{at}/content"),
+                        format!("several response media types: generated for {media_type}; not generated: {}", others.join(", ")),
+                    );
                 }
                 let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
                 let (ty, info) = match &media.schema {
@@ -280,7 +384,12 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                     }
                     None => (TypeRef::Any, Default::default()),
                 };
-                Some(ResponseBody { media_type: media_type.clone(), ty, constraints: info.constraints })
+                let (kind, ty) = match body_kind(space, media_type, ty, &media_pointer) {
+                    // A response is read, not written: a form or multipart answer is kept as bytes.
+                    (BodyKind::Form | BodyKind::Multipart, _) => (BodyKind::Binary, TypeRef::Binary),
+                    other => other,
+                };
+                Some(ResponseBody { media_type: media_type.clone(), kind, ty, constraints: info.constraints })
             }
             None => None,
         };

@@ -254,6 +254,7 @@ impl<'a> TypeSpace<'a> {
             return Err(Error::at(pointer, "internal error: a schema that needs a type of its own got none"));
         }
         Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Binary,
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Number(n)) => {
@@ -551,6 +552,7 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::Number => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),
+        TypeRef::Binary => "Binary".into(),
         TypeRef::Any => "Value".into(),
         TypeRef::Array(inner) => format!("{}List", variant_name_of(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_of(inner)),

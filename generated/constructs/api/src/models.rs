@@ -89,6 +89,65 @@ pub struct Cat {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+/// Schema `ChargeForm` (`#/components/schemas/ChargeForm`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChargeForm {
+    pub amount: i64,
+    pub currency: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expand: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<Vec<i64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ChargeFormItemsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<ChargeFormShipping>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/components/schemas/ChargeForm/properties/shipping/properties/address`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChargeFormAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<String>>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChargeFormItemsItem {
+    pub price: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<i64>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/components/schemas/ChargeForm/properties/shipping`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChargeFormShipping {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<ChargeFormAddress>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
 /// Schema `Circle` (`#/components/schemas/Circle`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
@@ -222,6 +281,46 @@ impl<'de> serde::Deserialize<'de> for Shape {
 pub struct Square {
     pub kind: String,
     pub side: f64,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadBody {
+    /// Format: `binary`.
+    pub file: crate::runtime::Binary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnails: Option<Vec<crate::runtime::Binary>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<UploadBodyMeta>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadBodyMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<i64>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+/// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UploadCreatedBody {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

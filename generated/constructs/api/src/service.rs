@@ -108,4 +108,112 @@ pub trait ConstructsApi: Send + Sync {
             }),
         )
     }
+    /// A form body, Stripe style (nested objects in brackets).
+    ///
+    /// `POST /charges` (tool `media.createCharge`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn create_charge(
+        &self,
+        request: crate::operations::CreateChargeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::CreateChargeResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.createCharge",
+            }),
+        )
+    }
+    /// One schema under two media types; clients send JSON, servers take either.
+    ///
+    /// `PATCH /charges` (tool `media.updateCharge`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn update_charge(
+        &self,
+        request: crate::operations::UpdateChargeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::UpdateChargeResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.updateCharge",
+            }),
+        )
+    }
+    /// A multipart body with file parts, text parts and a JSON part.
+    ///
+    /// `POST /uploads` (tool `media.upload`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn upload(
+        &self,
+        request: crate::operations::UploadRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::UploadResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.upload",
+            }),
+        )
+    }
+    /// Bytes out, in one of several media types; text for errors.
+    ///
+    /// `GET /blobs/{name}` (tool `media.getBlob`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn get_blob(
+        &self,
+        request: crate::operations::GetBlobRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::GetBlobResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.getBlob",
+            }),
+        )
+    }
+    /// Raw bytes in, text out.
+    ///
+    /// `PUT /blobs/{name}` (tool `media.putBlob`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn put_blob(
+        &self,
+        request: crate::operations::PutBlobRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::PutBlobResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.putBlob",
+            }),
+        )
+    }
+    /// Text in; an XML document and a swagger-style `*/*` answer out.
+    ///
+    /// `POST /notes` (tool `media.addNote`).
+    ///
+    /// Security: `Credential::Bearer`.
+    fn add_note(
+        &self,
+        request: crate::operations::AddNoteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::AddNoteResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "media.addNote",
+            }),
+        )
+    }
 }

@@ -97,4 +97,108 @@ impl ConstructsApi for Client {
             },
         )
     }
+    async fn create_charge(
+        &self,
+        request: api::CreateChargeRequest,
+    ) -> Result<api::CreateChargeResponse, api::Error> {
+        let raw = self
+            .send(&api::meta::CREATE_CHARGE, &request, &request.credentials)
+            .await?;
+        let operation = "media.createCharge";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => api::CreateChargeResponse::Ok(runtime::body(operation, &raw)?),
+                _ => api::CreateChargeResponse::Undeclared(raw),
+            },
+        )
+    }
+    async fn update_charge(
+        &self,
+        request: api::UpdateChargeRequest,
+    ) -> Result<api::UpdateChargeResponse, api::Error> {
+        let raw = self
+            .send(&api::meta::UPDATE_CHARGE, &request, &request.credentials)
+            .await?;
+        let operation = "media.updateCharge";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => api::UpdateChargeResponse::Ok(runtime::body(operation, &raw)?),
+                _ => api::UpdateChargeResponse::Undeclared(raw),
+            },
+        )
+    }
+    async fn upload(
+        &self,
+        request: api::UploadRequest,
+    ) -> Result<api::UploadResponse, api::Error> {
+        let raw = self.send(&api::meta::UPLOAD, &request, &request.credentials).await?;
+        let operation = "media.upload";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                201u16 => api::UploadResponse::Created(runtime::body(operation, &raw)?),
+                _ => api::UploadResponse::Undeclared(raw),
+            },
+        )
+    }
+    async fn get_blob(
+        &self,
+        request: api::GetBlobRequest,
+    ) -> Result<api::GetBlobResponse, api::Error> {
+        let raw = self.send(&api::meta::GET_BLOB, &request, &request.credentials).await?;
+        let operation = "media.getBlob";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => {
+                    api::GetBlobResponse::Ok {
+                        body: runtime::binary(&raw, "image/png"),
+                        x_checksum: runtime::optional_header(
+                            operation,
+                            &raw,
+                            "x-checksum",
+                        )?,
+                    }
+                }
+                404u16 => api::GetBlobResponse::NotFound(runtime::text(operation, &raw)?),
+                _ => api::GetBlobResponse::Undeclared(raw),
+            },
+        )
+    }
+    async fn put_blob(
+        &self,
+        request: api::PutBlobRequest,
+    ) -> Result<api::PutBlobResponse, api::Error> {
+        let raw = self.send(&api::meta::PUT_BLOB, &request, &request.credentials).await?;
+        let operation = "media.putBlob";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => api::PutBlobResponse::Ok(runtime::text(operation, &raw)?),
+                _ => api::PutBlobResponse::Undeclared(raw),
+            },
+        )
+    }
+    async fn add_note(
+        &self,
+        request: api::AddNoteRequest,
+    ) -> Result<api::AddNoteResponse, api::Error> {
+        let raw = self.send(&api::meta::ADD_NOTE, &request, &request.credentials).await?;
+        let operation = "media.addNote";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => api::AddNoteResponse::Ok(runtime::text(operation, &raw)?),
+                202u16 => api::AddNoteResponse::Accepted(runtime::body(operation, &raw)?),
+                415u16 => {
+                    api::AddNoteResponse::UnsupportedMediaType(
+                        runtime::binary(&raw, "*/*"),
+                    )
+                }
+                _ => api::AddNoteResponse::Undeclared(raw),
+            },
+        )
+    }
 }

@@ -10,8 +10,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use api::Credential;
-use api::runtime::meta::{Location, OperationMeta, Placement, encode_param, encode_query, place_credential, request_fields};
-use api::runtime::{Error, RawResponse};
+use api::runtime::meta::{
+    BodyKind, BodyMeta, Location, OperationMeta, Placement, binary_content_type, encode_form, encode_param, encode_query, multipart_parts,
+    place_credential, received_binary, request_fields,
+};
+use api::runtime::{Binary, Error, RawResponse};
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment, so ids with
 /// `/`, spaces or non-ASCII text stay one segment.
@@ -169,8 +172,7 @@ impl Client {
             builder = builder.header(name, value);
         }
         if let (Some(body_meta), Some(body)) = (&op.body, fields.get("body")) {
-            let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
-            builder = builder.header("content-type", body_meta.media_type).body(bytes);
+            builder = with_body(builder, body_meta, body).map_err(|message| Error::InvalidRequest { operation, message })?;
         }
         let response = builder.send().await.map_err(|e| transport(operation, e))?;
         let status = response.status().as_u16();
@@ -216,6 +218,55 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// Adds a request body written as its media type says.
+fn with_body(builder: reqwest::RequestBuilder, body_meta: &BodyMeta, body: &Value) -> Result<reqwest::RequestBuilder, String> {
+    let media_type = body_meta.media_type;
+    Ok(match body_meta.kind {
+        BodyKind::Json => builder.header("content-type", media_type).body(serde_json::to_vec(body).map_err(|e| e.to_string())?),
+        BodyKind::Text => {
+            let text = body.as_str().map(str::to_string).unwrap_or_else(|| body.to_string());
+            builder.header("content-type", media_type).body(text)
+        }
+        BodyKind::Binary => {
+            let binary = Binary::from_text(body.as_str().unwrap_or_default());
+            let content_type = binary_content_type(&binary, Some(media_type)).to_string();
+            builder.header("content-type", content_type).body(binary.bytes)
+        }
+        BodyKind::Form => builder.header("content-type", media_type).body(encode_form(body_meta, body)?),
+        BodyKind::Multipart => {
+            let mut form = reqwest::multipart::Form::new();
+            for part in multipart_parts(body_meta, body)? {
+                let mut piece = reqwest::multipart::Part::bytes(part.bytes);
+                if let Some(file_name) = part.file_name {
+                    piece = piece.file_name(file_name);
+                }
+                if let Some(content_type) = &part.content_type {
+                    piece = piece.mime_str(content_type).map_err(|e| format!("body.{}: content type {content_type:?}: {e}", part.name))?;
+                }
+                form = form.part(part.name, piece);
+            }
+            builder.multipart(form)
+        }
+    })
+}
+
+/// A text response body.
+pub fn text(operation: &'static str, raw: &RawResponse) -> Result<String, Error> {
+    String::from_utf8(raw.body.clone()).map_err(|e| Error::Decode {
+        operation,
+        status: raw.status,
+        path: String::new(),
+        message: format!("not UTF-8 text: {e}"),
+        body: raw.body.clone(),
+    })
+}
+
+/// A response body of raw bytes, with its content type where it says more than the spec's.
+pub fn binary(raw: &RawResponse, media_type: &str) -> Binary {
+    let content_type = raw.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str());
+    received_binary(raw.body.clone(), None, content_type, Some(media_type))
 }
 
 fn transport(operation: &'static str, err: reqwest::Error) -> Error {

@@ -93,3 +93,57 @@ impl Client {
         PetsOperations { client: self }
     }
 }
+/// The operations tagged `media`.
+pub struct MediaOperations<'a> {
+    client: &'a Client,
+}
+impl MediaOperations<'_> {
+    /// `POST /charges` (tool `media.createCharge`).
+    pub async fn create_charge(
+        &self,
+        request: api::CreateChargeRequest,
+    ) -> Result<api::CreateChargeResponse, api::Error> {
+        ConstructsApi::create_charge(self.client, request).await
+    }
+    /// `PATCH /charges` (tool `media.updateCharge`).
+    pub async fn update_charge(
+        &self,
+        request: api::UpdateChargeRequest,
+    ) -> Result<api::UpdateChargeResponse, api::Error> {
+        ConstructsApi::update_charge(self.client, request).await
+    }
+    /// `POST /uploads` (tool `media.upload`).
+    pub async fn upload(
+        &self,
+        request: api::UploadRequest,
+    ) -> Result<api::UploadResponse, api::Error> {
+        ConstructsApi::upload(self.client, request).await
+    }
+    /// `GET /blobs/{name}` (tool `media.getBlob`).
+    pub async fn get_blob(
+        &self,
+        request: api::GetBlobRequest,
+    ) -> Result<api::GetBlobResponse, api::Error> {
+        ConstructsApi::get_blob(self.client, request).await
+    }
+    /// `PUT /blobs/{name}` (tool `media.putBlob`).
+    pub async fn put_blob(
+        &self,
+        request: api::PutBlobRequest,
+    ) -> Result<api::PutBlobResponse, api::Error> {
+        ConstructsApi::put_blob(self.client, request).await
+    }
+    /// `POST /notes` (tool `media.addNote`).
+    pub async fn add_note(
+        &self,
+        request: api::AddNoteRequest,
+    ) -> Result<api::AddNoteResponse, api::Error> {
+        ConstructsApi::add_note(self.client, request).await
+    }
+}
+impl Client {
+    /// The operations tagged `media`.
+    pub fn media(&self) -> MediaOperations<'_> {
+        MediaOperations { client: self }
+    }
+}

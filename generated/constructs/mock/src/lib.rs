@@ -82,6 +82,42 @@ impl Mock {
     ) -> runtime::Handle<'_, api::CreatePetRequest, api::CreatePetResponse> {
         runtime::Handle::new(&self.state, "pets.createPet")
     }
+    /// Programs `media.createCharge` (`POST /charges`) and reads its calls.
+    pub fn on_create_charge(
+        &self,
+    ) -> runtime::Handle<'_, api::CreateChargeRequest, api::CreateChargeResponse> {
+        runtime::Handle::new(&self.state, "media.createCharge")
+    }
+    /// Programs `media.updateCharge` (`PATCH /charges`) and reads its calls.
+    pub fn on_update_charge(
+        &self,
+    ) -> runtime::Handle<'_, api::UpdateChargeRequest, api::UpdateChargeResponse> {
+        runtime::Handle::new(&self.state, "media.updateCharge")
+    }
+    /// Programs `media.upload` (`POST /uploads`) and reads its calls.
+    pub fn on_upload(
+        &self,
+    ) -> runtime::Handle<'_, api::UploadRequest, api::UploadResponse> {
+        runtime::Handle::new(&self.state, "media.upload")
+    }
+    /// Programs `media.getBlob` (`GET /blobs/{name}`) and reads its calls.
+    pub fn on_get_blob(
+        &self,
+    ) -> runtime::Handle<'_, api::GetBlobRequest, api::GetBlobResponse> {
+        runtime::Handle::new(&self.state, "media.getBlob")
+    }
+    /// Programs `media.putBlob` (`PUT /blobs/{name}`) and reads its calls.
+    pub fn on_put_blob(
+        &self,
+    ) -> runtime::Handle<'_, api::PutBlobRequest, api::PutBlobResponse> {
+        runtime::Handle::new(&self.state, "media.putBlob")
+    }
+    /// Programs `media.addNote` (`POST /notes`) and reads its calls.
+    pub fn on_add_note(
+        &self,
+    ) -> runtime::Handle<'_, api::AddNoteRequest, api::AddNoteResponse> {
+        runtime::Handle::new(&self.state, "media.addNote")
+    }
 }
 impl ConstructsApi for Mock {
     async fn get_file(
@@ -119,5 +155,41 @@ impl ConstructsApi for Mock {
         request: api::CreatePetRequest,
     ) -> Result<api::CreatePetResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_PET, request)
+    }
+    async fn create_charge(
+        &self,
+        request: api::CreateChargeRequest,
+    ) -> Result<api::CreateChargeResponse, api::Error> {
+        self.state.answer(&api::meta::CREATE_CHARGE, request)
+    }
+    async fn update_charge(
+        &self,
+        request: api::UpdateChargeRequest,
+    ) -> Result<api::UpdateChargeResponse, api::Error> {
+        self.state.answer(&api::meta::UPDATE_CHARGE, request)
+    }
+    async fn upload(
+        &self,
+        request: api::UploadRequest,
+    ) -> Result<api::UploadResponse, api::Error> {
+        self.state.answer(&api::meta::UPLOAD, request)
+    }
+    async fn get_blob(
+        &self,
+        request: api::GetBlobRequest,
+    ) -> Result<api::GetBlobResponse, api::Error> {
+        self.state.answer(&api::meta::GET_BLOB, request)
+    }
+    async fn put_blob(
+        &self,
+        request: api::PutBlobRequest,
+    ) -> Result<api::PutBlobResponse, api::Error> {
+        self.state.answer(&api::meta::PUT_BLOB, request)
+    }
+    async fn add_note(
+        &self,
+        request: api::AddNoteRequest,
+    ) -> Result<api::AddNoteResponse, api::Error> {
+        self.state.answer(&api::meta::ADD_NOTE, request)
     }
 }

@@ -173,3 +173,195 @@ pub async fn create_pet<S: ConstructsApi + 'static>(
         Err(err) => runtime::failure(err),
     }
 }
+/// `POST /charges`
+pub async fn create_charge<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(
+            &api::meta::CREATE_CHARGE,
+            request,
+        )
+        .await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::CreateChargeRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.create_charge(request).await {
+        Ok(response) => {
+            match response {
+                api::CreateChargeResponse::Ok(body) => {
+                    runtime::json(200u16, "application/json", &body, Vec::new())
+                }
+                api::CreateChargeResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}
+/// `PATCH /charges`
+pub async fn update_charge<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(
+            &api::meta::UPDATE_CHARGE,
+            request,
+        )
+        .await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::UpdateChargeRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.update_charge(request).await {
+        Ok(response) => {
+            match response {
+                api::UpdateChargeResponse::Ok(body) => {
+                    runtime::json(200u16, "application/json", &body, Vec::new())
+                }
+                api::UpdateChargeResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}
+/// `POST /uploads`
+pub async fn upload<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(&api::meta::UPLOAD, request).await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::UploadRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.upload(request).await {
+        Ok(response) => {
+            match response {
+                api::UploadResponse::Created(body) => {
+                    runtime::json(201u16, "application/json", &body, Vec::new())
+                }
+                api::UploadResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}
+/// `GET /blobs/{name}`
+pub async fn get_blob<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(&api::meta::GET_BLOB, request)
+        .await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::GetBlobRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.get_blob(request).await {
+        Ok(response) => {
+            match response {
+                api::GetBlobResponse::Ok { body, x_checksum } => {
+                    let mut headers: Vec<(&'static str, String)> = vec![];
+                    if let Some(value) = &x_checksum {
+                        headers.push(("x-checksum", runtime::header_text(value)));
+                    }
+                    runtime::binary(200u16, "image/png", body, headers)
+                }
+                api::GetBlobResponse::NotFound(body) => {
+                    runtime::text(404u16, "text/plain", body, Vec::new())
+                }
+                api::GetBlobResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}
+/// `PUT /blobs/{name}`
+pub async fn put_blob<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(&api::meta::PUT_BLOB, request)
+        .await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::PutBlobRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.put_blob(request).await {
+        Ok(response) => {
+            match response {
+                api::PutBlobResponse::Ok(body) => {
+                    runtime::text(200u16, "text/plain", body, Vec::new())
+                }
+                api::PutBlobResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}
+/// `POST /notes`
+pub async fn add_note<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(&api::meta::ADD_NOTE, request)
+        .await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let mut request: api::AddNoteRequest = request;
+    request.credentials = credentials
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect();
+    match service.add_note(request).await {
+        Ok(response) => {
+            match response {
+                api::AddNoteResponse::Ok(body) => {
+                    runtime::text(200u16, "application/xml", body, Vec::new())
+                }
+                api::AddNoteResponse::Accepted(body) => {
+                    runtime::json(202u16, "*/*", &body, Vec::new())
+                }
+                api::AddNoteResponse::UnsupportedMediaType(body) => {
+                    runtime::binary(415u16, "*/*", body, Vec::new())
+                }
+                api::AddNoteResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}

@@ -24,11 +24,34 @@ pub fn router_at<S: ConstructsApi + 'static>(
     let mut router = axum::Router::new();
     router = router
         .route(
+            &[base, "/blobs/{p0}"].concat(),
+            MethodRouter::new()
+                .get(handlers::get_blob::<S>)
+                .put(handlers::put_blob::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+        );
+    router = router
+        .route(
+            &[base, "/charges"].concat(),
+            MethodRouter::new()
+                .post(handlers::create_charge::<S>)
+                .patch(handlers::update_charge::<S>)
+                .fallback(|| async { runtime::method_not_allowed("POST, PATCH") }),
+        );
+    router = router
+        .route(
             &[base, "/jobs/{p0}"].concat(),
             MethodRouter::new()
                 .get(handlers::list::<S>)
                 .delete(handlers::r#type::<S>)
                 .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+        );
+    router = router
+        .route(
+            &[base, "/notes"].concat(),
+            MethodRouter::new()
+                .post(handlers::add_note::<S>)
+                .fallback(|| async { runtime::method_not_allowed("POST") }),
         );
     router = router
         .route(
@@ -43,6 +66,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
             MethodRouter::new()
                 .put(handlers::self_::<S>)
                 .fallback(|| async { runtime::method_not_allowed("PUT") }),
+        );
+    router = router
+        .route(
+            &[base, "/uploads"].concat(),
+            MethodRouter::new()
+                .post(handlers::upload::<S>)
+                .fallback(|| async { runtime::method_not_allowed("POST") }),
         );
     router = router.fallback(runtime::not_found);
     let templated = (service.clone(), Arc::<str>::from(base));

@@ -3,7 +3,7 @@
 //! rocketgen; the same for every spec.
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -11,10 +11,11 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use api::runtime::meta::{
-    Location, OperationMeta, Strictness, Style, decode_object, decode_param, is_delimited_array, is_object_param, object_pairs, object_param_fields,
-    raw_delimiter, validate,
+    BodyKind, BodyMeta, Location, OperationMeta, Part, Strictness, Style, binary_content_type, decode_form, decode_multipart, decode_object,
+    decode_param, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
+    validate,
 };
-use api::runtime::{Error, RawResponse};
+use api::runtime::{Binary, Error, RawResponse};
 
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -144,6 +145,21 @@ pub fn json<T: Serialize>(status: u16, media_type: &'static str, body: &T, heade
         Ok(bytes) => with_headers(status, Some(media_type), Body::from(bytes), headers),
         Err(e) => error(500, format!("the response body could not be serialized: {e}")),
     }
+}
+
+/// A text response.
+pub fn text(status: u16, media_type: &'static str, body: String, headers: Vec<(&'static str, String)>) -> Response {
+    with_headers(status, Some(media_type), Body::from(body), headers)
+}
+
+/// A response of raw bytes, with their own content type when they carry one.
+pub fn binary(status: u16, media_type: &'static str, body: Binary, headers: Vec<(&'static str, String)>) -> Response {
+    let content_type = HeaderValue::from_str(binary_content_type(&body, Some(media_type)));
+    let mut response = with_headers(status, None, Body::from(body.bytes), headers);
+    if let Ok(value) = content_type {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
 }
 
 /// A response without a body.
@@ -331,26 +347,57 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
     let credentials = credentials(op, &parts.headers, &query, &cookies)?;
 
     if let Some(body_meta) = &op.body {
-        if bytes.is_empty() {
+        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        // Raw bytes and text may be empty; a body is absent when nothing says it is there.
+        let absent = bytes.is_empty() && (content_type.is_none() || body_meta.kind == BodyKind::Json);
+        if absent {
             if body_meta.required {
                 return Err(reject(400, "body: is required"));
             }
         } else {
-            let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            if !media_type_matches(content_type, body_meta.media_type) {
+            let content_type = content_type.unwrap_or("");
+            let accepted = std::iter::once((body_meta.media_type, body_meta.kind)).chain(body_meta.also.iter().copied());
+            let Some((declared, kind)) = accepted.clone().find(|(media_type, _)| media_type_matches(content_type, media_type)) else {
+                let media_types: Vec<&str> = accepted.map(|(media_type, _)| media_type).collect();
                 return Err(reject(
                     415,
-                    format!("body: content type {content_type:?} is not supported; send {}", body_meta.media_type),
+                    format!("body: content type {content_type:?} is not supported; send {}", media_types.join(" or ")),
                 ));
-            }
-            let value: Value = serde_json::from_slice(bytes)
-                .map_err(|e| reject(400, format!("body: not valid JSON: {e}")))?;
+            };
+            let value = body_value(body_meta, kind, declared, content_type, bytes).await?;
             validate(&value, body_meta.ty, &api::runtime::meta::Constraints::NONE, "body", Strictness::Request)
                 .map_err(|e| reject(400, e.to_string()))?;
             fields.insert("body".to_string(), value);
         }
     }
     Ok(Decoded { fields, credentials })
+}
+
+/// A request body as the JSON value of its type, read as its media type says.
+async fn body_value(body: &BodyMeta, kind: BodyKind, declared: &str, content_type: &str, bytes: &[u8]) -> Result<Value, Rejection> {
+    let text = || std::str::from_utf8(bytes).map_err(|_| reject(400, "body: is not UTF-8 text"));
+    Ok(match kind {
+        BodyKind::Json => serde_json::from_slice(bytes).map_err(|e| reject(400, format!("body: not valid JSON: {e}")))?,
+        BodyKind::Text => Value::String(text()?.to_string()),
+        BodyKind::Binary => Value::String(received_binary(bytes.to_vec(), None, Some(content_type), Some(declared)).to_text()),
+        BodyKind::Form => decode_form(body, text()?).map_err(|e| reject(400, e.to_string()))?,
+        BodyKind::Multipart => {
+            let request = Request::builder()
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(bytes.to_vec()))
+                .map_err(|e| reject(400, format!("body: {e}")))?;
+            let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| reject(400, format!("body: {}", e.body_text())))?;
+            let mut parts = Vec::new();
+            while let Some(field) = multipart.next_field().await.map_err(|e| reject(400, format!("body: {}", e.body_text())))? {
+                let name = field.name().unwrap_or_default().to_string();
+                let file_name = field.file_name().map(str::to_string);
+                let content_type = field.content_type().map(str::to_string);
+                let bytes = field.bytes().await.map_err(|e| reject(400, format!("body.{name}: {}", e.body_text())))?.to_vec();
+                parts.push(Part { name, file_name, content_type, bytes });
+            }
+            decode_multipart(body, parts).map_err(|e| reject(400, e.to_string()))?
+        }
+    })
 }
 
 /// Decodes one raw query component (`+` is a space, `%XX` a byte).
@@ -368,12 +415,6 @@ fn split_raw<'a>(raw: &'a str, delimiter: &str) -> Vec<&'a str> {
     } else {
         raw.split(delimiter).collect()
     }
-}
-
-fn media_type_matches(content_type: &str, expected: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let expected = expected.to_ascii_lowercase();
-    essence == expected || (expected == "application/json" && essence.ends_with("+json"))
 }
 
 /// The credentials the operation's security asks for, or 401 naming what is missing.

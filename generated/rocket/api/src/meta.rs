@@ -11308,6 +11308,9 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::AccountUpdateRequest),
     }),
@@ -11503,6 +11506,9 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::AddPaymentMethodRequest),
     }),
@@ -11903,6 +11909,9 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::PurchaseRequest),
     }),
@@ -12312,6 +12321,9 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::DeviceRegistrationRequest),
     }),
@@ -12416,6 +12428,9 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::DeviceAuthorizationCode),
     }),
@@ -13375,6 +13390,9 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ChangePasswordRequest),
     }),
@@ -13472,6 +13490,9 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ChangePinRequest),
     }),
@@ -15760,6 +15781,9 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ProfileCreationRequest),
     }),
@@ -16076,6 +16100,9 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ProfileUpdateRequest),
     }),
@@ -16266,6 +16293,9 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::AccountTokenRequest),
     }),
@@ -16447,6 +16477,9 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::AccountTokenByCodeRequest),
     }),
@@ -16549,6 +16582,9 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::DeviceRegistrationRequest),
     }),
@@ -16632,6 +16668,9 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ProfileTokenRequest),
     }),
@@ -16734,6 +16773,9 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::TokenRefreshRequest),
     }),
@@ -16831,6 +16873,9 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::SingleSignOnRequest),
     }),
@@ -17046,6 +17091,9 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvAssignBtTokenRequest),
     }),
@@ -17423,6 +17471,9 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvAssignMsisdnRequest),
     }),
@@ -17485,6 +17536,9 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::EeOffersRequest),
     }),
@@ -17568,6 +17622,9 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::EeCreatePinRequest),
     }),
@@ -17651,6 +17708,9 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::EeValidatePinRequest),
     }),
@@ -18734,6 +18794,9 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvBillingHistoryRequest),
     }),
@@ -18814,6 +18877,9 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvChangeCardDetailsRequest),
     }),
@@ -18894,6 +18960,9 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvGetCardDetailsRequest),
     }),
@@ -18977,6 +19046,9 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvChangeEmailRequest),
     }),
@@ -19060,6 +19132,9 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvChangeMarketingRequest),
     }),
@@ -19143,6 +19218,9 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvDeleteAccountRequest),
     }),
@@ -19418,6 +19496,9 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvGooglePaySubscriptionRequest),
     }),
@@ -19566,6 +19647,9 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItemDownloadableRequest),
     }),
@@ -19649,6 +19733,9 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItemDownloadableRequest),
     }),
@@ -20033,6 +20120,9 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvPinAuthRequest),
     }),
@@ -20118,6 +20208,9 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvUpgradePlanRequest),
     }),
@@ -20342,6 +20435,9 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvUpdateProfileRequest),
     }),
@@ -20585,6 +20681,9 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvProfileTokenRequest),
     }),
@@ -20741,6 +20840,9 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvPurchaseRequest),
     }),
@@ -20821,6 +20923,9 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvCancelSubscriptionRequest),
     }),
@@ -20901,6 +21006,9 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvPurchaseStrongRequest),
     }),
@@ -20981,6 +21089,9 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvPurchaseWithOfferRequest),
     }),
@@ -21213,6 +21324,9 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvRokuTransactionRequest),
     }),
@@ -21347,6 +21461,9 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::String,
     }),
@@ -21614,6 +21731,9 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvUpdateIntentStrongRequest),
     }),
@@ -21694,6 +21814,9 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvUpdatePaymentStrongRequest),
     }),
@@ -21861,6 +21984,9 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::ItvVoucherRequest),
     }),
@@ -22690,6 +22816,9 @@ pub static REGISTER: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::RegistrationRequest),
     }),
@@ -22792,6 +22921,9 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::PasswordResetEmailRequest),
     }),
@@ -22889,6 +23021,9 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::PasswordResetRequest),
     }),

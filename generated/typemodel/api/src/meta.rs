@@ -742,6 +742,9 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
     ],
     body: Some(BodyMeta {
         media_type: "application/json",
+        kind: BodyKind::Json,
+        also: &[],
+        encoding: &[],
         required: true,
         ty: &Ty::Named(&crate::meta::types::Presence),
     }),

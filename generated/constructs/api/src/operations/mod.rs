@@ -13,6 +13,9 @@ pub use self_::*;
 /// The operations tagged `pets`.
 pub mod pets;
 pub use pets::*;
+/// The operations tagged `media`.
+pub mod media;
+pub use media::*;
 /// A credential for one of the spec's security schemes. Its `Debug` output hides the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
@@ -120,5 +123,41 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
         method_name: "create_pet",
         http_method: "POST",
         path: "/pets",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.createCharge",
+        method_name: "create_charge",
+        http_method: "POST",
+        path: "/charges",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.updateCharge",
+        method_name: "update_charge",
+        http_method: "PATCH",
+        path: "/charges",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.upload",
+        method_name: "upload",
+        http_method: "POST",
+        path: "/uploads",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.getBlob",
+        method_name: "get_blob",
+        http_method: "GET",
+        path: "/blobs/{name}",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.putBlob",
+        method_name: "put_blob",
+        http_method: "PUT",
+        path: "/blobs/{name}",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "media.addNote",
+        method_name: "add_note",
+        http_method: "POST",
+        path: "/notes",
     },
 ];
