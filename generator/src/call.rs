@@ -8,7 +8,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ir::{Api, Operation, ParamLocation, ParamStyle, SecurityKind, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, SecurityKind, TypeKind, TypeRef};
 use crate::preview::{input_key, input_schema};
 
 /// The shared parameter rules of the generated crates.
@@ -92,13 +92,57 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
     }
     let body = match (&op.request_body, args.get("body")) {
         (Some(b), Some(body)) => {
-            headers.push(("content-type".into(), b.media_type.clone()));
-            Some(serde_json::to_vec(body).map_err(|e| Error::new(e.to_string()))?)
+            let (content_type, bytes) = encode_body(op, b, body)?;
+            headers.push(("content-type".into(), content_type));
+            Some(bytes)
         }
         _ => None,
     };
     let target = if query.is_empty() { path } else { format!("{path}?{}", query.join("&")) };
     Ok(Prepared { method: op.http_method.as_str().to_string(), target, headers, body })
+}
+
+/// A body written as its media type says, by the generated client's rules; its content type.
+fn encode_body(op: &Operation, body: &crate::ir::RequestBody, value: &Value) -> Result<(String, Vec<u8>), Error> {
+    let media_type = body.media_type.clone();
+    Ok(match body.kind {
+        BodyKind::Json => (media_type, serde_json::to_vec(value).map_err(|e| Error::new(e.to_string()))?),
+        BodyKind::Text => (media_type, value.as_str().map_or_else(|| value.to_string(), str::to_string).into_bytes()),
+        BodyKind::Binary => {
+            // Tools take bytes as base64 text (or a `data:` URL).
+            let binary = shared::Binary::from_text(value.as_str().unwrap_or_default());
+            (shared::binary_content_type(&binary, Some(&media_type)).to_string(), binary.bytes)
+        }
+        BodyKind::Form => {
+            let encoding: Vec<shared::PartMeta> = body
+                .encoding
+                .iter()
+                .map(|e| shared::PartMeta {
+                    property: Box::leak(e.property.clone().into_boxed_str()),
+                    content_type: None,
+                    style: e.style.map(style_of),
+                    explode: e.explode,
+                })
+                .collect();
+            // As for parameters: one request per command, a small leak instead of lifetimes.
+            let meta = shared::BodyMeta {
+                media_type: "",
+                kind: shared::BodyKind::Form,
+                also: &[],
+                encoding: Box::leak(encoding.into_boxed_slice()),
+                required: body.required,
+                ty: &Ty::Any,
+            };
+            let text = shared::encode_form(&meta, value).map_err(|e| Error::new(format!("{}: body: {e}", op.tool_name)))?;
+            (media_type, text.into_bytes())
+        }
+        BodyKind::Multipart => {
+            return Err(Error::new(format!(
+                "{}: a multipart body ({media_type}) cannot be sent by `call`; use the generated client",
+                op.tool_name
+            )));
+        }
+    })
 }
 
 fn add_credentials(
@@ -151,15 +195,7 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
         }
     }
     let location = location_of(p.location);
-    let style = match p.style {
-        ParamStyle::Simple => Style::Simple,
-        ParamStyle::Form => Style::Form,
-        ParamStyle::Label => Style::Label,
-        ParamStyle::Matrix => Style::Matrix,
-        ParamStyle::SpaceDelimited => Style::SpaceDelimited,
-        ParamStyle::PipeDelimited => Style::PipeDelimited,
-        ParamStyle::DeepObject => Style::DeepObject,
-    };
+    let style = style_of(p.style);
     // A command makes one request: leaking this small description is simpler than lifetimes.
     Box::leak(Box::new(ParamMeta {
         name: Box::leak(p.name.clone().into_boxed_str()),
@@ -172,6 +208,18 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
         constraints: &Constraints::NONE,
         default: None,
     }))
+}
+
+fn style_of(style: ParamStyle) -> Style {
+    match style {
+        ParamStyle::Simple => Style::Simple,
+        ParamStyle::Form => Style::Form,
+        ParamStyle::Label => Style::Label,
+        ParamStyle::Matrix => Style::Matrix,
+        ParamStyle::SpaceDelimited => Style::SpaceDelimited,
+        ParamStyle::PipeDelimited => Style::PipeDelimited,
+        ParamStyle::DeepObject => Style::DeepObject,
+    }
 }
 
 fn location_of(location: ParamLocation) -> Location {

@@ -40,14 +40,14 @@ async fn recorded(tool: &str, response: Value) -> (String, Arc<Recorder>) {
 }
 
 fn charge() -> ChargeForm {
-    let mut charge = ChargeForm::new(500, "usd".into());
+    let mut charge = ChargeForm { amount: 500, currency: "usd".into(), ..Default::default() };
     charge.description = Some("a&b=c ü".into());
     charge.capture = Some(true);
     charge.expand = Some(vec!["customer".into(), "invoice".into()]);
     charge.tags = Some(vec!["x,y".into(), "z".into()]);
     charge.codes = Some(vec![1, 2, 3]);
     charge.metadata = Some([("order".to_string(), "6735".to_string())].into());
-    let mut item = ChargeFormItemsItem::new("price_1".into());
+    let mut item = ChargeFormItemsItem { price: "price_1".into(), ..Default::default() };
     item.quantity = Some(2);
     charge.items = Some(vec![item]);
     charge
@@ -139,12 +139,13 @@ async fn a_body_declared_under_two_media_types_is_taken_in_either() {
 }
 
 fn upload() -> UploadBody {
-    let mut body = UploadBody::new(Binary::new(vec![0x89, b'P', b'N', b'G', 0, 0xff, b'\r', b'\n', b'-', b'-']).with_file_name("cat.png"));
+    let file = Binary::new(vec![0x89, b'P', b'N', b'G', 0, 0xff, b'\r', b'\n', b'-', b'-']).with_file_name("cat.png");
+    let mut body = UploadBody { file, ..Default::default() };
     body.thumbnails = Some(vec![Binary::new(vec![1, 2, 3]), Binary::new(vec![0xfe]).with_content_type("image/webp")]);
     body.description = Some("two\r\nlines".into());
     body.count = Some(3);
     body.labels = Some(vec!["a".into(), "b".into()]);
-    let mut meta = UploadBodyMeta::new();
+    let mut meta = UploadBodyMeta::default();
     meta.kind = Some("photo".into());
     body.meta = Some(meta);
     body
@@ -267,4 +268,28 @@ fn binary_values_inside_json_are_base64_or_data_urls() {
     }
     // Text that is not base64 (a server that does not encode) is taken as its own bytes.
     assert_eq!(serde_json::from_value::<Binary>(json!("plain text!")).unwrap().bytes, b"plain text!");
+}
+
+#[test]
+fn call_writes_form_text_and_raw_bodies_by_the_same_rules() {
+    let spec = rocketgen::load::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/constructs/openapi.yaml")).unwrap();
+    let api = rocketgen::ir::build(&spec).unwrap();
+    let token = rocketgen::call::bearer_credentials(&api, "t");
+    let prepare = |tool: &str, args: Value| rocketgen::call::prepare(&api, rocketgen::call::operation(&api, tool).unwrap(), &args, &token);
+
+    let form = prepare("media.createCharge", json!({"body": charge()})).unwrap();
+    assert!(form.headers.contains(&("content-type".into(), "application/x-www-form-urlencoded".into())));
+    let text = String::from_utf8(form.body.unwrap()).unwrap();
+    assert!(text.starts_with("amount=500&currency=usd&description=a%26b%3Dc+%C3%BC&capture=true&expand%5B0%5D=customer"), "{text}");
+    assert!(text.ends_with("&codes=1,2,3&metadata%5Border%5D=6735&items%5B0%5D%5Bprice%5D=price_1&items%5B0%5D%5Bquantity%5D=2"), "{text}");
+
+    let raw = prepare("media.putBlob", json!({"name": "b1", "body": "AP8="})).unwrap();
+    assert_eq!(raw.body.unwrap(), vec![0, 0xff]);
+    assert!(raw.headers.contains(&("content-type".into(), "application/octet-stream".into())));
+
+    let note = prepare("media.addNote", json!({"body": "hello"})).unwrap();
+    assert_eq!(note.body.unwrap(), b"hello");
+
+    let err = prepare("media.upload", json!({"body": {"file": "AP8="}})).unwrap_err().to_string();
+    assert!(err.contains("multipart"), "{err}");
 }
