@@ -12,9 +12,12 @@ use constructs_api::{ConstructsApi, Credential};
 use rocketgen_tests::http::{Recorder, serve};
 use serde_json::{Value, json};
 
+/// Requests as they arrived: content type and bytes.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A server that keeps the content type and bytes of every request and answers 200 `{}`.
-async fn wire_capture() -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
-    let seen: Arc<Mutex<Vec<(String, Vec<u8>)>>> = Arc::default();
+async fn wire_capture() -> (String, Seen) {
+    let seen: Seen = Arc::default();
     let keep = seen.clone();
     let router = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
         let keep = keep.clone();
@@ -145,9 +148,7 @@ fn upload() -> UploadBody {
     body.description = Some("two\r\nlines".into());
     body.count = Some(3);
     body.labels = Some(vec!["a".into(), "b".into()]);
-    let mut meta = UploadBodyMeta::default();
-    meta.kind = Some("photo".into());
-    body.meta = Some(meta);
+    body.meta = Some(UploadBodyMeta { kind: Some("photo".into()), ..Default::default() });
     body
 }
 

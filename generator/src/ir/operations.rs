@@ -29,15 +29,21 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
     // Names first, for every operation, so that request/response types win over inline types.
     let mut tool_names = Namer::new();
     let mut method_names = Namer::new();
-    let mut named: Vec<(String, HttpMethod, &SpecOperation, &PathItem, Operation)> = Vec::new();
+    // Path items given by reference are read where they point; pointers follow them there.
+    let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::new();
     for (path, item) in openapi.paths.paths.iter() {
         let item_pointer = format!("#/paths/{}", pointer_escape(path));
-        let item = match item {
-            ReferenceOr::Item(item) => item,
+        items.push(match item {
+            ReferenceOr::Item(item) => (path, std::borrow::Cow::Borrowed(item), item_pointer),
             ReferenceOr::Reference { .. } => {
-                return Err(Error::at(item_pointer, "path item references are not supported; inline the path item"));
+                let (resolved, at) = resolve(space, item, &item_pointer)?;
+                (path, std::borrow::Cow::Owned(resolved), at)
             }
-        };
+        });
+    }
+    let mut named: Vec<(String, HttpMethod, &SpecOperation, &PathItem, Operation)> = Vec::new();
+    for (path, item, item_pointer) in &items {
+        let item: &PathItem = item;
         for (method_name, op) in item.iter() {
             let method = http_method(method_name);
             let pointer = format!("{item_pointer}/{method_name}");
@@ -61,7 +67,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
                 request_type,
                 response_type,
                 http_method: method,
-                path: path.clone(),
+                path: path.to_string(),
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 deprecated: op.deprecated,
@@ -71,7 +77,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
                 security: Vec::new(),
                 pointer,
             };
-            named.push((path.clone(), method, op, item, operation));
+            named.push((path.to_string(), method, op, item, operation));
         }
     }
 

@@ -1359,6 +1359,24 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
         },
     ],
 };
+/// `GET /health` (tool `ops.health`).
+pub static HEALTH: OperationMeta = OperationMeta {
+    tool_name: "ops.health",
+    http_method: "GET",
+    path: "/health",
+    params: &[],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta {
+            status: 200u16,
+            variant: "Ok",
+            media_type: Some("text/plain"),
+            body: Some(&Ty::String),
+            headers: &[],
+        },
+    ],
+};
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_FILE,
@@ -1373,6 +1391,7 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_BLOB,
     &PUT_BLOB,
     &ADD_NOTE,
+    &HEALTH,
 ];
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[

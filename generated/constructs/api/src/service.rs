@@ -216,4 +216,20 @@ pub trait ConstructsApi: Send + Sync {
             }),
         )
     }
+    /// A path item given by reference.
+    ///
+    /// `GET /health` (tool `ops.health`).
+    fn health(
+        &self,
+        request: crate::operations::HealthRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::HealthResponse, crate::runtime::Error>,
+    > + Send {
+        let _ = request;
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "ops.health",
+            }),
+        )
+    }
 }

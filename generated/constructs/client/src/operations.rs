@@ -201,4 +201,18 @@ impl ConstructsApi for Client {
             },
         )
     }
+    async fn health(
+        &self,
+        request: api::HealthRequest,
+    ) -> Result<api::HealthResponse, api::Error> {
+        let raw = self.send(&api::meta::HEALTH, &request, &[]).await?;
+        let operation = "ops.health";
+        let _ = operation;
+        Ok(
+            match raw.status {
+                200u16 => api::HealthResponse::Ok(runtime::text(operation, &raw)?),
+                _ => api::HealthResponse::Undeclared(raw),
+            },
+        )
+    }
 }

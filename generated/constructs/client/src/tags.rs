@@ -147,3 +147,22 @@ impl Client {
         MediaOperations { client: self }
     }
 }
+/// The operations tagged `ops`.
+pub struct OpsOperations<'a> {
+    client: &'a Client,
+}
+impl OpsOperations<'_> {
+    /// `GET /health` (tool `ops.health`).
+    pub async fn health(
+        &self,
+        request: api::HealthRequest,
+    ) -> Result<api::HealthResponse, api::Error> {
+        ConstructsApi::health(self.client, request).await
+    }
+}
+impl Client {
+    /// The operations tagged `ops`.
+    pub fn ops(&self) -> OpsOperations<'_> {
+        OpsOperations { client: self }
+    }
+}

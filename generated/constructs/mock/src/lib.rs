@@ -118,6 +118,12 @@ impl Mock {
     ) -> runtime::Handle<'_, api::AddNoteRequest, api::AddNoteResponse> {
         runtime::Handle::new(&self.state, "media.addNote")
     }
+    /// Programs `ops.health` (`GET /health`) and reads its calls.
+    pub fn on_health(
+        &self,
+    ) -> runtime::Handle<'_, api::HealthRequest, api::HealthResponse> {
+        runtime::Handle::new(&self.state, "ops.health")
+    }
 }
 impl ConstructsApi for Mock {
     async fn get_file(
@@ -191,5 +197,11 @@ impl ConstructsApi for Mock {
         request: api::AddNoteRequest,
     ) -> Result<api::AddNoteResponse, api::Error> {
         self.state.answer(&api::meta::ADD_NOTE, request)
+    }
+    async fn health(
+        &self,
+        request: api::HealthRequest,
+    ) -> Result<api::HealthResponse, api::Error> {
+        self.state.answer(&api::meta::HEALTH, request)
     }
 }

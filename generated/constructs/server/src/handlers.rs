@@ -365,3 +365,27 @@ pub async fn add_note<S: ConstructsApi + 'static>(
         Err(err) => runtime::failure(err),
     }
 }
+/// `GET /health`
+pub async fn health<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    let (request, credentials) = match runtime::decode(&api::meta::HEALTH, request).await
+    {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let _ = &credentials;
+    let request: api::HealthRequest = request;
+    match service.health(request).await {
+        Ok(response) => {
+            match response {
+                api::HealthResponse::Ok(body) => {
+                    runtime::text(200u16, "text/plain", body, Vec::new())
+                }
+                api::HealthResponse::Undeclared(raw) => runtime::raw(raw),
+            }
+        }
+        Err(err) => runtime::failure(err),
+    }
+}

@@ -40,6 +40,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
         );
     router = router
         .route(
+            &[base, "/health"].concat(),
+            MethodRouter::new()
+                .get(handlers::health::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
             &[base, "/jobs/{p0}"].concat(),
             MethodRouter::new()
                 .get(handlers::list::<S>)

@@ -16,6 +16,9 @@ pub use pets::*;
 /// The operations tagged `media`.
 pub mod media;
 pub use media::*;
+/// The operations tagged `ops`.
+pub mod ops;
+pub use ops::*;
 /// A credential for one of the spec's security schemes. Its `Debug` output hides the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credential {
@@ -159,5 +162,11 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
         method_name: "add_note",
         http_method: "POST",
         path: "/notes",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "ops.health",
+        method_name: "health",
+        http_method: "GET",
+        path: "/health",
     },
 ];
