@@ -207,6 +207,7 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
         ty: shape(api, &p.ty),
         constraints: &Constraints::NONE,
         default: None,
+        json: p.content_type.is_some(),
     }))
 }
 

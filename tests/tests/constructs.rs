@@ -66,3 +66,26 @@ async fn the_template_values_reach_the_implementation() {
     assert_eq!(log[1].0, "jobs.userList");
     assert_eq!(log[1].1["name"], "jobs/x");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_encoded_parameters_travel_as_json_text() {
+    // The wire form, by the rules the client shares with `rocketgen call`.
+    let spec = rocketgen::load::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/constructs/openapi.yaml")).unwrap();
+    let api = rocketgen::ir::build(&spec).unwrap();
+    let op = rocketgen::call::operation(&api, "jobs.List").unwrap();
+    let args = json!({"name": "j1", "where": {"owner": "me & you", "sizes": [1, 2]}, "X-Labels": ["a", "b,c"]});
+    let prepared = rocketgen::call::prepare(&api, op, &args, &Default::default()).unwrap();
+    assert!(prepared.target.contains("where=%7B%22owner%22%3A%22me+%26+you%22%2C%22sizes%22%3A%5B1%2C2%5D%7D"), "{}", prepared.target);
+    assert!(prepared.headers.contains(&("X-Labels".into(), r#"["a","b,c"]"#.into())), "{:?}", prepared.headers);
+
+    // The server reads them back typed, and refuses text that is not JSON, naming the parameter.
+    let base = server().await;
+    let http = reqwest::Client::new();
+    let ok = http.get(format!("{base}/jobs/j1?where=%7B%22owner%22%3A%22me%22%7D")).header("X-Labels", r#"["a"]"#).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let bad = http.get(format!("{base}/jobs/j1?where=owner")).send().await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("where"));
+    let wrong = http.get(format!("{base}/jobs/j1")).header("X-Labels", r#"{"a":1}"#).send().await.unwrap();
+    assert_eq!(wrong.status(), 400);
+}

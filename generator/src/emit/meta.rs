@@ -119,6 +119,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
         let location = location_tokens(p.location);
         let style = style_ident(p.style);
         let explode = p.explode;
+        let json = p.content_type.is_some();
         let required = p.required;
         let ty = ty_with(&p.ty, &p.constraints);
         let constraints = constraints_tokens(&p.constraints);
@@ -131,7 +132,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
         };
         quote! {
             ParamMeta { name: #wire, field: #field, location: #location, style: Style::#style, explode: #explode,
-                required: #required, ty: #ty, constraints: #constraints, default: #default },
+                required: #required, ty: #ty, constraints: #constraints, default: #default, json: #json },
         }
     });
     let body = match &op.request_body {

@@ -169,6 +169,9 @@ pub struct Parameter {
     pub default: Option<Value>,
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// For a parameter given by `content` with a JSON media type: its value is that JSON text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 /// How a body travels: what the media type says about its bytes.

@@ -162,13 +162,19 @@ fn parameters(
             Some(name) => rust_type_name(name),
             None => format!("{}{}", operation.type_stem, rust_type_name(&data.name)),
         };
+        let mut content_type = None;
         let (ty, info) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => space.type_of(schema, &context, &format!("{at}/schema"))?,
-            ParameterSchemaOrContent::Content(content) => {
-                space.diagnose(format!("{at}/content"), "a parameter encoded with `content`: its value is passed as a string");
-                let _ = content;
-                (TypeRef::String, Default::default())
-            }
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media_type, openapiv3::MediaType { schema: Some(schema), .. })) if is_json(media_type) => {
+                    content_type = Some(media_type.clone());
+                    space.type_of(schema, &context, &format!("{at}/content/{}/schema", pointer_escape(media_type)))?
+                }
+                _ => {
+                    space.diagnose(format!("{at}/content"), "a parameter encoded with a media type other than JSON: its value is passed as a string");
+                    (TypeRef::String, Default::default())
+                }
+            },
         };
         let mut required = data.required;
         if location == ParamLocation::Path && !required {
@@ -187,6 +193,7 @@ fn parameters(
             ty,
             default: info.default,
             constraints: info.constraints,
+            content_type,
         });
     }
     Ok(out)

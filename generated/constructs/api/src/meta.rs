@@ -584,6 +584,37 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+    pub static ListWhere: TypeMeta = TypeMeta {
+        name: "ListWhere",
+        pointer: "#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta {
+                    name: "owner",
+                    ty: &Ty::String,
+                    required: false,
+                    nullable: false,
+                    read_only: false,
+                    undeclared: false,
+                    constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
+                },
+                FieldMeta {
+                    name: "sizes",
+                    ty: &Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE),
+                    required: false,
+                    nullable: false,
+                    read_only: false,
+                    undeclared: false,
+                    constraints: &Constraints::NONE,
+                    default: None,
+                    example: None,
+                },
+            ],
+            additional: Additional::Any,
+        },
+    };
     pub static Pet: TypeMeta = TypeMeta {
         name: "Pet",
         pointer: "#/components/schemas/Pet",
@@ -882,6 +913,7 @@ pub static GET_FILE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -912,6 +944,7 @@ pub static USER_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -942,6 +975,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "X-Trace",
@@ -953,6 +987,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "session",
@@ -964,6 +999,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "filter",
@@ -975,6 +1011,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListFilter),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ids",
@@ -992,6 +1029,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "tags",
@@ -1003,6 +1041,7 @@ pub static LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "limit",
@@ -1019,6 +1058,31 @@ pub static LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("20"),
+            json: false,
+        },
+        ParamMeta {
+            name: "where",
+            field: "where",
+            location: Location::Query,
+            style: Style::Form,
+            explode: true,
+            required: false,
+            ty: &Ty::Named(&crate::meta::types::ListWhere),
+            constraints: &Constraints::NONE,
+            default: None,
+            json: true,
+        },
+        ParamMeta {
+            name: "X-Labels",
+            field: "x_labels",
+            location: Location::Header,
+            style: Style::Simple,
+            explode: false,
+            required: false,
+            ty: &Ty::Array(&Ty::String, &Constraints::NONE),
+            constraints: &Constraints::NONE,
+            default: None,
+            json: true,
         },
     ],
     body: None,
@@ -1056,6 +1120,7 @@ pub static TYPE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "X-Trace",
@@ -1067,6 +1132,7 @@ pub static TYPE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -1255,6 +1321,7 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -1299,6 +1366,7 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -1407,6 +1475,7 @@ pub static TYPES: &[&TypeMeta] = &[
     &types::Dog,
     &types::DogPetType,
     &types::ListFilter,
+    &types::ListWhere,
     &types::Pet,
     &types::Shape,
     &types::Square,

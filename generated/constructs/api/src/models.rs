@@ -212,6 +212,17 @@ pub struct ListFilter {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+/// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListWhere {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizes: Option<Vec<i64>>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
 /// Discriminated by `petType`, with a mapping.
 ///
 /// Schema `Pet` (`#/components/schemas/Pet`).

@@ -11200,6 +11200,7 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11211,6 +11212,7 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -11293,6 +11295,7 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11304,6 +11307,7 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -11393,6 +11397,7 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11404,6 +11409,7 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -11491,6 +11497,7 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11502,6 +11509,7 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -11588,6 +11596,7 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -11602,6 +11611,7 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11613,6 +11623,7 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -11692,6 +11703,7 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -11706,6 +11718,7 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11717,6 +11730,7 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -11799,6 +11813,7 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11810,6 +11825,7 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -11894,6 +11910,7 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -11905,6 +11922,7 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -11991,6 +12009,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "planId",
@@ -12002,6 +12021,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -12016,6 +12036,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12027,6 +12048,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12106,6 +12128,7 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -12120,6 +12143,7 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12131,6 +12155,7 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12213,6 +12238,7 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12224,6 +12250,7 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12306,6 +12333,7 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12317,6 +12345,7 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -12413,6 +12442,7 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12424,6 +12454,7 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -12496,6 +12527,7 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -12510,6 +12542,7 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12521,6 +12554,7 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12600,6 +12634,7 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -12614,6 +12649,7 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12625,6 +12661,7 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12704,6 +12741,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "name",
@@ -12715,6 +12753,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -12729,6 +12768,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12740,6 +12780,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12822,6 +12863,7 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -12833,6 +12875,7 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -12917,6 +12960,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "delivery",
@@ -12931,6 +12975,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "resolution",
@@ -12942,6 +12987,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::MediaFileResolution2),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "formats",
@@ -12956,6 +13002,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -12967,6 +13014,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -12978,6 +13026,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -12989,6 +13038,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -13003,6 +13053,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13014,6 +13065,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13098,6 +13150,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "delivery",
@@ -13112,6 +13165,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "resolution",
@@ -13123,6 +13177,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::MediaFileResolution2),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "formats",
@@ -13137,6 +13192,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -13148,6 +13204,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -13159,6 +13216,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -13170,6 +13228,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -13184,6 +13243,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13195,6 +13255,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13282,6 +13343,7 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13293,6 +13355,7 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13375,6 +13438,7 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13386,6 +13450,7 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -13475,6 +13540,7 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13486,6 +13552,7 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -13575,6 +13642,7 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13586,6 +13654,7 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13668,6 +13737,7 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13679,6 +13749,7 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13770,6 +13841,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -13786,6 +13858,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -13797,6 +13870,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "item_type",
@@ -13808,6 +13882,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ItemType),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -13819,6 +13894,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -13830,6 +13906,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -13841,6 +13918,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -13855,6 +13933,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13866,6 +13945,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -13945,6 +14025,7 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -13959,6 +14040,7 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -13970,6 +14052,7 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14049,6 +14132,7 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14063,6 +14147,7 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14074,6 +14159,7 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14153,6 +14239,7 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14167,6 +14254,7 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14178,6 +14266,7 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14257,6 +14346,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetContinueWatchingListShowItemType),
             constraints: &Constraints::NONE,
             default: Some("\"episode\""),
+            json: false,
         },
         ParamMeta {
             name: "include",
@@ -14271,6 +14361,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: Some("[]"),
+            json: false,
         },
         ParamMeta {
             name: "page",
@@ -14286,6 +14377,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -14302,6 +14394,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -14313,6 +14406,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -14324,6 +14418,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -14335,6 +14430,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -14346,6 +14442,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14360,6 +14457,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14371,6 +14469,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14450,6 +14549,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -14461,6 +14561,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "expand",
@@ -14472,6 +14573,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetNextPlaybackItemExpand),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -14483,6 +14585,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -14494,6 +14597,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -14505,6 +14609,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14519,6 +14624,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14530,6 +14636,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14612,6 +14719,7 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14623,6 +14731,7 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14714,6 +14823,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -14730,6 +14840,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -14741,6 +14852,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "order_by",
@@ -14752,6 +14864,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetRatingsListOrderBy),
             constraints: &Constraints::NONE,
             default: Some("\"date-added\""),
+            json: false,
         },
         ParamMeta {
             name: "item_type",
@@ -14763,6 +14876,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ItemType),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -14774,6 +14888,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -14785,6 +14900,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -14796,6 +14912,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14810,6 +14927,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14821,6 +14939,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -14900,6 +15019,7 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -14914,6 +15034,7 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -14925,6 +15046,7 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15004,6 +15126,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "rating",
@@ -15020,6 +15143,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15034,6 +15158,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15045,6 +15170,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15127,6 +15253,7 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15138,6 +15265,7 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15228,6 +15356,7 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15242,6 +15371,7 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15253,6 +15383,7 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15336,6 +15467,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -15352,6 +15484,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "completed",
@@ -15363,6 +15496,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Boolean,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -15374,6 +15508,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "order_by",
@@ -15385,6 +15520,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetWatchedListOrderBy),
             constraints: &Constraints::NONE,
             default: Some("\"date-added\""),
+            json: false,
         },
         ParamMeta {
             name: "item_type",
@@ -15396,6 +15532,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ItemType),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -15407,6 +15544,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -15418,6 +15556,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -15429,6 +15568,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15443,6 +15583,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15454,6 +15595,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15533,6 +15675,7 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15547,6 +15690,7 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15558,6 +15702,7 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15637,6 +15782,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "position",
@@ -15652,6 +15798,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15666,6 +15813,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15677,6 +15825,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15766,6 +15915,7 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15777,6 +15927,7 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -15863,6 +16014,7 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15877,6 +16029,7 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15888,6 +16041,7 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -15967,6 +16121,7 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -15981,6 +16136,7 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -15992,6 +16148,7 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -16071,6 +16228,7 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -16085,6 +16243,7 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16096,6 +16255,7 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16185,6 +16345,7 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16196,6 +16357,7 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -16278,6 +16440,7 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16289,6 +16452,7 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16383,6 +16547,7 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16394,6 +16559,7 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -16462,6 +16628,7 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16473,6 +16640,7 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16567,6 +16735,7 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16578,6 +16747,7 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16653,6 +16823,7 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16664,6 +16835,7 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16758,6 +16930,7 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16769,6 +16942,7 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16858,6 +17032,7 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16869,6 +17044,7 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -16946,6 +17122,7 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -16957,6 +17134,7 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17022,6 +17200,7 @@ pub static GET_PLANS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17087,6 +17266,7 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -17138,6 +17318,7 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -17152,6 +17333,7 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17163,6 +17345,7 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17228,6 +17411,7 @@ pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17296,6 +17480,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "system",
@@ -17307,6 +17492,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -17318,6 +17504,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -17329,6 +17516,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -17340,6 +17528,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -17354,6 +17543,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17365,6 +17555,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17430,6 +17621,7 @@ pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17467,6 +17659,7 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -17521,6 +17714,7 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17532,6 +17726,7 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -17607,6 +17802,7 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17618,6 +17814,7 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -17693,6 +17890,7 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17704,6 +17902,7 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -17776,6 +17975,7 @@ pub static GET_EE_PLANS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17841,6 +18041,7 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -17852,6 +18053,7 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -17970,6 +18172,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -17981,6 +18184,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "expand",
@@ -17992,6 +18196,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetItemExpand),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "select_season",
@@ -18003,6 +18208,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetItemSelectSeason),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "use_custom_id",
@@ -18014,6 +18220,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Boolean,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -18025,6 +18232,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -18036,6 +18244,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -18047,6 +18256,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -18061,6 +18271,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18072,6 +18283,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -18137,6 +18349,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page",
@@ -18152,6 +18365,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -18168,6 +18382,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -18179,6 +18394,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -18190,6 +18406,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -18201,6 +18418,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -18212,6 +18430,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -18223,6 +18442,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -18237,6 +18457,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18248,6 +18469,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -18313,6 +18535,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page",
@@ -18328,6 +18551,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -18344,6 +18568,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -18355,6 +18580,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -18366,6 +18592,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -18377,6 +18604,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -18388,6 +18616,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -18402,6 +18631,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18413,6 +18643,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -18478,6 +18709,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "delivery",
@@ -18492,6 +18724,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "resolution",
@@ -18503,6 +18736,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::MediaFileResolution2),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "formats",
@@ -18517,6 +18751,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -18528,6 +18763,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -18539,6 +18775,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -18550,6 +18787,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -18564,6 +18802,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18575,6 +18814,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -18645,6 +18885,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -18656,6 +18897,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "expand",
@@ -18667,6 +18909,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetAnonNextPlaybackItemExpand),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -18678,6 +18921,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -18689,6 +18933,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -18703,6 +18948,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18714,6 +18960,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -18779,6 +19026,7 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18790,6 +19038,7 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -18862,6 +19111,7 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18873,6 +19123,7 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -18945,6 +19196,7 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -18956,6 +19208,7 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19031,6 +19284,7 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19042,6 +19296,7 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19117,6 +19372,7 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19128,6 +19384,7 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19203,6 +19460,7 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19214,6 +19472,7 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19286,6 +19545,7 @@ pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -19351,6 +19611,7 @@ pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -19416,6 +19677,7 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19427,6 +19689,7 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -19492,6 +19755,7 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19564,6 +19828,7 @@ pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -19632,6 +19897,7 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19643,6 +19909,7 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19718,6 +19985,7 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -19729,6 +19997,7 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -19801,6 +20070,7 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -19873,6 +20143,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "list_page_size",
@@ -19889,6 +20160,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "list_page_size_large",
@@ -19905,6 +20177,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("50"),
+            json: false,
         },
         ParamMeta {
             name: "max_list_prefetch",
@@ -19921,6 +20194,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("2"),
+            json: false,
         },
         ParamMeta {
             name: "item_detail_expand",
@@ -19932,6 +20206,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetItvPageItemDetailExpand),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "item_detail_select_season",
@@ -19943,6 +20218,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetItvPageItemDetailSelectSeason),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "text_entry_format",
@@ -19954,6 +20230,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetItvPageTextEntryFormat),
             constraints: &Constraints::NONE,
             default: Some("\"markdown\""),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -19965,6 +20242,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -19976,6 +20254,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -19987,6 +20266,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -19998,6 +20278,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -20012,6 +20293,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20023,6 +20305,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -20105,6 +20388,7 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20116,6 +20400,7 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20193,6 +20478,7 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20204,6 +20490,7 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20276,6 +20563,7 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20287,6 +20575,7 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -20352,6 +20641,7 @@ pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -20420,6 +20710,7 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20431,6 +20722,7 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20509,6 +20801,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page",
@@ -20524,6 +20817,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -20540,6 +20834,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -20551,6 +20846,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -20562,6 +20858,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -20573,6 +20870,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -20587,6 +20885,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20598,6 +20897,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -20677,6 +20977,7 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20749,6 +21050,7 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20760,6 +21062,7 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -20825,6 +21128,7 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20836,6 +21140,7 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20908,6 +21213,7 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -20919,6 +21225,7 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -20991,6 +21298,7 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21002,6 +21310,7 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21074,6 +21383,7 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21085,6 +21395,7 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21157,6 +21468,7 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "platform",
@@ -21168,6 +21480,7 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21179,6 +21492,7 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21244,6 +21558,7 @@ pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21309,6 +21624,7 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21320,6 +21636,7 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21392,6 +21709,7 @@ pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21457,6 +21775,7 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21515,6 +21834,7 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21545,6 +21865,7 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21556,6 +21877,7 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21586,6 +21908,7 @@ pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21651,6 +21974,7 @@ pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21716,6 +22040,7 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21727,6 +22052,7 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21799,6 +22125,7 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21810,6 +22137,7 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -21882,6 +22210,7 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "planId",
@@ -21893,6 +22222,7 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21904,6 +22234,7 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -21969,6 +22300,7 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -21980,6 +22312,7 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -22052,6 +22385,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -22068,6 +22402,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -22079,6 +22414,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -22090,6 +22426,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "order_by",
@@ -22101,6 +22438,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrderBy),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "item_type",
@@ -22112,6 +22450,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ItemType),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -22123,6 +22462,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -22134,6 +22474,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -22145,6 +22486,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -22159,6 +22501,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22170,6 +22513,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -22237,6 +22581,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "page",
@@ -22252,6 +22597,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("1"),
+            json: false,
         },
         ParamMeta {
             name: "page_size",
@@ -22268,6 +22614,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -22279,6 +22626,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "order",
@@ -22290,6 +22638,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrder),
             constraints: &Constraints::NONE,
             default: Some("\"desc\""),
+            json: false,
         },
         ParamMeta {
             name: "order_by",
@@ -22301,6 +22650,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ListOrderBy),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "param",
@@ -22312,6 +22662,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "item_type",
@@ -22323,6 +22674,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::ItemType),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -22334,6 +22686,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -22345,6 +22698,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -22356,6 +22710,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -22370,6 +22725,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22381,6 +22737,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -22446,6 +22803,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "list_page_size",
@@ -22462,6 +22820,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("12"),
+            json: false,
         },
         ParamMeta {
             name: "list_page_size_large",
@@ -22478,6 +22837,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("50"),
+            json: false,
         },
         ParamMeta {
             name: "max_list_prefetch",
@@ -22494,6 +22854,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("2"),
+            json: false,
         },
         ParamMeta {
             name: "item_detail_expand",
@@ -22505,6 +22866,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetPageItemDetailExpand),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "item_detail_select_season",
@@ -22516,6 +22878,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetPageItemDetailSelectSeason),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "text_entry_format",
@@ -22527,6 +22890,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Named(&crate::meta::types::GetPageTextEntryFormat),
             constraints: &Constraints::NONE,
             default: Some("\"markdown\""),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -22538,6 +22902,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -22549,6 +22914,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -22560,6 +22926,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -22571,6 +22938,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -22585,6 +22953,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22596,6 +22965,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -22675,6 +23045,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -22686,6 +23057,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -22697,6 +23069,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -22708,6 +23081,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -22722,6 +23096,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22733,6 +23108,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -22801,6 +23177,7 @@ pub static REGISTER: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22812,6 +23189,7 @@ pub static REGISTER: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -22906,6 +23284,7 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -22917,6 +23296,7 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -23006,6 +23386,7 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -23017,6 +23398,7 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {
@@ -23156,6 +23538,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "date",
@@ -23170,6 +23553,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "hour",
@@ -23186,6 +23570,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "duration",
@@ -23202,6 +23587,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "intersect",
@@ -23213,6 +23599,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::Boolean,
             constraints: &Constraints::NONE,
             default: Some("false"),
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -23224,6 +23611,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -23235,6 +23623,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -23246,6 +23635,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -23260,6 +23650,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -23271,6 +23662,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -23341,6 +23733,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "include",
@@ -23355,6 +23748,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "group",
@@ -23366,6 +23760,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::Boolean,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "max_results",
@@ -23382,6 +23777,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
                 ..Constraints::NONE
             },
             default: Some("20"),
+            json: false,
         },
         ParamMeta {
             name: "max_rating",
@@ -23393,6 +23789,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "device",
@@ -23404,6 +23801,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: Some("\"web_browser\""),
+            json: false,
         },
         ParamMeta {
             name: "sub",
@@ -23415,6 +23813,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "segments",
@@ -23426,6 +23825,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::Array(&Ty::String, &Constraints::NONE),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "ff",
@@ -23440,6 +23840,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -23451,6 +23852,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,
@@ -23519,6 +23921,7 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
             ),
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
         ParamMeta {
             name: "lang",
@@ -23530,6 +23933,7 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: None,

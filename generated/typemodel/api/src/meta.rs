@@ -738,6 +738,7 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
             ty: &Ty::String,
             constraints: &Constraints::NONE,
             default: None,
+            json: false,
         },
     ],
     body: Some(BodyMeta {

@@ -69,6 +69,14 @@ pub struct ListRequest {
     pub tags: Option<Vec<String>>,
     /// The `limit` query parameter; default `20`.
     pub limit: i32,
+    /// A JSON-encoded parameter (`content`).
+    ///
+    /// The `where` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#where: Option<crate::models::ListWhere>,
+    /// The `X-Labels` header parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_labels: Option<Vec<String>>,
 }
 impl ListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -81,6 +89,8 @@ impl ListRequest {
             ids: None,
             tags: None,
             limit: 20,
+            r#where: None,
+            x_labels: None,
         }
     }
     /// Sets the `X-Trace` parameter.
@@ -111,6 +121,16 @@ impl ListRequest {
     /// Sets the `limit` parameter.
     pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = value.into();
+        self
+    }
+    /// Sets the `where` parameter.
+    pub fn with_where(mut self, value: impl Into<crate::models::ListWhere>) -> Self {
+        self.r#where = Some(value.into());
+        self
+    }
+    /// Sets the `X-Labels` parameter.
+    pub fn with_x_labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.x_labels = Some(value.into());
         self
     }
 }

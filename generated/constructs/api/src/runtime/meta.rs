@@ -73,6 +73,8 @@ pub struct ParamMeta {
     pub constraints: &'static Constraints,
     /// The default as JSON text, applied by servers when the parameter is absent.
     pub default: Option<&'static str>,
+    /// A parameter given by `content` (JSON): its value travels as JSON text.
+    pub json: bool,
 }
 
 #[derive(Debug)]
@@ -420,7 +422,7 @@ fn scalar_text(value: &Value) -> String {
 /// Whether a parameter is an array written in one value with delimiters (`ff=idp,ldp`)
 /// rather than one value per item (`ff=idp&ff=ldp`).
 pub fn is_delimited_array(param: &ParamMeta) -> bool {
-    matches!(resolve(param.ty), Ty::Array(..)) && !(param.explode && param.location == Location::Query)
+    !param.json && matches!(resolve(param.ty), Ty::Array(..)) && !(param.explode && param.location == Location::Query)
 }
 
 /// The delimiter between the items of a delimited array, as written in a URL.
@@ -437,6 +439,7 @@ pub fn raw_delimiter(style: Style) -> &'static str {
 pub fn encode_param(param: &ParamMeta, value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
+        _ if param.json => Some(value.to_string()),
         Value::Array(items) => Some(items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
         Value::Object(map) if param.explode => Some(map.iter().map(|(k, v)| format!("{k}={}", scalar_text(v))).collect::<Vec<_>>().join(",")),
         Value::Object(map) => Some(map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect::<Vec<_>>().join(",")),
@@ -456,6 +459,7 @@ pub fn encode_query(param: &ParamMeta, value: &Value) -> Vec<String> {
     let name = enc(param.name);
     match value {
         Value::Null => Vec::new(),
+        _ if param.json => vec![format!("{name}={}", enc(&value.to_string()))],
         Value::Array(items) if param.explode => items.iter().map(|v| format!("{name}={}", enc(&scalar_text(v)))).collect(),
         Value::Array(items) => {
             let texts: Vec<String> = items.iter().map(|v| enc(&scalar_text(v))).collect();
@@ -478,6 +482,10 @@ pub fn encode_query(param: &ParamMeta, value: &Value) -> Vec<String> {
 /// delimited array before decoding, so that an encoded delimiter stays inside its item).
 pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid> {
     let path = param.name;
+    if param.json {
+        let text = texts.last().copied().unwrap_or_default();
+        return serde_json::from_str(text).map_err(|e| invalid(path, format!("is not valid JSON: {e}")));
+    }
     match resolve(param.ty) {
         Ty::Array(item, _) => texts
             .iter()
@@ -494,7 +502,7 @@ pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid>
 
 /// Whether a parameter's value is an object (written as key/value pairs).
 pub fn is_object_param(param: &ParamMeta) -> bool {
-    matches!(resolve(param.ty), Ty::Map(..) | Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { .. }, .. }))
+    !param.json && matches!(resolve(param.ty), Ty::Map(..) | Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { .. }, .. }))
 }
 
 /// The names of an object parameter's declared properties (for exploded `form` query objects,
