@@ -14,31 +14,47 @@ pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
 }
 
 pub fn meta_module(api: &Api) -> TokenStream {
-    let types = api.types.values().map(|def| {
+    let shared = SharedConstraints::default();
+    let k = &shared;
+    let types: Vec<TokenStream> = api.types.values().map(|def| {
         let name = ident(&def.name);
         let wire = &def.name;
         let kind = match &def.kind {
             TypeKind::Struct { fields, additional, .. } => {
                 let fields = fields.iter().map(|f| {
                     let name = &f.json_name;
-                    let ty = ty_with(&f.ty, &f.constraints);
+                    let ty = ty_with(k, &f.ty, &f.constraints);
                     let required = f.required;
-                    let nullable = f.nullable;
-                    let read_only = f.read_only;
-                    let undeclared = f.undeclared;
-                    let constraints = constraints_tokens(&f.constraints);
-                    let default = json_text(f.default.as_ref());
-                    let example = json_text(f.example.as_ref());
-                    quote! {
-                        FieldMeta { name: #name, ty: #ty, required: #required, nullable: #nullable, read_only: #read_only,
-                            undeclared: #undeclared, constraints: #constraints, default: #default, example: #example },
+                    // Only what differs from `FieldMeta::new`'s common case is written.
+                    let mut extra = Vec::new();
+                    if f.nullable {
+                        extra.push(quote! { .nullable() });
                     }
+                    if f.read_only {
+                        extra.push(quote! { .read_only() });
+                    }
+                    if f.undeclared {
+                        extra.push(quote! { .undeclared() });
+                    }
+                    if !constraint_parts(&f.constraints).is_empty() {
+                        let constraints = constraints_tokens(k, &f.constraints);
+                        extra.push(quote! { .constraints(#constraints) });
+                    }
+                    if let Some(default) = &f.default {
+                        let text = default.to_string();
+                        extra.push(quote! { .default(#text) });
+                    }
+                    if let Some(example) = &f.example {
+                        let text = example.to_string();
+                        extra.push(quote! { .example(#text) });
+                    }
+                    quote! { FieldMeta::new(#name, #ty, #required) #(#extra)*, }
                 });
                 let additional = match additional {
                     Additional::Forbidden => quote! { Additional::Forbidden },
                     Additional::Any => quote! { Additional::Any },
                     Additional::Typed(ty) => {
-                        let ty = ty_tokens(ty);
+                        let ty = ty_tokens(k, ty);
                         quote! { Additional::Typed(#ty) }
                     }
                 };
@@ -49,16 +65,16 @@ pub fn meta_module(api: &Api) -> TokenStream {
                 quote! { TypeMetaKind::Enum { values: &[#(#values),*] } }
             }
             TypeKind::Newtype { inner, constraints } => {
-                let inner = ty_with(inner, constraints);
-                let constraints = constraints_tokens(constraints);
+                let inner = ty_with(k, inner, constraints);
+                let constraints = constraints_tokens(k, constraints);
                 quote! { TypeMetaKind::Newtype(#inner, #constraints) }
             }
             TypeKind::Union { variants, tag: None } => {
-                let variants = variants.iter().map(|v| ty_tokens(&v.ty));
+                let variants = variants.iter().map(|v| ty_tokens(k, &v.ty));
                 quote! { TypeMetaKind::Union(&[#(#variants),*]) }
             }
             TypeKind::Union { variants, tag: Some(tag) } => {
-                let all = variants.iter().map(|v| ty_tokens(&v.ty));
+                let all = variants.iter().map(|v| ty_tokens(k, &v.ty));
                 let property = &tag.property;
                 let values = tag.values.iter().map(|(value, i)| quote! { (#value, #i) });
                 quote! { TypeMetaKind::Tagged { property: #property, variants: &[#(#all),*], values: &[#(#values),*] } }
@@ -66,8 +82,9 @@ pub fn meta_module(api: &Api) -> TokenStream {
         };
         let pointer = &def.pointer;
         quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
-    });
-    let operations = api.operations.iter().map(operation_meta);
+    }).collect();
+    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(k, op)).collect();
+    let constraints = shared.module();
     let schemes = api.security_schemes.iter().map(|scheme| {
         let name = &scheme.name;
         let kind = match &scheme.kind {
@@ -91,9 +108,12 @@ pub fn meta_module(api: &Api) -> TokenStream {
         /// Every named type.
         #[allow(non_upper_case_globals)]
         pub mod types {
+            use crate::meta::{constraints, types};
             use crate::runtime::meta::*;
             #(#types)*
         }
+
+        #constraints
 
         /// The spec's security schemes.
         pub static SECURITY_SCHEMES: &[SchemeMeta] = &[#(#schemes)*];
@@ -108,7 +128,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
     }
 }
 
-fn operation_meta(op: &Operation) -> TokenStream {
+fn operation_meta(k: &SharedConstraints, op: &Operation) -> TokenStream {
     let name = operation_static(op);
     let tool = &op.tool_name;
     let method = op.http_method.as_str();
@@ -117,23 +137,31 @@ fn operation_meta(op: &Operation) -> TokenStream {
         let wire = &p.name;
         let field = p.rust_name.trim_start_matches("r#");
         let location = location_tokens(p.location);
-        let style = style_ident(p.style);
-        let explode = p.explode;
-        let json = p.content_type.is_some();
         let required = p.required;
-        let ty = ty_with(&p.ty, &p.constraints);
-        let constraints = constraints_tokens(&p.constraints);
-        let default = match &p.default {
-            Some(value) if !p.required => {
-                let text = value.to_string();
-                quote! { Some(#text) }
-            }
-            _ => quote! { None },
+        let ty = ty_with(k, &p.ty, &p.constraints);
+        // Only what differs from `ParamMeta::new`'s defaults for the location is written.
+        let mut extra = Vec::new();
+        let (default_style, default_explode) = match p.location {
+            ParamLocation::Path | ParamLocation::Header => (ParamStyle::Simple, false),
+            ParamLocation::Query | ParamLocation::Cookie => (ParamStyle::Form, true),
         };
-        quote! {
-            ParamMeta { name: #wire, field: #field, location: #location, style: Style::#style, explode: #explode,
-                required: #required, ty: #ty, constraints: #constraints, default: #default, json: #json },
+        if (p.style, p.explode) != (default_style, default_explode) {
+            let style = style_ident(p.style);
+            let explode = p.explode;
+            extra.push(quote! { .style(Style::#style, #explode) });
         }
+        if !constraint_parts(&p.constraints).is_empty() {
+            let constraints = constraints_tokens(k, &p.constraints);
+            extra.push(quote! { .constraints(#constraints) });
+        }
+        if let Some(value) = p.default.as_ref().filter(|_| !p.required) {
+            let text = value.to_string();
+            extra.push(quote! { .default(#text) });
+        }
+        if p.content_type.is_some() {
+            extra.push(quote! { .json() });
+        }
+        quote! { ParamMeta::new(#wire, #field, #location, #ty, #required) #(#extra)*, }
     });
     let body = match &op.request_body {
         Some(body) => {
@@ -160,7 +188,7 @@ fn operation_meta(op: &Operation) -> TokenStream {
                 quote! { PartMeta { property: #property, content_type: #content_type, style: #style, explode: #explode }, }
             });
             let required = body.required;
-            let ty = ty_with(&body.ty, &body.constraints);
+            let ty = ty_with(k, &body.ty, &body.constraints);
             quote! {
                 Some(BodyMeta { media_type: #media, kind: #kind, also: &[#(#also),*], encoding: &[#(#encoding)*], required: #required, ty: #ty })
             }
@@ -177,23 +205,21 @@ fn operation_meta(op: &Operation) -> TokenStream {
             StatusSpec::Range(class) => class as u16,
             StatusSpec::Default => 0,
         };
-        let (media, body) = match &r.body {
-            Some(b) => {
-                let media = &b.media_type;
-                let ty = ty_with(&b.ty, &b.constraints);
-                (quote! { Some(#media) }, quote! { Some(#ty) })
-            }
-            None => (quote! { None }, quote! { None }),
-        };
+        let body = r.body.as_ref().map(|b| {
+            let media = &b.media_type;
+            let ty = ty_with(k, &b.ty, &b.constraints);
+            quote! { .body(#media, #ty) }
+        });
         let headers = r.headers.iter().map(|h| {
             let name = h.name.to_ascii_lowercase();
             let field = h.rust_name.trim_start_matches("r#");
             let required = h.required;
-            let ty = ty_tokens(&h.ty);
+            let ty = ty_tokens(k, &h.ty);
             quote! { HeaderMeta { name: #name, field: #field, required: #required, ty: #ty }, }
         });
         let variant = &r.variant;
-        quote! { ResponseMeta { status: #status, variant: #variant, media_type: #media, body: #body, headers: &[#(#headers)*] }, }
+        let headers = (!r.headers.is_empty()).then(|| quote! { .headers(&[#(#headers)*]) });
+        quote! { ResponseMeta::new(#status, #variant) #body #headers, }
     });
     let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
     quote! {
@@ -210,16 +236,6 @@ fn operation_meta(op: &Operation) -> TokenStream {
     }
 }
 
-fn json_text(value: Option<&serde_json::Value>) -> TokenStream {
-    match value {
-        Some(value) => {
-            let text = value.to_string();
-            quote! { Some(#text) }
-        }
-        None => quote! { None },
-    }
-}
-
 fn location_tokens(location: ParamLocation) -> TokenStream {
     match location {
         ParamLocation::Path => quote! { Location::Path },
@@ -229,12 +245,12 @@ fn location_tokens(location: ParamLocation) -> TokenStream {
     }
 }
 
-fn ty_tokens(ty: &TypeRef) -> TokenStream {
-    ty_with(ty, &Constraints::default())
+fn ty_tokens(k: &SharedConstraints, ty: &TypeRef) -> TokenStream {
+    ty_with(k, ty, &Constraints::default())
 }
 
 /// A type use whose array items or map values carry `c.items`.
-fn ty_with(ty: &TypeRef, c: &Constraints) -> TokenStream {
+fn ty_with(k: &SharedConstraints, ty: &TypeRef, c: &Constraints) -> TokenStream {
     let none = Constraints::default();
     let inner = c.items.as_deref().unwrap_or(&none);
     match ty {
@@ -246,29 +262,70 @@ fn ty_with(ty: &TypeRef, c: &Constraints) -> TokenStream {
         TypeRef::Boolean => quote! { &Ty::Boolean },
         TypeRef::Any => quote! { &Ty::Any },
         TypeRef::Array(item) => {
-            let item_ty = ty_with(item, inner);
-            let item_constraints = constraints_tokens(inner);
+            let item_ty = ty_with(k, item, inner);
+            let item_constraints = constraints_tokens(k, inner);
             quote! { &Ty::Array(#item_ty, #item_constraints) }
         }
         TypeRef::Map(value) => {
-            let value_ty = ty_with(value, inner);
-            let value_constraints = constraints_tokens(inner);
+            let value_ty = ty_with(k, value, inner);
+            let value_constraints = constraints_tokens(k, inner);
             quote! { &Ty::Map(#value_ty, #value_constraints) }
         }
         TypeRef::Named(name) => {
             let name = ident(name);
-            quote! { &Ty::Named(&crate::meta::types::#name) }
+            quote! { &Ty::Named(&types::#name) }
         }
     }
 }
 
 /// A constraints expression; item constraints of arrays and maps go into the `Ty` that uses
 /// them, so this covers the value itself.
-fn constraints_tokens(c: &Constraints) -> TokenStream {
+fn constraints_tokens(k: &SharedConstraints, c: &Constraints) -> TokenStream {
+    let parts = constraint_parts(c);
+    if parts.is_empty() {
+        return quote! { &Constraints::NONE };
+    }
+    let name = k.name_of(quote! { Constraints { #(#parts,)* ..Constraints::NONE } });
+    quote! { &constraints::#name }
+}
+
+/// Each distinct set of constraints once, as a static of the `constraints` module (GitHub's
+/// spec has thousands of `format: uri` strings), named in order of first use.
+#[derive(Default)]
+struct SharedConstraints {
+    by_text: std::cell::RefCell<indexmap::IndexMap<String, TokenStream>>,
+}
+
+impl SharedConstraints {
+    fn name_of(&self, value: TokenStream) -> proc_macro2::Ident {
+        let mut by_text = self.by_text.borrow_mut();
+        let index = match by_text.get_index_of(&value.to_string()) {
+            Some(index) => index,
+            None => by_text.insert_full(value.to_string(), value).0,
+        };
+        format_ident!("C{index}")
+    }
+
+    fn module(&self) -> TokenStream {
+        let statics = self.by_text.borrow().values().enumerate().map(|(i, value)| {
+            let name = format_ident!("C{i}");
+            quote! { pub static #name: Constraints = #value; }
+        }).collect::<Vec<_>>();
+        quote! {
+            /// The constraints of values, each distinct set once.
+            pub mod constraints {
+                use crate::runtime::meta::*;
+                #(#statics)*
+            }
+        }
+    }
+}
+
+/// The constraints that differ from `Constraints::NONE`, as `name: value`.
+fn constraint_parts(c: &Constraints) -> Vec<TokenStream> {
     let float = |v: Option<f64>| v.map(|v| quote! { Some(#v) });
     let count = |v: Option<usize>| v.map(|v| quote! { Some(#v) });
     let flag = |on: bool| on.then(|| quote! { true });
-    // Only what differs from `Constraints::NONE` is written.
     let set = [
         ("minimum", float(c.minimum)),
         ("maximum", float(c.maximum)),
@@ -281,18 +338,12 @@ fn constraints_tokens(c: &Constraints) -> TokenStream {
         ("unique_items", flag(c.unique_items)),
         ("format", c.format.as_ref().map(|f| quote! { Some(#f) })),
     ];
-    let parts: Vec<TokenStream> = set
-        .into_iter()
+    set.into_iter()
         .filter_map(|(name, value)| {
             let name = format_ident!("{name}");
             value.map(|value| quote! { #name: #value })
         })
-        .collect();
-    if parts.is_empty() {
-        quote! { &Constraints::NONE }
-    } else {
-        quote! { &Constraints { #(#parts,)* ..Constraints::NONE } }
-    }
+        .collect()
 }
 
 fn body_kind(kind: BodyKind) -> TokenStream {

@@ -232,11 +232,16 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn convert_uncached(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<TypeRef, Error> {
-        // allOf with one reference and nothing else is how specs attach a description to a ref.
-        if let SchemaKind::AllOf { all_of } = &schema.schema_kind
-            && let [member @ ReferenceOr::Reference { .. }] = all_of.as_slice() {
-                return Ok(self.type_of(member, context, &format!("{pointer}/allOf/0"))?.0);
+        // allOf with one member besides annotations (a description, an `xml` name) is how specs
+        // attach those to a reference, also to one of a string or an integer (AWS specs).
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            let mut typed = all_of.iter().enumerate().filter(|(_, member)| !is_annotation_only(member));
+            if let (Some((i, member)), None) = (typed.next(), typed.next())
+                && (matches!(member, ReferenceOr::Reference { .. }) || all_of.len() > 1)
+            {
+                return Ok(self.type_of(member, context, &format!("{pointer}/allOf/{i}"))?.0);
             }
+        }
         if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } = &schema.schema_kind
             && let [member] = members.as_slice() {
                 self.diagnose(pointer, "a union with a single member: generated as that member's type");
@@ -643,4 +648,17 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
         _ => {}
     }
     c
+}
+
+/// A schema that only annotates (`description`, `xml`, `title`, examples): no type, no keywords
+/// that constrain or shape a value.
+fn is_annotation_only(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Item(schema) => {
+            schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
+                && !schema.schema_data.nullable
+                && schema.schema_data.discriminator.is_none()
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
 }

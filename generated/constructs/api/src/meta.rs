@@ -6,194 +6,43 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
+    use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
         pointer: "#/components/schemas/Account",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "id",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: true,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("uuid"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "name",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "password",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("password"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "created",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: true,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("date-time"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "birthday",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("date"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "email",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("email"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "homepage",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("uri"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "avatar",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("byte"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "visits",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        minimum: Some(0f64),
-                        format: Some("int64"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "roles",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        unique_items: true,
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "nickname",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: true,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "score",
-                    ty: &Ty::Named(&crate::meta::types::AccountScore),
-                    required: false,
-                    nullable: true,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "single",
-                    ty: &Ty::Named(&crate::meta::types::UserInfo2),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "prefs",
-                    ty: &Ty::Named(&crate::meta::types::AccountPrefs),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("id", &Ty::String, true)
+                    .read_only()
+                    .constraints(&constraints::C0),
+                FieldMeta::new("name", &Ty::String, true),
+                FieldMeta::new("password", &Ty::String, false)
+                    .constraints(&constraints::C1),
+                FieldMeta::new("created", &Ty::String, false)
+                    .read_only()
+                    .constraints(&constraints::C2),
+                FieldMeta::new("birthday", &Ty::String, false)
+                    .constraints(&constraints::C3),
+                FieldMeta::new("email", &Ty::String, false)
+                    .constraints(&constraints::C4),
+                FieldMeta::new("homepage", &Ty::String, false)
+                    .constraints(&constraints::C5),
+                FieldMeta::new("avatar", &Ty::String, false)
+                    .constraints(&constraints::C6),
+                FieldMeta::new("visits", &Ty::Integer { bits: 64 }, false)
+                    .constraints(&constraints::C7),
+                FieldMeta::new(
+                        "roles",
+                        &Ty::Array(&Ty::String, &Constraints::NONE),
+                        false,
+                    )
+                    .constraints(&constraints::C8),
+                FieldMeta::new("nickname", &Ty::String, false).nullable(),
+                FieldMeta::new("score", &Ty::Named(&types::AccountScore), false)
+                    .nullable(),
+                FieldMeta::new("single", &Ty::Named(&types::UserInfo2), false),
+                FieldMeta::new("prefs", &Ty::Named(&types::AccountPrefs), false),
             ],
             additional: Additional::Any,
         },
@@ -202,19 +51,7 @@ pub mod types {
         name: "AccountPrefs",
         pointer: "#/components/schemas/Account/properties/prefs",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "theme",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: Some("\"dark\""),
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("theme", &Ty::String, false).default("\"dark\"")],
             additional: Additional::Typed(&Ty::Boolean),
         },
     };
@@ -228,32 +65,9 @@ pub mod types {
         pointer: "#/components/schemas/Cat",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "petType",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "lives",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        minimum: Some(0f64),
-                        maximum: Some(9f64),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("petType", &Ty::String, true),
+                FieldMeta::new("lives", &Ty::Integer { bits: 64 }, true)
+                    .constraints(&constraints::C9),
             ],
             additional: Additional::Any,
         },
@@ -263,130 +77,40 @@ pub mod types {
         pointer: "#/components/schemas/ChargeForm",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "amount",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "currency",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "description",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "capture",
-                    ty: &Ty::Boolean,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "ratio",
-                    ty: &Ty::Number,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "expand",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "tags",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "codes",
-                    ty: &Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "metadata",
-                    ty: &Ty::Map(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "items",
-                    ty: &Ty::Array(
-                        &Ty::Named(&crate::meta::types::ChargeFormItemsItem),
+                FieldMeta::new("amount", &Ty::Integer { bits: 64 }, true),
+                FieldMeta::new("currency", &Ty::String, true),
+                FieldMeta::new("description", &Ty::String, false),
+                FieldMeta::new("capture", &Ty::Boolean, false),
+                FieldMeta::new("ratio", &Ty::Number, false),
+                FieldMeta::new(
+                    "expand",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    false,
+                ),
+                FieldMeta::new(
+                    "tags",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    false,
+                ),
+                FieldMeta::new(
+                    "codes",
+                    &Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE),
+                    false,
+                ),
+                FieldMeta::new(
+                    "metadata",
+                    &Ty::Map(&Ty::String, &Constraints::NONE),
+                    false,
+                ),
+                FieldMeta::new(
+                    "items",
+                    &Ty::Array(
+                        &Ty::Named(&types::ChargeFormItemsItem),
                         &Constraints::NONE,
                     ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "shipping",
-                    ty: &Ty::Named(&crate::meta::types::ChargeFormShipping),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                    false,
+                ),
+                FieldMeta::new("shipping", &Ty::Named(&types::ChargeFormShipping), false),
             ],
             additional: Additional::Any,
         },
@@ -396,28 +120,12 @@ pub mod types {
         pointer: "#/components/schemas/ChargeForm/properties/shipping/properties/address",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "city",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "lines",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("city", &Ty::String, false),
+                FieldMeta::new(
+                    "lines",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    false,
+                ),
             ],
             additional: Additional::Any,
         },
@@ -427,28 +135,8 @@ pub mod types {
         pointer: "#/components/schemas/ChargeForm/properties/items/items",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "price",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "quantity",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("price", &Ty::String, true),
+                FieldMeta::new("quantity", &Ty::Integer { bits: 64 }, false),
             ],
             additional: Additional::Any,
         },
@@ -458,28 +146,8 @@ pub mod types {
         pointer: "#/components/schemas/ChargeForm/properties/shipping",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "name",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "address",
-                    ty: &Ty::Named(&crate::meta::types::ChargeFormAddress),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("name", &Ty::String, false),
+                FieldMeta::new("address", &Ty::Named(&types::ChargeFormAddress), false),
             ],
             additional: Additional::Any,
         },
@@ -489,28 +157,8 @@ pub mod types {
         pointer: "#/components/schemas/Circle",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "kind",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "radius",
-                    ty: &Ty::Number,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("kind", &Ty::String, true),
+                FieldMeta::new("radius", &Ty::Number, true),
             ],
             additional: Additional::Any,
         },
@@ -520,28 +168,8 @@ pub mod types {
         pointer: "#/components/schemas/Dog",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "petType",
-                    ty: &Ty::Named(&crate::meta::types::DogPetType),
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "good",
-                    ty: &Ty::Boolean,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: Some("true"),
-                    example: None,
-                },
+                FieldMeta::new("petType", &Ty::Named(&types::DogPetType), true),
+                FieldMeta::new("good", &Ty::Boolean, false).default("true"),
             ],
             additional: Additional::Any,
         },
@@ -558,28 +186,8 @@ pub mod types {
         pointer: "#/paths/~1jobs~1{name}/get/parameters/1/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "state",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "size",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("state", &Ty::String, false),
+                FieldMeta::new("size", &Ty::Integer { bits: 64 }, false),
             ],
             additional: Additional::Any,
         },
@@ -589,28 +197,12 @@ pub mod types {
         pointer: "#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "owner",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "sizes",
-                    ty: &Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("owner", &Ty::String, false),
+                FieldMeta::new(
+                    "sizes",
+                    &Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE),
+                    false,
+                ),
             ],
             additional: Additional::Any,
         },
@@ -620,10 +212,7 @@ pub mod types {
         pointer: "#/components/schemas/Pet",
         kind: TypeMetaKind::Tagged {
             property: "petType",
-            variants: &[
-                &Ty::Named(&crate::meta::types::Cat),
-                &Ty::Named(&crate::meta::types::Dog),
-            ],
+            variants: &[&Ty::Named(&types::Cat), &Ty::Named(&types::Dog)],
             values: &[("cat", 0usize), ("dog", 1usize)],
         },
     };
@@ -632,10 +221,7 @@ pub mod types {
         pointer: "#/components/schemas/Shape",
         kind: TypeMetaKind::Tagged {
             property: "kind",
-            variants: &[
-                &Ty::Named(&crate::meta::types::Circle),
-                &Ty::Named(&crate::meta::types::Square),
-            ],
+            variants: &[&Ty::Named(&types::Circle), &Ty::Named(&types::Square)],
             values: &[("Circle", 0usize), ("Square", 1usize)],
         },
     };
@@ -644,28 +230,8 @@ pub mod types {
         pointer: "#/components/schemas/Square",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "kind",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "side",
-                    ty: &Ty::Number,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("kind", &Ty::String, true),
+                FieldMeta::new("side", &Ty::Number, true),
             ],
             additional: Additional::Any,
         },
@@ -675,81 +241,20 @@ pub mod types {
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "file",
-                    ty: &Ty::Binary,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("binary"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "thumbnails",
-                    ty: &Ty::Array(
-                        &Ty::Binary,
-                        &Constraints {
-                            format: Some("binary"),
-                            ..Constraints::NONE
-                        },
-                    ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "description",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "count",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "labels",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "meta",
-                    ty: &Ty::Named(&crate::meta::types::UploadBodyMeta),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("file", &Ty::Binary, true).constraints(&constraints::C10),
+                FieldMeta::new(
+                    "thumbnails",
+                    &Ty::Array(&Ty::Binary, &constraints::C10),
+                    false,
+                ),
+                FieldMeta::new("description", &Ty::String, false),
+                FieldMeta::new("count", &Ty::Integer { bits: 64 }, false),
+                FieldMeta::new(
+                    "labels",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    false,
+                ),
+                FieldMeta::new("meta", &Ty::Named(&types::UploadBodyMeta), false),
             ],
             additional: Additional::Any,
         },
@@ -759,28 +264,8 @@ pub mod types {
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "kind",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "pages",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("kind", &Ty::String, false),
+                FieldMeta::new("pages", &Ty::Integer { bits: 64 }, false),
             ],
             additional: Additional::Any,
         },
@@ -790,28 +275,8 @@ pub mod types {
         pointer: "#/paths/~1uploads/post/responses/201/content/application~1json/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "id",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "size",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("id", &Ty::String, true),
+                FieldMeta::new("size", &Ty::Integer { bits: 64 }, false),
             ],
             additional: Additional::Any,
         },
@@ -820,19 +285,7 @@ pub mod types {
         name: "UserInfo",
         pointer: "#/components/schemas/user_info",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "name",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("name", &Ty::String, false)],
             additional: Additional::Any,
         },
     };
@@ -840,21 +293,69 @@ pub mod types {
         name: "UserInfo2",
         pointer: "#/components/schemas/UserInfo",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "code",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("code", &Ty::Integer { bits: 64 }, false)],
             additional: Additional::Any,
         },
+    };
+}
+/// The constraints of values, each distinct set once.
+pub mod constraints {
+    use crate::runtime::meta::*;
+    pub static C0: Constraints = Constraints {
+        format: Some("uuid"),
+        ..Constraints::NONE
+    };
+    pub static C1: Constraints = Constraints {
+        format: Some("password"),
+        ..Constraints::NONE
+    };
+    pub static C2: Constraints = Constraints {
+        format: Some("date-time"),
+        ..Constraints::NONE
+    };
+    pub static C3: Constraints = Constraints {
+        format: Some("date"),
+        ..Constraints::NONE
+    };
+    pub static C4: Constraints = Constraints {
+        format: Some("email"),
+        ..Constraints::NONE
+    };
+    pub static C5: Constraints = Constraints {
+        format: Some("uri"),
+        ..Constraints::NONE
+    };
+    pub static C6: Constraints = Constraints {
+        format: Some("byte"),
+        ..Constraints::NONE
+    };
+    pub static C7: Constraints = Constraints {
+        minimum: Some(0f64),
+        format: Some("int64"),
+        ..Constraints::NONE
+    };
+    pub static C8: Constraints = Constraints {
+        unique_items: true,
+        ..Constraints::NONE
+    };
+    pub static C9: Constraints = Constraints {
+        minimum: Some(0f64),
+        maximum: Some(9f64),
+        ..Constraints::NONE
+    };
+    pub static C10: Constraints = Constraints {
+        format: Some("binary"),
+        ..Constraints::NONE
+    };
+    pub static C11: Constraints = Constraints {
+        format: Some("int64"),
+        ..Constraints::NONE
+    };
+    pub static C12: Constraints = Constraints {
+        minimum: Some(1f64),
+        maximum: Some(100f64),
+        format: Some("int32"),
+        ..Constraints::NONE
     };
 }
 /// The spec's security schemes.
@@ -902,30 +403,12 @@ pub static GET_FILE: OperationMeta = OperationMeta {
     tool_name: "files.get-file",
     http_method: "GET",
     path: "/files/{name}.json",
-    params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-    ],
+    params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::UserInfo)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::UserInfo)),
     ],
 };
 /// `POST /jobs/{name}:cancel` (tool `jobs.userList`).
@@ -933,31 +416,10 @@ pub static USER_LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.userList",
     http_method: "POST",
     path: "/jobs/{name}:cancel",
-    params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-    ],
+    params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&["bearer"]],
-    responses: &[
-        ResponseMeta {
-            status: 204u16,
-            variant: "NoContent",
-            media_type: None,
-            body: None,
-            headers: &[],
-        },
-    ],
+    responses: &[ResponseMeta::new(204u16, "NoContent")],
 };
 /// `GET /jobs/{name}` (tool `jobs.List`).
 pub static LIST: OperationMeta = OperationMeta {
@@ -965,143 +427,66 @@ pub static LIST: OperationMeta = OperationMeta {
     http_method: "GET",
     path: "/jobs/{name}",
     params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "X-Trace",
-            field: "x_trace",
-            location: Location::Header,
-            style: Style::Simple,
-            explode: false,
-            required: false,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "session",
-            field: "session",
-            location: Location::Cookie,
-            style: Style::Form,
-            explode: true,
-            required: false,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "filter",
-            field: "filter",
-            location: Location::Query,
-            style: Style::DeepObject,
-            explode: true,
-            required: false,
-            ty: &Ty::Named(&crate::meta::types::ListFilter),
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "ids",
-            field: "ids",
-            location: Location::Query,
-            style: Style::SpaceDelimited,
-            explode: false,
-            required: false,
-            ty: &Ty::Array(
-                &Ty::Integer { bits: 64 },
-                &Constraints {
-                    format: Some("int64"),
-                    ..Constraints::NONE
-                },
-            ),
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "tags",
-            field: "tags",
-            location: Location::Query,
-            style: Style::PipeDelimited,
-            explode: false,
-            required: false,
-            ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "limit",
-            field: "limit",
-            location: Location::Query,
-            style: Style::Form,
-            explode: true,
-            required: false,
-            ty: &Ty::Integer { bits: 32 },
-            constraints: &Constraints {
-                minimum: Some(1f64),
-                maximum: Some(100f64),
-                format: Some("int32"),
-                ..Constraints::NONE
-            },
-            default: Some("20"),
-            json: false,
-        },
-        ParamMeta {
-            name: "where",
-            field: "where",
-            location: Location::Query,
-            style: Style::Form,
-            explode: true,
-            required: false,
-            ty: &Ty::Named(&crate::meta::types::ListWhere),
-            constraints: &Constraints::NONE,
-            default: None,
-            json: true,
-        },
-        ParamMeta {
-            name: "X-Labels",
-            field: "x_labels",
-            location: Location::Header,
-            style: Style::Simple,
-            explode: false,
-            required: false,
-            ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-            constraints: &Constraints::NONE,
-            default: None,
-            json: true,
-        },
+        ParamMeta::new("name", "name", Location::Path, &Ty::String, true),
+        ParamMeta::new("X-Trace", "x_trace", Location::Header, &Ty::String, false),
+        ParamMeta::new("session", "session", Location::Cookie, &Ty::String, false),
+        ParamMeta::new(
+                "filter",
+                "filter",
+                Location::Query,
+                &Ty::Named(&types::ListFilter),
+                false,
+            )
+            .style(Style::DeepObject, true),
+        ParamMeta::new(
+                "ids",
+                "ids",
+                Location::Query,
+                &Ty::Array(&Ty::Integer { bits: 64 }, &constraints::C11),
+                false,
+            )
+            .style(Style::SpaceDelimited, false),
+        ParamMeta::new(
+                "tags",
+                "tags",
+                Location::Query,
+                &Ty::Array(&Ty::String, &Constraints::NONE),
+                false,
+            )
+            .style(Style::PipeDelimited, false),
+        ParamMeta::new(
+                "limit",
+                "limit",
+                Location::Query,
+                &Ty::Integer { bits: 32 },
+                false,
+            )
+            .constraints(&constraints::C12)
+            .default("20"),
+        ParamMeta::new(
+                "where",
+                "where",
+                Location::Query,
+                &Ty::Named(&types::ListWhere),
+                false,
+            )
+            .json(),
+        ParamMeta::new(
+                "X-Labels",
+                "x_labels",
+                Location::Header,
+                &Ty::Array(&Ty::String, &Constraints::NONE),
+                false,
+            )
+            .json(),
     ],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::Pet)),
-            headers: &[],
-        },
-        ResponseMeta {
-            status: 0u16,
-            variant: "Default",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::UserInfo2)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::Pet)),
+        ResponseMeta::new(0u16, "Default")
+            .body("application/json", &Ty::Named(&types::UserInfo2)),
     ],
 };
 /// `DELETE /jobs/{name}` (tool `jobs.type`).
@@ -1110,42 +495,12 @@ pub static TYPE: OperationMeta = OperationMeta {
     http_method: "DELETE",
     path: "/jobs/{name}",
     params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-        ParamMeta {
-            name: "X-Trace",
-            field: "x_trace",
-            location: Location::Header,
-            style: Style::Simple,
-            explode: false,
-            required: false,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
+        ParamMeta::new("name", "name", Location::Path, &Ty::String, true),
+        ParamMeta::new("X-Trace", "x_trace", Location::Header, &Ty::String, false),
     ],
     body: None,
     security: &[&["basic"], &["apiKeyHeader", "apiKeyQuery"]],
-    responses: &[
-        ResponseMeta {
-            status: 0u16,
-            variant: "Default",
-            media_type: None,
-            body: None,
-            headers: &[],
-        },
-    ],
+    responses: &[ResponseMeta::new(0u16, "Default")],
 };
 /// `PUT /self` (tool `self.self`).
 pub static SELF: OperationMeta = OperationMeta {
@@ -1159,17 +514,12 @@ pub static SELF: OperationMeta = OperationMeta {
         also: &[],
         encoding: &[],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::Account),
+        ty: &Ty::Named(&types::Account),
     }),
     security: &[&["oauth"], &["oidc"], &["apiKeyCookie"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::Account)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::Account)),
     ],
 };
 /// `POST /pets` (tool `pets.createPet`).
@@ -1184,17 +534,12 @@ pub static CREATE_PET: OperationMeta = OperationMeta {
         also: &[],
         encoding: &[],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::Pet),
+        ty: &Ty::Named(&types::Pet),
     }),
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 201u16,
-            variant: "Created",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::Shape)),
-            headers: &[],
-        },
+        ResponseMeta::new(201u16, "Created")
+            .body("application/json", &Ty::Named(&types::Shape)),
     ],
 };
 /// `POST /charges` (tool `media.createCharge`).
@@ -1228,17 +573,12 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
             },
         ],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::ChargeForm),
+        ty: &Ty::Named(&types::ChargeForm),
     }),
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::ChargeForm)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
 /// `PATCH /charges` (tool `media.updateCharge`).
@@ -1260,17 +600,12 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
             },
         ],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::ChargeForm),
+        ty: &Ty::Named(&types::ChargeForm),
     }),
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::ChargeForm)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
 /// `POST /uploads` (tool `media.upload`).
@@ -1292,17 +627,12 @@ pub static UPLOAD: OperationMeta = OperationMeta {
             },
         ],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::UploadBody),
+        ty: &Ty::Named(&types::UploadBody),
     }),
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 201u16,
-            variant: "Created",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::UploadCreatedBody)),
-            headers: &[],
-        },
+        ResponseMeta::new(201u16, "Created")
+            .body("application/json", &Ty::Named(&types::UploadCreatedBody)),
     ],
 };
 /// `GET /blobs/{name}` (tool `media.getBlob`).
@@ -1310,44 +640,23 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.getBlob",
     http_method: "GET",
     path: "/blobs/{name}",
-    params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-    ],
+    params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("image/png"),
-            body: Some(&Ty::Binary),
-            headers: &[
-                HeaderMeta {
-                    name: "x-checksum",
-                    field: "x_checksum",
-                    required: false,
-                    ty: &Ty::String,
-                },
-            ],
-        },
-        ResponseMeta {
-            status: 404u16,
-            variant: "NotFound",
-            media_type: Some("text/plain"),
-            body: Some(&Ty::String),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("image/png", &Ty::Binary)
+            .headers(
+                &[
+                    HeaderMeta {
+                        name: "x-checksum",
+                        field: "x_checksum",
+                        required: false,
+                        ty: &Ty::String,
+                    },
+                ],
+            ),
+        ResponseMeta::new(404u16, "NotFound").body("text/plain", &Ty::String),
     ],
 };
 /// `PUT /blobs/{name}` (tool `media.putBlob`).
@@ -1355,20 +664,7 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.putBlob",
     http_method: "PUT",
     path: "/blobs/{name}",
-    params: &[
-        ParamMeta {
-            name: "name",
-            field: "name",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-    ],
+    params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: Some(BodyMeta {
         media_type: "application/octet-stream",
         kind: BodyKind::Binary,
@@ -1378,15 +674,7 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
         ty: &Ty::Binary,
     }),
     security: &[&["bearer"]],
-    responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("text/plain"),
-            body: Some(&Ty::String),
-            headers: &[],
-        },
-    ],
+    responses: &[ResponseMeta::new(200u16, "Ok").body("text/plain", &Ty::String)],
 };
 /// `POST /notes` (tool `media.addNote`).
 pub static ADD_NOTE: OperationMeta = OperationMeta {
@@ -1404,27 +692,9 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
     }),
     security: &[&["bearer"]],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/xml"),
-            body: Some(&Ty::String),
-            headers: &[],
-        },
-        ResponseMeta {
-            status: 202u16,
-            variant: "Accepted",
-            media_type: Some("*/*"),
-            body: Some(&Ty::Named(&crate::meta::types::UserInfo2)),
-            headers: &[],
-        },
-        ResponseMeta {
-            status: 415u16,
-            variant: "UnsupportedMediaType",
-            media_type: Some("*/*"),
-            body: Some(&Ty::Binary),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok").body("application/xml", &Ty::String),
+        ResponseMeta::new(202u16, "Accepted").body("*/*", &Ty::Named(&types::UserInfo2)),
+        ResponseMeta::new(415u16, "UnsupportedMediaType").body("*/*", &Ty::Binary),
     ],
 };
 /// `GET /health` (tool `ops.health`).
@@ -1435,15 +705,7 @@ pub static HEALTH: OperationMeta = OperationMeta {
     params: &[],
     body: None,
     security: &[],
-    responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("text/plain"),
-            body: Some(&Ty::String),
-            headers: &[],
-        },
-    ],
+    responses: &[ResponseMeta::new(200u16, "Ok").body("text/plain", &Ty::String)],
 };
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[

@@ -6,46 +6,20 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
+    use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
     pub static Alias: TypeMeta = TypeMeta {
         name: "Alias",
         pointer: "#/components/schemas/Alias",
-        kind: TypeMetaKind::Newtype(
-            &Ty::Named(&crate::meta::types::OpenObject),
-            &Constraints::NONE,
-        ),
+        kind: TypeMetaKind::Newtype(&Ty::Named(&types::OpenObject), &Constraints::NONE),
     };
     pub static Base: TypeMeta = TypeMeta {
         name: "Base",
         pointer: "#/components/schemas/Base",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "kind",
-                    ty: &Ty::Named(&crate::meta::types::BaseKind),
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "id",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        min_length: Some(2usize),
-                        max_length: Some(8usize),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("kind", &Ty::Named(&types::BaseKind), true),
+                FieldMeta::new("id", &Ty::String, true).constraints(&constraints::C0),
             ],
             additional: Additional::Any,
         },
@@ -62,20 +36,7 @@ pub mod types {
         pointer: "#/components/schemas/Circle",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "radius",
-                    ty: &Ty::Number,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        minimum: Some(0f64),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("radius", &Ty::Number, true).constraints(&constraints::C1),
             ],
             additional: Additional::Forbidden,
         },
@@ -92,58 +53,15 @@ pub mod types {
         pointer: "#/components/schemas/Derived",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "kind",
-                    ty: &Ty::Named(&crate::meta::types::BaseKind),
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "id",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        min_length: Some(2usize),
-                        max_length: Some(8usize),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "extra",
-                    ty: &Ty::Boolean,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "tags",
-                    ty: &Ty::Array(&Ty::String, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        min_items: Some(1usize),
-                        unique_items: true,
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("kind", &Ty::Named(&types::BaseKind), true),
+                FieldMeta::new("id", &Ty::String, true).constraints(&constraints::C0),
+                FieldMeta::new("extra", &Ty::Boolean, true),
+                FieldMeta::new(
+                        "tags",
+                        &Ty::Array(&Ty::String, &Constraints::NONE),
+                        false,
+                    )
+                    .constraints(&constraints::C2),
             ],
             additional: Additional::Any,
         },
@@ -153,31 +71,9 @@ pub mod types {
         pointer: "#/components/schemas/Edge",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "to",
-                    ty: &Ty::Named(&crate::meta::types::Node),
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "weight",
-                    ty: &Ty::Number,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("double"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("to", &Ty::Named(&types::Node), true),
+                FieldMeta::new("weight", &Ty::Number, false)
+                    .constraints(&constraints::C3),
             ],
             additional: Additional::Any,
         },
@@ -187,31 +83,8 @@ pub mod types {
         pointer: "#/components/schemas/Faulty",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "real",
-                    ty: &Ty::Number,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("integer"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "ghost",
-                    ty: &Ty::Any,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: true,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("real", &Ty::Number, false).constraints(&constraints::C4),
+                FieldMeta::new("ghost", &Ty::Any, false).undeclared(),
             ],
             additional: Additional::Any,
         },
@@ -221,138 +94,18 @@ pub mod types {
         pointer: "#/components/schemas/Keywords",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "type",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "format",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "ref",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "$ref",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "self",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "Self",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "@type",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "1st",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "additional_properties",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "fooBar",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "foo_bar",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("type", &Ty::String, false),
+                FieldMeta::new("format", &Ty::String, false),
+                FieldMeta::new("ref", &Ty::String, false),
+                FieldMeta::new("$ref", &Ty::String, false),
+                FieldMeta::new("self", &Ty::String, false),
+                FieldMeta::new("Self", &Ty::String, false),
+                FieldMeta::new("@type", &Ty::String, false),
+                FieldMeta::new("1st", &Ty::String, false),
+                FieldMeta::new("", &Ty::String, false),
+                FieldMeta::new("additional_properties", &Ty::String, false),
+                FieldMeta::new("fooBar", &Ty::String, false),
+                FieldMeta::new("foo_bar", &Ty::String, false),
             ],
             additional: Additional::Forbidden,
         },
@@ -362,54 +115,20 @@ pub mod types {
         pointer: "#/components/schemas/Maps",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "typed",
-                    ty: &Ty::Map(
-                        &Ty::Integer { bits: 32 },
-                        &Constraints {
-                            format: Some("int32"),
-                            ..Constraints::NONE
-                        },
-                    ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "free",
-                    ty: &Ty::Map(&Ty::Any, &Constraints::NONE),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "nested",
-                    ty: &Ty::Map(
-                        &Ty::Array(
-                            &Ty::String,
-                            &Constraints {
-                                format: Some("date"),
-                                ..Constraints::NONE
-                            },
-                        ),
+                FieldMeta::new(
+                    "typed",
+                    &Ty::Map(&Ty::Integer { bits: 32 }, &constraints::C5),
+                    false,
+                ),
+                FieldMeta::new("free", &Ty::Map(&Ty::Any, &Constraints::NONE), false),
+                FieldMeta::new(
+                    "nested",
+                    &Ty::Map(
+                        &Ty::Array(&Ty::String, &constraints::C6),
                         &Constraints::NONE,
                     ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                    false,
+                ),
             ],
             additional: Additional::Typed(&Ty::String),
         },
@@ -427,42 +146,13 @@ pub mod types {
         pointer: "#/components/schemas/Node",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "value",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "next",
-                    ty: &Ty::Named(&crate::meta::types::Edge),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "children",
-                    ty: &Ty::Array(
-                        &Ty::Named(&crate::meta::types::Node),
-                        &Constraints::NONE,
-                    ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("value", &Ty::Integer { bits: 64 }, true),
+                FieldMeta::new("next", &Ty::Named(&types::Edge), false),
+                FieldMeta::new(
+                    "children",
+                    &Ty::Array(&Ty::Named(&types::Node), &Constraints::NONE),
+                    false,
+                ),
             ],
             additional: Additional::Any,
         },
@@ -471,19 +161,7 @@ pub mod types {
         name: "OpenObject",
         pointer: "#/components/schemas/OpenObject",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "name",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("name", &Ty::String, false)],
             additional: Additional::Any,
         },
     };
@@ -492,28 +170,12 @@ pub mod types {
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "thing",
-                    ty: &Ty::Named(&crate::meta::types::Presence),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "nested",
-                    ty: &Ty::Named(&crate::meta::types::PatchThingOkBodyNested),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("thing", &Ty::Named(&types::Presence), false),
+                FieldMeta::new(
+                    "nested",
+                    &Ty::Named(&types::PatchThingOkBodyNested),
+                    false,
+                ),
             ],
             additional: Additional::Any,
         },
@@ -523,25 +185,17 @@ pub mod types {
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "deeper",
-                    ty: &Ty::Array(
+                FieldMeta::new(
+                    "deeper",
+                    &Ty::Array(
                         &Ty::Array(
-                            &Ty::Named(
-                                &crate::meta::types::PatchThingOkBodyNestedDeeperItemItem,
-                            ),
+                            &Ty::Named(&types::PatchThingOkBodyNestedDeeperItemItem),
                             &Constraints::NONE,
                         ),
                         &Constraints::NONE,
                     ),
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                    false,
+                ),
             ],
             additional: Additional::Any,
         },
@@ -550,19 +204,7 @@ pub mod types {
         name: "PatchThingOkBodyNestedDeeperItemItem",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "leaf",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("leaf", &Ty::String, false)],
             additional: Additional::Any,
         },
     };
@@ -570,19 +212,7 @@ pub mod types {
         name: "PatchThingRequest",
         pointer: "#/components/schemas/PatchThingRequest",
         kind: TypeMetaKind::Struct {
-            fields: &[
-                FieldMeta {
-                    name: "clash",
-                    ty: &Ty::Boolean,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-            ],
+            fields: &[FieldMeta::new("clash", &Ty::Boolean, false)],
             additional: Additional::Any,
         },
     };
@@ -591,61 +221,13 @@ pub mod types {
         pointer: "#/components/schemas/Presence",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "required",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "optional",
-                    ty: &Ty::String,
-                    required: false,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "requiredNullable",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: true,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "optionalNullable",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: false,
-                    nullable: true,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "nullableRef",
-                    ty: &Ty::Named(&crate::meta::types::Problem),
-                    required: false,
-                    nullable: true,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("required", &Ty::String, true),
+                FieldMeta::new("optional", &Ty::String, false),
+                FieldMeta::new("requiredNullable", &Ty::String, true).nullable(),
+                FieldMeta::new("optionalNullable", &Ty::Integer { bits: 64 }, false)
+                    .nullable(),
+                FieldMeta::new("nullableRef", &Ty::Named(&types::Problem), false)
+                    .nullable(),
             ],
             additional: Additional::Forbidden,
         },
@@ -655,31 +237,9 @@ pub mod types {
         pointer: "#/components/schemas/Problem",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "code",
-                    ty: &Ty::Integer { bits: 32 },
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        format: Some("int32"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
-                FieldMeta {
-                    name: "message",
-                    ty: &Ty::String,
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints::NONE,
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("code", &Ty::Integer { bits: 32 }, true)
+                    .constraints(&constraints::C5),
+                FieldMeta::new("message", &Ty::String, true),
             ],
             additional: Additional::Any,
         },
@@ -688,10 +248,7 @@ pub mod types {
         name: "Shape",
         pointer: "#/components/schemas/Shape",
         kind: TypeMetaKind::Union(
-            &[
-                &Ty::Named(&crate::meta::types::Circle),
-                &Ty::Named(&crate::meta::types::Square),
-            ],
+            &[&Ty::Named(&types::Circle), &Ty::Named(&types::Square)],
         ),
     };
     pub static Square: TypeMeta = TypeMeta {
@@ -699,25 +256,51 @@ pub mod types {
         pointer: "#/components/schemas/Square",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta {
-                    name: "side",
-                    ty: &Ty::Integer { bits: 64 },
-                    required: true,
-                    nullable: false,
-                    read_only: false,
-                    undeclared: false,
-                    constraints: &Constraints {
-                        minimum: Some(1f64),
-                        maximum: Some(100f64),
-                        format: Some("int64"),
-                        ..Constraints::NONE
-                    },
-                    default: None,
-                    example: None,
-                },
+                FieldMeta::new("side", &Ty::Integer { bits: 64 }, true)
+                    .constraints(&constraints::C7),
             ],
             additional: Additional::Forbidden,
         },
+    };
+}
+/// The constraints of values, each distinct set once.
+pub mod constraints {
+    use crate::runtime::meta::*;
+    pub static C0: Constraints = Constraints {
+        min_length: Some(2usize),
+        max_length: Some(8usize),
+        ..Constraints::NONE
+    };
+    pub static C1: Constraints = Constraints {
+        minimum: Some(0f64),
+        ..Constraints::NONE
+    };
+    pub static C2: Constraints = Constraints {
+        min_items: Some(1usize),
+        unique_items: true,
+        ..Constraints::NONE
+    };
+    pub static C3: Constraints = Constraints {
+        format: Some("double"),
+        ..Constraints::NONE
+    };
+    pub static C4: Constraints = Constraints {
+        format: Some("integer"),
+        ..Constraints::NONE
+    };
+    pub static C5: Constraints = Constraints {
+        format: Some("int32"),
+        ..Constraints::NONE
+    };
+    pub static C6: Constraints = Constraints {
+        format: Some("date"),
+        ..Constraints::NONE
+    };
+    pub static C7: Constraints = Constraints {
+        minimum: Some(1f64),
+        maximum: Some(100f64),
+        format: Some("int64"),
+        ..Constraints::NONE
     };
 }
 /// The spec's security schemes.
@@ -727,51 +310,22 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",
     http_method: "PATCH",
     path: "/things/{id}",
-    params: &[
-        ParamMeta {
-            name: "id",
-            field: "id",
-            location: Location::Path,
-            style: Style::Simple,
-            explode: false,
-            required: true,
-            ty: &Ty::String,
-            constraints: &Constraints::NONE,
-            default: None,
-            json: false,
-        },
-    ],
+    params: &[ParamMeta::new("id", "id", Location::Path, &Ty::String, true)],
     body: Some(BodyMeta {
         media_type: "application/json",
         kind: BodyKind::Json,
         also: &[],
         encoding: &[],
         required: true,
-        ty: &Ty::Named(&crate::meta::types::Presence),
+        ty: &Ty::Named(&types::Presence),
     }),
     security: &[],
     responses: &[
-        ResponseMeta {
-            status: 200u16,
-            variant: "Ok",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::PatchThingOkBody)),
-            headers: &[],
-        },
-        ResponseMeta {
-            status: 204u16,
-            variant: "NoContent",
-            media_type: None,
-            body: None,
-            headers: &[],
-        },
-        ResponseMeta {
-            status: 0u16,
-            variant: "Default",
-            media_type: Some("application/json"),
-            body: Some(&Ty::Named(&crate::meta::types::Problem)),
-            headers: &[],
-        },
+        ResponseMeta::new(200u16, "Ok")
+            .body("application/json", &Ty::Named(&types::PatchThingOkBody)),
+        ResponseMeta::new(204u16, "NoContent"),
+        ResponseMeta::new(0u16, "Default")
+            .body("application/json", &Ty::Named(&types::Problem)),
     ],
 };
 /// Every operation, in the spec's order.

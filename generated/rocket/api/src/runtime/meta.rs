@@ -113,6 +113,39 @@ pub struct PartMeta {
     pub explode: Option<bool>,
 }
 
+/// Parameters are written as `ParamMeta::new(name, field, location, ty, required)` with only
+/// what differs from the location's usual style and the common case added.
+impl ParamMeta {
+    pub const fn new(name: &'static str, field: &'static str, location: Location, ty: &'static Ty, required: bool) -> ParamMeta {
+        let (style, explode) = match location {
+            Location::Path | Location::Header => (Style::Simple, false),
+            Location::Query | Location::Cookie => (Style::Form, true),
+        };
+        ParamMeta { name, field, location, style, explode, required, ty, constraints: &Constraints::NONE, default: None, json: false }
+    }
+
+    pub const fn style(mut self, style: Style, explode: bool) -> Self {
+        self.style = style;
+        self.explode = explode;
+        self
+    }
+
+    pub const fn constraints(mut self, constraints: &'static Constraints) -> Self {
+        self.constraints = constraints;
+        self
+    }
+
+    pub const fn default(mut self, json: &'static str) -> Self {
+        self.default = Some(json);
+        self
+    }
+
+    pub const fn json(mut self) -> Self {
+        self.json = true;
+        self
+    }
+}
+
 #[derive(Debug)]
 pub struct ResponseMeta {
     /// A status code, or 0 for `default`, or 1–5 for a class (`4XX`).
@@ -122,6 +155,24 @@ pub struct ResponseMeta {
     pub media_type: Option<&'static str>,
     pub body: Option<&'static Ty>,
     pub headers: &'static [HeaderMeta],
+}
+
+impl ResponseMeta {
+    /// A response without a body or headers; `.body(…)` and `.headers(…)` add them.
+    pub const fn new(status: u16, variant: &'static str) -> ResponseMeta {
+        ResponseMeta { status, variant, media_type: None, body: None, headers: &[] }
+    }
+
+    pub const fn body(mut self, media_type: &'static str, ty: &'static Ty) -> Self {
+        self.media_type = Some(media_type);
+        self.body = Some(ty);
+        self
+    }
+
+    pub const fn headers(mut self, headers: &'static [HeaderMeta]) -> Self {
+        self.headers = headers;
+        self
+    }
 }
 
 /// A response header: its name (lower case), the variant's field, its type.
@@ -188,6 +239,55 @@ pub struct FieldMeta {
     /// The spec's default and example, as JSON text.
     pub default: Option<&'static str>,
     pub example: Option<&'static str>,
+}
+
+/// Fields are written as `FieldMeta::new(name, ty, required)` with only what differs from the
+/// common case added (`.nullable()`, `.constraints(…)`), so that specs with thousands of
+/// fields give a short file.
+impl FieldMeta {
+    pub const fn new(name: &'static str, ty: &'static Ty, required: bool) -> FieldMeta {
+        FieldMeta {
+            name,
+            ty,
+            required,
+            nullable: false,
+            read_only: false,
+            undeclared: false,
+            constraints: &Constraints::NONE,
+            default: None,
+            example: None,
+        }
+    }
+
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    pub const fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    pub const fn undeclared(mut self) -> Self {
+        self.undeclared = true;
+        self
+    }
+
+    pub const fn constraints(mut self, constraints: &'static Constraints) -> Self {
+        self.constraints = constraints;
+        self
+    }
+
+    pub const fn default(mut self, json: &'static str) -> Self {
+        self.default = Some(json);
+        self
+    }
+
+    pub const fn example(mut self, json: &'static str) -> Self {
+        self.example = Some(json);
+        self
+    }
 }
 
 /// Validation keywords.
