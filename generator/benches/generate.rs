@@ -1,5 +1,6 @@
 //! Generation of the Rocket API crate by stage: load (parse and check), IR, emit (tokens and
-//! templates, formatted), and the whole. `cargo bench -p rocketgen --bench generate`.
+//! templates, formatted), and the whole. `cargo bench -p rocketgen --bench generate`; another
+//! spec with `ROCKETGEN_BENCH_SPEC=path/to/spec.json`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,10 @@ fn main() {
 }
 
 fn rocket_spec() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json")
+    match std::env::var_os("ROCKETGEN_BENCH_SPEC") {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json"),
+    }
 }
 
 fn rocket_source() -> Source {
