@@ -1,7 +1,8 @@
 //! Workspace tasks:
 //! - `cargo xtask codegen [--check]`: regenerate (or check) generated/ with the workspace's rocketgen;
 //! - `cargo xtask test`: install the independent tools the tests run against (Prism from npm and
-//!   schemathesis from PyPI, pinned in tests/tools), then run every test of the workspace;
+//!   schemathesis from PyPI, pinned in tests/tools; curl from apt if missing), then run every
+//!   test of the workspace;
 //! - `cargo xtask bench-http`: requests per second of the generated router against a hand-written
 //!   axum handler (wrk), time per call of the generated client against hand-written reqwest, and
 //!   lines and crate-only build times of the server and client crates;
@@ -161,6 +162,15 @@ fn test(extra: &[String]) -> ExitCode {
         );
         if installed != ExitCode::SUCCESS {
             eprintln!("pip install failed: Python 3 with venv is needed for the schemathesis test");
+            return installed;
+        }
+    }
+    // The media tests send forms and multipart bodies with curl, an encoder that is not ours.
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("installing curl (apt-get)");
+        let installed = run(Command::new("apt-get").args(["install", "-y", "-q", "curl"]));
+        if installed != ExitCode::SUCCESS {
+            eprintln!("apt-get install curl failed: curl is needed for the media tests");
             return installed;
         }
     }
