@@ -89,3 +89,43 @@ async fn content_encoded_parameters_travel_as_json_text() {
     let wrong = http.get(format!("{base}/jobs/j1")).header("X-Labels", r#"{"a":1}"#).send().await.unwrap();
     assert_eq!(wrong.status(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_read_only_and_write_only_properties_are_absent_in_one_direction() {
+    // A request without the read-only `id` is valid and reaches the implementation; an answer
+    // without the write-only `password` decodes.
+    let answer = json!({"Ok": {"id": "a1", "name": "Ann"}});
+    let recorder = std::sync::Arc::new(rocketgen_tests::http::Recorder::default());
+    recorder.set_response("self.self", answer);
+    let base = rocketgen_tests::http::serve(constructs_server::router_at(recorder.clone(), "/v2")).await;
+    let http = reqwest::Client::new();
+    let sent = http
+        .put(format!("{base}/v2/self"))
+        .header("authorization", "Bearer t")
+        .header("content-type", "application/json")
+        .body(r#"{"name":"Ann","password":"s3cret"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
+    let calls = recorder.take_calls();
+    assert_eq!(calls[0].request["body"], json!({"name": "Ann", "password": "s3cret"}));
+    // The password is still required in requests.
+    let without = http
+        .put(format!("{base}/v2/self"))
+        .header("authorization", "Bearer t")
+        .header("content-type", "application/json")
+        .body(r#"{"name":"Ann"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without.status(), 400);
+    assert!(without.text().await.unwrap().contains("body.password: is required"));
+
+    use constructs_api::ConstructsApi;
+    let client = constructs_client::Client::builder(format!("{base}/v2")).credential(constructs_api::Credential::Oauth("t".into())).build().unwrap();
+    let account = constructs_api::models::Account { name: "Ann".into(), password: Some("s3cret".into()), ..Default::default() };
+    let got = client.self_(constructs_api::SelfRequest::new(account)).await.unwrap();
+    let constructs_api::SelfResponse::Ok(stored) = got else { panic!("{got:?}") };
+    assert_eq!((stored.id.as_deref(), stored.password), (Some("a1"), None));
+}

@@ -33,6 +33,9 @@ pub fn meta_module(api: &Api) -> TokenStream {
                     if f.read_only {
                         extra.push(quote! { .read_only() });
                     }
+                    if f.write_only {
+                        extra.push(quote! { .write_only() });
+                    }
                     if f.undeclared {
                         extra.push(quote! { .undeclared() });
                     }

@@ -66,11 +66,12 @@ fn field_docs(field: &Field) -> TokenStream {
     if let Some(default) = &field.default {
         facts.push(format!("Default: `{}`.", json_inline(default)));
     }
-    if field.read_only {
-        facts.push("Read-only: sent by servers only.".to_string());
-    }
-    if field.write_only {
-        facts.push("Write-only: sent by clients only.".to_string());
+    match (field.read_only, field.write_only, field.required) {
+        (true, _, true) => facts.push("Read-only: sent by servers only, always (`None` in requests).".to_string()),
+        (true, _, false) => facts.push("Read-only: sent by servers only.".to_string()),
+        (_, true, true) => facts.push("Write-only: sent by clients only, always (`None` in answers).".to_string()),
+        (_, true, false) => facts.push("Write-only: sent by clients only.".to_string()),
+        _ => {}
     }
     if field.presence() == Presence::OptionalNullable {
         facts.push("`None`: absent; `Some(None)`: an explicit `null`.".to_string());

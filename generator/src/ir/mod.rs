@@ -438,8 +438,11 @@ pub enum Presence {
 }
 
 impl Field {
+    /// How the Rust field holds the value. A required read-only (write-only) property is absent
+    /// from requests (answers), so its Rust field is optional all the same.
     pub fn presence(&self) -> Presence {
-        match (self.required, self.nullable) {
+        let required = self.required && !self.read_only && !self.write_only;
+        match (required, self.nullable) {
             (true, false) => Presence::Required,
             (false, false) => Presence::Optional,
             (true, true) => Presence::RequiredNullable,

@@ -17,7 +17,8 @@ pub mod types {
                     .read_only()
                     .constraints(&constraints::C0),
                 FieldMeta::new("name", &Ty::String, true),
-                FieldMeta::new("password", &Ty::String, false)
+                FieldMeta::new("password", &Ty::String, true)
+                    .write_only()
                     .constraints(&constraints::C1),
                 FieldMeta::new("created", &Ty::String, false)
                     .read_only()

@@ -11,10 +11,11 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[allow(deprecated)]
 pub struct Account {
-    /// Format: `uuid`. Read-only: sent by servers only.
-    pub id: String,
+    /// Format: `uuid`. Read-only: sent by servers only, always (`None` in requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub name: String,
-    /// Format: `password`. Write-only: sent by clients only.
+    /// Format: `password`. Write-only: sent by clients only, always (`None` in answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Format: `date-time`. Read-only: sent by servers only.

@@ -232,7 +232,10 @@ pub struct FieldMeta {
     pub ty: &'static Ty,
     pub required: bool,
     pub nullable: bool,
+    /// Sent by servers only: not required in requests.
     pub read_only: bool,
+    /// Sent by clients only: not required in answers.
+    pub write_only: bool,
     /// Listed in `required` but not defined by the spec: any value.
     pub undeclared: bool,
     pub constraints: &'static Constraints,
@@ -252,6 +255,7 @@ impl FieldMeta {
             required,
             nullable: false,
             read_only: false,
+            write_only: false,
             undeclared: false,
             constraints: &Constraints::NONE,
             default: None,
@@ -266,6 +270,11 @@ impl FieldMeta {
 
     pub const fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+
+    pub const fn write_only(mut self) -> Self {
+        self.write_only = true;
         self
     }
 
@@ -440,7 +449,10 @@ fn validate_named(value: &Value, meta: &TypeMeta, path: &str, strictness: Strict
             for field in *fields {
                 let field_path = join(path, field.name);
                 match map.get(field.name) {
-                    None if field.required && !(strictness == Strictness::Request && field.read_only) => {
+                    None if field.required
+                        && !(strictness == Strictness::Request && field.read_only)
+                        && !(strictness == Strictness::Response && field.write_only) =>
+                    {
                         return Err(invalid(&field_path, "is required"));
                     }
                     None => {}
