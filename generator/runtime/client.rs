@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use api::Credential;
 use api::runtime::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Placement, binary_content_type, encode_form, encode_param, encode_query, multipart_parts,
+    BodyKind, BodyMeta, Location, OperationMeta, Placement, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts,
     place_credential, received_binary, request_fields,
 };
 use api::runtime::{Binary, Error, RawResponse};
@@ -144,6 +144,9 @@ impl Client {
 
         let mut query: Vec<String> = Vec::new();
         let mut headers: Vec<(String, String)> = self.headers.clone();
+        if let Some(accept) = accept(op).filter(|_| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("accept"))) {
+            headers.push(("accept".to_string(), accept));
+        }
         let mut cookies: Vec<String> = Vec::new();
         for param in op.params {
             let Some(value) = fields.get(param.field) else { continue };

@@ -72,6 +72,16 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
     let mut path = op.path.clone();
     let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
+    // As the generated client: the media types the responses are read as.
+    let mut accepted: Vec<&str> = Vec::new();
+    for media_type in op.responses.iter().filter_map(|r| r.body.as_ref().map(|b| b.media_type.as_str())) {
+        if !accepted.contains(&media_type) {
+            accepted.push(media_type);
+        }
+    }
+    if !accepted.is_empty() {
+        headers.push(("accept".into(), accepted.join(", ")));
+    }
     let mut cookies: Vec<String> = Vec::new();
     for p in &op.parameters {
         let Some(value) = args.get(input_key(op, p)).or(p.default.as_ref()) else { continue };

@@ -3,6 +3,7 @@
 //! Everything that can be wrong with the input itself (syntax, version, dangling `$ref`s,
 //! a document that is not OpenAPI) is found here and reported with its place.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -122,35 +123,60 @@ fn check_version(raw: &Value) -> Result<Version, Error> {
 
 /// Every `$ref` must point into this document and resolve.
 fn check_references(raw: &Value) -> Result<(), Error> {
-    let mut stack: Vec<(String, &Value)> = vec![("#".to_string(), raw)];
-    while let Some((pointer, value)) = stack.pop() {
+    // The pointer of a node is spelled out only for an error: a spec of several MB has
+    // hundreds of thousands of nodes. Each distinct target is resolved once.
+    fn walk<'a>(raw: &Value, value: &'a Value, path: &mut Vec<Segment<'a>>, resolved: &mut HashSet<&'a str>) -> Result<(), Error> {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(target)) = map.get("$ref") {
-                    let at = format!("{pointer}/$ref");
+                if let Some(Value::String(target)) = map.get("$ref")
+                    && !resolved.contains(target.as_str())
+                {
+                    let at = || format!("{}/$ref", pointer_of(path));
                     let Some(local) = target.strip_prefix('#') else {
-                        return Err(Error::at(
-                            at,
-                            format!("external reference {target:?} is not supported; bundle the spec into one file"),
-                        ));
+                        return Err(Error::at(at(), format!("external reference {target:?} is not supported; bundle the spec into one file")));
                     };
                     if resolve_pointer(raw, local).is_none() {
-                        return Err(Error::at(at, format!("dangling reference: {target:?} points at nothing")));
+                        return Err(Error::at(at(), format!("dangling reference: {target:?} points at nothing")));
                     }
+                    resolved.insert(target);
                 }
-                for (key, child) in map.iter().rev() {
-                    stack.push((format!("{pointer}/{}", pointer_escape(key)), child));
+                for (key, child) in map {
+                    path.push(Segment::Key(key));
+                    walk(raw, child, path, resolved)?;
+                    path.pop();
                 }
             }
             Value::Array(items) => {
-                for (i, child) in items.iter().enumerate().rev() {
-                    stack.push((format!("{pointer}/{i}"), child));
+                for (i, child) in items.iter().enumerate() {
+                    path.push(Segment::Index(i));
+                    walk(raw, child, path, resolved)?;
+                    path.pop();
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    Ok(())
+    walk(raw, raw, &mut Vec::new(), &mut HashSet::new())
+}
+
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn pointer_of(path: &[Segment<'_>]) -> String {
+    let mut pointer = String::from("#");
+    for segment in path {
+        match segment {
+            Segment::Key(key) => {
+                pointer.push('/');
+                pointer.push_str(&pointer_escape(key));
+            }
+            Segment::Index(i) => pointer.push_str(&format!("/{i}")),
+        }
+    }
+    pointer
 }
 
 /// Resolves the fragment of a local reference (`/components/schemas/A`), percent-decoding it.
@@ -181,6 +207,10 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
+    // The plain path is the fast one; where it failed is worked out only when it did.
+    if let Ok(openapi) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(raw) {
+        return Ok(openapi);
+    }
     serde_path_to_error::deserialize(raw).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::at(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))

@@ -23,11 +23,11 @@ async fn capture_server() -> (String, Arc<Mutex<Vec<Seen>>>) {
         async move {
             let (parts, body) = request.into_parts();
             let bytes = axum::body::to_bytes(body, 1 << 24).await.unwrap();
-            // The headers that carry parameters, credentials and the body's type.
+            // The headers that carry parameters, credentials, the body's type and what is accepted.
             let mut headers: Vec<(String, String)> = parts
                 .headers
                 .iter()
-                .filter(|(name, _)| !matches!(name.as_str(), "accept" | "user-agent" | "host" | "content-length" | "accept-encoding" | "connection"))
+                .filter(|(name, _)| !matches!(name.as_str(), "user-agent" | "host" | "content-length" | "accept-encoding" | "connection"))
                 .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
                 .collect();
             headers.sort();

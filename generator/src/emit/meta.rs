@@ -111,6 +111,8 @@ pub fn meta_module(api: &Api) -> TokenStream {
         /// Every named type.
         #[allow(non_upper_case_globals)]
         pub mod types {
+            // A spec without named types or constraints uses neither.
+            #[allow(unused_imports)]
             use crate::meta::{constraints, types};
             use crate::runtime::meta::*;
             #(#types)*
@@ -317,6 +319,7 @@ impl SharedConstraints {
         quote! {
             /// The constraints of values, each distinct set once.
             pub mod constraints {
+                #[allow(unused_imports)]
                 use crate::runtime::meta::*;
                 #(#statics)*
             }

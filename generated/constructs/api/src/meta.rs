@@ -6,6 +6,7 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
+    #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
     pub static Account: TypeMeta = TypeMeta {
@@ -301,6 +302,7 @@ pub mod types {
 }
 /// The constraints of values, each distinct set once.
 pub mod constraints {
+    #[allow(unused_imports)]
     use crate::runtime::meta::*;
     pub static C0: Constraints = Constraints {
         format: Some("uuid"),

@@ -823,6 +823,18 @@ impl<'de> serde::Deserialize<'de> for Binary {
     }
 }
 
+/// The `Accept` header of an operation's requests: the media types its responses are read as,
+/// so that a server able to answer in several (JSON or XML) picks the one the client reads.
+pub fn accept(op: &OperationMeta) -> Option<String> {
+    let mut media_types: Vec<&str> = Vec::new();
+    for media_type in op.responses.iter().filter_map(|r| r.media_type) {
+        if !media_types.contains(&media_type) {
+            media_types.push(media_type);
+        }
+    }
+    (!media_types.is_empty()).then(|| media_types.join(", "))
+}
+
 /// Whether a media type names one concrete type (not `image/*` or `*/*`).
 pub fn is_concrete_media_type(media_type: &str) -> bool {
     !media_type.contains('*') && !media_type.contains(',')
