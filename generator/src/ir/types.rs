@@ -203,6 +203,13 @@ impl<'a> TypeSpace<'a> {
 
     /// Reads the schema a reference points at, following chains of references.
     pub fn lookup_schema(&self, reference: &str, pointer: &str) -> Result<Schema, Error> {
+        // A component schema is already parsed (a name with `~` or `%` escapes goes the long way).
+        if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX).filter(|n| !n.contains(['~', '%', '/']))
+            && let Some(components) = &self.spec.openapi.components
+            && let Some(ReferenceOr::Item(schema)) = components.schemas.get(name)
+        {
+            return Ok(schema.clone());
+        }
         self.cached(reference, || {
             let mut current = reference.to_string();
             for _ in 0..64 {
