@@ -73,14 +73,8 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
     let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
     // As the generated client: the media types the responses are read as.
-    let mut accepted: Vec<&str> = Vec::new();
-    for media_type in op.responses.iter().filter_map(|r| r.body.as_ref().map(|b| b.media_type.as_str())) {
-        if !accepted.contains(&media_type) {
-            accepted.push(media_type);
-        }
-    }
-    if !accepted.is_empty() {
-        headers.push(("accept".into(), accepted.join(", ")));
+    if let Some(accept) = shared::accept_header(op.responses.iter().filter_map(|r| r.body.as_ref().map(|b| b.media_type.as_str()))) {
+        headers.push(("accept".into(), accept));
     }
     let mut cookies: Vec<String> = Vec::new();
     for p in &op.parameters {
@@ -124,26 +118,11 @@ fn encode_body(op: &Operation, body: &crate::ir::RequestBody, value: &Value) -> 
             (shared::binary_content_type(&binary, Some(&media_type)).to_string(), binary.bytes)
         }
         BodyKind::Form => {
-            let encoding: Vec<shared::PartMeta> = body
-                .encoding
-                .iter()
-                .map(|e| shared::PartMeta {
-                    property: Box::leak(e.property.clone().into_boxed_str()),
-                    content_type: None,
-                    style: e.style.map(style_of),
-                    explode: e.explode,
-                })
-                .collect();
-            // As for parameters: one request per command, a small leak instead of lifetimes.
-            let meta = shared::BodyMeta {
-                media_type: "",
-                kind: shared::BodyKind::Form,
-                also: &[],
-                encoding: Box::leak(encoding.into_boxed_slice()),
-                required: body.required,
-                ty: &Ty::Any,
+            let style_of = |name: &str| {
+                let part = body.encoding.iter().find(|e| e.property == name);
+                shared::form_style(part.and_then(|e| e.style).map(style_of), part.and_then(|e| e.explode))
             };
-            let text = shared::encode_form(&meta, value).map_err(|e| Error::new(format!("{}: body: {e}", op.tool_name)))?;
+            let text = shared::encode_form_with(value, style_of).map_err(|e| Error::new(format!("{}: body: {e}", op.tool_name)))?;
             (media_type, text.into_bytes())
         }
         BodyKind::Multipart => {

@@ -43,21 +43,13 @@ impl Settings {
     /// URL defaults to the spec's first absolute server URL.
     fn connection(&self, name: &str, api: &Api) -> (Option<String>, BTreeMap<String, String>) {
         let key = name.to_ascii_uppercase().replace('-', "_");
-        let var = |name: String| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let base = self
-            .base_urls
-            .get(name)
-            .cloned()
-            .or_else(|| var(format!("ROCKETGEN_{key}_BASE_URL")))
-            .or_else(|| self.base_urls.get("").cloned())
-            .or_else(|| api.default_base_url().map(str::to_string));
-        let token = self
-            .tokens
-            .get(name)
-            .cloned()
-            .or_else(|| var(format!("ROCKETGEN_{key}_TOKEN")))
-            .or_else(|| self.tokens.get("").cloned())
-            .or_else(|| var("ROCKETGEN_TOKEN".into()));
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        // The source's own option, its variable, the option for every source, in that order.
+        let pick = |given: &BTreeMap<String, String>, suffix: &str| {
+            given.get(name).cloned().or_else(|| var(&format!("ROCKETGEN_{key}_{suffix}"))).or_else(|| given.get("").cloned())
+        };
+        let base = pick(&self.base_urls, "BASE_URL").or_else(|| api.default_base_url().map(str::to_string));
+        let token = pick(&self.tokens, "TOKEN").or_else(|| var("ROCKETGEN_TOKEN"));
         let mut credentials = token.map(|t| call::bearer_credentials(api, &t)).unwrap_or_default();
         for scope in ["", name] {
             if let Some(given) = self.credentials.get(scope) {

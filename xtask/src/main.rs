@@ -51,9 +51,8 @@ fn run(command: &mut Command) -> ExitCode {
 
 fn bench_generate() -> ExitCode {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
-    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "--package", "rocketgen"]));
-    if built != ExitCode::SUCCESS {
-        return built;
+    if let Err(failed) = release_build(&["--package", "rocketgen"]) {
+        return failed;
     }
     let scratch = std::env::temp_dir().join(format!("rocketgen-bench-{}", std::process::id()));
     let specs = scratch.join("specs/rocket");
@@ -89,9 +88,8 @@ fn bench_generate() -> ExitCode {
 fn bench_mcp() -> ExitCode {
     use std::io::{BufRead, BufReader, Write};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
-    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "--package", "rocketgen"]));
-    if built != ExitCode::SUCCESS {
-        return built;
+    if let Err(failed) = release_build(&["--package", "rocketgen"]) {
+        return failed;
     }
     let binary = root.join("target/release/rocketgen");
     let messages = concat!(
@@ -177,12 +175,19 @@ fn test(extra: &[String]) -> ExitCode {
     run(Command::new(env!("CARGO")).args(["test", "--workspace"]).args(extra))
 }
 
+/// `cargo build --release --quiet` with these arguments; the failing exit code if it fails.
+fn release_build(args: &[&str]) -> Result<(), ExitCode> {
+    match run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet"]).args(args)) {
+        code if code == ExitCode::SUCCESS => Ok(()),
+        failed => Err(failed),
+    }
+}
+
 /// Runs the HTTP benchmarks; prints what wrk and the client timing report.
 fn bench_http() -> ExitCode {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
-    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "rocketgen-tests", "--example", "bench_http"]));
-    if built != ExitCode::SUCCESS {
-        return built;
+    if let Err(failed) = release_build(&["-p", "rocketgen-tests", "--example", "bench_http"]) {
+        return failed;
     }
     let binary = root.join("target/release/examples/bench_http");
     let (generated, handwritten) = ("18080", "18081");
@@ -253,9 +258,8 @@ fn start_and_wait(command: &mut Command, url: &str) -> Option<(std::process::Chi
 /// The mock server against Prism, side by side in one run.
 fn bench_mock() -> ExitCode {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
-    let built = run(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "rocket-mock"]));
-    if built != ExitCode::SUCCESS {
-        return built;
+    if let Err(failed) = release_build(&["-p", "rocket-mock"]) {
+        return failed;
     }
     let prism = root.join("tests/tools/node_modules/.bin/prism");
     if !prism.exists() {

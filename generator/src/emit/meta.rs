@@ -39,8 +39,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
                     if f.undeclared {
                         extra.push(quote! { .undeclared() });
                     }
-                    if !constraint_parts(&f.constraints).is_empty() {
-                        let constraints = constraints_tokens(k, &f.constraints);
+                    if let Some(constraints) = k.reference(&f.constraints) {
                         extra.push(quote! { .constraints(#constraints) });
                     }
                     if let Some(default) = &f.default {
@@ -155,8 +154,7 @@ fn operation_meta(k: &SharedConstraints, op: &Operation) -> TokenStream {
             let explode = p.explode;
             extra.push(quote! { .style(Style::#style, #explode) });
         }
-        if !constraint_parts(&p.constraints).is_empty() {
-            let constraints = constraints_tokens(k, &p.constraints);
+        if let Some(constraints) = k.reference(&p.constraints) {
             extra.push(quote! { .constraints(#constraints) });
         }
         if let Some(value) = p.default.as_ref().filter(|_| !p.required) {
@@ -286,12 +284,7 @@ fn ty_with(k: &SharedConstraints, ty: &TypeRef, c: &Constraints) -> TokenStream 
 /// A constraints expression; item constraints of arrays and maps go into the `Ty` that uses
 /// them, so this covers the value itself.
 fn constraints_tokens(k: &SharedConstraints, c: &Constraints) -> TokenStream {
-    let parts = constraint_parts(c);
-    if parts.is_empty() {
-        return quote! { &Constraints::NONE };
-    }
-    let name = k.name_of(quote! { Constraints { #(#parts,)* ..Constraints::NONE } });
-    quote! { &constraints::#name }
+    k.reference(c).unwrap_or_else(|| quote! { &Constraints::NONE })
 }
 
 /// Each distinct set of constraints once, as a static of the `constraints` module (GitHub's
@@ -302,13 +295,16 @@ struct SharedConstraints {
 }
 
 impl SharedConstraints {
-    fn name_of(&self, value: TokenStream) -> proc_macro2::Ident {
-        let mut by_text = self.by_text.borrow_mut();
-        let index = match by_text.get_index_of(&value.to_string()) {
-            Some(index) => index,
-            None => by_text.insert_full(value.to_string(), value).0,
-        };
-        format_ident!("C{index}")
+    /// `&constraints::C<n>` for constraints that say something; `None` for none.
+    fn reference(&self, c: &Constraints) -> Option<TokenStream> {
+        let parts = constraint_parts(c);
+        if parts.is_empty() {
+            return None;
+        }
+        let value = quote! { Constraints { #(#parts,)* ..Constraints::NONE } };
+        let (index, _) = self.by_text.borrow_mut().insert_full(value.to_string(), value);
+        let name = format_ident!("C{index}");
+        Some(quote! { &constraints::#name })
     }
 
     fn module(&self) -> TokenStream {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use api::runtime::meta::{
     BodyKind, BodyMeta, Location, OperationMeta, Part, Strictness, Style, binary_content_type, decode_form, decode_multipart, decode_object,
-    decode_param, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
+    decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
     validate,
 };
 use api::runtime::{Binary, Error, RawResponse};
@@ -275,10 +275,10 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (form_decode(name), value)
+            (form_unescape(name), value)
         })
         .collect();
-    let query: Vec<(String, String)> = raw_query.iter().map(|(k, v)| (k.clone(), form_decode(v))).collect();
+    let query: Vec<(String, String)> = raw_query.iter().map(|(k, v)| (k.clone(), form_unescape(v))).collect();
     let cookies: Vec<(String, String)> = parts
         .headers
         .get_all(header::COOKIE)
@@ -315,7 +315,7 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
                 Location::Query if is_delimited_array(param) => raw_query
                     .iter()
                     .rfind(|(k, _)| k == param.name)
-                    .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_decode(item)).collect())
+                    .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_unescape(item)).collect())
                     .unwrap_or_default(),
                 Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
                 Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect(),
@@ -401,11 +401,6 @@ async fn body_value(body: &BodyMeta, kind: BodyKind, declared: &str, content_typ
             decode_multipart(body, parts).map_err(|e| reject(400, e.to_string()))?
         }
     })
-}
-
-/// Decodes one raw query component (`+` is a space, `%XX` a byte).
-fn form_decode(raw: &str) -> String {
-    percent_encoding::percent_decode_str(&raw.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
 /// Splits a raw (still encoded) value on a bare delimiter; `%20` also matches `+`.

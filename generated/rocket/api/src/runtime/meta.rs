@@ -786,9 +786,7 @@ impl Binary {
         {
             let mut pieces = params.split(';');
             let content_type = pieces.next().filter(|ct| !ct.is_empty()).map(str::to_string);
-            let file_name = pieces
-                .find_map(|p| p.strip_prefix("filename="))
-                .map(|name| form_urlencoded::parse(format!("n={name}").as_bytes()).map(|(_, v)| v.into_owned()).next().unwrap_or_default());
+            let file_name = pieces.find_map(|p| p.strip_prefix("filename=")).map(form_unescape);
             return Binary { bytes, file_name, content_type };
         }
         match BASE64.decode(text) {
@@ -826,13 +824,18 @@ impl<'de> serde::Deserialize<'de> for Binary {
 /// The `Accept` header of an operation's requests: the media types its responses are read as,
 /// so that a server able to answer in several (JSON or XML) picks the one the client reads.
 pub fn accept(op: &OperationMeta) -> Option<String> {
-    let mut media_types: Vec<&str> = Vec::new();
-    for media_type in op.responses.iter().filter_map(|r| r.media_type) {
-        if !media_types.contains(&media_type) {
-            media_types.push(media_type);
+    accept_header(op.responses.iter().filter_map(|r| r.media_type))
+}
+
+/// The `Accept` header of these media types, each once, in order (`None` for none).
+pub fn accept_header<'a>(media_types: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut distinct: Vec<&str> = Vec::new();
+    for media_type in media_types {
+        if !distinct.contains(&media_type) {
+            distinct.push(media_type);
         }
     }
-    (!media_types.is_empty()).then(|| media_types.join(", "))
+    (!distinct.is_empty()).then(|| distinct.join(", "))
 }
 
 /// Whether a media type names one concrete type (not `image/*` or `*/*`).
@@ -876,6 +879,12 @@ impl BodyMeta {
         self.encoding.iter().find(|p| p.property == property)
     }
 
+    /// How a form property is written: its `encoding`'s style and explode, else `form`, exploded.
+    fn form_style(&self, property: &str) -> (Style, bool) {
+        let part = self.part(property);
+        form_style(part.and_then(|p| p.style), part.and_then(|p| p.explode))
+    }
+
     /// The declared type of a property of an object body.
     fn property_ty(&self, property: &str) -> Option<&'static Ty> {
         match resolve(self.ty) {
@@ -895,17 +904,27 @@ fn form_escape(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// A form property's style and explode from its `encoding` (either may be absent): `form`
+/// by default, exploded when the style is `form`.
+pub fn form_style(style: Option<Style>, explode: Option<bool>) -> (Style, bool) {
+    let style = style.unwrap_or(Style::Form);
+    (style, explode.unwrap_or(style == Style::Form))
+}
+
 /// Writes an `application/x-www-form-urlencoded` body: each property as `name=value`; an array
 /// as repeated names (or, with `explode: false`, one delimited value); objects and arrays of
 /// objects in bracket notation (`metadata[key]=v`, `items[0][price]=p`), as form-reading servers
 /// (Rails, PHP, Stripe) expect.
 pub fn encode_form(body: &BodyMeta, value: &Value) -> Result<String, String> {
+    encode_form_with(value, |name| body.form_style(name))
+}
+
+/// [`encode_form`] with each property's style and explode given by `style_of`.
+pub fn encode_form_with(value: &Value, style_of: impl Fn(&str) -> (Style, bool)) -> Result<String, String> {
     let Value::Object(map) = value else { return Err("a form body must be an object".into()) };
     let mut pairs = Vec::new();
     for (name, v) in map {
-        let part = body.part(name);
-        let style = part.and_then(|p| p.style).unwrap_or(Style::Form);
-        let explode = part.and_then(|p| p.explode).unwrap_or(style == Style::Form);
+        let (style, explode) = style_of(name);
         match v {
             Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) && style != Style::DeepObject => {
                 if explode {
@@ -971,12 +990,7 @@ pub fn decode_form(body: &BodyMeta, raw: &str) -> Result<Value, Invalid> {
     let mut map = Map::new();
     for (name, tree) in &root.children {
         let value = match body.property_ty(name) {
-            Some(ty) => {
-                let part = body.part(name);
-                let style = part.and_then(|p| p.style).unwrap_or(Style::Form);
-                let explode = part.and_then(|p| p.explode).unwrap_or(style == Style::Form);
-                typed_form_value(ty, tree, (style, explode), &format!("body.{name}"))?
-            }
+            Some(ty) => typed_form_value(ty, tree, body.form_style(name), &format!("body.{name}"))?,
             None => untyped_form_value(tree),
         };
         map.insert(name.clone(), value);
@@ -1058,6 +1072,15 @@ fn is_binary(ty: &'static Ty) -> bool {
     matches!(resolve(ty), Ty::Binary)
 }
 
+/// The item type of an array property sent as one part per item (files and scalars); arrays of
+/// anything structured travel as one JSON part.
+fn repeated_part_item(ty: Option<&'static Ty>) -> Option<&'static Ty> {
+    match ty.map(resolve) {
+        Some(Ty::Array(item, _)) => Some(resolve(item)).filter(|item| !matches!(item, Ty::Any | Ty::Map(..) | Ty::Named(_))),
+        _ => None,
+    }
+}
+
 /// The parts of a `multipart/form-data` body: a part per property (per item for an array of
 /// files or scalars); files as raw bytes with their file name and content type, scalars as
 /// text, anything structured as JSON.
@@ -1067,10 +1090,7 @@ pub fn multipart_parts(body: &BodyMeta, value: &Value) -> Result<Vec<Part>, Stri
     for (name, v) in map {
         let declared = body.part(name).and_then(|p| p.content_type);
         let ty = body.property_ty(name).map(resolve);
-        let item_ty = match ty {
-            Some(Ty::Array(item, _)) => Some(resolve(item)),
-            _ => None,
-        };
+        let item_ty = repeated_part_item(ty);
         let one = |v: &Value, ty: Option<&'static Ty>| -> Part {
             match (ty, v) {
                 (Some(ty), Value::String(text)) if is_binary(ty) => {
@@ -1089,9 +1109,7 @@ pub fn multipart_parts(body: &BodyMeta, value: &Value) -> Result<Vec<Part>, Stri
         };
         match v {
             Value::Null => {}
-            Value::Array(items) if item_ty.is_some_and(|t| !matches!(t, Ty::Any | Ty::Map(..) | Ty::Named(_))) => {
-                parts.extend(items.iter().map(|item| one(item, item_ty)));
-            }
+            Value::Array(items) if item_ty.is_some() => parts.extend(items.iter().map(|item| one(item, item_ty))),
             _ => parts.push(one(v, ty)),
         }
     }
@@ -1106,9 +1124,9 @@ pub fn decode_multipart(body: &BodyMeta, parts: Vec<Part>) -> Result<Value, Inva
         let path = format!("body.{}", part.name);
         let declared = body.part(&part.name).and_then(|p| p.content_type);
         let ty = body.property_ty(&part.name).map(resolve);
-        let (item_ty, repeated) = match ty {
-            Some(Ty::Array(item, _)) if !matches!(resolve(item), Ty::Any | Ty::Map(..) | Ty::Named(_)) => (Some(resolve(item)), true),
-            _ => (ty, false),
+        let (item_ty, repeated) = match repeated_part_item(ty) {
+            Some(item) => (Some(item), true),
+            None => (ty, false),
         };
         let value = match item_ty {
             Some(t) if is_binary(t) => Value::String(received_binary(part.bytes, part.file_name, part.content_type.as_deref(), declared).to_text()),
