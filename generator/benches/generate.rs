@@ -52,7 +52,7 @@ fn emit_and_format(bencher: divan::Bencher) {
     let spec = load::load_path(&rocket_spec()).unwrap();
     let api = ir::build(&spec).unwrap();
     let source = rocket_source();
-    bencher.bench(|| output::emit_source(divan::black_box(&api), &source).unwrap());
+    bencher.bench(|| output::emit_source(divan::black_box(&api), &source, &Default::default()).unwrap());
 }
 
 #[divan::bench]
@@ -61,6 +61,6 @@ fn whole(bencher: divan::Bencher) {
     bencher.bench(|| {
         let spec = load::load_path(&rocket_spec()).unwrap();
         let api = ir::build(&spec).unwrap();
-        output::emit_source(&api, &source).unwrap()
+        output::emit_source(&api, &source, &Default::default()).unwrap()
     });
 }

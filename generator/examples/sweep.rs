@@ -41,7 +41,7 @@ fn main() {
             let spec = load::load_path(path).map_err(|e| e.to_string())?;
             let api = ir::build(&spec).map_err(|e| e.in_file(path).to_string())?;
             let source = Source::new("corpus", "spec", CrateKind::ALL.to_vec());
-            let (files, _) = output::emit_source(&api, &source).map_err(|e| e.to_string())?;
+            let (files, _) = output::emit_source(&api, &source, &Default::default()).map_err(|e| e.to_string())?;
             Ok((api.operations.len(), api.diagnostics.len(), files.len()))
         }));
         let ms = start.elapsed().as_secs_f64() * 1000.0;

@@ -98,7 +98,7 @@ impl BuildScript {
             crates.push(CrateKind::Client);
         }
         let source = Source::new(&self.name, self.spec.clone(), crates);
-        let (files, _) = output::emit_source(&api, &source)?;
+        let (files, _) = output::emit_source(&api, &source, &Default::default())?;
         for (path, text) in &files {
             // The crates' roots become modules of the user's crate here, where a crate-level
             // attribute is an error; a spec with very deep types needs the limit in that crate.
@@ -129,13 +129,9 @@ fn generator_identity() -> String {
 /// `extern crate self as api` lets the client's `api::…` paths name this crate.
 fn entry_file(root: &Path, name: &str, client: bool) -> Result<String, Error> {
     let path = |relative: &str| root.join(relative).to_string_lossy().into_owned();
-    let (meta, models, operations, runtime, service) = (
-        path("api/src/meta.rs"),
-        path("api/src/models.rs"),
-        path("api/src/operations/mod.rs"),
-        path("api/src/runtime/mod.rs"),
-        path("api/src/service.rs"),
-    );
+    let (meta, models, operations, service) =
+        (path("api/src/meta.rs"), path("api/src/models.rs"), path("api/src/operations/mod.rs"), path("api/src/service.rs"));
+    let runtime_check = crate::emit::rust::runtime_check();
     let trait_ident = quote::format_ident!("{}", crate::emit::trait_name(name));
     let client_module = if client {
         let lib = path("client/src/lib.rs");
@@ -164,9 +160,10 @@ fn entry_file(root: &Path, name: &str, client: bool) -> Result<String, Error> {
         #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph, clippy::large_enum_variant)]
         #[path = #operations]
         pub mod operations;
-        /// Shared behaviour of the generated code.
-        #[path = #runtime]
-        pub mod runtime;
+        #runtime_check
+
+        /// The runtime this code was generated for: errors, `Binary`, the metadata's types and rules.
+        pub use rocketgen_runtime as runtime;
         #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
         #[path = #service]

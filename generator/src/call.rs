@@ -12,10 +12,7 @@ use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, SecurityKin
 use crate::preview::{input_key, input_schema};
 
 /// The shared parameter rules of the generated crates.
-#[path = "../runtime/meta.rs"]
-#[allow(dead_code)]
-mod shared;
-
+use rocketgen_runtime::meta as shared;
 use shared::{Constraints, Location, ParamMeta, Style, Ty};
 
 /// As the generated client escapes path segments.

@@ -10,8 +10,53 @@ pub const MANIFEST_FILE: &str = "sources.toml";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Where generated crates find `rocketgen-runtime`.
+    #[serde(default, skip_serializing_if = "RuntimeSetting::is_default")]
+    pub runtime: RuntimeSetting,
     #[serde(default, rename = "source")]
     pub sources: Vec<Source>,
+}
+
+/// How generated crates depend on `rocketgen-runtime`: the copy in a directory of the
+/// workspace (by default `rocketgen-runtime/`, written by `generate` when it is not there), or
+/// the published crate (`registry = true`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeSetting {
+    /// The runtime crate's directory, relative to the workspace root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    /// Depend on the runtime published on the crate registry instead of a directory.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub registry: bool,
+}
+
+/// Where the runtime is copied when `sources.toml` names no directory.
+pub const DEFAULT_RUNTIME_DIR: &str = "rocketgen-runtime";
+
+impl RuntimeSetting {
+    fn is_default(&self) -> bool {
+        *self == RuntimeSetting::default()
+    }
+
+    /// The runtime's directory relative to the workspace root, unless it comes from the registry.
+    pub fn dir(&self) -> Option<PathBuf> {
+        (!self.registry).then(|| self.path.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_RUNTIME_DIR)))
+    }
+
+    /// The dependency's keys in a generated crate's Cargo.toml (`version = "…", path = "…"`),
+    /// for a crate `depth` directories below the workspace root.
+    pub fn dependency(&self, depth: usize) -> String {
+        let version = rocketgen_runtime::VERSION;
+        match self.dir() {
+            None => format!("version = \"{version}\""),
+            Some(dir) => {
+                let up = "../".repeat(depth);
+                let dir = dir.to_string_lossy().replace('\\', "/");
+                format!("version = \"{version}\", path = \"{up}{}\"", dir.trim_end_matches('/'))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

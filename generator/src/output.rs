@@ -8,7 +8,7 @@ use crate::emit::{CrateSettings, FileSet, emit_api_crate, emit_client_crate, emi
 use crate::error::Error;
 use crate::ir::{self, Api};
 use crate::load;
-use crate::manifest::{CrateKind, Manifest, Source};
+use crate::manifest::{CrateKind, Manifest, RuntimeSetting, Source};
 
 pub const GENERATED_DIR: &str = "generated";
 
@@ -27,7 +27,7 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
     for source in &manifest.sources {
         let spec = load::load_path(&root.join(&source.spec))?;
         let api = ir::build(&spec).map_err(|e| e.in_file(root.join(&source.spec)))?;
-        let (files, dirs) = emit_source(&api, source)?;
+        let (files, dirs) = emit_source(&api, source, &manifest.runtime)?;
         generated.files.extend(files);
         generated.crate_dirs.extend(dirs);
         generated.apis.push((source.name.clone(), api));
@@ -35,9 +35,11 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
     Ok(generated)
 }
 
-/// The crates of one source, relative to `generated/`.
-pub fn emit_source(api: &Api, source: &Source) -> Result<(FileSet, Vec<PathBuf>), Error> {
-    let settings = CrateSettings { source: source.name.clone(), version: source.version.clone() };
+/// The crates of one source, relative to `generated/`, depending on the runtime as `runtime`
+/// says.
+pub fn emit_source(api: &Api, source: &Source, runtime: &RuntimeSetting) -> Result<(FileSet, Vec<PathBuf>), Error> {
+    // Crates are `generated/{source}/{kind}`: three levels below the root.
+    let settings = CrateSettings { source: source.name.clone(), version: source.version.clone(), runtime: runtime.dependency(3) };
     let mut crates = Vec::new();
     let mut dirs = Vec::new();
     for kind in &source.crates {

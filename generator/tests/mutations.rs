@@ -101,7 +101,7 @@ fn mutated_specs_never_panic() {
         let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
             let spec = rocketgen::load::load_str(&text).map_err(|e| e.to_string())?;
             let api = rocketgen::ir::build(&spec).map_err(|e| e.to_string())?;
-            rocketgen::output::emit_source(&api, &source).map_err(|e| e.to_string())?;
+            rocketgen::output::emit_source(&api, &source, &Default::default()).map_err(|e| e.to_string())?;
             Ok(())
         }));
         match outcome {

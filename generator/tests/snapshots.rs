@@ -18,7 +18,7 @@ fn snapshot_source(name: &str, spec: &str) {
     insta::assert_snapshot!(format!("{name}_diagnostics"), diagnostics.join("\n"));
 
     let source = Source::new(name, spec, vec![CrateKind::Api]);
-    let (files, _) = output::emit_source(&api, &source).unwrap();
+    let (files, _) = output::emit_source(&api, &source, &Default::default()).unwrap();
     // The runtime is fixed files, not generated from the spec.
     for (path, text) in files.into_iter().filter(|(p, _)| !p.components().any(|c| c.as_os_str() == "runtime")) {
         let label = path.to_string_lossy().replace(['/', '.'], "_");

@@ -74,8 +74,8 @@ pub fn ref_sibling_bodies() -> Vec<String> {
 
 macro_rules! cases_of {
     ($krate:ident) => {{
-        use $krate::runtime::meta::{Constraints, Location, Ty};
-        use $krate::runtime::synth::{Fill, Synth};
+        use rocketgen_runtime::meta::{Constraints, Location, Ty};
+        use rocketgen_runtime::synth::{Fill, Synth};
         let synth = Synth::new(Fill::Full, 7);
         let mut cases = Vec::new();
         for op in $krate::meta::OPERATIONS {
@@ -100,7 +100,7 @@ macro_rules! cases_of {
             if let Some(body) = &op.body {
                 request.insert("body".into(), synth.value(body.ty, &Constraints::NONE, &format!("{}/body", op.tool_name)));
             }
-            let credential = op.security.first().and_then(|alternative| alternative.first()).copied();
+            let credential = op.security.first().and_then(|alternative| alternative.first()).map(|scheme| scheme.name);
             let declared: Vec<u16> = op.responses.iter().map(|r| r.status).filter(|s| *s >= 100).collect();
             let free = |candidates: &[u16]| candidates.iter().copied().find(|c| !declared.contains(c)).unwrap_or(599);
             let mut responses = Vec::new();

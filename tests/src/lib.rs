@@ -52,12 +52,11 @@ pub fn cargo_binary(package: &str, bin: &str) -> std::path::PathBuf {
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
 /// Every named type of each listed API crate, synthesized with three fillings and three seeds:
-/// `{source, type, pointer, fill, seed, value}`. (Each crate has its own copy of the runtime,
-/// hence a macro rather than a function over the types.)
+/// `{source, type, pointer, fill, seed, value}`.
 macro_rules! synthesize_all {
     ($cases:ident, $( $source:literal => $krate:ident ),* ) => {$(
         for meta in $krate::meta::TYPES {
-            use $krate::runtime::synth::{Fill, Synth};
+            use rocketgen_runtime::synth::{Fill, Synth};
             for (fill, label) in [(Fill::Minimal, "minimal"), (Fill::Full, "full"), (Fill::Nulls, "nulls")] {
                 for seed in [1u64, 2, 3] {
                     let value = Synth::new(fill, seed).named(meta);
@@ -98,7 +97,7 @@ pub fn spec_fault_properties() -> Vec<&'static str> {
     macro_rules! undeclared {
         ($( $krate:ident ),*) => {$(
             for meta in $krate::meta::TYPES {
-                if let $krate::runtime::meta::TypeMetaKind::Struct { fields, .. } = &meta.kind {
+                if let rocketgen_runtime::meta::TypeMetaKind::Struct { fields, .. } = &meta.kind {
                     out.extend(fields.iter().filter(|f| f.undeclared).map(|f| f.name));
                 }
             }

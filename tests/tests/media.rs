@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use constructs_api::models::{ChargeForm, ChargeFormItemsItem, UploadBody, UploadBodyMeta};
-use constructs_api::runtime::Binary;
+use rocketgen_runtime::Binary;
 use constructs_api::{ConstructsApi, Credential};
 use rocketgen_tests::http::{Recorder, serve};
 use serde_json::{Value, json};

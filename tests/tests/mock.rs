@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rocket_api::RocketApi;
-use rocket_api::runtime::synth::{Fill, Synth};
+use rocketgen_runtime::synth::{Fill, Synth};
 use rocket_mock::Mock;
 use rocketgen_tests::json::spec_as_json_schema;
 use serde_json::{Value, json};
 
 /// The pointer of a response body schema in the spec, as a URI fragment.
-fn response_schema_pointer(op: &rocket_api::runtime::meta::OperationMeta, status: u16, media_type: &str) -> String {
+fn response_schema_pointer(op: &rocketgen_runtime::meta::OperationMeta, status: u16, media_type: &str) -> String {
     let key = match status {
         0 => "default".to_string(),
         1..=5 => format!("{status}XX"),

@@ -66,7 +66,7 @@ async fn prism_accepts_every_request_and_every_2xx_body_deserializes() {
         // The raw exchange: Prism reports request violations in `sl-violations`.
         let request: Value = case["request"].clone();
         let fields: serde_json::Map<String, Value> = request.as_object().cloned().unwrap_or_default();
-        let raw = client.send(meta, &fields, &credentials()).await;
+        let raw = client.inner().send_with_credentials(meta, &fields, &credentials()).await;
         let raw = match raw {
             Ok(raw) => raw,
             Err(e) => {

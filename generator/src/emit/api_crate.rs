@@ -1,5 +1,5 @@
 //! The API crate: models, operations (request and response types), the service trait and the
-//! shared runtime.
+//! metadata the runtime reads.
 
 use quote::{format_ident, quote};
 
@@ -10,11 +10,6 @@ use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
 
-/// The runtime module, the same for every spec.
-const RUNTIME: &str = include_str!("../../runtime/api.rs");
-const RUNTIME_META: &str = include_str!("../../runtime/meta.rs");
-const RUNTIME_SYNTH: &str = include_str!("../../runtime/synth.rs");
-
 /// Emits `{source}-api` into `prefix` (e.g. `rocket/api`).
 pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let source = settings.source.clone();
@@ -22,9 +17,6 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("api/Cargo.toml", &context)?);
     pieces.text("README.md", render("api/README.md", &context)?);
-    pieces.text("src/runtime/mod.rs", RUNTIME);
-    pieces.text("src/runtime/meta.rs", RUNTIME_META);
-    pieces.text("src/runtime/synth.rs", RUNTIME_SYNTH);
     let lib_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(&lib_source));
     pieces.rust("src/models.rs", move || models_module(api));
@@ -40,6 +32,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
 fn lib(source: &str) -> proc_macro2::TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let root_attributes = super::rust::crate_root_attributes();
+    let runtime_check = super::rust::runtime_check();
     quote! {
         #root_attributes
         // Descriptions are the spec's Markdown, kept as written; rustdoc's and clippy's rules for
@@ -49,11 +42,15 @@ fn lib(source: &str) -> proc_macro2::TokenStream {
         // A response enum is built and matched once; boxing its large variants buys nothing.
         #![allow(clippy::large_enum_variant)]
 
+        #runtime_check
+
         pub mod meta;
         pub mod models;
         pub mod operations;
-        pub mod runtime;
         mod service;
+
+        /// The runtime this crate was generated for: errors, `Binary`, the metadata's types and rules.
+        pub use rocketgen_runtime as runtime;
 
         pub use operations::*;
         pub use runtime::Error;

@@ -12,25 +12,59 @@ use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, StatusSpec, UNDECLARED_VARIANT};
 
-const RUNTIME: &str = include_str!("../../runtime/client.rs");
-
 pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "client");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("client/Cargo.toml", &context)?);
     pieces.text("README.md", render("client/README.md", &context)?);
-    pieces.text("src/runtime.rs", RUNTIME);
-    pieces.rust("src/lib.rs", || {
+    pieces.rust("src/lib.rs", move || {
         let root_attributes = super::rust::crate_root_attributes();
+        let runtime_check = super::rust::runtime_check();
+        let doc = format!(" A client of {}: the service trait over HTTP. Cheap to clone; clones share connections.", api.title);
         quote! {
             #root_attributes
 
+            #runtime_check
+
             mod operations;
-            pub mod runtime;
             pub mod tags;
 
             pub use api;
-            pub use runtime::{Client, ClientBuilder};
+
+            #[doc = #doc]
+            #[derive(Clone, Debug)]
+            pub struct Client(rocketgen_runtime::client::Client);
+
+            /// Configures a [`Client`]: timeouts, credentials, default headers.
+            pub type ClientBuilder = rocketgen_runtime::client::ClientBuilder<Client>;
+
+            impl Client {
+                /// A client of the API at `base_url`, including the base path (e.g. `https://host/api`).
+                pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+                    ClientBuilder::new(base_url)
+                }
+
+                /// A client with default settings.
+                pub fn new(base_url: impl Into<String>) -> Result<Client, api::Error> {
+                    Client::builder(base_url).build()
+                }
+
+                /// The base URL requests go to.
+                pub fn base_url(&self) -> &str {
+                    self.0.base_url()
+                }
+
+                /// The runtime's client underneath: it sends any operation's request by its metadata.
+                pub fn inner(&self) -> &rocketgen_runtime::client::Client {
+                    &self.0
+                }
+            }
+
+            impl From<rocketgen_runtime::client::Client> for Client {
+                fn from(client: rocketgen_runtime::client::Client) -> Self {
+                    Client(client)
+                }
+            }
         }
     });
     let source = settings.source.clone();
@@ -48,7 +82,9 @@ fn operations(api: &Api, source: &str) -> TokenStream {
 
         use api::#trait_ident;
 
-        use super::runtime::{self, Client};
+        use rocketgen_runtime::client as runtime;
+
+        use super::Client;
 
         impl #trait_ident for Client {
             #(#methods)*
@@ -62,12 +98,12 @@ fn tags(api: &Api, source: &str) -> TokenStream {
     let modules = tag_modules(api);
     // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
     // wins over a trait method of the same name), nor another tag's accessor.
-    let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "send"].into_iter().map(String::from).collect();
+    let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "inner"].into_iter().map(String::from).collect();
     taken.extend(api.operations.iter().map(|op| op.method_name.trim_start_matches("r#").to_string()));
     taken.extend(modules.iter().map(|(_, module)| module.clone()));
     let groups = modules.iter().map(|(tag, module)| {
         let mut accessor = module.trim_start_matches("r#").to_string();
-        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "send") {
+        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner") {
             accessor = format!("{}_ops", accessor.trim_end_matches('_'));
             while taken.contains(&accessor) {
                 accessor.push('_');
@@ -113,7 +149,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
 
         use api::#trait_ident;
 
-        use super::runtime::Client;
+        use super::Client;
 
         #(#groups)*
     }
@@ -125,7 +161,11 @@ fn method(op: &Operation) -> TokenStream {
     let request_type = ident(&op.request_type);
     let response_type = ident(&op.response_type);
     let tool = &op.tool_name;
-    let credentials = if op.security.is_empty() { quote! { &[] } } else { quote! { &request.credentials } };
+    let send = if op.security.is_empty() {
+        quote! { self.0.send(&api::meta::#meta, &request) }
+    } else {
+        quote! { self.0.send_with_credentials(&api::meta::#meta, &request, &request.credentials) }
+    };
     let mut arms: Vec<TokenStream> = op
         .responses
         .iter()
@@ -163,7 +203,7 @@ fn method(op: &Operation) -> TokenStream {
     };
     quote! {
         async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
-            let raw = self.send(&api::meta::#meta, &request, #credentials).await?;
+            let raw = #send.await?;
             let operation = #tool;
             let _ = operation;
             #decode

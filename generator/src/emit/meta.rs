@@ -13,6 +13,11 @@ pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.method_name.trim_start_matches("r#").to_shouty_snake_case())
 }
 
+/// The static of a security scheme, in the `schemes` module.
+fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", rust_name.trim_start_matches("r#").to_shouty_snake_case())
+}
+
 pub fn meta_module(api: &Api) -> TokenStream {
     let shared = SharedConstraints::default();
     let k = &shared;
@@ -85,7 +90,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
         let pointer = &def.pointer;
         quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
     }).collect();
-    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(k, op)).collect();
+    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(api, k, op)).collect();
     let constraints = shared.module();
     let schemes = api.security_schemes.iter().map(|scheme| {
         let name = &scheme.name;
@@ -97,8 +102,11 @@ pub fn meta_module(api: &Api) -> TokenStream {
                 quote! { SchemeKind::ApiKey { location: #location, param: #param } }
             }
         };
-        quote! { SchemeMeta { name: #name, kind: #kind }, }
+        let doc = format!(" `{name}`.");
+        let static_name = scheme_static(&scheme.rust_name);
+        quote! { #[doc = #doc] pub static #static_name: SchemeMeta = SchemeMeta { name: #name, kind: #kind }; }
     });
+    let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
     let all = api.operations.iter().map(operation_static);
     let all_types = api.types.values().map(|def| ident(&def.name));
     quote! {
@@ -120,7 +128,15 @@ pub fn meta_module(api: &Api) -> TokenStream {
         #constraints
 
         /// The spec's security schemes.
-        pub static SECURITY_SCHEMES: &[SchemeMeta] = &[#(#schemes)*];
+        pub mod schemes {
+            // A spec without security schemes uses nothing.
+            #[allow(unused_imports)]
+            use crate::runtime::meta::*;
+            #(#schemes)*
+        }
+
+        /// Every security scheme, in the spec's order.
+        pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[#(&schemes::#all_schemes),*];
 
         #(#operations)*
 
@@ -132,7 +148,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
     }
 }
 
-fn operation_meta(k: &SharedConstraints, op: &Operation) -> TokenStream {
+fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStream {
     let name = operation_static(op);
     let tool = &op.tool_name;
     let method = op.http_method.as_str();
@@ -199,8 +215,11 @@ fn operation_meta(k: &SharedConstraints, op: &Operation) -> TokenStream {
         None => quote! { None },
     };
     let security = op.security.iter().map(|req| {
-        let schemes = req.schemes.iter().map(|s| &s.scheme);
-        quote! { &[#(#schemes),*] }
+        let schemes = req.schemes.iter().map(|s| {
+            let rust_name = api.security_schemes.iter().find(|scheme| scheme.name == s.scheme).map_or(s.scheme.as_str(), |scheme| scheme.rust_name.as_str());
+            scheme_static(rust_name)
+        });
+        quote! { &[#(&schemes::#schemes),*] }
     });
     let responses = op.responses.iter().map(|r| {
         let status: u16 = match r.status {

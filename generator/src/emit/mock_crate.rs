@@ -12,18 +12,11 @@ use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
 
-const RUNTIME: &str = include_str!("../../runtime/mock.rs");
-const SERVER: &str = include_str!("../../runtime/mock_server.rs");
-const STATEFUL: &str = include_str!("../../runtime/stateful.rs");
-
 pub fn emit_mock_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "mock");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("mock/Cargo.toml", &context)?);
     pieces.text("README.md", render("mock/README.md", &context)?);
-    pieces.text("src/runtime.rs", RUNTIME);
-    pieces.text("src/server_main.rs", SERVER);
-    pieces.text("src/stateful.rs", STATEFUL);
     let source = settings.source.clone();
     let binary_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(api, &source));
@@ -31,7 +24,7 @@ pub fn emit_mock_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str)
     Ok(pieces)
 }
 
-/// The mock server binary: the options and layers are in `server_main`.
+/// The mock server binary: the options and layers are in the runtime's `mock_server`.
 fn binary(api: &Api, source: &str) -> TokenStream {
     let krate = format_ident!("{}_mock", source.replace('-', "_"));
     let base_path = &api.base_path;
@@ -41,7 +34,7 @@ fn binary(api: &Api, source: &str) -> TokenStream {
         use std::sync::Arc;
 
         fn main() -> std::process::ExitCode {
-            #krate::server_main::main(#base_path, |seed, fixtures, stateful, base_path| {
+            rocketgen_runtime::mock_server::main(#krate::api::meta::OPERATIONS, #base_path, |seed, fixtures, stateful, base_path| {
                 let mock = #krate::Mock::with_options(seed, fixtures, stateful);
                 #krate::server::router_at(Arc::new(mock), base_path)
             })
@@ -76,12 +69,11 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         }
     });
     let root_attributes = super::rust::crate_root_attributes();
+    let runtime_check = super::rust::runtime_check();
     quote! {
         #root_attributes
 
-        pub mod runtime;
-        pub mod server_main;
-        pub mod stateful;
+        #runtime_check
 
         use std::collections::HashMap;
         use std::sync::Arc;
@@ -90,6 +82,9 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
         pub use api;
         pub use server;
+
+        /// The mock runtime this crate uses: fixtures, programming handles, the shared state.
+        pub use rocketgen_runtime::mock as runtime;
 
         /// A programmable, recording implementation of the service trait. Clones share state.
         #[derive(Clone)]
@@ -122,7 +117,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
             /// A mock with every option: seed, fixtures, and stateful or not.
             pub fn with_options(seed: u64, fixtures: HashMap<String, runtime::Fixture>, stateful: bool) -> Self {
-                Mock { state: Arc::new(runtime::MockState::new(seed, fixtures, stateful)) }
+                Mock { state: Arc::new(runtime::MockState::new(api::meta::OPERATIONS, seed, fixtures, stateful)) }
             }
 
             /// Every call so far, in order: tool name and request as JSON.

@@ -92,6 +92,8 @@ pub struct CrateSettings {
     pub source: String,
     /// Version of the generated crates.
     pub version: String,
+    /// The keys of the `rocketgen-runtime` dependency in their Cargo.toml.
+    pub runtime: String,
 }
 
 /// The Rust token streams of the API crate before formatting (for measuring the stages).

@@ -134,6 +134,16 @@ fn credential_type(api: &Api) -> TokenStream {
                     match *self {}
                 }
             }
+
+            impl crate::runtime::Credential for Credential {
+                fn scheme(&self) -> &'static str {
+                    match *self {}
+                }
+
+                fn secret(&self) -> &str {
+                    match *self {}
+                }
+            }
         };
     }
     quote! {
@@ -167,6 +177,16 @@ fn credential_type(api: &Api) -> TokenStream {
         impl std::fmt::Debug for Credential {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "Credential::{}(***)", self.scheme())
+            }
+        }
+
+        impl crate::runtime::Credential for Credential {
+            fn scheme(&self) -> &'static str {
+                Credential::scheme(self)
+            }
+
+            fn secret(&self) -> &str {
+                Credential::secret(self)
             }
         }
     }

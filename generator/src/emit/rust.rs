@@ -7,7 +7,6 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ir::{Field, IntWidth, Presence, TypeRef};
 
-/// An identifier from an IR name; `r#type` becomes a raw identifier.
 /// The recursion limit of generated crates, as its attribute line reads once formatted.
 pub const RECURSION_LIMIT_LINE: &str = "#![recursion_limit = \"512\"]\n";
 
@@ -22,6 +21,14 @@ pub fn crate_root_attributes() -> TokenStream {
     }
 }
 
+/// The check that stops a build against another runtime than the one the crate was generated
+/// for, with a message naming both versions.
+pub fn runtime_check() -> TokenStream {
+    let version = rocketgen_runtime::VERSION;
+    quote! { rocketgen_runtime::generated_for!(#version); }
+}
+
+/// An identifier from an IR name; `r#type` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),

@@ -14,14 +14,11 @@ use super::{CrateSettings, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, BodyKind, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
 
-const RUNTIME: &str = include_str!("../../runtime/server.rs");
-
 pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "server");
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("server/Cargo.toml", &context)?);
     pieces.text("README.md", render("server/README.md", &context)?);
-    pieces.text("src/runtime.rs", RUNTIME);
     let source = settings.source.clone();
     let lib_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(api, &lib_source));
@@ -147,13 +144,17 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         )
     };
     let root_attributes = super::rust::crate_root_attributes();
+    let runtime_check = super::rust::runtime_check();
     quote! {
         #root_attributes
 
+        #runtime_check
+
         mod handlers;
-        pub mod runtime;
 
         use std::sync::Arc;
+
+        use rocketgen_runtime::server as runtime;
 
         use api::#trait_ident;
         use axum::routing::MethodRouter;
@@ -199,8 +200,7 @@ fn handlers(api: &Api, source: &str) -> TokenStream {
         use api::#trait_ident;
         use axum::extract::{Request, State};
         use axum::response::{IntoResponse, Response};
-
-        use crate::runtime;
+        use rocketgen_runtime::server as runtime;
 
         #(#handlers)*
     }

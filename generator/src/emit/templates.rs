@@ -39,6 +39,8 @@ pub struct CrateContext<'a> {
     /// The mock server binary.
     pub binary: String,
     pub version: &'a str,
+    /// The keys of the `rocketgen-runtime` dependency (`version = "…", path = "…"`).
+    pub runtime: &'a str,
     pub title: &'a str,
     pub spec_version: &'a str,
     pub description: Option<&'a str>,
@@ -59,6 +61,7 @@ impl<'a> CrateContext<'a> {
             server_package: format!("{source}-server"),
             binary: format!("{source}-mock-server"),
             version: &settings.version,
+            runtime: &settings.runtime,
             title: &api.title,
             spec_version: &api.version,
             description: api.description.as_deref(),

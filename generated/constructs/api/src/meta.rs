@@ -362,44 +362,63 @@ pub mod constraints {
     };
 }
 /// The spec's security schemes.
-pub static SECURITY_SCHEMES: &[SchemeMeta] = &[
-    SchemeMeta {
+pub mod schemes {
+    #[allow(unused_imports)]
+    use crate::runtime::meta::*;
+    /// `bearer`.
+    pub static BEARER: SchemeMeta = SchemeMeta {
         name: "bearer",
         kind: SchemeKind::Bearer,
-    },
-    SchemeMeta {
+    };
+    /// `basic`.
+    pub static BASIC: SchemeMeta = SchemeMeta {
         name: "basic",
         kind: SchemeKind::Basic,
-    },
-    SchemeMeta {
+    };
+    /// `apiKeyHeader`.
+    pub static API_KEY_HEADER: SchemeMeta = SchemeMeta {
         name: "apiKeyHeader",
         kind: SchemeKind::ApiKey {
             location: Location::Header,
             param: "X-Api-Key",
         },
-    },
-    SchemeMeta {
+    };
+    /// `apiKeyQuery`.
+    pub static API_KEY_QUERY: SchemeMeta = SchemeMeta {
         name: "apiKeyQuery",
         kind: SchemeKind::ApiKey {
             location: Location::Query,
             param: "api_key",
         },
-    },
-    SchemeMeta {
+    };
+    /// `apiKeyCookie`.
+    pub static API_KEY_COOKIE: SchemeMeta = SchemeMeta {
         name: "apiKeyCookie",
         kind: SchemeKind::ApiKey {
             location: Location::Cookie,
             param: "token",
         },
-    },
-    SchemeMeta {
+    };
+    /// `oauth`.
+    pub static OAUTH: SchemeMeta = SchemeMeta {
         name: "oauth",
         kind: SchemeKind::Bearer,
-    },
-    SchemeMeta {
+    };
+    /// `oidc`.
+    pub static OIDC: SchemeMeta = SchemeMeta {
         name: "oidc",
         kind: SchemeKind::Bearer,
-    },
+    };
+}
+/// Every security scheme, in the spec's order.
+pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
+    &schemes::BEARER,
+    &schemes::BASIC,
+    &schemes::API_KEY_HEADER,
+    &schemes::API_KEY_QUERY,
+    &schemes::API_KEY_COOKIE,
+    &schemes::OAUTH,
+    &schemes::OIDC,
 ];
 /// `GET /files/{name}.json` (tool `files.get-file`).
 pub static GET_FILE: OperationMeta = OperationMeta {
@@ -408,7 +427,7 @@ pub static GET_FILE: OperationMeta = OperationMeta {
     path: "/files/{name}.json",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::UserInfo)),
@@ -421,7 +440,7 @@ pub static USER_LIST: OperationMeta = OperationMeta {
     path: "/jobs/{name}:cancel",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[ResponseMeta::new(204u16, "NoContent")],
 };
 /// `GET /jobs/{name}` (tool `jobs.List`).
@@ -502,7 +521,10 @@ pub static TYPE: OperationMeta = OperationMeta {
         ParamMeta::new("X-Trace", "x_trace", Location::Header, &Ty::String, false),
     ],
     body: None,
-    security: &[&["basic"], &["apiKeyHeader", "apiKeyQuery"]],
+    security: &[
+        &[&schemes::BASIC],
+        &[&schemes::API_KEY_HEADER, &schemes::API_KEY_QUERY],
+    ],
     responses: &[ResponseMeta::new(0u16, "Default")],
 };
 /// `PUT /self` (tool `self.self`).
@@ -519,7 +541,7 @@ pub static SELF: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::Account),
     }),
-    security: &[&["oauth"], &["oidc"], &["apiKeyCookie"]],
+    security: &[&[&schemes::OAUTH], &[&schemes::OIDC], &[&schemes::API_KEY_COOKIE]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Account)),
@@ -539,7 +561,7 @@ pub static CREATE_PET: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::Pet),
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(201u16, "Created")
             .body("application/json", &Ty::Named(&types::Shape)),
@@ -578,7 +600,7 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ChargeForm),
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ChargeForm)),
@@ -605,7 +627,7 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ChargeForm),
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ChargeForm)),
@@ -632,7 +654,7 @@ pub static UPLOAD: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::UploadBody),
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(201u16, "Created")
             .body("application/json", &Ty::Named(&types::UploadCreatedBody)),
@@ -645,7 +667,7 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
     path: "/blobs/{name}",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("image/png", &Ty::Binary)
@@ -676,7 +698,7 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Binary,
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[ResponseMeta::new(200u16, "Ok").body("text/plain", &Ty::String)],
 };
 /// `POST /notes` (tool `media.addNote`).
@@ -693,7 +715,7 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
         required: false,
         ty: &Ty::String,
     }),
-    security: &[&["bearer"]],
+    security: &[&[&schemes::BEARER]],
     responses: &[
         ResponseMeta::new(200u16, "Ok").body("application/xml", &Ty::String),
         ResponseMeta::new(202u16, "Accepted").body("*/*", &Ty::Named(&types::UserInfo2)),

@@ -2,13 +2,17 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::ConstructsApi;
-use super::runtime::{self, Client};
+use rocketgen_runtime::client as runtime;
+use super::Client;
 impl ConstructsApi for Client {
     async fn get_file(
         &self,
         request: api::GetFileRequest,
     ) -> Result<api::GetFileResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_FILE, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::GET_FILE, &request, &request.credentials)
+            .await?;
         let operation = "files.get-file";
         let _ = operation;
         Ok(
@@ -23,7 +27,8 @@ impl ConstructsApi for Client {
         request: api::UserListRequest,
     ) -> Result<api::UserListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::USER_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(&api::meta::USER_LIST, &request, &request.credentials)
             .await?;
         let operation = "jobs.userList";
         let _ = operation;
@@ -38,7 +43,7 @@ impl ConstructsApi for Client {
         &self,
         request: api::ListRequest,
     ) -> Result<api::ListResponse, api::Error> {
-        let raw = self.send(&api::meta::LIST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::LIST, &request).await?;
         let operation = "jobs.List";
         let _ = operation;
         Ok(
@@ -57,7 +62,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::TypeRequest,
     ) -> Result<api::TypeResponse, api::Error> {
-        let raw = self.send(&api::meta::TYPE, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::TYPE, &request, &request.credentials)
+            .await?;
         let operation = "jobs.type";
         let _ = operation;
         let status = raw.status;
@@ -69,7 +77,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::SelfRequest,
     ) -> Result<api::SelfResponse, api::Error> {
-        let raw = self.send(&api::meta::SELF, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::SELF, &request, &request.credentials)
+            .await?;
         let operation = "self.self";
         let _ = operation;
         Ok(
@@ -84,7 +95,12 @@ impl ConstructsApi for Client {
         request: api::CreatePetRequest,
     ) -> Result<api::CreatePetResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CREATE_PET, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CREATE_PET,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "pets.createPet";
         let _ = operation;
@@ -102,7 +118,12 @@ impl ConstructsApi for Client {
         request: api::CreateChargeRequest,
     ) -> Result<api::CreateChargeResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CREATE_CHARGE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CREATE_CHARGE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "media.createCharge";
         let _ = operation;
@@ -118,7 +139,12 @@ impl ConstructsApi for Client {
         request: api::UpdateChargeRequest,
     ) -> Result<api::UpdateChargeResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPDATE_CHARGE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPDATE_CHARGE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "media.updateCharge";
         let _ = operation;
@@ -133,7 +159,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::UploadRequest,
     ) -> Result<api::UploadResponse, api::Error> {
-        let raw = self.send(&api::meta::UPLOAD, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::UPLOAD, &request, &request.credentials)
+            .await?;
         let operation = "media.upload";
         let _ = operation;
         Ok(
@@ -147,7 +176,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::GetBlobRequest,
     ) -> Result<api::GetBlobResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_BLOB, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::GET_BLOB, &request, &request.credentials)
+            .await?;
         let operation = "media.getBlob";
         let _ = operation;
         Ok(
@@ -171,7 +203,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::PutBlobRequest,
     ) -> Result<api::PutBlobResponse, api::Error> {
-        let raw = self.send(&api::meta::PUT_BLOB, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::PUT_BLOB, &request, &request.credentials)
+            .await?;
         let operation = "media.putBlob";
         let _ = operation;
         Ok(
@@ -185,7 +220,10 @@ impl ConstructsApi for Client {
         &self,
         request: api::AddNoteRequest,
     ) -> Result<api::AddNoteResponse, api::Error> {
-        let raw = self.send(&api::meta::ADD_NOTE, &request, &request.credentials).await?;
+        let raw = self
+            .0
+            .send_with_credentials(&api::meta::ADD_NOTE, &request, &request.credentials)
+            .await?;
         let operation = "media.addNote";
         let _ = operation;
         Ok(
@@ -205,7 +243,7 @@ impl ConstructsApi for Client {
         &self,
         request: api::HealthRequest,
     ) -> Result<api::HealthResponse, api::Error> {
-        let raw = self.send(&api::meta::HEALTH, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::HEALTH, &request).await?;
         let operation = "ops.health";
         let _ = operation;
         Ok(

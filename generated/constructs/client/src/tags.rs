@@ -2,7 +2,7 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 use api::ConstructsApi;
-use super::runtime::Client;
+use super::Client;
 /// The operations tagged `files`.
 pub struct FilesOperations<'a> {
     client: &'a Client,

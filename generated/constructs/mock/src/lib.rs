@@ -3,14 +3,14 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
-pub mod runtime;
-pub mod server_main;
-pub mod stateful;
+rocketgen_runtime::generated_for!("0.1.0");
 use std::collections::HashMap;
 use std::sync::Arc;
 use api::ConstructsApi;
 pub use api;
 pub use server;
+/// The mock runtime this crate uses: fixtures, programming handles, the shared state.
+pub use rocketgen_runtime::mock as runtime;
 /// A programmable, recording implementation of the service trait. Clones share state.
 #[derive(Clone)]
 pub struct Mock {
@@ -45,7 +45,9 @@ impl Mock {
         stateful: bool,
     ) -> Self {
         Mock {
-            state: Arc::new(runtime::MockState::new(seed, fixtures, stateful)),
+            state: Arc::new(
+                runtime::MockState::new(api::meta::OPERATIONS, seed, fixtures, stateful),
+            ),
         }
     }
     /// Every call so far, in order: tool name and request as JSON.

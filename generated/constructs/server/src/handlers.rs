@@ -5,7 +5,7 @@ use std::sync::Arc;
 use api::ConstructsApi;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use crate::runtime;
+use rocketgen_runtime::server as runtime;
 /// `GET /files/{name}.json`
 pub async fn get_file<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,

@@ -3,9 +3,10 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+rocketgen_runtime::generated_for!("0.1.0");
 mod handlers;
-pub mod runtime;
 use std::sync::Arc;
+use rocketgen_runtime::server as runtime;
 use api::ConstructsApi;
 use axum::routing::MethodRouter;
 pub use api;

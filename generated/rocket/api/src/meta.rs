@@ -3574,29 +3574,42 @@ pub mod constraints {
     };
 }
 /// The spec's security schemes.
-pub static SECURITY_SCHEMES: &[SchemeMeta] = &[
-    SchemeMeta {
+pub mod schemes {
+    #[allow(unused_imports)]
+    use crate::runtime::meta::*;
+    /// `accountAuth`.
+    pub static ACCOUNT_AUTH: SchemeMeta = SchemeMeta {
         name: "accountAuth",
         kind: SchemeKind::Bearer,
-    },
-    SchemeMeta {
+    };
+    /// `profileAuth`.
+    pub static PROFILE_AUTH: SchemeMeta = SchemeMeta {
         name: "profileAuth",
         kind: SchemeKind::Bearer,
-    },
-    SchemeMeta {
+    };
+    /// `resetPasswordAuth`.
+    pub static RESET_PASSWORD_AUTH: SchemeMeta = SchemeMeta {
         name: "resetPasswordAuth",
         kind: SchemeKind::ApiKey {
             location: Location::Header,
             param: "authorization",
         },
-    },
-    SchemeMeta {
+    };
+    /// `verifyEmailAuth`.
+    pub static VERIFY_EMAIL_AUTH: SchemeMeta = SchemeMeta {
         name: "verifyEmailAuth",
         kind: SchemeKind::ApiKey {
             location: Location::Header,
             param: "authorization",
         },
-    },
+    };
+}
+/// Every security scheme, in the spec's order.
+pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
+    &schemes::ACCOUNT_AUTH,
+    &schemes::PROFILE_AUTH,
+    &schemes::RESET_PASSWORD_AUTH,
+    &schemes::VERIFY_EMAIL_AUTH,
 ];
 /// `GET /account` (tool `account.getAccount`).
 pub static GET_ACCOUNT: OperationMeta = OperationMeta {
@@ -3615,7 +3628,7 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Account)),
@@ -3659,7 +3672,7 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::AccountUpdateRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -3695,7 +3708,7 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -3742,7 +3755,7 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::AddPaymentMethodRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::PaymentMethod)),
@@ -3780,7 +3793,7 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::PaymentMethod)),
@@ -3818,7 +3831,7 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -3854,7 +3867,7 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -3901,7 +3914,7 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::PurchaseRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Entitlement)),
@@ -3940,7 +3953,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -3977,7 +3990,7 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4013,7 +4026,7 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::AccountDevices)),
@@ -4057,7 +4070,7 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::DeviceRegistrationRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Device)),
@@ -4103,7 +4116,7 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::DeviceAuthorizationCode),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4136,7 +4149,7 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Device)),
@@ -4174,7 +4187,7 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4212,7 +4225,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4248,7 +4261,7 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -4326,7 +4339,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -4404,7 +4417,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -4444,7 +4457,7 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::AccountNonce)),
@@ -4488,7 +4501,7 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ChangePasswordRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4531,7 +4544,7 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ChangePinRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4567,7 +4580,7 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ProfileDetail)),
@@ -4604,7 +4617,7 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Map(&Ty::String, &constraints::C0)),
@@ -4677,7 +4690,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
@@ -4715,7 +4728,7 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Bookmark)),
@@ -4753,7 +4766,7 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Bookmark)),
@@ -4791,7 +4804,7 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -4871,7 +4884,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
@@ -4928,7 +4941,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::NextPlaybackItem)),
@@ -4965,7 +4978,7 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -5051,7 +5064,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
@@ -5089,7 +5102,7 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::UserRating)),
@@ -5135,7 +5148,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::UserRating)),
@@ -5172,7 +5185,7 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -5221,7 +5234,7 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -5304,7 +5317,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
@@ -5342,7 +5355,7 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Watched)),
@@ -5388,7 +5401,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::Watched)),
@@ -5433,7 +5446,7 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ProfileCreationRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(201u16, "Created")
             .body("application/json", &Ty::Named(&types::ProfileDetail)),
@@ -5471,7 +5484,7 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ProfileSummary)),
@@ -5509,7 +5522,7 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -5553,7 +5566,7 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ProfileUpdateRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -5589,7 +5602,7 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -5798,7 +5811,7 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ProfileTokenRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -5971,7 +5984,7 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvAssignBtTokenRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(201u16, "Created"),
         ResponseMeta::new(401u16, "Unauthorized"),
@@ -6098,7 +6111,7 @@ pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
     path: "/ee-bt/eligibility",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::EeBtEligibility)),
@@ -6119,7 +6132,7 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvAssignMsisdnRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(201u16, "Created"),
         ResponseMeta::new(401u16, "Unauthorized"),
@@ -6653,7 +6666,7 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvBillingHistoryRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvBillingHistory)),
@@ -6686,7 +6699,7 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvChangeCardDetailsRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -6718,7 +6731,7 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvGetCardDetailsRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvCardDetails)),
@@ -6758,7 +6771,7 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvChangeEmailRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -6797,7 +6810,7 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvChangeMarketingRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -6836,7 +6849,7 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvDeleteAccountRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -6858,7 +6871,7 @@ pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
     path: "/itv/entitlements/current",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvEntitlementCurrent)),
@@ -6881,7 +6894,7 @@ pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
     path: "/itv/entitlements/history",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvEntitlementsHistory)),
@@ -6937,7 +6950,7 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvGooglePaySubscriptionRequest),
     }),
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest"),
@@ -6954,7 +6967,7 @@ pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
     path: "/itv/had/entitlements",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvHadEntitlement)),
@@ -7215,7 +7228,7 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvPinAuthRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -7251,7 +7264,7 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvUpgradePlanRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -7276,7 +7289,7 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvPlans)),
@@ -7299,7 +7312,7 @@ pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
     path: "/itv/profile",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Map(&Ty::Any, &Constraints::NONE)),
@@ -7339,7 +7352,7 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvUpdateProfileRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -7402,7 +7415,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["profileAuth"]],
+    security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
@@ -7436,7 +7449,7 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvProfileTokenRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvProfileToken)),
@@ -7462,7 +7475,7 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvCurrentSubscription)),
@@ -7495,7 +7508,7 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvPurchaseRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchase)),
@@ -7528,7 +7541,7 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvCancelSubscriptionRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -7560,7 +7573,7 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvPurchaseStrongRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchaseStrongResponse)),
@@ -7593,7 +7606,7 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvPurchaseWithOfferRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchaseWithOfferResponse)),
@@ -7620,7 +7633,7 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Map(&Ty::Any, &Constraints::NONE)),
@@ -7699,7 +7712,7 @@ pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
     path: "/itv/save-offer",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvGetDiscountResponse)),
@@ -7729,7 +7742,7 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::String,
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(401u16, "Unauthorized"),
@@ -7744,7 +7757,7 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
     path: "/itv/subscription/fullpricerenewal",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body(
@@ -7763,7 +7776,7 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvSubscriptionStatusResponse)),
@@ -7776,7 +7789,7 @@ pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
     path: "/itv/subscriptionstate",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvSubscriptionState)),
@@ -7799,7 +7812,7 @@ pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
     path: "/itv/upcominginvoice",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvGetDiscountResponse)),
@@ -7832,7 +7845,7 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvUpdateIntentStrongRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvUpdateIntentStrongResponse)),
@@ -7865,7 +7878,7 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvUpdatePaymentStrongRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")
@@ -7891,7 +7904,7 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvVoucher)),
@@ -7924,7 +7937,7 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
         required: true,
         ty: &Ty::Named(&types::ItvVoucherRequest),
     }),
-    security: &[&["accountAuth"]],
+    security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
         ResponseMeta::new(200u16, "Ok")
             .body("application/json", &Ty::Named(&types::ItvVoucher)),
@@ -8565,7 +8578,7 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
         ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false),
     ],
     body: None,
-    security: &[&["verifyEmailAuth"]],
+    security: &[&[&schemes::VERIFY_EMAIL_AUTH]],
     responses: &[
         ResponseMeta::new(204u16, "NoContent"),
         ResponseMeta::new(400u16, "BadRequest")

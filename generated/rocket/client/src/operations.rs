@@ -2,14 +2,20 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::RocketApi;
-use super::runtime::{self, Client};
+use rocketgen_runtime::client as runtime;
+use super::Client;
 impl RocketApi for Client {
     async fn get_account(
         &self,
         request: api::GetAccountRequest,
     ) -> Result<api::GetAccountResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ACCOUNT, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ACCOUNT,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getAccount";
         let _ = operation;
@@ -54,7 +60,12 @@ impl RocketApi for Client {
         request: api::UpdateAccountRequest,
     ) -> Result<api::UpdateAccountResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPDATE_ACCOUNT, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPDATE_ACCOUNT,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.updateAccount";
         let _ = operation;
@@ -103,7 +114,12 @@ impl RocketApi for Client {
         request: api::GetPaymentMethodsRequest,
     ) -> Result<api::GetPaymentMethodsResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PAYMENT_METHODS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PAYMENT_METHODS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getPaymentMethods";
         let _ = operation;
@@ -156,7 +172,12 @@ impl RocketApi for Client {
         request: api::AddPaymentMethodRequest2,
     ) -> Result<api::AddPaymentMethodResponse, api::Error> {
         let raw = self
-            .send(&api::meta::ADD_PAYMENT_METHOD, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::ADD_PAYMENT_METHOD,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.addPaymentMethod";
         let _ = operation;
@@ -209,7 +230,12 @@ impl RocketApi for Client {
         request: api::GetPaymentMethodRequest,
     ) -> Result<api::GetPaymentMethodResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PAYMENT_METHOD, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PAYMENT_METHOD,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getPaymentMethod";
         let _ = operation;
@@ -262,7 +288,12 @@ impl RocketApi for Client {
         request: api::RemovePaymentMethodRequest,
     ) -> Result<api::RemovePaymentMethodResponse, api::Error> {
         let raw = self
-            .send(&api::meta::REMOVE_PAYMENT_METHOD, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::REMOVE_PAYMENT_METHOD,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.removePaymentMethod";
         let _ = operation;
@@ -313,7 +344,12 @@ impl RocketApi for Client {
         request: api::GetPurchasesRequest,
     ) -> Result<api::GetPurchasesResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PURCHASES, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PURCHASES,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getPurchases";
         let _ = operation;
@@ -360,7 +396,12 @@ impl RocketApi for Client {
         request: api::MakePurchaseRequest,
     ) -> Result<api::MakePurchaseResponse, api::Error> {
         let raw = self
-            .send(&api::meta::MAKE_PURCHASE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::MAKE_PURCHASE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.makePurchase";
         let _ = operation;
@@ -407,7 +448,12 @@ impl RocketApi for Client {
         request: api::UpdateSubscriptionRequest,
     ) -> Result<api::UpdateSubscriptionResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPDATE_SUBSCRIPTION, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPDATE_SUBSCRIPTION,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.updateSubscription";
         let _ = operation;
@@ -458,7 +504,12 @@ impl RocketApi for Client {
         request: api::CancelSubscriptionRequest,
     ) -> Result<api::CancelSubscriptionResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CANCEL_SUBSCRIPTION, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CANCEL_SUBSCRIPTION,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.cancelSubscription";
         let _ = operation;
@@ -509,7 +560,12 @@ impl RocketApi for Client {
         request: api::GetDevicesRequest,
     ) -> Result<api::GetDevicesResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_DEVICES, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_DEVICES,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getDevices";
         let _ = operation;
@@ -554,7 +610,12 @@ impl RocketApi for Client {
         request: api::RegisterDeviceRequest,
     ) -> Result<api::RegisterDeviceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::REGISTER_DEVICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::REGISTER_DEVICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.registerDevice";
         let _ = operation;
@@ -612,7 +673,12 @@ impl RocketApi for Client {
         request: api::AuthorizeDeviceRequest,
     ) -> Result<api::AuthorizeDeviceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::AUTHORIZE_DEVICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::AUTHORIZE_DEVICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.authorizeDevice";
         let _ = operation;
@@ -653,7 +719,12 @@ impl RocketApi for Client {
         request: api::GetDeviceRequest,
     ) -> Result<api::GetDeviceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_DEVICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_DEVICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getDevice";
         let _ = operation;
@@ -696,7 +767,12 @@ impl RocketApi for Client {
         request: api::DeregisterDeviceRequest,
     ) -> Result<api::DeregisterDeviceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::DEREGISTER_DEVICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::DEREGISTER_DEVICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.deregisterDevice";
         let _ = operation;
@@ -747,7 +823,12 @@ impl RocketApi for Client {
         request: api::RenameDeviceRequest,
     ) -> Result<api::RenameDeviceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::RENAME_DEVICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::RENAME_DEVICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.renameDevice";
         let _ = operation;
@@ -794,7 +875,12 @@ impl RocketApi for Client {
         request: api::GetEntitlementsRequest,
     ) -> Result<api::GetEntitlementsResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ENTITLEMENTS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ENTITLEMENTS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getEntitlements";
         let _ = operation;
@@ -847,7 +933,12 @@ impl RocketApi for Client {
         request: api::GetItemMediaFilesRequest,
     ) -> Result<api::GetItemMediaFilesResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITEM_MEDIA_FILES, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITEM_MEDIA_FILES,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getItemMediaFiles";
         let _ = operation;
@@ -900,7 +991,8 @@ impl RocketApi for Client {
         request: api::GetItemMediaFilesGuardedRequest,
     ) -> Result<api::GetItemMediaFilesGuardedResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
                 &request,
                 &request.credentials,
@@ -959,7 +1051,12 @@ impl RocketApi for Client {
         request: api::GenerateNonceRequest,
     ) -> Result<api::GenerateNonceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GENERATE_NONCE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GENERATE_NONCE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.generateNonce";
         let _ = operation;
@@ -1008,7 +1105,12 @@ impl RocketApi for Client {
         request: api::ChangePasswordRequest2,
     ) -> Result<api::ChangePasswordResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHANGE_PASSWORD, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHANGE_PASSWORD,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.changePassword";
         let _ = operation;
@@ -1059,7 +1161,12 @@ impl RocketApi for Client {
         request: api::ChangePinRequest2,
     ) -> Result<api::ChangePinResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHANGE_PIN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHANGE_PIN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.changePin";
         let _ = operation;
@@ -1102,7 +1209,12 @@ impl RocketApi for Client {
         request: api::GetProfileRequest,
     ) -> Result<api::GetProfileResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PROFILE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PROFILE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getProfile";
         let _ = operation;
@@ -1147,7 +1259,12 @@ impl RocketApi for Client {
         request: api::GetBookmarksRequest,
     ) -> Result<api::GetBookmarksResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_BOOKMARKS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_BOOKMARKS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getBookmarks";
         let _ = operation;
@@ -1194,7 +1311,12 @@ impl RocketApi for Client {
         request: api::GetBookmarkListRequest,
     ) -> Result<api::GetBookmarkListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_BOOKMARK_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_BOOKMARK_LIST,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getBookmarkList";
         let _ = operation;
@@ -1247,7 +1369,12 @@ impl RocketApi for Client {
         request: api::GetItemBookmarkRequest,
     ) -> Result<api::GetItemBookmarkResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITEM_BOOKMARK, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITEM_BOOKMARK,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getItemBookmark";
         let _ = operation;
@@ -1300,7 +1427,12 @@ impl RocketApi for Client {
         request: api::BookmarkItemRequest,
     ) -> Result<api::BookmarkItemResponse, api::Error> {
         let raw = self
-            .send(&api::meta::BOOKMARK_ITEM, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::BOOKMARK_ITEM,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.bookmarkItem";
         let _ = operation;
@@ -1347,7 +1479,12 @@ impl RocketApi for Client {
         request: api::DeleteItemBookmarkRequest,
     ) -> Result<api::DeleteItemBookmarkResponse, api::Error> {
         let raw = self
-            .send(&api::meta::DELETE_ITEM_BOOKMARK, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::DELETE_ITEM_BOOKMARK,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.deleteItemBookmark";
         let _ = operation;
@@ -1398,7 +1535,12 @@ impl RocketApi for Client {
         request: api::GetContinueWatchingListRequest,
     ) -> Result<api::GetContinueWatchingListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_CONTINUE_WATCHING_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_CONTINUE_WATCHING_LIST,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getContinueWatchingList";
         let _ = operation;
@@ -1453,7 +1595,12 @@ impl RocketApi for Client {
         request: api::GetNextPlaybackItemRequest,
     ) -> Result<api::GetNextPlaybackItemResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_NEXT_PLAYBACK_ITEM, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_NEXT_PLAYBACK_ITEM,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getNextPlaybackItem";
         let _ = operation;
@@ -1506,7 +1653,12 @@ impl RocketApi for Client {
         request: api::GetRatingsRequest,
     ) -> Result<api::GetRatingsResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_RATINGS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_RATINGS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getRatings";
         let _ = operation;
@@ -1551,7 +1703,12 @@ impl RocketApi for Client {
         request: api::GetRatingsListRequest,
     ) -> Result<api::GetRatingsListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_RATINGS_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_RATINGS_LIST,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getRatingsList";
         let _ = operation;
@@ -1604,7 +1761,12 @@ impl RocketApi for Client {
         request: api::GetItemRatingRequest,
     ) -> Result<api::GetItemRatingResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITEM_RATING, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITEM_RATING,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getItemRating";
         let _ = operation;
@@ -1653,7 +1815,8 @@ impl RocketApi for Client {
         request: api::RateItemRequest,
     ) -> Result<api::RateItemResponse, api::Error> {
         let raw = self
-            .send(&api::meta::RATE_ITEM, &request, &request.credentials)
+            .0
+            .send_with_credentials(&api::meta::RATE_ITEM, &request, &request.credentials)
             .await?;
         let operation = "profile.rateItem";
         let _ = operation;
@@ -1696,7 +1859,12 @@ impl RocketApi for Client {
         request: api::GetWatchedRequest,
     ) -> Result<api::GetWatchedResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_WATCHED, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_WATCHED,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getWatched";
         let _ = operation;
@@ -1741,7 +1909,12 @@ impl RocketApi for Client {
         request: api::DeleteWatchedRequest,
     ) -> Result<api::DeleteWatchedResponse, api::Error> {
         let raw = self
-            .send(&api::meta::DELETE_WATCHED, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::DELETE_WATCHED,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.deleteWatched";
         let _ = operation;
@@ -1790,7 +1963,12 @@ impl RocketApi for Client {
         request: api::GetWatchedListRequest,
     ) -> Result<api::GetWatchedListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_WATCHED_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_WATCHED_LIST,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getWatchedList";
         let _ = operation;
@@ -1843,7 +2021,12 @@ impl RocketApi for Client {
         request: api::GetItemWatchedStatusRequest,
     ) -> Result<api::GetItemWatchedStatusResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITEM_WATCHED_STATUS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITEM_WATCHED_STATUS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.getItemWatchedStatus";
         let _ = operation;
@@ -1898,7 +2081,12 @@ impl RocketApi for Client {
         request: api::SetItemWatchedStatusRequest,
     ) -> Result<api::SetItemWatchedStatusResponse, api::Error> {
         let raw = self
-            .send(&api::meta::SET_ITEM_WATCHED_STATUS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::SET_ITEM_WATCHED_STATUS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "profile.setItemWatchedStatus";
         let _ = operation;
@@ -1954,7 +2142,12 @@ impl RocketApi for Client {
         request: api::CreateProfileRequest,
     ) -> Result<api::CreateProfileResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CREATE_PROFILE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CREATE_PROFILE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.createProfile";
         let _ = operation;
@@ -2005,7 +2198,12 @@ impl RocketApi for Client {
         request: api::GetProfileWithIdRequest,
     ) -> Result<api::GetProfileWithIdResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PROFILE_WITH_ID, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PROFILE_WITH_ID,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.getProfileWithId";
         let _ = operation;
@@ -2058,7 +2256,12 @@ impl RocketApi for Client {
         request: api::DeleteProfileWithIdRequest,
     ) -> Result<api::DeleteProfileWithIdResponse, api::Error> {
         let raw = self
-            .send(&api::meta::DELETE_PROFILE_WITH_ID, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::DELETE_PROFILE_WITH_ID,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.deleteProfileWithId";
         let _ = operation;
@@ -2109,7 +2312,12 @@ impl RocketApi for Client {
         request: api::UpdateProfileWithIdRequest,
     ) -> Result<api::UpdateProfileWithIdResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPDATE_PROFILE_WITH_ID, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPDATE_PROFILE_WITH_ID,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.updateProfileWithId";
         let _ = operation;
@@ -2160,7 +2368,12 @@ impl RocketApi for Client {
         request: api::RequestEmailVerificationRequest,
     ) -> Result<api::RequestEmailVerificationResponse, api::Error> {
         let raw = self
-            .send(&api::meta::REQUEST_EMAIL_VERIFICATION, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::REQUEST_EMAIL_VERIFICATION,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "account.requestEmailVerification";
         let _ = operation;
@@ -2210,7 +2423,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetAccountTokenRequest,
     ) -> Result<api::GetAccountTokenResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ACCOUNT_TOKEN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ACCOUNT_TOKEN, &request).await?;
         let operation = "authorization.getAccountToken";
         let _ = operation;
         Ok(
@@ -2261,7 +2474,7 @@ impl RocketApi for Client {
         &self,
         request: api::SignOutRequest,
     ) -> Result<api::SignOutResponse, api::Error> {
-        let raw = self.send(&api::meta::SIGN_OUT, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::SIGN_OUT, &request).await?;
         let operation = "authorization.signOut";
         let _ = operation;
         Ok(
@@ -2294,7 +2507,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetAccountTokenByCodeRequest,
     ) -> Result<api::GetAccountTokenByCodeResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request).await?;
         let operation = "authorization.getAccountTokenByCode";
         let _ = operation;
         Ok(
@@ -2348,7 +2561,8 @@ impl RocketApi for Client {
         request: api::GenerateDeviceAuthorizationCodeRequest,
     ) -> Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request, &[])
+            .0
+            .send(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request)
             .await?;
         let operation = "authorization.generateDeviceAuthorizationCode";
         let _ = operation;
@@ -2393,7 +2607,12 @@ impl RocketApi for Client {
         request: api::GetProfileTokenRequest,
     ) -> Result<api::GetProfileTokenResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_PROFILE_TOKEN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_PROFILE_TOKEN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "authorization.getProfileToken";
         let _ = operation;
@@ -2445,7 +2664,7 @@ impl RocketApi for Client {
         &self,
         request: api::RefreshTokenRequest,
     ) -> Result<api::RefreshTokenResponse, api::Error> {
-        let raw = self.send(&api::meta::REFRESH_TOKEN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::REFRESH_TOKEN, &request).await?;
         let operation = "authorization.refreshToken";
         let _ = operation;
         Ok(
@@ -2490,7 +2709,7 @@ impl RocketApi for Client {
         &self,
         request: api::SingleSignOnRequest2,
     ) -> Result<api::SingleSignOnResponse, api::Error> {
-        let raw = self.send(&api::meta::SINGLE_SIGN_ON, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::SINGLE_SIGN_ON, &request).await?;
         let operation = "authorization.singleSignOn";
         let _ = operation;
         Ok(
@@ -2525,7 +2744,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPlanByTokenRequest,
     ) -> Result<api::GetPlanByTokenResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PLAN_BY_TOKEN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PLAN_BY_TOKEN, &request).await?;
         let operation = "bt.getPlanByToken";
         let _ = operation;
         Ok(
@@ -2566,7 +2785,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPlansRequest,
     ) -> Result<api::GetPlansResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PLANS, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PLANS, &request).await?;
         let operation = "bt.getPlans";
         let _ = operation;
         Ok(
@@ -2602,7 +2821,12 @@ impl RocketApi for Client {
         request: api::AssignTokenRequest,
     ) -> Result<api::AssignTokenResponse, api::Error> {
         let raw = self
-            .send(&api::meta::ASSIGN_TOKEN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::ASSIGN_TOKEN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "bt.assignToken";
         let _ = operation;
@@ -2623,7 +2847,7 @@ impl RocketApi for Client {
         &self,
         request: api::CheckUserTokenRequest,
     ) -> Result<api::CheckUserTokenResponse, api::Error> {
-        let raw = self.send(&api::meta::CHECK_USER_TOKEN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::CHECK_USER_TOKEN, &request).await?;
         let operation = "bt.checkUserToken";
         let _ = operation;
         Ok(
@@ -2662,7 +2886,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetSubscriptionDataRequest,
     ) -> Result<api::GetSubscriptionDataResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_SUBSCRIPTION_DATA, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_SUBSCRIPTION_DATA, &request).await?;
         let operation = "support.getSubscriptionData";
         let _ = operation;
         Ok(
@@ -2703,7 +2927,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetAppConfigRequest,
     ) -> Result<api::GetAppConfigResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_APP_CONFIG, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_APP_CONFIG, &request).await?;
         let operation = "app.getAppConfig";
         let _ = operation;
         Ok(
@@ -2741,7 +2965,12 @@ impl RocketApi for Client {
         request: api::CheckEeBtEligibilityRequest,
     ) -> Result<api::CheckEeBtEligibilityResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHECK_EE_BT_ELIGIBILITY, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHECK_EE_BT_ELIGIBILITY,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "ee.checkEeBtEligibility";
         let _ = operation;
@@ -2762,7 +2991,12 @@ impl RocketApi for Client {
         request: api::AssignMsisdnRequest,
     ) -> Result<api::AssignMsisdnResponse, api::Error> {
         let raw = self
-            .send(&api::meta::ASSIGN_MSISDN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::ASSIGN_MSISDN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "ee.assignMsisdn";
         let _ = operation;
@@ -2783,7 +3017,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetEligibleOffersRequest,
     ) -> Result<api::GetEligibleOffersResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ELIGIBLE_OFFERS, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ELIGIBLE_OFFERS, &request).await?;
         let operation = "ee.getEligibleOffers";
         let _ = operation;
         Ok(
@@ -2824,7 +3058,7 @@ impl RocketApi for Client {
         &self,
         request: api::CreatePinRequestRequest,
     ) -> Result<api::CreatePinRequestResponse, api::Error> {
-        let raw = self.send(&api::meta::CREATE_PIN_REQUEST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::CREATE_PIN_REQUEST, &request).await?;
         let operation = "ee.createPinRequest";
         let _ = operation;
         Ok(
@@ -2865,7 +3099,7 @@ impl RocketApi for Client {
         &self,
         request: api::ValidatePinRequestRequest,
     ) -> Result<api::ValidatePinRequestResponse, api::Error> {
-        let raw = self.send(&api::meta::VALIDATE_PIN_REQUEST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::VALIDATE_PIN_REQUEST, &request).await?;
         let operation = "ee.validatePinRequest";
         let _ = operation;
         Ok(
@@ -2906,7 +3140,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetEePlansRequest,
     ) -> Result<api::GetEePlansResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_EE_PLANS, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_EE_PLANS, &request).await?;
         let operation = "ee.getEePlans";
         let _ = operation;
         Ok(
@@ -2941,7 +3175,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPlanRequest,
     ) -> Result<api::GetPlanResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PLAN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PLAN, &request).await?;
         let operation = "ee.getPlan";
         let _ = operation;
         Ok(
@@ -2974,7 +3208,7 @@ impl RocketApi for Client {
         &self,
         request: api::CreateTokenRequest,
     ) -> Result<api::CreateTokenResponse, api::Error> {
-        let raw = self.send(&api::meta::CREATE_TOKEN, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::CREATE_TOKEN, &request).await?;
         let operation = "ee.createToken";
         let _ = operation;
         Ok(
@@ -3009,7 +3243,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItemRequest,
     ) -> Result<api::GetItemResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITEM, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITEM, &request).await?;
         let operation = "content.getItem";
         let _ = operation;
         Ok(
@@ -3042,7 +3276,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItemChildrenListRequest,
     ) -> Result<api::GetItemChildrenListResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITEM_CHILDREN_LIST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITEM_CHILDREN_LIST, &request).await?;
         let operation = "content.getItemChildrenList";
         let _ = operation;
         Ok(
@@ -3083,7 +3317,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItemRelatedListRequest,
     ) -> Result<api::GetItemRelatedListResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITEM_RELATED_LIST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITEM_RELATED_LIST, &request).await?;
         let operation = "content.getItemRelatedList";
         let _ = operation;
         Ok(
@@ -3124,9 +3358,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPublicItemMediaFilesRequest,
     ) -> Result<api::GetPublicItemMediaFilesResponse, api::Error> {
-        let raw = self
-            .send(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request, &[])
-            .await?;
+        let raw = self.0.send(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request).await?;
         let operation = "content.getPublicItemMediaFiles";
         let _ = operation;
         Ok(
@@ -3169,9 +3401,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
     ) -> Result<api::GetAnonNextPlaybackItemResponse, api::Error> {
-        let raw = self
-            .send(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request, &[])
-            .await?;
+        let raw = self.0.send(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request).await?;
         let operation = "content.getAnonNextPlaybackItem";
         let _ = operation;
         Ok(
@@ -3215,7 +3445,12 @@ impl RocketApi for Client {
         request: api::GetBillingHistoryRequest,
     ) -> Result<api::GetBillingHistoryResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_BILLING_HISTORY, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_BILLING_HISTORY,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getBillingHistory";
         let _ = operation;
@@ -3258,7 +3493,12 @@ impl RocketApi for Client {
         request: api::ChangeCardDetailsRequest,
     ) -> Result<api::ChangeCardDetailsResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHANGE_CARD_DETAILS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHANGE_CARD_DETAILS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.changeCardDetails";
         let _ = operation;
@@ -3299,7 +3539,12 @@ impl RocketApi for Client {
         request: api::GetCardDetailsRequest,
     ) -> Result<api::GetCardDetailsResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_CARD_DETAILS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_CARD_DETAILS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getCardDetails";
         let _ = operation;
@@ -3342,7 +3587,12 @@ impl RocketApi for Client {
         request: api::ChangeEmailRequest,
     ) -> Result<api::ChangeEmailResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHANGE_EMAIL, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHANGE_EMAIL,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.changeEmail";
         let _ = operation;
@@ -3379,7 +3629,12 @@ impl RocketApi for Client {
         request: api::ChangeMarketingRequest,
     ) -> Result<api::ChangeMarketingResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHANGE_MARKETING, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHANGE_MARKETING,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.changeMarketing";
         let _ = operation;
@@ -3420,7 +3675,12 @@ impl RocketApi for Client {
         request: api::DeleteAccountRequest,
     ) -> Result<api::DeleteAccountResponse, api::Error> {
         let raw = self
-            .send(&api::meta::DELETE_ACCOUNT, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::DELETE_ACCOUNT,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.deleteAccount";
         let _ = operation;
@@ -3459,7 +3719,12 @@ impl RocketApi for Client {
         request: api::GetCurrentEntitlementRequest,
     ) -> Result<api::GetCurrentEntitlementResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_CURRENT_ENTITLEMENT, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_CURRENT_ENTITLEMENT,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getCurrentEntitlement";
         let _ = operation;
@@ -3504,7 +3769,12 @@ impl RocketApi for Client {
         request: api::GetEntitlementsHistoryRequest,
     ) -> Result<api::GetEntitlementsHistoryResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ENTITLEMENTS_HISTORY, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ENTITLEMENTS_HISTORY,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getEntitlementsHistory";
         let _ = operation;
@@ -3548,7 +3818,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetFeatureFlagRequest,
     ) -> Result<api::GetFeatureFlagResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_FEATURE_FLAG, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_FEATURE_FLAG, &request).await?;
         let operation = "itv.getFeatureFlag";
         let _ = operation;
         Ok(
@@ -3590,7 +3860,12 @@ impl RocketApi for Client {
         request: api::GooglePaySubscriptionRequest,
     ) -> Result<api::GooglePaySubscriptionResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GOOGLE_PAY_SUBSCRIPTION, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GOOGLE_PAY_SUBSCRIPTION,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.googlePaySubscription";
         let _ = operation;
@@ -3611,7 +3886,8 @@ impl RocketApi for Client {
         request: api::CheckPreviousEntitlementsRequest,
     ) -> Result<api::CheckPreviousEntitlementsResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
                 &request,
                 &request.credentials,
@@ -3659,9 +3935,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItemsMediaClipFilesRequest,
     ) -> Result<api::GetItemsMediaClipFilesResponse, api::Error> {
-        let raw = self
-            .send(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request, &[])
-            .await?;
+        let raw = self.0.send(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request).await?;
         let operation = "content.getItemsMediaClipFiles";
         let _ = operation;
         Ok(
@@ -3704,7 +3978,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItemDownloadablesRequest,
     ) -> Result<api::GetItemDownloadablesResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITEM_DOWNLOADABLES, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITEM_DOWNLOADABLES, &request).await?;
         let operation = "content.getItemDownloadables";
         let _ = operation;
         Ok(
@@ -3748,7 +4022,8 @@ impl RocketApi for Client {
         request: api::GetItvItemsummaryExternalIdRequest,
     ) -> Result<api::GetItvItemsummaryExternalIdResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request, &[])
+            .0
+            .send(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request)
             .await?;
         let operation = "itv.getItvItemsummaryExternalId";
         let _ = operation;
@@ -3793,7 +4068,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItvPageRequest,
     ) -> Result<api::GetItvPageResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITV_PAGE, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITV_PAGE, &request).await?;
         let operation = "app.getItvPage";
         let _ = operation;
         Ok(
@@ -3834,7 +4109,12 @@ impl RocketApi for Client {
         request: api::GetAccountTokenWithPinRequest,
     ) -> Result<api::GetAccountTokenWithPinResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getAccountTokenWithPin";
         let _ = operation;
@@ -3879,7 +4159,12 @@ impl RocketApi for Client {
         request: api::UpgradePlanRequest,
     ) -> Result<api::UpgradePlanResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPGRADE_PLAN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPGRADE_PLAN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.upgradePlan";
         let _ = operation;
@@ -3916,7 +4201,12 @@ impl RocketApi for Client {
         request: api::GetItvPlansPlatformRequest,
     ) -> Result<api::GetItvPlansPlatformResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITV_PLANS_PLATFORM, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITV_PLANS_PLATFORM,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getItvPlansPlatform";
         let _ = operation;
@@ -3959,7 +4249,12 @@ impl RocketApi for Client {
         request: api::GetItvProfileRequest,
     ) -> Result<api::GetItvProfileResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITV_PROFILE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITV_PROFILE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getItvProfile";
         let _ = operation;
@@ -3998,7 +4293,12 @@ impl RocketApi for Client {
         request: api::UpdateProfileRequest,
     ) -> Result<api::UpdateProfileResponse, api::Error> {
         let raw = self
-            .send(&api::meta::UPDATE_PROFILE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::UPDATE_PROFILE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.updateProfile";
         let _ = operation;
@@ -4037,7 +4337,12 @@ impl RocketApi for Client {
         request: api::GetRecommendedListRequest,
     ) -> Result<api::GetRecommendedListResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_RECOMMENDED_LIST, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_RECOMMENDED_LIST,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getRecommendedList";
         let _ = operation;
@@ -4090,7 +4395,12 @@ impl RocketApi for Client {
         request: api::GetItvProfileTokenRequest,
     ) -> Result<api::GetItvProfileTokenResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_ITV_PROFILE_TOKEN, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_ITV_PROFILE_TOKEN,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getItvProfileToken";
         let _ = operation;
@@ -4133,7 +4443,12 @@ impl RocketApi for Client {
         request: api::GetCurrentSubscriptionRequest,
     ) -> Result<api::GetCurrentSubscriptionResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_CURRENT_SUBSCRIPTION, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_CURRENT_SUBSCRIPTION,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getCurrentSubscription";
         let _ = operation;
@@ -4178,7 +4493,12 @@ impl RocketApi for Client {
         request: api::ConfirmPurchaseRequest,
     ) -> Result<api::ConfirmPurchaseResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CONFIRM_PURCHASE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CONFIRM_PURCHASE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.confirmPurchase";
         let _ = operation;
@@ -4221,7 +4541,8 @@ impl RocketApi for Client {
         request: api::DeleteItvPurchasePlatformRequest,
     ) -> Result<api::DeleteItvPurchasePlatformResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
                 &request,
                 &request.credentials,
@@ -4266,7 +4587,12 @@ impl RocketApi for Client {
         request: api::ConfirmPurchaseStrongRequest,
     ) -> Result<api::ConfirmPurchaseStrongResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CONFIRM_PURCHASE_STRONG, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CONFIRM_PURCHASE_STRONG,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.confirmPurchaseStrong";
         let _ = operation;
@@ -4311,7 +4637,8 @@ impl RocketApi for Client {
         request: api::ConfirmPurchaseWithOfferRequest,
     ) -> Result<api::ConfirmPurchaseWithOfferResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
                 &request,
                 &request.credentials,
@@ -4360,7 +4687,12 @@ impl RocketApi for Client {
         request: api::ResubscribeRequest,
     ) -> Result<api::ResubscribeResponse, api::Error> {
         let raw = self
-            .send(&api::meta::RESUBSCRIBE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::RESUBSCRIBE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.resubscribe";
         let _ = operation;
@@ -4380,7 +4712,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetItvRokuPlansRequest,
     ) -> Result<api::GetItvRokuPlansResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_ITV_ROKU_PLANS, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_ITV_ROKU_PLANS, &request).await?;
         let operation = "itv.getItvRokuPlans";
         let _ = operation;
         Ok(
@@ -4421,7 +4753,7 @@ impl RocketApi for Client {
         &self,
         request: api::ExecuteTransactionRequest,
     ) -> Result<api::ExecuteTransactionResponse, api::Error> {
-        let raw = self.send(&api::meta::EXECUTE_TRANSACTION, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::EXECUTE_TRANSACTION, &request).await?;
         let operation = "itv.executeTransaction";
         let _ = operation;
         Ok(
@@ -4461,7 +4793,12 @@ impl RocketApi for Client {
         request: api::GetSaveOfferRequest,
     ) -> Result<api::GetSaveOfferResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_SAVE_OFFER, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_SAVE_OFFER,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getSaveOffer";
         let _ = operation;
@@ -4500,7 +4837,12 @@ impl RocketApi for Client {
         request: api::ActivateSaveOfferRequest,
     ) -> Result<api::ActivateSaveOfferResponse, api::Error> {
         let raw = self
-            .send(&api::meta::ACTIVATE_SAVE_OFFER, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::ACTIVATE_SAVE_OFFER,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.activateSaveOffer";
         let _ = operation;
@@ -4519,7 +4861,12 @@ impl RocketApi for Client {
         request: api::GetFullPriceRenewalRequest,
     ) -> Result<api::GetFullPriceRenewalResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_FULL_PRICE_RENEWAL, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_FULL_PRICE_RENEWAL,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getFullPriceRenewal";
         let _ = operation;
@@ -4537,7 +4884,12 @@ impl RocketApi for Client {
         request: api::GetSubscriptionStatusRequest,
     ) -> Result<api::GetSubscriptionStatusResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_SUBSCRIPTION_STATUS, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_SUBSCRIPTION_STATUS,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getSubscriptionStatus";
         let _ = operation;
@@ -4557,7 +4909,12 @@ impl RocketApi for Client {
         request: api::GetSubscriptionStateRequest,
     ) -> Result<api::GetSubscriptionStateResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_SUBSCRIPTION_STATE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_SUBSCRIPTION_STATE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getSubscriptionState";
         let _ = operation;
@@ -4602,7 +4959,12 @@ impl RocketApi for Client {
         request: api::GetUpcomingInvoiceRequest,
     ) -> Result<api::GetUpcomingInvoiceResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_UPCOMING_INVOICE, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_UPCOMING_INVOICE,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getUpcomingInvoice";
         let _ = operation;
@@ -4645,7 +5007,8 @@ impl RocketApi for Client {
         request: api::UpdatePaymentIntentStrongRequest,
     ) -> Result<api::UpdatePaymentIntentStrongResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
                 &request,
                 &request.credentials,
@@ -4694,7 +5057,8 @@ impl RocketApi for Client {
         request: api::UpdatePaymentMethodStrongRequest,
     ) -> Result<api::UpdatePaymentMethodStrongResponse, api::Error> {
         let raw = self
-            .send(
+            .0
+            .send_with_credentials(
                 &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
                 &request,
                 &request.credentials,
@@ -4739,7 +5103,12 @@ impl RocketApi for Client {
         request: api::GetVoucherByIdRequest,
     ) -> Result<api::GetVoucherByIdResponse, api::Error> {
         let raw = self
-            .send(&api::meta::GET_VOUCHER_BY_ID, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::GET_VOUCHER_BY_ID,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.getVoucherById";
         let _ = operation;
@@ -4782,7 +5151,12 @@ impl RocketApi for Client {
         request: api::CheckVoucherRequest,
     ) -> Result<api::CheckVoucherResponse, api::Error> {
         let raw = self
-            .send(&api::meta::CHECK_VOUCHER, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::CHECK_VOUCHER,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "itv.checkVoucher";
         let _ = operation;
@@ -4820,7 +5194,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetListsRequest,
     ) -> Result<api::GetListsResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_LISTS, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_LISTS, &request).await?;
         let operation = "content.getLists";
         let _ = operation;
         Ok(
@@ -4855,7 +5229,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetListRequest,
     ) -> Result<api::GetListResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_LIST, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_LIST, &request).await?;
         let operation = "content.getList";
         let _ = operation;
         Ok(
@@ -4888,7 +5262,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPageRequest,
     ) -> Result<api::GetPageResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PAGE, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PAGE, &request).await?;
         let operation = "app.getPage";
         let _ = operation;
         Ok(
@@ -4926,7 +5300,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPlansIdRequest,
     ) -> Result<api::GetPlansIdResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PLANS_ID, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PLANS_ID, &request).await?;
         let operation = "content.getPlansId";
         let _ = operation;
         Ok(
@@ -4961,7 +5335,7 @@ impl RocketApi for Client {
         &self,
         request: api::RegisterRequest,
     ) -> Result<api::RegisterResponse, api::Error> {
-        let raw = self.send(&api::meta::REGISTER, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::REGISTER, &request).await?;
         let operation = "registration.register";
         let _ = operation;
         Ok(
@@ -5002,7 +5376,7 @@ impl RocketApi for Client {
         &self,
         request: api::ForgotPasswordRequest,
     ) -> Result<api::ForgotPasswordResponse, api::Error> {
-        let raw = self.send(&api::meta::FORGOT_PASSWORD, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::FORGOT_PASSWORD, &request).await?;
         let operation = "support.forgotPassword";
         let _ = operation;
         Ok(
@@ -5051,7 +5425,7 @@ impl RocketApi for Client {
         &self,
         request: api::ResetPasswordRequest,
     ) -> Result<api::ResetPasswordResponse, api::Error> {
-        let raw = self.send(&api::meta::RESET_PASSWORD, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::RESET_PASSWORD, &request).await?;
         let operation = "support.resetPassword";
         let _ = operation;
         Ok(
@@ -5098,7 +5472,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetPublicPreviewRequest,
     ) -> Result<api::GetPublicPreviewResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_PUBLIC_PREVIEW, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_PUBLIC_PREVIEW, &request).await?;
         let operation = "itv.getPublicPreview";
         let _ = operation;
         Ok(
@@ -5139,7 +5513,7 @@ impl RocketApi for Client {
         &self,
         request: api::GetSchedulesRequest,
     ) -> Result<api::GetSchedulesResponse, api::Error> {
-        let raw = self.send(&api::meta::GET_SCHEDULES, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::GET_SCHEDULES, &request).await?;
         let operation = "content.getSchedules";
         let _ = operation;
         Ok(
@@ -5176,7 +5550,7 @@ impl RocketApi for Client {
         &self,
         request: api::SearchRequest,
     ) -> Result<api::SearchResponse, api::Error> {
-        let raw = self.send(&api::meta::SEARCH, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::SEARCH, &request).await?;
         let operation = "content.search";
         let _ = operation;
         Ok(
@@ -5210,7 +5584,12 @@ impl RocketApi for Client {
         request: api::VerifyEmailRequest,
     ) -> Result<api::VerifyEmailResponse, api::Error> {
         let raw = self
-            .send(&api::meta::VERIFY_EMAIL, &request, &request.credentials)
+            .0
+            .send_with_credentials(
+                &api::meta::VERIFY_EMAIL,
+                &request,
+                &request.credentials,
+            )
             .await?;
         let operation = "support.verifyEmail";
         let _ = operation;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use api::RocketApi;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use crate::runtime;
+use rocketgen_runtime::server as runtime;
 /// `GET /account`
 pub async fn get_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,

@@ -306,7 +306,12 @@ pub mod constraints {
     };
 }
 /// The spec's security schemes.
-pub static SECURITY_SCHEMES: &[SchemeMeta] = &[];
+pub mod schemes {
+    #[allow(unused_imports)]
+    use crate::runtime::meta::*;
+}
+/// Every security scheme, in the spec's order.
+pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
 /// `PATCH /things/{id}` (tool `things.patchThing`).
 pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",

@@ -2,13 +2,14 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::TypemodelApi;
-use super::runtime::{self, Client};
+use rocketgen_runtime::client as runtime;
+use super::Client;
 impl TypemodelApi for Client {
     async fn patch_thing(
         &self,
         request: api::PatchThingRequest2,
     ) -> Result<api::PatchThingResponse, api::Error> {
-        let raw = self.send(&api::meta::PATCH_THING, &request, &[]).await?;
+        let raw = self.0.send(&api::meta::PATCH_THING, &request).await?;
         let operation = "things.patchThing";
         let _ = operation;
         Ok(

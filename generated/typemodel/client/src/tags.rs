@@ -2,7 +2,7 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 use api::TypemodelApi;
-use super::runtime::Client;
+use super::Client;
 /// The operations tagged `things`.
 pub struct ThingsOperations<'a> {
     client: &'a Client,

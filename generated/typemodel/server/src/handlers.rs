@@ -5,7 +5,7 @@ use std::sync::Arc;
 use api::TypemodelApi;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use crate::runtime;
+use rocketgen_runtime::server as runtime;
 /// `PATCH /things/{id}`
 pub async fn patch_thing<S: TypemodelApi + 'static>(
     State(service): State<Arc<S>>,

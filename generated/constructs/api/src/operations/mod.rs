@@ -89,6 +89,14 @@ impl std::fmt::Debug for Credential {
         write!(f, "Credential::{}(***)", self.scheme())
     }
 }
+impl crate::runtime::Credential for Credential {
+    fn scheme(&self) -> &'static str {
+        Credential::scheme(self)
+    }
+    fn secret(&self) -> &str {
+        Credential::secret(self)
+    }
+}
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {

@@ -3,7 +3,8 @@
 //! Serves the whole API from the mock; `--help` lists the options.
 use std::sync::Arc;
 fn main() -> std::process::ExitCode {
-    constructs_mock::server_main::main(
+    rocketgen_runtime::mock_server::main(
+        constructs_mock::api::meta::OPERATIONS,
         "/v2",
         |seed, fixtures, stateful, base_path| {
             let mock = constructs_mock::Mock::with_options(seed, fixtures, stateful);

@@ -20,6 +20,14 @@ impl Credential {
         match *self {}
     }
 }
+impl crate::runtime::Credential for Credential {
+    fn scheme(&self) -> &'static str {
+        match *self {}
+    }
+    fn secret(&self) -> &str {
+        match *self {}
+    }
+}
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
