@@ -8,12 +8,12 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, SecurityKind, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Location, Operation, SecurityKind, TypeKind, TypeRef};
 use crate::preview::{input_key, input_schema};
 
 /// The shared parameter rules of the generated crates.
 use rocketgen_runtime::meta as shared;
-use shared::{Constraints, Location, ParamMeta, Style, Ty};
+use shared::{Constraints, ParamMeta, Ty};
 
 /// As the generated client escapes path segments.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -78,13 +78,13 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         let Some(value) = args.get(input_key(op, p)).or(p.default.as_ref()) else { continue };
         let meta = param_meta(api, p);
         match p.location {
-            ParamLocation::Path => {
-                let text = shared::encode_param(meta, value).unwrap_or_default();
+            Location::Path => {
+                let text = shared::encode_param(&meta, value).unwrap_or_default();
                 path = path.replace(&format!("{{{}}}", p.name), &utf8_percent_encode(&text, SEGMENT).to_string());
             }
-            ParamLocation::Query => query.extend(shared::encode_query(meta, value)),
-            ParamLocation::Header => headers.extend(shared::encode_param(meta, value).map(|t| (p.name.clone(), t))),
-            ParamLocation::Cookie => cookies.extend(shared::encode_param(meta, value).map(|t| format!("{}={t}", p.name))),
+            Location::Query => query.extend(shared::encode_query(&meta, value)),
+            Location::Header => headers.extend(shared::encode_param(&meta, value).map(|t| (p.name.clone(), t))),
+            Location::Cookie => cookies.extend(shared::encode_param(&meta, value).map(|t| format!("{}={t}", p.name))),
         }
     }
     add_credentials(api, op, credentials, &mut query, &mut headers, &mut cookies)?;
@@ -117,7 +117,7 @@ fn encode_body(op: &Operation, body: &crate::ir::RequestBody, value: &Value) -> 
         BodyKind::Form => {
             let style_of = |name: &str| {
                 let part = body.encoding.iter().find(|e| e.property == name);
-                shared::form_style(part.and_then(|e| e.style).map(style_of), part.and_then(|e| e.explode))
+                shared::form_style(part.and_then(|e| e.style), part.and_then(|e| e.explode))
             };
             let text = shared::encode_form_with(value, style_of).map_err(|e| Error::new(format!("{}: body: {e}", op.tool_name)))?;
             (media_type, text.into_bytes())
@@ -152,7 +152,7 @@ fn add_credentials(
         let kind = match &scheme.kind {
             SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => shared::SchemeKind::Bearer,
             SecurityKind::HttpBasic => shared::SchemeKind::Basic,
-            SecurityKind::ApiKey { location, param } => shared::SchemeKind::ApiKey { location: location_of(*location), param: Box::leak(param.clone().into_boxed_str()) },
+            SecurityKind::ApiKey { location, param } => shared::SchemeKind::ApiKey { location: *location, param },
         };
         // The generated client's own rule for where a credential goes.
         match shared::place_credential(kind, secret) {
@@ -165,10 +165,10 @@ fn add_credentials(
     Ok(())
 }
 
-/// The shared rules' view of a parameter: only its name, place, style and whether it is an
-/// array or an object matter for writing it.
-fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
-    fn shape(api: &Api, ty: &TypeRef) -> &'static Ty {
+/// The shared rules' view of a parameter, borrowed from the IR: only its name, place, style
+/// and whether it is an array or an object matter for writing it.
+fn param_meta<'a>(api: &Api, p: &'a crate::ir::Parameter) -> ParamMeta<'a> {
+    fn shape(api: &Api, ty: &TypeRef) -> &'static Ty<'static> {
         match ty {
             TypeRef::Array(_) => &Ty::Array(&Ty::Any, &Constraints::NONE),
             TypeRef::Map(_) => &Ty::Map(&Ty::Any, &Constraints::NONE),
@@ -180,41 +180,17 @@ fn param_meta(api: &Api, p: &crate::ir::Parameter) -> &'static ParamMeta {
             _ => &Ty::String,
         }
     }
-    let location = location_of(p.location);
-    let style = style_of(p.style);
-    // A command makes one request: leaking this small description is simpler than lifetimes.
-    Box::leak(Box::new(ParamMeta {
-        name: Box::leak(p.name.clone().into_boxed_str()),
+    ParamMeta {
+        name: &p.name,
         field: "",
-        location,
-        style,
+        location: p.location,
+        style: p.style,
         explode: p.explode,
         required: p.required,
         ty: shape(api, &p.ty),
         constraints: &Constraints::NONE,
         default: None,
         json: p.content_type.is_some(),
-    }))
-}
-
-fn style_of(style: ParamStyle) -> Style {
-    match style {
-        ParamStyle::Simple => Style::Simple,
-        ParamStyle::Form => Style::Form,
-        ParamStyle::Label => Style::Label,
-        ParamStyle::Matrix => Style::Matrix,
-        ParamStyle::SpaceDelimited => Style::SpaceDelimited,
-        ParamStyle::PipeDelimited => Style::PipeDelimited,
-        ParamStyle::DeepObject => Style::DeepObject,
-    }
-}
-
-fn location_of(location: ParamLocation) -> Location {
-    match location {
-        ParamLocation::Path => Location::Path,
-        ParamLocation::Query => Location::Query,
-        ParamLocation::Header => Location::Header,
-        ParamLocation::Cookie => Location::Cookie,
     }
 }
 

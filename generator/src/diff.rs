@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::ir::{Additional, Api, Operation, ParamLocation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Operation, Location, TypeDef, TypeKind, TypeRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -190,12 +190,12 @@ fn op_key(op: &Operation) -> String {
     format!("{} {}", op.http_method.as_str(), op.path)
 }
 
-fn location_name(location: ParamLocation) -> &'static str {
+fn location_name(location: Location) -> &'static str {
     match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
     }
 }
 

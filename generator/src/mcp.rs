@@ -15,7 +15,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::ir::{Api, HttpMethod};
+use crate::ir::{Api, Method};
 use crate::manifest::{self, Manifest};
 use crate::{call, ir, load, preview, source};
 
@@ -135,17 +135,17 @@ impl Registry {
 
 /// Hints from the HTTP method: safe methods only read, DELETE destroys, PUT and DELETE may be
 /// repeated. Every operation reaches outside the server (open world).
-fn annotations(method: HttpMethod, summary: Option<&str>) -> ToolAnnotations {
+fn annotations(method: Method, summary: Option<&str>) -> ToolAnnotations {
     let base = match summary {
         Some(s) if !s.trim().is_empty() => ToolAnnotations::with_title(s.trim()),
         _ => ToolAnnotations::new(),
     }
     .open_world(true);
     match method {
-        HttpMethod::Get | HttpMethod::Head | HttpMethod::Options | HttpMethod::Trace => base.read_only(true),
-        HttpMethod::Delete => base.read_only(false).destructive(true).idempotent(true),
-        HttpMethod::Put => base.read_only(false).destructive(true).idempotent(true),
-        HttpMethod::Post | HttpMethod::Patch => base.read_only(false).destructive(false).idempotent(false),
+        Method::Get | Method::Head | Method::Options | Method::Trace => base.read_only(true),
+        Method::Delete => base.read_only(false).destructive(true).idempotent(true),
+        Method::Put => base.read_only(false).destructive(true).idempotent(true),
+        Method::Post | Method::Patch => base.read_only(false).destructive(false).idempotent(false),
     }
 }
 

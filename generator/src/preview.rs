@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, Location, TypeKind, TypeRef};
 
 /// The longest tool name many tool clients accept.
 pub const MAX_TOOL_NAME: usize = 64;
@@ -78,7 +78,7 @@ pub fn preview(api: &Api) -> Preview {
         let output_schema = op
             .responses
             .iter()
-            .find(|r| matches!(r.status, crate::ir::StatusSpec::Code(200..=299)))
+            .find(|r| matches!(r.status, crate::ir::Status::Code(200..=299)))
             .and_then(|r| r.body.as_ref())
             .map(|b| schemas.of(&b.ty, &b.constraints, &mut Vec::new()))
             .unwrap_or(Value::Null);
@@ -139,7 +139,7 @@ impl Schemas<'_> {
     fn input(&mut self, op: &Operation) -> Value {
         let mut properties = Map::new();
         let mut required = Vec::new();
-        for p in op.parameters.iter().filter(|p| p.location != ParamLocation::Cookie) {
+        for p in op.parameters.iter().filter(|p| p.location != Location::Cookie) {
             let key = input_key(op, p);
             let mut schema = self.of(&p.ty, &p.constraints, &mut Vec::new());
             if let Value::Object(map) = &mut schema {
@@ -240,12 +240,12 @@ impl Schemas<'_> {
     }
 }
 
-fn location(l: ParamLocation) -> &'static str {
+fn location(l: Location) -> &'static str {
     match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
     }
 }
 

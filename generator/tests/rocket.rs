@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use rocketgen::ir::{self, ParamLocation, SecurityKind, StatusSpec, TypeKind, TypeRef};
+use rocketgen::ir::{self, Location, SecurityKind, Status, TypeKind, TypeRef};
 
 fn rocket() -> ir::Api {
     let spec = rocketgen::load::load_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json")).unwrap();
@@ -40,7 +40,7 @@ fn security_parameters_and_redirects() {
     let api = rocket();
     let kinds: Vec<_> = api.security_schemes.iter().map(|s| (s.name.as_str(), &s.kind)).collect();
     assert!(matches!(kinds[0], ("accountAuth", SecurityKind::OAuth2 { .. })));
-    assert!(matches!(kinds[2], ("resetPasswordAuth", SecurityKind::ApiKey { location: ParamLocation::Header, .. })));
+    assert!(matches!(kinds[2], ("resetPasswordAuth", SecurityKind::ApiKey { location: Location::Header, .. })));
     let get_account = api.operation("account.getAccount").unwrap();
     assert_eq!(get_account.security[0].schemes[0].scheme, "accountAuth");
     assert_eq!(get_account.security[0].schemes[0].scopes, vec!["Catalog"]);
@@ -53,9 +53,9 @@ fn security_parameters_and_redirects() {
     assert_eq!(device.default, Some(serde_json::json!("web_browser")));
 
     let page = api.operation("app.getPage").unwrap();
-    let moved = page.responses.iter().find(|r| r.status == StatusSpec::Code(301)).unwrap();
+    let moved = page.responses.iter().find(|r| r.status == Status::Code(301)).unwrap();
     assert_eq!(moved.headers[0].name, "Location");
-    assert!(page.responses.iter().any(|r| r.status == StatusSpec::Default));
+    assert!(page.responses.iter().any(|r| r.status == Status::Default));
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub fn ref_sibling_bodies() -> Vec<String> {
 
 macro_rules! cases_of {
     ($krate:ident) => {{
-        use rocketgen_runtime::meta::{Constraints, Location, Ty};
+        use rocketgen_runtime::meta::{Constraints, Location, Status, Ty};
         use rocketgen_runtime::synth::{Fill, Synth};
         let synth = Synth::new(Fill::Full, 7);
         let mut cases = Vec::new();
@@ -101,19 +101,22 @@ macro_rules! cases_of {
                 request.insert("body".into(), synth.value(body.ty, &Constraints::NONE, &format!("{}/body", op.tool_name)));
             }
             let credential = op.security.first().and_then(|alternative| alternative.first()).map(|scheme| scheme.name);
-            let declared: Vec<u16> = op.responses.iter().map(|r| r.status).filter(|s| *s >= 100).collect();
+            let declared: Vec<u16> = op.responses.iter().filter_map(|r| r.status.code()).collect();
             let free = |candidates: &[u16]| candidates.iter().copied().find(|c| !declared.contains(c)).unwrap_or(599);
             let mut responses = Vec::new();
             for r in op.responses {
                 let status = match r.status {
-                    0 => free(&[503, 418, 422, 599]),
-                    class @ 1..=5 => free(&(class * 100 + 1..class * 100 + 100).collect::<Vec<_>>()),
-                    code => code,
+                    Status::Default => free(&[503, 418, 422, 599]),
+                    Status::Class(class) => {
+                        let first = u16::from(class) * 100;
+                        free(&(first + 1..first + 100).collect::<Vec<_>>())
+                    }
+                    Status::Code(code) => code,
                 };
                 let response = synth.response(op, status).expect("a declared status has a response");
                 responses.push(serde_json::json!({ "status": status, "response": response }));
             }
-            if !op.responses.iter().any(|r| r.status == 0) {
+            if !op.responses.iter().any(|r| r.status == Status::Default) {
                 let status = free(&[418, 599]);
                 let raw = serde_json::json!({ "status": status, "headers": [], "body": b"raw text".to_vec() });
                 responses.push(serde_json::json!({ "status": status, "response": { "Undeclared": raw } }));

@@ -146,14 +146,14 @@ impl Client {
 
     /// Sends the request of `op` built from `request` (its serialized fields), with the
     /// configured credentials, and returns the response as received.
-    pub async fn send<R: Serialize>(&self, op: &'static OperationMeta, request: &R) -> Result<RawResponse, Error> {
+    pub async fn send<R: Serialize>(&self, op: &'static OperationMeta<'static>, request: &R) -> Result<RawResponse, Error> {
         self.send_with_credentials::<R, NoCredential>(op, request, &[]).await
     }
 
     /// [`send`](Client::send) with the request's own credentials first.
     pub async fn send_with_credentials<R: Serialize, K: Credential>(
         &self,
-        op: &'static OperationMeta,
+        op: &'static OperationMeta<'static>,
         request: &R,
         credentials: &[K],
     ) -> Result<RawResponse, Error> {
@@ -200,7 +200,7 @@ impl Client {
             format!("{}{path}?{query}", self.base_url)
         };
 
-        let method = reqwest::Method::from_bytes(op.http_method.as_bytes())
+        let method = reqwest::Method::from_bytes(op.http_method.as_str().as_bytes())
             .map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
         let mut builder = self.http.request(method, url);
         for (name, value) in headers {
@@ -224,7 +224,7 @@ impl Client {
     /// request's own credentials first, then the configured ones.
     fn add_credentials<K: Credential>(
         &self,
-        op: &'static OperationMeta,
+        op: &'static OperationMeta<'static>,
         given: &[K],
         query: &mut Vec<String>,
         headers: &mut Vec<(String, String)>,
@@ -270,7 +270,7 @@ impl Credential for NoCredential {
 }
 
 /// Adds a request body written as its media type says.
-fn with_body(builder: reqwest::RequestBuilder, body_meta: &BodyMeta, body: &Value) -> Result<reqwest::RequestBuilder, String> {
+fn with_body(builder: reqwest::RequestBuilder, body_meta: &BodyMeta<'_>, body: &Value) -> Result<reqwest::RequestBuilder, String> {
     let media_type = body_meta.media_type;
     Ok(match body_meta.kind {
         BodyKind::Json => builder.header("content-type", media_type).body(serde_json::to_vec(body).map_err(|e| e.to_string())?),

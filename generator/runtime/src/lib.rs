@@ -165,8 +165,7 @@ pub struct OperationInfo {
     pub tool_name: &'static str,
     /// The trait method.
     pub method_name: &'static str,
-    /// `GET`, `POST`, …
-    pub http_method: &'static str,
+    pub http_method: meta::Method,
     /// The path template below the base path, e.g. `/items/{id}`.
     pub path: &'static str,
 }

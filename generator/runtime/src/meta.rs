@@ -8,38 +8,148 @@ use serde_json::{Map, Number, Value};
 
 /// An operation: where it lives, what it takes, what it answers.
 #[derive(Debug)]
-pub struct OperationMeta {
+pub struct OperationMeta<'a> {
     /// `{tag}.{operationId}`.
-    pub tool_name: &'static str,
-    /// `GET`, `POST`, …
-    pub http_method: &'static str,
+    pub tool_name: &'a str,
+    pub http_method: Method,
     /// The path template below the base path, e.g. `/items/{id}`.
-    pub path: &'static str,
-    pub params: &'static [ParamMeta],
-    pub body: Option<BodyMeta>,
+    pub path: &'a str,
+    pub params: &'a [ParamMeta<'a>],
+    pub body: Option<BodyMeta<'a>>,
     /// Alternatives (any one will do) of scheme sets (all needed); empty: no credentials.
-    pub security: &'static [&'static [&'static SchemeMeta]],
-    pub responses: &'static [ResponseMeta],
+    pub security: &'a [&'a [&'a SchemeMeta<'a>]],
+    pub responses: &'a [ResponseMeta<'a>],
+}
+
+impl<'a> OperationMeta<'a> {
+    /// The declared response for a status code: its own, else its class's, else `default`.
+    pub fn response(&self, code: u16) -> Option<&'a ResponseMeta<'a>> {
+        let responses = self.responses;
+        responses
+            .iter()
+            .find(|r| r.status == Status::Code(code))
+            .or_else(|| responses.iter().find(|r| matches!(r.status, Status::Class(_)) && r.status.covers(code)))
+            .or_else(|| responses.iter().find(|r| r.status == Status::Default))
+    }
 }
 
 /// A security scheme: how its credential travels.
 #[derive(Debug)]
-pub struct SchemeMeta {
-    pub name: &'static str,
-    pub kind: SchemeKind,
+pub struct SchemeMeta<'a> {
+    pub name: &'a str,
+    pub kind: SchemeKind<'a>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SchemeKind {
+pub enum SchemeKind<'a> {
     /// `Authorization: Bearer <token>` (OAuth2, OpenID Connect, HTTP bearer).
     Bearer,
     /// `Authorization: Basic <base64 of user:password>`.
     Basic,
     /// The raw key in a header, query parameter or cookie.
-    ApiKey { location: Location, param: &'static str },
+    ApiKey { location: Location, param: &'a str },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An HTTP method an operation is served at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method as HTTP writes it: `GET`, `POST`, …
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// Whether sending a request twice has the effect of sending it once (RFC 9110, 9.2.2).
+    pub const fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The status key of a declared response: a code, a class (`4XX`) or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status code, e.g. 200.
+    Code(u16),
+    /// A class of codes: 1 to 5 for `1XX` … `5XX`.
+    Class(u8),
+    /// `default`: any status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// The code, for a key that names one.
+    pub const fn code(self) -> Option<u16> {
+        match self {
+            Status::Code(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Whether a response of status `code` falls under this key (ignoring more precise keys).
+    pub const fn covers(self, code: u16) -> bool {
+        match self {
+            Status::Code(own) => own == code,
+            Status::Class(class) => code / 100 == class as u16,
+            Status::Default => true,
+        }
+    }
+
+    /// Whether every status under this key is a success (2XX).
+    pub const fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => code >= 200 && code < 300,
+            Status::Class(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Class(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// Written as the spec writes it: `"200"`, `"4XX"`, `"default"`.
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Where a parameter (or an API key) travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Location {
     Path,
     Query,
@@ -47,7 +157,9 @@ pub enum Location {
     Cookie,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a parameter's value is written (OpenAPI's `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Style {
     Simple,
     Form,
@@ -59,38 +171,39 @@ pub enum Style {
 }
 
 #[derive(Debug)]
-pub struct ParamMeta {
+pub struct ParamMeta<'a> {
     /// The name on the wire.
-    pub name: &'static str,
+    pub name: &'a str,
     /// The field of the request type.
-    pub field: &'static str,
+    pub field: &'a str,
     pub location: Location,
     pub style: Style,
     pub explode: bool,
     pub required: bool,
-    pub ty: &'static Ty,
-    pub constraints: &'static Constraints,
+    pub ty: &'a Ty<'a>,
+    pub constraints: &'a Constraints<'a>,
     /// The default as JSON text, applied by servers when the parameter is absent.
-    pub default: Option<&'static str>,
+    pub default: Option<&'a str>,
     /// A parameter given by `content` (JSON): its value travels as JSON text.
     pub json: bool,
 }
 
 #[derive(Debug)]
-pub struct BodyMeta {
+pub struct BodyMeta<'a> {
     /// The media type clients send.
-    pub media_type: &'static str,
+    pub media_type: &'a str,
     pub kind: BodyKind,
     /// Other media types servers accept for the same value.
-    pub also: &'static [(&'static str, BodyKind)],
+    pub also: &'a [(&'a str, BodyKind)],
     /// How properties of a form or multipart body are written (the spec's `encoding`).
-    pub encoding: &'static [PartMeta],
+    pub encoding: &'a [PartMeta<'a>],
     pub required: bool,
-    pub ty: &'static Ty,
+    pub ty: &'a Ty<'a>,
 }
 
 /// How a body's bytes relate to its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BodyKind {
     Json,
     /// `application/x-www-form-urlencoded`.
@@ -105,17 +218,17 @@ pub enum BodyKind {
 
 /// One property's `encoding` in a form or multipart body.
 #[derive(Debug)]
-pub struct PartMeta {
-    pub property: &'static str,
-    pub content_type: Option<&'static str>,
+pub struct PartMeta<'a> {
+    pub property: &'a str,
+    pub content_type: Option<&'a str>,
     pub style: Option<Style>,
     pub explode: Option<bool>,
 }
 
 /// Parameters are written as `ParamMeta::new(name, field, location, ty, required)` with only
 /// what differs from the location's usual style and the common case added.
-impl ParamMeta {
-    pub const fn new(name: &'static str, field: &'static str, location: Location, ty: &'static Ty, required: bool) -> ParamMeta {
+impl<'a> ParamMeta<'a> {
+    pub const fn new(name: &'a str, field: &'a str, location: Location, ty: &'a Ty<'a>, required: bool) -> ParamMeta<'a> {
         let (style, explode) = match location {
             Location::Path | Location::Header => (Style::Simple, false),
             Location::Query | Location::Cookie => (Style::Form, true),
@@ -129,12 +242,12 @@ impl ParamMeta {
         self
     }
 
-    pub const fn constraints(mut self, constraints: &'static Constraints) -> Self {
+    pub const fn constraints(mut self, constraints: &'a Constraints<'a>) -> Self {
         self.constraints = constraints;
         self
     }
 
-    pub const fn default(mut self, json: &'static str) -> Self {
+    pub const fn default(mut self, json: &'a str) -> Self {
         self.default = Some(json);
         self
     }
@@ -146,29 +259,28 @@ impl ParamMeta {
 }
 
 #[derive(Debug)]
-pub struct ResponseMeta {
-    /// A status code, or 0 for `default`, or 1–5 for a class (`4XX`).
-    pub status: u16,
+pub struct ResponseMeta<'a> {
+    pub status: Status,
     /// The variant of the response enum.
-    pub variant: &'static str,
-    pub media_type: Option<&'static str>,
-    pub body: Option<&'static Ty>,
-    pub headers: &'static [HeaderMeta],
+    pub variant: &'a str,
+    pub media_type: Option<&'a str>,
+    pub body: Option<&'a Ty<'a>>,
+    pub headers: &'a [HeaderMeta<'a>],
 }
 
-impl ResponseMeta {
+impl<'a> ResponseMeta<'a> {
     /// A response without a body or headers; `.body(…)` and `.headers(…)` add them.
-    pub const fn new(status: u16, variant: &'static str) -> ResponseMeta {
+    pub const fn new(status: Status, variant: &'a str) -> ResponseMeta<'a> {
         ResponseMeta { status, variant, media_type: None, body: None, headers: &[] }
     }
 
-    pub const fn body(mut self, media_type: &'static str, ty: &'static Ty) -> Self {
+    pub const fn body(mut self, media_type: &'a str, ty: &'a Ty<'a>) -> Self {
         self.media_type = Some(media_type);
         self.body = Some(ty);
         self
     }
 
-    pub const fn headers(mut self, headers: &'static [HeaderMeta]) -> Self {
+    pub const fn headers(mut self, headers: &'a [HeaderMeta<'a>]) -> Self {
         self.headers = headers;
         self
     }
@@ -176,16 +288,16 @@ impl ResponseMeta {
 
 /// A response header: its name (lower case), the variant's field, its type.
 #[derive(Debug)]
-pub struct HeaderMeta {
-    pub name: &'static str,
-    pub field: &'static str,
+pub struct HeaderMeta<'a> {
+    pub name: &'a str,
+    pub field: &'a str,
     pub required: bool,
-    pub ty: &'static Ty,
+    pub ty: &'a Ty<'a>,
 }
 
 /// A type use.
 #[derive(Debug)]
-pub enum Ty {
+pub enum Ty<'a> {
     String,
     Integer { bits: u8 },
     Number,
@@ -193,42 +305,42 @@ pub enum Ty {
     /// Raw bytes ([`Binary`]), base64 text inside JSON values.
     Binary,
     Any,
-    Array(&'static Ty, &'static Constraints),
-    Map(&'static Ty, &'static Constraints),
-    Named(&'static TypeMeta),
+    Array(&'a Ty<'a>, &'a Constraints<'a>),
+    Map(&'a Ty<'a>, &'a Constraints<'a>),
+    Named(&'a TypeMeta<'a>),
 }
 
 /// A named type.
 #[derive(Debug)]
-pub struct TypeMeta {
-    pub name: &'static str,
+pub struct TypeMeta<'a> {
+    pub name: &'a str,
     /// JSON pointer to the schema in the spec.
-    pub pointer: &'static str,
-    pub kind: TypeMetaKind,
+    pub pointer: &'a str,
+    pub kind: TypeMetaKind<'a>,
 }
 
 #[derive(Debug)]
-pub enum TypeMetaKind {
-    Struct { fields: &'static [FieldMeta], additional: Additional },
-    Enum { values: &'static [&'static str] },
-    Newtype(&'static Ty, &'static Constraints),
-    Union(&'static [&'static Ty]),
+pub enum TypeMetaKind<'a> {
+    Struct { fields: &'a [FieldMeta<'a>], additional: Additional<'a> },
+    Enum { values: &'a [&'a str] },
+    Newtype(&'a Ty<'a>, &'a Constraints<'a>),
+    Union(&'a [&'a Ty<'a>]),
     /// A discriminated union: `values` maps tag values to indices into `variants`.
-    Tagged { property: &'static str, variants: &'static [&'static Ty], values: &'static [(&'static str, usize)] },
+    Tagged { property: &'a str, variants: &'a [&'a Ty<'a>], values: &'a [(&'a str, usize)] },
 }
 
 #[derive(Debug)]
-pub enum Additional {
+pub enum Additional<'a> {
     /// `additionalProperties: false`.
     Forbidden,
     Any,
-    Typed(&'static Ty),
+    Typed(&'a Ty<'a>),
 }
 
 #[derive(Debug)]
-pub struct FieldMeta {
-    pub name: &'static str,
-    pub ty: &'static Ty,
+pub struct FieldMeta<'a> {
+    pub name: &'a str,
+    pub ty: &'a Ty<'a>,
     pub required: bool,
     pub nullable: bool,
     /// Sent by servers only: not required in requests.
@@ -237,17 +349,17 @@ pub struct FieldMeta {
     pub write_only: bool,
     /// Listed in `required` but not defined by the spec: any value.
     pub undeclared: bool,
-    pub constraints: &'static Constraints,
+    pub constraints: &'a Constraints<'a>,
     /// The spec's default and example, as JSON text.
-    pub default: Option<&'static str>,
-    pub example: Option<&'static str>,
+    pub default: Option<&'a str>,
+    pub example: Option<&'a str>,
 }
 
 /// Fields are written as `FieldMeta::new(name, ty, required)` with only what differs from the
 /// common case added (`.nullable()`, `.constraints(…)`), so that specs with thousands of
 /// fields give a short file.
-impl FieldMeta {
-    pub const fn new(name: &'static str, ty: &'static Ty, required: bool) -> FieldMeta {
+impl<'a> FieldMeta<'a> {
+    pub const fn new(name: &'a str, ty: &'a Ty<'a>, required: bool) -> FieldMeta<'a> {
         FieldMeta {
             name,
             ty,
@@ -282,17 +394,17 @@ impl FieldMeta {
         self
     }
 
-    pub const fn constraints(mut self, constraints: &'static Constraints) -> Self {
+    pub const fn constraints(mut self, constraints: &'a Constraints<'a>) -> Self {
         self.constraints = constraints;
         self
     }
 
-    pub const fn default(mut self, json: &'static str) -> Self {
+    pub const fn default(mut self, json: &'a str) -> Self {
         self.default = Some(json);
         self
     }
 
-    pub const fn example(mut self, json: &'static str) -> Self {
+    pub const fn example(mut self, json: &'a str) -> Self {
         self.example = Some(json);
         self
     }
@@ -300,7 +412,7 @@ impl FieldMeta {
 
 /// Validation keywords.
 #[derive(Debug, Default)]
-pub struct Constraints {
+pub struct Constraints<'a> {
     pub minimum: Option<f64>,
     pub maximum: Option<f64>,
     pub exclusive_minimum: bool,
@@ -311,11 +423,12 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     pub unique_items: bool,
     /// `format`, e.g. `date-time`.
-    pub format: Option<&'static str>,
+    pub format: Option<&'a str>,
 }
 
-impl Constraints {
-    pub const NONE: Constraints = Constraints {
+impl Constraints<'static> {
+    /// No constraints.
+    pub const NONE: Constraints<'static> = Constraints {
         minimum: None,
         maximum: None,
         exclusive_minimum: false,
@@ -618,7 +731,7 @@ pub fn is_object_param(param: &ParamMeta) -> bool {
 
 /// The names of an object parameter's declared properties (for exploded `form` query objects,
 /// whose properties appear as query parameters of their own).
-pub fn object_param_fields(param: &ParamMeta) -> Vec<&'static str> {
+pub fn object_param_fields<'a>(param: &ParamMeta<'a>) -> Vec<&'a str> {
     match resolve(param.ty) {
         Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, .. }, .. }) => fields.iter().map(|f| f.name).collect(),
         _ => Vec::new(),
@@ -657,7 +770,7 @@ pub fn object_pairs(text: &str, explode: bool) -> Vec<(String, String)> {
     }
 }
 
-fn resolve(ty: &'static Ty) -> &'static Ty {
+fn resolve<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
     match ty {
         Ty::Named(TypeMeta { kind: TypeMetaKind::Newtype(inner, _), .. }) => resolve(inner),
         other => other,
@@ -687,7 +800,7 @@ fn scalar(ty: &Ty, text: &str, path: &str) -> Result<Value, Invalid> {
     }
 }
 
-fn resolve_ref(ty: &Ty) -> &Ty {
+fn resolve_ref<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
     match ty {
         Ty::Named(TypeMeta { kind: TypeMetaKind::Newtype(inner, _), .. }) => resolve_ref(inner),
         other => other,
@@ -706,7 +819,7 @@ pub enum Placement {
 }
 
 /// How a credential of a scheme of this kind is sent.
-pub fn place_credential(kind: SchemeKind, secret: &str) -> Option<Placement> {
+pub fn place_credential(kind: SchemeKind<'_>, secret: &str) -> Option<Placement> {
     Some(match kind {
         SchemeKind::Bearer => Placement::Header("authorization".into(), format!("Bearer {secret}")),
         SchemeKind::Basic => Placement::Header("authorization".into(), format!("Basic {secret}")),
@@ -873,8 +986,8 @@ pub fn received_binary(bytes: Vec<u8>, file_name: Option<String>, content_type: 
     Binary { bytes, file_name, content_type }
 }
 
-impl BodyMeta {
-    fn part(&self, property: &str) -> Option<&'static PartMeta> {
+impl<'a> BodyMeta<'a> {
+    fn part(&self, property: &str) -> Option<&'a PartMeta<'a>> {
         self.encoding.iter().find(|p| p.property == property)
     }
 
@@ -885,7 +998,7 @@ impl BodyMeta {
     }
 
     /// The declared type of a property of an object body.
-    fn property_ty(&self, property: &str) -> Option<&'static Ty> {
+    fn property_ty(&self, property: &str) -> Option<&'a Ty<'a>> {
         match resolve(self.ty) {
             Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, additional }, .. }) => {
                 fields.iter().find(|f| f.name == property).map(|f| f.ty).or(match additional {
@@ -997,7 +1110,7 @@ pub fn decode_form(body: &BodyMeta, raw: &str) -> Result<Value, Invalid> {
     Ok(Value::Object(map))
 }
 
-fn typed_form_value(ty: &'static Ty, tree: &FormTree, (style, explode): (Style, bool), path: &str) -> Result<Value, Invalid> {
+fn typed_form_value(ty: &Ty<'_>, tree: &FormTree, (style, explode): (Style, bool), path: &str) -> Result<Value, Invalid> {
     let last_text = || tree.raw.last().map(|raw| form_unescape(raw)).unwrap_or_default();
     match resolve(ty) {
         Ty::Array(item, _) if tree.children.is_empty() => {
@@ -1067,13 +1180,13 @@ pub struct Part {
 }
 
 /// Whether a property's values travel as files (raw bytes).
-fn is_binary(ty: &'static Ty) -> bool {
+fn is_binary(ty: &Ty<'_>) -> bool {
     matches!(resolve(ty), Ty::Binary)
 }
 
 /// The item type of an array property sent as one part per item (files and scalars); arrays of
 /// anything structured travel as one JSON part.
-fn repeated_part_item(ty: Option<&'static Ty>) -> Option<&'static Ty> {
+fn repeated_part_item<'a>(ty: Option<&'a Ty<'a>>) -> Option<&'a Ty<'a>> {
     match ty.map(resolve) {
         Some(Ty::Array(item, _)) => Some(resolve(item)).filter(|item| !matches!(item, Ty::Any | Ty::Map(..) | Ty::Named(_))),
         _ => None,
@@ -1090,7 +1203,7 @@ pub fn multipart_parts(body: &BodyMeta, value: &Value) -> Result<Vec<Part>, Stri
         let declared = body.part(name).and_then(|p| p.content_type);
         let ty = body.property_ty(name).map(resolve);
         let item_ty = repeated_part_item(ty);
-        let one = |v: &Value, ty: Option<&'static Ty>| -> Part {
+        let one = |v: &Value, ty: Option<&Ty<'_>>| -> Part {
             match (ty, v) {
                 (Some(ty), Value::String(text)) if is_binary(ty) => {
                     let binary = Binary::from_text(text);

@@ -57,7 +57,7 @@ pub struct MockState {
     seed: u64,
     fixtures: HashMap<String, Fixture>,
     /// Every operation of the spec (stateful mode reads the collections off their paths).
-    all: &'static [&'static OperationMeta],
+    all: &'static [&'static OperationMeta<'static>],
     operations: Mutex<HashMap<&'static str, OperationState>>,
     log: Mutex<VecDeque<(String, Value)>>,
     /// Default answers already made, typed, by operation and status: they depend on nothing
@@ -69,7 +69,7 @@ pub struct MockState {
 
 impl MockState {
     /// The state of a mock of the API whose operations are `all`.
-    pub fn new(all: &'static [&'static OperationMeta], seed: u64, fixtures: HashMap<String, Fixture>, stateful: bool) -> Self {
+    pub fn new(all: &'static [&'static OperationMeta<'static>], seed: u64, fixtures: HashMap<String, Fixture>, stateful: bool) -> Self {
         MockState {
             all,
             store: stateful.then(crate::stateful::Store::default),
@@ -92,7 +92,7 @@ impl MockState {
 
     /// Records the call and answers it: as programmed, else from the fixtures or `Prefer`,
     /// else synthesized.
-    pub fn answer<Req, Resp>(&self, op: &'static OperationMeta, request: Req) -> Result<Resp, Error>
+    pub fn answer<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
         Resp: DeserializeOwned + Clone + Send + 'static,
@@ -133,7 +133,7 @@ impl MockState {
     }
 
     /// The answer when nothing was programmed.
-    pub fn default_answer<Resp: DeserializeOwned + Clone + Send + 'static>(&self, op: &'static OperationMeta) -> Result<Resp, Error> {
+    pub fn default_answer<Resp: DeserializeOwned + Clone + Send + 'static>(&self, op: &'static OperationMeta<'static>) -> Result<Resp, Error> {
         let preferred = PREFERRED_STATUS.try_with(|s| *s).ok();
         let fixture = self.fixtures.get(op.tool_name);
         let status = preferred.or(fixture.map(|f| f.status)).unwrap_or_else(|| Synth::success_status(op));
@@ -151,7 +151,7 @@ impl MockState {
         Ok(answer)
     }
 
-    fn synthesized(&self, op: &'static OperationMeta, status: u16) -> Value {
+    fn synthesized(&self, op: &'static OperationMeta<'static>, status: u16) -> Value {
         Synth::new(Fill::Full, self.seed).response(op, status).unwrap_or_else(|| {
             serde_json::json!({ "Undeclared": { "status": status, "headers": [], "body": [] } })
         })
@@ -218,7 +218,7 @@ where
 /// Reads and checks a fixtures file (JSON or YAML): a map from tool name to `{status, body}`.
 /// Every entry must name an operation and a status it declares, and its body must be valid
 /// against the spec; errors name the entry.
-pub fn load_fixtures(path: &Path, operations: &[&'static OperationMeta]) -> Result<HashMap<String, Fixture>, String> {
+pub fn load_fixtures(path: &Path, operations: &[&'static OperationMeta<'static>]) -> Result<HashMap<String, Fixture>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let document: Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(&text).map_err(|e| format!("{}: not valid JSON: {e}", path.display()))?
@@ -242,10 +242,7 @@ pub fn load_fixtures(path: &Path, operations: &[&'static OperationMeta]) -> Resu
         }
         .ok_or_else(|| format!("{at}: `status` must be an HTTP status code"))?;
         let declared = op
-            .responses
-            .iter()
-            .find(|r| r.status == status)
-            .or_else(|| op.responses.iter().find(|r| r.status == status / 100 || r.status == 0))
+            .response(status)
             .ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
         let mut response = Synth::new(Fill::Full, 1)
             .response(op, status)

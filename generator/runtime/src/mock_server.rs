@@ -51,7 +51,7 @@ pub struct Options {
 /// Parses the options, checks the fixtures against `operations` and serves until stopped.
 /// `router` builds the router from the seed, the fixtures, stateful or not, and the base path.
 pub fn main(
-    operations: &'static [&'static OperationMeta],
+    operations: &'static [&'static OperationMeta<'static>],
     default_base_path: &str,
     router: impl FnOnce(u64, HashMap<String, Fixture>, bool, &str) -> axum::Router,
 ) -> ExitCode {

@@ -230,7 +230,7 @@ pub struct Lenient;
 
 /// Reads a request as the operation says, validating every parameter and the body, into the
 /// request type `T` and the credentials found.
-pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
+pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
     let (mut parts, body) = request.into_parts();
     let lenient = parts.extensions.get::<Lenient>().is_some();
     let bytes = match op.body {
@@ -255,7 +255,7 @@ pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta, request: Re
     }
 }
 
-async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::request::Parts, bytes: &[u8]) -> Result<Decoded, Rejection> {
+async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::http::request::Parts, bytes: &[u8]) -> Result<Decoded, Rejection> {
     let path_values: Vec<String> = match parts.extensions.get::<TemplateParams>() {
         Some(matched) => matched.0.clone(),
         None => match RawPathParams::from_request_parts(parts, &()).await {
@@ -376,7 +376,7 @@ async fn decode_fields(op: &'static OperationMeta, parts: &mut axum::http::reque
 }
 
 /// A request body as the JSON value of its type, read as its media type says.
-async fn body_value(body: &BodyMeta, kind: BodyKind, declared: &str, content_type: &str, bytes: &[u8]) -> Result<Value, Rejection> {
+async fn body_value(body: &BodyMeta<'_>, kind: BodyKind, declared: &str, content_type: &str, bytes: &[u8]) -> Result<Value, Rejection> {
     let text = || std::str::from_utf8(bytes).map_err(|_| reject(400, "body: is not UTF-8 text"));
     Ok(match kind {
         BodyKind::Json => serde_json::from_slice(bytes).map_err(|e| reject(400, format!("body: not valid JSON: {e}")))?,
@@ -416,7 +416,7 @@ fn split_raw<'a>(raw: &'a str, delimiter: &str) -> Vec<&'a str> {
 
 /// The credentials the operation's security asks for, or 401 naming what is missing.
 fn credentials(
-    op: &'static OperationMeta,
+    op: &'static OperationMeta<'static>,
     headers: &axum::http::HeaderMap,
     query: &[(String, String)],
     cookies: &[(String, String)],

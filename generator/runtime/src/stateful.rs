@@ -19,7 +19,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
 
-use crate::meta::{FieldMeta, Location, OperationMeta, ResponseMeta, Ty, TypeMetaKind};
+use crate::meta::{FieldMeta, Location, Method, OperationMeta, ResponseMeta, Status, Ty, TypeMetaKind};
 use crate::synth::{Fill, Synth};
 
 /// The items of every stateful collection, by collection path and id.
@@ -50,11 +50,11 @@ fn place(path: &str) -> Place<'_> {
 }
 
 /// The first success response of an operation.
-fn success(op: &OperationMeta) -> Option<&ResponseMeta> {
-    op.responses.iter().find(|r| (200..300).contains(&r.status))
+fn success<'a>(op: &'a OperationMeta<'a>) -> Option<&'a ResponseMeta<'a>> {
+    op.responses.iter().find(|r| r.status.code().is_some_and(|code| (200..300).contains(&code)))
 }
 
-fn object_type(ty: &Ty) -> Option<&'static [FieldMeta]> {
+fn object_type<'a>(ty: &Ty<'a>) -> Option<&'a [FieldMeta<'a>]> {
     match ty {
         Ty::Named(meta) => match &meta.kind {
             TypeMetaKind::Struct { fields, .. } => Some(fields),
@@ -66,9 +66,9 @@ fn object_type(ty: &Ty) -> Option<&'static [FieldMeta]> {
 }
 
 /// The response variant's JSON form with `body` as its body.
-fn with_body(meta: &ResponseMeta, body: Value) -> Value {
-    if meta.status < 100 || !meta.headers.is_empty() {
-        json!({ meta.variant: { "body": body, "status": meta.status } })
+fn with_body(meta: &ResponseMeta<'_>, body: Value) -> Value {
+    if meta.status.code().is_none() || !meta.headers.is_empty() {
+        json!({ meta.variant: { "body": body, "status": meta.status.code().unwrap_or(200) } })
     } else {
         json!({ meta.variant: body })
     }
@@ -76,7 +76,7 @@ fn with_body(meta: &ResponseMeta, body: Value) -> Value {
 
 impl Store {
     /// Whether some operation addresses items of `collection` by id.
-    fn has_items(collection: &str, operations: &[&'static OperationMeta]) -> bool {
+    fn has_items(collection: &str, operations: &[&'static OperationMeta<'static>]) -> bool {
         operations.iter().any(|op| {
             let p = place(op.path);
             p.collection == collection && p.id_param.is_some()
@@ -84,13 +84,13 @@ impl Store {
     }
 
     /// Whether any operation writes to `collection`.
-    fn is_stateful(collection: &str, operations: &[&'static OperationMeta]) -> bool {
-        operations.iter().any(|op| op.http_method != "GET" && place(op.path).collection == collection)
+    fn is_stateful(collection: &str, operations: &[&'static OperationMeta<'static>]) -> bool {
+        operations.iter().any(|op| op.http_method != Method::Get && place(op.path).collection == collection)
     }
 
     /// The answer to a call in stateful mode, in the response enum's JSON form; `None` leaves
     /// the call to the ordinary mock.
-    pub fn answer(&self, op: &'static OperationMeta, request: &Value, operations: &[&'static OperationMeta], seed: u64) -> Option<Value> {
+    pub fn answer(&self, op: &'static OperationMeta<'static>, request: &Value, operations: &[&'static OperationMeta<'static>], seed: u64) -> Option<Value> {
         let place = place(op.path);
         let id_of = |name: &str| -> Option<String> {
             let param = op.params.iter().find(|p| p.name == name && p.location == Location::Path)?;
@@ -98,7 +98,7 @@ impl Store {
         };
         let ok = success(op);
         match (op.http_method, place.id_param) {
-            ("PUT" | "PATCH" | "POST", Some(id_param)) => {
+            (Method::Put | Method::Patch | Method::Post, Some(id_param)) => {
                 let id = id_of(id_param)?;
                 let item = self.update(&place.collection, &id, op, request, seed);
                 Some(match ok {
@@ -108,7 +108,7 @@ impl Store {
                 })
             }
             // A create: only where the collection also has items addressed by id.
-            ("POST", None) if op.body.is_some() && Store::has_items(&place.collection, operations) => {
+            (Method::Post, None) if op.body.is_some() && Store::has_items(&place.collection, operations) => {
                 let meta = ok?;
                 let id = request
                     .get("body")
@@ -123,12 +123,12 @@ impl Store {
                 let item = self.update(&place.collection, &id, op, request, seed);
                 Some(if meta.body.is_some() { with_body(meta, item) } else { json!(meta.variant) })
             }
-            ("DELETE", Some(id_param)) => {
+            (Method::Delete, Some(id_param)) => {
                 let id = id_of(id_param)?;
                 self.collections.lock().unwrap_or_else(|p| p.into_inner()).entry(place.collection).or_default().remove(&id);
                 ok.map(|meta| json!(meta.variant))
             }
-            ("DELETE", None) => {
+            (Method::Delete, None) => {
                 let ids: Vec<String> = op
                     .params
                     .iter()
@@ -144,12 +144,12 @@ impl Store {
                 }
                 ok.map(|meta| json!(meta.variant))
             }
-            ("GET", Some(id_param)) if place.rest.is_none() && Store::is_stateful(&place.collection, operations) => {
+            (Method::Get, Some(id_param)) if place.rest.is_none() && Store::is_stateful(&place.collection, operations) => {
                 let id = id_of(id_param)?;
                 let collections = self.collections.lock().unwrap_or_else(|p| p.into_inner());
                 match collections.get(&place.collection).and_then(|items| items.get(&id)) {
                     Some(item) => ok.map(|meta| with_body(meta, item.clone())),
-                    None => op.responses.iter().find(|r| r.status == 404).map(|meta| {
+                    None => op.responses.iter().find(|r| r.status == Status::Code(404)).map(|meta| {
                         let body = Synth::new(Fill::Full, seed).response(op, 404).and_then(|v| v.get(meta.variant).cloned());
                         match body {
                             Some(body) => json!({ meta.variant: body }),
@@ -158,14 +158,14 @@ impl Store {
                     }),
                 }
             }
-            ("GET", None) => self.list(op, operations, seed),
+            (Method::Get, None) => self.list(op, operations, seed),
             _ => None,
         }
     }
 
     /// Stores the item `id`: what was there (or the synthesized answer), then what the request
     /// says. Returns the item.
-    fn update(&self, collection: &str, id: &str, op: &'static OperationMeta, request: &Value, seed: u64) -> Value {
+    fn update(&self, collection: &str, id: &str, op: &'static OperationMeta<'static>, request: &Value, seed: u64) -> Value {
         let mut collections = self.collections.lock().unwrap_or_else(|p| p.into_inner());
         let items = collections.entry(collection.to_string()).or_default();
         let fresh = || {
@@ -202,7 +202,7 @@ impl Store {
     }
 
     /// GET on a collection (or a list page under it): its stored items, shaped as the answer is.
-    fn list(&self, op: &'static OperationMeta, operations: &[&'static OperationMeta], seed: u64) -> Option<Value> {
+    fn list(&self, op: &'static OperationMeta<'static>, operations: &[&'static OperationMeta<'static>], seed: u64) -> Option<Value> {
         let meta = success(op)?;
         let ty = meta.body?;
         let segments: Vec<&str> = op.path.rsplitn(2, '/').collect();
@@ -230,7 +230,7 @@ impl Store {
             _ => {
                 let fields = object_type(ty)?;
                 // The array of items: `items` on a list page, else the first array of objects.
-                let of_objects = |f: &&FieldMeta| matches!(f.ty, Ty::Array(item, _) if object_type(item).is_some());
+                let of_objects = |f: &&FieldMeta<'_>| matches!(f.ty, Ty::Array(item, _) if object_type(item).is_some());
                 let list = match is_page {
                     true => fields.iter().find(|f| f.name == "items").or_else(|| fields.iter().find(of_objects))?,
                     false => fields.iter().find(of_objects)?,
@@ -265,7 +265,7 @@ impl Store {
 
 /// What a map of a collection holds for one item: the item itself when the map's values are
 /// objects, else the item's first property of the map's value type (and format).
-fn project(item: &Value, value_ty: &Ty, format: Option<&str>) -> Option<Value> {
+fn project(item: &Value, value_ty: &Ty<'_>, format: Option<&str>) -> Option<Value> {
     if object_type(value_ty).is_some() {
         return Some(item.clone());
     }

@@ -33,29 +33,24 @@ impl Synth {
     }
 
     /// A value of a named type. The same seed gives the same value, whatever was made before.
-    pub fn named(&self, meta: &TypeMeta) -> Value {
+    pub fn named(&self, meta: &TypeMeta<'_>) -> Value {
         let mut rng = Rng(self.seed ^ fnv(meta.name));
         self.named_at(meta, 0, &mut rng)
     }
 
     /// A value of a type use; `context` (an operation and place, say) varies it.
-    pub fn value(&self, ty: &Ty, constraints: &Constraints, context: &str) -> Value {
+    pub fn value(&self, ty: &Ty<'_>, constraints: &Constraints<'_>, context: &str) -> Value {
         let mut rng = Rng(self.seed ^ fnv(context));
         self.of(ty, constraints, 0, &mut rng)
     }
 
     /// The JSON form of a response of `op` with status `status` (as the response enum
     /// serializes), or `None` if the operation declares no such status.
-    pub fn response(&self, op: &OperationMeta, status: u16) -> Option<Value> {
-        let meta = op
-            .responses
-            .iter()
-            .find(|r| r.status == status)
-            .or_else(|| op.responses.iter().find(|r| r.status == status / 100))
-            .or_else(|| op.responses.iter().find(|r| r.status == 0))?;
+    pub fn response(&self, op: &OperationMeta<'_>, status: u16) -> Option<Value> {
+        let meta = op.response(status)?;
         let context = format!("{}/{}", op.tool_name, meta.variant);
         let body = meta.body.map(|ty| self.value(ty, &Constraints::NONE, &context));
-        let has_status = meta.status < 100;
+        let has_status = meta.status.code().is_none();
         if !has_status && meta.headers.is_empty() {
             return Some(match body {
                 Some(body) => json!({ meta.variant: body }),
@@ -81,16 +76,12 @@ impl Synth {
     }
 
     /// The first success status an operation declares (else its first status, else 200).
-    pub fn success_status(op: &OperationMeta) -> u16 {
-        op.responses
-            .iter()
-            .map(|r| r.status)
-            .find(|s| (200..300).contains(s))
-            .or_else(|| op.responses.iter().map(|r| r.status).find(|s| *s >= 100))
-            .unwrap_or(200)
+    pub fn success_status(op: &OperationMeta<'_>) -> u16 {
+        let codes = || op.responses.iter().filter_map(|r| r.status.code());
+        codes().find(|code| (200..300).contains(code)).or_else(|| codes().next()).unwrap_or(200)
     }
 
-    fn named_at(&self, meta: &TypeMeta, depth: usize, rng: &mut Rng) -> Value {
+    fn named_at(&self, meta: &TypeMeta<'_>, depth: usize, rng: &mut Rng) -> Value {
         match &meta.kind {
             TypeMetaKind::Struct { fields, additional } => self.object(fields, additional, depth, rng),
             TypeMetaKind::Enum { values } => match values.len() {
@@ -116,7 +107,7 @@ impl Synth {
         }
     }
 
-    fn object(&self, fields: &[FieldMeta], additional: &Additional, depth: usize, rng: &mut Rng) -> Value {
+    fn object(&self, fields: &[FieldMeta<'_>], additional: &Additional<'_>, depth: usize, rng: &mut Rng) -> Value {
         let mut map = Map::new();
         let shallow = depth >= MAX_DEPTH;
         for field in fields {
@@ -158,7 +149,7 @@ impl Synth {
         Value::Object(map)
     }
 
-    fn of(&self, ty: &Ty, c: &Constraints, depth: usize, rng: &mut Rng) -> Value {
+    fn of(&self, ty: &Ty<'_>, c: &Constraints<'_>, depth: usize, rng: &mut Rng) -> Value {
         match ty {
             Ty::String => Value::String(string(c, rng)),
             Ty::Integer { bits } => Value::Number(integer(c, *bits, rng).into()),
@@ -201,7 +192,7 @@ fn dedup(items: Vec<Value>) -> Vec<Value> {
     out
 }
 
-fn string(c: &Constraints, rng: &mut Rng) -> String {
+fn string(c: &Constraints<'_>, rng: &mut Rng) -> String {
     let n = rng.below(1000);
     let mut text = match c.format {
         Some("date-time") => format!("2024-{:02}-{:02}T{:02}:{:02}:00Z", 1 + n % 12, 1 + n % 28, n % 24, n % 60),
@@ -223,7 +214,7 @@ fn string(c: &Constraints, rng: &mut Rng) -> String {
     text
 }
 
-fn bounds(c: &Constraints) -> (f64, f64) {
+fn bounds(c: &Constraints<'_>) -> (f64, f64) {
     let mut min = c.minimum.unwrap_or(0.0);
     let mut max = c.maximum.unwrap_or(min + 100.0);
     if c.exclusive_minimum {
@@ -235,7 +226,7 @@ fn bounds(c: &Constraints) -> (f64, f64) {
     if max < min { (min, min) } else { (min, max) }
 }
 
-fn integer(c: &Constraints, bits: u8, rng: &mut Rng) -> i64 {
+fn integer(c: &Constraints<'_>, bits: u8, rng: &mut Rng) -> i64 {
     let limit = if bits == 32 { i32::MAX as f64 } else { 1e15 };
     let (min, max) = bounds(c);
     let (min, max) = (min.clamp(-limit, limit).ceil() as i64, max.clamp(-limit, limit).floor() as i64);
@@ -243,7 +234,7 @@ fn integer(c: &Constraints, bits: u8, rng: &mut Rng) -> i64 {
     min + rng.below(span + 1) as i64
 }
 
-fn number(c: &Constraints, rng: &mut Rng) -> f64 {
+fn number(c: &Constraints<'_>, rng: &mut Rng) -> f64 {
     let (min, max) = bounds(c);
     let span = (max - min).clamp(0.0, 100.0);
     // Whole numbers where the spec says int32 on a number; otherwise a half, which keeps the

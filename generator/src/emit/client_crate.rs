@@ -10,7 +10,7 @@ use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, StatusSpec, UNDECLARED_VARIANT};
+use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, Status, UNDECLARED_VARIANT};
 
 pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "client");
@@ -169,21 +169,21 @@ fn method(op: &Operation) -> TokenStream {
     let mut arms: Vec<TokenStream> = op
         .responses
         .iter()
-        .filter(|r| matches!(r.status, StatusSpec::Code(_)))
+        .filter(|r| matches!(r.status, Status::Code(_)))
         .map(|r| {
-            let StatusSpec::Code(code) = r.status else { return TokenStream::new() };
+            let Status::Code(code) = r.status else { return TokenStream::new() };
             let value = variant_value(op, r, quote! { #code });
             quote! { #code => #value, }
         })
         .collect();
-    for r in op.responses.iter().filter(|r| matches!(r.status, StatusSpec::Range(_))) {
-        let StatusSpec::Range(class) = r.status else { continue };
+    for r in op.responses.iter().filter(|r| matches!(r.status, Status::Class(_))) {
+        let Status::Class(class) = r.status else { continue };
         let (low, high) = (class as u16 * 100, class as u16 * 100 + 99);
         let value = variant_value(op, r, quote! { status });
         arms.push(quote! { status @ #low..=#high => #value, });
     }
     let undeclared = ident(UNDECLARED_VARIANT);
-    match op.responses.iter().find(|r| r.status == StatusSpec::Default) {
+    match op.responses.iter().find(|r| r.status == Status::Default) {
         Some(r) => {
             let value = variant_value(op, r, quote! { status });
             arms.push(quote! { status => #value, });
@@ -191,7 +191,7 @@ fn method(op: &Operation) -> TokenStream {
         None => arms.push(quote! { _ => api::#response_type::#undeclared(raw), }),
     }
     // An operation that declares only `default` has one arm: no match needed.
-    let only_default = op.responses.len() == 1 && op.responses[0].status == StatusSpec::Default;
+    let only_default = op.responses.len() == 1 && op.responses[0].status == Status::Default;
     let decode = if only_default {
         let value = variant_value(op, &op.responses[0], quote! { status });
         quote! {
@@ -225,7 +225,7 @@ fn variant_value(op: &Operation, r: &Response, status: TokenStream) -> TokenStre
         ResponseShape::Tuple => quote! { api::#response_type::#variant(#body) },
         ResponseShape::Fields => {
             let mut fields = Vec::new();
-            if !matches!(r.status, StatusSpec::Code(_)) {
+            if !matches!(r.status, Status::Code(_)) {
                 let _ = &status;
                 fields.push(quote! { status });
             }

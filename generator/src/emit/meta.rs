@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::ident;
-use crate::ir::{Additional, Api, BodyKind, Constraints, IntWidth, Operation, ParamLocation, ParamStyle, SecurityKind, StatusSpec, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, BodyKind, Constraints, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
@@ -151,7 +151,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
 fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStream {
     let name = operation_static(op);
     let tool = &op.tool_name;
-    let method = op.http_method.as_str();
+    let method = method_tokens(op.http_method);
     let path = &op.path;
     let params = op.parameters.iter().map(|p| {
         let wire = &p.name;
@@ -162,8 +162,8 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         // Only what differs from `ParamMeta::new`'s defaults for the location is written.
         let mut extra = Vec::new();
         let (default_style, default_explode) = match p.location {
-            ParamLocation::Path | ParamLocation::Header => (ParamStyle::Simple, false),
-            ParamLocation::Query | ParamLocation::Cookie => (ParamStyle::Form, true),
+            Location::Path | Location::Header => (Style::Simple, false),
+            Location::Query | Location::Cookie => (Style::Form, true),
         };
         if (p.style, p.explode) != (default_style, default_explode) {
             let style = style_ident(p.style);
@@ -222,11 +222,7 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         quote! { &[#(&schemes::#schemes),*] }
     });
     let responses = op.responses.iter().map(|r| {
-        let status: u16 = match r.status {
-            StatusSpec::Code(code) => code,
-            StatusSpec::Range(class) => class as u16,
-            StatusSpec::Default => 0,
-        };
+        let status = status_tokens(r.status);
         let body = r.body.as_ref().map(|b| {
             let media = &b.media_type;
             let ty = ty_with(k, &b.ty, &b.constraints);
@@ -258,12 +254,33 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
     }
 }
 
-fn location_tokens(location: ParamLocation) -> TokenStream {
+/// `Method::Get`, … as the metadata names the method.
+pub fn method_tokens(method: Method) -> TokenStream {
+    let variant = format_ident!("{method:?}");
+    quote! { Method::#variant }
+}
+
+/// `Status::Code(200)`, `Status::Class(4)` or `Status::Default`.
+fn status_tokens(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote! { Status::Code(#code) }
+        }
+        Status::Class(class) => {
+            let class = proc_macro2::Literal::u8_unsuffixed(class);
+            quote! { Status::Class(#class) }
+        }
+        Status::Default => quote! { Status::Default },
+    }
+}
+
+fn location_tokens(location: Location) -> TokenStream {
     match location {
-        ParamLocation::Path => quote! { Location::Path },
-        ParamLocation::Query => quote! { Location::Query },
-        ParamLocation::Header => quote! { Location::Header },
-        ParamLocation::Cookie => quote! { Location::Cookie },
+        Location::Path => quote! { Location::Path },
+        Location::Query => quote! { Location::Query },
+        Location::Header => quote! { Location::Header },
+        Location::Cookie => quote! { Location::Cookie },
     }
 }
 
@@ -384,17 +401,17 @@ fn option_str(text: Option<&str>) -> TokenStream {
     }
 }
 
-fn style_ident(style: ParamStyle) -> proc_macro2::Ident {
+fn style_ident(style: Style) -> proc_macro2::Ident {
     format_ident!(
         "{}",
         match style {
-            ParamStyle::Simple => "Simple",
-            ParamStyle::Form => "Form",
-            ParamStyle::Label => "Label",
-            ParamStyle::Matrix => "Matrix",
-            ParamStyle::SpaceDelimited => "SpaceDelimited",
-            ParamStyle::PipeDelimited => "PipeDelimited",
-            ParamStyle::DeepObject => "DeepObject",
+            Style::Simple => "Simple",
+            Style::Form => "Form",
+            Style::Label => "Label",
+            Style::Matrix => "Matrix",
+            Style::SpaceDelimited => "SpaceDelimited",
+            Style::PipeDelimited => "PipeDelimited",
+            Style::DeepObject => "DeepObject",
         }
     )
 }

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::rust::{doc, doc_lines, ident, type_tokens};
-use crate::ir::{Api, Operation, ParamLocation, Parameter, Response, SecurityKind, StatusSpec, TypeRef};
+use crate::ir::{Api, Operation, Location, Parameter, Response, SecurityKind, Status, TypeRef};
 
 /// The name of the service trait: `RocketApi` for a source named `rocket`.
 pub fn trait_name(source: &str) -> String {
@@ -40,9 +40,9 @@ pub fn operations_module(api: &Api) -> TokenStream {
     let infos = api.operations.iter().map(|op| {
         let tool = &op.tool_name;
         let method = &op.method_name.trim_start_matches("r#");
-        let http = op.http_method.as_str();
+        let http = super::meta::method_tokens(op.http_method);
         let path = &op.path;
-        quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: #http, path: #path }, }
+        quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
     });
     let modules = tag_modules(api);
     let mods = modules.iter().map(|(tag, module)| {
@@ -87,10 +87,10 @@ fn credential_type(api: &Api) -> TokenStream {
             SecurityKind::HttpBasic => "`user:password`, sent as `Authorization: Basic <base64>`.".to_string(),
             SecurityKind::ApiKey { location, param } => {
                 let place = match location {
-                    ParamLocation::Header => "header",
-                    ParamLocation::Query => "query parameter",
-                    ParamLocation::Cookie => "cookie",
-                    ParamLocation::Path => "path parameter",
+                    Location::Header => "header",
+                    Location::Query => "query parameter",
+                    Location::Cookie => "cookie",
+                    Location::Path => "path parameter",
                 };
                 format!("The key, sent as is in the `{param}` {place}.")
             }
@@ -290,10 +290,10 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             lines.push(String::new());
         }
         let location = match param.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-            ParamLocation::Cookie => "cookie",
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
         };
         let mut fact = format!("The `{}` {location} parameter", param.name);
         if let Some(default) = &param.default {
@@ -429,9 +429,9 @@ fn setters(op: &Operation) -> Vec<TokenStream> {
 
 fn status_doc(response: &Response) -> String {
     let status = match &response.status {
-        StatusSpec::Code(code) => code.to_string(),
-        StatusSpec::Range(class) => format!("{class}XX"),
-        StatusSpec::Default => "Any other status (`default`)".to_string(),
+        Status::Code(code) => code.to_string(),
+        Status::Class(class) => format!("{class}XX"),
+        Status::Default => "Any other status (`default`)".to_string(),
     };
     match response.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => format!(" {status}: {}", d.lines().next().unwrap_or("")),
@@ -441,7 +441,7 @@ fn status_doc(response: &Response) -> String {
 
 /// Whether a response variant is written with named fields (status, headers) or as a tuple.
 pub fn response_shape(response: &Response) -> ResponseShape {
-    let has_status = !matches!(response.status, StatusSpec::Code(_));
+    let has_status = !matches!(response.status, Status::Code(_));
     match (&response.body, response.headers.is_empty(), has_status) {
         (None, true, false) => ResponseShape::Unit,
         (Some(_), true, false) => ResponseShape::Tuple,
@@ -468,7 +468,7 @@ fn response_type(op: &Operation) -> TokenStream {
             ResponseShape::Unit => quote! {},
             ResponseShape::Tuple => quote! { (#body_ty) },
             ResponseShape::Fields => {
-                let status = if matches!(response.status, StatusSpec::Code(_)) {
+                let status = if matches!(response.status, Status::Code(_)) {
                     TokenStream::new()
                 } else {
                     quote! { /// The status code received or to send.
@@ -499,7 +499,7 @@ fn response_type(op: &Operation) -> TokenStream {
             ResponseShape::Unit => quote! { Self::#variant },
             ResponseShape::Tuple => quote! { Self::#variant(_) },
             ResponseShape::Fields => {
-                if matches!(response.status, StatusSpec::Code(_)) {
+                if matches!(response.status, Status::Code(_)) {
                     quote! { Self::#variant { .. } }
                 } else {
                     quote! { Self::#variant { status, .. } }
@@ -507,7 +507,7 @@ fn response_type(op: &Operation) -> TokenStream {
             }
         };
         let value = match &response.status {
-            StatusSpec::Code(code) => quote! { #code },
+            Status::Code(code) => quote! { #code },
             _ => quote! { *status },
         };
         quote! { #pattern => #value, }

@@ -12,7 +12,7 @@ use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, BodyKind, Operation, Response, StatusSpec, UNDECLARED_VARIANT};
+use crate::ir::{Api, BodyKind, Operation, Response, Status, UNDECLARED_VARIANT};
 
 pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "server");
@@ -246,7 +246,7 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
     let response_type = ident(&op.response_type);
     let variant = ident(&r.variant);
     let status = match r.status {
-        StatusSpec::Code(code) => quote! { #code },
+        Status::Code(code) => quote! { #code },
         _ => quote! { status },
     };
     let media = r.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default();
@@ -281,7 +281,7 @@ fn response_arm(op: &Operation, r: &Response) -> TokenStream {
         }
         ResponseShape::Fields => {
             let mut bindings: Vec<TokenStream> = Vec::new();
-            if !matches!(r.status, StatusSpec::Code(_)) {
+            if !matches!(r.status, Status::Code(_)) {
                 bindings.push(quote! { status });
             }
             if r.body.is_some() {

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+/// The vocabulary the IR shares with the generated crates, defined once in the runtime.
+pub use rocketgen_runtime::meta::{BodyKind, Location, Method, Status, Style};
+
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::load::LoadedSpec;
@@ -56,7 +59,7 @@ pub enum SecurityKind {
     HttpBearer,
     HttpBasic,
     /// The raw value in a header, query parameter or cookie named `param`.
-    ApiKey { location: ParamLocation, param: String },
+    ApiKey { location: Location, param: String },
 }
 
 /// One alternative of an operation's security: all of these schemes together.
@@ -84,7 +87,7 @@ pub struct Operation {
     pub type_stem: String,
     pub request_type: String,
     pub response_type: String,
-    pub http_method: HttpMethod,
+    pub http_method: Method,
     /// Path template relative to the server base path, e.g. `/items/{id}`.
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,63 +105,14 @@ pub struct Operation {
     pub pointer: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    Get,
-    Put,
-    Post,
-    Delete,
-    Options,
-    Head,
-    Patch,
-    Trace,
-}
-
-impl HttpMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Post => "POST",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Options => "OPTIONS",
-            HttpMethod::Head => "HEAD",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Trace => "TRACE",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamLocation {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ParamStyle {
-    Simple,
-    Form,
-    Label,
-    Matrix,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Parameter {
     /// The name on the wire.
     pub name: String,
     /// The field name in the request type.
     pub rust_name: String,
-    pub location: ParamLocation,
-    pub style: ParamStyle,
+    pub location: Location,
+    pub style: Style,
     pub explode: bool,
     pub required: bool,
     pub deprecated: bool,
@@ -174,21 +128,6 @@ pub struct Parameter {
     pub content_type: Option<String>,
 }
 
-/// How a body travels: what the media type says about its bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BodyKind {
-    /// `application/json`, `…+json`, or structured data under another media type.
-    Json,
-    /// `application/x-www-form-urlencoded`.
-    Form,
-    /// `multipart/form-data` (or another `multipart/…`): one part per property.
-    Multipart,
-    /// `text/…` and XML: the body is a `String`.
-    Text,
-    /// Any other media type with a string schema (or none): the body is raw bytes.
-    Binary,
-}
 
 /// How one property of a form or multipart body is written (the media type's `encoding`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -197,7 +136,7 @@ pub struct PartEncoding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub style: Option<ParamStyle>,
+    pub style: Option<Style>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explode: Option<bool>,
 }
@@ -220,34 +159,10 @@ pub struct RequestBody {
     pub constraints: Constraints,
 }
 
-/// A response key: a status code, a class (`4XX`) or `default`. Serialised as the spec writes it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum StatusSpec {
-    Code(u16),
-    /// `1XX` … `5XX`.
-    Range(u8),
-    Default,
-}
-
-impl std::fmt::Display for StatusSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StatusSpec::Code(code) => write!(f, "{code}"),
-            StatusSpec::Range(class) => write!(f, "{class}XX"),
-            StatusSpec::Default => f.write_str("default"),
-        }
-    }
-}
-
-impl Serialize for StatusSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
-    pub status: StatusSpec,
+    pub status: Status,
     /// The variant name in the response enum (`Ok`, `NotFound`, `Default`).
     pub variant: String,
     #[serde(skip_serializing_if = "Option::is_none")]

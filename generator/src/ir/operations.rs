@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::names::{Namer, derived_operation_name, pointer_escape, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Header, HttpMethod, Operation, PartEncoding, ParamLocation, ParamStyle, Parameter, RequestBody, Response, ResponseBody,
-    SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, StatusSpec, TypeRef,
+    BodyKind, Header, Method, Operation, PartEncoding, Location, Style, Parameter, RequestBody, Response, ResponseBody,
+    SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, Status, TypeRef,
 };
 use crate::error::Error;
 use crate::load::resolve_pointer;
@@ -41,7 +41,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
             }
         });
     }
-    let mut named: Vec<(String, HttpMethod, &SpecOperation, &PathItem, Operation)> = Vec::new();
+    let mut named: Vec<(String, Method, &SpecOperation, &PathItem, Operation)> = Vec::new();
     for (path, item, item_pointer) in &items {
         let item: &PathItem = item;
         for (method_name, op) in item.iter() {
@@ -92,16 +92,16 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
     Ok((operations, security_schemes))
 }
 
-fn http_method(name: &str) -> HttpMethod {
+fn http_method(name: &str) -> Method {
     match name {
-        "put" => HttpMethod::Put,
-        "post" => HttpMethod::Post,
-        "delete" => HttpMethod::Delete,
-        "options" => HttpMethod::Options,
-        "head" => HttpMethod::Head,
-        "patch" => HttpMethod::Patch,
-        "trace" => HttpMethod::Trace,
-        _ => HttpMethod::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => Method::Get,
     }
 }
 
@@ -177,7 +177,7 @@ fn parameters(
             },
         };
         let mut required = data.required;
-        if location == ParamLocation::Path && !required {
+        if location == Location::Path && !required {
             space.diagnose(format!("{at}/required"), "a path parameter that is not required: treated as required, as path parameters always are");
             required = true;
         }
@@ -199,27 +199,27 @@ fn parameters(
     Ok(out)
 }
 
-fn location_of(param: &SpecParameter) -> (&'static str, ParamLocation, ParamStyle, bool) {
+fn location_of(param: &SpecParameter) -> (&'static str, Location, Style, bool) {
     match param {
         SpecParameter::Query { style, .. } => {
             let style = match style {
-                QueryStyle::Form => ParamStyle::Form,
-                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                QueryStyle::DeepObject => ParamStyle::DeepObject,
+                QueryStyle::Form => Style::Form,
+                QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                QueryStyle::PipeDelimited => Style::PipeDelimited,
+                QueryStyle::DeepObject => Style::DeepObject,
             };
-            ("query", ParamLocation::Query, style, style == ParamStyle::Form)
+            ("query", Location::Query, style, style == Style::Form)
         }
-        SpecParameter::Header { .. } => ("header", ParamLocation::Header, ParamStyle::Simple, false),
+        SpecParameter::Header { .. } => ("header", Location::Header, Style::Simple, false),
         SpecParameter::Path { style, .. } => {
             let style = match style {
-                openapiv3::PathStyle::Simple => ParamStyle::Simple,
-                openapiv3::PathStyle::Label => ParamStyle::Label,
-                openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                openapiv3::PathStyle::Simple => Style::Simple,
+                openapiv3::PathStyle::Label => Style::Label,
+                openapiv3::PathStyle::Matrix => Style::Matrix,
             };
-            ("path", ParamLocation::Path, style, false)
+            ("path", Location::Path, style, false)
         }
-        SpecParameter::Cookie { .. } => ("cookie", ParamLocation::Cookie, ParamStyle::Form, true),
+        SpecParameter::Cookie { .. } => ("cookie", Location::Cookie, Style::Form, true),
     }
 }
 
@@ -292,10 +292,10 @@ fn part_encodings(space: &TypeSpace<'_>, media: &openapiv3::MediaType, media_poi
                 property: property.clone(),
                 content_type: encoding.content_type.clone(),
                 style: encoding.style.as_ref().map(|style| match style {
-                    QueryStyle::Form => ParamStyle::Form,
-                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
                 }),
                 explode,
             }
@@ -361,18 +361,18 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
 }
 
 fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperation) -> Result<Vec<Response>, Error> {
-    let mut listed: Vec<(StatusSpec, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+    let mut listed: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
     for (code, response) in &op.responses.responses {
         let (status, key) = match code {
-            StatusCode::Code(c) => (StatusSpec::Code(*c), c.to_string()),
-            StatusCode::Range(r) => (StatusSpec::Range(*r as u8), format!("{r}XX")),
+            StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (Status::Class(*r as u8), format!("{r}XX")),
         };
         listed.push((status, response, key));
     }
     if let Some(default) = &op.responses.default {
-        listed.push((StatusSpec::Default, default, "default".to_string()));
+        listed.push((Status::Default, default, "default".to_string()));
     }
-    listed.sort_by(|a, b| a.0.cmp(&b.0));
+    listed.sort_by_key(|a| a.0);
 
     let mut variants = Namer::new();
     variants.reserve(UNDECLARED_VARIANT);
@@ -427,7 +427,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                 ty,
             });
         }
-        let is_redirect = matches!(status, StatusSpec::Code(301 | 302 | 303 | 307 | 308));
+        let is_redirect = matches!(status, Status::Code(301 | 302 | 303 | 307 | 308));
         if is_redirect && !headers.iter().any(|h| h.name.eq_ignore_ascii_case("location")) {
             space.diagnose(
                 at.clone(),
@@ -446,15 +446,15 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
     Ok(out)
 }
 
-fn variant_name(status: &StatusSpec) -> String {
+fn variant_name(status: &Status) -> String {
     match status {
-        StatusSpec::Code(code) => http::StatusCode::from_u16(*code)
+        Status::Code(code) => http::StatusCode::from_u16(*code)
             .ok()
             .and_then(|s| s.canonical_reason())
             .map(rust_type_name)
             .unwrap_or_else(|| format!("Status{code}")),
-        StatusSpec::Range(class) => format!("Status{class}xx"),
-        StatusSpec::Default => "Default".to_string(),
+        Status::Class(class) => format!("Status{class}xx"),
+        Status::Default => "Default".to_string(),
     }
 }
 
@@ -468,9 +468,9 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
         let (kind, description) = match scheme {
             SpecSecurityScheme::APIKey { location, name: param, description, .. } => {
                 let location = match location {
-                    APIKeyLocation::Query => ParamLocation::Query,
-                    APIKeyLocation::Header => ParamLocation::Header,
-                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    APIKeyLocation::Query => Location::Query,
+                    APIKeyLocation::Header => Location::Header,
+                    APIKeyLocation::Cookie => Location::Cookie,
                 };
                 (SecurityKind::ApiKey { location, param }, description)
             }

@@ -423,30 +423,30 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
 /// `GET /files/{name}.json` (tool `files.get-file`).
 pub static GET_FILE: OperationMeta = OperationMeta {
     tool_name: "files.get-file",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/files/{name}.json",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::UserInfo)),
     ],
 };
 /// `POST /jobs/{name}:cancel` (tool `jobs.userList`).
 pub static USER_LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.userList",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/jobs/{name}:cancel",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&[&schemes::BEARER]],
-    responses: &[ResponseMeta::new(204u16, "NoContent")],
+    responses: &[ResponseMeta::new(Status::Code(204), "NoContent")],
 };
 /// `GET /jobs/{name}` (tool `jobs.List`).
 pub static LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.List",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/jobs/{name}",
     params: &[
         ParamMeta::new("name", "name", Location::Path, &Ty::String, true),
@@ -505,16 +505,16 @@ pub static LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Pet)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::UserInfo2)),
     ],
 };
 /// `DELETE /jobs/{name}` (tool `jobs.type`).
 pub static TYPE: OperationMeta = OperationMeta {
     tool_name: "jobs.type",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/jobs/{name}",
     params: &[
         ParamMeta::new("name", "name", Location::Path, &Ty::String, true),
@@ -525,12 +525,12 @@ pub static TYPE: OperationMeta = OperationMeta {
         &[&schemes::BASIC],
         &[&schemes::API_KEY_HEADER, &schemes::API_KEY_QUERY],
     ],
-    responses: &[ResponseMeta::new(0u16, "Default")],
+    responses: &[ResponseMeta::new(Status::Default, "Default")],
 };
 /// `PUT /self` (tool `self.self`).
 pub static SELF: OperationMeta = OperationMeta {
     tool_name: "self.self",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/self",
     params: &[],
     body: Some(BodyMeta {
@@ -543,14 +543,14 @@ pub static SELF: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::OAUTH], &[&schemes::OIDC], &[&schemes::API_KEY_COOKIE]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Account)),
     ],
 };
 /// `POST /pets` (tool `pets.createPet`).
 pub static CREATE_PET: OperationMeta = OperationMeta {
     tool_name: "pets.createPet",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/pets",
     params: &[],
     body: Some(BodyMeta {
@@ -563,14 +563,14 @@ pub static CREATE_PET: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(201u16, "Created")
+        ResponseMeta::new(Status::Code(201), "Created")
             .body("application/json", &Ty::Named(&types::Shape)),
     ],
 };
 /// `POST /charges` (tool `media.createCharge`).
 pub static CREATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.createCharge",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/charges",
     params: &[],
     body: Some(BodyMeta {
@@ -602,14 +602,14 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
 /// `PATCH /charges` (tool `media.updateCharge`).
 pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.updateCharge",
-    http_method: "PATCH",
+    http_method: Method::Patch,
     path: "/charges",
     params: &[],
     body: Some(BodyMeta {
@@ -629,14 +629,14 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
 /// `POST /uploads` (tool `media.upload`).
 pub static UPLOAD: OperationMeta = OperationMeta {
     tool_name: "media.upload",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/uploads",
     params: &[],
     body: Some(BodyMeta {
@@ -656,20 +656,20 @@ pub static UPLOAD: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(201u16, "Created")
+        ResponseMeta::new(Status::Code(201), "Created")
             .body("application/json", &Ty::Named(&types::UploadCreatedBody)),
     ],
 };
 /// `GET /blobs/{name}` (tool `media.getBlob`).
 pub static GET_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.getBlob",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/blobs/{name}",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: None,
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("image/png", &Ty::Binary)
             .headers(
                 &[
@@ -681,13 +681,13 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
                     },
                 ],
             ),
-        ResponseMeta::new(404u16, "NotFound").body("text/plain", &Ty::String),
+        ResponseMeta::new(Status::Code(404), "NotFound").body("text/plain", &Ty::String),
     ],
 };
 /// `PUT /blobs/{name}` (tool `media.putBlob`).
 pub static PUT_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.putBlob",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/blobs/{name}",
     params: &[ParamMeta::new("name", "name", Location::Path, &Ty::String, true)],
     body: Some(BodyMeta {
@@ -699,12 +699,14 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
         ty: &Ty::Binary,
     }),
     security: &[&[&schemes::BEARER]],
-    responses: &[ResponseMeta::new(200u16, "Ok").body("text/plain", &Ty::String)],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
+    ],
 };
 /// `POST /notes` (tool `media.addNote`).
 pub static ADD_NOTE: OperationMeta = OperationMeta {
     tool_name: "media.addNote",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/notes",
     params: &[],
     body: Some(BodyMeta {
@@ -717,20 +719,24 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok").body("application/xml", &Ty::String),
-        ResponseMeta::new(202u16, "Accepted").body("*/*", &Ty::Named(&types::UserInfo2)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType").body("*/*", &Ty::Binary),
+        ResponseMeta::new(Status::Code(200), "Ok").body("application/xml", &Ty::String),
+        ResponseMeta::new(Status::Code(202), "Accepted")
+            .body("*/*", &Ty::Named(&types::UserInfo2)),
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
+            .body("*/*", &Ty::Binary),
     ],
 };
 /// `GET /health` (tool `ops.health`).
 pub static HEALTH: OperationMeta = OperationMeta {
     tool_name: "ops.health",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/health",
     params: &[],
     body: None,
     security: &[],
-    responses: &[ResponseMeta::new(200u16, "Ok").body("text/plain", &Ty::String)],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
+    ],
 };
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[

@@ -3614,7 +3614,7 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
 /// `GET /account` (tool `account.getAccount`).
 pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.getAccount",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account",
     params: &[
         ParamMeta::new(
@@ -3630,28 +3630,28 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Account)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PATCH /account` (tool `account.updateAccount`).
 pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.updateAccount",
-    http_method: "PATCH",
+    http_method: Method::Patch,
     path: "/account",
     params: &[
         ParamMeta::new(
@@ -3674,27 +3674,27 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/billing/methods` (tool `account.getPaymentMethods`).
 pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethods",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/billing/methods",
     params: &[
         ParamMeta::new(
@@ -3710,31 +3710,31 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::PaymentMethod), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/billing/methods` (tool `account.addPaymentMethod`).
 pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.addPaymentMethod",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/billing/methods",
     params: &[
         ParamMeta::new(
@@ -3757,28 +3757,28 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::PaymentMethod)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/billing/methods/{id}` (tool `account.getPaymentMethod`).
 pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethod",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/billing/methods/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -3795,28 +3795,28 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::PaymentMethod)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/billing/methods/{id}` (tool `account.removePaymentMethod`).
 pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.removePaymentMethod",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/billing/methods/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -3833,27 +3833,27 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/billing/purchases` (tool `account.getPurchases`).
 pub static GET_PURCHASES: OperationMeta = OperationMeta {
     tool_name: "account.getPurchases",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/billing/purchases",
     params: &[
         ParamMeta::new(
@@ -3869,31 +3869,31 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::Purchase), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/billing/purchases` (tool `account.makePurchase`).
 pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "account.makePurchase",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/billing/purchases",
     params: &[
         ParamMeta::new(
@@ -3916,28 +3916,28 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Entitlement)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/billing/subscriptions/{id}` (tool `account.updateSubscription`).
 pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.updateSubscription",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/billing/subscriptions/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -3955,27 +3955,27 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/billing/subscriptions/{id}` (tool `account.cancelSubscription`).
 pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.cancelSubscription",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/billing/subscriptions/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -3992,27 +3992,27 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/devices` (tool `account.getDevices`).
 pub static GET_DEVICES: OperationMeta = OperationMeta {
     tool_name: "account.getDevices",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/devices",
     params: &[
         ParamMeta::new(
@@ -4028,28 +4028,28 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::AccountDevices)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/devices` (tool `account.registerDevice`).
 pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.registerDevice",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/devices",
     params: &[
         ParamMeta::new(
@@ -4072,30 +4072,30 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Device)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(409u16, "Conflict")
+        ResponseMeta::new(Status::Code(409), "Conflict")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/devices/authorization` (tool `account.authorizeDevice`).
 pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.authorizeDevice",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/devices/authorization",
     params: &[
         ParamMeta::new(
@@ -4118,23 +4118,23 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/devices/{id}` (tool `account.getDevice`).
 pub static GET_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.getDevice",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/devices/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -4151,28 +4151,28 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Device)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/devices/{id}` (tool `account.deregisterDevice`).
 pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.deregisterDevice",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/devices/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -4189,27 +4189,27 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/devices/{id}/name` (tool `account.renameDevice`).
 pub static RENAME_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.renameDevice",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/devices/{id}/name",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -4227,27 +4227,27 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/entitlements` (tool `account.getEntitlements`).
 pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "account.getEntitlements",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/entitlements",
     params: &[
         ParamMeta::new(
@@ -4263,31 +4263,31 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::Entitlement), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/items/{id}/videos` (tool `account.getItemMediaFiles`).
 pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFiles",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/items/{id}/videos",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -4341,31 +4341,31 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::MediaFile), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/items/{id}/videos-guarded` (tool `account.getItemMediaFilesGuarded`).
 pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFilesGuarded",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/items/{id}/videos-guarded",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -4419,31 +4419,31 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::MediaFile), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/nonce` (tool `account.generateNonce`).
 pub static GENERATE_NONCE: OperationMeta = OperationMeta {
     tool_name: "account.generateNonce",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/nonce",
     params: &[
         ParamMeta::new(
@@ -4459,28 +4459,28 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::AccountNonce)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/password` (tool `account.changePassword`).
 pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "account.changePassword",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/password",
     params: &[
         ParamMeta::new(
@@ -4503,27 +4503,27 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/pin` (tool `account.changePin`).
 pub static CHANGE_PIN: OperationMeta = OperationMeta {
     tool_name: "account.changePin",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/pin",
     params: &[
         ParamMeta::new(
@@ -4546,27 +4546,27 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile` (tool `profile.getProfile`).
 pub static GET_PROFILE: OperationMeta = OperationMeta {
     tool_name: "profile.getProfile",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile",
     params: &[
         ParamMeta::new(
@@ -4582,28 +4582,28 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ProfileDetail)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/bookmarks` (tool `profile.getBookmarks`).
 pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarks",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/bookmarks",
     params: &[
         ParamMeta::new(
@@ -4619,28 +4619,28 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Map(&Ty::String, &constraints::C0)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/bookmarks/list` (tool `profile.getBookmarkList`).
 pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarkList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/bookmarks/list",
     params: &[
         ParamMeta::new("page", "page", Location::Query, &Ty::Integer { bits: 32 }, false)
@@ -4692,28 +4692,28 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/bookmarks/{itemId}` (tool `profile.getItemBookmark`).
 pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.getItemBookmark",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/bookmarks/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -4730,28 +4730,28 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Bookmark)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/profile/bookmarks/{itemId}` (tool `profile.bookmarkItem`).
 pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.bookmarkItem",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/profile/bookmarks/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -4768,28 +4768,28 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Bookmark)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/profile/bookmarks/{itemId}` (tool `profile.deleteItemBookmark`).
 pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.deleteItemBookmark",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/profile/bookmarks/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -4806,27 +4806,27 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/continue-watching/list` (tool `profile.getContinueWatchingList`).
 pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getContinueWatchingList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/continue-watching/list",
     params: &[
         ParamMeta::new(
@@ -4886,28 +4886,28 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/items/{itemId}/next` (tool `profile.getNextPlaybackItem`).
 pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.getNextPlaybackItem",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/items/{itemId}/next",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -4943,28 +4943,28 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::NextPlaybackItem)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/ratings` (tool `profile.getRatings`).
 pub static GET_RATINGS: OperationMeta = OperationMeta {
     tool_name: "profile.getRatings",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/ratings",
     params: &[
         ParamMeta::new(
@@ -4980,31 +4980,31 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Map(&Ty::Integer { bits: 32 }, &constraints::C1),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/ratings/list` (tool `profile.getRatingsList`).
 pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getRatingsList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/ratings/list",
     params: &[
         ParamMeta::new("page", "page", Location::Query, &Ty::Integer { bits: 32 }, false)
@@ -5066,28 +5066,28 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/ratings/{itemId}` (tool `profile.getItemRating`).
 pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
     tool_name: "profile.getItemRating",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/ratings/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -5104,28 +5104,28 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::UserRating)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/profile/ratings/{itemId}` (tool `profile.rateItem`).
 pub static RATE_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.rateItem",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/profile/ratings/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -5150,28 +5150,28 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::UserRating)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/watched` (tool `profile.getWatched`).
 pub static GET_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.getWatched",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/watched",
     params: &[
         ParamMeta::new(
@@ -5187,31 +5187,31 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Map(&Ty::Named(&types::Watched), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/profile/watched` (tool `profile.deleteWatched`).
 pub static DELETE_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.deleteWatched",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/profile/watched",
     params: &[
         ParamMeta::new(
@@ -5236,27 +5236,27 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/watched/list` (tool `profile.getWatchedList`).
 pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getWatchedList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/watched/list",
     params: &[
         ParamMeta::new("page", "page", Location::Query, &Ty::Integer { bits: 32 }, false)
@@ -5319,28 +5319,28 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profile/watched/{itemId}` (tool `profile.getItemWatchedStatus`).
 pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.getItemWatchedStatus",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profile/watched/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -5357,28 +5357,28 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Watched)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /account/profile/watched/{itemId}` (tool `profile.setItemWatchedStatus`).
 pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.setItemWatchedStatus",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/account/profile/watched/{itemId}",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -5403,29 +5403,29 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Watched)),
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/profiles` (tool `account.createProfile`).
 pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "account.createProfile",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/profiles",
     params: &[
         ParamMeta::new(
@@ -5448,28 +5448,28 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(201u16, "Created")
+        ResponseMeta::new(Status::Code(201), "Created")
             .body("application/json", &Ty::Named(&types::ProfileDetail)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /account/profiles/{id}` (tool `account.getProfileWithId`).
 pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.getProfileWithId",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/account/profiles/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -5486,28 +5486,28 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ProfileSummary)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /account/profiles/{id}` (tool `account.deleteProfileWithId`).
 pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.deleteProfileWithId",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/account/profiles/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -5524,27 +5524,27 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PATCH /account/profiles/{id}` (tool `account.updateProfileWithId`).
 pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.updateProfileWithId",
-    http_method: "PATCH",
+    http_method: Method::Patch,
     path: "/account/profiles/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -5568,27 +5568,27 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /account/request-email-verification` (tool `account.requestEmailVerification`).
 pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
     tool_name: "account.requestEmailVerification",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/account/request-email-verification",
     params: &[
         ParamMeta::new(
@@ -5604,27 +5604,27 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization` (tool `authorization.getAccountToken`).
 pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountToken",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization",
     params: &[
         ParamMeta::new(
@@ -5647,31 +5647,31 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /authorization` (tool `authorization.signOut`).
 pub static SIGN_OUT: OperationMeta = OperationMeta {
     tool_name: "authorization.signOut",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/authorization",
     params: &[
         ParamMeta::new(
@@ -5687,23 +5687,23 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization/device` (tool `authorization.getAccountTokenByCode`).
 pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountTokenByCode",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization/device",
     params: &[
         ParamMeta::new(
@@ -5726,31 +5726,31 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization/device/code` (tool `authorization.generateDeviceAuthorizationCode`).
 pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.generateDeviceAuthorizationCode",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization/device/code",
     params: &[
         ParamMeta::new(
@@ -5773,24 +5773,24 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::DeviceAuthorizationCode)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization/profile` (tool `authorization.getProfileToken`).
 pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getProfileToken",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization/profile",
     params: &[
         ParamMeta::new(
@@ -5813,31 +5813,31 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization/refresh` (tool `authorization.refreshToken`).
 pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.refreshToken",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization/refresh",
     params: &[
         ParamMeta::new(
@@ -5860,28 +5860,28 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::AccessToken)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /authorization/sso` (tool `authorization.singleSignOn`).
 pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     tool_name: "authorization.singleSignOn",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/authorization/sso",
     params: &[
         ParamMeta::new(
@@ -5904,27 +5904,27 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /bt/plan/{token}` (tool `bt.getPlanByToken`).
 pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.getPlanByToken",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/bt/plan/{token}",
     params: &[
         ParamMeta::new("token", "token", Location::Path, &Ty::String, true),
@@ -5933,47 +5933,47 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::BtPlanListItem)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /bt/plans` (tool `bt.getPlans`).
 pub static GET_PLANS: OperationMeta = OperationMeta {
     tool_name: "bt.getPlans",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/bt/plans",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::BtPlans)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /bt/token/assign` (tool `bt.assignToken`).
 pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.assignToken",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/bt/token/assign",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: Some(BodyMeta {
@@ -5986,16 +5986,16 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(201u16, "Created"),
-        ResponseMeta::new(401u16, "Unauthorized"),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(201), "Created"),
+        ResponseMeta::new(Status::Code(401), "Unauthorized"),
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /bt/token/validate` (tool `bt.checkUserToken`).
 pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.checkUserToken",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/bt/token/validate",
     params: &[
         ParamMeta::new("id", "id", Location::Query, &Ty::String, true),
@@ -6012,46 +6012,46 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(200), "Ok"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /check-subscription/{id}` (tool `support.getSubscriptionData`).
 pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
     tool_name: "support.getSubscriptionData",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/check-subscription/{id}",
     params: &[ParamMeta::new("id", "id", Location::Path, &Ty::String, true)],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::SubscriptionDetails)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /config` (tool `app.getAppConfig`).
 pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
     tool_name: "app.getAppConfig",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/config",
     params: &[
         ParamMeta::new(
@@ -6090,38 +6090,38 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::AppConfig)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /ee-bt/eligibility` (tool `ee.checkEeBtEligibility`).
 pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
     tool_name: "ee.checkEeBtEligibility",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/ee-bt/eligibility",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EeBtEligibility)),
-        ResponseMeta::new(406u16, "NotAcceptable"),
+        ResponseMeta::new(Status::Code(406), "NotAcceptable"),
     ],
 };
 /// `POST /ee/msisdn` (tool `ee.assignMsisdn`).
 pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     tool_name: "ee.assignMsisdn",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/ee/msisdn",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: Some(BodyMeta {
@@ -6134,16 +6134,16 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(201u16, "Created"),
-        ResponseMeta::new(401u16, "Unauthorized"),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(201), "Created"),
+        ResponseMeta::new(Status::Code(401), "Unauthorized"),
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /ee/offers` (tool `ee.getEligibleOffers`).
 pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     tool_name: "ee.getEligibleOffers",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/ee/offers",
     params: &[
         ParamMeta::new(
@@ -6166,24 +6166,24 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EeOffersResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /ee/pin` (tool `ee.createPinRequest`).
 pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.createPinRequest",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/ee/pin",
     params: &[
         ParamMeta::new(
@@ -6206,24 +6206,24 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EeCreatePinResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /ee/pin` (tool `ee.validatePinRequest`).
 pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.validatePinRequest",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/ee/pin",
     params: &[
         ParamMeta::new(
@@ -6246,47 +6246,47 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EeValidatePinResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /ee/plans` (tool `ee.getEePlans`).
 pub static GET_EE_PLANS: OperationMeta = OperationMeta {
     tool_name: "ee.getEePlans",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/ee/plans",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EePlans)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /ee/plans/{id}` (tool `ee.getPlan`).
 pub static GET_PLAN: OperationMeta = OperationMeta {
     tool_name: "ee.getPlan",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/ee/plans/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -6295,47 +6295,47 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EePlanListItem)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /ee/token/create` (tool `ee.createToken`).
 pub static CREATE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "ee.createToken",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/ee/token/create",
     params: &[],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::EeCreateTokenResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /items/{id}` (tool `content.getItem`).
 pub static GET_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getItem",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/items/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -6385,24 +6385,24 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemDetail)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /items/{id}/children` (tool `content.getItemChildrenList`).
 pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemChildrenList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/items/{id}/children",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -6451,24 +6451,24 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /items/{id}/related` (tool `content.getItemRelatedList`).
 pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemRelatedList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/items/{id}/related",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -6509,24 +6509,24 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /items/{id}/videos` (tool `content.getPublicItemMediaFiles`).
 pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getPublicItemMediaFiles",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/items/{id}/videos",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -6580,27 +6580,27 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::MediaFile), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /items/{itemId}/next` (tool `content.getAnonNextPlaybackItem`).
 pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getAnonNextPlaybackItem",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/items/{itemId}/next",
     params: &[
         ParamMeta::new("itemId", "item_id", Location::Path, &Ty::String, true),
@@ -6635,24 +6635,24 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::NextPlaybackItem)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/billinghistory/{platform}` (tool `itv.getBillingHistory`).
 pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getBillingHistory",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/billinghistory/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -6668,24 +6668,24 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvBillingHistory)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /itv/cards/{platform}` (tool `itv.changeCardDetails`).
 pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.changeCardDetails",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/itv/cards/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -6701,23 +6701,23 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/cards/{platform}` (tool `itv.getCardDetails`).
 pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.getCardDetails",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/cards/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -6733,24 +6733,24 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvCardDetails)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/changeemail` (tool `itv.changeEmail`).
 pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     tool_name: "itv.changeEmail",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/changeemail",
     params: &[
         ParamMeta::new(
@@ -6773,23 +6773,23 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/changemarketing` (tool `itv.changeMarketing`).
 pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     tool_name: "itv.changeMarketing",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/changemarketing",
     params: &[
         ParamMeta::new(
@@ -6812,23 +6812,23 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/deleteaccount` (tool `itv.deleteAccount`).
 pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "itv.deleteAccount",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/deleteaccount",
     params: &[
         ParamMeta::new(
@@ -6851,69 +6851,69 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/entitlements/current` (tool `itv.getCurrentEntitlement`).
 pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentEntitlement",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/entitlements/current",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvEntitlementCurrent)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/entitlements/history` (tool `itv.getEntitlementsHistory`).
 pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getEntitlementsHistory",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/entitlements/history",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvEntitlementsHistory)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/featureFlag/{feature}` (tool `itv.getFeatureFlag`).
 pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
     tool_name: "itv.getFeatureFlag",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/featureFlag/{feature}",
     params: &[
         ParamMeta::new("feature", "feature", Location::Path, &Ty::String, true),
@@ -6922,24 +6922,24 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvFeatureFlag)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/googlepay/subscription` (tool `itv.googlePaySubscription`).
 pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.googlePaySubscription",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/googlepay/subscription",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: Some(BodyMeta {
@@ -6952,41 +6952,41 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest"),
-        ResponseMeta::new(401u16, "Unauthorized"),
-        ResponseMeta::new(409u16, "Conflict"),
-        ResponseMeta::new(415u16, "UnsupportedMediaType"),
-        ResponseMeta::new(500u16, "InternalServerError"),
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest"),
+        ResponseMeta::new(Status::Code(401), "Unauthorized"),
+        ResponseMeta::new(Status::Code(409), "Conflict"),
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType"),
+        ResponseMeta::new(Status::Code(500), "InternalServerError"),
     ],
 };
 /// `GET /itv/had/entitlements` (tool `itv.checkPreviousEntitlements`).
 pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "itv.checkPreviousEntitlements",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/had/entitlements",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvHadEntitlement)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/items/clips` (tool `content.getItemsMediaClipFiles`).
 pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getItemsMediaClipFiles",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/items/clips",
     params: &[
         ParamMeta::new(
@@ -7009,24 +7009,24 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemClipFilesList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/items/downloadable` (tool `content.getItemDownloadables`).
 pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     tool_name: "content.getItemDownloadables",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/items/downloadable",
     params: &[
         ParamMeta::new(
@@ -7049,24 +7049,24 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemDownloadableList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/itemsummary/{externalId}` (tool `itv.getItvItemsummaryExternalId`).
 pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getItvItemsummaryExternalId",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/itemsummary/{externalId}",
     params: &[
         ParamMeta::new("externalId", "external_id", Location::Path, &Ty::String, true),
@@ -7074,7 +7074,7 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(302u16, "Found")
+        ResponseMeta::new(Status::Code(302), "Found")
             .body("application/json", &Ty::Map(&Ty::Any, &Constraints::NONE))
             .headers(
                 &[
@@ -7086,22 +7086,22 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
                     },
                 ],
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/page` (tool `app.getItvPage`).
 pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getItvPage",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/page",
     params: &[
         ParamMeta::new("path", "path", Location::Query, &Ty::String, true),
@@ -7179,9 +7179,9 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Page)),
-        ResponseMeta::new(301u16, "MovedPermanently")
+        ResponseMeta::new(Status::Code(301), "MovedPermanently")
             .headers(
                 &[
                     HeaderMeta {
@@ -7192,22 +7192,22 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
                     },
                 ],
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/pinauthorization` (tool `itv.getAccountTokenWithPin`).
 pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     tool_name: "itv.getAccountTokenWithPin",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/pinauthorization",
     params: &[
         ParamMeta::new(
@@ -7230,27 +7230,27 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/plan/{platform}` (tool `itv.upgradePlan`).
 pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     tool_name: "itv.upgradePlan",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/plan/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7266,23 +7266,23 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(200), "Ok"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/plans/{platform}` (tool `itv.getItvPlansPlatform`).
 pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.getItvPlansPlatform",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/plans/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7291,47 +7291,47 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvPlans)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/profile` (tool `itv.getItvProfile`).
 pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfile",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/profile",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Map(&Ty::Any, &Constraints::NONE)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /itv/profile` (tool `itv.updateProfile`).
 pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.updateProfile",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/itv/profile",
     params: &[
         ParamMeta::new(
@@ -7354,23 +7354,23 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/profile/recommendation/list` (tool `itv.getRecommendedList`).
 pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
     tool_name: "itv.getRecommendedList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/profile/recommendation/list",
     params: &[
         ParamMeta::new(
@@ -7417,28 +7417,28 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::PROFILE_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/profiletoken` (tool `itv.getItvProfileToken`).
 pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfileToken",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/profiletoken",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: Some(BodyMeta {
@@ -7451,24 +7451,24 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvProfileToken)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/purchase/{platform}` (tool `itv.getCurrentSubscription`).
 pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentSubscription",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/purchase/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7477,24 +7477,24 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvCurrentSubscription)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/purchase/{platform}` (tool `itv.confirmPurchase`).
 pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchase",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/purchase/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7510,24 +7510,24 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchase)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `DELETE /itv/purchase/{platform}` (tool `itv.deleteItvPurchasePlatform`).
 pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.deleteItvPurchasePlatform",
-    http_method: "DELETE",
+    http_method: Method::Delete,
     path: "/itv/purchase/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7543,23 +7543,23 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/purchase/{platform}/strong` (tool `itv.confirmPurchaseStrong`).
 pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseStrong",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/purchase/{platform}/strong",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7575,24 +7575,24 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchaseStrongResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/purchase/{platform}/withoffer` (tool `itv.confirmPurchaseWithOffer`).
 pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseWithOffer",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/purchase/{platform}/withoffer",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7608,24 +7608,24 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvPurchaseWithOfferResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/resubscribe/{platform}` (tool `itv.resubscribe`).
 pub static RESUBSCRIBE: OperationMeta = OperationMeta {
     tool_name: "itv.resubscribe",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/resubscribe/{platform}",
     params: &[
         ParamMeta::new("planId", "plan_id", Location::Query, &Ty::String, true),
@@ -7635,42 +7635,42 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Map(&Ty::Any, &Constraints::NONE)),
-        ResponseMeta::new(401u16, "Unauthorized"),
-        ResponseMeta::new(404u16, "NotFound"),
-        ResponseMeta::new(406u16, "NotAcceptable"),
-        ResponseMeta::new(409u16, "Conflict"),
-        ResponseMeta::new(500u16, "InternalServerError"),
+        ResponseMeta::new(Status::Code(401), "Unauthorized"),
+        ResponseMeta::new(Status::Code(404), "NotFound"),
+        ResponseMeta::new(Status::Code(406), "NotAcceptable"),
+        ResponseMeta::new(Status::Code(409), "Conflict"),
+        ResponseMeta::new(Status::Code(500), "InternalServerError"),
     ],
 };
 /// `GET /itv/roku/plans` (tool `itv.getItvRokuPlans`).
 pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
     tool_name: "itv.getItvRokuPlans",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/roku/plans",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::RokuPlans)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/roku/transaction/{transactionid}` (tool `itv.executeTransaction`).
 pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     tool_name: "itv.executeTransaction",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/roku/transaction/{transactionid}",
     params: &[
         ParamMeta::new(
@@ -7692,46 +7692,46 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(200), "Ok"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/save-offer` (tool `itv.getSaveOffer`).
 pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.getSaveOffer",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/save-offer",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvGetDiscountResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/save-offer` (tool `itv.activateSaveOffer`).
 pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.activateSaveOffer",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/save-offer",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: Some(BodyMeta {
@@ -7744,22 +7744,22 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(401u16, "Unauthorized"),
-        ResponseMeta::new(404u16, "NotFound"),
-        ResponseMeta::new(406u16, "NotAcceptable"),
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(401), "Unauthorized"),
+        ResponseMeta::new(Status::Code(404), "NotFound"),
+        ResponseMeta::new(Status::Code(406), "NotAcceptable"),
     ],
 };
 /// `GET /itv/subscription/fullpricerenewal` (tool `itv.getFullPriceRenewal`).
 pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
     tool_name: "itv.getFullPriceRenewal",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/subscription/fullpricerenewal",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Named(&types::ItvSubscriptionFullPriceRenewal),
@@ -7769,7 +7769,7 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
 /// `GET /itv/subscription/status/{platform}` (tool `itv.getSubscriptionStatus`).
 pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionStatus",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/subscription/status/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7778,60 +7778,60 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvSubscriptionStatusResponse)),
     ],
 };
 /// `GET /itv/subscriptionstate` (tool `itv.getSubscriptionState`).
 pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionState",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/subscriptionstate",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvSubscriptionState)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/upcominginvoice` (tool `itv.getUpcomingInvoice`).
 pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
     tool_name: "itv.getUpcomingInvoice",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/upcominginvoice",
     params: &[ParamMeta::new("lang", "lang", Location::Query, &Ty::String, false)],
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvGetDiscountResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /itv/updateIntent/strong/{platform}` (tool `itv.updatePaymentIntentStrong`).
 pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentIntentStrong",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/itv/updateIntent/strong/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7847,24 +7847,24 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvUpdateIntentStrongResponse)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `PUT /itv/updatePayment/strong/{platform}` (tool `itv.updatePaymentMethodStrong`).
 pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentMethodStrong",
-    http_method: "PUT",
+    http_method: Method::Put,
     path: "/itv/updatePayment/strong/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7880,23 +7880,23 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /itv/voucher/{planId}/{voucherId}` (tool `itv.getVoucherById`).
 pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getVoucherById",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/itv/voucher/{planId}/{voucherId}",
     params: &[
         ParamMeta::new("voucherId", "voucher_id", Location::Path, &Ty::String, true),
@@ -7906,24 +7906,24 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvVoucher)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /itv/voucher/{platform}` (tool `itv.checkVoucher`).
 pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     tool_name: "itv.checkVoucher",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/itv/voucher/{platform}",
     params: &[
         ParamMeta::new("platform", "platform", Location::Path, &Ty::String, true),
@@ -7939,24 +7939,24 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::ACCOUNT_AUTH]],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItvVoucher)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /lists` (tool `content.getLists`).
 pub static GET_LISTS: OperationMeta = OperationMeta {
     tool_name: "content.getLists",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/lists",
     params: &[
         ParamMeta::new(
@@ -8023,27 +8023,27 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::ItemList), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /lists/{id}` (tool `content.getList`).
 pub static GET_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getList",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/lists/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -8107,24 +8107,24 @@ pub static GET_LIST: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ItemList)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /page` (tool `app.getPage`).
 pub static GET_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getPage",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/page",
     params: &[
         ParamMeta::new("path", "path", Location::Query, &Ty::String, true),
@@ -8202,9 +8202,9 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Page)),
-        ResponseMeta::new(301u16, "MovedPermanently")
+        ResponseMeta::new(Status::Code(301), "MovedPermanently")
             .headers(
                 &[
                     HeaderMeta {
@@ -8215,22 +8215,22 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
                     },
                 ],
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /plans/{id}` (tool `content.getPlansId`).
 pub static GET_PLANS_ID: OperationMeta = OperationMeta {
     tool_name: "content.getPlansId",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/plans/{id}",
     params: &[
         ParamMeta::new("id", "id", Location::Path, &Ty::String, true),
@@ -8258,24 +8258,24 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::Plan)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /register` (tool `registration.register`).
 pub static REGISTER: OperationMeta = OperationMeta {
     tool_name: "registration.register",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/register",
     params: &[
         ParamMeta::new(
@@ -8298,31 +8298,31 @@ pub static REGISTER: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::AccessToken), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /request-password-reset` (tool `support.forgotPassword`).
 pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.forgotPassword",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/request-password-reset",
     params: &[
         ParamMeta::new(
@@ -8345,27 +8345,27 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /reset-password` (tool `support.resetPassword`).
 pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.resetPassword",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/reset-password",
     params: &[
         ParamMeta::new(
@@ -8388,50 +8388,50 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /samsung-preview` (tool `itv.getPublicPreview`).
 pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
     tool_name: "itv.getPublicPreview",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/samsung-preview",
     params: &[],
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::SamsungPreview)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /schedules` (tool `content.getSchedules`).
 pub static GET_SCHEDULES: OperationMeta = OperationMeta {
     tool_name: "content.getSchedules",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/schedules",
     params: &[
         ParamMeta::new(
@@ -8480,27 +8480,27 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body(
                 "application/json",
                 &Ty::Array(&Ty::Named(&types::ItemScheduleList), &Constraints::NONE),
             ),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `GET /search` (tool `content.search`).
 pub static SEARCH: OperationMeta = OperationMeta {
     tool_name: "content.search",
-    http_method: "GET",
+    http_method: Method::Get,
     path: "/search",
     params: &[
         ParamMeta::new("term", "term", Location::Query, &Ty::String, true),
@@ -8547,24 +8547,24 @@ pub static SEARCH: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::SearchResults)),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
 /// `POST /verify-email` (tool `support.verifyEmail`).
 pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
     tool_name: "support.verifyEmail",
-    http_method: "POST",
+    http_method: Method::Post,
     path: "/verify-email",
     params: &[
         ParamMeta::new(
@@ -8580,20 +8580,20 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
     body: None,
     security: &[&[&schemes::VERIFY_EMAIL_AUTH]],
     responses: &[
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(400u16, "BadRequest")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Code(400), "BadRequest")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(401u16, "Unauthorized")
+        ResponseMeta::new(Status::Code(401), "Unauthorized")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(403u16, "Forbidden")
+        ResponseMeta::new(Status::Code(403), "Forbidden")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(404u16, "NotFound")
+        ResponseMeta::new(Status::Code(404), "NotFound")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(415u16, "UnsupportedMediaType")
+        ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(500u16, "InternalServerError")
+        ResponseMeta::new(Status::Code(500), "InternalServerError")
             .body("application/json", &Ty::Named(&types::ServiceError)),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };

@@ -315,7 +315,7 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
 /// `PATCH /things/{id}` (tool `things.patchThing`).
 pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",
-    http_method: "PATCH",
+    http_method: Method::Patch,
     path: "/things/{id}",
     params: &[ParamMeta::new("id", "id", Location::Path, &Ty::String, true)],
     body: Some(BodyMeta {
@@ -328,10 +328,10 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
     }),
     security: &[],
     responses: &[
-        ResponseMeta::new(200u16, "Ok")
+        ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::PatchThingOkBody)),
-        ResponseMeta::new(204u16, "NoContent"),
-        ResponseMeta::new(0u16, "Default")
+        ResponseMeta::new(Status::Code(204), "NoContent"),
+        ResponseMeta::new(Status::Default, "Default")
             .body("application/json", &Ty::Named(&types::Problem)),
     ],
 };

@@ -33,7 +33,7 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
     crate::runtime::OperationInfo {
         tool_name: "things.patchThing",
         method_name: "patch_thing",
-        http_method: "PATCH",
+        http_method: crate::runtime::meta::Method::Patch,
         path: "/things/{id}",
     },
 ];
