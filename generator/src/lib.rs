@@ -19,6 +19,7 @@ pub mod openapi31;
 pub mod output;
 pub mod preview;
 pub mod source;
+pub mod vendor;
 
 pub use diagnostics::Diagnostic;
 pub use error::Error;

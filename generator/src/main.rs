@@ -187,17 +187,28 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     api.diagnostics.len()
                 );
             }
+            let manifest = manifest::Manifest::read(&root)?;
             if check {
                 let drift = output::check(&root, &generated)?;
-                if drift.is_empty() {
+                let runtime_missing = rocketgen::vendor::missing_runtime(&root, &manifest.runtime);
+                if let Some(dir) = &runtime_missing {
+                    eprintln!("the runtime crate is missing or of another version: {} (run `rocketgen generate`)", dir.display());
+                }
+                if drift.is_empty() && runtime_missing.is_none() {
                     eprintln!("generated/ is up to date");
                     return Ok(ExitCode::SUCCESS);
+                }
+                if drift.is_empty() {
+                    return Ok(ExitCode::from(1));
                 }
                 eprintln!("generated/ differs from what the generator makes; run `rocketgen generate`:");
                 for d in &drift {
                     eprintln!("  {d}");
                 }
                 return Ok(ExitCode::from(1));
+            }
+            if let rocketgen::vendor::Vendored::Written(dir) = rocketgen::vendor::ensure_runtime(&root, &manifest.runtime)? {
+                eprintln!("wrote {} (rocketgen-runtime {})", dir.display(), rocketgen_runtime::VERSION);
             }
             let rewritten = output::write(&root, &generated)?;
             if rewritten.is_empty() {

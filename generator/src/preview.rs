@@ -262,6 +262,9 @@ fn constrain(map: &mut Map<String, Value>, c: &Constraints) {
     put("pattern", c.pattern.clone().map(Value::String));
     put("minItems", c.min_items.map(|v| json!(v)));
     put("maxItems", c.max_items.map(|v| json!(v)));
+    put("multipleOf", c.multiple_of.map(|v| json!(v)));
+    put("minProperties", c.min_properties.map(|v| json!(v)));
+    put("maxProperties", c.max_properties.map(|v| json!(v)));
     if c.unique_items {
         put("uniqueItems", Some(json!(true)));
     }

@@ -128,6 +128,8 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
         writes.push((changelog, text.into_bytes()));
     }
 
+    // The runtime first: a copy left by a later failure is complete and harmless.
+    crate::vendor::ensure_runtime(root, &manifest.runtime)?;
     commit(root, &generated, &writes)?;
     let tools: Vec<String> = api.operations.iter().map(|op| op.tool_name.clone()).collect();
     Ok(match upgrade {

@@ -5,6 +5,8 @@
 //!   parameters, bodies, responses, types, constraints), and the rules that follow from it:
 //!   parameters written and read by style, form and multipart bodies, where a credential goes,
 //!   validation. Always compiled: an API crate needs nothing else.
+//! - [`validate`] and [`formats`] (feature `validate`): values checked against their types and
+//!   constraints, `pattern` (ECMA-262) and `format` included.
 //! - [`synth`] (feature `synth`): schema-valid values made from the metadata.
 //! - [`client`] (feature `client`): a reqwest client that sends requests by the metadata.
 //! - [`server`] (feature `server`): reading and validating axum requests, writing responses.
@@ -16,15 +18,20 @@
 //! message that names both versions.
 //!
 //! ```
-//! use rocketgen_runtime::meta::{Constraints, Strictness, Ty, validate};
+//! # #[cfg(feature = "validate")] {
+//! use rocketgen_runtime::meta::{Constraints, Ty};
+//! use rocketgen_runtime::validate::{Strictness, validate};
 //!
-//! let limits = Constraints { max_length: Some(3), ..Constraints::NONE };
-//! let refused = validate(&serde_json::json!("abcd"), &Ty::String, &limits, "body.code", Strictness::Request);
-//! assert_eq!(refused.unwrap_err().to_string(), "body.code: must be at most 3 character(s) long");
+//! let code = Constraints { max_length: Some(3), pattern: Some("^[A-Z]+$"), ..Constraints::NONE };
+//! let refused = validate(&serde_json::json!("ab"), &Ty::String, &code, "body.code", Strictness::Request);
+//! assert_eq!(refused.unwrap_err().to_string(), "body.code: must match the pattern ^[A-Z]+$");
+//! # }
 //! ```
 
 use std::fmt;
 
+#[cfg(feature = "validate")]
+pub mod formats;
 pub mod meta;
 #[cfg(feature = "synth")]
 pub mod synth;
@@ -38,6 +45,8 @@ pub mod mock;
 pub mod mock_server;
 #[cfg(feature = "mock")]
 pub mod stateful;
+#[cfg(feature = "validate")]
+pub mod validate;
 
 pub use meta::Binary;
 

@@ -424,6 +424,11 @@ pub struct Constraints<'a> {
     pub unique_items: bool,
     /// `format`, e.g. `date-time`.
     pub format: Option<&'a str>,
+    /// `pattern`: an ECMA-262 regular expression a string must match somewhere.
+    pub pattern: Option<&'a str>,
+    pub multiple_of: Option<f64>,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
 }
 
 impl Constraints<'static> {
@@ -439,6 +444,10 @@ impl Constraints<'static> {
         max_items: None,
         unique_items: false,
         format: None,
+        pattern: None,
+        multiple_of: None,
+        min_properties: None,
+        max_properties: None,
     };
 }
 
@@ -455,183 +464,8 @@ impl std::fmt::Display for Invalid {
     }
 }
 
-fn invalid(path: &str, message: impl Into<String>) -> Invalid {
+pub(crate) fn invalid(path: &str, message: impl Into<String>) -> Invalid {
     Invalid { path: path.to_string(), message: message.into() }
-}
-
-/// How strictly to validate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strictness {
-    /// Requests: enums are closed and `additionalProperties: false` refuses unknown fields.
-    Request,
-    /// Responses: unknown enum values and fields are tolerated, as the generated types do.
-    Response,
-}
-
-/// Checks `value` against a type use and its constraints.
-pub fn validate(value: &Value, ty: &Ty, constraints: &Constraints, path: &str, strictness: Strictness) -> Result<(), Invalid> {
-    match (ty, value) {
-        (Ty::Any, _) => Ok(()),
-        (Ty::String, Value::String(s)) => check_length(s, constraints, path),
-        (Ty::Integer { bits }, Value::Number(n)) => {
-            let Some(i) = n.as_i64() else { return Err(invalid(path, "must be an integer")) };
-            if *bits == 32 && i32::try_from(i).is_err() {
-                return Err(invalid(path, "must be a 32-bit integer"));
-            }
-            check_range(i as f64, constraints, path)
-        }
-        (Ty::Number, Value::Number(n)) => check_range(n.as_f64().unwrap_or(f64::NAN), constraints, path),
-        (Ty::Boolean, Value::Bool(_)) => Ok(()),
-        (Ty::Binary, Value::String(_)) => Ok(()),
-        (Ty::Array(item, item_constraints), Value::Array(items)) => {
-            if let Some(min) = constraints.min_items && items.len() < min {
-                return Err(invalid(path, format!("must have at least {min} item(s)")));
-            }
-            if let Some(max) = constraints.max_items && items.len() > max {
-                return Err(invalid(path, format!("must have at most {max} item(s)")));
-            }
-            if constraints.unique_items {
-                for (i, a) in items.iter().enumerate() {
-                    if items[..i].contains(a) {
-                        return Err(invalid(&format!("{path}[{i}]"), "repeats an earlier item; items must be unique"));
-                    }
-                }
-            }
-            for (i, v) in items.iter().enumerate() {
-                validate(v, item, item_constraints, &format!("{path}[{i}]"), strictness)?;
-            }
-            Ok(())
-        }
-        (Ty::Map(inner, inner_constraints), Value::Object(map)) => {
-            for (k, v) in map {
-                validate(v, inner, inner_constraints, &format!("{path}.{k}"), strictness)?;
-            }
-            Ok(())
-        }
-        (Ty::Named(meta), _) => validate_named(value, meta, path, strictness),
-        (_, Value::Null) => Err(invalid(path, format!("must not be null; expected {}", describe(ty)))),
-        _ => Err(invalid(path, format!("expected {}", describe(ty)))),
-    }
-}
-
-fn validate_named(value: &Value, meta: &TypeMeta, path: &str, strictness: Strictness) -> Result<(), Invalid> {
-    match &meta.kind {
-        TypeMetaKind::Enum { values } => match value {
-            Value::String(s) if values.contains(&s.as_str()) || strictness == Strictness::Response => Ok(()),
-            Value::String(s) => Err(invalid(path, format!("{s:?} is not one of {}", values.join(", ")))),
-            _ => Err(invalid(path, format!("expected a string, one of {}", values.join(", ")))),
-        },
-        TypeMetaKind::Newtype(inner, constraints) => validate(value, inner, constraints, path, strictness),
-        TypeMetaKind::Union(variants) => {
-            let mut first_error = None;
-            for variant in *variants {
-                match validate(value, variant, &Constraints::NONE, path, strictness) {
-                    Ok(()) => return Ok(()),
-                    Err(e) => {
-                        first_error.get_or_insert(e);
-                    }
-                }
-            }
-            Err(first_error.unwrap_or_else(|| invalid(path, "matches no variant")))
-        }
-        TypeMetaKind::Tagged { property, variants, values } => {
-            let tag = value.get(*property).and_then(Value::as_str);
-            if let Some(&(_, index)) = tag.and_then(|t| values.iter().find(|(v, _)| *v == t)) {
-                return validate(value, variants[index], &Constraints::NONE, path, strictness);
-            }
-            // Members without a tag value are tried as in an untagged union.
-            let untagged = variants.iter().enumerate().filter(|(i, _)| !values.iter().any(|(_, j)| j == i));
-            for (_, variant) in untagged {
-                if validate(value, variant, &Constraints::NONE, path, strictness).is_ok() {
-                    return Ok(());
-                }
-            }
-            let known: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
-            match (tag, strictness) {
-                // Answers may carry variants added since the spec was written.
-                (Some(_), Strictness::Response) => Ok(()),
-                (Some(t), _) => Err(invalid(&join(path, property), format!("{t:?} is not one of {}", known.join(", ")))),
-                (None, _) => Err(invalid(&join(path, property), format!("is required, one of {}", known.join(", ")))),
-            }
-        }
-        TypeMetaKind::Struct { fields, additional } => {
-            let Value::Object(map) = value else {
-                return Err(invalid(path, format!("expected an object ({})", meta.name)));
-            };
-            for field in *fields {
-                let field_path = join(path, field.name);
-                match map.get(field.name) {
-                    None if field.required
-                        && !(strictness == Strictness::Request && field.read_only)
-                        && !(strictness == Strictness::Response && field.write_only) =>
-                    {
-                        return Err(invalid(&field_path, "is required"));
-                    }
-                    None => {}
-                    Some(Value::Null) if field.nullable => {}
-                    Some(v) => validate(v, field.ty, field.constraints, &field_path, strictness)?,
-                }
-            }
-            for (key, v) in map {
-                if fields.iter().any(|f| f.name == key) {
-                    continue;
-                }
-                match additional {
-                    Additional::Forbidden if strictness == Strictness::Request => {
-                        return Err(invalid(&join(path, key), "is not a known field"));
-                    }
-                    Additional::Typed(ty) => validate(v, ty, &Constraints::NONE, &join(path, key), strictness)?,
-                    _ => {}
-                }
-            }
-            Ok(())
-        }
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
-}
-
-fn describe(ty: &Ty) -> String {
-    match ty {
-        Ty::String => "a string".into(),
-        Ty::Integer { .. } => "an integer".into(),
-        Ty::Number => "a number".into(),
-        Ty::Boolean => "a boolean".into(),
-        Ty::Binary => "bytes (base64 text)".into(),
-        Ty::Any => "any value".into(),
-        Ty::Array(..) => "an array".into(),
-        Ty::Map(..) => "an object".into(),
-        Ty::Named(meta) => match &meta.kind {
-            TypeMetaKind::Enum { values } => format!("one of {}", values.join(", ")),
-            TypeMetaKind::Newtype(inner, _) => describe(inner),
-            _ => format!("{} (an object)", meta.name),
-        },
-    }
-}
-
-fn check_length(s: &str, c: &Constraints, path: &str) -> Result<(), Invalid> {
-    let len = s.chars().count();
-    if let Some(min) = c.min_length && len < min {
-        return Err(invalid(path, format!("must be at least {min} character(s) long")));
-    }
-    if let Some(max) = c.max_length && len > max {
-        return Err(invalid(path, format!("must be at most {max} character(s) long")));
-    }
-    Ok(())
-}
-
-fn check_range(x: f64, c: &Constraints, path: &str) -> Result<(), Invalid> {
-    if let Some(min) = c.minimum && (x < min || (c.exclusive_minimum && x == min)) {
-        let op = if c.exclusive_minimum { ">" } else { ">=" };
-        return Err(invalid(path, format!("must be {op} {min}")));
-    }
-    if let Some(max) = c.maximum && (x > max || (c.exclusive_maximum && x == max)) {
-        let op = if c.exclusive_maximum { "<" } else { "<=" };
-        return Err(invalid(path, format!("must be {op} {max}")));
-    }
-    Ok(())
 }
 
 /// The text form of a scalar parameter value.

@@ -12,7 +12,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Error;
-use crate::meta::{Constraints, OperationMeta, Strictness, validate};
+use crate::meta::{Constraints, OperationMeta};
+use crate::validate::{Strictness, validate};
 use crate::synth::{Fill, Synth};
 
 tokio::task_local! {

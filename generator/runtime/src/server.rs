@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Strictness, Style, binary_content_type, decode_form, decode_multipart, decode_object,
+    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, binary_content_type, decode_form, decode_multipart, decode_object,
     decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
-    validate,
 };
+use crate::validate::{Strictness, validate};
 use crate::{Binary, Error, RawResponse};
 
 /// Largest request body accepted, in bytes.

@@ -197,13 +197,18 @@ fn string(c: &Constraints<'_>, rng: &mut Rng) -> String {
     let mut text = match c.format {
         Some("date-time") => format!("2024-{:02}-{:02}T{:02}:{:02}:00Z", 1 + n % 12, 1 + n % 28, n % 24, n % 60),
         Some("date") => format!("2024-{:02}-{:02}", 1 + n % 12, 1 + n % 28),
+        Some("time") => format!("{:02}:{:02}:00Z", n % 24, n % 60),
         Some("uri") | Some("url") => format!("https://example.com/resource/{n}"),
         Some("email") => format!("user{n}@example.com"),
         Some("uuid") => format!("00000000-0000-4000-8000-{n:012}"),
         Some("byte") => "cm9ja2V0Z2Vu".to_string(),
         Some("ipv4") => format!("192.0.2.{}", n % 255),
+        Some("ipv6") => format!("2001:db8::{n:x}"),
         _ => format!("text-{n}"),
     };
+    if let Some(matching) = pattern_candidate(c, &text) {
+        text = matching;
+    }
     let min = c.min_length.unwrap_or(0);
     while text.chars().count() < min {
         text.push('x');
@@ -212,6 +217,38 @@ fn string(c: &Constraints<'_>, rng: &mut Rng) -> String {
         text = text.chars().take(max).collect();
     }
     text
+}
+
+/// A text matching the string's `pattern` when the format's text does not: the first of a few
+/// plain shapes that fits (`None` keeps the text; a pattern none fits is left unmet).
+#[cfg(feature = "validate")]
+fn pattern_candidate(c: &Constraints<'_>, text: &str) -> Option<String> {
+    use crate::formats::matches_pattern;
+    let pattern = c.pattern?;
+    if matches_pattern(pattern, text) != Some(false) {
+        return None;
+    }
+    const SHAPES: &[&str] = &["a", "abc", "A", "ABC", "1", "123", "a1", "A1", "abc-123", "abc_123", "ABC123", "abc.def", "0", "x@y.z"];
+    SHAPES.iter().find(|shape| matches_pattern(pattern, shape) == Some(true)).map(|shape| shape.to_string())
+}
+
+#[cfg(not(feature = "validate"))]
+fn pattern_candidate(_: &Constraints<'_>, _: &str) -> Option<String> {
+    None
+}
+
+/// The multiple of `multipleOf` nearest to `value` within the bounds (`value` without one).
+fn step(c: &Constraints<'_>, value: f64) -> f64 {
+    let Some(step) = c.multiple_of.filter(|s| *s > 0.0) else { return value };
+    let (min, max) = bounds(c);
+    let nearest = (value / step).round() * step;
+    if nearest < min {
+        (min / step).ceil() * step
+    } else if nearest > max {
+        (max / step).floor() * step
+    } else {
+        nearest
+    }
 }
 
 fn bounds(c: &Constraints<'_>) -> (f64, f64) {
@@ -231,7 +268,8 @@ fn integer(c: &Constraints<'_>, bits: u8, rng: &mut Rng) -> i64 {
     let (min, max) = bounds(c);
     let (min, max) = (min.clamp(-limit, limit).ceil() as i64, max.clamp(-limit, limit).floor() as i64);
     let span = (max - min).clamp(0, 100) as u64;
-    min + rng.below(span + 1) as i64
+    let value = min + rng.below(span + 1) as i64;
+    if c.multiple_of.is_some() { step(c, value as f64) as i64 } else { value }
 }
 
 fn number(c: &Constraints<'_>, rng: &mut Rng) -> f64 {
@@ -240,7 +278,8 @@ fn number(c: &Constraints<'_>, rng: &mut Rng) -> f64 {
     // Whole numbers where the spec says int32 on a number; otherwise a half, which keeps the
     // value off exclusive bounds and round-trips exactly.
     let value = min + rng.below(span as u64 + 1) as f64;
-    if matches!(c.format, Some("int32") | Some("int64") | Some("integer")) || value + 0.5 > max { value } else { value + 0.5 }
+    let value = if matches!(c.format, Some("int32") | Some("int64") | Some("integer")) || value + 0.5 > max { value } else { value + 0.5 };
+    step(c, value)
 }
 
 /// splitmix64: tiny, fast and the same everywhere.

@@ -375,6 +375,10 @@ fn constraint_parts(c: &Constraints) -> Vec<TokenStream> {
         ("max_items", count(c.max_items)),
         ("unique_items", flag(c.unique_items)),
         ("format", c.format.as_ref().map(|f| quote! { Some(#f) })),
+        ("pattern", c.pattern.as_ref().map(|p| quote! { Some(#p) })),
+        ("multiple_of", float(c.multiple_of)),
+        ("min_properties", count(c.min_properties)),
+        ("max_properties", count(c.max_properties)),
     ];
     set.into_iter()
         .filter_map(|(name, value)| {

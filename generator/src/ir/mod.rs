@@ -242,6 +242,12 @@ pub struct Constraints {
     pub unique_items: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_of: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_properties: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_properties: Option<usize>,
     /// Constraints of each array item or map value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Constraints>>,

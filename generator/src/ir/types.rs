@@ -623,6 +623,7 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             c.maximum = n.maximum;
             c.exclusive_minimum = n.exclusive_minimum;
             c.exclusive_maximum = n.exclusive_maximum;
+            c.multiple_of = n.multiple_of;
             c.format = format_name(&n.format, |f| match f {
                 NumberFormat::Float => "float",
                 NumberFormat::Double => "double",
@@ -633,6 +634,7 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             c.maximum = i.maximum.map(|v| v as f64);
             c.exclusive_minimum = i.exclusive_minimum;
             c.exclusive_maximum = i.exclusive_maximum;
+            c.multiple_of = i.multiple_of.map(|v| v as f64);
             c.format = format_name(&i.format, |f| match f {
                 IntegerFormat::Int32 => "int32",
                 IntegerFormat::Int64 => "int64",
@@ -647,10 +649,16 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             }
         }
         SchemaKind::Type(Type::Object(obj)) if is_plain_map(obj) => {
+            c.min_properties = obj.min_properties;
+            c.max_properties = obj.max_properties;
             if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties
                 && let ReferenceOr::Item(values) = values.as_ref() {
                     c.items = Some(Box::new(constraints_of(values, _pointer))).filter(|c| !c.is_empty());
                 }
+        }
+        SchemaKind::Type(Type::Object(obj)) => {
+            c.min_properties = obj.min_properties;
+            c.max_properties = obj.max_properties;
         }
         _ => {}
     }

@@ -1,0 +1,96 @@
+//! The runtime crate's own sources, compiled into the generator, for workspaces that get a copy
+//! of `rocketgen-runtime` beside `generated/` (until they depend on the published crate).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::manifest::RuntimeSetting;
+
+/// The runtime's files, relative to its directory.
+const FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../runtime/Cargo.toml")),
+    ("README.md", include_str!("../runtime/README.md")),
+    ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
+    ("src/meta.rs", include_str!("../runtime/src/meta.rs")),
+    ("src/formats.rs", include_str!("../runtime/src/formats.rs")),
+    ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
+    ("src/client.rs", include_str!("../runtime/src/client.rs")),
+    ("src/server.rs", include_str!("../runtime/src/server.rs")),
+    ("src/mock.rs", include_str!("../runtime/src/mock.rs")),
+    ("src/mock_server.rs", include_str!("../runtime/src/mock_server.rs")),
+    ("src/stateful.rs", include_str!("../runtime/src/stateful.rs")),
+];
+
+/// The first line of a copy's Cargo.toml: what tells a copy from a checkout of the runtime.
+const MARK: &str = "# Written by rocketgen";
+
+/// What became of the runtime's directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Vendored {
+    /// The generated crates depend on the published crate: nothing to write.
+    Registry,
+    /// A checkout of the runtime (not a copy rocketgen wrote) or a current copy: left as it is.
+    Present(PathBuf),
+    /// Written now (it was missing, or a copy of another version).
+    Written(PathBuf),
+}
+
+/// The files of a copy of the runtime, relative to its directory.
+pub fn runtime_files() -> Vec<(&'static str, String)> {
+    FILES
+        .iter()
+        .map(|(name, text)| {
+            let text = if *name == "Cargo.toml" {
+                format!(
+                    "{MARK} {version}: the runtime of the crates in generated/. `rocketgen generate` replaces this copy\n# when the generator's runtime changes version; set `[runtime] registry = true` in sources.toml to\n# depend on the published crate instead.\n{text}",
+                    version = rocketgen_runtime::VERSION
+                )
+            } else {
+                text.to_string()
+            };
+            (*name, text)
+        })
+        .collect()
+}
+
+/// The runtime's directory when the workspace at `root` lacks the copy `setting` asks for (it
+/// is missing, or a copy of another version); `None` when there is nothing to write.
+pub fn missing_runtime(root: &Path, setting: &RuntimeSetting) -> Option<PathBuf> {
+    let dir = setting.dir()?;
+    match std::fs::read_to_string(root.join(&dir).join("Cargo.toml")) {
+        // A checkout of the runtime is the user's own: never rewritten.
+        Ok(text) if !text.starts_with(MARK) => None,
+        Ok(text) if text.starts_with(&format!("{MARK} {}:", rocketgen_runtime::VERSION)) => None,
+        _ => Some(dir),
+    }
+}
+
+/// Makes sure the workspace at `root` has the runtime where `setting` says: a missing copy, or a
+/// copy of another version, is written (staged beside it, then swapped in by rename).
+pub fn ensure_runtime(root: &Path, setting: &RuntimeSetting) -> Result<Vendored, Error> {
+    let Some(dir) = setting.dir() else { return Ok(Vendored::Registry) };
+    if missing_runtime(root, setting).is_none() {
+        return Ok(Vendored::Present(dir));
+    }
+    let target = root.join(&dir);
+    let parent = target.parent().unwrap_or(root).to_path_buf();
+    let leaf = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = parent.join(format!(".{leaf}.new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let written = runtime_files().into_iter().try_for_each(|(name, text)| {
+        let file = staging.join(name);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::write(&file, text).map_err(|e| Error::io(&file, e))
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if target.exists() {
+        std::fs::remove_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    }
+    std::fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
+    Ok(Vendored::Written(dir))
+}
