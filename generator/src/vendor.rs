@@ -19,6 +19,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),
     ("src/mock_server.rs", include_str!("../runtime/src/mock_server.rs")),
     ("src/stateful.rs", include_str!("../runtime/src/stateful.rs")),
+    ("src/validate.rs", include_str!("../runtime/src/validate.rs")),
 ];
 
 /// The first line of a copy's Cargo.toml: what tells a copy from a checkout of the runtime.
@@ -93,4 +94,40 @@ pub fn ensure_runtime(root: &Path, setting: &RuntimeSetting) -> Result<Vendored,
     }
     std::fs::rename(&staging, &target).map_err(|e| Error::io(&target, e))?;
     Ok(Vendored::Written(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_file_of_the_runtime_is_copied() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| format!("src/{}", entry.unwrap().file_name().to_string_lossy()))
+            .collect();
+        on_disk.sort();
+        let mut copied: Vec<String> = FILES.iter().map(|(name, _)| name.to_string()).filter(|name| name.starts_with("src/")).collect();
+        copied.sort();
+        assert_eq!(copied, on_disk);
+    }
+
+    #[test]
+    fn a_copy_is_written_once_and_replaced_when_its_version_differs() {
+        let root = tempfile::tempdir().unwrap();
+        let setting = RuntimeSetting::default();
+        assert_eq!(missing_runtime(root.path(), &setting), Some(PathBuf::from("rocketgen-runtime")));
+        assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Written(PathBuf::from("rocketgen-runtime")));
+        assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Present(PathBuf::from("rocketgen-runtime")));
+        let manifest = root.path().join("rocketgen-runtime/Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        assert!(text.starts_with(&format!("{MARK} {}:", rocketgen_runtime::VERSION)));
+        std::fs::write(&manifest, text.replacen(rocketgen_runtime::VERSION, "0.0.1", 1)).unwrap();
+        assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Written(PathBuf::from("rocketgen-runtime")));
+        // A checkout (no mark) is never touched.
+        std::fs::write(&manifest, "[package]\nname = \"rocketgen-runtime\"\n").unwrap();
+        assert_eq!(missing_runtime(root.path(), &setting), None);
+        assert_eq!(ensure_runtime(root.path(), &RuntimeSetting { path: None, registry: true }).unwrap(), Vendored::Registry);
+    }
 }

@@ -13,7 +13,8 @@ pub fn check_format(format: &str, text: &str) -> Result<(), &'static str> {
     use time::format_description::well_known::Rfc3339;
     let rfc3339 = |text: &str| time::OffsetDateTime::parse(text, &Rfc3339).is_ok();
     let valid = match format {
-        "date-time" => rfc3339(text),
+        // RFC 3339's grammar: a `T` between date and time (its note on spaces is no grammar).
+        "date-time" => text.as_bytes().get(10).is_some_and(|c| matches!(c, b'T' | b't')) && rfc3339(text),
         // RFC 3339 `full-date` and `full-time`, read as parts of a date-time.
         "date" => text.len() == 10 && !text.contains(['T', 't']) && rfc3339(&format!("{text}T00:00:00Z")),
         "time" => !text.contains(['T', 't']) && rfc3339(&format!("1970-01-01T{text}")),

@@ -302,7 +302,12 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
                     let names = object_param_fields(param);
                     query.iter().filter(|(k, _)| names.contains(&k.as_str())).cloned().collect()
                 }
-                Location::Query => query.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, false)).unwrap_or_default(),
+                // Split on the bare commas before decoding, so that an encoded comma stays in its value.
+                Location::Query => raw_query
+                    .iter()
+                    .rfind(|(k, _)| k == param.name)
+                    .map(|(_, raw)| object_pairs(raw, false).into_iter().map(|(k, v)| (form_unescape(&k), form_unescape(&v))).collect())
+                    .unwrap_or_default(),
                 Location::Path => path_value(param.name).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
                 Location::Header => parts.headers.get(param.name).and_then(|v| v.to_str().ok()).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
                 Location::Cookie => cookies.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, param.explode)).unwrap_or_default(),
