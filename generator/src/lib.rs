@@ -6,6 +6,7 @@
 
 pub mod buildscript;
 pub mod bundle;
+#[cfg(feature = "cli")]
 pub mod call;
 pub mod diagnostics;
 pub mod diff;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod manifest;
+#[cfg(feature = "cli")]
 pub mod mcp;
 pub mod openapi31;
 pub mod output;

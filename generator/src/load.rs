@@ -33,15 +33,29 @@ pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
         return load_str(&text).map_err(|e| e.in_file("<stdin>"));
     }
     if source.starts_with("http://") || source.starts_with("https://") {
+        return fetch(source);
+    }
+    load_path(Path::new(source))
+}
+
+/// Fetches and checks the spec at an http(s) URL.
+#[cfg(feature = "cli")]
+fn fetch(source: &str) -> Result<LoadedSpec, Error> {
+    {
         let agent = ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().new_agent();
         let text = agent
             .get(source)
             .call()
             .and_then(|mut response| response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string())
             .map_err(|e| Error::new(format!("cannot fetch the spec: {e}")).in_file(source))?;
-        return load_str(&text).map_err(|e| e.in_file(source));
+        load_str(&text).map_err(|e| e.in_file(source))
     }
-    load_path(Path::new(source))
+}
+
+/// Without the `cli` feature (a build script's generator) there is no HTTP client.
+#[cfg(not(feature = "cli"))]
+fn fetch(source: &str) -> Result<LoadedSpec, Error> {
+    Err(Error::new("fetching a spec over HTTP needs rocketgen's `cli` feature; give a file path").in_file(source))
 }
 
 /// Reads and checks the spec at `path`.
