@@ -42,6 +42,8 @@ pub fn runtime_files() -> Vec<(&'static str, String)> {
         .iter()
         .map(|(name, text)| {
             let text = if *name == "Cargo.toml" {
+                // A copy is for building the generated crates: the runtime's own tests stay home.
+                let text = text.split("\n# The runtime's own tests").next().unwrap_or(text);
                 format!(
                     "{MARK} {version}: the runtime of the crates in generated/. `rocketgen generate` replaces this copy\n# when the generator's runtime changes version; set `[runtime] registry = true` in sources.toml to\n# depend on the published crate instead.\n{text}",
                     version = rocketgen_runtime::VERSION
@@ -123,6 +125,7 @@ mod tests {
         let manifest = root.path().join("rocketgen-runtime/Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
         assert!(text.starts_with(&format!("{MARK} {}:", rocketgen_runtime::VERSION)));
+        assert!(!text.contains("[[test]]") && !text.contains("[dev-dependencies]"), "{text}");
         std::fs::write(&manifest, text.replacen(rocketgen_runtime::VERSION, "0.0.1", 1)).unwrap();
         assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Written(PathBuf::from("rocketgen-runtime")));
         // A checkout (no mark) is never touched.
