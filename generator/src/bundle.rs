@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::ir::pointer_escape;
+use crate::pointer;
 
 /// How deep inlined references may nest (a cycle of non-schema references never ends).
 const MAX_DEPTH: usize = 64;
@@ -63,7 +63,7 @@ impl Bundler {
             let doc = Self::read(file, at)?;
             self.files.insert(file.to_path_buf(), doc);
         }
-        Ok(self.files.get(file).and_then(|doc| crate::load::resolve_pointer(doc, fragment)).cloned())
+        Ok(self.files.get(file).and_then(|doc| pointer::resolve(doc, fragment)).cloned())
     }
 
     fn read(file: &Path, at: &str) -> Result<Value, Error> {
@@ -91,7 +91,7 @@ impl Bundler {
                     }
                 }
                 for (key, child) in map.iter_mut() {
-                    self.walk(child, file, &format!("{at}/{}", pointer_escape(key)), depth, in_root)?;
+                    self.walk(child, file, &format!("{at}/{}", pointer::escape(key)), depth, in_root)?;
                 }
             }
             Value::Array(items) => {
@@ -138,7 +138,7 @@ impl Bundler {
 
     fn name_for(&mut self, fragment: &str, file: &Path) -> String {
         let base = match fragment.rsplit('/').next().filter(|s| !s.is_empty()) {
-            Some(last) => last.replace("~1", "/").replace("~0", "~"),
+            Some(last) => pointer::unescape(last),
             None => file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Schema".into()),
         };
         let mut name = base.clone();
@@ -154,7 +154,7 @@ impl Bundler {
 
 fn schema_ref(name: &str) -> Value {
     let mut map = Map::new();
-    map.insert("$ref".into(), Value::String(format!("#/components/schemas/{}", pointer_escape(name))));
+    map.insert("$ref".into(), Value::String(format!("#/components/schemas/{}", pointer::escape(name))));
     Value::Object(map)
 }
 

@@ -18,6 +18,7 @@ pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mcp;
 pub mod openapi31;
+pub mod pointer;
 pub mod output;
 pub mod preview;
 pub mod source;

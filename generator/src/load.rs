@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ir::pointer_escape;
+use crate::pointer;
 
 /// A spec that parsed and whose references all resolve.
 #[derive(Debug, Clone)]
@@ -149,7 +149,7 @@ fn check_references(raw: &Value) -> Result<(), Error> {
                     let Some(local) = target.strip_prefix('#') else {
                         return Err(Error::at(at(), format!("external reference {target:?} is not supported; bundle the spec into one file")));
                     };
-                    if resolve_pointer(raw, local).is_none() {
+                    if pointer::resolve(raw, local).is_none() {
                         return Err(Error::at(at(), format!("dangling reference: {target:?} points at nothing")));
                     }
                     resolved.insert(target);
@@ -185,7 +185,7 @@ fn pointer_of(path: &[Segment<'_>]) -> String {
         match segment {
             Segment::Key(key) => {
                 pointer.push('/');
-                pointer.push_str(&pointer_escape(key));
+                pointer.push_str(&pointer::escape(key));
             }
             Segment::Index(i) => pointer.push_str(&format!("/{i}")),
         }
@@ -193,32 +193,6 @@ fn pointer_of(path: &[Segment<'_>]) -> String {
     pointer
 }
 
-/// Resolves the fragment of a local reference (`/components/schemas/A`), percent-decoding it.
-pub fn resolve_pointer<'a>(raw: &'a Value, fragment: &str) -> Option<&'a Value> {
-    if fragment.is_empty() {
-        return Some(raw);
-    }
-    raw.pointer(&percent_decode(fragment))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
 
 fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
     // The plain path is the fast one; where it failed is worked out only when it did.
@@ -238,24 +212,11 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         match segment {
             Segment::Map { key } => {
                 pointer.push('/');
-                pointer.push_str(&pointer_escape(key));
+                pointer.push_str(&pointer::escape(key));
             }
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }
     pointer
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_decoding_of_pointers() {
-        assert_eq!(percent_decode("/paths/~1a%7Bb%7D"), "/paths/~1a{b}");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%4"), "%4");
-        assert_eq!(percent_decode("%é9"), "%é9");
-    }
 }

@@ -10,7 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::pointer_escape;
+use crate::pointer;
 
 const SCHEMAS: &str = "#/components/schemas/";
 
@@ -46,8 +46,8 @@ fn hoist_defs(raw: &mut Value, notes: &mut Vec<Diagnostic>) {
         while schemas.contains_key(&target) {
             target.push('_');
         }
-        renames.push((format!("{SCHEMAS}{}/$defs/{}", pointer_escape(&owner), pointer_escape(&name)), format!("{SCHEMAS}{}", pointer_escape(&target))));
-        notes.push(Diagnostic::new(format!("{SCHEMAS}{}/$defs/{}", pointer_escape(&owner), pointer_escape(&name)), format!("$defs entry moved to component schema {target}")));
+        renames.push((format!("{SCHEMAS}{}/$defs/{}", pointer::escape(&owner), pointer::escape(&name)), format!("{SCHEMAS}{}", pointer::escape(&target))));
+        notes.push(Diagnostic::new(format!("{SCHEMAS}{}/$defs/{}", pointer::escape(&owner), pointer::escape(&name)), format!("$defs entry moved to component schema {target}")));
         schemas.insert(target, def);
     }
     if !renames.is_empty() {
@@ -74,13 +74,13 @@ fn rewrite_refs(value: &mut Value, renames: &[(String, String)]) {
 fn walk_document(value: &mut Value, pointer: &str, notes: &mut Vec<Diagnostic>) {
     let Value::Object(map) = value else { return };
     for (key, child) in map.iter_mut() {
-        let at = format!("{pointer}/{}", pointer_escape(key));
+        let at = format!("{pointer}/{}", pointer::escape(key));
         match key.as_str() {
             "schema" => schema(child, &at, notes),
             "schemas" if pointer == "#/components" => {
                 if let Value::Object(schemas) = child {
                     for (name, s) in schemas.iter_mut() {
-                        schema(s, &format!("{at}/{}", pointer_escape(name)), notes);
+                        schema(s, &format!("{at}/{}", pointer::escape(name)), notes);
                     }
                 }
             }
@@ -163,7 +163,7 @@ fn schema(value: &mut Value, pointer: &str, notes: &mut Vec<Diagnostic>) {
     }
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (name, child) in properties.iter_mut() {
-            schema(child, &format!("{pointer}/properties/{}", pointer_escape(name)), notes);
+            schema(child, &format!("{pointer}/properties/{}", pointer::escape(name)), notes);
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {

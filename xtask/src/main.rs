@@ -10,8 +10,15 @@
 //!   `GET /account` and `GET /items/{id}`; start-up time to the first answer);
 //! - `cargo xtask bench-mcp`: `rocketgen mcp` (release) for the Rocket source: time from process
 //!   start to the answer of `tools/list` (after `initialize`), and `preview` as a process;
+//! - `cargo xtask bench-mcp-rss [CALLS] [--binary PATH]`: resident memory of `rocketgen mcp`
+//!   over 20,000 (or CALLS) tool calls against the Rocket mock server;
+//! - `cargo xtask bench-buildrs`: first build of `tests/buildrs-example` beside a crate with
+//!   progenitor as build-dependency: crates and time;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
+
+mod bench_buildrs;
+mod mcp_rss;
 
 use std::process::{Command, ExitCode};
 
@@ -31,11 +38,20 @@ fn main() -> ExitCode {
         Some("bench-http") => bench_http(),
         Some("bench-mock") => bench_mock(),
         Some("bench-mcp") => bench_mcp(),
+        Some("bench-mcp-rss") => mcp_rss::run(workspace_root(), &args[1..]),
+        Some("bench-buildrs") => bench_buildrs::run(workspace_root()),
         _ => {
-            eprintln!("usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-generate");
+            eprintln!(
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate"
+            );
             ExitCode::from(2)
         }
     }
+}
+
+/// The workspace root, where xtask lies.
+fn workspace_root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace")
 }
 
 fn run(command: &mut Command) -> ExitCode {

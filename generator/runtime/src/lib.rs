@@ -27,6 +27,18 @@
 //! assert_eq!(refused.unwrap_err().to_string(), "body.code: must match the pattern ^[A-Z]+$");
 //! # }
 //! ```
+//!
+//! The client and the server write and read parameters by the same rules, over the metadata:
+//!
+//! ```
+//! use rocketgen_runtime::meta::{Constraints, Location, ParamMeta, Style, Ty, decode_param, encode_query};
+//!
+//! static TAGS: ParamMeta = ParamMeta::new("tags", "tags", Location::Query, &Ty::Array(&Ty::String, &Constraints::NONE), false)
+//!     .style(Style::PipeDelimited, false);
+//! // An item holding the delimiter stays one item.
+//! assert_eq!(encode_query(&TAGS, &serde_json::json!(["a|b", "c"])), ["tags=a%7Cb|c"]);
+//! assert_eq!(decode_param(&TAGS, &["a|b", "c"]), Ok(serde_json::json!(["a|b", "c"])));
+//! ```
 
 use std::fmt;
 

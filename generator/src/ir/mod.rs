@@ -6,7 +6,7 @@ mod operations;
 mod recursion;
 mod types;
 
-pub use names::{Namer, pointer_escape, rust_field_name, rust_type_name};
+pub use names::{Namer, rust_field_name, rust_type_name};
 pub use operations::{UNDECLARED_VARIANT, is_json};
 
 use std::collections::BTreeMap;
@@ -20,6 +20,7 @@ pub use rocketgen_runtime::meta::{BodyKind, Location, Method, Status, Style};
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::load::LoadedSpec;
+use crate::pointer;
 
 /// The whole API surface of one spec.
 #[derive(Debug, Clone, Serialize)]
@@ -465,7 +466,7 @@ fn ref_siblings(value: &Value, diagnostics: &mut Vec<Diagnostic>) {
                         .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-"))
                         .collect();
                     if !ignored.is_empty() {
-                        let pointer: String = path.iter().map(|segment| format!("/{}", pointer_escape(segment))).collect();
+                        let pointer: String = path.iter().map(|segment| format!("/{}", pointer::escape(segment))).collect();
                         diagnostics.push(Diagnostic::new(
                             format!("#{pointer}"),
                             format!("keywords beside `$ref` ({}) are ignored, as OpenAPI 3.0 says; the referenced schema alone applies", ignored.join(", ")),

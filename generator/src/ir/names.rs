@@ -4,11 +4,6 @@ use std::collections::BTreeSet;
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
-/// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
-pub fn pointer_escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for",

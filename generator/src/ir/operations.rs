@@ -8,14 +8,14 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::names::{Namer, derived_operation_name, pointer_escape, rust_field_name, rust_type_name, tool_safe};
+use super::names::{Namer, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
     BodyKind, Header, Method, Operation, PartEncoding, Location, Style, Parameter, RequestBody, Response, ResponseBody,
     SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, Status, TypeRef,
 };
 use crate::error::Error;
-use crate::load::resolve_pointer;
+use crate::pointer;
 
 /// Fields of every request type that parameters must not take.
 pub const REQUEST_RESERVED_FIELDS: &[&str] = &["body", "credentials"];
@@ -32,7 +32,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
     // Path items given by reference are read where they point; pointers follow them there.
     let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::new();
     for (path, item) in openapi.paths.paths.iter() {
-        let item_pointer = format!("#/paths/{}", pointer_escape(path));
+        let item_pointer = format!("#/paths/{}", pointer::escape(path));
         items.push(match item {
             ReferenceOr::Item(item) => (path, std::borrow::Cow::Borrowed(item), item_pointer),
             ReferenceOr::Reference { .. } => {
@@ -114,7 +114,7 @@ fn resolve<T: DeserializeOwned + Clone + 'static>(space: &TypeSpace<'_>, item: &
             let mut current = reference.clone();
             for _ in 0..64 {
                 let fragment = current.strip_prefix('#').unwrap_or(&current);
-                let value = resolve_pointer(space.raw(), fragment)
+                let value = pointer::resolve(space.raw(), fragment)
                     .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
                 if let Some(Value::String(next)) = value.get("$ref") {
                     current = next.clone();
@@ -168,7 +168,7 @@ fn parameters(
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media_type, openapiv3::MediaType { schema: Some(schema), .. })) if is_json(media_type) => {
                     content_type = Some(media_type.clone());
-                    space.type_of(schema, &context, &format!("{at}/content/{}/schema", pointer_escape(media_type)))?
+                    space.type_of(schema, &context, &format!("{at}/content/{}/schema", pointer::escape(media_type)))?
                 }
                 _ => {
                     space.diagnose(format!("{at}/content"), "a parameter encoded with a media type other than JSON: its value is passed as a string");
@@ -286,8 +286,8 @@ fn part_encodings(space: &TypeSpace<'_>, media: &openapiv3::MediaType, media_poi
         .iter()
         .map(|(property, encoding)| {
             // openapiv3 reads an absent `explode` as false; the spec's default depends on the style.
-            let explode_pointer = format!("{}/encoding/{}/explode", media_pointer.trim_start_matches('#'), pointer_escape(property));
-            let explode = resolve_pointer(space.raw(), &explode_pointer).and_then(Value::as_bool);
+            let explode_pointer = format!("{}/encoding/{}/explode", media_pointer.trim_start_matches('#'), pointer::escape(property));
+            let explode = pointer::resolve(space.raw(), &explode_pointer).and_then(Value::as_bool);
             PartEncoding {
                 property: property.clone(),
                 content_type: encoding.content_type.clone(),
@@ -310,7 +310,7 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
         space.diagnose(format!("{at}/content"), "a request body without content: ignored");
         return Ok(None);
     };
-    let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
+    let media_pointer = format!("{at}/content/{}", pointer::escape(media_type));
     let (ty, info) = match &media.schema {
         Some(schema) => space.type_of(schema, &format!("{}Body", operation.type_stem), &format!("{media_pointer}/schema"))?,
         None => (TypeRef::Any, Default::default()),
@@ -346,7 +346,7 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
     let encoding = std::iter::once((media_type, kind))
         .chain(also.iter().map(|(mt, k)| (mt, *k)))
         .find(|(_, k)| matches!(k, BodyKind::Form | BodyKind::Multipart))
-        .map(|(mt, _)| part_encodings(space, &body.content[mt.as_str()], &format!("{at}/content/{}", pointer_escape(mt))))
+        .map(|(mt, _)| part_encodings(space, &body.content[mt.as_str()], &format!("{at}/content/{}", pointer::escape(mt))))
         .unwrap_or_default();
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
@@ -389,7 +389,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                         format!("several response media types: generated for {media_type}; not generated: {}", others.join(", ")),
                     );
                 }
-                let media_pointer = format!("{at}/content/{}", pointer_escape(media_type));
+                let media_pointer = format!("{at}/content/{}", pointer::escape(media_type));
                 let (ty, info) = match &media.schema {
                     Some(schema) => {
                         let context = format!("{}{variant}Body", operation.type_stem);
@@ -410,7 +410,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
         header_names.reserve("body");
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
-            let (header, header_at) = resolve(space, header, &format!("{at}/headers/{}", pointer_escape(name)))?;
+            let (header, header_at) = resolve(space, header, &format!("{at}/headers/{}", pointer::escape(name)))?;
             let ty = match &header.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let context = format!("{}{variant}{}", operation.type_stem, rust_type_name(name));
@@ -463,7 +463,7 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
     let mut namer = Namer::new();
     let mut out = Vec::new();
     for (name, scheme) in &components.security_schemes {
-        let pointer = format!("#/components/securitySchemes/{}", pointer_escape(name));
+        let pointer = format!("#/components/securitySchemes/{}", pointer::escape(name));
         let (scheme, _) = resolve(space, scheme, &pointer)?;
         let (kind, description) = match scheme {
             SpecSecurityScheme::APIKey { location, name: param, description, .. } => {

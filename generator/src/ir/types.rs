@@ -13,11 +13,12 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use super::names::{Namer, pointer_escape, rust_field_name, rust_type_name};
+use super::names::{Namer, rust_field_name, rust_type_name};
 use super::{Additional, Constraints, EnumVariant, Field, IntWidth, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
-use crate::load::{LoadedSpec, resolve_pointer};
+use crate::load::LoadedSpec;
+use crate::pointer;
 
 const SCHEMAS_PREFIX: &str = "#/components/schemas/";
 /// The field that keeps unknown properties of open objects.
@@ -87,7 +88,7 @@ impl<'a> TypeSpace<'a> {
             self.component_names.insert(name.clone(), rust);
         }
         for (name, schema) in &components.schemas {
-            let pointer = format!("{SCHEMAS_PREFIX}{}", pointer_escape(name));
+            let pointer = format!("{SCHEMAS_PREFIX}{}", pointer::escape(name));
             let rust = self.component_names[name].clone();
             match schema {
                 ReferenceOr::Item(schema) => self.define_component(&rust, name, schema, &pointer)?,
@@ -176,7 +177,7 @@ impl<'a> TypeSpace<'a> {
 
     fn type_of_reference(&mut self, reference: &str, context: &str, pointer: &str) -> Result<(TypeRef, UseInfo), Error> {
         if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX)
-            && let Some(rust) = self.component_names.get(&unescape(name)).cloned() {
+            && let Some(rust) = self.component_names.get(&pointer::unescape(name)).cloned() {
                 let target = self.lookup_schema(reference, pointer)?;
                 let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
                 return Ok((TypeRef::Named(rust), info));
@@ -185,7 +186,7 @@ impl<'a> TypeSpace<'a> {
         // once, named from its last segment.
         let target = self.lookup_schema(reference, pointer)?;
         let target_pointer = reference.to_string();
-        let name = reference.rsplit('/').next().map(unescape).unwrap_or_else(|| context.to_string());
+        let name = reference.rsplit('/').next().map(pointer::unescape).unwrap_or_else(|| context.to_string());
         let _ = context;
         self.convert_inline(&target, &rust_type_name(&name), &target_pointer)
     }
@@ -214,7 +215,7 @@ impl<'a> TypeSpace<'a> {
             let mut current = reference.to_string();
             for _ in 0..64 {
                 let fragment = current.strip_prefix('#').unwrap_or(&current);
-                let value = resolve_pointer(&self.spec.raw, fragment)
+                let value = pointer::resolve(&self.spec.raw, fragment)
                     .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
                 if let Some(Value::String(next)) = value.get("$ref") {
                     current = next.clone();
@@ -416,7 +417,7 @@ impl<'a> TypeSpace<'a> {
         let mut forbidden = false;
         for (obj, at) in parts {
             for (name, prop) in &obj.properties {
-                let prop_pointer = format!("{at}/properties/{}", pointer_escape(name));
+                let prop_pointer = format!("{at}/properties/{}", pointer::escape(name));
                 properties.insert(name.clone(), (prop.clone(), prop_pointer));
             }
             for name in &obj.required {
@@ -504,7 +505,7 @@ impl<'a> TypeSpace<'a> {
     fn component_owner(&self, pointer: &str) -> Option<String> {
         let rest = pointer.strip_prefix(SCHEMAS_PREFIX)?;
         let name = rest.split('/').next()?;
-        self.component_names.get(&unescape(name)).cloned()
+        self.component_names.get(&pointer::unescape(name)).cloned()
     }
 
     fn union_kind(&mut self, rust: &str, members: &[ReferenceOr<Schema>], discriminator: Option<&openapiv3::Discriminator>, pointer: &str) -> Result<TypeKind, Error> {
@@ -537,7 +538,7 @@ impl<'a> TypeSpace<'a> {
             match members.iter().position(|m| reference_of(m).as_deref() == Some(target.as_str())) {
                 Some(i) => values.push((value.clone(), i)),
                 None => self.diagnose(
-                    format!("{at}/discriminator/mapping/{}", pointer_escape(value)),
+                    format!("{at}/discriminator/mapping/{}", pointer::escape(value)),
                     format!("the mapping names {target}, which is not a member: tag value {value:?} is kept as an unknown variant"),
                 ),
             }
@@ -547,7 +548,7 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             match reference_of(member).as_deref().and_then(|r| r.strip_prefix(SCHEMAS_PREFIX)) {
-                Some(name) => values.push((unescape(name), i)),
+                Some(name) => values.push((pointer::unescape(name), i)),
                 None => self.diagnose(
                     format!("{pointer}/{i}"),
                     "an inline member of a discriminated union has no tag value: it is chosen only when no tag matches and it accepts the value",
@@ -589,10 +590,6 @@ fn object_of_any(any: &AnySchema) -> ObjectType {
         min_properties: any.min_properties,
         max_properties: any.max_properties,
     }
-}
-
-fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
