@@ -65,24 +65,16 @@ fn first_build(dir: &Path, target: &Path, args: &[&str], spec: &Path) -> Result<
     Ok((compiled.len(), seconds))
 }
 
-/// The crates in the tree of a package's build-dependencies (the build script's own).
-fn build_tree(dir: &Path, package: &str) -> usize {
-    let out = Command::new(env!("CARGO")).args(["tree", "-p", package, "-e", "build,normal", "--prefix", "depth"]).current_dir(dir).output();
-    let Ok(out) = out else { return 0 };
-    // Depth-prefixed lines: the build script's tree is what follows `[build-dependencies]`.
-    let text = String::from_utf8_lossy(&out.stdout);
+/// The crates a build script needs: the union of its build-dependencies' own trees (their
+/// normal and build dependencies), each crate once.
+fn build_tree(dir: &Path, build_dependencies: &[&[&str]]) -> usize {
     let mut names: Vec<String> = Vec::new();
-    let mut in_build = false;
-    for line in text.lines() {
-        if line.contains("[build-dependencies]") {
-            in_build = true;
-            continue;
-        }
-        if line.contains("[dev-dependencies]") || line.starts_with('0') {
-            in_build = false;
-        }
-        if in_build {
-            let name = line.trim_start_matches(|c: char| c.is_ascii_digit()).split(" (").next().unwrap_or("").to_string();
+    for args in build_dependencies {
+        let Ok(out) = Command::new(env!("CARGO")).arg("tree").args(*args).args(["-e", "normal,build", "--prefix", "none"]).current_dir(dir).output() else {
+            return 0;
+        };
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let name = line.replace(" (*)", "").replace(" (proc-macro)", "");
             if !name.is_empty() && !names.contains(&name) {
                 names.push(name);
             }
@@ -108,15 +100,17 @@ pub fn run(root: &Path) -> ExitCode {
     let ours = first_build(root, &bench.join("target-rocketgen"), &["-p", "rocket-buildrs-example"], &spec);
     let theirs = first_build(&progenitor, &bench.join("target-progenitor"), &[], &spec);
     let mut failed = false;
-    for (name, dir, package, result) in [
-        ("tests/buildrs-example (rocketgen, no default features)", root, "rocket-buildrs-example", ours),
-        ("progenitor 0.15.1 build script", progenitor.as_path(), "progenitor-buildrs", theirs),
+    let ours_tree: &[&[&str]] = &[&["-p", "rocketgen", "--no-default-features"]];
+    let theirs_tree: &[&[&str]] = &[&["-p", "progenitor"], &["-p", "openapiv3"], &["-p", "prettyplease"], &["-p", "serde_json"], &["-p", "syn"]];
+    for (name, dir, tree, result) in [
+        ("tests/buildrs-example (rocketgen, no default features)", root, ours_tree, ours),
+        ("progenitor 0.15.1 build script", progenitor.as_path(), theirs_tree, theirs),
     ] {
         match result {
-            Ok((compiled, seconds)) => println!("| {name} | {} | {compiled} | {seconds:.1} s |", build_tree(dir, package)),
+            Ok((compiled, seconds)) => println!("| {name} | {} | {compiled} | {seconds:.1} s |", build_tree(dir, tree)),
             Err(e) => {
                 failed = true;
-                println!("| {name} | {} | failed | {e} |", build_tree(dir, package));
+                println!("| {name} | {} | failed: {} |  |", build_tree(dir, tree), e.lines().last().unwrap_or("").trim());
             }
         }
     }
