@@ -139,29 +139,28 @@ fn add_credentials(
     headers: &mut Vec<(String, String)>,
     cookies: &mut Vec<String>,
 ) -> Result<(), Error> {
-    if op.security.is_empty() {
-        return Ok(());
-    }
-    let Some(alternative) = op.security.iter().find(|alt| alt.schemes.iter().all(|s| given.contains_key(&s.scheme))) else {
+    // The security requirements as the runtime's metadata, borrowed from the IR, so that the
+    // generated client's own rule picks the alternative and places each credential.
+    let schemes: Vec<shared::SchemeMeta<'_>> = api
+        .security_schemes
+        .iter()
+        .map(|s| shared::SchemeMeta {
+            name: &s.name,
+            kind: match &s.kind {
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => shared::SchemeKind::Bearer,
+                SecurityKind::HttpBasic => shared::SchemeKind::Basic,
+                SecurityKind::ApiKey { location, param } => shared::SchemeKind::ApiKey { location: *location, param },
+            },
+        })
+        .collect();
+    let alternatives: Vec<Vec<&shared::SchemeMeta<'_>>> =
+        op.security.iter().map(|alt| alt.schemes.iter().filter_map(|u| schemes.iter().find(|s| s.name == u.scheme)).collect()).collect();
+    let security: Vec<&[&shared::SchemeMeta<'_>]> = alternatives.iter().map(Vec::as_slice).collect();
+    let Some(placements) = shared::place_credentials(&security, |scheme| given.get(scheme).map(String::as_str)) else {
         let wanted: Vec<String> = op.security.iter().map(|a| a.schemes.iter().map(|s| s.scheme.clone()).collect::<Vec<_>>().join(" and ")).collect();
         return Err(Error::new(format!("{} needs a credential for {}: pass --credential SCHEME=SECRET (or --token)", op.tool_name, wanted.join(", or "))));
     };
-    for used in &alternative.schemes {
-        let secret = &given[&used.scheme];
-        let Some(scheme) = api.security_schemes.iter().find(|s| s.name == used.scheme) else { continue };
-        let kind = match &scheme.kind {
-            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => shared::SchemeKind::Bearer,
-            SecurityKind::HttpBasic => shared::SchemeKind::Basic,
-            SecurityKind::ApiKey { location, param } => shared::SchemeKind::ApiKey { location: *location, param },
-        };
-        // The generated client's own rule for where a credential goes.
-        match shared::place_credential(kind, secret) {
-            Some(shared::Placement::Header(name, value)) => headers.push((name, value)),
-            Some(shared::Placement::Query(piece)) => query.push(piece),
-            Some(shared::Placement::Cookie(cookie)) => cookies.push(cookie),
-            None => {}
-        }
-    }
+    placements.into_iter().for_each(|placement| placement.add_to(query, headers, cookies));
     Ok(())
 }
 

@@ -41,15 +41,13 @@ pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
 /// Fetches and checks the spec at an http(s) URL.
 #[cfg(feature = "cli")]
 fn fetch(source: &str) -> Result<LoadedSpec, Error> {
-    {
-        let agent = ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().new_agent();
-        let text = agent
-            .get(source)
-            .call()
-            .and_then(|mut response| response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string())
-            .map_err(|e| Error::new(format!("cannot fetch the spec: {e}")).in_file(source))?;
-        load_str(&text).map_err(|e| e.in_file(source))
-    }
+    let agent = ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().new_agent();
+    let text = agent
+        .get(source)
+        .call()
+        .and_then(|mut response| response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string())
+        .map_err(|e| Error::new(format!("cannot fetch the spec: {e}")).in_file(source))?;
+    load_str(&text).map_err(|e| e.in_file(source))
 }
 
 /// Without the `cli` feature (a build script's generator) there is no HTTP client.

@@ -187,10 +187,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     api.diagnostics.len()
                 );
             }
-            let manifest = manifest::Manifest::read(&root)?;
             if check {
                 let drift = output::check(&root, &generated)?;
-                let runtime_missing = rocketgen::vendor::missing_runtime(&root, &manifest.runtime);
+                let runtime_missing = rocketgen::vendor::missing_runtime(&root, &generated.runtime);
                 if let Some(dir) = &runtime_missing {
                     eprintln!("the runtime crate is missing or of another version: {} (run `rocketgen generate`)", dir.display());
                 }
@@ -207,7 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
                 return Ok(ExitCode::from(1));
             }
-            if let rocketgen::vendor::Vendored::Written(dir) = rocketgen::vendor::ensure_runtime(&root, &manifest.runtime)? {
+            if let rocketgen::vendor::Vendored::Written(dir) = rocketgen::vendor::ensure_runtime(&root, &generated.runtime)? {
                 eprintln!("wrote {} (rocketgen-runtime {})", dir.display(), rocketgen_runtime::VERSION);
             }
             let rewritten = output::write(&root, &generated)?;

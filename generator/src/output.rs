@@ -19,11 +19,13 @@ pub struct Generated {
     pub crate_dirs: Vec<PathBuf>,
     /// Per source: its name and IR (for reporting diagnostics).
     pub apis: Vec<(String, Api)>,
+    /// Where the crates find the runtime, as the manifest says.
+    pub runtime: RuntimeSetting,
 }
 
 pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
     let manifest = Manifest::read(root)?;
-    let mut generated = Generated { files: FileSet::new(), crate_dirs: Vec::new(), apis: Vec::new() };
+    let mut generated = Generated { files: FileSet::new(), crate_dirs: Vec::new(), apis: Vec::new(), runtime: manifest.runtime.clone() };
     for source in &manifest.sources {
         let spec = load::load_path(&root.join(&source.spec))?;
         let api = ir::build(&spec).map_err(|e| e.in_file(root.join(&source.spec)))?;

@@ -109,7 +109,7 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
 
     // Everything the change writes, in memory.
     let (files, crate_dirs) = output::emit_source(&api, &source, &manifest.runtime)?;
-    let generated = Generated { files, crate_dirs, apis: Vec::new() };
+    let generated = Generated { files, crate_dirs, apis: Vec::new(), runtime: manifest.runtime.clone() };
     let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
         (root.join(&source.spec), bytes),
         (root.join(MANIFEST_FILE), manifest.to_text()?.into_bytes()),

@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Placement, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts,
-    place_credential, received_binary, request_fields,
+    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts, place_credentials, received_binary, request_fields,
 };
 use crate::{Binary, Credential, Error, RawResponse};
 
@@ -230,28 +229,15 @@ impl Client {
         headers: &mut Vec<(String, String)>,
         cookies: &mut Vec<String>,
     ) -> Result<(), Error> {
-        if op.security.is_empty() {
-            return Ok(());
-        }
         let find = |scheme: &str| -> Option<&str> {
             let own = given.iter().find(|c| c.scheme() == scheme).map(|c| c.secret());
             own.or_else(|| self.credentials.iter().find(|(s, _)| *s == scheme).map(|(_, secret)| secret.as_str()))
         };
-        let Some(alternative) = op.security.iter().find(|alt| alt.iter().all(|s| find(s.name).is_some())) else {
-            return Err(Error::MissingCredential {
-                operation: op.tool_name,
-                schemes: op.security.first().and_then(|alt| alt.first()).map_or("", |s| s.name),
-            });
-        };
-        for scheme in *alternative {
-            let Some(secret) = find(scheme.name) else { continue };
-            match place_credential(scheme.kind, secret) {
-                Some(Placement::Header(name, value)) => headers.push((name, value)),
-                Some(Placement::Query(piece)) => query.push(piece),
-                Some(Placement::Cookie(cookie)) => cookies.push(cookie),
-                None => {}
-            }
-        }
+        let placements = place_credentials(op.security, find).ok_or_else(|| Error::MissingCredential {
+            operation: op.tool_name,
+            schemes: op.security.first().and_then(|alt| alt.first()).map_or("", |s| s.name),
+        })?;
+        placements.into_iter().for_each(|placement| placement.add_to(query, headers, cookies));
         Ok(())
     }
 }

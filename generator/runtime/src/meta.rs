@@ -78,11 +78,6 @@ impl Method {
             Method::Trace => "TRACE",
         }
     }
-
-    /// Whether sending a request twice has the effect of sending it once (RFC 9110, 9.2.2).
-    pub const fn is_idempotent(self) -> bool {
-        !matches!(self, Method::Post | Method::Patch)
-    }
 }
 
 impl std::fmt::Display for Method {
@@ -117,15 +112,6 @@ impl Status {
             Status::Code(own) => own == code,
             Status::Class(class) => code / 100 == class as u16,
             Status::Default => true,
-        }
-    }
-
-    /// Whether every status under this key is a success (2XX).
-    pub const fn is_success(self) -> bool {
-        match self {
-            Status::Code(code) => code >= 200 && code < 300,
-            Status::Class(class) => class == 2,
-            Status::Default => false,
         }
     }
 }
@@ -664,6 +650,28 @@ pub fn place_credential(kind: SchemeKind<'_>, secret: &str) -> Option<Placement>
             Location::Path => return None,
         },
     })
+}
+
+/// Where the credentials go of the first security alternative whose every scheme has a secret
+/// (`secret_of` a scheme's name), in the alternative's order; `None` when no alternative can be
+/// met. An operation without security needs none. The client and `rocketgen call` both use it.
+pub fn place_credentials<'s>(security: &[&[&SchemeMeta<'_>]], secret_of: impl Fn(&str) -> Option<&'s str>) -> Option<Vec<Placement>> {
+    if security.is_empty() {
+        return Some(Vec::new());
+    }
+    let alternative = security.iter().find(|alt| alt.iter().all(|s| secret_of(s.name).is_some()))?;
+    Some(alternative.iter().filter_map(|s| place_credential(s.kind, secret_of(s.name)?)).collect())
+}
+
+impl Placement {
+    /// Adds the credential to a request's query pieces, headers or cookies.
+    pub fn add_to(self, query: &mut Vec<String>, headers: &mut Vec<(String, String)>, cookies: &mut Vec<String>) {
+        match self {
+            Placement::Header(name, value) => headers.push((name, value)),
+            Placement::Query(piece) => query.push(piece),
+            Placement::Cookie(cookie) => cookies.push(cookie),
+        }
+    }
 }
 
 /// The fields of a request as a JSON object, keyed by field name (what request types

@@ -159,6 +159,24 @@ fn credentials_go_where_their_scheme_says() {
     assert_eq!(place_credential(key(Location::Path), "k"), None);
 }
 
+#[test]
+fn the_first_security_alternative_that_can_be_met_is_used() {
+    use rocketgen_runtime::meta::{SchemeMeta, place_credentials};
+    let bearer = SchemeMeta { name: "bearer", kind: SchemeKind::Bearer };
+    let key = SchemeMeta { name: "key", kind: SchemeKind::ApiKey { location: Location::Query, param: "k" } };
+    let cookie = SchemeMeta { name: "session", kind: SchemeKind::ApiKey { location: Location::Cookie, param: "s" } };
+    // `bearer`, or `key` and `session` together.
+    let security: &[&[&SchemeMeta]] = &[&[&bearer], &[&key, &cookie]];
+    let secrets = |given: &'static [(&'static str, &'static str)]| move |name: &str| given.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
+    assert_eq!(place_credentials(security, secrets(&[("bearer", "t"), ("key", "k1")])), Some(vec![Placement::Header("authorization".into(), "Bearer t".into())]));
+    assert_eq!(
+        place_credentials(security, secrets(&[("key", "k1"), ("session", "s1")])),
+        Some(vec![Placement::Query("k=k1".into()), Placement::Cookie("s=s1".into())])
+    );
+    assert_eq!(place_credentials(security, secrets(&[("key", "k1")])), None);
+    assert_eq!(place_credentials(&[], secrets(&[])), Some(Vec::new()));
+}
+
 fn check(value: Value, ty: &Ty<'_>, constraints: &Constraints<'_>) -> Result<(), String> {
     validate(&value, ty, constraints, "v", Strictness::Request).map_err(|e| e.to_string())
 }
