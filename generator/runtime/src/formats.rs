@@ -60,7 +60,13 @@ pub fn pattern_error(pattern: &str) -> Option<String> {
 fn compiled(pattern: &str) -> Option<Arc<regress::Regex>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<regress::Regex>>>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    cache.entry(pattern.to_string()).or_insert_with(|| regress::Regex::new(pattern).ok().map(Arc::new)).clone()
+    // Looked up by reference first: a request's every checked string must not allocate a key.
+    if let Some(compiled) = cache.get(pattern) {
+        return compiled.clone();
+    }
+    let compiled = regress::Regex::new(pattern).ok().map(Arc::new);
+    cache.insert(pattern.to_string(), compiled.clone());
+    compiled
 }
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::meta::{Constraints, OperationMeta};
-use crate::validate::{Strictness, validate};
 use crate::synth::{Fill, Synth};
+use crate::validate::{Strictness, validate};
 
 tokio::task_local! {
     /// The status a request asked for (`Prefer: code=404`), set by the mock server.
