@@ -77,12 +77,15 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
 fn operations(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let methods = api.operations.iter().map(method);
+    // Answers are read by the runtime only where they carry a body or headers.
+    let reads_answers = api.operations.iter().flat_map(|op| &op.responses).any(|r| r.body.is_some() || !r.headers.is_empty());
+    let runtime = reads_answers.then(|| quote! { use rocketgen_runtime::client as runtime; });
     quote! {
         //! The service trait over HTTP: each method sends its request and reads the response.
 
         use api::#trait_ident;
 
-        use rocketgen_runtime::client as runtime;
+        #runtime
 
         use super::Client;
 

@@ -20,7 +20,8 @@ fn models() -> TokenStream {
 /// Module names for the operations of each tag, in the order tags first appear.
 pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
     let mut namer = crate::ir::Namer::new();
-    for reserved in ["mod", "self", "super", "crate", "lib", "main"] {
+    // `operations` is the parent module: a child of the same name trips clippy's module_inception.
+    for reserved in ["mod", "self", "super", "crate", "lib", "main", "operations"] {
         namer.reserve(reserved);
     }
     let mut modules: Vec<(String, String)> = Vec::new();
@@ -581,5 +582,20 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         pub trait #trait_ident: Send + Sync {
             #(#methods)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_modules;
+
+    #[test]
+    fn a_tag_named_like_the_parent_module_gets_another_name() {
+        let spec = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a": {"get": {"operationId": "listOperations", "tags": ["Operations"], "responses": {"200": {"description": "ok"}}}},
+            "/b": {"get": {"operationId": "getB", "tags": ["Peerings"], "responses": {"200": {"description": "ok"}}}}}}"#;
+        let api = crate::ir::build(&crate::load::load_str(spec).unwrap()).unwrap();
+        let modules: Vec<String> = tag_modules(&api).into_iter().map(|(_, module)| module).collect();
+        assert_eq!(modules, ["operations2", "peerings"]);
     }
 }

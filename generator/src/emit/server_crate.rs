@@ -95,6 +95,8 @@ fn lib(api: &Api, source: &str) -> TokenStream {
             router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }));
         }
     });
+    // A spec whose every path is served by template has no route for the router itself.
+    let method_router = (!served.is_empty()).then(|| quote! { use axum::routing::MethodRouter; });
     let templated: Vec<&Operation> = routes.iter().filter(|(route, _)| !served.contains(*route)).flat_map(|(_, ops)| ops.iter().copied()).collect();
     let (templated_layer, templated_fn) = if templated.is_empty() {
         (quote! {}, quote! {})
@@ -157,7 +159,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         use rocketgen_runtime::server as runtime;
 
         use api::#trait_ident;
-        use axum::routing::MethodRouter;
+        #method_router
 
         pub use api;
 
