@@ -5,13 +5,12 @@ use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts, place_credentials, received_binary, request_fields,
+    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts, place_credentials, request_fields,
 };
-use crate::{Binary, Credential, Error, RawResponse};
+use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
 
 /// Everything but RFC 3986's unreserved characters is escaped in a path segment, so ids with
 /// `/`, spaces or non-ASCII text stay one segment.
@@ -141,6 +140,22 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Sends the request of `op` and reads the answer as its response enum: what a generated
+    /// client's method does.
+    pub async fn call<R: Serialize, A: OperationResponse>(&self, op: &'static OperationMeta<'static>, request: &R) -> Result<A, Error> {
+        A::from_raw(self.send(op, request).await?)
+    }
+
+    /// [`call`](Client::call) with the request's own credentials first.
+    pub async fn call_with_credentials<R: Serialize, K: Credential, A: OperationResponse>(
+        &self,
+        op: &'static OperationMeta<'static>,
+        request: &R,
+        credentials: &[K],
+    ) -> Result<A, Error> {
+        A::from_raw(self.send_with_credentials(op, request, credentials).await?)
     }
 
     /// Sends the request of `op` built from `request` (its serialized fields), with the
@@ -287,67 +302,6 @@ fn with_body(builder: reqwest::RequestBuilder, body_meta: &BodyMeta<'_>, body: &
     })
 }
 
-/// A text response body.
-pub fn text(operation: &'static str, raw: &RawResponse) -> Result<String, Error> {
-    String::from_utf8(raw.body.clone()).map_err(|e| Error::Decode {
-        operation,
-        status: raw.status,
-        path: String::new(),
-        message: format!("not UTF-8 text: {e}"),
-        body: raw.body.clone(),
-    })
-}
-
-/// A response body of raw bytes, with its content type where it says more than the spec's.
-pub fn binary(raw: &RawResponse, media_type: &str) -> Binary {
-    let content_type = raw.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.as_str());
-    received_binary(raw.body.clone(), None, content_type, Some(media_type))
-}
-
 fn transport(operation: &'static str, err: reqwest::Error) -> Error {
     if err.is_timeout() { Error::Timeout { operation } } else { Error::Transport { operation, source: Box::new(err) } }
-}
-
-/// The JSON body of a response, or a decoding error naming the JSON path that failed.
-pub fn body<T: DeserializeOwned>(operation: &'static str, raw: &RawResponse) -> Result<T, Error> {
-    // The plain path is the fast one; the path of a failure is worked out only when there is one.
-    if let Ok(value) = serde_json::from_slice(&raw.body) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(&raw.body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
-        operation,
-        status: raw.status,
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        body: raw.body.clone(),
-    })
-}
-
-/// A header value, read as the type the spec gives it.
-pub fn header<T: DeserializeOwned>(operation: &'static str, raw: &RawResponse, name: &str) -> Result<T, Error> {
-    optional_header(operation, raw, name)?.ok_or_else(|| Error::Decode {
-        operation,
-        status: raw.status,
-        path: format!("header `{name}`"),
-        message: "is missing".to_string(),
-        body: raw.body.clone(),
-    })
-}
-
-/// A header value if present, read as the type the spec gives it.
-pub fn optional_header<T: DeserializeOwned>(operation: &'static str, raw: &RawResponse, name: &str) -> Result<Option<T>, Error> {
-    let Some((_, text)) = raw.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else { return Ok(None) };
-    let value = serde_json::from_str::<Value>(text)
-        .ok()
-        .filter(|v| !v.is_string())
-        .unwrap_or_else(|| Value::String(text.clone()));
-    let parsed = serde_json::from_value(value.clone()).or_else(|_| serde_json::from_value(Value::String(text.clone())));
-    parsed.map(Some).map_err(|e| Error::Decode {
-        operation,
-        status: raw.status,
-        path: format!("header `{name}`"),
-        message: e.to_string(),
-        body: raw.body.clone(),
-    })
 }

@@ -5,6 +5,8 @@
 //!   parameters, bodies, responses, types, constraints), and the rules that follow from it:
 //!   parameters written and read by style, form and multipart bodies, where a credential goes,
 //!   validation. Always compiled: an API crate needs nothing else.
+//! - [`response`]: responses as HTTP carries them, and [`OperationResponse`], which each
+//!   response enum implements to be written and read. Always compiled.
 //! - [`validate`] and [`formats`] (feature `validate`): values checked against their types and
 //!   constraints, `pattern` (ECMA-262) and `format` included.
 //! - [`synth`] (feature `synth`): schema-valid values made from the metadata.
@@ -45,6 +47,7 @@ use std::fmt;
 #[cfg(feature = "validate")]
 pub mod formats;
 pub mod meta;
+pub mod response;
 #[cfg(feature = "synth")]
 pub mod synth;
 #[cfg(feature = "client")]
@@ -61,6 +64,7 @@ pub mod stateful;
 pub mod validate;
 
 pub use meta::Binary;
+pub use response::{OperationResponse, RawResponse};
 
 /// The version of this runtime, as generated crates name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -168,15 +172,6 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
-}
-
-/// A response whose status the spec does not declare for the operation, kept whole.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RawResponse {
-    pub status: u16,
-    /// Header names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
 }
 
 /// What is known of an operation without its types: for routers, tools and tests.

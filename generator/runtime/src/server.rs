@@ -5,16 +5,15 @@ use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, binary_content_type, decode_form, decode_multipart, decode_object,
+    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object,
     decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
 };
 use crate::validate::{Strictness, validate};
-use crate::{Binary, Error, RawResponse};
+use crate::{Error, OperationResponse, RawResponse};
 
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -138,74 +137,42 @@ pub fn failure(err: Error) -> Response {
     error(status, err.to_string())
 }
 
-/// A JSON response.
-pub fn json<T: Serialize>(status: u16, media_type: &'static str, body: &T, headers: Vec<(&'static str, String)>) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => with_headers(status, Some(media_type), Body::from(bytes), headers),
-        Err(e) => error(500, format!("the response body could not be serialized: {e}")),
-    }
-}
-
-/// A text response.
-pub fn text(status: u16, media_type: &'static str, body: String, headers: Vec<(&'static str, String)>) -> Response {
-    with_headers(status, Some(media_type), Body::from(body), headers)
-}
-
-/// A response of raw bytes, with their own content type when they carry one.
-pub fn binary(status: u16, media_type: &'static str, body: Binary, headers: Vec<(&'static str, String)>) -> Response {
-    let content_type = HeaderValue::from_str(binary_content_type(&body, Some(media_type)));
-    let mut response = with_headers(status, None, Body::from(body.bytes), headers);
-    if let Ok(value) = content_type {
-        response.headers_mut().insert(header::CONTENT_TYPE, value);
-    }
-    response
-}
-
-/// A response without a body.
-pub fn empty(status: u16, headers: Vec<(&'static str, String)>) -> Response {
-    with_headers(status, None, Body::empty(), headers)
-}
-
-/// A response the spec does not declare, sent as the implementation gave it.
-pub fn raw(raw: RawResponse) -> Response {
-    let mut response = with_headers(raw.status, None, Body::from(raw.body), Vec::new());
-    for (name, value) in raw.headers {
-        if let (Ok(name), Ok(value)) = (header::HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            response.headers_mut().append(name, value);
-        }
-    }
-    response
-}
-
-/// The text of a header value given as any serializable value.
-pub fn header_text<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-fn with_headers(status: u16, media_type: Option<&'static str>, body: Body, headers: Vec<(&'static str, String)>) -> Response {
-    let Ok(status) = StatusCode::from_u16(status) else {
-        return error(500, format!("the implementation answered with an invalid status {status}"));
+/// Sends a response as it is: status, headers and body. A status or header that HTTP cannot
+/// carry is a 500 naming it, not a panic.
+pub fn respond(raw: RawResponse) -> Response {
+    let Ok(status) = StatusCode::from_u16(raw.status) else {
+        return error(500, format!("the implementation answered with an invalid status {}", raw.status));
     };
-    let mut response = (status, body).into_response();
-    if let Some(media_type) = media_type {
-        // A media type from the spec that is no valid header value is left out, not a panic.
-        if let Ok(value) = HeaderValue::from_str(media_type) {
-            response.headers_mut().insert(header::CONTENT_TYPE, value);
-        }
-    }
-    for (name, value) in headers {
-        match HeaderValue::try_from(value) {
-            Ok(value) => {
-                response.headers_mut().insert(name, value);
+    let mut response = (status, Body::from(raw.body)).into_response();
+    for (name, value) in raw.headers {
+        match (header::HeaderName::try_from(name.as_str()), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                response.headers_mut().append(name, value);
             }
-            Err(_) => return error(500, format!("the implementation gave an invalid `{name}` header")),
+            _ => return error(500, format!("the implementation gave an invalid `{name}` header")),
         }
     }
     response
+}
+
+/// What a generated handler does: reads the request as `op` says (a rejection answers 400,
+/// 401, 413 or 415), calls the implementation with it and the credentials found, and sends
+/// its response, or its error as [`failure`] says.
+pub async fn handle<T, A, F, Fut>(op: &'static OperationMeta<'static>, request: Request, call: F) -> Response
+where
+    T: DeserializeOwned,
+    A: OperationResponse,
+    F: FnOnce(T, Vec<(&'static str, String)>) -> Fut,
+    Fut: Future<Output = Result<A, Error>>,
+{
+    let (request, credentials) = match decode(op, request).await {
+        Ok(decoded) => decoded,
+        Err(rejection) => return rejection.into_response(),
+    };
+    match call(request, credentials).await {
+        Ok(response) => respond(response.into_raw()),
+        Err(err) => failure(err),
+    }
 }
 
 /// The names of a path template's parameters, in order.

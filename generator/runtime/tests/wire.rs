@@ -118,7 +118,7 @@ fn router() -> axum::Router {
             op.path,
             axum::routing::get(move |request: Request| async move {
                 match server::decode::<Map<String, Value>>(op, request).await {
-                    Ok((fields, _)) => server::json(200, "application/json", &fields, Vec::new()),
+                    Ok((fields, _)) => server::respond(rocketgen_runtime::RawResponse::json(200, "application/json", &fields)),
                     Err(rejection) => rejection.into_response(),
                 }
             }),

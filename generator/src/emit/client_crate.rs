@@ -5,12 +5,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::meta::operation_static;
-use super::operations::{ResponseShape, response_shape, tag_modules, trait_name};
+use super::operations::{tag_modules, trait_name};
 use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, Status, UNDECLARED_VARIANT};
+use crate::ir::{Api, Operation};
 
 pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "client");
@@ -77,15 +77,10 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
 fn operations(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let methods = api.operations.iter().map(method);
-    // Answers are read by the runtime only where they carry a body or headers.
-    let reads_answers = api.operations.iter().flat_map(|op| &op.responses).any(|r| r.body.is_some() || !r.headers.is_empty());
-    let runtime = reads_answers.then(|| quote! { use rocketgen_runtime::client as runtime; });
     quote! {
         //! The service trait over HTTP: each method sends its request and reads the response.
 
         use api::#trait_ident;
-
-        #runtime
 
         use super::Client;
 
@@ -163,88 +158,14 @@ fn method(op: &Operation) -> TokenStream {
     let meta = operation_static(op);
     let request_type = ident(&op.request_type);
     let response_type = ident(&op.response_type);
-    let tool = &op.tool_name;
-    let send = if op.security.is_empty() {
-        quote! { self.0.send(&api::meta::#meta, &request) }
+    let call = if op.security.is_empty() {
+        quote! { self.0.call(&api::meta::#meta, &request) }
     } else {
-        quote! { self.0.send_with_credentials(&api::meta::#meta, &request, &request.credentials) }
-    };
-    let mut arms: Vec<TokenStream> = op
-        .responses
-        .iter()
-        .filter(|r| matches!(r.status, Status::Code(_)))
-        .map(|r| {
-            let Status::Code(code) = r.status else { return TokenStream::new() };
-            let value = variant_value(op, r, quote! { #code });
-            quote! { #code => #value, }
-        })
-        .collect();
-    for r in op.responses.iter().filter(|r| matches!(r.status, Status::Class(_))) {
-        let Status::Class(class) = r.status else { continue };
-        let (low, high) = (class as u16 * 100, class as u16 * 100 + 99);
-        let value = variant_value(op, r, quote! { status });
-        arms.push(quote! { status @ #low..=#high => #value, });
-    }
-    let undeclared = ident(UNDECLARED_VARIANT);
-    match op.responses.iter().find(|r| r.status == Status::Default) {
-        Some(r) => {
-            let value = variant_value(op, r, quote! { status });
-            arms.push(quote! { status => #value, });
-        }
-        None => arms.push(quote! { _ => api::#response_type::#undeclared(raw), }),
-    }
-    // An operation that declares only `default` has one arm: no match needed.
-    let only_default = op.responses.len() == 1 && op.responses[0].status == Status::Default;
-    let decode = if only_default {
-        let value = variant_value(op, &op.responses[0], quote! { status });
-        quote! {
-            let status = raw.status;
-            Ok(#value)
-        }
-    } else {
-        quote! { Ok(match raw.status { #(#arms)* }) }
+        quote! { self.0.call_with_credentials(&api::meta::#meta, &request, &request.credentials) }
     };
     quote! {
         async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
-            let raw = #send.await?;
-            let operation = #tool;
-            let _ = operation;
-            #decode
-        }
-    }
-}
-
-/// The expression that builds a response variant from `raw`.
-fn variant_value(op: &Operation, r: &Response, status: TokenStream) -> TokenStream {
-    let response_type = ident(&op.response_type);
-    let variant = ident(&r.variant);
-    let body = match &r.body {
-        Some(ResponseBody { kind: BodyKind::Text, .. }) => quote! { runtime::text(operation, &raw)? },
-        Some(ResponseBody { kind: BodyKind::Binary, media_type, .. }) => quote! { runtime::binary(&raw, #media_type) },
-        _ => quote! { runtime::body(operation, &raw)? },
-    };
-    match response_shape(r) {
-        ResponseShape::Unit => quote! { api::#response_type::#variant },
-        ResponseShape::Tuple => quote! { api::#response_type::#variant(#body) },
-        ResponseShape::Fields => {
-            let mut fields = Vec::new();
-            if !matches!(r.status, Status::Code(_)) {
-                let _ = &status;
-                fields.push(quote! { status });
-            }
-            if r.body.is_some() {
-                fields.push(quote! { body: #body });
-            }
-            for h in &r.headers {
-                let field = ident(&h.rust_name);
-                let name = h.name.to_ascii_lowercase();
-                if h.required {
-                    fields.push(quote! { #field: runtime::header(operation, &raw, #name)? });
-                } else {
-                    fields.push(quote! { #field: runtime::optional_header(operation, &raw, #name)? });
-                }
-            }
-            quote! { api::#response_type::#variant { #(#fields),* } }
+            #call.await
         }
     }
 }

@@ -8,6 +8,7 @@ mod server_crate;
 pub mod meta;
 mod models;
 mod operations;
+mod responses;
 pub mod rust;
 mod templates;
 

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::rust::{doc, doc_lines, ident, type_tokens};
-use crate::ir::{Api, Operation, Location, Parameter, Response, SecurityKind, Status, TypeRef};
+use crate::ir::{Api, Location, Operation, Parameter, SecurityKind, TypeRef};
 
 /// The name of the service trait: `RocketApi` for a source named `rocket`.
 pub fn trait_name(source: &str) -> String {
@@ -65,15 +65,18 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
 /// `operations/{tag}.rs`: the request and response types of one tag's operations.
 pub fn tag_module(api: &Api, tag: &str) -> TokenStream {
+    let (raw_import, raw) = super::responses::raw_response_path(api);
     let ops = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
         let request = request_type(api, op);
-        let response = response_type(op);
+        let response = super::responses::response_type(op, &raw);
         quote! { #request #response }
     });
     let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
-    let import = if uses_credential { quote! { use super::Credential; } } else { TokenStream::new() };
+    let credential = if uses_credential { quote! { use super::Credential; } } else { TokenStream::new() };
     quote! {
-        #import
+        #credential
+        #raw_import
+
         #(#ops)*
     }
 }
@@ -426,113 +429,6 @@ fn setters(op: &Operation) -> Vec<TokenStream> {
         });
     }
     out
-}
-
-fn status_doc(response: &Response) -> String {
-    let status = match &response.status {
-        Status::Code(code) => code.to_string(),
-        Status::Class(class) => format!("{class}XX"),
-        Status::Default => "Any other status (`default`)".to_string(),
-    };
-    match response.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => format!(" {status}: {}", d.lines().next().unwrap_or("")),
-        None => format!(" {status}."),
-    }
-}
-
-/// Whether a response variant is written with named fields (status, headers) or as a tuple.
-pub fn response_shape(response: &Response) -> ResponseShape {
-    let has_status = !matches!(response.status, Status::Code(_));
-    match (&response.body, response.headers.is_empty(), has_status) {
-        (None, true, false) => ResponseShape::Unit,
-        (Some(_), true, false) => ResponseShape::Tuple,
-        _ => ResponseShape::Fields,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResponseShape {
-    Unit,
-    Tuple,
-    Fields,
-}
-
-fn response_type(op: &Operation) -> TokenStream {
-    let name = ident(&op.response_type);
-    let method = op.method_name.trim_start_matches("r#");
-    let type_doc = format!(" The responses of `{method}`, one variant per status the spec declares.");
-    let variants = op.responses.iter().map(|response| {
-        let variant = ident(&response.variant);
-        let docs = status_doc(response);
-        let body_ty = response.body.as_ref().map(|b| type_tokens(&b.ty, &models()));
-        let shape = match response_shape(response) {
-            ResponseShape::Unit => quote! {},
-            ResponseShape::Tuple => quote! { (#body_ty) },
-            ResponseShape::Fields => {
-                let status = if matches!(response.status, Status::Code(_)) {
-                    TokenStream::new()
-                } else {
-                    quote! { /// The status code received or to send.
-                    status: u16, }
-                };
-                let body = body_ty.map(|ty| quote! { body: #ty, });
-                let headers = response.headers.iter().map(|h| {
-                    let field = ident(&h.rust_name);
-                    let ty = type_tokens(&h.ty, &models());
-                    let ty = if h.required { ty } else { quote! { Option<#ty> } };
-                    let mut lines: Vec<String> = Vec::new();
-                    if let Some(d) = h.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-                        lines.extend(d.lines().map(str::to_string));
-                        lines.push(String::new());
-                    }
-                    lines.push(format!("The `{}` header.", h.name));
-                    let docs = doc_lines(lines.iter().map(String::as_str));
-                    quote! { #docs #field: #ty, }
-                });
-                quote! { { #status #body #(#headers)* } }
-            }
-        };
-        quote! { #[doc = #docs] #variant #shape, }
-    });
-    let statuses = op.responses.iter().map(|response| {
-        let variant = ident(&response.variant);
-        let pattern = match response_shape(response) {
-            ResponseShape::Unit => quote! { Self::#variant },
-            ResponseShape::Tuple => quote! { Self::#variant(_) },
-            ResponseShape::Fields => {
-                if matches!(response.status, Status::Code(_)) {
-                    quote! { Self::#variant { .. } }
-                } else {
-                    quote! { Self::#variant { status, .. } }
-                }
-            }
-        };
-        let value = match &response.status {
-            Status::Code(code) => quote! { #code },
-            _ => quote! { *status },
-        };
-        quote! { #pattern => #value, }
-    });
-    let undeclared = ident(crate::ir::UNDECLARED_VARIANT);
-    quote! {
-        #[doc = #type_doc]
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-        pub enum #name {
-            #(#variants)*
-            /// A status the spec does not declare for this operation, kept whole.
-            #undeclared(crate::runtime::RawResponse),
-        }
-
-        impl #name {
-            /// The HTTP status of this response.
-            pub fn status(&self) -> u16 {
-                match self {
-                    #(#statuses)*
-                    Self::#undeclared(raw) => raw.status,
-                }
-            }
-        }
-    }
 }
 
 /// The service trait: one async method per operation, each defaulting to "not implemented".

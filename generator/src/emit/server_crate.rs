@@ -7,12 +7,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::meta::operation_static;
-use super::operations::{ResponseShape, response_shape, trait_name};
+use super::operations::trait_name;
 use super::rust::ident;
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::{Api, BodyKind, Operation, Response, Status, UNDECLARED_VARIANT};
+use crate::ir::{Api, Operation};
 
 pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
     let context = CrateContext::new(api, settings, "server");
@@ -201,7 +201,7 @@ fn handlers(api: &Api, source: &str) -> TokenStream {
 
         use api::#trait_ident;
         use axum::extract::{Request, State};
-        use axum::response::{IntoResponse, Response};
+        use axum::response::Response;
         use rocketgen_runtime::server as runtime;
 
         #(#handlers)*
@@ -212,95 +212,22 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
     let name = ident(&op.method_name);
     let meta = operation_static(op);
     let request_type = ident(&op.request_type);
-    let credentials = if op.security.is_empty() {
-        quote! { let request: api::#request_type = request; }
+    // The credentials found go into the request of an operation that has security.
+    let call = if op.security.is_empty() {
+        quote! { |request, _| service.#name(request) }
     } else {
         quote! {
-            let mut request: api::#request_type = request;
-            request.credentials = credentials.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect();
+            |mut request: api::#request_type, credentials| {
+                request.credentials = credentials.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect();
+                service.#name(request)
+            }
         }
     };
-    let arms = op.responses.iter().map(|r| response_arm(op, r));
-    let response_type = ident(&op.response_type);
-    let undeclared = ident(UNDECLARED_VARIANT);
     let doc = format!(" `{} {}`", op.http_method.as_str(), op.path);
     quote! {
         #[doc = #doc]
         pub async fn #name<S: #trait_ident + 'static>(State(service): State<Arc<S>>, request: Request) -> Response {
-            let (request, credentials) = match runtime::decode(&api::meta::#meta, request).await {
-                Ok(decoded) => decoded,
-                Err(rejection) => return rejection.into_response(),
-            };
-            let _ = &credentials;
-            #credentials
-            match service.#name(request).await {
-                Ok(response) => match response {
-                    #(#arms)*
-                    api::#response_type::#undeclared(raw) => runtime::raw(raw),
-                },
-                Err(err) => runtime::failure(err),
-            }
-        }
-    }
-}
-
-fn response_arm(op: &Operation, r: &Response) -> TokenStream {
-    let response_type = ident(&op.response_type);
-    let variant = ident(&r.variant);
-    let status = match r.status {
-        Status::Code(code) => quote! { #code },
-        _ => quote! { status },
-    };
-    let media = r.body.as_ref().map(|b| b.media_type.clone()).unwrap_or_default();
-    let required_headers = r.headers.iter().filter(|h| h.required).map(|h| {
-        let field = ident(&h.rust_name);
-        let name = h.name.to_ascii_lowercase();
-        quote! { (#name, runtime::header_text(&#field)) }
-    });
-    let optional_pushes: Vec<TokenStream> = r
-        .headers
-        .iter()
-        .filter(|h| !h.required)
-        .map(|h| {
-            let field = ident(&h.rust_name);
-            let name = h.name.to_ascii_lowercase();
-            quote! { if let Some(value) = &#field { headers.push((#name, runtime::header_text(value))); } }
-        })
-        .collect();
-    // How the body is written: JSON is serialized, text and bytes are sent as they are.
-    let writer = |headers: TokenStream| match r.body.as_ref().map(|b| b.kind) {
-        None => quote! { runtime::empty(#status, #headers) },
-        Some(BodyKind::Text) => quote! { runtime::text(#status, #media, body, #headers) },
-        Some(BodyKind::Binary) => quote! { runtime::binary(#status, #media, body, #headers) },
-        Some(_) => quote! { runtime::json(#status, #media, &body, #headers) },
-    };
-    let send = writer(quote! { headers });
-    match response_shape(r) {
-        ResponseShape::Unit => quote! { api::#response_type::#variant => runtime::empty(#status, Vec::new()), },
-        ResponseShape::Tuple => {
-            let send = writer(quote! { Vec::new() });
-            quote! { api::#response_type::#variant(body) => #send, }
-        }
-        ResponseShape::Fields => {
-            let mut bindings: Vec<TokenStream> = Vec::new();
-            if !matches!(r.status, Status::Code(_)) {
-                bindings.push(quote! { status });
-            }
-            if r.body.is_some() {
-                bindings.push(quote! { body });
-            }
-            for h in &r.headers {
-                let field = ident(&h.rust_name);
-                bindings.push(quote! { #field });
-            }
-            let mutability = if optional_pushes.is_empty() { quote! {} } else { quote! { mut } };
-            quote! {
-                api::#response_type::#variant { #(#bindings),* } => {
-                    let #mutability headers: Vec<(&'static str, String)> = vec![#(#required_headers),*];
-                    #(#optional_pushes)*
-                    #send
-                }
-            }
+            runtime::handle(&api::meta::#meta, request, #call).await
         }
     }
 }

@@ -2,255 +2,118 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::ConstructsApi;
-use rocketgen_runtime::client as runtime;
 use super::Client;
 impl ConstructsApi for Client {
     async fn get_file(
         &self,
         request: api::GetFileRequest,
     ) -> Result<api::GetFileResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::GET_FILE, &request, &request.credentials)
-            .await?;
-        let operation = "files.get-file";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetFileResponse::Ok(runtime::body(operation, &raw)?),
-                _ => api::GetFileResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::GET_FILE, &request, &request.credentials)
+            .await
     }
     async fn user_list(
         &self,
         request: api::UserListRequest,
     ) -> Result<api::UserListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::USER_LIST, &request, &request.credentials)
-            .await?;
-        let operation = "jobs.userList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UserListResponse::NoContent,
-                _ => api::UserListResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::USER_LIST, &request, &request.credentials)
+            .await
     }
     async fn list(
         &self,
         request: api::ListRequest,
     ) -> Result<api::ListResponse, api::Error> {
-        let raw = self.0.send(&api::meta::LIST, &request).await?;
-        let operation = "jobs.List";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::ListResponse::Ok(runtime::body(operation, &raw)?),
-                status => {
-                    api::ListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::LIST, &request).await
     }
     async fn r#type(
         &self,
         request: api::TypeRequest,
     ) -> Result<api::TypeResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::TYPE, &request, &request.credentials)
-            .await?;
-        let operation = "jobs.type";
-        let _ = operation;
-        let status = raw.status;
-        Ok(api::TypeResponse::Default {
-            status,
-        })
+        self.0
+            .call_with_credentials(&api::meta::TYPE, &request, &request.credentials)
+            .await
     }
     async fn self_(
         &self,
         request: api::SelfRequest,
     ) -> Result<api::SelfResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::SELF, &request, &request.credentials)
-            .await?;
-        let operation = "self.self";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::SelfResponse::Ok(runtime::body(operation, &raw)?),
-                _ => api::SelfResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::SELF, &request, &request.credentials)
+            .await
     }
     async fn create_pet(
         &self,
         request: api::CreatePetRequest,
     ) -> Result<api::CreatePetResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CREATE_PET,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "pets.createPet";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                201u16 => {
-                    api::CreatePetResponse::Created(runtime::body(operation, &raw)?)
-                }
-                _ => api::CreatePetResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn create_charge(
         &self,
         request: api::CreateChargeRequest,
     ) -> Result<api::CreateChargeResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CREATE_CHARGE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "media.createCharge";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::CreateChargeResponse::Ok(runtime::body(operation, &raw)?),
-                _ => api::CreateChargeResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
     ) -> Result<api::UpdateChargeResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_CHARGE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "media.updateCharge";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::UpdateChargeResponse::Ok(runtime::body(operation, &raw)?),
-                _ => api::UpdateChargeResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn upload(
         &self,
         request: api::UploadRequest,
     ) -> Result<api::UploadResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::UPLOAD, &request, &request.credentials)
-            .await?;
-        let operation = "media.upload";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                201u16 => api::UploadResponse::Created(runtime::body(operation, &raw)?),
-                _ => api::UploadResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::UPLOAD, &request, &request.credentials)
+            .await
     }
     async fn get_blob(
         &self,
         request: api::GetBlobRequest,
     ) -> Result<api::GetBlobResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::GET_BLOB, &request, &request.credentials)
-            .await?;
-        let operation = "media.getBlob";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetBlobResponse::Ok {
-                        body: runtime::binary(&raw, "image/png"),
-                        x_checksum: runtime::optional_header(
-                            operation,
-                            &raw,
-                            "x-checksum",
-                        )?,
-                    }
-                }
-                404u16 => api::GetBlobResponse::NotFound(runtime::text(operation, &raw)?),
-                _ => api::GetBlobResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::GET_BLOB, &request, &request.credentials)
+            .await
     }
     async fn put_blob(
         &self,
         request: api::PutBlobRequest,
     ) -> Result<api::PutBlobResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::PUT_BLOB, &request, &request.credentials)
-            .await?;
-        let operation = "media.putBlob";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::PutBlobResponse::Ok(runtime::text(operation, &raw)?),
-                _ => api::PutBlobResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::PUT_BLOB, &request, &request.credentials)
+            .await
     }
     async fn add_note(
         &self,
         request: api::AddNoteRequest,
     ) -> Result<api::AddNoteResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::ADD_NOTE, &request, &request.credentials)
-            .await?;
-        let operation = "media.addNote";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::AddNoteResponse::Ok(runtime::text(operation, &raw)?),
-                202u16 => api::AddNoteResponse::Accepted(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::AddNoteResponse::UnsupportedMediaType(
-                        runtime::binary(&raw, "*/*"),
-                    )
-                }
-                _ => api::AddNoteResponse::Undeclared(raw),
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::ADD_NOTE, &request, &request.credentials)
+            .await
     }
     async fn health(
         &self,
         request: api::HealthRequest,
     ) -> Result<api::HealthResponse, api::Error> {
-        let raw = self.0.send(&api::meta::HEALTH, &request).await?;
-        let operation = "ops.health";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::HealthResponse::Ok(runtime::text(operation, &raw)?),
-                _ => api::HealthResponse::Undeclared(raw),
-            },
-        )
+        self.0.call(&api::meta::HEALTH, &request).await
     }
 }

@@ -4,388 +4,218 @@
 use std::sync::Arc;
 use api::ConstructsApi;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 /// `GET /files/{name}.json`
 pub async fn get_file<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_FILE, request)
+    runtime::handle(
+            &api::meta::GET_FILE,
+            request,
+            |mut request: api::GetFileRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_file(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetFileRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_file(request).await {
-        Ok(response) => {
-            match response {
-                api::GetFileResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetFileResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /jobs/{name}:cancel`
 pub async fn user_list<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::USER_LIST, request)
+    runtime::handle(
+            &api::meta::USER_LIST,
+            request,
+            |mut request: api::UserListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.user_list(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UserListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.user_list(request).await {
-        Ok(response) => {
-            match response {
-                api::UserListResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::UserListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /jobs/{name}`
 pub async fn list<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::LIST, request).await {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::ListRequest = request;
-    match service.list(request).await {
-        Ok(response) => {
-            match response {
-                api::ListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(&api::meta::LIST, request, |request, _| service.list(request)).await
 }
 /// `DELETE /jobs/{name}`
 pub async fn r#type<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::TYPE, request).await {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::TypeRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.r#type(request).await {
-        Ok(response) => {
-            match response {
-                api::TypeResponse::Default { status } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::empty(status, headers)
-                }
-                api::TypeResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(
+            &api::meta::TYPE,
+            request,
+            |mut request: api::TypeRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.r#type(request)
+            },
+        )
+        .await
 }
 /// `PUT /self`
 pub async fn self_<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::SELF, request).await {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::SelfRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.self_(request).await {
-        Ok(response) => {
-            match response {
-                api::SelfResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::SelfResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(
+            &api::meta::SELF,
+            request,
+            |mut request: api::SelfRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.self_(request)
+            },
+        )
+        .await
 }
 /// `POST /pets`
 pub async fn create_pet<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::CREATE_PET, request)
+    runtime::handle(
+            &api::meta::CREATE_PET,
+            request,
+            |mut request: api::CreatePetRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.create_pet(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CreatePetRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.create_pet(request).await {
-        Ok(response) => {
-            match response {
-                api::CreatePetResponse::Created(body) => {
-                    runtime::json(201u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePetResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /charges`
 pub async fn create_charge<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CREATE_CHARGE,
             request,
+            |mut request: api::CreateChargeRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.create_charge(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CreateChargeRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.create_charge(request).await {
-        Ok(response) => {
-            match response {
-                api::CreateChargeResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CreateChargeResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PATCH /charges`
 pub async fn update_charge<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_CHARGE,
             request,
+            |mut request: api::UpdateChargeRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_charge(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdateChargeRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_charge(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdateChargeResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateChargeResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /uploads`
 pub async fn upload<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::UPLOAD, request).await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UploadRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.upload(request).await {
-        Ok(response) => {
-            match response {
-                api::UploadResponse::Created(body) => {
-                    runtime::json(201u16, "application/json", &body, Vec::new())
-                }
-                api::UploadResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(
+            &api::meta::UPLOAD,
+            request,
+            |mut request: api::UploadRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.upload(request)
+            },
+        )
+        .await
 }
 /// `GET /blobs/{name}`
 pub async fn get_blob<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_BLOB, request)
+    runtime::handle(
+            &api::meta::GET_BLOB,
+            request,
+            |mut request: api::GetBlobRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_blob(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetBlobRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_blob(request).await {
-        Ok(response) => {
-            match response {
-                api::GetBlobResponse::Ok { body, x_checksum } => {
-                    let mut headers: Vec<(&'static str, String)> = vec![];
-                    if let Some(value) = &x_checksum {
-                        headers.push(("x-checksum", runtime::header_text(value)));
-                    }
-                    runtime::binary(200u16, "image/png", body, headers)
-                }
-                api::GetBlobResponse::NotFound(body) => {
-                    runtime::text(404u16, "text/plain", body, Vec::new())
-                }
-                api::GetBlobResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /blobs/{name}`
 pub async fn put_blob<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::PUT_BLOB, request)
+    runtime::handle(
+            &api::meta::PUT_BLOB,
+            request,
+            |mut request: api::PutBlobRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.put_blob(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::PutBlobRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.put_blob(request).await {
-        Ok(response) => {
-            match response {
-                api::PutBlobResponse::Ok(body) => {
-                    runtime::text(200u16, "text/plain", body, Vec::new())
-                }
-                api::PutBlobResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /notes`
 pub async fn add_note<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::ADD_NOTE, request)
+    runtime::handle(
+            &api::meta::ADD_NOTE,
+            request,
+            |mut request: api::AddNoteRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.add_note(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::AddNoteRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.add_note(request).await {
-        Ok(response) => {
-            match response {
-                api::AddNoteResponse::Ok(body) => {
-                    runtime::text(200u16, "application/xml", body, Vec::new())
-                }
-                api::AddNoteResponse::Accepted(body) => {
-                    runtime::json(202u16, "*/*", &body, Vec::new())
-                }
-                api::AddNoteResponse::UnsupportedMediaType(body) => {
-                    runtime::binary(415u16, "*/*", body, Vec::new())
-                }
-                api::AddNoteResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /health`
 pub async fn health<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::HEALTH, request).await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::HealthRequest = request;
-    match service.health(request).await {
-        Ok(response) => {
-            match response {
-                api::HealthResponse::Ok(body) => {
-                    runtime::text(200u16, "text/plain", body, Vec::new())
-                }
-                api::HealthResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(&api::meta::HEALTH, request, |request, _| service.health(request))
+        .await
 }

@@ -2,5631 +2,1220 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::RocketApi;
-use rocketgen_runtime::client as runtime;
 use super::Client;
 impl RocketApi for Client {
     async fn get_account(
         &self,
         request: api::GetAccountRequest,
     ) -> Result<api::GetAccountResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ACCOUNT,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getAccount";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetAccountResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetAccountResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetAccountResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetAccountResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetAccountResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetAccountResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAccountResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAccountResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_account(
         &self,
         request: api::UpdateAccountRequest,
     ) -> Result<api::UpdateAccountResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_ACCOUNT,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.updateAccount";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UpdateAccountResponse::NoContent,
-                400u16 => {
-                    api::UpdateAccountResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::UpdateAccountResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::UpdateAccountResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdateAccountResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::UpdateAccountResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdateAccountResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdateAccountResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
     ) -> Result<api::GetPaymentMethodsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PAYMENT_METHODS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getPaymentMethods";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetPaymentMethodsResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetPaymentMethodsResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetPaymentMethodsResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetPaymentMethodsResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetPaymentMethodsResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetPaymentMethodsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPaymentMethodsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPaymentMethodsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest2,
     ) -> Result<api::AddPaymentMethodResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::ADD_PAYMENT_METHOD,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.addPaymentMethod";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::AddPaymentMethodResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::AddPaymentMethodResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::AddPaymentMethodResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::AddPaymentMethodResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::AddPaymentMethodResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::AddPaymentMethodResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::AddPaymentMethodResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::AddPaymentMethodResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
     ) -> Result<api::GetPaymentMethodResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PAYMENT_METHOD,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getPaymentMethod";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetPaymentMethodResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetPaymentMethodResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetPaymentMethodResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetPaymentMethodResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetPaymentMethodResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetPaymentMethodResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPaymentMethodResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPaymentMethodResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
     ) -> Result<api::RemovePaymentMethodResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::REMOVE_PAYMENT_METHOD,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.removePaymentMethod";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::RemovePaymentMethodResponse::NoContent,
-                400u16 => {
-                    api::RemovePaymentMethodResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::RemovePaymentMethodResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::RemovePaymentMethodResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::RemovePaymentMethodResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::RemovePaymentMethodResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RemovePaymentMethodResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RemovePaymentMethodResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
     ) -> Result<api::GetPurchasesResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PURCHASES,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getPurchases";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetPurchasesResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetPurchasesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetPurchasesResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetPurchasesResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetPurchasesResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetPurchasesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPurchasesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPurchasesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
     ) -> Result<api::MakePurchaseResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::MAKE_PURCHASE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.makePurchase";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::MakePurchaseResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::MakePurchaseResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::MakePurchaseResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::MakePurchaseResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::MakePurchaseResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::MakePurchaseResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::MakePurchaseResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::MakePurchaseResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
     ) -> Result<api::UpdateSubscriptionResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_SUBSCRIPTION,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.updateSubscription";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UpdateSubscriptionResponse::NoContent,
-                400u16 => {
-                    api::UpdateSubscriptionResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::UpdateSubscriptionResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::UpdateSubscriptionResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdateSubscriptionResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::UpdateSubscriptionResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdateSubscriptionResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdateSubscriptionResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
     ) -> Result<api::CancelSubscriptionResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CANCEL_SUBSCRIPTION,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.cancelSubscription";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::CancelSubscriptionResponse::NoContent,
-                400u16 => {
-                    api::CancelSubscriptionResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::CancelSubscriptionResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::CancelSubscriptionResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CancelSubscriptionResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::CancelSubscriptionResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CancelSubscriptionResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CancelSubscriptionResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_devices(
         &self,
         request: api::GetDevicesRequest,
     ) -> Result<api::GetDevicesResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_DEVICES,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getDevices";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetDevicesResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetDevicesResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetDevicesResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetDevicesResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetDevicesResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetDevicesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetDevicesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetDevicesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
     ) -> Result<api::RegisterDeviceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::REGISTER_DEVICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.registerDevice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::RegisterDeviceResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::RegisterDeviceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::RegisterDeviceResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::RegisterDeviceResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::RegisterDeviceResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                409u16 => {
-                    api::RegisterDeviceResponse::Conflict(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::RegisterDeviceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RegisterDeviceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RegisterDeviceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
     ) -> Result<api::AuthorizeDeviceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::AUTHORIZE_DEVICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.authorizeDevice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::AuthorizeDeviceResponse::NoContent,
-                400u16 => {
-                    api::AuthorizeDeviceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::AuthorizeDeviceResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::AuthorizeDeviceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::AuthorizeDeviceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::AuthorizeDeviceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_device(
         &self,
         request: api::GetDeviceRequest,
     ) -> Result<api::GetDeviceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_DEVICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getDevice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetDeviceResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetDeviceResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetDeviceResponse::Unauthorized(runtime::body(operation, &raw)?)
-                }
-                403u16 => {
-                    api::GetDeviceResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetDeviceResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetDeviceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetDeviceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetDeviceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
     ) -> Result<api::DeregisterDeviceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DEREGISTER_DEVICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.deregisterDevice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeregisterDeviceResponse::NoContent,
-                400u16 => {
-                    api::DeregisterDeviceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::DeregisterDeviceResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::DeregisterDeviceResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeregisterDeviceResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::DeregisterDeviceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeregisterDeviceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeregisterDeviceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
     ) -> Result<api::RenameDeviceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::RENAME_DEVICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.renameDevice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::RenameDeviceResponse::NoContent,
-                400u16 => {
-                    api::RenameDeviceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::RenameDeviceResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::RenameDeviceResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::RenameDeviceResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::RenameDeviceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RenameDeviceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RenameDeviceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
     ) -> Result<api::GetEntitlementsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ENTITLEMENTS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getEntitlements";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetEntitlementsResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetEntitlementsResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetEntitlementsResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetEntitlementsResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetEntitlementsResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetEntitlementsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetEntitlementsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetEntitlementsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
     ) -> Result<api::GetItemMediaFilesResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITEM_MEDIA_FILES,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getItemMediaFiles";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemMediaFilesResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItemMediaFilesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetItemMediaFilesResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetItemMediaFilesResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemMediaFilesResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemMediaFilesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemMediaFilesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemMediaFilesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
     ) -> Result<api::GetItemMediaFilesGuardedResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getItemMediaFilesGuarded";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemMediaFilesGuardedResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetItemMediaFilesGuardedResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetItemMediaFilesGuardedResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetItemMediaFilesGuardedResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemMediaFilesGuardedResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemMediaFilesGuardedResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemMediaFilesGuardedResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemMediaFilesGuardedResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
     ) -> Result<api::GenerateNonceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GENERATE_NONCE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.generateNonce";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GenerateNonceResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GenerateNonceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GenerateNonceResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GenerateNonceResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GenerateNonceResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GenerateNonceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GenerateNonceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GenerateNonceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn change_password(
         &self,
         request: api::ChangePasswordRequest2,
     ) -> Result<api::ChangePasswordResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHANGE_PASSWORD,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.changePassword";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ChangePasswordResponse::NoContent,
-                400u16 => {
-                    api::ChangePasswordResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::ChangePasswordResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::ChangePasswordResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ChangePasswordResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ChangePasswordResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ChangePasswordResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ChangePasswordResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn change_pin(
         &self,
         request: api::ChangePinRequest2,
     ) -> Result<api::ChangePinResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHANGE_PIN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.changePin";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ChangePinResponse::NoContent,
-                400u16 => {
-                    api::ChangePinResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::ChangePinResponse::Unauthorized(runtime::body(operation, &raw)?)
-                }
-                403u16 => {
-                    api::ChangePinResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::ChangePinResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::ChangePinResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ChangePinResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ChangePinResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_profile(
         &self,
         request: api::GetProfileRequest,
     ) -> Result<api::GetProfileResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PROFILE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getProfile";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetProfileResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetProfileResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetProfileResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetProfileResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetProfileResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetProfileResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetProfileResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetProfileResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
     ) -> Result<api::GetBookmarksResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_BOOKMARKS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getBookmarks";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetBookmarksResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetBookmarksResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetBookmarksResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetBookmarksResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetBookmarksResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetBookmarksResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetBookmarksResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetBookmarksResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
     ) -> Result<api::GetBookmarkListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_BOOKMARK_LIST,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getBookmarkList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetBookmarkListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetBookmarkListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetBookmarkListResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetBookmarkListResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetBookmarkListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetBookmarkListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetBookmarkListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetBookmarkListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
     ) -> Result<api::GetItemBookmarkResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITEM_BOOKMARK,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getItemBookmark";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemBookmarkResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItemBookmarkResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetItemBookmarkResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetItemBookmarkResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemBookmarkResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemBookmarkResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemBookmarkResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemBookmarkResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
     ) -> Result<api::BookmarkItemResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::BOOKMARK_ITEM,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.bookmarkItem";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::BookmarkItemResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::BookmarkItemResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::BookmarkItemResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::BookmarkItemResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::BookmarkItemResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::BookmarkItemResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::BookmarkItemResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::BookmarkItemResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
     ) -> Result<api::DeleteItemBookmarkResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DELETE_ITEM_BOOKMARK,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.deleteItemBookmark";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeleteItemBookmarkResponse::NoContent,
-                400u16 => {
-                    api::DeleteItemBookmarkResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::DeleteItemBookmarkResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::DeleteItemBookmarkResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeleteItemBookmarkResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::DeleteItemBookmarkResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeleteItemBookmarkResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeleteItemBookmarkResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
     ) -> Result<api::GetContinueWatchingListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_CONTINUE_WATCHING_LIST,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getContinueWatchingList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetContinueWatchingListResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetContinueWatchingListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetContinueWatchingListResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetContinueWatchingListResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetContinueWatchingListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetContinueWatchingListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetContinueWatchingListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetContinueWatchingListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
     ) -> Result<api::GetNextPlaybackItemResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_NEXT_PLAYBACK_ITEM,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getNextPlaybackItem";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetNextPlaybackItemResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetNextPlaybackItemResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetNextPlaybackItemResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetNextPlaybackItemResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetNextPlaybackItemResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetNextPlaybackItemResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetNextPlaybackItemResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetNextPlaybackItemResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
     ) -> Result<api::GetRatingsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_RATINGS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getRatings";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetRatingsResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetRatingsResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetRatingsResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetRatingsResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetRatingsResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetRatingsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetRatingsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetRatingsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
     ) -> Result<api::GetRatingsListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_RATINGS_LIST,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getRatingsList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetRatingsListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetRatingsListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetRatingsListResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetRatingsListResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetRatingsListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetRatingsListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetRatingsListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetRatingsListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
     ) -> Result<api::GetItemRatingResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITEM_RATING,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getItemRating";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetItemRatingResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetItemRatingResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetItemRatingResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetItemRatingResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemRatingResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetItemRatingResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemRatingResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemRatingResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn rate_item(
         &self,
         request: api::RateItemRequest,
     ) -> Result<api::RateItemResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(&api::meta::RATE_ITEM, &request, &request.credentials)
-            .await?;
-        let operation = "profile.rateItem";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::RateItemResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::RateItemResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::RateItemResponse::Unauthorized(runtime::body(operation, &raw)?)
-                }
-                403u16 => {
-                    api::RateItemResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::RateItemResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::RateItemResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RateItemResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RateItemResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0
+            .call_with_credentials(&api::meta::RATE_ITEM, &request, &request.credentials)
+            .await
     }
     async fn get_watched(
         &self,
         request: api::GetWatchedRequest,
     ) -> Result<api::GetWatchedResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_WATCHED,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getWatched";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetWatchedResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetWatchedResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::GetWatchedResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetWatchedResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetWatchedResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetWatchedResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetWatchedResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetWatchedResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
     ) -> Result<api::DeleteWatchedResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DELETE_WATCHED,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.deleteWatched";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeleteWatchedResponse::NoContent,
-                400u16 => {
-                    api::DeleteWatchedResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::DeleteWatchedResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::DeleteWatchedResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeleteWatchedResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::DeleteWatchedResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeleteWatchedResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeleteWatchedResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
     ) -> Result<api::GetWatchedListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_WATCHED_LIST,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getWatchedList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetWatchedListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetWatchedListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetWatchedListResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetWatchedListResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetWatchedListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetWatchedListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetWatchedListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetWatchedListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
     ) -> Result<api::GetItemWatchedStatusResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITEM_WATCHED_STATUS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.getItemWatchedStatus";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemWatchedStatusResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetItemWatchedStatusResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetItemWatchedStatusResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetItemWatchedStatusResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemWatchedStatusResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemWatchedStatusResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemWatchedStatusResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemWatchedStatusResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
     ) -> Result<api::SetItemWatchedStatusResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::SET_ITEM_WATCHED_STATUS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "profile.setItemWatchedStatus";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::SetItemWatchedStatusResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                204u16 => api::SetItemWatchedStatusResponse::NoContent,
-                400u16 => {
-                    api::SetItemWatchedStatusResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::SetItemWatchedStatusResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::SetItemWatchedStatusResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::SetItemWatchedStatusResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::SetItemWatchedStatusResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::SetItemWatchedStatusResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::SetItemWatchedStatusResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn create_profile(
         &self,
         request: api::CreateProfileRequest,
     ) -> Result<api::CreateProfileResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CREATE_PROFILE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.createProfile";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                201u16 => {
-                    api::CreateProfileResponse::Created(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::CreateProfileResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::CreateProfileResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::CreateProfileResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CreateProfileResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::CreateProfileResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CreateProfileResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CreateProfileResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
     ) -> Result<api::GetProfileWithIdResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PROFILE_WITH_ID,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.getProfileWithId";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetProfileWithIdResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetProfileWithIdResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetProfileWithIdResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetProfileWithIdResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetProfileWithIdResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetProfileWithIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetProfileWithIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetProfileWithIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
     ) -> Result<api::DeleteProfileWithIdResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DELETE_PROFILE_WITH_ID,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.deleteProfileWithId";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeleteProfileWithIdResponse::NoContent,
-                400u16 => {
-                    api::DeleteProfileWithIdResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::DeleteProfileWithIdResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::DeleteProfileWithIdResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeleteProfileWithIdResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::DeleteProfileWithIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeleteProfileWithIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeleteProfileWithIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
     ) -> Result<api::UpdateProfileWithIdResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_PROFILE_WITH_ID,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.updateProfileWithId";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UpdateProfileWithIdResponse::NoContent,
-                400u16 => {
-                    api::UpdateProfileWithIdResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::UpdateProfileWithIdResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::UpdateProfileWithIdResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdateProfileWithIdResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::UpdateProfileWithIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdateProfileWithIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdateProfileWithIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
     ) -> Result<api::RequestEmailVerificationResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::REQUEST_EMAIL_VERIFICATION,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "account.requestEmailVerification";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::RequestEmailVerificationResponse::NoContent,
-                400u16 => {
-                    api::RequestEmailVerificationResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::RequestEmailVerificationResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::RequestEmailVerificationResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::RequestEmailVerificationResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::RequestEmailVerificationResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RequestEmailVerificationResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RequestEmailVerificationResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
     ) -> Result<api::GetAccountTokenResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ACCOUNT_TOKEN, &request).await?;
-        let operation = "authorization.getAccountToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetAccountTokenResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetAccountTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetAccountTokenResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetAccountTokenResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetAccountTokenResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetAccountTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAccountTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAccountTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ACCOUNT_TOKEN, &request).await
     }
     async fn sign_out(
         &self,
         request: api::SignOutRequest,
     ) -> Result<api::SignOutResponse, api::Error> {
-        let raw = self.0.send(&api::meta::SIGN_OUT, &request).await?;
-        let operation = "authorization.signOut";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::SignOutResponse::NoContent,
-                400u16 => {
-                    api::SignOutResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::SignOutResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::SignOutResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::SignOutResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::SignOutResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::SIGN_OUT, &request).await
     }
     async fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
     ) -> Result<api::GetAccountTokenByCodeResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request).await?;
-        let operation = "authorization.getAccountTokenByCode";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetAccountTokenByCodeResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetAccountTokenByCodeResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetAccountTokenByCodeResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetAccountTokenByCodeResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetAccountTokenByCodeResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetAccountTokenByCodeResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAccountTokenByCodeResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAccountTokenByCodeResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request).await
     }
     async fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
     ) -> Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error> {
-        let raw = self
-            .0
-            .send(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request)
-            .await?;
-        let operation = "authorization.generateDeviceAuthorizationCode";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GenerateDeviceAuthorizationCodeResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GenerateDeviceAuthorizationCodeResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GenerateDeviceAuthorizationCodeResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GenerateDeviceAuthorizationCodeResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GenerateDeviceAuthorizationCodeResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GenerateDeviceAuthorizationCodeResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request).await
     }
     async fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
     ) -> Result<api::GetProfileTokenResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_PROFILE_TOKEN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "authorization.getProfileToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetProfileTokenResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetProfileTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetProfileTokenResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetProfileTokenResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetProfileTokenResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetProfileTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetProfileTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetProfileTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
     ) -> Result<api::RefreshTokenResponse, api::Error> {
-        let raw = self.0.send(&api::meta::REFRESH_TOKEN, &request).await?;
-        let operation = "authorization.refreshToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::RefreshTokenResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::RefreshTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::RefreshTokenResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::RefreshTokenResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::RefreshTokenResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::RefreshTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RefreshTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RefreshTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::REFRESH_TOKEN, &request).await
     }
     async fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest2,
     ) -> Result<api::SingleSignOnResponse, api::Error> {
-        let raw = self.0.send(&api::meta::SINGLE_SIGN_ON, &request).await?;
-        let operation = "authorization.singleSignOn";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::SingleSignOnResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::SingleSignOnResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::SingleSignOnResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::SingleSignOnResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::SingleSignOnResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                500u16 => {
-                    api::SingleSignOnResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                _ => api::SingleSignOnResponse::Undeclared(raw),
-            },
-        )
+        self.0.call(&api::meta::SINGLE_SIGN_ON, &request).await
     }
     async fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
     ) -> Result<api::GetPlanByTokenResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PLAN_BY_TOKEN, &request).await?;
-        let operation = "bt.getPlanByToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetPlanByTokenResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetPlanByTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetPlanByTokenResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetPlanByTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPlanByTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPlanByTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PLAN_BY_TOKEN, &request).await
     }
     async fn get_plans(
         &self,
         request: api::GetPlansRequest,
     ) -> Result<api::GetPlansResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PLANS, &request).await?;
-        let operation = "bt.getPlans";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetPlansResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetPlansResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetPlansResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetPlansResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPlansResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPlansResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PLANS, &request).await
     }
     async fn assign_token(
         &self,
         request: api::AssignTokenRequest,
     ) -> Result<api::AssignTokenResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::ASSIGN_TOKEN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "bt.assignToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                201u16 => api::AssignTokenResponse::Created,
-                401u16 => api::AssignTokenResponse::Unauthorized,
-                500u16 => {
-                    api::AssignTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                _ => api::AssignTokenResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
     ) -> Result<api::CheckUserTokenResponse, api::Error> {
-        let raw = self.0.send(&api::meta::CHECK_USER_TOKEN, &request).await?;
-        let operation = "bt.checkUserToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::CheckUserTokenResponse::Ok,
-                400u16 => {
-                    api::CheckUserTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CheckUserTokenResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::CheckUserTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CheckUserTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CheckUserTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::CHECK_USER_TOKEN, &request).await
     }
     async fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
     ) -> Result<api::GetSubscriptionDataResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_SUBSCRIPTION_DATA, &request).await?;
-        let operation = "support.getSubscriptionData";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetSubscriptionDataResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetSubscriptionDataResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetSubscriptionDataResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetSubscriptionDataResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetSubscriptionDataResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetSubscriptionDataResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_SUBSCRIPTION_DATA, &request).await
     }
     async fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
     ) -> Result<api::GetAppConfigResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_APP_CONFIG, &request).await?;
-        let operation = "app.getAppConfig";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetAppConfigResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetAppConfigResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetAppConfigResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetAppConfigResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAppConfigResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAppConfigResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_APP_CONFIG, &request).await
     }
     async fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
     ) -> Result<api::CheckEeBtEligibilityResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHECK_EE_BT_ELIGIBILITY,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "ee.checkEeBtEligibility";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::CheckEeBtEligibilityResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                406u16 => api::CheckEeBtEligibilityResponse::NotAcceptable,
-                _ => api::CheckEeBtEligibilityResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
     ) -> Result<api::AssignMsisdnResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::ASSIGN_MSISDN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "ee.assignMsisdn";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                201u16 => api::AssignMsisdnResponse::Created,
-                401u16 => api::AssignMsisdnResponse::Unauthorized,
-                500u16 => {
-                    api::AssignMsisdnResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                _ => api::AssignMsisdnResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
     ) -> Result<api::GetEligibleOffersResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ELIGIBLE_OFFERS, &request).await?;
-        let operation = "ee.getEligibleOffers";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetEligibleOffersResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetEligibleOffersResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetEligibleOffersResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetEligibleOffersResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetEligibleOffersResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetEligibleOffersResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ELIGIBLE_OFFERS, &request).await
     }
     async fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
     ) -> Result<api::CreatePinRequestResponse, api::Error> {
-        let raw = self.0.send(&api::meta::CREATE_PIN_REQUEST, &request).await?;
-        let operation = "ee.createPinRequest";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::CreatePinRequestResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::CreatePinRequestResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CreatePinRequestResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::CreatePinRequestResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CreatePinRequestResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CreatePinRequestResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::CREATE_PIN_REQUEST, &request).await
     }
     async fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
     ) -> Result<api::ValidatePinRequestResponse, api::Error> {
-        let raw = self.0.send(&api::meta::VALIDATE_PIN_REQUEST, &request).await?;
-        let operation = "ee.validatePinRequest";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::ValidatePinRequestResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::ValidatePinRequestResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ValidatePinRequestResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ValidatePinRequestResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ValidatePinRequestResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ValidatePinRequestResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::VALIDATE_PIN_REQUEST, &request).await
     }
     async fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
     ) -> Result<api::GetEePlansResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_EE_PLANS, &request).await?;
-        let operation = "ee.getEePlans";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetEePlansResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetEePlansResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetEePlansResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetEePlansResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetEePlansResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetEePlansResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_EE_PLANS, &request).await
     }
     async fn get_plan(
         &self,
         request: api::GetPlanRequest,
     ) -> Result<api::GetPlanResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PLAN, &request).await?;
-        let operation = "ee.getPlan";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetPlanResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetPlanResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::GetPlanResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::GetPlanResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPlanResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPlanResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PLAN, &request).await
     }
     async fn create_token(
         &self,
         request: api::CreateTokenRequest,
     ) -> Result<api::CreateTokenResponse, api::Error> {
-        let raw = self.0.send(&api::meta::CREATE_TOKEN, &request).await?;
-        let operation = "ee.createToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::CreateTokenResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::CreateTokenResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::CreateTokenResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::CreateTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CreateTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CreateTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::CREATE_TOKEN, &request).await
     }
     async fn get_item(
         &self,
         request: api::GetItemRequest,
     ) -> Result<api::GetItemResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITEM, &request).await?;
-        let operation = "content.getItem";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetItemResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetItemResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::GetItemResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::GetItemResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITEM, &request).await
     }
     async fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
     ) -> Result<api::GetItemChildrenListResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITEM_CHILDREN_LIST, &request).await?;
-        let operation = "content.getItemChildrenList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemChildrenListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItemChildrenListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemChildrenListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemChildrenListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemChildrenListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemChildrenListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITEM_CHILDREN_LIST, &request).await
     }
     async fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
     ) -> Result<api::GetItemRelatedListResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITEM_RELATED_LIST, &request).await?;
-        let operation = "content.getItemRelatedList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemRelatedListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItemRelatedListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemRelatedListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemRelatedListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemRelatedListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemRelatedListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITEM_RELATED_LIST, &request).await
     }
     async fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
     ) -> Result<api::GetPublicItemMediaFilesResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request).await?;
-        let operation = "content.getPublicItemMediaFiles";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetPublicItemMediaFilesResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetPublicItemMediaFilesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetPublicItemMediaFilesResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetPublicItemMediaFilesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPublicItemMediaFilesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPublicItemMediaFilesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request).await
     }
     async fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
     ) -> Result<api::GetAnonNextPlaybackItemResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request).await?;
-        let operation = "content.getAnonNextPlaybackItem";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetAnonNextPlaybackItemResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetAnonNextPlaybackItemResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetAnonNextPlaybackItemResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetAnonNextPlaybackItemResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAnonNextPlaybackItemResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAnonNextPlaybackItemResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request).await
     }
     async fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
     ) -> Result<api::GetBillingHistoryResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_BILLING_HISTORY,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getBillingHistory";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetBillingHistoryResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetBillingHistoryResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetBillingHistoryResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetBillingHistoryResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetBillingHistoryResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetBillingHistoryResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
     ) -> Result<api::ChangeCardDetailsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHANGE_CARD_DETAILS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.changeCardDetails";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ChangeCardDetailsResponse::NoContent,
-                400u16 => {
-                    api::ChangeCardDetailsResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ChangeCardDetailsResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ChangeCardDetailsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ChangeCardDetailsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ChangeCardDetailsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
     ) -> Result<api::GetCardDetailsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_CARD_DETAILS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getCardDetails";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetCardDetailsResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetCardDetailsResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetCardDetailsResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetCardDetailsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetCardDetailsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetCardDetailsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn change_email(
         &self,
         request: api::ChangeEmailRequest,
     ) -> Result<api::ChangeEmailResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHANGE_EMAIL,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.changeEmail";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ChangeEmailResponse::NoContent,
-                400u16 => {
-                    api::ChangeEmailResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::ChangeEmailResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::ChangeEmailResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ChangeEmailResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ChangeEmailResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
     ) -> Result<api::ChangeMarketingResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHANGE_MARKETING,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.changeMarketing";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ChangeMarketingResponse::NoContent,
-                400u16 => {
-                    api::ChangeMarketingResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ChangeMarketingResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ChangeMarketingResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ChangeMarketingResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ChangeMarketingResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
     ) -> Result<api::DeleteAccountResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DELETE_ACCOUNT,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.deleteAccount";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeleteAccountResponse::NoContent,
-                400u16 => {
-                    api::DeleteAccountResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeleteAccountResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::DeleteAccountResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeleteAccountResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeleteAccountResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
     ) -> Result<api::GetCurrentEntitlementResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_CURRENT_ENTITLEMENT,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getCurrentEntitlement";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetCurrentEntitlementResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetCurrentEntitlementResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetCurrentEntitlementResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetCurrentEntitlementResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetCurrentEntitlementResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetCurrentEntitlementResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
     ) -> Result<api::GetEntitlementsHistoryResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ENTITLEMENTS_HISTORY,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getEntitlementsHistory";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetEntitlementsHistoryResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetEntitlementsHistoryResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetEntitlementsHistoryResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetEntitlementsHistoryResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetEntitlementsHistoryResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetEntitlementsHistoryResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
     ) -> Result<api::GetFeatureFlagResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_FEATURE_FLAG, &request).await?;
-        let operation = "itv.getFeatureFlag";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetFeatureFlagResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetFeatureFlagResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetFeatureFlagResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetFeatureFlagResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetFeatureFlagResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetFeatureFlagResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_FEATURE_FLAG, &request).await
     }
     async fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
     ) -> Result<api::GooglePaySubscriptionResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GOOGLE_PAY_SUBSCRIPTION,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.googlePaySubscription";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::GooglePaySubscriptionResponse::NoContent,
-                400u16 => api::GooglePaySubscriptionResponse::BadRequest,
-                401u16 => api::GooglePaySubscriptionResponse::Unauthorized,
-                409u16 => api::GooglePaySubscriptionResponse::Conflict,
-                415u16 => api::GooglePaySubscriptionResponse::UnsupportedMediaType,
-                500u16 => api::GooglePaySubscriptionResponse::InternalServerError,
-                _ => api::GooglePaySubscriptionResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
     ) -> Result<api::CheckPreviousEntitlementsResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.checkPreviousEntitlements";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::CheckPreviousEntitlementsResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::CheckPreviousEntitlementsResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CheckPreviousEntitlementsResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::CheckPreviousEntitlementsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CheckPreviousEntitlementsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CheckPreviousEntitlementsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
     ) -> Result<api::GetItemsMediaClipFilesResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request).await?;
-        let operation = "content.getItemsMediaClipFiles";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemsMediaClipFilesResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetItemsMediaClipFilesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemsMediaClipFilesResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemsMediaClipFilesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemsMediaClipFilesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemsMediaClipFilesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request).await
     }
     async fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
     ) -> Result<api::GetItemDownloadablesResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITEM_DOWNLOADABLES, &request).await?;
-        let operation = "content.getItemDownloadables";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItemDownloadablesResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetItemDownloadablesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItemDownloadablesResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItemDownloadablesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItemDownloadablesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItemDownloadablesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITEM_DOWNLOADABLES, &request).await
     }
     async fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
     ) -> Result<api::GetItvItemsummaryExternalIdResponse, api::Error> {
-        let raw = self
-            .0
-            .send(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request)
-            .await?;
-        let operation = "itv.getItvItemsummaryExternalId";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                302u16 => {
-                    api::GetItvItemsummaryExternalIdResponse::Found {
-                        body: runtime::body(operation, &raw)?,
-                        location: runtime::header(operation, &raw, "location")?,
-                    }
-                }
-                400u16 => {
-                    api::GetItvItemsummaryExternalIdResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItvItemsummaryExternalIdResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItvItemsummaryExternalIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvItemsummaryExternalIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvItemsummaryExternalIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request).await
     }
     async fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
     ) -> Result<api::GetItvPageResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITV_PAGE, &request).await?;
-        let operation = "app.getItvPage";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetItvPageResponse::Ok(runtime::body(operation, &raw)?),
-                301u16 => {
-                    api::GetItvPageResponse::MovedPermanently {
-                        location: runtime::header(operation, &raw, "location")?,
-                    }
-                }
-                400u16 => {
-                    api::GetItvPageResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetItvPageResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetItvPageResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvPageResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvPageResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITV_PAGE, &request).await
     }
     async fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
     ) -> Result<api::GetAccountTokenWithPinResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getAccountTokenWithPin";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetAccountTokenWithPinResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetAccountTokenWithPinResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetAccountTokenWithPinResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetAccountTokenWithPinResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetAccountTokenWithPinResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetAccountTokenWithPinResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
     ) -> Result<api::UpgradePlanResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPGRADE_PLAN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.upgradePlan";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::UpgradePlanResponse::Ok,
-                400u16 => {
-                    api::UpgradePlanResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::UpgradePlanResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::UpgradePlanResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpgradePlanResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpgradePlanResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
     ) -> Result<api::GetItvPlansPlatformResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITV_PLANS_PLATFORM,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getItvPlansPlatform";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItvPlansPlatformResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItvPlansPlatformResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItvPlansPlatformResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItvPlansPlatformResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvPlansPlatformResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvPlansPlatformResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
     ) -> Result<api::GetItvProfileResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITV_PROFILE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getItvProfile";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetItvProfileResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetItvProfileResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItvProfileResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetItvProfileResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvProfileResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvProfileResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
     ) -> Result<api::UpdateProfileResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_PROFILE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.updateProfile";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UpdateProfileResponse::NoContent,
-                400u16 => {
-                    api::UpdateProfileResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdateProfileResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::UpdateProfileResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdateProfileResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdateProfileResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
     ) -> Result<api::GetRecommendedListResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_RECOMMENDED_LIST,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getRecommendedList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetRecommendedListResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetRecommendedListResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::GetRecommendedListResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::GetRecommendedListResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetRecommendedListResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetRecommendedListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetRecommendedListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetRecommendedListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
     ) -> Result<api::GetItvProfileTokenResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_ITV_PROFILE_TOKEN,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getItvProfileToken";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItvProfileTokenResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItvProfileTokenResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItvProfileTokenResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItvProfileTokenResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvProfileTokenResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvProfileTokenResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
     ) -> Result<api::GetCurrentSubscriptionResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_CURRENT_SUBSCRIPTION,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getCurrentSubscription";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetCurrentSubscriptionResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetCurrentSubscriptionResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetCurrentSubscriptionResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetCurrentSubscriptionResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetCurrentSubscriptionResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetCurrentSubscriptionResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
     ) -> Result<api::ConfirmPurchaseResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.confirmPurchase";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::ConfirmPurchaseResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::ConfirmPurchaseResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ConfirmPurchaseResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ConfirmPurchaseResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ConfirmPurchaseResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ConfirmPurchaseResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
     ) -> Result<api::DeleteItvPurchasePlatformResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.deleteItvPurchasePlatform";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::DeleteItvPurchasePlatformResponse::NoContent,
-                400u16 => {
-                    api::DeleteItvPurchasePlatformResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::DeleteItvPurchasePlatformResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::DeleteItvPurchasePlatformResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::DeleteItvPurchasePlatformResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::DeleteItvPurchasePlatformResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
     ) -> Result<api::ConfirmPurchaseStrongResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE_STRONG,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.confirmPurchaseStrong";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::ConfirmPurchaseStrongResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::ConfirmPurchaseStrongResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ConfirmPurchaseStrongResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ConfirmPurchaseStrongResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ConfirmPurchaseStrongResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ConfirmPurchaseStrongResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
     ) -> Result<api::ConfirmPurchaseWithOfferResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.confirmPurchaseWithOffer";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::ConfirmPurchaseWithOfferResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::ConfirmPurchaseWithOfferResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ConfirmPurchaseWithOfferResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ConfirmPurchaseWithOfferResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ConfirmPurchaseWithOfferResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ConfirmPurchaseWithOfferResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
     ) -> Result<api::ResubscribeResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::RESUBSCRIBE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.resubscribe";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::ResubscribeResponse::Ok(runtime::body(operation, &raw)?),
-                401u16 => api::ResubscribeResponse::Unauthorized,
-                404u16 => api::ResubscribeResponse::NotFound,
-                406u16 => api::ResubscribeResponse::NotAcceptable,
-                409u16 => api::ResubscribeResponse::Conflict,
-                500u16 => api::ResubscribeResponse::InternalServerError,
-                _ => api::ResubscribeResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
     ) -> Result<api::GetItvRokuPlansResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_ITV_ROKU_PLANS, &request).await?;
-        let operation = "itv.getItvRokuPlans";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetItvRokuPlansResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetItvRokuPlansResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetItvRokuPlansResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetItvRokuPlansResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetItvRokuPlansResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetItvRokuPlansResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_ITV_ROKU_PLANS, &request).await
     }
     async fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
     ) -> Result<api::ExecuteTransactionResponse, api::Error> {
-        let raw = self.0.send(&api::meta::EXECUTE_TRANSACTION, &request).await?;
-        let operation = "itv.executeTransaction";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::ExecuteTransactionResponse::Ok,
-                400u16 => {
-                    api::ExecuteTransactionResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ExecuteTransactionResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ExecuteTransactionResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ExecuteTransactionResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ExecuteTransactionResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::EXECUTE_TRANSACTION, &request).await
     }
     async fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
     ) -> Result<api::GetSaveOfferResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_SAVE_OFFER,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getSaveOffer";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetSaveOfferResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetSaveOfferResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetSaveOfferResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetSaveOfferResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetSaveOfferResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetSaveOfferResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
     ) -> Result<api::ActivateSaveOfferResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::ACTIVATE_SAVE_OFFER,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.activateSaveOffer";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ActivateSaveOfferResponse::NoContent,
-                401u16 => api::ActivateSaveOfferResponse::Unauthorized,
-                404u16 => api::ActivateSaveOfferResponse::NotFound,
-                406u16 => api::ActivateSaveOfferResponse::NotAcceptable,
-                _ => api::ActivateSaveOfferResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
     ) -> Result<api::GetFullPriceRenewalResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_FULL_PRICE_RENEWAL,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getFullPriceRenewal";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetFullPriceRenewalResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                _ => api::GetFullPriceRenewalResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
     ) -> Result<api::GetSubscriptionStatusResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_SUBSCRIPTION_STATUS,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getSubscriptionStatus";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetSubscriptionStatusResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                _ => api::GetSubscriptionStatusResponse::Undeclared(raw),
-            },
-        )
+            .await
     }
     async fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
     ) -> Result<api::GetSubscriptionStateResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_SUBSCRIPTION_STATE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getSubscriptionState";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetSubscriptionStateResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::GetSubscriptionStateResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetSubscriptionStateResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetSubscriptionStateResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetSubscriptionStateResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetSubscriptionStateResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
     ) -> Result<api::GetUpcomingInvoiceResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_UPCOMING_INVOICE,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getUpcomingInvoice";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetUpcomingInvoiceResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetUpcomingInvoiceResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetUpcomingInvoiceResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetUpcomingInvoiceResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetUpcomingInvoiceResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetUpcomingInvoiceResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
     ) -> Result<api::UpdatePaymentIntentStrongResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.updatePaymentIntentStrong";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::UpdatePaymentIntentStrongResponse::Ok(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                400u16 => {
-                    api::UpdatePaymentIntentStrongResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdatePaymentIntentStrongResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::UpdatePaymentIntentStrongResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdatePaymentIntentStrongResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdatePaymentIntentStrongResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
     ) -> Result<api::UpdatePaymentMethodStrongResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.updatePaymentMethodStrong";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::UpdatePaymentMethodStrongResponse::NoContent,
-                400u16 => {
-                    api::UpdatePaymentMethodStrongResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::UpdatePaymentMethodStrongResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::UpdatePaymentMethodStrongResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::UpdatePaymentMethodStrongResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::UpdatePaymentMethodStrongResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
     ) -> Result<api::GetVoucherByIdResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::GET_VOUCHER_BY_ID,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.getVoucherById";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetVoucherByIdResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetVoucherByIdResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetVoucherByIdResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetVoucherByIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetVoucherByIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetVoucherByIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
     ) -> Result<api::CheckVoucherResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::CHECK_VOUCHER,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "itv.checkVoucher";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::CheckVoucherResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::CheckVoucherResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::CheckVoucherResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::CheckVoucherResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::CheckVoucherResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::CheckVoucherResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
     async fn get_lists(
         &self,
         request: api::GetListsRequest,
     ) -> Result<api::GetListsResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_LISTS, &request).await?;
-        let operation = "content.getLists";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetListsResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetListsResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetListsResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetListsResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetListsResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetListsResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_LISTS, &request).await
     }
     async fn get_list(
         &self,
         request: api::GetListRequest,
     ) -> Result<api::GetListResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_LIST, &request).await?;
-        let operation = "content.getList";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetListResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetListResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::GetListResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::GetListResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetListResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetListResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_LIST, &request).await
     }
     async fn get_page(
         &self,
         request: api::GetPageRequest,
     ) -> Result<api::GetPageResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PAGE, &request).await?;
-        let operation = "app.getPage";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetPageResponse::Ok(runtime::body(operation, &raw)?),
-                301u16 => {
-                    api::GetPageResponse::MovedPermanently {
-                        location: runtime::header(operation, &raw, "location")?,
-                    }
-                }
-                400u16 => {
-                    api::GetPageResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::GetPageResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::GetPageResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPageResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPageResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PAGE, &request).await
     }
     async fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
     ) -> Result<api::GetPlansIdResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PLANS_ID, &request).await?;
-        let operation = "content.getPlansId";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetPlansIdResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetPlansIdResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::GetPlansIdResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetPlansIdResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPlansIdResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPlansIdResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PLANS_ID, &request).await
     }
     async fn register(
         &self,
         request: api::RegisterRequest,
     ) -> Result<api::RegisterResponse, api::Error> {
-        let raw = self.0.send(&api::meta::REGISTER, &request).await?;
-        let operation = "registration.register";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::RegisterResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::RegisterResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::RegisterResponse::Unauthorized(runtime::body(operation, &raw)?)
-                }
-                403u16 => {
-                    api::RegisterResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::RegisterResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::RegisterResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::RegisterResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::RegisterResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::REGISTER, &request).await
     }
     async fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
     ) -> Result<api::ForgotPasswordResponse, api::Error> {
-        let raw = self.0.send(&api::meta::FORGOT_PASSWORD, &request).await?;
-        let operation = "support.forgotPassword";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ForgotPasswordResponse::NoContent,
-                400u16 => {
-                    api::ForgotPasswordResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::ForgotPasswordResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::ForgotPasswordResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ForgotPasswordResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::ForgotPasswordResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ForgotPasswordResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ForgotPasswordResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::FORGOT_PASSWORD, &request).await
     }
     async fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
     ) -> Result<api::ResetPasswordResponse, api::Error> {
-        let raw = self.0.send(&api::meta::RESET_PASSWORD, &request).await?;
-        let operation = "support.resetPassword";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::ResetPasswordResponse::NoContent,
-                400u16 => {
-                    api::ResetPasswordResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                401u16 => {
-                    api::ResetPasswordResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::ResetPasswordResponse::Forbidden(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::ResetPasswordResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::ResetPasswordResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::ResetPasswordResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::ResetPasswordResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::RESET_PASSWORD, &request).await
     }
     async fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
     ) -> Result<api::GetPublicPreviewResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_PUBLIC_PREVIEW, &request).await?;
-        let operation = "itv.getPublicPreview";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => {
-                    api::GetPublicPreviewResponse::Ok(runtime::body(operation, &raw)?)
-                }
-                400u16 => {
-                    api::GetPublicPreviewResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetPublicPreviewResponse::NotFound(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                415u16 => {
-                    api::GetPublicPreviewResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetPublicPreviewResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetPublicPreviewResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_PUBLIC_PREVIEW, &request).await
     }
     async fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
     ) -> Result<api::GetSchedulesResponse, api::Error> {
-        let raw = self.0.send(&api::meta::GET_SCHEDULES, &request).await?;
-        let operation = "content.getSchedules";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::GetSchedulesResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::GetSchedulesResponse::BadRequest(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                404u16 => {
-                    api::GetSchedulesResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::GetSchedulesResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::GetSchedulesResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::GetSchedulesResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::GET_SCHEDULES, &request).await
     }
     async fn search(
         &self,
         request: api::SearchRequest,
     ) -> Result<api::SearchResponse, api::Error> {
-        let raw = self.0.send(&api::meta::SEARCH, &request).await?;
-        let operation = "content.search";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::SearchResponse::Ok(runtime::body(operation, &raw)?),
-                400u16 => {
-                    api::SearchResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                404u16 => api::SearchResponse::NotFound(runtime::body(operation, &raw)?),
-                415u16 => {
-                    api::SearchResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::SearchResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::SearchResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::SEARCH, &request).await
     }
     async fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
     ) -> Result<api::VerifyEmailResponse, api::Error> {
-        let raw = self
-            .0
-            .send_with_credentials(
+        self.0
+            .call_with_credentials(
                 &api::meta::VERIFY_EMAIL,
                 &request,
                 &request.credentials,
             )
-            .await?;
-        let operation = "support.verifyEmail";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                204u16 => api::VerifyEmailResponse::NoContent,
-                400u16 => {
-                    api::VerifyEmailResponse::BadRequest(runtime::body(operation, &raw)?)
-                }
-                401u16 => {
-                    api::VerifyEmailResponse::Unauthorized(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                403u16 => {
-                    api::VerifyEmailResponse::Forbidden(runtime::body(operation, &raw)?)
-                }
-                404u16 => {
-                    api::VerifyEmailResponse::NotFound(runtime::body(operation, &raw)?)
-                }
-                415u16 => {
-                    api::VerifyEmailResponse::UnsupportedMediaType(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                500u16 => {
-                    api::VerifyEmailResponse::InternalServerError(
-                        runtime::body(operation, &raw)?,
-                    )
-                }
-                status => {
-                    api::VerifyEmailResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+            .await
     }
 }

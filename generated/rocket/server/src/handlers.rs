@@ -4,5841 +4,1945 @@
 use std::sync::Arc;
 use api::RocketApi;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 /// `GET /account`
 pub async fn get_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_ACCOUNT, request)
+    runtime::handle(
+            &api::meta::GET_ACCOUNT,
+            request,
+            |mut request: api::GetAccountRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_account(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetAccountRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_account(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAccountResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAccountResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PATCH /account`
 pub async fn update_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_ACCOUNT,
             request,
+            |mut request: api::UpdateAccountRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_account(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdateAccountRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_account(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdateAccountResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::UpdateAccountResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateAccountResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdateAccountResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/billing/methods`
 pub async fn get_payment_methods<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PAYMENT_METHODS,
             request,
+            |mut request: api::GetPaymentMethodsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_payment_methods(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetPaymentMethodsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_payment_methods(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPaymentMethodsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPaymentMethodsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/billing/methods`
 pub async fn add_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::ADD_PAYMENT_METHOD,
             request,
+            |mut request: api::AddPaymentMethodRequest2, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.add_payment_method(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::AddPaymentMethodRequest2 = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.add_payment_method(request).await {
-        Ok(response) => {
-            match response {
-                api::AddPaymentMethodResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::AddPaymentMethodResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::AddPaymentMethodResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/billing/methods/{id}`
 pub async fn get_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PAYMENT_METHOD,
             request,
+            |mut request: api::GetPaymentMethodRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_payment_method(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetPaymentMethodRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_payment_method(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPaymentMethodResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPaymentMethodResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPaymentMethodResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/billing/methods/{id}`
 pub async fn remove_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::REMOVE_PAYMENT_METHOD,
             request,
+            |mut request: api::RemovePaymentMethodRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.remove_payment_method(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::RemovePaymentMethodRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.remove_payment_method(request).await {
-        Ok(response) => {
-            match response {
-                api::RemovePaymentMethodResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RemovePaymentMethodResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RemovePaymentMethodResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/billing/purchases`
 pub async fn get_purchases<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PURCHASES,
             request,
+            |mut request: api::GetPurchasesRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_purchases(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetPurchasesRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_purchases(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPurchasesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPurchasesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPurchasesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/billing/purchases`
 pub async fn make_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::MAKE_PURCHASE,
             request,
+            |mut request: api::MakePurchaseRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.make_purchase(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::MakePurchaseRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.make_purchase(request).await {
-        Ok(response) => {
-            match response {
-                api::MakePurchaseResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::MakePurchaseResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::MakePurchaseResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/billing/subscriptions/{id}`
 pub async fn update_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_SUBSCRIPTION,
             request,
+            |mut request: api::UpdateSubscriptionRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_subscription(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdateSubscriptionRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_subscription(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdateSubscriptionResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateSubscriptionResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdateSubscriptionResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/billing/subscriptions/{id}`
 pub async fn cancel_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CANCEL_SUBSCRIPTION,
             request,
+            |mut request: api::CancelSubscriptionRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.cancel_subscription(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CancelSubscriptionRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.cancel_subscription(request).await {
-        Ok(response) => {
-            match response {
-                api::CancelSubscriptionResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::CancelSubscriptionResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CancelSubscriptionResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CancelSubscriptionResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/devices`
 pub async fn get_devices<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_DEVICES, request)
+    runtime::handle(
+            &api::meta::GET_DEVICES,
+            request,
+            |mut request: api::GetDevicesRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_devices(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetDevicesRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_devices(request).await {
-        Ok(response) => {
-            match response {
-                api::GetDevicesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetDevicesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetDevicesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/devices`
 pub async fn register_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::REGISTER_DEVICE,
             request,
+            |mut request: api::RegisterDeviceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.register_device(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::RegisterDeviceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.register_device(request).await {
-        Ok(response) => {
-            match response {
-                api::RegisterDeviceResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::Conflict(body) => {
-                    runtime::json(409u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterDeviceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RegisterDeviceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/devices/authorization`
 pub async fn authorize_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::AUTHORIZE_DEVICE,
             request,
+            |mut request: api::AuthorizeDeviceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.authorize_device(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::AuthorizeDeviceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.authorize_device(request).await {
-        Ok(response) => {
-            match response {
-                api::AuthorizeDeviceResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::AuthorizeDeviceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::AuthorizeDeviceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::AuthorizeDeviceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::AuthorizeDeviceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::AuthorizeDeviceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::AuthorizeDeviceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/devices/{id}`
 pub async fn get_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_DEVICE, request)
+    runtime::handle(
+            &api::meta::GET_DEVICE,
+            request,
+            |mut request: api::GetDeviceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_device(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetDeviceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_device(request).await {
-        Ok(response) => {
-            match response {
-                api::GetDeviceResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetDeviceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetDeviceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/devices/{id}`
 pub async fn deregister_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DEREGISTER_DEVICE,
             request,
+            |mut request: api::DeregisterDeviceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.deregister_device(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeregisterDeviceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.deregister_device(request).await {
-        Ok(response) => {
-            match response {
-                api::DeregisterDeviceResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeregisterDeviceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeregisterDeviceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeregisterDeviceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/devices/{id}/name`
 pub async fn rename_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::RENAME_DEVICE,
             request,
+            |mut request: api::RenameDeviceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.rename_device(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::RenameDeviceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.rename_device(request).await {
-        Ok(response) => {
-            match response {
-                api::RenameDeviceResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::RenameDeviceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RenameDeviceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RenameDeviceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/entitlements`
 pub async fn get_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ENTITLEMENTS,
             request,
+            |mut request: api::GetEntitlementsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_entitlements(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetEntitlementsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_entitlements(request).await {
-        Ok(response) => {
-            match response {
-                api::GetEntitlementsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetEntitlementsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/items/{id}/videos`
 pub async fn get_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_MEDIA_FILES,
             request,
+            |mut request: api::GetItemMediaFilesRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_item_media_files(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItemMediaFilesRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_item_media_files(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemMediaFilesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemMediaFilesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/items/{id}/videos-guarded`
 pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
             request,
+            |mut request: api::GetItemMediaFilesGuardedRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_item_media_files_guarded(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItemMediaFilesGuardedRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_item_media_files_guarded(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemMediaFilesGuardedResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemMediaFilesGuardedResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemMediaFilesGuardedResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/nonce`
 pub async fn generate_nonce<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GENERATE_NONCE,
             request,
+            |mut request: api::GenerateNonceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.generate_nonce(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GenerateNonceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.generate_nonce(request).await {
-        Ok(response) => {
-            match response {
-                api::GenerateNonceResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateNonceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GenerateNonceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/password`
 pub async fn change_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHANGE_PASSWORD,
             request,
+            |mut request: api::ChangePasswordRequest2, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.change_password(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ChangePasswordRequest2 = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.change_password(request).await {
-        Ok(response) => {
-            match response {
-                api::ChangePasswordResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ChangePasswordResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePasswordResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ChangePasswordResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/pin`
 pub async fn change_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::CHANGE_PIN, request)
+    runtime::handle(
+            &api::meta::CHANGE_PIN,
+            request,
+            |mut request: api::ChangePinRequest2, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.change_pin(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ChangePinRequest2 = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.change_pin(request).await {
-        Ok(response) => {
-            match response {
-                api::ChangePinResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::ChangePinResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ChangePinResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ChangePinResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile`
 pub async fn get_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_PROFILE, request)
+    runtime::handle(
+            &api::meta::GET_PROFILE,
+            request,
+            |mut request: api::GetProfileRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_profile(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetProfileRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_profile(request).await {
-        Ok(response) => {
-            match response {
-                api::GetProfileResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetProfileResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/bookmarks`
 pub async fn get_bookmarks<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_BOOKMARKS,
             request,
+            |mut request: api::GetBookmarksRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_bookmarks(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetBookmarksRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_bookmarks(request).await {
-        Ok(response) => {
-            match response {
-                api::GetBookmarksResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarksResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetBookmarksResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/bookmarks/list`
 pub async fn get_bookmark_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_BOOKMARK_LIST,
             request,
+            |mut request: api::GetBookmarkListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_bookmark_list(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetBookmarkListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_bookmark_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetBookmarkListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetBookmarkListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetBookmarkListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/bookmarks/{itemId}`
 pub async fn get_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_BOOKMARK,
             request,
+            |mut request: api::GetItemBookmarkRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_item_bookmark(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItemBookmarkRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_item_bookmark(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemBookmarkResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemBookmarkResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemBookmarkResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/profile/bookmarks/{itemId}`
 pub async fn bookmark_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::BOOKMARK_ITEM,
             request,
+            |mut request: api::BookmarkItemRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.bookmark_item(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::BookmarkItemRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.bookmark_item(request).await {
-        Ok(response) => {
-            match response {
-                api::BookmarkItemResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::BookmarkItemResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::BookmarkItemResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/profile/bookmarks/{itemId}`
 pub async fn delete_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DELETE_ITEM_BOOKMARK,
             request,
+            |mut request: api::DeleteItemBookmarkRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.delete_item_bookmark(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeleteItemBookmarkRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.delete_item_bookmark(request).await {
-        Ok(response) => {
-            match response {
-                api::DeleteItemBookmarkResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItemBookmarkResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeleteItemBookmarkResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/continue-watching/list`
 pub async fn get_continue_watching_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_CONTINUE_WATCHING_LIST,
             request,
+            |mut request: api::GetContinueWatchingListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_continue_watching_list(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetContinueWatchingListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_continue_watching_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetContinueWatchingListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetContinueWatchingListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetContinueWatchingListResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/items/{itemId}/next`
 pub async fn get_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_NEXT_PLAYBACK_ITEM,
             request,
+            |mut request: api::GetNextPlaybackItemRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_next_playback_item(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetNextPlaybackItemRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_next_playback_item(request).await {
-        Ok(response) => {
-            match response {
-                api::GetNextPlaybackItemResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetNextPlaybackItemResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetNextPlaybackItemResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/ratings`
 pub async fn get_ratings<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_RATINGS, request)
+    runtime::handle(
+            &api::meta::GET_RATINGS,
+            request,
+            |mut request: api::GetRatingsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_ratings(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetRatingsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_ratings(request).await {
-        Ok(response) => {
-            match response {
-                api::GetRatingsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetRatingsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/ratings/list`
 pub async fn get_ratings_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_RATINGS_LIST,
             request,
+            |mut request: api::GetRatingsListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_ratings_list(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetRatingsListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_ratings_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetRatingsListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetRatingsListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetRatingsListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/ratings/{itemId}`
 pub async fn get_item_rating<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_RATING,
             request,
+            |mut request: api::GetItemRatingRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_item_rating(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItemRatingRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_item_rating(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemRatingResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRatingResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemRatingResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/profile/ratings/{itemId}`
 pub async fn rate_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::RATE_ITEM, request)
+    runtime::handle(
+            &api::meta::RATE_ITEM,
+            request,
+            |mut request: api::RateItemRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.rate_item(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::RateItemRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.rate_item(request).await {
-        Ok(response) => {
-            match response {
-                api::RateItemResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RateItemResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RateItemResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/watched`
 pub async fn get_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_WATCHED, request)
+    runtime::handle(
+            &api::meta::GET_WATCHED,
+            request,
+            |mut request: api::GetWatchedRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_watched(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetWatchedRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_watched(request).await {
-        Ok(response) => {
-            match response {
-                api::GetWatchedResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetWatchedResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/profile/watched`
 pub async fn delete_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DELETE_WATCHED,
             request,
+            |mut request: api::DeleteWatchedRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.delete_watched(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeleteWatchedRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.delete_watched(request).await {
-        Ok(response) => {
-            match response {
-                api::DeleteWatchedResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeleteWatchedResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteWatchedResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeleteWatchedResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/watched/list`
 pub async fn get_watched_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_WATCHED_LIST,
             request,
+            |mut request: api::GetWatchedListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_watched_list(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetWatchedListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_watched_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetWatchedListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetWatchedListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetWatchedListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profile/watched/{itemId}`
 pub async fn get_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_WATCHED_STATUS,
             request,
+            |mut request: api::GetItemWatchedStatusRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_item_watched_status(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItemWatchedStatusRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_item_watched_status(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemWatchedStatusResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemWatchedStatusResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemWatchedStatusResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /account/profile/watched/{itemId}`
 pub async fn set_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::SET_ITEM_WATCHED_STATUS,
             request,
+            |mut request: api::SetItemWatchedStatusRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.set_item_watched_status(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::SetItemWatchedStatusRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.set_item_watched_status(request).await {
-        Ok(response) => {
-            match response {
-                api::SetItemWatchedStatusResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::SetItemWatchedStatusResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::SetItemWatchedStatusResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/profiles`
 pub async fn create_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CREATE_PROFILE,
             request,
+            |mut request: api::CreateProfileRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.create_profile(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CreateProfileRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.create_profile(request).await {
-        Ok(response) => {
-            match response {
-                api::CreateProfileResponse::Created(body) => {
-                    runtime::json(201u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CreateProfileResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CreateProfileResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /account/profiles/{id}`
 pub async fn get_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PROFILE_WITH_ID,
             request,
+            |mut request: api::GetProfileWithIdRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_profile_with_id(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetProfileWithIdRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_profile_with_id(request).await {
-        Ok(response) => {
-            match response {
-                api::GetProfileWithIdResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileWithIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetProfileWithIdResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /account/profiles/{id}`
 pub async fn delete_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DELETE_PROFILE_WITH_ID,
             request,
+            |mut request: api::DeleteProfileWithIdRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.delete_profile_with_id(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeleteProfileWithIdRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.delete_profile_with_id(request).await {
-        Ok(response) => {
-            match response {
-                api::DeleteProfileWithIdResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteProfileWithIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeleteProfileWithIdResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PATCH /account/profiles/{id}`
 pub async fn update_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_PROFILE_WITH_ID,
             request,
+            |mut request: api::UpdateProfileWithIdRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_profile_with_id(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdateProfileWithIdRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_profile_with_id(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdateProfileWithIdResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileWithIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdateProfileWithIdResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /account/request-email-verification`
 pub async fn request_email_verification<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::REQUEST_EMAIL_VERIFICATION,
             request,
+            |mut request: api::RequestEmailVerificationRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.request_email_verification(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::RequestEmailVerificationRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.request_email_verification(request).await {
-        Ok(response) => {
-            match response {
-                api::RequestEmailVerificationResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RequestEmailVerificationResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RequestEmailVerificationResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization`
 pub async fn get_account_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ACCOUNT_TOKEN,
             request,
+            |request, _| service.get_account_token(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetAccountTokenRequest = request;
-    match service.get_account_token(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAccountTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAccountTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /authorization`
 pub async fn sign_out<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::SIGN_OUT, request)
+    runtime::handle(
+            &api::meta::SIGN_OUT,
+            request,
+            |request, _| service.sign_out(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::SignOutRequest = request;
-    match service.sign_out(request).await {
-        Ok(response) => {
-            match response {
-                api::SignOutResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::SignOutResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::SignOutResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::SignOutResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::SignOutResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::SignOutResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::SignOutResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization/device`
 pub async fn get_account_token_by_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
             request,
+            |request, _| service.get_account_token_by_code(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetAccountTokenByCodeRequest = request;
-    match service.get_account_token_by_code(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAccountTokenByCodeResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenByCodeResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAccountTokenByCodeResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization/device/code`
 pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
             request,
+            |request, _| service.generate_device_authorization_code(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GenerateDeviceAuthorizationCodeRequest = request;
-    match service.generate_device_authorization_code(request).await {
-        Ok(response) => {
-            match response {
-                api::GenerateDeviceAuthorizationCodeResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateDeviceAuthorizationCodeResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateDeviceAuthorizationCodeResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GenerateDeviceAuthorizationCodeResponse::UnsupportedMediaType(
-                    body,
-                ) => runtime::json(415u16, "application/json", &body, Vec::new()),
-                api::GenerateDeviceAuthorizationCodeResponse::InternalServerError(
-                    body,
-                ) => runtime::json(500u16, "application/json", &body, Vec::new()),
-                api::GenerateDeviceAuthorizationCodeResponse::Default {
-                    status,
-                    body,
-                } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GenerateDeviceAuthorizationCodeResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization/profile`
 pub async fn get_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PROFILE_TOKEN,
             request,
+            |mut request: api::GetProfileTokenRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_profile_token(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetProfileTokenRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_profile_token(request).await {
-        Ok(response) => {
-            match response {
-                api::GetProfileTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetProfileTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetProfileTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization/refresh`
 pub async fn refresh_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::REFRESH_TOKEN,
             request,
+            |request, _| service.refresh_token(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::RefreshTokenRequest = request;
-    match service.refresh_token(request).await {
-        Ok(response) => {
-            match response {
-                api::RefreshTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RefreshTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RefreshTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /authorization/sso`
 pub async fn single_sign_on<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::SINGLE_SIGN_ON,
             request,
+            |request, _| service.single_sign_on(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::SingleSignOnRequest2 = request;
-    match service.single_sign_on(request).await {
-        Ok(response) => {
-            match response {
-                api::SingleSignOnResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::SingleSignOnResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /bt/plan/{token}`
 pub async fn get_plan_by_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PLAN_BY_TOKEN,
             request,
+            |request, _| service.get_plan_by_token(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPlanByTokenRequest = request;
-    match service.get_plan_by_token(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPlanByTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanByTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanByTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanByTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanByTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanByTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPlanByTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /bt/plans`
 pub async fn get_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_PLANS, request)
+    runtime::handle(
+            &api::meta::GET_PLANS,
+            request,
+            |request, _| service.get_plans(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPlansRequest = request;
-    match service.get_plans(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPlansResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPlansResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /bt/token/assign`
 pub async fn assign_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::ASSIGN_TOKEN, request)
+    runtime::handle(
+            &api::meta::ASSIGN_TOKEN,
+            request,
+            |mut request: api::AssignTokenRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.assign_token(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::AssignTokenRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.assign_token(request).await {
-        Ok(response) => {
-            match response {
-                api::AssignTokenResponse::Created => runtime::empty(201u16, Vec::new()),
-                api::AssignTokenResponse::Unauthorized => {
-                    runtime::empty(401u16, Vec::new())
-                }
-                api::AssignTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::AssignTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /bt/token/validate`
 pub async fn check_user_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHECK_USER_TOKEN,
             request,
+            |request, _| service.check_user_token(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::CheckUserTokenRequest = request;
-    match service.check_user_token(request).await {
-        Ok(response) => {
-            match response {
-                api::CheckUserTokenResponse::Ok => runtime::empty(200u16, Vec::new()),
-                api::CheckUserTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CheckUserTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CheckUserTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CheckUserTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CheckUserTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CheckUserTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /check-subscription/{id}`
 pub async fn get_subscription_data<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_SUBSCRIPTION_DATA,
             request,
+            |request, _| service.get_subscription_data(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetSubscriptionDataRequest = request;
-    match service.get_subscription_data(request).await {
-        Ok(response) => {
-            match response {
-                api::GetSubscriptionDataResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionDataResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionDataResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionDataResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionDataResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionDataResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetSubscriptionDataResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /config`
 pub async fn get_app_config<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_APP_CONFIG,
             request,
+            |request, _| service.get_app_config(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetAppConfigRequest = request;
-    match service.get_app_config(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAppConfigResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAppConfigResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAppConfigResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAppConfigResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAppConfigResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAppConfigResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAppConfigResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /ee-bt/eligibility`
 pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHECK_EE_BT_ELIGIBILITY,
             request,
+            |mut request: api::CheckEeBtEligibilityRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.check_ee_bt_eligibility(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CheckEeBtEligibilityRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.check_ee_bt_eligibility(request).await {
-        Ok(response) => {
-            match response {
-                api::CheckEeBtEligibilityResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CheckEeBtEligibilityResponse::NotAcceptable => {
-                    runtime::empty(406u16, Vec::new())
-                }
-                api::CheckEeBtEligibilityResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /ee/msisdn`
 pub async fn assign_msisdn<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::ASSIGN_MSISDN,
             request,
+            |mut request: api::AssignMsisdnRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.assign_msisdn(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::AssignMsisdnRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.assign_msisdn(request).await {
-        Ok(response) => {
-            match response {
-                api::AssignMsisdnResponse::Created => runtime::empty(201u16, Vec::new()),
-                api::AssignMsisdnResponse::Unauthorized => {
-                    runtime::empty(401u16, Vec::new())
-                }
-                api::AssignMsisdnResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::AssignMsisdnResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /ee/offers`
 pub async fn get_eligible_offers<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ELIGIBLE_OFFERS,
             request,
+            |request, _| service.get_eligible_offers(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetEligibleOffersRequest = request;
-    match service.get_eligible_offers(request).await {
-        Ok(response) => {
-            match response {
-                api::GetEligibleOffersResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetEligibleOffersResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetEligibleOffersResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetEligibleOffersResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetEligibleOffersResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetEligibleOffersResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetEligibleOffersResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /ee/pin`
 pub async fn create_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CREATE_PIN_REQUEST,
             request,
+            |request, _| service.create_pin_request(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::CreatePinRequestRequest = request;
-    match service.create_pin_request(request).await {
-        Ok(response) => {
-            match response {
-                api::CreatePinRequestResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePinRequestResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePinRequestResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePinRequestResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePinRequestResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CreatePinRequestResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CreatePinRequestResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /ee/pin`
 pub async fn validate_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::VALIDATE_PIN_REQUEST,
             request,
+            |request, _| service.validate_pin_request(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::ValidatePinRequestRequest = request;
-    match service.validate_pin_request(request).await {
-        Ok(response) => {
-            match response {
-                api::ValidatePinRequestResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ValidatePinRequestResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ValidatePinRequestResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ValidatePinRequestResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ValidatePinRequestResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ValidatePinRequestResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ValidatePinRequestResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /ee/plans`
 pub async fn get_ee_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_EE_PLANS, request)
+    runtime::handle(
+            &api::meta::GET_EE_PLANS,
+            request,
+            |request, _| service.get_ee_plans(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetEePlansRequest = request;
-    match service.get_ee_plans(request).await {
-        Ok(response) => {
-            match response {
-                api::GetEePlansResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetEePlansResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetEePlansResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetEePlansResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetEePlansResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetEePlansResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetEePlansResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /ee/plans/{id}`
 pub async fn get_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_PLAN, request)
+    runtime::handle(
+            &api::meta::GET_PLAN,
+            request,
+            |request, _| service.get_plan(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPlanRequest = request;
-    match service.get_plan(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPlanResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlanResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPlanResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /ee/token/create`
 pub async fn create_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::CREATE_TOKEN, request)
+    runtime::handle(
+            &api::meta::CREATE_TOKEN,
+            request,
+            |request, _| service.create_token(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::CreateTokenRequest = request;
-    match service.create_token(request).await {
-        Ok(response) => {
-            match response {
-                api::CreateTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CreateTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CreateTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CreateTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CreateTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CreateTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CreateTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /items/{id}`
 pub async fn get_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_ITEM, request)
+    runtime::handle(
+            &api::meta::GET_ITEM,
+            request,
+            |request, _| service.get_item(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItemRequest = request;
-    match service.get_item(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /items/{id}/children`
 pub async fn get_item_children_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_CHILDREN_LIST,
             request,
+            |request, _| service.get_item_children_list(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItemChildrenListRequest = request;
-    match service.get_item_children_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemChildrenListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemChildrenListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemChildrenListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemChildrenListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemChildrenListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemChildrenListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemChildrenListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /items/{id}/related`
 pub async fn get_item_related_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_RELATED_LIST,
             request,
+            |request, _| service.get_item_related_list(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItemRelatedListRequest = request;
-    match service.get_item_related_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemRelatedListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRelatedListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRelatedListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRelatedListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRelatedListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemRelatedListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemRelatedListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /items/{id}/videos`
 pub async fn get_public_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
             request,
+            |request, _| service.get_public_item_media_files(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPublicItemMediaFilesRequest = request;
-    match service.get_public_item_media_files(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPublicItemMediaFilesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicItemMediaFilesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicItemMediaFilesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicItemMediaFilesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicItemMediaFilesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicItemMediaFilesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPublicItemMediaFilesResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /items/{itemId}/next`
 pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
             request,
+            |request, _| service.get_anon_next_playback_item(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetAnonNextPlaybackItemRequest = request;
-    match service.get_anon_next_playback_item(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAnonNextPlaybackItemResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAnonNextPlaybackItemResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAnonNextPlaybackItemResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAnonNextPlaybackItemResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAnonNextPlaybackItemResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAnonNextPlaybackItemResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAnonNextPlaybackItemResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/billinghistory/{platform}`
 pub async fn get_billing_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_BILLING_HISTORY,
             request,
+            |mut request: api::GetBillingHistoryRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_billing_history(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetBillingHistoryRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_billing_history(request).await {
-        Ok(response) => {
-            match response {
-                api::GetBillingHistoryResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetBillingHistoryResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetBillingHistoryResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetBillingHistoryResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetBillingHistoryResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetBillingHistoryResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetBillingHistoryResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /itv/cards/{platform}`
 pub async fn change_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHANGE_CARD_DETAILS,
             request,
+            |mut request: api::ChangeCardDetailsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.change_card_details(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ChangeCardDetailsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.change_card_details(request).await {
-        Ok(response) => {
-            match response {
-                api::ChangeCardDetailsResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ChangeCardDetailsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeCardDetailsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeCardDetailsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeCardDetailsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeCardDetailsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ChangeCardDetailsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/cards/{platform}`
 pub async fn get_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_CARD_DETAILS,
             request,
+            |mut request: api::GetCardDetailsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_card_details(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetCardDetailsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_card_details(request).await {
-        Ok(response) => {
-            match response {
-                api::GetCardDetailsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetCardDetailsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetCardDetailsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetCardDetailsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetCardDetailsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetCardDetailsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetCardDetailsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/changeemail`
 pub async fn change_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::CHANGE_EMAIL, request)
+    runtime::handle(
+            &api::meta::CHANGE_EMAIL,
+            request,
+            |mut request: api::ChangeEmailRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.change_email(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ChangeEmailRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.change_email(request).await {
-        Ok(response) => {
-            match response {
-                api::ChangeEmailResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::ChangeEmailResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeEmailResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeEmailResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeEmailResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeEmailResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ChangeEmailResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/changemarketing`
 pub async fn change_marketing<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHANGE_MARKETING,
             request,
+            |mut request: api::ChangeMarketingRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.change_marketing(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ChangeMarketingRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.change_marketing(request).await {
-        Ok(response) => {
-            match response {
-                api::ChangeMarketingResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ChangeMarketingResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeMarketingResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeMarketingResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeMarketingResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ChangeMarketingResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ChangeMarketingResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/deleteaccount`
 pub async fn delete_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DELETE_ACCOUNT,
             request,
+            |mut request: api::DeleteAccountRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.delete_account(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeleteAccountRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.delete_account(request).await {
-        Ok(response) => {
-            match response {
-                api::DeleteAccountResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeleteAccountResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteAccountResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteAccountResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteAccountResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteAccountResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeleteAccountResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/entitlements/current`
 pub async fn get_current_entitlement<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_CURRENT_ENTITLEMENT,
             request,
+            |mut request: api::GetCurrentEntitlementRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_current_entitlement(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetCurrentEntitlementRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_current_entitlement(request).await {
-        Ok(response) => {
-            match response {
-                api::GetCurrentEntitlementResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentEntitlementResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentEntitlementResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentEntitlementResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentEntitlementResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentEntitlementResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetCurrentEntitlementResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/entitlements/history`
 pub async fn get_entitlements_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ENTITLEMENTS_HISTORY,
             request,
+            |mut request: api::GetEntitlementsHistoryRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_entitlements_history(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetEntitlementsHistoryRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_entitlements_history(request).await {
-        Ok(response) => {
-            match response {
-                api::GetEntitlementsHistoryResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsHistoryResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsHistoryResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsHistoryResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsHistoryResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetEntitlementsHistoryResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetEntitlementsHistoryResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/featureFlag/{feature}`
 pub async fn get_feature_flag<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_FEATURE_FLAG,
             request,
+            |request, _| service.get_feature_flag(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetFeatureFlagRequest = request;
-    match service.get_feature_flag(request).await {
-        Ok(response) => {
-            match response {
-                api::GetFeatureFlagResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetFeatureFlagResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetFeatureFlagResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetFeatureFlagResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetFeatureFlagResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetFeatureFlagResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetFeatureFlagResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/googlepay/subscription`
 pub async fn google_pay_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GOOGLE_PAY_SUBSCRIPTION,
             request,
+            |mut request: api::GooglePaySubscriptionRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.google_pay_subscription(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GooglePaySubscriptionRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.google_pay_subscription(request).await {
-        Ok(response) => {
-            match response {
-                api::GooglePaySubscriptionResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::BadRequest => {
-                    runtime::empty(400u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::Unauthorized => {
-                    runtime::empty(401u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::Conflict => {
-                    runtime::empty(409u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::UnsupportedMediaType => {
-                    runtime::empty(415u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::InternalServerError => {
-                    runtime::empty(500u16, Vec::new())
-                }
-                api::GooglePaySubscriptionResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/had/entitlements`
 pub async fn check_previous_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
             request,
+            |mut request: api::CheckPreviousEntitlementsRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.check_previous_entitlements(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CheckPreviousEntitlementsRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.check_previous_entitlements(request).await {
-        Ok(response) => {
-            match response {
-                api::CheckPreviousEntitlementsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CheckPreviousEntitlementsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CheckPreviousEntitlementsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CheckPreviousEntitlementsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CheckPreviousEntitlementsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CheckPreviousEntitlementsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CheckPreviousEntitlementsResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/items/clips`
 pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
             request,
+            |request, _| service.get_items_media_clip_files(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItemsMediaClipFilesRequest = request;
-    match service.get_items_media_clip_files(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemsMediaClipFilesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemsMediaClipFilesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemsMediaClipFilesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemsMediaClipFilesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemsMediaClipFilesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemsMediaClipFilesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemsMediaClipFilesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/items/downloadable`
 pub async fn get_item_downloadables<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITEM_DOWNLOADABLES,
             request,
+            |request, _| service.get_item_downloadables(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItemDownloadablesRequest = request;
-    match service.get_item_downloadables(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItemDownloadablesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemDownloadablesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemDownloadablesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemDownloadablesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemDownloadablesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItemDownloadablesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItemDownloadablesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/itemsummary/{externalId}`
 pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
             request,
+            |request, _| service.get_itv_itemsummary_external_id(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItvItemsummaryExternalIdRequest = request;
-    match service.get_itv_itemsummary_external_id(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvItemsummaryExternalIdResponse::Found { body, location } => {
-                    let headers: Vec<(&'static str, String)> = vec![
-                        ("location", runtime::header_text(& location))
-                    ];
-                    runtime::json(302u16, "application/json", &body, headers)
-                }
-                api::GetItvItemsummaryExternalIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvItemsummaryExternalIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvItemsummaryExternalIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvItemsummaryExternalIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvItemsummaryExternalIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvItemsummaryExternalIdResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/page`
 pub async fn get_itv_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_ITV_PAGE, request)
+    runtime::handle(
+            &api::meta::GET_ITV_PAGE,
+            request,
+            |request, _| service.get_itv_page(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItvPageRequest = request;
-    match service.get_itv_page(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvPageResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPageResponse::MovedPermanently { location } => {
-                    let headers: Vec<(&'static str, String)> = vec![
-                        ("location", runtime::header_text(& location))
-                    ];
-                    runtime::empty(301u16, headers)
-                }
-                api::GetItvPageResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPageResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPageResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPageResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPageResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvPageResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/pinauthorization`
 pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
             request,
+            |mut request: api::GetAccountTokenWithPinRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_account_token_with_pin(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetAccountTokenWithPinRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_account_token_with_pin(request).await {
-        Ok(response) => {
-            match response {
-                api::GetAccountTokenWithPinResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenWithPinResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenWithPinResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenWithPinResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenWithPinResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetAccountTokenWithPinResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetAccountTokenWithPinResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/plan/{platform}`
 pub async fn upgrade_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::UPGRADE_PLAN, request)
+    runtime::handle(
+            &api::meta::UPGRADE_PLAN,
+            request,
+            |mut request: api::UpgradePlanRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.upgrade_plan(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpgradePlanRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.upgrade_plan(request).await {
-        Ok(response) => {
-            match response {
-                api::UpgradePlanResponse::Ok => runtime::empty(200u16, Vec::new()),
-                api::UpgradePlanResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpgradePlanResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpgradePlanResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpgradePlanResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpgradePlanResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpgradePlanResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/plans/{platform}`
 pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITV_PLANS_PLATFORM,
             request,
+            |mut request: api::GetItvPlansPlatformRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_itv_plans_platform(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItvPlansPlatformRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_itv_plans_platform(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvPlansPlatformResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPlansPlatformResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPlansPlatformResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPlansPlatformResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPlansPlatformResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvPlansPlatformResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvPlansPlatformResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/profile`
 pub async fn get_itv_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITV_PROFILE,
             request,
+            |mut request: api::GetItvProfileRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_itv_profile(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItvProfileRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_itv_profile(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvProfileResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvProfileResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /itv/profile`
 pub async fn update_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_PROFILE,
             request,
+            |mut request: api::UpdateProfileRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_profile(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdateProfileRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_profile(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdateProfileResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::UpdateProfileResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdateProfileResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdateProfileResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/profile/recommendation/list`
 pub async fn get_recommended_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_RECOMMENDED_LIST,
             request,
+            |mut request: api::GetRecommendedListRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_recommended_list(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetRecommendedListRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_recommended_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetRecommendedListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetRecommendedListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetRecommendedListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/profiletoken`
 pub async fn get_itv_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITV_PROFILE_TOKEN,
             request,
+            |mut request: api::GetItvProfileTokenRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_itv_profile_token(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetItvProfileTokenRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_itv_profile_token(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvProfileTokenResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileTokenResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileTokenResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileTokenResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileTokenResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvProfileTokenResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvProfileTokenResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/purchase/{platform}`
 pub async fn get_current_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_CURRENT_SUBSCRIPTION,
             request,
+            |mut request: api::GetCurrentSubscriptionRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_current_subscription(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetCurrentSubscriptionRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_current_subscription(request).await {
-        Ok(response) => {
-            match response {
-                api::GetCurrentSubscriptionResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentSubscriptionResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentSubscriptionResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentSubscriptionResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentSubscriptionResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetCurrentSubscriptionResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetCurrentSubscriptionResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/purchase/{platform}`
 pub async fn confirm_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CONFIRM_PURCHASE,
             request,
+            |mut request: api::ConfirmPurchaseRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.confirm_purchase(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ConfirmPurchaseRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.confirm_purchase(request).await {
-        Ok(response) => {
-            match response {
-                api::ConfirmPurchaseResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ConfirmPurchaseResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `DELETE /itv/purchase/{platform}`
 pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
             request,
+            |mut request: api::DeleteItvPurchasePlatformRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.delete_itv_purchase_platform(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::DeleteItvPurchasePlatformRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.delete_itv_purchase_platform(request).await {
-        Ok(response) => {
-            match response {
-                api::DeleteItvPurchasePlatformResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::DeleteItvPurchasePlatformResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItvPurchasePlatformResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItvPurchasePlatformResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItvPurchasePlatformResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::DeleteItvPurchasePlatformResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::DeleteItvPurchasePlatformResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/purchase/{platform}/strong`
 pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CONFIRM_PURCHASE_STRONG,
             request,
+            |mut request: api::ConfirmPurchaseStrongRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.confirm_purchase_strong(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ConfirmPurchaseStrongRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.confirm_purchase_strong(request).await {
-        Ok(response) => {
-            match response {
-                api::ConfirmPurchaseStrongResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseStrongResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseStrongResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseStrongResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseStrongResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseStrongResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ConfirmPurchaseStrongResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/purchase/{platform}/withoffer`
 pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
             request,
+            |mut request: api::ConfirmPurchaseWithOfferRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.confirm_purchase_with_offer(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ConfirmPurchaseWithOfferRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.confirm_purchase_with_offer(request).await {
-        Ok(response) => {
-            match response {
-                api::ConfirmPurchaseWithOfferResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseWithOfferResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseWithOfferResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseWithOfferResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseWithOfferResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ConfirmPurchaseWithOfferResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ConfirmPurchaseWithOfferResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/resubscribe/{platform}`
 pub async fn resubscribe<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::RESUBSCRIBE, request)
+    runtime::handle(
+            &api::meta::RESUBSCRIBE,
+            request,
+            |mut request: api::ResubscribeRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.resubscribe(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ResubscribeRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.resubscribe(request).await {
-        Ok(response) => {
-            match response {
-                api::ResubscribeResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::ResubscribeResponse::Unauthorized => {
-                    runtime::empty(401u16, Vec::new())
-                }
-                api::ResubscribeResponse::NotFound => runtime::empty(404u16, Vec::new()),
-                api::ResubscribeResponse::NotAcceptable => {
-                    runtime::empty(406u16, Vec::new())
-                }
-                api::ResubscribeResponse::Conflict => runtime::empty(409u16, Vec::new()),
-                api::ResubscribeResponse::InternalServerError => {
-                    runtime::empty(500u16, Vec::new())
-                }
-                api::ResubscribeResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/roku/plans`
 pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_ITV_ROKU_PLANS,
             request,
+            |request, _| service.get_itv_roku_plans(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetItvRokuPlansRequest = request;
-    match service.get_itv_roku_plans(request).await {
-        Ok(response) => {
-            match response {
-                api::GetItvRokuPlansResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvRokuPlansResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvRokuPlansResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvRokuPlansResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvRokuPlansResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetItvRokuPlansResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetItvRokuPlansResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/roku/transaction/{transactionid}`
 pub async fn execute_transaction<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::EXECUTE_TRANSACTION,
             request,
+            |request, _| service.execute_transaction(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::ExecuteTransactionRequest = request;
-    match service.execute_transaction(request).await {
-        Ok(response) => {
-            match response {
-                api::ExecuteTransactionResponse::Ok => runtime::empty(200u16, Vec::new()),
-                api::ExecuteTransactionResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ExecuteTransactionResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ExecuteTransactionResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ExecuteTransactionResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ExecuteTransactionResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ExecuteTransactionResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/save-offer`
 pub async fn get_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_SAVE_OFFER,
             request,
+            |mut request: api::GetSaveOfferRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_save_offer(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetSaveOfferRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_save_offer(request).await {
-        Ok(response) => {
-            match response {
-                api::GetSaveOfferResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetSaveOfferResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetSaveOfferResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetSaveOfferResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetSaveOfferResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetSaveOfferResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetSaveOfferResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/save-offer`
 pub async fn activate_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::ACTIVATE_SAVE_OFFER,
             request,
+            |mut request: api::ActivateSaveOfferRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.activate_save_offer(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::ActivateSaveOfferRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.activate_save_offer(request).await {
-        Ok(response) => {
-            match response {
-                api::ActivateSaveOfferResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ActivateSaveOfferResponse::Unauthorized => {
-                    runtime::empty(401u16, Vec::new())
-                }
-                api::ActivateSaveOfferResponse::NotFound => {
-                    runtime::empty(404u16, Vec::new())
-                }
-                api::ActivateSaveOfferResponse::NotAcceptable => {
-                    runtime::empty(406u16, Vec::new())
-                }
-                api::ActivateSaveOfferResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/subscription/fullpricerenewal`
 pub async fn get_full_price_renewal<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_FULL_PRICE_RENEWAL,
             request,
+            |mut request: api::GetFullPriceRenewalRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_full_price_renewal(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetFullPriceRenewalRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_full_price_renewal(request).await {
-        Ok(response) => {
-            match response {
-                api::GetFullPriceRenewalResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetFullPriceRenewalResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/subscription/status/{platform}`
 pub async fn get_subscription_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_SUBSCRIPTION_STATUS,
             request,
+            |mut request: api::GetSubscriptionStatusRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_subscription_status(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetSubscriptionStatusRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_subscription_status(request).await {
-        Ok(response) => {
-            match response {
-                api::GetSubscriptionStatusResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStatusResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/subscriptionstate`
 pub async fn get_subscription_state<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_SUBSCRIPTION_STATE,
             request,
+            |mut request: api::GetSubscriptionStateRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_subscription_state(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetSubscriptionStateRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_subscription_state(request).await {
-        Ok(response) => {
-            match response {
-                api::GetSubscriptionStateResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStateResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStateResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStateResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStateResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetSubscriptionStateResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetSubscriptionStateResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/upcominginvoice`
 pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_UPCOMING_INVOICE,
             request,
+            |mut request: api::GetUpcomingInvoiceRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_upcoming_invoice(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetUpcomingInvoiceRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_upcoming_invoice(request).await {
-        Ok(response) => {
-            match response {
-                api::GetUpcomingInvoiceResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetUpcomingInvoiceResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetUpcomingInvoiceResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetUpcomingInvoiceResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetUpcomingInvoiceResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetUpcomingInvoiceResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetUpcomingInvoiceResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /itv/updateIntent/strong/{platform}`
 pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
             request,
+            |mut request: api::UpdatePaymentIntentStrongRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_payment_intent_strong(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdatePaymentIntentStrongRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_payment_intent_strong(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdatePaymentIntentStrongResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentIntentStrongResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentIntentStrongResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentIntentStrongResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentIntentStrongResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentIntentStrongResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdatePaymentIntentStrongResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `PUT /itv/updatePayment/strong/{platform}`
 pub async fn update_payment_method_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
             request,
+            |mut request: api::UpdatePaymentMethodStrongRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.update_payment_method_strong(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::UpdatePaymentMethodStrongRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.update_payment_method_strong(request).await {
-        Ok(response) => {
-            match response {
-                api::UpdatePaymentMethodStrongResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::UpdatePaymentMethodStrongResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentMethodStrongResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentMethodStrongResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentMethodStrongResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::UpdatePaymentMethodStrongResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::UpdatePaymentMethodStrongResponse::Undeclared(raw) => {
-                    runtime::raw(raw)
-                }
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /itv/voucher/{planId}/{voucherId}`
 pub async fn get_voucher_by_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_VOUCHER_BY_ID,
             request,
+            |mut request: api::GetVoucherByIdRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.get_voucher_by_id(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::GetVoucherByIdRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.get_voucher_by_id(request).await {
-        Ok(response) => {
-            match response {
-                api::GetVoucherByIdResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetVoucherByIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetVoucherByIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetVoucherByIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetVoucherByIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetVoucherByIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetVoucherByIdResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /itv/voucher/{platform}`
 pub async fn check_voucher<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::CHECK_VOUCHER,
             request,
+            |mut request: api::CheckVoucherRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.check_voucher(request)
+            },
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::CheckVoucherRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.check_voucher(request).await {
-        Ok(response) => {
-            match response {
-                api::CheckVoucherResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::CheckVoucherResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::CheckVoucherResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::CheckVoucherResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::CheckVoucherResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::CheckVoucherResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::CheckVoucherResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /lists`
 pub async fn get_lists<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_LISTS, request)
+    runtime::handle(
+            &api::meta::GET_LISTS,
+            request,
+            |request, _| service.get_lists(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetListsRequest = request;
-    match service.get_lists(request).await {
-        Ok(response) => {
-            match response {
-                api::GetListsResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetListsResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetListsResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetListsResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetListsResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetListsResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetListsResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /lists/{id}`
 pub async fn get_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_LIST, request)
+    runtime::handle(
+            &api::meta::GET_LIST,
+            request,
+            |request, _| service.get_list(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetListRequest = request;
-    match service.get_list(request).await {
-        Ok(response) => {
-            match response {
-                api::GetListResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetListResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetListResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetListResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetListResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetListResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetListResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /page`
 pub async fn get_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_PAGE, request)
+    runtime::handle(
+            &api::meta::GET_PAGE,
+            request,
+            |request, _| service.get_page(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPageRequest = request;
-    match service.get_page(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPageResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPageResponse::MovedPermanently { location } => {
-                    let headers: Vec<(&'static str, String)> = vec![
-                        ("location", runtime::header_text(& location))
-                    ];
-                    runtime::empty(301u16, headers)
-                }
-                api::GetPageResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPageResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPageResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPageResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPageResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPageResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /plans/{id}`
 pub async fn get_plans_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::GET_PLANS_ID, request)
+    runtime::handle(
+            &api::meta::GET_PLANS_ID,
+            request,
+            |request, _| service.get_plans_id(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPlansIdRequest = request;
-    match service.get_plans_id(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPlansIdResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansIdResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansIdResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansIdResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansIdResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPlansIdResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPlansIdResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /register`
 pub async fn register<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::REGISTER, request)
+    runtime::handle(
+            &api::meta::REGISTER,
+            request,
+            |request, _| service.register(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::RegisterRequest = request;
-    match service.register(request).await {
-        Ok(response) => {
-            match response {
-                api::RegisterResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::RegisterResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::RegisterResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /request-password-reset`
 pub async fn forgot_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::FORGOT_PASSWORD,
             request,
+            |request, _| service.forgot_password(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::ForgotPasswordRequest = request;
-    match service.forgot_password(request).await {
-        Ok(response) => {
-            match response {
-                api::ForgotPasswordResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ForgotPasswordResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ForgotPasswordResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ForgotPasswordResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `POST /reset-password`
 pub async fn reset_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::RESET_PASSWORD,
             request,
+            |request, _| service.reset_password(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::ResetPasswordRequest = request;
-    match service.reset_password(request).await {
-        Ok(response) => {
-            match response {
-                api::ResetPasswordResponse::NoContent => {
-                    runtime::empty(204u16, Vec::new())
-                }
-                api::ResetPasswordResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::ResetPasswordResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::ResetPasswordResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /samsung-preview`
 pub async fn get_public_preview<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_PUBLIC_PREVIEW,
             request,
+            |request, _| service.get_public_preview(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetPublicPreviewRequest = request;
-    match service.get_public_preview(request).await {
-        Ok(response) => {
-            match response {
-                api::GetPublicPreviewResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicPreviewResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicPreviewResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicPreviewResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicPreviewResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetPublicPreviewResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetPublicPreviewResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /schedules`
 pub async fn get_schedules<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(
+    runtime::handle(
             &api::meta::GET_SCHEDULES,
             request,
+            |request, _| service.get_schedules(request),
         )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::GetSchedulesRequest = request;
-    match service.get_schedules(request).await {
-        Ok(response) => {
-            match response {
-                api::GetSchedulesResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::GetSchedulesResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::GetSchedulesResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::GetSchedulesResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::GetSchedulesResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::GetSchedulesResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::GetSchedulesResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
 /// `GET /search`
 pub async fn search<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::SEARCH, request).await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::SearchRequest = request;
-    match service.search(request).await {
-        Ok(response) => {
-            match response {
-                api::SearchResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::SearchResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::SearchResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::SearchResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::SearchResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::SearchResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::SearchResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
+    runtime::handle(&api::meta::SEARCH, request, |request, _| service.search(request))
+        .await
 }
 /// `POST /verify-email`
 pub async fn verify_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::VERIFY_EMAIL, request)
+    runtime::handle(
+            &api::meta::VERIFY_EMAIL,
+            request,
+            |mut request: api::VerifyEmailRequest, credentials| {
+                request.credentials = credentials
+                    .into_iter()
+                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+                    .collect();
+                service.verify_email(request)
+            },
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let mut request: api::VerifyEmailRequest = request;
-    request.credentials = credentials
-        .into_iter()
-        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-        .collect();
-    match service.verify_email(request).await {
-        Ok(response) => {
-            match response {
-                api::VerifyEmailResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::VerifyEmailResponse::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::Unauthorized(body) => {
-                    runtime::json(401u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::NotFound(body) => {
-                    runtime::json(404u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::UnsupportedMediaType(body) => {
-                    runtime::json(415u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::InternalServerError(body) => {
-                    runtime::json(500u16, "application/json", &body, Vec::new())
-                }
-                api::VerifyEmailResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::VerifyEmailResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }

@@ -2,27 +2,12 @@
 
 //! The service trait over HTTP: each method sends its request and reads the response.
 use api::TypemodelApi;
-use rocketgen_runtime::client as runtime;
 use super::Client;
 impl TypemodelApi for Client {
     async fn patch_thing(
         &self,
         request: api::PatchThingRequest2,
     ) -> Result<api::PatchThingResponse, api::Error> {
-        let raw = self.0.send(&api::meta::PATCH_THING, &request).await?;
-        let operation = "things.patchThing";
-        let _ = operation;
-        Ok(
-            match raw.status {
-                200u16 => api::PatchThingResponse::Ok(runtime::body(operation, &raw)?),
-                204u16 => api::PatchThingResponse::NoContent,
-                status => {
-                    api::PatchThingResponse::Default {
-                        status,
-                        body: runtime::body(operation, &raw)?,
-                    }
-                }
-            },
-        )
+        self.0.call(&api::meta::PATCH_THING, &request).await
     }
 }

@@ -4,35 +4,17 @@
 use std::sync::Arc;
 use api::TypemodelApi;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 /// `PATCH /things/{id}`
 pub async fn patch_thing<S: TypemodelApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
 ) -> Response {
-    let (request, credentials) = match runtime::decode(&api::meta::PATCH_THING, request)
+    runtime::handle(
+            &api::meta::PATCH_THING,
+            request,
+            |request, _| service.patch_thing(request),
+        )
         .await
-    {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let _ = &credentials;
-    let request: api::PatchThingRequest2 = request;
-    match service.patch_thing(request).await {
-        Ok(response) => {
-            match response {
-                api::PatchThingResponse::Ok(body) => {
-                    runtime::json(200u16, "application/json", &body, Vec::new())
-                }
-                api::PatchThingResponse::NoContent => runtime::empty(204u16, Vec::new()),
-                api::PatchThingResponse::Default { status, body } => {
-                    let headers: Vec<(&'static str, String)> = vec![];
-                    runtime::json(status, "application/json", &body, headers)
-                }
-                api::PatchThingResponse::Undeclared(raw) => runtime::raw(raw),
-            }
-        }
-        Err(err) => runtime::failure(err),
-    }
 }
