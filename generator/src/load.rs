@@ -3,24 +3,55 @@
 //! Everything that can be wrong with the input itself (syntax, version, dangling `$ref`s,
 //! a document that is not OpenAPI) is found here and reported with its place.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::pointer;
 
 /// A spec that parsed and whose references all resolve.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
-    /// The document as JSON, for content hashes and raw lookups by the IR builder.
+    /// The document as JSON: for content hashes and the spec as served. The IR builder reads
+    /// `openapi` and what loading found, never this.
     pub raw: Value,
     pub openapi: openapiv3::OpenAPI,
     /// Where it came from, when it came from a file.
     pub path: Option<PathBuf>,
-    /// What loading approximated (an OpenAPI 3.1 construct with no 3.0 form).
-    pub notes: Vec<crate::diagnostics::Diagnostic>,
+    /// What loading approximated (an OpenAPI 3.1 construct with no 3.0 form) or found the
+    /// document disagreeing with itself about (keywords beside a `$ref`).
+    pub notes: Vec<Diagnostic>,
+    /// Where each `$ref` of the document ends, chains of references followed: the reference
+    /// as written → the pointer of what it names; `None` for a chain that never ends.
+    references: HashMap<String, Option<String>>,
+    /// `explode` where an `encoding` entry writes it, by the entry's pointer (`openapiv3` reads
+    /// an absent one as false, but the default depends on the style).
+    encoding_explode: HashMap<String, bool>,
+}
+
+impl LoadedSpec {
+    /// What `reference` names, chains followed, read as `T`; and the pointer it ends at.
+    pub fn referenced<T: DeserializeOwned>(&self, reference: &str, at: &str) -> Result<(T, String), Error> {
+        // A reference the document does not write (one the IR spells itself) is followed now.
+        let end = match self.references.get(reference) {
+            Some(end) => end.clone(),
+            None if reference.strip_prefix('#').and_then(|local| pointer::resolve(&self.raw, local)).is_some() => chain_end(&self.raw, reference),
+            None => return Err(Error::at(at, format!("dangling reference {reference:?}"))),
+        };
+        let Some(end) = end else { return Err(Error::at(at, format!("reference chain from {reference:?} does not end"))) };
+        let target = pointer::resolve(&self.raw, end.trim_start_matches('#')).ok_or_else(|| Error::at(at, format!("dangling reference {reference:?}")))?;
+        let parsed = T::deserialize(target).map_err(|e| Error::at(end.clone(), format!("not what the reference needs here: {e}")))?;
+        Ok((parsed, end.clone()))
+    }
+
+    /// The `explode` an `encoding` entry writes (its pointer: `…/encoding/{property}`).
+    pub fn encoding_explode(&self, entry: &str) -> Option<bool> {
+        self.encoding_explode.get(entry).copied()
+    }
 }
 
 /// Reads and checks a spec named on the command line: a file path, `-` for standard input, or
@@ -76,10 +107,13 @@ pub fn load_str(text: &str) -> Result<LoadedSpec, Error> {
 
 /// Checks a parsed document (3.1 normalized to the 3.0 shape first).
 fn load_value(mut raw: Value) -> Result<LoadedSpec, Error> {
-    let notes = if check_version(&raw)? == Version::V31 { crate::openapi31::normalize(&mut raw) } else { Vec::new() };
-    check_references(&raw)?;
+    let mut notes = if check_version(&raw)? == Version::V31 { crate::openapi31::normalize(&mut raw) } else { Vec::new() };
+    let survey = survey(&raw)?;
+    notes.extend(survey.notes);
+    let references = survey.targets.into_iter().map(|target| (target.to_string(), chain_end(&raw, target))).collect();
+    let encoding_explode = survey.encoding_explode;
     let openapi = to_openapi(&raw)?;
-    Ok(LoadedSpec { raw, openapi, path: None, notes })
+    Ok(LoadedSpec { raw, openapi, path: None, notes, references, encoding_explode })
 }
 
 /// JSON when it looks like JSON, YAML otherwise (YAML is a superset, but JSON errors read better).
@@ -133,35 +167,50 @@ fn check_version(raw: &Value) -> Result<Version, Error> {
     }
 }
 
-/// Every `$ref` must point into this document and resolve.
-fn check_references(raw: &Value) -> Result<(), Error> {
-    // The pointer of a node is spelled out only for an error: a spec of several MB has
+/// What one walk over the document finds: every `$ref` target (each must point into this
+/// document and resolve), keywords a `$ref` makes ignored, and `explode` where an `encoding`
+/// entry writes it.
+struct Survey<'a> {
+    targets: HashSet<&'a str>,
+    notes: Vec<Diagnostic>,
+    encoding_explode: HashMap<String, bool>,
+}
+
+fn survey(raw: &Value) -> Result<Survey<'_>, Error> {
+    // The pointer of a node is spelled out only where it is needed: a spec of several MB has
     // hundreds of thousands of nodes. Each distinct target is resolved once.
-    fn walk<'a>(raw: &Value, value: &'a Value, path: &mut Vec<Segment<'a>>, resolved: &mut HashSet<&'a str>) -> Result<(), Error> {
+    fn walk<'a>(raw: &Value, value: &'a Value, path: &mut Vec<Segment<'a>>, found: &mut Survey<'a>) -> Result<(), Error> {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(target)) = map.get("$ref")
-                    && !resolved.contains(target.as_str())
-                {
-                    let at = || format!("{}/$ref", pointer_of(path));
-                    let Some(local) = target.strip_prefix('#') else {
-                        return Err(Error::at(at(), format!("external reference {target:?} is not supported; bundle the spec into one file")));
-                    };
-                    if pointer::resolve(raw, local).is_none() {
-                        return Err(Error::at(at(), format!("dangling reference: {target:?} points at nothing")));
+                // A reference is a `$ref` string; a property *named* `$ref` is not one.
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    if !found.targets.contains(target.as_str()) {
+                        let at = || format!("{}/$ref", pointer_of(path));
+                        let Some(local) = target.strip_prefix('#') else {
+                            return Err(Error::at(at(), format!("external reference {target:?} is not supported; bundle the spec into one file")));
+                        };
+                        if pointer::resolve(raw, local).is_none() {
+                            return Err(Error::at(at(), format!("dangling reference: {target:?} points at nothing")));
+                        }
+                        found.targets.insert(target);
                     }
-                    resolved.insert(target);
+                    ignored_beside_ref(map, path, &mut found.notes);
+                }
+                if let [.., Segment::Key("encoding"), Segment::Key(_)] = path.as_slice()
+                    && let Some(Value::Bool(explode)) = map.get("explode")
+                {
+                    found.encoding_explode.insert(pointer_of(path), *explode);
                 }
                 for (key, child) in map {
                     path.push(Segment::Key(key));
-                    walk(raw, child, path, resolved)?;
+                    walk(raw, child, path, found)?;
                     path.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
                     path.push(Segment::Index(i));
-                    walk(raw, child, path, resolved)?;
+                    walk(raw, child, path, found)?;
                     path.pop();
                 }
             }
@@ -169,7 +218,40 @@ fn check_references(raw: &Value) -> Result<(), Error> {
         }
         Ok(())
     }
-    walk(raw, raw, &mut Vec::new(), &mut HashSet::new())
+    let mut found = Survey { targets: HashSet::new(), notes: Vec::new(), encoding_explode: HashMap::new() };
+    walk(raw, raw, &mut Vec::new(), &mut found)?;
+    Ok(found)
+}
+
+/// OpenAPI 3.0 ignores every keyword beside a `$ref`; a spec that puts meaning there (`type`,
+/// `nullable`…) disagrees with itself, and tools differ in what they honour. Say so.
+fn ignored_beside_ref(map: &serde_json::Map<String, Value>, path: &[Segment<'_>], notes: &mut Vec<Diagnostic>) {
+    let ignored: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-"))
+        .collect();
+    if !ignored.is_empty() {
+        notes.push(Diagnostic::new(
+            pointer_of(path),
+            format!("keywords beside `$ref` ({}) are ignored, as OpenAPI 3.0 says; the referenced schema alone applies", ignored.join(", ")),
+        ));
+    }
+}
+
+/// Where a reference ends once chains of references are followed (`#/…`), or `None` when the
+/// chain never ends. Every target is known to resolve.
+fn chain_end(raw: &Value, reference: &str) -> Option<String> {
+    let mut current = reference;
+    let mut seen = HashSet::new();
+    while seen.insert(current) {
+        let target = pointer::resolve(raw, current.strip_prefix('#')?)?;
+        match target.get("$ref") {
+            Some(Value::String(next)) => current = next,
+            _ => return Some(current.to_string()),
+        }
+    }
+    None
 }
 
 enum Segment<'a> {
@@ -217,4 +299,53 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::load_str;
+
+    const SPEC: &str = r##"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {
+            "schemas": {
+                "A": {"$ref": "#/components/schemas/B"},
+                "B": {"$ref": "#/components/schemas/C"},
+                "C": {"type": "string"},
+                "Loop1": {"$ref": "#/components/schemas/Loop2"},
+                "Loop2": {"$ref": "#/components/schemas/Loop1"},
+                "D": {"$ref": "#/components/schemas/C", "type": "integer"}
+            },
+            "requestBodies": {
+                "Upload": {"content": {"multipart/form-data": {
+                    "schema": {"type": "object"},
+                    "encoding": {"tags": {"style": "form", "explode": false}, "file": {"contentType": "image/png"}}
+                }}}
+            }
+        }}"##;
+
+    #[test]
+    fn reference_chains_are_followed_once_at_load() {
+        let spec = load_str(SPEC).unwrap();
+        let (schema, end) = spec.referenced::<openapiv3::Schema>("#/components/schemas/B", "#/x").unwrap();
+        assert_eq!(end, "#/components/schemas/C");
+        assert!(matches!(schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(_))));
+        // One the document does not write is followed when asked for.
+        let (schema, end) = spec.referenced::<openapiv3::Schema>("#/components/schemas/A", "#/x").unwrap();
+        assert_eq!(end, "#/components/schemas/C");
+        assert!(matches!(schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(_))));
+        let looped = spec.referenced::<openapiv3::Schema>("#/components/schemas/Loop2", "#/x").unwrap_err();
+        assert!(looped.to_string().contains("does not end"), "{looped}");
+        let unknown = spec.referenced::<openapiv3::Schema>("#/components/schemas/Nothing", "#/x").unwrap_err();
+        assert!(unknown.to_string().contains("dangling"), "{unknown}");
+    }
+
+    #[test]
+    fn what_openapiv3_drops_is_kept_at_load() {
+        let spec = load_str(SPEC).unwrap();
+        let entry = "#/components/requestBodies/Upload/content/multipart~1form-data/encoding";
+        assert_eq!(spec.encoding_explode(&format!("{entry}/tags")), Some(false));
+        assert_eq!(spec.encoding_explode(&format!("{entry}/file")), None);
+        let beside: Vec<&str> = spec.notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(beside, ["#/components/schemas/D"]);
+    }
 }

@@ -12,6 +12,7 @@ const FILES: &[(&str, &str)] = &[
     ("README.md", include_str!("../runtime/README.md")),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     ("src/meta.rs", include_str!("../runtime/src/meta.rs")),
+    ("src/response.rs", include_str!("../runtime/src/response.rs")),
     ("src/formats.rs", include_str!("../runtime/src/formats.rs")),
     ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),

@@ -20,7 +20,6 @@ pub use rocketgen_runtime::meta::{BodyKind, Location, Method, Status, Style};
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
 use crate::load::LoadedSpec;
-use crate::pointer;
 
 /// The whole API surface of one spec.
 #[derive(Debug, Clone, Serialize)]
@@ -428,7 +427,6 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
 
-    ref_siblings(&spec.raw, &mut diagnostics);
     let servers: Vec<String> = openapi
         .servers
         .iter()
@@ -449,47 +447,6 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
         types,
         diagnostics,
     })
-}
-
-/// OpenAPI 3.0 ignores every keyword beside a `$ref`; a spec that puts meaning there (`type`,
-/// `nullable`…) disagrees with itself, and tools differ in what they honour. Say so.
-fn ref_siblings(value: &Value, diagnostics: &mut Vec<Diagnostic>) {
-    // The path is kept as borrowed keys and spelled out only for a diagnostic.
-    fn walk<'a>(value: &'a Value, path: &mut Vec<std::borrow::Cow<'a, str>>, diagnostics: &mut Vec<Diagnostic>) {
-        match value {
-            Value::Object(map) => {
-                // A reference is a `$ref` string; a property *named* `$ref` is not one.
-                if matches!(map.get("$ref"), Some(Value::String(_))) {
-                    let ignored: Vec<&str> = map
-                        .keys()
-                        .map(String::as_str)
-                        .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-"))
-                        .collect();
-                    if !ignored.is_empty() {
-                        let pointer: String = path.iter().map(|segment| format!("/{}", pointer::escape(segment))).collect();
-                        diagnostics.push(Diagnostic::new(
-                            format!("#{pointer}"),
-                            format!("keywords beside `$ref` ({}) are ignored, as OpenAPI 3.0 says; the referenced schema alone applies", ignored.join(", ")),
-                        ));
-                    }
-                }
-                for (key, child) in map {
-                    path.push(std::borrow::Cow::Borrowed(key));
-                    walk(child, path, diagnostics);
-                    path.pop();
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    path.push(std::borrow::Cow::Owned(i.to_string()));
-                    walk(child, path, diagnostics);
-                    path.pop();
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(value, &mut Vec::new(), diagnostics);
 }
 
 /// A server URL with each `{variable}` replaced by its default (the URL clients start from);

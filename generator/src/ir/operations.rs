@@ -6,7 +6,6 @@ use openapiv3::{
     QueryStyle, ReferenceOr, SecurityScheme as SpecSecurityScheme, StatusCode,
 };
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::names::{Namer, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
@@ -105,27 +104,12 @@ fn http_method(name: &str) -> Method {
     }
 }
 
-/// Resolves a reference to a component (parameter, body, response, header) by deserialising
-/// what it points at; each reference is deserialised once.
+/// Resolves a reference to a component (parameter, body, response, header): what it names,
+/// read once per reference.
 fn resolve<T: DeserializeOwned + Clone + 'static>(space: &TypeSpace<'_>, item: &ReferenceOr<T>, pointer: &str) -> Result<(T, String), Error> {
     match item {
         ReferenceOr::Item(value) => Ok((value.clone(), pointer.to_string())),
-        ReferenceOr::Reference { reference } => space.cached(reference, || {
-            let mut current = reference.clone();
-            for _ in 0..64 {
-                let fragment = current.strip_prefix('#').unwrap_or(&current);
-                let value = pointer::resolve(space.raw(), fragment)
-                    .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
-                if let Some(Value::String(next)) = value.get("$ref") {
-                    current = next.clone();
-                    continue;
-                }
-                let parsed = serde_json::from_value(value.clone())
-                    .map_err(|e| Error::at(current.clone(), format!("not what the reference needs here: {e}")))?;
-                return Ok((parsed, current));
-            }
-            Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
-        }),
+        ReferenceOr::Reference { reference } => space.cached(reference, || space.spec().referenced::<T>(reference, pointer)),
     }
 }
 
@@ -286,8 +270,7 @@ fn part_encodings(space: &TypeSpace<'_>, media: &openapiv3::MediaType, media_poi
         .iter()
         .map(|(property, encoding)| {
             // openapiv3 reads an absent `explode` as false; the spec's default depends on the style.
-            let explode_pointer = format!("{}/encoding/{}/explode", media_pointer.trim_start_matches('#'), pointer::escape(property));
-            let explode = pointer::resolve(space.raw(), &explode_pointer).and_then(Value::as_bool);
+            let explode = space.spec().encoding_explode(&format!("{media_pointer}/encoding/{}", pointer::escape(property)));
             PartEncoding {
                 property: property.clone(),
                 content_type: encoding.content_type.clone(),

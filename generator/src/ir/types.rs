@@ -46,7 +46,7 @@ pub struct TypeSpace<'a> {
     types: BTreeMap<String, TypeDef>,
     /// Inline schemas already converted, by the pointer where they stand.
     by_pointer: HashMap<String, TypeRef>,
-    /// Components already deserialised from the raw document, by reference and Rust type.
+    /// What references name, already read, by reference and Rust type.
     resolved: RefCell<HashMap<(TypeId, String), Rc<dyn Any>>>,
 }
 
@@ -67,8 +67,8 @@ impl<'a> TypeSpace<'a> {
         &self.spec.openapi
     }
 
-    pub fn raw(&self) -> &'a Value {
-        &self.spec.raw
+    pub fn spec(&self) -> &'a LoadedSpec {
+        self.spec
     }
 
     pub fn diagnose(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
@@ -187,7 +187,6 @@ impl<'a> TypeSpace<'a> {
         let target = self.lookup_schema(reference, pointer)?;
         let target_pointer = reference.to_string();
         let name = reference.rsplit('/').next().map(pointer::unescape).unwrap_or_else(|| context.to_string());
-        let _ = context;
         self.convert_inline(&target, &rust_type_name(&name), &target_pointer)
     }
 
@@ -211,21 +210,7 @@ impl<'a> TypeSpace<'a> {
         {
             return Ok(schema.clone());
         }
-        self.cached(reference, || {
-            let mut current = reference.to_string();
-            for _ in 0..64 {
-                let fragment = current.strip_prefix('#').unwrap_or(&current);
-                let value = pointer::resolve(&self.spec.raw, fragment)
-                    .ok_or_else(|| Error::at(pointer, format!("dangling reference {current:?}")))?;
-                if let Some(Value::String(next)) = value.get("$ref") {
-                    current = next.clone();
-                    continue;
-                }
-                return serde_json::from_value(value.clone())
-                    .map_err(|e| Error::at(current.clone(), format!("not a valid schema: {e}")));
-            }
-            Err(Error::at(pointer, format!("reference chain from {reference:?} does not end")))
-        })
+        self.cached(reference, || self.spec.referenced::<Schema>(reference, pointer).map(|(schema, _)| schema))
     }
 
     /// Converts a schema written in place; object, enum and union schemas become named types.
