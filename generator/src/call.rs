@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -14,9 +13,6 @@ use crate::preview::{input_key, input_schema};
 /// The shared parameter rules of the generated crates.
 use rocketgen_runtime::meta as shared;
 use shared::{Constraints, ParamMeta, Ty};
-
-/// As the generated client escapes path segments.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// An HTTP request, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +75,8 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         let meta = param_meta(api, p);
         match p.location {
             Location::Path => {
-                let text = shared::encode_param(&meta, value).unwrap_or_default();
-                path = path.replace(&format!("{{{}}}", p.name), &utf8_percent_encode(&text, SEGMENT).to_string());
+                let text = shared::encode_path(&meta, value).unwrap_or_default();
+                path = path.replace(&format!("{{{}}}", p.name), &text);
             }
             Location::Query => query.extend(shared::encode_query(&meta, value)),
             Location::Header => headers.extend(shared::encode_param(&meta, value).map(|t| (p.name.clone(), t))),

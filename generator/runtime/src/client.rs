@@ -3,18 +3,13 @@
 
 use std::time::Duration;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_query, multipart_parts, place_credentials, request_fields,
+    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, multipart_parts, place_credentials, request_fields,
 };
 use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
-
-/// Everything but RFC 3986's unreserved characters is escaped in a path segment, so ids with
-/// `/`, spaces or non-ASCII text stay one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A client of an API: where it is, how requests go there, and the configured credentials.
 /// Cheap to clone; clones share connections. A generated client crate wraps it in its own
@@ -181,9 +176,9 @@ impl Client {
             let name = &rest[open + 1..open + close];
             let param = op.params.iter().find(|p| p.name == name && p.location == Location::Path);
             let text = param
-                .and_then(|p| fields.get(p.field).and_then(|v| encode_param(p, v)))
+                .and_then(|p| fields.get(p.field).and_then(|v| encode_path(p, v)))
                 .ok_or_else(|| Error::InvalidRequest { operation, message: format!("path parameter `{name}` has no value") })?;
-            path.push_str(&utf8_percent_encode(&text, SEGMENT).to_string());
+            path.push_str(&text);
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);

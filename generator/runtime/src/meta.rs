@@ -494,6 +494,83 @@ pub fn encode_param(param: &ParamMeta, value: &Value) -> Option<String> {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped in a path segment's values, so
+/// ids with `/`, spaces or non-ASCII text stay one segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Writes a path parameter as its style says, ready for the URL: each value percent-encoded,
+/// the style's delimiters bare (`simple` `3,4`; `label` `.3,4` or `.3.4`; `matrix` `;id=3,4` or
+/// `;id=3;id=4`). `None` for no value.
+pub fn encode_path(param: &ParamMeta, value: &Value) -> Option<String> {
+    let enc = |text: &str| percent_encoding::utf8_percent_encode(text, SEGMENT).to_string();
+    let name = enc(param.name);
+    if value.is_null() {
+        return None;
+    }
+    // The values in order, and for an object its keys beside them.
+    let (items, pairs): (Vec<String>, Vec<(String, String)>) = match value {
+        _ if param.json => (vec![enc(&value.to_string())], Vec::new()),
+        Value::Array(items) => (items.iter().map(|v| enc(&scalar_text(v))).collect(), Vec::new()),
+        Value::Object(map) => (Vec::new(), map.iter().map(|(k, v)| (enc(k), enc(&scalar_text(v)))).collect()),
+        other => (vec![enc(&scalar_text(other))], Vec::new()),
+    };
+    let is_object = value.is_object() && !param.json;
+    let (prefix, separator) = match (param.style, param.explode) {
+        (Style::Label, true) => (".", "."),
+        (Style::Label, false) => (".", ","),
+        (Style::Matrix, true) if is_object => (";", ";"),
+        (Style::Matrix, true) => (";", ""),
+        (Style::Matrix, false) => (";", ","),
+        (_, _) => ("", ","),
+    };
+    let body = if is_object {
+        let written: Vec<String> = match param.explode {
+            true => pairs.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+            false => pairs.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect(),
+        };
+        written.join(separator)
+    } else if param.style == Style::Matrix && param.explode {
+        // `;id=3;id=4`: the name before every item.
+        return Some(if items.is_empty() { format!(";{name}") } else { items.iter().map(|v| format!(";{name}={v}")).collect() });
+    } else {
+        items.join(separator)
+    };
+    Some(match param.style {
+        // An object exploded in matrix style names its keys, not the parameter.
+        Style::Matrix if is_object && param.explode => format!("{prefix}{body}"),
+        Style::Matrix if body.is_empty() => format!(";{name}"),
+        Style::Matrix => format!(";{name}={body}"),
+        _ => format!("{prefix}{body}"),
+    })
+}
+
+/// A path parameter's value as received (percent-decoded) in the `simple` form its readers
+/// take: `label`'s leading `.` and `matrix`'s `;name=` removed, exploded items joined by commas.
+pub fn path_as_simple(param: &ParamMeta, text: &str) -> String {
+    let compound = !param.json && matches!(resolve(param.ty), Ty::Array(..)) || is_object_param(param);
+    match param.style {
+        Style::Label => {
+            let rest = text.strip_prefix('.').unwrap_or(text);
+            if compound && param.explode { rest.replace('.', ",") } else { rest.to_string() }
+        }
+        Style::Matrix => {
+            let pieces = text.split(';').filter(|piece| !piece.is_empty());
+            if is_object_param(param) && param.explode {
+                return pieces.collect::<Vec<_>>().join(",");
+            }
+            let values: Vec<&str> = pieces
+                .filter_map(|piece| match piece.split_once('=') {
+                    Some((name, value)) if name == param.name => Some(value),
+                    None if piece == param.name => Some(""),
+                    _ => None,
+                })
+                .collect();
+            if compound && param.explode { values.join(",") } else { values.first().copied().unwrap_or_default().to_string() }
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// Writes a query parameter as the spec says, as `name=value` pieces of a query string, each
 /// item percent-encoded and the delimiters of a delimited array left bare, so that an item
 /// holding the delimiter stays one item (`ff=a%2Cb,c`). An empty delimited array is `ff=`, as

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::meta::{
     BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object,
-    decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, raw_delimiter, received_binary,
+    decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
 };
 use crate::validate::{Strictness, validate};
 use crate::{Error, OperationResponse, RawResponse};
@@ -275,14 +275,14 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
                     .rfind(|(k, _)| k == param.name)
                     .map(|(_, raw)| object_pairs(raw, false).into_iter().map(|(k, v)| (form_unescape(&k), form_unescape(&v))).collect())
                     .unwrap_or_default(),
-                Location::Path => path_value(param.name).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
+                Location::Path => path_value(param.name).map(|v| object_pairs(&path_as_simple(param, v), param.explode)).unwrap_or_default(),
                 Location::Header => parts.headers.get(param.name).and_then(|v| v.to_str().ok()).map(|v| object_pairs(v, param.explode)).unwrap_or_default(),
                 Location::Cookie => cookies.iter().rfind(|(k, _)| k == param.name).map(|(_, v)| object_pairs(v, param.explode)).unwrap_or_default(),
             };
             (!pairs.is_empty()).then(|| decode_object(param, &pairs))
         } else {
             let texts: Vec<String> = match param.location {
-                Location::Path => path_value(param.name).map(|v| vec![v.clone()]).unwrap_or_default(),
+                Location::Path => path_value(param.name).map(|v| vec![path_as_simple(param, v)]).unwrap_or_default(),
                 Location::Query if is_delimited_array(param) => raw_query
                     .iter()
                     .rfind(|(k, _)| k == param.name)

@@ -5,7 +5,7 @@
 use rocketgen_runtime::Binary;
 use rocketgen_runtime::meta::{
     Additional, BodyKind, BodyMeta, Constraints, FieldMeta, Location, ParamMeta, Part, PartMeta, Placement, SchemeKind, Style, Ty, TypeMeta,
-    TypeMetaKind, decode_form, decode_multipart, decode_param, encode_form, encode_param, encode_query, multipart_parts, place_credential,
+    TypeMetaKind, decode_form, decode_multipart, decode_param, encode_form, encode_param, encode_path, encode_query, multipart_parts, path_as_simple, place_credential,
 };
 use rocketgen_runtime::synth::{Fill, Synth};
 use rocketgen_runtime::validate::{Strictness, validate};
@@ -46,6 +46,37 @@ fn styles_write_the_values_of_the_openapi_table() {
     assert_eq!(query(Style::Form, false, &STRINGS, &json!(["a,b", "c"])), ["color=a%2Cb,c"]);
     assert_eq!(query(Style::Form, false, &STRINGS, &json!([])), ["color="]);
     assert!(query(Style::Form, true, &STRINGS, &json!([])).is_empty());
+}
+
+/// Path parameters in every style, as the table spells them, percent-encoded values between
+/// bare delimiters; and read back into the `simple` form.
+#[test]
+fn path_styles_write_the_values_of_the_openapi_table() {
+    let array = json!(["blue", "black", "brown"]);
+    let object = json!({ "R": "100", "G": "200", "B": "150" });
+    let table = [
+        (Style::Simple, false, "blue", "blue,black,brown", "R,100,G,200,B,150"),
+        (Style::Simple, true, "blue", "blue,black,brown", "R=100,G=200,B=150"),
+        (Style::Label, false, ".blue", ".blue,black,brown", ".R,100,G,200,B,150"),
+        (Style::Label, true, ".blue", ".blue.black.brown", ".R=100.G=200.B=150"),
+        (Style::Matrix, false, ";color=blue", ";color=blue,black,brown", ";color=R,100,G,200,B,150"),
+        (Style::Matrix, true, ";color=blue", ";color=blue;color=black;color=brown", ";R=100;G=200;B=150"),
+    ];
+    for (style, explode, primitive, items, pairs) in table {
+        let write = |ty, value: &Value| encode_path(&param(Location::Path, style, explode, ty), value);
+        assert_eq!(write(&Ty::String, &json!("blue")).as_deref(), Some(primitive), "{style:?} {explode}");
+        assert_eq!(write(&STRINGS, &array).as_deref(), Some(items), "{style:?} {explode}");
+        assert_eq!(write(&MAP, &object).as_deref(), Some(pairs), "{style:?} {explode}");
+        let read = |ty, text| path_as_simple(&param(Location::Path, style, explode, ty), text);
+        assert_eq!(read(&Ty::String, primitive), "blue");
+        assert_eq!(read(&STRINGS, items), "blue,black,brown");
+        let simple_pairs = if explode { "R=100,G=200,B=150" } else { "R,100,G,200,B,150" };
+        assert_eq!(read(&MAP, pairs), simple_pairs, "{style:?} {explode}");
+    }
+    // Values are percent-encoded, delimiters are not; an empty array keeps the style's mark.
+    assert_eq!(encode_path(&param(Location::Path, Style::Simple, false, &STRINGS), &json!(["a b", "c/d"])).as_deref(), Some("a%20b,c%2Fd"));
+    assert_eq!(encode_path(&param(Location::Path, Style::Label, false, &STRINGS), &json!([])).as_deref(), Some("."));
+    assert_eq!(encode_path(&param(Location::Path, Style::Matrix, false, &STRINGS), &json!([])).as_deref(), Some(";color"));
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The runtime's own client and server over loopback HTTP: for every location, style and
 //! explode, what the client writes the server reads back as the same value (property tests).
 //! The value domains are those each place can carry: a header holds visible ASCII, a cookie a
-//! cookie-octet token, a path segment anything but `.` and `..`, the items of a delimited array
+//! cookie-octet token, a path segment anything but `.` and `..` (a label value anything but
+//! `` and `.`, a matrix value no `;`), the items of a delimited array
 //! no bare delimiter, and an exploded array at least one item (an empty one is not sent at all).
 
 use std::sync::OnceLock;
@@ -57,6 +58,17 @@ const SHAPES: &[Shape] = &[
     shape("path-array-exploded", Location::Path, Style::Simple, true, &STRINGS),
     shape("path-object", Location::Path, Style::Simple, false, &STRING_MAP),
     shape("path-object-exploded", Location::Path, Style::Simple, true, &STRING_MAP),
+    shape("path-label-string", Location::Path, Style::Label, false, &STRING),
+    shape("path-label-integer", Location::Path, Style::Label, true, &INTEGER),
+    shape("path-label-array", Location::Path, Style::Label, false, &STRINGS),
+    shape("path-label-array-exploded", Location::Path, Style::Label, true, &INTEGERS),
+    shape("path-label-object", Location::Path, Style::Label, false, &STRING_MAP),
+    shape("path-matrix-string", Location::Path, Style::Matrix, false, &STRING),
+    shape("path-matrix-integer", Location::Path, Style::Matrix, true, &INTEGER),
+    shape("path-matrix-array", Location::Path, Style::Matrix, false, &STRINGS),
+    shape("path-matrix-array-exploded", Location::Path, Style::Matrix, true, &STRINGS),
+    shape("path-matrix-object", Location::Path, Style::Matrix, false, &STRING_MAP),
+    shape("path-matrix-object-exploded", Location::Path, Style::Matrix, true, &STRING_MAP),
     shape("query-string", Location::Query, Style::Form, true, &STRING),
     shape("query-integer", Location::Query, Style::Form, true, &INTEGER),
     shape("query-number", Location::Query, Style::Form, true, &NUMBER),
@@ -207,6 +219,24 @@ proptest! {
         check("path-array-exploded", items)?;
         check("path-object", map.clone())?;
         check("path-object-exploded", map)?;
+    }
+
+    #[test]
+    fn label_and_matrix_path_parameters(label in any::<String>().prop_filter("`.` and `..` are dot segments", |s| !s.is_empty() && s != "."),
+                                        matrix in item_without(";"), n in integer(), numbers in prop::collection::vec(any::<i64>(), 1..5),
+                                        label_items in strings(item_without(","), 1), matrix_items in strings(item_without(",;"), 1),
+                                        map in string_map(item_without(",;="))) {
+        check("path-label-string", json!(label))?;
+        check("path-label-integer", n.clone())?;
+        check("path-label-array", label_items)?;
+        check("path-label-array-exploded", json!(numbers))?;
+        check("path-label-object", map.clone())?;
+        check("path-matrix-string", json!(matrix))?;
+        check("path-matrix-integer", n)?;
+        check("path-matrix-array", matrix_items.clone())?;
+        check("path-matrix-array-exploded", matrix_items)?;
+        check("path-matrix-object", map.clone())?;
+        check("path-matrix-object-exploded", map)?;
     }
 
     #[test]
