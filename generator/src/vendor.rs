@@ -14,6 +14,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/meta.rs", include_str!("../runtime/src/meta.rs")),
     ("src/response.rs", include_str!("../runtime/src/response.rs")),
     ("src/formats.rs", include_str!("../runtime/src/formats.rs")),
+    ("src/pattern.rs", include_str!("../runtime/src/pattern.rs")),
     ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),

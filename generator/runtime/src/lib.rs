@@ -8,7 +8,8 @@
 //! - [`response`]: responses as HTTP carries them, and [`OperationResponse`], which each
 //!   response enum implements to be written and read. Always compiled.
 //! - [`validate`] and [`formats`] (feature `validate`): values checked against their types and
-//!   constraints, `pattern` (ECMA-262) and `format` included.
+//!   constraints, `pattern` ([`pattern`], ECMA-262; feature `pattern` alone for the checker)
+//!   and `format` included.
 //! - [`synth`] (feature `synth`): schema-valid values made from the metadata.
 //! - [`client`] (feature `client`): a reqwest client that sends requests by the metadata.
 //! - [`server`] (feature `server`): reading and validating axum requests, writing responses.
@@ -60,6 +61,8 @@ pub mod mock;
 pub mod mock_server;
 #[cfg(feature = "mock")]
 pub mod stateful;
+#[cfg(feature = "pattern")]
+pub mod pattern;
 #[cfg(feature = "validate")]
 pub mod validate;
 

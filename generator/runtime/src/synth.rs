@@ -221,9 +221,9 @@ fn string(c: &Constraints<'_>, rng: &mut Rng) -> String {
 
 /// A text matching the string's `pattern` when the format's text does not: the first of a few
 /// plain shapes that fits (`None` keeps the text; a pattern none fits is left unmet).
-#[cfg(feature = "validate")]
+#[cfg(feature = "pattern")]
 fn pattern_candidate(c: &Constraints<'_>, text: &str) -> Option<String> {
-    use crate::formats::matches_pattern;
+    use crate::pattern::matches_pattern;
     let pattern = c.pattern?;
     if matches_pattern(pattern, text) != Some(false) {
         return None;
@@ -232,7 +232,7 @@ fn pattern_candidate(c: &Constraints<'_>, text: &str) -> Option<String> {
     SHAPES.iter().find(|shape| matches_pattern(pattern, shape) == Some(true)).map(|shape| shape.to_string())
 }
 
-#[cfg(not(feature = "validate"))]
+#[cfg(not(feature = "pattern"))]
 fn pattern_candidate(_: &Constraints<'_>, _: &str) -> Option<String> {
     None
 }

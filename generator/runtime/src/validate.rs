@@ -4,7 +4,8 @@
 
 use serde_json::Value;
 
-use crate::formats::{check_format, matches_pattern};
+use crate::formats::check_format;
+use crate::pattern::matches_pattern;
 use crate::meta::{Additional, Constraints, Invalid, Ty, TypeMeta, TypeMetaKind, invalid};
 
 /// How strictly to validate.

@@ -494,4 +494,18 @@ mod tests {
         assert_eq!(base_path_of("https://example.com"), "");
         assert_eq!(base_path_of("/"), "");
     }
+
+    #[test]
+    fn a_pattern_the_server_cannot_check_is_diagnosed_where_it_stands() {
+        let spec = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {"/a/{id}": {"get": {
+            "operationId": "getA",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "(unclosed"}},
+                {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string", "pattern": "[a-"}}},
+                {"name": "fine", "in": "query", "schema": {"type": "string", "pattern": "^[a-z]+(?=x)"}}],
+            "responses": {"200": {"description": "ok"}}}}}}"#;
+        let api = super::build(&crate::load::load_str(spec).unwrap()).unwrap();
+        let found: Vec<&str> = api.diagnostics.iter().filter(|d| d.message.contains("ECMA-262")).map(|d| d.pointer.as_str()).collect();
+        assert_eq!(found, ["#/paths/~1a~1{id}/get/parameters/0/schema/pattern", "#/paths/~1a~1{id}/get/parameters/1/schema/items/pattern"]);
+    }
 }

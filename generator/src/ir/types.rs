@@ -338,6 +338,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn use_info(&mut self, schema: &Schema, pointer: &str) -> UseInfo {
+        self.diagnose_patterns(schema, pointer);
         let data = &schema.schema_data;
         UseInfo {
             nullable: data.nullable,
@@ -348,6 +349,33 @@ impl<'a> TypeSpace<'a> {
             read_only: data.read_only,
             write_only: data.write_only,
             constraints: constraints_of(schema, pointer),
+        }
+    }
+
+    /// A `pattern` that is no ECMA-262 regular expression cannot be checked: say so where it
+    /// stands (items and map values included), instead of a server that silently skips it.
+    fn diagnose_patterns(&mut self, schema: &Schema, pointer: &str) {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if let Some(pattern) = &s.pattern
+                    && let Some(error) = rocketgen_runtime::pattern::pattern_error(pattern)
+                {
+                    self.diagnose(format!("{pointer}/pattern"), format!("{pattern:?} is not an ECMA-262 regular expression ({error}): values are not checked against it"));
+                }
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                if let Some(ReferenceOr::Item(item)) = &a.items {
+                    self.diagnose_patterns(item, &format!("{pointer}/items"));
+                }
+            }
+            SchemaKind::Type(Type::Object(obj)) if is_plain_map(obj) => {
+                if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties
+                    && let ReferenceOr::Item(values) = values.as_ref()
+                {
+                    self.diagnose_patterns(values, &format!("{pointer}/additionalProperties"));
+                }
+            }
+            _ => {}
         }
     }
 
