@@ -76,7 +76,13 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         match p.location {
             Location::Path => {
                 let text = shared::encode_path(&meta, value).unwrap_or_default();
-                path = path.replace(&format!("{{{}}}", p.name), &text);
+                let template = format!("{{{}}}", p.name);
+                // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
+                let whole_segment = op.path.contains(&format!("/{template}/")) || op.path.ends_with(&format!("/{template}"));
+                if whole_segment && matches!(text.as_str(), "." | "..") {
+                    return Err(Error::new(format!("{}: `{text}` cannot be sent: URLs resolve it away", input_key(op, p))));
+                }
+                path = path.replace(&template, &text);
             }
             Location::Query => query.extend(shared::encode_query(&meta, value)),
             Location::Header => headers.extend(shared::encode_param(&meta, value).map(|t| (p.name.clone(), t))),

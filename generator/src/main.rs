@@ -12,8 +12,14 @@ use rocketgen::{ir, load, manifest, output};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `rocketgen 0.1.0 (rocketgen-runtime 0.1.0)`: the runtime is the one generated crates are
+/// generated for, and the one `generate` writes into a workspace.
+fn version_text() -> String {
+    format!("{} (rocketgen-runtime {})", env!("CARGO_PKG_VERSION"), rocketgen_runtime::VERSION)
+}
+
 #[derive(Parser)]
-#[command(name = "rocketgen", version, about = "Rust crates from OpenAPI specs")]
+#[command(name = "rocketgen", version = version_text(), about = "Rust crates from OpenAPI specs")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -20,6 +20,14 @@ fn stderr(output: &Output) -> String {
 
 /// Each bad spec: exit 2, one error line naming the file and the place, no panic.
 #[test]
+fn the_version_names_the_generator_and_its_runtime() {
+    let output = rocketgen(&["--version"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(output.status.success());
+    let expected = format!("rocketgen {} (rocketgen-runtime {})\n", env!("CARGO_PKG_VERSION"), rocketgen_runtime::VERSION);
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+}
+
+#[test]
 fn bad_specs_fail_with_their_place() {
     let cases = [
         ("syntax.json", "syntax.json:3: not valid JSON"),

@@ -178,8 +178,12 @@ impl Client {
             let text = param
                 .and_then(|p| fields.get(p.field).and_then(|v| encode_path(p, v)))
                 .ok_or_else(|| Error::InvalidRequest { operation, message: format!("path parameter `{name}` has no value") })?;
-            path.push_str(&text);
             rest = &rest[open + close + 1..];
+            // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
+            if matches!(text.as_str(), "." | "..") && path.ends_with('/') && (rest.is_empty() || rest.starts_with('/')) {
+                return Err(Error::InvalidRequest { operation, message: format!("path parameter `{name}` cannot be {text:?}: URLs resolve it away") });
+            }
+            path.push_str(&text);
         }
         path.push_str(rest);
 

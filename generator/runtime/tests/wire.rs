@@ -204,6 +204,18 @@ fn string_map(value: impl Strategy<Value = String>) -> impl Strategy<Value = Val
     prop::collection::btree_map("[a-z]{1,8}", value, 1..4).prop_map(|map| json!(map))
 }
 
+/// `.` and `..` as a whole path segment would be resolved away by the URL: refused before sending.
+#[test]
+fn dot_segments_are_refused_naming_the_parameter() {
+    for dots in [".", ".."] {
+        let refused = round_trip(&by_name("path-string"), &json!(dots)).unwrap_err();
+        assert!(refused.contains("path parameter `v` cannot be"), "{refused}");
+    }
+    // A label value `.` is written `..`; three dots are no dot segment.
+    assert!(round_trip(&by_name("path-label-string"), &json!(".")).is_err());
+    assert_eq!(round_trip(&by_name("path-string"), &json!("...")).unwrap(), json!("..."));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
 
