@@ -38,8 +38,17 @@ pub enum Vendored {
     Written(PathBuf),
 }
 
+/// What a copy is marked with: the runtime's version and a hash of its files, so that a copy
+/// of the same version with other contents (a runtime changed before its version was bumped)
+/// is replaced too.
+fn stamp() -> String {
+    let all: Vec<u8> = FILES.iter().flat_map(|(name, text)| [name.as_bytes(), text.as_bytes()].concat()).collect();
+    format!("{MARK} {} ({})", rocketgen_runtime::VERSION, crate::source::content_hash(&all))
+}
+
 /// The files of a copy of the runtime, relative to its directory.
 pub fn runtime_files() -> Vec<(&'static str, String)> {
+    let stamp = stamp();
     FILES
         .iter()
         .map(|(name, text)| {
@@ -47,8 +56,7 @@ pub fn runtime_files() -> Vec<(&'static str, String)> {
                 // A copy is for building the generated crates: the runtime's own tests stay home.
                 let text = text.split("\n# The runtime's own tests").next().unwrap_or(text);
                 format!(
-                    "{MARK} {version}: the runtime of the crates in generated/. `rocketgen generate` replaces this copy\n# when the generator's runtime changes version; set `[runtime] registry = true` in sources.toml to\n# depend on the published crate instead.\n{text}",
-                    version = rocketgen_runtime::VERSION
+                    "{stamp}: the runtime of the crates in generated/. `rocketgen generate` replaces this copy\n# when the generator's runtime changes; set `[runtime] registry = true` in sources.toml to\n# depend on the published crate instead.\n{text}"
                 )
             } else {
                 text.to_string()
@@ -65,7 +73,7 @@ pub fn missing_runtime(root: &Path, setting: &RuntimeSetting) -> Option<PathBuf>
     match std::fs::read_to_string(root.join(&dir).join("Cargo.toml")) {
         // A checkout of the runtime is the user's own: never rewritten.
         Ok(text) if !text.starts_with(MARK) => None,
-        Ok(text) if text.starts_with(&format!("{MARK} {}:", rocketgen_runtime::VERSION)) => None,
+        Ok(text) if text.starts_with(&format!("{}:", stamp())) => None,
         _ => Some(dir),
     }
 }
@@ -126,9 +134,13 @@ mod tests {
         assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Present(PathBuf::from("rocketgen-runtime")));
         let manifest = root.path().join("rocketgen-runtime/Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();
-        assert!(text.starts_with(&format!("{MARK} {}:", rocketgen_runtime::VERSION)));
+        assert!(text.starts_with(&format!("{MARK} {} (fnv1a64:", rocketgen_runtime::VERSION)));
+        assert!(text.starts_with(&format!("{}:", stamp())));
         assert!(!text.contains("[[test]]") && !text.contains("[dev-dependencies]"), "{text}");
         std::fs::write(&manifest, text.replacen(rocketgen_runtime::VERSION, "0.0.1", 1)).unwrap();
+        assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Written(PathBuf::from("rocketgen-runtime")));
+        // The same version with other contents is replaced as well.
+        std::fs::write(&manifest, text.replacen("(fnv1a64:", "(fnv1a64:0", 1)).unwrap();
         assert_eq!(ensure_runtime(root.path(), &setting).unwrap(), Vendored::Written(PathBuf::from("rocketgen-runtime")));
         // A checkout (no mark) is never touched.
         std::fs::write(&manifest, "[package]\nname = \"rocketgen-runtime\"\n").unwrap();
