@@ -80,6 +80,10 @@ pub struct Source {
     /// Content hash of the spec file when it was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// A test fixture: generated, committed and tested like any source, but not a product
+    /// source: `rocketgen mcp` and `rocketgen call` leave it out unless it is named.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixture: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,7 +109,7 @@ impl CrateKind {
 impl Source {
     /// A source with the given crates, versioned 0.1.0.
     pub fn new(name: &str, spec: impl Into<PathBuf>, crates: Vec<CrateKind>) -> Source {
-        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None }
+        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None, fixture: false }
     }
 }
 
