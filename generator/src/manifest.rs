@@ -121,13 +121,33 @@ fn default_version() -> String {
     "0.1.0".to_string()
 }
 
-const HEADER: &str = "# The sources rocketgen generates crates for. `rocketgen generate` regenerates all of them into\n# generated/{name}/{crate}; `rocketgen generate --check` fails when generated/ is stale.\n# `rocketgen add-source` adds and upgrades entries.\n";
-
 impl Manifest {
-    /// The manifest as written to `sources.toml`.
-    pub fn to_text(&self) -> Result<String, Error> {
-        let body = toml::to_string(self).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
-        Ok(format!("{HEADER}\n{body}"))
+    /// `original` (the text of `sources.toml`) with `source` recorded: its entry updated in
+    /// place, or appended; comments, order and layout of everything else stay.
+    pub fn edit_text(original: &str, source: &Source) -> Result<String, Error> {
+        let mut doc: toml_edit::DocumentMut = original.parse().map_err(|e| Error::new(format!("invalid manifest: {e}")).in_file(MANIFEST_FILE))?;
+        let written = toml::to_string(source).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
+        let entry = written.parse::<toml_edit::DocumentMut>().map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?.as_table().clone();
+        let sources = doc
+            .entry("source")
+            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
+            .as_array_of_tables_mut()
+            .ok_or_else(|| Error::new("invalid manifest: `source` is not a list of [[source]] tables").in_file(MANIFEST_FILE))?;
+        let position = sources.iter().position(|t| t.get("name").and_then(|n| n.as_str()) == Some(source.name.as_str()));
+        match position.and_then(|i| sources.get_mut(i)) {
+            Some(existing) => {
+                // Keys the source no longer has go; the rest are set where they stand.
+                let stale: Vec<String> = existing.iter().map(|(k, _)| k.to_string()).filter(|k| !entry.contains_key(k)).collect();
+                for key in stale {
+                    existing.remove(&key);
+                }
+                for (key, value) in entry.iter() {
+                    existing.insert(key, value.clone());
+                }
+            }
+            None => sources.push(entry),
+        }
+        Ok(doc.to_string())
     }
 
     pub fn read(root: &Path) -> Result<Manifest, Error> {
@@ -171,4 +191,29 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
         .find(|dir| dir.join(MANIFEST_FILE).is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| Error::new(format!("no {MANIFEST_FILE} in {} or any parent directory", start.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CrateKind, Manifest, Source};
+
+    const TEXT: &str = "# Our sources.\n\n[runtime]\npath = \"rt\" # a checkout\n\n# The first one.\n[[source]]\nname = \"a\"\nspec = \"specs/a/openapi.json\"\ncrates = [\"api\"]\nversion = \"0.1.0\"\n";
+
+    #[test]
+    fn a_new_source_is_appended_and_every_comment_stays() {
+        let source = Source::new("b", "specs/b/openapi.yaml", vec![CrateKind::Api, CrateKind::Client]);
+        let edited = Manifest::edit_text(TEXT, &source).unwrap();
+        assert!(edited.starts_with(TEXT), "{edited}");
+        assert!(edited.ends_with("[[source]]\nname = \"b\"\nspec = \"specs/b/openapi.yaml\"\ncrates = [\"api\", \"client\"]\nversion = \"0.1.0\"\n"), "{edited}");
+    }
+
+    #[test]
+    fn an_upgraded_source_changes_in_place() {
+        let mut source = Source::new("a", "specs/a/openapi.json", vec![CrateKind::Api]);
+        source.version = "0.2.0".into();
+        source.hash = Some("abc".into());
+        let edited = Manifest::edit_text(TEXT, &source).unwrap();
+        assert_eq!(edited, TEXT.replace("version = \"0.1.0\"\n", "version = \"0.2.0\"\nhash = \"abc\"\n"));
+        assert!(Manifest::edit_text("[[source]\n", &source).is_err());
+    }
 }
