@@ -127,25 +127,26 @@ impl Manifest {
     pub fn edit_text(original: &str, source: &Source) -> Result<String, Error> {
         let mut doc: toml_edit::DocumentMut = original.parse().map_err(|e| Error::new(format!("invalid manifest: {e}")).in_file(MANIFEST_FILE))?;
         let written = toml::to_string(source).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
+        let existing = doc
+            .get_mut("source")
+            .and_then(|item| item.as_array_of_tables_mut())
+            .and_then(|sources| sources.iter_mut().find(|t| t.get("name").and_then(|n| n.as_str()) == Some(source.name.as_str())));
+        let Some(existing) = existing else {
+            // A new entry goes at the end, after every comment: an array of tables may grow
+            // anywhere in the file.
+            let before = original.trim_end();
+            let appended = if before.is_empty() { format!("[[source]]\n{written}") } else { format!("{before}\n\n[[source]]\n{written}") };
+            appended.parse::<toml_edit::DocumentMut>().map_err(|e| Error::new(format!("invalid manifest: {e}")).in_file(MANIFEST_FILE))?;
+            return Ok(appended);
+        };
         let entry = written.parse::<toml_edit::DocumentMut>().map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?.as_table().clone();
-        let sources = doc
-            .entry("source")
-            .or_insert_with(|| toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new()))
-            .as_array_of_tables_mut()
-            .ok_or_else(|| Error::new("invalid manifest: `source` is not a list of [[source]] tables").in_file(MANIFEST_FILE))?;
-        let position = sources.iter().position(|t| t.get("name").and_then(|n| n.as_str()) == Some(source.name.as_str()));
-        match position.and_then(|i| sources.get_mut(i)) {
-            Some(existing) => {
-                // Keys the source no longer has go; the rest are set where they stand.
-                let stale: Vec<String> = existing.iter().map(|(k, _)| k.to_string()).filter(|k| !entry.contains_key(k)).collect();
-                for key in stale {
-                    existing.remove(&key);
-                }
-                for (key, value) in entry.iter() {
-                    existing.insert(key, value.clone());
-                }
-            }
-            None => sources.push(entry),
+        // Keys the source no longer has go; the rest are set where they stand.
+        let stale: Vec<String> = existing.iter().map(|(k, _)| k.to_string()).filter(|k| !entry.contains_key(k)).collect();
+        for key in stale {
+            existing.remove(&key);
+        }
+        for (key, value) in entry.iter() {
+            existing.insert(key, value.clone());
         }
         Ok(doc.to_string())
     }
