@@ -1,23 +1,31 @@
-//! For every source, a function that sends a JSON value through the Rust type of a given name
-//! and back, and (where the source has a server and a client) a recording implementation of
-//! its service trait with a dispatcher that calls the client by tool name.
+//! For every source this crate depends on, a function that sends a JSON value through the Rust
+//! type of a given name and back, and (where it depends on the source's server and client) a
+//! recording implementation of its service trait with a dispatcher that calls the client by
+//! tool name.
 
 use std::path::{Path, PathBuf};
 
 use quote::{format_ident, quote};
-use rocketgen::manifest::{CrateKind, Manifest};
+use rocketgen::manifest::Manifest;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lies in the workspace").to_path_buf();
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed={}", root.join("sources.toml").display());
     let manifest = Manifest::read(&root).unwrap_or_else(|e| panic!("{e}"));
+    // Only the sources this crate depends on: a source a user adds is tested by its own crates,
+    // and must not break this one.
+    let own_manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    println!("cargo:rerun-if-changed={}", own_manifest.display());
+    let own: toml::Table = std::fs::read_to_string(&own_manifest).expect("tests/Cargo.toml").parse().expect("tests/Cargo.toml is TOML");
+    let dependencies = own.get("dependencies").and_then(toml::Value::as_table).cloned().unwrap_or_default();
+    let depends_on = |source: &str, kind: &str| dependencies.contains_key(&format!("{source}-{kind}"));
 
     let mut arms = Vec::new();
     let mut specs = serde_json::Map::new();
     let mut http_modules = Vec::new();
     let mut ref_sibling_bodies: Vec<String> = Vec::new();
-    for source in manifest.sources.iter().filter(|s| s.crates.contains(&CrateKind::Api)) {
+    for source in manifest.sources.iter().filter(|s| depends_on(&s.name, "api")) {
         let spec_path = root.join(&source.spec);
         println!("cargo:rerun-if-changed={}", spec_path.display());
         let spec = rocketgen::load::load_path(&spec_path).unwrap_or_else(|e| panic!("{e}"));
@@ -30,7 +38,7 @@ fn main() {
             let ty = format_ident!("{}", def.name);
             arms.push(quote! { (#source_name, #type_name) => Some(through::<#krate::models::#ty>(value)), });
         }
-        if source.crates.contains(&CrateKind::Server) && source.crates.contains(&CrateKind::Client) {
+        if depends_on(&source.name, "server") && depends_on(&source.name, "client") {
             http_modules.push(http_harness(&source.name, &api));
         }
         // Operations whose request body schema has keywords beside its `$ref` (diagnosed).

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod init;
 pub mod ir;
 pub mod load;
 pub mod manifest;

@@ -66,6 +66,12 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Make a directory a workspace to generate into: a commented sources.toml, a workspace
+    /// Cargo.toml where there is none (an existing one only gains what is missing), the runtime.
+    Init {
+        /// The directory (default: the current one).
+        dir: Option<PathBuf>,
+    },
     /// Register a spec as a source (copied into specs/NAME, crates generated), or upgrade one.
     AddSource {
         spec: PathBuf,
@@ -162,7 +168,8 @@ fn main() -> ExitCode {
 /// The spec of the source in sources.toml that has `tool`.
 fn find_tool_spec(tool: &str) -> Result<PathBuf, Error> {
     let root = manifest::find_root(std::path::Path::new("."))?;
-    for source in manifest::Manifest::read(&root)?.sources {
+    // A test fixture's tools are called with --spec.
+    for source in manifest::Manifest::read(&root)?.sources.into_iter().filter(|s| !s.fixture) {
         let path = root.join(&source.spec);
         let api = ir::build(&load::load_path(&path)?)?;
         if api.operation(tool).is_some() {
@@ -272,6 +279,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Err(_) => println!("{}", String::from_utf8_lossy(&answer.body)),
             }
             Ok(if (200..400).contains(&answer.status) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let done = rocketgen::init::init(&dir)?;
+            if done.written.is_empty() {
+                println!("{} is already set up; nothing changed", dir.display());
+            }
+            for path in done.written {
+                println!("wrote {}", path.display());
+            }
+            println!("next: rocketgen add-source SPEC --root {}", dir.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::AddSource { spec, name, upgrade, root } => {
             let root = manifest::find_root(&root.unwrap_or_else(|| PathBuf::from(".")))?;

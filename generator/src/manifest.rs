@@ -80,6 +80,10 @@ pub struct Source {
     /// Content hash of the spec file when it was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// A test fixture: generated, committed and tested like any source, but not a product
+    /// source: `rocketgen mcp` and `rocketgen call` leave it out unless it is named.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fixture: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,7 +109,7 @@ impl CrateKind {
 impl Source {
     /// A source with the given crates, versioned 0.1.0.
     pub fn new(name: &str, spec: impl Into<PathBuf>, crates: Vec<CrateKind>) -> Source {
-        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None }
+        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None, fixture: false }
     }
 }
 
@@ -117,13 +121,34 @@ fn default_version() -> String {
     "0.1.0".to_string()
 }
 
-const HEADER: &str = "# The sources rocketgen generates crates for. `rocketgen generate` regenerates all of them into\n# generated/{name}/{crate}; `rocketgen generate --check` fails when generated/ is stale.\n# `rocketgen add-source` adds and upgrades entries.\n";
-
 impl Manifest {
-    /// The manifest as written to `sources.toml`.
-    pub fn to_text(&self) -> Result<String, Error> {
-        let body = toml::to_string(self).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
-        Ok(format!("{HEADER}\n{body}"))
+    /// `original` (the text of `sources.toml`) with `source` recorded: its entry updated in
+    /// place, or appended; comments, order and layout of everything else stay.
+    pub fn edit_text(original: &str, source: &Source) -> Result<String, Error> {
+        let mut doc: toml_edit::DocumentMut = original.parse().map_err(|e| Error::new(format!("invalid manifest: {e}")).in_file(MANIFEST_FILE))?;
+        let written = toml::to_string(source).map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?;
+        let existing = doc
+            .get_mut("source")
+            .and_then(|item| item.as_array_of_tables_mut())
+            .and_then(|sources| sources.iter_mut().find(|t| t.get("name").and_then(|n| n.as_str()) == Some(source.name.as_str())));
+        let Some(existing) = existing else {
+            // A new entry goes at the end, after every comment: an array of tables may grow
+            // anywhere in the file.
+            let before = original.trim_end();
+            let appended = if before.is_empty() { format!("[[source]]\n{written}") } else { format!("{before}\n\n[[source]]\n{written}") };
+            appended.parse::<toml_edit::DocumentMut>().map_err(|e| Error::new(format!("invalid manifest: {e}")).in_file(MANIFEST_FILE))?;
+            return Ok(appended);
+        };
+        let entry = written.parse::<toml_edit::DocumentMut>().map_err(|e| Error::new(format!("cannot write the manifest: {e}")))?.as_table().clone();
+        // Keys the source no longer has go; the rest are set where they stand.
+        let stale: Vec<String> = existing.iter().map(|(k, _)| k.to_string()).filter(|k| !entry.contains_key(k)).collect();
+        for key in stale {
+            existing.remove(&key);
+        }
+        for (key, value) in entry.iter() {
+            existing.insert(key, value.clone());
+        }
+        Ok(doc.to_string())
     }
 
     pub fn read(root: &Path) -> Result<Manifest, Error> {
@@ -167,4 +192,29 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
         .find(|dir| dir.join(MANIFEST_FILE).is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| Error::new(format!("no {MANIFEST_FILE} in {} or any parent directory", start.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CrateKind, Manifest, Source};
+
+    const TEXT: &str = "# Our sources.\n\n[runtime]\npath = \"rt\" # a checkout\n\n# The first one.\n[[source]]\nname = \"a\"\nspec = \"specs/a/openapi.json\"\ncrates = [\"api\"]\nversion = \"0.1.0\"\n";
+
+    #[test]
+    fn a_new_source_is_appended_and_every_comment_stays() {
+        let source = Source::new("b", "specs/b/openapi.yaml", vec![CrateKind::Api, CrateKind::Client]);
+        let edited = Manifest::edit_text(TEXT, &source).unwrap();
+        assert!(edited.starts_with(TEXT), "{edited}");
+        assert!(edited.ends_with("[[source]]\nname = \"b\"\nspec = \"specs/b/openapi.yaml\"\ncrates = [\"api\", \"client\"]\nversion = \"0.1.0\"\n"), "{edited}");
+    }
+
+    #[test]
+    fn an_upgraded_source_changes_in_place() {
+        let mut source = Source::new("a", "specs/a/openapi.json", vec![CrateKind::Api]);
+        source.version = "0.2.0".into();
+        source.hash = Some("abc".into());
+        let edited = Manifest::edit_text(TEXT, &source).unwrap();
+        assert_eq!(edited, TEXT.replace("version = \"0.1.0\"\n", "version = \"0.2.0\"\nhash = \"abc\"\n"));
+        assert!(Manifest::edit_text("[[source]\n", &source).is_err());
+    }
 }

@@ -157,7 +157,8 @@ pub struct McpServer {
 }
 
 impl McpServer {
-    /// Serves the sources in `settings.root`'s manifest (only those named in `only`, if any).
+    /// Serves the sources in `settings.root`'s manifest: those named in `only`, else every one
+    /// that is not a test fixture.
     pub fn from_workspace(settings: Settings, only: &[String]) -> Result<McpServer, Error> {
         let mut registry = Registry::default();
         if let Some(root) = &settings.root {
@@ -167,7 +168,9 @@ impl McpServer {
                     return Err(Error::new(format!("no source named {name:?} in {}", root.join(manifest::MANIFEST_FILE).display())));
                 }
             }
-            for entry in manifest.sources.iter().filter(|s| only.is_empty() || only.contains(&s.name)) {
+            // Test fixtures are served only when named.
+            let served = |s: &&manifest::Source| if only.is_empty() { !s.fixture } else { only.contains(&s.name) };
+            for entry in manifest.sources.iter().filter(served) {
                 let path = root.join(&entry.spec);
                 let loaded = load::load_path(&path)?;
                 let api = ir::build(&loaded).map_err(|e| e.in_file(&path))?;

@@ -67,6 +67,8 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
     let name = request.name.clone().unwrap_or_else(|| name_from_title(&api.title));
     let hash = content_hash(&bytes);
     let mut manifest = Manifest::read(root)?;
+    let manifest_path = root.join(MANIFEST_FILE);
+    let manifest_text = std::fs::read_to_string(&manifest_path).map_err(|e| Error::io(&manifest_path, e))?;
 
     let existing = manifest.sources.iter().position(|s| s.name == name);
     let mut upgrade = None;
@@ -112,12 +114,12 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
     let generated = Generated { files, crate_dirs, apis: Vec::new(), runtime: manifest.runtime.clone() };
     let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
         (root.join(&source.spec), bytes),
-        (root.join(MANIFEST_FILE), manifest.to_text()?.into_bytes()),
+        (root.join(MANIFEST_FILE), Manifest::edit_text(&manifest_text, &source)?.into_bytes()),
     ];
     let members: Vec<String> = source.crates.iter().map(|k| format!("generated/{name}/{}", k.dir_name())).collect();
     let cargo_toml = root.join("Cargo.toml");
     if let Ok(text) = std::fs::read_to_string(&cargo_toml)
-        && let Some(updated) = with_members(&text, &members)?
+        && let Some(updated) = with_members(&text, &members).map_err(|e| e.in_file(&cargo_toml))?
     {
         writes.push((cargo_toml, updated.into_bytes()));
     }
@@ -148,23 +150,32 @@ fn spec_path(name: &str, given: &Path) -> PathBuf {
 }
 
 /// The workspace manifest with `members` extended by those missing; `None` if none are.
+/// Everything else (comments, `default-members`, the layout of the list) stays as it is.
 fn with_members(text: &str, wanted: &[String]) -> Result<Option<String>, Error> {
-    let doc: toml::Value = toml::from_str(text).map_err(|e| Error::new(format!("Cargo.toml: {}", e.message())))?;
-    let current: Vec<String> = doc
-        .get("workspace")
-        .and_then(|w| w.get("members"))
-        .and_then(|m| m.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .ok_or_else(|| Error::new("Cargo.toml has no [workspace] members list to add the crates to"))?;
-    let missing: Vec<&String> = wanted.iter().filter(|w| !current.contains(w)).collect();
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| Error::new(format!("not valid TOML: {e}")))?;
+    let members = doc
+        .get_mut("workspace")
+        .and_then(|w| w.get_mut("members"))
+        .and_then(|m| m.as_array_mut())
+        .ok_or_else(|| Error::new("has no [workspace] members list to add the crates to"))?;
+    let missing: Vec<&String> = wanted.iter().filter(|w| !members.iter().any(|m| m.as_str() == Some(w.as_str()))).collect();
     if missing.is_empty() {
         return Ok(None);
     }
-    let start = text.find("members").ok_or_else(|| Error::new("Cargo.toml: members not found"))?;
-    let open = start + text[start..].find('[').ok_or_else(|| Error::new("Cargo.toml: members is not a list"))?;
-    let close = open + text[open..].find(']').ok_or_else(|| Error::new("Cargo.toml: members list does not end"))?;
-    let all: Vec<String> = current.iter().chain(missing).map(|m| format!("{m:?}")).collect();
-    Ok(Some(format!("{}[{}]{}", &text[..open], all.join(", "), &text[close + 1..])))
+    // A list written one member per line gets its new members the same way; a comment after
+    // the last member stays on that member's line.
+    let indent = members.iter().last().and_then(|m| m.decor().prefix()).and_then(|p| p.as_str()).and_then(|p| p.rsplit_once('\n')).map(|(_, indent)| indent.to_string());
+    for member in missing {
+        let mut value = toml_edit::Value::from(member.as_str());
+        if let Some(indent) = &indent {
+            let before = members.trailing().as_str().unwrap_or_default().trim_end_matches([' ', '\t']).to_string();
+            let before = if before.ends_with('\n') { before } else { format!("{before}\n") };
+            value.decor_mut().set_prefix(format!("{before}{indent}"));
+            members.set_trailing("\n");
+        }
+        members.push_formatted(value);
+    }
+    Ok(Some(doc.to_string()))
 }
 
 /// Stages the crate trees and writes the files beside their targets; only when all of that
@@ -220,5 +231,11 @@ mod tests {
         let updated = with_members(text, &["b".into(), "c".into()]).unwrap().unwrap();
         assert_eq!(updated, "[workspace]\nresolver = \"3\"\nmembers = [\"a\", \"b\", \"c\"]\n");
         assert!(with_members(&updated, &["c".into()]).unwrap().is_none());
+        // Comments, other keys and a list over several lines stay as they are.
+        let text = "[workspace]\n# ours\nmembers = [\n    \"a\", # the app\n]\ndefault-members = [\"a\"]\n\n[workspace.dependencies]\nserde = \"1\"\n";
+        let updated = with_members(text, &["g/x".into()]).unwrap().unwrap();
+        assert!(updated.contains("members = [\n    \"a\", # the app\n    \"g/x\",\n]\n") && updated.contains("# ours"), "{updated}");
+        assert!(updated.ends_with("default-members = [\"a\"]\n\n[workspace.dependencies]\nserde = \"1\"\n"), "{updated}");
+        assert!(with_members("[workspace\n", &["x".into()]).unwrap_err().to_string().contains("not valid TOML"));
     }
 }

@@ -56,6 +56,10 @@ fn tools_list_is_the_121_operations_and_the_two_own_tools() {
     got.sort();
     expected.sort();
     assert_eq!(got, expected);
+    // At the project root with no source named: the test fixtures are not served.
+    let mut at_root = names(&inspect(&["--root", root.to_str().unwrap()], &["--method", "tools/list"]));
+    at_root.sort();
+    assert_eq!(at_root, expected);
 
     let tool = |name: &str| list["tools"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap().clone();
     // Annotations follow the method.
