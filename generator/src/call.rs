@@ -62,7 +62,6 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         return Err(Error::new(format!("arguments of {} do not fit its input schema: {}", op.tool_name, errors.join("; "))));
     }
 
-    let mut path = op.path.clone();
     let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
     // As the generated client: the media types the responses are read as.
@@ -74,21 +73,22 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         let Some(value) = args.get(input_key(op, p)).or(p.default.as_ref()) else { continue };
         let meta = param_meta(api, p);
         match p.location {
-            Location::Path => {
-                let text = shared::encode_path(&meta, value).unwrap_or_default();
-                let template = format!("{{{}}}", p.name);
-                // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
-                let whole_segment = op.path.contains(&format!("/{template}/")) || op.path.ends_with(&format!("/{template}"));
-                if whole_segment && matches!(text.as_str(), "." | "..") {
-                    return Err(Error::new(format!("{}: `{text}` cannot be sent: URLs resolve it away", input_key(op, p))));
-                }
-                path = path.replace(&template, &text);
-            }
+            Location::Path => {}
             Location::Query => query.extend(shared::encode_query(&meta, value)),
             Location::Header => headers.extend(shared::encode_param(&meta, value).map(|t| (p.name.clone(), t))),
             Location::Cookie => cookies.extend(shared::encode_param(&meta, value).map(|t| format!("{}={t}", p.name))),
         }
     }
+    let path = shared::fill_path(&op.path, |name, whole_segment| {
+        let Some(p) = op.parameters.iter().find(|p| p.location == Location::Path && p.name == name) else { return Ok(String::new()) };
+        let value = args.get(input_key(op, p)).or(p.default.as_ref());
+        let text = value.and_then(|value| shared::encode_path(&param_meta(api, p), value)).unwrap_or_default();
+        // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
+        if whole_segment && matches!(text.as_str(), "." | "..") {
+            return Err(Error::new(format!("{}: `{text}` cannot be sent: URLs resolve it away", input_key(op, p))));
+        }
+        Ok(text)
+    })?;
     add_credentials(api, op, credentials, &mut query, &mut headers, &mut cookies)?;
     if !cookies.is_empty() {
         headers.push(("cookie".into(), cookies.join("; ")));

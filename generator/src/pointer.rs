@@ -21,6 +21,20 @@ pub fn resolve<'a>(raw: &'a Value, fragment: &str) -> Option<&'a Value> {
     raw.pointer(&percent_decode(fragment))
 }
 
+/// The name of the component schema a local reference points at (`#/components/schemas/My%20Type`
+/// → `My Type`, `…/a~1b` → `a/b`), if it points at one.
+pub fn schema_component(reference: &str) -> Option<String> {
+    let fragment = percent_decode(reference.strip_prefix('#')?);
+    let name = fragment.strip_prefix("/components/schemas/")?;
+    (!name.is_empty() && !name.contains('/')).then(|| unescape(name))
+}
+
+/// The last segment of a local reference, decoded (`#/definitions/My%20Type` → `My Type`).
+pub fn last_segment(reference: &str) -> Option<String> {
+    let fragment = percent_decode(reference.strip_prefix('#')?);
+    fragment.rsplit('/').next().filter(|s| !s.is_empty()).map(unescape)
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -57,6 +71,15 @@ mod tests {
         assert_eq!(resolve(&doc, "/paths/~1a%7Bb%7D/get"), Some(&serde_json::json!(1)));
         assert_eq!(resolve(&doc, ""), Some(&doc));
         assert_eq!(resolve(&doc, "/paths/missing"), None);
+    }
+
+    #[test]
+    fn references_name_their_component_decoded() {
+        assert_eq!(schema_component("#/components/schemas/My%20Type").as_deref(), Some("My Type"));
+        assert_eq!(schema_component("#/components/schemas/a~1b").as_deref(), Some("a/b"));
+        assert_eq!(schema_component("#/components/schemas/A/properties/b"), None);
+        assert_eq!(schema_component("#/components/parameters/A"), None);
+        assert_eq!(last_segment("#/components/schemas/A/properties/my%20b").as_deref(), Some("my b"));
     }
 
     #[test]

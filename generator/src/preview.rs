@@ -46,10 +46,11 @@ pub struct Tool {
     pub output_schema: Value,
 }
 
-/// A tool name of at most 64 characters of `[A-Za-z0-9_.-]`; longer ones keep a prefix and a
-/// hash of the whole, so that the result is stable and distinct.
+/// A tool name of at most 64 characters of `[A-Za-z0-9_.-]` (other letters written in ASCII:
+/// `名前` → `Ming_Qian`); longer ones keep a prefix and a hash of the whole, so that the result
+/// is stable and distinct.
 pub fn legal_tool_name(name: &str) -> String {
-    let clean: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || "_.-".contains(c) { c } else { '_' }).collect();
+    let clean: String = crate::ir::names::in_ascii(name).chars().map(|c| if c.is_ascii_alphanumeric() || "_.-".contains(c) { c } else { '_' }).collect();
     if clean.len() <= MAX_TOOL_NAME {
         return clean;
     }

@@ -63,6 +63,7 @@ pub fn cases(source: &str) -> Vec<Value> {
         "rocket" => cases_of!(rocket_api),
         "typemodel" => cases_of!(typemodel_api),
         "constructs" => cases_of!(constructs_api),
+        "names" => cases_of!(names_api),
         other => panic!("no HTTP cases for {other}"),
     }
 }

@@ -124,7 +124,7 @@ async fn required_read_only_and_write_only_properties_are_absent_in_one_directio
 
     use constructs_api::ConstructsApi;
     let client = constructs_client::Client::builder(format!("{base}/v2")).credential(constructs_api::Credential::Oauth("t".into())).build().unwrap();
-    let account = constructs_api::models::Account { name: "Ann".into(), password: Some("s3cret".into()), ..Default::default() };
+    let account = constructs_api::models::Account { password: Some("s3cret".into()), ..constructs_api::models::Account::new("Ann".into()) };
     let got = client.self_(constructs_api::SelfRequest::new(account)).await.unwrap();
     let constructs_api::SelfResponse::Ok(stored) = got else { panic!("{got:?}") };
     assert_eq!((stored.id.as_deref(), stored.password), (Some("a1"), None));

@@ -110,3 +110,11 @@ async fn every_constructs_operation_and_status_round_trips() {
     assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
     assert!(outcome.exchanges >= 11, "only {} exchanges", outcome.exchanges);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_names_operation_and_status_round_trips() {
+    // Names the generated code must not take literally (std types, keywords, its own fields).
+    let outcome = round_trip_source!(names, names_api, names_server, names_client, "/v3");
+    assert!(outcome.failures.is_empty(), "{}", outcome.failures.join("\n"));
+    assert!(outcome.exchanges >= 7, "only {} exchanges", outcome.exchanges);
+}

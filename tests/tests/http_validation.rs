@@ -102,7 +102,7 @@ async fn operations_an_implementation_lacks_answer_501() {
     assert_eq!(response.status().as_u16(), 501);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], 501);
-    assert!(body["message"].as_str().unwrap().contains("content.getItem: not implemented"), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("getItem: not implemented"), "{body}");
 }
 
 #[tokio::test]

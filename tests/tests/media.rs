@@ -43,14 +43,14 @@ async fn recorded(tool: &str, response: Value) -> (String, Arc<Recorder>) {
 }
 
 fn charge() -> ChargeForm {
-    let mut charge = ChargeForm { amount: 500, currency: "usd".into(), ..Default::default() };
+    let mut charge = ChargeForm::new(500, "usd".into());
     charge.description = Some("a&b=c ü".into());
     charge.capture = Some(true);
     charge.expand = Some(vec!["customer".into(), "invoice".into()]);
     charge.tags = Some(vec!["x,y".into(), "z".into()]);
     charge.codes = Some(vec![1, 2, 3]);
     charge.metadata = Some([("order".to_string(), "6735".to_string())].into());
-    let mut item = ChargeFormItemsItem { price: "price_1".into(), ..Default::default() };
+    let mut item = ChargeFormItemsItem::new("price_1".into());
     item.quantity = Some(2);
     charge.items = Some(vec![item]);
     charge
@@ -143,7 +143,7 @@ async fn a_body_declared_under_two_media_types_is_taken_in_either() {
 
 fn upload() -> UploadBody {
     let file = Binary::new(vec![0x89, b'P', b'N', b'G', 0, 0xff, b'\r', b'\n', b'-', b'-']).with_file_name("cat.png");
-    let mut body = UploadBody { file, ..Default::default() };
+    let mut body = UploadBody::new(file);
     body.thumbnails = Some(vec![Binary::new(vec![1, 2, 3]), Binary::new(vec![0xfe]).with_content_type("image/webp")]);
     body.description = Some("two\r\nlines".into());
     body.count = Some(3);

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, multipart_parts, place_credentials, request_fields,
+    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path, multipart_parts, place_credentials, request_fields,
 };
 use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
 
@@ -168,24 +168,17 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let operation = op.tool_name;
         let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation, message })?;
-        let mut path = String::new();
-        let mut rest = op.path;
-        while let Some(open) = rest.find('{') {
-            path.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else { break };
-            let name = &rest[open + 1..open + close];
+        let path = fill_path(op.path, |name, whole_segment| {
             let param = op.params.iter().find(|p| p.name == name && p.location == Location::Path);
             let text = param
                 .and_then(|p| fields.get(p.field).and_then(|v| encode_path(p, v)))
                 .ok_or_else(|| Error::InvalidRequest { operation, message: format!("path parameter `{name}` has no value") })?;
-            rest = &rest[open + close + 1..];
             // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
-            if matches!(text.as_str(), "." | "..") && path.ends_with('/') && (rest.is_empty() || rest.starts_with('/')) {
+            if whole_segment && matches!(text.as_str(), "." | "..") {
                 return Err(Error::InvalidRequest { operation, message: format!("path parameter `{name}` cannot be {text:?}: URLs resolve it away") });
             }
-            path.push_str(&text);
-        }
-        path.push_str(rest);
+            Ok(text)
+        })?;
 
         let mut query: Vec<String> = Vec::new();
         let mut headers: Vec<(String, String)> = self.headers.clone();

@@ -498,6 +498,35 @@ pub fn encode_param(param: &ParamMeta, value: &Value) -> Option<String> {
 /// ids with `/`, spaces or non-ASCII text stay one segment.
 const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// What URLs percent-encode in a path (the WHATWG path set, non-ASCII always): a template's
+/// literal text on the wire. Braces are left for the parameters.
+const PATH_LITERAL: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`');
+
+/// A path template's literal text as a request carries it (`/名前/{id}` →
+/// `/%E5%90%8D%E5%89%8D/{id}`), so that routes and requests agree.
+pub fn encode_path_literal(template: &str) -> String {
+    percent_encoding::utf8_percent_encode(template, PATH_LITERAL).to_string()
+}
+
+/// Fills a path template: the literal text as [`encode_path_literal`] writes it, each `{name}`
+/// by `value(name, whole_segment)` (already encoded; `whole_segment` when the parameter is a
+/// segment alone, where URLs would resolve a `.` or `..` away).
+pub fn fill_path<E>(template: &str, mut value: impl FnMut(&str, bool) -> Result<String, E>) -> Result<String, E> {
+    let mut path = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        path.push_str(&encode_path_literal(&rest[..open]));
+        let name = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        let whole_segment = (path.ends_with('/') || path.is_empty()) && (rest.is_empty() || rest.starts_with('/'));
+        path.push_str(&value(name, whole_segment)?);
+    }
+    path.push_str(&encode_path_literal(rest));
+    Ok(path)
+}
+
 /// Writes a path parameter as its style says, ready for the URL: each value percent-encoded,
 /// the style's delimiters bare (`simple` `3,4`; `label` `.3,4` or `.3.4`; `matrix` `;id=3,4` or
 /// `;id=3;id=4`). `None` for no value.

@@ -116,7 +116,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             let name = ident(&op.method_name);
             let request = ident(&op.request_type);
             let response = ident(&op.response_type);
-            let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
+            let doc = format!(" {}", super::operations::signature_line(op));
             quote! {
                 #[doc = #doc]
                 pub async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {

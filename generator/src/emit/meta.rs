@@ -239,7 +239,7 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         let headers = (!r.headers.is_empty()).then(|| quote! { .headers(&[#(#headers)*]) });
         quote! { ResponseMeta::new(#status, #variant) #body #headers, }
     });
-    let doc = format!(" `{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name);
+    let doc = format!(" {}", super::operations::signature_line(op));
     quote! {
         #[doc = #doc]
         pub static #name: OperationMeta = OperationMeta {

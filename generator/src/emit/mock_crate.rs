@@ -49,7 +49,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
         let tool = &op.tool_name;
-        let doc = format!(" Programs `{}` (`{} {}`) and reads its calls.", op.tool_name, op.http_method.as_str(), op.path);
+        let doc = format!(" Programs `{}` (`{} {}`) and reads its calls.", op.name(), op.http_method.as_str(), op.path);
         quote! {
             #[doc = #doc]
             pub fn #name(&self) -> runtime::Handle<'_, api::#request, api::#response> {

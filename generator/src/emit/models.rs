@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
-use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
+use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> TokenStream {
     let defaults = DefaultTypes::new(&api.types);
@@ -128,12 +128,55 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     };
     let default = if derive_default { quote! { Default, } } else { none.clone() };
     let deprecated_allow = if fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional) };
     quote! {
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #deprecated_allow
         pub struct #name {
             #(#fields_tokens)*
             #extra
+        }
+
+        #constructor
+    }
+}
+
+/// `new` from the values a struct requires, the rest unset: what `Default` is to a struct whose
+/// every field may be absent.
+fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional) -> TokenStream {
+    let none = TokenStream::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for field in fields {
+        let rust = ident(&field.rust_name);
+        let inner = type_tokens(&field.ty, &none);
+        let (arg, value) = match (field.presence(), field.boxed) {
+            (Presence::Required, false) => (quote! { #inner }, TokenStream::new()),
+            (Presence::Required, true) => (quote! { #inner }, quote! { Box::new(#rust) }),
+            (Presence::RequiredNullable, false) => (quote! { Option<#inner> }, TokenStream::new()),
+            (Presence::RequiredNullable, true) => (quote! { Option<#inner> }, quote! { #rust.map(Box::new) }),
+            (Presence::Optional | Presence::OptionalNullable, _) => {
+                inits.push(quote! { #rust: None });
+                continue;
+            }
+        };
+        args.push(quote! { #rust: #arg });
+        // The field's own name when the argument is its value, as a person writes it.
+        inits.push(if value.is_empty() { quote! { #rust } } else { quote! { #rust: #value } });
+    }
+    if !matches!(additional, Additional::Forbidden) {
+        inits.push(quote! { additional_properties: Default::default() });
+    }
+    let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { none };
+    let deprecated_allow = if fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    quote! {
+        #deprecated_allow
+        impl #name {
+            /// A value from its required fields; the optional ones unset.
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
         }
     }
 }
@@ -254,26 +297,15 @@ fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> To
     }
 }
 
-/// Which named types can derive `Default`: those whose required fields all have defaults.
+/// Which named types derive `Default`: structs whose every field may be absent, so that the
+/// default is a value the spec allows (an empty `String` for a required name would not be one).
 pub struct DefaultTypes {
     yes: BTreeSet<String>,
 }
 
 impl DefaultTypes {
     pub fn new(types: &BTreeMap<String, TypeDef>) -> Self {
-        let mut yes = BTreeSet::new();
-        // Grow the set to a fixed point; a type in a cycle never depends on itself being Default.
-        loop {
-            let before = yes.len();
-            for (name, def) in types {
-                if !yes.contains(name) && Self::derivable(def, &yes) {
-                    yes.insert(name.clone());
-                }
-            }
-            if yes.len() == before {
-                break;
-            }
-        }
+        let yes = types.iter().filter(|(_, def)| Self::derivable(def)).map(|(name, _)| name.clone()).collect();
         DefaultTypes { yes }
     }
 
@@ -281,20 +313,10 @@ impl DefaultTypes {
         self.yes.contains(name)
     }
 
-    fn derivable(def: &TypeDef, yes: &BTreeSet<String>) -> bool {
+    fn derivable(def: &TypeDef) -> bool {
         match &def.kind {
-            TypeKind::Struct { fields, .. } => {
-                fields.iter().all(|f| f.presence() != Presence::Required || Self::ty_default(&f.ty, yes))
-            }
-            TypeKind::Newtype { inner, .. } => Self::ty_default(inner, yes),
-            TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
-        }
-    }
-
-    fn ty_default(ty: &TypeRef, yes: &BTreeSet<String>) -> bool {
-        match ty {
-            TypeRef::Named(name) => yes.contains(name),
-            _ => true,
+            TypeKind::Struct { fields, .. } => fields.iter().all(|f| matches!(f.presence(), Presence::Optional | Presence::OptionalNullable)),
+            TypeKind::Newtype { .. } | TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
         }
     }
 }

@@ -21,9 +21,12 @@ fn models() -> TokenStream {
 pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
     let mut namer = crate::ir::Namer::new();
     // `operations` is the parent module: a child of the same name trips clippy's module_inception.
-    for reserved in ["mod", "self", "super", "crate", "lib", "main", "operations"] {
-        namer.reserve(reserved);
-    }
+    // The modules are re-exported at the crate root, beside its own modules, and a module named
+    // like a crate the code paths start with would stand in its place.
+    namer.reserve_all(&[
+        "mod", "self", "super", "crate", "lib", "main", "operations", "models", "meta", "service", "runtime", "std", "core",
+        "alloc", "serde", "serde_json", "rocketgen_runtime",
+    ]);
     let mut modules: Vec<(String, String)> = Vec::new();
     for op in &api.operations {
         if !modules.iter().any(|(tag, _)| *tag == op.tag) {
@@ -125,8 +128,7 @@ fn credential_type(api: &Api) -> TokenStream {
 
             impl Credential {
                 /// Always `None`: the spec has no security schemes.
-                pub fn new(scheme: &str, secret: impl Into<String>) -> Option<Credential> {
-                    let _ = (scheme, secret.into());
+                pub fn new(_scheme: &str, _secret: impl Into<String>) -> Option<Credential> {
                     None
                 }
 
@@ -196,9 +198,12 @@ fn credential_type(api: &Api) -> TokenStream {
     }
 }
 
-/// How an operation is shown in docs: `GET /items/{id}` (tool `content.getItem`).
-fn signature_line(op: &Operation) -> String {
-    format!("`{} {}` (tool `{}`).", op.http_method.as_str(), op.path, op.tool_name)
+/// How an operation is shown in docs: `GET /items/{id}` (operation `getItem`).
+pub fn signature_line(op: &Operation) -> String {
+    match &op.operation_id {
+        Some(id) => format!("`{} {}` (operation `{id}`).", op.http_method.as_str(), op.path),
+        None => format!("`{} {}`.", op.http_method.as_str(), op.path),
+    }
 }
 
 fn security_line(api: &Api, op: &Operation) -> Option<String> {
@@ -439,7 +444,7 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         let method = ident(&op.method_name);
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
-        let tool = &op.tool_name;
+        let operation = op.name();
         let mut docs = Vec::new();
         if let Some(summary) = op.summary.as_deref().filter(|s| !s.trim().is_empty()) {
             docs.push(doc(Some(summary)));
@@ -459,10 +464,9 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         quote! {
             #(#docs)*
             #deprecated
-            fn #method(&self, request: crate::operations::#request)
+            fn #method(&self, _request: crate::operations::#request)
                 -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
-                let _ = request;
-                std::future::ready(Err(crate::runtime::Error::NotImplemented { operation: #tool }))
+                std::future::ready(Err(crate::runtime::Error::NotImplemented { operation: #operation }))
             }
         }
     });
@@ -492,6 +496,6 @@ mod tests {
             "/b": {"get": {"operationId": "getB", "tags": ["Peerings"], "responses": {"200": {"description": "ok"}}}}}}"#;
         let api = crate::ir::build(&crate::load::load_str(spec).unwrap()).unwrap();
         let modules: Vec<String> = tag_modules(&api).into_iter().map(|(_, module)| module).collect();
-        assert_eq!(modules, ["operations2", "peerings"]);
+        assert_eq!(modules, ["operations_", "peerings"]);
     }
 }

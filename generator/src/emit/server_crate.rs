@@ -29,6 +29,8 @@ pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
 /// A path template as an axum route, parameters named by position so that templates differing
 /// only in parameter names (`/items/{id}`, `/items/{itemId}/next`) never conflict.
 pub fn route_of(path: &str) -> String {
+    // The router matches the path as requests carry it, percent-encoded.
+    let path: &str = &rocketgen_runtime::meta::encode_path_literal(path);
     let mut out = String::new();
     let mut index = 0;
     let mut rest = path;
@@ -102,7 +104,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         (quote! {}, quote! {})
     } else {
         let arms = templated.iter().map(|op| {
-            let template = &op.path;
+            let template = rocketgen_runtime::meta::encode_path_literal(&op.path);
             let method = op.http_method.as_str();
             let handler = ident(&op.method_name);
             quote! {

@@ -253,6 +253,17 @@ pub struct Constraints {
     pub items: Option<Box<Constraints>>,
 }
 
+impl Operation {
+    /// The operation's own name, as the spec gives it (its `operationId`), or its method and
+    /// path; tool names (`tag.operationId`) are for tools, not for Rust crates.
+    pub fn name(&self) -> String {
+        match &self.operation_id {
+            Some(id) => id.clone(),
+            None => format!("{} {}", self.http_method.as_str(), self.path),
+        }
+    }
+}
+
 impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()

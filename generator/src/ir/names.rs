@@ -16,11 +16,36 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers; these get a trailing underscore.
 const STRICT_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
-/// Keeps ASCII letters, digits and underscores; everything else becomes a word break.
+/// Keeps ASCII letters, digits and underscores, writes other letters in ASCII (`café` → `cafe`,
+/// `名前` → `Ming Qian`); everything else becomes a word break.
 fn words_only(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+    in_ascii(name).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// The name with each non-ASCII character written in ASCII, as a word of its own where it
+/// follows another (`名前` → `Ming Qian`, `café` → `cafe`).
+pub fn in_ascii(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.is_ascii() {
+        return name.into();
+    }
+    let mut out = String::new();
+    let mut after_written = false;
+    for c in name.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            after_written = false;
+            continue;
+        }
+        let written = deunicode::deunicode_char(c).unwrap_or("").trim();
+        // Letters of alphabets join the word they are in; syllables and ideographs are words.
+        let is_word = written.len() > 1 && !c.is_lowercase();
+        if is_word && after_written {
+            out.push(' ');
+        }
+        out.push_str(written);
+        after_written = is_word;
+    }
+    out.into()
 }
 
 /// A PascalCase type name: `item_summary` → `ItemSummary`, `1st` → `T1st`, `` → `Unnamed`.
@@ -77,10 +102,24 @@ pub fn tool_safe(name: &str) -> String {
     }
 }
 
-/// Hands out names, never the same one twice: a taken name gets the first free numeric suffix.
+/// Names that generated code writes unqualified where the types of `models` are defined: the
+/// std prelude's types, traits and variants, and `Future`. A schema of such a name is `String_`,
+/// since `models::String` would shadow `String` in every type of the module.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "String", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "Box", "Default", "Clone",
+    "Copy", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Send", "Sync", "Sized",
+    "Unpin", "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "Iterator", "IntoIterator",
+    "DoubleEndedIterator", "ExactSizeIterator", "Extend", "FromIterator", "ToString", "ToOwned",
+    "Drop", "Fn", "FnMut", "FnOnce", "Future", "IntoFuture",
+];
+
+/// Hands out names, never the same one twice. A reserved name (one that generated code already
+/// uses) gets a trailing underscore, as keywords do (`body` → `body_`); a name taken by an
+/// earlier claim gets the first free numeric suffix.
 #[derive(Debug, Default)]
 pub struct Namer {
     used: BTreeSet<String>,
+    reserved: BTreeSet<String>,
 }
 
 impl Namer {
@@ -90,16 +129,27 @@ impl Namer {
 
     /// Reserves a name no generated name may take.
     pub fn reserve(&mut self, name: &str) {
-        self.used.insert(name.to_string());
+        self.reserved.insert(name.to_string());
+    }
+
+    pub fn reserve_all(&mut self, names: &[&str]) {
+        names.iter().for_each(|name| self.reserve(name));
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
-        self.used.contains(name)
+        self.used.contains(name) || self.reserved.contains(name)
     }
 
     /// `base` if free, otherwise `base2`, `base3`, … (for raw identifiers the suffix goes after the
     /// keyword, `r#type` → `type_2`, since `r#type2` is not a keyword any more).
     pub fn claim(&mut self, base: &str) -> String {
+        let owned;
+        let base = if self.reserved.contains(base) {
+            owned = format!("{base}_");
+            owned.as_str()
+        } else {
+            base
+        };
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
@@ -139,6 +189,8 @@ mod tests {
         assert_eq!(rust_type_name("1st"), "T1st");
         assert_eq!(rust_type_name("Self"), "Self_");
         assert_eq!(rust_type_name("a-z"), "AZ");
+        assert_eq!(rust_type_name("名前"), "MingQian");
+        assert_eq!(rust_field_name("café"), "cafe");
     }
 
     #[test]
@@ -155,5 +207,15 @@ mod tests {
         assert_eq!(namer.claim("UserInfo"), "UserInfo2");
         assert_eq!(namer.claim("r#type"), "r#type");
         assert_eq!(namer.claim("r#type"), "type_2");
+    }
+
+    #[test]
+    fn reserved_names_take_a_trailing_underscore() {
+        let mut namer = Namer::new();
+        namer.reserve_all(&["body", "String"]);
+        assert_eq!(namer.claim("body"), "body_");
+        assert_eq!(namer.claim("body"), "body_2");
+        assert_eq!(namer.claim("String"), "String_");
+        assert!(namer.is_taken("body"));
     }
 }

@@ -18,6 +18,10 @@ use crate::pointer;
 
 /// Fields of every request type that parameters must not take.
 pub const REQUEST_RESERVED_FIELDS: &[&str] = &["body", "credentials"];
+/// Types of `operations` that request and response types must not be named.
+pub const OPERATIONS_RESERVED_TYPES: &[&str] = &["Credential", "RawResponse"];
+/// Fields of every response variant that headers must not take.
+pub const RESPONSE_RESERVED_FIELDS: &[&str] = &["body", "status"];
 /// The response variant for statuses the spec does not declare.
 pub const UNDECLARED_VARIANT: &str = "Undeclared";
 
@@ -28,6 +32,10 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
     // Names first, for every operation, so that request/response types win over inline types.
     let mut tool_names = Namer::new();
     let mut method_names = Namer::new();
+    // Request and response types live in `operations`, apart from `models`: a schema named
+    // `AddPaymentMethodRequest` leaves the operation's request type its plain name.
+    let mut type_names = Namer::new();
+    type_names.reserve_all(OPERATIONS_RESERVED_TYPES);
     // Path items given by reference are read where they point; pointers follow them there.
     let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::new();
     for (path, item) in openapi.paths.paths.iter() {
@@ -55,8 +63,8 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
             let method_name = method_names.claim(&rust_field_name(&part));
             // A prefix, never a name alone (`self` → `SelfRequest`, not `Self_Request`).
             let stem = rust_type_name(&part).trim_end_matches('_').to_string();
-            let request_type = space.namer.claim(&format!("{stem}Request"));
-            let response_type = space.namer.claim(&format!("{stem}Response"));
+            let request_type = type_names.claim(&format!("{stem}Request"));
+            let response_type = type_names.claim(&format!("{stem}Response"));
             let operation = Operation {
                 tool_name,
                 tag,
@@ -133,9 +141,7 @@ fn parameters(
     }
 
     let mut namer = Namer::new();
-    for reserved in REQUEST_RESERVED_FIELDS {
-        namer.reserve(reserved);
-    }
+    namer.reserve_all(REQUEST_RESERVED_FIELDS);
     let mut out = Vec::new();
     for (_, (param, at)) in merged {
         let (location_name, location, style, default_explode) = location_of(&param);
@@ -390,7 +396,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
             None => None,
         };
         let mut header_names = Namer::new();
-        header_names.reserve("body");
+        header_names.reserve_all(RESPONSE_RESERVED_FIELDS);
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
             let (header, header_at) = resolve(space, header, &format!("{at}/headers/{}", pointer::escape(name)))?;

@@ -52,10 +52,12 @@ pub struct TypeSpace<'a> {
 
 impl<'a> TypeSpace<'a> {
     pub fn new(spec: &'a LoadedSpec, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        let mut namer = Namer::new();
+        namer.reserve_all(super::names::PRELUDE_NAMES);
         TypeSpace {
             spec,
             diagnostics,
-            namer: Namer::new(),
+            namer,
             component_names: HashMap::new(),
             types: BTreeMap::new(),
             by_pointer: HashMap::new(),
@@ -176,8 +178,8 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn type_of_reference(&mut self, reference: &str, context: &str, pointer: &str) -> Result<(TypeRef, UseInfo), Error> {
-        if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX)
-            && let Some(rust) = self.component_names.get(&pointer::unescape(name)).cloned() {
+        if let Some(name) = pointer::schema_component(reference)
+            && let Some(rust) = self.component_names.get(&name).cloned() {
                 let target = self.lookup_schema(reference, pointer)?;
                 let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
                 return Ok((TypeRef::Named(rust), info));
@@ -186,7 +188,7 @@ impl<'a> TypeSpace<'a> {
         // once, named from its last segment.
         let target = self.lookup_schema(reference, pointer)?;
         let target_pointer = reference.to_string();
-        let name = reference.rsplit('/').next().map(pointer::unescape).unwrap_or_else(|| context.to_string());
+        let name = pointer::last_segment(reference).unwrap_or_else(|| context.to_string());
         self.convert_inline(&target, &rust_type_name(&name), &target_pointer)
     }
 
@@ -548,7 +550,10 @@ impl<'a> TypeSpace<'a> {
         let at = pointer.rsplit_once('/').map_or(pointer, |(parent, _)| parent);
         for (value, target) in &discriminator.mapping {
             let target = if target.contains('/') { target.clone() } else { format!("{SCHEMAS_PREFIX}{target}") };
-            match members.iter().position(|m| reference_of(m).as_deref() == Some(target.as_str())) {
+            let names_target = |reference: &str| {
+                reference == target || pointer::schema_component(reference).is_some_and(|name| pointer::schema_component(&target) == Some(name))
+            };
+            match members.iter().position(|m| reference_of(m).as_deref().is_some_and(names_target)) {
                 Some(i) => values.push((value.clone(), i)),
                 None => self.diagnose(
                     format!("{at}/discriminator/mapping/{}", pointer::escape(value)),
@@ -560,8 +565,8 @@ impl<'a> TypeSpace<'a> {
             if values.iter().any(|(_, j)| *j == i) {
                 continue;
             }
-            match reference_of(member).as_deref().and_then(|r| r.strip_prefix(SCHEMAS_PREFIX)) {
-                Some(name) => values.push((pointer::unescape(name), i)),
+            match reference_of(member).as_deref().and_then(pointer::schema_component) {
+                Some(name) => values.push((name, i)),
                 None => self.diagnose(
                     format!("{pointer}/{i}"),
                     "an inline member of a discriminated union has no tag value: it is chosen only when no tag matches and it accepts the value",

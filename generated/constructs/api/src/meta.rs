@@ -2,13 +2,16 @@
 
 //! The spec's operations and types as static data: what the server validates and parses,
 //! and what the client encodes, by the same rules (see `runtime::meta`).
+
 use crate::runtime::meta::*;
+
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
     #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
+
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
         pointer: "#/components/schemas/Account",
@@ -49,6 +52,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static AccountPrefs: TypeMeta = TypeMeta {
         name: "AccountPrefs",
         pointer: "#/components/schemas/Account/properties/prefs",
@@ -57,11 +61,13 @@ pub mod types {
             additional: Additional::Typed(&Ty::Boolean),
         },
     };
+
     pub static AccountScore: TypeMeta = TypeMeta {
         name: "AccountScore",
         pointer: "#/components/schemas/Account/properties/score",
         kind: TypeMetaKind::Union(&[&Ty::Integer { bits: 64 }, &Ty::String]),
     };
+
     pub static Cat: TypeMeta = TypeMeta {
         name: "Cat",
         pointer: "#/components/schemas/Cat",
@@ -74,6 +80,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ChargeForm: TypeMeta = TypeMeta {
         name: "ChargeForm",
         pointer: "#/components/schemas/ChargeForm",
@@ -117,6 +124,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ChargeFormAddress: TypeMeta = TypeMeta {
         name: "ChargeFormAddress",
         pointer: "#/components/schemas/ChargeForm/properties/shipping/properties/address",
@@ -132,6 +140,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ChargeFormItemsItem: TypeMeta = TypeMeta {
         name: "ChargeFormItemsItem",
         pointer: "#/components/schemas/ChargeForm/properties/items/items",
@@ -143,6 +152,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ChargeFormShipping: TypeMeta = TypeMeta {
         name: "ChargeFormShipping",
         pointer: "#/components/schemas/ChargeForm/properties/shipping",
@@ -154,6 +164,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Circle: TypeMeta = TypeMeta {
         name: "Circle",
         pointer: "#/components/schemas/Circle",
@@ -165,6 +176,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Dog: TypeMeta = TypeMeta {
         name: "Dog",
         pointer: "#/components/schemas/Dog",
@@ -176,6 +188,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static DogPetType: TypeMeta = TypeMeta {
         name: "DogPetType",
         pointer: "#/components/schemas/Dog/properties/petType",
@@ -183,6 +196,7 @@ pub mod types {
             values: &["dog"],
         },
     };
+
     pub static ListFilter: TypeMeta = TypeMeta {
         name: "ListFilter",
         pointer: "#/paths/~1jobs~1{name}/get/parameters/1/schema",
@@ -194,6 +208,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ListWhere: TypeMeta = TypeMeta {
         name: "ListWhere",
         pointer: "#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema",
@@ -209,6 +224,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Pet: TypeMeta = TypeMeta {
         name: "Pet",
         pointer: "#/components/schemas/Pet",
@@ -218,6 +234,7 @@ pub mod types {
             values: &[("cat", 0usize), ("dog", 1usize)],
         },
     };
+
     pub static Shape: TypeMeta = TypeMeta {
         name: "Shape",
         pointer: "#/components/schemas/Shape",
@@ -227,6 +244,7 @@ pub mod types {
             values: &[("Circle", 0usize), ("Square", 1usize)],
         },
     };
+
     pub static Square: TypeMeta = TypeMeta {
         name: "Square",
         pointer: "#/components/schemas/Square",
@@ -238,6 +256,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static UploadBody: TypeMeta = TypeMeta {
         name: "UploadBody",
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema",
@@ -261,6 +280,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static UploadBodyMeta: TypeMeta = TypeMeta {
         name: "UploadBodyMeta",
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta",
@@ -272,6 +292,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static UploadCreatedBody: TypeMeta = TypeMeta {
         name: "UploadCreatedBody",
         pointer: "#/paths/~1uploads/post/responses/201/content/application~1json/schema",
@@ -283,6 +304,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static UserInfo: TypeMeta = TypeMeta {
         name: "UserInfo",
         pointer: "#/components/schemas/user_info",
@@ -291,6 +313,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static UserInfo2: TypeMeta = TypeMeta {
         name: "UserInfo2",
         pointer: "#/components/schemas/UserInfo",
@@ -300,60 +323,74 @@ pub mod types {
         },
     };
 }
+
 /// The constraints of values, each distinct set once.
 pub mod constraints {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
+
     pub static C0: Constraints = Constraints {
         format: Some("uuid"),
         ..Constraints::NONE
     };
+
     pub static C1: Constraints = Constraints {
         format: Some("password"),
         ..Constraints::NONE
     };
+
     pub static C2: Constraints = Constraints {
         format: Some("date-time"),
         ..Constraints::NONE
     };
+
     pub static C3: Constraints = Constraints {
         format: Some("date"),
         ..Constraints::NONE
     };
+
     pub static C4: Constraints = Constraints {
         format: Some("email"),
         ..Constraints::NONE
     };
+
     pub static C5: Constraints = Constraints {
         format: Some("uri"),
         ..Constraints::NONE
     };
+
     pub static C6: Constraints = Constraints {
         format: Some("byte"),
         ..Constraints::NONE
     };
+
     pub static C7: Constraints = Constraints {
         minimum: Some(0f64),
         format: Some("int64"),
         ..Constraints::NONE
     };
+
     pub static C8: Constraints = Constraints {
         unique_items: true,
         ..Constraints::NONE
     };
+
     pub static C9: Constraints = Constraints {
         minimum: Some(0f64),
         maximum: Some(9f64),
         ..Constraints::NONE
     };
+
     pub static C10: Constraints = Constraints {
         format: Some("binary"),
         ..Constraints::NONE
     };
+
     pub static C11: Constraints = Constraints {
         format: Some("int64"),
         ..Constraints::NONE
     };
+
     pub static C12: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(100f64),
@@ -361,20 +398,24 @@ pub mod constraints {
         ..Constraints::NONE
     };
 }
+
 /// The spec's security schemes.
 pub mod schemes {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
+
     /// `bearer`.
     pub static BEARER: SchemeMeta = SchemeMeta {
         name: "bearer",
         kind: SchemeKind::Bearer,
     };
+
     /// `basic`.
     pub static BASIC: SchemeMeta = SchemeMeta {
         name: "basic",
         kind: SchemeKind::Basic,
     };
+
     /// `apiKeyHeader`.
     pub static API_KEY_HEADER: SchemeMeta = SchemeMeta {
         name: "apiKeyHeader",
@@ -383,6 +424,7 @@ pub mod schemes {
             param: "X-Api-Key",
         },
     };
+
     /// `apiKeyQuery`.
     pub static API_KEY_QUERY: SchemeMeta = SchemeMeta {
         name: "apiKeyQuery",
@@ -391,6 +433,7 @@ pub mod schemes {
             param: "api_key",
         },
     };
+
     /// `apiKeyCookie`.
     pub static API_KEY_COOKIE: SchemeMeta = SchemeMeta {
         name: "apiKeyCookie",
@@ -399,17 +442,20 @@ pub mod schemes {
             param: "token",
         },
     };
+
     /// `oauth`.
     pub static OAUTH: SchemeMeta = SchemeMeta {
         name: "oauth",
         kind: SchemeKind::Bearer,
     };
+
     /// `oidc`.
     pub static OIDC: SchemeMeta = SchemeMeta {
         name: "oidc",
         kind: SchemeKind::Bearer,
     };
 }
+
 /// Every security scheme, in the spec's order.
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
     &schemes::BEARER,
@@ -420,7 +466,8 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
     &schemes::OAUTH,
     &schemes::OIDC,
 ];
-/// `GET /files/{name}.json` (tool `files.get-file`).
+
+/// `GET /files/{name}.json` (operation `get-file`).
 pub static GET_FILE: OperationMeta = OperationMeta {
     tool_name: "files.get-file",
     http_method: Method::Get,
@@ -433,7 +480,8 @@ pub static GET_FILE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::UserInfo)),
     ],
 };
-/// `POST /jobs/{name}:cancel` (tool `jobs.userList`).
+
+/// `POST /jobs/{name}:cancel` (operation `user.list`).
 pub static USER_LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.userList",
     http_method: Method::Post,
@@ -443,7 +491,8 @@ pub static USER_LIST: OperationMeta = OperationMeta {
     security: &[&[&schemes::BEARER]],
     responses: &[ResponseMeta::new(Status::Code(204), "NoContent")],
 };
-/// `GET /jobs/{name}` (tool `jobs.List`).
+
+/// `GET /jobs/{name}` (operation `List`).
 pub static LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.List",
     http_method: Method::Get,
@@ -511,7 +560,8 @@ pub static LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::UserInfo2)),
     ],
 };
-/// `DELETE /jobs/{name}` (tool `jobs.type`).
+
+/// `DELETE /jobs/{name}` (operation `type`).
 pub static TYPE: OperationMeta = OperationMeta {
     tool_name: "jobs.type",
     http_method: Method::Delete,
@@ -527,7 +577,8 @@ pub static TYPE: OperationMeta = OperationMeta {
     ],
     responses: &[ResponseMeta::new(Status::Default, "Default")],
 };
-/// `PUT /self` (tool `self.self`).
+
+/// `PUT /self` (operation `self`).
 pub static SELF: OperationMeta = OperationMeta {
     tool_name: "self.self",
     http_method: Method::Put,
@@ -547,7 +598,8 @@ pub static SELF: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::Account)),
     ],
 };
-/// `POST /pets` (tool `pets.createPet`).
+
+/// `POST /pets` (operation `createPet`).
 pub static CREATE_PET: OperationMeta = OperationMeta {
     tool_name: "pets.createPet",
     http_method: Method::Post,
@@ -567,7 +619,8 @@ pub static CREATE_PET: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::Shape)),
     ],
 };
-/// `POST /charges` (tool `media.createCharge`).
+
+/// `POST /charges` (operation `createCharge`).
 pub static CREATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.createCharge",
     http_method: Method::Post,
@@ -606,7 +659,8 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
-/// `PATCH /charges` (tool `media.updateCharge`).
+
+/// `PATCH /charges` (operation `updateCharge`).
 pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.updateCharge",
     http_method: Method::Patch,
@@ -633,7 +687,8 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ChargeForm)),
     ],
 };
-/// `POST /uploads` (tool `media.upload`).
+
+/// `POST /uploads` (operation `upload`).
 pub static UPLOAD: OperationMeta = OperationMeta {
     tool_name: "media.upload",
     http_method: Method::Post,
@@ -660,7 +715,8 @@ pub static UPLOAD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::UploadCreatedBody)),
     ],
 };
-/// `GET /blobs/{name}` (tool `media.getBlob`).
+
+/// `GET /blobs/{name}` (operation `getBlob`).
 pub static GET_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.getBlob",
     http_method: Method::Get,
@@ -684,7 +740,8 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(404), "NotFound").body("text/plain", &Ty::String),
     ],
 };
-/// `PUT /blobs/{name}` (tool `media.putBlob`).
+
+/// `PUT /blobs/{name}` (operation `putBlob`).
 pub static PUT_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.putBlob",
     http_method: Method::Put,
@@ -703,7 +760,8 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
     ],
 };
-/// `POST /notes` (tool `media.addNote`).
+
+/// `POST /notes` (operation `addNote`).
 pub static ADD_NOTE: OperationMeta = OperationMeta {
     tool_name: "media.addNote",
     http_method: Method::Post,
@@ -726,7 +784,8 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
             .body("*/*", &Ty::Binary),
     ],
 };
-/// `GET /health` (tool `ops.health`).
+
+/// `GET /health` (operation `health`).
 pub static HEALTH: OperationMeta = OperationMeta {
     tool_name: "ops.health",
     http_method: Method::Get,
@@ -738,6 +797,7 @@ pub static HEALTH: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
     ],
 };
+
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_FILE,
@@ -754,6 +814,7 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &ADD_NOTE,
     &HEALTH,
 ];
+
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
     &types::Account,

@@ -7,8 +7,9 @@
 //! fields when reading, so a server that adds a field never breaks an older client;
 //! servers reject such fields in requests by validating before they deserialize.
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
+
 /// Schema `Account` (`#/components/schemas/Account`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[allow(deprecated)]
 pub struct Account {
     /// Format: `uuid`. Read-only: sent by servers only, always (`None` in requests).
@@ -61,6 +62,31 @@ pub struct Account {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+#[allow(deprecated)]
+impl Account {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String) -> Self {
+        Self {
+            id: None,
+            name,
+            password: None,
+            created: None,
+            birthday: None,
+            email: None,
+            homepage: None,
+            avatar: None,
+            visits: None,
+            roles: None,
+            nickname: None,
+            score: None,
+            single: None,
+            prefs: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/Account/properties/prefs`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountPrefs {
@@ -71,6 +97,7 @@ pub struct AccountPrefs {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, bool>,
 }
+
 /// Inline schema at `#/components/schemas/Account/properties/score`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -80,8 +107,9 @@ pub enum AccountScore {
     /// A value no variant accepts, kept as it was sent.
     Other(serde_json::Value),
 }
+
 /// Schema `Cat` (`#/components/schemas/Cat`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cat {
     #[serde(rename = "petType")]
     pub pet_type: String,
@@ -90,8 +118,20 @@ pub struct Cat {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Cat {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(pet_type: String, lives: i64) -> Self {
+        Self {
+            pet_type,
+            lives,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ChargeForm` (`#/components/schemas/ChargeForm`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeForm {
     pub amount: i64,
     pub currency: String,
@@ -117,6 +157,27 @@ pub struct ChargeForm {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ChargeForm {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(amount: i64, currency: String) -> Self {
+        Self {
+            amount,
+            currency,
+            description: None,
+            capture: None,
+            ratio: None,
+            expand: None,
+            tags: None,
+            codes: None,
+            metadata: None,
+            items: None,
+            shipping: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping/properties/address`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormAddress {
@@ -128,8 +189,9 @@ pub struct ChargeFormAddress {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormItemsItem {
     pub price: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +200,18 @@ pub struct ChargeFormItemsItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ChargeFormItemsItem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(price: String) -> Self {
+        Self {
+            price,
+            quantity: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormShipping {
@@ -149,8 +223,9 @@ pub struct ChargeFormShipping {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Schema `Circle` (`#/components/schemas/Circle`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
@@ -158,6 +233,18 @@ pub struct Circle {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Circle {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(kind: String, radius: f64) -> Self {
+        Self {
+            kind,
+            radius,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dog {
@@ -170,6 +257,18 @@ pub struct Dog {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Dog {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(pet_type: DogPetType) -> Self {
+        Self {
+            pet_type,
+            good: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/Dog/properties/petType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DogPetType {
@@ -178,9 +277,11 @@ pub enum DogPetType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl DogPetType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["dog"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -188,11 +289,13 @@ impl DogPetType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for DogPetType {
     fn from(value: &str) -> Self {
         match value {
@@ -201,7 +304,9 @@ impl From<&str> for DogPetType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(DogPetType);
+
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/1/schema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFilter {
@@ -213,6 +318,7 @@ pub struct ListFilter {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListWhere {
@@ -224,6 +330,7 @@ pub struct ListWhere {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Discriminated by `petType`, with a mapping.
 ///
 /// Schema `Pet` (`#/components/schemas/Pet`).
@@ -235,6 +342,7 @@ pub enum Pet {
     /// A value with an unknown tag, or one its variant does not accept, kept as it was sent.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -256,6 +364,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
         Ok(Pet::Other(value))
     }
 }
+
 /// Discriminated without a mapping (the tag is the schema name).
 ///
 /// Schema `Shape` (`#/components/schemas/Shape`).
@@ -267,6 +376,7 @@ pub enum Shape {
     /// A value with an unknown tag, or one its variant does not accept, kept as it was sent.
     Other(serde_json::Value),
 }
+
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,8 +398,9 @@ impl<'de> serde::Deserialize<'de> for Shape {
         Ok(Shape::Other(value))
     }
 }
+
 /// Schema `Square` (`#/components/schemas/Square`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Square {
     pub kind: String,
     pub side: f64,
@@ -297,8 +408,20 @@ pub struct Square {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Square {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(kind: String, side: f64) -> Self {
+        Self {
+            kind,
+            side,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadBody {
     /// Format: `binary`.
     pub file: crate::runtime::Binary,
@@ -316,6 +439,22 @@ pub struct UploadBody {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl UploadBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(file: crate::runtime::Binary) -> Self {
+        Self {
+            file,
+            thumbnails: None,
+            description: None,
+            count: None,
+            labels: None,
+            meta: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadBodyMeta {
@@ -327,8 +466,9 @@ pub struct UploadBodyMeta {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadCreatedBody {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -337,6 +477,18 @@ pub struct UploadCreatedBody {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl UploadCreatedBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            size: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `user_info` (`#/components/schemas/user_info`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo {
@@ -346,6 +498,7 @@ pub struct UserInfo {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Schema `UserInfo` (`#/components/schemas/UserInfo`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo2 {

@@ -3,29 +3,36 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use api::ConstructsApi;
 pub use api;
 pub use server;
+
 /// The mock runtime this crate uses: fixtures, programming handles, the shared state.
 pub use rocketgen_runtime::mock as runtime;
+
 /// A programmable, recording implementation of the service trait. Clones share state.
 #[derive(Clone)]
 pub struct Mock {
     state: Arc<runtime::MockState>,
 }
+
 impl Default for Mock {
     fn default() -> Self {
         Mock::new(1)
     }
 }
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
         Mock::with_fixtures(seed, HashMap::new())
     }
+
     /// A mock that answers from `fixtures` (see [`runtime::load_fixtures`]) where nothing
     /// was programmed.
     pub fn with_fixtures(
@@ -34,10 +41,12 @@ impl Mock {
     ) -> Self {
         Mock::with_options(seed, fixtures, false)
     }
+
     /// A stateful mock: what clients write (PUT, POST, PATCH, DELETE) they read back.
     pub fn stateful(seed: u64) -> Self {
         Mock::with_options(seed, HashMap::new(), true)
     }
+
     /// A mock with every option: seed, fixtures, and stateful or not.
     pub fn with_options(
         seed: u64,
@@ -50,83 +59,98 @@ impl Mock {
             ),
         }
     }
+
     /// Every call so far, in order: tool name and request as JSON.
     pub fn log(&self) -> Vec<(String, serde_json::Value)> {
         self.state.log()
     }
-    /// Programs `files.get-file` (`GET /files/{name}.json`) and reads its calls.
+
+    /// Programs `get-file` (`GET /files/{name}.json`) and reads its calls.
     pub fn on_get_file(
         &self,
     ) -> runtime::Handle<'_, api::GetFileRequest, api::GetFileResponse> {
         runtime::Handle::new(&self.state, "files.get-file")
     }
-    /// Programs `jobs.userList` (`POST /jobs/{name}:cancel`) and reads its calls.
+
+    /// Programs `user.list` (`POST /jobs/{name}:cancel`) and reads its calls.
     pub fn on_user_list(
         &self,
     ) -> runtime::Handle<'_, api::UserListRequest, api::UserListResponse> {
         runtime::Handle::new(&self.state, "jobs.userList")
     }
-    /// Programs `jobs.List` (`GET /jobs/{name}`) and reads its calls.
+
+    /// Programs `List` (`GET /jobs/{name}`) and reads its calls.
     pub fn on_list(&self) -> runtime::Handle<'_, api::ListRequest, api::ListResponse> {
         runtime::Handle::new(&self.state, "jobs.List")
     }
-    /// Programs `jobs.type` (`DELETE /jobs/{name}`) and reads its calls.
+
+    /// Programs `type` (`DELETE /jobs/{name}`) and reads its calls.
     pub fn on_type(&self) -> runtime::Handle<'_, api::TypeRequest, api::TypeResponse> {
         runtime::Handle::new(&self.state, "jobs.type")
     }
-    /// Programs `self.self` (`PUT /self`) and reads its calls.
+
+    /// Programs `self` (`PUT /self`) and reads its calls.
     pub fn on_self_(&self) -> runtime::Handle<'_, api::SelfRequest, api::SelfResponse> {
         runtime::Handle::new(&self.state, "self.self")
     }
-    /// Programs `pets.createPet` (`POST /pets`) and reads its calls.
+
+    /// Programs `createPet` (`POST /pets`) and reads its calls.
     pub fn on_create_pet(
         &self,
     ) -> runtime::Handle<'_, api::CreatePetRequest, api::CreatePetResponse> {
         runtime::Handle::new(&self.state, "pets.createPet")
     }
-    /// Programs `media.createCharge` (`POST /charges`) and reads its calls.
+
+    /// Programs `createCharge` (`POST /charges`) and reads its calls.
     pub fn on_create_charge(
         &self,
     ) -> runtime::Handle<'_, api::CreateChargeRequest, api::CreateChargeResponse> {
         runtime::Handle::new(&self.state, "media.createCharge")
     }
-    /// Programs `media.updateCharge` (`PATCH /charges`) and reads its calls.
+
+    /// Programs `updateCharge` (`PATCH /charges`) and reads its calls.
     pub fn on_update_charge(
         &self,
     ) -> runtime::Handle<'_, api::UpdateChargeRequest, api::UpdateChargeResponse> {
         runtime::Handle::new(&self.state, "media.updateCharge")
     }
-    /// Programs `media.upload` (`POST /uploads`) and reads its calls.
+
+    /// Programs `upload` (`POST /uploads`) and reads its calls.
     pub fn on_upload(
         &self,
     ) -> runtime::Handle<'_, api::UploadRequest, api::UploadResponse> {
         runtime::Handle::new(&self.state, "media.upload")
     }
-    /// Programs `media.getBlob` (`GET /blobs/{name}`) and reads its calls.
+
+    /// Programs `getBlob` (`GET /blobs/{name}`) and reads its calls.
     pub fn on_get_blob(
         &self,
     ) -> runtime::Handle<'_, api::GetBlobRequest, api::GetBlobResponse> {
         runtime::Handle::new(&self.state, "media.getBlob")
     }
-    /// Programs `media.putBlob` (`PUT /blobs/{name}`) and reads its calls.
+
+    /// Programs `putBlob` (`PUT /blobs/{name}`) and reads its calls.
     pub fn on_put_blob(
         &self,
     ) -> runtime::Handle<'_, api::PutBlobRequest, api::PutBlobResponse> {
         runtime::Handle::new(&self.state, "media.putBlob")
     }
-    /// Programs `media.addNote` (`POST /notes`) and reads its calls.
+
+    /// Programs `addNote` (`POST /notes`) and reads its calls.
     pub fn on_add_note(
         &self,
     ) -> runtime::Handle<'_, api::AddNoteRequest, api::AddNoteResponse> {
         runtime::Handle::new(&self.state, "media.addNote")
     }
-    /// Programs `ops.health` (`GET /health`) and reads its calls.
+
+    /// Programs `health` (`GET /health`) and reads its calls.
     pub fn on_health(
         &self,
     ) -> runtime::Handle<'_, api::HealthRequest, api::HealthResponse> {
         runtime::Handle::new(&self.state, "ops.health")
     }
 }
+
 impl ConstructsApi for Mock {
     async fn get_file(
         &self,
@@ -134,72 +158,84 @@ impl ConstructsApi for Mock {
     ) -> Result<api::GetFileResponse, api::Error> {
         self.state.answer(&api::meta::GET_FILE, request)
     }
+
     async fn user_list(
         &self,
         request: api::UserListRequest,
     ) -> Result<api::UserListResponse, api::Error> {
         self.state.answer(&api::meta::USER_LIST, request)
     }
+
     async fn list(
         &self,
         request: api::ListRequest,
     ) -> Result<api::ListResponse, api::Error> {
         self.state.answer(&api::meta::LIST, request)
     }
+
     async fn r#type(
         &self,
         request: api::TypeRequest,
     ) -> Result<api::TypeResponse, api::Error> {
         self.state.answer(&api::meta::TYPE, request)
     }
+
     async fn self_(
         &self,
         request: api::SelfRequest,
     ) -> Result<api::SelfResponse, api::Error> {
         self.state.answer(&api::meta::SELF, request)
     }
+
     async fn create_pet(
         &self,
         request: api::CreatePetRequest,
     ) -> Result<api::CreatePetResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_PET, request)
     }
+
     async fn create_charge(
         &self,
         request: api::CreateChargeRequest,
     ) -> Result<api::CreateChargeResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_CHARGE, request)
     }
+
     async fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
     ) -> Result<api::UpdateChargeResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_CHARGE, request)
     }
+
     async fn upload(
         &self,
         request: api::UploadRequest,
     ) -> Result<api::UploadResponse, api::Error> {
         self.state.answer(&api::meta::UPLOAD, request)
     }
+
     async fn get_blob(
         &self,
         request: api::GetBlobRequest,
     ) -> Result<api::GetBlobResponse, api::Error> {
         self.state.answer(&api::meta::GET_BLOB, request)
     }
+
     async fn put_blob(
         &self,
         request: api::PutBlobRequest,
     ) -> Result<api::PutBlobResponse, api::Error> {
         self.state.answer(&api::meta::PUT_BLOB, request)
     }
+
     async fn add_note(
         &self,
         request: api::AddNoteRequest,
     ) -> Result<api::AddNoteResponse, api::Error> {
         self.state.answer(&api::meta::ADD_NOTE, request)
     }
+
     async fn health(
         &self,
         request: api::HealthRequest,

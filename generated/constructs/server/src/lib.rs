@@ -3,19 +3,25 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 mod handlers;
+
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::ConstructsApi;
 use axum::routing::MethodRouter;
 pub use api;
+
 /// The base path of the spec's first server URL, where [`router`] mounts the operations.
 pub const BASE_PATH: &str = "/v2";
+
 /// Serves every operation of `service` under [`BASE_PATH`].
 pub fn router<S: ConstructsApi + 'static>(service: S) -> axum::Router {
     router_at(Arc::new(service), BASE_PATH)
 }
+
 /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
 pub fn router_at<S: ConstructsApi + 'static>(
     service: Arc<S>,
@@ -88,9 +94,11 @@ pub fn router_at<S: ConstructsApi + 'static>(
         .layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
     router.with_state(service)
 }
+
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+
 /// Operations whose paths axum's router cannot express, matched by their templates
 /// before routing; anything else goes on to the router.
 async fn by_template<S: ConstructsApi + 'static>(
@@ -121,6 +129,7 @@ async fn by_template<S: ConstructsApi + 'static>(
     }
     response
 }
+
 /// Serves `service` on `listener` until the process ends.
 pub async fn serve<S: ConstructsApi + 'static>(
     listener: tokio::net::TcpListener,

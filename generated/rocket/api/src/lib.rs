@@ -14,11 +14,14 @@
     clippy::too_long_first_doc_paragraph
 )]
 #![allow(clippy::large_enum_variant)]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 pub mod meta;
 pub mod models;
 pub mod operations;
 mod service;
+
 /// The runtime this crate was generated for: errors, `Binary`, the metadata's types and rules.
 pub use rocketgen_runtime as runtime;
 pub use operations::*;

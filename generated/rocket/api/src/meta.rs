@@ -2,13 +2,16 @@
 
 //! The spec's operations and types as static data: what the server validates and parses,
 //! and what the client encodes, by the same rules (see `runtime::meta`).
+
 use crate::runtime::meta::*;
+
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
     #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
+
     pub static AccessToken: TypeMeta = TypeMeta {
         name: "AccessToken",
         pointer: "#/components/schemas/AccessToken",
@@ -24,6 +27,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AccessTokenType: TypeMeta = TypeMeta {
         name: "AccessTokenType",
         pointer: "#/components/schemas/AccessToken/properties/type",
@@ -31,6 +35,7 @@ pub mod types {
             values: &["UserAccount", "UserProfile"],
         },
     };
+
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
         pointer: "#/components/schemas/Account",
@@ -76,6 +81,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static AccountDevices: TypeMeta = TypeMeta {
         name: "AccountDevices",
         pointer: "#/components/schemas/AccountDevices",
@@ -102,6 +108,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AccountNonce: TypeMeta = TypeMeta {
         name: "AccountNonce",
         pointer: "#/components/schemas/AccountNonce",
@@ -110,6 +117,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AccountTokenByCodeRequest: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequest",
         pointer: "#/components/schemas/AccountTokenByCodeRequest",
@@ -129,6 +137,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AccountTokenByCodeRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequestScopesItem",
         pointer: "#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items",
@@ -136,6 +145,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
+
     pub static AccountTokenRequest: TypeMeta = TypeMeta {
         name: "AccountTokenRequest",
         pointer: "#/components/schemas/AccountTokenRequest",
@@ -160,6 +170,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AccountTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "AccountTokenRequestCookieType",
         pointer: "#/components/schemas/AccountTokenRequest/properties/cookieType",
@@ -167,6 +178,7 @@ pub mod types {
             values: &["Session", "Persistent"],
         },
     };
+
     pub static AccountTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenRequestScopesItem",
         pointer: "#/components/schemas/AccountTokenRequest/properties/scopes/items",
@@ -174,6 +186,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
+
     pub static AccountUpdateRequest: TypeMeta = TypeMeta {
         name: "AccountUpdateRequest",
         pointer: "#/components/schemas/AccountUpdateRequest",
@@ -195,6 +208,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AddPaymentMethodRequest: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequest",
         pointer: "#/components/schemas/AddPaymentMethodRequest",
@@ -211,6 +225,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AddPaymentMethodRequestType: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequestType",
         pointer: "#/components/schemas/AddPaymentMethodRequest/properties/type",
@@ -218,6 +233,7 @@ pub mod types {
             values: &["Card"],
         },
     };
+
     pub static Address: TypeMeta = TypeMeta {
         name: "Address",
         pointer: "#/components/schemas/Address",
@@ -233,6 +249,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfig: TypeMeta = TypeMeta {
         name: "AppConfig",
         pointer: "#/components/schemas/AppConfig",
@@ -263,6 +280,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigDisplay: TypeMeta = TypeMeta {
         name: "AppConfigDisplay",
         pointer: "#/components/schemas/AppConfigDisplay",
@@ -277,6 +295,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigGeneral: TypeMeta = TypeMeta {
         name: "AppConfigGeneral",
         pointer: "#/components/schemas/AppConfigGeneral",
@@ -306,6 +325,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigI18n: TypeMeta = TypeMeta {
         name: "AppConfigI18n",
         pointer: "#/components/schemas/AppConfigI18n",
@@ -320,6 +340,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigLinear: TypeMeta = TypeMeta {
         name: "AppConfigLinear",
         pointer: "#/components/schemas/AppConfigLinear",
@@ -347,6 +368,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigPlayback: TypeMeta = TypeMeta {
         name: "AppConfigPlayback",
         pointer: "#/components/schemas/AppConfigPlayback",
@@ -369,6 +391,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static AppConfigSubscription: TypeMeta = TypeMeta {
         name: "AppConfigSubscription",
         pointer: "#/components/schemas/AppConfigSubscription",
@@ -383,6 +406,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Bookmark: TypeMeta = TypeMeta {
         name: "Bookmark",
         pointer: "#/components/schemas/Bookmark",
@@ -395,6 +419,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static BtPlanListItem: TypeMeta = TypeMeta {
         name: "BtPlanListItem",
         pointer: "#/components/schemas/BtPlanListItem",
@@ -431,6 +456,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static BtPlanListItemInterval: TypeMeta = TypeMeta {
         name: "BtPlanListItemInterval",
         pointer: "#/components/schemas/BtPlanListItem/properties/interval",
@@ -438,6 +464,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static BtPlans: TypeMeta = TypeMeta {
         name: "BtPlans",
         pointer: "#/components/schemas/BtPlans",
@@ -452,6 +479,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static BtValidateTokenResponse: TypeMeta = TypeMeta {
         name: "BtValidateTokenResponse",
         pointer: "#/components/schemas/BtValidateTokenResponse",
@@ -460,6 +488,7 @@ pub mod types {
             &Constraints::NONE,
         ),
     };
+
     pub static ChangePasswordRequest: TypeMeta = TypeMeta {
         name: "ChangePasswordRequest",
         pointer: "#/components/schemas/ChangePasswordRequest",
@@ -471,6 +500,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ChangePinRequest: TypeMeta = TypeMeta {
         name: "ChangePinRequest",
         pointer: "#/components/schemas/ChangePinRequest",
@@ -479,6 +509,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Classification: TypeMeta = TypeMeta {
         name: "Classification",
         pointer: "#/components/schemas/Classification",
@@ -495,6 +526,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ClassificationSummary: TypeMeta = TypeMeta {
         name: "ClassificationSummary",
         pointer: "#/components/schemas/ClassificationSummary",
@@ -506,6 +538,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ContinueWatchingListData: TypeMeta = TypeMeta {
         name: "ContinueWatchingListData",
         pointer: "#/components/schemas/ContinueWatchingListData",
@@ -523,6 +556,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ContinueWatchingListDataExpansion: TypeMeta = TypeMeta {
         name: "ContinueWatchingListDataExpansion",
         pointer: "#/components/schemas/ContinueWatchingListDataExpansion",
@@ -535,6 +569,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Credit: TypeMeta = TypeMeta {
         name: "Credit",
         pointer: "#/components/schemas/Credit",
@@ -548,6 +583,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static CreditRole: TypeMeta = TypeMeta {
         name: "CreditRole",
         pointer: "#/components/schemas/Credit/allOf/1/properties/role",
@@ -571,6 +607,7 @@ pub mod types {
             ],
         },
     };
+
     pub static Device: TypeMeta = TypeMeta {
         name: "Device",
         pointer: "#/components/schemas/Device",
@@ -585,6 +622,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static DeviceAuthorizationCode: TypeMeta = TypeMeta {
         name: "DeviceAuthorizationCode",
         pointer: "#/components/schemas/DeviceAuthorizationCode",
@@ -593,6 +631,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static DeviceRegistrationRequest: TypeMeta = TypeMeta {
         name: "DeviceRegistrationRequest",
         pointer: "#/components/schemas/DeviceRegistrationRequest",
@@ -605,6 +644,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static DeviceRegistrationWindow: TypeMeta = TypeMeta {
         name: "DeviceRegistrationWindow",
         pointer: "#/components/schemas/DeviceRegistrationWindow",
@@ -624,6 +664,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeBtEligibility: TypeMeta = TypeMeta {
         name: "EeBtEligibility",
         pointer: "#/components/schemas/EeBtEligibility",
@@ -636,6 +677,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeCreatePinRequest: TypeMeta = TypeMeta {
         name: "EeCreatePinRequest",
         pointer: "#/components/schemas/EeCreatePinRequest",
@@ -648,6 +690,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeCreatePinResponse: TypeMeta = TypeMeta {
         name: "EeCreatePinResponse",
         pointer: "#/components/schemas/EeCreatePinResponse",
@@ -659,6 +702,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeCreateTokenResponse: TypeMeta = TypeMeta {
         name: "EeCreateTokenResponse",
         pointer: "#/components/schemas/EeCreateTokenResponse",
@@ -672,6 +716,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeIdentityRequest: TypeMeta = TypeMeta {
         name: "EeIdentityRequest",
         pointer: "#/components/schemas/EeIdentityRequest",
@@ -683,6 +728,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeIdentityResponse: TypeMeta = TypeMeta {
         name: "EeIdentityResponse",
         pointer: "#/components/schemas/EeIdentityResponse",
@@ -696,6 +742,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeOfferItem: TypeMeta = TypeMeta {
         name: "EeOfferItem",
         pointer: "#/components/schemas/EeOfferItem",
@@ -704,6 +751,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeOffersRequest: TypeMeta = TypeMeta {
         name: "EeOffersRequest",
         pointer: "#/components/schemas/EeOffersRequest",
@@ -716,6 +764,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeOffersResponse: TypeMeta = TypeMeta {
         name: "EeOffersResponse",
         pointer: "#/components/schemas/EeOffersResponse",
@@ -730,6 +779,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EePlanListItem: TypeMeta = TypeMeta {
         name: "EePlanListItem",
         pointer: "#/components/schemas/EePlanListItem",
@@ -759,6 +809,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EePlanListItemInterval: TypeMeta = TypeMeta {
         name: "EePlanListItemInterval",
         pointer: "#/components/schemas/EePlanListItem/properties/interval",
@@ -766,6 +817,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static EePlans: TypeMeta = TypeMeta {
         name: "EePlans",
         pointer: "#/components/schemas/EePlans",
@@ -780,6 +832,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeSessionIdRequest: TypeMeta = TypeMeta {
         name: "EeSessionIdRequest",
         pointer: "#/components/schemas/EeSessionIdRequest",
@@ -791,6 +844,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeSessionIdResponse: TypeMeta = TypeMeta {
         name: "EeSessionIdResponse",
         pointer: "#/components/schemas/EeSessionIdResponse",
@@ -799,6 +853,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeValidatePinRequest: TypeMeta = TypeMeta {
         name: "EeValidatePinRequest",
         pointer: "#/components/schemas/EeValidatePinRequest",
@@ -812,6 +867,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static EeValidatePinResponse: TypeMeta = TypeMeta {
         name: "EeValidatePinResponse",
         pointer: "#/components/schemas/EeValidatePinResponse",
@@ -824,6 +880,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Entitlement: TypeMeta = TypeMeta {
         name: "Entitlement",
         pointer: "#/components/schemas/Entitlement",
@@ -890,6 +947,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static EntitlementItemType: TypeMeta = TypeMeta {
         name: "EntitlementItemType",
         pointer: "#/components/schemas/Entitlement/allOf/1/properties/itemType",
@@ -907,6 +965,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ExclusionRule: TypeMeta = TypeMeta {
         name: "ExclusionRule",
         pointer: "#/components/schemas/ExclusionRule",
@@ -930,6 +989,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ExclusionRuleExcludeDelivery: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeDelivery",
         pointer: "#/components/schemas/ExclusionRule/properties/excludeDelivery",
@@ -943,6 +1003,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ExclusionRuleExcludeMinResolution: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeMinResolution",
         pointer: "#/components/schemas/ExclusionRule/properties/excludeMinResolution",
@@ -950,6 +1011,7 @@ pub mod types {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
+
     pub static FeatureFlagsItem: TypeMeta = TypeMeta {
         name: "FeatureFlagsItem",
         pointer: "#/components/parameters/FeatureFlags/schema/items",
@@ -957,6 +1019,7 @@ pub mod types {
             values: &["all", "idp", "ldp", "hb", "rpt", "cas", "lrl", "cd"],
         },
     };
+
     pub static GetAnonNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetAnonNextPlaybackItemExpand",
         pointer: "#/paths/~1items~1{itemId}~1next/get/parameters/2/schema",
@@ -964,6 +1027,7 @@ pub mod types {
             values: &["parent", "ancestors"],
         },
     };
+
     pub static GetAppConfigIncludeItem: TypeMeta = TypeMeta {
         name: "GetAppConfigIncludeItem",
         pointer: "#/paths/~1config/get/parameters/0/schema/items",
@@ -981,6 +1045,7 @@ pub mod types {
             ],
         },
     };
+
     pub static GetContinueWatchingListIncludeItem: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListIncludeItem",
         pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items",
@@ -988,6 +1053,7 @@ pub mod types {
             values: &["episode", "season", "show"],
         },
     };
+
     pub static GetContinueWatchingListShowItemType: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListShowItemType",
         pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema",
@@ -995,6 +1061,7 @@ pub mod types {
             values: &["episode", "season", "show"],
         },
     };
+
     pub static GetItemExpand: TypeMeta = TypeMeta {
         name: "GetItemExpand",
         pointer: "#/paths/~1items~1{id}/get/parameters/2/schema",
@@ -1002,6 +1069,7 @@ pub mod types {
             values: &["all", "children", "ancestors", "parent"],
         },
     };
+
     pub static GetItemSelectSeason: TypeMeta = TypeMeta {
         name: "GetItemSelectSeason",
         pointer: "#/paths/~1items~1{id}/get/parameters/3/schema",
@@ -1009,6 +1077,7 @@ pub mod types {
             values: &["first", "latest"],
         },
     };
+
     pub static GetItvPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailExpand",
         pointer: "#/paths/~1itv~1page/get/parameters/4/schema",
@@ -1016,6 +1085,7 @@ pub mod types {
             values: &["all", "children", "ancestors"],
         },
     };
+
     pub static GetItvPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailSelectSeason",
         pointer: "#/paths/~1itv~1page/get/parameters/5/schema",
@@ -1023,6 +1093,7 @@ pub mod types {
             values: &["first", "latest"],
         },
     };
+
     pub static GetItvPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetItvPageTextEntryFormat",
         pointer: "#/paths/~1itv~1page/get/parameters/6/schema",
@@ -1030,6 +1101,7 @@ pub mod types {
             values: &["markdown", "html"],
         },
     };
+
     pub static GetNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetNextPlaybackItemExpand",
         pointer: "#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema",
@@ -1037,6 +1109,7 @@ pub mod types {
             values: &["parent", "ancestors"],
         },
     };
+
     pub static GetPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetPageItemDetailExpand",
         pointer: "#/paths/~1page/get/parameters/4/schema",
@@ -1044,6 +1117,7 @@ pub mod types {
             values: &["all", "children", "ancestors"],
         },
     };
+
     pub static GetPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetPageItemDetailSelectSeason",
         pointer: "#/paths/~1page/get/parameters/5/schema",
@@ -1051,6 +1125,7 @@ pub mod types {
             values: &["first", "latest"],
         },
     };
+
     pub static GetPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetPageTextEntryFormat",
         pointer: "#/paths/~1page/get/parameters/6/schema",
@@ -1058,6 +1133,7 @@ pub mod types {
             values: &["markdown", "html"],
         },
     };
+
     pub static GetRatingsListOrderBy: TypeMeta = TypeMeta {
         name: "GetRatingsListOrderBy",
         pointer: "#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema",
@@ -1065,6 +1141,7 @@ pub mod types {
             values: &["date-added", "date-modified"],
         },
     };
+
     pub static GetWatchedListOrderBy: TypeMeta = TypeMeta {
         name: "GetWatchedListOrderBy",
         pointer: "#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema",
@@ -1072,6 +1149,7 @@ pub mod types {
             values: &["date-added", "date-modified"],
         },
     };
+
     pub static ItemClipFile: TypeMeta = TypeMeta {
         name: "ItemClipFile",
         pointer: "#/components/schemas/ItemClipFile",
@@ -1102,6 +1180,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemClipFileDeliveryType: TypeMeta = TypeMeta {
         name: "ItemClipFileDeliveryType",
         pointer: "#/components/schemas/ItemClipFile/properties/deliveryType",
@@ -1109,6 +1188,7 @@ pub mod types {
             values: &["Stream", "Progressive", "Download"],
         },
     };
+
     pub static ItemClipFileResolution: TypeMeta = TypeMeta {
         name: "ItemClipFileResolution",
         pointer: "#/components/schemas/ItemClipFile/properties/resolution",
@@ -1116,6 +1196,7 @@ pub mod types {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
+
     pub static ItemClipFiles: TypeMeta = TypeMeta {
         name: "ItemClipFiles",
         pointer: "#/components/schemas/ItemClipFiles",
@@ -1131,6 +1212,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemClipFilesList: TypeMeta = TypeMeta {
         name: "ItemClipFilesList",
         pointer: "#/components/schemas/ItemClipFilesList",
@@ -1145,6 +1227,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemCustomMetadata: TypeMeta = TypeMeta {
         name: "ItemCustomMetadata",
         pointer: "#/components/schemas/ItemCustomMetadata",
@@ -1156,6 +1239,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemDetail: TypeMeta = TypeMeta {
         name: "ItemDetail",
         pointer: "#/components/schemas/ItemDetail",
@@ -1266,6 +1350,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemDownloadable: TypeMeta = TypeMeta {
         name: "ItemDownloadable",
         pointer: "#/components/schemas/ItemDownloadable",
@@ -1277,6 +1362,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemDownloadableList: TypeMeta = TypeMeta {
         name: "ItemDownloadableList",
         pointer: "#/components/schemas/ItemDownloadableList",
@@ -1291,6 +1377,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemDownloadableRequest: TypeMeta = TypeMeta {
         name: "ItemDownloadableRequest",
         pointer: "#/components/schemas/ItemDownloadableRequest",
@@ -1299,6 +1386,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemList: TypeMeta = TypeMeta {
         name: "ItemList",
         pointer: "#/components/schemas/ItemList",
@@ -1343,6 +1431,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemListItemTypesItem: TypeMeta = TypeMeta {
         name: "ItemListItemTypesItem",
         pointer: "#/components/schemas/ItemList/properties/itemTypes/items",
@@ -1360,6 +1449,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ItemPurchase: TypeMeta = TypeMeta {
         name: "ItemPurchase",
         pointer: "#/components/schemas/ItemPurchase",
@@ -1382,6 +1472,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemPurchaseOwnership: TypeMeta = TypeMeta {
         name: "ItemPurchaseOwnership",
         pointer: "#/components/schemas/ItemPurchase/properties/ownership",
@@ -1389,6 +1480,7 @@ pub mod types {
             values: &["Subscription", "Free", "Rent", "Own", "None"],
         },
     };
+
     pub static ItemPurchaseResolution: TypeMeta = TypeMeta {
         name: "ItemPurchaseResolution",
         pointer: "#/components/schemas/ItemPurchase/properties/resolution",
@@ -1396,6 +1488,7 @@ pub mod types {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
+
     pub static ItemPurchaseType: TypeMeta = TypeMeta {
         name: "ItemPurchaseType",
         pointer: "#/components/schemas/ItemPurchase/properties/type",
@@ -1413,6 +1506,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ItemSchedule: TypeMeta = TypeMeta {
         name: "ItemSchedule",
         pointer: "#/components/schemas/ItemSchedule",
@@ -1432,6 +1526,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemScheduleList: TypeMeta = TypeMeta {
         name: "ItemScheduleList",
         pointer: "#/components/schemas/ItemScheduleList",
@@ -1451,6 +1546,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItemSummary: TypeMeta = TypeMeta {
         name: "ItemSummary",
         pointer: "#/components/schemas/ItemSummary",
@@ -1525,6 +1621,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItemSummaryType: TypeMeta = TypeMeta {
         name: "ItemSummaryType",
         pointer: "#/components/schemas/ItemSummary/properties/type",
@@ -1542,6 +1639,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ItemType: TypeMeta = TypeMeta {
         name: "ItemType",
         pointer: "#/components/parameters/ItemType/schema",
@@ -1559,6 +1657,7 @@ pub mod types {
             ],
         },
     };
+
     pub static ItvAssignBtTokenRequest: TypeMeta = TypeMeta {
         name: "ItvAssignBtTokenRequest",
         pointer: "#/components/schemas/ItvAssignBtTokenRequest",
@@ -1570,6 +1669,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvAssignMsisdnRequest: TypeMeta = TypeMeta {
         name: "ItvAssignMsisdnRequest",
         pointer: "#/components/schemas/ItvAssignMsisdnRequest",
@@ -1583,6 +1683,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvBillingHistory: TypeMeta = TypeMeta {
         name: "ItvBillingHistory",
         pointer: "#/components/schemas/ItvBillingHistory",
@@ -1600,6 +1701,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvBillingHistoryRecord: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRecord",
         pointer: "#/components/schemas/ItvBillingHistoryRecord",
@@ -1617,6 +1719,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvBillingHistoryRequest: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRequest",
         pointer: "#/components/schemas/ItvBillingHistoryRequest",
@@ -1625,6 +1728,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvCancelSubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvCancelSubscriptionRequest",
         pointer: "#/components/schemas/ItvCancelSubscriptionRequest",
@@ -1633,6 +1737,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvCardDetails: TypeMeta = TypeMeta {
         name: "ItvCardDetails",
         pointer: "#/components/schemas/ItvCardDetails",
@@ -1648,6 +1753,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvChangeCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvChangeCardDetailsRequest",
         pointer: "#/components/schemas/ItvChangeCardDetailsRequest",
@@ -1659,6 +1765,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvChangeEmailRequest: TypeMeta = TypeMeta {
         name: "ItvChangeEmailRequest",
         pointer: "#/components/schemas/ItvChangeEmailRequest",
@@ -1670,6 +1777,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvChangeMarketingRequest: TypeMeta = TypeMeta {
         name: "ItvChangeMarketingRequest",
         pointer: "#/components/schemas/ItvChangeMarketingRequest",
@@ -1681,6 +1789,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvCurrentSubscription: TypeMeta = TypeMeta {
         name: "ItvCurrentSubscription",
         pointer: "#/components/schemas/ItvCurrentSubscription",
@@ -1700,6 +1809,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvDeleteAccountRequest: TypeMeta = TypeMeta {
         name: "ItvDeleteAccountRequest",
         pointer: "#/components/schemas/ItvDeleteAccountRequest",
@@ -1708,6 +1818,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvEntitlement: TypeMeta = TypeMeta {
         name: "ItvEntitlement",
         pointer: "#/components/schemas/ItvEntitlement",
@@ -1725,6 +1836,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvEntitlementCancelation: TypeMeta = TypeMeta {
         name: "ItvEntitlementCancelation",
         pointer: "#/components/schemas/ItvEntitlementCancelation",
@@ -1739,6 +1851,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvEntitlementCurrent: TypeMeta = TypeMeta {
         name: "ItvEntitlementCurrent",
         pointer: "#/components/schemas/ItvEntitlementCurrent",
@@ -1747,6 +1860,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvEntitlementPlan: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlan",
         pointer: "#/components/schemas/ItvEntitlementPlan",
@@ -1766,6 +1880,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvEntitlementPlanInterval: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlanInterval",
         pointer: "#/components/schemas/ItvEntitlementPlan/properties/interval",
@@ -1773,6 +1888,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static ItvEntitlementsHistory: TypeMeta = TypeMeta {
         name: "ItvEntitlementsHistory",
         pointer: "#/components/schemas/ItvEntitlementsHistory",
@@ -1795,6 +1911,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvFeatureFlag: TypeMeta = TypeMeta {
         name: "ItvFeatureFlag",
         pointer: "#/components/schemas/ItvFeatureFlag",
@@ -1806,6 +1923,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvGetCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvGetCardDetailsRequest",
         pointer: "#/components/schemas/ItvGetCardDetailsRequest",
@@ -1814,6 +1932,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvGetDiscountResponse: TypeMeta = TypeMeta {
         name: "ItvGetDiscountResponse",
         pointer: "#/components/schemas/ItvGetDiscountResponse",
@@ -1832,6 +1951,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvGooglePaySubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvGooglePaySubscriptionRequest",
         pointer: "#/components/schemas/ItvGooglePaySubscriptionRequest",
@@ -1843,6 +1963,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvHadEntitlement: TypeMeta = TypeMeta {
         name: "ItvHadEntitlement",
         pointer: "#/components/schemas/ItvHadEntitlement",
@@ -1851,6 +1972,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPinAuthRequest: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequest",
         pointer: "#/components/schemas/ItvPinAuthRequest",
@@ -1874,6 +1996,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPinAuthRequestCookieType: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestCookieType",
         pointer: "#/components/schemas/ItvPinAuthRequest/properties/cookieType",
@@ -1881,6 +2004,7 @@ pub mod types {
             values: &["Session", "Persistent"],
         },
     };
+
     pub static ItvPinAuthRequestScopesItem: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestScopesItem",
         pointer: "#/components/schemas/ItvPinAuthRequest/properties/scopes/items",
@@ -1888,6 +2012,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
+
     pub static ItvPlanListItem: TypeMeta = TypeMeta {
         name: "ItvPlanListItem",
         pointer: "#/components/schemas/ItvPlanListItem",
@@ -1915,6 +2040,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPlanListItemInterval: TypeMeta = TypeMeta {
         name: "ItvPlanListItemInterval",
         pointer: "#/components/schemas/ItvPlanListItem/properties/interval",
@@ -1922,6 +2048,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static ItvPlans: TypeMeta = TypeMeta {
         name: "ItvPlans",
         pointer: "#/components/schemas/ItvPlans",
@@ -1936,6 +2063,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvProfileToken: TypeMeta = TypeMeta {
         name: "ItvProfileToken",
         pointer: "#/components/schemas/ItvProfileToken",
@@ -1944,6 +2072,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ItvProfileTokenRequest",
         pointer: "#/components/schemas/ItvProfileTokenRequest",
@@ -1952,6 +2081,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchase: TypeMeta = TypeMeta {
         name: "ItvPurchase",
         pointer: "#/components/schemas/ItvPurchase",
@@ -1964,6 +2094,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchaseRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseRequest",
         pointer: "#/components/schemas/ItvPurchaseRequest",
@@ -1977,6 +2108,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchaseStrongRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongRequest",
         pointer: "#/components/schemas/ItvPurchaseStrongRequest",
@@ -1991,6 +2123,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchaseStrongResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongResponse",
         pointer: "#/components/schemas/ItvPurchaseStrongResponse",
@@ -2007,6 +2140,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchaseWithOfferRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferRequest",
         pointer: "#/components/schemas/ItvPurchaseWithOfferRequest",
@@ -2021,6 +2155,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvPurchaseWithOfferResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferResponse",
         pointer: "#/components/schemas/ItvPurchaseWithOfferResponse",
@@ -2037,6 +2172,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvRokuTransactionRequest: TypeMeta = TypeMeta {
         name: "ItvRokuTransactionRequest",
         pointer: "#/components/schemas/ItvRokuTransactionRequest",
@@ -2045,6 +2181,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvSubscriptionFullPriceRenewal: TypeMeta = TypeMeta {
         name: "ItvSubscriptionFullPriceRenewal",
         pointer: "#/components/schemas/ItvSubscriptionFullPriceRenewal",
@@ -2056,6 +2193,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvSubscriptionState: TypeMeta = TypeMeta {
         name: "ItvSubscriptionState",
         pointer: "#/components/schemas/ItvSubscriptionState",
@@ -2081,6 +2219,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvSubscriptionStatusResponse: TypeMeta = TypeMeta {
         name: "ItvSubscriptionStatusResponse",
         pointer: "#/components/schemas/ItvSubscriptionStatusResponse",
@@ -2089,6 +2228,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvUpdateIntentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongRequest",
         pointer: "#/components/schemas/ItvUpdateIntentStrongRequest",
@@ -2101,6 +2241,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvUpdateIntentStrongResponse: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongResponse",
         pointer: "#/components/schemas/ItvUpdateIntentStrongResponse",
@@ -2114,6 +2255,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvUpdatePaymentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdatePaymentStrongRequest",
         pointer: "#/components/schemas/ItvUpdatePaymentStrongRequest",
@@ -2126,6 +2268,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvUpdateProfileRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateProfileRequest",
         pointer: "#/components/schemas/ItvUpdateProfileRequest",
@@ -2142,6 +2285,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvUpgradePlanRequest: TypeMeta = TypeMeta {
         name: "ItvUpgradePlanRequest",
         pointer: "#/components/schemas/ItvUpgradePlanRequest",
@@ -2150,6 +2294,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvVoucher: TypeMeta = TypeMeta {
         name: "ItvVoucher",
         pointer: "#/components/schemas/ItvVoucher",
@@ -2167,6 +2312,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ItvVoucherDisplay: TypeMeta = TypeMeta {
         name: "ItvVoucherDisplay",
         pointer: "#/components/schemas/ItvVoucherDisplay",
@@ -2190,6 +2336,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItvVoucherLinks: TypeMeta = TypeMeta {
         name: "ItvVoucherLinks",
         pointer: "#/components/schemas/ItvVoucherLinks",
@@ -2201,6 +2348,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItvVoucherLinksHref: TypeMeta = TypeMeta {
         name: "ItvVoucherLinksHref",
         pointer: "#/components/schemas/ItvVoucherLinksHref",
@@ -2209,6 +2357,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ItvVoucherOfferType: TypeMeta = TypeMeta {
         name: "ItvVoucherOfferType",
         pointer: "#/components/schemas/ItvVoucher/properties/offerType",
@@ -2216,6 +2365,7 @@ pub mod types {
             values: &["stripe", "talon one"],
         },
     };
+
     pub static ItvVoucherRequest: TypeMeta = TypeMeta {
         name: "ItvVoucherRequest",
         pointer: "#/components/schemas/ItvVoucherRequest",
@@ -2224,6 +2374,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Language: TypeMeta = TypeMeta {
         name: "Language",
         pointer: "#/components/schemas/Language",
@@ -2236,6 +2387,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ListData: TypeMeta = TypeMeta {
         name: "ListData",
         pointer: "#/components/schemas/ListData",
@@ -2250,6 +2402,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ListOrder: TypeMeta = TypeMeta {
         name: "ListOrder",
         pointer: "#/components/parameters/ListOrder/schema",
@@ -2257,6 +2410,7 @@ pub mod types {
             values: &["asc", "desc"],
         },
     };
+
     pub static ListOrderBy: TypeMeta = TypeMeta {
         name: "ListOrderBy",
         pointer: "#/components/parameters/ListOrderBy/schema",
@@ -2264,6 +2418,7 @@ pub mod types {
             values: &["a-z", "release-year", "date-added"],
         },
     };
+
     pub static MediaFile: TypeMeta = TypeMeta {
         name: "MediaFile",
         pointer: "#/components/schemas/MediaFile",
@@ -2294,6 +2449,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static MediaFileDeliveryItem: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryItem",
         pointer: "#/components/parameters/MediaFileDelivery/schema/items",
@@ -2301,6 +2457,7 @@ pub mod types {
             values: &["stream", "progressive", "download"],
         },
     };
+
     pub static MediaFileDeliveryType: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryType",
         pointer: "#/components/schemas/MediaFile/properties/deliveryType",
@@ -2308,6 +2465,7 @@ pub mod types {
             values: &["Stream", "Progressive", "Download"],
         },
     };
+
     pub static MediaFileFormatsItem: TypeMeta = TypeMeta {
         name: "MediaFileFormatsItem",
         pointer: "#/components/parameters/MediaFileFormats/schema/items",
@@ -2315,6 +2473,7 @@ pub mod types {
             values: &["mp4", "mpd", "hls", "external"],
         },
     };
+
     pub static MediaFileResolution: TypeMeta = TypeMeta {
         name: "MediaFileResolution",
         pointer: "#/components/schemas/MediaFile/properties/resolution",
@@ -2322,6 +2481,7 @@ pub mod types {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
+
     pub static MediaFileResolution2: TypeMeta = TypeMeta {
         name: "MediaFileResolution2",
         pointer: "#/components/parameters/MediaFileResolution/schema",
@@ -2329,6 +2489,7 @@ pub mod types {
             values: &["HD-4K", "HD-1080", "HD-720", "SD", "External"],
         },
     };
+
     pub static NavContent: TypeMeta = TypeMeta {
         name: "NavContent",
         pointer: "#/components/schemas/NavContent",
@@ -2341,6 +2502,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static NavEntry: TypeMeta = TypeMeta {
         name: "NavEntry",
         pointer: "#/components/schemas/NavEntry",
@@ -2367,6 +2529,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Navigation: TypeMeta = TypeMeta {
         name: "Navigation",
         pointer: "#/components/schemas/Navigation",
@@ -2390,6 +2553,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static NextPlaybackItem: TypeMeta = TypeMeta {
         name: "NextPlaybackItem",
         pointer: "#/components/schemas/NextPlaybackItem",
@@ -2410,6 +2574,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static NextPlaybackItemSuggestionType: TypeMeta = TypeMeta {
         name: "NextPlaybackItemSuggestionType",
         pointer: "#/components/schemas/NextPlaybackItem/properties/suggestionType",
@@ -2423,6 +2588,7 @@ pub mod types {
             ],
         },
     };
+
     pub static Offer: TypeMeta = TypeMeta {
         name: "Offer",
         pointer: "#/components/schemas/Offer",
@@ -2483,6 +2649,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static OfferAvailability: TypeMeta = TypeMeta {
         name: "OfferAvailability",
         pointer: "#/components/schemas/Offer/allOf/1/properties/availability",
@@ -2490,6 +2657,7 @@ pub mod types {
             values: &["Available", "ComingSoon"],
         },
     };
+
     pub static OfferRights: TypeMeta = TypeMeta {
         name: "OfferRights",
         pointer: "#/components/schemas/OfferRights",
@@ -2532,6 +2700,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static OfferRightsDeliveryType: TypeMeta = TypeMeta {
         name: "OfferRightsDeliveryType",
         pointer: "#/components/schemas/OfferRights/properties/deliveryType",
@@ -2545,6 +2714,7 @@ pub mod types {
             ],
         },
     };
+
     pub static OfferRightsOwnership: TypeMeta = TypeMeta {
         name: "OfferRightsOwnership",
         pointer: "#/components/schemas/OfferRights/properties/ownership",
@@ -2552,6 +2722,7 @@ pub mod types {
             values: &["Subscription", "Free", "Rent", "Own", "None"],
         },
     };
+
     pub static OfferRightsResolution: TypeMeta = TypeMeta {
         name: "OfferRightsResolution",
         pointer: "#/components/schemas/OfferRights/properties/resolution",
@@ -2559,6 +2730,7 @@ pub mod types {
             values: &["SD", "HD-720", "HD-1080", "HD-4K", "External", "Unknown"],
         },
     };
+
     pub static Page: TypeMeta = TypeMeta {
         name: "Page",
         pointer: "#/components/schemas/Page",
@@ -2593,6 +2765,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PageEntry: TypeMeta = TypeMeta {
         name: "PageEntry",
         pointer: "#/components/schemas/PageEntry",
@@ -2620,6 +2793,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PageEntryType: TypeMeta = TypeMeta {
         name: "PageEntryType",
         pointer: "#/components/schemas/PageEntry/properties/type",
@@ -2637,6 +2811,7 @@ pub mod types {
             ],
         },
     };
+
     pub static PageMetadata: TypeMeta = TypeMeta {
         name: "PageMetadata",
         pointer: "#/components/schemas/PageMetadata",
@@ -2657,6 +2832,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PageSummary: TypeMeta = TypeMeta {
         name: "PageSummary",
         pointer: "#/components/schemas/PageSummary",
@@ -2673,6 +2849,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Pagination: TypeMeta = TypeMeta {
         name: "Pagination",
         pointer: "#/components/schemas/Pagination",
@@ -2696,6 +2873,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PaginationAuth: TypeMeta = TypeMeta {
         name: "PaginationAuth",
         pointer: "#/components/schemas/PaginationAuth",
@@ -2707,6 +2885,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PaginationAuthScope: TypeMeta = TypeMeta {
         name: "PaginationAuthScope",
         pointer: "#/components/schemas/PaginationAuth/properties/scope",
@@ -2714,6 +2893,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings"],
         },
     };
+
     pub static PaginationAuthType: TypeMeta = TypeMeta {
         name: "PaginationAuthType",
         pointer: "#/components/schemas/PaginationAuth/properties/type",
@@ -2721,6 +2901,7 @@ pub mod types {
             values: &["UserAccount", "UserProfile"],
         },
     };
+
     pub static PaginationOptions: TypeMeta = TypeMeta {
         name: "PaginationOptions",
         pointer: "#/components/schemas/PaginationOptions",
@@ -2749,6 +2930,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PaginationOptionsItemType: TypeMeta = TypeMeta {
         name: "PaginationOptionsItemType",
         pointer: "#/components/schemas/PaginationOptions/properties/itemType",
@@ -2766,6 +2948,7 @@ pub mod types {
             ],
         },
     };
+
     pub static PaginationOptionsOrder: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrder",
         pointer: "#/components/schemas/PaginationOptions/properties/order",
@@ -2773,6 +2956,7 @@ pub mod types {
             values: &["asc", "desc"],
         },
     };
+
     pub static PaginationOptionsOrderBy: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrderBy",
         pointer: "#/components/schemas/PaginationOptions/properties/orderBy",
@@ -2780,6 +2964,7 @@ pub mod types {
             values: &["a-z", "release-year", "date-added"],
         },
     };
+
     pub static PasswordResetEmailRequest: TypeMeta = TypeMeta {
         name: "PasswordResetEmailRequest",
         pointer: "#/components/schemas/PasswordResetEmailRequest",
@@ -2788,6 +2973,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PasswordResetRequest: TypeMeta = TypeMeta {
         name: "PasswordResetRequest",
         pointer: "#/components/schemas/PasswordResetRequest",
@@ -2799,6 +2985,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PaymentMethod: TypeMeta = TypeMeta {
         name: "PaymentMethod",
         pointer: "#/components/schemas/PaymentMethod",
@@ -2821,6 +3008,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PaymentMethodBrand: TypeMeta = TypeMeta {
         name: "PaymentMethodBrand",
         pointer: "#/components/schemas/PaymentMethod/properties/brand",
@@ -2828,6 +3016,7 @@ pub mod types {
             values: &["Visa", "MasterCard", "AmericanExpress", "Other"],
         },
     };
+
     pub static PaymentMethodType: TypeMeta = TypeMeta {
         name: "PaymentMethodType",
         pointer: "#/components/schemas/PaymentMethod/properties/type",
@@ -2835,6 +3024,7 @@ pub mod types {
             values: &["Card", "Wallet"],
         },
     };
+
     pub static Person: TypeMeta = TypeMeta {
         name: "Person",
         pointer: "#/components/schemas/Person",
@@ -2846,6 +3036,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Plan: TypeMeta = TypeMeta {
         name: "Plan",
         pointer: "#/components/schemas/Plan",
@@ -2889,6 +3080,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PlanBillingPeriodType: TypeMeta = TypeMeta {
         name: "PlanBillingPeriodType",
         pointer: "#/components/schemas/Plan/properties/billingPeriodType",
@@ -2896,6 +3088,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static PlanPurchase: TypeMeta = TypeMeta {
         name: "PlanPurchase",
         pointer: "#/components/schemas/PlanPurchase",
@@ -2911,6 +3104,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PlanPurchaseType: TypeMeta = TypeMeta {
         name: "PlanPurchaseType",
         pointer: "#/components/schemas/PlanPurchase/properties/type",
@@ -2918,6 +3112,7 @@ pub mod types {
             values: &["Free", "Subscription"],
         },
     };
+
     pub static PlanRevenueType: TypeMeta = TypeMeta {
         name: "PlanRevenueType",
         pointer: "#/components/schemas/Plan/properties/revenueType",
@@ -2925,6 +3120,7 @@ pub mod types {
             values: &["TVOD", "SVOD"],
         },
     };
+
     pub static PlanType: TypeMeta = TypeMeta {
         name: "PlanType",
         pointer: "#/components/schemas/Plan/properties/type",
@@ -2932,6 +3128,7 @@ pub mod types {
             values: &["Free", "Subscription"],
         },
     };
+
     pub static ProfileCreationRequest: TypeMeta = TypeMeta {
         name: "ProfileCreationRequest",
         pointer: "#/components/schemas/ProfileCreationRequest",
@@ -2950,6 +3147,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ProfileDetail: TypeMeta = TypeMeta {
         name: "ProfileDetail",
         pointer: "#/components/schemas/ProfileDetail",
@@ -2999,6 +3197,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ProfileSummary: TypeMeta = TypeMeta {
         name: "ProfileSummary",
         pointer: "#/components/schemas/ProfileSummary",
@@ -3033,6 +3232,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static ProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ProfileTokenRequest",
         pointer: "#/components/schemas/ProfileTokenRequest",
@@ -3057,6 +3257,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ProfileTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestCookieType",
         pointer: "#/components/schemas/ProfileTokenRequest/properties/cookieType",
@@ -3064,6 +3265,7 @@ pub mod types {
             values: &["Session", "Persistent"],
         },
     };
+
     pub static ProfileTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestScopesItem",
         pointer: "#/components/schemas/ProfileTokenRequest/properties/scopes/items",
@@ -3071,6 +3273,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings"],
         },
     };
+
     pub static ProfileUpdateRequest: TypeMeta = TypeMeta {
         name: "ProfileUpdateRequest",
         pointer: "#/components/schemas/ProfileUpdateRequest",
@@ -3091,6 +3294,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Purchase: TypeMeta = TypeMeta {
         name: "Purchase",
         pointer: "#/components/schemas/Purchase",
@@ -3110,6 +3314,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static PurchaseRequest: TypeMeta = TypeMeta {
         name: "PurchaseRequest",
         pointer: "#/components/schemas/PurchaseRequest",
@@ -3123,6 +3328,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static RegistrationRequest: TypeMeta = TypeMeta {
         name: "RegistrationRequest",
         pointer: "#/components/schemas/RegistrationRequest",
@@ -3144,6 +3350,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static RokuPlanListItem: TypeMeta = TypeMeta {
         name: "RokuPlanListItem",
         pointer: "#/components/schemas/RokuPlanListItem",
@@ -3170,6 +3377,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static RokuPlanListItemInterval: TypeMeta = TypeMeta {
         name: "RokuPlanListItemInterval",
         pointer: "#/components/schemas/RokuPlanListItem/properties/interval",
@@ -3177,6 +3385,7 @@ pub mod types {
             values: &["day", "week", "month", "year", "none"],
         },
     };
+
     pub static RokuPlans: TypeMeta = TypeMeta {
         name: "RokuPlans",
         pointer: "#/components/schemas/RokuPlans",
@@ -3192,6 +3401,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SamsungPreview: TypeMeta = TypeMeta {
         name: "SamsungPreview",
         pointer: "#/components/schemas/SamsungPreview",
@@ -3212,6 +3422,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SamsungPreviewSection: TypeMeta = TypeMeta {
         name: "SamsungPreviewSection",
         pointer: "#/components/schemas/SamsungPreviewSection",
@@ -3232,6 +3443,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SamsungPreviewSectionTile: TypeMeta = TypeMeta {
         name: "SamsungPreviewSectionTile",
         pointer: "#/components/schemas/SamsungPreviewSectionTile",
@@ -3254,6 +3466,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SearchIncludeItem: TypeMeta = TypeMeta {
         name: "SearchIncludeItem",
         pointer: "#/paths/~1search/get/parameters/1/schema/items",
@@ -3261,6 +3474,7 @@ pub mod types {
             values: &["tv", "movies", "people", "other"],
         },
     };
+
     pub static SearchResults: TypeMeta = TypeMeta {
         name: "SearchResults",
         pointer: "#/components/schemas/SearchResults",
@@ -3282,6 +3496,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ServiceError: TypeMeta = TypeMeta {
         name: "ServiceError",
         pointer: "#/components/schemas/ServiceError",
@@ -3294,6 +3509,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SingleSignOnRequest: TypeMeta = TypeMeta {
         name: "SingleSignOnRequest",
         pointer: "#/components/schemas/SingleSignOnRequest",
@@ -3323,6 +3539,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SingleSignOnRequestCookieType: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestCookieType",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/cookieType",
@@ -3330,6 +3547,7 @@ pub mod types {
             values: &["Session", "Persistent"],
         },
     };
+
     pub static SingleSignOnRequestProvider: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestProvider",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/provider",
@@ -3337,6 +3555,7 @@ pub mod types {
             values: &["Facebook"],
         },
     };
+
     pub static SingleSignOnRequestScopesItem: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestScopesItem",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/scopes/items",
@@ -3344,6 +3563,7 @@ pub mod types {
             values: &["Catalog", "Commerce", "Settings", "Playback"],
         },
     };
+
     pub static Subscription: TypeMeta = TypeMeta {
         name: "Subscription",
         pointer: "#/components/schemas/Subscription",
@@ -3362,6 +3582,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SubscriptionDetails: TypeMeta = TypeMeta {
         name: "SubscriptionDetails",
         pointer: "#/components/schemas/SubscriptionDetails",
@@ -3376,6 +3597,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static SubscriptionStatus: TypeMeta = TypeMeta {
         name: "SubscriptionStatus",
         pointer: "#/components/schemas/Subscription/properties/status",
@@ -3383,6 +3605,7 @@ pub mod types {
             values: &["Active", "Cancelled", "Lapsed", "Expired", "None"],
         },
     };
+
     pub static Theme: TypeMeta = TypeMeta {
         name: "Theme",
         pointer: "#/components/schemas/Theme",
@@ -3398,6 +3621,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ThemeColor: TypeMeta = TypeMeta {
         name: "ThemeColor",
         pointer: "#/components/schemas/ThemeColor",
@@ -3411,6 +3635,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static ThemeType: TypeMeta = TypeMeta {
         name: "ThemeType",
         pointer: "#/components/schemas/Theme/properties/type",
@@ -3418,6 +3643,7 @@ pub mod types {
             values: &["Background", "Text", "Custom"],
         },
     };
+
     pub static TokenRefreshRequest: TypeMeta = TypeMeta {
         name: "TokenRefreshRequest",
         pointer: "#/components/schemas/TokenRefreshRequest",
@@ -3433,6 +3659,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static TokenRefreshRequestCookieType: TypeMeta = TypeMeta {
         name: "TokenRefreshRequestCookieType",
         pointer: "#/components/schemas/TokenRefreshRequest/properties/cookieType",
@@ -3440,6 +3667,7 @@ pub mod types {
             values: &["Session", "Persistent"],
         },
     };
+
     pub static UserRating: TypeMeta = TypeMeta {
         name: "UserRating",
         pointer: "#/components/schemas/UserRating",
@@ -3452,6 +3680,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Watched: TypeMeta = TypeMeta {
         name: "Watched",
         pointer: "#/components/schemas/Watched",
@@ -3470,102 +3699,123 @@ pub mod types {
         },
     };
 }
+
 /// The constraints of values, each distinct set once.
 pub mod constraints {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
+
     pub static C0: Constraints = Constraints {
         format: Some("date-time"),
         ..Constraints::NONE
     };
+
     pub static C1: Constraints = Constraints {
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C2: Constraints = Constraints {
         format: Some("uri"),
         ..Constraints::NONE
     };
+
     pub static C3: Constraints = Constraints {
         minimum: Some(0f64),
         maximum: Some(1f64),
         ..Constraints::NONE
     };
+
     pub static C4: Constraints = Constraints {
         format: Some("float"),
         ..Constraints::NONE
     };
+
     pub static C5: Constraints = Constraints {
         minimum: Some(0f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C6: Constraints = Constraints {
         format: Some("integer"),
         ..Constraints::NONE
     };
+
     pub static C7: Constraints = Constraints {
         minimum: Some(-1f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C8: Constraints = Constraints {
         min_length: Some(1usize),
         ..Constraints::NONE
     };
+
     pub static C9: Constraints = Constraints {
         format: Some("int64"),
         ..Constraints::NONE
     };
+
     pub static C10: Constraints = Constraints {
         minimum: Some(0f64),
         maximum: Some(1f64),
         format: Some("float"),
         ..Constraints::NONE
     };
+
     pub static C11: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(10f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C12: Constraints = Constraints {
         minimum: Some(1f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C13: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(50f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C14: Constraints = Constraints {
         min_items: Some(1usize),
         ..Constraints::NONE
     };
+
     pub static C15: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(100f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C16: Constraints = Constraints {
         minimum: Some(0f64),
         maximum: Some(15f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C17: Constraints = Constraints {
         format: Some("date"),
         ..Constraints::NONE
     };
+
     pub static C18: Constraints = Constraints {
         minimum: Some(0f64),
         maximum: Some(23f64),
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C19: Constraints = Constraints {
         minimum: Some(-24f64),
         maximum: Some(24f64),
@@ -3573,20 +3823,24 @@ pub mod constraints {
         ..Constraints::NONE
     };
 }
+
 /// The spec's security schemes.
 pub mod schemes {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
+
     /// `accountAuth`.
     pub static ACCOUNT_AUTH: SchemeMeta = SchemeMeta {
         name: "accountAuth",
         kind: SchemeKind::Bearer,
     };
+
     /// `profileAuth`.
     pub static PROFILE_AUTH: SchemeMeta = SchemeMeta {
         name: "profileAuth",
         kind: SchemeKind::Bearer,
     };
+
     /// `resetPasswordAuth`.
     pub static RESET_PASSWORD_AUTH: SchemeMeta = SchemeMeta {
         name: "resetPasswordAuth",
@@ -3595,6 +3849,7 @@ pub mod schemes {
             param: "authorization",
         },
     };
+
     /// `verifyEmailAuth`.
     pub static VERIFY_EMAIL_AUTH: SchemeMeta = SchemeMeta {
         name: "verifyEmailAuth",
@@ -3604,6 +3859,7 @@ pub mod schemes {
         },
     };
 }
+
 /// Every security scheme, in the spec's order.
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
     &schemes::ACCOUNT_AUTH,
@@ -3611,7 +3867,8 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
     &schemes::RESET_PASSWORD_AUTH,
     &schemes::VERIFY_EMAIL_AUTH,
 ];
-/// `GET /account` (tool `account.getAccount`).
+
+/// `GET /account` (operation `getAccount`).
 pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.getAccount",
     http_method: Method::Get,
@@ -3648,7 +3905,8 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PATCH /account` (tool `account.updateAccount`).
+
+/// `PATCH /account` (operation `updateAccount`).
 pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.updateAccount",
     http_method: Method::Patch,
@@ -3691,7 +3949,8 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/billing/methods` (tool `account.getPaymentMethods`).
+
+/// `GET /account/billing/methods` (operation `getPaymentMethods`).
 pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethods",
     http_method: Method::Get,
@@ -3731,7 +3990,8 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/billing/methods` (tool `account.addPaymentMethod`).
+
+/// `POST /account/billing/methods` (operation `addPaymentMethod`).
 pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.addPaymentMethod",
     http_method: Method::Post,
@@ -3775,7 +4035,8 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/billing/methods/{id}` (tool `account.getPaymentMethod`).
+
+/// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
 pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethod",
     http_method: Method::Get,
@@ -3813,7 +4074,8 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/billing/methods/{id}` (tool `account.removePaymentMethod`).
+
+/// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
 pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.removePaymentMethod",
     http_method: Method::Delete,
@@ -3850,7 +4112,8 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/billing/purchases` (tool `account.getPurchases`).
+
+/// `GET /account/billing/purchases` (operation `getPurchases`).
 pub static GET_PURCHASES: OperationMeta = OperationMeta {
     tool_name: "account.getPurchases",
     http_method: Method::Get,
@@ -3890,7 +4153,8 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/billing/purchases` (tool `account.makePurchase`).
+
+/// `POST /account/billing/purchases` (operation `makePurchase`).
 pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "account.makePurchase",
     http_method: Method::Post,
@@ -3934,7 +4198,8 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/billing/subscriptions/{id}` (tool `account.updateSubscription`).
+
+/// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
 pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.updateSubscription",
     http_method: Method::Put,
@@ -3972,7 +4237,8 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/billing/subscriptions/{id}` (tool `account.cancelSubscription`).
+
+/// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
 pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.cancelSubscription",
     http_method: Method::Delete,
@@ -4009,7 +4275,8 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/devices` (tool `account.getDevices`).
+
+/// `GET /account/devices` (operation `getDevices`).
 pub static GET_DEVICES: OperationMeta = OperationMeta {
     tool_name: "account.getDevices",
     http_method: Method::Get,
@@ -4046,7 +4313,8 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/devices` (tool `account.registerDevice`).
+
+/// `POST /account/devices` (operation `registerDevice`).
 pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.registerDevice",
     http_method: Method::Post,
@@ -4092,7 +4360,8 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/devices/authorization` (tool `account.authorizeDevice`).
+
+/// `POST /account/devices/authorization` (operation `authorizeDevice`).
 pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.authorizeDevice",
     http_method: Method::Post,
@@ -4131,7 +4400,8 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/devices/{id}` (tool `account.getDevice`).
+
+/// `GET /account/devices/{id}` (operation `getDevice`).
 pub static GET_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.getDevice",
     http_method: Method::Get,
@@ -4169,7 +4439,8 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/devices/{id}` (tool `account.deregisterDevice`).
+
+/// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
 pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.deregisterDevice",
     http_method: Method::Delete,
@@ -4206,7 +4477,8 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/devices/{id}/name` (tool `account.renameDevice`).
+
+/// `PUT /account/devices/{id}/name` (operation `renameDevice`).
 pub static RENAME_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.renameDevice",
     http_method: Method::Put,
@@ -4244,7 +4516,8 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/entitlements` (tool `account.getEntitlements`).
+
+/// `GET /account/entitlements` (operation `getEntitlements`).
 pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "account.getEntitlements",
     http_method: Method::Get,
@@ -4284,7 +4557,8 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/items/{id}/videos` (tool `account.getItemMediaFiles`).
+
+/// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
 pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFiles",
     http_method: Method::Get,
@@ -4362,7 +4636,8 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/items/{id}/videos-guarded` (tool `account.getItemMediaFilesGuarded`).
+
+/// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
 pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFilesGuarded",
     http_method: Method::Get,
@@ -4440,7 +4715,8 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/nonce` (tool `account.generateNonce`).
+
+/// `GET /account/nonce` (operation `generateNonce`).
 pub static GENERATE_NONCE: OperationMeta = OperationMeta {
     tool_name: "account.generateNonce",
     http_method: Method::Get,
@@ -4477,7 +4753,8 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/password` (tool `account.changePassword`).
+
+/// `PUT /account/password` (operation `changePassword`).
 pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "account.changePassword",
     http_method: Method::Put,
@@ -4520,7 +4797,8 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/pin` (tool `account.changePin`).
+
+/// `PUT /account/pin` (operation `changePin`).
 pub static CHANGE_PIN: OperationMeta = OperationMeta {
     tool_name: "account.changePin",
     http_method: Method::Put,
@@ -4563,7 +4841,8 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile` (tool `profile.getProfile`).
+
+/// `GET /account/profile` (operation `getProfile`).
 pub static GET_PROFILE: OperationMeta = OperationMeta {
     tool_name: "profile.getProfile",
     http_method: Method::Get,
@@ -4600,7 +4879,8 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/bookmarks` (tool `profile.getBookmarks`).
+
+/// `GET /account/profile/bookmarks` (operation `getBookmarks`).
 pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarks",
     http_method: Method::Get,
@@ -4637,7 +4917,8 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/bookmarks/list` (tool `profile.getBookmarkList`).
+
+/// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
 pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarkList",
     http_method: Method::Get,
@@ -4710,7 +4991,8 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/bookmarks/{itemId}` (tool `profile.getItemBookmark`).
+
+/// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
 pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.getItemBookmark",
     http_method: Method::Get,
@@ -4748,7 +5030,8 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/profile/bookmarks/{itemId}` (tool `profile.bookmarkItem`).
+
+/// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
 pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.bookmarkItem",
     http_method: Method::Put,
@@ -4786,7 +5069,8 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/profile/bookmarks/{itemId}` (tool `profile.deleteItemBookmark`).
+
+/// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
 pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.deleteItemBookmark",
     http_method: Method::Delete,
@@ -4823,7 +5107,8 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/continue-watching/list` (tool `profile.getContinueWatchingList`).
+
+/// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
 pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getContinueWatchingList",
     http_method: Method::Get,
@@ -4904,7 +5189,8 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/items/{itemId}/next` (tool `profile.getNextPlaybackItem`).
+
+/// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
 pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.getNextPlaybackItem",
     http_method: Method::Get,
@@ -4961,7 +5247,8 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/ratings` (tool `profile.getRatings`).
+
+/// `GET /account/profile/ratings` (operation `getRatings`).
 pub static GET_RATINGS: OperationMeta = OperationMeta {
     tool_name: "profile.getRatings",
     http_method: Method::Get,
@@ -5001,7 +5288,8 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/ratings/list` (tool `profile.getRatingsList`).
+
+/// `GET /account/profile/ratings/list` (operation `getRatingsList`).
 pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getRatingsList",
     http_method: Method::Get,
@@ -5084,7 +5372,8 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/ratings/{itemId}` (tool `profile.getItemRating`).
+
+/// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
 pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
     tool_name: "profile.getItemRating",
     http_method: Method::Get,
@@ -5122,7 +5411,8 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/profile/ratings/{itemId}` (tool `profile.rateItem`).
+
+/// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
 pub static RATE_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.rateItem",
     http_method: Method::Put,
@@ -5168,7 +5458,8 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/watched` (tool `profile.getWatched`).
+
+/// `GET /account/profile/watched` (operation `getWatched`).
 pub static GET_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.getWatched",
     http_method: Method::Get,
@@ -5208,7 +5499,8 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/profile/watched` (tool `profile.deleteWatched`).
+
+/// `DELETE /account/profile/watched` (operation `deleteWatched`).
 pub static DELETE_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.deleteWatched",
     http_method: Method::Delete,
@@ -5253,7 +5545,8 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/watched/list` (tool `profile.getWatchedList`).
+
+/// `GET /account/profile/watched/list` (operation `getWatchedList`).
 pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getWatchedList",
     http_method: Method::Get,
@@ -5337,7 +5630,8 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profile/watched/{itemId}` (tool `profile.getItemWatchedStatus`).
+
+/// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
 pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.getItemWatchedStatus",
     http_method: Method::Get,
@@ -5375,7 +5669,8 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /account/profile/watched/{itemId}` (tool `profile.setItemWatchedStatus`).
+
+/// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
 pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.setItemWatchedStatus",
     http_method: Method::Put,
@@ -5422,7 +5717,8 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/profiles` (tool `account.createProfile`).
+
+/// `POST /account/profiles` (operation `createProfile`).
 pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "account.createProfile",
     http_method: Method::Post,
@@ -5466,7 +5762,8 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /account/profiles/{id}` (tool `account.getProfileWithId`).
+
+/// `GET /account/profiles/{id}` (operation `getProfileWithId`).
 pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.getProfileWithId",
     http_method: Method::Get,
@@ -5504,7 +5801,8 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /account/profiles/{id}` (tool `account.deleteProfileWithId`).
+
+/// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
 pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.deleteProfileWithId",
     http_method: Method::Delete,
@@ -5541,7 +5839,8 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PATCH /account/profiles/{id}` (tool `account.updateProfileWithId`).
+
+/// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
 pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.updateProfileWithId",
     http_method: Method::Patch,
@@ -5585,7 +5884,8 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /account/request-email-verification` (tool `account.requestEmailVerification`).
+
+/// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
     tool_name: "account.requestEmailVerification",
     http_method: Method::Post,
@@ -5621,7 +5921,8 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization` (tool `authorization.getAccountToken`).
+
+/// `POST /authorization` (operation `getAccountToken`).
 pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountToken",
     http_method: Method::Post,
@@ -5668,7 +5969,8 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /authorization` (tool `authorization.signOut`).
+
+/// `DELETE /authorization` (operation `signOut`).
 pub static SIGN_OUT: OperationMeta = OperationMeta {
     tool_name: "authorization.signOut",
     http_method: Method::Delete,
@@ -5700,7 +6002,8 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization/device` (tool `authorization.getAccountTokenByCode`).
+
+/// `POST /authorization/device` (operation `getAccountTokenByCode`).
 pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountTokenByCode",
     http_method: Method::Post,
@@ -5747,7 +6050,8 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization/device/code` (tool `authorization.generateDeviceAuthorizationCode`).
+
+/// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
 pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.generateDeviceAuthorizationCode",
     http_method: Method::Post,
@@ -5787,7 +6091,8 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization/profile` (tool `authorization.getProfileToken`).
+
+/// `POST /authorization/profile` (operation `getProfileToken`).
 pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getProfileToken",
     http_method: Method::Post,
@@ -5834,7 +6139,8 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization/refresh` (tool `authorization.refreshToken`).
+
+/// `POST /authorization/refresh` (operation `refreshToken`).
 pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.refreshToken",
     http_method: Method::Post,
@@ -5878,7 +6184,8 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /authorization/sso` (tool `authorization.singleSignOn`).
+
+/// `POST /authorization/sso` (operation `singleSignOn`).
 pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     tool_name: "authorization.singleSignOn",
     http_method: Method::Post,
@@ -5921,7 +6228,8 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /bt/plan/{token}` (tool `bt.getPlanByToken`).
+
+/// `GET /bt/plan/{token}` (operation `getPlanByToken`).
 pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.getPlanByToken",
     http_method: Method::Get,
@@ -5947,7 +6255,8 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /bt/plans` (tool `bt.getPlans`).
+
+/// `GET /bt/plans` (operation `getPlans`).
 pub static GET_PLANS: OperationMeta = OperationMeta {
     tool_name: "bt.getPlans",
     http_method: Method::Get,
@@ -5970,7 +6279,8 @@ pub static GET_PLANS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /bt/token/assign` (tool `bt.assignToken`).
+
+/// `POST /bt/token/assign` (operation `assignToken`).
 pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.assignToken",
     http_method: Method::Post,
@@ -5992,7 +6302,8 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /bt/token/validate` (tool `bt.checkUserToken`).
+
+/// `GET /bt/token/validate` (operation `checkUserToken`).
 pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.checkUserToken",
     http_method: Method::Get,
@@ -6025,7 +6336,8 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /check-subscription/{id}` (tool `support.getSubscriptionData`).
+
+/// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
 pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
     tool_name: "support.getSubscriptionData",
     http_method: Method::Get,
@@ -6048,7 +6360,8 @@ pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /config` (tool `app.getAppConfig`).
+
+/// `GET /config` (operation `getAppConfig`).
 pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
     tool_name: "app.getAppConfig",
     http_method: Method::Get,
@@ -6104,7 +6417,8 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /ee-bt/eligibility` (tool `ee.checkEeBtEligibility`).
+
+/// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
 pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
     tool_name: "ee.checkEeBtEligibility",
     http_method: Method::Get,
@@ -6118,7 +6432,8 @@ pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(406), "NotAcceptable"),
     ],
 };
-/// `POST /ee/msisdn` (tool `ee.assignMsisdn`).
+
+/// `POST /ee/msisdn` (operation `assignMsisdn`).
 pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     tool_name: "ee.assignMsisdn",
     http_method: Method::Post,
@@ -6140,7 +6455,8 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /ee/offers` (tool `ee.getEligibleOffers`).
+
+/// `POST /ee/offers` (operation `getEligibleOffers`).
 pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     tool_name: "ee.getEligibleOffers",
     http_method: Method::Post,
@@ -6180,7 +6496,8 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /ee/pin` (tool `ee.createPinRequest`).
+
+/// `PUT /ee/pin` (operation `createPinRequest`).
 pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.createPinRequest",
     http_method: Method::Put,
@@ -6220,7 +6537,8 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /ee/pin` (tool `ee.validatePinRequest`).
+
+/// `POST /ee/pin` (operation `validatePinRequest`).
 pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.validatePinRequest",
     http_method: Method::Post,
@@ -6260,7 +6578,8 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /ee/plans` (tool `ee.getEePlans`).
+
+/// `GET /ee/plans`.
 pub static GET_EE_PLANS: OperationMeta = OperationMeta {
     tool_name: "ee.getEePlans",
     http_method: Method::Get,
@@ -6283,7 +6602,8 @@ pub static GET_EE_PLANS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /ee/plans/{id}` (tool `ee.getPlan`).
+
+/// `GET /ee/plans/{id}` (operation `getPlan`).
 pub static GET_PLAN: OperationMeta = OperationMeta {
     tool_name: "ee.getPlan",
     http_method: Method::Get,
@@ -6309,7 +6629,8 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /ee/token/create` (tool `ee.createToken`).
+
+/// `GET /ee/token/create` (operation `createToken`).
 pub static CREATE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "ee.createToken",
     http_method: Method::Get,
@@ -6332,7 +6653,8 @@ pub static CREATE_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /items/{id}` (tool `content.getItem`).
+
+/// `GET /items/{id}` (operation `getItem`).
 pub static GET_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getItem",
     http_method: Method::Get,
@@ -6399,7 +6721,8 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /items/{id}/children` (tool `content.getItemChildrenList`).
+
+/// `GET /items/{id}/children` (operation `getItemChildrenList`).
 pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemChildrenList",
     http_method: Method::Get,
@@ -6465,7 +6788,8 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /items/{id}/related` (tool `content.getItemRelatedList`).
+
+/// `GET /items/{id}/related` (operation `getItemRelatedList`).
 pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemRelatedList",
     http_method: Method::Get,
@@ -6523,7 +6847,8 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /items/{id}/videos` (tool `content.getPublicItemMediaFiles`).
+
+/// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
 pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getPublicItemMediaFiles",
     http_method: Method::Get,
@@ -6597,7 +6922,8 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /items/{itemId}/next` (tool `content.getAnonNextPlaybackItem`).
+
+/// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
 pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getAnonNextPlaybackItem",
     http_method: Method::Get,
@@ -6649,7 +6975,8 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/billinghistory/{platform}` (tool `itv.getBillingHistory`).
+
+/// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
 pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getBillingHistory",
     http_method: Method::Post,
@@ -6682,7 +7009,8 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /itv/cards/{platform}` (tool `itv.changeCardDetails`).
+
+/// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
 pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.changeCardDetails",
     http_method: Method::Put,
@@ -6714,7 +7042,8 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/cards/{platform}` (tool `itv.getCardDetails`).
+
+/// `POST /itv/cards/{platform}` (operation `getCardDetails`).
 pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.getCardDetails",
     http_method: Method::Post,
@@ -6747,7 +7076,8 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/changeemail` (tool `itv.changeEmail`).
+
+/// `POST /itv/changeemail` (operation `changeEmail`).
 pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     tool_name: "itv.changeEmail",
     http_method: Method::Post,
@@ -6786,7 +7116,8 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/changemarketing` (tool `itv.changeMarketing`).
+
+/// `POST /itv/changemarketing` (operation `changeMarketing`).
 pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     tool_name: "itv.changeMarketing",
     http_method: Method::Post,
@@ -6825,7 +7156,8 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/deleteaccount` (tool `itv.deleteAccount`).
+
+/// `POST /itv/deleteaccount` (operation `deleteAccount`).
 pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "itv.deleteAccount",
     http_method: Method::Post,
@@ -6864,7 +7196,8 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/entitlements/current` (tool `itv.getCurrentEntitlement`).
+
+/// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
 pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentEntitlement",
     http_method: Method::Get,
@@ -6887,7 +7220,8 @@ pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/entitlements/history` (tool `itv.getEntitlementsHistory`).
+
+/// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getEntitlementsHistory",
     http_method: Method::Get,
@@ -6910,7 +7244,8 @@ pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/featureFlag/{feature}` (tool `itv.getFeatureFlag`).
+
+/// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
 pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
     tool_name: "itv.getFeatureFlag",
     http_method: Method::Get,
@@ -6936,7 +7271,8 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/googlepay/subscription` (tool `itv.googlePaySubscription`).
+
+/// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
 pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.googlePaySubscription",
     http_method: Method::Post,
@@ -6960,7 +7296,8 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(500), "InternalServerError"),
     ],
 };
-/// `GET /itv/had/entitlements` (tool `itv.checkPreviousEntitlements`).
+
+/// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "itv.checkPreviousEntitlements",
     http_method: Method::Get,
@@ -6983,7 +7320,8 @@ pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/items/clips` (tool `content.getItemsMediaClipFiles`).
+
+/// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
 pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getItemsMediaClipFiles",
     http_method: Method::Post,
@@ -7023,7 +7361,8 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/items/downloadable` (tool `content.getItemDownloadables`).
+
+/// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
 pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     tool_name: "content.getItemDownloadables",
     http_method: Method::Post,
@@ -7063,7 +7402,8 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/itemsummary/{externalId}` (tool `itv.getItvItemsummaryExternalId`).
+
+/// `GET /itv/itemsummary/{externalId}`.
 pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getItvItemsummaryExternalId",
     http_method: Method::Get,
@@ -7098,7 +7438,8 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/page` (tool `app.getItvPage`).
+
+/// `GET /itv/page` (operation `getItvPage`).
 pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getItvPage",
     http_method: Method::Get,
@@ -7204,7 +7545,8 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/pinauthorization` (tool `itv.getAccountTokenWithPin`).
+
+/// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
 pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     tool_name: "itv.getAccountTokenWithPin",
     http_method: Method::Post,
@@ -7247,7 +7589,8 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/plan/{platform}` (tool `itv.upgradePlan`).
+
+/// `POST /itv/plan/{platform}` (operation `upgradePlan`).
 pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     tool_name: "itv.upgradePlan",
     http_method: Method::Post,
@@ -7279,7 +7622,8 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/plans/{platform}` (tool `itv.getItvPlansPlatform`).
+
+/// `GET /itv/plans/{platform}`.
 pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.getItvPlansPlatform",
     http_method: Method::Get,
@@ -7305,7 +7649,8 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/profile` (tool `itv.getItvProfile`).
+
+/// `GET /itv/profile`.
 pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfile",
     http_method: Method::Get,
@@ -7328,7 +7673,8 @@ pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /itv/profile` (tool `itv.updateProfile`).
+
+/// `PUT /itv/profile` (operation `updateProfile`).
 pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.updateProfile",
     http_method: Method::Put,
@@ -7367,7 +7713,8 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/profile/recommendation/list` (tool `itv.getRecommendedList`).
+
+/// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
 pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
     tool_name: "itv.getRecommendedList",
     http_method: Method::Get,
@@ -7435,7 +7782,8 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/profiletoken` (tool `itv.getItvProfileToken`).
+
+/// `POST /itv/profiletoken` (operation `getItvProfileToken`).
 pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfileToken",
     http_method: Method::Post,
@@ -7465,7 +7813,8 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/purchase/{platform}` (tool `itv.getCurrentSubscription`).
+
+/// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
 pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentSubscription",
     http_method: Method::Get,
@@ -7491,7 +7840,8 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/purchase/{platform}` (tool `itv.confirmPurchase`).
+
+/// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
 pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchase",
     http_method: Method::Post,
@@ -7524,7 +7874,8 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `DELETE /itv/purchase/{platform}` (tool `itv.deleteItvPurchasePlatform`).
+
+/// `DELETE /itv/purchase/{platform}`.
 pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.deleteItvPurchasePlatform",
     http_method: Method::Delete,
@@ -7556,7 +7907,8 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/purchase/{platform}/strong` (tool `itv.confirmPurchaseStrong`).
+
+/// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
 pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseStrong",
     http_method: Method::Post,
@@ -7589,7 +7941,8 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/purchase/{platform}/withoffer` (tool `itv.confirmPurchaseWithOffer`).
+
+/// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
 pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseWithOffer",
     http_method: Method::Post,
@@ -7622,7 +7975,8 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/resubscribe/{platform}` (tool `itv.resubscribe`).
+
+/// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
 pub static RESUBSCRIBE: OperationMeta = OperationMeta {
     tool_name: "itv.resubscribe",
     http_method: Method::Post,
@@ -7644,7 +7998,8 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(500), "InternalServerError"),
     ],
 };
-/// `GET /itv/roku/plans` (tool `itv.getItvRokuPlans`).
+
+/// `GET /itv/roku/plans`.
 pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
     tool_name: "itv.getItvRokuPlans",
     http_method: Method::Get,
@@ -7667,7 +8022,8 @@ pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/roku/transaction/{transactionid}` (tool `itv.executeTransaction`).
+
+/// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
 pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     tool_name: "itv.executeTransaction",
     http_method: Method::Post,
@@ -7705,7 +8061,8 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/save-offer` (tool `itv.getSaveOffer`).
+
+/// `GET /itv/save-offer` (operation `getSaveOffer`).
 pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.getSaveOffer",
     http_method: Method::Get,
@@ -7728,7 +8085,8 @@ pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/save-offer` (tool `itv.activateSaveOffer`).
+
+/// `POST /itv/save-offer` (operation `activateSaveOffer`).
 pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.activateSaveOffer",
     http_method: Method::Post,
@@ -7750,7 +8108,8 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
         ResponseMeta::new(Status::Code(406), "NotAcceptable"),
     ],
 };
-/// `GET /itv/subscription/fullpricerenewal` (tool `itv.getFullPriceRenewal`).
+
+/// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
 pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
     tool_name: "itv.getFullPriceRenewal",
     http_method: Method::Get,
@@ -7766,7 +8125,8 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
             ),
     ],
 };
-/// `GET /itv/subscription/status/{platform}` (tool `itv.getSubscriptionStatus`).
+
+/// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
 pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionStatus",
     http_method: Method::Get,
@@ -7782,7 +8142,8 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ItvSubscriptionStatusResponse)),
     ],
 };
-/// `GET /itv/subscriptionstate` (tool `itv.getSubscriptionState`).
+
+/// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionState",
     http_method: Method::Get,
@@ -7805,7 +8166,8 @@ pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/upcominginvoice` (tool `itv.getUpcomingInvoice`).
+
+/// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
     tool_name: "itv.getUpcomingInvoice",
     http_method: Method::Get,
@@ -7828,7 +8190,8 @@ pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /itv/updateIntent/strong/{platform}` (tool `itv.updatePaymentIntentStrong`).
+
+/// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
 pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentIntentStrong",
     http_method: Method::Put,
@@ -7861,7 +8224,8 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `PUT /itv/updatePayment/strong/{platform}` (tool `itv.updatePaymentMethodStrong`).
+
+/// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
 pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentMethodStrong",
     http_method: Method::Put,
@@ -7893,7 +8257,8 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /itv/voucher/{planId}/{voucherId}` (tool `itv.getVoucherById`).
+
+/// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
 pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getVoucherById",
     http_method: Method::Get,
@@ -7920,7 +8285,8 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /itv/voucher/{platform}` (tool `itv.checkVoucher`).
+
+/// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
 pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     tool_name: "itv.checkVoucher",
     http_method: Method::Post,
@@ -7953,7 +8319,8 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /lists` (tool `content.getLists`).
+
+/// `GET /lists` (operation `getLists`).
 pub static GET_LISTS: OperationMeta = OperationMeta {
     tool_name: "content.getLists",
     http_method: Method::Get,
@@ -8040,7 +8407,8 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /lists/{id}` (tool `content.getList`).
+
+/// `GET /lists/{id}` (operation `getList`).
 pub static GET_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getList",
     http_method: Method::Get,
@@ -8121,7 +8489,8 @@ pub static GET_LIST: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /page` (tool `app.getPage`).
+
+/// `GET /page` (operation `getPage`).
 pub static GET_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getPage",
     http_method: Method::Get,
@@ -8227,7 +8596,8 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /plans/{id}` (tool `content.getPlansId`).
+
+/// `GET /plans/{id}`.
 pub static GET_PLANS_ID: OperationMeta = OperationMeta {
     tool_name: "content.getPlansId",
     http_method: Method::Get,
@@ -8272,7 +8642,8 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /register` (tool `registration.register`).
+
+/// `POST /register` (operation `register`).
 pub static REGISTER: OperationMeta = OperationMeta {
     tool_name: "registration.register",
     http_method: Method::Post,
@@ -8319,7 +8690,8 @@ pub static REGISTER: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /request-password-reset` (tool `support.forgotPassword`).
+
+/// `POST /request-password-reset` (operation `forgotPassword`).
 pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.forgotPassword",
     http_method: Method::Post,
@@ -8362,7 +8734,8 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /reset-password` (tool `support.resetPassword`).
+
+/// `POST /reset-password` (operation `resetPassword`).
 pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.resetPassword",
     http_method: Method::Post,
@@ -8405,7 +8778,8 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /samsung-preview` (tool `itv.getPublicPreview`).
+
+/// `GET /samsung-preview` (operation `getPublicPreview`).
 pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
     tool_name: "itv.getPublicPreview",
     http_method: Method::Get,
@@ -8428,7 +8802,8 @@ pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /schedules` (tool `content.getSchedules`).
+
+/// `GET /schedules` (operation `getSchedules`).
 pub static GET_SCHEDULES: OperationMeta = OperationMeta {
     tool_name: "content.getSchedules",
     http_method: Method::Get,
@@ -8497,7 +8872,8 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `GET /search` (tool `content.search`).
+
+/// `GET /search` (operation `search`).
 pub static SEARCH: OperationMeta = OperationMeta {
     tool_name: "content.search",
     http_method: Method::Get,
@@ -8561,7 +8937,8 @@ pub static SEARCH: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
-/// `POST /verify-email` (tool `support.verifyEmail`).
+
+/// `POST /verify-email` (operation `verifyEmail`).
 pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
     tool_name: "support.verifyEmail",
     http_method: Method::Post,
@@ -8597,6 +8974,7 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::ServiceError)),
     ],
 };
+
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_ACCOUNT,
@@ -8721,6 +9099,7 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &SEARCH,
     &VERIFY_EMAIL,
 ];
+
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
     &types::AccessToken,

@@ -7,6 +7,7 @@
 //! fields when reading, so a server that adds a field never breaks an older client;
 //! servers reject such fields in requests by validating before they deserialize.
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
+
 /// Schema `AccessToken` (`#/components/schemas/AccessToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessToken {
@@ -28,6 +29,25 @@ pub struct AccessToken {
     /// The token value used for authenticated requests.
     pub value: String,
 }
+
+impl AccessToken {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        expiration_date: String,
+        refreshable: bool,
+        r#type: AccessTokenType,
+        value: String,
+    ) -> Self {
+        Self {
+            account_created: None,
+            expiration_date,
+            refreshable,
+            r#type,
+            value,
+        }
+    }
+}
+
 /// The type of the token.
 ///
 /// Inline schema at `#/components/schemas/AccessToken/properties/type`.
@@ -40,9 +60,11 @@ pub enum AccessTokenType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl AccessTokenType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -51,11 +73,13 @@ impl AccessTokenType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for AccessTokenType {
     fn from(value: &str) -> Self {
         match value {
@@ -65,9 +89,11 @@ impl From<&str> for AccessTokenType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(AccessTokenType);
+
 /// Schema `Account` (`#/components/schemas/Account`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
@@ -157,8 +183,46 @@ pub struct Account {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Account {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        marketing_enabled: bool,
+        pin_enabled: bool,
+        primary_profile_id: String,
+        profiles: Vec<ProfileSummary>,
+        subscription_code: String,
+        tracking_enabled: bool,
+    ) -> Self {
+        Self {
+            address: None,
+            default_payment_instrument_id: None,
+            default_payment_method_id: None,
+            email_verified: None,
+            entitlements: None,
+            first_name: None,
+            id,
+            is_first_time_subscriber: None,
+            last_name: None,
+            marketing_enabled,
+            min_rating_playback_guard: None,
+            pin_enabled,
+            primary_profile_id,
+            profiles,
+            segments: None,
+            subscription_code,
+            subscriptions: None,
+            tracking_enabled,
+            used_free_trial: None,
+            email: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `AccountDevices` (`#/components/schemas/AccountDevices`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountDevices {
     #[serde(
         rename = "deregistrationWindow",
@@ -183,14 +247,35 @@ pub struct AccountDevices {
     )]
     pub registration_window: Option<DeviceRegistrationWindow>,
 }
+
+impl AccountDevices {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(devices: Vec<Device>, max_registered: i32) -> Self {
+        Self {
+            deregistration_window: None,
+            devices,
+            max_registered,
+            registration_window: None,
+        }
+    }
+}
+
 /// Schema `AccountNonce` (`#/components/schemas/AccountNonce`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountNonce {
     /// The nonce value.
     pub value: String,
 }
+
+impl AccountNonce {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(value: String) -> Self {
+        Self { value }
+    }
+}
+
 /// Schema `AccountTokenByCodeRequest` (`#/components/schemas/AccountTokenByCodeRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountTokenByCodeRequest {
     /// The generated device authorization code.
     pub code: String,
@@ -199,6 +284,18 @@ pub struct AccountTokenByCodeRequest {
     /// The scope(s) of the token(s) required.
     pub scopes: Vec<AccountTokenByCodeRequestScopesItem>,
 }
+
+impl AccountTokenByCodeRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        code: String,
+        id: String,
+        scopes: Vec<AccountTokenByCodeRequestScopesItem>,
+    ) -> Self {
+        Self { code, id, scopes }
+    }
+}
+
 /// Inline schema at `#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTokenByCodeRequestScopesItem {
@@ -213,6 +310,7 @@ pub enum AccountTokenByCodeRequestScopesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl AccountTokenByCodeRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -221,6 +319,7 @@ impl AccountTokenByCodeRequestScopesItem {
         "Settings",
         "Playback",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -231,11 +330,13 @@ impl AccountTokenByCodeRequestScopesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for AccountTokenByCodeRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -247,9 +348,11 @@ impl From<&str> for AccountTokenByCodeRequestScopesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(AccountTokenByCodeRequestScopesItem);
+
 /// Schema `AccountTokenRequest` (`#/components/schemas/AccountTokenRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -269,6 +372,23 @@ pub struct AccountTokenRequest {
     /// For each scope listed an Account and Profile token of that scope will be returned
     pub scopes: Vec<AccountTokenRequestScopesItem>,
 }
+
+impl AccountTokenRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        email: String,
+        password: String,
+        scopes: Vec<AccountTokenRequestScopesItem>,
+    ) -> Self {
+        Self {
+            cookie_type: None,
+            email,
+            password,
+            scopes,
+        }
+    }
+}
+
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
 /// need to pass the cookies to a server to render a page based on the user's
@@ -288,9 +408,11 @@ pub enum AccountTokenRequestCookieType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl AccountTokenRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -299,11 +421,13 @@ impl AccountTokenRequestCookieType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for AccountTokenRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -313,7 +437,9 @@ impl From<&str> for AccountTokenRequestCookieType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(AccountTokenRequestCookieType);
+
 /// Inline schema at `#/components/schemas/AccountTokenRequest/properties/scopes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTokenRequestScopesItem {
@@ -328,6 +454,7 @@ pub enum AccountTokenRequestScopesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl AccountTokenRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -336,6 +463,7 @@ impl AccountTokenRequestScopesItem {
         "Settings",
         "Playback",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -346,11 +474,13 @@ impl AccountTokenRequestScopesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for AccountTokenRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -362,7 +492,9 @@ impl From<&str> for AccountTokenRequestScopesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(AccountTokenRequestScopesItem);
+
 /// Schema `AccountUpdateRequest` (`#/components/schemas/AccountUpdateRequest`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountUpdateRequest {
@@ -414,6 +546,7 @@ pub struct AccountUpdateRequest {
     )]
     pub tracking_enabled: Option<bool>,
 }
+
 /// Schema `AddPaymentMethodRequest` (`#/components/schemas/AddPaymentMethodRequest`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPaymentMethodRequest {
@@ -430,6 +563,18 @@ pub struct AddPaymentMethodRequest {
     /// The type of payment method.
     pub r#type: AddPaymentMethodRequestType,
 }
+
+impl AddPaymentMethodRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(token: String, r#type: AddPaymentMethodRequestType) -> Self {
+        Self {
+            make_default: None,
+            token,
+            r#type,
+        }
+    }
+}
+
 /// The type of payment method.
 ///
 /// Inline schema at `#/components/schemas/AddPaymentMethodRequest/properties/type`.
@@ -440,9 +585,11 @@ pub enum AddPaymentMethodRequestType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl AddPaymentMethodRequestType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Card"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -450,11 +597,13 @@ impl AddPaymentMethodRequestType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for AddPaymentMethodRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -463,7 +612,9 @@ impl From<&str> for AddPaymentMethodRequestType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(AddPaymentMethodRequestType);
+
 /// Schema `Address` (`#/components/schemas/Address`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
@@ -486,6 +637,7 @@ pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
+
 /// Schema `AppConfig` (`#/components/schemas/AppConfig`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfig {
@@ -509,12 +661,21 @@ pub struct AppConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<AppConfigSubscription>,
 }
+
 /// Schema `AppConfigDisplay` (`#/components/schemas/AppConfigDisplay`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigDisplay {
     /// An array of globally configured themes.
     pub themes: Vec<Theme>,
 }
+
+impl AppConfigDisplay {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(themes: Vec<Theme>) -> Self {
+        Self { themes }
+    }
+}
+
 /// Schema `AppConfigGeneral` (`#/components/schemas/AppConfigGeneral`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigGeneral {
@@ -561,12 +722,21 @@ pub struct AppConfigGeneral {
     #[serde(rename = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
 }
+
 /// Schema `AppConfigI18n` (`#/components/schemas/AppConfigI18n`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigI18n {
     /// An array of available languages.
     pub languages: Vec<Language>,
 }
+
+impl AppConfigI18n {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(languages: Vec<Language>) -> Self {
+        Self { languages }
+    }
+}
+
 /// Schema `AppConfigLinear` (`#/components/schemas/AppConfigLinear`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigLinear {
@@ -598,8 +768,9 @@ pub struct AppConfigLinear {
     )]
     pub viewing_window_days_before: Option<i32>,
 }
+
 /// Schema `AppConfigPlayback` (`#/components/schemas/AppConfigPlayback`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigPlayback {
     /// The number of seconds before autoplay of next video.
     ///
@@ -635,6 +806,26 @@ pub struct AppConfigPlayback {
     #[serde(rename = "viewEventPoints")]
     pub view_event_points: Vec<f64>,
 }
+
+impl AppConfigPlayback {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        chain_play_countdown: i32,
+        chain_play_squeezeback: i32,
+        chain_play_timeout: i32,
+        heartbeat_frequency: i32,
+        view_event_points: Vec<f64>,
+    ) -> Self {
+        Self {
+            chain_play_countdown,
+            chain_play_squeezeback,
+            chain_play_timeout,
+            heartbeat_frequency,
+            view_event_points,
+        }
+    }
+}
+
 /// Schema `AppConfigSubscription` (`#/components/schemas/AppConfigSubscription`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigSubscription {
@@ -642,8 +833,9 @@ pub struct AppConfigSubscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plans: Option<Vec<Plan>>,
 }
+
 /// Schema `Bookmark` (`#/components/schemas/Bookmark`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bookmark {
     /// The date the bookmark was created.
     ///
@@ -654,8 +846,16 @@ pub struct Bookmark {
     #[serde(rename = "itemId")]
     pub item_id: String,
 }
+
+impl Bookmark {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(creation_date: String, item_id: String) -> Self {
+        Self { creation_date, item_id }
+    }
+}
+
 /// Schema `BtPlanListItem` (`#/components/schemas/BtPlanListItem`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BtPlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
@@ -724,6 +924,47 @@ pub struct BtPlanListItem {
     #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+impl BtPlanListItem {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cta_text: String,
+        currency: String,
+        description: String,
+        header_text: String,
+        hero_text: String,
+        id: String,
+        long_text: String,
+        nickname: String,
+        product: String,
+        trial_period_days: i32,
+    ) -> Self {
+        Self {
+            amount: None,
+            cta_text,
+            currency,
+            description,
+            ees07_plan_description: None,
+            ees07_plan_title: None,
+            ees07_title: None,
+            header_text,
+            hero_text,
+            id,
+            interval: None,
+            interval_count: None,
+            long_text,
+            nickname,
+            no_thanks_text: None,
+            product,
+            switching_text: None,
+            terms_and_conditions_itunes: None,
+            terms_and_conditions_stripe: None,
+            trial_period_days,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/BtPlanListItem/properties/interval`.
@@ -742,6 +983,7 @@ pub enum BtPlanListItemInterval {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl BtPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -751,6 +993,7 @@ impl BtPlanListItemInterval {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -762,11 +1005,13 @@ impl BtPlanListItemInterval {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for BtPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -779,21 +1024,32 @@ impl From<&str> for BtPlanListItemInterval {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(BtPlanListItemInterval);
+
 /// Schema `BtPlans` (`#/components/schemas/BtPlans`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BtPlans {
     /// The list of available plans.
     pub plans: Vec<BtPlanListItem>,
 }
+
+impl BtPlans {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plans: Vec<BtPlanListItem>) -> Self {
+        Self { plans }
+    }
+}
+
 /// Schema `BtValidateTokenResponse` (`#/components/schemas/BtValidateTokenResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct BtValidateTokenResponse(
     pub std::collections::BTreeMap<String, serde_json::Value>,
 );
+
 /// Schema `ChangePasswordRequest` (`#/components/schemas/ChangePasswordRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePasswordRequest {
     /// The new password for the account.
     pub password: String,
@@ -801,14 +1057,30 @@ pub struct ChangePasswordRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ChangePasswordRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(password: String, profile_token: String) -> Self {
+        Self { password, profile_token }
+    }
+}
+
 /// Schema `ChangePinRequest` (`#/components/schemas/ChangePinRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePinRequest {
     /// The new pin to set.
     pub pin: String,
 }
+
+impl ChangePinRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(pin: String) -> Self {
+        Self { pin }
+    }
+}
+
 /// Schema `Classification` (`#/components/schemas/Classification`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Classification {
     /// The unique code for a classification.
     pub code: String,
@@ -830,8 +1102,30 @@ pub struct Classification {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Classification {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        code: String,
+        name: String,
+        images: std::collections::BTreeMap<String, String>,
+        level: i32,
+        system: String,
+    ) -> Self {
+        Self {
+            code,
+            name,
+            advisory_text: None,
+            images,
+            level,
+            system,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ClassificationSummary` (`#/components/schemas/ClassificationSummary`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassificationSummary {
     /// The unique code for a classification.
     pub code: String,
@@ -841,6 +1135,18 @@ pub struct ClassificationSummary {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ClassificationSummary {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(code: String, name: String) -> Self {
+        Self {
+            code,
+            name,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// List data for ContinueWatching List
 ///
 /// Schema `ContinueWatchingListData` (`#/components/schemas/ContinueWatchingListData`).
@@ -858,6 +1164,7 @@ pub struct ContinueWatchingListData {
         std::collections::BTreeMap<String, ContinueWatchingListDataExpansion>,
     >,
 }
+
 /// Schema `ContinueWatchingListDataExpansion` (`#/components/schemas/ContinueWatchingListDataExpansion`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContinueWatchingListDataExpansion {
@@ -868,6 +1175,7 @@ pub struct ContinueWatchingListDataExpansion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<ItemSummary>,
 }
+
 /// Schema `Credit` (`#/components/schemas/Credit`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Credit {
@@ -884,6 +1192,20 @@ pub struct Credit {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Credit {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String, path: String, role: CreditRole) -> Self {
+        Self {
+            name,
+            path,
+            character: None,
+            role,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The type of role the credit performed, e.g. actor.
 ///
 /// Inline schema at `#/components/schemas/Credit/allOf/1/properties/role`.
@@ -922,6 +1244,7 @@ pub enum CreditRole {
     /// A value the spec does not list, kept as it was sent.
     UnknownValue(String),
 }
+
 impl CreditRole {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -941,6 +1264,7 @@ impl CreditRole {
         "voice",
         "writer",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -962,11 +1286,13 @@ impl CreditRole {
             Self::UnknownValue(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::UnknownValue(_))
     }
 }
+
 impl From<&str> for CreditRole {
     fn from(value: &str) -> Self {
         match value {
@@ -989,9 +1315,11 @@ impl From<&str> for CreditRole {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(CreditRole);
+
 /// Schema `Device` (`#/components/schemas/Device`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Device {
     /// The unique identifier for this device e.g. serial number.
     pub id: String,
@@ -1005,14 +1333,40 @@ pub struct Device {
     /// The device type e.g. web_browser.
     pub r#type: String,
 }
+
+impl Device {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        name: String,
+        registration_date: String,
+        r#type: String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            registration_date,
+            r#type,
+        }
+    }
+}
+
 /// Schema `DeviceAuthorizationCode` (`#/components/schemas/DeviceAuthorizationCode`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAuthorizationCode {
     /// The generated device authorization code.
     pub code: String,
 }
+
+impl DeviceAuthorizationCode {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(code: String) -> Self {
+        Self { code }
+    }
+}
+
 /// Schema `DeviceRegistrationRequest` (`#/components/schemas/DeviceRegistrationRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceRegistrationRequest {
     /// The unique identifier for this device e.g. serial number.
     pub id: String,
@@ -1021,8 +1375,16 @@ pub struct DeviceRegistrationRequest {
     /// The device type e.g. web_browser.
     pub r#type: String,
 }
+
+impl DeviceRegistrationRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(id: String, name: String, r#type: String) -> Self {
+        Self { id, name, r#type }
+    }
+}
+
 /// Schema `DeviceRegistrationWindow` (`#/components/schemas/DeviceRegistrationWindow`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceRegistrationWindow {
     /// The end date of the current period.
     ///
@@ -1055,8 +1417,28 @@ pub struct DeviceRegistrationWindow {
     #[serde(rename = "startDate")]
     pub start_date: String,
 }
+
+impl DeviceRegistrationWindow {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        end_date: String,
+        limit: i32,
+        period_days: i32,
+        remaining: i32,
+        start_date: String,
+    ) -> Self {
+        Self {
+            end_date,
+            limit,
+            period_days,
+            remaining,
+            start_date,
+        }
+    }
+}
+
 /// Schema `EeBtEligibility` (`#/components/schemas/EeBtEligibility`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeBtEligibility {
     /// Whether or not user is eligible
     pub eligible: bool,
@@ -1067,8 +1449,20 @@ pub struct EeBtEligibility {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+impl EeBtEligibility {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(eligible: bool) -> Self {
+        Self {
+            eligible,
+            plan: None,
+            source: None,
+        }
+    }
+}
+
 /// Schema `EeCreatePinRequest` (`#/components/schemas/EeCreatePinRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
     #[serde(rename = "accessToken")]
@@ -1079,8 +1473,20 @@ pub struct EeCreatePinRequest {
     #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+impl EeCreatePinRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(access_token: String, msisdn: String) -> Self {
+        Self {
+            access_token,
+            msisdn,
+            tracking_header: None,
+        }
+    }
+}
+
 /// Schema `EeCreatePinResponse` (`#/components/schemas/EeCreatePinResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreatePinResponse {
     /// The pinReference.
     #[serde(rename = "pinReference")]
@@ -1089,6 +1495,17 @@ pub struct EeCreatePinResponse {
     #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+impl EeCreatePinResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(pin_reference: String, tracking_header: String) -> Self {
+        Self {
+            pin_reference,
+            tracking_header,
+        }
+    }
+}
+
 /// Schema `EeCreateTokenResponse` (`#/components/schemas/EeCreateTokenResponse`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreateTokenResponse {
@@ -1102,8 +1519,9 @@ pub struct EeCreateTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<serde_json::Value>,
 }
+
 /// Schema `EeIdentityRequest` (`#/components/schemas/EeIdentityRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeIdentityRequest {
     /// EE API authorization Token received from GET /ee/token/create.
     #[serde(rename = "accessToken")]
@@ -1112,8 +1530,16 @@ pub struct EeIdentityRequest {
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+
+impl EeIdentityRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(access_token: String, session_id: String) -> Self {
+        Self { access_token, session_id }
+    }
+}
+
 /// Schema `EeIdentityResponse` (`#/components/schemas/EeIdentityResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeIdentityResponse {
     /// The operator brand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1127,14 +1553,35 @@ pub struct EeIdentityResponse {
     #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+impl EeIdentityResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(msisdn: String, tracking_header: String) -> Self {
+        Self {
+            brand: None,
+            brand_code: None,
+            msisdn,
+            tracking_header,
+        }
+    }
+}
+
 /// Schema `EeOfferItem` (`#/components/schemas/EeOfferItem`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOfferItem {
     /// The identifier of an offer.
     pub name: String,
 }
+
+impl EeOfferItem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String) -> Self {
+        Self { name }
+    }
+}
+
 /// Schema `EeOffersRequest` (`#/components/schemas/EeOffersRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOffersRequest {
     /// EE API authorization Token received from GET /ee/token/create.
     #[serde(rename = "accessToken")]
@@ -1145,15 +1592,35 @@ pub struct EeOffersRequest {
     #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+impl EeOffersRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(access_token: String, msisdn: String) -> Self {
+        Self {
+            access_token,
+            msisdn,
+            tracking_header: None,
+        }
+    }
+}
+
 /// Schema `EeOffersResponse` (`#/components/schemas/EeOffersResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOffersResponse {
     /// The list of eligible offers.
     #[serde(rename = "eligibleOffers")]
     pub eligible_offers: Vec<EeOfferItem>,
 }
+
+impl EeOffersResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(eligible_offers: Vec<EeOfferItem>) -> Self {
+        Self { eligible_offers }
+    }
+}
+
 /// Schema `EePlanListItem` (`#/components/schemas/EePlanListItem`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EePlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
@@ -1196,6 +1663,40 @@ pub struct EePlanListItem {
     #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+impl EePlanListItem {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        cta_text: String,
+        currency: String,
+        description: String,
+        header_text: String,
+        hero_text: String,
+        id: String,
+        long_text: String,
+        nickname: String,
+        product: String,
+        trial_period_days: i32,
+    ) -> Self {
+        Self {
+            amount: None,
+            cta_text,
+            currency,
+            description,
+            header_text,
+            hero_text,
+            id,
+            interval: None,
+            interval_count: None,
+            long_text,
+            nickname,
+            product,
+            trial_period_days,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/EePlanListItem/properties/interval`.
@@ -1214,6 +1715,7 @@ pub enum EePlanListItemInterval {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl EePlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1223,6 +1725,7 @@ impl EePlanListItemInterval {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1234,11 +1737,13 @@ impl EePlanListItemInterval {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for EePlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -1251,15 +1756,25 @@ impl From<&str> for EePlanListItemInterval {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(EePlanListItemInterval);
+
 /// Schema `EePlans` (`#/components/schemas/EePlans`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EePlans {
     /// The list of available plans.
     pub plans: Vec<EePlanListItem>,
 }
+
+impl EePlans {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plans: Vec<EePlanListItem>) -> Self {
+        Self { plans }
+    }
+}
+
 /// Schema `EeSessionIdRequest` (`#/components/schemas/EeSessionIdRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeSessionIdRequest {
     /// EE API authorization Token received from GET /ee/token/create.
     #[serde(rename = "accessToken")]
@@ -1268,15 +1783,31 @@ pub struct EeSessionIdRequest {
     #[serde(rename = "clientIP")]
     pub client_ip: String,
 }
+
+impl EeSessionIdRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(access_token: String, client_ip: String) -> Self {
+        Self { access_token, client_ip }
+    }
+}
+
 /// Schema `EeSessionIdResponse` (`#/components/schemas/EeSessionIdResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeSessionIdResponse {
     /// The assigned SessionId.
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+
+impl EeSessionIdResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(session_id: String) -> Self {
+        Self { session_id }
+    }
+}
+
 /// Schema `EeValidatePinRequest` (`#/components/schemas/EeValidatePinRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeValidatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
     #[serde(rename = "accessToken")]
@@ -1290,8 +1821,21 @@ pub struct EeValidatePinRequest {
     #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+impl EeValidatePinRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(access_token: String, pin: String, pin_reference: String) -> Self {
+        Self {
+            access_token,
+            pin,
+            pin_reference,
+            tracking_header: None,
+        }
+    }
+}
+
 /// Schema `EeValidatePinResponse` (`#/components/schemas/EeValidatePinResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeValidatePinResponse {
     /// The validation status.
     #[serde(rename = "pinValid", default, skip_serializing_if = "Option::is_none")]
@@ -1306,6 +1850,18 @@ pub struct EeValidatePinResponse {
     )]
     pub validation_status: Option<serde_json::Value>,
 }
+
+impl EeValidatePinResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(tracking_header: String) -> Self {
+        Self {
+            pin_valid: None,
+            tracking_header,
+            validation_status: None,
+        }
+    }
+}
+
 /// Schema `Entitlement` (`#/components/schemas/Entitlement`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entitlement {
@@ -1386,6 +1942,40 @@ pub struct Entitlement {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Entitlement {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        delivery_type: OfferRightsDeliveryType,
+        ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution,
+        scopes: Vec<String>,
+    ) -> Self {
+        Self {
+            delivery_type,
+            exclusion_rules: None,
+            max_downloads: None,
+            max_plays: None,
+            ownership,
+            play_period: None,
+            rental_period: None,
+            resolution,
+            scopes,
+            activation_date: None,
+            classification: None,
+            creation_date: None,
+            expiration_date: None,
+            item_id: None,
+            item_type: None,
+            media_duration: None,
+            plan_id: None,
+            play_count: None,
+            remaining_downloads: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The type of item this entitlement is for.
 ///
 /// Inline schema at `#/components/schemas/Entitlement/allOf/1/properties/itemType`.
@@ -1412,6 +2002,7 @@ pub enum EntitlementItemType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl EntitlementItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1425,6 +2016,7 @@ impl EntitlementItemType {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1440,11 +2032,13 @@ impl EntitlementItemType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for EntitlementItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -1461,7 +2055,9 @@ impl From<&str> for EntitlementItemType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(EntitlementItemType);
+
 /// Defines playback exclusion rules for an Offer or Entitlement.
 ///
 /// Schema `ExclusionRule` (`#/components/schemas/ExclusionRule`).
@@ -1495,6 +2091,7 @@ pub struct ExclusionRule {
     )]
     pub exclude_min_resolution: Option<ExclusionRuleExcludeMinResolution>,
 }
+
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeDelivery`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExclusionRuleExcludeDelivery {
@@ -1511,6 +2108,7 @@ pub enum ExclusionRuleExcludeDelivery {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ExclusionRuleExcludeDelivery {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1520,6 +2118,7 @@ impl ExclusionRuleExcludeDelivery {
         "ProgressiveDownload",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1531,11 +2130,13 @@ impl ExclusionRuleExcludeDelivery {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ExclusionRuleExcludeDelivery {
     fn from(value: &str) -> Self {
         match value {
@@ -1548,7 +2149,9 @@ impl From<&str> for ExclusionRuleExcludeDelivery {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ExclusionRuleExcludeDelivery);
+
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeMinResolution`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExclusionRuleExcludeMinResolution {
@@ -1567,6 +2170,7 @@ pub enum ExclusionRuleExcludeMinResolution {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ExclusionRuleExcludeMinResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1577,6 +2181,7 @@ impl ExclusionRuleExcludeMinResolution {
         "External",
         "Unknown",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1589,11 +2194,13 @@ impl ExclusionRuleExcludeMinResolution {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ExclusionRuleExcludeMinResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -1607,7 +2214,9 @@ impl From<&str> for ExclusionRuleExcludeMinResolution {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ExclusionRuleExcludeMinResolution);
+
 /// Inline schema at `#/components/parameters/FeatureFlags/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureFlagsItem {
@@ -1630,6 +2239,7 @@ pub enum FeatureFlagsItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl FeatureFlagsItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1642,6 +2252,7 @@ impl FeatureFlagsItem {
         "lrl",
         "cd",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1656,11 +2267,13 @@ impl FeatureFlagsItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for FeatureFlagsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -1676,7 +2289,9 @@ impl From<&str> for FeatureFlagsItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(FeatureFlagsItem);
+
 /// Inline schema at `#/paths/~1items~1{itemId}~1next/get/parameters/2/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetAnonNextPlaybackItemExpand {
@@ -1687,9 +2302,11 @@ pub enum GetAnonNextPlaybackItemExpand {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetAnonNextPlaybackItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1698,11 +2315,13 @@ impl GetAnonNextPlaybackItemExpand {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetAnonNextPlaybackItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -1712,7 +2331,9 @@ impl From<&str> for GetAnonNextPlaybackItemExpand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetAnonNextPlaybackItemExpand);
+
 /// Inline schema at `#/paths/~1config/get/parameters/0/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetAppConfigIncludeItem {
@@ -1737,6 +2358,7 @@ pub enum GetAppConfigIncludeItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetAppConfigIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1750,6 +2372,7 @@ impl GetAppConfigIncludeItem {
         "i18n",
         "linear",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1765,11 +2388,13 @@ impl GetAppConfigIncludeItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetAppConfigIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -1786,7 +2411,9 @@ impl From<&str> for GetAppConfigIncludeItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetAppConfigIncludeItem);
+
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetContinueWatchingListIncludeItem {
@@ -1799,9 +2426,11 @@ pub enum GetContinueWatchingListIncludeItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetContinueWatchingListIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1811,11 +2440,13 @@ impl GetContinueWatchingListIncludeItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetContinueWatchingListIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -1826,7 +2457,9 @@ impl From<&str> for GetContinueWatchingListIncludeItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetContinueWatchingListIncludeItem);
+
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetContinueWatchingListShowItemType {
@@ -1839,9 +2472,11 @@ pub enum GetContinueWatchingListShowItemType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetContinueWatchingListShowItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1851,11 +2486,13 @@ impl GetContinueWatchingListShowItemType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetContinueWatchingListShowItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -1866,7 +2503,9 @@ impl From<&str> for GetContinueWatchingListShowItemType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetContinueWatchingListShowItemType);
+
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/2/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItemExpand {
@@ -1881,6 +2520,7 @@ pub enum GetItemExpand {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1889,6 +2529,7 @@ impl GetItemExpand {
         "ancestors",
         "parent",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1899,11 +2540,13 @@ impl GetItemExpand {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -1915,7 +2558,9 @@ impl From<&str> for GetItemExpand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetItemExpand);
+
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/3/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItemSelectSeason {
@@ -1926,9 +2571,11 @@ pub enum GetItemSelectSeason {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetItemSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1937,11 +2584,13 @@ impl GetItemSelectSeason {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetItemSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -1951,7 +2600,9 @@ impl From<&str> for GetItemSelectSeason {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetItemSelectSeason);
+
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/4/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageItemDetailExpand {
@@ -1964,9 +2615,11 @@ pub enum GetItvPageItemDetailExpand {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetItvPageItemDetailExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1976,11 +2629,13 @@ impl GetItvPageItemDetailExpand {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetItvPageItemDetailExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -1991,7 +2646,9 @@ impl From<&str> for GetItvPageItemDetailExpand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetItvPageItemDetailExpand);
+
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/5/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageItemDetailSelectSeason {
@@ -2002,9 +2659,11 @@ pub enum GetItvPageItemDetailSelectSeason {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetItvPageItemDetailSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2013,11 +2672,13 @@ impl GetItvPageItemDetailSelectSeason {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetItvPageItemDetailSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -2027,7 +2688,9 @@ impl From<&str> for GetItvPageItemDetailSelectSeason {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetItvPageItemDetailSelectSeason);
+
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/6/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageTextEntryFormat {
@@ -2038,9 +2701,11 @@ pub enum GetItvPageTextEntryFormat {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetItvPageTextEntryFormat {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["markdown", "html"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2049,11 +2714,13 @@ impl GetItvPageTextEntryFormat {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetItvPageTextEntryFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -2063,7 +2730,9 @@ impl From<&str> for GetItvPageTextEntryFormat {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetItvPageTextEntryFormat);
+
 /// Inline schema at `#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetNextPlaybackItemExpand {
@@ -2074,9 +2743,11 @@ pub enum GetNextPlaybackItemExpand {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetNextPlaybackItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2085,11 +2756,13 @@ impl GetNextPlaybackItemExpand {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetNextPlaybackItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2099,7 +2772,9 @@ impl From<&str> for GetNextPlaybackItemExpand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetNextPlaybackItemExpand);
+
 /// Inline schema at `#/paths/~1page/get/parameters/4/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageItemDetailExpand {
@@ -2112,9 +2787,11 @@ pub enum GetPageItemDetailExpand {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetPageItemDetailExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2124,11 +2801,13 @@ impl GetPageItemDetailExpand {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetPageItemDetailExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2139,7 +2818,9 @@ impl From<&str> for GetPageItemDetailExpand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetPageItemDetailExpand);
+
 /// Inline schema at `#/paths/~1page/get/parameters/5/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageItemDetailSelectSeason {
@@ -2150,9 +2831,11 @@ pub enum GetPageItemDetailSelectSeason {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetPageItemDetailSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2161,11 +2844,13 @@ impl GetPageItemDetailSelectSeason {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetPageItemDetailSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -2175,7 +2860,9 @@ impl From<&str> for GetPageItemDetailSelectSeason {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetPageItemDetailSelectSeason);
+
 /// Inline schema at `#/paths/~1page/get/parameters/6/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageTextEntryFormat {
@@ -2186,9 +2873,11 @@ pub enum GetPageTextEntryFormat {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetPageTextEntryFormat {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["markdown", "html"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2197,11 +2886,13 @@ impl GetPageTextEntryFormat {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetPageTextEntryFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -2211,7 +2902,9 @@ impl From<&str> for GetPageTextEntryFormat {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetPageTextEntryFormat);
+
 /// Inline schema at `#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRatingsListOrderBy {
@@ -2222,9 +2915,11 @@ pub enum GetRatingsListOrderBy {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetRatingsListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2233,11 +2928,13 @@ impl GetRatingsListOrderBy {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetRatingsListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -2247,7 +2944,9 @@ impl From<&str> for GetRatingsListOrderBy {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetRatingsListOrderBy);
+
 /// Inline schema at `#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetWatchedListOrderBy {
@@ -2258,9 +2957,11 @@ pub enum GetWatchedListOrderBy {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl GetWatchedListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2269,11 +2970,13 @@ impl GetWatchedListOrderBy {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for GetWatchedListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -2283,7 +2986,9 @@ impl From<&str> for GetWatchedListOrderBy {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(GetWatchedListOrderBy);
+
 /// Schema `ItemClipFile` (`#/components/schemas/ItemClipFile`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFile {
@@ -2321,6 +3026,37 @@ pub struct ItemClipFile {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemClipFile {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        delivery_type: ItemClipFileDeliveryType,
+        drm: String,
+        format: String,
+        height: i32,
+        language: String,
+        name: String,
+        resolution: ItemClipFileResolution,
+        url: String,
+        width: i32,
+    ) -> Self {
+        Self {
+            channels: None,
+            delivery_type,
+            drm,
+            format,
+            height,
+            language,
+            name,
+            resolution,
+            url,
+            width,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The way in which the media file is delivered.
 ///
 /// Inline schema at `#/components/schemas/ItemClipFile/properties/deliveryType`.
@@ -2335,9 +3071,11 @@ pub enum ItemClipFileDeliveryType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemClipFileDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2347,11 +3085,13 @@ impl ItemClipFileDeliveryType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemClipFileDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -2362,7 +3102,9 @@ impl From<&str> for ItemClipFileDeliveryType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemClipFileDeliveryType);
+
 /// The resolution of the video media.
 ///
 /// Inline schema at `#/components/schemas/ItemClipFile/properties/resolution`.
@@ -2383,6 +3125,7 @@ pub enum ItemClipFileResolution {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemClipFileResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2393,6 +3136,7 @@ impl ItemClipFileResolution {
         "External",
         "Unknown",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2405,11 +3149,13 @@ impl ItemClipFileResolution {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemClipFileResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -2423,9 +3169,11 @@ impl From<&str> for ItemClipFileResolution {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemClipFileResolution);
+
 /// Schema `ItemClipFiles` (`#/components/schemas/ItemClipFiles`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFiles {
     /// Array of item clip file.
     pub clips: Vec<ItemClipFile>,
@@ -2435,18 +3183,38 @@ pub struct ItemClipFiles {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemClipFiles {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(clips: Vec<ItemClipFile>, id: String) -> Self {
+        Self {
+            clips,
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// A list of items with its clip files.
 ///
 /// Schema `ItemClipFilesList` (`#/components/schemas/ItemClipFilesList`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFilesList {
     /// A list of items
     pub items: Vec<ItemClipFiles>,
 }
+
+impl ItemClipFilesList {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(items: Vec<ItemClipFiles>) -> Self {
+        Self { items }
+    }
+}
+
 /// Custom metadata associated with an item.
 ///
 /// Schema `ItemCustomMetadata` (`#/components/schemas/ItemCustomMetadata`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemCustomMetadata {
     /// The name of the custom metadata.
     pub name: String,
@@ -2456,6 +3224,18 @@ pub struct ItemCustomMetadata {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemCustomMetadata {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String, value: String) -> Self {
+        Self {
+            name,
+            value,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ItemDetail` (`#/components/schemas/ItemDetail`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDetail {
@@ -2657,8 +3437,71 @@ pub struct ItemDetail {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemDetail {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        path: String,
+        title: String,
+        r#type: ItemSummaryType,
+    ) -> Self {
+        Self {
+            advisory_text: None,
+            available_episode_count: None,
+            available_season_count: None,
+            average_user_rating: None,
+            badge: None,
+            channel_short_code: None,
+            classification: None,
+            contextual_title: None,
+            custom_fields: None,
+            custom_id: None,
+            duration: None,
+            episode_count: None,
+            episode_name: None,
+            episode_number: None,
+            genres: None,
+            has_closed_captions: None,
+            id,
+            images: None,
+            offers: None,
+            path,
+            release_year: None,
+            scopes: None,
+            season_id: None,
+            season_number: None,
+            short_description: None,
+            show_id: None,
+            show_title: None,
+            subtype: None,
+            tagline: None,
+            themes: None,
+            title,
+            r#type,
+            watch_path: None,
+            copyright: None,
+            credits: None,
+            custom_metadata: None,
+            description: None,
+            distributor: None,
+            episodes: None,
+            event_date: None,
+            genre_paths: None,
+            location: None,
+            season: None,
+            seasons: None,
+            show: None,
+            total_user_ratings: None,
+            trailers: None,
+            venue: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ItemDownloadable` (`#/components/schemas/ItemDownloadable`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadable {
     /// is the item downloadable?
     pub downloadable: bool,
@@ -2668,24 +3511,52 @@ pub struct ItemDownloadable {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemDownloadable {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(downloadable: bool, id: String) -> Self {
+        Self {
+            downloadable,
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// A list of items downloadable data.
 ///
 /// Schema `ItemDownloadableList` (`#/components/schemas/ItemDownloadableList`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadableList {
     /// A list of items
     pub items: Vec<ItemDownloadable>,
 }
+
+impl ItemDownloadableList {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(items: Vec<ItemDownloadable>) -> Self {
+        Self { items }
+    }
+}
+
 /// Schema `ItemDownloadableRequest` (`#/components/schemas/ItemDownloadableRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadableRequest {
     /// Comma-separated list of AXIS item ids.
     pub ids: String,
 }
+
+impl ItemDownloadableRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(ids: String) -> Self {
+        Self { ids }
+    }
+}
+
 /// A pageable list of items.
 ///
 /// Schema `ItemList` (`#/components/schemas/ItemList`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemList {
     /// A map of custom fields defined by a curator for a list.
     #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
@@ -2731,6 +3602,36 @@ pub struct ItemList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+impl ItemList {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        items: Vec<ItemSummary>,
+        paging: Pagination,
+        path: String,
+        size: i32,
+    ) -> Self {
+        Self {
+            custom_fields: None,
+            description: None,
+            id,
+            images: None,
+            item_types: None,
+            items,
+            list_data: None,
+            paging,
+            parameter: None,
+            path,
+            short_description: None,
+            size,
+            tagline: None,
+            themes: None,
+            title: None,
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/ItemList/properties/itemTypes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemListItemTypesItem {
@@ -2755,6 +3656,7 @@ pub enum ItemListItemTypesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemListItemTypesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2768,6 +3670,7 @@ impl ItemListItemTypesItem {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2783,11 +3686,13 @@ impl ItemListItemTypesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemListItemTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2804,7 +3709,9 @@ impl From<&str> for ItemListItemTypesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemListItemTypesItem);
+
 /// Schema `ItemPurchase` (`#/components/schemas/ItemPurchase`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemPurchase {
@@ -2819,6 +3726,26 @@ pub struct ItemPurchase {
     /// The type of item purchased.
     pub r#type: ItemPurchaseType,
 }
+
+impl ItemPurchase {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        ownership: ItemPurchaseOwnership,
+        resolution: ItemPurchaseResolution,
+        title: String,
+        r#type: ItemPurchaseType,
+    ) -> Self {
+        Self {
+            id,
+            ownership,
+            resolution,
+            title,
+            r#type,
+        }
+    }
+}
+
 /// The ownership of the purchased item.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/ownership`.
@@ -2837,6 +3764,7 @@ pub enum ItemPurchaseOwnership {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemPurchaseOwnership {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2846,6 +3774,7 @@ impl ItemPurchaseOwnership {
         "Own",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2857,11 +3786,13 @@ impl ItemPurchaseOwnership {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemPurchaseOwnership {
     fn from(value: &str) -> Self {
         match value {
@@ -2874,7 +3805,9 @@ impl From<&str> for ItemPurchaseOwnership {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemPurchaseOwnership);
+
 /// The resolution of the purchased item.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/resolution`.
@@ -2895,6 +3828,7 @@ pub enum ItemPurchaseResolution {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemPurchaseResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2905,6 +3839,7 @@ impl ItemPurchaseResolution {
         "External",
         "Unknown",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2917,11 +3852,13 @@ impl ItemPurchaseResolution {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemPurchaseResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -2935,7 +3872,9 @@ impl From<&str> for ItemPurchaseResolution {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemPurchaseResolution);
+
 /// The type of item purchased.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/type`.
@@ -2962,6 +3901,7 @@ pub enum ItemPurchaseType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemPurchaseType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2975,6 +3915,7 @@ impl ItemPurchaseType {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2990,11 +3931,13 @@ impl ItemPurchaseType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemPurchaseType {
     fn from(value: &str) -> Self {
         match value {
@@ -3011,9 +3954,11 @@ impl From<&str> for ItemPurchaseType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemPurchaseType);
+
 /// Schema `ItemSchedule` (`#/components/schemas/ItemSchedule`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemSchedule {
     /// True if this schedule represents time when the channel is completely off air.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3045,8 +3990,31 @@ pub struct ItemSchedule {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemSchedule {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        channel_id: String,
+        end_date: String,
+        id: String,
+        start_date: String,
+    ) -> Self {
+        Self {
+            blackout: None,
+            channel_id,
+            end_date,
+            featured: None,
+            id,
+            live: None,
+            repeat: None,
+            start_date,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ItemScheduleList` (`#/components/schemas/ItemScheduleList`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemScheduleList {
     /// The id of the channel the schedules belong to.
     #[serde(rename = "channelId")]
@@ -3064,6 +4032,24 @@ pub struct ItemScheduleList {
     #[serde(rename = "startDate")]
     pub start_date: String,
 }
+
+impl ItemScheduleList {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        channel_id: String,
+        end_date: String,
+        schedules: Vec<ItemSchedule>,
+        start_date: String,
+    ) -> Self {
+        Self {
+            channel_id,
+            end_date,
+            schedules,
+            start_date,
+        }
+    }
+}
+
 /// Schema `ItemSummary` (`#/components/schemas/ItemSummary`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemSummary {
@@ -3211,6 +4197,54 @@ pub struct ItemSummary {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItemSummary {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        path: String,
+        title: String,
+        r#type: ItemSummaryType,
+    ) -> Self {
+        Self {
+            advisory_text: None,
+            available_episode_count: None,
+            available_season_count: None,
+            average_user_rating: None,
+            badge: None,
+            channel_short_code: None,
+            classification: None,
+            contextual_title: None,
+            custom_fields: None,
+            custom_id: None,
+            duration: None,
+            episode_count: None,
+            episode_name: None,
+            episode_number: None,
+            genres: None,
+            has_closed_captions: None,
+            id,
+            images: None,
+            offers: None,
+            path,
+            release_year: None,
+            scopes: None,
+            season_id: None,
+            season_number: None,
+            short_description: None,
+            show_id: None,
+            show_title: None,
+            subtype: None,
+            tagline: None,
+            themes: None,
+            title,
+            r#type,
+            watch_path: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The type of item
 ///
 /// Inline schema at `#/components/schemas/ItemSummary/properties/type`.
@@ -3237,6 +4271,7 @@ pub enum ItemSummaryType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemSummaryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3250,6 +4285,7 @@ impl ItemSummaryType {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3265,11 +4301,13 @@ impl ItemSummaryType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -3286,7 +4324,9 @@ impl From<&str> for ItemSummaryType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemSummaryType);
+
 /// Inline schema at `#/components/parameters/ItemType/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemType {
@@ -3311,6 +4351,7 @@ pub enum ItemType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3324,6 +4365,7 @@ impl ItemType {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3339,11 +4381,13 @@ impl ItemType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -3360,9 +4404,11 @@ impl From<&str> for ItemType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItemType);
+
 /// Schema `ItvAssignBtTokenRequest` (`#/components/schemas/ItvAssignBtTokenRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvAssignBtTokenRequest {
     /// The ITV profile token
     #[serde(rename = "profileToken")]
@@ -3370,8 +4416,16 @@ pub struct ItvAssignBtTokenRequest {
     /// The validated userToken.
     pub token: String,
 }
+
+impl ItvAssignBtTokenRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String, token: String) -> Self {
+        Self { profile_token, token }
+    }
+}
+
 /// Schema `ItvAssignMsisdnRequest` (`#/components/schemas/ItvAssignMsisdnRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvAssignMsisdnRequest {
     /// Product id from /ee/offers
     #[serde(rename = "eeProductId")]
@@ -3385,14 +4439,40 @@ pub struct ItvAssignMsisdnRequest {
     #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+impl ItvAssignMsisdnRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        ee_product_id: String,
+        msisdn: String,
+        profile_token: String,
+        tracking_header: String,
+    ) -> Self {
+        Self {
+            ee_product_id,
+            msisdn,
+            profile_token,
+            tracking_header,
+        }
+    }
+}
+
 /// Schema `ItvBillingHistory` (`#/components/schemas/ItvBillingHistory`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistory {
     /// The array of objects with subscription payment details.
     pub payment_history: Vec<ItvBillingHistoryRecord>,
 }
+
+impl ItvBillingHistory {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(payment_history: Vec<ItvBillingHistoryRecord>) -> Self {
+        Self { payment_history }
+    }
+}
+
 /// Schema `ItvBillingHistoryRecord` (`#/components/schemas/ItvBillingHistoryRecord`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistoryRecord {
     /// The card info.
     pub card: std::collections::BTreeMap<String, serde_json::Value>,
@@ -3403,22 +4483,56 @@ pub struct ItvBillingHistoryRecord {
     /// The object with subscription payment details.
     pub subscription: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+impl ItvBillingHistoryRecord {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        card: std::collections::BTreeMap<String, serde_json::Value>,
+        charge: std::collections::BTreeMap<String, serde_json::Value>,
+        invoice: std::collections::BTreeMap<String, serde_json::Value>,
+        subscription: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            card,
+            charge,
+            invoice,
+            subscription,
+        }
+    }
+}
+
 /// Schema `ItvBillingHistoryRequest` (`#/components/schemas/ItvBillingHistoryRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistoryRequest {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvBillingHistoryRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvCancelSubscriptionRequest` (`#/components/schemas/ItvCancelSubscriptionRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCancelSubscriptionRequest {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvCancelSubscriptionRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvCardDetails` (`#/components/schemas/ItvCardDetails`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCardDetails {
     /// The payment card type (Visa/Mastercard/etc).
     pub card_type: String,
@@ -3433,8 +4547,21 @@ pub struct ItvCardDetails {
     /// The last 4 digit of card number.
     pub last4: String,
 }
+
+impl ItvCardDetails {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(card_type: String, exp_month: i32, exp_year: i32, last4: String) -> Self {
+        Self {
+            card_type,
+            exp_month,
+            exp_year,
+            last4,
+        }
+    }
+}
+
 /// Schema `ItvChangeCardDetailsRequest` (`#/components/schemas/ItvChangeCardDetailsRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeCardDetailsRequest {
     /// The credit card token.
     #[serde(rename = "cardToken")]
@@ -3443,8 +4570,16 @@ pub struct ItvChangeCardDetailsRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvChangeCardDetailsRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(card_token: String, profile_token: String) -> Self {
+        Self { card_token, profile_token }
+    }
+}
+
 /// Schema `ItvChangeEmailRequest` (`#/components/schemas/ItvChangeEmailRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeEmailRequest {
     /// New email address for account/profile.
     pub email: String,
@@ -3452,8 +4587,16 @@ pub struct ItvChangeEmailRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvChangeEmailRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(email: String, profile_token: String) -> Self {
+        Self { email, profile_token }
+    }
+}
+
 /// Schema `ItvChangeMarketingRequest` (`#/components/schemas/ItvChangeMarketingRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeMarketingRequest {
     /// Updated marketing preferences for account/profile.
     #[serde(rename = "emailOptIn")]
@@ -3462,8 +4605,19 @@ pub struct ItvChangeMarketingRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvChangeMarketingRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(email_opt_in: bool, profile_token: String) -> Self {
+        Self {
+            email_opt_in,
+            profile_token,
+        }
+    }
+}
+
 /// Schema `ItvCurrentSubscription` (`#/components/schemas/ItvCurrentSubscription`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCurrentSubscription {
     /// The cancellation period end flag.
     #[serde(rename = "cancelAtPeriodEnd")]
@@ -3490,15 +4644,47 @@ pub struct ItvCurrentSubscription {
     /// The status of subscription.
     pub status: String,
 }
+
+impl ItvCurrentSubscription {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        cancel_at_period_end: bool,
+        collection_method: String,
+        created: i32,
+        current_period_end: i32,
+        current_period_start: i32,
+        plan: std::collections::BTreeMap<String, serde_json::Value>,
+        status: String,
+    ) -> Self {
+        Self {
+            cancel_at_period_end,
+            collection_method,
+            created,
+            current_period_end,
+            current_period_start,
+            plan,
+            status,
+        }
+    }
+}
+
 /// Schema `ItvDeleteAccountRequest` (`#/components/schemas/ItvDeleteAccountRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvDeleteAccountRequest {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvDeleteAccountRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvEntitlement` (`#/components/schemas/ItvEntitlement`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlement {
     /// Start of subscription.
     ///
@@ -3519,8 +4705,28 @@ pub struct ItvEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<serde_json::Value>,
 }
+
+impl ItvEntitlement {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        expiry: String,
+        plan: std::collections::BTreeMap<String, serde_json::Value>,
+        source: String,
+        subscription_id: String,
+    ) -> Self {
+        Self {
+            card_type: None,
+            expiry,
+            plan,
+            source,
+            subscription_id,
+            start: None,
+        }
+    }
+}
+
 /// Schema `ItvEntitlementCancelation` (`#/components/schemas/ItvEntitlementCancelation`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementCancelation {
     /// Cancelation datetime.
     ///
@@ -3535,12 +4741,38 @@ pub struct ItvEntitlementCancelation {
     #[serde(rename = "subscriptionId")]
     pub subscription_id: String,
 }
+
+impl ItvEntitlementCancelation {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        cancelled_at: String,
+        itv_id: String,
+        source: String,
+        subscription_id: String,
+    ) -> Self {
+        Self {
+            cancelled_at,
+            itv_id,
+            source,
+            subscription_id,
+        }
+    }
+}
+
 /// Schema `ItvEntitlementCurrent` (`#/components/schemas/ItvEntitlementCurrent`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementCurrent {
     /// one of “itunes”, “stripe”, “amazon”, “google”
     pub source: String,
 }
+
+impl ItvEntitlementCurrent {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(source: String) -> Self {
+        Self { source }
+    }
+}
+
 /// Schema `ItvEntitlementPlan` (`#/components/schemas/ItvEntitlementPlan`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementPlan {
@@ -3558,6 +4790,24 @@ pub struct ItvEntitlementPlan {
     /// Type of the plan.
     pub r#type: String,
 }
+
+impl ItvEntitlementPlan {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        cost: i32,
+        interval: ItvEntitlementPlanInterval,
+        trial_length: i32,
+        r#type: String,
+    ) -> Self {
+        Self {
+            cost,
+            interval,
+            trial_length,
+            r#type,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/ItvEntitlementPlan/properties/interval`.
@@ -3576,6 +4826,7 @@ pub enum ItvEntitlementPlanInterval {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItvEntitlementPlanInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3585,6 +4836,7 @@ impl ItvEntitlementPlanInterval {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3596,11 +4848,13 @@ impl ItvEntitlementPlanInterval {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItvEntitlementPlanInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -3613,17 +4867,33 @@ impl From<&str> for ItvEntitlementPlanInterval {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItvEntitlementPlanInterval);
+
 /// Schema `ItvEntitlementsHistory` (`#/components/schemas/ItvEntitlementsHistory`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementsHistory {
     /// The results of availability checks.
     pub cancellations: Vec<ItvEntitlementCancelation>,
     /// The results of availability checks.
     pub entitlements: Vec<ItvEntitlement>,
 }
+
+impl ItvEntitlementsHistory {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        cancellations: Vec<ItvEntitlementCancelation>,
+        entitlements: Vec<ItvEntitlement>,
+    ) -> Self {
+        Self {
+            cancellations,
+            entitlements,
+        }
+    }
+}
+
 /// Schema `ItvFeatureFlag` (`#/components/schemas/ItvFeatureFlag`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvFeatureFlag {
     /// Is the feature enabled?
     pub enabled: bool,
@@ -3631,15 +4901,31 @@ pub struct ItvFeatureFlag {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
 }
+
+impl ItvFeatureFlag {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled, flag: None }
+    }
+}
+
 /// Schema `ItvGetCardDetailsRequest` (`#/components/schemas/ItvGetCardDetailsRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGetCardDetailsRequest {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvGetCardDetailsRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvGetDiscountResponse` (`#/components/schemas/ItvGetDiscountResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGetDiscountResponse {
     /// Payment currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3676,8 +4962,26 @@ pub struct ItvGetDiscountResponse {
     )]
     pub short_description: Option<String>,
 }
+
+impl ItvGetDiscountResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(id: String) -> Self {
+        Self {
+            currency: None,
+            description: None,
+            headline: None,
+            id,
+            initial_cost: None,
+            long_description: None,
+            nickname: None,
+            offerdurationperiod: None,
+            short_description: None,
+        }
+    }
+}
+
 /// Schema `ItvGooglePaySubscriptionRequest` (`#/components/schemas/ItvGooglePaySubscriptionRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGooglePaySubscriptionRequest {
     /// the unique identifier for this purchase
     #[serde(rename = "purchaseToken")]
@@ -3686,15 +4990,34 @@ pub struct ItvGooglePaySubscriptionRequest {
     #[serde(rename = "subscriptionItem")]
     pub subscription_item: String,
 }
+
+impl ItvGooglePaySubscriptionRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(purchase_token: String, subscription_item: String) -> Self {
+        Self {
+            purchase_token,
+            subscription_item,
+        }
+    }
+}
+
 /// Schema `ItvHadEntitlement` (`#/components/schemas/ItvHadEntitlement`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvHadEntitlement {
     /// whether the user has been previously entitlement
     #[serde(rename = "hasHadEntitlements")]
     pub has_had_entitlements: bool,
 }
+
+impl ItvHadEntitlement {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(has_had_entitlements: bool) -> Self {
+        Self { has_had_entitlements }
+    }
+}
+
 /// Schema `ItvPinAuthRequest` (`#/components/schemas/ItvPinAuthRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPinAuthRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -3712,6 +5035,18 @@ pub struct ItvPinAuthRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ItvPinAuthRequestScopesItem>>,
 }
+
+impl ItvPinAuthRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(pin: String) -> Self {
+        Self {
+            cookie_type: None,
+            pin,
+            scopes: None,
+        }
+    }
+}
+
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
 /// need to pass the cookies to a server to render a page based on the user's
@@ -3731,9 +5066,11 @@ pub enum ItvPinAuthRequestCookieType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItvPinAuthRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3742,11 +5079,13 @@ impl ItvPinAuthRequestCookieType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItvPinAuthRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -3756,7 +5095,9 @@ impl From<&str> for ItvPinAuthRequestCookieType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItvPinAuthRequestCookieType);
+
 /// Inline schema at `#/components/schemas/ItvPinAuthRequest/properties/scopes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvPinAuthRequestScopesItem {
@@ -3771,6 +5112,7 @@ pub enum ItvPinAuthRequestScopesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItvPinAuthRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3779,6 +5121,7 @@ impl ItvPinAuthRequestScopesItem {
         "Settings",
         "Playback",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3789,11 +5132,13 @@ impl ItvPinAuthRequestScopesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItvPinAuthRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -3805,7 +5150,9 @@ impl From<&str> for ItvPinAuthRequestScopesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItvPinAuthRequestScopesItem);
+
 /// Schema `ItvPlanListItem` (`#/components/schemas/ItvPlanListItem`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPlanListItem {
@@ -3846,6 +5193,36 @@ pub struct ItvPlanListItem {
     )]
     pub trial_period_days: Option<i32>,
 }
+
+impl ItvPlanListItem {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        amount: f64,
+        currency: String,
+        description: String,
+        id: String,
+        interval: ItvPlanListItemInterval,
+        interval_count: i32,
+        nickname: String,
+        product: String,
+    ) -> Self {
+        Self {
+            amount,
+            currency,
+            description,
+            id,
+            interval,
+            interval_count,
+            nickname,
+            product,
+            saving_label: None,
+            switching_text: None,
+            trial_period_days: None,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/ItvPlanListItem/properties/interval`.
@@ -3864,6 +5241,7 @@ pub enum ItvPlanListItemInterval {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItvPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3873,6 +5251,7 @@ impl ItvPlanListItemInterval {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3884,11 +5263,13 @@ impl ItvPlanListItemInterval {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItvPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -3901,28 +5282,54 @@ impl From<&str> for ItvPlanListItemInterval {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItvPlanListItemInterval);
+
 /// Schema `ItvPlans` (`#/components/schemas/ItvPlans`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPlans {
     /// The list of available plans.
     pub plans: Vec<ItvPlanListItem>,
 }
+
+impl ItvPlans {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plans: Vec<ItvPlanListItem>) -> Self {
+        Self { plans }
+    }
+}
+
 /// Schema `ItvProfileToken` (`#/components/schemas/ItvProfileToken`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvProfileToken {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvProfileToken {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvProfileTokenRequest` (`#/components/schemas/ItvProfileTokenRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvProfileTokenRequest {
     /// The password.
     pub password: String,
 }
+
+impl ItvProfileTokenRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(password: String) -> Self {
+        Self { password }
+    }
+}
+
 /// Schema `ItvPurchase` (`#/components/schemas/ItvPurchase`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchase {
     /// The identifier of user in payment system.
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -3934,8 +5341,20 @@ pub struct ItvPurchase {
     #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
+
+impl ItvPurchase {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plan_id: String) -> Self {
+        Self {
+            customer_id: None,
+            plan_id,
+            subscription_id: None,
+        }
+    }
+}
+
 /// Schema `ItvPurchaseRequest` (`#/components/schemas/ItvPurchaseRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseRequest {
     /// The credit card token.
     #[serde(rename = "cardToken")]
@@ -3950,8 +5369,21 @@ pub struct ItvPurchaseRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
 }
+
+impl ItvPurchaseRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(card_token: String, plan_id: String, profile_token: String) -> Self {
+        Self {
+            card_token,
+            plan_id,
+            profile_token,
+            voucher: None,
+        }
+    }
+}
+
 /// Schema `ItvPurchaseStrongRequest` (`#/components/schemas/ItvPurchaseStrongRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseStrongRequest {
     /// A paymentMethodFromToken.
     #[serde(
@@ -3977,6 +5409,20 @@ pub struct ItvPurchaseStrongRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
 }
+
+impl ItvPurchaseStrongRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plan_id: String, profile_token: String) -> Self {
+        Self {
+            payment_method_from_token: None,
+            payment_method_id: None,
+            plan_id,
+            profile_token,
+            voucher: None,
+        }
+    }
+}
+
 /// Schema `ItvPurchaseStrongResponse` (`#/components/schemas/ItvPurchaseStrongResponse`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseStrongResponse {
@@ -4002,8 +5448,9 @@ pub struct ItvPurchaseStrongResponse {
     #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
+
 /// Schema `ItvPurchaseWithOfferRequest` (`#/components/schemas/ItvPurchaseWithOfferRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseWithOfferRequest {
     /// A coupon/voucher for a discount. Can be retrieved from GET itv/voucher/{platform} endpoint
     #[serde(rename = "couponId")]
@@ -4029,6 +5476,20 @@ pub struct ItvPurchaseWithOfferRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvPurchaseWithOfferRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(coupon_id: String, plan_id: String, profile_token: String) -> Self {
+        Self {
+            coupon_id,
+            payment_method_from_token: None,
+            payment_method_id: None,
+            plan_id,
+            profile_token,
+        }
+    }
+}
+
 /// Schema `ItvPurchaseWithOfferResponse` (`#/components/schemas/ItvPurchaseWithOfferResponse`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseWithOfferResponse {
@@ -4058,15 +5519,24 @@ pub struct ItvPurchaseWithOfferResponse {
     #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
+
 /// Schema `ItvRokuTransactionRequest` (`#/components/schemas/ItvRokuTransactionRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvRokuTransactionRequest {
     /// The ITV profile token.
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvRokuTransactionRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self { profile_token }
+    }
+}
+
 /// Schema `ItvSubscriptionFullPriceRenewal` (`#/components/schemas/ItvSubscriptionFullPriceRenewal`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionFullPriceRenewal {
     /// full price renewal state.
     #[serde(rename = "fullPriceRenewal")]
@@ -4074,8 +5544,16 @@ pub struct ItvSubscriptionFullPriceRenewal {
     /// reason of full price renewal state.
     pub reason: String,
 }
+
+impl ItvSubscriptionFullPriceRenewal {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(full_price_renewal: bool, reason: String) -> Self {
+        Self { full_price_renewal, reason }
+    }
+}
+
 /// Schema `ItvSubscriptionState` (`#/components/schemas/ItvSubscriptionState`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionState {
     /// The array of entitlement objects.
     pub effective_entitlements: Vec<ItvEntitlement>,
@@ -4086,14 +5564,40 @@ pub struct ItvSubscriptionState {
     /// The payment provider (stripe/itunes)
     pub source: String,
 }
+
+impl ItvSubscriptionState {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        effective_entitlements: Vec<ItvEntitlement>,
+        failed_availability_checks: Vec<String>,
+        purchased: Vec<String>,
+        source: String,
+    ) -> Self {
+        Self {
+            effective_entitlements,
+            failed_availability_checks,
+            purchased,
+            source,
+        }
+    }
+}
+
 /// Schema `ItvSubscriptionStatusResponse` (`#/components/schemas/ItvSubscriptionStatusResponse`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionStatusResponse {
     /// Defines whether last payment intent was successful or not.
     pub is_active: bool,
 }
+
+impl ItvSubscriptionStatusResponse {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(is_active: bool) -> Self {
+        Self { is_active }
+    }
+}
+
 /// Schema `ItvUpdateIntentStrongRequest` (`#/components/schemas/ItvUpdateIntentStrongRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateIntentStrongRequest {
     /// A paymentMethodFromToken.
     #[serde(
@@ -4113,6 +5617,18 @@ pub struct ItvUpdateIntentStrongRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvUpdateIntentStrongRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self {
+            payment_method_from_token: None,
+            payment_method_id: None,
+            profile_token,
+        }
+    }
+}
+
 /// Schema `ItvUpdateIntentStrongResponse` (`#/components/schemas/ItvUpdateIntentStrongResponse`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateIntentStrongResponse {
@@ -4129,8 +5645,9 @@ pub struct ItvUpdateIntentStrongResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 /// Schema `ItvUpdatePaymentStrongRequest` (`#/components/schemas/ItvUpdatePaymentStrongRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdatePaymentStrongRequest {
     /// A paymentMethodFromToken.
     #[serde(
@@ -4150,8 +5667,20 @@ pub struct ItvUpdatePaymentStrongRequest {
     #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+impl ItvUpdatePaymentStrongRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self {
+            payment_method_from_token: None,
+            payment_method_id: None,
+            profile_token,
+        }
+    }
+}
+
 /// Schema `ItvUpdateProfileRequest` (`#/components/schemas/ItvUpdateProfileRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateProfileRequest {
     /// The date of birth.
     #[serde(rename = "dateOfBirth", default, skip_serializing_if = "Option::is_none")]
@@ -4175,13 +5704,37 @@ pub struct ItvUpdateProfileRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+impl ItvUpdateProfileRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_token: String) -> Self {
+        Self {
+            date_of_birth: None,
+            email: None,
+            first_name: None,
+            last_name: None,
+            postcode: None,
+            profile_token,
+            title: None,
+        }
+    }
+}
+
 /// Schema `ItvUpgradePlanRequest` (`#/components/schemas/ItvUpgradePlanRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpgradePlanRequest {
     /// The identifier of the plan to purchase.
     #[serde(rename = "planId")]
     pub plan_id: String,
 }
+
+impl ItvUpgradePlanRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plan_id: String) -> Self {
+        Self { plan_id }
+    }
+}
+
 /// Schema `ItvVoucher` (`#/components/schemas/ItvVoucher`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucher {
@@ -4193,6 +5746,24 @@ pub struct ItvVoucher {
     #[serde(rename = "offerType")]
     pub offer_type: ItvVoucherOfferType,
 }
+
+impl ItvVoucher {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        display: ItvVoucherDisplay,
+        id: String,
+        links: ItvVoucherLinks,
+        offer_type: ItvVoucherOfferType,
+    ) -> Self {
+        Self {
+            display,
+            id,
+            links,
+            offer_type,
+        }
+    }
+}
+
 /// Schema `ItvVoucherDisplay` (`#/components/schemas/ItvVoucherDisplay`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherDisplay {
@@ -4250,8 +5821,9 @@ pub struct ItvVoucherDisplay {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Schema `ItvVoucherLinks` (`#/components/schemas/ItvVoucherLinks`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherLinks {
     pub redeem: ItvVoucherLinksHref,
     #[serde(rename = "self")]
@@ -4260,8 +5832,20 @@ pub struct ItvVoucherLinks {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItvVoucherLinks {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(redeem: ItvVoucherLinksHref, self_: ItvVoucherLinksHref) -> Self {
+        Self {
+            redeem,
+            self_,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ItvVoucherLinksHref` (`#/components/schemas/ItvVoucherLinksHref`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherLinksHref {
     /// The voucher link.
     pub href: String,
@@ -4269,6 +5853,17 @@ pub struct ItvVoucherLinksHref {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ItvVoucherLinksHref {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(href: String) -> Self {
+        Self {
+            href,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The voucher offer type.
 ///
 /// Inline schema at `#/components/schemas/ItvVoucher/properties/offerType`.
@@ -4281,9 +5876,11 @@ pub enum ItvVoucherOfferType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ItvVoucherOfferType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["stripe", "talon one"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4292,11 +5889,13 @@ impl ItvVoucherOfferType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ItvVoucherOfferType {
     fn from(value: &str) -> Self {
         match value {
@@ -4306,15 +5905,25 @@ impl From<&str> for ItvVoucherOfferType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ItvVoucherOfferType);
+
 /// Schema `ItvVoucherRequest` (`#/components/schemas/ItvVoucherRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherRequest {
     /// The voucher.
     pub voucher: String,
 }
+
+impl ItvVoucherRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(voucher: String) -> Self {
+        Self { voucher }
+    }
+}
+
 /// Schema `Language` (`#/components/schemas/Language`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Language {
     /// The ISO language code of the language e.g. "en-US".
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
@@ -4324,6 +5933,14 @@ pub struct Language {
     /// Display title for the language.
     pub title: String,
 }
+
+impl Language {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(code: String, label: String, title: String) -> Self {
+        Self { code, label, title }
+    }
+}
+
 /// Extra data to accompany ItemList content. The (single) key in the object is
 /// the list name and the data changes depending on the list
 ///
@@ -4337,6 +5954,7 @@ pub struct ListData {
     )]
     pub continue_watching: Option<ContinueWatchingListData>,
 }
+
 /// Inline schema at `#/components/parameters/ListOrder/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrder {
@@ -4347,9 +5965,11 @@ pub enum ListOrder {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ListOrder {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["asc", "desc"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4358,11 +5978,13 @@ impl ListOrder {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ListOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -4372,7 +5994,9 @@ impl From<&str> for ListOrder {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ListOrder);
+
 /// Inline schema at `#/components/parameters/ListOrderBy/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrderBy {
@@ -4385,9 +6009,11 @@ pub enum ListOrderBy {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4397,11 +6023,13 @@ impl ListOrderBy {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -4412,7 +6040,9 @@ impl From<&str> for ListOrderBy {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ListOrderBy);
+
 /// Schema `MediaFile` (`#/components/schemas/MediaFile`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MediaFile {
@@ -4447,6 +6077,36 @@ pub struct MediaFile {
     /// Format: `int32`.
     pub width: i32,
 }
+
+impl MediaFile {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        delivery_type: MediaFileDeliveryType,
+        drm: String,
+        format: String,
+        height: i32,
+        language: String,
+        name: String,
+        resolution: MediaFileResolution,
+        url: String,
+        width: i32,
+    ) -> Self {
+        Self {
+            channels: None,
+            delivery_type,
+            drm,
+            format,
+            height,
+            language,
+            name,
+            resolution,
+            url,
+            width,
+        }
+    }
+}
+
 /// Inline schema at `#/components/parameters/MediaFileDelivery/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileDeliveryItem {
@@ -4459,9 +6119,11 @@ pub enum MediaFileDeliveryItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl MediaFileDeliveryItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["stream", "progressive", "download"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4471,11 +6133,13 @@ impl MediaFileDeliveryItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for MediaFileDeliveryItem {
     fn from(value: &str) -> Self {
         match value {
@@ -4486,7 +6150,9 @@ impl From<&str> for MediaFileDeliveryItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(MediaFileDeliveryItem);
+
 /// The way in which the media file is delivered.
 ///
 /// Inline schema at `#/components/schemas/MediaFile/properties/deliveryType`.
@@ -4501,9 +6167,11 @@ pub enum MediaFileDeliveryType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl MediaFileDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4513,11 +6181,13 @@ impl MediaFileDeliveryType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for MediaFileDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -4528,7 +6198,9 @@ impl From<&str> for MediaFileDeliveryType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(MediaFileDeliveryType);
+
 /// Inline schema at `#/components/parameters/MediaFileFormats/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileFormatsItem {
@@ -4543,9 +6215,11 @@ pub enum MediaFileFormatsItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl MediaFileFormatsItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["mp4", "mpd", "hls", "external"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4556,11 +6230,13 @@ impl MediaFileFormatsItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for MediaFileFormatsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -4572,7 +6248,9 @@ impl From<&str> for MediaFileFormatsItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(MediaFileFormatsItem);
+
 /// The resolution of the video media.
 ///
 /// Inline schema at `#/components/schemas/MediaFile/properties/resolution`.
@@ -4593,6 +6271,7 @@ pub enum MediaFileResolution {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl MediaFileResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4603,6 +6282,7 @@ impl MediaFileResolution {
         "External",
         "Unknown",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4615,11 +6295,13 @@ impl MediaFileResolution {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for MediaFileResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -4633,7 +6315,9 @@ impl From<&str> for MediaFileResolution {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(MediaFileResolution);
+
 /// Inline schema at `#/components/parameters/MediaFileResolution/schema`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileResolution2 {
@@ -4650,6 +6334,7 @@ pub enum MediaFileResolution2 {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl MediaFileResolution2 {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4659,6 +6344,7 @@ impl MediaFileResolution2 {
         "SD",
         "External",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4670,11 +6356,13 @@ impl MediaFileResolution2 {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for MediaFileResolution2 {
     fn from(value: &str) -> Self {
         match value {
@@ -4687,7 +6375,9 @@ impl From<&str> for MediaFileResolution2 {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(MediaFileResolution2);
+
 /// Schema `NavContent` (`#/components/schemas/NavContent`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NavContent {
@@ -4705,8 +6395,9 @@ pub struct NavContent {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Schema `NavEntry` (`#/components/schemas/NavEntry`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NavEntry {
     /// Child nav entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4737,8 +6428,25 @@ pub struct NavEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+
+impl NavEntry {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(depth: i32) -> Self {
+        Self {
+            children: None,
+            content: None,
+            custom_fields: None,
+            depth,
+            featured: None,
+            icon: None,
+            label: None,
+            path: None,
+        }
+    }
+}
+
 /// Schema `Navigation` (`#/components/schemas/Navigation`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Navigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<NavEntry>,
@@ -4755,8 +6463,23 @@ pub struct Navigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<NavEntry>,
 }
+
+impl Navigation {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(header: Vec<NavEntry>) -> Self {
+        Self {
+            account: None,
+            copyright: None,
+            custom_fields: None,
+            footer: None,
+            header,
+            mobile: None,
+        }
+    }
+}
+
 /// Schema `NextPlaybackItem` (`#/components/schemas/NextPlaybackItem`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NextPlaybackItem {
     /// Time when the item corresponding to the itemId passed in by the client was
     /// first watched by the user. Will be `undefined` if the user has never
@@ -4809,6 +6532,20 @@ pub struct NextPlaybackItem {
     #[serde(rename = "suggestionType", default, skip_serializing_if = "Option::is_none")]
     pub suggestion_type: Option<NextPlaybackItemSuggestionType>,
 }
+
+impl NextPlaybackItem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(source_item_id: String) -> Self {
+        Self {
+            first_watched_date: None,
+            last_watched_date: None,
+            next: None,
+            source_item_id,
+            suggestion_type: None,
+        }
+    }
+}
+
 /// Field indicating the type or reason behind the suggestion.
 ///
 /// Id Type   | Show Watched Status| Value            | Description
@@ -4835,6 +6572,7 @@ pub enum NextPlaybackItemSuggestionType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl NextPlaybackItemSuggestionType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4844,6 +6582,7 @@ impl NextPlaybackItemSuggestionType {
         "Sequential",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4855,11 +6594,13 @@ impl NextPlaybackItemSuggestionType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for NextPlaybackItemSuggestionType {
     fn from(value: &str) -> Self {
         match value {
@@ -4872,7 +6613,9 @@ impl From<&str> for NextPlaybackItemSuggestionType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(NextPlaybackItemSuggestionType);
+
 /// Schema `Offer` (`#/components/schemas/Offer`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Offer {
@@ -4931,6 +6674,40 @@ pub struct Offer {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Offer {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        delivery_type: OfferRightsDeliveryType,
+        ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution,
+        scopes: Vec<String>,
+        availability: OfferAvailability,
+        price: f64,
+    ) -> Self {
+        Self {
+            delivery_type,
+            exclusion_rules: None,
+            max_downloads: None,
+            max_plays: None,
+            ownership,
+            play_period: None,
+            rental_period: None,
+            resolution,
+            scopes,
+            availability,
+            custom_fields: None,
+            end_date: None,
+            id: None,
+            name: None,
+            price,
+            start_date: None,
+            subscription_code: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/Offer/allOf/1/properties/availability`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferAvailability {
@@ -4941,9 +6718,11 @@ pub enum OfferAvailability {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl OfferAvailability {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Available", "ComingSoon"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4952,11 +6731,13 @@ impl OfferAvailability {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for OfferAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -4966,7 +6747,9 @@ impl From<&str> for OfferAvailability {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(OfferAvailability);
+
 /// The base type for both Offer and Entitlement.
 ///
 /// Schema `OfferRights` (`#/components/schemas/OfferRights`).
@@ -5004,6 +6787,30 @@ pub struct OfferRights {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl OfferRights {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        delivery_type: OfferRightsDeliveryType,
+        ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution,
+        scopes: Vec<String>,
+    ) -> Self {
+        Self {
+            delivery_type,
+            exclusion_rules: None,
+            max_downloads: None,
+            max_plays: None,
+            ownership,
+            play_period: None,
+            rental_period: None,
+            resolution,
+            scopes,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/OfferRights/properties/deliveryType`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsDeliveryType {
@@ -5020,6 +6827,7 @@ pub enum OfferRightsDeliveryType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl OfferRightsDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5029,6 +6837,7 @@ impl OfferRightsDeliveryType {
         "ProgressiveDownload",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5040,11 +6849,13 @@ impl OfferRightsDeliveryType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for OfferRightsDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -5057,7 +6868,9 @@ impl From<&str> for OfferRightsDeliveryType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(OfferRightsDeliveryType);
+
 /// Inline schema at `#/components/schemas/OfferRights/properties/ownership`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsOwnership {
@@ -5074,6 +6887,7 @@ pub enum OfferRightsOwnership {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl OfferRightsOwnership {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5083,6 +6897,7 @@ impl OfferRightsOwnership {
         "Own",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5094,11 +6909,13 @@ impl OfferRightsOwnership {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for OfferRightsOwnership {
     fn from(value: &str) -> Self {
         match value {
@@ -5111,7 +6928,9 @@ impl From<&str> for OfferRightsOwnership {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(OfferRightsOwnership);
+
 /// Inline schema at `#/components/schemas/OfferRights/properties/resolution`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsResolution {
@@ -5130,6 +6949,7 @@ pub enum OfferRightsResolution {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl OfferRightsResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5140,6 +6960,7 @@ impl OfferRightsResolution {
         "External",
         "Unknown",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5152,11 +6973,13 @@ impl OfferRightsResolution {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for OfferRightsResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -5170,9 +6993,11 @@ impl From<&str> for OfferRightsResolution {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(OfferRightsResolution);
+
 /// Schema `Page` (`#/components/schemas/Page`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// Unique identifier for the page.
     pub id: String,
@@ -5216,6 +7041,37 @@ pub struct Page {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Page {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        is_static: bool,
+        is_system_page: bool,
+        path: String,
+        template: String,
+        title: String,
+        entries: Vec<PageEntry>,
+    ) -> Self {
+        Self {
+            id,
+            is_static,
+            is_system_page,
+            key: None,
+            path,
+            template,
+            title,
+            custom_fields: None,
+            entries,
+            item: None,
+            list: None,
+            metadata: None,
+            themes: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Represents an entry of a Page.
 /// Defines what specific piece of content should be presented e.g. an Item or ItemList.
 /// Also defines what visual template should be used to render that content.
@@ -5250,6 +7106,30 @@ pub struct PageEntry {
     /// The type of PageEntry. Used to help identify what type of content will be presented.
     pub r#type: PageEntryType,
 }
+
+impl PageEntry {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        template: String,
+        title: String,
+        r#type: PageEntryType,
+    ) -> Self {
+        Self {
+            custom_fields: None,
+            id,
+            images: None,
+            item: None,
+            list: None,
+            people: None,
+            template,
+            text: None,
+            title,
+            r#type,
+        }
+    }
+}
+
 /// The type of PageEntry. Used to help identify what type of content will be presented.
 ///
 /// Inline schema at `#/components/schemas/PageEntry/properties/type`.
@@ -5276,6 +7156,7 @@ pub enum PageEntryType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PageEntryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5289,6 +7170,7 @@ impl PageEntryType {
         "CustomEntry",
         "PeopleEntry",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5304,11 +7186,13 @@ impl PageEntryType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PageEntryType {
     fn from(value: &str) -> Self {
         match value {
@@ -5325,7 +7209,9 @@ impl From<&str> for PageEntryType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PageEntryType);
+
 /// Metadata associated with a page. Primarily intended for SEO usage.
 ///
 /// Schema `PageMetadata` (`#/components/schemas/PageMetadata`).
@@ -5338,8 +7224,9 @@ pub struct PageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
 /// Schema `PageSummary` (`#/components/schemas/PageSummary`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageSummary {
     /// Unique identifier for the page.
     pub id: String,
@@ -5370,8 +7257,32 @@ pub struct PageSummary {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl PageSummary {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        is_static: bool,
+        is_system_page: bool,
+        path: String,
+        template: String,
+        title: String,
+    ) -> Self {
+        Self {
+            id,
+            is_static,
+            is_system_page,
+            key: None,
+            path,
+            template,
+            title,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Pagination` (`#/components/schemas/Pagination`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<PaginationAuth>,
@@ -5409,6 +7320,22 @@ pub struct Pagination {
     /// Format: `int32`.
     pub total: i32,
 }
+
+impl Pagination {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(page: i32, total: i32) -> Self {
+        Self {
+            authorization: None,
+            next: None,
+            options: None,
+            page,
+            previous: None,
+            size: None,
+            total,
+        }
+    }
+}
+
 /// Schema `PaginationAuth` (`#/components/schemas/PaginationAuth`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginationAuth {
@@ -5420,6 +7347,18 @@ pub struct PaginationAuth {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl PaginationAuth {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(scope: PaginationAuthScope, r#type: PaginationAuthType) -> Self {
+        Self {
+            scope,
+            r#type,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// The token scope required.
 ///
 /// Inline schema at `#/components/schemas/PaginationAuth/properties/scope`.
@@ -5434,9 +7373,11 @@ pub enum PaginationAuthScope {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaginationAuthScope {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5446,11 +7387,13 @@ impl PaginationAuthScope {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaginationAuthScope {
     fn from(value: &str) -> Self {
         match value {
@@ -5461,7 +7404,9 @@ impl From<&str> for PaginationAuthScope {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaginationAuthScope);
+
 /// The token type required to load the list.
 ///
 /// Inline schema at `#/components/schemas/PaginationAuth/properties/type`.
@@ -5474,9 +7419,11 @@ pub enum PaginationAuthType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaginationAuthType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5485,11 +7432,13 @@ impl PaginationAuthType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaginationAuthType {
     fn from(value: &str) -> Self {
         match value {
@@ -5499,7 +7448,9 @@ impl From<&str> for PaginationAuthType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaginationAuthType);
+
 /// Schema `PaginationOptions` (`#/components/schemas/PaginationOptions`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginationOptions {
@@ -5526,6 +7477,7 @@ pub struct PaginationOptions {
     #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 }
+
 /// Specific item type filter.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/itemType`.
@@ -5552,6 +7504,7 @@ pub enum PaginationOptionsItemType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaginationOptionsItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5565,6 +7518,7 @@ impl PaginationOptionsItemType {
         "channel",
         "customAsset",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5580,11 +7534,13 @@ impl PaginationOptionsItemType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaginationOptionsItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -5601,7 +7557,9 @@ impl From<&str> for PaginationOptionsItemType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaginationOptionsItemType);
+
 /// The applied sort order if any.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/order`.
@@ -5614,9 +7572,11 @@ pub enum PaginationOptionsOrder {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaginationOptionsOrder {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["asc", "desc"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5625,11 +7585,13 @@ impl PaginationOptionsOrder {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaginationOptionsOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -5639,7 +7601,9 @@ impl From<&str> for PaginationOptionsOrder {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaginationOptionsOrder);
+
 /// The applied sort ordering property if any.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/orderBy`.
@@ -5654,9 +7618,11 @@ pub enum PaginationOptionsOrderBy {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaginationOptionsOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5666,11 +7632,13 @@ impl PaginationOptionsOrderBy {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaginationOptionsOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -5681,15 +7649,25 @@ impl From<&str> for PaginationOptionsOrderBy {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaginationOptionsOrderBy);
+
 /// Schema `PasswordResetEmailRequest` (`#/components/schemas/PasswordResetEmailRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordResetEmailRequest {
     /// The email address of the primary account profile to reset the password for.
     pub email: String,
 }
+
+impl PasswordResetEmailRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(email: String) -> Self {
+        Self { email }
+    }
+}
+
 /// Schema `PasswordResetRequest` (`#/components/schemas/PasswordResetRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordResetRequest {
     /// The new password for the account.
     pub password: String,
@@ -5697,6 +7675,14 @@ pub struct PasswordResetRequest {
     #[serde(rename = "resetToken")]
     pub reset_token: String,
 }
+
+impl PasswordResetRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(password: String, reset_token: String) -> Self {
+        Self { password, reset_token }
+    }
+}
+
 /// Schema `PaymentMethod` (`#/components/schemas/PaymentMethod`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethod {
@@ -5740,6 +7726,24 @@ pub struct PaymentMethod {
     /// The type of payment method.
     pub r#type: PaymentMethodType,
 }
+
+impl PaymentMethod {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(description: String, id: String, r#type: PaymentMethodType) -> Self {
+        Self {
+            balance: None,
+            brand: None,
+            currency: None,
+            description,
+            expiry_month: None,
+            expiry_year: None,
+            id,
+            last_digits: None,
+            r#type,
+        }
+    }
+}
+
 /// The brand of the card if the payment method is a card.
 ///
 /// Inline schema at `#/components/schemas/PaymentMethod/properties/brand`.
@@ -5756,6 +7760,7 @@ pub enum PaymentMethodBrand {
     /// A value the spec does not list, kept as it was sent.
     UnknownValue(String),
 }
+
 impl PaymentMethodBrand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5764,6 +7769,7 @@ impl PaymentMethodBrand {
         "AmericanExpress",
         "Other",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5774,11 +7780,13 @@ impl PaymentMethodBrand {
             Self::UnknownValue(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::UnknownValue(_))
     }
 }
+
 impl From<&str> for PaymentMethodBrand {
     fn from(value: &str) -> Self {
         match value {
@@ -5790,7 +7798,9 @@ impl From<&str> for PaymentMethodBrand {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaymentMethodBrand);
+
 /// The type of payment method.
 ///
 /// Inline schema at `#/components/schemas/PaymentMethod/properties/type`.
@@ -5803,9 +7813,11 @@ pub enum PaymentMethodType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PaymentMethodType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Card", "Wallet"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5814,11 +7826,13 @@ impl PaymentMethodType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
@@ -5828,9 +7842,11 @@ impl From<&str> for PaymentMethodType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PaymentMethodType);
+
 /// Schema `Person` (`#/components/schemas/Person`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// The name of the person.
     pub name: String,
@@ -5840,6 +7856,18 @@ pub struct Person {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Person {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String, path: String) -> Self {
+        Self {
+            name,
+            path,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Plan` (`#/components/schemas/Plan`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
@@ -5900,6 +7928,53 @@ pub struct Plan {
     /// The type of plan.
     pub r#type: PlanType,
 }
+
+impl Plan {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        alias: String,
+        benefits: Vec<String>,
+        billing_period_frequency: i32,
+        billing_period_type: PlanBillingPeriodType,
+        currency: String,
+        has_trial_period: bool,
+        id: String,
+        is_active: bool,
+        is_featured: bool,
+        is_private: bool,
+        revenue_type: PlanRevenueType,
+        subscription_code: String,
+        tagline: String,
+        terms_and_conditions: String,
+        title: String,
+        trial_period_days: i32,
+        r#type: PlanType,
+    ) -> Self {
+        Self {
+            alias,
+            benefits,
+            billing_period_frequency,
+            billing_period_type,
+            currency,
+            custom_fields: None,
+            has_trial_period,
+            id,
+            is_active,
+            is_featured,
+            is_private,
+            price: None,
+            revenue_type,
+            subscription_code,
+            tagline,
+            terms_and_conditions,
+            title,
+            trial_period_days,
+            r#type,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/billingPeriodType`.
@@ -5918,6 +7993,7 @@ pub enum PlanBillingPeriodType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PlanBillingPeriodType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5927,6 +8003,7 @@ impl PlanBillingPeriodType {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5938,11 +8015,13 @@ impl PlanBillingPeriodType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PlanBillingPeriodType {
     fn from(value: &str) -> Self {
         match value {
@@ -5955,7 +8034,9 @@ impl From<&str> for PlanBillingPeriodType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PlanBillingPeriodType);
+
 /// Schema `PlanPurchase` (`#/components/schemas/PlanPurchase`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanPurchase {
@@ -5975,6 +8056,20 @@ pub struct PlanPurchase {
     /// The type of plan purchased.
     pub r#type: PlanPurchaseType,
 }
+
+impl PlanPurchase {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(title: String, r#type: PlanPurchaseType) -> Self {
+        Self {
+            id: None,
+            price: None,
+            subscription_id: None,
+            title,
+            r#type,
+        }
+    }
+}
+
 /// The type of plan purchased.
 ///
 /// Inline schema at `#/components/schemas/PlanPurchase/properties/type`.
@@ -5987,9 +8082,11 @@ pub enum PlanPurchaseType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PlanPurchaseType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5998,11 +8095,13 @@ impl PlanPurchaseType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PlanPurchaseType {
     fn from(value: &str) -> Self {
         match value {
@@ -6012,7 +8111,9 @@ impl From<&str> for PlanPurchaseType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PlanPurchaseType);
+
 /// The revenue type a plan targets.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/revenueType`.
@@ -6025,9 +8126,11 @@ pub enum PlanRevenueType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PlanRevenueType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["TVOD", "SVOD"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6036,11 +8139,13 @@ impl PlanRevenueType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PlanRevenueType {
     fn from(value: &str) -> Self {
         match value {
@@ -6050,7 +8155,9 @@ impl From<&str> for PlanRevenueType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PlanRevenueType);
+
 /// The type of plan.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/type`.
@@ -6063,9 +8170,11 @@ pub enum PlanType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl PlanType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6074,11 +8183,13 @@ impl PlanType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for PlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -6088,9 +8199,11 @@ impl From<&str> for PlanType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(PlanType);
+
 /// Schema `ProfileCreationRequest` (`#/components/schemas/ProfileCreationRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileCreationRequest {
     /// The code of the preferred language for the profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
@@ -6120,8 +8233,22 @@ pub struct ProfileCreationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
+impl ProfileCreationRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String) -> Self {
+        Self {
+            language_code: None,
+            name,
+            pin_enabled: None,
+            purchase_enabled: None,
+            segments: None,
+        }
+    }
+}
+
 /// Schema `ProfileDetail` (`#/components/schemas/ProfileDetail`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileDetail {
     /// Hex color value assigned to the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6182,8 +8309,46 @@ pub struct ProfileDetail {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ProfileDetail {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        is_active: bool,
+        marketing_enabled: bool,
+        name: String,
+        pin_enabled: bool,
+        purchase_enabled: bool,
+        segments: Vec<String>,
+        bookmarked: std::collections::BTreeMap<String, String>,
+        rated: std::collections::BTreeMap<String, i32>,
+        watched: std::collections::BTreeMap<String, Watched>,
+    ) -> Self {
+        Self {
+            color: None,
+            hero_autoplay: None,
+            hero_with_audio: None,
+            id,
+            is_active,
+            language_code: None,
+            marketing_enabled,
+            max_rating_content_filter: None,
+            min_rating_playback_guard: None,
+            name,
+            pin_enabled,
+            purchase_enabled,
+            segments,
+            bookmarked,
+            rated,
+            watched,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ProfileSummary` (`#/components/schemas/ProfileSummary`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileSummary {
     /// Hex color value assigned to the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6238,8 +8403,39 @@ pub struct ProfileSummary {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl ProfileSummary {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        id: String,
+        is_active: bool,
+        marketing_enabled: bool,
+        name: String,
+        pin_enabled: bool,
+        purchase_enabled: bool,
+        segments: Vec<String>,
+    ) -> Self {
+        Self {
+            color: None,
+            hero_autoplay: None,
+            hero_with_audio: None,
+            id,
+            is_active,
+            language_code: None,
+            marketing_enabled,
+            max_rating_content_filter: None,
+            min_rating_playback_guard: None,
+            name,
+            pin_enabled,
+            purchase_enabled,
+            segments,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `ProfileTokenRequest` (`#/components/schemas/ProfileTokenRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -6260,6 +8456,19 @@ pub struct ProfileTokenRequest {
     /// The scope(s) of the token(s) required.
     pub scopes: Vec<ProfileTokenRequestScopesItem>,
 }
+
+impl ProfileTokenRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(profile_id: String, scopes: Vec<ProfileTokenRequestScopesItem>) -> Self {
+        Self {
+            cookie_type: None,
+            pin: None,
+            profile_id,
+            scopes,
+        }
+    }
+}
+
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
 /// need to pass the cookies to a server to render a page based on the user's
@@ -6279,9 +8488,11 @@ pub enum ProfileTokenRequestCookieType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ProfileTokenRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6290,11 +8501,13 @@ impl ProfileTokenRequestCookieType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ProfileTokenRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -6304,7 +8517,9 @@ impl From<&str> for ProfileTokenRequestCookieType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ProfileTokenRequestCookieType);
+
 /// Inline schema at `#/components/schemas/ProfileTokenRequest/properties/scopes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProfileTokenRequestScopesItem {
@@ -6317,9 +8532,11 @@ pub enum ProfileTokenRequestScopesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ProfileTokenRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6329,11 +8546,13 @@ impl ProfileTokenRequestScopesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ProfileTokenRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6344,7 +8563,9 @@ impl From<&str> for ProfileTokenRequestScopesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ProfileTokenRequestScopesItem);
+
 /// Schema `ProfileUpdateRequest` (`#/components/schemas/ProfileUpdateRequest`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileUpdateRequest {
@@ -6379,8 +8600,9 @@ pub struct ProfileUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
 /// Schema `Purchase` (`#/components/schemas/Purchase`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Purchase {
     /// The date the purchase was authorized.
     ///
@@ -6416,6 +8638,23 @@ pub struct Purchase {
     /// Format: `float`.
     pub total: f64,
 }
+
+impl Purchase {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(creation_date: String, currency: String, id: String, total: f64) -> Self {
+        Self {
+            authorization_date: None,
+            creation_date,
+            currency,
+            id,
+            item: None,
+            payment_method_id: None,
+            plan: None,
+            total,
+        }
+    }
+}
+
 /// Schema `PurchaseRequest` (`#/components/schemas/PurchaseRequest`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PurchaseRequest {
@@ -6439,8 +8678,9 @@ pub struct PurchaseRequest {
     #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
 }
+
 /// Schema `RegistrationRequest` (`#/components/schemas/RegistrationRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegistrationRequest {
     pub email: String,
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -6466,6 +8706,23 @@ pub struct RegistrationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
+impl RegistrationRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(email: String, password: String) -> Self {
+        Self {
+            email,
+            first_name: None,
+            language_code: None,
+            last_name: None,
+            marketing: None,
+            password,
+            pin: None,
+            segments: None,
+        }
+    }
+}
+
 /// Schema `RokuPlanListItem` (`#/components/schemas/RokuPlanListItem`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RokuPlanListItem {
@@ -6500,6 +8757,37 @@ pub struct RokuPlanListItem {
     #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+impl RokuPlanListItem {
+    /// A value from its required fields; the optional ones unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        amount: f64,
+        currency: String,
+        description: String,
+        interval: RokuPlanListItemInterval,
+        interval_count: i32,
+        nickname: String,
+        product: String,
+        product_code: String,
+        saving_label: String,
+        trial_period_days: i32,
+    ) -> Self {
+        Self {
+            amount,
+            currency,
+            description,
+            interval,
+            interval_count,
+            nickname,
+            product,
+            product_code,
+            saving_label,
+            trial_period_days,
+        }
+    }
+}
+
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/RokuPlanListItem/properties/interval`.
@@ -6518,6 +8806,7 @@ pub enum RokuPlanListItemInterval {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl RokuPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6527,6 +8816,7 @@ impl RokuPlanListItemInterval {
         "year",
         "none",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6538,11 +8828,13 @@ impl RokuPlanListItemInterval {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for RokuPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -6555,9 +8847,11 @@ impl From<&str> for RokuPlanListItemInterval {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(RokuPlanListItemInterval);
+
 /// Schema `RokuPlans` (`#/components/schemas/RokuPlans`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RokuPlans {
     /// The list of available plans.
     pub plans: Vec<RokuPlanListItem>,
@@ -6565,8 +8859,19 @@ pub struct RokuPlans {
     #[serde(rename = "termsAndConditions")]
     pub terms_and_conditions: String,
 }
+
+impl RokuPlans {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(plans: Vec<RokuPlanListItem>, terms_and_conditions: String) -> Self {
+        Self {
+            plans,
+            terms_and_conditions,
+        }
+    }
+}
+
 /// Schema `SamsungPreview` (`#/components/schemas/SamsungPreview`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreview {
     /// For public preview only
     /// If specified, the time at which the preview content is updated.
@@ -6587,8 +8892,20 @@ pub struct SamsungPreview {
     /// Preview sections
     pub sections: Vec<SamsungPreviewSection>,
 }
+
+impl SamsungPreview {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(sections: Vec<SamsungPreviewSection>) -> Self {
+        Self {
+            expires: None,
+            expires_only: None,
+            sections,
+        }
+    }
+}
+
 /// Schema `SamsungPreviewSection` (`#/components/schemas/SamsungPreviewSection`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreviewSection {
     /// Section position. If specified, sections are shown in ascending position order.
     ///
@@ -6601,8 +8918,20 @@ pub struct SamsungPreviewSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+impl SamsungPreviewSection {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(tiles: Vec<SamsungPreviewSectionTile>) -> Self {
+        Self {
+            position: None,
+            tiles,
+            title: None,
+        }
+    }
+}
+
 /// Schema `SamsungPreviewSectionTile` (`#/components/schemas/SamsungPreviewSectionTile`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreviewSectionTile {
     /// Data to send to the application when the tile is clicked
     pub action_data: String,
@@ -6641,6 +8970,29 @@ pub struct SamsungPreviewSectionTile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+impl SamsungPreviewSectionTile {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        action_data: String,
+        image_ratio: String,
+        image_url: String,
+        is_playable: bool,
+    ) -> Self {
+        Self {
+            action_data,
+            display_from: None,
+            display_until: None,
+            image_ratio,
+            image_url,
+            is_playable,
+            position: None,
+            subtitle: None,
+            title: None,
+        }
+    }
+}
+
 /// Inline schema at `#/paths/~1search/get/parameters/1/schema/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchIncludeItem {
@@ -6655,9 +9007,11 @@ pub enum SearchIncludeItem {
     /// A value the spec does not list, kept as it was sent.
     UnknownValue(String),
 }
+
 impl SearchIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["tv", "movies", "people", "other"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6668,11 +9022,13 @@ impl SearchIncludeItem {
             Self::UnknownValue(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::UnknownValue(_))
     }
 }
+
 impl From<&str> for SearchIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6684,9 +9040,11 @@ impl From<&str> for SearchIncludeItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(SearchIncludeItem);
+
 /// Schema `SearchResults` (`#/components/schemas/SearchResults`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SearchResults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<ItemList>,
@@ -6706,8 +9064,24 @@ pub struct SearchResults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tv: Option<ItemList>,
 }
+
+impl SearchResults {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(term: String, total: i32) -> Self {
+        Self {
+            items: None,
+            movies: None,
+            other: None,
+            people: None,
+            term,
+            total,
+            tv: None,
+        }
+    }
+}
+
 /// Schema `ServiceError` (`#/components/schemas/ServiceError`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceError {
     /// An optional code classifying the error. Should be taken in the context of the http status code.
     ///
@@ -6717,6 +9091,14 @@ pub struct ServiceError {
     /// A description of the error.
     pub message: String,
 }
+
+impl ServiceError {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(message: String) -> Self {
+        Self { code: None, message }
+    }
+}
+
 /// Schema `SingleSignOnRequest` (`#/components/schemas/SingleSignOnRequest`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SingleSignOnRequest {
@@ -6751,6 +9133,20 @@ pub struct SingleSignOnRequest {
     /// A token from the third party single-sign-on provider e.g. an identity token from Facebook.
     pub token: String,
 }
+
+impl SingleSignOnRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(provider: SingleSignOnRequestProvider, token: String) -> Self {
+        Self {
+            cookie_type: None,
+            link_accounts: None,
+            provider,
+            scopes: None,
+            token,
+        }
+    }
+}
+
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
 /// need to pass the cookies to a server to render a page based on the user's
@@ -6770,9 +9166,11 @@ pub enum SingleSignOnRequestCookieType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl SingleSignOnRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6781,11 +9179,13 @@ impl SingleSignOnRequestCookieType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for SingleSignOnRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -6795,7 +9195,9 @@ impl From<&str> for SingleSignOnRequestCookieType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(SingleSignOnRequestCookieType);
+
 /// The third party single-sign-on provider.
 ///
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/provider`.
@@ -6806,9 +9208,11 @@ pub enum SingleSignOnRequestProvider {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl SingleSignOnRequestProvider {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Facebook"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6816,11 +9220,13 @@ impl SingleSignOnRequestProvider {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for SingleSignOnRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -6829,7 +9235,9 @@ impl From<&str> for SingleSignOnRequestProvider {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(SingleSignOnRequestProvider);
+
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/scopes/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnRequestScopesItem {
@@ -6844,6 +9252,7 @@ pub enum SingleSignOnRequestScopesItem {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl SingleSignOnRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6852,6 +9261,7 @@ impl SingleSignOnRequestScopesItem {
         "Settings",
         "Playback",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6862,11 +9272,13 @@ impl SingleSignOnRequestScopesItem {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for SingleSignOnRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6878,7 +9290,9 @@ impl From<&str> for SingleSignOnRequestScopesItem {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(SingleSignOnRequestScopesItem);
+
 /// Schema `Subscription` (`#/components/schemas/Subscription`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
@@ -6913,13 +9327,45 @@ pub struct Subscription {
     /// The status of a subscription.
     pub status: SubscriptionStatus,
 }
+
+impl Subscription {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        code: String,
+        is_trial_period: bool,
+        plan_id: String,
+        start_date: String,
+        status: SubscriptionStatus,
+    ) -> Self {
+        Self {
+            code,
+            end_date: None,
+            id: None,
+            is_trial_period,
+            plan_id,
+            start_date,
+            status,
+        }
+    }
+}
+
 /// Schema `SubscriptionDetails` (`#/components/schemas/SubscriptionDetails`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionDetails {
     /// The ITV purchased subscription data.
     #[serde(rename = "itvData_purchased")]
     pub itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+impl SubscriptionDetails {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self { itv_data_purchased }
+    }
+}
+
 /// The status of a subscription.
 ///
 /// Inline schema at `#/components/schemas/Subscription/properties/status`.
@@ -6938,6 +9384,7 @@ pub enum SubscriptionStatus {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl SubscriptionStatus {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6947,6 +9394,7 @@ impl SubscriptionStatus {
         "Expired",
         "None",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6958,11 +9406,13 @@ impl SubscriptionStatus {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for SubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6975,7 +9425,9 @@ impl From<&str> for SubscriptionStatus {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(SubscriptionStatus);
+
 /// Schema `Theme` (`#/components/schemas/Theme`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Theme {
@@ -6984,8 +9436,16 @@ pub struct Theme {
     /// The type of theme.
     pub r#type: ThemeType,
 }
+
+impl Theme {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(colors: Vec<ThemeColor>, r#type: ThemeType) -> Self {
+        Self { colors, r#type }
+    }
+}
+
 /// Schema `ThemeColor` (`#/components/schemas/ThemeColor`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThemeColor {
     /// The name of the theme color.
     pub name: String,
@@ -7000,6 +9460,14 @@ pub struct ThemeColor {
     /// The hex value of the theme color.
     pub value: String,
 }
+
+impl ThemeColor {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(name: String, value: String) -> Self {
+        Self { name, opacity: None, value }
+    }
+}
+
 /// The type of theme.
 ///
 /// Inline schema at `#/components/schemas/Theme/properties/type`.
@@ -7014,9 +9482,11 @@ pub enum ThemeType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl ThemeType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Background", "Text", "Custom"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7026,11 +9496,13 @@ impl ThemeType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for ThemeType {
     fn from(value: &str) -> Self {
         match value {
@@ -7041,9 +9513,11 @@ impl From<&str> for ThemeType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(ThemeType);
+
 /// Schema `TokenRefreshRequest` (`#/components/schemas/TokenRefreshRequest`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRefreshRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -7058,6 +9532,14 @@ pub struct TokenRefreshRequest {
     /// The token to refresh.
     pub token: String,
 }
+
+impl TokenRefreshRequest {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(token: String) -> Self {
+        Self { cookie_type: None, token }
+    }
+}
+
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
 /// need to pass the cookies to a server to render a page based on the user's
@@ -7077,9 +9559,11 @@ pub enum TokenRefreshRequestCookieType {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl TokenRefreshRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7088,11 +9572,13 @@ impl TokenRefreshRequestCookieType {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for TokenRefreshRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -7102,9 +9588,11 @@ impl From<&str> for TokenRefreshRequestCookieType {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(TokenRefreshRequestCookieType);
+
 /// Schema `UserRating` (`#/components/schemas/UserRating`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRating {
     /// The id of the item rated.
     #[serde(rename = "itemId")]
@@ -7114,8 +9602,16 @@ pub struct UserRating {
     /// Format: `int32`.
     pub rating: i32,
 }
+
+impl UserRating {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(item_id: String, rating: i32) -> Self {
+        Self { item_id, rating }
+    }
+}
+
 /// Schema `Watched` (`#/components/schemas/Watched`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Watched {
     /// Format: `date-time`.
     #[serde(rename = "firstWatchedDate")]
@@ -7135,4 +9631,21 @@ pub struct Watched {
     ///
     /// Format: `int32`.
     pub position: i32,
+}
+
+impl Watched {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(
+        first_watched_date: String,
+        last_watched_date: String,
+        position: i32,
+    ) -> Self {
+        Self {
+            first_watched_date,
+            is_fully_watched: None,
+            item_id: None,
+            last_watched_date,
+            position,
+        }
+    }
 }

@@ -3,29 +3,36 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use api::RocketApi;
 pub use api;
 pub use server;
+
 /// The mock runtime this crate uses: fixtures, programming handles, the shared state.
 pub use rocketgen_runtime::mock as runtime;
+
 /// A programmable, recording implementation of the service trait. Clones share state.
 #[derive(Clone)]
 pub struct Mock {
     state: Arc<runtime::MockState>,
 }
+
 impl Default for Mock {
     fn default() -> Self {
         Mock::new(1)
     }
 }
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
         Mock::with_fixtures(seed, HashMap::new())
     }
+
     /// A mock that answers from `fixtures` (see [`runtime::load_fixtures`]) where nothing
     /// was programmed.
     pub fn with_fixtures(
@@ -34,10 +41,12 @@ impl Mock {
     ) -> Self {
         Mock::with_options(seed, fixtures, false)
     }
+
     /// A stateful mock: what clients write (PUT, POST, PATCH, DELETE) they read back.
     pub fn stateful(seed: u64) -> Self {
         Mock::with_options(seed, HashMap::new(), true)
     }
+
     /// A mock with every option: seed, fixtures, and stateful or not.
     pub fn with_options(
         seed: u64,
@@ -50,23 +59,27 @@ impl Mock {
             ),
         }
     }
+
     /// Every call so far, in order: tool name and request as JSON.
     pub fn log(&self) -> Vec<(String, serde_json::Value)> {
         self.state.log()
     }
-    /// Programs `account.getAccount` (`GET /account`) and reads its calls.
+
+    /// Programs `getAccount` (`GET /account`) and reads its calls.
     pub fn on_get_account(
         &self,
     ) -> runtime::Handle<'_, api::GetAccountRequest, api::GetAccountResponse> {
         runtime::Handle::new(&self.state, "account.getAccount")
     }
-    /// Programs `account.updateAccount` (`PATCH /account`) and reads its calls.
+
+    /// Programs `updateAccount` (`PATCH /account`) and reads its calls.
     pub fn on_update_account(
         &self,
     ) -> runtime::Handle<'_, api::UpdateAccountRequest, api::UpdateAccountResponse> {
         runtime::Handle::new(&self.state, "account.updateAccount")
     }
-    /// Programs `account.getPaymentMethods` (`GET /account/billing/methods`) and reads its calls.
+
+    /// Programs `getPaymentMethods` (`GET /account/billing/methods`) and reads its calls.
     pub fn on_get_payment_methods(
         &self,
     ) -> runtime::Handle<
@@ -76,17 +89,19 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.getPaymentMethods")
     }
-    /// Programs `account.addPaymentMethod` (`POST /account/billing/methods`) and reads its calls.
+
+    /// Programs `addPaymentMethod` (`POST /account/billing/methods`) and reads its calls.
     pub fn on_add_payment_method(
         &self,
     ) -> runtime::Handle<
         '_,
-        api::AddPaymentMethodRequest2,
+        api::AddPaymentMethodRequest,
         api::AddPaymentMethodResponse,
     > {
         runtime::Handle::new(&self.state, "account.addPaymentMethod")
     }
-    /// Programs `account.getPaymentMethod` (`GET /account/billing/methods/{id}`) and reads its calls.
+
+    /// Programs `getPaymentMethod` (`GET /account/billing/methods/{id}`) and reads its calls.
     pub fn on_get_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -96,7 +111,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.getPaymentMethod")
     }
-    /// Programs `account.removePaymentMethod` (`DELETE /account/billing/methods/{id}`) and reads its calls.
+
+    /// Programs `removePaymentMethod` (`DELETE /account/billing/methods/{id}`) and reads its calls.
     pub fn on_remove_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -106,19 +122,22 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.removePaymentMethod")
     }
-    /// Programs `account.getPurchases` (`GET /account/billing/purchases`) and reads its calls.
+
+    /// Programs `getPurchases` (`GET /account/billing/purchases`) and reads its calls.
     pub fn on_get_purchases(
         &self,
     ) -> runtime::Handle<'_, api::GetPurchasesRequest, api::GetPurchasesResponse> {
         runtime::Handle::new(&self.state, "account.getPurchases")
     }
-    /// Programs `account.makePurchase` (`POST /account/billing/purchases`) and reads its calls.
+
+    /// Programs `makePurchase` (`POST /account/billing/purchases`) and reads its calls.
     pub fn on_make_purchase(
         &self,
     ) -> runtime::Handle<'_, api::MakePurchaseRequest, api::MakePurchaseResponse> {
         runtime::Handle::new(&self.state, "account.makePurchase")
     }
-    /// Programs `account.updateSubscription` (`PUT /account/billing/subscriptions/{id}`) and reads its calls.
+
+    /// Programs `updateSubscription` (`PUT /account/billing/subscriptions/{id}`) and reads its calls.
     pub fn on_update_subscription(
         &self,
     ) -> runtime::Handle<
@@ -128,7 +147,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.updateSubscription")
     }
-    /// Programs `account.cancelSubscription` (`DELETE /account/billing/subscriptions/{id}`) and reads its calls.
+
+    /// Programs `cancelSubscription` (`DELETE /account/billing/subscriptions/{id}`) and reads its calls.
     pub fn on_cancel_subscription(
         &self,
     ) -> runtime::Handle<
@@ -138,31 +158,36 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.cancelSubscription")
     }
-    /// Programs `account.getDevices` (`GET /account/devices`) and reads its calls.
+
+    /// Programs `getDevices` (`GET /account/devices`) and reads its calls.
     pub fn on_get_devices(
         &self,
     ) -> runtime::Handle<'_, api::GetDevicesRequest, api::GetDevicesResponse> {
         runtime::Handle::new(&self.state, "account.getDevices")
     }
-    /// Programs `account.registerDevice` (`POST /account/devices`) and reads its calls.
+
+    /// Programs `registerDevice` (`POST /account/devices`) and reads its calls.
     pub fn on_register_device(
         &self,
     ) -> runtime::Handle<'_, api::RegisterDeviceRequest, api::RegisterDeviceResponse> {
         runtime::Handle::new(&self.state, "account.registerDevice")
     }
-    /// Programs `account.authorizeDevice` (`POST /account/devices/authorization`) and reads its calls.
+
+    /// Programs `authorizeDevice` (`POST /account/devices/authorization`) and reads its calls.
     pub fn on_authorize_device(
         &self,
     ) -> runtime::Handle<'_, api::AuthorizeDeviceRequest, api::AuthorizeDeviceResponse> {
         runtime::Handle::new(&self.state, "account.authorizeDevice")
     }
-    /// Programs `account.getDevice` (`GET /account/devices/{id}`) and reads its calls.
+
+    /// Programs `getDevice` (`GET /account/devices/{id}`) and reads its calls.
     pub fn on_get_device(
         &self,
     ) -> runtime::Handle<'_, api::GetDeviceRequest, api::GetDeviceResponse> {
         runtime::Handle::new(&self.state, "account.getDevice")
     }
-    /// Programs `account.deregisterDevice` (`DELETE /account/devices/{id}`) and reads its calls.
+
+    /// Programs `deregisterDevice` (`DELETE /account/devices/{id}`) and reads its calls.
     pub fn on_deregister_device(
         &self,
     ) -> runtime::Handle<
@@ -172,19 +197,22 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.deregisterDevice")
     }
-    /// Programs `account.renameDevice` (`PUT /account/devices/{id}/name`) and reads its calls.
+
+    /// Programs `renameDevice` (`PUT /account/devices/{id}/name`) and reads its calls.
     pub fn on_rename_device(
         &self,
     ) -> runtime::Handle<'_, api::RenameDeviceRequest, api::RenameDeviceResponse> {
         runtime::Handle::new(&self.state, "account.renameDevice")
     }
-    /// Programs `account.getEntitlements` (`GET /account/entitlements`) and reads its calls.
+
+    /// Programs `getEntitlements` (`GET /account/entitlements`) and reads its calls.
     pub fn on_get_entitlements(
         &self,
     ) -> runtime::Handle<'_, api::GetEntitlementsRequest, api::GetEntitlementsResponse> {
         runtime::Handle::new(&self.state, "account.getEntitlements")
     }
-    /// Programs `account.getItemMediaFiles` (`GET /account/items/{id}/videos`) and reads its calls.
+
+    /// Programs `getItemMediaFiles` (`GET /account/items/{id}/videos`) and reads its calls.
     pub fn on_get_item_media_files(
         &self,
     ) -> runtime::Handle<
@@ -194,7 +222,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.getItemMediaFiles")
     }
-    /// Programs `account.getItemMediaFilesGuarded` (`GET /account/items/{id}/videos-guarded`) and reads its calls.
+
+    /// Programs `getItemMediaFilesGuarded` (`GET /account/items/{id}/videos-guarded`) and reads its calls.
     pub fn on_get_item_media_files_guarded(
         &self,
     ) -> runtime::Handle<
@@ -204,55 +233,64 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.getItemMediaFilesGuarded")
     }
-    /// Programs `account.generateNonce` (`GET /account/nonce`) and reads its calls.
+
+    /// Programs `generateNonce` (`GET /account/nonce`) and reads its calls.
     pub fn on_generate_nonce(
         &self,
     ) -> runtime::Handle<'_, api::GenerateNonceRequest, api::GenerateNonceResponse> {
         runtime::Handle::new(&self.state, "account.generateNonce")
     }
-    /// Programs `account.changePassword` (`PUT /account/password`) and reads its calls.
+
+    /// Programs `changePassword` (`PUT /account/password`) and reads its calls.
     pub fn on_change_password(
         &self,
-    ) -> runtime::Handle<'_, api::ChangePasswordRequest2, api::ChangePasswordResponse> {
+    ) -> runtime::Handle<'_, api::ChangePasswordRequest, api::ChangePasswordResponse> {
         runtime::Handle::new(&self.state, "account.changePassword")
     }
-    /// Programs `account.changePin` (`PUT /account/pin`) and reads its calls.
+
+    /// Programs `changePin` (`PUT /account/pin`) and reads its calls.
     pub fn on_change_pin(
         &self,
-    ) -> runtime::Handle<'_, api::ChangePinRequest2, api::ChangePinResponse> {
+    ) -> runtime::Handle<'_, api::ChangePinRequest, api::ChangePinResponse> {
         runtime::Handle::new(&self.state, "account.changePin")
     }
-    /// Programs `profile.getProfile` (`GET /account/profile`) and reads its calls.
+
+    /// Programs `getProfile` (`GET /account/profile`) and reads its calls.
     pub fn on_get_profile(
         &self,
     ) -> runtime::Handle<'_, api::GetProfileRequest, api::GetProfileResponse> {
         runtime::Handle::new(&self.state, "profile.getProfile")
     }
-    /// Programs `profile.getBookmarks` (`GET /account/profile/bookmarks`) and reads its calls.
+
+    /// Programs `getBookmarks` (`GET /account/profile/bookmarks`) and reads its calls.
     pub fn on_get_bookmarks(
         &self,
     ) -> runtime::Handle<'_, api::GetBookmarksRequest, api::GetBookmarksResponse> {
         runtime::Handle::new(&self.state, "profile.getBookmarks")
     }
-    /// Programs `profile.getBookmarkList` (`GET /account/profile/bookmarks/list`) and reads its calls.
+
+    /// Programs `getBookmarkList` (`GET /account/profile/bookmarks/list`) and reads its calls.
     pub fn on_get_bookmark_list(
         &self,
     ) -> runtime::Handle<'_, api::GetBookmarkListRequest, api::GetBookmarkListResponse> {
         runtime::Handle::new(&self.state, "profile.getBookmarkList")
     }
-    /// Programs `profile.getItemBookmark` (`GET /account/profile/bookmarks/{itemId}`) and reads its calls.
+
+    /// Programs `getItemBookmark` (`GET /account/profile/bookmarks/{itemId}`) and reads its calls.
     pub fn on_get_item_bookmark(
         &self,
     ) -> runtime::Handle<'_, api::GetItemBookmarkRequest, api::GetItemBookmarkResponse> {
         runtime::Handle::new(&self.state, "profile.getItemBookmark")
     }
-    /// Programs `profile.bookmarkItem` (`PUT /account/profile/bookmarks/{itemId}`) and reads its calls.
+
+    /// Programs `bookmarkItem` (`PUT /account/profile/bookmarks/{itemId}`) and reads its calls.
     pub fn on_bookmark_item(
         &self,
     ) -> runtime::Handle<'_, api::BookmarkItemRequest, api::BookmarkItemResponse> {
         runtime::Handle::new(&self.state, "profile.bookmarkItem")
     }
-    /// Programs `profile.deleteItemBookmark` (`DELETE /account/profile/bookmarks/{itemId}`) and reads its calls.
+
+    /// Programs `deleteItemBookmark` (`DELETE /account/profile/bookmarks/{itemId}`) and reads its calls.
     pub fn on_delete_item_bookmark(
         &self,
     ) -> runtime::Handle<
@@ -262,7 +300,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "profile.deleteItemBookmark")
     }
-    /// Programs `profile.getContinueWatchingList` (`GET /account/profile/continue-watching/list`) and reads its calls.
+
+    /// Programs `getContinueWatchingList` (`GET /account/profile/continue-watching/list`) and reads its calls.
     pub fn on_get_continue_watching_list(
         &self,
     ) -> runtime::Handle<
@@ -272,7 +311,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "profile.getContinueWatchingList")
     }
-    /// Programs `profile.getNextPlaybackItem` (`GET /account/profile/items/{itemId}/next`) and reads its calls.
+
+    /// Programs `getNextPlaybackItem` (`GET /account/profile/items/{itemId}/next`) and reads its calls.
     pub fn on_get_next_playback_item(
         &self,
     ) -> runtime::Handle<
@@ -282,49 +322,57 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "profile.getNextPlaybackItem")
     }
-    /// Programs `profile.getRatings` (`GET /account/profile/ratings`) and reads its calls.
+
+    /// Programs `getRatings` (`GET /account/profile/ratings`) and reads its calls.
     pub fn on_get_ratings(
         &self,
     ) -> runtime::Handle<'_, api::GetRatingsRequest, api::GetRatingsResponse> {
         runtime::Handle::new(&self.state, "profile.getRatings")
     }
-    /// Programs `profile.getRatingsList` (`GET /account/profile/ratings/list`) and reads its calls.
+
+    /// Programs `getRatingsList` (`GET /account/profile/ratings/list`) and reads its calls.
     pub fn on_get_ratings_list(
         &self,
     ) -> runtime::Handle<'_, api::GetRatingsListRequest, api::GetRatingsListResponse> {
         runtime::Handle::new(&self.state, "profile.getRatingsList")
     }
-    /// Programs `profile.getItemRating` (`GET /account/profile/ratings/{itemId}`) and reads its calls.
+
+    /// Programs `getItemRating` (`GET /account/profile/ratings/{itemId}`) and reads its calls.
     pub fn on_get_item_rating(
         &self,
     ) -> runtime::Handle<'_, api::GetItemRatingRequest, api::GetItemRatingResponse> {
         runtime::Handle::new(&self.state, "profile.getItemRating")
     }
-    /// Programs `profile.rateItem` (`PUT /account/profile/ratings/{itemId}`) and reads its calls.
+
+    /// Programs `rateItem` (`PUT /account/profile/ratings/{itemId}`) and reads its calls.
     pub fn on_rate_item(
         &self,
     ) -> runtime::Handle<'_, api::RateItemRequest, api::RateItemResponse> {
         runtime::Handle::new(&self.state, "profile.rateItem")
     }
-    /// Programs `profile.getWatched` (`GET /account/profile/watched`) and reads its calls.
+
+    /// Programs `getWatched` (`GET /account/profile/watched`) and reads its calls.
     pub fn on_get_watched(
         &self,
     ) -> runtime::Handle<'_, api::GetWatchedRequest, api::GetWatchedResponse> {
         runtime::Handle::new(&self.state, "profile.getWatched")
     }
-    /// Programs `profile.deleteWatched` (`DELETE /account/profile/watched`) and reads its calls.
+
+    /// Programs `deleteWatched` (`DELETE /account/profile/watched`) and reads its calls.
     pub fn on_delete_watched(
         &self,
     ) -> runtime::Handle<'_, api::DeleteWatchedRequest, api::DeleteWatchedResponse> {
         runtime::Handle::new(&self.state, "profile.deleteWatched")
     }
-    /// Programs `profile.getWatchedList` (`GET /account/profile/watched/list`) and reads its calls.
+
+    /// Programs `getWatchedList` (`GET /account/profile/watched/list`) and reads its calls.
     pub fn on_get_watched_list(
         &self,
     ) -> runtime::Handle<'_, api::GetWatchedListRequest, api::GetWatchedListResponse> {
         runtime::Handle::new(&self.state, "profile.getWatchedList")
     }
-    /// Programs `profile.getItemWatchedStatus` (`GET /account/profile/watched/{itemId}`) and reads its calls.
+
+    /// Programs `getItemWatchedStatus` (`GET /account/profile/watched/{itemId}`) and reads its calls.
     pub fn on_get_item_watched_status(
         &self,
     ) -> runtime::Handle<
@@ -334,7 +382,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "profile.getItemWatchedStatus")
     }
-    /// Programs `profile.setItemWatchedStatus` (`PUT /account/profile/watched/{itemId}`) and reads its calls.
+
+    /// Programs `setItemWatchedStatus` (`PUT /account/profile/watched/{itemId}`) and reads its calls.
     pub fn on_set_item_watched_status(
         &self,
     ) -> runtime::Handle<
@@ -344,13 +393,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "profile.setItemWatchedStatus")
     }
-    /// Programs `account.createProfile` (`POST /account/profiles`) and reads its calls.
+
+    /// Programs `createProfile` (`POST /account/profiles`) and reads its calls.
     pub fn on_create_profile(
         &self,
     ) -> runtime::Handle<'_, api::CreateProfileRequest, api::CreateProfileResponse> {
         runtime::Handle::new(&self.state, "account.createProfile")
     }
-    /// Programs `account.getProfileWithId` (`GET /account/profiles/{id}`) and reads its calls.
+
+    /// Programs `getProfileWithId` (`GET /account/profiles/{id}`) and reads its calls.
     pub fn on_get_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -360,7 +411,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.getProfileWithId")
     }
-    /// Programs `account.deleteProfileWithId` (`DELETE /account/profiles/{id}`) and reads its calls.
+
+    /// Programs `deleteProfileWithId` (`DELETE /account/profiles/{id}`) and reads its calls.
     pub fn on_delete_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -370,7 +422,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.deleteProfileWithId")
     }
-    /// Programs `account.updateProfileWithId` (`PATCH /account/profiles/{id}`) and reads its calls.
+
+    /// Programs `updateProfileWithId` (`PATCH /account/profiles/{id}`) and reads its calls.
     pub fn on_update_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -380,7 +433,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.updateProfileWithId")
     }
-    /// Programs `account.requestEmailVerification` (`POST /account/request-email-verification`) and reads its calls.
+
+    /// Programs `requestEmailVerification` (`POST /account/request-email-verification`) and reads its calls.
     pub fn on_request_email_verification(
         &self,
     ) -> runtime::Handle<
@@ -390,19 +444,22 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "account.requestEmailVerification")
     }
-    /// Programs `authorization.getAccountToken` (`POST /authorization`) and reads its calls.
+
+    /// Programs `getAccountToken` (`POST /authorization`) and reads its calls.
     pub fn on_get_account_token(
         &self,
     ) -> runtime::Handle<'_, api::GetAccountTokenRequest, api::GetAccountTokenResponse> {
         runtime::Handle::new(&self.state, "authorization.getAccountToken")
     }
-    /// Programs `authorization.signOut` (`DELETE /authorization`) and reads its calls.
+
+    /// Programs `signOut` (`DELETE /authorization`) and reads its calls.
     pub fn on_sign_out(
         &self,
     ) -> runtime::Handle<'_, api::SignOutRequest, api::SignOutResponse> {
         runtime::Handle::new(&self.state, "authorization.signOut")
     }
-    /// Programs `authorization.getAccountTokenByCode` (`POST /authorization/device`) and reads its calls.
+
+    /// Programs `getAccountTokenByCode` (`POST /authorization/device`) and reads its calls.
     pub fn on_get_account_token_by_code(
         &self,
     ) -> runtime::Handle<
@@ -412,7 +469,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "authorization.getAccountTokenByCode")
     }
-    /// Programs `authorization.generateDeviceAuthorizationCode` (`POST /authorization/device/code`) and reads its calls.
+
+    /// Programs `generateDeviceAuthorizationCode` (`POST /authorization/device/code`) and reads its calls.
     pub fn on_generate_device_authorization_code(
         &self,
     ) -> runtime::Handle<
@@ -425,49 +483,57 @@ impl Mock {
             "authorization.generateDeviceAuthorizationCode",
         )
     }
-    /// Programs `authorization.getProfileToken` (`POST /authorization/profile`) and reads its calls.
+
+    /// Programs `getProfileToken` (`POST /authorization/profile`) and reads its calls.
     pub fn on_get_profile_token(
         &self,
     ) -> runtime::Handle<'_, api::GetProfileTokenRequest, api::GetProfileTokenResponse> {
         runtime::Handle::new(&self.state, "authorization.getProfileToken")
     }
-    /// Programs `authorization.refreshToken` (`POST /authorization/refresh`) and reads its calls.
+
+    /// Programs `refreshToken` (`POST /authorization/refresh`) and reads its calls.
     pub fn on_refresh_token(
         &self,
     ) -> runtime::Handle<'_, api::RefreshTokenRequest, api::RefreshTokenResponse> {
         runtime::Handle::new(&self.state, "authorization.refreshToken")
     }
-    /// Programs `authorization.singleSignOn` (`POST /authorization/sso`) and reads its calls.
+
+    /// Programs `singleSignOn` (`POST /authorization/sso`) and reads its calls.
     pub fn on_single_sign_on(
         &self,
-    ) -> runtime::Handle<'_, api::SingleSignOnRequest2, api::SingleSignOnResponse> {
+    ) -> runtime::Handle<'_, api::SingleSignOnRequest, api::SingleSignOnResponse> {
         runtime::Handle::new(&self.state, "authorization.singleSignOn")
     }
-    /// Programs `bt.getPlanByToken` (`GET /bt/plan/{token}`) and reads its calls.
+
+    /// Programs `getPlanByToken` (`GET /bt/plan/{token}`) and reads its calls.
     pub fn on_get_plan_by_token(
         &self,
     ) -> runtime::Handle<'_, api::GetPlanByTokenRequest, api::GetPlanByTokenResponse> {
         runtime::Handle::new(&self.state, "bt.getPlanByToken")
     }
-    /// Programs `bt.getPlans` (`GET /bt/plans`) and reads its calls.
+
+    /// Programs `getPlans` (`GET /bt/plans`) and reads its calls.
     pub fn on_get_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetPlansRequest, api::GetPlansResponse> {
         runtime::Handle::new(&self.state, "bt.getPlans")
     }
-    /// Programs `bt.assignToken` (`POST /bt/token/assign`) and reads its calls.
+
+    /// Programs `assignToken` (`POST /bt/token/assign`) and reads its calls.
     pub fn on_assign_token(
         &self,
     ) -> runtime::Handle<'_, api::AssignTokenRequest, api::AssignTokenResponse> {
         runtime::Handle::new(&self.state, "bt.assignToken")
     }
-    /// Programs `bt.checkUserToken` (`GET /bt/token/validate`) and reads its calls.
+
+    /// Programs `checkUserToken` (`GET /bt/token/validate`) and reads its calls.
     pub fn on_check_user_token(
         &self,
     ) -> runtime::Handle<'_, api::CheckUserTokenRequest, api::CheckUserTokenResponse> {
         runtime::Handle::new(&self.state, "bt.checkUserToken")
     }
-    /// Programs `support.getSubscriptionData` (`GET /check-subscription/{id}`) and reads its calls.
+
+    /// Programs `getSubscriptionData` (`GET /check-subscription/{id}`) and reads its calls.
     pub fn on_get_subscription_data(
         &self,
     ) -> runtime::Handle<
@@ -477,13 +543,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "support.getSubscriptionData")
     }
-    /// Programs `app.getAppConfig` (`GET /config`) and reads its calls.
+
+    /// Programs `getAppConfig` (`GET /config`) and reads its calls.
     pub fn on_get_app_config(
         &self,
     ) -> runtime::Handle<'_, api::GetAppConfigRequest, api::GetAppConfigResponse> {
         runtime::Handle::new(&self.state, "app.getAppConfig")
     }
-    /// Programs `ee.checkEeBtEligibility` (`GET /ee-bt/eligibility`) and reads its calls.
+
+    /// Programs `checkEeBtEligibility` (`GET /ee-bt/eligibility`) and reads its calls.
     pub fn on_check_ee_bt_eligibility(
         &self,
     ) -> runtime::Handle<
@@ -493,13 +561,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "ee.checkEeBtEligibility")
     }
-    /// Programs `ee.assignMsisdn` (`POST /ee/msisdn`) and reads its calls.
+
+    /// Programs `assignMsisdn` (`POST /ee/msisdn`) and reads its calls.
     pub fn on_assign_msisdn(
         &self,
     ) -> runtime::Handle<'_, api::AssignMsisdnRequest, api::AssignMsisdnResponse> {
         runtime::Handle::new(&self.state, "ee.assignMsisdn")
     }
-    /// Programs `ee.getEligibleOffers` (`POST /ee/offers`) and reads its calls.
+
+    /// Programs `getEligibleOffers` (`POST /ee/offers`) and reads its calls.
     pub fn on_get_eligible_offers(
         &self,
     ) -> runtime::Handle<
@@ -509,7 +579,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "ee.getEligibleOffers")
     }
-    /// Programs `ee.createPinRequest` (`PUT /ee/pin`) and reads its calls.
+
+    /// Programs `createPinRequest` (`PUT /ee/pin`) and reads its calls.
     pub fn on_create_pin_request(
         &self,
     ) -> runtime::Handle<
@@ -519,7 +590,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "ee.createPinRequest")
     }
-    /// Programs `ee.validatePinRequest` (`POST /ee/pin`) and reads its calls.
+
+    /// Programs `validatePinRequest` (`POST /ee/pin`) and reads its calls.
     pub fn on_validate_pin_request(
         &self,
     ) -> runtime::Handle<
@@ -529,31 +601,36 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "ee.validatePinRequest")
     }
-    /// Programs `ee.getEePlans` (`GET /ee/plans`) and reads its calls.
+
+    /// Programs `GET /ee/plans` (`GET /ee/plans`) and reads its calls.
     pub fn on_get_ee_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetEePlansRequest, api::GetEePlansResponse> {
         runtime::Handle::new(&self.state, "ee.getEePlans")
     }
-    /// Programs `ee.getPlan` (`GET /ee/plans/{id}`) and reads its calls.
+
+    /// Programs `getPlan` (`GET /ee/plans/{id}`) and reads its calls.
     pub fn on_get_plan(
         &self,
     ) -> runtime::Handle<'_, api::GetPlanRequest, api::GetPlanResponse> {
         runtime::Handle::new(&self.state, "ee.getPlan")
     }
-    /// Programs `ee.createToken` (`GET /ee/token/create`) and reads its calls.
+
+    /// Programs `createToken` (`GET /ee/token/create`) and reads its calls.
     pub fn on_create_token(
         &self,
     ) -> runtime::Handle<'_, api::CreateTokenRequest, api::CreateTokenResponse> {
         runtime::Handle::new(&self.state, "ee.createToken")
     }
-    /// Programs `content.getItem` (`GET /items/{id}`) and reads its calls.
+
+    /// Programs `getItem` (`GET /items/{id}`) and reads its calls.
     pub fn on_get_item(
         &self,
     ) -> runtime::Handle<'_, api::GetItemRequest, api::GetItemResponse> {
         runtime::Handle::new(&self.state, "content.getItem")
     }
-    /// Programs `content.getItemChildrenList` (`GET /items/{id}/children`) and reads its calls.
+
+    /// Programs `getItemChildrenList` (`GET /items/{id}/children`) and reads its calls.
     pub fn on_get_item_children_list(
         &self,
     ) -> runtime::Handle<
@@ -563,7 +640,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getItemChildrenList")
     }
-    /// Programs `content.getItemRelatedList` (`GET /items/{id}/related`) and reads its calls.
+
+    /// Programs `getItemRelatedList` (`GET /items/{id}/related`) and reads its calls.
     pub fn on_get_item_related_list(
         &self,
     ) -> runtime::Handle<
@@ -573,7 +651,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getItemRelatedList")
     }
-    /// Programs `content.getPublicItemMediaFiles` (`GET /items/{id}/videos`) and reads its calls.
+
+    /// Programs `getPublicItemMediaFiles` (`GET /items/{id}/videos`) and reads its calls.
     pub fn on_get_public_item_media_files(
         &self,
     ) -> runtime::Handle<
@@ -583,7 +662,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getPublicItemMediaFiles")
     }
-    /// Programs `content.getAnonNextPlaybackItem` (`GET /items/{itemId}/next`) and reads its calls.
+
+    /// Programs `getAnonNextPlaybackItem` (`GET /items/{itemId}/next`) and reads its calls.
     pub fn on_get_anon_next_playback_item(
         &self,
     ) -> runtime::Handle<
@@ -593,7 +673,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getAnonNextPlaybackItem")
     }
-    /// Programs `itv.getBillingHistory` (`POST /itv/billinghistory/{platform}`) and reads its calls.
+
+    /// Programs `getBillingHistory` (`POST /itv/billinghistory/{platform}`) and reads its calls.
     pub fn on_get_billing_history(
         &self,
     ) -> runtime::Handle<
@@ -603,7 +684,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getBillingHistory")
     }
-    /// Programs `itv.changeCardDetails` (`PUT /itv/cards/{platform}`) and reads its calls.
+
+    /// Programs `changeCardDetails` (`PUT /itv/cards/{platform}`) and reads its calls.
     pub fn on_change_card_details(
         &self,
     ) -> runtime::Handle<
@@ -613,31 +695,36 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.changeCardDetails")
     }
-    /// Programs `itv.getCardDetails` (`POST /itv/cards/{platform}`) and reads its calls.
+
+    /// Programs `getCardDetails` (`POST /itv/cards/{platform}`) and reads its calls.
     pub fn on_get_card_details(
         &self,
     ) -> runtime::Handle<'_, api::GetCardDetailsRequest, api::GetCardDetailsResponse> {
         runtime::Handle::new(&self.state, "itv.getCardDetails")
     }
-    /// Programs `itv.changeEmail` (`POST /itv/changeemail`) and reads its calls.
+
+    /// Programs `changeEmail` (`POST /itv/changeemail`) and reads its calls.
     pub fn on_change_email(
         &self,
     ) -> runtime::Handle<'_, api::ChangeEmailRequest, api::ChangeEmailResponse> {
         runtime::Handle::new(&self.state, "itv.changeEmail")
     }
-    /// Programs `itv.changeMarketing` (`POST /itv/changemarketing`) and reads its calls.
+
+    /// Programs `changeMarketing` (`POST /itv/changemarketing`) and reads its calls.
     pub fn on_change_marketing(
         &self,
     ) -> runtime::Handle<'_, api::ChangeMarketingRequest, api::ChangeMarketingResponse> {
         runtime::Handle::new(&self.state, "itv.changeMarketing")
     }
-    /// Programs `itv.deleteAccount` (`POST /itv/deleteaccount`) and reads its calls.
+
+    /// Programs `deleteAccount` (`POST /itv/deleteaccount`) and reads its calls.
     pub fn on_delete_account(
         &self,
     ) -> runtime::Handle<'_, api::DeleteAccountRequest, api::DeleteAccountResponse> {
         runtime::Handle::new(&self.state, "itv.deleteAccount")
     }
-    /// Programs `itv.getCurrentEntitlement` (`GET /itv/entitlements/current`) and reads its calls.
+
+    /// Programs `getCurrentEntitlement` (`GET /itv/entitlements/current`) and reads its calls.
     pub fn on_get_current_entitlement(
         &self,
     ) -> runtime::Handle<
@@ -647,7 +734,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getCurrentEntitlement")
     }
-    /// Programs `itv.getEntitlementsHistory` (`GET /itv/entitlements/history`) and reads its calls.
+
+    /// Programs `getEntitlementsHistory` (`GET /itv/entitlements/history`) and reads its calls.
     pub fn on_get_entitlements_history(
         &self,
     ) -> runtime::Handle<
@@ -657,13 +745,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getEntitlementsHistory")
     }
-    /// Programs `itv.getFeatureFlag` (`GET /itv/featureFlag/{feature}`) and reads its calls.
+
+    /// Programs `getFeatureFlag` (`GET /itv/featureFlag/{feature}`) and reads its calls.
     pub fn on_get_feature_flag(
         &self,
     ) -> runtime::Handle<'_, api::GetFeatureFlagRequest, api::GetFeatureFlagResponse> {
         runtime::Handle::new(&self.state, "itv.getFeatureFlag")
     }
-    /// Programs `itv.googlePaySubscription` (`POST /itv/googlepay/subscription`) and reads its calls.
+
+    /// Programs `googlePaySubscription` (`POST /itv/googlepay/subscription`) and reads its calls.
     pub fn on_google_pay_subscription(
         &self,
     ) -> runtime::Handle<
@@ -673,7 +763,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.googlePaySubscription")
     }
-    /// Programs `itv.checkPreviousEntitlements` (`GET /itv/had/entitlements`) and reads its calls.
+
+    /// Programs `checkPreviousEntitlements` (`GET /itv/had/entitlements`) and reads its calls.
     pub fn on_check_previous_entitlements(
         &self,
     ) -> runtime::Handle<
@@ -683,7 +774,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.checkPreviousEntitlements")
     }
-    /// Programs `content.getItemsMediaClipFiles` (`POST /itv/items/clips`) and reads its calls.
+
+    /// Programs `getItemsMediaClipFiles` (`POST /itv/items/clips`) and reads its calls.
     pub fn on_get_items_media_clip_files(
         &self,
     ) -> runtime::Handle<
@@ -693,7 +785,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getItemsMediaClipFiles")
     }
-    /// Programs `content.getItemDownloadables` (`POST /itv/items/downloadable`) and reads its calls.
+
+    /// Programs `getItemDownloadables` (`POST /itv/items/downloadable`) and reads its calls.
     pub fn on_get_item_downloadables(
         &self,
     ) -> runtime::Handle<
@@ -703,7 +796,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "content.getItemDownloadables")
     }
-    /// Programs `itv.getItvItemsummaryExternalId` (`GET /itv/itemsummary/{externalId}`) and reads its calls.
+
+    /// Programs `GET /itv/itemsummary/{externalId}` (`GET /itv/itemsummary/{externalId}`) and reads its calls.
     pub fn on_get_itv_itemsummary_external_id(
         &self,
     ) -> runtime::Handle<
@@ -713,13 +807,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getItvItemsummaryExternalId")
     }
-    /// Programs `app.getItvPage` (`GET /itv/page`) and reads its calls.
+
+    /// Programs `getItvPage` (`GET /itv/page`) and reads its calls.
     pub fn on_get_itv_page(
         &self,
     ) -> runtime::Handle<'_, api::GetItvPageRequest, api::GetItvPageResponse> {
         runtime::Handle::new(&self.state, "app.getItvPage")
     }
-    /// Programs `itv.getAccountTokenWithPin` (`POST /itv/pinauthorization`) and reads its calls.
+
+    /// Programs `getAccountTokenWithPin` (`POST /itv/pinauthorization`) and reads its calls.
     pub fn on_get_account_token_with_pin(
         &self,
     ) -> runtime::Handle<
@@ -729,13 +825,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getAccountTokenWithPin")
     }
-    /// Programs `itv.upgradePlan` (`POST /itv/plan/{platform}`) and reads its calls.
+
+    /// Programs `upgradePlan` (`POST /itv/plan/{platform}`) and reads its calls.
     pub fn on_upgrade_plan(
         &self,
     ) -> runtime::Handle<'_, api::UpgradePlanRequest, api::UpgradePlanResponse> {
         runtime::Handle::new(&self.state, "itv.upgradePlan")
     }
-    /// Programs `itv.getItvPlansPlatform` (`GET /itv/plans/{platform}`) and reads its calls.
+
+    /// Programs `GET /itv/plans/{platform}` (`GET /itv/plans/{platform}`) and reads its calls.
     pub fn on_get_itv_plans_platform(
         &self,
     ) -> runtime::Handle<
@@ -745,19 +843,22 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getItvPlansPlatform")
     }
-    /// Programs `itv.getItvProfile` (`GET /itv/profile`) and reads its calls.
+
+    /// Programs `GET /itv/profile` (`GET /itv/profile`) and reads its calls.
     pub fn on_get_itv_profile(
         &self,
     ) -> runtime::Handle<'_, api::GetItvProfileRequest, api::GetItvProfileResponse> {
         runtime::Handle::new(&self.state, "itv.getItvProfile")
     }
-    /// Programs `itv.updateProfile` (`PUT /itv/profile`) and reads its calls.
+
+    /// Programs `updateProfile` (`PUT /itv/profile`) and reads its calls.
     pub fn on_update_profile(
         &self,
     ) -> runtime::Handle<'_, api::UpdateProfileRequest, api::UpdateProfileResponse> {
         runtime::Handle::new(&self.state, "itv.updateProfile")
     }
-    /// Programs `itv.getRecommendedList` (`GET /itv/profile/recommendation/list`) and reads its calls.
+
+    /// Programs `getRecommendedList` (`GET /itv/profile/recommendation/list`) and reads its calls.
     pub fn on_get_recommended_list(
         &self,
     ) -> runtime::Handle<
@@ -767,7 +868,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getRecommendedList")
     }
-    /// Programs `itv.getItvProfileToken` (`POST /itv/profiletoken`) and reads its calls.
+
+    /// Programs `getItvProfileToken` (`POST /itv/profiletoken`) and reads its calls.
     pub fn on_get_itv_profile_token(
         &self,
     ) -> runtime::Handle<
@@ -777,7 +879,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getItvProfileToken")
     }
-    /// Programs `itv.getCurrentSubscription` (`GET /itv/purchase/{platform}`) and reads its calls.
+
+    /// Programs `getCurrentSubscription` (`GET /itv/purchase/{platform}`) and reads its calls.
     pub fn on_get_current_subscription(
         &self,
     ) -> runtime::Handle<
@@ -787,13 +890,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getCurrentSubscription")
     }
-    /// Programs `itv.confirmPurchase` (`POST /itv/purchase/{platform}`) and reads its calls.
+
+    /// Programs `confirmPurchase` (`POST /itv/purchase/{platform}`) and reads its calls.
     pub fn on_confirm_purchase(
         &self,
     ) -> runtime::Handle<'_, api::ConfirmPurchaseRequest, api::ConfirmPurchaseResponse> {
         runtime::Handle::new(&self.state, "itv.confirmPurchase")
     }
-    /// Programs `itv.deleteItvPurchasePlatform` (`DELETE /itv/purchase/{platform}`) and reads its calls.
+
+    /// Programs `DELETE /itv/purchase/{platform}` (`DELETE /itv/purchase/{platform}`) and reads its calls.
     pub fn on_delete_itv_purchase_platform(
         &self,
     ) -> runtime::Handle<
@@ -803,7 +908,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.deleteItvPurchasePlatform")
     }
-    /// Programs `itv.confirmPurchaseStrong` (`POST /itv/purchase/{platform}/strong`) and reads its calls.
+
+    /// Programs `confirmPurchaseStrong` (`POST /itv/purchase/{platform}/strong`) and reads its calls.
     pub fn on_confirm_purchase_strong(
         &self,
     ) -> runtime::Handle<
@@ -813,7 +919,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.confirmPurchaseStrong")
     }
-    /// Programs `itv.confirmPurchaseWithOffer` (`POST /itv/purchase/{platform}/withoffer`) and reads its calls.
+
+    /// Programs `confirmPurchaseWithOffer` (`POST /itv/purchase/{platform}/withoffer`) and reads its calls.
     pub fn on_confirm_purchase_with_offer(
         &self,
     ) -> runtime::Handle<
@@ -823,19 +930,22 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.confirmPurchaseWithOffer")
     }
-    /// Programs `itv.resubscribe` (`POST /itv/resubscribe/{platform}`) and reads its calls.
+
+    /// Programs `resubscribe` (`POST /itv/resubscribe/{platform}`) and reads its calls.
     pub fn on_resubscribe(
         &self,
     ) -> runtime::Handle<'_, api::ResubscribeRequest, api::ResubscribeResponse> {
         runtime::Handle::new(&self.state, "itv.resubscribe")
     }
-    /// Programs `itv.getItvRokuPlans` (`GET /itv/roku/plans`) and reads its calls.
+
+    /// Programs `GET /itv/roku/plans` (`GET /itv/roku/plans`) and reads its calls.
     pub fn on_get_itv_roku_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetItvRokuPlansRequest, api::GetItvRokuPlansResponse> {
         runtime::Handle::new(&self.state, "itv.getItvRokuPlans")
     }
-    /// Programs `itv.executeTransaction` (`POST /itv/roku/transaction/{transactionid}`) and reads its calls.
+
+    /// Programs `executeTransaction` (`POST /itv/roku/transaction/{transactionid}`) and reads its calls.
     pub fn on_execute_transaction(
         &self,
     ) -> runtime::Handle<
@@ -845,13 +955,15 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.executeTransaction")
     }
-    /// Programs `itv.getSaveOffer` (`GET /itv/save-offer`) and reads its calls.
+
+    /// Programs `getSaveOffer` (`GET /itv/save-offer`) and reads its calls.
     pub fn on_get_save_offer(
         &self,
     ) -> runtime::Handle<'_, api::GetSaveOfferRequest, api::GetSaveOfferResponse> {
         runtime::Handle::new(&self.state, "itv.getSaveOffer")
     }
-    /// Programs `itv.activateSaveOffer` (`POST /itv/save-offer`) and reads its calls.
+
+    /// Programs `activateSaveOffer` (`POST /itv/save-offer`) and reads its calls.
     pub fn on_activate_save_offer(
         &self,
     ) -> runtime::Handle<
@@ -861,7 +973,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.activateSaveOffer")
     }
-    /// Programs `itv.getFullPriceRenewal` (`GET /itv/subscription/fullpricerenewal`) and reads its calls.
+
+    /// Programs `getFullPriceRenewal` (`GET /itv/subscription/fullpricerenewal`) and reads its calls.
     pub fn on_get_full_price_renewal(
         &self,
     ) -> runtime::Handle<
@@ -871,7 +984,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getFullPriceRenewal")
     }
-    /// Programs `itv.getSubscriptionStatus` (`GET /itv/subscription/status/{platform}`) and reads its calls.
+
+    /// Programs `getSubscriptionStatus` (`GET /itv/subscription/status/{platform}`) and reads its calls.
     pub fn on_get_subscription_status(
         &self,
     ) -> runtime::Handle<
@@ -881,7 +995,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getSubscriptionStatus")
     }
-    /// Programs `itv.getSubscriptionState` (`GET /itv/subscriptionstate`) and reads its calls.
+
+    /// Programs `getSubscriptionState` (`GET /itv/subscriptionstate`) and reads its calls.
     pub fn on_get_subscription_state(
         &self,
     ) -> runtime::Handle<
@@ -891,7 +1006,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getSubscriptionState")
     }
-    /// Programs `itv.getUpcomingInvoice` (`GET /itv/upcominginvoice`) and reads its calls.
+
+    /// Programs `getUpcomingInvoice` (`GET /itv/upcominginvoice`) and reads its calls.
     pub fn on_get_upcoming_invoice(
         &self,
     ) -> runtime::Handle<
@@ -901,7 +1017,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getUpcomingInvoice")
     }
-    /// Programs `itv.updatePaymentIntentStrong` (`PUT /itv/updateIntent/strong/{platform}`) and reads its calls.
+
+    /// Programs `updatePaymentIntentStrong` (`PUT /itv/updateIntent/strong/{platform}`) and reads its calls.
     pub fn on_update_payment_intent_strong(
         &self,
     ) -> runtime::Handle<
@@ -911,7 +1028,8 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.updatePaymentIntentStrong")
     }
-    /// Programs `itv.updatePaymentMethodStrong` (`PUT /itv/updatePayment/strong/{platform}`) and reads its calls.
+
+    /// Programs `updatePaymentMethodStrong` (`PUT /itv/updatePayment/strong/{platform}`) and reads its calls.
     pub fn on_update_payment_method_strong(
         &self,
     ) -> runtime::Handle<
@@ -921,61 +1039,71 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.updatePaymentMethodStrong")
     }
-    /// Programs `itv.getVoucherById` (`GET /itv/voucher/{planId}/{voucherId}`) and reads its calls.
+
+    /// Programs `getVoucherById` (`GET /itv/voucher/{planId}/{voucherId}`) and reads its calls.
     pub fn on_get_voucher_by_id(
         &self,
     ) -> runtime::Handle<'_, api::GetVoucherByIdRequest, api::GetVoucherByIdResponse> {
         runtime::Handle::new(&self.state, "itv.getVoucherById")
     }
-    /// Programs `itv.checkVoucher` (`POST /itv/voucher/{platform}`) and reads its calls.
+
+    /// Programs `checkVoucher` (`POST /itv/voucher/{platform}`) and reads its calls.
     pub fn on_check_voucher(
         &self,
     ) -> runtime::Handle<'_, api::CheckVoucherRequest, api::CheckVoucherResponse> {
         runtime::Handle::new(&self.state, "itv.checkVoucher")
     }
-    /// Programs `content.getLists` (`GET /lists`) and reads its calls.
+
+    /// Programs `getLists` (`GET /lists`) and reads its calls.
     pub fn on_get_lists(
         &self,
     ) -> runtime::Handle<'_, api::GetListsRequest, api::GetListsResponse> {
         runtime::Handle::new(&self.state, "content.getLists")
     }
-    /// Programs `content.getList` (`GET /lists/{id}`) and reads its calls.
+
+    /// Programs `getList` (`GET /lists/{id}`) and reads its calls.
     pub fn on_get_list(
         &self,
     ) -> runtime::Handle<'_, api::GetListRequest, api::GetListResponse> {
         runtime::Handle::new(&self.state, "content.getList")
     }
-    /// Programs `app.getPage` (`GET /page`) and reads its calls.
+
+    /// Programs `getPage` (`GET /page`) and reads its calls.
     pub fn on_get_page(
         &self,
     ) -> runtime::Handle<'_, api::GetPageRequest, api::GetPageResponse> {
         runtime::Handle::new(&self.state, "app.getPage")
     }
-    /// Programs `content.getPlansId` (`GET /plans/{id}`) and reads its calls.
+
+    /// Programs `GET /plans/{id}` (`GET /plans/{id}`) and reads its calls.
     pub fn on_get_plans_id(
         &self,
     ) -> runtime::Handle<'_, api::GetPlansIdRequest, api::GetPlansIdResponse> {
         runtime::Handle::new(&self.state, "content.getPlansId")
     }
-    /// Programs `registration.register` (`POST /register`) and reads its calls.
+
+    /// Programs `register` (`POST /register`) and reads its calls.
     pub fn on_register(
         &self,
     ) -> runtime::Handle<'_, api::RegisterRequest, api::RegisterResponse> {
         runtime::Handle::new(&self.state, "registration.register")
     }
-    /// Programs `support.forgotPassword` (`POST /request-password-reset`) and reads its calls.
+
+    /// Programs `forgotPassword` (`POST /request-password-reset`) and reads its calls.
     pub fn on_forgot_password(
         &self,
     ) -> runtime::Handle<'_, api::ForgotPasswordRequest, api::ForgotPasswordResponse> {
         runtime::Handle::new(&self.state, "support.forgotPassword")
     }
-    /// Programs `support.resetPassword` (`POST /reset-password`) and reads its calls.
+
+    /// Programs `resetPassword` (`POST /reset-password`) and reads its calls.
     pub fn on_reset_password(
         &self,
     ) -> runtime::Handle<'_, api::ResetPasswordRequest, api::ResetPasswordResponse> {
         runtime::Handle::new(&self.state, "support.resetPassword")
     }
-    /// Programs `itv.getPublicPreview` (`GET /samsung-preview`) and reads its calls.
+
+    /// Programs `getPublicPreview` (`GET /samsung-preview`) and reads its calls.
     pub fn on_get_public_preview(
         &self,
     ) -> runtime::Handle<
@@ -985,25 +1113,29 @@ impl Mock {
     > {
         runtime::Handle::new(&self.state, "itv.getPublicPreview")
     }
-    /// Programs `content.getSchedules` (`GET /schedules`) and reads its calls.
+
+    /// Programs `getSchedules` (`GET /schedules`) and reads its calls.
     pub fn on_get_schedules(
         &self,
     ) -> runtime::Handle<'_, api::GetSchedulesRequest, api::GetSchedulesResponse> {
         runtime::Handle::new(&self.state, "content.getSchedules")
     }
-    /// Programs `content.search` (`GET /search`) and reads its calls.
+
+    /// Programs `search` (`GET /search`) and reads its calls.
     pub fn on_search(
         &self,
     ) -> runtime::Handle<'_, api::SearchRequest, api::SearchResponse> {
         runtime::Handle::new(&self.state, "content.search")
     }
-    /// Programs `support.verifyEmail` (`POST /verify-email`) and reads its calls.
+
+    /// Programs `verifyEmail` (`POST /verify-email`) and reads its calls.
     pub fn on_verify_email(
         &self,
     ) -> runtime::Handle<'_, api::VerifyEmailRequest, api::VerifyEmailResponse> {
         runtime::Handle::new(&self.state, "support.verifyEmail")
     }
 }
+
 impl RocketApi for Mock {
     async fn get_account(
         &self,
@@ -1011,720 +1143,840 @@ impl RocketApi for Mock {
     ) -> Result<api::GetAccountResponse, api::Error> {
         self.state.answer(&api::meta::GET_ACCOUNT, request)
     }
+
     async fn update_account(
         &self,
         request: api::UpdateAccountRequest,
     ) -> Result<api::UpdateAccountResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_ACCOUNT, request)
     }
+
     async fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
     ) -> Result<api::GetPaymentMethodsResponse, api::Error> {
         self.state.answer(&api::meta::GET_PAYMENT_METHODS, request)
     }
+
     async fn add_payment_method(
         &self,
-        request: api::AddPaymentMethodRequest2,
+        request: api::AddPaymentMethodRequest,
     ) -> Result<api::AddPaymentMethodResponse, api::Error> {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
+
     async fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
     ) -> Result<api::GetPaymentMethodResponse, api::Error> {
         self.state.answer(&api::meta::GET_PAYMENT_METHOD, request)
     }
+
     async fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
     ) -> Result<api::RemovePaymentMethodResponse, api::Error> {
         self.state.answer(&api::meta::REMOVE_PAYMENT_METHOD, request)
     }
+
     async fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
     ) -> Result<api::GetPurchasesResponse, api::Error> {
         self.state.answer(&api::meta::GET_PURCHASES, request)
     }
+
     async fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
     ) -> Result<api::MakePurchaseResponse, api::Error> {
         self.state.answer(&api::meta::MAKE_PURCHASE, request)
     }
+
     async fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
     ) -> Result<api::UpdateSubscriptionResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_SUBSCRIPTION, request)
     }
+
     async fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
     ) -> Result<api::CancelSubscriptionResponse, api::Error> {
         self.state.answer(&api::meta::CANCEL_SUBSCRIPTION, request)
     }
+
     async fn get_devices(
         &self,
         request: api::GetDevicesRequest,
     ) -> Result<api::GetDevicesResponse, api::Error> {
         self.state.answer(&api::meta::GET_DEVICES, request)
     }
+
     async fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
     ) -> Result<api::RegisterDeviceResponse, api::Error> {
         self.state.answer(&api::meta::REGISTER_DEVICE, request)
     }
+
     async fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
     ) -> Result<api::AuthorizeDeviceResponse, api::Error> {
         self.state.answer(&api::meta::AUTHORIZE_DEVICE, request)
     }
+
     async fn get_device(
         &self,
         request: api::GetDeviceRequest,
     ) -> Result<api::GetDeviceResponse, api::Error> {
         self.state.answer(&api::meta::GET_DEVICE, request)
     }
+
     async fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
     ) -> Result<api::DeregisterDeviceResponse, api::Error> {
         self.state.answer(&api::meta::DEREGISTER_DEVICE, request)
     }
+
     async fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
     ) -> Result<api::RenameDeviceResponse, api::Error> {
         self.state.answer(&api::meta::RENAME_DEVICE, request)
     }
+
     async fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
     ) -> Result<api::GetEntitlementsResponse, api::Error> {
         self.state.answer(&api::meta::GET_ENTITLEMENTS, request)
     }
+
     async fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
     ) -> Result<api::GetItemMediaFilesResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES, request)
     }
+
     async fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
     ) -> Result<api::GetItemMediaFilesGuardedResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES_GUARDED, request)
     }
+
     async fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
     ) -> Result<api::GenerateNonceResponse, api::Error> {
         self.state.answer(&api::meta::GENERATE_NONCE, request)
     }
+
     async fn change_password(
         &self,
-        request: api::ChangePasswordRequest2,
+        request: api::ChangePasswordRequest,
     ) -> Result<api::ChangePasswordResponse, api::Error> {
         self.state.answer(&api::meta::CHANGE_PASSWORD, request)
     }
+
     async fn change_pin(
         &self,
-        request: api::ChangePinRequest2,
+        request: api::ChangePinRequest,
     ) -> Result<api::ChangePinResponse, api::Error> {
         self.state.answer(&api::meta::CHANGE_PIN, request)
     }
+
     async fn get_profile(
         &self,
         request: api::GetProfileRequest,
     ) -> Result<api::GetProfileResponse, api::Error> {
         self.state.answer(&api::meta::GET_PROFILE, request)
     }
+
     async fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
     ) -> Result<api::GetBookmarksResponse, api::Error> {
         self.state.answer(&api::meta::GET_BOOKMARKS, request)
     }
+
     async fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
     ) -> Result<api::GetBookmarkListResponse, api::Error> {
         self.state.answer(&api::meta::GET_BOOKMARK_LIST, request)
     }
+
     async fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
     ) -> Result<api::GetItemBookmarkResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_BOOKMARK, request)
     }
+
     async fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
     ) -> Result<api::BookmarkItemResponse, api::Error> {
         self.state.answer(&api::meta::BOOKMARK_ITEM, request)
     }
+
     async fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
     ) -> Result<api::DeleteItemBookmarkResponse, api::Error> {
         self.state.answer(&api::meta::DELETE_ITEM_BOOKMARK, request)
     }
+
     async fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
     ) -> Result<api::GetContinueWatchingListResponse, api::Error> {
         self.state.answer(&api::meta::GET_CONTINUE_WATCHING_LIST, request)
     }
+
     async fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
     ) -> Result<api::GetNextPlaybackItemResponse, api::Error> {
         self.state.answer(&api::meta::GET_NEXT_PLAYBACK_ITEM, request)
     }
+
     async fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
     ) -> Result<api::GetRatingsResponse, api::Error> {
         self.state.answer(&api::meta::GET_RATINGS, request)
     }
+
     async fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
     ) -> Result<api::GetRatingsListResponse, api::Error> {
         self.state.answer(&api::meta::GET_RATINGS_LIST, request)
     }
+
     async fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
     ) -> Result<api::GetItemRatingResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_RATING, request)
     }
+
     async fn rate_item(
         &self,
         request: api::RateItemRequest,
     ) -> Result<api::RateItemResponse, api::Error> {
         self.state.answer(&api::meta::RATE_ITEM, request)
     }
+
     async fn get_watched(
         &self,
         request: api::GetWatchedRequest,
     ) -> Result<api::GetWatchedResponse, api::Error> {
         self.state.answer(&api::meta::GET_WATCHED, request)
     }
+
     async fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
     ) -> Result<api::DeleteWatchedResponse, api::Error> {
         self.state.answer(&api::meta::DELETE_WATCHED, request)
     }
+
     async fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
     ) -> Result<api::GetWatchedListResponse, api::Error> {
         self.state.answer(&api::meta::GET_WATCHED_LIST, request)
     }
+
     async fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
     ) -> Result<api::GetItemWatchedStatusResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_WATCHED_STATUS, request)
     }
+
     async fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
     ) -> Result<api::SetItemWatchedStatusResponse, api::Error> {
         self.state.answer(&api::meta::SET_ITEM_WATCHED_STATUS, request)
     }
+
     async fn create_profile(
         &self,
         request: api::CreateProfileRequest,
     ) -> Result<api::CreateProfileResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_PROFILE, request)
     }
+
     async fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
     ) -> Result<api::GetProfileWithIdResponse, api::Error> {
         self.state.answer(&api::meta::GET_PROFILE_WITH_ID, request)
     }
+
     async fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
     ) -> Result<api::DeleteProfileWithIdResponse, api::Error> {
         self.state.answer(&api::meta::DELETE_PROFILE_WITH_ID, request)
     }
+
     async fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
     ) -> Result<api::UpdateProfileWithIdResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_PROFILE_WITH_ID, request)
     }
+
     async fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
     ) -> Result<api::RequestEmailVerificationResponse, api::Error> {
         self.state.answer(&api::meta::REQUEST_EMAIL_VERIFICATION, request)
     }
+
     async fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
     ) -> Result<api::GetAccountTokenResponse, api::Error> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN, request)
     }
+
     async fn sign_out(
         &self,
         request: api::SignOutRequest,
     ) -> Result<api::SignOutResponse, api::Error> {
         self.state.answer(&api::meta::SIGN_OUT, request)
     }
+
     async fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
     ) -> Result<api::GetAccountTokenByCodeResponse, api::Error> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, request)
     }
+
     async fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
     ) -> Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error> {
         self.state.answer(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, request)
     }
+
     async fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
     ) -> Result<api::GetProfileTokenResponse, api::Error> {
         self.state.answer(&api::meta::GET_PROFILE_TOKEN, request)
     }
+
     async fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
     ) -> Result<api::RefreshTokenResponse, api::Error> {
         self.state.answer(&api::meta::REFRESH_TOKEN, request)
     }
+
     async fn single_sign_on(
         &self,
-        request: api::SingleSignOnRequest2,
+        request: api::SingleSignOnRequest,
     ) -> Result<api::SingleSignOnResponse, api::Error> {
         self.state.answer(&api::meta::SINGLE_SIGN_ON, request)
     }
+
     async fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
     ) -> Result<api::GetPlanByTokenResponse, api::Error> {
         self.state.answer(&api::meta::GET_PLAN_BY_TOKEN, request)
     }
+
     async fn get_plans(
         &self,
         request: api::GetPlansRequest,
     ) -> Result<api::GetPlansResponse, api::Error> {
         self.state.answer(&api::meta::GET_PLANS, request)
     }
+
     async fn assign_token(
         &self,
         request: api::AssignTokenRequest,
     ) -> Result<api::AssignTokenResponse, api::Error> {
         self.state.answer(&api::meta::ASSIGN_TOKEN, request)
     }
+
     async fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
     ) -> Result<api::CheckUserTokenResponse, api::Error> {
         self.state.answer(&api::meta::CHECK_USER_TOKEN, request)
     }
+
     async fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
     ) -> Result<api::GetSubscriptionDataResponse, api::Error> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_DATA, request)
     }
+
     async fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
     ) -> Result<api::GetAppConfigResponse, api::Error> {
         self.state.answer(&api::meta::GET_APP_CONFIG, request)
     }
+
     async fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
     ) -> Result<api::CheckEeBtEligibilityResponse, api::Error> {
         self.state.answer(&api::meta::CHECK_EE_BT_ELIGIBILITY, request)
     }
+
     async fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
     ) -> Result<api::AssignMsisdnResponse, api::Error> {
         self.state.answer(&api::meta::ASSIGN_MSISDN, request)
     }
+
     async fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
     ) -> Result<api::GetEligibleOffersResponse, api::Error> {
         self.state.answer(&api::meta::GET_ELIGIBLE_OFFERS, request)
     }
+
     async fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
     ) -> Result<api::CreatePinRequestResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_PIN_REQUEST, request)
     }
+
     async fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
     ) -> Result<api::ValidatePinRequestResponse, api::Error> {
         self.state.answer(&api::meta::VALIDATE_PIN_REQUEST, request)
     }
+
     async fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
     ) -> Result<api::GetEePlansResponse, api::Error> {
         self.state.answer(&api::meta::GET_EE_PLANS, request)
     }
+
     async fn get_plan(
         &self,
         request: api::GetPlanRequest,
     ) -> Result<api::GetPlanResponse, api::Error> {
         self.state.answer(&api::meta::GET_PLAN, request)
     }
+
     async fn create_token(
         &self,
         request: api::CreateTokenRequest,
     ) -> Result<api::CreateTokenResponse, api::Error> {
         self.state.answer(&api::meta::CREATE_TOKEN, request)
     }
+
     async fn get_item(
         &self,
         request: api::GetItemRequest,
     ) -> Result<api::GetItemResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM, request)
     }
+
     async fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
     ) -> Result<api::GetItemChildrenListResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_CHILDREN_LIST, request)
     }
+
     async fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
     ) -> Result<api::GetItemRelatedListResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_RELATED_LIST, request)
     }
+
     async fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
     ) -> Result<api::GetPublicItemMediaFilesResponse, api::Error> {
         self.state.answer(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, request)
     }
+
     async fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
     ) -> Result<api::GetAnonNextPlaybackItemResponse, api::Error> {
         self.state.answer(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, request)
     }
+
     async fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
     ) -> Result<api::GetBillingHistoryResponse, api::Error> {
         self.state.answer(&api::meta::GET_BILLING_HISTORY, request)
     }
+
     async fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
     ) -> Result<api::ChangeCardDetailsResponse, api::Error> {
         self.state.answer(&api::meta::CHANGE_CARD_DETAILS, request)
     }
+
     async fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
     ) -> Result<api::GetCardDetailsResponse, api::Error> {
         self.state.answer(&api::meta::GET_CARD_DETAILS, request)
     }
+
     async fn change_email(
         &self,
         request: api::ChangeEmailRequest,
     ) -> Result<api::ChangeEmailResponse, api::Error> {
         self.state.answer(&api::meta::CHANGE_EMAIL, request)
     }
+
     async fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
     ) -> Result<api::ChangeMarketingResponse, api::Error> {
         self.state.answer(&api::meta::CHANGE_MARKETING, request)
     }
+
     async fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
     ) -> Result<api::DeleteAccountResponse, api::Error> {
         self.state.answer(&api::meta::DELETE_ACCOUNT, request)
     }
+
     async fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
     ) -> Result<api::GetCurrentEntitlementResponse, api::Error> {
         self.state.answer(&api::meta::GET_CURRENT_ENTITLEMENT, request)
     }
+
     async fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
     ) -> Result<api::GetEntitlementsHistoryResponse, api::Error> {
         self.state.answer(&api::meta::GET_ENTITLEMENTS_HISTORY, request)
     }
+
     async fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
     ) -> Result<api::GetFeatureFlagResponse, api::Error> {
         self.state.answer(&api::meta::GET_FEATURE_FLAG, request)
     }
+
     async fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
     ) -> Result<api::GooglePaySubscriptionResponse, api::Error> {
         self.state.answer(&api::meta::GOOGLE_PAY_SUBSCRIPTION, request)
     }
+
     async fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
     ) -> Result<api::CheckPreviousEntitlementsResponse, api::Error> {
         self.state.answer(&api::meta::CHECK_PREVIOUS_ENTITLEMENTS, request)
     }
+
     async fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
     ) -> Result<api::GetItemsMediaClipFilesResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, request)
     }
+
     async fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
     ) -> Result<api::GetItemDownloadablesResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITEM_DOWNLOADABLES, request)
     }
+
     async fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
     ) -> Result<api::GetItvItemsummaryExternalIdResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, request)
     }
+
     async fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
     ) -> Result<api::GetItvPageResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_PAGE, request)
     }
+
     async fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
     ) -> Result<api::GetAccountTokenWithPinResponse, api::Error> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, request)
     }
+
     async fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
     ) -> Result<api::UpgradePlanResponse, api::Error> {
         self.state.answer(&api::meta::UPGRADE_PLAN, request)
     }
+
     async fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
     ) -> Result<api::GetItvPlansPlatformResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_PLANS_PLATFORM, request)
     }
+
     async fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
     ) -> Result<api::GetItvProfileResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_PROFILE, request)
     }
+
     async fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
     ) -> Result<api::UpdateProfileResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_PROFILE, request)
     }
+
     async fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
     ) -> Result<api::GetRecommendedListResponse, api::Error> {
         self.state.answer(&api::meta::GET_RECOMMENDED_LIST, request)
     }
+
     async fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
     ) -> Result<api::GetItvProfileTokenResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_PROFILE_TOKEN, request)
     }
+
     async fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
     ) -> Result<api::GetCurrentSubscriptionResponse, api::Error> {
         self.state.answer(&api::meta::GET_CURRENT_SUBSCRIPTION, request)
     }
+
     async fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
     ) -> Result<api::ConfirmPurchaseResponse, api::Error> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE, request)
     }
+
     async fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
     ) -> Result<api::DeleteItvPurchasePlatformResponse, api::Error> {
         self.state.answer(&api::meta::DELETE_ITV_PURCHASE_PLATFORM, request)
     }
+
     async fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
     ) -> Result<api::ConfirmPurchaseStrongResponse, api::Error> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_STRONG, request)
     }
+
     async fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
     ) -> Result<api::ConfirmPurchaseWithOfferResponse, api::Error> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_WITH_OFFER, request)
     }
+
     async fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
     ) -> Result<api::ResubscribeResponse, api::Error> {
         self.state.answer(&api::meta::RESUBSCRIBE, request)
     }
+
     async fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
     ) -> Result<api::GetItvRokuPlansResponse, api::Error> {
         self.state.answer(&api::meta::GET_ITV_ROKU_PLANS, request)
     }
+
     async fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
     ) -> Result<api::ExecuteTransactionResponse, api::Error> {
         self.state.answer(&api::meta::EXECUTE_TRANSACTION, request)
     }
+
     async fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
     ) -> Result<api::GetSaveOfferResponse, api::Error> {
         self.state.answer(&api::meta::GET_SAVE_OFFER, request)
     }
+
     async fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
     ) -> Result<api::ActivateSaveOfferResponse, api::Error> {
         self.state.answer(&api::meta::ACTIVATE_SAVE_OFFER, request)
     }
+
     async fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
     ) -> Result<api::GetFullPriceRenewalResponse, api::Error> {
         self.state.answer(&api::meta::GET_FULL_PRICE_RENEWAL, request)
     }
+
     async fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
     ) -> Result<api::GetSubscriptionStatusResponse, api::Error> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATUS, request)
     }
+
     async fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
     ) -> Result<api::GetSubscriptionStateResponse, api::Error> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATE, request)
     }
+
     async fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
     ) -> Result<api::GetUpcomingInvoiceResponse, api::Error> {
         self.state.answer(&api::meta::GET_UPCOMING_INVOICE, request)
     }
+
     async fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
     ) -> Result<api::UpdatePaymentIntentStrongResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_PAYMENT_INTENT_STRONG, request)
     }
+
     async fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
     ) -> Result<api::UpdatePaymentMethodStrongResponse, api::Error> {
         self.state.answer(&api::meta::UPDATE_PAYMENT_METHOD_STRONG, request)
     }
+
     async fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
     ) -> Result<api::GetVoucherByIdResponse, api::Error> {
         self.state.answer(&api::meta::GET_VOUCHER_BY_ID, request)
     }
+
     async fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
     ) -> Result<api::CheckVoucherResponse, api::Error> {
         self.state.answer(&api::meta::CHECK_VOUCHER, request)
     }
+
     async fn get_lists(
         &self,
         request: api::GetListsRequest,
     ) -> Result<api::GetListsResponse, api::Error> {
         self.state.answer(&api::meta::GET_LISTS, request)
     }
+
     async fn get_list(
         &self,
         request: api::GetListRequest,
     ) -> Result<api::GetListResponse, api::Error> {
         self.state.answer(&api::meta::GET_LIST, request)
     }
+
     async fn get_page(
         &self,
         request: api::GetPageRequest,
     ) -> Result<api::GetPageResponse, api::Error> {
         self.state.answer(&api::meta::GET_PAGE, request)
     }
+
     async fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
     ) -> Result<api::GetPlansIdResponse, api::Error> {
         self.state.answer(&api::meta::GET_PLANS_ID, request)
     }
+
     async fn register(
         &self,
         request: api::RegisterRequest,
     ) -> Result<api::RegisterResponse, api::Error> {
         self.state.answer(&api::meta::REGISTER, request)
     }
+
     async fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
     ) -> Result<api::ForgotPasswordResponse, api::Error> {
         self.state.answer(&api::meta::FORGOT_PASSWORD, request)
     }
+
     async fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
     ) -> Result<api::ResetPasswordResponse, api::Error> {
         self.state.answer(&api::meta::RESET_PASSWORD, request)
     }
+
     async fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
     ) -> Result<api::GetPublicPreviewResponse, api::Error> {
         self.state.answer(&api::meta::GET_PUBLIC_PREVIEW, request)
     }
+
     async fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
     ) -> Result<api::GetSchedulesResponse, api::Error> {
         self.state.answer(&api::meta::GET_SCHEDULES, request)
     }
+
     async fn search(
         &self,
         request: api::SearchRequest,
     ) -> Result<api::SearchResponse, api::Error> {
         self.state.answer(&api::meta::SEARCH, request)
     }
+
     async fn verify_email(
         &self,
         request: api::VerifyEmailRequest,

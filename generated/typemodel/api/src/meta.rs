@@ -2,18 +2,22 @@
 
 //! The spec's operations and types as static data: what the server validates and parses,
 //! and what the client encodes, by the same rules (see `runtime::meta`).
+
 use crate::runtime::meta::*;
+
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
     #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
+
     pub static Alias: TypeMeta = TypeMeta {
         name: "Alias",
         pointer: "#/components/schemas/Alias",
         kind: TypeMetaKind::Newtype(&Ty::Named(&types::OpenObject), &Constraints::NONE),
     };
+
     pub static Base: TypeMeta = TypeMeta {
         name: "Base",
         pointer: "#/components/schemas/Base",
@@ -25,6 +29,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static BaseKind: TypeMeta = TypeMeta {
         name: "BaseKind",
         pointer: "#/components/schemas/Base/properties/kind",
@@ -32,6 +37,7 @@ pub mod types {
             values: &["base", "derived"],
         },
     };
+
     pub static Circle: TypeMeta = TypeMeta {
         name: "Circle",
         pointer: "#/components/schemas/Circle",
@@ -42,6 +48,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Colour: TypeMeta = TypeMeta {
         name: "Colour",
         pointer: "#/components/schemas/Colour",
@@ -49,6 +56,7 @@ pub mod types {
             values: &["red", "Red", "other", "Other", "", "1st", "a-z", "self", "type"],
         },
     };
+
     pub static Derived: TypeMeta = TypeMeta {
         name: "Derived",
         pointer: "#/components/schemas/Derived",
@@ -67,6 +75,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Edge: TypeMeta = TypeMeta {
         name: "Edge",
         pointer: "#/components/schemas/Edge",
@@ -79,6 +88,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Faulty: TypeMeta = TypeMeta {
         name: "Faulty",
         pointer: "#/components/schemas/Faulty",
@@ -90,6 +100,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Keywords: TypeMeta = TypeMeta {
         name: "Keywords",
         pointer: "#/components/schemas/Keywords",
@@ -111,6 +122,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Maps: TypeMeta = TypeMeta {
         name: "Maps",
         pointer: "#/components/schemas/Maps",
@@ -134,6 +146,7 @@ pub mod types {
             additional: Additional::Typed(&Ty::String),
         },
     };
+
     pub static Names: TypeMeta = TypeMeta {
         name: "Names",
         pointer: "#/components/schemas/Names",
@@ -142,6 +155,7 @@ pub mod types {
             &Constraints::NONE,
         ),
     };
+
     pub static Node: TypeMeta = TypeMeta {
         name: "Node",
         pointer: "#/components/schemas/Node",
@@ -158,6 +172,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static OpenObject: TypeMeta = TypeMeta {
         name: "OpenObject",
         pointer: "#/components/schemas/OpenObject",
@@ -166,6 +181,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PatchThingOkBody: TypeMeta = TypeMeta {
         name: "PatchThingOkBody",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema",
@@ -181,6 +197,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PatchThingOkBodyNested: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNested",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested",
@@ -201,6 +218,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PatchThingOkBodyNestedDeeperItemItem: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNestedDeeperItemItem",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items",
@@ -209,6 +227,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static PatchThingRequest: TypeMeta = TypeMeta {
         name: "PatchThingRequest",
         pointer: "#/components/schemas/PatchThingRequest",
@@ -217,6 +236,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Presence: TypeMeta = TypeMeta {
         name: "Presence",
         pointer: "#/components/schemas/Presence",
@@ -233,6 +253,7 @@ pub mod types {
             additional: Additional::Forbidden,
         },
     };
+
     pub static Problem: TypeMeta = TypeMeta {
         name: "Problem",
         pointer: "#/components/schemas/Problem",
@@ -245,6 +266,7 @@ pub mod types {
             additional: Additional::Any,
         },
     };
+
     pub static Shape: TypeMeta = TypeMeta {
         name: "Shape",
         pointer: "#/components/schemas/Shape",
@@ -252,6 +274,7 @@ pub mod types {
             &[&Ty::Named(&types::Circle), &Ty::Named(&types::Square)],
         ),
     };
+
     pub static Square: TypeMeta = TypeMeta {
         name: "Square",
         pointer: "#/components/schemas/Square",
@@ -264,40 +287,49 @@ pub mod types {
         },
     };
 }
+
 /// The constraints of values, each distinct set once.
 pub mod constraints {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
+
     pub static C0: Constraints = Constraints {
         min_length: Some(2usize),
         max_length: Some(8usize),
         ..Constraints::NONE
     };
+
     pub static C1: Constraints = Constraints {
         minimum: Some(0f64),
         ..Constraints::NONE
     };
+
     pub static C2: Constraints = Constraints {
         min_items: Some(1usize),
         unique_items: true,
         ..Constraints::NONE
     };
+
     pub static C3: Constraints = Constraints {
         format: Some("double"),
         ..Constraints::NONE
     };
+
     pub static C4: Constraints = Constraints {
         format: Some("integer"),
         ..Constraints::NONE
     };
+
     pub static C5: Constraints = Constraints {
         format: Some("int32"),
         ..Constraints::NONE
     };
+
     pub static C6: Constraints = Constraints {
         format: Some("date"),
         ..Constraints::NONE
     };
+
     pub static C7: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(100f64),
@@ -305,14 +337,17 @@ pub mod constraints {
         ..Constraints::NONE
     };
 }
+
 /// The spec's security schemes.
 pub mod schemes {
     #[allow(unused_imports)]
     use crate::runtime::meta::*;
 }
+
 /// Every security scheme, in the spec's order.
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
-/// `PATCH /things/{id}` (tool `things.patchThing`).
+
+/// `PATCH /things/{id}` (operation `patchThing`).
 pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",
     http_method: Method::Patch,
@@ -335,8 +370,10 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
             .body("application/json", &Ty::Named(&types::Problem)),
     ],
 };
+
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[&PATCH_THING];
+
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
     &types::Alias,

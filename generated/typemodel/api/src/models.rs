@@ -7,12 +7,14 @@
 //! fields when reading, so a server that adds a field never breaks an older client;
 //! servers reject such fields in requests by validating before they deserialize.
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
+
 /// No additionalProperties keyword, so extra properties are allowed and kept.
 ///
 /// Schema `Alias` (`#/components/schemas/Alias`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Alias(pub OpenObject);
+
 /// Schema `Base` (`#/components/schemas/Base`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Base {
@@ -22,6 +24,18 @@ pub struct Base {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Base {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(kind: BaseKind, id: String) -> Self {
+        Self {
+            kind,
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/components/schemas/Base/properties/kind`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BaseKind {
@@ -32,9 +46,11 @@ pub enum BaseKind {
     /// A value the spec does not list, kept as it was sent.
     Other(String),
 }
+
 impl BaseKind {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["base", "derived"];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -43,11 +59,13 @@ impl BaseKind {
             Self::Other(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::Other(_))
     }
 }
+
 impl From<&str> for BaseKind {
     fn from(value: &str) -> Self {
         match value {
@@ -57,12 +75,22 @@ impl From<&str> for BaseKind {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(BaseKind);
+
 /// Schema `Circle` (`#/components/schemas/Circle`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
     pub radius: f64,
 }
+
+impl Circle {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(radius: f64) -> Self {
+        Self { radius }
+    }
+}
+
 /// An open enum whose values fight Rust names.
 ///
 /// Schema `Colour` (`#/components/schemas/Colour`).
@@ -89,6 +117,7 @@ pub enum Colour {
     /// A value the spec does not list, kept as it was sent.
     UnknownValue(String),
 }
+
 impl Colour {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -102,6 +131,7 @@ impl Colour {
         "self",
         "type",
     ];
+
     /// The value as it is on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -117,11 +147,13 @@ impl Colour {
             Self::UnknownValue(value) => value,
         }
     }
+
     /// Whether the value is one the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Self::UnknownValue(_))
     }
 }
+
 impl From<&str> for Colour {
     fn from(value: &str) -> Self {
         match value {
@@ -138,7 +170,9 @@ impl From<&str> for Colour {
         }
     }
 }
+
 crate::runtime::impl_open_enum!(Colour);
+
 /// Schema `Derived` (`#/components/schemas/Derived`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Derived {
@@ -151,8 +185,22 @@ pub struct Derived {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Derived {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(kind: BaseKind, id: String, extra: bool) -> Self {
+        Self {
+            kind,
+            id,
+            extra,
+            tags: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Edge` (`#/components/schemas/Edge`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub to: Box<Node>,
     /// Format: `double`.
@@ -162,6 +210,18 @@ pub struct Edge {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Edge {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(to: Node) -> Self {
+        Self {
+            to: Box::new(to),
+            weight: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Faulty` (`#/components/schemas/Faulty`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Faulty {
@@ -174,6 +234,7 @@ pub struct Faulty {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Keywords {
@@ -200,12 +261,13 @@ pub struct Keywords {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub additional_properties2: Option<String>,
+    pub additional_properties_: Option<String>,
     #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
     #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
 }
+
 /// Schema `Maps` (`#/components/schemas/Maps`).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Maps {
@@ -219,14 +281,16 @@ pub struct Maps {
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
+
 /// Schema `Names` (`#/components/schemas/Names`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Names(pub Vec<String>);
+
 /// Mutual recursion through a required field and an array.
 ///
 /// Schema `Node` (`#/components/schemas/Node`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub value: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,6 +301,19 @@ pub struct Node {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Node {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(value: i64) -> Self {
+        Self {
+            value,
+            next: None,
+            children: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// No additionalProperties keyword, so extra properties are allowed and kept.
 ///
 /// Schema `OpenObject` (`#/components/schemas/OpenObject`).
@@ -248,6 +325,7 @@ pub struct OpenObject {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBody {
@@ -259,6 +337,7 @@ pub struct PatchThingOkBody {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBodyNested {
@@ -268,6 +347,7 @@ pub struct PatchThingOkBodyNested {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBodyNestedDeeperItemItem {
@@ -277,6 +357,7 @@ pub struct PatchThingOkBodyNestedDeeperItemItem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// A schema named like the request type of patchThing.
 ///
 /// Schema `PatchThingRequest` (`#/components/schemas/PatchThingRequest`).
@@ -288,10 +369,11 @@ pub struct PatchThingRequest {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// Required, optional, nullable and both.
 ///
 /// Schema `Presence` (`#/components/schemas/Presence`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Presence {
     pub required: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,8 +397,22 @@ pub struct Presence {
     )]
     pub nullable_ref: Option<Option<Problem>>,
 }
+
+impl Presence {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(required: String, required_nullable: Option<String>) -> Self {
+        Self {
+            required,
+            optional: None,
+            required_nullable,
+            optional_nullable: None,
+            nullable_ref: None,
+        }
+    }
+}
+
 /// Schema `Problem` (`#/components/schemas/Problem`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Format: `int32`.
     pub code: i32,
@@ -325,6 +421,18 @@ pub struct Problem {
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
+impl Problem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(code: i32, message: String) -> Self {
+        Self {
+            code,
+            message,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Schema `Shape` (`#/components/schemas/Shape`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -334,9 +442,17 @@ pub enum Shape {
     /// A value no variant accepts, kept as it was sent.
     Other(serde_json::Value),
 }
+
 /// Schema `Square` (`#/components/schemas/Square`).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Square {
     /// Format: `int64`.
     pub side: i64,
+}
+
+impl Square {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(side: i64) -> Self {
+        Self { side }
+    }
 }

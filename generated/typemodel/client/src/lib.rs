@@ -3,33 +3,42 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 mod operations;
 pub mod tags;
 pub use api;
+
 /// A client of Type model fixture: the service trait over HTTP. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]
 pub struct Client(rocketgen_runtime::client::Client);
+
 /// Configures a [`Client`]: timeouts, credentials, default headers.
 pub type ClientBuilder = rocketgen_runtime::client::ClientBuilder<Client>;
+
 impl Client {
     /// A client of the API at `base_url`, including the base path (e.g. `https://host/api`).
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
+
     /// A client with default settings.
     pub fn new(base_url: impl Into<String>) -> Result<Client, api::Error> {
         Client::builder(base_url).build()
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.0.base_url()
     }
+
     /// The runtime's client underneath: it sends any operation's request by its metadata.
     pub fn inner(&self) -> &rocketgen_runtime::client::Client {
         &self.0
     }
 }
+
 impl From<rocketgen_runtime::client::Client> for Client {
     fn from(client: rocketgen_runtime::client::Client) -> Self {
         Client(client)

@@ -3,29 +3,36 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use api::TypemodelApi;
 pub use api;
 pub use server;
+
 /// The mock runtime this crate uses: fixtures, programming handles, the shared state.
 pub use rocketgen_runtime::mock as runtime;
+
 /// A programmable, recording implementation of the service trait. Clones share state.
 #[derive(Clone)]
 pub struct Mock {
     state: Arc<runtime::MockState>,
 }
+
 impl Default for Mock {
     fn default() -> Self {
         Mock::new(1)
     }
 }
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
         Mock::with_fixtures(seed, HashMap::new())
     }
+
     /// A mock that answers from `fixtures` (see [`runtime::load_fixtures`]) where nothing
     /// was programmed.
     pub fn with_fixtures(
@@ -34,10 +41,12 @@ impl Mock {
     ) -> Self {
         Mock::with_options(seed, fixtures, false)
     }
+
     /// A stateful mock: what clients write (PUT, POST, PATCH, DELETE) they read back.
     pub fn stateful(seed: u64) -> Self {
         Mock::with_options(seed, HashMap::new(), true)
     }
+
     /// A mock with every option: seed, fixtures, and stateful or not.
     pub fn with_options(
         seed: u64,
@@ -50,21 +59,24 @@ impl Mock {
             ),
         }
     }
+
     /// Every call so far, in order: tool name and request as JSON.
     pub fn log(&self) -> Vec<(String, serde_json::Value)> {
         self.state.log()
     }
-    /// Programs `things.patchThing` (`PATCH /things/{id}`) and reads its calls.
+
+    /// Programs `patchThing` (`PATCH /things/{id}`) and reads its calls.
     pub fn on_patch_thing(
         &self,
-    ) -> runtime::Handle<'_, api::PatchThingRequest2, api::PatchThingResponse> {
+    ) -> runtime::Handle<'_, api::PatchThingRequest, api::PatchThingResponse> {
         runtime::Handle::new(&self.state, "things.patchThing")
     }
 }
+
 impl TypemodelApi for Mock {
     async fn patch_thing(
         &self,
-        request: api::PatchThingRequest2,
+        request: api::PatchThingRequest,
     ) -> Result<api::PatchThingResponse, api::Error> {
         self.state.answer(&api::meta::PATCH_THING, request)
     }

@@ -3,19 +3,25 @@
 #![doc = include_str!("../README.md")]
 #![allow(deprecated)]
 #![recursion_limit = "512"]
+
 rocketgen_runtime::generated_for!("0.1.0");
+
 mod handlers;
+
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::TypemodelApi;
 use axum::routing::MethodRouter;
 pub use api;
+
 /// The base path of the spec's first server URL, where [`router`] mounts the operations.
 pub const BASE_PATH: &str = "/v1";
+
 /// Serves every operation of `service` under [`BASE_PATH`].
 pub fn router<S: TypemodelApi + 'static>(service: S) -> axum::Router {
     router_at(Arc::new(service), BASE_PATH)
 }
+
 /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
 pub fn router_at<S: TypemodelApi + 'static>(
     service: Arc<S>,
@@ -33,6 +39,7 @@ pub fn router_at<S: TypemodelApi + 'static>(
     router = router.fallback(runtime::not_found);
     router.with_state(service)
 }
+
 /// Serves `service` on `listener` until the process ends.
 pub async fn serve<S: TypemodelApi + 'static>(
     listener: tokio::net::TcpListener,

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_file`:
-/// `GET /files/{name}.json` (tool `files.get-file`).
+/// `GET /files/{name}.json` (operation `get-file`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +17,7 @@ pub struct GetFileRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetFileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String) -> Self {
@@ -24,12 +26,14 @@ impl GetFileRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_file`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetFileResponse {
@@ -38,6 +42,7 @@ pub enum GetFileResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetFileResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -47,14 +52,17 @@ impl GetFileResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetFileResponse {
     const OPERATION: &'static str = "files.get-file";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `user_list`:
-/// `POST /jobs/{name}:cancel` (tool `jobs.userList`).
+/// `POST /jobs/{name}:cancel` (operation `user.list`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +17,7 @@ pub struct UserListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UserListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String) -> Self {
@@ -24,12 +26,14 @@ impl UserListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `user_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UserListResponse {
@@ -38,6 +42,7 @@ pub enum UserListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UserListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -47,14 +52,17 @@ impl UserListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UserListResponse {
     const OPERATION: &'static str = "jobs.userList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -63,8 +71,9 @@ impl crate::runtime::OperationResponse for UserListResponse {
         Ok(response)
     }
 }
+
 /// The request of `list`:
-/// `GET /jobs/{name}` (tool `jobs.List`).
+/// `GET /jobs/{name}` (operation `List`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListRequest {
     /// The `name` path parameter.
@@ -95,6 +104,7 @@ pub struct ListRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_labels: Option<Vec<String>>,
 }
+
 impl ListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String) -> Self {
@@ -110,47 +120,56 @@ impl ListRequest {
             x_labels: None,
         }
     }
+
     /// Sets the `X-Trace` parameter.
     pub fn with_x_trace(mut self, value: impl Into<String>) -> Self {
         self.x_trace = Some(value.into());
         self
     }
+
     /// Sets the `session` parameter.
     pub fn with_session(mut self, value: impl Into<String>) -> Self {
         self.session = Some(value.into());
         self
     }
+
     /// Sets the `filter` parameter.
     pub fn with_filter(mut self, value: impl Into<crate::models::ListFilter>) -> Self {
         self.filter = Some(value.into());
         self
     }
+
     /// Sets the `ids` parameter.
     pub fn with_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
         self.ids = Some(value.into());
         self
     }
+
     /// Sets the `tags` parameter.
     pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sets the `limit` parameter.
     pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = value.into();
         self
     }
+
     /// Sets the `where` parameter.
     pub fn with_where(mut self, value: impl Into<crate::models::ListWhere>) -> Self {
         self.r#where = Some(value.into());
         self
     }
+
     /// Sets the `X-Labels` parameter.
     pub fn with_x_labels(mut self, value: impl Into<Vec<String>>) -> Self {
         self.x_labels = Some(value.into());
         self
     }
 }
+
 /// The responses of `list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ListResponse {
@@ -165,6 +184,7 @@ pub enum ListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -175,8 +195,10 @@ impl ListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ListResponse {
     const OPERATION: &'static str = "jobs.List";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -186,6 +208,7 @@ impl crate::runtime::OperationResponse for ListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -199,8 +222,9 @@ impl crate::runtime::OperationResponse for ListResponse {
         Ok(response)
     }
 }
+
 /// The request of `type`:
-/// `DELETE /jobs/{name}` (tool `jobs.type`).
+/// `DELETE /jobs/{name}` (operation `type`).
 ///
 /// Security: `Credential::Basic`, or `Credential::ApiKeyHeader` and `Credential::ApiKeyQuery`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -216,6 +240,7 @@ pub struct TypeRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl TypeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String) -> Self {
@@ -225,17 +250,20 @@ impl TypeRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `X-Trace` parameter.
     pub fn with_x_trace(mut self, value: impl Into<String>) -> Self {
         self.x_trace = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `type`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TypeResponse {
@@ -247,6 +275,7 @@ pub enum TypeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl TypeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -256,14 +285,17 @@ impl TypeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for TypeResponse {
     const OPERATION: &'static str = "jobs.type";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Default { status } => RawResponse::empty(status),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let status = raw.status;
         Ok(Self::Default { status })

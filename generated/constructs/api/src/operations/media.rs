@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `create_charge`:
-/// `POST /charges` (tool `media.createCharge`).
+/// `POST /charges` (operation `createCharge`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +17,7 @@ pub struct CreateChargeRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CreateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChargeForm) -> Self {
@@ -24,12 +26,14 @@ impl CreateChargeRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `create_charge`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreateChargeResponse {
@@ -38,6 +42,7 @@ pub enum CreateChargeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CreateChargeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -47,14 +52,17 @@ impl CreateChargeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CreateChargeResponse {
     const OPERATION: &'static str = "media.createCharge";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -63,8 +71,9 @@ impl crate::runtime::OperationResponse for CreateChargeResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_charge`:
-/// `PATCH /charges` (tool `media.updateCharge`).
+/// `PATCH /charges` (operation `updateCharge`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -77,6 +86,7 @@ pub struct UpdateChargeRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChargeForm) -> Self {
@@ -85,12 +95,14 @@ impl UpdateChargeRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_charge`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateChargeResponse {
@@ -99,6 +111,7 @@ pub enum UpdateChargeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdateChargeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -108,14 +121,17 @@ impl UpdateChargeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdateChargeResponse {
     const OPERATION: &'static str = "media.updateCharge";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -124,8 +140,9 @@ impl crate::runtime::OperationResponse for UpdateChargeResponse {
         Ok(response)
     }
 }
+
 /// The request of `upload`:
-/// `POST /uploads` (tool `media.upload`).
+/// `POST /uploads` (operation `upload`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -138,6 +155,7 @@ pub struct UploadRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UploadRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::UploadBody) -> Self {
@@ -146,12 +164,14 @@ impl UploadRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `upload`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UploadResponse {
@@ -160,6 +180,7 @@ pub enum UploadResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UploadResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -169,14 +190,17 @@ impl UploadResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UploadResponse {
     const OPERATION: &'static str = "media.upload";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Created(body) => RawResponse::json(201, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             201 => Self::Created(raw.read_json(Self::OPERATION)?),
@@ -185,8 +209,9 @@ impl crate::runtime::OperationResponse for UploadResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_blob`:
-/// `GET /blobs/{name}` (tool `media.getBlob`).
+/// `GET /blobs/{name}` (operation `getBlob`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -199,6 +224,7 @@ pub struct GetBlobRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetBlobRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String) -> Self {
@@ -207,12 +233,14 @@ impl GetBlobRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_blob`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBlobResponse {
@@ -227,6 +255,7 @@ pub enum GetBlobResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetBlobResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -237,8 +266,10 @@ impl GetBlobResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetBlobResponse {
     const OPERATION: &'static str = "media.getBlob";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok { body, x_checksum } => {
@@ -249,6 +280,7 @@ impl crate::runtime::OperationResponse for GetBlobResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => {
@@ -263,8 +295,9 @@ impl crate::runtime::OperationResponse for GetBlobResponse {
         Ok(response)
     }
 }
+
 /// The request of `put_blob`:
-/// `PUT /blobs/{name}` (tool `media.putBlob`).
+/// `PUT /blobs/{name}` (operation `putBlob`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -279,6 +312,7 @@ pub struct PutBlobRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl PutBlobRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(name: String, body: crate::runtime::Binary) -> Self {
@@ -288,12 +322,14 @@ impl PutBlobRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `put_blob`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PutBlobResponse {
@@ -302,6 +338,7 @@ pub enum PutBlobResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl PutBlobResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -311,14 +348,17 @@ impl PutBlobResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for PutBlobResponse {
     const OPERATION: &'static str = "media.putBlob";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::text(200, "text/plain", body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_text(Self::OPERATION)?),
@@ -327,8 +367,9 @@ impl crate::runtime::OperationResponse for PutBlobResponse {
         Ok(response)
     }
 }
+
 /// The request of `add_note`:
-/// `POST /notes` (tool `media.addNote`).
+/// `POST /notes` (operation `addNote`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -342,6 +383,7 @@ pub struct AddNoteRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl AddNoteRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -350,22 +392,26 @@ impl AddNoteRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the body.
     pub fn with_body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for AddNoteRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `add_note`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AddNoteResponse {
@@ -378,6 +424,7 @@ pub enum AddNoteResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl AddNoteResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -389,8 +436,10 @@ impl AddNoteResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for AddNoteResponse {
     const OPERATION: &'static str = "media.addNote";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::text(200, "application/xml", body),
@@ -399,6 +448,7 @@ impl crate::runtime::OperationResponse for AddNoteResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_text(Self::OPERATION)?),

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `create_pet`:
-/// `POST /pets` (tool `pets.createPet`).
+/// `POST /pets` (operation `createPet`).
 ///
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -16,6 +17,7 @@ pub struct CreatePetRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CreatePetRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::Pet) -> Self {
@@ -24,12 +26,14 @@ impl CreatePetRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `create_pet`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreatePetResponse {
@@ -38,6 +42,7 @@ pub enum CreatePetResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CreatePetResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -47,14 +52,17 @@ impl CreatePetResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CreatePetResponse {
     const OPERATION: &'static str = "pets.createPet";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Created(body) => RawResponse::json(201, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             201 => Self::Created(raw.read_json(Self::OPERATION)?),

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_account`:
-/// `GET /account` (tool `account.getAccount`).
+/// `GET /account` (operation `getAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,6 +53,7 @@ pub struct GetAccountRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetAccountRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -61,6 +63,7 @@ impl GetAccountRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -69,22 +72,26 @@ impl GetAccountRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetAccountRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountResponse {
@@ -111,6 +118,7 @@ pub enum GetAccountResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetAccountResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -127,8 +135,10 @@ impl GetAccountResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetAccountResponse {
     const OPERATION: &'static str = "account.getAccount";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -148,6 +158,7 @@ impl crate::runtime::OperationResponse for GetAccountResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -167,8 +178,9 @@ impl crate::runtime::OperationResponse for GetAccountResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_account`:
-/// `PATCH /account` (tool `account.updateAccount`).
+/// `PATCH /account` (operation `updateAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -221,6 +233,7 @@ pub struct UpdateAccountRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdateAccountRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::AccountUpdateRequest) -> Self {
@@ -231,6 +244,7 @@ impl UpdateAccountRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -239,17 +253,20 @@ impl UpdateAccountRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateAccountResponse {
@@ -276,6 +293,7 @@ pub enum UpdateAccountResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdateAccountResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -292,8 +310,10 @@ impl UpdateAccountResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdateAccountResponse {
     const OPERATION: &'static str = "account.updateAccount";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -313,6 +333,7 @@ impl crate::runtime::OperationResponse for UpdateAccountResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -332,8 +353,9 @@ impl crate::runtime::OperationResponse for UpdateAccountResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_payment_methods`:
-/// `GET /account/billing/methods` (tool `account.getPaymentMethods`).
+/// `GET /account/billing/methods` (operation `getPaymentMethods`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -382,6 +404,7 @@ pub struct GetPaymentMethodsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetPaymentMethodsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -391,6 +414,7 @@ impl GetPaymentMethodsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -399,22 +423,26 @@ impl GetPaymentMethodsRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetPaymentMethodsRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_payment_methods`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPaymentMethodsResponse {
@@ -441,6 +469,7 @@ pub enum GetPaymentMethodsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPaymentMethodsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -457,8 +486,10 @@ impl GetPaymentMethodsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
     const OPERATION: &'static str = "account.getPaymentMethods";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -478,6 +509,7 @@ impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -497,12 +529,13 @@ impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
         Ok(response)
     }
 }
+
 /// The request of `add_payment_method`:
-/// `POST /account/billing/methods` (tool `account.addPaymentMethod`).
+/// `POST /account/billing/methods` (operation `addPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AddPaymentMethodRequest2 {
+pub struct AddPaymentMethodRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
     /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
@@ -551,7 +584,8 @@ pub struct AddPaymentMethodRequest2 {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
-impl AddPaymentMethodRequest2 {
+
+impl AddPaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::AddPaymentMethodRequest) -> Self {
         Self {
@@ -561,6 +595,7 @@ impl AddPaymentMethodRequest2 {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -569,17 +604,20 @@ impl AddPaymentMethodRequest2 {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `add_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AddPaymentMethodResponse {
@@ -606,6 +644,7 @@ pub enum AddPaymentMethodResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl AddPaymentMethodResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -622,8 +661,10 @@ impl AddPaymentMethodResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
     const OPERATION: &'static str = "account.addPaymentMethod";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -643,6 +684,7 @@ impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -662,8 +704,9 @@ impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_payment_method`:
-/// `GET /account/billing/methods/{id}` (tool `account.getPaymentMethod`).
+/// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -716,6 +759,7 @@ pub struct GetPaymentMethodRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetPaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -726,6 +770,7 @@ impl GetPaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -734,17 +779,20 @@ impl GetPaymentMethodRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPaymentMethodResponse {
@@ -771,6 +819,7 @@ pub enum GetPaymentMethodResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPaymentMethodResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -787,8 +836,10 @@ impl GetPaymentMethodResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPaymentMethodResponse {
     const OPERATION: &'static str = "account.getPaymentMethod";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -808,6 +859,7 @@ impl crate::runtime::OperationResponse for GetPaymentMethodResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -827,8 +879,9 @@ impl crate::runtime::OperationResponse for GetPaymentMethodResponse {
         Ok(response)
     }
 }
+
 /// The request of `remove_payment_method`:
-/// `DELETE /account/billing/methods/{id}` (tool `account.removePaymentMethod`).
+/// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -881,6 +934,7 @@ pub struct RemovePaymentMethodRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl RemovePaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -891,6 +945,7 @@ impl RemovePaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -899,17 +954,20 @@ impl RemovePaymentMethodRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `remove_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RemovePaymentMethodResponse {
@@ -936,6 +994,7 @@ pub enum RemovePaymentMethodResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RemovePaymentMethodResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -952,8 +1011,10 @@ impl RemovePaymentMethodResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
     const OPERATION: &'static str = "account.removePaymentMethod";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -973,6 +1034,7 @@ impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -992,8 +1054,9 @@ impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_purchases`:
-/// `GET /account/billing/purchases` (tool `account.getPurchases`).
+/// `GET /account/billing/purchases` (operation `getPurchases`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1042,6 +1105,7 @@ pub struct GetPurchasesRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetPurchasesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1051,6 +1115,7 @@ impl GetPurchasesRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1059,22 +1124,26 @@ impl GetPurchasesRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetPurchasesRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_purchases`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPurchasesResponse {
@@ -1101,6 +1170,7 @@ pub enum GetPurchasesResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPurchasesResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1117,8 +1187,10 @@ impl GetPurchasesResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPurchasesResponse {
     const OPERATION: &'static str = "account.getPurchases";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1138,6 +1210,7 @@ impl crate::runtime::OperationResponse for GetPurchasesResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1157,8 +1230,9 @@ impl crate::runtime::OperationResponse for GetPurchasesResponse {
         Ok(response)
     }
 }
+
 /// The request of `make_purchase`:
-/// `POST /account/billing/purchases` (tool `account.makePurchase`).
+/// `POST /account/billing/purchases` (operation `makePurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1211,6 +1285,7 @@ pub struct MakePurchaseRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl MakePurchaseRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::PurchaseRequest) -> Self {
@@ -1221,6 +1296,7 @@ impl MakePurchaseRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1229,17 +1305,20 @@ impl MakePurchaseRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `make_purchase`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum MakePurchaseResponse {
@@ -1266,6 +1345,7 @@ pub enum MakePurchaseResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl MakePurchaseResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1282,8 +1362,10 @@ impl MakePurchaseResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for MakePurchaseResponse {
     const OPERATION: &'static str = "account.makePurchase";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1303,6 +1385,7 @@ impl crate::runtime::OperationResponse for MakePurchaseResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1322,8 +1405,9 @@ impl crate::runtime::OperationResponse for MakePurchaseResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_subscription`:
-/// `PUT /account/billing/subscriptions/{id}` (tool `account.updateSubscription`).
+/// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1382,6 +1466,7 @@ pub struct UpdateSubscriptionRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdateSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -1393,11 +1478,13 @@ impl UpdateSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `planId` parameter.
     pub fn with_plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1406,17 +1493,20 @@ impl UpdateSubscriptionRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateSubscriptionResponse {
@@ -1443,6 +1533,7 @@ pub enum UpdateSubscriptionResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdateSubscriptionResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1459,8 +1550,10 @@ impl UpdateSubscriptionResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdateSubscriptionResponse {
     const OPERATION: &'static str = "account.updateSubscription";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -1480,6 +1573,7 @@ impl crate::runtime::OperationResponse for UpdateSubscriptionResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -1499,8 +1593,9 @@ impl crate::runtime::OperationResponse for UpdateSubscriptionResponse {
         Ok(response)
     }
 }
+
 /// The request of `cancel_subscription`:
-/// `DELETE /account/billing/subscriptions/{id}` (tool `account.cancelSubscription`).
+/// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1553,6 +1648,7 @@ pub struct CancelSubscriptionRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CancelSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -1563,6 +1659,7 @@ impl CancelSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1571,17 +1668,20 @@ impl CancelSubscriptionRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `cancel_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CancelSubscriptionResponse {
@@ -1608,6 +1708,7 @@ pub enum CancelSubscriptionResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CancelSubscriptionResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1624,8 +1725,10 @@ impl CancelSubscriptionResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
     const OPERATION: &'static str = "account.cancelSubscription";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -1645,6 +1748,7 @@ impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -1664,8 +1768,9 @@ impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_devices`:
-/// `GET /account/devices` (tool `account.getDevices`).
+/// `GET /account/devices` (operation `getDevices`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1714,6 +1819,7 @@ pub struct GetDevicesRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetDevicesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1723,6 +1829,7 @@ impl GetDevicesRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1731,22 +1838,26 @@ impl GetDevicesRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetDevicesRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_devices`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetDevicesResponse {
@@ -1773,6 +1884,7 @@ pub enum GetDevicesResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetDevicesResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1789,8 +1901,10 @@ impl GetDevicesResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetDevicesResponse {
     const OPERATION: &'static str = "account.getDevices";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1810,6 +1924,7 @@ impl crate::runtime::OperationResponse for GetDevicesResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1829,8 +1944,9 @@ impl crate::runtime::OperationResponse for GetDevicesResponse {
         Ok(response)
     }
 }
+
 /// The request of `register_device`:
-/// `POST /account/devices` (tool `account.registerDevice`).
+/// `POST /account/devices` (operation `registerDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1883,6 +1999,7 @@ pub struct RegisterDeviceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl RegisterDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::DeviceRegistrationRequest) -> Self {
@@ -1893,6 +2010,7 @@ impl RegisterDeviceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1901,17 +2019,20 @@ impl RegisterDeviceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `register_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RegisterDeviceResponse {
@@ -1940,6 +2061,7 @@ pub enum RegisterDeviceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RegisterDeviceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1957,8 +2079,10 @@ impl RegisterDeviceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RegisterDeviceResponse {
     const OPERATION: &'static str = "account.registerDevice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1979,6 +2103,7 @@ impl crate::runtime::OperationResponse for RegisterDeviceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1999,8 +2124,9 @@ impl crate::runtime::OperationResponse for RegisterDeviceResponse {
         Ok(response)
     }
 }
+
 /// The request of `authorize_device`:
-/// `POST /account/devices/authorization` (tool `account.authorizeDevice`).
+/// `POST /account/devices/authorization` (operation `authorizeDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2053,6 +2179,7 @@ pub struct AuthorizeDeviceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl AuthorizeDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::DeviceAuthorizationCode) -> Self {
@@ -2063,6 +2190,7 @@ impl AuthorizeDeviceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2071,17 +2199,20 @@ impl AuthorizeDeviceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `authorize_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AuthorizeDeviceResponse {
@@ -2104,6 +2235,7 @@ pub enum AuthorizeDeviceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl AuthorizeDeviceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2118,8 +2250,10 @@ impl AuthorizeDeviceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for AuthorizeDeviceResponse {
     const OPERATION: &'static str = "account.authorizeDevice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2137,6 +2271,7 @@ impl crate::runtime::OperationResponse for AuthorizeDeviceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2154,8 +2289,9 @@ impl crate::runtime::OperationResponse for AuthorizeDeviceResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_device`:
-/// `GET /account/devices/{id}` (tool `account.getDevice`).
+/// `GET /account/devices/{id}` (operation `getDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2208,6 +2344,7 @@ pub struct GetDeviceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -2218,6 +2355,7 @@ impl GetDeviceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2226,17 +2364,20 @@ impl GetDeviceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetDeviceResponse {
@@ -2263,6 +2404,7 @@ pub enum GetDeviceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetDeviceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2279,8 +2421,10 @@ impl GetDeviceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetDeviceResponse {
     const OPERATION: &'static str = "account.getDevice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2300,6 +2444,7 @@ impl crate::runtime::OperationResponse for GetDeviceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2319,8 +2464,9 @@ impl crate::runtime::OperationResponse for GetDeviceResponse {
         Ok(response)
     }
 }
+
 /// The request of `deregister_device`:
-/// `DELETE /account/devices/{id}` (tool `account.deregisterDevice`).
+/// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2373,6 +2519,7 @@ pub struct DeregisterDeviceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeregisterDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -2383,6 +2530,7 @@ impl DeregisterDeviceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2391,17 +2539,20 @@ impl DeregisterDeviceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `deregister_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeregisterDeviceResponse {
@@ -2428,6 +2579,7 @@ pub enum DeregisterDeviceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeregisterDeviceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2444,8 +2596,10 @@ impl DeregisterDeviceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeregisterDeviceResponse {
     const OPERATION: &'static str = "account.deregisterDevice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2465,6 +2619,7 @@ impl crate::runtime::OperationResponse for DeregisterDeviceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2484,8 +2639,9 @@ impl crate::runtime::OperationResponse for DeregisterDeviceResponse {
         Ok(response)
     }
 }
+
 /// The request of `rename_device`:
-/// `PUT /account/devices/{id}/name` (tool `account.renameDevice`).
+/// `PUT /account/devices/{id}/name` (operation `renameDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2542,6 +2698,7 @@ pub struct RenameDeviceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl RenameDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String, name: String) -> Self {
@@ -2553,6 +2710,7 @@ impl RenameDeviceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2561,17 +2719,20 @@ impl RenameDeviceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `rename_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RenameDeviceResponse {
@@ -2598,6 +2759,7 @@ pub enum RenameDeviceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RenameDeviceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2614,8 +2776,10 @@ impl RenameDeviceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RenameDeviceResponse {
     const OPERATION: &'static str = "account.renameDevice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2635,6 +2799,7 @@ impl crate::runtime::OperationResponse for RenameDeviceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2654,8 +2819,9 @@ impl crate::runtime::OperationResponse for RenameDeviceResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_entitlements`:
-/// `GET /account/entitlements` (tool `account.getEntitlements`).
+/// `GET /account/entitlements` (operation `getEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2704,6 +2870,7 @@ pub struct GetEntitlementsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -2713,6 +2880,7 @@ impl GetEntitlementsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2721,22 +2889,26 @@ impl GetEntitlementsRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetEntitlementsRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_entitlements`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEntitlementsResponse {
@@ -2763,6 +2935,7 @@ pub enum GetEntitlementsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetEntitlementsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2779,8 +2952,10 @@ impl GetEntitlementsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetEntitlementsResponse {
     const OPERATION: &'static str = "account.getEntitlements";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2800,6 +2975,7 @@ impl crate::runtime::OperationResponse for GetEntitlementsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2819,8 +2995,9 @@ impl crate::runtime::OperationResponse for GetEntitlementsResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_item_media_files`:
-/// `GET /account/items/{id}/videos` (tool `account.getItemMediaFiles`).
+/// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2906,6 +3083,7 @@ pub struct GetItemMediaFilesRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItemMediaFilesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -2926,6 +3104,7 @@ impl GetItemMediaFilesRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `formats` parameter.
     pub fn with_formats(
         mut self,
@@ -2934,21 +3113,25 @@ impl GetItemMediaFilesRequest {
         self.formats = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2957,17 +3140,20 @@ impl GetItemMediaFilesRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_item_media_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemMediaFilesResponse {
@@ -2994,6 +3180,7 @@ pub enum GetItemMediaFilesResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItemMediaFilesResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3010,8 +3197,10 @@ impl GetItemMediaFilesResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItemMediaFilesResponse {
     const OPERATION: &'static str = "account.getItemMediaFiles";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3031,6 +3220,7 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3050,8 +3240,9 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_item_media_files_guarded`:
-/// `GET /account/items/{id}/videos-guarded` (tool `account.getItemMediaFilesGuarded`).
+/// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Playback).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3137,6 +3328,7 @@ pub struct GetItemMediaFilesGuardedRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItemMediaFilesGuardedRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -3157,6 +3349,7 @@ impl GetItemMediaFilesGuardedRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `formats` parameter.
     pub fn with_formats(
         mut self,
@@ -3165,21 +3358,25 @@ impl GetItemMediaFilesGuardedRequest {
         self.formats = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3188,17 +3385,20 @@ impl GetItemMediaFilesGuardedRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_item_media_files_guarded`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemMediaFilesGuardedResponse {
@@ -3225,6 +3425,7 @@ pub enum GetItemMediaFilesGuardedResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItemMediaFilesGuardedResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3241,8 +3442,10 @@ impl GetItemMediaFilesGuardedResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
     const OPERATION: &'static str = "account.getItemMediaFilesGuarded";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3262,6 +3465,7 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3281,8 +3485,9 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
         Ok(response)
     }
 }
+
 /// The request of `generate_nonce`:
-/// `GET /account/nonce` (tool `account.generateNonce`).
+/// `GET /account/nonce` (operation `generateNonce`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3331,6 +3536,7 @@ pub struct GenerateNonceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GenerateNonceRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -3340,6 +3546,7 @@ impl GenerateNonceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3348,22 +3555,26 @@ impl GenerateNonceRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GenerateNonceRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `generate_nonce`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GenerateNonceResponse {
@@ -3390,6 +3601,7 @@ pub enum GenerateNonceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GenerateNonceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3406,8 +3618,10 @@ impl GenerateNonceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GenerateNonceResponse {
     const OPERATION: &'static str = "account.generateNonce";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3427,6 +3641,7 @@ impl crate::runtime::OperationResponse for GenerateNonceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3446,12 +3661,13 @@ impl crate::runtime::OperationResponse for GenerateNonceResponse {
         Ok(response)
     }
 }
+
 /// The request of `change_password`:
-/// `PUT /account/password` (tool `account.changePassword`).
+/// `PUT /account/password` (operation `changePassword`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChangePasswordRequest2 {
+pub struct ChangePasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
     /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
@@ -3500,7 +3716,8 @@ pub struct ChangePasswordRequest2 {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
-impl ChangePasswordRequest2 {
+
+impl ChangePasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChangePasswordRequest) -> Self {
         Self {
@@ -3510,6 +3727,7 @@ impl ChangePasswordRequest2 {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3518,17 +3736,20 @@ impl ChangePasswordRequest2 {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `change_password`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangePasswordResponse {
@@ -3555,6 +3776,7 @@ pub enum ChangePasswordResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ChangePasswordResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3571,8 +3793,10 @@ impl ChangePasswordResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ChangePasswordResponse {
     const OPERATION: &'static str = "account.changePassword";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -3592,6 +3816,7 @@ impl crate::runtime::OperationResponse for ChangePasswordResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -3611,12 +3836,13 @@ impl crate::runtime::OperationResponse for ChangePasswordResponse {
         Ok(response)
     }
 }
+
 /// The request of `change_pin`:
-/// `PUT /account/pin` (tool `account.changePin`).
+/// `PUT /account/pin` (operation `changePin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChangePinRequest2 {
+pub struct ChangePinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
     /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
@@ -3665,7 +3891,8 @@ pub struct ChangePinRequest2 {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
-impl ChangePinRequest2 {
+
+impl ChangePinRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChangePinRequest) -> Self {
         Self {
@@ -3675,6 +3902,7 @@ impl ChangePinRequest2 {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3683,17 +3911,20 @@ impl ChangePinRequest2 {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `change_pin`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangePinResponse {
@@ -3720,6 +3951,7 @@ pub enum ChangePinResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ChangePinResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3736,8 +3968,10 @@ impl ChangePinResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ChangePinResponse {
     const OPERATION: &'static str = "account.changePin";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -3757,6 +3991,7 @@ impl crate::runtime::OperationResponse for ChangePinResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -3776,8 +4011,9 @@ impl crate::runtime::OperationResponse for ChangePinResponse {
         Ok(response)
     }
 }
+
 /// The request of `create_profile`:
-/// `POST /account/profiles` (tool `account.createProfile`).
+/// `POST /account/profiles` (operation `createProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3830,6 +4066,7 @@ pub struct CreateProfileRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CreateProfileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ProfileCreationRequest) -> Self {
@@ -3840,6 +4077,7 @@ impl CreateProfileRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3848,17 +4086,20 @@ impl CreateProfileRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `create_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreateProfileResponse {
@@ -3885,6 +4126,7 @@ pub enum CreateProfileResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CreateProfileResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3901,8 +4143,10 @@ impl CreateProfileResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CreateProfileResponse {
     const OPERATION: &'static str = "account.createProfile";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Created(body) => RawResponse::json(201, "application/json", &body),
@@ -3922,6 +4166,7 @@ impl crate::runtime::OperationResponse for CreateProfileResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             201 => Self::Created(raw.read_json(Self::OPERATION)?),
@@ -3941,8 +4186,9 @@ impl crate::runtime::OperationResponse for CreateProfileResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_profile_with_id`:
-/// `GET /account/profiles/{id}` (tool `account.getProfileWithId`).
+/// `GET /account/profiles/{id}` (operation `getProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3995,6 +4241,7 @@ pub struct GetProfileWithIdRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -4005,6 +4252,7 @@ impl GetProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -4013,17 +4261,20 @@ impl GetProfileWithIdRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileWithIdResponse {
@@ -4050,6 +4301,7 @@ pub enum GetProfileWithIdResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetProfileWithIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4066,8 +4318,10 @@ impl GetProfileWithIdResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetProfileWithIdResponse {
     const OPERATION: &'static str = "account.getProfileWithId";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4087,6 +4341,7 @@ impl crate::runtime::OperationResponse for GetProfileWithIdResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4106,8 +4361,9 @@ impl crate::runtime::OperationResponse for GetProfileWithIdResponse {
         Ok(response)
     }
 }
+
 /// The request of `delete_profile_with_id`:
-/// `DELETE /account/profiles/{id}` (tool `account.deleteProfileWithId`).
+/// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4160,6 +4416,7 @@ pub struct DeleteProfileWithIdRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeleteProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
@@ -4170,6 +4427,7 @@ impl DeleteProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -4178,17 +4436,20 @@ impl DeleteProfileWithIdRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `delete_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteProfileWithIdResponse {
@@ -4215,6 +4476,7 @@ pub enum DeleteProfileWithIdResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeleteProfileWithIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4231,8 +4493,10 @@ impl DeleteProfileWithIdResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeleteProfileWithIdResponse {
     const OPERATION: &'static str = "account.deleteProfileWithId";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -4252,6 +4516,7 @@ impl crate::runtime::OperationResponse for DeleteProfileWithIdResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -4271,8 +4536,9 @@ impl crate::runtime::OperationResponse for DeleteProfileWithIdResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_profile_with_id`:
-/// `PATCH /account/profiles/{id}` (tool `account.updateProfileWithId`).
+/// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4329,6 +4595,7 @@ pub struct UpdateProfileWithIdRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdateProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String, body: crate::models::ProfileUpdateRequest) -> Self {
@@ -4340,6 +4607,7 @@ impl UpdateProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -4348,17 +4616,20 @@ impl UpdateProfileWithIdRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateProfileWithIdResponse {
@@ -4385,6 +4656,7 @@ pub enum UpdateProfileWithIdResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdateProfileWithIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4401,8 +4673,10 @@ impl UpdateProfileWithIdResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
     const OPERATION: &'static str = "account.updateProfileWithId";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -4422,6 +4696,7 @@ impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -4441,8 +4716,9 @@ impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
         Ok(response)
     }
 }
+
 /// The request of `request_email_verification`:
-/// `POST /account/request-email-verification` (tool `account.requestEmailVerification`).
+/// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4491,6 +4767,7 @@ pub struct RequestEmailVerificationRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl RequestEmailVerificationRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -4500,6 +4777,7 @@ impl RequestEmailVerificationRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -4508,22 +4786,26 @@ impl RequestEmailVerificationRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for RequestEmailVerificationRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `request_email_verification`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RequestEmailVerificationResponse {
@@ -4550,6 +4832,7 @@ pub enum RequestEmailVerificationResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RequestEmailVerificationResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4566,8 +4849,10 @@ impl RequestEmailVerificationResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RequestEmailVerificationResponse {
     const OPERATION: &'static str = "account.requestEmailVerification";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -4587,6 +4872,7 @@ impl crate::runtime::OperationResponse for RequestEmailVerificationResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_account_token`:
-/// `POST /authorization` (tool `authorization.getAccountToken`).
+/// `POST /authorization` (operation `getAccountToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -49,11 +50,13 @@ pub struct GetAccountTokenRequest {
     /// The `application/json` body.
     pub body: crate::models::AccountTokenRequest,
 }
+
 impl GetAccountTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::AccountTokenRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -62,12 +65,14 @@ impl GetAccountTokenRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_account_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenResponse {
@@ -94,6 +99,7 @@ pub enum GetAccountTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetAccountTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -110,8 +116,10 @@ impl GetAccountTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetAccountTokenResponse {
     const OPERATION: &'static str = "authorization.getAccountToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -131,6 +139,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -150,8 +159,9 @@ impl crate::runtime::OperationResponse for GetAccountTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `sign_out`:
-/// `DELETE /authorization` (tool `authorization.signOut`).
+/// `DELETE /authorization` (operation `signOut`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -193,11 +203,13 @@ pub struct SignOutRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl SignOutRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { ff: None, lang: None }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -206,17 +218,20 @@ impl SignOutRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 impl Default for SignOutRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `sign_out`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SignOutResponse {
@@ -239,6 +254,7 @@ pub enum SignOutResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl SignOutResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -253,8 +269,10 @@ impl SignOutResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for SignOutResponse {
     const OPERATION: &'static str = "authorization.signOut";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -272,6 +290,7 @@ impl crate::runtime::OperationResponse for SignOutResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -289,8 +308,9 @@ impl crate::runtime::OperationResponse for SignOutResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_account_token_by_code`:
-/// `POST /authorization/device` (tool `authorization.getAccountTokenByCode`).
+/// `POST /authorization/device` (operation `getAccountTokenByCode`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccountTokenByCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -336,11 +356,13 @@ pub struct GetAccountTokenByCodeRequest {
     /// The `application/json` body.
     pub body: crate::models::AccountTokenByCodeRequest,
 }
+
 impl GetAccountTokenByCodeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::AccountTokenByCodeRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -349,12 +371,14 @@ impl GetAccountTokenByCodeRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_account_token_by_code`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenByCodeResponse {
@@ -381,6 +405,7 @@ pub enum GetAccountTokenByCodeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetAccountTokenByCodeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -397,8 +422,10 @@ impl GetAccountTokenByCodeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
     const OPERATION: &'static str = "authorization.getAccountTokenByCode";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -418,6 +445,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -437,8 +465,9 @@ impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
         Ok(response)
     }
 }
+
 /// The request of `generate_device_authorization_code`:
-/// `POST /authorization/device/code` (tool `authorization.generateDeviceAuthorizationCode`).
+/// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -484,11 +513,13 @@ pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The `application/json` body.
     pub body: crate::models::DeviceRegistrationRequest,
 }
+
 impl GenerateDeviceAuthorizationCodeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::DeviceRegistrationRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -497,12 +528,14 @@ impl GenerateDeviceAuthorizationCodeRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `generate_device_authorization_code`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GenerateDeviceAuthorizationCodeResponse {
@@ -525,6 +558,7 @@ pub enum GenerateDeviceAuthorizationCodeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GenerateDeviceAuthorizationCodeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -539,8 +573,10 @@ impl GenerateDeviceAuthorizationCodeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeResponse {
     const OPERATION: &'static str = "authorization.generateDeviceAuthorizationCode";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -558,6 +594,7 @@ impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeRespon
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -575,8 +612,9 @@ impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeRespon
         Ok(response)
     }
 }
+
 /// The request of `get_profile_token`:
-/// `POST /authorization/profile` (tool `authorization.getProfileToken`).
+/// `POST /authorization/profile` (operation `getProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -629,6 +667,7 @@ pub struct GetProfileTokenRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetProfileTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ProfileTokenRequest) -> Self {
@@ -639,6 +678,7 @@ impl GetProfileTokenRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -647,17 +687,20 @@ impl GetProfileTokenRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_profile_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileTokenResponse {
@@ -684,6 +727,7 @@ pub enum GetProfileTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetProfileTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -700,8 +744,10 @@ impl GetProfileTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetProfileTokenResponse {
     const OPERATION: &'static str = "authorization.getProfileToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -721,6 +767,7 @@ impl crate::runtime::OperationResponse for GetProfileTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -740,8 +787,9 @@ impl crate::runtime::OperationResponse for GetProfileTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `refresh_token`:
-/// `POST /authorization/refresh` (tool `authorization.refreshToken`).
+/// `POST /authorization/refresh` (operation `refreshToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -787,11 +835,13 @@ pub struct RefreshTokenRequest {
     /// The `application/json` body.
     pub body: crate::models::TokenRefreshRequest,
 }
+
 impl RefreshTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::TokenRefreshRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -800,12 +850,14 @@ impl RefreshTokenRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `refresh_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RefreshTokenResponse {
@@ -832,6 +884,7 @@ pub enum RefreshTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RefreshTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -848,8 +901,10 @@ impl RefreshTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RefreshTokenResponse {
     const OPERATION: &'static str = "authorization.refreshToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -869,6 +924,7 @@ impl crate::runtime::OperationResponse for RefreshTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -888,10 +944,11 @@ impl crate::runtime::OperationResponse for RefreshTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `single_sign_on`:
-/// `POST /authorization/sso` (tool `authorization.singleSignOn`).
+/// `POST /authorization/sso` (operation `singleSignOn`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SingleSignOnRequest2 {
+pub struct SingleSignOnRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
     /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
@@ -935,11 +992,13 @@ pub struct SingleSignOnRequest2 {
     /// The `application/json` body.
     pub body: crate::models::SingleSignOnRequest,
 }
-impl SingleSignOnRequest2 {
+
+impl SingleSignOnRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::SingleSignOnRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -948,12 +1007,14 @@ impl SingleSignOnRequest2 {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `single_sign_on`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SingleSignOnResponse {
@@ -972,6 +1033,7 @@ pub enum SingleSignOnResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl SingleSignOnResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -986,8 +1048,10 @@ impl SingleSignOnResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for SingleSignOnResponse {
     const OPERATION: &'static str = "authorization.singleSignOn";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1001,6 +1065,7 @@ impl crate::runtime::OperationResponse for SingleSignOnResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),

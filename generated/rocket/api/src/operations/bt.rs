@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_plan_by_token`:
-/// `GET /bt/plan/{token}` (tool `bt.getPlanByToken`).
+/// `GET /bt/plan/{token}` (operation `getPlanByToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlanByTokenRequest {
     /// The identifier of the user provided by BT in an initial URL.
@@ -25,17 +26,20 @@ pub struct GetPlanByTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetPlanByTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(token: String) -> Self {
         Self { token, lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_plan_by_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlanByTokenResponse {
@@ -58,6 +62,7 @@ pub enum GetPlanByTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPlanByTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -72,8 +77,10 @@ impl GetPlanByTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
     const OPERATION: &'static str = "bt.getPlanByToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -91,6 +98,7 @@ impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -108,8 +116,9 @@ impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_plans`:
-/// `GET /bt/plans` (tool `bt.getPlans`).
+/// `GET /bt/plans` (operation `getPlans`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlansRequest {
     /// Language code for the preferred language to be returned in the response.
@@ -127,22 +136,26 @@ pub struct GetPlansRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetPlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 impl Default for GetPlansRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlansResponse {
@@ -165,6 +178,7 @@ pub enum GetPlansResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPlansResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -179,8 +193,10 @@ impl GetPlansResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPlansResponse {
     const OPERATION: &'static str = "bt.getPlans";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -198,6 +214,7 @@ impl crate::runtime::OperationResponse for GetPlansResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -215,8 +232,9 @@ impl crate::runtime::OperationResponse for GetPlansResponse {
         Ok(response)
     }
 }
+
 /// The request of `assign_token`:
-/// `POST /bt/token/assign` (tool `bt.assignToken`).
+/// `POST /bt/token/assign` (operation `assignToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -245,6 +263,7 @@ pub struct AssignTokenRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl AssignTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvAssignBtTokenRequest) -> Self {
@@ -254,17 +273,20 @@ impl AssignTokenRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `assign_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AssignTokenResponse {
@@ -277,6 +299,7 @@ pub enum AssignTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl AssignTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -288,8 +311,10 @@ impl AssignTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for AssignTokenResponse {
     const OPERATION: &'static str = "bt.assignToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Created => RawResponse::empty(201),
@@ -300,6 +325,7 @@ impl crate::runtime::OperationResponse for AssignTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             201 => Self::Created,
@@ -310,8 +336,9 @@ impl crate::runtime::OperationResponse for AssignTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `check_user_token`:
-/// `GET /bt/token/validate` (tool `bt.checkUserToken`).
+/// `GET /bt/token/validate` (operation `checkUserToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CheckUserTokenRequest {
     /// User token provided by BT.
@@ -357,11 +384,13 @@ pub struct CheckUserTokenRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl CheckUserTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
         Self { id, ff: None, lang: None }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -370,12 +399,14 @@ impl CheckUserTokenRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `check_user_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckUserTokenResponse {
@@ -398,6 +429,7 @@ pub enum CheckUserTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CheckUserTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -412,8 +444,10 @@ impl CheckUserTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CheckUserTokenResponse {
     const OPERATION: &'static str = "bt.checkUserToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok => RawResponse::empty(200),
@@ -431,6 +465,7 @@ impl crate::runtime::OperationResponse for CheckUserTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok,

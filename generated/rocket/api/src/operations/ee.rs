@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `check_ee_bt_eligibility`:
-/// `GET /ee-bt/eligibility` (tool `ee.checkEeBtEligibility`).
+/// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -28,6 +29,7 @@ pub struct CheckEeBtEligibilityRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CheckEeBtEligibilityRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -36,22 +38,26 @@ impl CheckEeBtEligibilityRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for CheckEeBtEligibilityRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `check_ee_bt_eligibility`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckEeBtEligibilityResponse {
@@ -62,6 +68,7 @@ pub enum CheckEeBtEligibilityResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CheckEeBtEligibilityResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -72,8 +79,10 @@ impl CheckEeBtEligibilityResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CheckEeBtEligibilityResponse {
     const OPERATION: &'static str = "ee.checkEeBtEligibility";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -81,6 +90,7 @@ impl crate::runtime::OperationResponse for CheckEeBtEligibilityResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -90,8 +100,9 @@ impl crate::runtime::OperationResponse for CheckEeBtEligibilityResponse {
         Ok(response)
     }
 }
+
 /// The request of `assign_msisdn`:
-/// `POST /ee/msisdn` (tool `ee.assignMsisdn`).
+/// `POST /ee/msisdn` (operation `assignMsisdn`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -120,6 +131,7 @@ pub struct AssignMsisdnRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl AssignMsisdnRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvAssignMsisdnRequest) -> Self {
@@ -129,17 +141,20 @@ impl AssignMsisdnRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AssignMsisdnResponse {
@@ -152,6 +167,7 @@ pub enum AssignMsisdnResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl AssignMsisdnResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -163,8 +179,10 @@ impl AssignMsisdnResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for AssignMsisdnResponse {
     const OPERATION: &'static str = "ee.assignMsisdn";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Created => RawResponse::empty(201),
@@ -175,6 +193,7 @@ impl crate::runtime::OperationResponse for AssignMsisdnResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             201 => Self::Created,
@@ -185,8 +204,9 @@ impl crate::runtime::OperationResponse for AssignMsisdnResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_eligible_offers`:
-/// `POST /ee/offers` (tool `ee.getEligibleOffers`).
+/// `POST /ee/offers` (operation `getEligibleOffers`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEligibleOffersRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -232,11 +252,13 @@ pub struct GetEligibleOffersRequest {
     /// The `application/json` body.
     pub body: crate::models::EeOffersRequest,
 }
+
 impl GetEligibleOffersRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::EeOffersRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -245,12 +267,14 @@ impl GetEligibleOffersRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEligibleOffersResponse {
@@ -273,6 +297,7 @@ pub enum GetEligibleOffersResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetEligibleOffersResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -287,8 +312,10 @@ impl GetEligibleOffersResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetEligibleOffersResponse {
     const OPERATION: &'static str = "ee.getEligibleOffers";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -306,6 +333,7 @@ impl crate::runtime::OperationResponse for GetEligibleOffersResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -323,8 +351,9 @@ impl crate::runtime::OperationResponse for GetEligibleOffersResponse {
         Ok(response)
     }
 }
+
 /// The request of `create_pin_request`:
-/// `PUT /ee/pin` (tool `ee.createPinRequest`).
+/// `PUT /ee/pin` (operation `createPinRequest`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -370,11 +399,13 @@ pub struct CreatePinRequestRequest {
     /// The `application/json` body.
     pub body: crate::models::EeCreatePinRequest,
 }
+
 impl CreatePinRequestRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::EeCreatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -383,12 +414,14 @@ impl CreatePinRequestRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `create_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreatePinRequestResponse {
@@ -411,6 +444,7 @@ pub enum CreatePinRequestResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CreatePinRequestResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -425,8 +459,10 @@ impl CreatePinRequestResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CreatePinRequestResponse {
     const OPERATION: &'static str = "ee.createPinRequest";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -444,6 +480,7 @@ impl crate::runtime::OperationResponse for CreatePinRequestResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -461,8 +498,9 @@ impl crate::runtime::OperationResponse for CreatePinRequestResponse {
         Ok(response)
     }
 }
+
 /// The request of `validate_pin_request`:
-/// `POST /ee/pin` (tool `ee.validatePinRequest`).
+/// `POST /ee/pin` (operation `validatePinRequest`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -508,11 +546,13 @@ pub struct ValidatePinRequestRequest {
     /// The `application/json` body.
     pub body: crate::models::EeValidatePinRequest,
 }
+
 impl ValidatePinRequestRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::EeValidatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -521,12 +561,14 @@ impl ValidatePinRequestRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ValidatePinRequestResponse {
@@ -549,6 +591,7 @@ pub enum ValidatePinRequestResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ValidatePinRequestResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -563,8 +606,10 @@ impl ValidatePinRequestResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ValidatePinRequestResponse {
     const OPERATION: &'static str = "ee.validatePinRequest";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -582,6 +627,7 @@ impl crate::runtime::OperationResponse for ValidatePinRequestResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -599,8 +645,9 @@ impl crate::runtime::OperationResponse for ValidatePinRequestResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_ee_plans`:
-/// `GET /ee/plans` (tool `ee.getEePlans`).
+/// `GET /ee/plans`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetEePlansRequest {
     /// Language code for the preferred language to be returned in the response.
@@ -618,22 +665,26 @@ pub struct GetEePlansRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetEePlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 impl Default for GetEePlansRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_ee_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEePlansResponse {
@@ -656,6 +707,7 @@ pub enum GetEePlansResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetEePlansResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -670,8 +722,10 @@ impl GetEePlansResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetEePlansResponse {
     const OPERATION: &'static str = "ee.getEePlans";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -689,6 +743,7 @@ impl crate::runtime::OperationResponse for GetEePlansResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -706,8 +761,9 @@ impl crate::runtime::OperationResponse for GetEePlansResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_plan`:
-/// `GET /ee/plans/{id}` (tool `ee.getPlan`).
+/// `GET /ee/plans/{id}` (operation `getPlan`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPlanRequest {
     /// The identifier of the plan received from ee/offers.
@@ -729,17 +785,20 @@ pub struct GetPlanRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetPlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
         Self { id, lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_plan`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPlanResponse {
@@ -762,6 +821,7 @@ pub enum GetPlanResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPlanResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -776,8 +836,10 @@ impl GetPlanResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPlanResponse {
     const OPERATION: &'static str = "ee.getPlan";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -795,6 +857,7 @@ impl crate::runtime::OperationResponse for GetPlanResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -812,8 +875,9 @@ impl crate::runtime::OperationResponse for GetPlanResponse {
         Ok(response)
     }
 }
+
 /// The request of `create_token`:
-/// `GET /ee/token/create` (tool `ee.createToken`).
+/// `GET /ee/token/create` (operation `createToken`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTokenRequest {}
 impl CreateTokenRequest {
@@ -822,11 +886,13 @@ impl CreateTokenRequest {
         Self {}
     }
 }
+
 impl Default for CreateTokenRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `create_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CreateTokenResponse {
@@ -849,6 +915,7 @@ pub enum CreateTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CreateTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -863,8 +930,10 @@ impl CreateTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CreateTokenResponse {
     const OPERATION: &'static str = "ee.createToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -882,6 +951,7 @@ impl crate::runtime::OperationResponse for CreateTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_billing_history`:
-/// `POST /itv/billinghistory/{platform}` (tool `itv.getBillingHistory`).
+/// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -36,6 +37,7 @@ pub struct GetBillingHistoryRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetBillingHistoryRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvBillingHistoryRequest) -> Self {
@@ -46,17 +48,20 @@ impl GetBillingHistoryRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_billing_history`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBillingHistoryResponse {
@@ -79,6 +84,7 @@ pub enum GetBillingHistoryResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetBillingHistoryResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -93,8 +99,10 @@ impl GetBillingHistoryResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
     const OPERATION: &'static str = "itv.getBillingHistory";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -112,6 +120,7 @@ impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -129,8 +138,9 @@ impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
         Ok(response)
     }
 }
+
 /// The request of `change_card_details`:
-/// `PUT /itv/cards/{platform}` (tool `itv.changeCardDetails`).
+/// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -163,6 +173,7 @@ pub struct ChangeCardDetailsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ChangeCardDetailsRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -176,17 +187,20 @@ impl ChangeCardDetailsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `change_card_details`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeCardDetailsResponse {
@@ -209,6 +223,7 @@ pub enum ChangeCardDetailsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ChangeCardDetailsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -223,8 +238,10 @@ impl ChangeCardDetailsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
     const OPERATION: &'static str = "itv.changeCardDetails";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -242,6 +259,7 @@ impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -259,8 +277,9 @@ impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_card_details`:
-/// `POST /itv/cards/{platform}` (tool `itv.getCardDetails`).
+/// `POST /itv/cards/{platform}` (operation `getCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -293,6 +312,7 @@ pub struct GetCardDetailsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetCardDetailsRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvGetCardDetailsRequest) -> Self {
@@ -303,17 +323,20 @@ impl GetCardDetailsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_card_details`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCardDetailsResponse {
@@ -336,6 +359,7 @@ pub enum GetCardDetailsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetCardDetailsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -350,8 +374,10 @@ impl GetCardDetailsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetCardDetailsResponse {
     const OPERATION: &'static str = "itv.getCardDetails";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -369,6 +395,7 @@ impl crate::runtime::OperationResponse for GetCardDetailsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -386,8 +413,9 @@ impl crate::runtime::OperationResponse for GetCardDetailsResponse {
         Ok(response)
     }
 }
+
 /// The request of `change_email`:
-/// `POST /itv/changeemail` (tool `itv.changeEmail`).
+/// `POST /itv/changeemail` (operation `changeEmail`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -440,6 +468,7 @@ pub struct ChangeEmailRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ChangeEmailRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvChangeEmailRequest) -> Self {
@@ -450,6 +479,7 @@ impl ChangeEmailRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -458,17 +488,20 @@ impl ChangeEmailRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `change_email`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeEmailResponse {
@@ -491,6 +524,7 @@ pub enum ChangeEmailResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ChangeEmailResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -505,8 +539,10 @@ impl ChangeEmailResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ChangeEmailResponse {
     const OPERATION: &'static str = "itv.changeEmail";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -524,6 +560,7 @@ impl crate::runtime::OperationResponse for ChangeEmailResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -541,8 +578,9 @@ impl crate::runtime::OperationResponse for ChangeEmailResponse {
         Ok(response)
     }
 }
+
 /// The request of `change_marketing`:
-/// `POST /itv/changemarketing` (tool `itv.changeMarketing`).
+/// `POST /itv/changemarketing` (operation `changeMarketing`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -595,6 +633,7 @@ pub struct ChangeMarketingRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ChangeMarketingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvChangeMarketingRequest) -> Self {
@@ -605,6 +644,7 @@ impl ChangeMarketingRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -613,17 +653,20 @@ impl ChangeMarketingRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `change_marketing`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ChangeMarketingResponse {
@@ -646,6 +689,7 @@ pub enum ChangeMarketingResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ChangeMarketingResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -660,8 +704,10 @@ impl ChangeMarketingResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ChangeMarketingResponse {
     const OPERATION: &'static str = "itv.changeMarketing";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -679,6 +725,7 @@ impl crate::runtime::OperationResponse for ChangeMarketingResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -696,8 +743,9 @@ impl crate::runtime::OperationResponse for ChangeMarketingResponse {
         Ok(response)
     }
 }
+
 /// The request of `delete_account`:
-/// `POST /itv/deleteaccount` (tool `itv.deleteAccount`).
+/// `POST /itv/deleteaccount` (operation `deleteAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -750,6 +798,7 @@ pub struct DeleteAccountRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeleteAccountRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvDeleteAccountRequest) -> Self {
@@ -760,6 +809,7 @@ impl DeleteAccountRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -768,17 +818,20 @@ impl DeleteAccountRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `delete_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteAccountResponse {
@@ -801,6 +854,7 @@ pub enum DeleteAccountResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeleteAccountResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -815,8 +869,10 @@ impl DeleteAccountResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeleteAccountResponse {
     const OPERATION: &'static str = "itv.deleteAccount";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -834,6 +890,7 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -851,8 +908,9 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_current_entitlement`:
-/// `GET /itv/entitlements/current` (tool `itv.getCurrentEntitlement`).
+/// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -877,6 +935,7 @@ pub struct GetCurrentEntitlementRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetCurrentEntitlementRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -885,22 +944,26 @@ impl GetCurrentEntitlementRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetCurrentEntitlementRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_current_entitlement`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCurrentEntitlementResponse {
@@ -923,6 +986,7 @@ pub enum GetCurrentEntitlementResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetCurrentEntitlementResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -937,8 +1001,10 @@ impl GetCurrentEntitlementResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
     const OPERATION: &'static str = "itv.getCurrentEntitlement";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -956,6 +1022,7 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -973,8 +1040,9 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_entitlements_history`:
-/// `GET /itv/entitlements/history` (tool `itv.getEntitlementsHistory`).
+/// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -999,6 +1067,7 @@ pub struct GetEntitlementsHistoryRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetEntitlementsHistoryRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1007,22 +1076,26 @@ impl GetEntitlementsHistoryRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetEntitlementsHistoryRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_entitlements_history`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetEntitlementsHistoryResponse {
@@ -1045,6 +1118,7 @@ pub enum GetEntitlementsHistoryResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetEntitlementsHistoryResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1059,8 +1133,10 @@ impl GetEntitlementsHistoryResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
     const OPERATION: &'static str = "itv.getEntitlementsHistory";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1078,6 +1154,7 @@ impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1095,8 +1172,9 @@ impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_feature_flag`:
-/// `GET /itv/featureFlag/{feature}` (tool `itv.getFeatureFlag`).
+/// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetFeatureFlagRequest {
     /// The identifier of the feature to check for feature flag.
@@ -1118,17 +1196,20 @@ pub struct GetFeatureFlagRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetFeatureFlagRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(feature: String) -> Self {
         Self { feature, lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetFeatureFlagResponse {
@@ -1151,6 +1232,7 @@ pub enum GetFeatureFlagResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetFeatureFlagResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1165,8 +1247,10 @@ impl GetFeatureFlagResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
     const OPERATION: &'static str = "itv.getFeatureFlag";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1184,6 +1268,7 @@ impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1201,8 +1286,9 @@ impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
         Ok(response)
     }
 }
+
 /// The request of `google_pay_subscription`:
-/// `POST /itv/googlepay/subscription` (tool `itv.googlePaySubscription`).
+/// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1231,6 +1317,7 @@ pub struct GooglePaySubscriptionRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GooglePaySubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvGooglePaySubscriptionRequest) -> Self {
@@ -1240,17 +1327,20 @@ impl GooglePaySubscriptionRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GooglePaySubscriptionResponse {
@@ -1269,6 +1359,7 @@ pub enum GooglePaySubscriptionResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GooglePaySubscriptionResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1283,8 +1374,10 @@ impl GooglePaySubscriptionResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
     const OPERATION: &'static str = "itv.googlePaySubscription";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -1296,6 +1389,7 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -1309,8 +1403,9 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
         Ok(response)
     }
 }
+
 /// The request of `check_previous_entitlements`:
-/// `GET /itv/had/entitlements` (tool `itv.checkPreviousEntitlements`).
+/// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1335,6 +1430,7 @@ pub struct CheckPreviousEntitlementsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CheckPreviousEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1343,22 +1439,26 @@ impl CheckPreviousEntitlementsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for CheckPreviousEntitlementsRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `check_previous_entitlements`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckPreviousEntitlementsResponse {
@@ -1381,6 +1481,7 @@ pub enum CheckPreviousEntitlementsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CheckPreviousEntitlementsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1395,8 +1496,10 @@ impl CheckPreviousEntitlementsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
     const OPERATION: &'static str = "itv.checkPreviousEntitlements";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1414,6 +1517,7 @@ impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1431,8 +1535,9 @@ impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_itv_itemsummary_external_id`:
-/// `GET /itv/itemsummary/{externalId}` (tool `itv.getItvItemsummaryExternalId`).
+/// `GET /itv/itemsummary/{externalId}`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvItemsummaryExternalIdRequest {
     /// The external identifier of the item.
@@ -1440,12 +1545,14 @@ pub struct GetItvItemsummaryExternalIdRequest {
     /// The `externalId` path parameter.
     pub external_id: String,
 }
+
 impl GetItvItemsummaryExternalIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(external_id: String) -> Self {
         Self { external_id }
     }
 }
+
 /// The responses of `get_itv_itemsummary_external_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvItemsummaryExternalIdResponse {
@@ -1474,6 +1581,7 @@ pub enum GetItvItemsummaryExternalIdResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItvItemsummaryExternalIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1488,8 +1596,10 @@ impl GetItvItemsummaryExternalIdResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
     const OPERATION: &'static str = "itv.getItvItemsummaryExternalId";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Found { body, location } => {
@@ -1510,6 +1620,7 @@ impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             302 => {
@@ -1532,8 +1643,9 @@ impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_account_token_with_pin`:
-/// `POST /itv/pinauthorization` (tool `itv.getAccountTokenWithPin`).
+/// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1586,6 +1698,7 @@ pub struct GetAccountTokenWithPinRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetAccountTokenWithPinRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvPinAuthRequest) -> Self {
@@ -1596,6 +1709,7 @@ impl GetAccountTokenWithPinRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1604,17 +1718,20 @@ impl GetAccountTokenWithPinRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetAccountTokenWithPinResponse {
@@ -1637,6 +1754,7 @@ pub enum GetAccountTokenWithPinResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetAccountTokenWithPinResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1651,8 +1769,10 @@ impl GetAccountTokenWithPinResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
     const OPERATION: &'static str = "itv.getAccountTokenWithPin";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1670,6 +1790,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1687,8 +1808,9 @@ impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
         Ok(response)
     }
 }
+
 /// The request of `upgrade_plan`:
-/// `POST /itv/plan/{platform}` (tool `itv.upgradePlan`).
+/// `POST /itv/plan/{platform}` (operation `upgradePlan`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1721,6 +1843,7 @@ pub struct UpgradePlanRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpgradePlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvUpgradePlanRequest) -> Self {
@@ -1731,17 +1854,20 @@ impl UpgradePlanRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpgradePlanResponse {
@@ -1764,6 +1890,7 @@ pub enum UpgradePlanResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpgradePlanResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1778,8 +1905,10 @@ impl UpgradePlanResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpgradePlanResponse {
     const OPERATION: &'static str = "itv.upgradePlan";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok => RawResponse::empty(200),
@@ -1797,6 +1926,7 @@ impl crate::runtime::OperationResponse for UpgradePlanResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok,
@@ -1814,8 +1944,9 @@ impl crate::runtime::OperationResponse for UpgradePlanResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_itv_plans_platform`:
-/// `GET /itv/plans/{platform}` (tool `itv.getItvPlansPlatform`).
+/// `GET /itv/plans/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1844,6 +1975,7 @@ pub struct GetItvPlansPlatformRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItvPlansPlatformRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String) -> Self {
@@ -1853,17 +1985,20 @@ impl GetItvPlansPlatformRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvPlansPlatformResponse {
@@ -1886,6 +2021,7 @@ pub enum GetItvPlansPlatformResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItvPlansPlatformResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1900,8 +2036,10 @@ impl GetItvPlansPlatformResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
     const OPERATION: &'static str = "itv.getItvPlansPlatform";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1919,6 +2057,7 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1936,8 +2075,9 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_itv_profile`:
-/// `GET /itv/profile` (tool `itv.getItvProfile`).
+/// `GET /itv/profile`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1962,6 +2102,7 @@ pub struct GetItvProfileRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItvProfileRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1970,22 +2111,26 @@ impl GetItvProfileRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetItvProfileRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_itv_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvProfileResponse {
@@ -2008,6 +2153,7 @@ pub enum GetItvProfileResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItvProfileResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2022,8 +2168,10 @@ impl GetItvProfileResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItvProfileResponse {
     const OPERATION: &'static str = "itv.getItvProfile";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2041,6 +2189,7 @@ impl crate::runtime::OperationResponse for GetItvProfileResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2058,8 +2207,9 @@ impl crate::runtime::OperationResponse for GetItvProfileResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_profile`:
-/// `PUT /itv/profile` (tool `itv.updateProfile`).
+/// `PUT /itv/profile` (operation `updateProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2112,6 +2262,7 @@ pub struct UpdateProfileRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdateProfileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvUpdateProfileRequest) -> Self {
@@ -2122,6 +2273,7 @@ impl UpdateProfileRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2130,17 +2282,20 @@ impl UpdateProfileRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdateProfileResponse {
@@ -2163,6 +2318,7 @@ pub enum UpdateProfileResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdateProfileResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2177,8 +2333,10 @@ impl UpdateProfileResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdateProfileResponse {
     const OPERATION: &'static str = "itv.updateProfile";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2196,6 +2354,7 @@ impl crate::runtime::OperationResponse for UpdateProfileResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2213,8 +2372,9 @@ impl crate::runtime::OperationResponse for UpdateProfileResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_recommended_list`:
-/// `GET /itv/profile/recommendation/list` (tool `itv.getRecommendedList`).
+/// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2290,6 +2450,7 @@ pub struct GetRecommendedListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetRecommendedListRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -2305,36 +2466,43 @@ impl GetRecommendedListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `item_types` parameter.
     pub fn with_item_types(mut self, value: impl Into<Vec<String>>) -> Self {
         self.item_types = Some(value.into());
         self
     }
+
     /// Sets the `page` parameter.
     pub fn with_page(mut self, value: impl Into<i32>) -> Self {
         self.page = value.into();
         self
     }
+
     /// Sets the `page_size` parameter.
     pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2343,22 +2511,26 @@ impl GetRecommendedListRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetRecommendedListRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_recommended_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRecommendedListResponse {
@@ -2385,6 +2557,7 @@ pub enum GetRecommendedListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetRecommendedListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2401,8 +2574,10 @@ impl GetRecommendedListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetRecommendedListResponse {
     const OPERATION: &'static str = "itv.getRecommendedList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2422,6 +2597,7 @@ impl crate::runtime::OperationResponse for GetRecommendedListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2441,8 +2617,9 @@ impl crate::runtime::OperationResponse for GetRecommendedListResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_itv_profile_token`:
-/// `POST /itv/profiletoken` (tool `itv.getItvProfileToken`).
+/// `POST /itv/profiletoken` (operation `getItvProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2471,6 +2648,7 @@ pub struct GetItvProfileTokenRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItvProfileTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ItvProfileTokenRequest) -> Self {
@@ -2480,17 +2658,20 @@ impl GetItvProfileTokenRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvProfileTokenResponse {
@@ -2513,6 +2694,7 @@ pub enum GetItvProfileTokenResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItvProfileTokenResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2527,8 +2709,10 @@ impl GetItvProfileTokenResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
     const OPERATION: &'static str = "itv.getItvProfileToken";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2546,6 +2730,7 @@ impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2563,8 +2748,9 @@ impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_current_subscription`:
-/// `GET /itv/purchase/{platform}` (tool `itv.getCurrentSubscription`).
+/// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2593,6 +2779,7 @@ pub struct GetCurrentSubscriptionRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetCurrentSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String) -> Self {
@@ -2602,17 +2789,20 @@ impl GetCurrentSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetCurrentSubscriptionResponse {
@@ -2635,6 +2825,7 @@ pub enum GetCurrentSubscriptionResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetCurrentSubscriptionResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2649,8 +2840,10 @@ impl GetCurrentSubscriptionResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
     const OPERATION: &'static str = "itv.getCurrentSubscription";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2668,6 +2861,7 @@ impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2685,8 +2879,9 @@ impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
         Ok(response)
     }
 }
+
 /// The request of `confirm_purchase`:
-/// `POST /itv/purchase/{platform}` (tool `itv.confirmPurchase`).
+/// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2719,6 +2914,7 @@ pub struct ConfirmPurchaseRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ConfirmPurchaseRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvPurchaseRequest) -> Self {
@@ -2729,17 +2925,20 @@ impl ConfirmPurchaseRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseResponse {
@@ -2762,6 +2961,7 @@ pub enum ConfirmPurchaseResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ConfirmPurchaseResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2776,8 +2976,10 @@ impl ConfirmPurchaseResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
     const OPERATION: &'static str = "itv.confirmPurchase";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2795,6 +2997,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2812,8 +3015,9 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
         Ok(response)
     }
 }
+
 /// The request of `delete_itv_purchase_platform`:
-/// `DELETE /itv/purchase/{platform}` (tool `itv.deleteItvPurchasePlatform`).
+/// `DELETE /itv/purchase/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2846,6 +3050,7 @@ pub struct DeleteItvPurchasePlatformRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeleteItvPurchasePlatformRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -2859,17 +3064,20 @@ impl DeleteItvPurchasePlatformRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteItvPurchasePlatformResponse {
@@ -2892,6 +3100,7 @@ pub enum DeleteItvPurchasePlatformResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeleteItvPurchasePlatformResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2906,8 +3115,10 @@ impl DeleteItvPurchasePlatformResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
     const OPERATION: &'static str = "itv.deleteItvPurchasePlatform";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2925,6 +3136,7 @@ impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2942,8 +3154,9 @@ impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
         Ok(response)
     }
 }
+
 /// The request of `confirm_purchase_strong`:
-/// `POST /itv/purchase/{platform}/strong` (tool `itv.confirmPurchaseStrong`).
+/// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2976,6 +3189,7 @@ pub struct ConfirmPurchaseStrongRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ConfirmPurchaseStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvPurchaseStrongRequest) -> Self {
@@ -2986,17 +3200,20 @@ impl ConfirmPurchaseStrongRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseStrongResponse {
@@ -3019,6 +3236,7 @@ pub enum ConfirmPurchaseStrongResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ConfirmPurchaseStrongResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3033,8 +3251,10 @@ impl ConfirmPurchaseStrongResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
     const OPERATION: &'static str = "itv.confirmPurchaseStrong";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3052,6 +3272,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3069,8 +3290,9 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
         Ok(response)
     }
 }
+
 /// The request of `confirm_purchase_with_offer`:
-/// `POST /itv/purchase/{platform}/withoffer` (tool `itv.confirmPurchaseWithOffer`).
+/// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3103,6 +3325,7 @@ pub struct ConfirmPurchaseWithOfferRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ConfirmPurchaseWithOfferRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -3116,17 +3339,20 @@ impl ConfirmPurchaseWithOfferRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConfirmPurchaseWithOfferResponse {
@@ -3149,6 +3375,7 @@ pub enum ConfirmPurchaseWithOfferResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ConfirmPurchaseWithOfferResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3163,8 +3390,10 @@ impl ConfirmPurchaseWithOfferResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
     const OPERATION: &'static str = "itv.confirmPurchaseWithOffer";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3182,6 +3411,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3199,8 +3429,9 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
         Ok(response)
     }
 }
+
 /// The request of `resubscribe`:
-/// `POST /itv/resubscribe/{platform}` (tool `itv.resubscribe`).
+/// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3233,6 +3464,7 @@ pub struct ResubscribeRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ResubscribeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(plan_id: String, platform: String) -> Self {
@@ -3243,17 +3475,20 @@ impl ResubscribeRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `resubscribe`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ResubscribeResponse {
@@ -3272,6 +3507,7 @@ pub enum ResubscribeResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ResubscribeResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3286,8 +3522,10 @@ impl ResubscribeResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ResubscribeResponse {
     const OPERATION: &'static str = "itv.resubscribe";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3299,6 +3537,7 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3312,8 +3551,9 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_itv_roku_plans`:
-/// `GET /itv/roku/plans` (tool `itv.getItvRokuPlans`).
+/// `GET /itv/roku/plans`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
@@ -3331,22 +3571,26 @@ pub struct GetItvRokuPlansRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
 impl GetItvRokuPlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
         Self { lang: None }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 impl Default for GetItvRokuPlansRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_itv_roku_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItvRokuPlansResponse {
@@ -3369,6 +3613,7 @@ pub enum GetItvRokuPlansResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItvRokuPlansResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3383,8 +3628,10 @@ impl GetItvRokuPlansResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
     const OPERATION: &'static str = "itv.getItvRokuPlans";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3402,6 +3649,7 @@ impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3419,8 +3667,9 @@ impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
         Ok(response)
     }
 }
+
 /// The request of `execute_transaction`:
-/// `POST /itv/roku/transaction/{transactionid}` (tool `itv.executeTransaction`).
+/// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecuteTransactionRequest {
     /// The identifier of the Roku transaction (subscribe/upgrade/downgrade/cancellation).
@@ -3446,6 +3695,7 @@ pub struct ExecuteTransactionRequest {
     /// The `application/json` body.
     pub body: crate::models::ItvRokuTransactionRequest,
 }
+
 impl ExecuteTransactionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -3458,12 +3708,14 @@ impl ExecuteTransactionRequest {
             body,
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `execute_transaction`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ExecuteTransactionResponse {
@@ -3486,6 +3738,7 @@ pub enum ExecuteTransactionResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ExecuteTransactionResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3500,8 +3753,10 @@ impl ExecuteTransactionResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
     const OPERATION: &'static str = "itv.executeTransaction";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok => RawResponse::empty(200),
@@ -3519,6 +3774,7 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok,
@@ -3536,8 +3792,9 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_save_offer`:
-/// `GET /itv/save-offer` (tool `itv.getSaveOffer`).
+/// `GET /itv/save-offer` (operation `getSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3562,6 +3819,7 @@ pub struct GetSaveOfferRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetSaveOfferRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -3570,22 +3828,26 @@ impl GetSaveOfferRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetSaveOfferRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_save_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSaveOfferResponse {
@@ -3608,6 +3870,7 @@ pub enum GetSaveOfferResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetSaveOfferResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3622,8 +3885,10 @@ impl GetSaveOfferResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetSaveOfferResponse {
     const OPERATION: &'static str = "itv.getSaveOffer";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3641,6 +3906,7 @@ impl crate::runtime::OperationResponse for GetSaveOfferResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3658,8 +3924,9 @@ impl crate::runtime::OperationResponse for GetSaveOfferResponse {
         Ok(response)
     }
 }
+
 /// The request of `activate_save_offer`:
-/// `POST /itv/save-offer` (tool `itv.activateSaveOffer`).
+/// `POST /itv/save-offer` (operation `activateSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3688,6 +3955,7 @@ pub struct ActivateSaveOfferRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl ActivateSaveOfferRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: String) -> Self {
@@ -3697,17 +3965,20 @@ impl ActivateSaveOfferRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ActivateSaveOfferResponse {
@@ -3722,6 +3993,7 @@ pub enum ActivateSaveOfferResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ActivateSaveOfferResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3734,8 +4006,10 @@ impl ActivateSaveOfferResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
     const OPERATION: &'static str = "itv.activateSaveOffer";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -3745,6 +4019,7 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -3756,8 +4031,9 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_full_price_renewal`:
-/// `GET /itv/subscription/fullpricerenewal` (tool `itv.getFullPriceRenewal`).
+/// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3782,6 +4058,7 @@ pub struct GetFullPriceRenewalRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetFullPriceRenewalRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -3790,22 +4067,26 @@ impl GetFullPriceRenewalRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetFullPriceRenewalRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_full_price_renewal`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetFullPriceRenewalResponse {
@@ -3814,6 +4095,7 @@ pub enum GetFullPriceRenewalResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetFullPriceRenewalResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3823,14 +4105,17 @@ impl GetFullPriceRenewalResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetFullPriceRenewalResponse {
     const OPERATION: &'static str = "itv.getFullPriceRenewal";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3839,8 +4124,9 @@ impl crate::runtime::OperationResponse for GetFullPriceRenewalResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_subscription_status`:
-/// `GET /itv/subscription/status/{platform}` (tool `itv.getSubscriptionStatus`).
+/// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3869,6 +4155,7 @@ pub struct GetSubscriptionStatusRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetSubscriptionStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String) -> Self {
@@ -3878,17 +4165,20 @@ impl GetSubscriptionStatusRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionStatusResponse {
@@ -3897,6 +4187,7 @@ pub enum GetSubscriptionStatusResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetSubscriptionStatusResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3906,14 +4197,17 @@ impl GetSubscriptionStatusResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
     const OPERATION: &'static str = "itv.getSubscriptionStatus";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3922,8 +4216,9 @@ impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_subscription_state`:
-/// `GET /itv/subscriptionstate` (tool `itv.getSubscriptionState`).
+/// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3948,6 +4243,7 @@ pub struct GetSubscriptionStateRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetSubscriptionStateRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -3956,22 +4252,26 @@ impl GetSubscriptionStateRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetSubscriptionStateRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_subscription_state`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionStateResponse {
@@ -3994,6 +4294,7 @@ pub enum GetSubscriptionStateResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetSubscriptionStateResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4008,8 +4309,10 @@ impl GetSubscriptionStateResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
     const OPERATION: &'static str = "itv.getSubscriptionState";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4027,6 +4330,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4044,8 +4348,9 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_upcoming_invoice`:
-/// `GET /itv/upcominginvoice` (tool `itv.getUpcomingInvoice`).
+/// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4070,6 +4375,7 @@ pub struct GetUpcomingInvoiceRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetUpcomingInvoiceRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -4078,22 +4384,26 @@ impl GetUpcomingInvoiceRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetUpcomingInvoiceRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_upcoming_invoice`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetUpcomingInvoiceResponse {
@@ -4116,6 +4426,7 @@ pub enum GetUpcomingInvoiceResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetUpcomingInvoiceResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4130,8 +4441,10 @@ impl GetUpcomingInvoiceResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
     const OPERATION: &'static str = "itv.getUpcomingInvoice";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4149,6 +4462,7 @@ impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4166,8 +4480,9 @@ impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_payment_intent_strong`:
-/// `PUT /itv/updateIntent/strong/{platform}` (tool `itv.updatePaymentIntentStrong`).
+/// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4200,6 +4515,7 @@ pub struct UpdatePaymentIntentStrongRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdatePaymentIntentStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -4213,17 +4529,20 @@ impl UpdatePaymentIntentStrongRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdatePaymentIntentStrongResponse {
@@ -4246,6 +4565,7 @@ pub enum UpdatePaymentIntentStrongResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdatePaymentIntentStrongResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4260,8 +4580,10 @@ impl UpdatePaymentIntentStrongResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
     const OPERATION: &'static str = "itv.updatePaymentIntentStrong";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4279,6 +4601,7 @@ impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4296,8 +4619,9 @@ impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
         Ok(response)
     }
 }
+
 /// The request of `update_payment_method_strong`:
-/// `PUT /itv/updatePayment/strong/{platform}` (tool `itv.updatePaymentMethodStrong`).
+/// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4330,6 +4654,7 @@ pub struct UpdatePaymentMethodStrongRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl UpdatePaymentMethodStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(
@@ -4343,17 +4668,20 @@ impl UpdatePaymentMethodStrongRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum UpdatePaymentMethodStrongResponse {
@@ -4376,6 +4704,7 @@ pub enum UpdatePaymentMethodStrongResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl UpdatePaymentMethodStrongResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4390,8 +4719,10 @@ impl UpdatePaymentMethodStrongResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
     const OPERATION: &'static str = "itv.updatePaymentMethodStrong";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -4409,6 +4740,7 @@ impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -4426,8 +4758,9 @@ impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_voucher_by_id`:
-/// `GET /itv/voucher/{planId}/{voucherId}` (tool `itv.getVoucherById`).
+/// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4460,6 +4793,7 @@ pub struct GetVoucherByIdRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetVoucherByIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(voucher_id: String, plan_id: String) -> Self {
@@ -4470,17 +4804,20 @@ impl GetVoucherByIdRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetVoucherByIdResponse {
@@ -4503,6 +4840,7 @@ pub enum GetVoucherByIdResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetVoucherByIdResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4517,8 +4855,10 @@ impl GetVoucherByIdResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
     const OPERATION: &'static str = "itv.getVoucherById";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4536,6 +4876,7 @@ impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4553,8 +4894,9 @@ impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
         Ok(response)
     }
 }
+
 /// The request of `check_voucher`:
-/// `POST /itv/voucher/{platform}` (tool `itv.checkVoucher`).
+/// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4587,6 +4929,7 @@ pub struct CheckVoucherRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl CheckVoucherRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(platform: String, body: crate::models::ItvVoucherRequest) -> Self {
@@ -4597,17 +4940,20 @@ impl CheckVoucherRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `check_voucher`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum CheckVoucherResponse {
@@ -4630,6 +4976,7 @@ pub enum CheckVoucherResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl CheckVoucherResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4644,8 +4991,10 @@ impl CheckVoucherResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for CheckVoucherResponse {
     const OPERATION: &'static str = "itv.checkVoucher";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4663,6 +5012,7 @@ impl crate::runtime::OperationResponse for CheckVoucherResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -4680,8 +5030,9 @@ impl crate::runtime::OperationResponse for CheckVoucherResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_public_preview`:
-/// `GET /samsung-preview` (tool `itv.getPublicPreview`).
+/// `GET /samsung-preview` (operation `getPublicPreview`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPublicPreviewRequest {}
 impl GetPublicPreviewRequest {
@@ -4690,11 +5041,13 @@ impl GetPublicPreviewRequest {
         Self {}
     }
 }
+
 impl Default for GetPublicPreviewRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_public_preview`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetPublicPreviewResponse {
@@ -4717,6 +5070,7 @@ pub enum GetPublicPreviewResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetPublicPreviewResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -4731,8 +5085,10 @@ impl GetPublicPreviewResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetPublicPreviewResponse {
     const OPERATION: &'static str = "itv.getPublicPreview";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -4750,6 +5106,7 @@ impl crate::runtime::OperationResponse for GetPublicPreviewResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),

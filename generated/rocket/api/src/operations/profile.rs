@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_profile`:
-/// `GET /account/profile` (tool `profile.getProfile`).
+/// `GET /account/profile` (operation `getProfile`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -52,6 +53,7 @@ pub struct GetProfileRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetProfileRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -61,6 +63,7 @@ impl GetProfileRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -69,22 +72,26 @@ impl GetProfileRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetProfileRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetProfileResponse {
@@ -111,6 +118,7 @@ pub enum GetProfileResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetProfileResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -127,8 +135,10 @@ impl GetProfileResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetProfileResponse {
     const OPERATION: &'static str = "profile.getProfile";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -148,6 +158,7 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -167,8 +178,9 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_bookmarks`:
-/// `GET /account/profile/bookmarks` (tool `profile.getBookmarks`).
+/// `GET /account/profile/bookmarks` (operation `getBookmarks`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -217,6 +229,7 @@ pub struct GetBookmarksRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetBookmarksRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -226,6 +239,7 @@ impl GetBookmarksRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -234,22 +248,26 @@ impl GetBookmarksRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetBookmarksRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_bookmarks`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBookmarksResponse {
@@ -276,6 +294,7 @@ pub enum GetBookmarksResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetBookmarksResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -292,8 +311,10 @@ impl GetBookmarksResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetBookmarksResponse {
     const OPERATION: &'static str = "profile.getBookmarks";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -313,6 +334,7 @@ impl crate::runtime::OperationResponse for GetBookmarksResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -332,8 +354,9 @@ impl crate::runtime::OperationResponse for GetBookmarksResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_bookmark_list`:
-/// `GET /account/profile/bookmarks/list` (tool `profile.getBookmarkList`).
+/// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -415,6 +438,7 @@ pub struct GetBookmarkListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetBookmarkListRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -431,41 +455,49 @@ impl GetBookmarkListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `page` parameter.
     pub fn with_page(mut self, value: impl Into<i32>) -> Self {
         self.page = Some(value.into());
         self
     }
+
     /// Sets the `page_size` parameter.
     pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
         self.page_size = Some(value.into());
         self
     }
+
     /// Sets the `order` parameter.
     pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
         self.order = value.into();
         self
     }
+
     /// Sets the `item_type` parameter.
     pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
         self.item_type = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -474,22 +506,26 @@ impl GetBookmarkListRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetBookmarkListRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_bookmark_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetBookmarkListResponse {
@@ -516,6 +552,7 @@ pub enum GetBookmarkListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetBookmarkListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -532,8 +569,10 @@ impl GetBookmarkListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetBookmarkListResponse {
     const OPERATION: &'static str = "profile.getBookmarkList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -553,6 +592,7 @@ impl crate::runtime::OperationResponse for GetBookmarkListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -572,8 +612,9 @@ impl crate::runtime::OperationResponse for GetBookmarkListResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_item_bookmark`:
-/// `GET /account/profile/bookmarks/{itemId}` (tool `profile.getItemBookmark`).
+/// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -626,6 +667,7 @@ pub struct GetItemBookmarkRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItemBookmarkRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -636,6 +678,7 @@ impl GetItemBookmarkRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -644,17 +687,20 @@ impl GetItemBookmarkRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemBookmarkResponse {
@@ -681,6 +727,7 @@ pub enum GetItemBookmarkResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItemBookmarkResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -697,8 +744,10 @@ impl GetItemBookmarkResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
     const OPERATION: &'static str = "profile.getItemBookmark";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -718,6 +767,7 @@ impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -737,8 +787,9 @@ impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
         Ok(response)
     }
 }
+
 /// The request of `bookmark_item`:
-/// `PUT /account/profile/bookmarks/{itemId}` (tool `profile.bookmarkItem`).
+/// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -791,6 +842,7 @@ pub struct BookmarkItemRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl BookmarkItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -801,6 +853,7 @@ impl BookmarkItemRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -809,17 +862,20 @@ impl BookmarkItemRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `bookmark_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum BookmarkItemResponse {
@@ -846,6 +902,7 @@ pub enum BookmarkItemResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl BookmarkItemResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -862,8 +919,10 @@ impl BookmarkItemResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for BookmarkItemResponse {
     const OPERATION: &'static str = "profile.bookmarkItem";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -883,6 +942,7 @@ impl crate::runtime::OperationResponse for BookmarkItemResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -902,8 +962,9 @@ impl crate::runtime::OperationResponse for BookmarkItemResponse {
         Ok(response)
     }
 }
+
 /// The request of `delete_item_bookmark`:
-/// `DELETE /account/profile/bookmarks/{itemId}` (tool `profile.deleteItemBookmark`).
+/// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -956,6 +1017,7 @@ pub struct DeleteItemBookmarkRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeleteItemBookmarkRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -966,6 +1028,7 @@ impl DeleteItemBookmarkRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -974,17 +1037,20 @@ impl DeleteItemBookmarkRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteItemBookmarkResponse {
@@ -1011,6 +1077,7 @@ pub enum DeleteItemBookmarkResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeleteItemBookmarkResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1027,8 +1094,10 @@ impl DeleteItemBookmarkResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
     const OPERATION: &'static str = "profile.deleteItemBookmark";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -1048,6 +1117,7 @@ impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -1067,8 +1137,9 @@ impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_continue_watching_list`:
-/// `GET /account/profile/continue-watching/list` (tool `profile.getContinueWatchingList`).
+/// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1184,6 +1255,7 @@ pub struct GetContinueWatchingListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetContinueWatchingListRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1203,6 +1275,7 @@ impl GetContinueWatchingListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `show_item_type` parameter.
     pub fn with_show_item_type(
         mut self,
@@ -1211,6 +1284,7 @@ impl GetContinueWatchingListRequest {
         self.show_item_type = value.into();
         self
     }
+
     /// Sets the `include` parameter.
     pub fn with_include(
         mut self,
@@ -1219,36 +1293,43 @@ impl GetContinueWatchingListRequest {
         self.include = value.into();
         self
     }
+
     /// Sets the `page` parameter.
     pub fn with_page(mut self, value: impl Into<i32>) -> Self {
         self.page = value.into();
         self
     }
+
     /// Sets the `page_size` parameter.
     pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
+
     /// Sets the `max_rating` parameter.
     pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
         self.max_rating = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1257,22 +1338,26 @@ impl GetContinueWatchingListRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetContinueWatchingListRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_continue_watching_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetContinueWatchingListResponse {
@@ -1299,6 +1384,7 @@ pub enum GetContinueWatchingListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetContinueWatchingListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1315,8 +1401,10 @@ impl GetContinueWatchingListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
     const OPERATION: &'static str = "profile.getContinueWatchingList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1336,6 +1424,7 @@ impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1355,8 +1444,9 @@ impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_next_playback_item`:
-/// `GET /account/profile/items/{itemId}/next` (tool `profile.getNextPlaybackItem`).
+/// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1439,6 +1529,7 @@ pub struct GetNextPlaybackItemRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetNextPlaybackItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -1454,11 +1545,13 @@ impl GetNextPlaybackItemRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `max_rating` parameter.
     pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
         self.max_rating = Some(value.into());
         self
     }
+
     /// Sets the `expand` parameter.
     pub fn with_expand(
         mut self,
@@ -1467,21 +1560,25 @@ impl GetNextPlaybackItemRequest {
         self.expand = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1490,17 +1587,20 @@ impl GetNextPlaybackItemRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetNextPlaybackItemResponse {
@@ -1527,6 +1627,7 @@ pub enum GetNextPlaybackItemResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetNextPlaybackItemResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1543,8 +1644,10 @@ impl GetNextPlaybackItemResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
     const OPERATION: &'static str = "profile.getNextPlaybackItem";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1564,6 +1667,7 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1583,8 +1687,9 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_ratings`:
-/// `GET /account/profile/ratings` (tool `profile.getRatings`).
+/// `GET /account/profile/ratings` (operation `getRatings`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1633,6 +1738,7 @@ pub struct GetRatingsRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetRatingsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1642,6 +1748,7 @@ impl GetRatingsRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1650,22 +1757,26 @@ impl GetRatingsRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetRatingsRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_ratings`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRatingsResponse {
@@ -1692,6 +1803,7 @@ pub enum GetRatingsResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetRatingsResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1708,8 +1820,10 @@ impl GetRatingsResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetRatingsResponse {
     const OPERATION: &'static str = "profile.getRatings";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1729,6 +1843,7 @@ impl crate::runtime::OperationResponse for GetRatingsResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -1748,8 +1863,9 @@ impl crate::runtime::OperationResponse for GetRatingsResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_ratings_list`:
-/// `GET /account/profile/ratings/list` (tool `profile.getRatingsList`).
+/// `GET /account/profile/ratings/list` (operation `getRatingsList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1835,6 +1951,7 @@ pub struct GetRatingsListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetRatingsListRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -1852,21 +1969,25 @@ impl GetRatingsListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `page` parameter.
     pub fn with_page(mut self, value: impl Into<i32>) -> Self {
         self.page = value.into();
         self
     }
+
     /// Sets the `page_size` parameter.
     pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
+
     /// Sets the `order` parameter.
     pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
         self.order = value.into();
         self
     }
+
     /// Sets the `order_by` parameter.
     pub fn with_order_by(
         mut self,
@@ -1875,26 +1996,31 @@ impl GetRatingsListRequest {
         self.order_by = value.into();
         self
     }
+
     /// Sets the `item_type` parameter.
     pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
         self.item_type = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -1903,22 +2029,26 @@ impl GetRatingsListRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetRatingsListRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_ratings_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetRatingsListResponse {
@@ -1945,6 +2075,7 @@ pub enum GetRatingsListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetRatingsListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -1961,8 +2092,10 @@ impl GetRatingsListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetRatingsListResponse {
     const OPERATION: &'static str = "profile.getRatingsList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -1982,6 +2115,7 @@ impl crate::runtime::OperationResponse for GetRatingsListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2001,8 +2135,9 @@ impl crate::runtime::OperationResponse for GetRatingsListResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_item_rating`:
-/// `GET /account/profile/ratings/{itemId}` (tool `profile.getItemRating`).
+/// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2055,6 +2190,7 @@ pub struct GetItemRatingRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItemRatingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -2065,6 +2201,7 @@ impl GetItemRatingRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2073,17 +2210,20 @@ impl GetItemRatingRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_item_rating`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemRatingResponse {
@@ -2110,6 +2250,7 @@ pub enum GetItemRatingResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItemRatingResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2126,8 +2267,10 @@ impl GetItemRatingResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItemRatingResponse {
     const OPERATION: &'static str = "profile.getItemRating";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2147,6 +2290,7 @@ impl crate::runtime::OperationResponse for GetItemRatingResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2166,8 +2310,9 @@ impl crate::runtime::OperationResponse for GetItemRatingResponse {
         Ok(response)
     }
 }
+
 /// The request of `rate_item`:
-/// `PUT /account/profile/ratings/{itemId}` (tool `profile.rateItem`).
+/// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2224,6 +2369,7 @@ pub struct RateItemRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl RateItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String, rating: i32) -> Self {
@@ -2235,6 +2381,7 @@ impl RateItemRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2243,17 +2390,20 @@ impl RateItemRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `rate_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum RateItemResponse {
@@ -2280,6 +2430,7 @@ pub enum RateItemResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl RateItemResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2296,8 +2447,10 @@ impl RateItemResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for RateItemResponse {
     const OPERATION: &'static str = "profile.rateItem";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2317,6 +2470,7 @@ impl crate::runtime::OperationResponse for RateItemResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2336,8 +2490,9 @@ impl crate::runtime::OperationResponse for RateItemResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_watched`:
-/// `GET /account/profile/watched` (tool `profile.getWatched`).
+/// `GET /account/profile/watched` (operation `getWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2386,6 +2541,7 @@ pub struct GetWatchedRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetWatchedRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -2395,6 +2551,7 @@ impl GetWatchedRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2403,22 +2560,26 @@ impl GetWatchedRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetWatchedRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_watched`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetWatchedResponse {
@@ -2445,6 +2606,7 @@ pub enum GetWatchedResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetWatchedResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2461,8 +2623,10 @@ impl GetWatchedResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetWatchedResponse {
     const OPERATION: &'static str = "profile.getWatched";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2482,6 +2646,7 @@ impl crate::runtime::OperationResponse for GetWatchedResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2501,8 +2666,9 @@ impl crate::runtime::OperationResponse for GetWatchedResponse {
         Ok(response)
     }
 }
+
 /// The request of `delete_watched`:
-/// `DELETE /account/profile/watched` (tool `profile.deleteWatched`).
+/// `DELETE /account/profile/watched` (operation `deleteWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2556,6 +2722,7 @@ pub struct DeleteWatchedRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl DeleteWatchedRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -2566,11 +2733,13 @@ impl DeleteWatchedRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `item_ids` parameter.
     pub fn with_item_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.item_ids = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2579,22 +2748,26 @@ impl DeleteWatchedRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for DeleteWatchedRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `delete_watched`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DeleteWatchedResponse {
@@ -2621,6 +2794,7 @@ pub enum DeleteWatchedResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl DeleteWatchedResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2637,8 +2811,10 @@ impl DeleteWatchedResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for DeleteWatchedResponse {
     const OPERATION: &'static str = "profile.deleteWatched";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -2658,6 +2834,7 @@ impl crate::runtime::OperationResponse for DeleteWatchedResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -2677,8 +2854,9 @@ impl crate::runtime::OperationResponse for DeleteWatchedResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_watched_list`:
-/// `GET /account/profile/watched/list` (tool `profile.getWatchedList`).
+/// `GET /account/profile/watched/list` (operation `getWatchedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2771,6 +2949,7 @@ pub struct GetWatchedListRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetWatchedListRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -2789,26 +2968,31 @@ impl GetWatchedListRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `page` parameter.
     pub fn with_page(mut self, value: impl Into<i32>) -> Self {
         self.page = value.into();
         self
     }
+
     /// Sets the `page_size` parameter.
     pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
         self.page_size = value.into();
         self
     }
+
     /// Sets the `completed` parameter.
     pub fn with_completed(mut self, value: impl Into<bool>) -> Self {
         self.completed = Some(value.into());
         self
     }
+
     /// Sets the `order` parameter.
     pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
         self.order = value.into();
         self
     }
+
     /// Sets the `order_by` parameter.
     pub fn with_order_by(
         mut self,
@@ -2817,26 +3001,31 @@ impl GetWatchedListRequest {
         self.order_by = value.into();
         self
     }
+
     /// Sets the `item_type` parameter.
     pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
         self.item_type = Some(value.into());
         self
     }
+
     /// Sets the `device` parameter.
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = value.into();
         self
     }
+
     /// Sets the `sub` parameter.
     pub fn with_sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
         self
     }
+
     /// Sets the `segments` parameter.
     pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
         self.segments = Some(value.into());
         self
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -2845,22 +3034,26 @@ impl GetWatchedListRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for GetWatchedListRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `get_watched_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetWatchedListResponse {
@@ -2887,6 +3080,7 @@ pub enum GetWatchedListResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetWatchedListResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -2903,8 +3097,10 @@ impl GetWatchedListResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetWatchedListResponse {
     const OPERATION: &'static str = "profile.getWatchedList";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -2924,6 +3120,7 @@ impl crate::runtime::OperationResponse for GetWatchedListResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -2943,8 +3140,9 @@ impl crate::runtime::OperationResponse for GetWatchedListResponse {
         Ok(response)
     }
 }
+
 /// The request of `get_item_watched_status`:
-/// `GET /account/profile/watched/{itemId}` (tool `profile.getItemWatchedStatus`).
+/// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2997,6 +3195,7 @@ pub struct GetItemWatchedStatusRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl GetItemWatchedStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String) -> Self {
@@ -3007,6 +3206,7 @@ impl GetItemWatchedStatusRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3015,17 +3215,20 @@ impl GetItemWatchedStatusRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetItemWatchedStatusResponse {
@@ -3052,6 +3255,7 @@ pub enum GetItemWatchedStatusResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetItemWatchedStatusResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3068,8 +3272,10 @@ impl GetItemWatchedStatusResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
     const OPERATION: &'static str = "profile.getItemWatchedStatus";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3089,6 +3295,7 @@ impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -3108,8 +3315,9 @@ impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
         Ok(response)
     }
 }
+
 /// The request of `set_item_watched_status`:
-/// `PUT /account/profile/watched/{itemId}` (tool `profile.setItemWatchedStatus`).
+/// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3166,6 +3374,7 @@ pub struct SetItemWatchedStatusRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl SetItemWatchedStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(item_id: String, position: i32) -> Self {
@@ -3177,6 +3386,7 @@ impl SetItemWatchedStatusRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -3185,17 +3395,20 @@ impl SetItemWatchedStatusRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum SetItemWatchedStatusResponse {
@@ -3224,6 +3437,7 @@ pub enum SetItemWatchedStatusResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl SetItemWatchedStatusResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -3241,8 +3455,10 @@ impl SetItemWatchedStatusResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for SetItemWatchedStatusResponse {
     const OPERATION: &'static str = "profile.setItemWatchedStatus";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -3263,6 +3479,7 @@ impl crate::runtime::OperationResponse for SetItemWatchedStatusResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),

@@ -2,8 +2,9 @@
 
 use super::Credential;
 use crate::runtime::RawResponse;
+
 /// The request of `get_subscription_data`:
-/// `GET /check-subscription/{id}` (tool `support.getSubscriptionData`).
+/// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSubscriptionDataRequest {
     /// The identifier of the user to load.
@@ -11,12 +12,14 @@ pub struct GetSubscriptionDataRequest {
     /// The `id` path parameter.
     pub id: String,
 }
+
 impl GetSubscriptionDataRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(id: String) -> Self {
         Self { id }
     }
 }
+
 /// The responses of `get_subscription_data`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum GetSubscriptionDataResponse {
@@ -39,6 +42,7 @@ pub enum GetSubscriptionDataResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl GetSubscriptionDataResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -53,8 +57,10 @@ impl GetSubscriptionDataResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
     const OPERATION: &'static str = "support.getSubscriptionData";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::Ok(body) => RawResponse::json(200, "application/json", &body),
@@ -72,6 +78,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             200 => Self::Ok(raw.read_json(Self::OPERATION)?),
@@ -89,8 +96,9 @@ impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
         Ok(response)
     }
 }
+
 /// The request of `forgot_password`:
-/// `POST /request-password-reset` (tool `support.forgotPassword`).
+/// `POST /request-password-reset` (operation `forgotPassword`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForgotPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -136,11 +144,13 @@ pub struct ForgotPasswordRequest {
     /// The `application/json` body.
     pub body: crate::models::PasswordResetEmailRequest,
 }
+
 impl ForgotPasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::PasswordResetEmailRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -149,12 +159,14 @@ impl ForgotPasswordRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `forgot_password`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ForgotPasswordResponse {
@@ -181,6 +193,7 @@ pub enum ForgotPasswordResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ForgotPasswordResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -197,8 +210,10 @@ impl ForgotPasswordResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ForgotPasswordResponse {
     const OPERATION: &'static str = "support.forgotPassword";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -218,6 +233,7 @@ impl crate::runtime::OperationResponse for ForgotPasswordResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -237,8 +253,9 @@ impl crate::runtime::OperationResponse for ForgotPasswordResponse {
         Ok(response)
     }
 }
+
 /// The request of `reset_password`:
-/// `POST /reset-password` (tool `support.resetPassword`).
+/// `POST /reset-password` (operation `resetPassword`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResetPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
@@ -284,11 +301,13 @@ pub struct ResetPasswordRequest {
     /// The `application/json` body.
     pub body: crate::models::PasswordResetRequest,
 }
+
 impl ResetPasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::PasswordResetRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -297,12 +316,14 @@ impl ResetPasswordRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
 }
+
 /// The responses of `reset_password`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ResetPasswordResponse {
@@ -329,6 +350,7 @@ pub enum ResetPasswordResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl ResetPasswordResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -345,8 +367,10 @@ impl ResetPasswordResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for ResetPasswordResponse {
     const OPERATION: &'static str = "support.resetPassword";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -366,6 +390,7 @@ impl crate::runtime::OperationResponse for ResetPasswordResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
@@ -385,8 +410,9 @@ impl crate::runtime::OperationResponse for ResetPasswordResponse {
         Ok(response)
     }
 }
+
 /// The request of `verify_email`:
-/// `POST /verify-email` (tool `support.verifyEmail`).
+/// `POST /verify-email` (operation `verifyEmail`).
 ///
 /// Security: `Credential::VerifyEmailAuth`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -435,6 +461,7 @@ pub struct VerifyEmailRequest {
     #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
 impl VerifyEmailRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -444,6 +471,7 @@ impl VerifyEmailRequest {
             credentials: Vec::new(),
         }
     }
+
     /// Sets the `ff` parameter.
     pub fn with_ff(
         mut self,
@@ -452,22 +480,26 @@ impl VerifyEmailRequest {
         self.ff = Some(value.into());
         self
     }
+
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
     }
+
     /// Adds a credential, sent instead of the client's configured one for its scheme.
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
     }
 }
+
 impl Default for VerifyEmailRequest {
     fn default() -> Self {
         Self::new()
     }
 }
+
 /// The responses of `verify_email`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum VerifyEmailResponse {
@@ -494,6 +526,7 @@ pub enum VerifyEmailResponse {
     /// A status the spec does not declare for this operation, kept whole.
     Undeclared(RawResponse),
 }
+
 impl VerifyEmailResponse {
     /// The HTTP status of this response.
     pub fn status(&self) -> u16 {
@@ -510,8 +543,10 @@ impl VerifyEmailResponse {
         }
     }
 }
+
 impl crate::runtime::OperationResponse for VerifyEmailResponse {
     const OPERATION: &'static str = "support.verifyEmail";
+
     fn into_raw(self) -> RawResponse {
         match self {
             Self::NoContent => RawResponse::empty(204),
@@ -531,6 +566,7 @@ impl crate::runtime::OperationResponse for VerifyEmailResponse {
             Self::Undeclared(raw) => raw,
         }
     }
+
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
         let response = match raw.status {
             204 => Self::NoContent,
