@@ -119,10 +119,7 @@ impl BuildScript {
 /// cargo rebuilds whenever the generator changes (so a changed generator regenerates even at
 /// the same version).
 fn generator_identity() -> String {
-    std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default()
+    std::env::current_exe().and_then(std::fs::metadata).map(|m| format!("{}:{:?}", m.len(), m.modified().ok())).unwrap_or_default()
 }
 
 /// The file to `include!` at a crate root: the API crate's modules (and the client's) by path.

@@ -18,9 +18,7 @@ const MAX_DEPTH: usize = 64;
 /// Whether the document has a reference to another file.
 pub fn has_external_refs(value: &Value) -> bool {
     match value {
-        Value::Object(map) => {
-            matches!(map.get("$ref"), Some(Value::String(t)) if !t.starts_with('#')) || map.values().any(has_external_refs)
-        }
+        Value::Object(map) => matches!(map.get("$ref"), Some(Value::String(t)) if !t.starts_with('#')) || map.values().any(has_external_refs),
         Value::Array(items) => items.iter().any(has_external_refs),
         _ => false,
     }
@@ -117,9 +115,8 @@ impl Bundler {
         if let Some(name) = self.hoisted.get(&key) {
             return Ok(schema_ref(name));
         }
-        let mut content = self
-            .fragment(&target_file, fragment, at)?
-            .ok_or_else(|| Error::at(at, format!("dangling reference: {target:?} points at nothing")))?;
+        let mut content =
+            self.fragment(&target_file, fragment, at)?.ok_or_else(|| Error::at(at, format!("dangling reference: {target:?} points at nothing")))?;
         let hoist = is_schema(fragment, &content);
         // Named before its own references are followed, so that a cycle ends at the name.
         let name = hoist.then(|| self.name_for(fragment, &target_file));
@@ -168,7 +165,8 @@ fn is_schema(fragment: &str, content: &Value) -> bool {
         return false;
     }
     let Some(map) = content.as_object() else { return false };
-    let parameter_or_response = map.contains_key("in") || map.contains_key("content") || map.contains_key("responses") || map.contains_key("get") || map.contains_key("post");
+    let parameter_or_response =
+        map.contains_key("in") || map.contains_key("content") || map.contains_key("responses") || map.contains_key("get") || map.contains_key("post");
     !parameter_or_response
         && ["type", "properties", "allOf", "oneOf", "anyOf", "enum", "items", "additionalProperties", "$ref"].iter().any(|k| map.contains_key(*k))
 }

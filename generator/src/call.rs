@@ -125,10 +125,7 @@ fn encode_body(op: &Operation, body: &crate::ir::RequestBody, value: &Value) -> 
             (media_type, text.into_bytes())
         }
         BodyKind::Multipart => {
-            return Err(Error::new(format!(
-                "{}: a multipart body ({media_type}) cannot be sent by `call`; use the generated client",
-                op.tool_name
-            )));
+            return Err(Error::new(format!("{}: a multipart body ({media_type}) cannot be sent by `call`; use the generated client", op.tool_name)));
         }
     })
 }
@@ -206,12 +203,8 @@ pub struct Answer {
 /// answers, not failures).
 pub fn send(base_url: &str, prepared: &Prepared) -> Result<Answer, Error> {
     let url = format!("{}{}", base_url.trim_end_matches('/'), prepared.target);
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(std::time::Duration::from_secs(60)))
-        .build()
-        .new_agent();
+    let agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(std::time::Duration::from_secs(60))).build().new_agent();
     let mut builder = ureq::http::Request::builder().method(prepared.method.as_str()).uri(&url);
     for (name, value) in &prepared.headers {
         builder = builder.header(name, value);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::ir::{Additional, Api, Operation, Location, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Location, Operation, TypeDef, TypeKind, TypeRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -107,8 +107,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     d.schemas();
     let changes = d.changes;
     let count = |area: Area, kind: Kind| {
-        let subjects: BTreeSet<&str> =
-            changes.iter().filter(|c| c.area == area && c.kind == kind).map(|c| c.subject.as_str()).collect();
+        let subjects: BTreeSet<&str> = changes.iter().filter(|c| c.area == area && c.kind == kind).map(|c| c.subject.as_str()).collect();
         subjects.len()
     };
     let summary = Summary {
@@ -218,16 +217,32 @@ impl Differ<'_> {
         let new: BTreeMap<String, &Operation> = self.new.operations.iter().map(|op| (op_key(op), op)).collect();
         for (key, op) in &new {
             if !old.contains_key(key) {
-                self.push(Area::Operation, key, Kind::Added, format!("operation added (tool `{}`)", op.tool_name),
-                    judge(Compatible, Compatible, Minor, "a new trait method has a default (501), so implementations still compile; a new tool"));
+                self.push(
+                    Area::Operation,
+                    key,
+                    Kind::Added,
+                    format!("operation added (tool `{}`)", op.tool_name),
+                    judge(Compatible, Compatible, Minor, "a new trait method has a default (501), so implementations still compile; a new tool"),
+                );
                 self.push(Area::Tool, &op.tool_name, Kind::Added, format!("tool added for {key}"), judge(Compatible, Compatible, Minor, "a new tool"));
             }
         }
         for (key, op) in &old {
             if !new.contains_key(key) {
-                self.push(Area::Operation, key, Kind::Removed, format!("operation removed (tool `{}`)", op.tool_name),
-                    judge(Breaking, Breaking, Major, "callers lose the operation; implementations of the removed trait method no longer compile"));
-                self.push(Area::Tool, &op.tool_name, Kind::Removed, format!("tool removed with {key}"), judge(Breaking, Compatible, Major, "agents calling the tool fail"));
+                self.push(
+                    Area::Operation,
+                    key,
+                    Kind::Removed,
+                    format!("operation removed (tool `{}`)", op.tool_name),
+                    judge(Breaking, Breaking, Major, "callers lose the operation; implementations of the removed trait method no longer compile"),
+                );
+                self.push(
+                    Area::Tool,
+                    &op.tool_name,
+                    Kind::Removed,
+                    format!("tool removed with {key}"),
+                    judge(Breaking, Compatible, Major, "agents calling the tool fail"),
+                );
             }
         }
         for (key, old_op) in &old {
@@ -240,8 +255,13 @@ impl Differ<'_> {
     fn operation(&mut self, key: &str, old: &Operation, new: &Operation) {
         let area = Area::Operation;
         if old.tool_name != new.tool_name {
-            self.push(Area::Tool, &old.tool_name, Kind::Changed, format!("tool renamed to `{}`", new.tool_name),
-                judge(Compatible, Breaking, Major, "the trait method and request/response types are renamed; agents must use the new tool name"));
+            self.push(
+                Area::Tool,
+                &old.tool_name,
+                Kind::Changed,
+                format!("tool renamed to `{}`", new.tool_name),
+                judge(Compatible, Breaking, Major, "the trait method and request/response types are renamed; agents must use the new tool name"),
+            );
         }
         // Parameters, by location and name.
         let params = |op: &Operation| -> BTreeMap<(String, String), crate::ir::Parameter> {
@@ -261,8 +281,13 @@ impl Differ<'_> {
         }
         for ((location, name), p) in &old_params {
             match new_params.get(&(location.clone(), name.clone())) {
-                None => self.push(area, key, Kind::Changed, format!("{location} parameter `{name}` removed"),
-                    judge(Breaking, Breaking, Major, "clients that send it may be refused; the request type loses a field")),
+                None => self.push(
+                    area,
+                    key,
+                    Kind::Changed,
+                    format!("{location} parameter `{name}` removed"),
+                    judge(Breaking, Breaking, Major, "clients that send it may be refused; the request type loses a field"),
+                ),
                 Some(n) => {
                     if p.required != n.required {
                         let (detail, client) = if n.required {
@@ -270,38 +295,83 @@ impl Differ<'_> {
                         } else {
                             (format!("{location} parameter `{name}` became optional"), Compatible)
                         };
-                        self.push(area, key, Kind::Changed, detail, judge(client, Breaking, Major, "the field's Rust type changes between `T` and `Option<T>`"));
+                        self.push(
+                            area,
+                            key,
+                            Kind::Changed,
+                            detail,
+                            judge(client, Breaking, Major, "the field's Rust type changes between `T` and `Option<T>`"),
+                        );
                     }
                     if !same_type(self.old, &p.ty, self.new, &n.ty) {
-                        self.push(area, key, Kind::Changed,
+                        self.push(
+                            area,
+                            key,
+                            Kind::Changed,
                             format!("{location} parameter `{name}`: type {} → {}", describe(self.old, &p.ty), describe(self.new, &n.ty)),
-                            judge(Breaking, Breaking, Major, "a parameter's type changed"));
+                            judge(Breaking, Breaking, Major, "a parameter's type changed"),
+                        );
                     }
                     if p.style != n.style || p.explode != n.explode {
-                        self.push(area, key, Kind::Changed, format!("{location} parameter `{name}`: serialization style changed"),
-                            judge(Breaking, Compatible, Patch, "the wire form of the parameter changed; generated clients and servers follow"));
+                        self.push(
+                            area,
+                            key,
+                            Kind::Changed,
+                            format!("{location} parameter `{name}`: serialization style changed"),
+                            judge(Breaking, Compatible, Patch, "the wire form of the parameter changed; generated clients and servers follow"),
+                        );
                     }
                 }
             }
         }
         // Request body.
         match (&old.request_body, &new.request_body) {
-            (None, Some(b)) => self.push(area, key, Kind::Changed, format!("request body added{}", if b.required { " (required)" } else { "" }),
-                if b.required { judge(Breaking, Breaking, Major, "existing requests have no body") } else { judge(Compatible, Breaking, Major, "the request type gains a field") }),
-            (Some(_), None) => self.push(area, key, Kind::Changed, "request body removed".into(), judge(Breaking, Breaking, Major, "clients that send a body may be refused; the request type loses a field")),
+            (None, Some(b)) => self.push(
+                area,
+                key,
+                Kind::Changed,
+                format!("request body added{}", if b.required { " (required)" } else { "" }),
+                if b.required {
+                    judge(Breaking, Breaking, Major, "existing requests have no body")
+                } else {
+                    judge(Compatible, Breaking, Major, "the request type gains a field")
+                },
+            ),
+            (Some(_), None) => self.push(
+                area,
+                key,
+                Kind::Changed,
+                "request body removed".into(),
+                judge(Breaking, Breaking, Major, "clients that send a body may be refused; the request type loses a field"),
+            ),
             (Some(o), Some(n)) => {
                 if !same_type(self.old, &o.ty, self.new, &n.ty) {
-                    self.push(area, key, Kind::Changed, format!("request body type {} → {}", describe(self.old, &o.ty), describe(self.new, &n.ty)),
-                        judge(Breaking, Breaking, Major, "the body's type changed"));
+                    self.push(
+                        area,
+                        key,
+                        Kind::Changed,
+                        format!("request body type {} → {}", describe(self.old, &o.ty), describe(self.new, &n.ty)),
+                        judge(Breaking, Breaking, Major, "the body's type changed"),
+                    );
                 }
                 if o.required != n.required {
                     let client = if n.required { Breaking } else { Compatible };
-                    self.push(area, key, Kind::Changed, format!("request body became {}", if n.required { "required" } else { "optional" }),
-                        judge(client, Breaking, Major, "the body field's Rust type changes between `T` and `Option<T>`"));
+                    self.push(
+                        area,
+                        key,
+                        Kind::Changed,
+                        format!("request body became {}", if n.required { "required" } else { "optional" }),
+                        judge(client, Breaking, Major, "the body field's Rust type changes between `T` and `Option<T>`"),
+                    );
                 }
                 if o.media_type != n.media_type {
-                    self.push(area, key, Kind::Changed, format!("request media type {} → {}", o.media_type, n.media_type),
-                        judge(Breaking, Compatible, Patch, "clients must send another content type"));
+                    self.push(
+                        area,
+                        key,
+                        Kind::Changed,
+                        format!("request media type {} → {}", o.media_type, n.media_type),
+                        judge(Breaking, Compatible, Patch, "clients must send another content type"),
+                    );
                 }
                 if o.description != n.description {
                     self.push(area, key, Kind::Changed, "request body description changed".into(), judge(Compatible, Compatible, Patch, "documentation only"));
@@ -313,12 +383,22 @@ impl Differ<'_> {
         let old_responses: BTreeMap<String, &crate::ir::Response> = old.responses.iter().map(|r| (r.status.to_string(), r)).collect();
         let new_responses: BTreeMap<String, &crate::ir::Response> = new.responses.iter().map(|r| (r.status.to_string(), r)).collect();
         for status in new_responses.keys().filter(|s| !old_responses.contains_key(*s)) {
-            self.push(area, key, Kind::Changed, format!("response {status} added"),
-                judge(Compatible, Breaking, Major, "the response enum gains a variant, which breaks exhaustive matches"));
+            self.push(
+                area,
+                key,
+                Kind::Changed,
+                format!("response {status} added"),
+                judge(Compatible, Breaking, Major, "the response enum gains a variant, which breaks exhaustive matches"),
+            );
         }
         for status in old_responses.keys().filter(|s| !new_responses.contains_key(*s)) {
-            self.push(area, key, Kind::Changed, format!("response {status} removed"),
-                judge(Breaking, Breaking, Major, "clients relying on it break; the response enum loses a variant"));
+            self.push(
+                area,
+                key,
+                Kind::Changed,
+                format!("response {status} removed"),
+                judge(Breaking, Breaking, Major, "clients relying on it break; the response enum loses a variant"),
+            );
         }
         for (status, o) in &old_responses {
             let Some(n) = new_responses.get(status) else { continue };
@@ -330,8 +410,13 @@ impl Differ<'_> {
             };
             if !same {
                 let show = |api: &Api, t: Option<&TypeRef>| t.map(|t| describe(api, t)).unwrap_or_else(|| "no body".into());
-                self.push(area, key, Kind::Changed, format!("response {status} body {} → {}", show(self.old, ot), show(self.new, nt)),
-                    judge(Breaking, Breaking, Major, "the response body's type changed"));
+                self.push(
+                    area,
+                    key,
+                    Kind::Changed,
+                    format!("response {status} body {} → {}", show(self.old, ot), show(self.new, nt)),
+                    judge(Breaking, Breaking, Major, "the response body's type changed"),
+                );
             }
         }
         // Security.
@@ -340,18 +425,27 @@ impl Differ<'_> {
         };
         if schemes(old) != schemes(new) {
             let show = |s: BTreeSet<String>| if s.is_empty() { "none".to_string() } else { s.into_iter().collect::<Vec<_>>().join(" or ") };
-            self.push(area, key, Kind::Changed, format!("security {} → {}", show(schemes(old)), show(schemes(new))),
-                judge(Breaking, Breaking, Major, "clients must send other credentials; the request type's credentials change"));
+            self.push(
+                area,
+                key,
+                Kind::Changed,
+                format!("security {} → {}", show(schemes(old)), show(schemes(new))),
+                judge(Breaking, Breaking, Major, "clients must send other credentials; the request type's credentials change"),
+            );
         }
         if old.deprecated != new.deprecated {
-            self.push(area, key, Kind::Changed, format!("deprecated: {} → {}", old.deprecated, new.deprecated), judge(Compatible, Compatible, Patch, "documentation only"));
+            self.push(
+                area,
+                key,
+                Kind::Changed,
+                format!("deprecated: {} → {}", old.deprecated, new.deprecated),
+                judge(Compatible, Compatible, Patch, "documentation only"),
+            );
         }
     }
 
     fn schemas(&mut self) {
-        let by_schema = |api: &Api| -> BTreeMap<String, TypeDef> {
-            api.types.values().filter_map(|t| t.schema_name.clone().map(|n| (n, t.clone()))).collect()
-        };
+        let by_schema = |api: &Api| -> BTreeMap<String, TypeDef> { api.types.values().filter_map(|t| t.schema_name.clone().map(|n| (n, t.clone()))).collect() };
         let (old, new) = (by_schema(self.old), by_schema(self.new));
         for name in new.keys().filter(|n| !old.contains_key(*n)) {
             self.push(Area::Schema, name, Kind::Added, "schema added".into(), judge(Compatible, Compatible, Minor, "a new type"));
@@ -389,8 +483,13 @@ impl Differ<'_> {
                     self.push(area, schema, Kind::Changed, detail, j);
                 }
                 for f in of.iter().filter(|f| !nf.iter().any(|g| g.json_name == f.json_name)) {
-                    self.push(area, schema, Kind::Changed, at(&format!("property `{}` removed", f.json_name)),
-                        judge(Breaking, Breaking, Major, "clients reading or sending it break; the Rust struct loses a field"));
+                    self.push(
+                        area,
+                        schema,
+                        Kind::Changed,
+                        at(&format!("property `{}` removed", f.json_name)),
+                        judge(Breaking, Breaking, Major, "clients reading or sending it break; the Rust struct loses a field"),
+                    );
                 }
                 for f in of {
                     let Some(g) = nf.iter().find(|g| g.json_name == f.json_name) else { continue };
@@ -398,14 +497,23 @@ impl Differ<'_> {
                     if f.required != g.required {
                         let breaking = (g.required && in_request) || (!g.required && in_response);
                         let client = if breaking { Breaking } else { Compatible };
-                        self.push(area, schema, Kind::Changed,
+                        self.push(
+                            area,
+                            schema,
+                            Kind::Changed,
                             at(&format!("property `{prop}` became {}", if g.required { "required" } else { "optional" })),
-                            judge(client, Breaking, Major, "required in a request or optional in a response breaks clients; the field's Rust type changes"));
+                            judge(client, Breaking, Major, "required in a request or optional in a response breaks clients; the field's Rust type changes"),
+                        );
                     }
                     if f.nullable != g.nullable {
                         let client = if g.nullable && in_response || !g.nullable && in_request { Breaking } else { Compatible };
-                        self.push(area, schema, Kind::Changed, at(&format!("property `{prop}` nullable: {} → {}", f.nullable, g.nullable)),
-                            judge(client, Breaking, Major, "null becomes possible (or forbidden); the field's Rust type changes"));
+                        self.push(
+                            area,
+                            schema,
+                            Kind::Changed,
+                            at(&format!("property `{prop}` nullable: {} → {}", f.nullable, g.nullable)),
+                            judge(client, Breaking, Major, "null becomes possible (or forbidden); the field's Rust type changes"),
+                        );
                     }
                     let nested = format!("{path}.{prop}");
                     self.field_type(schema, &nested, &f.ty, &g.ty, in_request, in_response, seen);
@@ -417,28 +525,48 @@ impl Differ<'_> {
                 };
                 if show(oa) != show(na) {
                     let client = if matches!(na, Additional::Forbidden) && in_request { Breaking } else { Compatible };
-                    self.push(area, schema, Kind::Changed, at(&format!("additional properties {} → {}", show(oa), show(na))),
-                        judge(client, Breaking, Major, "extra properties are now refused (or kept); the Rust struct's extra field changes"));
+                    self.push(
+                        area,
+                        schema,
+                        Kind::Changed,
+                        at(&format!("additional properties {} → {}", show(oa), show(na))),
+                        judge(client, Breaking, Major, "extra properties are now refused (or kept); the Rust struct's extra field changes"),
+                    );
                 }
             }
             (TypeKind::Enum { variants: ov, .. }, TypeKind::Enum { variants: nv, .. }) => {
                 for v in nv.iter().filter(|v| !ov.iter().any(|w| w.value == v.value)) {
                     let client = if in_response { Breaking } else { Compatible };
-                    self.push(area, schema, Kind::Changed, at(&format!("enum value `{}` added", v.value)),
-                        judge(client, Breaking, Major, "clients with closed enums cannot read it (generated enums are open); the Rust enum gains a variant"));
+                    self.push(
+                        area,
+                        schema,
+                        Kind::Changed,
+                        at(&format!("enum value `{}` added", v.value)),
+                        judge(client, Breaking, Major, "clients with closed enums cannot read it (generated enums are open); the Rust enum gains a variant"),
+                    );
                 }
                 for v in ov.iter().filter(|v| !nv.iter().any(|w| w.value == v.value)) {
                     let client = if in_request { Breaking } else { Compatible };
-                    self.push(area, schema, Kind::Changed, at(&format!("enum value `{}` removed", v.value)),
-                        judge(client, Breaking, Major, "clients sending it are refused; the Rust enum loses a variant"));
+                    self.push(
+                        area,
+                        schema,
+                        Kind::Changed,
+                        at(&format!("enum value `{}` removed", v.value)),
+                        judge(client, Breaking, Major, "clients sending it are refused; the Rust enum loses a variant"),
+                    );
                 }
             }
             (TypeKind::Newtype { inner: oi, .. }, TypeKind::Newtype { inner: ni, .. }) => {
                 self.field_type(schema, path, oi, ni, in_request, in_response, seen);
             }
             _ if kind_name(&o.kind) != kind_name(&n.kind) => {
-                self.push(area, schema, Kind::Changed, at(&format!("kind {} → {}", kind_name(&o.kind), kind_name(&n.kind))),
-                    judge(Breaking, Breaking, Major, "the schema's shape changed"));
+                self.push(
+                    area,
+                    schema,
+                    Kind::Changed,
+                    at(&format!("kind {} → {}", kind_name(&o.kind), kind_name(&n.kind))),
+                    judge(Breaking, Breaking, Major, "the schema's shape changed"),
+                );
             }
             _ => {
                 if !same_def(self.old, o, self.new, n, 0) {
@@ -464,19 +592,31 @@ impl Differ<'_> {
                     (Some(x), Some(y)) if x == y => {}
                     (None, None) => self.type_def(schema, path, od, nd, in_request, in_response, seen),
                     _ if same_def(self.old, od, self.new, nd, 0) => {
-                        self.push(Area::Schema, schema, Kind::Changed,
+                        self.push(
+                            Area::Schema,
+                            schema,
+                            Kind::Changed,
                             format!("{}: type {} → {} (same shape)", path.trim_start_matches('.'), describe(self.old, o), describe(self.new, n)),
-                            judge(Compatible, Breaking, Major, "the JSON is the same; the Rust type's name changed"));
+                            judge(Compatible, Breaking, Major, "the JSON is the same; the Rust type's name changed"),
+                        );
                     }
-                    _ => self.push(Area::Schema, schema, Kind::Changed,
+                    _ => self.push(
+                        Area::Schema,
+                        schema,
+                        Kind::Changed,
                         format!("{}: type {} → {}", path.trim_start_matches('.'), describe(self.old, o), describe(self.new, n)),
-                        judge(Breaking, Breaking, Major, "the property's type changed")),
+                        judge(Breaking, Breaking, Major, "the property's type changed"),
+                    ),
                 }
             }
             _ if same_type(self.old, o, self.new, n) => {}
-            _ => self.push(Area::Schema, schema, Kind::Changed,
+            _ => self.push(
+                Area::Schema,
+                schema,
+                Kind::Changed,
                 format!("{}: type {} → {}", path.trim_start_matches('.'), describe(self.old, o), describe(self.new, n)),
-                judge(Breaking, Breaking, Major, "the property's type changed")),
+                judge(Breaking, Breaking, Major, "the property's type changed"),
+            ),
         }
     }
 }
@@ -537,7 +677,10 @@ fn same_def(a_api: &Api, a: &TypeDef, b_api: &Api, b: &TypeDef, depth: usize) ->
             fa.len() == fb.len()
                 && fa.iter().all(|f| {
                     fb.iter().any(|g| {
-                        g.json_name == f.json_name && g.required == f.required && g.nullable == f.nullable && same_type_at(a_api, &f.ty, b_api, &g.ty, depth + 1)
+                        g.json_name == f.json_name
+                            && g.required == f.required
+                            && g.nullable == f.nullable
+                            && same_type_at(a_api, &f.ty, b_api, &g.ty, depth + 1)
                     })
                 })
         }
@@ -574,11 +717,14 @@ pub fn to_text(report: &Report) -> String {
         if groups.is_empty() {
             continue;
         }
-        out.push_str(&format!("\n{}\n", match area {
-            Area::Operation => "Operations",
-            Area::Schema => "Schemas",
-            Area::Tool => "Tools",
-        }));
+        out.push_str(&format!(
+            "\n{}\n",
+            match area {
+                Area::Operation => "Operations",
+                Area::Schema => "Schemas",
+                Area::Tool => "Tools",
+            }
+        ));
         for ((kind, subject), changes) in groups {
             let word = match kind {
                 Kind::Added => "added",

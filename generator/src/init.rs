@@ -10,7 +10,8 @@ use crate::manifest::MANIFEST_FILE;
 
 const SOURCES_TEMPLATE: &str = include_str!("../../templates/init/sources.toml");
 
-const WORKSPACE_MANIFEST: &str = "# A workspace of crates rocketgen generates (`rocketgen add-source` adds their members).\n[workspace]\nresolver = \"3\"\nmembers = []\n";
+const WORKSPACE_MANIFEST: &str =
+    "# A workspace of crates rocketgen generates (`rocketgen add-source` adds their members).\n[workspace]\nresolver = \"3\"\nmembers = []\n";
 
 /// What `init` wrote: the files it created or changed, in order.
 #[derive(Debug, PartialEq, Eq)]
@@ -82,7 +83,8 @@ mod tests {
 
     #[test]
     fn an_existing_workspace_keeps_what_it_has() {
-        let text = "# ours\n[workspace]\nresolver = \"2\"\nmembers = [\"app\"] # the app\ndefault-members = [\"app\"]\n\n[workspace.dependencies]\nserde = \"1\"\n";
+        let text =
+            "# ours\n[workspace]\nresolver = \"2\"\nmembers = [\"app\"] # the app\ndefault-members = [\"app\"]\n\n[workspace.dependencies]\nserde = \"1\"\n";
         assert_eq!(with_workspace(text).unwrap(), None);
         let without_members = "[workspace]\nresolver = \"2\"\n";
         assert_eq!(with_workspace(without_members).unwrap().unwrap(), "[workspace]\nresolver = \"2\"\nmembers = []\n");

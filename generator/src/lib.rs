@@ -19,8 +19,8 @@ pub mod manifest;
 #[cfg(feature = "cli")]
 pub mod mcp;
 pub mod openapi31;
-pub mod pointer;
 pub mod output;
+pub mod pointer;
 pub mod preview;
 pub mod source;
 pub mod vendor;

@@ -59,8 +59,7 @@ impl LoadedSpec {
 pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
     if source == "-" {
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| Error::new(format!("cannot read the spec from standard input: {e}")))?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| Error::new(format!("cannot read the spec from standard input: {e}")))?;
         return load_str(&text).map_err(|e| e.in_file("<stdin>"));
     }
     if source.starts_with("http://") || source.starts_with("https://") {
@@ -123,9 +122,7 @@ fn parse_document(text: &str) -> Result<Value, Error> {
         return Err(Error::new("the spec is empty"));
     }
     if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| {
-            Error::new(format!("not valid JSON: {e}")).with_line(e.line())
-        });
+        return serde_json::from_str(trimmed).map_err(|e| Error::new(format!("not valid JSON: {e}")).with_line(e.line()));
     }
     let value: Value = serde_yaml::from_str(trimmed).map_err(|e| {
         let err = Error::new(format!("not valid JSON or YAML: {e}"));
@@ -148,10 +145,7 @@ enum Version {
 
 fn check_version(raw: &Value) -> Result<Version, Error> {
     if raw.get("swagger").is_some() {
-        return Err(Error::at(
-            "#/swagger",
-            "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0 first",
-        ));
+        return Err(Error::at("#/swagger", "Swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0 first"));
     }
     let version = match raw.get("openapi") {
         Some(Value::String(v)) => v.as_str(),
@@ -226,11 +220,8 @@ fn survey(raw: &Value) -> Result<Survey<'_>, Error> {
 /// OpenAPI 3.0 ignores every keyword beside a `$ref`; a spec that puts meaning there (`type`,
 /// `nullable`…) disagrees with itself, and tools differ in what they honour. Say so.
 fn ignored_beside_ref(map: &serde_json::Map<String, Value>, path: &[Segment<'_>], notes: &mut Vec<Diagnostic>) {
-    let ignored: Vec<&str> = map
-        .keys()
-        .map(String::as_str)
-        .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-"))
-        .collect();
+    let ignored: Vec<&str> =
+        map.keys().map(String::as_str).filter(|k| !matches!(*k, "$ref" | "description" | "summary" | "example") && !k.starts_with("x-")).collect();
     if !ignored.is_empty() {
         notes.push(Diagnostic::new(
             pointer_of(path),
@@ -272,7 +263,6 @@ fn pointer_of(path: &[Segment<'_>]) -> String {
     }
     pointer
 }
-
 
 fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
     // The plain path is the fast one; where it failed is worked out only when it did.

@@ -193,12 +193,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let root = manifest::find_root(&root.unwrap_or_else(|| PathBuf::from(".")))?;
             let generated = output::generate_workspace(&root)?;
             for (name, api) in &generated.apis {
-                eprintln!(
-                    "{name}: {} operations, {} types, {} diagnostics",
-                    api.operations.len(),
-                    api.types.len(),
-                    api.diagnostics.len()
-                );
+                eprintln!("{name}: {} operations, {} types, {} diagnostics", api.operations.len(), api.types.len(), api.diagnostics.len());
             }
             if check {
                 let drift = output::check(&root, &generated)?;
@@ -260,7 +255,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{} {}", prepared.method, prepared.target);
                 for (name, value) in &prepared.headers {
                     // Secrets are never printed.
-                    let shown = if name.eq_ignore_ascii_case("authorization") || given.values().any(|s| value.contains(s.as_str())) { "***" } else { value.as_str() };
+                    let shown =
+                        if name.eq_ignore_ascii_case("authorization") || given.values().any(|s| value.contains(s.as_str())) { "***" } else { value.as_str() };
                     println!("{name}: {shown}");
                 }
                 if let Some(body) = &prepared.body {

@@ -164,11 +164,8 @@ impl Manifest {
         })?;
         for (i, source) in manifest.sources.iter().enumerate() {
             if !is_valid_source_name(&source.name) {
-                return Err(Error::new(format!(
-                    "source {i}: name {:?} must be lowercase letters, digits and dashes, starting with a letter",
-                    source.name
-                ))
-                .in_file(&path));
+                return Err(Error::new(format!("source {i}: name {:?} must be lowercase letters, digits and dashes, starting with a letter", source.name))
+                    .in_file(&path));
             }
             if manifest.sources[..i].iter().any(|s| s.name == source.name) {
                 return Err(Error::new(format!("source name {:?} is used twice", source.name)).in_file(&path));
@@ -205,7 +202,10 @@ mod tests {
         let source = Source::new("b", "specs/b/openapi.yaml", vec![CrateKind::Api, CrateKind::Client]);
         let edited = Manifest::edit_text(TEXT, &source).unwrap();
         assert!(edited.starts_with(TEXT), "{edited}");
-        assert!(edited.ends_with("[[source]]\nname = \"b\"\nspec = \"specs/b/openapi.yaml\"\ncrates = [\"api\", \"client\"]\nversion = \"0.1.0\"\n"), "{edited}");
+        assert!(
+            edited.ends_with("[[source]]\nname = \"b\"\nspec = \"specs/b/openapi.yaml\"\ncrates = [\"api\", \"client\"]\nversion = \"0.1.0\"\n"),
+            "{edited}"
+        );
     }
 
     #[test]

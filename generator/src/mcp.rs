@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult, PaginatedRequestParams,
+    ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -242,7 +242,11 @@ impl McpServer {
                     let report = crate::diff::diff(&existing.api, &api);
                     return Err(format!(
                         "source {name:?} is served with a different spec ({} → {}: {} operation(s) added, {} removed, {} changed); pass \"upgrade\": true to replace it",
-                        report.old_version, report.new_version, report.summary.operations_added, report.summary.operations_removed, report.summary.operations_changed
+                        report.old_version,
+                        report.new_version,
+                        report.summary.operations_added,
+                        report.summary.operations_removed,
+                        report.summary.operations_changed
                     ));
                 }
             }
@@ -407,7 +411,8 @@ pub async fn serve(server: McpServer, http: Option<std::net::SocketAddr>) -> Res
         }
         Some(address) => {
             use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager};
-            let service = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), StreamableHttpServerConfig::default());
+            let service =
+                StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), StreamableHttpServerConfig::default());
             let router = axum::Router::new().nest_service("/mcp", service);
             let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| Error::new(format!("cannot listen on {address}: {e}")))?;
             eprintln!("MCP (streamable HTTP) at http://{}/mcp", listener.local_addr().map_err(|e| Error::new(e.to_string()))?);

@@ -47,7 +47,10 @@ fn hoist_defs(raw: &mut Value, notes: &mut Vec<Diagnostic>) {
             target.push('_');
         }
         renames.push((format!("{SCHEMAS}{}/$defs/{}", pointer::escape(&owner), pointer::escape(&name)), format!("{SCHEMAS}{}", pointer::escape(&target))));
-        notes.push(Diagnostic::new(format!("{SCHEMAS}{}/$defs/{}", pointer::escape(&owner), pointer::escape(&name)), format!("$defs entry moved to component schema {target}")));
+        notes.push(Diagnostic::new(
+            format!("{SCHEMAS}{}/$defs/{}", pointer::escape(&owner), pointer::escape(&name)),
+            format!("$defs entry moved to component schema {target}"),
+        ));
         schemas.insert(target, def);
     }
     if !renames.is_empty() {
@@ -147,7 +150,9 @@ fn schema(value: &mut Value, pointer: &str, notes: &mut Vec<Diagnostic>) {
         let reference = map.remove("$ref").unwrap_or_default();
         map.insert("allOf".into(), json!([{ "$ref": reference }]));
     }
-    for dropped in ["prefixItems", "if", "then", "else", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "patternProperties", "propertyNames", "contains"] {
+    for dropped in
+        ["prefixItems", "if", "then", "else", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "patternProperties", "propertyNames", "contains"]
+    {
         if map.remove(dropped).is_some() {
             notes.push(Diagnostic::new(format!("{pointer}/{dropped}"), format!("`{dropped}` has no OpenAPI 3.0 form: ignored")));
         }

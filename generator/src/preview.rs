@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Additional, Api, Constraints, IntWidth, Operation, Location, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Constraints, IntWidth, Location, Operation, TypeKind, TypeRef};
 
 /// The longest tool name many tool clients accept.
 pub const MAX_TOOL_NAME: usize = 64;
@@ -85,10 +85,8 @@ pub fn preview(api: &Api) -> Preview {
             .unwrap_or(Value::Null);
         for type_name in schemas.cut {
             let pointer = api.types.get(&type_name).map(|t| t.pointer.clone()).unwrap_or_default();
-            diagnostics.push(Diagnostic::new(
-                pointer,
-                format!("recursive type {type_name} in the schemas of tool {name}: expanded once, then cut to a plain object"),
-            ));
+            diagnostics
+                .push(Diagnostic::new(pointer, format!("recursive type {type_name} in the schemas of tool {name}: expanded once, then cut to a plain object")));
         }
         tools.push(Tool {
             name,
@@ -270,19 +268,23 @@ fn constrain(map: &mut Map<String, Value>, c: &Constraints) {
         put("uniqueItems", Some(json!(true)));
     }
     if c.exclusive_minimum
-        && let Some(min) = c.minimum {
-            map.remove("minimum");
-            map.insert("exclusiveMinimum".into(), json!(min));
-        }
+        && let Some(min) = c.minimum
+    {
+        map.remove("minimum");
+        map.insert("exclusiveMinimum".into(), json!(min));
+    }
     if c.exclusive_maximum
-        && let Some(max) = c.maximum {
-            map.remove("maximum");
-            map.insert("exclusiveMaximum".into(), json!(max));
-        }
+        && let Some(max) = c.maximum
+    {
+        map.remove("maximum");
+        map.insert("exclusiveMaximum".into(), json!(max));
+    }
     if let Some(format) = &c.format
-        && !map.contains_key("format") && matches!(map.get("type"), Some(Value::String(t)) if t == "string") {
-            map.insert("format".into(), json!(format));
-        }
+        && !map.contains_key("format")
+        && matches!(map.get("type"), Some(Value::String(t)) if t == "string")
+    {
+        map.insert("format".into(), json!(format));
+    }
 }
 
 /// The preview as text: what a person reads before adding the spec.
@@ -293,7 +295,10 @@ pub fn to_text(p: &Preview) -> String {
     }
     out.push_str(&format!(
         "{} operations, {} schemas, {} security schemes\n\ntools ({}):\n",
-        p.counts.operations, p.counts.schemas, p.counts.security_schemes, p.tools.len()
+        p.counts.operations,
+        p.counts.schemas,
+        p.counts.security_schemes,
+        p.tools.len()
     ));
     for t in &p.tools {
         let first = t.description.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");

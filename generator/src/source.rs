@@ -22,9 +22,19 @@ pub struct AddSource {
 #[derive(Debug)]
 pub enum Outcome {
     /// The same spec is already registered under that name: nothing was written.
-    Unchanged { name: String },
-    Added { name: String, tools: Vec<String> },
-    Upgraded { name: String, report: Box<Report>, old_version: String, new_version: String },
+    Unchanged {
+        name: String,
+    },
+    Added {
+        name: String,
+        tools: Vec<String>,
+    },
+    Upgraded {
+        name: String,
+        report: Box<Report>,
+        old_version: String,
+        new_version: String,
+    },
 }
 
 /// A source name from a spec title: `Rocket Services` → `rocket-services`.
@@ -84,8 +94,12 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
             if !request.upgrade {
                 return Err(Error::new(format!(
                     "source {name:?} exists with a different spec ({} → {}: {} operation(s) added, {} removed, {} changed; {} breaking for clients); pass --upgrade to replace it",
-                    report.old_version, report.new_version, report.summary.operations_added, report.summary.operations_removed,
-                    report.summary.operations_changed, report.summary.client_breaking
+                    report.old_version,
+                    report.new_version,
+                    report.summary.operations_added,
+                    report.summary.operations_removed,
+                    report.summary.operations_changed,
+                    report.summary.client_breaking
                 )));
             }
             let mut next = current.clone();
@@ -112,10 +126,8 @@ pub fn add_source(root: &Path, request: &AddSource) -> Result<Outcome, Error> {
     // Everything the change writes, in memory.
     let (files, crate_dirs) = output::emit_source(&api, &source, &manifest.runtime)?;
     let generated = Generated { files, crate_dirs, apis: Vec::new(), runtime: manifest.runtime.clone() };
-    let mut writes: Vec<(PathBuf, Vec<u8>)> = vec![
-        (root.join(&source.spec), bytes),
-        (root.join(MANIFEST_FILE), Manifest::edit_text(&manifest_text, &source)?.into_bytes()),
-    ];
+    let mut writes: Vec<(PathBuf, Vec<u8>)> =
+        vec![(root.join(&source.spec), bytes), (root.join(MANIFEST_FILE), Manifest::edit_text(&manifest_text, &source)?.into_bytes())];
     let members: Vec<String> = source.crates.iter().map(|k| format!("generated/{name}/{}", k.dir_name())).collect();
     let cargo_toml = root.join("Cargo.toml");
     if let Ok(text) = std::fs::read_to_string(&cargo_toml)
@@ -164,7 +176,8 @@ fn with_members(text: &str, wanted: &[String]) -> Result<Option<String>, Error> 
     }
     // A list written one member per line gets its new members the same way; a comment after
     // the last member stays on that member's line.
-    let indent = members.iter().last().and_then(|m| m.decor().prefix()).and_then(|p| p.as_str()).and_then(|p| p.rsplit_once('\n')).map(|(_, indent)| indent.to_string());
+    let indent =
+        members.iter().last().and_then(|m| m.decor().prefix()).and_then(|p| p.as_str()).and_then(|p| p.rsplit_once('\n')).map(|(_, indent)| indent.to_string());
     for member in missing {
         let mut value = toml_edit::Value::from(member.as_str());
         if let Some(indent) = &indent {

@@ -115,10 +115,7 @@ mod tests {
     #[test]
     fn every_source_file_of_the_runtime_is_copied() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|entry| format!("src/{}", entry.unwrap().file_name().to_string_lossy()))
-            .collect();
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|entry| format!("src/{}", entry.unwrap().file_name().to_string_lossy())).collect();
         on_disk.sort();
         let mut copied: Vec<String> = FILES.iter().map(|(name, _)| name.to_string()).filter(|name| name.starts_with("src/")).collect();
         copied.sort();

@@ -47,7 +47,10 @@ fn add_then_upgrade_rocket() {
     let out = String::from_utf8_lossy(&added.stdout);
     assert!(out.starts_with("registered rocket: 108 tools"), "{out}");
     let manifest = std::fs::read_to_string(root.join("sources.toml")).unwrap();
-    assert!(manifest.contains("name = \"rocket\"") && manifest.contains("spec_version = \"3.730.228-ref-1-39-0\"") && manifest.contains("hash = \"fnv1a64:"), "{manifest}");
+    assert!(
+        manifest.contains("name = \"rocket\"") && manifest.contains("spec_version = \"3.730.228-ref-1-39-0\"") && manifest.contains("hash = \"fnv1a64:"),
+        "{manifest}"
+    );
     assert!(std::fs::read_to_string(root.join("Cargo.toml")).unwrap().contains("\"generated/rocket/mock\""));
     let after_add = common::tree(root);
 

@@ -66,11 +66,7 @@ fn workspace(spec_text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("specs/demo")).unwrap();
     std::fs::write(dir.path().join("specs/demo/openapi.yaml"), spec_text).unwrap();
-    std::fs::write(
-        dir.path().join("sources.toml"),
-        "[[source]]\nname = \"demo\"\nspec = \"specs/demo/openapi.yaml\"\ncrates = [\"api\"]\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("sources.toml"), "[[source]]\nname = \"demo\"\nspec = \"specs/demo/openapi.yaml\"\ncrates = [\"api\"]\n").unwrap();
     dir
 }
 

@@ -58,10 +58,8 @@ fn every_corpus_spec_generates_crates_that_compile_without_warnings() {
 
     // A workspace of the generated crates, built into this repository's target directory so
     // that their dependencies are the ones already built.
-    let members: Vec<String> = specs
-        .iter()
-        .flat_map(|s| ["api", "server", "client", "mock"].map(|k| format!("\"generated/{}/{k}\"", source_name(s))))
-        .collect();
+    let members: Vec<String> =
+        specs.iter().flat_map(|s| ["api", "server", "client", "mock"].map(|k| format!("\"generated/{}/{k}\"", source_name(s)))).collect();
     std::fs::write(
         workspace.join("Cargo.toml"),
         format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.package]\nedition = \"2024\"\npublish = false\n", members.join(", ")),

@@ -26,7 +26,17 @@ fn rocket_228_to_300() {
         v.dedup();
         v
     };
-    for name in ["ItvPurchaseStrongRequest", "ItvPurchaseStrongResponse", "ItvUpdatePaymentStrongRequest", "ItvVoucher", "Navigation", "PageMetadata", "ProfileSummary", "ProfileUpdateRequest", "SamsungPreviewSection"] {
+    for name in [
+        "ItvPurchaseStrongRequest",
+        "ItvPurchaseStrongResponse",
+        "ItvUpdatePaymentStrongRequest",
+        "ItvVoucher",
+        "Navigation",
+        "PageMetadata",
+        "ProfileSummary",
+        "ProfileUpdateRequest",
+        "SamsungPreviewSection",
+    ] {
         assert!(changed.contains(&name), "{name} not reported as changed");
     }
     assert!(report.changes.iter().any(|c| c.subject == "POST /itv/items/downloadable"));
@@ -104,15 +114,32 @@ fn no_change_no_report() {
 
 #[test]
 fn parameters() {
-    let add_optional = only(|s| s.replace("        - {name: lang, in: query, schema: {type: string}}", "        - {name: lang, in: query, schema: {type: string}}\n        - {name: page, in: query, schema: {type: integer}}"), "parameter `page` added");
+    let add_optional = only(
+        |s| {
+            s.replace(
+                "        - {name: lang, in: query, schema: {type: string}}",
+                "        - {name: lang, in: query, schema: {type: string}}\n        - {name: page, in: query, schema: {type: integer}}",
+            )
+        },
+        "parameter `page` added",
+    );
     assert_eq!(verdict(&add_optional), (C, B, Semver::Major));
-    let add_required = only(|s| s.replace("        - {name: lang, in: query, schema: {type: string}}", "        - {name: lang, in: query, schema: {type: string}}\n        - {name: page, in: query, required: true, schema: {type: integer}}"), "parameter `page` added (required)");
+    let add_required = only(
+        |s| {
+            s.replace(
+                "        - {name: lang, in: query, schema: {type: string}}",
+                "        - {name: lang, in: query, schema: {type: string}}\n        - {name: page, in: query, required: true, schema: {type: integer}}",
+            )
+        },
+        "parameter `page` added (required)",
+    );
     assert_eq!(add_required.client, B);
     let removed = only(|s| s.replace("        - {name: lang, in: query, schema: {type: string}}\n", ""), "parameter `lang` removed");
     assert_eq!(removed.client, B);
     let required = only(|s| s.replace("{name: lang, in: query, schema", "{name: lang, in: query, required: true, schema"), "became required");
     assert_eq!(required.client, B);
-    let retyped = only(|s| s.replace("{name: lang, in: query, schema: {type: string}}", "{name: lang, in: query, schema: {type: integer}}"), "type string → integer");
+    let retyped =
+        only(|s| s.replace("{name: lang, in: query, schema: {type: string}}", "{name: lang, in: query, schema: {type: integer}}"), "type string → integer");
     assert_eq!(verdict(&retyped), (B, B, Semver::Major));
 }
 
@@ -121,7 +148,10 @@ fn operations_responses_and_security() {
     let removed = changes(|s| s.replace("    put:\n", "    delete:\n"));
     assert!(removed.iter().any(|c| c.kind == Kind::Removed && c.subject == "PUT /things/{id}" && c.client == B));
     assert!(removed.iter().any(|c| c.kind == Kind::Added && c.subject == "DELETE /things/{id}" && c.client == C && c.semver == Semver::Minor));
-    let response = only(|s| s.replace("        '204': {description: stored}", "        '204': {description: stored}\n        '409': {description: conflict}"), "response 409 added");
+    let response = only(
+        |s| s.replace("        '204': {description: stored}", "        '204': {description: stored}\n        '409': {description: conflict}"),
+        "response 409 added",
+    );
     assert_eq!(verdict(&response), (C, B, Semver::Major));
     let security = only(|s| s.replace("security: [{key: []}]", "security: [{other: []}]"), "security key → other");
     assert_eq!(security.client, B);

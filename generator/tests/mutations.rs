@@ -84,10 +84,16 @@ fn mutated_specs_never_panic() {
     let iterations: usize = std::env::var("ROCKETGEN_FUZZ_ITERATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
     let seed: u64 = std::env::var("ROCKETGEN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bases: Vec<Value> = ["tests/corpus/openai.com.json", "tests/corpus/azure.com-advisor.json", "specs/typemodel/openapi.yaml", "specs/constructs/openapi.yaml", "tests/corpus/discourse.local.json"]
-        .iter()
-        .map(|p| rocketgen::load::load_path(&root.join(p)).map(|s| s.raw).unwrap_or_else(|e| panic!("{p}: {e}")))
-        .collect();
+    let bases: Vec<Value> = [
+        "tests/corpus/openai.com.json",
+        "tests/corpus/azure.com-advisor.json",
+        "specs/typemodel/openapi.yaml",
+        "specs/constructs/openapi.yaml",
+        "tests/corpus/discourse.local.json",
+    ]
+    .iter()
+    .map(|p| rocketgen::load::load_path(&root.join(p)).map(|s| s.raw).unwrap_or_else(|e| panic!("{p}: {e}")))
+    .collect();
     let source = Source::new("fuzz", "spec", CrateKind::ALL.to_vec());
     std::panic::set_hook(Box::new(|_| {}));
     let mut rng = Rng(seed);

@@ -60,12 +60,8 @@ fn long_and_clashing_names_are_made_legal_and_kept() {
 #[test]
 fn reads_standard_input_and_urls() {
     let spec = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/typemodel/openapi.yaml")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rocketgen"))
-        .args(["preview", "-", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_rocketgen")).args(["preview", "-", "--format", "json"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(&spec).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());

@@ -20,9 +20,7 @@ fn item() -> ItemDetail {
 }
 
 fn tokens() -> Vec<AccessToken> {
-    (0..2)
-        .map(|seed| serde_json::from_value(Synth::new(Fill::Full, seed).named(&rocket_api::meta::types::AccessToken)).unwrap())
-        .collect()
+    (0..2).map(|seed| serde_json::from_value(Synth::new(Fill::Full, seed).named(&rocket_api::meta::types::AccessToken)).unwrap()).collect()
 }
 
 /// The service behind the generated router: fixed answers, as the hand-written one gives.
@@ -126,7 +124,12 @@ async fn time_client(port: u16) {
         hand += started.elapsed();
     }
     let per = |d: Duration| d.as_secs_f64() * 1e6 / calls as f64;
-    println!("client GET /items/{{id}}: generated {:.1} µs/call, hand-written reqwest {:.1} µs/call, ratio {:.3}", per(generated), per(hand), per(generated) / per(hand));
+    println!(
+        "client GET /items/{{id}}: generated {:.1} µs/call, hand-written reqwest {:.1} µs/call, ratio {:.3}",
+        per(generated),
+        per(hand),
+        per(generated) / per(hand)
+    );
 }
 
 #[tokio::main]

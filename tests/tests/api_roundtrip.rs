@@ -53,12 +53,9 @@ fn every_type_round_trips_its_instances() {
         match roundtrip(source, type_name, value.clone()) {
             None => failures.push(format!("{source} {type_name}: no such type")),
             Some(Err(e)) => failures.push(format!("{type_name} {} seed {}: {e}", case["fill"], case["seed"])),
-            Some(Ok(back)) if !same(&value, &back) => failures.push(format!(
-                "{type_name} {} seed {}: {}",
-                case["fill"],
-                case["seed"],
-                first_difference(&value, &back, "").unwrap_or_default()
-            )),
+            Some(Ok(back)) if !same(&value, &back) => {
+                failures.push(format!("{type_name} {} seed {}: {}", case["fill"], case["seed"], first_difference(&value, &back, "").unwrap_or_default()))
+            }
             Some(Ok(_)) => {}
         }
         checked += 1;
@@ -119,9 +116,13 @@ fn recursive_items_nest() {
 fn uri_fragment(pointer: &str) -> String {
     pointer
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "#/~-._!$&'()*+,;=:@".contains(c) { c.to_string() } else {
-            let mut buf = [0u8; 4];
-            c.encode_utf8(&mut buf).bytes().map(|b| format!("%{b:02X}")).collect()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "#/~-._!$&'()*+,;=:@".contains(c) {
+                c.to_string()
+            } else {
+                let mut buf = [0u8; 4];
+                c.encode_utf8(&mut buf).bytes().map(|b| format!("%{b:02X}")).collect()
+            }
         })
         .collect()
 }

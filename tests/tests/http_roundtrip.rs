@@ -8,7 +8,6 @@ use rocketgen_tests::http::{Recorder, cases};
 use rocketgen_tests::json::{first_difference, same};
 use serde_json::Value;
 
-
 struct Outcome {
     exchanges: usize,
     failures: Vec<String>,
@@ -22,14 +21,12 @@ where
     for case in cases(source) {
         let tool = case["tool"].as_str().unwrap().to_string();
         let secret = format!("secret-for-{tool}");
-        let expected_credentials: Vec<String> =
-            case["credential"].as_str().map(|scheme| vec![format!("{scheme}:{secret}")]).unwrap_or_default();
+        let expected_credentials: Vec<String> = case["credential"].as_str().map(|scheme| vec![format!("{scheme}:{secret}")]).unwrap_or_default();
         for response in case["responses"].as_array().unwrap() {
             let expected = response["response"].clone();
             recorder.set_response(&tool, expected.clone());
             outcome.exchanges += 1;
-            let credentials: Vec<C> =
-                case["credential"].as_str().map(|scheme| vec![credential(&format!("{scheme}\n{secret}"))]).unwrap_or_default();
+            let credentials: Vec<C> = case["credential"].as_str().map(|scheme| vec![credential(&format!("{scheme}\n{secret}"))]).unwrap_or_default();
             let got = call(tool.clone(), case["request"].clone(), credentials).await;
             let label = format!("{tool} → {}", response["status"]);
             let calls = recorder.take_calls();
@@ -49,10 +46,7 @@ where
                 Ok(got) => {
                     // An undeclared status comes back whole; the server adds its own headers.
                     let (got, expected) = match (got.get("Undeclared"), expected.get("Undeclared")) {
-                        (Some(g), Some(e)) => (
-                            serde_json::json!([g["status"], g["body"]]),
-                            serde_json::json!([e["status"], e["body"]]),
-                        ),
+                        (Some(g), Some(e)) => (serde_json::json!([g["status"], g["body"]]), serde_json::json!([e["status"], e["body"]])),
                         _ => (got, expected),
                     };
                     if !same(&got, &expected) {

@@ -7,7 +7,6 @@ use rocket_api::RocketApi;
 use rocketgen_tests::http::Recorder;
 use serde_json::{Value, json};
 
-
 struct Case {
     name: &'static str,
     method: &'static str,
@@ -29,22 +28,53 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 fn cases() -> Vec<Case> {
     vec![
         Case { body: Some("{\"pin\": "), headers: vec![BEARER, JSON], ..case("malformed JSON", "PUT", "/api/account/pin", 400, "body: not valid JSON") },
-        Case { body: Some("{\"pin\": 1234}"), headers: vec![BEARER, JSON], ..case("wrong type in body", "PUT", "/api/account/pin", 400, "body.pin: expected a string") },
+        Case {
+            body: Some("{\"pin\": 1234}"),
+            headers: vec![BEARER, JSON],
+            ..case("wrong type in body", "PUT", "/api/account/pin", 400, "body.pin: expected a string")
+        },
         Case { body: Some("{}"), headers: vec![BEARER, JSON], ..case("missing required field", "PUT", "/api/account/pin", 400, "body.pin: is required") },
-        Case { body: Some("{\"pin\": \"1\", \"admin\": true}"), headers: vec![BEARER, JSON], ..case("unknown field where none are allowed", "PUT", "/api/account/pin", 400, "body.admin: is not a known field") },
+        Case {
+            body: Some("{\"pin\": \"1\", \"admin\": true}"),
+            headers: vec![BEARER, JSON],
+            ..case("unknown field where none are allowed", "PUT", "/api/account/pin", 400, "body.admin: is not a known field")
+        },
         Case { body: None, headers: vec![BEARER, JSON], ..case("missing required body", "PUT", "/api/account/pin", 400, "body: is required") },
-        Case { body: Some("pin=1"), headers: vec![BEARER, ("content-type", "application/x-www-form-urlencoded")], ..case("wrong content type", "PUT", "/api/account/pin", 415, "content type \"application/x-www-form-urlencoded\" is not supported") },
+        Case {
+            body: Some("pin=1"),
+            headers: vec![BEARER, ("content-type", "application/x-www-form-urlencoded")],
+            ..case("wrong content type", "PUT", "/api/account/pin", 415, "content type \"application/x-www-form-urlencoded\" is not supported")
+        },
         Case { body: Some("{\"pin\": \"1\"}"), headers: vec![JSON], ..case("missing credentials", "PUT", "/api/account/pin", 401, "needs accountAuth") },
-        Case { body: Some("{\"pin\": \"1\"}"), headers: vec![("authorization", "Basic dTpw"), JSON], ..case("wrong kind of credentials", "PUT", "/api/account/pin", 401, "needs accountAuth") },
-        Case { headers: vec![("authorization", "Bearer t")], ..case("missing required query parameter", "GET", "/api/account/items/1/videos?resolution=HD-720", 400, "query parameter `delivery` is required") },
-        Case { headers: vec![("authorization", "Bearer t")], ..case("unknown enum value in an array", "GET", "/api/account/items/1/videos?delivery=stream,teleport&resolution=HD-720", 400, "query parameter `delivery`[1]: \"teleport\" is not one of") },
+        Case {
+            body: Some("{\"pin\": \"1\"}"),
+            headers: vec![("authorization", "Basic dTpw"), JSON],
+            ..case("wrong kind of credentials", "PUT", "/api/account/pin", 401, "needs accountAuth")
+        },
+        Case {
+            headers: vec![("authorization", "Bearer t")],
+            ..case("missing required query parameter", "GET", "/api/account/items/1/videos?resolution=HD-720", 400, "query parameter `delivery` is required")
+        },
+        Case {
+            headers: vec![("authorization", "Bearer t")],
+            ..case(
+                "unknown enum value in an array",
+                "GET",
+                "/api/account/items/1/videos?delivery=stream,teleport&resolution=HD-720",
+                400,
+                "query parameter `delivery`[1]: \"teleport\" is not one of",
+            )
+        },
         case("unknown enum value", "GET", "/api/lists/1?order=sideways", 400, "query parameter `order`: \"sideways\" is not one of asc, desc"),
         case("number above maximum", "GET", "/api/lists/1?page_size=101", 400, "query parameter `page_size`: must be <= 100"),
         case("number below minimum", "GET", "/api/lists/1?page=0", 400, "query parameter `page`: must be >= 1"),
         case("not an integer", "GET", "/api/lists/1?page=two", 400, "query parameter `page`: \"two\" is not an integer"),
         case("not a boolean", "GET", "/api/items/1?use_custom_id=maybe", 400, "query parameter `use_custom_id`: \"maybe\" is not true or false"),
         case("missing search term", "GET", "/api/search", 400, "query parameter `term` is required"),
-        Case { headers: vec![("authorization", "Bearer t")], ..case("rating out of range", "PUT", "/api/account/profile/ratings/5?rating=11", 400, "query parameter `rating`: must be <= 10") },
+        Case {
+            headers: vec![("authorization", "Bearer t")],
+            ..case("rating out of range", "PUT", "/api/account/profile/ratings/5?rating=11", 400, "query parameter `rating`: must be <= 10")
+        },
         case("unknown route", "GET", "/api/no/such/route", 404, "no operation at GET /api/no/such/route"),
         case("outside the base path", "GET", "/items/1", 404, "no operation"),
         case("wrong method", "DELETE", "/api/items/1", 405, "method not allowed; allowed: GET"),

@@ -159,10 +159,7 @@ fn preview_spec_and_add_source_work_on_a_small_spec() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_added_at_run_time_is_listed_and_callable() {
     let base = rocketgen_tests::http::serve(rocket_server::router(rocket_mock::Mock::new(3))).await;
-    let settings = rocketgen::mcp::Settings {
-        base_urls: [("notes".to_string(), format!("{base}/api"))].into_iter().collect(),
-        ..Default::default()
-    };
+    let settings = rocketgen::mcp::Settings { base_urls: [("notes".to_string(), format!("{base}/api"))].into_iter().collect(), ..Default::default() };
     let server = rocketgen::mcp::McpServer::from_workspace(settings, &[]).unwrap();
     assert_eq!(server.tools().len(), 2);
     // Rocket's spec given inline, under another name; its base URL comes from the settings.
@@ -174,7 +171,8 @@ async fn a_source_added_at_run_time_is_listed_and_callable() {
     // Adding the same spec again changes nothing; a different one under the name needs `upgrade`.
     let (again, _) = server.call("openapi.addSource", json!({"spec": text, "name": "notes"})).await.unwrap();
     assert_eq!(again.structured_content.as_ref().unwrap()["unchanged"], true);
-    let other = std::fs::read_to_string(repo().join("specs/rocket/3.730.228-ref-1-39-0.openapi.json")).unwrap_or_else(|_| text.replace("\"3.730.300\"", "\"9\""));
+    let other =
+        std::fs::read_to_string(repo().join("specs/rocket/3.730.228-ref-1-39-0.openapi.json")).unwrap_or_else(|_| text.replace("\"3.730.300\"", "\"9\""));
     let (refused, _) = server.call("openapi.addSource", json!({"spec": other, "name": "notes"})).await.unwrap();
     assert_eq!(refused.is_error, Some(true));
     let (item, _) = server.call("content.getItem", json!({"id": "abc"})).await.unwrap();

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use constructs_api::models::{ChargeForm, ChargeFormItemsItem, UploadBody, UploadBodyMeta};
-use rocketgen_runtime::Binary;
 use constructs_api::{ConstructsApi, Credential};
+use rocketgen_runtime::Binary;
 use rocketgen_tests::http::{Recorder, serve};
 use serde_json::{Value, json};
 
@@ -220,7 +220,16 @@ async fn a_multipart_form_sent_by_curl_reaches_the_implementation_typed() {
     let _ = std::fs::remove_dir_all(dir);
 
     // A part of the wrong type is refused, naming it.
-    let bad = curl(vec![format!("{base}/uploads"), "-H".into(), "authorization: Bearer t".into(), "-F".into(), "file=@/dev/null".into(), "-F".into(), "count=many".into()]).await;
+    let bad = curl(vec![
+        format!("{base}/uploads"),
+        "-H".into(),
+        "authorization: Bearer t".into(),
+        "-F".into(),
+        "file=@/dev/null".into(),
+        "-F".into(),
+        "count=many".into(),
+    ])
+    .await;
     assert!(bad.contains("body.count"), "{bad}");
 }
 

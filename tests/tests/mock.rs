@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rocket_api::RocketApi;
+use rocket_mock::Mock;
 use rocketgen_runtime::meta::Status;
 use rocketgen_runtime::synth::{Fill, Synth};
-use rocket_mock::Mock;
 use rocketgen_tests::json::spec_as_json_schema;
 use serde_json::{Value, json};
 
@@ -16,12 +16,7 @@ fn response_schema_pointer(op: &rocketgen_runtime::meta::OperationMeta, status: 
     // The key as the spec writes it: `200`, `4XX`, `default`.
     let key = status.to_string();
     let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
-    let pointer = format!(
-        "#/paths/{}/{}/responses/{key}/content/{}/schema",
-        escape(op.path),
-        op.http_method.as_str().to_ascii_lowercase(),
-        escape(media_type)
-    );
+    let pointer = format!("#/paths/{}/{}/responses/{key}/content/{}/schema", escape(op.path), op.http_method.as_str().to_ascii_lowercase(), escape(media_type));
     pointer.replace('{', "%7B").replace('}', "%7D")
 }
 
@@ -82,10 +77,7 @@ fn the_same_seed_gives_the_same_answers() {
 #[tokio::test]
 async fn programmed_answers_and_recorded_calls() {
     let mock = Mock::new(1);
-    let not_found = rocket_api::GetItemResponse::NotFound(rocket_api::models::ServiceError {
-        code: Some(404),
-        message: "gone".into(),
-    });
+    let not_found = rocket_api::GetItemResponse::NotFound(rocket_api::models::ServiceError { code: Some(404), message: "gone".into() });
     mock.on_get_item().respond(not_found.clone());
     let response = mock.get_item(rocket_api::GetItemRequest::new("a".into())).await.unwrap();
     assert_eq!(response, not_found);
@@ -98,9 +90,8 @@ async fn programmed_answers_and_recorded_calls() {
     assert!(matches!(mock.get_item(rocket_api::GetItemRequest::new("c".into())).await.unwrap(), rocket_api::GetItemResponse::Ok(_)));
 
     // A closure over the request.
-    mock.on_get_item().respond_with(|request| {
-        Ok(rocket_api::GetItemResponse::NotFound(rocket_api::models::ServiceError { code: None, message: request.id.clone() }))
-    });
+    mock.on_get_item()
+        .respond_with(|request| Ok(rocket_api::GetItemResponse::NotFound(rocket_api::models::ServiceError { code: None, message: request.id.clone() })));
     let echoed = mock.get_item(rocket_api::GetItemRequest::new("echo".into())).await.unwrap();
     assert!(matches!(echoed, rocket_api::GetItemResponse::NotFound(e) if e.message == "echo"));
 
@@ -189,7 +180,8 @@ async fn the_direct_client_api_groups_by_tag_and_sets_options_by_name() {
     assert_eq!(calls[0].order, rocket_api::models::ListOrder::Asc);
     assert_eq!(calls[0].lang.as_deref(), Some("fr"));
 
-    let account = client.account().get_account(rocket_api::GetAccountRequest::new().with_credential(rocket_api::Credential::AccountAuth("t".into()))).await.unwrap();
+    let account =
+        client.account().get_account(rocket_api::GetAccountRequest::new().with_credential(rocket_api::Credential::AccountAuth("t".into()))).await.unwrap();
     assert!(matches!(account, rocket_api::GetAccountResponse::Ok(_)));
     assert_eq!(mock.on_get_account().calls()[0].credentials, vec![rocket_api::Credential::AccountAuth("t".into())]);
 }

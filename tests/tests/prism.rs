@@ -46,9 +46,7 @@ fn start_prism(dynamic: bool) -> Spawned {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prism_accepts_every_request_and_every_2xx_body_deserializes() {
     let (static_prism, dynamic_prism) = (start_prism(false), start_prism(true));
-    let clients = [&static_prism, &dynamic_prism].map(|p| {
-        rocket_client::Client::builder(p.base.clone()).timeout(Duration::from_secs(30)).build().unwrap()
-    });
+    let clients = [&static_prism, &dynamic_prism].map(|p| rocket_client::Client::builder(p.base.clone()).timeout(Duration::from_secs(30)).build().unwrap());
     let mut failures = Vec::new();
     let mut ok_2xx = 0;
     let mut excused_requests = Vec::new();
@@ -59,9 +57,8 @@ async fn prism_accepts_every_request_and_every_2xx_body_deserializes() {
         let tool = case["tool"].as_str().unwrap();
         let meta = rocket_api::meta::OPERATIONS.iter().find(|m| m.tool_name == tool).unwrap();
         let client = &clients[usize::from(DYNAMIC_PATHS.contains(&meta.path))];
-        let credentials = || -> Vec<rocket_api::Credential> {
-            case["credential"].as_str().and_then(|s| rocket_api::Credential::new(s, "token-1")).into_iter().collect()
-        };
+        let credentials =
+            || -> Vec<rocket_api::Credential> { case["credential"].as_str().and_then(|s| rocket_api::Credential::new(s, "token-1")).into_iter().collect() };
 
         // The raw exchange: Prism reports request violations in `sl-violations`.
         let request: Value = case["request"].clone();

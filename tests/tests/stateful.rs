@@ -48,7 +48,9 @@ async fn ratings_and_watched_positions_are_read_back() {
     assert_eq!(ratings.into_iter().collect::<Vec<_>>(), vec![("a".to_string(), 9), ("b".to_string(), 3)]);
 
     client.set_item_watched_status(SetItemWatchedStatusRequest::new("ep-1".into(), 42)).await.unwrap();
-    let GetItemWatchedStatusResponse::Ok(watched) = client.get_item_watched_status(GetItemWatchedStatusRequest::new("ep-1".into())).await.unwrap() else { panic!("watched") };
+    let GetItemWatchedStatusResponse::Ok(watched) = client.get_item_watched_status(GetItemWatchedStatusRequest::new("ep-1".into())).await.unwrap() else {
+        panic!("watched")
+    };
     assert_eq!(watched.position, 42);
     let GetWatchedResponse::Ok(all) = client.get_watched(GetWatchedRequest::new()).await.unwrap() else { panic!("all watched") };
     assert_eq!(all["ep-1"].position, 42);

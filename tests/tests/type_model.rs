@@ -30,17 +30,8 @@ fn optional_nullable_has_three_states() {
 
 #[test]
 fn explicit_null_can_be_sent() {
-    let patch = Presence {
-        required: "a".into(),
-        optional: None,
-        required_nullable: None,
-        optional_nullable: Some(None),
-        nullable_ref: None,
-    };
-    assert_eq!(
-        serde_json::to_value(&patch).unwrap(),
-        json!({"required": "a", "requiredNullable": null, "optionalNullable": null})
-    );
+    let patch = Presence { required: "a".into(), optional: None, required_nullable: None, optional_nullable: Some(None), nullable_ref: None };
+    assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"required": "a", "requiredNullable": null, "optionalNullable": null}));
 }
 
 #[test]

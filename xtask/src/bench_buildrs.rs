@@ -95,7 +95,10 @@ pub fn run(root: &Path) -> ExitCode {
         eprintln!("cannot write {}: {e}", progenitor.display());
         return ExitCode::from(2);
     }
-    println!("First build (empty target dir, debug, {} cores) of a crate generating the Rocket client in its build script:", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "First build (empty target dir, debug, {} cores) of a crate generating the Rocket client in its build script:",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
     println!("| crate | build-script tree (crates) | crates compiled | first build |\n|---|---:|---:|---:|");
     let ours = first_build(root, &bench.join("target-rocketgen"), &["-p", "rocket-buildrs-example"], &spec);
     let theirs = first_build(&progenitor, &bench.join("target-progenitor"), &[], &spec);

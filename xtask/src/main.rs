@@ -72,9 +72,8 @@ fn bench_generate() -> ExitCode {
     }
     let scratch = std::env::temp_dir().join(format!("rocketgen-bench-{}", std::process::id()));
     let specs = scratch.join("specs/rocket");
-    let prepared = std::fs::create_dir_all(&specs)
-        .and_then(|()| std::fs::copy(root.join("specs/rocket/openapi.json"), specs.join("openapi.json")))
-        .and_then(|_| {
+    let prepared =
+        std::fs::create_dir_all(&specs).and_then(|()| std::fs::copy(root.join("specs/rocket/openapi.json"), specs.join("openapi.json"))).and_then(|_| {
             std::fs::write(
                 scratch.join("sources.toml"),
                 "[[source]]\nname = \"rocket\"\nspec = \"specs/rocket/openapi.json\"\ncrates = [\"api\", \"server\", \"client\", \"mock\"]\n",
@@ -90,10 +89,19 @@ fn bench_generate() -> ExitCode {
     let unchanged = format!("{} generate --root {}", binary.display(), scratch.display());
     let check = format!("{} generate --check --root {}", binary.display(), scratch.display());
     let status = run(Command::new("hyperfine").args([
-        "--warmup", "3", "--runs", "30",
-        "--command-name", "generate, 4 crates (writes all)", &fresh,
-        "--command-name", "generate, 4 crates (no change)", &unchanged,
-        "--command-name", "generate --check", &check,
+        "--warmup",
+        "3",
+        "--runs",
+        "30",
+        "--command-name",
+        "generate, 4 crates (writes all)",
+        &fresh,
+        "--command-name",
+        "generate, 4 crates (no change)",
+        &unchanged,
+        "--command-name",
+        "generate --check",
+        &check,
     ]));
     let _ = std::fs::remove_dir_all(&scratch);
     status
@@ -109,9 +117,12 @@ fn bench_mcp() -> ExitCode {
     }
     let binary = root.join("target/release/rocketgen");
     let messages = concat!(
-        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#, "\n",
-        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, "\n",
-        r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#, "\n",
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#,
+        "\n",
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        "\n",
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+        "\n",
     );
     let mut times = Vec::new();
     let mut tools = 0;
@@ -145,10 +156,9 @@ fn bench_mcp() -> ExitCode {
         times.len()
     );
     let spec = root.join("specs/rocket/openapi.json");
-    run(Command::new("hyperfine").args(["--warmup", "3", "--runs", "30", "--output", "null"]).args([
-        format!("{} preview {}", binary.display(), spec.display()),
-        format!("{} preview --format json {}", binary.display(), spec.display()),
-    ]))
+    run(Command::new("hyperfine")
+        .args(["--warmup", "3", "--runs", "30", "--output", "null"])
+        .args([format!("{} preview {}", binary.display(), spec.display()), format!("{} preview --format json {}", binary.display(), spec.display())]))
 }
 
 /// Installs the test tools if they are missing, then runs `cargo test --workspace`.
@@ -169,11 +179,8 @@ fn test(extra: &[String]) -> ExitCode {
         if venv != ExitCode::SUCCESS {
             return venv;
         }
-        let installed = run(
-            Command::new(tools.join("venv/bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
-                .arg(tools.join("requirements.txt")),
-        );
+        let installed =
+            run(Command::new(tools.join("venv/bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")));
         if installed != ExitCode::SUCCESS {
             eprintln!("pip install failed: Python 3 with venv is needed for the schemathesis test");
             return installed;
@@ -217,7 +224,9 @@ fn bench_http() -> ExitCode {
     std::thread::sleep(std::time::Duration::from_millis(500));
     let lua = root.join("tests/bench_http.lua");
     let mut status = ExitCode::SUCCESS;
-    for (label, path, script) in [("GET /api/items/{id}", "/api/items/item-1?device=web_browser&lang=en", None), ("POST /api/authorization", "/api/authorization", Some(&lua))] {
+    for (label, path, script) in
+        [("GET /api/items/{id}", "/api/items/item-1?device=web_browser&lang=en", None), ("POST /api/authorization", "/api/authorization", Some(&lua))]
+    {
         for (who, port) in [("generated", generated), ("hand-written", handwritten)] {
             println!("== {label}, {who}");
             let mut wrk = Command::new("wrk");
@@ -285,16 +294,24 @@ fn bench_mock() -> ExitCode {
     let spec = root.join("specs/rocket/openapi.json");
     let mock = root.join("target/release/rocket-mock-server");
     let servers = [
-        ("rocket-mock-server", {
-            let mut c = Command::new(&mock);
-            c.args(["--port", "18090", "--quiet"]);
-            c
-        }, "http://127.0.0.1:18090/api"),
-        ("prism", {
-            let mut c = Command::new(&prism);
-            c.arg("mock").arg(&spec).args(["-h", "127.0.0.1", "-p", "18091", "-v", "warn"]);
-            c
-        }, "http://127.0.0.1:18091"),
+        (
+            "rocket-mock-server",
+            {
+                let mut c = Command::new(&mock);
+                c.args(["--port", "18090", "--quiet"]);
+                c
+            },
+            "http://127.0.0.1:18090/api",
+        ),
+        (
+            "prism",
+            {
+                let mut c = Command::new(&prism);
+                c.arg("mock").arg(&spec).args(["-h", "127.0.0.1", "-p", "18091", "-v", "warn"]);
+                c
+            },
+            "http://127.0.0.1:18091",
+        ),
     ];
     let mut status = ExitCode::SUCCESS;
     for (name, mut command, base) in servers {

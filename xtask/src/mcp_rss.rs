@@ -62,7 +62,8 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
     let mut send = |text: String| writeln!(stdin, "{text}").and_then(|()| stdin.flush());
     let initialize = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
-    if send(initialize.to_string()).is_err() || lines.next().is_none() || send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.to_string()).is_err() {
+    if send(initialize.to_string()).is_err() || lines.next().is_none() || send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.to_string()).is_err()
+    {
         eprintln!("the MCP server did not answer initialize");
         return ExitCode::from(2);
     }
@@ -73,9 +74,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     let started = std::time::Instant::now();
     let mut errors = 0;
     for i in 1..=calls {
-        let call = format!(
-            r#"{{"jsonrpc":"2.0","id":{i},"method":"tools/call","params":{{"name":"content.getItem","arguments":{{"id":"item-{i}"}}}}}}"#
-        );
+        let call = format!(r#"{{"jsonrpc":"2.0","id":{i},"method":"tools/call","params":{{"name":"content.getItem","arguments":{{"id":"item-{i}"}}}}}}"#);
         if send(call).is_err() {
             eprintln!("the MCP server stopped reading after {i} calls");
             return ExitCode::from(1);

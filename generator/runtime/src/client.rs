@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path, multipart_parts, place_credentials, request_fields,
+    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path, multipart_parts,
+    place_credentials, request_fields,
 };
 use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
 
@@ -112,10 +113,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         let base_url = self.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(Error::InvalidRequest {
-                operation: "client",
-                message: format!("base URL {base_url:?} must start with http:// or https://"),
-            });
+            return Err(Error::InvalidRequest { operation: "client", message: format!("base URL {base_url:?} must start with http:// or https://") });
         }
         Ok(C::from(Client { base_url, http, credentials: self.credentials, headers: self.headers }))
     }
@@ -200,14 +198,10 @@ impl Client {
             headers.push(("cookie".to_string(), cookies.join("; ")));
         }
         let query = query.join("&");
-        let url = if query.is_empty() {
-            format!("{}{path}", self.base_url)
-        } else {
-            format!("{}{path}?{query}", self.base_url)
-        };
+        let url = if query.is_empty() { format!("{}{path}", self.base_url) } else { format!("{}{path}?{query}", self.base_url) };
 
-        let method = reqwest::Method::from_bytes(op.http_method.as_str().as_bytes())
-            .map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
+        let method =
+            reqwest::Method::from_bytes(op.http_method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
         let mut builder = self.http.request(method, url);
         for (name, value) in headers {
             builder = builder.header(name, value);
@@ -217,11 +211,8 @@ impl Client {
         }
         let response = builder.send().await.map_err(|e| transport(operation, e))?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect();
+        let headers =
+            response.headers().iter().map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned())).collect();
         let body = response.bytes().await.map_err(|e| transport(operation, e))?.to_vec();
         Ok(RawResponse { status, headers, body })
     }

@@ -45,24 +45,24 @@
 
 use std::fmt;
 
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "validate")]
 pub mod formats;
 pub mod meta;
-pub mod response;
-#[cfg(feature = "synth")]
-pub mod synth;
-#[cfg(feature = "client")]
-pub mod client;
-#[cfg(feature = "server")]
-pub mod server;
 #[cfg(feature = "mock")]
 pub mod mock;
 #[cfg(feature = "mock")]
 pub mod mock_server;
-#[cfg(feature = "mock")]
-pub mod stateful;
 #[cfg(feature = "pattern")]
 pub mod pattern;
+pub mod response;
+#[cfg(feature = "server")]
+pub mod server;
+#[cfg(feature = "mock")]
+pub mod stateful;
+#[cfg(feature = "synth")]
+pub mod synth;
 #[cfg(feature = "validate")]
 pub mod validate;
 

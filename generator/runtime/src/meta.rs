@@ -285,7 +285,9 @@ pub struct HeaderMeta<'a> {
 #[derive(Debug)]
 pub enum Ty<'a> {
     String,
-    Integer { bits: u8 },
+    Integer {
+        bits: u8,
+    },
     Number,
     Boolean,
     /// Raw bytes ([`Binary`]), base64 text inside JSON values.
@@ -307,12 +309,21 @@ pub struct TypeMeta<'a> {
 
 #[derive(Debug)]
 pub enum TypeMetaKind<'a> {
-    Struct { fields: &'a [FieldMeta<'a>], additional: Additional<'a> },
-    Enum { values: &'a [&'a str] },
+    Struct {
+        fields: &'a [FieldMeta<'a>],
+        additional: Additional<'a>,
+    },
+    Enum {
+        values: &'a [&'a str],
+    },
     Newtype(&'a Ty<'a>, &'a Constraints<'a>),
     Union(&'a [&'a Ty<'a>]),
     /// A discriminated union: `values` maps tag values to indices into `variants`.
-    Tagged { property: &'a str, variants: &'a [&'a Ty<'a>], values: &'a [(&'a str, usize)] },
+    Tagged {
+        property: &'a str,
+        variants: &'a [&'a Ty<'a>],
+        values: &'a [(&'a str, usize)],
+    },
 }
 
 #[derive(Debug)]
@@ -500,8 +511,7 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 
 /// What URLs percent-encode in a path (the WHATWG path set, non-ASCII always): a template's
 /// literal text on the wire. Braces are left for the parameters.
-const PATH_LITERAL: &percent_encoding::AsciiSet =
-    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`');
+const PATH_LITERAL: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`');
 
 /// A path template's literal text as a request carries it (`/名前/{id}` →
 /// `/%E5%90%8D%E5%89%8D/{id}`), so that routes and requests agree.
@@ -615,9 +625,7 @@ pub fn encode_query(param: &ParamMeta, value: &Value) -> Vec<String> {
             let texts: Vec<String> = items.iter().map(|v| enc(&scalar_text(v))).collect();
             vec![format!("{name}={}", texts.join(raw_delimiter(param.style)))]
         }
-        Value::Object(map) if param.style == Style::DeepObject => {
-            map.iter().map(|(k, v)| format!("{name}%5B{}%5D={}", enc(k), enc(&scalar_text(v)))).collect()
-        }
+        Value::Object(map) if param.style == Style::DeepObject => map.iter().map(|(k, v)| format!("{name}%5B{}%5D={}", enc(k), enc(&scalar_text(v)))).collect(),
         Value::Object(map) if param.explode => map.iter().map(|(k, v)| format!("{}={}", enc(k), enc(&scalar_text(v)))).collect(),
         Value::Object(map) => {
             let texts: Vec<String> = map.iter().flat_map(|(k, v)| [enc(k), enc(&scalar_text(v))]).collect();
@@ -637,12 +645,7 @@ pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid>
         return serde_json::from_str(text).map_err(|e| invalid(path, format!("is not valid JSON: {e}")));
     }
     match resolve(param.ty) {
-        Ty::Array(item, _) => texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| scalar(item, t, &format!("{path}[{i}]")))
-            .collect::<Result<_, _>>()
-            .map(Value::Array),
+        Ty::Array(item, _) => texts.iter().enumerate().map(|(i, t)| scalar(item, t, &format!("{path}[{i}]"))).collect::<Result<_, _>>().map(Value::Array),
         ty => match texts.last() {
             Some(text) => scalar(ty, text, path),
             None => Ok(Value::Null),
@@ -689,7 +692,10 @@ pub fn decode_object(param: &ParamMeta, pairs: &[(String, String)]) -> Result<Va
 /// Splits `k1,v1,k2,v2` (or, exploded, `k1=v1,k2=v2`) into pairs.
 pub fn object_pairs(text: &str, explode: bool) -> Vec<(String, String)> {
     if explode {
-        text.split(',').filter(|p| !p.is_empty()).map(|p| p.split_once('=').map_or((p.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string()))).collect()
+        text.split(',')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').map_or((p.to_string(), String::new()), |(k, v)| (k.to_string(), v.to_string())))
+            .collect()
     } else {
         let parts: Vec<&str> = text.split(',').collect();
         parts.chunks(2).filter(|c| !c[0].is_empty()).map(|c| (c[0].to_string(), c.get(1).unwrap_or(&"").to_string())).collect()
@@ -705,16 +711,8 @@ fn resolve<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
 
 fn scalar(ty: &Ty, text: &str, path: &str) -> Result<Value, Invalid> {
     match resolve_ref(ty) {
-        Ty::Integer { .. } => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| invalid(path, format!("{text:?} is not an integer"))),
-        Ty::Number => text
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| invalid(path, format!("{text:?} is not a number"))),
+        Ty::Integer { .. } => text.parse::<i64>().map(Value::from).map_err(|_| invalid(path, format!("{text:?} is not an integer"))),
+        Ty::Number => text.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number).ok_or_else(|| invalid(path, format!("{text:?} is not a number"))),
         Ty::Boolean => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
@@ -919,11 +917,7 @@ pub fn media_type_matches(content_type: &str, declared: &str) -> bool {
 /// The content type a raw body or file part is sent with: its own, else the declared one when
 /// concrete, else `application/octet-stream`.
 pub fn binary_content_type<'a>(binary: &'a Binary, declared: Option<&'a str>) -> &'a str {
-    binary
-        .content_type
-        .as_deref()
-        .or(declared.filter(|d| is_concrete_media_type(d)))
-        .unwrap_or("application/octet-stream")
+    binary.content_type.as_deref().or(declared.filter(|d| is_concrete_media_type(d))).unwrap_or("application/octet-stream")
 }
 
 /// The `Binary` of received bytes: the content type is kept only where it says more than the
@@ -1063,14 +1057,16 @@ fn typed_form_value(ty: &Ty<'_>, tree: &FormTree, (style, explode): (Style, bool
     match resolve(ty) {
         Ty::Array(item, _) if tree.children.is_empty() => {
             let raws: Vec<&str> = match tree.raw.as_slice() {
-                [one] if !explode => if one.is_empty() { Vec::new() } else { one.split(raw_delimiter(style)).collect() },
+                [one] if !explode => {
+                    if one.is_empty() {
+                        Vec::new()
+                    } else {
+                        one.split(raw_delimiter(style)).collect()
+                    }
+                }
                 many => many.iter().map(String::as_str).collect(),
             };
-            raws.iter()
-                .enumerate()
-                .map(|(i, raw)| scalar(item, &form_unescape(raw), &format!("{path}[{i}]")))
-                .collect::<Result<_, _>>()
-                .map(Value::Array)
+            raws.iter().enumerate().map(|(i, raw)| scalar(item, &form_unescape(raw), &format!("{path}[{i}]"))).collect::<Result<_, _>>().map(Value::Array)
         }
         Ty::Array(item, _) => tree
             .children

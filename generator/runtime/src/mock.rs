@@ -146,16 +146,15 @@ impl MockState {
             Some(fixture) if fixture.status == status => fixture.response.clone(),
             _ => self.synthesized(op, status),
         };
-        let answer: Resp = serde_json::from_value(response)
-            .map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
+        let answer: Resp = serde_json::from_value(response).map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
         self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, Box::new(answer.clone()));
         Ok(answer)
     }
 
     fn synthesized(&self, op: &'static OperationMeta<'static>, status: u16) -> Value {
-        Synth::new(Fill::Full, self.seed).response(op, status).unwrap_or_else(|| {
-            serde_json::json!({ "Undeclared": { "status": status, "headers": [], "body": [] } })
-        })
+        Synth::new(Fill::Full, self.seed)
+            .response(op, status)
+            .unwrap_or_else(|| serde_json::json!({ "Undeclared": { "status": status, "headers": [], "body": [] } }))
     }
 
     fn set<Req: 'static, Resp: 'static>(&self, tool: &'static str, programmed: Option<Programmed<Req, Resp>>)
@@ -209,10 +208,7 @@ where
     /// The requests received so far, oldest first.
     pub fn calls(&self) -> Vec<Req> {
         let operations = self.state.operations();
-        operations
-            .get(self.tool)
-            .map(|state| state.calls.iter().filter_map(|c| c.downcast_ref::<Req>().cloned()).collect())
-            .unwrap_or_default()
+        operations.get(self.tool).map(|state| state.calls.iter().filter_map(|c| c.downcast_ref::<Req>().cloned()).collect()).unwrap_or_default()
     }
 }
 
@@ -232,22 +228,15 @@ pub fn load_fixtures(path: &Path, operations: &[&'static OperationMeta<'static>]
     let mut fixtures = HashMap::new();
     for (tool, entry) in entries {
         let at = format!("{}: {tool}", path.display());
-        let op = operations
-            .iter()
-            .find(|op| op.tool_name == tool)
-            .ok_or_else(|| format!("{at}: no such operation"))?;
+        let op = operations.iter().find(|op| op.tool_name == tool).ok_or_else(|| format!("{at}: no such operation"))?;
         let status = match entry.get("status") {
             Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..600).contains(n)),
             None => Some(Synth::success_status(op)),
             _ => None,
         }
         .ok_or_else(|| format!("{at}: `status` must be an HTTP status code"))?;
-        let declared = op
-            .response(status)
-            .ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
-        let mut response = Synth::new(Fill::Full, 1)
-            .response(op, status)
-            .ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
+        let declared = op.response(status).ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
+        let mut response = Synth::new(Fill::Full, 1).response(op, status).ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
         if let Some(body) = entry.get("body") {
             let ty = declared.body.ok_or_else(|| format!("{at}: status {status} has no body in the spec"))?;
             validate(body, ty, &Constraints::NONE, "body", Strictness::Request).map_err(|e| format!("{at}: {e}"))?;

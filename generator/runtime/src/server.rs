@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object,
-    decode_param, form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
+    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param, form_unescape,
+    is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
 };
 use crate::validate::{Strictness, validate};
 use crate::{Error, OperationResponse, RawResponse};
@@ -263,7 +263,9 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
             let pairs: Vec<(String, String)> = match param.location {
                 Location::Query if param.style == Style::DeepObject => query
                     .iter()
-                    .filter_map(|(k, v)| k.strip_prefix(param.name).and_then(|k| k.strip_prefix('[')).and_then(|k| k.strip_suffix(']')).map(|k| (k.to_string(), v.clone())))
+                    .filter_map(|(k, v)| {
+                        k.strip_prefix(param.name).and_then(|k| k.strip_prefix('[')).and_then(|k| k.strip_suffix(']')).map(|k| (k.to_string(), v.clone()))
+                    })
                     .collect(),
                 Location::Query if param.explode => {
                     let names = object_param_fields(param);
@@ -313,8 +315,7 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
                 None => continue,
             },
         };
-        validate(&value, param.ty, param.constraints, &place, Strictness::Request)
-            .map_err(|e| reject(400, e.to_string()))?;
+        validate(&value, param.ty, param.constraints, &place, Strictness::Request).map_err(|e| reject(400, e.to_string()))?;
         fields.insert(param.field.to_string(), value);
     }
 
@@ -333,14 +334,10 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
             let accepted = std::iter::once((body_meta.media_type, body_meta.kind)).chain(body_meta.also.iter().copied());
             let Some((declared, kind)) = accepted.clone().find(|(media_type, _)| media_type_matches(content_type, media_type)) else {
                 let media_types: Vec<&str> = accepted.map(|(media_type, _)| media_type).collect();
-                return Err(reject(
-                    415,
-                    format!("body: content type {content_type:?} is not supported; send {}", media_types.join(" or ")),
-                ));
+                return Err(reject(415, format!("body: content type {content_type:?} is not supported; send {}", media_types.join(" or "))));
             };
             let value = body_value(body_meta, kind, declared, content_type, bytes).await?;
-            validate(&value, body_meta.ty, &crate::meta::Constraints::NONE, "body", Strictness::Request)
-                .map_err(|e| reject(400, e.to_string()))?;
+            validate(&value, body_meta.ty, &crate::meta::Constraints::NONE, "body", Strictness::Request).map_err(|e| reject(400, e.to_string()))?;
             fields.insert("body".to_string(), value);
         }
     }
@@ -406,11 +403,9 @@ fn credentials(
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
                         .map(str::to_string),
-                    SchemeKind::Basic => headers
-                        .get(header::AUTHORIZATION)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.strip_prefix("Basic "))
-                        .map(str::to_string),
+                    SchemeKind::Basic => {
+                        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Basic ")).map(str::to_string)
+                    }
                     SchemeKind::ApiKey { location, param } => match location {
                         Location::Header => headers.get(param).and_then(|v| v.to_str().ok()).map(str::to_string),
                         Location::Query => query.iter().find(|(k, _)| k == param).map(|(_, v)| v.clone()),

@@ -110,16 +110,11 @@ impl Store {
             // A create: only where the collection also has items addressed by id.
             (Method::Post, None) if op.body.is_some() && Store::has_items(&place.collection, operations) => {
                 let meta = ok?;
-                let id = request
-                    .get("body")
-                    .and_then(|b| b.get("id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| {
-                        let mut next = self.next_id.lock().unwrap_or_else(|p| p.into_inner());
-                        *next += 1;
-                        format!("mock-{next}")
-                    });
+                let id = request.get("body").and_then(|b| b.get("id")).and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| {
+                    let mut next = self.next_id.lock().unwrap_or_else(|p| p.into_inner());
+                    *next += 1;
+                    format!("mock-{next}")
+                });
                 let item = self.update(&place.collection, &id, op, request, seed);
                 Some(if meta.body.is_some() { with_body(meta, item) } else { json!(meta.variant) })
             }
@@ -220,10 +215,8 @@ impl Store {
         let mut body = synth.value(ty, &crate::meta::Constraints::NONE, op.tool_name);
         match ty {
             Ty::Map(value_ty, value_constraints) => {
-                let map: Map<String, Value> = items
-                    .iter()
-                    .filter_map(|(id, item)| project(item, value_ty, value_constraints.format).map(|v| (id.clone(), v)))
-                    .collect();
+                let map: Map<String, Value> =
+                    items.iter().filter_map(|(id, item)| project(item, value_ty, value_constraints.format).map(|v| (id.clone(), v))).collect();
                 body = Value::Object(map);
             }
             Ty::Array(..) => body = Value::Array(items.values().cloned().collect()),

@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use crate::formats::check_format;
-use crate::pattern::matches_pattern;
 use crate::meta::{Additional, Constraints, Invalid, Ty, TypeMeta, TypeMetaKind, invalid};
+use crate::pattern::matches_pattern;
 
 /// How strictly to validate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +33,14 @@ pub fn validate(value: &Value, ty: &Ty, constraints: &Constraints, path: &str, s
         (Ty::Boolean, Value::Bool(_)) => Ok(()),
         (Ty::Binary, Value::String(_)) => Ok(()),
         (Ty::Array(item, item_constraints), Value::Array(items)) => {
-            if let Some(min) = constraints.min_items && items.len() < min {
+            if let Some(min) = constraints.min_items
+                && items.len() < min
+            {
                 return Err(invalid(path, format!("must have at least {min} item(s)")));
             }
-            if let Some(max) = constraints.max_items && items.len() > max {
+            if let Some(max) = constraints.max_items
+                && items.len() > max
+            {
                 return Err(invalid(path, format!("must have at most {max} item(s)")));
             }
             if constraints.unique_items {
@@ -182,10 +186,14 @@ fn check_string(s: &str, c: &Constraints, path: &str) -> Result<(), Invalid> {
 
 fn check_length(s: &str, c: &Constraints, path: &str) -> Result<(), Invalid> {
     let len = s.chars().count();
-    if let Some(min) = c.min_length && len < min {
+    if let Some(min) = c.min_length
+        && len < min
+    {
         return Err(invalid(path, format!("must be at least {min} character(s) long")));
     }
-    if let Some(max) = c.max_length && len > max {
+    if let Some(max) = c.max_length
+        && len > max
+    {
         return Err(invalid(path, format!("must be at most {max} character(s) long")));
     }
     Ok(())
@@ -226,14 +234,17 @@ fn check_property_count(count: usize, c: &Constraints, path: &str) -> Result<(),
 }
 
 fn check_range(x: f64, c: &Constraints, path: &str) -> Result<(), Invalid> {
-    if let Some(min) = c.minimum && (x < min || (c.exclusive_minimum && x == min)) {
+    if let Some(min) = c.minimum
+        && (x < min || (c.exclusive_minimum && x == min))
+    {
         let op = if c.exclusive_minimum { ">" } else { ">=" };
         return Err(invalid(path, format!("must be {op} {min}")));
     }
-    if let Some(max) = c.maximum && (x > max || (c.exclusive_maximum && x == max)) {
+    if let Some(max) = c.maximum
+        && (x > max || (c.exclusive_maximum && x == max))
+    {
         let op = if c.exclusive_maximum { "<" } else { "<=" };
         return Err(invalid(path, format!("must be {op} {max}")));
     }
     Ok(())
 }
-

@@ -49,8 +49,24 @@ const fn body(media_type: &'static str, kind: BodyKind) -> BodyMeta<'static> {
 static PARTS: &[PartMeta] = &[PartMeta { property: "file", content_type: Some("image/png"), style: None, explode: None }];
 
 static OPERATIONS: &[OperationMeta] = &[
-    OperationMeta { tool_name: "json", http_method: Method::Post, path: "/json/{id}", params: PARAMS, body: Some(body("application/json", BodyKind::Json)), security: &[], responses: &[] },
-    OperationMeta { tool_name: "form", http_method: Method::Post, path: "/form/{id}", params: PARAMS, body: Some(body("application/x-www-form-urlencoded", BodyKind::Form)), security: &[], responses: &[] },
+    OperationMeta {
+        tool_name: "json",
+        http_method: Method::Post,
+        path: "/json/{id}",
+        params: PARAMS,
+        body: Some(body("application/json", BodyKind::Json)),
+        security: &[],
+        responses: &[],
+    },
+    OperationMeta {
+        tool_name: "form",
+        http_method: Method::Post,
+        path: "/form/{id}",
+        params: PARAMS,
+        body: Some(body("application/x-www-form-urlencoded", BodyKind::Form)),
+        security: &[],
+        responses: &[],
+    },
     OperationMeta {
         tool_name: "multipart",
         http_method: Method::Post,

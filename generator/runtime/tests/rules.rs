@@ -4,8 +4,8 @@
 
 use rocketgen_runtime::Binary;
 use rocketgen_runtime::meta::{
-    Additional, BodyKind, BodyMeta, Constraints, FieldMeta, Location, ParamMeta, Part, PartMeta, Placement, SchemeKind, Style, Ty, TypeMeta,
-    TypeMetaKind, decode_form, decode_multipart, decode_param, encode_form, encode_param, encode_path, encode_query, multipart_parts, path_as_simple, place_credential,
+    Additional, BodyKind, BodyMeta, Constraints, FieldMeta, Location, ParamMeta, Part, PartMeta, Placement, SchemeKind, Style, Ty, TypeMeta, TypeMetaKind,
+    decode_form, decode_multipart, decode_param, encode_form, encode_param, encode_path, encode_query, multipart_parts, path_as_simple, place_credential,
 };
 use rocketgen_runtime::synth::{Fill, Synth};
 use rocketgen_runtime::validate::{Strictness, validate};
@@ -123,14 +123,8 @@ static CODES_DELIMITED: &[PartMeta] = &[
     PartMeta { property: "codes", content_type: None, style: Some(Style::Form), explode: Some(false) },
     PartMeta { property: "file", content_type: Some("image/png"), style: None, explode: None },
 ];
-static FORM: BodyMeta = BodyMeta {
-    media_type: "application/x-www-form-urlencoded",
-    kind: BodyKind::Form,
-    also: &[],
-    encoding: CODES_DELIMITED,
-    required: true,
-    ty: &ORDER_TY,
-};
+static FORM: BodyMeta =
+    BodyMeta { media_type: "application/x-www-form-urlencoded", kind: BodyKind::Form, also: &[], encoding: CODES_DELIMITED, required: true, ty: &ORDER_TY };
 
 #[test]
 fn form_bodies_use_brackets_for_structure_and_read_back_typed() {
@@ -142,10 +136,7 @@ fn form_bodies_use_brackets_for_structure_and_read_back_typed() {
         "items": [{ "price": "p_1", "quantity": 2 }],
     });
     let text = encode_form(&FORM, &order).unwrap();
-    assert_eq!(
-        text,
-        "amount=500&expand=customer&expand=a+b%26c&codes=1,2,3&metadata%5Border%5D=6735&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2"
-    );
+    assert_eq!(text, "amount=500&expand=customer&expand=a+b%26c&codes=1,2,3&metadata%5Border%5D=6735&items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2");
     assert_eq!(decode_form(&FORM, &text), Ok(order));
     assert_eq!(decode_form(&FORM, "amount=lots").unwrap_err().to_string(), "body.amount: \"lots\" is not an integer");
     // `a[]=` appends, as PHP and Rails write arrays.
@@ -162,8 +153,7 @@ fn multipart_parts_carry_files_text_and_json_and_read_back() {
     let file = Binary::new(vec![0u8, 0xff, b'\r', b'\n', b'-']).with_file_name("cat.png");
     let value = json!({ "amount": 7, "expand": ["a", "b"], "metadata": { "k": "v" }, "file": file.to_text() });
     let parts = multipart_parts(&MULTIPART, &value).unwrap();
-    let summary: Vec<PartSummary> =
-        parts.iter().map(|p| (p.name.as_str(), p.file_name.as_deref(), p.content_type.as_deref(), p.bytes.as_slice())).collect();
+    let summary: Vec<PartSummary> = parts.iter().map(|p| (p.name.as_str(), p.file_name.as_deref(), p.content_type.as_deref(), p.bytes.as_slice())).collect();
     assert_eq!(
         summary,
         [
@@ -199,7 +189,10 @@ fn the_first_security_alternative_that_can_be_met_is_used() {
     // `bearer`, or `key` and `session` together.
     let security: &[&[&SchemeMeta]] = &[&[&bearer], &[&key, &cookie]];
     let secrets = |given: &'static [(&'static str, &'static str)]| move |name: &str| given.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
-    assert_eq!(place_credentials(security, secrets(&[("bearer", "t"), ("key", "k1")])), Some(vec![Placement::Header("authorization".into(), "Bearer t".into())]));
+    assert_eq!(
+        place_credentials(security, secrets(&[("bearer", "t"), ("key", "k1")])),
+        Some(vec![Placement::Header("authorization".into(), "Bearer t".into())])
+    );
     assert_eq!(
         place_credentials(security, secrets(&[("key", "k1"), ("session", "s1")])),
         Some(vec![Placement::Query("k=k1".into()), Placement::Cookie("s=s1".into())])
@@ -237,14 +230,29 @@ fn every_constraint_refuses_naming_the_place() {
         (json!("::g"), &Ty::String, c(Constraints { format: Some("ipv6"), ..Constraints::NONE }), Some("v: must be an IPv6 address")),
         (json!("no scheme"), &Ty::String, c(Constraints { format: Some("uri"), ..Constraints::NONE }), Some("v: must be an absolute URI")),
         (json!("12:00:00"), &Ty::String, c(Constraints { format: Some("time"), ..Constraints::NONE }), Some("v: must be an RFC 3339 time (12:00:00Z)")),
-        (json!("2024-01-31T00:00:00"), &Ty::String, c(Constraints { format: Some("date-time"), ..Constraints::NONE }), Some("v: must be an RFC 3339 date-time (2024-01-31T12:00:00Z)")),
+        (
+            json!("2024-01-31T00:00:00"),
+            &Ty::String,
+            c(Constraints { format: Some("date-time"), ..Constraints::NONE }),
+            Some("v: must be an RFC 3339 date-time (2024-01-31T12:00:00Z)"),
+        ),
         (json!([1]), &STRINGS, c(Constraints { min_items: Some(2), ..Constraints::NONE }), Some("v: must have at least 2 item(s)")),
         (json!(["a", "b"]), &STRINGS, c(Constraints { max_items: Some(1), ..Constraints::NONE }), Some("v: must have at most 1 item(s)")),
-        (json!(["a", "b", "a"]), &STRINGS, c(Constraints { unique_items: true, ..Constraints::NONE }), Some("v[2]: repeats an earlier item; items must be unique")),
+        (
+            json!(["a", "b", "a"]),
+            &STRINGS,
+            c(Constraints { unique_items: true, ..Constraints::NONE }),
+            Some("v[2]: repeats an earlier item; items must be unique"),
+        ),
         (json!({}), &MAP, c(Constraints { min_properties: Some(1), ..Constraints::NONE }), Some("v: must have at least 1 property")),
         (json!({ "a": "1", "b": "2" }), &MAP, c(Constraints { max_properties: Some(1), ..Constraints::NONE }), Some("v: must have at most 1 property")),
         (json!({ "price": "p" }), &LINE_TY, c(Constraints { max_properties: Some(1), ..Constraints::NONE }), None),
-        (json!({ "price": "p", "quantity": 1 }), &LINE_TY, c(Constraints { max_properties: Some(1), ..Constraints::NONE }), Some("v: must have at most 1 property")),
+        (
+            json!({ "price": "p", "quantity": 1 }),
+            &LINE_TY,
+            c(Constraints { max_properties: Some(1), ..Constraints::NONE }),
+            Some("v: must have at most 1 property"),
+        ),
         (json!({ "quantity": 1 }), &LINE_TY, Constraints::NONE, Some("v.price: is required")),
         (json!({ "price": "p", "extra": 1 }), &LINE_TY, Constraints::NONE, Some("v.extra: is not a known field")),
         (json!(null), &Ty::String, Constraints::NONE, Some("v: must not be null; expected a string")),

@@ -11,9 +11,7 @@ use axum::extract::Request;
 use axum::response::IntoResponse;
 use proptest::prelude::*;
 use rocketgen_runtime::client::Client;
-use rocketgen_runtime::meta::{
-    Additional, Constraints, FieldMeta, Location, Method, OperationMeta, ParamMeta, Style, Ty, TypeMeta, TypeMetaKind,
-};
+use rocketgen_runtime::meta::{Additional, Constraints, FieldMeta, Location, Method, OperationMeta, ParamMeta, Style, Ty, TypeMeta, TypeMetaKind};
 use rocketgen_runtime::server;
 use serde_json::{Map, Value, json};
 

@@ -101,7 +101,9 @@ fn tags(api: &Api, source: &str) -> TokenStream {
     taken.extend(modules.iter().map(|(_, module)| module.clone()));
     let groups = modules.iter().map(|(tag, module)| {
         let mut accessor = module.trim_start_matches("r#").to_string();
-        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner") {
+        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor)
+            || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner")
+        {
             accessor = format!("{}_ops", accessor.trim_end_matches('_'));
             while taken.contains(&accessor) {
                 accessor.push('_');

@@ -21,75 +21,79 @@ fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
 pub fn meta_module(api: &Api) -> TokenStream {
     let shared = SharedConstraints::default();
     let k = &shared;
-    let types: Vec<TokenStream> = api.types.values().map(|def| {
-        let name = ident(&def.name);
-        let wire = &def.name;
-        let kind = match &def.kind {
-            TypeKind::Struct { fields, additional, .. } => {
-                let fields = fields.iter().map(|f| {
-                    let name = &f.json_name;
-                    let ty = ty_with(k, &f.ty, &f.constraints);
-                    let required = f.required;
-                    // Only what differs from `FieldMeta::new`'s common case is written.
-                    let mut extra = Vec::new();
-                    if f.nullable {
-                        extra.push(quote! { .nullable() });
-                    }
-                    if f.read_only {
-                        extra.push(quote! { .read_only() });
-                    }
-                    if f.write_only {
-                        extra.push(quote! { .write_only() });
-                    }
-                    if f.undeclared {
-                        extra.push(quote! { .undeclared() });
-                    }
-                    if let Some(constraints) = k.reference(&f.constraints) {
-                        extra.push(quote! { .constraints(#constraints) });
-                    }
-                    if let Some(default) = &f.default {
-                        let text = default.to_string();
-                        extra.push(quote! { .default(#text) });
-                    }
-                    if let Some(example) = &f.example {
-                        let text = example.to_string();
-                        extra.push(quote! { .example(#text) });
-                    }
-                    quote! { FieldMeta::new(#name, #ty, #required) #(#extra)*, }
-                });
-                let additional = match additional {
-                    Additional::Forbidden => quote! { Additional::Forbidden },
-                    Additional::Any => quote! { Additional::Any },
-                    Additional::Typed(ty) => {
-                        let ty = ty_tokens(k, ty);
-                        quote! { Additional::Typed(#ty) }
-                    }
-                };
-                quote! { TypeMetaKind::Struct { fields: &[#(#fields)*], additional: #additional } }
-            }
-            TypeKind::Enum { variants, .. } => {
-                let values = variants.iter().map(|v| &v.value);
-                quote! { TypeMetaKind::Enum { values: &[#(#values),*] } }
-            }
-            TypeKind::Newtype { inner, constraints } => {
-                let inner = ty_with(k, inner, constraints);
-                let constraints = constraints_tokens(k, constraints);
-                quote! { TypeMetaKind::Newtype(#inner, #constraints) }
-            }
-            TypeKind::Union { variants, tag: None } => {
-                let variants = variants.iter().map(|v| ty_tokens(k, &v.ty));
-                quote! { TypeMetaKind::Union(&[#(#variants),*]) }
-            }
-            TypeKind::Union { variants, tag: Some(tag) } => {
-                let all = variants.iter().map(|v| ty_tokens(k, &v.ty));
-                let property = &tag.property;
-                let values = tag.values.iter().map(|(value, i)| quote! { (#value, #i) });
-                quote! { TypeMetaKind::Tagged { property: #property, variants: &[#(#all),*], values: &[#(#values),*] } }
-            }
-        };
-        let pointer = &def.pointer;
-        quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
-    }).collect();
+    let types: Vec<TokenStream> = api
+        .types
+        .values()
+        .map(|def| {
+            let name = ident(&def.name);
+            let wire = &def.name;
+            let kind = match &def.kind {
+                TypeKind::Struct { fields, additional, .. } => {
+                    let fields = fields.iter().map(|f| {
+                        let name = &f.json_name;
+                        let ty = ty_with(k, &f.ty, &f.constraints);
+                        let required = f.required;
+                        // Only what differs from `FieldMeta::new`'s common case is written.
+                        let mut extra = Vec::new();
+                        if f.nullable {
+                            extra.push(quote! { .nullable() });
+                        }
+                        if f.read_only {
+                            extra.push(quote! { .read_only() });
+                        }
+                        if f.write_only {
+                            extra.push(quote! { .write_only() });
+                        }
+                        if f.undeclared {
+                            extra.push(quote! { .undeclared() });
+                        }
+                        if let Some(constraints) = k.reference(&f.constraints) {
+                            extra.push(quote! { .constraints(#constraints) });
+                        }
+                        if let Some(default) = &f.default {
+                            let text = default.to_string();
+                            extra.push(quote! { .default(#text) });
+                        }
+                        if let Some(example) = &f.example {
+                            let text = example.to_string();
+                            extra.push(quote! { .example(#text) });
+                        }
+                        quote! { FieldMeta::new(#name, #ty, #required) #(#extra)*, }
+                    });
+                    let additional = match additional {
+                        Additional::Forbidden => quote! { Additional::Forbidden },
+                        Additional::Any => quote! { Additional::Any },
+                        Additional::Typed(ty) => {
+                            let ty = ty_tokens(k, ty);
+                            quote! { Additional::Typed(#ty) }
+                        }
+                    };
+                    quote! { TypeMetaKind::Struct { fields: &[#(#fields)*], additional: #additional } }
+                }
+                TypeKind::Enum { variants, .. } => {
+                    let values = variants.iter().map(|v| &v.value);
+                    quote! { TypeMetaKind::Enum { values: &[#(#values),*] } }
+                }
+                TypeKind::Newtype { inner, constraints } => {
+                    let inner = ty_with(k, inner, constraints);
+                    let constraints = constraints_tokens(k, constraints);
+                    quote! { TypeMetaKind::Newtype(#inner, #constraints) }
+                }
+                TypeKind::Union { variants, tag: None } => {
+                    let variants = variants.iter().map(|v| ty_tokens(k, &v.ty));
+                    quote! { TypeMetaKind::Union(&[#(#variants),*]) }
+                }
+                TypeKind::Union { variants, tag: Some(tag) } => {
+                    let all = variants.iter().map(|v| ty_tokens(k, &v.ty));
+                    let property = &tag.property;
+                    let values = tag.values.iter().map(|(value, i)| quote! { (#value, #i) });
+                    quote! { TypeMetaKind::Tagged { property: #property, variants: &[#(#all),*], values: &[#(#values),*] } }
+                }
+            };
+            let pointer = &def.pointer;
+            quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
+        })
+        .collect();
     let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(api, k, op)).collect();
     let constraints = shared.module();
     let schemes = api.security_schemes.iter().map(|scheme| {
@@ -344,10 +348,16 @@ impl SharedConstraints {
     }
 
     fn module(&self) -> TokenStream {
-        let statics = self.by_text.borrow().values().enumerate().map(|(i, value)| {
-            let name = format_ident!("C{i}");
-            quote! { pub static #name: Constraints = #value; }
-        }).collect::<Vec<_>>();
+        let statics = self
+            .by_text
+            .borrow()
+            .values()
+            .enumerate()
+            .map(|(i, value)| {
+                let name = format_ident!("C{i}");
+                quote! { pub static #name: Constraints = #value; }
+            })
+            .collect::<Vec<_>>();
         quote! {
             /// The constraints of values, each distinct set once.
             pub mod constraints {

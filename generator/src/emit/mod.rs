@@ -3,13 +3,13 @@
 
 mod api_crate;
 mod client_crate;
-mod mock_crate;
-mod server_crate;
 pub mod meta;
+mod mock_crate;
 mod models;
 mod operations;
 mod responses;
 pub mod rust;
+mod server_crate;
 mod templates;
 
 use std::collections::BTreeMap;
@@ -18,8 +18,8 @@ use std::path::PathBuf;
 pub use api_crate::emit_api_crate;
 pub use client_crate::emit_client_crate;
 pub use mock_crate::emit_mock_crate;
-pub use server_crate::emit_server_crate;
 pub use operations::trait_name;
+pub use server_crate::emit_server_crate;
 
 /// The files of one or more crates: path relative to the output root → contents.
 pub type FileSet = BTreeMap<PathBuf, String>;

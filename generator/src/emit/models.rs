@@ -33,14 +33,22 @@ fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
         docs.push(quote! { #[doc = ""] });
     }
     docs.push(quote! { #[doc = #origin] });
-    let deprecated = if def.deprecated { quote! { #[deprecated] } } else { TokenStream::new() };
+    let deprecated = if def.deprecated {
+        quote! { #[deprecated] }
+    } else {
+        TokenStream::new()
+    };
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct { fields, additional, .. } => struct_def(&def.name, fields, additional, defaults.has(&def.name)),
         TypeKind::Enum { variants, catch_all } => enum_def(&def.name, variants, catch_all),
         TypeKind::Newtype { inner, .. } => {
             let inner = type_tokens(inner, &TokenStream::new());
-            let default = if defaults.has(&def.name) { quote! { Default, } } else { TokenStream::new() };
+            let default = if defaults.has(&def.name) {
+                quote! { Default, }
+            } else {
+                TokenStream::new()
+            };
             quote! {
                 #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
@@ -106,8 +114,16 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
                 default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option"
             }),
         }
-        let serde_attr = if serde_args.is_empty() { none.clone() } else { quote! { #[serde(#(#serde_args),*)] } };
-        let deprecated = if field.deprecated { quote! { #[deprecated] } } else { none.clone() };
+        let serde_attr = if serde_args.is_empty() {
+            none.clone()
+        } else {
+            quote! { #[serde(#(#serde_args),*)] }
+        };
+        let deprecated = if field.deprecated {
+            quote! { #[deprecated] }
+        } else {
+            none.clone()
+        };
         quote! { #docs #serde_attr #deprecated pub #rust: #ty, }
     });
     let extra = match additional {
@@ -126,8 +142,16 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
             }
         }
     };
-    let default = if derive_default { quote! { Default, } } else { none.clone() };
-    let deprecated_allow = if fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    let default = if derive_default {
+        quote! { Default, }
+    } else {
+        none.clone()
+    };
+    let deprecated_allow = if fields.iter().any(|f| f.deprecated) {
+        quote! { #[allow(deprecated)] }
+    } else {
+        TokenStream::new()
+    };
     let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional) };
     quote! {
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
@@ -162,13 +186,25 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additio
         };
         args.push(quote! { #rust: #arg });
         // The field's own name when the argument is its value, as a person writes it.
-        inits.push(if value.is_empty() { quote! { #rust } } else { quote! { #rust: #value } });
+        inits.push(if value.is_empty() {
+            quote! { #rust }
+        } else {
+            quote! { #rust: #value }
+        });
     }
     if !matches!(additional, Additional::Forbidden) {
         inits.push(quote! { additional_properties: Default::default() });
     }
-    let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { none };
-    let deprecated_allow = if fields.iter().any(|f| f.deprecated) { quote! { #[allow(deprecated)] } } else { TokenStream::new() };
+    let allow = if args.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        none
+    };
+    let deprecated_allow = if fields.iter().any(|f| f.deprecated) {
+        quote! { #[allow(deprecated)] }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #deprecated_allow
         impl #name {
@@ -231,7 +267,11 @@ fn variant_declarations(variants: &[UnionVariant]) -> impl Iterator<Item = Token
     variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let ty = type_tokens(&v.ty, &TokenStream::new());
-        let ty = if v.boxed { quote! { Box<#ty> } } else { ty };
+        let ty = if v.boxed {
+            quote! { Box<#ty> }
+        } else {
+            ty
+        };
         quote! { #variant(#ty), }
     })
 }
@@ -260,7 +300,11 @@ fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> To
     let build = |v: &UnionVariant| {
         let variant = ident(&v.rust_name);
         let ty = type_tokens(&v.ty, &TokenStream::new());
-        let wrap = if v.boxed { quote! { Box::new(inner) } } else { quote! { inner } };
+        let wrap = if v.boxed {
+            quote! { Box::new(inner) }
+        } else {
+            quote! { inner }
+        };
         quote! {
             if let Ok(inner) = <#ty as serde::Deserialize>::deserialize(&value) {
                 return Ok(#type_name::#variant(#wrap));
@@ -271,8 +315,7 @@ fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> To
         let attempt = build(&variants[*index]);
         quote! { Some(#value) => { #attempt } }
     });
-    let untagged: Vec<TokenStream> =
-        variants.iter().enumerate().filter(|(i, _)| !tag.values.iter().any(|(_, j)| j == i)).map(|(_, v)| build(v)).collect();
+    let untagged: Vec<TokenStream> = variants.iter().enumerate().filter(|(i, _)| !tag.values.iter().any(|(_, j)| j == i)).map(|(_, v)| build(v)).collect();
     let property = &tag.property;
     quote! {
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]

@@ -24,8 +24,23 @@ pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
     // The modules are re-exported at the crate root, beside its own modules, and a module named
     // like a crate the code paths start with would stand in its place.
     namer.reserve_all(&[
-        "mod", "self", "super", "crate", "lib", "main", "operations", "models", "meta", "service", "runtime", "std", "core",
-        "alloc", "serde", "serde_json", "rocketgen_runtime",
+        "mod",
+        "self",
+        "super",
+        "crate",
+        "lib",
+        "main",
+        "operations",
+        "models",
+        "meta",
+        "service",
+        "runtime",
+        "std",
+        "core",
+        "alloc",
+        "serde",
+        "serde_json",
+        "rocketgen_runtime",
     ]);
     let mut modules: Vec<(String, String)> = Vec::new();
     for op in &api.operations {
@@ -75,7 +90,11 @@ pub fn tag_module(api: &Api, tag: &str) -> TokenStream {
         quote! { #request #response }
     });
     let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
-    let credential = if uses_credential { quote! { use super::Credential; } } else { TokenStream::new() };
+    let credential = if uses_credential {
+        quote! { use super::Credential; }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #credential
         #raw_import
@@ -221,11 +240,7 @@ fn security_line(api: &Api, op: &Operation) -> Option<String> {
                 .iter()
                 .map(|u| {
                     let variant = api.security_schemes.iter().find(|s| s.name == u.scheme).map(|s| s.rust_name.as_str()).unwrap_or("");
-                    if u.scopes.is_empty() {
-                        format!("`Credential::{variant}`")
-                    } else {
-                        format!("`Credential::{variant}` (scopes: {})", u.scopes.join(", "))
-                    }
+                    if u.scopes.is_empty() { format!("`Credential::{variant}`") } else { format!("`Credential::{variant}` (scopes: {})", u.scopes.join(", ")) }
                 })
                 .collect::<Vec<_>>()
                 .join(" and ")
@@ -241,7 +256,11 @@ fn param_is_plain(param: &Parameter) -> bool {
 
 fn param_type(param: &Parameter) -> TokenStream {
     let ty = type_tokens(&param.ty, &models());
-    if param_is_plain(param) { ty } else { quote! { Option<#ty> } }
+    if param_is_plain(param) {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
 }
 
 /// The Rust expression of a parameter's default, for the types a default can be written in.
@@ -311,7 +330,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         fact.push('.');
         lines.push(fact);
         let docs = doc_lines(lines.iter().map(String::as_str));
-        let deprecated = if param.deprecated { quote! { #[doc = ""] #[doc = " Deprecated."] } } else { TokenStream::new() };
+        let deprecated = if param.deprecated {
+            quote! { #[doc = ""] #[doc = " Deprecated."] }
+        } else {
+            TokenStream::new()
+        };
         let serde_attr = if param_is_plain(param) {
             TokenStream::new()
         } else {
@@ -329,7 +352,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.request_body {
         let ty = type_tokens(&body.ty, &models());
-        let ty = if body.required { ty } else { quote! { Option<#ty> } };
+        let ty = if body.required {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
         let mut lines: Vec<String> = Vec::new();
         if let Some(d) = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             lines.extend(d.lines().map(str::to_string));
@@ -377,7 +404,11 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let allow = if args.len() > 7 { quote! { #[allow(clippy::too_many_arguments)] } } else { TokenStream::new() };
+    let allow = if args.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        TokenStream::new()
+    };
     let setters = setters(op);
     quote! {
         #type_docs
@@ -405,7 +436,11 @@ fn setters(op: &Operation) -> Vec<TokenStream> {
         let setter = format_ident!("with_{}", param.rust_name.trim_start_matches("r#"));
         let ty = type_tokens(&param.ty, &models());
         let doc = format!(" Sets the `{}` parameter.", param.name);
-        let assign = if param_is_plain(param) { quote! { value.into() } } else { quote! { Some(value.into()) } };
+        let assign = if param_is_plain(param) {
+            quote! { value.into() }
+        } else {
+            quote! { Some(value.into()) }
+        };
         out.push(quote! {
             #[doc = #doc]
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
@@ -460,7 +495,11 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
             lines.push(line);
         }
         docs.push(doc_lines(lines.iter().map(String::as_str)));
-        let deprecated = if op.deprecated { quote! { #[doc = ""] #[doc = " Deprecated."] } } else { TokenStream::new() };
+        let deprecated = if op.deprecated {
+            quote! { #[doc = ""] #[doc = " Deprecated."] }
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #(#docs)*
             #deprecated

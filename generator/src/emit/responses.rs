@@ -45,11 +45,7 @@ enum ResponseShape {
 /// type has that name. The import, and the path to write.
 pub fn raw_response_path(api: &Api) -> (TokenStream, TokenStream) {
     let taken = api.operations.iter().any(|op| op.request_type == "RawResponse" || op.response_type == "RawResponse");
-    if taken {
-        (TokenStream::new(), quote! { crate::runtime::RawResponse })
-    } else {
-        (quote! { use crate::runtime::RawResponse; }, quote! { RawResponse })
-    }
+    if taken { (TokenStream::new(), quote! { crate::runtime::RawResponse }) } else { (quote! { use crate::runtime::RawResponse; }, quote! { RawResponse }) }
 }
 
 /// The response enum of `op`, its `status()`, and how it is written and read.
@@ -75,7 +71,11 @@ pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
                 let headers = response.headers.iter().map(|h| {
                     let field = ident(&h.rust_name);
                     let ty = type_tokens(&h.ty, &models());
-                    let ty = if h.required { ty } else { quote! { Option<#ty> } };
+                    let ty = if h.required {
+                        ty
+                    } else {
+                        quote! { Option<#ty> }
+                    };
                     let mut lines: Vec<String> = Vec::new();
                     if let Some(d) = h.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
                         lines.extend(d.lines().map(str::to_string));

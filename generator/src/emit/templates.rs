@@ -22,8 +22,7 @@ pub fn render(name: &str, context: impl Serialize) -> Result<String, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     for (template_name, source) in TEMPLATES {
-        env.add_template(template_name, source)
-            .map_err(|e| Error::new(format!("internal error: template {template_name}: {e}")))?;
+        env.add_template(template_name, source).map_err(|e| Error::new(format!("internal error: template {template_name}: {e}")))?;
     }
     let template = env.get_template(name).map_err(|e| Error::new(format!("internal error: no template {name}: {e}")))?;
     template.render(context).map_err(|e| Error::new(format!("internal error: rendering {name}: {e}")))

@@ -54,12 +54,17 @@ pub struct SecurityScheme {
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum SecurityKind {
     /// Sent as `Authorization: Bearer <token>`.
-    OAuth2 { scopes: Vec<String> },
+    OAuth2 {
+        scopes: Vec<String>,
+    },
     OpenIdConnect,
     HttpBearer,
     HttpBasic,
     /// The raw value in a header, query parameter or cookie named `param`.
-    ApiKey { location: Location, param: String },
+    ApiKey {
+        location: Location,
+        param: String,
+    },
 }
 
 /// One alternative of an operation's security: all of these schemes together.
@@ -128,7 +133,6 @@ pub struct Parameter {
     pub content_type: Option<String>,
 }
 
-
 /// How one property of a form or multipart body is written (the media type's `encoding`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartEncoding {
@@ -158,7 +162,6 @@ pub struct RequestBody {
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
 }
-
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
@@ -422,9 +425,7 @@ impl Api {
 
     /// The Rust type of a component schema, by its name in the spec.
     pub fn schema_type(&self, schema_name: &str) -> Option<&TypeDef> {
-        self.types
-            .values()
-            .find(|t| t.schema_name.as_deref() == Some(schema_name))
+        self.types.values().find(|t| t.schema_name.as_deref() == Some(schema_name))
     }
 }
 
@@ -438,12 +439,8 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
 
-    let servers: Vec<String> = openapi
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics))
-        .collect();
+    let servers: Vec<String> =
+        openapi.servers.iter().enumerate().map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics)).collect();
     let base_path = servers.first().map(|url| base_path_of(url)).unwrap_or_default();
     diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     diagnostics.dedup();

@@ -6,11 +6,9 @@ use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
-    "become", "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized",
-    "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
+    "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; these get a trailing underscore.
@@ -106,11 +104,48 @@ pub fn tool_safe(name: &str) -> String {
 /// std prelude's types, traits and variants, and `Future`. A schema of such a name is `String_`,
 /// since `models::String` would shadow `String` in every type of the module.
 pub const PRELUDE_NAMES: &[&str] = &[
-    "String", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "Box", "Default", "Clone",
-    "Copy", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Send", "Sync", "Sized",
-    "Unpin", "From", "Into", "TryFrom", "TryInto", "AsRef", "AsMut", "Iterator", "IntoIterator",
-    "DoubleEndedIterator", "ExactSizeIterator", "Extend", "FromIterator", "ToString", "ToOwned",
-    "Drop", "Fn", "FnMut", "FnOnce", "Future", "IntoFuture",
+    "String",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "AsRef",
+    "AsMut",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "ToString",
+    "ToOwned",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Future",
+    "IntoFuture",
 ];
 
 /// Hands out names, never the same one twice. A reserved name (one that generated code already

@@ -2,16 +2,16 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    APIKeyLocation, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem,
-    QueryStyle, ReferenceOr, SecurityScheme as SpecSecurityScheme, StatusCode,
+    APIKeyLocation, Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    SecurityScheme as SpecSecurityScheme, StatusCode,
 };
 use serde::de::DeserializeOwned;
 
 use super::names::{Namer, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Header, Method, Operation, PartEncoding, Location, Style, Parameter, RequestBody, Response, ResponseBody,
-    SchemeUse, SecurityKind, SecurityRequirement, SecurityScheme, Status, TypeRef,
+    BodyKind, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind, SecurityRequirement,
+    SecurityScheme, Status, Style, TypeRef,
 };
 use crate::error::Error;
 use crate::pointer;
@@ -418,10 +418,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
         }
         let is_redirect = matches!(status, Status::Code(301 | 302 | 303 | 307 | 308));
         if is_redirect && !headers.iter().any(|h| h.name.eq_ignore_ascii_case("location")) {
-            space.diagnose(
-                at.clone(),
-                "a redirect that declares no `Location` header: a required `location` field is added, since a redirect carries one",
-            );
+            space.diagnose(at.clone(), "a redirect that declares no `Location` header: a required `location` field is added, since a redirect carries one");
             headers.push(Header {
                 name: "Location".to_string(),
                 rust_name: header_names.claim("location"),
@@ -437,11 +434,9 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
 
 fn variant_name(status: &Status) -> String {
     match status {
-        Status::Code(code) => http::StatusCode::from_u16(*code)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .map(rust_type_name)
-            .unwrap_or_else(|| format!("Status{code}")),
+        Status::Code(code) => {
+            http::StatusCode::from_u16(*code).ok().and_then(|s| s.canonical_reason()).map(rust_type_name).unwrap_or_else(|| format!("Status{code}"))
+        }
         Status::Class(class) => format!("Status{class}xx"),
         Status::Default => "Default".to_string(),
     }
@@ -468,7 +463,10 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
                     SecurityKind::HttpBasic
                 } else {
                     if !scheme.eq_ignore_ascii_case("bearer") {
-                        space.diagnose(format!("{pointer}/scheme"), format!("HTTP scheme {scheme:?}: its credential is sent as `Authorization: {scheme} <value>`… treated as bearer"));
+                        space.diagnose(
+                            format!("{pointer}/scheme"),
+                            format!("HTTP scheme {scheme:?}: its credential is sent as `Authorization: {scheme} <value>`… treated as bearer"),
+                        );
                     }
                     SecurityKind::HttpBearer
                 };

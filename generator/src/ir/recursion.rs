@@ -50,9 +50,10 @@ pub fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
         };
         for (i, target) in targets.into_iter().enumerate() {
             if let Some(target) = target
-                && reaches(types, target, name) {
-                    to_box.push((name.clone(), i));
-                }
+                && reaches(types, target, name)
+            {
+                to_box.push((name.clone(), i));
+            }
         }
     }
     for (name, i) in to_box {

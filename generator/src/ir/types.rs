@@ -8,8 +8,8 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr, Schema,
-    SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -139,9 +139,7 @@ impl<'a> TypeSpace<'a> {
     /// one that maps onto an existing Rust type.
     fn definable_kind(&mut self, schema: &Schema, rust: &str, pointer: &str) -> Result<Option<TypeKind>, Error> {
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                Some(self.enum_kind(s.enumeration.iter().flatten().cloned().collect(), pointer))
-            }
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Some(self.enum_kind(s.enumeration.iter().flatten().cloned().collect(), pointer)),
             SchemaKind::Type(Type::Object(obj)) if !is_plain_map(obj) => {
                 Some(self.struct_kind(rust, &[(obj.clone(), pointer.to_string())], &schema.schema_data, pointer)?)
             }
@@ -179,11 +177,12 @@ impl<'a> TypeSpace<'a> {
 
     fn type_of_reference(&mut self, reference: &str, context: &str, pointer: &str) -> Result<(TypeRef, UseInfo), Error> {
         if let Some(name) = pointer::schema_component(reference)
-            && let Some(rust) = self.component_names.get(&name).cloned() {
-                let target = self.lookup_schema(reference, pointer)?;
-                let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
-                return Ok((TypeRef::Named(rust), info));
-            }
+            && let Some(rust) = self.component_names.get(&name).cloned()
+        {
+            let target = self.lookup_schema(reference, pointer)?;
+            let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
+            return Ok((TypeRef::Named(rust), info));
+        }
         // A reference somewhere else (into a property, a parameter…): convert what it points at,
         // once, named from its last segment.
         let target = self.lookup_schema(reference, pointer)?;
@@ -238,10 +237,11 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } = &schema.schema_kind
-            && let [member] = members.as_slice() {
-                self.diagnose(pointer, "a union with a single member: generated as that member's type");
-                return Ok(self.type_of(member, context, &format!("{pointer}/0"))?.0);
-            }
+            && let [member] = members.as_slice()
+        {
+            self.diagnose(pointer, "a union with a single member: generated as that member's type");
+            return Ok(self.type_of(member, context, &format!("{pointer}/0"))?.0);
+        }
         // Named kinds are defined under a fresh name; the name is claimed before the body is
         // converted so that a recursive inline schema refers to itself.
         if self.needs_definition(schema) {
@@ -275,9 +275,7 @@ impl<'a> TypeSpace<'a> {
                 }
                 match &i.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer(IntWidth::I32),
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => {
-                        TypeRef::Integer(IntWidth::I64)
-                    }
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) | VariantOrUnknownOrEmpty::Empty => TypeRef::Integer(IntWidth::I64),
                     VariantOrUnknownOrEmpty::Unknown(format) => {
                         self.diagnose(format!("{pointer}/format"), format!("unknown integer format {format:?}: generated as i64"));
                         TypeRef::Integer(IntWidth::I64)
@@ -332,9 +330,7 @@ impl<'a> TypeSpace<'a> {
     /// An object without properties: a map from string keys.
     fn map_type(&mut self, additional: Option<&AdditionalProperties>, context: &str, pointer: &str) -> Result<TypeRef, Error> {
         Ok(TypeRef::Map(Box::new(match additional {
-            Some(AdditionalProperties::Schema(values)) => {
-                self.type_of(values, &format!("{context}Value"), &format!("{pointer}/additionalProperties"))?.0
-            }
+            Some(AdditionalProperties::Schema(values)) => self.type_of(values, &format!("{context}Value"), &format!("{pointer}/additionalProperties"))?.0,
             _ => TypeRef::Any,
         })))
     }
@@ -362,7 +358,10 @@ impl<'a> TypeSpace<'a> {
                 if let Some(pattern) = &s.pattern
                     && let Some(error) = rocketgen_runtime::pattern::pattern_error(pattern)
                 {
-                    self.diagnose(format!("{pointer}/pattern"), format!("{pattern:?} is not an ECMA-262 regular expression ({error}): values are not checked against it"));
+                    self.diagnose(
+                        format!("{pointer}/pattern"),
+                        format!("{pattern:?} is not an ECMA-262 regular expression ({error}): values are not checked against it"),
+                    );
                 }
             }
             SchemaKind::Type(Type::Array(a)) => {
@@ -391,11 +390,8 @@ impl<'a> TypeSpace<'a> {
             let base = if value.is_empty() { "Empty".to_string() } else { rust_type_name(&value) };
             variants.push(EnumVariant { rust_name: namer.claim(&base), value });
         }
-        let catch_all = ["Other", "UnknownValue", "OtherValue"]
-            .into_iter()
-            .find(|name| !namer.is_taken(name))
-            .map(str::to_string)
-            .unwrap_or_else(|| namer.claim("Other"));
+        let catch_all =
+            ["Other", "UnknownValue", "OtherValue"].into_iter().find(|name| !namer.is_taken(name)).map(str::to_string).unwrap_or_else(|| namer.claim("Other"));
         TypeKind::Enum { variants, catch_all }
     }
 
@@ -410,9 +406,7 @@ impl<'a> TypeSpace<'a> {
         };
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(obj)) => parts.push((obj.clone(), at)),
-            SchemaKind::Any(any) if any_is_object(any) || any.all_of.is_empty() && any.typ.is_none() => {
-                parts.push((object_of_any(any), at))
-            }
+            SchemaKind::Any(any) if any_is_object(any) || any.all_of.is_empty() && any.typ.is_none() => parts.push((object_of_any(any), at)),
             SchemaKind::AllOf { all_of } => {
                 for (i, inner) in all_of.iter().enumerate() {
                     self.collect_all_of(inner, &format!("{at}/allOf/{i}"), parts, depth + 1)?;
@@ -474,11 +468,7 @@ impl<'a> TypeSpace<'a> {
         }
         for name in &required {
             if !properties.contains_key(name) {
-                let at = parts
-                    .iter()
-                    .find(|(obj, _)| obj.required.contains(name))
-                    .map(|(_, at)| at.as_str())
-                    .unwrap_or(pointer);
+                let at = parts.iter().find(|(obj, _)| obj.required.contains(name)).map(|(_, at)| at.as_str()).unwrap_or(pointer);
                 self.diagnose(
                     format!("{at}/required"),
                     format!("required property {name:?} is not defined in `properties`: generated as an optional field of any JSON value, so both a server that sends it and one that omits it are accepted"),
@@ -506,9 +496,9 @@ impl<'a> TypeSpace<'a> {
             Additional::Forbidden
         } else {
             match additional {
-                Some(AdditionalProperties::Schema(values)) => Additional::Typed(
-                    self.type_of(&values, &format!("{rust}Value"), &format!("{pointer}/additionalProperties"))?.0,
-                ),
+                Some(AdditionalProperties::Schema(values)) => {
+                    Additional::Typed(self.type_of(&values, &format!("{rust}Value"), &format!("{pointer}/additionalProperties"))?.0)
+                }
                 _ => Additional::Any,
             }
         };
@@ -523,7 +513,13 @@ impl<'a> TypeSpace<'a> {
         self.component_names.get(&pointer::unescape(name)).cloned()
     }
 
-    fn union_kind(&mut self, rust: &str, members: &[ReferenceOr<Schema>], discriminator: Option<&openapiv3::Discriminator>, pointer: &str) -> Result<TypeKind, Error> {
+    fn union_kind(
+        &mut self,
+        rust: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
         let mut namer = Namer::new();
         namer.reserve("Other");
         let mut variants = Vec::new();
@@ -667,9 +663,10 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
             c.min_properties = obj.min_properties;
             c.max_properties = obj.max_properties;
             if let Some(AdditionalProperties::Schema(values)) = &obj.additional_properties
-                && let ReferenceOr::Item(values) = values.as_ref() {
-                    c.items = Some(Box::new(constraints_of(values, _pointer))).filter(|c| !c.is_empty());
-                }
+                && let ReferenceOr::Item(values) = values.as_ref()
+            {
+                c.items = Some(Box::new(constraints_of(values, _pointer))).filter(|c| !c.is_empty());
+            }
         }
         SchemaKind::Type(Type::Object(obj)) => {
             c.min_properties = obj.min_properties;
@@ -685,9 +682,7 @@ fn constraints_of(schema: &Schema, _pointer: &str) -> Constraints {
 fn is_annotation_only(schema: &ReferenceOr<Schema>) -> bool {
     match schema {
         ReferenceOr::Item(schema) => {
-            schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
-                && !schema.schema_data.nullable
-                && schema.schema_data.discriminator.is_none()
+            schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default()) && !schema.schema_data.nullable && schema.schema_data.discriminator.is_none()
         }
         ReferenceOr::Reference { .. } => false,
     }
