@@ -19,6 +19,7 @@
 
 mod bench_buildrs;
 mod mcp_rss;
+mod sweep_compile;
 
 use std::process::{Command, ExitCode};
 
@@ -40,9 +41,10 @@ fn main() -> ExitCode {
         Some("bench-mcp") => bench_mcp(),
         Some("bench-mcp-rss") => mcp_rss::run(workspace_root(), &args[1..]),
         Some("bench-buildrs") => bench_buildrs::run(workspace_root()),
+        Some("sweep-compile") => sweep_compile::run(workspace_root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate"
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
             );
             ExitCode::from(2)
         }

@@ -110,6 +110,9 @@ pub fn meta_module(api: &Api) -> TokenStream {
         let static_name = scheme_static(&scheme.rust_name);
         quote! { #[doc = #doc] pub static #static_name: SchemeMeta = SchemeMeta { name: #name, kind: #kind }; }
     });
+    let schemes: Vec<TokenStream> = schemes.collect();
+    let schemes_imports = if schemes.is_empty() { TokenStream::new() } else { quote! { use crate::runtime::meta::*; } };
+    let types_imports = imports_of(&types);
     let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
     let all = api.operations.iter().map(operation_static);
     let all_types = api.types.values().map(|def| ident(&def.name));
@@ -122,10 +125,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
         /// Every named type.
         #[allow(non_upper_case_globals)]
         pub mod types {
-            // A spec without named types or constraints uses neither.
-            #[allow(unused_imports)]
-            use crate::meta::{constraints, types};
-            use crate::runtime::meta::*;
+            #types_imports
             #(#types)*
         }
 
@@ -133,9 +133,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
 
         /// The spec's security schemes.
         pub mod schemes {
-            // A spec without security schemes uses nothing.
-            #[allow(unused_imports)]
-            use crate::runtime::meta::*;
+            #schemes_imports
             #(#schemes)*
         }
 
@@ -149,6 +147,22 @@ pub fn meta_module(api: &Api) -> TokenStream {
 
         /// Every named type, by name.
         pub static TYPES: &[&TypeMeta] = &[#(&types::#all_types),*];
+    }
+}
+
+/// The `use` lines a module of statics needs: the runtime's vocabulary, and its sibling modules
+/// where the statics refer to them (none at all for an empty module, so nothing is unused).
+fn imports_of(statics: &[TokenStream]) -> TokenStream {
+    if statics.is_empty() {
+        return TokenStream::new();
+    }
+    let text: String = statics.iter().map(TokenStream::to_string).collect();
+    let siblings: Vec<proc_macro2::Ident> =
+        ["constraints", "types"].into_iter().filter(|module| text.contains(&format!("{module} ::"))).map(|module| format_ident!("{module}")).collect();
+    let siblings = if siblings.is_empty() { TokenStream::new() } else { quote! { use crate::meta::{#(#siblings),*}; } };
+    quote! {
+        #siblings
+        use crate::runtime::meta::*;
     }
 }
 
@@ -358,11 +372,11 @@ impl SharedConstraints {
                 quote! { pub static #name: Constraints = #value; }
             })
             .collect::<Vec<_>>();
+        let imports = imports_of(&statics);
         quote! {
             /// The constraints of values, each distinct set once.
             pub mod constraints {
-                #[allow(unused_imports)]
-                use crate::runtime::meta::*;
+                #imports
                 #(#statics)*
             }
         }

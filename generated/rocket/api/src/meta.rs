@@ -8,7 +8,6 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
 
@@ -3702,7 +3701,6 @@ pub mod types {
 
 /// The constraints of values, each distinct set once.
 pub mod constraints {
-    #[allow(unused_imports)]
     use crate::runtime::meta::*;
 
     pub static C0: Constraints = Constraints {
@@ -3826,7 +3824,6 @@ pub mod constraints {
 
 /// The spec's security schemes.
 pub mod schemes {
-    #[allow(unused_imports)]
     use crate::runtime::meta::*;
 
     /// `accountAuth`.

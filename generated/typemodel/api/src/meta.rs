@@ -8,7 +8,6 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    #[allow(unused_imports)]
     use crate::meta::{constraints, types};
     use crate::runtime::meta::*;
 
@@ -290,7 +289,6 @@ pub mod types {
 
 /// The constraints of values, each distinct set once.
 pub mod constraints {
-    #[allow(unused_imports)]
     use crate::runtime::meta::*;
 
     pub static C0: Constraints = Constraints {
@@ -339,11 +337,7 @@ pub mod constraints {
 }
 
 /// The spec's security schemes.
-pub mod schemes {
-    #[allow(unused_imports)]
-    use crate::runtime::meta::*;
-}
-
+pub mod schemes {}
 /// Every security scheme, in the spec's order.
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
 
