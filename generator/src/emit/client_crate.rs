@@ -94,6 +94,11 @@ fn operations(api: &Api, source: &str) -> TokenStream {
 fn tags(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let modules = tag_modules(api);
+    if modules.is_empty() {
+        return quote! {
+            //! The operations grouped by tag; the spec declares none.
+        };
+    }
     // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
     // wins over a trait method of the same name), nor another tag's accessor.
     let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "inner"].into_iter().map(String::from).collect();

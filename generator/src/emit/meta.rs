@@ -111,7 +111,11 @@ pub fn meta_module(api: &Api) -> TokenStream {
         quote! { #[doc = #doc] pub static #static_name: SchemeMeta = SchemeMeta { name: #name, kind: #kind }; }
     });
     let schemes: Vec<TokenStream> = schemes.collect();
-    let schemes_imports = if schemes.is_empty() { TokenStream::new() } else { quote! { use crate::runtime::meta::*; } };
+    let schemes_imports = if schemes.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { use crate::runtime::meta::*; }
+    };
     let types_imports = imports_of(&types);
     let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
     let all = api.operations.iter().map(operation_static);
@@ -159,7 +163,11 @@ fn imports_of(statics: &[TokenStream]) -> TokenStream {
     let text: String = statics.iter().map(TokenStream::to_string).collect();
     let siblings: Vec<proc_macro2::Ident> =
         ["constraints", "types"].into_iter().filter(|module| text.contains(&format!("{module} ::"))).map(|module| format_ident!("{module}")).collect();
-    let siblings = if siblings.is_empty() { TokenStream::new() } else { quote! { use crate::meta::{#(#siblings),*}; } };
+    let siblings = if siblings.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { use crate::meta::{#(#siblings),*}; }
+    };
     quote! {
         #siblings
         use crate::runtime::meta::*;

@@ -149,6 +149,16 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     };
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
+    // A spec without operations has no route to put the base path in.
+    let (base_param, base_line) = if api.operations.is_empty() {
+        (format_ident!("_base_path"), TokenStream::new())
+    } else {
+        let line = quote! {
+            // One flat router with the base path in each route: no nesting layer per request.
+            let base = base_path.trim_end_matches('/');
+        };
+        (format_ident!("base_path"), line)
+    };
     quote! {
         #root_attributes
 
@@ -174,9 +184,8 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         }
 
         /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
-        pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, base_path: &str) -> axum::Router {
-            // One flat router with the base path in each route: no nesting layer per request.
-            let base = base_path.trim_end_matches('/');
+        pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, #base_param: &str) -> axum::Router {
+            #base_line
             let mut router = axum::Router::new();
             #(#route_calls)*
             router = router.fallback(runtime::not_found);
@@ -195,6 +204,11 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
 fn handlers(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
+    if api.operations.is_empty() {
+        return quote! {
+            //! One handler per operation; the spec declares none.
+        };
+    }
     let handlers = api.operations.iter().map(|op| handler(op, &trait_ident));
     quote! {
         //! One handler per operation: read the request, call the service, write its response.
