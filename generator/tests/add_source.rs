@@ -112,3 +112,39 @@ fn small_specs_of_other_shapes() {
     let build = clippy(root);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
 }
+
+/// A team's own workspace: `init` and `add-source` add the source's crates and leave the
+/// team's crate, its other manifest keys and its comments as they were; a `Cargo.toml` that is
+/// not TOML stops `add-source` with an error naming the file, and nothing is written.
+#[test]
+fn a_workspace_with_its_own_crates_keeps_them() {
+    let ws = tempfile::tempdir().unwrap();
+    let root = ws.path();
+    let manifest = "# Our workspace.\n[workspace]\nresolver = \"3\"\nmembers = [\n    \"app\", # the product\n]\ndefault-members = [\"app\"]\n\n[workspace.dependencies]\nserde = \"1\"\n";
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    std::fs::create_dir_all(root.join("app/src")).unwrap();
+    std::fs::write(root.join("app/Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n").unwrap();
+    std::fs::write(root.join("app/src/main.rs"), "fn main() {}\n").unwrap();
+    let app_before = common::tree(&root.join("app"));
+
+    assert!(rocketgen(&["init"], root).status.success());
+    let spec = repo().join("generator/tests/fixtures/petstore.yaml");
+    let added = rocketgen(&["add-source", spec.to_str().unwrap(), "--name", "pets"], root);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert_eq!(common::tree(&root.join("app")), app_before);
+    let after = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(after.starts_with("# Our workspace.\n[workspace]\nresolver = \"3\"\nmembers = [\n    \"app\", # the product\n"), "{after}");
+    assert!(after.contains("\"generated/pets/api\"") && after.contains("\"generated/pets/mock\""), "{after}");
+    assert!(after.contains("default-members = [\"app\"]\n\n[workspace.dependencies]\nserde = \"1\"\n"), "{after}");
+    assert!(root.join("rocketgen-runtime/Cargo.toml").exists());
+
+    // Not TOML: an error that names the file, and the tree as it was.
+    std::fs::write(root.join("Cargo.toml"), "[workspace\nmembers = [\"app\"]\n").unwrap();
+    let before = common::tree(root);
+    let second = repo().join("generator/tests/fixtures/petstore.yaml");
+    let refused = rocketgen(&["add-source", second.to_str().unwrap(), "--name", "pets2"], root);
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("Cargo.toml") && message.contains("not valid TOML"), "{message}");
+    assert_eq!(common::tree(root), before);
+}
