@@ -152,7 +152,7 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     } else {
         TokenStream::new()
     };
-    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional) };
+    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow) };
     quote! {
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #deprecated_allow
@@ -167,7 +167,7 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
 
 /// `new` from the values a struct requires, the rest unset: what `Default` is to a struct whose
 /// every field may be absent.
-fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional) -> TokenStream {
+fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream) -> TokenStream {
     let none = TokenStream::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -199,11 +199,6 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additio
         quote! { #[allow(clippy::too_many_arguments)] }
     } else {
         none
-    };
-    let deprecated_allow = if fields.iter().any(|f| f.deprecated) {
-        quote! { #[allow(deprecated)] }
-    } else {
-        TokenStream::new()
     };
     quote! {
         #deprecated_allow
