@@ -41,7 +41,12 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
 /// says.
 pub fn emit_source(api: &Api, source: &Source, runtime: &RuntimeSetting) -> Result<(FileSet, Vec<PathBuf>), Error> {
     // Crates are `generated/{source}/{kind}`: three levels below the root.
-    let settings = CrateSettings { source: source.name.clone(), version: source.version.clone(), runtime: runtime.dependency(3) };
+    let settings = CrateSettings {
+        source: source.name.clone(),
+        version: source.version.clone(),
+        runtime: runtime.dependency(3),
+        with_client: source.crates.contains(&CrateKind::Client),
+    };
     let mut crates = Vec::new();
     let mut dirs = Vec::new();
     for kind in &source.crates {

@@ -44,6 +44,20 @@ impl Synth {
         self.of(ty, constraints, 0, &mut rng)
     }
 
+    /// A request of `op` in the JSON form its request type serializes to: each parameter under
+    /// its field, the body under `body`; valid against the spec, so a server accepts it.
+    pub fn request(&self, op: &OperationMeta<'_>) -> Value {
+        let mut request = Map::new();
+        for param in op.params {
+            let value = self.value(param.ty, param.constraints, &format!("{}/{}", op.tool_name, param.name));
+            request.insert(param.field.to_string(), value);
+        }
+        if let Some(body) = &op.body {
+            request.insert("body".into(), self.value(body.ty, &Constraints::NONE, &format!("{}/body", op.tool_name)));
+        }
+        Value::Object(request)
+    }
+
     /// The JSON form of a response of `op` with status `status` (as the response enum
     /// serializes), or `None` if the operation declares no such status.
     pub fn response(&self, op: &OperationMeta<'_>, status: u16) -> Option<Value> {

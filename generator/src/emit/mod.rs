@@ -95,6 +95,8 @@ pub struct CrateSettings {
     pub version: String,
     /// The keys of the `rocketgen-runtime` dependency in their Cargo.toml.
     pub runtime: String,
+    /// Whether the source has a client crate (the mock crate's test uses it).
+    pub with_client: bool,
 }
 
 /// The Rust token streams of the API crate before formatting (for measuring the stages).

@@ -35,6 +35,8 @@ pub struct CrateContext<'a> {
     pub package: String,
     pub api_package: String,
     pub server_package: String,
+    /// The client crate's package, where the source has one.
+    pub client_package: Option<String>,
     /// The mock server binary.
     pub binary: String,
     pub version: &'a str,
@@ -58,6 +60,7 @@ impl<'a> CrateContext<'a> {
             package: format!("{source}-{kind}"),
             api_package: format!("{source}-api"),
             server_package: format!("{source}-server"),
+            client_package: settings.with_client.then(|| format!("{source}-client")),
             binary: format!("{source}-mock-server"),
             version: &settings.version,
             runtime: &settings.runtime,
