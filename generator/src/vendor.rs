@@ -17,6 +17,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/pattern.rs", include_str!("../runtime/src/pattern.rs")),
     ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
+    ("src/selftest.rs", include_str!("../runtime/src/selftest.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),
     ("src/mock_server.rs", include_str!("../runtime/src/mock_server.rs")),

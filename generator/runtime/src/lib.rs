@@ -15,6 +15,8 @@
 //! - [`server`] (feature `server`): reading and validating axum requests, writing responses.
 //! - [`mock`], [`stateful`] and [`mock_server`] (feature `mock`): the programmable mock, its
 //!   stateful mode and the mock server's command line.
+//! - `selftest` (features `mock` and `client`): every operation through the client and server
+//!   against the mock, the test a generated mock crate runs.
 //!
 //! Generated crates name the runtime version they were generated for with
 //! [`generated_for!`], so that a crate paired with another runtime fails to compile with a
@@ -57,6 +59,8 @@ pub mod mock_server;
 #[cfg(feature = "pattern")]
 pub mod pattern;
 pub mod response;
+#[cfg(all(feature = "mock", feature = "client"))]
+pub mod selftest;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "mock")]
