@@ -22,8 +22,8 @@ fn tool_names_are_the_121_expected() {
     // Operations without an operationId get method + path.
     let op = api.operation("itv.getItvPlansPlatform").unwrap();
     assert!(op.operation_id.is_none());
-    assert_eq!(op.method_name, "get_itv_plans_platform");
-    assert_eq!(api.operation("account.getAccount").unwrap().method_name, "get_account");
+    assert_eq!(op.method_name.to_string(), "get_itv_plans_platform");
+    assert_eq!(api.operation("account.getAccount").unwrap().method_name.to_string(), "get_account");
 }
 
 #[test]

@@ -102,13 +102,11 @@ fn tags(api: &Api, source: &str) -> TokenStream {
     // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
     // wins over a trait method of the same name), nor another tag's accessor.
     let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "inner"].into_iter().map(String::from).collect();
-    taken.extend(api.operations.iter().map(|op| op.method_name.trim_start_matches("r#").to_string()));
+    taken.extend(api.operations.iter().map(|op| op.method_name.bare().to_string()));
     taken.extend(modules.iter().map(|(_, module)| module.clone()));
     let groups = modules.iter().map(|(tag, module)| {
-        let mut accessor = module.trim_start_matches("r#").to_string();
-        if api.operations.iter().any(|op| op.method_name.trim_start_matches("r#") == accessor)
-            || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner")
-        {
+        let mut accessor = module.clone();
+        if api.operations.iter().any(|op| op.method_name.bare() == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner") {
             accessor = format!("{}_ops", accessor.trim_end_matches('_'));
             while taken.contains(&accessor) {
                 accessor.push('_');

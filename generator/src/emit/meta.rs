@@ -10,12 +10,12 @@ use crate::ir::{Additional, Api, BodyKind, Constraints, IntWidth, Location, Meth
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", op.method_name.trim_start_matches("r#").to_shouty_snake_case())
+    format_ident!("{}", op.method_name.bare().to_shouty_snake_case())
 }
 
 /// The static of a security scheme, in the `schemes` module.
 fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", rust_name.trim_start_matches("r#").to_shouty_snake_case())
+    format_ident!("{}", rust_name.to_shouty_snake_case())
 }
 
 pub fn meta_module(api: &Api) -> TokenStream {
@@ -181,7 +181,7 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
     let path = &op.path;
     let params = op.parameters.iter().map(|p| {
         let wire = &p.name;
-        let field = p.rust_name.trim_start_matches("r#");
+        let field = p.rust_name.bare();
         let location = location_tokens(p.location);
         let required = p.required;
         let ty = ty_with(k, &p.ty, &p.constraints);
@@ -256,7 +256,7 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         });
         let headers = r.headers.iter().map(|h| {
             let name = h.name.to_ascii_lowercase();
-            let field = h.rust_name.trim_start_matches("r#");
+            let field = h.rust_name.bare();
             let required = h.required;
             let ty = ty_tokens(k, &h.ty);
             quote! { HeaderMeta { name: #name, field: #field, required: #required, ty: #ty }, }

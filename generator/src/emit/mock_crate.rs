@@ -81,7 +81,7 @@ fn binary(api: &Api, source: &str) -> TokenStream {
 fn lib(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
     let handles = api.operations.iter().map(|op| {
-        let name = format_ident!("on_{}", op.method_name.trim_start_matches("r#"));
+        let name = format_ident!("on_{}", op.method_name.bare());
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
         let tool = &op.tool_name;

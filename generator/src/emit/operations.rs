@@ -45,9 +45,8 @@ pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
     let mut modules: Vec<(String, String)> = Vec::new();
     for op in &api.operations {
         if !modules.iter().any(|(tag, _)| *tag == op.tag) {
-            let base = crate::ir::rust_field_name(&op.tag);
-            let base = base.strip_prefix("r#").map(|k| format!("{k}_")).unwrap_or(base);
-            modules.push((op.tag.clone(), namer.claim(&base)));
+            let base = crate::ir::rust_field_name(&op.tag).unraw();
+            modules.push((op.tag.clone(), namer.claim(base.bare())));
         }
     }
     modules
@@ -58,7 +57,7 @@ pub fn operations_module(api: &Api) -> TokenStream {
     let credential = credential_type(api);
     let infos = api.operations.iter().map(|op| {
         let tool = &op.tool_name;
-        let method = &op.method_name.trim_start_matches("r#");
+        let method = &op.method_name.bare();
         let http = super::meta::method_tokens(op.http_method);
         let path = &op.path;
         quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
@@ -297,7 +296,7 @@ fn literal(value: &Value, ty: &TypeRef) -> Option<TokenStream> {
 
 fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.request_type);
-    let method = op.method_name.trim_start_matches("r#");
+    let method = op.method_name.bare();
     let mut type_docs = vec![format!("The request of `{}`:", method), signature_line(op)];
     if let Some(line) = security_line(api, op) {
         type_docs.push(String::new());
@@ -433,7 +432,7 @@ fn setters(op: &Operation) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for param in op.parameters.iter().filter(|p| !p.required) {
         let field = ident(&param.rust_name);
-        let setter = format_ident!("with_{}", param.rust_name.trim_start_matches("r#"));
+        let setter = format_ident!("with_{}", param.rust_name.bare());
         let ty = type_tokens(&param.ty, &models());
         let doc = format!(" Sets the `{}` parameter.", param.name);
         let assign = if param_is_plain(param) {

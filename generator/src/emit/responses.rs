@@ -51,7 +51,7 @@ pub fn raw_response_path(api: &Api) -> (TokenStream, TokenStream) {
 /// The response enum of `op`, its `status()`, and how it is written and read.
 pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
     let name = ident(&op.response_type);
-    let method = op.method_name.trim_start_matches("r#");
+    let method = op.method_name.bare();
     let type_doc = format!(" The responses of `{method}`, one variant per status the spec declares.");
     let variants = op.responses.iter().map(|response| {
         let variant = ident(&response.variant);

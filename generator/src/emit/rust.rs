@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ir::{Field, IntWidth, Presence, TypeRef};
+use crate::ir::{Field, IntWidth, Presence, RustIdent, TypeRef};
 
 /// The recursion limit of generated crates, as its attribute line reads once formatted.
 pub const RECURSION_LIMIT_LINE: &str = "#![recursion_limit = \"512\"]\n";
@@ -28,17 +28,38 @@ pub fn runtime_check() -> TokenStream {
     quote! { rocketgen_runtime::generated_for!(#version); }
 }
 
-/// An identifier from an IR name; `r#type` becomes a raw identifier.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
+/// What an identifier is made from: a name that is never a keyword (a type, a variant), or
+/// an IR identifier that may have to be raw.
+pub trait IdentName {
+    fn to_ident(&self) -> Ident;
+}
+
+impl IdentName for str {
+    fn to_ident(&self) -> Ident {
+        Ident::new(self, Span::call_site())
     }
 }
 
+impl IdentName for String {
+    fn to_ident(&self) -> Ident {
+        self.as_str().to_ident()
+    }
+}
+
+impl IdentName for RustIdent {
+    fn to_ident(&self) -> Ident {
+        if self.is_raw() { Ident::new_raw(self.bare(), Span::call_site()) } else { Ident::new(self.bare(), Span::call_site()) }
+    }
+}
+
+/// An identifier from an IR name; `type` becomes the raw identifier `r#type`.
+pub fn ident<N: IdentName + ?Sized>(name: &N) -> Ident {
+    name.to_ident()
+}
+
 /// The name as it is on the wire when it differs from the Rust name, for `#[serde(rename)]`.
-pub fn wire_name_differs(rust_name: &str, wire: &str) -> bool {
-    rust_name.strip_prefix("r#").unwrap_or(rust_name) != wire
+pub fn wire_name_differs(rust_name: &RustIdent, wire: &str) -> bool {
+    rust_name.bare() != wire
 }
 
 /// `#[doc = "…"]` lines for a description. Spec prose is Markdown meant for other renderers; it

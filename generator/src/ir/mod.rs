@@ -6,7 +6,7 @@ mod operations;
 mod recursion;
 mod types;
 
-pub use names::{Namer, rust_field_name, rust_type_name};
+pub use names::{Namer, RustIdent, rust_field_name, rust_type_name};
 pub use operations::{UNDECLARED_VARIANT, is_json};
 
 use std::collections::BTreeMap;
@@ -87,7 +87,7 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
     /// snake_case trait method name.
-    pub method_name: String,
+    pub method_name: RustIdent,
     /// PascalCase stem of the request and response type names.
     pub type_stem: String,
     pub request_type: String,
@@ -115,7 +115,7 @@ pub struct Parameter {
     /// The name on the wire.
     pub name: String,
     /// The field name in the request type.
-    pub rust_name: String,
+    pub rust_name: RustIdent,
     pub location: Location,
     pub style: Style,
     pub explode: bool,
@@ -187,7 +187,7 @@ pub struct ResponseBody {
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {
     pub name: String,
-    pub rust_name: String,
+    pub rust_name: RustIdent,
     pub required: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -335,7 +335,7 @@ pub enum Additional {
 #[derive(Debug, Clone, Serialize)]
 pub struct Field {
     pub json_name: String,
-    pub rust_name: String,
+    pub rust_name: RustIdent,
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,

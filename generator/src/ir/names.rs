@@ -1,6 +1,9 @@
 //! Turning spec names into legal, stable Rust names.
 
 use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 
@@ -60,20 +63,70 @@ pub fn rust_type_name(name: &str) -> String {
     }
 }
 
+/// A snake_case Rust identifier (a field, a method, a module): its bare text, and whether it
+/// is a keyword that must be written raw (`r#type`). Names derived from it (`with_type`,
+/// `TYPE`) start from the bare text; only the emitter writes the raw form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustIdent {
+    bare: String,
+    raw: bool,
+}
+
+impl RustIdent {
+    /// A name that is not a keyword (`location`, `type_2`).
+    pub fn plain(name: impl Into<String>) -> Self {
+        let bare = name.into();
+        debug_assert!(!RAW_KEYWORDS.contains(&bare.as_str()), "{bare} is a keyword");
+        RustIdent { bare, raw: false }
+    }
+
+    /// The text without `r#`: `type` for `r#type`.
+    pub fn bare(&self) -> &str {
+        &self.bare
+    }
+
+    /// The name without the raw form: a keyword takes a trailing underscore (`type_`), for
+    /// places a raw identifier would read badly (module names, `use` paths).
+    pub fn unraw(self) -> RustIdent {
+        if self.raw { RustIdent::plain(format!("{}_", self.bare)) } else { self }
+    }
+
+    /// Whether it is written `r#…`.
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+}
+
+/// The form written in Rust source: `r#type`, `location`.
+impl fmt::Display for RustIdent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.bare)
+    }
+}
+
+impl Serialize for RustIdent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// A snake_case field or method name: `type` → `r#type`, `self` → `self_`, `1st` → `field_1st`,
 /// `$ref` → `r#ref`, `@type` → `r#type`.
-pub fn rust_field_name(name: &str) -> String {
+pub fn rust_field_name(name: &str) -> RustIdent {
     let snake = words_only(name).to_snake_case();
     if snake.is_empty() {
-        "field".to_string()
+        RustIdent::plain("field")
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("field_{snake}")
+        RustIdent::plain(format!("field_{snake}"))
     } else if RAW_KEYWORDS.contains(&snake.as_str()) {
-        format!("r#{snake}")
+        RustIdent { bare: snake, raw: true }
     } else if STRICT_KEYWORDS.contains(&snake.as_str()) {
-        format!("{snake}_")
+        RustIdent::plain(format!("{snake}_"))
     } else {
-        snake
+        RustIdent::plain(snake)
     }
 }
 
@@ -175,8 +228,7 @@ impl Namer {
         self.used.contains(name) || self.reserved.contains(name)
     }
 
-    /// `base` if free, otherwise `base2`, `base3`, … (for raw identifiers the suffix goes after the
-    /// keyword, `r#type` → `type_2`, since `r#type2` is not a keyword any more).
+    /// `base` if free, otherwise `base2`, `base3`, …
     pub fn claim(&mut self, base: &str) -> String {
         let owned;
         let base = if self.reserved.contains(base) {
@@ -188,7 +240,26 @@ impl Namer {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let stem = base.strip_prefix("r#").map(|k| format!("{k}_")).unwrap_or_else(|| base.to_string());
+        self.claim_suffixed(base)
+    }
+
+    /// [`claim`](Namer::claim) for an identifier. A raw one that is taken gets its suffix after
+    /// the keyword, `r#type` → `type_2`, since `type2` is not a keyword any more.
+    pub fn claim_ident(&mut self, base: RustIdent) -> RustIdent {
+        if !base.raw {
+            return RustIdent::plain(self.claim(&base.bare));
+        }
+        if self.reserved.contains(&base.bare) {
+            RustIdent::plain(self.claim(&format!("{}_", base.bare)))
+        } else if self.used.insert(base.bare.clone()) {
+            base
+        } else {
+            RustIdent::plain(self.claim_suffixed(&format!("{}_", base.bare)))
+        }
+    }
+
+    /// The first of `stem2`, `stem3`, … not taken yet.
+    fn claim_suffixed(&mut self, stem: &str) -> String {
         let mut n = 2;
         loop {
             let candidate = format!("{stem}{n}");
@@ -206,15 +277,17 @@ mod tests {
 
     #[test]
     fn field_names_are_legal_rust() {
-        assert_eq!(rust_field_name("type"), "r#type");
-        assert_eq!(rust_field_name("format"), "format");
-        assert_eq!(rust_field_name("ref"), "r#ref");
-        assert_eq!(rust_field_name("$ref"), "r#ref");
-        assert_eq!(rust_field_name("@type"), "r#type");
-        assert_eq!(rust_field_name("self"), "self_");
-        assert_eq!(rust_field_name("1st"), "field_1st");
-        assert_eq!(rust_field_name(""), "field");
-        assert_eq!(rust_field_name("availableEpisodeCount"), "available_episode_count");
+        let written = |name: &str| rust_field_name(name).to_string();
+        assert_eq!(written("type"), "r#type");
+        assert_eq!(rust_field_name("type").bare(), "type");
+        assert_eq!(written("format"), "format");
+        assert_eq!(written("ref"), "r#ref");
+        assert_eq!(written("$ref"), "r#ref");
+        assert_eq!(written("@type"), "r#type");
+        assert_eq!(written("self"), "self_");
+        assert_eq!(written("1st"), "field_1st");
+        assert_eq!(written(""), "field");
+        assert_eq!(written("availableEpisodeCount"), "available_episode_count");
     }
 
     #[test]
@@ -225,7 +298,7 @@ mod tests {
         assert_eq!(rust_type_name("Self"), "Self_");
         assert_eq!(rust_type_name("a-z"), "AZ");
         assert_eq!(rust_type_name("名前"), "MingQian");
-        assert_eq!(rust_field_name("café"), "cafe");
+        assert_eq!(rust_field_name("café").to_string(), "cafe");
     }
 
     #[test]
@@ -240,8 +313,9 @@ mod tests {
         let mut namer = Namer::new();
         assert_eq!(namer.claim("UserInfo"), "UserInfo");
         assert_eq!(namer.claim("UserInfo"), "UserInfo2");
-        assert_eq!(namer.claim("r#type"), "r#type");
-        assert_eq!(namer.claim("r#type"), "type_2");
+        assert_eq!(namer.claim_ident(rust_field_name("type")).to_string(), "r#type");
+        assert_eq!(namer.claim_ident(rust_field_name("type")).to_string(), "type_2");
+        assert_eq!(namer.claim_ident(rust_field_name("type")).to_string(), "type_3");
     }
 
     #[test]

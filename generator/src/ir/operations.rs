@@ -7,7 +7,7 @@ use openapiv3::{
 };
 use serde::de::DeserializeOwned;
 
-use super::names::{Namer, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
+use super::names::{Namer, RustIdent, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
     BodyKind, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind, SecurityRequirement,
@@ -60,7 +60,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
                 None => derived_operation_name(method.as_str(), path),
             };
             let tool_name = tool_names.claim(&format!("{tag}.{part}"));
-            let method_name = method_names.claim(&rust_field_name(&part));
+            let method_name = method_names.claim_ident(rust_field_name(&part));
             // A prefix, never a name alone (`self` → `SelfRequest`, not `Self_Request`).
             let stem = rust_type_name(&part).trim_end_matches('_').to_string();
             let request_type = type_names.claim(&format!("{stem}Request"));
@@ -173,7 +173,7 @@ fn parameters(
         }
         out.push(Parameter {
             name: data.name.clone(),
-            rust_name: namer.claim(&rust_field_name(&data.name)),
+            rust_name: namer.claim_ident(rust_field_name(&data.name)),
             location,
             style,
             explode: data.explode.unwrap_or(default_explode),
@@ -409,7 +409,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
             };
             headers.push(Header {
                 name: name.clone(),
-                rust_name: header_names.claim(&rust_field_name(name)),
+                rust_name: header_names.claim_ident(rust_field_name(name)),
                 // A redirect without its Location is no redirect: treat it as required.
                 required: header.required || name.eq_ignore_ascii_case("location"),
                 description: header.description.clone(),
@@ -421,7 +421,7 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
             space.diagnose(at.clone(), "a redirect that declares no `Location` header: a required `location` field is added, since a redirect carries one");
             headers.push(Header {
                 name: "Location".to_string(),
-                rust_name: header_names.claim("location"),
+                rust_name: header_names.claim_ident(RustIdent::plain("location")),
                 required: true,
                 description: Some("Where the redirect points.".to_string()),
                 ty: TypeRef::String,

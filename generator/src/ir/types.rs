@@ -451,7 +451,7 @@ impl<'a> TypeSpace<'a> {
             let (ty, info) = self.type_of_boxed(prop, &context, prop_pointer)?;
             fields.push(Field {
                 json_name: json_name.clone(),
-                rust_name: namer.claim(&rust_field_name(json_name)),
+                rust_name: namer.claim_ident(rust_field_name(json_name)),
                 ty,
                 required: required.contains(json_name),
                 nullable: info.nullable,
@@ -475,7 +475,7 @@ impl<'a> TypeSpace<'a> {
                 );
                 fields.push(Field {
                     json_name: name.clone(),
-                    rust_name: namer.claim(&rust_field_name(name)),
+                    rust_name: namer.claim_ident(rust_field_name(name)),
                     ty: TypeRef::Any,
                     required: false,
                     nullable: false,
