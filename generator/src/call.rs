@@ -80,9 +80,13 @@ pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<S
         }
     }
     let path = shared::fill_path(&op.path, |name, whole_segment| {
-        let Some(p) = op.parameters.iter().find(|p| p.location == Location::Path && p.name == name) else { return Ok(String::new()) };
+        let Some(p) = op.parameters.iter().find(|p| p.location == Location::Path && p.name == name) else {
+            return Err(Error::new(format!("{}: the path `{}` names `{{{name}}}`, which no path parameter declares", op.tool_name, op.path)));
+        };
         let value = args.get(input_key(op, p)).or(p.default.as_ref());
-        let text = value.and_then(|value| shared::encode_path(&param_meta(api, p), value)).unwrap_or_default();
+        let text = value
+            .and_then(|value| shared::encode_path(&param_meta(api, p), value))
+            .ok_or_else(|| Error::new(format!("{}: the path parameter has no value", input_key(op, p))))?;
         // URLs resolve `.` and `..` segments away (`%2E` too): the request would go elsewhere.
         if whole_segment && matches!(text.as_str(), "." | "..") {
             return Err(Error::new(format!("{}: `{text}` cannot be sent: URLs resolve it away", input_key(op, p))));

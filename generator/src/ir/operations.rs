@@ -130,8 +130,7 @@ fn parameters(
     // Operation-level parameters override path-level ones with the same name and location.
     let item_pointer = operation.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or("#");
     let mut merged: IndexMap<(String, String), (SpecParameter, String)> = IndexMap::new();
-    for (level, list, base) in [("item", item_level, item_pointer), ("op", op_level, operation.pointer.as_str())] {
-        let _ = level;
+    for (list, base) in [(item_level, item_pointer), (op_level, operation.pointer.as_str())] {
         for (i, param) in list.iter().enumerate() {
             let (param, at) = resolve(space, param, &format!("{base}/parameters/{i}"))?;
             let data = param.parameter_data_ref();
@@ -144,8 +143,7 @@ fn parameters(
     namer.reserve_all(REQUEST_RESERVED_FIELDS);
     let mut out = Vec::new();
     for (_, (param, at)) in merged {
-        let (location_name, location, style, default_explode) = location_of(&param);
-        let _ = location_name;
+        let (_, location, style, default_explode) = location_of(&param);
         let data = param.parameter_data_ref();
         let component = at.strip_prefix("#/components/parameters/").map(str::to_string);
         let context = match &component {
