@@ -207,14 +207,7 @@ pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, re
     let strict = decode_fields(op, &mut parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
     match strict {
         Err(_) if lenient => {
-            let synth = crate::synth::Synth::new(crate::synth::Fill::Full, 1);
-            let mut fields = Map::new();
-            for param in op.params {
-                fields.insert(param.field.to_string(), synth.value(param.ty, param.constraints, param.name));
-            }
-            if let Some(body) = &op.body {
-                fields.insert("body".to_string(), synth.value(body.ty, &crate::meta::Constraints::NONE, "body"));
-            }
+            let fields = crate::synth::Synth::new(crate::synth::Fill::Full, 1).request(op);
             let credentials = op.security.first().map(|alt| alt.iter().map(|s| (s.name, "lenient".to_string())).collect()).unwrap_or_default();
             Ok((request_of(fields)?, credentials))
         }

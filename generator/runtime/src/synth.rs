@@ -44,18 +44,17 @@ impl Synth {
         self.of(ty, constraints, 0, &mut rng)
     }
 
-    /// A request of `op` in the JSON form its request type serializes to: each parameter under
+    /// The fields of a request of `op`, as its request type serializes: each parameter under
     /// its field, the body under `body`; valid against the spec, so a server accepts it.
-    pub fn request(&self, op: &OperationMeta<'_>) -> Value {
+    pub fn request(&self, op: &OperationMeta<'_>) -> Map<String, Value> {
         let mut request = Map::new();
         for param in op.params {
-            let value = self.value(param.ty, param.constraints, &format!("{}/{}", op.tool_name, param.name));
-            request.insert(param.field.to_string(), value);
+            request.insert(param.field.to_string(), self.value(param.ty, param.constraints, param.name));
         }
         if let Some(body) = &op.body {
-            request.insert("body".into(), self.value(body.ty, &Constraints::NONE, &format!("{}/body", op.tool_name)));
+            request.insert("body".into(), self.value(body.ty, &Constraints::NONE, "body"));
         }
-        Value::Object(request)
+        request
     }
 
     /// The JSON form of a response of `op` with status `status` (as the response enum
