@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param, form_unescape,
+    BodyKind, BodyMeta, Location, OperationMeta, ParamMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param, form_unescape,
     is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
 };
 use crate::validate::{Strictness, validate};
@@ -278,11 +278,9 @@ async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::ht
         } else {
             let texts: Vec<String> = match param.location {
                 Location::Path => path_value(param.name).map(|v| vec![path_as_simple(param, v)]).unwrap_or_default(),
-                Location::Query if is_delimited_array(param) => raw_query
-                    .iter()
-                    .rfind(|(k, _)| k == param.name)
-                    .map(|(_, raw)| split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_unescape(item)).collect())
-                    .unwrap_or_default(),
+                Location::Query if is_delimited_array(param) => {
+                    raw_query.iter().rfind(|(k, _)| k == param.name).map(|(_, raw)| delimited_items(param, raw)).unwrap_or_default()
+                }
                 Location::Query => query.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
                 Location::Header => parts.headers.get_all(param.name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect(),
                 Location::Cookie => cookies.iter().filter(|(k, _)| k == param.name).map(|(_, v)| v.clone()).collect(),
@@ -362,6 +360,26 @@ async fn body_value(body: &BodyMeta<'_>, kind: BodyKind, declared: &str, content
             decode_multipart(body, parts).map_err(|e| reject(400, e.to_string()))?
         }
     })
+}
+
+/// A delimited query array's items: split on its bare delimiters, then decoded. Browsers'
+/// `URLSearchParams` and other clients encode the delimiter too (`ff=idp%2Cldp`); where the
+/// items read that way do not fit the parameter (an enum, a number, a pattern), they are split
+/// on the decoded delimiter as well. Items that fit stay as sent, so a string item may still
+/// hold an encoded delimiter.
+fn delimited_items(param: &ParamMeta, raw: &str) -> Vec<String> {
+    let items: Vec<String> = split_raw(raw, raw_delimiter(param.style)).iter().map(|item| form_unescape(item)).collect();
+    let delimiter = match param.style {
+        Style::PipeDelimited => '|',
+        Style::SpaceDelimited => ' ',
+        _ => ',',
+    };
+    if !items.iter().any(|item| item.contains(delimiter)) {
+        return items;
+    }
+    let texts: Vec<&str> = items.iter().map(String::as_str).collect();
+    let fits = decode_param(param, &texts).is_ok_and(|value| validate(&value, param.ty, param.constraints, param.name, Strictness::Request).is_ok());
+    if fits { items } else { items.iter().flat_map(|item| item.split(delimiter)).map(str::to_string).collect() }
 }
 
 /// Splits a raw (still encoded) value on a bare delimiter; `%20` also matches `+`.
