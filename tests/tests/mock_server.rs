@@ -74,3 +74,21 @@ async fn serves_with_prefer_latency_lenience_and_logging() {
     std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut log).unwrap();
     assert!(log.contains("GET /api/items/abc → 404"), "{log}");
 }
+
+/// SIGTERM (what `docker stop` and Kubernetes send) lets the request in flight finish, then the
+/// server exits 0.
+#[tokio::test]
+async fn sigterm_finishes_requests_in_flight_then_exits() {
+    let mut server = start(&["--latency", "700"]);
+    let url = format!("{}/items/abc", server.base);
+    let in_flight = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status().as_u16()) });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let killed = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    assert_eq!(in_flight.await.unwrap().unwrap(), 200, "the request in flight is answered");
+    let status = server.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("shutting down"), "{log}");
+}

@@ -197,6 +197,20 @@ fn test(extra: &[String]) -> ExitCode {
             return installed;
         }
     }
+    // The CORS test loads a page in a real browser: Debian's Chromium, headless.
+    if Command::new("chromium").arg("--version").output().is_err() {
+        eprintln!("installing chromium (apt-get)");
+        let mut installed = run(Command::new("apt-get").args(["install", "-y", "-q", "chromium"]));
+        if installed != ExitCode::SUCCESS {
+            // A fresh machine may not have the package lists yet.
+            let _ = run(Command::new("apt-get").args(["update", "-q"]));
+            installed = run(Command::new("apt-get").args(["install", "-y", "-q", "chromium"]));
+        }
+        if installed != ExitCode::SUCCESS {
+            eprintln!("apt-get install chromium failed: Chromium is needed for the browser test");
+            return installed;
+        }
+    }
     run(Command::new(env!("CARGO")).args(["test", "--workspace"]).args(extra))
 }
 

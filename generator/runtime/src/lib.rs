@@ -49,6 +49,8 @@ use std::fmt;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "server")]
+pub mod cors;
 #[cfg(feature = "validate")]
 pub mod formats;
 pub mod meta;

@@ -1,5 +1,6 @@
 //! The mock server's command line: options, start-up checks, and the layers around the router
-//! (latency, `Prefer: code=…`, lenient validation, request logging).
+//! (CORS, latency, `Prefer: code=…`, lenient validation, request logging), and graceful
+//! shutdown on ctrl-c and SIGTERM.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,7 +12,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use clap::Parser;
 
-use crate::meta::OperationMeta;
+use crate::cors::Origins;
+use crate::meta::{OperationMeta, SchemeMeta};
 use crate::mock::{Fixture, PREFERRED_STATUS, load_fixtures};
 
 /// Serves the whole API from the mock: realistic answers synthesized from the spec.
@@ -46,12 +48,21 @@ pub struct Options {
     /// Do not log requests.
     #[arg(long)]
     pub quiet: bool,
+    /// Answer CORS only for this origin (`http://localhost:5173`; repeatable), which may then
+    /// send cookies too. By default any origin may call, without cookies.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", conflicts_with = "no_cors")]
+    pub cors_origins: Vec<String>,
+    /// Do not answer CORS: browsers on other origins cannot call the mock server.
+    #[arg(long)]
+    pub no_cors: bool,
 }
 
 /// Parses the options, checks the fixtures against `operations` and serves until stopped.
-/// `router` builds the router from the seed, the fixtures, stateful or not, and the base path.
+/// `router` builds the router from the seed, the fixtures, stateful or not, and the base path;
+/// `schemes` (the spec's security schemes) name the headers browsers may send.
 pub fn main(
     operations: &'static [&'static OperationMeta<'static>],
+    schemes: &'static [&'static SchemeMeta<'static>],
     default_base_path: &str,
     router: impl FnOnce(u64, HashMap<String, Fixture>, bool, &str) -> axum::Router,
 ) -> ExitCode {
@@ -68,6 +79,18 @@ pub fn main(
     };
     let base_path = options.base_path.clone().unwrap_or_else(|| default_base_path.to_string());
     let app = layers(router(options.seed, fixtures, options.stateful, &base_path), &options);
+    let app = if options.no_cors {
+        app
+    } else {
+        let origins = if options.cors_origins.is_empty() { Origins::Any } else { Origins::List(options.cors_origins.clone()) };
+        match crate::cors::layer(operations, schemes, &origins) {
+            Ok(cors) => app.layer(cors),
+            Err(e) => {
+                eprintln!("error: --cors-origin: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -87,10 +110,7 @@ pub fn main(
         let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
         let mode = if options.stateful { ", stateful" } else { "" };
         eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        match axum::serve(listener, app).with_graceful_shutdown(crate::server::shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

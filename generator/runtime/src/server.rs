@@ -441,3 +441,29 @@ fn request_of<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Reje
     // fast path; serde's own message names what still does not fit.
     serde_json::from_value(Value::Object(fields)).map_err(|e| reject(400, format!("request: {e}")))
 }
+
+/// Resolves on ctrl-c or SIGTERM; requests in flight then finish before the server stops.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No handler could be installed: only SIGTERM (or the end of the process) stops it.
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    eprintln!("shutting down: finishing the requests in flight");
+}

@@ -70,7 +70,7 @@ fn binary(api: &Api, source: &str) -> TokenStream {
         use std::sync::Arc;
 
         fn main() -> std::process::ExitCode {
-            rocketgen_runtime::mock_server::main(#krate::api::meta::OPERATIONS, #base_path, |seed, fixtures, stateful, base_path| {
+            rocketgen_runtime::mock_server::main(#krate::api::meta::OPERATIONS, #krate::api::meta::SECURITY_SCHEMES, #base_path, |seed, fixtures, stateful, base_path| {
                 let mock = #krate::Mock::with_options(seed, fixtures, stateful);
                 #krate::server::router_at(Arc::new(mock), base_path)
             })

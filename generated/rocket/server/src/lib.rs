@@ -13,6 +13,7 @@ use rocketgen_runtime::server as runtime;
 use api::RocketApi;
 use axum::routing::MethodRouter;
 pub use api;
+pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 
 /// The base path of the spec's first server URL, where [`router`] mounts the operations.
 pub const BASE_PATH: &str = "/api";
@@ -754,10 +755,23 @@ pub fn router_at<S: RocketApi + 'static>(
     router.with_state(service)
 }
 
-/// Serves `service` on `listener` until the process ends.
+/// CORS for browsers on other origins: the spec's methods, `Authorization`, its header
+/// parameters and apiKey headers may be sent, its declared response headers read. Use it
+/// as `router(service).layer(cors(&Origins::Any)?)`; an error names an invalid origin.
+pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
+    rocketgen_runtime::cors::layer(
+        api::meta::OPERATIONS,
+        api::meta::SECURITY_SCHEMES,
+        origins,
+    )
+}
+
+/// Serves `service` on `listener` until ctrl-c or SIGTERM, letting the requests in flight finish.
 pub async fn serve<S: RocketApi + 'static>(
     listener: tokio::net::TcpListener,
     service: S,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(service)).await
+    axum::serve(listener, router(service))
+        .with_graceful_shutdown(runtime::shutdown_signal())
+        .await
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
         constructs_mock::api::meta::OPERATIONS,
+        constructs_mock::api::meta::SECURITY_SCHEMES,
         "/v2",
         |seed, fixtures, stateful, base_path| {
             let mock = constructs_mock::Mock::with_options(seed, fixtures, stateful);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
         typemodel_mock::api::meta::OPERATIONS,
+        typemodel_mock::api::meta::SECURITY_SCHEMES,
         "/v1",
         |seed, fixtures, stateful, base_path| {
             let mock = typemodel_mock::Mock::with_options(seed, fixtures, stateful);
