@@ -22,6 +22,9 @@ pub struct Client {
     /// Scheme name and secret.
     credentials: Vec<(&'static str, String)>,
     headers: Vec<(String, String)>,
+    /// Headers copied from the request being served, lowercase.
+    #[cfg(feature = "server")]
+    forwarded: Vec<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -41,6 +44,8 @@ pub struct ClientBuilder<C = Client> {
     http: Option<reqwest::Client>,
     credentials: Vec<(&'static str, String)>,
     headers: Vec<(String, String)>,
+    #[cfg(feature = "server")]
+    forwarded: Vec<String>,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -60,6 +65,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             http: None,
             credentials: Vec::new(),
             headers: Vec::new(),
+            #[cfg(feature = "server")]
+            forwarded: Vec::new(),
             client: std::marker::PhantomData,
         }
     }
@@ -97,6 +104,16 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// A header copied from the request being served (`Accept-Language`, …) when the client is
+    /// called from a service method the generated router runs (a remix forwarding to its
+    /// upstream; see [`RequestContext`](crate::context::RequestContext)). `X-Forwarded-For`
+    /// gains the peer's address. With the runtime's `server` feature, as in a remix.
+    #[cfg(feature = "server")]
+    pub fn forward_header(mut self, name: impl Into<String>) -> Self {
+        self.forwarded.push(name.into().to_ascii_lowercase());
+        self
+    }
+
     pub fn build(self) -> Result<C, Error> {
         let http = match self.http {
             Some(http) => http,
@@ -115,7 +132,14 @@ impl<C: From<Client>> ClientBuilder<C> {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             return Err(Error::InvalidRequest { operation: "client", message: format!("base URL {base_url:?} must start with http:// or https://") });
         }
-        Ok(C::from(Client { base_url, http, credentials: self.credentials, headers: self.headers }))
+        Ok(C::from(Client {
+            base_url,
+            http,
+            credentials: self.credentials,
+            headers: self.headers,
+            #[cfg(feature = "server")]
+            forwarded: self.forwarded,
+        }))
     }
 }
 
@@ -183,6 +207,7 @@ impl Client {
         if let Some(accept) = accept(op).filter(|_| !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("accept"))) {
             headers.push(("accept".to_string(), accept));
         }
+        self.add_forwarded(&mut headers);
         let mut cookies: Vec<String> = Vec::new();
         for param in op.params {
             let Some(value) = fields.get(param.field) else { continue };
@@ -216,6 +241,27 @@ impl Client {
         let body = response.bytes().await.map_err(|e| transport(operation, e))?.to_vec();
         Ok(RawResponse { status, headers, body })
     }
+
+    /// Adds the forwarded headers of the request being served, if there is one.
+    #[cfg(feature = "server")]
+    fn add_forwarded(&self, headers: &mut Vec<(String, String)>) {
+        let Some(context) = (!self.forwarded.is_empty()).then(crate::context::RequestContext::current).flatten() else { return };
+        for name in &self.forwarded {
+            let mut values: Vec<String> = context.headers().get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+            // A proxy appends the address it was called from.
+            if name == "x-forwarded-for"
+                && let Some(peer) = context.peer_addr()
+            {
+                values = vec![values.into_iter().chain(std::iter::once(peer.ip().to_string())).collect::<Vec<_>>().join(", ")];
+            }
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+            headers.extend(values.into_iter().map(|value| (name.clone(), value)));
+        }
+    }
+
+    /// Without a server there is no request being served.
+    #[cfg(not(feature = "server"))]
+    fn add_forwarded(&self, _headers: &mut Vec<(String, String)>) {}
 
     /// Adds the credentials of the first security alternative that can be met, from the
     /// request's own credentials first, then the configured ones.

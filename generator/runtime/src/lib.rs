@@ -50,6 +50,8 @@ use std::fmt;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
+pub mod context;
+#[cfg(feature = "server")]
 pub mod cors;
 #[cfg(feature = "validate")]
 pub mod formats;

@@ -110,7 +110,10 @@ pub fn main(
         let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
         let mode = if options.stateful { ", stateful" } else { "" };
         eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
-        match axum::serve(listener, app).with_graceful_shutdown(crate::server::shutdown_signal()).await {
+        match axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(crate::server::shutdown_signal())
+            .await
+        {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

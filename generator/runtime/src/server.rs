@@ -156,8 +156,9 @@ pub fn respond(raw: RawResponse) -> Response {
 }
 
 /// What a generated handler does: reads the request as `op` says (a rejection answers 400,
-/// 401, 413 or 415), calls the implementation with it and the credentials found, and sends
-/// its response, or its error as [`failure`] says.
+/// 401, 413 or 415), calls the implementation with it and the credentials found (the HTTP
+/// request's parts readable meanwhile as the [`RequestContext`](crate::context::RequestContext)),
+/// and sends its response, or its error as [`failure`] says.
 pub async fn handle<T, A, F, Fut>(op: &'static OperationMeta<'static>, request: Request, call: F) -> Response
 where
     T: DeserializeOwned,
@@ -165,11 +166,12 @@ where
     F: FnOnce(T, Vec<(&'static str, String)>) -> Fut,
     Fut: Future<Output = Result<A, Error>>,
 {
-    let (request, credentials) = match decode(op, request).await {
+    let (mut parts, body) = request.into_parts();
+    let (request, credentials) = match decode_parts(op, &mut parts, body).await {
         Ok(decoded) => decoded,
         Err(rejection) => return rejection.into_response(),
     };
-    match call(request, credentials).await {
+    match crate::context::RequestContext::scope(parts, call(request, credentials)).await {
         Ok(response) => respond(response.into_raw()),
         Err(err) => failure(err),
     }
@@ -199,12 +201,21 @@ pub struct Lenient;
 /// request type `T` and the credentials found.
 pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
     let (mut parts, body) = request.into_parts();
+    decode_parts(op, &mut parts, body).await
+}
+
+/// [`decode`] on a request's parts, which stay the caller's (for the request context).
+async fn decode_parts<T: DeserializeOwned>(
+    op: &'static OperationMeta<'static>,
+    parts: &mut axum::http::request::Parts,
+    body: Body,
+) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
     let lenient = parts.extensions.get::<Lenient>().is_some();
     let bytes = match op.body {
         Some(_) => axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| reject(413, format!("the body could not be read: {e}")))?,
         None => Default::default(),
     };
-    let strict = decode_fields(op, &mut parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
+    let strict = decode_fields(op, parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
     match strict {
         Err(_) if lenient => {
             let fields = crate::synth::Synth::new(crate::synth::Fill::Full, 1).request(op);

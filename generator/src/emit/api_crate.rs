@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::models::models_module;
 use super::operations::{operations_module, service_trait, tag_module, tag_modules, trait_name};
+use super::overlay::{overlay_module, overlay_name};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -20,6 +21,8 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     let lib_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(&lib_source));
     pieces.rust("src/models.rs", move || models_module(api));
+    let overlay_source = source.clone();
+    pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
     pieces.rust("src/operations/mod.rs", move || operations_module(api));
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
@@ -31,6 +34,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
 
 fn lib(source: &str) -> proc_macro2::TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
+    let overlay_ident = format_ident!("{}", overlay_name(source));
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
     quote! {
@@ -47,6 +51,7 @@ fn lib(source: &str) -> proc_macro2::TokenStream {
         pub mod meta;
         pub mod models;
         pub mod operations;
+        mod overlay;
         mod service;
 
         /// The runtime this crate was generated for: errors, `Binary`, the metadata's types and rules.
@@ -54,6 +59,7 @@ fn lib(source: &str) -> proc_macro2::TokenStream {
 
         pub use operations::*;
         pub use runtime::Error;
+        pub use overlay::#overlay_ident;
         pub use service::#trait_ident;
     }
 }

@@ -7,6 +7,7 @@ pub mod meta;
 mod mock_crate;
 mod models;
 mod operations;
+mod overlay;
 mod responses;
 pub mod rust;
 mod server_crate;

@@ -20,10 +20,12 @@ rocketgen_runtime::generated_for!("0.1.0");
 pub mod meta;
 pub mod models;
 pub mod operations;
+mod overlay;
 mod service;
 
 /// The runtime this crate was generated for: errors, `Binary`, the metadata's types and rules.
 pub use rocketgen_runtime as runtime;
 pub use operations::*;
 pub use runtime::Error;
+pub use overlay::RocketOverlay;
 pub use service::RocketApi;

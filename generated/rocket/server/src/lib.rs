@@ -766,12 +766,13 @@ pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
     )
 }
 
-/// Serves `service` on `listener` until ctrl-c or SIGTERM, letting the requests in flight finish.
+/// Serves `service` on `listener` (peer addresses in the request context) until ctrl-c or
+/// SIGTERM, letting the requests in flight finish.
 pub async fn serve<S: RocketApi + 'static>(
     listener: tokio::net::TcpListener,
     service: S,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(service))
-        .with_graceful_shutdown(runtime::shutdown_signal())
-        .await
+    let app = router(service)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(runtime::shutdown_signal()).await
 }

@@ -1,0 +1,90 @@
+//! The overlay trait of the API crate: an implementation that changes some operations and
+//! forwards every other one to an upstream implementation of the service trait.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operations::{signature_line, trait_name};
+use super::rust::ident;
+use crate::ir::Api;
+
+/// `{Source}Overlay`, the name of a source's overlay trait.
+pub fn overlay_name(source: &str) -> String {
+    format!("{}Overlay", crate::ir::rust_type_name(source))
+}
+
+/// `src/overlay.rs`: the overlay trait, each method defaulting to the upstream's, and the
+/// service trait for every overlay.
+pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
+    let service = format_ident!("{}", trait_name(source));
+    let overlay = format_ident!("{}", overlay_name(source));
+    let forwarding = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        let doc = format!(" Forwards {} to the upstream unless overridden.", signature_line(op).trim_end_matches('.'));
+        quote! {
+            #[doc = #doc]
+            fn #method(&self, request: crate::operations::#request)
+                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
+                #service::#method(self.upstream(), request)
+            }
+        }
+    });
+    let delegating = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.request_type);
+        let response = ident(&op.response_type);
+        quote! {
+            fn #method(&self, request: crate::operations::#request)
+                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
+                #overlay::#method(self, request)
+            }
+        }
+    });
+    let trait_doc = format!(" A remix of [`{service}`]: the operations an implementation changes, the rest forwarded.");
+    // The example overrides the first operation, with the names this spec gives it.
+    let example = api.operations.first().map(|op| {
+        format!(
+            "\n```rust,ignore\n\
+             struct Remix<U> {{ upstream: U }}\n\n\
+             impl<U: {service}> {overlay} for Remix<U> {{\n    \
+                 type Upstream = U;\n\n    \
+                 fn upstream(&self) -> &U {{\n        &self.upstream\n    }}\n\n    \
+                 // Only the operations that change; every other one is the upstream's.\n    \
+                 async fn {}(&self, request: {}) -> Result<{}, Error> {{ … }}\n\
+             }}\n\
+             ```",
+            op.method_name, op.request_type, op.response_type
+        )
+    });
+    let example_lines: Vec<String> =
+        example.iter().flat_map(|text| text.lines()).map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect();
+    quote! {
+        //! Remixes: change some operations, forward the rest.
+
+        use crate::#service;
+
+        #[doc = #trait_doc]
+        ///
+        /// Every method defaults to the same method of [`upstream`](Self::upstream) (the
+        /// generated client, the mock, or another overlay), which gets the request as it came,
+        /// credentials included, and whose answer is passed back as it is. A type implementing
+        /// this trait implements the service trait, so the generated router serves it, and
+        /// routes the spec lacks can be added beside it (`router(remix).route(…)`).
+        #(#[doc = #example_lines])*
+        pub trait #overlay: Send + Sync {
+            /// Where the operations this overlay does not change are sent.
+            type Upstream: #service;
+
+            /// The upstream implementation.
+            fn upstream(&self) -> &Self::Upstream;
+
+            #(#forwarding)*
+        }
+
+        impl<T: #overlay> #service for T {
+            #(#delegating)*
+        }
+    }
+}
