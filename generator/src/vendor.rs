@@ -22,6 +22,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/selftest.rs", include_str!("../runtime/src/selftest.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),
+    ("src/proxy.rs", include_str!("../runtime/src/proxy.rs")),
     ("src/mock_server.rs", include_str!("../runtime/src/mock_server.rs")),
     ("src/stateful.rs", include_str!("../runtime/src/stateful.rs")),
     ("src/validate.rs", include_str!("../runtime/src/validate.rs")),

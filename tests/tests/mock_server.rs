@@ -92,3 +92,68 @@ async fn sigterm_finishes_requests_in_flight_then_exits() {
     std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut log).unwrap();
     assert!(log.contains("shutting down"), "{log}");
 }
+
+/// `--request-timeout` answers 408 to what takes longer; `--max-concurrency 1` serves one
+/// request at a time.
+#[tokio::test]
+async fn request_timeout_and_concurrency_limit() {
+    let slow = start(&["--latency", "400", "--request-timeout", "100"]);
+    let answer = reqwest::get(format!("{}/items/abc", slow.base)).await.unwrap();
+    assert_eq!(answer.status().as_u16(), 408);
+
+    let one_at_a_time = start(&["--latency", "300", "--max-concurrency", "1"]);
+    let started = Instant::now();
+    let url = format!("{}/items/abc", one_at_a_time.base);
+    let (a, b) = tokio::join!(reqwest::get(url.clone()), reqwest::get(url));
+    assert_eq!((a.unwrap().status().as_u16(), b.unwrap().status().as_u16()), (200, 200));
+    assert!(started.elapsed() >= Duration::from_millis(600), "served at once: {:?}", started.elapsed());
+}
+
+/// `--proxy` passes the upstream's answers back as they came; `--record` keeps those that fit
+/// the spec (and reports the one that does not); `--fixtures` replays the recording.
+#[tokio::test]
+async fn proxy_records_what_fits_and_fixtures_replay_it() {
+    use axum::routing::get;
+    // The upstream: the Rocket mock, except one item whose body breaks the spec.
+    let upstream = axum::Router::new()
+        .route("/api/items/broken", get(|| async { axum::Json(serde_json::json!({ "id": 5 })) }))
+        .merge(rocket_server::router(rocket_mock::Mock::new(3)));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_base = format!("http://{}/api", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, upstream).await });
+
+    let dir = std::env::temp_dir().join(format!("rocketgen-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("recorded.json");
+    let proxy = start(&["--proxy", &upstream_base, "--record", file.to_str().unwrap()]);
+    let http = reqwest::Client::new();
+    let fetch = |base: &str, path: &str| {
+        let request = http.get(format!("{base}{path}")).header("authorization", "Bearer t");
+        async move {
+            let answer = request.send().await.unwrap();
+            (answer.status().as_u16(), answer.text().await.unwrap())
+        }
+    };
+    let item = fetch(&proxy.base, "/items/abc").await;
+    assert_eq!(item, fetch(&upstream_base, "/items/abc").await, "the upstream's answer as it came");
+    let account = fetch(&proxy.base, "/account").await;
+    assert_eq!(account.0, 200);
+    let broken = fetch(&proxy.base, "/items/broken").await;
+    assert_eq!(broken, (200, r#"{"id":5}"#.to_string()), "passed back even when it does not fit");
+
+    let recorded: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(recorded["content.getItem"]["status"], 200);
+    assert_eq!(recorded["content.getItem"]["body"], serde_json::from_str::<serde_json::Value>(&item.1).unwrap(), "the last answer that fits");
+    assert_eq!(recorded["account.getAccount"]["body"], serde_json::from_str::<serde_json::Value>(&account.1).unwrap());
+    let mut proxy = proxy;
+    let _ = proxy.child.kill();
+    let mut log = String::new();
+    std::io::Read::read_to_string(proxy.child.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("not recorded: GET /items/broken (content.getItem): body"), "{log}");
+
+    // Replayed: another item id gets the recorded answer.
+    let replay = start(&["--fixtures", file.to_str().unwrap()]);
+    let replayed = fetch(&replay.base, "/items/xyz").await;
+    assert_eq!(replayed, item);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

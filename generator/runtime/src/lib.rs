@@ -62,6 +62,8 @@ pub mod mock;
 pub mod mock_server;
 #[cfg(feature = "pattern")]
 pub mod pattern;
+#[cfg(feature = "mock")]
+pub mod proxy;
 pub mod response;
 #[cfg(all(feature = "mock", feature = "client"))]
 pub mod selftest;

@@ -55,6 +55,20 @@ pub struct Options {
     /// Do not answer CORS: browsers on other origins cannot call the mock server.
     #[arg(long)]
     pub no_cors: bool,
+    /// Forward every request to this upstream (with its base path, e.g.
+    /// `http://127.0.0.1:8080/api`) and answer what it answers, instead of the mock.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// With `--proxy`: keep each operation's last answer that fits the spec in FILE, in the
+    /// fixtures format (replay it with `--fixtures FILE`); answers that do not fit are reported.
+    #[arg(long, value_name = "FILE", requires = "proxy")]
+    pub record: Option<PathBuf>,
+    /// Answer 408 to a request that takes longer than this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub request_timeout: Option<u64>,
+    /// Serve at most this many requests at once; the others wait their turn.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
 }
 
 /// Parses the options, checks the fixtures against `operations` and serves until stopped.
@@ -78,7 +92,18 @@ pub fn main(
         None => HashMap::new(),
     };
     let base_path = options.base_path.clone().unwrap_or_else(|| default_base_path.to_string());
-    let app = layers(router(options.seed, fixtures, options.stateful, &base_path), &options);
+    let app = match &options.proxy {
+        Some(upstream) => match crate::proxy::router(upstream, &base_path, operations, options.record.clone()) {
+            Ok(proxy) => proxy,
+            Err(e) => {
+                eprintln!("error: --proxy: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => router(options.seed, fixtures, options.stateful, &base_path),
+    };
+    let limits = crate::server::Limits { request_timeout: options.request_timeout.map(Duration::from_millis), max_concurrency: options.max_concurrency };
+    let app = crate::server::with_limits(layers(app, &options), &limits);
     let app = if options.no_cors {
         app
     } else {
@@ -108,8 +133,13 @@ pub fn main(
             }
         };
         let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
-        let mode = if options.stateful { ", stateful" } else { "" };
-        eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
+        match &options.proxy {
+            Some(upstream) => eprintln!("mock server listening on http://{bound}{base_path} (forwarding to {upstream})"),
+            None => {
+                let mode = if options.stateful { ", stateful" } else { "" };
+                eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
+            }
+        }
         match axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(crate::server::shutdown_signal())
             .await

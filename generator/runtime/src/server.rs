@@ -1,10 +1,13 @@
 //! What every generated handler shares: reading a request by the operation's metadata
 //! (parameters, credentials, body, validation) and writing responses and errors.
 
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -451,6 +454,27 @@ fn request_of<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Reje
     // Validation has already named any field that does not fit its schema, so this is the
     // fast path; serde's own message names what still does not fit.
     serde_json::from_value(Value::Object(fields)).map_err(|e| reject(400, format!("request: {e}")))
+}
+
+/// Limits a server in production sets: a time per request and how many are served at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// A request not answered within this time gets 408.
+    pub request_timeout: Option<Duration>,
+    /// At most this many requests are served at once (across all routes); the others wait.
+    pub max_concurrency: Option<usize>,
+}
+
+/// `router` with `limits` (tower's concurrency limit, tower-http's timeout).
+pub fn with_limits(router: axum::Router, limits: &Limits) -> axum::Router {
+    let router = match limits.request_timeout {
+        Some(timeout) => router.layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
+        None => router,
+    };
+    match limits.max_concurrency {
+        Some(max) => router.layer(tower::limit::GlobalConcurrencyLimitLayer::new(max)),
+        None => router,
+    }
 }
 
 /// Resolves on ctrl-c or SIGTERM; requests in flight then finish before the server stops.

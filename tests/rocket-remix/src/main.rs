@@ -2,8 +2,10 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
+use rocket_server::Limits;
 
 /// Serves Rocket under /api, forwarded to an upstream Rocket, with a trimmed `content.getItem`
 /// and `GET /api/remix/me` (account and profile in one answer).
@@ -23,6 +25,12 @@ struct Options {
     /// X-Forwarded-For, which gains the caller's address). Credentials always are.
     #[arg(long = "forward-header", value_name = "NAME")]
     forward_headers: Vec<String>,
+    /// Answer 408 to a request that takes longer than this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    request_timeout: Option<u64>,
+    /// Serve at most this many requests at once; the others wait their turn.
+    #[arg(long, value_name = "N")]
+    max_concurrency: Option<usize>,
 }
 
 #[tokio::main]
@@ -50,7 +58,8 @@ async fn main() -> ExitCode {
     };
     let bound = listener.local_addr().map(|a| a.to_string()).unwrap_or(address);
     eprintln!("rocket-remix listening on http://{bound}/api (upstream {})", options.upstream);
-    let app = rocket_remix::app(upstream).into_make_service_with_connect_info::<SocketAddr>();
+    let limits = Limits { request_timeout: options.request_timeout.map(Duration::from_millis), max_concurrency: options.max_concurrency };
+    let app = rocket_server::with_limits(rocket_remix::app(upstream), &limits).into_make_service_with_connect_info::<SocketAddr>();
     match axum::serve(listener, app).with_graceful_shutdown(rocketgen_runtime::server::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -14,6 +14,7 @@ use api::TypemodelApi;
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
+pub use rocketgen_runtime::server::{Limits, with_limits};
 
 /// The base path of the spec's first server URL, where [`router`] mounts the operations.
 pub const BASE_PATH: &str = "/v1";
