@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench-http") => bench_http(),
         Some("bench-mock") => bench_mock(),
+        Some("bench-remix") => bench_remix(),
         Some("bench-mcp") => bench_mcp(),
         Some("bench-mcp-rss") => mcp_rss::run(workspace_root(), &args[1..]),
         Some("bench-buildrs") => bench_buildrs::run(workspace_root()),
@@ -294,6 +295,101 @@ fn start_and_wait(command: &mut Command, url: &str) -> Option<(std::process::Chi
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     None
+}
+
+/// rocket-remix in front of the mock server against the mock server alone, same run: a
+/// forwarded operation (`GET /lists/{id}`) and the overridden one (`GET /items/{id}`).
+fn bench_remix() -> ExitCode {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lies in the workspace");
+    if let Err(failed) = release_build(&["-p", "rocket-mock", "-p", "rocket-remix"]) {
+        return failed;
+    }
+    println!("wrk -t1 -c8 -d10s, one run each; p50 and p99 latency, requests per second");
+    println!("| upstream | request | upstream alone | through the remix | p50 added |");
+    println!("| --- | --- | --- | --- | --- |");
+    let mut status = ExitCode::SUCCESS;
+    // The mock as it is (well under a millisecond), then as a back end that takes 5 ms.
+    for latency in ["0", "5"] {
+        let upstream = "http://127.0.0.1:18095/api";
+        let remix = "http://127.0.0.1:18096/api";
+        let mock = Command::new(root.join("target/release/rocket-mock-server"))
+            .args(["--port", "18095", "--quiet", "--latency", latency])
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let remixed = Command::new(root.join("target/release/rocket-remix"))
+            .args(["--port", "18096", "--upstream", upstream])
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let (Ok(mut mock), Ok(mut remixed)) = (mock, remixed) else {
+            eprintln!("cannot start the mock server and rocket-remix (release builds in target/release)");
+            return ExitCode::from(2);
+        };
+        if !answers(&format!("{remix}/items/item-1")) {
+            eprintln!("rocket-remix in front of the mock server did not answer within 60 s");
+            status = ExitCode::from(1);
+        } else {
+            for (label, path) in [("GET /api/lists/{id} (forwarded)", "/lists/list-1"), ("GET /api/items/{id} (overridden)", "/items/item-1")] {
+                let (Some(alone), Some(through)) = (wrk_figures(&format!("{upstream}{path}")), wrk_figures(&format!("{remix}{path}"))) else {
+                    eprintln!("wrk failed on {path} (apt-get install wrk)");
+                    status = ExitCode::from(1);
+                    continue;
+                };
+                let added = (through.p50_us / alone.p50_us - 1.0) * 100.0;
+                println!("| mock, latency {latency} ms | {label} | {alone} | {through} | {added:+.0}% |");
+            }
+        }
+        for child in [&mut remixed, &mut mock] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+    status
+}
+
+/// Whether `url` answers 200 within 60 s.
+fn answers(url: &str) -> bool {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        let output = Command::new("curl").args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer token-1", url]).output();
+        if output.is_ok_and(|o| o.stdout == b"200") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    false
+}
+
+/// What wrk measured of one URL.
+struct WrkFigures {
+    p50_us: f64,
+    p99_us: f64,
+    requests_per_second: f64,
+}
+
+impl std::fmt::Display for WrkFigures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "p50 {:.0} µs, p99 {:.0} µs, {:.0} req/s", self.p50_us, self.p99_us, self.requests_per_second)
+    }
+}
+
+/// Runs wrk on `url` and reads its latency distribution and rate.
+fn wrk_figures(url: &str) -> Option<WrkFigures> {
+    let output = Command::new("wrk").args(["-t1", "-c8", "-d10s", "--latency", "-H", "Authorization: Bearer token-1", url]).output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let micros = |value: &str| -> Option<f64> {
+        let split = value.find(|c: char| c.is_ascii_alphabetic())?;
+        let (number, unit) = value.split_at(split);
+        let scale = match unit {
+            "us" => 1.0,
+            "ms" => 1000.0,
+            "s" => 1_000_000.0,
+            _ => return None,
+        };
+        Some(number.parse::<f64>().ok()? * scale)
+    };
+    let percentile = |label: &str| text.lines().find_map(|line| line.trim().strip_prefix(label).and_then(|rest| micros(rest.trim())));
+    let rate = text.lines().find_map(|line| line.trim().strip_prefix("Requests/sec:").and_then(|rest| rest.trim().parse::<f64>().ok()));
+    Some(WrkFigures { p50_us: percentile("50%")?, p99_us: percentile("99%")?, requests_per_second: rate? })
 }
 
 /// The mock server against Prism, side by side in one run.
