@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::meta::{
     BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path, multipart_parts,
@@ -188,6 +189,27 @@ impl Client {
         request: &R,
         credentials: &[K],
     ) -> Result<RawResponse, Error> {
+        // Names and the path template only: no URL (a query may hold an API key), no header.
+        let span = tracing::info_span!(
+            "call",
+            operation = op.tool_name,
+            method = op.http_method.as_str(),
+            path = op.path,
+            attempt = 1u32,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let sent = self.send_once(op, request, credentials).instrument(span.clone()).await;
+        if let Ok(response) = &sent {
+            span.record("status", response.status);
+        }
+        span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+        sent
+    }
+
+    /// One attempt at sending the request.
+    async fn send_once<R: Serialize, K: Credential>(&self, op: &'static OperationMeta<'static>, request: &R, credentials: &[K]) -> Result<RawResponse, Error> {
         let operation = op.tool_name;
         let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation, message })?;
         let path = fill_path(op.path, |name, whole_segment| {

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
+use tracing::Instrument;
 
 use crate::meta::{
     BodyKind, BodyMeta, Location, OperationMeta, ParamMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param, form_unescape,
@@ -169,15 +170,32 @@ where
     F: FnOnce(T, Vec<(&'static str, String)>) -> Fut,
     Fut: Future<Output = Result<A, Error>>,
 {
-    let (mut parts, body) = request.into_parts();
-    let (request, credentials) = match decode_parts(op, &mut parts, body).await {
-        Ok(decoded) => decoded,
-        Err(rejection) => return rejection.into_response(),
-    };
-    match crate::context::RequestContext::scope(parts, call(request, credentials)).await {
-        Ok(response) => respond(response.into_raw()),
-        Err(err) => failure(err),
+    // Names and the path template only: values (credentials among them) stay out of spans.
+    let span = tracing::info_span!(
+        "serve",
+        operation = op.tool_name,
+        method = op.http_method.as_str(),
+        path = op.path,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let response = async {
+        let (mut parts, body) = request.into_parts();
+        let (request, credentials) = match decode_parts(op, &mut parts, body).await {
+            Ok(decoded) => decoded,
+            Err(rejection) => return rejection.into_response(),
+        };
+        match crate::context::RequestContext::scope(parts, call(request, credentials)).await {
+            Ok(response) => respond(response.into_raw()),
+            Err(err) => failure(err),
+        }
     }
+    .instrument(span.clone())
+    .await;
+    span.record("status", response.status().as_u16());
+    span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+    response
 }
 
 /// The names of a path template's parameters, in order.
