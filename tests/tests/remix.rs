@@ -4,7 +4,6 @@
 //! principal a middleware inserted, undeclared headers, the peer address); the caller's
 //! credentials and chosen headers reach the upstream.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::Request;
@@ -46,10 +45,7 @@ impl<U: RocketApi> RocketOverlay for Remix<U> {
 
 /// Serves `app` on loopback with peer addresses, as the generated `serve` does.
 async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await });
-    format!("http://{address}")
+    format!("http://{}", rocketgen_runtime::selftest::serve_on_loopback(app).await.unwrap())
 }
 
 /// The remix's router: a principal inserted by middleware, and one route the spec lacks.

@@ -312,31 +312,27 @@ fn bench_remix() -> ExitCode {
     for latency in ["0", "5"] {
         let upstream = "http://127.0.0.1:18095/api";
         let remix = "http://127.0.0.1:18096/api";
-        let mock = Command::new(root.join("target/release/rocket-mock-server"))
-            .args(["--port", "18095", "--quiet", "--latency", latency])
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let remixed = Command::new(root.join("target/release/rocket-remix"))
-            .args(["--port", "18096", "--upstream", upstream])
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let (Ok(mut mock), Ok(mut remixed)) = (mock, remixed) else {
-            eprintln!("cannot start the mock server and rocket-remix (release builds in target/release)");
-            return ExitCode::from(2);
+        let mut mock_command = Command::new(root.join("target/release/rocket-mock-server"));
+        mock_command.args(["--port", "18095", "--quiet", "--latency", latency]);
+        let Some((mut mock, _)) = start_and_wait(&mut mock_command, &format!("{upstream}/items/item-1")) else {
+            eprintln!("the mock server did not answer within 60 s");
+            return ExitCode::from(1);
         };
-        if !answers(&format!("{remix}/items/item-1")) {
+        let mut remix_command = Command::new(root.join("target/release/rocket-remix"));
+        remix_command.args(["--port", "18096", "--upstream", upstream]);
+        let Some((mut remixed, _)) = start_and_wait(&mut remix_command, &format!("{remix}/items/item-1")) else {
+            let _ = mock.kill();
             eprintln!("rocket-remix in front of the mock server did not answer within 60 s");
-            status = ExitCode::from(1);
-        } else {
-            for (label, path) in [("GET /api/lists/{id} (forwarded)", "/lists/list-1"), ("GET /api/items/{id} (overridden)", "/items/item-1")] {
-                let (Some(alone), Some(through)) = (wrk_figures(&format!("{upstream}{path}")), wrk_figures(&format!("{remix}{path}"))) else {
-                    eprintln!("wrk failed on {path} (apt-get install wrk)");
-                    status = ExitCode::from(1);
-                    continue;
-                };
-                let added = (through.p50_us / alone.p50_us - 1.0) * 100.0;
-                println!("| mock, latency {latency} ms | {label} | {alone} | {through} | {added:+.0}% |");
-            }
+            return ExitCode::from(1);
+        };
+        for (label, path) in [("GET /api/lists/{id} (forwarded)", "/lists/list-1"), ("GET /api/items/{id} (overridden)", "/items/item-1")] {
+            let (Some(alone), Some(through)) = (wrk_figures(&format!("{upstream}{path}")), wrk_figures(&format!("{remix}{path}"))) else {
+                eprintln!("wrk failed on {path} (apt-get install wrk)");
+                status = ExitCode::from(1);
+                continue;
+            };
+            let added = (through.p50_us / alone.p50_us - 1.0) * 100.0;
+            println!("| mock, latency {latency} ms | {label} | {alone} | {through} | {added:+.0}% |");
         }
         for child in [&mut remixed, &mut mock] {
             let _ = child.kill();
@@ -344,19 +340,6 @@ fn bench_remix() -> ExitCode {
         }
     }
     status
-}
-
-/// Whether `url` answers 200 within 60 s.
-fn answers(url: &str) -> bool {
-    let started = std::time::Instant::now();
-    while started.elapsed() < std::time::Duration::from_secs(60) {
-        let output = Command::new("curl").args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer token-1", url]).output();
-        if output.is_ok_and(|o| o.stdout == b"200") {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    false
 }
 
 /// What wrk measured of one URL.

@@ -10,11 +10,12 @@ use crate::client::Client;
 use crate::meta::OperationMeta;
 use crate::synth::{Fill, Synth};
 
-/// Serves `router` on a free loopback port, in the background of the current runtime.
+/// Serves `router` on a free loopback port, in the background of the current runtime, with
+/// peer addresses (as the generated `serve` does, for the request context).
 pub async fn serve_on_loopback(router: axum::Router) -> std::io::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move { axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await });
     Ok(address)
 }
 

@@ -14,15 +14,8 @@ use axum::middleware::{self, Next};
 use rocket_api::Credential;
 use rocket_api::meta::{OPERATIONS, SECURITY_SCHEMES};
 use rocketgen_runtime::RawResponse;
+use rocketgen_runtime::selftest::serve_on_loopback;
 use rocketgen_runtime::synth::{Fill, Synth};
-
-/// Serves `app` on a free loopback port with peer addresses, as the binary does.
-async fn serve_on_loopback(app: axum::Router) -> Result<std::net::SocketAddr, std::io::Error> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await });
-    Ok(address)
-}
 
 /// A request as the upstream received it: method, path and query, headers, body.
 #[derive(Debug, Clone, PartialEq, Eq)]
