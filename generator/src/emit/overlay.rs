@@ -52,10 +52,16 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
                  type Upstream = U;\n\n    \
                  fn upstream(&self) -> &U {{\n        &self.upstream\n    }}\n\n    \
                  // Only the operations that change; every other one is the upstream's.\n    \
-                 async fn {}(&self, request: {}) -> Result<{}, Error> {{ … }}\n\
+                 async fn {method}(&self, request: {request}) -> Result<{response}, Error> {{\n        \
+                     let answer = self.upstream.{method}(request).await?;\n        \
+                     // … change the answer, or make your own …\n        \
+                     Ok(answer)\n    \
+                 }}\n\
              }}\n\
              ```",
-            op.method_name, op.request_type, op.response_type
+            method = op.method_name,
+            request = op.request_type,
+            response = op.response_type
         )
     });
     let example_lines: Vec<String> =

@@ -23,7 +23,11 @@ use crate::ConstructsApi;
 ///     }
 ///
 ///     // Only the operations that change; every other one is the upstream's.
-///     async fn get_file(&self, request: GetFileRequest) -> Result<GetFileResponse, Error> { … }
+///     async fn get_file(&self, request: GetFileRequest) -> Result<GetFileResponse, Error> {
+///         let answer = self.upstream.get_file(request).await?;
+///         // … change the answer, or make your own …
+///         Ok(answer)
+///     }
 /// }
 /// ```
 pub trait ConstructsOverlay: Send + Sync {

@@ -23,7 +23,11 @@ use crate::NamesApi;
 ///     }
 ///
 ///     // Only the operations that change; every other one is the upstream's.
-///     async fn get_string(&self, request: GetStringRequest) -> Result<GetStringResponse, Error> { … }
+///     async fn get_string(&self, request: GetStringRequest) -> Result<GetStringResponse, Error> {
+///         let answer = self.upstream.get_string(request).await?;
+///         // … change the answer, or make your own …
+///         Ok(answer)
+///     }
 /// }
 /// ```
 pub trait NamesOverlay: Send + Sync {

@@ -23,7 +23,11 @@ use crate::RocketApi;
 ///     }
 ///
 ///     // Only the operations that change; every other one is the upstream's.
-///     async fn get_account(&self, request: GetAccountRequest) -> Result<GetAccountResponse, Error> { … }
+///     async fn get_account(&self, request: GetAccountRequest) -> Result<GetAccountResponse, Error> {
+///         let answer = self.upstream.get_account(request).await?;
+///         // … change the answer, or make your own …
+///         Ok(answer)
+///     }
 /// }
 /// ```
 pub trait RocketOverlay: Send + Sync {

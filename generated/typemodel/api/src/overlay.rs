@@ -23,7 +23,11 @@ use crate::TypemodelApi;
 ///     }
 ///
 ///     // Only the operations that change; every other one is the upstream's.
-///     async fn patch_thing(&self, request: PatchThingRequest) -> Result<PatchThingResponse, Error> { … }
+///     async fn patch_thing(&self, request: PatchThingRequest) -> Result<PatchThingResponse, Error> {
+///         let answer = self.upstream.patch_thing(request).await?;
+///         // … change the answer, or make your own …
+///         Ok(answer)
+///     }
 /// }
 /// ```
 pub trait TypemodelOverlay: Send + Sync {
