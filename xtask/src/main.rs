@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         Some("sweep-compile") => sweep_compile::run(workspace_root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
             );
             ExitCode::from(2)
         }
