@@ -192,6 +192,7 @@ fn param_meta<'a>(api: &Api, p: &'a crate::ir::Parameter) -> ParamMeta<'a> {
         ty: shape(api, &p.ty),
         constraints: &Constraints::NONE,
         default: None,
+        idempotency_key: p.idempotency_key,
         json: p.content_type.is_some(),
     }
 }

@@ -19,6 +19,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/pattern.rs", include_str!("../runtime/src/pattern.rs")),
     ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
+    ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
     ("src/selftest.rs", include_str!("../runtime/src/selftest.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),

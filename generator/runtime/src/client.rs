@@ -1,17 +1,21 @@
 //! What every generated client method shares: building the HTTP request from the operation's
 //! metadata, sending it, and reading the response.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path, multipart_parts,
-    place_credentials, request_fields,
+    BodyKind, BodyMeta, Location, Method, OperationMeta, Part, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path,
+    multipart_parts, place_credentials, request_fields,
 };
+use crate::retry::{RequestOptions, RetryPolicy};
 use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
+
+/// The time limit of an attempt unless the builder sets another.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A client of an API: where it is, how requests go there, and the configured credentials.
 /// Cheap to clone; clones share connections. A generated client crate wraps it in its own
@@ -26,6 +30,8 @@ pub struct Client {
     /// Headers copied from the request being served, lowercase.
     #[cfg(feature = "server")]
     forwarded: Vec<String>,
+    /// Timeout, retry policy and extras of every call.
+    options: RequestOptions,
 }
 
 impl std::fmt::Debug for Client {
@@ -41,6 +47,7 @@ impl std::fmt::Debug for Client {
 pub struct ClientBuilder<C = Client> {
     base_url: String,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     credentials: Vec<(&'static str, String)>,
@@ -61,7 +68,8 @@ impl<C: From<Client>> ClientBuilder<C> {
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientBuilder {
             base_url: base_url.into(),
-            timeout: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            retry: RetryPolicy::default(),
             connect_timeout: None,
             http: None,
             credentials: Vec::new(),
@@ -72,9 +80,23 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
     }
 
-    /// A time limit for each whole request.
+    /// A time limit for each attempt at a request, from sending to the end of the answer's
+    /// body: 30 s unless set.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// No time limit on requests (a slow stream, a long poll).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// When failed attempts are sent again: [`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::never`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -84,7 +106,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Use this `reqwest::Client` (its own settings apply; timeouts given here are ignored).
+    /// Use this `reqwest::Client` (its own settings apply; a connect timeout given here is
+    /// ignored, the request timeout is not).
     /// It should not follow redirects, so that 301/302 responses come back as themselves.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -120,9 +143,6 @@ impl<C: From<Client>> ClientBuilder<C> {
             Some(http) => http,
             None => {
                 let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -140,6 +160,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             headers: self.headers,
             #[cfg(feature = "server")]
             forwarded: self.forwarded,
+            options: RequestOptions { timeout: self.timeout, retry: Some(self.retry), ..RequestOptions::default() },
         }))
     }
 }
@@ -158,6 +179,12 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// This client (sharing its connections) with `options` for every call made through it:
+    /// another timeout or retry policy, extra headers or query parameters.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client { options: self.options.and(options), ..self.clone() }
     }
 
     /// Sends the request of `op` and reads the answer as its response enum: what a generated
@@ -183,24 +210,82 @@ impl Client {
     }
 
     /// [`send`](Client::send) with the request's own credentials first.
+    ///
+    /// The request is built once and sent again, unchanged, as the retry policy allows (a
+    /// multipart body is rebuilt from the same parts, with a new boundary).
     pub async fn send_with_credentials<R: Serialize, K: Credential>(
         &self,
         op: &'static OperationMeta<'static>,
         request: &R,
         credentials: &[K],
     ) -> Result<RawResponse, Error> {
-        // Names and the path template only: no URL (a query may hold an API key), no header.
+        let prepared = self.prepare(op, request, credentials)?;
+        self.send_prepared(op.tool_name, op.http_method, op.path, &prepared).await
+    }
+
+    /// Sends a request built elsewhere (by `rocketgen call`, a tool runtime) with this client's
+    /// options, retries and spans. `target` is the path and query below the base URL.
+    pub async fn send_raw(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path_template: &'static str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Option<(String, Vec<u8>)>,
+    ) -> Result<RawResponse, Error> {
+        let mut all = self.headers.clone();
+        all.extend(headers);
+        let body = match body {
+            Some((content_type, bytes)) => PreparedBody::Bytes { content_type, bytes },
+            None => PreparedBody::None,
+        };
+        let prepared = self.finish(operation, method, format!("{}{target}", self.base_url), all, body, false)?;
+        self.send_prepared(operation, method, path_template, &prepared).await
+    }
+
+    /// Attempts the request until it is answered with a status the policy does not retry,
+    /// attempts or budget run out, or the request may not be sent twice.
+    async fn send_prepared(&self, operation: &'static str, method: Method, path: &'static str, prepared: &Prepared) -> Result<RawResponse, Error> {
+        let policy = self.options.retry.clone().unwrap_or_default();
+        let retry_safe = prepared.idempotency_key || policy.may_retry(method, &prepared.headers, false);
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let sent = self.attempt(operation, method, path, prepared, attempt).await;
+            let retry_after = match &sent {
+                Ok(response) if policy.retries_status(response.status) => {
+                    Some(response.headers.iter().find(|(name, _)| name == "retry-after").map(|(_, value)| value.as_str()))
+                }
+                Err(Error::Transport { .. } | Error::Timeout { .. }) if policy.retries_connection_errors() => Some(None),
+                _ => None,
+            };
+            let Some(retry_after) = retry_after.filter(|_| retry_safe && attempt < policy.attempts()) else {
+                return sent.map_err(|e| e.after_attempts(attempt));
+            };
+            let wait = policy.delay(attempt + 1, retry_after, SystemTime::now());
+            if !policy.fits_budget(started.elapsed(), wait) {
+                return sent.map_err(|e| e.after_attempts(attempt));
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, in its own `call` span: names and the path template only, never the URL
+    /// (a query may hold an API key) or a header.
+    async fn attempt(&self, operation: &'static str, method: Method, path: &'static str, prepared: &Prepared, attempt: u32) -> Result<RawResponse, Error> {
         let span = tracing::info_span!(
             "call",
-            operation = op.tool_name,
-            method = op.http_method.as_str(),
-            path = op.path,
-            attempt = 1u32,
+            operation,
+            method = method.as_str(),
+            path,
+            attempt,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let started = std::time::Instant::now();
-        let sent = self.send_once(op, request, credentials).instrument(span.clone()).await;
+        let started = Instant::now();
+        let sent = self.send_once(operation, prepared).instrument(span.clone()).await;
         if let Ok(response) = &sent {
             span.record("status", response.status);
         }
@@ -208,8 +293,8 @@ impl Client {
         sent
     }
 
-    /// One attempt at sending the request.
-    async fn send_once<R: Serialize, K: Credential>(&self, op: &'static OperationMeta<'static>, request: &R, credentials: &[K]) -> Result<RawResponse, Error> {
+    /// Builds the request of `op`: its URL, headers and body.
+    fn prepare<R: Serialize, K: Credential>(&self, op: &'static OperationMeta<'static>, request: &R, credentials: &[K]) -> Result<Prepared, Error> {
         let operation = op.tool_name;
         let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation, message })?;
         let path = fill_path(op.path, |name, whole_segment| {
@@ -231,11 +316,15 @@ impl Client {
         }
         self.add_forwarded(&mut headers);
         let mut cookies: Vec<String> = Vec::new();
+        let mut idempotency_key = false;
         for param in op.params {
             let Some(value) = fields.get(param.field) else { continue };
             match param.location {
                 Location::Query => query.extend(encode_query(param, value)),
-                Location::Header => headers.extend(encode_param(param, value).map(|text| (param.name.to_string(), text))),
+                Location::Header => {
+                    idempotency_key |= param.idempotency_key;
+                    headers.extend(encode_param(param, value).map(|text| (param.name.to_string(), text)))
+                }
                 Location::Cookie => cookies.extend(encode_param(param, value).map(|text| format!("{}={text}", param.name))),
                 Location::Path => {}
             }
@@ -246,16 +335,50 @@ impl Client {
         }
         let query = query.join("&");
         let url = if query.is_empty() { format!("{}{path}", self.base_url) } else { format!("{}{path}?{query}", self.base_url) };
+        let body = match (&op.body, fields.get("body")) {
+            (Some(body_meta), Some(body)) => prepare_body(body_meta, body).map_err(|message| Error::InvalidRequest { operation, message })?,
+            _ => PreparedBody::None,
+        };
+        self.finish(operation, op.http_method, url, headers, body, idempotency_key)
+    }
 
-        let method =
-            reqwest::Method::from_bytes(op.http_method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
-        let mut builder = self.http.request(method, url);
-        for (name, value) in headers {
+    /// Adds the options' query parameters and headers (which replace same-named ones).
+    fn finish(
+        &self,
+        operation: &'static str,
+        method: Method,
+        mut url: String,
+        mut headers: Vec<(String, String)>,
+        body: PreparedBody,
+        idempotency_key: bool,
+    ) -> Result<Prepared, Error> {
+        if !self.options.query.is_empty() {
+            let extra = form_urlencoded::Serializer::new(String::new()).extend_pairs(&self.options.query).finish();
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&extra);
+        }
+        for (name, _) in &self.options.headers {
+            headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        }
+        headers.extend(self.options.headers.iter().cloned());
+        let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
+        Ok(Prepared { method, url, headers, body, idempotency_key })
+    }
+
+    /// Sends the request once and reads the whole answer.
+    async fn send_once(&self, operation: &'static str, prepared: &Prepared) -> Result<RawResponse, Error> {
+        let mut builder = self.http.request(prepared.method.clone(), &prepared.url);
+        if let Some(timeout) = self.options.timeout {
+            builder = builder.timeout(timeout);
+        }
+        for (name, value) in &prepared.headers {
             builder = builder.header(name, value);
         }
-        if let (Some(body_meta), Some(body)) = (&op.body, fields.get("body")) {
-            builder = with_body(builder, body_meta, body).map_err(|message| Error::InvalidRequest { operation, message })?;
-        }
+        builder = match &prepared.body {
+            PreparedBody::None => builder,
+            PreparedBody::Bytes { content_type, bytes } => builder.header("content-type", content_type).body(bytes.clone()),
+            PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts).map_err(|message| Error::InvalidRequest { operation, message })?),
+        };
         let response = builder.send().await.map_err(|e| transport(operation, e))?;
         let status = response.status().as_u16();
         let headers =
@@ -321,38 +444,60 @@ impl Credential for NoCredential {
     }
 }
 
-/// Adds a request body written as its media type says.
-fn with_body(builder: reqwest::RequestBuilder, body_meta: &BodyMeta<'_>, body: &Value) -> Result<reqwest::RequestBuilder, String> {
-    let media_type = body_meta.media_type;
+/// A request built once: what every attempt sends.
+struct Prepared {
+    method: reqwest::Method,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: PreparedBody,
+    /// A header the spec marks as an idempotency key is set: a POST may be sent twice.
+    idempotency_key: bool,
+}
+
+enum PreparedBody {
+    None,
+    Bytes {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+    /// reqwest consumes a multipart form: it is rebuilt from these for each attempt.
+    Multipart(Vec<Part>),
+}
+
+/// The body written as its media type says.
+fn prepare_body(body_meta: &BodyMeta<'_>, body: &Value) -> Result<PreparedBody, String> {
+    let content_type = body_meta.media_type.to_string();
     Ok(match body_meta.kind {
-        BodyKind::Json => builder.header("content-type", media_type).body(serde_json::to_vec(body).map_err(|e| e.to_string())?),
+        BodyKind::Json => PreparedBody::Bytes { content_type, bytes: serde_json::to_vec(body).map_err(|e| e.to_string())? },
         BodyKind::Text => {
             let text = body.as_str().map(str::to_string).unwrap_or_else(|| body.to_string());
-            builder.header("content-type", media_type).body(text)
+            PreparedBody::Bytes { content_type, bytes: text.into_bytes() }
         }
         BodyKind::Binary => {
             let binary = Binary::from_text(body.as_str().unwrap_or_default());
-            let content_type = binary_content_type(&binary, Some(media_type)).to_string();
-            builder.header("content-type", content_type).body(binary.bytes)
+            let content_type = binary_content_type(&binary, Some(body_meta.media_type)).to_string();
+            PreparedBody::Bytes { content_type, bytes: binary.bytes }
         }
-        BodyKind::Form => builder.header("content-type", media_type).body(encode_form(body_meta, body)?),
-        BodyKind::Multipart => {
-            let mut form = reqwest::multipart::Form::new();
-            for part in multipart_parts(body_meta, body)? {
-                let mut piece = reqwest::multipart::Part::bytes(part.bytes);
-                if let Some(file_name) = part.file_name {
-                    piece = piece.file_name(file_name);
-                }
-                if let Some(content_type) = &part.content_type {
-                    piece = piece.mime_str(content_type).map_err(|e| format!("body.{}: content type {content_type:?}: {e}", part.name))?;
-                }
-                form = form.part(part.name, piece);
-            }
-            builder.multipart(form)
-        }
+        BodyKind::Form => PreparedBody::Bytes { content_type, bytes: encode_form(body_meta, body)?.into_bytes() },
+        BodyKind::Multipart => PreparedBody::Multipart(multipart_parts(body_meta, body)?),
     })
 }
 
+fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, String> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let mut piece = reqwest::multipart::Part::bytes(part.bytes.clone());
+        if let Some(file_name) = &part.file_name {
+            piece = piece.file_name(file_name.clone());
+        }
+        if let Some(content_type) = &part.content_type {
+            piece = piece.mime_str(content_type).map_err(|e| format!("body.{}: content type {content_type:?}: {e}", part.name))?;
+        }
+        form = form.part(part.name.clone(), piece);
+    }
+    Ok(form)
+}
+
 fn transport(operation: &'static str, err: reqwest::Error) -> Error {
-    if err.is_timeout() { Error::Timeout { operation } } else { Error::Transport { operation, source: Box::new(err) } }
+    if err.is_timeout() { Error::Timeout { operation, attempts: 1 } } else { Error::Transport { operation, source: Box::new(err), attempts: 1 } }
 }

@@ -65,6 +65,8 @@ pub mod pattern;
 #[cfg(feature = "mock")]
 pub mod proxy;
 pub mod response;
+#[cfg(feature = "client")]
+pub mod retry;
 #[cfg(all(feature = "mock", feature = "client"))]
 pub mod selftest;
 #[cfg(feature = "server")]
@@ -123,9 +125,14 @@ pub enum Error {
     /// The request could not be built (a value that cannot be encoded, an invalid base URL…).
     InvalidRequest { operation: &'static str, message: String },
     /// The request did not complete: connection refused, reset, TLS failure…
-    Transport { operation: &'static str, source: Box<dyn std::error::Error + Send + Sync> },
+    Transport {
+        operation: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
     /// No response within the configured time.
-    Timeout { operation: &'static str },
+    Timeout { operation: &'static str, attempts: u32 },
     /// A response arrived with a declared status but a body that does not match the spec.
     Decode {
         operation: &'static str,
@@ -146,6 +153,23 @@ impl Error {
         Error::Other { message: message.into() }
     }
 
+    /// How many times the request was sent before this error: 1 unless it was retried, 0 for
+    /// errors that are not about sending.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } => *attempts,
+            _ => 0,
+        }
+    }
+
+    /// The error, counting `attempts` sends.
+    pub fn after_attempts(mut self, count: u32) -> Self {
+        if let Error::Transport { attempts, .. } | Error::Timeout { attempts, .. } = &mut self {
+            *attempts = count;
+        }
+        self
+    }
+
     /// The operation this error belongs to, where known.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
@@ -153,7 +177,7 @@ impl Error {
             | Error::MissingCredential { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Timeout { operation }
+            | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. } => Some(operation),
             Error::Other { .. } => None,
         }
@@ -168,14 +192,19 @@ impl fmt::Display for Error {
                 write!(f, "{operation}: no credential for {schemes}")
             }
             Error::InvalidRequest { operation, message } => write!(f, "{operation}: invalid request: {message}"),
-            Error::Transport { operation, source } => write!(f, "{operation}: transport error: {source}"),
-            Error::Timeout { operation } => write!(f, "{operation}: timed out"),
+            Error::Transport { operation, source, attempts } => write!(f, "{operation}: transport error{}: {source}", after(*attempts)),
+            Error::Timeout { operation, attempts } => write!(f, "{operation}: timed out{}", after(*attempts)),
             Error::Decode { operation, status, path, message, .. } => {
                 write!(f, "{operation}: response {status} does not match the spec at {path}: {message}")
             }
             Error::Other { message } => f.write_str(message),
         }
     }
+}
+
+/// `" after 3 attempts"`, when there was more than one.
+fn after(attempts: u32) -> String {
+    if attempts > 1 { format!(" after {attempts} attempts") } else { String::new() }
 }
 
 impl std::error::Error for Error {

@@ -172,6 +172,9 @@ pub struct ParamMeta<'a> {
     pub default: Option<&'a str>,
     /// A parameter given by `content` (JSON): its value travels as JSON text.
     pub json: bool,
+    /// A header the spec names as an idempotency key: a POST or PATCH that sets it may be
+    /// retried.
+    pub idempotency_key: bool,
 }
 
 #[derive(Debug)]
@@ -219,7 +222,7 @@ impl<'a> ParamMeta<'a> {
             Location::Path | Location::Header => (Style::Simple, false),
             Location::Query | Location::Cookie => (Style::Form, true),
         };
-        ParamMeta { name, field, location, style, explode, required, ty, constraints: &Constraints::NONE, default: None, json: false }
+        ParamMeta { name, field, location, style, explode, required, ty, constraints: &Constraints::NONE, default: None, json: false, idempotency_key: false }
     }
 
     pub const fn style(mut self, style: Style, explode: bool) -> Self {
@@ -240,6 +243,11 @@ impl<'a> ParamMeta<'a> {
 
     pub const fn json(mut self) -> Self {
         self.json = true;
+        self
+    }
+
+    pub const fn idempotency_key(mut self) -> Self {
+        self.idempotency_key = true;
         self
     }
 }

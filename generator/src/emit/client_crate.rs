@@ -35,8 +35,10 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
             #[derive(Clone, Debug)]
             pub struct Client(rocketgen_runtime::client::Client);
 
-            /// Configures a [`Client`]: timeouts, credentials, default headers.
+            /// Configures a [`Client`]: timeouts, retries, credentials, default headers.
             pub type ClientBuilder = rocketgen_runtime::client::ClientBuilder<Client>;
+
+            pub use rocketgen_runtime::retry::{RequestOptions, RetryPolicy};
 
             impl Client {
                 /// A client of the API at `base_url`, including the base path (e.g. `https://host/api`).
@@ -52,6 +54,12 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
                 /// The base URL requests go to.
                 pub fn base_url(&self) -> &str {
                     self.0.base_url()
+                }
+
+                /// This client, sharing its connections, with `options` for every call made
+                /// through it: a timeout, a retry policy, extra headers or query parameters.
+                pub fn with_options(&self, options: RequestOptions) -> Client {
+                    Client(self.0.with_options(options))
                 }
 
                 /// The runtime's client underneath: it sends any operation's request by its metadata.
@@ -90,6 +98,9 @@ fn operations(api: &Api, source: &str) -> TokenStream {
     }
 }
 
+/// `Client`'s own methods, which a tag accessor must not take.
+const CLIENT_METHODS: [&str; 5] = ["new", "builder", "base_url", "with_options", "inner"];
+
 /// The operations grouped by tag: `client.content().get_item(…)`.
 fn tags(api: &Api, source: &str) -> TokenStream {
     let trait_ident = format_ident!("{}", trait_name(source));
@@ -101,12 +112,12 @@ fn tags(api: &Api, source: &str) -> TokenStream {
     }
     // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
     // wins over a trait method of the same name), nor another tag's accessor.
-    let mut taken: std::collections::BTreeSet<String> = ["new", "builder", "base_url", "inner"].into_iter().map(String::from).collect();
+    let mut taken: std::collections::BTreeSet<String> = CLIENT_METHODS.into_iter().map(String::from).collect();
     taken.extend(api.operations.iter().map(|op| op.method_name.bare().to_string()));
     taken.extend(modules.iter().map(|(_, module)| module.clone()));
     let groups = modules.iter().map(|(tag, module)| {
         let mut accessor = module.clone();
-        if api.operations.iter().any(|op| op.method_name.bare() == accessor) || matches!(accessor.as_str(), "new" | "builder" | "base_url" | "inner") {
+        if api.operations.iter().any(|op| op.method_name.bare() == accessor) || CLIENT_METHODS.contains(&accessor.as_str()) {
             accessor = format!("{}_ops", accessor.trim_end_matches('_'));
             while taken.contains(&accessor) {
                 accessor.push('_');

@@ -206,6 +206,9 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         if p.content_type.is_some() {
             extra.push(quote! { .json() });
         }
+        if p.idempotency_key {
+            extra.push(quote! { .idempotency_key() });
+        }
         quote! { ParamMeta::new(#wire, #field, #location, #ty, #required) #(#extra)*, }
     });
     let body = match &op.request_body {

@@ -131,6 +131,10 @@ pub struct Parameter {
     /// For a parameter given by `content` with a JSON media type: its value is that JSON text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// A header that makes a POST or PATCH safe to retry: `Idempotency-Key`, or one the root's
+    /// `x-fern-idempotency-headers` names.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub idempotency_key: bool,
 }
 
 /// How one property of a form or multipart body is written (the media type's `encoding`).

@@ -182,9 +182,18 @@ fn parameters(
             default: info.default,
             constraints: info.constraints,
             content_type,
+            idempotency_key: location == Location::Header && is_idempotency_header(space.spec(), &data.name),
         });
     }
     Ok(out)
+}
+
+/// Whether a header is an idempotency key: `Idempotency-Key`, or a name the root's
+/// `x-fern-idempotency-headers` lists (as strings or as `{header: …}`).
+fn is_idempotency_header(spec: &crate::load::LoadedSpec, name: &str) -> bool {
+    let declared = spec.openapi.extensions.get("x-fern-idempotency-headers").and_then(serde_json::Value::as_array);
+    let named = declared.into_iter().flatten().filter_map(|entry| entry.as_str().or_else(|| entry.get("header").and_then(serde_json::Value::as_str)));
+    name.eq_ignore_ascii_case("idempotency-key") || named.into_iter().any(|header| header.eq_ignore_ascii_case(name))
 }
 
 fn location_of(param: &SpecParameter) -> (&'static str, Location, Style, bool) {

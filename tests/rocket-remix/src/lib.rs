@@ -11,7 +11,7 @@ use rocket_api::models::ItemDetail;
 use rocket_api::{
     Credential, Error, GetAccountRequest, GetAccountResponse, GetItemRequest, GetItemResponse, GetProfileRequest, GetProfileResponse, RocketApi, RocketOverlay,
 };
-use rocket_client::Client;
+use rocket_client::{Client, RetryPolicy};
 
 /// The request headers forwarded upstream unless others are chosen.
 pub const FORWARDED_HEADERS: &[&str] = &["accept-language", "x-forwarded-for"];
@@ -47,9 +47,11 @@ fn trimmed(item: ItemDetail) -> ItemDetail {
 }
 
 /// The client of the upstream at `base_url` (with its base path, e.g. `http://host:4010/api`)
-/// that forwards `headers` of the request being served.
+/// that forwards `headers` of the request being served. It does not retry: the remix answers
+/// what the upstream answered, and the caller's own client decides whether to try again.
 pub fn upstream_client(base_url: &str, headers: &[String]) -> Result<Client, Error> {
-    headers.iter().fold(Client::builder(base_url), |builder, name| builder.forward_header(name.as_str())).build()
+    let builder = Client::builder(base_url).retry(RetryPolicy::never());
+    headers.iter().fold(builder, |builder, name| builder.forward_header(name.as_str())).build()
 }
 
 /// The remix's router: Rocket under `/api`, forwarded to `upstream`, and [`ME_PATH`].

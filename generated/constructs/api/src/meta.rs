@@ -622,7 +622,16 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.createCharge",
     http_method: Method::Post,
     path: "/charges",
-    params: &[],
+    params: &[
+        ParamMeta::new(
+                "Idempotency-Key",
+                "idempotency_key",
+                Location::Header,
+                &Ty::String,
+                false,
+            )
+            .idempotency_key(),
+    ],
     body: Some(BodyMeta {
         media_type: "application/x-www-form-urlencoded",
         kind: BodyKind::Form,
@@ -662,7 +671,16 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.updateCharge",
     http_method: Method::Patch,
     path: "/charges",
-    params: &[],
+    params: &[
+        ParamMeta::new(
+                "X-Request-Token",
+                "x_request_token",
+                Location::Header,
+                &Ty::String,
+                false,
+            )
+            .idempotency_key(),
+    ],
     body: Some(BodyMeta {
         media_type: "application/json",
         kind: BodyKind::Json,

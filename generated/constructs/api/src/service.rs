@@ -109,7 +109,7 @@ pub trait ConstructsApi: Send + Sync {
         )
     }
 
-    /// A form body, Stripe style (nested objects in brackets).
+    /// A form body, Stripe style (nested objects in brackets); retried when it carries an idempotency key.
     ///
     /// `POST /charges` (operation `createCharge`).
     ///

@@ -14,8 +14,10 @@ pub use api;
 #[derive(Clone, Debug)]
 pub struct Client(rocketgen_runtime::client::Client);
 
-/// Configures a [`Client`]: timeouts, credentials, default headers.
+/// Configures a [`Client`]: timeouts, retries, credentials, default headers.
 pub type ClientBuilder = rocketgen_runtime::client::ClientBuilder<Client>;
+
+pub use rocketgen_runtime::retry::{RequestOptions, RetryPolicy};
 
 impl Client {
     /// A client of the API at `base_url`, including the base path (e.g. `https://host/api`).
@@ -31,6 +33,12 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.0.base_url()
+    }
+
+    /// This client, sharing its connections, with `options` for every call made
+    /// through it: a timeout, a retry policy, extra headers or query parameters.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        Client(self.0.with_options(options))
     }
 
     /// The runtime's client underneath: it sends any operation's request by its metadata.

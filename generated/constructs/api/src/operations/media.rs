@@ -9,6 +9,9 @@ use crate::runtime::RawResponse;
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateChargeRequest {
+    /// The `Idempotency-Key` header parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
     /// The `application/x-www-form-urlencoded` body.
     pub body: crate::models::ChargeForm,
     /// Credentials for the operation's security requirement. A server fills them in from
@@ -22,9 +25,16 @@ impl CreateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChargeForm) -> Self {
         Self {
+            idempotency_key: None,
             body,
             credentials: Vec::new(),
         }
+    }
+
+    /// Sets the `Idempotency-Key` parameter.
+    pub fn with_idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
     }
 
     /// Adds a credential, sent instead of the client's configured one for its scheme.
@@ -78,6 +88,9 @@ impl crate::runtime::OperationResponse for CreateChargeResponse {
 /// Security: `Credential::Bearer`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateChargeRequest {
+    /// The `X-Request-Token` header parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x_request_token: Option<String>,
     /// The `application/json` body.
     pub body: crate::models::ChargeForm,
     /// Credentials for the operation's security requirement. A server fills them in from
@@ -91,9 +104,16 @@ impl UpdateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
     pub fn new(body: crate::models::ChargeForm) -> Self {
         Self {
+            x_request_token: None,
             body,
             credentials: Vec::new(),
         }
+    }
+
+    /// Sets the `X-Request-Token` parameter.
+    pub fn with_x_request_token(mut self, value: impl Into<String>) -> Self {
+        self.x_request_token = Some(value.into());
+        self
     }
 
     /// Adds a credential, sent instead of the client's configured one for its scheme.
