@@ -20,6 +20,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/synth.rs", include_str!("../runtime/src/synth.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("src/pages.rs", include_str!("../runtime/src/pages.rs")),
     ("src/selftest.rs", include_str!("../runtime/src/selftest.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),

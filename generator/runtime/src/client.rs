@@ -219,7 +219,21 @@ impl Client {
         request: &R,
         credentials: &[K],
     ) -> Result<RawResponse, Error> {
-        let prepared = self.prepare(op, request, credentials)?;
+        self.send_to(op, request, credentials, None).await
+    }
+
+    /// Sends the request of `op`, to `url` instead of its own when given (a next page's link).
+    pub(crate) async fn send_to<R: Serialize, K: Credential>(
+        &self,
+        op: &'static OperationMeta<'static>,
+        request: &R,
+        credentials: &[K],
+        url: Option<String>,
+    ) -> Result<RawResponse, Error> {
+        let mut prepared = self.prepare(op, request, credentials)?;
+        if let Some(url) = url {
+            prepared.url = url;
+        }
         self.send_prepared(op.tool_name, op.http_method, op.path, &prepared).await
     }
 

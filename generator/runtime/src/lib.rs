@@ -60,6 +60,8 @@ pub mod meta;
 pub mod mock;
 #[cfg(feature = "mock")]
 pub mod mock_server;
+#[cfg(feature = "client")]
+pub mod pages;
 #[cfg(feature = "pattern")]
 pub mod pattern;
 #[cfg(feature = "mock")]
@@ -143,6 +145,9 @@ pub enum Error {
         /// The body as received.
         body: Vec<u8>,
     },
+    /// A stream of pages could not go on: a page that was not a success, or one that repeats an
+    /// earlier page (a server ignoring the page asked for).
+    Pagination { operation: &'static str, message: String },
     /// Any other failure of an implementation; servers answer 500 with this message.
     Other { message: String },
 }
@@ -178,7 +183,8 @@ impl Error {
             | Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
-            | Error::Decode { operation, .. } => Some(operation),
+            | Error::Decode { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             Error::Other { .. } => None,
         }
     }
@@ -197,6 +203,7 @@ impl fmt::Display for Error {
             Error::Decode { operation, status, path, message, .. } => {
                 write!(f, "{operation}: response {status} does not match the spec at {path}: {message}")
             }
+            Error::Pagination { operation, message } => write!(f, "{operation}: pages: {message}"),
             Error::Other { message } => f.write_str(message),
         }
     }

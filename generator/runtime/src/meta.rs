@@ -33,6 +33,34 @@ impl<'a> OperationMeta<'a> {
     }
 }
 
+/// How an operation's pages follow one another: what the client's page and item streams send
+/// and read. Parameters are named by their request field; paths are JSON names from the success
+/// body's root.
+#[derive(Debug)]
+pub struct PaginationMeta<'a> {
+    pub scheme: PageScheme<'a>,
+    /// The JSON names leading to the items; empty when the body is the array.
+    pub items: &'a [&'a str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageScheme<'a> {
+    /// `page` counts up from the request's (1 if unset) until the last page or an empty one.
+    PageNumber {
+        page: &'a str,
+        total_pages: Option<&'a [&'a str]>,
+        total_items: Option<&'a [&'a str]>,
+        /// Absent, null, empty or false on the last page.
+        has_next: Option<&'a [&'a str]>,
+    },
+    /// `offset` grows by the items received until a short or empty page.
+    OffsetLimit { offset: &'a str, limit: Option<&'a str>, total_items: Option<&'a [&'a str]> },
+    /// The answer's next cursor goes back in `cursor` until it is absent or empty.
+    Cursor { cursor: &'a str, next_cursor: &'a [&'a str] },
+    /// The URL of `Link: <…>; rel="next"`, until there is none.
+    Link,
+}
+
 /// A security scheme: how its credential travels.
 #[derive(Debug)]
 pub struct SchemeMeta<'a> {

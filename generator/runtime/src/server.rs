@@ -134,7 +134,7 @@ pub fn failure(err: Error) -> Response {
     let status = match &err {
         Error::NotImplemented { .. } => 501,
         Error::MissingCredential { .. } => 401,
-        Error::Transport { .. } | Error::Decode { .. } => 502,
+        Error::Transport { .. } | Error::Decode { .. } | Error::Pagination { .. } => 502,
         Error::Timeout { .. } => 504,
         _ => 500,
     };

@@ -21,15 +21,28 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
         let root_attributes = super::rust::crate_root_attributes();
         let runtime_check = super::rust::runtime_check();
         let doc = format!(" A client of {}: the service trait over HTTP. Cheap to clone; clones share connections.", api.title);
+        let (pages_module, futures) = if super::pages::has_streams(api) {
+            (
+                quote! { mod pages; },
+                quote! {
+                    /// The streams of pages and items are `futures` streams (`futures::TryStreamExt` reads them).
+                    pub use rocketgen_runtime::pages::futures;
+                },
+            )
+        } else {
+            (TokenStream::new(), TokenStream::new())
+        };
         quote! {
             #root_attributes
 
             #runtime_check
 
             mod operations;
+            #pages_module
             pub mod tags;
 
             pub use api;
+            #futures
 
             #[doc = #doc]
             #[derive(Clone, Debug)]
@@ -79,6 +92,9 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     let tags_source = source.clone();
     pieces.rust("src/operations.rs", move || operations(api, &source));
     pieces.rust("src/tags.rs", move || tags(api, &tags_source));
+    if super::pages::has_streams(api) {
+        pieces.rust("src/pages.rs", move || super::pages::client_streams(api));
+    }
     Ok(pieces)
 }
 

@@ -120,6 +120,7 @@ pub fn meta_module(api: &Api) -> TokenStream {
     let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
     let all = api.operations.iter().map(operation_static);
     let all_types = api.types.values().map(|def| ident(&def.name));
+    let pagination = super::pages::meta_statics(api);
     quote! {
         //! The spec's operations and types as static data: what the server validates and parses,
         //! and what the client encodes, by the same rules (see `runtime::meta`).
@@ -148,6 +149,8 @@ pub fn meta_module(api: &Api) -> TokenStream {
 
         /// Every operation, in the spec's order.
         pub static OPERATIONS: &[&OperationMeta] = &[#(&#all),*];
+
+        #pagination
 
         /// Every named type, by name.
         pub static TYPES: &[&TypeMeta] = &[#(&types::#all_types),*];

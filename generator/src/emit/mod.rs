@@ -8,6 +8,7 @@ mod mock_crate;
 mod models;
 mod operations;
 mod overlay;
+mod pages;
 mod responses;
 pub mod rust;
 mod server_crate;

@@ -3,6 +3,7 @@
 
 pub mod names;
 mod operations;
+pub mod pagination;
 mod recursion;
 mod types;
 
@@ -108,6 +109,12 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// JSON pointer to the operation in the spec.
     pub pointer: String,
+    /// How its pages follow one another, when it answers one page of a longer list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<pagination::Pagination>,
+    /// The spec's pagination extension (name, value), read once types are known.
+    #[serde(skip)]
+    pub pagination_hint: Option<(String, Value)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -442,6 +449,8 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
     let (operations, security_schemes) = operations::build_operations(&mut type_space)?;
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
+    let mut operations = operations;
+    pagination::infer(&mut operations, &types, &mut diagnostics);
 
     let servers: Vec<String> =
         openapi.servers.iter().enumerate().map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics)).collect();

@@ -83,6 +83,10 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
                 responses: Vec::new(),
                 security: Vec::new(),
                 pointer,
+                pagination: None,
+                pagination_hint: ["x-speakeasy-pagination", "x-fern-pagination"]
+                    .into_iter()
+                    .find_map(|name| op.extensions.get(name).map(|value| (name.to_string(), value.clone()))),
             };
             named.push((path.to_string(), method, op, item, operation));
         }

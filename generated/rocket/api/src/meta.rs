@@ -9097,6 +9097,99 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &VERIFY_EMAIL,
 ];
 
+/// The paginated operations: how their pages follow one another.
+pub mod pagination {
+    use crate::runtime::meta::*;
+
+    /// How the pages of `profile.getBookmarkList` follow one another.
+    pub static GET_BOOKMARK_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `profile.getContinueWatchingList` follow one another.
+    pub static GET_CONTINUE_WATCHING_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `profile.getRatingsList` follow one another.
+    pub static GET_RATINGS_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `profile.getWatchedList` follow one another.
+    pub static GET_WATCHED_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `content.getItemChildrenList` follow one another.
+    pub static GET_ITEM_CHILDREN_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `content.getItemRelatedList` follow one another.
+    pub static GET_ITEM_RELATED_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `itv.getRecommendedList` follow one another.
+    pub static GET_RECOMMENDED_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+
+    /// How the pages of `content.getList` follow one another.
+    pub static GET_LIST: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::PageNumber {
+            page: "page",
+            total_pages: Some(&["paging", "total"]),
+            total_items: None,
+            has_next: Some(&["paging", "next"]),
+        },
+        items: &["items"],
+    };
+}
+
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
     &types::AccessToken,

@@ -1,0 +1,155 @@
+//! Pagination over loopback HTTP: the generated client's page and item streams for each of
+//! Rocket's eight paginated list operations, through the generated server, against an
+//! implementation holding 57 items that it pages by `page` and `page_size`. Every item arrives
+//! once and in order, in 6 requests of 10; a server that ignores `page` ends the stream with an
+//! error instead of a loop.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use rocket_api::models::{ItemList, ItemSummary, ItemSummaryType, Pagination};
+use rocket_api::*;
+use rocket_client::futures::{StreamExt, TryStreamExt};
+
+const ITEMS: usize = 57;
+
+/// Lists of 57 items, paged as asked (or always the first page, when `ignores_page`); counts the
+/// requests of each operation.
+struct Lists {
+    ignores_page: bool,
+    requests: Mutex<BTreeMap<&'static str, usize>>,
+}
+
+impl Lists {
+    fn new(ignores_page: bool) -> Self {
+        Lists { ignores_page, requests: Mutex::default() }
+    }
+
+    fn page(&self, operation: &'static str, page: impl Into<Option<i32>>, size: impl Into<Option<i32>>) -> ItemList {
+        *self.requests.lock().unwrap().entry(operation).or_default() += 1;
+        let page = if self.ignores_page { 1 } else { page.into().unwrap_or(1).max(1) };
+        let size = size.into().unwrap_or(12).max(1);
+        let total = ITEMS.div_ceil(size as usize) as i32;
+        let start = ((page - 1) * size) as usize;
+        let items = (start..(start + size as usize).min(ITEMS))
+            .map(|i| ItemSummary::new(format!("item-{i}"), format!("/item/{i}"), format!("Item {i}"), ItemSummaryType::Movie))
+            .collect();
+        let mut paging = Pagination::new(page, total);
+        paging.size = Some(size);
+        paging.next = (page < total).then(|| format!("/lists/l1?page={}&page_size={size}", page + 1));
+        ItemList::new("l1".into(), items, paging, "/lists/l1".into(), ITEMS as i32)
+    }
+}
+
+impl RocketApi for Lists {
+    async fn get_bookmark_list(&self, r: GetBookmarkListRequest) -> Result<GetBookmarkListResponse, Error> {
+        Ok(GetBookmarkListResponse::Ok(self.page("bookmarks", r.page, r.page_size)))
+    }
+
+    async fn get_continue_watching_list(&self, r: GetContinueWatchingListRequest) -> Result<GetContinueWatchingListResponse, Error> {
+        Ok(GetContinueWatchingListResponse::Ok(self.page("continue-watching", r.page, r.page_size)))
+    }
+
+    async fn get_ratings_list(&self, r: GetRatingsListRequest) -> Result<GetRatingsListResponse, Error> {
+        Ok(GetRatingsListResponse::Ok(self.page("ratings", r.page, r.page_size)))
+    }
+
+    async fn get_watched_list(&self, r: GetWatchedListRequest) -> Result<GetWatchedListResponse, Error> {
+        Ok(GetWatchedListResponse::Ok(self.page("watched", r.page, r.page_size)))
+    }
+
+    async fn get_item_children_list(&self, r: GetItemChildrenListRequest) -> Result<GetItemChildrenListResponse, Error> {
+        Ok(GetItemChildrenListResponse::Ok(self.page("children", r.page, r.page_size)))
+    }
+
+    async fn get_item_related_list(&self, r: GetItemRelatedListRequest) -> Result<GetItemRelatedListResponse, Error> {
+        Ok(GetItemRelatedListResponse::Ok(self.page("related", r.page, r.page_size)))
+    }
+
+    async fn get_recommended_list(&self, r: GetRecommendedListRequest) -> Result<GetRecommendedListResponse, Error> {
+        Ok(GetRecommendedListResponse::Ok(self.page("recommended", r.page, r.page_size)))
+    }
+
+    async fn get_list(&self, r: GetListRequest) -> Result<GetListResponse, Error> {
+        Ok(GetListResponse::Ok(self.page("list", r.page, r.page_size)))
+    }
+}
+
+async fn serve(lists: Lists) -> (rocket_client::Client, std::sync::Arc<Lists>) {
+    let lists = std::sync::Arc::new(lists);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api", listener.local_addr().unwrap());
+    let router = rocket_server::router_at(lists.clone(), rocket_server::BASE_PATH);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client =
+        rocket_client::Client::builder(base).credential(Credential::AccountAuth("a".into())).credential(Credential::ProfileAuth("p".into())).build().unwrap();
+    (client, lists)
+}
+
+fn ids(items: &[ItemSummary]) -> Vec<String> {
+    items.iter().map(|item| item.id.clone()).collect()
+}
+
+#[tokio::test]
+async fn every_paginated_operation_streams_each_item_once_in_order() {
+    let (client, lists) = serve(Lists::new(false)).await;
+    let expected: Vec<String> = (0..ITEMS).map(|i| format!("item-{i}")).collect();
+    let mut streamed: BTreeMap<&str, Vec<ItemSummary>> = BTreeMap::new();
+    streamed.insert("bookmarks", client.get_bookmark_list_items(GetBookmarkListRequest::new().with_page_size(10)).try_collect().await.unwrap());
+    streamed.insert(
+        "continue-watching",
+        client.get_continue_watching_list_items(GetContinueWatchingListRequest::new().with_page_size(10)).try_collect().await.unwrap(),
+    );
+    streamed.insert("ratings", client.get_ratings_list_items(GetRatingsListRequest::new().with_page_size(10)).try_collect().await.unwrap());
+    streamed.insert("watched", client.get_watched_list_items(GetWatchedListRequest::new().with_page_size(10)).try_collect().await.unwrap());
+    streamed
+        .insert("children", client.get_item_children_list_items(GetItemChildrenListRequest::new("s1".into()).with_page_size(10)).try_collect().await.unwrap());
+    streamed.insert("related", client.get_item_related_list_items(GetItemRelatedListRequest::new("m1".into()).with_page_size(10)).try_collect().await.unwrap());
+    streamed.insert("recommended", client.get_recommended_list_items(GetRecommendedListRequest::new().with_page_size(10)).try_collect().await.unwrap());
+    streamed.insert("list", client.get_list_items(GetListRequest::new("l1".into()).with_page_size(10)).try_collect().await.unwrap());
+
+    assert_eq!(streamed.len(), 8);
+    for (operation, items) in &streamed {
+        assert_eq!(ids(items), expected, "{operation}");
+    }
+    let requests = lists.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 8);
+    assert!(requests.values().all(|count| *count == 6), "{requests:?}");
+}
+
+#[tokio::test]
+async fn pages_start_at_the_requested_page_and_end_at_the_last() {
+    let (client, lists) = serve(Lists::new(false)).await;
+    let pages: Vec<ItemList> = client.get_list_pages(GetListRequest::new("l1".into()).with_page(4).with_page_size(10)).try_collect().await.unwrap();
+    let numbers: Vec<i32> = pages.iter().map(|page| page.paging.page).collect();
+    assert_eq!(numbers, [4, 5, 6]);
+    assert_eq!(pages.last().unwrap().items.len(), 7);
+    assert_eq!(lists.requests.lock().unwrap()["list"], 3);
+}
+
+#[tokio::test]
+async fn a_server_that_repeats_a_page_ends_the_stream_with_an_error() {
+    let (client, lists) = serve(Lists::new(true)).await;
+    let pages: Vec<Result<ItemList, Error>> = client.get_list_pages(GetListRequest::new("l1".into()).with_page_size(10)).collect().await;
+    assert_eq!(pages.len(), 2, "the first page, then the error");
+    assert_eq!(ids(&pages[0].as_ref().unwrap().items)[0], "item-0");
+    let error = pages[1].as_ref().unwrap_err();
+    assert!(matches!(error, Error::Pagination { operation: "content.getList", .. }), "{error}");
+    assert!(error.to_string().contains("repeats an earlier page"), "{error}");
+    assert_eq!(lists.requests.lock().unwrap()["list"], 2);
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_a_page_ends_the_stream_with_an_error() {
+    // The implementation does not provide `content.getList` itself: 501.
+    struct Nothing;
+    impl RocketApi for Nothing {}
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/api", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, rocket_server::router(Nothing)).await });
+    let client = rocket_client::Client::new(base).unwrap();
+    let pages: Vec<Result<ItemList, Error>> = client.get_list_pages(GetListRequest::new("l1".into())).collect().await;
+    assert_eq!(pages.len(), 1);
+    let error = pages[0].as_ref().unwrap_err();
+    assert!(error.to_string().contains("page 1 was answered 501"), "{error}");
+}
