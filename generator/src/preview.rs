@@ -44,6 +44,9 @@ pub struct Tool {
     pub input_schema: Value,
     #[serde(skip_serializing_if = "Value::is_null")]
     pub output_schema: Value,
+    /// How its pages follow one another, when it answers one page of a longer list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<crate::ir::pagination::Pagination>,
 }
 
 /// A tool name of at most 64 characters of `[A-Za-z0-9_.-]` (other letters written in ASCII:
@@ -95,6 +98,7 @@ pub fn preview(api: &Api) -> Preview {
             path: op.path.clone(),
             input_schema,
             output_schema,
+            pagination: op.pagination.clone(),
         });
     }
     diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
@@ -305,6 +309,9 @@ pub fn to_text(p: &Preview) -> String {
         out.push_str(&format!("  {}  {} {}\n", t.name, t.method, t.path));
         if !first.is_empty() {
             out.push_str(&format!("      {first}\n"));
+        }
+        if let Some(pagination) = &t.pagination {
+            out.push_str(&format!("      paginated: {}\n", pagination.describe()));
         }
     }
     if !p.renamed.is_empty() {

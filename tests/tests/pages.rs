@@ -153,3 +153,82 @@ async fn an_answer_that_is_not_a_page_ends_the_stream_with_an_error() {
     let error = pages[0].as_ref().unwrap_err();
     assert!(error.to_string().contains("page 1 was answered 501"), "{error}");
 }
+
+/// The constructs fixture's other schemes: cursor, offset and limit, `Link` headers, and a
+/// cursor declared by `x-speakeasy-pagination`, over the same 57 items.
+mod schemes {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, OnceLock};
+
+    use constructs_api::models::{ListEventsOkBody, ListLogsOkBody, ListTicketsOkBody, ListTicketsOkBodyMeta};
+    use constructs_api::*;
+    use rocket_client::futures::TryStreamExt;
+
+    use super::ITEMS;
+
+    /// Pages of 10 from position `from`, with the position after them while there are more.
+    fn slice(from: usize) -> (Vec<String>, Option<usize>) {
+        let to = (from + 10).min(ITEMS);
+        ((from..to).map(|i| format!("e{i}")).collect(), (to < ITEMS).then_some(to))
+    }
+
+    #[derive(Default)]
+    struct Pages {
+        base: OnceLock<String>,
+        requests: AtomicUsize,
+    }
+
+    impl ConstructsApi for Pages {
+        async fn list_events(&self, r: ListEventsRequest) -> Result<ListEventsResponse, Error> {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let (data, next) = slice(r.cursor.map_or(0, |c| c.trim_start_matches('c').parse().unwrap()));
+            let mut body = ListEventsOkBody::new(data);
+            body.next_cursor = Some(next.map(|n| format!("c{n}")));
+            Ok(ListEventsResponse::Ok(body))
+        }
+
+        async fn list_logs(&self, r: ListLogsRequest) -> Result<ListLogsResponse, Error> {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let from = r.offset.unwrap_or(0) as usize;
+            let limit = r.limit.unwrap_or(10) as usize;
+            let to = (from + limit).min(ITEMS);
+            Ok(ListLogsResponse::Ok(ListLogsOkBody::new((from..to).map(|i| format!("e{i}")).collect(), ITEMS as i64)))
+        }
+
+        async fn list_commits(&self, r: ListCommitsRequest) -> Result<ListCommitsResponse, Error> {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let (body, next) = slice(r.since.unwrap_or(0) as usize);
+            let base = self.base.get().unwrap();
+            let link = next.map(|n| format!("<{base}/commits?since=0>; rel=\"first\", <{base}/commits?since={n}>; rel=\"next\""));
+            Ok(ListCommitsResponse::Ok { body, link })
+        }
+
+        async fn list_tickets(&self, r: ListTicketsRequest) -> Result<ListTicketsResponse, Error> {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let (tickets, next) = slice(r.after.map_or(0, |c| c.parse().unwrap()));
+            let meta = ListTicketsOkBodyMeta { next: next.map(|n| n.to_string()), ..Default::default() };
+            Ok(ListTicketsResponse::Ok(ListTicketsOkBody::new(tickets, meta)))
+        }
+    }
+
+    #[tokio::test]
+    async fn cursor_offset_link_and_extension_schemes_stream_every_item_once() {
+        let pages = Arc::new(Pages::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/v2", listener.local_addr().unwrap());
+        pages.base.set(base.clone()).unwrap();
+        let router = constructs_server::router_at(pages.clone(), "/v2");
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        let client = constructs_client::Client::new(base).unwrap();
+        let expected: Vec<String> = (0..ITEMS).map(|i| format!("e{i}")).collect();
+
+        let events: Vec<String> = client.list_events_items(ListEventsRequest::new()).try_collect().await.unwrap();
+        let logs: Vec<String> = client.list_logs_items(ListLogsRequest::new().with_limit(10)).try_collect().await.unwrap();
+        let commits: Vec<String> = client.list_commits_items(ListCommitsRequest::new()).try_collect().await.unwrap();
+        let tickets: Vec<String> = client.list_tickets_items(ListTicketsRequest::new()).try_collect().await.unwrap();
+        for (scheme, items) in [("cursor", events), ("offset", logs), ("link", commits), ("speakeasy cursor", tickets)] {
+            assert_eq!(items, expected, "{scheme}");
+        }
+        assert_eq!(pages.requests.load(Ordering::SeqCst), 4 * 6);
+    }
+}

@@ -14,6 +14,8 @@ struct Paged<'a> {
     op: &'a Operation,
     pagination: &'a Pagination,
     variant: &'a str,
+    /// The variant also holds headers: `Ok { body, … }` rather than `Ok(body)`.
+    with_headers: bool,
     body: &'a TypeRef,
 }
 
@@ -23,7 +25,7 @@ fn paged(api: &Api) -> Vec<Paged<'_>> {
         .filter_map(|op| {
             let pagination = op.pagination.as_ref()?;
             let response = op.responses.iter().find(|r| r.status.code().is_some_and(|code| (200..300).contains(&code)) && r.body.is_some())?;
-            Some(Paged { op, pagination, variant: &response.variant, body: &response.body.as_ref()?.ty })
+            Some(Paged { op, pagination, variant: &response.variant, with_headers: !response.headers.is_empty(), body: &response.body.as_ref()?.ty })
         })
         .collect()
 }
@@ -123,6 +125,11 @@ pub fn client_streams(api: &Api) -> TokenStream {
         let request_type = ident(&op.request_type);
         let response_type = ident(&op.response_type);
         let variant = ident(paged.variant);
+        let pattern = if paged.with_headers {
+            quote! { api::#response_type::#variant { body: page, .. } }
+        } else {
+            quote! { api::#response_type::#variant(page) }
+        };
         let models = quote! { api::models:: };
         let page_type = type_tokens(paged.body, &models);
         let (item_type, take_items) = take_items(api, paged.body, &paged.pagination.items, &models);
@@ -147,7 +154,7 @@ pub fn client_streams(api: &Api) -> TokenStream {
             pub fn #pages_fn(&self, #binding: api::#request_type) -> impl Stream<Item = Result<#page_type, api::Error>> + Send + 'static {
                 let credentials = #credentials;
                 pages::pages(self.0.clone(), &api::meta::#meta, &api::meta::pagination::#meta, request, credentials, |answer| match answer {
-                    api::#response_type::#variant(page) => Some(page),
+                    #pattern => Some(page),
                     _ => None,
                 })
             }

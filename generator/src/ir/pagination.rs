@@ -54,6 +54,32 @@ pub enum PageScheme {
     Link,
 }
 
+impl Pagination {
+    /// One line for people: `page number (page; last page: paging.total), items at items`.
+    pub fn describe(&self) -> String {
+        let path = |path: &[String]| if path.is_empty() { "the body".to_string() } else { path.join(".") };
+        let scheme = match &self.scheme {
+            PageScheme::PageNumber { page, total_pages, total_items, has_next } => {
+                let last = match (total_pages, total_items, has_next) {
+                    (Some(pages), _, _) => format!("last page: {}", path(pages)),
+                    (None, Some(items), _) => format!("item count: {}", path(items)),
+                    (None, None, Some(next)) => format!("more while {} is set", path(next)),
+                    (None, None, None) => "until an empty page".to_string(),
+                };
+                format!("page number ({page}; {last})")
+            }
+            PageScheme::OffsetLimit { offset, limit, .. } => match limit {
+                Some(limit) => format!("offset and limit ({offset}, {limit})"),
+                None => format!("offset ({offset})"),
+            },
+            PageScheme::Cursor { cursor, next_cursor } => format!("cursor ({cursor} ← {})", path(next_cursor)),
+            PageScheme::Link => "Link header (rel=\"next\")".to_string(),
+        };
+        let from = if self.from == "inferred" { String::new() } else { format!(", from {}", self.from) };
+        format!("{scheme}, items at {}{from}", path(&self.items))
+    }
+}
+
 const PAGE_PARAMS: &[&str] = &["page", "page_number", "pagenumber", "page_num", "pagenum"];
 const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
 const LIMIT_PARAMS: &[&str] = &["limit", "page_size", "pagesize", "per_page", "perpage", "size", "count", "max_results", "maxresults"];

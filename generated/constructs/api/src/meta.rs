@@ -196,6 +196,22 @@ pub mod types {
         },
     };
 
+    pub static ListEventsOkBody: TypeMeta = TypeMeta {
+        name: "ListEventsOkBody",
+        pointer: "#/paths/~1events/get/responses/200/content/application~1json/schema",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new(
+                    "data",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    true,
+                ),
+                FieldMeta::new("next_cursor", &Ty::String, false).nullable(),
+            ],
+            additional: Additional::Any,
+        },
+    };
+
     pub static ListFilter: TypeMeta = TypeMeta {
         name: "ListFilter",
         pointer: "#/paths/~1jobs~1{name}/get/parameters/1/schema",
@@ -204,6 +220,47 @@ pub mod types {
                 FieldMeta::new("state", &Ty::String, false),
                 FieldMeta::new("size", &Ty::Integer { bits: 64 }, false),
             ],
+            additional: Additional::Any,
+        },
+    };
+
+    pub static ListLogsOkBody: TypeMeta = TypeMeta {
+        name: "ListLogsOkBody",
+        pointer: "#/paths/~1logs/get/responses/200/content/application~1json/schema",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new(
+                    "results",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    true,
+                ),
+                FieldMeta::new("total_count", &Ty::Integer { bits: 64 }, true),
+            ],
+            additional: Additional::Any,
+        },
+    };
+
+    pub static ListTicketsOkBody: TypeMeta = TypeMeta {
+        name: "ListTicketsOkBody",
+        pointer: "#/paths/~1tickets/get/responses/200/content/application~1json/schema",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new(
+                    "tickets",
+                    &Ty::Array(&Ty::String, &Constraints::NONE),
+                    true,
+                ),
+                FieldMeta::new("meta", &Ty::Named(&types::ListTicketsOkBodyMeta), true),
+            ],
+            additional: Additional::Any,
+        },
+    };
+
+    pub static ListTicketsOkBodyMeta: TypeMeta = TypeMeta {
+        name: "ListTicketsOkBodyMeta",
+        pointer: "#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta",
+        kind: TypeMetaKind::Struct {
+            fields: &[FieldMeta::new("next", &Ty::String, false)],
             additional: Additional::Any,
         },
     };
@@ -393,6 +450,17 @@ pub mod constraints {
         minimum: Some(1f64),
         maximum: Some(100f64),
         format: Some("int32"),
+        ..Constraints::NONE
+    };
+
+    pub static C13: Constraints = Constraints {
+        minimum: Some(1f64),
+        maximum: Some(100f64),
+        ..Constraints::NONE
+    };
+
+    pub static C14: Constraints = Constraints {
+        minimum: Some(0f64),
         ..Constraints::NONE
     };
 }
@@ -800,6 +868,107 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
     ],
 };
 
+/// `GET /events` (operation `listEvents`).
+pub static LIST_EVENTS: OperationMeta = OperationMeta {
+    tool_name: "pages.listEvents",
+    http_method: Method::Get,
+    path: "/events",
+    params: &[
+        ParamMeta::new("cursor", "cursor", Location::Query, &Ty::String, false),
+        ParamMeta::new(
+                "limit",
+                "limit",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C13),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json", &Ty::Named(&types::ListEventsOkBody)),
+    ],
+};
+
+/// `GET /logs` (operation `listLogs`).
+pub static LIST_LOGS: OperationMeta = OperationMeta {
+    tool_name: "pages.listLogs",
+    http_method: Method::Get,
+    path: "/logs",
+    params: &[
+        ParamMeta::new(
+                "offset",
+                "offset",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C14),
+        ParamMeta::new(
+                "limit",
+                "limit",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C13),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json", &Ty::Named(&types::ListLogsOkBody)),
+    ],
+};
+
+/// `GET /commits` (operation `listCommits`).
+pub static LIST_COMMITS: OperationMeta = OperationMeta {
+    tool_name: "pages.listCommits",
+    http_method: Method::Get,
+    path: "/commits",
+    params: &[
+        ParamMeta::new(
+            "since",
+            "since",
+            Location::Query,
+            &Ty::Integer { bits: 64 },
+            false,
+        ),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json", &Ty::Array(&Ty::String, &Constraints::NONE))
+            .headers(
+                &[
+                    HeaderMeta {
+                        name: "link",
+                        field: "link",
+                        required: false,
+                        ty: &Ty::String,
+                    },
+                ],
+            ),
+    ],
+};
+
+/// `GET /tickets` (operation `listTickets`).
+pub static LIST_TICKETS: OperationMeta = OperationMeta {
+    tool_name: "pages.listTickets",
+    http_method: Method::Get,
+    path: "/tickets",
+    params: &[ParamMeta::new("after", "after", Location::Query, &Ty::String, false)],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json", &Ty::Named(&types::ListTicketsOkBody)),
+    ],
+};
+
 /// `GET /health` (operation `health`).
 pub static HEALTH: OperationMeta = OperationMeta {
     tool_name: "ops.health",
@@ -827,8 +996,51 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &GET_BLOB,
     &PUT_BLOB,
     &ADD_NOTE,
+    &LIST_EVENTS,
+    &LIST_LOGS,
+    &LIST_COMMITS,
+    &LIST_TICKETS,
     &HEALTH,
 ];
+
+/// The paginated operations: how their pages follow one another.
+pub mod pagination {
+    use crate::runtime::meta::*;
+
+    /// How the pages of `pages.listEvents` follow one another.
+    pub static LIST_EVENTS: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::Cursor {
+            cursor: "cursor",
+            next_cursor: &["next_cursor"],
+        },
+        items: &["data"],
+    };
+
+    /// How the pages of `pages.listLogs` follow one another.
+    pub static LIST_LOGS: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::OffsetLimit {
+            offset: "offset",
+            limit: Some("limit"),
+            total_items: Some(&["total_count"]),
+        },
+        items: &["results"],
+    };
+
+    /// How the pages of `pages.listCommits` follow one another.
+    pub static LIST_COMMITS: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::Link,
+        items: &[],
+    };
+
+    /// How the pages of `pages.listTickets` follow one another.
+    pub static LIST_TICKETS: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::Cursor {
+            cursor: "after",
+            next_cursor: &["meta", "next"],
+        },
+        items: &["tickets"],
+    };
+}
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
@@ -843,7 +1055,11 @@ pub static TYPES: &[&TypeMeta] = &[
     &types::Circle,
     &types::Dog,
     &types::DogPetType,
+    &types::ListEventsOkBody,
     &types::ListFilter,
+    &types::ListLogsOkBody,
+    &types::ListTicketsOkBody,
+    &types::ListTicketsOkBodyMeta,
     &types::ListWhere,
     &types::Pet,
     &types::Shape,

@@ -307,6 +307,33 @@ impl From<&str> for DogPetType {
 
 crate::runtime::impl_open_enum!(DogPetType);
 
+/// Inline schema at `#/paths/~1events/get/responses/200/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListEventsOkBody {
+    pub data: Vec<String>,
+    /// `None`: absent; `Some(None)`: an explicit `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::double_option"
+    )]
+    pub next_cursor: Option<Option<String>>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListEventsOkBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(data: Vec<String>) -> Self {
+        Self {
+            data,
+            next_cursor: None,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/1/schema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFilter {
@@ -314,6 +341,58 @@ pub struct ListFilter {
     pub state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListLogsOkBody {
+    pub results: Vec<String>,
+    pub total_count: i64,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListLogsOkBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(results: Vec<String>, total_count: i64) -> Self {
+        Self {
+            results,
+            total_count,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+/// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListTicketsOkBody {
+    pub tickets: Vec<String>,
+    pub meta: ListTicketsOkBodyMeta,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListTicketsOkBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(tickets: Vec<String>, meta: ListTicketsOkBodyMeta) -> Self {
+        Self {
+            tickets,
+            meta,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+/// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListTicketsOkBodyMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
     #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,

@@ -157,6 +157,46 @@ pub trait ConstructsOverlay: Send + Sync {
         ConstructsApi::add_note(self.upstream(), request)
     }
 
+    /// Forwards `GET /events` (operation `listEvents`) to the upstream unless overridden.
+    fn list_events(
+        &self,
+        request: crate::operations::ListEventsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::list_events(self.upstream(), request)
+    }
+
+    /// Forwards `GET /logs` (operation `listLogs`) to the upstream unless overridden.
+    fn list_logs(
+        &self,
+        request: crate::operations::ListLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::list_logs(self.upstream(), request)
+    }
+
+    /// Forwards `GET /commits` (operation `listCommits`) to the upstream unless overridden.
+    fn list_commits(
+        &self,
+        request: crate::operations::ListCommitsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::list_commits(self.upstream(), request)
+    }
+
+    /// Forwards `GET /tickets` (operation `listTickets`) to the upstream unless overridden.
+    fn list_tickets(
+        &self,
+        request: crate::operations::ListTicketsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::list_tickets(self.upstream(), request)
+    }
+
     /// Forwards `GET /health` (operation `health`) to the upstream unless overridden.
     fn health(
         &self,
@@ -275,6 +315,42 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         Output = Result<crate::operations::AddNoteResponse, crate::runtime::Error>,
     > + Send {
         ConstructsOverlay::add_note(self, request)
+    }
+
+    fn list_events(
+        &self,
+        request: crate::operations::ListEventsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::list_events(self, request)
+    }
+
+    fn list_logs(
+        &self,
+        request: crate::operations::ListLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::list_logs(self, request)
+    }
+
+    fn list_commits(
+        &self,
+        request: crate::operations::ListCommitsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::list_commits(self, request)
+    }
+
+    fn list_tickets(
+        &self,
+        request: crate::operations::ListTicketsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::list_tickets(self, request)
     }
 
     fn health(

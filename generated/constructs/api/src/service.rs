@@ -217,6 +217,70 @@ pub trait ConstructsApi: Send + Sync {
         )
     }
 
+    /// Cursor pagination, inferred (a `cursor` parameter, `next_cursor` in the answer).
+    ///
+    /// `GET /events` (operation `listEvents`).
+    fn list_events(
+        &self,
+        _request: crate::operations::ListEventsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "listEvents",
+            }),
+        )
+    }
+
+    /// Offset and limit pagination, inferred.
+    ///
+    /// `GET /logs` (operation `listLogs`).
+    fn list_logs(
+        &self,
+        _request: crate::operations::ListLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "listLogs",
+            }),
+        )
+    }
+
+    /// Pages linked by `Link` headers (RFC 8288); the answer is the array.
+    ///
+    /// `GET /commits` (operation `listCommits`).
+    fn list_commits(
+        &self,
+        _request: crate::operations::ListCommitsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "listCommits",
+            }),
+        )
+    }
+
+    /// Cursor pagination declared with `x-speakeasy-pagination`, the cursor in a metadata object.
+    ///
+    /// `GET /tickets` (operation `listTickets`).
+    fn list_tickets(
+        &self,
+        _request: crate::operations::ListTicketsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "listTickets",
+            }),
+        )
+    }
+
     /// A path item given by reference.
     ///
     /// `GET /health` (operation `health`).

@@ -7,8 +7,12 @@
 rocketgen_runtime::generated_for!("0.1.0");
 
 mod operations;
+mod pages;
 pub mod tags;
 pub use api;
+
+/// The streams of pages and items are `futures` streams (`futures::TryStreamExt` reads them).
+pub use rocketgen_runtime::pages::futures;
 
 /// A client of Constructs fixture: the service trait over HTTP. Cheap to clone; clones share connections.
 #[derive(Clone, Debug)]

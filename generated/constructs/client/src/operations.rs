@@ -124,6 +124,34 @@ impl ConstructsApi for Client {
             .await
     }
 
+    async fn list_events(
+        &self,
+        request: api::ListEventsRequest,
+    ) -> Result<api::ListEventsResponse, api::Error> {
+        self.0.call(&api::meta::LIST_EVENTS, &request).await
+    }
+
+    async fn list_logs(
+        &self,
+        request: api::ListLogsRequest,
+    ) -> Result<api::ListLogsResponse, api::Error> {
+        self.0.call(&api::meta::LIST_LOGS, &request).await
+    }
+
+    async fn list_commits(
+        &self,
+        request: api::ListCommitsRequest,
+    ) -> Result<api::ListCommitsResponse, api::Error> {
+        self.0.call(&api::meta::LIST_COMMITS, &request).await
+    }
+
+    async fn list_tickets(
+        &self,
+        request: api::ListTicketsRequest,
+    ) -> Result<api::ListTicketsResponse, api::Error> {
+        self.0.call(&api::meta::LIST_TICKETS, &request).await
+    }
+
     async fn health(
         &self,
         request: api::HealthRequest,

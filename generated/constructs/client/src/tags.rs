@@ -171,6 +171,52 @@ impl Client {
     }
 }
 
+/// The operations tagged `pages`.
+pub struct PagesOperations<'a> {
+    client: &'a Client,
+}
+
+impl PagesOperations<'_> {
+    /// `GET /events` (operation `listEvents`).
+    pub async fn list_events(
+        &self,
+        request: api::ListEventsRequest,
+    ) -> Result<api::ListEventsResponse, api::Error> {
+        ConstructsApi::list_events(self.client, request).await
+    }
+
+    /// `GET /logs` (operation `listLogs`).
+    pub async fn list_logs(
+        &self,
+        request: api::ListLogsRequest,
+    ) -> Result<api::ListLogsResponse, api::Error> {
+        ConstructsApi::list_logs(self.client, request).await
+    }
+
+    /// `GET /commits` (operation `listCommits`).
+    pub async fn list_commits(
+        &self,
+        request: api::ListCommitsRequest,
+    ) -> Result<api::ListCommitsResponse, api::Error> {
+        ConstructsApi::list_commits(self.client, request).await
+    }
+
+    /// `GET /tickets` (operation `listTickets`).
+    pub async fn list_tickets(
+        &self,
+        request: api::ListTicketsRequest,
+    ) -> Result<api::ListTicketsResponse, api::Error> {
+        ConstructsApi::list_tickets(self.client, request).await
+    }
+}
+
+impl Client {
+    /// The operations tagged `pages`.
+    pub fn pages(&self) -> PagesOperations<'_> {
+        PagesOperations { client: self }
+    }
+}
+
 /// The operations tagged `ops`.
 pub struct OpsOperations<'a> {
     client: &'a Client,

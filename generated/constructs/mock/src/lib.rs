@@ -143,6 +143,34 @@ impl Mock {
         runtime::Handle::new(&self.state, "media.addNote")
     }
 
+    /// Programs `listEvents` (`GET /events`) and reads its calls.
+    pub fn on_list_events(
+        &self,
+    ) -> runtime::Handle<'_, api::ListEventsRequest, api::ListEventsResponse> {
+        runtime::Handle::new(&self.state, "pages.listEvents")
+    }
+
+    /// Programs `listLogs` (`GET /logs`) and reads its calls.
+    pub fn on_list_logs(
+        &self,
+    ) -> runtime::Handle<'_, api::ListLogsRequest, api::ListLogsResponse> {
+        runtime::Handle::new(&self.state, "pages.listLogs")
+    }
+
+    /// Programs `listCommits` (`GET /commits`) and reads its calls.
+    pub fn on_list_commits(
+        &self,
+    ) -> runtime::Handle<'_, api::ListCommitsRequest, api::ListCommitsResponse> {
+        runtime::Handle::new(&self.state, "pages.listCommits")
+    }
+
+    /// Programs `listTickets` (`GET /tickets`) and reads its calls.
+    pub fn on_list_tickets(
+        &self,
+    ) -> runtime::Handle<'_, api::ListTicketsRequest, api::ListTicketsResponse> {
+        runtime::Handle::new(&self.state, "pages.listTickets")
+    }
+
     /// Programs `health` (`GET /health`) and reads its calls.
     pub fn on_health(
         &self,
@@ -234,6 +262,34 @@ impl ConstructsApi for Mock {
         request: api::AddNoteRequest,
     ) -> Result<api::AddNoteResponse, api::Error> {
         self.state.answer(&api::meta::ADD_NOTE, request)
+    }
+
+    async fn list_events(
+        &self,
+        request: api::ListEventsRequest,
+    ) -> Result<api::ListEventsResponse, api::Error> {
+        self.state.answer(&api::meta::LIST_EVENTS, request)
+    }
+
+    async fn list_logs(
+        &self,
+        request: api::ListLogsRequest,
+    ) -> Result<api::ListLogsResponse, api::Error> {
+        self.state.answer(&api::meta::LIST_LOGS, request)
+    }
+
+    async fn list_commits(
+        &self,
+        request: api::ListCommitsRequest,
+    ) -> Result<api::ListCommitsResponse, api::Error> {
+        self.state.answer(&api::meta::LIST_COMMITS, request)
+    }
+
+    async fn list_tickets(
+        &self,
+        request: api::ListTicketsRequest,
+    ) -> Result<api::ListTicketsResponse, api::Error> {
+        self.state.answer(&api::meta::LIST_TICKETS, request)
     }
 
     async fn health(

@@ -225,6 +225,58 @@ pub async fn add_note<S: ConstructsApi + 'static>(
         .await
 }
 
+/// `GET /events`
+pub async fn list_events<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::LIST_EVENTS,
+            request,
+            |request, _| service.list_events(request),
+        )
+        .await
+}
+
+/// `GET /logs`
+pub async fn list_logs<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::LIST_LOGS,
+            request,
+            |request, _| service.list_logs(request),
+        )
+        .await
+}
+
+/// `GET /commits`
+pub async fn list_commits<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::LIST_COMMITS,
+            request,
+            |request, _| service.list_commits(request),
+        )
+        .await
+}
+
+/// `GET /tickets`
+pub async fn list_tickets<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::LIST_TICKETS,
+            request,
+            |request, _| service.list_tickets(request),
+        )
+        .await
+}
+
 /// `GET /health`
 pub async fn health<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,

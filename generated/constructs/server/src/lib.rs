@@ -49,6 +49,20 @@ pub fn router_at<S: ConstructsApi + 'static>(
         );
     router = router
         .route(
+            &[base, "/commits"].concat(),
+            MethodRouter::new()
+                .get(handlers::list_commits::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
+            &[base, "/events"].concat(),
+            MethodRouter::new()
+                .get(handlers::list_events::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
             &[base, "/health"].concat(),
             MethodRouter::new()
                 .get(handlers::health::<S>)
@@ -61,6 +75,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
                 .get(handlers::list::<S>)
                 .delete(handlers::r#type::<S>)
                 .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+        );
+    router = router
+        .route(
+            &[base, "/logs"].concat(),
+            MethodRouter::new()
+                .get(handlers::list_logs::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
         );
     router = router
         .route(
@@ -82,6 +103,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
             MethodRouter::new()
                 .put(handlers::self_::<S>)
                 .fallback(|| async { runtime::method_not_allowed("PUT") }),
+        );
+    router = router
+        .route(
+            &[base, "/tickets"].concat(),
+            MethodRouter::new()
+                .get(handlers::list_tickets::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
         );
     router = router
         .route(

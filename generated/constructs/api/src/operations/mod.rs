@@ -22,6 +22,10 @@ pub use pets::*;
 pub mod media;
 pub use media::*;
 
+/// The operations tagged `pages`.
+pub mod pages;
+pub use pages::*;
+
 /// The operations tagged `ops`.
 pub mod ops;
 pub use ops::*;
@@ -184,6 +188,30 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
         method_name: "add_note",
         http_method: crate::runtime::meta::Method::Post,
         path: "/notes",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "pages.listEvents",
+        method_name: "list_events",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/events",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "pages.listLogs",
+        method_name: "list_logs",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/logs",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "pages.listCommits",
+        method_name: "list_commits",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/commits",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "pages.listTickets",
+        method_name: "list_tickets",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/tickets",
     },
     crate::runtime::OperationInfo {
         tool_name: "ops.health",
