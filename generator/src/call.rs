@@ -2,17 +2,20 @@
 //! are written by the very rules the generated client uses (the runtime's `meta.rs`, compiled
 //! into the generator too), so both send the same request.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::ir::pagination::{PageScheme, Pagination};
 use crate::ir::{Api, BodyKind, Location, Operation, SecurityKind, TypeKind, TypeRef};
 use crate::preview::{input_key, input_schema};
 
 /// The shared parameter rules of the generated crates.
 use rocketgen_runtime::meta as shared;
-use shared::{Constraints, ParamMeta, Ty};
+use rocketgen_runtime::pages::Pager;
+pub use rocketgen_runtime::retry::RetryPolicy;
+use shared::{Constraints, PaginationMeta, ParamMeta, Ty};
 
 /// An HTTP request, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,22 +204,136 @@ fn param_meta<'a>(api: &Api, p: &'a crate::ir::Parameter) -> ParamMeta<'a> {
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
-/// Sends a prepared request to `base_url` (redirects are not followed, error statuses are
-/// answers, not failures).
-pub fn send(base_url: &str, prepared: &Prepared) -> Result<Answer, Error> {
-    let url = format!("{}{}", base_url.trim_end_matches('/'), prepared.target);
-    let agent =
-        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).timeout_global(Some(std::time::Duration::from_secs(60))).build().new_agent();
-    let mut builder = ureq::http::Request::builder().method(prepared.method.as_str()).uri(&url);
-    for (name, value) in &prepared.headers {
-        builder = builder.header(name, value);
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
-    let request = builder.body(prepared.body.clone().unwrap_or_default()).map_err(|e| Error::new(format!("{url}: {e}")))?;
-    let mut response = agent.run(request).map_err(|e| Error::new(format!("{url}: {e}")))?;
-    let status = response.status().as_u16();
-    let body = response.body_mut().read_to_vec().map_err(|e| Error::new(format!("{url}: {e}")))?;
-    Ok(Answer { status, body })
+}
+
+/// Sends prepared requests through the runtime's client, as the generated client does: the
+/// same retries, timeouts and spans, one pool of keep-alive connections. Redirects are not
+/// followed; error statuses are answers, not failures.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    client: rocketgen_runtime::client::Client,
+}
+
+impl Sender {
+    pub fn new(base_url: &str, retry: RetryPolicy) -> Result<Self, Error> {
+        let client = rocketgen_runtime::client::Client::builder(base_url.trim_end_matches('/'))
+            .timeout(std::time::Duration::from_secs(60))
+            .retry(retry)
+            .build()
+            .map_err(|e| Error::new(e.to_string()))?;
+        Ok(Sender { client })
+    }
+
+    pub async fn send(&self, op: &Operation, prepared: &Prepared) -> Result<Answer, Error> {
+        let (operation, path) = (interned(&op.tool_name), interned(&op.path));
+        let raw = self
+            .client
+            .send_raw(operation, op.http_method, path, &prepared.target, prepared.headers.clone(), prepared.body.clone())
+            .await
+            .map_err(|e| Error::new(format!("{}{}: {e}", self.client.base_url(), prepared.target)))?;
+        Ok(Answer { status: raw.status, headers: raw.headers, body: raw.body })
+    }
+
+    /// Every item of a paginated operation, page after page from `args`' page on, as one
+    /// array: what `--all-pages` prints.
+    pub async fn all_pages(&self, api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Value, Error> {
+        let pagination =
+            op.pagination.as_ref().ok_or_else(|| Error::new(format!("{} is not paginated (`rocketgen preview` shows which tools are)", op.tool_name)))?;
+        let keys = PagerKeys::new(op, pagination);
+        let meta = keys.meta();
+        let mut pager = Pager::new(&meta);
+        let mut fields = args.as_object().cloned().unwrap_or_default();
+        let mut next_url: Option<String> = None;
+        let mut items = Vec::new();
+        loop {
+            let mut prepared = prepare(api, op, &Value::Object(fields.clone()), credentials)?;
+            if let Some(url) = next_url.take() {
+                prepared.target = url;
+            }
+            let answer = self.send(op, &prepared).await?;
+            let page = pager.pages() + 1;
+            if !(200..300).contains(&answer.status) {
+                return Err(Error::new(format!("{}: page {page} was answered {}: {}", op.tool_name, answer.status, String::from_utf8_lossy(&answer.body))));
+            }
+            let body: Value = serde_json::from_slice(&answer.body).map_err(|e| Error::new(format!("{}: page {page} is not JSON: {e}", op.tool_name)))?;
+            let read = pager.read(&mut fields, &body, answer.header("link")).map_err(|message| Error::new(format!("{}: {message}", op.tool_name)))?;
+            items.extend(read.items.iter().cloned());
+            if read.last {
+                return Ok(Value::Array(items));
+            }
+            next_url = read.next_url;
+        }
+    }
+}
+
+/// The runtime's pagination rules, with the parameters named by the tool's input keys.
+struct PagerKeys<'a> {
+    scheme: &'a PageScheme,
+    keys: BTreeMap<&'a str, String>,
+    items: Vec<&'a str>,
+    /// The scheme's body paths: the page count or next cursor, the item count, the has-next
+    /// field.
+    paths: [Vec<&'a str>; 3],
+}
+
+impl<'a> PagerKeys<'a> {
+    fn new(op: &'a Operation, pagination: &'a Pagination) -> Self {
+        let keys = op.parameters.iter().map(|p| (p.name.as_str(), input_key(op, p))).collect();
+        let strs = |path: Option<&'a Vec<String>>| path.map(|path| path.iter().map(String::as_str).collect()).unwrap_or_default();
+        let paths = match &pagination.scheme {
+            PageScheme::PageNumber { total_pages, total_items, has_next, .. } => {
+                [strs(total_pages.as_ref()), strs(total_items.as_ref()), strs(has_next.as_ref())]
+            }
+            PageScheme::OffsetLimit { total_items, .. } => [Vec::new(), strs(total_items.as_ref()), Vec::new()],
+            PageScheme::Cursor { next_cursor, .. } => [strs(Some(next_cursor)), Vec::new(), Vec::new()],
+            PageScheme::Link => Default::default(),
+        };
+        PagerKeys { scheme: &pagination.scheme, keys, items: strs(Some(&pagination.items)), paths }
+    }
+
+    fn key<'s>(&'s self, wire: &'s str) -> &'s str {
+        self.keys.get(wire).map_or(wire, String::as_str)
+    }
+
+    fn meta(&self) -> PaginationMeta<'_> {
+        let path = |i: usize, present: bool| present.then_some(self.paths[i].as_slice());
+        let scheme = match self.scheme {
+            PageScheme::PageNumber { page, total_pages, total_items, has_next } => shared::PageScheme::PageNumber {
+                page: self.key(page),
+                total_pages: path(0, total_pages.is_some()),
+                total_items: path(1, total_items.is_some()),
+                has_next: path(2, has_next.is_some()),
+            },
+            PageScheme::OffsetLimit { offset, limit, total_items } => shared::PageScheme::OffsetLimit {
+                offset: self.key(offset),
+                limit: limit.as_deref().map(|limit| self.key(limit)),
+                total_items: path(1, total_items.is_some()),
+            },
+            PageScheme::Cursor { cursor, .. } => shared::PageScheme::Cursor { cursor: self.key(cursor), next_cursor: &self.paths[0] },
+            PageScheme::Link => shared::PageScheme::Link,
+        };
+        PaginationMeta { scheme, items: &self.items }
+    }
+}
+
+/// A name that lives as long as the process, kept once however often it is asked for: the
+/// runtime's errors and spans name operations by `&'static str`.
+fn interned(name: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<BTreeSet<&'static str>> = std::sync::Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
 }

@@ -65,6 +65,15 @@ enum Command {
         /// Print the request instead of sending it.
         #[arg(long)]
         dry_run: bool,
+        /// For a paginated tool: fetch every page from the one asked for on, and print all
+        /// their items as one JSON array.
+        #[arg(long)]
+        all_pages: bool,
+        /// At most this many attempts (1: no retries). Connection errors, 408, 429, 502, 503
+        /// and 504 are retried with backoff, for idempotent methods or requests with an
+        /// idempotency key.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+        max_attempts: u32,
     },
     /// Make a directory a workspace to generate into: a commented sources.toml, a workspace
     /// Cargo.toml where there is none (an existing one only gains what is missing), the runtime.
@@ -236,7 +245,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Call { tool, args, spec, base_url, token, credentials, dry_run } => {
+        Command::Call { tool, args, spec, base_url, token, credentials, dry_run, all_pages, max_attempts } => {
             let spec_path = match spec {
                 Some(path) => path,
                 None => find_tool_spec(&tool)?,
@@ -268,7 +277,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Some(base) => base,
                 None => api.default_base_url().map(str::to_string).ok_or_else(|| Error::new("the spec names no absolute server URL: pass --base-url"))?,
             };
-            let answer = rocketgen::call::send(&base, &prepared)?;
+            let sender = rocketgen::call::Sender::new(&base, rocketgen::call::RetryPolicy::default().max_attempts(max_attempts))?;
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Error::new(format!("cannot start the runtime: {e}")))?;
+            if all_pages {
+                let items = runtime.block_on(sender.all_pages(&api, op, &args, &given))?;
+                println!("{}", serde_json::to_string_pretty(&items).map_err(|e| Error::new(e.to_string()))?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let answer = runtime.block_on(sender.send(op, &prepared))?;
             println!("{}", answer.status);
             match serde_json::from_slice::<serde_json::Value>(&answer.body) {
                 Ok(json) => println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default()),

@@ -19,6 +19,8 @@ use crate::ir::{Api, Method};
 use crate::manifest::{self, Manifest};
 use crate::{call, ir, load, preview, source};
 
+/// The argument of paginated tools that asks for every page.
+const ALL_PAGES: &str = "all_pages";
 pub const PREVIEW_TOOL: &str = "openapi.previewSpec";
 pub const ADD_SOURCE_TOOL: &str = "openapi.addSource";
 
@@ -64,8 +66,9 @@ impl Settings {
 struct Served {
     name: String,
     hash: String,
-    api: Api,
-    base_url: Option<String>,
+    api: Arc<Api>,
+    /// The runtime client its calls go through (keep-alive, retries), or why there is none.
+    sender: Result<call::Sender, String>,
     credentials: BTreeMap<String, String>,
 }
 
@@ -88,7 +91,14 @@ impl Registry {
     /// one already taken by another source is qualified with this source's name.
     fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api) -> Vec<String> {
         let (base_url, credentials) = settings.connection(name, &api);
-        let served = Served { name: name.to_string(), hash, api, base_url, credentials };
+        let sender = match base_url {
+            Some(base_url) => call::Sender::new(&base_url, call::RetryPolicy::default()).map_err(|e| e.to_string()),
+            None => {
+                let key = name.to_ascii_uppercase().replace('-', "_");
+                Err(format!("source {name:?} has no absolute server URL: pass --base-url {name}=URL or set ROCKETGEN_{key}_BASE_URL"))
+            }
+        };
+        let served = Served { name: name.to_string(), hash, api: Arc::new(api), sender, credentials };
         let index = match self.sources.iter().position(|s| s.name == name) {
             Some(old) => {
                 self.tools.retain(|_, e| e.source != old);
@@ -117,10 +127,19 @@ impl Registry {
                 name = preview::legal_tool_name(&format!("{}.{}_{n}", served.name, tool.name));
                 n += 1;
             }
-            let schema = match tool.input_schema {
+            let mut schema = match tool.input_schema {
                 Value::Object(map) => map,
                 _ => JsonObject::new(),
             };
+            if op.pagination.is_some()
+                && let Some(Value::Object(properties)) = schema.get_mut("properties")
+                && !properties.contains_key(ALL_PAGES)
+            {
+                properties.insert(
+                    ALL_PAGES.to_string(),
+                    json!({"type": "boolean", "description": "Fetch every page from this one on and answer all their items as one array."}),
+                );
+            }
             let mut description = tool.description;
             if description.is_empty() {
                 description = format!("{} {}", tool.method, tool.path);
@@ -206,15 +225,15 @@ impl McpServer {
                         return Err(ErrorData::invalid_params(format!("no tool named {name:?}"), None));
                     };
                     let served = &registry.sources[entry.source];
-                    let op = &served.api.operations[entry.operation];
                     Outgoing {
-                        prepared: call::prepare(&served.api, op, &args, &served.credentials),
-                        base_url: served.base_url.clone(),
-                        source: served.name.clone(),
-                        secrets: served.credentials.values().cloned().collect(),
+                        api: served.api.clone(),
+                        operation: entry.operation,
+                        args,
+                        sender: served.sender.clone(),
+                        credentials: served.credentials.clone(),
                     }
                 };
-                Ok((blocking(move || perform(request)).await, false))
+                Ok((perform(request).await.map_or_else(|message| CallToolResult::error(vec![ContentBlock::text(message)]), CallToolResult::structured), false))
             }
         }
     }
@@ -308,24 +327,33 @@ fn preview_spec(args: &Value) -> Result<Value, String> {
     serde_json::to_value(preview::preview(&api)).map_err(|e| e.to_string())
 }
 
-/// An operation's request, ready to send, and what its answer's errors must not show.
+/// One operation tool's call: the source's IR, the operation, its arguments and connection.
 struct Outgoing {
-    prepared: Result<call::Prepared, Error>,
-    base_url: Option<String>,
-    source: String,
-    secrets: Vec<String>,
+    api: Arc<Api>,
+    operation: usize,
+    args: Value,
+    sender: Result<call::Sender, String>,
+    credentials: BTreeMap<String, String>,
 }
 
 /// Sends one operation's request; the answer is `{status, body}`, an error result when the
-/// status is not 2xx/3xx.
-fn perform(Outgoing { prepared, base_url, source, secrets }: Outgoing) -> Result<Value, String> {
-    let prepared = prepared.map_err(|e| e.to_string())?;
-    let base_url = base_url.ok_or_else(|| {
-        let key = source.to_ascii_uppercase().replace('-', "_");
-        format!("source {source:?} has no absolute server URL: pass --base-url {source}=URL or set ROCKETGEN_{key}_BASE_URL")
-    })?;
-    let redact = |text: String| secrets.iter().filter(|s| !s.is_empty()).fold(text, |t, s| t.replace(s.as_str(), "***"));
-    let answer = call::send(&base_url, &prepared).map_err(|e| redact(e.to_string()))?;
+/// status is not 2xx/3xx. With `all_pages`, every page's items as one array: `{status: 200,
+/// body: [...]}`. Secrets never appear in an error.
+async fn perform(Outgoing { api, operation, mut args, sender, credentials }: Outgoing) -> Result<Value, String> {
+    let op = &api.operations[operation];
+    let redact = |text: String| credentials.values().filter(|s| !s.is_empty()).fold(text, |t, s| t.replace(s.as_str(), "***"));
+    let all_pages = match args.as_object_mut().filter(|_| op.pagination.is_some()).and_then(|args| args.remove(ALL_PAGES)) {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(other) => return Err(format!("{ALL_PAGES}: expected a boolean, got {other}")),
+    };
+    let sender = sender?;
+    if all_pages {
+        let items = sender.all_pages(&api, op, &args, &credentials).await.map_err(|e| redact(e.to_string()))?;
+        return Ok(json!({"status": 200, "body": items}));
+    }
+    let prepared = call::prepare(&api, op, &args, &credentials).map_err(|e| e.to_string())?;
+    let answer = sender.send(op, &prepared).await.map_err(|e| redact(e.to_string()))?;
     let body = match serde_json::from_slice::<Value>(&answer.body) {
         Ok(json) => json,
         Err(_) if answer.body.is_empty() => Value::Null,

@@ -2,6 +2,7 @@
 
 pub mod http;
 pub mod json;
+pub mod lists;
 
 use serde_json::{Value, json};
 

@@ -215,3 +215,27 @@ fn streamable_http_serves_the_same_tools() {
     let list: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(names(&list).len(), 123);
 }
+
+/// A paginated tool with `all_pages`: every item of every page as one array, in one answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_pages_answers_every_item_of_a_paginated_tool() {
+    let lists = std::sync::Arc::new(rocketgen_tests::lists::Lists::new(false));
+    let base = rocketgen_tests::http::serve(rocket_server::router_at(lists.clone(), rocket_server::BASE_PATH)).await;
+    let root = repo();
+    let result = tokio::task::spawn_blocking(move || {
+        let base_url = format!("{base}/api");
+        let server_args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--base-url", base_url.as_str()];
+        let list = inspect(&server_args, &["--method", "tools/list"]);
+        let tool = list["tools"].as_array().unwrap().iter().find(|t| t["name"] == "content.getList").unwrap().clone();
+        assert_eq!(tool["inputSchema"]["properties"]["all_pages"]["type"], "boolean", "{tool}");
+        let tool_args = ["--tool-arg", "id=l1", "--tool-arg", "page_size=10", "--tool-arg", "all_pages=true"];
+        inspect(&server_args, &[&["--method", "tools/call", "--tool-name", "content.getList"][..], &tool_args[..]].concat())
+    })
+    .await
+    .unwrap();
+    assert_ne!(result["isError"], true, "{result}");
+    let items = answer(&result)["body"].as_array().unwrap();
+    let ids: Vec<&str> = items.iter().map(|item| item["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, (0..rocketgen_tests::lists::ITEMS).map(|i| format!("item-{i}")).collect::<Vec<_>>());
+    assert_eq!(lists.requests.lock().unwrap()["list"], 6);
+}

@@ -5,75 +5,12 @@
 //! error instead of a loop.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
-use rocket_api::models::{ItemList, ItemSummary, ItemSummaryType, Pagination};
+use rocket_api::models::{ItemList, ItemSummary};
 use rocket_api::*;
 use rocket_client::futures::{StreamExt, TryStreamExt};
 
-const ITEMS: usize = 57;
-
-/// Lists of 57 items, paged as asked (or always the first page, when `ignores_page`); counts the
-/// requests of each operation.
-struct Lists {
-    ignores_page: bool,
-    requests: Mutex<BTreeMap<&'static str, usize>>,
-}
-
-impl Lists {
-    fn new(ignores_page: bool) -> Self {
-        Lists { ignores_page, requests: Mutex::default() }
-    }
-
-    fn page(&self, operation: &'static str, page: impl Into<Option<i32>>, size: impl Into<Option<i32>>) -> ItemList {
-        *self.requests.lock().unwrap().entry(operation).or_default() += 1;
-        let page = if self.ignores_page { 1 } else { page.into().unwrap_or(1).max(1) };
-        let size = size.into().unwrap_or(12).max(1);
-        let total = ITEMS.div_ceil(size as usize) as i32;
-        let start = ((page - 1) * size) as usize;
-        let items = (start..(start + size as usize).min(ITEMS))
-            .map(|i| ItemSummary::new(format!("item-{i}"), format!("/item/{i}"), format!("Item {i}"), ItemSummaryType::Movie))
-            .collect();
-        let mut paging = Pagination::new(page, total);
-        paging.size = Some(size);
-        paging.next = (page < total).then(|| format!("/lists/l1?page={}&page_size={size}", page + 1));
-        ItemList::new("l1".into(), items, paging, "/lists/l1".into(), ITEMS as i32)
-    }
-}
-
-impl RocketApi for Lists {
-    async fn get_bookmark_list(&self, r: GetBookmarkListRequest) -> Result<GetBookmarkListResponse, Error> {
-        Ok(GetBookmarkListResponse::Ok(self.page("bookmarks", r.page, r.page_size)))
-    }
-
-    async fn get_continue_watching_list(&self, r: GetContinueWatchingListRequest) -> Result<GetContinueWatchingListResponse, Error> {
-        Ok(GetContinueWatchingListResponse::Ok(self.page("continue-watching", r.page, r.page_size)))
-    }
-
-    async fn get_ratings_list(&self, r: GetRatingsListRequest) -> Result<GetRatingsListResponse, Error> {
-        Ok(GetRatingsListResponse::Ok(self.page("ratings", r.page, r.page_size)))
-    }
-
-    async fn get_watched_list(&self, r: GetWatchedListRequest) -> Result<GetWatchedListResponse, Error> {
-        Ok(GetWatchedListResponse::Ok(self.page("watched", r.page, r.page_size)))
-    }
-
-    async fn get_item_children_list(&self, r: GetItemChildrenListRequest) -> Result<GetItemChildrenListResponse, Error> {
-        Ok(GetItemChildrenListResponse::Ok(self.page("children", r.page, r.page_size)))
-    }
-
-    async fn get_item_related_list(&self, r: GetItemRelatedListRequest) -> Result<GetItemRelatedListResponse, Error> {
-        Ok(GetItemRelatedListResponse::Ok(self.page("related", r.page, r.page_size)))
-    }
-
-    async fn get_recommended_list(&self, r: GetRecommendedListRequest) -> Result<GetRecommendedListResponse, Error> {
-        Ok(GetRecommendedListResponse::Ok(self.page("recommended", r.page, r.page_size)))
-    }
-
-    async fn get_list(&self, r: GetListRequest) -> Result<GetListResponse, Error> {
-        Ok(GetListResponse::Ok(self.page("list", r.page, r.page_size)))
-    }
-}
+use rocketgen_tests::lists::{ITEMS, Lists};
 
 async fn serve(lists: Lists) -> (rocket_client::Client, std::sync::Arc<Lists>) {
     let lists = std::sync::Arc::new(lists);
@@ -164,7 +101,7 @@ mod schemes {
     use constructs_api::*;
     use rocket_client::futures::TryStreamExt;
 
-    use super::ITEMS;
+    use rocketgen_tests::lists::ITEMS;
 
     /// Pages of 10 from position `from`, with the position after them while there are more.
     fn slice(from: usize) -> (Vec<String>, Option<usize>) {
@@ -231,4 +168,27 @@ mod schemes {
         }
         assert_eq!(pages.requests.load(Ordering::SeqCst), 4 * 6);
     }
+}
+
+/// `rocketgen call --all-pages`, the command, against the same lists: every item as one array.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_call_command_prints_every_item_of_every_page() {
+    let (client, lists) = serve(Lists::new(false)).await;
+    let base = client.base_url().to_string();
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json");
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(rocketgen_tests::cargo_binary("rocketgen", "rocketgen"))
+            .args(["call", "content.getList", "--all-pages", "--args", r#"{"id": "l1", "page_size": 10}"#, "--base-url", &base])
+            .arg("--spec")
+            .arg(spec)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let ids: Vec<&str> = items.iter().map(|item| item["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, (0..ITEMS).map(|i| format!("item-{i}")).collect::<Vec<_>>());
+    assert_eq!(lists.requests.lock().unwrap()["list"], 6);
 }

@@ -272,3 +272,22 @@ async fn retries_can_be_turned_off() {
     assert!(matches!(answer, GetItemResponse::Default { status: 503, .. }));
     assert_eq!(faulty.attempts(), 1);
 }
+
+/// `rocketgen call` and the MCP tools send through the same runtime client, so they retry too.
+#[tokio::test]
+async fn the_call_sender_retries_like_the_client() {
+    let faulty = Faulty::start(vec![Answer::Status(503, ""), Answer::Reset, Answer::Ok(item_json().await)]).await;
+    let spec = rocketgen::load::load_path(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/rocket/openapi.json")).unwrap();
+    let api = rocketgen::ir::build(&spec).unwrap();
+    let op = rocketgen::call::operation(&api, "content.getItem").unwrap();
+    let prepared = rocketgen::call::prepare(&api, op, &serde_json::json!({"id": "abc"}), &Default::default()).unwrap();
+    let sender = rocketgen::call::Sender::new(&faulty.base, quick()).unwrap();
+    let answer = sender.send(op, &prepared).await.unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(faulty.attempts(), 3);
+
+    let faulty = Faulty::start(vec![Answer::Status(503, "")]).await;
+    let sender = rocketgen::call::Sender::new(&faulty.base, quick().max_attempts(1)).unwrap();
+    assert_eq!(sender.send(op, &prepared).await.unwrap().status, 503);
+    assert_eq!(faulty.attempts(), 1);
+}

@@ -238,7 +238,8 @@ impl Client {
     }
 
     /// Sends a request built elsewhere (by `rocketgen call`, a tool runtime) with this client's
-    /// options, retries and spans. `target` is the path and query below the base URL.
+    /// options, retries and spans. `target` is the path and query below the base URL, or a
+    /// whole URL (a next page's link); a `content-type` among `headers` is the body's.
     pub async fn send_raw(
         &self,
         operation: &'static str,
@@ -246,15 +247,23 @@ impl Client {
         path_template: &'static str,
         target: &str,
         headers: Vec<(String, String)>,
-        body: Option<(String, Vec<u8>)>,
+        body: Option<Vec<u8>>,
     ) -> Result<RawResponse, Error> {
         let mut all = self.headers.clone();
-        all.extend(headers);
+        let mut content_type = None;
+        for (name, value) in headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = Some(value);
+            } else {
+                all.push((name, value));
+            }
+        }
         let body = match body {
-            Some((content_type, bytes)) => PreparedBody::Bytes { content_type, bytes },
+            Some(bytes) => PreparedBody::Bytes { content_type: content_type.unwrap_or_else(|| "application/octet-stream".to_string()), bytes },
             None => PreparedBody::None,
         };
-        let prepared = self.finish(operation, method, format!("{}{target}", self.base_url), all, body, false)?;
+        let url = if target.starts_with("http://") || target.starts_with("https://") { target.to_string() } else { format!("{}{target}", self.base_url) };
+        let prepared = self.finish(operation, method, url, all, body, false)?;
         self.send_prepared(operation, method, path_template, &prepared).await
     }
 

@@ -35,14 +35,10 @@ where
     let state = request_fields(&request).map_err(|message| Error::InvalidRequest { operation, message }).map(|fields| Walk {
         client,
         op,
-        pagination,
         fields,
         credentials,
+        pager: Pager::new(pagination),
         next_url: None,
-        seen_pages: HashSet::new(),
-        seen_links: HashSet::new(),
-        items: 0,
-        number: 0,
         done: false,
     });
     stream::once(async move { state }).map_ok(move |walk| stream::try_unfold(walk, move |walk| walk.step(success))).try_flatten()
@@ -60,22 +56,16 @@ where
     pages.map_ok(move |page| stream::iter(items(page).into_iter().map(Ok))).try_flatten()
 }
 
-/// Where a walk through the pages is.
+/// Where a walk through the pages is: the request fields and the pager.
 struct Walk<K> {
     client: Client,
     op: &'static OperationMeta<'static>,
-    pagination: &'static PaginationMeta<'static>,
     /// The request's fields, the page parameter set to the page to ask for.
     fields: Map<String, Value>,
     credentials: Vec<K>,
+    pager: Pager<'static>,
     /// A `Link` scheme's next URL.
     next_url: Option<String>,
-    /// The items of every page so far, as JSON text: a page seen twice is a loop.
-    seen_pages: HashSet<String>,
-    seen_links: HashSet<String>,
-    items: u64,
-    /// Pages read so far.
-    number: u64,
     done: bool,
 }
 
@@ -85,38 +75,89 @@ impl<K: Credential + Send + Sync + 'static> Walk<K> {
             return Ok(None);
         }
         let operation = self.op.tool_name;
-        let failed = |message: String| Error::Pagination { operation, message };
         let raw = self.client.send_to(self.op, &self.fields, &self.credentials, self.next_url.take()).await?;
-        self.number += 1;
         let status = raw.status;
         let link = raw.headers.iter().find(|(name, _)| name == "link").map(|(_, value)| value.clone());
         let body: Value = serde_json::from_slice(&raw.body).unwrap_or(Value::Null);
         let Some(page) = success(A::from_raw(raw)?) else {
-            return Err(failed(format!("page {} was answered {status}", self.number)));
+            return Err(Error::Pagination { operation, message: format!("page {} was answered {status}", self.pager.pages() + 1) });
         };
-        let items = at(&body, self.pagination.items).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        let count = items.len() as u64;
-        if count > 0 && !self.seen_pages.insert(Value::Array(items.to_vec()).to_string()) {
-            return Err(failed(format!("page {} repeats an earlier page; the server does not seem to follow the pagination", self.number)));
-        }
-        self.items += count;
-        self.done = count == 0 || self.advance(&body, link.as_deref(), count).map_err(failed)?;
+        let read = self.pager.read(&mut self.fields, &body, link.as_deref()).map_err(|message| Error::Pagination { operation, message })?;
         // An empty page after the first says only that there are no more.
-        if count == 0 && self.number > 1 {
+        if read.items.is_empty() && self.pager.pages() > 1 {
             return Ok(None);
         }
+        self.done = read.last;
+        self.next_url = read.next_url;
         Ok(Some((page, self)))
     }
+}
 
-    /// Sets the request up for the next page; `true` when this page was the last.
-    fn advance(&mut self, body: &Value, link: Option<&str>, count: u64) -> Result<bool, String> {
+/// Follows the pages of one operation by its [`PaginationMeta`], over JSON: what the typed
+/// streams and `rocketgen call --all-pages` share. Feed it each page's body in turn.
+#[derive(Debug)]
+pub struct Pager<'a> {
+    pagination: &'a PaginationMeta<'a>,
+    /// The items of every page so far, as JSON text: a page seen twice is a loop.
+    seen_pages: HashSet<String>,
+    seen_links: HashSet<String>,
+    items: u64,
+    pages: u64,
+}
+
+/// What a page said.
+#[derive(Debug)]
+pub struct PageRead<'b> {
+    /// Its items.
+    pub items: &'b [Value],
+    /// It was the last page.
+    pub last: bool,
+    /// Where the next page is, for the `Link` scheme: its whole URL.
+    pub next_url: Option<String>,
+}
+
+impl<'a> Pager<'a> {
+    pub fn new(pagination: &'a PaginationMeta<'a>) -> Self {
+        Pager { pagination, seen_pages: HashSet::new(), seen_links: HashSet::new(), items: 0, pages: 0 }
+    }
+
+    /// Pages read so far.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Reads a page's body and `Link` header: its items, whether it was the last, and `fields`
+    /// (the request's, by field name) set up for the next. A page whose items repeat an earlier
+    /// page's, or a cursor or link followed before, is an error.
+    pub fn read<'b>(&mut self, fields: &mut Map<String, Value>, body: &'b Value, link: Option<&str>) -> Result<PageRead<'b>, String> {
+        self.pages += 1;
+        let items = at(body, self.pagination.items).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let count = items.len() as u64;
+        if count > 0 && !self.seen_pages.insert(Value::Array(items.to_vec()).to_string()) {
+            return Err(format!("page {} repeats an earlier page; the server does not seem to follow the pagination", self.pages));
+        }
+        self.items += count;
+        let mut next_url = None;
+        let last = count == 0 || self.advance(fields, body, link, count, &mut next_url)?;
+        Ok(PageRead { items, last, next_url })
+    }
+
+    /// Sets `fields` up for the next page; `true` when this page was the last.
+    fn advance(
+        &mut self,
+        fields: &mut Map<String, Value>,
+        body: &Value,
+        link: Option<&str>,
+        count: u64,
+        next_url: &mut Option<String>,
+    ) -> Result<bool, String> {
         let number = |field: &str, fields: &Map<String, Value>| fields.get(field).and_then(Value::as_i64);
         let reached = |total: Option<&[&str]>, so_far: u64| {
             total.and_then(|path| at(body, path)).and_then(Value::as_i64).is_some_and(|total| total >= 0 && so_far >= total as u64)
         };
         match self.pagination.scheme {
             PageScheme::PageNumber { page, total_pages, total_items, has_next } => {
-                let current = number(page, &self.fields).unwrap_or(1);
+                let current = number(page, fields).unwrap_or(1);
                 let last = if let Some(pages) = total_pages.and_then(|path| at(body, path)).and_then(Value::as_i64).filter(|total| *total >= 0) {
                     current >= pages
                 } else if total_items.is_some_and(|path| at(body, path).is_some()) {
@@ -126,13 +167,13 @@ impl<K: Credential + Send + Sync + 'static> Walk<K> {
                 } else {
                     false
                 };
-                self.fields.insert(page.to_string(), Value::from(current + 1));
+                fields.insert(page.to_string(), Value::from(current + 1));
                 Ok(last)
             }
             PageScheme::OffsetLimit { offset, limit, total_items } => {
-                let from = number(offset, &self.fields).unwrap_or(0);
-                let short = limit.and_then(|field| number(field, &self.fields)).is_some_and(|limit| (count as i64) < limit);
-                self.fields.insert(offset.to_string(), Value::from(from + count as i64));
+                let from = number(offset, fields).unwrap_or(0);
+                let short = limit.and_then(|field| number(field, fields)).is_some_and(|limit| (count as i64) < limit);
+                fields.insert(offset.to_string(), Value::from(from + count as i64));
                 Ok(short || reached(total_items, self.items))
             }
             PageScheme::Cursor { cursor, next_cursor } => {
@@ -142,17 +183,17 @@ impl<K: Credential + Send + Sync + 'static> Walk<K> {
                     _ => return Ok(true),
                 };
                 if !self.seen_links.insert(next.to_string()) {
-                    return Err(format!("page {} gives a cursor already followed", self.number));
+                    return Err(format!("page {} gives a cursor already followed", self.pages));
                 }
-                self.fields.insert(cursor.to_string(), next);
+                fields.insert(cursor.to_string(), next);
                 Ok(false)
             }
             PageScheme::Link => {
                 let Some(next) = link.and_then(next_link) else { return Ok(true) };
                 if !self.seen_links.insert(next.clone()) {
-                    return Err(format!("page {} links to a page already read", self.number));
+                    return Err(format!("page {} links to a page already read", self.pages));
                 }
-                self.next_url = Some(next);
+                *next_url = Some(next);
                 Ok(false)
             }
         }
