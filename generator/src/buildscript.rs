@@ -19,6 +19,7 @@ use quote::quote;
 
 use crate::emit::rust::format_file;
 use crate::error::Error;
+pub use crate::manifest::Formats;
 use crate::manifest::{CrateKind, Source};
 use crate::{ir, load, output};
 
@@ -29,6 +30,7 @@ pub struct BuildScript {
     name: String,
     client: bool,
     out_dir: Option<PathBuf>,
+    formats: Formats,
 }
 
 /// What a run did.
@@ -43,7 +45,7 @@ impl BuildScript {
     /// Generation from the spec at `spec` (relative paths are relative to the crate's manifest
     /// directory, as cargo runs build scripts there).
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        BuildScript { spec: spec.into(), name: "api".to_string(), client: false, out_dir: None }
+        BuildScript { spec: spec.into(), name: "api".to_string(), client: false, out_dir: None, formats: Formats::Strings }
     }
 
     /// The name of the entry file, `{name}.rs`, and of the trait (`{Name}Api`).
@@ -55,6 +57,13 @@ impl BuildScript {
     /// Also generate the client (module `client`).
     pub fn client(mut self, yes: bool) -> Self {
         self.client = yes;
+        self
+    }
+
+    /// How `date-time`, `date` and `uuid` strings are typed; with [`Formats::Typed`] the crate
+    /// needs `chrono` (features `serde`) and `uuid` (feature `serde`) among its dependencies.
+    pub fn formats(mut self, formats: Formats) -> Self {
+        self.formats = formats;
         self
     }
 
@@ -85,14 +94,20 @@ impl BuildScript {
         let stamp_file = out_dir.join(format!("{}.rocketgen-hash", self.name));
         let stamp = format!(
             "{:016x}",
-            fnv(&[&text, self.name.as_bytes(), &[u8::from(self.client)], env!("CARGO_PKG_VERSION").as_bytes(), generator_identity().as_bytes()])
+            fnv(&[
+                &text,
+                self.name.as_bytes(),
+                &[u8::from(self.client), u8::from(self.formats == Formats::Typed)],
+                env!("CARGO_PKG_VERSION").as_bytes(),
+                generator_identity().as_bytes()
+            ])
         );
         if entry.exists() && std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
             return Ok(Outcome::Unchanged(entry));
         }
 
         let spec = load::load_path(&self.spec)?;
-        let api = ir::build(&spec).map_err(|e| e.in_file(&self.spec))?;
+        let api = ir::build_with(&spec, self.formats.build_options()).map_err(|e| e.in_file(&self.spec))?;
         let mut crates = vec![CrateKind::Api];
         if self.client {
             crates.push(CrateKind::Client);

@@ -634,6 +634,7 @@ fn kind_name(kind: &TypeKind) -> &'static str {
 pub fn describe(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "string".into(),
+        TypeRef::Formatted(format) => format!("string ({})", format.name()),
         TypeRef::Integer(_) => "integer".into(),
         TypeRef::Number => "number".into(),
         TypeRef::Boolean => "boolean".into(),

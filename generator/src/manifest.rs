@@ -84,6 +84,32 @@ pub struct Source {
     /// source: `rocketgen mcp` and `rocketgen call` leave it out unless it is named.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fixture: bool,
+    /// How `date-time`, `date` and `uuid` strings are typed: `strings` (the default: every
+    /// value round-trips byte for byte) or `typed` (chrono and uuid types).
+    #[serde(default, skip_serializing_if = "Formats::is_default")]
+    pub formats: Formats,
+}
+
+/// How string formats are typed in the generated crates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Formats {
+    /// `String`: values are kept exactly as sent; servers still check the format.
+    #[default]
+    Strings,
+    /// `chrono::DateTime<FixedOffset>`, `chrono::NaiveDate`, `uuid::Uuid`.
+    Typed,
+}
+
+impl Formats {
+    fn is_default(&self) -> bool {
+        *self == Formats::Strings
+    }
+
+    /// The IR build options this setting asks for.
+    pub fn build_options(self) -> crate::ir::BuildOptions {
+        crate::ir::BuildOptions { typed_formats: self == Formats::Typed }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -109,7 +135,17 @@ impl CrateKind {
 impl Source {
     /// A source with the given crates, versioned 0.1.0.
     pub fn new(name: &str, spec: impl Into<PathBuf>, crates: Vec<CrateKind>) -> Source {
-        Source { name: name.to_string(), spec: spec.into(), crates, version: default_version(), about: None, spec_version: None, hash: None, fixture: false }
+        Source {
+            name: name.to_string(),
+            spec: spec.into(),
+            crates,
+            version: default_version(),
+            about: None,
+            spec_version: None,
+            hash: None,
+            fixture: false,
+            formats: Formats::Strings,
+        }
     }
 }
 

@@ -28,7 +28,7 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
     let mut generated = Generated { files: FileSet::new(), crate_dirs: Vec::new(), apis: Vec::new(), runtime: manifest.runtime.clone() };
     for source in &manifest.sources {
         let spec = load::load_path(&root.join(&source.spec))?;
-        let api = ir::build(&spec).map_err(|e| e.in_file(root.join(&source.spec)))?;
+        let api = ir::build_with(&spec, source.formats.build_options()).map_err(|e| e.in_file(root.join(&source.spec)))?;
         let (files, dirs) = emit_source(&api, source, &manifest.runtime)?;
         generated.files.extend(files);
         generated.crate_dirs.extend(dirs);

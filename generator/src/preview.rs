@@ -174,6 +174,7 @@ impl Schemas<'_> {
     fn of(&mut self, ty: &TypeRef, c: &Constraints, stack: &mut Vec<String>) -> Value {
         let mut schema = match ty {
             TypeRef::String => json!({ "type": "string" }),
+            TypeRef::Formatted(format) => json!({ "type": "string", "format": format.name() }),
             TypeRef::Integer(IntWidth::I32) => json!({ "type": "integer", "format": "int32" }),
             TypeRef::Integer(IntWidth::I64) => json!({ "type": "integer" }),
             TypeRef::Number => json!({ "type": "number" }),

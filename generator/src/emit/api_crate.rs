@@ -9,7 +9,7 @@ use super::overlay::{overlay_module, overlay_name};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
-use crate::ir::Api;
+use crate::ir::{Api, StringFormat};
 
 /// Emits `{source}-api` into `prefix` (e.g. `rocket/api`).
 pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) -> Result<Pieces<'a>, Error> {
@@ -19,7 +19,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.text("Cargo.toml", render("api/Cargo.toml", &context)?);
     pieces.text("README.md", render("api/README.md", &context)?);
     let lib_source = source.clone();
-    pieces.rust("src/lib.rs", move || lib(&lib_source));
+    pieces.rust("src/lib.rs", move || lib(api, &lib_source));
     pieces.rust("src/models.rs", move || models_module(api));
     let overlay_source = source.clone();
     pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
@@ -32,7 +32,21 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     Ok(pieces)
 }
 
-fn lib(source: &str) -> proc_macro2::TokenStream {
+fn lib(api: &Api, source: &str) -> proc_macro2::TokenStream {
+    // Typed formats: the crates their types come from, for the crates built on this one.
+    let mut formats = proc_macro2::TokenStream::new();
+    if api.uses_format(StringFormat::DateTime) || api.uses_format(StringFormat::Date) {
+        formats.extend(quote! {
+            /// The crate of the `date-time` and `date` types.
+            pub use chrono;
+        });
+    }
+    if api.uses_format(StringFormat::Uuid) {
+        formats.extend(quote! {
+            /// The crate of the `uuid` type.
+            pub use uuid;
+        });
+    }
     let trait_ident = format_ident!("{}", trait_name(source));
     let overlay_ident = format_ident!("{}", overlay_name(source));
     let root_attributes = super::rust::crate_root_attributes();
@@ -61,5 +75,6 @@ fn lib(source: &str) -> proc_macro2::TokenStream {
         pub use runtime::Error;
         pub use overlay::#overlay_ident;
         pub use service::#trait_ident;
+        #formats
     }
 }

@@ -325,7 +325,7 @@ fn ty_with(k: &SharedConstraints, ty: &TypeRef, c: &Constraints) -> TokenStream 
     let none = Constraints::default();
     let inner = c.items.as_deref().unwrap_or(&none);
     match ty {
-        TypeRef::String => quote! { &Ty::String },
+        TypeRef::String | TypeRef::Formatted(_) => quote! { &Ty::String },
         TypeRef::Binary => quote! { &Ty::Binary },
         TypeRef::Integer(IntWidth::I32) => quote! { &Ty::Integer { bits: 32 } },
         TypeRef::Integer(IntWidth::I64) => quote! { &Ty::Integer { bits: 64 } },

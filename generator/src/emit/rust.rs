@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::ir::{Field, IntWidth, Presence, RustIdent, TypeRef};
+use crate::ir::{Field, IntWidth, Presence, RustIdent, StringFormat, TypeRef};
 
 /// The recursion limit of generated crates, as its attribute line reads once formatted.
 pub const RECURSION_LIMIT_LINE: &str = "#![recursion_limit = \"512\"]\n";
@@ -101,6 +101,19 @@ pub fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
         TypeRef::Named(name) => {
             let name = ident(name);
             quote! { #models #name }
+        }
+        TypeRef::Formatted(format) => {
+            // The API crate depends on chrono and uuid; crates beside it reach them through it.
+            let krate = if models.to_string().starts_with("api") {
+                quote! { api:: }
+            } else {
+                TokenStream::new()
+            };
+            match format {
+                StringFormat::DateTime => quote! { #krate chrono::DateTime<#krate chrono::FixedOffset> },
+                StringFormat::Date => quote! { #krate chrono::NaiveDate },
+                StringFormat::Uuid => quote! { #krate uuid::Uuid },
+            }
         }
     }
 }

@@ -50,6 +50,10 @@ pub struct CrateContext<'a> {
     pub types: usize,
     pub diagnostics: usize,
     pub base_path: &'a str,
+    /// The API crate's types include chrono's (typed `date-time` or `date`).
+    pub chrono: bool,
+    /// … or uuid's.
+    pub uuid: bool,
 }
 
 impl<'a> CrateContext<'a> {
@@ -72,6 +76,8 @@ impl<'a> CrateContext<'a> {
             types: api.types.len(),
             diagnostics: api.diagnostics.len(),
             base_path: &api.base_path,
+            chrono: api.uses_format(crate::ir::StringFormat::DateTime) || api.uses_format(crate::ir::StringFormat::Date),
+            uuid: api.uses_format(crate::ir::StringFormat::Uuid),
         }
     }
 }

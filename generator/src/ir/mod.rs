@@ -222,6 +222,65 @@ pub enum TypeRef {
     /// An object used as a map from string keys.
     Map(Box<TypeRef>),
     Named(String),
+    /// A string of a format that has a Rust type, where the source asks for typed formats.
+    Formatted(StringFormat),
+}
+
+/// String formats read into their own types (`formats = "typed"` in sources.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StringFormat {
+    /// `date-time`: `chrono::DateTime<chrono::FixedOffset>`.
+    DateTime,
+    /// `date`: `chrono::NaiveDate`.
+    Date,
+    /// `uuid`: `uuid::Uuid`.
+    Uuid,
+}
+
+impl StringFormat {
+    /// The format's name in the spec.
+    pub fn name(self) -> &'static str {
+        match self {
+            StringFormat::DateTime => "date-time",
+            StringFormat::Date => "date",
+            StringFormat::Uuid => "uuid",
+        }
+    }
+}
+
+/// What a build of the IR may choose beyond what the spec says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// `date-time`, `date` and `uuid` strings as their own types instead of `String`.
+    pub typed_formats: bool,
+}
+
+impl Api {
+    /// Whether any type is a typed format (the API crate then depends on chrono and uuid).
+    pub fn uses_format(&self, format: StringFormat) -> bool {
+        fn has(ty: &TypeRef, format: StringFormat) -> bool {
+            match ty {
+                TypeRef::Formatted(f) => *f == format,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => has(inner, format),
+                _ => false,
+            }
+        }
+        let in_types = self.types.values().any(|def| match &def.kind {
+            TypeKind::Struct { fields, additional, .. } => {
+                fields.iter().any(|f| has(&f.ty, format)) || matches!(additional, Additional::Typed(ty) if has(ty, format))
+            }
+            TypeKind::Newtype { inner, .. } => has(inner, format),
+            TypeKind::Union { variants, .. } => variants.iter().any(|v| has(&v.ty, format)),
+            TypeKind::Enum { .. } => false,
+        });
+        let in_operations = self.operations.iter().any(|op| {
+            op.parameters.iter().any(|p| has(&p.ty, format))
+                || op.request_body.as_ref().is_some_and(|b| has(&b.ty, format))
+                || op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| has(&b.ty, format)) || r.headers.iter().any(|h| has(&h.ty, format)))
+        });
+        in_types || in_operations
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -442,9 +501,15 @@ impl Api {
 
 /// Builds the IR of a loaded spec.
 pub fn build(spec: &LoadedSpec) -> Result<Api, Error> {
+    build_with(spec, BuildOptions::default())
+}
+
+/// [`build`] with choices the spec leaves open.
+pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error> {
     let openapi = &spec.openapi;
     let mut diagnostics = spec.notes.clone();
     let mut type_space = types::TypeSpace::new(spec, &mut diagnostics);
+    type_space.typed_formats = options.typed_formats;
     type_space.define_components()?;
     let (operations, security_schemes) = operations::build_operations(&mut type_space)?;
     let mut types = type_space.finish();

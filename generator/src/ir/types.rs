@@ -48,6 +48,8 @@ pub struct TypeSpace<'a> {
     by_pointer: HashMap<String, TypeRef>,
     /// What references name, already read, by reference and Rust type.
     resolved: RefCell<HashMap<(TypeId, String), Rc<dyn Any>>>,
+    /// `date-time`, `date` and `uuid` strings become [`TypeRef::Formatted`].
+    pub typed_formats: bool,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -62,6 +64,7 @@ impl<'a> TypeSpace<'a> {
             types: BTreeMap::new(),
             by_pointer: HashMap::new(),
             resolved: RefCell::new(HashMap::new()),
+            typed_formats: false,
         }
     }
 
@@ -255,6 +258,12 @@ impl<'a> TypeSpace<'a> {
         }
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Binary,
+            SchemaKind::Type(Type::String(s)) if self.typed_formats => match &s.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::Formatted(super::StringFormat::DateTime),
+                VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Formatted(super::StringFormat::Date),
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Formatted(super::StringFormat::Uuid),
+                _ => TypeRef::String,
+            },
             SchemaKind::Type(Type::String(_)) => TypeRef::String,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Number(n)) => {
@@ -584,6 +593,9 @@ fn variant_name_of(ty: &TypeRef) -> String {
         TypeRef::Array(inner) => format!("{}List", variant_name_of(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_of(inner)),
         TypeRef::Named(name) => name.clone(),
+        TypeRef::Formatted(super::StringFormat::DateTime) => "DateTime".into(),
+        TypeRef::Formatted(super::StringFormat::Date) => "Date".into(),
+        TypeRef::Formatted(super::StringFormat::Uuid) => "Uuid".into(),
     }
 }
 
