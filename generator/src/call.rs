@@ -295,6 +295,7 @@ impl<'a> PagerKeys<'a> {
             }
             PageScheme::OffsetLimit { total_items, .. } => [Vec::new(), strs(total_items.as_ref()), Vec::new()],
             PageScheme::Cursor { next_cursor, .. } => [strs(Some(next_cursor)), Vec::new(), Vec::new()],
+            PageScheme::LastItem { has_more, .. } => [Vec::new(), Vec::new(), strs(Some(has_more))],
             PageScheme::Link => Default::default(),
         };
         PagerKeys { scheme: &pagination.scheme, keys, items: strs(Some(&pagination.items)), paths }
@@ -319,6 +320,7 @@ impl<'a> PagerKeys<'a> {
                 total_items: path(1, total_items.is_some()),
             },
             PageScheme::Cursor { cursor, .. } => shared::PageScheme::Cursor { cursor: self.key(cursor), next_cursor: &self.paths[0] },
+            PageScheme::LastItem { cursor, field, .. } => shared::PageScheme::LastItem { cursor: self.key(cursor), field, has_more: &self.paths[2] },
             PageScheme::Link => shared::PageScheme::Link,
         };
         PaginationMeta { scheme, items: &self.items }

@@ -98,3 +98,27 @@ fn offset_and_link_are_inferred_and_plain_arrays_are_not_paginated() {
     assert_eq!(tools[1].1, Some(PageScheme::Link));
     assert_eq!(tools[2].1, None);
 }
+
+#[test]
+fn a_last_item_cursor_is_inferred_from_starting_after_and_has_more() {
+    let api = build(
+        r#"  /charges:
+    get:
+      parameters: [{ name: starting_after, in: query, schema: { type: string } }, { name: limit, in: query, schema: { type: integer } }]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: { type: array, items: { type: object, properties: { id: { type: string } } } }
+                  has_more: { type: boolean }
+"#,
+    );
+    assert_eq!(
+        api.operations[0].pagination.as_ref().map(|p| p.scheme.clone()),
+        Some(PageScheme::LastItem { cursor: "starting_after".into(), field: "id".into(), has_more: vec!["has_more".into()] })
+    );
+}

@@ -91,13 +91,13 @@ async fn an_answer_that_is_not_a_page_ends_the_stream_with_an_error() {
     assert!(error.to_string().contains("page 1 was answered 501"), "{error}");
 }
 
-/// The constructs fixture's other schemes: cursor, offset and limit, `Link` headers, and a
-/// cursor declared by `x-speakeasy-pagination`, over the same 57 items.
+/// The constructs fixture's other schemes: cursor, offset and limit, `Link` headers, a cursor
+/// declared by `x-speakeasy-pagination`, and the last item's id, over the same 57 items.
 mod schemes {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, OnceLock};
 
-    use constructs_api::models::{ListEventsOkBody, ListLogsOkBody, ListTicketsOkBody, ListTicketsOkBodyMeta};
+    use constructs_api::models::{ListEventsOkBody, ListLogsOkBody, ListPaymentsOkBody, ListPaymentsOkBodyDataItem, ListTicketsOkBody, ListTicketsOkBodyMeta};
     use constructs_api::*;
     use rocket_client::futures::TryStreamExt;
 
@@ -146,6 +146,14 @@ mod schemes {
             let meta = ListTicketsOkBodyMeta { next: next.map(|n| n.to_string()), ..Default::default() };
             Ok(ListTicketsResponse::Ok(ListTicketsOkBody::new(tickets, meta)))
         }
+
+        async fn list_payments(&self, r: ListPaymentsRequest) -> Result<ListPaymentsResponse, Error> {
+            self.requests.fetch_add(1, Ordering::SeqCst);
+            let from = r.starting_after.map_or(0, |id| id.trim_start_matches('e').parse::<usize>().unwrap() + 1);
+            let (ids, next) = slice(from);
+            let data = ids.into_iter().map(ListPaymentsOkBodyDataItem::new).collect();
+            Ok(ListPaymentsResponse::Ok(ListPaymentsOkBody::new(data, next.is_some())))
+        }
     }
 
     #[tokio::test]
@@ -163,10 +171,12 @@ mod schemes {
         let logs: Vec<String> = client.list_logs_items(ListLogsRequest::new().with_limit(10)).try_collect().await.unwrap();
         let commits: Vec<String> = client.list_commits_items(ListCommitsRequest::new()).try_collect().await.unwrap();
         let tickets: Vec<String> = client.list_tickets_items(ListTicketsRequest::new()).try_collect().await.unwrap();
-        for (scheme, items) in [("cursor", events), ("offset", logs), ("link", commits), ("speakeasy cursor", tickets)] {
+        let payments: Vec<ListPaymentsOkBodyDataItem> = client.list_payments_items(ListPaymentsRequest::new()).try_collect().await.unwrap();
+        let payments: Vec<String> = payments.into_iter().map(|payment| payment.id).collect();
+        for (scheme, items) in [("cursor", events), ("offset", logs), ("link", commits), ("speakeasy cursor", tickets), ("last item", payments)] {
             assert_eq!(items, expected, "{scheme}");
         }
-        assert_eq!(pages.requests.load(Ordering::SeqCst), 4 * 6);
+        assert_eq!(pages.requests.load(Ordering::SeqCst), 5 * 6);
     }
 }
 

@@ -101,6 +101,10 @@ macro_rules! generated_for {
     };
 }
 
+/// The JSON crate whose `Value` the runtime's API uses (free-form values in generated types);
+/// crates built beside an API crate name it through here.
+pub use serde_json;
+
 #[doc(hidden)]
 pub mod __private {
     pub use serde;

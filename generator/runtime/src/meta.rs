@@ -57,6 +57,8 @@ pub enum PageScheme<'a> {
     OffsetLimit { offset: &'a str, limit: Option<&'a str>, total_items: Option<&'a [&'a str]> },
     /// The answer's next cursor goes back in `cursor` until it is absent or empty.
     Cursor { cursor: &'a str, next_cursor: &'a [&'a str] },
+    /// The last item's `field` goes back in `cursor` while `has_more` says there is more.
+    LastItem { cursor: &'a str, field: &'a str, has_more: &'a [&'a str] },
     /// The URL of `Link: <…>; rel="next"`, until there is none.
     Link,
 }

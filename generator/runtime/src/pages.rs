@@ -188,6 +188,15 @@ impl<'a> Pager<'a> {
                 fields.insert(cursor.to_string(), next);
                 Ok(false)
             }
+            PageScheme::LastItem { cursor, field, has_more } => {
+                let last = at(body, self.pagination.items).and_then(Value::as_array).and_then(|items| items.last()).and_then(|item| item.get(field));
+                let Some(next) = last.filter(|_| truthy(at(body, has_more))).cloned() else { return Ok(true) };
+                if !self.seen_links.insert(next.to_string()) {
+                    return Err(format!("page {} ends with an item already seen", self.pages));
+                }
+                fields.insert(cursor.to_string(), next);
+                Ok(false)
+            }
             PageScheme::Link => {
                 let Some(next) = link.and_then(next_link) else { return Ok(true) };
                 if !self.seen_links.insert(next.clone()) {

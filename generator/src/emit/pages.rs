@@ -80,6 +80,11 @@ pub fn meta_statics(api: &Api) -> TokenStream {
                     let next_cursor = path_tokens(next_cursor);
                     quote! { PageScheme::Cursor { cursor: #cursor, next_cursor: #next_cursor } }
                 }
+                PageScheme::LastItem { cursor, field, has_more } => {
+                    let cursor = field_of(op, cursor);
+                    let has_more = path_tokens(has_more);
+                    quote! { PageScheme::LastItem { cursor: #cursor, field: #field, has_more: #has_more } }
+                }
                 PageScheme::Link => quote! { PageScheme::Link },
             };
             let items = path_tokens(&paged.pagination.items);

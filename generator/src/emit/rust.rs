@@ -82,7 +82,11 @@ pub fn doc_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
 
 /// A type expression; `models` is the path prefix of named types (empty inside `models`).
 pub fn type_tokens(ty: &TypeRef, models: &TokenStream) -> TokenStream {
+    // Crates beside the API crate (`api::models::…`) reach its dependencies through it.
+    let beside = models.to_string().starts_with("api");
     match ty {
+        TypeRef::Binary if beside => quote! { api::runtime::Binary },
+        TypeRef::Any if beside => quote! { api::runtime::serde_json::Value },
         TypeRef::String => quote! { String },
         TypeRef::Integer(IntWidth::I32) => quote! { i32 },
         TypeRef::Integer(IntWidth::I64) => quote! { i64 },

@@ -50,6 +50,9 @@ pub enum PageScheme {
     },
     /// The answer's next cursor is sent back in a parameter until it is absent or empty.
     Cursor { cursor: String, next_cursor: Vec<String> },
+    /// The last item's `field` is sent back in a parameter while `has_more` says so (Stripe's
+    /// `starting_after` with `has_more`).
+    LastItem { cursor: String, field: String, has_more: Vec<String> },
     /// The URL in `Link: <…>; rel="next"` until there is none.
     Link,
 }
@@ -73,6 +76,7 @@ impl Pagination {
                 None => format!("offset ({offset})"),
             },
             PageScheme::Cursor { cursor, next_cursor } => format!("cursor ({cursor} ← {})", path(next_cursor)),
+            PageScheme::LastItem { cursor, field, has_more } => format!("cursor ({cursor} ← the last item's {field}, while {})", path(has_more)),
             PageScheme::Link => "Link header (rel=\"next\")".to_string(),
         };
         let from = if self.from == "inferred" { String::new() } else { format!(", from {}", self.from) };
@@ -105,7 +109,10 @@ const TOTAL_PAGES_FIELDS: &[&str] = &["total_pages", "totalpages", "page_count",
 const TOTAL_ITEMS_FIELDS: &[&str] = &["total_count", "totalcount", "total_items", "totalitems", "total_results", "totalresults", "total"];
 const HAS_NEXT_FIELDS: &[&str] = &["has_more", "hasmore", "has_next", "hasnext", "has_next_page", "hasnextpage", "next", "next_page", "nextpage"];
 /// Objects in the body that hold page metadata.
-const META_OBJECTS: &[&str] = &["paging", "pagination", "page_info", "pageinfo", "meta", "response_metadata", "links"];
+const META_OBJECTS: &[&str] = &["paging", "pagination", "page_info", "pageinfo", "meta", "response_metadata", "links", "next_page", "nextpage"];
+/// Cursor parameters that take the last item's id.
+const AFTER_PARAMS: &[&str] = &["starting_after", "after", "after_id", "since_id"];
+const MORE_FIELDS: &[&str] = &["has_more", "hasmore", "has_next", "hasnext", "has_next_page", "hasnextpage"];
 
 /// Records the pagination of each operation that has one; diagnoses lists that look paginated
 /// and extensions that cannot be followed.
@@ -164,12 +171,9 @@ fn at_path<'a>(types: &'a BTreeMap<String, TypeDef>, ty: &'a TypeRef, path: &[St
     path.iter().try_fold(ty, |ty, name| fields(types, ty)?.iter().find(|f| f.json_name == *name).map(|f| &f.ty))
 }
 
-fn is_array(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Array(_) => true,
-        TypeRef::Named(name) => matches!(types.get(name).map(|t| &t.kind), Some(TypeKind::Newtype { inner: TypeRef::Array(_), .. })),
-        _ => false,
-    }
+/// Items are a plain array (the streams take them out as a `Vec`).
+fn is_array(_types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Array(_))
 }
 
 /// A field of the body, or of one of its page-metadata objects, whose name is in `names`.
@@ -206,10 +210,22 @@ fn inferred(op: &Operation, types: &BTreeMap<String, TypeDef>, diagnostics: &mut
     let body = success_body(op)?;
     let items = items_path(types, body)?;
     let declares_link = op.responses.iter().filter(|r| is_success(r.status)).any(|r| r.headers.iter().any(|h| h.name.eq_ignore_ascii_case("link")));
+    // A string `offset` is a cursor (Asana's, fed from `next_page.offset`).
+    let offset_cursor = query_param(op, OFFSET_PARAMS).filter(|p| p.ty == TypeRef::String);
+    let offset_next = offset_cursor.and_then(|_| find_field(types, body, &["offset"])).filter(|path| path.len() == 2);
     let scheme = if let Some(cursor) = query_param(op, CURSOR_PARAMS)
         && let Some(next_cursor) = find_field(types, body, NEXT_CURSOR_FIELDS)
     {
         Some(PageScheme::Cursor { cursor: cursor.name.clone(), next_cursor })
+    } else if let (Some(cursor), Some(next_cursor)) = (offset_cursor, offset_next) {
+        Some(PageScheme::Cursor { cursor: cursor.name.clone(), next_cursor })
+    } else if let Some(cursor) = query_param(op, AFTER_PARAMS)
+        && let Some(has_more) = find_field(types, body, MORE_FIELDS)
+        && let Some(item) = at_path(types, body, &items)
+        && let TypeRef::Array(item) = item
+        && fields(types, item).is_some_and(|fields| fields.iter().any(|f| f.json_name == "id"))
+    {
+        Some(PageScheme::LastItem { cursor: cursor.name.clone(), field: "id".to_string(), has_more })
     } else if let Some(page) = query_param(op, PAGE_PARAMS).filter(|p| matches!(p.ty, TypeRef::Integer(_))) {
         let mut total_pages = find_field(types, body, TOTAL_PAGES_FIELDS);
         let mut total_items = find_field(types, body, TOTAL_ITEMS_FIELDS);

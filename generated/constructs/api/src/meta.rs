@@ -240,6 +240,34 @@ pub mod types {
         },
     };
 
+    pub static ListPaymentsOkBody: TypeMeta = TypeMeta {
+        name: "ListPaymentsOkBody",
+        pointer: "#/paths/~1payments/get/responses/200/content/application~1json/schema",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new(
+                    "data",
+                    &Ty::Array(
+                        &Ty::Named(&types::ListPaymentsOkBodyDataItem),
+                        &Constraints::NONE,
+                    ),
+                    true,
+                ),
+                FieldMeta::new("has_more", &Ty::Boolean, true),
+            ],
+            additional: Additional::Any,
+        },
+    };
+
+    pub static ListPaymentsOkBodyDataItem: TypeMeta = TypeMeta {
+        name: "ListPaymentsOkBodyDataItem",
+        pointer: "#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items",
+        kind: TypeMetaKind::Struct {
+            fields: &[FieldMeta::new("id", &Ty::String, true)],
+            additional: Additional::Any,
+        },
+    };
+
     pub static ListTicketsOkBody: TypeMeta = TypeMeta {
         name: "ListTicketsOkBody",
         pointer: "#/paths/~1tickets/get/responses/200/content/application~1json/schema",
@@ -969,6 +997,36 @@ pub static LIST_TICKETS: OperationMeta = OperationMeta {
     ],
 };
 
+/// `GET /payments` (operation `listPayments`).
+pub static LIST_PAYMENTS: OperationMeta = OperationMeta {
+    tool_name: "pages.listPayments",
+    http_method: Method::Get,
+    path: "/payments",
+    params: &[
+        ParamMeta::new(
+            "starting_after",
+            "starting_after",
+            Location::Query,
+            &Ty::String,
+            false,
+        ),
+        ParamMeta::new(
+                "limit",
+                "limit",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C13),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json", &Ty::Named(&types::ListPaymentsOkBody)),
+    ],
+};
+
 /// `GET /health` (operation `health`).
 pub static HEALTH: OperationMeta = OperationMeta {
     tool_name: "ops.health",
@@ -1000,6 +1058,7 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &LIST_LOGS,
     &LIST_COMMITS,
     &LIST_TICKETS,
+    &LIST_PAYMENTS,
     &HEALTH,
 ];
 
@@ -1040,6 +1099,16 @@ pub mod pagination {
         },
         items: &["tickets"],
     };
+
+    /// How the pages of `pages.listPayments` follow one another.
+    pub static LIST_PAYMENTS: PaginationMeta = PaginationMeta {
+        scheme: PageScheme::LastItem {
+            cursor: "starting_after",
+            field: "id",
+            has_more: &["has_more"],
+        },
+        items: &["data"],
+    };
 }
 
 /// Every named type, by name.
@@ -1058,6 +1127,8 @@ pub static TYPES: &[&TypeMeta] = &[
     &types::ListEventsOkBody,
     &types::ListFilter,
     &types::ListLogsOkBody,
+    &types::ListPaymentsOkBody,
+    &types::ListPaymentsOkBodyDataItem,
     &types::ListTicketsOkBody,
     &types::ListTicketsOkBodyMeta,
     &types::ListWhere,

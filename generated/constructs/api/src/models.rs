@@ -367,6 +367,46 @@ impl ListLogsOkBody {
     }
 }
 
+/// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPaymentsOkBody {
+    pub data: Vec<ListPaymentsOkBodyDataItem>,
+    pub has_more: bool,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListPaymentsOkBody {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(data: Vec<ListPaymentsOkBodyDataItem>, has_more: bool) -> Self {
+        Self {
+            data,
+            has_more,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+/// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPaymentsOkBodyDataItem {
+    pub id: String,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListPaymentsOkBodyDataItem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(id: String) -> Self {
+        Self {
+            id,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketsOkBody {

@@ -197,6 +197,16 @@ pub trait ConstructsOverlay: Send + Sync {
         ConstructsApi::list_tickets(self.upstream(), request)
     }
 
+    /// Forwards `GET /payments` (operation `listPayments`) to the upstream unless overridden.
+    fn list_payments(
+        &self,
+        request: crate::operations::ListPaymentsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::list_payments(self.upstream(), request)
+    }
+
     /// Forwards `GET /health` (operation `health`) to the upstream unless overridden.
     fn health(
         &self,
@@ -351,6 +361,15 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
     > + Send {
         ConstructsOverlay::list_tickets(self, request)
+    }
+
+    fn list_payments(
+        &self,
+        request: crate::operations::ListPaymentsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::list_payments(self, request)
     }
 
     fn health(

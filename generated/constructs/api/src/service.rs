@@ -281,6 +281,22 @@ pub trait ConstructsApi: Send + Sync {
         )
     }
 
+    /// Stripe-style pagination, inferred (`starting_after` takes the last item's id while `has_more`).
+    ///
+    /// `GET /payments` (operation `listPayments`).
+    fn list_payments(
+        &self,
+        _request: crate::operations::ListPaymentsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "listPayments",
+            }),
+        )
+    }
+
     /// A path item given by reference.
     ///
     /// `GET /health` (operation `health`).

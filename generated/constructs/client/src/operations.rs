@@ -152,6 +152,13 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_TICKETS, &request).await
     }
 
+    async fn list_payments(
+        &self,
+        request: api::ListPaymentsRequest,
+    ) -> Result<api::ListPaymentsResponse, api::Error> {
+        self.0.call(&api::meta::LIST_PAYMENTS, &request).await
+    }
+
     async fn health(
         &self,
         request: api::HealthRequest,

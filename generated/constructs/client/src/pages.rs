@@ -128,4 +128,37 @@ impl Client {
     ) -> impl Stream<Item = Result<String, api::Error>> + Send + 'static {
         pages::items(self.list_tickets_pages(request), |page| page.tickets)
     }
+
+    /// The pages of `pages.listPayments`, from the request's on, each asked for once the one before
+    /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
+    /// earlier one, ends the stream with an error.
+    pub fn list_payments_pages(
+        &self,
+        request: api::ListPaymentsRequest,
+    ) -> impl Stream<
+        Item = Result<api::models::ListPaymentsOkBody, api::Error>,
+    > + Send + 'static {
+        let credentials = Vec::<api::Credential>::new();
+        pages::pages(
+            self.0.clone(),
+            &api::meta::LIST_PAYMENTS,
+            &api::meta::pagination::LIST_PAYMENTS,
+            request,
+            credentials,
+            |answer| match answer {
+                api::ListPaymentsResponse::Ok(page) => Some(page),
+                _ => None,
+            },
+        )
+    }
+
+    /// The items of every page of `pages.listPayments`, in order: [`Client::list_payments_pages`] flattened.
+    pub fn list_payments_items(
+        &self,
+        request: api::ListPaymentsRequest,
+    ) -> impl Stream<
+        Item = Result<api::models::ListPaymentsOkBodyDataItem, api::Error>,
+    > + Send + 'static {
+        pages::items(self.list_payments_pages(request), |page| page.data)
+    }
 }

@@ -208,6 +208,14 @@ impl PagesOperations<'_> {
     ) -> Result<api::ListTicketsResponse, api::Error> {
         ConstructsApi::list_tickets(self.client, request).await
     }
+
+    /// `GET /payments` (operation `listPayments`).
+    pub async fn list_payments(
+        &self,
+        request: api::ListPaymentsRequest,
+    ) -> Result<api::ListPaymentsResponse, api::Error> {
+        ConstructsApi::list_payments(self.client, request).await
+    }
 }
 
 impl Client {

@@ -171,6 +171,13 @@ impl Mock {
         runtime::Handle::new(&self.state, "pages.listTickets")
     }
 
+    /// Programs `listPayments` (`GET /payments`) and reads its calls.
+    pub fn on_list_payments(
+        &self,
+    ) -> runtime::Handle<'_, api::ListPaymentsRequest, api::ListPaymentsResponse> {
+        runtime::Handle::new(&self.state, "pages.listPayments")
+    }
+
     /// Programs `health` (`GET /health`) and reads its calls.
     pub fn on_health(
         &self,
@@ -290,6 +297,13 @@ impl ConstructsApi for Mock {
         request: api::ListTicketsRequest,
     ) -> Result<api::ListTicketsResponse, api::Error> {
         self.state.answer(&api::meta::LIST_TICKETS, request)
+    }
+
+    async fn list_payments(
+        &self,
+        request: api::ListPaymentsRequest,
+    ) -> Result<api::ListPaymentsResponse, api::Error> {
+        self.state.answer(&api::meta::LIST_PAYMENTS, request)
     }
 
     async fn health(

@@ -277,6 +277,19 @@ pub async fn list_tickets<S: ConstructsApi + 'static>(
         .await
 }
 
+/// `GET /payments`
+pub async fn list_payments<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::LIST_PAYMENTS,
+            request,
+            |request, _| service.list_payments(request),
+        )
+        .await
+}
+
 /// `GET /health`
 pub async fn health<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,

@@ -92,6 +92,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
         );
     router = router
         .route(
+            &[base, "/payments"].concat(),
+            MethodRouter::new()
+                .get(handlers::list_payments::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
             &[base, "/pets"].concat(),
             MethodRouter::new()
                 .post(handlers::create_pet::<S>)

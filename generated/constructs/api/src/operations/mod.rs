@@ -214,6 +214,12 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
         path: "/tickets",
     },
     crate::runtime::OperationInfo {
+        tool_name: "pages.listPayments",
+        method_name: "list_payments",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/payments",
+    },
+    crate::runtime::OperationInfo {
         tool_name: "ops.health",
         method_name: "health",
         http_method: crate::runtime::meta::Method::Get,

@@ -295,3 +295,81 @@ impl crate::runtime::OperationResponse for ListTicketsResponse {
         Ok(response)
     }
 }
+
+/// The request of `list_payments`:
+/// `GET /payments` (operation `listPayments`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ListPaymentsRequest {
+    /// The `starting_after` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
+    /// The `limit` query parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
+impl ListPaymentsRequest {
+    /// A request with every optional value unset (or at its default).
+    pub fn new() -> Self {
+        Self {
+            starting_after: None,
+            limit: None,
+        }
+    }
+
+    /// Sets the `starting_after` parameter.
+    pub fn with_starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+
+    /// Sets the `limit` parameter.
+    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+
+impl Default for ListPaymentsRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The responses of `list_payments`, one variant per status the spec declares.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum ListPaymentsResponse {
+    /// 200: A page of payments.
+    Ok(crate::models::ListPaymentsOkBody),
+    /// A status the spec does not declare for this operation, kept whole.
+    Undeclared(RawResponse),
+}
+
+impl ListPaymentsResponse {
+    /// The HTTP status of this response.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Ok(_) => 200,
+            Self::Undeclared(raw) => raw.status,
+        }
+    }
+}
+
+impl crate::runtime::OperationResponse for ListPaymentsResponse {
+    const OPERATION: &'static str = "pages.listPayments";
+
+    fn into_raw(self) -> RawResponse {
+        match self {
+            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
+            Self::Undeclared(raw) => raw,
+        }
+    }
+
+    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
+        let response = match raw.status {
+            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
+            _ => Self::Undeclared(raw),
+        };
+        Ok(response)
+    }
+}
