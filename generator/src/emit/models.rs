@@ -289,6 +289,10 @@ fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
 /// that its variant refuses, goes to the members without a tag value (in order), else `Other`.
 /// Serialized untagged: each variant carries its own tag property.
 fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> TokenStream {
+    // A discriminator whose values name no member picks nothing: every member is tried in turn.
+    if tag.values.is_empty() {
+        return union_def(name, variants);
+    }
     let type_name = ident(name);
     let declarations = variant_declarations(variants);
     // Deserialized from a borrowed `Value`: trying a variant costs no copy of the value.
