@@ -259,7 +259,7 @@ impl Client {
             }
         }
         let body = match body {
-            Some(bytes) => PreparedBody::Bytes { content_type: content_type.unwrap_or_else(|| "application/octet-stream".to_string()), bytes },
+            Some(bytes) => PreparedBody::Bytes { content_type: content_type.unwrap_or_else(|| "application/octet-stream".to_string()), bytes: bytes.into() },
             None => PreparedBody::None,
         };
         let url = if target.starts_with("http://") || target.starts_with("https://") { target.to_string() } else { format!("{}{target}", self.base_url) };
@@ -270,8 +270,15 @@ impl Client {
     /// Attempts the request until it is answered with a status the policy does not retry,
     /// attempts or budget run out, or the request may not be sent twice.
     async fn send_prepared(&self, operation: &'static str, method: Method, path: &'static str, prepared: &Prepared) -> Result<RawResponse, Error> {
-        let policy = self.options.retry.clone().unwrap_or_default();
-        let retry_safe = prepared.idempotency_key || policy.may_retry(method, &prepared.headers, false);
+        let fallback;
+        let policy = match &self.options.retry {
+            Some(policy) => policy,
+            None => {
+                fallback = RetryPolicy::default();
+                &fallback
+            }
+        };
+        let retry_safe = policy.may_retry(method, &prepared.headers, prepared.idempotency_key);
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -479,9 +486,10 @@ struct Prepared {
 
 enum PreparedBody {
     None,
+    /// Shared, so that each attempt sends the same bytes without copying them.
     Bytes {
         content_type: String,
-        bytes: Vec<u8>,
+        bytes: bytes::Bytes,
     },
     /// reqwest consumes a multipart form: it is rebuilt from these for each attempt.
     Multipart(Vec<Part>),
@@ -491,17 +499,17 @@ enum PreparedBody {
 fn prepare_body(body_meta: &BodyMeta<'_>, body: &Value) -> Result<PreparedBody, String> {
     let content_type = body_meta.media_type.to_string();
     Ok(match body_meta.kind {
-        BodyKind::Json => PreparedBody::Bytes { content_type, bytes: serde_json::to_vec(body).map_err(|e| e.to_string())? },
+        BodyKind::Json => PreparedBody::Bytes { content_type, bytes: serde_json::to_vec(body).map_err(|e| e.to_string())?.into() },
         BodyKind::Text => {
             let text = body.as_str().map(str::to_string).unwrap_or_else(|| body.to_string());
-            PreparedBody::Bytes { content_type, bytes: text.into_bytes() }
+            PreparedBody::Bytes { content_type, bytes: text.into_bytes().into() }
         }
         BodyKind::Binary => {
             let binary = Binary::from_text(body.as_str().unwrap_or_default());
             let content_type = binary_content_type(&binary, Some(body_meta.media_type)).to_string();
-            PreparedBody::Bytes { content_type, bytes: binary.bytes }
+            PreparedBody::Bytes { content_type, bytes: binary.bytes.into() }
         }
-        BodyKind::Form => PreparedBody::Bytes { content_type, bytes: encode_form(body_meta, body)?.into_bytes() },
+        BodyKind::Form => PreparedBody::Bytes { content_type, bytes: encode_form(body_meta, body)?.into_bytes().into() },
         BodyKind::Multipart => PreparedBody::Multipart(multipart_parts(body_meta, body)?),
     })
 }

@@ -133,7 +133,7 @@ impl<'a> Pager<'a> {
         self.pages += 1;
         let items = at(body, self.pagination.items).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         let count = items.len() as u64;
-        if count > 0 && !self.seen_pages.insert(Value::Array(items.to_vec()).to_string()) {
+        if count > 0 && !self.seen_pages.insert(serde_json::to_string(items).unwrap_or_default()) {
             return Err(format!("page {} repeats an earlier page; the server does not seem to follow the pagination", self.pages));
         }
         self.items += count;

@@ -94,7 +94,8 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Whether a request of this method with these headers may be sent twice.
+    /// Whether a request of this method with these headers may be sent twice; `marked_key`:
+    /// it sets a header the spec marks as an idempotency key.
     pub fn may_retry(&self, method: Method, headers: &[(String, String)], marked_key: bool) -> bool {
         let idempotent = matches!(method, Method::Get | Method::Head | Method::Options | Method::Put | Method::Delete | Method::Trace);
         idempotent || marked_key || headers.iter().any(|(name, _)| self.idempotency_headers.iter().any(|key| key.eq_ignore_ascii_case(name)))

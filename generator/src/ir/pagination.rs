@@ -172,7 +172,7 @@ fn at_path<'a>(types: &'a BTreeMap<String, TypeDef>, ty: &'a TypeRef, path: &[St
 }
 
 /// Items are a plain array (the streams take them out as a `Vec`).
-fn is_array(_types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> bool {
+fn is_array(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Array(_))
 }
 
@@ -191,11 +191,11 @@ fn find_field(types: &BTreeMap<String, TypeDef>, body: &TypeRef, names: &[&str])
 /// The items: the body itself when it is an array, else its one array field or the one named
 /// like a list.
 fn items_path(types: &BTreeMap<String, TypeDef>, body: &TypeRef) -> Option<Vec<String>> {
-    if is_array(types, body) {
+    if is_array(body) {
         return Some(Vec::new());
     }
     let fields = fields(types, body)?;
-    let arrays: Vec<&super::Field> = fields.iter().filter(|f| is_array(types, &f.ty)).collect();
+    let arrays: Vec<&super::Field> = fields.iter().filter(|f| is_array(&f.ty)).collect();
     let named = arrays.iter().find(|f| ITEMS_FIELDS.contains(&normalized(&f.json_name).as_str()));
     match (named, arrays.as_slice()) {
         (Some(field), _) | (None, [field]) => Some(vec![field.json_name.clone()]),
@@ -305,7 +305,7 @@ fn from_extension(op: &Operation, types: &BTreeMap<String, TypeDef>, extension: 
             None => items_path(types, body).ok_or("no field holds the items")?,
         };
         let ty = at_path(types, body, &items).ok_or("the items' path is not in the success body")?;
-        if !is_array(types, ty) {
+        if !is_array(ty) {
             return Err("the items are not an array".to_string());
         }
         Ok(Pagination { scheme, items, from: extension.to_string() })
