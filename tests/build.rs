@@ -98,12 +98,34 @@ fn http_harness(source: &str, api: &rocketgen::ir::Api) -> proc_macro2::TokenStr
         } else {
             quote! { request.credentials = credentials; }
         };
+        // A streamed body is read to its end, so that the response compares as JSON.
+        let response_type = format_ident!("{}", op.response_type);
+        let read_streams: Vec<proc_macro2::TokenStream> = op
+            .responses
+            .iter()
+            .filter(|r| r.body.as_ref().is_some_and(|b| b.stream.is_some()))
+            .map(|r| {
+                let variant = format_ident!("{}", r.variant);
+                let pattern = if r.headers.is_empty() && matches!(r.status, rocketgen::ir::Status::Code(_)) {
+                    quote! { #api_crate::#response_type::#variant(body) }
+                } else {
+                    quote! { #api_crate::#response_type::#variant { body, .. } }
+                };
+                quote! {
+                    if let #pattern = &mut response {
+                        *body = std::mem::take(body).read_all().await.map_err(|e| e.to_string())?.into();
+                    }
+                }
+            })
+            .collect();
+        let binding = if read_streams.is_empty() { quote! { let response } } else { quote! { let mut response } };
         quote! {
             #tool => {
                 #[allow(unused_mut)]
                 let mut request: #api_crate::#request = serde_json::from_value(request).map_err(|e| format!("request: {e}"))?;
                 #set_credentials
-                let response = client.#method(request).await.map_err(|e| e.to_string())?;
+                #binding = client.#method(request).await.map_err(|e| e.to_string())?;
+                #(#read_streams)*
                 serde_json::to_value(response).map_err(|e| e.to_string())
             }
         }

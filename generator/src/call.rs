@@ -14,6 +14,8 @@ use crate::preview::{input_key, input_schema};
 /// The shared parameter rules of the generated crates.
 use rocketgen_runtime::meta as shared;
 use rocketgen_runtime::pages::Pager;
+use rocketgen_runtime::stream as shared_stream;
+use shared_stream::{Deframer, ItemFormat, decode_all};
 pub use rocketgen_runtime::retry::RetryPolicy;
 use shared::{Constraints, PaginationMeta, ParamMeta, Ty};
 
@@ -213,6 +215,27 @@ impl Answer {
     fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
+
+    /// The body as JSON: a streamed body of `op` as the array of its items (events as
+    /// `{event, data, id, retry}`), a body that is not JSON as its text, none as `null`.
+    pub fn json(&self, op: &Operation) -> Result<Value, Error> {
+        if let Some((framing, format)) = streamed(op, self.header("content-type")) {
+            let items = decode_all(framing, format, &self.body).map_err(|e| Error::new(format!("{}: the streamed body at {e}", op.tool_name)))?;
+            return Ok(Value::Array(items));
+        }
+        Ok(match serde_json::from_slice::<Value>(&self.body) {
+            Ok(json) => json,
+            Err(_) if self.body.is_empty() => Value::Null,
+            Err(_) => Value::String(String::from_utf8_lossy(&self.body).into_owned()),
+        })
+    }
+}
+
+/// How an answer of `content_type` divides into items, where `op` declares such a stream.
+fn streamed(op: &Operation, content_type: Option<&str>) -> Option<(shared::Framing, ItemFormat)> {
+    let framing = shared::Framing::of_media_type(content_type?)?;
+    let body = op.responses.iter().filter_map(|r| r.body.as_ref()).find(|b| b.stream == Some(framing))?;
+    Some((framing, if body.kind == BodyKind::Text { ItemFormat::Text } else { ItemFormat::Json }))
 }
 
 /// Sends prepared requests through the runtime's client, as the generated client does: the
@@ -241,6 +264,40 @@ impl Sender {
             .await
             .map_err(|e| Error::new(format!("{}{}: {e}", self.client.base_url(), prepared.target)))?;
         Ok(Answer { status: raw.status, headers: raw.headers, body: raw.body })
+    }
+
+    /// Sends the request and hands each item of a streamed answer to `item` as it arrives (an
+    /// answer that is not a stream of `op`'s, whole, as one item); the status, before any.
+    pub async fn send_streamed(&self, op: &Operation, prepared: &Prepared, mut status: impl FnMut(u16), mut item: impl FnMut(Value)) -> Result<u16, Error> {
+        let (operation, path) = (interned(&op.tool_name), interned(&op.path));
+        let at = || format!("{}{}", self.client.base_url(), prepared.target);
+        let raw = self
+            .client
+            .send_raw_streamed(operation, op.http_method, path, &prepared.target, prepared.headers.clone(), prepared.body.clone())
+            .await
+            .map_err(|e| Error::new(format!("{}: {e}", at())))?;
+        status(raw.status);
+        let content_type = raw.header_value("content-type").map(str::to_string);
+        let (Some((framing, format)), Some(mut chunks)) = (streamed(op, content_type.as_deref()), raw.stream.as_ref().and_then(|s| s.take())) else {
+            item(Answer { status: raw.status, headers: raw.headers, body: raw.body }.json(op)?);
+            return Ok(raw.status);
+        };
+        let mut deframer = Deframer::new(framing);
+        let mut index = 0;
+        let mut emit = |frames: Vec<shared_stream::Frame>| -> Result<(), Error> {
+            for frame in frames {
+                let value = frame.decode::<Value>(format, index).map_err(|e| Error::new(format!("{}: the streamed body at {}: {}", op.tool_name, e.path, e.message)))?;
+                index += 1;
+                item(value);
+            }
+            Ok(())
+        };
+        while let Some(chunk) = std::future::poll_fn(|cx| chunks.as_mut().poll_next(cx)).await {
+            let chunk = chunk.map_err(|e| Error::new(format!("{}: {e}", at())))?;
+            emit(deframer.push(&chunk).map_err(|e| Error::new(format!("{}: {e}", op.tool_name)))?)?;
+        }
+        emit(deframer.finish().map_err(|e| Error::new(format!("{}: {e}", op.tool_name)))?)?;
+        Ok(raw.status)
     }
 
     /// Every item of a paginated operation, page after page from `args`' page on, as one

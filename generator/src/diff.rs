@@ -403,6 +403,17 @@ impl Differ<'_> {
         for (status, o) in &old_responses {
             let Some(n) = new_responses.get(status) else { continue };
             let (ot, nt) = (o.body.as_ref().map(|b| &b.ty), n.body.as_ref().map(|b| &b.ty));
+            let streams = (o.body.as_ref().and_then(|b| b.stream), n.body.as_ref().and_then(|b| b.stream));
+            if streams.0 != streams.1 && ot.is_some() && nt.is_some() {
+                let show = |framing: Option<crate::ir::Framing>| framing.map_or_else(|| "a whole body".to_string(), |f| format!("a stream ({f:?})"));
+                self.push(
+                    area,
+                    key,
+                    Kind::Changed,
+                    format!("response {status} body {} → {}", show(streams.0), show(streams.1)),
+                    judge(Breaking, Breaking, Major, "the body is read and written differently: the variant's type changes"),
+                );
+            }
             let same = match (ot, nt) {
                 (Some(a), Some(b)) => same_type(self.old, a, self.new, b),
                 (None, None) => true,

@@ -285,6 +285,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{}", serde_json::to_string_pretty(&items).map_err(|e| Error::new(e.to_string()))?);
                 return Ok(ExitCode::SUCCESS);
             }
+            if op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| b.stream.is_some())) {
+                // A stream's items are printed as they arrive, one JSON text per line.
+                let status = runtime.block_on(sender.send_streamed(
+                    op,
+                    &prepared,
+                    |status| println!("{status}"),
+                    |item| match item {
+                        serde_json::Value::String(text) => println!("{text}"),
+                        item => println!("{item}"),
+                    },
+                ))?;
+                return Ok(if (200..400).contains(&status) { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            }
             let answer = runtime.block_on(sender.send(op, &prepared))?;
             println!("{}", answer.status);
             match serde_json::from_slice::<serde_json::Value>(&answer.body) {

@@ -354,11 +354,7 @@ async fn perform(Outgoing { api, operation, mut args, sender, credentials }: Out
     }
     let prepared = call::prepare(&api, op, &args, &credentials).map_err(|e| e.to_string())?;
     let answer = sender.send(op, &prepared).await.map_err(|e| redact(e.to_string()))?;
-    let body = match serde_json::from_slice::<Value>(&answer.body) {
-        Ok(json) => json,
-        Err(_) if answer.body.is_empty() => Value::Null,
-        Err(_) => Value::String(String::from_utf8_lossy(&answer.body).into_owned()),
-    };
+    let body = answer.json(op).map_err(|e| redact(e.to_string()))?;
     let result = json!({"status": answer.status, "body": body});
     if (200..400).contains(&answer.status) { Ok(result) } else { Err(redact(result.to_string())) }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Additional, Api, Constraints, IntWidth, Location, Operation, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, Constraints, Framing, IntWidth, Location, Operation, TypeKind, TypeRef};
 
 /// The longest tool name many tool clients accept.
 pub const MAX_TOOL_NAME: usize = 64;
@@ -84,7 +84,19 @@ pub fn preview(api: &Api) -> Preview {
             .iter()
             .find(|r| matches!(r.status, crate::ir::Status::Code(200..=299)))
             .and_then(|r| r.body.as_ref())
-            .map(|b| schemas.of(&b.ty, &b.constraints, &mut Vec::new()))
+            .map(|b| {
+                let item = schemas.of(&b.ty, &b.constraints, &mut Vec::new());
+                // A tool answers a streamed body whole, once it ends: its items as an array.
+                match b.stream {
+                    Some(Framing::EventStream) => json!({ "type": "array", "items": {
+                        "type": "object",
+                        "properties": { "event": { "type": "string" }, "data": item, "id": { "type": "string" }, "retry": { "type": "integer" } },
+                        "required": ["data"],
+                    } }),
+                    Some(_) => json!({ "type": "array", "items": item }),
+                    None => item,
+                }
+            })
             .unwrap_or(Value::Null);
         for type_name in schemas.cut {
             let pointer = api.types.get(&type_name).map(|t| t.pointer.clone()).unwrap_or_default();

@@ -8,10 +8,11 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, Method, OperationMeta, Part, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query, fill_path,
-    multipart_parts, place_credentials, request_fields,
+    BodyKind, BodyMeta, Framing, Location, Method, OperationMeta, Part, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query,
+    fill_path, multipart_parts, place_credentials, request_fields,
 };
 use crate::retry::{RequestOptions, RetryPolicy};
+use crate::stream::BodyStream;
 use crate::{Binary, Credential, Error, OperationResponse, RawResponse};
 
 /// The time limit of an attempt unless the builder sets another.
@@ -249,6 +250,29 @@ impl Client {
         headers: Vec<(String, String)>,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, Error> {
+        let prepared = self.prepare_raw(operation, method, target, headers, body)?;
+        self.send_prepared(operation, method, path_template, &prepared).await
+    }
+
+    /// [`send_raw`](Client::send_raw), but an answer of a streamed media type (server-sent
+    /// events, JSON Lines, JSON text sequences) is handed on as it arrives, in
+    /// [`RawResponse::stream`], the timeout covering only the wait for its headers.
+    pub async fn send_raw_streamed(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path_template: &'static str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, Error> {
+        let mut prepared = self.prepare_raw(operation, method, target, headers, body)?;
+        prepared.stream_body = true;
+        self.send_prepared(operation, method, path_template, &prepared).await
+    }
+
+    /// A request built elsewhere, with this client's headers and options.
+    fn prepare_raw(&self, operation: &'static str, method: Method, target: &str, headers: Vec<(String, String)>, body: Option<Vec<u8>>) -> Result<Prepared, Error> {
         let mut all = self.headers.clone();
         let mut content_type = None;
         for (name, value) in headers {
@@ -263,8 +287,7 @@ impl Client {
             None => PreparedBody::None,
         };
         let url = if target.starts_with("http://") || target.starts_with("https://") { target.to_string() } else { format!("{}{target}", self.base_url) };
-        let prepared = self.finish(operation, method, url, all, body, false)?;
-        self.send_prepared(operation, method, path_template, &prepared).await
+        self.finish(operation, method, url, all, body, false)
     }
 
     /// Attempts the request until it is answered with a status the policy does not retry,
@@ -369,7 +392,9 @@ impl Client {
             (Some(body_meta), Some(body)) => prepare_body(body_meta, body).map_err(|message| Error::InvalidRequest { operation, message })?,
             _ => PreparedBody::None,
         };
-        self.finish(operation, op.http_method, url, headers, body, idempotency_key)
+        let mut prepared = self.finish(operation, op.http_method, url, headers, body, idempotency_key)?;
+        prepared.stream_body = op.responses.iter().any(|r| r.stream.is_some());
+        Ok(prepared)
     }
 
     /// Adds the options' query parameters and headers (which replace same-named ones).
@@ -392,13 +417,14 @@ impl Client {
         }
         headers.extend(self.options.headers.iter().cloned());
         let method = reqwest::Method::from_bytes(method.as_str().as_bytes()).map_err(|e| Error::InvalidRequest { operation, message: e.to_string() })?;
-        Ok(Prepared { method, url, headers, body, idempotency_key })
+        Ok(Prepared { method, url, headers, body, idempotency_key, stream_body: false })
     }
 
-    /// Sends the request once and reads the whole answer.
+    /// Sends the request once and reads the whole answer, or, for a streamed body, its status
+    /// and headers (the timeout then covers the wait for those: a stream may last).
     async fn send_once(&self, operation: &'static str, prepared: &Prepared) -> Result<RawResponse, Error> {
         let mut builder = self.http.request(prepared.method.clone(), &prepared.url);
-        if let Some(timeout) = self.options.timeout {
+        if let Some(timeout) = self.options.timeout.filter(|_| !prepared.stream_body) {
             builder = builder.timeout(timeout);
         }
         for (name, value) in &prepared.headers {
@@ -409,12 +435,20 @@ impl Client {
             PreparedBody::Bytes { content_type, bytes } => builder.header("content-type", content_type).body(bytes.clone()),
             PreparedBody::Multipart(parts) => builder.multipart(multipart_form(parts).map_err(|message| Error::InvalidRequest { operation, message })?),
         };
-        let response = builder.send().await.map_err(|e| transport(operation, e))?;
+        let response = match self.options.timeout.filter(|_| prepared.stream_body) {
+            Some(timeout) => tokio::time::timeout(timeout, builder.send()).await.map_err(|_| Error::Timeout { operation, attempts: 1 })?,
+            None => builder.send().await,
+        }
+        .map_err(|e| transport(operation, e))?;
         let status = response.status().as_u16();
-        let headers =
+        let headers: Vec<(String, String)> =
             response.headers().iter().map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned())).collect();
+        let streamed = response.headers().get("content-type").and_then(|v| v.to_str().ok()).and_then(Framing::of_media_type).is_some();
+        if prepared.stream_body && streamed {
+            return Ok(RawResponse { status, headers, body: Vec::new(), stream: Some(BodyStream::new(chunks(operation, response))) });
+        }
         let body = response.bytes().await.map_err(|e| transport(operation, e))?.to_vec();
-        Ok(RawResponse { status, headers, body })
+        Ok(RawResponse { status, headers, body, stream: None })
     }
 
     /// Adds the forwarded headers of the request being served, if there is one.
@@ -482,6 +516,8 @@ struct Prepared {
     body: PreparedBody,
     /// A header the spec marks as an idempotency key is set: a POST may be sent twice.
     idempotency_key: bool,
+    /// The operation declares a streamed response: such a body is handed on as it arrives.
+    stream_body: bool,
 }
 
 enum PreparedBody {
@@ -527,6 +563,18 @@ fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, String> {
         form = form.part(part.name.clone(), piece);
     }
     Ok(form)
+}
+
+/// A response's body chunk by chunk; a failure ends it.
+fn chunks(operation: &'static str, response: reqwest::Response) -> impl futures::Stream<Item = Result<bytes::Bytes, Error>> + Send {
+    futures::stream::unfold(Some(response), move |response| async move {
+        let mut response = response?;
+        match response.chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+            Ok(None) => None,
+            Err(e) => Some((Err(transport(operation, e)), None)),
+        }
+    })
 }
 
 fn transport(operation: &'static str, err: reqwest::Error) -> Error {

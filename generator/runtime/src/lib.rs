@@ -7,6 +7,8 @@
 //!   validation. Always compiled: an API crate needs nothing else.
 //! - [`response`]: responses as HTTP carries them, and [`OperationResponse`], which each
 //!   response enum implements to be written and read. Always compiled.
+//! - [`stream`]: streamed response bodies (server-sent events, JSON Lines, JSON text
+//!   sequences) as typed [`Streamed`] items, both ways. Always compiled.
 //! - [`validate`] and [`formats`] (feature `validate`): values checked against their types and
 //!   constraints, `pattern` ([`pattern`], ECMA-262; feature `pattern` alone for the checker)
 //!   and `format` included.
@@ -75,6 +77,7 @@ pub mod selftest;
 pub mod server;
 #[cfg(feature = "mock")]
 pub mod stateful;
+pub mod stream;
 #[cfg(feature = "synth")]
 pub mod synth;
 #[cfg(feature = "validate")]
@@ -82,6 +85,7 @@ pub mod validate;
 
 pub use meta::Binary;
 pub use response::{OperationResponse, RawResponse};
+pub use stream::{Event, Streamed};
 
 /// The version of this runtime, as generated crates name it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

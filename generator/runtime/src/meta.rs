@@ -235,6 +235,38 @@ pub enum BodyKind {
     Binary,
 }
 
+/// How a streamed response body divides into items, each read and written as its
+/// [`BodyKind`] says (JSON, or text for events whose data is plain text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Framing {
+    /// `text/event-stream`: server-sent events, each item an event's data.
+    EventStream,
+    /// `application/x-ndjson`, `application/jsonl` and their aliases: one JSON value per line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464): each JSON value after a record separator.
+    JsonSeq,
+}
+
+impl Framing {
+    /// The framing a media type names, if it names one.
+    pub fn of_media_type(media_type: &str) -> Option<Framing> {
+        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Framing::EventStream),
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/x-jsonl"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+            | "application/json-lines" => Some(Framing::JsonLines),
+            "application/json-seq" => Some(Framing::JsonSeq),
+            _ => None,
+        }
+    }
+}
+
 /// One property's `encoding` in a form or multipart body.
 #[derive(Debug)]
 pub struct PartMeta<'a> {
@@ -288,14 +320,23 @@ pub struct ResponseMeta<'a> {
     /// The variant of the response enum.
     pub variant: &'a str,
     pub media_type: Option<&'a str>,
+    /// The body's type; of each item where the body is a stream.
     pub body: Option<&'a Ty<'a>>,
+    /// Set where the body is a stream of items.
+    pub stream: Option<Framing>,
     pub headers: &'a [HeaderMeta<'a>],
 }
 
 impl<'a> ResponseMeta<'a> {
     /// A response without a body or headers; `.body(…)` and `.headers(…)` add them.
     pub const fn new(status: Status, variant: &'a str) -> ResponseMeta<'a> {
-        ResponseMeta { status, variant, media_type: None, body: None, headers: &[] }
+        ResponseMeta { status, variant, media_type: None, body: None, stream: None, headers: &[] }
+    }
+
+    /// The body is a stream of items of the body's type, divided as `framing` says.
+    pub const fn stream(mut self, framing: Framing) -> Self {
+        self.stream = Some(framing);
+        self
     }
 
     pub const fn body(mut self, media_type: &'a str, ty: &'a Ty<'a>) -> Self {

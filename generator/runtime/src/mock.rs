@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Error;
-use crate::meta::{Constraints, OperationMeta};
+use crate::meta::{Constraints, Framing, OperationMeta};
 use crate::synth::{Fill, Synth};
 use crate::validate::{Strictness, validate};
 
@@ -239,7 +239,22 @@ pub fn load_fixtures(path: &Path, operations: &[&'static OperationMeta<'static>]
         let mut response = Synth::new(Fill::Full, 1).response(op, status).ok_or_else(|| format!("{at}: status {status} is not declared for this operation"))?;
         if let Some(body) = entry.get("body") {
             let ty = declared.body.ok_or_else(|| format!("{at}: status {status} has no body in the spec"))?;
-            validate(body, ty, &Constraints::NONE, "body", Strictness::Request).map_err(|e| format!("{at}: {e}"))?;
+            match declared.stream {
+                // A streamed body is given as an array of its items (events as `{data, event, id, retry}`).
+                Some(framing) => {
+                    let items = body.as_array().ok_or_else(|| format!("{at}: a streamed body is given as an array of its items"))?;
+                    for (i, item) in items.iter().enumerate() {
+                        let value = if framing == Framing::EventStream {
+                            item.get("data").ok_or_else(|| format!("{at}: body[{i}]: an event needs its `data`"))?
+                        } else {
+                            item
+                        };
+                        let place = if framing == Framing::EventStream { format!("body[{i}].data") } else { format!("body[{i}]") };
+                        validate(value, ty, &Constraints::NONE, &place, Strictness::Request).map_err(|e| format!("{at}: {e}"))?;
+                    }
+                }
+                None => validate(body, ty, &Constraints::NONE, "body", Strictness::Request).map_err(|e| format!("{at}: {e}"))?,
+            }
             match response.as_object_mut().and_then(|o| o.values_mut().next()) {
                 Some(Value::Object(fields)) if fields.contains_key("body") => {
                     fields.insert("body".into(), body.clone());

@@ -14,7 +14,8 @@ use axum::http::{HeaderName, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::meta::{Constraints, OperationMeta};
+use crate::meta::{Constraints, Framing, OperationMeta, Ty};
+use crate::stream::{ItemFormat, decode_all};
 use crate::server::{BODY_LIMIT, error, match_template};
 use crate::validate::{Strictness, validate};
 
@@ -63,7 +64,7 @@ pub fn router(
 }
 
 impl Proxy {
-    async fn forward(&self, request: Request) -> Response {
+    async fn forward(self: Arc<Self>, request: Request) -> Response {
         let (parts, body) = request.into_parts();
         let Some(rest) = parts.uri.path().strip_prefix(self.base_path.as_str()).filter(|rest| rest.is_empty() || rest.starts_with('/')) else {
             return error(404, format!("no operation at {} {}", parts.method, parts.uri.path()));
@@ -88,25 +89,37 @@ impl Proxy {
         let status = answer.status();
         let headers: Vec<(HeaderName, axum::http::HeaderValue)> =
             answer.headers().iter().filter(|(name, _)| !HOP_BY_HOP.contains(&name.as_str())).map(|(n, v)| (n.clone(), v.clone())).collect();
-        let bytes = match answer.bytes().await {
-            Ok(bytes) => bytes,
-            Err(e) => return error(502, format!("the upstream {url} broke off its answer: {e}")),
+        let content_type = headers.iter().find(|(n, _)| n == "content-type").and_then(|(_, v)| v.to_str().ok()).unwrap_or("").to_string();
+        let exchange = Exchange { method: parts.method.to_string(), rest, status: status.as_u16(), content_type };
+        let body = if Framing::of_media_type(&exchange.content_type).is_some() {
+            // A stream is passed on as it comes, and recorded once it ends.
+            let proxy = self.clone();
+            Body::from_stream(relay(answer, move |bytes| proxy.record(&exchange, &bytes)))
+        } else {
+            let bytes = match answer.bytes().await {
+                Ok(bytes) => bytes,
+                Err(e) => return error(502, format!("the upstream {url} broke off its answer: {e}")),
+            };
+            self.record(&exchange, &bytes);
+            Body::from(bytes)
         };
-        if let Some(recorder) = &self.recorder {
-            let content_type = headers.iter().find(|(n, _)| n == "content-type").and_then(|(_, v)| v.to_str().ok()).unwrap_or("");
-            let line = format!("{} {rest}", parts.method);
-            match self.operation(parts.method.as_str(), &rest) {
-                None => eprintln!("not recorded: {line}: no operation of the spec"),
-                Some(op) => match fixture(op, status.as_u16(), content_type, &bytes) {
-                    Ok(entry) => recorder.record(op.tool_name, entry),
-                    Err(why) => eprintln!("not recorded: {line} ({}): {why}", op.tool_name),
-                },
-            }
-        }
-        let mut response = Response::new(Body::from(bytes));
+        let mut response = Response::new(body);
         *response.status_mut() = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
         response.headers_mut().extend(headers);
         response
+    }
+
+    /// Records an answer as its operation's fixture, if recording and the answer fits the spec.
+    fn record(&self, exchange: &Exchange, bytes: &[u8]) {
+        let Some(recorder) = &self.recorder else { return };
+        let line = format!("{} {}", exchange.method, exchange.rest);
+        match self.operation(&exchange.method, &exchange.rest) {
+            None => eprintln!("not recorded: {line}: no operation of the spec"),
+            Some(op) => match fixture(op, exchange.status, &exchange.content_type, bytes) {
+                Ok(entry) => recorder.record(op.tool_name, entry),
+                Err(why) => eprintln!("not recorded: {line} ({}): {why}", op.tool_name),
+            },
+        }
     }
 
     /// The operation at `method` and `path`; of several templates that match, the one with the
@@ -120,13 +133,45 @@ impl Proxy {
     }
 }
 
+/// What was asked and what came back, as recording needs it.
+struct Exchange {
+    method: String,
+    /// The path below the base path.
+    rest: String,
+    status: u16,
+    content_type: String,
+}
+
+/// The upstream's body chunk by chunk as it arrives; `ended` gets the whole of it once it ends
+/// (not if it breaks off, nor if the client goes away first).
+fn relay(answer: reqwest::Response, ended: impl FnOnce(Vec<u8>) + Send + 'static) -> impl futures::Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send {
+    futures::stream::unfold(Some((answer, Vec::new(), ended)), |state| async move {
+        let (mut answer, mut seen, ended) = state?;
+        match answer.chunk().await {
+            Ok(Some(chunk)) => {
+                seen.extend_from_slice(&chunk);
+                Some((Ok(chunk), Some((answer, seen, ended))))
+            }
+            Ok(None) => {
+                ended(seen);
+                None
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    })
+}
+
 /// The fixture of an answer, `{status, body}`, if the spec declares the status and its body fits.
 fn fixture(op: &OperationMeta<'_>, status: u16, content_type: &str, bytes: &[u8]) -> Result<Value, String> {
     let declared = op.response(status).ok_or_else(|| format!("status {status} is not declared for this operation"))?;
     let Some(ty) = declared.body else {
         return Ok(json!({ "status": status }));
     };
-    let body: Value = if content_type.contains("json") {
+    let body: Value = if let Some(framing) = declared.stream.filter(|framing| Framing::of_media_type(content_type) == Some(*framing)) {
+        // What the stream held by the time it ended, item by item, as fixtures give it.
+        let format = if matches!(ty, Ty::String) { ItemFormat::Text } else { ItemFormat::Json };
+        Value::Array(decode_all(framing, format, bytes)?)
+    } else if content_type.contains("json") {
         serde_json::from_slice(bytes).map_err(|e| format!("the body is not JSON: {e}"))?
     } else if content_type.starts_with("text/") {
         Value::String(String::from_utf8(bytes.to_vec()).map_err(|_| "the text body is not UTF-8".to_string())?)
@@ -134,7 +179,15 @@ fn fixture(op: &OperationMeta<'_>, status: u16, content_type: &str, bytes: &[u8]
         return Err(format!("a {content_type:?} body cannot be kept in fixtures (JSON or text)"));
     };
     // As strict as loading fixtures is, so that what is recorded replays.
-    validate(&body, ty, &Constraints::NONE, "body", Strictness::Request).map_err(|e| e.to_string())?;
+    match (&body, declared.stream) {
+        (Value::Array(items), Some(framing)) => {
+            for (i, item) in items.iter().enumerate() {
+                let value = if framing == Framing::EventStream { &item["data"] } else { item };
+                validate(value, ty, &Constraints::NONE, &format!("body[{i}]"), Strictness::Request).map_err(|e| e.to_string())?;
+            }
+        }
+        _ => validate(&body, ty, &Constraints::NONE, "body", Strictness::Request).map_err(|e| e.to_string())?,
+    }
     Ok(json!({ "status": status, "body": body }))
 }
 

@@ -16,7 +16,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::meta::{binary_content_type, received_binary};
+use crate::meta::{Framing, binary_content_type, received_binary};
+use crate::stream::{BodyStream, Decoded, Encoded, Event, Frame, ItemFormat, Streamed, encode_item};
 use crate::{Binary, Error};
 
 /// A response as HTTP carries it: also what a response enum keeps of a status the spec does
@@ -27,6 +28,9 @@ pub struct RawResponse {
     /// Header names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// A streamed body still arriving (or still to be sent), in place of `body`.
+    #[serde(skip)]
+    pub stream: Option<BodyStream>,
 }
 
 /// A response enum of an API crate: one variant per status the spec declares for an operation.
@@ -45,31 +49,109 @@ pub trait OperationResponse: Sized {
 impl RawResponse {
     /// A response without a body.
     pub fn empty(status: u16) -> Self {
-        RawResponse { status, headers: Vec::new(), body: Vec::new() }
+        RawResponse { status, headers: Vec::new(), body: Vec::new(), stream: None }
     }
 
     /// A JSON body of the declared media type. A body that cannot be serialized (a map with
     /// keys JSON cannot hold, a `Serialize` that fails) is a 500 that says so.
     pub fn json<T: Serialize>(status: u16, media_type: &str, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(body) => RawResponse { status, headers: vec![content_type(media_type)], body },
+            Ok(body) => RawResponse { status, headers: vec![content_type(media_type)], body, stream: None },
             Err(e) => {
                 let message = format!("the response body could not be serialized: {e}");
-                let body = serde_json::json!({ "code": 500, "message": message }).to_string().into_bytes();
-                RawResponse { status: 500, headers: vec![content_type("application/json")], body }
+                RawResponse::unserializable(message)
             }
         }
     }
 
+    fn unserializable(message: String) -> Self {
+        let body = serde_json::json!({ "code": 500, "message": message }).to_string().into_bytes();
+        RawResponse { status: 500, headers: vec![content_type("application/json")], body, stream: None }
+    }
+
+    /// Server-sent events whose data is JSON.
+    pub fn event_stream<T: Serialize + Send + 'static>(status: u16, media_type: &str, events: Streamed<Event<T>>) -> Self {
+        RawResponse::streamed(status, media_type, Framing::EventStream, ItemFormat::Json, events)
+    }
+
+    /// Server-sent events whose data is plain text.
+    pub fn text_event_stream(status: u16, media_type: &str, events: Streamed<Event<String>>) -> Self {
+        RawResponse::streamed(status, media_type, Framing::EventStream, ItemFormat::Text, events)
+    }
+
+    /// JSON values one per line (`application/x-ndjson`, `application/jsonl`).
+    pub fn json_lines<T: Serialize + Send + 'static>(status: u16, media_type: &str, items: Streamed<T>) -> Self {
+        RawResponse::streamed(status, media_type, Framing::JsonLines, ItemFormat::Json, items)
+    }
+
+    /// JSON values each after a record separator (`application/json-seq`).
+    pub fn json_seq<T: Serialize + Send + 'static>(status: u16, media_type: &str, items: Streamed<T>) -> Self {
+        RawResponse::streamed(status, media_type, Framing::JsonSeq, ItemFormat::Json, items)
+    }
+
+    /// Items in hand are written at once (an item that cannot be serialized is a 500 that says
+    /// so); a live stream is written item by item as it is sent.
+    fn streamed<T: Serialize + Send + 'static>(status: u16, media_type: &str, framing: Framing, format: ItemFormat, items: Streamed<T>) -> Self {
+        let headers = vec![content_type(media_type)];
+        match items.into_items() {
+            Ok(items) => {
+                let mut body = Vec::new();
+                for item in &items {
+                    match encode_item(framing, format, item) {
+                        Ok(bytes) => body.extend(bytes),
+                        Err(e) => return RawResponse::unserializable(format!("a streamed item could not be serialized: {e}")),
+                    }
+                }
+                RawResponse { status, headers, body, stream: None }
+            }
+            Err(live) => RawResponse { status, headers, body: Vec::new(), stream: Some(BodyStream::new(Encoded::new(live, framing, format))) },
+        }
+    }
+
+    /// Server-sent events whose data is JSON of type `T`.
+    pub fn read_event_stream<T: DeserializeOwned + Send + 'static>(&self, operation: &'static str) -> Result<Streamed<Event<T>>, Error> {
+        self.read_streamed(operation, Framing::EventStream, ItemFormat::Json)
+    }
+
+    /// Server-sent events whose data is plain text.
+    pub fn read_text_event_stream(&self, operation: &'static str) -> Result<Streamed<Event<String>>, Error> {
+        self.read_streamed(operation, Framing::EventStream, ItemFormat::Text)
+    }
+
+    /// JSON values one per line.
+    pub fn read_json_lines<T: DeserializeOwned + Send + 'static>(&self, operation: &'static str) -> Result<Streamed<T>, Error> {
+        self.read_streamed(operation, Framing::JsonLines, ItemFormat::Json)
+    }
+
+    /// JSON values each after a record separator.
+    pub fn read_json_seq<T: DeserializeOwned + Send + 'static>(&self, operation: &'static str) -> Result<Streamed<T>, Error> {
+        self.read_streamed(operation, Framing::JsonSeq, ItemFormat::Json)
+    }
+
+    /// A body still arriving is decoded item by item as it comes (a bad item ends the stream
+    /// with an [`Error::Decode`] naming it); a body received whole is decoded at once.
+    fn read_streamed<T: DeserializeOwned + Send + 'static>(&self, operation: &'static str, framing: Framing, format: ItemFormat) -> Result<Streamed<T>, Error> {
+        if let Some(stream) = &self.stream {
+            let chunks = stream.take().ok_or_else(|| Error::other(format!("{operation}: the streamed body was read already")))?;
+            return Ok(Streamed::from_stream(Decoded::<T>::new(operation, self.status, framing, format, chunks)));
+        }
+        let mut deframer = crate::stream::Deframer::new(framing);
+        let framed = |result: Result<Vec<Frame>, String>| result.map_err(|message| self.decode_error(operation, String::new(), message));
+        let mut frames = framed(deframer.push(&self.body))?;
+        frames.extend(framed(deframer.finish())?);
+        let items = frames.into_iter().enumerate().map(|(i, frame)| frame.decode(format, i).map_err(|e| self.decode_error(operation, e.path, e.message)));
+        items.collect::<Result<Vec<T>, Error>>().map(Streamed::from)
+    }
+
     /// A text body of the declared media type.
     pub fn text(status: u16, media_type: &str, body: String) -> Self {
-        RawResponse { status, headers: vec![content_type(media_type)], body: body.into_bytes() }
+        RawResponse { status, headers: vec![content_type(media_type)], body: body.into_bytes(), stream: None }
     }
 
     /// A body of raw bytes, with their own content type where they carry one.
     pub fn binary(status: u16, media_type: &str, body: Binary) -> Self {
         let headers = vec![content_type(binary_content_type(&body, Some(media_type)))];
-        RawResponse { status, headers, body: body.bytes }
+        RawResponse { status, headers, body: body.bytes, stream: None }
     }
 
     /// The response with a header whose value is any serializable value, written as text.
@@ -163,7 +245,7 @@ mod tests {
 
     #[test]
     fn a_body_that_does_not_match_names_the_path() {
-        let raw = RawResponse { status: 200, headers: Vec::new(), body: br#"{"items": [1, "two"]}"#.to_vec() };
+        let raw = RawResponse { status: 200, headers: Vec::new(), body: br#"{"items": [1, "two"]}"#.to_vec(), stream: None };
         #[derive(Debug, serde::Deserialize)]
         #[allow(dead_code)]
         struct Page {
@@ -192,7 +274,7 @@ mod tests {
 
     #[test]
     fn text_that_is_not_utf8_is_a_decode_error() {
-        let raw = RawResponse { status: 200, headers: Vec::new(), body: vec![0xff] };
+        let raw = RawResponse { status: 200, headers: Vec::new(), body: vec![0xff], stream: None };
         assert!(matches!(raw.read_text("op"), Err(Error::Decode { status: 200, .. })));
         assert_eq!(RawResponse::text(200, "text/plain", "hi".into()).read_text("op").unwrap(), "hi");
     }

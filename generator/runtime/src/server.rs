@@ -147,7 +147,12 @@ pub fn respond(raw: RawResponse) -> Response {
     let Ok(status) = StatusCode::from_u16(raw.status) else {
         return error(500, format!("the implementation answered with an invalid status {}", raw.status));
     };
-    let mut response = (status, Body::from(raw.body)).into_response();
+    // A streamed body is sent chunk by chunk as the implementation yields it.
+    let body = match raw.stream.as_ref().and_then(|stream| stream.take()) {
+        Some(chunks) => Body::from_stream(chunks),
+        None => Body::from(raw.body),
+    };
+    let mut response = (status, body).into_response();
     for (name, value) in raw.headers {
         match (header::HeaderName::try_from(name.as_str()), HeaderValue::try_from(value)) {
             (Ok(name), Ok(value)) => {

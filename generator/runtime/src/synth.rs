@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Number, Value, json};
 
-use crate::meta::{Additional, Constraints, FieldMeta, OperationMeta, Ty, TypeMeta, TypeMetaKind};
+use crate::meta::{Additional, Constraints, FieldMeta, Framing, OperationMeta, Ty, TypeMeta, TypeMetaKind};
 
 /// How much of an object to fill in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub enum Fill {
 /// Beyond this depth only required properties are filled and arrays stay as short as allowed,
 /// so recursive schemas give finite values.
 const MAX_DEPTH: usize = 4;
+
+/// How many items a synthesized stream holds.
+pub const STREAMED_ITEMS: usize = 3;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Synth {
@@ -57,12 +60,23 @@ impl Synth {
         request
     }
 
-    /// The JSON form of a response of `op` with status `status` (as the response enum
+    /// The JSON form of a response of `op` (a streamed body: [`STREAMED_ITEMS`] items) with status `status` (as the response enum
     /// serializes), or `None` if the operation declares no such status.
     pub fn response(&self, op: &OperationMeta<'_>, status: u16) -> Option<Value> {
         let meta = op.response(status)?;
         let context = format!("{}/{}", op.tool_name, meta.variant);
-        let body = meta.body.map(|ty| self.value(ty, &Constraints::NONE, &context));
+        let body = meta.body.map(|ty| match meta.stream {
+            // A finite stream of a few items, events numbered by their id.
+            Some(framing) => Value::Array(
+                (1..=STREAMED_ITEMS)
+                    .map(|n| {
+                        let item = self.value(ty, &Constraints::NONE, &format!("{context}/{n}"));
+                        if framing == Framing::EventStream { json!({ "data": item, "id": n.to_string() }) } else { item }
+                    })
+                    .collect(),
+            ),
+            None => self.value(ty, &Constraints::NONE, &context),
+        });
         let has_status = meta.status.code().is_none();
         if !has_status && meta.headers.is_empty() {
             return Some(match body {

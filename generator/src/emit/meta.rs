@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::ident;
-use crate::ir::{Additional, Api, BodyKind, Constraints, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, BodyKind, Constraints, Framing, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
@@ -258,7 +258,15 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         let body = r.body.as_ref().map(|b| {
             let media = &b.media_type;
             let ty = ty_with(k, &b.ty, &b.constraints);
-            quote! { .body(#media, #ty) }
+            let stream = b.stream.map(|framing| {
+                let framing = match framing {
+                    Framing::EventStream => quote! { EventStream },
+                    Framing::JsonLines => quote! { JsonLines },
+                    Framing::JsonSeq => quote! { JsonSeq },
+                };
+                quote! { .stream(Framing::#framing) }
+            });
+            quote! { .body(#media, #ty) #stream }
         });
         let headers = r.headers.iter().map(|h| {
             let name = h.name.to_ascii_lowercase();

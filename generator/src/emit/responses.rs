@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{doc_lines, ident, type_tokens};
-use crate::ir::{Api, BodyKind, Operation, Response, ResponseBody, Status, UNDECLARED_VARIANT};
+use crate::ir::{Api, BodyKind, Framing, Operation, Response, ResponseBody, Status, UNDECLARED_VARIANT};
 
 fn models() -> TokenStream {
     quote! { crate::models:: }
@@ -21,6 +21,17 @@ fn status_doc(response: &Response) -> String {
     match response.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => format!(" {status}: {}", d.lines().next().unwrap_or("")),
         None => format!(" {status}."),
+    }
+}
+
+/// The Rust type of a response body: a streamed one is a `Streamed` of its items (of events,
+/// for server-sent events).
+fn body_type(body: &ResponseBody) -> TokenStream {
+    let ty = type_tokens(&body.ty, &models());
+    match body.stream {
+        Some(Framing::EventStream) => quote! { crate::runtime::Streamed<crate::runtime::Event<#ty>> },
+        Some(_) => quote! { crate::runtime::Streamed<#ty> },
+        None => ty,
     }
 }
 
@@ -56,7 +67,7 @@ pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
     let variants = op.responses.iter().map(|response| {
         let variant = ident(&response.variant);
         let docs = status_doc(response);
-        let body_ty = response.body.as_ref().map(|b| type_tokens(&b.ty, &models()));
+        let body_ty = response.body.as_ref().map(body_type);
         let shape = match response_shape(response) {
             ResponseShape::Unit => quote! {},
             ResponseShape::Tuple => quote! { (#body_ty) },
@@ -163,6 +174,15 @@ fn into_raw(op: &Operation, raw: &TokenStream) -> TokenStream {
             let status = status_value(r);
             let body = match &r.body {
                 None => quote! { #raw::empty(#status) },
+                Some(ResponseBody { stream: Some(framing), kind, media_type, .. }) => {
+                    let write = match (framing, kind) {
+                        (Framing::EventStream, BodyKind::Text) => quote! { text_event_stream },
+                        (Framing::EventStream, _) => quote! { event_stream },
+                        (Framing::JsonLines, _) => quote! { json_lines },
+                        (Framing::JsonSeq, _) => quote! { json_seq },
+                    };
+                    quote! { #raw::#write(#status, #media_type, body) }
+                }
                 Some(ResponseBody { kind: BodyKind::Text, media_type, .. }) => quote! { #raw::text(#status, #media_type, body) },
                 Some(ResponseBody { kind: BodyKind::Binary, media_type, .. }) => quote! { #raw::binary(#status, #media_type, body) },
                 Some(ResponseBody { media_type, .. }) => quote! { #raw::json(#status, #media_type, &body) },
@@ -260,6 +280,15 @@ fn from_raw(op: &Operation, raw_type: &TokenStream) -> TokenStream {
 fn variant_value(r: &Response) -> TokenStream {
     let variant = ident(&r.variant);
     let body = match &r.body {
+        Some(ResponseBody { stream: Some(framing), kind, .. }) => {
+            let read = match (framing, kind) {
+                (Framing::EventStream, BodyKind::Text) => quote! { read_text_event_stream },
+                (Framing::EventStream, _) => quote! { read_event_stream },
+                (Framing::JsonLines, _) => quote! { read_json_lines },
+                (Framing::JsonSeq, _) => quote! { read_json_seq },
+            };
+            quote! { raw.#read(Self::OPERATION)? }
+        }
         Some(ResponseBody { kind: BodyKind::Text, .. }) => quote! { raw.read_text(Self::OPERATION)? },
         Some(ResponseBody { kind: BodyKind::Binary, media_type, .. }) => quote! { raw.read_binary(#media_type) },
         _ => quote! { raw.read_json(Self::OPERATION)? },

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The vocabulary the IR shares with the generated crates, defined once in the runtime.
-pub use rocketgen_runtime::meta::{BodyKind, Location, Method, Status, Style};
+pub use rocketgen_runtime::meta::{BodyKind, Framing, Location, Method, Status, Style};
 
 use crate::diagnostics::Diagnostic;
 use crate::error::Error;
@@ -189,10 +189,15 @@ pub struct Response {
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseBody {
     pub media_type: String,
+    /// How the body (each item, for a stream) is read and written.
     pub kind: BodyKind,
+    /// The body's type; each item's, for a stream (an event's data, for server-sent events).
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Constraints::is_empty")]
     pub constraints: Constraints,
+    /// Set where the body is a stream of items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream: Option<Framing>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::names::{Namer, RustIdent, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind, SecurityRequirement,
+    BodyKind, Framing, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind, SecurityRequirement,
     SecurityScheme, Status, Style, TypeRef,
 };
 use crate::error::Error;
@@ -390,19 +390,27 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
                     );
                 }
                 let media_pointer = format!("{at}/content/{}", pointer::escape(media_type));
-                let (ty, info) = match &media.schema {
-                    Some(schema) => {
-                        let context = format!("{}{variant}Body", operation.type_stem);
-                        space.type_of(schema, &context, &format!("{media_pointer}/schema"))?
-                    }
-                    None => (TypeRef::Any, Default::default()),
+                let framing = Framing::of_media_type(media_type);
+                let context = format!("{}{variant}{}", operation.type_stem, if framing.is_some() { "Item" } else { "Body" });
+                let (ty, info) = match (&media.schema, framing) {
+                    (Some(schema), Some(framing)) => match stream_item_schema(space, schema, framing, &format!("{media_pointer}/schema"))? {
+                        Some((item, item_pointer)) => space.type_of_boxed(&item, &context, &item_pointer)?,
+                        None => space.type_of(schema, &context, &format!("{media_pointer}/schema"))?,
+                    },
+                    (Some(schema), None) => space.type_of(schema, &context, &format!("{media_pointer}/schema"))?,
+                    (None, _) => (TypeRef::Any, Default::default()),
                 };
-                let (kind, ty) = match body_kind(space, media_type, ty, &media_pointer) {
-                    // A response is read, not written: a form or multipart answer is kept as bytes.
-                    (BodyKind::Form | BodyKind::Multipart, _) => (BodyKind::Binary, TypeRef::Binary),
-                    other => other,
+                let (kind, ty) = match framing {
+                    // Each item is JSON, or plain text for events whose data is a string.
+                    Some(Framing::EventStream) if ty == TypeRef::String => (BodyKind::Text, ty),
+                    Some(_) => (BodyKind::Json, ty),
+                    None => match body_kind(space, media_type, ty, &media_pointer) {
+                        // A response is read, not written: a form or multipart answer is kept as bytes.
+                        (BodyKind::Form | BodyKind::Multipart, _) => (BodyKind::Binary, TypeRef::Binary),
+                        other => other,
+                    },
                 };
-                Some(ResponseBody { media_type: media_type.clone(), kind, ty, constraints: info.constraints })
+                Some(ResponseBody { media_type: media_type.clone(), kind, ty, constraints: info.constraints, stream: framing })
             }
             None => None,
         };
@@ -441,6 +449,35 @@ fn responses(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOperatio
         out.push(Response { status, variant, description: Some(response.description.clone()).filter(|d| !d.is_empty()), body, headers });
     }
     Ok(out)
+}
+
+/// A schema where a property or an array's items are: inline or by reference.
+type SchemaUse = ReferenceOr<Box<openapiv3::Schema>>;
+
+/// The schema of a streamed body's items, where it is not the body's schema itself: a JSON
+/// stream's array schema stands for its items, and an event stream's schema may describe the
+/// whole event (`{event, data, id, retry}`) rather than its data.
+fn stream_item_schema(
+    space: &mut TypeSpace<'_>,
+    schema: &ReferenceOr<openapiv3::Schema>,
+    framing: Framing,
+    pointer: &str,
+) -> Result<Option<(SchemaUse, String)>, Error> {
+    let resolved = match schema {
+        ReferenceOr::Reference { reference } => space.lookup_schema(reference, pointer)?,
+        ReferenceOr::Item(schema) => schema.clone(),
+    };
+    let openapiv3::SchemaKind::Type(ty) = &resolved.schema_kind else { return Ok(None) };
+    Ok(match (framing, ty) {
+        (Framing::JsonLines | Framing::JsonSeq, openapiv3::Type::Array(array)) => array.items.clone().map(|items| (items, format!("{pointer}/items"))),
+        (Framing::EventStream, openapiv3::Type::Object(object))
+            if object.properties.contains_key("data") && object.properties.keys().all(|k| ["event", "data", "id", "retry"].contains(&k.as_str())) =>
+        {
+            space.diagnose(pointer, "an event-stream schema that describes the whole event: its `data` property is taken as each event's data");
+            object.properties.get("data").cloned().map(|data| (data, format!("{pointer}/properties/data")))
+        }
+        _ => None,
+    })
 }
 
 fn variant_name(status: &Status) -> String {

@@ -309,6 +309,26 @@ pub mod types {
         },
     };
 
+    pub static LogLine: TypeMeta = TypeMeta {
+        name: "LogLine",
+        pointer: "#/components/schemas/LogLine",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new("level", &Ty::Named(&types::LogLineLevel), true),
+                FieldMeta::new("line", &Ty::String, true),
+            ],
+            additional: Additional::Any,
+        },
+    };
+
+    pub static LogLineLevel: TypeMeta = TypeMeta {
+        name: "LogLineLevel",
+        pointer: "#/components/schemas/LogLine/properties/level",
+        kind: TypeMetaKind::Enum {
+            values: &["debug", "info", "warn", "error"],
+        },
+    };
+
     pub static Pet: TypeMeta = TypeMeta {
         name: "Pet",
         pointer: "#/components/schemas/Pet",
@@ -316,6 +336,21 @@ pub mod types {
             property: "petType",
             variants: &[&Ty::Named(&types::Cat), &Ty::Named(&types::Dog)],
             values: &[("cat", 0usize), ("dog", 1usize)],
+        },
+    };
+
+    pub static Progress: TypeMeta = TypeMeta {
+        name: "Progress",
+        pointer: "#/components/schemas/Progress",
+        kind: TypeMetaKind::Struct {
+            fields: &[
+                FieldMeta::new("step", &Ty::Integer { bits: 64 }, true)
+                    .constraints(&constraints::C10),
+                FieldMeta::new("of", &Ty::Integer { bits: 64 }, true)
+                    .constraints(&constraints::C10),
+                FieldMeta::new("note", &Ty::String, false),
+            ],
+            additional: Additional::Any,
         },
     };
 
@@ -341,15 +376,24 @@ pub mod types {
         },
     };
 
+    pub static StreamNoticesOkItem: TypeMeta = TypeMeta {
+        name: "StreamNoticesOkItem",
+        pointer: "#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data",
+        kind: TypeMetaKind::Struct {
+            fields: &[FieldMeta::new("text", &Ty::String, true)],
+            additional: Additional::Any,
+        },
+    };
+
     pub static UploadBody: TypeMeta = TypeMeta {
         name: "UploadBody",
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema",
         kind: TypeMetaKind::Struct {
             fields: &[
-                FieldMeta::new("file", &Ty::Binary, true).constraints(&constraints::C10),
+                FieldMeta::new("file", &Ty::Binary, true).constraints(&constraints::C11),
                 FieldMeta::new(
                     "thumbnails",
-                    &Ty::Array(&Ty::Binary, &constraints::C10),
+                    &Ty::Array(&Ty::Binary, &constraints::C11),
                     false,
                 ),
                 FieldMeta::new("description", &Ty::String, false),
@@ -465,30 +509,47 @@ pub mod constraints {
     };
 
     pub static C10: Constraints = Constraints {
-        format: Some("binary"),
+        minimum: Some(1f64),
         ..Constraints::NONE
     };
 
     pub static C11: Constraints = Constraints {
-        format: Some("int64"),
+        format: Some("binary"),
         ..Constraints::NONE
     };
 
     pub static C12: Constraints = Constraints {
-        minimum: Some(1f64),
-        maximum: Some(100f64),
-        format: Some("int32"),
+        format: Some("int64"),
         ..Constraints::NONE
     };
 
     pub static C13: Constraints = Constraints {
         minimum: Some(1f64),
         maximum: Some(100f64),
+        format: Some("int32"),
         ..Constraints::NONE
     };
 
     pub static C14: Constraints = Constraints {
+        minimum: Some(1f64),
+        maximum: Some(100f64),
+        ..Constraints::NONE
+    };
+
+    pub static C15: Constraints = Constraints {
         minimum: Some(0f64),
+        ..Constraints::NONE
+    };
+
+    pub static C16: Constraints = Constraints {
+        minimum: Some(1f64),
+        maximum: Some(1000f64),
+        ..Constraints::NONE
+    };
+
+    pub static C17: Constraints = Constraints {
+        minimum: Some(0f64),
+        maximum: Some(1000f64),
         ..Constraints::NONE
     };
 }
@@ -606,7 +667,7 @@ pub static LIST: OperationMeta = OperationMeta {
                 "ids",
                 "ids",
                 Location::Query,
-                &Ty::Array(&Ty::Integer { bits: 64 }, &constraints::C11),
+                &Ty::Array(&Ty::Integer { bits: 64 }, &constraints::C12),
                 false,
             )
             .style(Style::SpaceDelimited, false),
@@ -625,7 +686,7 @@ pub static LIST: OperationMeta = OperationMeta {
                 &Ty::Integer { bits: 32 },
                 false,
             )
-            .constraints(&constraints::C12)
+            .constraints(&constraints::C13)
             .default("20"),
         ParamMeta::new(
                 "where",
@@ -910,7 +971,7 @@ pub static LIST_EVENTS: OperationMeta = OperationMeta {
                 &Ty::Integer { bits: 64 },
                 false,
             )
-            .constraints(&constraints::C13),
+            .constraints(&constraints::C14),
     ],
     body: None,
     security: &[],
@@ -933,7 +994,7 @@ pub static LIST_LOGS: OperationMeta = OperationMeta {
                 &Ty::Integer { bits: 64 },
                 false,
             )
-            .constraints(&constraints::C14),
+            .constraints(&constraints::C15),
         ParamMeta::new(
                 "limit",
                 "limit",
@@ -941,7 +1002,7 @@ pub static LIST_LOGS: OperationMeta = OperationMeta {
                 &Ty::Integer { bits: 64 },
                 false,
             )
-            .constraints(&constraints::C13),
+            .constraints(&constraints::C14),
     ],
     body: None,
     security: &[],
@@ -1017,13 +1078,107 @@ pub static LIST_PAYMENTS: OperationMeta = OperationMeta {
                 &Ty::Integer { bits: 64 },
                 false,
             )
-            .constraints(&constraints::C13),
+            .constraints(&constraints::C14),
     ],
     body: None,
     security: &[],
     responses: &[
         ResponseMeta::new(Status::Code(200), "Ok")
             .body("application/json", &Ty::Named(&types::ListPaymentsOkBody)),
+    ],
+};
+
+/// `GET /streams/progress` (operation `streamProgress`).
+pub static STREAM_PROGRESS: OperationMeta = OperationMeta {
+    tool_name: "streams.streamProgress",
+    http_method: Method::Get,
+    path: "/streams/progress",
+    params: &[
+        ParamMeta::new(
+                "steps",
+                "steps",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C16),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("text/event-stream", &Ty::Named(&types::Progress))
+            .stream(Framing::EventStream),
+        ResponseMeta::new(Status::Code(404), "NotFound"),
+    ],
+};
+
+/// `GET /streams/ticker` (operation `streamTicker`).
+pub static STREAM_TICKER: OperationMeta = OperationMeta {
+    tool_name: "streams.streamTicker",
+    http_method: Method::Get,
+    path: "/streams/ticker",
+    params: &[],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("text/event-stream", &Ty::String)
+            .stream(Framing::EventStream),
+    ],
+};
+
+/// `GET /streams/notices` (operation `streamNotices`).
+pub static STREAM_NOTICES: OperationMeta = OperationMeta {
+    tool_name: "streams.streamNotices",
+    http_method: Method::Get,
+    path: "/streams/notices",
+    params: &[],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("text/event-stream", &Ty::Named(&types::StreamNoticesOkItem))
+            .stream(Framing::EventStream),
+    ],
+};
+
+/// `GET /streams/logs` (operation `streamLogs`).
+pub static STREAM_LOGS: OperationMeta = OperationMeta {
+    tool_name: "streams.streamLogs",
+    http_method: Method::Get,
+    path: "/streams/logs",
+    params: &[
+        ParamMeta::new(
+                "count",
+                "count",
+                Location::Query,
+                &Ty::Integer { bits: 64 },
+                false,
+            )
+            .constraints(&constraints::C17),
+    ],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/x-ndjson", &Ty::Named(&types::LogLine))
+            .stream(Framing::JsonLines),
+    ],
+};
+
+/// `GET /streams/records` (operation `streamRecords`).
+pub static STREAM_RECORDS: OperationMeta = OperationMeta {
+    tool_name: "streams.streamRecords",
+    http_method: Method::Get,
+    path: "/streams/records",
+    params: &[],
+    body: None,
+    security: &[],
+    responses: &[
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/json-seq", &Ty::Named(&types::LogLine))
+            .stream(Framing::JsonSeq),
     ],
 };
 
@@ -1059,6 +1214,11 @@ pub static OPERATIONS: &[&OperationMeta] = &[
     &LIST_COMMITS,
     &LIST_TICKETS,
     &LIST_PAYMENTS,
+    &STREAM_PROGRESS,
+    &STREAM_TICKER,
+    &STREAM_NOTICES,
+    &STREAM_LOGS,
+    &STREAM_RECORDS,
     &HEALTH,
 ];
 
@@ -1132,9 +1292,13 @@ pub static TYPES: &[&TypeMeta] = &[
     &types::ListTicketsOkBody,
     &types::ListTicketsOkBodyMeta,
     &types::ListWhere,
+    &types::LogLine,
+    &types::LogLineLevel,
     &types::Pet,
+    &types::Progress,
     &types::Shape,
     &types::Square,
+    &types::StreamNoticesOkItem,
     &types::UploadBody,
     &types::UploadBodyMeta,
     &types::UploadCreatedBody,

@@ -450,6 +450,77 @@ pub struct ListWhere {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Schema `LogLine` (`#/components/schemas/LogLine`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LogLine {
+    pub level: LogLineLevel,
+    pub line: String,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl LogLine {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(level: LogLineLevel, line: String) -> Self {
+        Self {
+            level,
+            line,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+/// Inline schema at `#/components/schemas/LogLine/properties/level`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LogLineLevel {
+    /// `debug`
+    Debug,
+    /// `info`
+    Info,
+    /// `warn`
+    Warn,
+    /// `error`
+    Error,
+    /// A value the spec does not list, kept as it was sent.
+    Other(String),
+}
+
+impl LogLineLevel {
+    /// The values the spec lists, in its order.
+    pub const VALUES: &'static [&'static str] = &["debug", "info", "warn", "error"];
+
+    /// The value as it is on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Warn => "warn",
+            Self::Error => "error",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// Whether the value is one the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
+}
+
+impl From<&str> for LogLineLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "debug" => Self::Debug,
+            "info" => Self::Info,
+            "warn" => Self::Warn,
+            "error" => Self::Error,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+crate::runtime::impl_open_enum!(LogLineLevel);
+
 /// Discriminated by `petType`, with a mapping.
 ///
 /// Schema `Pet` (`#/components/schemas/Pet`).
@@ -481,6 +552,30 @@ impl<'de> serde::Deserialize<'de> for Pet {
             _ => {}
         }
         Ok(Pet::Other(value))
+    }
+}
+
+/// Schema `Progress` (`#/components/schemas/Progress`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Progress {
+    pub step: i64,
+    pub of: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Progress {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(step: i64, of: i64) -> Self {
+        Self {
+            step,
+            of,
+            note: None,
+            additional_properties: Default::default(),
+        }
     }
 }
 
@@ -534,6 +629,25 @@ impl Square {
         Self {
             kind,
             side,
+            additional_properties: Default::default(),
+        }
+    }
+}
+
+/// Inline schema at `#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StreamNoticesOkItem {
+    pub text: String,
+    /// Properties the spec does not name, kept so that they round-trip.
+    #[serde(flatten)]
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamNoticesOkItem {
+    /// A value from its required fields; the optional ones unset.
+    pub fn new(text: String) -> Self {
+        Self {
+            text,
             additional_properties: Default::default(),
         }
     }

@@ -207,6 +207,56 @@ pub trait ConstructsOverlay: Send + Sync {
         ConstructsApi::list_payments(self.upstream(), request)
     }
 
+    /// Forwards `GET /streams/progress` (operation `streamProgress`) to the upstream unless overridden.
+    fn stream_progress(
+        &self,
+        request: crate::operations::StreamProgressRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::stream_progress(self.upstream(), request)
+    }
+
+    /// Forwards `GET /streams/ticker` (operation `streamTicker`) to the upstream unless overridden.
+    fn stream_ticker(
+        &self,
+        request: crate::operations::StreamTickerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::stream_ticker(self.upstream(), request)
+    }
+
+    /// Forwards `GET /streams/notices` (operation `streamNotices`) to the upstream unless overridden.
+    fn stream_notices(
+        &self,
+        request: crate::operations::StreamNoticesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::stream_notices(self.upstream(), request)
+    }
+
+    /// Forwards `GET /streams/logs` (operation `streamLogs`) to the upstream unless overridden.
+    fn stream_logs(
+        &self,
+        request: crate::operations::StreamLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::stream_logs(self.upstream(), request)
+    }
+
+    /// Forwards `GET /streams/records` (operation `streamRecords`) to the upstream unless overridden.
+    fn stream_records(
+        &self,
+        request: crate::operations::StreamRecordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsApi::stream_records(self.upstream(), request)
+    }
+
     /// Forwards `GET /health` (operation `health`) to the upstream unless overridden.
     fn health(
         &self,
@@ -370,6 +420,51 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
     > + Send {
         ConstructsOverlay::list_payments(self, request)
+    }
+
+    fn stream_progress(
+        &self,
+        request: crate::operations::StreamProgressRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::stream_progress(self, request)
+    }
+
+    fn stream_ticker(
+        &self,
+        request: crate::operations::StreamTickerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::stream_ticker(self, request)
+    }
+
+    fn stream_notices(
+        &self,
+        request: crate::operations::StreamNoticesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::stream_notices(self, request)
+    }
+
+    fn stream_logs(
+        &self,
+        request: crate::operations::StreamLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::stream_logs(self, request)
+    }
+
+    fn stream_records(
+        &self,
+        request: crate::operations::StreamRecordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
+    > + Send {
+        ConstructsOverlay::stream_records(self, request)
     }
 
     fn health(

@@ -297,6 +297,86 @@ pub trait ConstructsApi: Send + Sync {
         )
     }
 
+    /// Server-sent events whose data is JSON of a declared schema.
+    ///
+    /// `GET /streams/progress` (operation `streamProgress`).
+    fn stream_progress(
+        &self,
+        _request: crate::operations::StreamProgressRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "streamProgress",
+            }),
+        )
+    }
+
+    /// Server-sent events whose data is plain text.
+    ///
+    /// `GET /streams/ticker` (operation `streamTicker`).
+    fn stream_ticker(
+        &self,
+        _request: crate::operations::StreamTickerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "streamTicker",
+            }),
+        )
+    }
+
+    /// Server-sent events described as whole events; the data is the `data` property's schema.
+    ///
+    /// `GET /streams/notices` (operation `streamNotices`).
+    fn stream_notices(
+        &self,
+        _request: crate::operations::StreamNoticesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "streamNotices",
+            }),
+        )
+    }
+
+    /// Newline-delimited JSON; the array schema stands for its items.
+    ///
+    /// `GET /streams/logs` (operation `streamLogs`).
+    fn stream_logs(
+        &self,
+        _request: crate::operations::StreamLogsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "streamLogs",
+            }),
+        )
+    }
+
+    /// A JSON text sequence (RFC 7464).
+    ///
+    /// `GET /streams/records` (operation `streamRecords`).
+    fn stream_records(
+        &self,
+        _request: crate::operations::StreamRecordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
+    > + Send {
+        std::future::ready(
+            Err(crate::runtime::Error::NotImplemented {
+                operation: "streamRecords",
+            }),
+        )
+    }
+
     /// A path item given by reference.
     ///
     /// `GET /health` (operation `health`).

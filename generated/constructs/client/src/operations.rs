@@ -159,6 +159,41 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_PAYMENTS, &request).await
     }
 
+    async fn stream_progress(
+        &self,
+        request: api::StreamProgressRequest,
+    ) -> Result<api::StreamProgressResponse, api::Error> {
+        self.0.call(&api::meta::STREAM_PROGRESS, &request).await
+    }
+
+    async fn stream_ticker(
+        &self,
+        request: api::StreamTickerRequest,
+    ) -> Result<api::StreamTickerResponse, api::Error> {
+        self.0.call(&api::meta::STREAM_TICKER, &request).await
+    }
+
+    async fn stream_notices(
+        &self,
+        request: api::StreamNoticesRequest,
+    ) -> Result<api::StreamNoticesResponse, api::Error> {
+        self.0.call(&api::meta::STREAM_NOTICES, &request).await
+    }
+
+    async fn stream_logs(
+        &self,
+        request: api::StreamLogsRequest,
+    ) -> Result<api::StreamLogsResponse, api::Error> {
+        self.0.call(&api::meta::STREAM_LOGS, &request).await
+    }
+
+    async fn stream_records(
+        &self,
+        request: api::StreamRecordsRequest,
+    ) -> Result<api::StreamRecordsResponse, api::Error> {
+        self.0.call(&api::meta::STREAM_RECORDS, &request).await
+    }
+
     async fn health(
         &self,
         request: api::HealthRequest,

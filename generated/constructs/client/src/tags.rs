@@ -225,6 +225,60 @@ impl Client {
     }
 }
 
+/// The operations tagged `streams`.
+pub struct StreamsOperations<'a> {
+    client: &'a Client,
+}
+
+impl StreamsOperations<'_> {
+    /// `GET /streams/progress` (operation `streamProgress`).
+    pub async fn stream_progress(
+        &self,
+        request: api::StreamProgressRequest,
+    ) -> Result<api::StreamProgressResponse, api::Error> {
+        ConstructsApi::stream_progress(self.client, request).await
+    }
+
+    /// `GET /streams/ticker` (operation `streamTicker`).
+    pub async fn stream_ticker(
+        &self,
+        request: api::StreamTickerRequest,
+    ) -> Result<api::StreamTickerResponse, api::Error> {
+        ConstructsApi::stream_ticker(self.client, request).await
+    }
+
+    /// `GET /streams/notices` (operation `streamNotices`).
+    pub async fn stream_notices(
+        &self,
+        request: api::StreamNoticesRequest,
+    ) -> Result<api::StreamNoticesResponse, api::Error> {
+        ConstructsApi::stream_notices(self.client, request).await
+    }
+
+    /// `GET /streams/logs` (operation `streamLogs`).
+    pub async fn stream_logs(
+        &self,
+        request: api::StreamLogsRequest,
+    ) -> Result<api::StreamLogsResponse, api::Error> {
+        ConstructsApi::stream_logs(self.client, request).await
+    }
+
+    /// `GET /streams/records` (operation `streamRecords`).
+    pub async fn stream_records(
+        &self,
+        request: api::StreamRecordsRequest,
+    ) -> Result<api::StreamRecordsResponse, api::Error> {
+        ConstructsApi::stream_records(self.client, request).await
+    }
+}
+
+impl Client {
+    /// The operations tagged `streams`.
+    pub fn streams(&self) -> StreamsOperations<'_> {
+        StreamsOperations { client: self }
+    }
+}
+
 /// The operations tagged `ops`.
 pub struct OpsOperations<'a> {
     client: &'a Client,

@@ -178,6 +178,41 @@ impl Mock {
         runtime::Handle::new(&self.state, "pages.listPayments")
     }
 
+    /// Programs `streamProgress` (`GET /streams/progress`) and reads its calls.
+    pub fn on_stream_progress(
+        &self,
+    ) -> runtime::Handle<'_, api::StreamProgressRequest, api::StreamProgressResponse> {
+        runtime::Handle::new(&self.state, "streams.streamProgress")
+    }
+
+    /// Programs `streamTicker` (`GET /streams/ticker`) and reads its calls.
+    pub fn on_stream_ticker(
+        &self,
+    ) -> runtime::Handle<'_, api::StreamTickerRequest, api::StreamTickerResponse> {
+        runtime::Handle::new(&self.state, "streams.streamTicker")
+    }
+
+    /// Programs `streamNotices` (`GET /streams/notices`) and reads its calls.
+    pub fn on_stream_notices(
+        &self,
+    ) -> runtime::Handle<'_, api::StreamNoticesRequest, api::StreamNoticesResponse> {
+        runtime::Handle::new(&self.state, "streams.streamNotices")
+    }
+
+    /// Programs `streamLogs` (`GET /streams/logs`) and reads its calls.
+    pub fn on_stream_logs(
+        &self,
+    ) -> runtime::Handle<'_, api::StreamLogsRequest, api::StreamLogsResponse> {
+        runtime::Handle::new(&self.state, "streams.streamLogs")
+    }
+
+    /// Programs `streamRecords` (`GET /streams/records`) and reads its calls.
+    pub fn on_stream_records(
+        &self,
+    ) -> runtime::Handle<'_, api::StreamRecordsRequest, api::StreamRecordsResponse> {
+        runtime::Handle::new(&self.state, "streams.streamRecords")
+    }
+
     /// Programs `health` (`GET /health`) and reads its calls.
     pub fn on_health(
         &self,
@@ -304,6 +339,41 @@ impl ConstructsApi for Mock {
         request: api::ListPaymentsRequest,
     ) -> Result<api::ListPaymentsResponse, api::Error> {
         self.state.answer(&api::meta::LIST_PAYMENTS, request)
+    }
+
+    async fn stream_progress(
+        &self,
+        request: api::StreamProgressRequest,
+    ) -> Result<api::StreamProgressResponse, api::Error> {
+        self.state.answer(&api::meta::STREAM_PROGRESS, request)
+    }
+
+    async fn stream_ticker(
+        &self,
+        request: api::StreamTickerRequest,
+    ) -> Result<api::StreamTickerResponse, api::Error> {
+        self.state.answer(&api::meta::STREAM_TICKER, request)
+    }
+
+    async fn stream_notices(
+        &self,
+        request: api::StreamNoticesRequest,
+    ) -> Result<api::StreamNoticesResponse, api::Error> {
+        self.state.answer(&api::meta::STREAM_NOTICES, request)
+    }
+
+    async fn stream_logs(
+        &self,
+        request: api::StreamLogsRequest,
+    ) -> Result<api::StreamLogsResponse, api::Error> {
+        self.state.answer(&api::meta::STREAM_LOGS, request)
+    }
+
+    async fn stream_records(
+        &self,
+        request: api::StreamRecordsRequest,
+    ) -> Result<api::StreamRecordsResponse, api::Error> {
+        self.state.answer(&api::meta::STREAM_RECORDS, request)
     }
 
     async fn health(

@@ -290,6 +290,71 @@ pub async fn list_payments<S: ConstructsApi + 'static>(
         .await
 }
 
+/// `GET /streams/progress`
+pub async fn stream_progress<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::STREAM_PROGRESS,
+            request,
+            |request, _| service.stream_progress(request),
+        )
+        .await
+}
+
+/// `GET /streams/ticker`
+pub async fn stream_ticker<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::STREAM_TICKER,
+            request,
+            |request, _| service.stream_ticker(request),
+        )
+        .await
+}
+
+/// `GET /streams/notices`
+pub async fn stream_notices<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::STREAM_NOTICES,
+            request,
+            |request, _| service.stream_notices(request),
+        )
+        .await
+}
+
+/// `GET /streams/logs`
+pub async fn stream_logs<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::STREAM_LOGS,
+            request,
+            |request, _| service.stream_logs(request),
+        )
+        .await
+}
+
+/// `GET /streams/records`
+pub async fn stream_records<S: ConstructsApi + 'static>(
+    State(service): State<Arc<S>>,
+    request: Request,
+) -> Response {
+    runtime::handle(
+            &api::meta::STREAM_RECORDS,
+            request,
+            |request, _| service.stream_records(request),
+        )
+        .await
+}
+
 /// `GET /health`
 pub async fn health<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,

@@ -113,6 +113,41 @@ pub fn router_at<S: ConstructsApi + 'static>(
         );
     router = router
         .route(
+            &[base, "/streams/logs"].concat(),
+            MethodRouter::new()
+                .get(handlers::stream_logs::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
+            &[base, "/streams/notices"].concat(),
+            MethodRouter::new()
+                .get(handlers::stream_notices::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
+            &[base, "/streams/progress"].concat(),
+            MethodRouter::new()
+                .get(handlers::stream_progress::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
+            &[base, "/streams/records"].concat(),
+            MethodRouter::new()
+                .get(handlers::stream_records::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
+            &[base, "/streams/ticker"].concat(),
+            MethodRouter::new()
+                .get(handlers::stream_ticker::<S>)
+                .fallback(|| async { runtime::method_not_allowed("GET") }),
+        );
+    router = router
+        .route(
             &[base, "/tickets"].concat(),
             MethodRouter::new()
                 .get(handlers::list_tickets::<S>)

@@ -26,6 +26,10 @@ pub use media::*;
 pub mod pages;
 pub use pages::*;
 
+/// The operations tagged `streams`.
+pub mod streams;
+pub use streams::*;
+
 /// The operations tagged `ops`.
 pub mod ops;
 pub use ops::*;
@@ -218,6 +222,36 @@ pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
         method_name: "list_payments",
         http_method: crate::runtime::meta::Method::Get,
         path: "/payments",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "streams.streamProgress",
+        method_name: "stream_progress",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/streams/progress",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "streams.streamTicker",
+        method_name: "stream_ticker",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/streams/ticker",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "streams.streamNotices",
+        method_name: "stream_notices",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/streams/notices",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "streams.streamLogs",
+        method_name: "stream_logs",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/streams/logs",
+    },
+    crate::runtime::OperationInfo {
+        tool_name: "streams.streamRecords",
+        method_name: "stream_records",
+        http_method: crate::runtime::meta::Method::Get,
+        path: "/streams/records",
     },
     crate::runtime::OperationInfo {
         tool_name: "ops.health",
