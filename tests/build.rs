@@ -118,7 +118,11 @@ fn http_harness(source: &str, api: &rocketgen::ir::Api) -> proc_macro2::TokenStr
                 }
             })
             .collect();
-        let binding = if read_streams.is_empty() { quote! { let response } } else { quote! { let mut response } };
+        let binding = if read_streams.is_empty() {
+            quote! { let response }
+        } else {
+            quote! { let mut response }
+        };
         quote! {
             #tool => {
                 #[allow(unused_mut)]

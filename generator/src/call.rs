@@ -14,10 +14,10 @@ use crate::preview::{input_key, input_schema};
 /// The shared parameter rules of the generated crates.
 use rocketgen_runtime::meta as shared;
 use rocketgen_runtime::pages::Pager;
-use rocketgen_runtime::stream as shared_stream;
-use shared_stream::{Deframer, ItemFormat, decode_all};
 pub use rocketgen_runtime::retry::RetryPolicy;
+use rocketgen_runtime::stream as shared_stream;
 use shared::{Constraints, PaginationMeta, ParamMeta, Ty};
+use shared_stream::{Deframer, ItemFormat, decode_all};
 
 /// An HTTP request, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,7 +286,9 @@ impl Sender {
         let mut index = 0;
         let mut emit = |frames: Vec<shared_stream::Frame>| -> Result<(), Error> {
             for frame in frames {
-                let value = frame.decode::<Value>(format, index).map_err(|e| Error::new(format!("{}: the streamed body at {}: {}", op.tool_name, e.path, e.message)))?;
+                let value = frame
+                    .decode::<Value>(format, index)
+                    .map_err(|e| Error::new(format!("{}: the streamed body at {}: {}", op.tool_name, e.path, e.message)))?;
                 index += 1;
                 item(value);
             }

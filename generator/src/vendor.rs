@@ -21,6 +21,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
     ("src/pages.rs", include_str!("../runtime/src/pages.rs")),
+    ("src/stream.rs", include_str!("../runtime/src/stream.rs")),
     ("src/selftest.rs", include_str!("../runtime/src/selftest.rs")),
     ("src/server.rs", include_str!("../runtime/src/server.rs")),
     ("src/mock.rs", include_str!("../runtime/src/mock.rs")),

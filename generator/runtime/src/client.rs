@@ -272,7 +272,14 @@ impl Client {
     }
 
     /// A request built elsewhere, with this client's headers and options.
-    fn prepare_raw(&self, operation: &'static str, method: Method, target: &str, headers: Vec<(String, String)>, body: Option<Vec<u8>>) -> Result<Prepared, Error> {
+    fn prepare_raw(
+        &self,
+        operation: &'static str,
+        method: Method,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<Prepared, Error> {
         let mut all = self.headers.clone();
         let mut content_type = None;
         for (name, value) in headers {

@@ -15,8 +15,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::meta::{Constraints, Framing, OperationMeta, Ty};
-use crate::stream::{ItemFormat, decode_all};
 use crate::server::{BODY_LIMIT, error, match_template};
+use crate::stream::{ItemFormat, decode_all};
 use crate::validate::{Strictness, validate};
 
 /// Headers of one connection, not of the exchange: never passed on.

@@ -79,10 +79,15 @@ impl<T> Streamed<T> {
         matches!(self.source, Source::Live(_))
     }
 
+    /// The next item once it arrives; `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// Every item, in order, once the stream ends; the first error instead if there is one.
     pub async fn read_all(mut self) -> Result<Vec<T>, Error> {
         let mut items = Vec::new();
-        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+        while let Some(item) = self.next().await {
             items.push(item?);
         }
         Ok(items)

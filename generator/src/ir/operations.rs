@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use super::names::{Namer, RustIdent, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Framing, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind, SecurityRequirement,
-    SecurityScheme, Status, Style, TypeRef,
+    BodyKind, Framing, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind,
+    SecurityRequirement, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::error::Error;
 use crate::pointer;
