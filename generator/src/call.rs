@@ -248,11 +248,21 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(base_url: &str, retry: RetryPolicy) -> Result<Self, Error> {
-        let client = rocketgen_runtime::client::Client::builder(base_url.trim_end_matches('/'))
-            .timeout(std::time::Duration::from_secs(60))
-            .retry(retry)
-            .build()
-            .map_err(|e| Error::new(e.to_string()))?;
+        Sender::with_extras(base_url, retry, &[], &[])
+    }
+
+    /// A sender that adds these headers and query parameters to every request (a source's
+    /// static credentials or settings).
+    pub fn with_extras(base_url: &str, retry: RetryPolicy, headers: &[(String, String)], query: &[(String, String)]) -> Result<Self, Error> {
+        let mut builder = rocketgen_runtime::client::Client::builder(base_url.trim_end_matches('/')).timeout(std::time::Duration::from_secs(60)).retry(retry);
+        for (name, value) in headers {
+            builder = builder.default_header(name.clone(), value.clone());
+        }
+        let mut client = builder.build().map_err(|e| Error::new(e.to_string()))?;
+        if !query.is_empty() {
+            let options = query.iter().fold(rocketgen_runtime::retry::RequestOptions::new(), |options, (name, value)| options.query(name.clone(), value.clone()));
+            client = client.with_options(options);
+        }
         Ok(Sender { client })
     }
 

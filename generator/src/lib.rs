@@ -23,6 +23,7 @@ pub mod output;
 pub mod pointer;
 pub mod preview;
 pub mod source;
+pub mod summary;
 pub mod vendor;
 
 pub use diagnostics::Diagnostic;

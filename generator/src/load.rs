@@ -71,9 +71,22 @@ pub fn load_source(source: &str) -> Result<LoadedSpec, Error> {
 /// Fetches and checks the spec at an http(s) URL.
 #[cfg(feature = "cli")]
 fn fetch(source: &str) -> Result<LoadedSpec, Error> {
+    fetch_with(source, &[], &[])
+}
+
+/// Fetches and checks the spec at an http(s) URL, sending these headers and query parameters
+/// (credentials a private spec needs; errors name the URL without them).
+#[cfg(feature = "cli")]
+pub fn fetch_with(source: &str, headers: &[(String, String)], query: &[(String, String)]) -> Result<LoadedSpec, Error> {
     let agent = ureq::Agent::config_builder().timeout_global(Some(std::time::Duration::from_secs(30))).build().new_agent();
-    let text = agent
-        .get(source)
+    let mut request = agent.get(source);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    for (name, value) in query {
+        request = request.query(name, value);
+    }
+    let text = request
         .call()
         .and_then(|mut response| response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string())
         .map_err(|e| Error::new(format!("cannot fetch the spec: {e}")).in_file(source))?;

@@ -62,10 +62,23 @@ impl Settings {
     }
 }
 
+/// How a source is served beyond its spec (what `openapi.addSource` may say).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct SourceOptions {
+    /// Its tools are named `namespace.tag.operationId`.
+    namespace: Option<String>,
+    /// Where its requests go, instead of the settings' or the spec's.
+    base_url: Option<String>,
+    /// Sent with every request of the source.
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+}
+
 /// One source being served.
 struct Served {
     name: String,
     hash: String,
+    options: SourceOptions,
     api: Arc<Api>,
     /// The runtime client its calls go through (keep-alive, retries), or why there is none.
     sender: Result<call::Sender, String>,
@@ -89,16 +102,18 @@ struct Registry {
 impl Registry {
     /// Serves `api` as `name`, replacing a source of that name. Tool names are the preview's;
     /// one already taken by another source is qualified with this source's name.
-    fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api) -> Vec<String> {
+    fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api, options: SourceOptions) -> Vec<String> {
         let (base_url, credentials) = settings.connection(name, &api);
-        let sender = match base_url {
-            Some(base_url) => call::Sender::new(&base_url, call::RetryPolicy::default()).map_err(|e| e.to_string()),
+        let sender = match options.base_url.clone().or(base_url) {
+            Some(base_url) => {
+                call::Sender::with_extras(&base_url, call::RetryPolicy::default(), &options.headers, &options.query).map_err(|e| e.to_string())
+            }
             None => {
                 let key = name.to_ascii_uppercase().replace('-', "_");
                 Err(format!("source {name:?} has no absolute server URL: pass --base-url {name}=URL or set ROCKETGEN_{key}_BASE_URL"))
             }
         };
-        let served = Served { name: name.to_string(), hash, api: Arc::new(api), sender, credentials };
+        let served = Served { name: name.to_string(), hash, options, api: Arc::new(api), sender, credentials };
         let index = match self.sources.iter().position(|s| s.name == name) {
             Some(old) => {
                 self.tools.retain(|_, e| e.source != old);
@@ -118,7 +133,10 @@ impl Registry {
         let shown = preview::preview(&served.api);
         let mut names = Vec::new();
         for (operation, (tool, op)) in shown.tools.into_iter().zip(&served.api.operations).enumerate() {
-            let mut name = tool.name.clone();
+            let mut name = match &served.options.namespace {
+                Some(namespace) => preview::legal_tool_name(&format!("{namespace}.{}", tool.name)),
+                None => tool.name.clone(),
+            };
             if self.tools.contains_key(&name) || name == PREVIEW_TOOL || name == ADD_SOURCE_TOOL {
                 name = preview::legal_tool_name(&format!("{}.{}", served.name, tool.name));
             }
@@ -144,7 +162,13 @@ impl Registry {
             if description.is_empty() {
                 description = format!("{} {}", tool.method, tool.path);
             }
-            let mcp_tool = Tool::new(name.clone(), description, Arc::new(schema)).annotate(annotations(op.http_method, op.summary.as_deref()));
+            let output = match tool.result_schema {
+                Value::Object(map) => map,
+                _ => JsonObject::new(),
+            };
+            let mcp_tool = Tool::new(name.clone(), description, Arc::new(schema))
+                .with_raw_output_schema(Arc::new(output))
+                .annotate(annotations(op.http_method, op.summary.as_deref()));
             self.tools.insert(name.clone(), Entry { tool: mcp_tool, source: index, operation });
             names.push(name);
         }
@@ -193,7 +217,7 @@ impl McpServer {
                 let path = root.join(&entry.spec);
                 let loaded = load::load_path(&path)?;
                 let api = ir::build(&loaded).map_err(|e| e.in_file(&path))?;
-                registry.register(&settings, &entry.name, fingerprint(&loaded), api);
+                registry.register(&settings, &entry.name, fingerprint(&loaded), api, SourceOptions::default());
             }
         }
         Ok(McpServer { registry: Arc::new(RwLock::new(registry)), settings: Arc::new(settings) })
@@ -238,27 +262,47 @@ impl McpServer {
         }
     }
 
+    /// Registers a source: today's input (`spec`, `name`, `upgrade`, `persist`) or
+    /// Executor's (`spec` as `{kind: "url", url}` or `{kind: "blob", value}`, `namespace`,
+    /// `baseUrl`, `headers`, `queryParams`). Answers `{sourceId, toolCount}` among the rest.
     fn add_source(&self, args: &Value) -> Result<Value, String> {
-        let (text, loaded, api) = spec_argument(args)?;
-        let name = match args.get("name").and_then(Value::as_str) {
-            Some(name) => name.to_string(),
-            None => source::name_from_title(&api.title),
+        let given = spec_argument(args)?;
+        let api = &given.api;
+        let namespace = optional_str(args, "namespace")?.filter(|n| !n.trim().is_empty()).map(str::to_string);
+        let name = match optional_str(args, "name")? {
+            Some(name) if manifest::is_valid_source_name(name) => name.to_string(),
+            // Executor's `name` is a display name: the source is then named from the namespace.
+            Some(name) if namespace.is_none() => {
+                return Err(format!("source name {name:?} must be lowercase letters, digits and dashes, starting with a letter"));
+            }
+            Some(_) | None => source::name_from_title(namespace.as_deref().unwrap_or(&api.title)),
         };
         if !manifest::is_valid_source_name(&name) {
             return Err(format!("source name {name:?} must be lowercase letters, digits and dashes, starting with a letter"));
         }
+        let options = SourceOptions {
+            namespace,
+            base_url: optional_str(args, "baseUrl")?.map(|url| url.trim_end_matches('/').to_string()),
+            headers: string_map(args, "headers")?,
+            query: string_map(args, "queryParams")?,
+        };
+        if let Some(url) = &options.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!("baseUrl: {url:?} must start with http:// or https://"));
+        }
         let upgrade = args.get("upgrade").and_then(Value::as_bool).unwrap_or(false);
         let persist = args.get("persist").and_then(Value::as_bool).unwrap_or(false);
-        let hash = fingerprint(&loaded);
+        let hash = fingerprint(&given.loaded);
         {
             let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
             if let Some(existing) = registry.sources.iter().find(|s| s.name == name) {
-                if existing.hash == hash && !persist {
+                if existing.hash == hash && existing.options == options && !persist {
                     let tools: Vec<&String> = registry.tools.iter().filter(|(_, e)| registry.sources[e.source].name == name).map(|(n, _)| n).collect();
-                    return Ok(json!({"name": name, "unchanged": true, "tools": tools}));
+                    return Ok(json!({"sourceId": name, "toolCount": tools.len(), "name": name, "unchanged": true, "tools": tools}));
                 }
                 if existing.hash != hash && !upgrade {
-                    let report = crate::diff::diff(&existing.api, &api);
+                    let report = crate::diff::diff(&existing.api, api);
                     return Err(format!(
                         "source {name:?} is served with a different spec ({} → {}: {} operation(s) added, {} removed, {} changed); pass \"upgrade\": true to replace it",
                         report.old_version,
@@ -272,24 +316,49 @@ impl McpServer {
         }
         if persist {
             let root = self.settings.root.as_deref().ok_or("`persist` needs a workspace (run the server inside one, or pass --root)")?;
-            write_source(root, &name, &loaded, text, upgrade).map_err(|e| e.to_string())?;
+            write_source(root, &name, &given, upgrade).map_err(|e| e.to_string())?;
         }
         let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
-        let tools = registry.register(&self.settings, &name, hash, api);
-        Ok(json!({"name": name, "tools": tools, "persisted": persist}))
+        let tools = registry.register(&self.settings, &name, hash, given.api, options);
+        Ok(json!({"sourceId": name, "toolCount": tools.len(), "name": name, "tools": tools, "persisted": persist}))
+    }
+}
+
+/// An optional string argument; any other type is an error naming it.
+fn optional_str<'a>(args: &'a Value, key: &str) -> Result<Option<&'a str>, String> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(format!("{key}: expected a string, got {other}")),
+    }
+}
+
+/// An object of string values (`headers`, `queryParams`), in order.
+fn string_map(args: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(name, value)| match value {
+                Value::String(text) => Ok((name.clone(), text.clone())),
+                _ => Err(format!("{key}.{name}: expected a string (the value itself)")),
+            })
+            .collect(),
+        Some(_) => Err(format!("{key}: expected an object of names to strings")),
     }
 }
 
 /// `add-source` into the workspace; an inline spec is first written to a scratch file.
-fn write_source(root: &Path, name: &str, loaded: &load::LoadedSpec, text: &str, upgrade: bool) -> Result<(), Error> {
+fn write_source(root: &Path, name: &str, given: &GivenSpec, upgrade: bool) -> Result<(), Error> {
+    let loaded = &given.loaded;
     let spec = match &loaded.path {
         Some(path) => path.clone(),
         None => {
             // Inline text as given; a fetched spec as the document it parsed to.
-            let (contents, extension) = match is_inline(text) {
-                true if text.trim_start().starts_with('{') => (text.to_string(), "json"),
-                true => (text.to_string(), "yaml"),
-                false => (loaded.raw.to_string(), "json"),
+            let (contents, extension) = match &given.inline {
+                Some(text) if text.trim_start().starts_with('{') => (text.clone(), "json"),
+                Some(text) => (text.clone(), "yaml"),
+                None => (loaded.raw.to_string(), "json"),
             };
             let scratch = std::env::temp_dir().join(format!("rocketgen-mcp-{}-{name}.{extension}", std::process::id()));
             std::fs::write(&scratch, contents).map_err(|e| Error::io(&scratch, e))?;
@@ -309,12 +378,40 @@ fn is_inline(text: &str) -> bool {
     text.trim_start().starts_with('{') || text.contains('\n')
 }
 
-/// The `spec` argument (a path, an http(s) URL, or inline JSON/YAML text), loaded and built.
-fn spec_argument(args: &Value) -> Result<(&str, load::LoadedSpec, Api), String> {
-    let text = args.get("spec").and_then(Value::as_str).ok_or("`spec` (a path, URL or the spec's text) is required")?;
-    let loaded = if is_inline(text) { load::load_str(text) } else { load::load_source(text) }.map_err(|e| e.to_string())?;
+/// A `spec` argument, loaded and built.
+struct GivenSpec {
+    /// The text, when it was given inline.
+    inline: Option<String>,
+    loaded: load::LoadedSpec,
+    api: Api,
+}
+
+/// The `spec` argument — a path, an http(s) URL, inline JSON/YAML text, `{kind: "url", url}`
+/// or `{kind: "blob", value}` — fetched with `specFetchCredentials` (headers, queryParams)
+/// where it is a URL.
+fn spec_argument(args: &Value) -> Result<GivenSpec, String> {
+    let (text, inline) = match args.get("spec") {
+        Some(Value::String(text)) => (text.as_str(), is_inline(text)),
+        Some(Value::Object(spec)) => match spec.get("kind").and_then(Value::as_str) {
+            Some("url") => (spec.get("url").and_then(Value::as_str).ok_or("spec.url: the spec's URL is required")?, false),
+            Some("blob") => (spec.get("value").and_then(Value::as_str).ok_or("spec.value: the spec's text is required")?, true),
+            _ => return Err("spec.kind: expected \"url\" or \"blob\"".to_string()),
+        },
+        _ => return Err("`spec` (a path, URL or the spec's text, or {kind, url|value}) is required".to_string()),
+    };
+    let credentials = args.get("specFetchCredentials").cloned().unwrap_or(Value::Null);
+    let (headers, query) = (string_map(&credentials, "headers")?, string_map(&credentials, "queryParams")?);
+    let is_url = text.starts_with("http://") || text.starts_with("https://");
+    let loaded = if inline {
+        load::load_str(text)
+    } else if is_url {
+        load::fetch_with(text, &headers, &query)
+    } else {
+        load::load_source(text)
+    }
+    .map_err(|e| e.to_string())?;
     let api = ir::build(&loaded).map_err(|e| e.to_string())?;
-    Ok((text, loaded, api))
+    Ok(GivenSpec { inline: inline.then(|| text.to_string()), loaded, api })
 }
 
 /// What identifies a served spec: its document, whatever its formatting or where it came from.
@@ -323,8 +420,8 @@ fn fingerprint(loaded: &load::LoadedSpec) -> String {
 }
 
 fn preview_spec(args: &Value) -> Result<Value, String> {
-    let (_, _, api) = spec_argument(args)?;
-    serde_json::to_value(preview::preview(&api)).map_err(|e| e.to_string())
+    let given = spec_argument(args)?;
+    serde_json::to_value(preview::preview(&given.api)).map_err(|e| e.to_string())
 }
 
 /// One operation tool's call: the source's IR, the operation, its arguments and connection.
@@ -369,32 +466,116 @@ async fn blocking(work: impl FnOnce() -> Result<Value, String> + Send + 'static)
 }
 
 fn own_tools() -> Vec<Tool> {
-    let spec = json!({"type": "string", "description": "A file path, an http(s) URL, or the spec's JSON/YAML text."});
-    let preview = json!({"type": "object", "properties": {"spec": spec}, "required": ["spec"], "additionalProperties": false});
+    let location = json!({"type": "string", "description": "A file path, an http(s) URL, or the spec's JSON/YAML text."});
+    let spec = json!({"anyOf": [
+        location,
+        {"type": "object", "properties": {"kind": {"const": "url"}, "url": {"type": "string"}}, "required": ["kind", "url"], "additionalProperties": false},
+        {"type": "object", "properties": {"kind": {"const": "blob"}, "value": {"type": "string", "description": "The spec's JSON/YAML text."}}, "required": ["kind", "value"], "additionalProperties": false}
+    ]});
+    let strings = |description: &str| json!({"type": "object", "additionalProperties": {"type": "string"}, "description": description});
+    let fetch = json!({
+        "type": "object",
+        "description": "Sent when the spec is fetched from a URL (a private spec's credentials).",
+        "properties": {"headers": strings("Headers to send."), "queryParams": strings("Query parameters to add.")},
+        "additionalProperties": false
+    });
+    let preview = json!({
+        "type": "object",
+        "properties": {"spec": spec, "specFetchCredentials": fetch},
+        "required": ["spec"],
+        "additionalProperties": false
+    });
     let add = json!({
         "type": "object",
         "properties": {
             "spec": spec,
-            "name": {"type": "string", "description": "The source name (default: from the spec's title); lowercase letters, digits and dashes."},
+            "specFetchCredentials": fetch,
+            "name": {"type": "string", "description": "The source name (default: from the namespace or the spec's title); lowercase letters, digits and dashes. Any other text is taken as a display name when a namespace is given."},
+            "namespace": {"type": "string", "description": "The tools are named namespace.tag.operationId."},
+            "baseUrl": {"type": "string", "description": "Where the source's requests go (default: the spec's first absolute server URL)."},
+            "headers": strings("Headers sent with every request of the source."),
+            "queryParams": strings("Query parameters added to every request of the source."),
+            "scope": {"type": "string", "description": "Accepted for compatibility; every source is served to every client of this server."},
             "upgrade": {"type": "boolean", "description": "Replace a source of that name that has a different spec."},
             "persist": {"type": "boolean", "description": "Also register it in the workspace: copy the spec, record it in sources.toml, generate its crates."}
         },
         "required": ["spec"],
         "additionalProperties": false
     });
+    let servers = json!({"type": "array", "items": {
+        "type": "object",
+        "properties": {
+            "url": {"type": "string"},
+            "description": {"type": "string"},
+            "variables": {"type": "object", "additionalProperties": {
+                "type": "object",
+                "properties": {"default": {"type": "string"}, "enum": {"type": "array", "items": {"type": "string"}}, "description": {"type": "string"}},
+                "required": ["default"]
+            }}
+        },
+        "required": ["url"]
+    }});
+    let preview_out = json!({
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "version": {"type": "string"},
+            "servers": servers,
+            "operationCount": {"type": "integer"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "securitySchemes": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "type": {"enum": ["http", "apiKey", "oauth2", "openIdConnect"]},
+                    "scheme": {"type": "string"},
+                    "in": {"enum": ["header", "query", "cookie"]},
+                    "headerName": {"type": "string"},
+                    "description": {"type": "string"},
+                    "flows": {"type": "object"},
+                    "openIdConnectUrl": {"type": "string"}
+                },
+                "required": ["name", "type"]
+            }},
+            "authStrategies": {"type": "array", "items": {
+                "type": "object", "properties": {"schemes": {"type": "array", "items": {"type": "string"}}}, "required": ["schemes"]
+            }},
+            "headerPresets": {"type": "array", "items": {"type": "object", "required": ["label", "headers", "secretHeaders"]}},
+            "oauth2Presets": {"type": "array", "items": {"type": "object", "required": ["securitySchemeName", "flow", "scopes"]}},
+            "counts": {"type": "object"},
+            "tools": {"type": "array", "items": {"type": "object", "required": ["name", "description", "method", "path", "input_schema"]}},
+            "renamed": {"type": "object", "additionalProperties": {"type": "string"}},
+            "diagnostics": {"type": "array", "items": {"type": "object"}}
+        },
+        "required": ["title", "version", "servers", "operationCount", "tags", "securitySchemes", "authStrategies", "headerPresets", "oauth2Presets", "counts", "tools", "diagnostics"]
+    });
+    let add_out = json!({
+        "type": "object",
+        "properties": {
+            "sourceId": {"type": "string", "description": "The source's name."},
+            "toolCount": {"type": "integer"},
+            "name": {"type": "string"},
+            "tools": {"type": "array", "items": {"type": "string"}},
+            "persisted": {"type": "boolean"},
+            "unchanged": {"type": "boolean", "description": "The same spec was already served under this name."}
+        },
+        "required": ["sourceId", "toolCount", "name", "tools"]
+    });
     let object = |v: Value| Arc::new(if let Value::Object(m) = v { m } else { JsonObject::new() });
     vec![
         Tool::new(
             PREVIEW_TOOL,
-            "What adding an OpenAPI spec would give: title, version, servers, counts, its tools (name, description, method, path, input and output schemas) and the diagnostics. Writes nothing.",
+            "What adding an OpenAPI spec would give: title, version, servers with their variables, operation count, tags, security schemes, auth strategies and presets, its tools (name, description, method, path, input and output schemas) and the diagnostics. Writes nothing.",
             object(preview),
         )
+        .with_raw_output_schema(object(preview_out))
         .annotate(ToolAnnotations::with_title("Preview an OpenAPI spec").read_only(true).open_world(true)),
         Tool::new(
             ADD_SOURCE_TOOL,
-            "Registers an OpenAPI spec as a source for this server's life (optionally in the workspace too); its operations become tools.",
+            "Registers an OpenAPI spec as a source for this server's life (optionally in the workspace too); its operations become tools, named namespace.tag.operationId when a namespace is given.",
             object(add),
         )
+        .with_raw_output_schema(object(add_out))
         .annotate(ToolAnnotations::with_title("Add an OpenAPI spec as a source").read_only(false).destructive(false).idempotent(true).open_world(true)),
     ]
 }

@@ -19,8 +19,12 @@ const MAX_DEPTH: usize = 12;
 pub struct Preview {
     pub title: String,
     pub version: String,
-    pub servers: Vec<String>,
+    /// The servers as declared: URL templates with their variables.
+    pub servers: Vec<crate::ir::Server>,
     pub counts: Counts,
+    /// Tags, security schemes, strategies and presets, as Executor's preview names them.
+    #[serde(flatten)]
+    pub summary: crate::summary::Summary,
     pub tools: Vec<Tool>,
     /// Tool names that had to change to be valid or unique: final name → the name from the spec.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -44,6 +48,10 @@ pub struct Tool {
     pub input_schema: Value,
     #[serde(skip_serializing_if = "Value::is_null")]
     pub output_schema: Value,
+    /// What a call of the tool answers, `{status, body}`, the body as any success status the
+    /// spec declares has it (the MCP tool's output schema).
+    #[serde(skip)]
+    pub result_schema: Value,
     /// How its pages follow one another, when it answers one page of a longer list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<crate::ir::pagination::Pagination>,
@@ -84,20 +92,9 @@ pub fn preview(api: &Api) -> Preview {
             .iter()
             .find(|r| matches!(r.status, crate::ir::Status::Code(200..=299)))
             .and_then(|r| r.body.as_ref())
-            .map(|b| {
-                let item = schemas.of(&b.ty, &b.constraints, &mut Vec::new());
-                // A tool answers a streamed body whole, once it ends: its items as an array.
-                match b.stream {
-                    Some(Framing::EventStream) => json!({ "type": "array", "items": {
-                        "type": "object",
-                        "properties": { "event": { "type": "string" }, "data": item, "id": { "type": "string" }, "retry": { "type": "integer" } },
-                        "required": ["data"],
-                    } }),
-                    Some(_) => json!({ "type": "array", "items": item }),
-                    None => item,
-                }
-            })
+            .map(|b| schemas.body(b))
             .unwrap_or(Value::Null);
+        let result_schema = schemas.result(op);
         for type_name in schemas.cut {
             let pointer = api.types.get(&type_name).map(|t| t.pointer.clone()).unwrap_or_default();
             diagnostics
@@ -110,6 +107,7 @@ pub fn preview(api: &Api) -> Preview {
             path: op.path.clone(),
             input_schema,
             output_schema,
+            result_schema,
             pagination: op.pagination.clone(),
         });
     }
@@ -118,7 +116,8 @@ pub fn preview(api: &Api) -> Preview {
     Preview {
         title: api.title.clone(),
         version: api.version.clone(),
-        servers: api.servers.clone(),
+        servers: api.server_templates.clone(),
+        summary: crate::summary::summary(api),
         counts: Counts {
             operations: api.operations.len(),
             schemas: api.types.values().filter(|t| t.schema_name.is_some()).count(),
@@ -181,6 +180,50 @@ impl Schemas<'_> {
             properties.insert("body".into(), schema);
         }
         json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+    }
+
+    /// A response body's schema: a streamed one as the array of its items (a tool answers it
+    /// whole, once it ends).
+    fn body(&mut self, b: &crate::ir::ResponseBody) -> Value {
+        let item = self.of(&b.ty, &b.constraints, &mut Vec::new());
+        match b.stream {
+            Some(Framing::EventStream) => json!({ "type": "array", "items": {
+                "type": "object",
+                "properties": { "event": { "type": "string" }, "data": item, "id": { "type": "string" }, "retry": { "type": "integer" } },
+                "required": ["data"],
+            } }),
+            Some(_) => json!({ "type": "array", "items": item }),
+            None => item,
+        }
+    }
+
+    /// `{status, body}` for every status a call may succeed with (2xx, 3xx, `default`): the
+    /// body of any of them, `null` where one has none, an array for `all_pages`.
+    fn result(&mut self, op: &Operation) -> Value {
+        use crate::ir::Status;
+        let mut bodies: Vec<Value> = Vec::new();
+        for r in op.responses.iter().filter(|r| matches!(r.status, Status::Code(200..=399) | Status::Class(2 | 3) | Status::Default)) {
+            let body = match &r.body {
+                Some(b) => self.body(b),
+                None => json!({ "type": "null" }),
+            };
+            if !bodies.contains(&body) {
+                bodies.push(body);
+            }
+        }
+        if op.pagination.is_some() {
+            bodies.push(json!({ "type": "array", "description": "Every item of every page (`all_pages`)." }));
+        }
+        let body = match bodies.len() {
+            0 => json!({}),
+            1 => bodies.remove(0),
+            _ => json!({ "anyOf": bodies }),
+        };
+        json!({
+            "type": "object",
+            "properties": { "status": { "type": "integer", "description": "The HTTP status." }, "body": body },
+            "required": ["status", "body"],
+        })
     }
 
     fn of(&mut self, ty: &TypeRef, c: &Constraints, stack: &mut Vec<String>) -> Value {
@@ -308,7 +351,8 @@ fn constrain(map: &mut Map<String, Value>, c: &Constraints) {
 pub fn to_text(p: &Preview) -> String {
     let mut out = format!("{} {}\n", p.title, p.version);
     if !p.servers.is_empty() {
-        out.push_str(&format!("servers: {}\n", p.servers.join(", ")));
+        let urls: Vec<&str> = p.servers.iter().map(|s| s.url.as_str()).collect();
+        out.push_str(&format!("servers: {}\n", urls.join(", ")));
     }
     out.push_str(&format!(
         "{} operations, {} schemas, {} security schemes\n\ntools ({}):\n",

@@ -29,8 +29,14 @@ pub struct Api {
     pub version: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Server URLs as written in the spec.
+    /// Server URLs, each variable at its default.
     pub servers: Vec<String>,
+    /// The servers as declared: URL templates and their variables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub server_templates: Vec<Server>,
+    /// The security every operation needs unless it says otherwise (the root `security`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<SecurityRequirement>,
     /// Path part of the first server URL (`/api` for Rocket); empty when there is none.
     pub base_path: String,
     pub security_schemes: Vec<SecurityScheme>,
@@ -38,6 +44,27 @@ pub struct Api {
     /// Every named Rust type, keyed (and so ordered) by its Rust name.
     pub types: BTreeMap<String, TypeDef>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A server as the spec declares it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Server {
+    /// The URL as written, `{variables}` and all.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, ServerVariable>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerVariable {
+    pub default: String,
+    /// The values it may take, where the spec lists them.
+    #[serde(rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,6 +76,44 @@ pub struct SecurityScheme {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub kind: SecurityKind,
+    /// What the spec says beyond where the credential goes (for tools that set one up).
+    #[serde(skip_serializing_if = "SchemeDetails::is_empty")]
+    pub details: SchemeDetails,
+}
+
+/// A security scheme's declaration beyond how its credential is sent.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SchemeDetails {
+    /// An HTTP scheme as written (`bearer`, `basic`, `digest`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_scheme: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bearer_format: Option<String>,
+    /// An OAuth2 scheme's flows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<OAuthFlow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_id_connect_url: Option<String>,
+}
+
+impl SchemeDetails {
+    pub fn is_empty(&self) -> bool {
+        self.http_scheme.is_none() && self.bearer_format.is_none() && self.flows.is_empty() && self.open_id_connect_url.is_none()
+    }
+}
+
+/// One OAuth2 flow: where tokens come from, and the scopes it grants.
+#[derive(Debug, Clone, Serialize)]
+pub struct OAuthFlow {
+    /// `authorizationCode`, `clientCredentials`, `implicit` or `password`.
+    pub flow: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_url: Option<String>,
+    pub scopes: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -516,7 +581,7 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
     let mut type_space = types::TypeSpace::new(spec, &mut diagnostics);
     type_space.typed_formats = options.typed_formats;
     type_space.define_components()?;
-    let (operations, security_schemes) = operations::build_operations(&mut type_space)?;
+    let (operations, security_schemes, security) = operations::build_operations(&mut type_space)?;
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
     let mut operations = operations;
@@ -524,6 +589,20 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
 
     let servers: Vec<String> =
         openapi.servers.iter().enumerate().map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics)).collect();
+    let server_templates = openapi
+        .servers
+        .iter()
+        .map(|server| Server {
+            url: server.url.clone(),
+            description: server.description.clone(),
+            variables: server
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| (name.clone(), ServerVariable { default: v.default.clone(), values: v.enumeration.clone(), description: v.description.clone() }))
+                .collect(),
+        })
+        .collect();
     let base_path = servers.first().map(|url| base_path_of(url)).unwrap_or_default();
     diagnostics.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));
     diagnostics.dedup();
@@ -532,6 +611,8 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
         version: openapi.info.version.clone(),
         description: openapi.info.description.clone(),
         servers,
+        server_templates,
+        security,
         base_path,
         security_schemes,
         operations,

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use super::names::{Namer, RustIdent, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Framing, Header, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind,
+    BodyKind, Framing, Header, OAuthFlow, SchemeDetails, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind,
     SecurityRequirement, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::error::Error;
@@ -25,8 +25,13 @@ pub const RESPONSE_RESERVED_FIELDS: &[&str] = &["body", "status"];
 /// The response variant for statuses the spec does not declare.
 pub const UNDECLARED_VARIANT: &str = "Undeclared";
 
-pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Vec<SecurityScheme>), Error> {
+/// The operations, the security schemes, and the security the root requires.
+pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Vec<SecurityScheme>, Vec<SecurityRequirement>), Error> {
     let security_schemes = security_schemes(space)?;
+    let root_security = match space.openapi().security.clone() {
+        Some(root) => requirements(space, &root, &security_schemes, "#"),
+        None => Vec::new(),
+    };
     let openapi = space.openapi();
 
     // Names first, for every operation, so that request/response types win over inline types.
@@ -100,7 +105,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
         operation.security = security(space, op, &security_schemes, &operation.pointer);
         operations.push(operation);
     }
-    Ok((operations, security_schemes))
+    Ok((operations, security_schemes, root_security))
 }
 
 fn http_method(name: &str) -> Method {
@@ -497,6 +502,7 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
     for (name, scheme) in &components.security_schemes {
         let pointer = format!("#/components/securitySchemes/{}", pointer::escape(name));
         let (scheme, _) = resolve(space, scheme, &pointer)?;
+        let details = scheme_details(&scheme);
         let (kind, description) = match scheme {
             SpecSecurityScheme::APIKey { location, name: param, description, .. } => {
                 let location = match location {
@@ -537,14 +543,79 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
             }
             SpecSecurityScheme::OpenIDConnect { description, .. } => (SecurityKind::OpenIdConnect, description),
         };
-        out.push(SecurityScheme { name: name.clone(), rust_name: namer.claim(&rust_type_name(name)), description, kind });
+        out.push(SecurityScheme { name: name.clone(), rust_name: namer.claim(&rust_type_name(name)), description, kind, details });
     }
     Ok(out)
 }
 
+/// What a scheme declares beyond where its credential goes: the HTTP scheme as written, the
+/// OAuth2 flows, the OpenID Connect discovery URL.
+fn scheme_details(scheme: &SpecSecurityScheme) -> SchemeDetails {
+    match scheme {
+        SpecSecurityScheme::HTTP { scheme, bearer_format, .. } => {
+            SchemeDetails { http_scheme: Some(scheme.clone()), bearer_format: bearer_format.clone(), ..SchemeDetails::default() }
+        }
+        SpecSecurityScheme::OAuth2 { flows, .. } => {
+            let scopes = |scopes: &IndexMap<String, String>| scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut out = Vec::new();
+            if let Some(f) = &flows.authorization_code {
+                out.push(OAuthFlow {
+                    flow: "authorizationCode".into(),
+                    authorization_url: Some(f.authorization_url.clone()),
+                    token_url: Some(f.token_url.clone()),
+                    refresh_url: f.refresh_url.clone(),
+                    scopes: scopes(&f.scopes),
+                });
+            }
+            if let Some(f) = &flows.client_credentials {
+                out.push(OAuthFlow {
+                    flow: "clientCredentials".into(),
+                    authorization_url: None,
+                    token_url: Some(f.token_url.clone()),
+                    refresh_url: f.refresh_url.clone(),
+                    scopes: scopes(&f.scopes),
+                });
+            }
+            if let Some(f) = &flows.implicit {
+                out.push(OAuthFlow {
+                    flow: "implicit".into(),
+                    authorization_url: Some(f.authorization_url.clone()),
+                    token_url: None,
+                    refresh_url: f.refresh_url.clone(),
+                    scopes: scopes(&f.scopes),
+                });
+            }
+            if let Some(f) = &flows.password {
+                out.push(OAuthFlow {
+                    flow: "password".into(),
+                    authorization_url: None,
+                    token_url: Some(f.token_url.clone()),
+                    refresh_url: f.refresh_url.clone(),
+                    scopes: scopes(&f.scopes),
+                });
+            }
+            SchemeDetails { flows: out, ..SchemeDetails::default() }
+        }
+        SpecSecurityScheme::OpenIDConnect { open_id_connect_url, .. } => {
+            SchemeDetails { open_id_connect_url: Some(open_id_connect_url.clone()), ..SchemeDetails::default() }
+        }
+        SpecSecurityScheme::APIKey { .. } => SchemeDetails::default(),
+    }
+}
+
 fn security(space: &mut TypeSpace<'_>, op: &SpecOperation, schemes: &[SecurityScheme], pointer: &str) -> Vec<SecurityRequirement> {
-    let requirements = op.security.as_ref().or(space.openapi().security.as_ref());
-    let Some(requirements) = requirements else { return Vec::new() };
+    match &op.security {
+        Some(own) => requirements(space, own, schemes, pointer),
+        // The root's, diagnosed there once.
+        None => match space.openapi().security.clone() {
+            Some(root) => requirements(space, &root, schemes, "#"),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// The alternatives of a `security` list (at `pointer`), schemes that are not defined left out.
+fn requirements(space: &mut TypeSpace<'_>, requirements: &[openapiv3::SecurityRequirement], schemes: &[SecurityScheme], pointer: &str) -> Vec<SecurityRequirement> {
     let mut out = Vec::new();
     for (i, requirement) in requirements.iter().enumerate() {
         let mut uses = Vec::new();
