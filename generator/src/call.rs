@@ -260,7 +260,8 @@ impl Sender {
         }
         let mut client = builder.build().map_err(|e| Error::new(e.to_string()))?;
         if !query.is_empty() {
-            let options = query.iter().fold(rocketgen_runtime::retry::RequestOptions::new(), |options, (name, value)| options.query(name.clone(), value.clone()));
+            let options =
+                query.iter().fold(rocketgen_runtime::retry::RequestOptions::new(), |options, (name, value)| options.query(name.clone(), value.clone()));
             client = client.with_options(options);
         }
         Ok(Sender { client })

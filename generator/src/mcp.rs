@@ -105,9 +105,7 @@ impl Registry {
     fn register(&mut self, settings: &Settings, name: &str, hash: String, api: Api, options: SourceOptions) -> Vec<String> {
         let (base_url, credentials) = settings.connection(name, &api);
         let sender = match options.base_url.clone().or(base_url) {
-            Some(base_url) => {
-                call::Sender::with_extras(&base_url, call::RetryPolicy::default(), &options.headers, &options.query).map_err(|e| e.to_string())
-            }
+            Some(base_url) => call::Sender::with_extras(&base_url, call::RetryPolicy::default(), &options.headers, &options.query).map_err(|e| e.to_string()),
             None => {
                 let key = name.to_ascii_uppercase().replace('-', "_");
                 Err(format!("source {name:?} has no absolute server URL: pass --base-url {name}=URL or set ROCKETGEN_{key}_BASE_URL"))
@@ -390,7 +388,14 @@ struct GivenSpec {
 /// or `{kind: "blob", value}` — fetched with `specFetchCredentials` (headers, queryParams)
 /// where it is a URL.
 fn spec_argument(args: &Value) -> Result<GivenSpec, String> {
-    let (text, inline) = match args.get("spec") {
+    // A client that passes every argument as text sends `{kind, …}` as its JSON text.
+    let wrapped = match args.get("spec") {
+        Some(Value::String(text)) if text.trim_start().starts_with('{') => serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(|v| matches!(v.get("kind").and_then(Value::as_str), Some("url" | "blob")) && v.get("openapi").is_none()),
+        _ => None,
+    };
+    let (text, inline) = match wrapped.as_ref().or(args.get("spec")) {
         Some(Value::String(text)) => (text.as_str(), is_inline(text)),
         Some(Value::Object(spec)) => match spec.get("kind").and_then(Value::as_str) {
             Some("url") => (spec.get("url").and_then(Value::as_str).ok_or("spec.url: the spec's URL is required")?, false),

@@ -180,6 +180,96 @@ async fn a_source_added_at_run_time_is_listed_and_callable() {
     assert_eq!(item.structured_content.as_ref().unwrap()["status"], 200);
 }
 
+/// Executor's input, through the Inspector (whose SDK checks each answer against the tool's
+/// declared output schema): `previewSpec` answers the summary fields; `addSource` takes the spec
+/// as `{kind: "blob", value}` with a namespace, base URL, headers and query parameters, and
+/// answers `{sourceId, toolCount}`.
+#[test]
+fn the_control_tools_take_and_answer_executors_shapes() {
+    let list = inspect(&[], &["--method", "tools/list"]);
+    for name in ["openapi.previewSpec", "openapi.addSource"] {
+        let tool = list["tools"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap();
+        assert_eq!(tool["outputSchema"]["type"], "object", "{tool}");
+        assert!(tool["inputSchema"]["properties"]["spec"]["anyOf"].is_array(), "{tool}");
+    }
+    let rocket = repo().join("specs/rocket/openapi.json");
+    let preview = inspect(&[], &["--method", "tools/call", "--tool-name", "openapi.previewSpec", "--tool-arg", &format!("spec={}", rocket.display())]);
+    assert_ne!(preview["isError"], true, "{preview}");
+    let shown = &preview["structuredContent"];
+    assert_eq!(shown["operationCount"], 121);
+    assert_eq!(shown["servers"], json!([{"url": "/api"}]));
+    assert!(shown["tags"].as_array().unwrap().contains(&json!("content")), "{}", shown["tags"]);
+    let account = shown["securitySchemes"].as_array().unwrap().iter().find(|s| s["name"] == "accountAuth").unwrap();
+    assert_eq!(account["type"], "oauth2");
+    assert_eq!(account["flows"]["password"]["tokenUrl"], "/account/authorization");
+    assert!(shown["authStrategies"].as_array().unwrap().contains(&json!({"schemes": ["accountAuth"]})), "{}", shown["authStrategies"]);
+    assert!(shown["oauth2Presets"].as_array().unwrap().iter().any(|p| p["securitySchemeName"] == "profileAuth" && p["flow"] == "password"));
+
+    let pets = std::fs::read_to_string(repo().join("generator/tests/fixtures/sources/pets.yaml")).unwrap();
+    let spec = json!({"kind": "blob", "value": pets}).to_string();
+    let added = inspect(
+        &[],
+        &[
+            "--method",
+            "tools/call",
+            "--tool-name",
+            "openapi.addSource",
+            "--tool-arg",
+            &format!("spec={spec}"),
+            "name=Pet Store",
+            "namespace=petstore",
+            "baseUrl=http://127.0.0.1:9/v1",
+            r#"headers={"x-team": "front"}"#,
+            r#"queryParams={"trace": "1"}"#,
+            "scope=user",
+        ],
+    );
+    assert_ne!(added["isError"], true, "{added}");
+    let answer = &added["structuredContent"];
+    assert_eq!(answer["sourceId"], "petstore");
+    assert_eq!(answer["toolCount"], 3);
+    assert!(answer["tools"].as_array().unwrap().contains(&json!("petstore.pets.getPet")), "{answer}");
+}
+
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, Option<String>)>>>;
+
+/// A source added with a namespace, base URL, headers and query parameters: its tools are
+/// named under the namespace and send the headers and parameters with every request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespaced_source_sends_its_headers_and_query_parameters() {
+    // Each request's URI and its `x-team` header.
+    let seen: Seen = Default::default();
+    let store = seen.clone();
+    let router = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let store = store.clone();
+        async move {
+            let team = request.headers().get("x-team").and_then(|v| v.to_str().ok()).map(str::to_string);
+            store.lock().unwrap().push((request.uri().to_string(), team));
+            axum::Json(json!({"id": 7, "name": "Rex"}))
+        }
+    });
+    let base = rocketgen_tests::http::serve(router).await;
+    let server = rocketgen::mcp::McpServer::from_workspace(rocketgen::mcp::Settings::default(), &[]).unwrap();
+    let pets = std::fs::read_to_string(repo().join("generator/tests/fixtures/sources/pets.yaml")).unwrap();
+    let args = json!({
+        "spec": {"kind": "blob", "value": pets},
+        "namespace": "petstore",
+        "baseUrl": format!("{base}/v1"),
+        "headers": {"x-team": "front"},
+        "queryParams": {"trace": "1"},
+    });
+    let (added, _) = server.call("openapi.addSource", args).await.unwrap();
+    assert_ne!(added.is_error, Some(true), "{added:?}");
+    let (grid, _) = server.call("petstore.misc.getGrid", json!({})).await.unwrap();
+    assert_ne!(grid.is_error, Some(true), "{grid:?}");
+    assert_eq!(seen.lock().unwrap().clone(), [("/v1/grid?trace=1".to_string(), Some("front".to_string()))]);
+    // A header value that is not a string is refused, naming it.
+    let (refused, _) =
+        server.call("openapi.addSource", json!({"spec": {"kind": "blob", "value": pets}, "namespace": "other", "headers": {"x-team": 3}})).await.unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    assert!(format!("{:?}", refused.content).contains("headers.x-team"), "{refused:?}");
+}
+
 fn normalize(value: &Value) -> Value {
     match value {
         Value::Number(n) => json!(n.as_f64()),

@@ -581,7 +581,7 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
     let mut type_space = types::TypeSpace::new(spec, &mut diagnostics);
     type_space.typed_formats = options.typed_formats;
     type_space.define_components()?;
-    let (operations, security_schemes, security) = operations::build_operations(&mut type_space)?;
+    let operations::Built { operations, security_schemes, root_security: security } = operations::build_operations(&mut type_space)?;
     let mut types = type_space.finish();
     recursion::box_cycles(&mut types);
     let mut operations = operations;
@@ -599,7 +599,9 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
                 .variables
                 .iter()
                 .flatten()
-                .map(|(name, v)| (name.clone(), ServerVariable { default: v.default.clone(), values: v.enumeration.clone(), description: v.description.clone() }))
+                .map(|(name, v)| {
+                    (name.clone(), ServerVariable { default: v.default.clone(), values: v.enumeration.clone(), description: v.description.clone() })
+                })
                 .collect(),
         })
         .collect();

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use super::names::{Namer, RustIdent, derived_operation_name, rust_field_name, rust_type_name, tool_safe};
 use super::types::TypeSpace;
 use super::{
-    BodyKind, Framing, Header, OAuthFlow, SchemeDetails, Location, Method, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeUse, SecurityKind,
-    SecurityRequirement, SecurityScheme, Status, Style, TypeRef,
+    BodyKind, Framing, Header, Location, Method, OAuthFlow, Operation, Parameter, PartEncoding, RequestBody, Response, ResponseBody, SchemeDetails, SchemeUse,
+    SecurityKind, SecurityRequirement, SecurityScheme, Status, Style, TypeRef,
 };
 use crate::error::Error;
 use crate::pointer;
@@ -25,8 +25,15 @@ pub const RESPONSE_RESERVED_FIELDS: &[&str] = &["body", "status"];
 /// The response variant for statuses the spec does not declare.
 pub const UNDECLARED_VARIANT: &str = "Undeclared";
 
-/// The operations, the security schemes, and the security the root requires.
-pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Vec<SecurityScheme>, Vec<SecurityRequirement>), Error> {
+/// What paths and security schemes become.
+pub struct Built {
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// The security the root requires.
+    pub root_security: Vec<SecurityRequirement>,
+}
+
+pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
     let security_schemes = security_schemes(space)?;
     let root_security = match space.openapi().security.clone() {
         Some(root) => requirements(space, &root, &security_schemes, "#"),
@@ -105,7 +112,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<(Vec<Operation>, Ve
         operation.security = security(space, op, &security_schemes, &operation.pointer);
         operations.push(operation);
     }
-    Ok((operations, security_schemes, root_security))
+    Ok(Built { operations, security_schemes, root_security })
 }
 
 fn http_method(name: &str) -> Method {
@@ -615,7 +622,12 @@ fn security(space: &mut TypeSpace<'_>, op: &SpecOperation, schemes: &[SecuritySc
 }
 
 /// The alternatives of a `security` list (at `pointer`), schemes that are not defined left out.
-fn requirements(space: &mut TypeSpace<'_>, requirements: &[openapiv3::SecurityRequirement], schemes: &[SecurityScheme], pointer: &str) -> Vec<SecurityRequirement> {
+fn requirements(
+    space: &mut TypeSpace<'_>,
+    requirements: &[openapiv3::SecurityRequirement],
+    schemes: &[SecurityScheme],
+    pointer: &str,
+) -> Vec<SecurityRequirement> {
     let mut out = Vec::new();
     for (i, requirement) in requirements.iter().enumerate() {
         let mut uses = Vec::new();
