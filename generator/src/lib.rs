@@ -24,6 +24,8 @@ pub mod pointer;
 pub mod preview;
 pub mod source;
 pub mod summary;
+#[cfg(feature = "cli")]
+pub mod tool_search;
 pub mod vendor;
 
 pub use diagnostics::Diagnostic;

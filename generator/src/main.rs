@@ -129,6 +129,10 @@ enum Command {
         /// Serve streamable HTTP at this address (path `/mcp`) instead of stdio.
         #[arg(long, value_name = "ADDR")]
         http: Option<std::net::SocketAddr>,
+        /// `all`: one tool per operation; `search`: `search`, `describe` and `call` over them
+        /// (for large APIs). The control tools are listed either way.
+        #[arg(long, value_enum, default_value_t = ToolsFlag::All)]
+        tools: ToolsFlag,
     },
     /// Print the IR of a spec.
     Ir {
@@ -161,6 +165,13 @@ enum FailOn {
 enum Format {
     Yaml,
     Json,
+}
+
+/// Which tools `rocketgen mcp` lists.
+#[derive(Clone, Copy, ValueEnum)]
+enum ToolsFlag {
+    All,
+    Search,
 }
 
 fn main() -> ExitCode {
@@ -353,7 +364,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Mcp { root, sources, base_urls, tokens, credentials, http } => {
+        Command::Mcp { root, sources, base_urls, tokens, credentials, http, tools } => {
             let root = match root {
                 Some(root) => Some(manifest::find_root(&root)?),
                 None => manifest::find_root(std::path::Path::new(".")).ok(),
@@ -375,7 +386,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let (scheme, secret) = rest.split_once('=').ok_or_else(|| Error::new("--credential takes [SOURCE:]SCHEME=SECRET"))?;
                 settings.credentials.entry(source).or_default().insert(scheme.to_string(), secret.to_string());
             }
-            let server = rocketgen::mcp::McpServer::from_workspace(settings, &sources)?;
+            let mode = match tools {
+                ToolsFlag::All => rocketgen::mcp::ToolMode::All,
+                ToolsFlag::Search => rocketgen::mcp::ToolMode::Search,
+            };
+            let server = rocketgen::mcp::McpServer::from_workspace(settings, &sources)?.with_mode(mode);
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| Error::new(format!("cannot start the runtime: {e}")))?;
             runtime.block_on(rocketgen::mcp::serve(server, http))?;
             Ok(ExitCode::SUCCESS)

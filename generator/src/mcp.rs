@@ -17,12 +17,27 @@ use serde_json::{Value, json};
 use crate::error::Error;
 use crate::ir::{Api, Method};
 use crate::manifest::{self, Manifest};
-use crate::{call, ir, load, preview, source};
+use crate::{call, ir, load, preview, source, tool_search};
 
 /// The argument of paginated tools that asks for every page.
 const ALL_PAGES: &str = "all_pages";
 pub const PREVIEW_TOOL: &str = "openapi.previewSpec";
 pub const ADD_SOURCE_TOOL: &str = "openapi.addSource";
+/// The tools of the search mode, in place of one tool per operation.
+pub const SEARCH_TOOL: &str = "search";
+pub const DESCRIBE_TOOL: &str = "describe";
+pub const CALL_TOOL: &str = "call";
+
+/// Which tools the server lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ToolMode {
+    /// One tool per operation, and the control tools.
+    #[default]
+    All,
+    /// `search`, `describe` and `call` over the operations, and the control tools: a list of a
+    /// few kilobytes whatever the number of operations.
+    Search,
+}
 
 /// Where each source's requests go and with which credentials; read from options and the
 /// environment once, at start. Secrets never appear in output or errors.
@@ -97,6 +112,8 @@ struct Registry {
     sources: Vec<Served>,
     /// Operation tools by name, in registration order.
     tools: indexmap::IndexMap<String, Entry>,
+    /// The search index of `tools`, in the same order; rebuilt when they change.
+    index: Option<tool_search::Index>,
 }
 
 impl Registry {
@@ -114,6 +131,7 @@ impl Registry {
         let served = Served { name: name.to_string(), hash, options, api: Arc::new(api), sender, credentials };
         let index = match self.sources.iter().position(|s| s.name == name) {
             Some(old) => {
+                self.index = None;
                 self.tools.retain(|_, e| e.source != old);
                 self.sources[old] = served;
                 old
@@ -126,7 +144,29 @@ impl Registry {
         self.add_tools(index)
     }
 
+    /// The search index, built on first use after the tools changed.
+    fn index(&mut self) -> &tool_search::Index {
+        let (tools, sources) = (&self.tools, &self.sources);
+        self.index.get_or_insert_with(|| {
+            let documents: Vec<tool_search::Document<'_>> = tools
+                .iter()
+                .map(|(name, entry)| {
+                    let op = &sources[entry.source].api.operations[entry.operation];
+                    tool_search::Document {
+                        name,
+                        summary: op.summary.as_deref(),
+                        description: entry.tool.description.as_deref().unwrap_or(""),
+                        tag: &op.tag,
+                        path: &op.path,
+                    }
+                })
+                .collect();
+            tool_search::Index::new(&documents)
+        })
+    }
+
     fn add_tools(&mut self, index: usize) -> Vec<String> {
+        self.index = None;
         let served = &self.sources[index];
         let shown = preview::preview(&served.api);
         let mut names = Vec::new();
@@ -195,6 +235,7 @@ fn annotations(method: Method, summary: Option<&str>) -> ToolAnnotations {
 pub struct McpServer {
     registry: Arc<RwLock<Registry>>,
     settings: Arc<Settings>,
+    mode: ToolMode,
 }
 
 impl McpServer {
@@ -218,15 +259,30 @@ impl McpServer {
                 registry.register(&settings, &entry.name, fingerprint(&loaded), api, SourceOptions::default());
             }
         }
-        Ok(McpServer { registry: Arc::new(RwLock::new(registry)), settings: Arc::new(settings) })
+        Ok(McpServer { registry: Arc::new(RwLock::new(registry)), settings: Arc::new(settings), mode: ToolMode::All })
     }
 
-    /// Every tool, operation tools first, then the server's own two.
+    /// The server listing `mode`'s tools.
+    pub fn with_mode(mut self, mode: ToolMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// Every tool listed: the operation tools (or, in search mode, `search`, `describe` and
+    /// `call`), then the two control tools.
     pub fn tools(&self) -> Vec<Tool> {
-        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
-        let mut tools: Vec<Tool> = registry.tools.values().map(|e| e.tool.clone()).collect();
+        let mut tools: Vec<Tool> = match self.mode {
+            ToolMode::All => self.operation_tools(),
+            ToolMode::Search => search_tools(),
+        };
         tools.extend(own_tools());
         tools
+    }
+
+    /// One tool per operation of every source, whatever the mode.
+    pub fn operation_tools(&self) -> Vec<Tool> {
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        registry.tools.values().map(|e| e.tool.clone()).collect()
     }
 
     /// Runs one tool. Failures of the tool itself (bad arguments, an HTTP error status, an
@@ -240,24 +296,71 @@ impl McpServer {
                 let changed = result.is_error != Some(true);
                 Ok((result, changed))
             }
-            _ => {
-                let request = {
-                    let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
-                    let Some(entry) = registry.tools.get(name) else {
-                        return Err(ErrorData::invalid_params(format!("no tool named {name:?}"), None));
-                    };
-                    let served = &registry.sources[entry.source];
-                    Outgoing {
-                        api: served.api.clone(),
-                        operation: entry.operation,
-                        args,
-                        sender: served.sender.clone(),
-                        credentials: served.credentials.clone(),
-                    }
+            SEARCH_TOOL if self.mode == ToolMode::Search => Ok((self.search(&args), false)),
+            DESCRIBE_TOOL if self.mode == ToolMode::Search => Ok((self.describe(&args), false)),
+            CALL_TOOL if self.mode == ToolMode::Search => {
+                let Some(operation) = args.get("name").and_then(Value::as_str) else {
+                    return Ok((CallToolResult::error(vec![ContentBlock::text("name: the tool to call is required (a name `search` answers)")]), false));
                 };
-                Ok((perform(request).await.map_or_else(|message| CallToolResult::error(vec![ContentBlock::text(message)]), CallToolResult::structured), false))
+                let arguments = match args.get("arguments") {
+                    None | Some(Value::Null) => json!({}),
+                    Some(Value::Object(map)) => Value::Object(map.clone()),
+                    Some(_) => return Ok((CallToolResult::error(vec![ContentBlock::text("arguments: expected an object")]), false)),
+                };
+                Ok((self.call_operation(operation, arguments).await?, false))
             }
+            _ => Ok((self.call_operation(name, args).await?, false)),
         }
+    }
+
+    /// `search`: the operation tools that match a query, best first.
+    fn search(&self, args: &Value) -> CallToolResult {
+        let Some(query) = args.get("query").and_then(Value::as_str).filter(|q| !q.trim().is_empty()) else {
+            return CallToolResult::error(vec![ContentBlock::text("query: what to look for is required")]);
+        };
+        let limit = args.get("limit").and_then(Value::as_u64).map_or(10, |l| l.clamp(1, 50)) as usize;
+        let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
+        let found = registry.index().search(query, limit);
+        let tools: Vec<Value> = found
+            .into_iter()
+            .filter_map(|(i, score)| {
+                let (name, entry) = registry.tools.get_index(i)?;
+                let description = entry.tool.description.as_deref().unwrap_or("");
+                let line = description.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+                Some(json!({"name": name, "description": line, "score": (score * 1000.0).round() / 1000.0}))
+            })
+            .collect();
+        CallToolResult::structured(json!({"tools": tools}))
+    }
+
+    /// `describe`: the named tools whole, input and output schemas included.
+    fn describe(&self, args: &Value) -> CallToolResult {
+        let Some(names) = args.get("names").and_then(Value::as_array).filter(|n| !n.is_empty()) else {
+            return CallToolResult::error(vec![ContentBlock::text("names: the tools to describe are required")]);
+        };
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        let mut tools = Vec::new();
+        for name in names {
+            let name = name.as_str().unwrap_or("");
+            let Some(entry) = registry.tools.get(name) else {
+                return CallToolResult::error(vec![ContentBlock::text(format!("no tool named {name:?}"))]);
+            };
+            tools.push(serde_json::to_value(&entry.tool).unwrap_or(Value::Null));
+        }
+        CallToolResult::structured(json!({"tools": tools}))
+    }
+
+    /// Calls an operation tool by name: what both modes do.
+    async fn call_operation(&self, name: &str, args: Value) -> Result<CallToolResult, ErrorData> {
+        let request = {
+            let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+            let Some(entry) = registry.tools.get(name) else {
+                return Err(ErrorData::invalid_params(format!("no tool named {name:?}"), None));
+            };
+            let served = &registry.sources[entry.source];
+            Outgoing { api: served.api.clone(), operation: entry.operation, args, sender: served.sender.clone(), credentials: served.credentials.clone() }
+        };
+        Ok(perform(request).await.map_or_else(|message| CallToolResult::error(vec![ContentBlock::text(message)]), CallToolResult::structured))
     }
 
     /// Registers a source: today's input (`spec`, `name`, `upgrade`, `persist`) or
@@ -470,6 +573,69 @@ async fn blocking(work: impl FnOnce() -> Result<Value, String> + Send + 'static)
     }
 }
 
+/// The search mode's tools over the operations.
+fn search_tools() -> Vec<Tool> {
+    let object = |v: Value| Arc::new(if let Value::Object(m) = v { m } else { JsonObject::new() });
+    let search_in = json!({
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "description": "What the operation does, in a few words."},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 50, "description": "At most this many tools (default 10)."}
+        },
+        "required": ["query"],
+        "additionalProperties": false
+    });
+    let search_out = json!({
+        "type": "object",
+        "properties": {"tools": {"type": "array", "items": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "description": {"type": "string"}, "score": {"type": "number"}},
+            "required": ["name", "description", "score"]
+        }}},
+        "required": ["tools"]
+    });
+    let describe_in = json!({
+        "type": "object",
+        "properties": {"names": {"type": "array", "items": {"type": "string"}, "minItems": 1, "description": "Tool names, as `search` gives them."}},
+        "required": ["names"],
+        "additionalProperties": false
+    });
+    let describe_out = json!({
+        "type": "object",
+        "properties": {"tools": {"type": "array", "items": {"type": "object", "required": ["name", "inputSchema"]}}},
+        "required": ["tools"]
+    });
+    let call_in = json!({
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "description": "The tool to call."},
+            "arguments": {"type": "object", "description": "Its arguments, as its input schema (`describe`) says."}
+        },
+        "required": ["name"],
+        "additionalProperties": false
+    });
+    let call_out = json!({
+        "type": "object",
+        "properties": {"status": {"type": "integer", "description": "The HTTP status."}, "body": {"description": "The body, as the tool's output schema says."}},
+        "required": ["status", "body"]
+    });
+    vec![
+        Tool::new(SEARCH_TOOL, "Finds the operations that do something: their names and one-line descriptions, best match first.", object(search_in))
+            .with_raw_output_schema(object(search_out))
+            .annotate(ToolAnnotations::with_title("Search the operations").read_only(true).open_world(false)),
+        Tool::new(DESCRIBE_TOOL, "The named operations whole: description, input and output schemas, hints.", object(describe_in))
+            .with_raw_output_schema(object(describe_out))
+            .annotate(ToolAnnotations::with_title("Describe operations").read_only(true).open_world(false)),
+        Tool::new(
+            CALL_TOOL,
+            "Calls an operation by name with its arguments; answers {status, body} as the operation's own tool would, and fails as it would.",
+            object(call_in),
+        )
+        .with_raw_output_schema(object(call_out))
+        .annotate(ToolAnnotations::with_title("Call an operation").read_only(false).open_world(true)),
+    ]
+}
+
 fn own_tools() -> Vec<Tool> {
     let location = json!({"type": "string", "description": "A file path, an http(s) URL, or the spec's JSON/YAML text."});
     let spec = json!({"anyOf": [
@@ -606,8 +772,15 @@ impl ServerHandler for McpServer {
         Ok(result.into())
     }
 
+    /// Any tool by name, listed or not: an operation is callable by its own name in search
+    /// mode too.
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools().into_iter().find(|t| t.name == name)
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = registry.tools.get(name) {
+            return Some(entry.tool.clone());
+        }
+        drop(registry);
+        own_tools().into_iter().chain(if self.mode == ToolMode::Search { search_tools() } else { Vec::new() }).find(|t| t.name == name)
     }
 }
 

@@ -231,6 +231,21 @@ fn the_control_tools_take_and_answer_executors_shapes() {
     assert!(answer["tools"].as_array().unwrap().contains(&json!("petstore.pets.getPet")), "{answer}");
 }
 
+/// `--tools search` through the Inspector: five tools listed, `search` answering as its output
+/// schema says.
+#[test]
+fn the_search_mode_lists_five_tools_and_searches() {
+    let root = repo();
+    let args = ["--root", root.to_str().unwrap(), "--source", "rocket", "--tools", "search"];
+    let list = inspect(&args, &["--method", "tools/list"]);
+    assert_eq!(names(&list), ["search", "describe", "call", "openapi.previewSpec", "openapi.addSource"]);
+    let found = inspect(&args, &["--method", "tools/call", "--tool-name", "search", "--tool-arg", "query=watched list of a profile", "limit=3"]);
+    assert_ne!(found["isError"], true, "{found}");
+    let tools = found["structuredContent"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 3);
+    assert!(tools.iter().any(|t| t["name"] == "profile.getWatchedList"), "{found}");
+}
+
 type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, Option<String>)>>>;
 
 /// A source added with a namespace, base URL, headers and query parameters: its tools are
