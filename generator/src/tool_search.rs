@@ -90,7 +90,7 @@ impl Index {
 
 /// The words of a text, lower case: split at anything not a letter or digit and where
 /// camelCase changes case (`getItemRelatedList` → get, item, related, list); a plural's `s`
-/// dropped; stopwords left out.
+/// dropped; stopwords and lone letters left out.
 fn terms_of(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
@@ -114,7 +114,8 @@ fn terms_of(text: &str) -> Vec<String> {
     }
     words
         .into_iter()
-        .filter(|w| !STOPWORDS.contains(&w.as_str()))
+        // A lone letter (the `s` of `user's`) says nothing.
+        .filter(|w| w.chars().count() > 1 && !STOPWORDS.contains(&w.as_str()))
         .map(|w| match w.strip_suffix('s') {
             Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_string(),
             _ => w,
