@@ -85,7 +85,7 @@ pub fn preview(api: &Api) -> Preview {
         if name != op.tool_name {
             renamed.insert(name.clone(), op.tool_name.clone());
         }
-        let mut schemas = Schemas { api, cut: BTreeSet::new() };
+        let mut schemas = Schemas { api, cut: BTreeSet::new(), defs: None };
         let input_schema = schemas.input(op);
         let output_schema = op
             .responses
@@ -94,7 +94,7 @@ pub fn preview(api: &Api) -> Preview {
             .and_then(|r| r.body.as_ref())
             .map(|b| schemas.body(b))
             .unwrap_or(Value::Null);
-        let result_schema = schemas.result(op);
+        let result_schema = Schemas { api, cut: BTreeSet::new(), defs: Some(BTreeMap::new()) }.result(op);
         for type_name in schemas.cut {
             let pointer = api.types.get(&type_name).map(|t| t.pointer.clone()).unwrap_or_default();
             diagnostics
@@ -131,7 +131,7 @@ pub fn preview(api: &Api) -> Preview {
 
 /// The self-contained JSON Schema of a tool's input.
 pub fn input_schema(api: &Api, op: &Operation) -> Value {
-    Schemas { api, cut: BTreeSet::new() }.input(op)
+    Schemas { api, cut: BTreeSet::new(), defs: None }.input(op)
 }
 
 /// The key of a parameter in a tool's input: its name, qualified by its location where the
@@ -146,6 +146,9 @@ struct Schemas<'a> {
     api: &'a Api,
     /// Recursive types that were cut.
     cut: BTreeSet<String>,
+    /// Where set, named types are written once each, here, and referred to (`#/$defs/Name`)
+    /// rather than expanded at every use: for output schemas, whose bodies repeat types.
+    defs: Option<BTreeMap<String, Value>>,
 }
 
 impl Schemas<'_> {
@@ -219,11 +222,15 @@ impl Schemas<'_> {
             1 => bodies.remove(0),
             _ => json!({ "anyOf": bodies }),
         };
-        json!({
+        let mut schema = json!({
             "type": "object",
             "properties": { "status": { "type": "integer", "description": "The HTTP status." }, "body": body },
             "required": ["status", "body"],
-        })
+        });
+        if let Some(defs) = self.defs.take().filter(|defs| !defs.is_empty()) {
+            schema["$defs"] = Value::Object(defs.into_iter().collect());
+        }
+        schema
     }
 
     fn of(&mut self, ty: &TypeRef, c: &Constraints, stack: &mut Vec<String>) -> Value {
@@ -254,6 +261,20 @@ impl Schemas<'_> {
     }
 
     fn named(&mut self, name: &str, stack: &mut Vec<String>) -> Value {
+        if let Some(defs) = &mut self.defs {
+            if !defs.contains_key(name) {
+                // Claimed before it is expanded: a use inside it refers to it, so nothing recurses.
+                defs.insert(name.to_string(), Value::Null);
+                let expanded = self.expand(name, &mut Vec::new());
+                self.defs.get_or_insert_default().insert(name.to_string(), expanded);
+            }
+            return json!({ "$ref": format!("#/$defs/{name}") });
+        }
+        self.expand(name, stack)
+    }
+
+    /// A named type's schema, written out.
+    fn expand(&mut self, name: &str, stack: &mut Vec<String>) -> Value {
         let Some(def) = self.api.types.get(name) else { return json!({}) };
         if stack.iter().filter(|n| *n == name).count() >= 1 || stack.len() >= MAX_DEPTH {
             self.cut.insert(name.to_string());
