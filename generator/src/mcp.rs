@@ -573,9 +573,13 @@ async fn blocking(work: impl FnOnce() -> Result<Value, String> + Send + 'static)
     }
 }
 
+/// A schema written as JSON, as the tool types hold it.
+fn object(schema: Value) -> Arc<JsonObject> {
+    Arc::new(if let Value::Object(map) = schema { map } else { JsonObject::new() })
+}
+
 /// The search mode's tools over the operations.
 fn search_tools() -> Vec<Tool> {
-    let object = |v: Value| Arc::new(if let Value::Object(m) = v { m } else { JsonObject::new() });
     let search_in = json!({
         "type": "object",
         "properties": {
@@ -732,7 +736,6 @@ fn own_tools() -> Vec<Tool> {
         },
         "required": ["sourceId", "toolCount", "name", "tools"]
     });
-    let object = |v: Value| Arc::new(if let Value::Object(m) = v { m } else { JsonObject::new() });
     vec![
         Tool::new(
             PREVIEW_TOOL,

@@ -563,43 +563,29 @@ fn scheme_details(scheme: &SpecSecurityScheme) -> SchemeDetails {
             SchemeDetails { http_scheme: Some(scheme.clone()), bearer_format: bearer_format.clone(), ..SchemeDetails::default() }
         }
         SpecSecurityScheme::OAuth2 { flows, .. } => {
-            let scopes = |scopes: &IndexMap<String, String>| scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let flow = |name: &str,
+                        authorization_url: Option<&String>,
+                        token_url: Option<&String>,
+                        refresh_url: &Option<String>,
+                        scopes: &IndexMap<String, String>| OAuthFlow {
+                flow: name.to_string(),
+                authorization_url: authorization_url.cloned(),
+                token_url: token_url.cloned(),
+                refresh_url: refresh_url.clone(),
+                scopes: scopes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            };
             let mut out = Vec::new();
             if let Some(f) = &flows.authorization_code {
-                out.push(OAuthFlow {
-                    flow: "authorizationCode".into(),
-                    authorization_url: Some(f.authorization_url.clone()),
-                    token_url: Some(f.token_url.clone()),
-                    refresh_url: f.refresh_url.clone(),
-                    scopes: scopes(&f.scopes),
-                });
+                out.push(flow("authorizationCode", Some(&f.authorization_url), Some(&f.token_url), &f.refresh_url, &f.scopes));
             }
             if let Some(f) = &flows.client_credentials {
-                out.push(OAuthFlow {
-                    flow: "clientCredentials".into(),
-                    authorization_url: None,
-                    token_url: Some(f.token_url.clone()),
-                    refresh_url: f.refresh_url.clone(),
-                    scopes: scopes(&f.scopes),
-                });
+                out.push(flow("clientCredentials", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
             }
             if let Some(f) = &flows.implicit {
-                out.push(OAuthFlow {
-                    flow: "implicit".into(),
-                    authorization_url: Some(f.authorization_url.clone()),
-                    token_url: None,
-                    refresh_url: f.refresh_url.clone(),
-                    scopes: scopes(&f.scopes),
-                });
+                out.push(flow("implicit", Some(&f.authorization_url), None, &f.refresh_url, &f.scopes));
             }
             if let Some(f) = &flows.password {
-                out.push(OAuthFlow {
-                    flow: "password".into(),
-                    authorization_url: None,
-                    token_url: Some(f.token_url.clone()),
-                    refresh_url: f.refresh_url.clone(),
-                    scopes: scopes(&f.scopes),
-                });
+                out.push(flow("password", None, Some(&f.token_url), &f.refresh_url, &f.scopes));
             }
             SchemeDetails { flows: out, ..SchemeDetails::default() }
         }
