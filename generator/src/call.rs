@@ -52,21 +52,41 @@ pub fn operation<'a>(api: &'a Api, tool: &str) -> Result<&'a Operation, Error> {
     })
 }
 
-/// Validates `args` against the tool's input schema and builds its request.
-pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Prepared, Error> {
-    let schema = input_schema(api, op);
-    let validator = jsonschema::validator_for(&schema).map_err(|e| Error::new(format!("internal error: input schema of {}: {e}", op.tool_name)))?;
-    let errors: Vec<String> = validator
-        .iter_errors(args)
-        .map(|e| {
-            let at = e.instance_path().to_string();
-            if at.is_empty() { e.to_string() } else { format!("{at}: {e}") }
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(Error::new(format!("arguments of {} do not fit its input schema: {}", op.tool_name, errors.join("; "))));
+/// A tool's input schema, compiled once: what every call's arguments are checked against before
+/// a request is built.
+pub struct InputCheck {
+    validator: jsonschema::Validator,
+}
+
+impl InputCheck {
+    pub fn new(api: &Api, op: &Operation) -> Result<Self, Error> {
+        let validator =
+            jsonschema::validator_for(&input_schema(api, op)).map_err(|e| Error::new(format!("internal error: input schema of {}: {e}", op.tool_name)))?;
+        Ok(InputCheck { validator })
     }
 
+    /// Every way `args` does not fit, each at its place in the arguments.
+    pub fn check(&self, op: &Operation, args: &Value) -> Result<(), Error> {
+        let errors: Vec<String> = self
+            .validator
+            .iter_errors(args)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                if at.is_empty() { e.to_string() } else { format!("{at}: {e}") }
+            })
+            .collect();
+        if errors.is_empty() { Ok(()) } else { Err(Error::new(format!("arguments of {} do not fit its input schema: {}", op.tool_name, errors.join("; ")))) }
+    }
+}
+
+/// Validates `args` against the tool's input schema and builds its request.
+pub fn prepare(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Prepared, Error> {
+    InputCheck::new(api, op)?.check(op, args)?;
+    build(api, op, args, credentials)
+}
+
+/// Builds the request of arguments already checked against the tool's input schema.
+pub fn build(api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Prepared, Error> {
     let mut query: Vec<String> = Vec::new();
     let mut headers: Vec<(String, String)> = Vec::new();
     // As the generated client: the media types the responses are read as.
@@ -314,7 +334,7 @@ impl Sender {
     }
 
     /// Every item of a paginated operation, page after page from `args`' page on, as one
-    /// array: what `--all-pages` prints.
+    /// array: what `--all-pages` prints. `args` must have passed the tool's [`InputCheck`].
     pub async fn all_pages(&self, api: &Api, op: &Operation, args: &Value, credentials: &BTreeMap<String, String>) -> Result<Value, Error> {
         let pagination =
             op.pagination.as_ref().ok_or_else(|| Error::new(format!("{} is not paginated (`rocketgen preview` shows which tools are)", op.tool_name)))?;
@@ -325,7 +345,7 @@ impl Sender {
         let mut next_url: Option<String> = None;
         let mut items = Vec::new();
         loop {
-            let mut prepared = prepare(api, op, &Value::Object(fields.clone()), credentials)?;
+            let mut prepared = build(api, op, &Value::Object(fields.clone()), credentials)?;
             if let Some(url) = next_url.take() {
                 prepared.target = url;
             }

@@ -270,7 +270,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 let (scheme, secret) = credential.split_once('=').ok_or_else(|| Error::new("--credential takes SCHEME=SECRET"))?;
                 given.insert(scheme.to_string(), secret.to_string());
             }
-            let prepared = rocketgen::call::prepare(&api, op, &args, &given)?;
+            rocketgen::call::InputCheck::new(&api, op)?.check(op, &args)?;
+            let prepared = rocketgen::call::build(&api, op, &args, &given)?;
             if dry_run {
                 println!("{} {}", prepared.method, prepared.target);
                 for (name, value) in &prepared.headers {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult, PaginatedRequestParams,
@@ -100,11 +100,17 @@ struct Served {
     credentials: BTreeMap<String, String>,
 }
 
+/// A tool's input check, compiled once when first needed (or why it could not be), shared by
+/// its calls.
+type LazyCheck = Arc<OnceLock<Result<Arc<call::InputCheck>, String>>>;
+
 /// An operation tool: which source and which operation it calls.
 struct Entry {
     tool: Tool,
     source: usize,
     operation: usize,
+    /// Its input schema, compiled at its first call and kept for the others.
+    check: LazyCheck,
 }
 
 #[derive(Default)]
@@ -207,7 +213,7 @@ impl Registry {
             let mcp_tool = Tool::new(name.clone(), description, Arc::new(schema))
                 .with_raw_output_schema(Arc::new(output))
                 .annotate(annotations(op.http_method, op.summary.as_deref()));
-            self.tools.insert(name.clone(), Entry { tool: mcp_tool, source: index, operation });
+            self.tools.insert(name.clone(), Entry { tool: mcp_tool, source: index, operation, check: Arc::default() });
             names.push(name);
         }
         names
@@ -358,7 +364,14 @@ impl McpServer {
                 return Err(ErrorData::invalid_params(format!("no tool named {name:?}"), None));
             };
             let served = &registry.sources[entry.source];
-            Outgoing { api: served.api.clone(), operation: entry.operation, args, sender: served.sender.clone(), credentials: served.credentials.clone() }
+            Outgoing {
+                api: served.api.clone(),
+                operation: entry.operation,
+                check: entry.check.clone(),
+                args,
+                sender: served.sender.clone(),
+                credentials: served.credentials.clone(),
+            }
         };
         Ok(perform(request).await.map_or_else(|message| CallToolResult::error(vec![ContentBlock::text(message)]), CallToolResult::structured))
     }
@@ -527,15 +540,31 @@ fn fingerprint(loaded: &load::LoadedSpec) -> String {
     source::content_hash(loaded.raw.to_string().as_bytes())
 }
 
+/// The spec's summary and its tools; their schemas only when asked for (`schemas`), since
+/// they are most of a preview's size (Rocket's: 1.6 MB with them, beyond what some clients take
+/// as one answer) and the tools list has them once the source is added.
 fn preview_spec(args: &Value) -> Result<Value, String> {
     let given = spec_argument(args)?;
-    serde_json::to_value(preview::preview(&given.api)).map_err(|e| e.to_string())
+    let schemas = match args.get("schemas") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => return Err(format!("schemas: expected a boolean, got {other}")),
+    };
+    let mut shown = serde_json::to_value(preview::preview(&given.api)).map_err(|e| e.to_string())?;
+    if !schemas && let Some(tools) = shown.get_mut("tools").and_then(Value::as_array_mut) {
+        for tool in tools.iter_mut().filter_map(Value::as_object_mut) {
+            tool.remove("input_schema");
+            tool.remove("output_schema");
+        }
+    }
+    Ok(shown)
 }
 
 /// One operation tool's call: the source's IR, the operation, its arguments and connection.
 struct Outgoing {
     api: Arc<Api>,
     operation: usize,
+    check: LazyCheck,
     args: Value,
     sender: Result<call::Sender, String>,
     credentials: BTreeMap<String, String>,
@@ -544,20 +573,22 @@ struct Outgoing {
 /// Sends one operation's request; the answer is `{status, body}`, an error result when the
 /// status is not 2xx/3xx. With `all_pages`, every page's items as one array: `{status: 200,
 /// body: [...]}`. Secrets never appear in an error.
-async fn perform(Outgoing { api, operation, mut args, sender, credentials }: Outgoing) -> Result<Value, String> {
+async fn perform(Outgoing { api, operation, check, mut args, sender, credentials }: Outgoing) -> Result<Value, String> {
     let op = &api.operations[operation];
+    let check = check.get_or_init(|| call::InputCheck::new(&api, op).map(Arc::new).map_err(|e| e.to_string())).clone()?;
     let redact = |text: String| credentials.values().filter(|s| !s.is_empty()).fold(text, |t, s| t.replace(s.as_str(), "***"));
     let all_pages = match args.as_object_mut().filter(|_| op.pagination.is_some()).and_then(|args| args.remove(ALL_PAGES)) {
         None | Some(Value::Bool(false)) => false,
         Some(Value::Bool(true)) => true,
         Some(other) => return Err(format!("{ALL_PAGES}: expected a boolean, got {other}")),
     };
+    check.check(op, &args).map_err(|e| e.to_string())?;
     let sender = sender?;
     if all_pages {
         let items = sender.all_pages(&api, op, &args, &credentials).await.map_err(|e| redact(e.to_string()))?;
         return Ok(json!({"status": 200, "body": items}));
     }
-    let prepared = call::prepare(&api, op, &args, &credentials).map_err(|e| e.to_string())?;
+    let prepared = call::build(&api, op, &args, &credentials).map_err(|e| e.to_string())?;
     let answer = sender.send(op, &prepared).await.map_err(|e| redact(e.to_string()))?;
     let body = answer.json(op).map_err(|e| redact(e.to_string()))?;
     let result = json!({"status": answer.status, "body": body});
@@ -656,7 +687,11 @@ fn own_tools() -> Vec<Tool> {
     });
     let preview = json!({
         "type": "object",
-        "properties": {"spec": spec, "specFetchCredentials": fetch},
+        "properties": {
+            "spec": spec,
+            "specFetchCredentials": fetch,
+            "schemas": {"type": "boolean", "description": "Also answer each tool's input and output schemas (large; the tools list has them once the source is added)."}
+        },
         "required": ["spec"],
         "additionalProperties": false
     });
@@ -718,7 +753,19 @@ fn own_tools() -> Vec<Tool> {
             "headerPresets": {"type": "array", "items": {"type": "object", "required": ["label", "headers", "secretHeaders"]}},
             "oauth2Presets": {"type": "array", "items": {"type": "object", "required": ["securitySchemeName", "flow", "scopes"]}},
             "counts": {"type": "object"},
-            "tools": {"type": "array", "items": {"type": "object", "required": ["name", "description", "method", "path", "input_schema"]}},
+            "tools": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "description": {"type": "string"},
+                    "method": {"type": "string"},
+                    "path": {"type": "string"},
+                    "input_schema": {"type": "object"},
+                    "output_schema": {"type": "object"},
+                    "pagination": {"type": "object"}
+                },
+                "required": ["name", "description", "method", "path"]
+            }},
             "renamed": {"type": "object", "additionalProperties": {"type": "string"}},
             "diagnostics": {"type": "array", "items": {"type": "object"}}
         },
@@ -792,7 +839,7 @@ pub async fn serve(server: McpServer, http: Option<std::net::SocketAddr>) -> Res
     use rmcp::ServiceExt;
     match http {
         None => {
-            let running = server.serve(rmcp::transport::stdio()).await.map_err(|e| Error::new(format!("MCP start-up failed: {e}")))?;
+            let running = server.serve(rmcp::transport::stdio_pipes()).await.map_err(|e| Error::new(format!("MCP start-up failed: {e}")))?;
             running.waiting().await.map_err(|e| Error::new(format!("MCP server failed: {e}")))?;
         }
         Some(address) => {
@@ -802,6 +849,11 @@ pub async fn serve(server: McpServer, http: Option<std::net::SocketAddr>) -> Res
             let router = axum::Router::new().nest_service("/mcp", service);
             let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| Error::new(format!("cannot listen on {address}: {e}")))?;
             eprintln!("MCP (streamable HTTP) at http://{}/mcp", listener.local_addr().map_err(|e| Error::new(e.to_string()))?);
+            // An answer is written as several small SSE writes; with Nagle's algorithm each
+            // call waited out the client's delayed ACK (40 ms).
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, router)
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;

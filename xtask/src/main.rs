@@ -10,15 +10,16 @@
 //!   `GET /account` and `GET /items/{id}`; start-up time to the first answer);
 //! - `cargo xtask bench-mcp`: `rocketgen mcp` (release) for the Rocket source: time from process
 //!   start to the answer of `tools/list` (after `initialize`), and `preview` as a process;
-//! - `cargo xtask bench-mcp-rss [CALLS] [--binary PATH]`: resident memory of `rocketgen mcp`
-//!   over 20,000 (or CALLS) tool calls against the Rocket mock server;
+//! - `cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH]`: tool calls per second,
+//!   latency percentiles and resident memory of `rocketgen mcp` over 20,000 (or CALLS) calls
+//!   against the Rocket mock server, one client on stdio and 8 (or N) on streamable HTTP;
 //! - `cargo xtask bench-buildrs`: first build of `tests/buildrs-example` beside a crate with
 //!   progenitor as build-dependency: crates and time;
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
 mod bench_buildrs;
-mod mcp_rss;
+mod mcp_calls;
 mod sweep_compile;
 
 use std::process::{Command, ExitCode};
@@ -40,12 +41,12 @@ fn main() -> ExitCode {
         Some("bench-mock") => bench_mock(),
         Some("bench-remix") => bench_remix(),
         Some("bench-mcp") => bench_mcp(),
-        Some("bench-mcp-rss") => mcp_rss::run(workspace_root(), &args[1..]),
+        Some("bench-mcp-calls") => mcp_calls::run(workspace_root(), &args[1..]),
         Some("bench-buildrs") => bench_buildrs::run(workspace_root()),
         Some("sweep-compile") => sweep_compile::run(workspace_root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-rss [CALLS] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
             );
             ExitCode::from(2)
         }
@@ -176,8 +177,12 @@ fn test(extra: &[String]) -> ExitCode {
             return installed;
         }
     }
-    if !tools.join("venv/bin/schemathesis").exists() {
-        eprintln!("installing schemathesis in {} (python3 -m venv, pip)", tools.join("venv").display());
+    // schemathesis and the Python MCP SDK, pinned in requirements.txt; installed again when it
+    // differs from the copy the last install left in the venv.
+    let requirements = std::fs::read_to_string(tools.join("requirements.txt")).unwrap_or_default();
+    let installed_requirements = tools.join("venv/requirements.txt");
+    if std::fs::read_to_string(&installed_requirements).ok().as_deref() != Some(requirements.as_str()) {
+        eprintln!("installing schemathesis and the MCP SDK in {} (python3 -m venv, pip)", tools.join("venv").display());
         let venv = run(Command::new("python3").args(["-m", "venv"]).arg(tools.join("venv")));
         if venv != ExitCode::SUCCESS {
             return venv;
@@ -185,8 +190,12 @@ fn test(extra: &[String]) -> ExitCode {
         let installed =
             run(Command::new(tools.join("venv/bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "-r"]).arg(tools.join("requirements.txt")));
         if installed != ExitCode::SUCCESS {
-            eprintln!("pip install failed: Python 3 with venv is needed for the schemathesis test");
+            eprintln!("pip install failed: Python 3 with venv is needed for the schemathesis and MCP SDK tests");
             return installed;
+        }
+        if let Err(e) = std::fs::write(&installed_requirements, &requirements) {
+            eprintln!("cannot write {}: {e}", installed_requirements.display());
+            return ExitCode::from(2);
         }
     }
     // The media tests send forms and multipart bodies with curl, an encoder that is not ours.
