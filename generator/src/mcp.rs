@@ -849,8 +849,8 @@ pub async fn serve(server: McpServer, http: Option<std::net::SocketAddr>) -> Res
             let router = axum::Router::new().nest_service("/mcp", service);
             let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| Error::new(format!("cannot listen on {address}: {e}")))?;
             eprintln!("MCP (streamable HTTP) at http://{}/mcp", listener.local_addr().map_err(|e| Error::new(e.to_string()))?);
-            // An answer is written as several small SSE writes; with Nagle's algorithm each
-            // call waited out the client's delayed ACK (40 ms).
+            // An answer goes out as several small SSE writes: with Nagle's algorithm on, each
+            // call waited for the client's delayed ACK (40 ms).
             let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
                 let _ = tcp.set_nodelay(true);
             });

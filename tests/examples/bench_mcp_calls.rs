@@ -1,12 +1,13 @@
 //! Tool calls per second through `rocketgen mcp` against a running Rocket mock server: one
-//! client over stdio (one call at a time), then concurrent clients over streamable HTTP, each
-//! with its own session. Prints calls per second, latency percentiles and the server's resident
+//! client over stdio, one call at a time and then CLIENTS calls in flight, then CLIENTS
+//! concurrent clients over streamable HTTP, each with its own session. Prints calls per second, latency percentiles and the server's resident
 //! memory; `cargo xtask bench-mcp-calls` builds everything and starts the mock server.
 //!
 //! `bench_mcp_calls ROCKETGEN ROOT MOCK_BASE_URL [CALLS] [CLIENTS] [TOOL ARGUMENTS]`: TOOL is
 //! called with ARGUMENTS (JSON, `{i}` replaced by the call's number); by default
 //! `content.getItem` with `{"id": "item-{i}"}` (an answer of 24 KB).
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -72,8 +73,15 @@ fn server(rocketgen: &str, root: &str, mock: &str) -> Command {
     command
 }
 
-/// One client over stdio, one call at a time; RSS after each tenth of the calls.
-fn stdio(rocketgen: &str, root: &str, mock: &str, work: &Workload, calls: usize) -> Result<(), String> {
+/// The id of a JSON-RPC answer (its first member after `jsonrpc`).
+fn answer_id(answer: &str) -> Option<usize> {
+    let rest = &answer[answer.find(r#""id":"#)? + 5..];
+    rest[..rest.find(|c: char| !c.is_ascii_digit())?].parse().ok()
+}
+
+/// One client over stdio with up to `in_flight` calls sent and not yet answered (1: one call at
+/// a time); RSS after each tenth of the calls.
+fn stdio(rocketgen: &str, root: &str, mock: &str, work: &Workload, calls: usize, in_flight: usize) -> Result<(), String> {
     let child = server(rocketgen, root, mock).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().map_err(|e| format!("cannot start {rocketgen}: {e}"))?;
     let mut mcp = Running(child);
     let pid = mcp.0.id();
@@ -83,29 +91,36 @@ fn stdio(rocketgen: &str, root: &str, mock: &str, work: &Workload, calls: usize)
     send(INITIALIZE)?;
     lines.next().ok_or("no answer to initialize")?;
     send(INITIALIZED)?;
-    let mut rss = vec![(0, rss_mb(pid))];
-    let mut latencies = Vec::with_capacity(calls);
-    let mut errors = 0;
     // Warm-up: connections opened, allocator settled.
     for i in 1..=200 {
         send(&work.call(i))?;
         lines.next().ok_or("the server stopped answering")?;
     }
+    let mut rss = vec![(0, rss_mb(pid))];
+    let mut latencies = Vec::with_capacity(calls);
+    let mut errors = 0;
+    let mut pending: HashMap<usize, Instant> = HashMap::new();
+    let mut next = 1;
     let started = Instant::now();
-    for i in 1..=calls {
-        let sent = Instant::now();
-        send(&work.call(i))?;
-        let answer = lines.next().ok_or_else(|| format!("the server stopped answering after {i} calls"))?;
+    while latencies.len() < calls {
+        while next <= calls && pending.len() < in_flight {
+            pending.insert(next, Instant::now());
+            send(&work.call(next))?;
+            next += 1;
+        }
+        let answer = lines.next().ok_or_else(|| format!("the server stopped answering after {} calls", latencies.len()))?;
+        let sent = answer_id(&answer).and_then(|id| pending.remove(&id)).ok_or_else(|| format!("an answer to no pending call: {answer:.200}"))?;
         latencies.push(sent.elapsed());
         errors += usize::from(is_error(&answer));
-        if i % (calls / 10).max(1) == 0 {
-            rss.push((i, rss_mb(pid)));
+        if latencies.len() % (calls / 10).max(1) == 0 {
+            rss.push((latencies.len(), rss_mb(pid)));
         }
     }
     let elapsed = started.elapsed();
-    println!("\n### One client, stdio ({calls} calls of {}, one at a time)\n", work.tool);
+    let at_once = if in_flight == 1 { "one at a time".to_string() } else { format!("up to {in_flight} in flight") };
+    println!("\n### One client, stdio ({calls} calls of {}, {at_once})\n", work.tool);
     println!("| transport | calls | calls/s | p50 ms | p99 ms | max ms | errors |\n|---|---:|---:|---:|---:|---:|---:|");
-    report("stdio, 1 client", latencies, elapsed, errors);
+    report(&format!("stdio, 1 client, {at_once}"), latencies, elapsed, errors);
     println!("\n| calls | RSS (MB) |\n|---:|---:|");
     for (i, mb) in rss {
         println!("| {i} | {mb:.1} |");
@@ -187,7 +202,8 @@ async fn main() -> std::process::ExitCode {
         _ => Workload { tool: "content.getItem".into(), arguments: r#"{"id":"item-{i}"}"#.into() },
     });
     println!("rocketgen mcp ({rocketgen}) against the Rocket mock server at {mock}");
-    let result = match stdio(rocketgen, root, mock, &work, calls) {
+    let result = stdio(rocketgen, root, mock, &work, calls, 1).and_then(|()| stdio(rocketgen, root, mock, &work, calls, clients));
+    let result = match result {
         Ok(()) => http(rocketgen, root, mock, work, calls, clients).await,
         Err(e) => Err(e),
     };

@@ -140,7 +140,7 @@ pub fn main(
                 eprintln!("mock server listening on http://{bound}{base_path} (seed {}{mode})", options.seed);
             }
         }
-        match axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        match axum::serve(crate::server::no_delay(listener), app.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(crate::server::shutdown_signal())
             .await
         {

@@ -500,6 +500,17 @@ pub fn with_limits(router: axum::Router, limits: &Limits) -> axum::Router {
     }
 }
 
+/// A listener whose connections have Nagle's algorithm off. A streamed answer (server-sent
+/// events, JSON Lines) goes out as many small writes, and each after the first would otherwise
+/// wait for the client's delayed ACK (40 ms on Linux) before it leaves.
+pub fn no_delay(listener: tokio::net::TcpListener) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    fn set_no_delay(tcp: &mut tokio::net::TcpStream) {
+        // A socket that refuses the option still serves, as it would have.
+        let _ = tcp.set_nodelay(true);
+    }
+    axum::serve::ListenerExt::tap_io(listener, set_no_delay as fn(&mut tokio::net::TcpStream))
+}
+
 /// Resolves on ctrl-c or SIGTERM; requests in flight then finish before the server stops.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -208,7 +208,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         /// SIGTERM, letting the requests in flight finish.
         pub async fn serve<S: #trait_ident + 'static>(listener: tokio::net::TcpListener, service: S) -> std::io::Result<()> {
             let app = router(service).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            axum::serve(listener, app).with_graceful_shutdown(runtime::shutdown_signal()).await
+            axum::serve(runtime::no_delay(listener), app).with_graceful_shutdown(runtime::shutdown_signal()).await
         }
     }
 }

@@ -60,7 +60,7 @@ async fn main() -> ExitCode {
     eprintln!("rocket-remix listening on http://{bound}/api (upstream {})", options.upstream);
     let limits = Limits { request_timeout: options.request_timeout.map(Duration::from_millis), max_concurrency: options.max_concurrency };
     let app = rocket_server::with_limits(rocket_remix::app(upstream), &limits).into_make_service_with_connect_info::<SocketAddr>();
-    match axum::serve(listener, app).with_graceful_shutdown(rocketgen_runtime::server::shutdown_signal()).await {
+    match axum::serve(rocketgen_runtime::server::no_delay(listener), app).with_graceful_shutdown(rocketgen_runtime::server::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

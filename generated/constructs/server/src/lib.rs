@@ -221,5 +221,7 @@ pub async fn serve<S: ConstructsApi + 'static>(
 ) -> std::io::Result<()> {
     let app = router(service)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(runtime::shutdown_signal()).await
+    axum::serve(runtime::no_delay(listener), app)
+        .with_graceful_shutdown(runtime::shutdown_signal())
+        .await
 }
