@@ -134,6 +134,13 @@ fn preview_spec_and_add_source_work_on_a_small_spec() {
     assert_eq!(shown["title"], "Pet Store");
     let tools: Vec<&str> = shown["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert!(tools.contains(&"pets.getPet") && tools.contains(&"pets.deletePet"), "{tools:?}");
+    // The tools' schemas only when asked for.
+    assert!(shown["tools"].as_array().unwrap().iter().all(|t| t.get("input_schema").is_none()), "{shown}");
+    let spec_arg = format!("spec={}", pets.display());
+    let with_schemas = inspect(&[], &["--method", "tools/call", "--tool-name", "openapi.previewSpec", "--tool-arg", &spec_arg, "schemas=true"]);
+    assert_ne!(with_schemas["isError"], true, "{with_schemas}");
+    let get_pet = with_schemas["structuredContent"]["tools"].as_array().unwrap().iter().find(|t| t["name"] == "pets.getPet").unwrap().clone();
+    assert_eq!(get_pet["input_schema"]["type"], "object", "{get_pet}");
 
     // Registered with `persist`, it is in the workspace; a new server lists its tools.
     let scratch = tempdir();
