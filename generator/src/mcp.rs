@@ -102,7 +102,7 @@ struct Served {
 
 /// A tool's input check, compiled once when first needed (or why it could not be), shared by
 /// its calls.
-type LazyCheck = Arc<OnceLock<Result<Arc<call::InputCheck>, String>>>;
+type LazyCheck = Arc<OnceLock<Result<call::InputCheck, String>>>;
 
 /// An operation tool: which source and which operation it calls.
 struct Entry {
@@ -575,7 +575,7 @@ struct Outgoing {
 /// body: [...]}`. Secrets never appear in an error.
 async fn perform(Outgoing { api, operation, check, mut args, sender, credentials }: Outgoing) -> Result<Value, String> {
     let op = &api.operations[operation];
-    let check = check.get_or_init(|| call::InputCheck::new(&api, op).map(Arc::new).map_err(|e| e.to_string())).clone()?;
+    let check = check.get_or_init(|| call::InputCheck::new(&api, op).map_err(|e| e.to_string())).as_ref().map_err(String::clone)?;
     let redact = |text: String| credentials.values().filter(|s| !s.is_empty()).fold(text, |t, s| t.replace(s.as_str(), "***"));
     let all_pages = match args.as_object_mut().filter(|_| op.pagination.is_some()).and_then(|args| args.remove(ALL_PAGES)) {
         None | Some(Value::Bool(false)) => false,
