@@ -107,7 +107,8 @@ impl BuildScript {
         }
 
         let spec = load::load_path(&self.spec)?;
-        let api = ir::build_with(&spec, self.formats.build_options()).map_err(|e| e.in_file(&self.spec))?;
+        // The user's crate has features of its own: nothing is gated by tag here.
+        let api = ir::build_with(&spec, self.formats.build_options()).map_err(|e| e.in_file(&self.spec))?.without_features();
         let mut crates = vec![CrateKind::Api];
         if self.client {
             crates.push(CrateKind::Client);

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::{tag_modules, trait_name};
-use super::rust::ident;
+use super::rust::{cfg_union, ident, operation_cfg};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -22,8 +22,9 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
         let runtime_check = super::rust::runtime_check();
         let doc = format!(" A client of {}: the service trait over HTTP. Cheap to clone; clones share connections.", api.title);
         let (pages_module, futures) = if super::pages::has_streams(api) {
+            let cfg = super::pages::streams_cfg(api);
             (
-                quote! { mod pages; },
+                quote! { #cfg mod pages; },
                 quote! {
                     /// The streams of pages and items are `futures` streams (`futures::TryStreamExt` reads them).
                     pub use rocketgen_runtime::pages::futures;
@@ -144,13 +145,16 @@ fn tags(api: &Api, source: &str) -> TokenStream {
         let group = format_ident!("{}Operations", crate::ir::rust_type_name(module).trim_end_matches('_'));
         let tag = tag.as_str();
         let doc = format!(" The operations tagged `{tag}`.");
+        let cfg = super::operations::tag_cfg(api, tag);
         let methods = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
             let name = ident(&op.method_name);
             let request = ident(&op.request_type);
             let response = ident(&op.response_type);
             let doc = format!(" {}", super::operations::signature_line(op));
+            let cfg = operation_cfg(op);
             quote! {
                 #[doc = #doc]
+                #cfg
                 pub async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
                     #trait_ident::#name(self.client, request).await
                 }
@@ -158,14 +162,17 @@ fn tags(api: &Api, source: &str) -> TokenStream {
         });
         quote! {
             #[doc = #doc]
+            #cfg
             pub struct #group<'a> {
                 client: &'a Client,
             }
 
+            #cfg
             impl #group<'_> {
                 #(#methods)*
             }
 
+            #cfg
             impl Client {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> #group<'_> {
@@ -174,11 +181,14 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             }
         }
     });
+    let cfg = cfg_union(api, api.operations.iter().map(|op| &op.feature));
     quote! {
         //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+        #cfg
         use api::#trait_ident;
 
+        #cfg
         use super::Client;
 
         #(#groups)*
@@ -195,7 +205,9 @@ fn method(op: &Operation) -> TokenStream {
     } else {
         quote! { self.0.call_with_credentials(&api::meta::#meta, &request, &request.credentials) }
     };
+    let cfg = operation_cfg(op);
     quote! {
+        #cfg
         async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
             #call.await
         }

@@ -5,7 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::ident;
+use super::rust::{cfg_any, ident, operation_cfg};
 use crate::ir::{Additional, Api, BodyKind, Constraints, Framing, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
@@ -21,7 +21,7 @@ fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
 pub fn meta_module(api: &Api) -> TokenStream {
     let shared = SharedConstraints::default();
     let k = &shared;
-    let types: Vec<TokenStream> = api
+    let types: Vec<(TokenStream, &[String])> = api
         .types
         .values()
         .map(|def| {
@@ -91,7 +91,8 @@ pub fn meta_module(api: &Api) -> TokenStream {
                 }
             };
             let pointer = &def.pointer;
-            quote! { pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }
+            let cfg = cfg_any(&def.features);
+            (quote! { #cfg pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }, def.features.as_slice())
         })
         .collect();
     let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(api, k, op)).collect();
@@ -116,10 +117,19 @@ pub fn meta_module(api: &Api) -> TokenStream {
     } else {
         quote! { use crate::runtime::meta::*; }
     };
-    let types_imports = imports_of(&types);
+    let types_imports = imports_of(api, &types);
+    let types = types.iter().map(|(tokens, _)| tokens);
     let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
-    let all = api.operations.iter().map(operation_static);
-    let all_types = api.types.values().map(|def| ident(&def.name));
+    let all = api.operations.iter().map(|op| {
+        let cfg = operation_cfg(op);
+        let name = operation_static(op);
+        quote! { #cfg &#name }
+    });
+    let all_types = api.types.values().map(|def| {
+        let cfg = cfg_any(&def.features);
+        let name = ident(&def.name);
+        quote! { #cfg &types::#name }
+    });
     let pagination = super::pages::meta_statics(api);
     quote! {
         //! The spec's operations and types as static data: what the server validates and parses,
@@ -148,33 +158,43 @@ pub fn meta_module(api: &Api) -> TokenStream {
         #(#operations)*
 
         /// Every operation, in the spec's order.
-        pub static OPERATIONS: &[&OperationMeta] = &[#(&#all),*];
+        pub static OPERATIONS: &[&OperationMeta] = &[#(#all),*];
 
         #pagination
 
         /// Every named type, by name.
-        pub static TYPES: &[&TypeMeta] = &[#(&types::#all_types),*];
+        pub static TYPES: &[&TypeMeta] = &[#(#all_types),*];
     }
 }
 
 /// The `use` lines a module of statics needs: the runtime's vocabulary, and its sibling modules
-/// where the statics refer to them (none at all for an empty module, so nothing is unused).
-fn imports_of(statics: &[TokenStream]) -> TokenStream {
-    if statics.is_empty() {
-        return TokenStream::new();
-    }
-    let text: String = statics.iter().map(TokenStream::to_string).collect();
-    let siblings: Vec<proc_macro2::Ident> =
-        ["constraints", "types"].into_iter().filter(|module| text.contains(&format!("{module} ::"))).map(|module| format_ident!("{module}")).collect();
-    let siblings = if siblings.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { use crate::meta::{#(#siblings),*}; }
+/// where the statics refer to them; each compiled under the features of the statics that use it
+/// (none at all for an empty module), so nothing is ever unused.
+fn imports_of(api: &Api, statics: &[(TokenStream, &[String])]) -> TokenStream {
+    let texts: Vec<(String, &[String])> = statics.iter().map(|(tokens, gate)| (tokens.to_string(), *gate)).collect();
+    // Nothing where no static uses it; no gate where an ungated one does; else the union.
+    let import = |used: &dyn Fn(&str) -> bool, line: TokenStream| -> TokenStream {
+        let users: Vec<&[String]> = texts.iter().filter(|(text, _)| used(text)).map(|(_, gate)| *gate).collect();
+        if users.is_empty() {
+            return TokenStream::new();
+        }
+        // Gated even where every feature uses it: with none on, nothing would.
+        let used_under: std::collections::BTreeSet<&String> = users.iter().copied().flatten().collect();
+        let cfg = if users.iter().any(|gate| gate.is_empty()) {
+            TokenStream::new()
+        } else {
+            cfg_any(&api.features.iter().filter(|f| used_under.contains(f)).cloned().collect::<Vec<_>>())
+        };
+        quote! { #cfg #line }
     };
-    quote! {
-        #siblings
-        use crate::runtime::meta::*;
+    let mut imports = TokenStream::new();
+    for module in ["constraints", "types"] {
+        let needle = format!("{module} ::");
+        let module = format_ident!("{module}");
+        imports.extend(import(&|text: &str| text.contains(&needle), quote! { use crate::meta::#module; }));
     }
+    imports.extend(import(&|_: &str| true, quote! { use crate::runtime::meta::*; }));
+    imports
 }
 
 fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStream {
@@ -280,8 +300,10 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
         quote! { ResponseMeta::new(#status, #variant) #body #headers, }
     });
     let doc = format!(" {}", super::operations::signature_line(op));
+    let cfg = operation_cfg(op);
     quote! {
         #[doc = #doc]
+        #cfg
         pub static #name: OperationMeta = OperationMeta {
             tool_name: #tool,
             http_method: #method,
@@ -394,7 +416,12 @@ impl SharedConstraints {
                 quote! { pub static #name: Constraints = #value; }
             })
             .collect::<Vec<_>>();
-        let imports = imports_of(&statics);
+        // Constraints are shared by all tags and never gated.
+        let imports = if statics.is_empty() {
+            TokenStream::new()
+        } else {
+            quote! { use crate::runtime::meta::*; }
+        };
         quote! {
             /// The constraints of values, each distinct set once.
             pub mod constraints {

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::trait_name;
-use super::rust::ident;
+use super::rust::{ident, operation_cfg};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -87,8 +87,10 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let response = ident(&op.response_type);
         let tool = &op.tool_name;
         let doc = format!(" Programs `{}` (`{} {}`) and reads its calls.", op.name(), op.http_method.as_str(), op.path);
+        let cfg = operation_cfg(op);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #name(&self) -> runtime::Handle<'_, api::#request, api::#response> {
                 runtime::Handle::new(&self.state, #tool)
             }
@@ -99,7 +101,9 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
         let meta = operation_static(op);
+        let cfg = operation_cfg(op);
         quote! {
+            #cfg
             async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
                 self.state.answer(&api::meta::#meta, request)
             }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
+use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
 use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> TokenStream {
@@ -39,9 +39,11 @@ fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
         TokenStream::new()
     };
     let name = ident(&def.name);
+    // Compiled under the features of the operations that use it: on each of its items.
+    let cfg = &cfg_any(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields, additional, .. } => struct_def(&def.name, fields, additional, defaults.has(&def.name)),
-        TypeKind::Enum { variants, catch_all } => enum_def(&def.name, variants, catch_all),
+        TypeKind::Struct { fields, additional, .. } => struct_def(&def.name, fields, additional, defaults.has(&def.name), cfg),
+        TypeKind::Enum { variants, catch_all } => enum_def(&def.name, variants, catch_all, cfg),
         TypeKind::Newtype { inner, .. } => {
             let inner = type_tokens(inner, &TokenStream::new());
             let default = if defaults.has(&def.name) {
@@ -50,13 +52,14 @@ fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
                 TokenStream::new()
             };
             quote! {
+                #cfg
                 #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(pub #inner);
             }
         }
-        TypeKind::Union { variants, tag: None } => union_def(&def.name, variants),
-        TypeKind::Union { variants, tag: Some(tag) } => tagged_union_def(&def.name, variants, tag),
+        TypeKind::Union { variants, tag: None } => union_def(&def.name, variants, cfg),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union_def(&def.name, variants, tag, cfg),
     };
     quote! { #(#docs)* #deprecated #body }
 }
@@ -94,7 +97,7 @@ fn field_docs(field: &Field) -> TokenStream {
     doc_lines(lines.iter().map(String::as_str))
 }
 
-fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_default: bool) -> TokenStream {
+fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_default: bool, cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let none = TokenStream::new();
     let fields_tokens = fields.iter().map(|field| {
@@ -152,8 +155,9 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     } else {
         TokenStream::new()
     };
-    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow) };
+    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow, cfg) };
     quote! {
+        #cfg
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #deprecated_allow
         pub struct #name {
@@ -167,7 +171,7 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
 
 /// `new` from the values a struct requires, the rest unset: what `Default` is to a struct whose
 /// every field may be absent.
-fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream) -> TokenStream {
+fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream, cfg: &TokenStream) -> TokenStream {
     let none = TokenStream::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -201,6 +205,7 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additio
         none
     };
     quote! {
+        #cfg
         #deprecated_allow
         impl #name {
             /// A value from its required fields; the optional ones unset.
@@ -212,13 +217,14 @@ fn constructor(name: &proc_macro2::Ident, fields: &[Field], additional: &Additio
     }
 }
 
-fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStream {
+fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str, cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let catch_all = ident(catch_all);
     let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
     quote! {
+        #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #[doc = #variant_docs] #variant_idents, )*
@@ -226,6 +232,7 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStrea
             #catch_all(String),
         }
 
+        #cfg
         impl #name {
             /// The values the spec lists, in its order.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
@@ -244,6 +251,7 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStrea
             }
         }
 
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -253,6 +261,7 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str) -> TokenStrea
             }
         }
 
+        #cfg
         crate::runtime::impl_open_enum!(#name);
     }
 }
@@ -271,10 +280,11 @@ fn variant_declarations(variants: &[UnionVariant]) -> impl Iterator<Item = Token
     })
 }
 
-fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
+fn union_def(name: &str, variants: &[UnionVariant], cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let variants = variant_declarations(variants);
     quote! {
+        #cfg
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {
@@ -288,10 +298,10 @@ fn union_def(name: &str, variants: &[UnionVariant]) -> TokenStream {
 /// A discriminated union: the tag property picks the variant; a value whose tag is unknown, or
 /// that its variant refuses, goes to the members without a tag value (in order), else `Other`.
 /// Serialized untagged: each variant carries its own tag property.
-fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> TokenStream {
+fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag, cfg: &TokenStream) -> TokenStream {
     // A discriminator whose values name no member picks nothing: every member is tried in turn.
     if tag.values.is_empty() {
-        return union_def(name, variants);
+        return union_def(name, variants, cfg);
     }
     let type_name = ident(name);
     let declarations = variant_declarations(variants);
@@ -317,6 +327,7 @@ fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> To
     let untagged: Vec<TokenStream> = variants.iter().enumerate().filter(|(i, _)| !tag.values.iter().any(|(_, j)| j == i)).map(|(_, v)| build(v)).collect();
     let property = &tag.property;
     quote! {
+        #cfg
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #type_name {
@@ -325,6 +336,7 @@ fn tagged_union_def(name: &str, variants: &[UnionVariant], tag: &UnionTag) -> To
             Other(serde_json::Value),
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #type_name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

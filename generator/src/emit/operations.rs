@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::rust::{doc, doc_lines, ident, type_tokens};
+use super::rust::{doc, doc_lines, ident, operation_cfg, type_tokens};
 use crate::ir::{Api, Location, Operation, Parameter, SecurityKind, TypeRef};
 
 /// The name of the service trait: `RocketApi` for a source named `rocket`.
@@ -60,13 +60,15 @@ pub fn operations_module(api: &Api) -> TokenStream {
         let method = &op.method_name.bare();
         let http = super::meta::method_tokens(op.http_method);
         let path = &op.path;
-        quote! { crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
+        let cfg = operation_cfg(op);
+        quote! { #cfg crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
     });
     let modules = tag_modules(api);
     let mods = modules.iter().map(|(tag, module)| {
+        let cfg = tag_cfg(api, tag);
         let module = ident(module);
         let docs = format!(" The operations tagged `{tag}`.");
-        quote! { #[doc = #docs] pub mod #module; pub use #module::*; }
+        quote! { #[doc = #docs] #cfg pub mod #module; #cfg pub use #module::*; }
     });
     quote! {
         //! A request type and a response enum for each operation, in one module per tag.
@@ -78,6 +80,11 @@ pub fn operations_module(api: &Api) -> TokenStream {
         /// Every operation of the spec, in the spec's order.
         pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[ #(#infos)* ];
     }
+}
+
+/// `#[cfg(feature = "…")]` for the items of one tag: its operations' feature.
+pub fn tag_cfg(api: &Api, tag: &str) -> TokenStream {
+    api.operations.iter().find(|op| op.tag == tag).map(operation_cfg).unwrap_or_default()
 }
 
 /// `operations/{tag}.rs`: the request and response types of one tag's operations.
@@ -499,9 +506,11 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         } else {
             TokenStream::new()
         };
+        let cfg = operation_cfg(op);
         quote! {
             #(#docs)*
             #deprecated
+            #cfg
             fn #method(&self, _request: crate::operations::#request)
                 -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
                 std::future::ready(Err(crate::runtime::Error::NotImplemented { operation: #operation }))
@@ -516,7 +525,8 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
         /// (a server turns it into 501), so an implementation provides only what it needs. The
         /// generated client, the mock and your own code all implement this trait, and the
-        /// generated router serves any of them.
+        /// generated router serves any of them. Each method compiles under its tag's Cargo
+        /// feature (all on by default).
         pub trait #trait_ident: Send + Sync {
             #(#methods)*
         }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operations::{signature_line, trait_name};
-use super::rust::ident;
+use super::rust::{ident, operation_cfg};
 use crate::ir::Api;
 
 /// `{Source}Overlay`, the name of a source's overlay trait.
@@ -23,8 +23,10 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
         let doc = format!(" Forwards {} to the upstream unless overridden.", signature_line(op).trim_end_matches('.'));
+        let cfg = operation_cfg(op);
         quote! {
             #[doc = #doc]
+            #cfg
             fn #method(&self, request: crate::operations::#request)
                 -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
                 #service::#method(self.upstream(), request)
@@ -35,7 +37,9 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
         let method = ident(&op.method_name);
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
+        let cfg = operation_cfg(op);
         quote! {
+            #cfg
             fn #method(&self, request: crate::operations::#request)
                 -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
                 #overlay::#method(self, request)

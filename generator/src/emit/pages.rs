@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::meta::operation_static;
-use super::rust::{ident, type_tokens};
+use super::rust::{cfg_union, ident, operation_cfg, type_tokens};
 use crate::ir::pagination::{PageScheme, Pagination};
 use crate::ir::{Api, Field, Operation, Presence, TypeKind, TypeRef};
 
@@ -88,8 +88,10 @@ pub fn meta_statics(api: &Api) -> TokenStream {
                 PageScheme::Link => quote! { PageScheme::Link },
             };
             let items = path_tokens(&paged.pagination.items);
+            let cfg = operation_cfg(op);
             quote! {
                 #[doc = #doc]
+                #cfg
                 pub static #name: PaginationMeta = PaginationMeta { scheme: #scheme, items: #items };
             }
         })
@@ -97,8 +99,10 @@ pub fn meta_statics(api: &Api) -> TokenStream {
     if statics.is_empty() {
         return TokenStream::new();
     }
+    let cfg = streams_cfg(api);
     quote! {
         /// The paginated operations: how their pages follow one another.
+        #cfg
         pub mod pagination {
             use crate::runtime::meta::*;
 
@@ -110,6 +114,11 @@ pub fn meta_statics(api: &Api) -> TokenStream {
 /// Whether the client has page streams (and so a `pages` module).
 pub fn has_streams(api: &Api) -> bool {
     !paged(api).is_empty()
+}
+
+/// `#[cfg(…)]` for what the paginated operations share: the features of their tags.
+pub fn streams_cfg(api: &Api) -> TokenStream {
+    cfg_union(api, paged(api).iter().map(|paged| &paged.op.feature))
 }
 
 /// The client crate's `pages` module: two streams per paginated operation.
@@ -154,8 +163,10 @@ pub fn client_streams(api: &Api) -> TokenStream {
             "earlier one, ends the stream with an error.",
         ]);
         let items_doc = format!(" The items of every page of `{}`, in order: [`Client::{pages_fn}`] flattened.", op.tool_name);
+        let cfg = operation_cfg(op);
         quote! {
             #pages_doc
+            #cfg
             pub fn #pages_fn(&self, #binding: api::#request_type) -> impl Stream<Item = Result<#page_type, api::Error>> + Send + 'static {
                 let credentials = #credentials;
                 pages::pages(self.0.clone(), &api::meta::#meta, &api::meta::pagination::#meta, request, credentials, |answer| match answer {
@@ -165,6 +176,7 @@ pub fn client_streams(api: &Api) -> TokenStream {
             }
 
             #[doc = #items_doc]
+            #cfg
             pub fn #items_fn(&self, request: api::#request_type) -> impl Stream<Item = Result<#item_type, api::Error>> + Send + 'static {
                 pages::items(self.#pages_fn(request), |page| #take_items)
             }

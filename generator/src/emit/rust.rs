@@ -53,6 +53,34 @@ impl IdentName for RustIdent {
 }
 
 /// An identifier from an IR name; `type` becomes the raw identifier `r#type`.
+/// `#[cfg(feature = "…")]` for an item compiled under any one of `features`; nothing for none.
+pub fn cfg_any(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote! { #[cfg(feature = #one)] },
+        many => quote! { #[cfg(any(#(feature = #many),*))] },
+    }
+}
+
+/// `#[cfg(…)]` for what any of `features` needs (a `use` line, a module shared by several
+/// tags): the features in the crate's order, nothing where that is every feature.
+pub fn cfg_union<'a>(api: &crate::ir::Api, features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+    let wanted: std::collections::BTreeSet<&String> = features.into_iter().filter(|f| !f.is_empty()).collect();
+    if wanted.len() == api.features.len() {
+        return TokenStream::new();
+    }
+    let ordered: Vec<String> = api.features.iter().filter(|f| wanted.contains(f)).cloned().collect();
+    cfg_any(&ordered)
+}
+
+/// `#[cfg(feature = "…")]` for an operation's items: its tag's feature.
+pub fn operation_cfg(op: &crate::ir::Operation) -> TokenStream {
+    if op.feature.is_empty() {
+        return TokenStream::new();
+    }
+    cfg_any(std::slice::from_ref(&op.feature))
+}
+
 pub fn ident<N: IdentName + ?Sized>(name: &N) -> Ident {
     name.to_ident()
 }

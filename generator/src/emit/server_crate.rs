@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::trait_name;
-use super::rust::ident;
+use super::rust::{cfg_union, ident, operation_cfg};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -86,28 +86,69 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     let (served, _) = routable(&route_names);
     // One statement per route: a chain of thousands of calls would nest too deep to compile.
     let route_calls = routes.iter().filter(|(route, _)| served.contains(*route)).map(|(route, ops)| {
-        let methods = ops.iter().map(|op| {
+        let route_cfg = cfg_union(api, ops.iter().map(|op| &op.feature));
+        let method = |op: &Operation| {
             let method = format_ident!("{}", op.http_method.as_str().to_ascii_lowercase());
             let handler = ident(&op.method_name);
             quote! { .#method(handlers::#handler::<S>) }
+        };
+        if ops.iter().all(|op| op.feature == ops[0].feature) {
+            let methods = ops.iter().map(|op| method(op));
+            let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
+            let allow = allow.join(", ");
+            let cfg = operation_cfg(ops[0]);
+            let statement = quote! {
+                router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }));
+            };
+            // An assignment takes no attribute; a block does.
+            return if cfg.is_empty() {
+                statement
+            } else {
+                quote! { #cfg { #statement } }
+            };
+        }
+        // Methods of several tags on one path: each added under its own feature, and the
+        // methods a 405 lists are the ones compiled in.
+        let adds = ops.iter().map(|op| {
+            let cfg = operation_cfg(op);
+            let add = method(op);
+            let name = op.http_method.as_str();
+            quote! {
+                #cfg
+                {
+                    methods = methods #add;
+                    allow.push(#name);
+                }
+            }
         });
-        let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
-        let allow = allow.join(", ");
         quote! {
-            router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }));
+            #route_cfg
+            {
+                let mut methods = MethodRouter::new();
+                let mut allow: Vec<&str> = Vec::new();
+                #(#adds)*
+                let allow = allow.join(", ");
+                router = router.route(&[base, #route].concat(), methods.fallback(move || async move { runtime::method_not_allowed(&allow) }));
+            }
         }
     });
     // A spec whose every path is served by template has no route for the router itself.
-    let method_router = (!served.is_empty()).then(|| quote! { use axum::routing::MethodRouter; });
+    let method_router = (!served.is_empty()).then(|| {
+        let cfg = cfg_union(api, routes.iter().filter(|(route, _)| served.contains(*route)).flat_map(|(_, ops)| ops.iter().map(|op| &op.feature)));
+        quote! { #cfg use axum::routing::MethodRouter; }
+    });
     let templated: Vec<&Operation> = routes.iter().filter(|(route, _)| !served.contains(*route)).flat_map(|(_, ops)| ops.iter().copied()).collect();
     let (templated_layer, templated_fn) = if templated.is_empty() {
         (quote! {}, quote! {})
     } else {
+        let cfg = cfg_union(api, templated.iter().map(|op| &op.feature));
         let arms = templated.iter().map(|op| {
             let template = rocketgen_runtime::meta::encode_path_literal(&op.path);
             let method = op.http_method.as_str();
             let handler = ident(&op.method_name);
+            let cfg = operation_cfg(op);
             quote! {
+                #cfg
                 if let Some(values) = runtime::match_template(#template, rest) {
                     if request.method().as_str() == #method {
                         request.extensions_mut().insert(runtime::TemplateParams(values));
@@ -119,16 +160,23 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         });
         (
             quote! {
-                let templated = (service.clone(), Arc::<str>::from(base));
-                router = router.layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
+                #cfg
+                {
+                    let templated = (service.clone(), Arc::<str>::from(base));
+                    router = router.layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
+                }
             },
             quote! {
+                #cfg
                 use axum::extract::{Request, State};
+                #cfg
                 use axum::middleware::Next;
+                #cfg
                 use axum::response::Response;
 
                 /// Operations whose paths axum's router cannot express, matched by their templates
                 /// before routing; anything else goes on to the router.
+                #cfg
                 async fn by_template<S: #trait_ident + 'static>(
                     State((service, base)): State<(Arc<S>, Arc<str>)>,
                     mut request: Request,
@@ -149,6 +197,21 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     };
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
+    let handlers_cfg = cfg_union(api, api.operations.iter().map(|op| &op.feature));
+    // A router needs operations: built with no tag's feature, the crate says so.
+    let tags: Vec<&String> = api.features.iter().filter(|f| api.operations.iter().any(|op| op.feature == **f)).collect();
+    let no_operations = if tags.is_empty() {
+        TokenStream::new()
+    } else {
+        let message = format!(
+            "{source}-server serves operations: enable the feature of at least one tag ({})",
+            tags.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+        );
+        quote! {
+            #[cfg(not(any(#(feature = #tags),*)))]
+            compile_error!(#message);
+        }
+    };
     // A spec without operations has no route to put the base path in.
     let (base_param, base_line) = if api.operations.is_empty() {
         (format_ident!("_base_path"), TokenStream::new())
@@ -164,6 +227,9 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
         #runtime_check
 
+        #no_operations
+
+        #handlers_cfg
         mod handlers;
 
         use std::sync::Arc;
@@ -251,8 +317,10 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
         }
     };
     let doc = format!(" `{} {}`", op.http_method.as_str(), op.path);
+    let cfg = operation_cfg(op);
     quote! {
         #[doc = #doc]
+        #cfg
         pub async fn #name<S: #trait_ident + 'static>(State(service): State<Arc<S>>, request: Request) -> Response {
             runtime::handle(&api::meta::#meta, request, #call).await
         }

@@ -54,6 +54,10 @@ pub struct CrateContext<'a> {
     pub chrono: bool,
     /// … or uuid's.
     pub uuid: bool,
+    /// The crates' Cargo features: one per tag, then `standalone-schemas` where there is one.
+    pub features: &'a [String],
+    /// Whether some schemas no operation uses have their own feature.
+    pub standalone: bool,
 }
 
 impl<'a> CrateContext<'a> {
@@ -78,6 +82,8 @@ impl<'a> CrateContext<'a> {
             base_path: &api.base_path,
             chrono: api.uses_format(crate::ir::StringFormat::DateTime) || api.uses_format(crate::ir::StringFormat::Date),
             uuid: api.uses_format(crate::ir::StringFormat::Uuid),
+            features: &api.features,
+            standalone: api.features.iter().any(|f| f == crate::ir::STANDALONE_SCHEMAS),
         }
     }
 }

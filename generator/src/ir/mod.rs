@@ -1,12 +1,14 @@
 //! The intermediate representation: everything the emitters need, nothing they must re-derive
 //! from the raw spec. Built once by [`build`], serialisable for `rocketgen ir` and snapshots.
 
+mod features;
 pub mod names;
 mod operations;
 pub mod pagination;
 mod recursion;
 mod types;
 
+pub use features::STANDALONE_SCHEMAS;
 pub use names::{Namer, RustIdent, rust_field_name, rust_type_name};
 pub use operations::{UNDECLARED_VARIANT, is_json};
 
@@ -43,6 +45,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named Rust type, keyed (and so ordered) by its Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The generated crates' Cargo features, all on by default: one per tag (each operation's
+    /// `feature`), then [`STANDALONE_SCHEMAS`] where some schemas no operation uses.
+    pub features: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -150,6 +155,8 @@ pub struct Operation {
     /// `{first tag}.{operationId}`, or a name derived from method and path.
     pub tool_name: String,
     pub tag: String,
+    /// The Cargo feature that compiles it in every generated crate: its tag in snake_case.
+    pub feature: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
     /// snake_case trait method name.
@@ -428,6 +435,10 @@ pub struct TypeDef {
     /// Examples the spec gives for this schema.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Value>,
+    /// The Cargo features (operations' tags) under which it compiles: any one of them. Empty
+    /// where it always compiles: every tag uses it, or a schema no operation uses does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -550,6 +561,15 @@ pub struct UnionVariant {
 }
 
 impl Api {
+    /// The same API with no Cargo features: everything compiles unconditionally (for code that
+    /// lives in a crate of its own, whose features are not the tags').
+    pub fn without_features(mut self) -> Api {
+        self.features.clear();
+        self.operations.iter_mut().for_each(|op| op.feature.clear());
+        self.types.values_mut().for_each(|def| def.features.clear());
+        self
+    }
+
     /// The first absolute server URL (variables at their defaults), where requests go by default.
     pub fn default_base_url(&self) -> Option<&str> {
         self.servers.iter().map(String::as_str).find(|s| s.starts_with("http://") || s.starts_with("https://"))
@@ -586,6 +606,7 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
     recursion::box_cycles(&mut types);
     let mut operations = operations;
     pagination::infer(&mut operations, &types, &mut diagnostics);
+    let features = features::assign(&mut operations, &mut types);
 
     let servers: Vec<String> =
         openapi.servers.iter().enumerate().map(|(i, server)| expand_server(server, &format!("#/servers/{i}"), &mut diagnostics)).collect();
@@ -619,6 +640,7 @@ pub fn build_with(spec: &LoadedSpec, options: BuildOptions) -> Result<Api, Error
         security_schemes,
         operations,
         types,
+        features,
         diagnostics,
     })
 }

@@ -80,6 +80,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
             let operation = Operation {
                 tool_name,
                 tag,
+                feature: String::new(),
                 operation_id: op.operation_id.clone(),
                 method_name,
                 type_stem: stem,

@@ -134,6 +134,7 @@ impl<'a> TypeSpace<'a> {
                 deprecated: data.deprecated,
                 kind,
                 examples: data.example.iter().cloned().collect(),
+                features: Vec::new(),
             },
         );
     }

@@ -8,9 +8,43 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    use crate::meta::{constraints, types};
+    #[cfg(
+        any(
+            feature = "jobs",
+            feature = "self_",
+            feature = "pets",
+            feature = "media",
+            feature = "streams"
+        )
+    )]
+    use crate::meta::constraints;
+
+    #[cfg(
+        any(
+            feature = "jobs",
+            feature = "self_",
+            feature = "pets",
+            feature = "media",
+            feature = "pages",
+            feature = "streams"
+        )
+    )]
+    use crate::meta::types;
+
+    #[cfg(
+        any(
+            feature = "files",
+            feature = "jobs",
+            feature = "self_",
+            feature = "pets",
+            feature = "media",
+            feature = "pages",
+            feature = "streams"
+        )
+    )]
     use crate::runtime::meta::*;
 
+    #[cfg(feature = "self_")]
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
         pointer: "#/components/schemas/Account",
@@ -52,6 +86,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static AccountPrefs: TypeMeta = TypeMeta {
         name: "AccountPrefs",
         pointer: "#/components/schemas/Account/properties/prefs",
@@ -61,12 +96,14 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static AccountScore: TypeMeta = TypeMeta {
         name: "AccountScore",
         pointer: "#/components/schemas/Account/properties/score",
         kind: TypeMetaKind::Union(&[&Ty::Integer { bits: 64 }, &Ty::String]),
     };
 
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     pub static Cat: TypeMeta = TypeMeta {
         name: "Cat",
         pointer: "#/components/schemas/Cat",
@@ -80,6 +117,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static ChargeForm: TypeMeta = TypeMeta {
         name: "ChargeForm",
         pointer: "#/components/schemas/ChargeForm",
@@ -124,6 +162,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static ChargeFormAddress: TypeMeta = TypeMeta {
         name: "ChargeFormAddress",
         pointer: "#/components/schemas/ChargeForm/properties/shipping/properties/address",
@@ -140,6 +179,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static ChargeFormItemsItem: TypeMeta = TypeMeta {
         name: "ChargeFormItemsItem",
         pointer: "#/components/schemas/ChargeForm/properties/items/items",
@@ -152,6 +192,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static ChargeFormShipping: TypeMeta = TypeMeta {
         name: "ChargeFormShipping",
         pointer: "#/components/schemas/ChargeForm/properties/shipping",
@@ -164,6 +205,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pets")]
     pub static Circle: TypeMeta = TypeMeta {
         name: "Circle",
         pointer: "#/components/schemas/Circle",
@@ -176,6 +218,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     pub static Dog: TypeMeta = TypeMeta {
         name: "Dog",
         pointer: "#/components/schemas/Dog",
@@ -188,6 +231,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     pub static DogPetType: TypeMeta = TypeMeta {
         name: "DogPetType",
         pointer: "#/components/schemas/Dog/properties/petType",
@@ -196,6 +240,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListEventsOkBody: TypeMeta = TypeMeta {
         name: "ListEventsOkBody",
         pointer: "#/paths/~1events/get/responses/200/content/application~1json/schema",
@@ -212,6 +257,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "jobs")]
     pub static ListFilter: TypeMeta = TypeMeta {
         name: "ListFilter",
         pointer: "#/paths/~1jobs~1{name}/get/parameters/1/schema",
@@ -224,6 +270,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListLogsOkBody: TypeMeta = TypeMeta {
         name: "ListLogsOkBody",
         pointer: "#/paths/~1logs/get/responses/200/content/application~1json/schema",
@@ -240,6 +287,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListPaymentsOkBody: TypeMeta = TypeMeta {
         name: "ListPaymentsOkBody",
         pointer: "#/paths/~1payments/get/responses/200/content/application~1json/schema",
@@ -259,6 +307,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListPaymentsOkBodyDataItem: TypeMeta = TypeMeta {
         name: "ListPaymentsOkBodyDataItem",
         pointer: "#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items",
@@ -268,6 +317,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListTicketsOkBody: TypeMeta = TypeMeta {
         name: "ListTicketsOkBody",
         pointer: "#/paths/~1tickets/get/responses/200/content/application~1json/schema",
@@ -284,6 +334,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pages")]
     pub static ListTicketsOkBodyMeta: TypeMeta = TypeMeta {
         name: "ListTicketsOkBodyMeta",
         pointer: "#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta",
@@ -293,6 +344,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "jobs")]
     pub static ListWhere: TypeMeta = TypeMeta {
         name: "ListWhere",
         pointer: "#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema",
@@ -309,6 +361,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "streams")]
     pub static LogLine: TypeMeta = TypeMeta {
         name: "LogLine",
         pointer: "#/components/schemas/LogLine",
@@ -321,6 +374,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "streams")]
     pub static LogLineLevel: TypeMeta = TypeMeta {
         name: "LogLineLevel",
         pointer: "#/components/schemas/LogLine/properties/level",
@@ -329,6 +383,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     pub static Pet: TypeMeta = TypeMeta {
         name: "Pet",
         pointer: "#/components/schemas/Pet",
@@ -339,6 +394,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "streams")]
     pub static Progress: TypeMeta = TypeMeta {
         name: "Progress",
         pointer: "#/components/schemas/Progress",
@@ -354,6 +410,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pets")]
     pub static Shape: TypeMeta = TypeMeta {
         name: "Shape",
         pointer: "#/components/schemas/Shape",
@@ -364,6 +421,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "pets")]
     pub static Square: TypeMeta = TypeMeta {
         name: "Square",
         pointer: "#/components/schemas/Square",
@@ -376,6 +434,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "streams")]
     pub static StreamNoticesOkItem: TypeMeta = TypeMeta {
         name: "StreamNoticesOkItem",
         pointer: "#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data",
@@ -385,6 +444,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static UploadBody: TypeMeta = TypeMeta {
         name: "UploadBody",
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema",
@@ -409,6 +469,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static UploadBodyMeta: TypeMeta = TypeMeta {
         name: "UploadBodyMeta",
         pointer: "#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta",
@@ -421,6 +482,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "media")]
     pub static UploadCreatedBody: TypeMeta = TypeMeta {
         name: "UploadCreatedBody",
         pointer: "#/paths/~1uploads/post/responses/201/content/application~1json/schema",
@@ -433,6 +495,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "files")]
     pub static UserInfo: TypeMeta = TypeMeta {
         name: "UserInfo",
         pointer: "#/components/schemas/user_info",
@@ -442,6 +505,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
     pub static UserInfo2: TypeMeta = TypeMeta {
         name: "UserInfo2",
         pointer: "#/components/schemas/UserInfo",
@@ -622,6 +686,7 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
 ];
 
 /// `GET /files/{name}.json` (operation `get-file`).
+#[cfg(feature = "files")]
 pub static GET_FILE: OperationMeta = OperationMeta {
     tool_name: "files.get-file",
     http_method: Method::Get,
@@ -636,6 +701,7 @@ pub static GET_FILE: OperationMeta = OperationMeta {
 };
 
 /// `POST /jobs/{name}:cancel` (operation `user.list`).
+#[cfg(feature = "jobs")]
 pub static USER_LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.userList",
     http_method: Method::Post,
@@ -647,6 +713,7 @@ pub static USER_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /jobs/{name}` (operation `List`).
+#[cfg(feature = "jobs")]
 pub static LIST: OperationMeta = OperationMeta {
     tool_name: "jobs.List",
     http_method: Method::Get,
@@ -716,6 +783,7 @@ pub static LIST: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /jobs/{name}` (operation `type`).
+#[cfg(feature = "jobs")]
 pub static TYPE: OperationMeta = OperationMeta {
     tool_name: "jobs.type",
     http_method: Method::Delete,
@@ -733,6 +801,7 @@ pub static TYPE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /self` (operation `self`).
+#[cfg(feature = "self_")]
 pub static SELF: OperationMeta = OperationMeta {
     tool_name: "self.self",
     http_method: Method::Put,
@@ -754,6 +823,7 @@ pub static SELF: OperationMeta = OperationMeta {
 };
 
 /// `POST /pets` (operation `createPet`).
+#[cfg(feature = "pets")]
 pub static CREATE_PET: OperationMeta = OperationMeta {
     tool_name: "pets.createPet",
     http_method: Method::Post,
@@ -775,6 +845,7 @@ pub static CREATE_PET: OperationMeta = OperationMeta {
 };
 
 /// `POST /charges` (operation `createCharge`).
+#[cfg(feature = "media")]
 pub static CREATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.createCharge",
     http_method: Method::Post,
@@ -824,6 +895,7 @@ pub static CREATE_CHARGE: OperationMeta = OperationMeta {
 };
 
 /// `PATCH /charges` (operation `updateCharge`).
+#[cfg(feature = "media")]
 pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
     tool_name: "media.updateCharge",
     http_method: Method::Patch,
@@ -861,6 +933,7 @@ pub static UPDATE_CHARGE: OperationMeta = OperationMeta {
 };
 
 /// `POST /uploads` (operation `upload`).
+#[cfg(feature = "media")]
 pub static UPLOAD: OperationMeta = OperationMeta {
     tool_name: "media.upload",
     http_method: Method::Post,
@@ -889,6 +962,7 @@ pub static UPLOAD: OperationMeta = OperationMeta {
 };
 
 /// `GET /blobs/{name}` (operation `getBlob`).
+#[cfg(feature = "media")]
 pub static GET_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.getBlob",
     http_method: Method::Get,
@@ -914,6 +988,7 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
 };
 
 /// `PUT /blobs/{name}` (operation `putBlob`).
+#[cfg(feature = "media")]
 pub static PUT_BLOB: OperationMeta = OperationMeta {
     tool_name: "media.putBlob",
     http_method: Method::Put,
@@ -934,6 +1009,7 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
 };
 
 /// `POST /notes` (operation `addNote`).
+#[cfg(feature = "media")]
 pub static ADD_NOTE: OperationMeta = OperationMeta {
     tool_name: "media.addNote",
     http_method: Method::Post,
@@ -958,6 +1034,7 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
 };
 
 /// `GET /events` (operation `listEvents`).
+#[cfg(feature = "pages")]
 pub static LIST_EVENTS: OperationMeta = OperationMeta {
     tool_name: "pages.listEvents",
     http_method: Method::Get,
@@ -982,6 +1059,7 @@ pub static LIST_EVENTS: OperationMeta = OperationMeta {
 };
 
 /// `GET /logs` (operation `listLogs`).
+#[cfg(feature = "pages")]
 pub static LIST_LOGS: OperationMeta = OperationMeta {
     tool_name: "pages.listLogs",
     http_method: Method::Get,
@@ -1013,6 +1091,7 @@ pub static LIST_LOGS: OperationMeta = OperationMeta {
 };
 
 /// `GET /commits` (operation `listCommits`).
+#[cfg(feature = "pages")]
 pub static LIST_COMMITS: OperationMeta = OperationMeta {
     tool_name: "pages.listCommits",
     http_method: Method::Get,
@@ -1045,6 +1124,7 @@ pub static LIST_COMMITS: OperationMeta = OperationMeta {
 };
 
 /// `GET /tickets` (operation `listTickets`).
+#[cfg(feature = "pages")]
 pub static LIST_TICKETS: OperationMeta = OperationMeta {
     tool_name: "pages.listTickets",
     http_method: Method::Get,
@@ -1059,6 +1139,7 @@ pub static LIST_TICKETS: OperationMeta = OperationMeta {
 };
 
 /// `GET /payments` (operation `listPayments`).
+#[cfg(feature = "pages")]
 pub static LIST_PAYMENTS: OperationMeta = OperationMeta {
     tool_name: "pages.listPayments",
     http_method: Method::Get,
@@ -1089,6 +1170,7 @@ pub static LIST_PAYMENTS: OperationMeta = OperationMeta {
 };
 
 /// `GET /streams/progress` (operation `streamProgress`).
+#[cfg(feature = "streams")]
 pub static STREAM_PROGRESS: OperationMeta = OperationMeta {
     tool_name: "streams.streamProgress",
     http_method: Method::Get,
@@ -1114,6 +1196,7 @@ pub static STREAM_PROGRESS: OperationMeta = OperationMeta {
 };
 
 /// `GET /streams/ticker` (operation `streamTicker`).
+#[cfg(feature = "streams")]
 pub static STREAM_TICKER: OperationMeta = OperationMeta {
     tool_name: "streams.streamTicker",
     http_method: Method::Get,
@@ -1129,6 +1212,7 @@ pub static STREAM_TICKER: OperationMeta = OperationMeta {
 };
 
 /// `GET /streams/notices` (operation `streamNotices`).
+#[cfg(feature = "streams")]
 pub static STREAM_NOTICES: OperationMeta = OperationMeta {
     tool_name: "streams.streamNotices",
     http_method: Method::Get,
@@ -1144,6 +1228,7 @@ pub static STREAM_NOTICES: OperationMeta = OperationMeta {
 };
 
 /// `GET /streams/logs` (operation `streamLogs`).
+#[cfg(feature = "streams")]
 pub static STREAM_LOGS: OperationMeta = OperationMeta {
     tool_name: "streams.streamLogs",
     http_method: Method::Get,
@@ -1168,6 +1253,7 @@ pub static STREAM_LOGS: OperationMeta = OperationMeta {
 };
 
 /// `GET /streams/records` (operation `streamRecords`).
+#[cfg(feature = "streams")]
 pub static STREAM_RECORDS: OperationMeta = OperationMeta {
     tool_name: "streams.streamRecords",
     http_method: Method::Get,
@@ -1183,6 +1269,7 @@ pub static STREAM_RECORDS: OperationMeta = OperationMeta {
 };
 
 /// `GET /health` (operation `health`).
+#[cfg(feature = "ops")]
 pub static HEALTH: OperationMeta = OperationMeta {
     tool_name: "ops.health",
     http_method: Method::Get,
@@ -1197,36 +1284,61 @@ pub static HEALTH: OperationMeta = OperationMeta {
 
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
+    #[cfg(feature = "files")]
     &GET_FILE,
+    #[cfg(feature = "jobs")]
     &USER_LIST,
+    #[cfg(feature = "jobs")]
     &LIST,
+    #[cfg(feature = "jobs")]
     &TYPE,
+    #[cfg(feature = "self_")]
     &SELF,
+    #[cfg(feature = "pets")]
     &CREATE_PET,
+    #[cfg(feature = "media")]
     &CREATE_CHARGE,
+    #[cfg(feature = "media")]
     &UPDATE_CHARGE,
+    #[cfg(feature = "media")]
     &UPLOAD,
+    #[cfg(feature = "media")]
     &GET_BLOB,
+    #[cfg(feature = "media")]
     &PUT_BLOB,
+    #[cfg(feature = "media")]
     &ADD_NOTE,
+    #[cfg(feature = "pages")]
     &LIST_EVENTS,
+    #[cfg(feature = "pages")]
     &LIST_LOGS,
+    #[cfg(feature = "pages")]
     &LIST_COMMITS,
+    #[cfg(feature = "pages")]
     &LIST_TICKETS,
+    #[cfg(feature = "pages")]
     &LIST_PAYMENTS,
+    #[cfg(feature = "streams")]
     &STREAM_PROGRESS,
+    #[cfg(feature = "streams")]
     &STREAM_TICKER,
+    #[cfg(feature = "streams")]
     &STREAM_NOTICES,
+    #[cfg(feature = "streams")]
     &STREAM_LOGS,
+    #[cfg(feature = "streams")]
     &STREAM_RECORDS,
+    #[cfg(feature = "ops")]
     &HEALTH,
 ];
 
 /// The paginated operations: how their pages follow one another.
+#[cfg(feature = "pages")]
 pub mod pagination {
     use crate::runtime::meta::*;
 
     /// How the pages of `pages.listEvents` follow one another.
+    #[cfg(feature = "pages")]
     pub static LIST_EVENTS: PaginationMeta = PaginationMeta {
         scheme: PageScheme::Cursor {
             cursor: "cursor",
@@ -1236,6 +1348,7 @@ pub mod pagination {
     };
 
     /// How the pages of `pages.listLogs` follow one another.
+    #[cfg(feature = "pages")]
     pub static LIST_LOGS: PaginationMeta = PaginationMeta {
         scheme: PageScheme::OffsetLimit {
             offset: "offset",
@@ -1246,12 +1359,14 @@ pub mod pagination {
     };
 
     /// How the pages of `pages.listCommits` follow one another.
+    #[cfg(feature = "pages")]
     pub static LIST_COMMITS: PaginationMeta = PaginationMeta {
         scheme: PageScheme::Link,
         items: &[],
     };
 
     /// How the pages of `pages.listTickets` follow one another.
+    #[cfg(feature = "pages")]
     pub static LIST_TICKETS: PaginationMeta = PaginationMeta {
         scheme: PageScheme::Cursor {
             cursor: "after",
@@ -1261,6 +1376,7 @@ pub mod pagination {
     };
 
     /// How the pages of `pages.listPayments` follow one another.
+    #[cfg(feature = "pages")]
     pub static LIST_PAYMENTS: PaginationMeta = PaginationMeta {
         scheme: PageScheme::LastItem {
             cursor: "starting_after",
@@ -1273,35 +1389,66 @@ pub mod pagination {
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
+    #[cfg(feature = "self_")]
     &types::Account,
+    #[cfg(feature = "self_")]
     &types::AccountPrefs,
+    #[cfg(feature = "self_")]
     &types::AccountScore,
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     &types::Cat,
+    #[cfg(feature = "media")]
     &types::ChargeForm,
+    #[cfg(feature = "media")]
     &types::ChargeFormAddress,
+    #[cfg(feature = "media")]
     &types::ChargeFormItemsItem,
+    #[cfg(feature = "media")]
     &types::ChargeFormShipping,
+    #[cfg(feature = "pets")]
     &types::Circle,
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     &types::Dog,
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     &types::DogPetType,
+    #[cfg(feature = "pages")]
     &types::ListEventsOkBody,
+    #[cfg(feature = "jobs")]
     &types::ListFilter,
+    #[cfg(feature = "pages")]
     &types::ListLogsOkBody,
+    #[cfg(feature = "pages")]
     &types::ListPaymentsOkBody,
+    #[cfg(feature = "pages")]
     &types::ListPaymentsOkBodyDataItem,
+    #[cfg(feature = "pages")]
     &types::ListTicketsOkBody,
+    #[cfg(feature = "pages")]
     &types::ListTicketsOkBodyMeta,
+    #[cfg(feature = "jobs")]
     &types::ListWhere,
+    #[cfg(feature = "streams")]
     &types::LogLine,
+    #[cfg(feature = "streams")]
     &types::LogLineLevel,
+    #[cfg(any(feature = "jobs", feature = "pets"))]
     &types::Pet,
+    #[cfg(feature = "streams")]
     &types::Progress,
+    #[cfg(feature = "pets")]
     &types::Shape,
+    #[cfg(feature = "pets")]
     &types::Square,
+    #[cfg(feature = "streams")]
     &types::StreamNoticesOkItem,
+    #[cfg(feature = "media")]
     &types::UploadBody,
+    #[cfg(feature = "media")]
     &types::UploadBodyMeta,
+    #[cfg(feature = "media")]
     &types::UploadCreatedBody,
+    #[cfg(feature = "files")]
     &types::UserInfo,
+    #[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
     &types::UserInfo2,
 ];

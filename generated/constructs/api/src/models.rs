@@ -9,6 +9,7 @@
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
 
 /// Schema `Account` (`#/components/schemas/Account`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[allow(deprecated)]
 pub struct Account {
@@ -63,6 +64,7 @@ pub struct Account {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "self_")]
 #[allow(deprecated)]
 impl Account {
     /// A value from its required fields; the optional ones unset.
@@ -88,6 +90,7 @@ impl Account {
 }
 
 /// Inline schema at `#/components/schemas/Account/properties/prefs`.
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountPrefs {
     /// Default: `"dark"`.
@@ -99,6 +102,7 @@ pub struct AccountPrefs {
 }
 
 /// Inline schema at `#/components/schemas/Account/properties/score`.
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum AccountScore {
@@ -109,6 +113,7 @@ pub enum AccountScore {
 }
 
 /// Schema `Cat` (`#/components/schemas/Cat`).
+#[cfg(any(feature = "jobs", feature = "pets"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cat {
     #[serde(rename = "petType")]
@@ -119,6 +124,7 @@ pub struct Cat {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 impl Cat {
     /// A value from its required fields; the optional ones unset.
     pub fn new(pet_type: String, lives: i64) -> Self {
@@ -131,6 +137,7 @@ impl Cat {
 }
 
 /// Schema `ChargeForm` (`#/components/schemas/ChargeForm`).
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeForm {
     pub amount: i64,
@@ -158,6 +165,7 @@ pub struct ChargeForm {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "media")]
 impl ChargeForm {
     /// A value from its required fields; the optional ones unset.
     pub fn new(amount: i64, currency: String) -> Self {
@@ -179,6 +187,7 @@ impl ChargeForm {
 }
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping/properties/address`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -191,6 +200,7 @@ pub struct ChargeFormAddress {
 }
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormItemsItem {
     pub price: String,
@@ -201,6 +211,7 @@ pub struct ChargeFormItemsItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "media")]
 impl ChargeFormItemsItem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(price: String) -> Self {
@@ -213,6 +224,7 @@ impl ChargeFormItemsItem {
 }
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChargeFormShipping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -225,6 +237,7 @@ pub struct ChargeFormShipping {
 }
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
     pub kind: String,
@@ -234,6 +247,7 @@ pub struct Circle {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 impl Circle {
     /// A value from its required fields; the optional ones unset.
     pub fn new(kind: String, radius: f64) -> Self {
@@ -246,6 +260,7 @@ impl Circle {
 }
 
 /// Schema `Dog` (`#/components/schemas/Dog`).
+#[cfg(any(feature = "jobs", feature = "pets"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dog {
     #[serde(rename = "petType")]
@@ -258,6 +273,7 @@ pub struct Dog {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 impl Dog {
     /// A value from its required fields; the optional ones unset.
     pub fn new(pet_type: DogPetType) -> Self {
@@ -270,6 +286,7 @@ impl Dog {
 }
 
 /// Inline schema at `#/components/schemas/Dog/properties/petType`.
+#[cfg(any(feature = "jobs", feature = "pets"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DogPetType {
     /// `dog`
@@ -278,6 +295,7 @@ pub enum DogPetType {
     Other(String),
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 impl DogPetType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["dog"];
@@ -296,6 +314,7 @@ impl DogPetType {
     }
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 impl From<&str> for DogPetType {
     fn from(value: &str) -> Self {
         match value {
@@ -305,9 +324,11 @@ impl From<&str> for DogPetType {
     }
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 crate::runtime::impl_open_enum!(DogPetType);
 
 /// Inline schema at `#/paths/~1events/get/responses/200/content/application~1json/schema`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListEventsOkBody {
     pub data: Vec<String>,
@@ -323,6 +344,7 @@ pub struct ListEventsOkBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pages")]
 impl ListEventsOkBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(data: Vec<String>) -> Self {
@@ -335,6 +357,7 @@ impl ListEventsOkBody {
 }
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/1/schema`.
+#[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -347,6 +370,7 @@ pub struct ListFilter {
 }
 
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListLogsOkBody {
     pub results: Vec<String>,
@@ -356,6 +380,7 @@ pub struct ListLogsOkBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pages")]
 impl ListLogsOkBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(results: Vec<String>, total_count: i64) -> Self {
@@ -368,6 +393,7 @@ impl ListLogsOkBody {
 }
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListPaymentsOkBody {
     pub data: Vec<ListPaymentsOkBodyDataItem>,
@@ -377,6 +403,7 @@ pub struct ListPaymentsOkBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pages")]
 impl ListPaymentsOkBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(data: Vec<ListPaymentsOkBodyDataItem>, has_more: bool) -> Self {
@@ -389,6 +416,7 @@ impl ListPaymentsOkBody {
 }
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListPaymentsOkBodyDataItem {
     pub id: String,
@@ -397,6 +425,7 @@ pub struct ListPaymentsOkBodyDataItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pages")]
 impl ListPaymentsOkBodyDataItem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(id: String) -> Self {
@@ -408,6 +437,7 @@ impl ListPaymentsOkBodyDataItem {
 }
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketsOkBody {
     pub tickets: Vec<String>,
@@ -417,6 +447,7 @@ pub struct ListTicketsOkBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pages")]
 impl ListTicketsOkBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(tickets: Vec<String>, meta: ListTicketsOkBodyMeta) -> Self {
@@ -429,6 +460,7 @@ impl ListTicketsOkBody {
 }
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta`.
+#[cfg(feature = "pages")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTicketsOkBodyMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,6 +471,7 @@ pub struct ListTicketsOkBodyMeta {
 }
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema`.
+#[cfg(feature = "jobs")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListWhere {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,6 +484,7 @@ pub struct ListWhere {
 }
 
 /// Schema `LogLine` (`#/components/schemas/LogLine`).
+#[cfg(feature = "streams")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     pub level: LogLineLevel,
@@ -460,6 +494,7 @@ pub struct LogLine {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "streams")]
 impl LogLine {
     /// A value from its required fields; the optional ones unset.
     pub fn new(level: LogLineLevel, line: String) -> Self {
@@ -472,6 +507,7 @@ impl LogLine {
 }
 
 /// Inline schema at `#/components/schemas/LogLine/properties/level`.
+#[cfg(feature = "streams")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LogLineLevel {
     /// `debug`
@@ -486,6 +522,7 @@ pub enum LogLineLevel {
     Other(String),
 }
 
+#[cfg(feature = "streams")]
 impl LogLineLevel {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["debug", "info", "warn", "error"];
@@ -507,6 +544,7 @@ impl LogLineLevel {
     }
 }
 
+#[cfg(feature = "streams")]
 impl From<&str> for LogLineLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -519,11 +557,13 @@ impl From<&str> for LogLineLevel {
     }
 }
 
+#[cfg(feature = "streams")]
 crate::runtime::impl_open_enum!(LogLineLevel);
 
 /// Discriminated by `petType`, with a mapping.
 ///
 /// Schema `Pet` (`#/components/schemas/Pet`).
+#[cfg(any(feature = "jobs", feature = "pets"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Pet {
@@ -533,6 +573,7 @@ pub enum Pet {
     Other(serde_json::Value),
 }
 
+#[cfg(any(feature = "jobs", feature = "pets"))]
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -556,6 +597,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
 }
 
 /// Schema `Progress` (`#/components/schemas/Progress`).
+#[cfg(feature = "streams")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     pub step: i64,
@@ -567,6 +609,7 @@ pub struct Progress {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "streams")]
 impl Progress {
     /// A value from its required fields; the optional ones unset.
     pub fn new(step: i64, of: i64) -> Self {
@@ -582,6 +625,7 @@ impl Progress {
 /// Discriminated without a mapping (the tag is the schema name).
 ///
 /// Schema `Shape` (`#/components/schemas/Shape`).
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Shape {
@@ -591,6 +635,7 @@ pub enum Shape {
     Other(serde_json::Value),
 }
 
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Shape {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -614,6 +659,7 @@ impl<'de> serde::Deserialize<'de> for Shape {
 }
 
 /// Schema `Square` (`#/components/schemas/Square`).
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Square {
     pub kind: String,
@@ -623,6 +669,7 @@ pub struct Square {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "pets")]
 impl Square {
     /// A value from its required fields; the optional ones unset.
     pub fn new(kind: String, side: f64) -> Self {
@@ -635,6 +682,7 @@ impl Square {
 }
 
 /// Inline schema at `#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data`.
+#[cfg(feature = "streams")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StreamNoticesOkItem {
     pub text: String,
@@ -643,6 +691,7 @@ pub struct StreamNoticesOkItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "streams")]
 impl StreamNoticesOkItem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(text: String) -> Self {
@@ -654,6 +703,7 @@ impl StreamNoticesOkItem {
 }
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadBody {
     /// Format: `binary`.
@@ -673,6 +723,7 @@ pub struct UploadBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "media")]
 impl UploadBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(file: crate::runtime::Binary) -> Self {
@@ -689,6 +740,7 @@ impl UploadBody {
 }
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadBodyMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,6 +753,7 @@ pub struct UploadBodyMeta {
 }
 
 /// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
+#[cfg(feature = "media")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UploadCreatedBody {
     pub id: String,
@@ -711,6 +764,7 @@ pub struct UploadCreatedBody {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "media")]
 impl UploadCreatedBody {
     /// A value from its required fields; the optional ones unset.
     pub fn new(id: String) -> Self {
@@ -723,6 +777,7 @@ impl UploadCreatedBody {
 }
 
 /// Schema `user_info` (`#/components/schemas/user_info`).
+#[cfg(feature = "files")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -733,6 +788,7 @@ pub struct UserInfo {
 }
 
 /// Schema `UserInfo` (`#/components/schemas/UserInfo`).
+#[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]

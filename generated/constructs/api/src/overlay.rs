@@ -38,6 +38,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn upstream(&self) -> &Self::Upstream;
 
     /// Forwards `GET /files/{name}.json` (operation `get-file`) to the upstream unless overridden.
+    #[cfg(feature = "files")]
     fn get_file(
         &self,
         request: crate::operations::GetFileRequest,
@@ -48,6 +49,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /jobs/{name}:cancel` (operation `user.list`) to the upstream unless overridden.
+    #[cfg(feature = "jobs")]
     fn user_list(
         &self,
         request: crate::operations::UserListRequest,
@@ -58,6 +60,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /jobs/{name}` (operation `List`) to the upstream unless overridden.
+    #[cfg(feature = "jobs")]
     fn list(
         &self,
         request: crate::operations::ListRequest,
@@ -68,6 +71,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /jobs/{name}` (operation `type`) to the upstream unless overridden.
+    #[cfg(feature = "jobs")]
     fn r#type(
         &self,
         request: crate::operations::TypeRequest,
@@ -78,6 +82,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /self` (operation `self`) to the upstream unless overridden.
+    #[cfg(feature = "self_")]
     fn self_(
         &self,
         request: crate::operations::SelfRequest,
@@ -88,6 +93,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /pets` (operation `createPet`) to the upstream unless overridden.
+    #[cfg(feature = "pets")]
     fn create_pet(
         &self,
         request: crate::operations::CreatePetRequest,
@@ -98,6 +104,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /charges` (operation `createCharge`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn create_charge(
         &self,
         request: crate::operations::CreateChargeRequest,
@@ -108,6 +115,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `PATCH /charges` (operation `updateCharge`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn update_charge(
         &self,
         request: crate::operations::UpdateChargeRequest,
@@ -118,6 +126,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /uploads` (operation `upload`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn upload(
         &self,
         request: crate::operations::UploadRequest,
@@ -128,6 +137,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /blobs/{name}` (operation `getBlob`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn get_blob(
         &self,
         request: crate::operations::GetBlobRequest,
@@ -138,6 +148,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /blobs/{name}` (operation `putBlob`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn put_blob(
         &self,
         request: crate::operations::PutBlobRequest,
@@ -148,6 +159,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /notes` (operation `addNote`) to the upstream unless overridden.
+    #[cfg(feature = "media")]
     fn add_note(
         &self,
         request: crate::operations::AddNoteRequest,
@@ -158,6 +170,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /events` (operation `listEvents`) to the upstream unless overridden.
+    #[cfg(feature = "pages")]
     fn list_events(
         &self,
         request: crate::operations::ListEventsRequest,
@@ -168,6 +181,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /logs` (operation `listLogs`) to the upstream unless overridden.
+    #[cfg(feature = "pages")]
     fn list_logs(
         &self,
         request: crate::operations::ListLogsRequest,
@@ -178,6 +192,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /commits` (operation `listCommits`) to the upstream unless overridden.
+    #[cfg(feature = "pages")]
     fn list_commits(
         &self,
         request: crate::operations::ListCommitsRequest,
@@ -188,6 +203,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /tickets` (operation `listTickets`) to the upstream unless overridden.
+    #[cfg(feature = "pages")]
     fn list_tickets(
         &self,
         request: crate::operations::ListTicketsRequest,
@@ -198,6 +214,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /payments` (operation `listPayments`) to the upstream unless overridden.
+    #[cfg(feature = "pages")]
     fn list_payments(
         &self,
         request: crate::operations::ListPaymentsRequest,
@@ -208,6 +225,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /streams/progress` (operation `streamProgress`) to the upstream unless overridden.
+    #[cfg(feature = "streams")]
     fn stream_progress(
         &self,
         request: crate::operations::StreamProgressRequest,
@@ -218,6 +236,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /streams/ticker` (operation `streamTicker`) to the upstream unless overridden.
+    #[cfg(feature = "streams")]
     fn stream_ticker(
         &self,
         request: crate::operations::StreamTickerRequest,
@@ -228,6 +247,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /streams/notices` (operation `streamNotices`) to the upstream unless overridden.
+    #[cfg(feature = "streams")]
     fn stream_notices(
         &self,
         request: crate::operations::StreamNoticesRequest,
@@ -238,6 +258,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /streams/logs` (operation `streamLogs`) to the upstream unless overridden.
+    #[cfg(feature = "streams")]
     fn stream_logs(
         &self,
         request: crate::operations::StreamLogsRequest,
@@ -248,6 +269,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /streams/records` (operation `streamRecords`) to the upstream unless overridden.
+    #[cfg(feature = "streams")]
     fn stream_records(
         &self,
         request: crate::operations::StreamRecordsRequest,
@@ -258,6 +280,7 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 
     /// Forwards `GET /health` (operation `health`) to the upstream unless overridden.
+    #[cfg(feature = "ops")]
     fn health(
         &self,
         request: crate::operations::HealthRequest,
@@ -269,6 +292,7 @@ pub trait ConstructsOverlay: Send + Sync {
 }
 
 impl<T: ConstructsOverlay> ConstructsApi for T {
+    #[cfg(feature = "files")]
     fn get_file(
         &self,
         request: crate::operations::GetFileRequest,
@@ -278,6 +302,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::get_file(self, request)
     }
 
+    #[cfg(feature = "jobs")]
     fn user_list(
         &self,
         request: crate::operations::UserListRequest,
@@ -287,6 +312,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::user_list(self, request)
     }
 
+    #[cfg(feature = "jobs")]
     fn list(
         &self,
         request: crate::operations::ListRequest,
@@ -296,6 +322,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list(self, request)
     }
 
+    #[cfg(feature = "jobs")]
     fn r#type(
         &self,
         request: crate::operations::TypeRequest,
@@ -305,6 +332,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::r#type(self, request)
     }
 
+    #[cfg(feature = "self_")]
     fn self_(
         &self,
         request: crate::operations::SelfRequest,
@@ -314,6 +342,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::self_(self, request)
     }
 
+    #[cfg(feature = "pets")]
     fn create_pet(
         &self,
         request: crate::operations::CreatePetRequest,
@@ -323,6 +352,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::create_pet(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn create_charge(
         &self,
         request: crate::operations::CreateChargeRequest,
@@ -332,6 +362,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::create_charge(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn update_charge(
         &self,
         request: crate::operations::UpdateChargeRequest,
@@ -341,6 +372,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::update_charge(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn upload(
         &self,
         request: crate::operations::UploadRequest,
@@ -350,6 +382,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::upload(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn get_blob(
         &self,
         request: crate::operations::GetBlobRequest,
@@ -359,6 +392,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::get_blob(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn put_blob(
         &self,
         request: crate::operations::PutBlobRequest,
@@ -368,6 +402,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::put_blob(self, request)
     }
 
+    #[cfg(feature = "media")]
     fn add_note(
         &self,
         request: crate::operations::AddNoteRequest,
@@ -377,6 +412,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::add_note(self, request)
     }
 
+    #[cfg(feature = "pages")]
     fn list_events(
         &self,
         request: crate::operations::ListEventsRequest,
@@ -386,6 +422,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list_events(self, request)
     }
 
+    #[cfg(feature = "pages")]
     fn list_logs(
         &self,
         request: crate::operations::ListLogsRequest,
@@ -395,6 +432,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list_logs(self, request)
     }
 
+    #[cfg(feature = "pages")]
     fn list_commits(
         &self,
         request: crate::operations::ListCommitsRequest,
@@ -404,6 +442,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list_commits(self, request)
     }
 
+    #[cfg(feature = "pages")]
     fn list_tickets(
         &self,
         request: crate::operations::ListTicketsRequest,
@@ -413,6 +452,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list_tickets(self, request)
     }
 
+    #[cfg(feature = "pages")]
     fn list_payments(
         &self,
         request: crate::operations::ListPaymentsRequest,
@@ -422,6 +462,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::list_payments(self, request)
     }
 
+    #[cfg(feature = "streams")]
     fn stream_progress(
         &self,
         request: crate::operations::StreamProgressRequest,
@@ -431,6 +472,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::stream_progress(self, request)
     }
 
+    #[cfg(feature = "streams")]
     fn stream_ticker(
         &self,
         request: crate::operations::StreamTickerRequest,
@@ -440,6 +482,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::stream_ticker(self, request)
     }
 
+    #[cfg(feature = "streams")]
     fn stream_notices(
         &self,
         request: crate::operations::StreamNoticesRequest,
@@ -449,6 +492,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::stream_notices(self, request)
     }
 
+    #[cfg(feature = "streams")]
     fn stream_logs(
         &self,
         request: crate::operations::StreamLogsRequest,
@@ -458,6 +502,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::stream_logs(self, request)
     }
 
+    #[cfg(feature = "streams")]
     fn stream_records(
         &self,
         request: crate::operations::StreamRecordsRequest,
@@ -467,6 +512,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
         ConstructsOverlay::stream_records(self, request)
     }
 
+    #[cfg(feature = "ops")]
     fn health(
         &self,
         request: crate::operations::HealthRequest,

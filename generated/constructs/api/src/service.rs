@@ -7,13 +7,15 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them.
+/// generated router serves any of them. Each method compiles under its tag's Cargo
+/// feature (all on by default).
 pub trait ConstructsApi: Send + Sync {
     /// A parameter sharing its segment with text.
     ///
     /// `GET /files/{name}.json` (operation `get-file`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "files")]
     fn get_file(
         &self,
         _request: crate::operations::GetFileRequest,
@@ -32,6 +34,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `POST /jobs/{name}:cancel` (operation `user.list`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "jobs")]
     fn user_list(
         &self,
         _request: crate::operations::UserListRequest,
@@ -46,6 +49,7 @@ pub trait ConstructsApi: Send + Sync {
     }
 
     /// `GET /jobs/{name}` (operation `List`).
+    #[cfg(feature = "jobs")]
     fn list(
         &self,
         _request: crate::operations::ListRequest,
@@ -64,6 +68,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Security: `Credential::Basic`, or `Credential::ApiKeyHeader` and `Credential::ApiKeyQuery`.
     ///
     /// Deprecated.
+    #[cfg(feature = "jobs")]
     fn r#type(
         &self,
         _request: crate::operations::TypeRequest,
@@ -80,6 +85,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `PUT /self` (operation `self`).
     ///
     /// Security: `Credential::Oauth` (scopes: write), or `Credential::Oidc`, or `Credential::ApiKeyCookie`.
+    #[cfg(feature = "self_")]
     fn self_(
         &self,
         _request: crate::operations::SelfRequest,
@@ -96,6 +102,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `POST /pets` (operation `createPet`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "pets")]
     fn create_pet(
         &self,
         _request: crate::operations::CreatePetRequest,
@@ -114,6 +121,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `POST /charges` (operation `createCharge`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn create_charge(
         &self,
         _request: crate::operations::CreateChargeRequest,
@@ -132,6 +140,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `PATCH /charges` (operation `updateCharge`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn update_charge(
         &self,
         _request: crate::operations::UpdateChargeRequest,
@@ -150,6 +159,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `POST /uploads` (operation `upload`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn upload(
         &self,
         _request: crate::operations::UploadRequest,
@@ -168,6 +178,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `GET /blobs/{name}` (operation `getBlob`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn get_blob(
         &self,
         _request: crate::operations::GetBlobRequest,
@@ -186,6 +197,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `PUT /blobs/{name}` (operation `putBlob`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn put_blob(
         &self,
         _request: crate::operations::PutBlobRequest,
@@ -204,6 +216,7 @@ pub trait ConstructsApi: Send + Sync {
     /// `POST /notes` (operation `addNote`).
     ///
     /// Security: `Credential::Bearer`.
+    #[cfg(feature = "media")]
     fn add_note(
         &self,
         _request: crate::operations::AddNoteRequest,
@@ -220,6 +233,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Cursor pagination, inferred (a `cursor` parameter, `next_cursor` in the answer).
     ///
     /// `GET /events` (operation `listEvents`).
+    #[cfg(feature = "pages")]
     fn list_events(
         &self,
         _request: crate::operations::ListEventsRequest,
@@ -236,6 +250,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Offset and limit pagination, inferred.
     ///
     /// `GET /logs` (operation `listLogs`).
+    #[cfg(feature = "pages")]
     fn list_logs(
         &self,
         _request: crate::operations::ListLogsRequest,
@@ -252,6 +267,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Pages linked by `Link` headers (RFC 8288); the answer is the array.
     ///
     /// `GET /commits` (operation `listCommits`).
+    #[cfg(feature = "pages")]
     fn list_commits(
         &self,
         _request: crate::operations::ListCommitsRequest,
@@ -268,6 +284,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Cursor pagination declared with `x-speakeasy-pagination`, the cursor in a metadata object.
     ///
     /// `GET /tickets` (operation `listTickets`).
+    #[cfg(feature = "pages")]
     fn list_tickets(
         &self,
         _request: crate::operations::ListTicketsRequest,
@@ -284,6 +301,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Stripe-style pagination, inferred (`starting_after` takes the last item's id while `has_more`).
     ///
     /// `GET /payments` (operation `listPayments`).
+    #[cfg(feature = "pages")]
     fn list_payments(
         &self,
         _request: crate::operations::ListPaymentsRequest,
@@ -300,6 +318,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Server-sent events whose data is JSON of a declared schema.
     ///
     /// `GET /streams/progress` (operation `streamProgress`).
+    #[cfg(feature = "streams")]
     fn stream_progress(
         &self,
         _request: crate::operations::StreamProgressRequest,
@@ -316,6 +335,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Server-sent events whose data is plain text.
     ///
     /// `GET /streams/ticker` (operation `streamTicker`).
+    #[cfg(feature = "streams")]
     fn stream_ticker(
         &self,
         _request: crate::operations::StreamTickerRequest,
@@ -332,6 +352,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Server-sent events described as whole events; the data is the `data` property's schema.
     ///
     /// `GET /streams/notices` (operation `streamNotices`).
+    #[cfg(feature = "streams")]
     fn stream_notices(
         &self,
         _request: crate::operations::StreamNoticesRequest,
@@ -348,6 +369,7 @@ pub trait ConstructsApi: Send + Sync {
     /// Newline-delimited JSON; the array schema stands for its items.
     ///
     /// `GET /streams/logs` (operation `streamLogs`).
+    #[cfg(feature = "streams")]
     fn stream_logs(
         &self,
         _request: crate::operations::StreamLogsRequest,
@@ -364,6 +386,7 @@ pub trait ConstructsApi: Send + Sync {
     /// A JSON text sequence (RFC 7464).
     ///
     /// `GET /streams/records` (operation `streamRecords`).
+    #[cfg(feature = "streams")]
     fn stream_records(
         &self,
         _request: crate::operations::StreamRecordsRequest,
@@ -380,6 +403,7 @@ pub trait ConstructsApi: Send + Sync {
     /// A path item given by reference.
     ///
     /// `GET /health` (operation `health`).
+    #[cfg(feature = "ops")]
     fn health(
         &self,
         _request: crate::operations::HealthRequest,

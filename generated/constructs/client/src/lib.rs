@@ -7,6 +7,8 @@
 rocketgen_runtime::generated_for!("0.1.0");
 
 mod operations;
+
+#[cfg(feature = "pages")]
 mod pages;
 pub mod tags;
 pub use api;

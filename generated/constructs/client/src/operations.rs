@@ -6,6 +6,7 @@ use api::ConstructsApi;
 use super::Client;
 
 impl ConstructsApi for Client {
+    #[cfg(feature = "files")]
     async fn get_file(
         &self,
         request: api::GetFileRequest,
@@ -15,6 +16,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "jobs")]
     async fn user_list(
         &self,
         request: api::UserListRequest,
@@ -24,6 +26,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "jobs")]
     async fn list(
         &self,
         request: api::ListRequest,
@@ -31,6 +34,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST, &request).await
     }
 
+    #[cfg(feature = "jobs")]
     async fn r#type(
         &self,
         request: api::TypeRequest,
@@ -40,6 +44,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "self_")]
     async fn self_(
         &self,
         request: api::SelfRequest,
@@ -49,6 +54,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "pets")]
     async fn create_pet(
         &self,
         request: api::CreatePetRequest,
@@ -62,6 +68,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn create_charge(
         &self,
         request: api::CreateChargeRequest,
@@ -75,6 +82,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
@@ -88,6 +96,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn upload(
         &self,
         request: api::UploadRequest,
@@ -97,6 +106,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn get_blob(
         &self,
         request: api::GetBlobRequest,
@@ -106,6 +116,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn put_blob(
         &self,
         request: api::PutBlobRequest,
@@ -115,6 +126,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "media")]
     async fn add_note(
         &self,
         request: api::AddNoteRequest,
@@ -124,6 +136,7 @@ impl ConstructsApi for Client {
             .await
     }
 
+    #[cfg(feature = "pages")]
     async fn list_events(
         &self,
         request: api::ListEventsRequest,
@@ -131,6 +144,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_EVENTS, &request).await
     }
 
+    #[cfg(feature = "pages")]
     async fn list_logs(
         &self,
         request: api::ListLogsRequest,
@@ -138,6 +152,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_LOGS, &request).await
     }
 
+    #[cfg(feature = "pages")]
     async fn list_commits(
         &self,
         request: api::ListCommitsRequest,
@@ -145,6 +160,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_COMMITS, &request).await
     }
 
+    #[cfg(feature = "pages")]
     async fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
@@ -152,6 +168,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_TICKETS, &request).await
     }
 
+    #[cfg(feature = "pages")]
     async fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
@@ -159,6 +176,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::LIST_PAYMENTS, &request).await
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
@@ -166,6 +184,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::STREAM_PROGRESS, &request).await
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
@@ -173,6 +192,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::STREAM_TICKER, &request).await
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
@@ -180,6 +200,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::STREAM_NOTICES, &request).await
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
@@ -187,6 +208,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::STREAM_LOGS, &request).await
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
@@ -194,6 +216,7 @@ impl ConstructsApi for Client {
         self.0.call(&api::meta::STREAM_RECORDS, &request).await
     }
 
+    #[cfg(feature = "ops")]
     async fn health(
         &self,
         request: api::HealthRequest,

@@ -10,6 +10,7 @@ impl Client {
     /// The pages of `pages.listEvents`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "pages")]
     pub fn list_events_pages(
         &self,
         request: api::ListEventsRequest,
@@ -31,6 +32,7 @@ impl Client {
     }
 
     /// The items of every page of `pages.listEvents`, in order: [`Client::list_events_pages`] flattened.
+    #[cfg(feature = "pages")]
     pub fn list_events_items(
         &self,
         request: api::ListEventsRequest,
@@ -41,6 +43,7 @@ impl Client {
     /// The pages of `pages.listLogs`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "pages")]
     pub fn list_logs_pages(
         &self,
         request: api::ListLogsRequest,
@@ -62,6 +65,7 @@ impl Client {
     }
 
     /// The items of every page of `pages.listLogs`, in order: [`Client::list_logs_pages`] flattened.
+    #[cfg(feature = "pages")]
     pub fn list_logs_items(
         &self,
         request: api::ListLogsRequest,
@@ -72,6 +76,7 @@ impl Client {
     /// The pages of `pages.listCommits`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "pages")]
     pub fn list_commits_pages(
         &self,
         request: api::ListCommitsRequest,
@@ -91,6 +96,7 @@ impl Client {
     }
 
     /// The items of every page of `pages.listCommits`, in order: [`Client::list_commits_pages`] flattened.
+    #[cfg(feature = "pages")]
     pub fn list_commits_items(
         &self,
         request: api::ListCommitsRequest,
@@ -101,6 +107,7 @@ impl Client {
     /// The pages of `pages.listTickets`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "pages")]
     pub fn list_tickets_pages(
         &self,
         request: api::ListTicketsRequest,
@@ -122,6 +129,7 @@ impl Client {
     }
 
     /// The items of every page of `pages.listTickets`, in order: [`Client::list_tickets_pages`] flattened.
+    #[cfg(feature = "pages")]
     pub fn list_tickets_items(
         &self,
         request: api::ListTicketsRequest,
@@ -132,6 +140,7 @@ impl Client {
     /// The pages of `pages.listPayments`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "pages")]
     pub fn list_payments_pages(
         &self,
         request: api::ListPaymentsRequest,
@@ -153,6 +162,7 @@ impl Client {
     }
 
     /// The items of every page of `pages.listPayments`, in order: [`Client::list_payments_pages`] flattened.
+    #[cfg(feature = "pages")]
     pub fn list_payments_items(
         &self,
         request: api::ListPaymentsRequest,

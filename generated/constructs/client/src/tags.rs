@@ -6,12 +6,15 @@ use api::ConstructsApi;
 use super::Client;
 
 /// The operations tagged `files`.
+#[cfg(feature = "files")]
 pub struct FilesOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "files")]
 impl FilesOperations<'_> {
     /// `GET /files/{name}.json` (operation `get-file`).
+    #[cfg(feature = "files")]
     pub async fn get_file(
         &self,
         request: api::GetFileRequest,
@@ -20,6 +23,7 @@ impl FilesOperations<'_> {
     }
 }
 
+#[cfg(feature = "files")]
 impl Client {
     /// The operations tagged `files`.
     pub fn files(&self) -> FilesOperations<'_> {
@@ -28,12 +32,15 @@ impl Client {
 }
 
 /// The operations tagged `jobs`.
+#[cfg(feature = "jobs")]
 pub struct JobsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "jobs")]
 impl JobsOperations<'_> {
     /// `POST /jobs/{name}:cancel` (operation `user.list`).
+    #[cfg(feature = "jobs")]
     pub async fn user_list(
         &self,
         request: api::UserListRequest,
@@ -42,6 +49,7 @@ impl JobsOperations<'_> {
     }
 
     /// `GET /jobs/{name}` (operation `List`).
+    #[cfg(feature = "jobs")]
     pub async fn list(
         &self,
         request: api::ListRequest,
@@ -50,6 +58,7 @@ impl JobsOperations<'_> {
     }
 
     /// `DELETE /jobs/{name}` (operation `type`).
+    #[cfg(feature = "jobs")]
     pub async fn r#type(
         &self,
         request: api::TypeRequest,
@@ -58,6 +67,7 @@ impl JobsOperations<'_> {
     }
 }
 
+#[cfg(feature = "jobs")]
 impl Client {
     /// The operations tagged `jobs`.
     pub fn jobs(&self) -> JobsOperations<'_> {
@@ -66,12 +76,15 @@ impl Client {
 }
 
 /// The operations tagged `self`.
+#[cfg(feature = "self_")]
 pub struct SelfOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "self_")]
 impl SelfOperations<'_> {
     /// `PUT /self` (operation `self`).
+    #[cfg(feature = "self_")]
     pub async fn self_(
         &self,
         request: api::SelfRequest,
@@ -80,6 +93,7 @@ impl SelfOperations<'_> {
     }
 }
 
+#[cfg(feature = "self_")]
 impl Client {
     /// The operations tagged `self`.
     pub fn self_ops(&self) -> SelfOperations<'_> {
@@ -88,12 +102,15 @@ impl Client {
 }
 
 /// The operations tagged `pets`.
+#[cfg(feature = "pets")]
 pub struct PetsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "pets")]
 impl PetsOperations<'_> {
     /// `POST /pets` (operation `createPet`).
+    #[cfg(feature = "pets")]
     pub async fn create_pet(
         &self,
         request: api::CreatePetRequest,
@@ -102,6 +119,7 @@ impl PetsOperations<'_> {
     }
 }
 
+#[cfg(feature = "pets")]
 impl Client {
     /// The operations tagged `pets`.
     pub fn pets(&self) -> PetsOperations<'_> {
@@ -110,12 +128,15 @@ impl Client {
 }
 
 /// The operations tagged `media`.
+#[cfg(feature = "media")]
 pub struct MediaOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "media")]
 impl MediaOperations<'_> {
     /// `POST /charges` (operation `createCharge`).
+    #[cfg(feature = "media")]
     pub async fn create_charge(
         &self,
         request: api::CreateChargeRequest,
@@ -124,6 +145,7 @@ impl MediaOperations<'_> {
     }
 
     /// `PATCH /charges` (operation `updateCharge`).
+    #[cfg(feature = "media")]
     pub async fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
@@ -132,6 +154,7 @@ impl MediaOperations<'_> {
     }
 
     /// `POST /uploads` (operation `upload`).
+    #[cfg(feature = "media")]
     pub async fn upload(
         &self,
         request: api::UploadRequest,
@@ -140,6 +163,7 @@ impl MediaOperations<'_> {
     }
 
     /// `GET /blobs/{name}` (operation `getBlob`).
+    #[cfg(feature = "media")]
     pub async fn get_blob(
         &self,
         request: api::GetBlobRequest,
@@ -148,6 +172,7 @@ impl MediaOperations<'_> {
     }
 
     /// `PUT /blobs/{name}` (operation `putBlob`).
+    #[cfg(feature = "media")]
     pub async fn put_blob(
         &self,
         request: api::PutBlobRequest,
@@ -156,6 +181,7 @@ impl MediaOperations<'_> {
     }
 
     /// `POST /notes` (operation `addNote`).
+    #[cfg(feature = "media")]
     pub async fn add_note(
         &self,
         request: api::AddNoteRequest,
@@ -164,6 +190,7 @@ impl MediaOperations<'_> {
     }
 }
 
+#[cfg(feature = "media")]
 impl Client {
     /// The operations tagged `media`.
     pub fn media(&self) -> MediaOperations<'_> {
@@ -172,12 +199,15 @@ impl Client {
 }
 
 /// The operations tagged `pages`.
+#[cfg(feature = "pages")]
 pub struct PagesOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "pages")]
 impl PagesOperations<'_> {
     /// `GET /events` (operation `listEvents`).
+    #[cfg(feature = "pages")]
     pub async fn list_events(
         &self,
         request: api::ListEventsRequest,
@@ -186,6 +216,7 @@ impl PagesOperations<'_> {
     }
 
     /// `GET /logs` (operation `listLogs`).
+    #[cfg(feature = "pages")]
     pub async fn list_logs(
         &self,
         request: api::ListLogsRequest,
@@ -194,6 +225,7 @@ impl PagesOperations<'_> {
     }
 
     /// `GET /commits` (operation `listCommits`).
+    #[cfg(feature = "pages")]
     pub async fn list_commits(
         &self,
         request: api::ListCommitsRequest,
@@ -202,6 +234,7 @@ impl PagesOperations<'_> {
     }
 
     /// `GET /tickets` (operation `listTickets`).
+    #[cfg(feature = "pages")]
     pub async fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
@@ -210,6 +243,7 @@ impl PagesOperations<'_> {
     }
 
     /// `GET /payments` (operation `listPayments`).
+    #[cfg(feature = "pages")]
     pub async fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
@@ -218,6 +252,7 @@ impl PagesOperations<'_> {
     }
 }
 
+#[cfg(feature = "pages")]
 impl Client {
     /// The operations tagged `pages`.
     pub fn pages(&self) -> PagesOperations<'_> {
@@ -226,12 +261,15 @@ impl Client {
 }
 
 /// The operations tagged `streams`.
+#[cfg(feature = "streams")]
 pub struct StreamsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "streams")]
 impl StreamsOperations<'_> {
     /// `GET /streams/progress` (operation `streamProgress`).
+    #[cfg(feature = "streams")]
     pub async fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
@@ -240,6 +278,7 @@ impl StreamsOperations<'_> {
     }
 
     /// `GET /streams/ticker` (operation `streamTicker`).
+    #[cfg(feature = "streams")]
     pub async fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
@@ -248,6 +287,7 @@ impl StreamsOperations<'_> {
     }
 
     /// `GET /streams/notices` (operation `streamNotices`).
+    #[cfg(feature = "streams")]
     pub async fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
@@ -256,6 +296,7 @@ impl StreamsOperations<'_> {
     }
 
     /// `GET /streams/logs` (operation `streamLogs`).
+    #[cfg(feature = "streams")]
     pub async fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
@@ -264,6 +305,7 @@ impl StreamsOperations<'_> {
     }
 
     /// `GET /streams/records` (operation `streamRecords`).
+    #[cfg(feature = "streams")]
     pub async fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
@@ -272,6 +314,7 @@ impl StreamsOperations<'_> {
     }
 }
 
+#[cfg(feature = "streams")]
 impl Client {
     /// The operations tagged `streams`.
     pub fn streams(&self) -> StreamsOperations<'_> {
@@ -280,12 +323,15 @@ impl Client {
 }
 
 /// The operations tagged `ops`.
+#[cfg(feature = "ops")]
 pub struct OpsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "ops")]
 impl OpsOperations<'_> {
     /// `GET /health` (operation `health`).
+    #[cfg(feature = "ops")]
     pub async fn health(
         &self,
         request: api::HealthRequest,
@@ -294,6 +340,7 @@ impl OpsOperations<'_> {
     }
 }
 
+#[cfg(feature = "ops")]
 impl Client {
     /// The operations tagged `ops`.
     pub fn ops(&self) -> OpsOperations<'_> {

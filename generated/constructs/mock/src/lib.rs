@@ -66,6 +66,7 @@ impl Mock {
     }
 
     /// Programs `get-file` (`GET /files/{name}.json`) and reads its calls.
+    #[cfg(feature = "files")]
     pub fn on_get_file(
         &self,
     ) -> runtime::Handle<'_, api::GetFileRequest, api::GetFileResponse> {
@@ -73,6 +74,7 @@ impl Mock {
     }
 
     /// Programs `user.list` (`POST /jobs/{name}:cancel`) and reads its calls.
+    #[cfg(feature = "jobs")]
     pub fn on_user_list(
         &self,
     ) -> runtime::Handle<'_, api::UserListRequest, api::UserListResponse> {
@@ -80,21 +82,25 @@ impl Mock {
     }
 
     /// Programs `List` (`GET /jobs/{name}`) and reads its calls.
+    #[cfg(feature = "jobs")]
     pub fn on_list(&self) -> runtime::Handle<'_, api::ListRequest, api::ListResponse> {
         runtime::Handle::new(&self.state, "jobs.List")
     }
 
     /// Programs `type` (`DELETE /jobs/{name}`) and reads its calls.
+    #[cfg(feature = "jobs")]
     pub fn on_type(&self) -> runtime::Handle<'_, api::TypeRequest, api::TypeResponse> {
         runtime::Handle::new(&self.state, "jobs.type")
     }
 
     /// Programs `self` (`PUT /self`) and reads its calls.
+    #[cfg(feature = "self_")]
     pub fn on_self_(&self) -> runtime::Handle<'_, api::SelfRequest, api::SelfResponse> {
         runtime::Handle::new(&self.state, "self.self")
     }
 
     /// Programs `createPet` (`POST /pets`) and reads its calls.
+    #[cfg(feature = "pets")]
     pub fn on_create_pet(
         &self,
     ) -> runtime::Handle<'_, api::CreatePetRequest, api::CreatePetResponse> {
@@ -102,6 +108,7 @@ impl Mock {
     }
 
     /// Programs `createCharge` (`POST /charges`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_create_charge(
         &self,
     ) -> runtime::Handle<'_, api::CreateChargeRequest, api::CreateChargeResponse> {
@@ -109,6 +116,7 @@ impl Mock {
     }
 
     /// Programs `updateCharge` (`PATCH /charges`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_update_charge(
         &self,
     ) -> runtime::Handle<'_, api::UpdateChargeRequest, api::UpdateChargeResponse> {
@@ -116,6 +124,7 @@ impl Mock {
     }
 
     /// Programs `upload` (`POST /uploads`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_upload(
         &self,
     ) -> runtime::Handle<'_, api::UploadRequest, api::UploadResponse> {
@@ -123,6 +132,7 @@ impl Mock {
     }
 
     /// Programs `getBlob` (`GET /blobs/{name}`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_get_blob(
         &self,
     ) -> runtime::Handle<'_, api::GetBlobRequest, api::GetBlobResponse> {
@@ -130,6 +140,7 @@ impl Mock {
     }
 
     /// Programs `putBlob` (`PUT /blobs/{name}`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_put_blob(
         &self,
     ) -> runtime::Handle<'_, api::PutBlobRequest, api::PutBlobResponse> {
@@ -137,6 +148,7 @@ impl Mock {
     }
 
     /// Programs `addNote` (`POST /notes`) and reads its calls.
+    #[cfg(feature = "media")]
     pub fn on_add_note(
         &self,
     ) -> runtime::Handle<'_, api::AddNoteRequest, api::AddNoteResponse> {
@@ -144,6 +156,7 @@ impl Mock {
     }
 
     /// Programs `listEvents` (`GET /events`) and reads its calls.
+    #[cfg(feature = "pages")]
     pub fn on_list_events(
         &self,
     ) -> runtime::Handle<'_, api::ListEventsRequest, api::ListEventsResponse> {
@@ -151,6 +164,7 @@ impl Mock {
     }
 
     /// Programs `listLogs` (`GET /logs`) and reads its calls.
+    #[cfg(feature = "pages")]
     pub fn on_list_logs(
         &self,
     ) -> runtime::Handle<'_, api::ListLogsRequest, api::ListLogsResponse> {
@@ -158,6 +172,7 @@ impl Mock {
     }
 
     /// Programs `listCommits` (`GET /commits`) and reads its calls.
+    #[cfg(feature = "pages")]
     pub fn on_list_commits(
         &self,
     ) -> runtime::Handle<'_, api::ListCommitsRequest, api::ListCommitsResponse> {
@@ -165,6 +180,7 @@ impl Mock {
     }
 
     /// Programs `listTickets` (`GET /tickets`) and reads its calls.
+    #[cfg(feature = "pages")]
     pub fn on_list_tickets(
         &self,
     ) -> runtime::Handle<'_, api::ListTicketsRequest, api::ListTicketsResponse> {
@@ -172,6 +188,7 @@ impl Mock {
     }
 
     /// Programs `listPayments` (`GET /payments`) and reads its calls.
+    #[cfg(feature = "pages")]
     pub fn on_list_payments(
         &self,
     ) -> runtime::Handle<'_, api::ListPaymentsRequest, api::ListPaymentsResponse> {
@@ -179,6 +196,7 @@ impl Mock {
     }
 
     /// Programs `streamProgress` (`GET /streams/progress`) and reads its calls.
+    #[cfg(feature = "streams")]
     pub fn on_stream_progress(
         &self,
     ) -> runtime::Handle<'_, api::StreamProgressRequest, api::StreamProgressResponse> {
@@ -186,6 +204,7 @@ impl Mock {
     }
 
     /// Programs `streamTicker` (`GET /streams/ticker`) and reads its calls.
+    #[cfg(feature = "streams")]
     pub fn on_stream_ticker(
         &self,
     ) -> runtime::Handle<'_, api::StreamTickerRequest, api::StreamTickerResponse> {
@@ -193,6 +212,7 @@ impl Mock {
     }
 
     /// Programs `streamNotices` (`GET /streams/notices`) and reads its calls.
+    #[cfg(feature = "streams")]
     pub fn on_stream_notices(
         &self,
     ) -> runtime::Handle<'_, api::StreamNoticesRequest, api::StreamNoticesResponse> {
@@ -200,6 +220,7 @@ impl Mock {
     }
 
     /// Programs `streamLogs` (`GET /streams/logs`) and reads its calls.
+    #[cfg(feature = "streams")]
     pub fn on_stream_logs(
         &self,
     ) -> runtime::Handle<'_, api::StreamLogsRequest, api::StreamLogsResponse> {
@@ -207,6 +228,7 @@ impl Mock {
     }
 
     /// Programs `streamRecords` (`GET /streams/records`) and reads its calls.
+    #[cfg(feature = "streams")]
     pub fn on_stream_records(
         &self,
     ) -> runtime::Handle<'_, api::StreamRecordsRequest, api::StreamRecordsResponse> {
@@ -214,6 +236,7 @@ impl Mock {
     }
 
     /// Programs `health` (`GET /health`) and reads its calls.
+    #[cfg(feature = "ops")]
     pub fn on_health(
         &self,
     ) -> runtime::Handle<'_, api::HealthRequest, api::HealthResponse> {
@@ -222,6 +245,7 @@ impl Mock {
 }
 
 impl ConstructsApi for Mock {
+    #[cfg(feature = "files")]
     async fn get_file(
         &self,
         request: api::GetFileRequest,
@@ -229,6 +253,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::GET_FILE, request)
     }
 
+    #[cfg(feature = "jobs")]
     async fn user_list(
         &self,
         request: api::UserListRequest,
@@ -236,6 +261,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::USER_LIST, request)
     }
 
+    #[cfg(feature = "jobs")]
     async fn list(
         &self,
         request: api::ListRequest,
@@ -243,6 +269,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST, request)
     }
 
+    #[cfg(feature = "jobs")]
     async fn r#type(
         &self,
         request: api::TypeRequest,
@@ -250,6 +277,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::TYPE, request)
     }
 
+    #[cfg(feature = "self_")]
     async fn self_(
         &self,
         request: api::SelfRequest,
@@ -257,6 +285,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::SELF, request)
     }
 
+    #[cfg(feature = "pets")]
     async fn create_pet(
         &self,
         request: api::CreatePetRequest,
@@ -264,6 +293,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::CREATE_PET, request)
     }
 
+    #[cfg(feature = "media")]
     async fn create_charge(
         &self,
         request: api::CreateChargeRequest,
@@ -271,6 +301,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::CREATE_CHARGE, request)
     }
 
+    #[cfg(feature = "media")]
     async fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
@@ -278,6 +309,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::UPDATE_CHARGE, request)
     }
 
+    #[cfg(feature = "media")]
     async fn upload(
         &self,
         request: api::UploadRequest,
@@ -285,6 +317,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::UPLOAD, request)
     }
 
+    #[cfg(feature = "media")]
     async fn get_blob(
         &self,
         request: api::GetBlobRequest,
@@ -292,6 +325,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::GET_BLOB, request)
     }
 
+    #[cfg(feature = "media")]
     async fn put_blob(
         &self,
         request: api::PutBlobRequest,
@@ -299,6 +333,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::PUT_BLOB, request)
     }
 
+    #[cfg(feature = "media")]
     async fn add_note(
         &self,
         request: api::AddNoteRequest,
@@ -306,6 +341,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::ADD_NOTE, request)
     }
 
+    #[cfg(feature = "pages")]
     async fn list_events(
         &self,
         request: api::ListEventsRequest,
@@ -313,6 +349,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST_EVENTS, request)
     }
 
+    #[cfg(feature = "pages")]
     async fn list_logs(
         &self,
         request: api::ListLogsRequest,
@@ -320,6 +357,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST_LOGS, request)
     }
 
+    #[cfg(feature = "pages")]
     async fn list_commits(
         &self,
         request: api::ListCommitsRequest,
@@ -327,6 +365,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST_COMMITS, request)
     }
 
+    #[cfg(feature = "pages")]
     async fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
@@ -334,6 +373,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST_TICKETS, request)
     }
 
+    #[cfg(feature = "pages")]
     async fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
@@ -341,6 +381,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::LIST_PAYMENTS, request)
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
@@ -348,6 +389,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::STREAM_PROGRESS, request)
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
@@ -355,6 +397,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::STREAM_TICKER, request)
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
@@ -362,6 +405,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::STREAM_NOTICES, request)
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
@@ -369,6 +413,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::STREAM_LOGS, request)
     }
 
+    #[cfg(feature = "streams")]
     async fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
@@ -376,6 +421,7 @@ impl ConstructsApi for Mock {
         self.state.answer(&api::meta::STREAM_RECORDS, request)
     }
 
+    #[cfg(feature = "ops")]
     async fn health(
         &self,
         request: api::HealthRequest,

@@ -9,6 +9,7 @@ use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 
 /// `GET /files/{name}.json`
+#[cfg(feature = "files")]
 pub async fn get_file<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -28,6 +29,7 @@ pub async fn get_file<S: ConstructsApi + 'static>(
 }
 
 /// `POST /jobs/{name}:cancel`
+#[cfg(feature = "jobs")]
 pub async fn user_list<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -47,6 +49,7 @@ pub async fn user_list<S: ConstructsApi + 'static>(
 }
 
 /// `GET /jobs/{name}`
+#[cfg(feature = "jobs")]
 pub async fn list<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -55,6 +58,7 @@ pub async fn list<S: ConstructsApi + 'static>(
 }
 
 /// `DELETE /jobs/{name}`
+#[cfg(feature = "jobs")]
 pub async fn r#type<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -74,6 +78,7 @@ pub async fn r#type<S: ConstructsApi + 'static>(
 }
 
 /// `PUT /self`
+#[cfg(feature = "self_")]
 pub async fn self_<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -93,6 +98,7 @@ pub async fn self_<S: ConstructsApi + 'static>(
 }
 
 /// `POST /pets`
+#[cfg(feature = "pets")]
 pub async fn create_pet<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -112,6 +118,7 @@ pub async fn create_pet<S: ConstructsApi + 'static>(
 }
 
 /// `POST /charges`
+#[cfg(feature = "media")]
 pub async fn create_charge<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -131,6 +138,7 @@ pub async fn create_charge<S: ConstructsApi + 'static>(
 }
 
 /// `PATCH /charges`
+#[cfg(feature = "media")]
 pub async fn update_charge<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -150,6 +158,7 @@ pub async fn update_charge<S: ConstructsApi + 'static>(
 }
 
 /// `POST /uploads`
+#[cfg(feature = "media")]
 pub async fn upload<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -169,6 +178,7 @@ pub async fn upload<S: ConstructsApi + 'static>(
 }
 
 /// `GET /blobs/{name}`
+#[cfg(feature = "media")]
 pub async fn get_blob<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -188,6 +198,7 @@ pub async fn get_blob<S: ConstructsApi + 'static>(
 }
 
 /// `PUT /blobs/{name}`
+#[cfg(feature = "media")]
 pub async fn put_blob<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -207,6 +218,7 @@ pub async fn put_blob<S: ConstructsApi + 'static>(
 }
 
 /// `POST /notes`
+#[cfg(feature = "media")]
 pub async fn add_note<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -226,6 +238,7 @@ pub async fn add_note<S: ConstructsApi + 'static>(
 }
 
 /// `GET /events`
+#[cfg(feature = "pages")]
 pub async fn list_events<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -239,6 +252,7 @@ pub async fn list_events<S: ConstructsApi + 'static>(
 }
 
 /// `GET /logs`
+#[cfg(feature = "pages")]
 pub async fn list_logs<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -252,6 +266,7 @@ pub async fn list_logs<S: ConstructsApi + 'static>(
 }
 
 /// `GET /commits`
+#[cfg(feature = "pages")]
 pub async fn list_commits<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -265,6 +280,7 @@ pub async fn list_commits<S: ConstructsApi + 'static>(
 }
 
 /// `GET /tickets`
+#[cfg(feature = "pages")]
 pub async fn list_tickets<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -278,6 +294,7 @@ pub async fn list_tickets<S: ConstructsApi + 'static>(
 }
 
 /// `GET /payments`
+#[cfg(feature = "pages")]
 pub async fn list_payments<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -291,6 +308,7 @@ pub async fn list_payments<S: ConstructsApi + 'static>(
 }
 
 /// `GET /streams/progress`
+#[cfg(feature = "streams")]
 pub async fn stream_progress<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -304,6 +322,7 @@ pub async fn stream_progress<S: ConstructsApi + 'static>(
 }
 
 /// `GET /streams/ticker`
+#[cfg(feature = "streams")]
 pub async fn stream_ticker<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -317,6 +336,7 @@ pub async fn stream_ticker<S: ConstructsApi + 'static>(
 }
 
 /// `GET /streams/notices`
+#[cfg(feature = "streams")]
 pub async fn stream_notices<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -330,6 +350,7 @@ pub async fn stream_notices<S: ConstructsApi + 'static>(
 }
 
 /// `GET /streams/logs`
+#[cfg(feature = "streams")]
 pub async fn stream_logs<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -343,6 +364,7 @@ pub async fn stream_logs<S: ConstructsApi + 'static>(
 }
 
 /// `GET /streams/records`
+#[cfg(feature = "streams")]
 pub async fn stream_records<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -356,6 +378,7 @@ pub async fn stream_records<S: ConstructsApi + 'static>(
 }
 
 /// `GET /health`
+#[cfg(feature = "ops")]
 pub async fn health<S: ConstructsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,

@@ -6,11 +6,41 @@
 
 rocketgen_runtime::generated_for!("0.1.0");
 
+#[cfg(
+    not(
+        any(
+            feature = "files",
+            feature = "jobs",
+            feature = "self_",
+            feature = "pets",
+            feature = "media",
+            feature = "pages",
+            feature = "streams",
+            feature = "ops"
+        )
+    )
+)]
+compile_error!(
+    "constructs-server serves operations: enable the feature of at least one tag (files, jobs, self_, pets, media, pages, streams, ops)"
+);
+
 mod handlers;
 
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::ConstructsApi;
+
+#[cfg(
+    any(
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
@@ -31,148 +61,230 @@ pub fn router_at<S: ConstructsApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-    router = router
-        .route(
-            &[base, "/blobs/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_blob::<S>)
-                .put(handlers::put_blob::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/charges"].concat(),
-            MethodRouter::new()
-                .post(handlers::create_charge::<S>)
-                .patch(handlers::update_charge::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST, PATCH") }),
-        );
-    router = router
-        .route(
-            &[base, "/commits"].concat(),
-            MethodRouter::new()
-                .get(handlers::list_commits::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/events"].concat(),
-            MethodRouter::new()
-                .get(handlers::list_events::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/health"].concat(),
-            MethodRouter::new()
-                .get(handlers::health::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/jobs/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::list::<S>)
-                .delete(handlers::r#type::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/logs"].concat(),
-            MethodRouter::new()
-                .get(handlers::list_logs::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/notes"].concat(),
-            MethodRouter::new()
-                .post(handlers::add_note::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/payments"].concat(),
-            MethodRouter::new()
-                .get(handlers::list_payments::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/pets"].concat(),
-            MethodRouter::new()
-                .post(handlers::create_pet::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/self"].concat(),
-            MethodRouter::new()
-                .put(handlers::self_::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/streams/logs"].concat(),
-            MethodRouter::new()
-                .get(handlers::stream_logs::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/streams/notices"].concat(),
-            MethodRouter::new()
-                .get(handlers::stream_notices::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/streams/progress"].concat(),
-            MethodRouter::new()
-                .get(handlers::stream_progress::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/streams/records"].concat(),
-            MethodRouter::new()
-                .get(handlers::stream_records::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/streams/ticker"].concat(),
-            MethodRouter::new()
-                .get(handlers::stream_ticker::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/tickets"].concat(),
-            MethodRouter::new()
-                .get(handlers::list_tickets::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/uploads"].concat(),
-            MethodRouter::new()
-                .post(handlers::upload::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
+
+    #[cfg(feature = "media")]
+    {
+        router = router
+            .route(
+                &[base, "/blobs/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_blob::<S>)
+                    .put(handlers::put_blob::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+            );
+    }
+
+    #[cfg(feature = "media")]
+    {
+        router = router
+            .route(
+                &[base, "/charges"].concat(),
+                MethodRouter::new()
+                    .post(handlers::create_charge::<S>)
+                    .patch(handlers::update_charge::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST, PATCH") }),
+            );
+    }
+
+    #[cfg(feature = "pages")]
+    {
+        router = router
+            .route(
+                &[base, "/commits"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list_commits::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "pages")]
+    {
+        router = router
+            .route(
+                &[base, "/events"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list_events::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "ops")]
+    {
+        router = router
+            .route(
+                &[base, "/health"].concat(),
+                MethodRouter::new()
+                    .get(handlers::health::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "jobs")]
+    {
+        router = router
+            .route(
+                &[base, "/jobs/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list::<S>)
+                    .delete(handlers::r#type::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "pages")]
+    {
+        router = router
+            .route(
+                &[base, "/logs"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list_logs::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "media")]
+    {
+        router = router
+            .route(
+                &[base, "/notes"].concat(),
+                MethodRouter::new()
+                    .post(handlers::add_note::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "pages")]
+    {
+        router = router
+            .route(
+                &[base, "/payments"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list_payments::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "pets")]
+    {
+        router = router
+            .route(
+                &[base, "/pets"].concat(),
+                MethodRouter::new()
+                    .post(handlers::create_pet::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "self_")]
+    {
+        router = router
+            .route(
+                &[base, "/self"].concat(),
+                MethodRouter::new()
+                    .put(handlers::self_::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "streams")]
+    {
+        router = router
+            .route(
+                &[base, "/streams/logs"].concat(),
+                MethodRouter::new()
+                    .get(handlers::stream_logs::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "streams")]
+    {
+        router = router
+            .route(
+                &[base, "/streams/notices"].concat(),
+                MethodRouter::new()
+                    .get(handlers::stream_notices::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "streams")]
+    {
+        router = router
+            .route(
+                &[base, "/streams/progress"].concat(),
+                MethodRouter::new()
+                    .get(handlers::stream_progress::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "streams")]
+    {
+        router = router
+            .route(
+                &[base, "/streams/records"].concat(),
+                MethodRouter::new()
+                    .get(handlers::stream_records::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "streams")]
+    {
+        router = router
+            .route(
+                &[base, "/streams/ticker"].concat(),
+                MethodRouter::new()
+                    .get(handlers::stream_ticker::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "pages")]
+    {
+        router = router
+            .route(
+                &[base, "/tickets"].concat(),
+                MethodRouter::new()
+                    .get(handlers::list_tickets::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "media")]
+    {
+        router = router
+            .route(
+                &[base, "/uploads"].concat(),
+                MethodRouter::new()
+                    .post(handlers::upload::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
     router = router.fallback(runtime::not_found);
-    let templated = (service.clone(), Arc::<str>::from(base));
-    router = router
-        .layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
+
+    #[cfg(any(feature = "files", feature = "jobs"))]
+    {
+        let templated = (service.clone(), Arc::<str>::from(base));
+        router = router
+            .layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
+    }
     router.with_state(service)
 }
 
+#[cfg(any(feature = "files", feature = "jobs"))]
 use axum::extract::{Request, State};
+
+#[cfg(any(feature = "files", feature = "jobs"))]
 use axum::middleware::Next;
+
+#[cfg(any(feature = "files", feature = "jobs"))]
 use axum::response::Response;
 
 /// Operations whose paths axum's router cannot express, matched by their templates
 /// before routing; anything else goes on to the router.
+#[cfg(any(feature = "files", feature = "jobs"))]
 async fn by_template<S: ConstructsApi + 'static>(
     State((service, base)): State<(Arc<S>, Arc<str>)>,
     mut request: Request,
@@ -181,6 +293,8 @@ async fn by_template<S: ConstructsApi + 'static>(
     let path = request.uri().path().to_string();
     let Some(rest) = path.strip_prefix(&*base) else { return next.run(request).await };
     let mut allowed: Vec<&'static str> = Vec::new();
+
+    #[cfg(feature = "files")]
     if let Some(values) = runtime::match_template("/files/{name}.json", rest) {
         if request.method().as_str() == "GET" {
             request.extensions_mut().insert(runtime::TemplateParams(values));
@@ -188,6 +302,8 @@ async fn by_template<S: ConstructsApi + 'static>(
         }
         allowed.push("GET");
     }
+
+    #[cfg(feature = "jobs")]
     if let Some(values) = runtime::match_template("/jobs/{name}:cancel", rest) {
         if request.method().as_str() == "POST" {
             request.extensions_mut().insert(runtime::TemplateParams(values));

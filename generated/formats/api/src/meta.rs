@@ -53,6 +53,7 @@ pub mod schemes {}
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
 
 /// `GET /events/{id}` (operation `getEvent`).
+#[cfg(feature = "events")]
 pub static GET_EVENT: OperationMeta = OperationMeta {
     tool_name: "events.getEvent",
     http_method: Method::Get,
@@ -73,6 +74,7 @@ pub static GET_EVENT: OperationMeta = OperationMeta {
 };
 
 /// `POST /events` (operation `createEvent`).
+#[cfg(feature = "events")]
 pub static CREATE_EVENT: OperationMeta = OperationMeta {
     tool_name: "events.createEvent",
     http_method: Method::Post,
@@ -94,7 +96,12 @@ pub static CREATE_EVENT: OperationMeta = OperationMeta {
 };
 
 /// Every operation, in the spec's order.
-pub static OPERATIONS: &[&OperationMeta] = &[&GET_EVENT, &CREATE_EVENT];
+pub static OPERATIONS: &[&OperationMeta] = &[
+    #[cfg(feature = "events")]
+    &GET_EVENT,
+    #[cfg(feature = "events")]
+    &CREATE_EVENT,
+];
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[&types::Event];

@@ -38,6 +38,7 @@ pub trait FormatsOverlay: Send + Sync {
     fn upstream(&self) -> &Self::Upstream;
 
     /// Forwards `GET /events/{id}` (operation `getEvent`) to the upstream unless overridden.
+    #[cfg(feature = "events")]
     fn get_event(
         &self,
         request: crate::operations::GetEventRequest,
@@ -48,6 +49,7 @@ pub trait FormatsOverlay: Send + Sync {
     }
 
     /// Forwards `POST /events` (operation `createEvent`) to the upstream unless overridden.
+    #[cfg(feature = "events")]
     fn create_event(
         &self,
         request: crate::operations::CreateEventRequest,
@@ -59,6 +61,7 @@ pub trait FormatsOverlay: Send + Sync {
 }
 
 impl<T: FormatsOverlay> FormatsApi for T {
+    #[cfg(feature = "events")]
     fn get_event(
         &self,
         request: crate::operations::GetEventRequest,
@@ -68,6 +71,7 @@ impl<T: FormatsOverlay> FormatsApi for T {
         FormatsOverlay::get_event(self, request)
     }
 
+    #[cfg(feature = "events")]
     fn create_event(
         &self,
         request: crate::operations::CreateEventRequest,

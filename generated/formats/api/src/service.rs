@@ -7,9 +7,11 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them.
+/// generated router serves any of them. Each method compiles under its tag's Cargo
+/// feature (all on by default).
 pub trait FormatsApi: Send + Sync {
     /// `GET /events/{id}` (operation `getEvent`).
+    #[cfg(feature = "events")]
     fn get_event(
         &self,
         _request: crate::operations::GetEventRequest,
@@ -24,6 +26,7 @@ pub trait FormatsApi: Send + Sync {
     }
 
     /// `POST /events` (operation `createEvent`).
+    #[cfg(feature = "events")]
     fn create_event(
         &self,
         _request: crate::operations::CreateEventRequest,

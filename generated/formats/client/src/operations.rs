@@ -6,6 +6,7 @@ use api::FormatsApi;
 use super::Client;
 
 impl FormatsApi for Client {
+    #[cfg(feature = "events")]
     async fn get_event(
         &self,
         request: api::GetEventRequest,
@@ -13,6 +14,7 @@ impl FormatsApi for Client {
         self.0.call(&api::meta::GET_EVENT, &request).await
     }
 
+    #[cfg(feature = "events")]
     async fn create_event(
         &self,
         request: api::CreateEventRequest,

@@ -6,12 +6,15 @@ use api::FormatsApi;
 use super::Client;
 
 /// The operations tagged `events`.
+#[cfg(feature = "events")]
 pub struct EventsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "events")]
 impl EventsOperations<'_> {
     /// `GET /events/{id}` (operation `getEvent`).
+    #[cfg(feature = "events")]
     pub async fn get_event(
         &self,
         request: api::GetEventRequest,
@@ -20,6 +23,7 @@ impl EventsOperations<'_> {
     }
 
     /// `POST /events` (operation `createEvent`).
+    #[cfg(feature = "events")]
     pub async fn create_event(
         &self,
         request: api::CreateEventRequest,
@@ -28,6 +32,7 @@ impl EventsOperations<'_> {
     }
 }
 
+#[cfg(feature = "events")]
 impl Client {
     /// The operations tagged `events`.
     pub fn events(&self) -> EventsOperations<'_> {

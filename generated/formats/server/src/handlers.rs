@@ -9,6 +9,7 @@ use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 
 /// `GET /events/{id}`
+#[cfg(feature = "events")]
 pub async fn get_event<S: FormatsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -22,6 +23,7 @@ pub async fn get_event<S: FormatsApi + 'static>(
 }
 
 /// `POST /events`
+#[cfg(feature = "events")]
 pub async fn create_event<S: FormatsApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,

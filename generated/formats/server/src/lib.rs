@@ -6,6 +6,11 @@
 
 rocketgen_runtime::generated_for!("0.1.0");
 
+#[cfg(not(any(feature = "events")))]
+compile_error!(
+    "formats-server serves operations: enable the feature of at least one tag (events)"
+);
+
 mod handlers;
 
 use std::sync::Arc;
@@ -31,20 +36,28 @@ pub fn router_at<S: FormatsApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-    router = router
-        .route(
-            &[base, "/events"].concat(),
-            MethodRouter::new()
-                .post(handlers::create_event::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/events/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_event::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
+
+    #[cfg(feature = "events")]
+    {
+        router = router
+            .route(
+                &[base, "/events"].concat(),
+                MethodRouter::new()
+                    .post(handlers::create_event::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "events")]
+    {
+        router = router
+            .route(
+                &[base, "/events/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_event::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
     router = router.fallback(runtime::not_found);
     router.with_state(service)
 }

@@ -8,9 +8,16 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    use crate::meta::{constraints, types};
+    #[cfg(feature = "self_")]
+    use crate::meta::constraints;
+
+    #[cfg(feature = "self_")]
+    use crate::meta::types;
+
+    #[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
     use crate::runtime::meta::*;
 
+    #[cfg(feature = "self_")]
     pub static AddPaymentMethodRequest: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequest",
         pointer: "#/components/schemas/AddPaymentMethodRequest",
@@ -20,6 +27,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Box_: TypeMeta = TypeMeta {
         name: "Box_",
         pointer: "#/components/schemas/Box",
@@ -29,6 +37,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Client: TypeMeta = TypeMeta {
         name: "Client",
         pointer: "#/components/schemas/Client",
@@ -37,12 +46,14 @@ pub mod types {
         ),
     };
 
+    #[cfg(feature = "self_")]
     pub static Default_: TypeMeta = TypeMeta {
         name: "Default_",
         pointer: "#/components/schemas/Default",
         kind: TypeMetaKind::Newtype(&Ty::Integer { bits: 64 }, &Constraints::NONE),
     };
 
+    #[cfg(feature = "std")]
     pub static Error: TypeMeta = TypeMeta {
         name: "Error",
         pointer: "#/components/schemas/Error",
@@ -52,6 +63,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Future_: TypeMeta = TypeMeta {
         name: "Future_",
         pointer: "#/components/schemas/Future",
@@ -63,6 +75,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static MyType: TypeMeta = TypeMeta {
         name: "MyType",
         pointer: "#/components/schemas/My Type",
@@ -72,6 +85,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Option_: TypeMeta = TypeMeta {
         name: "Option_",
         pointer: "#/components/schemas/Option",
@@ -84,6 +98,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Prelude: TypeMeta = TypeMeta {
         name: "Prelude",
         pointer: "#/components/schemas/Prelude",
@@ -114,6 +129,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Request: TypeMeta = TypeMeta {
         name: "Request",
         pointer: "#/components/schemas/Request",
@@ -131,6 +147,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Response: TypeMeta = TypeMeta {
         name: "Response",
         pointer: "#/components/schemas/Response",
@@ -143,6 +160,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Result_: TypeMeta = TypeMeta {
         name: "Result_",
         pointer: "#/components/schemas/Result",
@@ -155,6 +173,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Send_: TypeMeta = TypeMeta {
         name: "Send_",
         pointer: "#/components/schemas/Send",
@@ -163,12 +182,14 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "std", feature = "self_"))]
     pub static String_: TypeMeta = TypeMeta {
         name: "String_",
         pointer: "#/components/schemas/String",
         kind: TypeMetaKind::Newtype(&Ty::String, &Constraints::NONE),
     };
 
+    #[cfg(feature = "ming_qian")]
     pub static T1stName: TypeMeta = TypeMeta {
         name: "T1stName",
         pointer: "#/components/schemas/1stName",
@@ -181,6 +202,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "self_")]
     pub static Vec_: TypeMeta = TypeMeta {
         name: "Vec_",
         pointer: "#/components/schemas/Vec",
@@ -219,6 +241,7 @@ pub mod schemes {
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[&schemes::KEY];
 
 /// `GET /strings/{type}` (operation `getString`).
+#[cfg(feature = "std")]
 pub static GET_STRING: OperationMeta = OperationMeta {
     tool_name: "std.getString",
     http_method: Method::Get,
@@ -282,6 +305,7 @@ pub static GET_STRING: OperationMeta = OperationMeta {
 };
 
 /// `POST /prelude` (operation `putPrelude`).
+#[cfg(feature = "self_")]
 pub static PUT_PRELUDE: OperationMeta = OperationMeta {
     tool_name: "Self.putPrelude",
     http_method: Method::Post,
@@ -305,6 +329,7 @@ pub static PUT_PRELUDE: OperationMeta = OperationMeta {
 };
 
 /// `POST /payment-methods` (operation `addPaymentMethod`).
+#[cfg(feature = "self_")]
 pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "Self.addPaymentMethod",
     http_method: Method::Post,
@@ -326,6 +351,7 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
 };
 
 /// `GET /名前/{id}` (operation `名前を取る`).
+#[cfg(feature = "ming_qian")]
 pub static MING_QIAN_WO_QU_RU: OperationMeta = OperationMeta {
     tool_name: "名前.mingQianWoQuRu",
     http_method: Method::Get,
@@ -341,28 +367,48 @@ pub static MING_QIAN_WO_QU_RU: OperationMeta = OperationMeta {
 
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
+    #[cfg(feature = "std")]
     &GET_STRING,
+    #[cfg(feature = "self_")]
     &PUT_PRELUDE,
+    #[cfg(feature = "self_")]
     &ADD_PAYMENT_METHOD,
+    #[cfg(feature = "ming_qian")]
     &MING_QIAN_WO_QU_RU,
 ];
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
+    #[cfg(feature = "self_")]
     &types::AddPaymentMethodRequest,
+    #[cfg(feature = "self_")]
     &types::Box_,
+    #[cfg(feature = "self_")]
     &types::Client,
+    #[cfg(feature = "self_")]
     &types::Default_,
+    #[cfg(feature = "std")]
     &types::Error,
+    #[cfg(feature = "self_")]
     &types::Future_,
+    #[cfg(feature = "self_")]
     &types::MyType,
+    #[cfg(feature = "self_")]
     &types::Option_,
+    #[cfg(feature = "self_")]
     &types::Prelude,
+    #[cfg(feature = "self_")]
     &types::Request,
+    #[cfg(feature = "self_")]
     &types::Response,
+    #[cfg(feature = "self_")]
     &types::Result_,
+    #[cfg(feature = "self_")]
     &types::Send_,
+    #[cfg(any(feature = "std", feature = "self_"))]
     &types::String_,
+    #[cfg(feature = "ming_qian")]
     &types::T1stName,
+    #[cfg(feature = "self_")]
     &types::Vec_,
 ];

@@ -9,6 +9,7 @@
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
 
 /// Schema `AddPaymentMethodRequest` (`#/components/schemas/AddPaymentMethodRequest`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPaymentMethodRequest {
     pub card: String,
@@ -17,6 +18,7 @@ pub struct AddPaymentMethodRequest {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "self_")]
 impl AddPaymentMethodRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(card: String) -> Self {
@@ -28,6 +30,7 @@ impl AddPaymentMethodRequest {
 }
 
 /// Schema `Box` (`#/components/schemas/Box`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Box_ {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,6 +41,7 @@ pub struct Box_ {
 }
 
 /// Schema `Client` (`#/components/schemas/Client`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Client {
@@ -48,11 +52,13 @@ pub enum Client {
 }
 
 /// Schema `Default` (`#/components/schemas/Default`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Default_(pub i64);
 
 /// Schema `Error` (`#/components/schemas/Error`).
+#[cfg(feature = "std")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     pub message: String,
@@ -61,6 +67,7 @@ pub struct Error {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "std")]
 impl Error {
     /// A value from its required fields; the optional ones unset.
     pub fn new(message: String) -> Self {
@@ -72,6 +79,7 @@ impl Error {
 }
 
 /// Schema `Future` (`#/components/schemas/Future`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Future_ {
     /// Format: `date-time`.
@@ -83,6 +91,7 @@ pub struct Future_ {
 }
 
 /// Schema `My Type` (`#/components/schemas/My Type`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MyType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +102,7 @@ pub struct MyType {
 }
 
 /// Schema `Option` (`#/components/schemas/Option`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Option_ {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +117,7 @@ pub struct Option_ {
 /// Every std-named schema used as a field, so each is serialized both ways.
 ///
 /// Schema `Prelude` (`#/components/schemas/Prelude`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prelude {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +163,7 @@ pub struct Prelude {
 }
 
 /// Schema `Request` (`#/components/schemas/Request`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Request {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +178,7 @@ pub struct Request {
 }
 
 /// Schema `Response` (`#/components/schemas/Response`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Response {
     #[serde(
@@ -182,6 +195,7 @@ pub struct Response {
 }
 
 /// Schema `Result` (`#/components/schemas/Result`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Result_ {
     pub ok: bool,
@@ -192,6 +206,7 @@ pub struct Result_ {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "self_")]
 impl Result_ {
     /// A value from its required fields; the optional ones unset.
     pub fn new(ok: bool) -> Self {
@@ -204,6 +219,7 @@ impl Result_ {
 }
 
 /// Schema `Send` (`#/components/schemas/Send`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Send_ {
     /// `now`
@@ -214,6 +230,7 @@ pub enum Send_ {
     Other(String),
 }
 
+#[cfg(feature = "self_")]
 impl Send_ {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["now", "later"];
@@ -233,6 +250,7 @@ impl Send_ {
     }
 }
 
+#[cfg(feature = "self_")]
 impl From<&str> for Send_ {
     fn from(value: &str) -> Self {
         match value {
@@ -243,16 +261,19 @@ impl From<&str> for Send_ {
     }
 }
 
+#[cfg(feature = "self_")]
 crate::runtime::impl_open_enum!(Send_);
 
 /// A schema named like `String`.
 ///
 /// Schema `String` (`#/components/schemas/String`).
+#[cfg(any(feature = "std", feature = "self_"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct String_(pub String);
 
 /// Schema `1stName` (`#/components/schemas/1stName`).
+#[cfg(feature = "ming_qian")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct T1stName {
     #[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +286,7 @@ pub struct T1stName {
 }
 
 /// Schema `Vec` (`#/components/schemas/Vec`).
+#[cfg(feature = "self_")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Vec_(pub Vec<String_>);

@@ -38,6 +38,7 @@ pub trait NamesOverlay: Send + Sync {
     fn upstream(&self) -> &Self::Upstream;
 
     /// Forwards `GET /strings/{type}` (operation `getString`) to the upstream unless overridden.
+    #[cfg(feature = "std")]
     fn get_string(
         &self,
         request: crate::operations::GetStringRequest,
@@ -48,6 +49,7 @@ pub trait NamesOverlay: Send + Sync {
     }
 
     /// Forwards `POST /prelude` (operation `putPrelude`) to the upstream unless overridden.
+    #[cfg(feature = "self_")]
     fn put_prelude(
         &self,
         request: crate::operations::PutPreludeRequest,
@@ -58,6 +60,7 @@ pub trait NamesOverlay: Send + Sync {
     }
 
     /// Forwards `POST /payment-methods` (operation `addPaymentMethod`) to the upstream unless overridden.
+    #[cfg(feature = "self_")]
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
@@ -71,6 +74,7 @@ pub trait NamesOverlay: Send + Sync {
     }
 
     /// Forwards `GET /名前/{id}` (operation `名前を取る`) to the upstream unless overridden.
+    #[cfg(feature = "ming_qian")]
     fn ming_qian_wo_qu_ru(
         &self,
         request: crate::operations::MingQianWoQuRuRequest,
@@ -82,6 +86,7 @@ pub trait NamesOverlay: Send + Sync {
 }
 
 impl<T: NamesOverlay> NamesApi for T {
+    #[cfg(feature = "std")]
     fn get_string(
         &self,
         request: crate::operations::GetStringRequest,
@@ -91,6 +96,7 @@ impl<T: NamesOverlay> NamesApi for T {
         NamesOverlay::get_string(self, request)
     }
 
+    #[cfg(feature = "self_")]
     fn put_prelude(
         &self,
         request: crate::operations::PutPreludeRequest,
@@ -100,6 +106,7 @@ impl<T: NamesOverlay> NamesApi for T {
         NamesOverlay::put_prelude(self, request)
     }
 
+    #[cfg(feature = "self_")]
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
@@ -112,6 +119,7 @@ impl<T: NamesOverlay> NamesApi for T {
         NamesOverlay::add_payment_method(self, request)
     }
 
+    #[cfg(feature = "ming_qian")]
     fn ming_qian_wo_qu_ru(
         &self,
         request: crate::operations::MingQianWoQuRuRequest,

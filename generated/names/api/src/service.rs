@@ -7,13 +7,15 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them.
+/// generated router serves any of them. Each method compiles under its tag's Cargo
+/// feature (all on by default).
 pub trait NamesApi: Send + Sync {
     /// Parameters named like Rust keywords and like the fields of a request.
     ///
     /// `GET /strings/{type}` (operation `getString`).
     ///
     /// Security: `Credential::Key`.
+    #[cfg(feature = "std")]
     fn get_string(
         &self,
         _request: crate::operations::GetStringRequest,
@@ -30,6 +32,7 @@ pub trait NamesApi: Send + Sync {
     /// `POST /prelude` (operation `putPrelude`).
     ///
     /// Security: `Credential::Key`.
+    #[cfg(feature = "self_")]
     fn put_prelude(
         &self,
         _request: crate::operations::PutPreludeRequest,
@@ -48,6 +51,7 @@ pub trait NamesApi: Send + Sync {
     /// `POST /payment-methods` (operation `addPaymentMethod`).
     ///
     /// Security: `Credential::Key`.
+    #[cfg(feature = "self_")]
     fn add_payment_method(
         &self,
         _request: crate::operations::AddPaymentMethodRequest,
@@ -67,6 +71,7 @@ pub trait NamesApi: Send + Sync {
     /// Non-ASCII in a path, an operation id and a tag.
     ///
     /// `GET /名前/{id}` (operation `名前を取る`).
+    #[cfg(feature = "ming_qian")]
     fn ming_qian_wo_qu_ru(
         &self,
         _request: crate::operations::MingQianWoQuRuRequest,

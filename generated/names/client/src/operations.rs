@@ -6,6 +6,7 @@ use api::NamesApi;
 use super::Client;
 
 impl NamesApi for Client {
+    #[cfg(feature = "std")]
     async fn get_string(
         &self,
         request: api::GetStringRequest,
@@ -19,6 +20,7 @@ impl NamesApi for Client {
             .await
     }
 
+    #[cfg(feature = "self_")]
     async fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
@@ -32,6 +34,7 @@ impl NamesApi for Client {
             .await
     }
 
+    #[cfg(feature = "self_")]
     async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -45,6 +48,7 @@ impl NamesApi for Client {
             .await
     }
 
+    #[cfg(feature = "ming_qian")]
     async fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,

@@ -6,12 +6,15 @@ use api::NamesApi;
 use super::Client;
 
 /// The operations tagged `std`.
+#[cfg(feature = "std")]
 pub struct StdOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "std")]
 impl StdOperations<'_> {
     /// `GET /strings/{type}` (operation `getString`).
+    #[cfg(feature = "std")]
     pub async fn get_string(
         &self,
         request: api::GetStringRequest,
@@ -20,6 +23,7 @@ impl StdOperations<'_> {
     }
 }
 
+#[cfg(feature = "std")]
 impl Client {
     /// The operations tagged `std`.
     pub fn std_(&self) -> StdOperations<'_> {
@@ -28,12 +32,15 @@ impl Client {
 }
 
 /// The operations tagged `Self`.
+#[cfg(feature = "self_")]
 pub struct SelfOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "self_")]
 impl SelfOperations<'_> {
     /// `POST /prelude` (operation `putPrelude`).
+    #[cfg(feature = "self_")]
     pub async fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
@@ -42,6 +49,7 @@ impl SelfOperations<'_> {
     }
 
     /// `POST /payment-methods` (operation `addPaymentMethod`).
+    #[cfg(feature = "self_")]
     pub async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -50,6 +58,7 @@ impl SelfOperations<'_> {
     }
 }
 
+#[cfg(feature = "self_")]
 impl Client {
     /// The operations tagged `Self`.
     pub fn self_(&self) -> SelfOperations<'_> {
@@ -58,12 +67,15 @@ impl Client {
 }
 
 /// The operations tagged `名前`.
+#[cfg(feature = "ming_qian")]
 pub struct MingQianOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "ming_qian")]
 impl MingQianOperations<'_> {
     /// `GET /名前/{id}` (operation `名前を取る`).
+    #[cfg(feature = "ming_qian")]
     pub async fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
@@ -72,6 +84,7 @@ impl MingQianOperations<'_> {
     }
 }
 
+#[cfg(feature = "ming_qian")]
 impl Client {
     /// The operations tagged `名前`.
     pub fn ming_qian(&self) -> MingQianOperations<'_> {

@@ -66,6 +66,7 @@ impl Mock {
     }
 
     /// Programs `getString` (`GET /strings/{type}`) and reads its calls.
+    #[cfg(feature = "std")]
     pub fn on_get_string(
         &self,
     ) -> runtime::Handle<'_, api::GetStringRequest, api::GetStringResponse> {
@@ -73,6 +74,7 @@ impl Mock {
     }
 
     /// Programs `putPrelude` (`POST /prelude`) and reads its calls.
+    #[cfg(feature = "self_")]
     pub fn on_put_prelude(
         &self,
     ) -> runtime::Handle<'_, api::PutPreludeRequest, api::PutPreludeResponse> {
@@ -80,6 +82,7 @@ impl Mock {
     }
 
     /// Programs `addPaymentMethod` (`POST /payment-methods`) and reads its calls.
+    #[cfg(feature = "self_")]
     pub fn on_add_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -91,6 +94,7 @@ impl Mock {
     }
 
     /// Programs `名前を取る` (`GET /名前/{id}`) and reads its calls.
+    #[cfg(feature = "ming_qian")]
     pub fn on_ming_qian_wo_qu_ru(
         &self,
     ) -> runtime::Handle<'_, api::MingQianWoQuRuRequest, api::MingQianWoQuRuResponse> {
@@ -99,6 +103,7 @@ impl Mock {
 }
 
 impl NamesApi for Mock {
+    #[cfg(feature = "std")]
     async fn get_string(
         &self,
         request: api::GetStringRequest,
@@ -106,6 +111,7 @@ impl NamesApi for Mock {
         self.state.answer(&api::meta::GET_STRING, request)
     }
 
+    #[cfg(feature = "self_")]
     async fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
@@ -113,6 +119,7 @@ impl NamesApi for Mock {
         self.state.answer(&api::meta::PUT_PRELUDE, request)
     }
 
+    #[cfg(feature = "self_")]
     async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -120,6 +127,7 @@ impl NamesApi for Mock {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
+    #[cfg(feature = "ming_qian")]
     async fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,

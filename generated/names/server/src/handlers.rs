@@ -9,6 +9,7 @@ use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 
 /// `GET /strings/{type}`
+#[cfg(feature = "std")]
 pub async fn get_string<S: NamesApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -28,6 +29,7 @@ pub async fn get_string<S: NamesApi + 'static>(
 }
 
 /// `POST /prelude`
+#[cfg(feature = "self_")]
 pub async fn put_prelude<S: NamesApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -47,6 +49,7 @@ pub async fn put_prelude<S: NamesApi + 'static>(
 }
 
 /// `POST /payment-methods`
+#[cfg(feature = "self_")]
 pub async fn add_payment_method<S: NamesApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -66,6 +69,7 @@ pub async fn add_payment_method<S: NamesApi + 'static>(
 }
 
 /// `GET /名前/{id}`
+#[cfg(feature = "ming_qian")]
 pub async fn ming_qian_wo_qu_ru<S: NamesApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,

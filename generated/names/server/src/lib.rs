@@ -6,6 +6,11 @@
 
 rocketgen_runtime::generated_for!("0.1.0");
 
+#[cfg(not(any(feature = "std", feature = "self_", feature = "ming_qian")))]
+compile_error!(
+    "names-server serves operations: enable the feature of at least one tag (std, self_, ming_qian)"
+);
+
 mod handlers;
 
 use std::sync::Arc;
@@ -31,34 +36,50 @@ pub fn router_at<S: NamesApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-    router = router
-        .route(
-            &[base, "/%E5%90%8D%E5%89%8D/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::ming_qian_wo_qu_ru::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/payment-methods"].concat(),
-            MethodRouter::new()
-                .post(handlers::add_payment_method::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/prelude"].concat(),
-            MethodRouter::new()
-                .post(handlers::put_prelude::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/strings/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_string::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
+
+    #[cfg(feature = "ming_qian")]
+    {
+        router = router
+            .route(
+                &[base, "/%E5%90%8D%E5%89%8D/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::ming_qian_wo_qu_ru::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "self_")]
+    {
+        router = router
+            .route(
+                &[base, "/payment-methods"].concat(),
+                MethodRouter::new()
+                    .post(handlers::add_payment_method::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "self_")]
+    {
+        router = router
+            .route(
+                &[base, "/prelude"].concat(),
+                MethodRouter::new()
+                    .post(handlers::put_prelude::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "std")]
+    {
+        router = router
+            .route(
+                &[base, "/strings/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_string::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
     router = router.fallback(runtime::not_found);
     router.with_state(service)
 }

@@ -8,9 +8,57 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    use crate::meta::{constraints, types};
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration",
+            feature = "standalone-schemas"
+        )
+    )]
+    use crate::meta::constraints;
+
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration",
+            feature = "standalone-schemas"
+        )
+    )]
+    use crate::meta::types;
+
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration",
+            feature = "standalone-schemas"
+        )
+    )]
     use crate::runtime::meta::*;
 
+    #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
     pub static AccessToken: TypeMeta = TypeMeta {
         name: "AccessToken",
         pointer: "#/components/schemas/AccessToken",
@@ -27,6 +75,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
     pub static AccessTokenType: TypeMeta = TypeMeta {
         name: "AccessTokenType",
         pointer: "#/components/schemas/AccessToken/properties/type",
@@ -35,6 +84,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Account: TypeMeta = TypeMeta {
         name: "Account",
         pointer: "#/components/schemas/Account",
@@ -81,6 +131,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static AccountDevices: TypeMeta = TypeMeta {
         name: "AccountDevices",
         pointer: "#/components/schemas/AccountDevices",
@@ -108,6 +159,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static AccountNonce: TypeMeta = TypeMeta {
         name: "AccountNonce",
         pointer: "#/components/schemas/AccountNonce",
@@ -117,6 +169,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static AccountTokenByCodeRequest: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequest",
         pointer: "#/components/schemas/AccountTokenByCodeRequest",
@@ -137,6 +190,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static AccountTokenByCodeRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenByCodeRequestScopesItem",
         pointer: "#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items",
@@ -145,6 +199,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static AccountTokenRequest: TypeMeta = TypeMeta {
         name: "AccountTokenRequest",
         pointer: "#/components/schemas/AccountTokenRequest",
@@ -170,6 +225,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static AccountTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "AccountTokenRequestCookieType",
         pointer: "#/components/schemas/AccountTokenRequest/properties/cookieType",
@@ -178,6 +234,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static AccountTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "AccountTokenRequestScopesItem",
         pointer: "#/components/schemas/AccountTokenRequest/properties/scopes/items",
@@ -186,6 +243,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static AccountUpdateRequest: TypeMeta = TypeMeta {
         name: "AccountUpdateRequest",
         pointer: "#/components/schemas/AccountUpdateRequest",
@@ -208,6 +266,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static AddPaymentMethodRequest: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequest",
         pointer: "#/components/schemas/AddPaymentMethodRequest",
@@ -225,6 +284,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static AddPaymentMethodRequestType: TypeMeta = TypeMeta {
         name: "AddPaymentMethodRequestType",
         pointer: "#/components/schemas/AddPaymentMethodRequest/properties/type",
@@ -233,6 +293,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Address: TypeMeta = TypeMeta {
         name: "Address",
         pointer: "#/components/schemas/Address",
@@ -249,6 +310,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfig: TypeMeta = TypeMeta {
         name: "AppConfig",
         pointer: "#/components/schemas/AppConfig",
@@ -280,6 +342,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigDisplay: TypeMeta = TypeMeta {
         name: "AppConfigDisplay",
         pointer: "#/components/schemas/AppConfigDisplay",
@@ -295,6 +358,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigGeneral: TypeMeta = TypeMeta {
         name: "AppConfigGeneral",
         pointer: "#/components/schemas/AppConfigGeneral",
@@ -325,6 +389,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigI18n: TypeMeta = TypeMeta {
         name: "AppConfigI18n",
         pointer: "#/components/schemas/AppConfigI18n",
@@ -340,6 +405,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigLinear: TypeMeta = TypeMeta {
         name: "AppConfigLinear",
         pointer: "#/components/schemas/AppConfigLinear",
@@ -368,6 +434,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigPlayback: TypeMeta = TypeMeta {
         name: "AppConfigPlayback",
         pointer: "#/components/schemas/AppConfigPlayback",
@@ -391,6 +458,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static AppConfigSubscription: TypeMeta = TypeMeta {
         name: "AppConfigSubscription",
         pointer: "#/components/schemas/AppConfigSubscription",
@@ -406,6 +474,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static Bookmark: TypeMeta = TypeMeta {
         name: "Bookmark",
         pointer: "#/components/schemas/Bookmark",
@@ -419,6 +488,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "bt")]
     pub static BtPlanListItem: TypeMeta = TypeMeta {
         name: "BtPlanListItem",
         pointer: "#/components/schemas/BtPlanListItem",
@@ -456,6 +526,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "bt")]
     pub static BtPlanListItemInterval: TypeMeta = TypeMeta {
         name: "BtPlanListItemInterval",
         pointer: "#/components/schemas/BtPlanListItem/properties/interval",
@@ -464,6 +535,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "bt")]
     pub static BtPlans: TypeMeta = TypeMeta {
         name: "BtPlans",
         pointer: "#/components/schemas/BtPlans",
@@ -479,6 +551,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static BtValidateTokenResponse: TypeMeta = TypeMeta {
         name: "BtValidateTokenResponse",
         pointer: "#/components/schemas/BtValidateTokenResponse",
@@ -488,6 +561,7 @@ pub mod types {
         ),
     };
 
+    #[cfg(feature = "account")]
     pub static ChangePasswordRequest: TypeMeta = TypeMeta {
         name: "ChangePasswordRequest",
         pointer: "#/components/schemas/ChangePasswordRequest",
@@ -500,6 +574,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ChangePinRequest: TypeMeta = TypeMeta {
         name: "ChangePinRequest",
         pointer: "#/components/schemas/ChangePinRequest",
@@ -509,6 +584,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static Classification: TypeMeta = TypeMeta {
         name: "Classification",
         pointer: "#/components/schemas/Classification",
@@ -526,6 +602,15 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv"
+        )
+    )]
     pub static ClassificationSummary: TypeMeta = TypeMeta {
         name: "ClassificationSummary",
         pointer: "#/components/schemas/ClassificationSummary",
@@ -538,6 +623,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ContinueWatchingListData: TypeMeta = TypeMeta {
         name: "ContinueWatchingListData",
         pointer: "#/components/schemas/ContinueWatchingListData",
@@ -556,6 +644,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ContinueWatchingListDataExpansion: TypeMeta = TypeMeta {
         name: "ContinueWatchingListDataExpansion",
         pointer: "#/components/schemas/ContinueWatchingListDataExpansion",
@@ -569,6 +660,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     pub static Credit: TypeMeta = TypeMeta {
         name: "Credit",
         pointer: "#/components/schemas/Credit",
@@ -583,6 +675,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     pub static CreditRole: TypeMeta = TypeMeta {
         name: "CreditRole",
         pointer: "#/components/schemas/Credit/allOf/1/properties/role",
@@ -607,6 +700,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Device: TypeMeta = TypeMeta {
         name: "Device",
         pointer: "#/components/schemas/Device",
@@ -622,6 +716,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "authorization"))]
     pub static DeviceAuthorizationCode: TypeMeta = TypeMeta {
         name: "DeviceAuthorizationCode",
         pointer: "#/components/schemas/DeviceAuthorizationCode",
@@ -631,6 +726,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "authorization"))]
     pub static DeviceRegistrationRequest: TypeMeta = TypeMeta {
         name: "DeviceRegistrationRequest",
         pointer: "#/components/schemas/DeviceRegistrationRequest",
@@ -644,6 +740,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static DeviceRegistrationWindow: TypeMeta = TypeMeta {
         name: "DeviceRegistrationWindow",
         pointer: "#/components/schemas/DeviceRegistrationWindow",
@@ -664,6 +761,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeBtEligibility: TypeMeta = TypeMeta {
         name: "EeBtEligibility",
         pointer: "#/components/schemas/EeBtEligibility",
@@ -677,6 +775,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeCreatePinRequest: TypeMeta = TypeMeta {
         name: "EeCreatePinRequest",
         pointer: "#/components/schemas/EeCreatePinRequest",
@@ -690,6 +789,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeCreatePinResponse: TypeMeta = TypeMeta {
         name: "EeCreatePinResponse",
         pointer: "#/components/schemas/EeCreatePinResponse",
@@ -702,6 +802,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeCreateTokenResponse: TypeMeta = TypeMeta {
         name: "EeCreateTokenResponse",
         pointer: "#/components/schemas/EeCreateTokenResponse",
@@ -716,6 +817,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static EeIdentityRequest: TypeMeta = TypeMeta {
         name: "EeIdentityRequest",
         pointer: "#/components/schemas/EeIdentityRequest",
@@ -728,6 +830,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static EeIdentityResponse: TypeMeta = TypeMeta {
         name: "EeIdentityResponse",
         pointer: "#/components/schemas/EeIdentityResponse",
@@ -742,6 +845,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeOfferItem: TypeMeta = TypeMeta {
         name: "EeOfferItem",
         pointer: "#/components/schemas/EeOfferItem",
@@ -751,6 +855,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeOffersRequest: TypeMeta = TypeMeta {
         name: "EeOffersRequest",
         pointer: "#/components/schemas/EeOffersRequest",
@@ -764,6 +869,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeOffersResponse: TypeMeta = TypeMeta {
         name: "EeOffersResponse",
         pointer: "#/components/schemas/EeOffersResponse",
@@ -779,6 +885,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EePlanListItem: TypeMeta = TypeMeta {
         name: "EePlanListItem",
         pointer: "#/components/schemas/EePlanListItem",
@@ -809,6 +916,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EePlanListItemInterval: TypeMeta = TypeMeta {
         name: "EePlanListItemInterval",
         pointer: "#/components/schemas/EePlanListItem/properties/interval",
@@ -817,6 +925,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EePlans: TypeMeta = TypeMeta {
         name: "EePlans",
         pointer: "#/components/schemas/EePlans",
@@ -832,6 +941,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static EeSessionIdRequest: TypeMeta = TypeMeta {
         name: "EeSessionIdRequest",
         pointer: "#/components/schemas/EeSessionIdRequest",
@@ -844,6 +954,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static EeSessionIdResponse: TypeMeta = TypeMeta {
         name: "EeSessionIdResponse",
         pointer: "#/components/schemas/EeSessionIdResponse",
@@ -853,6 +964,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeValidatePinRequest: TypeMeta = TypeMeta {
         name: "EeValidatePinRequest",
         pointer: "#/components/schemas/EeValidatePinRequest",
@@ -867,6 +979,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static EeValidatePinResponse: TypeMeta = TypeMeta {
         name: "EeValidatePinResponse",
         pointer: "#/components/schemas/EeValidatePinResponse",
@@ -880,6 +993,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Entitlement: TypeMeta = TypeMeta {
         name: "Entitlement",
         pointer: "#/components/schemas/Entitlement",
@@ -947,6 +1061,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static EntitlementItemType: TypeMeta = TypeMeta {
         name: "EntitlementItemType",
         pointer: "#/components/schemas/Entitlement/allOf/1/properties/itemType",
@@ -965,6 +1080,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static ExclusionRule: TypeMeta = TypeMeta {
         name: "ExclusionRule",
         pointer: "#/components/schemas/ExclusionRule",
@@ -989,6 +1114,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static ExclusionRuleExcludeDelivery: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeDelivery",
         pointer: "#/components/schemas/ExclusionRule/properties/excludeDelivery",
@@ -1003,6 +1138,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static ExclusionRuleExcludeMinResolution: TypeMeta = TypeMeta {
         name: "ExclusionRuleExcludeMinResolution",
         pointer: "#/components/schemas/ExclusionRule/properties/excludeMinResolution",
@@ -1011,6 +1156,20 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration"
+        )
+    )]
     pub static FeatureFlagsItem: TypeMeta = TypeMeta {
         name: "FeatureFlagsItem",
         pointer: "#/components/parameters/FeatureFlags/schema/items",
@@ -1019,6 +1178,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static GetAnonNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetAnonNextPlaybackItemExpand",
         pointer: "#/paths/~1items~1{itemId}~1next/get/parameters/2/schema",
@@ -1027,6 +1187,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetAppConfigIncludeItem: TypeMeta = TypeMeta {
         name: "GetAppConfigIncludeItem",
         pointer: "#/paths/~1config/get/parameters/0/schema/items",
@@ -1045,6 +1206,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static GetContinueWatchingListIncludeItem: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListIncludeItem",
         pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items",
@@ -1053,6 +1215,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static GetContinueWatchingListShowItemType: TypeMeta = TypeMeta {
         name: "GetContinueWatchingListShowItemType",
         pointer: "#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema",
@@ -1061,6 +1224,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static GetItemExpand: TypeMeta = TypeMeta {
         name: "GetItemExpand",
         pointer: "#/paths/~1items~1{id}/get/parameters/2/schema",
@@ -1069,6 +1233,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static GetItemSelectSeason: TypeMeta = TypeMeta {
         name: "GetItemSelectSeason",
         pointer: "#/paths/~1items~1{id}/get/parameters/3/schema",
@@ -1077,6 +1242,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetItvPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailExpand",
         pointer: "#/paths/~1itv~1page/get/parameters/4/schema",
@@ -1085,6 +1251,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetItvPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetItvPageItemDetailSelectSeason",
         pointer: "#/paths/~1itv~1page/get/parameters/5/schema",
@@ -1093,6 +1260,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetItvPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetItvPageTextEntryFormat",
         pointer: "#/paths/~1itv~1page/get/parameters/6/schema",
@@ -1101,6 +1269,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static GetNextPlaybackItemExpand: TypeMeta = TypeMeta {
         name: "GetNextPlaybackItemExpand",
         pointer: "#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema",
@@ -1109,6 +1278,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetPageItemDetailExpand: TypeMeta = TypeMeta {
         name: "GetPageItemDetailExpand",
         pointer: "#/paths/~1page/get/parameters/4/schema",
@@ -1117,6 +1287,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetPageItemDetailSelectSeason: TypeMeta = TypeMeta {
         name: "GetPageItemDetailSelectSeason",
         pointer: "#/paths/~1page/get/parameters/5/schema",
@@ -1125,6 +1296,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static GetPageTextEntryFormat: TypeMeta = TypeMeta {
         name: "GetPageTextEntryFormat",
         pointer: "#/paths/~1page/get/parameters/6/schema",
@@ -1133,6 +1305,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static GetRatingsListOrderBy: TypeMeta = TypeMeta {
         name: "GetRatingsListOrderBy",
         pointer: "#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema",
@@ -1141,6 +1314,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static GetWatchedListOrderBy: TypeMeta = TypeMeta {
         name: "GetWatchedListOrderBy",
         pointer: "#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema",
@@ -1149,6 +1323,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemClipFile: TypeMeta = TypeMeta {
         name: "ItemClipFile",
         pointer: "#/components/schemas/ItemClipFile",
@@ -1180,6 +1355,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemClipFileDeliveryType: TypeMeta = TypeMeta {
         name: "ItemClipFileDeliveryType",
         pointer: "#/components/schemas/ItemClipFile/properties/deliveryType",
@@ -1188,6 +1364,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemClipFileResolution: TypeMeta = TypeMeta {
         name: "ItemClipFileResolution",
         pointer: "#/components/schemas/ItemClipFile/properties/resolution",
@@ -1196,6 +1373,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemClipFiles: TypeMeta = TypeMeta {
         name: "ItemClipFiles",
         pointer: "#/components/schemas/ItemClipFiles",
@@ -1212,6 +1390,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemClipFilesList: TypeMeta = TypeMeta {
         name: "ItemClipFilesList",
         pointer: "#/components/schemas/ItemClipFilesList",
@@ -1227,6 +1406,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     pub static ItemCustomMetadata: TypeMeta = TypeMeta {
         name: "ItemCustomMetadata",
         pointer: "#/components/schemas/ItemCustomMetadata",
@@ -1239,6 +1419,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     pub static ItemDetail: TypeMeta = TypeMeta {
         name: "ItemDetail",
         pointer: "#/components/schemas/ItemDetail",
@@ -1350,6 +1531,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemDownloadable: TypeMeta = TypeMeta {
         name: "ItemDownloadable",
         pointer: "#/components/schemas/ItemDownloadable",
@@ -1362,6 +1544,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemDownloadableList: TypeMeta = TypeMeta {
         name: "ItemDownloadableList",
         pointer: "#/components/schemas/ItemDownloadableList",
@@ -1377,6 +1560,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemDownloadableRequest: TypeMeta = TypeMeta {
         name: "ItemDownloadableRequest",
         pointer: "#/components/schemas/ItemDownloadableRequest",
@@ -1386,6 +1570,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ItemList: TypeMeta = TypeMeta {
         name: "ItemList",
         pointer: "#/components/schemas/ItemList",
@@ -1431,6 +1618,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ItemListItemTypesItem: TypeMeta = TypeMeta {
         name: "ItemListItemTypesItem",
         pointer: "#/components/schemas/ItemList/properties/itemTypes/items",
@@ -1449,6 +1639,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ItemPurchase: TypeMeta = TypeMeta {
         name: "ItemPurchase",
         pointer: "#/components/schemas/ItemPurchase",
@@ -1472,6 +1663,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ItemPurchaseOwnership: TypeMeta = TypeMeta {
         name: "ItemPurchaseOwnership",
         pointer: "#/components/schemas/ItemPurchase/properties/ownership",
@@ -1480,6 +1672,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ItemPurchaseResolution: TypeMeta = TypeMeta {
         name: "ItemPurchaseResolution",
         pointer: "#/components/schemas/ItemPurchase/properties/resolution",
@@ -1488,6 +1681,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ItemPurchaseType: TypeMeta = TypeMeta {
         name: "ItemPurchaseType",
         pointer: "#/components/schemas/ItemPurchase/properties/type",
@@ -1506,6 +1700,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemSchedule: TypeMeta = TypeMeta {
         name: "ItemSchedule",
         pointer: "#/components/schemas/ItemSchedule",
@@ -1526,6 +1721,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ItemScheduleList: TypeMeta = TypeMeta {
         name: "ItemScheduleList",
         pointer: "#/components/schemas/ItemScheduleList",
@@ -1546,6 +1742,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ItemSummary: TypeMeta = TypeMeta {
         name: "ItemSummary",
         pointer: "#/components/schemas/ItemSummary",
@@ -1621,6 +1820,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ItemSummaryType: TypeMeta = TypeMeta {
         name: "ItemSummaryType",
         pointer: "#/components/schemas/ItemSummary/properties/type",
@@ -1639,6 +1841,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "content"))]
     pub static ItemType: TypeMeta = TypeMeta {
         name: "ItemType",
         pointer: "#/components/parameters/ItemType/schema",
@@ -1657,6 +1860,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "bt")]
     pub static ItvAssignBtTokenRequest: TypeMeta = TypeMeta {
         name: "ItvAssignBtTokenRequest",
         pointer: "#/components/schemas/ItvAssignBtTokenRequest",
@@ -1669,6 +1873,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "ee")]
     pub static ItvAssignMsisdnRequest: TypeMeta = TypeMeta {
         name: "ItvAssignMsisdnRequest",
         pointer: "#/components/schemas/ItvAssignMsisdnRequest",
@@ -1683,6 +1888,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvBillingHistory: TypeMeta = TypeMeta {
         name: "ItvBillingHistory",
         pointer: "#/components/schemas/ItvBillingHistory",
@@ -1701,6 +1907,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvBillingHistoryRecord: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRecord",
         pointer: "#/components/schemas/ItvBillingHistoryRecord",
@@ -1719,6 +1926,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvBillingHistoryRequest: TypeMeta = TypeMeta {
         name: "ItvBillingHistoryRequest",
         pointer: "#/components/schemas/ItvBillingHistoryRequest",
@@ -1728,6 +1936,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvCancelSubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvCancelSubscriptionRequest",
         pointer: "#/components/schemas/ItvCancelSubscriptionRequest",
@@ -1737,6 +1946,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvCardDetails: TypeMeta = TypeMeta {
         name: "ItvCardDetails",
         pointer: "#/components/schemas/ItvCardDetails",
@@ -1753,6 +1963,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvChangeCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvChangeCardDetailsRequest",
         pointer: "#/components/schemas/ItvChangeCardDetailsRequest",
@@ -1765,6 +1976,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvChangeEmailRequest: TypeMeta = TypeMeta {
         name: "ItvChangeEmailRequest",
         pointer: "#/components/schemas/ItvChangeEmailRequest",
@@ -1777,6 +1989,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvChangeMarketingRequest: TypeMeta = TypeMeta {
         name: "ItvChangeMarketingRequest",
         pointer: "#/components/schemas/ItvChangeMarketingRequest",
@@ -1789,6 +2002,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvCurrentSubscription: TypeMeta = TypeMeta {
         name: "ItvCurrentSubscription",
         pointer: "#/components/schemas/ItvCurrentSubscription",
@@ -1809,6 +2023,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvDeleteAccountRequest: TypeMeta = TypeMeta {
         name: "ItvDeleteAccountRequest",
         pointer: "#/components/schemas/ItvDeleteAccountRequest",
@@ -1818,6 +2033,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvEntitlement: TypeMeta = TypeMeta {
         name: "ItvEntitlement",
         pointer: "#/components/schemas/ItvEntitlement",
@@ -1836,6 +2052,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvEntitlementCancelation: TypeMeta = TypeMeta {
         name: "ItvEntitlementCancelation",
         pointer: "#/components/schemas/ItvEntitlementCancelation",
@@ -1851,6 +2068,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvEntitlementCurrent: TypeMeta = TypeMeta {
         name: "ItvEntitlementCurrent",
         pointer: "#/components/schemas/ItvEntitlementCurrent",
@@ -1860,6 +2078,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static ItvEntitlementPlan: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlan",
         pointer: "#/components/schemas/ItvEntitlementPlan",
@@ -1880,6 +2099,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static ItvEntitlementPlanInterval: TypeMeta = TypeMeta {
         name: "ItvEntitlementPlanInterval",
         pointer: "#/components/schemas/ItvEntitlementPlan/properties/interval",
@@ -1888,6 +2108,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvEntitlementsHistory: TypeMeta = TypeMeta {
         name: "ItvEntitlementsHistory",
         pointer: "#/components/schemas/ItvEntitlementsHistory",
@@ -1911,6 +2132,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvFeatureFlag: TypeMeta = TypeMeta {
         name: "ItvFeatureFlag",
         pointer: "#/components/schemas/ItvFeatureFlag",
@@ -1923,6 +2145,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvGetCardDetailsRequest: TypeMeta = TypeMeta {
         name: "ItvGetCardDetailsRequest",
         pointer: "#/components/schemas/ItvGetCardDetailsRequest",
@@ -1932,6 +2155,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvGetDiscountResponse: TypeMeta = TypeMeta {
         name: "ItvGetDiscountResponse",
         pointer: "#/components/schemas/ItvGetDiscountResponse",
@@ -1951,6 +2175,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvGooglePaySubscriptionRequest: TypeMeta = TypeMeta {
         name: "ItvGooglePaySubscriptionRequest",
         pointer: "#/components/schemas/ItvGooglePaySubscriptionRequest",
@@ -1963,6 +2188,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvHadEntitlement: TypeMeta = TypeMeta {
         name: "ItvHadEntitlement",
         pointer: "#/components/schemas/ItvHadEntitlement",
@@ -1972,6 +2198,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPinAuthRequest: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequest",
         pointer: "#/components/schemas/ItvPinAuthRequest",
@@ -1996,6 +2223,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPinAuthRequestCookieType: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestCookieType",
         pointer: "#/components/schemas/ItvPinAuthRequest/properties/cookieType",
@@ -2004,6 +2232,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPinAuthRequestScopesItem: TypeMeta = TypeMeta {
         name: "ItvPinAuthRequestScopesItem",
         pointer: "#/components/schemas/ItvPinAuthRequest/properties/scopes/items",
@@ -2012,6 +2241,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPlanListItem: TypeMeta = TypeMeta {
         name: "ItvPlanListItem",
         pointer: "#/components/schemas/ItvPlanListItem",
@@ -2040,6 +2270,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPlanListItemInterval: TypeMeta = TypeMeta {
         name: "ItvPlanListItemInterval",
         pointer: "#/components/schemas/ItvPlanListItem/properties/interval",
@@ -2048,6 +2279,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPlans: TypeMeta = TypeMeta {
         name: "ItvPlans",
         pointer: "#/components/schemas/ItvPlans",
@@ -2063,6 +2295,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvProfileToken: TypeMeta = TypeMeta {
         name: "ItvProfileToken",
         pointer: "#/components/schemas/ItvProfileToken",
@@ -2072,6 +2305,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ItvProfileTokenRequest",
         pointer: "#/components/schemas/ItvProfileTokenRequest",
@@ -2081,6 +2315,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchase: TypeMeta = TypeMeta {
         name: "ItvPurchase",
         pointer: "#/components/schemas/ItvPurchase",
@@ -2094,6 +2329,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchaseRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseRequest",
         pointer: "#/components/schemas/ItvPurchaseRequest",
@@ -2108,6 +2344,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchaseStrongRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongRequest",
         pointer: "#/components/schemas/ItvPurchaseStrongRequest",
@@ -2123,6 +2360,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchaseStrongResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseStrongResponse",
         pointer: "#/components/schemas/ItvPurchaseStrongResponse",
@@ -2140,6 +2378,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchaseWithOfferRequest: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferRequest",
         pointer: "#/components/schemas/ItvPurchaseWithOfferRequest",
@@ -2155,6 +2394,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvPurchaseWithOfferResponse: TypeMeta = TypeMeta {
         name: "ItvPurchaseWithOfferResponse",
         pointer: "#/components/schemas/ItvPurchaseWithOfferResponse",
@@ -2172,6 +2412,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvRokuTransactionRequest: TypeMeta = TypeMeta {
         name: "ItvRokuTransactionRequest",
         pointer: "#/components/schemas/ItvRokuTransactionRequest",
@@ -2181,6 +2422,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvSubscriptionFullPriceRenewal: TypeMeta = TypeMeta {
         name: "ItvSubscriptionFullPriceRenewal",
         pointer: "#/components/schemas/ItvSubscriptionFullPriceRenewal",
@@ -2193,6 +2435,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvSubscriptionState: TypeMeta = TypeMeta {
         name: "ItvSubscriptionState",
         pointer: "#/components/schemas/ItvSubscriptionState",
@@ -2219,6 +2462,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvSubscriptionStatusResponse: TypeMeta = TypeMeta {
         name: "ItvSubscriptionStatusResponse",
         pointer: "#/components/schemas/ItvSubscriptionStatusResponse",
@@ -2228,6 +2472,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvUpdateIntentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongRequest",
         pointer: "#/components/schemas/ItvUpdateIntentStrongRequest",
@@ -2241,6 +2486,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvUpdateIntentStrongResponse: TypeMeta = TypeMeta {
         name: "ItvUpdateIntentStrongResponse",
         pointer: "#/components/schemas/ItvUpdateIntentStrongResponse",
@@ -2255,6 +2501,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvUpdatePaymentStrongRequest: TypeMeta = TypeMeta {
         name: "ItvUpdatePaymentStrongRequest",
         pointer: "#/components/schemas/ItvUpdatePaymentStrongRequest",
@@ -2268,6 +2515,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvUpdateProfileRequest: TypeMeta = TypeMeta {
         name: "ItvUpdateProfileRequest",
         pointer: "#/components/schemas/ItvUpdateProfileRequest",
@@ -2285,6 +2533,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvUpgradePlanRequest: TypeMeta = TypeMeta {
         name: "ItvUpgradePlanRequest",
         pointer: "#/components/schemas/ItvUpgradePlanRequest",
@@ -2294,6 +2543,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucher: TypeMeta = TypeMeta {
         name: "ItvVoucher",
         pointer: "#/components/schemas/ItvVoucher",
@@ -2312,6 +2562,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucherDisplay: TypeMeta = TypeMeta {
         name: "ItvVoucherDisplay",
         pointer: "#/components/schemas/ItvVoucherDisplay",
@@ -2336,6 +2587,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucherLinks: TypeMeta = TypeMeta {
         name: "ItvVoucherLinks",
         pointer: "#/components/schemas/ItvVoucherLinks",
@@ -2348,6 +2600,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucherLinksHref: TypeMeta = TypeMeta {
         name: "ItvVoucherLinksHref",
         pointer: "#/components/schemas/ItvVoucherLinksHref",
@@ -2357,6 +2610,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucherOfferType: TypeMeta = TypeMeta {
         name: "ItvVoucherOfferType",
         pointer: "#/components/schemas/ItvVoucher/properties/offerType",
@@ -2365,6 +2619,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static ItvVoucherRequest: TypeMeta = TypeMeta {
         name: "ItvVoucherRequest",
         pointer: "#/components/schemas/ItvVoucherRequest",
@@ -2374,6 +2629,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static Language: TypeMeta = TypeMeta {
         name: "Language",
         pointer: "#/components/schemas/Language",
@@ -2387,6 +2643,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ListData: TypeMeta = TypeMeta {
         name: "ListData",
         pointer: "#/components/schemas/ListData",
@@ -2402,6 +2661,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "content"))]
     pub static ListOrder: TypeMeta = TypeMeta {
         name: "ListOrder",
         pointer: "#/components/parameters/ListOrder/schema",
@@ -2410,6 +2670,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static ListOrderBy: TypeMeta = TypeMeta {
         name: "ListOrderBy",
         pointer: "#/components/parameters/ListOrderBy/schema",
@@ -2418,6 +2679,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFile: TypeMeta = TypeMeta {
         name: "MediaFile",
         pointer: "#/components/schemas/MediaFile",
@@ -2449,6 +2711,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFileDeliveryItem: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryItem",
         pointer: "#/components/parameters/MediaFileDelivery/schema/items",
@@ -2457,6 +2720,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFileDeliveryType: TypeMeta = TypeMeta {
         name: "MediaFileDeliveryType",
         pointer: "#/components/schemas/MediaFile/properties/deliveryType",
@@ -2465,6 +2729,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFileFormatsItem: TypeMeta = TypeMeta {
         name: "MediaFileFormatsItem",
         pointer: "#/components/parameters/MediaFileFormats/schema/items",
@@ -2473,6 +2738,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFileResolution: TypeMeta = TypeMeta {
         name: "MediaFileResolution",
         pointer: "#/components/schemas/MediaFile/properties/resolution",
@@ -2481,6 +2747,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "content"))]
     pub static MediaFileResolution2: TypeMeta = TypeMeta {
         name: "MediaFileResolution2",
         pointer: "#/components/parameters/MediaFileResolution/schema",
@@ -2489,6 +2756,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static NavContent: TypeMeta = TypeMeta {
         name: "NavContent",
         pointer: "#/components/schemas/NavContent",
@@ -2502,6 +2770,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static NavEntry: TypeMeta = TypeMeta {
         name: "NavEntry",
         pointer: "#/components/schemas/NavEntry",
@@ -2529,6 +2798,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static Navigation: TypeMeta = TypeMeta {
         name: "Navigation",
         pointer: "#/components/schemas/Navigation",
@@ -2553,6 +2823,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "content"))]
     pub static NextPlaybackItem: TypeMeta = TypeMeta {
         name: "NextPlaybackItem",
         pointer: "#/components/schemas/NextPlaybackItem",
@@ -2574,6 +2845,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "profile", feature = "content"))]
     pub static NextPlaybackItemSuggestionType: TypeMeta = TypeMeta {
         name: "NextPlaybackItemSuggestionType",
         pointer: "#/components/schemas/NextPlaybackItem/properties/suggestionType",
@@ -2588,6 +2860,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static Offer: TypeMeta = TypeMeta {
         name: "Offer",
         pointer: "#/components/schemas/Offer",
@@ -2649,6 +2924,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static OfferAvailability: TypeMeta = TypeMeta {
         name: "OfferAvailability",
         pointer: "#/components/schemas/Offer/allOf/1/properties/availability",
@@ -2657,6 +2935,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static OfferRights: TypeMeta = TypeMeta {
         name: "OfferRights",
         pointer: "#/components/schemas/OfferRights",
@@ -2700,6 +2979,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static OfferRightsDeliveryType: TypeMeta = TypeMeta {
         name: "OfferRightsDeliveryType",
         pointer: "#/components/schemas/OfferRights/properties/deliveryType",
@@ -2714,6 +3003,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static OfferRightsOwnership: TypeMeta = TypeMeta {
         name: "OfferRightsOwnership",
         pointer: "#/components/schemas/OfferRights/properties/ownership",
@@ -2722,6 +3021,16 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     pub static OfferRightsResolution: TypeMeta = TypeMeta {
         name: "OfferRightsResolution",
         pointer: "#/components/schemas/OfferRights/properties/resolution",
@@ -2730,6 +3039,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static Page: TypeMeta = TypeMeta {
         name: "Page",
         pointer: "#/components/schemas/Page",
@@ -2765,6 +3075,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static PageEntry: TypeMeta = TypeMeta {
         name: "PageEntry",
         pointer: "#/components/schemas/PageEntry",
@@ -2793,6 +3104,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static PageEntryType: TypeMeta = TypeMeta {
         name: "PageEntryType",
         pointer: "#/components/schemas/PageEntry/properties/type",
@@ -2811,6 +3123,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static PageMetadata: TypeMeta = TypeMeta {
         name: "PageMetadata",
         pointer: "#/components/schemas/PageMetadata",
@@ -2832,6 +3145,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "app")]
     pub static PageSummary: TypeMeta = TypeMeta {
         name: "PageSummary",
         pointer: "#/components/schemas/PageSummary",
@@ -2849,6 +3163,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static Pagination: TypeMeta = TypeMeta {
         name: "Pagination",
         pointer: "#/components/schemas/Pagination",
@@ -2873,6 +3190,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationAuth: TypeMeta = TypeMeta {
         name: "PaginationAuth",
         pointer: "#/components/schemas/PaginationAuth",
@@ -2885,6 +3205,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationAuthScope: TypeMeta = TypeMeta {
         name: "PaginationAuthScope",
         pointer: "#/components/schemas/PaginationAuth/properties/scope",
@@ -2893,6 +3216,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationAuthType: TypeMeta = TypeMeta {
         name: "PaginationAuthType",
         pointer: "#/components/schemas/PaginationAuth/properties/type",
@@ -2901,6 +3227,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationOptions: TypeMeta = TypeMeta {
         name: "PaginationOptions",
         pointer: "#/components/schemas/PaginationOptions",
@@ -2930,6 +3259,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationOptionsItemType: TypeMeta = TypeMeta {
         name: "PaginationOptionsItemType",
         pointer: "#/components/schemas/PaginationOptions/properties/itemType",
@@ -2948,6 +3280,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationOptionsOrder: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrder",
         pointer: "#/components/schemas/PaginationOptions/properties/order",
@@ -2956,6 +3291,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static PaginationOptionsOrderBy: TypeMeta = TypeMeta {
         name: "PaginationOptionsOrderBy",
         pointer: "#/components/schemas/PaginationOptions/properties/orderBy",
@@ -2964,6 +3302,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "support")]
     pub static PasswordResetEmailRequest: TypeMeta = TypeMeta {
         name: "PasswordResetEmailRequest",
         pointer: "#/components/schemas/PasswordResetEmailRequest",
@@ -2973,6 +3312,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "support")]
     pub static PasswordResetRequest: TypeMeta = TypeMeta {
         name: "PasswordResetRequest",
         pointer: "#/components/schemas/PasswordResetRequest",
@@ -2985,6 +3325,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PaymentMethod: TypeMeta = TypeMeta {
         name: "PaymentMethod",
         pointer: "#/components/schemas/PaymentMethod",
@@ -3008,6 +3349,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PaymentMethodBrand: TypeMeta = TypeMeta {
         name: "PaymentMethodBrand",
         pointer: "#/components/schemas/PaymentMethod/properties/brand",
@@ -3016,6 +3358,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PaymentMethodType: TypeMeta = TypeMeta {
         name: "PaymentMethodType",
         pointer: "#/components/schemas/PaymentMethod/properties/type",
@@ -3024,6 +3367,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "app", feature = "content"))]
     pub static Person: TypeMeta = TypeMeta {
         name: "Person",
         pointer: "#/components/schemas/Person",
@@ -3036,6 +3380,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "app", feature = "content"))]
     pub static Plan: TypeMeta = TypeMeta {
         name: "Plan",
         pointer: "#/components/schemas/Plan",
@@ -3080,6 +3425,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "app", feature = "content"))]
     pub static PlanBillingPeriodType: TypeMeta = TypeMeta {
         name: "PlanBillingPeriodType",
         pointer: "#/components/schemas/Plan/properties/billingPeriodType",
@@ -3088,6 +3434,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PlanPurchase: TypeMeta = TypeMeta {
         name: "PlanPurchase",
         pointer: "#/components/schemas/PlanPurchase",
@@ -3104,6 +3451,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PlanPurchaseType: TypeMeta = TypeMeta {
         name: "PlanPurchaseType",
         pointer: "#/components/schemas/PlanPurchase/properties/type",
@@ -3112,6 +3460,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "app", feature = "content"))]
     pub static PlanRevenueType: TypeMeta = TypeMeta {
         name: "PlanRevenueType",
         pointer: "#/components/schemas/Plan/properties/revenueType",
@@ -3120,6 +3469,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "app", feature = "content"))]
     pub static PlanType: TypeMeta = TypeMeta {
         name: "PlanType",
         pointer: "#/components/schemas/Plan/properties/type",
@@ -3128,6 +3478,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ProfileCreationRequest: TypeMeta = TypeMeta {
         name: "ProfileCreationRequest",
         pointer: "#/components/schemas/ProfileCreationRequest",
@@ -3147,6 +3498,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "profile"))]
     pub static ProfileDetail: TypeMeta = TypeMeta {
         name: "ProfileDetail",
         pointer: "#/components/schemas/ProfileDetail",
@@ -3197,6 +3549,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ProfileSummary: TypeMeta = TypeMeta {
         name: "ProfileSummary",
         pointer: "#/components/schemas/ProfileSummary",
@@ -3232,6 +3585,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static ProfileTokenRequest: TypeMeta = TypeMeta {
         name: "ProfileTokenRequest",
         pointer: "#/components/schemas/ProfileTokenRequest",
@@ -3257,6 +3611,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static ProfileTokenRequestCookieType: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestCookieType",
         pointer: "#/components/schemas/ProfileTokenRequest/properties/cookieType",
@@ -3265,6 +3620,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static ProfileTokenRequestScopesItem: TypeMeta = TypeMeta {
         name: "ProfileTokenRequestScopesItem",
         pointer: "#/components/schemas/ProfileTokenRequest/properties/scopes/items",
@@ -3273,6 +3629,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static ProfileUpdateRequest: TypeMeta = TypeMeta {
         name: "ProfileUpdateRequest",
         pointer: "#/components/schemas/ProfileUpdateRequest",
@@ -3294,6 +3651,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Purchase: TypeMeta = TypeMeta {
         name: "Purchase",
         pointer: "#/components/schemas/Purchase",
@@ -3314,6 +3672,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static PurchaseRequest: TypeMeta = TypeMeta {
         name: "PurchaseRequest",
         pointer: "#/components/schemas/PurchaseRequest",
@@ -3328,6 +3687,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "registration")]
     pub static RegistrationRequest: TypeMeta = TypeMeta {
         name: "RegistrationRequest",
         pointer: "#/components/schemas/RegistrationRequest",
@@ -3350,6 +3710,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static RokuPlanListItem: TypeMeta = TypeMeta {
         name: "RokuPlanListItem",
         pointer: "#/components/schemas/RokuPlanListItem",
@@ -3377,6 +3738,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static RokuPlanListItemInterval: TypeMeta = TypeMeta {
         name: "RokuPlanListItemInterval",
         pointer: "#/components/schemas/RokuPlanListItem/properties/interval",
@@ -3385,6 +3747,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static RokuPlans: TypeMeta = TypeMeta {
         name: "RokuPlans",
         pointer: "#/components/schemas/RokuPlans",
@@ -3401,6 +3764,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static SamsungPreview: TypeMeta = TypeMeta {
         name: "SamsungPreview",
         pointer: "#/components/schemas/SamsungPreview",
@@ -3422,6 +3786,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static SamsungPreviewSection: TypeMeta = TypeMeta {
         name: "SamsungPreviewSection",
         pointer: "#/components/schemas/SamsungPreviewSection",
@@ -3443,6 +3808,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "itv")]
     pub static SamsungPreviewSectionTile: TypeMeta = TypeMeta {
         name: "SamsungPreviewSectionTile",
         pointer: "#/components/schemas/SamsungPreviewSectionTile",
@@ -3466,6 +3832,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static SearchIncludeItem: TypeMeta = TypeMeta {
         name: "SearchIncludeItem",
         pointer: "#/paths/~1search/get/parameters/1/schema/items",
@@ -3474,6 +3841,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "content")]
     pub static SearchResults: TypeMeta = TypeMeta {
         name: "SearchResults",
         pointer: "#/components/schemas/SearchResults",
@@ -3496,6 +3864,20 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration"
+        )
+    )]
     pub static ServiceError: TypeMeta = TypeMeta {
         name: "ServiceError",
         pointer: "#/components/schemas/ServiceError",
@@ -3509,6 +3891,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static SingleSignOnRequest: TypeMeta = TypeMeta {
         name: "SingleSignOnRequest",
         pointer: "#/components/schemas/SingleSignOnRequest",
@@ -3539,6 +3922,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static SingleSignOnRequestCookieType: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestCookieType",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/cookieType",
@@ -3547,6 +3931,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static SingleSignOnRequestProvider: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestProvider",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/provider",
@@ -3555,6 +3940,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static SingleSignOnRequestScopesItem: TypeMeta = TypeMeta {
         name: "SingleSignOnRequestScopesItem",
         pointer: "#/components/schemas/SingleSignOnRequest/properties/scopes/items",
@@ -3563,6 +3949,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static Subscription: TypeMeta = TypeMeta {
         name: "Subscription",
         pointer: "#/components/schemas/Subscription",
@@ -3582,6 +3969,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "support")]
     pub static SubscriptionDetails: TypeMeta = TypeMeta {
         name: "SubscriptionDetails",
         pointer: "#/components/schemas/SubscriptionDetails",
@@ -3597,6 +3985,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "account")]
     pub static SubscriptionStatus: TypeMeta = TypeMeta {
         name: "SubscriptionStatus",
         pointer: "#/components/schemas/Subscription/properties/status",
@@ -3605,6 +3994,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static Theme: TypeMeta = TypeMeta {
         name: "Theme",
         pointer: "#/components/schemas/Theme",
@@ -3621,6 +4013,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ThemeColor: TypeMeta = TypeMeta {
         name: "ThemeColor",
         pointer: "#/components/schemas/ThemeColor",
@@ -3635,6 +4030,9 @@ pub mod types {
         },
     };
 
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     pub static ThemeType: TypeMeta = TypeMeta {
         name: "ThemeType",
         pointer: "#/components/schemas/Theme/properties/type",
@@ -3643,6 +4041,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static TokenRefreshRequest: TypeMeta = TypeMeta {
         name: "TokenRefreshRequest",
         pointer: "#/components/schemas/TokenRefreshRequest",
@@ -3659,6 +4058,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "authorization")]
     pub static TokenRefreshRequestCookieType: TypeMeta = TypeMeta {
         name: "TokenRefreshRequestCookieType",
         pointer: "#/components/schemas/TokenRefreshRequest/properties/cookieType",
@@ -3667,6 +4067,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "profile")]
     pub static UserRating: TypeMeta = TypeMeta {
         name: "UserRating",
         pointer: "#/components/schemas/UserRating",
@@ -3680,6 +4081,7 @@ pub mod types {
         },
     };
 
+    #[cfg(any(feature = "account", feature = "profile"))]
     pub static Watched: TypeMeta = TypeMeta {
         name: "Watched",
         pointer: "#/components/schemas/Watched",
@@ -3866,6 +4268,7 @@ pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[
 ];
 
 /// `GET /account` (operation `getAccount`).
+#[cfg(feature = "account")]
 pub static GET_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.getAccount",
     http_method: Method::Get,
@@ -3904,6 +4307,7 @@ pub static GET_ACCOUNT: OperationMeta = OperationMeta {
 };
 
 /// `PATCH /account` (operation `updateAccount`).
+#[cfg(feature = "account")]
 pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "account.updateAccount",
     http_method: Method::Patch,
@@ -3948,6 +4352,7 @@ pub static UPDATE_ACCOUNT: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/billing/methods` (operation `getPaymentMethods`).
+#[cfg(feature = "account")]
 pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethods",
     http_method: Method::Get,
@@ -3989,6 +4394,7 @@ pub static GET_PAYMENT_METHODS: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/billing/methods` (operation `addPaymentMethod`).
+#[cfg(feature = "account")]
 pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.addPaymentMethod",
     http_method: Method::Post,
@@ -4034,6 +4440,7 @@ pub static ADD_PAYMENT_METHOD: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
+#[cfg(feature = "account")]
 pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.getPaymentMethod",
     http_method: Method::Get,
@@ -4073,6 +4480,7 @@ pub static GET_PAYMENT_METHOD: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
+#[cfg(feature = "account")]
 pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
     tool_name: "account.removePaymentMethod",
     http_method: Method::Delete,
@@ -4111,6 +4519,7 @@ pub static REMOVE_PAYMENT_METHOD: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/billing/purchases` (operation `getPurchases`).
+#[cfg(feature = "account")]
 pub static GET_PURCHASES: OperationMeta = OperationMeta {
     tool_name: "account.getPurchases",
     http_method: Method::Get,
@@ -4152,6 +4561,7 @@ pub static GET_PURCHASES: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/billing/purchases` (operation `makePurchase`).
+#[cfg(feature = "account")]
 pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "account.makePurchase",
     http_method: Method::Post,
@@ -4197,6 +4607,7 @@ pub static MAKE_PURCHASE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
+#[cfg(feature = "account")]
 pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.updateSubscription",
     http_method: Method::Put,
@@ -4236,6 +4647,7 @@ pub static UPDATE_SUBSCRIPTION: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
+#[cfg(feature = "account")]
 pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "account.cancelSubscription",
     http_method: Method::Delete,
@@ -4274,6 +4686,7 @@ pub static CANCEL_SUBSCRIPTION: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/devices` (operation `getDevices`).
+#[cfg(feature = "account")]
 pub static GET_DEVICES: OperationMeta = OperationMeta {
     tool_name: "account.getDevices",
     http_method: Method::Get,
@@ -4312,6 +4725,7 @@ pub static GET_DEVICES: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/devices` (operation `registerDevice`).
+#[cfg(feature = "account")]
 pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.registerDevice",
     http_method: Method::Post,
@@ -4359,6 +4773,7 @@ pub static REGISTER_DEVICE: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/devices/authorization` (operation `authorizeDevice`).
+#[cfg(feature = "account")]
 pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.authorizeDevice",
     http_method: Method::Post,
@@ -4399,6 +4814,7 @@ pub static AUTHORIZE_DEVICE: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/devices/{id}` (operation `getDevice`).
+#[cfg(feature = "account")]
 pub static GET_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.getDevice",
     http_method: Method::Get,
@@ -4438,6 +4854,7 @@ pub static GET_DEVICE: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
+#[cfg(feature = "account")]
 pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.deregisterDevice",
     http_method: Method::Delete,
@@ -4476,6 +4893,7 @@ pub static DEREGISTER_DEVICE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
+#[cfg(feature = "account")]
 pub static RENAME_DEVICE: OperationMeta = OperationMeta {
     tool_name: "account.renameDevice",
     http_method: Method::Put,
@@ -4515,6 +4933,7 @@ pub static RENAME_DEVICE: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/entitlements` (operation `getEntitlements`).
+#[cfg(feature = "account")]
 pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "account.getEntitlements",
     http_method: Method::Get,
@@ -4556,6 +4975,7 @@ pub static GET_ENTITLEMENTS: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
+#[cfg(feature = "account")]
 pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFiles",
     http_method: Method::Get,
@@ -4635,6 +5055,7 @@ pub static GET_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
+#[cfg(feature = "account")]
 pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
     tool_name: "account.getItemMediaFilesGuarded",
     http_method: Method::Get,
@@ -4714,6 +5135,7 @@ pub static GET_ITEM_MEDIA_FILES_GUARDED: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/nonce` (operation `generateNonce`).
+#[cfg(feature = "account")]
 pub static GENERATE_NONCE: OperationMeta = OperationMeta {
     tool_name: "account.generateNonce",
     http_method: Method::Get,
@@ -4752,6 +5174,7 @@ pub static GENERATE_NONCE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/password` (operation `changePassword`).
+#[cfg(feature = "account")]
 pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "account.changePassword",
     http_method: Method::Put,
@@ -4796,6 +5219,7 @@ pub static CHANGE_PASSWORD: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/pin` (operation `changePin`).
+#[cfg(feature = "account")]
 pub static CHANGE_PIN: OperationMeta = OperationMeta {
     tool_name: "account.changePin",
     http_method: Method::Put,
@@ -4840,6 +5264,7 @@ pub static CHANGE_PIN: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile` (operation `getProfile`).
+#[cfg(feature = "profile")]
 pub static GET_PROFILE: OperationMeta = OperationMeta {
     tool_name: "profile.getProfile",
     http_method: Method::Get,
@@ -4878,6 +5303,7 @@ pub static GET_PROFILE: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
+#[cfg(feature = "profile")]
 pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarks",
     http_method: Method::Get,
@@ -4916,6 +5342,7 @@ pub static GET_BOOKMARKS: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
+#[cfg(feature = "profile")]
 pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getBookmarkList",
     http_method: Method::Get,
@@ -4990,6 +5417,7 @@ pub static GET_BOOKMARK_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
+#[cfg(feature = "profile")]
 pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.getItemBookmark",
     http_method: Method::Get,
@@ -5029,6 +5457,7 @@ pub static GET_ITEM_BOOKMARK: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
+#[cfg(feature = "profile")]
 pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.bookmarkItem",
     http_method: Method::Put,
@@ -5068,6 +5497,7 @@ pub static BOOKMARK_ITEM: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
+#[cfg(feature = "profile")]
 pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
     tool_name: "profile.deleteItemBookmark",
     http_method: Method::Delete,
@@ -5106,6 +5536,7 @@ pub static DELETE_ITEM_BOOKMARK: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
+#[cfg(feature = "profile")]
 pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getContinueWatchingList",
     http_method: Method::Get,
@@ -5188,6 +5619,7 @@ pub static GET_CONTINUE_WATCHING_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
+#[cfg(feature = "profile")]
 pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.getNextPlaybackItem",
     http_method: Method::Get,
@@ -5246,6 +5678,7 @@ pub static GET_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/ratings` (operation `getRatings`).
+#[cfg(feature = "profile")]
 pub static GET_RATINGS: OperationMeta = OperationMeta {
     tool_name: "profile.getRatings",
     http_method: Method::Get,
@@ -5287,6 +5720,7 @@ pub static GET_RATINGS: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
+#[cfg(feature = "profile")]
 pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getRatingsList",
     http_method: Method::Get,
@@ -5371,6 +5805,7 @@ pub static GET_RATINGS_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
+#[cfg(feature = "profile")]
 pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
     tool_name: "profile.getItemRating",
     http_method: Method::Get,
@@ -5410,6 +5845,7 @@ pub static GET_ITEM_RATING: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
+#[cfg(feature = "profile")]
 pub static RATE_ITEM: OperationMeta = OperationMeta {
     tool_name: "profile.rateItem",
     http_method: Method::Put,
@@ -5457,6 +5893,7 @@ pub static RATE_ITEM: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/watched` (operation `getWatched`).
+#[cfg(feature = "profile")]
 pub static GET_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.getWatched",
     http_method: Method::Get,
@@ -5498,6 +5935,7 @@ pub static GET_WATCHED: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/profile/watched` (operation `deleteWatched`).
+#[cfg(feature = "profile")]
 pub static DELETE_WATCHED: OperationMeta = OperationMeta {
     tool_name: "profile.deleteWatched",
     http_method: Method::Delete,
@@ -5544,6 +5982,7 @@ pub static DELETE_WATCHED: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/watched/list` (operation `getWatchedList`).
+#[cfg(feature = "profile")]
 pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
     tool_name: "profile.getWatchedList",
     http_method: Method::Get,
@@ -5629,6 +6068,7 @@ pub static GET_WATCHED_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
+#[cfg(feature = "profile")]
 pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.getItemWatchedStatus",
     http_method: Method::Get,
@@ -5668,6 +6108,7 @@ pub static GET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
 };
 
 /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
+#[cfg(feature = "profile")]
 pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
     tool_name: "profile.setItemWatchedStatus",
     http_method: Method::Put,
@@ -5716,6 +6157,7 @@ pub static SET_ITEM_WATCHED_STATUS: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/profiles` (operation `createProfile`).
+#[cfg(feature = "account")]
 pub static CREATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "account.createProfile",
     http_method: Method::Post,
@@ -5761,6 +6203,7 @@ pub static CREATE_PROFILE: OperationMeta = OperationMeta {
 };
 
 /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
+#[cfg(feature = "account")]
 pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.getProfileWithId",
     http_method: Method::Get,
@@ -5800,6 +6243,7 @@ pub static GET_PROFILE_WITH_ID: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
+#[cfg(feature = "account")]
 pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.deleteProfileWithId",
     http_method: Method::Delete,
@@ -5838,6 +6282,7 @@ pub static DELETE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
 };
 
 /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
+#[cfg(feature = "account")]
 pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
     tool_name: "account.updateProfileWithId",
     http_method: Method::Patch,
@@ -5883,6 +6328,7 @@ pub static UPDATE_PROFILE_WITH_ID: OperationMeta = OperationMeta {
 };
 
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
+#[cfg(feature = "account")]
 pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
     tool_name: "account.requestEmailVerification",
     http_method: Method::Post,
@@ -5920,6 +6366,7 @@ pub static REQUEST_EMAIL_VERIFICATION: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization` (operation `getAccountToken`).
+#[cfg(feature = "authorization")]
 pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountToken",
     http_method: Method::Post,
@@ -5968,6 +6415,7 @@ pub static GET_ACCOUNT_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /authorization` (operation `signOut`).
+#[cfg(feature = "authorization")]
 pub static SIGN_OUT: OperationMeta = OperationMeta {
     tool_name: "authorization.signOut",
     http_method: Method::Delete,
@@ -6001,6 +6449,7 @@ pub static SIGN_OUT: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization/device` (operation `getAccountTokenByCode`).
+#[cfg(feature = "authorization")]
 pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.getAccountTokenByCode",
     http_method: Method::Post,
@@ -6049,6 +6498,7 @@ pub static GET_ACCOUNT_TOKEN_BY_CODE: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
+#[cfg(feature = "authorization")]
 pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
     tool_name: "authorization.generateDeviceAuthorizationCode",
     http_method: Method::Post,
@@ -6090,6 +6540,7 @@ pub static GENERATE_DEVICE_AUTHORIZATION_CODE: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization/profile` (operation `getProfileToken`).
+#[cfg(feature = "authorization")]
 pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.getProfileToken",
     http_method: Method::Post,
@@ -6138,6 +6589,7 @@ pub static GET_PROFILE_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization/refresh` (operation `refreshToken`).
+#[cfg(feature = "authorization")]
 pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
     tool_name: "authorization.refreshToken",
     http_method: Method::Post,
@@ -6183,6 +6635,7 @@ pub static REFRESH_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `POST /authorization/sso` (operation `singleSignOn`).
+#[cfg(feature = "authorization")]
 pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
     tool_name: "authorization.singleSignOn",
     http_method: Method::Post,
@@ -6227,6 +6680,7 @@ pub static SINGLE_SIGN_ON: OperationMeta = OperationMeta {
 };
 
 /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
+#[cfg(feature = "bt")]
 pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.getPlanByToken",
     http_method: Method::Get,
@@ -6254,6 +6708,7 @@ pub static GET_PLAN_BY_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `GET /bt/plans` (operation `getPlans`).
+#[cfg(feature = "bt")]
 pub static GET_PLANS: OperationMeta = OperationMeta {
     tool_name: "bt.getPlans",
     http_method: Method::Get,
@@ -6278,6 +6733,7 @@ pub static GET_PLANS: OperationMeta = OperationMeta {
 };
 
 /// `POST /bt/token/assign` (operation `assignToken`).
+#[cfg(feature = "bt")]
 pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.assignToken",
     http_method: Method::Post,
@@ -6301,6 +6757,7 @@ pub static ASSIGN_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `GET /bt/token/validate` (operation `checkUserToken`).
+#[cfg(feature = "bt")]
 pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
     tool_name: "bt.checkUserToken",
     http_method: Method::Get,
@@ -6335,6 +6792,7 @@ pub static CHECK_USER_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
+#[cfg(feature = "support")]
 pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
     tool_name: "support.getSubscriptionData",
     http_method: Method::Get,
@@ -6359,6 +6817,7 @@ pub static GET_SUBSCRIPTION_DATA: OperationMeta = OperationMeta {
 };
 
 /// `GET /config` (operation `getAppConfig`).
+#[cfg(feature = "app")]
 pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
     tool_name: "app.getAppConfig",
     http_method: Method::Get,
@@ -6416,6 +6875,7 @@ pub static GET_APP_CONFIG: OperationMeta = OperationMeta {
 };
 
 /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
+#[cfg(feature = "ee")]
 pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
     tool_name: "ee.checkEeBtEligibility",
     http_method: Method::Get,
@@ -6431,6 +6891,7 @@ pub static CHECK_EE_BT_ELIGIBILITY: OperationMeta = OperationMeta {
 };
 
 /// `POST /ee/msisdn` (operation `assignMsisdn`).
+#[cfg(feature = "ee")]
 pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
     tool_name: "ee.assignMsisdn",
     http_method: Method::Post,
@@ -6454,6 +6915,7 @@ pub static ASSIGN_MSISDN: OperationMeta = OperationMeta {
 };
 
 /// `POST /ee/offers` (operation `getEligibleOffers`).
+#[cfg(feature = "ee")]
 pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
     tool_name: "ee.getEligibleOffers",
     http_method: Method::Post,
@@ -6495,6 +6957,7 @@ pub static GET_ELIGIBLE_OFFERS: OperationMeta = OperationMeta {
 };
 
 /// `PUT /ee/pin` (operation `createPinRequest`).
+#[cfg(feature = "ee")]
 pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.createPinRequest",
     http_method: Method::Put,
@@ -6536,6 +6999,7 @@ pub static CREATE_PIN_REQUEST: OperationMeta = OperationMeta {
 };
 
 /// `POST /ee/pin` (operation `validatePinRequest`).
+#[cfg(feature = "ee")]
 pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
     tool_name: "ee.validatePinRequest",
     http_method: Method::Post,
@@ -6577,6 +7041,7 @@ pub static VALIDATE_PIN_REQUEST: OperationMeta = OperationMeta {
 };
 
 /// `GET /ee/plans`.
+#[cfg(feature = "ee")]
 pub static GET_EE_PLANS: OperationMeta = OperationMeta {
     tool_name: "ee.getEePlans",
     http_method: Method::Get,
@@ -6601,6 +7066,7 @@ pub static GET_EE_PLANS: OperationMeta = OperationMeta {
 };
 
 /// `GET /ee/plans/{id}` (operation `getPlan`).
+#[cfg(feature = "ee")]
 pub static GET_PLAN: OperationMeta = OperationMeta {
     tool_name: "ee.getPlan",
     http_method: Method::Get,
@@ -6628,6 +7094,7 @@ pub static GET_PLAN: OperationMeta = OperationMeta {
 };
 
 /// `GET /ee/token/create` (operation `createToken`).
+#[cfg(feature = "ee")]
 pub static CREATE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "ee.createToken",
     http_method: Method::Get,
@@ -6652,6 +7119,7 @@ pub static CREATE_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `GET /items/{id}` (operation `getItem`).
+#[cfg(feature = "content")]
 pub static GET_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getItem",
     http_method: Method::Get,
@@ -6720,6 +7188,7 @@ pub static GET_ITEM: OperationMeta = OperationMeta {
 };
 
 /// `GET /items/{id}/children` (operation `getItemChildrenList`).
+#[cfg(feature = "content")]
 pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemChildrenList",
     http_method: Method::Get,
@@ -6787,6 +7256,7 @@ pub static GET_ITEM_CHILDREN_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /items/{id}/related` (operation `getItemRelatedList`).
+#[cfg(feature = "content")]
 pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getItemRelatedList",
     http_method: Method::Get,
@@ -6846,6 +7316,7 @@ pub static GET_ITEM_RELATED_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
+#[cfg(feature = "content")]
 pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getPublicItemMediaFiles",
     http_method: Method::Get,
@@ -6921,6 +7392,7 @@ pub static GET_PUBLIC_ITEM_MEDIA_FILES: OperationMeta = OperationMeta {
 };
 
 /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
+#[cfg(feature = "content")]
 pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
     tool_name: "content.getAnonNextPlaybackItem",
     http_method: Method::Get,
@@ -6974,6 +7446,7 @@ pub static GET_ANON_NEXT_PLAYBACK_ITEM: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
+#[cfg(feature = "itv")]
 pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getBillingHistory",
     http_method: Method::Post,
@@ -7008,6 +7481,7 @@ pub static GET_BILLING_HISTORY: OperationMeta = OperationMeta {
 };
 
 /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
+#[cfg(feature = "itv")]
 pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.changeCardDetails",
     http_method: Method::Put,
@@ -7041,6 +7515,7 @@ pub static CHANGE_CARD_DETAILS: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
+#[cfg(feature = "itv")]
 pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
     tool_name: "itv.getCardDetails",
     http_method: Method::Post,
@@ -7075,6 +7550,7 @@ pub static GET_CARD_DETAILS: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/changeemail` (operation `changeEmail`).
+#[cfg(feature = "itv")]
 pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
     tool_name: "itv.changeEmail",
     http_method: Method::Post,
@@ -7115,6 +7591,7 @@ pub static CHANGE_EMAIL: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/changemarketing` (operation `changeMarketing`).
+#[cfg(feature = "itv")]
 pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
     tool_name: "itv.changeMarketing",
     http_method: Method::Post,
@@ -7155,6 +7632,7 @@ pub static CHANGE_MARKETING: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/deleteaccount` (operation `deleteAccount`).
+#[cfg(feature = "itv")]
 pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
     tool_name: "itv.deleteAccount",
     http_method: Method::Post,
@@ -7195,6 +7673,7 @@ pub static DELETE_ACCOUNT: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
+#[cfg(feature = "itv")]
 pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentEntitlement",
     http_method: Method::Get,
@@ -7219,6 +7698,7 @@ pub static GET_CURRENT_ENTITLEMENT: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
+#[cfg(feature = "itv")]
 pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
     tool_name: "itv.getEntitlementsHistory",
     http_method: Method::Get,
@@ -7243,6 +7723,7 @@ pub static GET_ENTITLEMENTS_HISTORY: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
+#[cfg(feature = "itv")]
 pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
     tool_name: "itv.getFeatureFlag",
     http_method: Method::Get,
@@ -7270,6 +7751,7 @@ pub static GET_FEATURE_FLAG: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
+#[cfg(feature = "itv")]
 pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.googlePaySubscription",
     http_method: Method::Post,
@@ -7295,6 +7777,7 @@ pub static GOOGLE_PAY_SUBSCRIPTION: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
+#[cfg(feature = "itv")]
 pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
     tool_name: "itv.checkPreviousEntitlements",
     http_method: Method::Get,
@@ -7319,6 +7802,7 @@ pub static CHECK_PREVIOUS_ENTITLEMENTS: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
+#[cfg(feature = "content")]
 pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
     tool_name: "content.getItemsMediaClipFiles",
     http_method: Method::Post,
@@ -7360,6 +7844,7 @@ pub static GET_ITEMS_MEDIA_CLIP_FILES: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
+#[cfg(feature = "content")]
 pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
     tool_name: "content.getItemDownloadables",
     http_method: Method::Post,
@@ -7401,6 +7886,7 @@ pub static GET_ITEM_DOWNLOADABLES: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/itemsummary/{externalId}`.
+#[cfg(feature = "itv")]
 pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getItvItemsummaryExternalId",
     http_method: Method::Get,
@@ -7437,6 +7923,7 @@ pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/page` (operation `getItvPage`).
+#[cfg(feature = "app")]
 pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getItvPage",
     http_method: Method::Get,
@@ -7544,6 +8031,7 @@ pub static GET_ITV_PAGE: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
+#[cfg(feature = "itv")]
 pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
     tool_name: "itv.getAccountTokenWithPin",
     http_method: Method::Post,
@@ -7588,6 +8076,7 @@ pub static GET_ACCOUNT_TOKEN_WITH_PIN: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
+#[cfg(feature = "itv")]
 pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
     tool_name: "itv.upgradePlan",
     http_method: Method::Post,
@@ -7621,6 +8110,7 @@ pub static UPGRADE_PLAN: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/plans/{platform}`.
+#[cfg(feature = "itv")]
 pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.getItvPlansPlatform",
     http_method: Method::Get,
@@ -7648,6 +8138,7 @@ pub static GET_ITV_PLANS_PLATFORM: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/profile`.
+#[cfg(feature = "itv")]
 pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfile",
     http_method: Method::Get,
@@ -7672,6 +8163,7 @@ pub static GET_ITV_PROFILE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /itv/profile` (operation `updateProfile`).
+#[cfg(feature = "itv")]
 pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
     tool_name: "itv.updateProfile",
     http_method: Method::Put,
@@ -7712,6 +8204,7 @@ pub static UPDATE_PROFILE: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
+#[cfg(feature = "itv")]
 pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
     tool_name: "itv.getRecommendedList",
     http_method: Method::Get,
@@ -7781,6 +8274,7 @@ pub static GET_RECOMMENDED_LIST: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
+#[cfg(feature = "itv")]
 pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
     tool_name: "itv.getItvProfileToken",
     http_method: Method::Post,
@@ -7812,6 +8306,7 @@ pub static GET_ITV_PROFILE_TOKEN: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
+#[cfg(feature = "itv")]
 pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
     tool_name: "itv.getCurrentSubscription",
     http_method: Method::Get,
@@ -7839,6 +8334,7 @@ pub static GET_CURRENT_SUBSCRIPTION: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
+#[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchase",
     http_method: Method::Post,
@@ -7873,6 +8369,7 @@ pub static CONFIRM_PURCHASE: OperationMeta = OperationMeta {
 };
 
 /// `DELETE /itv/purchase/{platform}`.
+#[cfg(feature = "itv")]
 pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
     tool_name: "itv.deleteItvPurchasePlatform",
     http_method: Method::Delete,
@@ -7906,6 +8403,7 @@ pub static DELETE_ITV_PURCHASE_PLATFORM: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
+#[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseStrong",
     http_method: Method::Post,
@@ -7940,6 +8438,7 @@ pub static CONFIRM_PURCHASE_STRONG: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
+#[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.confirmPurchaseWithOffer",
     http_method: Method::Post,
@@ -7974,6 +8473,7 @@ pub static CONFIRM_PURCHASE_WITH_OFFER: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
+#[cfg(feature = "itv")]
 pub static RESUBSCRIBE: OperationMeta = OperationMeta {
     tool_name: "itv.resubscribe",
     http_method: Method::Post,
@@ -7997,6 +8497,7 @@ pub static RESUBSCRIBE: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/roku/plans`.
+#[cfg(feature = "itv")]
 pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
     tool_name: "itv.getItvRokuPlans",
     http_method: Method::Get,
@@ -8021,6 +8522,7 @@ pub static GET_ITV_ROKU_PLANS: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
+#[cfg(feature = "itv")]
 pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
     tool_name: "itv.executeTransaction",
     http_method: Method::Post,
@@ -8060,6 +8562,7 @@ pub static EXECUTE_TRANSACTION: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/save-offer` (operation `getSaveOffer`).
+#[cfg(feature = "itv")]
 pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.getSaveOffer",
     http_method: Method::Get,
@@ -8084,6 +8587,7 @@ pub static GET_SAVE_OFFER: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/save-offer` (operation `activateSaveOffer`).
+#[cfg(feature = "itv")]
 pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
     tool_name: "itv.activateSaveOffer",
     http_method: Method::Post,
@@ -8107,6 +8611,7 @@ pub static ACTIVATE_SAVE_OFFER: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
+#[cfg(feature = "itv")]
 pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
     tool_name: "itv.getFullPriceRenewal",
     http_method: Method::Get,
@@ -8124,6 +8629,7 @@ pub static GET_FULL_PRICE_RENEWAL: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
+#[cfg(feature = "itv")]
 pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionStatus",
     http_method: Method::Get,
@@ -8141,6 +8647,7 @@ pub static GET_SUBSCRIPTION_STATUS: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
+#[cfg(feature = "itv")]
 pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
     tool_name: "itv.getSubscriptionState",
     http_method: Method::Get,
@@ -8165,6 +8672,7 @@ pub static GET_SUBSCRIPTION_STATE: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
+#[cfg(feature = "itv")]
 pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
     tool_name: "itv.getUpcomingInvoice",
     http_method: Method::Get,
@@ -8189,6 +8697,7 @@ pub static GET_UPCOMING_INVOICE: OperationMeta = OperationMeta {
 };
 
 /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
+#[cfg(feature = "itv")]
 pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentIntentStrong",
     http_method: Method::Put,
@@ -8223,6 +8732,7 @@ pub static UPDATE_PAYMENT_INTENT_STRONG: OperationMeta = OperationMeta {
 };
 
 /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
+#[cfg(feature = "itv")]
 pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
     tool_name: "itv.updatePaymentMethodStrong",
     http_method: Method::Put,
@@ -8256,6 +8766,7 @@ pub static UPDATE_PAYMENT_METHOD_STRONG: OperationMeta = OperationMeta {
 };
 
 /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
+#[cfg(feature = "itv")]
 pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
     tool_name: "itv.getVoucherById",
     http_method: Method::Get,
@@ -8284,6 +8795,7 @@ pub static GET_VOUCHER_BY_ID: OperationMeta = OperationMeta {
 };
 
 /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
+#[cfg(feature = "itv")]
 pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
     tool_name: "itv.checkVoucher",
     http_method: Method::Post,
@@ -8318,6 +8830,7 @@ pub static CHECK_VOUCHER: OperationMeta = OperationMeta {
 };
 
 /// `GET /lists` (operation `getLists`).
+#[cfg(feature = "content")]
 pub static GET_LISTS: OperationMeta = OperationMeta {
     tool_name: "content.getLists",
     http_method: Method::Get,
@@ -8406,6 +8919,7 @@ pub static GET_LISTS: OperationMeta = OperationMeta {
 };
 
 /// `GET /lists/{id}` (operation `getList`).
+#[cfg(feature = "content")]
 pub static GET_LIST: OperationMeta = OperationMeta {
     tool_name: "content.getList",
     http_method: Method::Get,
@@ -8488,6 +9002,7 @@ pub static GET_LIST: OperationMeta = OperationMeta {
 };
 
 /// `GET /page` (operation `getPage`).
+#[cfg(feature = "app")]
 pub static GET_PAGE: OperationMeta = OperationMeta {
     tool_name: "app.getPage",
     http_method: Method::Get,
@@ -8595,6 +9110,7 @@ pub static GET_PAGE: OperationMeta = OperationMeta {
 };
 
 /// `GET /plans/{id}`.
+#[cfg(feature = "content")]
 pub static GET_PLANS_ID: OperationMeta = OperationMeta {
     tool_name: "content.getPlansId",
     http_method: Method::Get,
@@ -8641,6 +9157,7 @@ pub static GET_PLANS_ID: OperationMeta = OperationMeta {
 };
 
 /// `POST /register` (operation `register`).
+#[cfg(feature = "registration")]
 pub static REGISTER: OperationMeta = OperationMeta {
     tool_name: "registration.register",
     http_method: Method::Post,
@@ -8689,6 +9206,7 @@ pub static REGISTER: OperationMeta = OperationMeta {
 };
 
 /// `POST /request-password-reset` (operation `forgotPassword`).
+#[cfg(feature = "support")]
 pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.forgotPassword",
     http_method: Method::Post,
@@ -8733,6 +9251,7 @@ pub static FORGOT_PASSWORD: OperationMeta = OperationMeta {
 };
 
 /// `POST /reset-password` (operation `resetPassword`).
+#[cfg(feature = "support")]
 pub static RESET_PASSWORD: OperationMeta = OperationMeta {
     tool_name: "support.resetPassword",
     http_method: Method::Post,
@@ -8777,6 +9296,7 @@ pub static RESET_PASSWORD: OperationMeta = OperationMeta {
 };
 
 /// `GET /samsung-preview` (operation `getPublicPreview`).
+#[cfg(feature = "itv")]
 pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
     tool_name: "itv.getPublicPreview",
     http_method: Method::Get,
@@ -8801,6 +9321,7 @@ pub static GET_PUBLIC_PREVIEW: OperationMeta = OperationMeta {
 };
 
 /// `GET /schedules` (operation `getSchedules`).
+#[cfg(feature = "content")]
 pub static GET_SCHEDULES: OperationMeta = OperationMeta {
     tool_name: "content.getSchedules",
     http_method: Method::Get,
@@ -8871,6 +9392,7 @@ pub static GET_SCHEDULES: OperationMeta = OperationMeta {
 };
 
 /// `GET /search` (operation `search`).
+#[cfg(feature = "content")]
 pub static SEARCH: OperationMeta = OperationMeta {
     tool_name: "content.search",
     http_method: Method::Get,
@@ -8936,6 +9458,7 @@ pub static SEARCH: OperationMeta = OperationMeta {
 };
 
 /// `POST /verify-email` (operation `verifyEmail`).
+#[cfg(feature = "support")]
 pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
     tool_name: "support.verifyEmail",
     http_method: Method::Post,
@@ -8974,134 +9497,257 @@ pub static VERIFY_EMAIL: OperationMeta = OperationMeta {
 
 /// Every operation, in the spec's order.
 pub static OPERATIONS: &[&OperationMeta] = &[
+    #[cfg(feature = "account")]
     &GET_ACCOUNT,
+    #[cfg(feature = "account")]
     &UPDATE_ACCOUNT,
+    #[cfg(feature = "account")]
     &GET_PAYMENT_METHODS,
+    #[cfg(feature = "account")]
     &ADD_PAYMENT_METHOD,
+    #[cfg(feature = "account")]
     &GET_PAYMENT_METHOD,
+    #[cfg(feature = "account")]
     &REMOVE_PAYMENT_METHOD,
+    #[cfg(feature = "account")]
     &GET_PURCHASES,
+    #[cfg(feature = "account")]
     &MAKE_PURCHASE,
+    #[cfg(feature = "account")]
     &UPDATE_SUBSCRIPTION,
+    #[cfg(feature = "account")]
     &CANCEL_SUBSCRIPTION,
+    #[cfg(feature = "account")]
     &GET_DEVICES,
+    #[cfg(feature = "account")]
     &REGISTER_DEVICE,
+    #[cfg(feature = "account")]
     &AUTHORIZE_DEVICE,
+    #[cfg(feature = "account")]
     &GET_DEVICE,
+    #[cfg(feature = "account")]
     &DEREGISTER_DEVICE,
+    #[cfg(feature = "account")]
     &RENAME_DEVICE,
+    #[cfg(feature = "account")]
     &GET_ENTITLEMENTS,
+    #[cfg(feature = "account")]
     &GET_ITEM_MEDIA_FILES,
+    #[cfg(feature = "account")]
     &GET_ITEM_MEDIA_FILES_GUARDED,
+    #[cfg(feature = "account")]
     &GENERATE_NONCE,
+    #[cfg(feature = "account")]
     &CHANGE_PASSWORD,
+    #[cfg(feature = "account")]
     &CHANGE_PIN,
+    #[cfg(feature = "profile")]
     &GET_PROFILE,
+    #[cfg(feature = "profile")]
     &GET_BOOKMARKS,
+    #[cfg(feature = "profile")]
     &GET_BOOKMARK_LIST,
+    #[cfg(feature = "profile")]
     &GET_ITEM_BOOKMARK,
+    #[cfg(feature = "profile")]
     &BOOKMARK_ITEM,
+    #[cfg(feature = "profile")]
     &DELETE_ITEM_BOOKMARK,
+    #[cfg(feature = "profile")]
     &GET_CONTINUE_WATCHING_LIST,
+    #[cfg(feature = "profile")]
     &GET_NEXT_PLAYBACK_ITEM,
+    #[cfg(feature = "profile")]
     &GET_RATINGS,
+    #[cfg(feature = "profile")]
     &GET_RATINGS_LIST,
+    #[cfg(feature = "profile")]
     &GET_ITEM_RATING,
+    #[cfg(feature = "profile")]
     &RATE_ITEM,
+    #[cfg(feature = "profile")]
     &GET_WATCHED,
+    #[cfg(feature = "profile")]
     &DELETE_WATCHED,
+    #[cfg(feature = "profile")]
     &GET_WATCHED_LIST,
+    #[cfg(feature = "profile")]
     &GET_ITEM_WATCHED_STATUS,
+    #[cfg(feature = "profile")]
     &SET_ITEM_WATCHED_STATUS,
+    #[cfg(feature = "account")]
     &CREATE_PROFILE,
+    #[cfg(feature = "account")]
     &GET_PROFILE_WITH_ID,
+    #[cfg(feature = "account")]
     &DELETE_PROFILE_WITH_ID,
+    #[cfg(feature = "account")]
     &UPDATE_PROFILE_WITH_ID,
+    #[cfg(feature = "account")]
     &REQUEST_EMAIL_VERIFICATION,
+    #[cfg(feature = "authorization")]
     &GET_ACCOUNT_TOKEN,
+    #[cfg(feature = "authorization")]
     &SIGN_OUT,
+    #[cfg(feature = "authorization")]
     &GET_ACCOUNT_TOKEN_BY_CODE,
+    #[cfg(feature = "authorization")]
     &GENERATE_DEVICE_AUTHORIZATION_CODE,
+    #[cfg(feature = "authorization")]
     &GET_PROFILE_TOKEN,
+    #[cfg(feature = "authorization")]
     &REFRESH_TOKEN,
+    #[cfg(feature = "authorization")]
     &SINGLE_SIGN_ON,
+    #[cfg(feature = "bt")]
     &GET_PLAN_BY_TOKEN,
+    #[cfg(feature = "bt")]
     &GET_PLANS,
+    #[cfg(feature = "bt")]
     &ASSIGN_TOKEN,
+    #[cfg(feature = "bt")]
     &CHECK_USER_TOKEN,
+    #[cfg(feature = "support")]
     &GET_SUBSCRIPTION_DATA,
+    #[cfg(feature = "app")]
     &GET_APP_CONFIG,
+    #[cfg(feature = "ee")]
     &CHECK_EE_BT_ELIGIBILITY,
+    #[cfg(feature = "ee")]
     &ASSIGN_MSISDN,
+    #[cfg(feature = "ee")]
     &GET_ELIGIBLE_OFFERS,
+    #[cfg(feature = "ee")]
     &CREATE_PIN_REQUEST,
+    #[cfg(feature = "ee")]
     &VALIDATE_PIN_REQUEST,
+    #[cfg(feature = "ee")]
     &GET_EE_PLANS,
+    #[cfg(feature = "ee")]
     &GET_PLAN,
+    #[cfg(feature = "ee")]
     &CREATE_TOKEN,
+    #[cfg(feature = "content")]
     &GET_ITEM,
+    #[cfg(feature = "content")]
     &GET_ITEM_CHILDREN_LIST,
+    #[cfg(feature = "content")]
     &GET_ITEM_RELATED_LIST,
+    #[cfg(feature = "content")]
     &GET_PUBLIC_ITEM_MEDIA_FILES,
+    #[cfg(feature = "content")]
     &GET_ANON_NEXT_PLAYBACK_ITEM,
+    #[cfg(feature = "itv")]
     &GET_BILLING_HISTORY,
+    #[cfg(feature = "itv")]
     &CHANGE_CARD_DETAILS,
+    #[cfg(feature = "itv")]
     &GET_CARD_DETAILS,
+    #[cfg(feature = "itv")]
     &CHANGE_EMAIL,
+    #[cfg(feature = "itv")]
     &CHANGE_MARKETING,
+    #[cfg(feature = "itv")]
     &DELETE_ACCOUNT,
+    #[cfg(feature = "itv")]
     &GET_CURRENT_ENTITLEMENT,
+    #[cfg(feature = "itv")]
     &GET_ENTITLEMENTS_HISTORY,
+    #[cfg(feature = "itv")]
     &GET_FEATURE_FLAG,
+    #[cfg(feature = "itv")]
     &GOOGLE_PAY_SUBSCRIPTION,
+    #[cfg(feature = "itv")]
     &CHECK_PREVIOUS_ENTITLEMENTS,
+    #[cfg(feature = "content")]
     &GET_ITEMS_MEDIA_CLIP_FILES,
+    #[cfg(feature = "content")]
     &GET_ITEM_DOWNLOADABLES,
+    #[cfg(feature = "itv")]
     &GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+    #[cfg(feature = "app")]
     &GET_ITV_PAGE,
+    #[cfg(feature = "itv")]
     &GET_ACCOUNT_TOKEN_WITH_PIN,
+    #[cfg(feature = "itv")]
     &UPGRADE_PLAN,
+    #[cfg(feature = "itv")]
     &GET_ITV_PLANS_PLATFORM,
+    #[cfg(feature = "itv")]
     &GET_ITV_PROFILE,
+    #[cfg(feature = "itv")]
     &UPDATE_PROFILE,
+    #[cfg(feature = "itv")]
     &GET_RECOMMENDED_LIST,
+    #[cfg(feature = "itv")]
     &GET_ITV_PROFILE_TOKEN,
+    #[cfg(feature = "itv")]
     &GET_CURRENT_SUBSCRIPTION,
+    #[cfg(feature = "itv")]
     &CONFIRM_PURCHASE,
+    #[cfg(feature = "itv")]
     &DELETE_ITV_PURCHASE_PLATFORM,
+    #[cfg(feature = "itv")]
     &CONFIRM_PURCHASE_STRONG,
+    #[cfg(feature = "itv")]
     &CONFIRM_PURCHASE_WITH_OFFER,
+    #[cfg(feature = "itv")]
     &RESUBSCRIBE,
+    #[cfg(feature = "itv")]
     &GET_ITV_ROKU_PLANS,
+    #[cfg(feature = "itv")]
     &EXECUTE_TRANSACTION,
+    #[cfg(feature = "itv")]
     &GET_SAVE_OFFER,
+    #[cfg(feature = "itv")]
     &ACTIVATE_SAVE_OFFER,
+    #[cfg(feature = "itv")]
     &GET_FULL_PRICE_RENEWAL,
+    #[cfg(feature = "itv")]
     &GET_SUBSCRIPTION_STATUS,
+    #[cfg(feature = "itv")]
     &GET_SUBSCRIPTION_STATE,
+    #[cfg(feature = "itv")]
     &GET_UPCOMING_INVOICE,
+    #[cfg(feature = "itv")]
     &UPDATE_PAYMENT_INTENT_STRONG,
+    #[cfg(feature = "itv")]
     &UPDATE_PAYMENT_METHOD_STRONG,
+    #[cfg(feature = "itv")]
     &GET_VOUCHER_BY_ID,
+    #[cfg(feature = "itv")]
     &CHECK_VOUCHER,
+    #[cfg(feature = "content")]
     &GET_LISTS,
+    #[cfg(feature = "content")]
     &GET_LIST,
+    #[cfg(feature = "app")]
     &GET_PAGE,
+    #[cfg(feature = "content")]
     &GET_PLANS_ID,
+    #[cfg(feature = "registration")]
     &REGISTER,
+    #[cfg(feature = "support")]
     &FORGOT_PASSWORD,
+    #[cfg(feature = "support")]
     &RESET_PASSWORD,
+    #[cfg(feature = "itv")]
     &GET_PUBLIC_PREVIEW,
+    #[cfg(feature = "content")]
     &GET_SCHEDULES,
+    #[cfg(feature = "content")]
     &SEARCH,
+    #[cfg(feature = "support")]
     &VERIFY_EMAIL,
 ];
 
 /// The paginated operations: how their pages follow one another.
+#[cfg(any(feature = "profile", feature = "content", feature = "itv"))]
 pub mod pagination {
     use crate::runtime::meta::*;
 
     /// How the pages of `profile.getBookmarkList` follow one another.
+    #[cfg(feature = "profile")]
     pub static GET_BOOKMARK_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9113,6 +9759,7 @@ pub mod pagination {
     };
 
     /// How the pages of `profile.getContinueWatchingList` follow one another.
+    #[cfg(feature = "profile")]
     pub static GET_CONTINUE_WATCHING_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9124,6 +9771,7 @@ pub mod pagination {
     };
 
     /// How the pages of `profile.getRatingsList` follow one another.
+    #[cfg(feature = "profile")]
     pub static GET_RATINGS_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9135,6 +9783,7 @@ pub mod pagination {
     };
 
     /// How the pages of `profile.getWatchedList` follow one another.
+    #[cfg(feature = "profile")]
     pub static GET_WATCHED_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9146,6 +9795,7 @@ pub mod pagination {
     };
 
     /// How the pages of `content.getItemChildrenList` follow one another.
+    #[cfg(feature = "content")]
     pub static GET_ITEM_CHILDREN_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9157,6 +9807,7 @@ pub mod pagination {
     };
 
     /// How the pages of `content.getItemRelatedList` follow one another.
+    #[cfg(feature = "content")]
     pub static GET_ITEM_RELATED_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9168,6 +9819,7 @@ pub mod pagination {
     };
 
     /// How the pages of `itv.getRecommendedList` follow one another.
+    #[cfg(feature = "itv")]
     pub static GET_RECOMMENDED_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9179,6 +9831,7 @@ pub mod pagination {
     };
 
     /// How the pages of `content.getList` follow one another.
+    #[cfg(feature = "content")]
     pub static GET_LIST: PaginationMeta = PaginationMeta {
         scheme: PageScheme::PageNumber {
             page: "page",
@@ -9192,231 +9845,586 @@ pub mod pagination {
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
+    #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
     &types::AccessToken,
+    #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
     &types::AccessTokenType,
+    #[cfg(feature = "account")]
     &types::Account,
+    #[cfg(feature = "account")]
     &types::AccountDevices,
+    #[cfg(feature = "account")]
     &types::AccountNonce,
+    #[cfg(feature = "authorization")]
     &types::AccountTokenByCodeRequest,
+    #[cfg(feature = "authorization")]
     &types::AccountTokenByCodeRequestScopesItem,
+    #[cfg(feature = "authorization")]
     &types::AccountTokenRequest,
+    #[cfg(feature = "authorization")]
     &types::AccountTokenRequestCookieType,
+    #[cfg(feature = "authorization")]
     &types::AccountTokenRequestScopesItem,
+    #[cfg(feature = "account")]
     &types::AccountUpdateRequest,
+    #[cfg(feature = "account")]
     &types::AddPaymentMethodRequest,
+    #[cfg(feature = "account")]
     &types::AddPaymentMethodRequestType,
+    #[cfg(feature = "account")]
     &types::Address,
+    #[cfg(feature = "app")]
     &types::AppConfig,
+    #[cfg(feature = "app")]
     &types::AppConfigDisplay,
+    #[cfg(feature = "app")]
     &types::AppConfigGeneral,
+    #[cfg(feature = "app")]
     &types::AppConfigI18n,
+    #[cfg(feature = "app")]
     &types::AppConfigLinear,
+    #[cfg(feature = "app")]
     &types::AppConfigPlayback,
+    #[cfg(feature = "app")]
     &types::AppConfigSubscription,
+    #[cfg(feature = "profile")]
     &types::Bookmark,
+    #[cfg(feature = "bt")]
     &types::BtPlanListItem,
+    #[cfg(feature = "bt")]
     &types::BtPlanListItemInterval,
+    #[cfg(feature = "bt")]
     &types::BtPlans,
+    #[cfg(feature = "standalone-schemas")]
     &types::BtValidateTokenResponse,
+    #[cfg(feature = "account")]
     &types::ChangePasswordRequest,
+    #[cfg(feature = "account")]
     &types::ChangePinRequest,
+    #[cfg(feature = "app")]
     &types::Classification,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv"
+        )
+    )]
     &types::ClassificationSummary,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ContinueWatchingListData,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ContinueWatchingListDataExpansion,
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     &types::Credit,
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     &types::CreditRole,
+    #[cfg(feature = "account")]
     &types::Device,
+    #[cfg(any(feature = "account", feature = "authorization"))]
     &types::DeviceAuthorizationCode,
+    #[cfg(any(feature = "account", feature = "authorization"))]
     &types::DeviceRegistrationRequest,
+    #[cfg(feature = "account")]
     &types::DeviceRegistrationWindow,
+    #[cfg(feature = "ee")]
     &types::EeBtEligibility,
+    #[cfg(feature = "ee")]
     &types::EeCreatePinRequest,
+    #[cfg(feature = "ee")]
     &types::EeCreatePinResponse,
+    #[cfg(feature = "ee")]
     &types::EeCreateTokenResponse,
+    #[cfg(feature = "standalone-schemas")]
     &types::EeIdentityRequest,
+    #[cfg(feature = "standalone-schemas")]
     &types::EeIdentityResponse,
+    #[cfg(feature = "ee")]
     &types::EeOfferItem,
+    #[cfg(feature = "ee")]
     &types::EeOffersRequest,
+    #[cfg(feature = "ee")]
     &types::EeOffersResponse,
+    #[cfg(feature = "ee")]
     &types::EePlanListItem,
+    #[cfg(feature = "ee")]
     &types::EePlanListItemInterval,
+    #[cfg(feature = "ee")]
     &types::EePlans,
+    #[cfg(feature = "standalone-schemas")]
     &types::EeSessionIdRequest,
+    #[cfg(feature = "standalone-schemas")]
     &types::EeSessionIdResponse,
+    #[cfg(feature = "ee")]
     &types::EeValidatePinRequest,
+    #[cfg(feature = "ee")]
     &types::EeValidatePinResponse,
+    #[cfg(feature = "account")]
     &types::Entitlement,
+    #[cfg(feature = "account")]
     &types::EntitlementItemType,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::ExclusionRule,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::ExclusionRuleExcludeDelivery,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::ExclusionRuleExcludeMinResolution,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration"
+        )
+    )]
     &types::FeatureFlagsItem,
+    #[cfg(feature = "content")]
     &types::GetAnonNextPlaybackItemExpand,
+    #[cfg(feature = "app")]
     &types::GetAppConfigIncludeItem,
+    #[cfg(feature = "profile")]
     &types::GetContinueWatchingListIncludeItem,
+    #[cfg(feature = "profile")]
     &types::GetContinueWatchingListShowItemType,
+    #[cfg(feature = "content")]
     &types::GetItemExpand,
+    #[cfg(feature = "content")]
     &types::GetItemSelectSeason,
+    #[cfg(feature = "app")]
     &types::GetItvPageItemDetailExpand,
+    #[cfg(feature = "app")]
     &types::GetItvPageItemDetailSelectSeason,
+    #[cfg(feature = "app")]
     &types::GetItvPageTextEntryFormat,
+    #[cfg(feature = "profile")]
     &types::GetNextPlaybackItemExpand,
+    #[cfg(feature = "app")]
     &types::GetPageItemDetailExpand,
+    #[cfg(feature = "app")]
     &types::GetPageItemDetailSelectSeason,
+    #[cfg(feature = "app")]
     &types::GetPageTextEntryFormat,
+    #[cfg(feature = "profile")]
     &types::GetRatingsListOrderBy,
+    #[cfg(feature = "profile")]
     &types::GetWatchedListOrderBy,
+    #[cfg(feature = "content")]
     &types::ItemClipFile,
+    #[cfg(feature = "content")]
     &types::ItemClipFileDeliveryType,
+    #[cfg(feature = "content")]
     &types::ItemClipFileResolution,
+    #[cfg(feature = "content")]
     &types::ItemClipFiles,
+    #[cfg(feature = "content")]
     &types::ItemClipFilesList,
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     &types::ItemCustomMetadata,
+    #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
     &types::ItemDetail,
+    #[cfg(feature = "content")]
     &types::ItemDownloadable,
+    #[cfg(feature = "content")]
     &types::ItemDownloadableList,
+    #[cfg(feature = "content")]
     &types::ItemDownloadableRequest,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ItemList,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ItemListItemTypesItem,
+    #[cfg(feature = "account")]
     &types::ItemPurchase,
+    #[cfg(feature = "account")]
     &types::ItemPurchaseOwnership,
+    #[cfg(feature = "account")]
     &types::ItemPurchaseResolution,
+    #[cfg(feature = "account")]
     &types::ItemPurchaseType,
+    #[cfg(feature = "content")]
     &types::ItemSchedule,
+    #[cfg(feature = "content")]
     &types::ItemScheduleList,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ItemSummary,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ItemSummaryType,
+    #[cfg(any(feature = "profile", feature = "content"))]
     &types::ItemType,
+    #[cfg(feature = "bt")]
     &types::ItvAssignBtTokenRequest,
+    #[cfg(feature = "ee")]
     &types::ItvAssignMsisdnRequest,
+    #[cfg(feature = "itv")]
     &types::ItvBillingHistory,
+    #[cfg(feature = "itv")]
     &types::ItvBillingHistoryRecord,
+    #[cfg(feature = "itv")]
     &types::ItvBillingHistoryRequest,
+    #[cfg(feature = "itv")]
     &types::ItvCancelSubscriptionRequest,
+    #[cfg(feature = "itv")]
     &types::ItvCardDetails,
+    #[cfg(feature = "itv")]
     &types::ItvChangeCardDetailsRequest,
+    #[cfg(feature = "itv")]
     &types::ItvChangeEmailRequest,
+    #[cfg(feature = "itv")]
     &types::ItvChangeMarketingRequest,
+    #[cfg(feature = "itv")]
     &types::ItvCurrentSubscription,
+    #[cfg(feature = "itv")]
     &types::ItvDeleteAccountRequest,
+    #[cfg(feature = "itv")]
     &types::ItvEntitlement,
+    #[cfg(feature = "itv")]
     &types::ItvEntitlementCancelation,
+    #[cfg(feature = "itv")]
     &types::ItvEntitlementCurrent,
+    #[cfg(feature = "standalone-schemas")]
     &types::ItvEntitlementPlan,
+    #[cfg(feature = "standalone-schemas")]
     &types::ItvEntitlementPlanInterval,
+    #[cfg(feature = "itv")]
     &types::ItvEntitlementsHistory,
+    #[cfg(feature = "itv")]
     &types::ItvFeatureFlag,
+    #[cfg(feature = "itv")]
     &types::ItvGetCardDetailsRequest,
+    #[cfg(feature = "itv")]
     &types::ItvGetDiscountResponse,
+    #[cfg(feature = "itv")]
     &types::ItvGooglePaySubscriptionRequest,
+    #[cfg(feature = "itv")]
     &types::ItvHadEntitlement,
+    #[cfg(feature = "itv")]
     &types::ItvPinAuthRequest,
+    #[cfg(feature = "itv")]
     &types::ItvPinAuthRequestCookieType,
+    #[cfg(feature = "itv")]
     &types::ItvPinAuthRequestScopesItem,
+    #[cfg(feature = "itv")]
     &types::ItvPlanListItem,
+    #[cfg(feature = "itv")]
     &types::ItvPlanListItemInterval,
+    #[cfg(feature = "itv")]
     &types::ItvPlans,
+    #[cfg(feature = "itv")]
     &types::ItvProfileToken,
+    #[cfg(feature = "itv")]
     &types::ItvProfileTokenRequest,
+    #[cfg(feature = "itv")]
     &types::ItvPurchase,
+    #[cfg(feature = "itv")]
     &types::ItvPurchaseRequest,
+    #[cfg(feature = "itv")]
     &types::ItvPurchaseStrongRequest,
+    #[cfg(feature = "itv")]
     &types::ItvPurchaseStrongResponse,
+    #[cfg(feature = "itv")]
     &types::ItvPurchaseWithOfferRequest,
+    #[cfg(feature = "itv")]
     &types::ItvPurchaseWithOfferResponse,
+    #[cfg(feature = "itv")]
     &types::ItvRokuTransactionRequest,
+    #[cfg(feature = "itv")]
     &types::ItvSubscriptionFullPriceRenewal,
+    #[cfg(feature = "itv")]
     &types::ItvSubscriptionState,
+    #[cfg(feature = "itv")]
     &types::ItvSubscriptionStatusResponse,
+    #[cfg(feature = "itv")]
     &types::ItvUpdateIntentStrongRequest,
+    #[cfg(feature = "itv")]
     &types::ItvUpdateIntentStrongResponse,
+    #[cfg(feature = "itv")]
     &types::ItvUpdatePaymentStrongRequest,
+    #[cfg(feature = "itv")]
     &types::ItvUpdateProfileRequest,
+    #[cfg(feature = "itv")]
     &types::ItvUpgradePlanRequest,
+    #[cfg(feature = "itv")]
     &types::ItvVoucher,
+    #[cfg(feature = "itv")]
     &types::ItvVoucherDisplay,
+    #[cfg(feature = "itv")]
     &types::ItvVoucherLinks,
+    #[cfg(feature = "itv")]
     &types::ItvVoucherLinksHref,
+    #[cfg(feature = "itv")]
     &types::ItvVoucherOfferType,
+    #[cfg(feature = "itv")]
     &types::ItvVoucherRequest,
+    #[cfg(feature = "app")]
     &types::Language,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ListData,
+    #[cfg(any(feature = "profile", feature = "content"))]
     &types::ListOrder,
+    #[cfg(feature = "content")]
     &types::ListOrderBy,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFile,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFileDeliveryItem,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFileDeliveryType,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFileFormatsItem,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFileResolution,
+    #[cfg(any(feature = "account", feature = "content"))]
     &types::MediaFileResolution2,
+    #[cfg(feature = "app")]
     &types::NavContent,
+    #[cfg(feature = "app")]
     &types::NavEntry,
+    #[cfg(feature = "app")]
     &types::Navigation,
+    #[cfg(any(feature = "profile", feature = "content"))]
     &types::NextPlaybackItem,
+    #[cfg(any(feature = "profile", feature = "content"))]
     &types::NextPlaybackItemSuggestionType,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::Offer,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::OfferAvailability,
+    #[cfg(feature = "standalone-schemas")]
     &types::OfferRights,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::OfferRightsDeliveryType,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::OfferRightsOwnership,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "app",
+            feature = "content",
+            feature = "itv",
+            feature = "standalone-schemas"
+        )
+    )]
     &types::OfferRightsResolution,
+    #[cfg(feature = "app")]
     &types::Page,
+    #[cfg(feature = "app")]
     &types::PageEntry,
+    #[cfg(feature = "app")]
     &types::PageEntryType,
+    #[cfg(feature = "app")]
     &types::PageMetadata,
+    #[cfg(feature = "app")]
     &types::PageSummary,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::Pagination,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationAuth,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationAuthScope,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationAuthType,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationOptions,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationOptionsItemType,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationOptionsOrder,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::PaginationOptionsOrderBy,
+    #[cfg(feature = "support")]
     &types::PasswordResetEmailRequest,
+    #[cfg(feature = "support")]
     &types::PasswordResetRequest,
+    #[cfg(feature = "account")]
     &types::PaymentMethod,
+    #[cfg(feature = "account")]
     &types::PaymentMethodBrand,
+    #[cfg(feature = "account")]
     &types::PaymentMethodType,
+    #[cfg(any(feature = "app", feature = "content"))]
     &types::Person,
+    #[cfg(any(feature = "app", feature = "content"))]
     &types::Plan,
+    #[cfg(any(feature = "app", feature = "content"))]
     &types::PlanBillingPeriodType,
+    #[cfg(feature = "account")]
     &types::PlanPurchase,
+    #[cfg(feature = "account")]
     &types::PlanPurchaseType,
+    #[cfg(any(feature = "app", feature = "content"))]
     &types::PlanRevenueType,
+    #[cfg(any(feature = "app", feature = "content"))]
     &types::PlanType,
+    #[cfg(feature = "account")]
     &types::ProfileCreationRequest,
+    #[cfg(any(feature = "account", feature = "profile"))]
     &types::ProfileDetail,
+    #[cfg(feature = "account")]
     &types::ProfileSummary,
+    #[cfg(feature = "authorization")]
     &types::ProfileTokenRequest,
+    #[cfg(feature = "authorization")]
     &types::ProfileTokenRequestCookieType,
+    #[cfg(feature = "authorization")]
     &types::ProfileTokenRequestScopesItem,
+    #[cfg(feature = "account")]
     &types::ProfileUpdateRequest,
+    #[cfg(feature = "account")]
     &types::Purchase,
+    #[cfg(feature = "account")]
     &types::PurchaseRequest,
+    #[cfg(feature = "registration")]
     &types::RegistrationRequest,
+    #[cfg(feature = "itv")]
     &types::RokuPlanListItem,
+    #[cfg(feature = "itv")]
     &types::RokuPlanListItemInterval,
+    #[cfg(feature = "itv")]
     &types::RokuPlans,
+    #[cfg(feature = "itv")]
     &types::SamsungPreview,
+    #[cfg(feature = "itv")]
     &types::SamsungPreviewSection,
+    #[cfg(feature = "itv")]
     &types::SamsungPreviewSectionTile,
+    #[cfg(feature = "content")]
     &types::SearchIncludeItem,
+    #[cfg(feature = "content")]
     &types::SearchResults,
+    #[cfg(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration"
+        )
+    )]
     &types::ServiceError,
+    #[cfg(feature = "authorization")]
     &types::SingleSignOnRequest,
+    #[cfg(feature = "authorization")]
     &types::SingleSignOnRequestCookieType,
+    #[cfg(feature = "authorization")]
     &types::SingleSignOnRequestProvider,
+    #[cfg(feature = "authorization")]
     &types::SingleSignOnRequestScopesItem,
+    #[cfg(feature = "account")]
     &types::Subscription,
+    #[cfg(feature = "support")]
     &types::SubscriptionDetails,
+    #[cfg(feature = "account")]
     &types::SubscriptionStatus,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::Theme,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ThemeColor,
+    #[cfg(
+        any(feature = "profile", feature = "app", feature = "content", feature = "itv")
+    )]
     &types::ThemeType,
+    #[cfg(feature = "authorization")]
     &types::TokenRefreshRequest,
+    #[cfg(feature = "authorization")]
     &types::TokenRefreshRequestCookieType,
+    #[cfg(feature = "profile")]
     &types::UserRating,
+    #[cfg(any(feature = "account", feature = "profile"))]
     &types::Watched,
 ];

@@ -9,6 +9,7 @@
 //! Enums are open: a value the spec does not list is kept in a catch-all variant.
 
 /// Schema `AccessToken` (`#/components/schemas/AccessToken`).
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccessToken {
     /// When a `UserAccount` token is issued during a single-sign-on flow
@@ -30,6 +31,7 @@ pub struct AccessToken {
     pub value: String,
 }
 
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 impl AccessToken {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -51,6 +53,7 @@ impl AccessToken {
 /// The type of the token.
 ///
 /// Inline schema at `#/components/schemas/AccessToken/properties/type`.
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessTokenType {
     /// `UserAccount`
@@ -61,6 +64,7 @@ pub enum AccessTokenType {
     Other(String),
 }
 
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 impl AccessTokenType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
@@ -80,6 +84,7 @@ impl AccessTokenType {
     }
 }
 
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 impl From<&str> for AccessTokenType {
     fn from(value: &str) -> Self {
         match value {
@@ -90,9 +95,11 @@ impl From<&str> for AccessTokenType {
     }
 }
 
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 crate::runtime::impl_open_enum!(AccessTokenType);
 
 /// Schema `Account` (`#/components/schemas/Account`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +191,7 @@ pub struct Account {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "account")]
 impl Account {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -222,6 +230,7 @@ impl Account {
 }
 
 /// Schema `AccountDevices` (`#/components/schemas/AccountDevices`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountDevices {
     #[serde(
@@ -248,6 +257,7 @@ pub struct AccountDevices {
     pub registration_window: Option<DeviceRegistrationWindow>,
 }
 
+#[cfg(feature = "account")]
 impl AccountDevices {
     /// A value from its required fields; the optional ones unset.
     pub fn new(devices: Vec<Device>, max_registered: i32) -> Self {
@@ -261,12 +271,14 @@ impl AccountDevices {
 }
 
 /// Schema `AccountNonce` (`#/components/schemas/AccountNonce`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountNonce {
     /// The nonce value.
     pub value: String,
 }
 
+#[cfg(feature = "account")]
 impl AccountNonce {
     /// A value from its required fields; the optional ones unset.
     pub fn new(value: String) -> Self {
@@ -275,6 +287,7 @@ impl AccountNonce {
 }
 
 /// Schema `AccountTokenByCodeRequest` (`#/components/schemas/AccountTokenByCodeRequest`).
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountTokenByCodeRequest {
     /// The generated device authorization code.
@@ -285,6 +298,7 @@ pub struct AccountTokenByCodeRequest {
     pub scopes: Vec<AccountTokenByCodeRequestScopesItem>,
 }
 
+#[cfg(feature = "authorization")]
 impl AccountTokenByCodeRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -297,6 +311,7 @@ impl AccountTokenByCodeRequest {
 }
 
 /// Inline schema at `#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTokenByCodeRequestScopesItem {
     /// `Catalog`
@@ -311,6 +326,7 @@ pub enum AccountTokenByCodeRequestScopesItem {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl AccountTokenByCodeRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -337,6 +353,7 @@ impl AccountTokenByCodeRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for AccountTokenByCodeRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -349,9 +366,11 @@ impl From<&str> for AccountTokenByCodeRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(AccountTokenByCodeRequestScopesItem);
 
 /// Schema `AccountTokenRequest` (`#/components/schemas/AccountTokenRequest`).
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
@@ -373,6 +392,7 @@ pub struct AccountTokenRequest {
     pub scopes: Vec<AccountTokenRequestScopesItem>,
 }
 
+#[cfg(feature = "authorization")]
 impl AccountTokenRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -399,6 +419,7 @@ impl AccountTokenRequest {
 /// If undefined no cookies will be set.
 ///
 /// Inline schema at `#/components/schemas/AccountTokenRequest/properties/cookieType`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTokenRequestCookieType {
     /// `Session`
@@ -409,6 +430,7 @@ pub enum AccountTokenRequestCookieType {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl AccountTokenRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
@@ -428,6 +450,7 @@ impl AccountTokenRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for AccountTokenRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -438,9 +461,11 @@ impl From<&str> for AccountTokenRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(AccountTokenRequestCookieType);
 
 /// Inline schema at `#/components/schemas/AccountTokenRequest/properties/scopes/items`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccountTokenRequestScopesItem {
     /// `Catalog`
@@ -455,6 +480,7 @@ pub enum AccountTokenRequestScopesItem {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl AccountTokenRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -481,6 +507,7 @@ impl AccountTokenRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for AccountTokenRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -493,9 +520,11 @@ impl From<&str> for AccountTokenRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(AccountTokenRequestScopesItem);
 
 /// Schema `AccountUpdateRequest` (`#/components/schemas/AccountUpdateRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -548,6 +577,7 @@ pub struct AccountUpdateRequest {
 }
 
 /// Schema `AddPaymentMethodRequest` (`#/components/schemas/AddPaymentMethodRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddPaymentMethodRequest {
     /// Whether this payment method should become the account default when
@@ -564,6 +594,7 @@ pub struct AddPaymentMethodRequest {
     pub r#type: AddPaymentMethodRequestType,
 }
 
+#[cfg(feature = "account")]
 impl AddPaymentMethodRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(token: String, r#type: AddPaymentMethodRequestType) -> Self {
@@ -578,6 +609,7 @@ impl AddPaymentMethodRequest {
 /// The type of payment method.
 ///
 /// Inline schema at `#/components/schemas/AddPaymentMethodRequest/properties/type`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddPaymentMethodRequestType {
     /// `Card`
@@ -586,6 +618,7 @@ pub enum AddPaymentMethodRequestType {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl AddPaymentMethodRequestType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Card"];
@@ -604,6 +637,7 @@ impl AddPaymentMethodRequestType {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for AddPaymentMethodRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -613,9 +647,11 @@ impl From<&str> for AddPaymentMethodRequestType {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(AddPaymentMethodRequestType);
 
 /// Schema `Address` (`#/components/schemas/Address`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Address {
     /// The first line of the street address.
@@ -639,6 +675,7 @@ pub struct Address {
 }
 
 /// Schema `AppConfig` (`#/components/schemas/AppConfig`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfig {
     /// The map of classification ratings.
@@ -663,12 +700,14 @@ pub struct AppConfig {
 }
 
 /// Schema `AppConfigDisplay` (`#/components/schemas/AppConfigDisplay`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigDisplay {
     /// An array of globally configured themes.
     pub themes: Vec<Theme>,
 }
 
+#[cfg(feature = "app")]
 impl AppConfigDisplay {
     /// A value from its required fields; the optional ones unset.
     pub fn new(themes: Vec<Theme>) -> Self {
@@ -677,6 +716,7 @@ impl AppConfigDisplay {
 }
 
 /// Schema `AppConfigGeneral` (`#/components/schemas/AppConfigGeneral`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigGeneral {
     /// The currency code to target.
@@ -724,12 +764,14 @@ pub struct AppConfigGeneral {
 }
 
 /// Schema `AppConfigI18n` (`#/components/schemas/AppConfigI18n`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigI18n {
     /// An array of available languages.
     pub languages: Vec<Language>,
 }
 
+#[cfg(feature = "app")]
 impl AppConfigI18n {
     /// A value from its required fields; the optional ones unset.
     pub fn new(languages: Vec<Language>) -> Self {
@@ -738,6 +780,7 @@ impl AppConfigI18n {
 }
 
 /// Schema `AppConfigLinear` (`#/components/schemas/AppConfigLinear`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigLinear {
     /// The maximum minutes of schedule cache time.
@@ -770,6 +813,7 @@ pub struct AppConfigLinear {
 }
 
 /// Schema `AppConfigPlayback` (`#/components/schemas/AppConfigPlayback`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigPlayback {
     /// The number of seconds before autoplay of next video.
@@ -807,6 +851,7 @@ pub struct AppConfigPlayback {
     pub view_event_points: Vec<f64>,
 }
 
+#[cfg(feature = "app")]
 impl AppConfigPlayback {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -827,6 +872,7 @@ impl AppConfigPlayback {
 }
 
 /// Schema `AppConfigSubscription` (`#/components/schemas/AppConfigSubscription`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AppConfigSubscription {
     /// The available public plans a user can subscribe to.
@@ -835,6 +881,7 @@ pub struct AppConfigSubscription {
 }
 
 /// Schema `Bookmark` (`#/components/schemas/Bookmark`).
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Bookmark {
     /// The date the bookmark was created.
@@ -847,6 +894,7 @@ pub struct Bookmark {
     pub item_id: String,
 }
 
+#[cfg(feature = "profile")]
 impl Bookmark {
     /// A value from its required fields; the optional ones unset.
     pub fn new(creation_date: String, item_id: String) -> Self {
@@ -855,6 +903,7 @@ impl Bookmark {
 }
 
 /// Schema `BtPlanListItem` (`#/components/schemas/BtPlanListItem`).
+#[cfg(feature = "bt")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BtPlanListItem {
     /// The price of a plan. If a free plan then undefined.
@@ -925,6 +974,7 @@ pub struct BtPlanListItem {
     pub trial_period_days: i32,
 }
 
+#[cfg(feature = "bt")]
 impl BtPlanListItem {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -968,6 +1018,7 @@ impl BtPlanListItem {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/BtPlanListItem/properties/interval`.
+#[cfg(feature = "bt")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BtPlanListItemInterval {
     /// `day`
@@ -984,6 +1035,7 @@ pub enum BtPlanListItemInterval {
     Other(String),
 }
 
+#[cfg(feature = "bt")]
 impl BtPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1012,6 +1064,7 @@ impl BtPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "bt")]
 impl From<&str> for BtPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -1025,15 +1078,18 @@ impl From<&str> for BtPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "bt")]
 crate::runtime::impl_open_enum!(BtPlanListItemInterval);
 
 /// Schema `BtPlans` (`#/components/schemas/BtPlans`).
+#[cfg(feature = "bt")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BtPlans {
     /// The list of available plans.
     pub plans: Vec<BtPlanListItem>,
 }
 
+#[cfg(feature = "bt")]
 impl BtPlans {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plans: Vec<BtPlanListItem>) -> Self {
@@ -1042,6 +1098,7 @@ impl BtPlans {
 }
 
 /// Schema `BtValidateTokenResponse` (`#/components/schemas/BtValidateTokenResponse`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct BtValidateTokenResponse(
@@ -1049,6 +1106,7 @@ pub struct BtValidateTokenResponse(
 );
 
 /// Schema `ChangePasswordRequest` (`#/components/schemas/ChangePasswordRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePasswordRequest {
     /// The new password for the account.
@@ -1058,6 +1116,7 @@ pub struct ChangePasswordRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "account")]
 impl ChangePasswordRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(password: String, profile_token: String) -> Self {
@@ -1066,12 +1125,14 @@ impl ChangePasswordRequest {
 }
 
 /// Schema `ChangePinRequest` (`#/components/schemas/ChangePinRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangePinRequest {
     /// The new pin to set.
     pub pin: String,
 }
 
+#[cfg(feature = "account")]
 impl ChangePinRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(pin: String) -> Self {
@@ -1080,6 +1141,7 @@ impl ChangePinRequest {
 }
 
 /// Schema `Classification` (`#/components/schemas/Classification`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Classification {
     /// The unique code for a classification.
@@ -1103,6 +1165,7 @@ pub struct Classification {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "app")]
 impl Classification {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -1125,6 +1188,15 @@ impl Classification {
 }
 
 /// Schema `ClassificationSummary` (`#/components/schemas/ClassificationSummary`).
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClassificationSummary {
     /// The unique code for a classification.
@@ -1136,6 +1208,15 @@ pub struct ClassificationSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv"
+    )
+)]
 impl ClassificationSummary {
     /// A value from its required fields; the optional ones unset.
     pub fn new(code: String, name: String) -> Self {
@@ -1150,6 +1231,7 @@ impl ClassificationSummary {
 /// List data for ContinueWatching List
 ///
 /// Schema `ContinueWatchingListData` (`#/components/schemas/ContinueWatchingListData`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContinueWatchingListData {
     /// Object where keys are itemIds for the items in the list and values are objects
@@ -1166,6 +1248,7 @@ pub struct ContinueWatchingListData {
 }
 
 /// Schema `ContinueWatchingListDataExpansion` (`#/components/schemas/ContinueWatchingListDataExpansion`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContinueWatchingListDataExpansion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1177,6 +1260,7 @@ pub struct ContinueWatchingListDataExpansion {
 }
 
 /// Schema `Credit` (`#/components/schemas/Credit`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Credit {
     /// The name of the person.
@@ -1193,6 +1277,7 @@ pub struct Credit {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl Credit {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String, path: String, role: CreditRole) -> Self {
@@ -1209,6 +1294,7 @@ impl Credit {
 /// The type of role the credit performed, e.g. actor.
 ///
 /// Inline schema at `#/components/schemas/Credit/allOf/1/properties/role`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreditRole {
     /// `actor`
@@ -1245,6 +1331,7 @@ pub enum CreditRole {
     UnknownValue(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl CreditRole {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1293,6 +1380,7 @@ impl CreditRole {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl From<&str> for CreditRole {
     fn from(value: &str) -> Self {
         match value {
@@ -1316,9 +1404,11 @@ impl From<&str> for CreditRole {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 crate::runtime::impl_open_enum!(CreditRole);
 
 /// Schema `Device` (`#/components/schemas/Device`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Device {
     /// The unique identifier for this device e.g. serial number.
@@ -1334,6 +1424,7 @@ pub struct Device {
     pub r#type: String,
 }
 
+#[cfg(feature = "account")]
 impl Device {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -1352,12 +1443,14 @@ impl Device {
 }
 
 /// Schema `DeviceAuthorizationCode` (`#/components/schemas/DeviceAuthorizationCode`).
+#[cfg(any(feature = "account", feature = "authorization"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceAuthorizationCode {
     /// The generated device authorization code.
     pub code: String,
 }
 
+#[cfg(any(feature = "account", feature = "authorization"))]
 impl DeviceAuthorizationCode {
     /// A value from its required fields; the optional ones unset.
     pub fn new(code: String) -> Self {
@@ -1366,6 +1459,7 @@ impl DeviceAuthorizationCode {
 }
 
 /// Schema `DeviceRegistrationRequest` (`#/components/schemas/DeviceRegistrationRequest`).
+#[cfg(any(feature = "account", feature = "authorization"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceRegistrationRequest {
     /// The unique identifier for this device e.g. serial number.
@@ -1376,6 +1470,7 @@ pub struct DeviceRegistrationRequest {
     pub r#type: String,
 }
 
+#[cfg(any(feature = "account", feature = "authorization"))]
 impl DeviceRegistrationRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(id: String, name: String, r#type: String) -> Self {
@@ -1384,6 +1479,7 @@ impl DeviceRegistrationRequest {
 }
 
 /// Schema `DeviceRegistrationWindow` (`#/components/schemas/DeviceRegistrationWindow`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceRegistrationWindow {
     /// The end date of the current period.
@@ -1418,6 +1514,7 @@ pub struct DeviceRegistrationWindow {
     pub start_date: String,
 }
 
+#[cfg(feature = "account")]
 impl DeviceRegistrationWindow {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -1438,6 +1535,7 @@ impl DeviceRegistrationWindow {
 }
 
 /// Schema `EeBtEligibility` (`#/components/schemas/EeBtEligibility`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeBtEligibility {
     /// Whether or not user is eligible
@@ -1450,6 +1548,7 @@ pub struct EeBtEligibility {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "ee")]
 impl EeBtEligibility {
     /// A value from its required fields; the optional ones unset.
     pub fn new(eligible: bool) -> Self {
@@ -1462,6 +1561,7 @@ impl EeBtEligibility {
 }
 
 /// Schema `EeCreatePinRequest` (`#/components/schemas/EeCreatePinRequest`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
@@ -1474,6 +1574,7 @@ pub struct EeCreatePinRequest {
     pub tracking_header: Option<String>,
 }
 
+#[cfg(feature = "ee")]
 impl EeCreatePinRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(access_token: String, msisdn: String) -> Self {
@@ -1486,6 +1587,7 @@ impl EeCreatePinRequest {
 }
 
 /// Schema `EeCreatePinResponse` (`#/components/schemas/EeCreatePinResponse`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreatePinResponse {
     /// The pinReference.
@@ -1496,6 +1598,7 @@ pub struct EeCreatePinResponse {
     pub tracking_header: String,
 }
 
+#[cfg(feature = "ee")]
 impl EeCreatePinResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(pin_reference: String, tracking_header: String) -> Self {
@@ -1507,6 +1610,7 @@ impl EeCreatePinResponse {
 }
 
 /// Schema `EeCreateTokenResponse` (`#/components/schemas/EeCreateTokenResponse`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeCreateTokenResponse {
     /// The authentication token for later use to call EE endpoints.
@@ -1521,6 +1625,7 @@ pub struct EeCreateTokenResponse {
 }
 
 /// Schema `EeIdentityRequest` (`#/components/schemas/EeIdentityRequest`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeIdentityRequest {
     /// EE API authorization Token received from GET /ee/token/create.
@@ -1531,6 +1636,7 @@ pub struct EeIdentityRequest {
     pub session_id: String,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl EeIdentityRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(access_token: String, session_id: String) -> Self {
@@ -1539,6 +1645,7 @@ impl EeIdentityRequest {
 }
 
 /// Schema `EeIdentityResponse` (`#/components/schemas/EeIdentityResponse`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeIdentityResponse {
     /// The operator brand.
@@ -1554,6 +1661,7 @@ pub struct EeIdentityResponse {
     pub tracking_header: String,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl EeIdentityResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(msisdn: String, tracking_header: String) -> Self {
@@ -1567,12 +1675,14 @@ impl EeIdentityResponse {
 }
 
 /// Schema `EeOfferItem` (`#/components/schemas/EeOfferItem`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOfferItem {
     /// The identifier of an offer.
     pub name: String,
 }
 
+#[cfg(feature = "ee")]
 impl EeOfferItem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String) -> Self {
@@ -1581,6 +1691,7 @@ impl EeOfferItem {
 }
 
 /// Schema `EeOffersRequest` (`#/components/schemas/EeOffersRequest`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOffersRequest {
     /// EE API authorization Token received from GET /ee/token/create.
@@ -1593,6 +1704,7 @@ pub struct EeOffersRequest {
     pub tracking_header: Option<String>,
 }
 
+#[cfg(feature = "ee")]
 impl EeOffersRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(access_token: String, msisdn: String) -> Self {
@@ -1605,6 +1717,7 @@ impl EeOffersRequest {
 }
 
 /// Schema `EeOffersResponse` (`#/components/schemas/EeOffersResponse`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeOffersResponse {
     /// The list of eligible offers.
@@ -1612,6 +1725,7 @@ pub struct EeOffersResponse {
     pub eligible_offers: Vec<EeOfferItem>,
 }
 
+#[cfg(feature = "ee")]
 impl EeOffersResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(eligible_offers: Vec<EeOfferItem>) -> Self {
@@ -1620,6 +1734,7 @@ impl EeOffersResponse {
 }
 
 /// Schema `EePlanListItem` (`#/components/schemas/EePlanListItem`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EePlanListItem {
     /// The price of a plan. If a free plan then undefined.
@@ -1664,6 +1779,7 @@ pub struct EePlanListItem {
     pub trial_period_days: i32,
 }
 
+#[cfg(feature = "ee")]
 impl EePlanListItem {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -1700,6 +1816,7 @@ impl EePlanListItem {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/EePlanListItem/properties/interval`.
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EePlanListItemInterval {
     /// `day`
@@ -1716,6 +1833,7 @@ pub enum EePlanListItemInterval {
     Other(String),
 }
 
+#[cfg(feature = "ee")]
 impl EePlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1744,6 +1862,7 @@ impl EePlanListItemInterval {
     }
 }
 
+#[cfg(feature = "ee")]
 impl From<&str> for EePlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -1757,15 +1876,18 @@ impl From<&str> for EePlanListItemInterval {
     }
 }
 
+#[cfg(feature = "ee")]
 crate::runtime::impl_open_enum!(EePlanListItemInterval);
 
 /// Schema `EePlans` (`#/components/schemas/EePlans`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EePlans {
     /// The list of available plans.
     pub plans: Vec<EePlanListItem>,
 }
 
+#[cfg(feature = "ee")]
 impl EePlans {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plans: Vec<EePlanListItem>) -> Self {
@@ -1774,6 +1896,7 @@ impl EePlans {
 }
 
 /// Schema `EeSessionIdRequest` (`#/components/schemas/EeSessionIdRequest`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeSessionIdRequest {
     /// EE API authorization Token received from GET /ee/token/create.
@@ -1784,6 +1907,7 @@ pub struct EeSessionIdRequest {
     pub client_ip: String,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl EeSessionIdRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(access_token: String, client_ip: String) -> Self {
@@ -1792,6 +1916,7 @@ impl EeSessionIdRequest {
 }
 
 /// Schema `EeSessionIdResponse` (`#/components/schemas/EeSessionIdResponse`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeSessionIdResponse {
     /// The assigned SessionId.
@@ -1799,6 +1924,7 @@ pub struct EeSessionIdResponse {
     pub session_id: String,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl EeSessionIdResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(session_id: String) -> Self {
@@ -1807,6 +1933,7 @@ impl EeSessionIdResponse {
 }
 
 /// Schema `EeValidatePinRequest` (`#/components/schemas/EeValidatePinRequest`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeValidatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
@@ -1822,6 +1949,7 @@ pub struct EeValidatePinRequest {
     pub tracking_header: Option<String>,
 }
 
+#[cfg(feature = "ee")]
 impl EeValidatePinRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(access_token: String, pin: String, pin_reference: String) -> Self {
@@ -1835,6 +1963,7 @@ impl EeValidatePinRequest {
 }
 
 /// Schema `EeValidatePinResponse` (`#/components/schemas/EeValidatePinResponse`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EeValidatePinResponse {
     /// The validation status.
@@ -1851,6 +1980,7 @@ pub struct EeValidatePinResponse {
     pub validation_status: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "ee")]
 impl EeValidatePinResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(tracking_header: String) -> Self {
@@ -1863,6 +1993,7 @@ impl EeValidatePinResponse {
 }
 
 /// Schema `Entitlement` (`#/components/schemas/Entitlement`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entitlement {
     #[serde(rename = "deliveryType")]
@@ -1943,6 +2074,7 @@ pub struct Entitlement {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "account")]
 impl Entitlement {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -1979,6 +2111,7 @@ impl Entitlement {
 /// The type of item this entitlement is for.
 ///
 /// Inline schema at `#/components/schemas/Entitlement/allOf/1/properties/itemType`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntitlementItemType {
     /// `movie`
@@ -2003,6 +2136,7 @@ pub enum EntitlementItemType {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl EntitlementItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2039,6 +2173,7 @@ impl EntitlementItemType {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for EntitlementItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -2056,11 +2191,22 @@ impl From<&str> for EntitlementItemType {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(EntitlementItemType);
 
 /// Defines playback exclusion rules for an Offer or Entitlement.
 ///
 /// Schema `ExclusionRule` (`#/components/schemas/ExclusionRule`).
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExclusionRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2093,6 +2239,16 @@ pub struct ExclusionRule {
 }
 
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeDelivery`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExclusionRuleExcludeDelivery {
     /// `Stream`
@@ -2109,6 +2265,16 @@ pub enum ExclusionRuleExcludeDelivery {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl ExclusionRuleExcludeDelivery {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2137,6 +2303,16 @@ impl ExclusionRuleExcludeDelivery {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl From<&str> for ExclusionRuleExcludeDelivery {
     fn from(value: &str) -> Self {
         match value {
@@ -2150,9 +2326,29 @@ impl From<&str> for ExclusionRuleExcludeDelivery {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 crate::runtime::impl_open_enum!(ExclusionRuleExcludeDelivery);
 
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeMinResolution`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExclusionRuleExcludeMinResolution {
     /// `SD`
@@ -2171,6 +2367,16 @@ pub enum ExclusionRuleExcludeMinResolution {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl ExclusionRuleExcludeMinResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2201,6 +2407,16 @@ impl ExclusionRuleExcludeMinResolution {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl From<&str> for ExclusionRuleExcludeMinResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -2215,9 +2431,33 @@ impl From<&str> for ExclusionRuleExcludeMinResolution {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 crate::runtime::impl_open_enum!(ExclusionRuleExcludeMinResolution);
 
 /// Inline schema at `#/components/parameters/FeatureFlags/schema/items`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FeatureFlagsItem {
     /// `all`
@@ -2240,6 +2480,20 @@ pub enum FeatureFlagsItem {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 impl FeatureFlagsItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2274,6 +2528,20 @@ impl FeatureFlagsItem {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 impl From<&str> for FeatureFlagsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2290,9 +2558,24 @@ impl From<&str> for FeatureFlagsItem {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 crate::runtime::impl_open_enum!(FeatureFlagsItem);
 
 /// Inline schema at `#/paths/~1items~1{itemId}~1next/get/parameters/2/schema`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetAnonNextPlaybackItemExpand {
     /// `parent`
@@ -2303,6 +2586,7 @@ pub enum GetAnonNextPlaybackItemExpand {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl GetAnonNextPlaybackItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
@@ -2322,6 +2606,7 @@ impl GetAnonNextPlaybackItemExpand {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for GetAnonNextPlaybackItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2332,9 +2617,11 @@ impl From<&str> for GetAnonNextPlaybackItemExpand {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(GetAnonNextPlaybackItemExpand);
 
 /// Inline schema at `#/paths/~1config/get/parameters/0/schema/items`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetAppConfigIncludeItem {
     /// `classification`
@@ -2359,6 +2646,7 @@ pub enum GetAppConfigIncludeItem {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetAppConfigIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2395,6 +2683,7 @@ impl GetAppConfigIncludeItem {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetAppConfigIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2412,9 +2701,11 @@ impl From<&str> for GetAppConfigIncludeItem {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetAppConfigIncludeItem);
 
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items`.
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetContinueWatchingListIncludeItem {
     /// `episode`
@@ -2427,6 +2718,7 @@ pub enum GetContinueWatchingListIncludeItem {
     Other(String),
 }
 
+#[cfg(feature = "profile")]
 impl GetContinueWatchingListIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
@@ -2447,6 +2739,7 @@ impl GetContinueWatchingListIncludeItem {
     }
 }
 
+#[cfg(feature = "profile")]
 impl From<&str> for GetContinueWatchingListIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -2458,9 +2751,11 @@ impl From<&str> for GetContinueWatchingListIncludeItem {
     }
 }
 
+#[cfg(feature = "profile")]
 crate::runtime::impl_open_enum!(GetContinueWatchingListIncludeItem);
 
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema`.
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetContinueWatchingListShowItemType {
     /// `episode`
@@ -2473,6 +2768,7 @@ pub enum GetContinueWatchingListShowItemType {
     Other(String),
 }
 
+#[cfg(feature = "profile")]
 impl GetContinueWatchingListShowItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
@@ -2493,6 +2789,7 @@ impl GetContinueWatchingListShowItemType {
     }
 }
 
+#[cfg(feature = "profile")]
 impl From<&str> for GetContinueWatchingListShowItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -2504,9 +2801,11 @@ impl From<&str> for GetContinueWatchingListShowItemType {
     }
 }
 
+#[cfg(feature = "profile")]
 crate::runtime::impl_open_enum!(GetContinueWatchingListShowItemType);
 
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/2/schema`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItemExpand {
     /// `all`
@@ -2521,6 +2820,7 @@ pub enum GetItemExpand {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl GetItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2547,6 +2847,7 @@ impl GetItemExpand {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for GetItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2559,9 +2860,11 @@ impl From<&str> for GetItemExpand {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(GetItemExpand);
 
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/3/schema`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItemSelectSeason {
     /// `first`
@@ -2572,6 +2875,7 @@ pub enum GetItemSelectSeason {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl GetItemSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
@@ -2591,6 +2895,7 @@ impl GetItemSelectSeason {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for GetItemSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -2601,9 +2906,11 @@ impl From<&str> for GetItemSelectSeason {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(GetItemSelectSeason);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/4/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageItemDetailExpand {
     /// `all`
@@ -2616,6 +2923,7 @@ pub enum GetItvPageItemDetailExpand {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetItvPageItemDetailExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
@@ -2636,6 +2944,7 @@ impl GetItvPageItemDetailExpand {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetItvPageItemDetailExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2647,9 +2956,11 @@ impl From<&str> for GetItvPageItemDetailExpand {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetItvPageItemDetailExpand);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/5/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageItemDetailSelectSeason {
     /// `first`
@@ -2660,6 +2971,7 @@ pub enum GetItvPageItemDetailSelectSeason {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetItvPageItemDetailSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
@@ -2679,6 +2991,7 @@ impl GetItvPageItemDetailSelectSeason {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetItvPageItemDetailSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -2689,9 +3002,11 @@ impl From<&str> for GetItvPageItemDetailSelectSeason {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetItvPageItemDetailSelectSeason);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/6/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetItvPageTextEntryFormat {
     /// `markdown`
@@ -2702,6 +3017,7 @@ pub enum GetItvPageTextEntryFormat {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetItvPageTextEntryFormat {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["markdown", "html"];
@@ -2721,6 +3037,7 @@ impl GetItvPageTextEntryFormat {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetItvPageTextEntryFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -2731,9 +3048,11 @@ impl From<&str> for GetItvPageTextEntryFormat {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetItvPageTextEntryFormat);
 
 /// Inline schema at `#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema`.
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetNextPlaybackItemExpand {
     /// `parent`
@@ -2744,6 +3063,7 @@ pub enum GetNextPlaybackItemExpand {
     Other(String),
 }
 
+#[cfg(feature = "profile")]
 impl GetNextPlaybackItemExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
@@ -2763,6 +3083,7 @@ impl GetNextPlaybackItemExpand {
     }
 }
 
+#[cfg(feature = "profile")]
 impl From<&str> for GetNextPlaybackItemExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2773,9 +3094,11 @@ impl From<&str> for GetNextPlaybackItemExpand {
     }
 }
 
+#[cfg(feature = "profile")]
 crate::runtime::impl_open_enum!(GetNextPlaybackItemExpand);
 
 /// Inline schema at `#/paths/~1page/get/parameters/4/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageItemDetailExpand {
     /// `all`
@@ -2788,6 +3111,7 @@ pub enum GetPageItemDetailExpand {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetPageItemDetailExpand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
@@ -2808,6 +3132,7 @@ impl GetPageItemDetailExpand {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetPageItemDetailExpand {
     fn from(value: &str) -> Self {
         match value {
@@ -2819,9 +3144,11 @@ impl From<&str> for GetPageItemDetailExpand {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetPageItemDetailExpand);
 
 /// Inline schema at `#/paths/~1page/get/parameters/5/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageItemDetailSelectSeason {
     /// `first`
@@ -2832,6 +3159,7 @@ pub enum GetPageItemDetailSelectSeason {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetPageItemDetailSelectSeason {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["first", "latest"];
@@ -2851,6 +3179,7 @@ impl GetPageItemDetailSelectSeason {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetPageItemDetailSelectSeason {
     fn from(value: &str) -> Self {
         match value {
@@ -2861,9 +3190,11 @@ impl From<&str> for GetPageItemDetailSelectSeason {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetPageItemDetailSelectSeason);
 
 /// Inline schema at `#/paths/~1page/get/parameters/6/schema`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPageTextEntryFormat {
     /// `markdown`
@@ -2874,6 +3205,7 @@ pub enum GetPageTextEntryFormat {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl GetPageTextEntryFormat {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["markdown", "html"];
@@ -2893,6 +3225,7 @@ impl GetPageTextEntryFormat {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for GetPageTextEntryFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -2903,9 +3236,11 @@ impl From<&str> for GetPageTextEntryFormat {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(GetPageTextEntryFormat);
 
 /// Inline schema at `#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema`.
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetRatingsListOrderBy {
     /// `date-added`
@@ -2916,6 +3251,7 @@ pub enum GetRatingsListOrderBy {
     Other(String),
 }
 
+#[cfg(feature = "profile")]
 impl GetRatingsListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
@@ -2935,6 +3271,7 @@ impl GetRatingsListOrderBy {
     }
 }
 
+#[cfg(feature = "profile")]
 impl From<&str> for GetRatingsListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -2945,9 +3282,11 @@ impl From<&str> for GetRatingsListOrderBy {
     }
 }
 
+#[cfg(feature = "profile")]
 crate::runtime::impl_open_enum!(GetRatingsListOrderBy);
 
 /// Inline schema at `#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema`.
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetWatchedListOrderBy {
     /// `date-added`
@@ -2958,6 +3297,7 @@ pub enum GetWatchedListOrderBy {
     Other(String),
 }
 
+#[cfg(feature = "profile")]
 impl GetWatchedListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
@@ -2977,6 +3317,7 @@ impl GetWatchedListOrderBy {
     }
 }
 
+#[cfg(feature = "profile")]
 impl From<&str> for GetWatchedListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -2987,9 +3328,11 @@ impl From<&str> for GetWatchedListOrderBy {
     }
 }
 
+#[cfg(feature = "profile")]
 crate::runtime::impl_open_enum!(GetWatchedListOrderBy);
 
 /// Schema `ItemClipFile` (`#/components/schemas/ItemClipFile`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFile {
     /// The number of audio channels.
@@ -3027,6 +3370,7 @@ pub struct ItemClipFile {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "content")]
 impl ItemClipFile {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -3060,6 +3404,7 @@ impl ItemClipFile {
 /// The way in which the media file is delivered.
 ///
 /// Inline schema at `#/components/schemas/ItemClipFile/properties/deliveryType`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemClipFileDeliveryType {
     /// `Stream`
@@ -3072,6 +3417,7 @@ pub enum ItemClipFileDeliveryType {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl ItemClipFileDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
@@ -3092,6 +3438,7 @@ impl ItemClipFileDeliveryType {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for ItemClipFileDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -3103,11 +3450,13 @@ impl From<&str> for ItemClipFileDeliveryType {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(ItemClipFileDeliveryType);
 
 /// The resolution of the video media.
 ///
 /// Inline schema at `#/components/schemas/ItemClipFile/properties/resolution`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemClipFileResolution {
     /// `SD`
@@ -3126,6 +3475,7 @@ pub enum ItemClipFileResolution {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl ItemClipFileResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3156,6 +3506,7 @@ impl ItemClipFileResolution {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for ItemClipFileResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -3170,9 +3521,11 @@ impl From<&str> for ItemClipFileResolution {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(ItemClipFileResolution);
 
 /// Schema `ItemClipFiles` (`#/components/schemas/ItemClipFiles`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFiles {
     /// Array of item clip file.
@@ -3184,6 +3537,7 @@ pub struct ItemClipFiles {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "content")]
 impl ItemClipFiles {
     /// A value from its required fields; the optional ones unset.
     pub fn new(clips: Vec<ItemClipFile>, id: String) -> Self {
@@ -3198,12 +3552,14 @@ impl ItemClipFiles {
 /// A list of items with its clip files.
 ///
 /// Schema `ItemClipFilesList` (`#/components/schemas/ItemClipFilesList`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemClipFilesList {
     /// A list of items
     pub items: Vec<ItemClipFiles>,
 }
 
+#[cfg(feature = "content")]
 impl ItemClipFilesList {
     /// A value from its required fields; the optional ones unset.
     pub fn new(items: Vec<ItemClipFiles>) -> Self {
@@ -3214,6 +3570,7 @@ impl ItemClipFilesList {
 /// Custom metadata associated with an item.
 ///
 /// Schema `ItemCustomMetadata` (`#/components/schemas/ItemCustomMetadata`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemCustomMetadata {
     /// The name of the custom metadata.
@@ -3225,6 +3582,7 @@ pub struct ItemCustomMetadata {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl ItemCustomMetadata {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String, value: String) -> Self {
@@ -3237,6 +3595,7 @@ impl ItemCustomMetadata {
 }
 
 /// Schema `ItemDetail` (`#/components/schemas/ItemDetail`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDetail {
     /// Advisory text about this item, related to the classification
@@ -3438,6 +3797,7 @@ pub struct ItemDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl ItemDetail {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -3501,6 +3861,7 @@ impl ItemDetail {
 }
 
 /// Schema `ItemDownloadable` (`#/components/schemas/ItemDownloadable`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadable {
     /// is the item downloadable?
@@ -3512,6 +3873,7 @@ pub struct ItemDownloadable {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "content")]
 impl ItemDownloadable {
     /// A value from its required fields; the optional ones unset.
     pub fn new(downloadable: bool, id: String) -> Self {
@@ -3526,12 +3888,14 @@ impl ItemDownloadable {
 /// A list of items downloadable data.
 ///
 /// Schema `ItemDownloadableList` (`#/components/schemas/ItemDownloadableList`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadableList {
     /// A list of items
     pub items: Vec<ItemDownloadable>,
 }
 
+#[cfg(feature = "content")]
 impl ItemDownloadableList {
     /// A value from its required fields; the optional ones unset.
     pub fn new(items: Vec<ItemDownloadable>) -> Self {
@@ -3540,12 +3904,14 @@ impl ItemDownloadableList {
 }
 
 /// Schema `ItemDownloadableRequest` (`#/components/schemas/ItemDownloadableRequest`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemDownloadableRequest {
     /// Comma-separated list of AXIS item ids.
     pub ids: String,
 }
 
+#[cfg(feature = "content")]
 impl ItemDownloadableRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(ids: String) -> Self {
@@ -3556,6 +3922,7 @@ impl ItemDownloadableRequest {
 /// A pageable list of items.
 ///
 /// Schema `ItemList` (`#/components/schemas/ItemList`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemList {
     /// A map of custom fields defined by a curator for a list.
@@ -3603,6 +3970,7 @@ pub struct ItemList {
     pub title: Option<String>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemList {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -3633,6 +4001,7 @@ impl ItemList {
 }
 
 /// Inline schema at `#/components/schemas/ItemList/properties/itemTypes/items`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemListItemTypesItem {
     /// `movie`
@@ -3657,6 +4026,7 @@ pub enum ItemListItemTypesItem {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemListItemTypesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3693,6 +4063,7 @@ impl ItemListItemTypesItem {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for ItemListItemTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -3710,9 +4081,11 @@ impl From<&str> for ItemListItemTypesItem {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(ItemListItemTypesItem);
 
 /// Schema `ItemPurchase` (`#/components/schemas/ItemPurchase`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemPurchase {
     /// The identifier of the purchased item.
@@ -3727,6 +4100,7 @@ pub struct ItemPurchase {
     pub r#type: ItemPurchaseType,
 }
 
+#[cfg(feature = "account")]
 impl ItemPurchase {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -3749,6 +4123,7 @@ impl ItemPurchase {
 /// The ownership of the purchased item.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/ownership`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemPurchaseOwnership {
     /// `Subscription`
@@ -3765,6 +4140,7 @@ pub enum ItemPurchaseOwnership {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl ItemPurchaseOwnership {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3793,6 +4169,7 @@ impl ItemPurchaseOwnership {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for ItemPurchaseOwnership {
     fn from(value: &str) -> Self {
         match value {
@@ -3806,11 +4183,13 @@ impl From<&str> for ItemPurchaseOwnership {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(ItemPurchaseOwnership);
 
 /// The resolution of the purchased item.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/resolution`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemPurchaseResolution {
     /// `SD`
@@ -3829,6 +4208,7 @@ pub enum ItemPurchaseResolution {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl ItemPurchaseResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3859,6 +4239,7 @@ impl ItemPurchaseResolution {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for ItemPurchaseResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -3873,11 +4254,13 @@ impl From<&str> for ItemPurchaseResolution {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(ItemPurchaseResolution);
 
 /// The type of item purchased.
 ///
 /// Inline schema at `#/components/schemas/ItemPurchase/properties/type`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemPurchaseType {
     /// `movie`
@@ -3902,6 +4285,7 @@ pub enum ItemPurchaseType {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl ItemPurchaseType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3938,6 +4322,7 @@ impl ItemPurchaseType {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for ItemPurchaseType {
     fn from(value: &str) -> Self {
         match value {
@@ -3955,9 +4340,11 @@ impl From<&str> for ItemPurchaseType {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(ItemPurchaseType);
 
 /// Schema `ItemSchedule` (`#/components/schemas/ItemSchedule`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemSchedule {
     /// True if this schedule represents time when the channel is completely off air.
@@ -3991,6 +4378,7 @@ pub struct ItemSchedule {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "content")]
 impl ItemSchedule {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4014,6 +4402,7 @@ impl ItemSchedule {
 }
 
 /// Schema `ItemScheduleList` (`#/components/schemas/ItemScheduleList`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemScheduleList {
     /// The id of the channel the schedules belong to.
@@ -4033,6 +4422,7 @@ pub struct ItemScheduleList {
     pub start_date: String,
 }
 
+#[cfg(feature = "content")]
 impl ItemScheduleList {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4051,6 +4441,7 @@ impl ItemScheduleList {
 }
 
 /// Schema `ItemSummary` (`#/components/schemas/ItemSummary`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemSummary {
     /// Advisory text about this item, related to the classification
@@ -4198,6 +4589,7 @@ pub struct ItemSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemSummary {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4248,6 +4640,7 @@ impl ItemSummary {
 /// The type of item
 ///
 /// Inline schema at `#/components/schemas/ItemSummary/properties/type`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemSummaryType {
     /// `movie`
@@ -4272,6 +4665,7 @@ pub enum ItemSummaryType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemSummaryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4308,6 +4702,7 @@ impl ItemSummaryType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for ItemSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -4325,9 +4720,11 @@ impl From<&str> for ItemSummaryType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(ItemSummaryType);
 
 /// Inline schema at `#/components/parameters/ItemType/schema`.
+#[cfg(any(feature = "profile", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemType {
     /// `movie`
@@ -4352,6 +4749,7 @@ pub enum ItemType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl ItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4388,6 +4786,7 @@ impl ItemType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl From<&str> for ItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -4405,9 +4804,11 @@ impl From<&str> for ItemType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 crate::runtime::impl_open_enum!(ItemType);
 
 /// Schema `ItvAssignBtTokenRequest` (`#/components/schemas/ItvAssignBtTokenRequest`).
+#[cfg(feature = "bt")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvAssignBtTokenRequest {
     /// The ITV profile token
@@ -4417,6 +4818,7 @@ pub struct ItvAssignBtTokenRequest {
     pub token: String,
 }
 
+#[cfg(feature = "bt")]
 impl ItvAssignBtTokenRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String, token: String) -> Self {
@@ -4425,6 +4827,7 @@ impl ItvAssignBtTokenRequest {
 }
 
 /// Schema `ItvAssignMsisdnRequest` (`#/components/schemas/ItvAssignMsisdnRequest`).
+#[cfg(feature = "ee")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvAssignMsisdnRequest {
     /// Product id from /ee/offers
@@ -4440,6 +4843,7 @@ pub struct ItvAssignMsisdnRequest {
     pub tracking_header: String,
 }
 
+#[cfg(feature = "ee")]
 impl ItvAssignMsisdnRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4458,12 +4862,14 @@ impl ItvAssignMsisdnRequest {
 }
 
 /// Schema `ItvBillingHistory` (`#/components/schemas/ItvBillingHistory`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistory {
     /// The array of objects with subscription payment details.
     pub payment_history: Vec<ItvBillingHistoryRecord>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvBillingHistory {
     /// A value from its required fields; the optional ones unset.
     pub fn new(payment_history: Vec<ItvBillingHistoryRecord>) -> Self {
@@ -4472,6 +4878,7 @@ impl ItvBillingHistory {
 }
 
 /// Schema `ItvBillingHistoryRecord` (`#/components/schemas/ItvBillingHistoryRecord`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistoryRecord {
     /// The card info.
@@ -4484,6 +4891,7 @@ pub struct ItvBillingHistoryRecord {
     pub subscription: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvBillingHistoryRecord {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4502,6 +4910,7 @@ impl ItvBillingHistoryRecord {
 }
 
 /// Schema `ItvBillingHistoryRequest` (`#/components/schemas/ItvBillingHistoryRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvBillingHistoryRequest {
     /// The ITV profile token.
@@ -4509,6 +4918,7 @@ pub struct ItvBillingHistoryRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvBillingHistoryRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -4517,6 +4927,7 @@ impl ItvBillingHistoryRequest {
 }
 
 /// Schema `ItvCancelSubscriptionRequest` (`#/components/schemas/ItvCancelSubscriptionRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCancelSubscriptionRequest {
     /// The ITV profile token.
@@ -4524,6 +4935,7 @@ pub struct ItvCancelSubscriptionRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvCancelSubscriptionRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -4532,6 +4944,7 @@ impl ItvCancelSubscriptionRequest {
 }
 
 /// Schema `ItvCardDetails` (`#/components/schemas/ItvCardDetails`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCardDetails {
     /// The payment card type (Visa/Mastercard/etc).
@@ -4548,6 +4961,7 @@ pub struct ItvCardDetails {
     pub last4: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvCardDetails {
     /// A value from its required fields; the optional ones unset.
     pub fn new(card_type: String, exp_month: i32, exp_year: i32, last4: String) -> Self {
@@ -4561,6 +4975,7 @@ impl ItvCardDetails {
 }
 
 /// Schema `ItvChangeCardDetailsRequest` (`#/components/schemas/ItvChangeCardDetailsRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeCardDetailsRequest {
     /// The credit card token.
@@ -4571,6 +4986,7 @@ pub struct ItvChangeCardDetailsRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvChangeCardDetailsRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(card_token: String, profile_token: String) -> Self {
@@ -4579,6 +4995,7 @@ impl ItvChangeCardDetailsRequest {
 }
 
 /// Schema `ItvChangeEmailRequest` (`#/components/schemas/ItvChangeEmailRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeEmailRequest {
     /// New email address for account/profile.
@@ -4588,6 +5005,7 @@ pub struct ItvChangeEmailRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvChangeEmailRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(email: String, profile_token: String) -> Self {
@@ -4596,6 +5014,7 @@ impl ItvChangeEmailRequest {
 }
 
 /// Schema `ItvChangeMarketingRequest` (`#/components/schemas/ItvChangeMarketingRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvChangeMarketingRequest {
     /// Updated marketing preferences for account/profile.
@@ -4606,6 +5025,7 @@ pub struct ItvChangeMarketingRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvChangeMarketingRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(email_opt_in: bool, profile_token: String) -> Self {
@@ -4617,6 +5037,7 @@ impl ItvChangeMarketingRequest {
 }
 
 /// Schema `ItvCurrentSubscription` (`#/components/schemas/ItvCurrentSubscription`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvCurrentSubscription {
     /// The cancellation period end flag.
@@ -4645,6 +5066,7 @@ pub struct ItvCurrentSubscription {
     pub status: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvCurrentSubscription {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4669,6 +5091,7 @@ impl ItvCurrentSubscription {
 }
 
 /// Schema `ItvDeleteAccountRequest` (`#/components/schemas/ItvDeleteAccountRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvDeleteAccountRequest {
     /// The ITV profile token.
@@ -4676,6 +5099,7 @@ pub struct ItvDeleteAccountRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvDeleteAccountRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -4684,6 +5108,7 @@ impl ItvDeleteAccountRequest {
 }
 
 /// Schema `ItvEntitlement` (`#/components/schemas/ItvEntitlement`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlement {
     /// Start of subscription.
@@ -4706,6 +5131,7 @@ pub struct ItvEntitlement {
     pub start: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvEntitlement {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4726,6 +5152,7 @@ impl ItvEntitlement {
 }
 
 /// Schema `ItvEntitlementCancelation` (`#/components/schemas/ItvEntitlementCancelation`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementCancelation {
     /// Cancelation datetime.
@@ -4742,6 +5169,7 @@ pub struct ItvEntitlementCancelation {
     pub subscription_id: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvEntitlementCancelation {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4760,12 +5188,14 @@ impl ItvEntitlementCancelation {
 }
 
 /// Schema `ItvEntitlementCurrent` (`#/components/schemas/ItvEntitlementCurrent`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementCurrent {
     /// one of “itunes”, “stripe”, “amazon”, “google”
     pub source: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvEntitlementCurrent {
     /// A value from its required fields; the optional ones unset.
     pub fn new(source: String) -> Self {
@@ -4774,6 +5204,7 @@ impl ItvEntitlementCurrent {
 }
 
 /// Schema `ItvEntitlementPlan` (`#/components/schemas/ItvEntitlementPlan`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementPlan {
     /// Source platform of purchase.
@@ -4791,6 +5222,7 @@ pub struct ItvEntitlementPlan {
     pub r#type: String,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl ItvEntitlementPlan {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4811,6 +5243,7 @@ impl ItvEntitlementPlan {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/ItvEntitlementPlan/properties/interval`.
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvEntitlementPlanInterval {
     /// `day`
@@ -4827,6 +5260,7 @@ pub enum ItvEntitlementPlanInterval {
     Other(String),
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl ItvEntitlementPlanInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4855,6 +5289,7 @@ impl ItvEntitlementPlanInterval {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl From<&str> for ItvEntitlementPlanInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -4868,9 +5303,11 @@ impl From<&str> for ItvEntitlementPlanInterval {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_open_enum!(ItvEntitlementPlanInterval);
 
 /// Schema `ItvEntitlementsHistory` (`#/components/schemas/ItvEntitlementsHistory`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvEntitlementsHistory {
     /// The results of availability checks.
@@ -4879,6 +5316,7 @@ pub struct ItvEntitlementsHistory {
     pub entitlements: Vec<ItvEntitlement>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvEntitlementsHistory {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -4893,6 +5331,7 @@ impl ItvEntitlementsHistory {
 }
 
 /// Schema `ItvFeatureFlag` (`#/components/schemas/ItvFeatureFlag`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvFeatureFlag {
     /// Is the feature enabled?
@@ -4902,6 +5341,7 @@ pub struct ItvFeatureFlag {
     pub flag: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvFeatureFlag {
     /// A value from its required fields; the optional ones unset.
     pub fn new(enabled: bool) -> Self {
@@ -4910,6 +5350,7 @@ impl ItvFeatureFlag {
 }
 
 /// Schema `ItvGetCardDetailsRequest` (`#/components/schemas/ItvGetCardDetailsRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGetCardDetailsRequest {
     /// The ITV profile token.
@@ -4917,6 +5358,7 @@ pub struct ItvGetCardDetailsRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvGetCardDetailsRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -4925,6 +5367,7 @@ impl ItvGetCardDetailsRequest {
 }
 
 /// Schema `ItvGetDiscountResponse` (`#/components/schemas/ItvGetDiscountResponse`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGetDiscountResponse {
     /// Payment currency.
@@ -4963,6 +5406,7 @@ pub struct ItvGetDiscountResponse {
     pub short_description: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvGetDiscountResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(id: String) -> Self {
@@ -4981,6 +5425,7 @@ impl ItvGetDiscountResponse {
 }
 
 /// Schema `ItvGooglePaySubscriptionRequest` (`#/components/schemas/ItvGooglePaySubscriptionRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvGooglePaySubscriptionRequest {
     /// the unique identifier for this purchase
@@ -4991,6 +5436,7 @@ pub struct ItvGooglePaySubscriptionRequest {
     pub subscription_item: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvGooglePaySubscriptionRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(purchase_token: String, subscription_item: String) -> Self {
@@ -5002,6 +5448,7 @@ impl ItvGooglePaySubscriptionRequest {
 }
 
 /// Schema `ItvHadEntitlement` (`#/components/schemas/ItvHadEntitlement`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvHadEntitlement {
     /// whether the user has been previously entitlement
@@ -5009,6 +5456,7 @@ pub struct ItvHadEntitlement {
     pub has_had_entitlements: bool,
 }
 
+#[cfg(feature = "itv")]
 impl ItvHadEntitlement {
     /// A value from its required fields; the optional ones unset.
     pub fn new(has_had_entitlements: bool) -> Self {
@@ -5017,6 +5465,7 @@ impl ItvHadEntitlement {
 }
 
 /// Schema `ItvPinAuthRequest` (`#/components/schemas/ItvPinAuthRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPinAuthRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
@@ -5036,6 +5485,7 @@ pub struct ItvPinAuthRequest {
     pub scopes: Option<Vec<ItvPinAuthRequestScopesItem>>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPinAuthRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(pin: String) -> Self {
@@ -5057,6 +5507,7 @@ impl ItvPinAuthRequest {
 /// If undefined no cookies will be set.
 ///
 /// Inline schema at `#/components/schemas/ItvPinAuthRequest/properties/cookieType`.
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvPinAuthRequestCookieType {
     /// `Session`
@@ -5067,6 +5518,7 @@ pub enum ItvPinAuthRequestCookieType {
     Other(String),
 }
 
+#[cfg(feature = "itv")]
 impl ItvPinAuthRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
@@ -5086,6 +5538,7 @@ impl ItvPinAuthRequestCookieType {
     }
 }
 
+#[cfg(feature = "itv")]
 impl From<&str> for ItvPinAuthRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -5096,9 +5549,11 @@ impl From<&str> for ItvPinAuthRequestCookieType {
     }
 }
 
+#[cfg(feature = "itv")]
 crate::runtime::impl_open_enum!(ItvPinAuthRequestCookieType);
 
 /// Inline schema at `#/components/schemas/ItvPinAuthRequest/properties/scopes/items`.
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvPinAuthRequestScopesItem {
     /// `Catalog`
@@ -5113,6 +5568,7 @@ pub enum ItvPinAuthRequestScopesItem {
     Other(String),
 }
 
+#[cfg(feature = "itv")]
 impl ItvPinAuthRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5139,6 +5595,7 @@ impl ItvPinAuthRequestScopesItem {
     }
 }
 
+#[cfg(feature = "itv")]
 impl From<&str> for ItvPinAuthRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -5151,9 +5608,11 @@ impl From<&str> for ItvPinAuthRequestScopesItem {
     }
 }
 
+#[cfg(feature = "itv")]
 crate::runtime::impl_open_enum!(ItvPinAuthRequestScopesItem);
 
 /// Schema `ItvPlanListItem` (`#/components/schemas/ItvPlanListItem`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPlanListItem {
     /// The price of a plan. If a free plan then undefined.
@@ -5194,6 +5653,7 @@ pub struct ItvPlanListItem {
     pub trial_period_days: Option<i32>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPlanListItem {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -5226,6 +5686,7 @@ impl ItvPlanListItem {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/ItvPlanListItem/properties/interval`.
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvPlanListItemInterval {
     /// `day`
@@ -5242,6 +5703,7 @@ pub enum ItvPlanListItemInterval {
     Other(String),
 }
 
+#[cfg(feature = "itv")]
 impl ItvPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5270,6 +5732,7 @@ impl ItvPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "itv")]
 impl From<&str> for ItvPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -5283,15 +5746,18 @@ impl From<&str> for ItvPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "itv")]
 crate::runtime::impl_open_enum!(ItvPlanListItemInterval);
 
 /// Schema `ItvPlans` (`#/components/schemas/ItvPlans`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPlans {
     /// The list of available plans.
     pub plans: Vec<ItvPlanListItem>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPlans {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plans: Vec<ItvPlanListItem>) -> Self {
@@ -5300,6 +5766,7 @@ impl ItvPlans {
 }
 
 /// Schema `ItvProfileToken` (`#/components/schemas/ItvProfileToken`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvProfileToken {
     /// The ITV profile token.
@@ -5307,6 +5774,7 @@ pub struct ItvProfileToken {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvProfileToken {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -5315,12 +5783,14 @@ impl ItvProfileToken {
 }
 
 /// Schema `ItvProfileTokenRequest` (`#/components/schemas/ItvProfileTokenRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvProfileTokenRequest {
     /// The password.
     pub password: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvProfileTokenRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(password: String) -> Self {
@@ -5329,6 +5799,7 @@ impl ItvProfileTokenRequest {
 }
 
 /// Schema `ItvPurchase` (`#/components/schemas/ItvPurchase`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchase {
     /// The identifier of user in payment system.
@@ -5342,6 +5813,7 @@ pub struct ItvPurchase {
     pub subscription_id: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPurchase {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plan_id: String) -> Self {
@@ -5354,6 +5826,7 @@ impl ItvPurchase {
 }
 
 /// Schema `ItvPurchaseRequest` (`#/components/schemas/ItvPurchaseRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseRequest {
     /// The credit card token.
@@ -5370,6 +5843,7 @@ pub struct ItvPurchaseRequest {
     pub voucher: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPurchaseRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(card_token: String, plan_id: String, profile_token: String) -> Self {
@@ -5383,6 +5857,7 @@ impl ItvPurchaseRequest {
 }
 
 /// Schema `ItvPurchaseStrongRequest` (`#/components/schemas/ItvPurchaseStrongRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseStrongRequest {
     /// A paymentMethodFromToken.
@@ -5410,6 +5885,7 @@ pub struct ItvPurchaseStrongRequest {
     pub voucher: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPurchaseStrongRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plan_id: String, profile_token: String) -> Self {
@@ -5424,6 +5900,7 @@ impl ItvPurchaseStrongRequest {
 }
 
 /// Schema `ItvPurchaseStrongResponse` (`#/components/schemas/ItvPurchaseStrongResponse`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseStrongResponse {
     /// clientSecret.
@@ -5450,6 +5927,7 @@ pub struct ItvPurchaseStrongResponse {
 }
 
 /// Schema `ItvPurchaseWithOfferRequest` (`#/components/schemas/ItvPurchaseWithOfferRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseWithOfferRequest {
     /// A coupon/voucher for a discount. Can be retrieved from GET itv/voucher/{platform} endpoint
@@ -5477,6 +5955,7 @@ pub struct ItvPurchaseWithOfferRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvPurchaseWithOfferRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(coupon_id: String, plan_id: String, profile_token: String) -> Self {
@@ -5491,6 +5970,7 @@ impl ItvPurchaseWithOfferRequest {
 }
 
 /// Schema `ItvPurchaseWithOfferResponse` (`#/components/schemas/ItvPurchaseWithOfferResponse`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvPurchaseWithOfferResponse {
     /// clientSecret.
@@ -5521,6 +6001,7 @@ pub struct ItvPurchaseWithOfferResponse {
 }
 
 /// Schema `ItvRokuTransactionRequest` (`#/components/schemas/ItvRokuTransactionRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvRokuTransactionRequest {
     /// The ITV profile token.
@@ -5528,6 +6009,7 @@ pub struct ItvRokuTransactionRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvRokuTransactionRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -5536,6 +6018,7 @@ impl ItvRokuTransactionRequest {
 }
 
 /// Schema `ItvSubscriptionFullPriceRenewal` (`#/components/schemas/ItvSubscriptionFullPriceRenewal`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionFullPriceRenewal {
     /// full price renewal state.
@@ -5545,6 +6028,7 @@ pub struct ItvSubscriptionFullPriceRenewal {
     pub reason: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvSubscriptionFullPriceRenewal {
     /// A value from its required fields; the optional ones unset.
     pub fn new(full_price_renewal: bool, reason: String) -> Self {
@@ -5553,6 +6037,7 @@ impl ItvSubscriptionFullPriceRenewal {
 }
 
 /// Schema `ItvSubscriptionState` (`#/components/schemas/ItvSubscriptionState`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionState {
     /// The array of entitlement objects.
@@ -5565,6 +6050,7 @@ pub struct ItvSubscriptionState {
     pub source: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvSubscriptionState {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -5583,12 +6069,14 @@ impl ItvSubscriptionState {
 }
 
 /// Schema `ItvSubscriptionStatusResponse` (`#/components/schemas/ItvSubscriptionStatusResponse`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvSubscriptionStatusResponse {
     /// Defines whether last payment intent was successful or not.
     pub is_active: bool,
 }
 
+#[cfg(feature = "itv")]
 impl ItvSubscriptionStatusResponse {
     /// A value from its required fields; the optional ones unset.
     pub fn new(is_active: bool) -> Self {
@@ -5597,6 +6085,7 @@ impl ItvSubscriptionStatusResponse {
 }
 
 /// Schema `ItvUpdateIntentStrongRequest` (`#/components/schemas/ItvUpdateIntentStrongRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateIntentStrongRequest {
     /// A paymentMethodFromToken.
@@ -5618,6 +6107,7 @@ pub struct ItvUpdateIntentStrongRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvUpdateIntentStrongRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -5630,6 +6120,7 @@ impl ItvUpdateIntentStrongRequest {
 }
 
 /// Schema `ItvUpdateIntentStrongResponse` (`#/components/schemas/ItvUpdateIntentStrongResponse`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateIntentStrongResponse {
     /// ClientSecret.
@@ -5647,6 +6138,7 @@ pub struct ItvUpdateIntentStrongResponse {
 }
 
 /// Schema `ItvUpdatePaymentStrongRequest` (`#/components/schemas/ItvUpdatePaymentStrongRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdatePaymentStrongRequest {
     /// A paymentMethodFromToken.
@@ -5668,6 +6160,7 @@ pub struct ItvUpdatePaymentStrongRequest {
     pub profile_token: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvUpdatePaymentStrongRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -5680,6 +6173,7 @@ impl ItvUpdatePaymentStrongRequest {
 }
 
 /// Schema `ItvUpdateProfileRequest` (`#/components/schemas/ItvUpdateProfileRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpdateProfileRequest {
     /// The date of birth.
@@ -5705,6 +6199,7 @@ pub struct ItvUpdateProfileRequest {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvUpdateProfileRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_token: String) -> Self {
@@ -5721,6 +6216,7 @@ impl ItvUpdateProfileRequest {
 }
 
 /// Schema `ItvUpgradePlanRequest` (`#/components/schemas/ItvUpgradePlanRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvUpgradePlanRequest {
     /// The identifier of the plan to purchase.
@@ -5728,6 +6224,7 @@ pub struct ItvUpgradePlanRequest {
     pub plan_id: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvUpgradePlanRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plan_id: String) -> Self {
@@ -5736,6 +6233,7 @@ impl ItvUpgradePlanRequest {
 }
 
 /// Schema `ItvVoucher` (`#/components/schemas/ItvVoucher`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucher {
     pub display: ItvVoucherDisplay,
@@ -5747,6 +6245,7 @@ pub struct ItvVoucher {
     pub offer_type: ItvVoucherOfferType,
 }
 
+#[cfg(feature = "itv")]
 impl ItvVoucher {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -5765,6 +6264,7 @@ impl ItvVoucher {
 }
 
 /// Schema `ItvVoucherDisplay` (`#/components/schemas/ItvVoucherDisplay`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherDisplay {
     /// Currency.
@@ -5823,6 +6323,7 @@ pub struct ItvVoucherDisplay {
 }
 
 /// Schema `ItvVoucherLinks` (`#/components/schemas/ItvVoucherLinks`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherLinks {
     pub redeem: ItvVoucherLinksHref,
@@ -5833,6 +6334,7 @@ pub struct ItvVoucherLinks {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvVoucherLinks {
     /// A value from its required fields; the optional ones unset.
     pub fn new(redeem: ItvVoucherLinksHref, self_: ItvVoucherLinksHref) -> Self {
@@ -5845,6 +6347,7 @@ impl ItvVoucherLinks {
 }
 
 /// Schema `ItvVoucherLinksHref` (`#/components/schemas/ItvVoucherLinksHref`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherLinksHref {
     /// The voucher link.
@@ -5854,6 +6357,7 @@ pub struct ItvVoucherLinksHref {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "itv")]
 impl ItvVoucherLinksHref {
     /// A value from its required fields; the optional ones unset.
     pub fn new(href: String) -> Self {
@@ -5867,6 +6371,7 @@ impl ItvVoucherLinksHref {
 /// The voucher offer type.
 ///
 /// Inline schema at `#/components/schemas/ItvVoucher/properties/offerType`.
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItvVoucherOfferType {
     /// `stripe`
@@ -5877,6 +6382,7 @@ pub enum ItvVoucherOfferType {
     Other(String),
 }
 
+#[cfg(feature = "itv")]
 impl ItvVoucherOfferType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["stripe", "talon one"];
@@ -5896,6 +6402,7 @@ impl ItvVoucherOfferType {
     }
 }
 
+#[cfg(feature = "itv")]
 impl From<&str> for ItvVoucherOfferType {
     fn from(value: &str) -> Self {
         match value {
@@ -5906,15 +6413,18 @@ impl From<&str> for ItvVoucherOfferType {
     }
 }
 
+#[cfg(feature = "itv")]
 crate::runtime::impl_open_enum!(ItvVoucherOfferType);
 
 /// Schema `ItvVoucherRequest` (`#/components/schemas/ItvVoucherRequest`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItvVoucherRequest {
     /// The voucher.
     pub voucher: String,
 }
 
+#[cfg(feature = "itv")]
 impl ItvVoucherRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(voucher: String) -> Self {
@@ -5923,6 +6433,7 @@ impl ItvVoucherRequest {
 }
 
 /// Schema `Language` (`#/components/schemas/Language`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Language {
     /// The ISO language code of the language e.g. "en-US".
@@ -5934,6 +6445,7 @@ pub struct Language {
     pub title: String,
 }
 
+#[cfg(feature = "app")]
 impl Language {
     /// A value from its required fields; the optional ones unset.
     pub fn new(code: String, label: String, title: String) -> Self {
@@ -5945,6 +6457,7 @@ impl Language {
 /// the list name and the data changes depending on the list
 ///
 /// Schema `ListData` (`#/components/schemas/ListData`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListData {
     #[serde(
@@ -5956,6 +6469,7 @@ pub struct ListData {
 }
 
 /// Inline schema at `#/components/parameters/ListOrder/schema`.
+#[cfg(any(feature = "profile", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrder {
     /// `asc`
@@ -5966,6 +6480,7 @@ pub enum ListOrder {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl ListOrder {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["asc", "desc"];
@@ -5985,6 +6500,7 @@ impl ListOrder {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl From<&str> for ListOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -5995,9 +6511,11 @@ impl From<&str> for ListOrder {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 crate::runtime::impl_open_enum!(ListOrder);
 
 /// Inline schema at `#/components/parameters/ListOrderBy/schema`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListOrderBy {
     /// `a-z`
@@ -6010,6 +6528,7 @@ pub enum ListOrderBy {
     Other(String),
 }
 
+#[cfg(feature = "content")]
 impl ListOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
@@ -6030,6 +6549,7 @@ impl ListOrderBy {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for ListOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -6041,9 +6561,11 @@ impl From<&str> for ListOrderBy {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(ListOrderBy);
 
 /// Schema `MediaFile` (`#/components/schemas/MediaFile`).
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MediaFile {
     /// The number of audio channels.
@@ -6078,6 +6600,7 @@ pub struct MediaFile {
     pub width: i32,
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFile {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -6108,6 +6631,7 @@ impl MediaFile {
 }
 
 /// Inline schema at `#/components/parameters/MediaFileDelivery/schema/items`.
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileDeliveryItem {
     /// `stream`
@@ -6120,6 +6644,7 @@ pub enum MediaFileDeliveryItem {
     Other(String),
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFileDeliveryItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["stream", "progressive", "download"];
@@ -6140,6 +6665,7 @@ impl MediaFileDeliveryItem {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl From<&str> for MediaFileDeliveryItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6151,11 +6677,13 @@ impl From<&str> for MediaFileDeliveryItem {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 crate::runtime::impl_open_enum!(MediaFileDeliveryItem);
 
 /// The way in which the media file is delivered.
 ///
 /// Inline schema at `#/components/schemas/MediaFile/properties/deliveryType`.
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileDeliveryType {
     /// `Stream`
@@ -6168,6 +6696,7 @@ pub enum MediaFileDeliveryType {
     Other(String),
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFileDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
@@ -6188,6 +6717,7 @@ impl MediaFileDeliveryType {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl From<&str> for MediaFileDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -6199,9 +6729,11 @@ impl From<&str> for MediaFileDeliveryType {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 crate::runtime::impl_open_enum!(MediaFileDeliveryType);
 
 /// Inline schema at `#/components/parameters/MediaFileFormats/schema/items`.
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileFormatsItem {
     /// `mp4`
@@ -6216,6 +6748,7 @@ pub enum MediaFileFormatsItem {
     Other(String),
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFileFormatsItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["mp4", "mpd", "hls", "external"];
@@ -6237,6 +6770,7 @@ impl MediaFileFormatsItem {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl From<&str> for MediaFileFormatsItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6249,11 +6783,13 @@ impl From<&str> for MediaFileFormatsItem {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 crate::runtime::impl_open_enum!(MediaFileFormatsItem);
 
 /// The resolution of the video media.
 ///
 /// Inline schema at `#/components/schemas/MediaFile/properties/resolution`.
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileResolution {
     /// `SD`
@@ -6272,6 +6808,7 @@ pub enum MediaFileResolution {
     Other(String),
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFileResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6302,6 +6839,7 @@ impl MediaFileResolution {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl From<&str> for MediaFileResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -6316,9 +6854,11 @@ impl From<&str> for MediaFileResolution {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 crate::runtime::impl_open_enum!(MediaFileResolution);
 
 /// Inline schema at `#/components/parameters/MediaFileResolution/schema`.
+#[cfg(any(feature = "account", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaFileResolution2 {
     /// `HD-4K`
@@ -6335,6 +6875,7 @@ pub enum MediaFileResolution2 {
     Other(String),
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl MediaFileResolution2 {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6363,6 +6904,7 @@ impl MediaFileResolution2 {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 impl From<&str> for MediaFileResolution2 {
     fn from(value: &str) -> Self {
         match value {
@@ -6376,9 +6918,11 @@ impl From<&str> for MediaFileResolution2 {
     }
 }
 
+#[cfg(any(feature = "account", feature = "content"))]
 crate::runtime::impl_open_enum!(MediaFileResolution2);
 
 /// Schema `NavContent` (`#/components/schemas/NavContent`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NavContent {
     /// The image type to target when rendering items of the list.
@@ -6397,6 +6941,7 @@ pub struct NavContent {
 }
 
 /// Schema `NavEntry` (`#/components/schemas/NavEntry`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NavEntry {
     /// Child nav entries.
@@ -6429,6 +6974,7 @@ pub struct NavEntry {
     pub path: Option<String>,
 }
 
+#[cfg(feature = "app")]
 impl NavEntry {
     /// A value from its required fields; the optional ones unset.
     pub fn new(depth: i32) -> Self {
@@ -6446,6 +6992,7 @@ impl NavEntry {
 }
 
 /// Schema `Navigation` (`#/components/schemas/Navigation`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Navigation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6464,6 +7011,7 @@ pub struct Navigation {
     pub mobile: Option<NavEntry>,
 }
 
+#[cfg(feature = "app")]
 impl Navigation {
     /// A value from its required fields; the optional ones unset.
     pub fn new(header: Vec<NavEntry>) -> Self {
@@ -6479,6 +7027,7 @@ impl Navigation {
 }
 
 /// Schema `NextPlaybackItem` (`#/components/schemas/NextPlaybackItem`).
+#[cfg(any(feature = "profile", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NextPlaybackItem {
     /// Time when the item corresponding to the itemId passed in by the client was
@@ -6533,6 +7082,7 @@ pub struct NextPlaybackItem {
     pub suggestion_type: Option<NextPlaybackItemSuggestionType>,
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl NextPlaybackItem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(source_item_id: String) -> Self {
@@ -6557,6 +7107,7 @@ impl NextPlaybackItem {
 /// episodeId | Any                | Sequential       | Next episode in show
 ///
 /// Inline schema at `#/components/schemas/NextPlaybackItem/properties/suggestionType`.
+#[cfg(any(feature = "profile", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NextPlaybackItemSuggestionType {
     /// `StartWatching`
@@ -6573,6 +7124,7 @@ pub enum NextPlaybackItemSuggestionType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl NextPlaybackItemSuggestionType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6601,6 +7153,7 @@ impl NextPlaybackItemSuggestionType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 impl From<&str> for NextPlaybackItemSuggestionType {
     fn from(value: &str) -> Self {
         match value {
@@ -6614,9 +7167,11 @@ impl From<&str> for NextPlaybackItemSuggestionType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "content"))]
 crate::runtime::impl_open_enum!(NextPlaybackItemSuggestionType);
 
 /// Schema `Offer` (`#/components/schemas/Offer`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Offer {
     #[serde(rename = "deliveryType")]
@@ -6675,6 +7230,7 @@ pub struct Offer {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Offer {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -6709,6 +7265,7 @@ impl Offer {
 }
 
 /// Inline schema at `#/components/schemas/Offer/allOf/1/properties/availability`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferAvailability {
     /// `Available`
@@ -6719,6 +7276,7 @@ pub enum OfferAvailability {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl OfferAvailability {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Available", "ComingSoon"];
@@ -6738,6 +7296,7 @@ impl OfferAvailability {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for OfferAvailability {
     fn from(value: &str) -> Self {
         match value {
@@ -6748,11 +7307,13 @@ impl From<&str> for OfferAvailability {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(OfferAvailability);
 
 /// The base type for both Offer and Entitlement.
 ///
 /// Schema `OfferRights` (`#/components/schemas/OfferRights`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfferRights {
     #[serde(rename = "deliveryType")]
@@ -6788,6 +7349,7 @@ pub struct OfferRights {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl OfferRights {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -6812,6 +7374,16 @@ impl OfferRights {
 }
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/deliveryType`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsDeliveryType {
     /// `Stream`
@@ -6828,6 +7400,16 @@ pub enum OfferRightsDeliveryType {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl OfferRightsDeliveryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6856,6 +7438,16 @@ impl OfferRightsDeliveryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl From<&str> for OfferRightsDeliveryType {
     fn from(value: &str) -> Self {
         match value {
@@ -6869,9 +7461,29 @@ impl From<&str> for OfferRightsDeliveryType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 crate::runtime::impl_open_enum!(OfferRightsDeliveryType);
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/ownership`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsOwnership {
     /// `Subscription`
@@ -6888,6 +7500,16 @@ pub enum OfferRightsOwnership {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl OfferRightsOwnership {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6916,6 +7538,16 @@ impl OfferRightsOwnership {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl From<&str> for OfferRightsOwnership {
     fn from(value: &str) -> Self {
         match value {
@@ -6929,9 +7561,29 @@ impl From<&str> for OfferRightsOwnership {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 crate::runtime::impl_open_enum!(OfferRightsOwnership);
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/resolution`.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OfferRightsResolution {
     /// `SD`
@@ -6950,6 +7602,16 @@ pub enum OfferRightsResolution {
     Other(String),
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl OfferRightsResolution {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6980,6 +7642,16 @@ impl OfferRightsResolution {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 impl From<&str> for OfferRightsResolution {
     fn from(value: &str) -> Self {
         match value {
@@ -6994,9 +7666,20 @@ impl From<&str> for OfferRightsResolution {
     }
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
 crate::runtime::impl_open_enum!(OfferRightsResolution);
 
 /// Schema `Page` (`#/components/schemas/Page`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     /// Unique identifier for the page.
@@ -7042,6 +7725,7 @@ pub struct Page {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "app")]
 impl Page {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -7077,6 +7761,7 @@ impl Page {
 /// Also defines what visual template should be used to render that content.
 ///
 /// Schema `PageEntry` (`#/components/schemas/PageEntry`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageEntry {
     /// A map of custom fields defined by a curator for a page entry.
@@ -7107,6 +7792,7 @@ pub struct PageEntry {
     pub r#type: PageEntryType,
 }
 
+#[cfg(feature = "app")]
 impl PageEntry {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -7133,6 +7819,7 @@ impl PageEntry {
 /// The type of PageEntry. Used to help identify what type of content will be presented.
 ///
 /// Inline schema at `#/components/schemas/PageEntry/properties/type`.
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PageEntryType {
     /// `ItemEntry`
@@ -7157,6 +7844,7 @@ pub enum PageEntryType {
     Other(String),
 }
 
+#[cfg(feature = "app")]
 impl PageEntryType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7193,6 +7881,7 @@ impl PageEntryType {
     }
 }
 
+#[cfg(feature = "app")]
 impl From<&str> for PageEntryType {
     fn from(value: &str) -> Self {
         match value {
@@ -7210,11 +7899,13 @@ impl From<&str> for PageEntryType {
     }
 }
 
+#[cfg(feature = "app")]
 crate::runtime::impl_open_enum!(PageEntryType);
 
 /// Metadata associated with a page. Primarily intended for SEO usage.
 ///
 /// Schema `PageMetadata` (`#/components/schemas/PageMetadata`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7226,6 +7917,7 @@ pub struct PageMetadata {
 }
 
 /// Schema `PageSummary` (`#/components/schemas/PageSummary`).
+#[cfg(feature = "app")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PageSummary {
     /// Unique identifier for the page.
@@ -7258,6 +7950,7 @@ pub struct PageSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "app")]
 impl PageSummary {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -7282,6 +7975,7 @@ impl PageSummary {
 }
 
 /// Schema `Pagination` (`#/components/schemas/Pagination`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7321,6 +8015,7 @@ pub struct Pagination {
     pub total: i32,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Pagination {
     /// A value from its required fields; the optional ones unset.
     pub fn new(page: i32, total: i32) -> Self {
@@ -7337,6 +8032,7 @@ impl Pagination {
 }
 
 /// Schema `PaginationAuth` (`#/components/schemas/PaginationAuth`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginationAuth {
     /// The token scope required.
@@ -7348,6 +8044,7 @@ pub struct PaginationAuth {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationAuth {
     /// A value from its required fields; the optional ones unset.
     pub fn new(scope: PaginationAuthScope, r#type: PaginationAuthType) -> Self {
@@ -7362,6 +8059,7 @@ impl PaginationAuth {
 /// The token scope required.
 ///
 /// Inline schema at `#/components/schemas/PaginationAuth/properties/scope`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaginationAuthScope {
     /// `Catalog`
@@ -7374,6 +8072,7 @@ pub enum PaginationAuthScope {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationAuthScope {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
@@ -7394,6 +8093,7 @@ impl PaginationAuthScope {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for PaginationAuthScope {
     fn from(value: &str) -> Self {
         match value {
@@ -7405,11 +8105,13 @@ impl From<&str> for PaginationAuthScope {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(PaginationAuthScope);
 
 /// The token type required to load the list.
 ///
 /// Inline schema at `#/components/schemas/PaginationAuth/properties/type`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaginationAuthType {
     /// `UserAccount`
@@ -7420,6 +8122,7 @@ pub enum PaginationAuthType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationAuthType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
@@ -7439,6 +8142,7 @@ impl PaginationAuthType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for PaginationAuthType {
     fn from(value: &str) -> Self {
         match value {
@@ -7449,9 +8153,11 @@ impl From<&str> for PaginationAuthType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(PaginationAuthType);
 
 /// Schema `PaginationOptions` (`#/components/schemas/PaginationOptions`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginationOptions {
     /// Items filtered by whether they've been fully watched or not.
@@ -7481,6 +8187,7 @@ pub struct PaginationOptions {
 /// Specific item type filter.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/itemType`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaginationOptionsItemType {
     /// `movie`
@@ -7505,6 +8212,7 @@ pub enum PaginationOptionsItemType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationOptionsItemType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7541,6 +8249,7 @@ impl PaginationOptionsItemType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for PaginationOptionsItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -7558,11 +8267,13 @@ impl From<&str> for PaginationOptionsItemType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(PaginationOptionsItemType);
 
 /// The applied sort order if any.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/order`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaginationOptionsOrder {
     /// `asc`
@@ -7573,6 +8284,7 @@ pub enum PaginationOptionsOrder {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationOptionsOrder {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["asc", "desc"];
@@ -7592,6 +8304,7 @@ impl PaginationOptionsOrder {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for PaginationOptionsOrder {
     fn from(value: &str) -> Self {
         match value {
@@ -7602,11 +8315,13 @@ impl From<&str> for PaginationOptionsOrder {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(PaginationOptionsOrder);
 
 /// The applied sort ordering property if any.
 ///
 /// Inline schema at `#/components/schemas/PaginationOptions/properties/orderBy`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaginationOptionsOrderBy {
     /// `a-z`
@@ -7619,6 +8334,7 @@ pub enum PaginationOptionsOrderBy {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationOptionsOrderBy {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
@@ -7639,6 +8355,7 @@ impl PaginationOptionsOrderBy {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for PaginationOptionsOrderBy {
     fn from(value: &str) -> Self {
         match value {
@@ -7650,15 +8367,18 @@ impl From<&str> for PaginationOptionsOrderBy {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(PaginationOptionsOrderBy);
 
 /// Schema `PasswordResetEmailRequest` (`#/components/schemas/PasswordResetEmailRequest`).
+#[cfg(feature = "support")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordResetEmailRequest {
     /// The email address of the primary account profile to reset the password for.
     pub email: String,
 }
 
+#[cfg(feature = "support")]
 impl PasswordResetEmailRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(email: String) -> Self {
@@ -7667,6 +8387,7 @@ impl PasswordResetEmailRequest {
 }
 
 /// Schema `PasswordResetRequest` (`#/components/schemas/PasswordResetRequest`).
+#[cfg(feature = "support")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordResetRequest {
     /// The new password for the account.
@@ -7676,6 +8397,7 @@ pub struct PasswordResetRequest {
     pub reset_token: String,
 }
 
+#[cfg(feature = "support")]
 impl PasswordResetRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(password: String, reset_token: String) -> Self {
@@ -7684,6 +8406,7 @@ impl PasswordResetRequest {
 }
 
 /// Schema `PaymentMethod` (`#/components/schemas/PaymentMethod`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaymentMethod {
     /// The balance of the wallet if the payment method is a wallet.
@@ -7727,6 +8450,7 @@ pub struct PaymentMethod {
     pub r#type: PaymentMethodType,
 }
 
+#[cfg(feature = "account")]
 impl PaymentMethod {
     /// A value from its required fields; the optional ones unset.
     pub fn new(description: String, id: String, r#type: PaymentMethodType) -> Self {
@@ -7747,6 +8471,7 @@ impl PaymentMethod {
 /// The brand of the card if the payment method is a card.
 ///
 /// Inline schema at `#/components/schemas/PaymentMethod/properties/brand`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentMethodBrand {
     /// `Visa`
@@ -7761,6 +8486,7 @@ pub enum PaymentMethodBrand {
     UnknownValue(String),
 }
 
+#[cfg(feature = "account")]
 impl PaymentMethodBrand {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7787,6 +8513,7 @@ impl PaymentMethodBrand {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for PaymentMethodBrand {
     fn from(value: &str) -> Self {
         match value {
@@ -7799,11 +8526,13 @@ impl From<&str> for PaymentMethodBrand {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(PaymentMethodBrand);
 
 /// The type of payment method.
 ///
 /// Inline schema at `#/components/schemas/PaymentMethod/properties/type`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PaymentMethodType {
     /// `Card`
@@ -7814,6 +8543,7 @@ pub enum PaymentMethodType {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl PaymentMethodType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Card", "Wallet"];
@@ -7833,6 +8563,7 @@ impl PaymentMethodType {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
@@ -7843,9 +8574,11 @@ impl From<&str> for PaymentMethodType {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(PaymentMethodType);
 
 /// Schema `Person` (`#/components/schemas/Person`).
+#[cfg(any(feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// The name of the person.
@@ -7857,6 +8590,7 @@ pub struct Person {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl Person {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String, path: String) -> Self {
@@ -7869,6 +8603,7 @@ impl Person {
 }
 
 /// Schema `Plan` (`#/components/schemas/Plan`).
+#[cfg(any(feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// An alias for a plan.
@@ -7929,6 +8664,7 @@ pub struct Plan {
     pub r#type: PlanType,
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl Plan {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -7978,6 +8714,7 @@ impl Plan {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/billingPeriodType`.
+#[cfg(any(feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanBillingPeriodType {
     /// `day`
@@ -7994,6 +8731,7 @@ pub enum PlanBillingPeriodType {
     Other(String),
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl PlanBillingPeriodType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -8022,6 +8760,7 @@ impl PlanBillingPeriodType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl From<&str> for PlanBillingPeriodType {
     fn from(value: &str) -> Self {
         match value {
@@ -8035,9 +8774,11 @@ impl From<&str> for PlanBillingPeriodType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 crate::runtime::impl_open_enum!(PlanBillingPeriodType);
 
 /// Schema `PlanPurchase` (`#/components/schemas/PlanPurchase`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanPurchase {
     /// The identifier of the purchased plan.
@@ -8057,6 +8798,7 @@ pub struct PlanPurchase {
     pub r#type: PlanPurchaseType,
 }
 
+#[cfg(feature = "account")]
 impl PlanPurchase {
     /// A value from its required fields; the optional ones unset.
     pub fn new(title: String, r#type: PlanPurchaseType) -> Self {
@@ -8073,6 +8815,7 @@ impl PlanPurchase {
 /// The type of plan purchased.
 ///
 /// Inline schema at `#/components/schemas/PlanPurchase/properties/type`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanPurchaseType {
     /// `Free`
@@ -8083,6 +8826,7 @@ pub enum PlanPurchaseType {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl PlanPurchaseType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
@@ -8102,6 +8846,7 @@ impl PlanPurchaseType {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for PlanPurchaseType {
     fn from(value: &str) -> Self {
         match value {
@@ -8112,11 +8857,13 @@ impl From<&str> for PlanPurchaseType {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(PlanPurchaseType);
 
 /// The revenue type a plan targets.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/revenueType`.
+#[cfg(any(feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanRevenueType {
     /// `TVOD`
@@ -8127,6 +8874,7 @@ pub enum PlanRevenueType {
     Other(String),
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl PlanRevenueType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["TVOD", "SVOD"];
@@ -8146,6 +8894,7 @@ impl PlanRevenueType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl From<&str> for PlanRevenueType {
     fn from(value: &str) -> Self {
         match value {
@@ -8156,11 +8905,13 @@ impl From<&str> for PlanRevenueType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 crate::runtime::impl_open_enum!(PlanRevenueType);
 
 /// The type of plan.
 ///
 /// Inline schema at `#/components/schemas/Plan/properties/type`.
+#[cfg(any(feature = "app", feature = "content"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlanType {
     /// `Free`
@@ -8171,6 +8922,7 @@ pub enum PlanType {
     Other(String),
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl PlanType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
@@ -8190,6 +8942,7 @@ impl PlanType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 impl From<&str> for PlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -8200,9 +8953,11 @@ impl From<&str> for PlanType {
     }
 }
 
+#[cfg(any(feature = "app", feature = "content"))]
 crate::runtime::impl_open_enum!(PlanType);
 
 /// Schema `ProfileCreationRequest` (`#/components/schemas/ProfileCreationRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileCreationRequest {
     /// The code of the preferred language for the profile.
@@ -8234,6 +8989,7 @@ pub struct ProfileCreationRequest {
     pub segments: Option<Vec<String>>,
 }
 
+#[cfg(feature = "account")]
 impl ProfileCreationRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String) -> Self {
@@ -8248,6 +9004,7 @@ impl ProfileCreationRequest {
 }
 
 /// Schema `ProfileDetail` (`#/components/schemas/ProfileDetail`).
+#[cfg(any(feature = "account", feature = "profile"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileDetail {
     /// Hex color value assigned to the profile.
@@ -8310,6 +9067,7 @@ pub struct ProfileDetail {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "account", feature = "profile"))]
 impl ProfileDetail {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -8348,6 +9106,7 @@ impl ProfileDetail {
 }
 
 /// Schema `ProfileSummary` (`#/components/schemas/ProfileSummary`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileSummary {
     /// Hex color value assigned to the profile.
@@ -8404,6 +9163,7 @@ pub struct ProfileSummary {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "account")]
 impl ProfileSummary {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -8435,6 +9195,7 @@ impl ProfileSummary {
 }
 
 /// Schema `ProfileTokenRequest` (`#/components/schemas/ProfileTokenRequest`).
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
@@ -8457,6 +9218,7 @@ pub struct ProfileTokenRequest {
     pub scopes: Vec<ProfileTokenRequestScopesItem>,
 }
 
+#[cfg(feature = "authorization")]
 impl ProfileTokenRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(profile_id: String, scopes: Vec<ProfileTokenRequestScopesItem>) -> Self {
@@ -8479,6 +9241,7 @@ impl ProfileTokenRequest {
 /// If undefined no cookies will be set.
 ///
 /// Inline schema at `#/components/schemas/ProfileTokenRequest/properties/cookieType`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProfileTokenRequestCookieType {
     /// `Session`
@@ -8489,6 +9252,7 @@ pub enum ProfileTokenRequestCookieType {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl ProfileTokenRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
@@ -8508,6 +9272,7 @@ impl ProfileTokenRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for ProfileTokenRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -8518,9 +9283,11 @@ impl From<&str> for ProfileTokenRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(ProfileTokenRequestCookieType);
 
 /// Inline schema at `#/components/schemas/ProfileTokenRequest/properties/scopes/items`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProfileTokenRequestScopesItem {
     /// `Catalog`
@@ -8533,6 +9300,7 @@ pub enum ProfileTokenRequestScopesItem {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl ProfileTokenRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
@@ -8553,6 +9321,7 @@ impl ProfileTokenRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for ProfileTokenRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -8564,9 +9333,11 @@ impl From<&str> for ProfileTokenRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(ProfileTokenRequestScopesItem);
 
 /// Schema `ProfileUpdateRequest` (`#/components/schemas/ProfileUpdateRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileUpdateRequest {
     /// Sets the Hero row clip auto playback enabled
@@ -8602,6 +9373,7 @@ pub struct ProfileUpdateRequest {
 }
 
 /// Schema `Purchase` (`#/components/schemas/Purchase`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Purchase {
     /// The date the purchase was authorized.
@@ -8639,6 +9411,7 @@ pub struct Purchase {
     pub total: f64,
 }
 
+#[cfg(feature = "account")]
 impl Purchase {
     /// A value from its required fields; the optional ones unset.
     pub fn new(creation_date: String, currency: String, id: String, total: f64) -> Self {
@@ -8656,6 +9429,7 @@ impl Purchase {
 }
 
 /// Schema `PurchaseRequest` (`#/components/schemas/PurchaseRequest`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PurchaseRequest {
     /// The identifier of the item to purchase.
@@ -8680,6 +9454,7 @@ pub struct PurchaseRequest {
 }
 
 /// Schema `RegistrationRequest` (`#/components/schemas/RegistrationRequest`).
+#[cfg(feature = "registration")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegistrationRequest {
     pub email: String,
@@ -8707,6 +9482,7 @@ pub struct RegistrationRequest {
     pub segments: Option<Vec<String>>,
 }
 
+#[cfg(feature = "registration")]
 impl RegistrationRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(email: String, password: String) -> Self {
@@ -8724,6 +9500,7 @@ impl RegistrationRequest {
 }
 
 /// Schema `RokuPlanListItem` (`#/components/schemas/RokuPlanListItem`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RokuPlanListItem {
     /// The price of a plan. If a free plan then undefined.
@@ -8758,6 +9535,7 @@ pub struct RokuPlanListItem {
     pub trial_period_days: i32,
 }
 
+#[cfg(feature = "itv")]
 impl RokuPlanListItem {
     /// A value from its required fields; the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -8791,6 +9569,7 @@ impl RokuPlanListItem {
 /// The type of billing period used.
 ///
 /// Inline schema at `#/components/schemas/RokuPlanListItem/properties/interval`.
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RokuPlanListItemInterval {
     /// `day`
@@ -8807,6 +9586,7 @@ pub enum RokuPlanListItemInterval {
     Other(String),
 }
 
+#[cfg(feature = "itv")]
 impl RokuPlanListItemInterval {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -8835,6 +9615,7 @@ impl RokuPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "itv")]
 impl From<&str> for RokuPlanListItemInterval {
     fn from(value: &str) -> Self {
         match value {
@@ -8848,9 +9629,11 @@ impl From<&str> for RokuPlanListItemInterval {
     }
 }
 
+#[cfg(feature = "itv")]
 crate::runtime::impl_open_enum!(RokuPlanListItemInterval);
 
 /// Schema `RokuPlans` (`#/components/schemas/RokuPlans`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RokuPlans {
     /// The list of available plans.
@@ -8860,6 +9643,7 @@ pub struct RokuPlans {
     pub terms_and_conditions: String,
 }
 
+#[cfg(feature = "itv")]
 impl RokuPlans {
     /// A value from its required fields; the optional ones unset.
     pub fn new(plans: Vec<RokuPlanListItem>, terms_and_conditions: String) -> Self {
@@ -8871,6 +9655,7 @@ impl RokuPlans {
 }
 
 /// Schema `SamsungPreview` (`#/components/schemas/SamsungPreview`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreview {
     /// For public preview only
@@ -8893,6 +9678,7 @@ pub struct SamsungPreview {
     pub sections: Vec<SamsungPreviewSection>,
 }
 
+#[cfg(feature = "itv")]
 impl SamsungPreview {
     /// A value from its required fields; the optional ones unset.
     pub fn new(sections: Vec<SamsungPreviewSection>) -> Self {
@@ -8905,6 +9691,7 @@ impl SamsungPreview {
 }
 
 /// Schema `SamsungPreviewSection` (`#/components/schemas/SamsungPreviewSection`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreviewSection {
     /// Section position. If specified, sections are shown in ascending position order.
@@ -8919,6 +9706,7 @@ pub struct SamsungPreviewSection {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl SamsungPreviewSection {
     /// A value from its required fields; the optional ones unset.
     pub fn new(tiles: Vec<SamsungPreviewSectionTile>) -> Self {
@@ -8931,6 +9719,7 @@ impl SamsungPreviewSection {
 }
 
 /// Schema `SamsungPreviewSectionTile` (`#/components/schemas/SamsungPreviewSectionTile`).
+#[cfg(feature = "itv")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamsungPreviewSectionTile {
     /// Data to send to the application when the tile is clicked
@@ -8971,6 +9760,7 @@ pub struct SamsungPreviewSectionTile {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "itv")]
 impl SamsungPreviewSectionTile {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -8994,6 +9784,7 @@ impl SamsungPreviewSectionTile {
 }
 
 /// Inline schema at `#/paths/~1search/get/parameters/1/schema/items`.
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchIncludeItem {
     /// `tv`
@@ -9008,6 +9799,7 @@ pub enum SearchIncludeItem {
     UnknownValue(String),
 }
 
+#[cfg(feature = "content")]
 impl SearchIncludeItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["tv", "movies", "people", "other"];
@@ -9029,6 +9821,7 @@ impl SearchIncludeItem {
     }
 }
 
+#[cfg(feature = "content")]
 impl From<&str> for SearchIncludeItem {
     fn from(value: &str) -> Self {
         match value {
@@ -9041,9 +9834,11 @@ impl From<&str> for SearchIncludeItem {
     }
 }
 
+#[cfg(feature = "content")]
 crate::runtime::impl_open_enum!(SearchIncludeItem);
 
 /// Schema `SearchResults` (`#/components/schemas/SearchResults`).
+#[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SearchResults {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9065,6 +9860,7 @@ pub struct SearchResults {
     pub tv: Option<ItemList>,
 }
 
+#[cfg(feature = "content")]
 impl SearchResults {
     /// A value from its required fields; the optional ones unset.
     pub fn new(term: String, total: i32) -> Self {
@@ -9081,6 +9877,20 @@ impl SearchResults {
 }
 
 /// Schema `ServiceError` (`#/components/schemas/ServiceError`).
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceError {
     /// An optional code classifying the error. Should be taken in the context of the http status code.
@@ -9092,6 +9902,20 @@ pub struct ServiceError {
     pub message: String,
 }
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 impl ServiceError {
     /// A value from its required fields; the optional ones unset.
     pub fn new(message: String) -> Self {
@@ -9100,6 +9924,7 @@ impl ServiceError {
 }
 
 /// Schema `SingleSignOnRequest` (`#/components/schemas/SingleSignOnRequest`).
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SingleSignOnRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
@@ -9134,6 +9959,7 @@ pub struct SingleSignOnRequest {
     pub token: String,
 }
 
+#[cfg(feature = "authorization")]
 impl SingleSignOnRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(provider: SingleSignOnRequestProvider, token: String) -> Self {
@@ -9157,6 +9983,7 @@ impl SingleSignOnRequest {
 /// If undefined no cookies will be set.
 ///
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/cookieType`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnRequestCookieType {
     /// `Session`
@@ -9167,6 +9994,7 @@ pub enum SingleSignOnRequestCookieType {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl SingleSignOnRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
@@ -9186,6 +10014,7 @@ impl SingleSignOnRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for SingleSignOnRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -9196,11 +10025,13 @@ impl From<&str> for SingleSignOnRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(SingleSignOnRequestCookieType);
 
 /// The third party single-sign-on provider.
 ///
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/provider`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnRequestProvider {
     /// `Facebook`
@@ -9209,6 +10040,7 @@ pub enum SingleSignOnRequestProvider {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl SingleSignOnRequestProvider {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Facebook"];
@@ -9227,6 +10059,7 @@ impl SingleSignOnRequestProvider {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for SingleSignOnRequestProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -9236,9 +10069,11 @@ impl From<&str> for SingleSignOnRequestProvider {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(SingleSignOnRequestProvider);
 
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/scopes/items`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SingleSignOnRequestScopesItem {
     /// `Catalog`
@@ -9253,6 +10088,7 @@ pub enum SingleSignOnRequestScopesItem {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl SingleSignOnRequestScopesItem {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9279,6 +10115,7 @@ impl SingleSignOnRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for SingleSignOnRequestScopesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -9291,9 +10128,11 @@ impl From<&str> for SingleSignOnRequestScopesItem {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(SingleSignOnRequestScopesItem);
 
 /// Schema `Subscription` (`#/components/schemas/Subscription`).
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Subscription {
     /// The unique subscription code.
@@ -9328,6 +10167,7 @@ pub struct Subscription {
     pub status: SubscriptionStatus,
 }
 
+#[cfg(feature = "account")]
 impl Subscription {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -9350,6 +10190,7 @@ impl Subscription {
 }
 
 /// Schema `SubscriptionDetails` (`#/components/schemas/SubscriptionDetails`).
+#[cfg(feature = "support")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscriptionDetails {
     /// The ITV purchased subscription data.
@@ -9357,6 +10198,7 @@ pub struct SubscriptionDetails {
     pub itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "support")]
 impl SubscriptionDetails {
     /// A value from its required fields; the optional ones unset.
     pub fn new(
@@ -9369,6 +10211,7 @@ impl SubscriptionDetails {
 /// The status of a subscription.
 ///
 /// Inline schema at `#/components/schemas/Subscription/properties/status`.
+#[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionStatus {
     /// `Active`
@@ -9385,6 +10228,7 @@ pub enum SubscriptionStatus {
     Other(String),
 }
 
+#[cfg(feature = "account")]
 impl SubscriptionStatus {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9413,6 +10257,7 @@ impl SubscriptionStatus {
     }
 }
 
+#[cfg(feature = "account")]
 impl From<&str> for SubscriptionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -9426,9 +10271,11 @@ impl From<&str> for SubscriptionStatus {
     }
 }
 
+#[cfg(feature = "account")]
 crate::runtime::impl_open_enum!(SubscriptionStatus);
 
 /// Schema `Theme` (`#/components/schemas/Theme`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Theme {
     /// The list of colors defined for the theme.
@@ -9437,6 +10284,7 @@ pub struct Theme {
     pub r#type: ThemeType,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Theme {
     /// A value from its required fields; the optional ones unset.
     pub fn new(colors: Vec<ThemeColor>, r#type: ThemeType) -> Self {
@@ -9445,6 +10293,7 @@ impl Theme {
 }
 
 /// Schema `ThemeColor` (`#/components/schemas/ThemeColor`).
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThemeColor {
     /// The name of the theme color.
@@ -9461,6 +10310,7 @@ pub struct ThemeColor {
     pub value: String,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ThemeColor {
     /// A value from its required fields; the optional ones unset.
     pub fn new(name: String, value: String) -> Self {
@@ -9471,6 +10321,7 @@ impl ThemeColor {
 /// The type of theme.
 ///
 /// Inline schema at `#/components/schemas/Theme/properties/type`.
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ThemeType {
     /// `Background`
@@ -9483,6 +10334,7 @@ pub enum ThemeType {
     Other(String),
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ThemeType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Background", "Text", "Custom"];
@@ -9503,6 +10355,7 @@ impl ThemeType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl From<&str> for ThemeType {
     fn from(value: &str) -> Self {
         match value {
@@ -9514,9 +10367,11 @@ impl From<&str> for ThemeType {
     }
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_open_enum!(ThemeType);
 
 /// Schema `TokenRefreshRequest` (`#/components/schemas/TokenRefreshRequest`).
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TokenRefreshRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
@@ -9533,6 +10388,7 @@ pub struct TokenRefreshRequest {
     pub token: String,
 }
 
+#[cfg(feature = "authorization")]
 impl TokenRefreshRequest {
     /// A value from its required fields; the optional ones unset.
     pub fn new(token: String) -> Self {
@@ -9550,6 +10406,7 @@ impl TokenRefreshRequest {
 /// If undefined no cookies will be set.
 ///
 /// Inline schema at `#/components/schemas/TokenRefreshRequest/properties/cookieType`.
+#[cfg(feature = "authorization")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TokenRefreshRequestCookieType {
     /// `Session`
@@ -9560,6 +10417,7 @@ pub enum TokenRefreshRequestCookieType {
     Other(String),
 }
 
+#[cfg(feature = "authorization")]
 impl TokenRefreshRequestCookieType {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
@@ -9579,6 +10437,7 @@ impl TokenRefreshRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl From<&str> for TokenRefreshRequestCookieType {
     fn from(value: &str) -> Self {
         match value {
@@ -9589,9 +10448,11 @@ impl From<&str> for TokenRefreshRequestCookieType {
     }
 }
 
+#[cfg(feature = "authorization")]
 crate::runtime::impl_open_enum!(TokenRefreshRequestCookieType);
 
 /// Schema `UserRating` (`#/components/schemas/UserRating`).
+#[cfg(feature = "profile")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserRating {
     /// The id of the item rated.
@@ -9603,6 +10464,7 @@ pub struct UserRating {
     pub rating: i32,
 }
 
+#[cfg(feature = "profile")]
 impl UserRating {
     /// A value from its required fields; the optional ones unset.
     pub fn new(item_id: String, rating: i32) -> Self {
@@ -9611,6 +10473,7 @@ impl UserRating {
 }
 
 /// Schema `Watched` (`#/components/schemas/Watched`).
+#[cfg(any(feature = "account", feature = "profile"))]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Watched {
     /// Format: `date-time`.
@@ -9633,6 +10496,7 @@ pub struct Watched {
     pub position: i32,
 }
 
+#[cfg(any(feature = "account", feature = "profile"))]
 impl Watched {
     /// A value from its required fields; the optional ones unset.
     pub fn new(

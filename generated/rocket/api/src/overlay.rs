@@ -38,6 +38,7 @@ pub trait RocketOverlay: Send + Sync {
     fn upstream(&self) -> &Self::Upstream;
 
     /// Forwards `GET /account` (operation `getAccount`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_account(
         &self,
         request: crate::operations::GetAccountRequest,
@@ -48,6 +49,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PATCH /account` (operation `updateAccount`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn update_account(
         &self,
         request: crate::operations::UpdateAccountRequest,
@@ -58,6 +60,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/billing/methods` (operation `getPaymentMethods`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_payment_methods(
         &self,
         request: crate::operations::GetPaymentMethodsRequest,
@@ -71,6 +74,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/billing/methods` (operation `addPaymentMethod`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
@@ -84,6 +88,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/billing/methods/{id}` (operation `getPaymentMethod`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_payment_method(
         &self,
         request: crate::operations::GetPaymentMethodRequest,
@@ -97,6 +102,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn remove_payment_method(
         &self,
         request: crate::operations::RemovePaymentMethodRequest,
@@ -110,6 +116,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/billing/purchases` (operation `getPurchases`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_purchases(
         &self,
         request: crate::operations::GetPurchasesRequest,
@@ -120,6 +127,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/billing/purchases` (operation `makePurchase`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn make_purchase(
         &self,
         request: crate::operations::MakePurchaseRequest,
@@ -130,6 +138,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn update_subscription(
         &self,
         request: crate::operations::UpdateSubscriptionRequest,
@@ -143,6 +152,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn cancel_subscription(
         &self,
         request: crate::operations::CancelSubscriptionRequest,
@@ -156,6 +166,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/devices` (operation `getDevices`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_devices(
         &self,
         request: crate::operations::GetDevicesRequest,
@@ -166,6 +177,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/devices` (operation `registerDevice`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn register_device(
         &self,
         request: crate::operations::RegisterDeviceRequest,
@@ -176,6 +188,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/devices/authorization` (operation `authorizeDevice`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn authorize_device(
         &self,
         request: crate::operations::AuthorizeDeviceRequest,
@@ -189,6 +202,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/devices/{id}` (operation `getDevice`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_device(
         &self,
         request: crate::operations::GetDeviceRequest,
@@ -199,6 +213,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/devices/{id}` (operation `deregisterDevice`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn deregister_device(
         &self,
         request: crate::operations::DeregisterDeviceRequest,
@@ -212,6 +227,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/devices/{id}/name` (operation `renameDevice`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn rename_device(
         &self,
         request: crate::operations::RenameDeviceRequest,
@@ -222,6 +238,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/entitlements` (operation `getEntitlements`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_entitlements(
         &self,
         request: crate::operations::GetEntitlementsRequest,
@@ -235,6 +252,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/items/{id}/videos` (operation `getItemMediaFiles`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_item_media_files(
         &self,
         request: crate::operations::GetItemMediaFilesRequest,
@@ -248,6 +266,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_item_media_files_guarded(
         &self,
         request: crate::operations::GetItemMediaFilesGuardedRequest,
@@ -261,6 +280,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/nonce` (operation `generateNonce`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn generate_nonce(
         &self,
         request: crate::operations::GenerateNonceRequest,
@@ -271,6 +291,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/password` (operation `changePassword`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn change_password(
         &self,
         request: crate::operations::ChangePasswordRequest,
@@ -281,6 +302,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/pin` (operation `changePin`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn change_pin(
         &self,
         request: crate::operations::ChangePinRequest,
@@ -291,6 +313,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile` (operation `getProfile`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_profile(
         &self,
         request: crate::operations::GetProfileRequest,
@@ -301,6 +324,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/bookmarks` (operation `getBookmarks`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_bookmarks(
         &self,
         request: crate::operations::GetBookmarksRequest,
@@ -311,6 +335,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/bookmarks/list` (operation `getBookmarkList`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_bookmark_list(
         &self,
         request: crate::operations::GetBookmarkListRequest,
@@ -324,6 +349,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_item_bookmark(
         &self,
         request: crate::operations::GetItemBookmarkRequest,
@@ -337,6 +363,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn bookmark_item(
         &self,
         request: crate::operations::BookmarkItemRequest,
@@ -347,6 +374,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn delete_item_bookmark(
         &self,
         request: crate::operations::DeleteItemBookmarkRequest,
@@ -360,6 +388,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_continue_watching_list(
         &self,
         request: crate::operations::GetContinueWatchingListRequest,
@@ -373,6 +402,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_next_playback_item(
         &self,
         request: crate::operations::GetNextPlaybackItemRequest,
@@ -386,6 +416,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/ratings` (operation `getRatings`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_ratings(
         &self,
         request: crate::operations::GetRatingsRequest,
@@ -396,6 +427,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/ratings/list` (operation `getRatingsList`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_ratings_list(
         &self,
         request: crate::operations::GetRatingsListRequest,
@@ -406,6 +438,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/ratings/{itemId}` (operation `getItemRating`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_item_rating(
         &self,
         request: crate::operations::GetItemRatingRequest,
@@ -416,6 +449,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/profile/ratings/{itemId}` (operation `rateItem`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn rate_item(
         &self,
         request: crate::operations::RateItemRequest,
@@ -426,6 +460,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/watched` (operation `getWatched`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_watched(
         &self,
         request: crate::operations::GetWatchedRequest,
@@ -436,6 +471,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/profile/watched` (operation `deleteWatched`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn delete_watched(
         &self,
         request: crate::operations::DeleteWatchedRequest,
@@ -446,6 +482,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/watched/list` (operation `getWatchedList`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_watched_list(
         &self,
         request: crate::operations::GetWatchedListRequest,
@@ -456,6 +493,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn get_item_watched_status(
         &self,
         request: crate::operations::GetItemWatchedStatusRequest,
@@ -469,6 +507,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`) to the upstream unless overridden.
+    #[cfg(feature = "profile")]
     fn set_item_watched_status(
         &self,
         request: crate::operations::SetItemWatchedStatusRequest,
@@ -482,6 +521,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/profiles` (operation `createProfile`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn create_profile(
         &self,
         request: crate::operations::CreateProfileRequest,
@@ -492,6 +532,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /account/profiles/{id}` (operation `getProfileWithId`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn get_profile_with_id(
         &self,
         request: crate::operations::GetProfileWithIdRequest,
@@ -505,6 +546,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn delete_profile_with_id(
         &self,
         request: crate::operations::DeleteProfileWithIdRequest,
@@ -518,6 +560,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PATCH /account/profiles/{id}` (operation `updateProfileWithId`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn update_profile_with_id(
         &self,
         request: crate::operations::UpdateProfileWithIdRequest,
@@ -531,6 +574,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /account/request-email-verification` (operation `requestEmailVerification`) to the upstream unless overridden.
+    #[cfg(feature = "account")]
     fn request_email_verification(
         &self,
         request: crate::operations::RequestEmailVerificationRequest,
@@ -544,6 +588,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization` (operation `getAccountToken`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn get_account_token(
         &self,
         request: crate::operations::GetAccountTokenRequest,
@@ -557,6 +602,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /authorization` (operation `signOut`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn sign_out(
         &self,
         request: crate::operations::SignOutRequest,
@@ -567,6 +613,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization/device` (operation `getAccountTokenByCode`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn get_account_token_by_code(
         &self,
         request: crate::operations::GetAccountTokenByCodeRequest,
@@ -580,6 +627,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn generate_device_authorization_code(
         &self,
         request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
@@ -593,6 +641,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization/profile` (operation `getProfileToken`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn get_profile_token(
         &self,
         request: crate::operations::GetProfileTokenRequest,
@@ -606,6 +655,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization/refresh` (operation `refreshToken`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn refresh_token(
         &self,
         request: crate::operations::RefreshTokenRequest,
@@ -616,6 +666,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /authorization/sso` (operation `singleSignOn`) to the upstream unless overridden.
+    #[cfg(feature = "authorization")]
     fn single_sign_on(
         &self,
         request: crate::operations::SingleSignOnRequest,
@@ -626,6 +677,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /bt/plan/{token}` (operation `getPlanByToken`) to the upstream unless overridden.
+    #[cfg(feature = "bt")]
     fn get_plan_by_token(
         &self,
         request: crate::operations::GetPlanByTokenRequest,
@@ -636,6 +688,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /bt/plans` (operation `getPlans`) to the upstream unless overridden.
+    #[cfg(feature = "bt")]
     fn get_plans(
         &self,
         request: crate::operations::GetPlansRequest,
@@ -646,6 +699,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /bt/token/assign` (operation `assignToken`) to the upstream unless overridden.
+    #[cfg(feature = "bt")]
     fn assign_token(
         &self,
         request: crate::operations::AssignTokenRequest,
@@ -656,6 +710,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /bt/token/validate` (operation `checkUserToken`) to the upstream unless overridden.
+    #[cfg(feature = "bt")]
     fn check_user_token(
         &self,
         request: crate::operations::CheckUserTokenRequest,
@@ -666,6 +721,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /check-subscription/{id}` (operation `getSubscriptionData`) to the upstream unless overridden.
+    #[cfg(feature = "support")]
     fn get_subscription_data(
         &self,
         request: crate::operations::GetSubscriptionDataRequest,
@@ -679,6 +735,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /config` (operation `getAppConfig`) to the upstream unless overridden.
+    #[cfg(feature = "app")]
     fn get_app_config(
         &self,
         request: crate::operations::GetAppConfigRequest,
@@ -689,6 +746,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn check_ee_bt_eligibility(
         &self,
         request: crate::operations::CheckEeBtEligibilityRequest,
@@ -702,6 +760,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /ee/msisdn` (operation `assignMsisdn`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn assign_msisdn(
         &self,
         request: crate::operations::AssignMsisdnRequest,
@@ -712,6 +771,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /ee/offers` (operation `getEligibleOffers`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn get_eligible_offers(
         &self,
         request: crate::operations::GetEligibleOffersRequest,
@@ -725,6 +785,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /ee/pin` (operation `createPinRequest`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn create_pin_request(
         &self,
         request: crate::operations::CreatePinRequestRequest,
@@ -738,6 +799,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /ee/pin` (operation `validatePinRequest`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn validate_pin_request(
         &self,
         request: crate::operations::ValidatePinRequestRequest,
@@ -751,6 +813,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /ee/plans` to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn get_ee_plans(
         &self,
         request: crate::operations::GetEePlansRequest,
@@ -761,6 +824,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /ee/plans/{id}` (operation `getPlan`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn get_plan(
         &self,
         request: crate::operations::GetPlanRequest,
@@ -771,6 +835,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /ee/token/create` (operation `createToken`) to the upstream unless overridden.
+    #[cfg(feature = "ee")]
     fn create_token(
         &self,
         request: crate::operations::CreateTokenRequest,
@@ -781,6 +846,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /items/{id}` (operation `getItem`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_item(
         &self,
         request: crate::operations::GetItemRequest,
@@ -791,6 +857,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /items/{id}/children` (operation `getItemChildrenList`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_item_children_list(
         &self,
         request: crate::operations::GetItemChildrenListRequest,
@@ -804,6 +871,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /items/{id}/related` (operation `getItemRelatedList`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_item_related_list(
         &self,
         request: crate::operations::GetItemRelatedListRequest,
@@ -817,6 +885,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_public_item_media_files(
         &self,
         request: crate::operations::GetPublicItemMediaFilesRequest,
@@ -830,6 +899,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_anon_next_playback_item(
         &self,
         request: crate::operations::GetAnonNextPlaybackItemRequest,
@@ -843,6 +913,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_billing_history(
         &self,
         request: crate::operations::GetBillingHistoryRequest,
@@ -856,6 +927,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /itv/cards/{platform}` (operation `changeCardDetails`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn change_card_details(
         &self,
         request: crate::operations::ChangeCardDetailsRequest,
@@ -869,6 +941,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/cards/{platform}` (operation `getCardDetails`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_card_details(
         &self,
         request: crate::operations::GetCardDetailsRequest,
@@ -879,6 +952,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/changeemail` (operation `changeEmail`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn change_email(
         &self,
         request: crate::operations::ChangeEmailRequest,
@@ -889,6 +963,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/changemarketing` (operation `changeMarketing`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn change_marketing(
         &self,
         request: crate::operations::ChangeMarketingRequest,
@@ -902,6 +977,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/deleteaccount` (operation `deleteAccount`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn delete_account(
         &self,
         request: crate::operations::DeleteAccountRequest,
@@ -912,6 +988,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/entitlements/current` (operation `getCurrentEntitlement`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_current_entitlement(
         &self,
         request: crate::operations::GetCurrentEntitlementRequest,
@@ -925,6 +1002,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/entitlements/history` (operation `getEntitlementsHistory`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_entitlements_history(
         &self,
         request: crate::operations::GetEntitlementsHistoryRequest,
@@ -938,6 +1016,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_feature_flag(
         &self,
         request: crate::operations::GetFeatureFlagRequest,
@@ -948,6 +1027,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/googlepay/subscription` (operation `googlePaySubscription`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn google_pay_subscription(
         &self,
         request: crate::operations::GooglePaySubscriptionRequest,
@@ -961,6 +1041,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn check_previous_entitlements(
         &self,
         request: crate::operations::CheckPreviousEntitlementsRequest,
@@ -974,6 +1055,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/items/clips` (operation `getItemsMediaClipFiles`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_items_media_clip_files(
         &self,
         request: crate::operations::GetItemsMediaClipFilesRequest,
@@ -987,6 +1069,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/items/downloadable` (operation `getItemDownloadables`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_item_downloadables(
         &self,
         request: crate::operations::GetItemDownloadablesRequest,
@@ -1000,6 +1083,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/itemsummary/{externalId}` to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_itv_itemsummary_external_id(
         &self,
         request: crate::operations::GetItvItemsummaryExternalIdRequest,
@@ -1013,6 +1097,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/page` (operation `getItvPage`) to the upstream unless overridden.
+    #[cfg(feature = "app")]
     fn get_itv_page(
         &self,
         request: crate::operations::GetItvPageRequest,
@@ -1023,6 +1108,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_account_token_with_pin(
         &self,
         request: crate::operations::GetAccountTokenWithPinRequest,
@@ -1036,6 +1122,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/plan/{platform}` (operation `upgradePlan`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn upgrade_plan(
         &self,
         request: crate::operations::UpgradePlanRequest,
@@ -1046,6 +1133,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/plans/{platform}` to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_itv_plans_platform(
         &self,
         request: crate::operations::GetItvPlansPlatformRequest,
@@ -1059,6 +1147,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/profile` to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_itv_profile(
         &self,
         request: crate::operations::GetItvProfileRequest,
@@ -1069,6 +1158,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /itv/profile` (operation `updateProfile`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn update_profile(
         &self,
         request: crate::operations::UpdateProfileRequest,
@@ -1079,6 +1169,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/profile/recommendation/list` (operation `getRecommendedList`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_recommended_list(
         &self,
         request: crate::operations::GetRecommendedListRequest,
@@ -1092,6 +1183,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/profiletoken` (operation `getItvProfileToken`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_itv_profile_token(
         &self,
         request: crate::operations::GetItvProfileTokenRequest,
@@ -1105,6 +1197,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_current_subscription(
         &self,
         request: crate::operations::GetCurrentSubscriptionRequest,
@@ -1118,6 +1211,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/purchase/{platform}` (operation `confirmPurchase`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn confirm_purchase(
         &self,
         request: crate::operations::ConfirmPurchaseRequest,
@@ -1131,6 +1225,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `DELETE /itv/purchase/{platform}` to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn delete_itv_purchase_platform(
         &self,
         request: crate::operations::DeleteItvPurchasePlatformRequest,
@@ -1144,6 +1239,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn confirm_purchase_strong(
         &self,
         request: crate::operations::ConfirmPurchaseStrongRequest,
@@ -1157,6 +1253,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn confirm_purchase_with_offer(
         &self,
         request: crate::operations::ConfirmPurchaseWithOfferRequest,
@@ -1170,6 +1267,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/resubscribe/{platform}` (operation `resubscribe`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn resubscribe(
         &self,
         request: crate::operations::ResubscribeRequest,
@@ -1180,6 +1278,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/roku/plans` to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_itv_roku_plans(
         &self,
         request: crate::operations::GetItvRokuPlansRequest,
@@ -1193,6 +1292,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn execute_transaction(
         &self,
         request: crate::operations::ExecuteTransactionRequest,
@@ -1206,6 +1306,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/save-offer` (operation `getSaveOffer`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_save_offer(
         &self,
         request: crate::operations::GetSaveOfferRequest,
@@ -1216,6 +1317,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/save-offer` (operation `activateSaveOffer`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn activate_save_offer(
         &self,
         request: crate::operations::ActivateSaveOfferRequest,
@@ -1229,6 +1331,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_full_price_renewal(
         &self,
         request: crate::operations::GetFullPriceRenewalRequest,
@@ -1242,6 +1345,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_subscription_status(
         &self,
         request: crate::operations::GetSubscriptionStatusRequest,
@@ -1255,6 +1359,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/subscriptionstate` (operation `getSubscriptionState`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_subscription_state(
         &self,
         request: crate::operations::GetSubscriptionStateRequest,
@@ -1268,6 +1373,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_upcoming_invoice(
         &self,
         request: crate::operations::GetUpcomingInvoiceRequest,
@@ -1281,6 +1387,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn update_payment_intent_strong(
         &self,
         request: crate::operations::UpdatePaymentIntentStrongRequest,
@@ -1294,6 +1401,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn update_payment_method_strong(
         &self,
         request: crate::operations::UpdatePaymentMethodStrongRequest,
@@ -1307,6 +1415,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_voucher_by_id(
         &self,
         request: crate::operations::GetVoucherByIdRequest,
@@ -1317,6 +1426,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /itv/voucher/{platform}` (operation `checkVoucher`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn check_voucher(
         &self,
         request: crate::operations::CheckVoucherRequest,
@@ -1327,6 +1437,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /lists` (operation `getLists`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_lists(
         &self,
         request: crate::operations::GetListsRequest,
@@ -1337,6 +1448,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /lists/{id}` (operation `getList`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_list(
         &self,
         request: crate::operations::GetListRequest,
@@ -1347,6 +1459,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /page` (operation `getPage`) to the upstream unless overridden.
+    #[cfg(feature = "app")]
     fn get_page(
         &self,
         request: crate::operations::GetPageRequest,
@@ -1357,6 +1470,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /plans/{id}` to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_plans_id(
         &self,
         request: crate::operations::GetPlansIdRequest,
@@ -1367,6 +1481,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /register` (operation `register`) to the upstream unless overridden.
+    #[cfg(feature = "registration")]
     fn register(
         &self,
         request: crate::operations::RegisterRequest,
@@ -1377,6 +1492,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /request-password-reset` (operation `forgotPassword`) to the upstream unless overridden.
+    #[cfg(feature = "support")]
     fn forgot_password(
         &self,
         request: crate::operations::ForgotPasswordRequest,
@@ -1387,6 +1503,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /reset-password` (operation `resetPassword`) to the upstream unless overridden.
+    #[cfg(feature = "support")]
     fn reset_password(
         &self,
         request: crate::operations::ResetPasswordRequest,
@@ -1397,6 +1514,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /samsung-preview` (operation `getPublicPreview`) to the upstream unless overridden.
+    #[cfg(feature = "itv")]
     fn get_public_preview(
         &self,
         request: crate::operations::GetPublicPreviewRequest,
@@ -1410,6 +1528,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /schedules` (operation `getSchedules`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn get_schedules(
         &self,
         request: crate::operations::GetSchedulesRequest,
@@ -1420,6 +1539,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `GET /search` (operation `search`) to the upstream unless overridden.
+    #[cfg(feature = "content")]
     fn search(
         &self,
         request: crate::operations::SearchRequest,
@@ -1430,6 +1550,7 @@ pub trait RocketOverlay: Send + Sync {
     }
 
     /// Forwards `POST /verify-email` (operation `verifyEmail`) to the upstream unless overridden.
+    #[cfg(feature = "support")]
     fn verify_email(
         &self,
         request: crate::operations::VerifyEmailRequest,
@@ -1441,6 +1562,7 @@ pub trait RocketOverlay: Send + Sync {
 }
 
 impl<T: RocketOverlay> RocketApi for T {
+    #[cfg(feature = "account")]
     fn get_account(
         &self,
         request: crate::operations::GetAccountRequest,
@@ -1450,6 +1572,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_account(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn update_account(
         &self,
         request: crate::operations::UpdateAccountRequest,
@@ -1459,6 +1582,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_account(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_payment_methods(
         &self,
         request: crate::operations::GetPaymentMethodsRequest,
@@ -1471,6 +1595,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_payment_methods(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
@@ -1483,6 +1608,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::add_payment_method(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_payment_method(
         &self,
         request: crate::operations::GetPaymentMethodRequest,
@@ -1495,6 +1621,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_payment_method(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn remove_payment_method(
         &self,
         request: crate::operations::RemovePaymentMethodRequest,
@@ -1507,6 +1634,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::remove_payment_method(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_purchases(
         &self,
         request: crate::operations::GetPurchasesRequest,
@@ -1516,6 +1644,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_purchases(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn make_purchase(
         &self,
         request: crate::operations::MakePurchaseRequest,
@@ -1525,6 +1654,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::make_purchase(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn update_subscription(
         &self,
         request: crate::operations::UpdateSubscriptionRequest,
@@ -1537,6 +1667,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_subscription(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn cancel_subscription(
         &self,
         request: crate::operations::CancelSubscriptionRequest,
@@ -1549,6 +1680,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::cancel_subscription(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_devices(
         &self,
         request: crate::operations::GetDevicesRequest,
@@ -1558,6 +1690,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_devices(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn register_device(
         &self,
         request: crate::operations::RegisterDeviceRequest,
@@ -1567,6 +1700,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::register_device(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn authorize_device(
         &self,
         request: crate::operations::AuthorizeDeviceRequest,
@@ -1579,6 +1713,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::authorize_device(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_device(
         &self,
         request: crate::operations::GetDeviceRequest,
@@ -1588,6 +1723,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_device(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn deregister_device(
         &self,
         request: crate::operations::DeregisterDeviceRequest,
@@ -1600,6 +1736,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::deregister_device(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn rename_device(
         &self,
         request: crate::operations::RenameDeviceRequest,
@@ -1609,6 +1746,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::rename_device(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_entitlements(
         &self,
         request: crate::operations::GetEntitlementsRequest,
@@ -1621,6 +1759,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_entitlements(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_item_media_files(
         &self,
         request: crate::operations::GetItemMediaFilesRequest,
@@ -1633,6 +1772,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_media_files(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_item_media_files_guarded(
         &self,
         request: crate::operations::GetItemMediaFilesGuardedRequest,
@@ -1645,6 +1785,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_media_files_guarded(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn generate_nonce(
         &self,
         request: crate::operations::GenerateNonceRequest,
@@ -1654,6 +1795,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::generate_nonce(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn change_password(
         &self,
         request: crate::operations::ChangePasswordRequest,
@@ -1663,6 +1805,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::change_password(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn change_pin(
         &self,
         request: crate::operations::ChangePinRequest,
@@ -1672,6 +1815,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::change_pin(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_profile(
         &self,
         request: crate::operations::GetProfileRequest,
@@ -1681,6 +1825,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_profile(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_bookmarks(
         &self,
         request: crate::operations::GetBookmarksRequest,
@@ -1690,6 +1835,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_bookmarks(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_bookmark_list(
         &self,
         request: crate::operations::GetBookmarkListRequest,
@@ -1702,6 +1848,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_bookmark_list(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_item_bookmark(
         &self,
         request: crate::operations::GetItemBookmarkRequest,
@@ -1714,6 +1861,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_bookmark(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn bookmark_item(
         &self,
         request: crate::operations::BookmarkItemRequest,
@@ -1723,6 +1871,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::bookmark_item(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn delete_item_bookmark(
         &self,
         request: crate::operations::DeleteItemBookmarkRequest,
@@ -1735,6 +1884,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::delete_item_bookmark(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_continue_watching_list(
         &self,
         request: crate::operations::GetContinueWatchingListRequest,
@@ -1747,6 +1897,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_continue_watching_list(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_next_playback_item(
         &self,
         request: crate::operations::GetNextPlaybackItemRequest,
@@ -1759,6 +1910,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_next_playback_item(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_ratings(
         &self,
         request: crate::operations::GetRatingsRequest,
@@ -1768,6 +1920,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_ratings(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_ratings_list(
         &self,
         request: crate::operations::GetRatingsListRequest,
@@ -1777,6 +1930,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_ratings_list(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_item_rating(
         &self,
         request: crate::operations::GetItemRatingRequest,
@@ -1786,6 +1940,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_rating(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn rate_item(
         &self,
         request: crate::operations::RateItemRequest,
@@ -1795,6 +1950,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::rate_item(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_watched(
         &self,
         request: crate::operations::GetWatchedRequest,
@@ -1804,6 +1960,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_watched(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn delete_watched(
         &self,
         request: crate::operations::DeleteWatchedRequest,
@@ -1813,6 +1970,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::delete_watched(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_watched_list(
         &self,
         request: crate::operations::GetWatchedListRequest,
@@ -1822,6 +1980,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_watched_list(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn get_item_watched_status(
         &self,
         request: crate::operations::GetItemWatchedStatusRequest,
@@ -1834,6 +1993,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_watched_status(self, request)
     }
 
+    #[cfg(feature = "profile")]
     fn set_item_watched_status(
         &self,
         request: crate::operations::SetItemWatchedStatusRequest,
@@ -1846,6 +2006,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::set_item_watched_status(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn create_profile(
         &self,
         request: crate::operations::CreateProfileRequest,
@@ -1855,6 +2016,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::create_profile(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn get_profile_with_id(
         &self,
         request: crate::operations::GetProfileWithIdRequest,
@@ -1867,6 +2029,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_profile_with_id(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn delete_profile_with_id(
         &self,
         request: crate::operations::DeleteProfileWithIdRequest,
@@ -1879,6 +2042,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::delete_profile_with_id(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn update_profile_with_id(
         &self,
         request: crate::operations::UpdateProfileWithIdRequest,
@@ -1891,6 +2055,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_profile_with_id(self, request)
     }
 
+    #[cfg(feature = "account")]
     fn request_email_verification(
         &self,
         request: crate::operations::RequestEmailVerificationRequest,
@@ -1903,6 +2068,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::request_email_verification(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn get_account_token(
         &self,
         request: crate::operations::GetAccountTokenRequest,
@@ -1915,6 +2081,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_account_token(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn sign_out(
         &self,
         request: crate::operations::SignOutRequest,
@@ -1924,6 +2091,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::sign_out(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn get_account_token_by_code(
         &self,
         request: crate::operations::GetAccountTokenByCodeRequest,
@@ -1936,6 +2104,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_account_token_by_code(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn generate_device_authorization_code(
         &self,
         request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
@@ -1948,6 +2117,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::generate_device_authorization_code(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn get_profile_token(
         &self,
         request: crate::operations::GetProfileTokenRequest,
@@ -1960,6 +2130,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_profile_token(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn refresh_token(
         &self,
         request: crate::operations::RefreshTokenRequest,
@@ -1969,6 +2140,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::refresh_token(self, request)
     }
 
+    #[cfg(feature = "authorization")]
     fn single_sign_on(
         &self,
         request: crate::operations::SingleSignOnRequest,
@@ -1978,6 +2150,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::single_sign_on(self, request)
     }
 
+    #[cfg(feature = "bt")]
     fn get_plan_by_token(
         &self,
         request: crate::operations::GetPlanByTokenRequest,
@@ -1987,6 +2160,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_plan_by_token(self, request)
     }
 
+    #[cfg(feature = "bt")]
     fn get_plans(
         &self,
         request: crate::operations::GetPlansRequest,
@@ -1996,6 +2170,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_plans(self, request)
     }
 
+    #[cfg(feature = "bt")]
     fn assign_token(
         &self,
         request: crate::operations::AssignTokenRequest,
@@ -2005,6 +2180,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::assign_token(self, request)
     }
 
+    #[cfg(feature = "bt")]
     fn check_user_token(
         &self,
         request: crate::operations::CheckUserTokenRequest,
@@ -2014,6 +2190,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::check_user_token(self, request)
     }
 
+    #[cfg(feature = "support")]
     fn get_subscription_data(
         &self,
         request: crate::operations::GetSubscriptionDataRequest,
@@ -2026,6 +2203,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_subscription_data(self, request)
     }
 
+    #[cfg(feature = "app")]
     fn get_app_config(
         &self,
         request: crate::operations::GetAppConfigRequest,
@@ -2035,6 +2213,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_app_config(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn check_ee_bt_eligibility(
         &self,
         request: crate::operations::CheckEeBtEligibilityRequest,
@@ -2047,6 +2226,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::check_ee_bt_eligibility(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn assign_msisdn(
         &self,
         request: crate::operations::AssignMsisdnRequest,
@@ -2056,6 +2236,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::assign_msisdn(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn get_eligible_offers(
         &self,
         request: crate::operations::GetEligibleOffersRequest,
@@ -2068,6 +2249,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_eligible_offers(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn create_pin_request(
         &self,
         request: crate::operations::CreatePinRequestRequest,
@@ -2080,6 +2262,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::create_pin_request(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn validate_pin_request(
         &self,
         request: crate::operations::ValidatePinRequestRequest,
@@ -2092,6 +2275,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::validate_pin_request(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn get_ee_plans(
         &self,
         request: crate::operations::GetEePlansRequest,
@@ -2101,6 +2285,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_ee_plans(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn get_plan(
         &self,
         request: crate::operations::GetPlanRequest,
@@ -2110,6 +2295,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_plan(self, request)
     }
 
+    #[cfg(feature = "ee")]
     fn create_token(
         &self,
         request: crate::operations::CreateTokenRequest,
@@ -2119,6 +2305,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::create_token(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_item(
         &self,
         request: crate::operations::GetItemRequest,
@@ -2128,6 +2315,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_item_children_list(
         &self,
         request: crate::operations::GetItemChildrenListRequest,
@@ -2140,6 +2328,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_children_list(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_item_related_list(
         &self,
         request: crate::operations::GetItemRelatedListRequest,
@@ -2152,6 +2341,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_related_list(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_public_item_media_files(
         &self,
         request: crate::operations::GetPublicItemMediaFilesRequest,
@@ -2164,6 +2354,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_public_item_media_files(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_anon_next_playback_item(
         &self,
         request: crate::operations::GetAnonNextPlaybackItemRequest,
@@ -2176,6 +2367,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_anon_next_playback_item(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_billing_history(
         &self,
         request: crate::operations::GetBillingHistoryRequest,
@@ -2188,6 +2380,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_billing_history(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn change_card_details(
         &self,
         request: crate::operations::ChangeCardDetailsRequest,
@@ -2200,6 +2393,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::change_card_details(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_card_details(
         &self,
         request: crate::operations::GetCardDetailsRequest,
@@ -2209,6 +2403,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_card_details(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn change_email(
         &self,
         request: crate::operations::ChangeEmailRequest,
@@ -2218,6 +2413,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::change_email(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn change_marketing(
         &self,
         request: crate::operations::ChangeMarketingRequest,
@@ -2230,6 +2426,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::change_marketing(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn delete_account(
         &self,
         request: crate::operations::DeleteAccountRequest,
@@ -2239,6 +2436,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::delete_account(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_current_entitlement(
         &self,
         request: crate::operations::GetCurrentEntitlementRequest,
@@ -2251,6 +2449,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_current_entitlement(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_entitlements_history(
         &self,
         request: crate::operations::GetEntitlementsHistoryRequest,
@@ -2263,6 +2462,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_entitlements_history(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_feature_flag(
         &self,
         request: crate::operations::GetFeatureFlagRequest,
@@ -2272,6 +2472,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_feature_flag(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn google_pay_subscription(
         &self,
         request: crate::operations::GooglePaySubscriptionRequest,
@@ -2284,6 +2485,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::google_pay_subscription(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn check_previous_entitlements(
         &self,
         request: crate::operations::CheckPreviousEntitlementsRequest,
@@ -2296,6 +2498,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::check_previous_entitlements(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_items_media_clip_files(
         &self,
         request: crate::operations::GetItemsMediaClipFilesRequest,
@@ -2308,6 +2511,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_items_media_clip_files(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_item_downloadables(
         &self,
         request: crate::operations::GetItemDownloadablesRequest,
@@ -2320,6 +2524,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_item_downloadables(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_itv_itemsummary_external_id(
         &self,
         request: crate::operations::GetItvItemsummaryExternalIdRequest,
@@ -2332,6 +2537,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_itemsummary_external_id(self, request)
     }
 
+    #[cfg(feature = "app")]
     fn get_itv_page(
         &self,
         request: crate::operations::GetItvPageRequest,
@@ -2341,6 +2547,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_page(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_account_token_with_pin(
         &self,
         request: crate::operations::GetAccountTokenWithPinRequest,
@@ -2353,6 +2560,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_account_token_with_pin(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn upgrade_plan(
         &self,
         request: crate::operations::UpgradePlanRequest,
@@ -2362,6 +2570,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::upgrade_plan(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_itv_plans_platform(
         &self,
         request: crate::operations::GetItvPlansPlatformRequest,
@@ -2374,6 +2583,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_plans_platform(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_itv_profile(
         &self,
         request: crate::operations::GetItvProfileRequest,
@@ -2383,6 +2593,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_profile(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn update_profile(
         &self,
         request: crate::operations::UpdateProfileRequest,
@@ -2392,6 +2603,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_profile(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_recommended_list(
         &self,
         request: crate::operations::GetRecommendedListRequest,
@@ -2404,6 +2616,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_recommended_list(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_itv_profile_token(
         &self,
         request: crate::operations::GetItvProfileTokenRequest,
@@ -2416,6 +2629,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_profile_token(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_current_subscription(
         &self,
         request: crate::operations::GetCurrentSubscriptionRequest,
@@ -2428,6 +2642,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_current_subscription(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn confirm_purchase(
         &self,
         request: crate::operations::ConfirmPurchaseRequest,
@@ -2440,6 +2655,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::confirm_purchase(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn delete_itv_purchase_platform(
         &self,
         request: crate::operations::DeleteItvPurchasePlatformRequest,
@@ -2452,6 +2668,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::delete_itv_purchase_platform(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn confirm_purchase_strong(
         &self,
         request: crate::operations::ConfirmPurchaseStrongRequest,
@@ -2464,6 +2681,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::confirm_purchase_strong(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn confirm_purchase_with_offer(
         &self,
         request: crate::operations::ConfirmPurchaseWithOfferRequest,
@@ -2476,6 +2694,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::confirm_purchase_with_offer(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn resubscribe(
         &self,
         request: crate::operations::ResubscribeRequest,
@@ -2485,6 +2704,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::resubscribe(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_itv_roku_plans(
         &self,
         request: crate::operations::GetItvRokuPlansRequest,
@@ -2497,6 +2717,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_itv_roku_plans(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn execute_transaction(
         &self,
         request: crate::operations::ExecuteTransactionRequest,
@@ -2509,6 +2730,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::execute_transaction(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_save_offer(
         &self,
         request: crate::operations::GetSaveOfferRequest,
@@ -2518,6 +2740,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_save_offer(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn activate_save_offer(
         &self,
         request: crate::operations::ActivateSaveOfferRequest,
@@ -2530,6 +2753,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::activate_save_offer(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_full_price_renewal(
         &self,
         request: crate::operations::GetFullPriceRenewalRequest,
@@ -2542,6 +2766,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_full_price_renewal(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_subscription_status(
         &self,
         request: crate::operations::GetSubscriptionStatusRequest,
@@ -2554,6 +2779,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_subscription_status(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_subscription_state(
         &self,
         request: crate::operations::GetSubscriptionStateRequest,
@@ -2566,6 +2792,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_subscription_state(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_upcoming_invoice(
         &self,
         request: crate::operations::GetUpcomingInvoiceRequest,
@@ -2578,6 +2805,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_upcoming_invoice(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn update_payment_intent_strong(
         &self,
         request: crate::operations::UpdatePaymentIntentStrongRequest,
@@ -2590,6 +2818,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_payment_intent_strong(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn update_payment_method_strong(
         &self,
         request: crate::operations::UpdatePaymentMethodStrongRequest,
@@ -2602,6 +2831,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::update_payment_method_strong(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_voucher_by_id(
         &self,
         request: crate::operations::GetVoucherByIdRequest,
@@ -2611,6 +2841,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_voucher_by_id(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn check_voucher(
         &self,
         request: crate::operations::CheckVoucherRequest,
@@ -2620,6 +2851,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::check_voucher(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_lists(
         &self,
         request: crate::operations::GetListsRequest,
@@ -2629,6 +2861,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_lists(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_list(
         &self,
         request: crate::operations::GetListRequest,
@@ -2638,6 +2871,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_list(self, request)
     }
 
+    #[cfg(feature = "app")]
     fn get_page(
         &self,
         request: crate::operations::GetPageRequest,
@@ -2647,6 +2881,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_page(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_plans_id(
         &self,
         request: crate::operations::GetPlansIdRequest,
@@ -2656,6 +2891,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_plans_id(self, request)
     }
 
+    #[cfg(feature = "registration")]
     fn register(
         &self,
         request: crate::operations::RegisterRequest,
@@ -2665,6 +2901,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::register(self, request)
     }
 
+    #[cfg(feature = "support")]
     fn forgot_password(
         &self,
         request: crate::operations::ForgotPasswordRequest,
@@ -2674,6 +2911,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::forgot_password(self, request)
     }
 
+    #[cfg(feature = "support")]
     fn reset_password(
         &self,
         request: crate::operations::ResetPasswordRequest,
@@ -2683,6 +2921,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::reset_password(self, request)
     }
 
+    #[cfg(feature = "itv")]
     fn get_public_preview(
         &self,
         request: crate::operations::GetPublicPreviewRequest,
@@ -2695,6 +2934,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_public_preview(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn get_schedules(
         &self,
         request: crate::operations::GetSchedulesRequest,
@@ -2704,6 +2944,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::get_schedules(self, request)
     }
 
+    #[cfg(feature = "content")]
     fn search(
         &self,
         request: crate::operations::SearchRequest,
@@ -2713,6 +2954,7 @@ impl<T: RocketOverlay> RocketApi for T {
         RocketOverlay::search(self, request)
     }
 
+    #[cfg(feature = "support")]
     fn verify_email(
         &self,
         request: crate::operations::VerifyEmailRequest,

@@ -7,13 +7,15 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them.
+/// generated router serves any of them. Each method compiles under its tag's Cargo
+/// feature (all on by default).
 pub trait RocketApi: Send + Sync {
     /// Get the details of an account along with the profiles and entitlements under it.
     ///
     /// `GET /account` (operation `getAccount`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_account(
         &self,
         _request: crate::operations::GetAccountRequest,
@@ -37,6 +39,7 @@ pub trait RocketApi: Send + Sync {
     /// `PATCH /account` (operation `updateAccount`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "account")]
     fn update_account(
         &self,
         _request: crate::operations::UpdateAccountRequest,
@@ -55,6 +58,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/billing/methods` (operation `getPaymentMethods`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_payment_methods(
         &self,
         _request: crate::operations::GetPaymentMethodsRequest,
@@ -76,6 +80,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/billing/methods` (operation `addPaymentMethod`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn add_payment_method(
         &self,
         _request: crate::operations::AddPaymentMethodRequest,
@@ -97,6 +102,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_payment_method(
         &self,
         _request: crate::operations::GetPaymentMethodRequest,
@@ -118,6 +124,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn remove_payment_method(
         &self,
         _request: crate::operations::RemovePaymentMethodRequest,
@@ -139,6 +146,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/billing/purchases` (operation `getPurchases`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn get_purchases(
         &self,
         _request: crate::operations::GetPurchasesRequest,
@@ -158,6 +166,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/billing/purchases` (operation `makePurchase`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn make_purchase(
         &self,
         _request: crate::operations::MakePurchaseRequest,
@@ -182,6 +191,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn update_subscription(
         &self,
         _request: crate::operations::UpdateSubscriptionRequest,
@@ -206,6 +216,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Commerce).
+    #[cfg(feature = "account")]
     fn cancel_subscription(
         &self,
         _request: crate::operations::CancelSubscriptionRequest,
@@ -229,6 +240,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/devices` (operation `getDevices`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_devices(
         &self,
         _request: crate::operations::GetDevicesRequest,
@@ -249,6 +261,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/devices` (operation `registerDevice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn register_device(
         &self,
         _request: crate::operations::RegisterDeviceRequest,
@@ -280,6 +293,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/devices/authorization` (operation `authorizeDevice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn authorize_device(
         &self,
         _request: crate::operations::AuthorizeDeviceRequest,
@@ -301,6 +315,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/devices/{id}` (operation `getDevice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_device(
         &self,
         _request: crate::operations::GetDeviceRequest,
@@ -319,6 +334,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn deregister_device(
         &self,
         _request: crate::operations::DeregisterDeviceRequest,
@@ -340,6 +356,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn rename_device(
         &self,
         _request: crate::operations::RenameDeviceRequest,
@@ -361,6 +378,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/entitlements` (operation `getEntitlements`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_entitlements(
         &self,
         _request: crate::operations::GetEntitlementsRequest,
@@ -406,6 +424,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_item_media_files(
         &self,
         _request: crate::operations::GetItemMediaFilesRequest,
@@ -446,6 +465,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Playback).
+    #[cfg(feature = "account")]
     fn get_item_media_files_guarded(
         &self,
         _request: crate::operations::GetItemMediaFilesGuardedRequest,
@@ -475,6 +495,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/nonce` (operation `generateNonce`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn generate_nonce(
         &self,
         _request: crate::operations::GenerateNonceRequest,
@@ -495,6 +516,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/password` (operation `changePassword`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "account")]
     fn change_password(
         &self,
         _request: crate::operations::ChangePasswordRequest,
@@ -513,6 +535,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/pin` (operation `changePin`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "account")]
     fn change_pin(
         &self,
         _request: crate::operations::ChangePinRequest,
@@ -531,6 +554,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile` (operation `getProfile`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_profile(
         &self,
         _request: crate::operations::GetProfileRequest,
@@ -549,6 +573,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_bookmarks(
         &self,
         _request: crate::operations::GetBookmarksRequest,
@@ -567,6 +592,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_bookmark_list(
         &self,
         _request: crate::operations::GetBookmarkListRequest,
@@ -588,6 +614,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_item_bookmark(
         &self,
         _request: crate::operations::GetItemBookmarkRequest,
@@ -611,6 +638,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn bookmark_item(
         &self,
         _request: crate::operations::BookmarkItemRequest,
@@ -629,6 +657,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn delete_item_bookmark(
         &self,
         _request: crate::operations::DeleteItemBookmarkRequest,
@@ -659,6 +688,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_continue_watching_list(
         &self,
         _request: crate::operations::GetContinueWatchingListRequest,
@@ -691,6 +721,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_next_playback_item(
         &self,
         _request: crate::operations::GetNextPlaybackItemRequest,
@@ -712,6 +743,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/ratings` (operation `getRatings`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_ratings(
         &self,
         _request: crate::operations::GetRatingsRequest,
@@ -730,6 +762,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_ratings_list(
         &self,
         _request: crate::operations::GetRatingsListRequest,
@@ -748,6 +781,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_item_rating(
         &self,
         _request: crate::operations::GetItemRatingRequest,
@@ -768,6 +802,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn rate_item(
         &self,
         _request: crate::operations::RateItemRequest,
@@ -786,6 +821,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/watched` (operation `getWatched`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_watched(
         &self,
         _request: crate::operations::GetWatchedRequest,
@@ -807,6 +843,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/profile/watched` (operation `deleteWatched`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn delete_watched(
         &self,
         _request: crate::operations::DeleteWatchedRequest,
@@ -825,6 +862,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/watched/list` (operation `getWatchedList`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_watched_list(
         &self,
         _request: crate::operations::GetWatchedListRequest,
@@ -843,6 +881,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn get_item_watched_status(
         &self,
         _request: crate::operations::GetItemWatchedStatusRequest,
@@ -868,6 +907,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "profile")]
     fn set_item_watched_status(
         &self,
         _request: crate::operations::SetItemWatchedStatusRequest,
@@ -889,6 +929,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/profiles` (operation `createProfile`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn create_profile(
         &self,
         _request: crate::operations::CreateProfileRequest,
@@ -907,6 +948,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn get_profile_with_id(
         &self,
         _request: crate::operations::GetProfileWithIdRequest,
@@ -930,6 +972,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn delete_profile_with_id(
         &self,
         _request: crate::operations::DeleteProfileWithIdRequest,
@@ -953,6 +996,7 @@ pub trait RocketApi: Send + Sync {
     /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn update_profile_with_id(
         &self,
         _request: crate::operations::UpdateProfileWithIdRequest,
@@ -984,6 +1028,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "account")]
     fn request_email_verification(
         &self,
         _request: crate::operations::RequestEmailVerificationRequest,
@@ -1012,6 +1057,7 @@ pub trait RocketApi: Send + Sync {
     /// endpoint instead.
     ///
     /// `POST /authorization` (operation `getAccountToken`).
+    #[cfg(feature = "authorization")]
     fn get_account_token(
         &self,
         _request: crate::operations::GetAccountTokenRequest,
@@ -1032,6 +1078,7 @@ pub trait RocketApi: Send + Sync {
     /// basic cookies we assigned them during token authorization.
     ///
     /// `DELETE /authorization` (operation `signOut`).
+    #[cfg(feature = "authorization")]
     fn sign_out(
         &self,
         _request: crate::operations::SignOutRequest,
@@ -1061,6 +1108,7 @@ pub trait RocketApi: Send + Sync {
     /// needing to provide the credentials of the user.
     ///
     /// `POST /authorization/device` (operation `getAccountTokenByCode`).
+    #[cfg(feature = "authorization")]
     fn get_account_token_by_code(
         &self,
         _request: crate::operations::GetAccountTokenByCodeRequest,
@@ -1093,6 +1141,7 @@ pub trait RocketApi: Send + Sync {
     /// credentials of the user.
     ///
     /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
+    #[cfg(feature = "authorization")]
     fn generate_device_authorization_code(
         &self,
         _request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
@@ -1118,6 +1167,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /authorization/profile` (operation `getProfileToken`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "authorization")]
     fn get_profile_token(
         &self,
         _request: crate::operations::GetProfileTokenRequest,
@@ -1137,6 +1187,7 @@ pub trait RocketApi: Send + Sync {
     /// Refresh an account or profile level authorization token which is marked as refreshable.
     ///
     /// `POST /authorization/refresh` (operation `refreshToken`).
+    #[cfg(feature = "authorization")]
     fn refresh_token(
         &self,
         _request: crate::operations::RefreshTokenRequest,
@@ -1153,6 +1204,7 @@ pub trait RocketApi: Send + Sync {
     /// Exchange a third party single-sign-on token for our own authorization tokens.
     ///
     /// `POST /authorization/sso` (operation `singleSignOn`).
+    #[cfg(feature = "authorization")]
     fn single_sign_on(
         &self,
         _request: crate::operations::SingleSignOnRequest,
@@ -1169,6 +1221,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns all the plans available for BT flow including additional description data.
     ///
     /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
+    #[cfg(feature = "bt")]
     fn get_plan_by_token(
         &self,
         _request: crate::operations::GetPlanByTokenRequest,
@@ -1185,6 +1238,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns all the plans available for BT flow including additional description data.
     ///
     /// `GET /bt/plans` (operation `getPlans`).
+    #[cfg(feature = "bt")]
     fn get_plans(
         &self,
         _request: crate::operations::GetPlansRequest,
@@ -1203,6 +1257,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /bt/token/assign` (operation `assignToken`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "bt")]
     fn assign_token(
         &self,
         _request: crate::operations::AssignTokenRequest,
@@ -1219,6 +1274,7 @@ pub trait RocketApi: Send + Sync {
     /// Checks a provided token for BT eligible user.
     ///
     /// `GET /bt/token/validate` (operation `checkUserToken`).
+    #[cfg(feature = "bt")]
     fn check_user_token(
         &self,
         _request: crate::operations::CheckUserTokenRequest,
@@ -1235,6 +1291,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns the details of subscription data for a user with specified id.
     ///
     /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
+    #[cfg(feature = "support")]
     fn get_subscription_data(
         &self,
         _request: crate::operations::GetSubscriptionDataRequest,
@@ -1260,6 +1317,7 @@ pub trait RocketApi: Send + Sync {
     /// parameter, or if unspecified, getting all configuration.
     ///
     /// `GET /config` (operation `getAppConfig`).
+    #[cfg(feature = "app")]
     fn get_app_config(
         &self,
         _request: crate::operations::GetAppConfigRequest,
@@ -1278,6 +1336,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "ee")]
     fn check_ee_bt_eligibility(
         &self,
         _request: crate::operations::CheckEeBtEligibilityRequest,
@@ -1299,6 +1358,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /ee/msisdn` (operation `assignMsisdn`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "ee")]
     fn assign_msisdn(
         &self,
         _request: crate::operations::AssignMsisdnRequest,
@@ -1317,6 +1377,7 @@ pub trait RocketApi: Send + Sync {
     /// This call should be followed by POST /ee/msisdn.
     ///
     /// `POST /ee/offers` (operation `getEligibleOffers`).
+    #[cfg(feature = "ee")]
     fn get_eligible_offers(
         &self,
         _request: crate::operations::GetEligibleOffersRequest,
@@ -1338,6 +1399,7 @@ pub trait RocketApi: Send + Sync {
     /// This call should be followed by POST ee/pin.
     ///
     /// `PUT /ee/pin` (operation `createPinRequest`).
+    #[cfg(feature = "ee")]
     fn create_pin_request(
         &self,
         _request: crate::operations::CreatePinRequestRequest,
@@ -1357,6 +1419,7 @@ pub trait RocketApi: Send + Sync {
     /// Validate PIN request created by calling POST /ee/pin This call is to validate MSISDN entered by a user not comming through EE network. This call should be called after PUT /ee/pin. This call should be followed by POST /ee/offers.
     ///
     /// `POST /ee/pin` (operation `validatePinRequest`).
+    #[cfg(feature = "ee")]
     fn validate_pin_request(
         &self,
         _request: crate::operations::ValidatePinRequestRequest,
@@ -1376,6 +1439,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns all the plans available for EE flow including additional description data.
     ///
     /// `GET /ee/plans`.
+    #[cfg(feature = "ee")]
     fn get_ee_plans(
         &self,
         _request: crate::operations::GetEePlansRequest,
@@ -1392,6 +1456,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns the plan description for EE flow including additional description data.
     ///
     /// `GET /ee/plans/{id}` (operation `getPlan`).
+    #[cfg(feature = "ee")]
     fn get_plan(
         &self,
         _request: crate::operations::GetPlanRequest,
@@ -1408,6 +1473,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns a token for later calls to EE API. TTL is one hour. Recommended is FE refreshes this token before each call.
     ///
     /// `GET /ee/token/create` (operation `createToken`).
+    #[cfg(feature = "ee")]
     fn create_token(
         &self,
         _request: crate::operations::CreateTokenRequest,
@@ -1424,6 +1490,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns the details of an item with the specified id.
     ///
     /// `GET /items/{id}` (operation `getItem`).
+    #[cfg(feature = "content")]
     fn get_item(
         &self,
         _request: crate::operations::GetItemRequest,
@@ -1446,6 +1513,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns 404 if no children found.
     ///
     /// `GET /items/{id}/children` (operation `getItemChildrenList`).
+    #[cfg(feature = "content")]
     fn get_item_children_list(
         &self,
         _request: crate::operations::GetItemChildrenListRequest,
@@ -1467,6 +1535,7 @@ pub trait RocketApi: Send + Sync {
     /// Note for now, due to the size of the list being unknown, only a single page will be returned.
     ///
     /// `GET /items/{id}/related` (operation `getItemRelatedList`).
+    #[cfg(feature = "content")]
     fn get_item_related_list(
         &self,
         _request: crate::operations::GetItemRelatedListRequest,
@@ -1500,6 +1569,7 @@ pub trait RocketApi: Send + Sync {
     /// If no files are found a 404 is returned.
     ///
     /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
+    #[cfg(feature = "content")]
     fn get_public_item_media_files(
         &self,
         _request: crate::operations::GetPublicItemMediaFilesRequest,
@@ -1520,6 +1590,7 @@ pub trait RocketApi: Send + Sync {
     /// that are not logged in i.e. this endpoint does not require authorisation
     ///
     /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
+    #[cfg(feature = "content")]
     fn get_anon_next_playback_item(
         &self,
         _request: crate::operations::GetAnonNextPlaybackItemRequest,
@@ -1541,6 +1612,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_billing_history(
         &self,
         _request: crate::operations::GetBillingHistoryRequest,
@@ -1562,6 +1634,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn change_card_details(
         &self,
         _request: crate::operations::ChangeCardDetailsRequest,
@@ -1583,6 +1656,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_card_details(
         &self,
         _request: crate::operations::GetCardDetailsRequest,
@@ -1603,6 +1677,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/changeemail` (operation `changeEmail`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "itv")]
     fn change_email(
         &self,
         _request: crate::operations::ChangeEmailRequest,
@@ -1623,6 +1698,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/changemarketing` (operation `changeMarketing`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "itv")]
     fn change_marketing(
         &self,
         _request: crate::operations::ChangeMarketingRequest,
@@ -1646,6 +1722,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/deleteaccount` (operation `deleteAccount`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "itv")]
     fn delete_account(
         &self,
         _request: crate::operations::DeleteAccountRequest,
@@ -1664,6 +1741,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_current_entitlement(
         &self,
         _request: crate::operations::GetCurrentEntitlementRequest,
@@ -1685,6 +1763,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_entitlements_history(
         &self,
         _request: crate::operations::GetEntitlementsHistoryRequest,
@@ -1704,6 +1783,7 @@ pub trait RocketApi: Send + Sync {
     /// Gets info whether or not a feature is enabled or disabled using a feature flag. Feature flags are set as a custom field within PM. It also supports custom feature flag data if needed. Such data can be return as well.
     ///
     /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
+    #[cfg(feature = "itv")]
     fn get_feature_flag(
         &self,
         _request: crate::operations::GetFeatureFlagRequest,
@@ -1722,6 +1802,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn google_pay_subscription(
         &self,
         _request: crate::operations::GooglePaySubscriptionRequest,
@@ -1743,6 +1824,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn check_previous_entitlements(
         &self,
         _request: crate::operations::CheckPreviousEntitlementsRequest,
@@ -1762,6 +1844,7 @@ pub trait RocketApi: Send + Sync {
     /// Get the media clip files associated with items.
     ///
     /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
+    #[cfg(feature = "content")]
     fn get_items_media_clip_files(
         &self,
         _request: crate::operations::GetItemsMediaClipFilesRequest,
@@ -1781,6 +1864,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns the details of an item with the specified id.
     ///
     /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
+    #[cfg(feature = "content")]
     fn get_item_downloadables(
         &self,
         _request: crate::operations::GetItemDownloadablesRequest,
@@ -1800,6 +1884,7 @@ pub trait RocketApi: Send + Sync {
     /// Redirects to corresponding Axis Item details page.
     ///
     /// `GET /itv/itemsummary/{externalId}`.
+    #[cfg(feature = "itv")]
     fn get_itv_itemsummary_external_id(
         &self,
         _request: crate::operations::GetItvItemsummaryExternalIdRequest,
@@ -1825,6 +1910,7 @@ pub trait RocketApi: Send + Sync {
     /// then what you pass to this endpoint would look like `/itv/page?path=/search%3Fq%3Dthe`.
     ///
     /// `GET /itv/page` (operation `getItvPage`).
+    #[cfg(feature = "app")]
     fn get_itv_page(
         &self,
         _request: crate::operations::GetItvPageRequest,
@@ -1849,6 +1935,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_account_token_with_pin(
         &self,
         _request: crate::operations::GetAccountTokenWithPinRequest,
@@ -1870,6 +1957,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn upgrade_plan(
         &self,
         _request: crate::operations::UpgradePlanRequest,
@@ -1888,6 +1976,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/plans/{platform}`.
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_itv_plans_platform(
         &self,
         _request: crate::operations::GetItvPlansPlatformRequest,
@@ -1909,6 +1998,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/profile`.
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_itv_profile(
         &self,
         _request: crate::operations::GetItvProfileRequest,
@@ -1929,6 +2019,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /itv/profile` (operation `updateProfile`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Settings).
+    #[cfg(feature = "itv")]
     fn update_profile(
         &self,
         _request: crate::operations::UpdateProfileRequest,
@@ -1947,6 +2038,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
     ///
     /// Security: `Credential::ProfileAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_recommended_list(
         &self,
         _request: crate::operations::GetRecommendedListRequest,
@@ -1968,6 +2060,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_itv_profile_token(
         &self,
         _request: crate::operations::GetItvProfileTokenRequest,
@@ -1989,6 +2082,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_current_subscription(
         &self,
         _request: crate::operations::GetCurrentSubscriptionRequest,
@@ -2010,6 +2104,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn confirm_purchase(
         &self,
         _request: crate::operations::ConfirmPurchaseRequest,
@@ -2034,6 +2129,7 @@ pub trait RocketApi: Send + Sync {
     /// `DELETE /itv/purchase/{platform}`.
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn delete_itv_purchase_platform(
         &self,
         _request: crate::operations::DeleteItvPurchasePlatformRequest,
@@ -2055,6 +2151,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn confirm_purchase_strong(
         &self,
         _request: crate::operations::ConfirmPurchaseStrongRequest,
@@ -2076,6 +2173,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn confirm_purchase_with_offer(
         &self,
         _request: crate::operations::ConfirmPurchaseWithOfferRequest,
@@ -2097,6 +2195,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn resubscribe(
         &self,
         _request: crate::operations::ResubscribeRequest,
@@ -2113,6 +2212,7 @@ pub trait RocketApi: Send + Sync {
     /// Gets available Roku plans.
     ///
     /// `GET /itv/roku/plans`.
+    #[cfg(feature = "itv")]
     fn get_itv_roku_plans(
         &self,
         _request: crate::operations::GetItvRokuPlansRequest,
@@ -2132,6 +2232,7 @@ pub trait RocketApi: Send + Sync {
     /// Sends request to execute specified transaction.
     ///
     /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
+    #[cfg(feature = "itv")]
     fn execute_transaction(
         &self,
         _request: crate::operations::ExecuteTransactionRequest,
@@ -2153,6 +2254,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/save-offer` (operation `getSaveOffer`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_save_offer(
         &self,
         _request: crate::operations::GetSaveOfferRequest,
@@ -2171,6 +2273,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/save-offer` (operation `activateSaveOffer`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn activate_save_offer(
         &self,
         _request: crate::operations::ActivateSaveOfferRequest,
@@ -2192,6 +2295,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_full_price_renewal(
         &self,
         _request: crate::operations::GetFullPriceRenewalRequest,
@@ -2213,6 +2317,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_subscription_status(
         &self,
         _request: crate::operations::GetSubscriptionStatusRequest,
@@ -2234,6 +2339,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_subscription_state(
         &self,
         _request: crate::operations::GetSubscriptionStateRequest,
@@ -2255,6 +2361,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_upcoming_invoice(
         &self,
         _request: crate::operations::GetUpcomingInvoiceRequest,
@@ -2276,6 +2383,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn update_payment_intent_strong(
         &self,
         _request: crate::operations::UpdatePaymentIntentStrongRequest,
@@ -2297,6 +2405,7 @@ pub trait RocketApi: Send + Sync {
     /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn update_payment_method_strong(
         &self,
         _request: crate::operations::UpdatePaymentMethodStrongRequest,
@@ -2318,6 +2427,7 @@ pub trait RocketApi: Send + Sync {
     /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn get_voucher_by_id(
         &self,
         _request: crate::operations::GetVoucherByIdRequest,
@@ -2336,6 +2446,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
     ///
     /// Security: `Credential::AccountAuth` (scopes: Catalog).
+    #[cfg(feature = "itv")]
     fn check_voucher(
         &self,
         _request: crate::operations::CheckVoucherRequest,
@@ -2352,6 +2463,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns an array of item lists with their first page of content resolved.
     ///
     /// `GET /lists` (operation `getLists`).
+    #[cfg(feature = "content")]
     fn get_lists(
         &self,
         _request: crate::operations::GetListsRequest,
@@ -2368,6 +2480,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns a list of items under the specified item list
     ///
     /// `GET /lists/{id}` (operation `getList`).
+    #[cfg(feature = "content")]
     fn get_list(
         &self,
         _request: crate::operations::GetListRequest,
@@ -2388,6 +2501,7 @@ pub trait RocketApi: Send + Sync {
     /// then what you pass to this endpoint would look like `/page?path=/search%3Fq%3Dthe`.
     ///
     /// `GET /page` (operation `getPage`).
+    #[cfg(feature = "app")]
     fn get_page(
         &self,
         _request: crate::operations::GetPageRequest,
@@ -2404,6 +2518,7 @@ pub trait RocketApi: Send + Sync {
     /// Returns the details of a Plan with the specified id.
     ///
     /// `GET /plans/{id}`.
+    #[cfg(feature = "content")]
     fn get_plans_id(
         &self,
         _request: crate::operations::GetPlansIdRequest,
@@ -2431,6 +2546,7 @@ pub trait RocketApi: Send + Sync {
     /// email address. This confirmation is done via the /verify-email endpoint.
     ///
     /// `POST /register` (operation `register`).
+    #[cfg(feature = "registration")]
     fn register(
         &self,
         _request: crate::operations::RegisterRequest,
@@ -2456,6 +2572,7 @@ pub trait RocketApi: Send + Sync {
     /// endpoint here, along with the password reset token provided in the original link.
     ///
     /// `POST /request-password-reset` (operation `forgotPassword`).
+    #[cfg(feature = "support")]
     fn forgot_password(
         &self,
         _request: crate::operations::ForgotPasswordRequest,
@@ -2480,6 +2597,7 @@ pub trait RocketApi: Send + Sync {
     /// The token should be provided in the body as resetToken property.
     ///
     /// `POST /reset-password` (operation `resetPassword`).
+    #[cfg(feature = "support")]
     fn reset_password(
         &self,
         _request: crate::operations::ResetPasswordRequest,
@@ -2497,6 +2615,7 @@ pub trait RocketApi: Send + Sync {
     /// There is a hard limit of max 40 items to be returned. It splits evenly items count into the page rows, remaining items are added into the first row.
     ///
     /// `GET /samsung-preview` (operation `getPublicPreview`).
+    #[cfg(feature = "itv")]
     fn get_public_preview(
         &self,
         _request: crate::operations::GetPublicPreviewRequest,
@@ -2538,6 +2657,7 @@ pub trait RocketApi: Send + Sync {
     /// which would be unfriendly for clients presenting these channel schedules.
     ///
     /// `GET /schedules` (operation `getSchedules`).
+    #[cfg(feature = "content")]
     fn get_schedules(
         &self,
         _request: crate::operations::GetSchedulesRequest,
@@ -2554,6 +2674,7 @@ pub trait RocketApi: Send + Sync {
     /// Search the catalog of items and people.
     ///
     /// `GET /search` (operation `search`).
+    #[cfg(feature = "content")]
     fn search(
         &self,
         _request: crate::operations::SearchRequest,
@@ -2580,6 +2701,7 @@ pub trait RocketApi: Send + Sync {
     /// `POST /verify-email` (operation `verifyEmail`).
     ///
     /// Security: `Credential::VerifyEmailAuth`.
+    #[cfg(feature = "support")]
     fn verify_email(
         &self,
         _request: crate::operations::VerifyEmailRequest,

@@ -7,6 +7,8 @@
 rocketgen_runtime::generated_for!("0.1.0");
 
 mod operations;
+
+#[cfg(any(feature = "profile", feature = "content", feature = "itv"))]
 mod pages;
 pub mod tags;
 pub use api;

@@ -6,6 +6,7 @@ use api::RocketApi;
 use super::Client;
 
 impl RocketApi for Client {
+    #[cfg(feature = "account")]
     async fn get_account(
         &self,
         request: api::GetAccountRequest,
@@ -19,6 +20,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn update_account(
         &self,
         request: api::UpdateAccountRequest,
@@ -32,6 +34,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
@@ -45,6 +48,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -58,6 +62,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
@@ -71,6 +76,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
@@ -84,6 +90,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
@@ -97,6 +104,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
@@ -110,6 +118,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
@@ -123,6 +132,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
@@ -136,6 +146,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_devices(
         &self,
         request: api::GetDevicesRequest,
@@ -149,6 +160,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
@@ -162,6 +174,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
@@ -175,6 +188,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_device(
         &self,
         request: api::GetDeviceRequest,
@@ -188,6 +202,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
@@ -201,6 +216,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
@@ -214,6 +230,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
@@ -227,6 +244,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
@@ -240,6 +258,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
@@ -253,6 +272,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
@@ -266,6 +286,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn change_password(
         &self,
         request: api::ChangePasswordRequest,
@@ -279,6 +300,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn change_pin(
         &self,
         request: api::ChangePinRequest,
@@ -292,6 +314,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_profile(
         &self,
         request: api::GetProfileRequest,
@@ -305,6 +328,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
@@ -318,6 +342,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
@@ -331,6 +356,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
@@ -344,6 +370,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
@@ -357,6 +384,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
@@ -370,6 +398,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
@@ -383,6 +412,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
@@ -396,6 +426,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
@@ -409,6 +440,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
@@ -422,6 +454,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
@@ -435,6 +468,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn rate_item(
         &self,
         request: api::RateItemRequest,
@@ -444,6 +478,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_watched(
         &self,
         request: api::GetWatchedRequest,
@@ -457,6 +492,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
@@ -470,6 +506,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
@@ -483,6 +520,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
@@ -496,6 +534,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "profile")]
     async fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
@@ -509,6 +548,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn create_profile(
         &self,
         request: api::CreateProfileRequest,
@@ -522,6 +562,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
@@ -535,6 +576,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
@@ -548,6 +590,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
@@ -561,6 +604,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "account")]
     async fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
@@ -574,6 +618,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
@@ -581,6 +626,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ACCOUNT_TOKEN, &request).await
     }
 
+    #[cfg(feature = "authorization")]
     async fn sign_out(
         &self,
         request: api::SignOutRequest,
@@ -588,6 +634,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::SIGN_OUT, &request).await
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
@@ -595,6 +642,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request).await
     }
 
+    #[cfg(feature = "authorization")]
     async fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
@@ -602,6 +650,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request).await
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
@@ -615,6 +664,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "authorization")]
     async fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
@@ -622,6 +672,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::REFRESH_TOKEN, &request).await
     }
 
+    #[cfg(feature = "authorization")]
     async fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
@@ -629,6 +680,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::SINGLE_SIGN_ON, &request).await
     }
 
+    #[cfg(feature = "bt")]
     async fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
@@ -636,6 +688,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PLAN_BY_TOKEN, &request).await
     }
 
+    #[cfg(feature = "bt")]
     async fn get_plans(
         &self,
         request: api::GetPlansRequest,
@@ -643,6 +696,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PLANS, &request).await
     }
 
+    #[cfg(feature = "bt")]
     async fn assign_token(
         &self,
         request: api::AssignTokenRequest,
@@ -656,6 +710,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "bt")]
     async fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
@@ -663,6 +718,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::CHECK_USER_TOKEN, &request).await
     }
 
+    #[cfg(feature = "support")]
     async fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
@@ -670,6 +726,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_SUBSCRIPTION_DATA, &request).await
     }
 
+    #[cfg(feature = "app")]
     async fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
@@ -677,6 +734,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_APP_CONFIG, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
@@ -690,6 +748,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "ee")]
     async fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
@@ -703,6 +762,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "ee")]
     async fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
@@ -710,6 +770,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ELIGIBLE_OFFERS, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
@@ -717,6 +778,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::CREATE_PIN_REQUEST, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
@@ -724,6 +786,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::VALIDATE_PIN_REQUEST, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
@@ -731,6 +794,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_EE_PLANS, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn get_plan(
         &self,
         request: api::GetPlanRequest,
@@ -738,6 +802,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PLAN, &request).await
     }
 
+    #[cfg(feature = "ee")]
     async fn create_token(
         &self,
         request: api::CreateTokenRequest,
@@ -745,6 +810,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::CREATE_TOKEN, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_item(
         &self,
         request: api::GetItemRequest,
@@ -752,6 +818,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITEM, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
@@ -759,6 +826,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITEM_CHILDREN_LIST, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
@@ -766,6 +834,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITEM_RELATED_LIST, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
@@ -773,6 +842,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
@@ -780,6 +850,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
@@ -793,6 +864,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
@@ -806,6 +878,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
@@ -819,6 +892,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn change_email(
         &self,
         request: api::ChangeEmailRequest,
@@ -832,6 +906,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
@@ -845,6 +920,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
@@ -858,6 +934,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
@@ -871,6 +948,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
@@ -884,6 +962,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
@@ -891,6 +970,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_FEATURE_FLAG, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
@@ -904,6 +984,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
@@ -917,6 +998,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "content")]
     async fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
@@ -924,6 +1006,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
@@ -931,6 +1014,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITEM_DOWNLOADABLES, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
@@ -938,6 +1022,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request).await
     }
 
+    #[cfg(feature = "app")]
     async fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
@@ -945,6 +1030,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITV_PAGE, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
@@ -958,6 +1044,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
@@ -971,6 +1058,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
@@ -984,6 +1072,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
@@ -997,6 +1086,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
@@ -1010,6 +1100,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
@@ -1023,6 +1114,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
@@ -1036,6 +1128,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
@@ -1049,6 +1142,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
@@ -1062,6 +1156,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
@@ -1075,6 +1170,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
@@ -1088,6 +1184,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
@@ -1101,6 +1198,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
@@ -1114,6 +1212,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
@@ -1121,6 +1220,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_ITV_ROKU_PLANS, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
@@ -1128,6 +1228,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::EXECUTE_TRANSACTION, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
@@ -1141,6 +1242,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
@@ -1154,6 +1256,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
@@ -1167,6 +1270,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
@@ -1180,6 +1284,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
@@ -1193,6 +1298,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
@@ -1206,6 +1312,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
@@ -1219,6 +1326,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
@@ -1232,6 +1340,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
@@ -1245,6 +1354,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "itv")]
     async fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
@@ -1258,6 +1368,7 @@ impl RocketApi for Client {
             .await
     }
 
+    #[cfg(feature = "content")]
     async fn get_lists(
         &self,
         request: api::GetListsRequest,
@@ -1265,6 +1376,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_LISTS, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_list(
         &self,
         request: api::GetListRequest,
@@ -1272,6 +1384,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_LIST, &request).await
     }
 
+    #[cfg(feature = "app")]
     async fn get_page(
         &self,
         request: api::GetPageRequest,
@@ -1279,6 +1392,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PAGE, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
@@ -1286,6 +1400,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PLANS_ID, &request).await
     }
 
+    #[cfg(feature = "registration")]
     async fn register(
         &self,
         request: api::RegisterRequest,
@@ -1293,6 +1408,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::REGISTER, &request).await
     }
 
+    #[cfg(feature = "support")]
     async fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
@@ -1300,6 +1416,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::FORGOT_PASSWORD, &request).await
     }
 
+    #[cfg(feature = "support")]
     async fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
@@ -1307,6 +1424,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::RESET_PASSWORD, &request).await
     }
 
+    #[cfg(feature = "itv")]
     async fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
@@ -1314,6 +1432,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_PUBLIC_PREVIEW, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
@@ -1321,6 +1440,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::GET_SCHEDULES, &request).await
     }
 
+    #[cfg(feature = "content")]
     async fn search(
         &self,
         request: api::SearchRequest,
@@ -1328,6 +1448,7 @@ impl RocketApi for Client {
         self.0.call(&api::meta::SEARCH, &request).await
     }
 
+    #[cfg(feature = "support")]
     async fn verify_email(
         &self,
         request: api::VerifyEmailRequest,

@@ -10,6 +10,7 @@ impl Client {
     /// The pages of `profile.getBookmarkList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "profile")]
     pub fn get_bookmark_list_pages(
         &self,
         mut request: api::GetBookmarkListRequest,
@@ -29,6 +30,7 @@ impl Client {
     }
 
     /// The items of every page of `profile.getBookmarkList`, in order: [`Client::get_bookmark_list_pages`] flattened.
+    #[cfg(feature = "profile")]
     pub fn get_bookmark_list_items(
         &self,
         request: api::GetBookmarkListRequest,
@@ -41,6 +43,7 @@ impl Client {
     /// The pages of `profile.getContinueWatchingList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "profile")]
     pub fn get_continue_watching_list_pages(
         &self,
         mut request: api::GetContinueWatchingListRequest,
@@ -60,6 +63,7 @@ impl Client {
     }
 
     /// The items of every page of `profile.getContinueWatchingList`, in order: [`Client::get_continue_watching_list_pages`] flattened.
+    #[cfg(feature = "profile")]
     pub fn get_continue_watching_list_items(
         &self,
         request: api::GetContinueWatchingListRequest,
@@ -72,6 +76,7 @@ impl Client {
     /// The pages of `profile.getRatingsList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "profile")]
     pub fn get_ratings_list_pages(
         &self,
         mut request: api::GetRatingsListRequest,
@@ -91,6 +96,7 @@ impl Client {
     }
 
     /// The items of every page of `profile.getRatingsList`, in order: [`Client::get_ratings_list_pages`] flattened.
+    #[cfg(feature = "profile")]
     pub fn get_ratings_list_items(
         &self,
         request: api::GetRatingsListRequest,
@@ -103,6 +109,7 @@ impl Client {
     /// The pages of `profile.getWatchedList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "profile")]
     pub fn get_watched_list_pages(
         &self,
         mut request: api::GetWatchedListRequest,
@@ -122,6 +129,7 @@ impl Client {
     }
 
     /// The items of every page of `profile.getWatchedList`, in order: [`Client::get_watched_list_pages`] flattened.
+    #[cfg(feature = "profile")]
     pub fn get_watched_list_items(
         &self,
         request: api::GetWatchedListRequest,
@@ -134,6 +142,7 @@ impl Client {
     /// The pages of `content.getItemChildrenList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "content")]
     pub fn get_item_children_list_pages(
         &self,
         request: api::GetItemChildrenListRequest,
@@ -153,6 +162,7 @@ impl Client {
     }
 
     /// The items of every page of `content.getItemChildrenList`, in order: [`Client::get_item_children_list_pages`] flattened.
+    #[cfg(feature = "content")]
     pub fn get_item_children_list_items(
         &self,
         request: api::GetItemChildrenListRequest,
@@ -165,6 +175,7 @@ impl Client {
     /// The pages of `content.getItemRelatedList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "content")]
     pub fn get_item_related_list_pages(
         &self,
         request: api::GetItemRelatedListRequest,
@@ -184,6 +195,7 @@ impl Client {
     }
 
     /// The items of every page of `content.getItemRelatedList`, in order: [`Client::get_item_related_list_pages`] flattened.
+    #[cfg(feature = "content")]
     pub fn get_item_related_list_items(
         &self,
         request: api::GetItemRelatedListRequest,
@@ -196,6 +208,7 @@ impl Client {
     /// The pages of `itv.getRecommendedList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "itv")]
     pub fn get_recommended_list_pages(
         &self,
         mut request: api::GetRecommendedListRequest,
@@ -215,6 +228,7 @@ impl Client {
     }
 
     /// The items of every page of `itv.getRecommendedList`, in order: [`Client::get_recommended_list_pages`] flattened.
+    #[cfg(feature = "itv")]
     pub fn get_recommended_list_items(
         &self,
         request: api::GetRecommendedListRequest,
@@ -227,6 +241,7 @@ impl Client {
     /// The pages of `content.getList`, from the request's on, each asked for once the one before
     /// is read, up to the last. An answer other than `Ok`, or a page that repeats an
     /// earlier one, ends the stream with an error.
+    #[cfg(feature = "content")]
     pub fn get_list_pages(
         &self,
         request: api::GetListRequest,
@@ -246,6 +261,7 @@ impl Client {
     }
 
     /// The items of every page of `content.getList`, in order: [`Client::get_list_pages`] flattened.
+    #[cfg(feature = "content")]
     pub fn get_list_items(
         &self,
         request: api::GetListRequest,

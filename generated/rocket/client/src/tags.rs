@@ -2,16 +2,48 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 use api::RocketApi;
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 use super::Client;
 
 /// The operations tagged `account`.
+#[cfg(feature = "account")]
 pub struct AccountOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "account")]
 impl AccountOperations<'_> {
     /// `GET /account` (operation `getAccount`).
+    #[cfg(feature = "account")]
     pub async fn get_account(
         &self,
         request: api::GetAccountRequest,
@@ -20,6 +52,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PATCH /account` (operation `updateAccount`).
+    #[cfg(feature = "account")]
     pub async fn update_account(
         &self,
         request: api::UpdateAccountRequest,
@@ -28,6 +61,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/billing/methods` (operation `getPaymentMethods`).
+    #[cfg(feature = "account")]
     pub async fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
@@ -36,6 +70,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/billing/methods` (operation `addPaymentMethod`).
+    #[cfg(feature = "account")]
     pub async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -44,6 +79,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
+    #[cfg(feature = "account")]
     pub async fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
@@ -52,6 +88,7 @@ impl AccountOperations<'_> {
     }
 
     /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
+    #[cfg(feature = "account")]
     pub async fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
@@ -60,6 +97,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/billing/purchases` (operation `getPurchases`).
+    #[cfg(feature = "account")]
     pub async fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
@@ -68,6 +106,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/billing/purchases` (operation `makePurchase`).
+    #[cfg(feature = "account")]
     pub async fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
@@ -76,6 +115,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
+    #[cfg(feature = "account")]
     pub async fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
@@ -84,6 +124,7 @@ impl AccountOperations<'_> {
     }
 
     /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
+    #[cfg(feature = "account")]
     pub async fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
@@ -92,6 +133,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/devices` (operation `getDevices`).
+    #[cfg(feature = "account")]
     pub async fn get_devices(
         &self,
         request: api::GetDevicesRequest,
@@ -100,6 +142,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/devices` (operation `registerDevice`).
+    #[cfg(feature = "account")]
     pub async fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
@@ -108,6 +151,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/devices/authorization` (operation `authorizeDevice`).
+    #[cfg(feature = "account")]
     pub async fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
@@ -116,6 +160,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/devices/{id}` (operation `getDevice`).
+    #[cfg(feature = "account")]
     pub async fn get_device(
         &self,
         request: api::GetDeviceRequest,
@@ -124,6 +169,7 @@ impl AccountOperations<'_> {
     }
 
     /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
+    #[cfg(feature = "account")]
     pub async fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
@@ -132,6 +178,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
+    #[cfg(feature = "account")]
     pub async fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
@@ -140,6 +187,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/entitlements` (operation `getEntitlements`).
+    #[cfg(feature = "account")]
     pub async fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
@@ -148,6 +196,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
+    #[cfg(feature = "account")]
     pub async fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
@@ -156,6 +205,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
+    #[cfg(feature = "account")]
     pub async fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
@@ -164,6 +214,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/nonce` (operation `generateNonce`).
+    #[cfg(feature = "account")]
     pub async fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
@@ -172,6 +223,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PUT /account/password` (operation `changePassword`).
+    #[cfg(feature = "account")]
     pub async fn change_password(
         &self,
         request: api::ChangePasswordRequest,
@@ -180,6 +232,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PUT /account/pin` (operation `changePin`).
+    #[cfg(feature = "account")]
     pub async fn change_pin(
         &self,
         request: api::ChangePinRequest,
@@ -188,6 +241,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/profiles` (operation `createProfile`).
+    #[cfg(feature = "account")]
     pub async fn create_profile(
         &self,
         request: api::CreateProfileRequest,
@@ -196,6 +250,7 @@ impl AccountOperations<'_> {
     }
 
     /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
+    #[cfg(feature = "account")]
     pub async fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
@@ -204,6 +259,7 @@ impl AccountOperations<'_> {
     }
 
     /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
+    #[cfg(feature = "account")]
     pub async fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
@@ -212,6 +268,7 @@ impl AccountOperations<'_> {
     }
 
     /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
+    #[cfg(feature = "account")]
     pub async fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
@@ -220,6 +277,7 @@ impl AccountOperations<'_> {
     }
 
     /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
+    #[cfg(feature = "account")]
     pub async fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
@@ -228,6 +286,7 @@ impl AccountOperations<'_> {
     }
 }
 
+#[cfg(feature = "account")]
 impl Client {
     /// The operations tagged `account`.
     pub fn account(&self) -> AccountOperations<'_> {
@@ -236,12 +295,15 @@ impl Client {
 }
 
 /// The operations tagged `profile`.
+#[cfg(feature = "profile")]
 pub struct ProfileOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "profile")]
 impl ProfileOperations<'_> {
     /// `GET /account/profile` (operation `getProfile`).
+    #[cfg(feature = "profile")]
     pub async fn get_profile(
         &self,
         request: api::GetProfileRequest,
@@ -250,6 +312,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
+    #[cfg(feature = "profile")]
     pub async fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
@@ -258,6 +321,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
+    #[cfg(feature = "profile")]
     pub async fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
@@ -266,6 +330,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
+    #[cfg(feature = "profile")]
     pub async fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
@@ -274,6 +339,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
+    #[cfg(feature = "profile")]
     pub async fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
@@ -282,6 +348,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
+    #[cfg(feature = "profile")]
     pub async fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
@@ -290,6 +357,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
+    #[cfg(feature = "profile")]
     pub async fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
@@ -298,6 +366,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
+    #[cfg(feature = "profile")]
     pub async fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
@@ -306,6 +375,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/ratings` (operation `getRatings`).
+    #[cfg(feature = "profile")]
     pub async fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
@@ -314,6 +384,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
+    #[cfg(feature = "profile")]
     pub async fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
@@ -322,6 +393,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
+    #[cfg(feature = "profile")]
     pub async fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
@@ -330,6 +402,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
+    #[cfg(feature = "profile")]
     pub async fn rate_item(
         &self,
         request: api::RateItemRequest,
@@ -338,6 +411,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/watched` (operation `getWatched`).
+    #[cfg(feature = "profile")]
     pub async fn get_watched(
         &self,
         request: api::GetWatchedRequest,
@@ -346,6 +420,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `DELETE /account/profile/watched` (operation `deleteWatched`).
+    #[cfg(feature = "profile")]
     pub async fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
@@ -354,6 +429,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/watched/list` (operation `getWatchedList`).
+    #[cfg(feature = "profile")]
     pub async fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
@@ -362,6 +438,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
+    #[cfg(feature = "profile")]
     pub async fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
@@ -370,6 +447,7 @@ impl ProfileOperations<'_> {
     }
 
     /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
+    #[cfg(feature = "profile")]
     pub async fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
@@ -378,6 +456,7 @@ impl ProfileOperations<'_> {
     }
 }
 
+#[cfg(feature = "profile")]
 impl Client {
     /// The operations tagged `profile`.
     pub fn profile(&self) -> ProfileOperations<'_> {
@@ -386,12 +465,15 @@ impl Client {
 }
 
 /// The operations tagged `authorization`.
+#[cfg(feature = "authorization")]
 pub struct AuthorizationOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "authorization")]
 impl AuthorizationOperations<'_> {
     /// `POST /authorization` (operation `getAccountToken`).
+    #[cfg(feature = "authorization")]
     pub async fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
@@ -400,6 +482,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `DELETE /authorization` (operation `signOut`).
+    #[cfg(feature = "authorization")]
     pub async fn sign_out(
         &self,
         request: api::SignOutRequest,
@@ -408,6 +491,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `POST /authorization/device` (operation `getAccountTokenByCode`).
+    #[cfg(feature = "authorization")]
     pub async fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
@@ -416,6 +500,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
+    #[cfg(feature = "authorization")]
     pub async fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
@@ -424,6 +509,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `POST /authorization/profile` (operation `getProfileToken`).
+    #[cfg(feature = "authorization")]
     pub async fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
@@ -432,6 +518,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `POST /authorization/refresh` (operation `refreshToken`).
+    #[cfg(feature = "authorization")]
     pub async fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
@@ -440,6 +527,7 @@ impl AuthorizationOperations<'_> {
     }
 
     /// `POST /authorization/sso` (operation `singleSignOn`).
+    #[cfg(feature = "authorization")]
     pub async fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
@@ -448,6 +536,7 @@ impl AuthorizationOperations<'_> {
     }
 }
 
+#[cfg(feature = "authorization")]
 impl Client {
     /// The operations tagged `authorization`.
     pub fn authorization(&self) -> AuthorizationOperations<'_> {
@@ -458,12 +547,15 @@ impl Client {
 }
 
 /// The operations tagged `bt`.
+#[cfg(feature = "bt")]
 pub struct BtOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "bt")]
 impl BtOperations<'_> {
     /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
+    #[cfg(feature = "bt")]
     pub async fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
@@ -472,6 +564,7 @@ impl BtOperations<'_> {
     }
 
     /// `GET /bt/plans` (operation `getPlans`).
+    #[cfg(feature = "bt")]
     pub async fn get_plans(
         &self,
         request: api::GetPlansRequest,
@@ -480,6 +573,7 @@ impl BtOperations<'_> {
     }
 
     /// `POST /bt/token/assign` (operation `assignToken`).
+    #[cfg(feature = "bt")]
     pub async fn assign_token(
         &self,
         request: api::AssignTokenRequest,
@@ -488,6 +582,7 @@ impl BtOperations<'_> {
     }
 
     /// `GET /bt/token/validate` (operation `checkUserToken`).
+    #[cfg(feature = "bt")]
     pub async fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
@@ -496,6 +591,7 @@ impl BtOperations<'_> {
     }
 }
 
+#[cfg(feature = "bt")]
 impl Client {
     /// The operations tagged `bt`.
     pub fn bt(&self) -> BtOperations<'_> {
@@ -504,12 +600,15 @@ impl Client {
 }
 
 /// The operations tagged `support`.
+#[cfg(feature = "support")]
 pub struct SupportOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "support")]
 impl SupportOperations<'_> {
     /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
+    #[cfg(feature = "support")]
     pub async fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
@@ -518,6 +617,7 @@ impl SupportOperations<'_> {
     }
 
     /// `POST /request-password-reset` (operation `forgotPassword`).
+    #[cfg(feature = "support")]
     pub async fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
@@ -526,6 +626,7 @@ impl SupportOperations<'_> {
     }
 
     /// `POST /reset-password` (operation `resetPassword`).
+    #[cfg(feature = "support")]
     pub async fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
@@ -534,6 +635,7 @@ impl SupportOperations<'_> {
     }
 
     /// `POST /verify-email` (operation `verifyEmail`).
+    #[cfg(feature = "support")]
     pub async fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
@@ -542,6 +644,7 @@ impl SupportOperations<'_> {
     }
 }
 
+#[cfg(feature = "support")]
 impl Client {
     /// The operations tagged `support`.
     pub fn support(&self) -> SupportOperations<'_> {
@@ -550,12 +653,15 @@ impl Client {
 }
 
 /// The operations tagged `app`.
+#[cfg(feature = "app")]
 pub struct AppOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "app")]
 impl AppOperations<'_> {
     /// `GET /config` (operation `getAppConfig`).
+    #[cfg(feature = "app")]
     pub async fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
@@ -564,6 +670,7 @@ impl AppOperations<'_> {
     }
 
     /// `GET /itv/page` (operation `getItvPage`).
+    #[cfg(feature = "app")]
     pub async fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
@@ -572,6 +679,7 @@ impl AppOperations<'_> {
     }
 
     /// `GET /page` (operation `getPage`).
+    #[cfg(feature = "app")]
     pub async fn get_page(
         &self,
         request: api::GetPageRequest,
@@ -580,6 +688,7 @@ impl AppOperations<'_> {
     }
 }
 
+#[cfg(feature = "app")]
 impl Client {
     /// The operations tagged `app`.
     pub fn app(&self) -> AppOperations<'_> {
@@ -588,12 +697,15 @@ impl Client {
 }
 
 /// The operations tagged `ee`.
+#[cfg(feature = "ee")]
 pub struct EeOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "ee")]
 impl EeOperations<'_> {
     /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
+    #[cfg(feature = "ee")]
     pub async fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
@@ -602,6 +714,7 @@ impl EeOperations<'_> {
     }
 
     /// `POST /ee/msisdn` (operation `assignMsisdn`).
+    #[cfg(feature = "ee")]
     pub async fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
@@ -610,6 +723,7 @@ impl EeOperations<'_> {
     }
 
     /// `POST /ee/offers` (operation `getEligibleOffers`).
+    #[cfg(feature = "ee")]
     pub async fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
@@ -618,6 +732,7 @@ impl EeOperations<'_> {
     }
 
     /// `PUT /ee/pin` (operation `createPinRequest`).
+    #[cfg(feature = "ee")]
     pub async fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
@@ -626,6 +741,7 @@ impl EeOperations<'_> {
     }
 
     /// `POST /ee/pin` (operation `validatePinRequest`).
+    #[cfg(feature = "ee")]
     pub async fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
@@ -634,6 +750,7 @@ impl EeOperations<'_> {
     }
 
     /// `GET /ee/plans`.
+    #[cfg(feature = "ee")]
     pub async fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
@@ -642,6 +759,7 @@ impl EeOperations<'_> {
     }
 
     /// `GET /ee/plans/{id}` (operation `getPlan`).
+    #[cfg(feature = "ee")]
     pub async fn get_plan(
         &self,
         request: api::GetPlanRequest,
@@ -650,6 +768,7 @@ impl EeOperations<'_> {
     }
 
     /// `GET /ee/token/create` (operation `createToken`).
+    #[cfg(feature = "ee")]
     pub async fn create_token(
         &self,
         request: api::CreateTokenRequest,
@@ -658,6 +777,7 @@ impl EeOperations<'_> {
     }
 }
 
+#[cfg(feature = "ee")]
 impl Client {
     /// The operations tagged `ee`.
     pub fn ee(&self) -> EeOperations<'_> {
@@ -666,12 +786,15 @@ impl Client {
 }
 
 /// The operations tagged `content`.
+#[cfg(feature = "content")]
 pub struct ContentOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "content")]
 impl ContentOperations<'_> {
     /// `GET /items/{id}` (operation `getItem`).
+    #[cfg(feature = "content")]
     pub async fn get_item(
         &self,
         request: api::GetItemRequest,
@@ -680,6 +803,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /items/{id}/children` (operation `getItemChildrenList`).
+    #[cfg(feature = "content")]
     pub async fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
@@ -688,6 +812,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /items/{id}/related` (operation `getItemRelatedList`).
+    #[cfg(feature = "content")]
     pub async fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
@@ -696,6 +821,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
+    #[cfg(feature = "content")]
     pub async fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
@@ -704,6 +830,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
+    #[cfg(feature = "content")]
     pub async fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
@@ -712,6 +839,7 @@ impl ContentOperations<'_> {
     }
 
     /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
+    #[cfg(feature = "content")]
     pub async fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
@@ -720,6 +848,7 @@ impl ContentOperations<'_> {
     }
 
     /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
+    #[cfg(feature = "content")]
     pub async fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
@@ -728,6 +857,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /lists` (operation `getLists`).
+    #[cfg(feature = "content")]
     pub async fn get_lists(
         &self,
         request: api::GetListsRequest,
@@ -736,6 +866,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /lists/{id}` (operation `getList`).
+    #[cfg(feature = "content")]
     pub async fn get_list(
         &self,
         request: api::GetListRequest,
@@ -744,6 +875,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /plans/{id}`.
+    #[cfg(feature = "content")]
     pub async fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
@@ -752,6 +884,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /schedules` (operation `getSchedules`).
+    #[cfg(feature = "content")]
     pub async fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
@@ -760,6 +893,7 @@ impl ContentOperations<'_> {
     }
 
     /// `GET /search` (operation `search`).
+    #[cfg(feature = "content")]
     pub async fn search(
         &self,
         request: api::SearchRequest,
@@ -768,6 +902,7 @@ impl ContentOperations<'_> {
     }
 }
 
+#[cfg(feature = "content")]
 impl Client {
     /// The operations tagged `content`.
     pub fn content(&self) -> ContentOperations<'_> {
@@ -776,12 +911,15 @@ impl Client {
 }
 
 /// The operations tagged `itv`.
+#[cfg(feature = "itv")]
 pub struct ItvOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "itv")]
 impl ItvOperations<'_> {
     /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
+    #[cfg(feature = "itv")]
     pub async fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
@@ -790,6 +928,7 @@ impl ItvOperations<'_> {
     }
 
     /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
+    #[cfg(feature = "itv")]
     pub async fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
@@ -798,6 +937,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
+    #[cfg(feature = "itv")]
     pub async fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
@@ -806,6 +946,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/changeemail` (operation `changeEmail`).
+    #[cfg(feature = "itv")]
     pub async fn change_email(
         &self,
         request: api::ChangeEmailRequest,
@@ -814,6 +955,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/changemarketing` (operation `changeMarketing`).
+    #[cfg(feature = "itv")]
     pub async fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
@@ -822,6 +964,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/deleteaccount` (operation `deleteAccount`).
+    #[cfg(feature = "itv")]
     pub async fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
@@ -830,6 +973,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
+    #[cfg(feature = "itv")]
     pub async fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
@@ -838,6 +982,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
+    #[cfg(feature = "itv")]
     pub async fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
@@ -846,6 +991,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
+    #[cfg(feature = "itv")]
     pub async fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
@@ -854,6 +1000,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
+    #[cfg(feature = "itv")]
     pub async fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
@@ -862,6 +1009,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
+    #[cfg(feature = "itv")]
     pub async fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
@@ -870,6 +1018,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/itemsummary/{externalId}`.
+    #[cfg(feature = "itv")]
     pub async fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
@@ -878,6 +1027,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
+    #[cfg(feature = "itv")]
     pub async fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
@@ -886,6 +1036,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
+    #[cfg(feature = "itv")]
     pub async fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
@@ -894,6 +1045,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/plans/{platform}`.
+    #[cfg(feature = "itv")]
     pub async fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
@@ -902,6 +1054,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/profile`.
+    #[cfg(feature = "itv")]
     pub async fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
@@ -910,6 +1063,7 @@ impl ItvOperations<'_> {
     }
 
     /// `PUT /itv/profile` (operation `updateProfile`).
+    #[cfg(feature = "itv")]
     pub async fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
@@ -918,6 +1072,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
+    #[cfg(feature = "itv")]
     pub async fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
@@ -926,6 +1081,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
+    #[cfg(feature = "itv")]
     pub async fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
@@ -934,6 +1090,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
+    #[cfg(feature = "itv")]
     pub async fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
@@ -942,6 +1099,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
+    #[cfg(feature = "itv")]
     pub async fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
@@ -950,6 +1108,7 @@ impl ItvOperations<'_> {
     }
 
     /// `DELETE /itv/purchase/{platform}`.
+    #[cfg(feature = "itv")]
     pub async fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
@@ -958,6 +1117,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
+    #[cfg(feature = "itv")]
     pub async fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
@@ -966,6 +1126,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
+    #[cfg(feature = "itv")]
     pub async fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
@@ -974,6 +1135,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
+    #[cfg(feature = "itv")]
     pub async fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
@@ -982,6 +1144,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/roku/plans`.
+    #[cfg(feature = "itv")]
     pub async fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
@@ -990,6 +1153,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
+    #[cfg(feature = "itv")]
     pub async fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
@@ -998,6 +1162,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/save-offer` (operation `getSaveOffer`).
+    #[cfg(feature = "itv")]
     pub async fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
@@ -1006,6 +1171,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/save-offer` (operation `activateSaveOffer`).
+    #[cfg(feature = "itv")]
     pub async fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
@@ -1014,6 +1180,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
+    #[cfg(feature = "itv")]
     pub async fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
@@ -1022,6 +1189,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
+    #[cfg(feature = "itv")]
     pub async fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
@@ -1030,6 +1198,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
+    #[cfg(feature = "itv")]
     pub async fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
@@ -1038,6 +1207,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
+    #[cfg(feature = "itv")]
     pub async fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
@@ -1046,6 +1216,7 @@ impl ItvOperations<'_> {
     }
 
     /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
+    #[cfg(feature = "itv")]
     pub async fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
@@ -1054,6 +1225,7 @@ impl ItvOperations<'_> {
     }
 
     /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
+    #[cfg(feature = "itv")]
     pub async fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
@@ -1062,6 +1234,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
+    #[cfg(feature = "itv")]
     pub async fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
@@ -1070,6 +1243,7 @@ impl ItvOperations<'_> {
     }
 
     /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
+    #[cfg(feature = "itv")]
     pub async fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
@@ -1078,6 +1252,7 @@ impl ItvOperations<'_> {
     }
 
     /// `GET /samsung-preview` (operation `getPublicPreview`).
+    #[cfg(feature = "itv")]
     pub async fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
@@ -1086,6 +1261,7 @@ impl ItvOperations<'_> {
     }
 }
 
+#[cfg(feature = "itv")]
 impl Client {
     /// The operations tagged `itv`.
     pub fn itv(&self) -> ItvOperations<'_> {
@@ -1094,12 +1270,15 @@ impl Client {
 }
 
 /// The operations tagged `registration`.
+#[cfg(feature = "registration")]
 pub struct RegistrationOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "registration")]
 impl RegistrationOperations<'_> {
     /// `POST /register` (operation `register`).
+    #[cfg(feature = "registration")]
     pub async fn register(
         &self,
         request: api::RegisterRequest,
@@ -1108,6 +1287,7 @@ impl RegistrationOperations<'_> {
     }
 }
 
+#[cfg(feature = "registration")]
 impl Client {
     /// The operations tagged `registration`.
     pub fn registration(&self) -> RegistrationOperations<'_> {

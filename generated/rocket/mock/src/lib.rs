@@ -66,6 +66,7 @@ impl Mock {
     }
 
     /// Programs `getAccount` (`GET /account`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_account(
         &self,
     ) -> runtime::Handle<'_, api::GetAccountRequest, api::GetAccountResponse> {
@@ -73,6 +74,7 @@ impl Mock {
     }
 
     /// Programs `updateAccount` (`PATCH /account`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_update_account(
         &self,
     ) -> runtime::Handle<'_, api::UpdateAccountRequest, api::UpdateAccountResponse> {
@@ -80,6 +82,7 @@ impl Mock {
     }
 
     /// Programs `getPaymentMethods` (`GET /account/billing/methods`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_payment_methods(
         &self,
     ) -> runtime::Handle<
@@ -91,6 +94,7 @@ impl Mock {
     }
 
     /// Programs `addPaymentMethod` (`POST /account/billing/methods`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_add_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -102,6 +106,7 @@ impl Mock {
     }
 
     /// Programs `getPaymentMethod` (`GET /account/billing/methods/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -113,6 +118,7 @@ impl Mock {
     }
 
     /// Programs `removePaymentMethod` (`DELETE /account/billing/methods/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_remove_payment_method(
         &self,
     ) -> runtime::Handle<
@@ -124,6 +130,7 @@ impl Mock {
     }
 
     /// Programs `getPurchases` (`GET /account/billing/purchases`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_purchases(
         &self,
     ) -> runtime::Handle<'_, api::GetPurchasesRequest, api::GetPurchasesResponse> {
@@ -131,6 +138,7 @@ impl Mock {
     }
 
     /// Programs `makePurchase` (`POST /account/billing/purchases`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_make_purchase(
         &self,
     ) -> runtime::Handle<'_, api::MakePurchaseRequest, api::MakePurchaseResponse> {
@@ -138,6 +146,7 @@ impl Mock {
     }
 
     /// Programs `updateSubscription` (`PUT /account/billing/subscriptions/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_update_subscription(
         &self,
     ) -> runtime::Handle<
@@ -149,6 +158,7 @@ impl Mock {
     }
 
     /// Programs `cancelSubscription` (`DELETE /account/billing/subscriptions/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_cancel_subscription(
         &self,
     ) -> runtime::Handle<
@@ -160,6 +170,7 @@ impl Mock {
     }
 
     /// Programs `getDevices` (`GET /account/devices`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_devices(
         &self,
     ) -> runtime::Handle<'_, api::GetDevicesRequest, api::GetDevicesResponse> {
@@ -167,6 +178,7 @@ impl Mock {
     }
 
     /// Programs `registerDevice` (`POST /account/devices`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_register_device(
         &self,
     ) -> runtime::Handle<'_, api::RegisterDeviceRequest, api::RegisterDeviceResponse> {
@@ -174,6 +186,7 @@ impl Mock {
     }
 
     /// Programs `authorizeDevice` (`POST /account/devices/authorization`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_authorize_device(
         &self,
     ) -> runtime::Handle<'_, api::AuthorizeDeviceRequest, api::AuthorizeDeviceResponse> {
@@ -181,6 +194,7 @@ impl Mock {
     }
 
     /// Programs `getDevice` (`GET /account/devices/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_device(
         &self,
     ) -> runtime::Handle<'_, api::GetDeviceRequest, api::GetDeviceResponse> {
@@ -188,6 +202,7 @@ impl Mock {
     }
 
     /// Programs `deregisterDevice` (`DELETE /account/devices/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_deregister_device(
         &self,
     ) -> runtime::Handle<
@@ -199,6 +214,7 @@ impl Mock {
     }
 
     /// Programs `renameDevice` (`PUT /account/devices/{id}/name`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_rename_device(
         &self,
     ) -> runtime::Handle<'_, api::RenameDeviceRequest, api::RenameDeviceResponse> {
@@ -206,6 +222,7 @@ impl Mock {
     }
 
     /// Programs `getEntitlements` (`GET /account/entitlements`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_entitlements(
         &self,
     ) -> runtime::Handle<'_, api::GetEntitlementsRequest, api::GetEntitlementsResponse> {
@@ -213,6 +230,7 @@ impl Mock {
     }
 
     /// Programs `getItemMediaFiles` (`GET /account/items/{id}/videos`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_item_media_files(
         &self,
     ) -> runtime::Handle<
@@ -224,6 +242,7 @@ impl Mock {
     }
 
     /// Programs `getItemMediaFilesGuarded` (`GET /account/items/{id}/videos-guarded`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_item_media_files_guarded(
         &self,
     ) -> runtime::Handle<
@@ -235,6 +254,7 @@ impl Mock {
     }
 
     /// Programs `generateNonce` (`GET /account/nonce`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_generate_nonce(
         &self,
     ) -> runtime::Handle<'_, api::GenerateNonceRequest, api::GenerateNonceResponse> {
@@ -242,6 +262,7 @@ impl Mock {
     }
 
     /// Programs `changePassword` (`PUT /account/password`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_change_password(
         &self,
     ) -> runtime::Handle<'_, api::ChangePasswordRequest, api::ChangePasswordResponse> {
@@ -249,6 +270,7 @@ impl Mock {
     }
 
     /// Programs `changePin` (`PUT /account/pin`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_change_pin(
         &self,
     ) -> runtime::Handle<'_, api::ChangePinRequest, api::ChangePinResponse> {
@@ -256,6 +278,7 @@ impl Mock {
     }
 
     /// Programs `getProfile` (`GET /account/profile`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_profile(
         &self,
     ) -> runtime::Handle<'_, api::GetProfileRequest, api::GetProfileResponse> {
@@ -263,6 +286,7 @@ impl Mock {
     }
 
     /// Programs `getBookmarks` (`GET /account/profile/bookmarks`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_bookmarks(
         &self,
     ) -> runtime::Handle<'_, api::GetBookmarksRequest, api::GetBookmarksResponse> {
@@ -270,6 +294,7 @@ impl Mock {
     }
 
     /// Programs `getBookmarkList` (`GET /account/profile/bookmarks/list`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_bookmark_list(
         &self,
     ) -> runtime::Handle<'_, api::GetBookmarkListRequest, api::GetBookmarkListResponse> {
@@ -277,6 +302,7 @@ impl Mock {
     }
 
     /// Programs `getItemBookmark` (`GET /account/profile/bookmarks/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_item_bookmark(
         &self,
     ) -> runtime::Handle<'_, api::GetItemBookmarkRequest, api::GetItemBookmarkResponse> {
@@ -284,6 +310,7 @@ impl Mock {
     }
 
     /// Programs `bookmarkItem` (`PUT /account/profile/bookmarks/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_bookmark_item(
         &self,
     ) -> runtime::Handle<'_, api::BookmarkItemRequest, api::BookmarkItemResponse> {
@@ -291,6 +318,7 @@ impl Mock {
     }
 
     /// Programs `deleteItemBookmark` (`DELETE /account/profile/bookmarks/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_delete_item_bookmark(
         &self,
     ) -> runtime::Handle<
@@ -302,6 +330,7 @@ impl Mock {
     }
 
     /// Programs `getContinueWatchingList` (`GET /account/profile/continue-watching/list`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_continue_watching_list(
         &self,
     ) -> runtime::Handle<
@@ -313,6 +342,7 @@ impl Mock {
     }
 
     /// Programs `getNextPlaybackItem` (`GET /account/profile/items/{itemId}/next`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_next_playback_item(
         &self,
     ) -> runtime::Handle<
@@ -324,6 +354,7 @@ impl Mock {
     }
 
     /// Programs `getRatings` (`GET /account/profile/ratings`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_ratings(
         &self,
     ) -> runtime::Handle<'_, api::GetRatingsRequest, api::GetRatingsResponse> {
@@ -331,6 +362,7 @@ impl Mock {
     }
 
     /// Programs `getRatingsList` (`GET /account/profile/ratings/list`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_ratings_list(
         &self,
     ) -> runtime::Handle<'_, api::GetRatingsListRequest, api::GetRatingsListResponse> {
@@ -338,6 +370,7 @@ impl Mock {
     }
 
     /// Programs `getItemRating` (`GET /account/profile/ratings/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_item_rating(
         &self,
     ) -> runtime::Handle<'_, api::GetItemRatingRequest, api::GetItemRatingResponse> {
@@ -345,6 +378,7 @@ impl Mock {
     }
 
     /// Programs `rateItem` (`PUT /account/profile/ratings/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_rate_item(
         &self,
     ) -> runtime::Handle<'_, api::RateItemRequest, api::RateItemResponse> {
@@ -352,6 +386,7 @@ impl Mock {
     }
 
     /// Programs `getWatched` (`GET /account/profile/watched`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_watched(
         &self,
     ) -> runtime::Handle<'_, api::GetWatchedRequest, api::GetWatchedResponse> {
@@ -359,6 +394,7 @@ impl Mock {
     }
 
     /// Programs `deleteWatched` (`DELETE /account/profile/watched`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_delete_watched(
         &self,
     ) -> runtime::Handle<'_, api::DeleteWatchedRequest, api::DeleteWatchedResponse> {
@@ -366,6 +402,7 @@ impl Mock {
     }
 
     /// Programs `getWatchedList` (`GET /account/profile/watched/list`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_watched_list(
         &self,
     ) -> runtime::Handle<'_, api::GetWatchedListRequest, api::GetWatchedListResponse> {
@@ -373,6 +410,7 @@ impl Mock {
     }
 
     /// Programs `getItemWatchedStatus` (`GET /account/profile/watched/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_get_item_watched_status(
         &self,
     ) -> runtime::Handle<
@@ -384,6 +422,7 @@ impl Mock {
     }
 
     /// Programs `setItemWatchedStatus` (`PUT /account/profile/watched/{itemId}`) and reads its calls.
+    #[cfg(feature = "profile")]
     pub fn on_set_item_watched_status(
         &self,
     ) -> runtime::Handle<
@@ -395,6 +434,7 @@ impl Mock {
     }
 
     /// Programs `createProfile` (`POST /account/profiles`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_create_profile(
         &self,
     ) -> runtime::Handle<'_, api::CreateProfileRequest, api::CreateProfileResponse> {
@@ -402,6 +442,7 @@ impl Mock {
     }
 
     /// Programs `getProfileWithId` (`GET /account/profiles/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_get_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -413,6 +454,7 @@ impl Mock {
     }
 
     /// Programs `deleteProfileWithId` (`DELETE /account/profiles/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_delete_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -424,6 +466,7 @@ impl Mock {
     }
 
     /// Programs `updateProfileWithId` (`PATCH /account/profiles/{id}`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_update_profile_with_id(
         &self,
     ) -> runtime::Handle<
@@ -435,6 +478,7 @@ impl Mock {
     }
 
     /// Programs `requestEmailVerification` (`POST /account/request-email-verification`) and reads its calls.
+    #[cfg(feature = "account")]
     pub fn on_request_email_verification(
         &self,
     ) -> runtime::Handle<
@@ -446,6 +490,7 @@ impl Mock {
     }
 
     /// Programs `getAccountToken` (`POST /authorization`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_get_account_token(
         &self,
     ) -> runtime::Handle<'_, api::GetAccountTokenRequest, api::GetAccountTokenResponse> {
@@ -453,6 +498,7 @@ impl Mock {
     }
 
     /// Programs `signOut` (`DELETE /authorization`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_sign_out(
         &self,
     ) -> runtime::Handle<'_, api::SignOutRequest, api::SignOutResponse> {
@@ -460,6 +506,7 @@ impl Mock {
     }
 
     /// Programs `getAccountTokenByCode` (`POST /authorization/device`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_get_account_token_by_code(
         &self,
     ) -> runtime::Handle<
@@ -471,6 +518,7 @@ impl Mock {
     }
 
     /// Programs `generateDeviceAuthorizationCode` (`POST /authorization/device/code`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_generate_device_authorization_code(
         &self,
     ) -> runtime::Handle<
@@ -485,6 +533,7 @@ impl Mock {
     }
 
     /// Programs `getProfileToken` (`POST /authorization/profile`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_get_profile_token(
         &self,
     ) -> runtime::Handle<'_, api::GetProfileTokenRequest, api::GetProfileTokenResponse> {
@@ -492,6 +541,7 @@ impl Mock {
     }
 
     /// Programs `refreshToken` (`POST /authorization/refresh`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_refresh_token(
         &self,
     ) -> runtime::Handle<'_, api::RefreshTokenRequest, api::RefreshTokenResponse> {
@@ -499,6 +549,7 @@ impl Mock {
     }
 
     /// Programs `singleSignOn` (`POST /authorization/sso`) and reads its calls.
+    #[cfg(feature = "authorization")]
     pub fn on_single_sign_on(
         &self,
     ) -> runtime::Handle<'_, api::SingleSignOnRequest, api::SingleSignOnResponse> {
@@ -506,6 +557,7 @@ impl Mock {
     }
 
     /// Programs `getPlanByToken` (`GET /bt/plan/{token}`) and reads its calls.
+    #[cfg(feature = "bt")]
     pub fn on_get_plan_by_token(
         &self,
     ) -> runtime::Handle<'_, api::GetPlanByTokenRequest, api::GetPlanByTokenResponse> {
@@ -513,6 +565,7 @@ impl Mock {
     }
 
     /// Programs `getPlans` (`GET /bt/plans`) and reads its calls.
+    #[cfg(feature = "bt")]
     pub fn on_get_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetPlansRequest, api::GetPlansResponse> {
@@ -520,6 +573,7 @@ impl Mock {
     }
 
     /// Programs `assignToken` (`POST /bt/token/assign`) and reads its calls.
+    #[cfg(feature = "bt")]
     pub fn on_assign_token(
         &self,
     ) -> runtime::Handle<'_, api::AssignTokenRequest, api::AssignTokenResponse> {
@@ -527,6 +581,7 @@ impl Mock {
     }
 
     /// Programs `checkUserToken` (`GET /bt/token/validate`) and reads its calls.
+    #[cfg(feature = "bt")]
     pub fn on_check_user_token(
         &self,
     ) -> runtime::Handle<'_, api::CheckUserTokenRequest, api::CheckUserTokenResponse> {
@@ -534,6 +589,7 @@ impl Mock {
     }
 
     /// Programs `getSubscriptionData` (`GET /check-subscription/{id}`) and reads its calls.
+    #[cfg(feature = "support")]
     pub fn on_get_subscription_data(
         &self,
     ) -> runtime::Handle<
@@ -545,6 +601,7 @@ impl Mock {
     }
 
     /// Programs `getAppConfig` (`GET /config`) and reads its calls.
+    #[cfg(feature = "app")]
     pub fn on_get_app_config(
         &self,
     ) -> runtime::Handle<'_, api::GetAppConfigRequest, api::GetAppConfigResponse> {
@@ -552,6 +609,7 @@ impl Mock {
     }
 
     /// Programs `checkEeBtEligibility` (`GET /ee-bt/eligibility`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_check_ee_bt_eligibility(
         &self,
     ) -> runtime::Handle<
@@ -563,6 +621,7 @@ impl Mock {
     }
 
     /// Programs `assignMsisdn` (`POST /ee/msisdn`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_assign_msisdn(
         &self,
     ) -> runtime::Handle<'_, api::AssignMsisdnRequest, api::AssignMsisdnResponse> {
@@ -570,6 +629,7 @@ impl Mock {
     }
 
     /// Programs `getEligibleOffers` (`POST /ee/offers`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_get_eligible_offers(
         &self,
     ) -> runtime::Handle<
@@ -581,6 +641,7 @@ impl Mock {
     }
 
     /// Programs `createPinRequest` (`PUT /ee/pin`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_create_pin_request(
         &self,
     ) -> runtime::Handle<
@@ -592,6 +653,7 @@ impl Mock {
     }
 
     /// Programs `validatePinRequest` (`POST /ee/pin`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_validate_pin_request(
         &self,
     ) -> runtime::Handle<
@@ -603,6 +665,7 @@ impl Mock {
     }
 
     /// Programs `GET /ee/plans` (`GET /ee/plans`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_get_ee_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetEePlansRequest, api::GetEePlansResponse> {
@@ -610,6 +673,7 @@ impl Mock {
     }
 
     /// Programs `getPlan` (`GET /ee/plans/{id}`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_get_plan(
         &self,
     ) -> runtime::Handle<'_, api::GetPlanRequest, api::GetPlanResponse> {
@@ -617,6 +681,7 @@ impl Mock {
     }
 
     /// Programs `createToken` (`GET /ee/token/create`) and reads its calls.
+    #[cfg(feature = "ee")]
     pub fn on_create_token(
         &self,
     ) -> runtime::Handle<'_, api::CreateTokenRequest, api::CreateTokenResponse> {
@@ -624,6 +689,7 @@ impl Mock {
     }
 
     /// Programs `getItem` (`GET /items/{id}`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_item(
         &self,
     ) -> runtime::Handle<'_, api::GetItemRequest, api::GetItemResponse> {
@@ -631,6 +697,7 @@ impl Mock {
     }
 
     /// Programs `getItemChildrenList` (`GET /items/{id}/children`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_item_children_list(
         &self,
     ) -> runtime::Handle<
@@ -642,6 +709,7 @@ impl Mock {
     }
 
     /// Programs `getItemRelatedList` (`GET /items/{id}/related`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_item_related_list(
         &self,
     ) -> runtime::Handle<
@@ -653,6 +721,7 @@ impl Mock {
     }
 
     /// Programs `getPublicItemMediaFiles` (`GET /items/{id}/videos`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_public_item_media_files(
         &self,
     ) -> runtime::Handle<
@@ -664,6 +733,7 @@ impl Mock {
     }
 
     /// Programs `getAnonNextPlaybackItem` (`GET /items/{itemId}/next`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_anon_next_playback_item(
         &self,
     ) -> runtime::Handle<
@@ -675,6 +745,7 @@ impl Mock {
     }
 
     /// Programs `getBillingHistory` (`POST /itv/billinghistory/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_billing_history(
         &self,
     ) -> runtime::Handle<
@@ -686,6 +757,7 @@ impl Mock {
     }
 
     /// Programs `changeCardDetails` (`PUT /itv/cards/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_change_card_details(
         &self,
     ) -> runtime::Handle<
@@ -697,6 +769,7 @@ impl Mock {
     }
 
     /// Programs `getCardDetails` (`POST /itv/cards/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_card_details(
         &self,
     ) -> runtime::Handle<'_, api::GetCardDetailsRequest, api::GetCardDetailsResponse> {
@@ -704,6 +777,7 @@ impl Mock {
     }
 
     /// Programs `changeEmail` (`POST /itv/changeemail`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_change_email(
         &self,
     ) -> runtime::Handle<'_, api::ChangeEmailRequest, api::ChangeEmailResponse> {
@@ -711,6 +785,7 @@ impl Mock {
     }
 
     /// Programs `changeMarketing` (`POST /itv/changemarketing`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_change_marketing(
         &self,
     ) -> runtime::Handle<'_, api::ChangeMarketingRequest, api::ChangeMarketingResponse> {
@@ -718,6 +793,7 @@ impl Mock {
     }
 
     /// Programs `deleteAccount` (`POST /itv/deleteaccount`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_delete_account(
         &self,
     ) -> runtime::Handle<'_, api::DeleteAccountRequest, api::DeleteAccountResponse> {
@@ -725,6 +801,7 @@ impl Mock {
     }
 
     /// Programs `getCurrentEntitlement` (`GET /itv/entitlements/current`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_current_entitlement(
         &self,
     ) -> runtime::Handle<
@@ -736,6 +813,7 @@ impl Mock {
     }
 
     /// Programs `getEntitlementsHistory` (`GET /itv/entitlements/history`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_entitlements_history(
         &self,
     ) -> runtime::Handle<
@@ -747,6 +825,7 @@ impl Mock {
     }
 
     /// Programs `getFeatureFlag` (`GET /itv/featureFlag/{feature}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_feature_flag(
         &self,
     ) -> runtime::Handle<'_, api::GetFeatureFlagRequest, api::GetFeatureFlagResponse> {
@@ -754,6 +833,7 @@ impl Mock {
     }
 
     /// Programs `googlePaySubscription` (`POST /itv/googlepay/subscription`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_google_pay_subscription(
         &self,
     ) -> runtime::Handle<
@@ -765,6 +845,7 @@ impl Mock {
     }
 
     /// Programs `checkPreviousEntitlements` (`GET /itv/had/entitlements`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_check_previous_entitlements(
         &self,
     ) -> runtime::Handle<
@@ -776,6 +857,7 @@ impl Mock {
     }
 
     /// Programs `getItemsMediaClipFiles` (`POST /itv/items/clips`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_items_media_clip_files(
         &self,
     ) -> runtime::Handle<
@@ -787,6 +869,7 @@ impl Mock {
     }
 
     /// Programs `getItemDownloadables` (`POST /itv/items/downloadable`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_item_downloadables(
         &self,
     ) -> runtime::Handle<
@@ -798,6 +881,7 @@ impl Mock {
     }
 
     /// Programs `GET /itv/itemsummary/{externalId}` (`GET /itv/itemsummary/{externalId}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_itv_itemsummary_external_id(
         &self,
     ) -> runtime::Handle<
@@ -809,6 +893,7 @@ impl Mock {
     }
 
     /// Programs `getItvPage` (`GET /itv/page`) and reads its calls.
+    #[cfg(feature = "app")]
     pub fn on_get_itv_page(
         &self,
     ) -> runtime::Handle<'_, api::GetItvPageRequest, api::GetItvPageResponse> {
@@ -816,6 +901,7 @@ impl Mock {
     }
 
     /// Programs `getAccountTokenWithPin` (`POST /itv/pinauthorization`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_account_token_with_pin(
         &self,
     ) -> runtime::Handle<
@@ -827,6 +913,7 @@ impl Mock {
     }
 
     /// Programs `upgradePlan` (`POST /itv/plan/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_upgrade_plan(
         &self,
     ) -> runtime::Handle<'_, api::UpgradePlanRequest, api::UpgradePlanResponse> {
@@ -834,6 +921,7 @@ impl Mock {
     }
 
     /// Programs `GET /itv/plans/{platform}` (`GET /itv/plans/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_itv_plans_platform(
         &self,
     ) -> runtime::Handle<
@@ -845,6 +933,7 @@ impl Mock {
     }
 
     /// Programs `GET /itv/profile` (`GET /itv/profile`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_itv_profile(
         &self,
     ) -> runtime::Handle<'_, api::GetItvProfileRequest, api::GetItvProfileResponse> {
@@ -852,6 +941,7 @@ impl Mock {
     }
 
     /// Programs `updateProfile` (`PUT /itv/profile`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_update_profile(
         &self,
     ) -> runtime::Handle<'_, api::UpdateProfileRequest, api::UpdateProfileResponse> {
@@ -859,6 +949,7 @@ impl Mock {
     }
 
     /// Programs `getRecommendedList` (`GET /itv/profile/recommendation/list`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_recommended_list(
         &self,
     ) -> runtime::Handle<
@@ -870,6 +961,7 @@ impl Mock {
     }
 
     /// Programs `getItvProfileToken` (`POST /itv/profiletoken`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_itv_profile_token(
         &self,
     ) -> runtime::Handle<
@@ -881,6 +973,7 @@ impl Mock {
     }
 
     /// Programs `getCurrentSubscription` (`GET /itv/purchase/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_current_subscription(
         &self,
     ) -> runtime::Handle<
@@ -892,6 +985,7 @@ impl Mock {
     }
 
     /// Programs `confirmPurchase` (`POST /itv/purchase/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_confirm_purchase(
         &self,
     ) -> runtime::Handle<'_, api::ConfirmPurchaseRequest, api::ConfirmPurchaseResponse> {
@@ -899,6 +993,7 @@ impl Mock {
     }
 
     /// Programs `DELETE /itv/purchase/{platform}` (`DELETE /itv/purchase/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_delete_itv_purchase_platform(
         &self,
     ) -> runtime::Handle<
@@ -910,6 +1005,7 @@ impl Mock {
     }
 
     /// Programs `confirmPurchaseStrong` (`POST /itv/purchase/{platform}/strong`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_confirm_purchase_strong(
         &self,
     ) -> runtime::Handle<
@@ -921,6 +1017,7 @@ impl Mock {
     }
 
     /// Programs `confirmPurchaseWithOffer` (`POST /itv/purchase/{platform}/withoffer`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_confirm_purchase_with_offer(
         &self,
     ) -> runtime::Handle<
@@ -932,6 +1029,7 @@ impl Mock {
     }
 
     /// Programs `resubscribe` (`POST /itv/resubscribe/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_resubscribe(
         &self,
     ) -> runtime::Handle<'_, api::ResubscribeRequest, api::ResubscribeResponse> {
@@ -939,6 +1037,7 @@ impl Mock {
     }
 
     /// Programs `GET /itv/roku/plans` (`GET /itv/roku/plans`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_itv_roku_plans(
         &self,
     ) -> runtime::Handle<'_, api::GetItvRokuPlansRequest, api::GetItvRokuPlansResponse> {
@@ -946,6 +1045,7 @@ impl Mock {
     }
 
     /// Programs `executeTransaction` (`POST /itv/roku/transaction/{transactionid}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_execute_transaction(
         &self,
     ) -> runtime::Handle<
@@ -957,6 +1057,7 @@ impl Mock {
     }
 
     /// Programs `getSaveOffer` (`GET /itv/save-offer`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_save_offer(
         &self,
     ) -> runtime::Handle<'_, api::GetSaveOfferRequest, api::GetSaveOfferResponse> {
@@ -964,6 +1065,7 @@ impl Mock {
     }
 
     /// Programs `activateSaveOffer` (`POST /itv/save-offer`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_activate_save_offer(
         &self,
     ) -> runtime::Handle<
@@ -975,6 +1077,7 @@ impl Mock {
     }
 
     /// Programs `getFullPriceRenewal` (`GET /itv/subscription/fullpricerenewal`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_full_price_renewal(
         &self,
     ) -> runtime::Handle<
@@ -986,6 +1089,7 @@ impl Mock {
     }
 
     /// Programs `getSubscriptionStatus` (`GET /itv/subscription/status/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_subscription_status(
         &self,
     ) -> runtime::Handle<
@@ -997,6 +1101,7 @@ impl Mock {
     }
 
     /// Programs `getSubscriptionState` (`GET /itv/subscriptionstate`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_subscription_state(
         &self,
     ) -> runtime::Handle<
@@ -1008,6 +1113,7 @@ impl Mock {
     }
 
     /// Programs `getUpcomingInvoice` (`GET /itv/upcominginvoice`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_upcoming_invoice(
         &self,
     ) -> runtime::Handle<
@@ -1019,6 +1125,7 @@ impl Mock {
     }
 
     /// Programs `updatePaymentIntentStrong` (`PUT /itv/updateIntent/strong/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_update_payment_intent_strong(
         &self,
     ) -> runtime::Handle<
@@ -1030,6 +1137,7 @@ impl Mock {
     }
 
     /// Programs `updatePaymentMethodStrong` (`PUT /itv/updatePayment/strong/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_update_payment_method_strong(
         &self,
     ) -> runtime::Handle<
@@ -1041,6 +1149,7 @@ impl Mock {
     }
 
     /// Programs `getVoucherById` (`GET /itv/voucher/{planId}/{voucherId}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_voucher_by_id(
         &self,
     ) -> runtime::Handle<'_, api::GetVoucherByIdRequest, api::GetVoucherByIdResponse> {
@@ -1048,6 +1157,7 @@ impl Mock {
     }
 
     /// Programs `checkVoucher` (`POST /itv/voucher/{platform}`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_check_voucher(
         &self,
     ) -> runtime::Handle<'_, api::CheckVoucherRequest, api::CheckVoucherResponse> {
@@ -1055,6 +1165,7 @@ impl Mock {
     }
 
     /// Programs `getLists` (`GET /lists`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_lists(
         &self,
     ) -> runtime::Handle<'_, api::GetListsRequest, api::GetListsResponse> {
@@ -1062,6 +1173,7 @@ impl Mock {
     }
 
     /// Programs `getList` (`GET /lists/{id}`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_list(
         &self,
     ) -> runtime::Handle<'_, api::GetListRequest, api::GetListResponse> {
@@ -1069,6 +1181,7 @@ impl Mock {
     }
 
     /// Programs `getPage` (`GET /page`) and reads its calls.
+    #[cfg(feature = "app")]
     pub fn on_get_page(
         &self,
     ) -> runtime::Handle<'_, api::GetPageRequest, api::GetPageResponse> {
@@ -1076,6 +1189,7 @@ impl Mock {
     }
 
     /// Programs `GET /plans/{id}` (`GET /plans/{id}`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_plans_id(
         &self,
     ) -> runtime::Handle<'_, api::GetPlansIdRequest, api::GetPlansIdResponse> {
@@ -1083,6 +1197,7 @@ impl Mock {
     }
 
     /// Programs `register` (`POST /register`) and reads its calls.
+    #[cfg(feature = "registration")]
     pub fn on_register(
         &self,
     ) -> runtime::Handle<'_, api::RegisterRequest, api::RegisterResponse> {
@@ -1090,6 +1205,7 @@ impl Mock {
     }
 
     /// Programs `forgotPassword` (`POST /request-password-reset`) and reads its calls.
+    #[cfg(feature = "support")]
     pub fn on_forgot_password(
         &self,
     ) -> runtime::Handle<'_, api::ForgotPasswordRequest, api::ForgotPasswordResponse> {
@@ -1097,6 +1213,7 @@ impl Mock {
     }
 
     /// Programs `resetPassword` (`POST /reset-password`) and reads its calls.
+    #[cfg(feature = "support")]
     pub fn on_reset_password(
         &self,
     ) -> runtime::Handle<'_, api::ResetPasswordRequest, api::ResetPasswordResponse> {
@@ -1104,6 +1221,7 @@ impl Mock {
     }
 
     /// Programs `getPublicPreview` (`GET /samsung-preview`) and reads its calls.
+    #[cfg(feature = "itv")]
     pub fn on_get_public_preview(
         &self,
     ) -> runtime::Handle<
@@ -1115,6 +1233,7 @@ impl Mock {
     }
 
     /// Programs `getSchedules` (`GET /schedules`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_get_schedules(
         &self,
     ) -> runtime::Handle<'_, api::GetSchedulesRequest, api::GetSchedulesResponse> {
@@ -1122,6 +1241,7 @@ impl Mock {
     }
 
     /// Programs `search` (`GET /search`) and reads its calls.
+    #[cfg(feature = "content")]
     pub fn on_search(
         &self,
     ) -> runtime::Handle<'_, api::SearchRequest, api::SearchResponse> {
@@ -1129,6 +1249,7 @@ impl Mock {
     }
 
     /// Programs `verifyEmail` (`POST /verify-email`) and reads its calls.
+    #[cfg(feature = "support")]
     pub fn on_verify_email(
         &self,
     ) -> runtime::Handle<'_, api::VerifyEmailRequest, api::VerifyEmailResponse> {
@@ -1137,6 +1258,7 @@ impl Mock {
 }
 
 impl RocketApi for Mock {
+    #[cfg(feature = "account")]
     async fn get_account(
         &self,
         request: api::GetAccountRequest,
@@ -1144,6 +1266,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ACCOUNT, request)
     }
 
+    #[cfg(feature = "account")]
     async fn update_account(
         &self,
         request: api::UpdateAccountRequest,
@@ -1151,6 +1274,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_ACCOUNT, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
@@ -1158,6 +1282,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PAYMENT_METHODS, request)
     }
 
+    #[cfg(feature = "account")]
     async fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
@@ -1165,6 +1290,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
@@ -1172,6 +1298,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PAYMENT_METHOD, request)
     }
 
+    #[cfg(feature = "account")]
     async fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
@@ -1179,6 +1306,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::REMOVE_PAYMENT_METHOD, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
@@ -1186,6 +1314,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PURCHASES, request)
     }
 
+    #[cfg(feature = "account")]
     async fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
@@ -1193,6 +1322,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::MAKE_PURCHASE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
@@ -1200,6 +1330,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_SUBSCRIPTION, request)
     }
 
+    #[cfg(feature = "account")]
     async fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
@@ -1207,6 +1338,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CANCEL_SUBSCRIPTION, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_devices(
         &self,
         request: api::GetDevicesRequest,
@@ -1214,6 +1346,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_DEVICES, request)
     }
 
+    #[cfg(feature = "account")]
     async fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
@@ -1221,6 +1354,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::REGISTER_DEVICE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
@@ -1228,6 +1362,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::AUTHORIZE_DEVICE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_device(
         &self,
         request: api::GetDeviceRequest,
@@ -1235,6 +1370,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_DEVICE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
@@ -1242,6 +1378,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DEREGISTER_DEVICE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
@@ -1249,6 +1386,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::RENAME_DEVICE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
@@ -1256,6 +1394,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ENTITLEMENTS, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
@@ -1263,6 +1402,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
@@ -1270,6 +1410,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES_GUARDED, request)
     }
 
+    #[cfg(feature = "account")]
     async fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
@@ -1277,6 +1418,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GENERATE_NONCE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn change_password(
         &self,
         request: api::ChangePasswordRequest,
@@ -1284,6 +1426,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHANGE_PASSWORD, request)
     }
 
+    #[cfg(feature = "account")]
     async fn change_pin(
         &self,
         request: api::ChangePinRequest,
@@ -1291,6 +1434,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHANGE_PIN, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_profile(
         &self,
         request: api::GetProfileRequest,
@@ -1298,6 +1442,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PROFILE, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
@@ -1305,6 +1450,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_BOOKMARKS, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
@@ -1312,6 +1458,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_BOOKMARK_LIST, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
@@ -1319,6 +1466,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_BOOKMARK, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
@@ -1326,6 +1474,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::BOOKMARK_ITEM, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
@@ -1333,6 +1482,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DELETE_ITEM_BOOKMARK, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
@@ -1340,6 +1490,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_CONTINUE_WATCHING_LIST, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
@@ -1347,6 +1498,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_NEXT_PLAYBACK_ITEM, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
@@ -1354,6 +1506,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_RATINGS, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
@@ -1361,6 +1514,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_RATINGS_LIST, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
@@ -1368,6 +1522,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_RATING, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn rate_item(
         &self,
         request: api::RateItemRequest,
@@ -1375,6 +1530,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::RATE_ITEM, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_watched(
         &self,
         request: api::GetWatchedRequest,
@@ -1382,6 +1538,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_WATCHED, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
@@ -1389,6 +1546,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DELETE_WATCHED, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
@@ -1396,6 +1554,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_WATCHED_LIST, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
@@ -1403,6 +1562,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_WATCHED_STATUS, request)
     }
 
+    #[cfg(feature = "profile")]
     async fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
@@ -1410,6 +1570,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::SET_ITEM_WATCHED_STATUS, request)
     }
 
+    #[cfg(feature = "account")]
     async fn create_profile(
         &self,
         request: api::CreateProfileRequest,
@@ -1417,6 +1578,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CREATE_PROFILE, request)
     }
 
+    #[cfg(feature = "account")]
     async fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
@@ -1424,6 +1586,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PROFILE_WITH_ID, request)
     }
 
+    #[cfg(feature = "account")]
     async fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
@@ -1431,6 +1594,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DELETE_PROFILE_WITH_ID, request)
     }
 
+    #[cfg(feature = "account")]
     async fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
@@ -1438,6 +1602,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_PROFILE_WITH_ID, request)
     }
 
+    #[cfg(feature = "account")]
     async fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
@@ -1445,6 +1610,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::REQUEST_EMAIL_VERIFICATION, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
@@ -1452,6 +1618,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn sign_out(
         &self,
         request: api::SignOutRequest,
@@ -1459,6 +1626,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::SIGN_OUT, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
@@ -1466,6 +1634,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
@@ -1473,6 +1642,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
@@ -1480,6 +1650,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PROFILE_TOKEN, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
@@ -1487,6 +1658,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::REFRESH_TOKEN, request)
     }
 
+    #[cfg(feature = "authorization")]
     async fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
@@ -1494,6 +1666,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::SINGLE_SIGN_ON, request)
     }
 
+    #[cfg(feature = "bt")]
     async fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
@@ -1501,6 +1674,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PLAN_BY_TOKEN, request)
     }
 
+    #[cfg(feature = "bt")]
     async fn get_plans(
         &self,
         request: api::GetPlansRequest,
@@ -1508,6 +1682,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PLANS, request)
     }
 
+    #[cfg(feature = "bt")]
     async fn assign_token(
         &self,
         request: api::AssignTokenRequest,
@@ -1515,6 +1690,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::ASSIGN_TOKEN, request)
     }
 
+    #[cfg(feature = "bt")]
     async fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
@@ -1522,6 +1698,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHECK_USER_TOKEN, request)
     }
 
+    #[cfg(feature = "support")]
     async fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
@@ -1529,6 +1706,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_DATA, request)
     }
 
+    #[cfg(feature = "app")]
     async fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
@@ -1536,6 +1714,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_APP_CONFIG, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
@@ -1543,6 +1722,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHECK_EE_BT_ELIGIBILITY, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
@@ -1550,6 +1730,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::ASSIGN_MSISDN, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
@@ -1557,6 +1738,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ELIGIBLE_OFFERS, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
@@ -1564,6 +1746,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CREATE_PIN_REQUEST, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
@@ -1571,6 +1754,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::VALIDATE_PIN_REQUEST, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
@@ -1578,6 +1762,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_EE_PLANS, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn get_plan(
         &self,
         request: api::GetPlanRequest,
@@ -1585,6 +1770,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PLAN, request)
     }
 
+    #[cfg(feature = "ee")]
     async fn create_token(
         &self,
         request: api::CreateTokenRequest,
@@ -1592,6 +1778,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CREATE_TOKEN, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_item(
         &self,
         request: api::GetItemRequest,
@@ -1599,6 +1786,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
@@ -1606,6 +1794,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_CHILDREN_LIST, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
@@ -1613,6 +1802,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_RELATED_LIST, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
@@ -1620,6 +1810,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
@@ -1627,6 +1818,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
@@ -1634,6 +1826,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_BILLING_HISTORY, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
@@ -1641,6 +1834,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHANGE_CARD_DETAILS, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
@@ -1648,6 +1842,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_CARD_DETAILS, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn change_email(
         &self,
         request: api::ChangeEmailRequest,
@@ -1655,6 +1850,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHANGE_EMAIL, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
@@ -1662,6 +1858,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHANGE_MARKETING, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
@@ -1669,6 +1866,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DELETE_ACCOUNT, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
@@ -1676,6 +1874,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_CURRENT_ENTITLEMENT, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
@@ -1683,6 +1882,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ENTITLEMENTS_HISTORY, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
@@ -1690,6 +1890,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_FEATURE_FLAG, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
@@ -1697,6 +1898,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GOOGLE_PAY_SUBSCRIPTION, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
@@ -1704,6 +1906,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHECK_PREVIOUS_ENTITLEMENTS, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
@@ -1711,6 +1914,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
@@ -1718,6 +1922,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITEM_DOWNLOADABLES, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
@@ -1725,6 +1930,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, request)
     }
 
+    #[cfg(feature = "app")]
     async fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
@@ -1732,6 +1938,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_PAGE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
@@ -1739,6 +1946,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
@@ -1746,6 +1954,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPGRADE_PLAN, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
@@ -1753,6 +1962,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_PLANS_PLATFORM, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
@@ -1760,6 +1970,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_PROFILE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
@@ -1767,6 +1978,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_PROFILE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
@@ -1774,6 +1986,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_RECOMMENDED_LIST, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
@@ -1781,6 +1994,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_PROFILE_TOKEN, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
@@ -1788,6 +2002,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_CURRENT_SUBSCRIPTION, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
@@ -1795,6 +2010,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CONFIRM_PURCHASE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
@@ -1802,6 +2018,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::DELETE_ITV_PURCHASE_PLATFORM, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
@@ -1809,6 +2026,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_STRONG, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
@@ -1816,6 +2034,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_WITH_OFFER, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
@@ -1823,6 +2042,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::RESUBSCRIBE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
@@ -1830,6 +2050,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_ITV_ROKU_PLANS, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
@@ -1837,6 +2058,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::EXECUTE_TRANSACTION, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
@@ -1844,6 +2066,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_SAVE_OFFER, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
@@ -1851,6 +2074,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::ACTIVATE_SAVE_OFFER, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
@@ -1858,6 +2082,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_FULL_PRICE_RENEWAL, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
@@ -1865,6 +2090,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATUS, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
@@ -1872,6 +2098,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
@@ -1879,6 +2106,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_UPCOMING_INVOICE, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
@@ -1886,6 +2114,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_PAYMENT_INTENT_STRONG, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
@@ -1893,6 +2122,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::UPDATE_PAYMENT_METHOD_STRONG, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
@@ -1900,6 +2130,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_VOUCHER_BY_ID, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
@@ -1907,6 +2138,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::CHECK_VOUCHER, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_lists(
         &self,
         request: api::GetListsRequest,
@@ -1914,6 +2146,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_LISTS, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_list(
         &self,
         request: api::GetListRequest,
@@ -1921,6 +2154,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_LIST, request)
     }
 
+    #[cfg(feature = "app")]
     async fn get_page(
         &self,
         request: api::GetPageRequest,
@@ -1928,6 +2162,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PAGE, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
@@ -1935,6 +2170,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PLANS_ID, request)
     }
 
+    #[cfg(feature = "registration")]
     async fn register(
         &self,
         request: api::RegisterRequest,
@@ -1942,6 +2178,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::REGISTER, request)
     }
 
+    #[cfg(feature = "support")]
     async fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
@@ -1949,6 +2186,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::FORGOT_PASSWORD, request)
     }
 
+    #[cfg(feature = "support")]
     async fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
@@ -1956,6 +2194,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::RESET_PASSWORD, request)
     }
 
+    #[cfg(feature = "itv")]
     async fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
@@ -1963,6 +2202,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_PUBLIC_PREVIEW, request)
     }
 
+    #[cfg(feature = "content")]
     async fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
@@ -1970,6 +2210,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::GET_SCHEDULES, request)
     }
 
+    #[cfg(feature = "content")]
     async fn search(
         &self,
         request: api::SearchRequest,
@@ -1977,6 +2218,7 @@ impl RocketApi for Mock {
         self.state.answer(&api::meta::SEARCH, request)
     }
 
+    #[cfg(feature = "support")]
     async fn verify_email(
         &self,
         request: api::VerifyEmailRequest,

@@ -9,6 +9,7 @@ use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 
 /// `GET /account`
+#[cfg(feature = "account")]
 pub async fn get_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -28,6 +29,7 @@ pub async fn get_account<S: RocketApi + 'static>(
 }
 
 /// `PATCH /account`
+#[cfg(feature = "account")]
 pub async fn update_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -47,6 +49,7 @@ pub async fn update_account<S: RocketApi + 'static>(
 }
 
 /// `GET /account/billing/methods`
+#[cfg(feature = "account")]
 pub async fn get_payment_methods<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -66,6 +69,7 @@ pub async fn get_payment_methods<S: RocketApi + 'static>(
 }
 
 /// `POST /account/billing/methods`
+#[cfg(feature = "account")]
 pub async fn add_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -85,6 +89,7 @@ pub async fn add_payment_method<S: RocketApi + 'static>(
 }
 
 /// `GET /account/billing/methods/{id}`
+#[cfg(feature = "account")]
 pub async fn get_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -104,6 +109,7 @@ pub async fn get_payment_method<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/billing/methods/{id}`
+#[cfg(feature = "account")]
 pub async fn remove_payment_method<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -123,6 +129,7 @@ pub async fn remove_payment_method<S: RocketApi + 'static>(
 }
 
 /// `GET /account/billing/purchases`
+#[cfg(feature = "account")]
 pub async fn get_purchases<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -142,6 +149,7 @@ pub async fn get_purchases<S: RocketApi + 'static>(
 }
 
 /// `POST /account/billing/purchases`
+#[cfg(feature = "account")]
 pub async fn make_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -161,6 +169,7 @@ pub async fn make_purchase<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/billing/subscriptions/{id}`
+#[cfg(feature = "account")]
 pub async fn update_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -180,6 +189,7 @@ pub async fn update_subscription<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/billing/subscriptions/{id}`
+#[cfg(feature = "account")]
 pub async fn cancel_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -199,6 +209,7 @@ pub async fn cancel_subscription<S: RocketApi + 'static>(
 }
 
 /// `GET /account/devices`
+#[cfg(feature = "account")]
 pub async fn get_devices<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -218,6 +229,7 @@ pub async fn get_devices<S: RocketApi + 'static>(
 }
 
 /// `POST /account/devices`
+#[cfg(feature = "account")]
 pub async fn register_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -237,6 +249,7 @@ pub async fn register_device<S: RocketApi + 'static>(
 }
 
 /// `POST /account/devices/authorization`
+#[cfg(feature = "account")]
 pub async fn authorize_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -256,6 +269,7 @@ pub async fn authorize_device<S: RocketApi + 'static>(
 }
 
 /// `GET /account/devices/{id}`
+#[cfg(feature = "account")]
 pub async fn get_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -275,6 +289,7 @@ pub async fn get_device<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/devices/{id}`
+#[cfg(feature = "account")]
 pub async fn deregister_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -294,6 +309,7 @@ pub async fn deregister_device<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/devices/{id}/name`
+#[cfg(feature = "account")]
 pub async fn rename_device<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -313,6 +329,7 @@ pub async fn rename_device<S: RocketApi + 'static>(
 }
 
 /// `GET /account/entitlements`
+#[cfg(feature = "account")]
 pub async fn get_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -332,6 +349,7 @@ pub async fn get_entitlements<S: RocketApi + 'static>(
 }
 
 /// `GET /account/items/{id}/videos`
+#[cfg(feature = "account")]
 pub async fn get_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -351,6 +369,7 @@ pub async fn get_item_media_files<S: RocketApi + 'static>(
 }
 
 /// `GET /account/items/{id}/videos-guarded`
+#[cfg(feature = "account")]
 pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -370,6 +389,7 @@ pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
 }
 
 /// `GET /account/nonce`
+#[cfg(feature = "account")]
 pub async fn generate_nonce<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -389,6 +409,7 @@ pub async fn generate_nonce<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/password`
+#[cfg(feature = "account")]
 pub async fn change_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -408,6 +429,7 @@ pub async fn change_password<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/pin`
+#[cfg(feature = "account")]
 pub async fn change_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -427,6 +449,7 @@ pub async fn change_pin<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile`
+#[cfg(feature = "profile")]
 pub async fn get_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -446,6 +469,7 @@ pub async fn get_profile<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/bookmarks`
+#[cfg(feature = "profile")]
 pub async fn get_bookmarks<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -465,6 +489,7 @@ pub async fn get_bookmarks<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/bookmarks/list`
+#[cfg(feature = "profile")]
 pub async fn get_bookmark_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -484,6 +509,7 @@ pub async fn get_bookmark_list<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/bookmarks/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn get_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -503,6 +529,7 @@ pub async fn get_item_bookmark<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/profile/bookmarks/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn bookmark_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -522,6 +549,7 @@ pub async fn bookmark_item<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/profile/bookmarks/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn delete_item_bookmark<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -541,6 +569,7 @@ pub async fn delete_item_bookmark<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/continue-watching/list`
+#[cfg(feature = "profile")]
 pub async fn get_continue_watching_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -560,6 +589,7 @@ pub async fn get_continue_watching_list<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/items/{itemId}/next`
+#[cfg(feature = "profile")]
 pub async fn get_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -579,6 +609,7 @@ pub async fn get_next_playback_item<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/ratings`
+#[cfg(feature = "profile")]
 pub async fn get_ratings<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -598,6 +629,7 @@ pub async fn get_ratings<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/ratings/list`
+#[cfg(feature = "profile")]
 pub async fn get_ratings_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -617,6 +649,7 @@ pub async fn get_ratings_list<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/ratings/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn get_item_rating<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -636,6 +669,7 @@ pub async fn get_item_rating<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/profile/ratings/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn rate_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -655,6 +689,7 @@ pub async fn rate_item<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/watched`
+#[cfg(feature = "profile")]
 pub async fn get_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -674,6 +709,7 @@ pub async fn get_watched<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/profile/watched`
+#[cfg(feature = "profile")]
 pub async fn delete_watched<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -693,6 +729,7 @@ pub async fn delete_watched<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/watched/list`
+#[cfg(feature = "profile")]
 pub async fn get_watched_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -712,6 +749,7 @@ pub async fn get_watched_list<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profile/watched/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn get_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -731,6 +769,7 @@ pub async fn get_item_watched_status<S: RocketApi + 'static>(
 }
 
 /// `PUT /account/profile/watched/{itemId}`
+#[cfg(feature = "profile")]
 pub async fn set_item_watched_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -750,6 +789,7 @@ pub async fn set_item_watched_status<S: RocketApi + 'static>(
 }
 
 /// `POST /account/profiles`
+#[cfg(feature = "account")]
 pub async fn create_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -769,6 +809,7 @@ pub async fn create_profile<S: RocketApi + 'static>(
 }
 
 /// `GET /account/profiles/{id}`
+#[cfg(feature = "account")]
 pub async fn get_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -788,6 +829,7 @@ pub async fn get_profile_with_id<S: RocketApi + 'static>(
 }
 
 /// `DELETE /account/profiles/{id}`
+#[cfg(feature = "account")]
 pub async fn delete_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -807,6 +849,7 @@ pub async fn delete_profile_with_id<S: RocketApi + 'static>(
 }
 
 /// `PATCH /account/profiles/{id}`
+#[cfg(feature = "account")]
 pub async fn update_profile_with_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -826,6 +869,7 @@ pub async fn update_profile_with_id<S: RocketApi + 'static>(
 }
 
 /// `POST /account/request-email-verification`
+#[cfg(feature = "account")]
 pub async fn request_email_verification<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -845,6 +889,7 @@ pub async fn request_email_verification<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization`
+#[cfg(feature = "authorization")]
 pub async fn get_account_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -858,6 +903,7 @@ pub async fn get_account_token<S: RocketApi + 'static>(
 }
 
 /// `DELETE /authorization`
+#[cfg(feature = "authorization")]
 pub async fn sign_out<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -871,6 +917,7 @@ pub async fn sign_out<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization/device`
+#[cfg(feature = "authorization")]
 pub async fn get_account_token_by_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -884,6 +931,7 @@ pub async fn get_account_token_by_code<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization/device/code`
+#[cfg(feature = "authorization")]
 pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -897,6 +945,7 @@ pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization/profile`
+#[cfg(feature = "authorization")]
 pub async fn get_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -916,6 +965,7 @@ pub async fn get_profile_token<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization/refresh`
+#[cfg(feature = "authorization")]
 pub async fn refresh_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -929,6 +979,7 @@ pub async fn refresh_token<S: RocketApi + 'static>(
 }
 
 /// `POST /authorization/sso`
+#[cfg(feature = "authorization")]
 pub async fn single_sign_on<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -942,6 +993,7 @@ pub async fn single_sign_on<S: RocketApi + 'static>(
 }
 
 /// `GET /bt/plan/{token}`
+#[cfg(feature = "bt")]
 pub async fn get_plan_by_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -955,6 +1007,7 @@ pub async fn get_plan_by_token<S: RocketApi + 'static>(
 }
 
 /// `GET /bt/plans`
+#[cfg(feature = "bt")]
 pub async fn get_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -968,6 +1021,7 @@ pub async fn get_plans<S: RocketApi + 'static>(
 }
 
 /// `POST /bt/token/assign`
+#[cfg(feature = "bt")]
 pub async fn assign_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -987,6 +1041,7 @@ pub async fn assign_token<S: RocketApi + 'static>(
 }
 
 /// `GET /bt/token/validate`
+#[cfg(feature = "bt")]
 pub async fn check_user_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1000,6 +1055,7 @@ pub async fn check_user_token<S: RocketApi + 'static>(
 }
 
 /// `GET /check-subscription/{id}`
+#[cfg(feature = "support")]
 pub async fn get_subscription_data<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1013,6 +1069,7 @@ pub async fn get_subscription_data<S: RocketApi + 'static>(
 }
 
 /// `GET /config`
+#[cfg(feature = "app")]
 pub async fn get_app_config<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1026,6 +1083,7 @@ pub async fn get_app_config<S: RocketApi + 'static>(
 }
 
 /// `GET /ee-bt/eligibility`
+#[cfg(feature = "ee")]
 pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1045,6 +1103,7 @@ pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
 }
 
 /// `POST /ee/msisdn`
+#[cfg(feature = "ee")]
 pub async fn assign_msisdn<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1064,6 +1123,7 @@ pub async fn assign_msisdn<S: RocketApi + 'static>(
 }
 
 /// `POST /ee/offers`
+#[cfg(feature = "ee")]
 pub async fn get_eligible_offers<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1077,6 +1137,7 @@ pub async fn get_eligible_offers<S: RocketApi + 'static>(
 }
 
 /// `PUT /ee/pin`
+#[cfg(feature = "ee")]
 pub async fn create_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1090,6 +1151,7 @@ pub async fn create_pin_request<S: RocketApi + 'static>(
 }
 
 /// `POST /ee/pin`
+#[cfg(feature = "ee")]
 pub async fn validate_pin_request<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1103,6 +1165,7 @@ pub async fn validate_pin_request<S: RocketApi + 'static>(
 }
 
 /// `GET /ee/plans`
+#[cfg(feature = "ee")]
 pub async fn get_ee_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1116,6 +1179,7 @@ pub async fn get_ee_plans<S: RocketApi + 'static>(
 }
 
 /// `GET /ee/plans/{id}`
+#[cfg(feature = "ee")]
 pub async fn get_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1129,6 +1193,7 @@ pub async fn get_plan<S: RocketApi + 'static>(
 }
 
 /// `GET /ee/token/create`
+#[cfg(feature = "ee")]
 pub async fn create_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1142,6 +1207,7 @@ pub async fn create_token<S: RocketApi + 'static>(
 }
 
 /// `GET /items/{id}`
+#[cfg(feature = "content")]
 pub async fn get_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1155,6 +1221,7 @@ pub async fn get_item<S: RocketApi + 'static>(
 }
 
 /// `GET /items/{id}/children`
+#[cfg(feature = "content")]
 pub async fn get_item_children_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1168,6 +1235,7 @@ pub async fn get_item_children_list<S: RocketApi + 'static>(
 }
 
 /// `GET /items/{id}/related`
+#[cfg(feature = "content")]
 pub async fn get_item_related_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1181,6 +1249,7 @@ pub async fn get_item_related_list<S: RocketApi + 'static>(
 }
 
 /// `GET /items/{id}/videos`
+#[cfg(feature = "content")]
 pub async fn get_public_item_media_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1194,6 +1263,7 @@ pub async fn get_public_item_media_files<S: RocketApi + 'static>(
 }
 
 /// `GET /items/{itemId}/next`
+#[cfg(feature = "content")]
 pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1207,6 +1277,7 @@ pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/billinghistory/{platform}`
+#[cfg(feature = "itv")]
 pub async fn get_billing_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1226,6 +1297,7 @@ pub async fn get_billing_history<S: RocketApi + 'static>(
 }
 
 /// `PUT /itv/cards/{platform}`
+#[cfg(feature = "itv")]
 pub async fn change_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1245,6 +1317,7 @@ pub async fn change_card_details<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/cards/{platform}`
+#[cfg(feature = "itv")]
 pub async fn get_card_details<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1264,6 +1337,7 @@ pub async fn get_card_details<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/changeemail`
+#[cfg(feature = "itv")]
 pub async fn change_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1283,6 +1357,7 @@ pub async fn change_email<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/changemarketing`
+#[cfg(feature = "itv")]
 pub async fn change_marketing<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1302,6 +1377,7 @@ pub async fn change_marketing<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/deleteaccount`
+#[cfg(feature = "itv")]
 pub async fn delete_account<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1321,6 +1397,7 @@ pub async fn delete_account<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/entitlements/current`
+#[cfg(feature = "itv")]
 pub async fn get_current_entitlement<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1340,6 +1417,7 @@ pub async fn get_current_entitlement<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/entitlements/history`
+#[cfg(feature = "itv")]
 pub async fn get_entitlements_history<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1359,6 +1437,7 @@ pub async fn get_entitlements_history<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/featureFlag/{feature}`
+#[cfg(feature = "itv")]
 pub async fn get_feature_flag<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1372,6 +1451,7 @@ pub async fn get_feature_flag<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/googlepay/subscription`
+#[cfg(feature = "itv")]
 pub async fn google_pay_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1391,6 +1471,7 @@ pub async fn google_pay_subscription<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/had/entitlements`
+#[cfg(feature = "itv")]
 pub async fn check_previous_entitlements<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1410,6 +1491,7 @@ pub async fn check_previous_entitlements<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/items/clips`
+#[cfg(feature = "content")]
 pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1423,6 +1505,7 @@ pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/items/downloadable`
+#[cfg(feature = "content")]
 pub async fn get_item_downloadables<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1436,6 +1519,7 @@ pub async fn get_item_downloadables<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/itemsummary/{externalId}`
+#[cfg(feature = "itv")]
 pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1449,6 +1533,7 @@ pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/page`
+#[cfg(feature = "app")]
 pub async fn get_itv_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1462,6 +1547,7 @@ pub async fn get_itv_page<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/pinauthorization`
+#[cfg(feature = "itv")]
 pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1481,6 +1567,7 @@ pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/plan/{platform}`
+#[cfg(feature = "itv")]
 pub async fn upgrade_plan<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1500,6 +1587,7 @@ pub async fn upgrade_plan<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/plans/{platform}`
+#[cfg(feature = "itv")]
 pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1519,6 +1607,7 @@ pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/profile`
+#[cfg(feature = "itv")]
 pub async fn get_itv_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1538,6 +1627,7 @@ pub async fn get_itv_profile<S: RocketApi + 'static>(
 }
 
 /// `PUT /itv/profile`
+#[cfg(feature = "itv")]
 pub async fn update_profile<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1557,6 +1647,7 @@ pub async fn update_profile<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/profile/recommendation/list`
+#[cfg(feature = "itv")]
 pub async fn get_recommended_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1576,6 +1667,7 @@ pub async fn get_recommended_list<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/profiletoken`
+#[cfg(feature = "itv")]
 pub async fn get_itv_profile_token<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1595,6 +1687,7 @@ pub async fn get_itv_profile_token<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/purchase/{platform}`
+#[cfg(feature = "itv")]
 pub async fn get_current_subscription<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1614,6 +1707,7 @@ pub async fn get_current_subscription<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/purchase/{platform}`
+#[cfg(feature = "itv")]
 pub async fn confirm_purchase<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1633,6 +1727,7 @@ pub async fn confirm_purchase<S: RocketApi + 'static>(
 }
 
 /// `DELETE /itv/purchase/{platform}`
+#[cfg(feature = "itv")]
 pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1652,6 +1747,7 @@ pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/purchase/{platform}/strong`
+#[cfg(feature = "itv")]
 pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1671,6 +1767,7 @@ pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/purchase/{platform}/withoffer`
+#[cfg(feature = "itv")]
 pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1690,6 +1787,7 @@ pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/resubscribe/{platform}`
+#[cfg(feature = "itv")]
 pub async fn resubscribe<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1709,6 +1807,7 @@ pub async fn resubscribe<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/roku/plans`
+#[cfg(feature = "itv")]
 pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1722,6 +1821,7 @@ pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/roku/transaction/{transactionid}`
+#[cfg(feature = "itv")]
 pub async fn execute_transaction<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1735,6 +1835,7 @@ pub async fn execute_transaction<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/save-offer`
+#[cfg(feature = "itv")]
 pub async fn get_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1754,6 +1855,7 @@ pub async fn get_save_offer<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/save-offer`
+#[cfg(feature = "itv")]
 pub async fn activate_save_offer<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1773,6 +1875,7 @@ pub async fn activate_save_offer<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/subscription/fullpricerenewal`
+#[cfg(feature = "itv")]
 pub async fn get_full_price_renewal<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1792,6 +1895,7 @@ pub async fn get_full_price_renewal<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/subscription/status/{platform}`
+#[cfg(feature = "itv")]
 pub async fn get_subscription_status<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1811,6 +1915,7 @@ pub async fn get_subscription_status<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/subscriptionstate`
+#[cfg(feature = "itv")]
 pub async fn get_subscription_state<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1830,6 +1935,7 @@ pub async fn get_subscription_state<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/upcominginvoice`
+#[cfg(feature = "itv")]
 pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1849,6 +1955,7 @@ pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
 }
 
 /// `PUT /itv/updateIntent/strong/{platform}`
+#[cfg(feature = "itv")]
 pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1868,6 +1975,7 @@ pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
 }
 
 /// `PUT /itv/updatePayment/strong/{platform}`
+#[cfg(feature = "itv")]
 pub async fn update_payment_method_strong<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1887,6 +1995,7 @@ pub async fn update_payment_method_strong<S: RocketApi + 'static>(
 }
 
 /// `GET /itv/voucher/{planId}/{voucherId}`
+#[cfg(feature = "itv")]
 pub async fn get_voucher_by_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1906,6 +2015,7 @@ pub async fn get_voucher_by_id<S: RocketApi + 'static>(
 }
 
 /// `POST /itv/voucher/{platform}`
+#[cfg(feature = "itv")]
 pub async fn check_voucher<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1925,6 +2035,7 @@ pub async fn check_voucher<S: RocketApi + 'static>(
 }
 
 /// `GET /lists`
+#[cfg(feature = "content")]
 pub async fn get_lists<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1938,6 +2049,7 @@ pub async fn get_lists<S: RocketApi + 'static>(
 }
 
 /// `GET /lists/{id}`
+#[cfg(feature = "content")]
 pub async fn get_list<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1951,6 +2063,7 @@ pub async fn get_list<S: RocketApi + 'static>(
 }
 
 /// `GET /page`
+#[cfg(feature = "app")]
 pub async fn get_page<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1964,6 +2077,7 @@ pub async fn get_page<S: RocketApi + 'static>(
 }
 
 /// `GET /plans/{id}`
+#[cfg(feature = "content")]
 pub async fn get_plans_id<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1977,6 +2091,7 @@ pub async fn get_plans_id<S: RocketApi + 'static>(
 }
 
 /// `POST /register`
+#[cfg(feature = "registration")]
 pub async fn register<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -1990,6 +2105,7 @@ pub async fn register<S: RocketApi + 'static>(
 }
 
 /// `POST /request-password-reset`
+#[cfg(feature = "support")]
 pub async fn forgot_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -2003,6 +2119,7 @@ pub async fn forgot_password<S: RocketApi + 'static>(
 }
 
 /// `POST /reset-password`
+#[cfg(feature = "support")]
 pub async fn reset_password<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -2016,6 +2133,7 @@ pub async fn reset_password<S: RocketApi + 'static>(
 }
 
 /// `GET /samsung-preview`
+#[cfg(feature = "itv")]
 pub async fn get_public_preview<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -2029,6 +2147,7 @@ pub async fn get_public_preview<S: RocketApi + 'static>(
 }
 
 /// `GET /schedules`
+#[cfg(feature = "content")]
 pub async fn get_schedules<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -2042,6 +2161,7 @@ pub async fn get_schedules<S: RocketApi + 'static>(
 }
 
 /// `GET /search`
+#[cfg(feature = "content")]
 pub async fn search<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,
@@ -2051,6 +2171,7 @@ pub async fn search<S: RocketApi + 'static>(
 }
 
 /// `POST /verify-email`
+#[cfg(feature = "support")]
 pub async fn verify_email<S: RocketApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,

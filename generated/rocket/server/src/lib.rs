@@ -6,11 +6,60 @@
 
 rocketgen_runtime::generated_for!("0.1.0");
 
+#[cfg(
+    not(
+        any(
+            feature = "account",
+            feature = "profile",
+            feature = "authorization",
+            feature = "bt",
+            feature = "support",
+            feature = "app",
+            feature = "ee",
+            feature = "content",
+            feature = "itv",
+            feature = "registration"
+        )
+    )
+)]
+compile_error!(
+    "rocket-server serves operations: enable the feature of at least one tag (account, profile, authorization, bt, support, app, ee, content, itv, registration)"
+);
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 mod handlers;
 
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::RocketApi;
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
@@ -31,727 +80,1133 @@ pub fn router_at<S: RocketApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-    router = router
-        .route(
-            &[base, "/account"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_account::<S>)
-                .patch(handlers::update_account::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PATCH") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/billing/methods"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_payment_methods::<S>)
-                .post(handlers::add_payment_method::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/billing/methods/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_payment_method::<S>)
-                .delete(handlers::remove_payment_method::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/billing/purchases"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_purchases::<S>)
-                .post(handlers::make_purchase::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/billing/subscriptions/{p0}"].concat(),
-            MethodRouter::new()
-                .put(handlers::update_subscription::<S>)
-                .delete(handlers::cancel_subscription::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/devices"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_devices::<S>)
-                .post(handlers::register_device::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/devices/authorization"].concat(),
-            MethodRouter::new()
-                .post(handlers::authorize_device::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/devices/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_device::<S>)
-                .delete(handlers::deregister_device::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/devices/{p0}/name"].concat(),
-            MethodRouter::new()
-                .put(handlers::rename_device::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/entitlements"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_entitlements::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/items/{p0}/videos"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_media_files::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/items/{p0}/videos-guarded"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_media_files_guarded::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/nonce"].concat(),
-            MethodRouter::new()
-                .get(handlers::generate_nonce::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/password"].concat(),
-            MethodRouter::new()
-                .put(handlers::change_password::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/pin"].concat(),
-            MethodRouter::new()
-                .put(handlers::change_pin::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_profile::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/bookmarks"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_bookmarks::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/bookmarks/list"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_bookmark_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/bookmarks/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_bookmark::<S>)
-                .put(handlers::bookmark_item::<S>)
-                .delete(handlers::delete_item_bookmark::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PUT, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/continue-watching/list"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_continue_watching_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/items/{p0}/next"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_next_playback_item::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/ratings"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_ratings::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/ratings/list"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_ratings_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/ratings/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_rating::<S>)
-                .put(handlers::rate_item::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/watched"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_watched::<S>)
-                .delete(handlers::delete_watched::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/watched/list"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_watched_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profile/watched/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_watched_status::<S>)
-                .put(handlers::set_item_watched_status::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profiles"].concat(),
-            MethodRouter::new()
-                .post(handlers::create_profile::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/profiles/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_profile_with_id::<S>)
-                .delete(handlers::delete_profile_with_id::<S>)
-                .patch(handlers::update_profile_with_id::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, DELETE, PATCH") }),
-        );
-    router = router
-        .route(
-            &[base, "/account/request-email-verification"].concat(),
-            MethodRouter::new()
-                .post(handlers::request_email_verification::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_account_token::<S>)
-                .delete(handlers::sign_out::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization/device"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_account_token_by_code::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization/device/code"].concat(),
-            MethodRouter::new()
-                .post(handlers::generate_device_authorization_code::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization/profile"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_profile_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization/refresh"].concat(),
-            MethodRouter::new()
-                .post(handlers::refresh_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/authorization/sso"].concat(),
-            MethodRouter::new()
-                .post(handlers::single_sign_on::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/bt/plan/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_plan_by_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/bt/plans"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_plans::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/bt/token/assign"].concat(),
-            MethodRouter::new()
-                .post(handlers::assign_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/bt/token/validate"].concat(),
-            MethodRouter::new()
-                .get(handlers::check_user_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/check-subscription/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_subscription_data::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/config"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_app_config::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee-bt/eligibility"].concat(),
-            MethodRouter::new()
-                .get(handlers::check_ee_bt_eligibility::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/msisdn"].concat(),
-            MethodRouter::new()
-                .post(handlers::assign_msisdn::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/offers"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_eligible_offers::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/pin"].concat(),
-            MethodRouter::new()
-                .put(handlers::create_pin_request::<S>)
-                .post(handlers::validate_pin_request::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/plans"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_ee_plans::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/plans/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_plan::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/ee/token/create"].concat(),
-            MethodRouter::new()
-                .get(handlers::create_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/items/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/items/{p0}/children"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_children_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/items/{p0}/next"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_anon_next_playback_item::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/items/{p0}/related"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_item_related_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/items/{p0}/videos"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_public_item_media_files::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/billinghistory/{p0}"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_billing_history::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/cards/{p0}"].concat(),
-            MethodRouter::new()
-                .put(handlers::change_card_details::<S>)
-                .post(handlers::get_card_details::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/changeemail"].concat(),
-            MethodRouter::new()
-                .post(handlers::change_email::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/changemarketing"].concat(),
-            MethodRouter::new()
-                .post(handlers::change_marketing::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/deleteaccount"].concat(),
-            MethodRouter::new()
-                .post(handlers::delete_account::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/entitlements/current"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_current_entitlement::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/entitlements/history"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_entitlements_history::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/featureFlag/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_feature_flag::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/googlepay/subscription"].concat(),
-            MethodRouter::new()
-                .post(handlers::google_pay_subscription::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/had/entitlements"].concat(),
-            MethodRouter::new()
-                .get(handlers::check_previous_entitlements::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/items/clips"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_items_media_clip_files::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/items/downloadable"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_item_downloadables::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/itemsummary/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_itv_itemsummary_external_id::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/page"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_itv_page::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/pinauthorization"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_account_token_with_pin::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/plan/{p0}"].concat(),
-            MethodRouter::new()
-                .post(handlers::upgrade_plan::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/plans/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_itv_plans_platform::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/profile"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_itv_profile::<S>)
-                .put(handlers::update_profile::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/profile/recommendation/list"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_recommended_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/profiletoken"].concat(),
-            MethodRouter::new()
-                .post(handlers::get_itv_profile_token::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/purchase/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_current_subscription::<S>)
-                .post(handlers::confirm_purchase::<S>)
-                .delete(handlers::delete_itv_purchase_platform::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, POST, DELETE") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/purchase/{p0}/strong"].concat(),
-            MethodRouter::new()
-                .post(handlers::confirm_purchase_strong::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/purchase/{p0}/withoffer"].concat(),
-            MethodRouter::new()
-                .post(handlers::confirm_purchase_with_offer::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/resubscribe/{p0}"].concat(),
-            MethodRouter::new()
-                .post(handlers::resubscribe::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/roku/plans"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_itv_roku_plans::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/roku/transaction/{p0}"].concat(),
-            MethodRouter::new()
-                .post(handlers::execute_transaction::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/save-offer"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_save_offer::<S>)
-                .post(handlers::activate_save_offer::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/subscription/fullpricerenewal"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_full_price_renewal::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/subscription/status/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_subscription_status::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/subscriptionstate"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_subscription_state::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/upcominginvoice"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_upcoming_invoice::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/updateIntent/strong/{p0}"].concat(),
-            MethodRouter::new()
-                .put(handlers::update_payment_intent_strong::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/updatePayment/strong/{p0}"].concat(),
-            MethodRouter::new()
-                .put(handlers::update_payment_method_strong::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PUT") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/voucher/{p0}"].concat(),
-            MethodRouter::new()
-                .post(handlers::check_voucher::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/itv/voucher/{p0}/{p1}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_voucher_by_id::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/lists"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_lists::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/lists/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_list::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/page"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_page::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/plans/{p0}"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_plans_id::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/register"].concat(),
-            MethodRouter::new()
-                .post(handlers::register::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/request-password-reset"].concat(),
-            MethodRouter::new()
-                .post(handlers::forgot_password::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/reset-password"].concat(),
-            MethodRouter::new()
-                .post(handlers::reset_password::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
-    router = router
-        .route(
-            &[base, "/samsung-preview"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_public_preview::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/schedules"].concat(),
-            MethodRouter::new()
-                .get(handlers::get_schedules::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/search"].concat(),
-            MethodRouter::new()
-                .get(handlers::search::<S>)
-                .fallback(|| async { runtime::method_not_allowed("GET") }),
-        );
-    router = router
-        .route(
-            &[base, "/verify-email"].concat(),
-            MethodRouter::new()
-                .post(handlers::verify_email::<S>)
-                .fallback(|| async { runtime::method_not_allowed("POST") }),
-        );
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_account::<S>)
+                    .patch(handlers::update_account::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, PATCH") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/billing/methods"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_payment_methods::<S>)
+                    .post(handlers::add_payment_method::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/billing/methods/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_payment_method::<S>)
+                    .delete(handlers::remove_payment_method::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/billing/purchases"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_purchases::<S>)
+                    .post(handlers::make_purchase::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/billing/subscriptions/{p0}"].concat(),
+                MethodRouter::new()
+                    .put(handlers::update_subscription::<S>)
+                    .delete(handlers::cancel_subscription::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/devices"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_devices::<S>)
+                    .post(handlers::register_device::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/devices/authorization"].concat(),
+                MethodRouter::new()
+                    .post(handlers::authorize_device::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/devices/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_device::<S>)
+                    .delete(handlers::deregister_device::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/devices/{p0}/name"].concat(),
+                MethodRouter::new()
+                    .put(handlers::rename_device::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/entitlements"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_entitlements::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/items/{p0}/videos"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_media_files::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/items/{p0}/videos-guarded"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_media_files_guarded::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/nonce"].concat(),
+                MethodRouter::new()
+                    .get(handlers::generate_nonce::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/password"].concat(),
+                MethodRouter::new()
+                    .put(handlers::change_password::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/pin"].concat(),
+                MethodRouter::new()
+                    .put(handlers::change_pin::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_profile::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/bookmarks"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_bookmarks::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/bookmarks/list"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_bookmark_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/bookmarks/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_bookmark::<S>)
+                    .put(handlers::bookmark_item::<S>)
+                    .delete(handlers::delete_item_bookmark::<S>)
+                    .fallback(|| async {
+                        runtime::method_not_allowed("GET, PUT, DELETE")
+                    }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/continue-watching/list"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_continue_watching_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/items/{p0}/next"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_next_playback_item::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/ratings"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_ratings::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/ratings/list"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_ratings_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/ratings/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_rating::<S>)
+                    .put(handlers::rate_item::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/watched"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_watched::<S>)
+                    .delete(handlers::delete_watched::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/watched/list"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_watched_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "profile")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profile/watched/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_watched_status::<S>)
+                    .put(handlers::set_item_watched_status::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profiles"].concat(),
+                MethodRouter::new()
+                    .post(handlers::create_profile::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/profiles/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_profile_with_id::<S>)
+                    .delete(handlers::delete_profile_with_id::<S>)
+                    .patch(handlers::update_profile_with_id::<S>)
+                    .fallback(|| async {
+                        runtime::method_not_allowed("GET, DELETE, PATCH")
+                    }),
+            );
+    }
+
+    #[cfg(feature = "account")]
+    {
+        router = router
+            .route(
+                &[base, "/account/request-email-verification"].concat(),
+                MethodRouter::new()
+                    .post(handlers::request_email_verification::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_account_token::<S>)
+                    .delete(handlers::sign_out::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST, DELETE") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization/device"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_account_token_by_code::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization/device/code"].concat(),
+                MethodRouter::new()
+                    .post(handlers::generate_device_authorization_code::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization/profile"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_profile_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization/refresh"].concat(),
+                MethodRouter::new()
+                    .post(handlers::refresh_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "authorization")]
+    {
+        router = router
+            .route(
+                &[base, "/authorization/sso"].concat(),
+                MethodRouter::new()
+                    .post(handlers::single_sign_on::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "bt")]
+    {
+        router = router
+            .route(
+                &[base, "/bt/plan/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_plan_by_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "bt")]
+    {
+        router = router
+            .route(
+                &[base, "/bt/plans"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_plans::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "bt")]
+    {
+        router = router
+            .route(
+                &[base, "/bt/token/assign"].concat(),
+                MethodRouter::new()
+                    .post(handlers::assign_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "bt")]
+    {
+        router = router
+            .route(
+                &[base, "/bt/token/validate"].concat(),
+                MethodRouter::new()
+                    .get(handlers::check_user_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "support")]
+    {
+        router = router
+            .route(
+                &[base, "/check-subscription/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_subscription_data::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "app")]
+    {
+        router = router
+            .route(
+                &[base, "/config"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_app_config::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee-bt/eligibility"].concat(),
+                MethodRouter::new()
+                    .get(handlers::check_ee_bt_eligibility::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/msisdn"].concat(),
+                MethodRouter::new()
+                    .post(handlers::assign_msisdn::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/offers"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_eligible_offers::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/pin"].concat(),
+                MethodRouter::new()
+                    .put(handlers::create_pin_request::<S>)
+                    .post(handlers::validate_pin_request::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/plans"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_ee_plans::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/plans/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_plan::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "ee")]
+    {
+        router = router
+            .route(
+                &[base, "/ee/token/create"].concat(),
+                MethodRouter::new()
+                    .get(handlers::create_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/items/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/items/{p0}/children"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_children_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/items/{p0}/next"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_anon_next_playback_item::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/items/{p0}/related"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_item_related_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/items/{p0}/videos"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_public_item_media_files::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/billinghistory/{p0}"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_billing_history::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/cards/{p0}"].concat(),
+                MethodRouter::new()
+                    .put(handlers::change_card_details::<S>)
+                    .post(handlers::get_card_details::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/changeemail"].concat(),
+                MethodRouter::new()
+                    .post(handlers::change_email::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/changemarketing"].concat(),
+                MethodRouter::new()
+                    .post(handlers::change_marketing::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/deleteaccount"].concat(),
+                MethodRouter::new()
+                    .post(handlers::delete_account::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/entitlements/current"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_current_entitlement::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/entitlements/history"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_entitlements_history::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/featureFlag/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_feature_flag::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/googlepay/subscription"].concat(),
+                MethodRouter::new()
+                    .post(handlers::google_pay_subscription::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/had/entitlements"].concat(),
+                MethodRouter::new()
+                    .get(handlers::check_previous_entitlements::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/items/clips"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_items_media_clip_files::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/items/downloadable"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_item_downloadables::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/itemsummary/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_itv_itemsummary_external_id::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "app")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/page"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_itv_page::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/pinauthorization"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_account_token_with_pin::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/plan/{p0}"].concat(),
+                MethodRouter::new()
+                    .post(handlers::upgrade_plan::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/plans/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_itv_plans_platform::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/profile"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_itv_profile::<S>)
+                    .put(handlers::update_profile::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/profile/recommendation/list"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_recommended_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/profiletoken"].concat(),
+                MethodRouter::new()
+                    .post(handlers::get_itv_profile_token::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/purchase/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_current_subscription::<S>)
+                    .post(handlers::confirm_purchase::<S>)
+                    .delete(handlers::delete_itv_purchase_platform::<S>)
+                    .fallback(|| async {
+                        runtime::method_not_allowed("GET, POST, DELETE")
+                    }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/purchase/{p0}/strong"].concat(),
+                MethodRouter::new()
+                    .post(handlers::confirm_purchase_strong::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/purchase/{p0}/withoffer"].concat(),
+                MethodRouter::new()
+                    .post(handlers::confirm_purchase_with_offer::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/resubscribe/{p0}"].concat(),
+                MethodRouter::new()
+                    .post(handlers::resubscribe::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/roku/plans"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_itv_roku_plans::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/roku/transaction/{p0}"].concat(),
+                MethodRouter::new()
+                    .post(handlers::execute_transaction::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/save-offer"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_save_offer::<S>)
+                    .post(handlers::activate_save_offer::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/subscription/fullpricerenewal"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_full_price_renewal::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/subscription/status/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_subscription_status::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/subscriptionstate"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_subscription_state::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/upcominginvoice"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_upcoming_invoice::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/updateIntent/strong/{p0}"].concat(),
+                MethodRouter::new()
+                    .put(handlers::update_payment_intent_strong::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/updatePayment/strong/{p0}"].concat(),
+                MethodRouter::new()
+                    .put(handlers::update_payment_method_strong::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/voucher/{p0}"].concat(),
+                MethodRouter::new()
+                    .post(handlers::check_voucher::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/itv/voucher/{p0}/{p1}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_voucher_by_id::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/lists"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_lists::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/lists/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_list::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "app")]
+    {
+        router = router
+            .route(
+                &[base, "/page"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_page::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/plans/{p0}"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_plans_id::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "registration")]
+    {
+        router = router
+            .route(
+                &[base, "/register"].concat(),
+                MethodRouter::new()
+                    .post(handlers::register::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "support")]
+    {
+        router = router
+            .route(
+                &[base, "/request-password-reset"].concat(),
+                MethodRouter::new()
+                    .post(handlers::forgot_password::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "support")]
+    {
+        router = router
+            .route(
+                &[base, "/reset-password"].concat(),
+                MethodRouter::new()
+                    .post(handlers::reset_password::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
+
+    #[cfg(feature = "itv")]
+    {
+        router = router
+            .route(
+                &[base, "/samsung-preview"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_public_preview::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/schedules"].concat(),
+                MethodRouter::new()
+                    .get(handlers::get_schedules::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "content")]
+    {
+        router = router
+            .route(
+                &[base, "/search"].concat(),
+                MethodRouter::new()
+                    .get(handlers::search::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+            );
+    }
+
+    #[cfg(feature = "support")]
+    {
+        router = router
+            .route(
+                &[base, "/verify-email"].concat(),
+                MethodRouter::new()
+                    .post(handlers::verify_email::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+            );
+    }
     router = router.fallback(runtime::not_found);
     router.with_state(service)
 }

@@ -8,15 +8,23 @@ use crate::runtime::meta::*;
 /// Every named type.
 #[allow(non_upper_case_globals)]
 pub mod types {
-    use crate::meta::{constraints, types};
+    #[cfg(any(feature = "things", feature = "standalone-schemas"))]
+    use crate::meta::constraints;
+
+    #[cfg(any(feature = "things", feature = "standalone-schemas"))]
+    use crate::meta::types;
+
+    #[cfg(any(feature = "things", feature = "standalone-schemas"))]
     use crate::runtime::meta::*;
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Alias: TypeMeta = TypeMeta {
         name: "Alias",
         pointer: "#/components/schemas/Alias",
         kind: TypeMetaKind::Newtype(&Ty::Named(&types::OpenObject), &Constraints::NONE),
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Base: TypeMeta = TypeMeta {
         name: "Base",
         pointer: "#/components/schemas/Base",
@@ -29,6 +37,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static BaseKind: TypeMeta = TypeMeta {
         name: "BaseKind",
         pointer: "#/components/schemas/Base/properties/kind",
@@ -37,6 +46,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Circle: TypeMeta = TypeMeta {
         name: "Circle",
         pointer: "#/components/schemas/Circle",
@@ -48,6 +58,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Colour: TypeMeta = TypeMeta {
         name: "Colour",
         pointer: "#/components/schemas/Colour",
@@ -56,6 +67,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Derived: TypeMeta = TypeMeta {
         name: "Derived",
         pointer: "#/components/schemas/Derived",
@@ -75,6 +87,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Edge: TypeMeta = TypeMeta {
         name: "Edge",
         pointer: "#/components/schemas/Edge",
@@ -88,6 +101,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Faulty: TypeMeta = TypeMeta {
         name: "Faulty",
         pointer: "#/components/schemas/Faulty",
@@ -100,6 +114,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Keywords: TypeMeta = TypeMeta {
         name: "Keywords",
         pointer: "#/components/schemas/Keywords",
@@ -122,6 +137,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Maps: TypeMeta = TypeMeta {
         name: "Maps",
         pointer: "#/components/schemas/Maps",
@@ -146,6 +162,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Names: TypeMeta = TypeMeta {
         name: "Names",
         pointer: "#/components/schemas/Names",
@@ -155,6 +172,7 @@ pub mod types {
         ),
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Node: TypeMeta = TypeMeta {
         name: "Node",
         pointer: "#/components/schemas/Node",
@@ -172,6 +190,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static OpenObject: TypeMeta = TypeMeta {
         name: "OpenObject",
         pointer: "#/components/schemas/OpenObject",
@@ -181,6 +200,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "things")]
     pub static PatchThingOkBody: TypeMeta = TypeMeta {
         name: "PatchThingOkBody",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema",
@@ -197,6 +217,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "things")]
     pub static PatchThingOkBodyNested: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNested",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested",
@@ -218,6 +239,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "things")]
     pub static PatchThingOkBodyNestedDeeperItemItem: TypeMeta = TypeMeta {
         name: "PatchThingOkBodyNestedDeeperItemItem",
         pointer: "#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items",
@@ -227,6 +249,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static PatchThingRequest: TypeMeta = TypeMeta {
         name: "PatchThingRequest",
         pointer: "#/components/schemas/PatchThingRequest",
@@ -236,6 +259,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "things")]
     pub static Presence: TypeMeta = TypeMeta {
         name: "Presence",
         pointer: "#/components/schemas/Presence",
@@ -253,6 +277,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "things")]
     pub static Problem: TypeMeta = TypeMeta {
         name: "Problem",
         pointer: "#/components/schemas/Problem",
@@ -266,6 +291,7 @@ pub mod types {
         },
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Shape: TypeMeta = TypeMeta {
         name: "Shape",
         pointer: "#/components/schemas/Shape",
@@ -274,6 +300,7 @@ pub mod types {
         ),
     };
 
+    #[cfg(feature = "standalone-schemas")]
     pub static Square: TypeMeta = TypeMeta {
         name: "Square",
         pointer: "#/components/schemas/Square",
@@ -342,6 +369,7 @@ pub mod schemes {}
 pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[];
 
 /// `PATCH /things/{id}` (operation `patchThing`).
+#[cfg(feature = "things")]
 pub static PATCH_THING: OperationMeta = OperationMeta {
     tool_name: "things.patchThing",
     http_method: Method::Patch,
@@ -366,29 +394,50 @@ pub static PATCH_THING: OperationMeta = OperationMeta {
 };
 
 /// Every operation, in the spec's order.
-pub static OPERATIONS: &[&OperationMeta] = &[&PATCH_THING];
+pub static OPERATIONS: &[&OperationMeta] = &[#[cfg(feature = "things")] &PATCH_THING];
 
 /// Every named type, by name.
 pub static TYPES: &[&TypeMeta] = &[
+    #[cfg(feature = "standalone-schemas")]
     &types::Alias,
+    #[cfg(feature = "standalone-schemas")]
     &types::Base,
+    #[cfg(feature = "standalone-schemas")]
     &types::BaseKind,
+    #[cfg(feature = "standalone-schemas")]
     &types::Circle,
+    #[cfg(feature = "standalone-schemas")]
     &types::Colour,
+    #[cfg(feature = "standalone-schemas")]
     &types::Derived,
+    #[cfg(feature = "standalone-schemas")]
     &types::Edge,
+    #[cfg(feature = "standalone-schemas")]
     &types::Faulty,
+    #[cfg(feature = "standalone-schemas")]
     &types::Keywords,
+    #[cfg(feature = "standalone-schemas")]
     &types::Maps,
+    #[cfg(feature = "standalone-schemas")]
     &types::Names,
+    #[cfg(feature = "standalone-schemas")]
     &types::Node,
+    #[cfg(feature = "standalone-schemas")]
     &types::OpenObject,
+    #[cfg(feature = "things")]
     &types::PatchThingOkBody,
+    #[cfg(feature = "things")]
     &types::PatchThingOkBodyNested,
+    #[cfg(feature = "things")]
     &types::PatchThingOkBodyNestedDeeperItemItem,
+    #[cfg(feature = "standalone-schemas")]
     &types::PatchThingRequest,
+    #[cfg(feature = "things")]
     &types::Presence,
+    #[cfg(feature = "things")]
     &types::Problem,
+    #[cfg(feature = "standalone-schemas")]
     &types::Shape,
+    #[cfg(feature = "standalone-schemas")]
     &types::Square,
 ];

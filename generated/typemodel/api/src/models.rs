@@ -11,11 +11,13 @@
 /// No additionalProperties keyword, so extra properties are allowed and kept.
 ///
 /// Schema `Alias` (`#/components/schemas/Alias`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Alias(pub OpenObject);
 
 /// Schema `Base` (`#/components/schemas/Base`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Base {
     pub kind: BaseKind,
@@ -25,6 +27,7 @@ pub struct Base {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Base {
     /// A value from its required fields; the optional ones unset.
     pub fn new(kind: BaseKind, id: String) -> Self {
@@ -37,6 +40,7 @@ impl Base {
 }
 
 /// Inline schema at `#/components/schemas/Base/properties/kind`.
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BaseKind {
     /// `base`
@@ -47,6 +51,7 @@ pub enum BaseKind {
     Other(String),
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl BaseKind {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["base", "derived"];
@@ -66,6 +71,7 @@ impl BaseKind {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl From<&str> for BaseKind {
     fn from(value: &str) -> Self {
         match value {
@@ -76,14 +82,17 @@ impl From<&str> for BaseKind {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_open_enum!(BaseKind);
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Circle {
     pub radius: f64,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Circle {
     /// A value from its required fields; the optional ones unset.
     pub fn new(radius: f64) -> Self {
@@ -94,6 +103,7 @@ impl Circle {
 /// An open enum whose values fight Rust names.
 ///
 /// Schema `Colour` (`#/components/schemas/Colour`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Colour {
     /// `red`
@@ -118,6 +128,7 @@ pub enum Colour {
     UnknownValue(String),
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Colour {
     /// The values the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -154,6 +165,7 @@ impl Colour {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl From<&str> for Colour {
     fn from(value: &str) -> Self {
         match value {
@@ -171,9 +183,11 @@ impl From<&str> for Colour {
     }
 }
 
+#[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_open_enum!(Colour);
 
 /// Schema `Derived` (`#/components/schemas/Derived`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Derived {
     pub kind: BaseKind,
@@ -186,6 +200,7 @@ pub struct Derived {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Derived {
     /// A value from its required fields; the optional ones unset.
     pub fn new(kind: BaseKind, id: String, extra: bool) -> Self {
@@ -200,6 +215,7 @@ impl Derived {
 }
 
 /// Schema `Edge` (`#/components/schemas/Edge`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Edge {
     pub to: Box<Node>,
@@ -211,6 +227,7 @@ pub struct Edge {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Edge {
     /// A value from its required fields; the optional ones unset.
     pub fn new(to: Node) -> Self {
@@ -223,6 +240,7 @@ impl Edge {
 }
 
 /// Schema `Faulty` (`#/components/schemas/Faulty`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Faulty {
     /// Format: `integer`.
@@ -236,6 +254,7 @@ pub struct Faulty {
 }
 
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Keywords {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,6 +288,7 @@ pub struct Keywords {
 }
 
 /// Schema `Maps` (`#/components/schemas/Maps`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Maps {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,6 +303,7 @@ pub struct Maps {
 }
 
 /// Schema `Names` (`#/components/schemas/Names`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct Names(pub Vec<String>);
@@ -290,6 +311,7 @@ pub struct Names(pub Vec<String>);
 /// Mutual recursion through a required field and an array.
 ///
 /// Schema `Node` (`#/components/schemas/Node`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     pub value: i64,
@@ -302,6 +324,7 @@ pub struct Node {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Node {
     /// A value from its required fields; the optional ones unset.
     pub fn new(value: i64) -> Self {
@@ -317,6 +340,7 @@ impl Node {
 /// No additionalProperties keyword, so extra properties are allowed and kept.
 ///
 /// Schema `OpenObject` (`#/components/schemas/OpenObject`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpenObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,6 +351,7 @@ pub struct OpenObject {
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema`.
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,6 +364,7 @@ pub struct PatchThingOkBody {
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested`.
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBodyNested {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -349,6 +375,7 @@ pub struct PatchThingOkBodyNested {
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items`.
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingOkBodyNestedDeeperItemItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +388,7 @@ pub struct PatchThingOkBodyNestedDeeperItemItem {
 /// A schema named like the request type of patchThing.
 ///
 /// Schema `PatchThingRequest` (`#/components/schemas/PatchThingRequest`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchThingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -373,6 +401,7 @@ pub struct PatchThingRequest {
 /// Required, optional, nullable and both.
 ///
 /// Schema `Presence` (`#/components/schemas/Presence`).
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Presence {
     pub required: String,
@@ -398,6 +427,7 @@ pub struct Presence {
     pub nullable_ref: Option<Option<Problem>>,
 }
 
+#[cfg(feature = "things")]
 impl Presence {
     /// A value from its required fields; the optional ones unset.
     pub fn new(required: String, required_nullable: Option<String>) -> Self {
@@ -412,6 +442,7 @@ impl Presence {
 }
 
 /// Schema `Problem` (`#/components/schemas/Problem`).
+#[cfg(feature = "things")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Format: `int32`.
@@ -422,6 +453,7 @@ pub struct Problem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "things")]
 impl Problem {
     /// A value from its required fields; the optional ones unset.
     pub fn new(code: i32, message: String) -> Self {
@@ -434,6 +466,7 @@ impl Problem {
 }
 
 /// Schema `Shape` (`#/components/schemas/Shape`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Shape {
@@ -444,12 +477,14 @@ pub enum Shape {
 }
 
 /// Schema `Square` (`#/components/schemas/Square`).
+#[cfg(feature = "standalone-schemas")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Square {
     /// Format: `int64`.
     pub side: i64,
 }
 
+#[cfg(feature = "standalone-schemas")]
 impl Square {
     /// A value from its required fields; the optional ones unset.
     pub fn new(side: i64) -> Self {

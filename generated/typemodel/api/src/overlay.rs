@@ -38,6 +38,7 @@ pub trait TypemodelOverlay: Send + Sync {
     fn upstream(&self) -> &Self::Upstream;
 
     /// Forwards `PATCH /things/{id}` (operation `patchThing`) to the upstream unless overridden.
+    #[cfg(feature = "things")]
     fn patch_thing(
         &self,
         request: crate::operations::PatchThingRequest,
@@ -49,6 +50,7 @@ pub trait TypemodelOverlay: Send + Sync {
 }
 
 impl<T: TypemodelOverlay> TypemodelApi for T {
+    #[cfg(feature = "things")]
     fn patch_thing(
         &self,
         request: crate::operations::PatchThingRequest,

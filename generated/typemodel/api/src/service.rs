@@ -7,9 +7,11 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them.
+/// generated router serves any of them. Each method compiles under its tag's Cargo
+/// feature (all on by default).
 pub trait TypemodelApi: Send + Sync {
     /// `PATCH /things/{id}` (operation `patchThing`).
+    #[cfg(feature = "things")]
     fn patch_thing(
         &self,
         _request: crate::operations::PatchThingRequest,

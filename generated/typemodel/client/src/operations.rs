@@ -6,6 +6,7 @@ use api::TypemodelApi;
 use super::Client;
 
 impl TypemodelApi for Client {
+    #[cfg(feature = "things")]
     async fn patch_thing(
         &self,
         request: api::PatchThingRequest,

@@ -2,16 +2,22 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+#[cfg(feature = "things")]
 use api::TypemodelApi;
+
+#[cfg(feature = "things")]
 use super::Client;
 
 /// The operations tagged `things`.
+#[cfg(feature = "things")]
 pub struct ThingsOperations<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "things")]
 impl ThingsOperations<'_> {
     /// `PATCH /things/{id}` (operation `patchThing`).
+    #[cfg(feature = "things")]
     pub async fn patch_thing(
         &self,
         request: api::PatchThingRequest,
@@ -20,6 +26,7 @@ impl ThingsOperations<'_> {
     }
 }
 
+#[cfg(feature = "things")]
 impl Client {
     /// The operations tagged `things`.
     pub fn things(&self) -> ThingsOperations<'_> {

@@ -66,6 +66,7 @@ impl Mock {
     }
 
     /// Programs `patchThing` (`PATCH /things/{id}`) and reads its calls.
+    #[cfg(feature = "things")]
     pub fn on_patch_thing(
         &self,
     ) -> runtime::Handle<'_, api::PatchThingRequest, api::PatchThingResponse> {
@@ -74,6 +75,7 @@ impl Mock {
 }
 
 impl TypemodelApi for Mock {
+    #[cfg(feature = "things")]
     async fn patch_thing(
         &self,
         request: api::PatchThingRequest,

@@ -9,6 +9,7 @@ use axum::response::Response;
 use rocketgen_runtime::server as runtime;
 
 /// `PATCH /things/{id}`
+#[cfg(feature = "things")]
 pub async fn patch_thing<S: TypemodelApi + 'static>(
     State(service): State<Arc<S>>,
     request: Request,

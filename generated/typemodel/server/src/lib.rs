@@ -6,11 +6,19 @@
 
 rocketgen_runtime::generated_for!("0.1.0");
 
+#[cfg(not(any(feature = "things")))]
+compile_error!(
+    "typemodel-server serves operations: enable the feature of at least one tag (things)"
+);
+
+#[cfg(feature = "things")]
 mod handlers;
 
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::TypemodelApi;
+
+#[cfg(feature = "things")]
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
@@ -31,13 +39,17 @@ pub fn router_at<S: TypemodelApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-    router = router
-        .route(
-            &[base, "/things/{p0}"].concat(),
-            MethodRouter::new()
-                .patch(handlers::patch_thing::<S>)
-                .fallback(|| async { runtime::method_not_allowed("PATCH") }),
-        );
+
+    #[cfg(feature = "things")]
+    {
+        router = router
+            .route(
+                &[base, "/things/{p0}"].concat(),
+                MethodRouter::new()
+                    .patch(handlers::patch_thing::<S>)
+                    .fallback(|| async { runtime::method_not_allowed("PATCH") }),
+            );
+    }
     router = router.fallback(runtime::not_found);
     router.with_state(service)
 }

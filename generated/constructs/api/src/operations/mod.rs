@@ -3,35 +3,59 @@
 //! A request type and a response enum for each operation, in one module per tag.
 
 /// The operations tagged `files`.
+#[cfg(feature = "files")]
 pub mod files;
+
+#[cfg(feature = "files")]
 pub use files::*;
 
 /// The operations tagged `jobs`.
+#[cfg(feature = "jobs")]
 pub mod jobs;
+
+#[cfg(feature = "jobs")]
 pub use jobs::*;
 
 /// The operations tagged `self`.
+#[cfg(feature = "self_")]
 pub mod self_;
+
+#[cfg(feature = "self_")]
 pub use self_::*;
 
 /// The operations tagged `pets`.
+#[cfg(feature = "pets")]
 pub mod pets;
+
+#[cfg(feature = "pets")]
 pub use pets::*;
 
 /// The operations tagged `media`.
+#[cfg(feature = "media")]
 pub mod media;
+
+#[cfg(feature = "media")]
 pub use media::*;
 
 /// The operations tagged `pages`.
+#[cfg(feature = "pages")]
 pub mod pages;
+
+#[cfg(feature = "pages")]
 pub use pages::*;
 
 /// The operations tagged `streams`.
+#[cfg(feature = "streams")]
 pub mod streams;
+
+#[cfg(feature = "streams")]
 pub use streams::*;
 
 /// The operations tagged `ops`.
+#[cfg(feature = "ops")]
 pub mod ops;
+
+#[cfg(feature = "ops")]
 pub use ops::*;
 
 /// A credential for one of the spec's security schemes. Its `Debug` output hides the secret.
@@ -121,138 +145,161 @@ impl crate::runtime::Credential for Credential {
 
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
+    #[cfg(feature = "files")]
     crate::runtime::OperationInfo {
         tool_name: "files.get-file",
         method_name: "get_file",
         http_method: crate::runtime::meta::Method::Get,
         path: "/files/{name}.json",
     },
+    #[cfg(feature = "jobs")]
     crate::runtime::OperationInfo {
         tool_name: "jobs.userList",
         method_name: "user_list",
         http_method: crate::runtime::meta::Method::Post,
         path: "/jobs/{name}:cancel",
     },
+    #[cfg(feature = "jobs")]
     crate::runtime::OperationInfo {
         tool_name: "jobs.List",
         method_name: "list",
         http_method: crate::runtime::meta::Method::Get,
         path: "/jobs/{name}",
     },
+    #[cfg(feature = "jobs")]
     crate::runtime::OperationInfo {
         tool_name: "jobs.type",
         method_name: "type",
         http_method: crate::runtime::meta::Method::Delete,
         path: "/jobs/{name}",
     },
+    #[cfg(feature = "self_")]
     crate::runtime::OperationInfo {
         tool_name: "self.self",
         method_name: "self_",
         http_method: crate::runtime::meta::Method::Put,
         path: "/self",
     },
+    #[cfg(feature = "pets")]
     crate::runtime::OperationInfo {
         tool_name: "pets.createPet",
         method_name: "create_pet",
         http_method: crate::runtime::meta::Method::Post,
         path: "/pets",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.createCharge",
         method_name: "create_charge",
         http_method: crate::runtime::meta::Method::Post,
         path: "/charges",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.updateCharge",
         method_name: "update_charge",
         http_method: crate::runtime::meta::Method::Patch,
         path: "/charges",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.upload",
         method_name: "upload",
         http_method: crate::runtime::meta::Method::Post,
         path: "/uploads",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.getBlob",
         method_name: "get_blob",
         http_method: crate::runtime::meta::Method::Get,
         path: "/blobs/{name}",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.putBlob",
         method_name: "put_blob",
         http_method: crate::runtime::meta::Method::Put,
         path: "/blobs/{name}",
     },
+    #[cfg(feature = "media")]
     crate::runtime::OperationInfo {
         tool_name: "media.addNote",
         method_name: "add_note",
         http_method: crate::runtime::meta::Method::Post,
         path: "/notes",
     },
+    #[cfg(feature = "pages")]
     crate::runtime::OperationInfo {
         tool_name: "pages.listEvents",
         method_name: "list_events",
         http_method: crate::runtime::meta::Method::Get,
         path: "/events",
     },
+    #[cfg(feature = "pages")]
     crate::runtime::OperationInfo {
         tool_name: "pages.listLogs",
         method_name: "list_logs",
         http_method: crate::runtime::meta::Method::Get,
         path: "/logs",
     },
+    #[cfg(feature = "pages")]
     crate::runtime::OperationInfo {
         tool_name: "pages.listCommits",
         method_name: "list_commits",
         http_method: crate::runtime::meta::Method::Get,
         path: "/commits",
     },
+    #[cfg(feature = "pages")]
     crate::runtime::OperationInfo {
         tool_name: "pages.listTickets",
         method_name: "list_tickets",
         http_method: crate::runtime::meta::Method::Get,
         path: "/tickets",
     },
+    #[cfg(feature = "pages")]
     crate::runtime::OperationInfo {
         tool_name: "pages.listPayments",
         method_name: "list_payments",
         http_method: crate::runtime::meta::Method::Get,
         path: "/payments",
     },
+    #[cfg(feature = "streams")]
     crate::runtime::OperationInfo {
         tool_name: "streams.streamProgress",
         method_name: "stream_progress",
         http_method: crate::runtime::meta::Method::Get,
         path: "/streams/progress",
     },
+    #[cfg(feature = "streams")]
     crate::runtime::OperationInfo {
         tool_name: "streams.streamTicker",
         method_name: "stream_ticker",
         http_method: crate::runtime::meta::Method::Get,
         path: "/streams/ticker",
     },
+    #[cfg(feature = "streams")]
     crate::runtime::OperationInfo {
         tool_name: "streams.streamNotices",
         method_name: "stream_notices",
         http_method: crate::runtime::meta::Method::Get,
         path: "/streams/notices",
     },
+    #[cfg(feature = "streams")]
     crate::runtime::OperationInfo {
         tool_name: "streams.streamLogs",
         method_name: "stream_logs",
         http_method: crate::runtime::meta::Method::Get,
         path: "/streams/logs",
     },
+    #[cfg(feature = "streams")]
     crate::runtime::OperationInfo {
         tool_name: "streams.streamRecords",
         method_name: "stream_records",
         http_method: crate::runtime::meta::Method::Get,
         path: "/streams/records",
     },
+    #[cfg(feature = "ops")]
     crate::runtime::OperationInfo {
         tool_name: "ops.health",
         method_name: "health",

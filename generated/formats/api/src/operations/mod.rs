@@ -3,7 +3,10 @@
 //! A request type and a response enum for each operation, in one module per tag.
 
 /// The operations tagged `events`.
+#[cfg(feature = "events")]
 pub mod events;
+
+#[cfg(feature = "events")]
 pub use events::*;
 
 /// The spec declares no security schemes, so there is no credential.
@@ -36,12 +39,14 @@ impl crate::runtime::Credential for Credential {
 
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
+    #[cfg(feature = "events")]
     crate::runtime::OperationInfo {
         tool_name: "events.getEvent",
         method_name: "get_event",
         http_method: crate::runtime::meta::Method::Get,
         path: "/events/{id}",
     },
+    #[cfg(feature = "events")]
     crate::runtime::OperationInfo {
         tool_name: "events.createEvent",
         method_name: "create_event",

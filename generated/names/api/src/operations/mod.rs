@@ -3,15 +3,24 @@
 //! A request type and a response enum for each operation, in one module per tag.
 
 /// The operations tagged `std`.
+#[cfg(feature = "std")]
 pub mod std_;
+
+#[cfg(feature = "std")]
 pub use std_::*;
 
 /// The operations tagged `Self`.
+#[cfg(feature = "self_")]
 pub mod self_;
+
+#[cfg(feature = "self_")]
 pub use self_::*;
 
 /// The operations tagged `名前`.
+#[cfg(feature = "ming_qian")]
 pub mod ming_qian;
+
+#[cfg(feature = "ming_qian")]
 pub use ming_qian::*;
 
 /// A credential for one of the spec's security schemes. Its `Debug` output hides the secret.
@@ -65,24 +74,28 @@ impl crate::runtime::Credential for Credential {
 
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
+    #[cfg(feature = "std")]
     crate::runtime::OperationInfo {
         tool_name: "std.getString",
         method_name: "get_string",
         http_method: crate::runtime::meta::Method::Get,
         path: "/strings/{type}",
     },
+    #[cfg(feature = "self_")]
     crate::runtime::OperationInfo {
         tool_name: "Self.putPrelude",
         method_name: "put_prelude",
         http_method: crate::runtime::meta::Method::Post,
         path: "/prelude",
     },
+    #[cfg(feature = "self_")]
     crate::runtime::OperationInfo {
         tool_name: "Self.addPaymentMethod",
         method_name: "add_payment_method",
         http_method: crate::runtime::meta::Method::Post,
         path: "/payment-methods",
     },
+    #[cfg(feature = "ming_qian")]
     crate::runtime::OperationInfo {
         tool_name: "名前.mingQianWoQuRu",
         method_name: "ming_qian_wo_qu_ru",

@@ -3,7 +3,10 @@
 //! A request type and a response enum for each operation, in one module per tag.
 
 /// The operations tagged `things`.
+#[cfg(feature = "things")]
 pub mod things;
+
+#[cfg(feature = "things")]
 pub use things::*;
 
 /// The spec declares no security schemes, so there is no credential.
@@ -36,6 +39,7 @@ impl crate::runtime::Credential for Credential {
 
 /// Every operation of the spec, in the spec's order.
 pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
+    #[cfg(feature = "things")]
     crate::runtime::OperationInfo {
         tool_name: "things.patchThing",
         method_name: "patch_thing",

@@ -1,0 +1,107 @@
+//! Cargo features by tag: each operation is compiled under its tag's feature, and each type
+//! under the features of the operations that reach it, so a crate built with one tag compiles
+//! only that tag's operations and the types they use.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Namer, Operation, TypeDef, TypeKind, TypeRef, rust_field_name};
+
+/// Sets each operation's `feature` (its tag in snake_case, unique, never Cargo's `default`) and
+/// each type's `features`: the features under which it compiles, empty where every feature
+/// reaches it. Schemas no operation uses have a feature of their own, [`STANDALONE_SCHEMAS`].
+/// Returns every feature, tags in the order of their first operation.
+pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
+    let mut namer = Namer::new();
+    namer.reserve("default");
+    let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for op in operations.iter_mut() {
+        let feature = by_tag
+            .entry(op.tag.clone())
+            .or_insert_with(|| {
+                let feature = namer.claim(rust_field_name(&op.tag).unraw().bare());
+                order.push(feature.clone());
+                feature
+            })
+            .clone();
+        op.feature = feature;
+    }
+
+    // Which features reach each type: from each operation's own types through the type graph,
+    // and from the schemas no operation uses (webhook payloads, say) for their own feature.
+    let mut roots: Vec<(usize, Vec<&str>)> = Vec::new();
+    for op in operations.iter() {
+        let mut names = Vec::new();
+        operation_types(op).for_each(|ty| named_in(ty, &mut names));
+        roots.push((order.iter().position(|f| *f == op.feature).unwrap_or_default(), names));
+    }
+    let mut reached = reach(types, roots);
+    let standalone: Vec<&str> = types.keys().map(String::as_str).filter(|name| !reached.contains_key(name)).collect();
+    if !standalone.is_empty() {
+        order.push(STANDALONE_SCHEMAS.to_string());
+        for (name, features) in reach(types, vec![(order.len() - 1, standalone)]) {
+            reached.entry(name).or_default().extend(features);
+        }
+    }
+    let gates: Vec<(String, Vec<String>)> = reached
+        .into_iter()
+        .filter(|(_, features)| features.len() < order.len())
+        .map(|(name, features)| (name.to_string(), features.into_iter().map(|i| order[i].clone()).collect()))
+        .collect();
+    for (name, features) in gates {
+        if let Some(def) = types.get_mut(&name) {
+            def.features = features;
+        }
+    }
+    order
+}
+
+/// The feature of the component schemas no operation uses, and of the types only they use.
+pub const STANDALONE_SCHEMAS: &str = "standalone-schemas";
+
+/// Each type reached from the roots (a feature's index, the types it uses directly), with the
+/// features that reach it.
+fn reach<'a>(types: &'a BTreeMap<String, TypeDef>, roots: Vec<(usize, Vec<&'a str>)>) -> BTreeMap<&'a str, BTreeSet<usize>> {
+    let mut reached: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (feature, mut stack) in roots {
+        while let Some(name) = stack.pop() {
+            if reached.entry(name).or_default().insert(feature)
+                && let Some(def) = types.get(name)
+            {
+                type_edges(def, &mut stack);
+            }
+        }
+    }
+    reached
+}
+
+/// Every type an operation's request and responses hold.
+fn operation_types(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    let parameters = op.parameters.iter().map(|p| &p.ty);
+    let body = op.request_body.iter().map(|b| &b.ty);
+    let responses = op.responses.iter().flat_map(|r| r.body.iter().map(|b| &b.ty).chain(r.headers.iter().map(|h| &h.ty)));
+    parameters.chain(body).chain(responses)
+}
+
+/// The types a type definition refers to.
+fn type_edges<'a>(def: &'a TypeDef, out: &mut Vec<&'a str>) {
+    match &def.kind {
+        TypeKind::Struct { fields, additional, .. } => {
+            fields.iter().for_each(|f| named_in(&f.ty, out));
+            if let super::Additional::Typed(ty) = additional {
+                named_in(ty, out);
+            }
+        }
+        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named_in(&v.ty, out)),
+        TypeKind::Newtype { inner, .. } => named_in(inner, out),
+        TypeKind::Enum { .. } => {}
+    }
+}
+
+fn named_in<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
+        _ => {}
+    }
+}
