@@ -62,6 +62,7 @@ pub mod meta;
 pub mod mock;
 #[cfg(feature = "mock")]
 pub mod mock_server;
+pub mod object;
 #[cfg(feature = "client")]
 pub mod pages;
 #[cfg(feature = "pattern")]

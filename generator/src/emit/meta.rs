@@ -5,7 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::{cfg_any, ident, operation_cfg};
+use super::rust::{cfg_any, cfg_union, ident, operation_cfg};
 use crate::ir::{Additional, Api, BodyKind, Constraints, Framing, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
@@ -178,13 +178,7 @@ fn imports_of(api: &Api, statics: &[(TokenStream, &[String])]) -> TokenStream {
         if users.is_empty() {
             return TokenStream::new();
         }
-        // Gated even where every feature uses it: with none on, nothing would.
-        let used_under: std::collections::BTreeSet<&String> = users.iter().copied().flatten().collect();
-        let cfg = if users.iter().any(|gate| gate.is_empty()) {
-            TokenStream::new()
-        } else {
-            cfg_any(&api.features.iter().filter(|f| used_under.contains(f)).cloned().collect::<Vec<_>>())
-        };
+        let cfg = if users.iter().any(|gate| gate.is_empty()) { TokenStream::new() } else { cfg_union(api, users.into_iter().flatten()) };
         quote! { #cfg #line }
     };
     let mut imports = TokenStream::new();

@@ -100,6 +100,8 @@ fn field_docs(field: &Field) -> TokenStream {
 fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_default: bool, cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let none = TokenStream::new();
+    // A struct that keeps unknown properties has serde impls of its own (see `object_serde`).
+    let keeps_unknown = !matches!(additional, Additional::Forbidden);
     let fields_tokens = fields.iter().map(|field| {
         let docs = field_docs(field);
         let rust = ident(&field.rust_name);
@@ -117,7 +119,7 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
                 default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option"
             }),
         }
-        let serde_attr = if serde_args.is_empty() {
+        let serde_attr = if serde_args.is_empty() || keeps_unknown {
             none.clone()
         } else {
             quote! { #[serde(#(#serde_args),*)] }
@@ -133,14 +135,12 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
         Additional::Forbidden => none.clone(),
         Additional::Any => quote! {
             /// Properties the spec does not name, kept so that they round-trip.
-            #[serde(flatten)]
             pub additional_properties: serde_json::Map<String, serde_json::Value>,
         },
         Additional::Typed(ty) => {
             let ty = type_tokens(ty, &none);
             quote! {
                 /// Properties beyond the named ones, each of the type the spec gives.
-                #[serde(flatten)]
                 pub additional_properties: std::collections::BTreeMap<String, #ty>,
             }
         }
@@ -156,16 +156,114 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
         TokenStream::new()
     };
     let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow, cfg) };
+    let (serde_derives, serde_impls) = if keeps_unknown {
+        (none.clone(), object_serde(&name, fields, additional, &deprecated_allow, cfg))
+    } else {
+        (quote! { serde::Serialize, serde::Deserialize }, none.clone())
+    };
     quote! {
         #cfg
-        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, #serde_derives)]
         #deprecated_allow
         pub struct #name {
             #(#fields_tokens)*
             #extra
         }
 
+        #serde_impls
+
         #constructor
+    }
+}
+
+/// Serde for a struct that keeps unknown properties: written as one map (the named fields, then
+/// the rest), read whole into a JSON map from which each named field is taken by the runtime.
+/// What `#[serde(flatten)]` would do, without compiling every field's deserializer twice.
+fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream, cfg: &TokenStream) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let rust = ident(&f.rust_name);
+        let wire = &f.json_name;
+        match f.presence() {
+            Presence::Required | Presence::RequiredNullable => quote! { map.serialize_entry(#wire, &self.#rust)?; },
+            Presence::Optional | Presence::OptionalNullable => quote! {
+                if let Some(value) = &self.#rust {
+                    map.serialize_entry(#wire, value)?;
+                }
+            },
+        }
+    });
+    // The runtime's readers this struct uses, imported by name.
+    let mut used: Vec<&str> = Vec::new();
+    let reads: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let rust = ident(&f.rust_name);
+            let wire = &f.json_name;
+            let read = match f.presence() {
+                Presence::Required | Presence::RequiredNullable => "required",
+                Presence::Optional => "optional",
+                Presence::OptionalNullable => "nullable",
+            };
+            used.push(read);
+            let read = quote::format_ident!("{read}");
+            quote! { #rust: #read(&mut fields, #wire)?, }
+        })
+        .collect();
+    let rest = match additional {
+        Additional::Typed(_) => {
+            used.push("rest");
+            quote! { rest(fields)? }
+        }
+        _ => quote! { fields },
+    };
+    used.sort_unstable();
+    used.dedup();
+    let import = match used.as_slice() {
+        [] => TokenStream::new(),
+        [one] => {
+            let one = quote::format_ident!("{one}");
+            quote! { use crate::runtime::object::#one; }
+        }
+        many => {
+            let many = many.iter().map(|name| quote::format_ident!("{name}"));
+            quote! { use crate::runtime::object::{#(#many),*}; }
+        }
+    };
+    let binding = if fields.is_empty() {
+        quote! { fields }
+    } else {
+        quote! { mut fields }
+    };
+    quote! {
+        #cfg
+        #deprecated_allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                #(#entries)*
+                for (key, value) in &self.additional_properties {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        #cfg
+        #deprecated_allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                // Not generic: compiled once, whatever reads the object.
+                fn from_fields(#binding: crate::runtime::object::Object) -> Result<#name, serde_json::Error> {
+                    #import
+                    Ok(#name {
+                        #(#reads)*
+                        additional_properties: #rest,
+                    })
+                }
+                from_fields(crate::runtime::object::read(deserializer)?).map_err(serde::de::Error::custom)
+            }
+        }
     }
 }
 

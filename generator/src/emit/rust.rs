@@ -63,12 +63,10 @@ pub fn cfg_any(features: &[String]) -> TokenStream {
 }
 
 /// `#[cfg(…)]` for what any of `features` needs (a `use` line, a module shared by several
-/// tags): the features in the crate's order, nothing where that is every feature.
+/// tags), in the crate's order of features; gated even where every feature needs it, since
+/// with none on nothing would.
 pub fn cfg_union<'a>(api: &crate::ir::Api, features: impl IntoIterator<Item = &'a String>) -> TokenStream {
-    let wanted: std::collections::BTreeSet<&String> = features.into_iter().filter(|f| !f.is_empty()).collect();
-    if wanted.len() == api.features.len() {
-        return TokenStream::new();
-    }
+    let wanted: std::collections::BTreeSet<&String> = features.into_iter().collect();
     let ordered: Vec<String> = api.features.iter().filter(|f| wanted.contains(f)).cloned().collect();
     cfg_any(&ordered)
 }

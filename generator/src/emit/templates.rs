@@ -58,6 +58,8 @@ pub struct CrateContext<'a> {
     pub features: &'a [String],
     /// Whether some schemas no operation uses have their own feature.
     pub standalone: bool,
+    /// The feature that turns on all the others.
+    pub all_feature: &'static str,
 }
 
 impl<'a> CrateContext<'a> {
@@ -84,6 +86,7 @@ impl<'a> CrateContext<'a> {
             uuid: api.uses_format(crate::ir::StringFormat::Uuid),
             features: &api.features,
             standalone: api.features.iter().any(|f| f == crate::ir::STANDALONE_SCHEMAS),
+            all_feature: crate::ir::ALL_FEATURES,
         }
     }
 }

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Namer, Operation, TypeDef, TypeKind, TypeRef, rust_field_name};
 
-/// Sets each operation's `feature` (its tag in snake_case, unique, never Cargo's `default`) and
+/// Sets each operation's `feature` (its tag in snake_case, unique, never `default` nor [`ALL`]) and
 /// each type's `features`: the features under which it compiles, empty where every feature
 /// reaches it. Schemas no operation uses have a feature of their own, [`STANDALONE_SCHEMAS`].
 /// Returns every feature, tags in the order of their first operation.
 pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
     let mut namer = Namer::new();
-    namer.reserve("default");
+    namer.reserve_all(&["default", ALL]);
     let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for op in operations.iter_mut() {
@@ -55,6 +55,9 @@ pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef
     }
     order
 }
+
+/// The feature that turns on every other one (each crate's default).
+pub const ALL: &str = "all";
 
 /// The feature of the component schemas no operation uses, and of the types only they use.
 pub const STANDALONE_SCHEMAS: &str = "standalone-schemas";

@@ -10,58 +10,122 @@
 
 /// Schema `Account` (`#/components/schemas/Account`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(deprecated)]
 pub struct Account {
     /// Format: `uuid`. Read-only: sent by servers only, always (`None` in requests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     /// Format: `password`. Write-only: sent by clients only, always (`None` in answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Format: `date-time`. Read-only: sent by servers only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     /// Format: `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<String>,
     /// Format: `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Format: `uri`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub homepage: Option<String>,
     /// Format: `byte`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Format: `int64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visits: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     #[deprecated]
     pub nickname: Option<Option<String>>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     pub score: Option<Option<AccountScore>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub single: Option<UserInfo2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefs: Option<AccountPrefs>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+#[allow(deprecated)]
+impl serde::Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.password {
+            map.serialize_entry("password", value)?;
+        }
+        if let Some(value) = &self.created {
+            map.serialize_entry("created", value)?;
+        }
+        if let Some(value) = &self.birthday {
+            map.serialize_entry("birthday", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.homepage {
+            map.serialize_entry("homepage", value)?;
+        }
+        if let Some(value) = &self.avatar {
+            map.serialize_entry("avatar", value)?;
+        }
+        if let Some(value) = &self.visits {
+            map.serialize_entry("visits", value)?;
+        }
+        if let Some(value) = &self.roles {
+            map.serialize_entry("roles", value)?;
+        }
+        if let Some(value) = &self.nickname {
+            map.serialize_entry("nickname", value)?;
+        }
+        if let Some(value) = &self.score {
+            map.serialize_entry("score", value)?;
+        }
+        if let Some(value) = &self.single {
+            map.serialize_entry("single", value)?;
+        }
+        if let Some(value) = &self.prefs {
+            map.serialize_entry("prefs", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Account, serde_json::Error> {
+            use crate::runtime::object::{nullable, optional, required};
+            Ok(Account {
+                id: optional(&mut fields, "id")?,
+                name: required(&mut fields, "name")?,
+                password: optional(&mut fields, "password")?,
+                created: optional(&mut fields, "created")?,
+                birthday: optional(&mut fields, "birthday")?,
+                email: optional(&mut fields, "email")?,
+                homepage: optional(&mut fields, "homepage")?,
+                avatar: optional(&mut fields, "avatar")?,
+                visits: optional(&mut fields, "visits")?,
+                roles: optional(&mut fields, "roles")?,
+                nickname: nullable(&mut fields, "nickname")?,
+                score: nullable(&mut fields, "score")?,
+                single: optional(&mut fields, "single")?,
+                prefs: optional(&mut fields, "prefs")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "self_")]
@@ -91,14 +155,46 @@ impl Account {
 
 /// Inline schema at `#/components/schemas/Account/properties/prefs`.
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountPrefs {
     /// Default: `"dark"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// Properties beyond the named ones, each of the type the spec gives.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, bool>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for AccountPrefs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.theme {
+            map.serialize_entry("theme", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for AccountPrefs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<AccountPrefs, serde_json::Error> {
+            use crate::runtime::object::{optional, rest};
+            Ok(AccountPrefs {
+                theme: optional(&mut fields, "theme")?,
+                additional_properties: rest(fields)?,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/components/schemas/Account/properties/score`.
@@ -114,14 +210,46 @@ pub enum AccountScore {
 
 /// Schema `Cat` (`#/components/schemas/Cat`).
 #[cfg(any(feature = "jobs", feature = "pets"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cat {
-    #[serde(rename = "petType")]
     pub pet_type: String,
     pub lives: i64,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "jobs", feature = "pets"))]
+impl serde::Serialize for Cat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        map.serialize_entry("lives", &self.lives)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "jobs", feature = "pets"))]
+impl<'de> serde::Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Cat, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Cat {
+                pet_type: required(&mut fields, "petType")?,
+                lives: required(&mut fields, "lives")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -138,31 +266,91 @@ impl Cat {
 
 /// Schema `ChargeForm` (`#/components/schemas/ChargeForm`).
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChargeForm {
     pub amount: i64,
     pub currency: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<Vec<i64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ChargeFormItemsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<ChargeFormShipping>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for ChargeForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.capture {
+            map.serialize_entry("capture", value)?;
+        }
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.expand {
+            map.serialize_entry("expand", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.codes {
+            map.serialize_entry("codes", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.items {
+            map.serialize_entry("items", value)?;
+        }
+        if let Some(value) = &self.shipping {
+            map.serialize_entry("shipping", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for ChargeForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ChargeForm, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ChargeForm {
+                amount: required(&mut fields, "amount")?,
+                currency: required(&mut fields, "currency")?,
+                description: optional(&mut fields, "description")?,
+                capture: optional(&mut fields, "capture")?,
+                ratio: optional(&mut fields, "ratio")?,
+                expand: optional(&mut fields, "expand")?,
+                tags: optional(&mut fields, "tags")?,
+                codes: optional(&mut fields, "codes")?,
+                metadata: optional(&mut fields, "metadata")?,
+                items: optional(&mut fields, "items")?,
+                shipping: optional(&mut fields, "shipping")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "media")]
@@ -188,27 +376,96 @@ impl ChargeForm {
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping/properties/address`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeFormAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<String>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for ChargeFormAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.city {
+            map.serialize_entry("city", value)?;
+        }
+        if let Some(value) = &self.lines {
+            map.serialize_entry("lines", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for ChargeFormAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ChargeFormAddress, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ChargeFormAddress {
+                city: optional(&mut fields, "city")?,
+                lines: optional(&mut fields, "lines")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChargeFormItemsItem {
     pub price: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for ChargeFormItemsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("price", &self.price)?;
+        if let Some(value) = &self.quantity {
+            map.serialize_entry("quantity", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for ChargeFormItemsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ChargeFormItemsItem, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ChargeFormItemsItem {
+                price: required(&mut fields, "price")?,
+                quantity: optional(&mut fields, "quantity")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "media")]
@@ -225,26 +482,94 @@ impl ChargeFormItemsItem {
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeFormShipping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<ChargeFormAddress>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for ChargeFormShipping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for ChargeFormShipping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ChargeFormShipping, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ChargeFormShipping {
+                name: optional(&mut fields, "name")?,
+                address: optional(&mut fields, "address")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("radius", &self.radius)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Circle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Circle, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Circle {
+                kind: required(&mut fields, "kind")?,
+                radius: required(&mut fields, "radius")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pets")]
@@ -261,16 +586,49 @@ impl Circle {
 
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[cfg(any(feature = "jobs", feature = "pets"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dog {
-    #[serde(rename = "petType")]
     pub pet_type: DogPetType,
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good: Option<bool>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "jobs", feature = "pets"))]
+impl serde::Serialize for Dog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("petType", &self.pet_type)?;
+        if let Some(value) = &self.good {
+            map.serialize_entry("good", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "jobs", feature = "pets"))]
+impl<'de> serde::Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Dog, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Dog {
+                pet_type: required(&mut fields, "petType")?,
+                good: optional(&mut fields, "good")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -329,19 +687,49 @@ crate::runtime::impl_open_enum!(DogPetType);
 
 /// Inline schema at `#/paths/~1events/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListEventsOkBody {
     pub data: Vec<String>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     pub next_cursor: Option<Option<String>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListEventsOkBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        if let Some(value) = &self.next_cursor {
+            map.serialize_entry("next_cursor", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListEventsOkBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListEventsOkBody, serde_json::Error> {
+            use crate::runtime::object::{nullable, required};
+            Ok(ListEventsOkBody {
+                data: required(&mut fields, "data")?,
+                next_cursor: nullable(&mut fields, "next_cursor")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pages")]
@@ -358,26 +746,94 @@ impl ListEventsOkBody {
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/1/schema`.
 #[cfg(feature = "jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for ListFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for ListFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListFilter, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ListFilter {
+                state: optional(&mut fields, "state")?,
+                size: optional(&mut fields, "size")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListLogsOkBody {
     pub results: Vec<String>,
     pub total_count: i64,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListLogsOkBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("results", &self.results)?;
+        map.serialize_entry("total_count", &self.total_count)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListLogsOkBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListLogsOkBody, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ListLogsOkBody {
+                results: required(&mut fields, "results")?,
+                total_count: required(&mut fields, "total_count")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pages")]
@@ -394,13 +850,46 @@ impl ListLogsOkBody {
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListPaymentsOkBody {
     pub data: Vec<ListPaymentsOkBodyDataItem>,
     pub has_more: bool,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListPaymentsOkBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("has_more", &self.has_more)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListPaymentsOkBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListPaymentsOkBody, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ListPaymentsOkBody {
+                data: required(&mut fields, "data")?,
+                has_more: required(&mut fields, "has_more")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pages")]
@@ -417,12 +906,43 @@ impl ListPaymentsOkBody {
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListPaymentsOkBodyDataItem {
     pub id: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListPaymentsOkBodyDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListPaymentsOkBodyDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListPaymentsOkBodyDataItem, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ListPaymentsOkBodyDataItem {
+                id: required(&mut fields, "id")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pages")]
@@ -438,13 +958,46 @@ impl ListPaymentsOkBodyDataItem {
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListTicketsOkBody {
     pub tickets: Vec<String>,
     pub meta: ListTicketsOkBodyMeta,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListTicketsOkBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("tickets", &self.tickets)?;
+        map.serialize_entry("meta", &self.meta)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListTicketsOkBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListTicketsOkBody, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ListTicketsOkBody {
+                tickets: required(&mut fields, "tickets")?,
+                meta: required(&mut fields, "meta")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pages")]
@@ -461,37 +1014,137 @@ impl ListTicketsOkBody {
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta`.
 #[cfg(feature = "pages")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTicketsOkBodyMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pages")]
+impl serde::Serialize for ListTicketsOkBodyMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pages")]
+impl<'de> serde::Deserialize<'de> for ListTicketsOkBodyMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListTicketsOkBodyMeta, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ListTicketsOkBodyMeta {
+                next: optional(&mut fields, "next")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema`.
 #[cfg(feature = "jobs")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListWhere {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<i64>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "jobs")]
+impl serde::Serialize for ListWhere {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.sizes {
+            map.serialize_entry("sizes", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "jobs")]
+impl<'de> serde::Deserialize<'de> for ListWhere {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ListWhere, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ListWhere {
+                owner: optional(&mut fields, "owner")?,
+                sizes: optional(&mut fields, "sizes")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `LogLine` (`#/components/schemas/LogLine`).
 #[cfg(feature = "streams")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
     pub level: LogLineLevel,
     pub line: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "streams")]
+impl serde::Serialize for LogLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("level", &self.level)?;
+        map.serialize_entry("line", &self.line)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for LogLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<LogLine, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(LogLine {
+                level: required(&mut fields, "level")?,
+                line: required(&mut fields, "line")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "streams")]
@@ -598,15 +1251,51 @@ impl<'de> serde::Deserialize<'de> for Pet {
 
 /// Schema `Progress` (`#/components/schemas/Progress`).
 #[cfg(feature = "streams")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
     pub step: i64,
     pub of: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "streams")]
+impl serde::Serialize for Progress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("step", &self.step)?;
+        map.serialize_entry("of", &self.of)?;
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for Progress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Progress, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Progress {
+                step: required(&mut fields, "step")?,
+                of: required(&mut fields, "of")?,
+                note: optional(&mut fields, "note")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "streams")]
@@ -660,13 +1349,46 @@ impl<'de> serde::Deserialize<'de> for Shape {
 
 /// Schema `Square` (`#/components/schemas/Square`).
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Square {
     pub kind: String,
     pub side: f64,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "pets")]
+impl serde::Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("side", &self.side)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "pets")]
+impl<'de> serde::Deserialize<'de> for Square {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Square, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Square {
+                kind: required(&mut fields, "kind")?,
+                side: required(&mut fields, "side")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "pets")]
@@ -683,12 +1405,43 @@ impl Square {
 
 /// Inline schema at `#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data`.
 #[cfg(feature = "streams")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamNoticesOkItem {
     pub text: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "streams")]
+impl serde::Serialize for StreamNoticesOkItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("text", &self.text)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "streams")]
+impl<'de> serde::Deserialize<'de> for StreamNoticesOkItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<StreamNoticesOkItem, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(StreamNoticesOkItem {
+                text: required(&mut fields, "text")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "streams")]
@@ -704,23 +1457,69 @@ impl StreamNoticesOkItem {
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadBody {
     /// Format: `binary`.
     pub file: crate::runtime::Binary,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnails: Option<Vec<crate::runtime::Binary>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadBodyMeta>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for UploadBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("file", &self.file)?;
+        if let Some(value) = &self.thumbnails {
+            map.serialize_entry("thumbnails", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.count {
+            map.serialize_entry("count", value)?;
+        }
+        if let Some(value) = &self.labels {
+            map.serialize_entry("labels", value)?;
+        }
+        if let Some(value) = &self.meta {
+            map.serialize_entry("meta", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for UploadBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<UploadBody, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(UploadBody {
+                file: required(&mut fields, "file")?,
+                thumbnails: optional(&mut fields, "thumbnails")?,
+                description: optional(&mut fields, "description")?,
+                count: optional(&mut fields, "count")?,
+                labels: optional(&mut fields, "labels")?,
+                meta: optional(&mut fields, "meta")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "media")]
@@ -741,27 +1540,96 @@ impl UploadBody {
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UploadBodyMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for UploadBodyMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.pages {
+            map.serialize_entry("pages", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for UploadBodyMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<UploadBodyMeta, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(UploadBodyMeta {
+                kind: optional(&mut fields, "kind")?,
+                pages: optional(&mut fields, "pages")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
 #[cfg(feature = "media")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadCreatedBody {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "media")]
+impl serde::Serialize for UploadCreatedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "media")]
+impl<'de> serde::Deserialize<'de> for UploadCreatedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<UploadCreatedBody, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(UploadCreatedBody {
+                id: required(&mut fields, "id")?,
+                size: optional(&mut fields, "size")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "media")]
@@ -778,22 +1646,86 @@ impl UploadCreatedBody {
 
 /// Schema `user_info` (`#/components/schemas/user_info`).
 #[cfg(feature = "files")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserInfo {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "files")]
+impl serde::Serialize for UserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "files")]
+impl<'de> serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<UserInfo, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(UserInfo {
+                name: optional(&mut fields, "name")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `UserInfo` (`#/components/schemas/UserInfo`).
 #[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UserInfo2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
+impl serde::Serialize for UserInfo2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
+impl<'de> serde::Deserialize<'de> for UserInfo2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<UserInfo2, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(UserInfo2 {
+                code: optional(&mut fields, "code")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }

@@ -2,7 +2,32 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
 use api::ConstructsApi;
+
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
 use super::Client;
 
 /// The operations tagged `files`.

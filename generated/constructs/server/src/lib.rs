@@ -24,6 +24,18 @@ compile_error!(
     "constructs-server serves operations: enable the feature of at least one tag (files, jobs, self_, pets, media, pages, streams, ops)"
 );
 
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
 mod handlers;
 
 use std::sync::Arc;

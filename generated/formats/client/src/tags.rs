@@ -2,7 +2,10 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+#[cfg(feature = "events")]
 use api::FormatsApi;
+
+#[cfg(feature = "events")]
 use super::Client;
 
 /// The operations tagged `events`.

@@ -11,11 +11,14 @@ compile_error!(
     "formats-server serves operations: enable the feature of at least one tag (events)"
 );
 
+#[cfg(feature = "events")]
 mod handlers;
 
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::FormatsApi;
+
+#[cfg(feature = "events")]
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};

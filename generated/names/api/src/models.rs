@@ -10,12 +10,43 @@
 
 /// Schema `AddPaymentMethodRequest` (`#/components/schemas/AddPaymentMethodRequest`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddPaymentMethodRequest {
     pub card: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for AddPaymentMethodRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("card", &self.card)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for AddPaymentMethodRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<AddPaymentMethodRequest, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(AddPaymentMethodRequest {
+                card: required(&mut fields, "card")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "self_")]
@@ -31,13 +62,45 @@ impl AddPaymentMethodRequest {
 
 /// Schema `Box` (`#/components/schemas/Box`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Box_ {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner: Option<Box<Box_>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Box_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.inner {
+            map.serialize_entry("inner", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Box_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Box_, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Box_ {
+                inner: optional(&mut fields, "inner")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Client` (`#/components/schemas/Client`).
@@ -59,12 +122,43 @@ pub struct Default_(pub i64);
 
 /// Schema `Error` (`#/components/schemas/Error`).
 #[cfg(feature = "std")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub message: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "std")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "std")]
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Error, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Error {
+                message: required(&mut fields, "message")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "std")]
@@ -80,130 +174,405 @@ impl Error {
 
 /// Schema `Future` (`#/components/schemas/Future`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Future_ {
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Future_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.when {
+            map.serialize_entry("when", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Future_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Future_, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Future_ {
+                when: optional(&mut fields, "when")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `My Type` (`#/components/schemas/My Type`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MyType {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for MyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for MyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<MyType, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(MyType {
+                name: optional(&mut fields, "name")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Option` (`#/components/schemas/Option`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Option_ {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub some: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub none: Option<bool>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Option_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.some {
+            map.serialize_entry("some", value)?;
+        }
+        if let Some(value) = &self.none {
+            map.serialize_entry("none", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Option_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Option_, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Option_ {
+                some: optional(&mut fields, "some")?,
+                none: optional(&mut fields, "none")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Every std-named schema used as a field, so each is serialized both ways.
 ///
 /// Schema `Prelude` (`#/components/schemas/Prelude`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Prelude {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string: Option<String_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Option_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vec: Option<Vec_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#box: Option<Box_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Result_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Default_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send: Option<Send_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub future: Option<Future_>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Request>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Response>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<Client>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plain: Option<Vec<String>>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     pub maybe: Option<Option<String>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Prelude {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.string {
+            map.serialize_entry("string", value)?;
+        }
+        if let Some(value) = &self.option {
+            map.serialize_entry("option", value)?;
+        }
+        if let Some(value) = &self.vec {
+            map.serialize_entry("vec", value)?;
+        }
+        if let Some(value) = &self.r#box {
+            map.serialize_entry("box", value)?;
+        }
+        if let Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        if let Some(value) = &self.default {
+            map.serialize_entry("default", value)?;
+        }
+        if let Some(value) = &self.send {
+            map.serialize_entry("send", value)?;
+        }
+        if let Some(value) = &self.future {
+            map.serialize_entry("future", value)?;
+        }
+        if let Some(value) = &self.request {
+            map.serialize_entry("request", value)?;
+        }
+        if let Some(value) = &self.response {
+            map.serialize_entry("response", value)?;
+        }
+        if let Some(value) = &self.client {
+            map.serialize_entry("client", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        if let Some(value) = &self.self_2 {
+            map.serialize_entry("Self", value)?;
+        }
+        if let Some(value) = &self.plain {
+            map.serialize_entry("plain", value)?;
+        }
+        if let Some(value) = &self.maybe {
+            map.serialize_entry("maybe", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Prelude {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Prelude, serde_json::Error> {
+            use crate::runtime::object::{nullable, optional};
+            Ok(Prelude {
+                string: optional(&mut fields, "string")?,
+                option: optional(&mut fields, "option")?,
+                vec: optional(&mut fields, "vec")?,
+                r#box: optional(&mut fields, "box")?,
+                result: optional(&mut fields, "result")?,
+                default: optional(&mut fields, "default")?,
+                send: optional(&mut fields, "send")?,
+                future: optional(&mut fields, "future")?,
+                request: optional(&mut fields, "request")?,
+                response: optional(&mut fields, "response")?,
+                client: optional(&mut fields, "client")?,
+                r#type: optional(&mut fields, "type")?,
+                self_: optional(&mut fields, "self")?,
+                self_2: optional(&mut fields, "Self")?,
+                plain: optional(&mut fields, "plain")?,
+                maybe: nullable(&mut fields, "maybe")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Request` (`#/components/schemas/Request`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Request {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.body {
+            map.serialize_entry("body", value)?;
+        }
+        if let Some(value) = &self.headers {
+            map.serialize_entry("headers", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Request, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Request {
+                status: optional(&mut fields, "status")?,
+                body: optional(&mut fields, "body")?,
+                headers: optional(&mut fields, "headers")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Response` (`#/components/schemas/Response`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Response {
-    #[serde(
-        rename = "additional_properties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_properties_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.additional_properties_ {
+            map.serialize_entry("additional_properties", value)?;
+        }
+        if let Some(value) = &self.credentials {
+            map.serialize_entry("credentials", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Response, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Response {
+                additional_properties_: optional(&mut fields, "additional_properties")?,
+                credentials: optional(&mut fields, "credentials")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Result` (`#/components/schemas/Result`).
 #[cfg(feature = "self_")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Result_ {
     pub ok: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub err: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "self_")]
+impl serde::Serialize for Result_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("ok", &self.ok)?;
+        if let Some(value) = &self.err {
+            map.serialize_entry("err", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "self_")]
+impl<'de> serde::Deserialize<'de> for Result_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Result_, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Result_ {
+                ok: required(&mut fields, "ok")?,
+                err: optional(&mut fields, "err")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "self_")]
@@ -274,15 +643,50 @@ pub struct String_(pub String);
 
 /// Schema `1stName` (`#/components/schemas/1stName`).
 #[cfg(feature = "ming_qian")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct T1stName {
-    #[serde(rename = "名前", default, skip_serializing_if = "Option::is_none")]
     pub ming_qian: Option<String>,
-    #[serde(rename = "2nd", default, skip_serializing_if = "Option::is_none")]
     pub field_2nd: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "ming_qian")]
+impl serde::Serialize for T1stName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.ming_qian {
+            map.serialize_entry("名前", value)?;
+        }
+        if let Some(value) = &self.field_2nd {
+            map.serialize_entry("2nd", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "ming_qian")]
+impl<'de> serde::Deserialize<'de> for T1stName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<T1stName, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(T1stName {
+                ming_qian: optional(&mut fields, "名前")?,
+                field_2nd: optional(&mut fields, "2nd")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Vec` (`#/components/schemas/Vec`).

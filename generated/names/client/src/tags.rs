@@ -2,7 +2,10 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
 use api::NamesApi;
+
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
 use super::Client;
 
 /// The operations tagged `std`.

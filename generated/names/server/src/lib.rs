@@ -11,11 +11,14 @@ compile_error!(
     "names-server serves operations: enable the feature of at least one tag (std, self_, ming_qian)"
 );
 
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
 mod handlers;
 
 use std::sync::Arc;
 use rocketgen_runtime::server as runtime;
 use api::NamesApi;
+
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
 use axum::routing::MethodRouter;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};

@@ -100,51 +100,30 @@ crate::runtime::impl_open_enum!(AccessTokenType);
 
 /// Schema `Account` (`#/components/schemas/Account`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Account {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The id of the payment instrument to use by default for account transactions.
     ///
     ///  **DEPRECATED** The property `defaultPaymentMethodId` is now preferred.
-    #[serde(
-        rename = "defaultPaymentInstrumentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_payment_instrument_id: Option<String>,
     /// The id of the payment method to use by default for account transactions.
-    #[serde(
-        rename = "defaultPaymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_payment_method_id: Option<String>,
     /// Whether the email address has been verified.
     ///
     /// Users who receive an emailed verification url click the link to verify their email address.
-    #[serde(rename = "emailVerified", default, skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
     /// The list of entitlements to playback specific items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<Entitlement>>,
     /// The first name of the account holder.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The id of the account.
     pub id: String,
     /// Whether the account has the very first subscription.
-    #[serde(
-        rename = "isFirstTimeSubscriber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub is_first_time_subscriber: Option<bool>,
     /// The last name of the account holder.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Whether the account has opted in or out of marketing material.
-    #[serde(rename = "marketingEnabled")]
     pub marketing_enabled: bool,
     /// The classification rating defining the minimum rating level a user should be
     /// forced to enter the account pin code for playback. Anything at this rating
@@ -153,42 +132,136 @@ pub struct Account {
     /// e.g. AUOFLC-MA15+
     ///
     /// If you want to disable this guard pass an empty string or `null`.
-    #[serde(
-        rename = "minRatingPlaybackGuard",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_rating_playback_guard: Option<String>,
     /// When an account level pin is defined this will be true.
-    #[serde(rename = "pinEnabled")]
     pub pin_enabled: bool,
     /// The id of the primary profile.
-    #[serde(rename = "primaryProfileId")]
     pub primary_profile_id: String,
     /// The list of profiles under this account.
     pub profiles: Vec<ProfileSummary>,
     /// The segments an account has been placed under
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The active subscription code for an account.
     ///
     /// The value of this should be passed to any endpoints accepting a `sub` query parameter.
-    #[serde(rename = "subscriptionCode")]
     pub subscription_code: String,
     /// The list of subscriptions, if any, the account has signed up to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<Subscription>>,
     /// Whether usage tracking is associated with the account or anonymous.
-    #[serde(rename = "trackingEnabled")]
     pub tracking_enabled: bool,
     /// Whether the account has used up their free trial period of a plan.
-    #[serde(rename = "usedFreeTrial", default, skip_serializing_if = "Option::is_none")]
     pub used_free_trial: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<serde_json::Value>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "account")]
+impl serde::Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.address {
+            map.serialize_entry("address", value)?;
+        }
+        if let Some(value) = &self.default_payment_instrument_id {
+            map.serialize_entry("defaultPaymentInstrumentId", value)?;
+        }
+        if let Some(value) = &self.default_payment_method_id {
+            map.serialize_entry("defaultPaymentMethodId", value)?;
+        }
+        if let Some(value) = &self.email_verified {
+            map.serialize_entry("emailVerified", value)?;
+        }
+        if let Some(value) = &self.entitlements {
+            map.serialize_entry("entitlements", value)?;
+        }
+        if let Some(value) = &self.first_name {
+            map.serialize_entry("firstName", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.is_first_time_subscriber {
+            map.serialize_entry("isFirstTimeSubscriber", value)?;
+        }
+        if let Some(value) = &self.last_name {
+            map.serialize_entry("lastName", value)?;
+        }
+        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
+        if let Some(value) = &self.min_rating_playback_guard {
+            map.serialize_entry("minRatingPlaybackGuard", value)?;
+        }
+        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
+        map.serialize_entry("primaryProfileId", &self.primary_profile_id)?;
+        map.serialize_entry("profiles", &self.profiles)?;
+        if let Some(value) = &self.segments {
+            map.serialize_entry("segments", value)?;
+        }
+        map.serialize_entry("subscriptionCode", &self.subscription_code)?;
+        if let Some(value) = &self.subscriptions {
+            map.serialize_entry("subscriptions", value)?;
+        }
+        map.serialize_entry("trackingEnabled", &self.tracking_enabled)?;
+        if let Some(value) = &self.used_free_trial {
+            map.serialize_entry("usedFreeTrial", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "account")]
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Account, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Account {
+                address: optional(&mut fields, "address")?,
+                default_payment_instrument_id: optional(
+                    &mut fields,
+                    "defaultPaymentInstrumentId",
+                )?,
+                default_payment_method_id: optional(
+                    &mut fields,
+                    "defaultPaymentMethodId",
+                )?,
+                email_verified: optional(&mut fields, "emailVerified")?,
+                entitlements: optional(&mut fields, "entitlements")?,
+                first_name: optional(&mut fields, "firstName")?,
+                id: required(&mut fields, "id")?,
+                is_first_time_subscriber: optional(
+                    &mut fields,
+                    "isFirstTimeSubscriber",
+                )?,
+                last_name: optional(&mut fields, "lastName")?,
+                marketing_enabled: required(&mut fields, "marketingEnabled")?,
+                min_rating_playback_guard: optional(
+                    &mut fields,
+                    "minRatingPlaybackGuard",
+                )?,
+                pin_enabled: required(&mut fields, "pinEnabled")?,
+                primary_profile_id: required(&mut fields, "primaryProfileId")?,
+                profiles: required(&mut fields, "profiles")?,
+                segments: optional(&mut fields, "segments")?,
+                subscription_code: required(&mut fields, "subscriptionCode")?,
+                subscriptions: optional(&mut fields, "subscriptions")?,
+                tracking_enabled: required(&mut fields, "trackingEnabled")?,
+                used_free_trial: optional(&mut fields, "usedFreeTrial")?,
+                email: optional(&mut fields, "email")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "account")]
@@ -1142,14 +1215,13 @@ impl ChangePinRequest {
 
 /// Schema `Classification` (`#/components/schemas/Classification`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Classification {
     /// The unique code for a classification.
     pub code: String,
     /// The name of the classification for display.
     pub name: String,
     /// Parental advisort text.
-    #[serde(rename = "advisoryText", default, skip_serializing_if = "Option::is_none")]
     pub advisory_text: Option<String>,
     pub images: std::collections::BTreeMap<String, String>,
     /// The level of this classification when compared with its siblings.
@@ -1161,8 +1233,51 @@ pub struct Classification {
     /// The parent system code of the classification.
     pub system: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "app")]
+impl serde::Serialize for Classification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.advisory_text {
+            map.serialize_entry("advisoryText", value)?;
+        }
+        map.serialize_entry("images", &self.images)?;
+        map.serialize_entry("level", &self.level)?;
+        map.serialize_entry("system", &self.system)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "app")]
+impl<'de> serde::Deserialize<'de> for Classification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Classification, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Classification {
+                code: required(&mut fields, "code")?,
+                name: required(&mut fields, "name")?,
+                advisory_text: optional(&mut fields, "advisoryText")?,
+                images: required(&mut fields, "images")?,
+                level: required(&mut fields, "level")?,
+                system: required(&mut fields, "system")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "app")]
@@ -1197,15 +1312,64 @@ impl Classification {
         feature = "itv"
     )
 )]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ClassificationSummary {
     /// The unique code for a classification.
     pub code: String,
     /// The name of the classification for display.
     pub name: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv"
+    )
+)]
+impl serde::Serialize for ClassificationSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("name", &self.name)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for ClassificationSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ClassificationSummary, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ClassificationSummary {
+                code: required(&mut fields, "code")?,
+                name: required(&mut fields, "name")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(
@@ -1261,20 +1425,58 @@ pub struct ContinueWatchingListDataExpansion {
 
 /// Schema `Credit` (`#/components/schemas/Credit`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Credit {
     /// The name of the person.
     pub name: String,
     /// The path to the person
     pub path: String,
     /// The name of the character.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub character: Option<String>,
     /// The type of role the credit performed, e.g. actor.
     pub role: CreditRole,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl serde::Serialize for Credit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.character {
+            map.serialize_entry("character", value)?;
+        }
+        map.serialize_entry("role", &self.role)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl<'de> serde::Deserialize<'de> for Credit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Credit, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Credit {
+                name: required(&mut fields, "name")?,
+                path: required(&mut fields, "path")?,
+                character: optional(&mut fields, "character")?,
+                role: required(&mut fields, "role")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -1994,84 +2196,161 @@ impl EeValidatePinResponse {
 
 /// Schema `Entitlement` (`#/components/schemas/Entitlement`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entitlement {
-    #[serde(rename = "deliveryType")]
     pub delivery_type: OfferRightsDeliveryType,
     /// Any specific playback exclusion rules.
-    #[serde(rename = "exclusionRules", default, skip_serializing_if = "Option::is_none")]
     pub exclusion_rules: Option<Vec<ExclusionRule>>,
     /// The maximum number of allowed downloads.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxDownloads", default, skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
     /// The maximum number of allowed plays.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxPlays", default, skip_serializing_if = "Option::is_none")]
     pub max_plays: Option<i32>,
     pub ownership: OfferRightsOwnership,
     /// The length of time in minutes which the rental will last once played for the first time.
     ///
     /// Format: `int32`.
-    #[serde(rename = "playPeriod", default, skip_serializing_if = "Option::is_none")]
     pub play_period: Option<i32>,
     /// The length of time in minutes which the rental will last once purchased.
     ///
     /// Format: `int32`.
-    #[serde(rename = "rentalPeriod", default, skip_serializing_if = "Option::is_none")]
     pub rental_period: Option<i32>,
     pub resolution: OfferRightsResolution,
     pub scopes: Vec<String>,
     /// The date of activation. If no date is defined the entitlement has not be activated.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "activationDate", default, skip_serializing_if = "Option::is_none")]
     pub activation_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<ClassificationSummary>,
     /// The date the entitlement was created.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "creationDate", default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
     /// The date the entitlement expires.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// The id of the item this entitlement is for.
-    #[serde(rename = "itemId", default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The type of item this entitlement is for.
-    #[serde(rename = "itemType", default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<EntitlementItemType>,
     /// The duration of the entitled media.
     ///
     /// Format: `int32`.
-    #[serde(rename = "mediaDuration", default, skip_serializing_if = "Option::is_none")]
     pub media_duration: Option<i32>,
     /// The id of the plan this entitlement is for.
-    #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
     /// How many times the media has been played.
     ///
     /// Format: `int32`.
-    #[serde(rename = "playCount", default, skip_serializing_if = "Option::is_none")]
     pub play_count: Option<i32>,
     /// How many more downloads of this media are available.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "remainingDownloads",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remaining_downloads: Option<i32>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "account")]
+impl serde::Serialize for Entitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deliveryType", &self.delivery_type)?;
+        if let Some(value) = &self.exclusion_rules {
+            map.serialize_entry("exclusionRules", value)?;
+        }
+        if let Some(value) = &self.max_downloads {
+            map.serialize_entry("maxDownloads", value)?;
+        }
+        if let Some(value) = &self.max_plays {
+            map.serialize_entry("maxPlays", value)?;
+        }
+        map.serialize_entry("ownership", &self.ownership)?;
+        if let Some(value) = &self.play_period {
+            map.serialize_entry("playPeriod", value)?;
+        }
+        if let Some(value) = &self.rental_period {
+            map.serialize_entry("rentalPeriod", value)?;
+        }
+        map.serialize_entry("resolution", &self.resolution)?;
+        map.serialize_entry("scopes", &self.scopes)?;
+        if let Some(value) = &self.activation_date {
+            map.serialize_entry("activationDate", value)?;
+        }
+        if let Some(value) = &self.classification {
+            map.serialize_entry("classification", value)?;
+        }
+        if let Some(value) = &self.creation_date {
+            map.serialize_entry("creationDate", value)?;
+        }
+        if let Some(value) = &self.expiration_date {
+            map.serialize_entry("expirationDate", value)?;
+        }
+        if let Some(value) = &self.item_id {
+            map.serialize_entry("itemId", value)?;
+        }
+        if let Some(value) = &self.item_type {
+            map.serialize_entry("itemType", value)?;
+        }
+        if let Some(value) = &self.media_duration {
+            map.serialize_entry("mediaDuration", value)?;
+        }
+        if let Some(value) = &self.plan_id {
+            map.serialize_entry("planId", value)?;
+        }
+        if let Some(value) = &self.play_count {
+            map.serialize_entry("playCount", value)?;
+        }
+        if let Some(value) = &self.remaining_downloads {
+            map.serialize_entry("remainingDownloads", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "account")]
+impl<'de> serde::Deserialize<'de> for Entitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Entitlement, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Entitlement {
+                delivery_type: required(&mut fields, "deliveryType")?,
+                exclusion_rules: optional(&mut fields, "exclusionRules")?,
+                max_downloads: optional(&mut fields, "maxDownloads")?,
+                max_plays: optional(&mut fields, "maxPlays")?,
+                ownership: required(&mut fields, "ownership")?,
+                play_period: optional(&mut fields, "playPeriod")?,
+                rental_period: optional(&mut fields, "rentalPeriod")?,
+                resolution: required(&mut fields, "resolution")?,
+                scopes: required(&mut fields, "scopes")?,
+                activation_date: optional(&mut fields, "activationDate")?,
+                classification: optional(&mut fields, "classification")?,
+                creation_date: optional(&mut fields, "creationDate")?,
+                expiration_date: optional(&mut fields, "expirationDate")?,
+                item_id: optional(&mut fields, "itemId")?,
+                item_type: optional(&mut fields, "itemType")?,
+                media_duration: optional(&mut fields, "mediaDuration")?,
+                plan_id: optional(&mut fields, "planId")?,
+                play_count: optional(&mut fields, "playCount")?,
+                remaining_downloads: optional(&mut fields, "remainingDownloads")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "account")]
@@ -3333,15 +3612,13 @@ crate::runtime::impl_open_enum!(GetWatchedListOrderBy);
 
 /// Schema `ItemClipFile` (`#/components/schemas/ItemClipFile`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemClipFile {
     /// The number of audio channels.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i32>,
     /// The way in which the media file is delivered.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: ItemClipFileDeliveryType,
     /// The type of drm used to encrypt the media. 'None' if unencrypted.
     pub drm: String,
@@ -3366,8 +3643,59 @@ pub struct ItemClipFile {
     /// Format: `int32`.
     pub width: i32,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "content")]
+impl serde::Serialize for ItemClipFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
+        }
+        map.serialize_entry("deliveryType", &self.delivery_type)?;
+        map.serialize_entry("drm", &self.drm)?;
+        map.serialize_entry("format", &self.format)?;
+        map.serialize_entry("height", &self.height)?;
+        map.serialize_entry("language", &self.language)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("resolution", &self.resolution)?;
+        map.serialize_entry("url", &self.url)?;
+        map.serialize_entry("width", &self.width)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content")]
+impl<'de> serde::Deserialize<'de> for ItemClipFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemClipFile, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ItemClipFile {
+                channels: optional(&mut fields, "channels")?,
+                delivery_type: required(&mut fields, "deliveryType")?,
+                drm: required(&mut fields, "drm")?,
+                format: required(&mut fields, "format")?,
+                height: required(&mut fields, "height")?,
+                language: required(&mut fields, "language")?,
+                name: required(&mut fields, "name")?,
+                resolution: required(&mut fields, "resolution")?,
+                url: required(&mut fields, "url")?,
+                width: required(&mut fields, "width")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "content")]
@@ -3526,15 +3854,48 @@ crate::runtime::impl_open_enum!(ItemClipFileResolution);
 
 /// Schema `ItemClipFiles` (`#/components/schemas/ItemClipFiles`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemClipFiles {
     /// Array of item clip file.
     pub clips: Vec<ItemClipFile>,
     /// Unique identifier for an Item
     pub id: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "content")]
+impl serde::Serialize for ItemClipFiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clips", &self.clips)?;
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content")]
+impl<'de> serde::Deserialize<'de> for ItemClipFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemClipFiles, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ItemClipFiles {
+                clips: required(&mut fields, "clips")?,
+                id: required(&mut fields, "id")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "content")]
@@ -3571,15 +3932,48 @@ impl ItemClipFilesList {
 ///
 /// Schema `ItemCustomMetadata` (`#/components/schemas/ItemCustomMetadata`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemCustomMetadata {
     /// The name of the custom metadata.
     pub name: String,
     /// The value of the custom metadata.
     pub value: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl serde::Serialize for ItemCustomMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("value", &self.value)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl<'de> serde::Deserialize<'de> for ItemCustomMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemCustomMetadata, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ItemCustomMetadata {
+                name: required(&mut fields, "name")?,
+                value: required(&mut fields, "value")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -3596,205 +3990,342 @@ impl ItemCustomMetadata {
 
 /// Schema `ItemDetail` (`#/components/schemas/ItemDetail`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemDetail {
     /// Advisory text about this item, related to the classification
-    #[serde(rename = "advisoryText", default, skip_serializing_if = "Option::is_none")]
     pub advisory_text: Option<String>,
     /// The number of available episodes in the season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "availableEpisodeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_episode_count: Option<i32>,
     /// The number of available seasons in the show, if the item is a show.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "availableSeasonCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_season_count: Option<i32>,
     /// The average user rating.
     /// When based on user ratings from our system this will be out of 10.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "averageUserRating",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub average_user_rating: Option<f64>,
     /// The badge this item has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<String>,
     /// The channel short code, if the item is a channel.
-    #[serde(
-        rename = "channelShortCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub channel_short_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<ClassificationSummary>,
     /// A contextually relative title to display after a parent title.
     /// Mostly applicable to Season, Episode and Trailer.
-    #[serde(
-        rename = "contextualTitle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contextual_title: Option<String>,
     /// A map of custom fields defined by a curator for an item.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// A custom identifier for this item.
     /// For example the id for this item under a different content system.
-    #[serde(rename = "customId", default, skip_serializing_if = "Option::is_none")]
     pub custom_id: Option<String>,
     /// The duration of the media in seconds.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// The number of episodes in the season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(rename = "episodeCount", default, skip_serializing_if = "Option::is_none")]
     pub episode_count: Option<i32>,
     /// The full name of an episode.
-    #[serde(rename = "episodeName", default, skip_serializing_if = "Option::is_none")]
     pub episode_name: Option<String>,
     /// The number of an episode, if the item is an episode.
     ///
     /// Format: `int32`.
-    #[serde(rename = "episodeNumber", default, skip_serializing_if = "Option::is_none")]
     pub episode_number: Option<i32>,
     /// The array of genres this item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
     /// Whether closed captioning is available.
-    #[serde(
-        rename = "hasClosedCaptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_closed_captions: Option<bool>,
     /// Unique identifier for an Item
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<std::collections::BTreeMap<String, String>>,
     /// The array of available offers for this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offers: Option<Vec<Offer>>,
     /// The path to the detail page of this item. Can be used to load the item detail page via the /page endpoint.
     pub path: String,
     /// The year this item was released
     ///
     /// Format: `int32`.
-    #[serde(rename = "releaseYear", default, skip_serializing_if = "Option::is_none")]
     pub release_year: Option<i32>,
     /// The scopes for this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The identifier of the season this item belongs to, if the item is an episode.
-    #[serde(rename = "seasonId", default, skip_serializing_if = "Option::is_none")]
     pub season_id: Option<String>,
     /// The number of a season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(rename = "seasonNumber", default, skip_serializing_if = "Option::is_none")]
     pub season_number: Option<i32>,
     /// A truncated description of the item
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub short_description: Option<String>,
     /// The identifier of the show this item belongs to, if the item is a season or episode.
-    #[serde(rename = "showId", default, skip_serializing_if = "Option::is_none")]
     pub show_id: Option<String>,
-    #[serde(rename = "showTitle", default, skip_serializing_if = "Option::is_none")]
     pub show_title: Option<String>,
     /// Subtype of the item. Mainly used to identify different types when `type`
     /// is `customAsset`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
     /// The tagline of the item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagline: Option<String>,
     /// Gets themes associated with the item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub themes: Option<Vec<Theme>>,
     /// The display title of the item.
     pub title: String,
     /// The type of item
     pub r#type: ItemSummaryType,
     /// The path to watch this item, if the item is a watchable type, e.g. a `movie`, `program` and `episode`.
-    #[serde(rename = "watchPath", default, skip_serializing_if = "Option::is_none")]
     pub watch_path: Option<String>,
     /// Copyright information about this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copyright: Option<String>,
     /// A list of credits associated with this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Vec<Credit>>,
     /// An ordered list of custom name-value-pair item metadata.
     ///
     /// Usually displayed on an item detail page.
-    #[serde(rename = "customMetadata", default, skip_serializing_if = "Option::is_none")]
     pub custom_metadata: Option<Vec<ItemCustomMetadata>>,
     /// The description of this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The distributor of this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distributor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episodes: Option<ItemList>,
     /// The optional date of an event.
     /// Specific to a Program item type.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "eventDate", default, skip_serializing_if = "Option::is_none")]
     pub event_date: Option<String>,
     /// An array of genre paths mapping to the values within the `genres` array from ItemSummary.
-    #[serde(rename = "genrePaths", default, skip_serializing_if = "Option::is_none")]
     pub genre_paths: Option<Vec<String>>,
     /// The optional location (e.g. city) of an event.
     /// Specific to a Program item type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub season: Option<Box<ItemDetail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seasons: Option<ItemList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<Box<ItemDetail>>,
     /// The total number of users who have rated this item.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "totalUserRatings",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub total_user_ratings: Option<i32>,
     /// A list of trailers associated with this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trailers: Option<Vec<ItemSummary>>,
     /// The optional venue of an event.
     /// Specific to a Program item type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl serde::Serialize for ItemDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advisory_text {
+            map.serialize_entry("advisoryText", value)?;
+        }
+        if let Some(value) = &self.available_episode_count {
+            map.serialize_entry("availableEpisodeCount", value)?;
+        }
+        if let Some(value) = &self.available_season_count {
+            map.serialize_entry("availableSeasonCount", value)?;
+        }
+        if let Some(value) = &self.average_user_rating {
+            map.serialize_entry("averageUserRating", value)?;
+        }
+        if let Some(value) = &self.badge {
+            map.serialize_entry("badge", value)?;
+        }
+        if let Some(value) = &self.channel_short_code {
+            map.serialize_entry("channelShortCode", value)?;
+        }
+        if let Some(value) = &self.classification {
+            map.serialize_entry("classification", value)?;
+        }
+        if let Some(value) = &self.contextual_title {
+            map.serialize_entry("contextualTitle", value)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("customFields", value)?;
+        }
+        if let Some(value) = &self.custom_id {
+            map.serialize_entry("customId", value)?;
+        }
+        if let Some(value) = &self.duration {
+            map.serialize_entry("duration", value)?;
+        }
+        if let Some(value) = &self.episode_count {
+            map.serialize_entry("episodeCount", value)?;
+        }
+        if let Some(value) = &self.episode_name {
+            map.serialize_entry("episodeName", value)?;
+        }
+        if let Some(value) = &self.episode_number {
+            map.serialize_entry("episodeNumber", value)?;
+        }
+        if let Some(value) = &self.genres {
+            map.serialize_entry("genres", value)?;
+        }
+        if let Some(value) = &self.has_closed_captions {
+            map.serialize_entry("hasClosedCaptions", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.images {
+            map.serialize_entry("images", value)?;
+        }
+        if let Some(value) = &self.offers {
+            map.serialize_entry("offers", value)?;
+        }
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.release_year {
+            map.serialize_entry("releaseYear", value)?;
+        }
+        if let Some(value) = &self.scopes {
+            map.serialize_entry("scopes", value)?;
+        }
+        if let Some(value) = &self.season_id {
+            map.serialize_entry("seasonId", value)?;
+        }
+        if let Some(value) = &self.season_number {
+            map.serialize_entry("seasonNumber", value)?;
+        }
+        if let Some(value) = &self.short_description {
+            map.serialize_entry("shortDescription", value)?;
+        }
+        if let Some(value) = &self.show_id {
+            map.serialize_entry("showId", value)?;
+        }
+        if let Some(value) = &self.show_title {
+            map.serialize_entry("showTitle", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        if let Some(value) = &self.tagline {
+            map.serialize_entry("tagline", value)?;
+        }
+        if let Some(value) = &self.themes {
+            map.serialize_entry("themes", value)?;
+        }
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.watch_path {
+            map.serialize_entry("watchPath", value)?;
+        }
+        if let Some(value) = &self.copyright {
+            map.serialize_entry("copyright", value)?;
+        }
+        if let Some(value) = &self.credits {
+            map.serialize_entry("credits", value)?;
+        }
+        if let Some(value) = &self.custom_metadata {
+            map.serialize_entry("customMetadata", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.distributor {
+            map.serialize_entry("distributor", value)?;
+        }
+        if let Some(value) = &self.episodes {
+            map.serialize_entry("episodes", value)?;
+        }
+        if let Some(value) = &self.event_date {
+            map.serialize_entry("eventDate", value)?;
+        }
+        if let Some(value) = &self.genre_paths {
+            map.serialize_entry("genrePaths", value)?;
+        }
+        if let Some(value) = &self.location {
+            map.serialize_entry("location", value)?;
+        }
+        if let Some(value) = &self.season {
+            map.serialize_entry("season", value)?;
+        }
+        if let Some(value) = &self.seasons {
+            map.serialize_entry("seasons", value)?;
+        }
+        if let Some(value) = &self.show {
+            map.serialize_entry("show", value)?;
+        }
+        if let Some(value) = &self.total_user_ratings {
+            map.serialize_entry("totalUserRatings", value)?;
+        }
+        if let Some(value) = &self.trailers {
+            map.serialize_entry("trailers", value)?;
+        }
+        if let Some(value) = &self.venue {
+            map.serialize_entry("venue", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
+impl<'de> serde::Deserialize<'de> for ItemDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemDetail, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ItemDetail {
+                advisory_text: optional(&mut fields, "advisoryText")?,
+                available_episode_count: optional(&mut fields, "availableEpisodeCount")?,
+                available_season_count: optional(&mut fields, "availableSeasonCount")?,
+                average_user_rating: optional(&mut fields, "averageUserRating")?,
+                badge: optional(&mut fields, "badge")?,
+                channel_short_code: optional(&mut fields, "channelShortCode")?,
+                classification: optional(&mut fields, "classification")?,
+                contextual_title: optional(&mut fields, "contextualTitle")?,
+                custom_fields: optional(&mut fields, "customFields")?,
+                custom_id: optional(&mut fields, "customId")?,
+                duration: optional(&mut fields, "duration")?,
+                episode_count: optional(&mut fields, "episodeCount")?,
+                episode_name: optional(&mut fields, "episodeName")?,
+                episode_number: optional(&mut fields, "episodeNumber")?,
+                genres: optional(&mut fields, "genres")?,
+                has_closed_captions: optional(&mut fields, "hasClosedCaptions")?,
+                id: required(&mut fields, "id")?,
+                images: optional(&mut fields, "images")?,
+                offers: optional(&mut fields, "offers")?,
+                path: required(&mut fields, "path")?,
+                release_year: optional(&mut fields, "releaseYear")?,
+                scopes: optional(&mut fields, "scopes")?,
+                season_id: optional(&mut fields, "seasonId")?,
+                season_number: optional(&mut fields, "seasonNumber")?,
+                short_description: optional(&mut fields, "shortDescription")?,
+                show_id: optional(&mut fields, "showId")?,
+                show_title: optional(&mut fields, "showTitle")?,
+                subtype: optional(&mut fields, "subtype")?,
+                tagline: optional(&mut fields, "tagline")?,
+                themes: optional(&mut fields, "themes")?,
+                title: required(&mut fields, "title")?,
+                r#type: required(&mut fields, "type")?,
+                watch_path: optional(&mut fields, "watchPath")?,
+                copyright: optional(&mut fields, "copyright")?,
+                credits: optional(&mut fields, "credits")?,
+                custom_metadata: optional(&mut fields, "customMetadata")?,
+                description: optional(&mut fields, "description")?,
+                distributor: optional(&mut fields, "distributor")?,
+                episodes: optional(&mut fields, "episodes")?,
+                event_date: optional(&mut fields, "eventDate")?,
+                genre_paths: optional(&mut fields, "genrePaths")?,
+                location: optional(&mut fields, "location")?,
+                season: optional(&mut fields, "season")?,
+                seasons: optional(&mut fields, "seasons")?,
+                show: optional(&mut fields, "show")?,
+                total_user_ratings: optional(&mut fields, "totalUserRatings")?,
+                trailers: optional(&mut fields, "trailers")?,
+                venue: optional(&mut fields, "venue")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -3862,15 +4393,48 @@ impl ItemDetail {
 
 /// Schema `ItemDownloadable` (`#/components/schemas/ItemDownloadable`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemDownloadable {
     /// is the item downloadable?
     pub downloadable: bool,
     /// Unique identifier for an Item
     pub id: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "content")]
+impl serde::Serialize for ItemDownloadable {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("downloadable", &self.downloadable)?;
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content")]
+impl<'de> serde::Deserialize<'de> for ItemDownloadable {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemDownloadable, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ItemDownloadable {
+                downloadable: required(&mut fields, "downloadable")?,
+                id: required(&mut fields, "id")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "content")]
@@ -4345,37 +4909,83 @@ crate::runtime::impl_open_enum!(ItemPurchaseType);
 
 /// Schema `ItemSchedule` (`#/components/schemas/ItemSchedule`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemSchedule {
     /// True if this schedule represents time when the channel is completely off air.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blackout: Option<bool>,
     /// The id of the channel item this schedule belongs to.
-    #[serde(rename = "channelId")]
     pub channel_id: String,
     /// The date and time this schedule ends.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "endDate")]
     pub end_date: String,
     /// True if this is a featured item schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<bool>,
     pub id: String,
     /// True if this is a live event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<bool>,
     /// True if this has been aired previously on the same channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<bool>,
     /// The date and time this schedule starts.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "startDate")]
     pub start_date: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "content")]
+impl serde::Serialize for ItemSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.blackout {
+            map.serialize_entry("blackout", value)?;
+        }
+        map.serialize_entry("channelId", &self.channel_id)?;
+        map.serialize_entry("endDate", &self.end_date)?;
+        if let Some(value) = &self.featured {
+            map.serialize_entry("featured", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.live {
+            map.serialize_entry("live", value)?;
+        }
+        if let Some(value) = &self.repeat {
+            map.serialize_entry("repeat", value)?;
+        }
+        map.serialize_entry("startDate", &self.start_date)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "content")]
+impl<'de> serde::Deserialize<'de> for ItemSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemSchedule, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ItemSchedule {
+                blackout: optional(&mut fields, "blackout")?,
+                channel_id: required(&mut fields, "channelId")?,
+                end_date: required(&mut fields, "endDate")?,
+                featured: optional(&mut fields, "featured")?,
+                id: required(&mut fields, "id")?,
+                live: optional(&mut fields, "live")?,
+                repeat: optional(&mut fields, "repeat")?,
+                start_date: required(&mut fields, "startDate")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "content")]
@@ -4442,151 +5052,247 @@ impl ItemScheduleList {
 
 /// Schema `ItemSummary` (`#/components/schemas/ItemSummary`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemSummary {
     /// Advisory text about this item, related to the classification
-    #[serde(rename = "advisoryText", default, skip_serializing_if = "Option::is_none")]
     pub advisory_text: Option<String>,
     /// The number of available episodes in the season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "availableEpisodeCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_episode_count: Option<i32>,
     /// The number of available seasons in the show, if the item is a show.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "availableSeasonCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub available_season_count: Option<i32>,
     /// The average user rating.
     /// When based on user ratings from our system this will be out of 10.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "averageUserRating",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub average_user_rating: Option<f64>,
     /// The badge this item has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub badge: Option<String>,
     /// The channel short code, if the item is a channel.
-    #[serde(
-        rename = "channelShortCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub channel_short_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<ClassificationSummary>,
     /// A contextually relative title to display after a parent title.
     /// Mostly applicable to Season, Episode and Trailer.
-    #[serde(
-        rename = "contextualTitle",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contextual_title: Option<String>,
     /// A map of custom fields defined by a curator for an item.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// A custom identifier for this item.
     /// For example the id for this item under a different content system.
-    #[serde(rename = "customId", default, skip_serializing_if = "Option::is_none")]
     pub custom_id: Option<String>,
     /// The duration of the media in seconds.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// The number of episodes in the season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(rename = "episodeCount", default, skip_serializing_if = "Option::is_none")]
     pub episode_count: Option<i32>,
     /// The full name of an episode.
-    #[serde(rename = "episodeName", default, skip_serializing_if = "Option::is_none")]
     pub episode_name: Option<String>,
     /// The number of an episode, if the item is an episode.
     ///
     /// Format: `int32`.
-    #[serde(rename = "episodeNumber", default, skip_serializing_if = "Option::is_none")]
     pub episode_number: Option<i32>,
     /// The array of genres this item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
     /// Whether closed captioning is available.
-    #[serde(
-        rename = "hasClosedCaptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub has_closed_captions: Option<bool>,
     /// Unique identifier for an Item
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<std::collections::BTreeMap<String, String>>,
     /// The array of available offers for this item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offers: Option<Vec<Offer>>,
     /// The path to the detail page of this item. Can be used to load the item detail page via the /page endpoint.
     pub path: String,
     /// The year this item was released
     ///
     /// Format: `int32`.
-    #[serde(rename = "releaseYear", default, skip_serializing_if = "Option::is_none")]
     pub release_year: Option<i32>,
     /// The scopes for this item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The identifier of the season this item belongs to, if the item is an episode.
-    #[serde(rename = "seasonId", default, skip_serializing_if = "Option::is_none")]
     pub season_id: Option<String>,
     /// The number of a season, if the item is a season.
     ///
     /// Format: `int32`.
-    #[serde(rename = "seasonNumber", default, skip_serializing_if = "Option::is_none")]
     pub season_number: Option<i32>,
     /// A truncated description of the item
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub short_description: Option<String>,
     /// The identifier of the show this item belongs to, if the item is a season or episode.
-    #[serde(rename = "showId", default, skip_serializing_if = "Option::is_none")]
     pub show_id: Option<String>,
-    #[serde(rename = "showTitle", default, skip_serializing_if = "Option::is_none")]
     pub show_title: Option<String>,
     /// Subtype of the item. Mainly used to identify different types when `type`
     /// is `customAsset`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtype: Option<String>,
     /// The tagline of the item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagline: Option<String>,
     /// Gets themes associated with the item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub themes: Option<Vec<Theme>>,
     /// The display title of the item.
     pub title: String,
     /// The type of item
     pub r#type: ItemSummaryType,
     /// The path to watch this item, if the item is a watchable type, e.g. a `movie`, `program` and `episode`.
-    #[serde(rename = "watchPath", default, skip_serializing_if = "Option::is_none")]
     pub watch_path: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl serde::Serialize for ItemSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.advisory_text {
+            map.serialize_entry("advisoryText", value)?;
+        }
+        if let Some(value) = &self.available_episode_count {
+            map.serialize_entry("availableEpisodeCount", value)?;
+        }
+        if let Some(value) = &self.available_season_count {
+            map.serialize_entry("availableSeasonCount", value)?;
+        }
+        if let Some(value) = &self.average_user_rating {
+            map.serialize_entry("averageUserRating", value)?;
+        }
+        if let Some(value) = &self.badge {
+            map.serialize_entry("badge", value)?;
+        }
+        if let Some(value) = &self.channel_short_code {
+            map.serialize_entry("channelShortCode", value)?;
+        }
+        if let Some(value) = &self.classification {
+            map.serialize_entry("classification", value)?;
+        }
+        if let Some(value) = &self.contextual_title {
+            map.serialize_entry("contextualTitle", value)?;
+        }
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("customFields", value)?;
+        }
+        if let Some(value) = &self.custom_id {
+            map.serialize_entry("customId", value)?;
+        }
+        if let Some(value) = &self.duration {
+            map.serialize_entry("duration", value)?;
+        }
+        if let Some(value) = &self.episode_count {
+            map.serialize_entry("episodeCount", value)?;
+        }
+        if let Some(value) = &self.episode_name {
+            map.serialize_entry("episodeName", value)?;
+        }
+        if let Some(value) = &self.episode_number {
+            map.serialize_entry("episodeNumber", value)?;
+        }
+        if let Some(value) = &self.genres {
+            map.serialize_entry("genres", value)?;
+        }
+        if let Some(value) = &self.has_closed_captions {
+            map.serialize_entry("hasClosedCaptions", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.images {
+            map.serialize_entry("images", value)?;
+        }
+        if let Some(value) = &self.offers {
+            map.serialize_entry("offers", value)?;
+        }
+        map.serialize_entry("path", &self.path)?;
+        if let Some(value) = &self.release_year {
+            map.serialize_entry("releaseYear", value)?;
+        }
+        if let Some(value) = &self.scopes {
+            map.serialize_entry("scopes", value)?;
+        }
+        if let Some(value) = &self.season_id {
+            map.serialize_entry("seasonId", value)?;
+        }
+        if let Some(value) = &self.season_number {
+            map.serialize_entry("seasonNumber", value)?;
+        }
+        if let Some(value) = &self.short_description {
+            map.serialize_entry("shortDescription", value)?;
+        }
+        if let Some(value) = &self.show_id {
+            map.serialize_entry("showId", value)?;
+        }
+        if let Some(value) = &self.show_title {
+            map.serialize_entry("showTitle", value)?;
+        }
+        if let Some(value) = &self.subtype {
+            map.serialize_entry("subtype", value)?;
+        }
+        if let Some(value) = &self.tagline {
+            map.serialize_entry("tagline", value)?;
+        }
+        if let Some(value) = &self.themes {
+            map.serialize_entry("themes", value)?;
+        }
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.watch_path {
+            map.serialize_entry("watchPath", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl<'de> serde::Deserialize<'de> for ItemSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItemSummary, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ItemSummary {
+                advisory_text: optional(&mut fields, "advisoryText")?,
+                available_episode_count: optional(&mut fields, "availableEpisodeCount")?,
+                available_season_count: optional(&mut fields, "availableSeasonCount")?,
+                average_user_rating: optional(&mut fields, "averageUserRating")?,
+                badge: optional(&mut fields, "badge")?,
+                channel_short_code: optional(&mut fields, "channelShortCode")?,
+                classification: optional(&mut fields, "classification")?,
+                contextual_title: optional(&mut fields, "contextualTitle")?,
+                custom_fields: optional(&mut fields, "customFields")?,
+                custom_id: optional(&mut fields, "customId")?,
+                duration: optional(&mut fields, "duration")?,
+                episode_count: optional(&mut fields, "episodeCount")?,
+                episode_name: optional(&mut fields, "episodeName")?,
+                episode_number: optional(&mut fields, "episodeNumber")?,
+                genres: optional(&mut fields, "genres")?,
+                has_closed_captions: optional(&mut fields, "hasClosedCaptions")?,
+                id: required(&mut fields, "id")?,
+                images: optional(&mut fields, "images")?,
+                offers: optional(&mut fields, "offers")?,
+                path: required(&mut fields, "path")?,
+                release_year: optional(&mut fields, "releaseYear")?,
+                scopes: optional(&mut fields, "scopes")?,
+                season_id: optional(&mut fields, "seasonId")?,
+                season_number: optional(&mut fields, "seasonNumber")?,
+                short_description: optional(&mut fields, "shortDescription")?,
+                show_id: optional(&mut fields, "showId")?,
+                show_title: optional(&mut fields, "showTitle")?,
+                subtype: optional(&mut fields, "subtype")?,
+                tagline: optional(&mut fields, "tagline")?,
+                themes: optional(&mut fields, "themes")?,
+                title: required(&mut fields, "title")?,
+                r#type: required(&mut fields, "type")?,
+                watch_path: optional(&mut fields, "watchPath")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -6265,73 +6971,155 @@ impl ItvVoucher {
 
 /// Schema `ItvVoucherDisplay` (`#/components/schemas/ItvVoucherDisplay`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItvVoucherDisplay {
     /// Currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Discount price.
-    #[serde(rename = "discountPrice", default, skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<String>,
     /// Duration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Duration in months.
     ///
     /// Format: `integer`.
-    #[serde(
-        rename = "durationInMonths",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub duration_in_months: Option<f64>,
     /// Headline label.
-    #[serde(rename = "headlineLabel", default, skip_serializing_if = "Option::is_none")]
     pub headline_label: Option<String>,
     /// InitialCost.
     ///
     /// Format: `float`.
-    #[serde(rename = "initialCost", default, skip_serializing_if = "Option::is_none")]
     pub initial_cost: Option<f64>,
     /// Long description.
-    #[serde(
-        rename = "longDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub long_description: Option<String>,
     /// Percent off.
     ///
     /// Format: `float`.
-    #[serde(rename = "percentOff", default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// SavingLabel.
-    #[serde(rename = "savingLabel", default, skip_serializing_if = "Option::is_none")]
     pub saving_label: Option<String>,
     /// Short description.
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub short_description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<serde_json::Value>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "itv")]
+impl serde::Serialize for ItvVoucherDisplay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.currency {
+            map.serialize_entry("currency", value)?;
+        }
+        if let Some(value) = &self.discount_price {
+            map.serialize_entry("discountPrice", value)?;
+        }
+        if let Some(value) = &self.duration {
+            map.serialize_entry("duration", value)?;
+        }
+        if let Some(value) = &self.duration_in_months {
+            map.serialize_entry("durationInMonths", value)?;
+        }
+        if let Some(value) = &self.headline_label {
+            map.serialize_entry("headlineLabel", value)?;
+        }
+        if let Some(value) = &self.initial_cost {
+            map.serialize_entry("initialCost", value)?;
+        }
+        if let Some(value) = &self.long_description {
+            map.serialize_entry("longDescription", value)?;
+        }
+        if let Some(value) = &self.percent_off {
+            map.serialize_entry("percentOff", value)?;
+        }
+        if let Some(value) = &self.saving_label {
+            map.serialize_entry("savingLabel", value)?;
+        }
+        if let Some(value) = &self.short_description {
+            map.serialize_entry("shortDescription", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "itv")]
+impl<'de> serde::Deserialize<'de> for ItvVoucherDisplay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItvVoucherDisplay, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(ItvVoucherDisplay {
+                currency: optional(&mut fields, "currency")?,
+                discount_price: optional(&mut fields, "discountPrice")?,
+                duration: optional(&mut fields, "duration")?,
+                duration_in_months: optional(&mut fields, "durationInMonths")?,
+                headline_label: optional(&mut fields, "headlineLabel")?,
+                initial_cost: optional(&mut fields, "initialCost")?,
+                long_description: optional(&mut fields, "longDescription")?,
+                percent_off: optional(&mut fields, "percentOff")?,
+                saving_label: optional(&mut fields, "savingLabel")?,
+                short_description: optional(&mut fields, "shortDescription")?,
+                r#type: optional(&mut fields, "type")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `ItvVoucherLinks` (`#/components/schemas/ItvVoucherLinks`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvVoucherLinks {
     pub redeem: ItvVoucherLinksHref,
-    #[serde(rename = "self")]
     pub self_: ItvVoucherLinksHref,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "itv")]
+impl serde::Serialize for ItvVoucherLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("redeem", &self.redeem)?;
+        map.serialize_entry("self", &self.self_)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "itv")]
+impl<'de> serde::Deserialize<'de> for ItvVoucherLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItvVoucherLinks, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ItvVoucherLinks {
+                redeem: required(&mut fields, "redeem")?,
+                self_: required(&mut fields, "self")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "itv")]
@@ -6348,13 +7136,44 @@ impl ItvVoucherLinks {
 
 /// Schema `ItvVoucherLinksHref` (`#/components/schemas/ItvVoucherLinksHref`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvVoucherLinksHref {
     /// The voucher link.
     pub href: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "itv")]
+impl serde::Serialize for ItvVoucherLinksHref {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("href", &self.href)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "itv")]
+impl<'de> serde::Deserialize<'de> for ItvVoucherLinksHref {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ItvVoucherLinksHref, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(ItvVoucherLinksHref {
+                href: required(&mut fields, "href")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "itv")]
@@ -6923,21 +7742,59 @@ crate::runtime::impl_open_enum!(MediaFileResolution2);
 
 /// Schema `NavContent` (`#/components/schemas/NavContent`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NavContent {
     /// The image type to target when rendering items of the list.
     ///
     /// e.g wallpaper, poster, hero3x1, logo.
-    #[serde(rename = "imageType", default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<ItemList>,
     /// The title of the embedded navigation content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "app")]
+impl serde::Serialize for NavContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.image_type {
+            map.serialize_entry("imageType", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "app")]
+impl<'de> serde::Deserialize<'de> for NavContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<NavContent, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(NavContent {
+                image_type: optional(&mut fields, "imageType")?,
+                list: optional(&mut fields, "list")?,
+                title: optional(&mut fields, "title")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `NavEntry` (`#/components/schemas/NavEntry`).
@@ -7172,62 +8029,131 @@ crate::runtime::impl_open_enum!(NextPlaybackItemSuggestionType);
 
 /// Schema `Offer` (`#/components/schemas/Offer`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Offer {
-    #[serde(rename = "deliveryType")]
     pub delivery_type: OfferRightsDeliveryType,
     /// Any specific playback exclusion rules.
-    #[serde(rename = "exclusionRules", default, skip_serializing_if = "Option::is_none")]
     pub exclusion_rules: Option<Vec<ExclusionRule>>,
     /// The maximum number of allowed downloads.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxDownloads", default, skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
     /// The maximum number of allowed plays.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxPlays", default, skip_serializing_if = "Option::is_none")]
     pub max_plays: Option<i32>,
     pub ownership: OfferRightsOwnership,
     /// The length of time in minutes which the rental will last once played for the first time.
     ///
     /// Format: `int32`.
-    #[serde(rename = "playPeriod", default, skip_serializing_if = "Option::is_none")]
     pub play_period: Option<i32>,
     /// The length of time in minutes which the rental will last once purchased.
     ///
     /// Format: `int32`.
-    #[serde(rename = "rentalPeriod", default, skip_serializing_if = "Option::is_none")]
     pub rental_period: Option<i32>,
     pub resolution: OfferRightsResolution,
     pub scopes: Vec<String>,
     pub availability: OfferAvailability,
     /// A map of custom fields defined by a curator for an offer.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Format: `date-time`.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Format: `float`.
     pub price: f64,
     /// Format: `date-time`.
-    #[serde(rename = "startDate", default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
     /// The code of the subscription this offer is offered under, if any.
-    #[serde(
-        rename = "subscriptionCode",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subscription_code: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl serde::Serialize for Offer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deliveryType", &self.delivery_type)?;
+        if let Some(value) = &self.exclusion_rules {
+            map.serialize_entry("exclusionRules", value)?;
+        }
+        if let Some(value) = &self.max_downloads {
+            map.serialize_entry("maxDownloads", value)?;
+        }
+        if let Some(value) = &self.max_plays {
+            map.serialize_entry("maxPlays", value)?;
+        }
+        map.serialize_entry("ownership", &self.ownership)?;
+        if let Some(value) = &self.play_period {
+            map.serialize_entry("playPeriod", value)?;
+        }
+        if let Some(value) = &self.rental_period {
+            map.serialize_entry("rentalPeriod", value)?;
+        }
+        map.serialize_entry("resolution", &self.resolution)?;
+        map.serialize_entry("scopes", &self.scopes)?;
+        map.serialize_entry("availability", &self.availability)?;
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("customFields", value)?;
+        }
+        if let Some(value) = &self.end_date {
+            map.serialize_entry("endDate", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.serialize_entry("price", &self.price)?;
+        if let Some(value) = &self.start_date {
+            map.serialize_entry("startDate", value)?;
+        }
+        if let Some(value) = &self.subscription_code {
+            map.serialize_entry("subscriptionCode", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl<'de> serde::Deserialize<'de> for Offer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Offer, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Offer {
+                delivery_type: required(&mut fields, "deliveryType")?,
+                exclusion_rules: optional(&mut fields, "exclusionRules")?,
+                max_downloads: optional(&mut fields, "maxDownloads")?,
+                max_plays: optional(&mut fields, "maxPlays")?,
+                ownership: required(&mut fields, "ownership")?,
+                play_period: optional(&mut fields, "playPeriod")?,
+                rental_period: optional(&mut fields, "rentalPeriod")?,
+                resolution: required(&mut fields, "resolution")?,
+                scopes: required(&mut fields, "scopes")?,
+                availability: required(&mut fields, "availability")?,
+                custom_fields: optional(&mut fields, "customFields")?,
+                end_date: optional(&mut fields, "endDate")?,
+                id: optional(&mut fields, "id")?,
+                name: optional(&mut fields, "name")?,
+                price: required(&mut fields, "price")?,
+                start_date: optional(&mut fields, "startDate")?,
+                subscription_code: optional(&mut fields, "subscriptionCode")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -7314,39 +8240,90 @@ crate::runtime::impl_open_enum!(OfferAvailability);
 ///
 /// Schema `OfferRights` (`#/components/schemas/OfferRights`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OfferRights {
-    #[serde(rename = "deliveryType")]
     pub delivery_type: OfferRightsDeliveryType,
     /// Any specific playback exclusion rules.
-    #[serde(rename = "exclusionRules", default, skip_serializing_if = "Option::is_none")]
     pub exclusion_rules: Option<Vec<ExclusionRule>>,
     /// The maximum number of allowed downloads.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxDownloads", default, skip_serializing_if = "Option::is_none")]
     pub max_downloads: Option<i32>,
     /// The maximum number of allowed plays.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxPlays", default, skip_serializing_if = "Option::is_none")]
     pub max_plays: Option<i32>,
     pub ownership: OfferRightsOwnership,
     /// The length of time in minutes which the rental will last once played for the first time.
     ///
     /// Format: `int32`.
-    #[serde(rename = "playPeriod", default, skip_serializing_if = "Option::is_none")]
     pub play_period: Option<i32>,
     /// The length of time in minutes which the rental will last once purchased.
     ///
     /// Format: `int32`.
-    #[serde(rename = "rentalPeriod", default, skip_serializing_if = "Option::is_none")]
     pub rental_period: Option<i32>,
     pub resolution: OfferRightsResolution,
     pub scopes: Vec<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for OfferRights {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("deliveryType", &self.delivery_type)?;
+        if let Some(value) = &self.exclusion_rules {
+            map.serialize_entry("exclusionRules", value)?;
+        }
+        if let Some(value) = &self.max_downloads {
+            map.serialize_entry("maxDownloads", value)?;
+        }
+        if let Some(value) = &self.max_plays {
+            map.serialize_entry("maxPlays", value)?;
+        }
+        map.serialize_entry("ownership", &self.ownership)?;
+        if let Some(value) = &self.play_period {
+            map.serialize_entry("playPeriod", value)?;
+        }
+        if let Some(value) = &self.rental_period {
+            map.serialize_entry("rentalPeriod", value)?;
+        }
+        map.serialize_entry("resolution", &self.resolution)?;
+        map.serialize_entry("scopes", &self.scopes)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for OfferRights {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<OfferRights, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(OfferRights {
+                delivery_type: required(&mut fields, "deliveryType")?,
+                exclusion_rules: optional(&mut fields, "exclusionRules")?,
+                max_downloads: optional(&mut fields, "maxDownloads")?,
+                max_plays: optional(&mut fields, "maxPlays")?,
+                ownership: required(&mut fields, "ownership")?,
+                play_period: optional(&mut fields, "playPeriod")?,
+                rental_period: optional(&mut fields, "rentalPeriod")?,
+                resolution: required(&mut fields, "resolution")?,
+                scopes: required(&mut fields, "scopes")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "standalone-schemas")]
@@ -7680,7 +8657,7 @@ crate::runtime::impl_open_enum!(OfferRightsResolution);
 
 /// Schema `Page` (`#/components/schemas/Page`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Page {
     /// Unique identifier for the page.
     pub id: String,
@@ -7689,17 +8666,14 @@ pub struct Page {
     /// Static pages don't need to go back to the page endpoint to load page content
     /// instead the page summary loaded with the sitemap should be enough to determine
     /// the page template type and render based on this.
-    #[serde(rename = "isStatic")]
     pub is_static: bool,
     /// True if this page is a system page type.
     ///
     /// **DEPRECATED** This property doesn't have any real use in client applications
     /// anymore so shouldn't be used. It especially shouldn't be used to determine if
     /// a page is static or not. Use the `isStatic` property instead.
-    #[serde(rename = "isSystemPage")]
     pub is_system_page: bool,
     /// Key used to lookup a known page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Unique path for the page.
     pub path: String,
@@ -7708,21 +8682,83 @@ pub struct Page {
     /// Title of the page.
     pub title: String,
     /// A map of custom fields defined by a curator for a page.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Entries of a page
     pub entries: Vec<PageEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemDetail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<ItemList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<PageMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub themes: Option<Vec<Theme>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "app")]
+impl serde::Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("isStatic", &self.is_static)?;
+        map.serialize_entry("isSystemPage", &self.is_system_page)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("template", &self.template)?;
+        map.serialize_entry("title", &self.title)?;
+        if let Some(value) = &self.custom_fields {
+            map.serialize_entry("customFields", value)?;
+        }
+        map.serialize_entry("entries", &self.entries)?;
+        if let Some(value) = &self.item {
+            map.serialize_entry("item", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.metadata {
+            map.serialize_entry("metadata", value)?;
+        }
+        if let Some(value) = &self.themes {
+            map.serialize_entry("themes", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "app")]
+impl<'de> serde::Deserialize<'de> for Page {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Page, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Page {
+                id: required(&mut fields, "id")?,
+                is_static: required(&mut fields, "isStatic")?,
+                is_system_page: required(&mut fields, "isSystemPage")?,
+                key: optional(&mut fields, "key")?,
+                path: required(&mut fields, "path")?,
+                template: required(&mut fields, "template")?,
+                title: required(&mut fields, "title")?,
+                custom_fields: optional(&mut fields, "customFields")?,
+                entries: required(&mut fields, "entries")?,
+                item: optional(&mut fields, "item")?,
+                list: optional(&mut fields, "list")?,
+                metadata: optional(&mut fields, "metadata")?,
+                themes: optional(&mut fields, "themes")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "app")]
@@ -7918,7 +8954,7 @@ pub struct PageMetadata {
 
 /// Schema `PageSummary` (`#/components/schemas/PageSummary`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PageSummary {
     /// Unique identifier for the page.
     pub id: String,
@@ -7927,17 +8963,14 @@ pub struct PageSummary {
     /// Static pages don't need to go back to the page endpoint to load page content
     /// instead the page summary loaded with the sitemap should be enough to determine
     /// the page template type and render based on this.
-    #[serde(rename = "isStatic")]
     pub is_static: bool,
     /// True if this page is a system page type.
     ///
     /// **DEPRECATED** This property doesn't have any real use in client applications
     /// anymore so shouldn't be used. It especially shouldn't be used to determine if
     /// a page is static or not. Use the `isStatic` property instead.
-    #[serde(rename = "isSystemPage")]
     pub is_system_page: bool,
     /// Key used to lookup a known page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Unique path for the page.
     pub path: String,
@@ -7946,8 +8979,53 @@ pub struct PageSummary {
     /// Title of the page.
     pub title: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "app")]
+impl serde::Serialize for PageSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("isStatic", &self.is_static)?;
+        map.serialize_entry("isSystemPage", &self.is_system_page)?;
+        if let Some(value) = &self.key {
+            map.serialize_entry("key", value)?;
+        }
+        map.serialize_entry("path", &self.path)?;
+        map.serialize_entry("template", &self.template)?;
+        map.serialize_entry("title", &self.title)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "app")]
+impl<'de> serde::Deserialize<'de> for PageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PageSummary, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(PageSummary {
+                id: required(&mut fields, "id")?,
+                is_static: required(&mut fields, "isStatic")?,
+                is_system_page: required(&mut fields, "isSystemPage")?,
+                key: optional(&mut fields, "key")?,
+                path: required(&mut fields, "path")?,
+                template: required(&mut fields, "template")?,
+                title: required(&mut fields, "title")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "app")]
@@ -8033,15 +9111,48 @@ impl Pagination {
 
 /// Schema `PaginationAuth` (`#/components/schemas/PaginationAuth`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaginationAuth {
     /// The token scope required.
     pub scope: PaginationAuthScope,
     /// The token type required to load the list.
     pub r#type: PaginationAuthType,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl serde::Serialize for PaginationAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("scope", &self.scope)?;
+        map.serialize_entry("type", &self.r#type)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+impl<'de> serde::Deserialize<'de> for PaginationAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PaginationAuth, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(PaginationAuth {
+                scope: required(&mut fields, "scope")?,
+                r#type: required(&mut fields, "type")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -8579,15 +9690,48 @@ crate::runtime::impl_open_enum!(PaymentMethodType);
 
 /// Schema `Person` (`#/components/schemas/Person`).
 #[cfg(any(feature = "app", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Person {
     /// The name of the person.
     pub name: String,
     /// The path to the person
     pub path: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "app", feature = "content"))]
+impl serde::Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("path", &self.path)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "app", feature = "content"))]
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Person, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Person {
+                name: required(&mut fields, "name")?,
+                path: required(&mut fields, "path")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
@@ -9005,54 +10149,36 @@ impl ProfileCreationRequest {
 
 /// Schema `ProfileDetail` (`#/components/schemas/ProfileDetail`).
 #[cfg(any(feature = "account", feature = "profile"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProfileDetail {
     /// Hex color value assigned to the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Gets the Hero row clip auto playback enabled
-    #[serde(rename = "heroAutoplay", default, skip_serializing_if = "Option::is_none")]
     pub hero_autoplay: Option<bool>,
     /// Gets the Hero row clip auto playback audio enabled
-    #[serde(rename = "heroWithAudio", default, skip_serializing_if = "Option::is_none")]
     pub hero_with_audio: Option<bool>,
     /// The id of the profile.
     pub id: String,
     /// Whether the profile is active or not.
     ///
     /// **DEPRECATED** - Always true. Inactive profiles are no longer returned.
-    #[serde(rename = "isActive")]
     pub is_active: bool,
     /// The code of the preferred language for the profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
     /// one of the languages specified in the app config.
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// Whether the profile has opted in or out of marketing material.
     ///
     /// **DEPRECATED** - Marketing material is no longer tied to profiles, only account. See `Account.marketingEnabled`.
-    #[serde(rename = "marketingEnabled")]
     pub marketing_enabled: bool,
-    #[serde(
-        rename = "maxRatingContentFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_rating_content_filter: Option<ClassificationSummary>,
-    #[serde(
-        rename = "minRatingPlaybackGuard",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_rating_playback_guard: Option<ClassificationSummary>,
     /// The unique name of the profile.
     pub name: String,
     /// Whether a pin is required to enter the profile.
-    #[serde(rename = "pinEnabled")]
     pub pin_enabled: bool,
     /// Whether the profile can make purchases with the account payment options.
-    #[serde(rename = "purchaseEnabled")]
     pub purchase_enabled: bool,
     /// The segments a profile has been placed under
     pub segments: Vec<String>,
@@ -9063,8 +10189,87 @@ pub struct ProfileDetail {
     /// A map of watched itemIds => last watched position
     pub watched: std::collections::BTreeMap<String, Watched>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(any(feature = "account", feature = "profile"))]
+impl serde::Serialize for ProfileDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.hero_autoplay {
+            map.serialize_entry("heroAutoplay", value)?;
+        }
+        if let Some(value) = &self.hero_with_audio {
+            map.serialize_entry("heroWithAudio", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("isActive", &self.is_active)?;
+        if let Some(value) = &self.language_code {
+            map.serialize_entry("languageCode", value)?;
+        }
+        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
+        if let Some(value) = &self.max_rating_content_filter {
+            map.serialize_entry("maxRatingContentFilter", value)?;
+        }
+        if let Some(value) = &self.min_rating_playback_guard {
+            map.serialize_entry("minRatingPlaybackGuard", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
+        map.serialize_entry("purchaseEnabled", &self.purchase_enabled)?;
+        map.serialize_entry("segments", &self.segments)?;
+        map.serialize_entry("bookmarked", &self.bookmarked)?;
+        map.serialize_entry("rated", &self.rated)?;
+        map.serialize_entry("watched", &self.watched)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(any(feature = "account", feature = "profile"))]
+impl<'de> serde::Deserialize<'de> for ProfileDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ProfileDetail, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ProfileDetail {
+                color: optional(&mut fields, "color")?,
+                hero_autoplay: optional(&mut fields, "heroAutoplay")?,
+                hero_with_audio: optional(&mut fields, "heroWithAudio")?,
+                id: required(&mut fields, "id")?,
+                is_active: required(&mut fields, "isActive")?,
+                language_code: optional(&mut fields, "languageCode")?,
+                marketing_enabled: required(&mut fields, "marketingEnabled")?,
+                max_rating_content_filter: optional(
+                    &mut fields,
+                    "maxRatingContentFilter",
+                )?,
+                min_rating_playback_guard: optional(
+                    &mut fields,
+                    "minRatingPlaybackGuard",
+                )?,
+                name: required(&mut fields, "name")?,
+                pin_enabled: required(&mut fields, "pinEnabled")?,
+                purchase_enabled: required(&mut fields, "purchaseEnabled")?,
+                segments: required(&mut fields, "segments")?,
+                bookmarked: required(&mut fields, "bookmarked")?,
+                rated: required(&mut fields, "rated")?,
+                watched: required(&mut fields, "watched")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(any(feature = "account", feature = "profile"))]
@@ -9107,60 +10312,115 @@ impl ProfileDetail {
 
 /// Schema `ProfileSummary` (`#/components/schemas/ProfileSummary`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProfileSummary {
     /// Hex color value assigned to the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Gets the Hero row clip auto playback enabled
-    #[serde(rename = "heroAutoplay", default, skip_serializing_if = "Option::is_none")]
     pub hero_autoplay: Option<bool>,
     /// Gets the Hero row clip auto playback audio enabled
-    #[serde(rename = "heroWithAudio", default, skip_serializing_if = "Option::is_none")]
     pub hero_with_audio: Option<bool>,
     /// The id of the profile.
     pub id: String,
     /// Whether the profile is active or not.
     ///
     /// **DEPRECATED** - Always true. Inactive profiles are no longer returned.
-    #[serde(rename = "isActive")]
     pub is_active: bool,
     /// The code of the preferred language for the profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
     /// one of the languages specified in the app config.
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// Whether the profile has opted in or out of marketing material.
     ///
     /// **DEPRECATED** - Marketing material is no longer tied to profiles, only account. See `Account.marketingEnabled`.
-    #[serde(rename = "marketingEnabled")]
     pub marketing_enabled: bool,
-    #[serde(
-        rename = "maxRatingContentFilter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_rating_content_filter: Option<ClassificationSummary>,
-    #[serde(
-        rename = "minRatingPlaybackGuard",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_rating_playback_guard: Option<ClassificationSummary>,
     /// The unique name of the profile.
     pub name: String,
     /// Whether a pin is required to enter the profile.
-    #[serde(rename = "pinEnabled")]
     pub pin_enabled: bool,
     /// Whether the profile can make purchases with the account payment options.
-    #[serde(rename = "purchaseEnabled")]
     pub purchase_enabled: bool,
     /// The segments a profile has been placed under
     pub segments: Vec<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "account")]
+impl serde::Serialize for ProfileSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.hero_autoplay {
+            map.serialize_entry("heroAutoplay", value)?;
+        }
+        if let Some(value) = &self.hero_with_audio {
+            map.serialize_entry("heroWithAudio", value)?;
+        }
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("isActive", &self.is_active)?;
+        if let Some(value) = &self.language_code {
+            map.serialize_entry("languageCode", value)?;
+        }
+        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
+        if let Some(value) = &self.max_rating_content_filter {
+            map.serialize_entry("maxRatingContentFilter", value)?;
+        }
+        if let Some(value) = &self.min_rating_playback_guard {
+            map.serialize_entry("minRatingPlaybackGuard", value)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
+        map.serialize_entry("purchaseEnabled", &self.purchase_enabled)?;
+        map.serialize_entry("segments", &self.segments)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "account")]
+impl<'de> serde::Deserialize<'de> for ProfileSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<ProfileSummary, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(ProfileSummary {
+                color: optional(&mut fields, "color")?,
+                hero_autoplay: optional(&mut fields, "heroAutoplay")?,
+                hero_with_audio: optional(&mut fields, "heroWithAudio")?,
+                id: required(&mut fields, "id")?,
+                is_active: required(&mut fields, "isActive")?,
+                language_code: optional(&mut fields, "languageCode")?,
+                marketing_enabled: required(&mut fields, "marketingEnabled")?,
+                max_rating_content_filter: optional(
+                    &mut fields,
+                    "maxRatingContentFilter",
+                )?,
+                min_rating_playback_guard: optional(
+                    &mut fields,
+                    "minRatingPlaybackGuard",
+                )?,
+                name: required(&mut fields, "name")?,
+                pin_enabled: required(&mut fields, "pinEnabled")?,
+                purchase_enabled: required(&mut fields, "purchaseEnabled")?,
+                segments: required(&mut fields, "segments")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "account")]

@@ -18,13 +18,46 @@ pub struct Alias(pub OpenObject);
 
 /// Schema `Base` (`#/components/schemas/Base`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Base {
     pub kind: BaseKind,
     pub id: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Base {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("id", &self.id)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Base {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Base, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Base {
+                kind: required(&mut fields, "kind")?,
+                id: required(&mut fields, "id")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "standalone-schemas")]
@@ -188,16 +221,54 @@ crate::runtime::impl_open_enum!(Colour);
 
 /// Schema `Derived` (`#/components/schemas/Derived`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Derived {
     pub kind: BaseKind,
     pub id: String,
     pub extra: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Derived {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("extra", &self.extra)?;
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Derived {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Derived, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Derived {
+                kind: required(&mut fields, "kind")?,
+                id: required(&mut fields, "id")?,
+                extra: required(&mut fields, "extra")?,
+                tags: optional(&mut fields, "tags")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "standalone-schemas")]
@@ -216,15 +287,49 @@ impl Derived {
 
 /// Schema `Edge` (`#/components/schemas/Edge`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     pub to: Box<Node>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("to", &self.to)?;
+        if let Some(value) = &self.weight {
+            map.serialize_entry("weight", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Edge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Edge, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Edge {
+                to: required(&mut fields, "to")?,
+                weight: optional(&mut fields, "weight")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "standalone-schemas")]
@@ -241,16 +346,51 @@ impl Edge {
 
 /// Schema `Faulty` (`#/components/schemas/Faulty`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Faulty {
     /// Format: `integer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghost: Option<serde_json::Value>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Faulty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.real {
+            map.serialize_entry("real", value)?;
+        }
+        if let Some(value) = &self.ghost {
+            map.serialize_entry("ghost", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Faulty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Faulty, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(Faulty {
+                real: optional(&mut fields, "real")?,
+                ghost: optional(&mut fields, "ghost")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
@@ -289,17 +429,55 @@ pub struct Keywords {
 
 /// Schema `Maps` (`#/components/schemas/Maps`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Maps {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub typed: Option<std::collections::BTreeMap<String, i32>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nested: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// Properties beyond the named ones, each of the type the spec gives.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, String>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Maps {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.typed {
+            map.serialize_entry("typed", value)?;
+        }
+        if let Some(value) = &self.free {
+            map.serialize_entry("free", value)?;
+        }
+        if let Some(value) = &self.nested {
+            map.serialize_entry("nested", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Maps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Maps, serde_json::Error> {
+            use crate::runtime::object::{optional, rest};
+            Ok(Maps {
+                typed: optional(&mut fields, "typed")?,
+                free: optional(&mut fields, "free")?,
+                nested: optional(&mut fields, "nested")?,
+                additional_properties: rest(fields)?,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Schema `Names` (`#/components/schemas/Names`).
@@ -312,16 +490,53 @@ pub struct Names(pub Vec<String>);
 ///
 /// Schema `Node` (`#/components/schemas/Node`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub value: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Box<Edge>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Node, serde_json::Error> {
+            use crate::runtime::object::{optional, required};
+            Ok(Node {
+                value: required(&mut fields, "value")?,
+                next: optional(&mut fields, "next")?,
+                children: optional(&mut fields, "children")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "standalone-schemas")]
@@ -341,61 +556,224 @@ impl Node {
 ///
 /// Schema `OpenObject` (`#/components/schemas/OpenObject`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OpenObject {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for OpenObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for OpenObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<OpenObject, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(OpenObject {
+                name: optional(&mut fields, "name")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema`.
 #[cfg(feature = "things")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchThingOkBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thing: Option<Presence>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nested: Option<PatchThingOkBodyNested>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "things")]
+impl serde::Serialize for PatchThingOkBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.thing {
+            map.serialize_entry("thing", value)?;
+        }
+        if let Some(value) = &self.nested {
+            map.serialize_entry("nested", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "things")]
+impl<'de> serde::Deserialize<'de> for PatchThingOkBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PatchThingOkBody, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(PatchThingOkBody {
+                thing: optional(&mut fields, "thing")?,
+                nested: optional(&mut fields, "nested")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested`.
 #[cfg(feature = "things")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchThingOkBodyNested {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deeper: Option<Vec<Vec<PatchThingOkBodyNestedDeeperItemItem>>>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "things")]
+impl serde::Serialize for PatchThingOkBodyNested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.deeper {
+            map.serialize_entry("deeper", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "things")]
+impl<'de> serde::Deserialize<'de> for PatchThingOkBodyNested {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PatchThingOkBodyNested, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(PatchThingOkBodyNested {
+                deeper: optional(&mut fields, "deeper")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items`.
 #[cfg(feature = "things")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchThingOkBodyNestedDeeperItemItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leaf: Option<String>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "things")]
+impl serde::Serialize for PatchThingOkBodyNestedDeeperItemItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.leaf {
+            map.serialize_entry("leaf", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "things")]
+impl<'de> serde::Deserialize<'de> for PatchThingOkBodyNestedDeeperItemItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PatchThingOkBodyNestedDeeperItemItem, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(PatchThingOkBodyNestedDeeperItemItem {
+                leaf: optional(&mut fields, "leaf")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// A schema named like the request type of patchThing.
 ///
 /// Schema `PatchThingRequest` (`#/components/schemas/PatchThingRequest`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchThingRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clash: Option<bool>,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl serde::Serialize for PatchThingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.clash {
+            map.serialize_entry("clash", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "standalone-schemas")]
+impl<'de> serde::Deserialize<'de> for PatchThingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<PatchThingRequest, serde_json::Error> {
+            use crate::runtime::object::optional;
+            Ok(PatchThingRequest {
+                clash: optional(&mut fields, "clash")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Required, optional, nullable and both.
@@ -443,14 +821,47 @@ impl Presence {
 
 /// Schema `Problem` (`#/components/schemas/Problem`).
 #[cfg(feature = "things")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     /// Format: `int32`.
     pub code: i32,
     pub message: String,
     /// Properties the spec does not name, kept so that they round-trip.
-    #[serde(flatten)]
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "things")]
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("message", &self.message)?;
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "things")]
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        fn from_fields(
+            mut fields: crate::runtime::object::Object,
+        ) -> Result<Problem, serde_json::Error> {
+            use crate::runtime::object::required;
+            Ok(Problem {
+                code: required(&mut fields, "code")?,
+                message: required(&mut fields, "message")?,
+                additional_properties: fields,
+            })
+        }
+        from_fields(crate::runtime::object::read(deserializer)?)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 #[cfg(feature = "things")]

@@ -1,0 +1,294 @@
+//! `cargo xtask bench-build [--github]`: what the generated crates cost to build and to make,
+//! beside progenitor 0.15.1's client of the same spec, in one run.
+//!
+//! - Build: debug, dependencies already built, one job, incremental caches off (`touch` the
+//!   crate roots, `cargo build -j1`), median of three: Rocket's API + client crates against
+//!   progenitor's client; Rocket's mock crate (library and mock-server binary, API and server
+//!   built).
+//! - Lines of Rust: Rocket's four crates against progenitor's client.
+//! - Generation as a process, median of five: `rocketgen generate` (release, four crates)
+//!   against `cargo progenitor` (the client).
+//! - With `--github`, GitHub's API crate with every tag and with `repos` alone, and its
+//!   mock-server binary, once each.
+//!
+//! Progenitor refuses Rocket as it is, so its copy is patched first: an operationId for each
+//! operation without one, no `default` responses, and one schema per status class (the first
+//! response's) in each operation.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+const PROGENITOR_VERSION: &str = "0.15.1";
+
+pub fn run(root: &Path, args: &[String]) -> ExitCode {
+    let github = match args {
+        [] => false,
+        [flag] if flag == "--github" => true,
+        _ => {
+            eprintln!("usage: cargo xtask bench-build [--github]");
+            return ExitCode::from(2);
+        }
+    };
+    match bench(root, github) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench-build: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn bench(root: &Path, github: bool) -> Result<(), String> {
+    let bench = root.join("target/bench-build");
+    let ws = bench.join("ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    std::fs::create_dir_all(&ws).map_err(|e| format!("{}: {e}", ws.display()))?;
+    let cargo_progenitor = install_progenitor(root)?;
+    let rocketgen = release_rocketgen(root)?;
+
+    // The spec as progenitor takes it.
+    let spec = root.join("specs/rocket/openapi.json");
+    let patched = bench.join("rocket-for-progenitor.json");
+    let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let mut document: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    patch_for_progenitor(&mut document);
+    write(&patched, &serde_json::to_string_pretty(&document).unwrap_or_default())?;
+
+    // The workspace: our crates (runtime from this repository) beside progenitor's client.
+    let runtime = root.join("generator/runtime");
+    let mut sources = format!("[runtime]\npath = {:?}\n\n", relative_to(&ws, &runtime));
+    sources.push_str(&format!(
+        "[[source]]\nname = \"rocket\"\nspec = {:?}\ncrates = [\"api\", \"server\", \"client\", \"mock\"]\nversion = \"0.1.0\"\n",
+        spec.display().to_string()
+    ));
+    if github {
+        let spec = root.join("tests/corpus/github.com.json");
+        sources.push_str(&format!(
+            "\n[[source]]\nname = \"github\"\nspec = {:?}\ncrates = [\"api\", \"server\", \"client\", \"mock\"]\nversion = \"0.1.0\"\n",
+            spec.display().to_string()
+        ));
+    }
+    write(&ws.join("sources.toml"), &sources)?;
+    let mut members: Vec<String> = ["api", "server", "client", "mock"].iter().map(|k| format!("\"generated/rocket/{k}\"")).collect();
+    if github {
+        members.extend(["api", "server", "client", "mock"].iter().map(|k| format!("\"generated/github/{k}\"")));
+    }
+    members.push("\"progenitor\"".to_string());
+    write(
+        &ws.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.package]\nedition = \"2024\"\npublish = false\n", members.join(", ")),
+    )?;
+    let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+
+    // Generation, as processes.
+    let ours = median(5, || {
+        let _ = std::fs::remove_dir_all(ws.join("generated"));
+        timed(Command::new(&rocketgen).args(["generate", "--root"]).arg(&ws))
+    })?;
+    let progenitor_dir = ws.join("progenitor");
+    let theirs = median(5, || {
+        let _ = std::fs::remove_dir_all(&progenitor_dir);
+        timed(Command::new(&cargo_progenitor).arg("progenitor").arg("-i").arg(&patched).arg("-o").arg(&progenitor_dir).args([
+            "-n",
+            "rocket-progenitor",
+            "-v",
+            "0.1.0",
+        ]))
+    })?;
+    // Its manifest makes it a workspace of its own; here it is a member of this one.
+    let manifest = progenitor_dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    write(&manifest, &text.replace("[workspace]\n", ""))?;
+
+    let ours_lines = rust_lines(&ws.join("generated/rocket"));
+    let theirs_lines = rust_lines(&progenitor_dir);
+
+    // Dependencies once, with every crate's features, then each crate alone.
+    let target = bench.join("target");
+    let cargo = |args: &[&str]| -> Result<f64, String> {
+        timed(Command::new(env!("CARGO")).args(args).current_dir(&ws).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0"))
+    };
+    cargo(&["build", "--quiet", "--workspace", "--bins", "--lib"])?;
+    let touch = |paths: &[&str]| {
+        for path in paths {
+            let path = ws.join(path);
+            if let Ok(file) = std::fs::File::options().append(true).open(&path) {
+                let _ = file.set_modified(std::time::SystemTime::now());
+            }
+        }
+    };
+    let api_client = median(3, || {
+        touch(&["generated/rocket/api/src/lib.rs", "generated/rocket/client/src/lib.rs"]);
+        cargo(&["build", "--quiet", "-j1", "-p", "rocket-client"])
+    })?;
+    let progenitor_client = median(3, || {
+        touch(&["progenitor/src/lib.rs"]);
+        cargo(&["build", "--quiet", "-j1", "-p", "rocket-progenitor"])
+    })?;
+    let mock = median(3, || {
+        touch(&["generated/rocket/mock/src/lib.rs", "generated/rocket/mock/src/bin/mock_server.rs"]);
+        cargo(&["build", "--quiet", "-j1", "-p", "rocket-mock", "--lib", "--bins"])
+    })?;
+
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("Rocket beside progenitor {PROGENITOR_VERSION} ({cores} cores; builds: debug, dependencies built, -j1, no incremental cache):");
+    println!("| | rocketgen | progenitor | ratio |\n|---|---:|---:|---:|");
+    println!(
+        "| build: API + client crates / client crate (median of 3) | {api_client:.1} s | {progenitor_client:.1} s | {:.2} |",
+        api_client / progenitor_client
+    );
+    println!("| build: mock crate with its mock-server binary (median of 3) | {mock:.1} s | — | |");
+    println!("| lines of Rust: four crates / client | {ours_lines} | {theirs_lines} | {:.2} |", ours_lines as f64 / theirs_lines as f64);
+    println!("| generation as a process: four crates / client (median of 5) | {:.3} s | {:.3} s | {:.1}× faster |", ours, theirs, theirs / ours);
+
+    if github {
+        touch(&["generated/github/api/src/lib.rs"]);
+        let all = cargo(&["build", "--quiet", "-j1", "-p", "github-api"])?;
+        touch(&["generated/github/api/src/lib.rs"]);
+        let one = cargo(&["build", "--quiet", "-j1", "-p", "github-api", "--no-default-features", "--features", "repos"])?;
+        // The binary with every tag: the API and server crates as the dependencies build left them.
+        cargo(&["build", "--quiet", "-p", "github-server"])?;
+        touch(&["generated/github/mock/src/lib.rs", "generated/github/mock/src/bin/mock_server.rs"]);
+        let mock = cargo(&["build", "--quiet", "-j1", "-p", "github-mock", "--lib", "--bins"])?;
+        println!("\nGitHub (845 operations, 5,707 types; once each):");
+        println!("| crate | build |\n|---|---:|");
+        println!("| API crate, every tag | {all:.1} s |");
+        println!("| API crate, `repos` alone | {one:.1} s |");
+        println!("| mock crate with its mock-server binary | {mock:.1} s |");
+    }
+    Ok(())
+}
+
+/// Progenitor's requirements: an operationId everywhere, no `default` response, and within a
+/// status class (2xx, 4xx, 5xx) one response type.
+fn patch_for_progenitor(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let mut taken: Vec<String> = Vec::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, operation) in item.iter_mut() {
+            let Some(operation) = operation.as_object_mut() else { continue };
+            if !["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_str()) {
+                continue;
+            }
+            let id = operation.get("operationId").and_then(Value::as_str).map(str::to_string);
+            let id = match id {
+                Some(id) if !taken.contains(&id) => id,
+                _ => {
+                    let words: Vec<String> = path.split(['/', '{', '}', '-', '.']).filter(|w| !w.is_empty()).map(str::to_string).collect();
+                    let mut id = format!("{method}_{}", words.join("_"));
+                    while taken.contains(&id) {
+                        id.push('_');
+                    }
+                    id
+                }
+            };
+            taken.push(id.clone());
+            operation.insert("operationId".to_string(), Value::String(id));
+            if let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.remove("default");
+                one_type_per_class(responses);
+            }
+        }
+    }
+}
+
+fn one_type_per_class(responses: &mut Map<String, Value>) {
+    let mut first: Vec<(char, Option<Value>)> = Vec::new();
+    for (status, response) in responses.iter_mut() {
+        let Some(class) = status.chars().next() else { continue };
+        let content = response.get("content").cloned();
+        match first.iter().find(|(c, _)| *c == class) {
+            None => first.push((class, content)),
+            Some((_, chosen)) => {
+                if let Some(response) = response.as_object_mut() {
+                    match chosen {
+                        Some(chosen) => response.insert("content".to_string(), chosen.clone()),
+                        None => response.remove("content"),
+                    };
+                }
+            }
+        }
+    }
+}
+
+fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join("target/bench-tools");
+    let binary = tools.join("bin/cargo-progenitor");
+    if !binary.exists() {
+        eprintln!("installing cargo-progenitor {PROGENITOR_VERSION} into {}", tools.display());
+        let status = Command::new(env!("CARGO"))
+            .args(["install", "--quiet", "--locked", "cargo-progenitor", "--version", PROGENITOR_VERSION, "--root"])
+            .arg(&tools)
+            .status()
+            .map_err(|e| format!("cannot run cargo install: {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo install cargo-progenitor {PROGENITOR_VERSION} failed"));
+        }
+    }
+    Ok(binary)
+}
+
+fn release_rocketgen(root: &Path) -> Result<PathBuf, String> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "rocketgen"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release -p rocketgen failed".to_string());
+    }
+    Ok(root.join("target/release/rocketgen"))
+}
+
+/// Seconds the command took; an error with the end of its output when it fails.
+fn timed(command: &mut Command) -> Result<f64, String> {
+    let started = Instant::now();
+    let out = command.output().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        return Err(format!("{command:?} failed:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n")));
+    }
+    Ok(seconds)
+}
+
+fn median(runs: usize, mut once: impl FnMut() -> Result<f64, String>) -> Result<f64, String> {
+    let mut times = (0..runs).map(|_| once()).collect::<Result<Vec<f64>, String>>()?;
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+fn rust_lines(dir: &Path) -> usize {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            total += rust_lines(&path);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            total += std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0);
+        }
+    }
+    total
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `to` as a path relative to `from` (both absolute, inside one tree).
+fn relative_to(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
