@@ -62,7 +62,6 @@ pub mod meta;
 pub mod mock;
 #[cfg(feature = "mock")]
 pub mod mock_server;
-pub mod object;
 #[cfg(feature = "client")]
 pub mod pages;
 #[cfg(feature = "pattern")]
@@ -252,6 +251,121 @@ where
     D: serde::Deserializer<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
+/// Serde for a struct that keeps the properties its schema does not name (in its
+/// `additional_properties`: `any` JSON values, or `typed` as the struct declares): written as
+/// one object, the named fields first; read field by field as they come, the unknown ones
+/// collected. What `#[serde(flatten)]` would do, without buffering every value through serde's
+/// `Content` (which compiles a second deserializer for every field's type).
+///
+/// `impl_object!(Name, any, [deprecated,] field = kind("wire name"), …)`; `deprecated` where
+/// some field is. The kind says how a field is written and read: `required` (always written;
+/// absent is an error), `required_nullable` (always written, `None` as `null`; absent reads as
+/// `None`), `required_any` (a JSON value, always written; absent reads as `null`), `optional`
+/// (written unless `None`; `null` reads as `None`), `nullable` (`Option<Option<T>>`: absent,
+/// `null`, or a value).
+#[macro_export]
+macro_rules! impl_object {
+    ($name:ident, $rest:ident, deprecated, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+        $crate::impl_object!(@impl [#[allow(deprecated)]] $name, $rest, $($field = $kind($wire)),*);
+    };
+    ($name:ident, $rest:ident, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+        $crate::impl_object!(@impl [] $name, $rest, $($field = $kind($wire)),*);
+    };
+    (@impl [$(#[$attr:meta])*] $name:ident, $rest:ident, $($field:ident = $kind:ident($wire:literal)),*) => {
+        $(#[$attr])*
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use $crate::__private::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $( $crate::__object_write!($kind, map, $wire, &self.$field); )*
+                for (key, value) in &self.additional_properties {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+
+        $(#[$attr])*
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("an object (", stringify!($name), ")"))
+                    }
+
+                    fn visit_map<A: $crate::__private::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        $( let mut $field = None; )*
+                        let mut rest: $crate::__object_rest!($rest) = Default::default();
+                        while let Some(key) = map.next_key::<String>()? {
+                            match key.as_str() {
+                                $( $wire => $field = Some(map.next_value()?), )*
+                                _ => {
+                                    let value = map.next_value()?;
+                                    rest.insert(key, value);
+                                }
+                            }
+                        }
+                        Ok($name {
+                            $( $field: $crate::__object_take!($kind, $field, $wire, A), )*
+                            additional_properties: rest,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_rest {
+    (any) => { $crate::serde_json::Map<String, $crate::serde_json::Value> };
+    (typed) => { std::collections::BTreeMap<String, _> };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_write {
+    (required, $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
+    (required_nullable, $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
+    (required_any, $map:ident, $wire:literal, $value:expr) => {
+        $map.serialize_entry($wire, $value)?
+    };
+    ($optional:ident, $map:ident, $wire:literal, $value:expr) => {
+        if let Some(value) = $value {
+            $map.serialize_entry($wire, value)?;
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_take {
+    (required, $field:ident, $wire:literal, $access:ident) => {
+        $field.ok_or_else(|| <$access::Error as $crate::__private::serde::de::Error>::missing_field($wire))?
+    };
+    (required_any, $field:ident, $wire:literal, $access:ident) => {
+        $field.unwrap_or_default()
+    };
+    (nullable, $field:ident, $wire:literal, $access:ident) => {
+        $field
+    };
+    // `required_nullable` and `optional`: absent and `null` are both `None`.
+    ($kind:ident, $field:ident, $wire:literal, $access:ident) => {
+        $field.flatten()
+    };
 }
 
 /// Serde and text conversions of an open enum, from its `as_str` and `From<&str>`.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
-use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, UnionTag, UnionVariant};
+use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> TokenStream {
     let defaults = DefaultTypes::new(&api.types);
@@ -176,94 +176,31 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     }
 }
 
-/// Serde for a struct that keeps unknown properties: written as one map (the named fields, then
-/// the rest), read whole into a JSON map from which each named field is taken by the runtime.
-/// What `#[serde(flatten)]` would do, without compiling every field's deserializer twice.
+/// Serde for a struct that keeps unknown properties: the runtime's `impl_object!`, which
+/// writes one map (the named fields, then the rest) and reads the fields as they come, the
+/// unknown ones collected: what `#[serde(flatten)]` would do, without its buffering.
 fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream, cfg: &TokenStream) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
         let wire = &f.json_name;
-        match f.presence() {
-            Presence::Required | Presence::RequiredNullable => quote! { map.serialize_entry(#wire, &self.#rust)?; },
-            Presence::Optional | Presence::OptionalNullable => quote! {
-                if let Some(value) = &self.#rust {
-                    map.serialize_entry(#wire, value)?;
-                }
-            },
-        }
+        let kind = match f.presence() {
+            Presence::Required if f.ty == TypeRef::Any => "required_any",
+            Presence::Required => "required",
+            Presence::RequiredNullable => "required_nullable",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "nullable",
+        };
+        let kind = quote::format_ident!("{kind}");
+        quote! { #rust = #kind(#wire) }
     });
-    // The runtime's readers this struct uses, imported by name.
-    let mut used: Vec<&str> = Vec::new();
-    let reads: Vec<TokenStream> = fields
-        .iter()
-        .map(|f| {
-            let rust = ident(&f.rust_name);
-            let wire = &f.json_name;
-            let read = match f.presence() {
-                Presence::Required | Presence::RequiredNullable => "required",
-                Presence::Optional => "optional",
-                Presence::OptionalNullable => "nullable",
-            };
-            used.push(read);
-            let read = quote::format_ident!("{read}");
-            quote! { #rust: #read(&mut fields, #wire)?, }
-        })
-        .collect();
     let rest = match additional {
-        Additional::Typed(_) => {
-            used.push("rest");
-            quote! { rest(fields)? }
-        }
-        _ => quote! { fields },
+        Additional::Typed(_) => quote! { typed },
+        _ => quote! { any },
     };
-    used.sort_unstable();
-    used.dedup();
-    let import = match used.as_slice() {
-        [] => TokenStream::new(),
-        [one] => {
-            let one = quote::format_ident!("{one}");
-            quote! { use crate::runtime::object::#one; }
-        }
-        many => {
-            let many = many.iter().map(|name| quote::format_ident!("{name}"));
-            quote! { use crate::runtime::object::{#(#many),*}; }
-        }
-    };
-    let binding = if fields.is_empty() {
-        quote! { fields }
-    } else {
-        quote! { mut fields }
-    };
+    let deprecated = if deprecated_allow.is_empty() { TokenStream::new() } else { quote! { deprecated, } };
     quote! {
         #cfg
-        #deprecated_allow
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                #(#entries)*
-                for (key, value) in &self.additional_properties {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
-            }
-        }
-
-        #cfg
-        #deprecated_allow
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Not generic: compiled once, whatever reads the object.
-                fn from_fields(#binding: crate::runtime::object::Object) -> Result<#name, serde_json::Error> {
-                    #import
-                    Ok(#name {
-                        #(#reads)*
-                        additional_properties: #rest,
-                    })
-                }
-                from_fields(crate::runtime::object::read(deserializer)?).map_err(serde::de::Error::custom)
-            }
-        }
+        crate::runtime::impl_object!(#name, #rest, #deprecated #(#entries),*);
     }
 }
 

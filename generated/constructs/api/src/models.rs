@@ -43,90 +43,14 @@ pub struct Account {
 }
 
 #[cfg(feature = "self_")]
-#[allow(deprecated)]
-impl serde::Serialize for Account {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.password {
-            map.serialize_entry("password", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        if let Some(value) = &self.birthday {
-            map.serialize_entry("birthday", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        if let Some(value) = &self.homepage {
-            map.serialize_entry("homepage", value)?;
-        }
-        if let Some(value) = &self.avatar {
-            map.serialize_entry("avatar", value)?;
-        }
-        if let Some(value) = &self.visits {
-            map.serialize_entry("visits", value)?;
-        }
-        if let Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
-        }
-        if let Some(value) = &self.nickname {
-            map.serialize_entry("nickname", value)?;
-        }
-        if let Some(value) = &self.score {
-            map.serialize_entry("score", value)?;
-        }
-        if let Some(value) = &self.single {
-            map.serialize_entry("single", value)?;
-        }
-        if let Some(value) = &self.prefs {
-            map.serialize_entry("prefs", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-#[allow(deprecated)]
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Account, serde_json::Error> {
-            use crate::runtime::object::{nullable, optional, required};
-            Ok(Account {
-                id: optional(&mut fields, "id")?,
-                name: required(&mut fields, "name")?,
-                password: optional(&mut fields, "password")?,
-                created: optional(&mut fields, "created")?,
-                birthday: optional(&mut fields, "birthday")?,
-                email: optional(&mut fields, "email")?,
-                homepage: optional(&mut fields, "homepage")?,
-                avatar: optional(&mut fields, "avatar")?,
-                visits: optional(&mut fields, "visits")?,
-                roles: optional(&mut fields, "roles")?,
-                nickname: nullable(&mut fields, "nickname")?,
-                score: nullable(&mut fields, "score")?,
-                single: optional(&mut fields, "single")?,
-                prefs: optional(&mut fields, "prefs")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Account, any, deprecated, id = optional("id"), name = required("name"), password =
+    optional("password"), created = optional("created"), birthday = optional("birthday"),
+    email = optional("email"), homepage = optional("homepage"), avatar =
+    optional("avatar"), visits = optional("visits"), roles = optional("roles"), nickname
+    = nullable("nickname"), score = nullable("score"), single = optional("single"), prefs
+    = optional("prefs")
+);
 
 #[cfg(feature = "self_")]
 #[allow(deprecated)]
@@ -164,38 +88,7 @@ pub struct AccountPrefs {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for AccountPrefs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.theme {
-            map.serialize_entry("theme", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for AccountPrefs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<AccountPrefs, serde_json::Error> {
-            use crate::runtime::object::{optional, rest};
-            Ok(AccountPrefs {
-                theme: optional(&mut fields, "theme")?,
-                additional_properties: rest(fields)?,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(AccountPrefs, typed, theme = optional("theme"));
 
 /// Inline schema at `#/components/schemas/Account/properties/score`.
 #[cfg(feature = "self_")]
@@ -219,38 +112,9 @@ pub struct Cat {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-impl serde::Serialize for Cat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("petType", &self.pet_type)?;
-        map.serialize_entry("lives", &self.lives)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Cat, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Cat {
-                pet_type: required(&mut fields, "petType")?,
-                lives: required(&mut fields, "lives")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Cat, any, pet_type = required("petType"), lives = required("lives")
+);
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 impl Cat {
@@ -284,74 +148,13 @@ pub struct ChargeForm {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for ChargeForm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.capture {
-            map.serialize_entry("capture", value)?;
-        }
-        if let Some(value) = &self.ratio {
-            map.serialize_entry("ratio", value)?;
-        }
-        if let Some(value) = &self.expand {
-            map.serialize_entry("expand", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.codes {
-            map.serialize_entry("codes", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let Some(value) = &self.shipping {
-            map.serialize_entry("shipping", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for ChargeForm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ChargeForm, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ChargeForm {
-                amount: required(&mut fields, "amount")?,
-                currency: required(&mut fields, "currency")?,
-                description: optional(&mut fields, "description")?,
-                capture: optional(&mut fields, "capture")?,
-                ratio: optional(&mut fields, "ratio")?,
-                expand: optional(&mut fields, "expand")?,
-                tags: optional(&mut fields, "tags")?,
-                codes: optional(&mut fields, "codes")?,
-                metadata: optional(&mut fields, "metadata")?,
-                items: optional(&mut fields, "items")?,
-                shipping: optional(&mut fields, "shipping")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ChargeForm, any, amount = required("amount"), currency = required("currency"),
+    description = optional("description"), capture = optional("capture"), ratio =
+    optional("ratio"), expand = optional("expand"), tags = optional("tags"), codes =
+    optional("codes"), metadata = optional("metadata"), items = optional("items"),
+    shipping = optional("shipping")
+);
 
 #[cfg(feature = "media")]
 impl ChargeForm {
@@ -385,42 +188,9 @@ pub struct ChargeFormAddress {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for ChargeFormAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.city {
-            map.serialize_entry("city", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for ChargeFormAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ChargeFormAddress, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ChargeFormAddress {
-                city: optional(&mut fields, "city")?,
-                lines: optional(&mut fields, "lines")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ChargeFormAddress, any, city = optional("city"), lines = optional("lines")
+);
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
 #[cfg(feature = "media")]
@@ -433,40 +203,9 @@ pub struct ChargeFormItemsItem {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for ChargeFormItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("price", &self.price)?;
-        if let Some(value) = &self.quantity {
-            map.serialize_entry("quantity", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for ChargeFormItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ChargeFormItemsItem, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ChargeFormItemsItem {
-                price: required(&mut fields, "price")?,
-                quantity: optional(&mut fields, "quantity")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ChargeFormItemsItem, any, price = required("price"), quantity = optional("quantity")
+);
 
 #[cfg(feature = "media")]
 impl ChargeFormItemsItem {
@@ -491,42 +230,9 @@ pub struct ChargeFormShipping {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for ChargeFormShipping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for ChargeFormShipping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ChargeFormShipping, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ChargeFormShipping {
-                name: optional(&mut fields, "name")?,
-                address: optional(&mut fields, "address")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ChargeFormShipping, any, name = optional("name"), address = optional("address")
+);
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
 #[cfg(feature = "pets")]
@@ -539,38 +245,9 @@ pub struct Circle {
 }
 
 #[cfg(feature = "pets")]
-impl serde::Serialize for Circle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("radius", &self.radius)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Circle, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Circle {
-                kind: required(&mut fields, "kind")?,
-                radius: required(&mut fields, "radius")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Circle, any, kind = required("kind"), radius = required("radius")
+);
 
 #[cfg(feature = "pets")]
 impl Circle {
@@ -596,40 +273,9 @@ pub struct Dog {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-impl serde::Serialize for Dog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("petType", &self.pet_type)?;
-        if let Some(value) = &self.good {
-            map.serialize_entry("good", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Dog, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Dog {
-                pet_type: required(&mut fields, "petType")?,
-                good: optional(&mut fields, "good")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Dog, any, pet_type = required("petType"), good = optional("good")
+);
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 impl Dog {
@@ -697,40 +343,9 @@ pub struct ListEventsOkBody {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListEventsOkBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        if let Some(value) = &self.next_cursor {
-            map.serialize_entry("next_cursor", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListEventsOkBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListEventsOkBody, serde_json::Error> {
-            use crate::runtime::object::{nullable, required};
-            Ok(ListEventsOkBody {
-                data: required(&mut fields, "data")?,
-                next_cursor: nullable(&mut fields, "next_cursor")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListEventsOkBody, any, data = required("data"), next_cursor = nullable("next_cursor")
+);
 
 #[cfg(feature = "pages")]
 impl ListEventsOkBody {
@@ -755,42 +370,9 @@ pub struct ListFilter {
 }
 
 #[cfg(feature = "jobs")]
-impl serde::Serialize for ListFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.state {
-            map.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl<'de> serde::Deserialize<'de> for ListFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListFilter, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ListFilter {
-                state: optional(&mut fields, "state")?,
-                size: optional(&mut fields, "size")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListFilter, any, state = optional("state"), size = optional("size")
+);
 
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
@@ -803,38 +385,10 @@ pub struct ListLogsOkBody {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListLogsOkBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("results", &self.results)?;
-        map.serialize_entry("total_count", &self.total_count)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListLogsOkBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListLogsOkBody, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ListLogsOkBody {
-                results: required(&mut fields, "results")?,
-                total_count: required(&mut fields, "total_count")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListLogsOkBody, any, results = required("results"), total_count =
+    required("total_count")
+);
 
 #[cfg(feature = "pages")]
 impl ListLogsOkBody {
@@ -859,38 +413,9 @@ pub struct ListPaymentsOkBody {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListPaymentsOkBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListPaymentsOkBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListPaymentsOkBody, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ListPaymentsOkBody {
-                data: required(&mut fields, "data")?,
-                has_more: required(&mut fields, "has_more")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListPaymentsOkBody, any, data = required("data"), has_more = required("has_more")
+);
 
 #[cfg(feature = "pages")]
 impl ListPaymentsOkBody {
@@ -914,36 +439,7 @@ pub struct ListPaymentsOkBodyDataItem {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListPaymentsOkBodyDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListPaymentsOkBodyDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListPaymentsOkBodyDataItem, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ListPaymentsOkBodyDataItem {
-                id: required(&mut fields, "id")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(ListPaymentsOkBodyDataItem, any, id = required("id"));
 
 #[cfg(feature = "pages")]
 impl ListPaymentsOkBodyDataItem {
@@ -967,38 +463,9 @@ pub struct ListTicketsOkBody {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListTicketsOkBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("tickets", &self.tickets)?;
-        map.serialize_entry("meta", &self.meta)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListTicketsOkBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListTicketsOkBody, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ListTicketsOkBody {
-                tickets: required(&mut fields, "tickets")?,
-                meta: required(&mut fields, "meta")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListTicketsOkBody, any, tickets = required("tickets"), meta = required("meta")
+);
 
 #[cfg(feature = "pages")]
 impl ListTicketsOkBody {
@@ -1022,38 +489,7 @@ pub struct ListTicketsOkBodyMeta {
 }
 
 #[cfg(feature = "pages")]
-impl serde::Serialize for ListTicketsOkBodyMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pages")]
-impl<'de> serde::Deserialize<'de> for ListTicketsOkBodyMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListTicketsOkBodyMeta, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ListTicketsOkBodyMeta {
-                next: optional(&mut fields, "next")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(ListTicketsOkBodyMeta, any, next = optional("next"));
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/5/content/application~1json/schema`.
 #[cfg(feature = "jobs")]
@@ -1066,42 +502,9 @@ pub struct ListWhere {
 }
 
 #[cfg(feature = "jobs")]
-impl serde::Serialize for ListWhere {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.sizes {
-            map.serialize_entry("sizes", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "jobs")]
-impl<'de> serde::Deserialize<'de> for ListWhere {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ListWhere, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ListWhere {
-                owner: optional(&mut fields, "owner")?,
-                sizes: optional(&mut fields, "sizes")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ListWhere, any, owner = optional("owner"), sizes = optional("sizes")
+);
 
 /// Schema `LogLine` (`#/components/schemas/LogLine`).
 #[cfg(feature = "streams")]
@@ -1114,38 +517,9 @@ pub struct LogLine {
 }
 
 #[cfg(feature = "streams")]
-impl serde::Serialize for LogLine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("level", &self.level)?;
-        map.serialize_entry("line", &self.line)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for LogLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<LogLine, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(LogLine {
-                level: required(&mut fields, "level")?,
-                line: required(&mut fields, "line")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    LogLine, any, level = required("level"), line = required("line")
+);
 
 #[cfg(feature = "streams")]
 impl LogLine {
@@ -1261,42 +635,9 @@ pub struct Progress {
 }
 
 #[cfg(feature = "streams")]
-impl serde::Serialize for Progress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("step", &self.step)?;
-        map.serialize_entry("of", &self.of)?;
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for Progress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Progress, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Progress {
-                step: required(&mut fields, "step")?,
-                of: required(&mut fields, "of")?,
-                note: optional(&mut fields, "note")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Progress, any, step = required("step"), of = required("of"), note = optional("note")
+);
 
 #[cfg(feature = "streams")]
 impl Progress {
@@ -1358,38 +699,9 @@ pub struct Square {
 }
 
 #[cfg(feature = "pets")]
-impl serde::Serialize for Square {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("side", &self.side)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "pets")]
-impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Square, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Square {
-                kind: required(&mut fields, "kind")?,
-                side: required(&mut fields, "side")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Square, any, kind = required("kind"), side = required("side")
+);
 
 #[cfg(feature = "pets")]
 impl Square {
@@ -1413,36 +725,7 @@ pub struct StreamNoticesOkItem {
 }
 
 #[cfg(feature = "streams")]
-impl serde::Serialize for StreamNoticesOkItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("text", &self.text)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "streams")]
-impl<'de> serde::Deserialize<'de> for StreamNoticesOkItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<StreamNoticesOkItem, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(StreamNoticesOkItem {
-                text: required(&mut fields, "text")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(StreamNoticesOkItem, any, text = required("text"));
 
 #[cfg(feature = "streams")]
 impl StreamNoticesOkItem {
@@ -1471,56 +754,11 @@ pub struct UploadBody {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for UploadBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("file", &self.file)?;
-        if let Some(value) = &self.thumbnails {
-            map.serialize_entry("thumbnails", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.count {
-            map.serialize_entry("count", value)?;
-        }
-        if let Some(value) = &self.labels {
-            map.serialize_entry("labels", value)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for UploadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<UploadBody, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(UploadBody {
-                file: required(&mut fields, "file")?,
-                thumbnails: optional(&mut fields, "thumbnails")?,
-                description: optional(&mut fields, "description")?,
-                count: optional(&mut fields, "count")?,
-                labels: optional(&mut fields, "labels")?,
-                meta: optional(&mut fields, "meta")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    UploadBody, any, file = required("file"), thumbnails = optional("thumbnails"),
+    description = optional("description"), count = optional("count"), labels =
+    optional("labels"), meta = optional("meta")
+);
 
 #[cfg(feature = "media")]
 impl UploadBody {
@@ -1549,42 +787,9 @@ pub struct UploadBodyMeta {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for UploadBodyMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.pages {
-            map.serialize_entry("pages", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for UploadBodyMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<UploadBodyMeta, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(UploadBodyMeta {
-                kind: optional(&mut fields, "kind")?,
-                pages: optional(&mut fields, "pages")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    UploadBodyMeta, any, kind = optional("kind"), pages = optional("pages")
+);
 
 /// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
 #[cfg(feature = "media")]
@@ -1597,40 +802,9 @@ pub struct UploadCreatedBody {
 }
 
 #[cfg(feature = "media")]
-impl serde::Serialize for UploadCreatedBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "media")]
-impl<'de> serde::Deserialize<'de> for UploadCreatedBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<UploadCreatedBody, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(UploadCreatedBody {
-                id: required(&mut fields, "id")?,
-                size: optional(&mut fields, "size")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    UploadCreatedBody, any, id = required("id"), size = optional("size")
+);
 
 #[cfg(feature = "media")]
 impl UploadCreatedBody {
@@ -1654,38 +828,7 @@ pub struct UserInfo {
 }
 
 #[cfg(feature = "files")]
-impl serde::Serialize for UserInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "files")]
-impl<'de> serde::Deserialize<'de> for UserInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<UserInfo, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(UserInfo {
-                name: optional(&mut fields, "name")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(UserInfo, any, name = optional("name"));
 
 /// Schema `UserInfo` (`#/components/schemas/UserInfo`).
 #[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
@@ -1697,35 +840,4 @@ pub struct UserInfo2 {
 }
 
 #[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
-impl serde::Serialize for UserInfo2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "jobs", feature = "self_", feature = "media"))]
-impl<'de> serde::Deserialize<'de> for UserInfo2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<UserInfo2, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(UserInfo2 {
-                code: optional(&mut fields, "code")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(UserInfo2, any, code = optional("code"));

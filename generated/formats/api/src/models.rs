@@ -22,50 +22,10 @@ pub struct Event {
     /// Properties the spec does not name, kept so that they round-trip.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-
-impl serde::Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("at", &self.at)?;
-        if let Some(value) = &self.day {
-            map.serialize_entry("day", value)?;
-        }
-        if let Some(value) = &self.seen {
-            map.serialize_entry("seen", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Event, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Event {
-                id: required(&mut fields, "id")?,
-                at: required(&mut fields, "at")?,
-                day: optional(&mut fields, "day")?,
-                seen: optional(&mut fields, "seen")?,
-                note: optional(&mut fields, "note")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Event, any, id = required("id"), at = required("at"), day = optional("day"), seen =
+    optional("seen"), note = optional("note")
+);
 
 impl Event {
     /// A value from its required fields; the optional ones unset.

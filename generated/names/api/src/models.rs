@@ -18,36 +18,7 @@ pub struct AddPaymentMethodRequest {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for AddPaymentMethodRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("card", &self.card)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for AddPaymentMethodRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<AddPaymentMethodRequest, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(AddPaymentMethodRequest {
-                card: required(&mut fields, "card")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(AddPaymentMethodRequest, any, card = required("card"));
 
 #[cfg(feature = "self_")]
 impl AddPaymentMethodRequest {
@@ -70,38 +41,7 @@ pub struct Box_ {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Box_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.inner {
-            map.serialize_entry("inner", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Box_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Box_, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Box_ {
-                inner: optional(&mut fields, "inner")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(Box_, any, inner = optional("inner"));
 
 /// Schema `Client` (`#/components/schemas/Client`).
 #[cfg(feature = "self_")]
@@ -130,36 +70,7 @@ pub struct Error {
 }
 
 #[cfg(feature = "std")]
-impl serde::Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("message", &self.message)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "std")]
-impl<'de> serde::Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Error, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Error {
-                message: required(&mut fields, "message")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(Error, any, message = required("message"));
 
 #[cfg(feature = "std")]
 impl Error {
@@ -183,38 +94,7 @@ pub struct Future_ {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Future_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.when {
-            map.serialize_entry("when", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Future_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Future_, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Future_ {
-                when: optional(&mut fields, "when")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(Future_, any, when = optional("when"));
 
 /// Schema `My Type` (`#/components/schemas/My Type`).
 #[cfg(feature = "self_")]
@@ -226,38 +106,7 @@ pub struct MyType {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for MyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for MyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<MyType, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(MyType {
-                name: optional(&mut fields, "name")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(MyType, any, name = optional("name"));
 
 /// Schema `Option` (`#/components/schemas/Option`).
 #[cfg(feature = "self_")]
@@ -270,42 +119,9 @@ pub struct Option_ {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Option_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.some {
-            map.serialize_entry("some", value)?;
-        }
-        if let Some(value) = &self.none {
-            map.serialize_entry("none", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Option_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Option_, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Option_ {
-                some: optional(&mut fields, "some")?,
-                none: optional(&mut fields, "none")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Option_, any, some = optional("some"), none = optional("none")
+);
 
 /// Every std-named schema used as a field, so each is serialized both ways.
 ///
@@ -335,98 +151,14 @@ pub struct Prelude {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Prelude {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.string {
-            map.serialize_entry("string", value)?;
-        }
-        if let Some(value) = &self.option {
-            map.serialize_entry("option", value)?;
-        }
-        if let Some(value) = &self.vec {
-            map.serialize_entry("vec", value)?;
-        }
-        if let Some(value) = &self.r#box {
-            map.serialize_entry("box", value)?;
-        }
-        if let Some(value) = &self.result {
-            map.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.default {
-            map.serialize_entry("default", value)?;
-        }
-        if let Some(value) = &self.send {
-            map.serialize_entry("send", value)?;
-        }
-        if let Some(value) = &self.future {
-            map.serialize_entry("future", value)?;
-        }
-        if let Some(value) = &self.request {
-            map.serialize_entry("request", value)?;
-        }
-        if let Some(value) = &self.response {
-            map.serialize_entry("response", value)?;
-        }
-        if let Some(value) = &self.client {
-            map.serialize_entry("client", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let Some(value) = &self.self_2 {
-            map.serialize_entry("Self", value)?;
-        }
-        if let Some(value) = &self.plain {
-            map.serialize_entry("plain", value)?;
-        }
-        if let Some(value) = &self.maybe {
-            map.serialize_entry("maybe", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Prelude {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Prelude, serde_json::Error> {
-            use crate::runtime::object::{nullable, optional};
-            Ok(Prelude {
-                string: optional(&mut fields, "string")?,
-                option: optional(&mut fields, "option")?,
-                vec: optional(&mut fields, "vec")?,
-                r#box: optional(&mut fields, "box")?,
-                result: optional(&mut fields, "result")?,
-                default: optional(&mut fields, "default")?,
-                send: optional(&mut fields, "send")?,
-                future: optional(&mut fields, "future")?,
-                request: optional(&mut fields, "request")?,
-                response: optional(&mut fields, "response")?,
-                client: optional(&mut fields, "client")?,
-                r#type: optional(&mut fields, "type")?,
-                self_: optional(&mut fields, "self")?,
-                self_2: optional(&mut fields, "Self")?,
-                plain: optional(&mut fields, "plain")?,
-                maybe: nullable(&mut fields, "maybe")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Prelude, any, string = optional("string"), option = optional("option"), vec =
+    optional("vec"), r#box = optional("box"), result = optional("result"), default =
+    optional("default"), send = optional("send"), future = optional("future"), request =
+    optional("request"), response = optional("response"), client = optional("client"),
+    r#type = optional("type"), self_ = optional("self"), self_2 = optional("Self"), plain
+    = optional("plain"), maybe = nullable("maybe")
+);
 
 /// Schema `Request` (`#/components/schemas/Request`).
 #[cfg(feature = "self_")]
@@ -440,46 +172,10 @@ pub struct Request {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.body {
-            map.serialize_entry("body", value)?;
-        }
-        if let Some(value) = &self.headers {
-            map.serialize_entry("headers", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Request {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Request, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Request {
-                status: optional(&mut fields, "status")?,
-                body: optional(&mut fields, "body")?,
-                headers: optional(&mut fields, "headers")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Request, any, status = optional("status"), body = optional("body"), headers =
+    optional("headers")
+);
 
 /// Schema `Response` (`#/components/schemas/Response`).
 #[cfg(feature = "self_")]
@@ -492,42 +188,10 @@ pub struct Response {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.additional_properties_ {
-            map.serialize_entry("additional_properties", value)?;
-        }
-        if let Some(value) = &self.credentials {
-            map.serialize_entry("credentials", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Response, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Response {
-                additional_properties_: optional(&mut fields, "additional_properties")?,
-                credentials: optional(&mut fields, "credentials")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Response, any, additional_properties_ = optional("additional_properties"),
+    credentials = optional("credentials")
+);
 
 /// Schema `Result` (`#/components/schemas/Result`).
 #[cfg(feature = "self_")]
@@ -540,40 +204,7 @@ pub struct Result_ {
 }
 
 #[cfg(feature = "self_")]
-impl serde::Serialize for Result_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("ok", &self.ok)?;
-        if let Some(value) = &self.err {
-            map.serialize_entry("err", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "self_")]
-impl<'de> serde::Deserialize<'de> for Result_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Result_, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Result_ {
-                ok: required(&mut fields, "ok")?,
-                err: optional(&mut fields, "err")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(Result_, any, ok = required("ok"), err = optional("err"));
 
 #[cfg(feature = "self_")]
 impl Result_ {
@@ -652,42 +283,9 @@ pub struct T1stName {
 }
 
 #[cfg(feature = "ming_qian")]
-impl serde::Serialize for T1stName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ming_qian {
-            map.serialize_entry("名前", value)?;
-        }
-        if let Some(value) = &self.field_2nd {
-            map.serialize_entry("2nd", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "ming_qian")]
-impl<'de> serde::Deserialize<'de> for T1stName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<T1stName, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(T1stName {
-                ming_qian: optional(&mut fields, "名前")?,
-                field_2nd: optional(&mut fields, "2nd")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    T1stName, any, ming_qian = optional("名前"), field_2nd = optional("2nd")
+);
 
 /// Schema `Vec` (`#/components/schemas/Vec`).
 #[cfg(feature = "self_")]

@@ -157,112 +157,20 @@ pub struct Account {
 }
 
 #[cfg(feature = "account")]
-impl serde::Serialize for Account {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.address {
-            map.serialize_entry("address", value)?;
-        }
-        if let Some(value) = &self.default_payment_instrument_id {
-            map.serialize_entry("defaultPaymentInstrumentId", value)?;
-        }
-        if let Some(value) = &self.default_payment_method_id {
-            map.serialize_entry("defaultPaymentMethodId", value)?;
-        }
-        if let Some(value) = &self.email_verified {
-            map.serialize_entry("emailVerified", value)?;
-        }
-        if let Some(value) = &self.entitlements {
-            map.serialize_entry("entitlements", value)?;
-        }
-        if let Some(value) = &self.first_name {
-            map.serialize_entry("firstName", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.is_first_time_subscriber {
-            map.serialize_entry("isFirstTimeSubscriber", value)?;
-        }
-        if let Some(value) = &self.last_name {
-            map.serialize_entry("lastName", value)?;
-        }
-        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
-        if let Some(value) = &self.min_rating_playback_guard {
-            map.serialize_entry("minRatingPlaybackGuard", value)?;
-        }
-        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
-        map.serialize_entry("primaryProfileId", &self.primary_profile_id)?;
-        map.serialize_entry("profiles", &self.profiles)?;
-        if let Some(value) = &self.segments {
-            map.serialize_entry("segments", value)?;
-        }
-        map.serialize_entry("subscriptionCode", &self.subscription_code)?;
-        if let Some(value) = &self.subscriptions {
-            map.serialize_entry("subscriptions", value)?;
-        }
-        map.serialize_entry("trackingEnabled", &self.tracking_enabled)?;
-        if let Some(value) = &self.used_free_trial {
-            map.serialize_entry("usedFreeTrial", value)?;
-        }
-        if let Some(value) = &self.email {
-            map.serialize_entry("email", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "account")]
-impl<'de> serde::Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Account, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Account {
-                address: optional(&mut fields, "address")?,
-                default_payment_instrument_id: optional(
-                    &mut fields,
-                    "defaultPaymentInstrumentId",
-                )?,
-                default_payment_method_id: optional(
-                    &mut fields,
-                    "defaultPaymentMethodId",
-                )?,
-                email_verified: optional(&mut fields, "emailVerified")?,
-                entitlements: optional(&mut fields, "entitlements")?,
-                first_name: optional(&mut fields, "firstName")?,
-                id: required(&mut fields, "id")?,
-                is_first_time_subscriber: optional(
-                    &mut fields,
-                    "isFirstTimeSubscriber",
-                )?,
-                last_name: optional(&mut fields, "lastName")?,
-                marketing_enabled: required(&mut fields, "marketingEnabled")?,
-                min_rating_playback_guard: optional(
-                    &mut fields,
-                    "minRatingPlaybackGuard",
-                )?,
-                pin_enabled: required(&mut fields, "pinEnabled")?,
-                primary_profile_id: required(&mut fields, "primaryProfileId")?,
-                profiles: required(&mut fields, "profiles")?,
-                segments: optional(&mut fields, "segments")?,
-                subscription_code: required(&mut fields, "subscriptionCode")?,
-                subscriptions: optional(&mut fields, "subscriptions")?,
-                tracking_enabled: required(&mut fields, "trackingEnabled")?,
-                used_free_trial: optional(&mut fields, "usedFreeTrial")?,
-                email: optional(&mut fields, "email")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Account, any, address = optional("address"), default_payment_instrument_id =
+    optional("defaultPaymentInstrumentId"), default_payment_method_id =
+    optional("defaultPaymentMethodId"), email_verified = optional("emailVerified"),
+    entitlements = optional("entitlements"), first_name = optional("firstName"), id =
+    required("id"), is_first_time_subscriber = optional("isFirstTimeSubscriber"),
+    last_name = optional("lastName"), marketing_enabled = required("marketingEnabled"),
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"), pin_enabled =
+    required("pinEnabled"), primary_profile_id = required("primaryProfileId"), profiles =
+    required("profiles"), segments = optional("segments"), subscription_code =
+    required("subscriptionCode"), subscriptions = optional("subscriptions"),
+    tracking_enabled = required("trackingEnabled"), used_free_trial =
+    optional("usedFreeTrial"), email = optional("email")
+);
 
 #[cfg(feature = "account")]
 impl Account {
@@ -1237,48 +1145,11 @@ pub struct Classification {
 }
 
 #[cfg(feature = "app")]
-impl serde::Serialize for Classification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.advisory_text {
-            map.serialize_entry("advisoryText", value)?;
-        }
-        map.serialize_entry("images", &self.images)?;
-        map.serialize_entry("level", &self.level)?;
-        map.serialize_entry("system", &self.system)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "app")]
-impl<'de> serde::Deserialize<'de> for Classification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Classification, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Classification {
-                code: required(&mut fields, "code")?,
-                name: required(&mut fields, "name")?,
-                advisory_text: optional(&mut fields, "advisoryText")?,
-                images: required(&mut fields, "images")?,
-                level: required(&mut fields, "level")?,
-                system: required(&mut fields, "system")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Classification, any, code = required("code"), name = required("name"), advisory_text
+    = optional("advisoryText"), images = required("images"), level = required("level"),
+    system = required("system")
+);
 
 #[cfg(feature = "app")]
 impl Classification {
@@ -1331,46 +1202,9 @@ pub struct ClassificationSummary {
         feature = "itv"
     )
 )]
-impl serde::Serialize for ClassificationSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("name", &self.name)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for ClassificationSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ClassificationSummary, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ClassificationSummary {
-                code: required(&mut fields, "code")?,
-                name: required(&mut fields, "name")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ClassificationSummary, any, code = required("code"), name = required("name")
+);
 
 #[cfg(
     any(
@@ -1440,44 +1274,10 @@ pub struct Credit {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl serde::Serialize for Credit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.character {
-            map.serialize_entry("character", value)?;
-        }
-        map.serialize_entry("role", &self.role)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl<'de> serde::Deserialize<'de> for Credit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Credit, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Credit {
-                name: required(&mut fields, "name")?,
-                path: required(&mut fields, "path")?,
-                character: optional(&mut fields, "character")?,
-                role: required(&mut fields, "role")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Credit, any, name = required("name"), path = required("path"), character =
+    optional("character"), role = required("role")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl Credit {
@@ -2256,102 +2056,19 @@ pub struct Entitlement {
 }
 
 #[cfg(feature = "account")]
-impl serde::Serialize for Entitlement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deliveryType", &self.delivery_type)?;
-        if let Some(value) = &self.exclusion_rules {
-            map.serialize_entry("exclusionRules", value)?;
-        }
-        if let Some(value) = &self.max_downloads {
-            map.serialize_entry("maxDownloads", value)?;
-        }
-        if let Some(value) = &self.max_plays {
-            map.serialize_entry("maxPlays", value)?;
-        }
-        map.serialize_entry("ownership", &self.ownership)?;
-        if let Some(value) = &self.play_period {
-            map.serialize_entry("playPeriod", value)?;
-        }
-        if let Some(value) = &self.rental_period {
-            map.serialize_entry("rentalPeriod", value)?;
-        }
-        map.serialize_entry("resolution", &self.resolution)?;
-        map.serialize_entry("scopes", &self.scopes)?;
-        if let Some(value) = &self.activation_date {
-            map.serialize_entry("activationDate", value)?;
-        }
-        if let Some(value) = &self.classification {
-            map.serialize_entry("classification", value)?;
-        }
-        if let Some(value) = &self.creation_date {
-            map.serialize_entry("creationDate", value)?;
-        }
-        if let Some(value) = &self.expiration_date {
-            map.serialize_entry("expirationDate", value)?;
-        }
-        if let Some(value) = &self.item_id {
-            map.serialize_entry("itemId", value)?;
-        }
-        if let Some(value) = &self.item_type {
-            map.serialize_entry("itemType", value)?;
-        }
-        if let Some(value) = &self.media_duration {
-            map.serialize_entry("mediaDuration", value)?;
-        }
-        if let Some(value) = &self.plan_id {
-            map.serialize_entry("planId", value)?;
-        }
-        if let Some(value) = &self.play_count {
-            map.serialize_entry("playCount", value)?;
-        }
-        if let Some(value) = &self.remaining_downloads {
-            map.serialize_entry("remainingDownloads", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "account")]
-impl<'de> serde::Deserialize<'de> for Entitlement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Entitlement, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Entitlement {
-                delivery_type: required(&mut fields, "deliveryType")?,
-                exclusion_rules: optional(&mut fields, "exclusionRules")?,
-                max_downloads: optional(&mut fields, "maxDownloads")?,
-                max_plays: optional(&mut fields, "maxPlays")?,
-                ownership: required(&mut fields, "ownership")?,
-                play_period: optional(&mut fields, "playPeriod")?,
-                rental_period: optional(&mut fields, "rentalPeriod")?,
-                resolution: required(&mut fields, "resolution")?,
-                scopes: required(&mut fields, "scopes")?,
-                activation_date: optional(&mut fields, "activationDate")?,
-                classification: optional(&mut fields, "classification")?,
-                creation_date: optional(&mut fields, "creationDate")?,
-                expiration_date: optional(&mut fields, "expirationDate")?,
-                item_id: optional(&mut fields, "itemId")?,
-                item_type: optional(&mut fields, "itemType")?,
-                media_duration: optional(&mut fields, "mediaDuration")?,
-                plan_id: optional(&mut fields, "planId")?,
-                play_count: optional(&mut fields, "playCount")?,
-                remaining_downloads: optional(&mut fields, "remainingDownloads")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Entitlement, any, delivery_type = required("deliveryType"), exclusion_rules =
+    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
+    optional("maxPlays"), ownership = required("ownership"), play_period =
+    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
+    required("resolution"), scopes = required("scopes"), activation_date =
+    optional("activationDate"), classification = optional("classification"),
+    creation_date = optional("creationDate"), expiration_date =
+    optional("expirationDate"), item_id = optional("itemId"), item_type =
+    optional("itemType"), media_duration = optional("mediaDuration"), plan_id =
+    optional("planId"), play_count = optional("playCount"), remaining_downloads =
+    optional("remainingDownloads")
+);
 
 #[cfg(feature = "account")]
 impl Entitlement {
@@ -3647,56 +3364,12 @@ pub struct ItemClipFile {
 }
 
 #[cfg(feature = "content")]
-impl serde::Serialize for ItemClipFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channels {
-            map.serialize_entry("channels", value)?;
-        }
-        map.serialize_entry("deliveryType", &self.delivery_type)?;
-        map.serialize_entry("drm", &self.drm)?;
-        map.serialize_entry("format", &self.format)?;
-        map.serialize_entry("height", &self.height)?;
-        map.serialize_entry("language", &self.language)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("resolution", &self.resolution)?;
-        map.serialize_entry("url", &self.url)?;
-        map.serialize_entry("width", &self.width)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "content")]
-impl<'de> serde::Deserialize<'de> for ItemClipFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemClipFile, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ItemClipFile {
-                channels: optional(&mut fields, "channels")?,
-                delivery_type: required(&mut fields, "deliveryType")?,
-                drm: required(&mut fields, "drm")?,
-                format: required(&mut fields, "format")?,
-                height: required(&mut fields, "height")?,
-                language: required(&mut fields, "language")?,
-                name: required(&mut fields, "name")?,
-                resolution: required(&mut fields, "resolution")?,
-                url: required(&mut fields, "url")?,
-                width: required(&mut fields, "width")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemClipFile, any, channels = optional("channels"), delivery_type =
+    required("deliveryType"), drm = required("drm"), format = required("format"), height
+    = required("height"), language = required("language"), name = required("name"),
+    resolution = required("resolution"), url = required("url"), width = required("width")
+);
 
 #[cfg(feature = "content")]
 impl ItemClipFile {
@@ -3865,38 +3538,9 @@ pub struct ItemClipFiles {
 }
 
 #[cfg(feature = "content")]
-impl serde::Serialize for ItemClipFiles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("clips", &self.clips)?;
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "content")]
-impl<'de> serde::Deserialize<'de> for ItemClipFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemClipFiles, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ItemClipFiles {
-                clips: required(&mut fields, "clips")?,
-                id: required(&mut fields, "id")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemClipFiles, any, clips = required("clips"), id = required("id")
+);
 
 #[cfg(feature = "content")]
 impl ItemClipFiles {
@@ -3943,38 +3587,9 @@ pub struct ItemCustomMetadata {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl serde::Serialize for ItemCustomMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("value", &self.value)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl<'de> serde::Deserialize<'de> for ItemCustomMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemCustomMetadata, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ItemCustomMetadata {
-                name: required(&mut fields, "name")?,
-                value: required(&mut fields, "value")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemCustomMetadata, any, name = required("name"), value = required("value")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl ItemCustomMetadata {
@@ -4115,218 +3730,33 @@ pub struct ItemDetail {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl serde::Serialize for ItemDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.advisory_text {
-            map.serialize_entry("advisoryText", value)?;
-        }
-        if let Some(value) = &self.available_episode_count {
-            map.serialize_entry("availableEpisodeCount", value)?;
-        }
-        if let Some(value) = &self.available_season_count {
-            map.serialize_entry("availableSeasonCount", value)?;
-        }
-        if let Some(value) = &self.average_user_rating {
-            map.serialize_entry("averageUserRating", value)?;
-        }
-        if let Some(value) = &self.badge {
-            map.serialize_entry("badge", value)?;
-        }
-        if let Some(value) = &self.channel_short_code {
-            map.serialize_entry("channelShortCode", value)?;
-        }
-        if let Some(value) = &self.classification {
-            map.serialize_entry("classification", value)?;
-        }
-        if let Some(value) = &self.contextual_title {
-            map.serialize_entry("contextualTitle", value)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("customFields", value)?;
-        }
-        if let Some(value) = &self.custom_id {
-            map.serialize_entry("customId", value)?;
-        }
-        if let Some(value) = &self.duration {
-            map.serialize_entry("duration", value)?;
-        }
-        if let Some(value) = &self.episode_count {
-            map.serialize_entry("episodeCount", value)?;
-        }
-        if let Some(value) = &self.episode_name {
-            map.serialize_entry("episodeName", value)?;
-        }
-        if let Some(value) = &self.episode_number {
-            map.serialize_entry("episodeNumber", value)?;
-        }
-        if let Some(value) = &self.genres {
-            map.serialize_entry("genres", value)?;
-        }
-        if let Some(value) = &self.has_closed_captions {
-            map.serialize_entry("hasClosedCaptions", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.images {
-            map.serialize_entry("images", value)?;
-        }
-        if let Some(value) = &self.offers {
-            map.serialize_entry("offers", value)?;
-        }
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.release_year {
-            map.serialize_entry("releaseYear", value)?;
-        }
-        if let Some(value) = &self.scopes {
-            map.serialize_entry("scopes", value)?;
-        }
-        if let Some(value) = &self.season_id {
-            map.serialize_entry("seasonId", value)?;
-        }
-        if let Some(value) = &self.season_number {
-            map.serialize_entry("seasonNumber", value)?;
-        }
-        if let Some(value) = &self.short_description {
-            map.serialize_entry("shortDescription", value)?;
-        }
-        if let Some(value) = &self.show_id {
-            map.serialize_entry("showId", value)?;
-        }
-        if let Some(value) = &self.show_title {
-            map.serialize_entry("showTitle", value)?;
-        }
-        if let Some(value) = &self.subtype {
-            map.serialize_entry("subtype", value)?;
-        }
-        if let Some(value) = &self.tagline {
-            map.serialize_entry("tagline", value)?;
-        }
-        if let Some(value) = &self.themes {
-            map.serialize_entry("themes", value)?;
-        }
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.watch_path {
-            map.serialize_entry("watchPath", value)?;
-        }
-        if let Some(value) = &self.copyright {
-            map.serialize_entry("copyright", value)?;
-        }
-        if let Some(value) = &self.credits {
-            map.serialize_entry("credits", value)?;
-        }
-        if let Some(value) = &self.custom_metadata {
-            map.serialize_entry("customMetadata", value)?;
-        }
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.distributor {
-            map.serialize_entry("distributor", value)?;
-        }
-        if let Some(value) = &self.episodes {
-            map.serialize_entry("episodes", value)?;
-        }
-        if let Some(value) = &self.event_date {
-            map.serialize_entry("eventDate", value)?;
-        }
-        if let Some(value) = &self.genre_paths {
-            map.serialize_entry("genrePaths", value)?;
-        }
-        if let Some(value) = &self.location {
-            map.serialize_entry("location", value)?;
-        }
-        if let Some(value) = &self.season {
-            map.serialize_entry("season", value)?;
-        }
-        if let Some(value) = &self.seasons {
-            map.serialize_entry("seasons", value)?;
-        }
-        if let Some(value) = &self.show {
-            map.serialize_entry("show", value)?;
-        }
-        if let Some(value) = &self.total_user_ratings {
-            map.serialize_entry("totalUserRatings", value)?;
-        }
-        if let Some(value) = &self.trailers {
-            map.serialize_entry("trailers", value)?;
-        }
-        if let Some(value) = &self.venue {
-            map.serialize_entry("venue", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl<'de> serde::Deserialize<'de> for ItemDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemDetail, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ItemDetail {
-                advisory_text: optional(&mut fields, "advisoryText")?,
-                available_episode_count: optional(&mut fields, "availableEpisodeCount")?,
-                available_season_count: optional(&mut fields, "availableSeasonCount")?,
-                average_user_rating: optional(&mut fields, "averageUserRating")?,
-                badge: optional(&mut fields, "badge")?,
-                channel_short_code: optional(&mut fields, "channelShortCode")?,
-                classification: optional(&mut fields, "classification")?,
-                contextual_title: optional(&mut fields, "contextualTitle")?,
-                custom_fields: optional(&mut fields, "customFields")?,
-                custom_id: optional(&mut fields, "customId")?,
-                duration: optional(&mut fields, "duration")?,
-                episode_count: optional(&mut fields, "episodeCount")?,
-                episode_name: optional(&mut fields, "episodeName")?,
-                episode_number: optional(&mut fields, "episodeNumber")?,
-                genres: optional(&mut fields, "genres")?,
-                has_closed_captions: optional(&mut fields, "hasClosedCaptions")?,
-                id: required(&mut fields, "id")?,
-                images: optional(&mut fields, "images")?,
-                offers: optional(&mut fields, "offers")?,
-                path: required(&mut fields, "path")?,
-                release_year: optional(&mut fields, "releaseYear")?,
-                scopes: optional(&mut fields, "scopes")?,
-                season_id: optional(&mut fields, "seasonId")?,
-                season_number: optional(&mut fields, "seasonNumber")?,
-                short_description: optional(&mut fields, "shortDescription")?,
-                show_id: optional(&mut fields, "showId")?,
-                show_title: optional(&mut fields, "showTitle")?,
-                subtype: optional(&mut fields, "subtype")?,
-                tagline: optional(&mut fields, "tagline")?,
-                themes: optional(&mut fields, "themes")?,
-                title: required(&mut fields, "title")?,
-                r#type: required(&mut fields, "type")?,
-                watch_path: optional(&mut fields, "watchPath")?,
-                copyright: optional(&mut fields, "copyright")?,
-                credits: optional(&mut fields, "credits")?,
-                custom_metadata: optional(&mut fields, "customMetadata")?,
-                description: optional(&mut fields, "description")?,
-                distributor: optional(&mut fields, "distributor")?,
-                episodes: optional(&mut fields, "episodes")?,
-                event_date: optional(&mut fields, "eventDate")?,
-                genre_paths: optional(&mut fields, "genrePaths")?,
-                location: optional(&mut fields, "location")?,
-                season: optional(&mut fields, "season")?,
-                seasons: optional(&mut fields, "seasons")?,
-                show: optional(&mut fields, "show")?,
-                total_user_ratings: optional(&mut fields, "totalUserRatings")?,
-                trailers: optional(&mut fields, "trailers")?,
-                venue: optional(&mut fields, "venue")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemDetail, any, advisory_text = optional("advisoryText"), available_episode_count =
+    optional("availableEpisodeCount"), available_season_count =
+    optional("availableSeasonCount"), average_user_rating =
+    optional("averageUserRating"), badge = optional("badge"), channel_short_code =
+    optional("channelShortCode"), classification = optional("classification"),
+    contextual_title = optional("contextualTitle"), custom_fields =
+    optional("customFields"), custom_id = optional("customId"), duration =
+    optional("duration"), episode_count = optional("episodeCount"), episode_name =
+    optional("episodeName"), episode_number = optional("episodeNumber"), genres =
+    optional("genres"), has_closed_captions = optional("hasClosedCaptions"), id =
+    required("id"), images = optional("images"), offers = optional("offers"), path =
+    required("path"), release_year = optional("releaseYear"), scopes =
+    optional("scopes"), season_id = optional("seasonId"), season_number =
+    optional("seasonNumber"), short_description = optional("shortDescription"), show_id =
+    optional("showId"), show_title = optional("showTitle"), subtype =
+    optional("subtype"), tagline = optional("tagline"), themes = optional("themes"),
+    title = required("title"), r#type = required("type"), watch_path =
+    optional("watchPath"), copyright = optional("copyright"), credits =
+    optional("credits"), custom_metadata = optional("customMetadata"), description =
+    optional("description"), distributor = optional("distributor"), episodes =
+    optional("episodes"), event_date = optional("eventDate"), genre_paths =
+    optional("genrePaths"), location = optional("location"), season = optional("season"),
+    seasons = optional("seasons"), show = optional("show"), total_user_ratings =
+    optional("totalUserRatings"), trailers = optional("trailers"), venue =
+    optional("venue")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 impl ItemDetail {
@@ -4404,38 +3834,9 @@ pub struct ItemDownloadable {
 }
 
 #[cfg(feature = "content")]
-impl serde::Serialize for ItemDownloadable {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("downloadable", &self.downloadable)?;
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "content")]
-impl<'de> serde::Deserialize<'de> for ItemDownloadable {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemDownloadable, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ItemDownloadable {
-                downloadable: required(&mut fields, "downloadable")?,
-                id: required(&mut fields, "id")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemDownloadable, any, downloadable = required("downloadable"), id = required("id")
+);
 
 #[cfg(feature = "content")]
 impl ItemDownloadable {
@@ -4935,58 +4336,12 @@ pub struct ItemSchedule {
 }
 
 #[cfg(feature = "content")]
-impl serde::Serialize for ItemSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blackout {
-            map.serialize_entry("blackout", value)?;
-        }
-        map.serialize_entry("channelId", &self.channel_id)?;
-        map.serialize_entry("endDate", &self.end_date)?;
-        if let Some(value) = &self.featured {
-            map.serialize_entry("featured", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.live {
-            map.serialize_entry("live", value)?;
-        }
-        if let Some(value) = &self.repeat {
-            map.serialize_entry("repeat", value)?;
-        }
-        map.serialize_entry("startDate", &self.start_date)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "content")]
-impl<'de> serde::Deserialize<'de> for ItemSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemSchedule, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ItemSchedule {
-                blackout: optional(&mut fields, "blackout")?,
-                channel_id: required(&mut fields, "channelId")?,
-                end_date: required(&mut fields, "endDate")?,
-                featured: optional(&mut fields, "featured")?,
-                id: required(&mut fields, "id")?,
-                live: optional(&mut fields, "live")?,
-                repeat: optional(&mut fields, "repeat")?,
-                start_date: required(&mut fields, "startDate")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemSchedule, any, blackout = optional("blackout"), channel_id =
+    required("channelId"), end_date = required("endDate"), featured =
+    optional("featured"), id = required("id"), live = optional("live"), repeat =
+    optional("repeat"), start_date = required("startDate")
+);
 
 #[cfg(feature = "content")]
 impl ItemSchedule {
@@ -5142,158 +4497,26 @@ pub struct ItemSummary {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl serde::Serialize for ItemSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.advisory_text {
-            map.serialize_entry("advisoryText", value)?;
-        }
-        if let Some(value) = &self.available_episode_count {
-            map.serialize_entry("availableEpisodeCount", value)?;
-        }
-        if let Some(value) = &self.available_season_count {
-            map.serialize_entry("availableSeasonCount", value)?;
-        }
-        if let Some(value) = &self.average_user_rating {
-            map.serialize_entry("averageUserRating", value)?;
-        }
-        if let Some(value) = &self.badge {
-            map.serialize_entry("badge", value)?;
-        }
-        if let Some(value) = &self.channel_short_code {
-            map.serialize_entry("channelShortCode", value)?;
-        }
-        if let Some(value) = &self.classification {
-            map.serialize_entry("classification", value)?;
-        }
-        if let Some(value) = &self.contextual_title {
-            map.serialize_entry("contextualTitle", value)?;
-        }
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("customFields", value)?;
-        }
-        if let Some(value) = &self.custom_id {
-            map.serialize_entry("customId", value)?;
-        }
-        if let Some(value) = &self.duration {
-            map.serialize_entry("duration", value)?;
-        }
-        if let Some(value) = &self.episode_count {
-            map.serialize_entry("episodeCount", value)?;
-        }
-        if let Some(value) = &self.episode_name {
-            map.serialize_entry("episodeName", value)?;
-        }
-        if let Some(value) = &self.episode_number {
-            map.serialize_entry("episodeNumber", value)?;
-        }
-        if let Some(value) = &self.genres {
-            map.serialize_entry("genres", value)?;
-        }
-        if let Some(value) = &self.has_closed_captions {
-            map.serialize_entry("hasClosedCaptions", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.images {
-            map.serialize_entry("images", value)?;
-        }
-        if let Some(value) = &self.offers {
-            map.serialize_entry("offers", value)?;
-        }
-        map.serialize_entry("path", &self.path)?;
-        if let Some(value) = &self.release_year {
-            map.serialize_entry("releaseYear", value)?;
-        }
-        if let Some(value) = &self.scopes {
-            map.serialize_entry("scopes", value)?;
-        }
-        if let Some(value) = &self.season_id {
-            map.serialize_entry("seasonId", value)?;
-        }
-        if let Some(value) = &self.season_number {
-            map.serialize_entry("seasonNumber", value)?;
-        }
-        if let Some(value) = &self.short_description {
-            map.serialize_entry("shortDescription", value)?;
-        }
-        if let Some(value) = &self.show_id {
-            map.serialize_entry("showId", value)?;
-        }
-        if let Some(value) = &self.show_title {
-            map.serialize_entry("showTitle", value)?;
-        }
-        if let Some(value) = &self.subtype {
-            map.serialize_entry("subtype", value)?;
-        }
-        if let Some(value) = &self.tagline {
-            map.serialize_entry("tagline", value)?;
-        }
-        if let Some(value) = &self.themes {
-            map.serialize_entry("themes", value)?;
-        }
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.watch_path {
-            map.serialize_entry("watchPath", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl<'de> serde::Deserialize<'de> for ItemSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItemSummary, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ItemSummary {
-                advisory_text: optional(&mut fields, "advisoryText")?,
-                available_episode_count: optional(&mut fields, "availableEpisodeCount")?,
-                available_season_count: optional(&mut fields, "availableSeasonCount")?,
-                average_user_rating: optional(&mut fields, "averageUserRating")?,
-                badge: optional(&mut fields, "badge")?,
-                channel_short_code: optional(&mut fields, "channelShortCode")?,
-                classification: optional(&mut fields, "classification")?,
-                contextual_title: optional(&mut fields, "contextualTitle")?,
-                custom_fields: optional(&mut fields, "customFields")?,
-                custom_id: optional(&mut fields, "customId")?,
-                duration: optional(&mut fields, "duration")?,
-                episode_count: optional(&mut fields, "episodeCount")?,
-                episode_name: optional(&mut fields, "episodeName")?,
-                episode_number: optional(&mut fields, "episodeNumber")?,
-                genres: optional(&mut fields, "genres")?,
-                has_closed_captions: optional(&mut fields, "hasClosedCaptions")?,
-                id: required(&mut fields, "id")?,
-                images: optional(&mut fields, "images")?,
-                offers: optional(&mut fields, "offers")?,
-                path: required(&mut fields, "path")?,
-                release_year: optional(&mut fields, "releaseYear")?,
-                scopes: optional(&mut fields, "scopes")?,
-                season_id: optional(&mut fields, "seasonId")?,
-                season_number: optional(&mut fields, "seasonNumber")?,
-                short_description: optional(&mut fields, "shortDescription")?,
-                show_id: optional(&mut fields, "showId")?,
-                show_title: optional(&mut fields, "showTitle")?,
-                subtype: optional(&mut fields, "subtype")?,
-                tagline: optional(&mut fields, "tagline")?,
-                themes: optional(&mut fields, "themes")?,
-                title: required(&mut fields, "title")?,
-                r#type: required(&mut fields, "type")?,
-                watch_path: optional(&mut fields, "watchPath")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItemSummary, any, advisory_text = optional("advisoryText"), available_episode_count =
+    optional("availableEpisodeCount"), available_season_count =
+    optional("availableSeasonCount"), average_user_rating =
+    optional("averageUserRating"), badge = optional("badge"), channel_short_code =
+    optional("channelShortCode"), classification = optional("classification"),
+    contextual_title = optional("contextualTitle"), custom_fields =
+    optional("customFields"), custom_id = optional("customId"), duration =
+    optional("duration"), episode_count = optional("episodeCount"), episode_name =
+    optional("episodeName"), episode_number = optional("episodeNumber"), genres =
+    optional("genres"), has_closed_captions = optional("hasClosedCaptions"), id =
+    required("id"), images = optional("images"), offers = optional("offers"), path =
+    required("path"), release_year = optional("releaseYear"), scopes =
+    optional("scopes"), season_id = optional("seasonId"), season_number =
+    optional("seasonNumber"), short_description = optional("shortDescription"), show_id =
+    optional("showId"), show_title = optional("showTitle"), subtype =
+    optional("subtype"), tagline = optional("tagline"), themes = optional("themes"),
+    title = required("title"), r#type = required("type"), watch_path =
+    optional("watchPath")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemSummary {
@@ -7005,78 +6228,15 @@ pub struct ItvVoucherDisplay {
 }
 
 #[cfg(feature = "itv")]
-impl serde::Serialize for ItvVoucherDisplay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.currency {
-            map.serialize_entry("currency", value)?;
-        }
-        if let Some(value) = &self.discount_price {
-            map.serialize_entry("discountPrice", value)?;
-        }
-        if let Some(value) = &self.duration {
-            map.serialize_entry("duration", value)?;
-        }
-        if let Some(value) = &self.duration_in_months {
-            map.serialize_entry("durationInMonths", value)?;
-        }
-        if let Some(value) = &self.headline_label {
-            map.serialize_entry("headlineLabel", value)?;
-        }
-        if let Some(value) = &self.initial_cost {
-            map.serialize_entry("initialCost", value)?;
-        }
-        if let Some(value) = &self.long_description {
-            map.serialize_entry("longDescription", value)?;
-        }
-        if let Some(value) = &self.percent_off {
-            map.serialize_entry("percentOff", value)?;
-        }
-        if let Some(value) = &self.saving_label {
-            map.serialize_entry("savingLabel", value)?;
-        }
-        if let Some(value) = &self.short_description {
-            map.serialize_entry("shortDescription", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "itv")]
-impl<'de> serde::Deserialize<'de> for ItvVoucherDisplay {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItvVoucherDisplay, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(ItvVoucherDisplay {
-                currency: optional(&mut fields, "currency")?,
-                discount_price: optional(&mut fields, "discountPrice")?,
-                duration: optional(&mut fields, "duration")?,
-                duration_in_months: optional(&mut fields, "durationInMonths")?,
-                headline_label: optional(&mut fields, "headlineLabel")?,
-                initial_cost: optional(&mut fields, "initialCost")?,
-                long_description: optional(&mut fields, "longDescription")?,
-                percent_off: optional(&mut fields, "percentOff")?,
-                saving_label: optional(&mut fields, "savingLabel")?,
-                short_description: optional(&mut fields, "shortDescription")?,
-                r#type: optional(&mut fields, "type")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItvVoucherDisplay, any, currency = optional("currency"), discount_price =
+    optional("discountPrice"), duration = optional("duration"), duration_in_months =
+    optional("durationInMonths"), headline_label = optional("headlineLabel"),
+    initial_cost = optional("initialCost"), long_description =
+    optional("longDescription"), percent_off = optional("percentOff"), saving_label =
+    optional("savingLabel"), short_description = optional("shortDescription"), r#type =
+    optional("type")
+);
 
 /// Schema `ItvVoucherLinks` (`#/components/schemas/ItvVoucherLinks`).
 #[cfg(feature = "itv")]
@@ -7089,38 +6249,9 @@ pub struct ItvVoucherLinks {
 }
 
 #[cfg(feature = "itv")]
-impl serde::Serialize for ItvVoucherLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("redeem", &self.redeem)?;
-        map.serialize_entry("self", &self.self_)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "itv")]
-impl<'de> serde::Deserialize<'de> for ItvVoucherLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItvVoucherLinks, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ItvVoucherLinks {
-                redeem: required(&mut fields, "redeem")?,
-                self_: required(&mut fields, "self")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ItvVoucherLinks, any, redeem = required("redeem"), self_ = required("self")
+);
 
 #[cfg(feature = "itv")]
 impl ItvVoucherLinks {
@@ -7145,36 +6276,7 @@ pub struct ItvVoucherLinksHref {
 }
 
 #[cfg(feature = "itv")]
-impl serde::Serialize for ItvVoucherLinksHref {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("href", &self.href)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "itv")]
-impl<'de> serde::Deserialize<'de> for ItvVoucherLinksHref {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ItvVoucherLinksHref, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(ItvVoucherLinksHref {
-                href: required(&mut fields, "href")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(ItvVoucherLinksHref, any, href = required("href"));
 
 #[cfg(feature = "itv")]
 impl ItvVoucherLinksHref {
@@ -7756,46 +6858,10 @@ pub struct NavContent {
 }
 
 #[cfg(feature = "app")]
-impl serde::Serialize for NavContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.image_type {
-            map.serialize_entry("imageType", value)?;
-        }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "app")]
-impl<'de> serde::Deserialize<'de> for NavContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<NavContent, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(NavContent {
-                image_type: optional(&mut fields, "imageType")?,
-                list: optional(&mut fields, "list")?,
-                title: optional(&mut fields, "title")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    NavContent, any, image_type = optional("imageType"), list = optional("list"), title =
+    optional("title")
+);
 
 /// Schema `NavEntry` (`#/components/schemas/NavEntry`).
 #[cfg(feature = "app")]
@@ -8071,90 +7137,17 @@ pub struct Offer {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl serde::Serialize for Offer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deliveryType", &self.delivery_type)?;
-        if let Some(value) = &self.exclusion_rules {
-            map.serialize_entry("exclusionRules", value)?;
-        }
-        if let Some(value) = &self.max_downloads {
-            map.serialize_entry("maxDownloads", value)?;
-        }
-        if let Some(value) = &self.max_plays {
-            map.serialize_entry("maxPlays", value)?;
-        }
-        map.serialize_entry("ownership", &self.ownership)?;
-        if let Some(value) = &self.play_period {
-            map.serialize_entry("playPeriod", value)?;
-        }
-        if let Some(value) = &self.rental_period {
-            map.serialize_entry("rentalPeriod", value)?;
-        }
-        map.serialize_entry("resolution", &self.resolution)?;
-        map.serialize_entry("scopes", &self.scopes)?;
-        map.serialize_entry("availability", &self.availability)?;
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("customFields", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map.serialize_entry("endDate", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("price", &self.price)?;
-        if let Some(value) = &self.start_date {
-            map.serialize_entry("startDate", value)?;
-        }
-        if let Some(value) = &self.subscription_code {
-            map.serialize_entry("subscriptionCode", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl<'de> serde::Deserialize<'de> for Offer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Offer, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Offer {
-                delivery_type: required(&mut fields, "deliveryType")?,
-                exclusion_rules: optional(&mut fields, "exclusionRules")?,
-                max_downloads: optional(&mut fields, "maxDownloads")?,
-                max_plays: optional(&mut fields, "maxPlays")?,
-                ownership: required(&mut fields, "ownership")?,
-                play_period: optional(&mut fields, "playPeriod")?,
-                rental_period: optional(&mut fields, "rentalPeriod")?,
-                resolution: required(&mut fields, "resolution")?,
-                scopes: required(&mut fields, "scopes")?,
-                availability: required(&mut fields, "availability")?,
-                custom_fields: optional(&mut fields, "customFields")?,
-                end_date: optional(&mut fields, "endDate")?,
-                id: optional(&mut fields, "id")?,
-                name: optional(&mut fields, "name")?,
-                price: required(&mut fields, "price")?,
-                start_date: optional(&mut fields, "startDate")?,
-                subscription_code: optional(&mut fields, "subscriptionCode")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Offer, any, delivery_type = required("deliveryType"), exclusion_rules =
+    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
+    optional("maxPlays"), ownership = required("ownership"), play_period =
+    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
+    required("resolution"), scopes = required("scopes"), availability =
+    required("availability"), custom_fields = optional("customFields"), end_date =
+    optional("endDate"), id = optional("id"), name = optional("name"), price =
+    required("price"), start_date = optional("startDate"), subscription_code =
+    optional("subscriptionCode")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Offer {
@@ -8269,62 +7262,13 @@ pub struct OfferRights {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for OfferRights {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("deliveryType", &self.delivery_type)?;
-        if let Some(value) = &self.exclusion_rules {
-            map.serialize_entry("exclusionRules", value)?;
-        }
-        if let Some(value) = &self.max_downloads {
-            map.serialize_entry("maxDownloads", value)?;
-        }
-        if let Some(value) = &self.max_plays {
-            map.serialize_entry("maxPlays", value)?;
-        }
-        map.serialize_entry("ownership", &self.ownership)?;
-        if let Some(value) = &self.play_period {
-            map.serialize_entry("playPeriod", value)?;
-        }
-        if let Some(value) = &self.rental_period {
-            map.serialize_entry("rentalPeriod", value)?;
-        }
-        map.serialize_entry("resolution", &self.resolution)?;
-        map.serialize_entry("scopes", &self.scopes)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for OfferRights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<OfferRights, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(OfferRights {
-                delivery_type: required(&mut fields, "deliveryType")?,
-                exclusion_rules: optional(&mut fields, "exclusionRules")?,
-                max_downloads: optional(&mut fields, "maxDownloads")?,
-                max_plays: optional(&mut fields, "maxPlays")?,
-                ownership: required(&mut fields, "ownership")?,
-                play_period: optional(&mut fields, "playPeriod")?,
-                rental_period: optional(&mut fields, "rentalPeriod")?,
-                resolution: required(&mut fields, "resolution")?,
-                scopes: required(&mut fields, "scopes")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    OfferRights, any, delivery_type = required("deliveryType"), exclusion_rules =
+    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
+    optional("maxPlays"), ownership = required("ownership"), play_period =
+    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
+    required("resolution"), scopes = required("scopes")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl OfferRights {
@@ -8694,72 +7638,13 @@ pub struct Page {
 }
 
 #[cfg(feature = "app")]
-impl serde::Serialize for Page {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("isStatic", &self.is_static)?;
-        map.serialize_entry("isSystemPage", &self.is_system_page)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("template", &self.template)?;
-        map.serialize_entry("title", &self.title)?;
-        if let Some(value) = &self.custom_fields {
-            map.serialize_entry("customFields", value)?;
-        }
-        map.serialize_entry("entries", &self.entries)?;
-        if let Some(value) = &self.item {
-            map.serialize_entry("item", value)?;
-        }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.themes {
-            map.serialize_entry("themes", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "app")]
-impl<'de> serde::Deserialize<'de> for Page {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Page, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Page {
-                id: required(&mut fields, "id")?,
-                is_static: required(&mut fields, "isStatic")?,
-                is_system_page: required(&mut fields, "isSystemPage")?,
-                key: optional(&mut fields, "key")?,
-                path: required(&mut fields, "path")?,
-                template: required(&mut fields, "template")?,
-                title: required(&mut fields, "title")?,
-                custom_fields: optional(&mut fields, "customFields")?,
-                entries: required(&mut fields, "entries")?,
-                item: optional(&mut fields, "item")?,
-                list: optional(&mut fields, "list")?,
-                metadata: optional(&mut fields, "metadata")?,
-                themes: optional(&mut fields, "themes")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Page, any, id = required("id"), is_static = required("isStatic"), is_system_page =
+    required("isSystemPage"), key = optional("key"), path = required("path"), template =
+    required("template"), title = required("title"), custom_fields =
+    optional("customFields"), entries = required("entries"), item = optional("item"),
+    list = optional("list"), metadata = optional("metadata"), themes = optional("themes")
+);
 
 #[cfg(feature = "app")]
 impl Page {
@@ -8983,50 +7868,11 @@ pub struct PageSummary {
 }
 
 #[cfg(feature = "app")]
-impl serde::Serialize for PageSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("isStatic", &self.is_static)?;
-        map.serialize_entry("isSystemPage", &self.is_system_page)?;
-        if let Some(value) = &self.key {
-            map.serialize_entry("key", value)?;
-        }
-        map.serialize_entry("path", &self.path)?;
-        map.serialize_entry("template", &self.template)?;
-        map.serialize_entry("title", &self.title)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "app")]
-impl<'de> serde::Deserialize<'de> for PageSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PageSummary, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(PageSummary {
-                id: required(&mut fields, "id")?,
-                is_static: required(&mut fields, "isStatic")?,
-                is_system_page: required(&mut fields, "isSystemPage")?,
-                key: optional(&mut fields, "key")?,
-                path: required(&mut fields, "path")?,
-                template: required(&mut fields, "template")?,
-                title: required(&mut fields, "title")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    PageSummary, any, id = required("id"), is_static = required("isStatic"),
+    is_system_page = required("isSystemPage"), key = optional("key"), path =
+    required("path"), template = required("template"), title = required("title")
+);
 
 #[cfg(feature = "app")]
 impl PageSummary {
@@ -9122,38 +7968,9 @@ pub struct PaginationAuth {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl serde::Serialize for PaginationAuth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("scope", &self.scope)?;
-        map.serialize_entry("type", &self.r#type)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl<'de> serde::Deserialize<'de> for PaginationAuth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PaginationAuth, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(PaginationAuth {
-                scope: required(&mut fields, "scope")?,
-                r#type: required(&mut fields, "type")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    PaginationAuth, any, scope = required("scope"), r#type = required("type")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl PaginationAuth {
@@ -9701,38 +8518,9 @@ pub struct Person {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-impl serde::Serialize for Person {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("path", &self.path)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl<'de> serde::Deserialize<'de> for Person {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Person, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Person {
-                name: required(&mut fields, "name")?,
-                path: required(&mut fields, "path")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Person, any, name = required("name"), path = required("path")
+);
 
 #[cfg(any(feature = "app", feature = "content"))]
 impl Person {
@@ -10193,84 +8981,17 @@ pub struct ProfileDetail {
 }
 
 #[cfg(any(feature = "account", feature = "profile"))]
-impl serde::Serialize for ProfileDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.hero_autoplay {
-            map.serialize_entry("heroAutoplay", value)?;
-        }
-        if let Some(value) = &self.hero_with_audio {
-            map.serialize_entry("heroWithAudio", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("isActive", &self.is_active)?;
-        if let Some(value) = &self.language_code {
-            map.serialize_entry("languageCode", value)?;
-        }
-        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
-        if let Some(value) = &self.max_rating_content_filter {
-            map.serialize_entry("maxRatingContentFilter", value)?;
-        }
-        if let Some(value) = &self.min_rating_playback_guard {
-            map.serialize_entry("minRatingPlaybackGuard", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
-        map.serialize_entry("purchaseEnabled", &self.purchase_enabled)?;
-        map.serialize_entry("segments", &self.segments)?;
-        map.serialize_entry("bookmarked", &self.bookmarked)?;
-        map.serialize_entry("rated", &self.rated)?;
-        map.serialize_entry("watched", &self.watched)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(any(feature = "account", feature = "profile"))]
-impl<'de> serde::Deserialize<'de> for ProfileDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ProfileDetail, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ProfileDetail {
-                color: optional(&mut fields, "color")?,
-                hero_autoplay: optional(&mut fields, "heroAutoplay")?,
-                hero_with_audio: optional(&mut fields, "heroWithAudio")?,
-                id: required(&mut fields, "id")?,
-                is_active: required(&mut fields, "isActive")?,
-                language_code: optional(&mut fields, "languageCode")?,
-                marketing_enabled: required(&mut fields, "marketingEnabled")?,
-                max_rating_content_filter: optional(
-                    &mut fields,
-                    "maxRatingContentFilter",
-                )?,
-                min_rating_playback_guard: optional(
-                    &mut fields,
-                    "minRatingPlaybackGuard",
-                )?,
-                name: required(&mut fields, "name")?,
-                pin_enabled: required(&mut fields, "pinEnabled")?,
-                purchase_enabled: required(&mut fields, "purchaseEnabled")?,
-                segments: required(&mut fields, "segments")?,
-                bookmarked: required(&mut fields, "bookmarked")?,
-                rated: required(&mut fields, "rated")?,
-                watched: required(&mut fields, "watched")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ProfileDetail, any, color = optional("color"), hero_autoplay =
+    optional("heroAutoplay"), hero_with_audio = optional("heroWithAudio"), id =
+    required("id"), is_active = required("isActive"), language_code =
+    optional("languageCode"), marketing_enabled = required("marketingEnabled"),
+    max_rating_content_filter = optional("maxRatingContentFilter"),
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"), name =
+    required("name"), pin_enabled = required("pinEnabled"), purchase_enabled =
+    required("purchaseEnabled"), segments = required("segments"), bookmarked =
+    required("bookmarked"), rated = required("rated"), watched = required("watched")
+);
 
 #[cfg(any(feature = "account", feature = "profile"))]
 impl ProfileDetail {
@@ -10350,78 +9071,16 @@ pub struct ProfileSummary {
 }
 
 #[cfg(feature = "account")]
-impl serde::Serialize for ProfileSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.hero_autoplay {
-            map.serialize_entry("heroAutoplay", value)?;
-        }
-        if let Some(value) = &self.hero_with_audio {
-            map.serialize_entry("heroWithAudio", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("isActive", &self.is_active)?;
-        if let Some(value) = &self.language_code {
-            map.serialize_entry("languageCode", value)?;
-        }
-        map.serialize_entry("marketingEnabled", &self.marketing_enabled)?;
-        if let Some(value) = &self.max_rating_content_filter {
-            map.serialize_entry("maxRatingContentFilter", value)?;
-        }
-        if let Some(value) = &self.min_rating_playback_guard {
-            map.serialize_entry("minRatingPlaybackGuard", value)?;
-        }
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("pinEnabled", &self.pin_enabled)?;
-        map.serialize_entry("purchaseEnabled", &self.purchase_enabled)?;
-        map.serialize_entry("segments", &self.segments)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "account")]
-impl<'de> serde::Deserialize<'de> for ProfileSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<ProfileSummary, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(ProfileSummary {
-                color: optional(&mut fields, "color")?,
-                hero_autoplay: optional(&mut fields, "heroAutoplay")?,
-                hero_with_audio: optional(&mut fields, "heroWithAudio")?,
-                id: required(&mut fields, "id")?,
-                is_active: required(&mut fields, "isActive")?,
-                language_code: optional(&mut fields, "languageCode")?,
-                marketing_enabled: required(&mut fields, "marketingEnabled")?,
-                max_rating_content_filter: optional(
-                    &mut fields,
-                    "maxRatingContentFilter",
-                )?,
-                min_rating_playback_guard: optional(
-                    &mut fields,
-                    "minRatingPlaybackGuard",
-                )?,
-                name: required(&mut fields, "name")?,
-                pin_enabled: required(&mut fields, "pinEnabled")?,
-                purchase_enabled: required(&mut fields, "purchaseEnabled")?,
-                segments: required(&mut fields, "segments")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    ProfileSummary, any, color = optional("color"), hero_autoplay =
+    optional("heroAutoplay"), hero_with_audio = optional("heroWithAudio"), id =
+    required("id"), is_active = required("isActive"), language_code =
+    optional("languageCode"), marketing_enabled = required("marketingEnabled"),
+    max_rating_content_filter = optional("maxRatingContentFilter"),
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"), name =
+    required("name"), pin_enabled = required("pinEnabled"), purchase_enabled =
+    required("purchaseEnabled"), segments = required("segments")
+);
 
 #[cfg(feature = "account")]
 impl ProfileSummary {

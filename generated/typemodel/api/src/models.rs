@@ -27,38 +27,7 @@ pub struct Base {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Base {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("id", &self.id)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Base, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Base {
-                kind: required(&mut fields, "kind")?,
-                id: required(&mut fields, "id")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(Base, any, kind = required("kind"), id = required("id"));
 
 #[cfg(feature = "standalone-schemas")]
 impl Base {
@@ -232,44 +201,10 @@ pub struct Derived {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Derived {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("extra", &self.extra)?;
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Derived {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Derived, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Derived {
-                kind: required(&mut fields, "kind")?,
-                id: required(&mut fields, "id")?,
-                extra: required(&mut fields, "extra")?,
-                tags: optional(&mut fields, "tags")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Derived, any, kind = required("kind"), id = required("id"), extra =
+    required("extra"), tags = optional("tags")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl Derived {
@@ -297,40 +232,9 @@ pub struct Edge {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Edge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("to", &self.to)?;
-        if let Some(value) = &self.weight {
-            map.serialize_entry("weight", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Edge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Edge, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Edge {
-                to: required(&mut fields, "to")?,
-                weight: optional(&mut fields, "weight")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Edge, any, to = required("to"), weight = optional("weight")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl Edge {
@@ -356,42 +260,9 @@ pub struct Faulty {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Faulty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.real {
-            map.serialize_entry("real", value)?;
-        }
-        if let Some(value) = &self.ghost {
-            map.serialize_entry("ghost", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Faulty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Faulty, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(Faulty {
-                real: optional(&mut fields, "real")?,
-                ghost: optional(&mut fields, "ghost")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Faulty, any, real = optional("real"), ghost = optional("ghost")
+);
 
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
 #[cfg(feature = "standalone-schemas")]
@@ -439,46 +310,10 @@ pub struct Maps {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Maps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typed {
-            map.serialize_entry("typed", value)?;
-        }
-        if let Some(value) = &self.free {
-            map.serialize_entry("free", value)?;
-        }
-        if let Some(value) = &self.nested {
-            map.serialize_entry("nested", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Maps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Maps, serde_json::Error> {
-            use crate::runtime::object::{optional, rest};
-            Ok(Maps {
-                typed: optional(&mut fields, "typed")?,
-                free: optional(&mut fields, "free")?,
-                nested: optional(&mut fields, "nested")?,
-                additional_properties: rest(fields)?,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Maps, typed, typed = optional("typed"), free = optional("free"), nested =
+    optional("nested")
+);
 
 /// Schema `Names` (`#/components/schemas/Names`).
 #[cfg(feature = "standalone-schemas")]
@@ -500,44 +335,10 @@ pub struct Node {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.children {
-            map.serialize_entry("children", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Node, serde_json::Error> {
-            use crate::runtime::object::{optional, required};
-            Ok(Node {
-                value: required(&mut fields, "value")?,
-                next: optional(&mut fields, "next")?,
-                children: optional(&mut fields, "children")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Node, any, value = required("value"), next = optional("next"), children =
+    optional("children")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl Node {
@@ -564,38 +365,7 @@ pub struct OpenObject {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for OpenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for OpenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<OpenObject, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(OpenObject {
-                name: optional(&mut fields, "name")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(OpenObject, any, name = optional("name"));
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema`.
 #[cfg(feature = "things")]
@@ -608,42 +378,9 @@ pub struct PatchThingOkBody {
 }
 
 #[cfg(feature = "things")]
-impl serde::Serialize for PatchThingOkBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.thing {
-            map.serialize_entry("thing", value)?;
-        }
-        if let Some(value) = &self.nested {
-            map.serialize_entry("nested", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "things")]
-impl<'de> serde::Deserialize<'de> for PatchThingOkBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PatchThingOkBody, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(PatchThingOkBody {
-                thing: optional(&mut fields, "thing")?,
-                nested: optional(&mut fields, "nested")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    PatchThingOkBody, any, thing = optional("thing"), nested = optional("nested")
+);
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested`.
 #[cfg(feature = "things")]
@@ -655,38 +392,7 @@ pub struct PatchThingOkBodyNested {
 }
 
 #[cfg(feature = "things")]
-impl serde::Serialize for PatchThingOkBodyNested {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.deeper {
-            map.serialize_entry("deeper", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "things")]
-impl<'de> serde::Deserialize<'de> for PatchThingOkBodyNested {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PatchThingOkBodyNested, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(PatchThingOkBodyNested {
-                deeper: optional(&mut fields, "deeper")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(PatchThingOkBodyNested, any, deeper = optional("deeper"));
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested/properties/deeper/items/items`.
 #[cfg(feature = "things")]
@@ -698,38 +404,9 @@ pub struct PatchThingOkBodyNestedDeeperItemItem {
 }
 
 #[cfg(feature = "things")]
-impl serde::Serialize for PatchThingOkBodyNestedDeeperItemItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.leaf {
-            map.serialize_entry("leaf", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "things")]
-impl<'de> serde::Deserialize<'de> for PatchThingOkBodyNestedDeeperItemItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PatchThingOkBodyNestedDeeperItemItem, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(PatchThingOkBodyNestedDeeperItemItem {
-                leaf: optional(&mut fields, "leaf")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    PatchThingOkBodyNestedDeeperItemItem, any, leaf = optional("leaf")
+);
 
 /// A schema named like the request type of patchThing.
 ///
@@ -743,38 +420,7 @@ pub struct PatchThingRequest {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl serde::Serialize for PatchThingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clash {
-            map.serialize_entry("clash", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl<'de> serde::Deserialize<'de> for PatchThingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<PatchThingRequest, serde_json::Error> {
-            use crate::runtime::object::optional;
-            Ok(PatchThingRequest {
-                clash: optional(&mut fields, "clash")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(PatchThingRequest, any, clash = optional("clash"));
 
 /// Required, optional, nullable and both.
 ///
@@ -831,38 +477,9 @@ pub struct Problem {
 }
 
 #[cfg(feature = "things")]
-impl serde::Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("message", &self.message)?;
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-#[cfg(feature = "things")]
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        fn from_fields(
-            mut fields: crate::runtime::object::Object,
-        ) -> Result<Problem, serde_json::Error> {
-            use crate::runtime::object::required;
-            Ok(Problem {
-                code: required(&mut fields, "code")?,
-                message: required(&mut fields, "message")?,
-                additional_properties: fields,
-            })
-        }
-        from_fields(crate::runtime::object::read(deserializer)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
+crate::runtime::impl_object!(
+    Problem, any, code = required("code"), message = required("message")
+);
 
 #[cfg(feature = "things")]
 impl Problem {
