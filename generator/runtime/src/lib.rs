@@ -57,6 +57,7 @@ pub mod context;
 pub mod cors;
 #[cfg(feature = "validate")]
 pub mod formats;
+mod json_path;
 pub mod meta;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -174,8 +174,10 @@ impl RawResponse {
         if let Ok(value) = serde_json::from_slice(&self.body) {
             return Ok(value);
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| self.decode_error(operation, e.path().to_string(), e.inner().to_string()))
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let (path, message) = crate::json_path::locate(&self.body, &e);
+            self.decode_error(operation, path, message)
+        })
     }
 
     /// The body as text.

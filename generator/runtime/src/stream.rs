@@ -487,14 +487,10 @@ pub struct ItemError {
 }
 
 fn decode_json<T: DeserializeOwned>(bytes: &[u8], at: &str) -> Result<T, (String, String)> {
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = if inner == "." || inner.is_empty() { at.to_string() } else { format!("{at}.{inner}") };
-        (path, e.inner().to_string())
+    serde_json::from_slice(bytes).map_err(|e| {
+        let (inner, message) = crate::json_path::locate(bytes, &e);
+        let path = if inner == "." { at.to_string() } else { format!("{at}.{inner}") };
+        (path, message)
     })
 }
 

@@ -197,7 +197,11 @@ fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additi
         Additional::Typed(_) => quote! { typed },
         _ => quote! { any },
     };
-    let deprecated = if deprecated_allow.is_empty() { TokenStream::new() } else { quote! { deprecated, } };
+    let deprecated = if deprecated_allow.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { deprecated, }
+    };
     quote! {
         #cfg
         crate::runtime::impl_object!(#name, #rest, #deprecated #(#entries),*);
