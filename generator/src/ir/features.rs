@@ -12,7 +12,9 @@ use super::{Namer, Operation, TypeDef, TypeKind, TypeRef, rust_field_name};
 /// Returns every feature, tags in the order of their first operation.
 pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef>) -> Vec<String> {
     let mut namer = Namer::new();
-    namer.reserve_all(&["default", ALL]);
+    // Cargo's own `default`, ours, the client's `rustls`, and the generated crates' dependencies
+    // (a feature named like a dependency reads as that dependency's).
+    namer.reserve_all(&["default", ALL, "rustls", "api", "server", "client", "serde", "serde_json", "axum", "tokio", "chrono", "uuid"]);
     let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for op in operations.iter_mut() {
@@ -106,5 +108,32 @@ fn named_in<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
         TypeRef::Named(name) => out.push(name),
         TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, out),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_type_compiles_under_the_tags_that_reach_it() {
+        let spec = r##"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {
+            "/a": {"get": {"operationId": "getA", "tags": ["Pet Store"], "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}},
+            "/b": {"get": {"operationId": "getB", "tags": ["rustls"], "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}}}},
+            "/c": {"get": {"operationId": "getC", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}}}}}},
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"shared": {"$ref": "#/components/schemas/Shared"}}},
+                "B": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Shared"}}}},
+                "Shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                "Hook": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}}}}"##;
+        let api = crate::ir::build(&crate::load::load_str(spec).unwrap()).unwrap();
+        assert_eq!(api.features, ["pet_store", "rustls_", "default_", super::STANDALONE_SCHEMAS]);
+        let features = |name: &str| api.types[name].features.clone();
+        assert_eq!(features("A"), ["pet_store", super::STANDALONE_SCHEMAS]);
+        assert_eq!(features("B"), ["rustls_"]);
+        // Every feature reaches it: never gated.
+        assert!(features("Shared").is_empty(), "{:?}", features("Shared"));
+        assert_eq!(features("Hook"), [super::STANDALONE_SCHEMAS]);
     }
 }
