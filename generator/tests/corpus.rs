@@ -28,6 +28,26 @@ fn lines_under(dir: &Path) -> usize {
     total
 }
 
+/// `cargo check ARGS` in `workspace`: its warnings and errors (a failure with none is one too).
+fn cargo_check(workspace: &Path, target: &Path, args: &[&str]) -> Vec<String> {
+    let checked = Command::new(env!("CARGO"))
+        .arg("check")
+        .args(args)
+        .args(["--message-format", "short"])
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", target)
+        // Incremental caches of some 70 large crates would fill a CI disk; they are checked once.
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap();
+    let messages = String::from_utf8_lossy(&checked.stderr);
+    let mut problems: Vec<String> = messages.lines().filter(|l| l.contains("warning") || l.contains("error")).map(str::to_string).collect();
+    if !checked.status.success() && problems.is_empty() {
+        problems.push(format!("cargo check {} failed:\n{messages}", args.join(" ")));
+    }
+    problems
+}
+
 #[test]
 fn every_corpus_spec_generates_crates_that_compile_without_warnings() {
     let root = repo();
@@ -67,31 +87,15 @@ fn every_corpus_spec_generates_crates_that_compile_without_warnings() {
     .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf();
-    let checked = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--all-targets", "--message-format", "short"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", &target)
-        // Incremental caches of some 70 large crates would fill a CI disk; they are checked once.
-        .env("CARGO_INCREMENTAL", "0")
-        .output()
-        .unwrap();
-    let messages = String::from_utf8_lossy(&checked.stderr).into_owned();
-    let problems: Vec<&str> = messages.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
-    assert!(checked.status.success() && problems.is_empty(), "the generated crates do not compile cleanly:\n{}", problems.join("\n"));
+    let problems = cargo_check(&workspace, &target, &["--workspace", "--all-targets"]);
+    assert!(problems.is_empty(), "the generated crates do not compile cleanly:\n{}", problems.join("\n"));
 
     // The largest spec with one tag's feature alone (its largest tag): the operations of that
     // tag and the types they reach compile on their own, cleanly.
-    let one_tag = Command::new(env!("CARGO"))
-        .args(["check", "-p", "github-com-api", "-p", "github-com-server", "-p", "github-com-client", "-p", "github-com-mock"])
-        .args(["--no-default-features", "--features", "github-com-mock/repos,github-com-client/repos", "--message-format", "short"])
-        .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_INCREMENTAL", "0")
-        .output()
-        .unwrap();
-    let messages = String::from_utf8_lossy(&one_tag.stderr).into_owned();
-    let problems: Vec<&str> = messages.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
-    assert!(one_tag.status.success() && problems.is_empty(), "GitHub's crates with the repos tag alone do not compile cleanly:\n{}", problems.join("\n"));
+    let packages = ["-p", "github-com-api", "-p", "github-com-server", "-p", "github-com-client", "-p", "github-com-mock"];
+    let one_tag = [&packages[..], &["--no-default-features", "--features", "github-com-mock/repos,github-com-client/repos"]].concat();
+    let problems = cargo_check(&workspace, &target, &one_tag);
+    assert!(problems.is_empty(), "GitHub's crates with the repos tag alone do not compile cleanly:\n{}", problems.join("\n"));
 
     println!("| spec | size | operations | types | diagnostics | generated lines |");
     println!("|---|---:|---:|---:|---:|---:|");

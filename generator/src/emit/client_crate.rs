@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::{tag_modules, trait_name};
-use super::rust::{cfg_union, ident, operation_cfg};
+use super::rust::{ident, operation_cfg};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -181,7 +181,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             }
         }
     });
-    let cfg = cfg_union(api, api.operations.iter().map(|op| &op.feature));
+    let cfg = super::rust::any_operation_cfg(api);
     quote! {
         //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 

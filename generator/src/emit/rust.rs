@@ -71,6 +71,11 @@ pub fn cfg_union<'a>(api: &crate::ir::Api, features: impl IntoIterator<Item = &'
     cfg_any(&ordered)
 }
 
+/// `#[cfg(…)]` for what every operation shares (imports, a module of handlers): any tag.
+pub fn any_operation_cfg(api: &crate::ir::Api) -> TokenStream {
+    cfg_union(api, api.operations.iter().map(|op| &op.feature))
+}
+
 /// `#[cfg(feature = "…")]` for an operation's items: its tag's feature.
 pub fn operation_cfg(op: &crate::ir::Operation) -> TokenStream {
     if op.feature.is_empty() {

@@ -197,7 +197,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     };
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
-    let handlers_cfg = cfg_union(api, api.operations.iter().map(|op| &op.feature));
+    let handlers_cfg = super::rust::any_operation_cfg(api);
     // A router needs operations: built with no tag's feature, the crate says so.
     let tags: Vec<&String> = api.features.iter().filter(|f| api.operations.iter().any(|op| op.feature == **f)).collect();
     let no_operations = if tags.is_empty() {

@@ -15,28 +15,30 @@ pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef
     // Cargo's own `default`, ours, the client's `rustls`, and the generated crates' dependencies
     // (a feature named like a dependency reads as that dependency's).
     namer.reserve_all(&["default", ALL, "rustls", "api", "server", "client", "serde", "serde_json", "axum", "tokio", "chrono", "uuid"]);
-    let mut by_tag: BTreeMap<String, String> = BTreeMap::new();
+    // Each tag's feature, by its index in `order`; each operation's index, for the roots below.
+    let mut by_tag: BTreeMap<String, usize> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
+    let mut indices = Vec::with_capacity(operations.len());
     for op in operations.iter_mut() {
-        let feature = by_tag
-            .entry(op.tag.clone())
-            .or_insert_with(|| {
-                let feature = namer.claim(rust_field_name(&op.tag).unraw().bare());
-                order.push(feature.clone());
-                feature
-            })
-            .clone();
-        op.feature = feature;
+        let index = *by_tag.entry(op.tag.clone()).or_insert_with(|| {
+            order.push(namer.claim(rust_field_name(&op.tag).unraw().bare()));
+            order.len() - 1
+        });
+        op.feature = order[index].clone();
+        indices.push(index);
     }
 
     // Which features reach each type: from each operation's own types through the type graph,
     // and from the schemas no operation uses (webhook payloads, say) for their own feature.
-    let mut roots: Vec<(usize, Vec<&str>)> = Vec::new();
-    for op in operations.iter() {
-        let mut names = Vec::new();
-        operation_types(op).for_each(|ty| named_in(ty, &mut names));
-        roots.push((order.iter().position(|f| *f == op.feature).unwrap_or_default(), names));
-    }
+    let roots: Vec<(usize, Vec<&str>)> = operations
+        .iter()
+        .zip(indices)
+        .map(|(op, index)| {
+            let mut names = Vec::new();
+            operation_types(op).for_each(|ty| named_in(ty, &mut names));
+            (index, names)
+        })
+        .collect();
     let mut reached = reach(types, roots);
     let standalone: Vec<&str> = types.keys().map(String::as_str).filter(|name| !reached.contains_key(name)).collect();
     if !standalone.is_empty() {
