@@ -113,6 +113,50 @@ pub use serde_json;
 #[doc(hidden)]
 pub mod __private {
     pub use serde;
+
+    use std::borrow::Cow;
+
+    /// An object's key as `impl_object!` reads it: borrowed from the input where the
+    /// deserializer can lend it (JSON without escapes), so that matching a key allocates nothing.
+    pub struct Key<'de>(Cow<'de, str>);
+
+    impl Key<'_> {
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+
+        pub fn into_string(self) -> String {
+            self.0.into_owned()
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+
+            impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a property name")
+                }
+
+                fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(value)))
+                }
+
+                fn visit_str<E>(self, value: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(value.to_string())))
+                }
+
+                fn visit_string<E>(self, value: String) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(value)))
+                }
+            }
+
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
 }
 
 /// What an operation can fail with, other than a response the spec declares.
@@ -254,18 +298,21 @@ where
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// Serde for a struct that keeps the properties its schema does not name (in its
-/// `additional_properties`: `any` JSON values, or `typed` as the struct declares): written as
-/// one object, the named fields first; read field by field as they come, the unknown ones
-/// collected. What `#[serde(flatten)]` would do, without buffering every value through serde's
-/// `Content` (which compiles a second deserializer for every field's type).
+/// Serde for a generated struct: written as one object (the named fields, then any kept
+/// unknown properties); read field by field as they come. Leaner than serde's derive, which
+/// also compiles a sequence visitor and a field-identifier enum that JSON never uses; and,
+/// for a struct that keeps unknown properties, what `#[serde(flatten)]` would do without
+/// buffering every value through serde's `Content`.
 ///
-/// `impl_object!(Name, any, [deprecated,] field = kind("wire name"), …)`; `deprecated` where
-/// some field is. The kind says how a field is written and read: `required` (always written;
-/// absent is an error), `required_nullable` (always written, `None` as `null`; absent reads as
-/// `None`), `required_any` (a JSON value, always written; absent reads as `null`), `optional`
-/// (written unless `None`; `null` reads as `None`), `nullable` (`Option<Option<T>>`: absent,
-/// `null`, or a value).
+/// `impl_object!(Name, rest, [deprecated,] field = kind("wire name"), …)`.
+/// `rest` says what becomes of properties the struct does not name: `none` (ignored), `any`
+/// (kept as JSON values in `additional_properties`) or `typed` (kept, of the declared type).
+/// `deprecated` where some field is. The kind says how a field is written and read:
+/// `required` (always written; absent is an error), `required_nullable` (always written,
+/// `None` as `null`; absent reads as `None`), `required_any` (a JSON value, always written;
+/// absent reads as `null`), `optional` (written unless `None`; `null` reads as `None`),
+/// `nullable` (`Option<Option<T>>`: absent, `null`, or a value), `skip` (never written; read
+/// as its default).
 #[macro_export]
 macro_rules! impl_object {
     ($name:ident, $rest:ident, deprecated, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
@@ -281,9 +328,7 @@ macro_rules! impl_object {
                 use $crate::__private::serde::ser::SerializeMap;
                 let mut map = serializer.serialize_map(None)?;
                 $( $crate::__object_write!($kind, map, $wire, &self.$field); )*
-                for (key, value) in &self.additional_properties {
-                    map.serialize_entry(key, value)?;
-                }
+                $crate::__object_write_rest!($rest, map, self);
                 map.end()
             }
         }
@@ -301,21 +346,17 @@ macro_rules! impl_object {
                     }
 
                     fn visit_map<A: $crate::__private::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        $( let mut $field = None; )*
-                        let mut rest: $crate::__object_rest!($rest) = Default::default();
-                        while let Some(key) = map.next_key::<String>()? {
+                        $( $crate::__object_field!(@declare $kind, $field); )*
+                        $crate::__object_rest!(@declare $rest, rest);
+                        while let Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
                             match key.as_str() {
-                                $( $wire => $field = Some(map.next_value()?), )*
-                                _ => {
-                                    let value = map.next_value()?;
-                                    rest.insert(key, value);
-                                }
+                                $( $wire => $crate::__object_field!(@read $kind, $field, map), )*
+                                _ => $crate::__object_rest!(@keep $rest, rest, key, map),
                             }
                         }
-                        Ok($name {
+                        Ok($crate::__object_rest!(@build $rest, rest, $name {
                             $( $field: $crate::__object_take!($kind, $field, $wire, A), )*
-                            additional_properties: rest,
-                        })
+                        }))
                     }
                 }
 
@@ -325,11 +366,58 @@ macro_rules! impl_object {
     };
 }
 
+/// What `impl_object!` does with the properties a struct does not name: declares where they
+/// go, keeps (or skips) one, and puts them in the struct.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_rest {
-    (any) => { $crate::serde_json::Map<String, $crate::serde_json::Value> };
-    (typed) => { std::collections::BTreeMap<String, _> };
+    (@declare none, $rest:ident) => {};
+    (@declare any, $rest:ident) => {
+        let mut $rest = $crate::serde_json::Map::<String, $crate::serde_json::Value>::new();
+    };
+    (@declare typed, $rest:ident) => {
+        let mut $rest = std::collections::BTreeMap::<String, _>::new();
+    };
+    (@keep none, $rest:ident, $key:ident, $map:ident) => {{
+        $map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
+    }};
+    (@keep $kept:ident, $rest:ident, $key:ident, $map:ident) => {{
+        let value = $map.next_value()?;
+        $rest.insert($key.into_string(), value);
+    }};
+    (@build none, $rest:ident, $name:ident { $($fields:tt)* }) => {
+        $name { $($fields)* }
+    };
+    (@build $kept:ident, $rest:ident, $name:ident { $($fields:tt)* }) => {
+        $name { $($fields)* additional_properties: $rest }
+    };
+}
+
+/// How `impl_object!` declares and reads a field: a `skip` field is never read.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_field {
+    (@declare skip, $field:ident) => {};
+    (@declare $kind:ident, $field:ident) => {
+        let mut $field = None;
+    };
+    (@read skip, $field:ident, $map:ident) => {{
+        $map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
+    }};
+    (@read $kind:ident, $field:ident, $map:ident) => {
+        $field = Some($map.next_value()?)
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_write_rest {
+    (none, $map:ident, $self:ident) => {};
+    ($kept:ident, $map:ident, $self:ident) => {
+        for (key, value) in &$self.additional_properties {
+            $map.serialize_entry(key, value)?;
+        }
+    };
 }
 
 #[doc(hidden)]
@@ -344,6 +432,7 @@ macro_rules! __object_write {
     (required_any, $map:ident, $wire:literal, $value:expr) => {
         $map.serialize_entry($wire, $value)?
     };
+    (skip, $map:ident, $wire:literal, $value:expr) => {};
     ($optional:ident, $map:ident, $wire:literal, $value:expr) => {
         if let Some(value) = $value {
             $map.serialize_entry($wire, value)?;
@@ -362,6 +451,9 @@ macro_rules! __object_take {
     };
     (nullable, $field:ident, $wire:literal, $access:ident) => {
         $field
+    };
+    (skip, $field:ident, $wire:literal, $access:ident) => {
+        Default::default()
     };
     // `required_nullable` and `optional`: absent and `null` are both `None`.
     ($kind:ident, $field:ident, $wire:literal, $access:ident) => {
@@ -414,4 +506,45 @@ pub trait Credential {
     fn scheme(&self) -> &'static str;
     /// The secret as it is sent.
     fn secret(&self) -> &str;
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq)]
+    struct Closed {
+        id: String,
+        note: Option<String>,
+        cleared: Option<Option<i64>>,
+        secret: Vec<u8>,
+    }
+
+    impl_object!(Closed, none, id = required("id"), note = optional("note"), cleared = nullable("cleared"), secret = skip("secret"));
+
+    #[derive(Debug, PartialEq)]
+    struct Open {
+        r#type: String,
+        additional_properties: std::collections::BTreeMap<String, i64>,
+    }
+
+    impl_object!(Open, typed, r#type = required("type"));
+
+    #[test]
+    fn an_object_reads_its_fields_and_ignores_or_keeps_the_rest() {
+        let closed: Closed = serde_json::from_str(r#"{"id":"a","extra":[1,{"x":2}],"cleared":null,"secret":"s"}"#).unwrap();
+        assert_eq!(closed, Closed { id: "a".into(), note: None, cleared: Some(None), secret: Vec::new() });
+        assert_eq!(serde_json::to_value(&closed).unwrap(), json!({ "id": "a", "cleared": null }));
+        // An escaped key cannot be borrowed; it still names its field.
+        let escaped: Closed = serde_json::from_str(r#"{"i\u0064":"b","note":"n"}"#).unwrap();
+        assert_eq!((escaped.id.as_str(), escaped.note.as_deref(), escaped.cleared), ("b", Some("n"), None));
+        let missing = serde_json::from_str::<Closed>(r#"{"note":"n"}"#).unwrap_err().to_string();
+        assert!(missing.contains("missing field `id`"), "{missing}");
+
+        let open: Open = serde_json::from_value(json!({ "type": "t", "width": 3 })).unwrap();
+        assert_eq!(open.additional_properties.get("width"), Some(&3));
+        assert_eq!(serde_json::to_value(&open).unwrap(), json!({ "type": "t", "width": 3 }));
+        let wrong = serde_json::from_value::<Open>(json!({ "type": "t", "width": "wide" })).unwrap_err().to_string();
+        assert!(wrong.contains("invalid type"), "{wrong}");
+    }
 }

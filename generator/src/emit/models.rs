@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens, wire_name_differs};
+use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens};
 use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> TokenStream {
@@ -100,36 +100,18 @@ fn field_docs(field: &Field) -> TokenStream {
 fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_default: bool, cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let none = TokenStream::new();
-    // A struct that keeps unknown properties has serde impls of its own (see `object_serde`).
-    let keeps_unknown = !matches!(additional, Additional::Forbidden);
+    // Serde comes from the runtime's `impl_object!` (see `object_serde`), which names each
+    // field's wire name and presence itself: no `#[serde]` attributes.
     let fields_tokens = fields.iter().map(|field| {
         let docs = field_docs(field);
         let rust = ident(&field.rust_name);
         let ty = field_type(field, &none);
-        let mut serde_args: Vec<TokenStream> = Vec::new();
-        if wire_name_differs(&field.rust_name, &field.json_name) {
-            let wire = &field.json_name;
-            serde_args.push(quote! { rename = #wire });
-        }
-        match field.presence() {
-            // A missing nullable field reads as null; `None` is written as null.
-            Presence::Required | Presence::RequiredNullable => {}
-            Presence::Optional => serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" }),
-            Presence::OptionalNullable => serde_args.push(quote! {
-                default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::double_option"
-            }),
-        }
-        let serde_attr = if serde_args.is_empty() || keeps_unknown {
-            none.clone()
-        } else {
-            quote! { #[serde(#(#serde_args),*)] }
-        };
         let deprecated = if field.deprecated {
             quote! { #[deprecated] }
         } else {
             none.clone()
         };
-        quote! { #docs #serde_attr #deprecated pub #rust: #ty, }
+        quote! { #docs #deprecated pub #rust: #ty, }
     });
     let extra = match additional {
         Additional::Forbidden => none.clone(),
@@ -156,14 +138,10 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
         TokenStream::new()
     };
     let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow, cfg) };
-    let (serde_derives, serde_impls) = if keeps_unknown {
-        (none.clone(), object_serde(&name, fields, additional, &deprecated_allow, cfg))
-    } else {
-        (quote! { serde::Serialize, serde::Deserialize }, none.clone())
-    };
+    let serde_impls = object_serde(&name, fields, additional, &deprecated_allow, cfg);
     quote! {
         #cfg
-        #[derive(Clone, Debug, #default PartialEq, #serde_derives)]
+        #[derive(Clone, Debug, #default PartialEq)]
         #deprecated_allow
         pub struct #name {
             #(#fields_tokens)*
@@ -176,9 +154,10 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     }
 }
 
-/// Serde for a struct that keeps unknown properties: the runtime's `impl_object!`, which
-/// writes one map (the named fields, then the rest) and reads the fields as they come, the
-/// unknown ones collected: what `#[serde(flatten)]` would do, without its buffering.
+/// Serde for a struct: the runtime's `impl_object!`, which writes one map (the named fields,
+/// then any kept unknown properties) and reads the fields as they come, the unknown ones
+/// ignored or collected: leaner than serde's derive, and what `#[serde(flatten)]` would do
+/// for the unknown ones without its buffering.
 fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream, cfg: &TokenStream) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
@@ -194,8 +173,9 @@ fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additi
         quote! { #rust = #kind(#wire) }
     });
     let rest = match additional {
+        Additional::Forbidden => quote! { none },
         Additional::Typed(_) => quote! { typed },
-        _ => quote! { any },
+        Additional::Any => quote! { any },
     };
     let deprecated = if deprecated_allow.is_empty() {
         TokenStream::new()

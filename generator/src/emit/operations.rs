@@ -312,6 +312,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let type_docs = doc_lines(type_docs.iter().map(String::as_str));
 
     let mut fields = Vec::new();
+    // What the runtime's `impl_object!` serializes: each field under its Rust name.
+    let mut entries = Vec::new();
     // Constructor arguments (required values) and initialisers for all fields.
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -341,12 +343,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         } else {
             TokenStream::new()
         };
-        let serde_attr = if param_is_plain(param) {
-            TokenStream::new()
-        } else {
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
-        };
-        fields.push(quote! { #docs #deprecated #serde_attr pub #field: #ty, });
+        entries.push(serde_entry(&field, param.rust_name.bare(), param_is_plain(param)));
+        fields.push(quote! { #docs #deprecated pub #field: #ty, });
         if param.required {
             args.push(quote! { #field: #ty });
             inits.push(quote! { #field });
@@ -370,12 +368,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         }
         lines.push(format!("The `{}` body.", body.media_type));
         let docs = doc_lines(lines.iter().map(String::as_str));
-        let serde_attr = if body.required {
-            TokenStream::new()
-        } else {
-            quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }
-        };
-        fields.push(quote! { #docs #serde_attr pub body: #ty, });
+        entries.push(serde_entry(&format_ident!("body"), "body", body.required));
+        fields.push(quote! { #docs pub body: #ty, });
         if body.required {
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
@@ -388,10 +382,12 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             /// Credentials for the operation's security requirement. A server fills them in from
             /// the request; a client sends these, or its configured ones when this is empty.
             /// Never serialized.
-            #[serde(skip)]
             pub credentials: Vec<Credential>,
         });
         inits.push(quote! { credentials: Vec::new() });
+    }
+    if !op.security.is_empty() {
+        entries.push(quote! { credentials = skip("credentials") });
     }
     let new_doc = if args.is_empty() {
         " A request with every optional value unset (or at its default).".to_string()
@@ -418,8 +414,10 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let setters = setters(op);
     quote! {
         #type_docs
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
         pub struct #name #body
+
+        crate::runtime::impl_object!(#name, none, #(#entries),*);
 
         impl #name {
             #[doc = #new_doc]
@@ -431,6 +429,12 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
 
         #default_impl
     }
+}
+
+/// `field = required("field")` or `field = optional("field")` for `impl_object!`.
+fn serde_entry(field: &proc_macro2::Ident, wire: &str, required: bool) -> TokenStream {
+    let kind = if required { format_ident!("required") } else { format_ident!("optional") };
+    quote! { #field = #kind(#wire) }
 }
 
 /// `with_…` setters for the optional values of a request, so that one with many optional

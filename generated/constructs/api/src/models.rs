@@ -44,12 +44,23 @@ pub struct Account {
 
 #[cfg(feature = "self_")]
 crate::runtime::impl_object!(
-    Account, any, deprecated, id = optional("id"), name = required("name"), password =
-    optional("password"), created = optional("created"), birthday = optional("birthday"),
-    email = optional("email"), homepage = optional("homepage"), avatar =
-    optional("avatar"), visits = optional("visits"), roles = optional("roles"), nickname
-    = nullable("nickname"), score = nullable("score"), single = optional("single"), prefs
-    = optional("prefs")
+    Account,
+    any,
+    deprecated,
+    id = optional("id"),
+    name = required("name"),
+    password = optional("password"),
+    created = optional("created"),
+    birthday = optional("birthday"),
+    email = optional("email"),
+    homepage = optional("homepage"),
+    avatar = optional("avatar"),
+    visits = optional("visits"),
+    roles = optional("roles"),
+    nickname = nullable("nickname"),
+    score = nullable("score"),
+    single = optional("single"),
+    prefs = optional("prefs")
 );
 
 #[cfg(feature = "self_")]
@@ -113,7 +124,10 @@ pub struct Cat {
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 crate::runtime::impl_object!(
-    Cat, any, pet_type = required("petType"), lives = required("lives")
+    Cat,
+    any,
+    pet_type = required("petType"),
+    lives = required("lives")
 );
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -149,10 +163,18 @@ pub struct ChargeForm {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    ChargeForm, any, amount = required("amount"), currency = required("currency"),
-    description = optional("description"), capture = optional("capture"), ratio =
-    optional("ratio"), expand = optional("expand"), tags = optional("tags"), codes =
-    optional("codes"), metadata = optional("metadata"), items = optional("items"),
+    ChargeForm,
+    any,
+    amount = required("amount"),
+    currency = required("currency"),
+    description = optional("description"),
+    capture = optional("capture"),
+    ratio = optional("ratio"),
+    expand = optional("expand"),
+    tags = optional("tags"),
+    codes = optional("codes"),
+    metadata = optional("metadata"),
+    items = optional("items"),
     shipping = optional("shipping")
 );
 
@@ -189,7 +211,10 @@ pub struct ChargeFormAddress {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    ChargeFormAddress, any, city = optional("city"), lines = optional("lines")
+    ChargeFormAddress,
+    any,
+    city = optional("city"),
+    lines = optional("lines")
 );
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/items/items`.
@@ -204,7 +229,10 @@ pub struct ChargeFormItemsItem {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    ChargeFormItemsItem, any, price = required("price"), quantity = optional("quantity")
+    ChargeFormItemsItem,
+    any,
+    price = required("price"),
+    quantity = optional("quantity")
 );
 
 #[cfg(feature = "media")]
@@ -231,7 +259,10 @@ pub struct ChargeFormShipping {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    ChargeFormShipping, any, name = optional("name"), address = optional("address")
+    ChargeFormShipping,
+    any,
+    name = optional("name"),
+    address = optional("address")
 );
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
@@ -246,7 +277,10 @@ pub struct Circle {
 
 #[cfg(feature = "pets")]
 crate::runtime::impl_object!(
-    Circle, any, kind = required("kind"), radius = required("radius")
+    Circle,
+    any,
+    kind = required("kind"),
+    radius = required("radius")
 );
 
 #[cfg(feature = "pets")]
@@ -274,7 +308,10 @@ pub struct Dog {
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 crate::runtime::impl_object!(
-    Dog, any, pet_type = required("petType"), good = optional("good")
+    Dog,
+    any,
+    pet_type = required("petType"),
+    good = optional("good")
 );
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -344,7 +381,10 @@ pub struct ListEventsOkBody {
 
 #[cfg(feature = "pages")]
 crate::runtime::impl_object!(
-    ListEventsOkBody, any, data = required("data"), next_cursor = nullable("next_cursor")
+    ListEventsOkBody,
+    any,
+    data = required("data"),
+    next_cursor = nullable("next_cursor")
 );
 
 #[cfg(feature = "pages")]
@@ -371,7 +411,10 @@ pub struct ListFilter {
 
 #[cfg(feature = "jobs")]
 crate::runtime::impl_object!(
-    ListFilter, any, state = optional("state"), size = optional("size")
+    ListFilter,
+    any,
+    state = optional("state"),
+    size = optional("size")
 );
 
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
@@ -386,8 +429,10 @@ pub struct ListLogsOkBody {
 
 #[cfg(feature = "pages")]
 crate::runtime::impl_object!(
-    ListLogsOkBody, any, results = required("results"), total_count =
-    required("total_count")
+    ListLogsOkBody,
+    any,
+    results = required("results"),
+    total_count = required("total_count")
 );
 
 #[cfg(feature = "pages")]
@@ -414,7 +459,10 @@ pub struct ListPaymentsOkBody {
 
 #[cfg(feature = "pages")]
 crate::runtime::impl_object!(
-    ListPaymentsOkBody, any, data = required("data"), has_more = required("has_more")
+    ListPaymentsOkBody,
+    any,
+    data = required("data"),
+    has_more = required("has_more")
 );
 
 #[cfg(feature = "pages")]
@@ -464,7 +512,10 @@ pub struct ListTicketsOkBody {
 
 #[cfg(feature = "pages")]
 crate::runtime::impl_object!(
-    ListTicketsOkBody, any, tickets = required("tickets"), meta = required("meta")
+    ListTicketsOkBody,
+    any,
+    tickets = required("tickets"),
+    meta = required("meta")
 );
 
 #[cfg(feature = "pages")]
@@ -503,7 +554,10 @@ pub struct ListWhere {
 
 #[cfg(feature = "jobs")]
 crate::runtime::impl_object!(
-    ListWhere, any, owner = optional("owner"), sizes = optional("sizes")
+    ListWhere,
+    any,
+    owner = optional("owner"),
+    sizes = optional("sizes")
 );
 
 /// Schema `LogLine` (`#/components/schemas/LogLine`).
@@ -518,7 +572,10 @@ pub struct LogLine {
 
 #[cfg(feature = "streams")]
 crate::runtime::impl_object!(
-    LogLine, any, level = required("level"), line = required("line")
+    LogLine,
+    any,
+    level = required("level"),
+    line = required("line")
 );
 
 #[cfg(feature = "streams")]
@@ -636,7 +693,11 @@ pub struct Progress {
 
 #[cfg(feature = "streams")]
 crate::runtime::impl_object!(
-    Progress, any, step = required("step"), of = required("of"), note = optional("note")
+    Progress,
+    any,
+    step = required("step"),
+    of = required("of"),
+    note = optional("note")
 );
 
 #[cfg(feature = "streams")]
@@ -700,7 +761,10 @@ pub struct Square {
 
 #[cfg(feature = "pets")]
 crate::runtime::impl_object!(
-    Square, any, kind = required("kind"), side = required("side")
+    Square,
+    any,
+    kind = required("kind"),
+    side = required("side")
 );
 
 #[cfg(feature = "pets")]
@@ -755,9 +819,14 @@ pub struct UploadBody {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    UploadBody, any, file = required("file"), thumbnails = optional("thumbnails"),
-    description = optional("description"), count = optional("count"), labels =
-    optional("labels"), meta = optional("meta")
+    UploadBody,
+    any,
+    file = required("file"),
+    thumbnails = optional("thumbnails"),
+    description = optional("description"),
+    count = optional("count"),
+    labels = optional("labels"),
+    meta = optional("meta")
 );
 
 #[cfg(feature = "media")]
@@ -788,7 +857,10 @@ pub struct UploadBodyMeta {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    UploadBodyMeta, any, kind = optional("kind"), pages = optional("pages")
+    UploadBodyMeta,
+    any,
+    kind = optional("kind"),
+    pages = optional("pages")
 );
 
 /// Inline schema at `#/paths/~1uploads/post/responses/201/content/application~1json/schema`.
@@ -803,7 +875,10 @@ pub struct UploadCreatedBody {
 
 #[cfg(feature = "media")]
 crate::runtime::impl_object!(
-    UploadCreatedBody, any, id = required("id"), size = optional("size")
+    UploadCreatedBody,
+    any,
+    id = required("id"),
+    size = optional("size")
 );
 
 #[cfg(feature = "media")]

@@ -22,9 +22,15 @@ pub struct Event {
     /// Properties the spec does not name, kept so that they round-trip.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 crate::runtime::impl_object!(
-    Event, any, id = required("id"), at = required("at"), day = optional("day"), seen =
-    optional("seen"), note = optional("note")
+    Event,
+    any,
+    id = required("id"),
+    at = required("at"),
+    day = optional("day"),
+    seen = optional("seen"),
+    note = optional("note")
 );
 
 impl Event {

@@ -120,7 +120,10 @@ pub struct Option_ {
 
 #[cfg(feature = "self_")]
 crate::runtime::impl_object!(
-    Option_, any, some = optional("some"), none = optional("none")
+    Option_,
+    any,
+    some = optional("some"),
+    none = optional("none")
 );
 
 /// Every std-named schema used as a field, so each is serialized both ways.
@@ -152,12 +155,24 @@ pub struct Prelude {
 
 #[cfg(feature = "self_")]
 crate::runtime::impl_object!(
-    Prelude, any, string = optional("string"), option = optional("option"), vec =
-    optional("vec"), r#box = optional("box"), result = optional("result"), default =
-    optional("default"), send = optional("send"), future = optional("future"), request =
-    optional("request"), response = optional("response"), client = optional("client"),
-    r#type = optional("type"), self_ = optional("self"), self_2 = optional("Self"), plain
-    = optional("plain"), maybe = nullable("maybe")
+    Prelude,
+    any,
+    string = optional("string"),
+    option = optional("option"),
+    vec = optional("vec"),
+    r#box = optional("box"),
+    result = optional("result"),
+    default = optional("default"),
+    send = optional("send"),
+    future = optional("future"),
+    request = optional("request"),
+    response = optional("response"),
+    client = optional("client"),
+    r#type = optional("type"),
+    self_ = optional("self"),
+    self_2 = optional("Self"),
+    plain = optional("plain"),
+    maybe = nullable("maybe")
 );
 
 /// Schema `Request` (`#/components/schemas/Request`).
@@ -173,8 +188,11 @@ pub struct Request {
 
 #[cfg(feature = "self_")]
 crate::runtime::impl_object!(
-    Request, any, status = optional("status"), body = optional("body"), headers =
-    optional("headers")
+    Request,
+    any,
+    status = optional("status"),
+    body = optional("body"),
+    headers = optional("headers")
 );
 
 /// Schema `Response` (`#/components/schemas/Response`).
@@ -189,7 +207,9 @@ pub struct Response {
 
 #[cfg(feature = "self_")]
 crate::runtime::impl_object!(
-    Response, any, additional_properties_ = optional("additional_properties"),
+    Response,
+    any,
+    additional_properties_ = optional("additional_properties"),
     credentials = optional("credentials")
 );
 
@@ -284,7 +304,10 @@ pub struct T1stName {
 
 #[cfg(feature = "ming_qian")]
 crate::runtime::impl_object!(
-    T1stName, any, ming_qian = optional("名前"), field_2nd = optional("2nd")
+    T1stName,
+    any,
+    ming_qian = optional("名前"),
+    field_2nd = optional("2nd")
 );
 
 /// Schema `Vec` (`#/components/schemas/Vec`).

@@ -10,18 +10,16 @@
 
 /// Schema `AccessToken` (`#/components/schemas/AccessToken`).
 #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccessToken {
     /// When a `UserAccount` token is issued during a single-sign-on flow
     /// a user may have been automatically registered if they didn't
     /// have an account already. If this occurs then `accountCreated`
     /// will be `true`.
-    #[serde(rename = "accountCreated", default, skip_serializing_if = "Option::is_none")]
     pub account_created: Option<bool>,
     /// The timestamp this token expires.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "expirationDate")]
     pub expiration_date: String,
     /// True if this token can be refreshed, false if not.
     pub refreshable: bool,
@@ -30,6 +28,17 @@ pub struct AccessToken {
     /// The token value used for authenticated requests.
     pub value: String,
 }
+
+#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
+crate::runtime::impl_object!(
+    AccessToken,
+    none,
+    account_created = optional("accountCreated"),
+    expiration_date = required("expirationDate"),
+    refreshable = required("refreshable"),
+    r#type = required("type"),
+    value = required("value")
+);
 
 #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
 impl AccessToken {
@@ -158,18 +167,28 @@ pub struct Account {
 
 #[cfg(feature = "account")]
 crate::runtime::impl_object!(
-    Account, any, address = optional("address"), default_payment_instrument_id =
-    optional("defaultPaymentInstrumentId"), default_payment_method_id =
-    optional("defaultPaymentMethodId"), email_verified = optional("emailVerified"),
-    entitlements = optional("entitlements"), first_name = optional("firstName"), id =
-    required("id"), is_first_time_subscriber = optional("isFirstTimeSubscriber"),
-    last_name = optional("lastName"), marketing_enabled = required("marketingEnabled"),
-    min_rating_playback_guard = optional("minRatingPlaybackGuard"), pin_enabled =
-    required("pinEnabled"), primary_profile_id = required("primaryProfileId"), profiles =
-    required("profiles"), segments = optional("segments"), subscription_code =
-    required("subscriptionCode"), subscriptions = optional("subscriptions"),
-    tracking_enabled = required("trackingEnabled"), used_free_trial =
-    optional("usedFreeTrial"), email = optional("email")
+    Account,
+    any,
+    address = optional("address"),
+    default_payment_instrument_id = optional("defaultPaymentInstrumentId"),
+    default_payment_method_id = optional("defaultPaymentMethodId"),
+    email_verified = optional("emailVerified"),
+    entitlements = optional("entitlements"),
+    first_name = optional("firstName"),
+    id = required("id"),
+    is_first_time_subscriber = optional("isFirstTimeSubscriber"),
+    last_name = optional("lastName"),
+    marketing_enabled = required("marketingEnabled"),
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"),
+    pin_enabled = required("pinEnabled"),
+    primary_profile_id = required("primaryProfileId"),
+    profiles = required("profiles"),
+    segments = optional("segments"),
+    subscription_code = required("subscriptionCode"),
+    subscriptions = optional("subscriptions"),
+    tracking_enabled = required("trackingEnabled"),
+    used_free_trial = optional("usedFreeTrial"),
+    email = optional("email")
 );
 
 #[cfg(feature = "account")]
@@ -212,13 +231,8 @@ impl Account {
 
 /// Schema `AccountDevices` (`#/components/schemas/AccountDevices`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountDevices {
-    #[serde(
-        rename = "deregistrationWindow",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deregistration_window: Option<DeviceRegistrationWindow>,
     /// The array of registered playack devices.
     pub devices: Vec<Device>,
@@ -228,15 +242,19 @@ pub struct AccountDevices {
     /// If there is no maximum defined this value will be `-1`.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxRegistered")]
     pub max_registered: i32,
-    #[serde(
-        rename = "registrationWindow",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub registration_window: Option<DeviceRegistrationWindow>,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    AccountDevices,
+    none,
+    deregistration_window = optional("deregistrationWindow"),
+    devices = required("devices"),
+    max_registered = required("maxRegistered"),
+    registration_window = optional("registrationWindow")
+);
 
 #[cfg(feature = "account")]
 impl AccountDevices {
@@ -253,11 +271,14 @@ impl AccountDevices {
 
 /// Schema `AccountNonce` (`#/components/schemas/AccountNonce`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountNonce {
     /// The nonce value.
     pub value: String,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(AccountNonce, none, value = required("value"));
 
 #[cfg(feature = "account")]
 impl AccountNonce {
@@ -269,7 +290,7 @@ impl AccountNonce {
 
 /// Schema `AccountTokenByCodeRequest` (`#/components/schemas/AccountTokenByCodeRequest`).
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountTokenByCodeRequest {
     /// The generated device authorization code.
     pub code: String,
@@ -278,6 +299,15 @@ pub struct AccountTokenByCodeRequest {
     /// The scope(s) of the token(s) required.
     pub scopes: Vec<AccountTokenByCodeRequestScopesItem>,
 }
+
+#[cfg(feature = "authorization")]
+crate::runtime::impl_object!(
+    AccountTokenByCodeRequest,
+    none,
+    code = required("code"),
+    id = required("id"),
+    scopes = required("scopes")
+);
 
 #[cfg(feature = "authorization")]
 impl AccountTokenByCodeRequest {
@@ -352,7 +382,7 @@ crate::runtime::impl_open_enum!(AccountTokenByCodeRequestScopesItem);
 
 /// Schema `AccountTokenRequest` (`#/components/schemas/AccountTokenRequest`).
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AccountTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -362,7 +392,6 @@ pub struct AccountTokenRequest {
     /// If type `Session` the cookie will be session based.
     /// If type `Persistent` the cookie will have a medium term lifespan.
     /// If undefined no cookies will be set.
-    #[serde(rename = "cookieType", default, skip_serializing_if = "Option::is_none")]
     pub cookie_type: Option<AccountTokenRequestCookieType>,
     /// The email associated with the account.
     pub email: String,
@@ -372,6 +401,16 @@ pub struct AccountTokenRequest {
     /// For each scope listed an Account and Profile token of that scope will be returned
     pub scopes: Vec<AccountTokenRequestScopesItem>,
 }
+
+#[cfg(feature = "authorization")]
+crate::runtime::impl_object!(
+    AccountTokenRequest,
+    none,
+    cookie_type = optional("cookieType"),
+    email = required("email"),
+    password = required("password"),
+    scopes = required("scopes")
+);
 
 #[cfg(feature = "authorization")]
 impl AccountTokenRequest {
@@ -506,31 +545,18 @@ crate::runtime::impl_open_enum!(AccountTokenRequestScopesItem);
 
 /// Schema `AccountUpdateRequest` (`#/components/schemas/AccountUpdateRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccountUpdateRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
     /// The id of the payment instrument to use by default for account transactions.
     ///
     /// **DEPRECATED** The property `defaultPaymentMethodId` is now preferred.
-    #[serde(
-        rename = "defaultPaymentInstrumentId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_payment_instrument_id: Option<String>,
     /// The id of the payment method to use by default for account transactions.
-    #[serde(
-        rename = "defaultPaymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_payment_method_id: Option<String>,
     /// The first name of the account holder.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The last name of the account holder.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The classification rating defining the minimum rating level a user should be
     /// forced to enter the account pin code for playback. Anything at this rating
@@ -539,34 +565,36 @@ pub struct AccountUpdateRequest {
     /// e.g. AUOFLC-MA15+
     ///
     /// If you want to disable this guard pass an empty string or `null`.
-    #[serde(
-        rename = "minRatingPlaybackGuard",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_rating_playback_guard: Option<String>,
     /// The segments an account should be placed under
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// Whether usage tracking is associated with an account or anonymous.
-    #[serde(
-        rename = "trackingEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tracking_enabled: Option<bool>,
 }
 
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    AccountUpdateRequest,
+    none,
+    address = optional("address"),
+    default_payment_instrument_id = optional("defaultPaymentInstrumentId"),
+    default_payment_method_id = optional("defaultPaymentMethodId"),
+    first_name = optional("firstName"),
+    last_name = optional("lastName"),
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"),
+    segments = optional("segments"),
+    tracking_enabled = optional("trackingEnabled")
+);
+
 /// Schema `AddPaymentMethodRequest` (`#/components/schemas/AddPaymentMethodRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddPaymentMethodRequest {
     /// Whether this payment method should become the account default when
     /// making purchases.
     ///
     /// Note that if this is the first payment method of type Card being added to an
     /// account then it will become the default whether this property is true or false.
-    #[serde(rename = "makeDefault", default, skip_serializing_if = "Option::is_none")]
     pub make_default: Option<bool>,
     /// The payment provider token representing a payment method, obtained by
     /// submitting payment method details to your third party provider.
@@ -574,6 +602,15 @@ pub struct AddPaymentMethodRequest {
     /// The type of payment method.
     pub r#type: AddPaymentMethodRequestType,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    AddPaymentMethodRequest,
+    none,
+    make_default = optional("makeDefault"),
+    token = required("token"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "account")]
 impl AddPaymentMethodRequest {
@@ -633,60 +670,75 @@ crate::runtime::impl_open_enum!(AddPaymentMethodRequestType);
 
 /// Schema `Address` (`#/components/schemas/Address`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Address {
     /// The first line of the street address.
-    #[serde(rename = "addressLine1", default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// The second line of the street address.
-    #[serde(rename = "addressLine2", default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// The city name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country name or code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The postal or zip code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
     /// The state name or abbreviation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    Address,
+    none,
+    address_line1 = optional("addressLine1"),
+    address_line2 = optional("addressLine2"),
+    city = optional("city"),
+    country = optional("country"),
+    postcode = optional("postcode"),
+    state = optional("state")
+);
+
 /// Schema `AppConfig` (`#/components/schemas/AppConfig`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppConfig {
     /// The map of classification ratings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classification: Option<std::collections::BTreeMap<String, Classification>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display: Option<AppConfigDisplay>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub general: Option<AppConfigGeneral>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i18n: Option<AppConfigI18n>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linear: Option<AppConfigLinear>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub navigation: Option<Navigation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playback: Option<AppConfigPlayback>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sitemap: Option<Vec<PageSummary>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription: Option<AppConfigSubscription>,
 }
 
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    AppConfig,
+    none,
+    classification = optional("classification"),
+    display = optional("display"),
+    general = optional("general"),
+    i18n = optional("i18n"),
+    linear = optional("linear"),
+    navigation = optional("navigation"),
+    playback = optional("playback"),
+    sitemap = optional("sitemap"),
+    subscription = optional("subscription")
+);
+
 /// Schema `AppConfigDisplay` (`#/components/schemas/AppConfigDisplay`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppConfigDisplay {
     /// An array of globally configured themes.
     pub themes: Vec<Theme>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(AppConfigDisplay, none, themes = required("themes"));
 
 #[cfg(feature = "app")]
 impl AppConfigDisplay {
@@ -698,59 +750,60 @@ impl AppConfigDisplay {
 
 /// Schema `AppConfigGeneral` (`#/components/schemas/AppConfigGeneral`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppConfigGeneral {
     /// The currency code to target.
-    #[serde(rename = "currencyCode", default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// A map of custom configuration fields.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The default time zone of the site. e.g. "Etc/GMT"
-    #[serde(
-        rename = "defaultTimeZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub default_time_zone: Option<String>,
     /// The Facebook application id associated with an environment.
-    #[serde(rename = "facebookAppId", default, skip_serializing_if = "Option::is_none")]
     pub facebook_app_id: Option<String>,
     /// A Google Analytics token to track applicaton user events.
-    #[serde(rename = "gaToken", default, skip_serializing_if = "Option::is_none")]
     pub ga_token: Option<String>,
     /// A map of default item image types where the key is the item types.
-    #[serde(rename = "itemImageTypes", default, skip_serializing_if = "Option::is_none")]
     pub item_image_types: Option<std::collections::BTreeMap<String, String>>,
     /// Whether to require sign in for customers to access content.
-    #[serde(
-        rename = "mandatorySignIn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mandatory_sign_in: Option<bool>,
     /// The maximum value allowed for user ratings.
     ///
     /// Format: `int32`.
-    #[serde(rename = "maxUserRating", default, skip_serializing_if = "Option::is_none")]
     pub max_user_rating: Option<i32>,
     /// The public Stripe key to use for payment transactions.
-    #[serde(rename = "stripeKey", default, skip_serializing_if = "Option::is_none")]
     pub stripe_key: Option<String>,
     /// The url of the primary website.
     ///
     /// Format: `uri`.
-    #[serde(rename = "websiteUrl", default, skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
 }
 
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    AppConfigGeneral,
+    none,
+    currency_code = optional("currencyCode"),
+    custom_fields = optional("customFields"),
+    default_time_zone = optional("defaultTimeZone"),
+    facebook_app_id = optional("facebookAppId"),
+    ga_token = optional("gaToken"),
+    item_image_types = optional("itemImageTypes"),
+    mandatory_sign_in = optional("mandatorySignIn"),
+    max_user_rating = optional("maxUserRating"),
+    stripe_key = optional("stripeKey"),
+    website_url = optional("websiteUrl")
+);
+
 /// Schema `AppConfigI18n` (`#/components/schemas/AppConfigI18n`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppConfigI18n {
     /// An array of available languages.
     pub languages: Vec<Language>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(AppConfigI18n, none, languages = required("languages"));
 
 #[cfg(feature = "app")]
 impl AppConfigI18n {
@@ -762,47 +815,40 @@ impl AppConfigI18n {
 
 /// Schema `AppConfigLinear` (`#/components/schemas/AppConfigLinear`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppConfigLinear {
     /// The maximum minutes of schedule cache time.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "scheduleCacheMaxAgeMinutes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub schedule_cache_max_age_minutes: Option<i32>,
     /// Number of available upcoming day schedules.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "viewingWindowDaysAfter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub viewing_window_days_after: Option<i32>,
     /// Number of available day schedules in the past.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "viewingWindowDaysBefore",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub viewing_window_days_before: Option<i32>,
 }
 
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    AppConfigLinear,
+    none,
+    schedule_cache_max_age_minutes = optional("scheduleCacheMaxAgeMinutes"),
+    viewing_window_days_after = optional("viewingWindowDaysAfter"),
+    viewing_window_days_before = optional("viewingWindowDaysBefore")
+);
+
 /// Schema `AppConfigPlayback` (`#/components/schemas/AppConfigPlayback`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AppConfigPlayback {
     /// The number of seconds before autoplay of next video.
     ///
     /// If set to 0 there will be no autoplay.
     ///
     /// Format: `int32`.
-    #[serde(rename = "chainPlayCountdown")]
     pub chain_play_countdown: i32,
     /// The number of seconds before the end of playback when the current video
     /// should be minimized and user options are presented within the video player.
@@ -810,27 +856,34 @@ pub struct AppConfigPlayback {
     /// If set to 0 there will be no squeezeback.
     ///
     /// Format: `int32`.
-    #[serde(rename = "chainPlaySqueezeback")]
     pub chain_play_squeezeback: i32,
     /// The number of minutes of user inactivity before autoplay is paused.
     ///
     /// If set to 0 there will be no autoplay timeout.
     ///
     /// Format: `int32`.
-    #[serde(rename = "chainPlayTimeout")]
     pub chain_play_timeout: i32,
     /// How often a heartbeat should be renewed during playback.
     ///
     /// Format: `int32`.
-    #[serde(rename = "heartbeatFrequency")]
     pub heartbeat_frequency: i32,
     /// An array of percentage points in which to fire off plabyack view events.
     /// For example a value of 0.5 would indicate that an event should be
     /// fired when the user is half way through the video.
     /// Often known as quartiles when four equaly spread event points.
-    #[serde(rename = "viewEventPoints")]
     pub view_event_points: Vec<f64>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    AppConfigPlayback,
+    none,
+    chain_play_countdown = required("chainPlayCountdown"),
+    chain_play_squeezeback = required("chainPlaySqueezeback"),
+    chain_play_timeout = required("chainPlayTimeout"),
+    heartbeat_frequency = required("heartbeatFrequency"),
+    view_event_points = required("viewEventPoints")
+);
 
 #[cfg(feature = "app")]
 impl AppConfigPlayback {
@@ -854,26 +907,34 @@ impl AppConfigPlayback {
 
 /// Schema `AppConfigSubscription` (`#/components/schemas/AppConfigSubscription`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppConfigSubscription {
     /// The available public plans a user can subscribe to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plans: Option<Vec<Plan>>,
 }
 
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(AppConfigSubscription, none, plans = optional("plans"));
+
 /// Schema `Bookmark` (`#/components/schemas/Bookmark`).
 #[cfg(feature = "profile")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Bookmark {
     /// The date the bookmark was created.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "creationDate")]
     pub creation_date: String,
     /// The id of the item bookmarked.
-    #[serde(rename = "itemId")]
     pub item_id: String,
 }
+
+#[cfg(feature = "profile")]
+crate::runtime::impl_object!(
+    Bookmark,
+    none,
+    creation_date = required("creationDate"),
+    item_id = required("itemId")
+);
 
 #[cfg(feature = "profile")]
 impl Bookmark {
@@ -885,75 +946,74 @@ impl Bookmark {
 
 /// Schema `BtPlanListItem` (`#/components/schemas/BtPlanListItem`).
 #[cfg(feature = "bt")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BtPlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// The textual description.
-    #[serde(rename = "ctaText")]
     pub cta_text: String,
     /// The currency a plan is offered in.
     pub currency: String,
     /// The textual description.
     pub description: String,
-    #[serde(
-        rename = "ees07PlanDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ees07_plan_description: Option<String>,
-    #[serde(rename = "ees07PlanTitle", default, skip_serializing_if = "Option::is_none")]
     pub ees07_plan_title: Option<String>,
-    #[serde(rename = "ees07Title", default, skip_serializing_if = "Option::is_none")]
     pub ees07_title: Option<String>,
     /// The textual description.
-    #[serde(rename = "headerText")]
     pub header_text: String,
     /// The textual description.
-    #[serde(rename = "heroText")]
     pub hero_text: String,
     /// The identifier of a plan.
     pub id: String,
     /// The type of billing period used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<BtPlanListItemInterval>,
     /// Given the `interval` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "intervalCount", default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i32>,
     /// The textual description.
-    #[serde(rename = "longText")]
     pub long_text: String,
     /// The title of a plan.
     pub nickname: String,
-    #[serde(rename = "noThanksText", default, skip_serializing_if = "Option::is_none")]
     pub no_thanks_text: Option<String>,
     /// The product of a plan.
     pub product: String,
-    #[serde(rename = "switchingText", default, skip_serializing_if = "Option::is_none")]
     pub switching_text: Option<String>,
-    #[serde(
-        rename = "termsAndConditionsItunes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub terms_and_conditions_itunes: Option<String>,
-    #[serde(
-        rename = "termsAndConditionsStripe",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub terms_and_conditions_stripe: Option<String>,
     /// How many days a trial period runs for a plan. Only valid if `hasTrialPeriod` is true.
     ///
     /// Format: `int32`.
-    #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+#[cfg(feature = "bt")]
+crate::runtime::impl_object!(
+    BtPlanListItem,
+    none,
+    amount = optional("amount"),
+    cta_text = required("ctaText"),
+    currency = required("currency"),
+    description = required("description"),
+    ees07_plan_description = optional("ees07PlanDescription"),
+    ees07_plan_title = optional("ees07PlanTitle"),
+    ees07_title = optional("ees07Title"),
+    header_text = required("headerText"),
+    hero_text = required("heroText"),
+    id = required("id"),
+    interval = optional("interval"),
+    interval_count = optional("intervalCount"),
+    long_text = required("longText"),
+    nickname = required("nickname"),
+    no_thanks_text = optional("noThanksText"),
+    product = required("product"),
+    switching_text = optional("switchingText"),
+    terms_and_conditions_itunes = optional("termsAndConditionsItunes"),
+    terms_and_conditions_stripe = optional("termsAndConditionsStripe"),
+    trial_period_days = required("trialPeriodDays")
+);
 
 #[cfg(feature = "bt")]
 impl BtPlanListItem {
@@ -1064,11 +1124,14 @@ crate::runtime::impl_open_enum!(BtPlanListItemInterval);
 
 /// Schema `BtPlans` (`#/components/schemas/BtPlans`).
 #[cfg(feature = "bt")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BtPlans {
     /// The list of available plans.
     pub plans: Vec<BtPlanListItem>,
 }
+
+#[cfg(feature = "bt")]
+crate::runtime::impl_object!(BtPlans, none, plans = required("plans"));
 
 #[cfg(feature = "bt")]
 impl BtPlans {
@@ -1088,14 +1151,21 @@ pub struct BtValidateTokenResponse(
 
 /// Schema `ChangePasswordRequest` (`#/components/schemas/ChangePasswordRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangePasswordRequest {
     /// The new password for the account.
     pub password: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    ChangePasswordRequest,
+    none,
+    password = required("password"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "account")]
 impl ChangePasswordRequest {
@@ -1107,11 +1177,14 @@ impl ChangePasswordRequest {
 
 /// Schema `ChangePinRequest` (`#/components/schemas/ChangePinRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangePinRequest {
     /// The new pin to set.
     pub pin: String,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(ChangePinRequest, none, pin = required("pin"));
 
 #[cfg(feature = "account")]
 impl ChangePinRequest {
@@ -1146,8 +1219,13 @@ pub struct Classification {
 
 #[cfg(feature = "app")]
 crate::runtime::impl_object!(
-    Classification, any, code = required("code"), name = required("name"), advisory_text
-    = optional("advisoryText"), images = required("images"), level = required("level"),
+    Classification,
+    any,
+    code = required("code"),
+    name = required("name"),
+    advisory_text = optional("advisoryText"),
+    images = required("images"),
+    level = required("level"),
     system = required("system")
 );
 
@@ -1203,7 +1281,10 @@ pub struct ClassificationSummary {
     )
 )]
 crate::runtime::impl_object!(
-    ClassificationSummary, any, code = required("code"), name = required("name")
+    ClassificationSummary,
+    any,
+    code = required("code"),
+    name = required("name")
 );
 
 #[cfg(
@@ -1230,7 +1311,7 @@ impl ClassificationSummary {
 ///
 /// Schema `ContinueWatchingListData` (`#/components/schemas/ContinueWatchingListData`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContinueWatchingListData {
     /// Object where keys are itemIds for the items in the list and values are objects
     /// containing additional items (either episode/season/show) that were requested
@@ -1239,23 +1320,35 @@ pub struct ContinueWatchingListData {
     /// For example if you request the ContinueWatching list with "season" items in
     /// the list, you can specify `include=episode` and then the specific next episode
     /// will be returned in this object.
-    #[serde(rename = "itemInclusions", default, skip_serializing_if = "Option::is_none")]
     pub item_inclusions: Option<
         std::collections::BTreeMap<String, ContinueWatchingListDataExpansion>,
     >,
 }
 
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    ContinueWatchingListData,
+    none,
+    item_inclusions = optional("itemInclusions")
+);
+
 /// Schema `ContinueWatchingListDataExpansion` (`#/components/schemas/ContinueWatchingListDataExpansion`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContinueWatchingListDataExpansion {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episode: Option<ItemSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub season: Option<ItemSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<ItemSummary>,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    ContinueWatchingListDataExpansion,
+    none,
+    episode = optional("episode"),
+    season = optional("season"),
+    show = optional("show")
+);
 
 /// Schema `Credit` (`#/components/schemas/Credit`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -1275,8 +1368,12 @@ pub struct Credit {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 crate::runtime::impl_object!(
-    Credit, any, name = required("name"), path = required("path"), character =
-    optional("character"), role = required("role")
+    Credit,
+    any,
+    name = required("name"),
+    path = required("path"),
+    character = optional("character"),
+    role = required("role")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -1411,7 +1508,7 @@ crate::runtime::impl_open_enum!(CreditRole);
 
 /// Schema `Device` (`#/components/schemas/Device`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Device {
     /// The unique identifier for this device e.g. serial number.
     pub id: String,
@@ -1420,11 +1517,20 @@ pub struct Device {
     /// The date this device was registered.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "registrationDate")]
     pub registration_date: String,
     /// The device type e.g. web_browser.
     pub r#type: String,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    Device,
+    none,
+    id = required("id"),
+    name = required("name"),
+    registration_date = required("registrationDate"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "account")]
 impl Device {
@@ -1446,11 +1552,14 @@ impl Device {
 
 /// Schema `DeviceAuthorizationCode` (`#/components/schemas/DeviceAuthorizationCode`).
 #[cfg(any(feature = "account", feature = "authorization"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceAuthorizationCode {
     /// The generated device authorization code.
     pub code: String,
 }
+
+#[cfg(any(feature = "account", feature = "authorization"))]
+crate::runtime::impl_object!(DeviceAuthorizationCode, none, code = required("code"));
 
 #[cfg(any(feature = "account", feature = "authorization"))]
 impl DeviceAuthorizationCode {
@@ -1462,7 +1571,7 @@ impl DeviceAuthorizationCode {
 
 /// Schema `DeviceRegistrationRequest` (`#/components/schemas/DeviceRegistrationRequest`).
 #[cfg(any(feature = "account", feature = "authorization"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceRegistrationRequest {
     /// The unique identifier for this device e.g. serial number.
     pub id: String,
@@ -1471,6 +1580,15 @@ pub struct DeviceRegistrationRequest {
     /// The device type e.g. web_browser.
     pub r#type: String,
 }
+
+#[cfg(any(feature = "account", feature = "authorization"))]
+crate::runtime::impl_object!(
+    DeviceRegistrationRequest,
+    none,
+    id = required("id"),
+    name = required("name"),
+    r#type = required("type")
+);
 
 #[cfg(any(feature = "account", feature = "authorization"))]
 impl DeviceRegistrationRequest {
@@ -1482,14 +1600,13 @@ impl DeviceRegistrationRequest {
 
 /// Schema `DeviceRegistrationWindow` (`#/components/schemas/DeviceRegistrationWindow`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeviceRegistrationWindow {
     /// The end date of the current period.
     ///
     /// This is based on the value of `startDate` plus the number of days defined by  `periodDays`.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "endDate")]
     pub end_date: String,
     /// The maximum de/registrations that can be made in a period.
     ///
@@ -1498,7 +1615,6 @@ pub struct DeviceRegistrationWindow {
     /// The number of days a de/registration period runs for.
     ///
     /// Format: `int32`.
-    #[serde(rename = "periodDays")]
     pub period_days: i32,
     /// The remaining de/registrations that can be made in the current period.
     ///
@@ -1512,9 +1628,19 @@ pub struct DeviceRegistrationWindow {
     /// If no device has been de/registered then start date will be from the current date.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "startDate")]
     pub start_date: String,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    DeviceRegistrationWindow,
+    none,
+    end_date = required("endDate"),
+    limit = required("limit"),
+    period_days = required("periodDays"),
+    remaining = required("remaining"),
+    start_date = required("startDate")
+);
 
 #[cfg(feature = "account")]
 impl DeviceRegistrationWindow {
@@ -1538,17 +1664,24 @@ impl DeviceRegistrationWindow {
 
 /// Schema `EeBtEligibility` (`#/components/schemas/EeBtEligibility`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeBtEligibility {
     /// Whether or not user is eligible
     pub eligible: bool,
     /// The identifier of a plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
     /// Stripe etc.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeBtEligibility,
+    none,
+    eligible = required("eligible"),
+    plan = optional("plan"),
+    source = optional("source")
+);
 
 #[cfg(feature = "ee")]
 impl EeBtEligibility {
@@ -1564,17 +1697,24 @@ impl EeBtEligibility {
 
 /// Schema `EeCreatePinRequest` (`#/components/schemas/EeCreatePinRequest`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeCreatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// The msisdn.
     pub msisdn: String,
     /// trackingHeader
-    #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeCreatePinRequest,
+    none,
+    access_token = required("accessToken"),
+    msisdn = required("msisdn"),
+    tracking_header = optional("trackingHeader")
+);
 
 #[cfg(feature = "ee")]
 impl EeCreatePinRequest {
@@ -1590,15 +1730,21 @@ impl EeCreatePinRequest {
 
 /// Schema `EeCreatePinResponse` (`#/components/schemas/EeCreatePinResponse`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeCreatePinResponse {
     /// The pinReference.
-    #[serde(rename = "pinReference")]
     pub pin_reference: String,
     /// trackingHeader
-    #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeCreatePinResponse,
+    none,
+    pin_reference = required("pinReference"),
+    tracking_header = required("trackingHeader")
+);
 
 #[cfg(feature = "ee")]
 impl EeCreatePinResponse {
@@ -1613,30 +1759,42 @@ impl EeCreatePinResponse {
 
 /// Schema `EeCreateTokenResponse` (`#/components/schemas/EeCreateTokenResponse`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EeCreateTokenResponse {
     /// The authentication token for later use to call EE endpoints.
-    #[serde(rename = "accessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(rename = "expiresIn", default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<f64>,
-    #[serde(rename = "tokenType", default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeCreateTokenResponse,
+    none,
+    access_token = optional("accessToken"),
+    expires_in = optional("expiresIn"),
+    token_type = optional("tokenType"),
+    token = optional("token")
+);
+
 /// Schema `EeIdentityRequest` (`#/components/schemas/EeIdentityRequest`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeIdentityRequest {
     /// EE API authorization Token received from GET /ee/token/create.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// The sessionId returned in the ee/session response.
-    #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    EeIdentityRequest,
+    none,
+    access_token = required("accessToken"),
+    session_id = required("sessionId")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl EeIdentityRequest {
@@ -1648,20 +1806,27 @@ impl EeIdentityRequest {
 
 /// Schema `EeIdentityResponse` (`#/components/schemas/EeIdentityResponse`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeIdentityResponse {
     /// The operator brand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// The brand code.
-    #[serde(rename = "brandCode", default, skip_serializing_if = "Option::is_none")]
     pub brand_code: Option<String>,
     /// The msisdn.
     pub msisdn: String,
     /// trackingHeader
-    #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    EeIdentityResponse,
+    none,
+    brand = optional("brand"),
+    brand_code = optional("brandCode"),
+    msisdn = required("msisdn"),
+    tracking_header = required("trackingHeader")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl EeIdentityResponse {
@@ -1678,11 +1843,14 @@ impl EeIdentityResponse {
 
 /// Schema `EeOfferItem` (`#/components/schemas/EeOfferItem`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeOfferItem {
     /// The identifier of an offer.
     pub name: String,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(EeOfferItem, none, name = required("name"));
 
 #[cfg(feature = "ee")]
 impl EeOfferItem {
@@ -1694,17 +1862,24 @@ impl EeOfferItem {
 
 /// Schema `EeOffersRequest` (`#/components/schemas/EeOffersRequest`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeOffersRequest {
     /// EE API authorization Token received from GET /ee/token/create.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// The msisdn.
     pub msisdn: String,
     /// trackingHeader.
-    #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeOffersRequest,
+    none,
+    access_token = required("accessToken"),
+    msisdn = required("msisdn"),
+    tracking_header = optional("trackingHeader")
+);
 
 #[cfg(feature = "ee")]
 impl EeOffersRequest {
@@ -1720,12 +1895,18 @@ impl EeOffersRequest {
 
 /// Schema `EeOffersResponse` (`#/components/schemas/EeOffersResponse`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeOffersResponse {
     /// The list of eligible offers.
-    #[serde(rename = "eligibleOffers")]
     pub eligible_offers: Vec<EeOfferItem>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeOffersResponse,
+    none,
+    eligible_offers = required("eligibleOffers")
+);
 
 #[cfg(feature = "ee")]
 impl EeOffersResponse {
@@ -1737,38 +1918,31 @@ impl EeOffersResponse {
 
 /// Schema `EePlanListItem` (`#/components/schemas/EePlanListItem`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EePlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// The textual description.
-    #[serde(rename = "ctaText")]
     pub cta_text: String,
     /// The currency a plan is offered in.
     pub currency: String,
     /// The textual description.
     pub description: String,
     /// The textual description.
-    #[serde(rename = "headerText")]
     pub header_text: String,
     /// The textual description.
-    #[serde(rename = "heroText")]
     pub hero_text: String,
     /// The identifier of a plan.
     pub id: String,
     /// The type of billing period used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<EePlanListItemInterval>,
     /// Given the `interval` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "intervalCount", default, skip_serializing_if = "Option::is_none")]
     pub interval_count: Option<i32>,
     /// The textual description.
-    #[serde(rename = "longText")]
     pub long_text: String,
     /// The title of a plan.
     pub nickname: String,
@@ -1777,9 +1951,27 @@ pub struct EePlanListItem {
     /// How many days a trial period runs for a plan. Only valid if `hasTrialPeriod` is true.
     ///
     /// Format: `int32`.
-    #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EePlanListItem,
+    none,
+    amount = optional("amount"),
+    cta_text = required("ctaText"),
+    currency = required("currency"),
+    description = required("description"),
+    header_text = required("headerText"),
+    hero_text = required("heroText"),
+    id = required("id"),
+    interval = optional("interval"),
+    interval_count = optional("intervalCount"),
+    long_text = required("longText"),
+    nickname = required("nickname"),
+    product = required("product"),
+    trial_period_days = required("trialPeriodDays")
+);
 
 #[cfg(feature = "ee")]
 impl EePlanListItem {
@@ -1883,11 +2075,14 @@ crate::runtime::impl_open_enum!(EePlanListItemInterval);
 
 /// Schema `EePlans` (`#/components/schemas/EePlans`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EePlans {
     /// The list of available plans.
     pub plans: Vec<EePlanListItem>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(EePlans, none, plans = required("plans"));
 
 #[cfg(feature = "ee")]
 impl EePlans {
@@ -1899,15 +2094,21 @@ impl EePlans {
 
 /// Schema `EeSessionIdRequest` (`#/components/schemas/EeSessionIdRequest`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeSessionIdRequest {
     /// EE API authorization Token received from GET /ee/token/create.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// The IP address of the requesting device.
-    #[serde(rename = "clientIP")]
     pub client_ip: String,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    EeSessionIdRequest,
+    none,
+    access_token = required("accessToken"),
+    client_ip = required("clientIP")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl EeSessionIdRequest {
@@ -1919,12 +2120,18 @@ impl EeSessionIdRequest {
 
 /// Schema `EeSessionIdResponse` (`#/components/schemas/EeSessionIdResponse`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeSessionIdResponse {
     /// The assigned SessionId.
-    #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    EeSessionIdResponse,
+    none,
+    session_id = required("sessionId")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl EeSessionIdResponse {
@@ -1936,20 +2143,27 @@ impl EeSessionIdResponse {
 
 /// Schema `EeValidatePinRequest` (`#/components/schemas/EeValidatePinRequest`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeValidatePinRequest {
     /// EE API authorization Token received from GET /ee/token/create.
-    #[serde(rename = "accessToken")]
     pub access_token: String,
     /// The pin entered by a user. 6 digits
     pub pin: String,
     /// The pinReference.
-    #[serde(rename = "pinReference")]
     pub pin_reference: String,
     /// Tracking header to be able to search logs for a specific user requests. If not provided it will be generated. FE should store it for later user.
-    #[serde(rename = "trackingHeader", default, skip_serializing_if = "Option::is_none")]
     pub tracking_header: Option<String>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeValidatePinRequest,
+    none,
+    access_token = required("accessToken"),
+    pin = required("pin"),
+    pin_reference = required("pinReference"),
+    tracking_header = optional("trackingHeader")
+);
 
 #[cfg(feature = "ee")]
 impl EeValidatePinRequest {
@@ -1966,21 +2180,23 @@ impl EeValidatePinRequest {
 
 /// Schema `EeValidatePinResponse` (`#/components/schemas/EeValidatePinResponse`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EeValidatePinResponse {
     /// The validation status.
-    #[serde(rename = "pinValid", default, skip_serializing_if = "Option::is_none")]
     pub pin_valid: Option<String>,
     /// trackingHeader
-    #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
-    #[serde(
-        rename = "validationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub validation_status: Option<serde_json::Value>,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    EeValidatePinResponse,
+    none,
+    pin_valid = optional("pinValid"),
+    tracking_header = required("trackingHeader"),
+    validation_status = optional("validationStatus")
+);
 
 #[cfg(feature = "ee")]
 impl EeValidatePinResponse {
@@ -2057,17 +2273,27 @@ pub struct Entitlement {
 
 #[cfg(feature = "account")]
 crate::runtime::impl_object!(
-    Entitlement, any, delivery_type = required("deliveryType"), exclusion_rules =
-    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
-    optional("maxPlays"), ownership = required("ownership"), play_period =
-    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
-    required("resolution"), scopes = required("scopes"), activation_date =
-    optional("activationDate"), classification = optional("classification"),
-    creation_date = optional("creationDate"), expiration_date =
-    optional("expirationDate"), item_id = optional("itemId"), item_type =
-    optional("itemType"), media_duration = optional("mediaDuration"), plan_id =
-    optional("planId"), play_count = optional("playCount"), remaining_downloads =
-    optional("remainingDownloads")
+    Entitlement,
+    any,
+    delivery_type = required("deliveryType"),
+    exclusion_rules = optional("exclusionRules"),
+    max_downloads = optional("maxDownloads"),
+    max_plays = optional("maxPlays"),
+    ownership = required("ownership"),
+    play_period = optional("playPeriod"),
+    rental_period = optional("rentalPeriod"),
+    resolution = required("resolution"),
+    scopes = required("scopes"),
+    activation_date = optional("activationDate"),
+    classification = optional("classification"),
+    creation_date = optional("creationDate"),
+    expiration_date = optional("expirationDate"),
+    item_id = optional("itemId"),
+    item_type = optional("itemType"),
+    media_duration = optional("mediaDuration"),
+    plan_id = optional("planId"),
+    play_count = optional("playCount"),
+    remaining_downloads = optional("remainingDownloads")
 );
 
 #[cfg(feature = "account")]
@@ -2203,36 +2429,39 @@ crate::runtime::impl_open_enum!(EntitlementItemType);
         feature = "standalone-schemas"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExclusionRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The device type that the exclusion rules apply to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
     /// Prevent airplay from an apple device.
-    #[serde(rename = "excludeAirplay", default, skip_serializing_if = "Option::is_none")]
     pub exclude_airplay: Option<bool>,
     /// Prevent chromecasting.
-    #[serde(
-        rename = "excludeChromecast",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exclude_chromecast: Option<bool>,
-    #[serde(
-        rename = "excludeDelivery",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exclude_delivery: Option<ExclusionRuleExcludeDelivery>,
-    #[serde(
-        rename = "excludeMinResolution",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub exclude_min_resolution: Option<ExclusionRuleExcludeMinResolution>,
 }
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "app",
+        feature = "content",
+        feature = "itv",
+        feature = "standalone-schemas"
+    )
+)]
+crate::runtime::impl_object!(
+    ExclusionRule,
+    none,
+    description = optional("description"),
+    device = optional("device"),
+    exclude_airplay = optional("excludeAirplay"),
+    exclude_chromecast = optional("excludeChromecast"),
+    exclude_delivery = optional("excludeDelivery"),
+    exclude_min_resolution = optional("excludeMinResolution")
+);
 
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeDelivery`.
 #[cfg(
@@ -3365,10 +3594,18 @@ pub struct ItemClipFile {
 
 #[cfg(feature = "content")]
 crate::runtime::impl_object!(
-    ItemClipFile, any, channels = optional("channels"), delivery_type =
-    required("deliveryType"), drm = required("drm"), format = required("format"), height
-    = required("height"), language = required("language"), name = required("name"),
-    resolution = required("resolution"), url = required("url"), width = required("width")
+    ItemClipFile,
+    any,
+    channels = optional("channels"),
+    delivery_type = required("deliveryType"),
+    drm = required("drm"),
+    format = required("format"),
+    height = required("height"),
+    language = required("language"),
+    name = required("name"),
+    resolution = required("resolution"),
+    url = required("url"),
+    width = required("width")
 );
 
 #[cfg(feature = "content")]
@@ -3539,7 +3776,10 @@ pub struct ItemClipFiles {
 
 #[cfg(feature = "content")]
 crate::runtime::impl_object!(
-    ItemClipFiles, any, clips = required("clips"), id = required("id")
+    ItemClipFiles,
+    any,
+    clips = required("clips"),
+    id = required("id")
 );
 
 #[cfg(feature = "content")]
@@ -3558,11 +3798,14 @@ impl ItemClipFiles {
 ///
 /// Schema `ItemClipFilesList` (`#/components/schemas/ItemClipFilesList`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemClipFilesList {
     /// A list of items
     pub items: Vec<ItemClipFiles>,
 }
+
+#[cfg(feature = "content")]
+crate::runtime::impl_object!(ItemClipFilesList, none, items = required("items"));
 
 #[cfg(feature = "content")]
 impl ItemClipFilesList {
@@ -3588,7 +3831,10 @@ pub struct ItemCustomMetadata {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 crate::runtime::impl_object!(
-    ItemCustomMetadata, any, name = required("name"), value = required("value")
+    ItemCustomMetadata,
+    any,
+    name = required("name"),
+    value = required("value")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -3731,31 +3977,56 @@ pub struct ItemDetail {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
 crate::runtime::impl_object!(
-    ItemDetail, any, advisory_text = optional("advisoryText"), available_episode_count =
-    optional("availableEpisodeCount"), available_season_count =
-    optional("availableSeasonCount"), average_user_rating =
-    optional("averageUserRating"), badge = optional("badge"), channel_short_code =
-    optional("channelShortCode"), classification = optional("classification"),
-    contextual_title = optional("contextualTitle"), custom_fields =
-    optional("customFields"), custom_id = optional("customId"), duration =
-    optional("duration"), episode_count = optional("episodeCount"), episode_name =
-    optional("episodeName"), episode_number = optional("episodeNumber"), genres =
-    optional("genres"), has_closed_captions = optional("hasClosedCaptions"), id =
-    required("id"), images = optional("images"), offers = optional("offers"), path =
-    required("path"), release_year = optional("releaseYear"), scopes =
-    optional("scopes"), season_id = optional("seasonId"), season_number =
-    optional("seasonNumber"), short_description = optional("shortDescription"), show_id =
-    optional("showId"), show_title = optional("showTitle"), subtype =
-    optional("subtype"), tagline = optional("tagline"), themes = optional("themes"),
-    title = required("title"), r#type = required("type"), watch_path =
-    optional("watchPath"), copyright = optional("copyright"), credits =
-    optional("credits"), custom_metadata = optional("customMetadata"), description =
-    optional("description"), distributor = optional("distributor"), episodes =
-    optional("episodes"), event_date = optional("eventDate"), genre_paths =
-    optional("genrePaths"), location = optional("location"), season = optional("season"),
-    seasons = optional("seasons"), show = optional("show"), total_user_ratings =
-    optional("totalUserRatings"), trailers = optional("trailers"), venue =
-    optional("venue")
+    ItemDetail,
+    any,
+    advisory_text = optional("advisoryText"),
+    available_episode_count = optional("availableEpisodeCount"),
+    available_season_count = optional("availableSeasonCount"),
+    average_user_rating = optional("averageUserRating"),
+    badge = optional("badge"),
+    channel_short_code = optional("channelShortCode"),
+    classification = optional("classification"),
+    contextual_title = optional("contextualTitle"),
+    custom_fields = optional("customFields"),
+    custom_id = optional("customId"),
+    duration = optional("duration"),
+    episode_count = optional("episodeCount"),
+    episode_name = optional("episodeName"),
+    episode_number = optional("episodeNumber"),
+    genres = optional("genres"),
+    has_closed_captions = optional("hasClosedCaptions"),
+    id = required("id"),
+    images = optional("images"),
+    offers = optional("offers"),
+    path = required("path"),
+    release_year = optional("releaseYear"),
+    scopes = optional("scopes"),
+    season_id = optional("seasonId"),
+    season_number = optional("seasonNumber"),
+    short_description = optional("shortDescription"),
+    show_id = optional("showId"),
+    show_title = optional("showTitle"),
+    subtype = optional("subtype"),
+    tagline = optional("tagline"),
+    themes = optional("themes"),
+    title = required("title"),
+    r#type = required("type"),
+    watch_path = optional("watchPath"),
+    copyright = optional("copyright"),
+    credits = optional("credits"),
+    custom_metadata = optional("customMetadata"),
+    description = optional("description"),
+    distributor = optional("distributor"),
+    episodes = optional("episodes"),
+    event_date = optional("eventDate"),
+    genre_paths = optional("genrePaths"),
+    location = optional("location"),
+    season = optional("season"),
+    seasons = optional("seasons"),
+    show = optional("show"),
+    total_user_ratings = optional("totalUserRatings"),
+    trailers = optional("trailers"),
+    venue = optional("venue")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -3835,7 +4106,10 @@ pub struct ItemDownloadable {
 
 #[cfg(feature = "content")]
 crate::runtime::impl_object!(
-    ItemDownloadable, any, downloadable = required("downloadable"), id = required("id")
+    ItemDownloadable,
+    any,
+    downloadable = required("downloadable"),
+    id = required("id")
 );
 
 #[cfg(feature = "content")]
@@ -3854,11 +4128,14 @@ impl ItemDownloadable {
 ///
 /// Schema `ItemDownloadableList` (`#/components/schemas/ItemDownloadableList`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemDownloadableList {
     /// A list of items
     pub items: Vec<ItemDownloadable>,
 }
+
+#[cfg(feature = "content")]
+crate::runtime::impl_object!(ItemDownloadableList, none, items = required("items"));
 
 #[cfg(feature = "content")]
 impl ItemDownloadableList {
@@ -3870,11 +4147,14 @@ impl ItemDownloadableList {
 
 /// Schema `ItemDownloadableRequest` (`#/components/schemas/ItemDownloadableRequest`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemDownloadableRequest {
     /// Comma-separated list of AXIS item ids.
     pub ids: String,
 }
+
+#[cfg(feature = "content")]
+crate::runtime::impl_object!(ItemDownloadableRequest, none, ids = required("ids"));
 
 #[cfg(feature = "content")]
 impl ItemDownloadableRequest {
@@ -3888,52 +4168,59 @@ impl ItemDownloadableRequest {
 ///
 /// Schema `ItemList` (`#/components/schemas/ItemList`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemList {
     /// A map of custom fields defined by a curator for a list.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// A full description of this list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The id of this list
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<std::collections::BTreeMap<String, String>>,
     /// The types of items in the list
-    #[serde(rename = "itemTypes", default, skip_serializing_if = "Option::is_none")]
     pub item_types: Option<Vec<ItemListItemTypesItem>>,
     /// A list of items
     pub items: Vec<ItemSummary>,
-    #[serde(rename = "listData", default, skip_serializing_if = "Option::is_none")]
     pub list_data: Option<ListData>,
     pub paging: Pagination,
     /// If this list is parameterized, then this contains the parameter of the list in the format `name:value`.
     /// For example the Movies Genre list will take a parameter `genre` with a given value. e.g. `genre:action` or `genre:drama`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
     /// The path of this list
     pub path: String,
     /// A short description of this list.
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub short_description: Option<String>,
     /// The total size of the list
     ///
     /// Format: `int32`.
     pub size: i32,
     /// The tagline of the item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tagline: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub themes: Option<Vec<Theme>>,
     /// The title of this list
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    ItemList,
+    none,
+    custom_fields = optional("customFields"),
+    description = optional("description"),
+    id = required("id"),
+    images = optional("images"),
+    item_types = optional("itemTypes"),
+    items = required("items"),
+    list_data = optional("listData"),
+    paging = required("paging"),
+    parameter = optional("parameter"),
+    path = required("path"),
+    short_description = optional("shortDescription"),
+    size = required("size"),
+    tagline = optional("tagline"),
+    themes = optional("themes"),
+    title = optional("title")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ItemList {
@@ -4051,7 +4338,7 @@ crate::runtime::impl_open_enum!(ItemListItemTypesItem);
 
 /// Schema `ItemPurchase` (`#/components/schemas/ItemPurchase`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemPurchase {
     /// The identifier of the purchased item.
     pub id: String,
@@ -4064,6 +4351,17 @@ pub struct ItemPurchase {
     /// The type of item purchased.
     pub r#type: ItemPurchaseType,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    ItemPurchase,
+    none,
+    id = required("id"),
+    ownership = required("ownership"),
+    resolution = required("resolution"),
+    title = required("title"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "account")]
 impl ItemPurchase {
@@ -4337,10 +4635,16 @@ pub struct ItemSchedule {
 
 #[cfg(feature = "content")]
 crate::runtime::impl_object!(
-    ItemSchedule, any, blackout = optional("blackout"), channel_id =
-    required("channelId"), end_date = required("endDate"), featured =
-    optional("featured"), id = required("id"), live = optional("live"), repeat =
-    optional("repeat"), start_date = required("startDate")
+    ItemSchedule,
+    any,
+    blackout = optional("blackout"),
+    channel_id = required("channelId"),
+    end_date = required("endDate"),
+    featured = optional("featured"),
+    id = required("id"),
+    live = optional("live"),
+    repeat = optional("repeat"),
+    start_date = required("startDate")
 );
 
 #[cfg(feature = "content")]
@@ -4368,24 +4672,31 @@ impl ItemSchedule {
 
 /// Schema `ItemScheduleList` (`#/components/schemas/ItemScheduleList`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItemScheduleList {
     /// The id of the channel the schedules belong to.
-    #[serde(rename = "channelId")]
     pub channel_id: String,
     /// The date and time this list of schedules ends.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "endDate")]
     pub end_date: String,
     /// The list of item schedules.
     pub schedules: Vec<ItemSchedule>,
     /// The date and time this list of schedules starts.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "startDate")]
     pub start_date: String,
 }
+
+#[cfg(feature = "content")]
+crate::runtime::impl_object!(
+    ItemScheduleList,
+    none,
+    channel_id = required("channelId"),
+    end_date = required("endDate"),
+    schedules = required("schedules"),
+    start_date = required("startDate")
+);
 
 #[cfg(feature = "content")]
 impl ItemScheduleList {
@@ -4498,24 +4809,41 @@ pub struct ItemSummary {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_object!(
-    ItemSummary, any, advisory_text = optional("advisoryText"), available_episode_count =
-    optional("availableEpisodeCount"), available_season_count =
-    optional("availableSeasonCount"), average_user_rating =
-    optional("averageUserRating"), badge = optional("badge"), channel_short_code =
-    optional("channelShortCode"), classification = optional("classification"),
-    contextual_title = optional("contextualTitle"), custom_fields =
-    optional("customFields"), custom_id = optional("customId"), duration =
-    optional("duration"), episode_count = optional("episodeCount"), episode_name =
-    optional("episodeName"), episode_number = optional("episodeNumber"), genres =
-    optional("genres"), has_closed_captions = optional("hasClosedCaptions"), id =
-    required("id"), images = optional("images"), offers = optional("offers"), path =
-    required("path"), release_year = optional("releaseYear"), scopes =
-    optional("scopes"), season_id = optional("seasonId"), season_number =
-    optional("seasonNumber"), short_description = optional("shortDescription"), show_id =
-    optional("showId"), show_title = optional("showTitle"), subtype =
-    optional("subtype"), tagline = optional("tagline"), themes = optional("themes"),
-    title = required("title"), r#type = required("type"), watch_path =
-    optional("watchPath")
+    ItemSummary,
+    any,
+    advisory_text = optional("advisoryText"),
+    available_episode_count = optional("availableEpisodeCount"),
+    available_season_count = optional("availableSeasonCount"),
+    average_user_rating = optional("averageUserRating"),
+    badge = optional("badge"),
+    channel_short_code = optional("channelShortCode"),
+    classification = optional("classification"),
+    contextual_title = optional("contextualTitle"),
+    custom_fields = optional("customFields"),
+    custom_id = optional("customId"),
+    duration = optional("duration"),
+    episode_count = optional("episodeCount"),
+    episode_name = optional("episodeName"),
+    episode_number = optional("episodeNumber"),
+    genres = optional("genres"),
+    has_closed_captions = optional("hasClosedCaptions"),
+    id = required("id"),
+    images = optional("images"),
+    offers = optional("offers"),
+    path = required("path"),
+    release_year = optional("releaseYear"),
+    scopes = optional("scopes"),
+    season_id = optional("seasonId"),
+    season_number = optional("seasonNumber"),
+    short_description = optional("shortDescription"),
+    show_id = optional("showId"),
+    show_title = optional("showTitle"),
+    subtype = optional("subtype"),
+    tagline = optional("tagline"),
+    themes = optional("themes"),
+    title = required("title"),
+    r#type = required("type"),
+    watch_path = optional("watchPath")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -4738,14 +5066,21 @@ crate::runtime::impl_open_enum!(ItemType);
 
 /// Schema `ItvAssignBtTokenRequest` (`#/components/schemas/ItvAssignBtTokenRequest`).
 #[cfg(feature = "bt")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvAssignBtTokenRequest {
     /// The ITV profile token
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
     /// The validated userToken.
     pub token: String,
 }
+
+#[cfg(feature = "bt")]
+crate::runtime::impl_object!(
+    ItvAssignBtTokenRequest,
+    none,
+    profile_token = required("profileToken"),
+    token = required("token")
+);
 
 #[cfg(feature = "bt")]
 impl ItvAssignBtTokenRequest {
@@ -4757,20 +5092,27 @@ impl ItvAssignBtTokenRequest {
 
 /// Schema `ItvAssignMsisdnRequest` (`#/components/schemas/ItvAssignMsisdnRequest`).
 #[cfg(feature = "ee")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvAssignMsisdnRequest {
     /// Product id from /ee/offers
-    #[serde(rename = "eeProductId")]
     pub ee_product_id: String,
     /// The validated msisdn.
     pub msisdn: String,
     /// The ITV profile token
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
     /// trackingHeader
-    #[serde(rename = "trackingHeader")]
     pub tracking_header: String,
 }
+
+#[cfg(feature = "ee")]
+crate::runtime::impl_object!(
+    ItvAssignMsisdnRequest,
+    none,
+    ee_product_id = required("eeProductId"),
+    msisdn = required("msisdn"),
+    profile_token = required("profileToken"),
+    tracking_header = required("trackingHeader")
+);
 
 #[cfg(feature = "ee")]
 impl ItvAssignMsisdnRequest {
@@ -4792,11 +5134,18 @@ impl ItvAssignMsisdnRequest {
 
 /// Schema `ItvBillingHistory` (`#/components/schemas/ItvBillingHistory`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvBillingHistory {
     /// The array of objects with subscription payment details.
     pub payment_history: Vec<ItvBillingHistoryRecord>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvBillingHistory,
+    none,
+    payment_history = required("payment_history")
+);
 
 #[cfg(feature = "itv")]
 impl ItvBillingHistory {
@@ -4808,7 +5157,7 @@ impl ItvBillingHistory {
 
 /// Schema `ItvBillingHistoryRecord` (`#/components/schemas/ItvBillingHistoryRecord`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvBillingHistoryRecord {
     /// The card info.
     pub card: std::collections::BTreeMap<String, serde_json::Value>,
@@ -4819,6 +5168,16 @@ pub struct ItvBillingHistoryRecord {
     /// The object with subscription payment details.
     pub subscription: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvBillingHistoryRecord,
+    none,
+    card = required("card"),
+    charge = required("charge"),
+    invoice = required("invoice"),
+    subscription = required("subscription")
+);
 
 #[cfg(feature = "itv")]
 impl ItvBillingHistoryRecord {
@@ -4840,12 +5199,18 @@ impl ItvBillingHistoryRecord {
 
 /// Schema `ItvBillingHistoryRequest` (`#/components/schemas/ItvBillingHistoryRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvBillingHistoryRequest {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvBillingHistoryRequest,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvBillingHistoryRequest {
@@ -4857,12 +5222,18 @@ impl ItvBillingHistoryRequest {
 
 /// Schema `ItvCancelSubscriptionRequest` (`#/components/schemas/ItvCancelSubscriptionRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvCancelSubscriptionRequest {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvCancelSubscriptionRequest,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvCancelSubscriptionRequest {
@@ -4874,7 +5245,7 @@ impl ItvCancelSubscriptionRequest {
 
 /// Schema `ItvCardDetails` (`#/components/schemas/ItvCardDetails`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvCardDetails {
     /// The payment card type (Visa/Mastercard/etc).
     pub card_type: String,
@@ -4891,6 +5262,16 @@ pub struct ItvCardDetails {
 }
 
 #[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvCardDetails,
+    none,
+    card_type = required("card_type"),
+    exp_month = required("exp_month"),
+    exp_year = required("exp_year"),
+    last4 = required("last4")
+);
+
+#[cfg(feature = "itv")]
 impl ItvCardDetails {
     /// A value from its required fields; the optional ones unset.
     pub fn new(card_type: String, exp_month: i32, exp_year: i32, last4: String) -> Self {
@@ -4905,15 +5286,21 @@ impl ItvCardDetails {
 
 /// Schema `ItvChangeCardDetailsRequest` (`#/components/schemas/ItvChangeCardDetailsRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvChangeCardDetailsRequest {
     /// The credit card token.
-    #[serde(rename = "cardToken")]
     pub card_token: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvChangeCardDetailsRequest,
+    none,
+    card_token = required("cardToken"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvChangeCardDetailsRequest {
@@ -4925,14 +5312,21 @@ impl ItvChangeCardDetailsRequest {
 
 /// Schema `ItvChangeEmailRequest` (`#/components/schemas/ItvChangeEmailRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvChangeEmailRequest {
     /// New email address for account/profile.
     pub email: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvChangeEmailRequest,
+    none,
+    email = required("email"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvChangeEmailRequest {
@@ -4944,15 +5338,21 @@ impl ItvChangeEmailRequest {
 
 /// Schema `ItvChangeMarketingRequest` (`#/components/schemas/ItvChangeMarketingRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvChangeMarketingRequest {
     /// Updated marketing preferences for account/profile.
-    #[serde(rename = "emailOptIn")]
     pub email_opt_in: bool,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvChangeMarketingRequest,
+    none,
+    email_opt_in = required("emailOptIn"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvChangeMarketingRequest {
@@ -4967,13 +5367,11 @@ impl ItvChangeMarketingRequest {
 
 /// Schema `ItvCurrentSubscription` (`#/components/schemas/ItvCurrentSubscription`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvCurrentSubscription {
     /// The cancellation period end flag.
-    #[serde(rename = "cancelAtPeriodEnd")]
     pub cancel_at_period_end: bool,
     /// The description of payment collection method.
-    #[serde(rename = "collectionMethod")]
     pub collection_method: String,
     /// The creation timestamp.
     ///
@@ -4982,18 +5380,29 @@ pub struct ItvCurrentSubscription {
     /// The end of period timestamp.
     ///
     /// Format: `int32`.
-    #[serde(rename = "currentPeriodEnd")]
     pub current_period_end: i32,
     /// The start of period timestamp.
     ///
     /// Format: `int32`.
-    #[serde(rename = "currentPeriodStart")]
     pub current_period_start: i32,
     /// The plan used during subsribing.
     pub plan: std::collections::BTreeMap<String, serde_json::Value>,
     /// The status of subscription.
     pub status: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvCurrentSubscription,
+    none,
+    cancel_at_period_end = required("cancelAtPeriodEnd"),
+    collection_method = required("collectionMethod"),
+    created = required("created"),
+    current_period_end = required("currentPeriodEnd"),
+    current_period_start = required("currentPeriodStart"),
+    plan = required("plan"),
+    status = required("status")
+);
 
 #[cfg(feature = "itv")]
 impl ItvCurrentSubscription {
@@ -5021,12 +5430,18 @@ impl ItvCurrentSubscription {
 
 /// Schema `ItvDeleteAccountRequest` (`#/components/schemas/ItvDeleteAccountRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvDeleteAccountRequest {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvDeleteAccountRequest,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvDeleteAccountRequest {
@@ -5038,12 +5453,11 @@ impl ItvDeleteAccountRequest {
 
 /// Schema `ItvEntitlement` (`#/components/schemas/ItvEntitlement`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvEntitlement {
     /// Start of subscription.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// Expiry of subscription.
     ///
@@ -5054,11 +5468,21 @@ pub struct ItvEntitlement {
     /// Source platform of purchase.
     pub source: String,
     /// Id of subscription.
-    #[serde(rename = "subscriptionId")]
     pub subscription_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<serde_json::Value>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvEntitlement,
+    none,
+    card_type = optional("card_type"),
+    expiry = required("expiry"),
+    plan = required("plan"),
+    source = required("source"),
+    subscription_id = required("subscriptionId"),
+    start = optional("start")
+);
 
 #[cfg(feature = "itv")]
 impl ItvEntitlement {
@@ -5082,21 +5506,29 @@ impl ItvEntitlement {
 
 /// Schema `ItvEntitlementCancelation` (`#/components/schemas/ItvEntitlementCancelation`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvEntitlementCancelation {
     /// Cancelation datetime.
     ///
     /// Format: `date-time`.
     pub cancelled_at: String,
     /// Itv internal id.
-    #[serde(rename = "itvId")]
     pub itv_id: String,
     /// Source platform of cancelation.
     pub source: String,
     /// Id of subscription.
-    #[serde(rename = "subscriptionId")]
     pub subscription_id: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvEntitlementCancelation,
+    none,
+    cancelled_at = required("cancelled_at"),
+    itv_id = required("itvId"),
+    source = required("source"),
+    subscription_id = required("subscriptionId")
+);
 
 #[cfg(feature = "itv")]
 impl ItvEntitlementCancelation {
@@ -5118,11 +5550,14 @@ impl ItvEntitlementCancelation {
 
 /// Schema `ItvEntitlementCurrent` (`#/components/schemas/ItvEntitlementCurrent`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvEntitlementCurrent {
     /// one of “itunes”, “stripe”, “amazon”, “google”
     pub source: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(ItvEntitlementCurrent, none, source = required("source"));
 
 #[cfg(feature = "itv")]
 impl ItvEntitlementCurrent {
@@ -5134,7 +5569,7 @@ impl ItvEntitlementCurrent {
 
 /// Schema `ItvEntitlementPlan` (`#/components/schemas/ItvEntitlementPlan`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvEntitlementPlan {
     /// Source platform of purchase.
     ///
@@ -5145,11 +5580,20 @@ pub struct ItvEntitlementPlan {
     /// Given the `interval` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "trialLength")]
     pub trial_length: i32,
     /// Type of the plan.
     pub r#type: String,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    ItvEntitlementPlan,
+    none,
+    cost = required("cost"),
+    interval = required("interval"),
+    trial_length = required("trialLength"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "standalone-schemas")]
 impl ItvEntitlementPlan {
@@ -5237,13 +5681,21 @@ crate::runtime::impl_open_enum!(ItvEntitlementPlanInterval);
 
 /// Schema `ItvEntitlementsHistory` (`#/components/schemas/ItvEntitlementsHistory`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvEntitlementsHistory {
     /// The results of availability checks.
     pub cancellations: Vec<ItvEntitlementCancelation>,
     /// The results of availability checks.
     pub entitlements: Vec<ItvEntitlement>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvEntitlementsHistory,
+    none,
+    cancellations = required("cancellations"),
+    entitlements = required("entitlements")
+);
 
 #[cfg(feature = "itv")]
 impl ItvEntitlementsHistory {
@@ -5261,14 +5713,21 @@ impl ItvEntitlementsHistory {
 
 /// Schema `ItvFeatureFlag` (`#/components/schemas/ItvFeatureFlag`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvFeatureFlag {
     /// Is the feature enabled?
     pub enabled: bool,
     /// Feature flag data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvFeatureFlag,
+    none,
+    enabled = required("enabled"),
+    flag = optional("flag")
+);
 
 #[cfg(feature = "itv")]
 impl ItvFeatureFlag {
@@ -5280,12 +5739,18 @@ impl ItvFeatureFlag {
 
 /// Schema `ItvGetCardDetailsRequest` (`#/components/schemas/ItvGetCardDetailsRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvGetCardDetailsRequest {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvGetCardDetailsRequest,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvGetCardDetailsRequest {
@@ -5297,43 +5762,42 @@ impl ItvGetCardDetailsRequest {
 
 /// Schema `ItvGetDiscountResponse` (`#/components/schemas/ItvGetDiscountResponse`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvGetDiscountResponse {
     /// Payment currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Description
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Headline
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// The if of a discount for a user.
     pub id: String,
     /// The initial cost.
-    #[serde(rename = "initialCost", default, skip_serializing_if = "Option::is_none")]
     pub initial_cost: Option<f64>,
     /// Long description
-    #[serde(
-        rename = "longDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub long_description: Option<String>,
     /// Discount nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// How long the descount will be valid for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offerdurationperiod: Option<String>,
     /// Short description
-    #[serde(
-        rename = "shortDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub short_description: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvGetDiscountResponse,
+    none,
+    currency = optional("currency"),
+    description = optional("description"),
+    headline = optional("headline"),
+    id = required("id"),
+    initial_cost = optional("initialCost"),
+    long_description = optional("longDescription"),
+    nickname = optional("nickname"),
+    offerdurationperiod = optional("offerdurationperiod"),
+    short_description = optional("shortDescription")
+);
 
 #[cfg(feature = "itv")]
 impl ItvGetDiscountResponse {
@@ -5355,15 +5819,21 @@ impl ItvGetDiscountResponse {
 
 /// Schema `ItvGooglePaySubscriptionRequest` (`#/components/schemas/ItvGooglePaySubscriptionRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvGooglePaySubscriptionRequest {
     /// the unique identifier for this purchase
-    #[serde(rename = "purchaseToken")]
     pub purchase_token: String,
     /// the SKU of the item from the play console
-    #[serde(rename = "subscriptionItem")]
     pub subscription_item: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvGooglePaySubscriptionRequest,
+    none,
+    purchase_token = required("purchaseToken"),
+    subscription_item = required("subscriptionItem")
+);
 
 #[cfg(feature = "itv")]
 impl ItvGooglePaySubscriptionRequest {
@@ -5378,12 +5848,18 @@ impl ItvGooglePaySubscriptionRequest {
 
 /// Schema `ItvHadEntitlement` (`#/components/schemas/ItvHadEntitlement`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvHadEntitlement {
     /// whether the user has been previously entitlement
-    #[serde(rename = "hasHadEntitlements")]
     pub has_had_entitlements: bool,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvHadEntitlement,
+    none,
+    has_had_entitlements = required("hasHadEntitlements")
+);
 
 #[cfg(feature = "itv")]
 impl ItvHadEntitlement {
@@ -5395,7 +5871,7 @@ impl ItvHadEntitlement {
 
 /// Schema `ItvPinAuthRequest` (`#/components/schemas/ItvPinAuthRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPinAuthRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -5405,14 +5881,21 @@ pub struct ItvPinAuthRequest {
     /// If type `Session` the cookie will be session based.
     /// If type `Persistent` the cookie will have a medium term lifespan.
     /// If undefined no cookies will be set.
-    #[serde(rename = "cookieType", default, skip_serializing_if = "Option::is_none")]
     pub cookie_type: Option<ItvPinAuthRequestCookieType>,
     /// The 4-digit parental control pin.
     pub pin: String,
     /// The scope(s) of the token(s) required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<ItvPinAuthRequestScopesItem>>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPinAuthRequest,
+    none,
+    cookie_type = optional("cookieType"),
+    pin = required("pin"),
+    scopes = optional("scopes")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPinAuthRequest {
@@ -5542,7 +6025,7 @@ crate::runtime::impl_open_enum!(ItvPinAuthRequestScopesItem);
 
 /// Schema `ItvPlanListItem` (`#/components/schemas/ItvPlanListItem`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
@@ -5559,28 +6042,37 @@ pub struct ItvPlanListItem {
     /// Given the `interval` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "intervalCount")]
     pub interval_count: i32,
     /// The title of a plan.
     pub nickname: String,
     /// The product description.
     pub product: String,
     /// The saving label.
-    #[serde(rename = "savingLabel", default, skip_serializing_if = "Option::is_none")]
     pub saving_label: Option<String>,
     /// The text to switch for.
-    #[serde(rename = "switchingText", default, skip_serializing_if = "Option::is_none")]
     pub switching_text: Option<String>,
     /// How many days a trial period runs for a plan. Only valid if `hasTrialPeriod` is true.
     ///
     /// Format: `int32`.
-    #[serde(
-        rename = "trialPeriodDays",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub trial_period_days: Option<i32>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPlanListItem,
+    none,
+    amount = required("amount"),
+    currency = required("currency"),
+    description = required("description"),
+    id = required("id"),
+    interval = required("interval"),
+    interval_count = required("intervalCount"),
+    nickname = required("nickname"),
+    product = required("product"),
+    saving_label = optional("savingLabel"),
+    switching_text = optional("switchingText"),
+    trial_period_days = optional("trialPeriodDays")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPlanListItem {
@@ -5680,11 +6172,14 @@ crate::runtime::impl_open_enum!(ItvPlanListItemInterval);
 
 /// Schema `ItvPlans` (`#/components/schemas/ItvPlans`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPlans {
     /// The list of available plans.
     pub plans: Vec<ItvPlanListItem>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(ItvPlans, none, plans = required("plans"));
 
 #[cfg(feature = "itv")]
 impl ItvPlans {
@@ -5696,12 +6191,18 @@ impl ItvPlans {
 
 /// Schema `ItvProfileToken` (`#/components/schemas/ItvProfileToken`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvProfileToken {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvProfileToken,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvProfileToken {
@@ -5713,11 +6214,18 @@ impl ItvProfileToken {
 
 /// Schema `ItvProfileTokenRequest` (`#/components/schemas/ItvProfileTokenRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvProfileTokenRequest {
     /// The password.
     pub password: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvProfileTokenRequest,
+    none,
+    password = required("password")
+);
 
 #[cfg(feature = "itv")]
 impl ItvProfileTokenRequest {
@@ -5729,18 +6237,24 @@ impl ItvProfileTokenRequest {
 
 /// Schema `ItvPurchase` (`#/components/schemas/ItvPurchase`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPurchase {
     /// The identifier of user in payment system.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The identifier of subscription plan.
-    #[serde(rename = "planId")]
     pub plan_id: String,
     /// The identifier of subscription in payment system.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchase,
+    none,
+    customer_id = optional("customerId"),
+    plan_id = required("planId"),
+    subscription_id = optional("subscriptionId")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPurchase {
@@ -5756,21 +6270,27 @@ impl ItvPurchase {
 
 /// Schema `ItvPurchaseRequest` (`#/components/schemas/ItvPurchaseRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPurchaseRequest {
     /// The credit card token.
-    #[serde(rename = "cardToken")]
     pub card_token: String,
     /// The identifier of the plan to purchase.
-    #[serde(rename = "planId")]
     pub plan_id: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
     /// A coupon/voucher for a discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchaseRequest,
+    none,
+    card_token = required("cardToken"),
+    plan_id = required("planId"),
+    profile_token = required("profileToken"),
+    voucher = optional("voucher")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPurchaseRequest {
@@ -5787,32 +6307,30 @@ impl ItvPurchaseRequest {
 
 /// Schema `ItvPurchaseStrongRequest` (`#/components/schemas/ItvPurchaseStrongRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPurchaseStrongRequest {
     /// A paymentMethodFromToken.
-    #[serde(
-        rename = "paymentMethodFromToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_from_token: Option<String>,
     /// A paymentMethodId from Stripe.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// The identifier of the plan to purchase.
-    #[serde(rename = "planId")]
     pub plan_id: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
     /// A coupon/voucher for a discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchaseStrongRequest,
+    none,
+    payment_method_from_token = optional("paymentMethodFromToken"),
+    payment_method_id = optional("paymentMethodId"),
+    plan_id = required("planId"),
+    profile_token = required("profileToken"),
+    voucher = optional("voucher")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPurchaseStrongRequest {
@@ -5830,59 +6348,63 @@ impl ItvPurchaseStrongRequest {
 
 /// Schema `ItvPurchaseStrongResponse` (`#/components/schemas/ItvPurchaseStrongResponse`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItvPurchaseStrongResponse {
     /// clientSecret.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The identifier of user in payment system.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// IntentId.
-    #[serde(rename = "intentId", default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
     /// intentType.
-    #[serde(rename = "intentType", default, skip_serializing_if = "Option::is_none")]
     pub intent_type: Option<String>,
     /// The identifier of subscription plan.
-    #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
     /// Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The identifier of subscription in payment system.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
 
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchaseStrongResponse,
+    none,
+    client_secret = optional("clientSecret"),
+    customer_id = optional("customerId"),
+    intent_id = optional("intentId"),
+    intent_type = optional("intentType"),
+    plan_id = optional("planId"),
+    status = optional("status"),
+    subscription_id = optional("subscriptionId")
+);
+
 /// Schema `ItvPurchaseWithOfferRequest` (`#/components/schemas/ItvPurchaseWithOfferRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvPurchaseWithOfferRequest {
     /// A coupon/voucher for a discount. Can be retrieved from GET itv/voucher/{platform} endpoint
-    #[serde(rename = "couponId")]
     pub coupon_id: String,
     /// A paymentMethodFromToken.
-    #[serde(
-        rename = "paymentMethodFromToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_from_token: Option<String>,
     /// A paymentMethodId from Stripe.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// The identifier of the plan to purchase.
-    #[serde(rename = "planId")]
     pub plan_id: String,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchaseWithOfferRequest,
+    none,
+    coupon_id = required("couponId"),
+    payment_method_from_token = optional("paymentMethodFromToken"),
+    payment_method_id = optional("paymentMethodId"),
+    plan_id = required("planId"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvPurchaseWithOfferRequest {
@@ -5900,43 +6422,51 @@ impl ItvPurchaseWithOfferRequest {
 
 /// Schema `ItvPurchaseWithOfferResponse` (`#/components/schemas/ItvPurchaseWithOfferResponse`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItvPurchaseWithOfferResponse {
     /// clientSecret.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The identifier of user in payment system.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// IntentId.
-    #[serde(rename = "intentId", default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
     /// intentType.
-    #[serde(rename = "intentType", default, skip_serializing_if = "Option::is_none")]
     pub intent_type: Option<String>,
     /// Payment Method ID
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The identifier of subscription in payment system.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
 }
 
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvPurchaseWithOfferResponse,
+    none,
+    client_secret = optional("clientSecret"),
+    customer_id = optional("customerId"),
+    intent_id = optional("intentId"),
+    intent_type = optional("intentType"),
+    payment_method_id = optional("paymentMethodId"),
+    status = optional("status"),
+    subscription_id = optional("subscriptionId")
+);
+
 /// Schema `ItvRokuTransactionRequest` (`#/components/schemas/ItvRokuTransactionRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvRokuTransactionRequest {
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvRokuTransactionRequest,
+    none,
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvRokuTransactionRequest {
@@ -5948,14 +6478,21 @@ impl ItvRokuTransactionRequest {
 
 /// Schema `ItvSubscriptionFullPriceRenewal` (`#/components/schemas/ItvSubscriptionFullPriceRenewal`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvSubscriptionFullPriceRenewal {
     /// full price renewal state.
-    #[serde(rename = "fullPriceRenewal")]
     pub full_price_renewal: bool,
     /// reason of full price renewal state.
     pub reason: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvSubscriptionFullPriceRenewal,
+    none,
+    full_price_renewal = required("fullPriceRenewal"),
+    reason = required("reason")
+);
 
 #[cfg(feature = "itv")]
 impl ItvSubscriptionFullPriceRenewal {
@@ -5967,7 +6504,7 @@ impl ItvSubscriptionFullPriceRenewal {
 
 /// Schema `ItvSubscriptionState` (`#/components/schemas/ItvSubscriptionState`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvSubscriptionState {
     /// The array of entitlement objects.
     pub effective_entitlements: Vec<ItvEntitlement>,
@@ -5978,6 +6515,16 @@ pub struct ItvSubscriptionState {
     /// The payment provider (stripe/itunes)
     pub source: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvSubscriptionState,
+    none,
+    effective_entitlements = required("effective_entitlements"),
+    failed_availability_checks = required("failed_availability_checks"),
+    purchased = required("purchased"),
+    source = required("source")
+);
 
 #[cfg(feature = "itv")]
 impl ItvSubscriptionState {
@@ -5999,11 +6546,18 @@ impl ItvSubscriptionState {
 
 /// Schema `ItvSubscriptionStatusResponse` (`#/components/schemas/ItvSubscriptionStatusResponse`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvSubscriptionStatusResponse {
     /// Defines whether last payment intent was successful or not.
     pub is_active: bool,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvSubscriptionStatusResponse,
+    none,
+    is_active = required("is_active")
+);
 
 #[cfg(feature = "itv")]
 impl ItvSubscriptionStatusResponse {
@@ -6015,26 +6569,24 @@ impl ItvSubscriptionStatusResponse {
 
 /// Schema `ItvUpdateIntentStrongRequest` (`#/components/schemas/ItvUpdateIntentStrongRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvUpdateIntentStrongRequest {
     /// A paymentMethodFromToken.
-    #[serde(
-        rename = "paymentMethodFromToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_from_token: Option<String>,
     /// The paymentMethodId from Stripe.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvUpdateIntentStrongRequest,
+    none,
+    payment_method_from_token = optional("paymentMethodFromToken"),
+    payment_method_id = optional("paymentMethodId"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvUpdateIntentStrongRequest {
@@ -6050,44 +6602,48 @@ impl ItvUpdateIntentStrongRequest {
 
 /// Schema `ItvUpdateIntentStrongResponse` (`#/components/schemas/ItvUpdateIntentStrongResponse`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItvUpdateIntentStrongResponse {
     /// ClientSecret.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// IntentId.
-    #[serde(rename = "intentId", default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
     /// IntentType.
-    #[serde(rename = "intentType", default, skip_serializing_if = "Option::is_none")]
     pub intent_type: Option<String>,
     /// Status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvUpdateIntentStrongResponse,
+    none,
+    client_secret = optional("clientSecret"),
+    intent_id = optional("intentId"),
+    intent_type = optional("intentType"),
+    status = optional("status")
+);
+
 /// Schema `ItvUpdatePaymentStrongRequest` (`#/components/schemas/ItvUpdatePaymentStrongRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvUpdatePaymentStrongRequest {
     /// A paymentMethodFromToken.
-    #[serde(
-        rename = "paymentMethodFromToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_from_token: Option<String>,
     /// The paymentMethodId from Stripe.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvUpdatePaymentStrongRequest,
+    none,
+    payment_method_from_token = optional("paymentMethodFromToken"),
+    payment_method_id = optional("paymentMethodId"),
+    profile_token = required("profileToken")
+);
 
 #[cfg(feature = "itv")]
 impl ItvUpdatePaymentStrongRequest {
@@ -6103,30 +6659,36 @@ impl ItvUpdatePaymentStrongRequest {
 
 /// Schema `ItvUpdateProfileRequest` (`#/components/schemas/ItvUpdateProfileRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvUpdateProfileRequest {
     /// The date of birth.
-    #[serde(rename = "dateOfBirth", default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<String>,
     /// The email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Last name.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// First name.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The postal code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postcode: Option<String>,
     /// The ITV profile token.
-    #[serde(rename = "profileToken")]
     pub profile_token: String,
     /// The title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvUpdateProfileRequest,
+    none,
+    date_of_birth = optional("dateOfBirth"),
+    email = optional("email"),
+    first_name = optional("firstName"),
+    last_name = optional("lastName"),
+    postcode = optional("postcode"),
+    profile_token = required("profileToken"),
+    title = optional("title")
+);
 
 #[cfg(feature = "itv")]
 impl ItvUpdateProfileRequest {
@@ -6146,12 +6708,14 @@ impl ItvUpdateProfileRequest {
 
 /// Schema `ItvUpgradePlanRequest` (`#/components/schemas/ItvUpgradePlanRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvUpgradePlanRequest {
     /// The identifier of the plan to purchase.
-    #[serde(rename = "planId")]
     pub plan_id: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(ItvUpgradePlanRequest, none, plan_id = required("planId"));
 
 #[cfg(feature = "itv")]
 impl ItvUpgradePlanRequest {
@@ -6163,16 +6727,25 @@ impl ItvUpgradePlanRequest {
 
 /// Schema `ItvVoucher` (`#/components/schemas/ItvVoucher`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvVoucher {
     pub display: ItvVoucherDisplay,
     /// The coupon/voucher.
     pub id: String,
     pub links: ItvVoucherLinks,
     /// The voucher offer type.
-    #[serde(rename = "offerType")]
     pub offer_type: ItvVoucherOfferType,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    ItvVoucher,
+    none,
+    display = required("display"),
+    id = required("id"),
+    links = required("links"),
+    offer_type = required("offerType")
+);
 
 #[cfg(feature = "itv")]
 impl ItvVoucher {
@@ -6229,13 +6802,19 @@ pub struct ItvVoucherDisplay {
 
 #[cfg(feature = "itv")]
 crate::runtime::impl_object!(
-    ItvVoucherDisplay, any, currency = optional("currency"), discount_price =
-    optional("discountPrice"), duration = optional("duration"), duration_in_months =
-    optional("durationInMonths"), headline_label = optional("headlineLabel"),
-    initial_cost = optional("initialCost"), long_description =
-    optional("longDescription"), percent_off = optional("percentOff"), saving_label =
-    optional("savingLabel"), short_description = optional("shortDescription"), r#type =
-    optional("type")
+    ItvVoucherDisplay,
+    any,
+    currency = optional("currency"),
+    discount_price = optional("discountPrice"),
+    duration = optional("duration"),
+    duration_in_months = optional("durationInMonths"),
+    headline_label = optional("headlineLabel"),
+    initial_cost = optional("initialCost"),
+    long_description = optional("longDescription"),
+    percent_off = optional("percentOff"),
+    saving_label = optional("savingLabel"),
+    short_description = optional("shortDescription"),
+    r#type = optional("type")
 );
 
 /// Schema `ItvVoucherLinks` (`#/components/schemas/ItvVoucherLinks`).
@@ -6250,7 +6829,10 @@ pub struct ItvVoucherLinks {
 
 #[cfg(feature = "itv")]
 crate::runtime::impl_object!(
-    ItvVoucherLinks, any, redeem = required("redeem"), self_ = required("self")
+    ItvVoucherLinks,
+    any,
+    redeem = required("redeem"),
+    self_ = required("self")
 );
 
 #[cfg(feature = "itv")]
@@ -6339,11 +6921,14 @@ crate::runtime::impl_open_enum!(ItvVoucherOfferType);
 
 /// Schema `ItvVoucherRequest` (`#/components/schemas/ItvVoucherRequest`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ItvVoucherRequest {
     /// The voucher.
     pub voucher: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(ItvVoucherRequest, none, voucher = required("voucher"));
 
 #[cfg(feature = "itv")]
 impl ItvVoucherRequest {
@@ -6355,7 +6940,7 @@ impl ItvVoucherRequest {
 
 /// Schema `Language` (`#/components/schemas/Language`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Language {
     /// The ISO language code of the language e.g. "en-US".
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
@@ -6365,6 +6950,15 @@ pub struct Language {
     /// Display title for the language.
     pub title: String,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    Language,
+    none,
+    code = required("code"),
+    label = required("label"),
+    title = required("title")
+);
 
 #[cfg(feature = "app")]
 impl Language {
@@ -6379,15 +6973,17 @@ impl Language {
 ///
 /// Schema `ListData` (`#/components/schemas/ListData`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListData {
-    #[serde(
-        rename = "ContinueWatching",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub continue_watching: Option<ContinueWatchingListData>,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    ListData,
+    none,
+    continue_watching = optional("ContinueWatching")
+);
 
 /// Inline schema at `#/components/parameters/ListOrder/schema`.
 #[cfg(any(feature = "profile", feature = "content"))]
@@ -6487,15 +7083,13 @@ crate::runtime::impl_open_enum!(ListOrderBy);
 
 /// Schema `MediaFile` (`#/components/schemas/MediaFile`).
 #[cfg(any(feature = "account", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MediaFile {
     /// The number of audio channels.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i32>,
     /// The way in which the media file is delivered.
-    #[serde(rename = "deliveryType")]
     pub delivery_type: MediaFileDeliveryType,
     /// The type of drm used to encrypt the media. 'None' if unencrypted.
     pub drm: String,
@@ -6520,6 +7114,22 @@ pub struct MediaFile {
     /// Format: `int32`.
     pub width: i32,
 }
+
+#[cfg(any(feature = "account", feature = "content"))]
+crate::runtime::impl_object!(
+    MediaFile,
+    none,
+    channels = optional("channels"),
+    delivery_type = required("deliveryType"),
+    drm = required("drm"),
+    format = required("format"),
+    height = required("height"),
+    language = required("language"),
+    name = required("name"),
+    resolution = required("resolution"),
+    url = required("url"),
+    width = required("width")
+);
 
 #[cfg(any(feature = "account", feature = "content"))]
 impl MediaFile {
@@ -6859,21 +7469,21 @@ pub struct NavContent {
 
 #[cfg(feature = "app")]
 crate::runtime::impl_object!(
-    NavContent, any, image_type = optional("imageType"), list = optional("list"), title =
-    optional("title")
+    NavContent,
+    any,
+    image_type = optional("imageType"),
+    list = optional("list"),
+    title = optional("title")
 );
 
 /// Schema `NavEntry` (`#/components/schemas/NavEntry`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NavEntry {
     /// Child nav entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<NavEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<NavContent>,
     /// A map of custom fields defined by a curator for a nav entry.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The depth of the NavEntry (top level is 0)
     ///
@@ -6882,20 +7492,30 @@ pub struct NavEntry {
     /// True if this is a featured menu item.
     ///
     /// Featured menu items may have a more prominent presentation than others in the navigation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<bool>,
     /// The icon for this nav entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// The text label for this nav entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The path this nav entry links to.
     /// May be undefined if the nav entry is not clickable e.g. a nav heading.
     /// If the value begins with `http` then it's an external url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    NavEntry,
+    none,
+    children = optional("children"),
+    content = optional("content"),
+    custom_fields = optional("customFields"),
+    depth = required("depth"),
+    featured = optional("featured"),
+    icon = optional("icon"),
+    label = optional("label"),
+    path = optional("path")
+);
 
 #[cfg(feature = "app")]
 impl NavEntry {
@@ -6916,23 +7536,30 @@ impl NavEntry {
 
 /// Schema `Navigation` (`#/components/schemas/Navigation`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Navigation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<NavEntry>,
     /// Copyright information.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copyright: Option<String>,
     /// A map of custom fields defined by a curator for navigation.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer: Option<NavEntry>,
     /// The header navigation.
     pub header: Vec<NavEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile: Option<NavEntry>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    Navigation,
+    none,
+    account = optional("account"),
+    copyright = optional("copyright"),
+    custom_fields = optional("customFields"),
+    footer = optional("footer"),
+    header = required("header"),
+    mobile = optional("mobile")
+);
 
 #[cfg(feature = "app")]
 impl Navigation {
@@ -6951,7 +7578,7 @@ impl Navigation {
 
 /// Schema `NextPlaybackItem` (`#/components/schemas/NextPlaybackItem`).
 #[cfg(any(feature = "profile", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NextPlaybackItem {
     /// Time when the item corresponding to the itemId passed in by the client was
     /// first watched by the user. Will be `undefined` if the user has never
@@ -6964,11 +7591,6 @@ pub struct NextPlaybackItem {
     /// **This will only be populated when a `showId` is passed in**
     ///
     /// Format: `date-time`.
-    #[serde(
-        rename = "firstWatchedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub first_watched_date: Option<String>,
     /// Time when the item corresponding to the itemId passed in by the client was
     /// last watched by the user. Will be `undefined` if the user has never
@@ -6981,16 +7603,9 @@ pub struct NextPlaybackItem {
     /// **This will only be populated when a `showId` is passed in**
     ///
     /// Format: `date-time`.
-    #[serde(
-        rename = "lastWatchedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_watched_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<ItemDetail>,
     /// The id of the item used to determine the next item to play.
-    #[serde(rename = "sourceItemId")]
     pub source_item_id: String,
     /// Field indicating the type or reason behind the suggestion.
     ///
@@ -7001,9 +7616,19 @@ pub struct NextPlaybackItem {
     /// showId    | Partly watched     | ContinueWatching | Suggested episode partly watched
     /// showId    | Partly watched     | Sequential       | Suggested episode unwatched
     /// episodeId | Any                | Sequential       | Next episode in show
-    #[serde(rename = "suggestionType", default, skip_serializing_if = "Option::is_none")]
     pub suggestion_type: Option<NextPlaybackItemSuggestionType>,
 }
+
+#[cfg(any(feature = "profile", feature = "content"))]
+crate::runtime::impl_object!(
+    NextPlaybackItem,
+    none,
+    first_watched_date = optional("firstWatchedDate"),
+    last_watched_date = optional("lastWatchedDate"),
+    next = optional("next"),
+    source_item_id = required("sourceItemId"),
+    suggestion_type = optional("suggestionType")
+);
 
 #[cfg(any(feature = "profile", feature = "content"))]
 impl NextPlaybackItem {
@@ -7138,15 +7763,25 @@ pub struct Offer {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_object!(
-    Offer, any, delivery_type = required("deliveryType"), exclusion_rules =
-    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
-    optional("maxPlays"), ownership = required("ownership"), play_period =
-    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
-    required("resolution"), scopes = required("scopes"), availability =
-    required("availability"), custom_fields = optional("customFields"), end_date =
-    optional("endDate"), id = optional("id"), name = optional("name"), price =
-    required("price"), start_date = optional("startDate"), subscription_code =
-    optional("subscriptionCode")
+    Offer,
+    any,
+    delivery_type = required("deliveryType"),
+    exclusion_rules = optional("exclusionRules"),
+    max_downloads = optional("maxDownloads"),
+    max_plays = optional("maxPlays"),
+    ownership = required("ownership"),
+    play_period = optional("playPeriod"),
+    rental_period = optional("rentalPeriod"),
+    resolution = required("resolution"),
+    scopes = required("scopes"),
+    availability = required("availability"),
+    custom_fields = optional("customFields"),
+    end_date = optional("endDate"),
+    id = optional("id"),
+    name = optional("name"),
+    price = required("price"),
+    start_date = optional("startDate"),
+    subscription_code = optional("subscriptionCode")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -7263,11 +7898,17 @@ pub struct OfferRights {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    OfferRights, any, delivery_type = required("deliveryType"), exclusion_rules =
-    optional("exclusionRules"), max_downloads = optional("maxDownloads"), max_plays =
-    optional("maxPlays"), ownership = required("ownership"), play_period =
-    optional("playPeriod"), rental_period = optional("rentalPeriod"), resolution =
-    required("resolution"), scopes = required("scopes")
+    OfferRights,
+    any,
+    delivery_type = required("deliveryType"),
+    exclusion_rules = optional("exclusionRules"),
+    max_downloads = optional("maxDownloads"),
+    max_plays = optional("maxPlays"),
+    ownership = required("ownership"),
+    play_period = optional("playPeriod"),
+    rental_period = optional("rentalPeriod"),
+    resolution = required("resolution"),
+    scopes = required("scopes")
 );
 
 #[cfg(feature = "standalone-schemas")]
@@ -7639,11 +8280,21 @@ pub struct Page {
 
 #[cfg(feature = "app")]
 crate::runtime::impl_object!(
-    Page, any, id = required("id"), is_static = required("isStatic"), is_system_page =
-    required("isSystemPage"), key = optional("key"), path = required("path"), template =
-    required("template"), title = required("title"), custom_fields =
-    optional("customFields"), entries = required("entries"), item = optional("item"),
-    list = optional("list"), metadata = optional("metadata"), themes = optional("themes")
+    Page,
+    any,
+    id = required("id"),
+    is_static = required("isStatic"),
+    is_system_page = required("isSystemPage"),
+    key = optional("key"),
+    path = required("path"),
+    template = required("template"),
+    title = required("title"),
+    custom_fields = optional("customFields"),
+    entries = required("entries"),
+    item = optional("item"),
+    list = optional("list"),
+    metadata = optional("metadata"),
+    themes = optional("themes")
 );
 
 #[cfg(feature = "app")]
@@ -7683,35 +8334,45 @@ impl Page {
 ///
 /// Schema `PageEntry` (`#/components/schemas/PageEntry`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PageEntry {
     /// A map of custom fields defined by a curator for a page entry.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The unique identifier for a page entry.
     pub id: String,
     /// The images for the page entry if any.
     ///
     /// For example the images of an `ImageEntry`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemSummary>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<ItemList>,
     /// If 'type' is 'PeopleEntry' then this is the array of people to present.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<Vec<Person>>,
     /// Template type used to present the content of the PageEntry.
     pub template: String,
     /// If 'type' is 'TextEntry' then this is the text to be represented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The name of the Page Entry.
     pub title: String,
     /// The type of PageEntry. Used to help identify what type of content will be presented.
     pub r#type: PageEntryType,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    PageEntry,
+    none,
+    custom_fields = optional("customFields"),
+    id = required("id"),
+    images = optional("images"),
+    item = optional("item"),
+    list = optional("list"),
+    people = optional("people"),
+    template = required("template"),
+    text = optional("text"),
+    title = required("title"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "app")]
 impl PageEntry {
@@ -7827,15 +8488,21 @@ crate::runtime::impl_open_enum!(PageEntryType);
 ///
 /// Schema `PageMetadata` (`#/components/schemas/PageMetadata`).
 #[cfg(feature = "app")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
+#[cfg(feature = "app")]
+crate::runtime::impl_object!(
+    PageMetadata,
+    none,
+    description = optional("description"),
+    keywords = optional("keywords"),
+    segments = optional("segments")
+);
 
 /// Schema `PageSummary` (`#/components/schemas/PageSummary`).
 #[cfg(feature = "app")]
@@ -7869,9 +8536,15 @@ pub struct PageSummary {
 
 #[cfg(feature = "app")]
 crate::runtime::impl_object!(
-    PageSummary, any, id = required("id"), is_static = required("isStatic"),
-    is_system_page = required("isSystemPage"), key = optional("key"), path =
-    required("path"), template = required("template"), title = required("title")
+    PageSummary,
+    any,
+    id = required("id"),
+    is_static = required("isStatic"),
+    is_system_page = required("isSystemPage"),
+    key = optional("key"),
+    path = required("path"),
+    template = required("template"),
+    title = required("title")
 );
 
 #[cfg(feature = "app")]
@@ -7900,14 +8573,11 @@ impl PageSummary {
 
 /// Schema `Pagination` (`#/components/schemas/Pagination`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization: Option<PaginationAuth>,
     /// Path to load next page of data, or null if not available
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<PaginationOptions>,
     /// The current page number.
     ///
@@ -7918,7 +8588,6 @@ pub struct Pagination {
     /// Format: `int32`.
     pub page: i32,
     /// Path to load previous page of data, or null if not available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// The current page size.
     ///
@@ -7927,7 +8596,6 @@ pub struct Pagination {
     /// by a CDN. For example a Bookmarks list.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// The total number of pages available given the current page size.
     ///
@@ -7938,6 +8606,19 @@ pub struct Pagination {
     /// Format: `int32`.
     pub total: i32,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    Pagination,
+    none,
+    authorization = optional("authorization"),
+    next = optional("next"),
+    options = optional("options"),
+    page = required("page"),
+    previous = optional("previous"),
+    size = optional("size"),
+    total = required("total")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Pagination {
@@ -7969,7 +8650,10 @@ pub struct PaginationAuth {
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 crate::runtime::impl_object!(
-    PaginationAuth, any, scope = required("scope"), r#type = required("type")
+    PaginationAuth,
+    any,
+    scope = required("scope"),
+    r#type = required("type")
 );
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -8086,31 +8770,37 @@ crate::runtime::impl_open_enum!(PaginationAuthType);
 
 /// Schema `PaginationOptions` (`#/components/schemas/PaginationOptions`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PaginationOptions {
     /// Items filtered by whether they've been fully watched or not.
     ///
     /// Only available on the `/account/profile/watched/list` endpoint currently.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// Specific item type filter.
-    #[serde(rename = "itemType", default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<PaginationOptionsItemType>,
     /// The maximum rating (inclusive) of items returned, e.g. 'AUOFLC-PG'.
-    #[serde(rename = "maxRating", default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The applied sort order if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<PaginationOptionsOrder>,
     /// The applied sort ordering property if any.
-    #[serde(rename = "orderBy", default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<PaginationOptionsOrderBy>,
     /// The number of items to return in a list page.
     ///
     /// Format: `int32`.
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    PaginationOptions,
+    none,
+    completed = optional("completed"),
+    item_type = optional("itemType"),
+    max_rating = optional("maxRating"),
+    order = optional("order"),
+    order_by = optional("orderBy"),
+    page_size = optional("pageSize")
+);
 
 /// Specific item type filter.
 ///
@@ -8300,11 +8990,14 @@ crate::runtime::impl_open_enum!(PaginationOptionsOrderBy);
 
 /// Schema `PasswordResetEmailRequest` (`#/components/schemas/PasswordResetEmailRequest`).
 #[cfg(feature = "support")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PasswordResetEmailRequest {
     /// The email address of the primary account profile to reset the password for.
     pub email: String,
 }
+
+#[cfg(feature = "support")]
+crate::runtime::impl_object!(PasswordResetEmailRequest, none, email = required("email"));
 
 #[cfg(feature = "support")]
 impl PasswordResetEmailRequest {
@@ -8316,14 +9009,21 @@ impl PasswordResetEmailRequest {
 
 /// Schema `PasswordResetRequest` (`#/components/schemas/PasswordResetRequest`).
 #[cfg(feature = "support")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PasswordResetRequest {
     /// The new password for the account.
     pub password: String,
     /// The ITV reset token.
-    #[serde(rename = "resetToken")]
     pub reset_token: String,
 }
+
+#[cfg(feature = "support")]
+crate::runtime::impl_object!(
+    PasswordResetRequest,
+    none,
+    password = required("password"),
+    reset_token = required("resetToken")
+);
 
 #[cfg(feature = "support")]
 impl PasswordResetRequest {
@@ -8335,18 +9035,15 @@ impl PasswordResetRequest {
 
 /// Schema `PaymentMethod` (`#/components/schemas/PaymentMethod`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentMethod {
     /// The balance of the wallet if the payment method is a wallet.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<f64>,
     /// The brand of the card if the payment method is a card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<PaymentMethodBrand>,
     /// The currency code of the wallet if the payment method is a wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// A short description of a payment method.
     ///
@@ -8359,12 +9056,10 @@ pub struct PaymentMethod {
     /// The expiry month of the card if the payment method is a card.
     ///
     /// Format: `int32`.
-    #[serde(rename = "expiryMonth", default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<f64>,
     /// The expiry year of the card if the payment method is a card.
     ///
     /// Format: `int32`.
-    #[serde(rename = "expiryYear", default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<f64>,
     /// The unique identifier of a payment method.
     pub id: String,
@@ -8372,11 +9067,25 @@ pub struct PaymentMethod {
     /// Depending on the payment gateway in use this value may be undefined.
     ///
     /// Format: `int32`.
-    #[serde(rename = "lastDigits", default, skip_serializing_if = "Option::is_none")]
     pub last_digits: Option<f64>,
     /// The type of payment method.
     pub r#type: PaymentMethodType,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    PaymentMethod,
+    none,
+    balance = optional("balance"),
+    brand = optional("brand"),
+    currency = optional("currency"),
+    description = required("description"),
+    expiry_month = optional("expiryMonth"),
+    expiry_year = optional("expiryYear"),
+    id = required("id"),
+    last_digits = optional("lastDigits"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "account")]
 impl PaymentMethod {
@@ -8519,7 +9228,10 @@ pub struct Person {
 
 #[cfg(any(feature = "app", feature = "content"))]
 crate::runtime::impl_object!(
-    Person, any, name = required("name"), path = required("path")
+    Person,
+    any,
+    name = required("name"),
+    path = required("path")
 );
 
 #[cfg(any(feature = "app", feature = "content"))]
@@ -8536,7 +9248,7 @@ impl Person {
 
 /// Schema `Plan` (`#/components/schemas/Plan`).
 #[cfg(any(feature = "app", feature = "content"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
     /// An alias for a plan.
     pub alias: String,
@@ -8545,56 +9257,69 @@ pub struct Plan {
     /// Given the `billingPeriodType` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "billingPeriodFrequency")]
     pub billing_period_frequency: i32,
     /// The type of billing period used.
-    #[serde(rename = "billingPeriodType")]
     pub billing_period_type: PlanBillingPeriodType,
     /// The currency a plan is offered in.
     pub currency: String,
     /// A map of custom fields defined by a curator for a plan.
-    #[serde(rename = "customFields", default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// True if a plan has a trial period, false if not.
-    #[serde(rename = "hasTrialPeriod")]
     pub has_trial_period: bool,
     /// The identifier of a plan.
     pub id: String,
     /// True if a plan is active, false if its retired.
-    #[serde(rename = "isActive")]
     pub is_active: bool,
     /// True if a plan should be highlighted as featured, false if not.
-    #[serde(rename = "isFeatured")]
     pub is_featured: bool,
     /// True if a plan should not be presented in the primary plan options, false if not.
-    #[serde(rename = "isPrivate")]
     pub is_private: bool,
     /// The price of a plan. If a free plan then undefined.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// The revenue type a plan targets.
-    #[serde(rename = "revenueType")]
     pub revenue_type: PlanRevenueType,
     /// The subscription code a plan targets.
-    #[serde(rename = "subscriptionCode")]
     pub subscription_code: String,
     /// The short tagline for a plan.
     pub tagline: String,
     /// The terms and conditions for a plan.
-    #[serde(rename = "termsAndConditions")]
     pub terms_and_conditions: String,
     /// The title of a plan.
     pub title: String,
     /// How many days a trial period runs for a plan. Only valid if `hasTrialPeriod` is true.
     ///
     /// Format: `int32`.
-    #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
     /// The type of plan.
     pub r#type: PlanType,
 }
+
+#[cfg(any(feature = "app", feature = "content"))]
+crate::runtime::impl_object!(
+    Plan,
+    none,
+    alias = required("alias"),
+    benefits = required("benefits"),
+    billing_period_frequency = required("billingPeriodFrequency"),
+    billing_period_type = required("billingPeriodType"),
+    currency = required("currency"),
+    custom_fields = optional("customFields"),
+    has_trial_period = required("hasTrialPeriod"),
+    id = required("id"),
+    is_active = required("isActive"),
+    is_featured = required("isFeatured"),
+    is_private = required("isPrivate"),
+    price = optional("price"),
+    revenue_type = required("revenueType"),
+    subscription_code = required("subscriptionCode"),
+    tagline = required("tagline"),
+    terms_and_conditions = required("termsAndConditions"),
+    title = required("title"),
+    trial_period_days = required("trialPeriodDays"),
+    r#type = required("type")
+);
 
 #[cfg(any(feature = "app", feature = "content"))]
 impl Plan {
@@ -8711,24 +9436,32 @@ crate::runtime::impl_open_enum!(PlanBillingPeriodType);
 
 /// Schema `PlanPurchase` (`#/components/schemas/PlanPurchase`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlanPurchase {
     /// The identifier of the purchased plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The price of the purchased plan.
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// The identifier of the subscription membership to the plan.
-    #[serde(rename = "subscriptionId", default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// The title of the purchased plan.
     pub title: String,
     /// The type of plan purchased.
     pub r#type: PlanPurchaseType,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    PlanPurchase,
+    none,
+    id = optional("id"),
+    price = optional("price"),
+    subscription_id = optional("subscriptionId"),
+    title = required("title"),
+    r#type = required("type")
+);
 
 #[cfg(feature = "account")]
 impl PlanPurchase {
@@ -8890,13 +9623,12 @@ crate::runtime::impl_open_enum!(PlanType);
 
 /// Schema `ProfileCreationRequest` (`#/components/schemas/ProfileCreationRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProfileCreationRequest {
     /// The code of the preferred language for the profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
     /// one of the languages specified in the app config.
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// The unique name of the profile.
     pub name: String,
@@ -8905,21 +9637,25 @@ pub struct ProfileCreationRequest {
     /// If no account pin is defined this has no impact.
     ///
     /// Default: `false`.
-    #[serde(rename = "pinEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pin_enabled: Option<bool>,
     /// Whether the profile can make purchases with the account payment options.
     ///
     /// Default: `true`.
-    #[serde(
-        rename = "purchaseEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub purchase_enabled: Option<bool>,
     /// The segments a profile should be placed under
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    ProfileCreationRequest,
+    none,
+    language_code = optional("languageCode"),
+    name = required("name"),
+    pin_enabled = optional("pinEnabled"),
+    purchase_enabled = optional("purchaseEnabled"),
+    segments = optional("segments")
+);
 
 #[cfg(feature = "account")]
 impl ProfileCreationRequest {
@@ -8982,15 +9718,24 @@ pub struct ProfileDetail {
 
 #[cfg(any(feature = "account", feature = "profile"))]
 crate::runtime::impl_object!(
-    ProfileDetail, any, color = optional("color"), hero_autoplay =
-    optional("heroAutoplay"), hero_with_audio = optional("heroWithAudio"), id =
-    required("id"), is_active = required("isActive"), language_code =
-    optional("languageCode"), marketing_enabled = required("marketingEnabled"),
+    ProfileDetail,
+    any,
+    color = optional("color"),
+    hero_autoplay = optional("heroAutoplay"),
+    hero_with_audio = optional("heroWithAudio"),
+    id = required("id"),
+    is_active = required("isActive"),
+    language_code = optional("languageCode"),
+    marketing_enabled = required("marketingEnabled"),
     max_rating_content_filter = optional("maxRatingContentFilter"),
-    min_rating_playback_guard = optional("minRatingPlaybackGuard"), name =
-    required("name"), pin_enabled = required("pinEnabled"), purchase_enabled =
-    required("purchaseEnabled"), segments = required("segments"), bookmarked =
-    required("bookmarked"), rated = required("rated"), watched = required("watched")
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"),
+    name = required("name"),
+    pin_enabled = required("pinEnabled"),
+    purchase_enabled = required("purchaseEnabled"),
+    segments = required("segments"),
+    bookmarked = required("bookmarked"),
+    rated = required("rated"),
+    watched = required("watched")
 );
 
 #[cfg(any(feature = "account", feature = "profile"))]
@@ -9072,14 +9817,21 @@ pub struct ProfileSummary {
 
 #[cfg(feature = "account")]
 crate::runtime::impl_object!(
-    ProfileSummary, any, color = optional("color"), hero_autoplay =
-    optional("heroAutoplay"), hero_with_audio = optional("heroWithAudio"), id =
-    required("id"), is_active = required("isActive"), language_code =
-    optional("languageCode"), marketing_enabled = required("marketingEnabled"),
+    ProfileSummary,
+    any,
+    color = optional("color"),
+    hero_autoplay = optional("heroAutoplay"),
+    hero_with_audio = optional("heroWithAudio"),
+    id = required("id"),
+    is_active = required("isActive"),
+    language_code = optional("languageCode"),
+    marketing_enabled = required("marketingEnabled"),
     max_rating_content_filter = optional("maxRatingContentFilter"),
-    min_rating_playback_guard = optional("minRatingPlaybackGuard"), name =
-    required("name"), pin_enabled = required("pinEnabled"), purchase_enabled =
-    required("purchaseEnabled"), segments = required("segments")
+    min_rating_playback_guard = optional("minRatingPlaybackGuard"),
+    name = required("name"),
+    pin_enabled = required("pinEnabled"),
+    purchase_enabled = required("purchaseEnabled"),
+    segments = required("segments")
 );
 
 #[cfg(feature = "account")]
@@ -9115,7 +9867,7 @@ impl ProfileSummary {
 
 /// Schema `ProfileTokenRequest` (`#/components/schemas/ProfileTokenRequest`).
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProfileTokenRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -9125,17 +9877,24 @@ pub struct ProfileTokenRequest {
     /// If type `Session` the cookie will be session based.
     /// If type `Persistent` the cookie will have a medium term lifespan.
     /// If undefined no cookies will be set.
-    #[serde(rename = "cookieType", default, skip_serializing_if = "Option::is_none")]
     pub cookie_type: Option<ProfileTokenRequestCookieType>,
     /// The pin associated with this profile, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
     /// The id of the profile the token should grant access rights to.
-    #[serde(rename = "profileId")]
     pub profile_id: String,
     /// The scope(s) of the token(s) required.
     pub scopes: Vec<ProfileTokenRequestScopesItem>,
 }
+
+#[cfg(feature = "authorization")]
+crate::runtime::impl_object!(
+    ProfileTokenRequest,
+    none,
+    cookie_type = optional("cookieType"),
+    pin = optional("pin"),
+    profile_id = required("profileId"),
+    scopes = required("scopes")
+);
 
 #[cfg(feature = "authorization")]
 impl ProfileTokenRequest {
@@ -9257,78 +10016,81 @@ crate::runtime::impl_open_enum!(ProfileTokenRequestScopesItem);
 
 /// Schema `ProfileUpdateRequest` (`#/components/schemas/ProfileUpdateRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProfileUpdateRequest {
     /// Sets the Hero row clip auto playback enabled
-    #[serde(rename = "heroAutoplay", default, skip_serializing_if = "Option::is_none")]
     pub hero_autoplay: Option<bool>,
     /// Sets the Hero row clip auto playback audio enabled
-    #[serde(rename = "heroWithAudio", default, skip_serializing_if = "Option::is_none")]
     pub hero_with_audio: Option<bool>,
     /// The code of the preferred language for the profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
     /// one of the languages specified in the app config.
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
     /// The unique name of the profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether an account pin is required to enter the profile.
     ///
     /// If no account pin is defined this has no impact.
-    #[serde(rename = "pinEnabled", default, skip_serializing_if = "Option::is_none")]
     pub pin_enabled: Option<bool>,
     /// Whether the profile can make purchases with the account payment options.
-    #[serde(
-        rename = "purchaseEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub purchase_enabled: Option<bool>,
     /// The segments a profile should be placed under
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
 
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    ProfileUpdateRequest,
+    none,
+    hero_autoplay = optional("heroAutoplay"),
+    hero_with_audio = optional("heroWithAudio"),
+    language_code = optional("languageCode"),
+    name = optional("name"),
+    pin_enabled = optional("pinEnabled"),
+    purchase_enabled = optional("purchaseEnabled"),
+    segments = optional("segments")
+);
+
 /// Schema `Purchase` (`#/components/schemas/Purchase`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Purchase {
     /// The date the purchase was authorized.
     ///
     /// Format: `date-time`.
-    #[serde(
-        rename = "authorizationDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorization_date: Option<String>,
     /// The date the purchase was created.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "creationDate")]
     pub creation_date: String,
     /// The currency code used to make the purchase.
     pub currency: String,
     /// The identifier of the purchase.
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<ItemPurchase>,
     /// The identifier of the payment method used to make the purchase.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanPurchase>,
     /// The total cost of the purchase.
     ///
     /// Format: `float`.
     pub total: f64,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    Purchase,
+    none,
+    authorization_date = optional("authorizationDate"),
+    creation_date = required("creationDate"),
+    currency = required("currency"),
+    id = required("id"),
+    item = optional("item"),
+    payment_method_id = optional("paymentMethodId"),
+    plan = optional("plan"),
+    total = required("total")
+);
 
 #[cfg(feature = "account")]
 impl Purchase {
@@ -9349,57 +10111,67 @@ impl Purchase {
 
 /// Schema `PurchaseRequest` (`#/components/schemas/PurchaseRequest`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PurchaseRequest {
     /// The identifier of the item to purchase.
     /// Both `itemId` and `offerId` are required for item purchases.
-    #[serde(rename = "itemId", default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// The identifier of the item offer to purchase.
     /// Both `itemId` and `offerId` are required for item purchases.
-    #[serde(rename = "offerId", default, skip_serializing_if = "Option::is_none")]
     pub offer_id: Option<String>,
     /// The identifier of the payment method to use.
     /// If omitted, or if purchasing a plan, the default payment method will be used.
-    #[serde(
-        rename = "paymentMethodId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_method_id: Option<String>,
     /// The identifier of the plan to purchase.
-    #[serde(rename = "planId", default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
 }
 
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    PurchaseRequest,
+    none,
+    item_id = optional("itemId"),
+    offer_id = optional("offerId"),
+    payment_method_id = optional("paymentMethodId"),
+    plan_id = optional("planId")
+);
+
 /// Schema `RegistrationRequest` (`#/components/schemas/RegistrationRequest`).
 #[cfg(feature = "registration")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RegistrationRequest {
     pub email: String,
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The code of the preferred language for the primary profile.
     /// Must be a valid ISO language code e.g. "en-US" and must match the code of
     /// one of the languages specified in the app config.
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    #[serde(rename = "languageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: Option<String>,
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Whether to receive marketing material or not. Default to true.
     ///
     /// Default: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marketing: Option<bool>,
     pub password: String,
     /// The primary account pin.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin: Option<String>,
     /// The segments to apply to the primary profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
 }
+
+#[cfg(feature = "registration")]
+crate::runtime::impl_object!(
+    RegistrationRequest,
+    none,
+    email = required("email"),
+    first_name = optional("firstName"),
+    language_code = optional("languageCode"),
+    last_name = optional("lastName"),
+    marketing = optional("marketing"),
+    password = required("password"),
+    pin = optional("pin"),
+    segments = optional("segments")
+);
 
 #[cfg(feature = "registration")]
 impl RegistrationRequest {
@@ -9420,7 +10192,7 @@ impl RegistrationRequest {
 
 /// Schema `RokuPlanListItem` (`#/components/schemas/RokuPlanListItem`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RokuPlanListItem {
     /// The price of a plan. If a free plan then undefined.
     ///
@@ -9435,24 +10207,36 @@ pub struct RokuPlanListItem {
     /// Given the `interval` this is how frequently it will run. e.g. every 2 weeks.
     ///
     /// Format: `int32`.
-    #[serde(rename = "intervalCount")]
     pub interval_count: i32,
     /// The title of a plan.
     pub nickname: String,
     /// The product of a plan.
     pub product: String,
     /// The identifier of a plan.
-    #[serde(rename = "productCode")]
     pub product_code: String,
     /// NA.
-    #[serde(rename = "savingLabel")]
     pub saving_label: String,
     /// How many days a trial period runs for a plan. Only valid if `hasTrialPeriod` is true.
     ///
     /// Format: `int32`.
-    #[serde(rename = "trialPeriodDays")]
     pub trial_period_days: i32,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    RokuPlanListItem,
+    none,
+    amount = required("amount"),
+    currency = required("currency"),
+    description = required("description"),
+    interval = required("interval"),
+    interval_count = required("intervalCount"),
+    nickname = required("nickname"),
+    product = required("product"),
+    product_code = required("productCode"),
+    saving_label = required("savingLabel"),
+    trial_period_days = required("trialPeriodDays")
+);
 
 #[cfg(feature = "itv")]
 impl RokuPlanListItem {
@@ -9553,14 +10337,21 @@ crate::runtime::impl_open_enum!(RokuPlanListItemInterval);
 
 /// Schema `RokuPlans` (`#/components/schemas/RokuPlans`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RokuPlans {
     /// The list of available plans.
     pub plans: Vec<RokuPlanListItem>,
     /// Details of terms and conditions of the plan.
-    #[serde(rename = "termsAndConditions")]
     pub terms_and_conditions: String,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    RokuPlans,
+    none,
+    plans = required("plans"),
+    terms_and_conditions = required("termsAndConditions")
+);
 
 #[cfg(feature = "itv")]
 impl RokuPlans {
@@ -9575,7 +10366,7 @@ impl RokuPlans {
 
 /// Schema `SamsungPreview` (`#/components/schemas/SamsungPreview`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SamsungPreview {
     /// For public preview only
     /// If specified, the time at which the preview content is updated.
@@ -9584,18 +10375,25 @@ pub struct SamsungPreview {
     /// or the JSON file changes.
     ///
     /// Format: `int64`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<i64>,
     /// For public preview only
     /// If this value is "true", the preview content is updated only at
     /// the time specified by the "expires" parameter.
     ///
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_only: Option<bool>,
     /// Preview sections
     pub sections: Vec<SamsungPreviewSection>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    SamsungPreview,
+    none,
+    expires = optional("expires"),
+    expires_only = optional("expires_only"),
+    sections = required("sections")
+);
 
 #[cfg(feature = "itv")]
 impl SamsungPreview {
@@ -9611,19 +10409,26 @@ impl SamsungPreview {
 
 /// Schema `SamsungPreviewSection` (`#/components/schemas/SamsungPreviewSection`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SamsungPreviewSection {
     /// Section position. If specified, sections are shown in ascending position order.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
     /// Tiles within the section
     pub tiles: Vec<SamsungPreviewSectionTile>,
     /// Section title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    SamsungPreviewSection,
+    none,
+    position = optional("position"),
+    tiles = required("tiles"),
+    title = optional("title")
+);
 
 #[cfg(feature = "itv")]
 impl SamsungPreviewSection {
@@ -9639,19 +10444,17 @@ impl SamsungPreviewSection {
 
 /// Schema `SamsungPreviewSectionTile` (`#/components/schemas/SamsungPreviewSectionTile`).
 #[cfg(feature = "itv")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SamsungPreviewSectionTile {
     /// Data to send to the application when the tile is clicked
     pub action_data: String,
     /// Time to begin showing the tile
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_from: Option<String>,
     /// Time to stop showing the tile
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_until: Option<String>,
     /// Thumbnail image aspect ratio
     ///   "16:9"
@@ -9669,15 +10472,27 @@ pub struct SamsungPreviewSectionTile {
     /// Section position. If specified, sections are shown in ascending position order
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i32>,
     /// Tile subtitle
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
     /// Tile title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "itv")]
+crate::runtime::impl_object!(
+    SamsungPreviewSectionTile,
+    none,
+    action_data = required("action_data"),
+    display_from = optional("display_from"),
+    display_until = optional("display_until"),
+    image_ratio = required("image_ratio"),
+    image_url = required("image_url"),
+    is_playable = required("is_playable"),
+    position = optional("position"),
+    subtitle = optional("subtitle"),
+    title = optional("title")
+);
 
 #[cfg(feature = "itv")]
 impl SamsungPreviewSectionTile {
@@ -9758,16 +10573,12 @@ crate::runtime::impl_open_enum!(SearchIncludeItem);
 
 /// Schema `SearchResults` (`#/components/schemas/SearchResults`).
 #[cfg(feature = "content")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<ItemList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movies: Option<ItemList>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<ItemList>,
     /// The list of people relevant to the search term.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub people: Option<Vec<Person>>,
     /// The search term.
     pub term: String,
@@ -9775,9 +10586,21 @@ pub struct SearchResults {
     ///
     /// Format: `int32`.
     pub total: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tv: Option<ItemList>,
 }
+
+#[cfg(feature = "content")]
+crate::runtime::impl_object!(
+    SearchResults,
+    none,
+    items = optional("items"),
+    movies = optional("movies"),
+    other = optional("other"),
+    people = optional("people"),
+    term = required("term"),
+    total = required("total"),
+    tv = optional("tv")
+);
 
 #[cfg(feature = "content")]
 impl SearchResults {
@@ -9810,16 +10633,36 @@ impl SearchResults {
         feature = "registration"
     )
 )]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ServiceError {
     /// An optional code classifying the error. Should be taken in the context of the http status code.
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// A description of the error.
     pub message: String,
 }
+
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
+crate::runtime::impl_object!(
+    ServiceError,
+    none,
+    code = optional("code"),
+    message = required("message")
+);
 
 #[cfg(
     any(
@@ -9844,7 +10687,7 @@ impl ServiceError {
 
 /// Schema `SingleSignOnRequest` (`#/components/schemas/SingleSignOnRequest`).
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SingleSignOnRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -9854,7 +10697,6 @@ pub struct SingleSignOnRequest {
     /// If type `Session` the cookie will be session based.
     /// If type `Persistent` the cookie will have a medium term lifespan.
     /// If undefined no cookies will be set.
-    #[serde(rename = "cookieType", default, skip_serializing_if = "Option::is_none")]
     pub cookie_type: Option<SingleSignOnRequestCookieType>,
     /// When a user attempts to sign in using single-sign-on, we may find an account created
     /// previously through the manual sign up flow with the same email. If this is the
@@ -9866,17 +10708,26 @@ pub struct SingleSignOnRequest {
     /// then an http 401 with subcode `6001` will be returned. Client apps can then present the
     /// option to link the accounts. If the user decides to accept, then the same call
     /// can be repeated with this flag set to true.
-    #[serde(rename = "linkAccounts", default, skip_serializing_if = "Option::is_none")]
     pub link_accounts: Option<bool>,
     /// The third party single-sign-on provider.
     pub provider: SingleSignOnRequestProvider,
     /// The scope(s) of the tokens required.
     /// For each scope listed an Account and Profile token of that scope will be returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<SingleSignOnRequestScopesItem>>,
     /// A token from the third party single-sign-on provider e.g. an identity token from Facebook.
     pub token: String,
 }
+
+#[cfg(feature = "authorization")]
+crate::runtime::impl_object!(
+    SingleSignOnRequest,
+    none,
+    cookie_type = optional("cookieType"),
+    link_accounts = optional("linkAccounts"),
+    provider = required("provider"),
+    scopes = optional("scopes"),
+    token = required("token")
+);
 
 #[cfg(feature = "authorization")]
 impl SingleSignOnRequest {
@@ -10052,7 +10903,7 @@ crate::runtime::impl_open_enum!(SingleSignOnRequestScopesItem);
 
 /// Schema `Subscription` (`#/components/schemas/Subscription`).
 #[cfg(feature = "account")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Subscription {
     /// The unique subscription code.
     pub code: String,
@@ -10066,25 +10917,33 @@ pub struct Subscription {
     /// property will not exist.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "endDate", default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Unique identifier for the subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// True if a subscription is in its trial period, false if not.
-    #[serde(rename = "isTrialPeriod")]
     pub is_trial_period: bool,
     /// The plan a subscription belongs to.
-    #[serde(rename = "planId")]
     pub plan_id: String,
     /// The start date of a subscription.
     ///
     /// Format: `date-time`.
-    #[serde(rename = "startDate")]
     pub start_date: String,
     /// The status of a subscription.
     pub status: SubscriptionStatus,
 }
+
+#[cfg(feature = "account")]
+crate::runtime::impl_object!(
+    Subscription,
+    none,
+    code = required("code"),
+    end_date = optional("endDate"),
+    id = optional("id"),
+    is_trial_period = required("isTrialPeriod"),
+    plan_id = required("planId"),
+    start_date = required("startDate"),
+    status = required("status")
+);
 
 #[cfg(feature = "account")]
 impl Subscription {
@@ -10110,12 +10969,18 @@ impl Subscription {
 
 /// Schema `SubscriptionDetails` (`#/components/schemas/SubscriptionDetails`).
 #[cfg(feature = "support")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionDetails {
     /// The ITV purchased subscription data.
-    #[serde(rename = "itvData_purchased")]
     pub itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>,
 }
+
+#[cfg(feature = "support")]
+crate::runtime::impl_object!(
+    SubscriptionDetails,
+    none,
+    itv_data_purchased = required("itvData_purchased")
+);
 
 #[cfg(feature = "support")]
 impl SubscriptionDetails {
@@ -10195,13 +11060,21 @@ crate::runtime::impl_open_enum!(SubscriptionStatus);
 
 /// Schema `Theme` (`#/components/schemas/Theme`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Theme {
     /// The list of colors defined for the theme.
     pub colors: Vec<ThemeColor>,
     /// The type of theme.
     pub r#type: ThemeType,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    Theme,
+    none,
+    colors = required("colors"),
+    r#type = required("type")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Theme {
@@ -10213,7 +11086,7 @@ impl Theme {
 
 /// Schema `ThemeColor` (`#/components/schemas/ThemeColor`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ThemeColor {
     /// The name of the theme color.
     pub name: String,
@@ -10223,11 +11096,19 @@ pub struct ThemeColor {
     /// assume the color has an opacity of 1
     ///
     /// Format: `float`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// The hex value of the theme color.
     pub value: String,
 }
+
+#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
+crate::runtime::impl_object!(
+    ThemeColor,
+    none,
+    name = required("name"),
+    opacity = optional("opacity"),
+    value = required("value")
+);
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl ThemeColor {
@@ -10291,7 +11172,7 @@ crate::runtime::impl_open_enum!(ThemeType);
 
 /// Schema `TokenRefreshRequest` (`#/components/schemas/TokenRefreshRequest`).
 #[cfg(feature = "authorization")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TokenRefreshRequest {
     /// If you specify a cookie type then a content filter cookie will be returned
     /// along with the token(s). This is only intended for web based clients which
@@ -10301,11 +11182,18 @@ pub struct TokenRefreshRequest {
     /// If type `Session` the cookie will be session based.
     /// If type `Persistent` the cookie will have a medium term lifespan.
     /// If undefined no cookies will be set.
-    #[serde(rename = "cookieType", default, skip_serializing_if = "Option::is_none")]
     pub cookie_type: Option<TokenRefreshRequestCookieType>,
     /// The token to refresh.
     pub token: String,
 }
+
+#[cfg(feature = "authorization")]
+crate::runtime::impl_object!(
+    TokenRefreshRequest,
+    none,
+    cookie_type = optional("cookieType"),
+    token = required("token")
+);
 
 #[cfg(feature = "authorization")]
 impl TokenRefreshRequest {
@@ -10372,16 +11260,23 @@ crate::runtime::impl_open_enum!(TokenRefreshRequestCookieType);
 
 /// Schema `UserRating` (`#/components/schemas/UserRating`).
 #[cfg(feature = "profile")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserRating {
     /// The id of the item rated.
-    #[serde(rename = "itemId")]
     pub item_id: String,
     /// The rating out of 10
     ///
     /// Format: `int32`.
     pub rating: i32,
 }
+
+#[cfg(feature = "profile")]
+crate::runtime::impl_object!(
+    UserRating,
+    none,
+    item_id = required("itemId"),
+    rating = required("rating")
+);
 
 #[cfg(feature = "profile")]
 impl UserRating {
@@ -10393,27 +11288,34 @@ impl UserRating {
 
 /// Schema `Watched` (`#/components/schemas/Watched`).
 #[cfg(any(feature = "account", feature = "profile"))]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Watched {
     /// Format: `date-time`.
-    #[serde(rename = "firstWatchedDate")]
     pub first_watched_date: String,
     /// True - if the item is fully watched, False - otherwise.
     ///
     /// Default: `false`.
-    #[serde(rename = "isFullyWatched", default, skip_serializing_if = "Option::is_none")]
     pub is_fully_watched: Option<bool>,
     /// The id of the item watched.
-    #[serde(rename = "itemId", default, skip_serializing_if = "Option::is_none")]
     pub item_id: Option<String>,
     /// Format: `date-time`.
-    #[serde(rename = "lastWatchedDate")]
     pub last_watched_date: String,
     /// The last playhead position watched for the item.
     ///
     /// Format: `int32`.
     pub position: i32,
 }
+
+#[cfg(any(feature = "account", feature = "profile"))]
+crate::runtime::impl_object!(
+    Watched,
+    none,
+    first_watched_date = required("firstWatchedDate"),
+    is_fully_watched = optional("isFullyWatched"),
+    item_id = optional("itemId"),
+    last_watched_date = required("lastWatchedDate"),
+    position = required("position")
+);
 
 #[cfg(any(feature = "account", feature = "profile"))]
 impl Watched {

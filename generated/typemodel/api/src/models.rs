@@ -89,10 +89,13 @@ crate::runtime::impl_open_enum!(BaseKind);
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Circle {
     pub radius: f64,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(Circle, none, radius = required("radius"));
 
 #[cfg(feature = "standalone-schemas")]
 impl Circle {
@@ -202,8 +205,12 @@ pub struct Derived {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    Derived, any, kind = required("kind"), id = required("id"), extra =
-    required("extra"), tags = optional("tags")
+    Derived,
+    any,
+    kind = required("kind"),
+    id = required("id"),
+    extra = required("extra"),
+    tags = optional("tags")
 );
 
 #[cfg(feature = "standalone-schemas")]
@@ -233,7 +240,10 @@ pub struct Edge {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    Edge, any, to = required("to"), weight = optional("weight")
+    Edge,
+    any,
+    to = required("to"),
+    weight = optional("weight")
 );
 
 #[cfg(feature = "standalone-schemas")]
@@ -261,42 +271,47 @@ pub struct Faulty {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    Faulty, any, real = optional("real"), ghost = optional("ghost")
+    Faulty,
+    any,
+    real = optional("real"),
+    ghost = optional("ghost")
 );
 
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Keywords {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    #[serde(rename = "$ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_2: Option<String>,
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_2: Option<String>,
-    #[serde(rename = "@type", default, skip_serializing_if = "Option::is_none")]
     pub type_2: Option<String>,
-    #[serde(rename = "1st", default, skip_serializing_if = "Option::is_none")]
     pub field_1st: Option<String>,
-    #[serde(rename = "", default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    #[serde(
-        rename = "additional_properties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_properties_: Option<String>,
-    #[serde(rename = "fooBar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar: Option<String>,
-    #[serde(rename = "foo_bar", default, skip_serializing_if = "Option::is_none")]
     pub foo_bar2: Option<String>,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(
+    Keywords,
+    none,
+    r#type = optional("type"),
+    format = optional("format"),
+    r#ref = optional("ref"),
+    ref_2 = optional("$ref"),
+    self_ = optional("self"),
+    self_2 = optional("Self"),
+    type_2 = optional("@type"),
+    field_1st = optional("1st"),
+    field = optional(""),
+    additional_properties_ = optional("additional_properties"),
+    foo_bar = optional("fooBar"),
+    foo_bar2 = optional("foo_bar")
+);
 
 /// Schema `Maps` (`#/components/schemas/Maps`).
 #[cfg(feature = "standalone-schemas")]
@@ -311,8 +326,11 @@ pub struct Maps {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    Maps, typed, typed = optional("typed"), free = optional("free"), nested =
-    optional("nested")
+    Maps,
+    typed,
+    typed = optional("typed"),
+    free = optional("free"),
+    nested = optional("nested")
 );
 
 /// Schema `Names` (`#/components/schemas/Names`).
@@ -336,8 +354,11 @@ pub struct Node {
 
 #[cfg(feature = "standalone-schemas")]
 crate::runtime::impl_object!(
-    Node, any, value = required("value"), next = optional("next"), children =
-    optional("children")
+    Node,
+    any,
+    value = required("value"),
+    next = optional("next"),
+    children = optional("children")
 );
 
 #[cfg(feature = "standalone-schemas")]
@@ -379,7 +400,10 @@ pub struct PatchThingOkBody {
 
 #[cfg(feature = "things")]
 crate::runtime::impl_object!(
-    PatchThingOkBody, any, thing = optional("thing"), nested = optional("nested")
+    PatchThingOkBody,
+    any,
+    thing = optional("thing"),
+    nested = optional("nested")
 );
 
 /// Inline schema at `#/paths/~1things~1{id}/patch/responses/200/content/application~1json/schema/properties/nested`.
@@ -405,7 +429,9 @@ pub struct PatchThingOkBodyNestedDeeperItemItem {
 
 #[cfg(feature = "things")]
 crate::runtime::impl_object!(
-    PatchThingOkBodyNestedDeeperItemItem, any, leaf = optional("leaf")
+    PatchThingOkBodyNestedDeeperItemItem,
+    any,
+    leaf = optional("leaf")
 );
 
 /// A schema named like the request type of patchThing.
@@ -426,30 +452,27 @@ crate::runtime::impl_object!(PatchThingRequest, any, clash = optional("clash"));
 ///
 /// Schema `Presence` (`#/components/schemas/Presence`).
 #[cfg(feature = "things")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Presence {
     pub required: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<String>,
-    #[serde(rename = "requiredNullable")]
     pub required_nullable: Option<String>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        rename = "optionalNullable",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     pub optional_nullable: Option<Option<i64>>,
     /// `None`: absent; `Some(None)`: an explicit `null`.
-    #[serde(
-        rename = "nullableRef",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::double_option"
-    )]
     pub nullable_ref: Option<Option<Problem>>,
 }
+
+#[cfg(feature = "things")]
+crate::runtime::impl_object!(
+    Presence,
+    none,
+    required = required("required"),
+    optional = optional("optional"),
+    required_nullable = required_nullable("requiredNullable"),
+    optional_nullable = nullable("optionalNullable"),
+    nullable_ref = nullable("nullableRef")
+);
 
 #[cfg(feature = "things")]
 impl Presence {
@@ -478,7 +501,10 @@ pub struct Problem {
 
 #[cfg(feature = "things")]
 crate::runtime::impl_object!(
-    Problem, any, code = required("code"), message = required("message")
+    Problem,
+    any,
+    code = required("code"),
+    message = required("message")
 );
 
 #[cfg(feature = "things")]
@@ -506,11 +532,14 @@ pub enum Shape {
 
 /// Schema `Square` (`#/components/schemas/Square`).
 #[cfg(feature = "standalone-schemas")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Square {
     /// Format: `int64`.
     pub side: i64,
 }
+
+#[cfg(feature = "standalone-schemas")]
+crate::runtime::impl_object!(Square, none, side = required("side"));
 
 #[cfg(feature = "standalone-schemas")]
 impl Square {

@@ -7,16 +7,22 @@ use crate::runtime::RawResponse;
 /// `GET /files/{name}.json` (operation `get-file`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetFileRequest {
     /// The `name` path parameter.
     pub name: String,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetFileRequest,
+    none,
+    name = required("name"),
+    credentials = skip("credentials")
+);
 
 impl GetFileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -7,16 +7,22 @@ use crate::runtime::RawResponse;
 /// `POST /jobs/{name}:cancel` (operation `user.list`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserListRequest {
     /// The `name` path parameter.
     pub name: String,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UserListRequest,
+    none,
+    name = required("name"),
+    credentials = skip("credentials")
+);
 
 impl UserListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -74,36 +80,43 @@ impl crate::runtime::OperationResponse for UserListResponse {
 
 /// The request of `list`:
 /// `GET /jobs/{name}` (operation `List`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListRequest {
     /// The `name` path parameter.
     pub name: String,
     /// The `X-Trace` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_trace: Option<String>,
     /// The `session` cookie parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
     /// The `filter` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<crate::models::ListFilter>,
     /// The `ids` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<i64>>,
     /// The `tags` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `limit` query parameter; default `20`.
     pub limit: i32,
     /// A JSON-encoded parameter (`content`).
     ///
     /// The `where` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#where: Option<crate::models::ListWhere>,
     /// The `X-Labels` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_labels: Option<Vec<String>>,
 }
+
+crate::runtime::impl_object!(
+    ListRequest,
+    none,
+    name = required("name"),
+    x_trace = optional("x_trace"),
+    session = optional("session"),
+    filter = optional("filter"),
+    ids = optional("ids"),
+    tags = optional("tags"),
+    limit = required("limit"),
+    r#where = optional("where"),
+    x_labels = optional("x_labels")
+);
 
 impl ListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -227,19 +240,25 @@ impl crate::runtime::OperationResponse for ListResponse {
 /// `DELETE /jobs/{name}` (operation `type`).
 ///
 /// Security: `Credential::Basic`, or `Credential::ApiKeyHeader` and `Credential::ApiKeyQuery`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TypeRequest {
     /// The `name` path parameter.
     pub name: String,
     /// The `X-Trace` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_trace: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    TypeRequest,
+    none,
+    name = required("name"),
+    x_trace = optional("x_trace"),
+    credentials = skip("credentials")
+);
 
 impl TypeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -7,19 +7,25 @@ use crate::runtime::RawResponse;
 /// `POST /charges` (operation `createCharge`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateChargeRequest {
     /// The `Idempotency-Key` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
     /// The `application/x-www-form-urlencoded` body.
     pub body: crate::models::ChargeForm,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CreateChargeRequest,
+    none,
+    idempotency_key = optional("idempotency_key"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl CreateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -86,19 +92,25 @@ impl crate::runtime::OperationResponse for CreateChargeResponse {
 /// `PATCH /charges` (operation `updateCharge`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateChargeRequest {
     /// The `X-Request-Token` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_request_token: Option<String>,
     /// The `application/json` body.
     pub body: crate::models::ChargeForm,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdateChargeRequest,
+    none,
+    x_request_token = optional("x_request_token"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdateChargeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -165,16 +177,22 @@ impl crate::runtime::OperationResponse for UpdateChargeResponse {
 /// `POST /uploads` (operation `upload`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UploadRequest {
     /// The `multipart/form-data` body.
     pub body: crate::models::UploadBody,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UploadRequest,
+    none,
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UploadRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -234,16 +252,22 @@ impl crate::runtime::OperationResponse for UploadResponse {
 /// `GET /blobs/{name}` (operation `getBlob`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetBlobRequest {
     /// The `name` path parameter.
     pub name: String,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetBlobRequest,
+    none,
+    name = required("name"),
+    credentials = skip("credentials")
+);
 
 impl GetBlobRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -320,7 +344,7 @@ impl crate::runtime::OperationResponse for GetBlobResponse {
 /// `PUT /blobs/{name}` (operation `putBlob`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PutBlobRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -329,9 +353,16 @@ pub struct PutBlobRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    PutBlobRequest,
+    none,
+    name = required("name"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl PutBlobRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -392,17 +423,22 @@ impl crate::runtime::OperationResponse for PutBlobResponse {
 /// `POST /notes` (operation `addNote`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddNoteRequest {
     /// The `text/plain` body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AddNoteRequest,
+    none,
+    body = optional("body"),
+    credentials = skip("credentials")
+);
 
 impl AddNoteRequest {
     /// A request with every optional value unset (or at its default).

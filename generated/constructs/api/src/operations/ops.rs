@@ -4,8 +4,10 @@ use crate::runtime::RawResponse;
 
 /// The request of `health`:
 /// `GET /health` (operation `health`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HealthRequest {}
+crate::runtime::impl_object!(HealthRequest, none,);
+
 impl HealthRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {

@@ -4,15 +4,20 @@ use crate::runtime::RawResponse;
 
 /// The request of `list_events`:
 /// `GET /events` (operation `listEvents`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListEventsRequest {
     /// The `cursor` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// The `limit` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+crate::runtime::impl_object!(
+    ListEventsRequest,
+    none,
+    cursor = optional("cursor"),
+    limit = optional("limit")
+);
 
 impl ListEventsRequest {
     /// A request with every optional value unset (or at its default).
@@ -79,15 +84,20 @@ impl crate::runtime::OperationResponse for ListEventsResponse {
 
 /// The request of `list_logs`:
 /// `GET /logs` (operation `listLogs`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListLogsRequest {
     /// The `offset` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The `limit` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+crate::runtime::impl_object!(
+    ListLogsRequest,
+    none,
+    offset = optional("offset"),
+    limit = optional("limit")
+);
 
 impl ListLogsRequest {
     /// A request with every optional value unset (or at its default).
@@ -154,12 +164,13 @@ impl crate::runtime::OperationResponse for ListLogsResponse {
 
 /// The request of `list_commits`:
 /// `GET /commits` (operation `listCommits`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListCommitsRequest {
     /// The `since` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<i64>,
 }
+
+crate::runtime::impl_object!(ListCommitsRequest, none, since = optional("since"));
 
 impl ListCommitsRequest {
     /// A request with every optional value unset (or at its default).
@@ -232,12 +243,13 @@ impl crate::runtime::OperationResponse for ListCommitsResponse {
 
 /// The request of `list_tickets`:
 /// `GET /tickets` (operation `listTickets`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListTicketsRequest {
     /// The `after` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
+
+crate::runtime::impl_object!(ListTicketsRequest, none, after = optional("after"));
 
 impl ListTicketsRequest {
     /// A request with every optional value unset (or at its default).
@@ -298,15 +310,20 @@ impl crate::runtime::OperationResponse for ListTicketsResponse {
 
 /// The request of `list_payments`:
 /// `GET /payments` (operation `listPayments`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ListPaymentsRequest {
     /// The `starting_after` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
     /// The `limit` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }
+
+crate::runtime::impl_object!(
+    ListPaymentsRequest,
+    none,
+    starting_after = optional("starting_after"),
+    limit = optional("limit")
+);
 
 impl ListPaymentsRequest {
     /// A request with every optional value unset (or at its default).

@@ -7,16 +7,22 @@ use crate::runtime::RawResponse;
 /// `POST /pets` (operation `createPet`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePetRequest {
     /// The `application/json` body.
     pub body: crate::models::Pet,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CreatePetRequest,
+    none,
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl CreatePetRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -7,16 +7,22 @@ use crate::runtime::RawResponse;
 /// `PUT /self` (operation `self`).
 ///
 /// Security: `Credential::Oauth` (scopes: write), or `Credential::Oidc`, or `Credential::ApiKeyCookie`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SelfRequest {
     /// The `application/json` body.
     pub body: crate::models::Account,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    SelfRequest,
+    none,
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl SelfRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

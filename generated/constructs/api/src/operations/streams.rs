@@ -4,12 +4,13 @@ use crate::runtime::RawResponse;
 
 /// The request of `stream_progress`:
 /// `GET /streams/progress` (operation `streamProgress`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamProgressRequest {
     /// The `steps` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<i64>,
 }
+
+crate::runtime::impl_object!(StreamProgressRequest, none, steps = optional("steps"));
 
 impl StreamProgressRequest {
     /// A request with every optional value unset (or at its default).
@@ -75,8 +76,10 @@ impl crate::runtime::OperationResponse for StreamProgressResponse {
 
 /// The request of `stream_ticker`:
 /// `GET /streams/ticker` (operation `streamTicker`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamTickerRequest {}
+crate::runtime::impl_object!(StreamTickerRequest, none,);
+
 impl StreamTickerRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -132,8 +135,10 @@ impl crate::runtime::OperationResponse for StreamTickerResponse {
 
 /// The request of `stream_notices`:
 /// `GET /streams/notices` (operation `streamNotices`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamNoticesRequest {}
+crate::runtime::impl_object!(StreamNoticesRequest, none,);
+
 impl StreamNoticesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
@@ -191,12 +196,13 @@ impl crate::runtime::OperationResponse for StreamNoticesResponse {
 
 /// The request of `stream_logs`:
 /// `GET /streams/logs` (operation `streamLogs`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamLogsRequest {
     /// The `count` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
+
+crate::runtime::impl_object!(StreamLogsRequest, none, count = optional("count"));
 
 impl StreamLogsRequest {
     /// A request with every optional value unset (or at its default).
@@ -257,8 +263,10 @@ impl crate::runtime::OperationResponse for StreamLogsResponse {
 
 /// The request of `stream_records`:
 /// `GET /streams/records` (operation `streamRecords`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StreamRecordsRequest {}
+crate::runtime::impl_object!(StreamRecordsRequest, none,);
+
 impl StreamRecordsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {

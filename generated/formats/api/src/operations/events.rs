@@ -4,14 +4,20 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_event`:
 /// `GET /events/{id}` (operation `getEvent`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEventRequest {
     /// The `id` path parameter.
     pub id: uuid::Uuid,
     /// The `since` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
+
+crate::runtime::impl_object!(
+    GetEventRequest,
+    none,
+    id = required("id"),
+    since = optional("since")
+);
 
 impl GetEventRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -74,11 +80,13 @@ impl crate::runtime::OperationResponse for GetEventResponse {
 
 /// The request of `create_event`:
 /// `POST /events` (operation `createEvent`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateEventRequest {
     /// The `application/json` body.
     pub body: crate::models::Event,
 }
+
+crate::runtime::impl_object!(CreateEventRequest, none, body = required("body"));
 
 impl CreateEventRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

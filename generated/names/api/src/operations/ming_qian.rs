@@ -4,11 +4,13 @@ use crate::runtime::RawResponse;
 
 /// The request of `ming_qian_wo_qu_ru`:
 /// `GET /名前/{id}` (operation `名前を取る`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MingQianWoQuRuRequest {
     /// The `id` path parameter.
     pub id: String,
 }
+
+crate::runtime::impl_object!(MingQianWoQuRuRequest, none, id = required("id"));
 
 impl MingQianWoQuRuRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

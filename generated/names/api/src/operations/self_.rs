@@ -7,16 +7,22 @@ use crate::runtime::RawResponse;
 /// `POST /prelude` (operation `putPrelude`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PutPreludeRequest {
     /// The `application/json` body.
     pub body: crate::models::Prelude,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    PutPreludeRequest,
+    none,
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl PutPreludeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -81,16 +87,22 @@ impl crate::runtime::OperationResponse for PutPreludeResponse {
 /// `POST /payment-methods` (operation `addPaymentMethod`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddPaymentMethodRequest {
     /// The `application/json` body.
     pub body: crate::models::AddPaymentMethodRequest,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AddPaymentMethodRequest,
+    none,
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl AddPaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

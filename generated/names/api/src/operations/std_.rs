@@ -7,37 +7,43 @@ use crate::runtime::RawResponse;
 /// `GET /strings/{type}` (operation `getString`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetStringRequest {
     /// The `type` path parameter.
     pub r#type: String,
     /// The `self` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// The `match` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<i64>,
     /// The `async` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#async: Option<bool>,
     /// The `body` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_: Option<String>,
     /// The `credentials` header parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials_: Option<String>,
     /// The `1st` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_1st: Option<String>,
     /// The `café` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cafe: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetStringRequest,
+    none,
+    r#type = required("type"),
+    self_ = optional("self_"),
+    r#match = optional("match"),
+    r#async = optional("async"),
+    body_ = optional("body_"),
+    credentials_ = optional("credentials_"),
+    field_1st = optional("field_1st"),
+    cafe = optional("cafe"),
+    credentials = skip("credentials")
+);
 
 impl GetStringRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /account` (operation `getAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -31,7 +31,6 @@ pub struct GetAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -45,14 +44,20 @@ pub struct GetAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetAccountRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetAccountRequest {
     /// A request with every optional value unset (or at its default).
@@ -183,7 +188,7 @@ impl crate::runtime::OperationResponse for GetAccountResponse {
 /// `PATCH /account` (operation `updateAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -207,7 +212,6 @@ pub struct UpdateAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -221,7 +225,6 @@ pub struct UpdateAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated account details.
     ///
@@ -230,9 +233,17 @@ pub struct UpdateAccountRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdateAccountRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdateAccountRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -358,7 +369,7 @@ impl crate::runtime::OperationResponse for UpdateAccountResponse {
 /// `GET /account/billing/methods` (operation `getPaymentMethods`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPaymentMethodsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -382,7 +393,6 @@ pub struct GetPaymentMethodsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -396,14 +406,20 @@ pub struct GetPaymentMethodsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetPaymentMethodsRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetPaymentMethodsRequest {
     /// A request with every optional value unset (or at its default).
@@ -534,7 +550,7 @@ impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
 /// `POST /account/billing/methods` (operation `addPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddPaymentMethodRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -558,7 +574,6 @@ pub struct AddPaymentMethodRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -572,7 +587,6 @@ pub struct AddPaymentMethodRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details for a new payment method.
     ///
@@ -581,9 +595,17 @@ pub struct AddPaymentMethodRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AddPaymentMethodRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl AddPaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -709,7 +731,7 @@ impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
 /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPaymentMethodRequest {
     /// The id of the payment method to get.
     ///
@@ -737,7 +759,6 @@ pub struct GetPaymentMethodRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -751,14 +772,21 @@ pub struct GetPaymentMethodRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetPaymentMethodRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetPaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -884,7 +912,7 @@ impl crate::runtime::OperationResponse for GetPaymentMethodResponse {
 /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RemovePaymentMethodRequest {
     /// The id of the payment method to remove.
     ///
@@ -912,7 +940,6 @@ pub struct RemovePaymentMethodRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -926,14 +953,21 @@ pub struct RemovePaymentMethodRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    RemovePaymentMethodRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl RemovePaymentMethodRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1059,7 +1093,7 @@ impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
 /// `GET /account/billing/purchases` (operation `getPurchases`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPurchasesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1083,7 +1117,6 @@ pub struct GetPurchasesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1097,14 +1130,20 @@ pub struct GetPurchasesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetPurchasesRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetPurchasesRequest {
     /// A request with every optional value unset (or at its default).
@@ -1235,7 +1274,7 @@ impl crate::runtime::OperationResponse for GetPurchasesResponse {
 /// `POST /account/billing/purchases` (operation `makePurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MakePurchaseRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1259,7 +1298,6 @@ pub struct MakePurchaseRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1273,7 +1311,6 @@ pub struct MakePurchaseRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a plan or item purchase.
     ///
@@ -1282,9 +1319,17 @@ pub struct MakePurchaseRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    MakePurchaseRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl MakePurchaseRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1410,7 +1455,7 @@ impl crate::runtime::OperationResponse for MakePurchaseResponse {
 /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateSubscriptionRequest {
     /// The identifier of the current subscription membership
     /// associated with the account.
@@ -1420,7 +1465,6 @@ pub struct UpdateSubscriptionRequest {
     /// The id of the plan to switch to if switching plans.
     ///
     /// The `planId` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1444,7 +1488,6 @@ pub struct UpdateSubscriptionRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1458,14 +1501,22 @@ pub struct UpdateSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdateSubscriptionRequest,
+    none,
+    id = required("id"),
+    plan_id = optional("plan_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl UpdateSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1598,7 +1649,7 @@ impl crate::runtime::OperationResponse for UpdateSubscriptionResponse {
 /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CancelSubscriptionRequest {
     /// The identifier of the current active subscription membership of the account.
     ///
@@ -1626,7 +1677,6 @@ pub struct CancelSubscriptionRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1640,14 +1690,21 @@ pub struct CancelSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CancelSubscriptionRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl CancelSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1773,7 +1830,7 @@ impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
 /// `GET /account/devices` (operation `getDevices`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetDevicesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1797,7 +1854,6 @@ pub struct GetDevicesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1811,14 +1867,20 @@ pub struct GetDevicesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetDevicesRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetDevicesRequest {
     /// A request with every optional value unset (or at its default).
@@ -1949,7 +2011,7 @@ impl crate::runtime::OperationResponse for GetDevicesResponse {
 /// `POST /account/devices` (operation `registerDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RegisterDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1973,7 +2035,6 @@ pub struct RegisterDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1987,7 +2048,6 @@ pub struct RegisterDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details for a new playback device.
     ///
@@ -1996,9 +2056,17 @@ pub struct RegisterDeviceRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    RegisterDeviceRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl RegisterDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2129,7 +2197,7 @@ impl crate::runtime::OperationResponse for RegisterDeviceResponse {
 /// `POST /account/devices/authorization` (operation `authorizeDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2153,7 +2221,6 @@ pub struct AuthorizeDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2167,7 +2234,6 @@ pub struct AuthorizeDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The generated device authorization code.
     ///
@@ -2176,9 +2242,17 @@ pub struct AuthorizeDeviceRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AuthorizeDeviceRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl AuthorizeDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2294,7 +2368,7 @@ impl crate::runtime::OperationResponse for AuthorizeDeviceResponse {
 /// `GET /account/devices/{id}` (operation `getDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -2322,7 +2396,6 @@ pub struct GetDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2336,14 +2409,21 @@ pub struct GetDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetDeviceRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2469,7 +2549,7 @@ impl crate::runtime::OperationResponse for GetDeviceResponse {
 /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeregisterDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -2497,7 +2577,6 @@ pub struct DeregisterDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2511,14 +2590,21 @@ pub struct DeregisterDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeregisterDeviceRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl DeregisterDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2644,7 +2730,7 @@ impl crate::runtime::OperationResponse for DeregisterDeviceResponse {
 /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RenameDeviceRequest {
     /// The unique identifier for this registered device e.g. serial number.
     ///
@@ -2676,7 +2762,6 @@ pub struct RenameDeviceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2690,14 +2775,22 @@ pub struct RenameDeviceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    RenameDeviceRequest,
+    none,
+    id = required("id"),
+    name = required("name"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl RenameDeviceRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2824,7 +2917,7 @@ impl crate::runtime::OperationResponse for RenameDeviceResponse {
 /// `GET /account/entitlements` (operation `getEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEntitlementsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2848,7 +2941,6 @@ pub struct GetEntitlementsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2862,14 +2954,20 @@ pub struct GetEntitlementsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetEntitlementsRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
@@ -3000,7 +3098,7 @@ impl crate::runtime::OperationResponse for GetEntitlementsResponse {
 /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -3023,7 +3121,6 @@ pub struct GetItemMediaFilesRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -3032,12 +3129,10 @@ pub struct GetItemMediaFilesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3061,7 +3156,6 @@ pub struct GetItemMediaFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3075,14 +3169,27 @@ pub struct GetItemMediaFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItemMediaFilesRequest,
+    none,
+    id = required("id"),
+    delivery = required("delivery"),
+    resolution = required("resolution"),
+    formats = optional("formats"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItemMediaFilesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3245,7 +3352,7 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesResponse {
 /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Playback).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemMediaFilesGuardedRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -3268,7 +3375,6 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -3277,12 +3383,10 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3306,7 +3410,6 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3320,14 +3423,27 @@ pub struct GetItemMediaFilesGuardedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItemMediaFilesGuardedRequest,
+    none,
+    id = required("id"),
+    delivery = required("delivery"),
+    resolution = required("resolution"),
+    formats = optional("formats"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItemMediaFilesGuardedRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3490,7 +3606,7 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
 /// `GET /account/nonce` (operation `generateNonce`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateNonceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3514,7 +3630,6 @@ pub struct GenerateNonceRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3528,14 +3643,20 @@ pub struct GenerateNonceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GenerateNonceRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GenerateNonceRequest {
     /// A request with every optional value unset (or at its default).
@@ -3666,7 +3787,7 @@ impl crate::runtime::OperationResponse for GenerateNonceResponse {
 /// `PUT /account/password` (operation `changePassword`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangePasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3690,7 +3811,6 @@ pub struct ChangePasswordRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3704,7 +3824,6 @@ pub struct ChangePasswordRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The new account password & ITV profile token.
     ///
@@ -3713,9 +3832,17 @@ pub struct ChangePasswordRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ChangePasswordRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ChangePasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3841,7 +3968,7 @@ impl crate::runtime::OperationResponse for ChangePasswordResponse {
 /// `PUT /account/pin` (operation `changePin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangePinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3865,7 +3992,6 @@ pub struct ChangePinRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3879,7 +4005,6 @@ pub struct ChangePinRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The new account pin.
     ///
@@ -3888,9 +4013,17 @@ pub struct ChangePinRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ChangePinRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ChangePinRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4016,7 +4149,7 @@ impl crate::runtime::OperationResponse for ChangePinResponse {
 /// `POST /account/profiles` (operation `createProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -4040,7 +4173,6 @@ pub struct CreateProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4054,7 +4186,6 @@ pub struct CreateProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Profile details.
     ///
@@ -4063,9 +4194,17 @@ pub struct CreateProfileRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CreateProfileRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl CreateProfileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4191,7 +4330,7 @@ impl crate::runtime::OperationResponse for CreateProfileResponse {
 /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetProfileWithIdRequest {
     /// The identifier of the profile to return.
     ///
@@ -4219,7 +4358,6 @@ pub struct GetProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4233,14 +4371,21 @@ pub struct GetProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetProfileWithIdRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4366,7 +4511,7 @@ impl crate::runtime::OperationResponse for GetProfileWithIdResponse {
 /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteProfileWithIdRequest {
     /// The identifier of the profile to delete.
     ///
@@ -4394,7 +4539,6 @@ pub struct DeleteProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4408,14 +4552,21 @@ pub struct DeleteProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeleteProfileWithIdRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl DeleteProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4541,7 +4692,7 @@ impl crate::runtime::OperationResponse for DeleteProfileWithIdResponse {
 /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateProfileWithIdRequest {
     /// The identifier of the profile to update.
     ///
@@ -4569,7 +4720,6 @@ pub struct UpdateProfileWithIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4583,7 +4733,6 @@ pub struct UpdateProfileWithIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated profile details.
     ///
@@ -4592,9 +4741,18 @@ pub struct UpdateProfileWithIdRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdateProfileWithIdRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdateProfileWithIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4721,7 +4879,7 @@ impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RequestEmailVerificationRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -4745,7 +4903,6 @@ pub struct RequestEmailVerificationRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4759,14 +4916,20 @@ pub struct RequestEmailVerificationRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    RequestEmailVerificationRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl RequestEmailVerificationRequest {
     /// A request with every optional value unset (or at its default).

@@ -4,18 +4,16 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_app_config`:
 /// `GET /config` (operation `getAppConfig`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAppConfigRequest {
     /// A comma delimited list of config objects to return.
     /// If none specified then all configuration is returned.
     ///
     /// The `include` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::models::GetAppConfigIncludeItem>>,
     /// Classification system to load in case include = classification.
     ///
     /// The `system` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -24,12 +22,10 @@ pub struct GetAppConfigRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -53,7 +49,6 @@ pub struct GetAppConfigRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -67,9 +62,20 @@ pub struct GetAppConfigRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetAppConfigRequest,
+    none,
+    include = optional("include"),
+    system = optional("system"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetAppConfigRequest {
     /// A request with every optional value unset (or at its default).
@@ -219,7 +225,7 @@ impl crate::runtime::OperationResponse for GetAppConfigResponse {
 
 /// The request of `get_itv_page`:
 /// `GET /itv/page` (operation `getItvPage`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -260,7 +266,6 @@ pub struct GetItvPageRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `item_detail_expand` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_expand: Option<crate::models::GetItvPageItemDetailExpand>,
     /// Only relevant when loading show detail pages as these embed a detailed item in the main page entry.
     ///
@@ -279,7 +284,6 @@ pub struct GetItvPageRequest {
     /// the detail of the show with its list of seasons summaries.
     ///
     /// The `item_detail_select_season` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_select_season: Option<
         crate::models::GetItvPageItemDetailSelectSeason,
     >,
@@ -292,7 +296,6 @@ pub struct GetItvPageRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -301,12 +304,10 @@ pub struct GetItvPageRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -330,7 +331,6 @@ pub struct GetItvPageRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -344,9 +344,26 @@ pub struct GetItvPageRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetItvPageRequest,
+    none,
+    path = required("path"),
+    list_page_size = required("list_page_size"),
+    list_page_size_large = required("list_page_size_large"),
+    max_list_prefetch = required("max_list_prefetch"),
+    item_detail_expand = optional("item_detail_expand"),
+    item_detail_select_season = optional("item_detail_select_season"),
+    text_entry_format = required("text_entry_format"),
+    max_rating = optional("max_rating"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetItvPageRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -550,7 +567,7 @@ impl crate::runtime::OperationResponse for GetItvPageResponse {
 
 /// The request of `get_page`:
 /// `GET /page` (operation `getPage`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -591,7 +608,6 @@ pub struct GetPageRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `item_detail_expand` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_expand: Option<crate::models::GetPageItemDetailExpand>,
     /// Only relevant when loading show detail pages as these embed a detailed item in the main page entry.
     ///
@@ -610,7 +626,6 @@ pub struct GetPageRequest {
     /// the detail of the show with its list of seasons summaries.
     ///
     /// The `item_detail_select_season` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_detail_select_season: Option<crate::models::GetPageItemDetailSelectSeason>,
     /// Only relevant to page entries of type `TextEntry`.
     ///
@@ -621,7 +636,6 @@ pub struct GetPageRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -630,12 +644,10 @@ pub struct GetPageRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -659,7 +671,6 @@ pub struct GetPageRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -673,9 +684,26 @@ pub struct GetPageRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetPageRequest,
+    none,
+    path = required("path"),
+    list_page_size = required("list_page_size"),
+    list_page_size_large = required("list_page_size_large"),
+    max_list_prefetch = required("max_list_prefetch"),
+    item_detail_expand = optional("item_detail_expand"),
+    item_detail_select_season = optional("item_detail_select_season"),
+    text_entry_format = required("text_entry_format"),
+    max_rating = optional("max_rating"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetPageRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

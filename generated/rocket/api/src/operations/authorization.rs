@@ -5,7 +5,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_account_token`:
 /// `POST /authorization` (operation `getAccountToken`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAccountTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -29,7 +29,6 @@ pub struct GetAccountTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -43,13 +42,20 @@ pub struct GetAccountTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The account credentials with requested token scope.
     ///
     /// The `application/json` body.
     pub body: crate::models::AccountTokenRequest,
 }
+
+crate::runtime::impl_object!(
+    GetAccountTokenRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GetAccountTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -162,7 +168,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenResponse {
 
 /// The request of `sign_out`:
 /// `DELETE /authorization` (operation `signOut`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -186,7 +192,6 @@ pub struct SignOutRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -200,9 +205,15 @@ pub struct SignOutRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    SignOutRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl SignOutRequest {
     /// A request with every optional value unset (or at its default).
@@ -311,7 +322,7 @@ impl crate::runtime::OperationResponse for SignOutResponse {
 
 /// The request of `get_account_token_by_code`:
 /// `POST /authorization/device` (operation `getAccountTokenByCode`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAccountTokenByCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -335,7 +346,6 @@ pub struct GetAccountTokenByCodeRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -349,13 +359,20 @@ pub struct GetAccountTokenByCodeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The device id e.g. serial number and authorization code.
     ///
     /// The `application/json` body.
     pub body: crate::models::AccountTokenByCodeRequest,
 }
+
+crate::runtime::impl_object!(
+    GetAccountTokenByCodeRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GetAccountTokenByCodeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -468,7 +485,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
 
 /// The request of `generate_device_authorization_code`:
 /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -492,7 +509,6 @@ pub struct GenerateDeviceAuthorizationCodeRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -506,13 +522,20 @@ pub struct GenerateDeviceAuthorizationCodeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of the device being authorized.
     ///
     /// The `application/json` body.
     pub body: crate::models::DeviceRegistrationRequest,
 }
+
+crate::runtime::impl_object!(
+    GenerateDeviceAuthorizationCodeRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GenerateDeviceAuthorizationCodeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -617,7 +640,7 @@ impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeRespon
 /// `POST /authorization/profile` (operation `getProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetProfileTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -641,7 +664,6 @@ pub struct GetProfileTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -655,7 +677,6 @@ pub struct GetProfileTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The profile id and optional pin with required token scope.
     ///
@@ -664,9 +685,17 @@ pub struct GetProfileTokenRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetProfileTokenRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GetProfileTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -790,7 +819,7 @@ impl crate::runtime::OperationResponse for GetProfileTokenResponse {
 
 /// The request of `refresh_token`:
 /// `POST /authorization/refresh` (operation `refreshToken`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefreshTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -814,7 +843,6 @@ pub struct RefreshTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -828,13 +856,20 @@ pub struct RefreshTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The token to refresh.
     ///
     /// The `application/json` body.
     pub body: crate::models::TokenRefreshRequest,
 }
+
+crate::runtime::impl_object!(
+    RefreshTokenRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl RefreshTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -947,7 +982,7 @@ impl crate::runtime::OperationResponse for RefreshTokenResponse {
 
 /// The request of `single_sign_on`:
 /// `POST /authorization/sso` (operation `singleSignOn`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SingleSignOnRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -971,7 +1006,6 @@ pub struct SingleSignOnRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -985,13 +1019,20 @@ pub struct SingleSignOnRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// A single-sign-on request.
     ///
     /// The `application/json` body.
     pub body: crate::models::SingleSignOnRequest,
 }
+
+crate::runtime::impl_object!(
+    SingleSignOnRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl SingleSignOnRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

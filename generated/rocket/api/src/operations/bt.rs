@@ -5,7 +5,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_plan_by_token`:
 /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPlanByTokenRequest {
     /// The identifier of the user provided by BT in an initial URL.
     ///
@@ -23,9 +23,15 @@ pub struct GetPlanByTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetPlanByTokenRequest,
+    none,
+    token = required("token"),
+    lang = optional("lang")
+);
 
 impl GetPlanByTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -119,7 +125,7 @@ impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
 
 /// The request of `get_plans`:
 /// `GET /bt/plans` (operation `getPlans`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -133,9 +139,10 @@ pub struct GetPlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(GetPlansRequest, none, lang = optional("lang"));
 
 impl GetPlansRequest {
     /// A request with every optional value unset (or at its default).
@@ -237,7 +244,7 @@ impl crate::runtime::OperationResponse for GetPlansResponse {
 /// `POST /bt/token/assign` (operation `assignToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssignTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -251,7 +258,6 @@ pub struct AssignTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an assign request.
     ///
@@ -260,9 +266,16 @@ pub struct AssignTokenRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AssignTokenRequest,
+    none,
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl AssignTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -339,7 +352,7 @@ impl crate::runtime::OperationResponse for AssignTokenResponse {
 
 /// The request of `check_user_token`:
 /// `GET /bt/token/validate` (operation `checkUserToken`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckUserTokenRequest {
     /// User token provided by BT.
     ///
@@ -367,7 +380,6 @@ pub struct CheckUserTokenRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -381,9 +393,16 @@ pub struct CheckUserTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    CheckUserTokenRequest,
+    none,
+    id = required("id"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl CheckUserTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

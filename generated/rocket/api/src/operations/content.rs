@@ -4,7 +4,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_item`:
 /// `GET /items/{id}` (operation `getItem`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemRequest {
     /// The identifier of the item to load.
     ///
@@ -15,7 +15,6 @@ pub struct GetItemRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -37,7 +36,6 @@ pub struct GetItemRequest {
     /// If an expand is specified which is not relevant to the item type, it will be ignored.
     ///
     /// The `expand` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetItemExpand>,
     /// Given a provided show id, it can be useful to get the details of a child season. This option
     /// provides a means to return the `first` or `latest` season of a show given the show id.
@@ -49,12 +47,10 @@ pub struct GetItemRequest {
     /// Note the `id` parameter must be a show id for this parameter to work correctly.
     ///
     /// The `select_season` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub select_season: Option<crate::models::GetItemSelectSeason>,
     /// Set to true when passing a custom Id as the `id` path parameter.
     ///
     /// The `use_custom_id` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_custom_id: Option<bool>,
     /// The type of device the content is targeting.
     ///
@@ -63,12 +59,10 @@ pub struct GetItemRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -92,7 +86,6 @@ pub struct GetItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -106,9 +99,23 @@ pub struct GetItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetItemRequest,
+    none,
+    id = required("id"),
+    max_rating = optional("max_rating"),
+    expand = optional("expand"),
+    select_season = optional("select_season"),
+    use_custom_id = optional("use_custom_id"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -270,7 +277,7 @@ impl crate::runtime::OperationResponse for GetItemResponse {
 
 /// The request of `get_item_children_list`:
 /// `GET /items/{id}/children` (operation `getItemChildrenList`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemChildrenListRequest {
     /// The identifier of the item whose children to load.
     ///
@@ -287,7 +294,6 @@ pub struct GetItemChildrenListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -300,12 +306,10 @@ pub struct GetItemChildrenListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -329,7 +333,6 @@ pub struct GetItemChildrenListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -343,9 +346,23 @@ pub struct GetItemChildrenListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetItemChildrenListRequest,
+    none,
+    id = required("id"),
+    page = required("page"),
+    page_size = required("page_size"),
+    max_rating = optional("max_rating"),
+    order = required("order"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetItemChildrenListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -501,7 +518,7 @@ impl crate::runtime::OperationResponse for GetItemChildrenListResponse {
 
 /// The request of `get_item_related_list`:
 /// `GET /items/{id}/related` (operation `getItemRelatedList`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemRelatedListRequest {
     /// The identifier of the item to based related items off.
     ///
@@ -518,7 +535,6 @@ pub struct GetItemRelatedListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -527,12 +543,10 @@ pub struct GetItemRelatedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -556,7 +570,6 @@ pub struct GetItemRelatedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -570,9 +583,22 @@ pub struct GetItemRelatedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetItemRelatedListRequest,
+    none,
+    id = required("id"),
+    page = required("page"),
+    page_size = required("page_size"),
+    max_rating = optional("max_rating"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetItemRelatedListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -721,7 +747,7 @@ impl crate::runtime::OperationResponse for GetItemRelatedListResponse {
 
 /// The request of `get_public_item_media_files`:
 /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPublicItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -744,7 +770,6 @@ pub struct GetPublicItemMediaFilesRequest {
     /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
     ///
     /// The `formats` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
     /// The type of device the content is targeting.
     ///
@@ -753,12 +778,10 @@ pub struct GetPublicItemMediaFilesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -782,7 +805,6 @@ pub struct GetPublicItemMediaFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -796,9 +818,22 @@ pub struct GetPublicItemMediaFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetPublicItemMediaFilesRequest,
+    none,
+    id = required("id"),
+    delivery = required("delivery"),
+    resolution = required("resolution"),
+    formats = optional("formats"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetPublicItemMediaFilesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -942,7 +977,7 @@ impl crate::runtime::OperationResponse for GetPublicItemMediaFilesResponse {
 
 /// The request of `get_anon_next_playback_item`:
 /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAnonNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -951,7 +986,6 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -962,7 +996,6 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// For example if an `Episode` then both the `Season` and `Show` would be included.
     ///
     /// The `expand` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetAnonNextPlaybackItemExpand>,
     /// The type of device the content is targeting.
     ///
@@ -971,7 +1004,6 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -995,7 +1027,6 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1009,9 +1040,20 @@ pub struct GetAnonNextPlaybackItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetAnonNextPlaybackItemRequest,
+    none,
+    item_id = required("item_id"),
+    max_rating = optional("max_rating"),
+    expand = optional("expand"),
+    device = required("device"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetAnonNextPlaybackItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1149,7 +1191,7 @@ impl crate::runtime::OperationResponse for GetAnonNextPlaybackItemResponse {
 
 /// The request of `get_items_media_clip_files`:
 /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemsMediaClipFilesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1173,7 +1215,6 @@ pub struct GetItemsMediaClipFilesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1187,13 +1228,20 @@ pub struct GetItemsMediaClipFilesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The item Axis ids joined string with comma.
     ///
     /// The `application/json` body.
     pub body: crate::models::ItemDownloadableRequest,
 }
+
+crate::runtime::impl_object!(
+    GetItemsMediaClipFilesRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GetItemsMediaClipFilesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1296,7 +1344,7 @@ impl crate::runtime::OperationResponse for GetItemsMediaClipFilesResponse {
 
 /// The request of `get_item_downloadables`:
 /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemDownloadablesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1320,7 +1368,6 @@ pub struct GetItemDownloadablesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1334,13 +1381,20 @@ pub struct GetItemDownloadablesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The item Axis ids joined string with comma.
     ///
     /// The `application/json` body.
     pub body: crate::models::ItemDownloadableRequest,
 }
+
+crate::runtime::impl_object!(
+    GetItemDownloadablesRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GetItemDownloadablesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1443,7 +1497,7 @@ impl crate::runtime::OperationResponse for GetItemDownloadablesResponse {
 
 /// The request of `get_lists`:
 /// `GET /lists` (operation `getLists`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetListsRequest {
     /// A comma delimited list of item list identifiers.
     ///
@@ -1474,7 +1528,6 @@ pub struct GetListsRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -1483,12 +1536,10 @@ pub struct GetListsRequest {
     /// What to order by.
     ///
     /// The `order_by` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<crate::models::ListOrderBy>,
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1497,12 +1548,10 @@ pub struct GetListsRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1526,7 +1575,6 @@ pub struct GetListsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1540,9 +1588,24 @@ pub struct GetListsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetListsRequest,
+    none,
+    ids = required("ids"),
+    page_size = required("page_size"),
+    max_rating = optional("max_rating"),
+    order = required("order"),
+    order_by = optional("order_by"),
+    item_type = optional("item_type"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetListsRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1708,7 +1771,7 @@ impl crate::runtime::OperationResponse for GetListsResponse {
 
 /// The request of `get_list`:
 /// `GET /lists/{id}` (operation `getList`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetListRequest {
     /// The identifier of the list to load.
     ///
@@ -1725,7 +1788,6 @@ pub struct GetListRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -1734,17 +1796,14 @@ pub struct GetListRequest {
     /// What to order by.
     ///
     /// The `order_by` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_by: Option<crate::models::ListOrderBy>,
     /// The list parameter in format 'key:value', e.g. 'genre:action'.
     ///
     /// The `param` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1753,12 +1812,10 @@ pub struct GetListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1782,7 +1839,6 @@ pub struct GetListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1796,9 +1852,26 @@ pub struct GetListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetListRequest,
+    none,
+    id = required("id"),
+    page = required("page"),
+    page_size = required("page_size"),
+    max_rating = optional("max_rating"),
+    order = required("order"),
+    order_by = optional("order_by"),
+    param = optional("param"),
+    item_type = optional("item_type"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetListRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1978,7 +2051,7 @@ impl crate::runtime::OperationResponse for GetListResponse {
 
 /// The request of `get_plans_id`:
 /// `GET /plans/{id}`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPlansIdRequest {
     /// The identifier of the Plan to load.
     ///
@@ -1991,12 +2064,10 @@ pub struct GetPlansIdRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2020,7 +2091,6 @@ pub struct GetPlansIdRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2034,9 +2104,19 @@ pub struct GetPlansIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetPlansIdRequest,
+    none,
+    id = required("id"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetPlansIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2164,7 +2244,7 @@ impl crate::runtime::OperationResponse for GetPlansIdResponse {
 
 /// The request of `get_schedules`:
 /// `GET /schedules` (operation `getSchedules`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSchedulesRequest {
     /// The list of channel ids to get schedules for.
     ///
@@ -2209,12 +2289,10 @@ pub struct GetSchedulesRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2238,7 +2316,6 @@ pub struct GetSchedulesRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2252,9 +2329,23 @@ pub struct GetSchedulesRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetSchedulesRequest,
+    none,
+    channels = required("channels"),
+    date = required("date"),
+    hour = required("hour"),
+    duration = required("duration"),
+    intersect = required("intersect"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl GetSchedulesRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2392,7 +2483,7 @@ impl crate::runtime::OperationResponse for GetSchedulesResponse {
 
 /// The request of `search`:
 /// `GET /search` (operation `search`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SearchRequest {
     /// The search term to query.
     ///
@@ -2408,7 +2499,6 @@ pub struct SearchRequest {
     /// includes you care about.
     ///
     /// The `include` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include: Option<Vec<crate::models::SearchIncludeItem>>,
     /// When this option is set, instead of all search result items being returned
     /// in a single list, they will instead be returned under two lists. One for
@@ -2422,7 +2512,6 @@ pub struct SearchRequest {
     /// The array of `people` results will always be separate from items.
     ///
     /// The `group` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<bool>,
     /// The maximum number of results to return.
     ///
@@ -2431,7 +2520,6 @@ pub struct SearchRequest {
     /// The maximum rating (inclusive) of items returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -2440,12 +2528,10 @@ pub struct SearchRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2469,7 +2555,6 @@ pub struct SearchRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2483,9 +2568,23 @@ pub struct SearchRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    SearchRequest,
+    none,
+    term = required("term"),
+    include = optional("include"),
+    group = optional("group"),
+    max_results = required("max_results"),
+    max_rating = optional("max_rating"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang")
+);
 
 impl SearchRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckEeBtEligibilityRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -21,14 +21,19 @@ pub struct CheckEeBtEligibilityRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CheckEeBtEligibilityRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl CheckEeBtEligibilityRequest {
     /// A request with every optional value unset (or at its default).
@@ -105,7 +110,7 @@ impl crate::runtime::OperationResponse for CheckEeBtEligibilityResponse {
 /// `POST /ee/msisdn` (operation `assignMsisdn`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AssignMsisdnRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -119,7 +124,6 @@ pub struct AssignMsisdnRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an assign request.
     ///
@@ -128,9 +132,16 @@ pub struct AssignMsisdnRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    AssignMsisdnRequest,
+    none,
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl AssignMsisdnRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -207,7 +218,7 @@ impl crate::runtime::OperationResponse for AssignMsisdnResponse {
 
 /// The request of `get_eligible_offers`:
 /// `POST /ee/offers` (operation `getEligibleOffers`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEligibleOffersRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -231,7 +242,6 @@ pub struct GetEligibleOffersRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -245,13 +255,20 @@ pub struct GetEligibleOffersRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for getting the eligible offers.
     ///
     /// The `application/json` body.
     pub body: crate::models::EeOffersRequest,
 }
+
+crate::runtime::impl_object!(
+    GetEligibleOffersRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl GetEligibleOffersRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -354,7 +371,7 @@ impl crate::runtime::OperationResponse for GetEligibleOffersResponse {
 
 /// The request of `create_pin_request`:
 /// `PUT /ee/pin` (operation `createPinRequest`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -378,7 +395,6 @@ pub struct CreatePinRequestRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -392,13 +408,20 @@ pub struct CreatePinRequestRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for creating the PIN request.
     ///
     /// The `application/json` body.
     pub body: crate::models::EeCreatePinRequest,
 }
+
+crate::runtime::impl_object!(
+    CreatePinRequestRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl CreatePinRequestRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -501,7 +524,7 @@ impl crate::runtime::OperationResponse for CreatePinRequestResponse {
 
 /// The request of `validate_pin_request`:
 /// `POST /ee/pin` (operation `validatePinRequest`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ValidatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -525,7 +548,6 @@ pub struct ValidatePinRequestRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -539,13 +561,20 @@ pub struct ValidatePinRequestRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Data for validating PIN.
     ///
     /// The `application/json` body.
     pub body: crate::models::EeValidatePinRequest,
 }
+
+crate::runtime::impl_object!(
+    ValidatePinRequestRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl ValidatePinRequestRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -648,7 +677,7 @@ impl crate::runtime::OperationResponse for ValidatePinRequestResponse {
 
 /// The request of `get_ee_plans`:
 /// `GET /ee/plans`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEePlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -662,9 +691,10 @@ pub struct GetEePlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(GetEePlansRequest, none, lang = optional("lang"));
 
 impl GetEePlansRequest {
     /// A request with every optional value unset (or at its default).
@@ -764,7 +794,7 @@ impl crate::runtime::OperationResponse for GetEePlansResponse {
 
 /// The request of `get_plan`:
 /// `GET /ee/plans/{id}` (operation `getPlan`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPlanRequest {
     /// The identifier of the plan received from ee/offers.
     ///
@@ -782,9 +812,15 @@ pub struct GetPlanRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetPlanRequest,
+    none,
+    id = required("id"),
+    lang = optional("lang")
+);
 
 impl GetPlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -878,8 +914,10 @@ impl crate::runtime::OperationResponse for GetPlanResponse {
 
 /// The request of `create_token`:
 /// `GET /ee/token/create` (operation `createToken`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateTokenRequest {}
+crate::runtime::impl_object!(CreateTokenRequest, none,);
+
 impl CreateTokenRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {

@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetBillingHistoryRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -25,7 +25,6 @@ pub struct GetBillingHistoryRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a billing history request.
     ///
@@ -34,9 +33,17 @@ pub struct GetBillingHistoryRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetBillingHistoryRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GetBillingHistoryRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -143,7 +150,7 @@ impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
 /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangeCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -161,7 +168,6 @@ pub struct ChangeCardDetailsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -170,9 +176,17 @@ pub struct ChangeCardDetailsRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ChangeCardDetailsRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ChangeCardDetailsRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -282,7 +296,7 @@ impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
 /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -300,7 +314,6 @@ pub struct GetCardDetailsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV profile token in body.
     ///
@@ -309,9 +322,17 @@ pub struct GetCardDetailsRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetCardDetailsRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GetCardDetailsRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -418,7 +439,7 @@ impl crate::runtime::OperationResponse for GetCardDetailsResponse {
 /// `POST /itv/changeemail` (operation `changeEmail`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangeEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -442,7 +463,6 @@ pub struct ChangeEmailRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -456,7 +476,6 @@ pub struct ChangeEmailRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// New email address & ITV profile token.
     ///
@@ -465,9 +484,17 @@ pub struct ChangeEmailRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ChangeEmailRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ChangeEmailRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -583,7 +610,7 @@ impl crate::runtime::OperationResponse for ChangeEmailResponse {
 /// `POST /itv/changemarketing` (operation `changeMarketing`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ChangeMarketingRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -607,7 +634,6 @@ pub struct ChangeMarketingRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -621,7 +647,6 @@ pub struct ChangeMarketingRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Updated marketing preferences & ITV profile token.
     ///
@@ -630,9 +655,17 @@ pub struct ChangeMarketingRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ChangeMarketingRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ChangeMarketingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -748,7 +781,7 @@ impl crate::runtime::OperationResponse for ChangeMarketingResponse {
 /// `POST /itv/deleteaccount` (operation `deleteAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -772,7 +805,6 @@ pub struct DeleteAccountRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -786,7 +818,6 @@ pub struct DeleteAccountRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// New email address & ITV profile token.
     ///
@@ -795,9 +826,17 @@ pub struct DeleteAccountRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeleteAccountRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl DeleteAccountRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -913,7 +952,7 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
 /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetCurrentEntitlementRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -927,14 +966,19 @@ pub struct GetCurrentEntitlementRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetCurrentEntitlementRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetCurrentEntitlementRequest {
     /// A request with every optional value unset (or at its default).
@@ -1045,7 +1089,7 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetEntitlementsHistoryRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1059,14 +1103,19 @@ pub struct GetEntitlementsHistoryRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetEntitlementsHistoryRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetEntitlementsHistoryRequest {
     /// A request with every optional value unset (or at its default).
@@ -1175,7 +1224,7 @@ impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
 
 /// The request of `get_feature_flag`:
 /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetFeatureFlagRequest {
     /// The identifier of the feature to check for feature flag.
     ///
@@ -1193,9 +1242,15 @@ pub struct GetFeatureFlagRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(
+    GetFeatureFlagRequest,
+    none,
+    feature = required("feature"),
+    lang = optional("lang")
+);
 
 impl GetFeatureFlagRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1291,7 +1346,7 @@ impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
 /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GooglePaySubscriptionRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1305,7 +1360,6 @@ pub struct GooglePaySubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of googlePay subscription request.
     ///
@@ -1314,9 +1368,16 @@ pub struct GooglePaySubscriptionRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GooglePaySubscriptionRequest,
+    none,
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GooglePaySubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1408,7 +1469,7 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckPreviousEntitlementsRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1422,14 +1483,19 @@ pub struct CheckPreviousEntitlementsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CheckPreviousEntitlementsRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl CheckPreviousEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
@@ -1538,13 +1604,19 @@ impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
 
 /// The request of `get_itv_itemsummary_external_id`:
 /// `GET /itv/itemsummary/{externalId}`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvItemsummaryExternalIdRequest {
     /// The external identifier of the item.
     ///
     /// The `externalId` path parameter.
     pub external_id: String,
 }
+
+crate::runtime::impl_object!(
+    GetItvItemsummaryExternalIdRequest,
+    none,
+    external_id = required("external_id")
+);
 
 impl GetItvItemsummaryExternalIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1648,7 +1720,7 @@ impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
 /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetAccountTokenWithPinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1672,7 +1744,6 @@ pub struct GetAccountTokenWithPinRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1686,7 +1757,6 @@ pub struct GetAccountTokenWithPinRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of token request.
     ///
@@ -1695,9 +1765,17 @@ pub struct GetAccountTokenWithPinRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetAccountTokenWithPinRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GetAccountTokenWithPinRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1813,7 +1891,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
 /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpgradePlanRequest {
     /// The identifier of the payment platform (stripe/itunes). Only Stripe is supported
     ///
@@ -1831,7 +1909,6 @@ pub struct UpgradePlanRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of an upgrade request.
     ///
@@ -1840,9 +1917,17 @@ pub struct UpgradePlanRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpgradePlanRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpgradePlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1949,7 +2034,7 @@ impl crate::runtime::OperationResponse for UpgradePlanResponse {
 /// `GET /itv/plans/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvPlansPlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1967,14 +2052,20 @@ pub struct GetItvPlansPlatformRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItvPlansPlatformRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItvPlansPlatformRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2080,7 +2171,7 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
 /// `GET /itv/profile`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvProfileRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2094,14 +2185,19 @@ pub struct GetItvProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItvProfileRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItvProfileRequest {
     /// A request with every optional value unset (or at its default).
@@ -2212,7 +2308,7 @@ impl crate::runtime::OperationResponse for GetItvProfileResponse {
 /// `PUT /itv/profile` (operation `updateProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2236,7 +2332,6 @@ pub struct UpdateProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2250,7 +2345,6 @@ pub struct UpdateProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV profile object with updated values & ITV profile token.
     ///
@@ -2259,9 +2353,17 @@ pub struct UpdateProfileRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdateProfileRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdateProfileRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2377,12 +2479,11 @@ impl crate::runtime::OperationResponse for UpdateProfileResponse {
 /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetRecommendedListRequest {
     /// List of item types to filter the recommendation list
     ///
     /// The `item_types` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_types: Option<Vec<String>>,
     /// The page of items to load. Starts from page 1.
     ///
@@ -2399,12 +2500,10 @@ pub struct GetRecommendedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2428,7 +2527,6 @@ pub struct GetRecommendedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2442,14 +2540,26 @@ pub struct GetRecommendedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetRecommendedListRequest,
+    none,
+    item_types = optional("item_types"),
+    page = required("page"),
+    page_size = required("page_size"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetRecommendedListRequest {
     /// A request with every optional value unset (or at its default).
@@ -2622,7 +2732,7 @@ impl crate::runtime::OperationResponse for GetRecommendedListResponse {
 /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvProfileTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2636,7 +2746,6 @@ pub struct GetItvProfileTokenRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of token request.
     ///
@@ -2645,9 +2754,16 @@ pub struct GetItvProfileTokenRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItvProfileTokenRequest,
+    none,
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl GetItvProfileTokenRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2753,7 +2869,7 @@ impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
 /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetCurrentSubscriptionRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2771,14 +2887,20 @@ pub struct GetCurrentSubscriptionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetCurrentSubscriptionRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetCurrentSubscriptionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2884,7 +3006,7 @@ impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
 /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmPurchaseRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2902,7 +3024,6 @@ pub struct ConfirmPurchaseRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -2911,9 +3032,17 @@ pub struct ConfirmPurchaseRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ConfirmPurchaseRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ConfirmPurchaseRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3020,7 +3149,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
 /// `DELETE /itv/purchase/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteItvPurchasePlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -3038,7 +3167,6 @@ pub struct DeleteItvPurchasePlatformRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a cancellation request.
     ///
@@ -3047,9 +3175,17 @@ pub struct DeleteItvPurchasePlatformRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeleteItvPurchasePlatformRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl DeleteItvPurchasePlatformRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3159,7 +3295,7 @@ impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
 /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmPurchaseStrongRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -3177,7 +3313,6 @@ pub struct ConfirmPurchaseStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -3186,9 +3321,17 @@ pub struct ConfirmPurchaseStrongRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ConfirmPurchaseStrongRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ConfirmPurchaseStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3295,7 +3438,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
 /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmPurchaseWithOfferRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -3313,7 +3456,6 @@ pub struct ConfirmPurchaseWithOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a purchase request.
     ///
@@ -3322,9 +3464,17 @@ pub struct ConfirmPurchaseWithOfferRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ConfirmPurchaseWithOfferRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ConfirmPurchaseWithOfferRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3434,7 +3584,7 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
 /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResubscribeRequest {
     /// The id of the plan to renew.
     ///
@@ -3456,14 +3606,21 @@ pub struct ResubscribeRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ResubscribeRequest,
+    none,
+    plan_id = required("plan_id"),
+    platform = required("platform"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl ResubscribeRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3554,7 +3711,7 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
 
 /// The request of `get_itv_roku_plans`:
 /// `GET /itv/roku/plans`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3568,9 +3725,10 @@ pub struct GetItvRokuPlansRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
+
+crate::runtime::impl_object!(GetItvRokuPlansRequest, none, lang = optional("lang"));
 
 impl GetItvRokuPlansRequest {
     /// A request with every optional value unset (or at its default).
@@ -3670,7 +3828,7 @@ impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
 
 /// The request of `execute_transaction`:
 /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExecuteTransactionRequest {
     /// The identifier of the Roku transaction (subscribe/upgrade/downgrade/cancellation).
     ///
@@ -3688,13 +3846,20 @@ pub struct ExecuteTransactionRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of a transaction request.
     ///
     /// The `application/json` body.
     pub body: crate::models::ItvRokuTransactionRequest,
 }
+
+crate::runtime::impl_object!(
+    ExecuteTransactionRequest,
+    none,
+    transactionid = required("transactionid"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl ExecuteTransactionRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3797,7 +3962,7 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
 /// `GET /itv/save-offer` (operation `getSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3811,14 +3976,19 @@ pub struct GetSaveOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetSaveOfferRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetSaveOfferRequest {
     /// A request with every optional value unset (or at its default).
@@ -3929,7 +4099,7 @@ impl crate::runtime::OperationResponse for GetSaveOfferResponse {
 /// `POST /itv/save-offer` (operation `activateSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ActivateSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3943,7 +4113,6 @@ pub struct ActivateSaveOfferRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// The coupon id to be checked.
     ///
@@ -3952,9 +4121,16 @@ pub struct ActivateSaveOfferRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    ActivateSaveOfferRequest,
+    none,
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl ActivateSaveOfferRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4036,7 +4212,7 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
 /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetFullPriceRenewalRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4050,14 +4226,19 @@ pub struct GetFullPriceRenewalRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetFullPriceRenewalRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetFullPriceRenewalRequest {
     /// A request with every optional value unset (or at its default).
@@ -4129,7 +4310,7 @@ impl crate::runtime::OperationResponse for GetFullPriceRenewalResponse {
 /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSubscriptionStatusRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -4147,14 +4328,20 @@ pub struct GetSubscriptionStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetSubscriptionStatusRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetSubscriptionStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4221,7 +4408,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSubscriptionStateRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4235,14 +4422,19 @@ pub struct GetSubscriptionStateRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetSubscriptionStateRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetSubscriptionStateRequest {
     /// A request with every optional value unset (or at its default).
@@ -4353,7 +4545,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetUpcomingInvoiceRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4367,14 +4559,19 @@ pub struct GetUpcomingInvoiceRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetUpcomingInvoiceRequest,
+    none,
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetUpcomingInvoiceRequest {
     /// A request with every optional value unset (or at its default).
@@ -4485,7 +4682,7 @@ impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
 /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdatePaymentIntentStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -4503,7 +4700,6 @@ pub struct UpdatePaymentIntentStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -4512,9 +4708,17 @@ pub struct UpdatePaymentIntentStrongRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdatePaymentIntentStrongRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdatePaymentIntentStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4624,7 +4828,7 @@ impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
 /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdatePaymentMethodStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -4642,7 +4846,6 @@ pub struct UpdatePaymentMethodStrongRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Details of change card details request.
     ///
@@ -4651,9 +4854,17 @@ pub struct UpdatePaymentMethodStrongRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    UpdatePaymentMethodStrongRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl UpdatePaymentMethodStrongRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4763,7 +4974,7 @@ impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
 /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetVoucherByIdRequest {
     /// The identifier of the voucher.
     ///
@@ -4785,14 +4996,21 @@ pub struct GetVoucherByIdRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetVoucherByIdRequest,
+    none,
+    voucher_id = required("voucher_id"),
+    plan_id = required("plan_id"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetVoucherByIdRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -4899,7 +5117,7 @@ impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
 /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckVoucherRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -4917,7 +5135,6 @@ pub struct CheckVoucherRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Coupon/voucher.
     ///
@@ -4926,9 +5143,17 @@ pub struct CheckVoucherRequest {
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    CheckVoucherRequest,
+    none,
+    platform = required("platform"),
+    lang = optional("lang"),
+    body = required("body"),
+    credentials = skip("credentials")
+);
 
 impl CheckVoucherRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -5033,8 +5258,10 @@ impl crate::runtime::OperationResponse for CheckVoucherResponse {
 
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (operation `getPublicPreview`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetPublicPreviewRequest {}
+crate::runtime::impl_object!(GetPublicPreviewRequest, none,);
+
 impl GetPublicPreviewRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {

@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /account/profile` (operation `getProfile`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -31,7 +31,6 @@ pub struct GetProfileRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -45,14 +44,20 @@ pub struct GetProfileRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetProfileRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetProfileRequest {
     /// A request with every optional value unset (or at its default).
@@ -183,7 +188,7 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
 /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetBookmarksRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -207,7 +212,6 @@ pub struct GetBookmarksRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -221,14 +225,20 @@ pub struct GetBookmarksRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetBookmarksRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetBookmarksRequest {
     /// A request with every optional value unset (or at its default).
@@ -359,17 +369,15 @@ impl crate::runtime::OperationResponse for GetBookmarksResponse {
 /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetBookmarkListRequest {
     /// The page of items to load. Starts from page 1.
     ///
     /// The `page` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i32>,
     /// The number of items to return in a page.
     ///
     /// The `page_size` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -378,7 +386,6 @@ pub struct GetBookmarkListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -387,12 +394,10 @@ pub struct GetBookmarkListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -416,7 +421,6 @@ pub struct GetBookmarkListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -430,14 +434,27 @@ pub struct GetBookmarkListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetBookmarkListRequest,
+    none,
+    page = optional("page"),
+    page_size = optional("page_size"),
+    order = required("order"),
+    item_type = optional("item_type"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetBookmarkListRequest {
     /// A request with every optional value unset (or at its default).
@@ -617,7 +634,7 @@ impl crate::runtime::OperationResponse for GetBookmarkListResponse {
 /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemBookmarkRequest {
     /// The id of the item to get the bookmark for.
     ///
@@ -645,7 +662,6 @@ pub struct GetItemBookmarkRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -659,14 +675,21 @@ pub struct GetItemBookmarkRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItemBookmarkRequest,
+    none,
+    item_id = required("item_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItemBookmarkRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -792,7 +815,7 @@ impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
 /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BookmarkItemRequest {
     /// The id of the item to bookmark.
     ///
@@ -820,7 +843,6 @@ pub struct BookmarkItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -834,14 +856,21 @@ pub struct BookmarkItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    BookmarkItemRequest,
+    none,
+    item_id = required("item_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl BookmarkItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -967,7 +996,7 @@ impl crate::runtime::OperationResponse for BookmarkItemResponse {
 /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteItemBookmarkRequest {
     /// The identifier of the bookmark to delete.
     ///
@@ -995,7 +1024,6 @@ pub struct DeleteItemBookmarkRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1009,14 +1037,21 @@ pub struct DeleteItemBookmarkRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeleteItemBookmarkRequest,
+    none,
+    item_id = required("item_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl DeleteItemBookmarkRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1142,7 +1177,7 @@ impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
 /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetContinueWatchingListRequest {
     /// The item type to be returned for continue watching items belonging to a show.
     ///
@@ -1195,7 +1230,6 @@ pub struct GetContinueWatchingListRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// The type of device the content is targeting.
     ///
@@ -1204,12 +1238,10 @@ pub struct GetContinueWatchingListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1233,7 +1265,6 @@ pub struct GetContinueWatchingListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1247,14 +1278,28 @@ pub struct GetContinueWatchingListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetContinueWatchingListRequest,
+    none,
+    show_item_type = required("show_item_type"),
+    include = required("include"),
+    page = required("page"),
+    page_size = required("page_size"),
+    max_rating = optional("max_rating"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetContinueWatchingListRequest {
     /// A request with every optional value unset (or at its default).
@@ -1449,7 +1494,7 @@ impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
 /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -1458,7 +1503,6 @@ pub struct GetNextPlaybackItemRequest {
     /// The maximum rating (inclusive) of an item returned, e.g. 'auoflc-pg'.
     ///
     /// The `max_rating` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_rating: Option<String>,
     /// If no value is specified no dependencies are expanded.
     ///
@@ -1469,7 +1513,6 @@ pub struct GetNextPlaybackItemRequest {
     /// For example if an `Episode` then both the `Season` and `Show` would be included.
     ///
     /// The `expand` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<crate::models::GetNextPlaybackItemExpand>,
     /// The type of device the content is targeting.
     ///
@@ -1478,12 +1521,10 @@ pub struct GetNextPlaybackItemRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1507,7 +1548,6 @@ pub struct GetNextPlaybackItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1521,14 +1561,26 @@ pub struct GetNextPlaybackItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetNextPlaybackItemRequest,
+    none,
+    item_id = required("item_id"),
+    max_rating = optional("max_rating"),
+    expand = optional("expand"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetNextPlaybackItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -1692,7 +1744,7 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
 /// `GET /account/profile/ratings` (operation `getRatings`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetRatingsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1716,7 +1768,6 @@ pub struct GetRatingsRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1730,14 +1781,20 @@ pub struct GetRatingsRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetRatingsRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetRatingsRequest {
     /// A request with every optional value unset (or at its default).
@@ -1868,7 +1925,7 @@ impl crate::runtime::OperationResponse for GetRatingsResponse {
 /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetRatingsListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -1891,7 +1948,6 @@ pub struct GetRatingsListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -1900,12 +1956,10 @@ pub struct GetRatingsListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1929,7 +1983,6 @@ pub struct GetRatingsListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1943,14 +1996,28 @@ pub struct GetRatingsListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetRatingsListRequest,
+    none,
+    page = required("page"),
+    page_size = required("page_size"),
+    order = required("order"),
+    order_by = required("order_by"),
+    item_type = optional("item_type"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetRatingsListRequest {
     /// A request with every optional value unset (or at its default).
@@ -2140,7 +2207,7 @@ impl crate::runtime::OperationResponse for GetRatingsListResponse {
 /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemRatingRequest {
     /// The id of the item to get the rating info for.
     ///
@@ -2168,7 +2235,6 @@ pub struct GetItemRatingRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2182,14 +2248,21 @@ pub struct GetItemRatingRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItemRatingRequest,
+    none,
+    item_id = required("item_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItemRatingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2315,7 +2388,7 @@ impl crate::runtime::OperationResponse for GetItemRatingResponse {
 /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RateItemRequest {
     /// The id of the item to rate.
     ///
@@ -2347,7 +2420,6 @@ pub struct RateItemRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2361,14 +2433,22 @@ pub struct RateItemRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    RateItemRequest,
+    none,
+    item_id = required("item_id"),
+    rating = required("rating"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl RateItemRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -2495,7 +2575,7 @@ impl crate::runtime::OperationResponse for RateItemResponse {
 /// `GET /account/profile/watched` (operation `getWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetWatchedRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2519,7 +2599,6 @@ pub struct GetWatchedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2533,14 +2612,20 @@ pub struct GetWatchedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetWatchedRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetWatchedRequest {
     /// A request with every optional value unset (or at its default).
@@ -2671,12 +2756,11 @@ impl crate::runtime::OperationResponse for GetWatchedResponse {
 /// `DELETE /account/profile/watched` (operation `deleteWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DeleteWatchedRequest {
     /// List of `itemId`s to delete. Omit this parameter to delete all items
     ///
     /// The `item_ids` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_ids: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2700,7 +2784,6 @@ pub struct DeleteWatchedRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2714,14 +2797,21 @@ pub struct DeleteWatchedRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    DeleteWatchedRequest,
+    none,
+    item_ids = optional("item_ids"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl DeleteWatchedRequest {
     /// A request with every optional value unset (or at its default).
@@ -2859,7 +2949,7 @@ impl crate::runtime::OperationResponse for DeleteWatchedResponse {
 /// `GET /account/profile/watched/list` (operation `getWatchedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetWatchedListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -2874,7 +2964,6 @@ pub struct GetWatchedListRequest {
     /// If `undefined` then both partially and fully watched items are returned.
     ///
     /// The `completed` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// The list sort order, either 'asc' or 'desc'.
     ///
@@ -2889,7 +2978,6 @@ pub struct GetWatchedListRequest {
     /// The item type to filter by. Defaults to unspecified.
     ///
     /// The `item_type` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_type: Option<crate::models::ItemType>,
     /// The type of device the content is targeting.
     ///
@@ -2898,12 +2986,10 @@ pub struct GetWatchedListRequest {
     /// The active subscription code.
     ///
     /// The `sub` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
     /// The list of segments to filter the response by.
     ///
     /// The `segments` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2927,7 +3013,6 @@ pub struct GetWatchedListRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2941,14 +3026,29 @@ pub struct GetWatchedListRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetWatchedListRequest,
+    none,
+    page = required("page"),
+    page_size = required("page_size"),
+    completed = optional("completed"),
+    order = required("order"),
+    order_by = required("order_by"),
+    item_type = optional("item_type"),
+    device = required("device"),
+    sub = optional("sub"),
+    segments = optional("segments"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetWatchedListRequest {
     /// A request with every optional value unset (or at its default).
@@ -3145,7 +3245,7 @@ impl crate::runtime::OperationResponse for GetWatchedListResponse {
 /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetItemWatchedStatusRequest {
     /// The id of the item to get the watched status for.
     ///
@@ -3173,7 +3273,6 @@ pub struct GetItemWatchedStatusRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3187,14 +3286,21 @@ pub struct GetItemWatchedStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    GetItemWatchedStatusRequest,
+    none,
+    item_id = required("item_id"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl GetItemWatchedStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -3320,7 +3426,7 @@ impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
 /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SetItemWatchedStatusRequest {
     /// The id of the item being watched.
     ///
@@ -3352,7 +3458,6 @@ pub struct SetItemWatchedStatusRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3366,14 +3471,22 @@ pub struct SetItemWatchedStatusRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    SetItemWatchedStatusRequest,
+    none,
+    item_id = required("item_id"),
+    position = required("position"),
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl SetItemWatchedStatusRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -4,7 +4,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `register`:
 /// `POST /register` (operation `register`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RegisterRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -28,7 +28,6 @@ pub struct RegisterRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -42,13 +41,20 @@ pub struct RegisterRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Registration details.
     ///
     /// The `application/json` body.
     pub body: crate::models::RegistrationRequest,
 }
+
+crate::runtime::impl_object!(
+    RegisterRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl RegisterRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -5,13 +5,15 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_subscription_data`:
 /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct GetSubscriptionDataRequest {
     /// The identifier of the user to load.
     ///
     /// The `id` path parameter.
     pub id: String,
 }
+
+crate::runtime::impl_object!(GetSubscriptionDataRequest, none, id = required("id"));
 
 impl GetSubscriptionDataRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -99,7 +101,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
 
 /// The request of `forgot_password`:
 /// `POST /request-password-reset` (operation `forgotPassword`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ForgotPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -123,7 +125,6 @@ pub struct ForgotPasswordRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -137,13 +138,20 @@ pub struct ForgotPasswordRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Email address of account to request a password reset on.
     ///
     /// The `application/json` body.
     pub body: crate::models::PasswordResetEmailRequest,
 }
+
+crate::runtime::impl_object!(
+    ForgotPasswordRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl ForgotPasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -256,7 +264,7 @@ impl crate::runtime::OperationResponse for ForgotPasswordResponse {
 
 /// The request of `reset_password`:
 /// `POST /reset-password` (operation `resetPassword`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ResetPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -280,7 +288,6 @@ pub struct ResetPasswordRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -294,13 +301,20 @@ pub struct ResetPasswordRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// ITV reset token from email link and a new password.
     ///
     /// The `application/json` body.
     pub body: crate::models::PasswordResetRequest,
 }
+
+crate::runtime::impl_object!(
+    ResetPasswordRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    body = required("body")
+);
 
 impl ResetPasswordRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
@@ -415,7 +429,7 @@ impl crate::runtime::OperationResponse for ResetPasswordResponse {
 /// `POST /verify-email` (operation `verifyEmail`).
 ///
 /// Security: `Credential::VerifyEmailAuth`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct VerifyEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -439,7 +453,6 @@ pub struct VerifyEmailRequest {
     /// See the `feature-flags.md` for available flag details.
     ///
     /// The `ff` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -453,14 +466,20 @@ pub struct VerifyEmailRequest {
     /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
     ///
     /// The `lang` query parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
-    #[serde(skip)]
     pub credentials: Vec<Credential>,
 }
+
+crate::runtime::impl_object!(
+    VerifyEmailRequest,
+    none,
+    ff = optional("ff"),
+    lang = optional("lang"),
+    credentials = skip("credentials")
+);
 
 impl VerifyEmailRequest {
     /// A request with every optional value unset (or at its default).

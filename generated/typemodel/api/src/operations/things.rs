@@ -4,13 +4,20 @@ use crate::runtime::RawResponse;
 
 /// The request of `patch_thing`:
 /// `PATCH /things/{id}` (operation `patchThing`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PatchThingRequest {
     /// The `id` path parameter.
     pub id: String,
     /// The `application/json` body.
     pub body: crate::models::Presence,
 }
+
+crate::runtime::impl_object!(
+    PatchThingRequest,
+    none,
+    id = required("id"),
+    body = required("body")
+);
 
 impl PatchThingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
