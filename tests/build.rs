@@ -82,10 +82,11 @@ fn http_harness(source: &str, api: &rocketgen::ir::Api) -> proc_macro2::TokenStr
         } else {
             quote! { request.credentials.iter().map(|c| format!("{}:{}", c.scheme(), c.secret())).collect() }
         };
+        let meta = rocketgen::emit::meta::operation_static(op);
         quote! {
             async fn #method(&self, request: #api_crate::#request) -> Result<#api_crate::#response, #api_crate::Error> {
                 self.record(#tool, &request, #credentials);
-                self.respond(#tool)
+                self.respond(&#api_crate::meta::#meta)
             }
         }
     });
@@ -98,6 +99,7 @@ fn http_harness(source: &str, api: &rocketgen::ir::Api) -> proc_macro2::TokenStr
         } else {
             quote! { request.credentials = credentials; }
         };
+        let meta = rocketgen::emit::meta::operation_static(op);
         // A streamed body is read to its end, so that the response compares as JSON.
         let response_type = format_ident!("{}", op.response_type);
         let read_streams: Vec<proc_macro2::TokenStream> = op
@@ -130,7 +132,7 @@ fn http_harness(source: &str, api: &rocketgen::ir::Api) -> proc_macro2::TokenStr
                 #set_credentials
                 #binding = client.#method(request).await.map_err(|e| e.to_string())?;
                 #(#read_streams)*
-                serde_json::to_value(response).map_err(|e| e.to_string())
+                rocketgen_runtime::response_json::json_of_raw(&#api_crate::meta::#meta, &rocketgen_runtime::OperationResponse::into_raw(response))
             }
         }
     });

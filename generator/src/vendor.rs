@@ -13,6 +13,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     ("src/meta.rs", include_str!("../runtime/src/meta.rs")),
     ("src/response.rs", include_str!("../runtime/src/response.rs")),
+    ("src/response_json.rs", include_str!("../runtime/src/response_json.rs")),
     ("src/json_path.rs", include_str!("../runtime/src/json_path.rs")),
     ("src/context.rs", include_str!("../runtime/src/context.rs")),
     ("src/cors.rs", include_str!("../runtime/src/cors.rs")),

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use rocketgen_runtime::OperationResponse;
+use rocketgen_runtime::meta::OperationMeta;
+use rocketgen_runtime::response_json::raw_from_json;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// What the implementation received for one call.
@@ -16,8 +18,8 @@ pub struct Call {
     pub credentials: Vec<String>,
 }
 
-/// Records every call and answers with the response set for its operation (as JSON in the
-/// response enum's serde form).
+/// Records every call and answers with the response set for its operation (in its JSON form,
+/// see `rocketgen_runtime::response_json`).
 #[derive(Default)]
 pub struct Recorder {
     calls: Mutex<Vec<Call>>,
@@ -38,9 +40,12 @@ impl Recorder {
         self.calls.lock().unwrap().push(Call { tool, request, credentials });
     }
 
-    pub(crate) fn respond<T: DeserializeOwned, E>(&self, tool: &str) -> Result<T, E> {
+    /// The response set for `op`, read from its JSON form as a client reads one from HTTP.
+    pub(crate) fn respond<T: OperationResponse, E>(&self, op: &OperationMeta<'_>) -> Result<T, E> {
+        let tool = op.tool_name;
         let response = self.responses.lock().unwrap().get(tool).cloned().unwrap_or_else(|| panic!("no response set for {tool}"));
-        Ok(serde_json::from_value(response).unwrap_or_else(|e| panic!("response for {tool}: {e}")))
+        let raw = raw_from_json(op, &response).unwrap_or_else(|e| panic!("response for {tool}: {e}"));
+        Ok(T::from_raw(raw).unwrap_or_else(|e| panic!("response for {tool}: {e}")))
     }
 }
 
@@ -57,7 +62,7 @@ pub async fn serve(router: axum::Router) -> String {
 
 /// The HTTP round-trip cases of a source, from its operation metadata: for each operation a
 /// synthesized request, the credential it needs, and one response per declared status (in the
-/// response enum's JSON form), plus an undeclared status where there is no `default`.
+/// JSON form of `rocketgen_runtime::response_json`), plus an undeclared status where there is no `default`.
 pub fn cases(source: &str) -> Vec<Value> {
     match source {
         "rocket" => cases_of!(rocket_api),

@@ -8,7 +8,8 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use constructs_api::models::{ChargeForm, ChargeFormItemsItem, UploadBody, UploadBodyMeta};
 use constructs_api::{ConstructsApi, Credential};
-use rocketgen_runtime::Binary;
+use rocketgen_runtime::response_json::json_of_raw;
+use rocketgen_runtime::{Binary, OperationResponse};
 use rocketgen_tests::http::{Recorder, serve};
 use serde_json::{Value, json};
 
@@ -259,7 +260,8 @@ async fn raw_bytes_and_text_travel_as_they_are() {
     // An image answer keeps its own type when it is not the declared one.
     let image = Binary::new(vec![0xff, 0xd8, 0xff]).with_content_type("image/jpeg");
     let response = constructs_api::GetBlobResponse::Ok { body: image.clone(), x_checksum: Some("c1".into()) };
-    let (base, _recorder) = recorded("media.getBlob", serde_json::to_value(&response).unwrap()).await;
+    let form = json_of_raw(&constructs_api::meta::GET_BLOB, &response.clone().into_raw()).unwrap();
+    let (base, _recorder) = recorded("media.getBlob", form).await;
     let raw = reqwest::Client::new().get(format!("{base}/blobs/b1")).header("authorization", "Bearer t").send().await.unwrap();
     assert_eq!(raw.headers()["content-type"], "image/jpeg");
     assert_eq!(raw.bytes().await.unwrap().as_ref(), &[0xff, 0xd8, 0xff]);

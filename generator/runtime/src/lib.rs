@@ -70,6 +70,7 @@ pub mod pattern;
 #[cfg(feature = "mock")]
 pub mod proxy;
 pub mod response;
+pub mod response_json;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(all(feature = "mock", feature = "client"))]

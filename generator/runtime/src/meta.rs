@@ -320,6 +320,9 @@ pub struct ResponseMeta<'a> {
     /// The variant of the response enum.
     pub variant: &'a str,
     pub media_type: Option<&'a str>,
+    /// How the body's bytes relate to its value (of each item's, where it is a stream):
+    /// JSON, text or raw bytes.
+    pub kind: BodyKind,
     /// The body's type; of each item where the body is a stream.
     pub body: Option<&'a Ty<'a>>,
     /// Set where the body is a stream of items.
@@ -330,7 +333,13 @@ pub struct ResponseMeta<'a> {
 impl<'a> ResponseMeta<'a> {
     /// A response without a body or headers; `.body(…)` and `.headers(…)` add them.
     pub const fn new(status: Status, variant: &'a str) -> ResponseMeta<'a> {
-        ResponseMeta { status, variant, media_type: None, body: None, stream: None, headers: &[] }
+        ResponseMeta { status, variant, media_type: None, kind: BodyKind::Json, body: None, stream: None, headers: &[] }
+    }
+
+    /// The body is text or raw bytes rather than JSON.
+    pub const fn kind(mut self, kind: BodyKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// The body is a stream of items of the body's type, divided as `framing` says.

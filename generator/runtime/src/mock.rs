@@ -8,13 +8,13 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::Error;
 use crate::meta::{Constraints, Framing, OperationMeta};
+use crate::response_json::raw_from_json;
 use crate::synth::{Fill, Synth};
 use crate::validate::{Strictness, validate};
+use crate::{Error, OperationResponse};
 
 tokio::task_local! {
     /// The status a request asked for (`Prefer: code=404`), set by the mock server.
@@ -25,7 +25,7 @@ tokio::task_local! {
 #[derive(Debug, Clone)]
 pub struct Fixture {
     pub status: u16,
-    /// The response in the response enum's JSON form.
+    /// The response in its JSON form (see [`crate::response_json`]).
     pub response: Value,
 }
 
@@ -96,7 +96,7 @@ impl MockState {
     pub fn answer<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
-        Resp: DeserializeOwned + Clone + Send + 'static,
+        Resp: OperationResponse + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
         let stateful = self.store.as_ref().and_then(|store| store.answer(op, &as_json, self.all, self.seed));
@@ -127,14 +127,14 @@ impl MockState {
             return responder(&request);
         }
         // A stateful answer that does not fit the response type falls back to the default one.
-        if let Some(answer) = stateful.and_then(|answer| serde_json::from_value(answer).ok()) {
+        if let Some(answer) = stateful.and_then(|answer| raw_from_json(op, &answer).ok()).and_then(|raw| Resp::from_raw(raw).ok()) {
             return Ok(answer);
         }
         self.default_answer(op)
     }
 
     /// The answer when nothing was programmed.
-    pub fn default_answer<Resp: DeserializeOwned + Clone + Send + 'static>(&self, op: &'static OperationMeta<'static>) -> Result<Resp, Error> {
+    pub fn default_answer<Resp: OperationResponse + Clone + Send + 'static>(&self, op: &'static OperationMeta<'static>) -> Result<Resp, Error> {
         let preferred = PREFERRED_STATUS.try_with(|s| *s).ok();
         let fixture = self.fixtures.get(op.tool_name);
         let status = preferred.or(fixture.map(|f| f.status)).unwrap_or_else(|| Synth::success_status(op));
@@ -146,7 +146,8 @@ impl MockState {
             Some(fixture) if fixture.status == status => fixture.response.clone(),
             _ => self.synthesized(op, status),
         };
-        let answer: Resp = serde_json::from_value(response).map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
+        let does_not_fit = |e: String| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name));
+        let answer = Resp::from_raw(raw_from_json(op, &response).map_err(does_not_fit)?).map_err(|e| does_not_fit(e.to_string()))?;
         self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, Box::new(answer.clone()));
         Ok(answer)
     }

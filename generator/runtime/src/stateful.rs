@@ -88,7 +88,7 @@ impl Store {
         operations.iter().any(|op| op.http_method != Method::Get && place(op.path).collection == collection)
     }
 
-    /// The answer to a call in stateful mode, in the response enum's JSON form; `None` leaves
+    /// The answer to a call in stateful mode, in its JSON form (see [`crate::response_json`]); `None` leaves
     /// the call to the ordinary mock.
     pub fn answer(&self, op: &'static OperationMeta<'static>, request: &Value, operations: &[&'static OperationMeta<'static>], seed: u64) -> Option<Value> {
         let place = place(op.path);

@@ -60,8 +60,9 @@ impl Synth {
         request
     }
 
-    /// The JSON form of a response of `op` (a streamed body: [`STREAMED_ITEMS`] items) with status `status` (as the response enum
-    /// serializes), or `None` if the operation declares no such status.
+    /// The JSON form of a response of `op` (see [`crate::response_json`]; a streamed body:
+    /// [`STREAMED_ITEMS`] items) with status `status`, or `None` if the operation declares no
+    /// such status.
     pub fn response(&self, op: &OperationMeta<'_>, status: u16) -> Option<Value> {
         let meta = op.response(status)?;
         let context = format!("{}/{}", op.tool_name, meta.variant);

@@ -280,7 +280,12 @@ fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStre
                 };
                 quote! { .stream(Framing::#framing) }
             });
-            quote! { .body(#media, #ty) #stream }
+            // JSON unless said: how the body's bytes relate to its value.
+            let kind = (b.kind != BodyKind::Json).then(|| {
+                let kind = body_kind(b.kind);
+                quote! { .kind(#kind) }
+            });
+            quote! { .body(#media, #ty) #kind #stream }
         });
         let headers = r.headers.iter().map(|h| {
             let name = h.name.to_ascii_lowercase();

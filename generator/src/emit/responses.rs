@@ -126,7 +126,7 @@ pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
     let tool = &op.tool_name;
     quote! {
         #[doc = #type_doc]
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
             /// A status the spec does not declare for this operation, kept whole.

@@ -973,6 +973,7 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta::new(Status::Code(200), "Ok")
             .body("image/png", &Ty::Binary)
+            .kind(BodyKind::Binary)
             .headers(
                 &[
                     HeaderMeta {
@@ -983,7 +984,9 @@ pub static GET_BLOB: OperationMeta = OperationMeta {
                     },
                 ],
             ),
-        ResponseMeta::new(Status::Code(404), "NotFound").body("text/plain", &Ty::String),
+        ResponseMeta::new(Status::Code(404), "NotFound")
+            .body("text/plain", &Ty::String)
+            .kind(BodyKind::Text),
     ],
 };
 
@@ -1004,7 +1007,9 @@ pub static PUT_BLOB: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("text/plain", &Ty::String)
+            .kind(BodyKind::Text),
     ],
 };
 
@@ -1025,11 +1030,14 @@ pub static ADD_NOTE: OperationMeta = OperationMeta {
     }),
     security: &[&[&schemes::BEARER]],
     responses: &[
-        ResponseMeta::new(Status::Code(200), "Ok").body("application/xml", &Ty::String),
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("application/xml", &Ty::String)
+            .kind(BodyKind::Text),
         ResponseMeta::new(Status::Code(202), "Accepted")
             .body("*/*", &Ty::Named(&types::UserInfo2)),
         ResponseMeta::new(Status::Code(415), "UnsupportedMediaType")
-            .body("*/*", &Ty::Binary),
+            .body("*/*", &Ty::Binary)
+            .kind(BodyKind::Binary),
     ],
 };
 
@@ -1207,6 +1215,7 @@ pub static STREAM_TICKER: OperationMeta = OperationMeta {
     responses: &[
         ResponseMeta::new(Status::Code(200), "Ok")
             .body("text/event-stream", &Ty::String)
+            .kind(BodyKind::Text)
             .stream(Framing::EventStream),
     ],
 };
@@ -1278,7 +1287,9 @@ pub static HEALTH: OperationMeta = OperationMeta {
     body: None,
     security: &[],
     responses: &[
-        ResponseMeta::new(Status::Code(200), "Ok").body("text/plain", &Ty::String),
+        ResponseMeta::new(Status::Code(200), "Ok")
+            .body("text/plain", &Ty::String)
+            .kind(BodyKind::Text),
     ],
 };
 

@@ -41,7 +41,7 @@ impl GetFileRequest {
 }
 
 /// The responses of `get_file`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetFileResponse {
     /// 200: The file.
     Ok(crate::models::UserInfo),

@@ -41,7 +41,7 @@ impl UserListRequest {
 }
 
 /// The responses of `user_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UserListResponse {
     /// 204: Cancelled.
     NoContent,
@@ -184,7 +184,7 @@ impl ListRequest {
 }
 
 /// The responses of `list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListResponse {
     /// 200: The job.
     Ok(crate::models::Pet),
@@ -284,7 +284,7 @@ impl TypeRequest {
 }
 
 /// The responses of `type`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TypeResponse {
     /// Any other status (`default`): Whatever happened.
     Default {

@@ -51,7 +51,7 @@ impl CreateChargeRequest {
 }
 
 /// The responses of `create_charge`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateChargeResponse {
     /// 200: The charge.
     Ok(crate::models::ChargeForm),
@@ -136,7 +136,7 @@ impl UpdateChargeRequest {
 }
 
 /// The responses of `update_charge`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateChargeResponse {
     /// 200: The charge.
     Ok(crate::models::ChargeForm),
@@ -211,7 +211,7 @@ impl UploadRequest {
 }
 
 /// The responses of `upload`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UploadResponse {
     /// 201: Stored.
     Created(crate::models::UploadCreatedBody),
@@ -286,7 +286,7 @@ impl GetBlobRequest {
 }
 
 /// The responses of `get_blob`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetBlobResponse {
     /// 200: The image.
     Ok {
@@ -382,7 +382,7 @@ impl PutBlobRequest {
 }
 
 /// The responses of `put_blob`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum PutBlobResponse {
     /// 200: A receipt.
     Ok(String),
@@ -469,7 +469,7 @@ impl Default for AddNoteRequest {
 }
 
 /// The responses of `add_note`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AddNoteResponse {
     /// 200: The note as XML.
     Ok(String),

@@ -22,7 +22,7 @@ impl Default for HealthRequest {
 }
 
 /// The responses of `health`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum HealthResponse {
     /// 200: Up.
     Ok(String),

@@ -45,7 +45,7 @@ impl Default for ListEventsRequest {
 }
 
 /// The responses of `list_events`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListEventsResponse {
     /// 200: A page of events.
     Ok(crate::models::ListEventsOkBody),
@@ -125,7 +125,7 @@ impl Default for ListLogsRequest {
 }
 
 /// The responses of `list_logs`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListLogsResponse {
     /// 200: A page of log lines.
     Ok(crate::models::ListLogsOkBody),
@@ -192,7 +192,7 @@ impl Default for ListCommitsRequest {
 }
 
 /// The responses of `list_commits`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListCommitsResponse {
     /// 200: A page of commits.
     Ok {
@@ -271,7 +271,7 @@ impl Default for ListTicketsRequest {
 }
 
 /// The responses of `list_tickets`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListTicketsResponse {
     /// 200: A page of tickets.
     Ok(crate::models::ListTicketsOkBody),
@@ -354,7 +354,7 @@ impl Default for ListPaymentsRequest {
 }
 
 /// The responses of `list_payments`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ListPaymentsResponse {
     /// 200: A page of payments.
     Ok(crate::models::ListPaymentsOkBody),

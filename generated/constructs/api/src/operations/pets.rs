@@ -41,7 +41,7 @@ impl CreatePetRequest {
 }
 
 /// The responses of `create_pet`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreatePetResponse {
     /// 201: Created.
     Created(crate::models::Shape),

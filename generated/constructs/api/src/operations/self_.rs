@@ -41,7 +41,7 @@ impl SelfRequest {
 }
 
 /// The responses of `self_`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SelfResponse {
     /// 200: Stored.
     Ok(crate::models::Account),

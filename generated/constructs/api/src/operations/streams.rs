@@ -32,7 +32,7 @@ impl Default for StreamProgressRequest {
 }
 
 /// The responses of `stream_progress`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StreamProgressResponse {
     /// 200: One event per step.
     Ok(crate::runtime::Streamed<crate::runtime::Event<crate::models::Progress>>),
@@ -94,7 +94,7 @@ impl Default for StreamTickerRequest {
 }
 
 /// The responses of `stream_ticker`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StreamTickerResponse {
     /// 200: A line of text per tick.
     Ok(crate::runtime::Streamed<crate::runtime::Event<String>>),
@@ -153,7 +153,7 @@ impl Default for StreamNoticesRequest {
 }
 
 /// The responses of `stream_notices`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StreamNoticesResponse {
     /// 200: Notices.
     Ok(
@@ -224,7 +224,7 @@ impl Default for StreamLogsRequest {
 }
 
 /// The responses of `stream_logs`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StreamLogsResponse {
     /// 200: One log line per JSON text.
     Ok(crate::runtime::Streamed<crate::models::LogLine>),
@@ -281,7 +281,7 @@ impl Default for StreamRecordsRequest {
 }
 
 /// The responses of `stream_records`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum StreamRecordsResponse {
     /// 200: One record per JSON text.
     Ok(crate::runtime::Streamed<crate::models::LogLine>),

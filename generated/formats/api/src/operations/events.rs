@@ -36,7 +36,7 @@ impl GetEventRequest {
 }
 
 /// The responses of `get_event`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetEventResponse {
     /// 200: The event.
     Ok(crate::models::Event),
@@ -96,7 +96,7 @@ impl CreateEventRequest {
 }
 
 /// The responses of `create_event`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateEventResponse {
     /// 201: Created.
     Created(crate::models::Event),

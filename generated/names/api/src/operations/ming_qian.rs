@@ -20,7 +20,7 @@ impl MingQianWoQuRuRequest {
 }
 
 /// The responses of `ming_qian_wo_qu_ru`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum MingQianWoQuRuResponse {
     /// 200: The name.
     Ok(crate::models::T1stName),

@@ -41,7 +41,7 @@ impl PutPreludeRequest {
 }
 
 /// The responses of `put_prelude`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum PutPreludeResponse {
     /// 200: The same.
     Ok(crate::models::Prelude),
@@ -121,7 +121,7 @@ impl AddPaymentMethodRequest {
 }
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AddPaymentMethodResponse {
     /// 201: Added.
     Created(crate::models::MyType),

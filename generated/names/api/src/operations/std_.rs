@@ -111,7 +111,7 @@ impl GetStringRequest {
 }
 
 /// The responses of `get_string`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetStringResponse {
     /// 200: A string, and headers named like the fields of a response.
     Ok {

@@ -98,7 +98,7 @@ impl Default for GetAccountRequest {
 }
 
 /// The responses of `get_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAccountResponse {
     /// 200: OK
     Ok(crate::models::Account),
@@ -279,7 +279,7 @@ impl UpdateAccountRequest {
 }
 
 /// The responses of `update_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateAccountResponse {
     /// 204: OK
     NoContent,
@@ -460,7 +460,7 @@ impl Default for GetPaymentMethodsRequest {
 }
 
 /// The responses of `get_payment_methods`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPaymentMethodsResponse {
     /// 200: The list of available payment methods.
     Ok(Vec<crate::models::PaymentMethod>),
@@ -641,7 +641,7 @@ impl AddPaymentMethodRequest {
 }
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AddPaymentMethodResponse {
     /// 200: The created payment method.
     Ok(crate::models::PaymentMethod),
@@ -822,7 +822,7 @@ impl GetPaymentMethodRequest {
 }
 
 /// The responses of `get_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPaymentMethodResponse {
     /// 200: The payment method requested.
     Ok(crate::models::PaymentMethod),
@@ -1003,7 +1003,7 @@ impl RemovePaymentMethodRequest {
 }
 
 /// The responses of `remove_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RemovePaymentMethodResponse {
     /// 204: Payment method removed.
     NoContent,
@@ -1184,7 +1184,7 @@ impl Default for GetPurchasesRequest {
 }
 
 /// The responses of `get_purchases`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPurchasesResponse {
     /// 200: A list of all purchases made under the account.
     Ok(Vec<crate::models::Purchase>),
@@ -1365,7 +1365,7 @@ impl MakePurchaseRequest {
 }
 
 /// The responses of `make_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum MakePurchaseResponse {
     /// 200: The entitlement for the purchased plan or item.
     Ok(crate::models::Entitlement),
@@ -1559,7 +1559,7 @@ impl UpdateSubscriptionRequest {
 }
 
 /// The responses of `update_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -1740,7 +1740,7 @@ impl CancelSubscriptionRequest {
 }
 
 /// The responses of `cancel_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CancelSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -1921,7 +1921,7 @@ impl Default for GetDevicesRequest {
 }
 
 /// The responses of `get_devices`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetDevicesResponse {
     /// 200: OK
     Ok(crate::models::AccountDevices),
@@ -2102,7 +2102,7 @@ impl RegisterDeviceRequest {
 }
 
 /// The responses of `register_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RegisterDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -2288,7 +2288,7 @@ impl AuthorizeDeviceRequest {
 }
 
 /// The responses of `authorize_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AuthorizeDeviceResponse {
     /// 204: OK
     NoContent,
@@ -2459,7 +2459,7 @@ impl GetDeviceRequest {
 }
 
 /// The responses of `get_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -2640,7 +2640,7 @@ impl DeregisterDeviceRequest {
 }
 
 /// The responses of `deregister_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeregisterDeviceResponse {
     /// 204: Device deregistered.
     NoContent,
@@ -2827,7 +2827,7 @@ impl RenameDeviceRequest {
 }
 
 /// The responses of `rename_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RenameDeviceResponse {
     /// 204: Device renamed.
     NoContent,
@@ -3008,7 +3008,7 @@ impl Default for GetEntitlementsRequest {
 }
 
 /// The responses of `get_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetEntitlementsResponse {
     /// 200: OK
     Ok(Vec<crate::models::Entitlement>),
@@ -3262,7 +3262,7 @@ impl GetItemMediaFilesRequest {
 }
 
 /// The responses of `get_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -3516,7 +3516,7 @@ impl GetItemMediaFilesGuardedRequest {
 }
 
 /// The responses of `get_item_media_files_guarded`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemMediaFilesGuardedResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -3697,7 +3697,7 @@ impl Default for GenerateNonceRequest {
 }
 
 /// The responses of `generate_nonce`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GenerateNonceResponse {
     /// 200: OK
     Ok(crate::models::AccountNonce),
@@ -3878,7 +3878,7 @@ impl ChangePasswordRequest {
 }
 
 /// The responses of `change_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChangePasswordResponse {
     /// 204: OK
     NoContent,
@@ -4059,7 +4059,7 @@ impl ChangePinRequest {
 }
 
 /// The responses of `change_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChangePinResponse {
     /// 204: OK
     NoContent,
@@ -4240,7 +4240,7 @@ impl CreateProfileRequest {
 }
 
 /// The responses of `create_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateProfileResponse {
     /// 201: Details of the created profile.
     Created(crate::models::ProfileDetail),
@@ -4421,7 +4421,7 @@ impl GetProfileWithIdRequest {
 }
 
 /// The responses of `get_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetProfileWithIdResponse {
     /// 200: OK
     Ok(crate::models::ProfileSummary),
@@ -4602,7 +4602,7 @@ impl DeleteProfileWithIdRequest {
 }
 
 /// The responses of `delete_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeleteProfileWithIdResponse {
     /// 204: Profile deleted.
     NoContent,
@@ -4789,7 +4789,7 @@ impl UpdateProfileWithIdRequest {
 }
 
 /// The responses of `update_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateProfileWithIdResponse {
     /// 204: Profile updated.
     NoContent,
@@ -4970,7 +4970,7 @@ impl Default for RequestEmailVerificationRequest {
 }
 
 /// The responses of `request_email_verification`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RequestEmailVerificationResponse {
     /// 204: OK
     NoContent,

@@ -147,7 +147,7 @@ impl Default for GetAppConfigRequest {
 }
 
 /// The responses of `get_app_config`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAppConfigResponse {
     /// 200: The list of available pages
     Ok(crate::models::AppConfig),
@@ -473,7 +473,7 @@ impl GetItvPageRequest {
 }
 
 /// The responses of `get_itv_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),
@@ -811,7 +811,7 @@ impl GetPageRequest {
 }
 
 /// The responses of `get_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),

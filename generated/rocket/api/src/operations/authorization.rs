@@ -80,7 +80,7 @@ impl GetAccountTokenRequest {
 }
 
 /// The responses of `get_account_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAccountTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -244,7 +244,7 @@ impl Default for SignOutRequest {
 }
 
 /// The responses of `sign_out`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SignOutResponse {
     /// 204: OK
     NoContent,
@@ -397,7 +397,7 @@ impl GetAccountTokenByCodeRequest {
 }
 
 /// The responses of `get_account_token_by_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAccountTokenByCodeResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -560,7 +560,7 @@ impl GenerateDeviceAuthorizationCodeRequest {
 }
 
 /// The responses of `generate_device_authorization_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GenerateDeviceAuthorizationCodeResponse {
     /// 200: OK
     Ok(crate::models::DeviceAuthorizationCode),
@@ -731,7 +731,7 @@ impl GetProfileTokenRequest {
 }
 
 /// The responses of `get_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetProfileTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -894,7 +894,7 @@ impl RefreshTokenRequest {
 }
 
 /// The responses of `refresh_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RefreshTokenResponse {
     /// 200: OK
     Ok(crate::models::AccessToken),
@@ -1057,7 +1057,7 @@ impl SingleSignOnRequest {
 }
 
 /// The responses of `single_sign_on`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SingleSignOnResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

@@ -47,7 +47,7 @@ impl GetPlanByTokenRequest {
 }
 
 /// The responses of `get_plan_by_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPlanByTokenResponse {
     /// 200: Available plan for current user.
     Ok(crate::models::BtPlanListItem),
@@ -164,7 +164,7 @@ impl Default for GetPlansRequest {
 }
 
 /// The responses of `get_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::BtPlans),
@@ -301,7 +301,7 @@ impl AssignTokenRequest {
 }
 
 /// The responses of `assign_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AssignTokenResponse {
     /// 201: OK
     Created,
@@ -427,7 +427,7 @@ impl CheckUserTokenRequest {
 }
 
 /// The responses of `check_user_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CheckUserTokenResponse {
     /// 200: The token is eligeble for BT.
     Ok,

@@ -199,7 +199,7 @@ impl GetItemRequest {
 }
 
 /// The responses of `get_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDetail),
@@ -440,7 +440,7 @@ impl GetItemChildrenListRequest {
 }
 
 /// The responses of `get_item_children_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemChildrenListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -669,7 +669,7 @@ impl GetItemRelatedListRequest {
 }
 
 /// The responses of `get_item_related_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemRelatedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -899,7 +899,7 @@ impl GetPublicItemMediaFilesRequest {
 }
 
 /// The responses of `get_public_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPublicItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -1113,7 +1113,7 @@ impl GetAnonNextPlaybackItemRequest {
 }
 
 /// The responses of `get_anon_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAnonNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -1266,7 +1266,7 @@ impl GetItemsMediaClipFilesRequest {
 }
 
 /// The responses of `get_items_media_clip_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemsMediaClipFilesResponse {
     /// 200: The item id with clip files
     Ok(crate::models::ItemClipFilesList),
@@ -1419,7 +1419,7 @@ impl GetItemDownloadablesRequest {
 }
 
 /// The responses of `get_item_downloadables`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemDownloadablesResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDownloadableList),
@@ -1693,7 +1693,7 @@ impl GetListsRequest {
 }
 
 /// The responses of `get_lists`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetListsResponse {
     /// 200: The array of item lists requested.
     Ok(Vec<crate::models::ItemList>),
@@ -1973,7 +1973,7 @@ impl GetListRequest {
 }
 
 /// The responses of `get_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -2166,7 +2166,7 @@ impl GetPlansIdRequest {
 }
 
 /// The responses of `get_plans_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPlansIdResponse {
     /// 200: The Plan requested.
     Ok(crate::models::Plan),
@@ -2405,7 +2405,7 @@ impl GetSchedulesRequest {
 }
 
 /// The responses of `get_schedules`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetSchedulesResponse {
     /// 200: An array of schedule lists for each channel requested.
     Ok(Vec<crate::models::ItemScheduleList>),
@@ -2665,7 +2665,7 @@ impl SearchRequest {
 }
 
 /// The responses of `search`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SearchResponse {
     /// 200: OK.
     Ok(crate::models::SearchResults),

@@ -64,7 +64,7 @@ impl Default for CheckEeBtEligibilityRequest {
 }
 
 /// The responses of `check_ee_bt_eligibility`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CheckEeBtEligibilityResponse {
     /// 200: Success, returns eligibility data.
     Ok(crate::models::EeBtEligibility),
@@ -167,7 +167,7 @@ impl AssignMsisdnRequest {
 }
 
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum AssignMsisdnResponse {
     /// 201: OK
     Created,
@@ -293,7 +293,7 @@ impl GetEligibleOffersRequest {
 }
 
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetEligibleOffersResponse {
     /// 200: The list of eligible offers value.
     Ok(crate::models::EeOffersResponse),
@@ -446,7 +446,7 @@ impl CreatePinRequestRequest {
 }
 
 /// The responses of `create_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreatePinRequestResponse {
     /// 200: The PIN reference value.
     Ok(crate::models::EeCreatePinResponse),
@@ -599,7 +599,7 @@ impl ValidatePinRequestRequest {
 }
 
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ValidatePinRequestResponse {
     /// 200: The validation status - success.
     Ok(crate::models::EeValidatePinResponse),
@@ -716,7 +716,7 @@ impl Default for GetEePlansRequest {
 }
 
 /// The responses of `get_ee_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetEePlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlans),
@@ -836,7 +836,7 @@ impl GetPlanRequest {
 }
 
 /// The responses of `get_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPlanResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlanListItem),
@@ -932,7 +932,7 @@ impl Default for CreateTokenRequest {
 }
 
 /// The responses of `create_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateTokenResponse {
     /// 200: The token.
     Ok(crate::models::EeCreateTokenResponse),

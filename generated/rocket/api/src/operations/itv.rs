@@ -70,7 +70,7 @@ impl GetBillingHistoryRequest {
 }
 
 /// The responses of `get_billing_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetBillingHistoryResponse {
     /// 200: List of billing records.
     Ok(crate::models::ItvBillingHistory),
@@ -216,7 +216,7 @@ impl ChangeCardDetailsRequest {
 }
 
 /// The responses of `change_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChangeCardDetailsResponse {
     /// 204: OK
     NoContent,
@@ -359,7 +359,7 @@ impl GetCardDetailsRequest {
 }
 
 /// The responses of `get_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetCardDetailsResponse {
     /// 200: OK
     Ok(crate::models::ItvCardDetails),
@@ -530,7 +530,7 @@ impl ChangeEmailRequest {
 }
 
 /// The responses of `change_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChangeEmailResponse {
     /// 204: OK
     NoContent,
@@ -701,7 +701,7 @@ impl ChangeMarketingRequest {
 }
 
 /// The responses of `change_marketing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChangeMarketingResponse {
     /// 204: OK
     NoContent,
@@ -872,7 +872,7 @@ impl DeleteAccountRequest {
 }
 
 /// The responses of `delete_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeleteAccountResponse {
     /// 204: OK
     NoContent,
@@ -1009,7 +1009,7 @@ impl Default for GetCurrentEntitlementRequest {
 }
 
 /// The responses of `get_current_entitlement`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetCurrentEntitlementResponse {
     /// 200: Current entitlement.
     Ok(crate::models::ItvEntitlementCurrent),
@@ -1146,7 +1146,7 @@ impl Default for GetEntitlementsHistoryRequest {
 }
 
 /// The responses of `get_entitlements_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetEntitlementsHistoryResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvEntitlementsHistory),
@@ -1266,7 +1266,7 @@ impl GetFeatureFlagRequest {
 }
 
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetFeatureFlagResponse {
     /// 200: Request succeeded.
     Ok(crate::models::ItvFeatureFlag),
@@ -1403,7 +1403,7 @@ impl GooglePaySubscriptionRequest {
 }
 
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GooglePaySubscriptionResponse {
     /// 204: No Content
     NoContent,
@@ -1526,7 +1526,7 @@ impl Default for CheckPreviousEntitlementsRequest {
 }
 
 /// The responses of `check_previous_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CheckPreviousEntitlementsResponse {
     /// 200: OK
     Ok(crate::models::ItvHadEntitlement),
@@ -1626,7 +1626,7 @@ impl GetItvItemsummaryExternalIdRequest {
 }
 
 /// The responses of `get_itv_itemsummary_external_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvItemsummaryExternalIdResponse {
     /// 302: Item found.
     Found {
@@ -1811,7 +1811,7 @@ impl GetAccountTokenWithPinRequest {
 }
 
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetAccountTokenWithPinResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -1954,7 +1954,7 @@ impl UpgradePlanRequest {
 }
 
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpgradePlanResponse {
     /// 200: Upgrade succeeded.
     Ok,
@@ -2091,7 +2091,7 @@ impl GetItvPlansPlatformRequest {
 }
 
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvPlansPlatformResponse {
     /// 200: List of available plans.
     Ok(crate::models::ItvPlans),
@@ -2228,7 +2228,7 @@ impl Default for GetItvProfileRequest {
 }
 
 /// The responses of `get_itv_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvProfileResponse {
     /// 200: The ITV profile object.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -2399,7 +2399,7 @@ impl UpdateProfileRequest {
 }
 
 /// The responses of `update_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateProfileResponse {
     /// 204: OK
     NoContent,
@@ -2642,7 +2642,7 @@ impl Default for GetRecommendedListRequest {
 }
 
 /// The responses of `get_recommended_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetRecommendedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -2789,7 +2789,7 @@ impl GetItvProfileTokenRequest {
 }
 
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvProfileTokenResponse {
     /// 200: The ITV profile token.
     Ok(crate::models::ItvProfileToken),
@@ -2926,7 +2926,7 @@ impl GetCurrentSubscriptionRequest {
 }
 
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetCurrentSubscriptionResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvCurrentSubscription),
@@ -3069,7 +3069,7 @@ impl ConfirmPurchaseRequest {
 }
 
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConfirmPurchaseResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchase),
@@ -3215,7 +3215,7 @@ impl DeleteItvPurchasePlatformRequest {
 }
 
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeleteItvPurchasePlatformResponse {
     /// 204: OK
     NoContent,
@@ -3358,7 +3358,7 @@ impl ConfirmPurchaseStrongRequest {
 }
 
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConfirmPurchaseStrongResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseStrongResponse),
@@ -3504,7 +3504,7 @@ impl ConfirmPurchaseWithOfferRequest {
 }
 
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ConfirmPurchaseWithOfferResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseWithOfferResponse),
@@ -3647,7 +3647,7 @@ impl ResubscribeRequest {
 }
 
 /// The responses of `resubscribe`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ResubscribeResponse {
     /// 200: Success. The response body is the updated plan information.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -3750,7 +3750,7 @@ impl Default for GetItvRokuPlansRequest {
 }
 
 /// The responses of `get_itv_roku_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItvRokuPlansResponse {
     /// 200: Details of available Roku plans.
     Ok(crate::models::RokuPlans),
@@ -3882,7 +3882,7 @@ impl ExecuteTransactionRequest {
 }
 
 /// The responses of `execute_transaction`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExecuteTransactionResponse {
     /// 200: OK.
     Ok,
@@ -4019,7 +4019,7 @@ impl Default for GetSaveOfferRequest {
 }
 
 /// The responses of `get_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetSaveOfferResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -4156,7 +4156,7 @@ impl ActivateSaveOfferRequest {
 }
 
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ActivateSaveOfferResponse {
     /// 204: Authentication  passes, the user has an active subscription and the coupon id is valid. The response body is the updated subscription object.
     NoContent,
@@ -4269,7 +4269,7 @@ impl Default for GetFullPriceRenewalRequest {
 }
 
 /// The responses of `get_full_price_renewal`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetFullPriceRenewalResponse {
     /// 200: full price renewal state and reason for specific user.
     Ok(crate::models::ItvSubscriptionFullPriceRenewal),
@@ -4367,7 +4367,7 @@ impl GetSubscriptionStatusRequest {
 }
 
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetSubscriptionStatusResponse {
     /// 200: Status of the latest payment intent
     Ok(crate::models::ItvSubscriptionStatusResponse),
@@ -4465,7 +4465,7 @@ impl Default for GetSubscriptionStateRequest {
 }
 
 /// The responses of `get_subscription_state`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetSubscriptionStateResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvSubscriptionState),
@@ -4602,7 +4602,7 @@ impl Default for GetUpcomingInvoiceRequest {
 }
 
 /// The responses of `get_upcoming_invoice`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetUpcomingInvoiceResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -4748,7 +4748,7 @@ impl UpdatePaymentIntentStrongRequest {
 }
 
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdatePaymentIntentStrongResponse {
     /// 200.
     Ok(crate::models::ItvUpdateIntentStrongResponse),
@@ -4894,7 +4894,7 @@ impl UpdatePaymentMethodStrongRequest {
 }
 
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdatePaymentMethodStrongResponse {
     /// 204: OK
     NoContent,
@@ -5037,7 +5037,7 @@ impl GetVoucherByIdRequest {
 }
 
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetVoucherByIdResponse {
     /// 200: Avalable voucher, if any.
     Ok(crate::models::ItvVoucher),
@@ -5180,7 +5180,7 @@ impl CheckVoucherRequest {
 }
 
 /// The responses of `check_voucher`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum CheckVoucherResponse {
     /// 200: Details of requested coupon/voucher.
     Ok(crate::models::ItvVoucher),
@@ -5276,7 +5276,7 @@ impl Default for GetPublicPreviewRequest {
 }
 
 /// The responses of `get_public_preview`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetPublicPreviewResponse {
     /// 200: The samsung public preview requested.
     Ok(crate::models::SamsungPreview),

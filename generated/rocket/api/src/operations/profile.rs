@@ -98,7 +98,7 @@ impl Default for GetProfileRequest {
 }
 
 /// The responses of `get_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetProfileResponse {
     /// 200: Details of the active profile.
     Ok(crate::models::ProfileDetail),
@@ -279,7 +279,7 @@ impl Default for GetBookmarksRequest {
 }
 
 /// The responses of `get_bookmarks`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetBookmarksResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, String>),
@@ -544,7 +544,7 @@ impl Default for GetBookmarkListRequest {
 }
 
 /// The responses of `get_bookmark_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetBookmarkListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -725,7 +725,7 @@ impl GetItemBookmarkRequest {
 }
 
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemBookmarkResponse {
     /// 200: OK
     Ok(crate::models::Bookmark),
@@ -906,7 +906,7 @@ impl BookmarkItemRequest {
 }
 
 /// The responses of `bookmark_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BookmarkItemResponse {
     /// 200: Bookmark created.
     Ok(crate::models::Bookmark),
@@ -1087,7 +1087,7 @@ impl DeleteItemBookmarkRequest {
 }
 
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeleteItemBookmarkResponse {
     /// 204: Bookmark deleted.
     NoContent,
@@ -1404,7 +1404,7 @@ impl Default for GetContinueWatchingListRequest {
 }
 
 /// The responses of `get_continue_watching_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetContinueWatchingListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1654,7 +1654,7 @@ impl GetNextPlaybackItemRequest {
 }
 
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -1835,7 +1835,7 @@ impl Default for GetRatingsRequest {
 }
 
 /// The responses of `get_ratings`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetRatingsResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, i32>),
@@ -2117,7 +2117,7 @@ impl Default for GetRatingsListRequest {
 }
 
 /// The responses of `get_ratings_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetRatingsListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -2298,7 +2298,7 @@ impl GetItemRatingRequest {
 }
 
 /// The responses of `get_item_rating`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemRatingResponse {
     /// 200: OK
     Ok(crate::models::UserRating),
@@ -2485,7 +2485,7 @@ impl RateItemRequest {
 }
 
 /// The responses of `rate_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RateItemResponse {
     /// 200: OK.
     Ok(crate::models::UserRating),
@@ -2666,7 +2666,7 @@ impl Default for GetWatchedRequest {
 }
 
 /// The responses of `get_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetWatchedResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, crate::models::Watched>),
@@ -2859,7 +2859,7 @@ impl Default for DeleteWatchedRequest {
 }
 
 /// The responses of `delete_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DeleteWatchedResponse {
     /// 204: Watched statuses deleted.
     NoContent,
@@ -3155,7 +3155,7 @@ impl Default for GetWatchedListRequest {
 }
 
 /// The responses of `get_watched_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetWatchedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -3336,7 +3336,7 @@ impl GetItemWatchedStatusRequest {
 }
 
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetItemWatchedStatusResponse {
     /// 200: OK
     Ok(crate::models::Watched),
@@ -3523,7 +3523,7 @@ impl SetItemWatchedStatusRequest {
 }
 
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SetItemWatchedStatusResponse {
     /// 200: OK.
     Ok(crate::models::Watched),

@@ -79,7 +79,7 @@ impl RegisterRequest {
 }
 
 /// The responses of `register`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RegisterResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

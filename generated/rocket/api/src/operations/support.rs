@@ -23,7 +23,7 @@ impl GetSubscriptionDataRequest {
 }
 
 /// The responses of `get_subscription_data`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GetSubscriptionDataResponse {
     /// 200: The data requested
     Ok(crate::models::SubscriptionDetails),
@@ -176,7 +176,7 @@ impl ForgotPasswordRequest {
 }
 
 /// The responses of `forgot_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ForgotPasswordResponse {
     /// 204: OK
     NoContent,
@@ -339,7 +339,7 @@ impl ResetPasswordRequest {
 }
 
 /// The responses of `reset_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ResetPasswordResponse {
     /// 204: OK
     NoContent,
@@ -520,7 +520,7 @@ impl Default for VerifyEmailRequest {
 }
 
 /// The responses of `verify_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum VerifyEmailResponse {
     /// 204: OK
     NoContent,

@@ -27,7 +27,7 @@ impl PatchThingRequest {
 }
 
 /// The responses of `patch_thing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum PatchThingResponse {
     /// 200: The thing.
     Ok(crate::models::PatchThingOkBody),
