@@ -14,7 +14,7 @@ use crate::meta::{Constraints, Framing, OperationMeta};
 use crate::response_json::raw_from_json;
 use crate::synth::{Fill, Synth};
 use crate::validate::{Strictness, validate};
-use crate::{Error, OperationResponse};
+use crate::{Error, OperationResponse, RawResponse};
 
 tokio::task_local! {
     /// The status a request asked for (`Prefer: code=404`), set by the mock server.
@@ -61,9 +61,9 @@ pub struct MockState {
     all: &'static [&'static OperationMeta<'static>],
     operations: Mutex<HashMap<&'static str, OperationState>>,
     log: Mutex<VecDeque<(String, Value)>>,
-    /// Default answers already made, typed, by operation and status: they depend on nothing
-    /// else, so each is synthesized once.
-    answers: Mutex<HashMap<AnswerKey, Box<dyn Any + Send>>>,
+    /// Default answers already made, by operation and status: they depend on nothing else, so
+    /// each is synthesized once.
+    answers: Mutex<HashMap<AnswerKey, RawResponse>>,
     /// Set in stateful mode: what clients write, they read back.
     store: Option<crate::stateful::Store>,
 }
@@ -93,28 +93,20 @@ impl MockState {
 
     /// Records the call and answers it: as programmed, else from the fixtures or `Prefer`,
     /// else synthesized.
+    ///
+    /// Only the typing is per operation; recording and the default answer (as a
+    /// [`RawResponse`], read with the enum's own `from_raw`) are compiled once.
     pub fn answer<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
         Resp: OperationResponse + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
-        let stateful = self.store.as_ref().and_then(|store| store.answer(op, &as_json, self.all, self.seed));
-        {
-            let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
-            if log.len() == REMEMBERED_CALLS {
-                log.pop_front();
-            }
-            log.push_back((op.tool_name.to_string(), as_json));
-        }
+        let stateful = self.record(op, as_json, Box::new(request.clone()));
         let responder = {
             let mut operations = self.operations();
-            let state = operations.entry(op.tool_name).or_default();
-            if state.calls.len() == REMEMBERED_CALLS {
-                state.calls.pop_front();
-            }
-            state.calls.push_back(Box::new(request.clone()));
-            match state.programmed.as_mut().and_then(|p| p.downcast_mut::<Programmed<Req, Resp>>()) {
+            let programmed = operations.get_mut(op.tool_name).and_then(|state| state.programmed.as_mut());
+            match programmed.and_then(|p| p.downcast_mut::<Programmed<Req, Resp>>()) {
                 Some(Programmed::Always(f)) => Some(f.clone()),
                 Some(Programmed::Sequence(queue)) => match queue.pop_front() {
                     Some(next) => return Ok(next),
@@ -127,28 +119,48 @@ impl MockState {
             return responder(&request);
         }
         // A stateful answer that does not fit the response type falls back to the default one.
-        if let Some(answer) = stateful.and_then(|answer| raw_from_json(op, &answer).ok()).and_then(|raw| Resp::from_raw(raw).ok()) {
+        if let Some(answer) = stateful.and_then(|raw| Resp::from_raw(raw).ok()) {
             return Ok(answer);
         }
-        self.default_answer(op)
+        let does_not_fit = |e: Error| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name));
+        Resp::from_raw(self.default_answer(op)?).map_err(does_not_fit)
     }
 
-    /// The answer when nothing was programmed.
-    pub fn default_answer<Resp: OperationResponse + Clone + Send + 'static>(&self, op: &'static OperationMeta<'static>) -> Result<Resp, Error> {
+    /// Logs a call and keeps its request (`typed`, a clone of the request type's value);
+    /// in stateful mode, the store's answer to it.
+    fn record(&self, op: &'static OperationMeta<'static>, request: Value, typed: Box<dyn Any + Send>) -> Option<RawResponse> {
+        let stateful = self.store.as_ref().and_then(|store| store.answer(op, &request, self.all, self.seed));
+        {
+            let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+            if log.len() == REMEMBERED_CALLS {
+                log.pop_front();
+            }
+            log.push_back((op.tool_name.to_string(), request));
+        }
+        let mut operations = self.operations();
+        let state = operations.entry(op.tool_name).or_default();
+        if state.calls.len() == REMEMBERED_CALLS {
+            state.calls.pop_front();
+        }
+        state.calls.push_back(typed);
+        stateful.and_then(|answer| raw_from_json(op, &answer).ok())
+    }
+
+    /// The answer when nothing was programmed, as HTTP carries it.
+    pub fn default_answer(&self, op: &'static OperationMeta<'static>) -> Result<RawResponse, Error> {
         let preferred = PREFERRED_STATUS.try_with(|s| *s).ok();
         let fixture = self.fixtures.get(op.tool_name);
         let status = preferred.or(fixture.map(|f| f.status)).unwrap_or_else(|| Synth::success_status(op));
         let key = (op.tool_name, status);
-        if let Some(answer) = self.answers.lock().unwrap_or_else(|p| p.into_inner()).get(&key).and_then(|a| a.downcast_ref::<Resp>()) {
+        if let Some(answer) = self.answers.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(answer.clone());
         }
         let response = match fixture {
             Some(fixture) if fixture.status == status => fixture.response.clone(),
             _ => self.synthesized(op, status),
         };
-        let does_not_fit = |e: String| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name));
-        let answer = Resp::from_raw(raw_from_json(op, &response).map_err(does_not_fit)?).map_err(|e| does_not_fit(e.to_string()))?;
-        self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, Box::new(answer.clone()));
+        let answer = raw_from_json(op, &response).map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
+        self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, answer.clone());
         Ok(answer)
     }
 

@@ -168,13 +168,31 @@ pub fn respond(raw: RawResponse) -> Response {
 /// 401, 413 or 415), calls the implementation with it and the credentials found (the HTTP
 /// request's parts readable meanwhile as the [`RequestContext`](crate::context::RequestContext)),
 /// and sends its response, or its error as [`failure`] says.
+///
+/// Only the typing is per operation (the request read from its fields, the response made
+/// raw); the rest is [`serve`], compiled once for every operation.
 pub async fn handle<T, A, F, Fut>(op: &'static OperationMeta<'static>, request: Request, call: F) -> Response
 where
     T: DeserializeOwned,
     A: OperationResponse,
-    F: FnOnce(T, Vec<(&'static str, String)>) -> Fut,
-    Fut: Future<Output = Result<A, Error>>,
+    F: Fn(T, Vec<(&'static str, String)>) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<A, Error>> + Send,
 {
+    let call = |fields: Map<String, Value>, credentials: Vec<(&'static str, String)>| -> Result<Answer<'_>, Rejection> {
+        let answer = call(request_of(fields)?, credentials);
+        Ok(Box::pin(async move { answer.await.map(A::into_raw) }))
+    };
+    serve(op, request, &call).await
+}
+
+/// What an implementation's answer to one request becomes, whatever its operation.
+type Answer<'a> = std::pin::Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// Calls the implementation with a request's fields and credentials.
+type Call<'a> = dyn Fn(Map<String, Value>, Vec<(&'static str, String)>) -> Result<Answer<'a>, Rejection> + Send + Sync + 'a;
+
+/// [`handle`] without the types: one copy serves every operation.
+async fn serve<'a>(op: &'static OperationMeta<'static>, request: Request, call: &'a Call<'a>) -> Response {
     // Names and the path template only: values (credentials among them) stay out of spans.
     let span = tracing::info_span!(
         "serve",
@@ -187,12 +205,24 @@ where
     let started = std::time::Instant::now();
     let response = async {
         let (mut parts, body) = request.into_parts();
-        let (request, credentials) = match decode_parts(op, &mut parts, body).await {
-            Ok(decoded) => decoded,
+        let lenient = parts.extensions.get::<Lenient>().is_some();
+        let strict = match read_body(op, body).await {
+            Ok(bytes) => decode_fields(op, &mut parts, &bytes).await.and_then(|d| call(d.fields, d.credentials)),
+            Err(rejection) => Err(rejection),
+        };
+        let answer = match strict {
+            Err(_) if lenient => {
+                let (fields, credentials) = lenient_request(op);
+                call(fields, credentials)
+            }
+            other => other,
+        };
+        let answer = match answer {
+            Ok(answer) => answer,
             Err(rejection) => return rejection.into_response(),
         };
-        match crate::context::RequestContext::scope(parts, call(request, credentials)).await {
-            Ok(response) => respond(response.into_raw()),
+        match crate::context::RequestContext::scope(parts, answer).await {
+            Ok(raw) => respond(raw),
             Err(err) => failure(err),
         }
     }
@@ -201,6 +231,43 @@ where
     span.record("status", response.status().as_u16());
     span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
     response
+}
+
+/// The body's bytes, where the operation takes a body.
+async fn read_body(op: &OperationMeta<'_>, body: Body) -> Result<axum::body::Bytes, Rejection> {
+    match op.body {
+        Some(_) => axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| reject(413, format!("the body could not be read: {e}"))),
+        None => Ok(Default::default()),
+    }
+}
+
+/// What a lenient server serves in place of a request it cannot read: one synthesized from
+/// the spec, with a placeholder credential.
+fn lenient_request(op: &OperationMeta<'static>) -> (Map<String, Value>, Vec<(&'static str, String)>) {
+    let fields = crate::synth::Synth::new(crate::synth::Fill::Full, 1).request(op);
+    let credentials = op.security.first().map(|alt| alt.iter().map(|s| (s.name, "lenient".to_string())).collect()).unwrap_or_default();
+    (fields, credentials)
+}
+
+/// Marks a request (in its extensions) to be served even when it is invalid: what cannot be
+/// read as the spec says is synthesized instead. For demos with a mock; never for real servers.
+#[derive(Debug, Clone, Copy)]
+pub struct Lenient;
+
+/// Reads a request as the operation says, validating every parameter and the body, into the
+/// request type `T` and the credentials found.
+pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
+    let (mut parts, body) = request.into_parts();
+    let lenient = parts.extensions.get::<Lenient>().is_some();
+    let bytes = read_body(op, body).await?;
+    let strict = decode_fields(op, &mut parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
+    match strict {
+        Err(_) if lenient => {
+            let (fields, credentials) = lenient_request(op);
+            Ok((request_of(fields)?, credentials))
+        }
+        other => other,
+    }
 }
 
 /// The names of a path template's parameters, in order.
@@ -216,40 +283,6 @@ fn where_param(location: Location, name: &str) -> String {
         Location::Cookie => "cookie",
     };
     format!("{place} parameter `{name}`")
-}
-
-/// Marks a request (in its extensions) to be served even when it is invalid: what cannot be
-/// read as the spec says is synthesized instead. For demos with a mock; never for real servers.
-#[derive(Debug, Clone, Copy)]
-pub struct Lenient;
-
-/// Reads a request as the operation says, validating every parameter and the body, into the
-/// request type `T` and the credentials found.
-pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
-    let (mut parts, body) = request.into_parts();
-    decode_parts(op, &mut parts, body).await
-}
-
-/// [`decode`] on a request's parts, which stay the caller's (for the request context).
-async fn decode_parts<T: DeserializeOwned>(
-    op: &'static OperationMeta<'static>,
-    parts: &mut axum::http::request::Parts,
-    body: Body,
-) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
-    let lenient = parts.extensions.get::<Lenient>().is_some();
-    let bytes = match op.body {
-        Some(_) => axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| reject(413, format!("the body could not be read: {e}")))?,
-        None => Default::default(),
-    };
-    let strict = decode_fields(op, parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
-    match strict {
-        Err(_) if lenient => {
-            let fields = crate::synth::Synth::new(crate::synth::Fill::Full, 1).request(op);
-            let credentials = op.security.first().map(|alt| alt.iter().map(|s| (s.name, "lenient".to_string())).collect()).unwrap_or_default();
-            Ok((request_of(fields)?, credentials))
-        }
-        other => other,
-    }
 }
 
 async fn decode_fields(op: &'static OperationMeta<'static>, parts: &mut axum::http::request::Parts, bytes: &[u8]) -> Result<Decoded, Rejection> {
