@@ -1,6 +1,10 @@
 //! What every generated handler shares: reading a request by the operation's metadata
 //! (parameters, credentials, body, validation) and writing responses and errors.
 
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -164,13 +168,76 @@ pub fn respond(raw: RawResponse) -> Response {
     response
 }
 
+/// A generated handler's answer to one request, whatever its operation.
+pub type Served = Pin<Box<dyn Future<Output = Response> + Send>>;
+
+/// The route of one operation for an implementation `S`: the implementation and the plain
+/// function that serves the operation with it. Every route of a router is this one type, so
+/// axum's routing is compiled once for a router rather than once per operation.
+pub struct Route<S> {
+    service: Arc<S>,
+    serve: fn(Arc<S>, Request) -> Served,
+}
+
+impl<S> Route<S> {
+    pub fn new(service: &Arc<S>, serve: fn(Arc<S>, Request) -> Served) -> Self {
+        Route { service: Arc::clone(service), serve }
+    }
+}
+
+impl<S> Clone for Route<S> {
+    fn clone(&self) -> Self {
+        Route { service: Arc::clone(&self.service), serve: self.serve }
+    }
+}
+
+impl<S: Send + Sync + 'static> tower::Service<Request> for Route<S> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let served = (self.serve)(Arc::clone(&self.service), request);
+        Box::pin(async move { Ok(served.await) })
+    }
+}
+
+/// What a path answers to a method it does not serve: 405 with the methods it does.
+#[derive(Clone)]
+pub struct MethodNotAllowed(Arc<str>);
+
+impl MethodNotAllowed {
+    /// `allow`: the path's methods, as the `Allow` header lists them (`GET, POST`).
+    pub fn new(allow: &str) -> Self {
+        MethodNotAllowed(allow.into())
+    }
+}
+
+impl tower::Service<Request> for MethodNotAllowed {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request) -> Self::Future {
+        std::future::ready(Ok(method_not_allowed(&self.0)))
+    }
+}
+
 /// What a generated handler does: reads the request as `op` says (a rejection answers 400,
 /// 401, 413 or 415), calls the implementation with it and the credentials found (the HTTP
 /// request's parts readable meanwhile as the [`RequestContext`](crate::context::RequestContext)),
 /// and sends its response, or its error as [`failure`] says.
 ///
 /// Only the typing is per operation (the request read from its fields, the response made
-/// raw); the rest is [`serve`], compiled once for every operation.
+/// raw); the rest is one shared function, compiled once for every operation.
 pub async fn handle<T, A, F, Fut>(op: &'static OperationMeta<'static>, request: Request, call: F) -> Response
 where
     T: DeserializeOwned,

@@ -88,9 +88,9 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     let route_calls = routes.iter().filter(|(route, _)| served.contains(*route)).map(|(route, ops)| {
         let route_cfg = cfg_union(api, ops.iter().map(|op| &op.feature));
         let method = |op: &Operation| {
-            let method = format_ident!("{}", op.http_method.as_str().to_ascii_lowercase());
+            let method = format_ident!("{}_service", op.http_method.as_str().to_ascii_lowercase());
             let handler = ident(&op.method_name);
-            quote! { .#method(handlers::#handler::<S>) }
+            quote! { .#method(runtime::Route::new(&service, handlers::#handler::<S>)) }
         };
         if ops.iter().all(|op| op.feature == ops[0].feature) {
             let methods = ops.iter().map(|op| method(op));
@@ -98,7 +98,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
             let allow = allow.join(", ");
             let cfg = operation_cfg(ops[0]);
             let statement = quote! {
-                router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback(|| async { runtime::method_not_allowed(#allow) }));
+                router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback_service(runtime::MethodNotAllowed::new(#allow)));
             };
             // An assignment takes no attribute; a block does.
             return if cfg.is_empty() {
@@ -128,7 +128,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
                 let mut allow: Vec<&str> = Vec::new();
                 #(#adds)*
                 let allow = allow.join(", ");
-                router = router.route(&[base, #route].concat(), methods.fallback(move || async move { runtime::method_not_allowed(&allow) }));
+                router = router.route(&[base, #route].concat(), methods.fallback_service(runtime::MethodNotAllowed::new(&allow)));
             }
         }
     });
@@ -152,7 +152,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
                 if let Some(values) = runtime::match_template(#template, rest) {
                     if request.method().as_str() == #method {
                         request.extensions_mut().insert(runtime::TemplateParams(values));
-                        return handlers::#handler::<S>(State(service), request).await;
+                        return handlers::#handler::<S>(service, request).await;
                     }
                     allowed.push(#method);
                 }
@@ -213,14 +213,14 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         }
     };
     // A spec without operations has no route to put the base path in.
-    let (base_param, base_line) = if api.operations.is_empty() {
-        (format_ident!("_base_path"), TokenStream::new())
+    let (service_param, base_param, base_line) = if api.operations.is_empty() {
+        (format_ident!("_service"), format_ident!("_base_path"), TokenStream::new())
     } else {
         let line = quote! {
             // One flat router with the base path in each route: no nesting layer per request.
             let base = base_path.trim_end_matches('/');
         };
-        (format_ident!("base_path"), line)
+        (format_ident!("service"), format_ident!("base_path"), line)
     };
     quote! {
         #root_attributes
@@ -252,13 +252,13 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         }
 
         /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
-        pub fn router_at<S: #trait_ident + 'static>(service: Arc<S>, #base_param: &str) -> axum::Router {
+        pub fn router_at<S: #trait_ident + 'static>(#service_param: Arc<S>, #base_param: &str) -> axum::Router {
             #base_line
             let mut router = axum::Router::new();
             #(#route_calls)*
             router = router.fallback(runtime::not_found);
             #templated_layer
-            router.with_state(service)
+            router
         }
 
         #templated_fn
@@ -287,15 +287,31 @@ fn handlers(api: &Api, source: &str) -> TokenStream {
         };
     }
     let handlers = api.operations.iter().map(|op| handler(op, &trait_ident));
+    // One conversion for every operation with security (a closure per handler would
+    // compile its iterator once each).
+    let secured = api.operations.iter().filter(|op| !op.security.is_empty());
+    let credentials = if api.operations.iter().any(|op| !op.security.is_empty()) {
+        let cfg = cfg_union(api, secured.map(|op| &op.feature));
+        quote! {
+            /// The credentials the server found (scheme, secret), as the API crate's type.
+            #cfg
+            fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential> {
+                found.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect()
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
         //! One handler per operation: read the request, call the service, write its response.
 
         use std::sync::Arc;
 
         use api::#trait_ident;
-        use axum::extract::{Request, State};
-        use axum::response::Response;
+        use axum::extract::Request;
         use rocketgen_runtime::server as runtime;
+
+        #credentials
 
         #(#handlers)*
     }
@@ -311,7 +327,7 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
     } else {
         quote! {
             |mut request: api::#request_type, credentials| {
-                request.credentials = credentials.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect();
+                request.credentials = found_credentials(credentials);
                 service.#name(request)
             }
         }
@@ -321,8 +337,8 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
     quote! {
         #[doc = #doc]
         #cfg
-        pub async fn #name<S: #trait_ident + 'static>(State(service): State<Arc<S>>, request: Request) -> Response {
-            runtime::handle(&api::meta::#meta, request, #call).await
+        pub fn #name<S: #trait_ident + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            Box::pin(async move { runtime::handle(&api::meta::#meta, request, #call).await })
         }
     }
 }

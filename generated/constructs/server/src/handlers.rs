@@ -4,385 +4,419 @@
 
 use std::sync::Arc;
 use api::ConstructsApi;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
+
+/// The credentials the server found (scheme, secret), as the API crate's type.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media"
+    )
+)]
+fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential> {
+    found
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect()
+}
 
 /// `GET /files/{name}.json`
 #[cfg(feature = "files")]
-pub async fn get_file<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_file<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_FILE,
-            request,
-            |mut request: api::GetFileRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_file(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_FILE,
+                request,
+                |mut request: api::GetFileRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_file(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /jobs/{name}:cancel`
 #[cfg(feature = "jobs")]
-pub async fn user_list<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn user_list<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::USER_LIST,
-            request,
-            |mut request: api::UserListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.user_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::USER_LIST,
+                request,
+                |mut request: api::UserListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.user_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /jobs/{name}`
 #[cfg(feature = "jobs")]
-pub async fn list<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(&api::meta::LIST, request, |request, _| service.list(request)).await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(&api::meta::LIST, request, |request, _| service.list(request))
+            .await
+    })
 }
 
 /// `DELETE /jobs/{name}`
 #[cfg(feature = "jobs")]
-pub async fn r#type<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn r#type<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::TYPE,
-            request,
-            |mut request: api::TypeRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.r#type(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::TYPE,
+                request,
+                |mut request: api::TypeRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.r#type(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /self`
 #[cfg(feature = "self_")]
-pub async fn self_<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn self_<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::SELF,
-            request,
-            |mut request: api::SelfRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.self_(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::SELF,
+                request,
+                |mut request: api::SelfRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.self_(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /pets`
 #[cfg(feature = "pets")]
-pub async fn create_pet<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_pet<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_PET,
-            request,
-            |mut request: api::CreatePetRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.create_pet(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_PET,
+                request,
+                |mut request: api::CreatePetRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.create_pet(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /charges`
 #[cfg(feature = "media")]
-pub async fn create_charge<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_charge<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_CHARGE,
-            request,
-            |mut request: api::CreateChargeRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.create_charge(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_CHARGE,
+                request,
+                |mut request: api::CreateChargeRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.create_charge(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PATCH /charges`
 #[cfg(feature = "media")]
-pub async fn update_charge<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_charge<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_CHARGE,
-            request,
-            |mut request: api::UpdateChargeRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_charge(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_CHARGE,
+                request,
+                |mut request: api::UpdateChargeRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_charge(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /uploads`
 #[cfg(feature = "media")]
-pub async fn upload<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn upload<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPLOAD,
-            request,
-            |mut request: api::UploadRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.upload(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPLOAD,
+                request,
+                |mut request: api::UploadRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.upload(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /blobs/{name}`
 #[cfg(feature = "media")]
-pub async fn get_blob<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_blob<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_BLOB,
-            request,
-            |mut request: api::GetBlobRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_blob(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_BLOB,
+                request,
+                |mut request: api::GetBlobRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_blob(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /blobs/{name}`
 #[cfg(feature = "media")]
-pub async fn put_blob<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn put_blob<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::PUT_BLOB,
-            request,
-            |mut request: api::PutBlobRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.put_blob(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::PUT_BLOB,
+                request,
+                |mut request: api::PutBlobRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.put_blob(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /notes`
 #[cfg(feature = "media")]
-pub async fn add_note<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn add_note<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ADD_NOTE,
-            request,
-            |mut request: api::AddNoteRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.add_note(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ADD_NOTE,
+                request,
+                |mut request: api::AddNoteRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.add_note(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /events`
 #[cfg(feature = "pages")]
-pub async fn list_events<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list_events<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::LIST_EVENTS,
-            request,
-            |request, _| service.list_events(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::LIST_EVENTS,
+                request,
+                |request, _| service.list_events(request),
+            )
+            .await
+    })
 }
 
 /// `GET /logs`
 #[cfg(feature = "pages")]
-pub async fn list_logs<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list_logs<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::LIST_LOGS,
-            request,
-            |request, _| service.list_logs(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::LIST_LOGS,
+                request,
+                |request, _| service.list_logs(request),
+            )
+            .await
+    })
 }
 
 /// `GET /commits`
 #[cfg(feature = "pages")]
-pub async fn list_commits<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list_commits<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::LIST_COMMITS,
-            request,
-            |request, _| service.list_commits(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::LIST_COMMITS,
+                request,
+                |request, _| service.list_commits(request),
+            )
+            .await
+    })
 }
 
 /// `GET /tickets`
 #[cfg(feature = "pages")]
-pub async fn list_tickets<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list_tickets<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::LIST_TICKETS,
-            request,
-            |request, _| service.list_tickets(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::LIST_TICKETS,
+                request,
+                |request, _| service.list_tickets(request),
+            )
+            .await
+    })
 }
 
 /// `GET /payments`
 #[cfg(feature = "pages")]
-pub async fn list_payments<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn list_payments<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::LIST_PAYMENTS,
-            request,
-            |request, _| service.list_payments(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::LIST_PAYMENTS,
+                request,
+                |request, _| service.list_payments(request),
+            )
+            .await
+    })
 }
 
 /// `GET /streams/progress`
 #[cfg(feature = "streams")]
-pub async fn stream_progress<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn stream_progress<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::STREAM_PROGRESS,
-            request,
-            |request, _| service.stream_progress(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::STREAM_PROGRESS,
+                request,
+                |request, _| service.stream_progress(request),
+            )
+            .await
+    })
 }
 
 /// `GET /streams/ticker`
 #[cfg(feature = "streams")]
-pub async fn stream_ticker<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn stream_ticker<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::STREAM_TICKER,
-            request,
-            |request, _| service.stream_ticker(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::STREAM_TICKER,
+                request,
+                |request, _| service.stream_ticker(request),
+            )
+            .await
+    })
 }
 
 /// `GET /streams/notices`
 #[cfg(feature = "streams")]
-pub async fn stream_notices<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn stream_notices<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::STREAM_NOTICES,
-            request,
-            |request, _| service.stream_notices(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::STREAM_NOTICES,
+                request,
+                |request, _| service.stream_notices(request),
+            )
+            .await
+    })
 }
 
 /// `GET /streams/logs`
 #[cfg(feature = "streams")]
-pub async fn stream_logs<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn stream_logs<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::STREAM_LOGS,
-            request,
-            |request, _| service.stream_logs(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::STREAM_LOGS,
+                request,
+                |request, _| service.stream_logs(request),
+            )
+            .await
+    })
 }
 
 /// `GET /streams/records`
 #[cfg(feature = "streams")]
-pub async fn stream_records<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn stream_records<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::STREAM_RECORDS,
-            request,
-            |request, _| service.stream_records(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::STREAM_RECORDS,
+                request,
+                |request, _| service.stream_records(request),
+            )
+            .await
+    })
 }
 
 /// `GET /health`
 #[cfg(feature = "ops")]
-pub async fn health<S: ConstructsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn health<S: ConstructsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(&api::meta::HEALTH, request, |request, _| service.health(request))
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::HEALTH,
+                request,
+                |request, _| service.health(request),
+            )
+            .await
+    })
 }

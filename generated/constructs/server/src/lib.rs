@@ -80,9 +80,9 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/blobs/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_blob::<S>)
-                    .put(handlers::put_blob::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_blob::<S>))
+                    .put_service(runtime::Route::new(&service, handlers::put_blob::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
             );
     }
 
@@ -92,9 +92,13 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/charges"].concat(),
                 MethodRouter::new()
-                    .post(handlers::create_charge::<S>)
-                    .patch(handlers::update_charge::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST, PATCH") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::create_charge::<S>),
+                    )
+                    .patch_service(
+                        runtime::Route::new(&service, handlers::update_charge::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST, PATCH")),
             );
     }
 
@@ -104,8 +108,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/commits"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list_commits::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::list_commits::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -115,8 +121,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/events"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list_events::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::list_events::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -126,8 +134,8 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/health"].concat(),
                 MethodRouter::new()
-                    .get(handlers::health::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::health::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -137,9 +145,9 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/jobs/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list::<S>)
-                    .delete(handlers::r#type::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+                    .get_service(runtime::Route::new(&service, handlers::list::<S>))
+                    .delete_service(runtime::Route::new(&service, handlers::r#type::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
             );
     }
 
@@ -149,8 +157,8 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/logs"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list_logs::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::list_logs::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -160,8 +168,8 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/notes"].concat(),
                 MethodRouter::new()
-                    .post(handlers::add_note::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(runtime::Route::new(&service, handlers::add_note::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -171,8 +179,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/payments"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list_payments::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::list_payments::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -182,8 +192,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/pets"].concat(),
                 MethodRouter::new()
-                    .post(handlers::create_pet::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::create_pet::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -193,8 +205,8 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/self"].concat(),
                 MethodRouter::new()
-                    .put(handlers::self_::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(runtime::Route::new(&service, handlers::self_::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -204,8 +216,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/streams/logs"].concat(),
                 MethodRouter::new()
-                    .get(handlers::stream_logs::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::stream_logs::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -215,8 +229,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/streams/notices"].concat(),
                 MethodRouter::new()
-                    .get(handlers::stream_notices::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::stream_notices::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -226,8 +242,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/streams/progress"].concat(),
                 MethodRouter::new()
-                    .get(handlers::stream_progress::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::stream_progress::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -237,8 +255,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/streams/records"].concat(),
                 MethodRouter::new()
-                    .get(handlers::stream_records::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::stream_records::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -248,8 +268,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/streams/ticker"].concat(),
                 MethodRouter::new()
-                    .get(handlers::stream_ticker::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::stream_ticker::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -259,8 +281,10 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/tickets"].concat(),
                 MethodRouter::new()
-                    .get(handlers::list_tickets::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::list_tickets::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -270,8 +294,8 @@ pub fn router_at<S: ConstructsApi + 'static>(
             .route(
                 &[base, "/uploads"].concat(),
                 MethodRouter::new()
-                    .post(handlers::upload::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(runtime::Route::new(&service, handlers::upload::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
     router = router.fallback(runtime::not_found);
@@ -282,7 +306,7 @@ pub fn router_at<S: ConstructsApi + 'static>(
         router = router
             .layer(axum::middleware::from_fn_with_state(templated, by_template::<S>));
     }
-    router.with_state(service)
+    router
 }
 
 #[cfg(any(feature = "files", feature = "jobs"))]
@@ -310,7 +334,7 @@ async fn by_template<S: ConstructsApi + 'static>(
     if let Some(values) = runtime::match_template("/files/{name}.json", rest) {
         if request.method().as_str() == "GET" {
             request.extensions_mut().insert(runtime::TemplateParams(values));
-            return handlers::get_file::<S>(State(service), request).await;
+            return handlers::get_file::<S>(service, request).await;
         }
         allowed.push("GET");
     }
@@ -319,7 +343,7 @@ async fn by_template<S: ConstructsApi + 'static>(
     if let Some(values) = runtime::match_template("/jobs/{name}:cancel", rest) {
         if request.method().as_str() == "POST" {
             request.extensions_mut().insert(runtime::TemplateParams(values));
-            return handlers::user_list::<S>(State(service), request).await;
+            return handlers::user_list::<S>(service, request).await;
         }
         allowed.push("POST");
     }

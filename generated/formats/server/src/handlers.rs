@@ -4,34 +4,37 @@
 
 use std::sync::Arc;
 use api::FormatsApi;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
 
 /// `GET /events/{id}`
 #[cfg(feature = "events")]
-pub async fn get_event<S: FormatsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_event<S: FormatsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_EVENT,
-            request,
-            |request, _| service.get_event(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_EVENT,
+                request,
+                |request, _| service.get_event(request),
+            )
+            .await
+    })
 }
 
 /// `POST /events`
 #[cfg(feature = "events")]
-pub async fn create_event<S: FormatsApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_event<S: FormatsApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_EVENT,
-            request,
-            |request, _| service.create_event(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_EVENT,
+                request,
+                |request, _| service.create_event(request),
+            )
+            .await
+    })
 }

@@ -46,8 +46,10 @@ pub fn router_at<S: FormatsApi + 'static>(
             .route(
                 &[base, "/events"].concat(),
                 MethodRouter::new()
-                    .post(handlers::create_event::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::create_event::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -57,12 +59,12 @@ pub fn router_at<S: FormatsApi + 'static>(
             .route(
                 &[base, "/events/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_event::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_event::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
     router = router.fallback(runtime::not_found);
-    router.with_state(service)
+    router
 }
 
 /// CORS for browsers on other origins: the spec's methods, `Authorization`, its header

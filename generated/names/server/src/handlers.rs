@@ -4,80 +4,87 @@
 
 use std::sync::Arc;
 use api::NamesApi;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
+
+/// The credentials the server found (scheme, secret), as the API crate's type.
+#[cfg(any(feature = "std", feature = "self_"))]
+fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential> {
+    found
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect()
+}
 
 /// `GET /strings/{type}`
 #[cfg(feature = "std")]
-pub async fn get_string<S: NamesApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_string<S: NamesApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_STRING,
-            request,
-            |mut request: api::GetStringRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_string(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_STRING,
+                request,
+                |mut request: api::GetStringRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_string(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /prelude`
 #[cfg(feature = "self_")]
-pub async fn put_prelude<S: NamesApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn put_prelude<S: NamesApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::PUT_PRELUDE,
-            request,
-            |mut request: api::PutPreludeRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.put_prelude(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::PUT_PRELUDE,
+                request,
+                |mut request: api::PutPreludeRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.put_prelude(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /payment-methods`
 #[cfg(feature = "self_")]
-pub async fn add_payment_method<S: NamesApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn add_payment_method<S: NamesApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ADD_PAYMENT_METHOD,
-            request,
-            |mut request: api::AddPaymentMethodRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.add_payment_method(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ADD_PAYMENT_METHOD,
+                request,
+                |mut request: api::AddPaymentMethodRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.add_payment_method(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /名前/{id}`
 #[cfg(feature = "ming_qian")]
-pub async fn ming_qian_wo_qu_ru<S: NamesApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn ming_qian_wo_qu_ru<S: NamesApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::MING_QIAN_WO_QU_RU,
-            request,
-            |request, _| service.ming_qian_wo_qu_ru(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::MING_QIAN_WO_QU_RU,
+                request,
+                |request, _| service.ming_qian_wo_qu_ru(request),
+            )
+            .await
+    })
 }

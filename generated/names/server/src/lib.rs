@@ -46,8 +46,10 @@ pub fn router_at<S: NamesApi + 'static>(
             .route(
                 &[base, "/%E5%90%8D%E5%89%8D/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::ming_qian_wo_qu_ru::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::ming_qian_wo_qu_ru::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -57,8 +59,10 @@ pub fn router_at<S: NamesApi + 'static>(
             .route(
                 &[base, "/payment-methods"].concat(),
                 MethodRouter::new()
-                    .post(handlers::add_payment_method::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::add_payment_method::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -68,8 +72,10 @@ pub fn router_at<S: NamesApi + 'static>(
             .route(
                 &[base, "/prelude"].concat(),
                 MethodRouter::new()
-                    .post(handlers::put_prelude::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::put_prelude::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -79,12 +85,14 @@ pub fn router_at<S: NamesApi + 'static>(
             .route(
                 &[base, "/strings/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_string::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_string::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
     router = router.fallback(runtime::not_found);
-    router.with_state(service)
+    router
 }
 
 /// CORS for browsers on other origins: the spec's methods, `Authorization`, its header

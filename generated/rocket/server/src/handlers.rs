@@ -4,2188 +4,2206 @@
 
 use std::sync::Arc;
 use api::RocketApi;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
+
+/// The credentials the server found (scheme, secret), as the API crate's type.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "ee",
+        feature = "itv"
+    )
+)]
+fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential> {
+    found
+        .into_iter()
+        .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
+        .collect()
+}
 
 /// `GET /account`
 #[cfg(feature = "account")]
-pub async fn get_account<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_account<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ACCOUNT,
-            request,
-            |mut request: api::GetAccountRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_account(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ACCOUNT,
+                request,
+                |mut request: api::GetAccountRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_account(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PATCH /account`
 #[cfg(feature = "account")]
-pub async fn update_account<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_account<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_ACCOUNT,
-            request,
-            |mut request: api::UpdateAccountRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_account(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_ACCOUNT,
+                request,
+                |mut request: api::UpdateAccountRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_account(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/billing/methods`
 #[cfg(feature = "account")]
-pub async fn get_payment_methods<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_payment_methods<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PAYMENT_METHODS,
-            request,
-            |mut request: api::GetPaymentMethodsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_payment_methods(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PAYMENT_METHODS,
+                request,
+                |mut request: api::GetPaymentMethodsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_payment_methods(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/billing/methods`
 #[cfg(feature = "account")]
-pub async fn add_payment_method<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn add_payment_method<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ADD_PAYMENT_METHOD,
-            request,
-            |mut request: api::AddPaymentMethodRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.add_payment_method(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ADD_PAYMENT_METHOD,
+                request,
+                |mut request: api::AddPaymentMethodRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.add_payment_method(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/billing/methods/{id}`
 #[cfg(feature = "account")]
-pub async fn get_payment_method<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_payment_method<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PAYMENT_METHOD,
-            request,
-            |mut request: api::GetPaymentMethodRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_payment_method(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PAYMENT_METHOD,
+                request,
+                |mut request: api::GetPaymentMethodRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_payment_method(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/billing/methods/{id}`
 #[cfg(feature = "account")]
-pub async fn remove_payment_method<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn remove_payment_method<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::REMOVE_PAYMENT_METHOD,
-            request,
-            |mut request: api::RemovePaymentMethodRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.remove_payment_method(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::REMOVE_PAYMENT_METHOD,
+                request,
+                |mut request: api::RemovePaymentMethodRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.remove_payment_method(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/billing/purchases`
 #[cfg(feature = "account")]
-pub async fn get_purchases<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_purchases<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PURCHASES,
-            request,
-            |mut request: api::GetPurchasesRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_purchases(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PURCHASES,
+                request,
+                |mut request: api::GetPurchasesRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_purchases(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/billing/purchases`
 #[cfg(feature = "account")]
-pub async fn make_purchase<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn make_purchase<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::MAKE_PURCHASE,
-            request,
-            |mut request: api::MakePurchaseRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.make_purchase(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::MAKE_PURCHASE,
+                request,
+                |mut request: api::MakePurchaseRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.make_purchase(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/billing/subscriptions/{id}`
 #[cfg(feature = "account")]
-pub async fn update_subscription<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_subscription<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_SUBSCRIPTION,
-            request,
-            |mut request: api::UpdateSubscriptionRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_subscription(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_SUBSCRIPTION,
+                request,
+                |mut request: api::UpdateSubscriptionRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_subscription(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/billing/subscriptions/{id}`
 #[cfg(feature = "account")]
-pub async fn cancel_subscription<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn cancel_subscription<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CANCEL_SUBSCRIPTION,
-            request,
-            |mut request: api::CancelSubscriptionRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.cancel_subscription(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CANCEL_SUBSCRIPTION,
+                request,
+                |mut request: api::CancelSubscriptionRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.cancel_subscription(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/devices`
 #[cfg(feature = "account")]
-pub async fn get_devices<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_devices<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_DEVICES,
-            request,
-            |mut request: api::GetDevicesRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_devices(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_DEVICES,
+                request,
+                |mut request: api::GetDevicesRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_devices(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/devices`
 #[cfg(feature = "account")]
-pub async fn register_device<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn register_device<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::REGISTER_DEVICE,
-            request,
-            |mut request: api::RegisterDeviceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.register_device(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::REGISTER_DEVICE,
+                request,
+                |mut request: api::RegisterDeviceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.register_device(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/devices/authorization`
 #[cfg(feature = "account")]
-pub async fn authorize_device<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn authorize_device<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::AUTHORIZE_DEVICE,
-            request,
-            |mut request: api::AuthorizeDeviceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.authorize_device(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::AUTHORIZE_DEVICE,
+                request,
+                |mut request: api::AuthorizeDeviceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.authorize_device(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/devices/{id}`
 #[cfg(feature = "account")]
-pub async fn get_device<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_device<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_DEVICE,
-            request,
-            |mut request: api::GetDeviceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_device(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_DEVICE,
+                request,
+                |mut request: api::GetDeviceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_device(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/devices/{id}`
 #[cfg(feature = "account")]
-pub async fn deregister_device<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn deregister_device<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DEREGISTER_DEVICE,
-            request,
-            |mut request: api::DeregisterDeviceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.deregister_device(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DEREGISTER_DEVICE,
+                request,
+                |mut request: api::DeregisterDeviceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.deregister_device(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/devices/{id}/name`
 #[cfg(feature = "account")]
-pub async fn rename_device<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn rename_device<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::RENAME_DEVICE,
-            request,
-            |mut request: api::RenameDeviceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.rename_device(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::RENAME_DEVICE,
+                request,
+                |mut request: api::RenameDeviceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.rename_device(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/entitlements`
 #[cfg(feature = "account")]
-pub async fn get_entitlements<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_entitlements<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ENTITLEMENTS,
-            request,
-            |mut request: api::GetEntitlementsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_entitlements(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ENTITLEMENTS,
+                request,
+                |mut request: api::GetEntitlementsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_entitlements(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/items/{id}/videos`
 #[cfg(feature = "account")]
-pub async fn get_item_media_files<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_media_files<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_MEDIA_FILES,
-            request,
-            |mut request: api::GetItemMediaFilesRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_item_media_files(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_MEDIA_FILES,
+                request,
+                |mut request: api::GetItemMediaFilesRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_item_media_files(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/items/{id}/videos-guarded`
 #[cfg(feature = "account")]
-pub async fn get_item_media_files_guarded<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_media_files_guarded<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
-            request,
-            |mut request: api::GetItemMediaFilesGuardedRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_item_media_files_guarded(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
+                request,
+                |mut request: api::GetItemMediaFilesGuardedRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_item_media_files_guarded(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/nonce`
 #[cfg(feature = "account")]
-pub async fn generate_nonce<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn generate_nonce<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GENERATE_NONCE,
-            request,
-            |mut request: api::GenerateNonceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.generate_nonce(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GENERATE_NONCE,
+                request,
+                |mut request: api::GenerateNonceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.generate_nonce(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/password`
 #[cfg(feature = "account")]
-pub async fn change_password<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn change_password<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHANGE_PASSWORD,
-            request,
-            |mut request: api::ChangePasswordRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.change_password(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHANGE_PASSWORD,
+                request,
+                |mut request: api::ChangePasswordRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.change_password(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/pin`
 #[cfg(feature = "account")]
-pub async fn change_pin<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn change_pin<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHANGE_PIN,
-            request,
-            |mut request: api::ChangePinRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.change_pin(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHANGE_PIN,
+                request,
+                |mut request: api::ChangePinRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.change_pin(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile`
 #[cfg(feature = "profile")]
-pub async fn get_profile<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_profile<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PROFILE,
-            request,
-            |mut request: api::GetProfileRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_profile(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PROFILE,
+                request,
+                |mut request: api::GetProfileRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_profile(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/bookmarks`
 #[cfg(feature = "profile")]
-pub async fn get_bookmarks<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_bookmarks<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_BOOKMARKS,
-            request,
-            |mut request: api::GetBookmarksRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_bookmarks(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_BOOKMARKS,
+                request,
+                |mut request: api::GetBookmarksRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_bookmarks(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/bookmarks/list`
 #[cfg(feature = "profile")]
-pub async fn get_bookmark_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_bookmark_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_BOOKMARK_LIST,
-            request,
-            |mut request: api::GetBookmarkListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_bookmark_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_BOOKMARK_LIST,
+                request,
+                |mut request: api::GetBookmarkListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_bookmark_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/bookmarks/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn get_item_bookmark<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_bookmark<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_BOOKMARK,
-            request,
-            |mut request: api::GetItemBookmarkRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_item_bookmark(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_BOOKMARK,
+                request,
+                |mut request: api::GetItemBookmarkRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_item_bookmark(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/profile/bookmarks/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn bookmark_item<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn bookmark_item<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::BOOKMARK_ITEM,
-            request,
-            |mut request: api::BookmarkItemRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.bookmark_item(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::BOOKMARK_ITEM,
+                request,
+                |mut request: api::BookmarkItemRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.bookmark_item(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/profile/bookmarks/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn delete_item_bookmark<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn delete_item_bookmark<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DELETE_ITEM_BOOKMARK,
-            request,
-            |mut request: api::DeleteItemBookmarkRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.delete_item_bookmark(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DELETE_ITEM_BOOKMARK,
+                request,
+                |mut request: api::DeleteItemBookmarkRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.delete_item_bookmark(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/continue-watching/list`
 #[cfg(feature = "profile")]
-pub async fn get_continue_watching_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_continue_watching_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_CONTINUE_WATCHING_LIST,
-            request,
-            |mut request: api::GetContinueWatchingListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_continue_watching_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_CONTINUE_WATCHING_LIST,
+                request,
+                |mut request: api::GetContinueWatchingListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_continue_watching_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/items/{itemId}/next`
 #[cfg(feature = "profile")]
-pub async fn get_next_playback_item<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_next_playback_item<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_NEXT_PLAYBACK_ITEM,
-            request,
-            |mut request: api::GetNextPlaybackItemRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_next_playback_item(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_NEXT_PLAYBACK_ITEM,
+                request,
+                |mut request: api::GetNextPlaybackItemRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_next_playback_item(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/ratings`
 #[cfg(feature = "profile")]
-pub async fn get_ratings<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_ratings<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_RATINGS,
-            request,
-            |mut request: api::GetRatingsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_ratings(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_RATINGS,
+                request,
+                |mut request: api::GetRatingsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_ratings(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/ratings/list`
 #[cfg(feature = "profile")]
-pub async fn get_ratings_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_ratings_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_RATINGS_LIST,
-            request,
-            |mut request: api::GetRatingsListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_ratings_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_RATINGS_LIST,
+                request,
+                |mut request: api::GetRatingsListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_ratings_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/ratings/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn get_item_rating<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_rating<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_RATING,
-            request,
-            |mut request: api::GetItemRatingRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_item_rating(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_RATING,
+                request,
+                |mut request: api::GetItemRatingRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_item_rating(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/profile/ratings/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn rate_item<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn rate_item<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::RATE_ITEM,
-            request,
-            |mut request: api::RateItemRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.rate_item(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::RATE_ITEM,
+                request,
+                |mut request: api::RateItemRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.rate_item(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/watched`
 #[cfg(feature = "profile")]
-pub async fn get_watched<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_watched<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_WATCHED,
-            request,
-            |mut request: api::GetWatchedRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_watched(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_WATCHED,
+                request,
+                |mut request: api::GetWatchedRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_watched(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/profile/watched`
 #[cfg(feature = "profile")]
-pub async fn delete_watched<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn delete_watched<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DELETE_WATCHED,
-            request,
-            |mut request: api::DeleteWatchedRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.delete_watched(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DELETE_WATCHED,
+                request,
+                |mut request: api::DeleteWatchedRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.delete_watched(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/watched/list`
 #[cfg(feature = "profile")]
-pub async fn get_watched_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_watched_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_WATCHED_LIST,
-            request,
-            |mut request: api::GetWatchedListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_watched_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_WATCHED_LIST,
+                request,
+                |mut request: api::GetWatchedListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_watched_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profile/watched/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn get_item_watched_status<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_watched_status<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_WATCHED_STATUS,
-            request,
-            |mut request: api::GetItemWatchedStatusRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_item_watched_status(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_WATCHED_STATUS,
+                request,
+                |mut request: api::GetItemWatchedStatusRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_item_watched_status(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /account/profile/watched/{itemId}`
 #[cfg(feature = "profile")]
-pub async fn set_item_watched_status<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn set_item_watched_status<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::SET_ITEM_WATCHED_STATUS,
-            request,
-            |mut request: api::SetItemWatchedStatusRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.set_item_watched_status(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::SET_ITEM_WATCHED_STATUS,
+                request,
+                |mut request: api::SetItemWatchedStatusRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.set_item_watched_status(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/profiles`
 #[cfg(feature = "account")]
-pub async fn create_profile<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_profile<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_PROFILE,
-            request,
-            |mut request: api::CreateProfileRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.create_profile(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_PROFILE,
+                request,
+                |mut request: api::CreateProfileRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.create_profile(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /account/profiles/{id}`
 #[cfg(feature = "account")]
-pub async fn get_profile_with_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_profile_with_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PROFILE_WITH_ID,
-            request,
-            |mut request: api::GetProfileWithIdRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_profile_with_id(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PROFILE_WITH_ID,
+                request,
+                |mut request: api::GetProfileWithIdRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_profile_with_id(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /account/profiles/{id}`
 #[cfg(feature = "account")]
-pub async fn delete_profile_with_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn delete_profile_with_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DELETE_PROFILE_WITH_ID,
-            request,
-            |mut request: api::DeleteProfileWithIdRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.delete_profile_with_id(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DELETE_PROFILE_WITH_ID,
+                request,
+                |mut request: api::DeleteProfileWithIdRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.delete_profile_with_id(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PATCH /account/profiles/{id}`
 #[cfg(feature = "account")]
-pub async fn update_profile_with_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_profile_with_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_PROFILE_WITH_ID,
-            request,
-            |mut request: api::UpdateProfileWithIdRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_profile_with_id(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_PROFILE_WITH_ID,
+                request,
+                |mut request: api::UpdateProfileWithIdRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_profile_with_id(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /account/request-email-verification`
 #[cfg(feature = "account")]
-pub async fn request_email_verification<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn request_email_verification<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::REQUEST_EMAIL_VERIFICATION,
-            request,
-            |mut request: api::RequestEmailVerificationRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.request_email_verification(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::REQUEST_EMAIL_VERIFICATION,
+                request,
+                |mut request: api::RequestEmailVerificationRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.request_email_verification(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /authorization`
 #[cfg(feature = "authorization")]
-pub async fn get_account_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_account_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ACCOUNT_TOKEN,
-            request,
-            |request, _| service.get_account_token(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ACCOUNT_TOKEN,
+                request,
+                |request, _| service.get_account_token(request),
+            )
+            .await
+    })
 }
 
 /// `DELETE /authorization`
 #[cfg(feature = "authorization")]
-pub async fn sign_out<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn sign_out<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::SIGN_OUT,
-            request,
-            |request, _| service.sign_out(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::SIGN_OUT,
+                request,
+                |request, _| service.sign_out(request),
+            )
+            .await
+    })
 }
 
 /// `POST /authorization/device`
 #[cfg(feature = "authorization")]
-pub async fn get_account_token_by_code<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_account_token_by_code<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
-            request,
-            |request, _| service.get_account_token_by_code(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
+                request,
+                |request, _| service.get_account_token_by_code(request),
+            )
+            .await
+    })
 }
 
 /// `POST /authorization/device/code`
 #[cfg(feature = "authorization")]
-pub async fn generate_device_authorization_code<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn generate_device_authorization_code<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
-            request,
-            |request, _| service.generate_device_authorization_code(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
+                request,
+                |request, _| service.generate_device_authorization_code(request),
+            )
+            .await
+    })
 }
 
 /// `POST /authorization/profile`
 #[cfg(feature = "authorization")]
-pub async fn get_profile_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_profile_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PROFILE_TOKEN,
-            request,
-            |mut request: api::GetProfileTokenRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_profile_token(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PROFILE_TOKEN,
+                request,
+                |mut request: api::GetProfileTokenRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_profile_token(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /authorization/refresh`
 #[cfg(feature = "authorization")]
-pub async fn refresh_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn refresh_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::REFRESH_TOKEN,
-            request,
-            |request, _| service.refresh_token(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::REFRESH_TOKEN,
+                request,
+                |request, _| service.refresh_token(request),
+            )
+            .await
+    })
 }
 
 /// `POST /authorization/sso`
 #[cfg(feature = "authorization")]
-pub async fn single_sign_on<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn single_sign_on<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::SINGLE_SIGN_ON,
-            request,
-            |request, _| service.single_sign_on(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::SINGLE_SIGN_ON,
+                request,
+                |request, _| service.single_sign_on(request),
+            )
+            .await
+    })
 }
 
 /// `GET /bt/plan/{token}`
 #[cfg(feature = "bt")]
-pub async fn get_plan_by_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_plan_by_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PLAN_BY_TOKEN,
-            request,
-            |request, _| service.get_plan_by_token(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PLAN_BY_TOKEN,
+                request,
+                |request, _| service.get_plan_by_token(request),
+            )
+            .await
+    })
 }
 
 /// `GET /bt/plans`
 #[cfg(feature = "bt")]
-pub async fn get_plans<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_plans<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PLANS,
-            request,
-            |request, _| service.get_plans(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PLANS,
+                request,
+                |request, _| service.get_plans(request),
+            )
+            .await
+    })
 }
 
 /// `POST /bt/token/assign`
 #[cfg(feature = "bt")]
-pub async fn assign_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn assign_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ASSIGN_TOKEN,
-            request,
-            |mut request: api::AssignTokenRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.assign_token(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ASSIGN_TOKEN,
+                request,
+                |mut request: api::AssignTokenRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.assign_token(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /bt/token/validate`
 #[cfg(feature = "bt")]
-pub async fn check_user_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn check_user_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHECK_USER_TOKEN,
-            request,
-            |request, _| service.check_user_token(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHECK_USER_TOKEN,
+                request,
+                |request, _| service.check_user_token(request),
+            )
+            .await
+    })
 }
 
 /// `GET /check-subscription/{id}`
 #[cfg(feature = "support")]
-pub async fn get_subscription_data<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_subscription_data<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_SUBSCRIPTION_DATA,
-            request,
-            |request, _| service.get_subscription_data(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_SUBSCRIPTION_DATA,
+                request,
+                |request, _| service.get_subscription_data(request),
+            )
+            .await
+    })
 }
 
 /// `GET /config`
 #[cfg(feature = "app")]
-pub async fn get_app_config<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_app_config<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_APP_CONFIG,
-            request,
-            |request, _| service.get_app_config(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_APP_CONFIG,
+                request,
+                |request, _| service.get_app_config(request),
+            )
+            .await
+    })
 }
 
 /// `GET /ee-bt/eligibility`
 #[cfg(feature = "ee")]
-pub async fn check_ee_bt_eligibility<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn check_ee_bt_eligibility<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHECK_EE_BT_ELIGIBILITY,
-            request,
-            |mut request: api::CheckEeBtEligibilityRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.check_ee_bt_eligibility(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHECK_EE_BT_ELIGIBILITY,
+                request,
+                |mut request: api::CheckEeBtEligibilityRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.check_ee_bt_eligibility(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /ee/msisdn`
 #[cfg(feature = "ee")]
-pub async fn assign_msisdn<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn assign_msisdn<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ASSIGN_MSISDN,
-            request,
-            |mut request: api::AssignMsisdnRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.assign_msisdn(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ASSIGN_MSISDN,
+                request,
+                |mut request: api::AssignMsisdnRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.assign_msisdn(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /ee/offers`
 #[cfg(feature = "ee")]
-pub async fn get_eligible_offers<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_eligible_offers<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ELIGIBLE_OFFERS,
-            request,
-            |request, _| service.get_eligible_offers(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ELIGIBLE_OFFERS,
+                request,
+                |request, _| service.get_eligible_offers(request),
+            )
+            .await
+    })
 }
 
 /// `PUT /ee/pin`
 #[cfg(feature = "ee")]
-pub async fn create_pin_request<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_pin_request<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_PIN_REQUEST,
-            request,
-            |request, _| service.create_pin_request(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_PIN_REQUEST,
+                request,
+                |request, _| service.create_pin_request(request),
+            )
+            .await
+    })
 }
 
 /// `POST /ee/pin`
 #[cfg(feature = "ee")]
-pub async fn validate_pin_request<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn validate_pin_request<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::VALIDATE_PIN_REQUEST,
-            request,
-            |request, _| service.validate_pin_request(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::VALIDATE_PIN_REQUEST,
+                request,
+                |request, _| service.validate_pin_request(request),
+            )
+            .await
+    })
 }
 
 /// `GET /ee/plans`
 #[cfg(feature = "ee")]
-pub async fn get_ee_plans<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_ee_plans<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_EE_PLANS,
-            request,
-            |request, _| service.get_ee_plans(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_EE_PLANS,
+                request,
+                |request, _| service.get_ee_plans(request),
+            )
+            .await
+    })
 }
 
 /// `GET /ee/plans/{id}`
 #[cfg(feature = "ee")]
-pub async fn get_plan<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_plan<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PLAN,
-            request,
-            |request, _| service.get_plan(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PLAN,
+                request,
+                |request, _| service.get_plan(request),
+            )
+            .await
+    })
 }
 
 /// `GET /ee/token/create`
 #[cfg(feature = "ee")]
-pub async fn create_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn create_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CREATE_TOKEN,
-            request,
-            |request, _| service.create_token(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CREATE_TOKEN,
+                request,
+                |request, _| service.create_token(request),
+            )
+            .await
+    })
 }
 
 /// `GET /items/{id}`
 #[cfg(feature = "content")]
-pub async fn get_item<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM,
-            request,
-            |request, _| service.get_item(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM,
+                request,
+                |request, _| service.get_item(request),
+            )
+            .await
+    })
 }
 
 /// `GET /items/{id}/children`
 #[cfg(feature = "content")]
-pub async fn get_item_children_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_children_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_CHILDREN_LIST,
-            request,
-            |request, _| service.get_item_children_list(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_CHILDREN_LIST,
+                request,
+                |request, _| service.get_item_children_list(request),
+            )
+            .await
+    })
 }
 
 /// `GET /items/{id}/related`
 #[cfg(feature = "content")]
-pub async fn get_item_related_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_related_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_RELATED_LIST,
-            request,
-            |request, _| service.get_item_related_list(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_RELATED_LIST,
+                request,
+                |request, _| service.get_item_related_list(request),
+            )
+            .await
+    })
 }
 
 /// `GET /items/{id}/videos`
 #[cfg(feature = "content")]
-pub async fn get_public_item_media_files<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_public_item_media_files<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
-            request,
-            |request, _| service.get_public_item_media_files(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
+                request,
+                |request, _| service.get_public_item_media_files(request),
+            )
+            .await
+    })
 }
 
 /// `GET /items/{itemId}/next`
 #[cfg(feature = "content")]
-pub async fn get_anon_next_playback_item<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_anon_next_playback_item<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
-            request,
-            |request, _| service.get_anon_next_playback_item(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
+                request,
+                |request, _| service.get_anon_next_playback_item(request),
+            )
+            .await
+    })
 }
 
 /// `POST /itv/billinghistory/{platform}`
 #[cfg(feature = "itv")]
-pub async fn get_billing_history<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_billing_history<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_BILLING_HISTORY,
-            request,
-            |mut request: api::GetBillingHistoryRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_billing_history(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_BILLING_HISTORY,
+                request,
+                |mut request: api::GetBillingHistoryRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_billing_history(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /itv/cards/{platform}`
 #[cfg(feature = "itv")]
-pub async fn change_card_details<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn change_card_details<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHANGE_CARD_DETAILS,
-            request,
-            |mut request: api::ChangeCardDetailsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.change_card_details(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHANGE_CARD_DETAILS,
+                request,
+                |mut request: api::ChangeCardDetailsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.change_card_details(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/cards/{platform}`
 #[cfg(feature = "itv")]
-pub async fn get_card_details<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_card_details<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_CARD_DETAILS,
-            request,
-            |mut request: api::GetCardDetailsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_card_details(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_CARD_DETAILS,
+                request,
+                |mut request: api::GetCardDetailsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_card_details(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/changeemail`
 #[cfg(feature = "itv")]
-pub async fn change_email<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn change_email<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHANGE_EMAIL,
-            request,
-            |mut request: api::ChangeEmailRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.change_email(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHANGE_EMAIL,
+                request,
+                |mut request: api::ChangeEmailRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.change_email(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/changemarketing`
 #[cfg(feature = "itv")]
-pub async fn change_marketing<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn change_marketing<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHANGE_MARKETING,
-            request,
-            |mut request: api::ChangeMarketingRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.change_marketing(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHANGE_MARKETING,
+                request,
+                |mut request: api::ChangeMarketingRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.change_marketing(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/deleteaccount`
 #[cfg(feature = "itv")]
-pub async fn delete_account<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn delete_account<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DELETE_ACCOUNT,
-            request,
-            |mut request: api::DeleteAccountRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.delete_account(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DELETE_ACCOUNT,
+                request,
+                |mut request: api::DeleteAccountRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.delete_account(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/entitlements/current`
 #[cfg(feature = "itv")]
-pub async fn get_current_entitlement<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_current_entitlement<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_CURRENT_ENTITLEMENT,
-            request,
-            |mut request: api::GetCurrentEntitlementRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_current_entitlement(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_CURRENT_ENTITLEMENT,
+                request,
+                |mut request: api::GetCurrentEntitlementRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_current_entitlement(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/entitlements/history`
 #[cfg(feature = "itv")]
-pub async fn get_entitlements_history<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_entitlements_history<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ENTITLEMENTS_HISTORY,
-            request,
-            |mut request: api::GetEntitlementsHistoryRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_entitlements_history(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ENTITLEMENTS_HISTORY,
+                request,
+                |mut request: api::GetEntitlementsHistoryRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_entitlements_history(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/featureFlag/{feature}`
 #[cfg(feature = "itv")]
-pub async fn get_feature_flag<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_feature_flag<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_FEATURE_FLAG,
-            request,
-            |request, _| service.get_feature_flag(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_FEATURE_FLAG,
+                request,
+                |request, _| service.get_feature_flag(request),
+            )
+            .await
+    })
 }
 
 /// `POST /itv/googlepay/subscription`
 #[cfg(feature = "itv")]
-pub async fn google_pay_subscription<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn google_pay_subscription<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GOOGLE_PAY_SUBSCRIPTION,
-            request,
-            |mut request: api::GooglePaySubscriptionRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.google_pay_subscription(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GOOGLE_PAY_SUBSCRIPTION,
+                request,
+                |mut request: api::GooglePaySubscriptionRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.google_pay_subscription(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/had/entitlements`
 #[cfg(feature = "itv")]
-pub async fn check_previous_entitlements<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn check_previous_entitlements<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
-            request,
-            |mut request: api::CheckPreviousEntitlementsRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.check_previous_entitlements(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
+                request,
+                |mut request: api::CheckPreviousEntitlementsRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.check_previous_entitlements(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/items/clips`
 #[cfg(feature = "content")]
-pub async fn get_items_media_clip_files<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_items_media_clip_files<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
-            request,
-            |request, _| service.get_items_media_clip_files(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
+                request,
+                |request, _| service.get_items_media_clip_files(request),
+            )
+            .await
+    })
 }
 
 /// `POST /itv/items/downloadable`
 #[cfg(feature = "content")]
-pub async fn get_item_downloadables<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_item_downloadables<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITEM_DOWNLOADABLES,
-            request,
-            |request, _| service.get_item_downloadables(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITEM_DOWNLOADABLES,
+                request,
+                |request, _| service.get_item_downloadables(request),
+            )
+            .await
+    })
 }
 
 /// `GET /itv/itemsummary/{externalId}`
 #[cfg(feature = "itv")]
-pub async fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
-            request,
-            |request, _| service.get_itv_itemsummary_external_id(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+                request,
+                |request, _| service.get_itv_itemsummary_external_id(request),
+            )
+            .await
+    })
 }
 
 /// `GET /itv/page`
 #[cfg(feature = "app")]
-pub async fn get_itv_page<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_page<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_PAGE,
-            request,
-            |request, _| service.get_itv_page(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_PAGE,
+                request,
+                |request, _| service.get_itv_page(request),
+            )
+            .await
+    })
 }
 
 /// `POST /itv/pinauthorization`
 #[cfg(feature = "itv")]
-pub async fn get_account_token_with_pin<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_account_token_with_pin<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
-            request,
-            |mut request: api::GetAccountTokenWithPinRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_account_token_with_pin(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
+                request,
+                |mut request: api::GetAccountTokenWithPinRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_account_token_with_pin(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/plan/{platform}`
 #[cfg(feature = "itv")]
-pub async fn upgrade_plan<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn upgrade_plan<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPGRADE_PLAN,
-            request,
-            |mut request: api::UpgradePlanRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.upgrade_plan(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPGRADE_PLAN,
+                request,
+                |mut request: api::UpgradePlanRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.upgrade_plan(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/plans/{platform}`
 #[cfg(feature = "itv")]
-pub async fn get_itv_plans_platform<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_plans_platform<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_PLANS_PLATFORM,
-            request,
-            |mut request: api::GetItvPlansPlatformRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_itv_plans_platform(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_PLANS_PLATFORM,
+                request,
+                |mut request: api::GetItvPlansPlatformRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_itv_plans_platform(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/profile`
 #[cfg(feature = "itv")]
-pub async fn get_itv_profile<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_profile<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_PROFILE,
-            request,
-            |mut request: api::GetItvProfileRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_itv_profile(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_PROFILE,
+                request,
+                |mut request: api::GetItvProfileRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_itv_profile(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /itv/profile`
 #[cfg(feature = "itv")]
-pub async fn update_profile<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_profile<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_PROFILE,
-            request,
-            |mut request: api::UpdateProfileRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_profile(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_PROFILE,
+                request,
+                |mut request: api::UpdateProfileRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_profile(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/profile/recommendation/list`
 #[cfg(feature = "itv")]
-pub async fn get_recommended_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_recommended_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_RECOMMENDED_LIST,
-            request,
-            |mut request: api::GetRecommendedListRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_recommended_list(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_RECOMMENDED_LIST,
+                request,
+                |mut request: api::GetRecommendedListRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_recommended_list(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/profiletoken`
 #[cfg(feature = "itv")]
-pub async fn get_itv_profile_token<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_profile_token<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_PROFILE_TOKEN,
-            request,
-            |mut request: api::GetItvProfileTokenRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_itv_profile_token(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_PROFILE_TOKEN,
+                request,
+                |mut request: api::GetItvProfileTokenRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_itv_profile_token(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub async fn get_current_subscription<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_current_subscription<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_CURRENT_SUBSCRIPTION,
-            request,
-            |mut request: api::GetCurrentSubscriptionRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_current_subscription(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_CURRENT_SUBSCRIPTION,
+                request,
+                |mut request: api::GetCurrentSubscriptionRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_current_subscription(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub async fn confirm_purchase<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn confirm_purchase<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CONFIRM_PURCHASE,
-            request,
-            |mut request: api::ConfirmPurchaseRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.confirm_purchase(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CONFIRM_PURCHASE,
+                request,
+                |mut request: api::ConfirmPurchaseRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.confirm_purchase(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `DELETE /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub async fn delete_itv_purchase_platform<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn delete_itv_purchase_platform<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
-            request,
-            |mut request: api::DeleteItvPurchasePlatformRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.delete_itv_purchase_platform(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
+                request,
+                |mut request: api::DeleteItvPurchasePlatformRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.delete_itv_purchase_platform(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/purchase/{platform}/strong`
 #[cfg(feature = "itv")]
-pub async fn confirm_purchase_strong<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn confirm_purchase_strong<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CONFIRM_PURCHASE_STRONG,
-            request,
-            |mut request: api::ConfirmPurchaseStrongRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.confirm_purchase_strong(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CONFIRM_PURCHASE_STRONG,
+                request,
+                |mut request: api::ConfirmPurchaseStrongRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.confirm_purchase_strong(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/purchase/{platform}/withoffer`
 #[cfg(feature = "itv")]
-pub async fn confirm_purchase_with_offer<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn confirm_purchase_with_offer<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
-            request,
-            |mut request: api::ConfirmPurchaseWithOfferRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.confirm_purchase_with_offer(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
+                request,
+                |mut request: api::ConfirmPurchaseWithOfferRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.confirm_purchase_with_offer(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/resubscribe/{platform}`
 #[cfg(feature = "itv")]
-pub async fn resubscribe<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn resubscribe<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::RESUBSCRIBE,
-            request,
-            |mut request: api::ResubscribeRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.resubscribe(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::RESUBSCRIBE,
+                request,
+                |mut request: api::ResubscribeRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.resubscribe(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/roku/plans`
 #[cfg(feature = "itv")]
-pub async fn get_itv_roku_plans<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_itv_roku_plans<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_ITV_ROKU_PLANS,
-            request,
-            |request, _| service.get_itv_roku_plans(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_ITV_ROKU_PLANS,
+                request,
+                |request, _| service.get_itv_roku_plans(request),
+            )
+            .await
+    })
 }
 
 /// `POST /itv/roku/transaction/{transactionid}`
 #[cfg(feature = "itv")]
-pub async fn execute_transaction<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn execute_transaction<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::EXECUTE_TRANSACTION,
-            request,
-            |request, _| service.execute_transaction(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::EXECUTE_TRANSACTION,
+                request,
+                |request, _| service.execute_transaction(request),
+            )
+            .await
+    })
 }
 
 /// `GET /itv/save-offer`
 #[cfg(feature = "itv")]
-pub async fn get_save_offer<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_save_offer<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_SAVE_OFFER,
-            request,
-            |mut request: api::GetSaveOfferRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_save_offer(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_SAVE_OFFER,
+                request,
+                |mut request: api::GetSaveOfferRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_save_offer(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/save-offer`
 #[cfg(feature = "itv")]
-pub async fn activate_save_offer<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn activate_save_offer<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::ACTIVATE_SAVE_OFFER,
-            request,
-            |mut request: api::ActivateSaveOfferRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.activate_save_offer(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::ACTIVATE_SAVE_OFFER,
+                request,
+                |mut request: api::ActivateSaveOfferRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.activate_save_offer(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/subscription/fullpricerenewal`
 #[cfg(feature = "itv")]
-pub async fn get_full_price_renewal<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_full_price_renewal<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_FULL_PRICE_RENEWAL,
-            request,
-            |mut request: api::GetFullPriceRenewalRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_full_price_renewal(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_FULL_PRICE_RENEWAL,
+                request,
+                |mut request: api::GetFullPriceRenewalRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_full_price_renewal(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/subscription/status/{platform}`
 #[cfg(feature = "itv")]
-pub async fn get_subscription_status<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_subscription_status<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_SUBSCRIPTION_STATUS,
-            request,
-            |mut request: api::GetSubscriptionStatusRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_subscription_status(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_SUBSCRIPTION_STATUS,
+                request,
+                |mut request: api::GetSubscriptionStatusRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_subscription_status(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/subscriptionstate`
 #[cfg(feature = "itv")]
-pub async fn get_subscription_state<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_subscription_state<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_SUBSCRIPTION_STATE,
-            request,
-            |mut request: api::GetSubscriptionStateRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_subscription_state(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_SUBSCRIPTION_STATE,
+                request,
+                |mut request: api::GetSubscriptionStateRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_subscription_state(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/upcominginvoice`
 #[cfg(feature = "itv")]
-pub async fn get_upcoming_invoice<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_upcoming_invoice<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_UPCOMING_INVOICE,
-            request,
-            |mut request: api::GetUpcomingInvoiceRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_upcoming_invoice(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_UPCOMING_INVOICE,
+                request,
+                |mut request: api::GetUpcomingInvoiceRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_upcoming_invoice(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /itv/updateIntent/strong/{platform}`
 #[cfg(feature = "itv")]
-pub async fn update_payment_intent_strong<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_payment_intent_strong<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
-            request,
-            |mut request: api::UpdatePaymentIntentStrongRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_payment_intent_strong(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
+                request,
+                |mut request: api::UpdatePaymentIntentStrongRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_payment_intent_strong(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `PUT /itv/updatePayment/strong/{platform}`
 #[cfg(feature = "itv")]
-pub async fn update_payment_method_strong<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn update_payment_method_strong<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
-            request,
-            |mut request: api::UpdatePaymentMethodStrongRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.update_payment_method_strong(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
+                request,
+                |mut request: api::UpdatePaymentMethodStrongRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.update_payment_method_strong(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /itv/voucher/{planId}/{voucherId}`
 #[cfg(feature = "itv")]
-pub async fn get_voucher_by_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_voucher_by_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_VOUCHER_BY_ID,
-            request,
-            |mut request: api::GetVoucherByIdRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.get_voucher_by_id(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_VOUCHER_BY_ID,
+                request,
+                |mut request: api::GetVoucherByIdRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.get_voucher_by_id(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `POST /itv/voucher/{platform}`
 #[cfg(feature = "itv")]
-pub async fn check_voucher<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn check_voucher<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::CHECK_VOUCHER,
-            request,
-            |mut request: api::CheckVoucherRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.check_voucher(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::CHECK_VOUCHER,
+                request,
+                |mut request: api::CheckVoucherRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.check_voucher(request)
+                },
+            )
+            .await
+    })
 }
 
 /// `GET /lists`
 #[cfg(feature = "content")]
-pub async fn get_lists<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_lists<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_LISTS,
-            request,
-            |request, _| service.get_lists(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_LISTS,
+                request,
+                |request, _| service.get_lists(request),
+            )
+            .await
+    })
 }
 
 /// `GET /lists/{id}`
 #[cfg(feature = "content")]
-pub async fn get_list<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_list<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_LIST,
-            request,
-            |request, _| service.get_list(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_LIST,
+                request,
+                |request, _| service.get_list(request),
+            )
+            .await
+    })
 }
 
 /// `GET /page`
 #[cfg(feature = "app")]
-pub async fn get_page<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_page<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PAGE,
-            request,
-            |request, _| service.get_page(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PAGE,
+                request,
+                |request, _| service.get_page(request),
+            )
+            .await
+    })
 }
 
 /// `GET /plans/{id}`
 #[cfg(feature = "content")]
-pub async fn get_plans_id<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_plans_id<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PLANS_ID,
-            request,
-            |request, _| service.get_plans_id(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PLANS_ID,
+                request,
+                |request, _| service.get_plans_id(request),
+            )
+            .await
+    })
 }
 
 /// `POST /register`
 #[cfg(feature = "registration")]
-pub async fn register<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn register<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::REGISTER,
-            request,
-            |request, _| service.register(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::REGISTER,
+                request,
+                |request, _| service.register(request),
+            )
+            .await
+    })
 }
 
 /// `POST /request-password-reset`
 #[cfg(feature = "support")]
-pub async fn forgot_password<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn forgot_password<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::FORGOT_PASSWORD,
-            request,
-            |request, _| service.forgot_password(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::FORGOT_PASSWORD,
+                request,
+                |request, _| service.forgot_password(request),
+            )
+            .await
+    })
 }
 
 /// `POST /reset-password`
 #[cfg(feature = "support")]
-pub async fn reset_password<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn reset_password<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::RESET_PASSWORD,
-            request,
-            |request, _| service.reset_password(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::RESET_PASSWORD,
+                request,
+                |request, _| service.reset_password(request),
+            )
+            .await
+    })
 }
 
 /// `GET /samsung-preview`
 #[cfg(feature = "itv")]
-pub async fn get_public_preview<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_public_preview<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_PUBLIC_PREVIEW,
-            request,
-            |request, _| service.get_public_preview(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_PUBLIC_PREVIEW,
+                request,
+                |request, _| service.get_public_preview(request),
+            )
+            .await
+    })
 }
 
 /// `GET /schedules`
 #[cfg(feature = "content")]
-pub async fn get_schedules<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn get_schedules<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::GET_SCHEDULES,
-            request,
-            |request, _| service.get_schedules(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::GET_SCHEDULES,
+                request,
+                |request, _| service.get_schedules(request),
+            )
+            .await
+    })
 }
 
 /// `GET /search`
 #[cfg(feature = "content")]
-pub async fn search<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn search<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(&api::meta::SEARCH, request, |request, _| service.search(request))
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::SEARCH,
+                request,
+                |request, _| service.search(request),
+            )
+            .await
+    })
 }
 
 /// `POST /verify-email`
 #[cfg(feature = "support")]
-pub async fn verify_email<S: RocketApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn verify_email<S: RocketApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::VERIFY_EMAIL,
-            request,
-            |mut request: api::VerifyEmailRequest, credentials| {
-                request.credentials = credentials
-                    .into_iter()
-                    .filter_map(|(scheme, secret)| api::Credential::new(scheme, secret))
-                    .collect();
-                service.verify_email(request)
-            },
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::VERIFY_EMAIL,
+                request,
+                |mut request: api::VerifyEmailRequest, credentials| {
+                    request.credentials = found_credentials(credentials);
+                    service.verify_email(request)
+                },
+            )
+            .await
+    })
 }

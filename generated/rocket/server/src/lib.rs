@@ -87,9 +87,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_account::<S>)
-                    .patch(handlers::update_account::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, PATCH") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_account::<S>),
+                    )
+                    .patch_service(
+                        runtime::Route::new(&service, handlers::update_account::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PATCH")),
             );
     }
 
@@ -99,9 +103,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/billing/methods"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_payment_methods::<S>)
-                    .post(handlers::add_payment_method::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_payment_methods::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::add_payment_method::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
             );
     }
 
@@ -111,9 +119,16 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/billing/methods/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_payment_method::<S>)
-                    .delete(handlers::remove_payment_method::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_payment_method::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::remove_payment_method::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
             );
     }
 
@@ -123,9 +138,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/billing/purchases"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_purchases::<S>)
-                    .post(handlers::make_purchase::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_purchases::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::make_purchase::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
             );
     }
 
@@ -135,9 +154,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/billing/subscriptions/{p0}"].concat(),
                 MethodRouter::new()
-                    .put(handlers::update_subscription::<S>)
-                    .delete(handlers::cancel_subscription::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT, DELETE") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::update_subscription::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(&service, handlers::cancel_subscription::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT, DELETE")),
             );
     }
 
@@ -147,9 +170,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/devices"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_devices::<S>)
-                    .post(handlers::register_device::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_devices::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::register_device::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
             );
     }
 
@@ -159,8 +186,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/devices/authorization"].concat(),
                 MethodRouter::new()
-                    .post(handlers::authorize_device::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::authorize_device::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -170,9 +199,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/devices/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_device::<S>)
-                    .delete(handlers::deregister_device::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_device::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(&service, handlers::deregister_device::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
             );
     }
 
@@ -182,8 +215,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/devices/{p0}/name"].concat(),
                 MethodRouter::new()
-                    .put(handlers::rename_device::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::rename_device::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -193,8 +228,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/entitlements"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_entitlements::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_entitlements::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -204,8 +241,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/items/{p0}/videos"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_media_files::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_media_files::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -215,8 +257,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/items/{p0}/videos-guarded"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_media_files_guarded::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_media_files_guarded::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -226,8 +273,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/nonce"].concat(),
                 MethodRouter::new()
-                    .get(handlers::generate_nonce::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::generate_nonce::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -237,8 +286,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/password"].concat(),
                 MethodRouter::new()
-                    .put(handlers::change_password::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::change_password::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -248,8 +299,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/pin"].concat(),
                 MethodRouter::new()
-                    .put(handlers::change_pin::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::change_pin::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -259,8 +312,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_profile::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_profile::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -270,8 +325,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/bookmarks"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_bookmarks::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_bookmarks::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -281,8 +338,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/bookmarks/list"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_bookmark_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_bookmark_list::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -292,12 +351,19 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/bookmarks/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_bookmark::<S>)
-                    .put(handlers::bookmark_item::<S>)
-                    .delete(handlers::delete_item_bookmark::<S>)
-                    .fallback(|| async {
-                        runtime::method_not_allowed("GET, PUT, DELETE")
-                    }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_item_bookmark::<S>),
+                    )
+                    .put_service(
+                        runtime::Route::new(&service, handlers::bookmark_item::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::delete_item_bookmark::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT, DELETE")),
             );
     }
 
@@ -307,8 +373,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/continue-watching/list"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_continue_watching_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_continue_watching_list::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -318,8 +389,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/items/{p0}/next"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_next_playback_item::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_next_playback_item::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -329,8 +405,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/ratings"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_ratings::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_ratings::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -340,8 +418,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/ratings/list"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_ratings_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_ratings_list::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -351,9 +431,11 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/ratings/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_rating::<S>)
-                    .put(handlers::rate_item::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_item_rating::<S>),
+                    )
+                    .put_service(runtime::Route::new(&service, handlers::rate_item::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
             );
     }
 
@@ -363,9 +445,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/watched"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_watched::<S>)
-                    .delete(handlers::delete_watched::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, DELETE") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_watched::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(&service, handlers::delete_watched::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
             );
     }
 
@@ -375,8 +461,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/watched/list"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_watched_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_watched_list::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -386,9 +474,19 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profile/watched/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_watched_status::<S>)
-                    .put(handlers::set_item_watched_status::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_watched_status::<S>,
+                        ),
+                    )
+                    .put_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::set_item_watched_status::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
             );
     }
 
@@ -398,8 +496,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profiles"].concat(),
                 MethodRouter::new()
-                    .post(handlers::create_profile::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::create_profile::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -409,12 +509,24 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/profiles/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_profile_with_id::<S>)
-                    .delete(handlers::delete_profile_with_id::<S>)
-                    .patch(handlers::update_profile_with_id::<S>)
-                    .fallback(|| async {
-                        runtime::method_not_allowed("GET, DELETE, PATCH")
-                    }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_profile_with_id::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::delete_profile_with_id::<S>,
+                        ),
+                    )
+                    .patch_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::update_profile_with_id::<S>,
+                        ),
+                    )
+                    .fallback_service(
+                        runtime::MethodNotAllowed::new("GET, DELETE, PATCH"),
+                    ),
             );
     }
 
@@ -424,8 +536,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/account/request-email-verification"].concat(),
                 MethodRouter::new()
-                    .post(handlers::request_email_verification::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::request_email_verification::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -435,9 +552,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_account_token::<S>)
-                    .delete(handlers::sign_out::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST, DELETE") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::get_account_token::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(&service, handlers::sign_out::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST, DELETE")),
             );
     }
 
@@ -447,8 +568,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization/device"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_account_token_by_code::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_account_token_by_code::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -458,8 +584,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization/device/code"].concat(),
                 MethodRouter::new()
-                    .post(handlers::generate_device_authorization_code::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::generate_device_authorization_code::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -469,8 +600,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization/profile"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_profile_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::get_profile_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -480,8 +613,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization/refresh"].concat(),
                 MethodRouter::new()
-                    .post(handlers::refresh_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::refresh_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -491,8 +626,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/authorization/sso"].concat(),
                 MethodRouter::new()
-                    .post(handlers::single_sign_on::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::single_sign_on::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -502,8 +639,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/bt/plan/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_plan_by_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_plan_by_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -513,8 +652,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/bt/plans"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_plans::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_plans::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -524,8 +663,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/bt/token/assign"].concat(),
                 MethodRouter::new()
-                    .post(handlers::assign_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::assign_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -535,8 +676,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/bt/token/validate"].concat(),
                 MethodRouter::new()
-                    .get(handlers::check_user_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::check_user_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -546,8 +689,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/check-subscription/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_subscription_data::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_subscription_data::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -557,8 +705,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/config"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_app_config::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_app_config::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -568,8 +718,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee-bt/eligibility"].concat(),
                 MethodRouter::new()
-                    .get(handlers::check_ee_bt_eligibility::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::check_ee_bt_eligibility::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -579,8 +734,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/msisdn"].concat(),
                 MethodRouter::new()
-                    .post(handlers::assign_msisdn::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::assign_msisdn::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -590,8 +747,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/offers"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_eligible_offers::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::get_eligible_offers::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -601,9 +760,16 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/pin"].concat(),
                 MethodRouter::new()
-                    .put(handlers::create_pin_request::<S>)
-                    .post(handlers::validate_pin_request::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::create_pin_request::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::validate_pin_request::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT, POST")),
             );
     }
 
@@ -613,8 +779,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/plans"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_ee_plans::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_ee_plans::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -624,8 +792,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/plans/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_plan::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_plan::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -635,8 +803,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/ee/token/create"].concat(),
                 MethodRouter::new()
-                    .get(handlers::create_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::create_token::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -646,8 +816,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/items/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_item::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -657,8 +827,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/items/{p0}/children"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_children_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_children_list::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -668,8 +843,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/items/{p0}/next"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_anon_next_playback_item::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_anon_next_playback_item::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -679,8 +859,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/items/{p0}/related"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_item_related_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_related_list::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -690,8 +875,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/items/{p0}/videos"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_public_item_media_files::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_public_item_media_files::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -701,8 +891,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/billinghistory/{p0}"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_billing_history::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::get_billing_history::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -712,9 +904,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/cards/{p0}"].concat(),
                 MethodRouter::new()
-                    .put(handlers::change_card_details::<S>)
-                    .post(handlers::get_card_details::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT, POST") }),
+                    .put_service(
+                        runtime::Route::new(&service, handlers::change_card_details::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::get_card_details::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT, POST")),
             );
     }
 
@@ -724,8 +920,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/changeemail"].concat(),
                 MethodRouter::new()
-                    .post(handlers::change_email::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::change_email::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -735,8 +933,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/changemarketing"].concat(),
                 MethodRouter::new()
-                    .post(handlers::change_marketing::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::change_marketing::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -746,8 +946,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/deleteaccount"].concat(),
                 MethodRouter::new()
-                    .post(handlers::delete_account::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::delete_account::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -757,8 +959,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/entitlements/current"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_current_entitlement::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_current_entitlement::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -768,8 +975,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/entitlements/history"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_entitlements_history::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_entitlements_history::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -779,8 +991,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/featureFlag/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_feature_flag::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_feature_flag::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -790,8 +1004,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/googlepay/subscription"].concat(),
                 MethodRouter::new()
-                    .post(handlers::google_pay_subscription::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::google_pay_subscription::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -801,8 +1020,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/had/entitlements"].concat(),
                 MethodRouter::new()
-                    .get(handlers::check_previous_entitlements::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::check_previous_entitlements::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -812,8 +1036,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/items/clips"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_items_media_clip_files::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_items_media_clip_files::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -823,8 +1052,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/items/downloadable"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_item_downloadables::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_item_downloadables::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -834,8 +1068,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/itemsummary/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_itv_itemsummary_external_id::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_itv_itemsummary_external_id::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -845,8 +1084,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/page"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_itv_page::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_itv_page::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -856,8 +1097,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/pinauthorization"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_account_token_with_pin::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_account_token_with_pin::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -867,8 +1113,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/plan/{p0}"].concat(),
                 MethodRouter::new()
-                    .post(handlers::upgrade_plan::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::upgrade_plan::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -878,8 +1126,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/plans/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_itv_plans_platform::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_itv_plans_platform::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -889,9 +1142,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/profile"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_itv_profile::<S>)
-                    .put(handlers::update_profile::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, PUT") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_itv_profile::<S>),
+                    )
+                    .put_service(
+                        runtime::Route::new(&service, handlers::update_profile::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
             );
     }
 
@@ -901,8 +1158,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/profile/recommendation/list"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_recommended_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_recommended_list::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -912,8 +1174,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/profiletoken"].concat(),
                 MethodRouter::new()
-                    .post(handlers::get_itv_profile_token::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_itv_profile_token::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -923,12 +1190,24 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/purchase/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_current_subscription::<S>)
-                    .post(handlers::confirm_purchase::<S>)
-                    .delete(handlers::delete_itv_purchase_platform::<S>)
-                    .fallback(|| async {
-                        runtime::method_not_allowed("GET, POST, DELETE")
-                    }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_current_subscription::<S>,
+                        ),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::confirm_purchase::<S>),
+                    )
+                    .delete_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::delete_itv_purchase_platform::<S>,
+                        ),
+                    )
+                    .fallback_service(
+                        runtime::MethodNotAllowed::new("GET, POST, DELETE"),
+                    ),
             );
     }
 
@@ -938,8 +1217,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/purchase/{p0}/strong"].concat(),
                 MethodRouter::new()
-                    .post(handlers::confirm_purchase_strong::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::confirm_purchase_strong::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -949,8 +1233,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/purchase/{p0}/withoffer"].concat(),
                 MethodRouter::new()
-                    .post(handlers::confirm_purchase_with_offer::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::confirm_purchase_with_offer::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -960,8 +1249,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/resubscribe/{p0}"].concat(),
                 MethodRouter::new()
-                    .post(handlers::resubscribe::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::resubscribe::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -971,8 +1262,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/roku/plans"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_itv_roku_plans::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_itv_roku_plans::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -982,8 +1275,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/roku/transaction/{p0}"].concat(),
                 MethodRouter::new()
-                    .post(handlers::execute_transaction::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::execute_transaction::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -993,9 +1288,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/save-offer"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_save_offer::<S>)
-                    .post(handlers::activate_save_offer::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET, POST") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_save_offer::<S>),
+                    )
+                    .post_service(
+                        runtime::Route::new(&service, handlers::activate_save_offer::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
             );
     }
 
@@ -1005,8 +1304,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/subscription/fullpricerenewal"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_full_price_renewal::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_full_price_renewal::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1016,8 +1320,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/subscription/status/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_subscription_status::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_subscription_status::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1027,8 +1336,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/subscriptionstate"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_subscription_state::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_subscription_state::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1038,8 +1352,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/upcominginvoice"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_upcoming_invoice::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::get_upcoming_invoice::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1049,8 +1368,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/updateIntent/strong/{p0}"].concat(),
                 MethodRouter::new()
-                    .put(handlers::update_payment_intent_strong::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::update_payment_intent_strong::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -1060,8 +1384,13 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/updatePayment/strong/{p0}"].concat(),
                 MethodRouter::new()
-                    .put(handlers::update_payment_method_strong::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PUT") }),
+                    .put_service(
+                        runtime::Route::new(
+                            &service,
+                            handlers::update_payment_method_strong::<S>,
+                        ),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
             );
     }
 
@@ -1071,8 +1400,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/voucher/{p0}"].concat(),
                 MethodRouter::new()
-                    .post(handlers::check_voucher::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::check_voucher::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -1082,8 +1413,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/itv/voucher/{p0}/{p1}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_voucher_by_id::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_voucher_by_id::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1093,8 +1426,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/lists"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_lists::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_lists::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1104,8 +1437,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/lists/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_list::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_list::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1115,8 +1448,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/page"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_page::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::get_page::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1126,8 +1459,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/plans/{p0}"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_plans_id::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_plans_id::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1137,8 +1472,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/register"].concat(),
                 MethodRouter::new()
-                    .post(handlers::register::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(runtime::Route::new(&service, handlers::register::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -1148,8 +1483,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/request-password-reset"].concat(),
                 MethodRouter::new()
-                    .post(handlers::forgot_password::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::forgot_password::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -1159,8 +1496,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/reset-password"].concat(),
                 MethodRouter::new()
-                    .post(handlers::reset_password::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::reset_password::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
 
@@ -1170,8 +1509,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/samsung-preview"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_public_preview::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_public_preview::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1181,8 +1522,10 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/schedules"].concat(),
                 MethodRouter::new()
-                    .get(handlers::get_schedules::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(
+                        runtime::Route::new(&service, handlers::get_schedules::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1192,8 +1535,8 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/search"].concat(),
                 MethodRouter::new()
-                    .get(handlers::search::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("GET") }),
+                    .get_service(runtime::Route::new(&service, handlers::search::<S>))
+                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
             );
     }
 
@@ -1203,12 +1546,14 @@ pub fn router_at<S: RocketApi + 'static>(
             .route(
                 &[base, "/verify-email"].concat(),
                 MethodRouter::new()
-                    .post(handlers::verify_email::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("POST") }),
+                    .post_service(
+                        runtime::Route::new(&service, handlers::verify_email::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
             );
     }
     router = router.fallback(runtime::not_found);
-    router.with_state(service)
+    router
 }
 
 /// CORS for browsers on other origins: the spec's methods, `Authorization`, its header

@@ -4,20 +4,21 @@
 
 use std::sync::Arc;
 use api::TypemodelApi;
-use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
 
 /// `PATCH /things/{id}`
 #[cfg(feature = "things")]
-pub async fn patch_thing<S: TypemodelApi + 'static>(
-    State(service): State<Arc<S>>,
+pub fn patch_thing<S: TypemodelApi + 'static>(
+    service: Arc<S>,
     request: Request,
-) -> Response {
-    runtime::handle(
-            &api::meta::PATCH_THING,
-            request,
-            |request, _| service.patch_thing(request),
-        )
-        .await
+) -> runtime::Served {
+    Box::pin(async move {
+        runtime::handle(
+                &api::meta::PATCH_THING,
+                request,
+                |request, _| service.patch_thing(request),
+            )
+            .await
+    })
 }

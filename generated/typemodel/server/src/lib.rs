@@ -46,12 +46,14 @@ pub fn router_at<S: TypemodelApi + 'static>(
             .route(
                 &[base, "/things/{p0}"].concat(),
                 MethodRouter::new()
-                    .patch(handlers::patch_thing::<S>)
-                    .fallback(|| async { runtime::method_not_allowed("PATCH") }),
+                    .patch_service(
+                        runtime::Route::new(&service, handlers::patch_thing::<S>),
+                    )
+                    .fallback_service(runtime::MethodNotAllowed::new("PATCH")),
             );
     }
     router = router.fallback(runtime::not_found);
-    router.with_state(service)
+    router
 }
 
 /// CORS for browsers on other origins: the spec's methods, `Authorization`, its header
