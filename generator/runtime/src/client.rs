@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use crate::meta::{
@@ -224,14 +224,30 @@ impl Client {
     }
 
     /// Sends the request of `op`, to `url` instead of its own when given (a next page's link).
-    pub(crate) async fn send_to<R: Serialize, K: Credential>(
+    ///
+    /// Only reading the request's fields and credentials is per request type; building and
+    /// sending is one function for every operation.
+    pub(crate) fn send_to<R: Serialize, K: Credential>(
         &self,
         op: &'static OperationMeta<'static>,
         request: &R,
         credentials: &[K],
         url: Option<String>,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<'_, R, K> {
+        let prepared = request_fields(request).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message }).and_then(|fields| {
+            let given: Vec<(&str, &str)> = credentials.iter().map(|c| (c.scheme(), c.secret())).collect();
+            self.prepare(op, &fields, &given)
+        });
+        self.send_prepared_to(op, prepared, url)
+    }
+
+    async fn send_prepared_to(
+        &self,
+        op: &'static OperationMeta<'static>,
+        prepared: Result<Prepared, Error>,
+        url: Option<String>,
     ) -> Result<RawResponse, Error> {
-        let mut prepared = self.prepare(op, request, credentials)?;
+        let mut prepared = prepared?;
         if let Some(url) = url {
             prepared.url = url;
         }
@@ -354,9 +370,10 @@ impl Client {
     }
 
     /// Builds the request of `op`: its URL, headers and body.
-    fn prepare<R: Serialize, K: Credential>(&self, op: &'static OperationMeta<'static>, request: &R, credentials: &[K]) -> Result<Prepared, Error> {
+    /// The request of `op` from its fields (as its request type serializes) and the
+    /// credentials it carries (scheme, secret).
+    fn prepare(&self, op: &'static OperationMeta<'static>, fields: &Map<String, Value>, credentials: &[(&str, &str)]) -> Result<Prepared, Error> {
         let operation = op.tool_name;
-        let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation, message })?;
         let path = fill_path(op.path, |name, whole_segment| {
             let param = op.params.iter().find(|p| p.name == name && p.location == Location::Path);
             let text = param
@@ -481,16 +498,16 @@ impl Client {
 
     /// Adds the credentials of the first security alternative that can be met, from the
     /// request's own credentials first, then the configured ones.
-    fn add_credentials<K: Credential>(
+    fn add_credentials(
         &self,
         op: &'static OperationMeta<'static>,
-        given: &[K],
+        given: &[(&str, &str)],
         query: &mut Vec<String>,
         headers: &mut Vec<(String, String)>,
         cookies: &mut Vec<String>,
     ) -> Result<(), Error> {
         let find = |scheme: &str| -> Option<&str> {
-            let own = given.iter().find(|c| c.scheme() == scheme).map(|c| c.secret());
+            let own = given.iter().find(|(s, _)| *s == scheme).map(|(_, secret)| *secret);
             own.or_else(|| self.credentials.iter().find(|(s, _)| *s == scheme).map(|(_, secret)| secret.as_str()))
         };
         let placements = place_credentials(op.security, find).ok_or_else(|| Error::MissingCredential {
