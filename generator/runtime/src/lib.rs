@@ -337,9 +337,10 @@ macro_rules! impl_object {
         $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
+                // A name no schema gives a type: items are not hygienic, and `$name` is used inside.
+                struct __ObjectVisitor;
 
-                impl<'de> $crate::__private::serde::de::Visitor<'de> for Visitor {
+                impl<'de> $crate::__private::serde::de::Visitor<'de> for __ObjectVisitor {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -361,7 +362,7 @@ macro_rules! impl_object {
                     }
                 }
 
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__ObjectVisitor)
             }
         }
     };
@@ -523,6 +524,14 @@ mod tests {
 
     impl_object!(Closed, none, id = required("id"), note = optional("note"), cleared = nullable("cleared"), secret = skip("secret"));
 
+    /// A type named as the macro's own visitor would be, were it not named apart.
+    #[derive(Debug, PartialEq)]
+    struct Visitor {
+        seen: bool,
+    }
+
+    impl_object!(Visitor, none, seen = required("seen"));
+
     #[derive(Debug, PartialEq)]
     struct Open {
         r#type: String,
@@ -541,6 +550,8 @@ mod tests {
         assert_eq!((escaped.id.as_str(), escaped.note.as_deref(), escaped.cleared), ("b", Some("n"), None));
         let missing = serde_json::from_str::<Closed>(r#"{"note":"n"}"#).unwrap_err().to_string();
         assert!(missing.contains("missing field `id`"), "{missing}");
+
+        assert_eq!(serde_json::from_value::<Visitor>(json!({ "seen": true })).unwrap(), Visitor { seen: true });
 
         let open: Open = serde_json::from_value(json!({ "type": "t", "width": 3 })).unwrap();
         assert_eq!(open.additional_properties.get("width"), Some(&3));
