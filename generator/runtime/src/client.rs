@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use futures::FutureExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing::Instrument;
@@ -190,18 +191,26 @@ impl Client {
 
     /// Sends the request of `op` and reads the answer as its response enum: what a generated
     /// client's method does.
-    pub async fn call<R: Serialize, A: OperationResponse>(&self, op: &'static OperationMeta<'static>, request: &R) -> Result<A, Error> {
-        A::from_raw(self.send(op, request).await?)
+    ///
+    /// Not an `async fn`: the request's fields are read at once and the future that sends them
+    /// is one type for every operation, so a generated method compiles to a call, not to a
+    /// state machine of its own. Nothing is sent until the future is polled.
+    pub fn call<R: Serialize, A: OperationResponse>(
+        &self,
+        op: &'static OperationMeta<'static>,
+        request: &R,
+    ) -> impl Future<Output = Result<A, Error>> + Send + use<'_, R, A> {
+        self.call_with_credentials::<R, NoCredential, A>(op, request, &[])
     }
 
     /// [`call`](Client::call) with the request's own credentials first.
-    pub async fn call_with_credentials<R: Serialize, K: Credential, A: OperationResponse>(
+    pub fn call_with_credentials<R: Serialize, K: Credential, A: OperationResponse>(
         &self,
         op: &'static OperationMeta<'static>,
         request: &R,
         credentials: &[K],
-    ) -> Result<A, Error> {
-        A::from_raw(self.send_with_credentials(op, request, credentials).await?)
+    ) -> impl Future<Output = Result<A, Error>> + Send + use<'_, R, K, A> {
+        self.send_to(op, request, credentials, None).map(|raw| raw.and_then(A::from_raw))
     }
 
     /// Sends the request of `op` built from `request` (its serialized fields), with the
@@ -225,8 +234,9 @@ impl Client {
 
     /// Sends the request of `op`, to `url` instead of its own when given (a next page's link).
     ///
-    /// Only reading the request's fields and credentials is per request type; building and
-    /// sending is one function for every operation.
+    /// Only reading the request's fields and credentials is per request type, and happens at
+    /// once; building the request (where the served request's forwarded headers are read) and
+    /// sending it is one function for every operation, run when the future is polled.
     pub(crate) fn send_to<R: Serialize, K: Credential>(
         &self,
         op: &'static OperationMeta<'static>,
@@ -234,20 +244,20 @@ impl Client {
         credentials: &[K],
         url: Option<String>,
     ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<'_, R, K> {
-        let prepared = request_fields(request).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message }).and_then(|fields| {
-            let given: Vec<(&str, &str)> = credentials.iter().map(|c| (c.scheme(), c.secret())).collect();
-            self.prepare(op, &fields, &given)
-        });
-        self.send_prepared_to(op, prepared, url)
+        let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message });
+        let given: Vec<(&'static str, String)> = credentials.iter().map(|c| (c.scheme(), c.secret().to_string())).collect();
+        self.send_fields_to(op, fields, given, url)
     }
 
-    async fn send_prepared_to(
+    async fn send_fields_to(
         &self,
         op: &'static OperationMeta<'static>,
-        prepared: Result<Prepared, Error>,
+        fields: Result<Map<String, Value>, Error>,
+        given: Vec<(&'static str, String)>,
         url: Option<String>,
     ) -> Result<RawResponse, Error> {
-        let mut prepared = prepared?;
+        let given: Vec<(&str, &str)> = given.iter().map(|(scheme, secret)| (*scheme, secret.as_str())).collect();
+        let mut prepared = self.prepare(op, &fields?, &given)?;
         if let Some(url) = url {
             prepared.url = url;
         }

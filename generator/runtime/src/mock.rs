@@ -95,8 +95,18 @@ impl MockState {
     /// else synthesized.
     ///
     /// Only the typing is per operation; recording and the default answer (as a
-    /// [`RawResponse`], read with the enum's own `from_raw`) are compiled once.
-    pub fn answer<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
+    /// [`RawResponse`], read with the enum's own `from_raw`) are compiled once. The answer is
+    /// worked out when the future is first polled (within the served request's context), by a
+    /// future that is no state machine of its own.
+    pub fn answer<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> impl Future<Output = Result<Resp, Error>> + Send + '_
+    where
+        Req: Clone + Serialize + Send + 'static,
+        Resp: OperationResponse + Clone + Send + 'static,
+    {
+        futures::future::lazy(move |_| self.answer_now(op, request))
+    }
+
+    fn answer_now<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
         Resp: OperationResponse + Clone + Send + 'static,
@@ -122,8 +132,7 @@ impl MockState {
         if let Some(answer) = stateful.and_then(|raw| Resp::from_raw(raw).ok()) {
             return Ok(answer);
         }
-        let does_not_fit = |e: Error| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name));
-        Resp::from_raw(self.default_answer(op)?).map_err(does_not_fit)
+        Resp::from_raw(self.default_answer(op)?).map_err(|e| does_not_fit(op, e))
     }
 
     /// Logs a call and keeps its request (`typed`, a clone of the request type's value);
@@ -159,7 +168,7 @@ impl MockState {
             Some(fixture) if fixture.status == status => fixture.response.clone(),
             _ => self.synthesized(op, status),
         };
-        let answer = raw_from_json(op, &response).map_err(|e| Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name)))?;
+        let answer = raw_from_json(op, &response).map_err(|e| does_not_fit(op, e))?;
         self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, answer.clone());
         Ok(answer)
     }
@@ -176,6 +185,11 @@ impl MockState {
     {
         self.operations().entry(tool).or_default().programmed = programmed.map(|p| Box::new(p) as Box<dyn Any + Send>);
     }
+}
+
+/// The error of an answer (programmed, a fixture's or synthesized) its response type cannot hold.
+fn does_not_fit(op: &OperationMeta<'_>, e: impl std::fmt::Display) -> Error {
+    Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name))
 }
 
 /// Programs one operation of a mock and reads its calls.

@@ -145,7 +145,12 @@ impl RawResponse {
 
     /// A text body of the declared media type.
     pub fn text(status: u16, media_type: &str, body: String) -> Self {
-        RawResponse { status, headers: vec![content_type(media_type)], body: body.into_bytes(), stream: None }
+        RawResponse::bytes(status, media_type, body.into_bytes())
+    }
+
+    /// Bytes already encoded as `media_type` says.
+    pub(crate) fn bytes(status: u16, media_type: &str, body: Vec<u8>) -> Self {
+        RawResponse { status, headers: vec![content_type(media_type)], body, stream: None }
     }
 
     /// A body of raw bytes, with their own content type where they carry one.

@@ -124,9 +124,7 @@ fn body_of(meta: &ResponseMeta<'_>, status: u16, body: &Value) -> Result<RawResp
         for item in items {
             bytes.extend(encode_item(framing, item_format(meta), item)?);
         }
-        let mut raw = RawResponse::text(status, media_type, String::new());
-        raw.body = bytes;
-        return Ok(raw);
+        return Ok(RawResponse::bytes(status, media_type, bytes));
     }
     Ok(match meta.kind {
         BodyKind::Text => RawResponse::text(status, media_type, body.as_str().ok_or("a text body is a string")?.to_string()),

@@ -11,6 +11,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -247,7 +248,7 @@ where
 {
     let call = |fields: Map<String, Value>, credentials: Vec<(&'static str, String)>| -> Result<Answer<'_>, Rejection> {
         let answer = call(request_of(fields)?, credentials);
-        Ok(Box::pin(async move { answer.await.map(A::into_raw) }))
+        Ok(Box::pin(answer.map(|answer| answer.map(A::into_raw))))
     };
     serve(op, request, &call).await
 }
@@ -272,19 +273,7 @@ async fn serve<'a>(op: &'static OperationMeta<'static>, request: Request, call: 
     let started = std::time::Instant::now();
     let response = async {
         let (mut parts, body) = request.into_parts();
-        let lenient = parts.extensions.get::<Lenient>().is_some();
-        let strict = match read_body(op, body).await {
-            Ok(bytes) => decode_fields(op, &mut parts, &bytes).await.and_then(|d| call(d.fields, d.credentials)),
-            Err(rejection) => Err(rejection),
-        };
-        let answer = match strict {
-            Err(_) if lenient => {
-                let (fields, credentials) = lenient_request(op);
-                call(fields, credentials)
-            }
-            other => other,
-        };
-        let answer = match answer {
+        let answer = match read_request(op, &mut parts, body, call).await {
             Ok(answer) => answer,
             Err(rejection) => return rejection.into_response(),
         };
@@ -325,13 +314,26 @@ pub struct Lenient;
 /// request type `T` and the credentials found.
 pub async fn decode<T: DeserializeOwned>(op: &'static OperationMeta<'static>, request: Request) -> Result<(T, Vec<(&'static str, String)>), Rejection> {
     let (mut parts, body) = request.into_parts();
+    read_request(op, &mut parts, body, |fields, credentials| Ok((request_of(fields)?, credentials))).await
+}
+
+/// Reads a request's body, parameters and credentials as the operation says and hands them to
+/// `take`; a request marked [`Lenient`] that cannot be read is handed a synthesized one instead.
+async fn read_request<T>(
+    op: &'static OperationMeta<'static>,
+    parts: &mut axum::http::request::Parts,
+    body: Body,
+    take: impl Fn(Map<String, Value>, Vec<(&'static str, String)>) -> Result<T, Rejection>,
+) -> Result<T, Rejection> {
     let lenient = parts.extensions.get::<Lenient>().is_some();
-    let bytes = read_body(op, body).await?;
-    let strict = decode_fields(op, &mut parts, &bytes).await.and_then(|d| Ok((request_of(d.fields)?, d.credentials)));
+    let strict = match read_body(op, body).await {
+        Ok(bytes) => decode_fields(op, parts, &bytes).await.and_then(|d| take(d.fields, d.credentials)),
+        Err(rejection) => Err(rejection),
+    };
     match strict {
         Err(_) if lenient => {
             let (fields, credentials) = lenient_request(op);
-            Ok((request_of(fields)?, credentials))
+            take(fields, credentials)
         }
         other => other,
     }

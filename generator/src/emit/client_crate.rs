@@ -155,8 +155,8 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #cfg
-                pub async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
-                    #trait_ident::#name(self.client, request).await
+                pub fn #name(&self, request: api::#request) -> impl Future<Output = Result<api::#response, api::Error>> + Send {
+                    #trait_ident::#name(self.client, request)
                 }
             }
         });
@@ -208,8 +208,8 @@ fn method(op: &Operation) -> TokenStream {
     let cfg = operation_cfg(op);
     quote! {
         #cfg
-        async fn #name(&self, request: api::#request_type) -> Result<api::#response_type, api::Error> {
-            #call.await
+        fn #name(&self, request: api::#request_type) -> impl Future<Output = Result<api::#response_type, api::Error>> + Send {
+            #call
         }
     }
 }

@@ -104,7 +104,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let cfg = operation_cfg(op);
         quote! {
             #cfg
-            async fn #name(&self, request: api::#request) -> Result<api::#response, api::Error> {
+            fn #name(&self, request: api::#request) -> impl Future<Output = Result<api::#response, api::Error>> + Send {
                 self.state.answer(&api::meta::#meta, request)
             }
         }

@@ -40,11 +40,11 @@ pub struct FilesOperations<'a> {
 impl FilesOperations<'_> {
     /// `GET /files/{name}.json` (operation `get-file`).
     #[cfg(feature = "files")]
-    pub async fn get_file(
+    pub fn get_file(
         &self,
         request: api::GetFileRequest,
-    ) -> Result<api::GetFileResponse, api::Error> {
-        ConstructsApi::get_file(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetFileResponse, api::Error>> + Send {
+        ConstructsApi::get_file(self.client, request)
     }
 }
 
@@ -66,29 +66,29 @@ pub struct JobsOperations<'a> {
 impl JobsOperations<'_> {
     /// `POST /jobs/{name}:cancel` (operation `user.list`).
     #[cfg(feature = "jobs")]
-    pub async fn user_list(
+    pub fn user_list(
         &self,
         request: api::UserListRequest,
-    ) -> Result<api::UserListResponse, api::Error> {
-        ConstructsApi::user_list(self.client, request).await
+    ) -> impl Future<Output = Result<api::UserListResponse, api::Error>> + Send {
+        ConstructsApi::user_list(self.client, request)
     }
 
     /// `GET /jobs/{name}` (operation `List`).
     #[cfg(feature = "jobs")]
-    pub async fn list(
+    pub fn list(
         &self,
         request: api::ListRequest,
-    ) -> Result<api::ListResponse, api::Error> {
-        ConstructsApi::list(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListResponse, api::Error>> + Send {
+        ConstructsApi::list(self.client, request)
     }
 
     /// `DELETE /jobs/{name}` (operation `type`).
     #[cfg(feature = "jobs")]
-    pub async fn r#type(
+    pub fn r#type(
         &self,
         request: api::TypeRequest,
-    ) -> Result<api::TypeResponse, api::Error> {
-        ConstructsApi::r#type(self.client, request).await
+    ) -> impl Future<Output = Result<api::TypeResponse, api::Error>> + Send {
+        ConstructsApi::r#type(self.client, request)
     }
 }
 
@@ -110,11 +110,11 @@ pub struct SelfOperations<'a> {
 impl SelfOperations<'_> {
     /// `PUT /self` (operation `self`).
     #[cfg(feature = "self_")]
-    pub async fn self_(
+    pub fn self_(
         &self,
         request: api::SelfRequest,
-    ) -> Result<api::SelfResponse, api::Error> {
-        ConstructsApi::self_(self.client, request).await
+    ) -> impl Future<Output = Result<api::SelfResponse, api::Error>> + Send {
+        ConstructsApi::self_(self.client, request)
     }
 }
 
@@ -136,11 +136,11 @@ pub struct PetsOperations<'a> {
 impl PetsOperations<'_> {
     /// `POST /pets` (operation `createPet`).
     #[cfg(feature = "pets")]
-    pub async fn create_pet(
+    pub fn create_pet(
         &self,
         request: api::CreatePetRequest,
-    ) -> Result<api::CreatePetResponse, api::Error> {
-        ConstructsApi::create_pet(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreatePetResponse, api::Error>> + Send {
+        ConstructsApi::create_pet(self.client, request)
     }
 }
 
@@ -162,56 +162,56 @@ pub struct MediaOperations<'a> {
 impl MediaOperations<'_> {
     /// `POST /charges` (operation `createCharge`).
     #[cfg(feature = "media")]
-    pub async fn create_charge(
+    pub fn create_charge(
         &self,
         request: api::CreateChargeRequest,
-    ) -> Result<api::CreateChargeResponse, api::Error> {
-        ConstructsApi::create_charge(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreateChargeResponse, api::Error>> + Send {
+        ConstructsApi::create_charge(self.client, request)
     }
 
     /// `PATCH /charges` (operation `updateCharge`).
     #[cfg(feature = "media")]
-    pub async fn update_charge(
+    pub fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
-    ) -> Result<api::UpdateChargeResponse, api::Error> {
-        ConstructsApi::update_charge(self.client, request).await
+    ) -> impl Future<Output = Result<api::UpdateChargeResponse, api::Error>> + Send {
+        ConstructsApi::update_charge(self.client, request)
     }
 
     /// `POST /uploads` (operation `upload`).
     #[cfg(feature = "media")]
-    pub async fn upload(
+    pub fn upload(
         &self,
         request: api::UploadRequest,
-    ) -> Result<api::UploadResponse, api::Error> {
-        ConstructsApi::upload(self.client, request).await
+    ) -> impl Future<Output = Result<api::UploadResponse, api::Error>> + Send {
+        ConstructsApi::upload(self.client, request)
     }
 
     /// `GET /blobs/{name}` (operation `getBlob`).
     #[cfg(feature = "media")]
-    pub async fn get_blob(
+    pub fn get_blob(
         &self,
         request: api::GetBlobRequest,
-    ) -> Result<api::GetBlobResponse, api::Error> {
-        ConstructsApi::get_blob(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetBlobResponse, api::Error>> + Send {
+        ConstructsApi::get_blob(self.client, request)
     }
 
     /// `PUT /blobs/{name}` (operation `putBlob`).
     #[cfg(feature = "media")]
-    pub async fn put_blob(
+    pub fn put_blob(
         &self,
         request: api::PutBlobRequest,
-    ) -> Result<api::PutBlobResponse, api::Error> {
-        ConstructsApi::put_blob(self.client, request).await
+    ) -> impl Future<Output = Result<api::PutBlobResponse, api::Error>> + Send {
+        ConstructsApi::put_blob(self.client, request)
     }
 
     /// `POST /notes` (operation `addNote`).
     #[cfg(feature = "media")]
-    pub async fn add_note(
+    pub fn add_note(
         &self,
         request: api::AddNoteRequest,
-    ) -> Result<api::AddNoteResponse, api::Error> {
-        ConstructsApi::add_note(self.client, request).await
+    ) -> impl Future<Output = Result<api::AddNoteResponse, api::Error>> + Send {
+        ConstructsApi::add_note(self.client, request)
     }
 }
 
@@ -233,47 +233,47 @@ pub struct PagesOperations<'a> {
 impl PagesOperations<'_> {
     /// `GET /events` (operation `listEvents`).
     #[cfg(feature = "pages")]
-    pub async fn list_events(
+    pub fn list_events(
         &self,
         request: api::ListEventsRequest,
-    ) -> Result<api::ListEventsResponse, api::Error> {
-        ConstructsApi::list_events(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListEventsResponse, api::Error>> + Send {
+        ConstructsApi::list_events(self.client, request)
     }
 
     /// `GET /logs` (operation `listLogs`).
     #[cfg(feature = "pages")]
-    pub async fn list_logs(
+    pub fn list_logs(
         &self,
         request: api::ListLogsRequest,
-    ) -> Result<api::ListLogsResponse, api::Error> {
-        ConstructsApi::list_logs(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListLogsResponse, api::Error>> + Send {
+        ConstructsApi::list_logs(self.client, request)
     }
 
     /// `GET /commits` (operation `listCommits`).
     #[cfg(feature = "pages")]
-    pub async fn list_commits(
+    pub fn list_commits(
         &self,
         request: api::ListCommitsRequest,
-    ) -> Result<api::ListCommitsResponse, api::Error> {
-        ConstructsApi::list_commits(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListCommitsResponse, api::Error>> + Send {
+        ConstructsApi::list_commits(self.client, request)
     }
 
     /// `GET /tickets` (operation `listTickets`).
     #[cfg(feature = "pages")]
-    pub async fn list_tickets(
+    pub fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
-    ) -> Result<api::ListTicketsResponse, api::Error> {
-        ConstructsApi::list_tickets(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListTicketsResponse, api::Error>> + Send {
+        ConstructsApi::list_tickets(self.client, request)
     }
 
     /// `GET /payments` (operation `listPayments`).
     #[cfg(feature = "pages")]
-    pub async fn list_payments(
+    pub fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
-    ) -> Result<api::ListPaymentsResponse, api::Error> {
-        ConstructsApi::list_payments(self.client, request).await
+    ) -> impl Future<Output = Result<api::ListPaymentsResponse, api::Error>> + Send {
+        ConstructsApi::list_payments(self.client, request)
     }
 }
 
@@ -295,47 +295,47 @@ pub struct StreamsOperations<'a> {
 impl StreamsOperations<'_> {
     /// `GET /streams/progress` (operation `streamProgress`).
     #[cfg(feature = "streams")]
-    pub async fn stream_progress(
+    pub fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
-    ) -> Result<api::StreamProgressResponse, api::Error> {
-        ConstructsApi::stream_progress(self.client, request).await
+    ) -> impl Future<Output = Result<api::StreamProgressResponse, api::Error>> + Send {
+        ConstructsApi::stream_progress(self.client, request)
     }
 
     /// `GET /streams/ticker` (operation `streamTicker`).
     #[cfg(feature = "streams")]
-    pub async fn stream_ticker(
+    pub fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
-    ) -> Result<api::StreamTickerResponse, api::Error> {
-        ConstructsApi::stream_ticker(self.client, request).await
+    ) -> impl Future<Output = Result<api::StreamTickerResponse, api::Error>> + Send {
+        ConstructsApi::stream_ticker(self.client, request)
     }
 
     /// `GET /streams/notices` (operation `streamNotices`).
     #[cfg(feature = "streams")]
-    pub async fn stream_notices(
+    pub fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
-    ) -> Result<api::StreamNoticesResponse, api::Error> {
-        ConstructsApi::stream_notices(self.client, request).await
+    ) -> impl Future<Output = Result<api::StreamNoticesResponse, api::Error>> + Send {
+        ConstructsApi::stream_notices(self.client, request)
     }
 
     /// `GET /streams/logs` (operation `streamLogs`).
     #[cfg(feature = "streams")]
-    pub async fn stream_logs(
+    pub fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
-    ) -> Result<api::StreamLogsResponse, api::Error> {
-        ConstructsApi::stream_logs(self.client, request).await
+    ) -> impl Future<Output = Result<api::StreamLogsResponse, api::Error>> + Send {
+        ConstructsApi::stream_logs(self.client, request)
     }
 
     /// `GET /streams/records` (operation `streamRecords`).
     #[cfg(feature = "streams")]
-    pub async fn stream_records(
+    pub fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
-    ) -> Result<api::StreamRecordsResponse, api::Error> {
-        ConstructsApi::stream_records(self.client, request).await
+    ) -> impl Future<Output = Result<api::StreamRecordsResponse, api::Error>> + Send {
+        ConstructsApi::stream_records(self.client, request)
     }
 }
 
@@ -357,11 +357,11 @@ pub struct OpsOperations<'a> {
 impl OpsOperations<'_> {
     /// `GET /health` (operation `health`).
     #[cfg(feature = "ops")]
-    pub async fn health(
+    pub fn health(
         &self,
         request: api::HealthRequest,
-    ) -> Result<api::HealthResponse, api::Error> {
-        ConstructsApi::health(self.client, request).await
+    ) -> impl Future<Output = Result<api::HealthResponse, api::Error>> + Send {
+        ConstructsApi::health(self.client, request)
     }
 }
 

@@ -246,186 +246,186 @@ impl Mock {
 
 impl ConstructsApi for Mock {
     #[cfg(feature = "files")]
-    async fn get_file(
+    fn get_file(
         &self,
         request: api::GetFileRequest,
-    ) -> Result<api::GetFileResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetFileResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_FILE, request)
     }
 
     #[cfg(feature = "jobs")]
-    async fn user_list(
+    fn user_list(
         &self,
         request: api::UserListRequest,
-    ) -> Result<api::UserListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UserListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::USER_LIST, request)
     }
 
     #[cfg(feature = "jobs")]
-    async fn list(
+    fn list(
         &self,
         request: api::ListRequest,
-    ) -> Result<api::ListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST, request)
     }
 
     #[cfg(feature = "jobs")]
-    async fn r#type(
+    fn r#type(
         &self,
         request: api::TypeRequest,
-    ) -> Result<api::TypeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::TypeResponse, api::Error>> + Send {
         self.state.answer(&api::meta::TYPE, request)
     }
 
     #[cfg(feature = "self_")]
-    async fn self_(
+    fn self_(
         &self,
         request: api::SelfRequest,
-    ) -> Result<api::SelfResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::SelfResponse, api::Error>> + Send {
         self.state.answer(&api::meta::SELF, request)
     }
 
     #[cfg(feature = "pets")]
-    async fn create_pet(
+    fn create_pet(
         &self,
         request: api::CreatePetRequest,
-    ) -> Result<api::CreatePetResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CreatePetResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CREATE_PET, request)
     }
 
     #[cfg(feature = "media")]
-    async fn create_charge(
+    fn create_charge(
         &self,
         request: api::CreateChargeRequest,
-    ) -> Result<api::CreateChargeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CreateChargeResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CREATE_CHARGE, request)
     }
 
     #[cfg(feature = "media")]
-    async fn update_charge(
+    fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
-    ) -> Result<api::UpdateChargeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UpdateChargeResponse, api::Error>> + Send {
         self.state.answer(&api::meta::UPDATE_CHARGE, request)
     }
 
     #[cfg(feature = "media")]
-    async fn upload(
+    fn upload(
         &self,
         request: api::UploadRequest,
-    ) -> Result<api::UploadResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UploadResponse, api::Error>> + Send {
         self.state.answer(&api::meta::UPLOAD, request)
     }
 
     #[cfg(feature = "media")]
-    async fn get_blob(
+    fn get_blob(
         &self,
         request: api::GetBlobRequest,
-    ) -> Result<api::GetBlobResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetBlobResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_BLOB, request)
     }
 
     #[cfg(feature = "media")]
-    async fn put_blob(
+    fn put_blob(
         &self,
         request: api::PutBlobRequest,
-    ) -> Result<api::PutBlobResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::PutBlobResponse, api::Error>> + Send {
         self.state.answer(&api::meta::PUT_BLOB, request)
     }
 
     #[cfg(feature = "media")]
-    async fn add_note(
+    fn add_note(
         &self,
         request: api::AddNoteRequest,
-    ) -> Result<api::AddNoteResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AddNoteResponse, api::Error>> + Send {
         self.state.answer(&api::meta::ADD_NOTE, request)
     }
 
     #[cfg(feature = "pages")]
-    async fn list_events(
+    fn list_events(
         &self,
         request: api::ListEventsRequest,
-    ) -> Result<api::ListEventsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListEventsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST_EVENTS, request)
     }
 
     #[cfg(feature = "pages")]
-    async fn list_logs(
+    fn list_logs(
         &self,
         request: api::ListLogsRequest,
-    ) -> Result<api::ListLogsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListLogsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST_LOGS, request)
     }
 
     #[cfg(feature = "pages")]
-    async fn list_commits(
+    fn list_commits(
         &self,
         request: api::ListCommitsRequest,
-    ) -> Result<api::ListCommitsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListCommitsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST_COMMITS, request)
     }
 
     #[cfg(feature = "pages")]
-    async fn list_tickets(
+    fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
-    ) -> Result<api::ListTicketsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListTicketsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST_TICKETS, request)
     }
 
     #[cfg(feature = "pages")]
-    async fn list_payments(
+    fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
-    ) -> Result<api::ListPaymentsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ListPaymentsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::LIST_PAYMENTS, request)
     }
 
     #[cfg(feature = "streams")]
-    async fn stream_progress(
+    fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
-    ) -> Result<api::StreamProgressResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::StreamProgressResponse, api::Error>> + Send {
         self.state.answer(&api::meta::STREAM_PROGRESS, request)
     }
 
     #[cfg(feature = "streams")]
-    async fn stream_ticker(
+    fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
-    ) -> Result<api::StreamTickerResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::StreamTickerResponse, api::Error>> + Send {
         self.state.answer(&api::meta::STREAM_TICKER, request)
     }
 
     #[cfg(feature = "streams")]
-    async fn stream_notices(
+    fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
-    ) -> Result<api::StreamNoticesResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::StreamNoticesResponse, api::Error>> + Send {
         self.state.answer(&api::meta::STREAM_NOTICES, request)
     }
 
     #[cfg(feature = "streams")]
-    async fn stream_logs(
+    fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
-    ) -> Result<api::StreamLogsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::StreamLogsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::STREAM_LOGS, request)
     }
 
     #[cfg(feature = "streams")]
-    async fn stream_records(
+    fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
-    ) -> Result<api::StreamRecordsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::StreamRecordsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::STREAM_RECORDS, request)
     }
 
     #[cfg(feature = "ops")]
-    async fn health(
+    fn health(
         &self,
         request: api::HealthRequest,
-    ) -> Result<api::HealthResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::HealthResponse, api::Error>> + Send {
         self.state.answer(&api::meta::HEALTH, request)
     }
 }

@@ -7,18 +7,18 @@ use super::Client;
 
 impl FormatsApi for Client {
     #[cfg(feature = "events")]
-    async fn get_event(
+    fn get_event(
         &self,
         request: api::GetEventRequest,
-    ) -> Result<api::GetEventResponse, api::Error> {
-        self.0.call(&api::meta::GET_EVENT, &request).await
+    ) -> impl Future<Output = Result<api::GetEventResponse, api::Error>> + Send {
+        self.0.call(&api::meta::GET_EVENT, &request)
     }
 
     #[cfg(feature = "events")]
-    async fn create_event(
+    fn create_event(
         &self,
         request: api::CreateEventRequest,
-    ) -> Result<api::CreateEventResponse, api::Error> {
-        self.0.call(&api::meta::CREATE_EVENT, &request).await
+    ) -> impl Future<Output = Result<api::CreateEventResponse, api::Error>> + Send {
+        self.0.call(&api::meta::CREATE_EVENT, &request)
     }
 }

@@ -18,20 +18,20 @@ pub struct EventsOperations<'a> {
 impl EventsOperations<'_> {
     /// `GET /events/{id}` (operation `getEvent`).
     #[cfg(feature = "events")]
-    pub async fn get_event(
+    pub fn get_event(
         &self,
         request: api::GetEventRequest,
-    ) -> Result<api::GetEventResponse, api::Error> {
-        FormatsApi::get_event(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetEventResponse, api::Error>> + Send {
+        FormatsApi::get_event(self.client, request)
     }
 
     /// `POST /events` (operation `createEvent`).
     #[cfg(feature = "events")]
-    pub async fn create_event(
+    pub fn create_event(
         &self,
         request: api::CreateEventRequest,
-    ) -> Result<api::CreateEventResponse, api::Error> {
-        FormatsApi::create_event(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreateEventResponse, api::Error>> + Send {
+        FormatsApi::create_event(self.client, request)
     }
 }
 

@@ -7,52 +7,49 @@ use super::Client;
 
 impl NamesApi for Client {
     #[cfg(feature = "std")]
-    async fn get_string(
+    fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> Result<api::GetStringResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
         self.0
             .call_with_credentials(
                 &api::meta::GET_STRING,
                 &request,
                 &request.credentials,
             )
-            .await
     }
 
     #[cfg(feature = "self_")]
-    async fn put_prelude(
+    fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> Result<api::PutPreludeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
         self.0
             .call_with_credentials(
                 &api::meta::PUT_PRELUDE,
                 &request,
                 &request.credentials,
             )
-            .await
     }
 
     #[cfg(feature = "self_")]
-    async fn add_payment_method(
+    fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> Result<api::AddPaymentMethodResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
         self.0
             .call_with_credentials(
                 &api::meta::ADD_PAYMENT_METHOD,
                 &request,
                 &request.credentials,
             )
-            .await
     }
 
     #[cfg(feature = "ming_qian")]
-    async fn ming_qian_wo_qu_ru(
+    fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> Result<api::MingQianWoQuRuResponse, api::Error> {
-        self.0.call(&api::meta::MING_QIAN_WO_QU_RU, &request).await
+    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
+        self.0.call(&api::meta::MING_QIAN_WO_QU_RU, &request)
     }
 }

@@ -18,11 +18,11 @@ pub struct StdOperations<'a> {
 impl StdOperations<'_> {
     /// `GET /strings/{type}` (operation `getString`).
     #[cfg(feature = "std")]
-    pub async fn get_string(
+    pub fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> Result<api::GetStringResponse, api::Error> {
-        NamesApi::get_string(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
+        NamesApi::get_string(self.client, request)
     }
 }
 
@@ -44,20 +44,20 @@ pub struct SelfOperations<'a> {
 impl SelfOperations<'_> {
     /// `POST /prelude` (operation `putPrelude`).
     #[cfg(feature = "self_")]
-    pub async fn put_prelude(
+    pub fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> Result<api::PutPreludeResponse, api::Error> {
-        NamesApi::put_prelude(self.client, request).await
+    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
+        NamesApi::put_prelude(self.client, request)
     }
 
     /// `POST /payment-methods` (operation `addPaymentMethod`).
     #[cfg(feature = "self_")]
-    pub async fn add_payment_method(
+    pub fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> Result<api::AddPaymentMethodResponse, api::Error> {
-        NamesApi::add_payment_method(self.client, request).await
+    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+        NamesApi::add_payment_method(self.client, request)
     }
 }
 
@@ -79,11 +79,11 @@ pub struct MingQianOperations<'a> {
 impl MingQianOperations<'_> {
     /// `GET /名前/{id}` (operation `名前を取る`).
     #[cfg(feature = "ming_qian")]
-    pub async fn ming_qian_wo_qu_ru(
+    pub fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> Result<api::MingQianWoQuRuResponse, api::Error> {
-        NamesApi::ming_qian_wo_qu_ru(self.client, request).await
+    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
+        NamesApi::ming_qian_wo_qu_ru(self.client, request)
     }
 }
 

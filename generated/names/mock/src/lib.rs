@@ -104,34 +104,34 @@ impl Mock {
 
 impl NamesApi for Mock {
     #[cfg(feature = "std")]
-    async fn get_string(
+    fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> Result<api::GetStringResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_STRING, request)
     }
 
     #[cfg(feature = "self_")]
-    async fn put_prelude(
+    fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> Result<api::PutPreludeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
         self.state.answer(&api::meta::PUT_PRELUDE, request)
     }
 
     #[cfg(feature = "self_")]
-    async fn add_payment_method(
+    fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> Result<api::AddPaymentMethodResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
     #[cfg(feature = "ming_qian")]
-    async fn ming_qian_wo_qu_ru(
+    fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> Result<api::MingQianWoQuRuResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
         self.state.answer(&api::meta::MING_QIAN_WO_QU_RU, request)
     }
 }

@@ -44,245 +44,263 @@ pub struct AccountOperations<'a> {
 impl AccountOperations<'_> {
     /// `GET /account` (operation `getAccount`).
     #[cfg(feature = "account")]
-    pub async fn get_account(
+    pub fn get_account(
         &self,
         request: api::GetAccountRequest,
-    ) -> Result<api::GetAccountResponse, api::Error> {
-        RocketApi::get_account(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetAccountResponse, api::Error>> + Send {
+        RocketApi::get_account(self.client, request)
     }
 
     /// `PATCH /account` (operation `updateAccount`).
     #[cfg(feature = "account")]
-    pub async fn update_account(
+    pub fn update_account(
         &self,
         request: api::UpdateAccountRequest,
-    ) -> Result<api::UpdateAccountResponse, api::Error> {
-        RocketApi::update_account(self.client, request).await
+    ) -> impl Future<Output = Result<api::UpdateAccountResponse, api::Error>> + Send {
+        RocketApi::update_account(self.client, request)
     }
 
     /// `GET /account/billing/methods` (operation `getPaymentMethods`).
     #[cfg(feature = "account")]
-    pub async fn get_payment_methods(
+    pub fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
-    ) -> Result<api::GetPaymentMethodsResponse, api::Error> {
-        RocketApi::get_payment_methods(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetPaymentMethodsResponse, api::Error>,
+    > + Send {
+        RocketApi::get_payment_methods(self.client, request)
     }
 
     /// `POST /account/billing/methods` (operation `addPaymentMethod`).
     #[cfg(feature = "account")]
-    pub async fn add_payment_method(
+    pub fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> Result<api::AddPaymentMethodResponse, api::Error> {
-        RocketApi::add_payment_method(self.client, request).await
+    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+        RocketApi::add_payment_method(self.client, request)
     }
 
     /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
     #[cfg(feature = "account")]
-    pub async fn get_payment_method(
+    pub fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
-    ) -> Result<api::GetPaymentMethodResponse, api::Error> {
-        RocketApi::get_payment_method(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPaymentMethodResponse, api::Error>> + Send {
+        RocketApi::get_payment_method(self.client, request)
     }
 
     /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
     #[cfg(feature = "account")]
-    pub async fn remove_payment_method(
+    pub fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
-    ) -> Result<api::RemovePaymentMethodResponse, api::Error> {
-        RocketApi::remove_payment_method(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::RemovePaymentMethodResponse, api::Error>,
+    > + Send {
+        RocketApi::remove_payment_method(self.client, request)
     }
 
     /// `GET /account/billing/purchases` (operation `getPurchases`).
     #[cfg(feature = "account")]
-    pub async fn get_purchases(
+    pub fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
-    ) -> Result<api::GetPurchasesResponse, api::Error> {
-        RocketApi::get_purchases(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPurchasesResponse, api::Error>> + Send {
+        RocketApi::get_purchases(self.client, request)
     }
 
     /// `POST /account/billing/purchases` (operation `makePurchase`).
     #[cfg(feature = "account")]
-    pub async fn make_purchase(
+    pub fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
-    ) -> Result<api::MakePurchaseResponse, api::Error> {
-        RocketApi::make_purchase(self.client, request).await
+    ) -> impl Future<Output = Result<api::MakePurchaseResponse, api::Error>> + Send {
+        RocketApi::make_purchase(self.client, request)
     }
 
     /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
     #[cfg(feature = "account")]
-    pub async fn update_subscription(
+    pub fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
-    ) -> Result<api::UpdateSubscriptionResponse, api::Error> {
-        RocketApi::update_subscription(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::UpdateSubscriptionResponse, api::Error>,
+    > + Send {
+        RocketApi::update_subscription(self.client, request)
     }
 
     /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
     #[cfg(feature = "account")]
-    pub async fn cancel_subscription(
+    pub fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
-    ) -> Result<api::CancelSubscriptionResponse, api::Error> {
-        RocketApi::cancel_subscription(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::CancelSubscriptionResponse, api::Error>,
+    > + Send {
+        RocketApi::cancel_subscription(self.client, request)
     }
 
     /// `GET /account/devices` (operation `getDevices`).
     #[cfg(feature = "account")]
-    pub async fn get_devices(
+    pub fn get_devices(
         &self,
         request: api::GetDevicesRequest,
-    ) -> Result<api::GetDevicesResponse, api::Error> {
-        RocketApi::get_devices(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetDevicesResponse, api::Error>> + Send {
+        RocketApi::get_devices(self.client, request)
     }
 
     /// `POST /account/devices` (operation `registerDevice`).
     #[cfg(feature = "account")]
-    pub async fn register_device(
+    pub fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
-    ) -> Result<api::RegisterDeviceResponse, api::Error> {
-        RocketApi::register_device(self.client, request).await
+    ) -> impl Future<Output = Result<api::RegisterDeviceResponse, api::Error>> + Send {
+        RocketApi::register_device(self.client, request)
     }
 
     /// `POST /account/devices/authorization` (operation `authorizeDevice`).
     #[cfg(feature = "account")]
-    pub async fn authorize_device(
+    pub fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
-    ) -> Result<api::AuthorizeDeviceResponse, api::Error> {
-        RocketApi::authorize_device(self.client, request).await
+    ) -> impl Future<Output = Result<api::AuthorizeDeviceResponse, api::Error>> + Send {
+        RocketApi::authorize_device(self.client, request)
     }
 
     /// `GET /account/devices/{id}` (operation `getDevice`).
     #[cfg(feature = "account")]
-    pub async fn get_device(
+    pub fn get_device(
         &self,
         request: api::GetDeviceRequest,
-    ) -> Result<api::GetDeviceResponse, api::Error> {
-        RocketApi::get_device(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetDeviceResponse, api::Error>> + Send {
+        RocketApi::get_device(self.client, request)
     }
 
     /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
     #[cfg(feature = "account")]
-    pub async fn deregister_device(
+    pub fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
-    ) -> Result<api::DeregisterDeviceResponse, api::Error> {
-        RocketApi::deregister_device(self.client, request).await
+    ) -> impl Future<Output = Result<api::DeregisterDeviceResponse, api::Error>> + Send {
+        RocketApi::deregister_device(self.client, request)
     }
 
     /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
     #[cfg(feature = "account")]
-    pub async fn rename_device(
+    pub fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
-    ) -> Result<api::RenameDeviceResponse, api::Error> {
-        RocketApi::rename_device(self.client, request).await
+    ) -> impl Future<Output = Result<api::RenameDeviceResponse, api::Error>> + Send {
+        RocketApi::rename_device(self.client, request)
     }
 
     /// `GET /account/entitlements` (operation `getEntitlements`).
     #[cfg(feature = "account")]
-    pub async fn get_entitlements(
+    pub fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
-    ) -> Result<api::GetEntitlementsResponse, api::Error> {
-        RocketApi::get_entitlements(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetEntitlementsResponse, api::Error>> + Send {
+        RocketApi::get_entitlements(self.client, request)
     }
 
     /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
     #[cfg(feature = "account")]
-    pub async fn get_item_media_files(
+    pub fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
-    ) -> Result<api::GetItemMediaFilesResponse, api::Error> {
-        RocketApi::get_item_media_files(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemMediaFilesResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_media_files(self.client, request)
     }
 
     /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
     #[cfg(feature = "account")]
-    pub async fn get_item_media_files_guarded(
+    pub fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
-    ) -> Result<api::GetItemMediaFilesGuardedResponse, api::Error> {
-        RocketApi::get_item_media_files_guarded(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemMediaFilesGuardedResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_media_files_guarded(self.client, request)
     }
 
     /// `GET /account/nonce` (operation `generateNonce`).
     #[cfg(feature = "account")]
-    pub async fn generate_nonce(
+    pub fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
-    ) -> Result<api::GenerateNonceResponse, api::Error> {
-        RocketApi::generate_nonce(self.client, request).await
+    ) -> impl Future<Output = Result<api::GenerateNonceResponse, api::Error>> + Send {
+        RocketApi::generate_nonce(self.client, request)
     }
 
     /// `PUT /account/password` (operation `changePassword`).
     #[cfg(feature = "account")]
-    pub async fn change_password(
+    pub fn change_password(
         &self,
         request: api::ChangePasswordRequest,
-    ) -> Result<api::ChangePasswordResponse, api::Error> {
-        RocketApi::change_password(self.client, request).await
+    ) -> impl Future<Output = Result<api::ChangePasswordResponse, api::Error>> + Send {
+        RocketApi::change_password(self.client, request)
     }
 
     /// `PUT /account/pin` (operation `changePin`).
     #[cfg(feature = "account")]
-    pub async fn change_pin(
+    pub fn change_pin(
         &self,
         request: api::ChangePinRequest,
-    ) -> Result<api::ChangePinResponse, api::Error> {
-        RocketApi::change_pin(self.client, request).await
+    ) -> impl Future<Output = Result<api::ChangePinResponse, api::Error>> + Send {
+        RocketApi::change_pin(self.client, request)
     }
 
     /// `POST /account/profiles` (operation `createProfile`).
     #[cfg(feature = "account")]
-    pub async fn create_profile(
+    pub fn create_profile(
         &self,
         request: api::CreateProfileRequest,
-    ) -> Result<api::CreateProfileResponse, api::Error> {
-        RocketApi::create_profile(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreateProfileResponse, api::Error>> + Send {
+        RocketApi::create_profile(self.client, request)
     }
 
     /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
     #[cfg(feature = "account")]
-    pub async fn get_profile_with_id(
+    pub fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
-    ) -> Result<api::GetProfileWithIdResponse, api::Error> {
-        RocketApi::get_profile_with_id(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetProfileWithIdResponse, api::Error>> + Send {
+        RocketApi::get_profile_with_id(self.client, request)
     }
 
     /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
     #[cfg(feature = "account")]
-    pub async fn delete_profile_with_id(
+    pub fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
-    ) -> Result<api::DeleteProfileWithIdResponse, api::Error> {
-        RocketApi::delete_profile_with_id(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::DeleteProfileWithIdResponse, api::Error>,
+    > + Send {
+        RocketApi::delete_profile_with_id(self.client, request)
     }
 
     /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
     #[cfg(feature = "account")]
-    pub async fn update_profile_with_id(
+    pub fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
-    ) -> Result<api::UpdateProfileWithIdResponse, api::Error> {
-        RocketApi::update_profile_with_id(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::UpdateProfileWithIdResponse, api::Error>,
+    > + Send {
+        RocketApi::update_profile_with_id(self.client, request)
     }
 
     /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
     #[cfg(feature = "account")]
-    pub async fn request_email_verification(
+    pub fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
-    ) -> Result<api::RequestEmailVerificationResponse, api::Error> {
-        RocketApi::request_email_verification(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::RequestEmailVerificationResponse, api::Error>,
+    > + Send {
+        RocketApi::request_email_verification(self.client, request)
     }
 }
 
@@ -304,155 +322,165 @@ pub struct ProfileOperations<'a> {
 impl ProfileOperations<'_> {
     /// `GET /account/profile` (operation `getProfile`).
     #[cfg(feature = "profile")]
-    pub async fn get_profile(
+    pub fn get_profile(
         &self,
         request: api::GetProfileRequest,
-    ) -> Result<api::GetProfileResponse, api::Error> {
-        RocketApi::get_profile(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetProfileResponse, api::Error>> + Send {
+        RocketApi::get_profile(self.client, request)
     }
 
     /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
     #[cfg(feature = "profile")]
-    pub async fn get_bookmarks(
+    pub fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
-    ) -> Result<api::GetBookmarksResponse, api::Error> {
-        RocketApi::get_bookmarks(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetBookmarksResponse, api::Error>> + Send {
+        RocketApi::get_bookmarks(self.client, request)
     }
 
     /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
     #[cfg(feature = "profile")]
-    pub async fn get_bookmark_list(
+    pub fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
-    ) -> Result<api::GetBookmarkListResponse, api::Error> {
-        RocketApi::get_bookmark_list(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetBookmarkListResponse, api::Error>> + Send {
+        RocketApi::get_bookmark_list(self.client, request)
     }
 
     /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
     #[cfg(feature = "profile")]
-    pub async fn get_item_bookmark(
+    pub fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
-    ) -> Result<api::GetItemBookmarkResponse, api::Error> {
-        RocketApi::get_item_bookmark(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItemBookmarkResponse, api::Error>> + Send {
+        RocketApi::get_item_bookmark(self.client, request)
     }
 
     /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
     #[cfg(feature = "profile")]
-    pub async fn bookmark_item(
+    pub fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
-    ) -> Result<api::BookmarkItemResponse, api::Error> {
-        RocketApi::bookmark_item(self.client, request).await
+    ) -> impl Future<Output = Result<api::BookmarkItemResponse, api::Error>> + Send {
+        RocketApi::bookmark_item(self.client, request)
     }
 
     /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
     #[cfg(feature = "profile")]
-    pub async fn delete_item_bookmark(
+    pub fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
-    ) -> Result<api::DeleteItemBookmarkResponse, api::Error> {
-        RocketApi::delete_item_bookmark(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::DeleteItemBookmarkResponse, api::Error>,
+    > + Send {
+        RocketApi::delete_item_bookmark(self.client, request)
     }
 
     /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
     #[cfg(feature = "profile")]
-    pub async fn get_continue_watching_list(
+    pub fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
-    ) -> Result<api::GetContinueWatchingListResponse, api::Error> {
-        RocketApi::get_continue_watching_list(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetContinueWatchingListResponse, api::Error>,
+    > + Send {
+        RocketApi::get_continue_watching_list(self.client, request)
     }
 
     /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
     #[cfg(feature = "profile")]
-    pub async fn get_next_playback_item(
+    pub fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
-    ) -> Result<api::GetNextPlaybackItemResponse, api::Error> {
-        RocketApi::get_next_playback_item(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetNextPlaybackItemResponse, api::Error>,
+    > + Send {
+        RocketApi::get_next_playback_item(self.client, request)
     }
 
     /// `GET /account/profile/ratings` (operation `getRatings`).
     #[cfg(feature = "profile")]
-    pub async fn get_ratings(
+    pub fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
-    ) -> Result<api::GetRatingsResponse, api::Error> {
-        RocketApi::get_ratings(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetRatingsResponse, api::Error>> + Send {
+        RocketApi::get_ratings(self.client, request)
     }
 
     /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
     #[cfg(feature = "profile")]
-    pub async fn get_ratings_list(
+    pub fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
-    ) -> Result<api::GetRatingsListResponse, api::Error> {
-        RocketApi::get_ratings_list(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetRatingsListResponse, api::Error>> + Send {
+        RocketApi::get_ratings_list(self.client, request)
     }
 
     /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
     #[cfg(feature = "profile")]
-    pub async fn get_item_rating(
+    pub fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
-    ) -> Result<api::GetItemRatingResponse, api::Error> {
-        RocketApi::get_item_rating(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItemRatingResponse, api::Error>> + Send {
+        RocketApi::get_item_rating(self.client, request)
     }
 
     /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
     #[cfg(feature = "profile")]
-    pub async fn rate_item(
+    pub fn rate_item(
         &self,
         request: api::RateItemRequest,
-    ) -> Result<api::RateItemResponse, api::Error> {
-        RocketApi::rate_item(self.client, request).await
+    ) -> impl Future<Output = Result<api::RateItemResponse, api::Error>> + Send {
+        RocketApi::rate_item(self.client, request)
     }
 
     /// `GET /account/profile/watched` (operation `getWatched`).
     #[cfg(feature = "profile")]
-    pub async fn get_watched(
+    pub fn get_watched(
         &self,
         request: api::GetWatchedRequest,
-    ) -> Result<api::GetWatchedResponse, api::Error> {
-        RocketApi::get_watched(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetWatchedResponse, api::Error>> + Send {
+        RocketApi::get_watched(self.client, request)
     }
 
     /// `DELETE /account/profile/watched` (operation `deleteWatched`).
     #[cfg(feature = "profile")]
-    pub async fn delete_watched(
+    pub fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
-    ) -> Result<api::DeleteWatchedResponse, api::Error> {
-        RocketApi::delete_watched(self.client, request).await
+    ) -> impl Future<Output = Result<api::DeleteWatchedResponse, api::Error>> + Send {
+        RocketApi::delete_watched(self.client, request)
     }
 
     /// `GET /account/profile/watched/list` (operation `getWatchedList`).
     #[cfg(feature = "profile")]
-    pub async fn get_watched_list(
+    pub fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
-    ) -> Result<api::GetWatchedListResponse, api::Error> {
-        RocketApi::get_watched_list(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetWatchedListResponse, api::Error>> + Send {
+        RocketApi::get_watched_list(self.client, request)
     }
 
     /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
     #[cfg(feature = "profile")]
-    pub async fn get_item_watched_status(
+    pub fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
-    ) -> Result<api::GetItemWatchedStatusResponse, api::Error> {
-        RocketApi::get_item_watched_status(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemWatchedStatusResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_watched_status(self.client, request)
     }
 
     /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
     #[cfg(feature = "profile")]
-    pub async fn set_item_watched_status(
+    pub fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
-    ) -> Result<api::SetItemWatchedStatusResponse, api::Error> {
-        RocketApi::set_item_watched_status(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::SetItemWatchedStatusResponse, api::Error>,
+    > + Send {
+        RocketApi::set_item_watched_status(self.client, request)
     }
 }
 
@@ -474,65 +502,69 @@ pub struct AuthorizationOperations<'a> {
 impl AuthorizationOperations<'_> {
     /// `POST /authorization` (operation `getAccountToken`).
     #[cfg(feature = "authorization")]
-    pub async fn get_account_token(
+    pub fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
-    ) -> Result<api::GetAccountTokenResponse, api::Error> {
-        RocketApi::get_account_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetAccountTokenResponse, api::Error>> + Send {
+        RocketApi::get_account_token(self.client, request)
     }
 
     /// `DELETE /authorization` (operation `signOut`).
     #[cfg(feature = "authorization")]
-    pub async fn sign_out(
+    pub fn sign_out(
         &self,
         request: api::SignOutRequest,
-    ) -> Result<api::SignOutResponse, api::Error> {
-        RocketApi::sign_out(self.client, request).await
+    ) -> impl Future<Output = Result<api::SignOutResponse, api::Error>> + Send {
+        RocketApi::sign_out(self.client, request)
     }
 
     /// `POST /authorization/device` (operation `getAccountTokenByCode`).
     #[cfg(feature = "authorization")]
-    pub async fn get_account_token_by_code(
+    pub fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
-    ) -> Result<api::GetAccountTokenByCodeResponse, api::Error> {
-        RocketApi::get_account_token_by_code(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetAccountTokenByCodeResponse, api::Error>,
+    > + Send {
+        RocketApi::get_account_token_by_code(self.client, request)
     }
 
     /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
     #[cfg(feature = "authorization")]
-    pub async fn generate_device_authorization_code(
+    pub fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error> {
-        RocketApi::generate_device_authorization_code(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error>,
+    > + Send {
+        RocketApi::generate_device_authorization_code(self.client, request)
     }
 
     /// `POST /authorization/profile` (operation `getProfileToken`).
     #[cfg(feature = "authorization")]
-    pub async fn get_profile_token(
+    pub fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
-    ) -> Result<api::GetProfileTokenResponse, api::Error> {
-        RocketApi::get_profile_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetProfileTokenResponse, api::Error>> + Send {
+        RocketApi::get_profile_token(self.client, request)
     }
 
     /// `POST /authorization/refresh` (operation `refreshToken`).
     #[cfg(feature = "authorization")]
-    pub async fn refresh_token(
+    pub fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
-    ) -> Result<api::RefreshTokenResponse, api::Error> {
-        RocketApi::refresh_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::RefreshTokenResponse, api::Error>> + Send {
+        RocketApi::refresh_token(self.client, request)
     }
 
     /// `POST /authorization/sso` (operation `singleSignOn`).
     #[cfg(feature = "authorization")]
-    pub async fn single_sign_on(
+    pub fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
-    ) -> Result<api::SingleSignOnResponse, api::Error> {
-        RocketApi::single_sign_on(self.client, request).await
+    ) -> impl Future<Output = Result<api::SingleSignOnResponse, api::Error>> + Send {
+        RocketApi::single_sign_on(self.client, request)
     }
 }
 
@@ -556,38 +588,38 @@ pub struct BtOperations<'a> {
 impl BtOperations<'_> {
     /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
     #[cfg(feature = "bt")]
-    pub async fn get_plan_by_token(
+    pub fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
-    ) -> Result<api::GetPlanByTokenResponse, api::Error> {
-        RocketApi::get_plan_by_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPlanByTokenResponse, api::Error>> + Send {
+        RocketApi::get_plan_by_token(self.client, request)
     }
 
     /// `GET /bt/plans` (operation `getPlans`).
     #[cfg(feature = "bt")]
-    pub async fn get_plans(
+    pub fn get_plans(
         &self,
         request: api::GetPlansRequest,
-    ) -> Result<api::GetPlansResponse, api::Error> {
-        RocketApi::get_plans(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPlansResponse, api::Error>> + Send {
+        RocketApi::get_plans(self.client, request)
     }
 
     /// `POST /bt/token/assign` (operation `assignToken`).
     #[cfg(feature = "bt")]
-    pub async fn assign_token(
+    pub fn assign_token(
         &self,
         request: api::AssignTokenRequest,
-    ) -> Result<api::AssignTokenResponse, api::Error> {
-        RocketApi::assign_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::AssignTokenResponse, api::Error>> + Send {
+        RocketApi::assign_token(self.client, request)
     }
 
     /// `GET /bt/token/validate` (operation `checkUserToken`).
     #[cfg(feature = "bt")]
-    pub async fn check_user_token(
+    pub fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
-    ) -> Result<api::CheckUserTokenResponse, api::Error> {
-        RocketApi::check_user_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::CheckUserTokenResponse, api::Error>> + Send {
+        RocketApi::check_user_token(self.client, request)
     }
 }
 
@@ -609,38 +641,40 @@ pub struct SupportOperations<'a> {
 impl SupportOperations<'_> {
     /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
     #[cfg(feature = "support")]
-    pub async fn get_subscription_data(
+    pub fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
-    ) -> Result<api::GetSubscriptionDataResponse, api::Error> {
-        RocketApi::get_subscription_data(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionDataResponse, api::Error>,
+    > + Send {
+        RocketApi::get_subscription_data(self.client, request)
     }
 
     /// `POST /request-password-reset` (operation `forgotPassword`).
     #[cfg(feature = "support")]
-    pub async fn forgot_password(
+    pub fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
-    ) -> Result<api::ForgotPasswordResponse, api::Error> {
-        RocketApi::forgot_password(self.client, request).await
+    ) -> impl Future<Output = Result<api::ForgotPasswordResponse, api::Error>> + Send {
+        RocketApi::forgot_password(self.client, request)
     }
 
     /// `POST /reset-password` (operation `resetPassword`).
     #[cfg(feature = "support")]
-    pub async fn reset_password(
+    pub fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
-    ) -> Result<api::ResetPasswordResponse, api::Error> {
-        RocketApi::reset_password(self.client, request).await
+    ) -> impl Future<Output = Result<api::ResetPasswordResponse, api::Error>> + Send {
+        RocketApi::reset_password(self.client, request)
     }
 
     /// `POST /verify-email` (operation `verifyEmail`).
     #[cfg(feature = "support")]
-    pub async fn verify_email(
+    pub fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
-    ) -> Result<api::VerifyEmailResponse, api::Error> {
-        RocketApi::verify_email(self.client, request).await
+    ) -> impl Future<Output = Result<api::VerifyEmailResponse, api::Error>> + Send {
+        RocketApi::verify_email(self.client, request)
     }
 }
 
@@ -662,29 +696,29 @@ pub struct AppOperations<'a> {
 impl AppOperations<'_> {
     /// `GET /config` (operation `getAppConfig`).
     #[cfg(feature = "app")]
-    pub async fn get_app_config(
+    pub fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
-    ) -> Result<api::GetAppConfigResponse, api::Error> {
-        RocketApi::get_app_config(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetAppConfigResponse, api::Error>> + Send {
+        RocketApi::get_app_config(self.client, request)
     }
 
     /// `GET /itv/page` (operation `getItvPage`).
     #[cfg(feature = "app")]
-    pub async fn get_itv_page(
+    pub fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
-    ) -> Result<api::GetItvPageResponse, api::Error> {
-        RocketApi::get_itv_page(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItvPageResponse, api::Error>> + Send {
+        RocketApi::get_itv_page(self.client, request)
     }
 
     /// `GET /page` (operation `getPage`).
     #[cfg(feature = "app")]
-    pub async fn get_page(
+    pub fn get_page(
         &self,
         request: api::GetPageRequest,
-    ) -> Result<api::GetPageResponse, api::Error> {
-        RocketApi::get_page(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPageResponse, api::Error>> + Send {
+        RocketApi::get_page(self.client, request)
     }
 }
 
@@ -706,74 +740,80 @@ pub struct EeOperations<'a> {
 impl EeOperations<'_> {
     /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
     #[cfg(feature = "ee")]
-    pub async fn check_ee_bt_eligibility(
+    pub fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
-    ) -> Result<api::CheckEeBtEligibilityResponse, api::Error> {
-        RocketApi::check_ee_bt_eligibility(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::CheckEeBtEligibilityResponse, api::Error>,
+    > + Send {
+        RocketApi::check_ee_bt_eligibility(self.client, request)
     }
 
     /// `POST /ee/msisdn` (operation `assignMsisdn`).
     #[cfg(feature = "ee")]
-    pub async fn assign_msisdn(
+    pub fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
-    ) -> Result<api::AssignMsisdnResponse, api::Error> {
-        RocketApi::assign_msisdn(self.client, request).await
+    ) -> impl Future<Output = Result<api::AssignMsisdnResponse, api::Error>> + Send {
+        RocketApi::assign_msisdn(self.client, request)
     }
 
     /// `POST /ee/offers` (operation `getEligibleOffers`).
     #[cfg(feature = "ee")]
-    pub async fn get_eligible_offers(
+    pub fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
-    ) -> Result<api::GetEligibleOffersResponse, api::Error> {
-        RocketApi::get_eligible_offers(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetEligibleOffersResponse, api::Error>,
+    > + Send {
+        RocketApi::get_eligible_offers(self.client, request)
     }
 
     /// `PUT /ee/pin` (operation `createPinRequest`).
     #[cfg(feature = "ee")]
-    pub async fn create_pin_request(
+    pub fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
-    ) -> Result<api::CreatePinRequestResponse, api::Error> {
-        RocketApi::create_pin_request(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreatePinRequestResponse, api::Error>> + Send {
+        RocketApi::create_pin_request(self.client, request)
     }
 
     /// `POST /ee/pin` (operation `validatePinRequest`).
     #[cfg(feature = "ee")]
-    pub async fn validate_pin_request(
+    pub fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
-    ) -> Result<api::ValidatePinRequestResponse, api::Error> {
-        RocketApi::validate_pin_request(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ValidatePinRequestResponse, api::Error>,
+    > + Send {
+        RocketApi::validate_pin_request(self.client, request)
     }
 
     /// `GET /ee/plans`.
     #[cfg(feature = "ee")]
-    pub async fn get_ee_plans(
+    pub fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
-    ) -> Result<api::GetEePlansResponse, api::Error> {
-        RocketApi::get_ee_plans(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetEePlansResponse, api::Error>> + Send {
+        RocketApi::get_ee_plans(self.client, request)
     }
 
     /// `GET /ee/plans/{id}` (operation `getPlan`).
     #[cfg(feature = "ee")]
-    pub async fn get_plan(
+    pub fn get_plan(
         &self,
         request: api::GetPlanRequest,
-    ) -> Result<api::GetPlanResponse, api::Error> {
-        RocketApi::get_plan(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPlanResponse, api::Error>> + Send {
+        RocketApi::get_plan(self.client, request)
     }
 
     /// `GET /ee/token/create` (operation `createToken`).
     #[cfg(feature = "ee")]
-    pub async fn create_token(
+    pub fn create_token(
         &self,
         request: api::CreateTokenRequest,
-    ) -> Result<api::CreateTokenResponse, api::Error> {
-        RocketApi::create_token(self.client, request).await
+    ) -> impl Future<Output = Result<api::CreateTokenResponse, api::Error>> + Send {
+        RocketApi::create_token(self.client, request)
     }
 }
 
@@ -795,110 +835,122 @@ pub struct ContentOperations<'a> {
 impl ContentOperations<'_> {
     /// `GET /items/{id}` (operation `getItem`).
     #[cfg(feature = "content")]
-    pub async fn get_item(
+    pub fn get_item(
         &self,
         request: api::GetItemRequest,
-    ) -> Result<api::GetItemResponse, api::Error> {
-        RocketApi::get_item(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItemResponse, api::Error>> + Send {
+        RocketApi::get_item(self.client, request)
     }
 
     /// `GET /items/{id}/children` (operation `getItemChildrenList`).
     #[cfg(feature = "content")]
-    pub async fn get_item_children_list(
+    pub fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
-    ) -> Result<api::GetItemChildrenListResponse, api::Error> {
-        RocketApi::get_item_children_list(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemChildrenListResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_children_list(self.client, request)
     }
 
     /// `GET /items/{id}/related` (operation `getItemRelatedList`).
     #[cfg(feature = "content")]
-    pub async fn get_item_related_list(
+    pub fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
-    ) -> Result<api::GetItemRelatedListResponse, api::Error> {
-        RocketApi::get_item_related_list(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemRelatedListResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_related_list(self.client, request)
     }
 
     /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
     #[cfg(feature = "content")]
-    pub async fn get_public_item_media_files(
+    pub fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
-    ) -> Result<api::GetPublicItemMediaFilesResponse, api::Error> {
-        RocketApi::get_public_item_media_files(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetPublicItemMediaFilesResponse, api::Error>,
+    > + Send {
+        RocketApi::get_public_item_media_files(self.client, request)
     }
 
     /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
     #[cfg(feature = "content")]
-    pub async fn get_anon_next_playback_item(
+    pub fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
-    ) -> Result<api::GetAnonNextPlaybackItemResponse, api::Error> {
-        RocketApi::get_anon_next_playback_item(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetAnonNextPlaybackItemResponse, api::Error>,
+    > + Send {
+        RocketApi::get_anon_next_playback_item(self.client, request)
     }
 
     /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
     #[cfg(feature = "content")]
-    pub async fn get_items_media_clip_files(
+    pub fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
-    ) -> Result<api::GetItemsMediaClipFilesResponse, api::Error> {
-        RocketApi::get_items_media_clip_files(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemsMediaClipFilesResponse, api::Error>,
+    > + Send {
+        RocketApi::get_items_media_clip_files(self.client, request)
     }
 
     /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
     #[cfg(feature = "content")]
-    pub async fn get_item_downloadables(
+    pub fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
-    ) -> Result<api::GetItemDownloadablesResponse, api::Error> {
-        RocketApi::get_item_downloadables(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItemDownloadablesResponse, api::Error>,
+    > + Send {
+        RocketApi::get_item_downloadables(self.client, request)
     }
 
     /// `GET /lists` (operation `getLists`).
     #[cfg(feature = "content")]
-    pub async fn get_lists(
+    pub fn get_lists(
         &self,
         request: api::GetListsRequest,
-    ) -> Result<api::GetListsResponse, api::Error> {
-        RocketApi::get_lists(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetListsResponse, api::Error>> + Send {
+        RocketApi::get_lists(self.client, request)
     }
 
     /// `GET /lists/{id}` (operation `getList`).
     #[cfg(feature = "content")]
-    pub async fn get_list(
+    pub fn get_list(
         &self,
         request: api::GetListRequest,
-    ) -> Result<api::GetListResponse, api::Error> {
-        RocketApi::get_list(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetListResponse, api::Error>> + Send {
+        RocketApi::get_list(self.client, request)
     }
 
     /// `GET /plans/{id}`.
     #[cfg(feature = "content")]
-    pub async fn get_plans_id(
+    pub fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
-    ) -> Result<api::GetPlansIdResponse, api::Error> {
-        RocketApi::get_plans_id(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPlansIdResponse, api::Error>> + Send {
+        RocketApi::get_plans_id(self.client, request)
     }
 
     /// `GET /schedules` (operation `getSchedules`).
     #[cfg(feature = "content")]
-    pub async fn get_schedules(
+    pub fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
-    ) -> Result<api::GetSchedulesResponse, api::Error> {
-        RocketApi::get_schedules(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetSchedulesResponse, api::Error>> + Send {
+        RocketApi::get_schedules(self.client, request)
     }
 
     /// `GET /search` (operation `search`).
     #[cfg(feature = "content")]
-    pub async fn search(
+    pub fn search(
         &self,
         request: api::SearchRequest,
-    ) -> Result<api::SearchResponse, api::Error> {
-        RocketApi::search(self.client, request).await
+    ) -> impl Future<Output = Result<api::SearchResponse, api::Error>> + Send {
+        RocketApi::search(self.client, request)
     }
 }
 
@@ -920,344 +972,390 @@ pub struct ItvOperations<'a> {
 impl ItvOperations<'_> {
     /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
     #[cfg(feature = "itv")]
-    pub async fn get_billing_history(
+    pub fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
-    ) -> Result<api::GetBillingHistoryResponse, api::Error> {
-        RocketApi::get_billing_history(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetBillingHistoryResponse, api::Error>,
+    > + Send {
+        RocketApi::get_billing_history(self.client, request)
     }
 
     /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
     #[cfg(feature = "itv")]
-    pub async fn change_card_details(
+    pub fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
-    ) -> Result<api::ChangeCardDetailsResponse, api::Error> {
-        RocketApi::change_card_details(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ChangeCardDetailsResponse, api::Error>,
+    > + Send {
+        RocketApi::change_card_details(self.client, request)
     }
 
     /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
     #[cfg(feature = "itv")]
-    pub async fn get_card_details(
+    pub fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
-    ) -> Result<api::GetCardDetailsResponse, api::Error> {
-        RocketApi::get_card_details(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetCardDetailsResponse, api::Error>> + Send {
+        RocketApi::get_card_details(self.client, request)
     }
 
     /// `POST /itv/changeemail` (operation `changeEmail`).
     #[cfg(feature = "itv")]
-    pub async fn change_email(
+    pub fn change_email(
         &self,
         request: api::ChangeEmailRequest,
-    ) -> Result<api::ChangeEmailResponse, api::Error> {
-        RocketApi::change_email(self.client, request).await
+    ) -> impl Future<Output = Result<api::ChangeEmailResponse, api::Error>> + Send {
+        RocketApi::change_email(self.client, request)
     }
 
     /// `POST /itv/changemarketing` (operation `changeMarketing`).
     #[cfg(feature = "itv")]
-    pub async fn change_marketing(
+    pub fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
-    ) -> Result<api::ChangeMarketingResponse, api::Error> {
-        RocketApi::change_marketing(self.client, request).await
+    ) -> impl Future<Output = Result<api::ChangeMarketingResponse, api::Error>> + Send {
+        RocketApi::change_marketing(self.client, request)
     }
 
     /// `POST /itv/deleteaccount` (operation `deleteAccount`).
     #[cfg(feature = "itv")]
-    pub async fn delete_account(
+    pub fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
-    ) -> Result<api::DeleteAccountResponse, api::Error> {
-        RocketApi::delete_account(self.client, request).await
+    ) -> impl Future<Output = Result<api::DeleteAccountResponse, api::Error>> + Send {
+        RocketApi::delete_account(self.client, request)
     }
 
     /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
     #[cfg(feature = "itv")]
-    pub async fn get_current_entitlement(
+    pub fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
-    ) -> Result<api::GetCurrentEntitlementResponse, api::Error> {
-        RocketApi::get_current_entitlement(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetCurrentEntitlementResponse, api::Error>,
+    > + Send {
+        RocketApi::get_current_entitlement(self.client, request)
     }
 
     /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
     #[cfg(feature = "itv")]
-    pub async fn get_entitlements_history(
+    pub fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
-    ) -> Result<api::GetEntitlementsHistoryResponse, api::Error> {
-        RocketApi::get_entitlements_history(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetEntitlementsHistoryResponse, api::Error>,
+    > + Send {
+        RocketApi::get_entitlements_history(self.client, request)
     }
 
     /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
     #[cfg(feature = "itv")]
-    pub async fn get_feature_flag(
+    pub fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
-    ) -> Result<api::GetFeatureFlagResponse, api::Error> {
-        RocketApi::get_feature_flag(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetFeatureFlagResponse, api::Error>> + Send {
+        RocketApi::get_feature_flag(self.client, request)
     }
 
     /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
     #[cfg(feature = "itv")]
-    pub async fn google_pay_subscription(
+    pub fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
-    ) -> Result<api::GooglePaySubscriptionResponse, api::Error> {
-        RocketApi::google_pay_subscription(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GooglePaySubscriptionResponse, api::Error>,
+    > + Send {
+        RocketApi::google_pay_subscription(self.client, request)
     }
 
     /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
     #[cfg(feature = "itv")]
-    pub async fn check_previous_entitlements(
+    pub fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
-    ) -> Result<api::CheckPreviousEntitlementsResponse, api::Error> {
-        RocketApi::check_previous_entitlements(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::CheckPreviousEntitlementsResponse, api::Error>,
+    > + Send {
+        RocketApi::check_previous_entitlements(self.client, request)
     }
 
     /// `GET /itv/itemsummary/{externalId}`.
     #[cfg(feature = "itv")]
-    pub async fn get_itv_itemsummary_external_id(
+    pub fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> Result<api::GetItvItemsummaryExternalIdResponse, api::Error> {
-        RocketApi::get_itv_itemsummary_external_id(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItvItemsummaryExternalIdResponse, api::Error>,
+    > + Send {
+        RocketApi::get_itv_itemsummary_external_id(self.client, request)
     }
 
     /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
     #[cfg(feature = "itv")]
-    pub async fn get_account_token_with_pin(
+    pub fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
-    ) -> Result<api::GetAccountTokenWithPinResponse, api::Error> {
-        RocketApi::get_account_token_with_pin(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetAccountTokenWithPinResponse, api::Error>,
+    > + Send {
+        RocketApi::get_account_token_with_pin(self.client, request)
     }
 
     /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
     #[cfg(feature = "itv")]
-    pub async fn upgrade_plan(
+    pub fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
-    ) -> Result<api::UpgradePlanResponse, api::Error> {
-        RocketApi::upgrade_plan(self.client, request).await
+    ) -> impl Future<Output = Result<api::UpgradePlanResponse, api::Error>> + Send {
+        RocketApi::upgrade_plan(self.client, request)
     }
 
     /// `GET /itv/plans/{platform}`.
     #[cfg(feature = "itv")]
-    pub async fn get_itv_plans_platform(
+    pub fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
-    ) -> Result<api::GetItvPlansPlatformResponse, api::Error> {
-        RocketApi::get_itv_plans_platform(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItvPlansPlatformResponse, api::Error>,
+    > + Send {
+        RocketApi::get_itv_plans_platform(self.client, request)
     }
 
     /// `GET /itv/profile`.
     #[cfg(feature = "itv")]
-    pub async fn get_itv_profile(
+    pub fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
-    ) -> Result<api::GetItvProfileResponse, api::Error> {
-        RocketApi::get_itv_profile(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItvProfileResponse, api::Error>> + Send {
+        RocketApi::get_itv_profile(self.client, request)
     }
 
     /// `PUT /itv/profile` (operation `updateProfile`).
     #[cfg(feature = "itv")]
-    pub async fn update_profile(
+    pub fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
-    ) -> Result<api::UpdateProfileResponse, api::Error> {
-        RocketApi::update_profile(self.client, request).await
+    ) -> impl Future<Output = Result<api::UpdateProfileResponse, api::Error>> + Send {
+        RocketApi::update_profile(self.client, request)
     }
 
     /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
     #[cfg(feature = "itv")]
-    pub async fn get_recommended_list(
+    pub fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
-    ) -> Result<api::GetRecommendedListResponse, api::Error> {
-        RocketApi::get_recommended_list(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetRecommendedListResponse, api::Error>,
+    > + Send {
+        RocketApi::get_recommended_list(self.client, request)
     }
 
     /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
     #[cfg(feature = "itv")]
-    pub async fn get_itv_profile_token(
+    pub fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
-    ) -> Result<api::GetItvProfileTokenResponse, api::Error> {
-        RocketApi::get_itv_profile_token(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetItvProfileTokenResponse, api::Error>,
+    > + Send {
+        RocketApi::get_itv_profile_token(self.client, request)
     }
 
     /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
     #[cfg(feature = "itv")]
-    pub async fn get_current_subscription(
+    pub fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
-    ) -> Result<api::GetCurrentSubscriptionResponse, api::Error> {
-        RocketApi::get_current_subscription(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetCurrentSubscriptionResponse, api::Error>,
+    > + Send {
+        RocketApi::get_current_subscription(self.client, request)
     }
 
     /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
     #[cfg(feature = "itv")]
-    pub async fn confirm_purchase(
+    pub fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
-    ) -> Result<api::ConfirmPurchaseResponse, api::Error> {
-        RocketApi::confirm_purchase(self.client, request).await
+    ) -> impl Future<Output = Result<api::ConfirmPurchaseResponse, api::Error>> + Send {
+        RocketApi::confirm_purchase(self.client, request)
     }
 
     /// `DELETE /itv/purchase/{platform}`.
     #[cfg(feature = "itv")]
-    pub async fn delete_itv_purchase_platform(
+    pub fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
-    ) -> Result<api::DeleteItvPurchasePlatformResponse, api::Error> {
-        RocketApi::delete_itv_purchase_platform(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::DeleteItvPurchasePlatformResponse, api::Error>,
+    > + Send {
+        RocketApi::delete_itv_purchase_platform(self.client, request)
     }
 
     /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
     #[cfg(feature = "itv")]
-    pub async fn confirm_purchase_strong(
+    pub fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
-    ) -> Result<api::ConfirmPurchaseStrongResponse, api::Error> {
-        RocketApi::confirm_purchase_strong(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ConfirmPurchaseStrongResponse, api::Error>,
+    > + Send {
+        RocketApi::confirm_purchase_strong(self.client, request)
     }
 
     /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
     #[cfg(feature = "itv")]
-    pub async fn confirm_purchase_with_offer(
+    pub fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> Result<api::ConfirmPurchaseWithOfferResponse, api::Error> {
-        RocketApi::confirm_purchase_with_offer(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ConfirmPurchaseWithOfferResponse, api::Error>,
+    > + Send {
+        RocketApi::confirm_purchase_with_offer(self.client, request)
     }
 
     /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
     #[cfg(feature = "itv")]
-    pub async fn resubscribe(
+    pub fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
-    ) -> Result<api::ResubscribeResponse, api::Error> {
-        RocketApi::resubscribe(self.client, request).await
+    ) -> impl Future<Output = Result<api::ResubscribeResponse, api::Error>> + Send {
+        RocketApi::resubscribe(self.client, request)
     }
 
     /// `GET /itv/roku/plans`.
     #[cfg(feature = "itv")]
-    pub async fn get_itv_roku_plans(
+    pub fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
-    ) -> Result<api::GetItvRokuPlansResponse, api::Error> {
-        RocketApi::get_itv_roku_plans(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetItvRokuPlansResponse, api::Error>> + Send {
+        RocketApi::get_itv_roku_plans(self.client, request)
     }
 
     /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
     #[cfg(feature = "itv")]
-    pub async fn execute_transaction(
+    pub fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
-    ) -> Result<api::ExecuteTransactionResponse, api::Error> {
-        RocketApi::execute_transaction(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ExecuteTransactionResponse, api::Error>,
+    > + Send {
+        RocketApi::execute_transaction(self.client, request)
     }
 
     /// `GET /itv/save-offer` (operation `getSaveOffer`).
     #[cfg(feature = "itv")]
-    pub async fn get_save_offer(
+    pub fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
-    ) -> Result<api::GetSaveOfferResponse, api::Error> {
-        RocketApi::get_save_offer(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetSaveOfferResponse, api::Error>> + Send {
+        RocketApi::get_save_offer(self.client, request)
     }
 
     /// `POST /itv/save-offer` (operation `activateSaveOffer`).
     #[cfg(feature = "itv")]
-    pub async fn activate_save_offer(
+    pub fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
-    ) -> Result<api::ActivateSaveOfferResponse, api::Error> {
-        RocketApi::activate_save_offer(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::ActivateSaveOfferResponse, api::Error>,
+    > + Send {
+        RocketApi::activate_save_offer(self.client, request)
     }
 
     /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
     #[cfg(feature = "itv")]
-    pub async fn get_full_price_renewal(
+    pub fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
-    ) -> Result<api::GetFullPriceRenewalResponse, api::Error> {
-        RocketApi::get_full_price_renewal(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetFullPriceRenewalResponse, api::Error>,
+    > + Send {
+        RocketApi::get_full_price_renewal(self.client, request)
     }
 
     /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
     #[cfg(feature = "itv")]
-    pub async fn get_subscription_status(
+    pub fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
-    ) -> Result<api::GetSubscriptionStatusResponse, api::Error> {
-        RocketApi::get_subscription_status(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionStatusResponse, api::Error>,
+    > + Send {
+        RocketApi::get_subscription_status(self.client, request)
     }
 
     /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
     #[cfg(feature = "itv")]
-    pub async fn get_subscription_state(
+    pub fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
-    ) -> Result<api::GetSubscriptionStateResponse, api::Error> {
-        RocketApi::get_subscription_state(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionStateResponse, api::Error>,
+    > + Send {
+        RocketApi::get_subscription_state(self.client, request)
     }
 
     /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
     #[cfg(feature = "itv")]
-    pub async fn get_upcoming_invoice(
+    pub fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
-    ) -> Result<api::GetUpcomingInvoiceResponse, api::Error> {
-        RocketApi::get_upcoming_invoice(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::GetUpcomingInvoiceResponse, api::Error>,
+    > + Send {
+        RocketApi::get_upcoming_invoice(self.client, request)
     }
 
     /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
     #[cfg(feature = "itv")]
-    pub async fn update_payment_intent_strong(
+    pub fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
-    ) -> Result<api::UpdatePaymentIntentStrongResponse, api::Error> {
-        RocketApi::update_payment_intent_strong(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::UpdatePaymentIntentStrongResponse, api::Error>,
+    > + Send {
+        RocketApi::update_payment_intent_strong(self.client, request)
     }
 
     /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
     #[cfg(feature = "itv")]
-    pub async fn update_payment_method_strong(
+    pub fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
-    ) -> Result<api::UpdatePaymentMethodStrongResponse, api::Error> {
-        RocketApi::update_payment_method_strong(self.client, request).await
+    ) -> impl Future<
+        Output = Result<api::UpdatePaymentMethodStrongResponse, api::Error>,
+    > + Send {
+        RocketApi::update_payment_method_strong(self.client, request)
     }
 
     /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
     #[cfg(feature = "itv")]
-    pub async fn get_voucher_by_id(
+    pub fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
-    ) -> Result<api::GetVoucherByIdResponse, api::Error> {
-        RocketApi::get_voucher_by_id(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetVoucherByIdResponse, api::Error>> + Send {
+        RocketApi::get_voucher_by_id(self.client, request)
     }
 
     /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
     #[cfg(feature = "itv")]
-    pub async fn check_voucher(
+    pub fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
-    ) -> Result<api::CheckVoucherResponse, api::Error> {
-        RocketApi::check_voucher(self.client, request).await
+    ) -> impl Future<Output = Result<api::CheckVoucherResponse, api::Error>> + Send {
+        RocketApi::check_voucher(self.client, request)
     }
 
     /// `GET /samsung-preview` (operation `getPublicPreview`).
     #[cfg(feature = "itv")]
-    pub async fn get_public_preview(
+    pub fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
-    ) -> Result<api::GetPublicPreviewResponse, api::Error> {
-        RocketApi::get_public_preview(self.client, request).await
+    ) -> impl Future<Output = Result<api::GetPublicPreviewResponse, api::Error>> + Send {
+        RocketApi::get_public_preview(self.client, request)
     }
 }
 
@@ -1279,11 +1377,11 @@ pub struct RegistrationOperations<'a> {
 impl RegistrationOperations<'_> {
     /// `POST /register` (operation `register`).
     #[cfg(feature = "registration")]
-    pub async fn register(
+    pub fn register(
         &self,
         request: api::RegisterRequest,
-    ) -> Result<api::RegisterResponse, api::Error> {
-        RocketApi::register(self.client, request).await
+    ) -> impl Future<Output = Result<api::RegisterResponse, api::Error>> + Send {
+        RocketApi::register(self.client, request)
     }
 }
 

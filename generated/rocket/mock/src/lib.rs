@@ -1259,970 +1259,1068 @@ impl Mock {
 
 impl RocketApi for Mock {
     #[cfg(feature = "account")]
-    async fn get_account(
+    fn get_account(
         &self,
         request: api::GetAccountRequest,
-    ) -> Result<api::GetAccountResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetAccountResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ACCOUNT, request)
     }
 
     #[cfg(feature = "account")]
-    async fn update_account(
+    fn update_account(
         &self,
         request: api::UpdateAccountRequest,
-    ) -> Result<api::UpdateAccountResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UpdateAccountResponse, api::Error>> + Send {
         self.state.answer(&api::meta::UPDATE_ACCOUNT, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_payment_methods(
+    fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
-    ) -> Result<api::GetPaymentMethodsResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetPaymentMethodsResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_PAYMENT_METHODS, request)
     }
 
     #[cfg(feature = "account")]
-    async fn add_payment_method(
+    fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> Result<api::AddPaymentMethodResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_payment_method(
+    fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
-    ) -> Result<api::GetPaymentMethodResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPaymentMethodResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PAYMENT_METHOD, request)
     }
 
     #[cfg(feature = "account")]
-    async fn remove_payment_method(
+    fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
-    ) -> Result<api::RemovePaymentMethodResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::RemovePaymentMethodResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::REMOVE_PAYMENT_METHOD, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_purchases(
+    fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
-    ) -> Result<api::GetPurchasesResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPurchasesResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PURCHASES, request)
     }
 
     #[cfg(feature = "account")]
-    async fn make_purchase(
+    fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
-    ) -> Result<api::MakePurchaseResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::MakePurchaseResponse, api::Error>> + Send {
         self.state.answer(&api::meta::MAKE_PURCHASE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn update_subscription(
+    fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
-    ) -> Result<api::UpdateSubscriptionResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::UpdateSubscriptionResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::UPDATE_SUBSCRIPTION, request)
     }
 
     #[cfg(feature = "account")]
-    async fn cancel_subscription(
+    fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
-    ) -> Result<api::CancelSubscriptionResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::CancelSubscriptionResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CANCEL_SUBSCRIPTION, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_devices(
+    fn get_devices(
         &self,
         request: api::GetDevicesRequest,
-    ) -> Result<api::GetDevicesResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetDevicesResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_DEVICES, request)
     }
 
     #[cfg(feature = "account")]
-    async fn register_device(
+    fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
-    ) -> Result<api::RegisterDeviceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::RegisterDeviceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::REGISTER_DEVICE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn authorize_device(
+    fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
-    ) -> Result<api::AuthorizeDeviceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AuthorizeDeviceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::AUTHORIZE_DEVICE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_device(
+    fn get_device(
         &self,
         request: api::GetDeviceRequest,
-    ) -> Result<api::GetDeviceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetDeviceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_DEVICE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn deregister_device(
+    fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
-    ) -> Result<api::DeregisterDeviceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::DeregisterDeviceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::DEREGISTER_DEVICE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn rename_device(
+    fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
-    ) -> Result<api::RenameDeviceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::RenameDeviceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::RENAME_DEVICE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_entitlements(
+    fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
-    ) -> Result<api::GetEntitlementsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetEntitlementsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ENTITLEMENTS, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_item_media_files(
+    fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
-    ) -> Result<api::GetItemMediaFilesResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemMediaFilesResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_item_media_files_guarded(
+    fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
-    ) -> Result<api::GetItemMediaFilesGuardedResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemMediaFilesGuardedResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES_GUARDED, request)
     }
 
     #[cfg(feature = "account")]
-    async fn generate_nonce(
+    fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
-    ) -> Result<api::GenerateNonceResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GenerateNonceResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GENERATE_NONCE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn change_password(
+    fn change_password(
         &self,
         request: api::ChangePasswordRequest,
-    ) -> Result<api::ChangePasswordResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ChangePasswordResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHANGE_PASSWORD, request)
     }
 
     #[cfg(feature = "account")]
-    async fn change_pin(
+    fn change_pin(
         &self,
         request: api::ChangePinRequest,
-    ) -> Result<api::ChangePinResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ChangePinResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHANGE_PIN, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_profile(
+    fn get_profile(
         &self,
         request: api::GetProfileRequest,
-    ) -> Result<api::GetProfileResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetProfileResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PROFILE, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_bookmarks(
+    fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
-    ) -> Result<api::GetBookmarksResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetBookmarksResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_BOOKMARKS, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_bookmark_list(
+    fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
-    ) -> Result<api::GetBookmarkListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetBookmarkListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_BOOKMARK_LIST, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_item_bookmark(
+    fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
-    ) -> Result<api::GetItemBookmarkResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItemBookmarkResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITEM_BOOKMARK, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn bookmark_item(
+    fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
-    ) -> Result<api::BookmarkItemResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::BookmarkItemResponse, api::Error>> + Send {
         self.state.answer(&api::meta::BOOKMARK_ITEM, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn delete_item_bookmark(
+    fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
-    ) -> Result<api::DeleteItemBookmarkResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::DeleteItemBookmarkResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::DELETE_ITEM_BOOKMARK, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_continue_watching_list(
+    fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
-    ) -> Result<api::GetContinueWatchingListResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetContinueWatchingListResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_CONTINUE_WATCHING_LIST, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_next_playback_item(
+    fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
-    ) -> Result<api::GetNextPlaybackItemResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetNextPlaybackItemResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_NEXT_PLAYBACK_ITEM, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_ratings(
+    fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
-    ) -> Result<api::GetRatingsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetRatingsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_RATINGS, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_ratings_list(
+    fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
-    ) -> Result<api::GetRatingsListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetRatingsListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_RATINGS_LIST, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_item_rating(
+    fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
-    ) -> Result<api::GetItemRatingResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItemRatingResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITEM_RATING, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn rate_item(
+    fn rate_item(
         &self,
         request: api::RateItemRequest,
-    ) -> Result<api::RateItemResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::RateItemResponse, api::Error>> + Send {
         self.state.answer(&api::meta::RATE_ITEM, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_watched(
+    fn get_watched(
         &self,
         request: api::GetWatchedRequest,
-    ) -> Result<api::GetWatchedResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetWatchedResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_WATCHED, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn delete_watched(
+    fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
-    ) -> Result<api::DeleteWatchedResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::DeleteWatchedResponse, api::Error>> + Send {
         self.state.answer(&api::meta::DELETE_WATCHED, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_watched_list(
+    fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
-    ) -> Result<api::GetWatchedListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetWatchedListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_WATCHED_LIST, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn get_item_watched_status(
+    fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
-    ) -> Result<api::GetItemWatchedStatusResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemWatchedStatusResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_WATCHED_STATUS, request)
     }
 
     #[cfg(feature = "profile")]
-    async fn set_item_watched_status(
+    fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
-    ) -> Result<api::SetItemWatchedStatusResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::SetItemWatchedStatusResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::SET_ITEM_WATCHED_STATUS, request)
     }
 
     #[cfg(feature = "account")]
-    async fn create_profile(
+    fn create_profile(
         &self,
         request: api::CreateProfileRequest,
-    ) -> Result<api::CreateProfileResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CreateProfileResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CREATE_PROFILE, request)
     }
 
     #[cfg(feature = "account")]
-    async fn get_profile_with_id(
+    fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
-    ) -> Result<api::GetProfileWithIdResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetProfileWithIdResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PROFILE_WITH_ID, request)
     }
 
     #[cfg(feature = "account")]
-    async fn delete_profile_with_id(
+    fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
-    ) -> Result<api::DeleteProfileWithIdResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::DeleteProfileWithIdResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::DELETE_PROFILE_WITH_ID, request)
     }
 
     #[cfg(feature = "account")]
-    async fn update_profile_with_id(
+    fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
-    ) -> Result<api::UpdateProfileWithIdResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::UpdateProfileWithIdResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::UPDATE_PROFILE_WITH_ID, request)
     }
 
     #[cfg(feature = "account")]
-    async fn request_email_verification(
+    fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
-    ) -> Result<api::RequestEmailVerificationResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::RequestEmailVerificationResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::REQUEST_EMAIL_VERIFICATION, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn get_account_token(
+    fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
-    ) -> Result<api::GetAccountTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetAccountTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn sign_out(
+    fn sign_out(
         &self,
         request: api::SignOutRequest,
-    ) -> Result<api::SignOutResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::SignOutResponse, api::Error>> + Send {
         self.state.answer(&api::meta::SIGN_OUT, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn get_account_token_by_code(
+    fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
-    ) -> Result<api::GetAccountTokenByCodeResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetAccountTokenByCodeResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn generate_device_authorization_code(
+    fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn get_profile_token(
+    fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
-    ) -> Result<api::GetProfileTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetProfileTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PROFILE_TOKEN, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn refresh_token(
+    fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
-    ) -> Result<api::RefreshTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::RefreshTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::REFRESH_TOKEN, request)
     }
 
     #[cfg(feature = "authorization")]
-    async fn single_sign_on(
+    fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
-    ) -> Result<api::SingleSignOnResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::SingleSignOnResponse, api::Error>> + Send {
         self.state.answer(&api::meta::SINGLE_SIGN_ON, request)
     }
 
     #[cfg(feature = "bt")]
-    async fn get_plan_by_token(
+    fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
-    ) -> Result<api::GetPlanByTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPlanByTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PLAN_BY_TOKEN, request)
     }
 
     #[cfg(feature = "bt")]
-    async fn get_plans(
+    fn get_plans(
         &self,
         request: api::GetPlansRequest,
-    ) -> Result<api::GetPlansResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPlansResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PLANS, request)
     }
 
     #[cfg(feature = "bt")]
-    async fn assign_token(
+    fn assign_token(
         &self,
         request: api::AssignTokenRequest,
-    ) -> Result<api::AssignTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AssignTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::ASSIGN_TOKEN, request)
     }
 
     #[cfg(feature = "bt")]
-    async fn check_user_token(
+    fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
-    ) -> Result<api::CheckUserTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CheckUserTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHECK_USER_TOKEN, request)
     }
 
     #[cfg(feature = "support")]
-    async fn get_subscription_data(
+    fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
-    ) -> Result<api::GetSubscriptionDataResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionDataResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_DATA, request)
     }
 
     #[cfg(feature = "app")]
-    async fn get_app_config(
+    fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
-    ) -> Result<api::GetAppConfigResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetAppConfigResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_APP_CONFIG, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn check_ee_bt_eligibility(
+    fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
-    ) -> Result<api::CheckEeBtEligibilityResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::CheckEeBtEligibilityResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CHECK_EE_BT_ELIGIBILITY, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn assign_msisdn(
+    fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
-    ) -> Result<api::AssignMsisdnResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::AssignMsisdnResponse, api::Error>> + Send {
         self.state.answer(&api::meta::ASSIGN_MSISDN, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn get_eligible_offers(
+    fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
-    ) -> Result<api::GetEligibleOffersResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetEligibleOffersResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ELIGIBLE_OFFERS, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn create_pin_request(
+    fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
-    ) -> Result<api::CreatePinRequestResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CreatePinRequestResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CREATE_PIN_REQUEST, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn validate_pin_request(
+    fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
-    ) -> Result<api::ValidatePinRequestResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ValidatePinRequestResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::VALIDATE_PIN_REQUEST, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn get_ee_plans(
+    fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
-    ) -> Result<api::GetEePlansResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetEePlansResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_EE_PLANS, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn get_plan(
+    fn get_plan(
         &self,
         request: api::GetPlanRequest,
-    ) -> Result<api::GetPlanResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPlanResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PLAN, request)
     }
 
     #[cfg(feature = "ee")]
-    async fn create_token(
+    fn create_token(
         &self,
         request: api::CreateTokenRequest,
-    ) -> Result<api::CreateTokenResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CreateTokenResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CREATE_TOKEN, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_item(
+    fn get_item(
         &self,
         request: api::GetItemRequest,
-    ) -> Result<api::GetItemResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItemResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITEM, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_item_children_list(
+    fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
-    ) -> Result<api::GetItemChildrenListResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemChildrenListResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_CHILDREN_LIST, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_item_related_list(
+    fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
-    ) -> Result<api::GetItemRelatedListResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemRelatedListResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_RELATED_LIST, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_public_item_media_files(
+    fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
-    ) -> Result<api::GetPublicItemMediaFilesResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetPublicItemMediaFilesResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_anon_next_playback_item(
+    fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
-    ) -> Result<api::GetAnonNextPlaybackItemResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetAnonNextPlaybackItemResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_billing_history(
+    fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
-    ) -> Result<api::GetBillingHistoryResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetBillingHistoryResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_BILLING_HISTORY, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn change_card_details(
+    fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
-    ) -> Result<api::ChangeCardDetailsResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ChangeCardDetailsResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CHANGE_CARD_DETAILS, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_card_details(
+    fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
-    ) -> Result<api::GetCardDetailsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetCardDetailsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_CARD_DETAILS, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn change_email(
+    fn change_email(
         &self,
         request: api::ChangeEmailRequest,
-    ) -> Result<api::ChangeEmailResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ChangeEmailResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHANGE_EMAIL, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn change_marketing(
+    fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
-    ) -> Result<api::ChangeMarketingResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ChangeMarketingResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHANGE_MARKETING, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn delete_account(
+    fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
-    ) -> Result<api::DeleteAccountResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::DeleteAccountResponse, api::Error>> + Send {
         self.state.answer(&api::meta::DELETE_ACCOUNT, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_current_entitlement(
+    fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
-    ) -> Result<api::GetCurrentEntitlementResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetCurrentEntitlementResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_CURRENT_ENTITLEMENT, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_entitlements_history(
+    fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
-    ) -> Result<api::GetEntitlementsHistoryResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetEntitlementsHistoryResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ENTITLEMENTS_HISTORY, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_feature_flag(
+    fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
-    ) -> Result<api::GetFeatureFlagResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetFeatureFlagResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_FEATURE_FLAG, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn google_pay_subscription(
+    fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
-    ) -> Result<api::GooglePaySubscriptionResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GooglePaySubscriptionResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GOOGLE_PAY_SUBSCRIPTION, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn check_previous_entitlements(
+    fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
-    ) -> Result<api::CheckPreviousEntitlementsResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::CheckPreviousEntitlementsResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CHECK_PREVIOUS_ENTITLEMENTS, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_items_media_clip_files(
+    fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
-    ) -> Result<api::GetItemsMediaClipFilesResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemsMediaClipFilesResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_item_downloadables(
+    fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
-    ) -> Result<api::GetItemDownloadablesResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItemDownloadablesResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITEM_DOWNLOADABLES, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_itv_itemsummary_external_id(
+    fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> Result<api::GetItvItemsummaryExternalIdResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItvItemsummaryExternalIdResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, request)
     }
 
     #[cfg(feature = "app")]
-    async fn get_itv_page(
+    fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
-    ) -> Result<api::GetItvPageResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItvPageResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITV_PAGE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_account_token_with_pin(
+    fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
-    ) -> Result<api::GetAccountTokenWithPinResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetAccountTokenWithPinResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn upgrade_plan(
+    fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
-    ) -> Result<api::UpgradePlanResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UpgradePlanResponse, api::Error>> + Send {
         self.state.answer(&api::meta::UPGRADE_PLAN, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_itv_plans_platform(
+    fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
-    ) -> Result<api::GetItvPlansPlatformResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItvPlansPlatformResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITV_PLANS_PLATFORM, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_itv_profile(
+    fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
-    ) -> Result<api::GetItvProfileResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItvProfileResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITV_PROFILE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn update_profile(
+    fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
-    ) -> Result<api::UpdateProfileResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::UpdateProfileResponse, api::Error>> + Send {
         self.state.answer(&api::meta::UPDATE_PROFILE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_recommended_list(
+    fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
-    ) -> Result<api::GetRecommendedListResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetRecommendedListResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_RECOMMENDED_LIST, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_itv_profile_token(
+    fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
-    ) -> Result<api::GetItvProfileTokenResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetItvProfileTokenResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_ITV_PROFILE_TOKEN, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_current_subscription(
+    fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
-    ) -> Result<api::GetCurrentSubscriptionResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetCurrentSubscriptionResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_CURRENT_SUBSCRIPTION, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn confirm_purchase(
+    fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
-    ) -> Result<api::ConfirmPurchaseResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ConfirmPurchaseResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CONFIRM_PURCHASE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn delete_itv_purchase_platform(
+    fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
-    ) -> Result<api::DeleteItvPurchasePlatformResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::DeleteItvPurchasePlatformResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::DELETE_ITV_PURCHASE_PLATFORM, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn confirm_purchase_strong(
+    fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
-    ) -> Result<api::ConfirmPurchaseStrongResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ConfirmPurchaseStrongResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_STRONG, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn confirm_purchase_with_offer(
+    fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> Result<api::ConfirmPurchaseWithOfferResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ConfirmPurchaseWithOfferResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_WITH_OFFER, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn resubscribe(
+    fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
-    ) -> Result<api::ResubscribeResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ResubscribeResponse, api::Error>> + Send {
         self.state.answer(&api::meta::RESUBSCRIBE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_itv_roku_plans(
+    fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
-    ) -> Result<api::GetItvRokuPlansResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetItvRokuPlansResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_ITV_ROKU_PLANS, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn execute_transaction(
+    fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
-    ) -> Result<api::ExecuteTransactionResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ExecuteTransactionResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::EXECUTE_TRANSACTION, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_save_offer(
+    fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
-    ) -> Result<api::GetSaveOfferResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetSaveOfferResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_SAVE_OFFER, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn activate_save_offer(
+    fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
-    ) -> Result<api::ActivateSaveOfferResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::ActivateSaveOfferResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::ACTIVATE_SAVE_OFFER, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_full_price_renewal(
+    fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
-    ) -> Result<api::GetFullPriceRenewalResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetFullPriceRenewalResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_FULL_PRICE_RENEWAL, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_subscription_status(
+    fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
-    ) -> Result<api::GetSubscriptionStatusResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionStatusResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATUS, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_subscription_state(
+    fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
-    ) -> Result<api::GetSubscriptionStateResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetSubscriptionStateResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_upcoming_invoice(
+    fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
-    ) -> Result<api::GetUpcomingInvoiceResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::GetUpcomingInvoiceResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::GET_UPCOMING_INVOICE, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn update_payment_intent_strong(
+    fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
-    ) -> Result<api::UpdatePaymentIntentStrongResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::UpdatePaymentIntentStrongResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::UPDATE_PAYMENT_INTENT_STRONG, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn update_payment_method_strong(
+    fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
-    ) -> Result<api::UpdatePaymentMethodStrongResponse, api::Error> {
+    ) -> impl Future<
+        Output = Result<api::UpdatePaymentMethodStrongResponse, api::Error>,
+    > + Send {
         self.state.answer(&api::meta::UPDATE_PAYMENT_METHOD_STRONG, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_voucher_by_id(
+    fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
-    ) -> Result<api::GetVoucherByIdResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetVoucherByIdResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_VOUCHER_BY_ID, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn check_voucher(
+    fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
-    ) -> Result<api::CheckVoucherResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::CheckVoucherResponse, api::Error>> + Send {
         self.state.answer(&api::meta::CHECK_VOUCHER, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_lists(
+    fn get_lists(
         &self,
         request: api::GetListsRequest,
-    ) -> Result<api::GetListsResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetListsResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_LISTS, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_list(
+    fn get_list(
         &self,
         request: api::GetListRequest,
-    ) -> Result<api::GetListResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetListResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_LIST, request)
     }
 
     #[cfg(feature = "app")]
-    async fn get_page(
+    fn get_page(
         &self,
         request: api::GetPageRequest,
-    ) -> Result<api::GetPageResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPageResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PAGE, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_plans_id(
+    fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
-    ) -> Result<api::GetPlansIdResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPlansIdResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PLANS_ID, request)
     }
 
     #[cfg(feature = "registration")]
-    async fn register(
+    fn register(
         &self,
         request: api::RegisterRequest,
-    ) -> Result<api::RegisterResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::RegisterResponse, api::Error>> + Send {
         self.state.answer(&api::meta::REGISTER, request)
     }
 
     #[cfg(feature = "support")]
-    async fn forgot_password(
+    fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
-    ) -> Result<api::ForgotPasswordResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ForgotPasswordResponse, api::Error>> + Send {
         self.state.answer(&api::meta::FORGOT_PASSWORD, request)
     }
 
     #[cfg(feature = "support")]
-    async fn reset_password(
+    fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
-    ) -> Result<api::ResetPasswordResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::ResetPasswordResponse, api::Error>> + Send {
         self.state.answer(&api::meta::RESET_PASSWORD, request)
     }
 
     #[cfg(feature = "itv")]
-    async fn get_public_preview(
+    fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
-    ) -> Result<api::GetPublicPreviewResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetPublicPreviewResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_PUBLIC_PREVIEW, request)
     }
 
     #[cfg(feature = "content")]
-    async fn get_schedules(
+    fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
-    ) -> Result<api::GetSchedulesResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::GetSchedulesResponse, api::Error>> + Send {
         self.state.answer(&api::meta::GET_SCHEDULES, request)
     }
 
     #[cfg(feature = "content")]
-    async fn search(
+    fn search(
         &self,
         request: api::SearchRequest,
-    ) -> Result<api::SearchResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::SearchResponse, api::Error>> + Send {
         self.state.answer(&api::meta::SEARCH, request)
     }
 
     #[cfg(feature = "support")]
-    async fn verify_email(
+    fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
-    ) -> Result<api::VerifyEmailResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::VerifyEmailResponse, api::Error>> + Send {
         self.state.answer(&api::meta::VERIFY_EMAIL, request)
     }
 }

@@ -7,10 +7,10 @@ use super::Client;
 
 impl TypemodelApi for Client {
     #[cfg(feature = "things")]
-    async fn patch_thing(
+    fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> Result<api::PatchThingResponse, api::Error> {
-        self.0.call(&api::meta::PATCH_THING, &request).await
+    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
+        self.0.call(&api::meta::PATCH_THING, &request)
     }
 }

@@ -18,11 +18,11 @@ pub struct ThingsOperations<'a> {
 impl ThingsOperations<'_> {
     /// `PATCH /things/{id}` (operation `patchThing`).
     #[cfg(feature = "things")]
-    pub async fn patch_thing(
+    pub fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> Result<api::PatchThingResponse, api::Error> {
-        TypemodelApi::patch_thing(self.client, request).await
+    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
+        TypemodelApi::patch_thing(self.client, request)
     }
 }
 

@@ -76,10 +76,10 @@ impl Mock {
 
 impl TypemodelApi for Mock {
     #[cfg(feature = "things")]
-    async fn patch_thing(
+    fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> Result<api::PatchThingResponse, api::Error> {
+    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
         self.state.answer(&api::meta::PATCH_THING, request)
     }
 }
