@@ -158,6 +158,45 @@ pub mod __private {
             deserializer.deserialize_str(KeyVisitor)
         }
     }
+
+    // What `impl_object!` does at each step, as generic functions: the compiler checks each
+    // once, where steps written out in every struct were checked struct by struct.
+
+    /// Reads the value of a named field into its slot (a repeated key: the last one wins).
+    pub fn read_into<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error> {
+        *slot = Some(map.next_value()?);
+        Ok(())
+    }
+
+    /// Reads past the value of a property the struct does not keep.
+    pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    }
+
+    /// Keeps an unnamed property (as a JSON value, or of the declared type).
+    pub fn keep<'de, A, T, M>(map: &mut A, rest: &mut M, key: Key<'de>) -> Result<(), A::Error>
+    where
+        A: serde::de::MapAccess<'de>,
+        T: serde::Deserialize<'de>,
+        M: Extend<(String, T)>,
+    {
+        let value = map.next_value()?;
+        rest.extend([(key.into_string(), value)]);
+        Ok(())
+    }
+
+    /// A required field's value, or the error that names it.
+    pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(wire))
+    }
+
+    /// Writes an optional field, unless it is unset.
+    pub fn write_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        match value {
+            Some(value) => map.serialize_entry(wire, value),
+            None => Ok(()),
+        }
+    }
 }
 
 /// What an operation can fail with, other than a response the spec declares.
@@ -354,7 +393,7 @@ macro_rules! impl_object {
                             match key.as_str() {
                                 $( $wire => $crate::__object_field!(@read $kind, $field, map), )*
                                 _ => $crate::__object_rest!(@keep $rest, rest, key, map),
-                            }
+                            }?;
                         }
                         Ok($crate::__object_rest!(@build $rest, rest, $name {
                             $( $field: $crate::__object_take!($kind, $field, $wire, A), )*
@@ -380,13 +419,12 @@ macro_rules! __object_rest {
     (@declare typed, $rest:ident) => {
         let mut $rest = std::collections::BTreeMap::<String, _>::new();
     };
-    (@keep none, $rest:ident, $key:ident, $map:ident) => {{
-        $map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
-    }};
-    (@keep $kept:ident, $rest:ident, $key:ident, $map:ident) => {{
-        let value = $map.next_value()?;
-        $rest.insert($key.into_string(), value);
-    }};
+    (@keep none, $rest:ident, $key:ident, $map:ident) => {
+        $crate::__private::skip_value(&mut $map)
+    };
+    (@keep $kept:ident, $rest:ident, $key:ident, $map:ident) => {
+        $crate::__private::keep(&mut $map, &mut $rest, $key)
+    };
     (@build none, $rest:ident, $name:ident { $($fields:tt)* }) => {
         $name { $($fields)* }
     };
@@ -403,11 +441,11 @@ macro_rules! __object_field {
     (@declare $kind:ident, $field:ident) => {
         let mut $field = None;
     };
-    (@read skip, $field:ident, $map:ident) => {{
-        $map.next_value::<$crate::__private::serde::de::IgnoredAny>()?;
-    }};
+    (@read skip, $field:ident, $map:ident) => {
+        $crate::__private::skip_value(&mut $map)
+    };
     (@read $kind:ident, $field:ident, $map:ident) => {
-        $field = Some($map.next_value()?)
+        $crate::__private::read_into(&mut $map, &mut $field)
     };
 }
 
@@ -436,9 +474,7 @@ macro_rules! __object_write {
     };
     (skip, $map:ident, $wire:literal, $value:expr) => {};
     ($optional:ident, $map:ident, $wire:literal, $value:expr) => {
-        if let Some(value) = $value {
-            $map.serialize_entry($wire, value)?;
-        }
+        $crate::__private::write_optional(&mut $map, $wire, $value)?
     };
 }
 
@@ -446,7 +482,7 @@ macro_rules! __object_write {
 #[macro_export]
 macro_rules! __object_take {
     (required, $field:ident, $wire:literal, $access:ident) => {
-        $field.ok_or_else(|| <$access::Error as $crate::__private::serde::de::Error>::missing_field($wire))?
+        $crate::__private::required::<_, $access::Error>($field, $wire)?
     };
     (required_any, $field:ident, $wire:literal, $access:ident) => {
         $field.unwrap_or_default()

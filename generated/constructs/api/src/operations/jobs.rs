@@ -70,11 +70,10 @@ impl crate::runtime::OperationResponse for UserListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -223,16 +222,15 @@ impl crate::runtime::OperationResponse for ListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 

@@ -80,11 +80,10 @@ impl crate::runtime::OperationResponse for CreateChargeResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -165,11 +164,10 @@ impl crate::runtime::OperationResponse for UpdateChargeResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -240,11 +238,10 @@ impl crate::runtime::OperationResponse for UploadResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            201 => Self::Created(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            201 => raw.read_json(Self::OPERATION).map(Self::Created),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -326,17 +323,16 @@ impl crate::runtime::OperationResponse for GetBlobResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
+        match raw.status {
             200 => {
-                Self::Ok {
+                Ok(Self::Ok {
                     body: raw.read_binary("image/png"),
                     x_checksum: raw.read_optional_header(Self::OPERATION, "x-checksum")?,
-                }
+                })
             }
-            404 => Self::NotFound(raw.read_text(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+            404 => raw.read_text(Self::OPERATION).map(Self::NotFound),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -411,11 +407,10 @@ impl crate::runtime::OperationResponse for PutBlobResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_text(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -506,12 +501,11 @@ impl crate::runtime::OperationResponse for AddNoteResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_text(Self::OPERATION)?),
-            202 => Self::Accepted(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_binary("*/*")),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
+            202 => raw.read_json(Self::OPERATION).map(Self::Accepted),
+            415 => Ok(Self::UnsupportedMediaType(raw.read_binary("*/*"))),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

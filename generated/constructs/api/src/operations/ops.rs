@@ -51,10 +51,9 @@ impl crate::runtime::OperationResponse for HealthResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_text(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

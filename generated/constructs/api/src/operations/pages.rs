@@ -74,11 +74,10 @@ impl crate::runtime::OperationResponse for ListEventsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -154,11 +153,10 @@ impl crate::runtime::OperationResponse for ListLogsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -228,16 +226,15 @@ impl crate::runtime::OperationResponse for ListCommitsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
+        match raw.status {
             200 => {
-                Self::Ok {
+                Ok(Self::Ok {
                     body: raw.read_json(Self::OPERATION)?,
                     link: raw.read_optional_header(Self::OPERATION, "link")?,
-                }
+                })
             }
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -300,11 +297,10 @@ impl crate::runtime::OperationResponse for ListTicketsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -383,10 +379,9 @@ impl crate::runtime::OperationResponse for ListPaymentsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

@@ -70,10 +70,9 @@ impl crate::runtime::OperationResponse for CreatePetResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            201 => Self::Created(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            201 => raw.read_json(Self::OPERATION).map(Self::Created),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

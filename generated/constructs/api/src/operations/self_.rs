@@ -70,10 +70,9 @@ impl crate::runtime::OperationResponse for SelfResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

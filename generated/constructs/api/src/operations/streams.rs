@@ -65,12 +65,11 @@ impl crate::runtime::OperationResponse for StreamProgressResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_event_stream(Self::OPERATION)?),
-            404 => Self::NotFound,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => Ok(Self::Ok(raw.read_event_stream(Self::OPERATION)?)),
+            404 => Ok(Self::NotFound),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -125,11 +124,10 @@ impl crate::runtime::OperationResponse for StreamTickerResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_text_event_stream(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => Ok(Self::Ok(raw.read_text_event_stream(Self::OPERATION)?)),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -186,11 +184,10 @@ impl crate::runtime::OperationResponse for StreamNoticesResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_event_stream(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => Ok(Self::Ok(raw.read_event_stream(Self::OPERATION)?)),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -253,11 +250,10 @@ impl crate::runtime::OperationResponse for StreamLogsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json_lines(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => Ok(Self::Ok(raw.read_json_lines(Self::OPERATION)?)),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -310,10 +306,9 @@ impl crate::runtime::OperationResponse for StreamRecordsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json_seq(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => Ok(Self::Ok(raw.read_json_seq(Self::OPERATION)?)),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

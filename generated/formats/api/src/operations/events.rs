@@ -69,12 +69,11 @@ impl crate::runtime::OperationResponse for GetEventResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            404 => Ok(Self::NotFound),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -125,10 +124,9 @@ impl crate::runtime::OperationResponse for CreateEventResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            201 => Self::Created(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            201 => raw.read_json(Self::OPERATION).map(Self::Created),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

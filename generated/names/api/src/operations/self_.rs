@@ -74,12 +74,11 @@ impl crate::runtime::OperationResponse for PutPreludeResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -150,10 +149,9 @@ impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            201 => Self::Created(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            201 => raw.read_json(Self::OPERATION).map(Self::Created),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }

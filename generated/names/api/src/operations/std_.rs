@@ -163,22 +163,21 @@ impl crate::runtime::OperationResponse for GetStringResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
+        match raw.status {
             200 => {
-                Self::Ok {
+                Ok(Self::Ok {
                     body: raw.read_json(Self::OPERATION)?,
                     status_: raw.read_optional_header(Self::OPERATION, "status")?,
                     body_: raw.read_optional_header(Self::OPERATION, "body")?,
-                }
+                })
             }
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
                     status_: raw.read_header(Self::OPERATION, "status")?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

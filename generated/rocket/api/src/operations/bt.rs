@@ -106,20 +106,19 @@ impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -223,20 +222,19 @@ impl crate::runtime::OperationResponse for GetPlansResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -340,13 +338,12 @@ impl crate::runtime::OperationResponse for AssignTokenResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            201 => Self::Created,
-            401 => Self::Unauthorized,
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            201 => Ok(Self::Created),
+            401 => Ok(Self::Unauthorized),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -486,19 +483,18 @@ impl crate::runtime::OperationResponse for CheckUserTokenResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => Ok(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

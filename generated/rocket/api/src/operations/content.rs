@@ -258,20 +258,19 @@ impl crate::runtime::OperationResponse for GetItemResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -499,20 +498,19 @@ impl crate::runtime::OperationResponse for GetItemChildrenListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -728,20 +726,19 @@ impl crate::runtime::OperationResponse for GetItemRelatedListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -958,20 +955,19 @@ impl crate::runtime::OperationResponse for GetPublicItemMediaFilesResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1172,20 +1168,19 @@ impl crate::runtime::OperationResponse for GetAnonNextPlaybackItemResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1325,20 +1320,19 @@ impl crate::runtime::OperationResponse for GetItemsMediaClipFilesResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1478,20 +1472,19 @@ impl crate::runtime::OperationResponse for GetItemDownloadablesResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1752,20 +1745,19 @@ impl crate::runtime::OperationResponse for GetListsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2032,20 +2024,19 @@ impl crate::runtime::OperationResponse for GetListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2225,20 +2216,19 @@ impl crate::runtime::OperationResponse for GetPlansIdResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2464,20 +2454,19 @@ impl crate::runtime::OperationResponse for GetSchedulesResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2724,19 +2713,18 @@ impl crate::runtime::OperationResponse for SearchResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

@@ -129,20 +129,19 @@ impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -275,20 +274,19 @@ impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -418,20 +416,19 @@ impl crate::runtime::OperationResponse for GetCardDetailsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -589,20 +586,19 @@ impl crate::runtime::OperationResponse for ChangeEmailResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -760,20 +756,19 @@ impl crate::runtime::OperationResponse for ChangeMarketingResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -931,20 +926,19 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1068,20 +1062,19 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1205,20 +1198,19 @@ impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1325,20 +1317,19 @@ impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1452,16 +1443,15 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest,
-            401 => Self::Unauthorized,
-            409 => Self::Conflict,
-            415 => Self::UnsupportedMediaType,
-            500 => Self::InternalServerError,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => Ok(Self::BadRequest),
+            401 => Ok(Self::Unauthorized),
+            409 => Ok(Self::Conflict),
+            415 => Ok(Self::UnsupportedMediaType),
+            500 => Ok(Self::InternalServerError),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -1585,20 +1575,19 @@ impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1694,25 +1683,24 @@ impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
+        match raw.status {
             302 => {
-                Self::Found {
+                Ok(Self::Found {
                     body: raw.read_json(Self::OPERATION)?,
                     location: raw.read_header(Self::OPERATION, "location")?,
-                }
+                })
             }
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1870,20 +1858,19 @@ impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2013,20 +2000,19 @@ impl crate::runtime::OperationResponse for UpgradePlanResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => Ok(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2150,20 +2136,19 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2287,20 +2272,19 @@ impl crate::runtime::OperationResponse for GetItvProfileResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2458,20 +2442,19 @@ impl crate::runtime::OperationResponse for UpdateProfileResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2709,22 +2692,21 @@ impl crate::runtime::OperationResponse for GetRecommendedListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2848,20 +2830,19 @@ impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2985,20 +2966,19 @@ impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3128,20 +3108,19 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3274,20 +3253,19 @@ impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3417,20 +3395,19 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3563,20 +3540,19 @@ impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3696,16 +3672,15 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized,
-            404 => Self::NotFound,
-            406 => Self::NotAcceptable,
-            409 => Self::Conflict,
-            500 => Self::InternalServerError,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            401 => Ok(Self::Unauthorized),
+            404 => Ok(Self::NotFound),
+            406 => Ok(Self::NotAcceptable),
+            409 => Ok(Self::Conflict),
+            500 => Ok(Self::InternalServerError),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -3809,20 +3784,19 @@ impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3941,20 +3915,19 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => Ok(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -4078,20 +4051,19 @@ impl crate::runtime::OperationResponse for GetSaveOfferResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -4197,14 +4169,13 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            401 => Self::Unauthorized,
-            404 => Self::NotFound,
-            406 => Self::NotAcceptable,
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            401 => Ok(Self::Unauthorized),
+            404 => Ok(Self::NotFound),
+            406 => Ok(Self::NotAcceptable),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -4298,11 +4269,10 @@ impl crate::runtime::OperationResponse for GetFullPriceRenewalResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -4396,11 +4366,10 @@ impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            _ => Self::Undeclared(raw),
-        };
-        Ok(response)
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            _ => Ok(Self::Undeclared(raw)),
+        }
     }
 }
 
@@ -4524,20 +4493,19 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -4661,20 +4629,19 @@ impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -4807,20 +4774,19 @@ impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -4953,20 +4919,19 @@ impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -5096,20 +5061,19 @@ impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -5239,20 +5203,19 @@ impl crate::runtime::OperationResponse for CheckVoucherResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -5335,19 +5298,18 @@ impl crate::runtime::OperationResponse for GetPublicPreviewResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

@@ -165,22 +165,21 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -346,22 +345,21 @@ impl crate::runtime::OperationResponse for GetBookmarksResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -611,22 +609,21 @@ impl crate::runtime::OperationResponse for GetBookmarkListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -792,22 +789,21 @@ impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -973,22 +969,21 @@ impl crate::runtime::OperationResponse for BookmarkItemResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1154,22 +1149,21 @@ impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1471,22 +1465,21 @@ impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1721,22 +1714,21 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -1902,22 +1894,21 @@ impl crate::runtime::OperationResponse for GetRatingsResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2184,22 +2175,21 @@ impl crate::runtime::OperationResponse for GetRatingsListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2365,22 +2355,21 @@ impl crate::runtime::OperationResponse for GetItemRatingResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2552,22 +2541,21 @@ impl crate::runtime::OperationResponse for RateItemResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2733,22 +2721,21 @@ impl crate::runtime::OperationResponse for GetWatchedResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -2926,22 +2913,21 @@ impl crate::runtime::OperationResponse for DeleteWatchedResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3222,22 +3208,21 @@ impl crate::runtime::OperationResponse for GetWatchedListResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3403,22 +3388,21 @@ impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
 
@@ -3594,22 +3578,21 @@ impl crate::runtime::OperationResponse for SetItemWatchedStatusResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            204 => Self::NoContent,
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            204 => Ok(Self::NoContent),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

@@ -146,21 +146,20 @@ impl crate::runtime::OperationResponse for RegisterResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            400 => Self::BadRequest(raw.read_json(Self::OPERATION)?),
-            401 => Self::Unauthorized(raw.read_json(Self::OPERATION)?),
-            403 => Self::Forbidden(raw.read_json(Self::OPERATION)?),
-            404 => Self::NotFound(raw.read_json(Self::OPERATION)?),
-            415 => Self::UnsupportedMediaType(raw.read_json(Self::OPERATION)?),
-            500 => Self::InternalServerError(raw.read_json(Self::OPERATION)?),
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
+            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
+            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
+            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
+            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
+            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }

@@ -70,16 +70,15 @@ impl crate::runtime::OperationResponse for PatchThingResponse {
     }
 
     fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let response = match raw.status {
-            200 => Self::Ok(raw.read_json(Self::OPERATION)?),
-            204 => Self::NoContent,
+        match raw.status {
+            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
+            204 => Ok(Self::NoContent),
             status => {
-                Self::Default {
+                Ok(Self::Default {
                     status,
                     body: raw.read_json(Self::OPERATION)?,
-                }
+                })
             }
-        };
-        Ok(response)
+        }
     }
 }
