@@ -2,10 +2,10 @@
 //! beside progenitor 0.15.1's client of the same spec, in one run.
 //!
 //! - Build: debug, dependencies already built, one job, incremental caches off (`touch` the
-//!   crate roots, `cargo build -j1`), median of three after one untimed (which builds the
-//!   dependencies as that command wants them): Rocket's API + client crates against
-//!   progenitor's client; Rocket's mock crate (library and mock-server binary, API and server
-//!   built).
+//!   crate roots, `cargo build -j1`), after one untimed (which builds the dependencies as that
+//!   command wants them): Rocket's API + client crates against progenitor's client, in turn
+//!   for five rounds (medians, and the median of each round's ratio); Rocket's mock crate
+//!   (library and mock-server binary, API and server built), median of three.
 //! - Lines of Rust: Rocket's four crates against progenitor's client.
 //! - Generation as a process, median of five: `rocketgen generate` (release, four crates)
 //!   against `cargo progenitor` (the client).
@@ -23,6 +23,9 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// Rounds of the Rocket builds beside progenitor's.
+const ROUNDS: usize = 5;
 
 pub fn run(root: &Path, args: &[String]) -> ExitCode {
     let github = match args {
@@ -116,14 +119,21 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
             }
         }
     };
-    let api_client = median(3, || {
+    // Ours and progenitor's in turn, round by round: a machine that slows down or speeds up
+    // during the run moves both, and the ratio is taken within each round.
+    let (mut ours_builds, mut theirs_builds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    cargo(&["build", "--quiet", "-j1", "-p", "rocket-client"])?;
+    cargo(&["build", "--quiet", "-j1", "-p", "rocket-progenitor"])?;
+    for _ in 0..ROUNDS {
         touch(&["generated/rocket/api/src/lib.rs", "generated/rocket/client/src/lib.rs"]);
-        cargo(&["build", "--quiet", "-j1", "-p", "rocket-client"])
-    })?;
-    let progenitor_client = median(3, || {
+        let ours = cargo(&["build", "--quiet", "-j1", "-p", "rocket-client"])?;
         touch(&["progenitor/src/lib.rs"]);
-        cargo(&["build", "--quiet", "-j1", "-p", "rocket-progenitor"])
-    })?;
+        let theirs = cargo(&["build", "--quiet", "-j1", "-p", "rocket-progenitor"])?;
+        ours_builds.push(ours);
+        theirs_builds.push(theirs);
+        ratios.push(ours / theirs);
+    }
+    let (api_client, progenitor_client, ratio) = (median_of(ours_builds), median_of(theirs_builds), median_of(ratios));
     let mock = median(3, || {
         touch(&["generated/rocket/mock/src/lib.rs", "generated/rocket/mock/src/bin/mock_server.rs"]);
         cargo(&["build", "--quiet", "-j1", "-p", "rocket-mock", "--lib", "--bins"])
@@ -133,8 +143,7 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
     println!("Rocket beside progenitor {PROGENITOR_VERSION} ({cores} cores; builds: debug, dependencies built, -j1, no incremental cache):");
     println!("| | rocketgen | progenitor | ratio |\n|---|---:|---:|---:|");
     println!(
-        "| build: API + client crates / client crate (median of 3) | {api_client:.1} s | {progenitor_client:.1} s | {:.2} |",
-        api_client / progenitor_client
+        "| build: API + client crates / client crate (medians of {ROUNDS} interleaved rounds; ratio: of the rounds' ratios) | {api_client:.1} s | {progenitor_client:.1} s | {ratio:.2} |"
     );
     println!("| build: mock crate with its mock-server binary (median of 3) | {mock:.1} s | — | |");
     println!("| lines of Rust: four crates / client | {ours_lines} | {theirs_lines} | {:.2} |", ours_lines as f64 / theirs_lines as f64);
@@ -269,6 +278,11 @@ fn median(runs: usize, mut once: impl FnMut() -> Result<f64, String>) -> Result<
     let mut times = (0..runs).map(|_| once()).collect::<Result<Vec<f64>, String>>()?;
     times.sort_by(f64::total_cmp);
     Ok(times[times.len() / 2])
+}
+
+fn median_of(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn rust_lines(dir: &Path) -> usize {

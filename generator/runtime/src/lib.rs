@@ -185,16 +185,46 @@ pub mod __private {
         Ok(())
     }
 
-    /// A required field's value, or the error that names it.
-    pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(wire))
+    /// Writes an object's entries, keeping the first error for [`end`](ObjectWriter::end):
+    /// a struct's `serialize` is then one call per field, with no branch of its own.
+    pub struct ObjectWriter<M: serde::ser::SerializeMap> {
+        map: M,
+        error: Option<M::Error>,
     }
 
-    /// Writes an optional field, unless it is unset.
-    pub fn write_optional<M: serde::ser::SerializeMap, T: serde::Serialize>(map: &mut M, wire: &'static str, value: &Option<T>) -> Result<(), M::Error> {
-        match value {
-            Some(value) => map.serialize_entry(wire, value),
-            None => Ok(()),
+    impl<M: serde::ser::SerializeMap> ObjectWriter<M> {
+        pub fn new<S: serde::Serializer<SerializeMap = M>>(serializer: S) -> Result<Self, S::Error> {
+            Ok(ObjectWriter { map: serializer.serialize_map(None)?, error: None })
+        }
+
+        /// Writes a field that is always written.
+        pub fn field<T: serde::Serialize + ?Sized>(&mut self, wire: &str, value: &T) {
+            if self.error.is_none()
+                && let Err(e) = self.map.serialize_entry(wire, value)
+            {
+                self.error = Some(e);
+            }
+        }
+
+        /// Writes an optional field, unless it is unset.
+        pub fn optional<T: serde::Serialize>(&mut self, wire: &str, value: &Option<T>) {
+            if let Some(value) = value {
+                self.field(wire, value);
+            }
+        }
+
+        /// Writes the properties kept beside the named fields.
+        pub fn rest<'a, T: serde::Serialize + 'a>(&mut self, rest: impl IntoIterator<Item = (&'a String, &'a T)>) {
+            for (key, value) in rest {
+                self.field(key, value);
+            }
+        }
+
+        pub fn end(self) -> Result<M::Ok, M::Error> {
+            match self.error {
+                Some(e) => Err(e),
+                None => self.map.end(),
+            }
         }
     }
 }
@@ -365,11 +395,10 @@ macro_rules! impl_object {
         $(#[$attr])*
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use $crate::__private::serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                $( $crate::__object_write!($kind, map, $wire, &self.$field); )*
-                $crate::__object_write_rest!($rest, map, self);
-                map.end()
+                let mut object = $crate::__private::ObjectWriter::new(serializer)?;
+                $( $crate::__object_write!($kind, object, $wire, &self.$field); )*
+                $crate::__object_write_rest!($rest, object, self);
+                object.end()
             }
         }
 
@@ -452,29 +481,25 @@ macro_rules! __object_field {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_write_rest {
-    (none, $map:ident, $self:ident) => {};
-    ($kept:ident, $map:ident, $self:ident) => {
-        for (key, value) in &$self.additional_properties {
-            $map.serialize_entry(key, value)?;
-        }
+    (none, $object:ident, $self:ident) => {};
+    ($kept:ident, $object:ident, $self:ident) => {
+        $object.rest(&$self.additional_properties)
     };
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_write {
-    (required, $map:ident, $wire:literal, $value:expr) => {
-        $map.serialize_entry($wire, $value)?
+    (skip, $object:ident, $wire:literal, $value:expr) => {};
+    (optional, $object:ident, $wire:literal, $value:expr) => {
+        $object.optional($wire, $value)
     };
-    (required_nullable, $map:ident, $wire:literal, $value:expr) => {
-        $map.serialize_entry($wire, $value)?
+    (nullable, $object:ident, $wire:literal, $value:expr) => {
+        $object.optional($wire, $value)
     };
-    (required_any, $map:ident, $wire:literal, $value:expr) => {
-        $map.serialize_entry($wire, $value)?
-    };
-    (skip, $map:ident, $wire:literal, $value:expr) => {};
-    ($optional:ident, $map:ident, $wire:literal, $value:expr) => {
-        $crate::__private::write_optional(&mut $map, $wire, $value)?
+    // `required`, `required_nullable`, `required_any`: always written.
+    ($required:ident, $object:ident, $wire:literal, $value:expr) => {
+        $object.field($wire, $value)
     };
 }
 
@@ -482,7 +507,10 @@ macro_rules! __object_write {
 #[macro_export]
 macro_rules! __object_take {
     (required, $field:ident, $wire:literal, $access:ident) => {
-        $crate::__private::required::<_, $access::Error>($field, $wire)?
+        match $field {
+            Some(value) => value,
+            None => return Err(<$access::Error as $crate::__private::serde::de::Error>::missing_field($wire)),
+        }
     };
     (required_any, $field:ident, $wire:literal, $access:ident) => {
         $field.unwrap_or_default()
