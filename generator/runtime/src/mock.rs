@@ -36,21 +36,26 @@ pub const REMEMBERED_CALLS: usize = 10_000;
 /// An operation's tool name and a status.
 type AnswerKey = (&'static str, u16);
 
-type Responder<Req, Resp> = Arc<dyn Fn(&Req) -> Result<Resp, Error> + Send + Sync>;
+/// A value of an operation's request or response type, whatever the operation: what is
+/// programmed and recorded is kept this way, so that the mock's machinery is compiled once
+/// rather than once per operation.
+type Boxed = Box<dyn Any + Send>;
 
-/// What an operation was told to answer.
-enum Programmed<Req, Resp> {
-    Always(Responder<Req, Resp>),
-    Sequence(VecDeque<Resp>),
+/// Makes a response (boxed) of a request (boxed): a programmed closure with its types.
+type Responder = Arc<dyn Fn(&(dyn Any + Send)) -> Result<Boxed, Error> + Send + Sync>;
+
+/// What an operation was told to answer: responses of its response type, boxed.
+enum Programmed {
+    Always(Responder),
+    Sequence(VecDeque<Boxed>),
 }
 
 #[derive(Default)]
 struct OperationState {
-    /// A `Programmed<Req, Resp>` of the operation's types.
-    programmed: Option<Box<dyn Any + Send>>,
+    programmed: Option<Programmed>,
     /// The requests received (the last [`REMEMBERED_CALLS`]), each a clone of the operation's
     /// request type.
-    calls: VecDeque<Box<dyn Any + Send>>,
+    calls: VecDeque<Boxed>,
 }
 
 /// The state behind a mock; clones of a mock share it.
@@ -106,18 +111,38 @@ impl MockState {
         futures::future::lazy(move |_| self.answer_now(op, request))
     }
 
+    // Per operation, so kept to the typing: no closures, `?` or `map` of its own.
     fn answer_now<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
         Resp: OperationResponse + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
-        let stateful = self.record(op, as_json, Box::new(request.clone()));
+        match self.find_answer(op, as_json, Box::new(request.clone()), &request, boxed_from_raw::<Resp>) {
+            Ok(answer) => match answer.downcast::<Resp>() {
+                Ok(answer) => Ok(*answer),
+                Err(_) => Err(does_not_fit(op, "a programmed answer of another operation's type")),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`Self::answer_now`] without the types: records the call (`typed`, the request kept)
+    /// and finds its answer (`request`, what a programmed closure is called with), read with
+    /// `from_raw` where it is not programmed.
+    fn find_answer(
+        &self,
+        op: &'static OperationMeta<'static>,
+        as_json: Value,
+        typed: Boxed,
+        request: &(dyn Any + Send),
+        from_raw: fn(RawResponse) -> Result<Boxed, Error>,
+    ) -> Result<Boxed, Error> {
+        let stateful = self.record(op, as_json, typed);
         let responder = {
             let mut operations = self.operations();
-            let programmed = operations.get_mut(op.tool_name).and_then(|state| state.programmed.as_mut());
-            match programmed.and_then(|p| p.downcast_mut::<Programmed<Req, Resp>>()) {
-                Some(Programmed::Always(f)) => Some(f.clone()),
+            match operations.get_mut(op.tool_name).and_then(|state| state.programmed.as_mut()) {
+                Some(Programmed::Always(f)) => Some(Arc::clone(f)),
                 Some(Programmed::Sequence(queue)) => match queue.pop_front() {
                     Some(next) => return Ok(next),
                     None => None,
@@ -125,19 +150,20 @@ impl MockState {
                 None => None,
             }
         };
+        // Called with the lock released: a responder may use the mock.
         if let Some(responder) = responder {
-            return responder(&request);
+            return responder(request);
         }
         // A stateful answer that does not fit the response type falls back to the default one.
-        if let Some(answer) = stateful.and_then(|raw| Resp::from_raw(raw).ok()) {
+        if let Some(Ok(answer)) = stateful.map(from_raw) {
             return Ok(answer);
         }
-        Resp::from_raw(self.default_answer(op)?).map_err(|e| does_not_fit(op, e))
+        from_raw(self.default_answer(op)?).map_err(|e| does_not_fit(op, e))
     }
 
     /// Logs a call and keeps its request (`typed`, a clone of the request type's value);
     /// in stateful mode, the store's answer to it.
-    fn record(&self, op: &'static OperationMeta<'static>, request: Value, typed: Box<dyn Any + Send>) -> Option<RawResponse> {
+    fn record(&self, op: &'static OperationMeta<'static>, request: Value, typed: Boxed) -> Option<RawResponse> {
         let stateful = self.store.as_ref().and_then(|store| store.answer(op, &request, self.all, self.seed));
         {
             let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
@@ -179,11 +205,16 @@ impl MockState {
             .unwrap_or_else(|| serde_json::json!({ "Undeclared": { "status": status, "headers": [], "body": [] } }))
     }
 
-    fn set<Req: 'static, Resp: 'static>(&self, tool: &'static str, programmed: Option<Programmed<Req, Resp>>)
-    where
-        Programmed<Req, Resp>: Send,
-    {
-        self.operations().entry(tool).or_default().programmed = programmed.map(|p| Box::new(p) as Box<dyn Any + Send>);
+    fn set(&self, tool: &'static str, programmed: Option<Programmed>) {
+        self.operations().entry(tool).or_default().programmed = programmed;
+    }
+}
+
+/// A response read from HTTP's form, boxed: how [`MockState::find_answer`] reads one.
+fn boxed_from_raw<Resp: OperationResponse + Send + 'static>(raw: RawResponse) -> Result<Boxed, Error> {
+    match Resp::from_raw(raw) {
+        Ok(response) => Ok(Box::new(response)),
+        Err(e) => Err(e),
     }
 }
 
@@ -210,25 +241,31 @@ where
 
     /// Answer every call with `response`.
     pub fn respond(&self, response: Resp) -> &Self {
-        self.state.set::<Req, Resp>(self.tool, Some(Programmed::Always(Arc::new(move |_| Ok(response.clone())))));
+        self.state.set(self.tool, Some(Programmed::Always(Arc::new(move |_| Ok(Box::new(response.clone()))))));
         self
     }
 
     /// Answer the next calls with these responses in turn, then as if nothing was programmed.
     pub fn respond_sequence(&self, responses: impl IntoIterator<Item = Resp>) -> &Self {
-        self.state.set::<Req, Resp>(self.tool, Some(Programmed::Sequence(responses.into_iter().collect())));
+        let responses = responses.into_iter().map(|response| Box::new(response) as Boxed).collect();
+        self.state.set(self.tool, Some(Programmed::Sequence(responses)));
         self
     }
 
     /// Answer each call with what `responder` makes of its request.
     pub fn respond_with(&self, responder: impl Fn(&Req) -> Result<Resp, Error> + Send + Sync + 'static) -> &Self {
-        self.state.set::<Req, Resp>(self.tool, Some(Programmed::Always(Arc::new(responder))));
+        let tool = self.tool;
+        let erased = move |request: &(dyn Any + Send)| match request.downcast_ref::<Req>() {
+            Some(request) => responder(request).map(|response| Box::new(response) as Boxed),
+            None => Err(Error::other(format!("{tool}: the mock was called with another operation's request"))),
+        };
+        self.state.set(self.tool, Some(Programmed::Always(Arc::new(erased))));
         self
     }
 
     /// Forget what was programmed: answer from the spec again.
     pub fn reset(&self) -> &Self {
-        self.state.set::<Req, Resp>(self.tool, None);
+        self.state.set(self.tool, None);
         self
     }
 

@@ -11,7 +11,6 @@ use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, RawPathParams, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures::FutureExt;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -237,30 +236,39 @@ impl tower::Service<Request> for MethodNotAllowed {
 /// request's parts readable meanwhile as the [`RequestContext`](crate::context::RequestContext)),
 /// and sends its response, or its error as [`failure`] says.
 ///
-/// Only the typing is per operation (the request read from its fields, the response made
-/// raw); the rest is one shared function, compiled once for every operation.
-pub async fn handle<T, A, F, Fut>(op: &'static OperationMeta<'static>, request: Request, call: F) -> Response
+/// `call` gets its own handle on the implementation, the request and the credentials, and
+/// answers with [`raw_answer`] of the implementation's answer. Only that call and reading the
+/// request from its fields are per operation: the rest is one function, compiled once for
+/// every operation, behind one boxed future.
+pub fn handle<S, T, F, Fut>(op: &'static OperationMeta<'static>, service: Arc<S>, request: Request, call: F) -> Served
 where
+    S: Send + Sync + 'static,
     T: DeserializeOwned,
-    A: OperationResponse,
-    F: Fn(T, Vec<(&'static str, String)>) -> Fut + Send + Sync,
-    Fut: Future<Output = Result<A, Error>> + Send,
+    F: Fn(Arc<S>, T, Vec<(&'static str, String)>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<RawResponse, Error>> + Send + 'static,
 {
-    let call = |fields: Map<String, Value>, credentials: Vec<(&'static str, String)>| -> Result<Answer<'_>, Rejection> {
-        let answer = call(request_of(fields)?, credentials);
-        Ok(Box::pin(answer.map(|answer| answer.map(A::into_raw))))
-    };
-    serve(op, request, &call).await
+    // Per operation, so kept to the typing: no `?` or `map` of its own.
+    let call: Box<Call> = Box::new(move |fields, credentials| match request_of(fields) {
+        Ok(request) => Ok(Box::pin(call(Arc::clone(&service), request, credentials))),
+        Err(rejection) => Err(rejection),
+    });
+    Box::pin(serve(op, request, call))
+}
+
+/// An implementation's answer as HTTP carries it: what a [`handle`] call answers with.
+pub fn raw_answer<A: OperationResponse>(answer: Result<A, Error>) -> Result<RawResponse, Error> {
+    answer.map(A::into_raw)
 }
 
 /// What an implementation's answer to one request becomes, whatever its operation.
-type Answer<'a> = std::pin::Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+type Answer = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send>>;
 
-/// Calls the implementation with a request's fields and credentials.
-type Call<'a> = dyn Fn(Map<String, Value>, Vec<(&'static str, String)>) -> Result<Answer<'a>, Rejection> + Send + Sync + 'a;
+/// Calls the implementation with a request's fields and credentials (a second time when a
+/// lenient server falls back to a synthesized request).
+type Call = dyn Fn(Map<String, Value>, Vec<(&'static str, String)>) -> Result<Answer, Rejection> + Send + Sync;
 
 /// [`handle`] without the types: one copy serves every operation.
-async fn serve<'a>(op: &'static OperationMeta<'static>, request: Request, call: &'a Call<'a>) -> Response {
+async fn serve(op: &'static OperationMeta<'static>, request: Request, call: Box<Call>) -> Response {
     // Names and the path template only: values (credentials among them) stay out of spans.
     let span = tracing::info_span!(
         "serve",
@@ -273,7 +281,7 @@ async fn serve<'a>(op: &'static OperationMeta<'static>, request: Request, call: 
     let started = std::time::Instant::now();
     let response = async {
         let (mut parts, body) = request.into_parts();
-        let answer = match read_request(op, &mut parts, body, call).await {
+        let answer = match read_request(op, &mut parts, body, &*call).await {
             Ok(answer) => answer,
             Err(rejection) => return rejection.into_response(),
         };
@@ -578,7 +586,14 @@ fn credentials(
 fn request_of<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Rejection> {
     // Validation has already named any field that does not fit its schema, so this is the
     // fast path; serde's own message names what still does not fit.
-    serde_json::from_value(Value::Object(fields)).map_err(|e| reject(400, format!("request: {e}")))
+    match serde_json::from_value(Value::Object(fields)) {
+        Ok(request) => Ok(request),
+        Err(e) => Err(unreadable(e)),
+    }
+}
+
+fn unreadable(e: serde_json::Error) -> Rejection {
+    reject(400, format!("request: {e}"))
 }
 
 /// Limits a server in production sets: a time per request and how many are served at once.

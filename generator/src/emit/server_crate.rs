@@ -323,12 +323,12 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
     let request_type = ident(&op.request_type);
     // The credentials found go into the request of an operation that has security.
     let call = if op.security.is_empty() {
-        quote! { |request, _| service.#name(request) }
+        quote! { |service: Arc<S>, request: api::#request_type, _| async move { runtime::raw_answer(service.#name(request).await) } }
     } else {
         quote! {
-            |mut request: api::#request_type, credentials| {
+            |service: Arc<S>, mut request: api::#request_type, credentials| async move {
                 request.credentials = found_credentials(credentials);
-                service.#name(request)
+                runtime::raw_answer(service.#name(request).await)
             }
         }
     };
@@ -338,7 +338,7 @@ fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
         #[doc = #doc]
         #cfg
         pub fn #name<S: #trait_ident + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
-            Box::pin(async move { runtime::handle(&api::meta::#meta, request, #call).await })
+            runtime::handle(&api::meta::#meta, service, request, #call)
         }
     }
 }

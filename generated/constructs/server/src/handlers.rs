@@ -30,17 +30,15 @@ pub fn get_file<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_FILE,
-                request,
-                |mut request: api::GetFileRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_file(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_FILE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetFileRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_file(request).await)
+        },
+    )
 }
 
 /// `POST /jobs/{name}:cancel`
@@ -49,17 +47,15 @@ pub fn user_list<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::USER_LIST,
-                request,
-                |mut request: api::UserListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.user_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::USER_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UserListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.user_list(request).await)
+        },
+    )
 }
 
 /// `GET /jobs/{name}`
@@ -68,10 +64,14 @@ pub fn list<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(&api::meta::LIST, request, |request, _| service.list(request))
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListRequest, _| async move {
+            runtime::raw_answer(service.list(request).await)
+        },
+    )
 }
 
 /// `DELETE /jobs/{name}`
@@ -80,17 +80,15 @@ pub fn r#type<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::TYPE,
-                request,
-                |mut request: api::TypeRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.r#type(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::TYPE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::TypeRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.r#type(request).await)
+        },
+    )
 }
 
 /// `PUT /self`
@@ -99,17 +97,15 @@ pub fn self_<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::SELF,
-                request,
-                |mut request: api::SelfRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.self_(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::SELF,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::SelfRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.self_(request).await)
+        },
+    )
 }
 
 /// `POST /pets`
@@ -118,17 +114,15 @@ pub fn create_pet<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_PET,
-                request,
-                |mut request: api::CreatePetRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.create_pet(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_PET,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CreatePetRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.create_pet(request).await)
+        },
+    )
 }
 
 /// `POST /charges`
@@ -137,17 +131,15 @@ pub fn create_charge<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_CHARGE,
-                request,
-                |mut request: api::CreateChargeRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.create_charge(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_CHARGE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CreateChargeRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.create_charge(request).await)
+        },
+    )
 }
 
 /// `PATCH /charges`
@@ -156,17 +148,15 @@ pub fn update_charge<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_CHARGE,
-                request,
-                |mut request: api::UpdateChargeRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_charge(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_CHARGE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpdateChargeRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_charge(request).await)
+        },
+    )
 }
 
 /// `POST /uploads`
@@ -175,17 +165,15 @@ pub fn upload<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPLOAD,
-                request,
-                |mut request: api::UploadRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.upload(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPLOAD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UploadRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.upload(request).await)
+        },
+    )
 }
 
 /// `GET /blobs/{name}`
@@ -194,17 +182,15 @@ pub fn get_blob<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_BLOB,
-                request,
-                |mut request: api::GetBlobRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_blob(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_BLOB,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetBlobRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_blob(request).await)
+        },
+    )
 }
 
 /// `PUT /blobs/{name}`
@@ -213,17 +199,15 @@ pub fn put_blob<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::PUT_BLOB,
-                request,
-                |mut request: api::PutBlobRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.put_blob(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::PUT_BLOB,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::PutBlobRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.put_blob(request).await)
+        },
+    )
 }
 
 /// `POST /notes`
@@ -232,17 +216,15 @@ pub fn add_note<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ADD_NOTE,
-                request,
-                |mut request: api::AddNoteRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.add_note(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ADD_NOTE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AddNoteRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.add_note(request).await)
+        },
+    )
 }
 
 /// `GET /events`
@@ -251,14 +233,14 @@ pub fn list_events<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::LIST_EVENTS,
-                request,
-                |request, _| service.list_events(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST_EVENTS,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListEventsRequest, _| async move {
+            runtime::raw_answer(service.list_events(request).await)
+        },
+    )
 }
 
 /// `GET /logs`
@@ -267,14 +249,14 @@ pub fn list_logs<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::LIST_LOGS,
-                request,
-                |request, _| service.list_logs(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST_LOGS,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListLogsRequest, _| async move {
+            runtime::raw_answer(service.list_logs(request).await)
+        },
+    )
 }
 
 /// `GET /commits`
@@ -283,14 +265,14 @@ pub fn list_commits<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::LIST_COMMITS,
-                request,
-                |request, _| service.list_commits(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST_COMMITS,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListCommitsRequest, _| async move {
+            runtime::raw_answer(service.list_commits(request).await)
+        },
+    )
 }
 
 /// `GET /tickets`
@@ -299,14 +281,14 @@ pub fn list_tickets<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::LIST_TICKETS,
-                request,
-                |request, _| service.list_tickets(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST_TICKETS,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListTicketsRequest, _| async move {
+            runtime::raw_answer(service.list_tickets(request).await)
+        },
+    )
 }
 
 /// `GET /payments`
@@ -315,14 +297,14 @@ pub fn list_payments<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::LIST_PAYMENTS,
-                request,
-                |request, _| service.list_payments(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::LIST_PAYMENTS,
+        service,
+        request,
+        |service: Arc<S>, request: api::ListPaymentsRequest, _| async move {
+            runtime::raw_answer(service.list_payments(request).await)
+        },
+    )
 }
 
 /// `GET /streams/progress`
@@ -331,14 +313,14 @@ pub fn stream_progress<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::STREAM_PROGRESS,
-                request,
-                |request, _| service.stream_progress(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::STREAM_PROGRESS,
+        service,
+        request,
+        |service: Arc<S>, request: api::StreamProgressRequest, _| async move {
+            runtime::raw_answer(service.stream_progress(request).await)
+        },
+    )
 }
 
 /// `GET /streams/ticker`
@@ -347,14 +329,14 @@ pub fn stream_ticker<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::STREAM_TICKER,
-                request,
-                |request, _| service.stream_ticker(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::STREAM_TICKER,
+        service,
+        request,
+        |service: Arc<S>, request: api::StreamTickerRequest, _| async move {
+            runtime::raw_answer(service.stream_ticker(request).await)
+        },
+    )
 }
 
 /// `GET /streams/notices`
@@ -363,14 +345,14 @@ pub fn stream_notices<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::STREAM_NOTICES,
-                request,
-                |request, _| service.stream_notices(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::STREAM_NOTICES,
+        service,
+        request,
+        |service: Arc<S>, request: api::StreamNoticesRequest, _| async move {
+            runtime::raw_answer(service.stream_notices(request).await)
+        },
+    )
 }
 
 /// `GET /streams/logs`
@@ -379,14 +361,14 @@ pub fn stream_logs<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::STREAM_LOGS,
-                request,
-                |request, _| service.stream_logs(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::STREAM_LOGS,
+        service,
+        request,
+        |service: Arc<S>, request: api::StreamLogsRequest, _| async move {
+            runtime::raw_answer(service.stream_logs(request).await)
+        },
+    )
 }
 
 /// `GET /streams/records`
@@ -395,14 +377,14 @@ pub fn stream_records<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::STREAM_RECORDS,
-                request,
-                |request, _| service.stream_records(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::STREAM_RECORDS,
+        service,
+        request,
+        |service: Arc<S>, request: api::StreamRecordsRequest, _| async move {
+            runtime::raw_answer(service.stream_records(request).await)
+        },
+    )
 }
 
 /// `GET /health`
@@ -411,12 +393,12 @@ pub fn health<S: ConstructsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::HEALTH,
-                request,
-                |request, _| service.health(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::HEALTH,
+        service,
+        request,
+        |service: Arc<S>, request: api::HealthRequest, _| async move {
+            runtime::raw_answer(service.health(request).await)
+        },
+    )
 }

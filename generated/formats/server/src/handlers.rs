@@ -13,14 +13,14 @@ pub fn get_event<S: FormatsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_EVENT,
-                request,
-                |request, _| service.get_event(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_EVENT,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetEventRequest, _| async move {
+            runtime::raw_answer(service.get_event(request).await)
+        },
+    )
 }
 
 /// `POST /events`
@@ -29,12 +29,12 @@ pub fn create_event<S: FormatsApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_EVENT,
-                request,
-                |request, _| service.create_event(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_EVENT,
+        service,
+        request,
+        |service: Arc<S>, request: api::CreateEventRequest, _| async move {
+            runtime::raw_answer(service.create_event(request).await)
+        },
+    )
 }

@@ -22,17 +22,15 @@ pub fn get_string<S: NamesApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_STRING,
-                request,
-                |mut request: api::GetStringRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_string(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_STRING,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetStringRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_string(request).await)
+        },
+    )
 }
 
 /// `POST /prelude`
@@ -41,17 +39,15 @@ pub fn put_prelude<S: NamesApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::PUT_PRELUDE,
-                request,
-                |mut request: api::PutPreludeRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.put_prelude(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::PUT_PRELUDE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::PutPreludeRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.put_prelude(request).await)
+        },
+    )
 }
 
 /// `POST /payment-methods`
@@ -60,17 +56,15 @@ pub fn add_payment_method<S: NamesApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ADD_PAYMENT_METHOD,
-                request,
-                |mut request: api::AddPaymentMethodRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.add_payment_method(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ADD_PAYMENT_METHOD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AddPaymentMethodRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.add_payment_method(request).await)
+        },
+    )
 }
 
 /// `GET /名前/{id}`
@@ -79,12 +73,12 @@ pub fn ming_qian_wo_qu_ru<S: NamesApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::MING_QIAN_WO_QU_RU,
-                request,
-                |request, _| service.ming_qian_wo_qu_ru(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::MING_QIAN_WO_QU_RU,
+        service,
+        request,
+        |service: Arc<S>, request: api::MingQianWoQuRuRequest, _| async move {
+            runtime::raw_answer(service.ming_qian_wo_qu_ru(request).await)
+        },
+    )
 }

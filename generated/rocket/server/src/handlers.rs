@@ -32,17 +32,15 @@ pub fn get_account<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ACCOUNT,
-                request,
-                |mut request: api::GetAccountRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_account(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ACCOUNT,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetAccountRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_account(request).await)
+        },
+    )
 }
 
 /// `PATCH /account`
@@ -51,17 +49,15 @@ pub fn update_account<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_ACCOUNT,
-                request,
-                |mut request: api::UpdateAccountRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_account(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_ACCOUNT,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpdateAccountRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_account(request).await)
+        },
+    )
 }
 
 /// `GET /account/billing/methods`
@@ -70,17 +66,15 @@ pub fn get_payment_methods<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PAYMENT_METHODS,
-                request,
-                |mut request: api::GetPaymentMethodsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_payment_methods(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PAYMENT_METHODS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetPaymentMethodsRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_payment_methods(request).await)
+        },
+    )
 }
 
 /// `POST /account/billing/methods`
@@ -89,17 +83,15 @@ pub fn add_payment_method<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ADD_PAYMENT_METHOD,
-                request,
-                |mut request: api::AddPaymentMethodRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.add_payment_method(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ADD_PAYMENT_METHOD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AddPaymentMethodRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.add_payment_method(request).await)
+        },
+    )
 }
 
 /// `GET /account/billing/methods/{id}`
@@ -108,17 +100,15 @@ pub fn get_payment_method<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PAYMENT_METHOD,
-                request,
-                |mut request: api::GetPaymentMethodRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_payment_method(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PAYMENT_METHOD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetPaymentMethodRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_payment_method(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/billing/methods/{id}`
@@ -127,17 +117,15 @@ pub fn remove_payment_method<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::REMOVE_PAYMENT_METHOD,
-                request,
-                |mut request: api::RemovePaymentMethodRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.remove_payment_method(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::REMOVE_PAYMENT_METHOD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::RemovePaymentMethodRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.remove_payment_method(request).await)
+        },
+    )
 }
 
 /// `GET /account/billing/purchases`
@@ -146,17 +134,15 @@ pub fn get_purchases<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PURCHASES,
-                request,
-                |mut request: api::GetPurchasesRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_purchases(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PURCHASES,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetPurchasesRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_purchases(request).await)
+        },
+    )
 }
 
 /// `POST /account/billing/purchases`
@@ -165,17 +151,15 @@ pub fn make_purchase<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::MAKE_PURCHASE,
-                request,
-                |mut request: api::MakePurchaseRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.make_purchase(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::MAKE_PURCHASE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::MakePurchaseRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.make_purchase(request).await)
+        },
+    )
 }
 
 /// `PUT /account/billing/subscriptions/{id}`
@@ -184,17 +168,15 @@ pub fn update_subscription<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_SUBSCRIPTION,
-                request,
-                |mut request: api::UpdateSubscriptionRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_subscription(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_SUBSCRIPTION,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpdateSubscriptionRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_subscription(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/billing/subscriptions/{id}`
@@ -203,17 +185,15 @@ pub fn cancel_subscription<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CANCEL_SUBSCRIPTION,
-                request,
-                |mut request: api::CancelSubscriptionRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.cancel_subscription(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CANCEL_SUBSCRIPTION,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CancelSubscriptionRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.cancel_subscription(request).await)
+        },
+    )
 }
 
 /// `GET /account/devices`
@@ -222,17 +202,15 @@ pub fn get_devices<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_DEVICES,
-                request,
-                |mut request: api::GetDevicesRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_devices(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_DEVICES,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetDevicesRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_devices(request).await)
+        },
+    )
 }
 
 /// `POST /account/devices`
@@ -241,17 +219,15 @@ pub fn register_device<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::REGISTER_DEVICE,
-                request,
-                |mut request: api::RegisterDeviceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.register_device(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::REGISTER_DEVICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::RegisterDeviceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.register_device(request).await)
+        },
+    )
 }
 
 /// `POST /account/devices/authorization`
@@ -260,17 +236,15 @@ pub fn authorize_device<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::AUTHORIZE_DEVICE,
-                request,
-                |mut request: api::AuthorizeDeviceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.authorize_device(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::AUTHORIZE_DEVICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AuthorizeDeviceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.authorize_device(request).await)
+        },
+    )
 }
 
 /// `GET /account/devices/{id}`
@@ -279,17 +253,15 @@ pub fn get_device<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_DEVICE,
-                request,
-                |mut request: api::GetDeviceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_device(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_DEVICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetDeviceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_device(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/devices/{id}`
@@ -298,17 +270,15 @@ pub fn deregister_device<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DEREGISTER_DEVICE,
-                request,
-                |mut request: api::DeregisterDeviceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.deregister_device(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DEREGISTER_DEVICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::DeregisterDeviceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.deregister_device(request).await)
+        },
+    )
 }
 
 /// `PUT /account/devices/{id}/name`
@@ -317,17 +287,15 @@ pub fn rename_device<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::RENAME_DEVICE,
-                request,
-                |mut request: api::RenameDeviceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.rename_device(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::RENAME_DEVICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::RenameDeviceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.rename_device(request).await)
+        },
+    )
 }
 
 /// `GET /account/entitlements`
@@ -336,17 +304,15 @@ pub fn get_entitlements<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ENTITLEMENTS,
-                request,
-                |mut request: api::GetEntitlementsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_entitlements(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ENTITLEMENTS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetEntitlementsRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_entitlements(request).await)
+        },
+    )
 }
 
 /// `GET /account/items/{id}/videos`
@@ -355,17 +321,15 @@ pub fn get_item_media_files<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_MEDIA_FILES,
-                request,
-                |mut request: api::GetItemMediaFilesRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_item_media_files(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_MEDIA_FILES,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItemMediaFilesRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_item_media_files(request).await)
+        },
+    )
 }
 
 /// `GET /account/items/{id}/videos-guarded`
@@ -374,17 +338,19 @@ pub fn get_item_media_files_guarded<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
-                request,
-                |mut request: api::GetItemMediaFilesGuardedRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_item_media_files_guarded(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::GetItemMediaFilesGuardedRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_item_media_files_guarded(request).await)
+        },
+    )
 }
 
 /// `GET /account/nonce`
@@ -393,17 +359,15 @@ pub fn generate_nonce<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GENERATE_NONCE,
-                request,
-                |mut request: api::GenerateNonceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.generate_nonce(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GENERATE_NONCE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GenerateNonceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.generate_nonce(request).await)
+        },
+    )
 }
 
 /// `PUT /account/password`
@@ -412,17 +376,15 @@ pub fn change_password<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHANGE_PASSWORD,
-                request,
-                |mut request: api::ChangePasswordRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.change_password(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHANGE_PASSWORD,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ChangePasswordRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.change_password(request).await)
+        },
+    )
 }
 
 /// `PUT /account/pin`
@@ -431,17 +393,15 @@ pub fn change_pin<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHANGE_PIN,
-                request,
-                |mut request: api::ChangePinRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.change_pin(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHANGE_PIN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ChangePinRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.change_pin(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile`
@@ -450,17 +410,15 @@ pub fn get_profile<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PROFILE,
-                request,
-                |mut request: api::GetProfileRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_profile(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PROFILE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetProfileRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_profile(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/bookmarks`
@@ -469,17 +427,15 @@ pub fn get_bookmarks<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_BOOKMARKS,
-                request,
-                |mut request: api::GetBookmarksRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_bookmarks(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_BOOKMARKS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetBookmarksRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_bookmarks(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/bookmarks/list`
@@ -488,17 +444,15 @@ pub fn get_bookmark_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_BOOKMARK_LIST,
-                request,
-                |mut request: api::GetBookmarkListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_bookmark_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_BOOKMARK_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetBookmarkListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_bookmark_list(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/bookmarks/{itemId}`
@@ -507,17 +461,15 @@ pub fn get_item_bookmark<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_BOOKMARK,
-                request,
-                |mut request: api::GetItemBookmarkRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_item_bookmark(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_BOOKMARK,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItemBookmarkRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_item_bookmark(request).await)
+        },
+    )
 }
 
 /// `PUT /account/profile/bookmarks/{itemId}`
@@ -526,17 +478,15 @@ pub fn bookmark_item<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::BOOKMARK_ITEM,
-                request,
-                |mut request: api::BookmarkItemRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.bookmark_item(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::BOOKMARK_ITEM,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::BookmarkItemRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.bookmark_item(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/profile/bookmarks/{itemId}`
@@ -545,17 +495,15 @@ pub fn delete_item_bookmark<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DELETE_ITEM_BOOKMARK,
-                request,
-                |mut request: api::DeleteItemBookmarkRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.delete_item_bookmark(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DELETE_ITEM_BOOKMARK,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::DeleteItemBookmarkRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.delete_item_bookmark(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/continue-watching/list`
@@ -564,17 +512,15 @@ pub fn get_continue_watching_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_CONTINUE_WATCHING_LIST,
-                request,
-                |mut request: api::GetContinueWatchingListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_continue_watching_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_CONTINUE_WATCHING_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetContinueWatchingListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_continue_watching_list(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/items/{itemId}/next`
@@ -583,17 +529,15 @@ pub fn get_next_playback_item<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_NEXT_PLAYBACK_ITEM,
-                request,
-                |mut request: api::GetNextPlaybackItemRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_next_playback_item(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_NEXT_PLAYBACK_ITEM,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetNextPlaybackItemRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_next_playback_item(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/ratings`
@@ -602,17 +546,15 @@ pub fn get_ratings<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_RATINGS,
-                request,
-                |mut request: api::GetRatingsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_ratings(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_RATINGS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetRatingsRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_ratings(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/ratings/list`
@@ -621,17 +563,15 @@ pub fn get_ratings_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_RATINGS_LIST,
-                request,
-                |mut request: api::GetRatingsListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_ratings_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_RATINGS_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetRatingsListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_ratings_list(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/ratings/{itemId}`
@@ -640,17 +580,15 @@ pub fn get_item_rating<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_RATING,
-                request,
-                |mut request: api::GetItemRatingRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_item_rating(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_RATING,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItemRatingRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_item_rating(request).await)
+        },
+    )
 }
 
 /// `PUT /account/profile/ratings/{itemId}`
@@ -659,17 +597,15 @@ pub fn rate_item<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::RATE_ITEM,
-                request,
-                |mut request: api::RateItemRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.rate_item(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::RATE_ITEM,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::RateItemRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.rate_item(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/watched`
@@ -678,17 +614,15 @@ pub fn get_watched<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_WATCHED,
-                request,
-                |mut request: api::GetWatchedRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_watched(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_WATCHED,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetWatchedRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_watched(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/profile/watched`
@@ -697,17 +631,15 @@ pub fn delete_watched<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DELETE_WATCHED,
-                request,
-                |mut request: api::DeleteWatchedRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.delete_watched(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DELETE_WATCHED,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::DeleteWatchedRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.delete_watched(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/watched/list`
@@ -716,17 +648,15 @@ pub fn get_watched_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_WATCHED_LIST,
-                request,
-                |mut request: api::GetWatchedListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_watched_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_WATCHED_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetWatchedListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_watched_list(request).await)
+        },
+    )
 }
 
 /// `GET /account/profile/watched/{itemId}`
@@ -735,17 +665,15 @@ pub fn get_item_watched_status<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_WATCHED_STATUS,
-                request,
-                |mut request: api::GetItemWatchedStatusRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_item_watched_status(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_WATCHED_STATUS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItemWatchedStatusRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_item_watched_status(request).await)
+        },
+    )
 }
 
 /// `PUT /account/profile/watched/{itemId}`
@@ -754,17 +682,15 @@ pub fn set_item_watched_status<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::SET_ITEM_WATCHED_STATUS,
-                request,
-                |mut request: api::SetItemWatchedStatusRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.set_item_watched_status(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::SET_ITEM_WATCHED_STATUS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::SetItemWatchedStatusRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.set_item_watched_status(request).await)
+        },
+    )
 }
 
 /// `POST /account/profiles`
@@ -773,17 +699,15 @@ pub fn create_profile<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_PROFILE,
-                request,
-                |mut request: api::CreateProfileRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.create_profile(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_PROFILE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CreateProfileRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.create_profile(request).await)
+        },
+    )
 }
 
 /// `GET /account/profiles/{id}`
@@ -792,17 +716,15 @@ pub fn get_profile_with_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PROFILE_WITH_ID,
-                request,
-                |mut request: api::GetProfileWithIdRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_profile_with_id(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PROFILE_WITH_ID,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetProfileWithIdRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_profile_with_id(request).await)
+        },
+    )
 }
 
 /// `DELETE /account/profiles/{id}`
@@ -811,17 +733,15 @@ pub fn delete_profile_with_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DELETE_PROFILE_WITH_ID,
-                request,
-                |mut request: api::DeleteProfileWithIdRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.delete_profile_with_id(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DELETE_PROFILE_WITH_ID,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::DeleteProfileWithIdRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.delete_profile_with_id(request).await)
+        },
+    )
 }
 
 /// `PATCH /account/profiles/{id}`
@@ -830,17 +750,15 @@ pub fn update_profile_with_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_PROFILE_WITH_ID,
-                request,
-                |mut request: api::UpdateProfileWithIdRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_profile_with_id(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_PROFILE_WITH_ID,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpdateProfileWithIdRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_profile_with_id(request).await)
+        },
+    )
 }
 
 /// `POST /account/request-email-verification`
@@ -849,17 +767,19 @@ pub fn request_email_verification<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::REQUEST_EMAIL_VERIFICATION,
-                request,
-                |mut request: api::RequestEmailVerificationRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.request_email_verification(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::REQUEST_EMAIL_VERIFICATION,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::RequestEmailVerificationRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.request_email_verification(request).await)
+        },
+    )
 }
 
 /// `POST /authorization`
@@ -868,14 +788,14 @@ pub fn get_account_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ACCOUNT_TOKEN,
-                request,
-                |request, _| service.get_account_token(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ACCOUNT_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetAccountTokenRequest, _| async move {
+            runtime::raw_answer(service.get_account_token(request).await)
+        },
+    )
 }
 
 /// `DELETE /authorization`
@@ -884,14 +804,14 @@ pub fn sign_out<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::SIGN_OUT,
-                request,
-                |request, _| service.sign_out(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::SIGN_OUT,
+        service,
+        request,
+        |service: Arc<S>, request: api::SignOutRequest, _| async move {
+            runtime::raw_answer(service.sign_out(request).await)
+        },
+    )
 }
 
 /// `POST /authorization/device`
@@ -900,14 +820,14 @@ pub fn get_account_token_by_code<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
-                request,
-                |request, _| service.get_account_token_by_code(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetAccountTokenByCodeRequest, _| async move {
+            runtime::raw_answer(service.get_account_token_by_code(request).await)
+        },
+    )
 }
 
 /// `POST /authorization/device/code`
@@ -916,14 +836,16 @@ pub fn generate_device_authorization_code<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
-                request,
-                |request, _| service.generate_device_authorization_code(request),
+    runtime::handle(
+        &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
+        service,
+        request,
+        |service: Arc<S>, request: api::GenerateDeviceAuthorizationCodeRequest, _| async move {
+            runtime::raw_answer(
+                service.generate_device_authorization_code(request).await,
             )
-            .await
-    })
+        },
+    )
 }
 
 /// `POST /authorization/profile`
@@ -932,17 +854,15 @@ pub fn get_profile_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PROFILE_TOKEN,
-                request,
-                |mut request: api::GetProfileTokenRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_profile_token(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PROFILE_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetProfileTokenRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_profile_token(request).await)
+        },
+    )
 }
 
 /// `POST /authorization/refresh`
@@ -951,14 +871,14 @@ pub fn refresh_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::REFRESH_TOKEN,
-                request,
-                |request, _| service.refresh_token(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::REFRESH_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, request: api::RefreshTokenRequest, _| async move {
+            runtime::raw_answer(service.refresh_token(request).await)
+        },
+    )
 }
 
 /// `POST /authorization/sso`
@@ -967,14 +887,14 @@ pub fn single_sign_on<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::SINGLE_SIGN_ON,
-                request,
-                |request, _| service.single_sign_on(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::SINGLE_SIGN_ON,
+        service,
+        request,
+        |service: Arc<S>, request: api::SingleSignOnRequest, _| async move {
+            runtime::raw_answer(service.single_sign_on(request).await)
+        },
+    )
 }
 
 /// `GET /bt/plan/{token}`
@@ -983,14 +903,14 @@ pub fn get_plan_by_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PLAN_BY_TOKEN,
-                request,
-                |request, _| service.get_plan_by_token(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PLAN_BY_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPlanByTokenRequest, _| async move {
+            runtime::raw_answer(service.get_plan_by_token(request).await)
+        },
+    )
 }
 
 /// `GET /bt/plans`
@@ -999,14 +919,14 @@ pub fn get_plans<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PLANS,
-                request,
-                |request, _| service.get_plans(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PLANS,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPlansRequest, _| async move {
+            runtime::raw_answer(service.get_plans(request).await)
+        },
+    )
 }
 
 /// `POST /bt/token/assign`
@@ -1015,17 +935,15 @@ pub fn assign_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ASSIGN_TOKEN,
-                request,
-                |mut request: api::AssignTokenRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.assign_token(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ASSIGN_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AssignTokenRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.assign_token(request).await)
+        },
+    )
 }
 
 /// `GET /bt/token/validate`
@@ -1034,14 +952,14 @@ pub fn check_user_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHECK_USER_TOKEN,
-                request,
-                |request, _| service.check_user_token(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHECK_USER_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, request: api::CheckUserTokenRequest, _| async move {
+            runtime::raw_answer(service.check_user_token(request).await)
+        },
+    )
 }
 
 /// `GET /check-subscription/{id}`
@@ -1050,14 +968,14 @@ pub fn get_subscription_data<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_SUBSCRIPTION_DATA,
-                request,
-                |request, _| service.get_subscription_data(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_SUBSCRIPTION_DATA,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetSubscriptionDataRequest, _| async move {
+            runtime::raw_answer(service.get_subscription_data(request).await)
+        },
+    )
 }
 
 /// `GET /config`
@@ -1066,14 +984,14 @@ pub fn get_app_config<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_APP_CONFIG,
-                request,
-                |request, _| service.get_app_config(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_APP_CONFIG,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetAppConfigRequest, _| async move {
+            runtime::raw_answer(service.get_app_config(request).await)
+        },
+    )
 }
 
 /// `GET /ee-bt/eligibility`
@@ -1082,17 +1000,15 @@ pub fn check_ee_bt_eligibility<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHECK_EE_BT_ELIGIBILITY,
-                request,
-                |mut request: api::CheckEeBtEligibilityRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.check_ee_bt_eligibility(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHECK_EE_BT_ELIGIBILITY,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CheckEeBtEligibilityRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.check_ee_bt_eligibility(request).await)
+        },
+    )
 }
 
 /// `POST /ee/msisdn`
@@ -1101,17 +1017,15 @@ pub fn assign_msisdn<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ASSIGN_MSISDN,
-                request,
-                |mut request: api::AssignMsisdnRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.assign_msisdn(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ASSIGN_MSISDN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::AssignMsisdnRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.assign_msisdn(request).await)
+        },
+    )
 }
 
 /// `POST /ee/offers`
@@ -1120,14 +1034,14 @@ pub fn get_eligible_offers<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ELIGIBLE_OFFERS,
-                request,
-                |request, _| service.get_eligible_offers(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ELIGIBLE_OFFERS,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetEligibleOffersRequest, _| async move {
+            runtime::raw_answer(service.get_eligible_offers(request).await)
+        },
+    )
 }
 
 /// `PUT /ee/pin`
@@ -1136,14 +1050,14 @@ pub fn create_pin_request<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_PIN_REQUEST,
-                request,
-                |request, _| service.create_pin_request(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_PIN_REQUEST,
+        service,
+        request,
+        |service: Arc<S>, request: api::CreatePinRequestRequest, _| async move {
+            runtime::raw_answer(service.create_pin_request(request).await)
+        },
+    )
 }
 
 /// `POST /ee/pin`
@@ -1152,14 +1066,14 @@ pub fn validate_pin_request<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::VALIDATE_PIN_REQUEST,
-                request,
-                |request, _| service.validate_pin_request(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::VALIDATE_PIN_REQUEST,
+        service,
+        request,
+        |service: Arc<S>, request: api::ValidatePinRequestRequest, _| async move {
+            runtime::raw_answer(service.validate_pin_request(request).await)
+        },
+    )
 }
 
 /// `GET /ee/plans`
@@ -1168,14 +1082,14 @@ pub fn get_ee_plans<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_EE_PLANS,
-                request,
-                |request, _| service.get_ee_plans(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_EE_PLANS,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetEePlansRequest, _| async move {
+            runtime::raw_answer(service.get_ee_plans(request).await)
+        },
+    )
 }
 
 /// `GET /ee/plans/{id}`
@@ -1184,14 +1098,14 @@ pub fn get_plan<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PLAN,
-                request,
-                |request, _| service.get_plan(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PLAN,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPlanRequest, _| async move {
+            runtime::raw_answer(service.get_plan(request).await)
+        },
+    )
 }
 
 /// `GET /ee/token/create`
@@ -1200,14 +1114,14 @@ pub fn create_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CREATE_TOKEN,
-                request,
-                |request, _| service.create_token(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CREATE_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, request: api::CreateTokenRequest, _| async move {
+            runtime::raw_answer(service.create_token(request).await)
+        },
+    )
 }
 
 /// `GET /items/{id}`
@@ -1216,14 +1130,14 @@ pub fn get_item<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM,
-                request,
-                |request, _| service.get_item(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItemRequest, _| async move {
+            runtime::raw_answer(service.get_item(request).await)
+        },
+    )
 }
 
 /// `GET /items/{id}/children`
@@ -1232,14 +1146,14 @@ pub fn get_item_children_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_CHILDREN_LIST,
-                request,
-                |request, _| service.get_item_children_list(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_CHILDREN_LIST,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItemChildrenListRequest, _| async move {
+            runtime::raw_answer(service.get_item_children_list(request).await)
+        },
+    )
 }
 
 /// `GET /items/{id}/related`
@@ -1248,14 +1162,14 @@ pub fn get_item_related_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_RELATED_LIST,
-                request,
-                |request, _| service.get_item_related_list(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_RELATED_LIST,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItemRelatedListRequest, _| async move {
+            runtime::raw_answer(service.get_item_related_list(request).await)
+        },
+    )
 }
 
 /// `GET /items/{id}/videos`
@@ -1264,14 +1178,14 @@ pub fn get_public_item_media_files<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
-                request,
-                |request, _| service.get_public_item_media_files(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPublicItemMediaFilesRequest, _| async move {
+            runtime::raw_answer(service.get_public_item_media_files(request).await)
+        },
+    )
 }
 
 /// `GET /items/{itemId}/next`
@@ -1280,14 +1194,14 @@ pub fn get_anon_next_playback_item<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
-                request,
-                |request, _| service.get_anon_next_playback_item(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetAnonNextPlaybackItemRequest, _| async move {
+            runtime::raw_answer(service.get_anon_next_playback_item(request).await)
+        },
+    )
 }
 
 /// `POST /itv/billinghistory/{platform}`
@@ -1296,17 +1210,15 @@ pub fn get_billing_history<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_BILLING_HISTORY,
-                request,
-                |mut request: api::GetBillingHistoryRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_billing_history(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_BILLING_HISTORY,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetBillingHistoryRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_billing_history(request).await)
+        },
+    )
 }
 
 /// `PUT /itv/cards/{platform}`
@@ -1315,17 +1227,15 @@ pub fn change_card_details<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHANGE_CARD_DETAILS,
-                request,
-                |mut request: api::ChangeCardDetailsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.change_card_details(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHANGE_CARD_DETAILS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ChangeCardDetailsRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.change_card_details(request).await)
+        },
+    )
 }
 
 /// `POST /itv/cards/{platform}`
@@ -1334,17 +1244,15 @@ pub fn get_card_details<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_CARD_DETAILS,
-                request,
-                |mut request: api::GetCardDetailsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_card_details(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_CARD_DETAILS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetCardDetailsRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_card_details(request).await)
+        },
+    )
 }
 
 /// `POST /itv/changeemail`
@@ -1353,17 +1261,15 @@ pub fn change_email<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHANGE_EMAIL,
-                request,
-                |mut request: api::ChangeEmailRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.change_email(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHANGE_EMAIL,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ChangeEmailRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.change_email(request).await)
+        },
+    )
 }
 
 /// `POST /itv/changemarketing`
@@ -1372,17 +1278,15 @@ pub fn change_marketing<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHANGE_MARKETING,
-                request,
-                |mut request: api::ChangeMarketingRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.change_marketing(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHANGE_MARKETING,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ChangeMarketingRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.change_marketing(request).await)
+        },
+    )
 }
 
 /// `POST /itv/deleteaccount`
@@ -1391,17 +1295,15 @@ pub fn delete_account<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DELETE_ACCOUNT,
-                request,
-                |mut request: api::DeleteAccountRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.delete_account(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DELETE_ACCOUNT,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::DeleteAccountRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.delete_account(request).await)
+        },
+    )
 }
 
 /// `GET /itv/entitlements/current`
@@ -1410,17 +1312,15 @@ pub fn get_current_entitlement<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_CURRENT_ENTITLEMENT,
-                request,
-                |mut request: api::GetCurrentEntitlementRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_current_entitlement(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_CURRENT_ENTITLEMENT,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetCurrentEntitlementRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_current_entitlement(request).await)
+        },
+    )
 }
 
 /// `GET /itv/entitlements/history`
@@ -1429,17 +1329,15 @@ pub fn get_entitlements_history<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ENTITLEMENTS_HISTORY,
-                request,
-                |mut request: api::GetEntitlementsHistoryRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_entitlements_history(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ENTITLEMENTS_HISTORY,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetEntitlementsHistoryRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_entitlements_history(request).await)
+        },
+    )
 }
 
 /// `GET /itv/featureFlag/{feature}`
@@ -1448,14 +1346,14 @@ pub fn get_feature_flag<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_FEATURE_FLAG,
-                request,
-                |request, _| service.get_feature_flag(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_FEATURE_FLAG,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetFeatureFlagRequest, _| async move {
+            runtime::raw_answer(service.get_feature_flag(request).await)
+        },
+    )
 }
 
 /// `POST /itv/googlepay/subscription`
@@ -1464,17 +1362,15 @@ pub fn google_pay_subscription<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GOOGLE_PAY_SUBSCRIPTION,
-                request,
-                |mut request: api::GooglePaySubscriptionRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.google_pay_subscription(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GOOGLE_PAY_SUBSCRIPTION,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GooglePaySubscriptionRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.google_pay_subscription(request).await)
+        },
+    )
 }
 
 /// `GET /itv/had/entitlements`
@@ -1483,17 +1379,19 @@ pub fn check_previous_entitlements<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
-                request,
-                |mut request: api::CheckPreviousEntitlementsRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.check_previous_entitlements(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::CheckPreviousEntitlementsRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.check_previous_entitlements(request).await)
+        },
+    )
 }
 
 /// `POST /itv/items/clips`
@@ -1502,14 +1400,14 @@ pub fn get_items_media_clip_files<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
-                request,
-                |request, _| service.get_items_media_clip_files(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItemsMediaClipFilesRequest, _| async move {
+            runtime::raw_answer(service.get_items_media_clip_files(request).await)
+        },
+    )
 }
 
 /// `POST /itv/items/downloadable`
@@ -1518,14 +1416,14 @@ pub fn get_item_downloadables<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITEM_DOWNLOADABLES,
-                request,
-                |request, _| service.get_item_downloadables(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITEM_DOWNLOADABLES,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItemDownloadablesRequest, _| async move {
+            runtime::raw_answer(service.get_item_downloadables(request).await)
+        },
+    )
 }
 
 /// `GET /itv/itemsummary/{externalId}`
@@ -1534,14 +1432,14 @@ pub fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
-                request,
-                |request, _| service.get_itv_itemsummary_external_id(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItvItemsummaryExternalIdRequest, _| async move {
+            runtime::raw_answer(service.get_itv_itemsummary_external_id(request).await)
+        },
+    )
 }
 
 /// `GET /itv/page`
@@ -1550,14 +1448,14 @@ pub fn get_itv_page<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_PAGE,
-                request,
-                |request, _| service.get_itv_page(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_PAGE,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItvPageRequest, _| async move {
+            runtime::raw_answer(service.get_itv_page(request).await)
+        },
+    )
 }
 
 /// `POST /itv/pinauthorization`
@@ -1566,17 +1464,15 @@ pub fn get_account_token_with_pin<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
-                request,
-                |mut request: api::GetAccountTokenWithPinRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_account_token_with_pin(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetAccountTokenWithPinRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_account_token_with_pin(request).await)
+        },
+    )
 }
 
 /// `POST /itv/plan/{platform}`
@@ -1585,17 +1481,15 @@ pub fn upgrade_plan<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPGRADE_PLAN,
-                request,
-                |mut request: api::UpgradePlanRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.upgrade_plan(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPGRADE_PLAN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpgradePlanRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.upgrade_plan(request).await)
+        },
+    )
 }
 
 /// `GET /itv/plans/{platform}`
@@ -1604,17 +1498,15 @@ pub fn get_itv_plans_platform<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_PLANS_PLATFORM,
-                request,
-                |mut request: api::GetItvPlansPlatformRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_itv_plans_platform(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_PLANS_PLATFORM,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItvPlansPlatformRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_itv_plans_platform(request).await)
+        },
+    )
 }
 
 /// `GET /itv/profile`
@@ -1623,17 +1515,15 @@ pub fn get_itv_profile<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_PROFILE,
-                request,
-                |mut request: api::GetItvProfileRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_itv_profile(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_PROFILE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItvProfileRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_itv_profile(request).await)
+        },
+    )
 }
 
 /// `PUT /itv/profile`
@@ -1642,17 +1532,15 @@ pub fn update_profile<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_PROFILE,
-                request,
-                |mut request: api::UpdateProfileRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_profile(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_PROFILE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::UpdateProfileRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_profile(request).await)
+        },
+    )
 }
 
 /// `GET /itv/profile/recommendation/list`
@@ -1661,17 +1549,15 @@ pub fn get_recommended_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_RECOMMENDED_LIST,
-                request,
-                |mut request: api::GetRecommendedListRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_recommended_list(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_RECOMMENDED_LIST,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetRecommendedListRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_recommended_list(request).await)
+        },
+    )
 }
 
 /// `POST /itv/profiletoken`
@@ -1680,17 +1566,15 @@ pub fn get_itv_profile_token<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_PROFILE_TOKEN,
-                request,
-                |mut request: api::GetItvProfileTokenRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_itv_profile_token(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_PROFILE_TOKEN,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetItvProfileTokenRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_itv_profile_token(request).await)
+        },
+    )
 }
 
 /// `GET /itv/purchase/{platform}`
@@ -1699,17 +1583,15 @@ pub fn get_current_subscription<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_CURRENT_SUBSCRIPTION,
-                request,
-                |mut request: api::GetCurrentSubscriptionRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_current_subscription(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_CURRENT_SUBSCRIPTION,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetCurrentSubscriptionRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_current_subscription(request).await)
+        },
+    )
 }
 
 /// `POST /itv/purchase/{platform}`
@@ -1718,17 +1600,15 @@ pub fn confirm_purchase<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CONFIRM_PURCHASE,
-                request,
-                |mut request: api::ConfirmPurchaseRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.confirm_purchase(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CONFIRM_PURCHASE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ConfirmPurchaseRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.confirm_purchase(request).await)
+        },
+    )
 }
 
 /// `DELETE /itv/purchase/{platform}`
@@ -1737,17 +1617,19 @@ pub fn delete_itv_purchase_platform<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
-                request,
-                |mut request: api::DeleteItvPurchasePlatformRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.delete_itv_purchase_platform(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::DeleteItvPurchasePlatformRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.delete_itv_purchase_platform(request).await)
+        },
+    )
 }
 
 /// `POST /itv/purchase/{platform}/strong`
@@ -1756,17 +1638,15 @@ pub fn confirm_purchase_strong<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CONFIRM_PURCHASE_STRONG,
-                request,
-                |mut request: api::ConfirmPurchaseStrongRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.confirm_purchase_strong(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CONFIRM_PURCHASE_STRONG,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ConfirmPurchaseStrongRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.confirm_purchase_strong(request).await)
+        },
+    )
 }
 
 /// `POST /itv/purchase/{platform}/withoffer`
@@ -1775,17 +1655,19 @@ pub fn confirm_purchase_with_offer<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
-                request,
-                |mut request: api::ConfirmPurchaseWithOfferRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.confirm_purchase_with_offer(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::ConfirmPurchaseWithOfferRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.confirm_purchase_with_offer(request).await)
+        },
+    )
 }
 
 /// `POST /itv/resubscribe/{platform}`
@@ -1794,17 +1676,15 @@ pub fn resubscribe<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::RESUBSCRIBE,
-                request,
-                |mut request: api::ResubscribeRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.resubscribe(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::RESUBSCRIBE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ResubscribeRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.resubscribe(request).await)
+        },
+    )
 }
 
 /// `GET /itv/roku/plans`
@@ -1813,14 +1693,14 @@ pub fn get_itv_roku_plans<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_ITV_ROKU_PLANS,
-                request,
-                |request, _| service.get_itv_roku_plans(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_ITV_ROKU_PLANS,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetItvRokuPlansRequest, _| async move {
+            runtime::raw_answer(service.get_itv_roku_plans(request).await)
+        },
+    )
 }
 
 /// `POST /itv/roku/transaction/{transactionid}`
@@ -1829,14 +1709,14 @@ pub fn execute_transaction<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::EXECUTE_TRANSACTION,
-                request,
-                |request, _| service.execute_transaction(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::EXECUTE_TRANSACTION,
+        service,
+        request,
+        |service: Arc<S>, request: api::ExecuteTransactionRequest, _| async move {
+            runtime::raw_answer(service.execute_transaction(request).await)
+        },
+    )
 }
 
 /// `GET /itv/save-offer`
@@ -1845,17 +1725,15 @@ pub fn get_save_offer<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_SAVE_OFFER,
-                request,
-                |mut request: api::GetSaveOfferRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_save_offer(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_SAVE_OFFER,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetSaveOfferRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_save_offer(request).await)
+        },
+    )
 }
 
 /// `POST /itv/save-offer`
@@ -1864,17 +1742,15 @@ pub fn activate_save_offer<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::ACTIVATE_SAVE_OFFER,
-                request,
-                |mut request: api::ActivateSaveOfferRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.activate_save_offer(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::ACTIVATE_SAVE_OFFER,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::ActivateSaveOfferRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.activate_save_offer(request).await)
+        },
+    )
 }
 
 /// `GET /itv/subscription/fullpricerenewal`
@@ -1883,17 +1759,15 @@ pub fn get_full_price_renewal<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_FULL_PRICE_RENEWAL,
-                request,
-                |mut request: api::GetFullPriceRenewalRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_full_price_renewal(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_FULL_PRICE_RENEWAL,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetFullPriceRenewalRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_full_price_renewal(request).await)
+        },
+    )
 }
 
 /// `GET /itv/subscription/status/{platform}`
@@ -1902,17 +1776,15 @@ pub fn get_subscription_status<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_SUBSCRIPTION_STATUS,
-                request,
-                |mut request: api::GetSubscriptionStatusRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_subscription_status(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_SUBSCRIPTION_STATUS,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetSubscriptionStatusRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_subscription_status(request).await)
+        },
+    )
 }
 
 /// `GET /itv/subscriptionstate`
@@ -1921,17 +1793,15 @@ pub fn get_subscription_state<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_SUBSCRIPTION_STATE,
-                request,
-                |mut request: api::GetSubscriptionStateRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_subscription_state(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_SUBSCRIPTION_STATE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetSubscriptionStateRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_subscription_state(request).await)
+        },
+    )
 }
 
 /// `GET /itv/upcominginvoice`
@@ -1940,17 +1810,15 @@ pub fn get_upcoming_invoice<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_UPCOMING_INVOICE,
-                request,
-                |mut request: api::GetUpcomingInvoiceRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_upcoming_invoice(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_UPCOMING_INVOICE,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetUpcomingInvoiceRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_upcoming_invoice(request).await)
+        },
+    )
 }
 
 /// `PUT /itv/updateIntent/strong/{platform}`
@@ -1959,17 +1827,19 @@ pub fn update_payment_intent_strong<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
-                request,
-                |mut request: api::UpdatePaymentIntentStrongRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_payment_intent_strong(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::UpdatePaymentIntentStrongRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_payment_intent_strong(request).await)
+        },
+    )
 }
 
 /// `PUT /itv/updatePayment/strong/{platform}`
@@ -1978,17 +1848,19 @@ pub fn update_payment_method_strong<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
-                request,
-                |mut request: api::UpdatePaymentMethodStrongRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.update_payment_method_strong(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
+        service,
+        request,
+        |
+            service: Arc<S>,
+            mut request: api::UpdatePaymentMethodStrongRequest,
+            credentials|
+        async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.update_payment_method_strong(request).await)
+        },
+    )
 }
 
 /// `GET /itv/voucher/{planId}/{voucherId}`
@@ -1997,17 +1869,15 @@ pub fn get_voucher_by_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_VOUCHER_BY_ID,
-                request,
-                |mut request: api::GetVoucherByIdRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.get_voucher_by_id(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_VOUCHER_BY_ID,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::GetVoucherByIdRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.get_voucher_by_id(request).await)
+        },
+    )
 }
 
 /// `POST /itv/voucher/{platform}`
@@ -2016,17 +1886,15 @@ pub fn check_voucher<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::CHECK_VOUCHER,
-                request,
-                |mut request: api::CheckVoucherRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.check_voucher(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::CHECK_VOUCHER,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::CheckVoucherRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.check_voucher(request).await)
+        },
+    )
 }
 
 /// `GET /lists`
@@ -2035,14 +1903,14 @@ pub fn get_lists<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_LISTS,
-                request,
-                |request, _| service.get_lists(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_LISTS,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetListsRequest, _| async move {
+            runtime::raw_answer(service.get_lists(request).await)
+        },
+    )
 }
 
 /// `GET /lists/{id}`
@@ -2051,14 +1919,14 @@ pub fn get_list<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_LIST,
-                request,
-                |request, _| service.get_list(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_LIST,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetListRequest, _| async move {
+            runtime::raw_answer(service.get_list(request).await)
+        },
+    )
 }
 
 /// `GET /page`
@@ -2067,14 +1935,14 @@ pub fn get_page<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PAGE,
-                request,
-                |request, _| service.get_page(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PAGE,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPageRequest, _| async move {
+            runtime::raw_answer(service.get_page(request).await)
+        },
+    )
 }
 
 /// `GET /plans/{id}`
@@ -2083,14 +1951,14 @@ pub fn get_plans_id<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PLANS_ID,
-                request,
-                |request, _| service.get_plans_id(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PLANS_ID,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPlansIdRequest, _| async move {
+            runtime::raw_answer(service.get_plans_id(request).await)
+        },
+    )
 }
 
 /// `POST /register`
@@ -2099,14 +1967,14 @@ pub fn register<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::REGISTER,
-                request,
-                |request, _| service.register(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::REGISTER,
+        service,
+        request,
+        |service: Arc<S>, request: api::RegisterRequest, _| async move {
+            runtime::raw_answer(service.register(request).await)
+        },
+    )
 }
 
 /// `POST /request-password-reset`
@@ -2115,14 +1983,14 @@ pub fn forgot_password<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::FORGOT_PASSWORD,
-                request,
-                |request, _| service.forgot_password(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::FORGOT_PASSWORD,
+        service,
+        request,
+        |service: Arc<S>, request: api::ForgotPasswordRequest, _| async move {
+            runtime::raw_answer(service.forgot_password(request).await)
+        },
+    )
 }
 
 /// `POST /reset-password`
@@ -2131,14 +1999,14 @@ pub fn reset_password<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::RESET_PASSWORD,
-                request,
-                |request, _| service.reset_password(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::RESET_PASSWORD,
+        service,
+        request,
+        |service: Arc<S>, request: api::ResetPasswordRequest, _| async move {
+            runtime::raw_answer(service.reset_password(request).await)
+        },
+    )
 }
 
 /// `GET /samsung-preview`
@@ -2147,14 +2015,14 @@ pub fn get_public_preview<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_PUBLIC_PREVIEW,
-                request,
-                |request, _| service.get_public_preview(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_PUBLIC_PREVIEW,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetPublicPreviewRequest, _| async move {
+            runtime::raw_answer(service.get_public_preview(request).await)
+        },
+    )
 }
 
 /// `GET /schedules`
@@ -2163,14 +2031,14 @@ pub fn get_schedules<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::GET_SCHEDULES,
-                request,
-                |request, _| service.get_schedules(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::GET_SCHEDULES,
+        service,
+        request,
+        |service: Arc<S>, request: api::GetSchedulesRequest, _| async move {
+            runtime::raw_answer(service.get_schedules(request).await)
+        },
+    )
 }
 
 /// `GET /search`
@@ -2179,14 +2047,14 @@ pub fn search<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::SEARCH,
-                request,
-                |request, _| service.search(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::SEARCH,
+        service,
+        request,
+        |service: Arc<S>, request: api::SearchRequest, _| async move {
+            runtime::raw_answer(service.search(request).await)
+        },
+    )
 }
 
 /// `POST /verify-email`
@@ -2195,15 +2063,13 @@ pub fn verify_email<S: RocketApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::VERIFY_EMAIL,
-                request,
-                |mut request: api::VerifyEmailRequest, credentials| {
-                    request.credentials = found_credentials(credentials);
-                    service.verify_email(request)
-                },
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::VERIFY_EMAIL,
+        service,
+        request,
+        |service: Arc<S>, mut request: api::VerifyEmailRequest, credentials| async move {
+            request.credentials = found_credentials(credentials);
+            runtime::raw_answer(service.verify_email(request).await)
+        },
+    )
 }

@@ -13,12 +13,12 @@ pub fn patch_thing<S: TypemodelApi + 'static>(
     service: Arc<S>,
     request: Request,
 ) -> runtime::Served {
-    Box::pin(async move {
-        runtime::handle(
-                &api::meta::PATCH_THING,
-                request,
-                |request, _| service.patch_thing(request),
-            )
-            .await
-    })
+    runtime::handle(
+        &api::meta::PATCH_THING,
+        service,
+        request,
+        |service: Arc<S>, request: api::PatchThingRequest, _| async move {
+            runtime::raw_answer(service.patch_thing(request).await)
+        },
+    )
 }
