@@ -1,9 +1,10 @@
 //! What every generated client method shares: building the HTTP request from the operation's
 //! metadata, sending it, and reading the response.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
-use futures::FutureExt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing::Instrument;
@@ -210,7 +211,7 @@ impl Client {
         request: &R,
         credentials: &[K],
     ) -> impl Future<Output = Result<A, Error>> + Send + use<'_, R, K, A> {
-        self.send_to(op, request, credentials, None).map(|raw| raw.and_then(A::from_raw))
+        Answer { sent: self.send_to(op, request, credentials, None), response: std::marker::PhantomData }
     }
 
     /// Sends the request of `op` built from `request` (its serialized fields), with the
@@ -243,10 +244,10 @@ impl Client {
         request: &R,
         credentials: &[K],
         url: Option<String>,
-    ) -> impl Future<Output = Result<RawResponse, Error>> + Send + use<'_, R, K> {
+    ) -> Sending<'_> {
         let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message });
         let given: Vec<(&'static str, String)> = credentials.iter().map(|c| (c.scheme(), c.secret().to_string())).collect();
-        self.send_fields_to(op, fields, given, url)
+        Box::pin(self.send_fields_to(op, fields, given, url))
     }
 
     async fn send_fields_to(
@@ -613,4 +614,26 @@ fn chunks(operation: &'static str, response: reqwest::Response) -> impl futures:
 
 fn transport(operation: &'static str, err: reqwest::Error) -> Error {
     if err.is_timeout() { Error::Timeout { operation, attempts: 1 } } else { Error::Transport { operation, source: Box::new(err), attempts: 1 } }
+}
+
+/// A request being sent, whatever its operation.
+pub(crate) type Sending<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// The future of [`Client::call`]: the one future that sends every operation's request, its
+/// answer read as the operation's response enum. Only this `poll` is per operation.
+struct Answer<'a, A> {
+    sent: Sending<'a>,
+    response: std::marker::PhantomData<fn() -> A>,
+}
+
+impl<A: OperationResponse> Future for Answer<'_, A> {
+    type Output = Result<A, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.sent.as_mut().poll(cx) {
+            Poll::Ready(Ok(raw)) => Poll::Ready(A::from_raw(raw)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
