@@ -36,18 +36,22 @@ pub const REMEMBERED_CALLS: usize = 10_000;
 /// An operation's tool name and a status.
 type AnswerKey = (&'static str, u16);
 
-/// A value of an operation's request or response type, whatever the operation: what is
-/// programmed and recorded is kept this way, so that the mock's machinery is compiled once
-/// rather than once per operation.
+/// A value of an operation's request type, whatever the operation: what is recorded is kept
+/// this way, so that the mock's machinery is compiled once rather than once per operation.
 type Boxed = Box<dyn Any + Send>;
 
-/// Makes a response (boxed) of a request (boxed): a programmed closure with its types.
-type Responder = Arc<dyn Fn(&(dyn Any + Send)) -> Result<Boxed, Error> + Send + Sync>;
+/// Answers a request (its request type's value) by putting a response into the caller's slot
+/// (an `Option` of its response type): a programmed closure with its types. The types are
+/// checked where the mock is programmed, so a served call needs no downcast of its own.
+type Responder = Arc<dyn Fn(&(dyn Any + Send), &mut dyn Any) -> Result<(), Error> + Send + Sync>;
 
-/// What an operation was told to answer: responses of its response type, boxed.
+/// One programmed response, put into the caller's slot when its turn comes.
+type Queued = Box<dyn FnOnce(&mut dyn Any) -> Result<(), Error> + Send>;
+
+/// What an operation was told to answer.
 enum Programmed {
     Always(Responder),
-    Sequence(VecDeque<Boxed>),
+    Sequence(VecDeque<Queued>),
 }
 
 #[derive(Default)]
@@ -111,40 +115,43 @@ impl MockState {
         futures::future::lazy(move |_| self.answer_now(op, request))
     }
 
-    // Per operation, so kept to the typing: no closures, `?` or `map` of its own.
+    // Per operation, so kept to the typing: no closures, `?`, `map` or downcast of its own.
     fn answer_now<Req, Resp>(&self, op: &'static OperationMeta<'static>, request: Req) -> Result<Resp, Error>
     where
         Req: Clone + Serialize + Send + 'static,
         Resp: OperationResponse + Clone + Send + 'static,
     {
         let as_json = serde_json::to_value(&request).unwrap_or(Value::Null);
-        match self.find_answer(op, as_json, Box::new(request.clone()), &request, boxed_from_raw::<Resp>) {
-            Ok(answer) => match answer.downcast::<Resp>() {
-                Ok(answer) => Ok(*answer),
-                Err(_) => Err(does_not_fit(op, "a programmed answer of another operation's type")),
+        let mut answer: Option<Resp> = None;
+        match self.find_answer(op, as_json, Box::new(request.clone()), &request, &mut answer, read_raw::<Resp>) {
+            Ok(()) => match answer {
+                Some(answer) => Ok(answer),
+                None => Err(does_not_fit(op.tool_name, "no answer was given")),
             },
             Err(e) => Err(e),
         }
     }
 
     /// [`Self::answer_now`] without the types: records the call (`typed`, the request kept)
-    /// and finds its answer (`request`, what a programmed closure is called with), read with
-    /// `from_raw` where it is not programmed.
+    /// and puts its answer into `slot` (an `Option` of its response type): as programmed, with
+    /// `request` as what a programmed closure is called with, else read by `read` from
+    /// stateful mode's answer or the default one.
     fn find_answer(
         &self,
         op: &'static OperationMeta<'static>,
         as_json: Value,
         typed: Boxed,
         request: &(dyn Any + Send),
-        from_raw: fn(RawResponse) -> Result<Boxed, Error>,
-    ) -> Result<Boxed, Error> {
+        slot: &mut dyn Any,
+        read: fn(RawResponse, &mut dyn Any) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let stateful = self.record(op, as_json, typed);
         let responder = {
             let mut operations = self.operations();
             match operations.get_mut(op.tool_name).and_then(|state| state.programmed.as_mut()) {
                 Some(Programmed::Always(f)) => Some(Arc::clone(f)),
                 Some(Programmed::Sequence(queue)) => match queue.pop_front() {
-                    Some(next) => return Ok(next),
+                    Some(next) => return next(slot),
                     None => None,
                 },
                 None => None,
@@ -152,13 +159,15 @@ impl MockState {
         };
         // Called with the lock released: a responder may use the mock.
         if let Some(responder) = responder {
-            return responder(request);
+            return responder(request, slot);
         }
         // A stateful answer that does not fit the response type falls back to the default one.
-        if let Some(Ok(answer)) = stateful.map(from_raw) {
-            return Ok(answer);
+        if let Some(raw) = stateful
+            && read(raw, slot).is_ok()
+        {
+            return Ok(());
         }
-        from_raw(self.default_answer(op)?).map_err(|e| does_not_fit(op, e))
+        read(self.default_answer(op)?, slot).map_err(|e| does_not_fit(op.tool_name, e))
     }
 
     /// Logs a call and keeps its request (`typed`, a clone of the request type's value);
@@ -194,7 +203,7 @@ impl MockState {
             Some(fixture) if fixture.status == status => fixture.response.clone(),
             _ => self.synthesized(op, status),
         };
-        let answer = raw_from_json(op, &response).map_err(|e| does_not_fit(op, e))?;
+        let answer = raw_from_json(op, &response).map_err(|e| does_not_fit(op.tool_name, e))?;
         self.answers.lock().unwrap_or_else(|p| p.into_inner()).insert(key, answer.clone());
         Ok(answer)
     }
@@ -210,17 +219,31 @@ impl MockState {
     }
 }
 
-/// A response read from HTTP's form, boxed: how [`MockState::find_answer`] reads one.
-fn boxed_from_raw<Resp: OperationResponse + Send + 'static>(raw: RawResponse) -> Result<Boxed, Error> {
+/// Reads a response of HTTP's form into a served call's slot, an `Option` of its response
+/// type: how [`MockState::find_answer`] reads one.
+fn read_raw<Resp: OperationResponse + 'static>(raw: RawResponse, slot: &mut dyn Any) -> Result<(), Error> {
     match Resp::from_raw(raw) {
-        Ok(response) => Ok(Box::new(response)),
+        Ok(response) => put(slot, response),
         Err(e) => Err(e),
     }
 }
 
+/// Puts a programmed response into a served call's slot, an `Option` of its response type.
+/// A slot of another type would be the mock's own fault: a programming handle or a served call
+/// typed for another operation.
+fn put<Resp: 'static>(slot: &mut dyn Any, response: Resp) -> Result<(), Error> {
+    match slot.downcast_mut::<Option<Resp>>() {
+        Some(slot) => {
+            *slot = Some(response);
+            Ok(())
+        }
+        None => Err(Error::other("the mock's answer does not fit: a response of another operation's type")),
+    }
+}
+
 /// The error of an answer (programmed, a fixture's or synthesized) its response type cannot hold.
-fn does_not_fit(op: &OperationMeta<'_>, e: impl std::fmt::Display) -> Error {
-    Error::other(format!("{}: the mock's answer does not fit: {e}", op.tool_name))
+fn does_not_fit(tool: &str, e: impl std::fmt::Display) -> Error {
+    Error::other(format!("{tool}: the mock's answer does not fit: {e}"))
 }
 
 /// Programs one operation of a mock and reads its calls.
@@ -241,13 +264,13 @@ where
 
     /// Answer every call with `response`.
     pub fn respond(&self, response: Resp) -> &Self {
-        self.state.set(self.tool, Some(Programmed::Always(Arc::new(move |_| Ok(Box::new(response.clone()))))));
+        self.state.set(self.tool, Some(Programmed::Always(Arc::new(move |_, slot: &mut dyn Any| put(slot, response.clone())))));
         self
     }
 
     /// Answer the next calls with these responses in turn, then as if nothing was programmed.
     pub fn respond_sequence(&self, responses: impl IntoIterator<Item = Resp>) -> &Self {
-        let responses = responses.into_iter().map(|response| Box::new(response) as Boxed).collect();
+        let responses = responses.into_iter().map(|response| Box::new(move |slot: &mut dyn Any| put(slot, response)) as Queued).collect();
         self.state.set(self.tool, Some(Programmed::Sequence(responses)));
         self
     }
@@ -255,8 +278,8 @@ where
     /// Answer each call with what `responder` makes of its request.
     pub fn respond_with(&self, responder: impl Fn(&Req) -> Result<Resp, Error> + Send + Sync + 'static) -> &Self {
         let tool = self.tool;
-        let erased = move |request: &(dyn Any + Send)| match request.downcast_ref::<Req>() {
-            Some(request) => responder(request).map(|response| Box::new(response) as Boxed),
+        let erased = move |request: &(dyn Any + Send), slot: &mut dyn Any| match request.downcast_ref::<Req>() {
+            Some(request) => put(slot, responder(request)?),
             None => Err(Error::other(format!("{tool}: the mock was called with another operation's request"))),
         };
         self.state.set(self.tool, Some(Programmed::Always(Arc::new(erased))));

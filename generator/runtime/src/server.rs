@@ -17,8 +17,8 @@ use serde_json::{Map, Value, json};
 use tracing::Instrument;
 
 use crate::meta::{
-    BodyKind, BodyMeta, Location, OperationMeta, ParamMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param, form_unescape,
-    is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
+    BodyKind, BodyMeta, Location, Method, OperationMeta, ParamMeta, Part, SchemeKind, Style, decode_form, decode_multipart, decode_object, decode_param,
+    form_unescape, is_delimited_array, is_object_param, media_type_matches, object_pairs, object_param_fields, path_as_simple, raw_delimiter, received_binary,
 };
 use crate::validate::{Strictness, validate};
 use crate::{Error, OperationResponse, RawResponse};
@@ -231,6 +231,46 @@ impl tower::Service<Request> for MethodNotAllowed {
     }
 }
 
+/// One operation a generated router serves: its path as the router writes it (`/items/{p0}`),
+/// its method, and the plain function that serves it with an implementation `S`.
+pub type RouteEntry<S> = (&'static str, Method, fn(Arc<S>, Request) -> Served);
+
+/// `router` with every operation of `table` mounted under `base`, each path once: a path's
+/// entries are adjacent in the table, and its other methods answer 405 with `Allow` listing
+/// the ones there. A generated router is this table (one line per operation, each under its
+/// tag's feature) rather than a chain of axum calls per path, which compiled into code per
+/// path.
+pub fn mount<S: Send + Sync + 'static>(mut router: axum::Router, service: &Arc<S>, base: &str, table: &[RouteEntry<S>]) -> axum::Router {
+    let mut rest = table;
+    while let Some((path, _, _)) = rest.first() {
+        let count = rest.iter().take_while(|(other, _, _)| other == path).count();
+        let (same, after) = rest.split_at(count);
+        let mut methods = axum::routing::MethodRouter::new();
+        let mut allow: Vec<&str> = Vec::with_capacity(count);
+        for (_, method, serve) in same {
+            methods = methods.on_service(method_filter(*method), Route::new(service, *serve));
+            allow.push(method.as_str());
+        }
+        router = router.route(&[base, path].concat(), methods.fallback_service(MethodNotAllowed::new(&allow.join(", "))));
+        rest = after;
+    }
+    router
+}
+
+fn method_filter(method: Method) -> axum::routing::MethodFilter {
+    use axum::routing::MethodFilter;
+    match method {
+        Method::Get => MethodFilter::GET,
+        Method::Put => MethodFilter::PUT,
+        Method::Post => MethodFilter::POST,
+        Method::Delete => MethodFilter::DELETE,
+        Method::Options => MethodFilter::OPTIONS,
+        Method::Head => MethodFilter::HEAD,
+        Method::Patch => MethodFilter::PATCH,
+        Method::Trace => MethodFilter::TRACE,
+    }
+}
+
 /// What a generated handler does: reads the request as `op` says (a rejection answers 400,
 /// 401, 413 or 415), calls the implementation with it and the credentials found (the HTTP
 /// request's parts readable meanwhile as the [`RequestContext`](crate::context::RequestContext)),
@@ -257,7 +297,11 @@ where
 
 /// An implementation's answer as HTTP carries it: what a [`handle`] call answers with.
 pub fn raw_answer<A: OperationResponse>(answer: Result<A, Error>) -> Result<RawResponse, Error> {
-    answer.map(A::into_raw)
+    // Per operation, so a match: `map` would add an instance of `Result::map` and its closure.
+    match answer {
+        Ok(answer) => Ok(answer.into_raw()),
+        Err(e) => Err(e),
+    }
 }
 
 /// What an implementation's answer to one request becomes, whatever its operation.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -84,58 +85,26 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     }
     let route_names: Vec<&str> = routes.keys().map(String::as_str).collect();
     let (served, _) = routable(&route_names);
-    // One statement per route: a chain of thousands of calls would nest too deep to compile.
-    let route_calls = routes.iter().filter(|(route, _)| served.contains(*route)).map(|(route, ops)| {
-        let route_cfg = cfg_union(api, ops.iter().map(|op| &op.feature));
-        let method = |op: &Operation| {
-            let method = format_ident!("{}_service", op.http_method.as_str().to_ascii_lowercase());
-            let handler = ident(&op.method_name);
-            quote! { .#method(runtime::Route::new(&service, handlers::#handler::<S>)) }
-        };
-        if ops.iter().all(|op| op.feature == ops[0].feature) {
-            let methods = ops.iter().map(|op| method(op));
-            let allow: Vec<&str> = ops.iter().map(|op| op.http_method.as_str()).collect();
-            let allow = allow.join(", ");
-            let cfg = operation_cfg(ops[0]);
-            let statement = quote! {
-                router = router.route(&[base, #route].concat(), MethodRouter::new() #(#methods)* .fallback_service(runtime::MethodNotAllowed::new(#allow)));
-            };
-            // An assignment takes no attribute; a block does.
-            return if cfg.is_empty() {
-                statement
-            } else {
-                quote! { #cfg { #statement } }
-            };
-        }
-        // Methods of several tags on one path: each added under its own feature, and the
-        // methods a 405 lists are the ones compiled in.
-        let adds = ops.iter().map(|op| {
+    // The router is a table, one entry per operation (under its tag's feature), that the
+    // runtime mounts path by path: the methods a 405 lists are the ones compiled in.
+    let entries = routes.iter().filter(|(route, _)| served.contains(*route)).flat_map(|(route, ops)| {
+        ops.iter().map(move |op| {
             let cfg = operation_cfg(op);
-            let add = method(op);
-            let name = op.http_method.as_str();
-            quote! {
-                #cfg
-                {
-                    methods = methods #add;
-                    allow.push(#name);
-                }
-            }
-        });
+            let method = format_ident!("{}", op.http_method.as_str().to_ascii_lowercase().to_upper_camel_case());
+            let handler = ident(&op.method_name);
+            quote! { #cfg (#route, Method::#method, handlers::#handler::<S>), }
+        })
+    });
+    let route_calls = (!served.is_empty()).then(|| {
         quote! {
-            #route_cfg
-            {
-                let mut methods = MethodRouter::new();
-                let mut allow: Vec<&str> = Vec::new();
-                #(#adds)*
-                let allow = allow.join(", ");
-                router = router.route(&[base, #route].concat(), methods.fallback_service(runtime::MethodNotAllowed::new(&allow)));
-            }
+            let table: &[runtime::RouteEntry<S>] = &[#(#entries)*];
+            router = runtime::mount(router, &service, base, table);
         }
     });
     // A spec whose every path is served by template has no route for the router itself.
     let method_router = (!served.is_empty()).then(|| {
         let cfg = cfg_union(api, routes.iter().filter(|(route, _)| served.contains(*route)).flat_map(|(_, ops)| ops.iter().map(|op| &op.feature)));
-        quote! { #cfg use axum::routing::MethodRouter; }
+        quote! { #cfg use rocketgen_runtime::meta::Method; }
     });
     let templated: Vec<&Operation> = routes.iter().filter(|(route, _)| !served.contains(*route)).flat_map(|(_, ops)| ops.iter().copied()).collect();
     let (templated_layer, templated_fn) = if templated.is_empty() {
@@ -255,7 +224,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         pub fn router_at<S: #trait_ident + 'static>(#service_param: Arc<S>, #base_param: &str) -> axum::Router {
             #base_line
             let mut router = axum::Router::new();
-            #(#route_calls)*
+            #route_calls
             router = router.fallback(runtime::not_found);
             #templated_layer
             router

@@ -53,7 +53,7 @@ use api::ConstructsApi;
         feature = "ops"
     )
 )]
-use axum::routing::MethodRouter;
+use rocketgen_runtime::meta::Method;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 pub use rocketgen_runtime::server::{Limits, with_limits};
@@ -73,231 +73,51 @@ pub fn router_at<S: ConstructsApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-
-    #[cfg(feature = "media")]
-    {
-        router = router
-            .route(
-                &[base, "/blobs/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_blob::<S>))
-                    .put_service(runtime::Route::new(&service, handlers::put_blob::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
-            );
-    }
-
-    #[cfg(feature = "media")]
-    {
-        router = router
-            .route(
-                &[base, "/charges"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::create_charge::<S>),
-                    )
-                    .patch_service(
-                        runtime::Route::new(&service, handlers::update_charge::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST, PATCH")),
-            );
-    }
-
-    #[cfg(feature = "pages")]
-    {
-        router = router
-            .route(
-                &[base, "/commits"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::list_commits::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "pages")]
-    {
-        router = router
-            .route(
-                &[base, "/events"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::list_events::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "ops")]
-    {
-        router = router
-            .route(
-                &[base, "/health"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::health::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "jobs")]
-    {
-        router = router
-            .route(
-                &[base, "/jobs/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::list::<S>))
-                    .delete_service(runtime::Route::new(&service, handlers::r#type::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "pages")]
-    {
-        router = router
-            .route(
-                &[base, "/logs"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::list_logs::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "media")]
-    {
-        router = router
-            .route(
-                &[base, "/notes"].concat(),
-                MethodRouter::new()
-                    .post_service(runtime::Route::new(&service, handlers::add_note::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "pages")]
-    {
-        router = router
-            .route(
-                &[base, "/payments"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::list_payments::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "pets")]
-    {
-        router = router
-            .route(
-                &[base, "/pets"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::create_pet::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "self_")]
-    {
-        router = router
-            .route(
-                &[base, "/self"].concat(),
-                MethodRouter::new()
-                    .put_service(runtime::Route::new(&service, handlers::self_::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "streams")]
-    {
-        router = router
-            .route(
-                &[base, "/streams/logs"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::stream_logs::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "streams")]
-    {
-        router = router
-            .route(
-                &[base, "/streams/notices"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::stream_notices::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "streams")]
-    {
-        router = router
-            .route(
-                &[base, "/streams/progress"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::stream_progress::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "streams")]
-    {
-        router = router
-            .route(
-                &[base, "/streams/records"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::stream_records::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "streams")]
-    {
-        router = router
-            .route(
-                &[base, "/streams/ticker"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::stream_ticker::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "pages")]
-    {
-        router = router
-            .route(
-                &[base, "/tickets"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::list_tickets::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "media")]
-    {
-        router = router
-            .route(
-                &[base, "/uploads"].concat(),
-                MethodRouter::new()
-                    .post_service(runtime::Route::new(&service, handlers::upload::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
+    let table: &[runtime::RouteEntry<S>] = &[
+        #[cfg(feature = "media")]
+        ("/blobs/{p0}", Method::Get, handlers::get_blob::<S>),
+        #[cfg(feature = "media")]
+        ("/blobs/{p0}", Method::Put, handlers::put_blob::<S>),
+        #[cfg(feature = "media")]
+        ("/charges", Method::Post, handlers::create_charge::<S>),
+        #[cfg(feature = "media")]
+        ("/charges", Method::Patch, handlers::update_charge::<S>),
+        #[cfg(feature = "pages")]
+        ("/commits", Method::Get, handlers::list_commits::<S>),
+        #[cfg(feature = "pages")]
+        ("/events", Method::Get, handlers::list_events::<S>),
+        #[cfg(feature = "ops")]
+        ("/health", Method::Get, handlers::health::<S>),
+        #[cfg(feature = "jobs")]
+        ("/jobs/{p0}", Method::Get, handlers::list::<S>),
+        #[cfg(feature = "jobs")]
+        ("/jobs/{p0}", Method::Delete, handlers::r#type::<S>),
+        #[cfg(feature = "pages")]
+        ("/logs", Method::Get, handlers::list_logs::<S>),
+        #[cfg(feature = "media")]
+        ("/notes", Method::Post, handlers::add_note::<S>),
+        #[cfg(feature = "pages")]
+        ("/payments", Method::Get, handlers::list_payments::<S>),
+        #[cfg(feature = "pets")]
+        ("/pets", Method::Post, handlers::create_pet::<S>),
+        #[cfg(feature = "self_")]
+        ("/self", Method::Put, handlers::self_::<S>),
+        #[cfg(feature = "streams")]
+        ("/streams/logs", Method::Get, handlers::stream_logs::<S>),
+        #[cfg(feature = "streams")]
+        ("/streams/notices", Method::Get, handlers::stream_notices::<S>),
+        #[cfg(feature = "streams")]
+        ("/streams/progress", Method::Get, handlers::stream_progress::<S>),
+        #[cfg(feature = "streams")]
+        ("/streams/records", Method::Get, handlers::stream_records::<S>),
+        #[cfg(feature = "streams")]
+        ("/streams/ticker", Method::Get, handlers::stream_ticker::<S>),
+        #[cfg(feature = "pages")]
+        ("/tickets", Method::Get, handlers::list_tickets::<S>),
+        #[cfg(feature = "media")]
+        ("/uploads", Method::Post, handlers::upload::<S>),
+    ];
+    router = runtime::mount(router, &service, base, table);
     router = router.fallback(runtime::not_found);
 
     #[cfg(any(feature = "files", feature = "jobs"))]

@@ -19,7 +19,7 @@ use rocketgen_runtime::server as runtime;
 use api::FormatsApi;
 
 #[cfg(feature = "events")]
-use axum::routing::MethodRouter;
+use rocketgen_runtime::meta::Method;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 pub use rocketgen_runtime::server::{Limits, with_limits};
@@ -39,30 +39,13 @@ pub fn router_at<S: FormatsApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-
-    #[cfg(feature = "events")]
-    {
-        router = router
-            .route(
-                &[base, "/events"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::create_event::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "events")]
-    {
-        router = router
-            .route(
-                &[base, "/events/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_event::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
+    let table: &[runtime::RouteEntry<S>] = &[
+        #[cfg(feature = "events")]
+        ("/events", Method::Post, handlers::create_event::<S>),
+        #[cfg(feature = "events")]
+        ("/events/{p0}", Method::Get, handlers::get_event::<S>),
+    ];
+    router = runtime::mount(router, &service, base, table);
     router = router.fallback(runtime::not_found);
     router
 }

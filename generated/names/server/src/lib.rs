@@ -19,7 +19,7 @@ use rocketgen_runtime::server as runtime;
 use api::NamesApi;
 
 #[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
-use axum::routing::MethodRouter;
+use rocketgen_runtime::meta::Method;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 pub use rocketgen_runtime::server::{Limits, with_limits};
@@ -39,58 +39,17 @@ pub fn router_at<S: NamesApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-
-    #[cfg(feature = "ming_qian")]
-    {
-        router = router
-            .route(
-                &[base, "/%E5%90%8D%E5%89%8D/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::ming_qian_wo_qu_ru::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "self_")]
-    {
-        router = router
-            .route(
-                &[base, "/payment-methods"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::add_payment_method::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "self_")]
-    {
-        router = router
-            .route(
-                &[base, "/prelude"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::put_prelude::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "std")]
-    {
-        router = router
-            .route(
-                &[base, "/strings/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_string::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
+    let table: &[runtime::RouteEntry<S>] = &[
+        #[cfg(feature = "ming_qian")]
+        ("/%E5%90%8D%E5%89%8D/{p0}", Method::Get, handlers::ming_qian_wo_qu_ru::<S>),
+        #[cfg(feature = "self_")]
+        ("/payment-methods", Method::Post, handlers::add_payment_method::<S>),
+        #[cfg(feature = "self_")]
+        ("/prelude", Method::Post, handlers::put_prelude::<S>),
+        #[cfg(feature = "std")]
+        ("/strings/{p0}", Method::Get, handlers::get_string::<S>),
+    ];
+    router = runtime::mount(router, &service, base, table);
     router = router.fallback(runtime::not_found);
     router
 }

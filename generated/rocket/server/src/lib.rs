@@ -60,7 +60,7 @@ use api::RocketApi;
         feature = "registration"
     )
 )]
-use axum::routing::MethodRouter;
+use rocketgen_runtime::meta::Method;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 pub use rocketgen_runtime::server::{Limits, with_limits};
@@ -80,1478 +80,375 @@ pub fn router_at<S: RocketApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_account::<S>),
-                    )
-                    .patch_service(
-                        runtime::Route::new(&service, handlers::update_account::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PATCH")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/billing/methods"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_payment_methods::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::add_payment_method::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/billing/methods/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_payment_method::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::remove_payment_method::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/billing/purchases"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_purchases::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::make_purchase::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/billing/subscriptions/{p0}"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::update_subscription::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(&service, handlers::cancel_subscription::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/devices"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_devices::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::register_device::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/devices/authorization"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::authorize_device::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/devices/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_device::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(&service, handlers::deregister_device::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/devices/{p0}/name"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::rename_device::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/entitlements"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_entitlements::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/items/{p0}/videos"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_media_files::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/items/{p0}/videos-guarded"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_media_files_guarded::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/nonce"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::generate_nonce::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/password"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::change_password::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/pin"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::change_pin::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_profile::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/bookmarks"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_bookmarks::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/bookmarks/list"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_bookmark_list::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/bookmarks/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_item_bookmark::<S>),
-                    )
-                    .put_service(
-                        runtime::Route::new(&service, handlers::bookmark_item::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::delete_item_bookmark::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/continue-watching/list"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_continue_watching_list::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/items/{p0}/next"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_next_playback_item::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/ratings"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_ratings::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/ratings/list"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_ratings_list::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/ratings/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_item_rating::<S>),
-                    )
-                    .put_service(runtime::Route::new(&service, handlers::rate_item::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/watched"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_watched::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(&service, handlers::delete_watched::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/watched/list"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_watched_list::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "profile")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profile/watched/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_watched_status::<S>,
-                        ),
-                    )
-                    .put_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::set_item_watched_status::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profiles"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::create_profile::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/profiles/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_profile_with_id::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::delete_profile_with_id::<S>,
-                        ),
-                    )
-                    .patch_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::update_profile_with_id::<S>,
-                        ),
-                    )
-                    .fallback_service(
-                        runtime::MethodNotAllowed::new("GET, DELETE, PATCH"),
-                    ),
-            );
-    }
-
-    #[cfg(feature = "account")]
-    {
-        router = router
-            .route(
-                &[base, "/account/request-email-verification"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::request_email_verification::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::get_account_token::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(&service, handlers::sign_out::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST, DELETE")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization/device"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_account_token_by_code::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization/device/code"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::generate_device_authorization_code::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization/profile"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::get_profile_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization/refresh"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::refresh_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "authorization")]
-    {
-        router = router
-            .route(
-                &[base, "/authorization/sso"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::single_sign_on::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "bt")]
-    {
-        router = router
-            .route(
-                &[base, "/bt/plan/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_plan_by_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "bt")]
-    {
-        router = router
-            .route(
-                &[base, "/bt/plans"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_plans::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "bt")]
-    {
-        router = router
-            .route(
-                &[base, "/bt/token/assign"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::assign_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "bt")]
-    {
-        router = router
-            .route(
-                &[base, "/bt/token/validate"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::check_user_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "support")]
-    {
-        router = router
-            .route(
-                &[base, "/check-subscription/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_subscription_data::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "app")]
-    {
-        router = router
-            .route(
-                &[base, "/config"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_app_config::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee-bt/eligibility"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::check_ee_bt_eligibility::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/msisdn"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::assign_msisdn::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/offers"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::get_eligible_offers::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/pin"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::create_pin_request::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::validate_pin_request::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT, POST")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/plans"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_ee_plans::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/plans/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_plan::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "ee")]
-    {
-        router = router
-            .route(
-                &[base, "/ee/token/create"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::create_token::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/items/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_item::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/items/{p0}/children"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_children_list::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/items/{p0}/next"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_anon_next_playback_item::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/items/{p0}/related"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_related_list::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/items/{p0}/videos"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_public_item_media_files::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/billinghistory/{p0}"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::get_billing_history::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/cards/{p0}"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(&service, handlers::change_card_details::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::get_card_details::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT, POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/changeemail"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::change_email::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/changemarketing"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::change_marketing::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/deleteaccount"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::delete_account::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/entitlements/current"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_current_entitlement::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/entitlements/history"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_entitlements_history::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/featureFlag/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_feature_flag::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/googlepay/subscription"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::google_pay_subscription::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/had/entitlements"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::check_previous_entitlements::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/items/clips"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_items_media_clip_files::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/items/downloadable"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_item_downloadables::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/itemsummary/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_itv_itemsummary_external_id::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "app")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/page"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_itv_page::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/pinauthorization"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_account_token_with_pin::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/plan/{p0}"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::upgrade_plan::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/plans/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_itv_plans_platform::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/profile"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_itv_profile::<S>),
-                    )
-                    .put_service(
-                        runtime::Route::new(&service, handlers::update_profile::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, PUT")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/profile/recommendation/list"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_recommended_list::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/profiletoken"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_itv_profile_token::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/purchase/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_current_subscription::<S>,
-                        ),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::confirm_purchase::<S>),
-                    )
-                    .delete_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::delete_itv_purchase_platform::<S>,
-                        ),
-                    )
-                    .fallback_service(
-                        runtime::MethodNotAllowed::new("GET, POST, DELETE"),
-                    ),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/purchase/{p0}/strong"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::confirm_purchase_strong::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/purchase/{p0}/withoffer"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::confirm_purchase_with_offer::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/resubscribe/{p0}"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::resubscribe::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/roku/plans"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_itv_roku_plans::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/roku/transaction/{p0}"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::execute_transaction::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/save-offer"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_save_offer::<S>),
-                    )
-                    .post_service(
-                        runtime::Route::new(&service, handlers::activate_save_offer::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET, POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/subscription/fullpricerenewal"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_full_price_renewal::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/subscription/status/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_subscription_status::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/subscriptionstate"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_subscription_state::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/upcominginvoice"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::get_upcoming_invoice::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/updateIntent/strong/{p0}"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::update_payment_intent_strong::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/updatePayment/strong/{p0}"].concat(),
-                MethodRouter::new()
-                    .put_service(
-                        runtime::Route::new(
-                            &service,
-                            handlers::update_payment_method_strong::<S>,
-                        ),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PUT")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/voucher/{p0}"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::check_voucher::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/itv/voucher/{p0}/{p1}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_voucher_by_id::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/lists"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_lists::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/lists/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_list::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "app")]
-    {
-        router = router
-            .route(
-                &[base, "/page"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::get_page::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/plans/{p0}"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_plans_id::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "registration")]
-    {
-        router = router
-            .route(
-                &[base, "/register"].concat(),
-                MethodRouter::new()
-                    .post_service(runtime::Route::new(&service, handlers::register::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "support")]
-    {
-        router = router
-            .route(
-                &[base, "/request-password-reset"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::forgot_password::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "support")]
-    {
-        router = router
-            .route(
-                &[base, "/reset-password"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::reset_password::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
-
-    #[cfg(feature = "itv")]
-    {
-        router = router
-            .route(
-                &[base, "/samsung-preview"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_public_preview::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/schedules"].concat(),
-                MethodRouter::new()
-                    .get_service(
-                        runtime::Route::new(&service, handlers::get_schedules::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "content")]
-    {
-        router = router
-            .route(
-                &[base, "/search"].concat(),
-                MethodRouter::new()
-                    .get_service(runtime::Route::new(&service, handlers::search::<S>))
-                    .fallback_service(runtime::MethodNotAllowed::new("GET")),
-            );
-    }
-
-    #[cfg(feature = "support")]
-    {
-        router = router
-            .route(
-                &[base, "/verify-email"].concat(),
-                MethodRouter::new()
-                    .post_service(
-                        runtime::Route::new(&service, handlers::verify_email::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("POST")),
-            );
-    }
+    let table: &[runtime::RouteEntry<S>] = &[
+        #[cfg(feature = "account")]
+        ("/account", Method::Get, handlers::get_account::<S>),
+        #[cfg(feature = "account")]
+        ("/account", Method::Patch, handlers::update_account::<S>),
+        #[cfg(feature = "account")]
+        ("/account/billing/methods", Method::Get, handlers::get_payment_methods::<S>),
+        #[cfg(feature = "account")]
+        ("/account/billing/methods", Method::Post, handlers::add_payment_method::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/billing/methods/{p0}",
+            Method::Get,
+            handlers::get_payment_method::<S>,
+        ),
+        #[cfg(feature = "account")]
+        (
+            "/account/billing/methods/{p0}",
+            Method::Delete,
+            handlers::remove_payment_method::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/billing/purchases", Method::Get, handlers::get_purchases::<S>),
+        #[cfg(feature = "account")]
+        ("/account/billing/purchases", Method::Post, handlers::make_purchase::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/billing/subscriptions/{p0}",
+            Method::Put,
+            handlers::update_subscription::<S>,
+        ),
+        #[cfg(feature = "account")]
+        (
+            "/account/billing/subscriptions/{p0}",
+            Method::Delete,
+            handlers::cancel_subscription::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/devices", Method::Get, handlers::get_devices::<S>),
+        #[cfg(feature = "account")]
+        ("/account/devices", Method::Post, handlers::register_device::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/devices/authorization",
+            Method::Post,
+            handlers::authorize_device::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/devices/{p0}", Method::Get, handlers::get_device::<S>),
+        #[cfg(feature = "account")]
+        ("/account/devices/{p0}", Method::Delete, handlers::deregister_device::<S>),
+        #[cfg(feature = "account")]
+        ("/account/devices/{p0}/name", Method::Put, handlers::rename_device::<S>),
+        #[cfg(feature = "account")]
+        ("/account/entitlements", Method::Get, handlers::get_entitlements::<S>),
+        #[cfg(feature = "account")]
+        ("/account/items/{p0}/videos", Method::Get, handlers::get_item_media_files::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/items/{p0}/videos-guarded",
+            Method::Get,
+            handlers::get_item_media_files_guarded::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/nonce", Method::Get, handlers::generate_nonce::<S>),
+        #[cfg(feature = "account")]
+        ("/account/password", Method::Put, handlers::change_password::<S>),
+        #[cfg(feature = "account")]
+        ("/account/pin", Method::Put, handlers::change_pin::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile", Method::Get, handlers::get_profile::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/bookmarks", Method::Get, handlers::get_bookmarks::<S>),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/bookmarks/list",
+            Method::Get,
+            handlers::get_bookmark_list::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/bookmarks/{p0}",
+            Method::Get,
+            handlers::get_item_bookmark::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        ("/account/profile/bookmarks/{p0}", Method::Put, handlers::bookmark_item::<S>),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/bookmarks/{p0}",
+            Method::Delete,
+            handlers::delete_item_bookmark::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/continue-watching/list",
+            Method::Get,
+            handlers::get_continue_watching_list::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/items/{p0}/next",
+            Method::Get,
+            handlers::get_next_playback_item::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        ("/account/profile/ratings", Method::Get, handlers::get_ratings::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/ratings/list", Method::Get, handlers::get_ratings_list::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/ratings/{p0}", Method::Get, handlers::get_item_rating::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/ratings/{p0}", Method::Put, handlers::rate_item::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/watched", Method::Get, handlers::get_watched::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/watched", Method::Delete, handlers::delete_watched::<S>),
+        #[cfg(feature = "profile")]
+        ("/account/profile/watched/list", Method::Get, handlers::get_watched_list::<S>),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/watched/{p0}",
+            Method::Get,
+            handlers::get_item_watched_status::<S>,
+        ),
+        #[cfg(feature = "profile")]
+        (
+            "/account/profile/watched/{p0}",
+            Method::Put,
+            handlers::set_item_watched_status::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/profiles", Method::Post, handlers::create_profile::<S>),
+        #[cfg(feature = "account")]
+        ("/account/profiles/{p0}", Method::Get, handlers::get_profile_with_id::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/profiles/{p0}",
+            Method::Delete,
+            handlers::delete_profile_with_id::<S>,
+        ),
+        #[cfg(feature = "account")]
+        ("/account/profiles/{p0}", Method::Patch, handlers::update_profile_with_id::<S>),
+        #[cfg(feature = "account")]
+        (
+            "/account/request-email-verification",
+            Method::Post,
+            handlers::request_email_verification::<S>,
+        ),
+        #[cfg(feature = "authorization")]
+        ("/authorization", Method::Post, handlers::get_account_token::<S>),
+        #[cfg(feature = "authorization")]
+        ("/authorization", Method::Delete, handlers::sign_out::<S>),
+        #[cfg(feature = "authorization")]
+        (
+            "/authorization/device",
+            Method::Post,
+            handlers::get_account_token_by_code::<S>,
+        ),
+        #[cfg(feature = "authorization")]
+        (
+            "/authorization/device/code",
+            Method::Post,
+            handlers::generate_device_authorization_code::<S>,
+        ),
+        #[cfg(feature = "authorization")]
+        ("/authorization/profile", Method::Post, handlers::get_profile_token::<S>),
+        #[cfg(feature = "authorization")]
+        ("/authorization/refresh", Method::Post, handlers::refresh_token::<S>),
+        #[cfg(feature = "authorization")]
+        ("/authorization/sso", Method::Post, handlers::single_sign_on::<S>),
+        #[cfg(feature = "bt")]
+        ("/bt/plan/{p0}", Method::Get, handlers::get_plan_by_token::<S>),
+        #[cfg(feature = "bt")]
+        ("/bt/plans", Method::Get, handlers::get_plans::<S>),
+        #[cfg(feature = "bt")]
+        ("/bt/token/assign", Method::Post, handlers::assign_token::<S>),
+        #[cfg(feature = "bt")]
+        ("/bt/token/validate", Method::Get, handlers::check_user_token::<S>),
+        #[cfg(feature = "support")]
+        ("/check-subscription/{p0}", Method::Get, handlers::get_subscription_data::<S>),
+        #[cfg(feature = "app")]
+        ("/config", Method::Get, handlers::get_app_config::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee-bt/eligibility", Method::Get, handlers::check_ee_bt_eligibility::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/msisdn", Method::Post, handlers::assign_msisdn::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/offers", Method::Post, handlers::get_eligible_offers::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/pin", Method::Put, handlers::create_pin_request::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/pin", Method::Post, handlers::validate_pin_request::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/plans", Method::Get, handlers::get_ee_plans::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/plans/{p0}", Method::Get, handlers::get_plan::<S>),
+        #[cfg(feature = "ee")]
+        ("/ee/token/create", Method::Get, handlers::create_token::<S>),
+        #[cfg(feature = "content")]
+        ("/items/{p0}", Method::Get, handlers::get_item::<S>),
+        #[cfg(feature = "content")]
+        ("/items/{p0}/children", Method::Get, handlers::get_item_children_list::<S>),
+        #[cfg(feature = "content")]
+        ("/items/{p0}/next", Method::Get, handlers::get_anon_next_playback_item::<S>),
+        #[cfg(feature = "content")]
+        ("/items/{p0}/related", Method::Get, handlers::get_item_related_list::<S>),
+        #[cfg(feature = "content")]
+        ("/items/{p0}/videos", Method::Get, handlers::get_public_item_media_files::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/billinghistory/{p0}", Method::Post, handlers::get_billing_history::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/cards/{p0}", Method::Put, handlers::change_card_details::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/cards/{p0}", Method::Post, handlers::get_card_details::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/changeemail", Method::Post, handlers::change_email::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/changemarketing", Method::Post, handlers::change_marketing::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/deleteaccount", Method::Post, handlers::delete_account::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/entitlements/current",
+            Method::Get,
+            handlers::get_current_entitlement::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/entitlements/history",
+            Method::Get,
+            handlers::get_entitlements_history::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/featureFlag/{p0}", Method::Get, handlers::get_feature_flag::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/googlepay/subscription",
+            Method::Post,
+            handlers::google_pay_subscription::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/had/entitlements",
+            Method::Get,
+            handlers::check_previous_entitlements::<S>,
+        ),
+        #[cfg(feature = "content")]
+        ("/itv/items/clips", Method::Post, handlers::get_items_media_clip_files::<S>),
+        #[cfg(feature = "content")]
+        ("/itv/items/downloadable", Method::Post, handlers::get_item_downloadables::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/itemsummary/{p0}",
+            Method::Get,
+            handlers::get_itv_itemsummary_external_id::<S>,
+        ),
+        #[cfg(feature = "app")]
+        ("/itv/page", Method::Get, handlers::get_itv_page::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/pinauthorization",
+            Method::Post,
+            handlers::get_account_token_with_pin::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/plan/{p0}", Method::Post, handlers::upgrade_plan::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/plans/{p0}", Method::Get, handlers::get_itv_plans_platform::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/profile", Method::Get, handlers::get_itv_profile::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/profile", Method::Put, handlers::update_profile::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/profile/recommendation/list",
+            Method::Get,
+            handlers::get_recommended_list::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/profiletoken", Method::Post, handlers::get_itv_profile_token::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/purchase/{p0}", Method::Get, handlers::get_current_subscription::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/purchase/{p0}", Method::Post, handlers::confirm_purchase::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/purchase/{p0}",
+            Method::Delete,
+            handlers::delete_itv_purchase_platform::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/purchase/{p0}/strong",
+            Method::Post,
+            handlers::confirm_purchase_strong::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/purchase/{p0}/withoffer",
+            Method::Post,
+            handlers::confirm_purchase_with_offer::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/resubscribe/{p0}", Method::Post, handlers::resubscribe::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/roku/plans", Method::Get, handlers::get_itv_roku_plans::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/roku/transaction/{p0}", Method::Post, handlers::execute_transaction::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/save-offer", Method::Get, handlers::get_save_offer::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/save-offer", Method::Post, handlers::activate_save_offer::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/subscription/fullpricerenewal",
+            Method::Get,
+            handlers::get_full_price_renewal::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/subscription/status/{p0}",
+            Method::Get,
+            handlers::get_subscription_status::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/subscriptionstate", Method::Get, handlers::get_subscription_state::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/upcominginvoice", Method::Get, handlers::get_upcoming_invoice::<S>),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/updateIntent/strong/{p0}",
+            Method::Put,
+            handlers::update_payment_intent_strong::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        (
+            "/itv/updatePayment/strong/{p0}",
+            Method::Put,
+            handlers::update_payment_method_strong::<S>,
+        ),
+        #[cfg(feature = "itv")]
+        ("/itv/voucher/{p0}", Method::Post, handlers::check_voucher::<S>),
+        #[cfg(feature = "itv")]
+        ("/itv/voucher/{p0}/{p1}", Method::Get, handlers::get_voucher_by_id::<S>),
+        #[cfg(feature = "content")]
+        ("/lists", Method::Get, handlers::get_lists::<S>),
+        #[cfg(feature = "content")]
+        ("/lists/{p0}", Method::Get, handlers::get_list::<S>),
+        #[cfg(feature = "app")]
+        ("/page", Method::Get, handlers::get_page::<S>),
+        #[cfg(feature = "content")]
+        ("/plans/{p0}", Method::Get, handlers::get_plans_id::<S>),
+        #[cfg(feature = "registration")]
+        ("/register", Method::Post, handlers::register::<S>),
+        #[cfg(feature = "support")]
+        ("/request-password-reset", Method::Post, handlers::forgot_password::<S>),
+        #[cfg(feature = "support")]
+        ("/reset-password", Method::Post, handlers::reset_password::<S>),
+        #[cfg(feature = "itv")]
+        ("/samsung-preview", Method::Get, handlers::get_public_preview::<S>),
+        #[cfg(feature = "content")]
+        ("/schedules", Method::Get, handlers::get_schedules::<S>),
+        #[cfg(feature = "content")]
+        ("/search", Method::Get, handlers::search::<S>),
+        #[cfg(feature = "support")]
+        ("/verify-email", Method::Post, handlers::verify_email::<S>),
+    ];
+    router = runtime::mount(router, &service, base, table);
     router = router.fallback(runtime::not_found);
     router
 }

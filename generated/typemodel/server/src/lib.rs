@@ -19,7 +19,7 @@ use rocketgen_runtime::server as runtime;
 use api::TypemodelApi;
 
 #[cfg(feature = "things")]
-use axum::routing::MethodRouter;
+use rocketgen_runtime::meta::Method;
 pub use api;
 pub use rocketgen_runtime::cors::{CorsLayer, Origins};
 pub use rocketgen_runtime::server::{Limits, with_limits};
@@ -39,19 +39,11 @@ pub fn router_at<S: TypemodelApi + 'static>(
 ) -> axum::Router {
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
-
-    #[cfg(feature = "things")]
-    {
-        router = router
-            .route(
-                &[base, "/things/{p0}"].concat(),
-                MethodRouter::new()
-                    .patch_service(
-                        runtime::Route::new(&service, handlers::patch_thing::<S>),
-                    )
-                    .fallback_service(runtime::MethodNotAllowed::new("PATCH")),
-            );
-    }
+    let table: &[runtime::RouteEntry<S>] = &[
+        #[cfg(feature = "things")]
+        ("/things/{p0}", Method::Patch, handlers::patch_thing::<S>),
+    ];
+    router = runtime::mount(router, &service, base, table);
     router = router.fallback(runtime::not_found);
     router
 }
