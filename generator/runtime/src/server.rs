@@ -630,9 +630,61 @@ fn credentials(
 fn request_of<T: DeserializeOwned>(fields: Map<String, Value>) -> Result<T, Rejection> {
     // Validation has already named any field that does not fit its schema, so this is the
     // fast path; serde's own message names what still does not fit.
-    match serde_json::from_value(Value::Object(fields)) {
+    match T::deserialize(Fields(fields)) {
         Ok(request) => Ok(request),
         Err(e) => Err(unreadable(e)),
+    }
+}
+
+/// A request's fields as a deserializer of its request type. Every request type reads its
+/// fields as a map; `serde_json::from_value` would compile, for each of them, its generic
+/// handling of every other kind of value, the count check after the map and the error for a
+/// value that is not a map. Here the per-type part is one call of the visitor, each field's
+/// value still read by `serde_json::Value`.
+struct Fields(Map<String, Value>);
+
+impl<'de> serde::Deserializer<'de> for Fields {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(FieldAccess { fields: self.0.into_iter(), value: None })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The fields of [`Fields`], one key and value at a time.
+struct FieldAccess {
+    fields: serde_json::map::IntoIter,
+    value: Option<Value>,
+}
+
+impl<'de> serde::de::MapAccess<'de> for FieldAccess {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
+        match self.fields.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<T: serde::de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Self::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value),
+            None => Err(serde::de::Error::custom("a value was read before its key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.fields.len())
     }
 }
 
