@@ -228,9 +228,9 @@ fn read_raw<Resp: OperationResponse + 'static>(raw: RawResponse, slot: &mut dyn 
     }
 }
 
-/// Puts a programmed response into a served call's slot, an `Option` of its response type.
-/// A slot of another type would be the mock's own fault: a programming handle or a served call
-/// typed for another operation.
+/// Puts a response (programmed, or read by [`read_raw`]) into a served call's slot, an `Option`
+/// of its response type. A slot of another type would be the mock's own fault: a programming
+/// handle or a served call typed for another operation.
 fn put<Resp: 'static>(slot: &mut dyn Any, response: Resp) -> Result<(), Error> {
     match slot.downcast_mut::<Option<Resp>>() {
         Some(slot) => {
