@@ -102,7 +102,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         }
     });
     // A spec whose every path is served by template has no route for the router itself.
-    let method_router = (!served.is_empty()).then(|| {
+    let method_import = (!served.is_empty()).then(|| {
         let cfg = cfg_union(api, routes.iter().filter(|(route, _)| served.contains(*route)).flat_map(|(_, ops)| ops.iter().map(|op| &op.feature)));
         quote! { #cfg use rocketgen_runtime::meta::Method; }
     });
@@ -206,7 +206,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         use rocketgen_runtime::server as runtime;
 
         use api::#trait_ident;
-        #method_router
+        #method_import
 
         pub use api;
         pub use rocketgen_runtime::cors::{CorsLayer, Origins};
