@@ -84,7 +84,7 @@ macro_rules! cases_of {
         use rocketgen_runtime::synth::{Fill, Synth};
         let synth = Synth::new(Fill::Full, 7);
         let mut cases = Vec::new();
-        for op in $krate::meta::OPERATIONS {
+        for op in $krate::meta::operations() {
             let mut request = serde_json::Map::new();
             for param in op.params {
                 let mut value = synth.value(param.ty, param.constraints, &format!("{}/{}", op.tool_name, param.name));

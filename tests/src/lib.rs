@@ -56,7 +56,7 @@ include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 /// `{source, type, pointer, fill, seed, value}`.
 macro_rules! synthesize_all {
     ($cases:ident, $( $source:literal => $krate:ident ),* ) => {$(
-        for meta in $krate::meta::TYPES {
+        for meta in $krate::meta::types() {
             use rocketgen_runtime::synth::{Fill, Synth};
             for (fill, label) in [(Fill::Minimal, "minimal"), (Fill::Full, "full"), (Fill::Nulls, "nulls")] {
                 for seed in [1u64, 2, 3] {
@@ -97,8 +97,8 @@ pub fn spec_fault_properties() -> Vec<&'static str> {
     let mut out = Vec::new();
     macro_rules! undeclared {
         ($( $krate:ident ),*) => {$(
-            for meta in $krate::meta::TYPES {
-                if let rocketgen_runtime::meta::TypeMetaKind::Struct { fields, .. } = &meta.kind {
+            for meta in $krate::meta::types() {
+                if let rocketgen_runtime::meta::TypeMetaKind::Struct { fields, .. } = meta.kind() {
                     out.extend(fields.iter().filter(|f| f.undeclared).map(|f| f.name));
                 }
             }

@@ -53,7 +53,7 @@ async fn call_sends_what_the_generated_client_sends() {
     let mut failures = Vec::new();
     for case in rocketgen_tests::http::cases("rocket") {
         let tool = case["tool"].as_str().unwrap();
-        let meta = rocket_api::meta::OPERATIONS.iter().find(|m| m.tool_name == tool).unwrap();
+        let meta = rocket_api::meta::operations().iter().find(|m| m.tool_name == tool).unwrap();
         let op = rocketgen::call::operation(&api, tool).unwrap();
         // The request's fields, keyed as the tool's input is (wire names).
         let mut args = Map::new();

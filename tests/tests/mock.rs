@@ -27,7 +27,7 @@ fn every_synthesized_answer_is_valid_against_the_spec() {
     let mut checked = 0;
     let mut excused = 0;
     let mut failures = Vec::new();
-    for op in rocket_api::meta::OPERATIONS {
+    for op in rocket_api::meta::operations() {
         for response in op.responses {
             let (Some(media_type), Some(_)) = (response.media_type, response.body) else { continue };
             let status = match response.status {
@@ -107,7 +107,7 @@ fn fixtures_are_checked_and_applied() {
     let dir = tempfile_dir();
     let good = dir.join("good.yaml");
     std::fs::write(&good, "content.getItem:\n  status: 404\n  body: {message: no such item}\naccount.getAccount:\n  status: 401\n").unwrap();
-    let fixtures = rocket_mock::runtime::load_fixtures(&good, rocket_api::meta::OPERATIONS).unwrap();
+    let fixtures = rocket_mock::runtime::load_fixtures(&good, rocket_api::meta::operations()).unwrap();
     let mock = Mock::with_fixtures(1, fixtures);
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let response = runtime.block_on(mock.get_item(rocket_api::GetItemRequest::new("x".into()))).unwrap();
@@ -123,7 +123,7 @@ fn fixtures_are_checked_and_applied() {
     for (i, (text, expected)) in cases.iter().enumerate() {
         let path = dir.join(format!("bad{i}.yaml"));
         std::fs::write(&path, text).unwrap();
-        let err = rocket_mock::runtime::load_fixtures(&path, rocket_api::meta::OPERATIONS).unwrap_err();
+        let err = rocket_mock::runtime::load_fixtures(&path, rocket_api::meta::operations()).unwrap_err();
         assert!(err.contains(expected), "{err}");
     }
 }

@@ -55,7 +55,7 @@ async fn prism_accepts_every_request_and_every_2xx_body_deserializes() {
     let ref_siblings = rocketgen_tests::http::ref_sibling_bodies();
     for case in &all {
         let tool = case["tool"].as_str().unwrap();
-        let meta = rocket_api::meta::OPERATIONS.iter().find(|m| m.tool_name == tool).unwrap();
+        let meta = rocket_api::meta::operations().iter().find(|m| m.tool_name == tool).unwrap();
         let client = &clients[usize::from(DYNAMIC_PATHS.contains(&meta.path))];
         let credentials =
             || -> Vec<rocket_api::Credential> { case["credential"].as_str().and_then(|s| rocket_api::Credential::new(s, "token-1")).into_iter().collect() };

@@ -210,7 +210,7 @@ async fn the_recording_proxy_passes_streams_on_live() {
     let (sender, streams) = progress_channel();
     let upstream = rocketgen_tests::http::serve(constructs_server::router_at(Arc::new(streams), "/v2")).await;
     let record = std::env::temp_dir().join(format!("streams-record-{}.json", std::process::id()));
-    let proxy = rocketgen_runtime::proxy::router(&format!("{upstream}/v2"), "/v2", constructs_api::meta::OPERATIONS, Some(record.clone())).unwrap();
+    let proxy = rocketgen_runtime::proxy::router(&format!("{upstream}/v2"), "/v2", constructs_api::meta::operations(), Some(record.clone())).unwrap();
     let base = rocketgen_tests::http::serve(proxy).await;
     let client = constructs_client::Client::builder(format!("{base}/v2")).build().unwrap();
     sender.send(Ok(Event::new(Progress::new(1, 2)).with_id("a"))).unwrap();
@@ -234,7 +234,7 @@ async fn the_recording_proxy_passes_streams_on_live() {
         serde_json::json!({"status": 200, "body": [{"data": {"step": 1, "of": 2}, "id": "a"}, {"data": {"step": 2, "of": 2}, "id": "b"}]})
     );
     // What was recorded replays: the fixture loads, its items checked against the spec.
-    let fixtures = rocketgen_runtime::mock::load_fixtures(&record, constructs_api::meta::OPERATIONS).unwrap();
+    let fixtures = rocketgen_runtime::mock::load_fixtures(&record, constructs_api::meta::operations()).unwrap();
     assert_eq!(fixtures["streams.streamProgress"].status, 200);
     std::fs::remove_file(&record).ok();
 }

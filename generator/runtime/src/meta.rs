@@ -6,6 +6,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Number, Value};
 
+mod data;
+
+pub use data::*;
+
 /// An operation: where it lives, what it takes, what it answers.
 #[derive(Debug)]
 pub struct OperationMeta<'a> {
@@ -81,7 +85,7 @@ pub enum SchemeKind<'a> {
 }
 
 /// An HTTP method an operation is served at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     Get,
@@ -163,8 +167,28 @@ impl serde::Serialize for Status {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Status::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a status: a code, `1XX` … `5XX` or `default`")))
+    }
+}
+
+impl Status {
+    /// A status key as the spec writes it: `"200"`, `"4XX"` (any case), `"default"`.
+    pub fn parse(text: &str) -> Option<Status> {
+        if text == "default" {
+            return Some(Status::Default);
+        }
+        match text.as_bytes() {
+            [class @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] => Some(Status::Class(class - b'0')),
+            _ => text.parse().ok().filter(|code| (100..=599).contains(code)).map(Status::Code),
+        }
+    }
+}
+
 /// Where a parameter (or an API key) travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Location {
     Path,
@@ -174,7 +198,7 @@ pub enum Location {
 }
 
 /// How a parameter's value is written (OpenAPI's `style`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Style {
     Simple,
@@ -221,7 +245,7 @@ pub struct BodyMeta<'a> {
 }
 
 /// How a body's bytes relate to its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyKind {
     Json,
@@ -237,7 +261,7 @@ pub enum BodyKind {
 
 /// How a streamed response body divides into items, each read and written as its
 /// [`BodyKind`] says (JSON, or text for events whose data is plain text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Framing {
     /// `text/event-stream`: server-sent events, each item an event's data.
@@ -392,7 +416,39 @@ pub struct TypeMeta<'a> {
     pub name: &'a str,
     /// JSON pointer to the schema in the spec.
     pub pointer: &'a str,
-    pub kind: TypeMetaKind<'a>,
+    kind: KindCell<'a>,
+}
+
+/// A type's kind: given when the type is written as a static, or set once when metadata is
+/// loaded from data (types refer to one another, so each exists before any kind is read).
+#[derive(Debug)]
+enum KindCell<'a> {
+    Given(TypeMetaKind<'a>),
+    /// Loaded metadata lives as long as the program, so the cell does not name `'a` (a cell
+    /// would make `TypeMeta` invariant in it).
+    Loaded(&'static std::sync::OnceLock<TypeMetaKind<'static>>),
+}
+
+/// The kind of a type whose kind was never set: a union of nothing, which no value matches.
+static UNSET: TypeMetaKind<'static> = TypeMetaKind::Union(&[]);
+
+impl<'a> TypeMeta<'a> {
+    pub const fn new(name: &'a str, pointer: &'a str, kind: TypeMetaKind<'a>) -> TypeMeta<'a> {
+        TypeMeta { name, pointer, kind: KindCell::Given(kind) }
+    }
+
+    /// A type whose kind is set in `cell` later, once every type it may refer to exists.
+    pub(crate) const fn to_load(name: &'a str, pointer: &'a str, cell: &'static std::sync::OnceLock<TypeMetaKind<'static>>) -> TypeMeta<'a> {
+        TypeMeta { name, pointer, kind: KindCell::Loaded(cell) }
+    }
+
+    pub fn kind(&self) -> &TypeMetaKind<'a> {
+        match &self.kind {
+            KindCell::Given(kind) => kind,
+            // The loader sets every kind before it hands the types out.
+            KindCell::Loaded(cell) => cell.get().unwrap_or(&UNSET),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -743,15 +799,15 @@ pub fn decode_param(param: &ParamMeta, texts: &[&str]) -> Result<Value, Invalid>
 
 /// Whether a parameter's value is an object (written as key/value pairs).
 pub fn is_object_param(param: &ParamMeta) -> bool {
-    !param.json && matches!(resolve(param.ty), Ty::Map(..) | Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { .. }, .. }))
+    !param.json && (matches!(resolve(param.ty), Ty::Map(..)) || struct_of(resolve(param.ty)).is_some())
 }
 
 /// The names of an object parameter's declared properties (for exploded `form` query objects,
 /// whose properties appear as query parameters of their own).
 pub fn object_param_fields<'a>(param: &ParamMeta<'a>) -> Vec<&'a str> {
-    match resolve(param.ty) {
-        Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, .. }, .. }) => fields.iter().map(|f| f.name).collect(),
-        _ => Vec::new(),
+    match struct_of(resolve(param.ty)) {
+        Some((fields, _)) => fields.iter().map(|f| f.name).collect(),
+        None => Vec::new(),
     }
 }
 
@@ -761,9 +817,10 @@ pub fn decode_object(param: &ParamMeta, pairs: &[(String, String)]) -> Result<Va
     let mut map = Map::new();
     for (key, text) in pairs {
         let path = format!("{}.{key}", param.name);
-        let value = match resolve(param.ty) {
-            Ty::Map(inner, _) => scalar(inner, text, &path)?,
-            Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, .. }, .. }) => match fields.iter().find(|f| f.name == key) {
+        let ty = resolve(param.ty);
+        let value = match (ty, struct_of(ty)) {
+            (Ty::Map(inner, _), _) => scalar(inner, text, &path)?,
+            (_, Some((fields, _))) => match fields.iter().find(|f| f.name == key) {
                 Some(field) => match resolve_ref(field.ty) {
                     Ty::Array(item, _) => Value::Array(text.split(',').map(|t| scalar(item, t, &path)).collect::<Result<_, _>>()?),
                     ty => scalar(ty, text, &path)?,
@@ -792,8 +849,22 @@ pub fn object_pairs(text: &str, explode: bool) -> Vec<(String, String)> {
 
 fn resolve<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
     match ty {
-        Ty::Named(TypeMeta { kind: TypeMetaKind::Newtype(inner, _), .. }) => resolve(inner),
+        Ty::Named(meta) => match meta.kind() {
+            TypeMetaKind::Newtype(inner, _) => resolve(inner),
+            _ => ty,
+        },
         other => other,
+    }
+}
+
+/// The fields and additional properties of a named struct type.
+fn struct_of<'a>(ty: &'a Ty<'a>) -> Option<(&'a [FieldMeta<'a>], &'a Additional<'a>)> {
+    match ty {
+        Ty::Named(meta) => match meta.kind() {
+            TypeMetaKind::Struct { fields, additional } => Some((fields, additional)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -813,10 +884,7 @@ fn scalar(ty: &Ty, text: &str, path: &str) -> Result<Value, Invalid> {
 }
 
 fn resolve_ref<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
-    match ty {
-        Ty::Named(TypeMeta { kind: TypeMetaKind::Newtype(inner, _), .. }) => resolve_ref(inner),
-        other => other,
-    }
+    resolve(ty)
 }
 
 /// Where a credential travels.
@@ -1029,14 +1097,13 @@ impl<'a> BodyMeta<'a> {
 
     /// The declared type of a property of an object body.
     fn property_ty(&self, property: &str) -> Option<&'a Ty<'a>> {
-        match resolve(self.ty) {
-            Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, additional }, .. }) => {
-                fields.iter().find(|f| f.name == property).map(|f| f.ty).or(match additional {
-                    Additional::Typed(ty) => Some(*ty),
-                    _ => None,
-                })
-            }
-            Ty::Map(inner, _) => Some(*inner),
+        let ty = resolve(self.ty);
+        match (ty, struct_of(ty)) {
+            (_, Some((fields, additional))) => fields.iter().find(|f| f.name == property).map(|f| f.ty).or(match additional {
+                Additional::Typed(ty) => Some(*ty),
+                _ => None,
+            }),
+            (Ty::Map(inner, _), _) => Some(*inner),
             _ => None,
         }
     }
@@ -1142,7 +1209,12 @@ pub fn decode_form(body: &BodyMeta, raw: &str) -> Result<Value, Invalid> {
 
 fn typed_form_value(ty: &Ty<'_>, tree: &FormTree, (style, explode): (Style, bool), path: &str) -> Result<Value, Invalid> {
     let last_text = || tree.raw.last().map(|raw| form_unescape(raw)).unwrap_or_default();
-    match resolve(ty) {
+    let ty = resolve(ty);
+    let kind = match ty {
+        Ty::Named(meta) => Some(meta.kind()),
+        _ => None,
+    };
+    match ty {
         Ty::Array(item, _) if tree.children.is_empty() => {
             let raws: Vec<&str> = match tree.raw.as_slice() {
                 [one] if !explode => {
@@ -1169,7 +1241,10 @@ fn typed_form_value(ty: &Ty<'_>, tree: &FormTree, (style, explode): (Style, bool
             .map(|(k, child)| Ok((k.clone(), typed_form_value(inner, child, (Style::DeepObject, true), &format!("{path}.{k}"))?)))
             .collect::<Result<Map<_, _>, Invalid>>()
             .map(Value::Object),
-        Ty::Named(TypeMeta { kind: TypeMetaKind::Struct { fields, additional }, .. }) if !tree.children.is_empty() => {
+        Ty::Named(_)
+            if let Some(TypeMetaKind::Struct { fields, additional }) = kind
+                && !tree.children.is_empty() =>
+        {
             let mut map = Map::new();
             for (k, child) in &tree.children {
                 let field_ty = fields.iter().find(|f| f.name == k).map(|f| f.ty).or(match additional {
@@ -1184,7 +1259,8 @@ fn typed_form_value(ty: &Ty<'_>, tree: &FormTree, (style, explode): (Style, bool
             }
             Ok(Value::Object(map))
         }
-        Ty::Named(TypeMeta { kind: TypeMetaKind::Union(_) | TypeMetaKind::Tagged { .. }, .. }) | Ty::Any => Ok(untyped_form_value(tree)),
+        Ty::Named(_) if matches!(kind, Some(TypeMetaKind::Union(_) | TypeMetaKind::Tagged { .. })) => Ok(untyped_form_value(tree)),
+        Ty::Any => Ok(untyped_form_value(tree)),
         ty if tree.children.is_empty() => scalar(ty, &last_text(), path),
         _ => Err(invalid(path, "bracketed values where a single value was expected")),
     }
@@ -1278,7 +1354,7 @@ pub fn decode_multipart(body: &BodyMeta, parts: Vec<Part>) -> Result<Value, Inva
                 let text = String::from_utf8(part.bytes).map_err(|_| invalid(&path, "is not UTF-8 text"))?;
                 match item_ty {
                     Some(t @ (Ty::Integer { .. } | Ty::Number | Ty::Boolean | Ty::String)) => scalar(t, &text, &path)?,
-                    Some(Ty::Named(TypeMeta { kind: TypeMetaKind::Enum { .. }, .. })) => Value::String(text),
+                    Some(Ty::Named(meta)) if matches!(meta.kind(), TypeMetaKind::Enum { .. }) => Value::String(text),
                     _ => serde_json::from_str(&text).unwrap_or(Value::String(text)),
                 }
             }

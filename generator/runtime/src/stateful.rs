@@ -56,7 +56,7 @@ fn success<'a>(op: &'a OperationMeta<'a>) -> Option<&'a ResponseMeta<'a>> {
 
 fn object_type<'a>(ty: &Ty<'a>) -> Option<&'a [FieldMeta<'a>]> {
     match ty {
-        Ty::Named(meta) => match &meta.kind {
+        Ty::Named(meta) => match meta.kind() {
             TypeMetaKind::Struct { fields, .. } => Some(fields),
             TypeMetaKind::Newtype(inner, _) => object_type(inner),
             _ => None,

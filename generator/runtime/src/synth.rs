@@ -110,7 +110,7 @@ impl Synth {
     }
 
     fn named_at(&self, meta: &TypeMeta<'_>, depth: usize, rng: &mut Rng) -> Value {
-        match &meta.kind {
+        match meta.kind() {
             TypeMetaKind::Struct { fields, additional } => self.object(fields, additional, depth, rng),
             TypeMetaKind::Enum { values } => match values.len() {
                 0 => Value::String("value".into()),

@@ -74,7 +74,7 @@ pub fn validate(value: &Value, ty: &Ty, constraints: &Constraints, path: &str, s
 }
 
 fn validate_named(value: &Value, meta: &TypeMeta, path: &str, strictness: Strictness) -> Result<(), Invalid> {
-    match &meta.kind {
+    match meta.kind() {
         TypeMetaKind::Enum { values } => match value {
             Value::String(s) if values.contains(&s.as_str()) || strictness == Strictness::Response => Ok(()),
             Value::String(s) => Err(invalid(path, format!("{s:?} is not one of {}", values.join(", ")))),
@@ -162,7 +162,7 @@ fn describe(ty: &Ty) -> String {
         Ty::Any => "any value".into(),
         Ty::Array(..) => "an array".into(),
         Ty::Map(..) => "an object".into(),
-        Ty::Named(meta) => match &meta.kind {
+        Ty::Named(meta) => match meta.kind() {
             TypeMetaKind::Enum { values } => format!("one of {}", values.join(", ")),
             TypeMetaKind::Newtype(inner, _) => describe(inner),
             _ => format!("{} (an object)", meta.name),

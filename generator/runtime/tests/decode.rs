@@ -14,10 +14,10 @@ use serde_json::{Map, Value};
 use tower::ServiceExt;
 
 static LIMITS: Constraints = Constraints { min_length: Some(1), max_length: Some(8), pattern: Some("^[a-z]+$"), ..Constraints::NONE };
-static ITEM: TypeMeta = TypeMeta {
-    name: "Item",
-    pointer: "#/components/schemas/Item",
-    kind: TypeMetaKind::Struct {
+static ITEM: TypeMeta = TypeMeta::new(
+    "Item",
+    "#/components/schemas/Item",
+    TypeMetaKind::Struct {
         fields: &[
             FieldMeta::new("id", &Ty::String, true).constraints(&LIMITS),
             FieldMeta::new("count", &Ty::Integer { bits: 32 }, false),
@@ -27,7 +27,7 @@ static ITEM: TypeMeta = TypeMeta {
         ],
         additional: Additional::Forbidden,
     },
-};
+);
 static ITEM_TY: Ty = Ty::Named(&ITEM);
 
 static PARAMS: &[ParamMeta] = &[

@@ -94,19 +94,19 @@ fn parameters_are_read_by_their_type() {
     assert!(decode_param(&json_param, &["{"]).is_err());
 }
 
-static LINE: TypeMeta = TypeMeta {
-    name: "Line",
-    pointer: "#/components/schemas/Line",
-    kind: TypeMetaKind::Struct {
+static LINE: TypeMeta = TypeMeta::new(
+    "Line",
+    "#/components/schemas/Line",
+    TypeMetaKind::Struct {
         fields: &[FieldMeta::new("price", &Ty::String, true), FieldMeta::new("quantity", &Ty::Integer { bits: 64 }, false)],
         additional: Additional::Forbidden,
     },
-};
+);
 static LINE_TY: Ty = Ty::Named(&LINE);
-static ORDER: TypeMeta = TypeMeta {
-    name: "Order",
-    pointer: "#/components/schemas/Order",
-    kind: TypeMetaKind::Struct {
+static ORDER: TypeMeta = TypeMeta::new(
+    "Order",
+    "#/components/schemas/Order",
+    TypeMetaKind::Struct {
         fields: &[
             FieldMeta::new("amount", &Ty::Integer { bits: 64 }, true),
             FieldMeta::new("expand", &STRINGS, false),
@@ -117,7 +117,7 @@ static ORDER: TypeMeta = TypeMeta {
         ],
         additional: Additional::Forbidden,
     },
-};
+);
 static ORDER_TY: Ty = Ty::Named(&ORDER);
 static CODES_DELIMITED: &[PartMeta] = &[
     PartMeta { property: "codes", content_type: None, style: Some(Style::Form), explode: Some(false) },
@@ -265,7 +265,7 @@ fn every_constraint_refuses_naming_the_place() {
 
 #[test]
 fn answers_are_read_tolerantly() {
-    static STATE: TypeMeta = TypeMeta { name: "State", pointer: "#/components/schemas/State", kind: TypeMetaKind::Enum { values: &["on", "off"] } };
+    static STATE: TypeMeta = TypeMeta::new("State", "#/components/schemas/State", TypeMetaKind::Enum { values: &["on", "off"] });
     let state = Ty::Named(&STATE);
     assert!(validate(&json!("dimmed"), &state, &Constraints::NONE, "v", Strictness::Request).is_err());
     assert!(validate(&json!("dimmed"), &state, &Constraints::NONE, "v", Strictness::Response).is_ok());

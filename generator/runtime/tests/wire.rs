@@ -20,18 +20,18 @@ static INTEGER: Ty = Ty::Integer { bits: 64 };
 static NUMBER: Ty = Ty::Number;
 static BOOLEAN: Ty = Ty::Boolean;
 static STRINGS: Ty = Ty::Array(&Ty::String, &Constraints::NONE);
-static FLAG: TypeMeta = TypeMeta { name: "Flag", pointer: "#/components/schemas/Flag", kind: TypeMetaKind::Enum { values: &["idp", "ldp", "a b"] } };
+static FLAG: TypeMeta = TypeMeta::new("Flag", "#/components/schemas/Flag", TypeMetaKind::Enum { values: &["idp", "ldp", "a b"] });
 static FLAGS: Ty = Ty::Array(&Ty::Named(&FLAG), &Constraints::NONE);
 static INTEGERS: Ty = Ty::Array(&Ty::Integer { bits: 64 }, &Constraints::NONE);
 static STRING_MAP: Ty = Ty::Map(&Ty::String, &Constraints::NONE);
-static PAIR: TypeMeta = TypeMeta {
-    name: "Pair",
-    pointer: "#/components/schemas/Pair",
-    kind: TypeMetaKind::Struct {
+static PAIR: TypeMeta = TypeMeta::new(
+    "Pair",
+    "#/components/schemas/Pair",
+    TypeMetaKind::Struct {
         fields: &[FieldMeta::new("name", &Ty::String, false), FieldMeta::new("count", &Ty::Integer { bits: 64 }, false)],
         additional: Additional::Forbidden,
     },
-};
+);
 static PAIR_TY: Ty = Ty::Named(&PAIR);
 
 /// One parameter shape: where it travels, how it is written, its type.

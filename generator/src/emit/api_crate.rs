@@ -25,6 +25,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
     pieces.rust("src/operations/mod.rs", move || operations_module(api));
+    pieces.text("src/meta.json", super::meta::meta_document(api)?);
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
     for (tag, module) in tag_modules(api) {
         pieces.rust(&format!("src/operations/{module}.rs"), move || tag_module(api, &tag));

@@ -1,317 +1,196 @@
-//! The `meta` module: the IR's operations and types as static data, for the runtime rules that
-//! servers and clients share (parameter encoding, validation).
+//! The `meta` module and its document: the IR's operations and types as data (`meta.json`,
+//! embedded and read once by the runtime), for the rules that servers and clients share
+//! (parameter encoding, validation); the module names each operation with a static.
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use rocketgen_runtime::meta::{
+    AdditionalDoc, BodyDoc, ConstraintsDoc, FieldDoc, HeaderDoc, KindDoc, MetaDoc, OperationDoc, ParamDoc, PartDoc, ResponseDoc, SchemeDoc, SchemeKindDoc,
+    TyDoc, TypeDoc,
+};
 
-use super::rust::{cfg_any, cfg_union, ident, operation_cfg};
-use crate::ir::{Additional, Api, BodyKind, Constraints, Framing, IntWidth, Location, Method, Operation, SecurityKind, Status, Style, TypeKind, TypeRef};
+use super::rust::operation_cfg;
+use crate::error::Error;
+use crate::ir::{Additional, Api, Constraints, IntWidth, Method, Operation, SecurityKind, TypeKind, TypeRef};
 
 /// The name of an operation's static: `GET_ITEM` for `get_item`.
 pub fn operation_static(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}", op.method_name.bare().to_shouty_snake_case())
 }
 
-/// The static of a security scheme, in the `schemes` module.
-fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", rust_name.to_shouty_snake_case())
-}
-
+/// The `meta` module: the embedded document, a static per operation, the lists the runtime
+/// serves from, and the pagination statics.
 pub fn meta_module(api: &Api) -> TokenStream {
-    let shared = SharedConstraints::default();
-    let k = &shared;
-    let types: Vec<(TokenStream, &[String])> = api
-        .types
-        .values()
-        .map(|def| {
-            let name = ident(&def.name);
-            let wire = &def.name;
-            let kind = match &def.kind {
-                TypeKind::Struct { fields, additional, .. } => {
-                    let fields = fields.iter().map(|f| {
-                        let name = &f.json_name;
-                        let ty = ty_with(k, &f.ty, &f.constraints);
-                        let required = f.required;
-                        // Only what differs from `FieldMeta::new`'s common case is written.
-                        let mut extra = Vec::new();
-                        if f.nullable {
-                            extra.push(quote! { .nullable() });
-                        }
-                        if f.read_only {
-                            extra.push(quote! { .read_only() });
-                        }
-                        if f.write_only {
-                            extra.push(quote! { .write_only() });
-                        }
-                        if f.undeclared {
-                            extra.push(quote! { .undeclared() });
-                        }
-                        if let Some(constraints) = k.reference(&f.constraints) {
-                            extra.push(quote! { .constraints(#constraints) });
-                        }
-                        if let Some(default) = &f.default {
-                            let text = default.to_string();
-                            extra.push(quote! { .default(#text) });
-                        }
-                        if let Some(example) = &f.example {
-                            let text = example.to_string();
-                            extra.push(quote! { .example(#text) });
-                        }
-                        quote! { FieldMeta::new(#name, #ty, #required) #(#extra)*, }
-                    });
-                    let additional = match additional {
-                        Additional::Forbidden => quote! { Additional::Forbidden },
-                        Additional::Any => quote! { Additional::Any },
-                        Additional::Typed(ty) => {
-                            let ty = ty_tokens(k, ty);
-                            quote! { Additional::Typed(#ty) }
-                        }
-                    };
-                    quote! { TypeMetaKind::Struct { fields: &[#(#fields)*], additional: #additional } }
-                }
-                TypeKind::Enum { variants, .. } => {
-                    let values = variants.iter().map(|v| &v.value);
-                    quote! { TypeMetaKind::Enum { values: &[#(#values),*] } }
-                }
-                TypeKind::Newtype { inner, constraints } => {
-                    let inner = ty_with(k, inner, constraints);
-                    let constraints = constraints_tokens(k, constraints);
-                    quote! { TypeMetaKind::Newtype(#inner, #constraints) }
-                }
-                TypeKind::Union { variants, tag: None } => {
-                    let variants = variants.iter().map(|v| ty_tokens(k, &v.ty));
-                    quote! { TypeMetaKind::Union(&[#(#variants),*]) }
-                }
-                TypeKind::Union { variants, tag: Some(tag) } => {
-                    let all = variants.iter().map(|v| ty_tokens(k, &v.ty));
-                    let property = &tag.property;
-                    let values = tag.values.iter().map(|(value, i)| quote! { (#value, #i) });
-                    quote! { TypeMetaKind::Tagged { property: #property, variants: &[#(#all),*], values: &[#(#values),*] } }
-                }
-            };
-            let pointer = &def.pointer;
-            let cfg = cfg_any(&def.features);
-            (quote! { #cfg pub static #name: TypeMeta = TypeMeta { name: #wire, pointer: #pointer, kind: #kind }; }, def.features.as_slice())
-        })
-        .collect();
-    let operations: Vec<TokenStream> = api.operations.iter().map(|op| operation_meta(api, k, op)).collect();
-    let constraints = shared.module();
-    let schemes = api.security_schemes.iter().map(|scheme| {
-        let name = &scheme.name;
-        let kind = match &scheme.kind {
-            SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => quote! { SchemeKind::Bearer },
-            SecurityKind::HttpBasic => quote! { SchemeKind::Basic },
-            SecurityKind::ApiKey { location, param } => {
-                let location = location_tokens(*location);
-                quote! { SchemeKind::ApiKey { location: #location, param: #param } }
-            }
-        };
-        let doc = format!(" `{name}`.");
-        let static_name = scheme_static(&scheme.rust_name);
-        quote! { #[doc = #doc] pub static #static_name: SchemeMeta = SchemeMeta { name: #name, kind: #kind }; }
-    });
-    let schemes: Vec<TokenStream> = schemes.collect();
-    let schemes_imports = if schemes.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { use crate::runtime::meta::*; }
-    };
-    let types_imports = imports_of(api, &types);
-    let types = types.iter().map(|(tokens, _)| tokens);
-    let all_schemes = api.security_schemes.iter().map(|scheme| scheme_static(&scheme.rust_name));
-    let all = api.operations.iter().map(|op| {
+    let mut features: Vec<&String> = api.operations.iter().map(|op| &op.feature).filter(|f| !f.is_empty()).collect();
+    features.sort();
+    features.dedup();
+    let enabled = features.iter().map(|feature| quote! { #[cfg(feature = #feature)] #feature });
+    let statics = api.operations.iter().enumerate().map(|(index, op)| {
+        let doc = format!(" {}", super::operations::signature_line(op));
         let cfg = operation_cfg(op);
         let name = operation_static(op);
-        quote! { #cfg &#name }
-    });
-    let all_types = api.types.values().map(|def| {
-        let cfg = cfg_any(&def.features);
-        let name = ident(&def.name);
-        quote! { #cfg &types::#name }
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub static #name: crate::runtime::meta::OperationRef = DATA.operation(#index);
+        }
     });
     let pagination = super::pages::meta_statics(api);
     quote! {
-        //! The spec's operations and types as static data: what the server validates and parses,
-        //! and what the client encodes, by the same rules (see `runtime::meta`).
+        //! The spec's operations and types, for the rules servers and clients share (parameter
+        //! encoding, validation): `meta.json`, read on first use (see `runtime::meta`).
 
-        use crate::runtime::meta::*;
+        /// The document, and the features compiled in: operations under others are left out.
+        static DATA: crate::runtime::meta::MetaData = crate::runtime::meta::MetaData::new(include_str!("meta.json"), &[#(#enabled),*]);
 
-        /// Every named type.
-        #[allow(non_upper_case_globals)]
-        pub mod types {
-            #types_imports
-            #(#types)*
-        }
+        #(#statics)*
 
-        #constraints
-
-        /// The spec's security schemes.
-        pub mod schemes {
-            #schemes_imports
-            #(#schemes)*
+        /// Every operation compiled in, in the spec's order.
+        pub fn operations() -> &'static [&'static crate::runtime::meta::OperationMeta<'static>] {
+            DATA.operations()
         }
 
         /// Every security scheme, in the spec's order.
-        pub static SECURITY_SCHEMES: &[&SchemeMeta] = &[#(&schemes::#all_schemes),*];
+        pub fn security_schemes() -> &'static [&'static crate::runtime::meta::SchemeMeta<'static>] {
+            DATA.security_schemes()
+        }
 
-        #(#operations)*
-
-        /// Every operation, in the spec's order.
-        pub static OPERATIONS: &[&OperationMeta] = &[#(#all),*];
+        /// Every named type, in the spec's order.
+        pub fn types() -> &'static [&'static crate::runtime::meta::TypeMeta<'static>] {
+            DATA.types()
+        }
 
         #pagination
-
-        /// Every named type, by name.
-        pub static TYPES: &[&TypeMeta] = &[#(#all_types),*];
     }
 }
 
-/// The `use` lines a module of statics needs: the runtime's vocabulary, and its sibling modules
-/// where the statics refer to them; each compiled under the features of the statics that use it
-/// (none at all for an empty module), so nothing is ever unused.
-fn imports_of(api: &Api, statics: &[(TokenStream, &[String])]) -> TokenStream {
-    let texts: Vec<(String, &[String])> = statics.iter().map(|(tokens, gate)| (tokens.to_string(), *gate)).collect();
-    // Nothing where no static uses it; no gate where an ungated one does; else the union.
-    let import = |used: &dyn Fn(&str) -> bool, line: TokenStream| -> TokenStream {
-        let users: Vec<&[String]> = texts.iter().filter(|(text, _)| used(text)).map(|(_, gate)| *gate).collect();
-        if users.is_empty() {
-            return TokenStream::new();
-        }
-        let cfg = if users.iter().any(|gate| gate.is_empty()) { TokenStream::new() } else { cfg_union(api, users.into_iter().flatten()) };
-        quote! { #cfg #line }
-    };
-    let mut imports = TokenStream::new();
-    for module in ["constraints", "types"] {
-        let needle = format!("{module} ::");
-        let module = format_ident!("{module}");
-        imports.extend(import(&|text: &str| text.contains(&needle), quote! { use crate::meta::#module; }));
-    }
-    imports.extend(import(&|_: &str| true, quote! { use crate::runtime::meta::*; }));
-    imports
+/// `meta.json`: the document the `meta` module embeds, checked as the runtime checks it.
+pub fn meta_document(api: &Api) -> Result<String, Error> {
+    let doc = document(api);
+    doc.check().map_err(|e| Error::new(format!("internal error: the metadata document is inconsistent at {e}")))?;
+    doc.to_text().map_err(|e| Error::new(format!("internal error: the metadata document: {e}")))
 }
 
-fn operation_meta(api: &Api, k: &SharedConstraints, op: &Operation) -> TokenStream {
-    let name = operation_static(op);
-    let tool = &op.tool_name;
-    let method = method_tokens(op.http_method);
-    let path = &op.path;
-    let params = op.parameters.iter().map(|p| {
-        let wire = &p.name;
-        let field = p.rust_name.bare();
-        let location = location_tokens(p.location);
-        let required = p.required;
-        let ty = ty_with(k, &p.ty, &p.constraints);
-        // Only what differs from `ParamMeta::new`'s defaults for the location is written.
-        let mut extra = Vec::new();
-        let (default_style, default_explode) = match p.location {
-            Location::Path | Location::Header => (Style::Simple, false),
-            Location::Query | Location::Cookie => (Style::Form, true),
-        };
-        if (p.style, p.explode) != (default_style, default_explode) {
-            let style = style_ident(p.style);
-            let explode = p.explode;
-            extra.push(quote! { .style(Style::#style, #explode) });
-        }
-        if let Some(constraints) = k.reference(&p.constraints) {
-            extra.push(quote! { .constraints(#constraints) });
-        }
-        if let Some(value) = p.default.as_ref().filter(|_| !p.required) {
-            let text = value.to_string();
-            extra.push(quote! { .default(#text) });
-        }
-        if p.content_type.is_some() {
-            extra.push(quote! { .json() });
-        }
-        if p.idempotency_key {
-            extra.push(quote! { .idempotency_key() });
-        }
-        quote! { ParamMeta::new(#wire, #field, #location, #ty, #required) #(#extra)*, }
+fn document(api: &Api) -> MetaDoc {
+    let mut k = SharedConstraints::default();
+    let types = api
+        .types
+        .values()
+        .map(|def| {
+            let kind = match &def.kind {
+                TypeKind::Struct { fields, additional, .. } => KindDoc::Struct {
+                    fields: fields
+                        .iter()
+                        .map(|f| FieldDoc {
+                            name: f.json_name.clone(),
+                            ty: ty_with(&mut k, &f.ty, &f.constraints),
+                            required: f.required,
+                            nullable: f.nullable,
+                            read_only: f.read_only,
+                            write_only: f.write_only,
+                            undeclared: f.undeclared,
+                            constraints: k.index(&f.constraints),
+                            default: f.default.as_ref().map(|v| v.to_string()),
+                            example: f.example.as_ref().map(|v| v.to_string()),
+                        })
+                        .collect(),
+                    additional: match additional {
+                        Additional::Forbidden => AdditionalDoc::Forbidden,
+                        Additional::Any => AdditionalDoc::Any,
+                        Additional::Typed(ty) => AdditionalDoc::Typed(ty_doc(&mut k, ty)),
+                    },
+                },
+                TypeKind::Enum { variants, .. } => KindDoc::Enum(variants.iter().map(|v| v.value.clone()).collect()),
+                TypeKind::Newtype { inner, constraints } => KindDoc::Newtype(ty_with(&mut k, inner, constraints), k.index(constraints)),
+                TypeKind::Union { variants, tag: None } => KindDoc::Union(variants.iter().map(|v| ty_doc(&mut k, &v.ty)).collect()),
+                TypeKind::Union { variants, tag: Some(tag) } => KindDoc::Tagged {
+                    property: tag.property.clone(),
+                    variants: variants.iter().map(|v| ty_doc(&mut k, &v.ty)).collect(),
+                    values: tag.values.clone(),
+                },
+            };
+            TypeDoc { name: def.name.to_string(), pointer: def.pointer.clone(), kind }
+        })
+        .collect();
+    let schemes = api
+        .security_schemes
+        .iter()
+        .map(|scheme| SchemeDoc {
+            name: scheme.name.clone(),
+            kind: match &scheme.kind {
+                SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect | SecurityKind::HttpBearer => SchemeKindDoc::Bearer,
+                SecurityKind::HttpBasic => SchemeKindDoc::Basic,
+                SecurityKind::ApiKey { location, param } => SchemeKindDoc::ApiKey { location: *location, param: param.clone() },
+            },
+        })
+        .collect();
+    let operations = api.operations.iter().map(|op| operation_doc(api, &mut k, op)).collect();
+    MetaDoc { constraints: k.into_list(), schemes, types, operations }
+}
+
+fn operation_doc(api: &Api, k: &mut SharedConstraints, op: &Operation) -> OperationDoc {
+    let params = op
+        .parameters
+        .iter()
+        .map(|p| ParamDoc {
+            name: p.name.clone(),
+            field: p.rust_name.bare().to_string(),
+            location: p.location,
+            style: p.style,
+            explode: p.explode,
+            required: p.required,
+            ty: ty_with(k, &p.ty, &p.constraints),
+            constraints: k.index(&p.constraints),
+            default: p.default.as_ref().filter(|_| !p.required).map(|v| v.to_string()),
+            json: p.content_type.is_some(),
+            idempotency_key: p.idempotency_key,
+        })
+        .collect();
+    let body = op.request_body.as_ref().map(|body| BodyDoc {
+        media_type: body.media_type.clone(),
+        kind: body.kind,
+        also: body.also.clone(),
+        encoding: body
+            .encoding
+            .iter()
+            .map(|e| PartDoc { property: e.property.clone(), content_type: e.content_type.clone(), style: e.style, explode: e.explode })
+            .collect(),
+        required: body.required,
+        ty: ty_with(k, &body.ty, &body.constraints),
     });
-    let body = match &op.request_body {
-        Some(body) => {
-            let media = &body.media_type;
-            let kind = body_kind(body.kind);
-            let also = body.also.iter().map(|(media, kind)| {
-                let kind = body_kind(*kind);
-                quote! { (#media, #kind) }
-            });
-            let encoding = body.encoding.iter().map(|e| {
-                let property = &e.property;
-                let content_type = option_str(e.content_type.as_deref());
-                let style = match e.style {
-                    Some(style) => {
-                        let style = style_ident(style);
-                        quote! { Some(Style::#style) }
-                    }
-                    None => quote! { None },
-                };
-                let explode = match e.explode {
-                    Some(explode) => quote! { Some(#explode) },
-                    None => quote! { None },
-                };
-                quote! { PartMeta { property: #property, content_type: #content_type, style: #style, explode: #explode }, }
-            });
-            let required = body.required;
-            let ty = ty_with(k, &body.ty, &body.constraints);
-            quote! {
-                Some(BodyMeta { media_type: #media, kind: #kind, also: &[#(#also),*], encoding: &[#(#encoding)*], required: #required, ty: #ty })
-            }
-        }
-        None => quote! { None },
-    };
-    let security = op.security.iter().map(|req| {
-        let schemes = req.schemes.iter().map(|s| {
-            let rust_name = api.security_schemes.iter().find(|scheme| scheme.name == s.scheme).map_or(s.scheme.as_str(), |scheme| scheme.rust_name.as_str());
-            scheme_static(rust_name)
-        });
-        quote! { &[#(&schemes::#schemes),*] }
-    });
-    let responses = op.responses.iter().map(|r| {
-        let status = status_tokens(r.status);
-        let body = r.body.as_ref().map(|b| {
-            let media = &b.media_type;
-            let ty = ty_with(k, &b.ty, &b.constraints);
-            let stream = b.stream.map(|framing| {
-                let framing = match framing {
-                    Framing::EventStream => quote! { EventStream },
-                    Framing::JsonLines => quote! { JsonLines },
-                    Framing::JsonSeq => quote! { JsonSeq },
-                };
-                quote! { .stream(Framing::#framing) }
-            });
-            // JSON unless said: how the body's bytes relate to its value.
-            let kind = (b.kind != BodyKind::Json).then(|| {
-                let kind = body_kind(b.kind);
-                quote! { .kind(#kind) }
-            });
-            quote! { .body(#media, #ty) #kind #stream }
-        });
-        let headers = r.headers.iter().map(|h| {
-            let name = h.name.to_ascii_lowercase();
-            let field = h.rust_name.bare();
-            let required = h.required;
-            let ty = ty_tokens(k, &h.ty);
-            quote! { HeaderMeta { name: #name, field: #field, required: #required, ty: #ty }, }
-        });
-        let variant = &r.variant;
-        let headers = (!r.headers.is_empty()).then(|| quote! { .headers(&[#(#headers)*]) });
-        quote! { ResponseMeta::new(#status, #variant) #body #headers, }
-    });
-    let doc = format!(" {}", super::operations::signature_line(op));
-    let cfg = operation_cfg(op);
-    quote! {
-        #[doc = #doc]
-        #cfg
-        pub static #name: OperationMeta = OperationMeta {
-            tool_name: #tool,
-            http_method: #method,
-            path: #path,
-            params: &[#(#params)*],
-            body: #body,
-            security: &[#(#security),*],
-            responses: &[#(#responses)*],
-        };
+    let security = op
+        .security
+        .iter()
+        .map(|req| req.schemes.iter().filter_map(|s| api.security_schemes.iter().position(|scheme| scheme.name == s.scheme)).collect())
+        .collect();
+    let responses = op
+        .responses
+        .iter()
+        .map(|r| ResponseDoc {
+            status: r.status,
+            variant: r.variant.clone(),
+            media_type: r.body.as_ref().map(|b| b.media_type.clone()),
+            kind: r.body.as_ref().map_or(rocketgen_runtime::meta::BodyKind::Json, |b| b.kind),
+            body: r.body.as_ref().map(|b| ty_with(k, &b.ty, &b.constraints)),
+            stream: r.body.as_ref().and_then(|b| b.stream),
+            headers: r
+                .headers
+                .iter()
+                .map(|h| HeaderDoc { name: h.name.to_ascii_lowercase(), field: h.rust_name.bare().to_string(), required: h.required, ty: ty_doc(k, &h.ty) })
+                .collect(),
+        })
+        .collect();
+    OperationDoc {
+        tool_name: op.tool_name.clone(),
+        http_method: op.http_method,
+        path: op.path.clone(),
+        feature: op.feature.clone(),
+        params,
+        body,
+        security,
+        responses,
     }
 }
 
@@ -321,173 +200,63 @@ pub fn method_tokens(method: Method) -> TokenStream {
     quote! { Method::#variant }
 }
 
-/// `Status::Code(200)`, `Status::Class(4)` or `Status::Default`.
-fn status_tokens(status: Status) -> TokenStream {
-    match status {
-        Status::Code(code) => {
-            let code = proc_macro2::Literal::u16_unsuffixed(code);
-            quote! { Status::Code(#code) }
-        }
-        Status::Class(class) => {
-            let class = proc_macro2::Literal::u8_unsuffixed(class);
-            quote! { Status::Class(#class) }
-        }
-        Status::Default => quote! { Status::Default },
-    }
-}
-
-fn location_tokens(location: Location) -> TokenStream {
-    match location {
-        Location::Path => quote! { Location::Path },
-        Location::Query => quote! { Location::Query },
-        Location::Header => quote! { Location::Header },
-        Location::Cookie => quote! { Location::Cookie },
-    }
-}
-
-fn ty_tokens(k: &SharedConstraints, ty: &TypeRef) -> TokenStream {
+fn ty_doc(k: &mut SharedConstraints, ty: &TypeRef) -> TyDoc {
     ty_with(k, ty, &Constraints::default())
 }
 
 /// A type use whose array items or map values carry `c.items`.
-fn ty_with(k: &SharedConstraints, ty: &TypeRef, c: &Constraints) -> TokenStream {
+fn ty_with(k: &mut SharedConstraints, ty: &TypeRef, c: &Constraints) -> TyDoc {
     let none = Constraints::default();
     let inner = c.items.as_deref().unwrap_or(&none);
     match ty {
-        TypeRef::String | TypeRef::Formatted(_) => quote! { &Ty::String },
-        TypeRef::Binary => quote! { &Ty::Binary },
-        TypeRef::Integer(IntWidth::I32) => quote! { &Ty::Integer { bits: 32 } },
-        TypeRef::Integer(IntWidth::I64) => quote! { &Ty::Integer { bits: 64 } },
-        TypeRef::Number => quote! { &Ty::Number },
-        TypeRef::Boolean => quote! { &Ty::Boolean },
-        TypeRef::Any => quote! { &Ty::Any },
-        TypeRef::Array(item) => {
-            let item_ty = ty_with(k, item, inner);
-            let item_constraints = constraints_tokens(k, inner);
-            quote! { &Ty::Array(#item_ty, #item_constraints) }
-        }
-        TypeRef::Map(value) => {
-            let value_ty = ty_with(k, value, inner);
-            let value_constraints = constraints_tokens(k, inner);
-            quote! { &Ty::Map(#value_ty, #value_constraints) }
-        }
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote! { &Ty::Named(&types::#name) }
-        }
+        TypeRef::String | TypeRef::Formatted(_) => TyDoc::String,
+        TypeRef::Binary => TyDoc::Binary,
+        TypeRef::Integer(IntWidth::I32) => TyDoc::Integer(32),
+        TypeRef::Integer(IntWidth::I64) => TyDoc::Integer(64),
+        TypeRef::Number => TyDoc::Number,
+        TypeRef::Boolean => TyDoc::Boolean,
+        TypeRef::Any => TyDoc::Any,
+        TypeRef::Array(item) => TyDoc::Array(Box::new(ty_with(k, item, inner)), k.index(inner)),
+        TypeRef::Map(value) => TyDoc::Map(Box::new(ty_with(k, value, inner)), k.index(inner)),
+        TypeRef::Named(name) => TyDoc::Named(name.to_string()),
     }
 }
 
-/// A constraints expression; item constraints of arrays and maps go into the `Ty` that uses
-/// them, so this covers the value itself.
-fn constraints_tokens(k: &SharedConstraints, c: &Constraints) -> TokenStream {
-    k.reference(c).unwrap_or_else(|| quote! { &Constraints::NONE })
-}
-
-/// Each distinct set of constraints once, as a static of the `constraints` module (GitHub's
-/// spec has thousands of `format: uri` strings), named in order of first use.
+/// Each distinct set of constraints once (GitHub's spec has thousands of `format: uri`
+/// strings), indexed in order of first use.
 #[derive(Default)]
 struct SharedConstraints {
-    by_text: std::cell::RefCell<indexmap::IndexMap<String, TokenStream>>,
+    by_text: indexmap::IndexMap<String, ConstraintsDoc>,
 }
 
 impl SharedConstraints {
-    /// `&constraints::C<n>` for constraints that say something; `None` for none.
-    fn reference(&self, c: &Constraints) -> Option<TokenStream> {
-        let parts = constraint_parts(c);
-        if parts.is_empty() {
+    /// The index of constraints that say something (of the value itself: item constraints go
+    /// into the array's or map's type); `None` for none.
+    fn index(&mut self, c: &Constraints) -> Option<usize> {
+        let doc = ConstraintsDoc {
+            minimum: c.minimum,
+            maximum: c.maximum,
+            exclusive_minimum: c.exclusive_minimum,
+            exclusive_maximum: c.exclusive_maximum,
+            min_length: c.min_length,
+            max_length: c.max_length,
+            min_items: c.min_items,
+            max_items: c.max_items,
+            unique_items: c.unique_items,
+            format: c.format.clone(),
+            pattern: c.pattern.clone(),
+            multiple_of: c.multiple_of,
+            min_properties: c.min_properties,
+            max_properties: c.max_properties,
+        };
+        if doc == ConstraintsDoc::default() {
             return None;
         }
-        let value = quote! { Constraints { #(#parts,)* ..Constraints::NONE } };
-        let (index, _) = self.by_text.borrow_mut().insert_full(value.to_string(), value);
-        let name = format_ident!("C{index}");
-        Some(quote! { &constraints::#name })
+        let key = serde_json::to_string(&doc).unwrap_or_default();
+        Some(self.by_text.insert_full(key, doc).0)
     }
 
-    fn module(&self) -> TokenStream {
-        let statics = self
-            .by_text
-            .borrow()
-            .values()
-            .enumerate()
-            .map(|(i, value)| {
-                let name = format_ident!("C{i}");
-                quote! { pub static #name: Constraints = #value; }
-            })
-            .collect::<Vec<_>>();
-        // Constraints are shared by all tags and never gated.
-        let imports = if statics.is_empty() {
-            TokenStream::new()
-        } else {
-            quote! { use crate::runtime::meta::*; }
-        };
-        quote! {
-            /// The constraints of values, each distinct set once.
-            pub mod constraints {
-                #imports
-                #(#statics)*
-            }
-        }
+    fn into_list(self) -> Vec<ConstraintsDoc> {
+        self.by_text.into_values().collect()
     }
-}
-
-/// The constraints that differ from `Constraints::NONE`, as `name: value`.
-fn constraint_parts(c: &Constraints) -> Vec<TokenStream> {
-    let float = |v: Option<f64>| v.map(|v| quote! { Some(#v) });
-    let count = |v: Option<usize>| v.map(|v| quote! { Some(#v) });
-    let flag = |on: bool| on.then(|| quote! { true });
-    let set = [
-        ("minimum", float(c.minimum)),
-        ("maximum", float(c.maximum)),
-        ("exclusive_minimum", flag(c.exclusive_minimum)),
-        ("exclusive_maximum", flag(c.exclusive_maximum)),
-        ("min_length", count(c.min_length)),
-        ("max_length", count(c.max_length)),
-        ("min_items", count(c.min_items)),
-        ("max_items", count(c.max_items)),
-        ("unique_items", flag(c.unique_items)),
-        ("format", c.format.as_ref().map(|f| quote! { Some(#f) })),
-        ("pattern", c.pattern.as_ref().map(|p| quote! { Some(#p) })),
-        ("multiple_of", float(c.multiple_of)),
-        ("min_properties", count(c.min_properties)),
-        ("max_properties", count(c.max_properties)),
-    ];
-    set.into_iter()
-        .filter_map(|(name, value)| {
-            let name = format_ident!("{name}");
-            value.map(|value| quote! { #name: #value })
-        })
-        .collect()
-}
-
-fn body_kind(kind: BodyKind) -> TokenStream {
-    match kind {
-        BodyKind::Json => quote! { BodyKind::Json },
-        BodyKind::Form => quote! { BodyKind::Form },
-        BodyKind::Multipart => quote! { BodyKind::Multipart },
-        BodyKind::Text => quote! { BodyKind::Text },
-        BodyKind::Binary => quote! { BodyKind::Binary },
-    }
-}
-
-fn option_str(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => quote! { Some(#text) },
-        None => quote! { None },
-    }
-}
-
-fn style_ident(style: Style) -> proc_macro2::Ident {
-    format_ident!(
-        "{}",
-        match style {
-            Style::Simple => "Simple",
-            Style::Form => "Form",
-            Style::Label => "Label",
-            Style::Matrix => "Matrix",
-            Style::SpaceDelimited => "SpaceDelimited",
-            Style::PipeDelimited => "PipeDelimited",
-            Style::DeepObject => "DeepObject",
-        }
-    )
 }

@@ -40,7 +40,7 @@ fn operations_test(source: &str) -> TokenStream {
         use rocketgen_runtime::selftest::{check_operations, serve_on_loopback};
 
         use #krate::api::Credential;
-        use #krate::api::meta::{OPERATIONS, SECURITY_SCHEMES};
+        use #krate::api::meta::{operations, security_schemes};
         use #krate::server::{BASE_PATH, router};
 
         #[tokio::test]
@@ -48,13 +48,13 @@ fn operations_test(source: &str) -> TokenStream {
             let address = serve_on_loopback(router(#krate::Mock::new(1))).await.unwrap();
             // Each operation is answered once, as the mock chose: no retries.
             let mut builder = client::Client::builder(format!("http://{address}{BASE_PATH}")).retry(client::RetryPolicy::never());
-            for scheme in SECURITY_SCHEMES {
+            for scheme in security_schemes() {
                 if let Some(credential) = Credential::new(scheme.name, "secret") {
                     builder = builder.credential(credential);
                 }
             }
             let client = builder.build().unwrap();
-            if let Err(failures) = check_operations(client.inner(), OPERATIONS, 7).await {
+            if let Err(failures) = check_operations(client.inner(), operations(), 7).await {
                 panic!("{failures}");
             }
         }
@@ -71,7 +71,7 @@ fn binary(api: &Api, source: &str) -> TokenStream {
         use std::sync::Arc;
 
         fn main() -> std::process::ExitCode {
-            rocketgen_runtime::mock_server::main(#krate::api::meta::OPERATIONS, #krate::api::meta::SECURITY_SCHEMES, #base_path, |seed, fixtures, stateful, base_path| {
+            rocketgen_runtime::mock_server::main(#krate::api::meta::operations(), #krate::api::meta::security_schemes(), #base_path, |seed, fixtures, stateful, base_path| {
                 let mock = #krate::Mock::with_options(seed, fixtures, stateful);
                 #krate::server::router_at(Arc::new(mock), base_path)
             })
@@ -158,7 +158,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
             /// A mock with every option: seed, fixtures, and stateful or not.
             pub fn with_options(seed: u64, fixtures: HashMap<String, runtime::Fixture>, stateful: bool) -> Self {
-                Mock { state: Arc::new(runtime::MockState::new(api::meta::OPERATIONS, seed, fixtures, stateful)) }
+                Mock { state: Arc::new(runtime::MockState::new(api::meta::operations(), seed, fixtures, stateful)) }
             }
 
             /// Every call so far, in order: tool name and request as JSON.

@@ -236,7 +236,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         /// parameters and apiKey headers may be sent, its declared response headers read. Use it
         /// as `router(service).layer(cors(&Origins::Any)?)`; an error names an invalid origin.
         pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
-            rocketgen_runtime::cors::layer(api::meta::OPERATIONS, api::meta::SECURITY_SCHEMES, origins)
+            rocketgen_runtime::cors::layer(api::meta::operations(), api::meta::security_schemes(), origins)
         }
 
         /// Serves `service` on `listener` (peer addresses in the request context) until ctrl-c or

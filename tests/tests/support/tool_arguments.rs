@@ -9,7 +9,7 @@ pub fn rocket_tool_arguments(api: &rocketgen::ir::Api) -> Vec<(String, Value)> {
         .into_iter()
         .map(|case| {
             let tool_name = case["tool"].as_str().unwrap().to_string();
-            let meta = rocket_api::meta::OPERATIONS.iter().find(|m| m.tool_name == tool_name).unwrap();
+            let meta = rocket_api::meta::operations().iter().find(|m| m.tool_name == tool_name).unwrap();
             let op = rocketgen::call::operation(api, &tool_name).unwrap();
             let mut args = Map::new();
             for (field, value) in case["request"].as_object().unwrap() {

@@ -55,7 +55,12 @@ impl Mock {
     ) -> Self {
         Mock {
             state: Arc::new(
-                runtime::MockState::new(api::meta::OPERATIONS, seed, fixtures, stateful),
+                runtime::MockState::new(
+                    api::meta::operations(),
+                    seed,
+                    fixtures,
+                    stateful,
+                ),
             ),
         }
     }

@@ -458,8 +458,8 @@ pub fn router_at<S: RocketApi + 'static>(
 /// as `router(service).layer(cors(&Origins::Any)?)`; an error names an invalid origin.
 pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
     rocketgen_runtime::cors::layer(
-        api::meta::OPERATIONS,
-        api::meta::SECURITY_SCHEMES,
+        api::meta::operations(),
+        api::meta::security_schemes(),
         origins,
     )
 }

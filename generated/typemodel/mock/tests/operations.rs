@@ -6,7 +6,7 @@
 
 use rocketgen_runtime::selftest::{check_operations, serve_on_loopback};
 use typemodel_mock::api::Credential;
-use typemodel_mock::api::meta::{OPERATIONS, SECURITY_SCHEMES};
+use typemodel_mock::api::meta::{operations, security_schemes};
 use typemodel_mock::server::{BASE_PATH, router};
 
 #[tokio::test]
@@ -14,13 +14,13 @@ async fn every_operation_is_answered_as_the_spec_declares() {
     let address = serve_on_loopback(router(typemodel_mock::Mock::new(1))).await.unwrap();
     let mut builder = client::Client::builder(format!("http://{address}{BASE_PATH}"))
         .retry(client::RetryPolicy::never());
-    for scheme in SECURITY_SCHEMES {
+    for scheme in security_schemes() {
         if let Some(credential) = Credential::new(scheme.name, "secret") {
             builder = builder.credential(credential);
         }
     }
     let client = builder.build().unwrap();
-    if let Err(failures) = check_operations(client.inner(), OPERATIONS, 7).await {
+    if let Err(failures) = check_operations(client.inner(), operations(), 7).await {
         panic!("{failures}");
     }
 }

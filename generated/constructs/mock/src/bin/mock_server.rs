@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
-        constructs_mock::api::meta::OPERATIONS,
-        constructs_mock::api::meta::SECURITY_SCHEMES,
+        constructs_mock::api::meta::operations(),
+        constructs_mock::api::meta::security_schemes(),
         "/v2",
         |seed, fixtures, stateful, base_path| {
             let mock = constructs_mock::Mock::with_options(seed, fixtures, stateful);

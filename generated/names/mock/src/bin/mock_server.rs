@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
-        names_mock::api::meta::OPERATIONS,
-        names_mock::api::meta::SECURITY_SCHEMES,
+        names_mock::api::meta::operations(),
+        names_mock::api::meta::security_schemes(),
         "/v3",
         |seed, fixtures, stateful, base_path| {
             let mock = names_mock::Mock::with_options(seed, fixtures, stateful);

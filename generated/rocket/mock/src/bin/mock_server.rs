@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
-        rocket_mock::api::meta::OPERATIONS,
-        rocket_mock::api::meta::SECURITY_SCHEMES,
+        rocket_mock::api::meta::operations(),
+        rocket_mock::api::meta::security_schemes(),
         "/api",
         |seed, fixtures, stateful, base_path| {
             let mock = rocket_mock::Mock::with_options(seed, fixtures, stateful);

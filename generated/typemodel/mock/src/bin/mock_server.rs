@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 fn main() -> std::process::ExitCode {
     rocketgen_runtime::mock_server::main(
-        typemodel_mock::api::meta::OPERATIONS,
-        typemodel_mock::api::meta::SECURITY_SCHEMES,
+        typemodel_mock::api::meta::operations(),
+        typemodel_mock::api::meta::security_schemes(),
         "/v1",
         |seed, fixtures, stateful, base_path| {
             let mock = typemodel_mock::Mock::with_options(seed, fixtures, stateful);
