@@ -12,6 +12,7 @@ const FILES: &[(&str, &str)] = &[
     ("README.md", include_str!("../runtime/README.md")),
     ("src/lib.rs", include_str!("../runtime/src/lib.rs")),
     ("src/meta.rs", include_str!("../runtime/src/meta.rs")),
+    ("src/meta/data.rs", include_str!("../runtime/src/meta/data.rs")),
     ("src/response.rs", include_str!("../runtime/src/response.rs")),
     ("src/response_json.rs", include_str!("../runtime/src/response_json.rs")),
     ("src/json_path.rs", include_str!("../runtime/src/json_path.rs")),
@@ -123,8 +124,19 @@ mod tests {
 
     #[test]
     fn every_source_file_of_the_runtime_is_copied() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|entry| format!("src/{}", entry.unwrap().file_name().to_string_lossy())).collect();
+        let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![runtime.join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    on_disk.push(path.strip_prefix(&runtime).unwrap().to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
         on_disk.sort();
         let mut copied: Vec<String> = FILES.iter().map(|(name, _)| name.to_string()).filter(|name| name.starts_with("src/")).collect();
         copied.sort();

@@ -15,12 +15,12 @@ use rocket_api::runtime::synth::{Fill, Synth};
 use rocket_api::{GetAccountTokenRequest, GetAccountTokenResponse, GetItemRequest, GetItemResponse, RocketApi};
 
 fn item() -> ItemDetail {
-    let value = Synth::new(Fill::Full, 1).named(&rocket_api::meta::types::ItemDetail);
+    let value = Synth::new(Fill::Full, 1).named(rocket_api::meta::type_named("ItemDetail").unwrap());
     serde_json::from_value(value).expect("a synthesized item is an item")
 }
 
 fn tokens() -> Vec<AccessToken> {
-    (0..2).map(|seed| serde_json::from_value(Synth::new(Fill::Full, seed).named(&rocket_api::meta::types::AccessToken)).unwrap()).collect()
+    (0..2).map(|seed| serde_json::from_value(Synth::new(Fill::Full, seed).named(rocket_api::meta::type_named("AccessToken").unwrap())).unwrap()).collect()
 }
 
 /// The service behind the generated router: fixed answers, as the hand-written one gives.

@@ -62,6 +62,11 @@ pub fn meta_module(api: &Api) -> TokenStream {
             DATA.types()
         }
 
+        /// The named type `name` (as the models name it), if the spec has one.
+        pub fn type_named(name: &str) -> Option<&'static crate::runtime::meta::TypeMeta<'static>> {
+            DATA.type_named(name)
+        }
+
         #pagination
     }
 }

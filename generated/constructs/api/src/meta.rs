@@ -135,6 +135,13 @@ pub fn types() -> &'static [&'static crate::runtime::meta::TypeMeta<'static>] {
     DATA.types()
 }
 
+/// The named type `name` (as the models name it), if the spec has one.
+pub fn type_named(
+    name: &str,
+) -> Option<&'static crate::runtime::meta::TypeMeta<'static>> {
+    DATA.type_named(name)
+}
+
 /// The paginated operations: how their pages follow one another.
 #[cfg(feature = "pages")]
 pub mod pagination {

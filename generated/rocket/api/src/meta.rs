@@ -531,6 +531,13 @@ pub fn types() -> &'static [&'static crate::runtime::meta::TypeMeta<'static>] {
     DATA.types()
 }
 
+/// The named type `name` (as the models name it), if the spec has one.
+pub fn type_named(
+    name: &str,
+) -> Option<&'static crate::runtime::meta::TypeMeta<'static>> {
+    DATA.type_named(name)
+}
+
 /// The paginated operations: how their pages follow one another.
 #[cfg(any(feature = "profile", feature = "content", feature = "itv"))]
 pub mod pagination {

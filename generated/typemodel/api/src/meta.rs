@@ -29,3 +29,10 @@ pub fn security_schemes() -> &'static [&'static crate::runtime::meta::SchemeMeta
 pub fn types() -> &'static [&'static crate::runtime::meta::TypeMeta<'static>] {
     DATA.types()
 }
+
+/// The named type `name` (as the models name it), if the spec has one.
+pub fn type_named(
+    name: &str,
+) -> Option<&'static crate::runtime::meta::TypeMeta<'static>> {
+    DATA.type_named(name)
+}

@@ -374,6 +374,7 @@ struct Loaded {
     operations: Vec<&'static OperationMeta<'static>>,
     schemes: Vec<&'static SchemeMeta<'static>>,
     types: Vec<&'static TypeMeta<'static>>,
+    by_name: HashMap<&'static str, &'static TypeMeta<'static>>,
 }
 
 impl MetaData {
@@ -394,6 +395,11 @@ impl MetaData {
     /// Every named type, in the spec's order.
     pub fn types(&'static self) -> &'static [&'static TypeMeta<'static>] {
         &self.loaded().types
+    }
+
+    /// The type named `name` (its Rust name, as in the models).
+    pub fn type_named(&'static self, name: &str) -> Option<&'static TypeMeta<'static>> {
+        self.loaded().by_name.get(name).copied()
     }
 
     /// The operation at `index` in the document.
@@ -464,7 +470,8 @@ fn build(doc: MetaDoc, enabled: &[&str]) -> Loaded {
     let all_operations: &'static [OperationMeta<'static>] = leak_slice(doc.operations.into_iter().map(|op| builder.operation(op, schemes)).collect());
     let operations =
         all_operations.iter().zip(&features).filter(|(_, feature)| feature.is_empty() || enabled.contains(&feature.as_str())).map(|(op, _)| op).collect();
-    Loaded { all_operations, operations, schemes: schemes.iter().collect(), types: types.iter().collect() }
+    let by_name = types.iter().map(|ty| (ty.name, ty)).collect();
+    Loaded { all_operations, operations, schemes: schemes.iter().collect(), types: types.iter().collect(), by_name }
 }
 
 struct Builder {
@@ -706,6 +713,7 @@ mod tests {
         // Named by index, an operation left out is still there.
         assert_eq!(data.operation(1).tool_name, "admin.list");
         let node = data.types()[0];
+        assert!(data.type_named("Node").is_some_and(|named| std::ptr::eq(named, node)));
         let TypeMetaKind::Struct { fields, .. } = node.kind() else { panic!("Node is a struct") };
         assert_eq!(fields[0].constraints.min_length, Some(1));
         assert_eq!(fields[0].example, Some("\"root\""));
