@@ -186,6 +186,8 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         (format_ident!("_service"), format_ident!("_base_path"), TokenStream::new())
     } else {
         let line = quote! {
+            // The metadata is read now, once, rather than by the first request.
+            api::meta::operations();
             // One flat router with the base path in each route: no nesting layer per request.
             let base = base_path.trim_end_matches('/');
         };

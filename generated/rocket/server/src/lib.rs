@@ -78,6 +78,7 @@ pub fn router_at<S: RocketApi + 'static>(
     service: Arc<S>,
     base_path: &str,
 ) -> axum::Router {
+    api::meta::operations();
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
     let table: &[runtime::RouteEntry<S>] = &[

@@ -37,6 +37,7 @@ pub fn router_at<S: TypemodelApi + 'static>(
     service: Arc<S>,
     base_path: &str,
 ) -> axum::Router {
+    api::meta::operations();
     let base = base_path.trim_end_matches('/');
     let mut router = axum::Router::new();
     let table: &[runtime::RouteEntry<S>] = &[
