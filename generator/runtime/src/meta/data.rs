@@ -267,57 +267,55 @@ impl MetaDoc {
         }
         let check = Checker { doc: self, names: &names };
         for (i, ty) in self.types.iter().enumerate() {
-            let at = format!("/types/{i}/kind");
             match &ty.kind {
                 KindDoc::Struct { fields, additional } => {
                     for (j, field) in fields.iter().enumerate() {
-                        check.ty(&field.ty, &format!("{at}/struct/fields/{j}/ty"))?;
-                        check.constraints(field.constraints, &format!("{at}/struct/fields/{j}/constraints"))?;
+                        within(check.ty(&field.ty), || format!("/types/{i}/kind/struct/fields/{j}/ty"))?;
+                        within(check.constraints(field.constraints), || format!("/types/{i}/kind/struct/fields/{j}/constraints"))?;
                     }
                     if let AdditionalDoc::Typed(ty) = additional {
-                        check.ty(ty, &format!("{at}/struct/additional/typed"))?;
+                        within(check.ty(ty), || format!("/types/{i}/kind/struct/additional/typed"))?;
                     }
                 }
                 KindDoc::Enum(_) => {}
                 KindDoc::Newtype(inner, constraints) => {
-                    check.ty(inner, &format!("{at}/newtype/0"))?;
-                    check.constraints(*constraints, &format!("{at}/newtype/1"))?;
+                    within(check.ty(inner), || format!("/types/{i}/kind/newtype/0"))?;
+                    within(check.constraints(*constraints), || format!("/types/{i}/kind/newtype/1"))?;
                 }
                 KindDoc::Union(variants) => {
                     for (j, variant) in variants.iter().enumerate() {
-                        check.ty(variant, &format!("{at}/union/{j}"))?;
+                        within(check.ty(variant), || format!("/types/{i}/kind/union/{j}"))?;
                     }
                 }
                 KindDoc::Tagged { variants, values, .. } => {
                     for (j, variant) in variants.iter().enumerate() {
-                        check.ty(variant, &format!("{at}/tagged/variants/{j}"))?;
+                        within(check.ty(variant), || format!("/types/{i}/kind/tagged/variants/{j}"))?;
                     }
                     if let Some((j, _)) = values.iter().enumerate().find(|(_, (_, index))| *index >= variants.len()) {
-                        return Err(format!("{at}/tagged/values/{j}: no such variant"));
+                        return Err(format!("/types/{i}/kind/tagged/values/{j}: no such variant"));
                     }
                 }
             }
         }
         for (i, op) in self.operations.iter().enumerate() {
-            let at = format!("/operations/{i}");
             for (j, param) in op.params.iter().enumerate() {
-                check.ty(&param.ty, &format!("{at}/params/{j}/ty"))?;
-                check.constraints(param.constraints, &format!("{at}/params/{j}/constraints"))?;
+                within(check.ty(&param.ty), || format!("/operations/{i}/params/{j}/ty"))?;
+                within(check.constraints(param.constraints), || format!("/operations/{i}/params/{j}/constraints"))?;
             }
             if let Some(body) = &op.body {
-                check.ty(&body.ty, &format!("{at}/body/ty"))?;
+                within(check.ty(&body.ty), || format!("/operations/{i}/body/ty"))?;
             }
             for (j, alternative) in op.security.iter().enumerate() {
                 if let Some(k) = alternative.iter().position(|&scheme| scheme >= self.schemes.len()) {
-                    return Err(format!("{at}/security/{j}/{k}: no such scheme"));
+                    return Err(format!("/operations/{i}/security/{j}/{k}: no such scheme"));
                 }
             }
             for (j, response) in op.responses.iter().enumerate() {
                 if let Some(body) = &response.body {
-                    check.ty(body, &format!("{at}/responses/{j}/body"))?;
+                    within(check.ty(body), || format!("/operations/{i}/responses/{j}/body"))?;
                 }
                 for (k, header) in response.headers.iter().enumerate() {
-                    check.ty(&header.ty, &format!("{at}/responses/{j}/headers/{k}/ty"))?;
+                    within(check.ty(&header.ty), || format!("/operations/{i}/responses/{j}/headers/{k}/ty"))?;
                 }
             }
         }
@@ -341,23 +339,28 @@ struct Checker<'d> {
 }
 
 impl Checker<'_> {
-    fn ty(&self, ty: &TyDoc, at: &str) -> Result<(), String> {
+    fn ty(&self, ty: &TyDoc) -> Result<(), String> {
         match ty {
             TyDoc::Array(item, constraints) | TyDoc::Map(item, constraints) => {
-                self.constraints(*constraints, at)?;
-                self.ty(item, at)
+                self.constraints(*constraints)?;
+                self.ty(item)
             }
-            TyDoc::Named(name) if !self.names.contains_key(name.as_str()) => Err(format!("{at}: no type is named `{name}`")),
+            TyDoc::Named(name) if !self.names.contains_key(name.as_str()) => Err(format!("no type is named `{name}`")),
             _ => Ok(()),
         }
     }
 
-    fn constraints(&self, index: Option<usize>, at: &str) -> Result<(), String> {
+    fn constraints(&self, index: Option<usize>) -> Result<(), String> {
         match index {
-            Some(index) if index >= self.doc.constraints.len() => Err(format!("{at}: no constraints have index {index}")),
+            Some(index) if index >= self.doc.constraints.len() => Err(format!("no constraints have index {index}")),
             _ => Ok(()),
         }
     }
+}
+
+/// A check's error at its place in the document (written only when there is an error).
+fn within(checked: Result<(), String>, place: impl FnOnce() -> String) -> Result<(), String> {
+    checked.map_err(|e| format!("{}: {e}", place()))
 }
 
 /// An API crate's metadata: its embedded document, read on first use.
