@@ -821,7 +821,7 @@ pub fn decode_object(param: &ParamMeta, pairs: &[(String, String)]) -> Result<Va
         let value = match (ty, struct_of(ty)) {
             (Ty::Map(inner, _), _) => scalar(inner, text, &path)?,
             (_, Some((fields, _))) => match fields.iter().find(|f| f.name == key) {
-                Some(field) => match resolve_ref(field.ty) {
+                Some(field) => match resolve(field.ty) {
                     Ty::Array(item, _) => Value::Array(text.split(',').map(|t| scalar(item, t, &path)).collect::<Result<_, _>>()?),
                     ty => scalar(ty, text, &path)?,
                 },
@@ -847,6 +847,7 @@ pub fn object_pairs(text: &str, explode: bool) -> Vec<(String, String)> {
     }
 }
 
+/// The type a use stands for, newtypes seen through.
 fn resolve<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
     match ty {
         Ty::Named(meta) => match meta.kind() {
@@ -869,7 +870,7 @@ fn struct_of<'a>(ty: &'a Ty<'a>) -> Option<(&'a [FieldMeta<'a>], &'a Additional<
 }
 
 fn scalar(ty: &Ty, text: &str, path: &str) -> Result<Value, Invalid> {
-    match resolve_ref(ty) {
+    match resolve(ty) {
         Ty::Integer { .. } => text.parse::<i64>().map(Value::from).map_err(|_| invalid(path, format!("{text:?} is not an integer"))),
         Ty::Number => text.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number).ok_or_else(|| invalid(path, format!("{text:?} is not a number"))),
         Ty::Boolean => match text {
@@ -881,10 +882,6 @@ fn scalar(ty: &Ty, text: &str, path: &str) -> Result<Value, Invalid> {
         Ty::Map(..) | Ty::Array(..) => Err(invalid(path, "structured values are not supported in this position")),
         _ => Ok(Value::String(text.to_string())),
     }
-}
-
-fn resolve_ref<'a>(ty: &'a Ty<'a>) -> &'a Ty<'a> {
-    resolve(ty)
 }
 
 /// Where a credential travels.

@@ -377,7 +377,8 @@ struct Loaded {
     operations: Vec<&'static OperationMeta<'static>>,
     schemes: Vec<&'static SchemeMeta<'static>>,
     types: Vec<&'static TypeMeta<'static>>,
-    by_name: HashMap<&'static str, &'static TypeMeta<'static>>,
+    /// Each type's index in `types`, by its name.
+    by_name: HashMap<&'static str, usize>,
 }
 
 impl MetaData {
@@ -402,7 +403,8 @@ impl MetaData {
 
     /// The type named `name` (its Rust name, as in the models).
     pub fn type_named(&'static self, name: &str) -> Option<&'static TypeMeta<'static>> {
-        self.loaded().by_name.get(name).copied()
+        let loaded = self.loaded();
+        loaded.by_name.get(name).map(|&index| loaded.types[index])
     }
 
     /// The operation at `index` in the document.
@@ -462,24 +464,22 @@ fn build(doc: MetaDoc, enabled: &[&str]) -> Loaded {
         leak_slice(doc.types.iter().zip(cells).map(|(ty, cell)| TypeMeta::to_load(leak_str(ty.name.clone()), leak_str(ty.pointer.clone()), cell)).collect());
     let builder = Builder {
         constraints,
-        names: doc.types.iter().enumerate().map(|(i, ty)| (ty.name.clone(), i)).collect(),
+        by_name: types.iter().enumerate().map(|(i, ty)| (ty.name, i)).collect(),
         named: types.iter().map(|meta| leak(Ty::Named(meta))).collect(),
     };
     for (ty, cell) in doc.types.into_iter().zip(cells) {
         let _ = cell.set(builder.kind(ty.kind));
     }
     let schemes: &'static [SchemeMeta<'static>] = leak_slice(doc.schemes.into_iter().map(scheme).collect());
-    let features: Vec<String> = doc.operations.iter().map(|op| op.feature.clone()).collect();
+    let compiled: Vec<bool> = doc.operations.iter().map(|op| op.feature.is_empty() || enabled.contains(&op.feature.as_str())).collect();
     let all_operations: &'static [OperationMeta<'static>] = leak_slice(doc.operations.into_iter().map(|op| builder.operation(op, schemes)).collect());
-    let operations =
-        all_operations.iter().zip(&features).filter(|(_, feature)| feature.is_empty() || enabled.contains(&feature.as_str())).map(|(op, _)| op).collect();
-    let by_name = types.iter().map(|ty| (ty.name, ty)).collect();
-    Loaded { all_operations, operations, schemes: schemes.iter().collect(), types: types.iter().collect(), by_name }
+    let operations = all_operations.iter().zip(compiled).filter(|(_, compiled)| *compiled).map(|(op, _)| op).collect();
+    Loaded { all_operations, operations, schemes: schemes.iter().collect(), types: types.iter().collect(), by_name: builder.by_name }
 }
 
 struct Builder {
     constraints: &'static [Constraints<'static>],
-    names: HashMap<String, usize>,
+    by_name: HashMap<&'static str, usize>,
     /// `Ty::Named` of each type, by index: one per type, however often it is used.
     named: Vec<&'static Ty<'static>>,
 }
@@ -502,7 +502,7 @@ impl Builder {
             TyDoc::Array(item, constraints) => leak(Ty::Array(self.ty(*item), self.constraints(constraints))),
             TyDoc::Map(value, constraints) => leak(Ty::Map(self.ty(*value), self.constraints(constraints))),
             // Checked: every name is a type's.
-            TyDoc::Named(name) => self.names.get(&name).map_or(&Ty::Any, |&index| self.named[index]),
+            TyDoc::Named(name) => self.by_name.get(name.as_str()).map_or(&Ty::Any, |&index| self.named[index]),
         }
     }
 
