@@ -23,7 +23,7 @@ pub struct Manifest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuntimeSetting {
-    /// The runtime crate's directory, relative to the workspace root.
+    /// The runtime crate's directory, relative to the workspace root (or absolute).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<PathBuf>,
     /// Depend on the runtime published on the crate registry instead of a directory.
@@ -51,7 +51,8 @@ impl RuntimeSetting {
         match self.dir() {
             None => format!("version = \"{version}\""),
             Some(dir) => {
-                let up = "../".repeat(depth);
+                // A relative directory is reached from the crate by going up to the root.
+                let up = if dir.is_absolute() { String::new() } else { "../".repeat(depth) };
                 let dir = dir.to_string_lossy().replace('\\', "/");
                 format!("version = \"{version}\", path = \"{up}{}\"", dir.trim_end_matches('/'))
             }
@@ -232,6 +233,16 @@ mod tests {
     use super::{CrateKind, Manifest, Source};
 
     const TEXT: &str = "# Our sources.\n\n[runtime]\npath = \"rt\" # a checkout\n\n# The first one.\n[[source]]\nname = \"a\"\nspec = \"specs/a/openapi.json\"\ncrates = [\"api\"]\nversion = \"0.1.0\"\n";
+
+    #[test]
+    fn the_runtime_directory_is_reached_from_a_generated_crate() {
+        let relative = RuntimeSetting { path: Some(PathBuf::from("generator/runtime")), registry: false };
+        assert!(relative.dependency(3).ends_with("path = \"../../../generator/runtime\""), "{}", relative.dependency(3));
+        let absolute = RuntimeSetting { path: Some(PathBuf::from("/opt/rocketgen/runtime")), registry: false };
+        assert!(absolute.dependency(3).ends_with("path = \"/opt/rocketgen/runtime\""), "{}", absolute.dependency(3));
+        let registry = RuntimeSetting { path: None, registry: true };
+        assert!(!registry.dependency(3).contains("path"));
+    }
 
     #[test]
     fn a_new_source_is_appended_and_every_comment_stays() {
