@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::meta::{
     BodyKind, BodyMeta, Framing, Location, Method, OperationMeta, Part, accept, binary_content_type, encode_form, encode_param, encode_path, encode_query,
-    fill_path, multipart_parts, place_credentials, request_fields,
+    fields_of, fill_path, multipart_parts, place_credentials,
 };
 use crate::retry::{RequestOptions, RetryPolicy};
 use crate::stream::BodyStream;
@@ -245,8 +245,19 @@ impl Client {
         credentials: &[K],
         url: Option<String>,
     ) -> Sending<'_> {
-        let fields = request_fields(request).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message });
-        let given: Vec<(&'static str, String)> = credentials.iter().map(|c| (c.scheme(), c.secret().to_string())).collect();
+        // Per request type only the serialization; the credentials' list per credential type.
+        self.send_text_to(op, serde_json::to_vec(request), given_credentials(credentials), url)
+    }
+
+    /// [`Client::send_to`] without the types: the request as JSON text.
+    fn send_text_to(
+        &self,
+        op: &'static OperationMeta<'static>,
+        text: Result<Vec<u8>, serde_json::Error>,
+        given: Vec<(&'static str, String)>,
+        url: Option<String>,
+    ) -> Sending<'_> {
+        let fields = fields_of(text).map_err(|message| Error::InvalidRequest { operation: op.tool_name, message });
         Box::pin(self.send_fields_to(op, fields, given, url))
     }
 
@@ -528,6 +539,12 @@ impl Client {
         placements.into_iter().for_each(|placement| placement.add_to(query, headers, cookies));
         Ok(())
     }
+}
+
+/// The scheme and secret of each credential a request carries: per credential type, not per
+/// request type.
+fn given_credentials<K: Credential>(credentials: &[K]) -> Vec<(&'static str, String)> {
+    credentials.iter().map(|c| (c.scheme(), c.secret().to_string())).collect()
 }
 
 /// The credentials of a request that carries none.

@@ -933,8 +933,16 @@ impl Placement {
 
 /// The fields of a request as a JSON object, keyed by field name (what request types
 /// serialize to); used by clients to find each parameter's value.
+///
+/// Written as JSON text and read back: the fields' types serialize with the instances the API
+/// crate compiled for writing bodies, rather than a second set for `serde_json::Value`.
 pub fn request_fields(request: &impl serde::Serialize) -> Result<Map<String, Value>, String> {
-    match serde_json::to_value(request) {
+    fields_of(serde_json::to_vec(request))
+}
+
+/// [`request_fields`] without the type: a request written as JSON text, read as its fields.
+pub fn fields_of(text: Result<Vec<u8>, serde_json::Error>) -> Result<Map<String, Value>, String> {
+    match text.and_then(|text| serde_json::from_slice(&text)) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Ok(Map::new()),
         Err(e) => Err(e.to_string()),
