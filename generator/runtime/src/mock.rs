@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::meta::{Constraints, Framing, OperationMeta};
+use crate::meta::{Constraints, Framing, OperationMeta, fields_of};
 use crate::response_json::raw_from_json;
 use crate::synth::{Fill, Synth};
 use crate::validate::{Strictness, validate};
@@ -123,7 +123,7 @@ impl MockState {
     {
         // Written as JSON text, as a response body is: the request's fields serialize with the
         // instances the API crate already compiled for bodies, none for `serde_json::Value`.
-        let as_json = json_of(serde_json::to_vec(&request));
+        let as_json = fields_of(serde_json::to_vec(&request)).map_or(Value::Null, Value::Object);
         let mut answer: Option<Resp> = None;
         match self.find_answer(op, as_json, Box::new(request.clone()), &request, &mut answer, read_raw::<Resp>) {
             Ok(()) => match answer {
@@ -219,11 +219,6 @@ impl MockState {
     fn set(&self, tool: &'static str, programmed: Option<Programmed>) {
         self.operations().entry(tool).or_default().programmed = programmed;
     }
-}
-
-/// A request written as JSON text, read back as a value for the log and stateful mode.
-fn json_of(text: Result<Vec<u8>, serde_json::Error>) -> Value {
-    text.ok().and_then(|text| serde_json::from_slice(&text).ok()).unwrap_or(Value::Null)
 }
 
 /// Reads a response of HTTP's form into a served call's slot, an `Option` of its response
