@@ -230,7 +230,9 @@ pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CrateKind, Manifest, Source};
+    use std::path::PathBuf;
+
+    use super::{CrateKind, Manifest, RuntimeSetting, Source};
 
     const TEXT: &str = "# Our sources.\n\n[runtime]\npath = \"rt\" # a checkout\n\n# The first one.\n[[source]]\nname = \"a\"\nspec = \"specs/a/openapi.json\"\ncrates = [\"api\"]\nversion = \"0.1.0\"\n";
 
