@@ -236,8 +236,9 @@ impl Client {
     /// Sends the request of `op`, to `url` instead of its own when given (a next page's link).
     ///
     /// Only writing the request as JSON text is per request type (its fields' types serialize
-    /// with the instances the API crate compiled for bodies), and happens at once; building the request (where the served request's forwarded headers are read) and
-    /// sending it is one function for every operation, run when the future is polled.
+    /// with the instances the API crate compiled for bodies), and happens at once; building
+    /// the request (where the served request's forwarded headers are read) and sending it is
+    /// one function for every operation, run when the future is polled.
     pub(crate) fn send_to<R: Serialize, K: Credential>(
         &self,
         op: &'static OperationMeta<'static>,
