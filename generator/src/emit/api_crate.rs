@@ -20,7 +20,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.text("README.md", render("api/README.md", &context)?);
     let lib_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(api, &lib_source));
-    pieces.rust("src/models.rs", move || models_module(api));
+    pieces.rust_items("src/models.rs", move || models_module(api));
     let overlay_source = source.clone();
     pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
@@ -28,7 +28,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.text("src/meta.json", super::meta::meta_document(api)?);
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
     for (tag, module) in tag_modules(api) {
-        pieces.rust(&format!("src/operations/{module}.rs"), move || tag_module(api, &tag));
+        pieces.rust_items(&format!("src/operations/{module}.rs"), move || tag_module(api, tag.clone()));
     }
     Ok(pieces)
 }

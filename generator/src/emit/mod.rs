@@ -26,9 +26,13 @@ pub use server_crate::emit_server_crate;
 /// The files of one or more crates: path relative to the output root → contents.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
-/// What builds the tokens of one Rust file. Token streams are not `Send`, so each file's are
-/// built on the thread that formats it.
-type Build<'a> = Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>;
+/// What builds the tokens of one Rust file, item by item: each is formatted as it comes, so a
+/// big file's tokens are never all in memory at once. Token streams are not `Send`, so each
+/// file's are built on the thread that formats it.
+type Build<'a> = Box<dyn Fn() -> Items<'a> + Send + Sync + 'a>;
+
+/// The token streams of a file's items, in order (a stream may hold several items).
+pub type Items<'a> = Box<dyn Iterator<Item = proc_macro2::TokenStream> + 'a>;
 
 /// A crate's files before formatting: texts as they are, Rust files as builders of tokens.
 pub struct Pieces<'a> {
@@ -48,6 +52,11 @@ impl<'a> Pieces<'a> {
     }
 
     pub fn rust(&mut self, name: &str, build: impl Fn() -> proc_macro2::TokenStream + Send + Sync + 'a) {
+        self.rust_items(name, move || Box::new(std::iter::once(build())));
+    }
+
+    /// A Rust file built item by item (a module of many types or operations).
+    pub fn rust_items(&mut self, name: &str, build: impl Fn() -> Items<'a> + Send + Sync + 'a) {
         self.rust.push((format!("{}/{name}", self.prefix), Box::new(build)));
     }
 }
@@ -72,7 +81,7 @@ pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Erro
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((name, build)) = jobs.get(i) else { break };
-                    let text = rust::format_file(build(), name);
+                    let text = rust::format_items(build(), name);
                     if let Ok(mut results) = results.lock() {
                         results[i] = Some(text);
                     }
@@ -103,5 +112,5 @@ pub struct CrateSettings {
 
 /// The Rust token streams of the API crate before formatting (for measuring the stages).
 pub fn token_streams(api: &crate::ir::Api, source: &str) -> Vec<proc_macro2::TokenStream> {
-    vec![models::models_module(api), operations::operations_module(api), operations::service_trait(api, source)]
+    vec![models::models_module(api).collect(), operations::operations_module(api), operations::service_trait(api, source)]
 }

@@ -8,10 +8,9 @@ use quote::quote;
 use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens};
 use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 
-pub fn models_module(api: &Api) -> TokenStream {
+pub fn models_module(api: &Api) -> super::Items<'_> {
     let defaults = DefaultTypes::new(&api.types);
-    let items = api.types.values().map(|def| type_def(def, &defaults));
-    quote! {
+    let header = quote! {
         //! Every schema of the spec as a Rust type.
         //!
         //! Objects that allow extra properties keep them in `additional_properties`, so any
@@ -19,8 +18,8 @@ pub fn models_module(api: &Api) -> TokenStream {
         //! fields when reading, so a server that adds a field never breaks an older client;
         //! servers reject such fields in requests by validating before they deserialize.
         //! Enums are open: a value the spec does not list is kept in a catch-all variant.
-        #(#items)*
-    }
+    };
+    Box::new(std::iter::once(header).chain(api.types.values().map(move |def| type_def(def, &defaults))))
 }
 
 fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {

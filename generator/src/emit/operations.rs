@@ -88,25 +88,24 @@ pub fn tag_cfg(api: &Api, tag: &str) -> TokenStream {
 }
 
 /// `operations/{tag}.rs`: the request and response types of one tag's operations.
-pub fn tag_module(api: &Api, tag: &str) -> TokenStream {
+pub fn tag_module(api: &Api, tag: String) -> super::Items<'_> {
     let (raw_import, raw) = super::responses::raw_response_path(api);
-    let ops = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
-        let request = request_type(api, op);
-        let response = super::responses::response_type(op, &raw);
-        quote! { #request #response }
-    });
     let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
     let credential = if uses_credential {
         quote! { use super::Credential; }
     } else {
         TokenStream::new()
     };
-    quote! {
+    let header = quote! {
         #credential
         #raw_import
-
-        #(#ops)*
-    }
+    };
+    let ops = api.operations.iter().filter(move |op| op.tag == tag).map(move |op| {
+        let request = request_type(api, op);
+        let response = super::responses::response_type(op, &raw);
+        quote! { #request #response }
+    });
+    Box::new(std::iter::once(header).chain(ops))
 }
 
 fn credential_type(api: &Api) -> TokenStream {
