@@ -313,6 +313,18 @@ impl Error {
     }
 }
 
+/// What a method of a service trait returns: a future of the operation's response, `Send` so
+/// that a server can run it on any thread. Implement a method as an `async fn` returning
+/// `Result<Response, Error>`, or return any such future.
+pub trait Answer<R>: Future<Output = Result<R, Error>> + Send {}
+
+impl<R, F: Future<Output = Result<R, Error>> + Send> Answer<R> for F {}
+
+/// The answer of a method an implementation does not provide: [`Error::NotImplemented`].
+pub fn not_implemented<R>(operation: &'static str) -> std::future::Ready<Result<R, Error>> {
+    std::future::ready(Err(Error::NotImplemented { operation }))
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -155,7 +155,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #cfg
-                pub fn #name(&self, request: api::#request) -> impl Future<Output = Result<api::#response, api::Error>> + Send {
+                pub fn #name(&self, request: api::#request) -> impl api::runtime::Answer<api::#response> {
                     #trait_ident::#name(self.client, request)
                 }
             }
@@ -208,7 +208,7 @@ fn method(op: &Operation) -> TokenStream {
     let cfg = operation_cfg(op);
     quote! {
         #cfg
-        fn #name(&self, request: api::#request_type) -> impl Future<Output = Result<api::#response_type, api::Error>> + Send {
+        fn #name(&self, request: api::#request_type) -> impl api::runtime::Answer<api::#response_type> {
             #call
         }
     }

@@ -104,7 +104,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let cfg = operation_cfg(op);
         quote! {
             #cfg
-            fn #name(&self, request: api::#request) -> impl Future<Output = Result<api::#response, api::Error>> + Send {
+            fn #name(&self, request: api::#request) -> impl api::runtime::Answer<api::#response> {
                 self.state.answer(&api::meta::#meta, request)
             }
         }

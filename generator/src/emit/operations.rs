@@ -514,9 +514,8 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
             #(#docs)*
             #deprecated
             #cfg
-            fn #method(&self, _request: crate::operations::#request)
-                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
-                std::future::ready(Err(crate::runtime::Error::NotImplemented { operation: #operation }))
+            fn #method(&self, _request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
+                crate::runtime::not_implemented(#operation)
             }
         }
     });

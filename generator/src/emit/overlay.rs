@@ -27,8 +27,7 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
         quote! {
             #[doc = #doc]
             #cfg
-            fn #method(&self, request: crate::operations::#request)
-                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
+            fn #method(&self, request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
                 #service::#method(self.upstream(), request)
             }
         }
@@ -40,8 +39,7 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
         let cfg = operation_cfg(op);
         quote! {
             #cfg
-            fn #method(&self, request: crate::operations::#request)
-                -> impl std::future::Future<Output = Result<crate::operations::#response, crate::runtime::Error>> + Send {
+            fn #method(&self, request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
                 #overlay::#method(self, request)
             }
         }

@@ -42,9 +42,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn get_file(
         &self,
         request: crate::operations::GetFileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
         ConstructsApi::get_file(self.upstream(), request)
     }
 
@@ -53,9 +51,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn user_list(
         &self,
         request: crate::operations::UserListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UserListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
         ConstructsApi::user_list(self.upstream(), request)
     }
 
@@ -64,9 +60,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list(
         &self,
         request: crate::operations::ListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
         ConstructsApi::list(self.upstream(), request)
     }
 
@@ -75,9 +69,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn r#type(
         &self,
         request: crate::operations::TypeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::TypeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
         ConstructsApi::r#type(self.upstream(), request)
     }
 
@@ -86,9 +78,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn self_(
         &self,
         request: crate::operations::SelfRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SelfResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
         ConstructsApi::self_(self.upstream(), request)
     }
 
@@ -97,9 +87,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn create_pet(
         &self,
         request: crate::operations::CreatePetRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreatePetResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
         ConstructsApi::create_pet(self.upstream(), request)
     }
 
@@ -108,9 +96,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn create_charge(
         &self,
         request: crate::operations::CreateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateChargeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
         ConstructsApi::create_charge(self.upstream(), request)
     }
 
@@ -119,9 +105,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn update_charge(
         &self,
         request: crate::operations::UpdateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateChargeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
         ConstructsApi::update_charge(self.upstream(), request)
     }
 
@@ -130,9 +114,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn upload(
         &self,
         request: crate::operations::UploadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UploadResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
         ConstructsApi::upload(self.upstream(), request)
     }
 
@@ -141,9 +123,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn get_blob(
         &self,
         request: crate::operations::GetBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBlobResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
         ConstructsApi::get_blob(self.upstream(), request)
     }
 
@@ -152,9 +132,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn put_blob(
         &self,
         request: crate::operations::PutBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutBlobResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
         ConstructsApi::put_blob(self.upstream(), request)
     }
 
@@ -163,9 +141,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn add_note(
         &self,
         request: crate::operations::AddNoteRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AddNoteResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
         ConstructsApi::add_note(self.upstream(), request)
     }
 
@@ -174,9 +150,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list_events(
         &self,
         request: crate::operations::ListEventsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
         ConstructsApi::list_events(self.upstream(), request)
     }
 
@@ -185,9 +159,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list_logs(
         &self,
         request: crate::operations::ListLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
         ConstructsApi::list_logs(self.upstream(), request)
     }
 
@@ -196,9 +168,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list_commits(
         &self,
         request: crate::operations::ListCommitsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
         ConstructsApi::list_commits(self.upstream(), request)
     }
 
@@ -207,9 +177,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list_tickets(
         &self,
         request: crate::operations::ListTicketsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
         ConstructsApi::list_tickets(self.upstream(), request)
     }
 
@@ -218,9 +186,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn list_payments(
         &self,
         request: crate::operations::ListPaymentsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
         ConstructsApi::list_payments(self.upstream(), request)
     }
 
@@ -229,9 +195,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn stream_progress(
         &self,
         request: crate::operations::StreamProgressRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
         ConstructsApi::stream_progress(self.upstream(), request)
     }
 
@@ -240,9 +204,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn stream_ticker(
         &self,
         request: crate::operations::StreamTickerRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
         ConstructsApi::stream_ticker(self.upstream(), request)
     }
 
@@ -251,9 +213,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn stream_notices(
         &self,
         request: crate::operations::StreamNoticesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
         ConstructsApi::stream_notices(self.upstream(), request)
     }
 
@@ -262,9 +222,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn stream_logs(
         &self,
         request: crate::operations::StreamLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
         ConstructsApi::stream_logs(self.upstream(), request)
     }
 
@@ -273,9 +231,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn stream_records(
         &self,
         request: crate::operations::StreamRecordsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
         ConstructsApi::stream_records(self.upstream(), request)
     }
 
@@ -284,9 +240,7 @@ pub trait ConstructsOverlay: Send + Sync {
     fn health(
         &self,
         request: crate::operations::HealthRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::HealthResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
         ConstructsApi::health(self.upstream(), request)
     }
 }
@@ -296,9 +250,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn get_file(
         &self,
         request: crate::operations::GetFileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
         ConstructsOverlay::get_file(self, request)
     }
 
@@ -306,9 +258,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn user_list(
         &self,
         request: crate::operations::UserListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UserListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
         ConstructsOverlay::user_list(self, request)
     }
 
@@ -316,9 +266,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list(
         &self,
         request: crate::operations::ListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
         ConstructsOverlay::list(self, request)
     }
 
@@ -326,9 +274,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn r#type(
         &self,
         request: crate::operations::TypeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::TypeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
         ConstructsOverlay::r#type(self, request)
     }
 
@@ -336,9 +282,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn self_(
         &self,
         request: crate::operations::SelfRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SelfResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
         ConstructsOverlay::self_(self, request)
     }
 
@@ -346,9 +290,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn create_pet(
         &self,
         request: crate::operations::CreatePetRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreatePetResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
         ConstructsOverlay::create_pet(self, request)
     }
 
@@ -356,9 +298,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn create_charge(
         &self,
         request: crate::operations::CreateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateChargeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
         ConstructsOverlay::create_charge(self, request)
     }
 
@@ -366,9 +306,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn update_charge(
         &self,
         request: crate::operations::UpdateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateChargeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
         ConstructsOverlay::update_charge(self, request)
     }
 
@@ -376,9 +314,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn upload(
         &self,
         request: crate::operations::UploadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UploadResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
         ConstructsOverlay::upload(self, request)
     }
 
@@ -386,9 +322,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn get_blob(
         &self,
         request: crate::operations::GetBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBlobResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
         ConstructsOverlay::get_blob(self, request)
     }
 
@@ -396,9 +330,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn put_blob(
         &self,
         request: crate::operations::PutBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutBlobResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
         ConstructsOverlay::put_blob(self, request)
     }
 
@@ -406,9 +338,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn add_note(
         &self,
         request: crate::operations::AddNoteRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AddNoteResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
         ConstructsOverlay::add_note(self, request)
     }
 
@@ -416,9 +346,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list_events(
         &self,
         request: crate::operations::ListEventsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
         ConstructsOverlay::list_events(self, request)
     }
 
@@ -426,9 +354,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list_logs(
         &self,
         request: crate::operations::ListLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
         ConstructsOverlay::list_logs(self, request)
     }
 
@@ -436,9 +362,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list_commits(
         &self,
         request: crate::operations::ListCommitsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
         ConstructsOverlay::list_commits(self, request)
     }
 
@@ -446,9 +370,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list_tickets(
         &self,
         request: crate::operations::ListTicketsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
         ConstructsOverlay::list_tickets(self, request)
     }
 
@@ -456,9 +378,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn list_payments(
         &self,
         request: crate::operations::ListPaymentsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
         ConstructsOverlay::list_payments(self, request)
     }
 
@@ -466,9 +386,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn stream_progress(
         &self,
         request: crate::operations::StreamProgressRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
         ConstructsOverlay::stream_progress(self, request)
     }
 
@@ -476,9 +394,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn stream_ticker(
         &self,
         request: crate::operations::StreamTickerRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
         ConstructsOverlay::stream_ticker(self, request)
     }
 
@@ -486,9 +402,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn stream_notices(
         &self,
         request: crate::operations::StreamNoticesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
         ConstructsOverlay::stream_notices(self, request)
     }
 
@@ -496,9 +410,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn stream_logs(
         &self,
         request: crate::operations::StreamLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
         ConstructsOverlay::stream_logs(self, request)
     }
 
@@ -506,9 +418,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn stream_records(
         &self,
         request: crate::operations::StreamRecordsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
         ConstructsOverlay::stream_records(self, request)
     }
 
@@ -516,9 +426,7 @@ impl<T: ConstructsOverlay> ConstructsApi for T {
     fn health(
         &self,
         request: crate::operations::HealthRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::HealthResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
         ConstructsOverlay::health(self, request)
     }
 }

@@ -19,14 +19,8 @@ pub trait ConstructsApi: Send + Sync {
     fn get_file(
         &self,
         _request: crate::operations::GetFileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFileResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "get-file",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
+        crate::runtime::not_implemented("get-file")
     }
 
     /// A custom method after a parameter, Google style.
@@ -38,14 +32,8 @@ pub trait ConstructsApi: Send + Sync {
     fn user_list(
         &self,
         _request: crate::operations::UserListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UserListResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "user.list",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
+        crate::runtime::not_implemented("user.list")
     }
 
     /// `GET /jobs/{name}` (operation `List`).
@@ -53,14 +41,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list(
         &self,
         _request: crate::operations::ListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "List",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
+        crate::runtime::not_implemented("List")
     }
 
     /// `DELETE /jobs/{name}` (operation `type`).
@@ -72,14 +54,8 @@ pub trait ConstructsApi: Send + Sync {
     fn r#type(
         &self,
         _request: crate::operations::TypeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::TypeResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "type",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
+        crate::runtime::not_implemented("type")
     }
 
     /// `PUT /self` (operation `self`).
@@ -89,14 +65,8 @@ pub trait ConstructsApi: Send + Sync {
     fn self_(
         &self,
         _request: crate::operations::SelfRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SelfResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "self",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
+        crate::runtime::not_implemented("self")
     }
 
     /// `POST /pets` (operation `createPet`).
@@ -106,14 +76,8 @@ pub trait ConstructsApi: Send + Sync {
     fn create_pet(
         &self,
         _request: crate::operations::CreatePetRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreatePetResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createPet",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
+        crate::runtime::not_implemented("createPet")
     }
 
     /// A form body, Stripe style (nested objects in brackets); retried when it carries an idempotency key.
@@ -125,14 +89,8 @@ pub trait ConstructsApi: Send + Sync {
     fn create_charge(
         &self,
         _request: crate::operations::CreateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateChargeResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createCharge",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
+        crate::runtime::not_implemented("createCharge")
     }
 
     /// One schema under two media types; clients send JSON, servers take either.
@@ -144,14 +102,8 @@ pub trait ConstructsApi: Send + Sync {
     fn update_charge(
         &self,
         _request: crate::operations::UpdateChargeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateChargeResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updateCharge",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
+        crate::runtime::not_implemented("updateCharge")
     }
 
     /// A multipart body with file parts, text parts and a JSON part.
@@ -163,14 +115,8 @@ pub trait ConstructsApi: Send + Sync {
     fn upload(
         &self,
         _request: crate::operations::UploadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UploadResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "upload",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
+        crate::runtime::not_implemented("upload")
     }
 
     /// Bytes out, in one of several media types; text for errors.
@@ -182,14 +128,8 @@ pub trait ConstructsApi: Send + Sync {
     fn get_blob(
         &self,
         _request: crate::operations::GetBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBlobResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getBlob",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
+        crate::runtime::not_implemented("getBlob")
     }
 
     /// Raw bytes in, text out.
@@ -201,14 +141,8 @@ pub trait ConstructsApi: Send + Sync {
     fn put_blob(
         &self,
         _request: crate::operations::PutBlobRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutBlobResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "putBlob",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
+        crate::runtime::not_implemented("putBlob")
     }
 
     /// Text in; an XML document and a swagger-style `*/*` answer out.
@@ -220,14 +154,8 @@ pub trait ConstructsApi: Send + Sync {
     fn add_note(
         &self,
         _request: crate::operations::AddNoteRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AddNoteResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "addNote",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
+        crate::runtime::not_implemented("addNote")
     }
 
     /// Cursor pagination, inferred (a `cursor` parameter, `next_cursor` in the answer).
@@ -237,14 +165,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list_events(
         &self,
         _request: crate::operations::ListEventsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListEventsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "listEvents",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
+        crate::runtime::not_implemented("listEvents")
     }
 
     /// Offset and limit pagination, inferred.
@@ -254,14 +176,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list_logs(
         &self,
         _request: crate::operations::ListLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListLogsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "listLogs",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
+        crate::runtime::not_implemented("listLogs")
     }
 
     /// Pages linked by `Link` headers (RFC 8288); the answer is the array.
@@ -271,14 +187,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list_commits(
         &self,
         _request: crate::operations::ListCommitsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListCommitsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "listCommits",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
+        crate::runtime::not_implemented("listCommits")
     }
 
     /// Cursor pagination declared with `x-speakeasy-pagination`, the cursor in a metadata object.
@@ -288,14 +198,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list_tickets(
         &self,
         _request: crate::operations::ListTicketsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListTicketsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "listTickets",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
+        crate::runtime::not_implemented("listTickets")
     }
 
     /// Stripe-style pagination, inferred (`starting_after` takes the last item's id while `has_more`).
@@ -305,14 +209,8 @@ pub trait ConstructsApi: Send + Sync {
     fn list_payments(
         &self,
         _request: crate::operations::ListPaymentsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ListPaymentsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "listPayments",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
+        crate::runtime::not_implemented("listPayments")
     }
 
     /// Server-sent events whose data is JSON of a declared schema.
@@ -322,14 +220,8 @@ pub trait ConstructsApi: Send + Sync {
     fn stream_progress(
         &self,
         _request: crate::operations::StreamProgressRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamProgressResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "streamProgress",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
+        crate::runtime::not_implemented("streamProgress")
     }
 
     /// Server-sent events whose data is plain text.
@@ -339,14 +231,8 @@ pub trait ConstructsApi: Send + Sync {
     fn stream_ticker(
         &self,
         _request: crate::operations::StreamTickerRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamTickerResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "streamTicker",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
+        crate::runtime::not_implemented("streamTicker")
     }
 
     /// Server-sent events described as whole events; the data is the `data` property's schema.
@@ -356,14 +242,8 @@ pub trait ConstructsApi: Send + Sync {
     fn stream_notices(
         &self,
         _request: crate::operations::StreamNoticesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamNoticesResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "streamNotices",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
+        crate::runtime::not_implemented("streamNotices")
     }
 
     /// Newline-delimited JSON; the array schema stands for its items.
@@ -373,14 +253,8 @@ pub trait ConstructsApi: Send + Sync {
     fn stream_logs(
         &self,
         _request: crate::operations::StreamLogsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamLogsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "streamLogs",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
+        crate::runtime::not_implemented("streamLogs")
     }
 
     /// A JSON text sequence (RFC 7464).
@@ -390,14 +264,8 @@ pub trait ConstructsApi: Send + Sync {
     fn stream_records(
         &self,
         _request: crate::operations::StreamRecordsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::StreamRecordsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "streamRecords",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
+        crate::runtime::not_implemented("streamRecords")
     }
 
     /// A path item given by reference.
@@ -407,13 +275,7 @@ pub trait ConstructsApi: Send + Sync {
     fn health(
         &self,
         _request: crate::operations::HealthRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::HealthResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "health",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
+        crate::runtime::not_implemented("health")
     }
 }

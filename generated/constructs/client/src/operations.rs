@@ -10,7 +10,7 @@ impl ConstructsApi for Client {
     fn get_file(
         &self,
         request: api::GetFileRequest,
-    ) -> impl Future<Output = Result<api::GetFileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFileResponse> {
         self.0
             .call_with_credentials(&api::meta::GET_FILE, &request, &request.credentials)
     }
@@ -19,7 +19,7 @@ impl ConstructsApi for Client {
     fn user_list(
         &self,
         request: api::UserListRequest,
-    ) -> impl Future<Output = Result<api::UserListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UserListResponse> {
         self.0
             .call_with_credentials(&api::meta::USER_LIST, &request, &request.credentials)
     }
@@ -28,7 +28,7 @@ impl ConstructsApi for Client {
     fn list(
         &self,
         request: api::ListRequest,
-    ) -> impl Future<Output = Result<api::ListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListResponse> {
         self.0.call(&api::meta::LIST, &request)
     }
 
@@ -36,7 +36,7 @@ impl ConstructsApi for Client {
     fn r#type(
         &self,
         request: api::TypeRequest,
-    ) -> impl Future<Output = Result<api::TypeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::TypeResponse> {
         self.0.call_with_credentials(&api::meta::TYPE, &request, &request.credentials)
     }
 
@@ -44,7 +44,7 @@ impl ConstructsApi for Client {
     fn self_(
         &self,
         request: api::SelfRequest,
-    ) -> impl Future<Output = Result<api::SelfResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SelfResponse> {
         self.0.call_with_credentials(&api::meta::SELF, &request, &request.credentials)
     }
 
@@ -52,7 +52,7 @@ impl ConstructsApi for Client {
     fn create_pet(
         &self,
         request: api::CreatePetRequest,
-    ) -> impl Future<Output = Result<api::CreatePetResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CREATE_PET,
@@ -65,7 +65,7 @@ impl ConstructsApi for Client {
     fn create_charge(
         &self,
         request: api::CreateChargeRequest,
-    ) -> impl Future<Output = Result<api::CreateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CREATE_CHARGE,
@@ -78,7 +78,7 @@ impl ConstructsApi for Client {
     fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
-    ) -> impl Future<Output = Result<api::UpdateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_CHARGE,
@@ -91,7 +91,7 @@ impl ConstructsApi for Client {
     fn upload(
         &self,
         request: api::UploadRequest,
-    ) -> impl Future<Output = Result<api::UploadResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UploadResponse> {
         self.0.call_with_credentials(&api::meta::UPLOAD, &request, &request.credentials)
     }
 
@@ -99,7 +99,7 @@ impl ConstructsApi for Client {
     fn get_blob(
         &self,
         request: api::GetBlobRequest,
-    ) -> impl Future<Output = Result<api::GetBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
         self.0
             .call_with_credentials(&api::meta::GET_BLOB, &request, &request.credentials)
     }
@@ -108,7 +108,7 @@ impl ConstructsApi for Client {
     fn put_blob(
         &self,
         request: api::PutBlobRequest,
-    ) -> impl Future<Output = Result<api::PutBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
         self.0
             .call_with_credentials(&api::meta::PUT_BLOB, &request, &request.credentials)
     }
@@ -117,7 +117,7 @@ impl ConstructsApi for Client {
     fn add_note(
         &self,
         request: api::AddNoteRequest,
-    ) -> impl Future<Output = Result<api::AddNoteResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
         self.0
             .call_with_credentials(&api::meta::ADD_NOTE, &request, &request.credentials)
     }
@@ -126,7 +126,7 @@ impl ConstructsApi for Client {
     fn list_events(
         &self,
         request: api::ListEventsRequest,
-    ) -> impl Future<Output = Result<api::ListEventsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
         self.0.call(&api::meta::LIST_EVENTS, &request)
     }
 
@@ -134,7 +134,7 @@ impl ConstructsApi for Client {
     fn list_logs(
         &self,
         request: api::ListLogsRequest,
-    ) -> impl Future<Output = Result<api::ListLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
         self.0.call(&api::meta::LIST_LOGS, &request)
     }
 
@@ -142,7 +142,7 @@ impl ConstructsApi for Client {
     fn list_commits(
         &self,
         request: api::ListCommitsRequest,
-    ) -> impl Future<Output = Result<api::ListCommitsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
         self.0.call(&api::meta::LIST_COMMITS, &request)
     }
 
@@ -150,7 +150,7 @@ impl ConstructsApi for Client {
     fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
-    ) -> impl Future<Output = Result<api::ListTicketsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
         self.0.call(&api::meta::LIST_TICKETS, &request)
     }
 
@@ -158,7 +158,7 @@ impl ConstructsApi for Client {
     fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
-    ) -> impl Future<Output = Result<api::ListPaymentsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
         self.0.call(&api::meta::LIST_PAYMENTS, &request)
     }
 
@@ -166,7 +166,7 @@ impl ConstructsApi for Client {
     fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
-    ) -> impl Future<Output = Result<api::StreamProgressResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
         self.0.call(&api::meta::STREAM_PROGRESS, &request)
     }
 
@@ -174,7 +174,7 @@ impl ConstructsApi for Client {
     fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
-    ) -> impl Future<Output = Result<api::StreamTickerResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
         self.0.call(&api::meta::STREAM_TICKER, &request)
     }
 
@@ -182,7 +182,7 @@ impl ConstructsApi for Client {
     fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
-    ) -> impl Future<Output = Result<api::StreamNoticesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
         self.0.call(&api::meta::STREAM_NOTICES, &request)
     }
 
@@ -190,7 +190,7 @@ impl ConstructsApi for Client {
     fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
-    ) -> impl Future<Output = Result<api::StreamLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
         self.0.call(&api::meta::STREAM_LOGS, &request)
     }
 
@@ -198,7 +198,7 @@ impl ConstructsApi for Client {
     fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
-    ) -> impl Future<Output = Result<api::StreamRecordsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
         self.0.call(&api::meta::STREAM_RECORDS, &request)
     }
 
@@ -206,7 +206,7 @@ impl ConstructsApi for Client {
     fn health(
         &self,
         request: api::HealthRequest,
-    ) -> impl Future<Output = Result<api::HealthResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::HealthResponse> {
         self.0.call(&api::meta::HEALTH, &request)
     }
 }

@@ -43,7 +43,7 @@ impl FilesOperations<'_> {
     pub fn get_file(
         &self,
         request: api::GetFileRequest,
-    ) -> impl Future<Output = Result<api::GetFileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFileResponse> {
         ConstructsApi::get_file(self.client, request)
     }
 }
@@ -69,7 +69,7 @@ impl JobsOperations<'_> {
     pub fn user_list(
         &self,
         request: api::UserListRequest,
-    ) -> impl Future<Output = Result<api::UserListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UserListResponse> {
         ConstructsApi::user_list(self.client, request)
     }
 
@@ -78,7 +78,7 @@ impl JobsOperations<'_> {
     pub fn list(
         &self,
         request: api::ListRequest,
-    ) -> impl Future<Output = Result<api::ListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListResponse> {
         ConstructsApi::list(self.client, request)
     }
 
@@ -87,7 +87,7 @@ impl JobsOperations<'_> {
     pub fn r#type(
         &self,
         request: api::TypeRequest,
-    ) -> impl Future<Output = Result<api::TypeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::TypeResponse> {
         ConstructsApi::r#type(self.client, request)
     }
 }
@@ -113,7 +113,7 @@ impl SelfOperations<'_> {
     pub fn self_(
         &self,
         request: api::SelfRequest,
-    ) -> impl Future<Output = Result<api::SelfResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SelfResponse> {
         ConstructsApi::self_(self.client, request)
     }
 }
@@ -139,7 +139,7 @@ impl PetsOperations<'_> {
     pub fn create_pet(
         &self,
         request: api::CreatePetRequest,
-    ) -> impl Future<Output = Result<api::CreatePetResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
         ConstructsApi::create_pet(self.client, request)
     }
 }
@@ -165,7 +165,7 @@ impl MediaOperations<'_> {
     pub fn create_charge(
         &self,
         request: api::CreateChargeRequest,
-    ) -> impl Future<Output = Result<api::CreateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
         ConstructsApi::create_charge(self.client, request)
     }
 
@@ -174,7 +174,7 @@ impl MediaOperations<'_> {
     pub fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
-    ) -> impl Future<Output = Result<api::UpdateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
         ConstructsApi::update_charge(self.client, request)
     }
 
@@ -183,7 +183,7 @@ impl MediaOperations<'_> {
     pub fn upload(
         &self,
         request: api::UploadRequest,
-    ) -> impl Future<Output = Result<api::UploadResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UploadResponse> {
         ConstructsApi::upload(self.client, request)
     }
 
@@ -192,7 +192,7 @@ impl MediaOperations<'_> {
     pub fn get_blob(
         &self,
         request: api::GetBlobRequest,
-    ) -> impl Future<Output = Result<api::GetBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
         ConstructsApi::get_blob(self.client, request)
     }
 
@@ -201,7 +201,7 @@ impl MediaOperations<'_> {
     pub fn put_blob(
         &self,
         request: api::PutBlobRequest,
-    ) -> impl Future<Output = Result<api::PutBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
         ConstructsApi::put_blob(self.client, request)
     }
 
@@ -210,7 +210,7 @@ impl MediaOperations<'_> {
     pub fn add_note(
         &self,
         request: api::AddNoteRequest,
-    ) -> impl Future<Output = Result<api::AddNoteResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
         ConstructsApi::add_note(self.client, request)
     }
 }
@@ -236,7 +236,7 @@ impl PagesOperations<'_> {
     pub fn list_events(
         &self,
         request: api::ListEventsRequest,
-    ) -> impl Future<Output = Result<api::ListEventsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
         ConstructsApi::list_events(self.client, request)
     }
 
@@ -245,7 +245,7 @@ impl PagesOperations<'_> {
     pub fn list_logs(
         &self,
         request: api::ListLogsRequest,
-    ) -> impl Future<Output = Result<api::ListLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
         ConstructsApi::list_logs(self.client, request)
     }
 
@@ -254,7 +254,7 @@ impl PagesOperations<'_> {
     pub fn list_commits(
         &self,
         request: api::ListCommitsRequest,
-    ) -> impl Future<Output = Result<api::ListCommitsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
         ConstructsApi::list_commits(self.client, request)
     }
 
@@ -263,7 +263,7 @@ impl PagesOperations<'_> {
     pub fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
-    ) -> impl Future<Output = Result<api::ListTicketsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
         ConstructsApi::list_tickets(self.client, request)
     }
 
@@ -272,7 +272,7 @@ impl PagesOperations<'_> {
     pub fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
-    ) -> impl Future<Output = Result<api::ListPaymentsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
         ConstructsApi::list_payments(self.client, request)
     }
 }
@@ -298,7 +298,7 @@ impl StreamsOperations<'_> {
     pub fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
-    ) -> impl Future<Output = Result<api::StreamProgressResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
         ConstructsApi::stream_progress(self.client, request)
     }
 
@@ -307,7 +307,7 @@ impl StreamsOperations<'_> {
     pub fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
-    ) -> impl Future<Output = Result<api::StreamTickerResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
         ConstructsApi::stream_ticker(self.client, request)
     }
 
@@ -316,7 +316,7 @@ impl StreamsOperations<'_> {
     pub fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
-    ) -> impl Future<Output = Result<api::StreamNoticesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
         ConstructsApi::stream_notices(self.client, request)
     }
 
@@ -325,7 +325,7 @@ impl StreamsOperations<'_> {
     pub fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
-    ) -> impl Future<Output = Result<api::StreamLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
         ConstructsApi::stream_logs(self.client, request)
     }
 
@@ -334,7 +334,7 @@ impl StreamsOperations<'_> {
     pub fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
-    ) -> impl Future<Output = Result<api::StreamRecordsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
         ConstructsApi::stream_records(self.client, request)
     }
 }
@@ -360,7 +360,7 @@ impl OpsOperations<'_> {
     pub fn health(
         &self,
         request: api::HealthRequest,
-    ) -> impl Future<Output = Result<api::HealthResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::HealthResponse> {
         ConstructsApi::health(self.client, request)
     }
 }

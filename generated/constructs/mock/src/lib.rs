@@ -254,7 +254,7 @@ impl ConstructsApi for Mock {
     fn get_file(
         &self,
         request: api::GetFileRequest,
-    ) -> impl Future<Output = Result<api::GetFileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFileResponse> {
         self.state.answer(&api::meta::GET_FILE, request)
     }
 
@@ -262,7 +262,7 @@ impl ConstructsApi for Mock {
     fn user_list(
         &self,
         request: api::UserListRequest,
-    ) -> impl Future<Output = Result<api::UserListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UserListResponse> {
         self.state.answer(&api::meta::USER_LIST, request)
     }
 
@@ -270,7 +270,7 @@ impl ConstructsApi for Mock {
     fn list(
         &self,
         request: api::ListRequest,
-    ) -> impl Future<Output = Result<api::ListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListResponse> {
         self.state.answer(&api::meta::LIST, request)
     }
 
@@ -278,7 +278,7 @@ impl ConstructsApi for Mock {
     fn r#type(
         &self,
         request: api::TypeRequest,
-    ) -> impl Future<Output = Result<api::TypeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::TypeResponse> {
         self.state.answer(&api::meta::TYPE, request)
     }
 
@@ -286,7 +286,7 @@ impl ConstructsApi for Mock {
     fn self_(
         &self,
         request: api::SelfRequest,
-    ) -> impl Future<Output = Result<api::SelfResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SelfResponse> {
         self.state.answer(&api::meta::SELF, request)
     }
 
@@ -294,7 +294,7 @@ impl ConstructsApi for Mock {
     fn create_pet(
         &self,
         request: api::CreatePetRequest,
-    ) -> impl Future<Output = Result<api::CreatePetResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
         self.state.answer(&api::meta::CREATE_PET, request)
     }
 
@@ -302,7 +302,7 @@ impl ConstructsApi for Mock {
     fn create_charge(
         &self,
         request: api::CreateChargeRequest,
-    ) -> impl Future<Output = Result<api::CreateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
         self.state.answer(&api::meta::CREATE_CHARGE, request)
     }
 
@@ -310,7 +310,7 @@ impl ConstructsApi for Mock {
     fn update_charge(
         &self,
         request: api::UpdateChargeRequest,
-    ) -> impl Future<Output = Result<api::UpdateChargeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
         self.state.answer(&api::meta::UPDATE_CHARGE, request)
     }
 
@@ -318,7 +318,7 @@ impl ConstructsApi for Mock {
     fn upload(
         &self,
         request: api::UploadRequest,
-    ) -> impl Future<Output = Result<api::UploadResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UploadResponse> {
         self.state.answer(&api::meta::UPLOAD, request)
     }
 
@@ -326,7 +326,7 @@ impl ConstructsApi for Mock {
     fn get_blob(
         &self,
         request: api::GetBlobRequest,
-    ) -> impl Future<Output = Result<api::GetBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
         self.state.answer(&api::meta::GET_BLOB, request)
     }
 
@@ -334,7 +334,7 @@ impl ConstructsApi for Mock {
     fn put_blob(
         &self,
         request: api::PutBlobRequest,
-    ) -> impl Future<Output = Result<api::PutBlobResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
         self.state.answer(&api::meta::PUT_BLOB, request)
     }
 
@@ -342,7 +342,7 @@ impl ConstructsApi for Mock {
     fn add_note(
         &self,
         request: api::AddNoteRequest,
-    ) -> impl Future<Output = Result<api::AddNoteResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
         self.state.answer(&api::meta::ADD_NOTE, request)
     }
 
@@ -350,7 +350,7 @@ impl ConstructsApi for Mock {
     fn list_events(
         &self,
         request: api::ListEventsRequest,
-    ) -> impl Future<Output = Result<api::ListEventsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
         self.state.answer(&api::meta::LIST_EVENTS, request)
     }
 
@@ -358,7 +358,7 @@ impl ConstructsApi for Mock {
     fn list_logs(
         &self,
         request: api::ListLogsRequest,
-    ) -> impl Future<Output = Result<api::ListLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
         self.state.answer(&api::meta::LIST_LOGS, request)
     }
 
@@ -366,7 +366,7 @@ impl ConstructsApi for Mock {
     fn list_commits(
         &self,
         request: api::ListCommitsRequest,
-    ) -> impl Future<Output = Result<api::ListCommitsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
         self.state.answer(&api::meta::LIST_COMMITS, request)
     }
 
@@ -374,7 +374,7 @@ impl ConstructsApi for Mock {
     fn list_tickets(
         &self,
         request: api::ListTicketsRequest,
-    ) -> impl Future<Output = Result<api::ListTicketsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
         self.state.answer(&api::meta::LIST_TICKETS, request)
     }
 
@@ -382,7 +382,7 @@ impl ConstructsApi for Mock {
     fn list_payments(
         &self,
         request: api::ListPaymentsRequest,
-    ) -> impl Future<Output = Result<api::ListPaymentsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
         self.state.answer(&api::meta::LIST_PAYMENTS, request)
     }
 
@@ -390,7 +390,7 @@ impl ConstructsApi for Mock {
     fn stream_progress(
         &self,
         request: api::StreamProgressRequest,
-    ) -> impl Future<Output = Result<api::StreamProgressResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
         self.state.answer(&api::meta::STREAM_PROGRESS, request)
     }
 
@@ -398,7 +398,7 @@ impl ConstructsApi for Mock {
     fn stream_ticker(
         &self,
         request: api::StreamTickerRequest,
-    ) -> impl Future<Output = Result<api::StreamTickerResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
         self.state.answer(&api::meta::STREAM_TICKER, request)
     }
 
@@ -406,7 +406,7 @@ impl ConstructsApi for Mock {
     fn stream_notices(
         &self,
         request: api::StreamNoticesRequest,
-    ) -> impl Future<Output = Result<api::StreamNoticesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
         self.state.answer(&api::meta::STREAM_NOTICES, request)
     }
 
@@ -414,7 +414,7 @@ impl ConstructsApi for Mock {
     fn stream_logs(
         &self,
         request: api::StreamLogsRequest,
-    ) -> impl Future<Output = Result<api::StreamLogsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
         self.state.answer(&api::meta::STREAM_LOGS, request)
     }
 
@@ -422,7 +422,7 @@ impl ConstructsApi for Mock {
     fn stream_records(
         &self,
         request: api::StreamRecordsRequest,
-    ) -> impl Future<Output = Result<api::StreamRecordsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
         self.state.answer(&api::meta::STREAM_RECORDS, request)
     }
 
@@ -430,7 +430,7 @@ impl ConstructsApi for Mock {
     fn health(
         &self,
         request: api::HealthRequest,
-    ) -> impl Future<Output = Result<api::HealthResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::HealthResponse> {
         self.state.answer(&api::meta::HEALTH, request)
     }
 }

@@ -42,9 +42,7 @@ pub trait FormatsOverlay: Send + Sync {
     fn get_event(
         &self,
         request: crate::operations::GetEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEventResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
         FormatsApi::get_event(self.upstream(), request)
     }
 
@@ -53,9 +51,7 @@ pub trait FormatsOverlay: Send + Sync {
     fn create_event(
         &self,
         request: crate::operations::CreateEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateEventResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
         FormatsApi::create_event(self.upstream(), request)
     }
 }
@@ -65,9 +61,7 @@ impl<T: FormatsOverlay> FormatsApi for T {
     fn get_event(
         &self,
         request: crate::operations::GetEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEventResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
         FormatsOverlay::get_event(self, request)
     }
 
@@ -75,9 +69,7 @@ impl<T: FormatsOverlay> FormatsApi for T {
     fn create_event(
         &self,
         request: crate::operations::CreateEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateEventResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
         FormatsOverlay::create_event(self, request)
     }
 }

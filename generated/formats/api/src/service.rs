@@ -15,14 +15,8 @@ pub trait FormatsApi: Send + Sync {
     fn get_event(
         &self,
         _request: crate::operations::GetEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEventResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getEvent",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
+        crate::runtime::not_implemented("getEvent")
     }
 
     /// `POST /events` (operation `createEvent`).
@@ -30,13 +24,7 @@ pub trait FormatsApi: Send + Sync {
     fn create_event(
         &self,
         _request: crate::operations::CreateEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateEventResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createEvent",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
+        crate::runtime::not_implemented("createEvent")
     }
 }

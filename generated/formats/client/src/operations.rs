@@ -10,7 +10,7 @@ impl FormatsApi for Client {
     fn get_event(
         &self,
         request: api::GetEventRequest,
-    ) -> impl Future<Output = Result<api::GetEventResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEventResponse> {
         self.0.call(&api::meta::GET_EVENT, &request)
     }
 
@@ -18,7 +18,7 @@ impl FormatsApi for Client {
     fn create_event(
         &self,
         request: api::CreateEventRequest,
-    ) -> impl Future<Output = Result<api::CreateEventResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateEventResponse> {
         self.0.call(&api::meta::CREATE_EVENT, &request)
     }
 }

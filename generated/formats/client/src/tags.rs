@@ -21,7 +21,7 @@ impl EventsOperations<'_> {
     pub fn get_event(
         &self,
         request: api::GetEventRequest,
-    ) -> impl Future<Output = Result<api::GetEventResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEventResponse> {
         FormatsApi::get_event(self.client, request)
     }
 
@@ -30,7 +30,7 @@ impl EventsOperations<'_> {
     pub fn create_event(
         &self,
         request: api::CreateEventRequest,
-    ) -> impl Future<Output = Result<api::CreateEventResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateEventResponse> {
         FormatsApi::create_event(self.client, request)
     }
 }

@@ -42,9 +42,7 @@ pub trait NamesOverlay: Send + Sync {
     fn get_string(
         &self,
         request: crate::operations::GetStringRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetStringResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
         NamesApi::get_string(self.upstream(), request)
     }
 
@@ -53,9 +51,7 @@ pub trait NamesOverlay: Send + Sync {
     fn put_prelude(
         &self,
         request: crate::operations::PutPreludeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutPreludeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
         NamesApi::put_prelude(self.upstream(), request)
     }
 
@@ -64,12 +60,7 @@ pub trait NamesOverlay: Send + Sync {
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
         NamesApi::add_payment_method(self.upstream(), request)
     }
 
@@ -78,9 +69,7 @@ pub trait NamesOverlay: Send + Sync {
     fn ming_qian_wo_qu_ru(
         &self,
         request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MingQianWoQuRuResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
         NamesApi::ming_qian_wo_qu_ru(self.upstream(), request)
     }
 }
@@ -90,9 +79,7 @@ impl<T: NamesOverlay> NamesApi for T {
     fn get_string(
         &self,
         request: crate::operations::GetStringRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetStringResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
         NamesOverlay::get_string(self, request)
     }
 
@@ -100,9 +87,7 @@ impl<T: NamesOverlay> NamesApi for T {
     fn put_prelude(
         &self,
         request: crate::operations::PutPreludeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutPreludeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
         NamesOverlay::put_prelude(self, request)
     }
 
@@ -110,12 +95,7 @@ impl<T: NamesOverlay> NamesApi for T {
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
         NamesOverlay::add_payment_method(self, request)
     }
 
@@ -123,9 +103,7 @@ impl<T: NamesOverlay> NamesApi for T {
     fn ming_qian_wo_qu_ru(
         &self,
         request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MingQianWoQuRuResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
         NamesOverlay::ming_qian_wo_qu_ru(self, request)
     }
 }

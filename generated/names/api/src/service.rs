@@ -19,14 +19,8 @@ pub trait NamesApi: Send + Sync {
     fn get_string(
         &self,
         _request: crate::operations::GetStringRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetStringResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getString",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
+        crate::runtime::not_implemented("getString")
     }
 
     /// `POST /prelude` (operation `putPrelude`).
@@ -36,14 +30,8 @@ pub trait NamesApi: Send + Sync {
     fn put_prelude(
         &self,
         _request: crate::operations::PutPreludeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PutPreludeResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "putPrelude",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
+        crate::runtime::not_implemented("putPrelude")
     }
 
     /// An operation whose request type is named like a schema.
@@ -55,17 +43,8 @@ pub trait NamesApi: Send + Sync {
     fn add_payment_method(
         &self,
         _request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "addPaymentMethod",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        crate::runtime::not_implemented("addPaymentMethod")
     }
 
     /// Non-ASCII in a path, an operation id and a tag.
@@ -75,13 +54,7 @@ pub trait NamesApi: Send + Sync {
     fn ming_qian_wo_qu_ru(
         &self,
         _request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MingQianWoQuRuResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "名前を取る",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
+        crate::runtime::not_implemented("名前を取る")
     }
 }

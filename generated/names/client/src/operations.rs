@@ -10,7 +10,7 @@ impl NamesApi for Client {
     fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetStringResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_STRING,
@@ -23,7 +23,7 @@ impl NamesApi for Client {
     fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::PUT_PRELUDE,
@@ -36,7 +36,7 @@ impl NamesApi for Client {
     fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::ADD_PAYMENT_METHOD,
@@ -49,7 +49,7 @@ impl NamesApi for Client {
     fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
         self.0.call(&api::meta::MING_QIAN_WO_QU_RU, &request)
     }
 }

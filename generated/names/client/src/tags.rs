@@ -21,7 +21,7 @@ impl StdOperations<'_> {
     pub fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetStringResponse> {
         NamesApi::get_string(self.client, request)
     }
 }
@@ -47,7 +47,7 @@ impl SelfOperations<'_> {
     pub fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
         NamesApi::put_prelude(self.client, request)
     }
 
@@ -56,7 +56,7 @@ impl SelfOperations<'_> {
     pub fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         NamesApi::add_payment_method(self.client, request)
     }
 }
@@ -82,7 +82,7 @@ impl MingQianOperations<'_> {
     pub fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
         NamesApi::ming_qian_wo_qu_ru(self.client, request)
     }
 }

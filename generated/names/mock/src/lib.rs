@@ -112,7 +112,7 @@ impl NamesApi for Mock {
     fn get_string(
         &self,
         request: api::GetStringRequest,
-    ) -> impl Future<Output = Result<api::GetStringResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetStringResponse> {
         self.state.answer(&api::meta::GET_STRING, request)
     }
 
@@ -120,7 +120,7 @@ impl NamesApi for Mock {
     fn put_prelude(
         &self,
         request: api::PutPreludeRequest,
-    ) -> impl Future<Output = Result<api::PutPreludeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
         self.state.answer(&api::meta::PUT_PRELUDE, request)
     }
 
@@ -128,7 +128,7 @@ impl NamesApi for Mock {
     fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
@@ -136,7 +136,7 @@ impl NamesApi for Mock {
     fn ming_qian_wo_qu_ru(
         &self,
         request: api::MingQianWoQuRuRequest,
-    ) -> impl Future<Output = Result<api::MingQianWoQuRuResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
         self.state.answer(&api::meta::MING_QIAN_WO_QU_RU, request)
     }
 }

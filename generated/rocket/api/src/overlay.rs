@@ -42,9 +42,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_account(
         &self,
         request: crate::operations::GetAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
         RocketApi::get_account(self.upstream(), request)
     }
 
@@ -53,9 +51,7 @@ pub trait RocketOverlay: Send + Sync {
     fn update_account(
         &self,
         request: crate::operations::UpdateAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
         RocketApi::update_account(self.upstream(), request)
     }
 
@@ -64,12 +60,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_payment_methods(
         &self,
         request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
         RocketApi::get_payment_methods(self.upstream(), request)
     }
 
@@ -78,12 +69,7 @@ pub trait RocketOverlay: Send + Sync {
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
         RocketApi::add_payment_method(self.upstream(), request)
     }
 
@@ -92,12 +78,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_payment_method(
         &self,
         request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
         RocketApi::get_payment_method(self.upstream(), request)
     }
 
@@ -106,12 +87,7 @@ pub trait RocketOverlay: Send + Sync {
     fn remove_payment_method(
         &self,
         request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RemovePaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
         RocketApi::remove_payment_method(self.upstream(), request)
     }
 
@@ -120,9 +96,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_purchases(
         &self,
         request: crate::operations::GetPurchasesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPurchasesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
         RocketApi::get_purchases(self.upstream(), request)
     }
 
@@ -131,9 +105,7 @@ pub trait RocketOverlay: Send + Sync {
     fn make_purchase(
         &self,
         request: crate::operations::MakePurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MakePurchaseResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
         RocketApi::make_purchase(self.upstream(), request)
     }
 
@@ -142,12 +114,7 @@ pub trait RocketOverlay: Send + Sync {
     fn update_subscription(
         &self,
         request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
         RocketApi::update_subscription(self.upstream(), request)
     }
 
@@ -156,12 +123,7 @@ pub trait RocketOverlay: Send + Sync {
     fn cancel_subscription(
         &self,
         request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CancelSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
         RocketApi::cancel_subscription(self.upstream(), request)
     }
 
@@ -170,9 +132,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_devices(
         &self,
         request: crate::operations::GetDevicesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDevicesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
         RocketApi::get_devices(self.upstream(), request)
     }
 
@@ -181,9 +141,7 @@ pub trait RocketOverlay: Send + Sync {
     fn register_device(
         &self,
         request: crate::operations::RegisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
         RocketApi::register_device(self.upstream(), request)
     }
 
@@ -192,12 +150,7 @@ pub trait RocketOverlay: Send + Sync {
     fn authorize_device(
         &self,
         request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AuthorizeDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
         RocketApi::authorize_device(self.upstream(), request)
     }
 
@@ -206,9 +159,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_device(
         &self,
         request: crate::operations::GetDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
         RocketApi::get_device(self.upstream(), request)
     }
 
@@ -217,12 +168,7 @@ pub trait RocketOverlay: Send + Sync {
     fn deregister_device(
         &self,
         request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeregisterDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
         RocketApi::deregister_device(self.upstream(), request)
     }
 
@@ -231,9 +177,7 @@ pub trait RocketOverlay: Send + Sync {
     fn rename_device(
         &self,
         request: crate::operations::RenameDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RenameDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
         RocketApi::rename_device(self.upstream(), request)
     }
 
@@ -242,12 +186,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_entitlements(
         &self,
         request: crate::operations::GetEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
         RocketApi::get_entitlements(self.upstream(), request)
     }
 
@@ -256,12 +195,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_media_files(
         &self,
         request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
         RocketApi::get_item_media_files(self.upstream(), request)
     }
 
@@ -270,12 +204,9 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_media_files_guarded(
         &self,
         request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesGuardedResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItemMediaFilesGuardedResponse,
+    > {
         RocketApi::get_item_media_files_guarded(self.upstream(), request)
     }
 
@@ -284,9 +215,7 @@ pub trait RocketOverlay: Send + Sync {
     fn generate_nonce(
         &self,
         request: crate::operations::GenerateNonceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GenerateNonceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
         RocketApi::generate_nonce(self.upstream(), request)
     }
 
@@ -295,9 +224,7 @@ pub trait RocketOverlay: Send + Sync {
     fn change_password(
         &self,
         request: crate::operations::ChangePasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
         RocketApi::change_password(self.upstream(), request)
     }
 
@@ -306,9 +233,7 @@ pub trait RocketOverlay: Send + Sync {
     fn change_pin(
         &self,
         request: crate::operations::ChangePinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePinResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
         RocketApi::change_pin(self.upstream(), request)
     }
 
@@ -317,9 +242,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_profile(
         &self,
         request: crate::operations::GetProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
         RocketApi::get_profile(self.upstream(), request)
     }
 
@@ -328,9 +251,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_bookmarks(
         &self,
         request: crate::operations::GetBookmarksRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBookmarksResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
         RocketApi::get_bookmarks(self.upstream(), request)
     }
 
@@ -339,12 +260,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_bookmark_list(
         &self,
         request: crate::operations::GetBookmarkListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBookmarkListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
         RocketApi::get_bookmark_list(self.upstream(), request)
     }
 
@@ -353,12 +269,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_bookmark(
         &self,
         request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
         RocketApi::get_item_bookmark(self.upstream(), request)
     }
 
@@ -367,9 +278,7 @@ pub trait RocketOverlay: Send + Sync {
     fn bookmark_item(
         &self,
         request: crate::operations::BookmarkItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::BookmarkItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
         RocketApi::bookmark_item(self.upstream(), request)
     }
 
@@ -378,12 +287,7 @@ pub trait RocketOverlay: Send + Sync {
     fn delete_item_bookmark(
         &self,
         request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
         RocketApi::delete_item_bookmark(self.upstream(), request)
     }
 
@@ -392,12 +296,9 @@ pub trait RocketOverlay: Send + Sync {
     fn get_continue_watching_list(
         &self,
         request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetContinueWatchingListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetContinueWatchingListResponse,
+    > {
         RocketApi::get_continue_watching_list(self.upstream(), request)
     }
 
@@ -406,12 +307,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_next_playback_item(
         &self,
         request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
         RocketApi::get_next_playback_item(self.upstream(), request)
     }
 
@@ -420,9 +316,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_ratings(
         &self,
         request: crate::operations::GetRatingsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
         RocketApi::get_ratings(self.upstream(), request)
     }
 
@@ -431,9 +325,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_ratings_list(
         &self,
         request: crate::operations::GetRatingsListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
         RocketApi::get_ratings_list(self.upstream(), request)
     }
 
@@ -442,9 +334,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_rating(
         &self,
         request: crate::operations::GetItemRatingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemRatingResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
         RocketApi::get_item_rating(self.upstream(), request)
     }
 
@@ -453,9 +343,7 @@ pub trait RocketOverlay: Send + Sync {
     fn rate_item(
         &self,
         request: crate::operations::RateItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RateItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
         RocketApi::rate_item(self.upstream(), request)
     }
 
@@ -464,9 +352,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_watched(
         &self,
         request: crate::operations::GetWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
         RocketApi::get_watched(self.upstream(), request)
     }
 
@@ -475,9 +361,7 @@ pub trait RocketOverlay: Send + Sync {
     fn delete_watched(
         &self,
         request: crate::operations::DeleteWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteWatchedResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
         RocketApi::delete_watched(self.upstream(), request)
     }
 
@@ -486,9 +370,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_watched_list(
         &self,
         request: crate::operations::GetWatchedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
         RocketApi::get_watched_list(self.upstream(), request)
     }
 
@@ -497,12 +379,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_watched_status(
         &self,
         request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
         RocketApi::get_item_watched_status(self.upstream(), request)
     }
 
@@ -511,12 +388,7 @@ pub trait RocketOverlay: Send + Sync {
     fn set_item_watched_status(
         &self,
         request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::SetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
         RocketApi::set_item_watched_status(self.upstream(), request)
     }
 
@@ -525,9 +397,7 @@ pub trait RocketOverlay: Send + Sync {
     fn create_profile(
         &self,
         request: crate::operations::CreateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
         RocketApi::create_profile(self.upstream(), request)
     }
 
@@ -536,12 +406,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_profile_with_id(
         &self,
         request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
         RocketApi::get_profile_with_id(self.upstream(), request)
     }
 
@@ -550,12 +415,7 @@ pub trait RocketOverlay: Send + Sync {
     fn delete_profile_with_id(
         &self,
         request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
         RocketApi::delete_profile_with_id(self.upstream(), request)
     }
 
@@ -564,12 +424,7 @@ pub trait RocketOverlay: Send + Sync {
     fn update_profile_with_id(
         &self,
         request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
         RocketApi::update_profile_with_id(self.upstream(), request)
     }
 
@@ -578,12 +433,9 @@ pub trait RocketOverlay: Send + Sync {
     fn request_email_verification(
         &self,
         request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RequestEmailVerificationResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::RequestEmailVerificationResponse,
+    > {
         RocketApi::request_email_verification(self.upstream(), request)
     }
 
@@ -592,12 +444,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_account_token(
         &self,
         request: crate::operations::GetAccountTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
         RocketApi::get_account_token(self.upstream(), request)
     }
 
@@ -606,9 +453,7 @@ pub trait RocketOverlay: Send + Sync {
     fn sign_out(
         &self,
         request: crate::operations::SignOutRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SignOutResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
         RocketApi::sign_out(self.upstream(), request)
     }
 
@@ -617,12 +462,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_account_token_by_code(
         &self,
         request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenByCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
         RocketApi::get_account_token_by_code(self.upstream(), request)
     }
 
@@ -631,12 +471,9 @@ pub trait RocketOverlay: Send + Sync {
     fn generate_device_authorization_code(
         &self,
         request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GenerateDeviceAuthorizationCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GenerateDeviceAuthorizationCodeResponse,
+    > {
         RocketApi::generate_device_authorization_code(self.upstream(), request)
     }
 
@@ -645,12 +482,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_profile_token(
         &self,
         request: crate::operations::GetProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
         RocketApi::get_profile_token(self.upstream(), request)
     }
 
@@ -659,9 +491,7 @@ pub trait RocketOverlay: Send + Sync {
     fn refresh_token(
         &self,
         request: crate::operations::RefreshTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RefreshTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
         RocketApi::refresh_token(self.upstream(), request)
     }
 
@@ -670,9 +500,7 @@ pub trait RocketOverlay: Send + Sync {
     fn single_sign_on(
         &self,
         request: crate::operations::SingleSignOnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SingleSignOnResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
         RocketApi::single_sign_on(self.upstream(), request)
     }
 
@@ -681,9 +509,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_plan_by_token(
         &self,
         request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanByTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
         RocketApi::get_plan_by_token(self.upstream(), request)
     }
 
@@ -692,9 +518,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_plans(
         &self,
         request: crate::operations::GetPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
         RocketApi::get_plans(self.upstream(), request)
     }
 
@@ -703,9 +527,7 @@ pub trait RocketOverlay: Send + Sync {
     fn assign_token(
         &self,
         request: crate::operations::AssignTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
         RocketApi::assign_token(self.upstream(), request)
     }
 
@@ -714,9 +536,7 @@ pub trait RocketOverlay: Send + Sync {
     fn check_user_token(
         &self,
         request: crate::operations::CheckUserTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckUserTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
         RocketApi::check_user_token(self.upstream(), request)
     }
 
@@ -725,12 +545,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_subscription_data(
         &self,
         request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionDataResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
         RocketApi::get_subscription_data(self.upstream(), request)
     }
 
@@ -739,9 +554,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_app_config(
         &self,
         request: crate::operations::GetAppConfigRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAppConfigResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
         RocketApi::get_app_config(self.upstream(), request)
     }
 
@@ -750,12 +563,7 @@ pub trait RocketOverlay: Send + Sync {
     fn check_ee_bt_eligibility(
         &self,
         request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckEeBtEligibilityResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
         RocketApi::check_ee_bt_eligibility(self.upstream(), request)
     }
 
@@ -764,9 +572,7 @@ pub trait RocketOverlay: Send + Sync {
     fn assign_msisdn(
         &self,
         request: crate::operations::AssignMsisdnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignMsisdnResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
         RocketApi::assign_msisdn(self.upstream(), request)
     }
 
@@ -775,12 +581,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_eligible_offers(
         &self,
         request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEligibleOffersResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
         RocketApi::get_eligible_offers(self.upstream(), request)
     }
 
@@ -789,12 +590,7 @@ pub trait RocketOverlay: Send + Sync {
     fn create_pin_request(
         &self,
         request: crate::operations::CreatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CreatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
         RocketApi::create_pin_request(self.upstream(), request)
     }
 
@@ -803,12 +599,7 @@ pub trait RocketOverlay: Send + Sync {
     fn validate_pin_request(
         &self,
         request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ValidatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
         RocketApi::validate_pin_request(self.upstream(), request)
     }
 
@@ -817,9 +608,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_ee_plans(
         &self,
         request: crate::operations::GetEePlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEePlansResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
         RocketApi::get_ee_plans(self.upstream(), request)
     }
 
@@ -828,9 +617,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_plan(
         &self,
         request: crate::operations::GetPlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
         RocketApi::get_plan(self.upstream(), request)
     }
 
@@ -839,9 +626,7 @@ pub trait RocketOverlay: Send + Sync {
     fn create_token(
         &self,
         request: crate::operations::CreateTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
         RocketApi::create_token(self.upstream(), request)
     }
 
@@ -850,9 +635,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item(
         &self,
         request: crate::operations::GetItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
         RocketApi::get_item(self.upstream(), request)
     }
 
@@ -861,12 +644,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_children_list(
         &self,
         request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemChildrenListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
         RocketApi::get_item_children_list(self.upstream(), request)
     }
 
@@ -875,12 +653,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_related_list(
         &self,
         request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemRelatedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
         RocketApi::get_item_related_list(self.upstream(), request)
     }
 
@@ -889,12 +662,9 @@ pub trait RocketOverlay: Send + Sync {
     fn get_public_item_media_files(
         &self,
         request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetPublicItemMediaFilesResponse,
+    > {
         RocketApi::get_public_item_media_files(self.upstream(), request)
     }
 
@@ -903,12 +673,9 @@ pub trait RocketOverlay: Send + Sync {
     fn get_anon_next_playback_item(
         &self,
         request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAnonNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetAnonNextPlaybackItemResponse,
+    > {
         RocketApi::get_anon_next_playback_item(self.upstream(), request)
     }
 
@@ -917,12 +684,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_billing_history(
         &self,
         request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBillingHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
         RocketApi::get_billing_history(self.upstream(), request)
     }
 
@@ -931,12 +693,7 @@ pub trait RocketOverlay: Send + Sync {
     fn change_card_details(
         &self,
         request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeCardDetailsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
         RocketApi::change_card_details(self.upstream(), request)
     }
 
@@ -945,9 +702,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_card_details(
         &self,
         request: crate::operations::GetCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetCardDetailsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
         RocketApi::get_card_details(self.upstream(), request)
     }
 
@@ -956,9 +711,7 @@ pub trait RocketOverlay: Send + Sync {
     fn change_email(
         &self,
         request: crate::operations::ChangeEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangeEmailResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
         RocketApi::change_email(self.upstream(), request)
     }
 
@@ -967,12 +720,7 @@ pub trait RocketOverlay: Send + Sync {
     fn change_marketing(
         &self,
         request: crate::operations::ChangeMarketingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeMarketingResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
         RocketApi::change_marketing(self.upstream(), request)
     }
 
@@ -981,9 +729,7 @@ pub trait RocketOverlay: Send + Sync {
     fn delete_account(
         &self,
         request: crate::operations::DeleteAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
         RocketApi::delete_account(self.upstream(), request)
     }
 
@@ -992,12 +738,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_current_entitlement(
         &self,
         request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentEntitlementResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
         RocketApi::get_current_entitlement(self.upstream(), request)
     }
 
@@ -1006,12 +747,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_entitlements_history(
         &self,
         request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
         RocketApi::get_entitlements_history(self.upstream(), request)
     }
 
@@ -1020,9 +756,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_feature_flag(
         &self,
         request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFeatureFlagResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
         RocketApi::get_feature_flag(self.upstream(), request)
     }
 
@@ -1031,12 +765,7 @@ pub trait RocketOverlay: Send + Sync {
     fn google_pay_subscription(
         &self,
         request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GooglePaySubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
         RocketApi::google_pay_subscription(self.upstream(), request)
     }
 
@@ -1045,12 +774,9 @@ pub trait RocketOverlay: Send + Sync {
     fn check_previous_entitlements(
         &self,
         request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckPreviousEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::CheckPreviousEntitlementsResponse,
+    > {
         RocketApi::check_previous_entitlements(self.upstream(), request)
     }
 
@@ -1059,12 +785,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_items_media_clip_files(
         &self,
         request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemsMediaClipFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
         RocketApi::get_items_media_clip_files(self.upstream(), request)
     }
 
@@ -1073,12 +794,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_item_downloadables(
         &self,
         request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemDownloadablesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
         RocketApi::get_item_downloadables(self.upstream(), request)
     }
 
@@ -1087,12 +803,9 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_itemsummary_external_id(
         &self,
         request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvItemsummaryExternalIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItvItemsummaryExternalIdResponse,
+    > {
         RocketApi::get_itv_itemsummary_external_id(self.upstream(), request)
     }
 
@@ -1101,9 +814,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_page(
         &self,
         request: crate::operations::GetItvPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvPageResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
         RocketApi::get_itv_page(self.upstream(), request)
     }
 
@@ -1112,12 +823,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_account_token_with_pin(
         &self,
         request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenWithPinResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
         RocketApi::get_account_token_with_pin(self.upstream(), request)
     }
 
@@ -1126,9 +832,7 @@ pub trait RocketOverlay: Send + Sync {
     fn upgrade_plan(
         &self,
         request: crate::operations::UpgradePlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpgradePlanResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
         RocketApi::upgrade_plan(self.upstream(), request)
     }
 
@@ -1137,12 +841,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_plans_platform(
         &self,
         request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvPlansPlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
         RocketApi::get_itv_plans_platform(self.upstream(), request)
     }
 
@@ -1151,9 +850,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_profile(
         &self,
         request: crate::operations::GetItvProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
         RocketApi::get_itv_profile(self.upstream(), request)
     }
 
@@ -1162,9 +859,7 @@ pub trait RocketOverlay: Send + Sync {
     fn update_profile(
         &self,
         request: crate::operations::UpdateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
         RocketApi::update_profile(self.upstream(), request)
     }
 
@@ -1173,12 +868,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_recommended_list(
         &self,
         request: crate::operations::GetRecommendedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetRecommendedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
         RocketApi::get_recommended_list(self.upstream(), request)
     }
 
@@ -1187,12 +877,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_profile_token(
         &self,
         request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
         RocketApi::get_itv_profile_token(self.upstream(), request)
     }
 
@@ -1201,12 +886,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_current_subscription(
         &self,
         request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
         RocketApi::get_current_subscription(self.upstream(), request)
     }
 
@@ -1215,12 +895,7 @@ pub trait RocketOverlay: Send + Sync {
     fn confirm_purchase(
         &self,
         request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
         RocketApi::confirm_purchase(self.upstream(), request)
     }
 
@@ -1229,12 +904,9 @@ pub trait RocketOverlay: Send + Sync {
     fn delete_itv_purchase_platform(
         &self,
         request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItvPurchasePlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::DeleteItvPurchasePlatformResponse,
+    > {
         RocketApi::delete_itv_purchase_platform(self.upstream(), request)
     }
 
@@ -1243,12 +915,7 @@ pub trait RocketOverlay: Send + Sync {
     fn confirm_purchase_strong(
         &self,
         request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
         RocketApi::confirm_purchase_strong(self.upstream(), request)
     }
 
@@ -1257,12 +924,9 @@ pub trait RocketOverlay: Send + Sync {
     fn confirm_purchase_with_offer(
         &self,
         request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseWithOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::ConfirmPurchaseWithOfferResponse,
+    > {
         RocketApi::confirm_purchase_with_offer(self.upstream(), request)
     }
 
@@ -1271,9 +935,7 @@ pub trait RocketOverlay: Send + Sync {
     fn resubscribe(
         &self,
         request: crate::operations::ResubscribeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResubscribeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
         RocketApi::resubscribe(self.upstream(), request)
     }
 
@@ -1282,12 +944,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_itv_roku_plans(
         &self,
         request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvRokuPlansResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
         RocketApi::get_itv_roku_plans(self.upstream(), request)
     }
 
@@ -1296,12 +953,7 @@ pub trait RocketOverlay: Send + Sync {
     fn execute_transaction(
         &self,
         request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ExecuteTransactionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
         RocketApi::execute_transaction(self.upstream(), request)
     }
 
@@ -1310,9 +962,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_save_offer(
         &self,
         request: crate::operations::GetSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSaveOfferResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
         RocketApi::get_save_offer(self.upstream(), request)
     }
 
@@ -1321,12 +971,7 @@ pub trait RocketOverlay: Send + Sync {
     fn activate_save_offer(
         &self,
         request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ActivateSaveOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
         RocketApi::activate_save_offer(self.upstream(), request)
     }
 
@@ -1335,12 +980,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_full_price_renewal(
         &self,
         request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetFullPriceRenewalResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
         RocketApi::get_full_price_renewal(self.upstream(), request)
     }
 
@@ -1349,12 +989,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_subscription_status(
         &self,
         request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
         RocketApi::get_subscription_status(self.upstream(), request)
     }
 
@@ -1363,12 +998,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_subscription_state(
         &self,
         request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStateResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
         RocketApi::get_subscription_state(self.upstream(), request)
     }
 
@@ -1377,12 +1007,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_upcoming_invoice(
         &self,
         request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetUpcomingInvoiceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
         RocketApi::get_upcoming_invoice(self.upstream(), request)
     }
 
@@ -1391,12 +1016,9 @@ pub trait RocketOverlay: Send + Sync {
     fn update_payment_intent_strong(
         &self,
         request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentIntentStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentIntentStrongResponse,
+    > {
         RocketApi::update_payment_intent_strong(self.upstream(), request)
     }
 
@@ -1405,12 +1027,9 @@ pub trait RocketOverlay: Send + Sync {
     fn update_payment_method_strong(
         &self,
         request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentMethodStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentMethodStrongResponse,
+    > {
         RocketApi::update_payment_method_strong(self.upstream(), request)
     }
 
@@ -1419,9 +1038,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_voucher_by_id(
         &self,
         request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetVoucherByIdResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
         RocketApi::get_voucher_by_id(self.upstream(), request)
     }
 
@@ -1430,9 +1047,7 @@ pub trait RocketOverlay: Send + Sync {
     fn check_voucher(
         &self,
         request: crate::operations::CheckVoucherRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckVoucherResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
         RocketApi::check_voucher(self.upstream(), request)
     }
 
@@ -1441,9 +1056,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_lists(
         &self,
         request: crate::operations::GetListsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
         RocketApi::get_lists(self.upstream(), request)
     }
 
@@ -1452,9 +1065,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_list(
         &self,
         request: crate::operations::GetListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
         RocketApi::get_list(self.upstream(), request)
     }
 
@@ -1463,9 +1074,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_page(
         &self,
         request: crate::operations::GetPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPageResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
         RocketApi::get_page(self.upstream(), request)
     }
 
@@ -1474,9 +1083,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_plans_id(
         &self,
         request: crate::operations::GetPlansIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansIdResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
         RocketApi::get_plans_id(self.upstream(), request)
     }
 
@@ -1485,9 +1092,7 @@ pub trait RocketOverlay: Send + Sync {
     fn register(
         &self,
         request: crate::operations::RegisterRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
         RocketApi::register(self.upstream(), request)
     }
 
@@ -1496,9 +1101,7 @@ pub trait RocketOverlay: Send + Sync {
     fn forgot_password(
         &self,
         request: crate::operations::ForgotPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ForgotPasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
         RocketApi::forgot_password(self.upstream(), request)
     }
 
@@ -1507,9 +1110,7 @@ pub trait RocketOverlay: Send + Sync {
     fn reset_password(
         &self,
         request: crate::operations::ResetPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResetPasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
         RocketApi::reset_password(self.upstream(), request)
     }
 
@@ -1518,12 +1119,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_public_preview(
         &self,
         request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicPreviewResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
         RocketApi::get_public_preview(self.upstream(), request)
     }
 
@@ -1532,9 +1128,7 @@ pub trait RocketOverlay: Send + Sync {
     fn get_schedules(
         &self,
         request: crate::operations::GetSchedulesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSchedulesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
         RocketApi::get_schedules(self.upstream(), request)
     }
 
@@ -1543,9 +1137,7 @@ pub trait RocketOverlay: Send + Sync {
     fn search(
         &self,
         request: crate::operations::SearchRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SearchResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
         RocketApi::search(self.upstream(), request)
     }
 
@@ -1554,9 +1146,7 @@ pub trait RocketOverlay: Send + Sync {
     fn verify_email(
         &self,
         request: crate::operations::VerifyEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::VerifyEmailResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
         RocketApi::verify_email(self.upstream(), request)
     }
 }
@@ -1566,9 +1156,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_account(
         &self,
         request: crate::operations::GetAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
         RocketOverlay::get_account(self, request)
     }
 
@@ -1576,9 +1164,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_account(
         &self,
         request: crate::operations::UpdateAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
         RocketOverlay::update_account(self, request)
     }
 
@@ -1586,12 +1172,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_payment_methods(
         &self,
         request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
         RocketOverlay::get_payment_methods(self, request)
     }
 
@@ -1599,12 +1180,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn add_payment_method(
         &self,
         request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
         RocketOverlay::add_payment_method(self, request)
     }
 
@@ -1612,12 +1188,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_payment_method(
         &self,
         request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
         RocketOverlay::get_payment_method(self, request)
     }
 
@@ -1625,12 +1196,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn remove_payment_method(
         &self,
         request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RemovePaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
         RocketOverlay::remove_payment_method(self, request)
     }
 
@@ -1638,9 +1204,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_purchases(
         &self,
         request: crate::operations::GetPurchasesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPurchasesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
         RocketOverlay::get_purchases(self, request)
     }
 
@@ -1648,9 +1212,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn make_purchase(
         &self,
         request: crate::operations::MakePurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MakePurchaseResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
         RocketOverlay::make_purchase(self, request)
     }
 
@@ -1658,12 +1220,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_subscription(
         &self,
         request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
         RocketOverlay::update_subscription(self, request)
     }
 
@@ -1671,12 +1228,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn cancel_subscription(
         &self,
         request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CancelSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
         RocketOverlay::cancel_subscription(self, request)
     }
 
@@ -1684,9 +1236,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_devices(
         &self,
         request: crate::operations::GetDevicesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDevicesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
         RocketOverlay::get_devices(self, request)
     }
 
@@ -1694,9 +1244,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn register_device(
         &self,
         request: crate::operations::RegisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
         RocketOverlay::register_device(self, request)
     }
 
@@ -1704,12 +1252,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn authorize_device(
         &self,
         request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AuthorizeDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
         RocketOverlay::authorize_device(self, request)
     }
 
@@ -1717,9 +1260,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_device(
         &self,
         request: crate::operations::GetDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
         RocketOverlay::get_device(self, request)
     }
 
@@ -1727,12 +1268,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn deregister_device(
         &self,
         request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeregisterDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
         RocketOverlay::deregister_device(self, request)
     }
 
@@ -1740,9 +1276,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn rename_device(
         &self,
         request: crate::operations::RenameDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RenameDeviceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
         RocketOverlay::rename_device(self, request)
     }
 
@@ -1750,12 +1284,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_entitlements(
         &self,
         request: crate::operations::GetEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
         RocketOverlay::get_entitlements(self, request)
     }
 
@@ -1763,12 +1292,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_media_files(
         &self,
         request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
         RocketOverlay::get_item_media_files(self, request)
     }
 
@@ -1776,12 +1300,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_media_files_guarded(
         &self,
         request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesGuardedResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItemMediaFilesGuardedResponse,
+    > {
         RocketOverlay::get_item_media_files_guarded(self, request)
     }
 
@@ -1789,9 +1310,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn generate_nonce(
         &self,
         request: crate::operations::GenerateNonceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GenerateNonceResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
         RocketOverlay::generate_nonce(self, request)
     }
 
@@ -1799,9 +1318,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn change_password(
         &self,
         request: crate::operations::ChangePasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
         RocketOverlay::change_password(self, request)
     }
 
@@ -1809,9 +1326,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn change_pin(
         &self,
         request: crate::operations::ChangePinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePinResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
         RocketOverlay::change_pin(self, request)
     }
 
@@ -1819,9 +1334,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_profile(
         &self,
         request: crate::operations::GetProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
         RocketOverlay::get_profile(self, request)
     }
 
@@ -1829,9 +1342,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_bookmarks(
         &self,
         request: crate::operations::GetBookmarksRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBookmarksResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
         RocketOverlay::get_bookmarks(self, request)
     }
 
@@ -1839,12 +1350,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_bookmark_list(
         &self,
         request: crate::operations::GetBookmarkListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBookmarkListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
         RocketOverlay::get_bookmark_list(self, request)
     }
 
@@ -1852,12 +1358,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_bookmark(
         &self,
         request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
         RocketOverlay::get_item_bookmark(self, request)
     }
 
@@ -1865,9 +1366,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn bookmark_item(
         &self,
         request: crate::operations::BookmarkItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::BookmarkItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
         RocketOverlay::bookmark_item(self, request)
     }
 
@@ -1875,12 +1374,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn delete_item_bookmark(
         &self,
         request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
         RocketOverlay::delete_item_bookmark(self, request)
     }
 
@@ -1888,12 +1382,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_continue_watching_list(
         &self,
         request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetContinueWatchingListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetContinueWatchingListResponse,
+    > {
         RocketOverlay::get_continue_watching_list(self, request)
     }
 
@@ -1901,12 +1392,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_next_playback_item(
         &self,
         request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
         RocketOverlay::get_next_playback_item(self, request)
     }
 
@@ -1914,9 +1400,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_ratings(
         &self,
         request: crate::operations::GetRatingsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
         RocketOverlay::get_ratings(self, request)
     }
 
@@ -1924,9 +1408,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_ratings_list(
         &self,
         request: crate::operations::GetRatingsListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
         RocketOverlay::get_ratings_list(self, request)
     }
 
@@ -1934,9 +1416,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_rating(
         &self,
         request: crate::operations::GetItemRatingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemRatingResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
         RocketOverlay::get_item_rating(self, request)
     }
 
@@ -1944,9 +1424,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn rate_item(
         &self,
         request: crate::operations::RateItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RateItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
         RocketOverlay::rate_item(self, request)
     }
 
@@ -1954,9 +1432,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_watched(
         &self,
         request: crate::operations::GetWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
         RocketOverlay::get_watched(self, request)
     }
 
@@ -1964,9 +1440,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn delete_watched(
         &self,
         request: crate::operations::DeleteWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteWatchedResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
         RocketOverlay::delete_watched(self, request)
     }
 
@@ -1974,9 +1448,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_watched_list(
         &self,
         request: crate::operations::GetWatchedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
         RocketOverlay::get_watched_list(self, request)
     }
 
@@ -1984,12 +1456,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_watched_status(
         &self,
         request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
         RocketOverlay::get_item_watched_status(self, request)
     }
 
@@ -1997,12 +1464,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn set_item_watched_status(
         &self,
         request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::SetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
         RocketOverlay::set_item_watched_status(self, request)
     }
 
@@ -2010,9 +1472,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn create_profile(
         &self,
         request: crate::operations::CreateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
         RocketOverlay::create_profile(self, request)
     }
 
@@ -2020,12 +1480,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_profile_with_id(
         &self,
         request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
         RocketOverlay::get_profile_with_id(self, request)
     }
 
@@ -2033,12 +1488,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn delete_profile_with_id(
         &self,
         request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
         RocketOverlay::delete_profile_with_id(self, request)
     }
 
@@ -2046,12 +1496,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_profile_with_id(
         &self,
         request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
         RocketOverlay::update_profile_with_id(self, request)
     }
 
@@ -2059,12 +1504,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn request_email_verification(
         &self,
         request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RequestEmailVerificationResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::RequestEmailVerificationResponse,
+    > {
         RocketOverlay::request_email_verification(self, request)
     }
 
@@ -2072,12 +1514,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_account_token(
         &self,
         request: crate::operations::GetAccountTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
         RocketOverlay::get_account_token(self, request)
     }
 
@@ -2085,9 +1522,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn sign_out(
         &self,
         request: crate::operations::SignOutRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SignOutResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
         RocketOverlay::sign_out(self, request)
     }
 
@@ -2095,12 +1530,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_account_token_by_code(
         &self,
         request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenByCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
         RocketOverlay::get_account_token_by_code(self, request)
     }
 
@@ -2108,12 +1538,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn generate_device_authorization_code(
         &self,
         request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GenerateDeviceAuthorizationCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GenerateDeviceAuthorizationCodeResponse,
+    > {
         RocketOverlay::generate_device_authorization_code(self, request)
     }
 
@@ -2121,12 +1548,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_profile_token(
         &self,
         request: crate::operations::GetProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
         RocketOverlay::get_profile_token(self, request)
     }
 
@@ -2134,9 +1556,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn refresh_token(
         &self,
         request: crate::operations::RefreshTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RefreshTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
         RocketOverlay::refresh_token(self, request)
     }
 
@@ -2144,9 +1564,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn single_sign_on(
         &self,
         request: crate::operations::SingleSignOnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SingleSignOnResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
         RocketOverlay::single_sign_on(self, request)
     }
 
@@ -2154,9 +1572,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_plan_by_token(
         &self,
         request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanByTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
         RocketOverlay::get_plan_by_token(self, request)
     }
 
@@ -2164,9 +1580,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_plans(
         &self,
         request: crate::operations::GetPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
         RocketOverlay::get_plans(self, request)
     }
 
@@ -2174,9 +1588,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn assign_token(
         &self,
         request: crate::operations::AssignTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
         RocketOverlay::assign_token(self, request)
     }
 
@@ -2184,9 +1596,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn check_user_token(
         &self,
         request: crate::operations::CheckUserTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckUserTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
         RocketOverlay::check_user_token(self, request)
     }
 
@@ -2194,12 +1604,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_subscription_data(
         &self,
         request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionDataResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
         RocketOverlay::get_subscription_data(self, request)
     }
 
@@ -2207,9 +1612,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_app_config(
         &self,
         request: crate::operations::GetAppConfigRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAppConfigResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
         RocketOverlay::get_app_config(self, request)
     }
 
@@ -2217,12 +1620,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn check_ee_bt_eligibility(
         &self,
         request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckEeBtEligibilityResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
         RocketOverlay::check_ee_bt_eligibility(self, request)
     }
 
@@ -2230,9 +1628,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn assign_msisdn(
         &self,
         request: crate::operations::AssignMsisdnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignMsisdnResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
         RocketOverlay::assign_msisdn(self, request)
     }
 
@@ -2240,12 +1636,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_eligible_offers(
         &self,
         request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEligibleOffersResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
         RocketOverlay::get_eligible_offers(self, request)
     }
 
@@ -2253,12 +1644,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn create_pin_request(
         &self,
         request: crate::operations::CreatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CreatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
         RocketOverlay::create_pin_request(self, request)
     }
 
@@ -2266,12 +1652,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn validate_pin_request(
         &self,
         request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ValidatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
         RocketOverlay::validate_pin_request(self, request)
     }
 
@@ -2279,9 +1660,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_ee_plans(
         &self,
         request: crate::operations::GetEePlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEePlansResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
         RocketOverlay::get_ee_plans(self, request)
     }
 
@@ -2289,9 +1668,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_plan(
         &self,
         request: crate::operations::GetPlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
         RocketOverlay::get_plan(self, request)
     }
 
@@ -2299,9 +1676,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn create_token(
         &self,
         request: crate::operations::CreateTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateTokenResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
         RocketOverlay::create_token(self, request)
     }
 
@@ -2309,9 +1684,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item(
         &self,
         request: crate::operations::GetItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
         RocketOverlay::get_item(self, request)
     }
 
@@ -2319,12 +1692,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_children_list(
         &self,
         request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemChildrenListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
         RocketOverlay::get_item_children_list(self, request)
     }
 
@@ -2332,12 +1700,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_related_list(
         &self,
         request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemRelatedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
         RocketOverlay::get_item_related_list(self, request)
     }
 
@@ -2345,12 +1708,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_public_item_media_files(
         &self,
         request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetPublicItemMediaFilesResponse,
+    > {
         RocketOverlay::get_public_item_media_files(self, request)
     }
 
@@ -2358,12 +1718,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_anon_next_playback_item(
         &self,
         request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAnonNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetAnonNextPlaybackItemResponse,
+    > {
         RocketOverlay::get_anon_next_playback_item(self, request)
     }
 
@@ -2371,12 +1728,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_billing_history(
         &self,
         request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBillingHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
         RocketOverlay::get_billing_history(self, request)
     }
 
@@ -2384,12 +1736,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn change_card_details(
         &self,
         request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeCardDetailsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
         RocketOverlay::change_card_details(self, request)
     }
 
@@ -2397,9 +1744,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_card_details(
         &self,
         request: crate::operations::GetCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetCardDetailsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
         RocketOverlay::get_card_details(self, request)
     }
 
@@ -2407,9 +1752,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn change_email(
         &self,
         request: crate::operations::ChangeEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangeEmailResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
         RocketOverlay::change_email(self, request)
     }
 
@@ -2417,12 +1760,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn change_marketing(
         &self,
         request: crate::operations::ChangeMarketingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeMarketingResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
         RocketOverlay::change_marketing(self, request)
     }
 
@@ -2430,9 +1768,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn delete_account(
         &self,
         request: crate::operations::DeleteAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteAccountResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
         RocketOverlay::delete_account(self, request)
     }
 
@@ -2440,12 +1776,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_current_entitlement(
         &self,
         request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentEntitlementResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
         RocketOverlay::get_current_entitlement(self, request)
     }
 
@@ -2453,12 +1784,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_entitlements_history(
         &self,
         request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
         RocketOverlay::get_entitlements_history(self, request)
     }
 
@@ -2466,9 +1792,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_feature_flag(
         &self,
         request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFeatureFlagResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
         RocketOverlay::get_feature_flag(self, request)
     }
 
@@ -2476,12 +1800,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn google_pay_subscription(
         &self,
         request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GooglePaySubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
         RocketOverlay::google_pay_subscription(self, request)
     }
 
@@ -2489,12 +1808,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn check_previous_entitlements(
         &self,
         request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckPreviousEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::CheckPreviousEntitlementsResponse,
+    > {
         RocketOverlay::check_previous_entitlements(self, request)
     }
 
@@ -2502,12 +1818,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_items_media_clip_files(
         &self,
         request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemsMediaClipFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
         RocketOverlay::get_items_media_clip_files(self, request)
     }
 
@@ -2515,12 +1826,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_item_downloadables(
         &self,
         request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemDownloadablesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
         RocketOverlay::get_item_downloadables(self, request)
     }
 
@@ -2528,12 +1834,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_itemsummary_external_id(
         &self,
         request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvItemsummaryExternalIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItvItemsummaryExternalIdResponse,
+    > {
         RocketOverlay::get_itv_itemsummary_external_id(self, request)
     }
 
@@ -2541,9 +1844,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_page(
         &self,
         request: crate::operations::GetItvPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvPageResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
         RocketOverlay::get_itv_page(self, request)
     }
 
@@ -2551,12 +1852,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_account_token_with_pin(
         &self,
         request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenWithPinResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
         RocketOverlay::get_account_token_with_pin(self, request)
     }
 
@@ -2564,9 +1860,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn upgrade_plan(
         &self,
         request: crate::operations::UpgradePlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpgradePlanResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
         RocketOverlay::upgrade_plan(self, request)
     }
 
@@ -2574,12 +1868,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_plans_platform(
         &self,
         request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvPlansPlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
         RocketOverlay::get_itv_plans_platform(self, request)
     }
 
@@ -2587,9 +1876,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_profile(
         &self,
         request: crate::operations::GetItvProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
         RocketOverlay::get_itv_profile(self, request)
     }
 
@@ -2597,9 +1884,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_profile(
         &self,
         request: crate::operations::UpdateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateProfileResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
         RocketOverlay::update_profile(self, request)
     }
 
@@ -2607,12 +1892,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_recommended_list(
         &self,
         request: crate::operations::GetRecommendedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetRecommendedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
         RocketOverlay::get_recommended_list(self, request)
     }
 
@@ -2620,12 +1900,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_profile_token(
         &self,
         request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
         RocketOverlay::get_itv_profile_token(self, request)
     }
 
@@ -2633,12 +1908,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_current_subscription(
         &self,
         request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
         RocketOverlay::get_current_subscription(self, request)
     }
 
@@ -2646,12 +1916,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn confirm_purchase(
         &self,
         request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
         RocketOverlay::confirm_purchase(self, request)
     }
 
@@ -2659,12 +1924,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn delete_itv_purchase_platform(
         &self,
         request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItvPurchasePlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::DeleteItvPurchasePlatformResponse,
+    > {
         RocketOverlay::delete_itv_purchase_platform(self, request)
     }
 
@@ -2672,12 +1934,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn confirm_purchase_strong(
         &self,
         request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
         RocketOverlay::confirm_purchase_strong(self, request)
     }
 
@@ -2685,12 +1942,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn confirm_purchase_with_offer(
         &self,
         request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseWithOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::ConfirmPurchaseWithOfferResponse,
+    > {
         RocketOverlay::confirm_purchase_with_offer(self, request)
     }
 
@@ -2698,9 +1952,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn resubscribe(
         &self,
         request: crate::operations::ResubscribeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResubscribeResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
         RocketOverlay::resubscribe(self, request)
     }
 
@@ -2708,12 +1960,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_itv_roku_plans(
         &self,
         request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvRokuPlansResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
         RocketOverlay::get_itv_roku_plans(self, request)
     }
 
@@ -2721,12 +1968,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn execute_transaction(
         &self,
         request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ExecuteTransactionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
         RocketOverlay::execute_transaction(self, request)
     }
 
@@ -2734,9 +1976,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_save_offer(
         &self,
         request: crate::operations::GetSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSaveOfferResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
         RocketOverlay::get_save_offer(self, request)
     }
 
@@ -2744,12 +1984,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn activate_save_offer(
         &self,
         request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ActivateSaveOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
         RocketOverlay::activate_save_offer(self, request)
     }
 
@@ -2757,12 +1992,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_full_price_renewal(
         &self,
         request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetFullPriceRenewalResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
         RocketOverlay::get_full_price_renewal(self, request)
     }
 
@@ -2770,12 +2000,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_subscription_status(
         &self,
         request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
         RocketOverlay::get_subscription_status(self, request)
     }
 
@@ -2783,12 +2008,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_subscription_state(
         &self,
         request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStateResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
         RocketOverlay::get_subscription_state(self, request)
     }
 
@@ -2796,12 +2016,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_upcoming_invoice(
         &self,
         request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetUpcomingInvoiceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
         RocketOverlay::get_upcoming_invoice(self, request)
     }
 
@@ -2809,12 +2024,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_payment_intent_strong(
         &self,
         request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentIntentStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentIntentStrongResponse,
+    > {
         RocketOverlay::update_payment_intent_strong(self, request)
     }
 
@@ -2822,12 +2034,9 @@ impl<T: RocketOverlay> RocketApi for T {
     fn update_payment_method_strong(
         &self,
         request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentMethodStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentMethodStrongResponse,
+    > {
         RocketOverlay::update_payment_method_strong(self, request)
     }
 
@@ -2835,9 +2044,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_voucher_by_id(
         &self,
         request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetVoucherByIdResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
         RocketOverlay::get_voucher_by_id(self, request)
     }
 
@@ -2845,9 +2052,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn check_voucher(
         &self,
         request: crate::operations::CheckVoucherRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckVoucherResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
         RocketOverlay::check_voucher(self, request)
     }
 
@@ -2855,9 +2060,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_lists(
         &self,
         request: crate::operations::GetListsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListsResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
         RocketOverlay::get_lists(self, request)
     }
 
@@ -2865,9 +2068,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_list(
         &self,
         request: crate::operations::GetListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
         RocketOverlay::get_list(self, request)
     }
 
@@ -2875,9 +2076,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_page(
         &self,
         request: crate::operations::GetPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPageResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
         RocketOverlay::get_page(self, request)
     }
 
@@ -2885,9 +2084,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_plans_id(
         &self,
         request: crate::operations::GetPlansIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansIdResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
         RocketOverlay::get_plans_id(self, request)
     }
 
@@ -2895,9 +2092,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn register(
         &self,
         request: crate::operations::RegisterRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
         RocketOverlay::register(self, request)
     }
 
@@ -2905,9 +2100,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn forgot_password(
         &self,
         request: crate::operations::ForgotPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ForgotPasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
         RocketOverlay::forgot_password(self, request)
     }
 
@@ -2915,9 +2108,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn reset_password(
         &self,
         request: crate::operations::ResetPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResetPasswordResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
         RocketOverlay::reset_password(self, request)
     }
 
@@ -2925,12 +2116,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_public_preview(
         &self,
         request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicPreviewResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
         RocketOverlay::get_public_preview(self, request)
     }
 
@@ -2938,9 +2124,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn get_schedules(
         &self,
         request: crate::operations::GetSchedulesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSchedulesResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
         RocketOverlay::get_schedules(self, request)
     }
 
@@ -2948,9 +2132,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn search(
         &self,
         request: crate::operations::SearchRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SearchResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
         RocketOverlay::search(self, request)
     }
 
@@ -2958,9 +2140,7 @@ impl<T: RocketOverlay> RocketApi for T {
     fn verify_email(
         &self,
         request: crate::operations::VerifyEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::VerifyEmailResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
         RocketOverlay::verify_email(self, request)
     }
 }

@@ -19,14 +19,8 @@ pub trait RocketApi: Send + Sync {
     fn get_account(
         &self,
         _request: crate::operations::GetAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAccountResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAccount",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
+        crate::runtime::not_implemented("getAccount")
     }
 
     /// Update the details of an account.
@@ -43,14 +37,8 @@ pub trait RocketApi: Send + Sync {
     fn update_account(
         &self,
         _request: crate::operations::UpdateAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateAccountResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updateAccount",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
+        crate::runtime::not_implemented("updateAccount")
     }
 
     /// Get the available payment methods under an account.
@@ -62,17 +50,8 @@ pub trait RocketApi: Send + Sync {
     fn get_payment_methods(
         &self,
         _request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPaymentMethods",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
+        crate::runtime::not_implemented("getPaymentMethods")
     }
 
     /// Add a new payment method to an account.
@@ -84,17 +63,8 @@ pub trait RocketApi: Send + Sync {
     fn add_payment_method(
         &self,
         _request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AddPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "addPaymentMethod",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        crate::runtime::not_implemented("addPaymentMethod")
     }
 
     /// Get a payment method under an account.
@@ -106,17 +76,8 @@ pub trait RocketApi: Send + Sync {
     fn get_payment_method(
         &self,
         _request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPaymentMethod",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
+        crate::runtime::not_implemented("getPaymentMethod")
     }
 
     /// Remove a payment method from an account.
@@ -128,17 +89,8 @@ pub trait RocketApi: Send + Sync {
     fn remove_payment_method(
         &self,
         _request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RemovePaymentMethodResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "removePaymentMethod",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
+        crate::runtime::not_implemented("removePaymentMethod")
     }
 
     /// Get a list of all purchases made under an account.
@@ -150,14 +102,8 @@ pub trait RocketApi: Send + Sync {
     fn get_purchases(
         &self,
         _request: crate::operations::GetPurchasesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPurchasesResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPurchases",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
+        crate::runtime::not_implemented("getPurchases")
     }
 
     /// Purchase a plan or item offer.
@@ -170,14 +116,8 @@ pub trait RocketApi: Send + Sync {
     fn make_purchase(
         &self,
         _request: crate::operations::MakePurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::MakePurchaseResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "makePurchase",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
+        crate::runtime::not_implemented("makePurchase")
     }
 
     /// Renew a cancelled subscription or switch subscription to a different plan.
@@ -195,17 +135,8 @@ pub trait RocketApi: Send + Sync {
     fn update_subscription(
         &self,
         _request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updateSubscription",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
+        crate::runtime::not_implemented("updateSubscription")
     }
 
     /// Cancel a plan subscription.
@@ -220,17 +151,8 @@ pub trait RocketApi: Send + Sync {
     fn cancel_subscription(
         &self,
         _request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CancelSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "cancelSubscription",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
+        crate::runtime::not_implemented("cancelSubscription")
     }
 
     /// Get all devices registered under this account.
@@ -244,14 +166,8 @@ pub trait RocketApi: Send + Sync {
     fn get_devices(
         &self,
         _request: crate::operations::GetDevicesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDevicesResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getDevices",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
+        crate::runtime::not_implemented("getDevices")
     }
 
     /// Register a playback device under an account.
@@ -265,14 +181,8 @@ pub trait RocketApi: Send + Sync {
     fn register_device(
         &self,
         _request: crate::operations::RegisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterDeviceResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "registerDevice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
+        crate::runtime::not_implemented("registerDevice")
     }
 
     /// Authorize a device from a generated device authorization code.
@@ -297,17 +207,8 @@ pub trait RocketApi: Send + Sync {
     fn authorize_device(
         &self,
         _request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::AuthorizeDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "authorizeDevice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
+        crate::runtime::not_implemented("authorizeDevice")
     }
 
     /// Get a registered device.
@@ -319,14 +220,8 @@ pub trait RocketApi: Send + Sync {
     fn get_device(
         &self,
         _request: crate::operations::GetDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetDeviceResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getDevice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
+        crate::runtime::not_implemented("getDevice")
     }
 
     /// Deregister a playback device from an account.
@@ -338,17 +233,8 @@ pub trait RocketApi: Send + Sync {
     fn deregister_device(
         &self,
         _request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeregisterDeviceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "deregisterDevice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
+        crate::runtime::not_implemented("deregisterDevice")
     }
 
     /// Rename a device
@@ -360,14 +246,8 @@ pub trait RocketApi: Send + Sync {
     fn rename_device(
         &self,
         _request: crate::operations::RenameDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RenameDeviceResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "renameDevice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
+        crate::runtime::not_implemented("renameDevice")
     }
 
     /// Get all entitlements under the account.
@@ -382,17 +262,8 @@ pub trait RocketApi: Send + Sync {
     fn get_entitlements(
         &self,
         _request: crate::operations::GetEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getEntitlements",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
+        crate::runtime::not_implemented("getEntitlements")
     }
 
     /// Get the video files associated with an item given maximum resolution, device type
@@ -428,17 +299,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_media_files(
         &self,
         _request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemMediaFiles",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
+        crate::runtime::not_implemented("getItemMediaFiles")
     }
 
     /// Get the video files associated with an item given maximum resolution, device type
@@ -469,17 +331,10 @@ pub trait RocketApi: Send + Sync {
     fn get_item_media_files_guarded(
         &self,
         _request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemMediaFilesGuardedResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemMediaFilesGuarded",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItemMediaFilesGuardedResponse,
+    > {
+        crate::runtime::not_implemented("getItemMediaFilesGuarded")
     }
 
     /// Generate a new account nonce.
@@ -499,14 +354,8 @@ pub trait RocketApi: Send + Sync {
     fn generate_nonce(
         &self,
         _request: crate::operations::GenerateNonceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GenerateNonceResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "generateNonce",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
+        crate::runtime::not_implemented("generateNonce")
     }
 
     /// Change the password of an account.
@@ -520,14 +369,8 @@ pub trait RocketApi: Send + Sync {
     fn change_password(
         &self,
         _request: crate::operations::ChangePasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePasswordResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "changePassword",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
+        crate::runtime::not_implemented("changePassword")
     }
 
     /// Change the pin of an account.
@@ -539,14 +382,8 @@ pub trait RocketApi: Send + Sync {
     fn change_pin(
         &self,
         _request: crate::operations::ChangePinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangePinResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "changePin",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
+        crate::runtime::not_implemented("changePin")
     }
 
     /// Get the details of the active profile, including watched, bookmarked and rated items.
@@ -558,14 +395,8 @@ pub trait RocketApi: Send + Sync {
     fn get_profile(
         &self,
         _request: crate::operations::GetProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetProfileResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getProfile",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
+        crate::runtime::not_implemented("getProfile")
     }
 
     /// Get the map of bookmarked item ids (itemId => creationDate) under the active profile.
@@ -577,14 +408,8 @@ pub trait RocketApi: Send + Sync {
     fn get_bookmarks(
         &self,
         _request: crate::operations::GetBookmarksRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetBookmarksResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getBookmarks",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
+        crate::runtime::not_implemented("getBookmarks")
     }
 
     /// Returns the list of bookmarked items under the active profile.
@@ -596,17 +421,8 @@ pub trait RocketApi: Send + Sync {
     fn get_bookmark_list(
         &self,
         _request: crate::operations::GetBookmarkListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBookmarkListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getBookmarkList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
+        crate::runtime::not_implemented("getBookmarkList")
     }
 
     /// Get the bookmark for an item under the active profile.
@@ -618,17 +434,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_bookmark(
         &self,
         _request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemBookmark",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
+        crate::runtime::not_implemented("getItemBookmark")
     }
 
     /// Bookmark an item under the active profile.
@@ -642,14 +449,8 @@ pub trait RocketApi: Send + Sync {
     fn bookmark_item(
         &self,
         _request: crate::operations::BookmarkItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::BookmarkItemResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "bookmarkItem",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
+        crate::runtime::not_implemented("bookmarkItem")
     }
 
     /// Unbookmark an item under the active profile.
@@ -661,17 +462,8 @@ pub trait RocketApi: Send + Sync {
     fn delete_item_bookmark(
         &self,
         _request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItemBookmarkResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "deleteItemBookmark",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
+        crate::runtime::not_implemented("deleteItemBookmark")
     }
 
     /// Returns a list of items which have been watched but not completed under the active
@@ -692,17 +484,10 @@ pub trait RocketApi: Send + Sync {
     fn get_continue_watching_list(
         &self,
         _request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetContinueWatchingListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getContinueWatchingList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetContinueWatchingListResponse,
+    > {
+        crate::runtime::not_implemented("getContinueWatchingList")
     }
 
     /// Returns the next item to play given a source item id.
@@ -725,17 +510,8 @@ pub trait RocketApi: Send + Sync {
     fn get_next_playback_item(
         &self,
         _request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getNextPlaybackItem",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
+        crate::runtime::not_implemented("getNextPlaybackItem")
     }
 
     /// Get the map of rated item ids (itemId => rating out of 10) under the active profile.
@@ -747,14 +523,8 @@ pub trait RocketApi: Send + Sync {
     fn get_ratings(
         &self,
         _request: crate::operations::GetRatingsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getRatings",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
+        crate::runtime::not_implemented("getRatings")
     }
 
     /// Returns the list of rated items under the active profile.
@@ -766,14 +536,8 @@ pub trait RocketApi: Send + Sync {
     fn get_ratings_list(
         &self,
         _request: crate::operations::GetRatingsListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetRatingsListResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getRatingsList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
+        crate::runtime::not_implemented("getRatingsList")
     }
 
     /// Get the rating info for an item under the active profile.
@@ -785,14 +549,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_rating(
         &self,
         _request: crate::operations::GetItemRatingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemRatingResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemRating",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
+        crate::runtime::not_implemented("getItemRating")
     }
 
     /// Rate an item under the active profile.
@@ -806,14 +564,8 @@ pub trait RocketApi: Send + Sync {
     fn rate_item(
         &self,
         _request: crate::operations::RateItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RateItemResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "rateItem",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
+        crate::runtime::not_implemented("rateItem")
     }
 
     /// Get the map of watched item ids (itemId => last playhead position) under the active profile.
@@ -825,14 +577,8 @@ pub trait RocketApi: Send + Sync {
     fn get_watched(
         &self,
         _request: crate::operations::GetWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getWatched",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
+        crate::runtime::not_implemented("getWatched")
     }
 
     /// Remove the watched status of items under the active profile. Passing in
@@ -847,14 +593,8 @@ pub trait RocketApi: Send + Sync {
     fn delete_watched(
         &self,
         _request: crate::operations::DeleteWatchedRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteWatchedResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "deleteWatched",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
+        crate::runtime::not_implemented("deleteWatched")
     }
 
     /// Returns the list of watched items under the active profile.
@@ -866,14 +606,8 @@ pub trait RocketApi: Send + Sync {
     fn get_watched_list(
         &self,
         _request: crate::operations::GetWatchedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetWatchedListResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getWatchedList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
+        crate::runtime::not_implemented("getWatchedList")
     }
 
     /// Get the watched status info for an item under the active profile.
@@ -885,17 +619,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_watched_status(
         &self,
         _request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemWatchedStatus",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
+        crate::runtime::not_implemented("getItemWatchedStatus")
     }
 
     /// Record the watched playhead position of a video under the active profile.
@@ -911,17 +636,8 @@ pub trait RocketApi: Send + Sync {
     fn set_item_watched_status(
         &self,
         _request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::SetItemWatchedStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "setItemWatchedStatus",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
+        crate::runtime::not_implemented("setItemWatchedStatus")
     }
 
     /// Create a new profile under the active account.
@@ -933,14 +649,8 @@ pub trait RocketApi: Send + Sync {
     fn create_profile(
         &self,
         _request: crate::operations::CreateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateProfileResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createProfile",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
+        crate::runtime::not_implemented("createProfile")
     }
 
     /// Get the summary of a profile with a specific id under the active account.
@@ -952,17 +662,8 @@ pub trait RocketApi: Send + Sync {
     fn get_profile_with_id(
         &self,
         _request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getProfileWithId",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
+        crate::runtime::not_implemented("getProfileWithId")
     }
 
     /// Delete a profile with a specific id under the active account.
@@ -976,17 +677,8 @@ pub trait RocketApi: Send + Sync {
     fn delete_profile_with_id(
         &self,
         _request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "deleteProfileWithId",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
+        crate::runtime::not_implemented("deleteProfileWithId")
     }
 
     /// Update the summary of a profile with a specific id under the active account.
@@ -1000,17 +692,8 @@ pub trait RocketApi: Send + Sync {
     fn update_profile_with_id(
         &self,
         _request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdateProfileWithIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updateProfileWithId",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
+        crate::runtime::not_implemented("updateProfileWithId")
     }
 
     /// Request that the email address tied to an account be verified.
@@ -1032,17 +715,10 @@ pub trait RocketApi: Send + Sync {
     fn request_email_verification(
         &self,
         _request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::RequestEmailVerificationResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "requestEmailVerification",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::RequestEmailVerificationResponse,
+    > {
+        crate::runtime::not_implemented("requestEmailVerification")
     }
 
     /// Request one or more `Account` level authorization tokens each with a chosen scope.
@@ -1061,17 +737,8 @@ pub trait RocketApi: Send + Sync {
     fn get_account_token(
         &self,
         _request: crate::operations::GetAccountTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAccountToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
+        crate::runtime::not_implemented("getAccountToken")
     }
 
     /// When a user signs out of an application we need to clear some
@@ -1082,14 +749,8 @@ pub trait RocketApi: Send + Sync {
     fn sign_out(
         &self,
         _request: crate::operations::SignOutRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SignOutResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "signOut",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
+        crate::runtime::not_implemented("signOut")
     }
 
     /// Get Catalog tokens for an account using a device authorization code.
@@ -1112,17 +773,8 @@ pub trait RocketApi: Send + Sync {
     fn get_account_token_by_code(
         &self,
         _request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenByCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAccountTokenByCode",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
+        crate::runtime::not_implemented("getAccountTokenByCode")
     }
 
     /// Get a generated device authorization code.
@@ -1145,17 +797,10 @@ pub trait RocketApi: Send + Sync {
     fn generate_device_authorization_code(
         &self,
         _request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GenerateDeviceAuthorizationCodeResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "generateDeviceAuthorizationCode",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GenerateDeviceAuthorizationCodeResponse,
+    > {
+        crate::runtime::not_implemented("generateDeviceAuthorizationCode")
     }
 
     /// Request one or more `Profile` level authorization tokens each with a chosen scope.
@@ -1171,17 +816,8 @@ pub trait RocketApi: Send + Sync {
     fn get_profile_token(
         &self,
         _request: crate::operations::GetProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getProfileToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
+        crate::runtime::not_implemented("getProfileToken")
     }
 
     /// Refresh an account or profile level authorization token which is marked as refreshable.
@@ -1191,14 +827,8 @@ pub trait RocketApi: Send + Sync {
     fn refresh_token(
         &self,
         _request: crate::operations::RefreshTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RefreshTokenResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "refreshToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
+        crate::runtime::not_implemented("refreshToken")
     }
 
     /// Exchange a third party single-sign-on token for our own authorization tokens.
@@ -1208,14 +838,8 @@ pub trait RocketApi: Send + Sync {
     fn single_sign_on(
         &self,
         _request: crate::operations::SingleSignOnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SingleSignOnResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "singleSignOn",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
+        crate::runtime::not_implemented("singleSignOn")
     }
 
     /// Returns all the plans available for BT flow including additional description data.
@@ -1225,14 +849,8 @@ pub trait RocketApi: Send + Sync {
     fn get_plan_by_token(
         &self,
         _request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanByTokenResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPlanByToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
+        crate::runtime::not_implemented("getPlanByToken")
     }
 
     /// Returns all the plans available for BT flow including additional description data.
@@ -1242,14 +860,8 @@ pub trait RocketApi: Send + Sync {
     fn get_plans(
         &self,
         _request: crate::operations::GetPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPlans",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
+        crate::runtime::not_implemented("getPlans")
     }
 
     /// Assigns an UserToken to a profile on the ITV side. Currently throws an exception.
@@ -1261,14 +873,8 @@ pub trait RocketApi: Send + Sync {
     fn assign_token(
         &self,
         _request: crate::operations::AssignTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignTokenResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "assignToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
+        crate::runtime::not_implemented("assignToken")
     }
 
     /// Checks a provided token for BT eligible user.
@@ -1278,14 +884,8 @@ pub trait RocketApi: Send + Sync {
     fn check_user_token(
         &self,
         _request: crate::operations::CheckUserTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckUserTokenResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "checkUserToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
+        crate::runtime::not_implemented("checkUserToken")
     }
 
     /// Returns the details of subscription data for a user with specified id.
@@ -1295,17 +895,8 @@ pub trait RocketApi: Send + Sync {
     fn get_subscription_data(
         &self,
         _request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionDataResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getSubscriptionData",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
+        crate::runtime::not_implemented("getSubscriptionData")
     }
 
     /// Get the global configuration for an application. Should be called during app statup.
@@ -1321,14 +912,8 @@ pub trait RocketApi: Send + Sync {
     fn get_app_config(
         &self,
         _request: crate::operations::GetAppConfigRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetAppConfigResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAppConfig",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
+        crate::runtime::not_implemented("getAppConfig")
     }
 
     /// Check whether or not a user is eligible for switching to Bt or EE offers.
@@ -1340,17 +925,8 @@ pub trait RocketApi: Send + Sync {
     fn check_ee_bt_eligibility(
         &self,
         _request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckEeBtEligibilityResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "checkEeBtEligibility",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
+        crate::runtime::not_implemented("checkEeBtEligibility")
     }
 
     /// Assigns a msisdn to a profile on ITV side.
@@ -1362,14 +938,8 @@ pub trait RocketApi: Send + Sync {
     fn assign_msisdn(
         &self,
         _request: crate::operations::AssignMsisdnRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::AssignMsisdnResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "assignMsisdn",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
+        crate::runtime::not_implemented("assignMsisdn")
     }
 
     /// Returns eligible partner specific offers for the querying partner for an EE MSISDN.
@@ -1381,17 +951,8 @@ pub trait RocketApi: Send + Sync {
     fn get_eligible_offers(
         &self,
         _request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEligibleOffersResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getEligibleOffers",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
+        crate::runtime::not_implemented("getEligibleOffers")
     }
 
     /// Creates a PIN request that will send an SMS to the given msisdn.
@@ -1403,17 +964,8 @@ pub trait RocketApi: Send + Sync {
     fn create_pin_request(
         &self,
         _request: crate::operations::CreatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CreatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createPinRequest",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
+        crate::runtime::not_implemented("createPinRequest")
     }
 
     /// Validate PIN request created by calling POST /ee/pin This call is to validate MSISDN entered by a user not comming through EE network. This call should be called after PUT /ee/pin. This call should be followed by POST /ee/offers.
@@ -1423,17 +975,8 @@ pub trait RocketApi: Send + Sync {
     fn validate_pin_request(
         &self,
         _request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ValidatePinRequestResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "validatePinRequest",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
+        crate::runtime::not_implemented("validatePinRequest")
     }
 
     /// Returns all the plans available for EE flow including additional description data.
@@ -1443,14 +986,8 @@ pub trait RocketApi: Send + Sync {
     fn get_ee_plans(
         &self,
         _request: crate::operations::GetEePlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetEePlansResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /ee/plans",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
+        crate::runtime::not_implemented("GET /ee/plans")
     }
 
     /// Returns the plan description for EE flow including additional description data.
@@ -1460,14 +997,8 @@ pub trait RocketApi: Send + Sync {
     fn get_plan(
         &self,
         _request: crate::operations::GetPlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlanResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPlan",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
+        crate::runtime::not_implemented("getPlan")
     }
 
     /// Returns a token for later calls to EE API. TTL is one hour. Recommended is FE refreshes this token before each call.
@@ -1477,14 +1008,8 @@ pub trait RocketApi: Send + Sync {
     fn create_token(
         &self,
         _request: crate::operations::CreateTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CreateTokenResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "createToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
+        crate::runtime::not_implemented("createToken")
     }
 
     /// Returns the details of an item with the specified id.
@@ -1494,14 +1019,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item(
         &self,
         _request: crate::operations::GetItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItemResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItem",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
+        crate::runtime::not_implemented("getItem")
     }
 
     /// Returns the List of child summary items under an item.
@@ -1517,17 +1036,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_children_list(
         &self,
         _request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemChildrenListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemChildrenList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
+        crate::runtime::not_implemented("getItemChildrenList")
     }
 
     /// Returns the list of items related to the parent item.
@@ -1539,17 +1049,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_related_list(
         &self,
         _request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemRelatedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemRelatedList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
+        crate::runtime::not_implemented("getItemRelatedList")
     }
 
     /// Get the free / public video files associated with an item given maximum resolution,
@@ -1573,17 +1074,10 @@ pub trait RocketApi: Send + Sync {
     fn get_public_item_media_files(
         &self,
         _request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicItemMediaFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPublicItemMediaFiles",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetPublicItemMediaFilesResponse,
+    > {
+        crate::runtime::not_implemented("getPublicItemMediaFiles")
     }
 
     /// Identical to GET /account/profile/items/{itemId}/next route but for users
@@ -1594,17 +1088,10 @@ pub trait RocketApi: Send + Sync {
     fn get_anon_next_playback_item(
         &self,
         _request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAnonNextPlaybackItemResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAnonNextPlaybackItem",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetAnonNextPlaybackItemResponse,
+    > {
+        crate::runtime::not_implemented("getAnonNextPlaybackItem")
     }
 
     /// Returns the list of billing records for specified payment platform.
@@ -1616,17 +1103,8 @@ pub trait RocketApi: Send + Sync {
     fn get_billing_history(
         &self,
         _request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetBillingHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getBillingHistory",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
+        crate::runtime::not_implemented("getBillingHistory")
     }
 
     /// Change payment card details.
@@ -1638,17 +1116,8 @@ pub trait RocketApi: Send + Sync {
     fn change_card_details(
         &self,
         _request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeCardDetailsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "changeCardDetails",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
+        crate::runtime::not_implemented("changeCardDetails")
     }
 
     /// Get payment card details.
@@ -1660,14 +1129,8 @@ pub trait RocketApi: Send + Sync {
     fn get_card_details(
         &self,
         _request: crate::operations::GetCardDetailsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetCardDetailsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getCardDetails",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
+        crate::runtime::not_implemented("getCardDetails")
     }
 
     /// Change email address related to account/profile.
@@ -1681,14 +1144,8 @@ pub trait RocketApi: Send + Sync {
     fn change_email(
         &self,
         _request: crate::operations::ChangeEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ChangeEmailResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "changeEmail",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
+        crate::runtime::not_implemented("changeEmail")
     }
 
     /// Change marketing preferences related to account/profile.
@@ -1702,17 +1159,8 @@ pub trait RocketApi: Send + Sync {
     fn change_marketing(
         &self,
         _request: crate::operations::ChangeMarketingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ChangeMarketingResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "changeMarketing",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
+        crate::runtime::not_implemented("changeMarketing")
     }
 
     /// Delete account in compliance with GDPR.
@@ -1726,14 +1174,8 @@ pub trait RocketApi: Send + Sync {
     fn delete_account(
         &self,
         _request: crate::operations::DeleteAccountRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::DeleteAccountResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "deleteAccount",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
+        crate::runtime::not_implemented("deleteAccount")
     }
 
     /// Returns current entitlement.
@@ -1745,17 +1187,8 @@ pub trait RocketApi: Send + Sync {
     fn get_current_entitlement(
         &self,
         _request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentEntitlementResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getCurrentEntitlement",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
+        crate::runtime::not_implemented("getCurrentEntitlement")
     }
 
     /// Returns the state of subscription for any payment platform.
@@ -1767,17 +1200,8 @@ pub trait RocketApi: Send + Sync {
     fn get_entitlements_history(
         &self,
         _request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetEntitlementsHistoryResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getEntitlementsHistory",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
+        crate::runtime::not_implemented("getEntitlementsHistory")
     }
 
     /// Gets info whether or not a feature is enabled or disabled using a feature flag. Feature flags are set as a custom field within PM. It also supports custom feature flag data if needed. Such data can be return as well.
@@ -1787,14 +1211,8 @@ pub trait RocketApi: Send + Sync {
     fn get_feature_flag(
         &self,
         _request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetFeatureFlagResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getFeatureFlag",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
+        crate::runtime::not_implemented("getFeatureFlag")
     }
 
     /// Get the list of recommended items under the active profile.
@@ -1806,17 +1224,8 @@ pub trait RocketApi: Send + Sync {
     fn google_pay_subscription(
         &self,
         _request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GooglePaySubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "googlePaySubscription",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
+        crate::runtime::not_implemented("googlePaySubscription")
     }
 
     /// Check whether the user has been previously entitled.
@@ -1828,17 +1237,10 @@ pub trait RocketApi: Send + Sync {
     fn check_previous_entitlements(
         &self,
         _request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::CheckPreviousEntitlementsResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "checkPreviousEntitlements",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::CheckPreviousEntitlementsResponse,
+    > {
+        crate::runtime::not_implemented("checkPreviousEntitlements")
     }
 
     /// Get the media clip files associated with items.
@@ -1848,17 +1250,8 @@ pub trait RocketApi: Send + Sync {
     fn get_items_media_clip_files(
         &self,
         _request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemsMediaClipFilesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemsMediaClipFiles",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
+        crate::runtime::not_implemented("getItemsMediaClipFiles")
     }
 
     /// Returns the details of an item with the specified id.
@@ -1868,17 +1261,8 @@ pub trait RocketApi: Send + Sync {
     fn get_item_downloadables(
         &self,
         _request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItemDownloadablesResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItemDownloadables",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
+        crate::runtime::not_implemented("getItemDownloadables")
     }
 
     /// Redirects to corresponding Axis Item details page.
@@ -1888,17 +1272,10 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_itemsummary_external_id(
         &self,
         _request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvItemsummaryExternalIdResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /itv/itemsummary/{externalId}",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::GetItvItemsummaryExternalIdResponse,
+    > {
+        crate::runtime::not_implemented("GET /itv/itemsummary/{externalId}")
     }
 
     /// Returns a page with the specified id.
@@ -1914,14 +1291,8 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_page(
         &self,
         _request: crate::operations::GetItvPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvPageResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItvPage",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
+        crate::runtime::not_implemented("getItvPage")
     }
 
     /// Provides authorization with parental control pin.
@@ -1939,17 +1310,8 @@ pub trait RocketApi: Send + Sync {
     fn get_account_token_with_pin(
         &self,
         _request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetAccountTokenWithPinResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getAccountTokenWithPin",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
+        crate::runtime::not_implemented("getAccountTokenWithPin")
     }
 
     /// Upgrades the plan for the current user.
@@ -1961,14 +1323,8 @@ pub trait RocketApi: Send + Sync {
     fn upgrade_plan(
         &self,
         _request: crate::operations::UpgradePlanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpgradePlanResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "upgradePlan",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
+        crate::runtime::not_implemented("upgradePlan")
     }
 
     /// Returns the plans available for specified payment platform.
@@ -1980,17 +1336,8 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_plans_platform(
         &self,
         _request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvPlansPlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /itv/plans/{platform}",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
+        crate::runtime::not_implemented("GET /itv/plans/{platform}")
     }
 
     /// Returns the ITV profile object.
@@ -2002,14 +1349,8 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_profile(
         &self,
         _request: crate::operations::GetItvProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetItvProfileResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /itv/profile",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
+        crate::runtime::not_implemented("GET /itv/profile")
     }
 
     /// Update ITV profile.
@@ -2023,14 +1364,8 @@ pub trait RocketApi: Send + Sync {
     fn update_profile(
         &self,
         _request: crate::operations::UpdateProfileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::UpdateProfileResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updateProfile",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
+        crate::runtime::not_implemented("updateProfile")
     }
 
     /// Get the list of recommended items under the active profile.
@@ -2042,17 +1377,8 @@ pub trait RocketApi: Send + Sync {
     fn get_recommended_list(
         &self,
         _request: crate::operations::GetRecommendedListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetRecommendedListResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getRecommendedList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
+        crate::runtime::not_implemented("getRecommendedList")
     }
 
     /// Returns the ITV profile token.
@@ -2064,17 +1390,8 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_profile_token(
         &self,
         _request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvProfileTokenResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getItvProfileToken",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
+        crate::runtime::not_implemented("getItvProfileToken")
     }
 
     /// Returns the details of current subscription for specified payment platform.
@@ -2086,17 +1403,8 @@ pub trait RocketApi: Send + Sync {
     fn get_current_subscription(
         &self,
         _request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetCurrentSubscriptionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getCurrentSubscription",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
+        crate::runtime::not_implemented("getCurrentSubscription")
     }
 
     /// Confirms purchase and returns the details of purchased subscription for specified payment platform.
@@ -2108,17 +1416,8 @@ pub trait RocketApi: Send + Sync {
     fn confirm_purchase(
         &self,
         _request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "confirmPurchase",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
+        crate::runtime::not_implemented("confirmPurchase")
     }
 
     /// Cancel a plan subscription.
@@ -2133,17 +1432,10 @@ pub trait RocketApi: Send + Sync {
     fn delete_itv_purchase_platform(
         &self,
         _request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::DeleteItvPurchasePlatformResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "DELETE /itv/purchase/{platform}",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::DeleteItvPurchasePlatformResponse,
+    > {
+        crate::runtime::not_implemented("DELETE /itv/purchase/{platform}")
     }
 
     /// Confirms purchase and returns the details of purchased subscription for specified payment platform.
@@ -2155,17 +1447,8 @@ pub trait RocketApi: Send + Sync {
     fn confirm_purchase_strong(
         &self,
         _request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "confirmPurchaseStrong",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
+        crate::runtime::not_implemented("confirmPurchaseStrong")
     }
 
     /// Confirms purchase and returns the details of purchased subscription for specified payment platform.
@@ -2177,17 +1460,10 @@ pub trait RocketApi: Send + Sync {
     fn confirm_purchase_with_offer(
         &self,
         _request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ConfirmPurchaseWithOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "confirmPurchaseWithOffer",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::ConfirmPurchaseWithOfferResponse,
+    > {
+        crate::runtime::not_implemented("confirmPurchaseWithOffer")
     }
 
     /// Resubscription for a user.
@@ -2199,14 +1475,8 @@ pub trait RocketApi: Send + Sync {
     fn resubscribe(
         &self,
         _request: crate::operations::ResubscribeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResubscribeResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "resubscribe",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
+        crate::runtime::not_implemented("resubscribe")
     }
 
     /// Gets available Roku plans.
@@ -2216,17 +1486,8 @@ pub trait RocketApi: Send + Sync {
     fn get_itv_roku_plans(
         &self,
         _request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetItvRokuPlansResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /itv/roku/plans",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
+        crate::runtime::not_implemented("GET /itv/roku/plans")
     }
 
     /// Sends request to execute specified transaction.
@@ -2236,17 +1497,8 @@ pub trait RocketApi: Send + Sync {
     fn execute_transaction(
         &self,
         _request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ExecuteTransactionResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "executeTransaction",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
+        crate::runtime::not_implemented("executeTransaction")
     }
 
     /// Checks the provided coupon id for a user. Only Stripe platform is currently supported.
@@ -2258,14 +1510,8 @@ pub trait RocketApi: Send + Sync {
     fn get_save_offer(
         &self,
         _request: crate::operations::GetSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSaveOfferResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getSaveOffer",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
+        crate::runtime::not_implemented("getSaveOffer")
     }
 
     /// Activates the discount for a user. Only Stripe platform is currently supported.
@@ -2277,17 +1523,8 @@ pub trait RocketApi: Send + Sync {
     fn activate_save_offer(
         &self,
         _request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::ActivateSaveOfferResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "activateSaveOffer",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
+        crate::runtime::not_implemented("activateSaveOffer")
     }
 
     /// Returns full price renewal state and reason for specific user.
@@ -2299,17 +1536,8 @@ pub trait RocketApi: Send + Sync {
     fn get_full_price_renewal(
         &self,
         _request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetFullPriceRenewalResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getFullPriceRenewal",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
+        crate::runtime::not_implemented("getFullPriceRenewal")
     }
 
     /// Returns status of latest payment intent.
@@ -2321,17 +1549,8 @@ pub trait RocketApi: Send + Sync {
     fn get_subscription_status(
         &self,
         _request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStatusResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getSubscriptionStatus",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
+        crate::runtime::not_implemented("getSubscriptionStatus")
     }
 
     /// Returns the state of subscription for any payment platform.
@@ -2343,17 +1562,8 @@ pub trait RocketApi: Send + Sync {
     fn get_subscription_state(
         &self,
         _request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetSubscriptionStateResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getSubscriptionState",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
+        crate::runtime::not_implemented("getSubscriptionState")
     }
 
     /// Returns an upcoming invoice
@@ -2365,17 +1575,8 @@ pub trait RocketApi: Send + Sync {
     fn get_upcoming_invoice(
         &self,
         _request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetUpcomingInvoiceResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getUpcomingInvoice",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
+        crate::runtime::not_implemented("getUpcomingInvoice")
     }
 
     /// Change payment method details.
@@ -2387,17 +1588,10 @@ pub trait RocketApi: Send + Sync {
     fn update_payment_intent_strong(
         &self,
         _request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentIntentStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updatePaymentIntentStrong",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentIntentStrongResponse,
+    > {
+        crate::runtime::not_implemented("updatePaymentIntentStrong")
     }
 
     /// Change payment method details.
@@ -2409,17 +1603,10 @@ pub trait RocketApi: Send + Sync {
     fn update_payment_method_strong(
         &self,
         _request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::UpdatePaymentMethodStrongResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "updatePaymentMethodStrong",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<
+        crate::operations::UpdatePaymentMethodStrongResponse,
+    > {
+        crate::runtime::not_implemented("updatePaymentMethodStrong")
     }
 
     /// Checks the provided coupon id for a user. Only Stripe platform is currently supported.
@@ -2431,14 +1618,8 @@ pub trait RocketApi: Send + Sync {
     fn get_voucher_by_id(
         &self,
         _request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetVoucherByIdResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getVoucherById",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
+        crate::runtime::not_implemented("getVoucherById")
     }
 
     /// Validates the coupon/voucher for specified payment platform.
@@ -2450,14 +1631,8 @@ pub trait RocketApi: Send + Sync {
     fn check_voucher(
         &self,
         _request: crate::operations::CheckVoucherRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::CheckVoucherResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "checkVoucher",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
+        crate::runtime::not_implemented("checkVoucher")
     }
 
     /// Returns an array of item lists with their first page of content resolved.
@@ -2467,14 +1642,8 @@ pub trait RocketApi: Send + Sync {
     fn get_lists(
         &self,
         _request: crate::operations::GetListsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListsResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getLists",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
+        crate::runtime::not_implemented("getLists")
     }
 
     /// Returns a list of items under the specified item list
@@ -2484,14 +1653,8 @@ pub trait RocketApi: Send + Sync {
     fn get_list(
         &self,
         _request: crate::operations::GetListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetListResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getList",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
+        crate::runtime::not_implemented("getList")
     }
 
     /// Returns a page with the specified id.
@@ -2505,14 +1668,8 @@ pub trait RocketApi: Send + Sync {
     fn get_page(
         &self,
         _request: crate::operations::GetPageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPageResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPage",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
+        crate::runtime::not_implemented("getPage")
     }
 
     /// Returns the details of a Plan with the specified id.
@@ -2522,14 +1679,8 @@ pub trait RocketApi: Send + Sync {
     fn get_plans_id(
         &self,
         _request: crate::operations::GetPlansIdRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetPlansIdResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "GET /plans/{id}",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
+        crate::runtime::not_implemented("GET /plans/{id}")
     }
 
     /// Register a new user, creating them an account.
@@ -2550,14 +1701,8 @@ pub trait RocketApi: Send + Sync {
     fn register(
         &self,
         _request: crate::operations::RegisterRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::RegisterResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "register",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
+        crate::runtime::not_implemented("register")
     }
 
     /// Request the password of an account's primary profile be reset.
@@ -2576,14 +1721,8 @@ pub trait RocketApi: Send + Sync {
     fn forgot_password(
         &self,
         _request: crate::operations::ForgotPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ForgotPasswordResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "forgotPassword",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
+        crate::runtime::not_implemented("forgotPassword")
     }
 
     /// When a user requests to reset their password via the /request-password-reset endpoint, an
@@ -2601,14 +1740,8 @@ pub trait RocketApi: Send + Sync {
     fn reset_password(
         &self,
         _request: crate::operations::ResetPasswordRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::ResetPasswordResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "resetPassword",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
+        crate::runtime::not_implemented("resetPassword")
     }
 
     /// Returns public preview for Samsung based on the page '/samsung-preview' configured in PresentationManager.
@@ -2619,17 +1752,8 @@ pub trait RocketApi: Send + Sync {
     fn get_public_preview(
         &self,
         _request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::operations::GetPublicPreviewResponse,
-            crate::runtime::Error,
-        >,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getPublicPreview",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
+        crate::runtime::not_implemented("getPublicPreview")
     }
 
     /// Returns schedules for a defined set of channels over a requested period.
@@ -2661,14 +1785,8 @@ pub trait RocketApi: Send + Sync {
     fn get_schedules(
         &self,
         _request: crate::operations::GetSchedulesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::GetSchedulesResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "getSchedules",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
+        crate::runtime::not_implemented("getSchedules")
     }
 
     /// Search the catalog of items and people.
@@ -2678,14 +1796,8 @@ pub trait RocketApi: Send + Sync {
     fn search(
         &self,
         _request: crate::operations::SearchRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::SearchResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "search",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
+        crate::runtime::not_implemented("search")
     }
 
     /// When an account is created an email is sent to the email address of the new account.
@@ -2705,13 +1817,7 @@ pub trait RocketApi: Send + Sync {
     fn verify_email(
         &self,
         _request: crate::operations::VerifyEmailRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::VerifyEmailResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "verifyEmail",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
+        crate::runtime::not_implemented("verifyEmail")
     }
 }

@@ -10,7 +10,7 @@ impl RocketApi for Client {
     fn get_account(
         &self,
         request: api::GetAccountRequest,
-    ) -> impl Future<Output = Result<api::GetAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ACCOUNT,
@@ -23,7 +23,7 @@ impl RocketApi for Client {
     fn update_account(
         &self,
         request: api::UpdateAccountRequest,
-    ) -> impl Future<Output = Result<api::UpdateAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_ACCOUNT,
@@ -36,9 +36,7 @@ impl RocketApi for Client {
     fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPaymentMethodsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PAYMENT_METHODS,
@@ -51,7 +49,7 @@ impl RocketApi for Client {
     fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::ADD_PAYMENT_METHOD,
@@ -64,7 +62,7 @@ impl RocketApi for Client {
     fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::GetPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PAYMENT_METHOD,
@@ -77,9 +75,7 @@ impl RocketApi for Client {
     fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
-    ) -> impl Future<
-        Output = Result<api::RemovePaymentMethodResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::REMOVE_PAYMENT_METHOD,
@@ -92,7 +88,7 @@ impl RocketApi for Client {
     fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
-    ) -> impl Future<Output = Result<api::GetPurchasesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PURCHASES,
@@ -105,7 +101,7 @@ impl RocketApi for Client {
     fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
-    ) -> impl Future<Output = Result<api::MakePurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::MAKE_PURCHASE,
@@ -118,9 +114,7 @@ impl RocketApi for Client {
     fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_SUBSCRIPTION,
@@ -133,9 +127,7 @@ impl RocketApi for Client {
     fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::CancelSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CANCEL_SUBSCRIPTION,
@@ -148,7 +140,7 @@ impl RocketApi for Client {
     fn get_devices(
         &self,
         request: api::GetDevicesRequest,
-    ) -> impl Future<Output = Result<api::GetDevicesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_DEVICES,
@@ -161,7 +153,7 @@ impl RocketApi for Client {
     fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::RegisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::REGISTER_DEVICE,
@@ -174,7 +166,7 @@ impl RocketApi for Client {
     fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
-    ) -> impl Future<Output = Result<api::AuthorizeDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::AUTHORIZE_DEVICE,
@@ -187,7 +179,7 @@ impl RocketApi for Client {
     fn get_device(
         &self,
         request: api::GetDeviceRequest,
-    ) -> impl Future<Output = Result<api::GetDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_DEVICE,
@@ -200,7 +192,7 @@ impl RocketApi for Client {
     fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::DeregisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DEREGISTER_DEVICE,
@@ -213,7 +205,7 @@ impl RocketApi for Client {
     fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
-    ) -> impl Future<Output = Result<api::RenameDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::RENAME_DEVICE,
@@ -226,7 +218,7 @@ impl RocketApi for Client {
     fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
-    ) -> impl Future<Output = Result<api::GetEntitlementsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ENTITLEMENTS,
@@ -239,9 +231,7 @@ impl RocketApi for Client {
     fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITEM_MEDIA_FILES,
@@ -254,9 +244,7 @@ impl RocketApi for Client {
     fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesGuardedResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
@@ -269,7 +257,7 @@ impl RocketApi for Client {
     fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
-    ) -> impl Future<Output = Result<api::GenerateNonceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GENERATE_NONCE,
@@ -282,7 +270,7 @@ impl RocketApi for Client {
     fn change_password(
         &self,
         request: api::ChangePasswordRequest,
-    ) -> impl Future<Output = Result<api::ChangePasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHANGE_PASSWORD,
@@ -295,7 +283,7 @@ impl RocketApi for Client {
     fn change_pin(
         &self,
         request: api::ChangePinRequest,
-    ) -> impl Future<Output = Result<api::ChangePinResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHANGE_PIN,
@@ -308,7 +296,7 @@ impl RocketApi for Client {
     fn get_profile(
         &self,
         request: api::GetProfileRequest,
-    ) -> impl Future<Output = Result<api::GetProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PROFILE,
@@ -321,7 +309,7 @@ impl RocketApi for Client {
     fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarksResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_BOOKMARKS,
@@ -334,7 +322,7 @@ impl RocketApi for Client {
     fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarkListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_BOOKMARK_LIST,
@@ -347,7 +335,7 @@ impl RocketApi for Client {
     fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
-    ) -> impl Future<Output = Result<api::GetItemBookmarkResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITEM_BOOKMARK,
@@ -360,7 +348,7 @@ impl RocketApi for Client {
     fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
-    ) -> impl Future<Output = Result<api::BookmarkItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::BOOKMARK_ITEM,
@@ -373,9 +361,7 @@ impl RocketApi for Client {
     fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItemBookmarkResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DELETE_ITEM_BOOKMARK,
@@ -388,9 +374,7 @@ impl RocketApi for Client {
     fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetContinueWatchingListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_CONTINUE_WATCHING_LIST,
@@ -403,9 +387,7 @@ impl RocketApi for Client {
     fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_NEXT_PLAYBACK_ITEM,
@@ -418,7 +400,7 @@ impl RocketApi for Client {
     fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_RATINGS,
@@ -431,7 +413,7 @@ impl RocketApi for Client {
     fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_RATINGS_LIST,
@@ -444,7 +426,7 @@ impl RocketApi for Client {
     fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
-    ) -> impl Future<Output = Result<api::GetItemRatingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITEM_RATING,
@@ -457,7 +439,7 @@ impl RocketApi for Client {
     fn rate_item(
         &self,
         request: api::RateItemRequest,
-    ) -> impl Future<Output = Result<api::RateItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RateItemResponse> {
         self.0
             .call_with_credentials(&api::meta::RATE_ITEM, &request, &request.credentials)
     }
@@ -466,7 +448,7 @@ impl RocketApi for Client {
     fn get_watched(
         &self,
         request: api::GetWatchedRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_WATCHED,
@@ -479,7 +461,7 @@ impl RocketApi for Client {
     fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
-    ) -> impl Future<Output = Result<api::DeleteWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DELETE_WATCHED,
@@ -492,7 +474,7 @@ impl RocketApi for Client {
     fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_WATCHED_LIST,
@@ -505,9 +487,7 @@ impl RocketApi for Client {
     fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITEM_WATCHED_STATUS,
@@ -520,9 +500,7 @@ impl RocketApi for Client {
     fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::SetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::SET_ITEM_WATCHED_STATUS,
@@ -535,7 +513,7 @@ impl RocketApi for Client {
     fn create_profile(
         &self,
         request: api::CreateProfileRequest,
-    ) -> impl Future<Output = Result<api::CreateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CREATE_PROFILE,
@@ -548,7 +526,7 @@ impl RocketApi for Client {
     fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
-    ) -> impl Future<Output = Result<api::GetProfileWithIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PROFILE_WITH_ID,
@@ -561,9 +539,7 @@ impl RocketApi for Client {
     fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DELETE_PROFILE_WITH_ID,
@@ -576,9 +552,7 @@ impl RocketApi for Client {
     fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_PROFILE_WITH_ID,
@@ -591,9 +565,7 @@ impl RocketApi for Client {
     fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
-    ) -> impl Future<
-        Output = Result<api::RequestEmailVerificationResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::REQUEST_EMAIL_VERIFICATION,
@@ -606,7 +578,7 @@ impl RocketApi for Client {
     fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
-    ) -> impl Future<Output = Result<api::GetAccountTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
         self.0.call(&api::meta::GET_ACCOUNT_TOKEN, &request)
     }
 
@@ -614,7 +586,7 @@ impl RocketApi for Client {
     fn sign_out(
         &self,
         request: api::SignOutRequest,
-    ) -> impl Future<Output = Result<api::SignOutResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SignOutResponse> {
         self.0.call(&api::meta::SIGN_OUT, &request)
     }
 
@@ -622,9 +594,7 @@ impl RocketApi for Client {
     fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenByCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
         self.0.call(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request)
     }
 
@@ -632,9 +602,7 @@ impl RocketApi for Client {
     fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
         self.0.call(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request)
     }
 
@@ -642,7 +610,7 @@ impl RocketApi for Client {
     fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
-    ) -> impl Future<Output = Result<api::GetProfileTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_PROFILE_TOKEN,
@@ -655,7 +623,7 @@ impl RocketApi for Client {
     fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
-    ) -> impl Future<Output = Result<api::RefreshTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
         self.0.call(&api::meta::REFRESH_TOKEN, &request)
     }
 
@@ -663,7 +631,7 @@ impl RocketApi for Client {
     fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
-    ) -> impl Future<Output = Result<api::SingleSignOnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
         self.0.call(&api::meta::SINGLE_SIGN_ON, &request)
     }
 
@@ -671,7 +639,7 @@ impl RocketApi for Client {
     fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
-    ) -> impl Future<Output = Result<api::GetPlanByTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
         self.0.call(&api::meta::GET_PLAN_BY_TOKEN, &request)
     }
 
@@ -679,7 +647,7 @@ impl RocketApi for Client {
     fn get_plans(
         &self,
         request: api::GetPlansRequest,
-    ) -> impl Future<Output = Result<api::GetPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
         self.0.call(&api::meta::GET_PLANS, &request)
     }
 
@@ -687,7 +655,7 @@ impl RocketApi for Client {
     fn assign_token(
         &self,
         request: api::AssignTokenRequest,
-    ) -> impl Future<Output = Result<api::AssignTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::ASSIGN_TOKEN,
@@ -700,7 +668,7 @@ impl RocketApi for Client {
     fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
-    ) -> impl Future<Output = Result<api::CheckUserTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
         self.0.call(&api::meta::CHECK_USER_TOKEN, &request)
     }
 
@@ -708,9 +676,7 @@ impl RocketApi for Client {
     fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionDataResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
         self.0.call(&api::meta::GET_SUBSCRIPTION_DATA, &request)
     }
 
@@ -718,7 +684,7 @@ impl RocketApi for Client {
     fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
-    ) -> impl Future<Output = Result<api::GetAppConfigResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
         self.0.call(&api::meta::GET_APP_CONFIG, &request)
     }
 
@@ -726,9 +692,7 @@ impl RocketApi for Client {
     fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckEeBtEligibilityResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHECK_EE_BT_ELIGIBILITY,
@@ -741,7 +705,7 @@ impl RocketApi for Client {
     fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
-    ) -> impl Future<Output = Result<api::AssignMsisdnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::ASSIGN_MSISDN,
@@ -754,9 +718,7 @@ impl RocketApi for Client {
     fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEligibleOffersResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
         self.0.call(&api::meta::GET_ELIGIBLE_OFFERS, &request)
     }
 
@@ -764,7 +726,7 @@ impl RocketApi for Client {
     fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
-    ) -> impl Future<Output = Result<api::CreatePinRequestResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
         self.0.call(&api::meta::CREATE_PIN_REQUEST, &request)
     }
 
@@ -772,9 +734,7 @@ impl RocketApi for Client {
     fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
-    ) -> impl Future<
-        Output = Result<api::ValidatePinRequestResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
         self.0.call(&api::meta::VALIDATE_PIN_REQUEST, &request)
     }
 
@@ -782,7 +742,7 @@ impl RocketApi for Client {
     fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
-    ) -> impl Future<Output = Result<api::GetEePlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
         self.0.call(&api::meta::GET_EE_PLANS, &request)
     }
 
@@ -790,7 +750,7 @@ impl RocketApi for Client {
     fn get_plan(
         &self,
         request: api::GetPlanRequest,
-    ) -> impl Future<Output = Result<api::GetPlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
         self.0.call(&api::meta::GET_PLAN, &request)
     }
 
@@ -798,7 +758,7 @@ impl RocketApi for Client {
     fn create_token(
         &self,
         request: api::CreateTokenRequest,
-    ) -> impl Future<Output = Result<api::CreateTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
         self.0.call(&api::meta::CREATE_TOKEN, &request)
     }
 
@@ -806,7 +766,7 @@ impl RocketApi for Client {
     fn get_item(
         &self,
         request: api::GetItemRequest,
-    ) -> impl Future<Output = Result<api::GetItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemResponse> {
         self.0.call(&api::meta::GET_ITEM, &request)
     }
 
@@ -814,9 +774,7 @@ impl RocketApi for Client {
     fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemChildrenListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
         self.0.call(&api::meta::GET_ITEM_CHILDREN_LIST, &request)
     }
 
@@ -824,9 +782,7 @@ impl RocketApi for Client {
     fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemRelatedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
         self.0.call(&api::meta::GET_ITEM_RELATED_LIST, &request)
     }
 
@@ -834,9 +790,7 @@ impl RocketApi for Client {
     fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPublicItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
         self.0.call(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request)
     }
 
@@ -844,9 +798,7 @@ impl RocketApi for Client {
     fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAnonNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
         self.0.call(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request)
     }
 
@@ -854,9 +806,7 @@ impl RocketApi for Client {
     fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetBillingHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_BILLING_HISTORY,
@@ -869,9 +819,7 @@ impl RocketApi for Client {
     fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
-    ) -> impl Future<
-        Output = Result<api::ChangeCardDetailsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHANGE_CARD_DETAILS,
@@ -884,7 +832,7 @@ impl RocketApi for Client {
     fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
-    ) -> impl Future<Output = Result<api::GetCardDetailsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_CARD_DETAILS,
@@ -897,7 +845,7 @@ impl RocketApi for Client {
     fn change_email(
         &self,
         request: api::ChangeEmailRequest,
-    ) -> impl Future<Output = Result<api::ChangeEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHANGE_EMAIL,
@@ -910,7 +858,7 @@ impl RocketApi for Client {
     fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
-    ) -> impl Future<Output = Result<api::ChangeMarketingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHANGE_MARKETING,
@@ -923,7 +871,7 @@ impl RocketApi for Client {
     fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
-    ) -> impl Future<Output = Result<api::DeleteAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DELETE_ACCOUNT,
@@ -936,9 +884,7 @@ impl RocketApi for Client {
     fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentEntitlementResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_CURRENT_ENTITLEMENT,
@@ -951,9 +897,7 @@ impl RocketApi for Client {
     fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEntitlementsHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ENTITLEMENTS_HISTORY,
@@ -966,7 +910,7 @@ impl RocketApi for Client {
     fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
-    ) -> impl Future<Output = Result<api::GetFeatureFlagResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
         self.0.call(&api::meta::GET_FEATURE_FLAG, &request)
     }
 
@@ -974,9 +918,7 @@ impl RocketApi for Client {
     fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GooglePaySubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GOOGLE_PAY_SUBSCRIPTION,
@@ -989,9 +931,7 @@ impl RocketApi for Client {
     fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckPreviousEntitlementsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
@@ -1004,9 +944,7 @@ impl RocketApi for Client {
     fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemsMediaClipFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
         self.0.call(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request)
     }
 
@@ -1014,9 +952,7 @@ impl RocketApi for Client {
     fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemDownloadablesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
         self.0.call(&api::meta::GET_ITEM_DOWNLOADABLES, &request)
     }
 
@@ -1024,9 +960,7 @@ impl RocketApi for Client {
     fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvItemsummaryExternalIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
         self.0.call(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request)
     }
 
@@ -1034,7 +968,7 @@ impl RocketApi for Client {
     fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
-    ) -> impl Future<Output = Result<api::GetItvPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
         self.0.call(&api::meta::GET_ITV_PAGE, &request)
     }
 
@@ -1042,9 +976,7 @@ impl RocketApi for Client {
     fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenWithPinResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
@@ -1057,7 +989,7 @@ impl RocketApi for Client {
     fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
-    ) -> impl Future<Output = Result<api::UpgradePlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPGRADE_PLAN,
@@ -1070,9 +1002,7 @@ impl RocketApi for Client {
     fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvPlansPlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITV_PLANS_PLATFORM,
@@ -1085,7 +1015,7 @@ impl RocketApi for Client {
     fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
-    ) -> impl Future<Output = Result<api::GetItvProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITV_PROFILE,
@@ -1098,7 +1028,7 @@ impl RocketApi for Client {
     fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
-    ) -> impl Future<Output = Result<api::UpdateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_PROFILE,
@@ -1111,9 +1041,7 @@ impl RocketApi for Client {
     fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetRecommendedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_RECOMMENDED_LIST,
@@ -1126,9 +1054,7 @@ impl RocketApi for Client {
     fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvProfileTokenResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_ITV_PROFILE_TOKEN,
@@ -1141,9 +1067,7 @@ impl RocketApi for Client {
     fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_CURRENT_SUBSCRIPTION,
@@ -1156,7 +1080,7 @@ impl RocketApi for Client {
     fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
-    ) -> impl Future<Output = Result<api::ConfirmPurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE,
@@ -1169,9 +1093,7 @@ impl RocketApi for Client {
     fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItvPurchasePlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
@@ -1184,9 +1106,7 @@ impl RocketApi for Client {
     fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE_STRONG,
@@ -1199,9 +1119,7 @@ impl RocketApi for Client {
     fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseWithOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
@@ -1214,7 +1132,7 @@ impl RocketApi for Client {
     fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
-    ) -> impl Future<Output = Result<api::ResubscribeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::RESUBSCRIBE,
@@ -1227,7 +1145,7 @@ impl RocketApi for Client {
     fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
-    ) -> impl Future<Output = Result<api::GetItvRokuPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
         self.0.call(&api::meta::GET_ITV_ROKU_PLANS, &request)
     }
 
@@ -1235,9 +1153,7 @@ impl RocketApi for Client {
     fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
-    ) -> impl Future<
-        Output = Result<api::ExecuteTransactionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
         self.0.call(&api::meta::EXECUTE_TRANSACTION, &request)
     }
 
@@ -1245,7 +1161,7 @@ impl RocketApi for Client {
     fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
-    ) -> impl Future<Output = Result<api::GetSaveOfferResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_SAVE_OFFER,
@@ -1258,9 +1174,7 @@ impl RocketApi for Client {
     fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ActivateSaveOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::ACTIVATE_SAVE_OFFER,
@@ -1273,9 +1187,7 @@ impl RocketApi for Client {
     fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
-    ) -> impl Future<
-        Output = Result<api::GetFullPriceRenewalResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_FULL_PRICE_RENEWAL,
@@ -1288,9 +1200,7 @@ impl RocketApi for Client {
     fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_SUBSCRIPTION_STATUS,
@@ -1303,9 +1213,7 @@ impl RocketApi for Client {
     fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStateResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_SUBSCRIPTION_STATE,
@@ -1318,9 +1226,7 @@ impl RocketApi for Client {
     fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
-    ) -> impl Future<
-        Output = Result<api::GetUpcomingInvoiceResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_UPCOMING_INVOICE,
@@ -1333,9 +1239,7 @@ impl RocketApi for Client {
     fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentIntentStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
@@ -1348,9 +1252,7 @@ impl RocketApi for Client {
     fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentMethodStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
@@ -1363,7 +1265,7 @@ impl RocketApi for Client {
     fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
-    ) -> impl Future<Output = Result<api::GetVoucherByIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::GET_VOUCHER_BY_ID,
@@ -1376,7 +1278,7 @@ impl RocketApi for Client {
     fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
-    ) -> impl Future<Output = Result<api::CheckVoucherResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::CHECK_VOUCHER,
@@ -1389,7 +1291,7 @@ impl RocketApi for Client {
     fn get_lists(
         &self,
         request: api::GetListsRequest,
-    ) -> impl Future<Output = Result<api::GetListsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListsResponse> {
         self.0.call(&api::meta::GET_LISTS, &request)
     }
 
@@ -1397,7 +1299,7 @@ impl RocketApi for Client {
     fn get_list(
         &self,
         request: api::GetListRequest,
-    ) -> impl Future<Output = Result<api::GetListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListResponse> {
         self.0.call(&api::meta::GET_LIST, &request)
     }
 
@@ -1405,7 +1307,7 @@ impl RocketApi for Client {
     fn get_page(
         &self,
         request: api::GetPageRequest,
-    ) -> impl Future<Output = Result<api::GetPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPageResponse> {
         self.0.call(&api::meta::GET_PAGE, &request)
     }
 
@@ -1413,7 +1315,7 @@ impl RocketApi for Client {
     fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
-    ) -> impl Future<Output = Result<api::GetPlansIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
         self.0.call(&api::meta::GET_PLANS_ID, &request)
     }
 
@@ -1421,7 +1323,7 @@ impl RocketApi for Client {
     fn register(
         &self,
         request: api::RegisterRequest,
-    ) -> impl Future<Output = Result<api::RegisterResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterResponse> {
         self.0.call(&api::meta::REGISTER, &request)
     }
 
@@ -1429,7 +1331,7 @@ impl RocketApi for Client {
     fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
-    ) -> impl Future<Output = Result<api::ForgotPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
         self.0.call(&api::meta::FORGOT_PASSWORD, &request)
     }
 
@@ -1437,7 +1339,7 @@ impl RocketApi for Client {
     fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
-    ) -> impl Future<Output = Result<api::ResetPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
         self.0.call(&api::meta::RESET_PASSWORD, &request)
     }
 
@@ -1445,7 +1347,7 @@ impl RocketApi for Client {
     fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
-    ) -> impl Future<Output = Result<api::GetPublicPreviewResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
         self.0.call(&api::meta::GET_PUBLIC_PREVIEW, &request)
     }
 
@@ -1453,7 +1355,7 @@ impl RocketApi for Client {
     fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
-    ) -> impl Future<Output = Result<api::GetSchedulesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
         self.0.call(&api::meta::GET_SCHEDULES, &request)
     }
 
@@ -1461,7 +1363,7 @@ impl RocketApi for Client {
     fn search(
         &self,
         request: api::SearchRequest,
-    ) -> impl Future<Output = Result<api::SearchResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SearchResponse> {
         self.0.call(&api::meta::SEARCH, &request)
     }
 
@@ -1469,7 +1371,7 @@ impl RocketApi for Client {
     fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
-    ) -> impl Future<Output = Result<api::VerifyEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
         self.0
             .call_with_credentials(
                 &api::meta::VERIFY_EMAIL,

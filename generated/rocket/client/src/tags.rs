@@ -47,7 +47,7 @@ impl AccountOperations<'_> {
     pub fn get_account(
         &self,
         request: api::GetAccountRequest,
-    ) -> impl Future<Output = Result<api::GetAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
         RocketApi::get_account(self.client, request)
     }
 
@@ -56,7 +56,7 @@ impl AccountOperations<'_> {
     pub fn update_account(
         &self,
         request: api::UpdateAccountRequest,
-    ) -> impl Future<Output = Result<api::UpdateAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
         RocketApi::update_account(self.client, request)
     }
 
@@ -65,9 +65,7 @@ impl AccountOperations<'_> {
     pub fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPaymentMethodsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
         RocketApi::get_payment_methods(self.client, request)
     }
 
@@ -76,7 +74,7 @@ impl AccountOperations<'_> {
     pub fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         RocketApi::add_payment_method(self.client, request)
     }
 
@@ -85,7 +83,7 @@ impl AccountOperations<'_> {
     pub fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::GetPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
         RocketApi::get_payment_method(self.client, request)
     }
 
@@ -94,9 +92,7 @@ impl AccountOperations<'_> {
     pub fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
-    ) -> impl Future<
-        Output = Result<api::RemovePaymentMethodResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
         RocketApi::remove_payment_method(self.client, request)
     }
 
@@ -105,7 +101,7 @@ impl AccountOperations<'_> {
     pub fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
-    ) -> impl Future<Output = Result<api::GetPurchasesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
         RocketApi::get_purchases(self.client, request)
     }
 
@@ -114,7 +110,7 @@ impl AccountOperations<'_> {
     pub fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
-    ) -> impl Future<Output = Result<api::MakePurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
         RocketApi::make_purchase(self.client, request)
     }
 
@@ -123,9 +119,7 @@ impl AccountOperations<'_> {
     pub fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
         RocketApi::update_subscription(self.client, request)
     }
 
@@ -134,9 +128,7 @@ impl AccountOperations<'_> {
     pub fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::CancelSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
         RocketApi::cancel_subscription(self.client, request)
     }
 
@@ -145,7 +137,7 @@ impl AccountOperations<'_> {
     pub fn get_devices(
         &self,
         request: api::GetDevicesRequest,
-    ) -> impl Future<Output = Result<api::GetDevicesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
         RocketApi::get_devices(self.client, request)
     }
 
@@ -154,7 +146,7 @@ impl AccountOperations<'_> {
     pub fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::RegisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
         RocketApi::register_device(self.client, request)
     }
 
@@ -163,7 +155,7 @@ impl AccountOperations<'_> {
     pub fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
-    ) -> impl Future<Output = Result<api::AuthorizeDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
         RocketApi::authorize_device(self.client, request)
     }
 
@@ -172,7 +164,7 @@ impl AccountOperations<'_> {
     pub fn get_device(
         &self,
         request: api::GetDeviceRequest,
-    ) -> impl Future<Output = Result<api::GetDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
         RocketApi::get_device(self.client, request)
     }
 
@@ -181,7 +173,7 @@ impl AccountOperations<'_> {
     pub fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::DeregisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
         RocketApi::deregister_device(self.client, request)
     }
 
@@ -190,7 +182,7 @@ impl AccountOperations<'_> {
     pub fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
-    ) -> impl Future<Output = Result<api::RenameDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
         RocketApi::rename_device(self.client, request)
     }
 
@@ -199,7 +191,7 @@ impl AccountOperations<'_> {
     pub fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
-    ) -> impl Future<Output = Result<api::GetEntitlementsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
         RocketApi::get_entitlements(self.client, request)
     }
 
@@ -208,9 +200,7 @@ impl AccountOperations<'_> {
     pub fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
         RocketApi::get_item_media_files(self.client, request)
     }
 
@@ -219,9 +209,7 @@ impl AccountOperations<'_> {
     pub fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesGuardedResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
         RocketApi::get_item_media_files_guarded(self.client, request)
     }
 
@@ -230,7 +218,7 @@ impl AccountOperations<'_> {
     pub fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
-    ) -> impl Future<Output = Result<api::GenerateNonceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
         RocketApi::generate_nonce(self.client, request)
     }
 
@@ -239,7 +227,7 @@ impl AccountOperations<'_> {
     pub fn change_password(
         &self,
         request: api::ChangePasswordRequest,
-    ) -> impl Future<Output = Result<api::ChangePasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
         RocketApi::change_password(self.client, request)
     }
 
@@ -248,7 +236,7 @@ impl AccountOperations<'_> {
     pub fn change_pin(
         &self,
         request: api::ChangePinRequest,
-    ) -> impl Future<Output = Result<api::ChangePinResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
         RocketApi::change_pin(self.client, request)
     }
 
@@ -257,7 +245,7 @@ impl AccountOperations<'_> {
     pub fn create_profile(
         &self,
         request: api::CreateProfileRequest,
-    ) -> impl Future<Output = Result<api::CreateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
         RocketApi::create_profile(self.client, request)
     }
 
@@ -266,7 +254,7 @@ impl AccountOperations<'_> {
     pub fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
-    ) -> impl Future<Output = Result<api::GetProfileWithIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
         RocketApi::get_profile_with_id(self.client, request)
     }
 
@@ -275,9 +263,7 @@ impl AccountOperations<'_> {
     pub fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
         RocketApi::delete_profile_with_id(self.client, request)
     }
 
@@ -286,9 +272,7 @@ impl AccountOperations<'_> {
     pub fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
         RocketApi::update_profile_with_id(self.client, request)
     }
 
@@ -297,9 +281,7 @@ impl AccountOperations<'_> {
     pub fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
-    ) -> impl Future<
-        Output = Result<api::RequestEmailVerificationResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
         RocketApi::request_email_verification(self.client, request)
     }
 }
@@ -325,7 +307,7 @@ impl ProfileOperations<'_> {
     pub fn get_profile(
         &self,
         request: api::GetProfileRequest,
-    ) -> impl Future<Output = Result<api::GetProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
         RocketApi::get_profile(self.client, request)
     }
 
@@ -334,7 +316,7 @@ impl ProfileOperations<'_> {
     pub fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarksResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
         RocketApi::get_bookmarks(self.client, request)
     }
 
@@ -343,7 +325,7 @@ impl ProfileOperations<'_> {
     pub fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarkListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
         RocketApi::get_bookmark_list(self.client, request)
     }
 
@@ -352,7 +334,7 @@ impl ProfileOperations<'_> {
     pub fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
-    ) -> impl Future<Output = Result<api::GetItemBookmarkResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
         RocketApi::get_item_bookmark(self.client, request)
     }
 
@@ -361,7 +343,7 @@ impl ProfileOperations<'_> {
     pub fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
-    ) -> impl Future<Output = Result<api::BookmarkItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
         RocketApi::bookmark_item(self.client, request)
     }
 
@@ -370,9 +352,7 @@ impl ProfileOperations<'_> {
     pub fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItemBookmarkResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
         RocketApi::delete_item_bookmark(self.client, request)
     }
 
@@ -381,9 +361,7 @@ impl ProfileOperations<'_> {
     pub fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetContinueWatchingListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
         RocketApi::get_continue_watching_list(self.client, request)
     }
 
@@ -392,9 +370,7 @@ impl ProfileOperations<'_> {
     pub fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
         RocketApi::get_next_playback_item(self.client, request)
     }
 
@@ -403,7 +379,7 @@ impl ProfileOperations<'_> {
     pub fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
         RocketApi::get_ratings(self.client, request)
     }
 
@@ -412,7 +388,7 @@ impl ProfileOperations<'_> {
     pub fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
         RocketApi::get_ratings_list(self.client, request)
     }
 
@@ -421,7 +397,7 @@ impl ProfileOperations<'_> {
     pub fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
-    ) -> impl Future<Output = Result<api::GetItemRatingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
         RocketApi::get_item_rating(self.client, request)
     }
 
@@ -430,7 +406,7 @@ impl ProfileOperations<'_> {
     pub fn rate_item(
         &self,
         request: api::RateItemRequest,
-    ) -> impl Future<Output = Result<api::RateItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RateItemResponse> {
         RocketApi::rate_item(self.client, request)
     }
 
@@ -439,7 +415,7 @@ impl ProfileOperations<'_> {
     pub fn get_watched(
         &self,
         request: api::GetWatchedRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
         RocketApi::get_watched(self.client, request)
     }
 
@@ -448,7 +424,7 @@ impl ProfileOperations<'_> {
     pub fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
-    ) -> impl Future<Output = Result<api::DeleteWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
         RocketApi::delete_watched(self.client, request)
     }
 
@@ -457,7 +433,7 @@ impl ProfileOperations<'_> {
     pub fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
         RocketApi::get_watched_list(self.client, request)
     }
 
@@ -466,9 +442,7 @@ impl ProfileOperations<'_> {
     pub fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
         RocketApi::get_item_watched_status(self.client, request)
     }
 
@@ -477,9 +451,7 @@ impl ProfileOperations<'_> {
     pub fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::SetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
         RocketApi::set_item_watched_status(self.client, request)
     }
 }
@@ -505,7 +477,7 @@ impl AuthorizationOperations<'_> {
     pub fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
-    ) -> impl Future<Output = Result<api::GetAccountTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
         RocketApi::get_account_token(self.client, request)
     }
 
@@ -514,7 +486,7 @@ impl AuthorizationOperations<'_> {
     pub fn sign_out(
         &self,
         request: api::SignOutRequest,
-    ) -> impl Future<Output = Result<api::SignOutResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SignOutResponse> {
         RocketApi::sign_out(self.client, request)
     }
 
@@ -523,9 +495,7 @@ impl AuthorizationOperations<'_> {
     pub fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenByCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
         RocketApi::get_account_token_by_code(self.client, request)
     }
 
@@ -534,9 +504,7 @@ impl AuthorizationOperations<'_> {
     pub fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
         RocketApi::generate_device_authorization_code(self.client, request)
     }
 
@@ -545,7 +513,7 @@ impl AuthorizationOperations<'_> {
     pub fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
-    ) -> impl Future<Output = Result<api::GetProfileTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
         RocketApi::get_profile_token(self.client, request)
     }
 
@@ -554,7 +522,7 @@ impl AuthorizationOperations<'_> {
     pub fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
-    ) -> impl Future<Output = Result<api::RefreshTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
         RocketApi::refresh_token(self.client, request)
     }
 
@@ -563,7 +531,7 @@ impl AuthorizationOperations<'_> {
     pub fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
-    ) -> impl Future<Output = Result<api::SingleSignOnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
         RocketApi::single_sign_on(self.client, request)
     }
 }
@@ -591,7 +559,7 @@ impl BtOperations<'_> {
     pub fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
-    ) -> impl Future<Output = Result<api::GetPlanByTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
         RocketApi::get_plan_by_token(self.client, request)
     }
 
@@ -600,7 +568,7 @@ impl BtOperations<'_> {
     pub fn get_plans(
         &self,
         request: api::GetPlansRequest,
-    ) -> impl Future<Output = Result<api::GetPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
         RocketApi::get_plans(self.client, request)
     }
 
@@ -609,7 +577,7 @@ impl BtOperations<'_> {
     pub fn assign_token(
         &self,
         request: api::AssignTokenRequest,
-    ) -> impl Future<Output = Result<api::AssignTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
         RocketApi::assign_token(self.client, request)
     }
 
@@ -618,7 +586,7 @@ impl BtOperations<'_> {
     pub fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
-    ) -> impl Future<Output = Result<api::CheckUserTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
         RocketApi::check_user_token(self.client, request)
     }
 }
@@ -644,9 +612,7 @@ impl SupportOperations<'_> {
     pub fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionDataResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
         RocketApi::get_subscription_data(self.client, request)
     }
 
@@ -655,7 +621,7 @@ impl SupportOperations<'_> {
     pub fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
-    ) -> impl Future<Output = Result<api::ForgotPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
         RocketApi::forgot_password(self.client, request)
     }
 
@@ -664,7 +630,7 @@ impl SupportOperations<'_> {
     pub fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
-    ) -> impl Future<Output = Result<api::ResetPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
         RocketApi::reset_password(self.client, request)
     }
 
@@ -673,7 +639,7 @@ impl SupportOperations<'_> {
     pub fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
-    ) -> impl Future<Output = Result<api::VerifyEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
         RocketApi::verify_email(self.client, request)
     }
 }
@@ -699,7 +665,7 @@ impl AppOperations<'_> {
     pub fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
-    ) -> impl Future<Output = Result<api::GetAppConfigResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
         RocketApi::get_app_config(self.client, request)
     }
 
@@ -708,7 +674,7 @@ impl AppOperations<'_> {
     pub fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
-    ) -> impl Future<Output = Result<api::GetItvPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
         RocketApi::get_itv_page(self.client, request)
     }
 
@@ -717,7 +683,7 @@ impl AppOperations<'_> {
     pub fn get_page(
         &self,
         request: api::GetPageRequest,
-    ) -> impl Future<Output = Result<api::GetPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPageResponse> {
         RocketApi::get_page(self.client, request)
     }
 }
@@ -743,9 +709,7 @@ impl EeOperations<'_> {
     pub fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckEeBtEligibilityResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
         RocketApi::check_ee_bt_eligibility(self.client, request)
     }
 
@@ -754,7 +718,7 @@ impl EeOperations<'_> {
     pub fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
-    ) -> impl Future<Output = Result<api::AssignMsisdnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
         RocketApi::assign_msisdn(self.client, request)
     }
 
@@ -763,9 +727,7 @@ impl EeOperations<'_> {
     pub fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEligibleOffersResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
         RocketApi::get_eligible_offers(self.client, request)
     }
 
@@ -774,7 +736,7 @@ impl EeOperations<'_> {
     pub fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
-    ) -> impl Future<Output = Result<api::CreatePinRequestResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
         RocketApi::create_pin_request(self.client, request)
     }
 
@@ -783,9 +745,7 @@ impl EeOperations<'_> {
     pub fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
-    ) -> impl Future<
-        Output = Result<api::ValidatePinRequestResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
         RocketApi::validate_pin_request(self.client, request)
     }
 
@@ -794,7 +754,7 @@ impl EeOperations<'_> {
     pub fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
-    ) -> impl Future<Output = Result<api::GetEePlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
         RocketApi::get_ee_plans(self.client, request)
     }
 
@@ -803,7 +763,7 @@ impl EeOperations<'_> {
     pub fn get_plan(
         &self,
         request: api::GetPlanRequest,
-    ) -> impl Future<Output = Result<api::GetPlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
         RocketApi::get_plan(self.client, request)
     }
 
@@ -812,7 +772,7 @@ impl EeOperations<'_> {
     pub fn create_token(
         &self,
         request: api::CreateTokenRequest,
-    ) -> impl Future<Output = Result<api::CreateTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
         RocketApi::create_token(self.client, request)
     }
 }
@@ -838,7 +798,7 @@ impl ContentOperations<'_> {
     pub fn get_item(
         &self,
         request: api::GetItemRequest,
-    ) -> impl Future<Output = Result<api::GetItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemResponse> {
         RocketApi::get_item(self.client, request)
     }
 
@@ -847,9 +807,7 @@ impl ContentOperations<'_> {
     pub fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemChildrenListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
         RocketApi::get_item_children_list(self.client, request)
     }
 
@@ -858,9 +816,7 @@ impl ContentOperations<'_> {
     pub fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemRelatedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
         RocketApi::get_item_related_list(self.client, request)
     }
 
@@ -869,9 +825,7 @@ impl ContentOperations<'_> {
     pub fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPublicItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
         RocketApi::get_public_item_media_files(self.client, request)
     }
 
@@ -880,9 +834,7 @@ impl ContentOperations<'_> {
     pub fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAnonNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
         RocketApi::get_anon_next_playback_item(self.client, request)
     }
 
@@ -891,9 +843,7 @@ impl ContentOperations<'_> {
     pub fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemsMediaClipFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
         RocketApi::get_items_media_clip_files(self.client, request)
     }
 
@@ -902,9 +852,7 @@ impl ContentOperations<'_> {
     pub fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemDownloadablesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
         RocketApi::get_item_downloadables(self.client, request)
     }
 
@@ -913,7 +861,7 @@ impl ContentOperations<'_> {
     pub fn get_lists(
         &self,
         request: api::GetListsRequest,
-    ) -> impl Future<Output = Result<api::GetListsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListsResponse> {
         RocketApi::get_lists(self.client, request)
     }
 
@@ -922,7 +870,7 @@ impl ContentOperations<'_> {
     pub fn get_list(
         &self,
         request: api::GetListRequest,
-    ) -> impl Future<Output = Result<api::GetListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListResponse> {
         RocketApi::get_list(self.client, request)
     }
 
@@ -931,7 +879,7 @@ impl ContentOperations<'_> {
     pub fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
-    ) -> impl Future<Output = Result<api::GetPlansIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
         RocketApi::get_plans_id(self.client, request)
     }
 
@@ -940,7 +888,7 @@ impl ContentOperations<'_> {
     pub fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
-    ) -> impl Future<Output = Result<api::GetSchedulesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
         RocketApi::get_schedules(self.client, request)
     }
 
@@ -949,7 +897,7 @@ impl ContentOperations<'_> {
     pub fn search(
         &self,
         request: api::SearchRequest,
-    ) -> impl Future<Output = Result<api::SearchResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SearchResponse> {
         RocketApi::search(self.client, request)
     }
 }
@@ -975,9 +923,7 @@ impl ItvOperations<'_> {
     pub fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetBillingHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
         RocketApi::get_billing_history(self.client, request)
     }
 
@@ -986,9 +932,7 @@ impl ItvOperations<'_> {
     pub fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
-    ) -> impl Future<
-        Output = Result<api::ChangeCardDetailsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
         RocketApi::change_card_details(self.client, request)
     }
 
@@ -997,7 +941,7 @@ impl ItvOperations<'_> {
     pub fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
-    ) -> impl Future<Output = Result<api::GetCardDetailsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
         RocketApi::get_card_details(self.client, request)
     }
 
@@ -1006,7 +950,7 @@ impl ItvOperations<'_> {
     pub fn change_email(
         &self,
         request: api::ChangeEmailRequest,
-    ) -> impl Future<Output = Result<api::ChangeEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
         RocketApi::change_email(self.client, request)
     }
 
@@ -1015,7 +959,7 @@ impl ItvOperations<'_> {
     pub fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
-    ) -> impl Future<Output = Result<api::ChangeMarketingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
         RocketApi::change_marketing(self.client, request)
     }
 
@@ -1024,7 +968,7 @@ impl ItvOperations<'_> {
     pub fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
-    ) -> impl Future<Output = Result<api::DeleteAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
         RocketApi::delete_account(self.client, request)
     }
 
@@ -1033,9 +977,7 @@ impl ItvOperations<'_> {
     pub fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentEntitlementResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
         RocketApi::get_current_entitlement(self.client, request)
     }
 
@@ -1044,9 +986,7 @@ impl ItvOperations<'_> {
     pub fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEntitlementsHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
         RocketApi::get_entitlements_history(self.client, request)
     }
 
@@ -1055,7 +995,7 @@ impl ItvOperations<'_> {
     pub fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
-    ) -> impl Future<Output = Result<api::GetFeatureFlagResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
         RocketApi::get_feature_flag(self.client, request)
     }
 
@@ -1064,9 +1004,7 @@ impl ItvOperations<'_> {
     pub fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GooglePaySubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
         RocketApi::google_pay_subscription(self.client, request)
     }
 
@@ -1075,9 +1013,7 @@ impl ItvOperations<'_> {
     pub fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckPreviousEntitlementsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
         RocketApi::check_previous_entitlements(self.client, request)
     }
 
@@ -1086,9 +1022,7 @@ impl ItvOperations<'_> {
     pub fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvItemsummaryExternalIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
         RocketApi::get_itv_itemsummary_external_id(self.client, request)
     }
 
@@ -1097,9 +1031,7 @@ impl ItvOperations<'_> {
     pub fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenWithPinResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
         RocketApi::get_account_token_with_pin(self.client, request)
     }
 
@@ -1108,7 +1040,7 @@ impl ItvOperations<'_> {
     pub fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
-    ) -> impl Future<Output = Result<api::UpgradePlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
         RocketApi::upgrade_plan(self.client, request)
     }
 
@@ -1117,9 +1049,7 @@ impl ItvOperations<'_> {
     pub fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvPlansPlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
         RocketApi::get_itv_plans_platform(self.client, request)
     }
 
@@ -1128,7 +1058,7 @@ impl ItvOperations<'_> {
     pub fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
-    ) -> impl Future<Output = Result<api::GetItvProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
         RocketApi::get_itv_profile(self.client, request)
     }
 
@@ -1137,7 +1067,7 @@ impl ItvOperations<'_> {
     pub fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
-    ) -> impl Future<Output = Result<api::UpdateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
         RocketApi::update_profile(self.client, request)
     }
 
@@ -1146,9 +1076,7 @@ impl ItvOperations<'_> {
     pub fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetRecommendedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
         RocketApi::get_recommended_list(self.client, request)
     }
 
@@ -1157,9 +1085,7 @@ impl ItvOperations<'_> {
     pub fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvProfileTokenResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
         RocketApi::get_itv_profile_token(self.client, request)
     }
 
@@ -1168,9 +1094,7 @@ impl ItvOperations<'_> {
     pub fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
         RocketApi::get_current_subscription(self.client, request)
     }
 
@@ -1179,7 +1103,7 @@ impl ItvOperations<'_> {
     pub fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
-    ) -> impl Future<Output = Result<api::ConfirmPurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
         RocketApi::confirm_purchase(self.client, request)
     }
 
@@ -1188,9 +1112,7 @@ impl ItvOperations<'_> {
     pub fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItvPurchasePlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
         RocketApi::delete_itv_purchase_platform(self.client, request)
     }
 
@@ -1199,9 +1121,7 @@ impl ItvOperations<'_> {
     pub fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
         RocketApi::confirm_purchase_strong(self.client, request)
     }
 
@@ -1210,9 +1130,7 @@ impl ItvOperations<'_> {
     pub fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseWithOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
         RocketApi::confirm_purchase_with_offer(self.client, request)
     }
 
@@ -1221,7 +1139,7 @@ impl ItvOperations<'_> {
     pub fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
-    ) -> impl Future<Output = Result<api::ResubscribeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
         RocketApi::resubscribe(self.client, request)
     }
 
@@ -1230,7 +1148,7 @@ impl ItvOperations<'_> {
     pub fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
-    ) -> impl Future<Output = Result<api::GetItvRokuPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
         RocketApi::get_itv_roku_plans(self.client, request)
     }
 
@@ -1239,9 +1157,7 @@ impl ItvOperations<'_> {
     pub fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
-    ) -> impl Future<
-        Output = Result<api::ExecuteTransactionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
         RocketApi::execute_transaction(self.client, request)
     }
 
@@ -1250,7 +1166,7 @@ impl ItvOperations<'_> {
     pub fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
-    ) -> impl Future<Output = Result<api::GetSaveOfferResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
         RocketApi::get_save_offer(self.client, request)
     }
 
@@ -1259,9 +1175,7 @@ impl ItvOperations<'_> {
     pub fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ActivateSaveOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
         RocketApi::activate_save_offer(self.client, request)
     }
 
@@ -1270,9 +1184,7 @@ impl ItvOperations<'_> {
     pub fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
-    ) -> impl Future<
-        Output = Result<api::GetFullPriceRenewalResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
         RocketApi::get_full_price_renewal(self.client, request)
     }
 
@@ -1281,9 +1193,7 @@ impl ItvOperations<'_> {
     pub fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
         RocketApi::get_subscription_status(self.client, request)
     }
 
@@ -1292,9 +1202,7 @@ impl ItvOperations<'_> {
     pub fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStateResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
         RocketApi::get_subscription_state(self.client, request)
     }
 
@@ -1303,9 +1211,7 @@ impl ItvOperations<'_> {
     pub fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
-    ) -> impl Future<
-        Output = Result<api::GetUpcomingInvoiceResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
         RocketApi::get_upcoming_invoice(self.client, request)
     }
 
@@ -1314,9 +1220,7 @@ impl ItvOperations<'_> {
     pub fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentIntentStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
         RocketApi::update_payment_intent_strong(self.client, request)
     }
 
@@ -1325,9 +1229,7 @@ impl ItvOperations<'_> {
     pub fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentMethodStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
         RocketApi::update_payment_method_strong(self.client, request)
     }
 
@@ -1336,7 +1238,7 @@ impl ItvOperations<'_> {
     pub fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
-    ) -> impl Future<Output = Result<api::GetVoucherByIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
         RocketApi::get_voucher_by_id(self.client, request)
     }
 
@@ -1345,7 +1247,7 @@ impl ItvOperations<'_> {
     pub fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
-    ) -> impl Future<Output = Result<api::CheckVoucherResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
         RocketApi::check_voucher(self.client, request)
     }
 
@@ -1354,7 +1256,7 @@ impl ItvOperations<'_> {
     pub fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
-    ) -> impl Future<Output = Result<api::GetPublicPreviewResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
         RocketApi::get_public_preview(self.client, request)
     }
 }
@@ -1380,7 +1282,7 @@ impl RegistrationOperations<'_> {
     pub fn register(
         &self,
         request: api::RegisterRequest,
-    ) -> impl Future<Output = Result<api::RegisterResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterResponse> {
         RocketApi::register(self.client, request)
     }
 }

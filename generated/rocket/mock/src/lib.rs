@@ -1267,7 +1267,7 @@ impl RocketApi for Mock {
     fn get_account(
         &self,
         request: api::GetAccountRequest,
-    ) -> impl Future<Output = Result<api::GetAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
         self.state.answer(&api::meta::GET_ACCOUNT, request)
     }
 
@@ -1275,7 +1275,7 @@ impl RocketApi for Mock {
     fn update_account(
         &self,
         request: api::UpdateAccountRequest,
-    ) -> impl Future<Output = Result<api::UpdateAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
         self.state.answer(&api::meta::UPDATE_ACCOUNT, request)
     }
 
@@ -1283,9 +1283,7 @@ impl RocketApi for Mock {
     fn get_payment_methods(
         &self,
         request: api::GetPaymentMethodsRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPaymentMethodsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
         self.state.answer(&api::meta::GET_PAYMENT_METHODS, request)
     }
 
@@ -1293,7 +1291,7 @@ impl RocketApi for Mock {
     fn add_payment_method(
         &self,
         request: api::AddPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::AddPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
         self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
     }
 
@@ -1301,7 +1299,7 @@ impl RocketApi for Mock {
     fn get_payment_method(
         &self,
         request: api::GetPaymentMethodRequest,
-    ) -> impl Future<Output = Result<api::GetPaymentMethodResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
         self.state.answer(&api::meta::GET_PAYMENT_METHOD, request)
     }
 
@@ -1309,9 +1307,7 @@ impl RocketApi for Mock {
     fn remove_payment_method(
         &self,
         request: api::RemovePaymentMethodRequest,
-    ) -> impl Future<
-        Output = Result<api::RemovePaymentMethodResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
         self.state.answer(&api::meta::REMOVE_PAYMENT_METHOD, request)
     }
 
@@ -1319,7 +1315,7 @@ impl RocketApi for Mock {
     fn get_purchases(
         &self,
         request: api::GetPurchasesRequest,
-    ) -> impl Future<Output = Result<api::GetPurchasesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
         self.state.answer(&api::meta::GET_PURCHASES, request)
     }
 
@@ -1327,7 +1323,7 @@ impl RocketApi for Mock {
     fn make_purchase(
         &self,
         request: api::MakePurchaseRequest,
-    ) -> impl Future<Output = Result<api::MakePurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
         self.state.answer(&api::meta::MAKE_PURCHASE, request)
     }
 
@@ -1335,9 +1331,7 @@ impl RocketApi for Mock {
     fn update_subscription(
         &self,
         request: api::UpdateSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
         self.state.answer(&api::meta::UPDATE_SUBSCRIPTION, request)
     }
 
@@ -1345,9 +1339,7 @@ impl RocketApi for Mock {
     fn cancel_subscription(
         &self,
         request: api::CancelSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::CancelSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
         self.state.answer(&api::meta::CANCEL_SUBSCRIPTION, request)
     }
 
@@ -1355,7 +1347,7 @@ impl RocketApi for Mock {
     fn get_devices(
         &self,
         request: api::GetDevicesRequest,
-    ) -> impl Future<Output = Result<api::GetDevicesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
         self.state.answer(&api::meta::GET_DEVICES, request)
     }
 
@@ -1363,7 +1355,7 @@ impl RocketApi for Mock {
     fn register_device(
         &self,
         request: api::RegisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::RegisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
         self.state.answer(&api::meta::REGISTER_DEVICE, request)
     }
 
@@ -1371,7 +1363,7 @@ impl RocketApi for Mock {
     fn authorize_device(
         &self,
         request: api::AuthorizeDeviceRequest,
-    ) -> impl Future<Output = Result<api::AuthorizeDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
         self.state.answer(&api::meta::AUTHORIZE_DEVICE, request)
     }
 
@@ -1379,7 +1371,7 @@ impl RocketApi for Mock {
     fn get_device(
         &self,
         request: api::GetDeviceRequest,
-    ) -> impl Future<Output = Result<api::GetDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
         self.state.answer(&api::meta::GET_DEVICE, request)
     }
 
@@ -1387,7 +1379,7 @@ impl RocketApi for Mock {
     fn deregister_device(
         &self,
         request: api::DeregisterDeviceRequest,
-    ) -> impl Future<Output = Result<api::DeregisterDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
         self.state.answer(&api::meta::DEREGISTER_DEVICE, request)
     }
 
@@ -1395,7 +1387,7 @@ impl RocketApi for Mock {
     fn rename_device(
         &self,
         request: api::RenameDeviceRequest,
-    ) -> impl Future<Output = Result<api::RenameDeviceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
         self.state.answer(&api::meta::RENAME_DEVICE, request)
     }
 
@@ -1403,7 +1395,7 @@ impl RocketApi for Mock {
     fn get_entitlements(
         &self,
         request: api::GetEntitlementsRequest,
-    ) -> impl Future<Output = Result<api::GetEntitlementsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
         self.state.answer(&api::meta::GET_ENTITLEMENTS, request)
     }
 
@@ -1411,9 +1403,7 @@ impl RocketApi for Mock {
     fn get_item_media_files(
         &self,
         request: api::GetItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES, request)
     }
 
@@ -1421,9 +1411,7 @@ impl RocketApi for Mock {
     fn get_item_media_files_guarded(
         &self,
         request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemMediaFilesGuardedResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
         self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES_GUARDED, request)
     }
 
@@ -1431,7 +1419,7 @@ impl RocketApi for Mock {
     fn generate_nonce(
         &self,
         request: api::GenerateNonceRequest,
-    ) -> impl Future<Output = Result<api::GenerateNonceResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
         self.state.answer(&api::meta::GENERATE_NONCE, request)
     }
 
@@ -1439,7 +1427,7 @@ impl RocketApi for Mock {
     fn change_password(
         &self,
         request: api::ChangePasswordRequest,
-    ) -> impl Future<Output = Result<api::ChangePasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
         self.state.answer(&api::meta::CHANGE_PASSWORD, request)
     }
 
@@ -1447,7 +1435,7 @@ impl RocketApi for Mock {
     fn change_pin(
         &self,
         request: api::ChangePinRequest,
-    ) -> impl Future<Output = Result<api::ChangePinResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
         self.state.answer(&api::meta::CHANGE_PIN, request)
     }
 
@@ -1455,7 +1443,7 @@ impl RocketApi for Mock {
     fn get_profile(
         &self,
         request: api::GetProfileRequest,
-    ) -> impl Future<Output = Result<api::GetProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
         self.state.answer(&api::meta::GET_PROFILE, request)
     }
 
@@ -1463,7 +1451,7 @@ impl RocketApi for Mock {
     fn get_bookmarks(
         &self,
         request: api::GetBookmarksRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarksResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
         self.state.answer(&api::meta::GET_BOOKMARKS, request)
     }
 
@@ -1471,7 +1459,7 @@ impl RocketApi for Mock {
     fn get_bookmark_list(
         &self,
         request: api::GetBookmarkListRequest,
-    ) -> impl Future<Output = Result<api::GetBookmarkListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
         self.state.answer(&api::meta::GET_BOOKMARK_LIST, request)
     }
 
@@ -1479,7 +1467,7 @@ impl RocketApi for Mock {
     fn get_item_bookmark(
         &self,
         request: api::GetItemBookmarkRequest,
-    ) -> impl Future<Output = Result<api::GetItemBookmarkResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
         self.state.answer(&api::meta::GET_ITEM_BOOKMARK, request)
     }
 
@@ -1487,7 +1475,7 @@ impl RocketApi for Mock {
     fn bookmark_item(
         &self,
         request: api::BookmarkItemRequest,
-    ) -> impl Future<Output = Result<api::BookmarkItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
         self.state.answer(&api::meta::BOOKMARK_ITEM, request)
     }
 
@@ -1495,9 +1483,7 @@ impl RocketApi for Mock {
     fn delete_item_bookmark(
         &self,
         request: api::DeleteItemBookmarkRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItemBookmarkResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
         self.state.answer(&api::meta::DELETE_ITEM_BOOKMARK, request)
     }
 
@@ -1505,9 +1491,7 @@ impl RocketApi for Mock {
     fn get_continue_watching_list(
         &self,
         request: api::GetContinueWatchingListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetContinueWatchingListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
         self.state.answer(&api::meta::GET_CONTINUE_WATCHING_LIST, request)
     }
 
@@ -1515,9 +1499,7 @@ impl RocketApi for Mock {
     fn get_next_playback_item(
         &self,
         request: api::GetNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
         self.state.answer(&api::meta::GET_NEXT_PLAYBACK_ITEM, request)
     }
 
@@ -1525,7 +1507,7 @@ impl RocketApi for Mock {
     fn get_ratings(
         &self,
         request: api::GetRatingsRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
         self.state.answer(&api::meta::GET_RATINGS, request)
     }
 
@@ -1533,7 +1515,7 @@ impl RocketApi for Mock {
     fn get_ratings_list(
         &self,
         request: api::GetRatingsListRequest,
-    ) -> impl Future<Output = Result<api::GetRatingsListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
         self.state.answer(&api::meta::GET_RATINGS_LIST, request)
     }
 
@@ -1541,7 +1523,7 @@ impl RocketApi for Mock {
     fn get_item_rating(
         &self,
         request: api::GetItemRatingRequest,
-    ) -> impl Future<Output = Result<api::GetItemRatingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
         self.state.answer(&api::meta::GET_ITEM_RATING, request)
     }
 
@@ -1549,7 +1531,7 @@ impl RocketApi for Mock {
     fn rate_item(
         &self,
         request: api::RateItemRequest,
-    ) -> impl Future<Output = Result<api::RateItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RateItemResponse> {
         self.state.answer(&api::meta::RATE_ITEM, request)
     }
 
@@ -1557,7 +1539,7 @@ impl RocketApi for Mock {
     fn get_watched(
         &self,
         request: api::GetWatchedRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
         self.state.answer(&api::meta::GET_WATCHED, request)
     }
 
@@ -1565,7 +1547,7 @@ impl RocketApi for Mock {
     fn delete_watched(
         &self,
         request: api::DeleteWatchedRequest,
-    ) -> impl Future<Output = Result<api::DeleteWatchedResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
         self.state.answer(&api::meta::DELETE_WATCHED, request)
     }
 
@@ -1573,7 +1555,7 @@ impl RocketApi for Mock {
     fn get_watched_list(
         &self,
         request: api::GetWatchedListRequest,
-    ) -> impl Future<Output = Result<api::GetWatchedListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
         self.state.answer(&api::meta::GET_WATCHED_LIST, request)
     }
 
@@ -1581,9 +1563,7 @@ impl RocketApi for Mock {
     fn get_item_watched_status(
         &self,
         request: api::GetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
         self.state.answer(&api::meta::GET_ITEM_WATCHED_STATUS, request)
     }
 
@@ -1591,9 +1571,7 @@ impl RocketApi for Mock {
     fn set_item_watched_status(
         &self,
         request: api::SetItemWatchedStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::SetItemWatchedStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
         self.state.answer(&api::meta::SET_ITEM_WATCHED_STATUS, request)
     }
 
@@ -1601,7 +1579,7 @@ impl RocketApi for Mock {
     fn create_profile(
         &self,
         request: api::CreateProfileRequest,
-    ) -> impl Future<Output = Result<api::CreateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
         self.state.answer(&api::meta::CREATE_PROFILE, request)
     }
 
@@ -1609,7 +1587,7 @@ impl RocketApi for Mock {
     fn get_profile_with_id(
         &self,
         request: api::GetProfileWithIdRequest,
-    ) -> impl Future<Output = Result<api::GetProfileWithIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
         self.state.answer(&api::meta::GET_PROFILE_WITH_ID, request)
     }
 
@@ -1617,9 +1595,7 @@ impl RocketApi for Mock {
     fn delete_profile_with_id(
         &self,
         request: api::DeleteProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
         self.state.answer(&api::meta::DELETE_PROFILE_WITH_ID, request)
     }
 
@@ -1627,9 +1603,7 @@ impl RocketApi for Mock {
     fn update_profile_with_id(
         &self,
         request: api::UpdateProfileWithIdRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdateProfileWithIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
         self.state.answer(&api::meta::UPDATE_PROFILE_WITH_ID, request)
     }
 
@@ -1637,9 +1611,7 @@ impl RocketApi for Mock {
     fn request_email_verification(
         &self,
         request: api::RequestEmailVerificationRequest,
-    ) -> impl Future<
-        Output = Result<api::RequestEmailVerificationResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
         self.state.answer(&api::meta::REQUEST_EMAIL_VERIFICATION, request)
     }
 
@@ -1647,7 +1619,7 @@ impl RocketApi for Mock {
     fn get_account_token(
         &self,
         request: api::GetAccountTokenRequest,
-    ) -> impl Future<Output = Result<api::GetAccountTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN, request)
     }
 
@@ -1655,7 +1627,7 @@ impl RocketApi for Mock {
     fn sign_out(
         &self,
         request: api::SignOutRequest,
-    ) -> impl Future<Output = Result<api::SignOutResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SignOutResponse> {
         self.state.answer(&api::meta::SIGN_OUT, request)
     }
 
@@ -1663,9 +1635,7 @@ impl RocketApi for Mock {
     fn get_account_token_by_code(
         &self,
         request: api::GetAccountTokenByCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenByCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, request)
     }
 
@@ -1673,9 +1643,7 @@ impl RocketApi for Mock {
     fn generate_device_authorization_code(
         &self,
         request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl Future<
-        Output = Result<api::GenerateDeviceAuthorizationCodeResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
         self.state.answer(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, request)
     }
 
@@ -1683,7 +1651,7 @@ impl RocketApi for Mock {
     fn get_profile_token(
         &self,
         request: api::GetProfileTokenRequest,
-    ) -> impl Future<Output = Result<api::GetProfileTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
         self.state.answer(&api::meta::GET_PROFILE_TOKEN, request)
     }
 
@@ -1691,7 +1659,7 @@ impl RocketApi for Mock {
     fn refresh_token(
         &self,
         request: api::RefreshTokenRequest,
-    ) -> impl Future<Output = Result<api::RefreshTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
         self.state.answer(&api::meta::REFRESH_TOKEN, request)
     }
 
@@ -1699,7 +1667,7 @@ impl RocketApi for Mock {
     fn single_sign_on(
         &self,
         request: api::SingleSignOnRequest,
-    ) -> impl Future<Output = Result<api::SingleSignOnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
         self.state.answer(&api::meta::SINGLE_SIGN_ON, request)
     }
 
@@ -1707,7 +1675,7 @@ impl RocketApi for Mock {
     fn get_plan_by_token(
         &self,
         request: api::GetPlanByTokenRequest,
-    ) -> impl Future<Output = Result<api::GetPlanByTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
         self.state.answer(&api::meta::GET_PLAN_BY_TOKEN, request)
     }
 
@@ -1715,7 +1683,7 @@ impl RocketApi for Mock {
     fn get_plans(
         &self,
         request: api::GetPlansRequest,
-    ) -> impl Future<Output = Result<api::GetPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
         self.state.answer(&api::meta::GET_PLANS, request)
     }
 
@@ -1723,7 +1691,7 @@ impl RocketApi for Mock {
     fn assign_token(
         &self,
         request: api::AssignTokenRequest,
-    ) -> impl Future<Output = Result<api::AssignTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
         self.state.answer(&api::meta::ASSIGN_TOKEN, request)
     }
 
@@ -1731,7 +1699,7 @@ impl RocketApi for Mock {
     fn check_user_token(
         &self,
         request: api::CheckUserTokenRequest,
-    ) -> impl Future<Output = Result<api::CheckUserTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
         self.state.answer(&api::meta::CHECK_USER_TOKEN, request)
     }
 
@@ -1739,9 +1707,7 @@ impl RocketApi for Mock {
     fn get_subscription_data(
         &self,
         request: api::GetSubscriptionDataRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionDataResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_DATA, request)
     }
 
@@ -1749,7 +1715,7 @@ impl RocketApi for Mock {
     fn get_app_config(
         &self,
         request: api::GetAppConfigRequest,
-    ) -> impl Future<Output = Result<api::GetAppConfigResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
         self.state.answer(&api::meta::GET_APP_CONFIG, request)
     }
 
@@ -1757,9 +1723,7 @@ impl RocketApi for Mock {
     fn check_ee_bt_eligibility(
         &self,
         request: api::CheckEeBtEligibilityRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckEeBtEligibilityResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
         self.state.answer(&api::meta::CHECK_EE_BT_ELIGIBILITY, request)
     }
 
@@ -1767,7 +1731,7 @@ impl RocketApi for Mock {
     fn assign_msisdn(
         &self,
         request: api::AssignMsisdnRequest,
-    ) -> impl Future<Output = Result<api::AssignMsisdnResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
         self.state.answer(&api::meta::ASSIGN_MSISDN, request)
     }
 
@@ -1775,9 +1739,7 @@ impl RocketApi for Mock {
     fn get_eligible_offers(
         &self,
         request: api::GetEligibleOffersRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEligibleOffersResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
         self.state.answer(&api::meta::GET_ELIGIBLE_OFFERS, request)
     }
 
@@ -1785,7 +1747,7 @@ impl RocketApi for Mock {
     fn create_pin_request(
         &self,
         request: api::CreatePinRequestRequest,
-    ) -> impl Future<Output = Result<api::CreatePinRequestResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
         self.state.answer(&api::meta::CREATE_PIN_REQUEST, request)
     }
 
@@ -1793,9 +1755,7 @@ impl RocketApi for Mock {
     fn validate_pin_request(
         &self,
         request: api::ValidatePinRequestRequest,
-    ) -> impl Future<
-        Output = Result<api::ValidatePinRequestResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
         self.state.answer(&api::meta::VALIDATE_PIN_REQUEST, request)
     }
 
@@ -1803,7 +1763,7 @@ impl RocketApi for Mock {
     fn get_ee_plans(
         &self,
         request: api::GetEePlansRequest,
-    ) -> impl Future<Output = Result<api::GetEePlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
         self.state.answer(&api::meta::GET_EE_PLANS, request)
     }
 
@@ -1811,7 +1771,7 @@ impl RocketApi for Mock {
     fn get_plan(
         &self,
         request: api::GetPlanRequest,
-    ) -> impl Future<Output = Result<api::GetPlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
         self.state.answer(&api::meta::GET_PLAN, request)
     }
 
@@ -1819,7 +1779,7 @@ impl RocketApi for Mock {
     fn create_token(
         &self,
         request: api::CreateTokenRequest,
-    ) -> impl Future<Output = Result<api::CreateTokenResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
         self.state.answer(&api::meta::CREATE_TOKEN, request)
     }
 
@@ -1827,7 +1787,7 @@ impl RocketApi for Mock {
     fn get_item(
         &self,
         request: api::GetItemRequest,
-    ) -> impl Future<Output = Result<api::GetItemResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItemResponse> {
         self.state.answer(&api::meta::GET_ITEM, request)
     }
 
@@ -1835,9 +1795,7 @@ impl RocketApi for Mock {
     fn get_item_children_list(
         &self,
         request: api::GetItemChildrenListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemChildrenListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
         self.state.answer(&api::meta::GET_ITEM_CHILDREN_LIST, request)
     }
 
@@ -1845,9 +1803,7 @@ impl RocketApi for Mock {
     fn get_item_related_list(
         &self,
         request: api::GetItemRelatedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemRelatedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
         self.state.answer(&api::meta::GET_ITEM_RELATED_LIST, request)
     }
 
@@ -1855,9 +1811,7 @@ impl RocketApi for Mock {
     fn get_public_item_media_files(
         &self,
         request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetPublicItemMediaFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
         self.state.answer(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, request)
     }
 
@@ -1865,9 +1819,7 @@ impl RocketApi for Mock {
     fn get_anon_next_playback_item(
         &self,
         request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAnonNextPlaybackItemResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
         self.state.answer(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, request)
     }
 
@@ -1875,9 +1827,7 @@ impl RocketApi for Mock {
     fn get_billing_history(
         &self,
         request: api::GetBillingHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetBillingHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
         self.state.answer(&api::meta::GET_BILLING_HISTORY, request)
     }
 
@@ -1885,9 +1835,7 @@ impl RocketApi for Mock {
     fn change_card_details(
         &self,
         request: api::ChangeCardDetailsRequest,
-    ) -> impl Future<
-        Output = Result<api::ChangeCardDetailsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
         self.state.answer(&api::meta::CHANGE_CARD_DETAILS, request)
     }
 
@@ -1895,7 +1843,7 @@ impl RocketApi for Mock {
     fn get_card_details(
         &self,
         request: api::GetCardDetailsRequest,
-    ) -> impl Future<Output = Result<api::GetCardDetailsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
         self.state.answer(&api::meta::GET_CARD_DETAILS, request)
     }
 
@@ -1903,7 +1851,7 @@ impl RocketApi for Mock {
     fn change_email(
         &self,
         request: api::ChangeEmailRequest,
-    ) -> impl Future<Output = Result<api::ChangeEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
         self.state.answer(&api::meta::CHANGE_EMAIL, request)
     }
 
@@ -1911,7 +1859,7 @@ impl RocketApi for Mock {
     fn change_marketing(
         &self,
         request: api::ChangeMarketingRequest,
-    ) -> impl Future<Output = Result<api::ChangeMarketingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
         self.state.answer(&api::meta::CHANGE_MARKETING, request)
     }
 
@@ -1919,7 +1867,7 @@ impl RocketApi for Mock {
     fn delete_account(
         &self,
         request: api::DeleteAccountRequest,
-    ) -> impl Future<Output = Result<api::DeleteAccountResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
         self.state.answer(&api::meta::DELETE_ACCOUNT, request)
     }
 
@@ -1927,9 +1875,7 @@ impl RocketApi for Mock {
     fn get_current_entitlement(
         &self,
         request: api::GetCurrentEntitlementRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentEntitlementResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
         self.state.answer(&api::meta::GET_CURRENT_ENTITLEMENT, request)
     }
 
@@ -1937,9 +1883,7 @@ impl RocketApi for Mock {
     fn get_entitlements_history(
         &self,
         request: api::GetEntitlementsHistoryRequest,
-    ) -> impl Future<
-        Output = Result<api::GetEntitlementsHistoryResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
         self.state.answer(&api::meta::GET_ENTITLEMENTS_HISTORY, request)
     }
 
@@ -1947,7 +1891,7 @@ impl RocketApi for Mock {
     fn get_feature_flag(
         &self,
         request: api::GetFeatureFlagRequest,
-    ) -> impl Future<Output = Result<api::GetFeatureFlagResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
         self.state.answer(&api::meta::GET_FEATURE_FLAG, request)
     }
 
@@ -1955,9 +1899,7 @@ impl RocketApi for Mock {
     fn google_pay_subscription(
         &self,
         request: api::GooglePaySubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GooglePaySubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
         self.state.answer(&api::meta::GOOGLE_PAY_SUBSCRIPTION, request)
     }
 
@@ -1965,9 +1907,7 @@ impl RocketApi for Mock {
     fn check_previous_entitlements(
         &self,
         request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl Future<
-        Output = Result<api::CheckPreviousEntitlementsResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
         self.state.answer(&api::meta::CHECK_PREVIOUS_ENTITLEMENTS, request)
     }
 
@@ -1975,9 +1915,7 @@ impl RocketApi for Mock {
     fn get_items_media_clip_files(
         &self,
         request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemsMediaClipFilesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
         self.state.answer(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, request)
     }
 
@@ -1985,9 +1923,7 @@ impl RocketApi for Mock {
     fn get_item_downloadables(
         &self,
         request: api::GetItemDownloadablesRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItemDownloadablesResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
         self.state.answer(&api::meta::GET_ITEM_DOWNLOADABLES, request)
     }
 
@@ -1995,9 +1931,7 @@ impl RocketApi for Mock {
     fn get_itv_itemsummary_external_id(
         &self,
         request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvItemsummaryExternalIdResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
         self.state.answer(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, request)
     }
 
@@ -2005,7 +1939,7 @@ impl RocketApi for Mock {
     fn get_itv_page(
         &self,
         request: api::GetItvPageRequest,
-    ) -> impl Future<Output = Result<api::GetItvPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
         self.state.answer(&api::meta::GET_ITV_PAGE, request)
     }
 
@@ -2013,9 +1947,7 @@ impl RocketApi for Mock {
     fn get_account_token_with_pin(
         &self,
         request: api::GetAccountTokenWithPinRequest,
-    ) -> impl Future<
-        Output = Result<api::GetAccountTokenWithPinResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
         self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, request)
     }
 
@@ -2023,7 +1955,7 @@ impl RocketApi for Mock {
     fn upgrade_plan(
         &self,
         request: api::UpgradePlanRequest,
-    ) -> impl Future<Output = Result<api::UpgradePlanResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
         self.state.answer(&api::meta::UPGRADE_PLAN, request)
     }
 
@@ -2031,9 +1963,7 @@ impl RocketApi for Mock {
     fn get_itv_plans_platform(
         &self,
         request: api::GetItvPlansPlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvPlansPlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
         self.state.answer(&api::meta::GET_ITV_PLANS_PLATFORM, request)
     }
 
@@ -2041,7 +1971,7 @@ impl RocketApi for Mock {
     fn get_itv_profile(
         &self,
         request: api::GetItvProfileRequest,
-    ) -> impl Future<Output = Result<api::GetItvProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
         self.state.answer(&api::meta::GET_ITV_PROFILE, request)
     }
 
@@ -2049,7 +1979,7 @@ impl RocketApi for Mock {
     fn update_profile(
         &self,
         request: api::UpdateProfileRequest,
-    ) -> impl Future<Output = Result<api::UpdateProfileResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
         self.state.answer(&api::meta::UPDATE_PROFILE, request)
     }
 
@@ -2057,9 +1987,7 @@ impl RocketApi for Mock {
     fn get_recommended_list(
         &self,
         request: api::GetRecommendedListRequest,
-    ) -> impl Future<
-        Output = Result<api::GetRecommendedListResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
         self.state.answer(&api::meta::GET_RECOMMENDED_LIST, request)
     }
 
@@ -2067,9 +1995,7 @@ impl RocketApi for Mock {
     fn get_itv_profile_token(
         &self,
         request: api::GetItvProfileTokenRequest,
-    ) -> impl Future<
-        Output = Result<api::GetItvProfileTokenResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
         self.state.answer(&api::meta::GET_ITV_PROFILE_TOKEN, request)
     }
 
@@ -2077,9 +2003,7 @@ impl RocketApi for Mock {
     fn get_current_subscription(
         &self,
         request: api::GetCurrentSubscriptionRequest,
-    ) -> impl Future<
-        Output = Result<api::GetCurrentSubscriptionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
         self.state.answer(&api::meta::GET_CURRENT_SUBSCRIPTION, request)
     }
 
@@ -2087,7 +2011,7 @@ impl RocketApi for Mock {
     fn confirm_purchase(
         &self,
         request: api::ConfirmPurchaseRequest,
-    ) -> impl Future<Output = Result<api::ConfirmPurchaseResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE, request)
     }
 
@@ -2095,9 +2019,7 @@ impl RocketApi for Mock {
     fn delete_itv_purchase_platform(
         &self,
         request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl Future<
-        Output = Result<api::DeleteItvPurchasePlatformResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
         self.state.answer(&api::meta::DELETE_ITV_PURCHASE_PLATFORM, request)
     }
 
@@ -2105,9 +2027,7 @@ impl RocketApi for Mock {
     fn confirm_purchase_strong(
         &self,
         request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_STRONG, request)
     }
 
@@ -2115,9 +2035,7 @@ impl RocketApi for Mock {
     fn confirm_purchase_with_offer(
         &self,
         request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ConfirmPurchaseWithOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
         self.state.answer(&api::meta::CONFIRM_PURCHASE_WITH_OFFER, request)
     }
 
@@ -2125,7 +2043,7 @@ impl RocketApi for Mock {
     fn resubscribe(
         &self,
         request: api::ResubscribeRequest,
-    ) -> impl Future<Output = Result<api::ResubscribeResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
         self.state.answer(&api::meta::RESUBSCRIBE, request)
     }
 
@@ -2133,7 +2051,7 @@ impl RocketApi for Mock {
     fn get_itv_roku_plans(
         &self,
         request: api::GetItvRokuPlansRequest,
-    ) -> impl Future<Output = Result<api::GetItvRokuPlansResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
         self.state.answer(&api::meta::GET_ITV_ROKU_PLANS, request)
     }
 
@@ -2141,9 +2059,7 @@ impl RocketApi for Mock {
     fn execute_transaction(
         &self,
         request: api::ExecuteTransactionRequest,
-    ) -> impl Future<
-        Output = Result<api::ExecuteTransactionResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
         self.state.answer(&api::meta::EXECUTE_TRANSACTION, request)
     }
 
@@ -2151,7 +2067,7 @@ impl RocketApi for Mock {
     fn get_save_offer(
         &self,
         request: api::GetSaveOfferRequest,
-    ) -> impl Future<Output = Result<api::GetSaveOfferResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
         self.state.answer(&api::meta::GET_SAVE_OFFER, request)
     }
 
@@ -2159,9 +2075,7 @@ impl RocketApi for Mock {
     fn activate_save_offer(
         &self,
         request: api::ActivateSaveOfferRequest,
-    ) -> impl Future<
-        Output = Result<api::ActivateSaveOfferResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
         self.state.answer(&api::meta::ACTIVATE_SAVE_OFFER, request)
     }
 
@@ -2169,9 +2083,7 @@ impl RocketApi for Mock {
     fn get_full_price_renewal(
         &self,
         request: api::GetFullPriceRenewalRequest,
-    ) -> impl Future<
-        Output = Result<api::GetFullPriceRenewalResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
         self.state.answer(&api::meta::GET_FULL_PRICE_RENEWAL, request)
     }
 
@@ -2179,9 +2091,7 @@ impl RocketApi for Mock {
     fn get_subscription_status(
         &self,
         request: api::GetSubscriptionStatusRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStatusResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATUS, request)
     }
 
@@ -2189,9 +2099,7 @@ impl RocketApi for Mock {
     fn get_subscription_state(
         &self,
         request: api::GetSubscriptionStateRequest,
-    ) -> impl Future<
-        Output = Result<api::GetSubscriptionStateResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
         self.state.answer(&api::meta::GET_SUBSCRIPTION_STATE, request)
     }
 
@@ -2199,9 +2107,7 @@ impl RocketApi for Mock {
     fn get_upcoming_invoice(
         &self,
         request: api::GetUpcomingInvoiceRequest,
-    ) -> impl Future<
-        Output = Result<api::GetUpcomingInvoiceResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
         self.state.answer(&api::meta::GET_UPCOMING_INVOICE, request)
     }
 
@@ -2209,9 +2115,7 @@ impl RocketApi for Mock {
     fn update_payment_intent_strong(
         &self,
         request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentIntentStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
         self.state.answer(&api::meta::UPDATE_PAYMENT_INTENT_STRONG, request)
     }
 
@@ -2219,9 +2123,7 @@ impl RocketApi for Mock {
     fn update_payment_method_strong(
         &self,
         request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl Future<
-        Output = Result<api::UpdatePaymentMethodStrongResponse, api::Error>,
-    > + Send {
+    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
         self.state.answer(&api::meta::UPDATE_PAYMENT_METHOD_STRONG, request)
     }
 
@@ -2229,7 +2131,7 @@ impl RocketApi for Mock {
     fn get_voucher_by_id(
         &self,
         request: api::GetVoucherByIdRequest,
-    ) -> impl Future<Output = Result<api::GetVoucherByIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
         self.state.answer(&api::meta::GET_VOUCHER_BY_ID, request)
     }
 
@@ -2237,7 +2139,7 @@ impl RocketApi for Mock {
     fn check_voucher(
         &self,
         request: api::CheckVoucherRequest,
-    ) -> impl Future<Output = Result<api::CheckVoucherResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
         self.state.answer(&api::meta::CHECK_VOUCHER, request)
     }
 
@@ -2245,7 +2147,7 @@ impl RocketApi for Mock {
     fn get_lists(
         &self,
         request: api::GetListsRequest,
-    ) -> impl Future<Output = Result<api::GetListsResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListsResponse> {
         self.state.answer(&api::meta::GET_LISTS, request)
     }
 
@@ -2253,7 +2155,7 @@ impl RocketApi for Mock {
     fn get_list(
         &self,
         request: api::GetListRequest,
-    ) -> impl Future<Output = Result<api::GetListResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetListResponse> {
         self.state.answer(&api::meta::GET_LIST, request)
     }
 
@@ -2261,7 +2163,7 @@ impl RocketApi for Mock {
     fn get_page(
         &self,
         request: api::GetPageRequest,
-    ) -> impl Future<Output = Result<api::GetPageResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPageResponse> {
         self.state.answer(&api::meta::GET_PAGE, request)
     }
 
@@ -2269,7 +2171,7 @@ impl RocketApi for Mock {
     fn get_plans_id(
         &self,
         request: api::GetPlansIdRequest,
-    ) -> impl Future<Output = Result<api::GetPlansIdResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
         self.state.answer(&api::meta::GET_PLANS_ID, request)
     }
 
@@ -2277,7 +2179,7 @@ impl RocketApi for Mock {
     fn register(
         &self,
         request: api::RegisterRequest,
-    ) -> impl Future<Output = Result<api::RegisterResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::RegisterResponse> {
         self.state.answer(&api::meta::REGISTER, request)
     }
 
@@ -2285,7 +2187,7 @@ impl RocketApi for Mock {
     fn forgot_password(
         &self,
         request: api::ForgotPasswordRequest,
-    ) -> impl Future<Output = Result<api::ForgotPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
         self.state.answer(&api::meta::FORGOT_PASSWORD, request)
     }
 
@@ -2293,7 +2195,7 @@ impl RocketApi for Mock {
     fn reset_password(
         &self,
         request: api::ResetPasswordRequest,
-    ) -> impl Future<Output = Result<api::ResetPasswordResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
         self.state.answer(&api::meta::RESET_PASSWORD, request)
     }
 
@@ -2301,7 +2203,7 @@ impl RocketApi for Mock {
     fn get_public_preview(
         &self,
         request: api::GetPublicPreviewRequest,
-    ) -> impl Future<Output = Result<api::GetPublicPreviewResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
         self.state.answer(&api::meta::GET_PUBLIC_PREVIEW, request)
     }
 
@@ -2309,7 +2211,7 @@ impl RocketApi for Mock {
     fn get_schedules(
         &self,
         request: api::GetSchedulesRequest,
-    ) -> impl Future<Output = Result<api::GetSchedulesResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
         self.state.answer(&api::meta::GET_SCHEDULES, request)
     }
 
@@ -2317,7 +2219,7 @@ impl RocketApi for Mock {
     fn search(
         &self,
         request: api::SearchRequest,
-    ) -> impl Future<Output = Result<api::SearchResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::SearchResponse> {
         self.state.answer(&api::meta::SEARCH, request)
     }
 
@@ -2325,7 +2227,7 @@ impl RocketApi for Mock {
     fn verify_email(
         &self,
         request: api::VerifyEmailRequest,
-    ) -> impl Future<Output = Result<api::VerifyEmailResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
         self.state.answer(&api::meta::VERIFY_EMAIL, request)
     }
 }

@@ -42,9 +42,7 @@ pub trait TypemodelOverlay: Send + Sync {
     fn patch_thing(
         &self,
         request: crate::operations::PatchThingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PatchThingResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
         TypemodelApi::patch_thing(self.upstream(), request)
     }
 }
@@ -54,9 +52,7 @@ impl<T: TypemodelOverlay> TypemodelApi for T {
     fn patch_thing(
         &self,
         request: crate::operations::PatchThingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PatchThingResponse, crate::runtime::Error>,
-    > + Send {
+    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
         TypemodelOverlay::patch_thing(self, request)
     }
 }

@@ -15,13 +15,7 @@ pub trait TypemodelApi: Send + Sync {
     fn patch_thing(
         &self,
         _request: crate::operations::PatchThingRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::operations::PatchThingResponse, crate::runtime::Error>,
-    > + Send {
-        std::future::ready(
-            Err(crate::runtime::Error::NotImplemented {
-                operation: "patchThing",
-            }),
-        )
+    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
+        crate::runtime::not_implemented("patchThing")
     }
 }

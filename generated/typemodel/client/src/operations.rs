@@ -10,7 +10,7 @@ impl TypemodelApi for Client {
     fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
         self.0.call(&api::meta::PATCH_THING, &request)
     }
 }

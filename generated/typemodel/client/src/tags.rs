@@ -21,7 +21,7 @@ impl ThingsOperations<'_> {
     pub fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
         TypemodelApi::patch_thing(self.client, request)
     }
 }

@@ -84,7 +84,7 @@ impl TypemodelApi for Mock {
     fn patch_thing(
         &self,
         request: api::PatchThingRequest,
-    ) -> impl Future<Output = Result<api::PatchThingResponse, api::Error>> + Send {
+    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
         self.state.answer(&api::meta::PATCH_THING, request)
     }
 }
