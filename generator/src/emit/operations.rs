@@ -316,6 +316,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     // Constructor arguments (required values) and initialisers for all fields.
     let mut args = Vec::new();
     let mut inits = Vec::new();
+    let mut unset_is_default = true;
     for param in &op.parameters {
         let field = ident(&param.rust_name);
         let ty = param_type(param);
@@ -349,6 +350,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote! { #field });
         } else if let Some(default) = default_expr(param) {
             inits.push(quote! { #field: #default });
+            unset_is_default = false;
         } else {
             inits.push(quote! { #field: None });
         }
@@ -395,8 +397,19 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     };
     // Braces even when empty: the request is a JSON object on the wire of the shared rules.
     let body = quote! { { #(#fields)* } };
-    let init = quote! { Self { #(#inits),* } };
-    let default_impl = if args.is_empty() {
+    // A request whose values are all unset by default is its type's `Default`; one with spec
+    // defaults gets them from `new`, which `Default` calls.
+    let derives = if args.is_empty() && unset_is_default {
+        quote! { #[derive(Clone, Debug, Default, PartialEq)] }
+    } else {
+        quote! { #[derive(Clone, Debug, PartialEq)] }
+    };
+    let init = if args.is_empty() && unset_is_default {
+        quote! { Self::default() }
+    } else {
+        quote! { Self { #(#inits),* } }
+    };
+    let default_impl = if args.is_empty() && !unset_is_default {
         quote! {
             impl Default for #name {
                 fn default() -> Self { Self::new() }
@@ -413,7 +426,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let setters = setters(op);
     quote! {
         #type_docs
-        #[derive(Clone, Debug, PartialEq)]
+        #derives
         pub struct #name #body
 
         crate::runtime::impl_object!(#name, none, #(#entries),*);

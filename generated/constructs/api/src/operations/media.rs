@@ -418,7 +418,7 @@ impl crate::runtime::OperationResponse for PutBlobResponse {
 /// `POST /notes` (operation `addNote`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddNoteRequest {
     /// The `text/plain` body.
     pub body: Option<String>,
@@ -438,10 +438,7 @@ crate::runtime::impl_object!(
 impl AddNoteRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            body: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the body.
@@ -454,12 +451,6 @@ impl AddNoteRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for AddNoteRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

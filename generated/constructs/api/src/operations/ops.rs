@@ -4,20 +4,14 @@ use crate::runtime::RawResponse;
 
 /// The request of `health`:
 /// `GET /health` (operation `health`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HealthRequest {}
 crate::runtime::impl_object!(HealthRequest, none,);
 
 impl HealthRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for HealthRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 

@@ -4,7 +4,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `list_events`:
 /// `GET /events` (operation `listEvents`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEventsRequest {
     /// The `cursor` query parameter.
     pub cursor: Option<String>,
@@ -22,7 +22,7 @@ crate::runtime::impl_object!(
 impl ListEventsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { cursor: None, limit: None }
+        Self::default()
     }
 
     /// Sets the `cursor` parameter.
@@ -35,12 +35,6 @@ impl ListEventsRequest {
     pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
-    }
-}
-
-impl Default for ListEventsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -83,7 +77,7 @@ impl crate::runtime::OperationResponse for ListEventsResponse {
 
 /// The request of `list_logs`:
 /// `GET /logs` (operation `listLogs`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListLogsRequest {
     /// The `offset` query parameter.
     pub offset: Option<i64>,
@@ -101,7 +95,7 @@ crate::runtime::impl_object!(
 impl ListLogsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { offset: None, limit: None }
+        Self::default()
     }
 
     /// Sets the `offset` parameter.
@@ -114,12 +108,6 @@ impl ListLogsRequest {
     pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
-    }
-}
-
-impl Default for ListLogsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -162,7 +150,7 @@ impl crate::runtime::OperationResponse for ListLogsResponse {
 
 /// The request of `list_commits`:
 /// `GET /commits` (operation `listCommits`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCommitsRequest {
     /// The `since` query parameter.
     pub since: Option<i64>,
@@ -173,19 +161,13 @@ crate::runtime::impl_object!(ListCommitsRequest, none, since = optional("since")
 impl ListCommitsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { since: None }
+        Self::default()
     }
 
     /// Sets the `since` parameter.
     pub fn with_since(mut self, value: impl Into<i64>) -> Self {
         self.since = Some(value.into());
         self
-    }
-}
-
-impl Default for ListCommitsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -240,7 +222,7 @@ impl crate::runtime::OperationResponse for ListCommitsResponse {
 
 /// The request of `list_tickets`:
 /// `GET /tickets` (operation `listTickets`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTicketsRequest {
     /// The `after` query parameter.
     pub after: Option<String>,
@@ -251,19 +233,13 @@ crate::runtime::impl_object!(ListTicketsRequest, none, after = optional("after")
 impl ListTicketsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { after: None }
+        Self::default()
     }
 
     /// Sets the `after` parameter.
     pub fn with_after(mut self, value: impl Into<String>) -> Self {
         self.after = Some(value.into());
         self
-    }
-}
-
-impl Default for ListTicketsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -306,7 +282,7 @@ impl crate::runtime::OperationResponse for ListTicketsResponse {
 
 /// The request of `list_payments`:
 /// `GET /payments` (operation `listPayments`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListPaymentsRequest {
     /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
@@ -324,10 +300,7 @@ crate::runtime::impl_object!(
 impl ListPaymentsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            starting_after: None,
-            limit: None,
-        }
+        Self::default()
     }
 
     /// Sets the `starting_after` parameter.
@@ -340,12 +313,6 @@ impl ListPaymentsRequest {
     pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
-    }
-}
-
-impl Default for ListPaymentsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -4,7 +4,7 @@ use crate::runtime::RawResponse;
 
 /// The request of `stream_progress`:
 /// `GET /streams/progress` (operation `streamProgress`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamProgressRequest {
     /// The `steps` query parameter.
     pub steps: Option<i64>,
@@ -15,19 +15,13 @@ crate::runtime::impl_object!(StreamProgressRequest, none, steps = optional("step
 impl StreamProgressRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { steps: None }
+        Self::default()
     }
 
     /// Sets the `steps` parameter.
     pub fn with_steps(mut self, value: impl Into<i64>) -> Self {
         self.steps = Some(value.into());
         self
-    }
-}
-
-impl Default for StreamProgressRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -75,20 +69,14 @@ impl crate::runtime::OperationResponse for StreamProgressResponse {
 
 /// The request of `stream_ticker`:
 /// `GET /streams/ticker` (operation `streamTicker`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamTickerRequest {}
 crate::runtime::impl_object!(StreamTickerRequest, none,);
 
 impl StreamTickerRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for StreamTickerRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 
@@ -133,20 +121,14 @@ impl crate::runtime::OperationResponse for StreamTickerResponse {
 
 /// The request of `stream_notices`:
 /// `GET /streams/notices` (operation `streamNotices`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamNoticesRequest {}
 crate::runtime::impl_object!(StreamNoticesRequest, none,);
 
 impl StreamNoticesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for StreamNoticesRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 
@@ -193,7 +175,7 @@ impl crate::runtime::OperationResponse for StreamNoticesResponse {
 
 /// The request of `stream_logs`:
 /// `GET /streams/logs` (operation `streamLogs`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamLogsRequest {
     /// The `count` query parameter.
     pub count: Option<i64>,
@@ -204,19 +186,13 @@ crate::runtime::impl_object!(StreamLogsRequest, none, count = optional("count"))
 impl StreamLogsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { count: None }
+        Self::default()
     }
 
     /// Sets the `count` parameter.
     pub fn with_count(mut self, value: impl Into<i64>) -> Self {
         self.count = Some(value.into());
         self
-    }
-}
-
-impl Default for StreamLogsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -259,20 +235,14 @@ impl crate::runtime::OperationResponse for StreamLogsResponse {
 
 /// The request of `stream_records`:
 /// `GET /streams/records` (operation `streamRecords`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct StreamRecordsRequest {}
 crate::runtime::impl_object!(StreamRecordsRequest, none,);
 
 impl StreamRecordsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for StreamRecordsRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 

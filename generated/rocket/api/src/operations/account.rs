@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /account` (operation `getAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -62,11 +62,7 @@ crate::runtime::impl_object!(
 impl GetAccountRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -88,12 +84,6 @@ impl GetAccountRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetAccountRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -367,7 +357,7 @@ impl crate::runtime::OperationResponse for UpdateAccountResponse {
 /// `GET /account/billing/methods` (operation `getPaymentMethods`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPaymentMethodsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -422,11 +412,7 @@ crate::runtime::impl_object!(
 impl GetPaymentMethodsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -448,12 +434,6 @@ impl GetPaymentMethodsRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetPaymentMethodsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -1087,7 +1067,7 @@ impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
 /// `GET /account/billing/purchases` (operation `getPurchases`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPurchasesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1142,11 +1122,7 @@ crate::runtime::impl_object!(
 impl GetPurchasesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -1168,12 +1144,6 @@ impl GetPurchasesRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetPurchasesRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -1820,7 +1790,7 @@ impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
 /// `GET /account/devices` (operation `getDevices`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetDevicesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1875,11 +1845,7 @@ crate::runtime::impl_object!(
 impl GetDevicesRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -1901,12 +1867,6 @@ impl GetDevicesRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetDevicesRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -2901,7 +2861,7 @@ impl crate::runtime::OperationResponse for RenameDeviceResponse {
 /// `GET /account/entitlements` (operation `getEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetEntitlementsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2956,11 +2916,7 @@ crate::runtime::impl_object!(
 impl GetEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -2982,12 +2938,6 @@ impl GetEntitlementsRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetEntitlementsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -3587,7 +3537,7 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
 /// `GET /account/nonce` (operation `generateNonce`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerateNonceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -3642,11 +3592,7 @@ crate::runtime::impl_object!(
 impl GenerateNonceRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -3668,12 +3614,6 @@ impl GenerateNonceRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GenerateNonceRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -4853,7 +4793,7 @@ impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestEmailVerificationRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -4908,11 +4848,7 @@ crate::runtime::impl_object!(
 impl RequestEmailVerificationRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -4934,12 +4870,6 @@ impl RequestEmailVerificationRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for RequestEmailVerificationRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -167,7 +167,7 @@ impl crate::runtime::OperationResponse for GetAccountTokenResponse {
 
 /// The request of `sign_out`:
 /// `DELETE /authorization` (operation `signOut`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -217,7 +217,7 @@ crate::runtime::impl_object!(
 impl SignOutRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { ff: None, lang: None }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -233,12 +233,6 @@ impl SignOutRequest {
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
-    }
-}
-
-impl Default for SignOutRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -124,7 +124,7 @@ impl crate::runtime::OperationResponse for GetPlanByTokenResponse {
 
 /// The request of `get_plans`:
 /// `GET /bt/plans` (operation `getPlans`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -146,19 +146,13 @@ crate::runtime::impl_object!(GetPlansRequest, none, lang = optional("lang"));
 impl GetPlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { lang: None }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
-    }
-}
-
-impl Default for GetPlansRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

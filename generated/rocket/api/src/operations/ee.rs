@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckEeBtEligibilityRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -38,10 +38,7 @@ crate::runtime::impl_object!(
 impl CheckEeBtEligibilityRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -54,12 +51,6 @@ impl CheckEeBtEligibilityRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for CheckEeBtEligibilityRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -672,7 +663,7 @@ impl crate::runtime::OperationResponse for ValidatePinRequestResponse {
 
 /// The request of `get_ee_plans`:
 /// `GET /ee/plans`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetEePlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -694,19 +685,13 @@ crate::runtime::impl_object!(GetEePlansRequest, none, lang = optional("lang"));
 impl GetEePlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { lang: None }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
-    }
-}
-
-impl Default for GetEePlansRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -907,20 +892,14 @@ impl crate::runtime::OperationResponse for GetPlanResponse {
 
 /// The request of `create_token`:
 /// `GET /ee/token/create` (operation `createToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateTokenRequest {}
 crate::runtime::impl_object!(CreateTokenRequest, none,);
 
 impl CreateTokenRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for CreateTokenRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 

@@ -946,7 +946,7 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
 /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCurrentEntitlementRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -977,10 +977,7 @@ crate::runtime::impl_object!(
 impl GetCurrentEntitlementRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -993,12 +990,6 @@ impl GetCurrentEntitlementRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetCurrentEntitlementRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -1082,7 +1073,7 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetEntitlementsHistoryRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1113,10 +1104,7 @@ crate::runtime::impl_object!(
 impl GetEntitlementsHistoryRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -1129,12 +1117,6 @@ impl GetEntitlementsHistoryRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetEntitlementsHistoryRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -1459,7 +1441,7 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckPreviousEntitlementsRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1490,10 +1472,7 @@ crate::runtime::impl_object!(
 impl CheckPreviousEntitlementsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -1506,12 +1485,6 @@ impl CheckPreviousEntitlementsRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for CheckPreviousEntitlementsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -2156,7 +2129,7 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
 /// `GET /itv/profile`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetItvProfileRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2187,10 +2160,7 @@ crate::runtime::impl_object!(
 impl GetItvProfileRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -2203,12 +2173,6 @@ impl GetItvProfileRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetItvProfileRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -3686,7 +3650,7 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
 
 /// The request of `get_itv_roku_plans`:
 /// `GET /itv/roku/plans`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3708,19 +3672,13 @@ crate::runtime::impl_object!(GetItvRokuPlansRequest, none, lang = optional("lang
 impl GetItvRokuPlansRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self { lang: None }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
     pub fn with_lang(mut self, value: impl Into<String>) -> Self {
         self.lang = Some(value.into());
         self
-    }
-}
-
-impl Default for GetItvRokuPlansRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -3935,7 +3893,7 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
 /// `GET /itv/save-offer` (operation `getSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -3966,10 +3924,7 @@ crate::runtime::impl_object!(
 impl GetSaveOfferRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -3982,12 +3937,6 @@ impl GetSaveOfferRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetSaveOfferRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -4183,7 +4132,7 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
 /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetFullPriceRenewalRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4214,10 +4163,7 @@ crate::runtime::impl_object!(
 impl GetFullPriceRenewalRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -4230,12 +4176,6 @@ impl GetFullPriceRenewalRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetFullPriceRenewalRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -4377,7 +4317,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetSubscriptionStateRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4408,10 +4348,7 @@ crate::runtime::impl_object!(
 impl GetSubscriptionStateRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -4424,12 +4361,6 @@ impl GetSubscriptionStateRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetSubscriptionStateRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -4513,7 +4444,7 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetUpcomingInvoiceRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -4544,10 +4475,7 @@ crate::runtime::impl_object!(
 impl GetUpcomingInvoiceRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `lang` parameter.
@@ -4560,12 +4488,6 @@ impl GetUpcomingInvoiceRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetUpcomingInvoiceRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -5221,20 +5143,14 @@ impl crate::runtime::OperationResponse for CheckVoucherResponse {
 
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (operation `getPublicPreview`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetPublicPreviewRequest {}
 crate::runtime::impl_object!(GetPublicPreviewRequest, none,);
 
 impl GetPublicPreviewRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {}
-    }
-}
-
-impl Default for GetPublicPreviewRequest {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 

@@ -7,7 +7,7 @@ use crate::runtime::RawResponse;
 /// `GET /account/profile` (operation `getProfile`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -62,11 +62,7 @@ crate::runtime::impl_object!(
 impl GetProfileRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -88,12 +84,6 @@ impl GetProfileRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetProfileRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -187,7 +177,7 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
 /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetBookmarksRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -242,11 +232,7 @@ crate::runtime::impl_object!(
 impl GetBookmarksRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -268,12 +254,6 @@ impl GetBookmarksRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetBookmarksRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -1736,7 +1716,7 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
 /// `GET /account/profile/ratings` (operation `getRatings`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetRatingsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1791,11 +1771,7 @@ crate::runtime::impl_object!(
 impl GetRatingsRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -1817,12 +1793,6 @@ impl GetRatingsRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetRatingsRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -2563,7 +2533,7 @@ impl crate::runtime::OperationResponse for RateItemResponse {
 /// `GET /account/profile/watched` (operation `getWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetWatchedRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2618,11 +2588,7 @@ crate::runtime::impl_object!(
 impl GetWatchedRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -2644,12 +2610,6 @@ impl GetWatchedRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for GetWatchedRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -2743,7 +2703,7 @@ impl crate::runtime::OperationResponse for GetWatchedResponse {
 /// `DELETE /account/profile/watched` (operation `deleteWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteWatchedRequest {
     /// List of `itemId`s to delete. Omit this parameter to delete all items
     ///
@@ -2803,12 +2763,7 @@ crate::runtime::impl_object!(
 impl DeleteWatchedRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            item_ids: None,
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `item_ids` parameter.
@@ -2836,12 +2791,6 @@ impl DeleteWatchedRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for DeleteWatchedRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

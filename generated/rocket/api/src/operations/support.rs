@@ -426,7 +426,7 @@ impl crate::runtime::OperationResponse for ResetPasswordResponse {
 /// `POST /verify-email` (operation `verifyEmail`).
 ///
 /// Security: `Credential::VerifyEmailAuth`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct VerifyEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -481,11 +481,7 @@ crate::runtime::impl_object!(
 impl VerifyEmailRequest {
     /// A request with every optional value unset (or at its default).
     pub fn new() -> Self {
-        Self {
-            ff: None,
-            lang: None,
-            credentials: Vec::new(),
-        }
+        Self::default()
     }
 
     /// Sets the `ff` parameter.
@@ -507,12 +503,6 @@ impl VerifyEmailRequest {
     pub fn with_credential(mut self, credential: Credential) -> Self {
         self.credentials.push(credential);
         self
-    }
-}
-
-impl Default for VerifyEmailRequest {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
