@@ -18,10 +18,14 @@
 //! - `cargo xtask bench-build [--github]`: build times, lines and generation time of Rocket's
 //!   crates beside progenitor's client (installed, spec patched as it needs), in one run; with
 //!   `--github`, GitHub's API crate with every tag and with one, and its mock-server binary;
+//! - `cargo xtask build-profile PACKAGE [--manifest-path PATH] [--top N]`: where rustc spends a
+//!   crate's debug build, from its self-profile: the longest queries, and type and borrow
+//!   checking summed by item name (`visit_map`, `fmt`…);
 //! - `cargo xtask bench-generate`: time `rocketgen generate` for the Rocket spec as a process,
 //!   release build, with hyperfine (from apt), in a scratch workspace.
 
 mod bench_buildrs;
+mod build_profile;
 mod build_times;
 mod mcp_calls;
 mod sweep_compile;
@@ -48,10 +52,11 @@ fn main() -> ExitCode {
         Some("bench-mcp-calls") => mcp_calls::run(workspace_root(), &args[1..]),
         Some("bench-buildrs") => bench_buildrs::run(workspace_root()),
         Some("bench-build") => build_times::run(workspace_root(), &args[1..]),
+        Some("build-profile") => build_profile::run(workspace_root(), &args[1..]),
         Some("sweep-compile") => sweep_compile::run(workspace_root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-build [--github] | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-build [--github] | cargo xtask build-profile PACKAGE [--manifest-path PATH] [--top N] | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
             );
             ExitCode::from(2)
         }
