@@ -29,6 +29,8 @@ pub fn generate_workspace(root: &Path) -> Result<Generated, Error> {
     for source in &manifest.sources {
         let spec = load::load_path(&root.join(&source.spec))?;
         let api = ir::build_with(&spec, source.formats.build_options()).map_err(|e| e.in_file(root.join(&source.spec)))?;
+        // Freed now, its memory serves the formatting on this thread.
+        drop(spec);
         let (files, dirs) = emit_source(&api, source, &manifest.runtime)?;
         generated.files.extend(files);
         generated.crate_dirs.extend(dirs);

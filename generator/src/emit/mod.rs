@@ -75,19 +75,23 @@ pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Erro
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, crate::error::Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len()).max(1);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((name, build)) = jobs.get(i) else { break };
-                    let text = rust::format_items(build(), name);
-                    if let Ok(mut results) = results.lock() {
-                        results[i] = Some(text);
-                    }
-                }
-            });
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((name, build)) = jobs.get(i) else { break };
+            let text = rust::format_items(build(), name);
+            if let Ok(mut results) = results.lock() {
+                results[i] = Some(text);
+            }
         }
+    };
+    // This thread is one of the workers: its allocator already holds the memory that loading
+    // and the IR freed, which costs nothing to use again, where fresh memory must be zeroed.
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
     });
     let results = results.into_inner().map_err(|_| crate::error::Error::new("internal error: an emitter thread panicked"))?;
     for ((name, _), text) in jobs.iter().zip(results) {
