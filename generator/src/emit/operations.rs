@@ -399,24 +399,18 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let body = quote! { { #(#fields)* } };
     // A request whose values are all unset by default is its type's `Default`; one with spec
     // defaults gets them from `new`, which `Default` calls.
-    let derives = if args.is_empty() && unset_is_default {
-        quote! { #[derive(Clone, Debug, Default, PartialEq)] }
-    } else {
-        quote! { #[derive(Clone, Debug, PartialEq)] }
-    };
-    let init = if args.is_empty() && unset_is_default {
-        quote! { Self::default() }
-    } else {
-        quote! { Self { #(#inits),* } }
-    };
-    let default_impl = if args.is_empty() && !unset_is_default {
-        quote! {
-            impl Default for #name {
-                fn default() -> Self { Self::new() }
-            }
-        }
-    } else {
-        TokenStream::new()
+    let (derives, init, default_impl) = match (args.is_empty(), unset_is_default) {
+        (true, true) => (quote! { #[derive(Clone, Debug, Default, PartialEq)] }, quote! { Self::default() }, TokenStream::new()),
+        (true, false) => (
+            quote! { #[derive(Clone, Debug, PartialEq)] },
+            quote! { Self { #(#inits),* } },
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self { Self::new() }
+                }
+            },
+        ),
+        (false, _) => (quote! { #[derive(Clone, Debug, PartialEq)] }, quote! { Self { #(#inits),* } }, TokenStream::new()),
     };
     let allow = if args.len() > 7 {
         quote! { #[allow(clippy::too_many_arguments)] }
