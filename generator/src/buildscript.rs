@@ -125,7 +125,8 @@ impl BuildScript {
             }
             std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
         }
-        std::fs::write(&entry, entry_file(&out_dir.join(&self.name), &self.name, self.client)?).map_err(|e| Error::io(&entry, e))?;
+        let parameters = files.iter().any(|(path, _)| path.ends_with("api/src/parameters.rs"));
+        std::fs::write(&entry, entry_file(&out_dir.join(&self.name), &self.name, self.client, parameters)?).map_err(|e| Error::io(&entry, e))?;
         std::fs::write(&stamp_file, stamp).map_err(|e| Error::io(&stamp_file, e))?;
         Ok(Outcome::Generated(entry))
     }
@@ -140,7 +141,7 @@ fn generator_identity() -> String {
 
 /// The file to `include!` at a crate root: the API crate's modules (and the client's) by path.
 /// `extern crate self as api` lets the client's `api::…` paths name this crate.
-fn entry_file(root: &Path, name: &str, client: bool) -> Result<String, Error> {
+fn entry_file(root: &Path, name: &str, client: bool, parameters: bool) -> Result<String, Error> {
     let path = |relative: &str| root.join(relative).to_string_lossy().into_owned();
     let (meta, models, operations, service) =
         (path("api/src/meta.rs"), path("api/src/models.rs"), path("api/src/operations/mod.rs"), path("api/src/service.rs"));
@@ -152,6 +153,18 @@ fn entry_file(root: &Path, name: &str, client: bool) -> Result<String, Error> {
             /// The HTTP client; it implements the service trait.
             #[path = #lib]
             pub mod client;
+        }
+    } else {
+        quote! {}
+    };
+    let parameters_module = if parameters {
+        let parameters = path("api/src/parameters.rs");
+        quote! {
+            /// The parameters that operations share, each documented once.
+            #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+            #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
+            #[path = #parameters]
+            pub mod parameters;
         }
     } else {
         quote! {}
@@ -173,6 +186,7 @@ fn entry_file(root: &Path, name: &str, client: bool) -> Result<String, Error> {
         #[allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph, clippy::large_enum_variant)]
         #[path = #operations]
         pub mod operations;
+        #parameters_module
         #runtime_check
 
         /// The runtime this code was generated for: errors, `Binary`, the metadata's types and rules.

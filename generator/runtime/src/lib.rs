@@ -539,9 +539,42 @@ macro_rules! __object_take {
     };
 }
 
-/// Serde and text conversions of an open enum, from its `as_str` and `From<&str>`.
+/// The methods, conversions and serde of an open enum, from its variants and their values on
+/// the wire: `impl_open_enum!(Name, CatchAll, Variant = "value", …)`, where `CatchAll(String)`
+/// keeps a value the spec does not list.
 #[macro_export]
 macro_rules! impl_open_enum {
+    ($name:ident, $catch_all:ident $(, $variant:ident = $value:literal)* $(,)?) => {
+        impl $name {
+            /// The values the spec lists, in its order.
+            pub const VALUES: &'static [&'static str] = &[$($value),*];
+
+            /// The value as it is on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::$catch_all(value) => value,
+                }
+            }
+
+            /// Whether the value is one the spec lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::$catch_all(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($value => Self::$variant,)*
+                    other => Self::$catch_all(other.to_string()),
+                }
+            }
+        }
+
+        $crate::impl_open_enum!($name);
+    };
+    // Serde and text conversions alone, for an enum with its own `as_str` and `From<&str>`.
     ($name:ident) => {
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -46,6 +46,118 @@ pub trait OperationResponse: Sized {
     fn from_raw(raw: RawResponse) -> Result<Self, Error>;
 }
 
+/// A response enum's `status()` and its [`OperationResponse`] implementation, from a table of
+/// its variants:
+///
+/// ```text
+/// impl_response!(GetPetResponse, "pets.getPet",
+///     Ok(200, json("application/json")),
+///     NotFound(404, empty),
+///     Found(302, empty, location = required("Location")),
+///     ServerError((500..=599), text("text/plain")),
+///     Default(default, json("application/json")),
+/// );
+/// ```
+///
+/// Each variant: its status (a code, a class as a range, or `default`), how its body is
+/// carried (`empty`, or a [`RawResponse`] constructor with the media type: `json`, `text`,
+/// `binary`, `event_stream`, `text_event_stream`, `json_lines`, `json_seq`), then its headers
+/// (field = `required` or `optional`, with the header's name). Codes come first, then
+/// classes, then `default`: statuses are matched in that order. A variant with a code and a
+/// body alone holds the body (`Ok(T)`); with a code alone, nothing; any other has named
+/// fields: `status` unless a code fixes it, `body`, and the headers. A status no variant
+/// declares is `Undeclared`, kept whole.
+#[macro_export]
+macro_rules! impl_response {
+    ($name:ident, $operation:literal, $($variant:ident($status:tt, $kind:ident $(($media:literal))? $(, $header:ident = $presence:ident($header_name:literal))* $(,)?)),* $(,)?) => {
+        $crate::impl_response!(@impl $name, $operation, raw, status, body, [$($variant $status $kind ($($media)?) [$($header $presence $header_name)*])*]);
+    };
+    // `raw`, `status` and `body` come from the first expansion, so that the bindings the
+    // helpers write and the expressions they write name the same variables.
+    (@impl $name:ident, $operation:literal, $raw:ident, $s:ident, $b:ident, [$($v:ident $st:tt $kind:ident $media:tt [$($h:ident $p:ident $hn:literal)*])*]) => {
+        impl $name {
+            /// The HTTP status of this response.
+            pub fn status(&self) -> u16 {
+                match self {
+                    $($crate::impl_response!(@status_pattern $v $st $s) => $crate::impl_response!(@code $st *$s),)*
+                    Self::Undeclared($raw) => $raw.status,
+                }
+            }
+        }
+
+        impl $crate::OperationResponse for $name {
+            const OPERATION: &'static str = $operation;
+
+            fn into_raw(self) -> $crate::RawResponse {
+                match self {
+                    $($crate::impl_response!(@pattern $v $st $kind [$($h)*] $s $b) => $crate::impl_response!(@headers ($crate::impl_response!(@write $st $kind $media $s $b)) $($h $p $hn)*),)*
+                    Self::Undeclared($raw) => $raw,
+                }
+            }
+
+            fn from_raw($raw: $crate::RawResponse) -> Result<Self, $crate::Error> {
+                // With a `default` variant the last arm is never reached.
+                match $raw.status {
+                    $($crate::impl_response!(@received $st $s) => $crate::impl_response!(@read $raw $v $st $kind $media $s [$($h $p $hn)*]),)*
+                    _ => Ok(Self::Undeclared($raw)),
+                }
+            }
+        }
+    };
+    // The status a variant is sent with: its code, or the status it carries.
+    (@code $c:literal $s:expr) => { $c };
+    (@code $st:tt $s:expr) => { $s };
+    (@status_pattern $v:ident $c:literal $s:ident) => { Self::$v { .. } };
+    (@status_pattern $v:ident $st:tt $s:ident) => { Self::$v { $s, .. } };
+    // A variant's fields bound by name (a tuple variant's body as `body`).
+    (@pattern $v:ident $c:literal empty [] $s:ident $b:ident) => { Self::$v };
+    (@pattern $v:ident $c:literal $kind:ident [] $s:ident $b:ident) => { Self::$v($b) };
+    (@pattern $v:ident $c:literal empty [$($h:ident)*] $s:ident $b:ident) => { Self::$v { $($h),* } };
+    (@pattern $v:ident $c:literal $kind:ident [$($h:ident)*] $s:ident $b:ident) => { Self::$v { $b, $($h),* } };
+    (@pattern $v:ident $st:tt empty [$($h:ident)*] $s:ident $b:ident) => { Self::$v { $s, $($h),* } };
+    (@pattern $v:ident $st:tt $kind:ident [$($h:ident)*] $s:ident $b:ident) => { Self::$v { $s, $b, $($h),* } };
+    (@write $st:tt empty () $s:ident $b:ident) => { $crate::RawResponse::empty($crate::impl_response!(@code $st $s)) };
+    (@write $st:tt json ($media:literal) $s:ident $b:ident) => { $crate::RawResponse::json($crate::impl_response!(@code $st $s), $media, &$b) };
+    (@write $st:tt $kind:ident ($media:literal) $s:ident $b:ident) => { $crate::RawResponse::$kind($crate::impl_response!(@code $st $s), $media, $b) };
+    (@headers ($($e:tt)*)) => { $($e)* };
+    (@headers ($($e:tt)*) $h:ident required $hn:literal $($rest:tt)*) => {
+        $crate::impl_response!(@headers ($($e)*.with_header($hn, &$h)) $($rest)*)
+    };
+    (@headers ($($e:tt)*) $h:ident optional $hn:literal $($rest:tt)*) => {
+        $crate::impl_response!(@headers ($($e)*.with_optional_header($hn, $h.as_ref())) $($rest)*)
+    };
+    // The statuses a variant is read from.
+    (@received default $s:ident) => { $s };
+    (@received $c:literal $s:ident) => { $c };
+    (@received ($lo:literal ..= $hi:literal) $s:ident) => { $s @ $lo..=$hi };
+    // A variant that holds its body alone maps the read into it.
+    (@read $raw:ident $v:ident $c:literal empty () $s:ident []) => { Ok(Self::$v) };
+    (@read $raw:ident $v:ident $c:literal json $m:tt $s:ident []) => { $raw.read_json(Self::OPERATION).map(Self::$v) };
+    (@read $raw:ident $v:ident $c:literal text $m:tt $s:ident []) => { $raw.read_text(Self::OPERATION).map(Self::$v) };
+    (@read $raw:ident $v:ident $c:literal $kind:ident $m:tt $s:ident []) => { Ok(Self::$v($crate::impl_response!(@body $raw $kind $m))) };
+    (@read $raw:ident $v:ident $c:literal empty () $s:ident [$($h:ident $p:ident $hn:literal)*]) => {
+        Ok(Self::$v { $($h: $crate::impl_response!(@header $raw $p $hn),)* })
+    };
+    (@read $raw:ident $v:ident $c:literal $kind:ident $m:tt $s:ident [$($h:ident $p:ident $hn:literal)*]) => {
+        Ok(Self::$v { body: $crate::impl_response!(@body $raw $kind $m), $($h: $crate::impl_response!(@header $raw $p $hn),)* })
+    };
+    (@read $raw:ident $v:ident $st:tt empty () $s:ident [$($h:ident $p:ident $hn:literal)*]) => {
+        Ok(Self::$v { status: $s, $($h: $crate::impl_response!(@header $raw $p $hn),)* })
+    };
+    (@read $raw:ident $v:ident $st:tt $kind:ident $m:tt $s:ident [$($h:ident $p:ident $hn:literal)*]) => {
+        Ok(Self::$v { status: $s, body: $crate::impl_response!(@body $raw $kind $m), $($h: $crate::impl_response!(@header $raw $p $hn),)* })
+    };
+    (@body $raw:ident json $m:tt) => { $raw.read_json(Self::OPERATION)? };
+    (@body $raw:ident text $m:tt) => { $raw.read_text(Self::OPERATION)? };
+    (@body $raw:ident binary ($m:literal)) => { $raw.read_binary($m) };
+    (@body $raw:ident event_stream $m:tt) => { $raw.read_event_stream(Self::OPERATION)? };
+    (@body $raw:ident text_event_stream $m:tt) => { $raw.read_text_event_stream(Self::OPERATION)? };
+    (@body $raw:ident json_lines $m:tt) => { $raw.read_json_lines(Self::OPERATION)? };
+    (@body $raw:ident json_seq $m:tt) => { $raw.read_json_seq(Self::OPERATION)? };
+    (@header $raw:ident required $n:literal) => { $raw.read_header(Self::OPERATION, $n)? };
+    (@header $raw:ident optional $n:literal) => { $raw.read_optional_header(Self::OPERATION, $n)? };
+}
+
 impl RawResponse {
     /// A response without a body.
     pub fn empty(status: u16) -> Self {
@@ -283,6 +395,83 @@ mod tests {
         assert_eq!(sent.status, 500);
         let error: Value = sent.read_json("op").unwrap();
         assert!(error["message"].as_str().unwrap().starts_with("the response body could not be serialized"), "{error}");
+    }
+
+    /// Every shape `impl_response!` writes: a body alone, nothing, headers, a class, `default`.
+    #[derive(Clone, Debug, PartialEq)]
+    enum PetResponse {
+        Ok(Vec<u32>),
+        NoContent,
+        Found { location: String },
+        Created { body: String, etag: Option<String> },
+        ServerError { status: u16, body: Binary },
+        Default { status: u16, body: Value },
+        Undeclared(RawResponse),
+    }
+
+    impl_response!(
+        PetResponse,
+        "pets.getPet",
+        Ok(200, json("application/json")),
+        NoContent(204, empty),
+        Found(302, empty, location = required("location")),
+        Created(201, text("text/plain"), etag = optional("etag")),
+        ServerError((500..=599), binary("application/octet-stream")),
+        Default(default, json("application/json")),
+    );
+
+    /// Like `PetResponse`, without `default`: a status it does not declare is kept whole.
+    #[derive(Debug, PartialEq)]
+    enum NoDefaultResponse {
+        Ok(String),
+        Undeclared(RawResponse),
+    }
+
+    impl_response!(NoDefaultResponse, "pets.ping", Ok(200, text("text/plain")));
+
+    fn round_trip(response: PetResponse) -> (u16, PetResponse) {
+        let status = response.status();
+        let raw = response.into_raw();
+        assert_eq!(raw.status, status);
+        (status, PetResponse::from_raw(raw).unwrap())
+    }
+
+    #[test]
+    fn impl_response_writes_and_reads_every_shape() {
+        let binary = Binary { bytes: vec![7], content_type: Some("application/octet-stream".into()), ..Binary::default() };
+        for response in [
+            PetResponse::Ok(vec![1, 2]),
+            PetResponse::NoContent,
+            PetResponse::Found { location: "/pets/1".into() },
+            PetResponse::Created { body: "made".into(), etag: Some("v1".into()) },
+            PetResponse::Created { body: "made".into(), etag: None },
+            PetResponse::ServerError { status: 503, body: binary },
+            PetResponse::Default { status: 418, body: serde_json::json!({"teapot": true}) },
+        ] {
+            let (_, read) = round_trip(response.clone());
+            assert_eq!(read, response);
+        }
+        assert_eq!(PetResponse::Found { location: "/".into() }.status(), 302);
+        assert_eq!(PetResponse::Default { status: 418, body: Value::Null }.status(), 418);
+        let found = PetResponse::Found { location: "/pets/1".into() }.into_raw();
+        assert_eq!(found.header_value("location"), Some("/pets/1"));
+        // A declared status whose body does not match is an error naming the operation.
+        let wrong = RawResponse::text(200, "application/json", "no".into());
+        assert!(PetResponse::from_raw(wrong).unwrap_err().to_string().starts_with("pets.getPet"));
+        // A code is matched before the class and `default`.
+        assert!(matches!(PetResponse::from_raw(RawResponse::empty(204)), Ok(PetResponse::NoContent)));
+        let missing = PetResponse::from_raw(RawResponse::empty(302)).unwrap_err();
+        assert!(missing.to_string().contains("location"), "{missing}");
+    }
+
+    #[test]
+    fn impl_response_keeps_an_undeclared_status_whole() {
+        let teapot = RawResponse::text(418, "text/plain", "short and stout".into());
+        let read = NoDefaultResponse::from_raw(teapot).unwrap();
+        assert_eq!(read.status(), 418);
+        let NoDefaultResponse::Undeclared(raw) = read else { panic!("{read:?}") };
+        assert_eq!(raw.read_text("pets.ping").unwrap(), "short and stout");
+        assert_eq!(NoDefaultResponse::from_raw(RawResponse::text(200, "text/plain", "pong".into())).unwrap(), NoDefaultResponse::Ok("pong".into()));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::models::models_module;
 use super::operations::{operations_module, service_trait, tag_module, tag_modules, trait_name};
 use super::overlay::{overlay_module, overlay_name};
+use super::parameters::{SharedParameters, parameters_module};
 use super::templates::{CrateContext, render};
 use super::{CrateSettings, Pieces};
 use crate::error::Error;
@@ -25,6 +26,9 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
     pieces.rust("src/operations/mod.rs", move || operations_module(api));
+    if !SharedParameters::of(api).is_empty() {
+        pieces.rust("src/parameters.rs", move || parameters_module(api));
+    }
     pieces.text("src/meta.json", super::meta::meta_document(api)?);
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
     for (tag, module) in tag_modules(api) {
@@ -52,6 +56,11 @@ fn lib(api: &Api, source: &str) -> proc_macro2::TokenStream {
     let overlay_ident = format_ident!("{}", overlay_name(source));
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
+    let parameters = if SharedParameters::of(api).is_empty() {
+        quote! {}
+    } else {
+        quote! { pub mod parameters; }
+    };
     quote! {
         #root_attributes
         // Descriptions are the spec's Markdown, kept as written; rustdoc's and clippy's rules for
@@ -66,6 +75,7 @@ fn lib(api: &Api, source: &str) -> proc_macro2::TokenStream {
         pub mod meta;
         pub mod models;
         pub mod operations;
+        #parameters
         mod overlay;
         mod service;
 

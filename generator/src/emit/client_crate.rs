@@ -6,9 +6,9 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::{tag_modules, trait_name};
-use super::rust::{ident, operation_cfg};
+use super::rust::{ident, macro_rules_text, operation_cfg};
 use super::templates::{CrateContext, render};
-use super::{CrateSettings, Pieces};
+use super::{CrateSettings, Part, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation};
 
@@ -91,7 +91,7 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     });
     let source = settings.source.clone();
     let tags_source = source.clone();
-    pieces.rust("src/operations.rs", move || operations(api, &source));
+    pieces.rust_parts("src/operations.rs", move || operations(api, &source));
     pieces.rust("src/tags.rs", move || tags(api, &tags_source));
     if super::pages::has_streams(api) {
         pieces.rust("src/pages.rs", move || super::pages::client_streams(api));
@@ -99,20 +99,47 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     Ok(pieces)
 }
 
-fn operations(api: &Api, source: &str) -> TokenStream {
+fn operations(api: &Api, source: &str) -> Vec<Part> {
     let trait_ident = format_ident!("{}", trait_name(source));
-    let methods = api.operations.iter().map(method);
-    quote! {
+    let header = quote! {
         //! The service trait over HTTP: each method sends its request and reads the response.
 
         use api::#trait_ident;
 
         use super::Client;
-
+    };
+    if api.operations.is_empty() {
+        return vec![Part::Tokens(quote! { #header impl #trait_ident for Client {} })];
+    }
+    let methods = api.operations.iter().map(method);
+    let implementation = quote! {
         impl #trait_ident for Client {
             #(#methods)*
         }
+    };
+    vec![Part::Tokens(header), Part::Text(call_macro(api)), Part::Tokens(implementation)]
+}
+
+/// The `call!` rules: every method is the same call into the runtime but for names.
+fn call_macro(api: &Api) -> String {
+    let rule = |matcher: &str, call: &str| {
+        let item = format!(
+            "fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{
+    self.0.{call}
+}}"
+        );
+        (matcher.to_string(), item)
+    };
+    let mut rules = vec![rule("$name:ident, $meta:ident, $request:ident, $response:ident", "call(&api::meta::$meta, &request)")];
+    if api.operations.iter().any(|op| !op.security.is_empty()) {
+        rules.push(rule(
+            "$name:ident, $meta:ident, $request:ident, $response:ident, secured",
+            "call_with_credentials(&api::meta::$meta, &request, &request.credentials)",
+        ));
     }
+    let doc = "`call!(method, METADATA, Request, Response)`: a method of the service trait, which sends\n\
+               its request and reads the response; with `secured`, the request's own credentials first.";
+    macro_rules_text(doc, &super::rust::any_operation_cfg(api), "call", &rules)
 }
 
 /// `Client`'s own methods, which a tag accessor must not take.
@@ -200,16 +227,14 @@ fn method(op: &Operation) -> TokenStream {
     let meta = operation_static(op);
     let request_type = ident(&op.request_type);
     let response_type = ident(&op.response_type);
-    let call = if op.security.is_empty() {
-        quote! { self.0.call(&api::meta::#meta, &request) }
+    let secured = if op.security.is_empty() {
+        TokenStream::new()
     } else {
-        quote! { self.0.call_with_credentials(&api::meta::#meta, &request, &request.credentials) }
+        quote! { , secured }
     };
     let cfg = operation_cfg(op);
     quote! {
         #cfg
-        fn #name(&self, request: api::#request_type) -> impl api::runtime::Answer<api::#response_type> {
-            #call
-        }
+        call!(#name, #meta, #request_type, #response_type #secured);
     }
 }

@@ -6,9 +6,9 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::trait_name;
-use super::rust::{ident, operation_cfg};
+use super::rust::{ident, macro_rules_text, operation_cfg};
 use super::templates::{CrateContext, render};
-use super::{CrateSettings, Pieces};
+use super::{CrateSettings, Part, Pieces};
 use crate::error::Error;
 use crate::ir::Api;
 
@@ -19,7 +19,7 @@ pub fn emit_mock_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str)
     pieces.text("README.md", render("mock/README.md", &context)?);
     let source = settings.source.clone();
     let binary_source = source.clone();
-    pieces.rust("src/lib.rs", move || lib(api, &source));
+    pieces.rust_parts("src/lib.rs", move || lib(api, &source));
     pieces.rust("src/bin/mock_server.rs", move || binary(api, &binary_source));
     if settings.with_client {
         let test_source = settings.source.clone();
@@ -79,7 +79,7 @@ fn binary(api: &Api, source: &str) -> TokenStream {
     }
 }
 
-fn lib(api: &Api, source: &str) -> TokenStream {
+fn lib(api: &Api, source: &str) -> Vec<Part> {
     let trait_ident = format_ident!("{}", trait_name(source));
     let handles = api.operations.iter().map(|op| {
         let name = format_ident!("on_{}", op.method_name.bare());
@@ -104,14 +104,12 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         let cfg = operation_cfg(op);
         quote! {
             #cfg
-            fn #name(&self, request: api::#request) -> impl api::runtime::Answer<api::#response> {
-                self.state.answer(&api::meta::#meta, request)
-            }
+            answer!(#name, #meta, #request, #response);
         }
     });
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
-    quote! {
+    let lib = quote! {
         #root_attributes
 
         #runtime_check
@@ -168,9 +166,29 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
             #(#handles)*
         }
-
+    };
+    let implementation = quote! {
         impl #trait_ident for Mock {
             #(#methods)*
         }
+    };
+    if api.operations.is_empty() {
+        return vec![Part::Tokens(quote! { #lib #implementation })];
     }
+    vec![Part::Tokens(lib), Part::Text(answer_macro(api)), Part::Tokens(implementation)]
+}
+
+/// The `answer!` rule: every method is the same call into the mock's state but for names.
+fn answer_macro(api: &Api) -> String {
+    let item = "fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+    self.state.answer(&api::meta::$meta, request)
+}";
+    let doc = "`answer!(method, METADATA, Request, Response)`: a method of the service trait, answered\n\
+               by the mock's state: what was programmed, a fixture, or a synthesized response.";
+    macro_rules_text(
+        doc,
+        &super::rust::any_operation_cfg(api),
+        "answer",
+        &[("$name:ident, $meta:ident, $request:ident, $response:ident".to_string(), item.to_string())],
+    )
 }

@@ -9,6 +9,7 @@ mod models;
 mod operations;
 mod overlay;
 mod pages;
+mod parameters;
 mod responses;
 pub mod rust;
 mod server_crate;
@@ -29,10 +30,17 @@ pub type FileSet = BTreeMap<PathBuf, String>;
 /// What builds the tokens of one Rust file, item by item: each is formatted as it comes, so a
 /// big file's tokens are never all in memory at once. Token streams are not `Send`, so each
 /// file's are built on the thread that formats it.
-type Build<'a> = Box<dyn Fn() -> Items<'a> + Send + Sync + 'a>;
+type Build<'a> = Box<dyn Fn() -> Box<dyn Iterator<Item = Part> + 'a> + Send + Sync + 'a>;
 
 /// The token streams of a file's items, in order (a stream may hold several items).
 pub type Items<'a> = Box<dyn Iterator<Item = proc_macro2::TokenStream> + 'a>;
+
+/// A part of a Rust file: tokens to format, or text laid out already (a `macro_rules!`
+/// definition, whose body no formatter lays out as a person would).
+pub enum Part {
+    Tokens(proc_macro2::TokenStream),
+    Text(String),
+}
 
 /// A crate's files before formatting: texts as they are, Rust files as builders of tokens.
 pub struct Pieces<'a> {
@@ -57,7 +65,12 @@ impl<'a> Pieces<'a> {
 
     /// A Rust file built item by item (a module of many types or operations).
     pub fn rust_items(&mut self, name: &str, build: impl Fn() -> Items<'a> + Send + Sync + 'a) {
-        self.rust.push((format!("{}/{name}", self.prefix), Box::new(build)));
+        self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().map(Part::Tokens)))));
+    }
+
+    /// A Rust file of tokens and text laid out already, in order.
+    pub fn rust_parts(&mut self, name: &str, build: impl Fn() -> Vec<Part> + Send + Sync + 'a) {
+        self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().into_iter()))));
     }
 }
 

@@ -251,36 +251,7 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str, cfg: &TokenSt
         }
 
         #cfg
-        impl #name {
-            /// The values the spec lists, in its order.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The value as it is on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variant_idents => #values, )*
-                    Self::#catch_all(value) => value,
-                }
-            }
-
-            /// Whether the value is one the spec lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#catch_all(_))
-            }
-        }
-
-        #cfg
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #values => Self::#variant_idents, )*
-                    other => Self::#catch_all(other.to_string()),
-                }
-            }
-        }
-
-        #cfg
-        crate::runtime::impl_open_enum!(#name);
+        crate::runtime::impl_open_enum!(#name, #catch_all, #(#variant_idents = #values),*);
     }
 }
 

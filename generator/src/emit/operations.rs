@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::parameters::SharedParameters;
 use super::rust::{doc, doc_lines, ident, operation_cfg, type_tokens};
 use crate::ir::{Api, Location, Operation, Parameter, SecurityKind, TypeRef};
 
@@ -100,8 +101,9 @@ pub fn tag_module(api: &Api, tag: String) -> super::Items<'_> {
         #credential
         #raw_import
     };
+    let shared = super::parameters::SharedParameters::of(api);
     let ops = api.operations.iter().filter(move |op| op.tag == tag).map(move |op| {
-        let request = request_type(api, op);
+        let request = request_type(api, op, &shared);
         let response = super::responses::response_type(op, &raw);
         quote! { #request #response }
     });
@@ -259,8 +261,8 @@ fn param_is_plain(param: &Parameter) -> bool {
     param.required || default_expr(param).is_some()
 }
 
-fn param_type(param: &Parameter) -> TokenStream {
-    let ty = type_tokens(&param.ty, &models());
+fn param_type(param: &Parameter, shared: &SharedParameters<'_>) -> TokenStream {
+    let ty = shared.value_type(param);
     if param_is_plain(param) {
         ty
     } else {
@@ -300,7 +302,7 @@ fn literal(value: &Value, ty: &TypeRef) -> Option<TokenStream> {
     })
 }
 
-fn request_type(api: &Api, op: &Operation) -> TokenStream {
+fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> TokenStream {
     let name = ident(&op.request_type);
     let method = op.method_name.bare();
     let mut type_docs = vec![format!("The request of `{}`:", method), signature_line(op)];
@@ -319,12 +321,8 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     let mut unset_is_default = true;
     for param in &op.parameters {
         let field = ident(&param.rust_name);
-        let ty = param_type(param);
-        let mut lines: Vec<String> = Vec::new();
-        if let Some(d) = param.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            lines.extend(d.lines().map(str::to_string));
-            lines.push(String::new());
-        }
+        let ty = param_type(param, shared);
+        let mut lines = shared.field_doc(param);
         let location = match param.location {
             Location::Path => "path",
             Location::Query => "query",
@@ -335,6 +333,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
         if let Some(default) = &param.default {
             fact.push_str(&format!("; default `{}`", super::rust::json_inline(default)));
         }
+        fact.extend(shared.link(param));
         fact.push('.');
         lines.push(fact);
         let docs = doc_lines(lines.iter().map(String::as_str));
@@ -417,7 +416,7 @@ fn request_type(api: &Api, op: &Operation) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let setters = setters(op);
+    let setters = setters(op, shared);
     quote! {
         #type_docs
         #derives
@@ -445,12 +444,12 @@ fn serde_entry(field: &proc_macro2::Ident, wire: &str, required: bool) -> TokenS
 
 /// `with_…` setters for the optional values of a request, so that one with many optional
 /// parameters reads as a builder: `GetItemRequest::new(id).with_lang("en").with_expand("all")`.
-fn setters(op: &Operation) -> Vec<TokenStream> {
+fn setters(op: &Operation, shared: &SharedParameters<'_>) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for param in op.parameters.iter().filter(|p| !p.required) {
         let field = ident(&param.rust_name);
         let setter = format_ident!("with_{}", param.rust_name.bare());
-        let ty = type_tokens(&param.ty, &models());
+        let ty = shared.value_type(param);
         let doc = format!(" Sets the `{}` parameter.", param.name);
         let assign = if param_is_plain(param) {
             quote! { value.into() }

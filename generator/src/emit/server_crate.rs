@@ -9,9 +9,9 @@ use quote::{format_ident, quote};
 
 use super::meta::operation_static;
 use super::operations::trait_name;
-use super::rust::{cfg_union, ident, operation_cfg};
+use super::rust::{any_operation_cfg, cfg_union, ident, macro_rules_text, operation_cfg};
 use super::templates::{CrateContext, render};
-use super::{CrateSettings, Pieces};
+use super::{CrateSettings, Part, Pieces};
 use crate::error::Error;
 use crate::ir::{Api, Operation};
 
@@ -23,7 +23,7 @@ pub fn emit_server_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     let source = settings.source.clone();
     let lib_source = source.clone();
     pieces.rust("src/lib.rs", move || lib(api, &lib_source));
-    pieces.rust("src/handlers.rs", move || handlers(api, &source));
+    pieces.rust_parts("src/handlers.rs", move || handlers(api, &source));
     Ok(pieces)
 }
 
@@ -250,19 +250,21 @@ fn lib(api: &Api, source: &str) -> TokenStream {
     }
 }
 
-fn handlers(api: &Api, source: &str) -> TokenStream {
-    let trait_ident = format_ident!("{}", trait_name(source));
+fn handlers(api: &Api, source: &str) -> Vec<Part> {
     if api.operations.is_empty() {
-        return quote! {
+        return vec![Part::Tokens(quote! {
             //! One handler per operation; the spec declares none.
-        };
+        })];
     }
-    let handlers = api.operations.iter().map(|op| handler(op, &trait_ident));
+    let trait_name = trait_name(source);
+    let trait_ident = format_ident!("{trait_name}");
+    let secured: Vec<&Operation> = api.operations.iter().filter(|op| !op.security.is_empty()).collect();
     // One conversion for every operation with security (a closure per handler would
-    // compile its iterator once each).
-    let secured = api.operations.iter().filter(|op| !op.security.is_empty());
-    let credentials = if api.operations.iter().any(|op| !op.security.is_empty()) {
-        let cfg = cfg_union(api, secured.map(|op| &op.feature));
+    // compile its iterator once each), and the rule that uses it.
+    let credentials = if secured.is_empty() {
+        TokenStream::new()
+    } else {
+        let cfg = cfg_union(api, secured.iter().map(|op| &op.feature));
         quote! {
             /// The credentials the server found (scheme, secret), as the API crate's type.
             #cfg
@@ -270,10 +272,8 @@ fn handlers(api: &Api, source: &str) -> TokenStream {
                 found.into_iter().filter_map(|(scheme, secret)| api::Credential::new(scheme, secret)).collect()
             }
         }
-    } else {
-        TokenStream::new()
     };
-    quote! {
+    let header = quote! {
         //! One handler per operation: read the request, call the service, write its response.
 
         use std::sync::Arc;
@@ -283,34 +283,56 @@ fn handlers(api: &Api, source: &str) -> TokenStream {
         use rocketgen_runtime::server as runtime;
 
         #credentials
-
-        #(#handlers)*
-    }
+    };
+    let handlers: TokenStream = api.operations.iter().map(handler).collect();
+    vec![Part::Tokens(header), Part::Text(handler_macro(api, &trait_name, !secured.is_empty())), Part::Tokens(handlers)]
 }
 
-fn handler(op: &Operation, trait_ident: &proc_macro2::Ident) -> TokenStream {
+/// The `handler!` rules: each handler is the same code but for names.
+fn handler_macro(api: &Api, trait_name: &str, secured: bool) -> String {
+    let rule = |matcher: &str, request: &str, credentials: &str, body: &str| {
+        let item = format!(
+            "pub fn $name<S: {trait_name} + 'static>(service: Arc<S>, request: Request) -> runtime::Served {{
+    runtime::handle(
+        &api::meta::$meta,
+        service,
+        request,
+        |service: Arc<S>, {request}: api::$request, {credentials}| async move {{
+{body}            runtime::raw_answer(service.$name(request).await)
+        }},
+    )
+}}"
+        );
+        (matcher.to_string(), item)
+    };
+    let mut rules = vec![rule("$name:ident, $meta:ident, $request:ident", "request", "_", "")];
+    if secured {
+        rules.push(rule(
+            "$name:ident, $meta:ident, $request:ident, secured",
+            "mut request",
+            "credentials",
+            "            request.credentials = found_credentials(credentials);\n",
+        ));
+    }
+    let doc = "`handler!(method, METADATA, Request)`: the handler of an operation, which reads its\n\
+               request, calls the service's method and writes the answer; with `secured`, the credentials\n\
+               found go into the request.";
+    macro_rules_text(doc, &any_operation_cfg(api), "handler", &rules)
+}
+
+fn handler(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let meta = operation_static(op);
     let request_type = ident(&op.request_type);
-    // The credentials found go into the request of an operation that has security.
-    let call = if op.security.is_empty() {
-        quote! { |service: Arc<S>, request: api::#request_type, _| async move { runtime::raw_answer(service.#name(request).await) } }
+    let secured = if op.security.is_empty() {
+        TokenStream::new()
     } else {
-        quote! {
-            |service: Arc<S>, mut request: api::#request_type, credentials| async move {
-                request.credentials = found_credentials(credentials);
-                runtime::raw_answer(service.#name(request).await)
-            }
-        }
+        quote! { , secured }
     };
-    let doc = format!(" `{} {}`", op.http_method.as_str(), op.path);
     let cfg = operation_cfg(op);
     quote! {
-        #[doc = #doc]
         #cfg
-        pub fn #name<S: #trait_ident + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
-            runtime::handle(&api::meta::#meta, service, request, #call)
-        }
+        handler!(#name, #meta, #request_type #secured);
     }
 }
 

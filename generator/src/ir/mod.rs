@@ -195,6 +195,9 @@ pub struct Parameter {
     pub name: String,
     /// The field name in the request type.
     pub rust_name: RustIdent,
+    /// The name under `#/components/parameters` of a parameter the spec shares by `$ref`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
     pub location: Location,
     pub style: Style,
     pub explode: bool,

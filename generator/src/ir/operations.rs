@@ -189,6 +189,7 @@ fn parameters(
         out.push(Parameter {
             name: data.name.clone(),
             rust_name: namer.claim_ident(rust_field_name(&data.name)),
+            component,
             location,
             style,
             explode: data.explode.unwrap_or(default_explode),

@@ -337,36 +337,7 @@ pub enum DogPetType {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-impl DogPetType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["dog"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dog => "dog",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-impl From<&str> for DogPetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dog" => Self::Dog,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-crate::runtime::impl_open_enum!(DogPetType);
+crate::runtime::impl_open_enum!(DogPetType, Other, Dog = "dog");
 
 /// Inline schema at `#/paths/~1events/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
@@ -607,42 +578,14 @@ pub enum LogLineLevel {
 }
 
 #[cfg(feature = "streams")]
-impl LogLineLevel {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["debug", "info", "warn", "error"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "debug",
-            Self::Info => "info",
-            Self::Warn => "warn",
-            Self::Error => "error",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "streams")]
-impl From<&str> for LogLineLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "debug" => Self::Debug,
-            "info" => Self::Info,
-            "warn" => Self::Warn,
-            "error" => Self::Error,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "streams")]
-crate::runtime::impl_open_enum!(LogLineLevel);
+crate::runtime::impl_open_enum!(
+    LogLineLevel,
+    Other,
+    Debug = "debug",
+    Info = "info",
+    Warn = "warn",
+    Error = "error"
+);
 
 /// Discriminated by `petType`, with a mapping.
 ///

@@ -5,208 +5,100 @@
 use api::ConstructsApi;
 use super::Client;
 
+/// `call!(method, METADATA, Request, Response)`: a method of the service trait, which sends
+/// its request and reads the response; with `secured`, the request's own credentials first.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
+macro_rules! call {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call(&api::meta::$meta, &request)
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, $response:ident, secured) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call_with_credentials(&api::meta::$meta, &request, &request.credentials)
+        }
+    };
+}
+
 impl ConstructsApi for Client {
     #[cfg(feature = "files")]
-    fn get_file(
-        &self,
-        request: api::GetFileRequest,
-    ) -> impl api::runtime::Answer<api::GetFileResponse> {
-        self.0
-            .call_with_credentials(&api::meta::GET_FILE, &request, &request.credentials)
-    }
+    call!(get_file, GET_FILE, GetFileRequest, GetFileResponse, secured);
 
     #[cfg(feature = "jobs")]
-    fn user_list(
-        &self,
-        request: api::UserListRequest,
-    ) -> impl api::runtime::Answer<api::UserListResponse> {
-        self.0
-            .call_with_credentials(&api::meta::USER_LIST, &request, &request.credentials)
-    }
+    call!(user_list, USER_LIST, UserListRequest, UserListResponse, secured);
 
     #[cfg(feature = "jobs")]
-    fn list(
-        &self,
-        request: api::ListRequest,
-    ) -> impl api::runtime::Answer<api::ListResponse> {
-        self.0.call(&api::meta::LIST, &request)
-    }
+    call!(list, LIST, ListRequest, ListResponse);
 
     #[cfg(feature = "jobs")]
-    fn r#type(
-        &self,
-        request: api::TypeRequest,
-    ) -> impl api::runtime::Answer<api::TypeResponse> {
-        self.0.call_with_credentials(&api::meta::TYPE, &request, &request.credentials)
-    }
+    call!(r#type, TYPE, TypeRequest, TypeResponse, secured);
 
     #[cfg(feature = "self_")]
-    fn self_(
-        &self,
-        request: api::SelfRequest,
-    ) -> impl api::runtime::Answer<api::SelfResponse> {
-        self.0.call_with_credentials(&api::meta::SELF, &request, &request.credentials)
-    }
+    call!(self_, SELF, SelfRequest, SelfResponse, secured);
 
     #[cfg(feature = "pets")]
-    fn create_pet(
-        &self,
-        request: api::CreatePetRequest,
-    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CREATE_PET,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(create_pet, CREATE_PET, CreatePetRequest, CreatePetResponse, secured);
 
     #[cfg(feature = "media")]
-    fn create_charge(
-        &self,
-        request: api::CreateChargeRequest,
-    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CREATE_CHARGE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(create_charge, CREATE_CHARGE, CreateChargeRequest, CreateChargeResponse, secured);
 
     #[cfg(feature = "media")]
-    fn update_charge(
-        &self,
-        request: api::UpdateChargeRequest,
-    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_CHARGE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, UpdateChargeResponse, secured);
 
     #[cfg(feature = "media")]
-    fn upload(
-        &self,
-        request: api::UploadRequest,
-    ) -> impl api::runtime::Answer<api::UploadResponse> {
-        self.0.call_with_credentials(&api::meta::UPLOAD, &request, &request.credentials)
-    }
+    call!(upload, UPLOAD, UploadRequest, UploadResponse, secured);
 
     #[cfg(feature = "media")]
-    fn get_blob(
-        &self,
-        request: api::GetBlobRequest,
-    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
-        self.0
-            .call_with_credentials(&api::meta::GET_BLOB, &request, &request.credentials)
-    }
+    call!(get_blob, GET_BLOB, GetBlobRequest, GetBlobResponse, secured);
 
     #[cfg(feature = "media")]
-    fn put_blob(
-        &self,
-        request: api::PutBlobRequest,
-    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
-        self.0
-            .call_with_credentials(&api::meta::PUT_BLOB, &request, &request.credentials)
-    }
+    call!(put_blob, PUT_BLOB, PutBlobRequest, PutBlobResponse, secured);
 
     #[cfg(feature = "media")]
-    fn add_note(
-        &self,
-        request: api::AddNoteRequest,
-    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
-        self.0
-            .call_with_credentials(&api::meta::ADD_NOTE, &request, &request.credentials)
-    }
+    call!(add_note, ADD_NOTE, AddNoteRequest, AddNoteResponse, secured);
 
     #[cfg(feature = "pages")]
-    fn list_events(
-        &self,
-        request: api::ListEventsRequest,
-    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
-        self.0.call(&api::meta::LIST_EVENTS, &request)
-    }
+    call!(list_events, LIST_EVENTS, ListEventsRequest, ListEventsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_logs(
-        &self,
-        request: api::ListLogsRequest,
-    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
-        self.0.call(&api::meta::LIST_LOGS, &request)
-    }
+    call!(list_logs, LIST_LOGS, ListLogsRequest, ListLogsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_commits(
-        &self,
-        request: api::ListCommitsRequest,
-    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
-        self.0.call(&api::meta::LIST_COMMITS, &request)
-    }
+    call!(list_commits, LIST_COMMITS, ListCommitsRequest, ListCommitsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_tickets(
-        &self,
-        request: api::ListTicketsRequest,
-    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
-        self.0.call(&api::meta::LIST_TICKETS, &request)
-    }
+    call!(list_tickets, LIST_TICKETS, ListTicketsRequest, ListTicketsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_payments(
-        &self,
-        request: api::ListPaymentsRequest,
-    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
-        self.0.call(&api::meta::LIST_PAYMENTS, &request)
-    }
+    call!(list_payments, LIST_PAYMENTS, ListPaymentsRequest, ListPaymentsResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_progress(
-        &self,
-        request: api::StreamProgressRequest,
-    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
-        self.0.call(&api::meta::STREAM_PROGRESS, &request)
-    }
+    call!(stream_progress, STREAM_PROGRESS, StreamProgressRequest, StreamProgressResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_ticker(
-        &self,
-        request: api::StreamTickerRequest,
-    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
-        self.0.call(&api::meta::STREAM_TICKER, &request)
-    }
+    call!(stream_ticker, STREAM_TICKER, StreamTickerRequest, StreamTickerResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_notices(
-        &self,
-        request: api::StreamNoticesRequest,
-    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
-        self.0.call(&api::meta::STREAM_NOTICES, &request)
-    }
+    call!(stream_notices, STREAM_NOTICES, StreamNoticesRequest, StreamNoticesResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_logs(
-        &self,
-        request: api::StreamLogsRequest,
-    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
-        self.0.call(&api::meta::STREAM_LOGS, &request)
-    }
+    call!(stream_logs, STREAM_LOGS, StreamLogsRequest, StreamLogsResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_records(
-        &self,
-        request: api::StreamRecordsRequest,
-    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
-        self.0.call(&api::meta::STREAM_RECORDS, &request)
-    }
+    call!(stream_records, STREAM_RECORDS, StreamRecordsRequest, StreamRecordsResponse);
 
     #[cfg(feature = "ops")]
-    fn health(
-        &self,
-        request: api::HealthRequest,
-    ) -> impl api::runtime::Answer<api::HealthResponse> {
-        self.0.call(&api::meta::HEALTH, &request)
-    }
+    call!(health, HEALTH, HealthRequest, HealthResponse);
 }

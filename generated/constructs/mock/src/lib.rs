@@ -249,188 +249,95 @@ impl Mock {
     }
 }
 
+/// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
+/// by the mock's state: what was programmed, a fixture, or a synthesized response.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
+macro_rules! answer {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.state.answer(&api::meta::$meta, request)
+        }
+    };
+}
+
 impl ConstructsApi for Mock {
     #[cfg(feature = "files")]
-    fn get_file(
-        &self,
-        request: api::GetFileRequest,
-    ) -> impl api::runtime::Answer<api::GetFileResponse> {
-        self.state.answer(&api::meta::GET_FILE, request)
-    }
+    answer!(get_file, GET_FILE, GetFileRequest, GetFileResponse);
 
     #[cfg(feature = "jobs")]
-    fn user_list(
-        &self,
-        request: api::UserListRequest,
-    ) -> impl api::runtime::Answer<api::UserListResponse> {
-        self.state.answer(&api::meta::USER_LIST, request)
-    }
+    answer!(user_list, USER_LIST, UserListRequest, UserListResponse);
 
     #[cfg(feature = "jobs")]
-    fn list(
-        &self,
-        request: api::ListRequest,
-    ) -> impl api::runtime::Answer<api::ListResponse> {
-        self.state.answer(&api::meta::LIST, request)
-    }
+    answer!(list, LIST, ListRequest, ListResponse);
 
     #[cfg(feature = "jobs")]
-    fn r#type(
-        &self,
-        request: api::TypeRequest,
-    ) -> impl api::runtime::Answer<api::TypeResponse> {
-        self.state.answer(&api::meta::TYPE, request)
-    }
+    answer!(r#type, TYPE, TypeRequest, TypeResponse);
 
     #[cfg(feature = "self_")]
-    fn self_(
-        &self,
-        request: api::SelfRequest,
-    ) -> impl api::runtime::Answer<api::SelfResponse> {
-        self.state.answer(&api::meta::SELF, request)
-    }
+    answer!(self_, SELF, SelfRequest, SelfResponse);
 
     #[cfg(feature = "pets")]
-    fn create_pet(
-        &self,
-        request: api::CreatePetRequest,
-    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
-        self.state.answer(&api::meta::CREATE_PET, request)
-    }
+    answer!(create_pet, CREATE_PET, CreatePetRequest, CreatePetResponse);
 
     #[cfg(feature = "media")]
-    fn create_charge(
-        &self,
-        request: api::CreateChargeRequest,
-    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
-        self.state.answer(&api::meta::CREATE_CHARGE, request)
-    }
+    answer!(create_charge, CREATE_CHARGE, CreateChargeRequest, CreateChargeResponse);
 
     #[cfg(feature = "media")]
-    fn update_charge(
-        &self,
-        request: api::UpdateChargeRequest,
-    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
-        self.state.answer(&api::meta::UPDATE_CHARGE, request)
-    }
+    answer!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, UpdateChargeResponse);
 
     #[cfg(feature = "media")]
-    fn upload(
-        &self,
-        request: api::UploadRequest,
-    ) -> impl api::runtime::Answer<api::UploadResponse> {
-        self.state.answer(&api::meta::UPLOAD, request)
-    }
+    answer!(upload, UPLOAD, UploadRequest, UploadResponse);
 
     #[cfg(feature = "media")]
-    fn get_blob(
-        &self,
-        request: api::GetBlobRequest,
-    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
-        self.state.answer(&api::meta::GET_BLOB, request)
-    }
+    answer!(get_blob, GET_BLOB, GetBlobRequest, GetBlobResponse);
 
     #[cfg(feature = "media")]
-    fn put_blob(
-        &self,
-        request: api::PutBlobRequest,
-    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
-        self.state.answer(&api::meta::PUT_BLOB, request)
-    }
+    answer!(put_blob, PUT_BLOB, PutBlobRequest, PutBlobResponse);
 
     #[cfg(feature = "media")]
-    fn add_note(
-        &self,
-        request: api::AddNoteRequest,
-    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
-        self.state.answer(&api::meta::ADD_NOTE, request)
-    }
+    answer!(add_note, ADD_NOTE, AddNoteRequest, AddNoteResponse);
 
     #[cfg(feature = "pages")]
-    fn list_events(
-        &self,
-        request: api::ListEventsRequest,
-    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
-        self.state.answer(&api::meta::LIST_EVENTS, request)
-    }
+    answer!(list_events, LIST_EVENTS, ListEventsRequest, ListEventsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_logs(
-        &self,
-        request: api::ListLogsRequest,
-    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
-        self.state.answer(&api::meta::LIST_LOGS, request)
-    }
+    answer!(list_logs, LIST_LOGS, ListLogsRequest, ListLogsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_commits(
-        &self,
-        request: api::ListCommitsRequest,
-    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
-        self.state.answer(&api::meta::LIST_COMMITS, request)
-    }
+    answer!(list_commits, LIST_COMMITS, ListCommitsRequest, ListCommitsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_tickets(
-        &self,
-        request: api::ListTicketsRequest,
-    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
-        self.state.answer(&api::meta::LIST_TICKETS, request)
-    }
+    answer!(list_tickets, LIST_TICKETS, ListTicketsRequest, ListTicketsResponse);
 
     #[cfg(feature = "pages")]
-    fn list_payments(
-        &self,
-        request: api::ListPaymentsRequest,
-    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
-        self.state.answer(&api::meta::LIST_PAYMENTS, request)
-    }
+    answer!(list_payments, LIST_PAYMENTS, ListPaymentsRequest, ListPaymentsResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_progress(
-        &self,
-        request: api::StreamProgressRequest,
-    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
-        self.state.answer(&api::meta::STREAM_PROGRESS, request)
-    }
+    answer!(stream_progress, STREAM_PROGRESS, StreamProgressRequest, StreamProgressResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_ticker(
-        &self,
-        request: api::StreamTickerRequest,
-    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
-        self.state.answer(&api::meta::STREAM_TICKER, request)
-    }
+    answer!(stream_ticker, STREAM_TICKER, StreamTickerRequest, StreamTickerResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_notices(
-        &self,
-        request: api::StreamNoticesRequest,
-    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
-        self.state.answer(&api::meta::STREAM_NOTICES, request)
-    }
+    answer!(stream_notices, STREAM_NOTICES, StreamNoticesRequest, StreamNoticesResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_logs(
-        &self,
-        request: api::StreamLogsRequest,
-    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
-        self.state.answer(&api::meta::STREAM_LOGS, request)
-    }
+    answer!(stream_logs, STREAM_LOGS, StreamLogsRequest, StreamLogsResponse);
 
     #[cfg(feature = "streams")]
-    fn stream_records(
-        &self,
-        request: api::StreamRecordsRequest,
-    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
-        self.state.answer(&api::meta::STREAM_RECORDS, request)
-    }
+    answer!(stream_records, STREAM_RECORDS, StreamRecordsRequest, StreamRecordsResponse);
 
     #[cfg(feature = "ops")]
-    fn health(
-        &self,
-        request: api::HealthRequest,
-    ) -> impl api::runtime::Answer<api::HealthResponse> {
-        self.state.answer(&api::meta::HEALTH, request)
-    }
+    answer!(health, HEALTH, HealthRequest, HealthResponse);
 }

@@ -24,381 +24,114 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
         .collect()
 }
 
-/// `GET /files/{name}.json`
+/// `handler!(method, METADATA, Request)`: the handler of an operation, which reads its
+/// request, calls the service's method and writes the answer; with `secured`, the credentials
+/// found go into the request.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
+macro_rules! handler {
+    ($name:ident, $meta:ident, $request:ident) => {
+        pub fn $name<S: ConstructsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, request: api::$request, _| async move {
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, secured) => {
+        pub fn $name<S: ConstructsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, mut request: api::$request, credentials| async move {
+                    request.credentials = found_credentials(credentials);
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
+}
+
 #[cfg(feature = "files")]
-pub fn get_file<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_FILE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetFileRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_file(request).await)
-        },
-    )
-}
+handler!(get_file, GET_FILE, GetFileRequest, secured);
 
-/// `POST /jobs/{name}:cancel`
 #[cfg(feature = "jobs")]
-pub fn user_list<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::USER_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UserListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.user_list(request).await)
-        },
-    )
-}
+handler!(user_list, USER_LIST, UserListRequest, secured);
 
-/// `GET /jobs/{name}`
 #[cfg(feature = "jobs")]
-pub fn list<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListRequest, _| async move {
-            runtime::raw_answer(service.list(request).await)
-        },
-    )
-}
+handler!(list, LIST, ListRequest);
 
-/// `DELETE /jobs/{name}`
 #[cfg(feature = "jobs")]
-pub fn r#type<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::TYPE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::TypeRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.r#type(request).await)
-        },
-    )
-}
+handler!(r#type, TYPE, TypeRequest, secured);
 
-/// `PUT /self`
 #[cfg(feature = "self_")]
-pub fn self_<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::SELF,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::SelfRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.self_(request).await)
-        },
-    )
-}
+handler!(self_, SELF, SelfRequest, secured);
 
-/// `POST /pets`
 #[cfg(feature = "pets")]
-pub fn create_pet<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_PET,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CreatePetRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.create_pet(request).await)
-        },
-    )
-}
+handler!(create_pet, CREATE_PET, CreatePetRequest, secured);
 
-/// `POST /charges`
 #[cfg(feature = "media")]
-pub fn create_charge<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_CHARGE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CreateChargeRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.create_charge(request).await)
-        },
-    )
-}
+handler!(create_charge, CREATE_CHARGE, CreateChargeRequest, secured);
 
-/// `PATCH /charges`
 #[cfg(feature = "media")]
-pub fn update_charge<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_CHARGE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpdateChargeRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_charge(request).await)
-        },
-    )
-}
+handler!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, secured);
 
-/// `POST /uploads`
 #[cfg(feature = "media")]
-pub fn upload<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPLOAD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UploadRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.upload(request).await)
-        },
-    )
-}
+handler!(upload, UPLOAD, UploadRequest, secured);
 
-/// `GET /blobs/{name}`
 #[cfg(feature = "media")]
-pub fn get_blob<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_BLOB,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetBlobRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_blob(request).await)
-        },
-    )
-}
+handler!(get_blob, GET_BLOB, GetBlobRequest, secured);
 
-/// `PUT /blobs/{name}`
 #[cfg(feature = "media")]
-pub fn put_blob<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::PUT_BLOB,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::PutBlobRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.put_blob(request).await)
-        },
-    )
-}
+handler!(put_blob, PUT_BLOB, PutBlobRequest, secured);
 
-/// `POST /notes`
 #[cfg(feature = "media")]
-pub fn add_note<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ADD_NOTE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AddNoteRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.add_note(request).await)
-        },
-    )
-}
+handler!(add_note, ADD_NOTE, AddNoteRequest, secured);
 
-/// `GET /events`
 #[cfg(feature = "pages")]
-pub fn list_events<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST_EVENTS,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListEventsRequest, _| async move {
-            runtime::raw_answer(service.list_events(request).await)
-        },
-    )
-}
+handler!(list_events, LIST_EVENTS, ListEventsRequest);
 
-/// `GET /logs`
 #[cfg(feature = "pages")]
-pub fn list_logs<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST_LOGS,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListLogsRequest, _| async move {
-            runtime::raw_answer(service.list_logs(request).await)
-        },
-    )
-}
+handler!(list_logs, LIST_LOGS, ListLogsRequest);
 
-/// `GET /commits`
 #[cfg(feature = "pages")]
-pub fn list_commits<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST_COMMITS,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListCommitsRequest, _| async move {
-            runtime::raw_answer(service.list_commits(request).await)
-        },
-    )
-}
+handler!(list_commits, LIST_COMMITS, ListCommitsRequest);
 
-/// `GET /tickets`
 #[cfg(feature = "pages")]
-pub fn list_tickets<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST_TICKETS,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListTicketsRequest, _| async move {
-            runtime::raw_answer(service.list_tickets(request).await)
-        },
-    )
-}
+handler!(list_tickets, LIST_TICKETS, ListTicketsRequest);
 
-/// `GET /payments`
 #[cfg(feature = "pages")]
-pub fn list_payments<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::LIST_PAYMENTS,
-        service,
-        request,
-        |service: Arc<S>, request: api::ListPaymentsRequest, _| async move {
-            runtime::raw_answer(service.list_payments(request).await)
-        },
-    )
-}
+handler!(list_payments, LIST_PAYMENTS, ListPaymentsRequest);
 
-/// `GET /streams/progress`
 #[cfg(feature = "streams")]
-pub fn stream_progress<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::STREAM_PROGRESS,
-        service,
-        request,
-        |service: Arc<S>, request: api::StreamProgressRequest, _| async move {
-            runtime::raw_answer(service.stream_progress(request).await)
-        },
-    )
-}
+handler!(stream_progress, STREAM_PROGRESS, StreamProgressRequest);
 
-/// `GET /streams/ticker`
 #[cfg(feature = "streams")]
-pub fn stream_ticker<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::STREAM_TICKER,
-        service,
-        request,
-        |service: Arc<S>, request: api::StreamTickerRequest, _| async move {
-            runtime::raw_answer(service.stream_ticker(request).await)
-        },
-    )
-}
+handler!(stream_ticker, STREAM_TICKER, StreamTickerRequest);
 
-/// `GET /streams/notices`
 #[cfg(feature = "streams")]
-pub fn stream_notices<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::STREAM_NOTICES,
-        service,
-        request,
-        |service: Arc<S>, request: api::StreamNoticesRequest, _| async move {
-            runtime::raw_answer(service.stream_notices(request).await)
-        },
-    )
-}
+handler!(stream_notices, STREAM_NOTICES, StreamNoticesRequest);
 
-/// `GET /streams/logs`
 #[cfg(feature = "streams")]
-pub fn stream_logs<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::STREAM_LOGS,
-        service,
-        request,
-        |service: Arc<S>, request: api::StreamLogsRequest, _| async move {
-            runtime::raw_answer(service.stream_logs(request).await)
-        },
-    )
-}
+handler!(stream_logs, STREAM_LOGS, StreamLogsRequest);
 
-/// `GET /streams/records`
 #[cfg(feature = "streams")]
-pub fn stream_records<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::STREAM_RECORDS,
-        service,
-        request,
-        |service: Arc<S>, request: api::StreamRecordsRequest, _| async move {
-            runtime::raw_answer(service.stream_records(request).await)
-        },
-    )
-}
+handler!(stream_records, STREAM_RECORDS, StreamRecordsRequest);
 
-/// `GET /health`
 #[cfg(feature = "ops")]
-pub fn health<S: ConstructsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::HEALTH,
-        service,
-        request,
-        |service: Arc<S>, request: api::HealthRequest, _| async move {
-            runtime::raw_answer(service.health(request).await)
-        },
-    )
-}
+handler!(health, HEALTH, HealthRequest);

@@ -5,20 +5,21 @@
 use api::FormatsApi;
 use super::Client;
 
+/// `call!(method, METADATA, Request, Response)`: a method of the service trait, which sends
+/// its request and reads the response; with `secured`, the request's own credentials first.
+#[cfg(feature = "events")]
+macro_rules! call {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call(&api::meta::$meta, &request)
+        }
+    };
+}
+
 impl FormatsApi for Client {
     #[cfg(feature = "events")]
-    fn get_event(
-        &self,
-        request: api::GetEventRequest,
-    ) -> impl api::runtime::Answer<api::GetEventResponse> {
-        self.0.call(&api::meta::GET_EVENT, &request)
-    }
+    call!(get_event, GET_EVENT, GetEventRequest, GetEventResponse);
 
     #[cfg(feature = "events")]
-    fn create_event(
-        &self,
-        request: api::CreateEventRequest,
-    ) -> impl api::runtime::Answer<api::CreateEventResponse> {
-        self.0.call(&api::meta::CREATE_EVENT, &request)
-    }
+    call!(create_event, CREATE_EVENT, CreateEventRequest, CreateEventResponse);
 }

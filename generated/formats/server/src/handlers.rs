@@ -7,34 +7,27 @@ use api::FormatsApi;
 use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
 
-/// `GET /events/{id}`
+/// `handler!(method, METADATA, Request)`: the handler of an operation, which reads its
+/// request, calls the service's method and writes the answer; with `secured`, the credentials
+/// found go into the request.
 #[cfg(feature = "events")]
-pub fn get_event<S: FormatsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_EVENT,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetEventRequest, _| async move {
-            runtime::raw_answer(service.get_event(request).await)
-        },
-    )
+macro_rules! handler {
+    ($name:ident, $meta:ident, $request:ident) => {
+        pub fn $name<S: FormatsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, request: api::$request, _| async move {
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
 }
 
-/// `POST /events`
 #[cfg(feature = "events")]
-pub fn create_event<S: FormatsApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_EVENT,
-        service,
-        request,
-        |service: Arc<S>, request: api::CreateEventRequest, _| async move {
-            runtime::raw_answer(service.create_event(request).await)
-        },
-    )
-}
+handler!(get_event, GET_EVENT, GetEventRequest);
+
+#[cfg(feature = "events")]
+handler!(create_event, CREATE_EVENT, CreateEventRequest);

@@ -251,38 +251,7 @@ pub enum Send_ {
 }
 
 #[cfg(feature = "self_")]
-impl Send_ {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["now", "later"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Now => "now",
-            Self::Later => "later",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "self_")]
-impl From<&str> for Send_ {
-    fn from(value: &str) -> Self {
-        match value {
-            "now" => Self::Now,
-            "later" => Self::Later,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "self_")]
-crate::runtime::impl_open_enum!(Send_);
+crate::runtime::impl_open_enum!(Send_, Other, Now = "now", Later = "later");
 
 /// A schema named like `String`.
 ///

@@ -5,51 +5,35 @@
 use api::NamesApi;
 use super::Client;
 
+/// `call!(method, METADATA, Request, Response)`: a method of the service trait, which sends
+/// its request and reads the response; with `secured`, the request's own credentials first.
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
+macro_rules! call {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call(&api::meta::$meta, &request)
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, $response:ident, secured) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call_with_credentials(&api::meta::$meta, &request, &request.credentials)
+        }
+    };
+}
+
 impl NamesApi for Client {
     #[cfg(feature = "std")]
-    fn get_string(
-        &self,
-        request: api::GetStringRequest,
-    ) -> impl api::runtime::Answer<api::GetStringResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_STRING,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_string, GET_STRING, GetStringRequest, GetStringResponse, secured);
 
     #[cfg(feature = "self_")]
-    fn put_prelude(
-        &self,
-        request: api::PutPreludeRequest,
-    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::PUT_PRELUDE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse, secured);
 
     #[cfg(feature = "self_")]
-    fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::ADD_PAYMENT_METHOD,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
+        AddPaymentMethodResponse, secured
+    );
 
     #[cfg(feature = "ming_qian")]
-    fn ming_qian_wo_qu_ru(
-        &self,
-        request: api::MingQianWoQuRuRequest,
-    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
-        self.0.call(&api::meta::MING_QIAN_WO_QU_RU, &request)
-    }
+    call!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);
 }

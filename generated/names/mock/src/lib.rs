@@ -107,36 +107,30 @@ impl Mock {
     }
 }
 
+/// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
+/// by the mock's state: what was programmed, a fixture, or a synthesized response.
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
+macro_rules! answer {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.state.answer(&api::meta::$meta, request)
+        }
+    };
+}
+
 impl NamesApi for Mock {
     #[cfg(feature = "std")]
-    fn get_string(
-        &self,
-        request: api::GetStringRequest,
-    ) -> impl api::runtime::Answer<api::GetStringResponse> {
-        self.state.answer(&api::meta::GET_STRING, request)
-    }
+    answer!(get_string, GET_STRING, GetStringRequest, GetStringResponse);
 
     #[cfg(feature = "self_")]
-    fn put_prelude(
-        &self,
-        request: api::PutPreludeRequest,
-    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
-        self.state.answer(&api::meta::PUT_PRELUDE, request)
-    }
+    answer!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse);
 
     #[cfg(feature = "self_")]
-    fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
-    }
+    answer!(
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
+        AddPaymentMethodResponse
+    );
 
     #[cfg(feature = "ming_qian")]
-    fn ming_qian_wo_qu_ru(
-        &self,
-        request: api::MingQianWoQuRuRequest,
-    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
-        self.state.answer(&api::meta::MING_QIAN_WO_QU_RU, request)
-    }
+    answer!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);
 }

@@ -16,69 +16,46 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
         .collect()
 }
 
-/// `GET /strings/{type}`
+/// `handler!(method, METADATA, Request)`: the handler of an operation, which reads its
+/// request, calls the service's method and writes the answer; with `secured`, the credentials
+/// found go into the request.
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
+macro_rules! handler {
+    ($name:ident, $meta:ident, $request:ident) => {
+        pub fn $name<S: NamesApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, request: api::$request, _| async move {
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, secured) => {
+        pub fn $name<S: NamesApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, mut request: api::$request, credentials| async move {
+                    request.credentials = found_credentials(credentials);
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
+}
+
 #[cfg(feature = "std")]
-pub fn get_string<S: NamesApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_STRING,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetStringRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_string(request).await)
-        },
-    )
-}
+handler!(get_string, GET_STRING, GetStringRequest, secured);
 
-/// `POST /prelude`
 #[cfg(feature = "self_")]
-pub fn put_prelude<S: NamesApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::PUT_PRELUDE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::PutPreludeRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.put_prelude(request).await)
-        },
-    )
-}
+handler!(put_prelude, PUT_PRELUDE, PutPreludeRequest, secured);
 
-/// `POST /payment-methods`
 #[cfg(feature = "self_")]
-pub fn add_payment_method<S: NamesApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ADD_PAYMENT_METHOD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AddPaymentMethodRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.add_payment_method(request).await)
-        },
-    )
-}
+handler!(add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, secured);
 
-/// `GET /名前/{id}`
 #[cfg(feature = "ming_qian")]
-pub fn ming_qian_wo_qu_ru<S: NamesApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::MING_QIAN_WO_QU_RU,
-        service,
-        request,
-        |service: Arc<S>, request: api::MingQianWoQuRuRequest, _| async move {
-            runtime::raw_answer(service.ming_qian_wo_qu_ru(request).await)
-        },
-    )
-}
+handler!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest);

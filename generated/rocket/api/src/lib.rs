@@ -20,6 +20,7 @@ rocketgen_runtime::generated_for!("0.1.0");
 pub mod meta;
 pub mod models;
 pub mod operations;
+pub mod parameters;
 mod overlay;
 mod service;
 

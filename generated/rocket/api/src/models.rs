@@ -74,38 +74,12 @@ pub enum AccessTokenType {
 }
 
 #[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
-impl AccessTokenType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserAccount => "UserAccount",
-            Self::UserProfile => "UserProfile",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
-impl From<&str> for AccessTokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UserAccount" => Self::UserAccount,
-            "UserProfile" => Self::UserProfile,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
-crate::runtime::impl_open_enum!(AccessTokenType);
+crate::runtime::impl_open_enum!(
+    AccessTokenType,
+    Other,
+    UserAccount = "UserAccount",
+    UserProfile = "UserProfile"
+);
 
 /// Schema `Account` (`#/components/schemas/Account`).
 #[cfg(feature = "account")]
@@ -338,47 +312,14 @@ pub enum AccountTokenByCodeRequestScopesItem {
 }
 
 #[cfg(feature = "authorization")]
-impl AccountTokenByCodeRequestScopesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Catalog",
-        "Commerce",
-        "Settings",
-        "Playback",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Playback => "Playback",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for AccountTokenByCodeRequestScopesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            "Playback" => Self::Playback,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(AccountTokenByCodeRequestScopesItem);
+crate::runtime::impl_open_enum!(
+    AccountTokenByCodeRequestScopesItem,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings",
+    Playback = "Playback"
+);
 
 /// Schema `AccountTokenRequest` (`#/components/schemas/AccountTokenRequest`).
 #[cfg(feature = "authorization")]
@@ -451,38 +392,12 @@ pub enum AccountTokenRequestCookieType {
 }
 
 #[cfg(feature = "authorization")]
-impl AccountTokenRequestCookieType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "Session",
-            Self::Persistent => "Persistent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for AccountTokenRequestCookieType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Session" => Self::Session,
-            "Persistent" => Self::Persistent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(AccountTokenRequestCookieType);
+crate::runtime::impl_open_enum!(
+    AccountTokenRequestCookieType,
+    Other,
+    Session = "Session",
+    Persistent = "Persistent"
+);
 
 /// Inline schema at `#/components/schemas/AccountTokenRequest/properties/scopes/items`.
 #[cfg(feature = "authorization")]
@@ -501,47 +416,14 @@ pub enum AccountTokenRequestScopesItem {
 }
 
 #[cfg(feature = "authorization")]
-impl AccountTokenRequestScopesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Catalog",
-        "Commerce",
-        "Settings",
-        "Playback",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Playback => "Playback",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for AccountTokenRequestScopesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            "Playback" => Self::Playback,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(AccountTokenRequestScopesItem);
+crate::runtime::impl_open_enum!(
+    AccountTokenRequestScopesItem,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings",
+    Playback = "Playback"
+);
 
 /// Schema `AccountUpdateRequest` (`#/components/schemas/AccountUpdateRequest`).
 #[cfg(feature = "account")]
@@ -637,36 +519,7 @@ pub enum AddPaymentMethodRequestType {
 }
 
 #[cfg(feature = "account")]
-impl AddPaymentMethodRequestType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Card"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "Card",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for AddPaymentMethodRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Card" => Self::Card,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(AddPaymentMethodRequestType);
+crate::runtime::impl_open_enum!(AddPaymentMethodRequestType, Other, Card = "Card");
 
 /// Schema `Address` (`#/components/schemas/Address`).
 #[cfg(feature = "account")]
@@ -1077,50 +930,15 @@ pub enum BtPlanListItemInterval {
 }
 
 #[cfg(feature = "bt")]
-impl BtPlanListItemInterval {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "bt")]
-impl From<&str> for BtPlanListItemInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "bt")]
-crate::runtime::impl_open_enum!(BtPlanListItemInterval);
+crate::runtime::impl_open_enum!(
+    BtPlanListItemInterval,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `BtPlans` (`#/components/schemas/BtPlans`).
 #[cfg(feature = "bt")]
@@ -1431,80 +1249,25 @@ pub enum CreditRole {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl CreditRole {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "actor",
-        "associateproducer",
-        "coactor",
-        "director",
-        "executiveproducer",
-        "filminglocation",
-        "guest",
-        "narrator",
-        "other",
-        "presenter",
-        "producer",
-        "productmanager",
-        "thememusicby",
-        "voice",
-        "writer",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Actor => "actor",
-            Self::Associateproducer => "associateproducer",
-            Self::Coactor => "coactor",
-            Self::Director => "director",
-            Self::Executiveproducer => "executiveproducer",
-            Self::Filminglocation => "filminglocation",
-            Self::Guest => "guest",
-            Self::Narrator => "narrator",
-            Self::Other => "other",
-            Self::Presenter => "presenter",
-            Self::Producer => "producer",
-            Self::Productmanager => "productmanager",
-            Self::Thememusicby => "thememusicby",
-            Self::Voice => "voice",
-            Self::Writer => "writer",
-            Self::UnknownValue(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl From<&str> for CreditRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "actor" => Self::Actor,
-            "associateproducer" => Self::Associateproducer,
-            "coactor" => Self::Coactor,
-            "director" => Self::Director,
-            "executiveproducer" => Self::Executiveproducer,
-            "filminglocation" => Self::Filminglocation,
-            "guest" => Self::Guest,
-            "narrator" => Self::Narrator,
-            "other" => Self::Other,
-            "presenter" => Self::Presenter,
-            "producer" => Self::Producer,
-            "productmanager" => Self::Productmanager,
-            "thememusicby" => Self::Thememusicby,
-            "voice" => Self::Voice,
-            "writer" => Self::Writer,
-            other => Self::UnknownValue(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-crate::runtime::impl_open_enum!(CreditRole);
+crate::runtime::impl_open_enum!(
+    CreditRole,
+    UnknownValue,
+    Actor = "actor",
+    Associateproducer = "associateproducer",
+    Coactor = "coactor",
+    Director = "director",
+    Executiveproducer = "executiveproducer",
+    Filminglocation = "filminglocation",
+    Guest = "guest",
+    Narrator = "narrator",
+    Other = "other",
+    Presenter = "presenter",
+    Producer = "producer",
+    Productmanager = "productmanager",
+    Thememusicby = "thememusicby",
+    Voice = "voice",
+    Writer = "writer"
+);
 
 /// Schema `Device` (`#/components/schemas/Device`).
 #[cfg(feature = "account")]
@@ -2028,50 +1791,15 @@ pub enum EePlanListItemInterval {
 }
 
 #[cfg(feature = "ee")]
-impl EePlanListItemInterval {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "ee")]
-impl From<&str> for EePlanListItemInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "ee")]
-crate::runtime::impl_open_enum!(EePlanListItemInterval);
+crate::runtime::impl_open_enum!(
+    EePlanListItemInterval,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `EePlans` (`#/components/schemas/EePlans`).
 #[cfg(feature = "ee")]
@@ -2359,62 +2087,19 @@ pub enum EntitlementItemType {
 }
 
 #[cfg(feature = "account")]
-impl EntitlementItemType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for EntitlementItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(EntitlementItemType);
+crate::runtime::impl_open_enum!(
+    EntitlementItemType,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// Defines playback exclusion rules for an Offer or Entitlement.
 ///
@@ -2500,68 +2185,15 @@ pub enum ExclusionRuleExcludeDelivery {
         feature = "standalone-schemas"
     )
 )]
-impl ExclusionRuleExcludeDelivery {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Stream",
-        "Download",
-        "StreamOrDownload",
-        "ProgressiveDownload",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "Stream",
-            Self::Download => "Download",
-            Self::StreamOrDownload => "StreamOrDownload",
-            Self::ProgressiveDownload => "ProgressiveDownload",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-impl From<&str> for ExclusionRuleExcludeDelivery {
-    fn from(value: &str) -> Self {
-        match value {
-            "Stream" => Self::Stream,
-            "Download" => Self::Download,
-            "StreamOrDownload" => Self::StreamOrDownload,
-            "ProgressiveDownload" => Self::ProgressiveDownload,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-crate::runtime::impl_open_enum!(ExclusionRuleExcludeDelivery);
+crate::runtime::impl_open_enum!(
+    ExclusionRuleExcludeDelivery,
+    Other,
+    Stream = "Stream",
+    Download = "Download",
+    StreamOrDownload = "StreamOrDownload",
+    ProgressiveDownload = "ProgressiveDownload",
+    None = "None"
+);
 
 /// Inline schema at `#/components/schemas/ExclusionRule/properties/excludeMinResolution`.
 #[cfg(
@@ -2602,71 +2234,16 @@ pub enum ExclusionRuleExcludeMinResolution {
         feature = "standalone-schemas"
     )
 )]
-impl ExclusionRuleExcludeMinResolution {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SD",
-        "HD-720",
-        "HD-1080",
-        "HD-4K",
-        "External",
-        "Unknown",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd720 => "HD-720",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd4k => "HD-4K",
-            Self::External => "External",
-            Self::Unknown => "Unknown",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-impl From<&str> for ExclusionRuleExcludeMinResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "SD" => Self::Sd,
-            "HD-720" => Self::Hd720,
-            "HD-1080" => Self::Hd1080,
-            "HD-4K" => Self::Hd4k,
-            "External" => Self::External,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-crate::runtime::impl_open_enum!(ExclusionRuleExcludeMinResolution);
+crate::runtime::impl_open_enum!(
+    ExclusionRuleExcludeMinResolution,
+    Other,
+    Sd = "SD",
+    Hd720 = "HD-720",
+    Hd1080 = "HD-1080",
+    Hd4k = "HD-4K",
+    External = "External",
+    Unknown = "Unknown"
+);
 
 /// Inline schema at `#/components/parameters/FeatureFlags/schema/items`.
 #[cfg(
@@ -2719,85 +2296,18 @@ pub enum FeatureFlagsItem {
         feature = "registration"
     )
 )]
-impl FeatureFlagsItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "all",
-        "idp",
-        "ldp",
-        "hb",
-        "rpt",
-        "cas",
-        "lrl",
-        "cd",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Idp => "idp",
-            Self::Ldp => "ldp",
-            Self::Hb => "hb",
-            Self::Rpt => "rpt",
-            Self::Cas => "cas",
-            Self::Lrl => "lrl",
-            Self::Cd => "cd",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "authorization",
-        feature = "bt",
-        feature = "support",
-        feature = "app",
-        feature = "ee",
-        feature = "content",
-        feature = "itv",
-        feature = "registration"
-    )
-)]
-impl From<&str> for FeatureFlagsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "idp" => Self::Idp,
-            "ldp" => Self::Ldp,
-            "hb" => Self::Hb,
-            "rpt" => Self::Rpt,
-            "cas" => Self::Cas,
-            "lrl" => Self::Lrl,
-            "cd" => Self::Cd,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "authorization",
-        feature = "bt",
-        feature = "support",
-        feature = "app",
-        feature = "ee",
-        feature = "content",
-        feature = "itv",
-        feature = "registration"
-    )
-)]
-crate::runtime::impl_open_enum!(FeatureFlagsItem);
+crate::runtime::impl_open_enum!(
+    FeatureFlagsItem,
+    Other,
+    All = "all",
+    Idp = "idp",
+    Ldp = "ldp",
+    Hb = "hb",
+    Rpt = "rpt",
+    Cas = "cas",
+    Lrl = "lrl",
+    Cd = "cd"
+);
 
 /// Inline schema at `#/paths/~1items~1{itemId}~1next/get/parameters/2/schema`.
 #[cfg(feature = "content")]
@@ -2812,38 +2322,12 @@ pub enum GetAnonNextPlaybackItemExpand {
 }
 
 #[cfg(feature = "content")]
-impl GetAnonNextPlaybackItemExpand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parent => "parent",
-            Self::Ancestors => "ancestors",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for GetAnonNextPlaybackItemExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "parent" => Self::Parent,
-            "ancestors" => Self::Ancestors,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(GetAnonNextPlaybackItemExpand);
+crate::runtime::impl_open_enum!(
+    GetAnonNextPlaybackItemExpand,
+    Other,
+    Parent = "parent",
+    Ancestors = "ancestors"
+);
 
 /// Inline schema at `#/paths/~1config/get/parameters/0/schema/items`.
 #[cfg(feature = "app")]
@@ -2872,62 +2356,19 @@ pub enum GetAppConfigIncludeItem {
 }
 
 #[cfg(feature = "app")]
-impl GetAppConfigIncludeItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "classification",
-        "playback",
-        "sitemap",
-        "navigation",
-        "subscription",
-        "general",
-        "display",
-        "i18n",
-        "linear",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Classification => "classification",
-            Self::Playback => "playback",
-            Self::Sitemap => "sitemap",
-            Self::Navigation => "navigation",
-            Self::Subscription => "subscription",
-            Self::General => "general",
-            Self::Display => "display",
-            Self::I18n => "i18n",
-            Self::Linear => "linear",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetAppConfigIncludeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "classification" => Self::Classification,
-            "playback" => Self::Playback,
-            "sitemap" => Self::Sitemap,
-            "navigation" => Self::Navigation,
-            "subscription" => Self::Subscription,
-            "general" => Self::General,
-            "display" => Self::Display,
-            "i18n" => Self::I18n,
-            "linear" => Self::Linear,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetAppConfigIncludeItem);
+crate::runtime::impl_open_enum!(
+    GetAppConfigIncludeItem,
+    Other,
+    Classification = "classification",
+    Playback = "playback",
+    Sitemap = "sitemap",
+    Navigation = "navigation",
+    Subscription = "subscription",
+    General = "general",
+    Display = "display",
+    I18n = "i18n",
+    Linear = "linear"
+);
 
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/1/schema/items`.
 #[cfg(feature = "profile")]
@@ -2944,40 +2385,13 @@ pub enum GetContinueWatchingListIncludeItem {
 }
 
 #[cfg(feature = "profile")]
-impl GetContinueWatchingListIncludeItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Episode => "episode",
-            Self::Season => "season",
-            Self::Show => "show",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "profile")]
-impl From<&str> for GetContinueWatchingListIncludeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "episode" => Self::Episode,
-            "season" => Self::Season,
-            "show" => Self::Show,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "profile")]
-crate::runtime::impl_open_enum!(GetContinueWatchingListIncludeItem);
+crate::runtime::impl_open_enum!(
+    GetContinueWatchingListIncludeItem,
+    Other,
+    Episode = "episode",
+    Season = "season",
+    Show = "show"
+);
 
 /// Inline schema at `#/paths/~1account~1profile~1continue-watching~1list/get/parameters/0/schema`.
 #[cfg(feature = "profile")]
@@ -2994,40 +2408,13 @@ pub enum GetContinueWatchingListShowItemType {
 }
 
 #[cfg(feature = "profile")]
-impl GetContinueWatchingListShowItemType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["episode", "season", "show"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Episode => "episode",
-            Self::Season => "season",
-            Self::Show => "show",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "profile")]
-impl From<&str> for GetContinueWatchingListShowItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "episode" => Self::Episode,
-            "season" => Self::Season,
-            "show" => Self::Show,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "profile")]
-crate::runtime::impl_open_enum!(GetContinueWatchingListShowItemType);
+crate::runtime::impl_open_enum!(
+    GetContinueWatchingListShowItemType,
+    Other,
+    Episode = "episode",
+    Season = "season",
+    Show = "show"
+);
 
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/2/schema`.
 #[cfg(feature = "content")]
@@ -3046,47 +2433,14 @@ pub enum GetItemExpand {
 }
 
 #[cfg(feature = "content")]
-impl GetItemExpand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "all",
-        "children",
-        "ancestors",
-        "parent",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Children => "children",
-            Self::Ancestors => "ancestors",
-            Self::Parent => "parent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for GetItemExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "children" => Self::Children,
-            "ancestors" => Self::Ancestors,
-            "parent" => Self::Parent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(GetItemExpand);
+crate::runtime::impl_open_enum!(
+    GetItemExpand,
+    Other,
+    All = "all",
+    Children = "children",
+    Ancestors = "ancestors",
+    Parent = "parent"
+);
 
 /// Inline schema at `#/paths/~1items~1{id}/get/parameters/3/schema`.
 #[cfg(feature = "content")]
@@ -3101,38 +2455,12 @@ pub enum GetItemSelectSeason {
 }
 
 #[cfg(feature = "content")]
-impl GetItemSelectSeason {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["first", "latest"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Latest => "latest",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for GetItemSelectSeason {
-    fn from(value: &str) -> Self {
-        match value {
-            "first" => Self::First,
-            "latest" => Self::Latest,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(GetItemSelectSeason);
+crate::runtime::impl_open_enum!(
+    GetItemSelectSeason,
+    Other,
+    First = "first",
+    Latest = "latest"
+);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/4/schema`.
 #[cfg(feature = "app")]
@@ -3149,40 +2477,13 @@ pub enum GetItvPageItemDetailExpand {
 }
 
 #[cfg(feature = "app")]
-impl GetItvPageItemDetailExpand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Children => "children",
-            Self::Ancestors => "ancestors",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetItvPageItemDetailExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "children" => Self::Children,
-            "ancestors" => Self::Ancestors,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetItvPageItemDetailExpand);
+crate::runtime::impl_open_enum!(
+    GetItvPageItemDetailExpand,
+    Other,
+    All = "all",
+    Children = "children",
+    Ancestors = "ancestors"
+);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/5/schema`.
 #[cfg(feature = "app")]
@@ -3197,38 +2498,12 @@ pub enum GetItvPageItemDetailSelectSeason {
 }
 
 #[cfg(feature = "app")]
-impl GetItvPageItemDetailSelectSeason {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["first", "latest"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Latest => "latest",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetItvPageItemDetailSelectSeason {
-    fn from(value: &str) -> Self {
-        match value {
-            "first" => Self::First,
-            "latest" => Self::Latest,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetItvPageItemDetailSelectSeason);
+crate::runtime::impl_open_enum!(
+    GetItvPageItemDetailSelectSeason,
+    Other,
+    First = "first",
+    Latest = "latest"
+);
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/6/schema`.
 #[cfg(feature = "app")]
@@ -3243,38 +2518,12 @@ pub enum GetItvPageTextEntryFormat {
 }
 
 #[cfg(feature = "app")]
-impl GetItvPageTextEntryFormat {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["markdown", "html"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Markdown => "markdown",
-            Self::Html => "html",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetItvPageTextEntryFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "markdown" => Self::Markdown,
-            "html" => Self::Html,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetItvPageTextEntryFormat);
+crate::runtime::impl_open_enum!(
+    GetItvPageTextEntryFormat,
+    Other,
+    Markdown = "markdown",
+    Html = "html"
+);
 
 /// Inline schema at `#/paths/~1account~1profile~1items~1{itemId}~1next/get/parameters/2/schema`.
 #[cfg(feature = "profile")]
@@ -3289,38 +2538,12 @@ pub enum GetNextPlaybackItemExpand {
 }
 
 #[cfg(feature = "profile")]
-impl GetNextPlaybackItemExpand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["parent", "ancestors"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parent => "parent",
-            Self::Ancestors => "ancestors",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "profile")]
-impl From<&str> for GetNextPlaybackItemExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "parent" => Self::Parent,
-            "ancestors" => Self::Ancestors,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "profile")]
-crate::runtime::impl_open_enum!(GetNextPlaybackItemExpand);
+crate::runtime::impl_open_enum!(
+    GetNextPlaybackItemExpand,
+    Other,
+    Parent = "parent",
+    Ancestors = "ancestors"
+);
 
 /// Inline schema at `#/paths/~1page/get/parameters/4/schema`.
 #[cfg(feature = "app")]
@@ -3337,40 +2560,13 @@ pub enum GetPageItemDetailExpand {
 }
 
 #[cfg(feature = "app")]
-impl GetPageItemDetailExpand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["all", "children", "ancestors"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Children => "children",
-            Self::Ancestors => "ancestors",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetPageItemDetailExpand {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "children" => Self::Children,
-            "ancestors" => Self::Ancestors,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetPageItemDetailExpand);
+crate::runtime::impl_open_enum!(
+    GetPageItemDetailExpand,
+    Other,
+    All = "all",
+    Children = "children",
+    Ancestors = "ancestors"
+);
 
 /// Inline schema at `#/paths/~1page/get/parameters/5/schema`.
 #[cfg(feature = "app")]
@@ -3385,38 +2581,12 @@ pub enum GetPageItemDetailSelectSeason {
 }
 
 #[cfg(feature = "app")]
-impl GetPageItemDetailSelectSeason {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["first", "latest"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Latest => "latest",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetPageItemDetailSelectSeason {
-    fn from(value: &str) -> Self {
-        match value {
-            "first" => Self::First,
-            "latest" => Self::Latest,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetPageItemDetailSelectSeason);
+crate::runtime::impl_open_enum!(
+    GetPageItemDetailSelectSeason,
+    Other,
+    First = "first",
+    Latest = "latest"
+);
 
 /// Inline schema at `#/paths/~1page/get/parameters/6/schema`.
 #[cfg(feature = "app")]
@@ -3431,38 +2601,12 @@ pub enum GetPageTextEntryFormat {
 }
 
 #[cfg(feature = "app")]
-impl GetPageTextEntryFormat {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["markdown", "html"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Markdown => "markdown",
-            Self::Html => "html",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for GetPageTextEntryFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "markdown" => Self::Markdown,
-            "html" => Self::Html,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(GetPageTextEntryFormat);
+crate::runtime::impl_open_enum!(
+    GetPageTextEntryFormat,
+    Other,
+    Markdown = "markdown",
+    Html = "html"
+);
 
 /// Inline schema at `#/paths/~1account~1profile~1ratings~1list/get/parameters/3/schema`.
 #[cfg(feature = "profile")]
@@ -3477,38 +2621,12 @@ pub enum GetRatingsListOrderBy {
 }
 
 #[cfg(feature = "profile")]
-impl GetRatingsListOrderBy {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DateAdded => "date-added",
-            Self::DateModified => "date-modified",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "profile")]
-impl From<&str> for GetRatingsListOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "date-added" => Self::DateAdded,
-            "date-modified" => Self::DateModified,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "profile")]
-crate::runtime::impl_open_enum!(GetRatingsListOrderBy);
+crate::runtime::impl_open_enum!(
+    GetRatingsListOrderBy,
+    Other,
+    DateAdded = "date-added",
+    DateModified = "date-modified"
+);
 
 /// Inline schema at `#/paths/~1account~1profile~1watched~1list/get/parameters/4/schema`.
 #[cfg(feature = "profile")]
@@ -3523,38 +2641,12 @@ pub enum GetWatchedListOrderBy {
 }
 
 #[cfg(feature = "profile")]
-impl GetWatchedListOrderBy {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["date-added", "date-modified"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DateAdded => "date-added",
-            Self::DateModified => "date-modified",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "profile")]
-impl From<&str> for GetWatchedListOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "date-added" => Self::DateAdded,
-            "date-modified" => Self::DateModified,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "profile")]
-crate::runtime::impl_open_enum!(GetWatchedListOrderBy);
+crate::runtime::impl_open_enum!(
+    GetWatchedListOrderBy,
+    Other,
+    DateAdded = "date-added",
+    DateModified = "date-modified"
+);
 
 /// Schema `ItemClipFile` (`#/components/schemas/ItemClipFile`).
 #[cfg(feature = "content")]
@@ -3656,40 +2748,13 @@ pub enum ItemClipFileDeliveryType {
 }
 
 #[cfg(feature = "content")]
-impl ItemClipFileDeliveryType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "Stream",
-            Self::Progressive => "Progressive",
-            Self::Download => "Download",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for ItemClipFileDeliveryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Stream" => Self::Stream,
-            "Progressive" => Self::Progressive,
-            "Download" => Self::Download,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(ItemClipFileDeliveryType);
+crate::runtime::impl_open_enum!(
+    ItemClipFileDeliveryType,
+    Other,
+    Stream = "Stream",
+    Progressive = "Progressive",
+    Download = "Download"
+);
 
 /// The resolution of the video media.
 ///
@@ -3714,53 +2779,16 @@ pub enum ItemClipFileResolution {
 }
 
 #[cfg(feature = "content")]
-impl ItemClipFileResolution {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SD",
-        "HD-720",
-        "HD-1080",
-        "HD-4K",
-        "External",
-        "Unknown",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd720 => "HD-720",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd4k => "HD-4K",
-            Self::External => "External",
-            Self::Unknown => "Unknown",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for ItemClipFileResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "SD" => Self::Sd,
-            "HD-720" => Self::Hd720,
-            "HD-1080" => Self::Hd1080,
-            "HD-4K" => Self::Hd4k,
-            "External" => Self::External,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(ItemClipFileResolution);
+crate::runtime::impl_open_enum!(
+    ItemClipFileResolution,
+    Other,
+    Sd = "SD",
+    Hd720 = "HD-720",
+    Hd1080 = "HD-1080",
+    Hd4k = "HD-4K",
+    External = "External",
+    Unknown = "Unknown"
+);
 
 /// Schema `ItemClipFiles` (`#/components/schemas/ItemClipFiles`).
 #[cfg(feature = "content")]
@@ -4279,62 +3307,19 @@ pub enum ItemListItemTypesItem {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ItemListItemTypesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for ItemListItemTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(ItemListItemTypesItem);
+crate::runtime::impl_open_enum!(
+    ItemListItemTypesItem,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// Schema `ItemPurchase` (`#/components/schemas/ItemPurchase`).
 #[cfg(feature = "account")]
@@ -4404,50 +3389,15 @@ pub enum ItemPurchaseOwnership {
 }
 
 #[cfg(feature = "account")]
-impl ItemPurchaseOwnership {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Subscription",
-        "Free",
-        "Rent",
-        "Own",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "Subscription",
-            Self::Free => "Free",
-            Self::Rent => "Rent",
-            Self::Own => "Own",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for ItemPurchaseOwnership {
-    fn from(value: &str) -> Self {
-        match value {
-            "Subscription" => Self::Subscription,
-            "Free" => Self::Free,
-            "Rent" => Self::Rent,
-            "Own" => Self::Own,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(ItemPurchaseOwnership);
+crate::runtime::impl_open_enum!(
+    ItemPurchaseOwnership,
+    Other,
+    Subscription = "Subscription",
+    Free = "Free",
+    Rent = "Rent",
+    Own = "Own",
+    None = "None"
+);
 
 /// The resolution of the purchased item.
 ///
@@ -4472,53 +3422,16 @@ pub enum ItemPurchaseResolution {
 }
 
 #[cfg(feature = "account")]
-impl ItemPurchaseResolution {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SD",
-        "HD-720",
-        "HD-1080",
-        "HD-4K",
-        "External",
-        "Unknown",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd720 => "HD-720",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd4k => "HD-4K",
-            Self::External => "External",
-            Self::Unknown => "Unknown",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for ItemPurchaseResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "SD" => Self::Sd,
-            "HD-720" => Self::Hd720,
-            "HD-1080" => Self::Hd1080,
-            "HD-4K" => Self::Hd4k,
-            "External" => Self::External,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(ItemPurchaseResolution);
+crate::runtime::impl_open_enum!(
+    ItemPurchaseResolution,
+    Other,
+    Sd = "SD",
+    Hd720 = "HD-720",
+    Hd1080 = "HD-1080",
+    Hd4k = "HD-4K",
+    External = "External",
+    Unknown = "Unknown"
+);
 
 /// The type of item purchased.
 ///
@@ -4549,62 +3462,19 @@ pub enum ItemPurchaseType {
 }
 
 #[cfg(feature = "account")]
-impl ItemPurchaseType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for ItemPurchaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(ItemPurchaseType);
+crate::runtime::impl_open_enum!(
+    ItemPurchaseType,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// Schema `ItemSchedule` (`#/components/schemas/ItemSchedule`).
 #[cfg(feature = "content")]
@@ -4923,62 +3793,19 @@ pub enum ItemSummaryType {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ItemSummaryType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for ItemSummaryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(ItemSummaryType);
+crate::runtime::impl_open_enum!(
+    ItemSummaryType,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// Inline schema at `#/components/parameters/ItemType/schema`.
 #[cfg(any(feature = "profile", feature = "content"))]
@@ -5007,62 +3834,19 @@ pub enum ItemType {
 }
 
 #[cfg(any(feature = "profile", feature = "content"))]
-impl ItemType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-impl From<&str> for ItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-crate::runtime::impl_open_enum!(ItemType);
+crate::runtime::impl_open_enum!(
+    ItemType,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// Schema `ItvAssignBtTokenRequest` (`#/components/schemas/ItvAssignBtTokenRequest`).
 #[cfg(feature = "bt")]
@@ -5634,50 +4418,15 @@ pub enum ItvEntitlementPlanInterval {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl ItvEntitlementPlanInterval {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl From<&str> for ItvEntitlementPlanInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_open_enum!(ItvEntitlementPlanInterval);
+crate::runtime::impl_open_enum!(
+    ItvEntitlementPlanInterval,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `ItvEntitlementsHistory` (`#/components/schemas/ItvEntitlementsHistory`).
 #[cfg(feature = "itv")]
@@ -5931,38 +4680,12 @@ pub enum ItvPinAuthRequestCookieType {
 }
 
 #[cfg(feature = "itv")]
-impl ItvPinAuthRequestCookieType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "Session",
-            Self::Persistent => "Persistent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "itv")]
-impl From<&str> for ItvPinAuthRequestCookieType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Session" => Self::Session,
-            "Persistent" => Self::Persistent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "itv")]
-crate::runtime::impl_open_enum!(ItvPinAuthRequestCookieType);
+crate::runtime::impl_open_enum!(
+    ItvPinAuthRequestCookieType,
+    Other,
+    Session = "Session",
+    Persistent = "Persistent"
+);
 
 /// Inline schema at `#/components/schemas/ItvPinAuthRequest/properties/scopes/items`.
 #[cfg(feature = "itv")]
@@ -5981,47 +4704,14 @@ pub enum ItvPinAuthRequestScopesItem {
 }
 
 #[cfg(feature = "itv")]
-impl ItvPinAuthRequestScopesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Catalog",
-        "Commerce",
-        "Settings",
-        "Playback",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Playback => "Playback",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "itv")]
-impl From<&str> for ItvPinAuthRequestScopesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            "Playback" => Self::Playback,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "itv")]
-crate::runtime::impl_open_enum!(ItvPinAuthRequestScopesItem);
+crate::runtime::impl_open_enum!(
+    ItvPinAuthRequestScopesItem,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings",
+    Playback = "Playback"
+);
 
 /// Schema `ItvPlanListItem` (`#/components/schemas/ItvPlanListItem`).
 #[cfg(feature = "itv")]
@@ -6125,50 +4815,15 @@ pub enum ItvPlanListItemInterval {
 }
 
 #[cfg(feature = "itv")]
-impl ItvPlanListItemInterval {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "itv")]
-impl From<&str> for ItvPlanListItemInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "itv")]
-crate::runtime::impl_open_enum!(ItvPlanListItemInterval);
+crate::runtime::impl_open_enum!(
+    ItvPlanListItemInterval,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `ItvPlans` (`#/components/schemas/ItvPlans`).
 #[cfg(feature = "itv")]
@@ -6886,38 +5541,12 @@ pub enum ItvVoucherOfferType {
 }
 
 #[cfg(feature = "itv")]
-impl ItvVoucherOfferType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["stripe", "talon one"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stripe => "stripe",
-            Self::TalonOne => "talon one",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "itv")]
-impl From<&str> for ItvVoucherOfferType {
-    fn from(value: &str) -> Self {
-        match value {
-            "stripe" => Self::Stripe,
-            "talon one" => Self::TalonOne,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "itv")]
-crate::runtime::impl_open_enum!(ItvVoucherOfferType);
+crate::runtime::impl_open_enum!(
+    ItvVoucherOfferType,
+    Other,
+    Stripe = "stripe",
+    TalonOne = "talon one"
+);
 
 /// Schema `ItvVoucherRequest` (`#/components/schemas/ItvVoucherRequest`).
 #[cfg(feature = "itv")]
@@ -6998,38 +5627,7 @@ pub enum ListOrder {
 }
 
 #[cfg(any(feature = "profile", feature = "content"))]
-impl ListOrder {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["asc", "desc"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-impl From<&str> for ListOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-crate::runtime::impl_open_enum!(ListOrder);
+crate::runtime::impl_open_enum!(ListOrder, Other, Asc = "asc", Desc = "desc");
 
 /// Inline schema at `#/components/parameters/ListOrderBy/schema`.
 #[cfg(feature = "content")]
@@ -7046,40 +5644,13 @@ pub enum ListOrderBy {
 }
 
 #[cfg(feature = "content")]
-impl ListOrderBy {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AZ => "a-z",
-            Self::ReleaseYear => "release-year",
-            Self::DateAdded => "date-added",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for ListOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "a-z" => Self::AZ,
-            "release-year" => Self::ReleaseYear,
-            "date-added" => Self::DateAdded,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(ListOrderBy);
+crate::runtime::impl_open_enum!(
+    ListOrderBy,
+    Other,
+    AZ = "a-z",
+    ReleaseYear = "release-year",
+    DateAdded = "date-added"
+);
 
 /// Schema `MediaFile` (`#/components/schemas/MediaFile`).
 #[cfg(any(feature = "account", feature = "content"))]
@@ -7176,40 +5747,13 @@ pub enum MediaFileDeliveryItem {
 }
 
 #[cfg(any(feature = "account", feature = "content"))]
-impl MediaFileDeliveryItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["stream", "progressive", "download"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "stream",
-            Self::Progressive => "progressive",
-            Self::Download => "download",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl From<&str> for MediaFileDeliveryItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "stream" => Self::Stream,
-            "progressive" => Self::Progressive,
-            "download" => Self::Download,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-crate::runtime::impl_open_enum!(MediaFileDeliveryItem);
+crate::runtime::impl_open_enum!(
+    MediaFileDeliveryItem,
+    Other,
+    Stream = "stream",
+    Progressive = "progressive",
+    Download = "download"
+);
 
 /// The way in which the media file is delivered.
 ///
@@ -7228,40 +5772,13 @@ pub enum MediaFileDeliveryType {
 }
 
 #[cfg(any(feature = "account", feature = "content"))]
-impl MediaFileDeliveryType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Stream", "Progressive", "Download"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "Stream",
-            Self::Progressive => "Progressive",
-            Self::Download => "Download",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl From<&str> for MediaFileDeliveryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Stream" => Self::Stream,
-            "Progressive" => Self::Progressive,
-            "Download" => Self::Download,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-crate::runtime::impl_open_enum!(MediaFileDeliveryType);
+crate::runtime::impl_open_enum!(
+    MediaFileDeliveryType,
+    Other,
+    Stream = "Stream",
+    Progressive = "Progressive",
+    Download = "Download"
+);
 
 /// Inline schema at `#/components/parameters/MediaFileFormats/schema/items`.
 #[cfg(any(feature = "account", feature = "content"))]
@@ -7280,42 +5797,14 @@ pub enum MediaFileFormatsItem {
 }
 
 #[cfg(any(feature = "account", feature = "content"))]
-impl MediaFileFormatsItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["mp4", "mpd", "hls", "external"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mp4 => "mp4",
-            Self::Mpd => "mpd",
-            Self::Hls => "hls",
-            Self::External => "external",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl From<&str> for MediaFileFormatsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "mp4" => Self::Mp4,
-            "mpd" => Self::Mpd,
-            "hls" => Self::Hls,
-            "external" => Self::External,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-crate::runtime::impl_open_enum!(MediaFileFormatsItem);
+crate::runtime::impl_open_enum!(
+    MediaFileFormatsItem,
+    Other,
+    Mp4 = "mp4",
+    Mpd = "mpd",
+    Hls = "hls",
+    External = "external"
+);
 
 /// The resolution of the video media.
 ///
@@ -7340,53 +5829,16 @@ pub enum MediaFileResolution {
 }
 
 #[cfg(any(feature = "account", feature = "content"))]
-impl MediaFileResolution {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SD",
-        "HD-720",
-        "HD-1080",
-        "HD-4K",
-        "External",
-        "Unknown",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd720 => "HD-720",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd4k => "HD-4K",
-            Self::External => "External",
-            Self::Unknown => "Unknown",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl From<&str> for MediaFileResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "SD" => Self::Sd,
-            "HD-720" => Self::Hd720,
-            "HD-1080" => Self::Hd1080,
-            "HD-4K" => Self::Hd4k,
-            "External" => Self::External,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-crate::runtime::impl_open_enum!(MediaFileResolution);
+crate::runtime::impl_open_enum!(
+    MediaFileResolution,
+    Other,
+    Sd = "SD",
+    Hd720 = "HD-720",
+    Hd1080 = "HD-1080",
+    Hd4k = "HD-4K",
+    External = "External",
+    Unknown = "Unknown"
+);
 
 /// Inline schema at `#/components/parameters/MediaFileResolution/schema`.
 #[cfg(any(feature = "account", feature = "content"))]
@@ -7407,50 +5859,15 @@ pub enum MediaFileResolution2 {
 }
 
 #[cfg(any(feature = "account", feature = "content"))]
-impl MediaFileResolution2 {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "HD-4K",
-        "HD-1080",
-        "HD-720",
-        "SD",
-        "External",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hd4k => "HD-4K",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd720 => "HD-720",
-            Self::Sd => "SD",
-            Self::External => "External",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl From<&str> for MediaFileResolution2 {
-    fn from(value: &str) -> Self {
-        match value {
-            "HD-4K" => Self::Hd4k,
-            "HD-1080" => Self::Hd1080,
-            "HD-720" => Self::Hd720,
-            "SD" => Self::Sd,
-            "External" => Self::External,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "account", feature = "content"))]
-crate::runtime::impl_open_enum!(MediaFileResolution2);
+crate::runtime::impl_open_enum!(
+    MediaFileResolution2,
+    Other,
+    Hd4k = "HD-4K",
+    Hd1080 = "HD-1080",
+    Hd720 = "HD-720",
+    Sd = "SD",
+    External = "External"
+);
 
 /// Schema `NavContent` (`#/components/schemas/NavContent`).
 #[cfg(feature = "app")]
@@ -7673,50 +6090,15 @@ pub enum NextPlaybackItemSuggestionType {
 }
 
 #[cfg(any(feature = "profile", feature = "content"))]
-impl NextPlaybackItemSuggestionType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "StartWatching",
-        "ContinueWatching",
-        "RestartWatching",
-        "Sequential",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartWatching => "StartWatching",
-            Self::ContinueWatching => "ContinueWatching",
-            Self::RestartWatching => "RestartWatching",
-            Self::Sequential => "Sequential",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-impl From<&str> for NextPlaybackItemSuggestionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "StartWatching" => Self::StartWatching,
-            "ContinueWatching" => Self::ContinueWatching,
-            "RestartWatching" => Self::RestartWatching,
-            "Sequential" => Self::Sequential,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "content"))]
-crate::runtime::impl_open_enum!(NextPlaybackItemSuggestionType);
+crate::runtime::impl_open_enum!(
+    NextPlaybackItemSuggestionType,
+    Other,
+    StartWatching = "StartWatching",
+    ContinueWatching = "ContinueWatching",
+    RestartWatching = "RestartWatching",
+    Sequential = "Sequential",
+    None = "None"
+);
 
 /// Schema `Offer` (`#/components/schemas/Offer`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -7831,38 +6213,12 @@ pub enum OfferAvailability {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl OfferAvailability {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Available", "ComingSoon"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "Available",
-            Self::ComingSoon => "ComingSoon",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for OfferAvailability {
-    fn from(value: &str) -> Self {
-        match value {
-            "Available" => Self::Available,
-            "ComingSoon" => Self::ComingSoon,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(OfferAvailability);
+crate::runtime::impl_open_enum!(
+    OfferAvailability,
+    Other,
+    Available = "Available",
+    ComingSoon = "ComingSoon"
+);
 
 /// The base type for both Offer and Entitlement.
 ///
@@ -7972,68 +6328,15 @@ pub enum OfferRightsDeliveryType {
         feature = "standalone-schemas"
     )
 )]
-impl OfferRightsDeliveryType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Stream",
-        "Download",
-        "StreamOrDownload",
-        "ProgressiveDownload",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stream => "Stream",
-            Self::Download => "Download",
-            Self::StreamOrDownload => "StreamOrDownload",
-            Self::ProgressiveDownload => "ProgressiveDownload",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-impl From<&str> for OfferRightsDeliveryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Stream" => Self::Stream,
-            "Download" => Self::Download,
-            "StreamOrDownload" => Self::StreamOrDownload,
-            "ProgressiveDownload" => Self::ProgressiveDownload,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-crate::runtime::impl_open_enum!(OfferRightsDeliveryType);
+crate::runtime::impl_open_enum!(
+    OfferRightsDeliveryType,
+    Other,
+    Stream = "Stream",
+    Download = "Download",
+    StreamOrDownload = "StreamOrDownload",
+    ProgressiveDownload = "ProgressiveDownload",
+    None = "None"
+);
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/ownership`.
 #[cfg(
@@ -8072,68 +6375,15 @@ pub enum OfferRightsOwnership {
         feature = "standalone-schemas"
     )
 )]
-impl OfferRightsOwnership {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Subscription",
-        "Free",
-        "Rent",
-        "Own",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Subscription => "Subscription",
-            Self::Free => "Free",
-            Self::Rent => "Rent",
-            Self::Own => "Own",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-impl From<&str> for OfferRightsOwnership {
-    fn from(value: &str) -> Self {
-        match value {
-            "Subscription" => Self::Subscription,
-            "Free" => Self::Free,
-            "Rent" => Self::Rent,
-            "Own" => Self::Own,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-crate::runtime::impl_open_enum!(OfferRightsOwnership);
+crate::runtime::impl_open_enum!(
+    OfferRightsOwnership,
+    Other,
+    Subscription = "Subscription",
+    Free = "Free",
+    Rent = "Rent",
+    Own = "Own",
+    None = "None"
+);
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/resolution`.
 #[cfg(
@@ -8174,71 +6424,16 @@ pub enum OfferRightsResolution {
         feature = "standalone-schemas"
     )
 )]
-impl OfferRightsResolution {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SD",
-        "HD-720",
-        "HD-1080",
-        "HD-4K",
-        "External",
-        "Unknown",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd720 => "HD-720",
-            Self::Hd1080 => "HD-1080",
-            Self::Hd4k => "HD-4K",
-            Self::External => "External",
-            Self::Unknown => "Unknown",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-impl From<&str> for OfferRightsResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "SD" => Self::Sd,
-            "HD-720" => Self::Hd720,
-            "HD-1080" => Self::Hd1080,
-            "HD-4K" => Self::Hd4k,
-            "External" => Self::External,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv",
-        feature = "standalone-schemas"
-    )
-)]
-crate::runtime::impl_open_enum!(OfferRightsResolution);
+crate::runtime::impl_open_enum!(
+    OfferRightsResolution,
+    Other,
+    Sd = "SD",
+    Hd720 = "HD-720",
+    Hd1080 = "HD-1080",
+    Hd4k = "HD-4K",
+    External = "External",
+    Unknown = "Unknown"
+);
 
 /// Schema `Page` (`#/components/schemas/Page`).
 #[cfg(feature = "app")]
@@ -8427,62 +6622,19 @@ pub enum PageEntryType {
 }
 
 #[cfg(feature = "app")]
-impl PageEntryType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ItemEntry",
-        "ItemDetailEntry",
-        "ListEntry",
-        "ListDetailEntry",
-        "UserEntry",
-        "TextEntry",
-        "ImageEntry",
-        "CustomEntry",
-        "PeopleEntry",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ItemEntry => "ItemEntry",
-            Self::ItemDetailEntry => "ItemDetailEntry",
-            Self::ListEntry => "ListEntry",
-            Self::ListDetailEntry => "ListDetailEntry",
-            Self::UserEntry => "UserEntry",
-            Self::TextEntry => "TextEntry",
-            Self::ImageEntry => "ImageEntry",
-            Self::CustomEntry => "CustomEntry",
-            Self::PeopleEntry => "PeopleEntry",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "app")]
-impl From<&str> for PageEntryType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ItemEntry" => Self::ItemEntry,
-            "ItemDetailEntry" => Self::ItemDetailEntry,
-            "ListEntry" => Self::ListEntry,
-            "ListDetailEntry" => Self::ListDetailEntry,
-            "UserEntry" => Self::UserEntry,
-            "TextEntry" => Self::TextEntry,
-            "ImageEntry" => Self::ImageEntry,
-            "CustomEntry" => Self::CustomEntry,
-            "PeopleEntry" => Self::PeopleEntry,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "app")]
-crate::runtime::impl_open_enum!(PageEntryType);
+crate::runtime::impl_open_enum!(
+    PageEntryType,
+    Other,
+    ItemEntry = "ItemEntry",
+    ItemDetailEntry = "ItemDetailEntry",
+    ListEntry = "ListEntry",
+    ListDetailEntry = "ListDetailEntry",
+    UserEntry = "UserEntry",
+    TextEntry = "TextEntry",
+    ImageEntry = "ImageEntry",
+    CustomEntry = "CustomEntry",
+    PeopleEntry = "PeopleEntry"
+);
 
 /// Metadata associated with a page. Primarily intended for SEO usage.
 ///
@@ -8685,40 +6837,13 @@ pub enum PaginationAuthScope {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationAuthScope {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for PaginationAuthScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(PaginationAuthScope);
+crate::runtime::impl_open_enum!(
+    PaginationAuthScope,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings"
+);
 
 /// The token type required to load the list.
 ///
@@ -8735,38 +6860,12 @@ pub enum PaginationAuthType {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationAuthType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["UserAccount", "UserProfile"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserAccount => "UserAccount",
-            Self::UserProfile => "UserProfile",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for PaginationAuthType {
-    fn from(value: &str) -> Self {
-        match value {
-            "UserAccount" => Self::UserAccount,
-            "UserProfile" => Self::UserProfile,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(PaginationAuthType);
+crate::runtime::impl_open_enum!(
+    PaginationAuthType,
+    Other,
+    UserAccount = "UserAccount",
+    UserProfile = "UserProfile"
+);
 
 /// Schema `PaginationOptions` (`#/components/schemas/PaginationOptions`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -8831,62 +6930,19 @@ pub enum PaginationOptionsItemType {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationOptionsItemType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "movie",
-        "show",
-        "season",
-        "episode",
-        "program",
-        "link",
-        "trailer",
-        "channel",
-        "customAsset",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Movie => "movie",
-            Self::Show => "show",
-            Self::Season => "season",
-            Self::Episode => "episode",
-            Self::Program => "program",
-            Self::Link => "link",
-            Self::Trailer => "trailer",
-            Self::Channel => "channel",
-            Self::CustomAsset => "customAsset",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for PaginationOptionsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "movie" => Self::Movie,
-            "show" => Self::Show,
-            "season" => Self::Season,
-            "episode" => Self::Episode,
-            "program" => Self::Program,
-            "link" => Self::Link,
-            "trailer" => Self::Trailer,
-            "channel" => Self::Channel,
-            "customAsset" => Self::CustomAsset,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(PaginationOptionsItemType);
+crate::runtime::impl_open_enum!(
+    PaginationOptionsItemType,
+    Other,
+    Movie = "movie",
+    Show = "show",
+    Season = "season",
+    Episode = "episode",
+    Program = "program",
+    Link = "link",
+    Trailer = "trailer",
+    Channel = "channel",
+    CustomAsset = "customAsset"
+);
 
 /// The applied sort order if any.
 ///
@@ -8903,38 +6959,12 @@ pub enum PaginationOptionsOrder {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationOptionsOrder {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["asc", "desc"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for PaginationOptionsOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(PaginationOptionsOrder);
+crate::runtime::impl_open_enum!(
+    PaginationOptionsOrder,
+    Other,
+    Asc = "asc",
+    Desc = "desc"
+);
 
 /// The applied sort ordering property if any.
 ///
@@ -8953,40 +6983,13 @@ pub enum PaginationOptionsOrderBy {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationOptionsOrderBy {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["a-z", "release-year", "date-added"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AZ => "a-z",
-            Self::ReleaseYear => "release-year",
-            Self::DateAdded => "date-added",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for PaginationOptionsOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "a-z" => Self::AZ,
-            "release-year" => Self::ReleaseYear,
-            "date-added" => Self::DateAdded,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(PaginationOptionsOrderBy);
+crate::runtime::impl_open_enum!(
+    PaginationOptionsOrderBy,
+    Other,
+    AZ = "a-z",
+    ReleaseYear = "release-year",
+    DateAdded = "date-added"
+);
 
 /// Schema `PasswordResetEmailRequest` (`#/components/schemas/PasswordResetEmailRequest`).
 #[cfg(feature = "support")]
@@ -9124,47 +7127,14 @@ pub enum PaymentMethodBrand {
 }
 
 #[cfg(feature = "account")]
-impl PaymentMethodBrand {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Visa",
-        "MasterCard",
-        "AmericanExpress",
-        "Other",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visa => "Visa",
-            Self::MasterCard => "MasterCard",
-            Self::AmericanExpress => "AmericanExpress",
-            Self::Other => "Other",
-            Self::UnknownValue(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for PaymentMethodBrand {
-    fn from(value: &str) -> Self {
-        match value {
-            "Visa" => Self::Visa,
-            "MasterCard" => Self::MasterCard,
-            "AmericanExpress" => Self::AmericanExpress,
-            "Other" => Self::Other,
-            other => Self::UnknownValue(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(PaymentMethodBrand);
+crate::runtime::impl_open_enum!(
+    PaymentMethodBrand,
+    UnknownValue,
+    Visa = "Visa",
+    MasterCard = "MasterCard",
+    AmericanExpress = "AmericanExpress",
+    Other = "Other"
+);
 
 /// The type of payment method.
 ///
@@ -9181,38 +7151,12 @@ pub enum PaymentMethodType {
 }
 
 #[cfg(feature = "account")]
-impl PaymentMethodType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Card", "Wallet"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "Card",
-            Self::Wallet => "Wallet",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for PaymentMethodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Card" => Self::Card,
-            "Wallet" => Self::Wallet,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(PaymentMethodType);
+crate::runtime::impl_open_enum!(
+    PaymentMethodType,
+    Other,
+    Card = "Card",
+    Wallet = "Wallet"
+);
 
 /// Schema `Person` (`#/components/schemas/Person`).
 #[cfg(any(feature = "app", feature = "content"))]
@@ -9389,50 +7333,15 @@ pub enum PlanBillingPeriodType {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-impl PlanBillingPeriodType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl From<&str> for PlanBillingPeriodType {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_open_enum!(PlanBillingPeriodType);
+crate::runtime::impl_open_enum!(
+    PlanBillingPeriodType,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `PlanPurchase` (`#/components/schemas/PlanPurchase`).
 #[cfg(feature = "account")]
@@ -9492,38 +7401,12 @@ pub enum PlanPurchaseType {
 }
 
 #[cfg(feature = "account")]
-impl PlanPurchaseType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "Free",
-            Self::Subscription => "Subscription",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for PlanPurchaseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Free" => Self::Free,
-            "Subscription" => Self::Subscription,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(PlanPurchaseType);
+crate::runtime::impl_open_enum!(
+    PlanPurchaseType,
+    Other,
+    Free = "Free",
+    Subscription = "Subscription"
+);
 
 /// The revenue type a plan targets.
 ///
@@ -9540,38 +7423,7 @@ pub enum PlanRevenueType {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-impl PlanRevenueType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["TVOD", "SVOD"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tvod => "TVOD",
-            Self::Svod => "SVOD",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl From<&str> for PlanRevenueType {
-    fn from(value: &str) -> Self {
-        match value {
-            "TVOD" => Self::Tvod,
-            "SVOD" => Self::Svod,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_open_enum!(PlanRevenueType);
+crate::runtime::impl_open_enum!(PlanRevenueType, Other, Tvod = "TVOD", Svod = "SVOD");
 
 /// The type of plan.
 ///
@@ -9588,38 +7440,12 @@ pub enum PlanType {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-impl PlanType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Free", "Subscription"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "Free",
-            Self::Subscription => "Subscription",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl From<&str> for PlanType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Free" => Self::Free,
-            "Subscription" => Self::Subscription,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_open_enum!(PlanType);
+crate::runtime::impl_open_enum!(
+    PlanType,
+    Other,
+    Free = "Free",
+    Subscription = "Subscription"
+);
 
 /// Schema `ProfileCreationRequest` (`#/components/schemas/ProfileCreationRequest`).
 #[cfg(feature = "account")]
@@ -9931,38 +7757,12 @@ pub enum ProfileTokenRequestCookieType {
 }
 
 #[cfg(feature = "authorization")]
-impl ProfileTokenRequestCookieType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "Session",
-            Self::Persistent => "Persistent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for ProfileTokenRequestCookieType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Session" => Self::Session,
-            "Persistent" => Self::Persistent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(ProfileTokenRequestCookieType);
+crate::runtime::impl_open_enum!(
+    ProfileTokenRequestCookieType,
+    Other,
+    Session = "Session",
+    Persistent = "Persistent"
+);
 
 /// Inline schema at `#/components/schemas/ProfileTokenRequest/properties/scopes/items`.
 #[cfg(feature = "authorization")]
@@ -9979,40 +7779,13 @@ pub enum ProfileTokenRequestScopesItem {
 }
 
 #[cfg(feature = "authorization")]
-impl ProfileTokenRequestScopesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Catalog", "Commerce", "Settings"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for ProfileTokenRequestScopesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(ProfileTokenRequestScopesItem);
+crate::runtime::impl_open_enum!(
+    ProfileTokenRequestScopesItem,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings"
+);
 
 /// Schema `ProfileUpdateRequest` (`#/components/schemas/ProfileUpdateRequest`).
 #[cfg(feature = "account")]
@@ -10290,50 +8063,15 @@ pub enum RokuPlanListItemInterval {
 }
 
 #[cfg(feature = "itv")]
-impl RokuPlanListItemInterval {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "day",
-        "week",
-        "month",
-        "year",
-        "none",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::None => "none",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "itv")]
-impl From<&str> for RokuPlanListItemInterval {
-    fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            "none" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "itv")]
-crate::runtime::impl_open_enum!(RokuPlanListItemInterval);
+crate::runtime::impl_open_enum!(
+    RokuPlanListItemInterval,
+    Other,
+    Day = "day",
+    Week = "week",
+    Month = "month",
+    Year = "year",
+    None = "none"
+);
 
 /// Schema `RokuPlans` (`#/components/schemas/RokuPlans`).
 #[cfg(feature = "itv")]
@@ -10534,42 +8272,14 @@ pub enum SearchIncludeItem {
 }
 
 #[cfg(feature = "content")]
-impl SearchIncludeItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["tv", "movies", "people", "other"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tv => "tv",
-            Self::Movies => "movies",
-            Self::People => "people",
-            Self::Other => "other",
-            Self::UnknownValue(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-
-#[cfg(feature = "content")]
-impl From<&str> for SearchIncludeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "tv" => Self::Tv,
-            "movies" => Self::Movies,
-            "people" => Self::People,
-            "other" => Self::Other,
-            other => Self::UnknownValue(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(SearchIncludeItem);
+crate::runtime::impl_open_enum!(
+    SearchIncludeItem,
+    UnknownValue,
+    Tv = "tv",
+    Movies = "movies",
+    People = "people",
+    Other = "other"
+);
 
 /// Schema `SearchResults` (`#/components/schemas/SearchResults`).
 #[cfg(feature = "content")]
@@ -10765,38 +8475,12 @@ pub enum SingleSignOnRequestCookieType {
 }
 
 #[cfg(feature = "authorization")]
-impl SingleSignOnRequestCookieType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "Session",
-            Self::Persistent => "Persistent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for SingleSignOnRequestCookieType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Session" => Self::Session,
-            "Persistent" => Self::Persistent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(SingleSignOnRequestCookieType);
+crate::runtime::impl_open_enum!(
+    SingleSignOnRequestCookieType,
+    Other,
+    Session = "Session",
+    Persistent = "Persistent"
+);
 
 /// The third party single-sign-on provider.
 ///
@@ -10811,36 +8495,11 @@ pub enum SingleSignOnRequestProvider {
 }
 
 #[cfg(feature = "authorization")]
-impl SingleSignOnRequestProvider {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Facebook"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Facebook => "Facebook",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for SingleSignOnRequestProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "Facebook" => Self::Facebook,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(SingleSignOnRequestProvider);
+crate::runtime::impl_open_enum!(
+    SingleSignOnRequestProvider,
+    Other,
+    Facebook = "Facebook"
+);
 
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/scopes/items`.
 #[cfg(feature = "authorization")]
@@ -10859,47 +8518,14 @@ pub enum SingleSignOnRequestScopesItem {
 }
 
 #[cfg(feature = "authorization")]
-impl SingleSignOnRequestScopesItem {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Catalog",
-        "Commerce",
-        "Settings",
-        "Playback",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "Catalog",
-            Self::Commerce => "Commerce",
-            Self::Settings => "Settings",
-            Self::Playback => "Playback",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for SingleSignOnRequestScopesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "Catalog" => Self::Catalog,
-            "Commerce" => Self::Commerce,
-            "Settings" => Self::Settings,
-            "Playback" => Self::Playback,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(SingleSignOnRequestScopesItem);
+crate::runtime::impl_open_enum!(
+    SingleSignOnRequestScopesItem,
+    Other,
+    Catalog = "Catalog",
+    Commerce = "Commerce",
+    Settings = "Settings",
+    Playback = "Playback"
+);
 
 /// Schema `Subscription` (`#/components/schemas/Subscription`).
 #[cfg(feature = "account")]
@@ -11013,50 +8639,15 @@ pub enum SubscriptionStatus {
 }
 
 #[cfg(feature = "account")]
-impl SubscriptionStatus {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Active",
-        "Cancelled",
-        "Lapsed",
-        "Expired",
-        "None",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::Cancelled => "Cancelled",
-            Self::Lapsed => "Lapsed",
-            Self::Expired => "Expired",
-            Self::None => "None",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "account")]
-impl From<&str> for SubscriptionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "Active" => Self::Active,
-            "Cancelled" => Self::Cancelled,
-            "Lapsed" => Self::Lapsed,
-            "Expired" => Self::Expired,
-            "None" => Self::None,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(SubscriptionStatus);
+crate::runtime::impl_open_enum!(
+    SubscriptionStatus,
+    Other,
+    Active = "Active",
+    Cancelled = "Cancelled",
+    Lapsed = "Lapsed",
+    Expired = "Expired",
+    None = "None"
+);
 
 /// Schema `Theme` (`#/components/schemas/Theme`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -11135,40 +8726,13 @@ pub enum ThemeType {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ThemeType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Background", "Text", "Custom"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Background => "Background",
-            Self::Text => "Text",
-            Self::Custom => "Custom",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl From<&str> for ThemeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Background" => Self::Background,
-            "Text" => Self::Text,
-            "Custom" => Self::Custom,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(ThemeType);
+crate::runtime::impl_open_enum!(
+    ThemeType,
+    Other,
+    Background = "Background",
+    Text = "Text",
+    Custom = "Custom"
+);
 
 /// Schema `TokenRefreshRequest` (`#/components/schemas/TokenRefreshRequest`).
 #[cfg(feature = "authorization")]
@@ -11225,38 +8789,12 @@ pub enum TokenRefreshRequestCookieType {
 }
 
 #[cfg(feature = "authorization")]
-impl TokenRefreshRequestCookieType {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["Session", "Persistent"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "Session",
-            Self::Persistent => "Persistent",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "authorization")]
-impl From<&str> for TokenRefreshRequestCookieType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Session" => Self::Session,
-            "Persistent" => Self::Persistent,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(TokenRefreshRequestCookieType);
+crate::runtime::impl_open_enum!(
+    TokenRefreshRequestCookieType,
+    Other,
+    Session = "Session",
+    Persistent = "Persistent"
+);
 
 /// Schema `UserRating` (`#/components/schemas/UserRating`).
 #[cfg(feature = "profile")]

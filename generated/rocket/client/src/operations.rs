@@ -5,1378 +5,594 @@
 use api::RocketApi;
 use super::Client;
 
+/// `call!(method, METADATA, Request, Response)`: a method of the service trait, which sends
+/// its request and reads the response; with `secured`, the request's own credentials first.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
+macro_rules! call {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call(&api::meta::$meta, &request)
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, $response:ident, secured) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call_with_credentials(&api::meta::$meta, &request, &request.credentials)
+        }
+    };
+}
+
 impl RocketApi for Client {
     #[cfg(feature = "account")]
-    fn get_account(
-        &self,
-        request: api::GetAccountRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ACCOUNT,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_account, GET_ACCOUNT, GetAccountRequest, GetAccountResponse, secured);
 
     #[cfg(feature = "account")]
-    fn update_account(
-        &self,
-        request: api::UpdateAccountRequest,
-    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_ACCOUNT,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, UpdateAccountResponse, secured);
 
     #[cfg(feature = "account")]
-    fn get_payment_methods(
-        &self,
-        request: api::GetPaymentMethodsRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PAYMENT_METHODS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest,
+        GetPaymentMethodsResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::ADD_PAYMENT_METHOD,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
+        AddPaymentMethodResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_payment_method(
-        &self,
-        request: api::GetPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PAYMENT_METHOD,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
+        GetPaymentMethodResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn remove_payment_method(
-        &self,
-        request: api::RemovePaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::REMOVE_PAYMENT_METHOD,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest,
+        RemovePaymentMethodResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_purchases(
-        &self,
-        request: api::GetPurchasesRequest,
-    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PURCHASES,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_purchases, GET_PURCHASES, GetPurchasesRequest, GetPurchasesResponse, secured);
 
     #[cfg(feature = "account")]
-    fn make_purchase(
-        &self,
-        request: api::MakePurchaseRequest,
-    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::MAKE_PURCHASE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, MakePurchaseResponse, secured);
 
     #[cfg(feature = "account")]
-    fn update_subscription(
-        &self,
-        request: api::UpdateSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_SUBSCRIPTION,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest,
+        UpdateSubscriptionResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn cancel_subscription(
-        &self,
-        request: api::CancelSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CANCEL_SUBSCRIPTION,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest,
+        CancelSubscriptionResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_devices(
-        &self,
-        request: api::GetDevicesRequest,
-    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_DEVICES,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_devices, GET_DEVICES, GetDevicesRequest, GetDevicesResponse, secured);
 
     #[cfg(feature = "account")]
-    fn register_device(
-        &self,
-        request: api::RegisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::REGISTER_DEVICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, RegisterDeviceResponse, secured);
 
     #[cfg(feature = "account")]
-    fn authorize_device(
-        &self,
-        request: api::AuthorizeDeviceRequest,
-    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::AUTHORIZE_DEVICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest,
+        AuthorizeDeviceResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_device(
-        &self,
-        request: api::GetDeviceRequest,
-    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_DEVICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse, secured);
 
     #[cfg(feature = "account")]
-    fn deregister_device(
-        &self,
-        request: api::DeregisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DEREGISTER_DEVICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
+        DeregisterDeviceResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn rename_device(
-        &self,
-        request: api::RenameDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::RENAME_DEVICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse, secured);
 
     #[cfg(feature = "account")]
-    fn get_entitlements(
-        &self,
-        request: api::GetEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ENTITLEMENTS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest,
+        GetEntitlementsResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_item_media_files(
-        &self,
-        request: api::GetItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITEM_MEDIA_FILES,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest,
+        GetItemMediaFilesResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn get_item_media_files_guarded(
-        &self,
-        request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
+        GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn generate_nonce(
-        &self,
-        request: api::GenerateNonceRequest,
-    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GENERATE_NONCE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse, secured);
 
     #[cfg(feature = "account")]
-    fn change_password(
-        &self,
-        request: api::ChangePasswordRequest,
-    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHANGE_PASSWORD,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, ChangePasswordResponse, secured);
 
     #[cfg(feature = "account")]
-    fn change_pin(
-        &self,
-        request: api::ChangePinRequest,
-    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHANGE_PIN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(change_pin, CHANGE_PIN, ChangePinRequest, ChangePinResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_profile(
-        &self,
-        request: api::GetProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PROFILE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_profile, GET_PROFILE, GetProfileRequest, GetProfileResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_bookmarks(
-        &self,
-        request: api::GetBookmarksRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_BOOKMARKS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, GetBookmarksResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_bookmark_list(
-        &self,
-        request: api::GetBookmarkListRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_BOOKMARK_LIST,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest,
+        GetBookmarkListResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_item_bookmark(
-        &self,
-        request: api::GetItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITEM_BOOKMARK,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest,
+        GetItemBookmarkResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn bookmark_item(
-        &self,
-        request: api::BookmarkItemRequest,
-    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::BOOKMARK_ITEM,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, BookmarkItemResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn delete_item_bookmark(
-        &self,
-        request: api::DeleteItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DELETE_ITEM_BOOKMARK,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest,
+        DeleteItemBookmarkResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_continue_watching_list(
-        &self,
-        request: api::GetContinueWatchingListRequest,
-    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_CONTINUE_WATCHING_LIST,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
+        GetContinueWatchingListRequest, GetContinueWatchingListResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_next_playback_item(
-        &self,
-        request: api::GetNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_NEXT_PLAYBACK_ITEM,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest,
+        GetNextPlaybackItemResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_ratings(
-        &self,
-        request: api::GetRatingsRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_RATINGS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_ratings, GET_RATINGS, GetRatingsRequest, GetRatingsResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_ratings_list(
-        &self,
-        request: api::GetRatingsListRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_RATINGS_LIST,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest,
+        GetRatingsListResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_item_rating(
-        &self,
-        request: api::GetItemRatingRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITEM_RATING,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, GetItemRatingResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn rate_item(
-        &self,
-        request: api::RateItemRequest,
-    ) -> impl api::runtime::Answer<api::RateItemResponse> {
-        self.0
-            .call_with_credentials(&api::meta::RATE_ITEM, &request, &request.credentials)
-    }
+    call!(rate_item, RATE_ITEM, RateItemRequest, RateItemResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_watched(
-        &self,
-        request: api::GetWatchedRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_WATCHED,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_watched, GET_WATCHED, GetWatchedRequest, GetWatchedResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn delete_watched(
-        &self,
-        request: api::DeleteWatchedRequest,
-    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DELETE_WATCHED,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, DeleteWatchedResponse, secured);
 
     #[cfg(feature = "profile")]
-    fn get_watched_list(
-        &self,
-        request: api::GetWatchedListRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_WATCHED_LIST,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest,
+        GetWatchedListResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn get_item_watched_status(
-        &self,
-        request: api::GetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITEM_WATCHED_STATUS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest,
+        GetItemWatchedStatusResponse, secured
+    );
 
     #[cfg(feature = "profile")]
-    fn set_item_watched_status(
-        &self,
-        request: api::SetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::SET_ITEM_WATCHED_STATUS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest,
+        SetItemWatchedStatusResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn create_profile(
-        &self,
-        request: api::CreateProfileRequest,
-    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CREATE_PROFILE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse, secured);
 
     #[cfg(feature = "account")]
-    fn get_profile_with_id(
-        &self,
-        request: api::GetProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PROFILE_WITH_ID,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
+        GetProfileWithIdResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn delete_profile_with_id(
-        &self,
-        request: api::DeleteProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DELETE_PROFILE_WITH_ID,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest,
+        DeleteProfileWithIdResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn update_profile_with_id(
-        &self,
-        request: api::UpdateProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_PROFILE_WITH_ID,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest,
+        UpdateProfileWithIdResponse, secured
+    );
 
     #[cfg(feature = "account")]
-    fn request_email_verification(
-        &self,
-        request: api::RequestEmailVerificationRequest,
-    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::REQUEST_EMAIL_VERIFICATION,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        request_email_verification, REQUEST_EMAIL_VERIFICATION,
+        RequestEmailVerificationRequest, RequestEmailVerificationResponse, secured
+    );
 
     #[cfg(feature = "authorization")]
-    fn get_account_token(
-        &self,
-        request: api::GetAccountTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
-        self.0.call(&api::meta::GET_ACCOUNT_TOKEN, &request)
-    }
+    call!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
 
     #[cfg(feature = "authorization")]
-    fn sign_out(
-        &self,
-        request: api::SignOutRequest,
-    ) -> impl api::runtime::Answer<api::SignOutResponse> {
-        self.0.call(&api::meta::SIGN_OUT, &request)
-    }
+    call!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
 
     #[cfg(feature = "authorization")]
-    fn get_account_token_by_code(
-        &self,
-        request: api::GetAccountTokenByCodeRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
-        self.0.call(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, &request)
-    }
+    call!(
+        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
+        GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+    );
 
     #[cfg(feature = "authorization")]
-    fn generate_device_authorization_code(
-        &self,
-        request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
-        self.0.call(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, &request)
-    }
+    call!(
+        generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
+        GenerateDeviceAuthorizationCodeRequest, GenerateDeviceAuthorizationCodeResponse
+    );
 
     #[cfg(feature = "authorization")]
-    fn get_profile_token(
-        &self,
-        request: api::GetProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_PROFILE_TOKEN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest,
+        GetProfileTokenResponse, secured
+    );
 
     #[cfg(feature = "authorization")]
-    fn refresh_token(
-        &self,
-        request: api::RefreshTokenRequest,
-    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
-        self.0.call(&api::meta::REFRESH_TOKEN, &request)
-    }
+    call!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest, RefreshTokenResponse);
 
     #[cfg(feature = "authorization")]
-    fn single_sign_on(
-        &self,
-        request: api::SingleSignOnRequest,
-    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
-        self.0.call(&api::meta::SINGLE_SIGN_ON, &request)
-    }
+    call!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest, SingleSignOnResponse);
 
     #[cfg(feature = "bt")]
-    fn get_plan_by_token(
-        &self,
-        request: api::GetPlanByTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
-        self.0.call(&api::meta::GET_PLAN_BY_TOKEN, &request)
-    }
+    call!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest, GetPlanByTokenResponse);
 
     #[cfg(feature = "bt")]
-    fn get_plans(
-        &self,
-        request: api::GetPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
-        self.0.call(&api::meta::GET_PLANS, &request)
-    }
+    call!(get_plans, GET_PLANS, GetPlansRequest, GetPlansResponse);
 
     #[cfg(feature = "bt")]
-    fn assign_token(
-        &self,
-        request: api::AssignTokenRequest,
-    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::ASSIGN_TOKEN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, AssignTokenResponse, secured);
 
     #[cfg(feature = "bt")]
-    fn check_user_token(
-        &self,
-        request: api::CheckUserTokenRequest,
-    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
-        self.0.call(&api::meta::CHECK_USER_TOKEN, &request)
-    }
+    call!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest, CheckUserTokenResponse);
 
     #[cfg(feature = "support")]
-    fn get_subscription_data(
-        &self,
-        request: api::GetSubscriptionDataRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
-        self.0.call(&api::meta::GET_SUBSCRIPTION_DATA, &request)
-    }
+    call!(
+        get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest,
+        GetSubscriptionDataResponse
+    );
 
     #[cfg(feature = "app")]
-    fn get_app_config(
-        &self,
-        request: api::GetAppConfigRequest,
-    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
-        self.0.call(&api::meta::GET_APP_CONFIG, &request)
-    }
+    call!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest, GetAppConfigResponse);
 
     #[cfg(feature = "ee")]
-    fn check_ee_bt_eligibility(
-        &self,
-        request: api::CheckEeBtEligibilityRequest,
-    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHECK_EE_BT_ELIGIBILITY,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest,
+        CheckEeBtEligibilityResponse, secured
+    );
 
     #[cfg(feature = "ee")]
-    fn assign_msisdn(
-        &self,
-        request: api::AssignMsisdnRequest,
-    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::ASSIGN_MSISDN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, AssignMsisdnResponse, secured);
 
     #[cfg(feature = "ee")]
-    fn get_eligible_offers(
-        &self,
-        request: api::GetEligibleOffersRequest,
-    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
-        self.0.call(&api::meta::GET_ELIGIBLE_OFFERS, &request)
-    }
+    call!(
+        get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest,
+        GetEligibleOffersResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn create_pin_request(
-        &self,
-        request: api::CreatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
-        self.0.call(&api::meta::CREATE_PIN_REQUEST, &request)
-    }
+    call!(
+        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
+        CreatePinRequestResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn validate_pin_request(
-        &self,
-        request: api::ValidatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
-        self.0.call(&api::meta::VALIDATE_PIN_REQUEST, &request)
-    }
+    call!(
+        validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest,
+        ValidatePinRequestResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn get_ee_plans(
-        &self,
-        request: api::GetEePlansRequest,
-    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
-        self.0.call(&api::meta::GET_EE_PLANS, &request)
-    }
+    call!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest, GetEePlansResponse);
 
     #[cfg(feature = "ee")]
-    fn get_plan(
-        &self,
-        request: api::GetPlanRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
-        self.0.call(&api::meta::GET_PLAN, &request)
-    }
+    call!(get_plan, GET_PLAN, GetPlanRequest, GetPlanResponse);
 
     #[cfg(feature = "ee")]
-    fn create_token(
-        &self,
-        request: api::CreateTokenRequest,
-    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
-        self.0.call(&api::meta::CREATE_TOKEN, &request)
-    }
+    call!(create_token, CREATE_TOKEN, CreateTokenRequest, CreateTokenResponse);
 
     #[cfg(feature = "content")]
-    fn get_item(
-        &self,
-        request: api::GetItemRequest,
-    ) -> impl api::runtime::Answer<api::GetItemResponse> {
-        self.0.call(&api::meta::GET_ITEM, &request)
-    }
+    call!(get_item, GET_ITEM, GetItemRequest, GetItemResponse);
 
     #[cfg(feature = "content")]
-    fn get_item_children_list(
-        &self,
-        request: api::GetItemChildrenListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
-        self.0.call(&api::meta::GET_ITEM_CHILDREN_LIST, &request)
-    }
+    call!(
+        get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest,
+        GetItemChildrenListResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_item_related_list(
-        &self,
-        request: api::GetItemRelatedListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
-        self.0.call(&api::meta::GET_ITEM_RELATED_LIST, &request)
-    }
+    call!(
+        get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest,
+        GetItemRelatedListResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_public_item_media_files(
-        &self,
-        request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
-        self.0.call(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, &request)
-    }
+    call!(
+        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
+        GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_anon_next_playback_item(
-        &self,
-        request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
-        self.0.call(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, &request)
-    }
+    call!(
+        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
+        GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_billing_history(
-        &self,
-        request: api::GetBillingHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_BILLING_HISTORY,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest,
+        GetBillingHistoryResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn change_card_details(
-        &self,
-        request: api::ChangeCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHANGE_CARD_DETAILS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest,
+        ChangeCardDetailsResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_card_details(
-        &self,
-        request: api::GetCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_CARD_DETAILS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest,
+        GetCardDetailsResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn change_email(
-        &self,
-        request: api::ChangeEmailRequest,
-    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHANGE_EMAIL,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(change_email, CHANGE_EMAIL, ChangeEmailRequest, ChangeEmailResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn change_marketing(
-        &self,
-        request: api::ChangeMarketingRequest,
-    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHANGE_MARKETING,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        change_marketing, CHANGE_MARKETING, ChangeMarketingRequest,
+        ChangeMarketingResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn delete_account(
-        &self,
-        request: api::DeleteAccountRequest,
-    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DELETE_ACCOUNT,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, DeleteAccountResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn get_current_entitlement(
-        &self,
-        request: api::GetCurrentEntitlementRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_CURRENT_ENTITLEMENT,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest,
+        GetCurrentEntitlementResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_entitlements_history(
-        &self,
-        request: api::GetEntitlementsHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ENTITLEMENTS_HISTORY,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
+        GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_feature_flag(
-        &self,
-        request: api::GetFeatureFlagRequest,
-    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
-        self.0.call(&api::meta::GET_FEATURE_FLAG, &request)
-    }
+    call!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
 
     #[cfg(feature = "itv")]
-    fn google_pay_subscription(
-        &self,
-        request: api::GooglePaySubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GOOGLE_PAY_SUBSCRIPTION,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest,
+        GooglePaySubscriptionResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn check_previous_entitlements(
-        &self,
-        request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
+        CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse, secured
+    );
 
     #[cfg(feature = "content")]
-    fn get_items_media_clip_files(
-        &self,
-        request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
-        self.0.call(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, &request)
-    }
+    call!(
+        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
+        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_item_downloadables(
-        &self,
-        request: api::GetItemDownloadablesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
-        self.0.call(&api::meta::GET_ITEM_DOWNLOADABLES, &request)
-    }
+    call!(
+        get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest,
+        GetItemDownloadablesResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_itemsummary_external_id(
-        &self,
-        request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
-        self.0.call(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, &request)
-    }
+    call!(
+        get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+        GetItvItemsummaryExternalIdRequest, GetItvItemsummaryExternalIdResponse
+    );
 
     #[cfg(feature = "app")]
-    fn get_itv_page(
-        &self,
-        request: api::GetItvPageRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
-        self.0.call(&api::meta::GET_ITV_PAGE, &request)
-    }
+    call!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
 
     #[cfg(feature = "itv")]
-    fn get_account_token_with_pin(
-        &self,
-        request: api::GetAccountTokenWithPinRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
+        GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn upgrade_plan(
-        &self,
-        request: api::UpgradePlanRequest,
-    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPGRADE_PLAN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn get_itv_plans_platform(
-        &self,
-        request: api::GetItvPlansPlatformRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITV_PLANS_PLATFORM,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest,
+        GetItvPlansPlatformResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_profile(
-        &self,
-        request: api::GetItvProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITV_PROFILE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, GetItvProfileResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn update_profile(
-        &self,
-        request: api::UpdateProfileRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_PROFILE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, UpdateProfileResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn get_recommended_list(
-        &self,
-        request: api::GetRecommendedListRequest,
-    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_RECOMMENDED_LIST,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest,
+        GetRecommendedListResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_profile_token(
-        &self,
-        request: api::GetItvProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_ITV_PROFILE_TOKEN,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest,
+        GetItvProfileTokenResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_current_subscription(
-        &self,
-        request: api::GetCurrentSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_CURRENT_SUBSCRIPTION,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_current_subscription, GET_CURRENT_SUBSCRIPTION,
+        GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase(
-        &self,
-        request: api::ConfirmPurchaseRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CONFIRM_PURCHASE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest,
+        ConfirmPurchaseResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn delete_itv_purchase_platform(
-        &self,
-        request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
+        DeleteItvPurchasePlatformRequest, DeleteItvPurchasePlatformResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase_strong(
-        &self,
-        request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CONFIRM_PURCHASE_STRONG,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest,
+        ConfirmPurchaseStrongResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase_with_offer(
-        &self,
-        request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
+        ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn resubscribe(
-        &self,
-        request: api::ResubscribeRequest,
-    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::RESUBSCRIBE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn get_itv_roku_plans(
-        &self,
-        request: api::GetItvRokuPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
-        self.0.call(&api::meta::GET_ITV_ROKU_PLANS, &request)
-    }
+    call!(get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest, GetItvRokuPlansResponse);
 
     #[cfg(feature = "itv")]
-    fn execute_transaction(
-        &self,
-        request: api::ExecuteTransactionRequest,
-    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
-        self.0.call(&api::meta::EXECUTE_TRANSACTION, &request)
-    }
+    call!(
+        execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest,
+        ExecuteTransactionResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_save_offer(
-        &self,
-        request: api::GetSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_SAVE_OFFER,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, GetSaveOfferResponse, secured);
 
     #[cfg(feature = "itv")]
-    fn activate_save_offer(
-        &self,
-        request: api::ActivateSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::ACTIVATE_SAVE_OFFER,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest,
+        ActivateSaveOfferResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_full_price_renewal(
-        &self,
-        request: api::GetFullPriceRenewalRequest,
-    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_FULL_PRICE_RENEWAL,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest,
+        GetFullPriceRenewalResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_subscription_status(
-        &self,
-        request: api::GetSubscriptionStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_SUBSCRIPTION_STATUS,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest,
+        GetSubscriptionStatusResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_subscription_state(
-        &self,
-        request: api::GetSubscriptionStateRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_SUBSCRIPTION_STATE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest,
+        GetSubscriptionStateResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_upcoming_invoice(
-        &self,
-        request: api::GetUpcomingInvoiceRequest,
-    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_UPCOMING_INVOICE,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest,
+        GetUpcomingInvoiceResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn update_payment_intent_strong(
-        &self,
-        request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
+        UpdatePaymentIntentStrongRequest, UpdatePaymentIntentStrongResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn update_payment_method_strong(
-        &self,
-        request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
+        UpdatePaymentMethodStrongRequest, UpdatePaymentMethodStrongResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn get_voucher_by_id(
-        &self,
-        request: api::GetVoucherByIdRequest,
-    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::GET_VOUCHER_BY_ID,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(
+        get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest,
+        GetVoucherByIdResponse, secured
+    );
 
     #[cfg(feature = "itv")]
-    fn check_voucher(
-        &self,
-        request: api::CheckVoucherRequest,
-    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::CHECK_VOUCHER,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, CheckVoucherResponse, secured);
 
     #[cfg(feature = "content")]
-    fn get_lists(
-        &self,
-        request: api::GetListsRequest,
-    ) -> impl api::runtime::Answer<api::GetListsResponse> {
-        self.0.call(&api::meta::GET_LISTS, &request)
-    }
+    call!(get_lists, GET_LISTS, GetListsRequest, GetListsResponse);
 
     #[cfg(feature = "content")]
-    fn get_list(
-        &self,
-        request: api::GetListRequest,
-    ) -> impl api::runtime::Answer<api::GetListResponse> {
-        self.0.call(&api::meta::GET_LIST, &request)
-    }
+    call!(get_list, GET_LIST, GetListRequest, GetListResponse);
 
     #[cfg(feature = "app")]
-    fn get_page(
-        &self,
-        request: api::GetPageRequest,
-    ) -> impl api::runtime::Answer<api::GetPageResponse> {
-        self.0.call(&api::meta::GET_PAGE, &request)
-    }
+    call!(get_page, GET_PAGE, GetPageRequest, GetPageResponse);
 
     #[cfg(feature = "content")]
-    fn get_plans_id(
-        &self,
-        request: api::GetPlansIdRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
-        self.0.call(&api::meta::GET_PLANS_ID, &request)
-    }
+    call!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest, GetPlansIdResponse);
 
     #[cfg(feature = "registration")]
-    fn register(
-        &self,
-        request: api::RegisterRequest,
-    ) -> impl api::runtime::Answer<api::RegisterResponse> {
-        self.0.call(&api::meta::REGISTER, &request)
-    }
+    call!(register, REGISTER, RegisterRequest, RegisterResponse);
 
     #[cfg(feature = "support")]
-    fn forgot_password(
-        &self,
-        request: api::ForgotPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
-        self.0.call(&api::meta::FORGOT_PASSWORD, &request)
-    }
+    call!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest, ForgotPasswordResponse);
 
     #[cfg(feature = "support")]
-    fn reset_password(
-        &self,
-        request: api::ResetPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
-        self.0.call(&api::meta::RESET_PASSWORD, &request)
-    }
+    call!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
 
     #[cfg(feature = "itv")]
-    fn get_public_preview(
-        &self,
-        request: api::GetPublicPreviewRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
-        self.0.call(&api::meta::GET_PUBLIC_PREVIEW, &request)
-    }
+    call!(
+        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
+        GetPublicPreviewResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_schedules(
-        &self,
-        request: api::GetSchedulesRequest,
-    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
-        self.0.call(&api::meta::GET_SCHEDULES, &request)
-    }
+    call!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);
 
     #[cfg(feature = "content")]
-    fn search(
-        &self,
-        request: api::SearchRequest,
-    ) -> impl api::runtime::Answer<api::SearchResponse> {
-        self.0.call(&api::meta::SEARCH, &request)
-    }
+    call!(search, SEARCH, SearchRequest, SearchResponse);
 
     #[cfg(feature = "support")]
-    fn verify_email(
-        &self,
-        request: api::VerifyEmailRequest,
-    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
-        self.0
-            .call_with_credentials(
-                &api::meta::VERIFY_EMAIL,
-                &request,
-                &request.credentials,
-            )
-    }
+    call!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, VerifyEmailResponse, secured);
 }

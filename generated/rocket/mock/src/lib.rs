@@ -1262,972 +1262,559 @@ impl Mock {
     }
 }
 
+/// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
+/// by the mock's state: what was programmed, a fixture, or a synthesized response.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
+macro_rules! answer {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.state.answer(&api::meta::$meta, request)
+        }
+    };
+}
+
 impl RocketApi for Mock {
     #[cfg(feature = "account")]
-    fn get_account(
-        &self,
-        request: api::GetAccountRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
-        self.state.answer(&api::meta::GET_ACCOUNT, request)
-    }
+    answer!(get_account, GET_ACCOUNT, GetAccountRequest, GetAccountResponse);
 
     #[cfg(feature = "account")]
-    fn update_account(
-        &self,
-        request: api::UpdateAccountRequest,
-    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
-        self.state.answer(&api::meta::UPDATE_ACCOUNT, request)
-    }
+    answer!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, UpdateAccountResponse);
 
     #[cfg(feature = "account")]
-    fn get_payment_methods(
-        &self,
-        request: api::GetPaymentMethodsRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
-        self.state.answer(&api::meta::GET_PAYMENT_METHODS, request)
-    }
+    answer!(
+        get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest,
+        GetPaymentMethodsResponse
+    );
 
     #[cfg(feature = "account")]
-    fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        self.state.answer(&api::meta::ADD_PAYMENT_METHOD, request)
-    }
+    answer!(
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
+        AddPaymentMethodResponse
+    );
 
     #[cfg(feature = "account")]
-    fn get_payment_method(
-        &self,
-        request: api::GetPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
-        self.state.answer(&api::meta::GET_PAYMENT_METHOD, request)
-    }
+    answer!(
+        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
+        GetPaymentMethodResponse
+    );
 
     #[cfg(feature = "account")]
-    fn remove_payment_method(
-        &self,
-        request: api::RemovePaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
-        self.state.answer(&api::meta::REMOVE_PAYMENT_METHOD, request)
-    }
+    answer!(
+        remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest,
+        RemovePaymentMethodResponse
+    );
 
     #[cfg(feature = "account")]
-    fn get_purchases(
-        &self,
-        request: api::GetPurchasesRequest,
-    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
-        self.state.answer(&api::meta::GET_PURCHASES, request)
-    }
+    answer!(get_purchases, GET_PURCHASES, GetPurchasesRequest, GetPurchasesResponse);
 
     #[cfg(feature = "account")]
-    fn make_purchase(
-        &self,
-        request: api::MakePurchaseRequest,
-    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
-        self.state.answer(&api::meta::MAKE_PURCHASE, request)
-    }
+    answer!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, MakePurchaseResponse);
 
     #[cfg(feature = "account")]
-    fn update_subscription(
-        &self,
-        request: api::UpdateSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
-        self.state.answer(&api::meta::UPDATE_SUBSCRIPTION, request)
-    }
+    answer!(
+        update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest,
+        UpdateSubscriptionResponse
+    );
 
     #[cfg(feature = "account")]
-    fn cancel_subscription(
-        &self,
-        request: api::CancelSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
-        self.state.answer(&api::meta::CANCEL_SUBSCRIPTION, request)
-    }
+    answer!(
+        cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest,
+        CancelSubscriptionResponse
+    );
 
     #[cfg(feature = "account")]
-    fn get_devices(
-        &self,
-        request: api::GetDevicesRequest,
-    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
-        self.state.answer(&api::meta::GET_DEVICES, request)
-    }
+    answer!(get_devices, GET_DEVICES, GetDevicesRequest, GetDevicesResponse);
 
     #[cfg(feature = "account")]
-    fn register_device(
-        &self,
-        request: api::RegisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
-        self.state.answer(&api::meta::REGISTER_DEVICE, request)
-    }
+    answer!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, RegisterDeviceResponse);
 
     #[cfg(feature = "account")]
-    fn authorize_device(
-        &self,
-        request: api::AuthorizeDeviceRequest,
-    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
-        self.state.answer(&api::meta::AUTHORIZE_DEVICE, request)
-    }
+    answer!(authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest, AuthorizeDeviceResponse);
 
     #[cfg(feature = "account")]
-    fn get_device(
-        &self,
-        request: api::GetDeviceRequest,
-    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
-        self.state.answer(&api::meta::GET_DEVICE, request)
-    }
+    answer!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse);
 
     #[cfg(feature = "account")]
-    fn deregister_device(
-        &self,
-        request: api::DeregisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
-        self.state.answer(&api::meta::DEREGISTER_DEVICE, request)
-    }
+    answer!(
+        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
+        DeregisterDeviceResponse
+    );
 
     #[cfg(feature = "account")]
-    fn rename_device(
-        &self,
-        request: api::RenameDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
-        self.state.answer(&api::meta::RENAME_DEVICE, request)
-    }
+    answer!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse);
 
     #[cfg(feature = "account")]
-    fn get_entitlements(
-        &self,
-        request: api::GetEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
-        self.state.answer(&api::meta::GET_ENTITLEMENTS, request)
-    }
+    answer!(get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, GetEntitlementsResponse);
 
     #[cfg(feature = "account")]
-    fn get_item_media_files(
-        &self,
-        request: api::GetItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
-        self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES, request)
-    }
+    answer!(
+        get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest,
+        GetItemMediaFilesResponse
+    );
 
     #[cfg(feature = "account")]
-    fn get_item_media_files_guarded(
-        &self,
-        request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
-        self.state.answer(&api::meta::GET_ITEM_MEDIA_FILES_GUARDED, request)
-    }
+    answer!(
+        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
+        GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse
+    );
 
     #[cfg(feature = "account")]
-    fn generate_nonce(
-        &self,
-        request: api::GenerateNonceRequest,
-    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
-        self.state.answer(&api::meta::GENERATE_NONCE, request)
-    }
+    answer!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse);
 
     #[cfg(feature = "account")]
-    fn change_password(
-        &self,
-        request: api::ChangePasswordRequest,
-    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
-        self.state.answer(&api::meta::CHANGE_PASSWORD, request)
-    }
+    answer!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, ChangePasswordResponse);
 
     #[cfg(feature = "account")]
-    fn change_pin(
-        &self,
-        request: api::ChangePinRequest,
-    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
-        self.state.answer(&api::meta::CHANGE_PIN, request)
-    }
+    answer!(change_pin, CHANGE_PIN, ChangePinRequest, ChangePinResponse);
 
     #[cfg(feature = "profile")]
-    fn get_profile(
-        &self,
-        request: api::GetProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
-        self.state.answer(&api::meta::GET_PROFILE, request)
-    }
+    answer!(get_profile, GET_PROFILE, GetProfileRequest, GetProfileResponse);
 
     #[cfg(feature = "profile")]
-    fn get_bookmarks(
-        &self,
-        request: api::GetBookmarksRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
-        self.state.answer(&api::meta::GET_BOOKMARKS, request)
-    }
+    answer!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, GetBookmarksResponse);
 
     #[cfg(feature = "profile")]
-    fn get_bookmark_list(
-        &self,
-        request: api::GetBookmarkListRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
-        self.state.answer(&api::meta::GET_BOOKMARK_LIST, request)
-    }
+    answer!(get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest, GetBookmarkListResponse);
 
     #[cfg(feature = "profile")]
-    fn get_item_bookmark(
-        &self,
-        request: api::GetItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
-        self.state.answer(&api::meta::GET_ITEM_BOOKMARK, request)
-    }
+    answer!(get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest, GetItemBookmarkResponse);
 
     #[cfg(feature = "profile")]
-    fn bookmark_item(
-        &self,
-        request: api::BookmarkItemRequest,
-    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
-        self.state.answer(&api::meta::BOOKMARK_ITEM, request)
-    }
+    answer!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, BookmarkItemResponse);
 
     #[cfg(feature = "profile")]
-    fn delete_item_bookmark(
-        &self,
-        request: api::DeleteItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
-        self.state.answer(&api::meta::DELETE_ITEM_BOOKMARK, request)
-    }
+    answer!(
+        delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest,
+        DeleteItemBookmarkResponse
+    );
 
     #[cfg(feature = "profile")]
-    fn get_continue_watching_list(
-        &self,
-        request: api::GetContinueWatchingListRequest,
-    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
-        self.state.answer(&api::meta::GET_CONTINUE_WATCHING_LIST, request)
-    }
+    answer!(
+        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
+        GetContinueWatchingListRequest, GetContinueWatchingListResponse
+    );
 
     #[cfg(feature = "profile")]
-    fn get_next_playback_item(
-        &self,
-        request: api::GetNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
-        self.state.answer(&api::meta::GET_NEXT_PLAYBACK_ITEM, request)
-    }
+    answer!(
+        get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest,
+        GetNextPlaybackItemResponse
+    );
 
     #[cfg(feature = "profile")]
-    fn get_ratings(
-        &self,
-        request: api::GetRatingsRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
-        self.state.answer(&api::meta::GET_RATINGS, request)
-    }
+    answer!(get_ratings, GET_RATINGS, GetRatingsRequest, GetRatingsResponse);
 
     #[cfg(feature = "profile")]
-    fn get_ratings_list(
-        &self,
-        request: api::GetRatingsListRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
-        self.state.answer(&api::meta::GET_RATINGS_LIST, request)
-    }
+    answer!(get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest, GetRatingsListResponse);
 
     #[cfg(feature = "profile")]
-    fn get_item_rating(
-        &self,
-        request: api::GetItemRatingRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
-        self.state.answer(&api::meta::GET_ITEM_RATING, request)
-    }
+    answer!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, GetItemRatingResponse);
 
     #[cfg(feature = "profile")]
-    fn rate_item(
-        &self,
-        request: api::RateItemRequest,
-    ) -> impl api::runtime::Answer<api::RateItemResponse> {
-        self.state.answer(&api::meta::RATE_ITEM, request)
-    }
+    answer!(rate_item, RATE_ITEM, RateItemRequest, RateItemResponse);
 
     #[cfg(feature = "profile")]
-    fn get_watched(
-        &self,
-        request: api::GetWatchedRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
-        self.state.answer(&api::meta::GET_WATCHED, request)
-    }
+    answer!(get_watched, GET_WATCHED, GetWatchedRequest, GetWatchedResponse);
 
     #[cfg(feature = "profile")]
-    fn delete_watched(
-        &self,
-        request: api::DeleteWatchedRequest,
-    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
-        self.state.answer(&api::meta::DELETE_WATCHED, request)
-    }
+    answer!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, DeleteWatchedResponse);
 
     #[cfg(feature = "profile")]
-    fn get_watched_list(
-        &self,
-        request: api::GetWatchedListRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
-        self.state.answer(&api::meta::GET_WATCHED_LIST, request)
-    }
+    answer!(get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest, GetWatchedListResponse);
 
     #[cfg(feature = "profile")]
-    fn get_item_watched_status(
-        &self,
-        request: api::GetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
-        self.state.answer(&api::meta::GET_ITEM_WATCHED_STATUS, request)
-    }
+    answer!(
+        get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest,
+        GetItemWatchedStatusResponse
+    );
 
     #[cfg(feature = "profile")]
-    fn set_item_watched_status(
-        &self,
-        request: api::SetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
-        self.state.answer(&api::meta::SET_ITEM_WATCHED_STATUS, request)
-    }
+    answer!(
+        set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest,
+        SetItemWatchedStatusResponse
+    );
 
     #[cfg(feature = "account")]
-    fn create_profile(
-        &self,
-        request: api::CreateProfileRequest,
-    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
-        self.state.answer(&api::meta::CREATE_PROFILE, request)
-    }
+    answer!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse);
 
     #[cfg(feature = "account")]
-    fn get_profile_with_id(
-        &self,
-        request: api::GetProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
-        self.state.answer(&api::meta::GET_PROFILE_WITH_ID, request)
-    }
+    answer!(
+        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
+        GetProfileWithIdResponse
+    );
 
     #[cfg(feature = "account")]
-    fn delete_profile_with_id(
-        &self,
-        request: api::DeleteProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
-        self.state.answer(&api::meta::DELETE_PROFILE_WITH_ID, request)
-    }
+    answer!(
+        delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest,
+        DeleteProfileWithIdResponse
+    );
 
     #[cfg(feature = "account")]
-    fn update_profile_with_id(
-        &self,
-        request: api::UpdateProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
-        self.state.answer(&api::meta::UPDATE_PROFILE_WITH_ID, request)
-    }
+    answer!(
+        update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest,
+        UpdateProfileWithIdResponse
+    );
 
     #[cfg(feature = "account")]
-    fn request_email_verification(
-        &self,
-        request: api::RequestEmailVerificationRequest,
-    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
-        self.state.answer(&api::meta::REQUEST_EMAIL_VERIFICATION, request)
-    }
+    answer!(
+        request_email_verification, REQUEST_EMAIL_VERIFICATION,
+        RequestEmailVerificationRequest, RequestEmailVerificationResponse
+    );
 
     #[cfg(feature = "authorization")]
-    fn get_account_token(
-        &self,
-        request: api::GetAccountTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
-        self.state.answer(&api::meta::GET_ACCOUNT_TOKEN, request)
-    }
+    answer!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
 
     #[cfg(feature = "authorization")]
-    fn sign_out(
-        &self,
-        request: api::SignOutRequest,
-    ) -> impl api::runtime::Answer<api::SignOutResponse> {
-        self.state.answer(&api::meta::SIGN_OUT, request)
-    }
+    answer!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
 
     #[cfg(feature = "authorization")]
-    fn get_account_token_by_code(
-        &self,
-        request: api::GetAccountTokenByCodeRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
-        self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_BY_CODE, request)
-    }
+    answer!(
+        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
+        GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+    );
 
     #[cfg(feature = "authorization")]
-    fn generate_device_authorization_code(
-        &self,
-        request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
-        self.state.answer(&api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE, request)
-    }
+    answer!(
+        generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
+        GenerateDeviceAuthorizationCodeRequest, GenerateDeviceAuthorizationCodeResponse
+    );
 
     #[cfg(feature = "authorization")]
-    fn get_profile_token(
-        &self,
-        request: api::GetProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
-        self.state.answer(&api::meta::GET_PROFILE_TOKEN, request)
-    }
+    answer!(get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest, GetProfileTokenResponse);
 
     #[cfg(feature = "authorization")]
-    fn refresh_token(
-        &self,
-        request: api::RefreshTokenRequest,
-    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
-        self.state.answer(&api::meta::REFRESH_TOKEN, request)
-    }
+    answer!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest, RefreshTokenResponse);
 
     #[cfg(feature = "authorization")]
-    fn single_sign_on(
-        &self,
-        request: api::SingleSignOnRequest,
-    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
-        self.state.answer(&api::meta::SINGLE_SIGN_ON, request)
-    }
+    answer!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest, SingleSignOnResponse);
 
     #[cfg(feature = "bt")]
-    fn get_plan_by_token(
-        &self,
-        request: api::GetPlanByTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
-        self.state.answer(&api::meta::GET_PLAN_BY_TOKEN, request)
-    }
+    answer!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest, GetPlanByTokenResponse);
 
     #[cfg(feature = "bt")]
-    fn get_plans(
-        &self,
-        request: api::GetPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
-        self.state.answer(&api::meta::GET_PLANS, request)
-    }
+    answer!(get_plans, GET_PLANS, GetPlansRequest, GetPlansResponse);
 
     #[cfg(feature = "bt")]
-    fn assign_token(
-        &self,
-        request: api::AssignTokenRequest,
-    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
-        self.state.answer(&api::meta::ASSIGN_TOKEN, request)
-    }
+    answer!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, AssignTokenResponse);
 
     #[cfg(feature = "bt")]
-    fn check_user_token(
-        &self,
-        request: api::CheckUserTokenRequest,
-    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
-        self.state.answer(&api::meta::CHECK_USER_TOKEN, request)
-    }
+    answer!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest, CheckUserTokenResponse);
 
     #[cfg(feature = "support")]
-    fn get_subscription_data(
-        &self,
-        request: api::GetSubscriptionDataRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
-        self.state.answer(&api::meta::GET_SUBSCRIPTION_DATA, request)
-    }
+    answer!(
+        get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest,
+        GetSubscriptionDataResponse
+    );
 
     #[cfg(feature = "app")]
-    fn get_app_config(
-        &self,
-        request: api::GetAppConfigRequest,
-    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
-        self.state.answer(&api::meta::GET_APP_CONFIG, request)
-    }
+    answer!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest, GetAppConfigResponse);
 
     #[cfg(feature = "ee")]
-    fn check_ee_bt_eligibility(
-        &self,
-        request: api::CheckEeBtEligibilityRequest,
-    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
-        self.state.answer(&api::meta::CHECK_EE_BT_ELIGIBILITY, request)
-    }
+    answer!(
+        check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest,
+        CheckEeBtEligibilityResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn assign_msisdn(
-        &self,
-        request: api::AssignMsisdnRequest,
-    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
-        self.state.answer(&api::meta::ASSIGN_MSISDN, request)
-    }
+    answer!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, AssignMsisdnResponse);
 
     #[cfg(feature = "ee")]
-    fn get_eligible_offers(
-        &self,
-        request: api::GetEligibleOffersRequest,
-    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
-        self.state.answer(&api::meta::GET_ELIGIBLE_OFFERS, request)
-    }
+    answer!(
+        get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest,
+        GetEligibleOffersResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn create_pin_request(
-        &self,
-        request: api::CreatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
-        self.state.answer(&api::meta::CREATE_PIN_REQUEST, request)
-    }
+    answer!(
+        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
+        CreatePinRequestResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn validate_pin_request(
-        &self,
-        request: api::ValidatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
-        self.state.answer(&api::meta::VALIDATE_PIN_REQUEST, request)
-    }
+    answer!(
+        validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest,
+        ValidatePinRequestResponse
+    );
 
     #[cfg(feature = "ee")]
-    fn get_ee_plans(
-        &self,
-        request: api::GetEePlansRequest,
-    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
-        self.state.answer(&api::meta::GET_EE_PLANS, request)
-    }
+    answer!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest, GetEePlansResponse);
 
     #[cfg(feature = "ee")]
-    fn get_plan(
-        &self,
-        request: api::GetPlanRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
-        self.state.answer(&api::meta::GET_PLAN, request)
-    }
+    answer!(get_plan, GET_PLAN, GetPlanRequest, GetPlanResponse);
 
     #[cfg(feature = "ee")]
-    fn create_token(
-        &self,
-        request: api::CreateTokenRequest,
-    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
-        self.state.answer(&api::meta::CREATE_TOKEN, request)
-    }
+    answer!(create_token, CREATE_TOKEN, CreateTokenRequest, CreateTokenResponse);
 
     #[cfg(feature = "content")]
-    fn get_item(
-        &self,
-        request: api::GetItemRequest,
-    ) -> impl api::runtime::Answer<api::GetItemResponse> {
-        self.state.answer(&api::meta::GET_ITEM, request)
-    }
+    answer!(get_item, GET_ITEM, GetItemRequest, GetItemResponse);
 
     #[cfg(feature = "content")]
-    fn get_item_children_list(
-        &self,
-        request: api::GetItemChildrenListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
-        self.state.answer(&api::meta::GET_ITEM_CHILDREN_LIST, request)
-    }
+    answer!(
+        get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest,
+        GetItemChildrenListResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_item_related_list(
-        &self,
-        request: api::GetItemRelatedListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
-        self.state.answer(&api::meta::GET_ITEM_RELATED_LIST, request)
-    }
+    answer!(
+        get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest,
+        GetItemRelatedListResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_public_item_media_files(
-        &self,
-        request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
-        self.state.answer(&api::meta::GET_PUBLIC_ITEM_MEDIA_FILES, request)
-    }
+    answer!(
+        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
+        GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_anon_next_playback_item(
-        &self,
-        request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
-        self.state.answer(&api::meta::GET_ANON_NEXT_PLAYBACK_ITEM, request)
-    }
+    answer!(
+        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
+        GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_billing_history(
-        &self,
-        request: api::GetBillingHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
-        self.state.answer(&api::meta::GET_BILLING_HISTORY, request)
-    }
+    answer!(
+        get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest,
+        GetBillingHistoryResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn change_card_details(
-        &self,
-        request: api::ChangeCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
-        self.state.answer(&api::meta::CHANGE_CARD_DETAILS, request)
-    }
+    answer!(
+        change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest,
+        ChangeCardDetailsResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_card_details(
-        &self,
-        request: api::GetCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
-        self.state.answer(&api::meta::GET_CARD_DETAILS, request)
-    }
+    answer!(get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest, GetCardDetailsResponse);
 
     #[cfg(feature = "itv")]
-    fn change_email(
-        &self,
-        request: api::ChangeEmailRequest,
-    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
-        self.state.answer(&api::meta::CHANGE_EMAIL, request)
-    }
+    answer!(change_email, CHANGE_EMAIL, ChangeEmailRequest, ChangeEmailResponse);
 
     #[cfg(feature = "itv")]
-    fn change_marketing(
-        &self,
-        request: api::ChangeMarketingRequest,
-    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
-        self.state.answer(&api::meta::CHANGE_MARKETING, request)
-    }
+    answer!(change_marketing, CHANGE_MARKETING, ChangeMarketingRequest, ChangeMarketingResponse);
 
     #[cfg(feature = "itv")]
-    fn delete_account(
-        &self,
-        request: api::DeleteAccountRequest,
-    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
-        self.state.answer(&api::meta::DELETE_ACCOUNT, request)
-    }
+    answer!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, DeleteAccountResponse);
 
     #[cfg(feature = "itv")]
-    fn get_current_entitlement(
-        &self,
-        request: api::GetCurrentEntitlementRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
-        self.state.answer(&api::meta::GET_CURRENT_ENTITLEMENT, request)
-    }
+    answer!(
+        get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest,
+        GetCurrentEntitlementResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_entitlements_history(
-        &self,
-        request: api::GetEntitlementsHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
-        self.state.answer(&api::meta::GET_ENTITLEMENTS_HISTORY, request)
-    }
+    answer!(
+        get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
+        GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_feature_flag(
-        &self,
-        request: api::GetFeatureFlagRequest,
-    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
-        self.state.answer(&api::meta::GET_FEATURE_FLAG, request)
-    }
+    answer!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
 
     #[cfg(feature = "itv")]
-    fn google_pay_subscription(
-        &self,
-        request: api::GooglePaySubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
-        self.state.answer(&api::meta::GOOGLE_PAY_SUBSCRIPTION, request)
-    }
+    answer!(
+        google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest,
+        GooglePaySubscriptionResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn check_previous_entitlements(
-        &self,
-        request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
-        self.state.answer(&api::meta::CHECK_PREVIOUS_ENTITLEMENTS, request)
-    }
+    answer!(
+        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
+        CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_items_media_clip_files(
-        &self,
-        request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
-        self.state.answer(&api::meta::GET_ITEMS_MEDIA_CLIP_FILES, request)
-    }
+    answer!(
+        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
+        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_item_downloadables(
-        &self,
-        request: api::GetItemDownloadablesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
-        self.state.answer(&api::meta::GET_ITEM_DOWNLOADABLES, request)
-    }
+    answer!(
+        get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest,
+        GetItemDownloadablesResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_itemsummary_external_id(
-        &self,
-        request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
-        self.state.answer(&api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID, request)
-    }
+    answer!(
+        get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+        GetItvItemsummaryExternalIdRequest, GetItvItemsummaryExternalIdResponse
+    );
 
     #[cfg(feature = "app")]
-    fn get_itv_page(
-        &self,
-        request: api::GetItvPageRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
-        self.state.answer(&api::meta::GET_ITV_PAGE, request)
-    }
+    answer!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
 
     #[cfg(feature = "itv")]
-    fn get_account_token_with_pin(
-        &self,
-        request: api::GetAccountTokenWithPinRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
-        self.state.answer(&api::meta::GET_ACCOUNT_TOKEN_WITH_PIN, request)
-    }
+    answer!(
+        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
+        GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn upgrade_plan(
-        &self,
-        request: api::UpgradePlanRequest,
-    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
-        self.state.answer(&api::meta::UPGRADE_PLAN, request)
-    }
+    answer!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse);
 
     #[cfg(feature = "itv")]
-    fn get_itv_plans_platform(
-        &self,
-        request: api::GetItvPlansPlatformRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
-        self.state.answer(&api::meta::GET_ITV_PLANS_PLATFORM, request)
-    }
+    answer!(
+        get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest,
+        GetItvPlansPlatformResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_profile(
-        &self,
-        request: api::GetItvProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
-        self.state.answer(&api::meta::GET_ITV_PROFILE, request)
-    }
+    answer!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, GetItvProfileResponse);
 
     #[cfg(feature = "itv")]
-    fn update_profile(
-        &self,
-        request: api::UpdateProfileRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
-        self.state.answer(&api::meta::UPDATE_PROFILE, request)
-    }
+    answer!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, UpdateProfileResponse);
 
     #[cfg(feature = "itv")]
-    fn get_recommended_list(
-        &self,
-        request: api::GetRecommendedListRequest,
-    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
-        self.state.answer(&api::meta::GET_RECOMMENDED_LIST, request)
-    }
+    answer!(
+        get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest,
+        GetRecommendedListResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_itv_profile_token(
-        &self,
-        request: api::GetItvProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
-        self.state.answer(&api::meta::GET_ITV_PROFILE_TOKEN, request)
-    }
+    answer!(
+        get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest,
+        GetItvProfileTokenResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_current_subscription(
-        &self,
-        request: api::GetCurrentSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
-        self.state.answer(&api::meta::GET_CURRENT_SUBSCRIPTION, request)
-    }
+    answer!(
+        get_current_subscription, GET_CURRENT_SUBSCRIPTION,
+        GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase(
-        &self,
-        request: api::ConfirmPurchaseRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
-        self.state.answer(&api::meta::CONFIRM_PURCHASE, request)
-    }
+    answer!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, ConfirmPurchaseResponse);
 
     #[cfg(feature = "itv")]
-    fn delete_itv_purchase_platform(
-        &self,
-        request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
-        self.state.answer(&api::meta::DELETE_ITV_PURCHASE_PLATFORM, request)
-    }
+    answer!(
+        delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
+        DeleteItvPurchasePlatformRequest, DeleteItvPurchasePlatformResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase_strong(
-        &self,
-        request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
-        self.state.answer(&api::meta::CONFIRM_PURCHASE_STRONG, request)
-    }
+    answer!(
+        confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest,
+        ConfirmPurchaseStrongResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn confirm_purchase_with_offer(
-        &self,
-        request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
-        self.state.answer(&api::meta::CONFIRM_PURCHASE_WITH_OFFER, request)
-    }
+    answer!(
+        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
+        ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn resubscribe(
-        &self,
-        request: api::ResubscribeRequest,
-    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
-        self.state.answer(&api::meta::RESUBSCRIBE, request)
-    }
+    answer!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse);
 
     #[cfg(feature = "itv")]
-    fn get_itv_roku_plans(
-        &self,
-        request: api::GetItvRokuPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
-        self.state.answer(&api::meta::GET_ITV_ROKU_PLANS, request)
-    }
+    answer!(
+        get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest,
+        GetItvRokuPlansResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn execute_transaction(
-        &self,
-        request: api::ExecuteTransactionRequest,
-    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
-        self.state.answer(&api::meta::EXECUTE_TRANSACTION, request)
-    }
+    answer!(
+        execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest,
+        ExecuteTransactionResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_save_offer(
-        &self,
-        request: api::GetSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
-        self.state.answer(&api::meta::GET_SAVE_OFFER, request)
-    }
+    answer!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, GetSaveOfferResponse);
 
     #[cfg(feature = "itv")]
-    fn activate_save_offer(
-        &self,
-        request: api::ActivateSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
-        self.state.answer(&api::meta::ACTIVATE_SAVE_OFFER, request)
-    }
+    answer!(
+        activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest,
+        ActivateSaveOfferResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_full_price_renewal(
-        &self,
-        request: api::GetFullPriceRenewalRequest,
-    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
-        self.state.answer(&api::meta::GET_FULL_PRICE_RENEWAL, request)
-    }
+    answer!(
+        get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest,
+        GetFullPriceRenewalResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_subscription_status(
-        &self,
-        request: api::GetSubscriptionStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
-        self.state.answer(&api::meta::GET_SUBSCRIPTION_STATUS, request)
-    }
+    answer!(
+        get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest,
+        GetSubscriptionStatusResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_subscription_state(
-        &self,
-        request: api::GetSubscriptionStateRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
-        self.state.answer(&api::meta::GET_SUBSCRIPTION_STATE, request)
-    }
+    answer!(
+        get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest,
+        GetSubscriptionStateResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_upcoming_invoice(
-        &self,
-        request: api::GetUpcomingInvoiceRequest,
-    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
-        self.state.answer(&api::meta::GET_UPCOMING_INVOICE, request)
-    }
+    answer!(
+        get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest,
+        GetUpcomingInvoiceResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn update_payment_intent_strong(
-        &self,
-        request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
-        self.state.answer(&api::meta::UPDATE_PAYMENT_INTENT_STRONG, request)
-    }
+    answer!(
+        update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
+        UpdatePaymentIntentStrongRequest, UpdatePaymentIntentStrongResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn update_payment_method_strong(
-        &self,
-        request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
-        self.state.answer(&api::meta::UPDATE_PAYMENT_METHOD_STRONG, request)
-    }
+    answer!(
+        update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
+        UpdatePaymentMethodStrongRequest, UpdatePaymentMethodStrongResponse
+    );
 
     #[cfg(feature = "itv")]
-    fn get_voucher_by_id(
-        &self,
-        request: api::GetVoucherByIdRequest,
-    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
-        self.state.answer(&api::meta::GET_VOUCHER_BY_ID, request)
-    }
+    answer!(get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, GetVoucherByIdResponse);
 
     #[cfg(feature = "itv")]
-    fn check_voucher(
-        &self,
-        request: api::CheckVoucherRequest,
-    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
-        self.state.answer(&api::meta::CHECK_VOUCHER, request)
-    }
+    answer!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, CheckVoucherResponse);
 
     #[cfg(feature = "content")]
-    fn get_lists(
-        &self,
-        request: api::GetListsRequest,
-    ) -> impl api::runtime::Answer<api::GetListsResponse> {
-        self.state.answer(&api::meta::GET_LISTS, request)
-    }
+    answer!(get_lists, GET_LISTS, GetListsRequest, GetListsResponse);
 
     #[cfg(feature = "content")]
-    fn get_list(
-        &self,
-        request: api::GetListRequest,
-    ) -> impl api::runtime::Answer<api::GetListResponse> {
-        self.state.answer(&api::meta::GET_LIST, request)
-    }
+    answer!(get_list, GET_LIST, GetListRequest, GetListResponse);
 
     #[cfg(feature = "app")]
-    fn get_page(
-        &self,
-        request: api::GetPageRequest,
-    ) -> impl api::runtime::Answer<api::GetPageResponse> {
-        self.state.answer(&api::meta::GET_PAGE, request)
-    }
+    answer!(get_page, GET_PAGE, GetPageRequest, GetPageResponse);
 
     #[cfg(feature = "content")]
-    fn get_plans_id(
-        &self,
-        request: api::GetPlansIdRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
-        self.state.answer(&api::meta::GET_PLANS_ID, request)
-    }
+    answer!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest, GetPlansIdResponse);
 
     #[cfg(feature = "registration")]
-    fn register(
-        &self,
-        request: api::RegisterRequest,
-    ) -> impl api::runtime::Answer<api::RegisterResponse> {
-        self.state.answer(&api::meta::REGISTER, request)
-    }
+    answer!(register, REGISTER, RegisterRequest, RegisterResponse);
 
     #[cfg(feature = "support")]
-    fn forgot_password(
-        &self,
-        request: api::ForgotPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
-        self.state.answer(&api::meta::FORGOT_PASSWORD, request)
-    }
+    answer!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest, ForgotPasswordResponse);
 
     #[cfg(feature = "support")]
-    fn reset_password(
-        &self,
-        request: api::ResetPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
-        self.state.answer(&api::meta::RESET_PASSWORD, request)
-    }
+    answer!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
 
     #[cfg(feature = "itv")]
-    fn get_public_preview(
-        &self,
-        request: api::GetPublicPreviewRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
-        self.state.answer(&api::meta::GET_PUBLIC_PREVIEW, request)
-    }
+    answer!(
+        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
+        GetPublicPreviewResponse
+    );
 
     #[cfg(feature = "content")]
-    fn get_schedules(
-        &self,
-        request: api::GetSchedulesRequest,
-    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
-        self.state.answer(&api::meta::GET_SCHEDULES, request)
-    }
+    answer!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);
 
     #[cfg(feature = "content")]
-    fn search(
-        &self,
-        request: api::SearchRequest,
-    ) -> impl api::runtime::Answer<api::SearchResponse> {
-        self.state.answer(&api::meta::SEARCH, request)
-    }
+    answer!(search, SEARCH, SearchRequest, SearchResponse);
 
     #[cfg(feature = "support")]
-    fn verify_email(
-        &self,
-        request: api::VerifyEmailRequest,
-    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
-        self.state.answer(&api::meta::VERIFY_EMAIL, request)
-    }
+    answer!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, VerifyEmailResponse);
 }

@@ -26,2050 +26,449 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
         .collect()
 }
 
-/// `GET /account`
-#[cfg(feature = "account")]
-pub fn get_account<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ACCOUNT,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetAccountRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_account(request).await)
-        },
+/// `handler!(method, METADATA, Request)`: the handler of an operation, which reads its
+/// request, calls the service's method and writes the answer; with `secured`, the credentials
+/// found go into the request.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
     )
-}
-
-/// `PATCH /account`
-#[cfg(feature = "account")]
-pub fn update_account<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_ACCOUNT,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpdateAccountRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_account(request).await)
-        },
-    )
-}
-
-/// `GET /account/billing/methods`
-#[cfg(feature = "account")]
-pub fn get_payment_methods<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PAYMENT_METHODS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetPaymentMethodsRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_payment_methods(request).await)
-        },
-    )
-}
-
-/// `POST /account/billing/methods`
-#[cfg(feature = "account")]
-pub fn add_payment_method<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ADD_PAYMENT_METHOD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AddPaymentMethodRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.add_payment_method(request).await)
-        },
-    )
-}
-
-/// `GET /account/billing/methods/{id}`
-#[cfg(feature = "account")]
-pub fn get_payment_method<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PAYMENT_METHOD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetPaymentMethodRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_payment_method(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/billing/methods/{id}`
-#[cfg(feature = "account")]
-pub fn remove_payment_method<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::REMOVE_PAYMENT_METHOD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::RemovePaymentMethodRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.remove_payment_method(request).await)
-        },
-    )
-}
-
-/// `GET /account/billing/purchases`
-#[cfg(feature = "account")]
-pub fn get_purchases<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PURCHASES,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetPurchasesRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_purchases(request).await)
-        },
-    )
-}
-
-/// `POST /account/billing/purchases`
-#[cfg(feature = "account")]
-pub fn make_purchase<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::MAKE_PURCHASE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::MakePurchaseRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.make_purchase(request).await)
-        },
-    )
-}
-
-/// `PUT /account/billing/subscriptions/{id}`
-#[cfg(feature = "account")]
-pub fn update_subscription<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_SUBSCRIPTION,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpdateSubscriptionRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_subscription(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/billing/subscriptions/{id}`
-#[cfg(feature = "account")]
-pub fn cancel_subscription<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CANCEL_SUBSCRIPTION,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CancelSubscriptionRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.cancel_subscription(request).await)
-        },
-    )
-}
-
-/// `GET /account/devices`
-#[cfg(feature = "account")]
-pub fn get_devices<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_DEVICES,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetDevicesRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_devices(request).await)
-        },
-    )
-}
-
-/// `POST /account/devices`
-#[cfg(feature = "account")]
-pub fn register_device<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::REGISTER_DEVICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::RegisterDeviceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.register_device(request).await)
-        },
-    )
-}
-
-/// `POST /account/devices/authorization`
-#[cfg(feature = "account")]
-pub fn authorize_device<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::AUTHORIZE_DEVICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AuthorizeDeviceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.authorize_device(request).await)
-        },
-    )
-}
-
-/// `GET /account/devices/{id}`
-#[cfg(feature = "account")]
-pub fn get_device<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_DEVICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetDeviceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_device(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/devices/{id}`
-#[cfg(feature = "account")]
-pub fn deregister_device<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DEREGISTER_DEVICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::DeregisterDeviceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.deregister_device(request).await)
-        },
-    )
-}
-
-/// `PUT /account/devices/{id}/name`
-#[cfg(feature = "account")]
-pub fn rename_device<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::RENAME_DEVICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::RenameDeviceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.rename_device(request).await)
-        },
-    )
-}
-
-/// `GET /account/entitlements`
-#[cfg(feature = "account")]
-pub fn get_entitlements<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ENTITLEMENTS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetEntitlementsRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_entitlements(request).await)
-        },
-    )
-}
-
-/// `GET /account/items/{id}/videos`
-#[cfg(feature = "account")]
-pub fn get_item_media_files<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_MEDIA_FILES,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItemMediaFilesRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_item_media_files(request).await)
-        },
-    )
-}
-
-/// `GET /account/items/{id}/videos-guarded`
-#[cfg(feature = "account")]
-pub fn get_item_media_files_guarded<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_MEDIA_FILES_GUARDED,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::GetItemMediaFilesGuardedRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_item_media_files_guarded(request).await)
-        },
-    )
-}
-
-/// `GET /account/nonce`
-#[cfg(feature = "account")]
-pub fn generate_nonce<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GENERATE_NONCE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GenerateNonceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.generate_nonce(request).await)
-        },
-    )
-}
-
-/// `PUT /account/password`
-#[cfg(feature = "account")]
-pub fn change_password<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHANGE_PASSWORD,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ChangePasswordRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.change_password(request).await)
-        },
-    )
-}
-
-/// `PUT /account/pin`
-#[cfg(feature = "account")]
-pub fn change_pin<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHANGE_PIN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ChangePinRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.change_pin(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile`
-#[cfg(feature = "profile")]
-pub fn get_profile<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PROFILE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetProfileRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_profile(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/bookmarks`
-#[cfg(feature = "profile")]
-pub fn get_bookmarks<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_BOOKMARKS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetBookmarksRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_bookmarks(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/bookmarks/list`
-#[cfg(feature = "profile")]
-pub fn get_bookmark_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_BOOKMARK_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetBookmarkListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_bookmark_list(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/bookmarks/{itemId}`
-#[cfg(feature = "profile")]
-pub fn get_item_bookmark<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_BOOKMARK,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItemBookmarkRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_item_bookmark(request).await)
-        },
-    )
-}
-
-/// `PUT /account/profile/bookmarks/{itemId}`
-#[cfg(feature = "profile")]
-pub fn bookmark_item<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::BOOKMARK_ITEM,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::BookmarkItemRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.bookmark_item(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/profile/bookmarks/{itemId}`
-#[cfg(feature = "profile")]
-pub fn delete_item_bookmark<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DELETE_ITEM_BOOKMARK,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::DeleteItemBookmarkRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.delete_item_bookmark(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/continue-watching/list`
-#[cfg(feature = "profile")]
-pub fn get_continue_watching_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_CONTINUE_WATCHING_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetContinueWatchingListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_continue_watching_list(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/items/{itemId}/next`
-#[cfg(feature = "profile")]
-pub fn get_next_playback_item<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_NEXT_PLAYBACK_ITEM,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetNextPlaybackItemRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_next_playback_item(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/ratings`
-#[cfg(feature = "profile")]
-pub fn get_ratings<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_RATINGS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetRatingsRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_ratings(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/ratings/list`
-#[cfg(feature = "profile")]
-pub fn get_ratings_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_RATINGS_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetRatingsListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_ratings_list(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/ratings/{itemId}`
-#[cfg(feature = "profile")]
-pub fn get_item_rating<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_RATING,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItemRatingRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_item_rating(request).await)
-        },
-    )
-}
-
-/// `PUT /account/profile/ratings/{itemId}`
-#[cfg(feature = "profile")]
-pub fn rate_item<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::RATE_ITEM,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::RateItemRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.rate_item(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/watched`
-#[cfg(feature = "profile")]
-pub fn get_watched<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_WATCHED,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetWatchedRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_watched(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/profile/watched`
-#[cfg(feature = "profile")]
-pub fn delete_watched<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DELETE_WATCHED,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::DeleteWatchedRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.delete_watched(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/watched/list`
-#[cfg(feature = "profile")]
-pub fn get_watched_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_WATCHED_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetWatchedListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_watched_list(request).await)
-        },
-    )
-}
-
-/// `GET /account/profile/watched/{itemId}`
-#[cfg(feature = "profile")]
-pub fn get_item_watched_status<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_WATCHED_STATUS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItemWatchedStatusRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_item_watched_status(request).await)
-        },
-    )
-}
-
-/// `PUT /account/profile/watched/{itemId}`
-#[cfg(feature = "profile")]
-pub fn set_item_watched_status<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::SET_ITEM_WATCHED_STATUS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::SetItemWatchedStatusRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.set_item_watched_status(request).await)
-        },
-    )
-}
-
-/// `POST /account/profiles`
-#[cfg(feature = "account")]
-pub fn create_profile<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_PROFILE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CreateProfileRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.create_profile(request).await)
-        },
-    )
-}
-
-/// `GET /account/profiles/{id}`
-#[cfg(feature = "account")]
-pub fn get_profile_with_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PROFILE_WITH_ID,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetProfileWithIdRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_profile_with_id(request).await)
-        },
-    )
-}
-
-/// `DELETE /account/profiles/{id}`
-#[cfg(feature = "account")]
-pub fn delete_profile_with_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DELETE_PROFILE_WITH_ID,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::DeleteProfileWithIdRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.delete_profile_with_id(request).await)
-        },
-    )
-}
-
-/// `PATCH /account/profiles/{id}`
-#[cfg(feature = "account")]
-pub fn update_profile_with_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_PROFILE_WITH_ID,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpdateProfileWithIdRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_profile_with_id(request).await)
-        },
-    )
-}
-
-/// `POST /account/request-email-verification`
-#[cfg(feature = "account")]
-pub fn request_email_verification<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::REQUEST_EMAIL_VERIFICATION,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::RequestEmailVerificationRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.request_email_verification(request).await)
-        },
-    )
-}
-
-/// `POST /authorization`
-#[cfg(feature = "authorization")]
-pub fn get_account_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ACCOUNT_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetAccountTokenRequest, _| async move {
-            runtime::raw_answer(service.get_account_token(request).await)
-        },
-    )
-}
-
-/// `DELETE /authorization`
-#[cfg(feature = "authorization")]
-pub fn sign_out<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::SIGN_OUT,
-        service,
-        request,
-        |service: Arc<S>, request: api::SignOutRequest, _| async move {
-            runtime::raw_answer(service.sign_out(request).await)
-        },
-    )
-}
-
-/// `POST /authorization/device`
-#[cfg(feature = "authorization")]
-pub fn get_account_token_by_code<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ACCOUNT_TOKEN_BY_CODE,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetAccountTokenByCodeRequest, _| async move {
-            runtime::raw_answer(service.get_account_token_by_code(request).await)
-        },
-    )
-}
-
-/// `POST /authorization/device/code`
-#[cfg(feature = "authorization")]
-pub fn generate_device_authorization_code<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GENERATE_DEVICE_AUTHORIZATION_CODE,
-        service,
-        request,
-        |service: Arc<S>, request: api::GenerateDeviceAuthorizationCodeRequest, _| async move {
-            runtime::raw_answer(
-                service.generate_device_authorization_code(request).await,
+)]
+macro_rules! handler {
+    ($name:ident, $meta:ident, $request:ident) => {
+        pub fn $name<S: RocketApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, request: api::$request, _| async move {
+                    runtime::raw_answer(service.$name(request).await)
+                },
             )
-        },
-    )
+        }
+    };
+    ($name:ident, $meta:ident, $request:ident, secured) => {
+        pub fn $name<S: RocketApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, mut request: api::$request, credentials| async move {
+                    request.credentials = found_credentials(credentials);
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
 }
 
-/// `POST /authorization/profile`
+#[cfg(feature = "account")]
+handler!(get_account, GET_ACCOUNT, GetAccountRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_purchases, GET_PURCHASES, GetPurchasesRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_devices, GET_DEVICES, GetDevicesRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_device, GET_DEVICE, GetDeviceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(rename_device, RENAME_DEVICE, RenameDeviceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(
+    get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
+    GetItemMediaFilesGuardedRequest, secured
+);
+
+#[cfg(feature = "account")]
+handler!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(change_pin, CHANGE_PIN, ChangePinRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_profile, GET_PROFILE, GetProfileRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(
+    get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
+    GetContinueWatchingListRequest, secured
+);
+
+#[cfg(feature = "profile")]
+handler!(get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_ratings, GET_RATINGS, GetRatingsRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(rate_item, RATE_ITEM, RateItemRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_watched, GET_WATCHED, GetWatchedRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest, secured);
+
+#[cfg(feature = "profile")]
+handler!(set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(create_profile, CREATE_PROFILE, CreateProfileRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest, secured);
+
+#[cfg(feature = "account")]
+handler!(
+    request_email_verification, REQUEST_EMAIL_VERIFICATION,
+    RequestEmailVerificationRequest, secured
+);
+
 #[cfg(feature = "authorization")]
-pub fn get_profile_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PROFILE_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetProfileTokenRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_profile_token(request).await)
-        },
-    )
-}
+handler!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest);
 
-/// `POST /authorization/refresh`
 #[cfg(feature = "authorization")]
-pub fn refresh_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::REFRESH_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, request: api::RefreshTokenRequest, _| async move {
-            runtime::raw_answer(service.refresh_token(request).await)
-        },
-    )
-}
+handler!(sign_out, SIGN_OUT, SignOutRequest);
 
-/// `POST /authorization/sso`
 #[cfg(feature = "authorization")]
-pub fn single_sign_on<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::SINGLE_SIGN_ON,
-        service,
-        request,
-        |service: Arc<S>, request: api::SingleSignOnRequest, _| async move {
-            runtime::raw_answer(service.single_sign_on(request).await)
-        },
-    )
-}
+handler!(get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE, GetAccountTokenByCodeRequest);
 
-/// `GET /bt/plan/{token}`
+#[cfg(feature = "authorization")]
+handler!(
+    generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
+    GenerateDeviceAuthorizationCodeRequest
+);
+
+#[cfg(feature = "authorization")]
+handler!(get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest, secured);
+
+#[cfg(feature = "authorization")]
+handler!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest);
+
+#[cfg(feature = "authorization")]
+handler!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest);
+
 #[cfg(feature = "bt")]
-pub fn get_plan_by_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PLAN_BY_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPlanByTokenRequest, _| async move {
-            runtime::raw_answer(service.get_plan_by_token(request).await)
-        },
-    )
-}
+handler!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest);
 
-/// `GET /bt/plans`
 #[cfg(feature = "bt")]
-pub fn get_plans<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PLANS,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPlansRequest, _| async move {
-            runtime::raw_answer(service.get_plans(request).await)
-        },
-    )
-}
+handler!(get_plans, GET_PLANS, GetPlansRequest);
 
-/// `POST /bt/token/assign`
 #[cfg(feature = "bt")]
-pub fn assign_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ASSIGN_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AssignTokenRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.assign_token(request).await)
-        },
-    )
-}
+handler!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, secured);
 
-/// `GET /bt/token/validate`
 #[cfg(feature = "bt")]
-pub fn check_user_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHECK_USER_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, request: api::CheckUserTokenRequest, _| async move {
-            runtime::raw_answer(service.check_user_token(request).await)
-        },
-    )
-}
+handler!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest);
 
-/// `GET /check-subscription/{id}`
 #[cfg(feature = "support")]
-pub fn get_subscription_data<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_SUBSCRIPTION_DATA,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetSubscriptionDataRequest, _| async move {
-            runtime::raw_answer(service.get_subscription_data(request).await)
-        },
-    )
-}
+handler!(get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest);
 
-/// `GET /config`
 #[cfg(feature = "app")]
-pub fn get_app_config<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_APP_CONFIG,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetAppConfigRequest, _| async move {
-            runtime::raw_answer(service.get_app_config(request).await)
-        },
-    )
-}
+handler!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest);
 
-/// `GET /ee-bt/eligibility`
 #[cfg(feature = "ee")]
-pub fn check_ee_bt_eligibility<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHECK_EE_BT_ELIGIBILITY,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CheckEeBtEligibilityRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.check_ee_bt_eligibility(request).await)
-        },
-    )
-}
+handler!(check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest, secured);
 
-/// `POST /ee/msisdn`
 #[cfg(feature = "ee")]
-pub fn assign_msisdn<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ASSIGN_MSISDN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::AssignMsisdnRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.assign_msisdn(request).await)
-        },
-    )
-}
+handler!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, secured);
 
-/// `POST /ee/offers`
 #[cfg(feature = "ee")]
-pub fn get_eligible_offers<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ELIGIBLE_OFFERS,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetEligibleOffersRequest, _| async move {
-            runtime::raw_answer(service.get_eligible_offers(request).await)
-        },
-    )
-}
+handler!(get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest);
 
-/// `PUT /ee/pin`
 #[cfg(feature = "ee")]
-pub fn create_pin_request<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_PIN_REQUEST,
-        service,
-        request,
-        |service: Arc<S>, request: api::CreatePinRequestRequest, _| async move {
-            runtime::raw_answer(service.create_pin_request(request).await)
-        },
-    )
-}
+handler!(create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest);
 
-/// `POST /ee/pin`
 #[cfg(feature = "ee")]
-pub fn validate_pin_request<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::VALIDATE_PIN_REQUEST,
-        service,
-        request,
-        |service: Arc<S>, request: api::ValidatePinRequestRequest, _| async move {
-            runtime::raw_answer(service.validate_pin_request(request).await)
-        },
-    )
-}
+handler!(validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest);
 
-/// `GET /ee/plans`
 #[cfg(feature = "ee")]
-pub fn get_ee_plans<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_EE_PLANS,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetEePlansRequest, _| async move {
-            runtime::raw_answer(service.get_ee_plans(request).await)
-        },
-    )
-}
+handler!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest);
 
-/// `GET /ee/plans/{id}`
 #[cfg(feature = "ee")]
-pub fn get_plan<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PLAN,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPlanRequest, _| async move {
-            runtime::raw_answer(service.get_plan(request).await)
-        },
-    )
-}
+handler!(get_plan, GET_PLAN, GetPlanRequest);
 
-/// `GET /ee/token/create`
 #[cfg(feature = "ee")]
-pub fn create_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CREATE_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, request: api::CreateTokenRequest, _| async move {
-            runtime::raw_answer(service.create_token(request).await)
-        },
-    )
-}
+handler!(create_token, CREATE_TOKEN, CreateTokenRequest);
 
-/// `GET /items/{id}`
 #[cfg(feature = "content")]
-pub fn get_item<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItemRequest, _| async move {
-            runtime::raw_answer(service.get_item(request).await)
-        },
-    )
-}
+handler!(get_item, GET_ITEM, GetItemRequest);
 
-/// `GET /items/{id}/children`
 #[cfg(feature = "content")]
-pub fn get_item_children_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_CHILDREN_LIST,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItemChildrenListRequest, _| async move {
-            runtime::raw_answer(service.get_item_children_list(request).await)
-        },
-    )
-}
+handler!(get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest);
 
-/// `GET /items/{id}/related`
 #[cfg(feature = "content")]
-pub fn get_item_related_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_RELATED_LIST,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItemRelatedListRequest, _| async move {
-            runtime::raw_answer(service.get_item_related_list(request).await)
-        },
-    )
-}
+handler!(get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest);
 
-/// `GET /items/{id}/videos`
 #[cfg(feature = "content")]
-pub fn get_public_item_media_files<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PUBLIC_ITEM_MEDIA_FILES,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPublicItemMediaFilesRequest, _| async move {
-            runtime::raw_answer(service.get_public_item_media_files(request).await)
-        },
-    )
-}
+handler!(get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES, GetPublicItemMediaFilesRequest);
 
-/// `GET /items/{itemId}/next`
 #[cfg(feature = "content")]
-pub fn get_anon_next_playback_item<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ANON_NEXT_PLAYBACK_ITEM,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetAnonNextPlaybackItemRequest, _| async move {
-            runtime::raw_answer(service.get_anon_next_playback_item(request).await)
-        },
-    )
-}
+handler!(get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM, GetAnonNextPlaybackItemRequest);
 
-/// `POST /itv/billinghistory/{platform}`
 #[cfg(feature = "itv")]
-pub fn get_billing_history<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_BILLING_HISTORY,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetBillingHistoryRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_billing_history(request).await)
-        },
-    )
-}
+handler!(get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest, secured);
 
-/// `PUT /itv/cards/{platform}`
 #[cfg(feature = "itv")]
-pub fn change_card_details<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHANGE_CARD_DETAILS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ChangeCardDetailsRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.change_card_details(request).await)
-        },
-    )
-}
+handler!(change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest, secured);
 
-/// `POST /itv/cards/{platform}`
 #[cfg(feature = "itv")]
-pub fn get_card_details<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_CARD_DETAILS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetCardDetailsRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_card_details(request).await)
-        },
-    )
-}
+handler!(get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest, secured);
 
-/// `POST /itv/changeemail`
 #[cfg(feature = "itv")]
-pub fn change_email<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHANGE_EMAIL,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ChangeEmailRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.change_email(request).await)
-        },
-    )
-}
+handler!(change_email, CHANGE_EMAIL, ChangeEmailRequest, secured);
 
-/// `POST /itv/changemarketing`
 #[cfg(feature = "itv")]
-pub fn change_marketing<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHANGE_MARKETING,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ChangeMarketingRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.change_marketing(request).await)
-        },
-    )
-}
+handler!(change_marketing, CHANGE_MARKETING, ChangeMarketingRequest, secured);
 
-/// `POST /itv/deleteaccount`
 #[cfg(feature = "itv")]
-pub fn delete_account<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DELETE_ACCOUNT,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::DeleteAccountRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.delete_account(request).await)
-        },
-    )
-}
+handler!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, secured);
 
-/// `GET /itv/entitlements/current`
 #[cfg(feature = "itv")]
-pub fn get_current_entitlement<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_CURRENT_ENTITLEMENT,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetCurrentEntitlementRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_current_entitlement(request).await)
-        },
-    )
-}
+handler!(get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest, secured);
 
-/// `GET /itv/entitlements/history`
 #[cfg(feature = "itv")]
-pub fn get_entitlements_history<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ENTITLEMENTS_HISTORY,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetEntitlementsHistoryRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_entitlements_history(request).await)
-        },
-    )
-}
+handler!(
+    get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest,
+    secured
+);
 
-/// `GET /itv/featureFlag/{feature}`
 #[cfg(feature = "itv")]
-pub fn get_feature_flag<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_FEATURE_FLAG,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetFeatureFlagRequest, _| async move {
-            runtime::raw_answer(service.get_feature_flag(request).await)
-        },
-    )
-}
+handler!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest);
 
-/// `POST /itv/googlepay/subscription`
 #[cfg(feature = "itv")]
-pub fn google_pay_subscription<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GOOGLE_PAY_SUBSCRIPTION,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GooglePaySubscriptionRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.google_pay_subscription(request).await)
-        },
-    )
-}
+handler!(google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest, secured);
 
-/// `GET /itv/had/entitlements`
 #[cfg(feature = "itv")]
-pub fn check_previous_entitlements<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHECK_PREVIOUS_ENTITLEMENTS,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::CheckPreviousEntitlementsRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.check_previous_entitlements(request).await)
-        },
-    )
-}
+handler!(
+    check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
+    CheckPreviousEntitlementsRequest, secured
+);
 
-/// `POST /itv/items/clips`
 #[cfg(feature = "content")]
-pub fn get_items_media_clip_files<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEMS_MEDIA_CLIP_FILES,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItemsMediaClipFilesRequest, _| async move {
-            runtime::raw_answer(service.get_items_media_clip_files(request).await)
-        },
-    )
-}
+handler!(get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES, GetItemsMediaClipFilesRequest);
 
-/// `POST /itv/items/downloadable`
 #[cfg(feature = "content")]
-pub fn get_item_downloadables<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITEM_DOWNLOADABLES,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItemDownloadablesRequest, _| async move {
-            runtime::raw_answer(service.get_item_downloadables(request).await)
-        },
-    )
-}
+handler!(get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest);
 
-/// `GET /itv/itemsummary/{externalId}`
 #[cfg(feature = "itv")]
-pub fn get_itv_itemsummary_external_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItvItemsummaryExternalIdRequest, _| async move {
-            runtime::raw_answer(service.get_itv_itemsummary_external_id(request).await)
-        },
-    )
-}
+handler!(
+    get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
+    GetItvItemsummaryExternalIdRequest
+);
 
-/// `GET /itv/page`
 #[cfg(feature = "app")]
-pub fn get_itv_page<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_PAGE,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItvPageRequest, _| async move {
-            runtime::raw_answer(service.get_itv_page(request).await)
-        },
-    )
-}
+handler!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest);
 
-/// `POST /itv/pinauthorization`
 #[cfg(feature = "itv")]
-pub fn get_account_token_with_pin<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ACCOUNT_TOKEN_WITH_PIN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetAccountTokenWithPinRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_account_token_with_pin(request).await)
-        },
-    )
-}
+handler!(
+    get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
+    GetAccountTokenWithPinRequest, secured
+);
 
-/// `POST /itv/plan/{platform}`
 #[cfg(feature = "itv")]
-pub fn upgrade_plan<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPGRADE_PLAN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpgradePlanRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.upgrade_plan(request).await)
-        },
-    )
-}
+handler!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, secured);
 
-/// `GET /itv/plans/{platform}`
 #[cfg(feature = "itv")]
-pub fn get_itv_plans_platform<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_PLANS_PLATFORM,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItvPlansPlatformRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_itv_plans_platform(request).await)
-        },
-    )
-}
+handler!(get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest, secured);
 
-/// `GET /itv/profile`
 #[cfg(feature = "itv")]
-pub fn get_itv_profile<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_PROFILE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItvProfileRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_itv_profile(request).await)
-        },
-    )
-}
+handler!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, secured);
 
-/// `PUT /itv/profile`
 #[cfg(feature = "itv")]
-pub fn update_profile<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_PROFILE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::UpdateProfileRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_profile(request).await)
-        },
-    )
-}
+handler!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, secured);
 
-/// `GET /itv/profile/recommendation/list`
 #[cfg(feature = "itv")]
-pub fn get_recommended_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_RECOMMENDED_LIST,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetRecommendedListRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_recommended_list(request).await)
-        },
-    )
-}
+handler!(get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest, secured);
 
-/// `POST /itv/profiletoken`
 #[cfg(feature = "itv")]
-pub fn get_itv_profile_token<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_PROFILE_TOKEN,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetItvProfileTokenRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_itv_profile_token(request).await)
-        },
-    )
-}
+handler!(get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest, secured);
 
-/// `GET /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub fn get_current_subscription<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_CURRENT_SUBSCRIPTION,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetCurrentSubscriptionRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_current_subscription(request).await)
-        },
-    )
-}
+handler!(
+    get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest,
+    secured
+);
 
-/// `POST /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub fn confirm_purchase<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CONFIRM_PURCHASE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ConfirmPurchaseRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.confirm_purchase(request).await)
-        },
-    )
-}
+handler!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, secured);
 
-/// `DELETE /itv/purchase/{platform}`
 #[cfg(feature = "itv")]
-pub fn delete_itv_purchase_platform<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::DELETE_ITV_PURCHASE_PLATFORM,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::DeleteItvPurchasePlatformRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.delete_itv_purchase_platform(request).await)
-        },
-    )
-}
+handler!(
+    delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
+    DeleteItvPurchasePlatformRequest, secured
+);
 
-/// `POST /itv/purchase/{platform}/strong`
 #[cfg(feature = "itv")]
-pub fn confirm_purchase_strong<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CONFIRM_PURCHASE_STRONG,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ConfirmPurchaseStrongRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.confirm_purchase_strong(request).await)
-        },
-    )
-}
+handler!(confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest, secured);
 
-/// `POST /itv/purchase/{platform}/withoffer`
 #[cfg(feature = "itv")]
-pub fn confirm_purchase_with_offer<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CONFIRM_PURCHASE_WITH_OFFER,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::ConfirmPurchaseWithOfferRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.confirm_purchase_with_offer(request).await)
-        },
-    )
-}
+handler!(
+    confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
+    ConfirmPurchaseWithOfferRequest, secured
+);
 
-/// `POST /itv/resubscribe/{platform}`
 #[cfg(feature = "itv")]
-pub fn resubscribe<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::RESUBSCRIBE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ResubscribeRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.resubscribe(request).await)
-        },
-    )
-}
+handler!(resubscribe, RESUBSCRIBE, ResubscribeRequest, secured);
 
-/// `GET /itv/roku/plans`
 #[cfg(feature = "itv")]
-pub fn get_itv_roku_plans<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_ITV_ROKU_PLANS,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetItvRokuPlansRequest, _| async move {
-            runtime::raw_answer(service.get_itv_roku_plans(request).await)
-        },
-    )
-}
+handler!(get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest);
 
-/// `POST /itv/roku/transaction/{transactionid}`
 #[cfg(feature = "itv")]
-pub fn execute_transaction<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::EXECUTE_TRANSACTION,
-        service,
-        request,
-        |service: Arc<S>, request: api::ExecuteTransactionRequest, _| async move {
-            runtime::raw_answer(service.execute_transaction(request).await)
-        },
-    )
-}
+handler!(execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest);
 
-/// `GET /itv/save-offer`
 #[cfg(feature = "itv")]
-pub fn get_save_offer<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_SAVE_OFFER,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetSaveOfferRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_save_offer(request).await)
-        },
-    )
-}
+handler!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, secured);
 
-/// `POST /itv/save-offer`
 #[cfg(feature = "itv")]
-pub fn activate_save_offer<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::ACTIVATE_SAVE_OFFER,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::ActivateSaveOfferRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.activate_save_offer(request).await)
-        },
-    )
-}
+handler!(activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest, secured);
 
-/// `GET /itv/subscription/fullpricerenewal`
 #[cfg(feature = "itv")]
-pub fn get_full_price_renewal<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_FULL_PRICE_RENEWAL,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetFullPriceRenewalRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_full_price_renewal(request).await)
-        },
-    )
-}
+handler!(get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest, secured);
 
-/// `GET /itv/subscription/status/{platform}`
 #[cfg(feature = "itv")]
-pub fn get_subscription_status<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_SUBSCRIPTION_STATUS,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetSubscriptionStatusRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_subscription_status(request).await)
-        },
-    )
-}
+handler!(get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest, secured);
 
-/// `GET /itv/subscriptionstate`
 #[cfg(feature = "itv")]
-pub fn get_subscription_state<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_SUBSCRIPTION_STATE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetSubscriptionStateRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_subscription_state(request).await)
-        },
-    )
-}
+handler!(get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest, secured);
 
-/// `GET /itv/upcominginvoice`
 #[cfg(feature = "itv")]
-pub fn get_upcoming_invoice<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_UPCOMING_INVOICE,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetUpcomingInvoiceRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_upcoming_invoice(request).await)
-        },
-    )
-}
+handler!(get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest, secured);
 
-/// `PUT /itv/updateIntent/strong/{platform}`
 #[cfg(feature = "itv")]
-pub fn update_payment_intent_strong<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_PAYMENT_INTENT_STRONG,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::UpdatePaymentIntentStrongRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_payment_intent_strong(request).await)
-        },
-    )
-}
+handler!(
+    update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
+    UpdatePaymentIntentStrongRequest, secured
+);
 
-/// `PUT /itv/updatePayment/strong/{platform}`
 #[cfg(feature = "itv")]
-pub fn update_payment_method_strong<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::UPDATE_PAYMENT_METHOD_STRONG,
-        service,
-        request,
-        |
-            service: Arc<S>,
-            mut request: api::UpdatePaymentMethodStrongRequest,
-            credentials|
-        async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.update_payment_method_strong(request).await)
-        },
-    )
-}
+handler!(
+    update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
+    UpdatePaymentMethodStrongRequest, secured
+);
 
-/// `GET /itv/voucher/{planId}/{voucherId}`
 #[cfg(feature = "itv")]
-pub fn get_voucher_by_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_VOUCHER_BY_ID,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::GetVoucherByIdRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.get_voucher_by_id(request).await)
-        },
-    )
-}
+handler!(get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, secured);
 
-/// `POST /itv/voucher/{platform}`
 #[cfg(feature = "itv")]
-pub fn check_voucher<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::CHECK_VOUCHER,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::CheckVoucherRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.check_voucher(request).await)
-        },
-    )
-}
+handler!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, secured);
 
-/// `GET /lists`
 #[cfg(feature = "content")]
-pub fn get_lists<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_LISTS,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetListsRequest, _| async move {
-            runtime::raw_answer(service.get_lists(request).await)
-        },
-    )
-}
+handler!(get_lists, GET_LISTS, GetListsRequest);
 
-/// `GET /lists/{id}`
 #[cfg(feature = "content")]
-pub fn get_list<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_LIST,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetListRequest, _| async move {
-            runtime::raw_answer(service.get_list(request).await)
-        },
-    )
-}
+handler!(get_list, GET_LIST, GetListRequest);
 
-/// `GET /page`
 #[cfg(feature = "app")]
-pub fn get_page<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PAGE,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPageRequest, _| async move {
-            runtime::raw_answer(service.get_page(request).await)
-        },
-    )
-}
+handler!(get_page, GET_PAGE, GetPageRequest);
 
-/// `GET /plans/{id}`
 #[cfg(feature = "content")]
-pub fn get_plans_id<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PLANS_ID,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPlansIdRequest, _| async move {
-            runtime::raw_answer(service.get_plans_id(request).await)
-        },
-    )
-}
+handler!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest);
 
-/// `POST /register`
 #[cfg(feature = "registration")]
-pub fn register<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::REGISTER,
-        service,
-        request,
-        |service: Arc<S>, request: api::RegisterRequest, _| async move {
-            runtime::raw_answer(service.register(request).await)
-        },
-    )
-}
+handler!(register, REGISTER, RegisterRequest);
 
-/// `POST /request-password-reset`
 #[cfg(feature = "support")]
-pub fn forgot_password<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::FORGOT_PASSWORD,
-        service,
-        request,
-        |service: Arc<S>, request: api::ForgotPasswordRequest, _| async move {
-            runtime::raw_answer(service.forgot_password(request).await)
-        },
-    )
-}
+handler!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest);
 
-/// `POST /reset-password`
 #[cfg(feature = "support")]
-pub fn reset_password<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::RESET_PASSWORD,
-        service,
-        request,
-        |service: Arc<S>, request: api::ResetPasswordRequest, _| async move {
-            runtime::raw_answer(service.reset_password(request).await)
-        },
-    )
-}
+handler!(reset_password, RESET_PASSWORD, ResetPasswordRequest);
 
-/// `GET /samsung-preview`
 #[cfg(feature = "itv")]
-pub fn get_public_preview<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_PUBLIC_PREVIEW,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetPublicPreviewRequest, _| async move {
-            runtime::raw_answer(service.get_public_preview(request).await)
-        },
-    )
-}
+handler!(get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest);
 
-/// `GET /schedules`
 #[cfg(feature = "content")]
-pub fn get_schedules<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::GET_SCHEDULES,
-        service,
-        request,
-        |service: Arc<S>, request: api::GetSchedulesRequest, _| async move {
-            runtime::raw_answer(service.get_schedules(request).await)
-        },
-    )
-}
+handler!(get_schedules, GET_SCHEDULES, GetSchedulesRequest);
 
-/// `GET /search`
 #[cfg(feature = "content")]
-pub fn search<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::SEARCH,
-        service,
-        request,
-        |service: Arc<S>, request: api::SearchRequest, _| async move {
-            runtime::raw_answer(service.search(request).await)
-        },
-    )
-}
+handler!(search, SEARCH, SearchRequest);
 
-/// `POST /verify-email`
 #[cfg(feature = "support")]
-pub fn verify_email<S: RocketApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::VERIFY_EMAIL,
-        service,
-        request,
-        |service: Arc<S>, mut request: api::VerifyEmailRequest, credentials| async move {
-            request.credentials = found_credentials(credentials);
-            runtime::raw_answer(service.verify_email(request).await)
-        },
-    )
-}
+handler!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, secured);

@@ -54,38 +54,7 @@ pub enum BaseKind {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl BaseKind {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &["base", "derived"];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Base => "base",
-            Self::Derived => "derived",
-            Self::Other(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl From<&str> for BaseKind {
-    fn from(value: &str) -> Self {
-        match value {
-            "base" => Self::Base,
-            "derived" => Self::Derived,
-            other => Self::Other(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_open_enum!(BaseKind);
+crate::runtime::impl_open_enum!(BaseKind, Other, Base = "base", Derived = "derived");
 
 /// Schema `Circle` (`#/components/schemas/Circle`).
 #[cfg(feature = "standalone-schemas")]
@@ -134,62 +103,19 @@ pub enum Colour {
 }
 
 #[cfg(feature = "standalone-schemas")]
-impl Colour {
-    /// The values the spec lists, in its order.
-    pub const VALUES: &'static [&'static str] = &[
-        "red",
-        "Red",
-        "other",
-        "Other",
-        "",
-        "1st",
-        "a-z",
-        "self",
-        "type",
-    ];
-
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Red2 => "Red",
-            Self::Other => "other",
-            Self::Other2 => "Other",
-            Self::Empty => "",
-            Self::T1st => "1st",
-            Self::AZ => "a-z",
-            Self::Self_ => "self",
-            Self::Type => "type",
-            Self::UnknownValue(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-impl From<&str> for Colour {
-    fn from(value: &str) -> Self {
-        match value {
-            "red" => Self::Red,
-            "Red" => Self::Red2,
-            "other" => Self::Other,
-            "Other" => Self::Other2,
-            "" => Self::Empty,
-            "1st" => Self::T1st,
-            "a-z" => Self::AZ,
-            "self" => Self::Self_,
-            "type" => Self::Type,
-            other => Self::UnknownValue(other.to_string()),
-        }
-    }
-}
-
-#[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_open_enum!(Colour);
+crate::runtime::impl_open_enum!(
+    Colour,
+    UnknownValue,
+    Red = "red",
+    Red2 = "Red",
+    Other = "other",
+    Other2 = "Other",
+    Empty = "",
+    T1st = "1st",
+    AZ = "a-z",
+    Self_ = "self",
+    Type = "type"
+);
 
 /// Schema `Derived` (`#/components/schemas/Derived`).
 #[cfg(feature = "standalone-schemas")]

@@ -5,12 +5,18 @@
 use api::TypemodelApi;
 use super::Client;
 
+/// `call!(method, METADATA, Request, Response)`: a method of the service trait, which sends
+/// its request and reads the response; with `secured`, the request's own credentials first.
+#[cfg(feature = "things")]
+macro_rules! call {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.0.call(&api::meta::$meta, &request)
+        }
+    };
+}
+
 impl TypemodelApi for Client {
     #[cfg(feature = "things")]
-    fn patch_thing(
-        &self,
-        request: api::PatchThingRequest,
-    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
-        self.0.call(&api::meta::PATCH_THING, &request)
-    }
+    call!(patch_thing, PATCH_THING, PatchThingRequest, PatchThingResponse);
 }

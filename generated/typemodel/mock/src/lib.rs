@@ -79,12 +79,18 @@ impl Mock {
     }
 }
 
+/// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
+/// by the mock's state: what was programmed, a fixture, or a synthesized response.
+#[cfg(feature = "things")]
+macro_rules! answer {
+    ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            self.state.answer(&api::meta::$meta, request)
+        }
+    };
+}
+
 impl TypemodelApi for Mock {
     #[cfg(feature = "things")]
-    fn patch_thing(
-        &self,
-        request: api::PatchThingRequest,
-    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
-        self.state.answer(&api::meta::PATCH_THING, request)
-    }
+    answer!(patch_thing, PATCH_THING, PatchThingRequest, PatchThingResponse);
 }

@@ -7,18 +7,24 @@ use api::TypemodelApi;
 use axum::extract::Request;
 use rocketgen_runtime::server as runtime;
 
-/// `PATCH /things/{id}`
+/// `handler!(method, METADATA, Request)`: the handler of an operation, which reads its
+/// request, calls the service's method and writes the answer; with `secured`, the credentials
+/// found go into the request.
 #[cfg(feature = "things")]
-pub fn patch_thing<S: TypemodelApi + 'static>(
-    service: Arc<S>,
-    request: Request,
-) -> runtime::Served {
-    runtime::handle(
-        &api::meta::PATCH_THING,
-        service,
-        request,
-        |service: Arc<S>, request: api::PatchThingRequest, _| async move {
-            runtime::raw_answer(service.patch_thing(request).await)
-        },
-    )
+macro_rules! handler {
+    ($name:ident, $meta:ident, $request:ident) => {
+        pub fn $name<S: TypemodelApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+            runtime::handle(
+                &api::meta::$meta,
+                service,
+                request,
+                |service: Arc<S>, request: api::$request, _| async move {
+                    runtime::raw_answer(service.$name(request).await)
+                },
+            )
+        }
+    };
 }
+
+#[cfg(feature = "things")]
+handler!(patch_thing, PATCH_THING, PatchThingRequest);

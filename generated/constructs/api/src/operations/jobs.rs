@@ -49,33 +49,7 @@ pub enum UserListResponse {
     Undeclared(RawResponse),
 }
 
-impl UserListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UserListResponse {
-    const OPERATION: &'static str = "jobs.userList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(UserListResponse, "jobs.userList", NoContent(204, empty));
 
 /// The request of `list`:
 /// `GET /jobs/{name}` (operation `List`).
@@ -197,42 +171,12 @@ pub enum ListResponse {
     Undeclared(RawResponse),
 }
 
-impl ListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListResponse {
-    const OPERATION: &'static str = "jobs.List";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListResponse,
+    "jobs.List",
+    Ok(200, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `type`:
 /// `DELETE /jobs/{name}` (operation `type`).
@@ -293,28 +237,4 @@ pub enum TypeResponse {
     Undeclared(RawResponse),
 }
 
-impl TypeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for TypeResponse {
-    const OPERATION: &'static str = "jobs.type";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Default { status } => RawResponse::empty(status),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        let status = raw.status;
-        Ok(Self::Default { status })
-    }
-}
+crate::runtime::impl_response!(TypeResponse, "jobs.type", Default(default, empty));

@@ -59,33 +59,11 @@ pub enum CreateChargeResponse {
     Undeclared(RawResponse),
 }
 
-impl CreateChargeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CreateChargeResponse {
-    const OPERATION: &'static str = "media.createCharge";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CreateChargeResponse,
+    "media.createCharge",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `update_charge`:
 /// `PATCH /charges` (operation `updateCharge`).
@@ -143,33 +121,11 @@ pub enum UpdateChargeResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdateChargeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdateChargeResponse {
-    const OPERATION: &'static str = "media.updateCharge";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdateChargeResponse,
+    "media.updateCharge",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `upload`:
 /// `POST /uploads` (operation `upload`).
@@ -217,33 +173,11 @@ pub enum UploadResponse {
     Undeclared(RawResponse),
 }
 
-impl UploadResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Created(_) => 201,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UploadResponse {
-    const OPERATION: &'static str = "media.upload";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Created(body) => RawResponse::json(201, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            201 => raw.read_json(Self::OPERATION).map(Self::Created),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UploadResponse,
+    "media.upload",
+    Created(201, json("application/json"))
+);
 
 /// The request of `get_blob`:
 /// `GET /blobs/{name}` (operation `getBlob`).
@@ -297,44 +231,12 @@ pub enum GetBlobResponse {
     Undeclared(RawResponse),
 }
 
-impl GetBlobResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok { .. } => 200,
-            Self::NotFound(_) => 404,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetBlobResponse {
-    const OPERATION: &'static str = "media.getBlob";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok { body, x_checksum } => {
-                RawResponse::binary(200, "image/png", body)
-                    .with_optional_header("x-checksum", x_checksum.as_ref())
-            }
-            Self::NotFound(body) => RawResponse::text(404, "text/plain", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => {
-                Ok(Self::Ok {
-                    body: raw.read_binary("image/png"),
-                    x_checksum: raw.read_optional_header(Self::OPERATION, "x-checksum")?,
-                })
-            }
-            404 => raw.read_text(Self::OPERATION).map(Self::NotFound),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetBlobResponse,
+    "media.getBlob",
+    Ok(200, binary("image/png"), x_checksum = optional("x-checksum")),
+    NotFound(404, text("text/plain"))
+);
 
 /// The request of `put_blob`:
 /// `PUT /blobs/{name}` (operation `putBlob`).
@@ -386,33 +288,11 @@ pub enum PutBlobResponse {
     Undeclared(RawResponse),
 }
 
-impl PutBlobResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for PutBlobResponse {
-    const OPERATION: &'static str = "media.putBlob";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::text(200, "text/plain", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    PutBlobResponse,
+    "media.putBlob",
+    Ok(200, text("text/plain"))
+);
 
 /// The request of `add_note`:
 /// `POST /notes` (operation `addNote`).
@@ -467,36 +347,10 @@ pub enum AddNoteResponse {
     Undeclared(RawResponse),
 }
 
-impl AddNoteResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Accepted(_) => 202,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for AddNoteResponse {
-    const OPERATION: &'static str = "media.addNote";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::text(200, "application/xml", body),
-            Self::Accepted(body) => RawResponse::json(202, "*/*", &body),
-            Self::UnsupportedMediaType(body) => RawResponse::binary(415, "*/*", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
-            202 => raw.read_json(Self::OPERATION).map(Self::Accepted),
-            415 => Ok(Self::UnsupportedMediaType(raw.read_binary("*/*"))),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    AddNoteResponse,
+    "media.addNote",
+    Ok(200, text("application/xml")),
+    Accepted(202, json("*/*")),
+    UnsupportedMediaType(415, binary("*/*"))
+);

@@ -24,30 +24,8 @@ pub enum HealthResponse {
     Undeclared(RawResponse),
 }
 
-impl HealthResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for HealthResponse {
-    const OPERATION: &'static str = "ops.health";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::text(200, "text/plain", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_text(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    HealthResponse,
+    "ops.health",
+    Ok(200, text("text/plain"))
+);

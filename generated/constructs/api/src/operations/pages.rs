@@ -47,33 +47,11 @@ pub enum ListEventsResponse {
     Undeclared(RawResponse),
 }
 
-impl ListEventsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListEventsResponse {
-    const OPERATION: &'static str = "pages.listEvents";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListEventsResponse,
+    "pages.listEvents",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `list_logs`:
 /// `GET /logs` (operation `listLogs`).
@@ -120,33 +98,11 @@ pub enum ListLogsResponse {
     Undeclared(RawResponse),
 }
 
-impl ListLogsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListLogsResponse {
-    const OPERATION: &'static str = "pages.listLogs";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListLogsResponse,
+    "pages.listLogs",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `list_commits`:
 /// `GET /commits` (operation `listCommits`).
@@ -184,41 +140,11 @@ pub enum ListCommitsResponse {
     Undeclared(RawResponse),
 }
 
-impl ListCommitsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok { .. } => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListCommitsResponse {
-    const OPERATION: &'static str = "pages.listCommits";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok { body, link } => {
-                RawResponse::json(200, "application/json", &body)
-                    .with_optional_header("link", link.as_ref())
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => {
-                Ok(Self::Ok {
-                    body: raw.read_json(Self::OPERATION)?,
-                    link: raw.read_optional_header(Self::OPERATION, "link")?,
-                })
-            }
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListCommitsResponse,
+    "pages.listCommits",
+    Ok(200, json("application/json"), link = optional("link"))
+);
 
 /// The request of `list_tickets`:
 /// `GET /tickets` (operation `listTickets`).
@@ -252,33 +178,11 @@ pub enum ListTicketsResponse {
     Undeclared(RawResponse),
 }
 
-impl ListTicketsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListTicketsResponse {
-    const OPERATION: &'static str = "pages.listTickets";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListTicketsResponse,
+    "pages.listTickets",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `list_payments`:
 /// `GET /payments` (operation `listPayments`).
@@ -325,30 +229,8 @@ pub enum ListPaymentsResponse {
     Undeclared(RawResponse),
 }
 
-impl ListPaymentsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ListPaymentsResponse {
-    const OPERATION: &'static str = "pages.listPayments";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ListPaymentsResponse,
+    "pages.listPayments",
+    Ok(200, json("application/json"))
+);

@@ -49,30 +49,8 @@ pub enum CreatePetResponse {
     Undeclared(RawResponse),
 }
 
-impl CreatePetResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Created(_) => 201,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CreatePetResponse {
-    const OPERATION: &'static str = "pets.createPet";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Created(body) => RawResponse::json(201, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            201 => raw.read_json(Self::OPERATION).map(Self::Created),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CreatePetResponse,
+    "pets.createPet",
+    Created(201, json("application/json"))
+);

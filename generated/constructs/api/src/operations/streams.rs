@@ -36,36 +36,12 @@ pub enum StreamProgressResponse {
     Undeclared(RawResponse),
 }
 
-impl StreamProgressResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::NotFound => 404,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for StreamProgressResponse {
-    const OPERATION: &'static str = "streams.streamProgress";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::event_stream(200, "text/event-stream", body),
-            Self::NotFound => RawResponse::empty(404),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok(raw.read_event_stream(Self::OPERATION)?)),
-            404 => Ok(Self::NotFound),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    StreamProgressResponse,
+    "streams.streamProgress",
+    Ok(200, event_stream("text/event-stream")),
+    NotFound(404, empty)
+);
 
 /// The request of `stream_ticker`:
 /// `GET /streams/ticker` (operation `streamTicker`).
@@ -89,35 +65,11 @@ pub enum StreamTickerResponse {
     Undeclared(RawResponse),
 }
 
-impl StreamTickerResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for StreamTickerResponse {
-    const OPERATION: &'static str = "streams.streamTicker";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => {
-                RawResponse::text_event_stream(200, "text/event-stream", body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok(raw.read_text_event_stream(Self::OPERATION)?)),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    StreamTickerResponse,
+    "streams.streamTicker",
+    Ok(200, text_event_stream("text/event-stream"))
+);
 
 /// The request of `stream_notices`:
 /// `GET /streams/notices` (operation `streamNotices`).
@@ -145,33 +97,11 @@ pub enum StreamNoticesResponse {
     Undeclared(RawResponse),
 }
 
-impl StreamNoticesResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for StreamNoticesResponse {
-    const OPERATION: &'static str = "streams.streamNotices";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::event_stream(200, "text/event-stream", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok(raw.read_event_stream(Self::OPERATION)?)),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    StreamNoticesResponse,
+    "streams.streamNotices",
+    Ok(200, event_stream("text/event-stream"))
+);
 
 /// The request of `stream_logs`:
 /// `GET /streams/logs` (operation `streamLogs`).
@@ -205,33 +135,11 @@ pub enum StreamLogsResponse {
     Undeclared(RawResponse),
 }
 
-impl StreamLogsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for StreamLogsResponse {
-    const OPERATION: &'static str = "streams.streamLogs";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json_lines(200, "application/x-ndjson", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok(raw.read_json_lines(Self::OPERATION)?)),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    StreamLogsResponse,
+    "streams.streamLogs",
+    Ok(200, json_lines("application/x-ndjson"))
+);
 
 /// The request of `stream_records`:
 /// `GET /streams/records` (operation `streamRecords`).
@@ -255,30 +163,8 @@ pub enum StreamRecordsResponse {
     Undeclared(RawResponse),
 }
 
-impl StreamRecordsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for StreamRecordsResponse {
-    const OPERATION: &'static str = "streams.streamRecords";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json_seq(200, "application/json-seq", body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok(raw.read_json_seq(Self::OPERATION)?)),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    StreamRecordsResponse,
+    "streams.streamRecords",
+    Ok(200, json_seq("application/json-seq"))
+);

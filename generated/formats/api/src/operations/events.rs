@@ -46,36 +46,12 @@ pub enum GetEventResponse {
     Undeclared(RawResponse),
 }
 
-impl GetEventResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::NotFound => 404,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetEventResponse {
-    const OPERATION: &'static str = "events.getEvent";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::NotFound => RawResponse::empty(404),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            404 => Ok(Self::NotFound),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetEventResponse,
+    "events.getEvent",
+    Ok(200, json("application/json")),
+    NotFound(404, empty)
+);
 
 /// The request of `create_event`:
 /// `POST /events` (operation `createEvent`).
@@ -103,30 +79,8 @@ pub enum CreateEventResponse {
     Undeclared(RawResponse),
 }
 
-impl CreateEventResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Created(_) => 201,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CreateEventResponse {
-    const OPERATION: &'static str = "events.createEvent";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Created(body) => RawResponse::json(201, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            201 => raw.read_json(Self::OPERATION).map(Self::Created),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CreateEventResponse,
+    "events.createEvent",
+    Created(201, json("application/json"))
+);

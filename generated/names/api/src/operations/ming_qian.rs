@@ -28,30 +28,8 @@ pub enum MingQianWoQuRuResponse {
     Undeclared(RawResponse),
 }
 
-impl MingQianWoQuRuResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for MingQianWoQuRuResponse {
-    const OPERATION: &'static str = "名前.mingQianWoQuRu";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    MingQianWoQuRuResponse,
+    "名前.mingQianWoQuRu",
+    Ok(200, json("application/json"))
+);

@@ -51,36 +51,12 @@ pub enum PutPreludeResponse {
     Undeclared(RawResponse),
 }
 
-impl PutPreludeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for PutPreludeResponse {
-    const OPERATION: &'static str = "Self.putPrelude";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    PutPreludeResponse,
+    "Self.putPrelude",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json"))
+);
 
 /// The request of `add_payment_method`:
 /// `POST /payment-methods` (operation `addPaymentMethod`).
@@ -128,30 +104,8 @@ pub enum AddPaymentMethodResponse {
     Undeclared(RawResponse),
 }
 
-impl AddPaymentMethodResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Created(_) => 201,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
-    const OPERATION: &'static str = "Self.addPaymentMethod";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Created(body) => RawResponse::json(201, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            201 => raw.read_json(Self::OPERATION).map(Self::Created),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    AddPaymentMethodResponse,
+    "Self.addPaymentMethod",
+    Created(201, json("application/json"))
+);

@@ -133,51 +133,9 @@ pub enum GetStringResponse {
     Undeclared(RawResponse),
 }
 
-impl GetStringResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok { .. } => 200,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetStringResponse {
-    const OPERATION: &'static str = "std.getString";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok { body, status_, body_ } => {
-                RawResponse::json(200, "application/json", &body)
-                    .with_optional_header("status", status_.as_ref())
-                    .with_optional_header("body", body_.as_ref())
-            }
-            Self::Default { status, body, status_ } => {
-                RawResponse::json(status, "application/json", &body)
-                    .with_header("status", &status_)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => {
-                Ok(Self::Ok {
-                    body: raw.read_json(Self::OPERATION)?,
-                    status_: raw.read_optional_header(Self::OPERATION, "status")?,
-                    body_: raw.read_optional_header(Self::OPERATION, "body")?,
-                })
-            }
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                    status_: raw.read_header(Self::OPERATION, "status")?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetStringResponse,
+    "std.getString",
+    Ok(200, json("application/json"), status_ = optional("status"), body_ = optional("body")),
+    Default(default, json("application/json"), status_ = required("status"))
+);

@@ -11,40 +11,12 @@ use crate::runtime::RawResponse;
 pub struct GetAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -66,16 +38,13 @@ impl GetAccountRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -114,64 +83,18 @@ pub enum GetAccountResponse {
     Undeclared(RawResponse),
 }
 
-impl GetAccountResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetAccountResponse {
-    const OPERATION: &'static str = "account.getAccount";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetAccountResponse,
+    "account.getAccount",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_account`:
 /// `PATCH /account` (operation `updateAccount`).
@@ -181,40 +104,12 @@ impl crate::runtime::OperationResponse for GetAccountResponse {
 pub struct UpdateAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Updated account details.
     ///
     /// The `application/json` body.
@@ -246,16 +141,13 @@ impl UpdateAccountRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -294,64 +186,18 @@ pub enum UpdateAccountResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdateAccountResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdateAccountResponse {
-    const OPERATION: &'static str = "account.updateAccount";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdateAccountResponse,
+    "account.updateAccount",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_payment_methods`:
 /// `GET /account/billing/methods` (operation `getPaymentMethods`).
@@ -361,40 +207,12 @@ impl crate::runtime::OperationResponse for UpdateAccountResponse {
 pub struct GetPaymentMethodsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -416,16 +234,13 @@ impl GetPaymentMethodsRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -464,64 +279,18 @@ pub enum GetPaymentMethodsResponse {
     Undeclared(RawResponse),
 }
 
-impl GetPaymentMethodsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
-    const OPERATION: &'static str = "account.getPaymentMethods";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetPaymentMethodsResponse,
+    "account.getPaymentMethods",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `add_payment_method`:
 /// `POST /account/billing/methods` (operation `addPaymentMethod`).
@@ -531,40 +300,12 @@ impl crate::runtime::OperationResponse for GetPaymentMethodsResponse {
 pub struct AddPaymentMethodRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Registration details for a new payment method.
     ///
     /// The `application/json` body.
@@ -596,16 +337,13 @@ impl AddPaymentMethodRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -644,64 +382,18 @@ pub enum AddPaymentMethodResponse {
     Undeclared(RawResponse),
 }
 
-impl AddPaymentMethodResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for AddPaymentMethodResponse {
-    const OPERATION: &'static str = "account.addPaymentMethod";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    AddPaymentMethodResponse,
+    "account.addPaymentMethod",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_payment_method`:
 /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
@@ -715,40 +407,12 @@ pub struct GetPaymentMethodRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -776,16 +440,13 @@ impl GetPaymentMethodRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -824,64 +485,18 @@ pub enum GetPaymentMethodResponse {
     Undeclared(RawResponse),
 }
 
-impl GetPaymentMethodResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetPaymentMethodResponse {
-    const OPERATION: &'static str = "account.getPaymentMethod";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetPaymentMethodResponse,
+    "account.getPaymentMethod",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `remove_payment_method`:
 /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
@@ -895,40 +510,12 @@ pub struct RemovePaymentMethodRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -956,16 +543,13 @@ impl RemovePaymentMethodRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1004,64 +588,18 @@ pub enum RemovePaymentMethodResponse {
     Undeclared(RawResponse),
 }
 
-impl RemovePaymentMethodResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
-    const OPERATION: &'static str = "account.removePaymentMethod";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RemovePaymentMethodResponse,
+    "account.removePaymentMethod",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_purchases`:
 /// `GET /account/billing/purchases` (operation `getPurchases`).
@@ -1071,40 +609,12 @@ impl crate::runtime::OperationResponse for RemovePaymentMethodResponse {
 pub struct GetPurchasesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1126,16 +636,13 @@ impl GetPurchasesRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1174,64 +681,18 @@ pub enum GetPurchasesResponse {
     Undeclared(RawResponse),
 }
 
-impl GetPurchasesResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetPurchasesResponse {
-    const OPERATION: &'static str = "account.getPurchases";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetPurchasesResponse,
+    "account.getPurchases",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `make_purchase`:
 /// `POST /account/billing/purchases` (operation `makePurchase`).
@@ -1241,40 +702,12 @@ impl crate::runtime::OperationResponse for GetPurchasesResponse {
 pub struct MakePurchaseRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a plan or item purchase.
     ///
     /// The `application/json` body.
@@ -1306,16 +739,13 @@ impl MakePurchaseRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1354,64 +784,18 @@ pub enum MakePurchaseResponse {
     Undeclared(RawResponse),
 }
 
-impl MakePurchaseResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for MakePurchaseResponse {
-    const OPERATION: &'static str = "account.makePurchase";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    MakePurchaseResponse,
+    "account.makePurchase",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_subscription`:
 /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
@@ -1430,40 +814,12 @@ pub struct UpdateSubscriptionRequest {
     pub plan_id: Option<String>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1499,16 +855,13 @@ impl UpdateSubscriptionRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1547,64 +900,18 @@ pub enum UpdateSubscriptionResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdateSubscriptionResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdateSubscriptionResponse {
-    const OPERATION: &'static str = "account.updateSubscription";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdateSubscriptionResponse,
+    "account.updateSubscription",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `cancel_subscription`:
 /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
@@ -1618,40 +925,12 @@ pub struct CancelSubscriptionRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1679,16 +958,13 @@ impl CancelSubscriptionRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1727,64 +1003,18 @@ pub enum CancelSubscriptionResponse {
     Undeclared(RawResponse),
 }
 
-impl CancelSubscriptionResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
-    const OPERATION: &'static str = "account.cancelSubscription";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CancelSubscriptionResponse,
+    "account.cancelSubscription",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_devices`:
 /// `GET /account/devices` (operation `getDevices`).
@@ -1794,40 +1024,12 @@ impl crate::runtime::OperationResponse for CancelSubscriptionResponse {
 pub struct GetDevicesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1849,16 +1051,13 @@ impl GetDevicesRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1897,64 +1096,18 @@ pub enum GetDevicesResponse {
     Undeclared(RawResponse),
 }
 
-impl GetDevicesResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetDevicesResponse {
-    const OPERATION: &'static str = "account.getDevices";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetDevicesResponse,
+    "account.getDevices",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `register_device`:
 /// `POST /account/devices` (operation `registerDevice`).
@@ -1964,40 +1117,12 @@ impl crate::runtime::OperationResponse for GetDevicesResponse {
 pub struct RegisterDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Registration details for a new playback device.
     ///
     /// The `application/json` body.
@@ -2029,16 +1154,13 @@ impl RegisterDeviceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2079,67 +1201,19 @@ pub enum RegisterDeviceResponse {
     Undeclared(RawResponse),
 }
 
-impl RegisterDeviceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RegisterDeviceResponse {
-    const OPERATION: &'static str = "account.registerDevice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::Conflict(body) => RawResponse::json(409, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            409 => raw.read_json(Self::OPERATION).map(Self::Conflict),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RegisterDeviceResponse,
+    "account.registerDevice",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    Conflict(409, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `authorize_device`:
 /// `POST /account/devices/authorization` (operation `authorizeDevice`).
@@ -2149,40 +1223,12 @@ impl crate::runtime::OperationResponse for RegisterDeviceResponse {
 pub struct AuthorizeDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The generated device authorization code.
     ///
     /// The `application/json` body.
@@ -2214,16 +1260,13 @@ impl AuthorizeDeviceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2258,58 +1301,16 @@ pub enum AuthorizeDeviceResponse {
     Undeclared(RawResponse),
 }
 
-impl AuthorizeDeviceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for AuthorizeDeviceResponse {
-    const OPERATION: &'static str = "account.authorizeDevice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    AuthorizeDeviceResponse,
+    "account.authorizeDevice",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_device`:
 /// `GET /account/devices/{id}` (operation `getDevice`).
@@ -2323,40 +1324,12 @@ pub struct GetDeviceRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2384,16 +1357,13 @@ impl GetDeviceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2432,64 +1402,18 @@ pub enum GetDeviceResponse {
     Undeclared(RawResponse),
 }
 
-impl GetDeviceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetDeviceResponse {
-    const OPERATION: &'static str = "account.getDevice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetDeviceResponse,
+    "account.getDevice",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `deregister_device`:
 /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
@@ -2503,40 +1427,12 @@ pub struct DeregisterDeviceRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2564,16 +1460,13 @@ impl DeregisterDeviceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2612,64 +1505,18 @@ pub enum DeregisterDeviceResponse {
     Undeclared(RawResponse),
 }
 
-impl DeregisterDeviceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeregisterDeviceResponse {
-    const OPERATION: &'static str = "account.deregisterDevice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeregisterDeviceResponse,
+    "account.deregisterDevice",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `rename_device`:
 /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
@@ -2687,40 +1534,12 @@ pub struct RenameDeviceRequest {
     pub name: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2750,16 +1569,13 @@ impl RenameDeviceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2798,64 +1614,18 @@ pub enum RenameDeviceResponse {
     Undeclared(RawResponse),
 }
 
-impl RenameDeviceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RenameDeviceResponse {
-    const OPERATION: &'static str = "account.renameDevice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RenameDeviceResponse,
+    "account.renameDevice",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_entitlements`:
 /// `GET /account/entitlements` (operation `getEntitlements`).
@@ -2865,40 +1635,12 @@ impl crate::runtime::OperationResponse for RenameDeviceResponse {
 pub struct GetEntitlementsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2920,16 +1662,13 @@ impl GetEntitlementsRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2968,64 +1707,18 @@ pub enum GetEntitlementsResponse {
     Undeclared(RawResponse),
 }
 
-impl GetEntitlementsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetEntitlementsResponse {
-    const OPERATION: &'static str = "account.getEntitlements";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetEntitlementsResponse,
+    "account.getEntitlements",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_item_media_files`:
 /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
@@ -3047,14 +1740,8 @@ pub struct GetItemMediaFilesRequest {
     pub resolution: crate::models::MediaFileResolution2,
     /// The set of media file formats that the device supports, in the order of preference.
     ///
-    /// When provided, Rocket API returns only media files in formats specified in this parameter. For each resolution, only the first media file of matching supported format is returned. Files of different resolutions may be of different supported media file formats.
-    ///
-    /// `external` value is reserved for project customizations where the real MIME type of the file on the specified URL is unknown at the time of ingestion.
-    ///
-    /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
-    ///
-    /// The `formats` query parameter.
-    pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
+    /// The `formats` query parameter, described in full at [`MediaFileFormats`](crate::parameters::MediaFileFormats).
+    pub formats: Option<crate::parameters::MediaFileFormats>,
     /// The type of device the content is targeting.
     ///
     /// The `device` query parameter; default `"web_browser"`.
@@ -3069,40 +1756,12 @@ pub struct GetItemMediaFilesRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3148,7 +1807,7 @@ impl GetItemMediaFilesRequest {
     /// Sets the `formats` parameter.
     pub fn with_formats(
         mut self,
-        value: impl Into<Vec<crate::models::MediaFileFormatsItem>>,
+        value: impl Into<crate::parameters::MediaFileFormats>,
     ) -> Self {
         self.formats = Some(value.into());
         self
@@ -3173,16 +1832,13 @@ impl GetItemMediaFilesRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3221,64 +1877,18 @@ pub enum GetItemMediaFilesResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItemMediaFilesResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItemMediaFilesResponse {
-    const OPERATION: &'static str = "account.getItemMediaFiles";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItemMediaFilesResponse,
+    "account.getItemMediaFiles",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_item_media_files_guarded`:
 /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
@@ -3300,14 +1910,8 @@ pub struct GetItemMediaFilesGuardedRequest {
     pub resolution: crate::models::MediaFileResolution2,
     /// The set of media file formats that the device supports, in the order of preference.
     ///
-    /// When provided, Rocket API returns only media files in formats specified in this parameter. For each resolution, only the first media file of matching supported format is returned. Files of different resolutions may be of different supported media file formats.
-    ///
-    /// `external` value is reserved for project customizations where the real MIME type of the file on the specified URL is unknown at the time of ingestion.
-    ///
-    /// When not provided, Rocket API uses the legacy `User-Agent` header-based logic to find matching media files.
-    ///
-    /// The `formats` query parameter.
-    pub formats: Option<Vec<crate::models::MediaFileFormatsItem>>,
+    /// The `formats` query parameter, described in full at [`MediaFileFormats`](crate::parameters::MediaFileFormats).
+    pub formats: Option<crate::parameters::MediaFileFormats>,
     /// The type of device the content is targeting.
     ///
     /// The `device` query parameter; default `"web_browser"`.
@@ -3322,40 +1926,12 @@ pub struct GetItemMediaFilesGuardedRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3401,7 +1977,7 @@ impl GetItemMediaFilesGuardedRequest {
     /// Sets the `formats` parameter.
     pub fn with_formats(
         mut self,
-        value: impl Into<Vec<crate::models::MediaFileFormatsItem>>,
+        value: impl Into<crate::parameters::MediaFileFormats>,
     ) -> Self {
         self.formats = Some(value.into());
         self
@@ -3426,16 +2002,13 @@ impl GetItemMediaFilesGuardedRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3474,64 +2047,18 @@ pub enum GetItemMediaFilesGuardedResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItemMediaFilesGuardedResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
-    const OPERATION: &'static str = "account.getItemMediaFilesGuarded";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItemMediaFilesGuardedResponse,
+    "account.getItemMediaFilesGuarded",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `generate_nonce`:
 /// `GET /account/nonce` (operation `generateNonce`).
@@ -3541,40 +2068,12 @@ impl crate::runtime::OperationResponse for GetItemMediaFilesGuardedResponse {
 pub struct GenerateNonceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3596,16 +2095,13 @@ impl GenerateNonceRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3644,64 +2140,18 @@ pub enum GenerateNonceResponse {
     Undeclared(RawResponse),
 }
 
-impl GenerateNonceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GenerateNonceResponse {
-    const OPERATION: &'static str = "account.generateNonce";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GenerateNonceResponse,
+    "account.generateNonce",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `change_password`:
 /// `PUT /account/password` (operation `changePassword`).
@@ -3711,40 +2161,12 @@ impl crate::runtime::OperationResponse for GenerateNonceResponse {
 pub struct ChangePasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The new account password & ITV profile token.
     ///
     /// The `application/json` body.
@@ -3776,16 +2198,13 @@ impl ChangePasswordRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3824,64 +2243,18 @@ pub enum ChangePasswordResponse {
     Undeclared(RawResponse),
 }
 
-impl ChangePasswordResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ChangePasswordResponse {
-    const OPERATION: &'static str = "account.changePassword";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ChangePasswordResponse,
+    "account.changePassword",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `change_pin`:
 /// `PUT /account/pin` (operation `changePin`).
@@ -3891,40 +2264,12 @@ impl crate::runtime::OperationResponse for ChangePasswordResponse {
 pub struct ChangePinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The new account pin.
     ///
     /// The `application/json` body.
@@ -3956,16 +2301,13 @@ impl ChangePinRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4004,64 +2346,18 @@ pub enum ChangePinResponse {
     Undeclared(RawResponse),
 }
 
-impl ChangePinResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ChangePinResponse {
-    const OPERATION: &'static str = "account.changePin";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ChangePinResponse,
+    "account.changePin",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `create_profile`:
 /// `POST /account/profiles` (operation `createProfile`).
@@ -4071,40 +2367,12 @@ impl crate::runtime::OperationResponse for ChangePinResponse {
 pub struct CreateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Profile details.
     ///
     /// The `application/json` body.
@@ -4136,16 +2404,13 @@ impl CreateProfileRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4184,64 +2449,18 @@ pub enum CreateProfileResponse {
     Undeclared(RawResponse),
 }
 
-impl CreateProfileResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Created(_) => 201,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CreateProfileResponse {
-    const OPERATION: &'static str = "account.createProfile";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Created(body) => RawResponse::json(201, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            201 => raw.read_json(Self::OPERATION).map(Self::Created),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CreateProfileResponse,
+    "account.createProfile",
+    Created(201, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_profile_with_id`:
 /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
@@ -4255,40 +2474,12 @@ pub struct GetProfileWithIdRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4316,16 +2507,13 @@ impl GetProfileWithIdRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4364,64 +2552,18 @@ pub enum GetProfileWithIdResponse {
     Undeclared(RawResponse),
 }
 
-impl GetProfileWithIdResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetProfileWithIdResponse {
-    const OPERATION: &'static str = "account.getProfileWithId";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetProfileWithIdResponse,
+    "account.getProfileWithId",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `delete_profile_with_id`:
 /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
@@ -4435,40 +2577,12 @@ pub struct DeleteProfileWithIdRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4496,16 +2610,13 @@ impl DeleteProfileWithIdRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4544,64 +2655,18 @@ pub enum DeleteProfileWithIdResponse {
     Undeclared(RawResponse),
 }
 
-impl DeleteProfileWithIdResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeleteProfileWithIdResponse {
-    const OPERATION: &'static str = "account.deleteProfileWithId";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeleteProfileWithIdResponse,
+    "account.deleteProfileWithId",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_profile_with_id`:
 /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
@@ -4615,40 +2680,12 @@ pub struct UpdateProfileWithIdRequest {
     pub id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Updated profile details.
     ///
     /// The `application/json` body.
@@ -4682,16 +2719,13 @@ impl UpdateProfileWithIdRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4730,64 +2764,18 @@ pub enum UpdateProfileWithIdResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdateProfileWithIdResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
-    const OPERATION: &'static str = "account.updateProfileWithId";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdateProfileWithIdResponse,
+    "account.updateProfileWithId",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `request_email_verification`:
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
@@ -4797,40 +2785,12 @@ impl crate::runtime::OperationResponse for UpdateProfileWithIdResponse {
 pub struct RequestEmailVerificationRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4852,16 +2812,13 @@ impl RequestEmailVerificationRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4900,61 +2857,15 @@ pub enum RequestEmailVerificationResponse {
     Undeclared(RawResponse),
 }
 
-impl RequestEmailVerificationResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RequestEmailVerificationResponse {
-    const OPERATION: &'static str = "account.requestEmailVerification";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RequestEmailVerificationResponse,
+    "account.requestEmailVerification",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);

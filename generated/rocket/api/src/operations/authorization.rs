@@ -9,40 +9,12 @@ use crate::runtime::RawResponse;
 pub struct GetAccountTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The account credentials with requested token scope.
     ///
     /// The `application/json` body.
@@ -64,16 +36,13 @@ impl GetAccountTokenRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -106,64 +75,18 @@ pub enum GetAccountTokenResponse {
     Undeclared(RawResponse),
 }
 
-impl GetAccountTokenResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetAccountTokenResponse {
-    const OPERATION: &'static str = "authorization.getAccountToken";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetAccountTokenResponse,
+    "authorization.getAccountToken",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `sign_out`:
 /// `DELETE /authorization` (operation `signOut`).
@@ -171,40 +94,12 @@ impl crate::runtime::OperationResponse for GetAccountTokenResponse {
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
 }
 
 crate::runtime::impl_object!(
@@ -221,16 +116,13 @@ impl SignOutRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -259,58 +151,16 @@ pub enum SignOutResponse {
     Undeclared(RawResponse),
 }
 
-impl SignOutResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for SignOutResponse {
-    const OPERATION: &'static str = "authorization.signOut";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    SignOutResponse,
+    "authorization.signOut",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_account_token_by_code`:
 /// `POST /authorization/device` (operation `getAccountTokenByCode`).
@@ -318,40 +168,12 @@ impl crate::runtime::OperationResponse for SignOutResponse {
 pub struct GetAccountTokenByCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The device id e.g. serial number and authorization code.
     ///
     /// The `application/json` body.
@@ -373,16 +195,13 @@ impl GetAccountTokenByCodeRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -415,64 +234,18 @@ pub enum GetAccountTokenByCodeResponse {
     Undeclared(RawResponse),
 }
 
-impl GetAccountTokenByCodeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
-    const OPERATION: &'static str = "authorization.getAccountTokenByCode";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetAccountTokenByCodeResponse,
+    "authorization.getAccountTokenByCode",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `generate_device_authorization_code`:
 /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
@@ -480,40 +253,12 @@ impl crate::runtime::OperationResponse for GetAccountTokenByCodeResponse {
 pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of the device being authorized.
     ///
     /// The `application/json` body.
@@ -535,16 +280,13 @@ impl GenerateDeviceAuthorizationCodeRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -573,58 +315,16 @@ pub enum GenerateDeviceAuthorizationCodeResponse {
     Undeclared(RawResponse),
 }
 
-impl GenerateDeviceAuthorizationCodeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeResponse {
-    const OPERATION: &'static str = "authorization.generateDeviceAuthorizationCode";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GenerateDeviceAuthorizationCodeResponse,
+    "authorization.generateDeviceAuthorizationCode",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_profile_token`:
 /// `POST /authorization/profile` (operation `getProfileToken`).
@@ -634,40 +334,12 @@ impl crate::runtime::OperationResponse for GenerateDeviceAuthorizationCodeRespon
 pub struct GetProfileTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The profile id and optional pin with required token scope.
     ///
     /// The `application/json` body.
@@ -699,16 +371,13 @@ impl GetProfileTokenRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -747,64 +416,18 @@ pub enum GetProfileTokenResponse {
     Undeclared(RawResponse),
 }
 
-impl GetProfileTokenResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetProfileTokenResponse {
-    const OPERATION: &'static str = "authorization.getProfileToken";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetProfileTokenResponse,
+    "authorization.getProfileToken",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `refresh_token`:
 /// `POST /authorization/refresh` (operation `refreshToken`).
@@ -812,40 +435,12 @@ impl crate::runtime::OperationResponse for GetProfileTokenResponse {
 pub struct RefreshTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The token to refresh.
     ///
     /// The `application/json` body.
@@ -867,16 +462,13 @@ impl RefreshTokenRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -909,64 +501,18 @@ pub enum RefreshTokenResponse {
     Undeclared(RawResponse),
 }
 
-impl RefreshTokenResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RefreshTokenResponse {
-    const OPERATION: &'static str = "authorization.refreshToken";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RefreshTokenResponse,
+    "authorization.refreshToken",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `single_sign_on`:
 /// `POST /authorization/sso` (operation `singleSignOn`).
@@ -974,40 +520,12 @@ impl crate::runtime::OperationResponse for RefreshTokenResponse {
 pub struct SingleSignOnRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// A single-sign-on request.
     ///
     /// The `application/json` body.
@@ -1029,16 +547,13 @@ impl SingleSignOnRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1063,47 +578,13 @@ pub enum SingleSignOnResponse {
     Undeclared(RawResponse),
 }
 
-impl SingleSignOnResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::InternalServerError(_) => 500,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for SingleSignOnResponse {
-    const OPERATION: &'static str = "authorization.singleSignOn";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    SingleSignOnResponse,
+    "authorization.singleSignOn",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    InternalServerError(500, json("application/json"))
+);

@@ -15,17 +15,8 @@ pub struct GetBillingHistoryRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a billing history request.
     ///
     /// The `application/json` body.
@@ -57,7 +48,7 @@ impl GetBillingHistoryRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -92,58 +83,16 @@ pub enum GetBillingHistoryResponse {
     Undeclared(RawResponse),
 }
 
-impl GetBillingHistoryResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetBillingHistoryResponse {
-    const OPERATION: &'static str = "itv.getBillingHistory";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetBillingHistoryResponse,
+    "itv.getBillingHistory",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `change_card_details`:
 /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
@@ -157,17 +106,8 @@ pub struct ChangeCardDetailsRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of change card details request.
     ///
     /// The `application/json` body.
@@ -202,7 +142,7 @@ impl ChangeCardDetailsRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -237,58 +177,16 @@ pub enum ChangeCardDetailsResponse {
     Undeclared(RawResponse),
 }
 
-impl ChangeCardDetailsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ChangeCardDetailsResponse {
-    const OPERATION: &'static str = "itv.changeCardDetails";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ChangeCardDetailsResponse,
+    "itv.changeCardDetails",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_card_details`:
 /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
@@ -302,17 +200,8 @@ pub struct GetCardDetailsRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// ITV profile token in body.
     ///
     /// The `application/json` body.
@@ -344,7 +233,7 @@ impl GetCardDetailsRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -379,58 +268,16 @@ pub enum GetCardDetailsResponse {
     Undeclared(RawResponse),
 }
 
-impl GetCardDetailsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetCardDetailsResponse {
-    const OPERATION: &'static str = "itv.getCardDetails";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetCardDetailsResponse,
+    "itv.getCardDetails",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `change_email`:
 /// `POST /itv/changeemail` (operation `changeEmail`).
@@ -440,40 +287,12 @@ impl crate::runtime::OperationResponse for GetCardDetailsResponse {
 pub struct ChangeEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// New email address & ITV profile token.
     ///
     /// The `application/json` body.
@@ -505,16 +324,13 @@ impl ChangeEmailRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -549,58 +365,16 @@ pub enum ChangeEmailResponse {
     Undeclared(RawResponse),
 }
 
-impl ChangeEmailResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ChangeEmailResponse {
-    const OPERATION: &'static str = "itv.changeEmail";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ChangeEmailResponse,
+    "itv.changeEmail",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `change_marketing`:
 /// `POST /itv/changemarketing` (operation `changeMarketing`).
@@ -610,40 +384,12 @@ impl crate::runtime::OperationResponse for ChangeEmailResponse {
 pub struct ChangeMarketingRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Updated marketing preferences & ITV profile token.
     ///
     /// The `application/json` body.
@@ -675,16 +421,13 @@ impl ChangeMarketingRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -719,58 +462,16 @@ pub enum ChangeMarketingResponse {
     Undeclared(RawResponse),
 }
 
-impl ChangeMarketingResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ChangeMarketingResponse {
-    const OPERATION: &'static str = "itv.changeMarketing";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ChangeMarketingResponse,
+    "itv.changeMarketing",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `delete_account`:
 /// `POST /itv/deleteaccount` (operation `deleteAccount`).
@@ -780,40 +481,12 @@ impl crate::runtime::OperationResponse for ChangeMarketingResponse {
 pub struct DeleteAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// New email address & ITV profile token.
     ///
     /// The `application/json` body.
@@ -845,16 +518,13 @@ impl DeleteAccountRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -889,58 +559,16 @@ pub enum DeleteAccountResponse {
     Undeclared(RawResponse),
 }
 
-impl DeleteAccountResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeleteAccountResponse {
-    const OPERATION: &'static str = "itv.deleteAccount";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeleteAccountResponse,
+    "itv.deleteAccount",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_current_entitlement`:
 /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
@@ -950,17 +578,8 @@ impl crate::runtime::OperationResponse for DeleteAccountResponse {
 pub struct GetCurrentEntitlementRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -981,7 +600,7 @@ impl GetCurrentEntitlementRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1016,58 +635,16 @@ pub enum GetCurrentEntitlementResponse {
     Undeclared(RawResponse),
 }
 
-impl GetCurrentEntitlementResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
-    const OPERATION: &'static str = "itv.getCurrentEntitlement";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetCurrentEntitlementResponse,
+    "itv.getCurrentEntitlement",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_entitlements_history`:
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
@@ -1077,17 +654,8 @@ impl crate::runtime::OperationResponse for GetCurrentEntitlementResponse {
 pub struct GetEntitlementsHistoryRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1108,7 +676,7 @@ impl GetEntitlementsHistoryRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1143,58 +711,16 @@ pub enum GetEntitlementsHistoryResponse {
     Undeclared(RawResponse),
 }
 
-impl GetEntitlementsHistoryResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetEntitlementsHistoryResponse {
-    const OPERATION: &'static str = "itv.getEntitlementsHistory";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetEntitlementsHistoryResponse,
+    "itv.getEntitlementsHistory",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_feature_flag`:
 /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
@@ -1206,17 +732,8 @@ pub struct GetFeatureFlagRequest {
     pub feature: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
 }
 
 crate::runtime::impl_object!(
@@ -1233,7 +750,7 @@ impl GetFeatureFlagRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1262,58 +779,16 @@ pub enum GetFeatureFlagResponse {
     Undeclared(RawResponse),
 }
 
-impl GetFeatureFlagResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
-    const OPERATION: &'static str = "itv.getFeatureFlag";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetFeatureFlagResponse,
+    "itv.getFeatureFlag",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `google_pay_subscription`:
 /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
@@ -1323,17 +798,8 @@ impl crate::runtime::OperationResponse for GetFeatureFlagResponse {
 pub struct GooglePaySubscriptionRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of googlePay subscription request.
     ///
     /// The `application/json` body.
@@ -1363,7 +829,7 @@ impl GooglePaySubscriptionRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1394,48 +860,16 @@ pub enum GooglePaySubscriptionResponse {
     Undeclared(RawResponse),
 }
 
-impl GooglePaySubscriptionResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest => 400,
-            Self::Unauthorized => 401,
-            Self::Conflict => 409,
-            Self::UnsupportedMediaType => 415,
-            Self::InternalServerError => 500,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
-    const OPERATION: &'static str = "itv.googlePaySubscription";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest => RawResponse::empty(400),
-            Self::Unauthorized => RawResponse::empty(401),
-            Self::Conflict => RawResponse::empty(409),
-            Self::UnsupportedMediaType => RawResponse::empty(415),
-            Self::InternalServerError => RawResponse::empty(500),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => Ok(Self::BadRequest),
-            401 => Ok(Self::Unauthorized),
-            409 => Ok(Self::Conflict),
-            415 => Ok(Self::UnsupportedMediaType),
-            500 => Ok(Self::InternalServerError),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GooglePaySubscriptionResponse,
+    "itv.googlePaySubscription",
+    NoContent(204, empty),
+    BadRequest(400, empty),
+    Unauthorized(401, empty),
+    Conflict(409, empty),
+    UnsupportedMediaType(415, empty),
+    InternalServerError(500, empty)
+);
 
 /// The request of `check_previous_entitlements`:
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
@@ -1445,17 +879,8 @@ impl crate::runtime::OperationResponse for GooglePaySubscriptionResponse {
 pub struct CheckPreviousEntitlementsRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1476,7 +901,7 @@ impl CheckPreviousEntitlementsRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1511,58 +936,16 @@ pub enum CheckPreviousEntitlementsResponse {
     Undeclared(RawResponse),
 }
 
-impl CheckPreviousEntitlementsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CheckPreviousEntitlementsResponse {
-    const OPERATION: &'static str = "itv.checkPreviousEntitlements";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CheckPreviousEntitlementsResponse,
+    "itv.checkPreviousEntitlements",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_itv_itemsummary_external_id`:
 /// `GET /itv/itemsummary/{externalId}`.
@@ -1616,66 +999,16 @@ pub enum GetItvItemsummaryExternalIdResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItvItemsummaryExternalIdResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Found { .. } => 302,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
-    const OPERATION: &'static str = "itv.getItvItemsummaryExternalId";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Found { body, location } => {
-                RawResponse::json(302, "application/json", &body)
-                    .with_header("location", &location)
-            }
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            302 => {
-                Ok(Self::Found {
-                    body: raw.read_json(Self::OPERATION)?,
-                    location: raw.read_header(Self::OPERATION, "location")?,
-                })
-            }
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItvItemsummaryExternalIdResponse,
+    "itv.getItvItemsummaryExternalId",
+    Found(302, json("application/json"), location = required("location")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_account_token_with_pin`:
 /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
@@ -1685,40 +1018,12 @@ impl crate::runtime::OperationResponse for GetItvItemsummaryExternalIdResponse {
 pub struct GetAccountTokenWithPinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of token request.
     ///
     /// The `application/json` body.
@@ -1750,16 +1055,13 @@ impl GetAccountTokenWithPinRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1794,58 +1096,16 @@ pub enum GetAccountTokenWithPinResponse {
     Undeclared(RawResponse),
 }
 
-impl GetAccountTokenWithPinResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetAccountTokenWithPinResponse {
-    const OPERATION: &'static str = "itv.getAccountTokenWithPin";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetAccountTokenWithPinResponse,
+    "itv.getAccountTokenWithPin",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `upgrade_plan`:
 /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
@@ -1859,17 +1119,8 @@ pub struct UpgradePlanRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of an upgrade request.
     ///
     /// The `application/json` body.
@@ -1901,7 +1152,7 @@ impl UpgradePlanRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1936,58 +1187,16 @@ pub enum UpgradePlanResponse {
     Undeclared(RawResponse),
 }
 
-impl UpgradePlanResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpgradePlanResponse {
-    const OPERATION: &'static str = "itv.upgradePlan";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok => RawResponse::empty(200),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpgradePlanResponse,
+    "itv.upgradePlan",
+    Ok(200, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_itv_plans_platform`:
 /// `GET /itv/plans/{platform}`.
@@ -2001,17 +1210,8 @@ pub struct GetItvPlansPlatformRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2037,7 +1237,7 @@ impl GetItvPlansPlatformRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2072,58 +1272,16 @@ pub enum GetItvPlansPlatformResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItvPlansPlatformResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
-    const OPERATION: &'static str = "itv.getItvPlansPlatform";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItvPlansPlatformResponse,
+    "itv.getItvPlansPlatform",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_itv_profile`:
 /// `GET /itv/profile`.
@@ -2133,17 +1291,8 @@ impl crate::runtime::OperationResponse for GetItvPlansPlatformResponse {
 pub struct GetItvProfileRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2164,7 +1313,7 @@ impl GetItvProfileRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2199,58 +1348,16 @@ pub enum GetItvProfileResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItvProfileResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItvProfileResponse {
-    const OPERATION: &'static str = "itv.getItvProfile";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItvProfileResponse,
+    "itv.getItvProfile",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_profile`:
 /// `PUT /itv/profile` (operation `updateProfile`).
@@ -2260,40 +1367,12 @@ impl crate::runtime::OperationResponse for GetItvProfileResponse {
 pub struct UpdateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// ITV profile object with updated values & ITV profile token.
     ///
     /// The `application/json` body.
@@ -2325,16 +1404,13 @@ impl UpdateProfileRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2369,58 +1445,16 @@ pub enum UpdateProfileResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdateProfileResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdateProfileResponse {
-    const OPERATION: &'static str = "itv.updateProfile";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdateProfileResponse,
+    "itv.updateProfile",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_recommended_list`:
 /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
@@ -2454,40 +1488,12 @@ pub struct GetRecommendedListRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2561,16 +1567,13 @@ impl GetRecommendedListRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2615,64 +1618,18 @@ pub enum GetRecommendedListResponse {
     Undeclared(RawResponse),
 }
 
-impl GetRecommendedListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetRecommendedListResponse {
-    const OPERATION: &'static str = "itv.getRecommendedList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetRecommendedListResponse,
+    "itv.getRecommendedList",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_itv_profile_token`:
 /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
@@ -2682,17 +1639,8 @@ impl crate::runtime::OperationResponse for GetRecommendedListResponse {
 pub struct GetItvProfileTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of token request.
     ///
     /// The `application/json` body.
@@ -2722,7 +1670,7 @@ impl GetItvProfileTokenRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2757,58 +1705,16 @@ pub enum GetItvProfileTokenResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItvProfileTokenResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItvProfileTokenResponse {
-    const OPERATION: &'static str = "itv.getItvProfileToken";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItvProfileTokenResponse,
+    "itv.getItvProfileToken",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_current_subscription`:
 /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
@@ -2822,17 +1728,8 @@ pub struct GetCurrentSubscriptionRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2858,7 +1755,7 @@ impl GetCurrentSubscriptionRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2893,58 +1790,16 @@ pub enum GetCurrentSubscriptionResponse {
     Undeclared(RawResponse),
 }
 
-impl GetCurrentSubscriptionResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetCurrentSubscriptionResponse {
-    const OPERATION: &'static str = "itv.getCurrentSubscription";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetCurrentSubscriptionResponse,
+    "itv.getCurrentSubscription",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `confirm_purchase`:
 /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
@@ -2958,17 +1813,8 @@ pub struct ConfirmPurchaseRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a purchase request.
     ///
     /// The `application/json` body.
@@ -3000,7 +1846,7 @@ impl ConfirmPurchaseRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3035,58 +1881,16 @@ pub enum ConfirmPurchaseResponse {
     Undeclared(RawResponse),
 }
 
-impl ConfirmPurchaseResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ConfirmPurchaseResponse {
-    const OPERATION: &'static str = "itv.confirmPurchase";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ConfirmPurchaseResponse,
+    "itv.confirmPurchase",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `delete_itv_purchase_platform`:
 /// `DELETE /itv/purchase/{platform}`.
@@ -3100,17 +1904,8 @@ pub struct DeleteItvPurchasePlatformRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a cancellation request.
     ///
     /// The `application/json` body.
@@ -3145,7 +1940,7 @@ impl DeleteItvPurchasePlatformRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3180,58 +1975,16 @@ pub enum DeleteItvPurchasePlatformResponse {
     Undeclared(RawResponse),
 }
 
-impl DeleteItvPurchasePlatformResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeleteItvPurchasePlatformResponse {
-    const OPERATION: &'static str = "itv.deleteItvPurchasePlatform";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeleteItvPurchasePlatformResponse,
+    "itv.deleteItvPurchasePlatform",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `confirm_purchase_strong`:
 /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
@@ -3245,17 +1998,8 @@ pub struct ConfirmPurchaseStrongRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a purchase request.
     ///
     /// The `application/json` body.
@@ -3287,7 +2031,7 @@ impl ConfirmPurchaseStrongRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3322,58 +2066,16 @@ pub enum ConfirmPurchaseStrongResponse {
     Undeclared(RawResponse),
 }
 
-impl ConfirmPurchaseStrongResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ConfirmPurchaseStrongResponse {
-    const OPERATION: &'static str = "itv.confirmPurchaseStrong";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ConfirmPurchaseStrongResponse,
+    "itv.confirmPurchaseStrong",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `confirm_purchase_with_offer`:
 /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
@@ -3387,17 +2089,8 @@ pub struct ConfirmPurchaseWithOfferRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a purchase request.
     ///
     /// The `application/json` body.
@@ -3432,7 +2125,7 @@ impl ConfirmPurchaseWithOfferRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3467,58 +2160,16 @@ pub enum ConfirmPurchaseWithOfferResponse {
     Undeclared(RawResponse),
 }
 
-impl ConfirmPurchaseWithOfferResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ConfirmPurchaseWithOfferResponse {
-    const OPERATION: &'static str = "itv.confirmPurchaseWithOffer";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ConfirmPurchaseWithOfferResponse,
+    "itv.confirmPurchaseWithOffer",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `resubscribe`:
 /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
@@ -3536,17 +2187,8 @@ pub struct ResubscribeRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3574,7 +2216,7 @@ impl ResubscribeRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3605,48 +2247,16 @@ pub enum ResubscribeResponse {
     Undeclared(RawResponse),
 }
 
-impl ResubscribeResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Unauthorized => 401,
-            Self::NotFound => 404,
-            Self::NotAcceptable => 406,
-            Self::Conflict => 409,
-            Self::InternalServerError => 500,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ResubscribeResponse {
-    const OPERATION: &'static str = "itv.resubscribe";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Unauthorized => RawResponse::empty(401),
-            Self::NotFound => RawResponse::empty(404),
-            Self::NotAcceptable => RawResponse::empty(406),
-            Self::Conflict => RawResponse::empty(409),
-            Self::InternalServerError => RawResponse::empty(500),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            401 => Ok(Self::Unauthorized),
-            404 => Ok(Self::NotFound),
-            406 => Ok(Self::NotAcceptable),
-            409 => Ok(Self::Conflict),
-            500 => Ok(Self::InternalServerError),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ResubscribeResponse,
+    "itv.resubscribe",
+    Ok(200, json("application/json")),
+    Unauthorized(401, empty),
+    NotFound(404, empty),
+    NotAcceptable(406, empty),
+    Conflict(409, empty),
+    InternalServerError(500, empty)
+);
 
 /// The request of `get_itv_roku_plans`:
 /// `GET /itv/roku/plans`.
@@ -3654,17 +2264,8 @@ impl crate::runtime::OperationResponse for ResubscribeResponse {
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
 }
 
 crate::runtime::impl_object!(GetItvRokuPlansRequest, none, lang = optional("lang"));
@@ -3676,7 +2277,7 @@ impl GetItvRokuPlansRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3705,58 +2306,16 @@ pub enum GetItvRokuPlansResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItvRokuPlansResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItvRokuPlansResponse {
-    const OPERATION: &'static str = "itv.getItvRokuPlans";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItvRokuPlansResponse,
+    "itv.getItvRokuPlans",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `execute_transaction`:
 /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
@@ -3768,17 +2327,8 @@ pub struct ExecuteTransactionRequest {
     pub transactionid: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of a transaction request.
     ///
     /// The `application/json` body.
@@ -3807,7 +2357,7 @@ impl ExecuteTransactionRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3836,58 +2386,16 @@ pub enum ExecuteTransactionResponse {
     Undeclared(RawResponse),
 }
 
-impl ExecuteTransactionResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
-    const OPERATION: &'static str = "itv.executeTransaction";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok => RawResponse::empty(200),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => Ok(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ExecuteTransactionResponse,
+    "itv.executeTransaction",
+    Ok(200, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_save_offer`:
 /// `GET /itv/save-offer` (operation `getSaveOffer`).
@@ -3897,17 +2405,8 @@ impl crate::runtime::OperationResponse for ExecuteTransactionResponse {
 pub struct GetSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3928,7 +2427,7 @@ impl GetSaveOfferRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3963,58 +2462,16 @@ pub enum GetSaveOfferResponse {
     Undeclared(RawResponse),
 }
 
-impl GetSaveOfferResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetSaveOfferResponse {
-    const OPERATION: &'static str = "itv.getSaveOffer";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetSaveOfferResponse,
+    "itv.getSaveOffer",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `activate_save_offer`:
 /// `POST /itv/save-offer` (operation `activateSaveOffer`).
@@ -4024,17 +2481,8 @@ impl crate::runtime::OperationResponse for GetSaveOfferResponse {
 pub struct ActivateSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// The coupon id to be checked.
     ///
     /// The `application/json` body.
@@ -4064,7 +2512,7 @@ impl ActivateSaveOfferRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4091,42 +2539,14 @@ pub enum ActivateSaveOfferResponse {
     Undeclared(RawResponse),
 }
 
-impl ActivateSaveOfferResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::Unauthorized => 401,
-            Self::NotFound => 404,
-            Self::NotAcceptable => 406,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
-    const OPERATION: &'static str = "itv.activateSaveOffer";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::Unauthorized => RawResponse::empty(401),
-            Self::NotFound => RawResponse::empty(404),
-            Self::NotAcceptable => RawResponse::empty(406),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            401 => Ok(Self::Unauthorized),
-            404 => Ok(Self::NotFound),
-            406 => Ok(Self::NotAcceptable),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ActivateSaveOfferResponse,
+    "itv.activateSaveOffer",
+    NoContent(204, empty),
+    Unauthorized(401, empty),
+    NotFound(404, empty),
+    NotAcceptable(406, empty)
+);
 
 /// The request of `get_full_price_renewal`:
 /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
@@ -4136,17 +2556,8 @@ impl crate::runtime::OperationResponse for ActivateSaveOfferResponse {
 pub struct GetFullPriceRenewalRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4167,7 +2578,7 @@ impl GetFullPriceRenewalRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4188,33 +2599,11 @@ pub enum GetFullPriceRenewalResponse {
     Undeclared(RawResponse),
 }
 
-impl GetFullPriceRenewalResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetFullPriceRenewalResponse {
-    const OPERATION: &'static str = "itv.getFullPriceRenewal";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetFullPriceRenewalResponse,
+    "itv.getFullPriceRenewal",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `get_subscription_status`:
 /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
@@ -4228,17 +2617,8 @@ pub struct GetSubscriptionStatusRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4264,7 +2644,7 @@ impl GetSubscriptionStatusRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4285,33 +2665,11 @@ pub enum GetSubscriptionStatusResponse {
     Undeclared(RawResponse),
 }
 
-impl GetSubscriptionStatusResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
-    const OPERATION: &'static str = "itv.getSubscriptionStatus";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            _ => Ok(Self::Undeclared(raw)),
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetSubscriptionStatusResponse,
+    "itv.getSubscriptionStatus",
+    Ok(200, json("application/json"))
+);
 
 /// The request of `get_subscription_state`:
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
@@ -4321,17 +2679,8 @@ impl crate::runtime::OperationResponse for GetSubscriptionStatusResponse {
 pub struct GetSubscriptionStateRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4352,7 +2701,7 @@ impl GetSubscriptionStateRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4387,58 +2736,16 @@ pub enum GetSubscriptionStateResponse {
     Undeclared(RawResponse),
 }
 
-impl GetSubscriptionStateResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
-    const OPERATION: &'static str = "itv.getSubscriptionState";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetSubscriptionStateResponse,
+    "itv.getSubscriptionState",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_upcoming_invoice`:
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
@@ -4448,17 +2755,8 @@ impl crate::runtime::OperationResponse for GetSubscriptionStateResponse {
 pub struct GetUpcomingInvoiceRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4479,7 +2777,7 @@ impl GetUpcomingInvoiceRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4514,58 +2812,16 @@ pub enum GetUpcomingInvoiceResponse {
     Undeclared(RawResponse),
 }
 
-impl GetUpcomingInvoiceResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetUpcomingInvoiceResponse {
-    const OPERATION: &'static str = "itv.getUpcomingInvoice";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetUpcomingInvoiceResponse,
+    "itv.getUpcomingInvoice",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_payment_intent_strong`:
 /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
@@ -4579,17 +2835,8 @@ pub struct UpdatePaymentIntentStrongRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of change card details request.
     ///
     /// The `application/json` body.
@@ -4624,7 +2871,7 @@ impl UpdatePaymentIntentStrongRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4659,58 +2906,16 @@ pub enum UpdatePaymentIntentStrongResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdatePaymentIntentStrongResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdatePaymentIntentStrongResponse {
-    const OPERATION: &'static str = "itv.updatePaymentIntentStrong";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdatePaymentIntentStrongResponse,
+    "itv.updatePaymentIntentStrong",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `update_payment_method_strong`:
 /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
@@ -4724,17 +2929,8 @@ pub struct UpdatePaymentMethodStrongRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Details of change card details request.
     ///
     /// The `application/json` body.
@@ -4769,7 +2965,7 @@ impl UpdatePaymentMethodStrongRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4804,58 +3000,16 @@ pub enum UpdatePaymentMethodStrongResponse {
     Undeclared(RawResponse),
 }
 
-impl UpdatePaymentMethodStrongResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for UpdatePaymentMethodStrongResponse {
-    const OPERATION: &'static str = "itv.updatePaymentMethodStrong";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    UpdatePaymentMethodStrongResponse,
+    "itv.updatePaymentMethodStrong",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_voucher_by_id`:
 /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
@@ -4873,17 +3027,8 @@ pub struct GetVoucherByIdRequest {
     pub plan_id: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -4911,7 +3056,7 @@ impl GetVoucherByIdRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -4946,58 +3091,16 @@ pub enum GetVoucherByIdResponse {
     Undeclared(RawResponse),
 }
 
-impl GetVoucherByIdResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetVoucherByIdResponse {
-    const OPERATION: &'static str = "itv.getVoucherById";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetVoucherByIdResponse,
+    "itv.getVoucherById",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `check_voucher`:
 /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
@@ -5011,17 +3114,8 @@ pub struct CheckVoucherRequest {
     pub platform: String,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Coupon/voucher.
     ///
     /// The `application/json` body.
@@ -5053,7 +3147,7 @@ impl CheckVoucherRequest {
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -5088,58 +3182,16 @@ pub enum CheckVoucherResponse {
     Undeclared(RawResponse),
 }
 
-impl CheckVoucherResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for CheckVoucherResponse {
-    const OPERATION: &'static str = "itv.checkVoucher";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    CheckVoucherResponse,
+    "itv.checkVoucher",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (operation `getPublicPreview`).
@@ -5177,55 +3229,13 @@ pub enum GetPublicPreviewResponse {
     Undeclared(RawResponse),
 }
 
-impl GetPublicPreviewResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetPublicPreviewResponse {
-    const OPERATION: &'static str = "itv.getPublicPreview";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetPublicPreviewResponse,
+    "itv.getPublicPreview",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);

@@ -11,40 +11,12 @@ use crate::runtime::RawResponse;
 pub struct GetProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -66,16 +38,13 @@ impl GetProfileRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -114,64 +83,18 @@ pub enum GetProfileResponse {
     Undeclared(RawResponse),
 }
 
-impl GetProfileResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetProfileResponse {
-    const OPERATION: &'static str = "profile.getProfile";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetProfileResponse,
+    "profile.getProfile",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_bookmarks`:
 /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
@@ -181,40 +104,12 @@ impl crate::runtime::OperationResponse for GetProfileResponse {
 pub struct GetBookmarksRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -236,16 +131,13 @@ impl GetBookmarksRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -284,64 +176,18 @@ pub enum GetBookmarksResponse {
     Undeclared(RawResponse),
 }
 
-impl GetBookmarksResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetBookmarksResponse {
-    const OPERATION: &'static str = "profile.getBookmarks";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetBookmarksResponse,
+    "profile.getBookmarks",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_bookmark_list`:
 /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
@@ -379,40 +225,12 @@ pub struct GetBookmarkListRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -494,16 +312,13 @@ impl GetBookmarkListRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -548,64 +363,18 @@ pub enum GetBookmarkListResponse {
     Undeclared(RawResponse),
 }
 
-impl GetBookmarkListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetBookmarkListResponse {
-    const OPERATION: &'static str = "profile.getBookmarkList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetBookmarkListResponse,
+    "profile.getBookmarkList",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_item_bookmark`:
 /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
@@ -619,40 +388,12 @@ pub struct GetItemBookmarkRequest {
     pub item_id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -680,16 +421,13 @@ impl GetItemBookmarkRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -728,64 +466,18 @@ pub enum GetItemBookmarkResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItemBookmarkResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItemBookmarkResponse {
-    const OPERATION: &'static str = "profile.getItemBookmark";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItemBookmarkResponse,
+    "profile.getItemBookmark",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `bookmark_item`:
 /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
@@ -799,40 +491,12 @@ pub struct BookmarkItemRequest {
     pub item_id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -860,16 +524,13 @@ impl BookmarkItemRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -908,64 +569,18 @@ pub enum BookmarkItemResponse {
     Undeclared(RawResponse),
 }
 
-impl BookmarkItemResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for BookmarkItemResponse {
-    const OPERATION: &'static str = "profile.bookmarkItem";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    BookmarkItemResponse,
+    "profile.bookmarkItem",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `delete_item_bookmark`:
 /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
@@ -979,40 +594,12 @@ pub struct DeleteItemBookmarkRequest {
     pub item_id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1040,16 +627,13 @@ impl DeleteItemBookmarkRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1088,64 +672,18 @@ pub enum DeleteItemBookmarkResponse {
     Undeclared(RawResponse),
 }
 
-impl DeleteItemBookmarkResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeleteItemBookmarkResponse {
-    const OPERATION: &'static str = "profile.deleteItemBookmark";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeleteItemBookmarkResponse,
+    "profile.deleteItemBookmark",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_continue_watching_list`:
 /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
@@ -1219,40 +757,12 @@ pub struct GetContinueWatchingListRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1350,16 +860,13 @@ impl GetContinueWatchingListRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1404,64 +911,18 @@ pub enum GetContinueWatchingListResponse {
     Undeclared(RawResponse),
 }
 
-impl GetContinueWatchingListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetContinueWatchingListResponse {
-    const OPERATION: &'static str = "profile.getContinueWatchingList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetContinueWatchingListResponse,
+    "profile.getContinueWatchingList",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_next_playback_item`:
 /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
@@ -1501,40 +962,12 @@ pub struct GetNextPlaybackItemRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1605,16 +1038,13 @@ impl GetNextPlaybackItemRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1653,64 +1083,18 @@ pub enum GetNextPlaybackItemResponse {
     Undeclared(RawResponse),
 }
 
-impl GetNextPlaybackItemResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
-    const OPERATION: &'static str = "profile.getNextPlaybackItem";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetNextPlaybackItemResponse,
+    "profile.getNextPlaybackItem",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_ratings`:
 /// `GET /account/profile/ratings` (operation `getRatings`).
@@ -1720,40 +1104,12 @@ impl crate::runtime::OperationResponse for GetNextPlaybackItemResponse {
 pub struct GetRatingsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -1775,16 +1131,13 @@ impl GetRatingsRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -1823,64 +1176,18 @@ pub enum GetRatingsResponse {
     Undeclared(RawResponse),
 }
 
-impl GetRatingsResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetRatingsResponse {
-    const OPERATION: &'static str = "profile.getRatings";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetRatingsResponse,
+    "profile.getRatings",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_ratings_list`:
 /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
@@ -1924,40 +1231,12 @@ pub struct GetRatingsListRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2050,16 +1329,13 @@ impl GetRatingsListRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2104,64 +1380,18 @@ pub enum GetRatingsListResponse {
     Undeclared(RawResponse),
 }
 
-impl GetRatingsListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetRatingsListResponse {
-    const OPERATION: &'static str = "profile.getRatingsList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetRatingsListResponse,
+    "profile.getRatingsList",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_item_rating`:
 /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
@@ -2175,40 +1405,12 @@ pub struct GetItemRatingRequest {
     pub item_id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2236,16 +1438,13 @@ impl GetItemRatingRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2284,64 +1483,18 @@ pub enum GetItemRatingResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItemRatingResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItemRatingResponse {
-    const OPERATION: &'static str = "profile.getItemRating";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItemRatingResponse,
+    "profile.getItemRating",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `rate_item`:
 /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
@@ -2359,40 +1512,12 @@ pub struct RateItemRequest {
     pub rating: i32,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2422,16 +1547,13 @@ impl RateItemRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2470,64 +1592,18 @@ pub enum RateItemResponse {
     Undeclared(RawResponse),
 }
 
-impl RateItemResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for RateItemResponse {
-    const OPERATION: &'static str = "profile.rateItem";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    RateItemResponse,
+    "profile.rateItem",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_watched`:
 /// `GET /account/profile/watched` (operation `getWatched`).
@@ -2537,40 +1613,12 @@ impl crate::runtime::OperationResponse for RateItemResponse {
 pub struct GetWatchedRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2592,16 +1640,13 @@ impl GetWatchedRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2640,64 +1685,18 @@ pub enum GetWatchedResponse {
     Undeclared(RawResponse),
 }
 
-impl GetWatchedResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetWatchedResponse {
-    const OPERATION: &'static str = "profile.getWatched";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetWatchedResponse,
+    "profile.getWatched",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `delete_watched`:
 /// `DELETE /account/profile/watched` (operation `deleteWatched`).
@@ -2711,40 +1710,12 @@ pub struct DeleteWatchedRequest {
     pub item_ids: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -2773,16 +1744,13 @@ impl DeleteWatchedRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -2821,64 +1789,18 @@ pub enum DeleteWatchedResponse {
     Undeclared(RawResponse),
 }
 
-impl DeleteWatchedResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for DeleteWatchedResponse {
-    const OPERATION: &'static str = "profile.deleteWatched";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    DeleteWatchedResponse,
+    "profile.deleteWatched",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_watched_list`:
 /// `GET /account/profile/watched/list` (operation `getWatchedList`).
@@ -2928,40 +1850,12 @@ pub struct GetWatchedListRequest {
     pub segments: Option<Vec<String>>,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3062,16 +1956,13 @@ impl GetWatchedListRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3116,64 +2007,18 @@ pub enum GetWatchedListResponse {
     Undeclared(RawResponse),
 }
 
-impl GetWatchedListResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetWatchedListResponse {
-    const OPERATION: &'static str = "profile.getWatchedList";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetWatchedListResponse,
+    "profile.getWatchedList",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `get_item_watched_status`:
 /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
@@ -3187,40 +2032,12 @@ pub struct GetItemWatchedStatusRequest {
     pub item_id: String,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3248,16 +2065,13 @@ impl GetItemWatchedStatusRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3296,64 +2110,18 @@ pub enum GetItemWatchedStatusResponse {
     Undeclared(RawResponse),
 }
 
-impl GetItemWatchedStatusResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetItemWatchedStatusResponse {
-    const OPERATION: &'static str = "profile.getItemWatchedStatus";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetItemWatchedStatusResponse,
+    "profile.getItemWatchedStatus",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `set_item_watched_status`:
 /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
@@ -3371,40 +2139,12 @@ pub struct SetItemWatchedStatusRequest {
     pub position: i32,
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -3434,16 +2174,13 @@ impl SetItemWatchedStatusRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -3484,64 +2221,16 @@ pub enum SetItemWatchedStatusResponse {
     Undeclared(RawResponse),
 }
 
-impl SetItemWatchedStatusResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for SetItemWatchedStatusResponse {
-    const OPERATION: &'static str = "profile.setItemWatchedStatus";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    SetItemWatchedStatusResponse,
+    "profile.setItemWatchedStatus",
+    Ok(200, json("application/json")),
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);

@@ -45,58 +45,16 @@ pub enum GetSubscriptionDataResponse {
     Undeclared(RawResponse),
 }
 
-impl GetSubscriptionDataResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::BadRequest(_) => 400,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
-    const OPERATION: &'static str = "support.getSubscriptionData";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    GetSubscriptionDataResponse,
+    "support.getSubscriptionData",
+    Ok(200, json("application/json")),
+    BadRequest(400, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `forgot_password`:
 /// `POST /request-password-reset` (operation `forgotPassword`).
@@ -104,40 +62,12 @@ impl crate::runtime::OperationResponse for GetSubscriptionDataResponse {
 pub struct ForgotPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Email address of account to request a password reset on.
     ///
     /// The `application/json` body.
@@ -159,16 +89,13 @@ impl ForgotPasswordRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -201,64 +128,18 @@ pub enum ForgotPasswordResponse {
     Undeclared(RawResponse),
 }
 
-impl ForgotPasswordResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ForgotPasswordResponse {
-    const OPERATION: &'static str = "support.forgotPassword";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ForgotPasswordResponse,
+    "support.forgotPassword",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `reset_password`:
 /// `POST /reset-password` (operation `resetPassword`).
@@ -266,40 +147,12 @@ impl crate::runtime::OperationResponse for ForgotPasswordResponse {
 pub struct ResetPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// ITV reset token from email link and a new password.
     ///
     /// The `application/json` body.
@@ -321,16 +174,13 @@ impl ResetPasswordRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -363,64 +213,18 @@ pub enum ResetPasswordResponse {
     Undeclared(RawResponse),
 }
 
-impl ResetPasswordResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for ResetPasswordResponse {
-    const OPERATION: &'static str = "support.resetPassword";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    ResetPasswordResponse,
+    "support.resetPassword",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);
 
 /// The request of `verify_email`:
 /// `POST /verify-email` (operation `verifyEmail`).
@@ -430,40 +234,12 @@ impl crate::runtime::OperationResponse for ResetPasswordResponse {
 pub struct VerifyEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
-    /// While Rocket APIs look to avoid breaking changes under the active major version, the formats of responses
-    /// may need to evolve over this time.
-    ///
-    /// These feature flags allow clients to select which response formats they expect and avoid breaking
-    /// clients as these formats evolve under the current major version.
-    ///
-    /// ### Flags
-    ///
-    /// - `all` - Enable all flags. Useful for testing. _Don't use in production_.
-    /// - `idp` - Dynamic item detail pages with schedulable rows.
-    /// - `ldp` - Dynamic list detail pages with schedulable rows.
-    /// - `hb` - Hubble formatted image urls.
-    /// - `rpt` - Updated resume point threshold logic.
-    /// - `cas` - "Custom Asset Search", inlcude `customAssets` in search results.
-    /// - `lrl` - Do not pre-populate related list if more than `max_list_prefetch` down the page.
-    /// - `cd` - Custom Destination support.
-    ///
-    /// See the `feature-flags.md` for available flag details.
-    ///
-    /// The `ff` query parameter.
-    pub ff: Option<Vec<crate::models::FeatureFlagsItem>>,
+    /// The `ff` query parameter, described in full at [`FeatureFlags`](crate::parameters::FeatureFlags).
+    pub ff: Option<crate::parameters::FeatureFlags>,
     /// Language code for the preferred language to be returned in the response.
     ///
-    /// Parameter value is case-insensitive and should be
-    ///   - a valid 2 letter language code without region such as en, de
-    ///   - or with region such as en_us, en_au
-    ///
-    /// If undefined then defaults to 'en', unless the server has been configured
-    /// with a custom default.
-    ///
-    /// See https://en.wikipedia.org/wiki/List_of_ISO_639-1_codes
-    ///
-    /// The `lang` query parameter.
-    pub lang: Option<String>,
+    /// The `lang` query parameter, described in full at [`Language`](crate::parameters::Language).
+    pub lang: Option<crate::parameters::Language>,
     /// Credentials for the operation's security requirement. A server fills them in from
     /// the request; a client sends these, or its configured ones when this is empty.
     /// Never serialized.
@@ -485,16 +261,13 @@ impl VerifyEmailRequest {
     }
 
     /// Sets the `ff` parameter.
-    pub fn with_ff(
-        mut self,
-        value: impl Into<Vec<crate::models::FeatureFlagsItem>>,
-    ) -> Self {
+    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
         self.ff = Some(value.into());
         self
     }
 
     /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<String>) -> Self {
+    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
         self.lang = Some(value.into());
         self
     }
@@ -533,61 +306,15 @@ pub enum VerifyEmailResponse {
     Undeclared(RawResponse),
 }
 
-impl VerifyEmailResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::NoContent => 204,
-            Self::BadRequest(_) => 400,
-            Self::Unauthorized(_) => 401,
-            Self::Forbidden(_) => 403,
-            Self::NotFound(_) => 404,
-            Self::UnsupportedMediaType(_) => 415,
-            Self::InternalServerError(_) => 500,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for VerifyEmailResponse {
-    const OPERATION: &'static str = "support.verifyEmail";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::NoContent => RawResponse::empty(204),
-            Self::BadRequest(body) => RawResponse::json(400, "application/json", &body),
-            Self::Unauthorized(body) => RawResponse::json(401, "application/json", &body),
-            Self::Forbidden(body) => RawResponse::json(403, "application/json", &body),
-            Self::NotFound(body) => RawResponse::json(404, "application/json", &body),
-            Self::UnsupportedMediaType(body) => {
-                RawResponse::json(415, "application/json", &body)
-            }
-            Self::InternalServerError(body) => {
-                RawResponse::json(500, "application/json", &body)
-            }
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            204 => Ok(Self::NoContent),
-            400 => raw.read_json(Self::OPERATION).map(Self::BadRequest),
-            401 => raw.read_json(Self::OPERATION).map(Self::Unauthorized),
-            403 => raw.read_json(Self::OPERATION).map(Self::Forbidden),
-            404 => raw.read_json(Self::OPERATION).map(Self::NotFound),
-            415 => raw.read_json(Self::OPERATION).map(Self::UnsupportedMediaType),
-            500 => raw.read_json(Self::OPERATION).map(Self::InternalServerError),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    VerifyEmailResponse,
+    "support.verifyEmail",
+    NoContent(204, empty),
+    BadRequest(400, json("application/json")),
+    Unauthorized(401, json("application/json")),
+    Forbidden(403, json("application/json")),
+    NotFound(404, json("application/json")),
+    UnsupportedMediaType(415, json("application/json")),
+    InternalServerError(500, json("application/json")),
+    Default(default, json("application/json"))
+);

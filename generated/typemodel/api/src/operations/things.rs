@@ -43,42 +43,10 @@ pub enum PatchThingResponse {
     Undeclared(RawResponse),
 }
 
-impl PatchThingResponse {
-    /// The HTTP status of this response.
-    pub fn status(&self) -> u16 {
-        match self {
-            Self::Ok(_) => 200,
-            Self::NoContent => 204,
-            Self::Default { status, .. } => *status,
-            Self::Undeclared(raw) => raw.status,
-        }
-    }
-}
-
-impl crate::runtime::OperationResponse for PatchThingResponse {
-    const OPERATION: &'static str = "things.patchThing";
-
-    fn into_raw(self) -> RawResponse {
-        match self {
-            Self::Ok(body) => RawResponse::json(200, "application/json", &body),
-            Self::NoContent => RawResponse::empty(204),
-            Self::Default { status, body } => {
-                RawResponse::json(status, "application/json", &body)
-            }
-            Self::Undeclared(raw) => raw,
-        }
-    }
-
-    fn from_raw(raw: RawResponse) -> Result<Self, crate::runtime::Error> {
-        match raw.status {
-            200 => raw.read_json(Self::OPERATION).map(Self::Ok),
-            204 => Ok(Self::NoContent),
-            status => {
-                Ok(Self::Default {
-                    status,
-                    body: raw.read_json(Self::OPERATION)?,
-                })
-            }
-        }
-    }
-}
+crate::runtime::impl_response!(
+    PatchThingResponse,
+    "things.patchThing",
+    Ok(200, json("application/json")),
+    NoContent(204, empty),
+    Default(default, json("application/json"))
+);
