@@ -23,7 +23,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     pieces.rust("src/lib.rs", move || lib(api, &lib_source));
     pieces.rust_items("src/models.rs", move || models_module(api));
     let overlay_source = source.clone();
-    pieces.rust("src/overlay.rs", move || overlay_module(api, &overlay_source));
+    pieces.rust_parts("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
     pieces.rust("src/operations/mod.rs", move || operations_module(api));
     if !SharedParameters::of(api).is_empty() {

@@ -1,11 +1,11 @@
 //! The overlay trait of the API crate: an implementation that changes some operations and
 //! forwards every other one to an upstream implementation of the service trait.
 
-use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Part;
 use super::operations::{signature_line, trait_name};
-use super::rust::{ident, operation_cfg};
+use super::rust::{any_operation_cfg, ident, macro_rules_text, operation_cfg};
 use crate::ir::Api;
 
 /// `{Source}Overlay`, the name of a source's overlay trait.
@@ -15,7 +15,7 @@ pub fn overlay_name(source: &str) -> String {
 
 /// `src/overlay.rs`: the overlay trait, each method defaulting to the upstream's, and the
 /// service trait for every overlay.
-pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
+pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
     let service = format_ident!("{}", trait_name(source));
     let overlay = format_ident!("{}", overlay_name(source));
     let forwarding = api.operations.iter().map(|op| {
@@ -39,9 +39,7 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
         let cfg = operation_cfg(op);
         quote! {
             #cfg
-            fn #method(&self, request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
-                #overlay::#method(self, request)
-            }
+            delegate!(#method, #request, #response);
         }
     });
     let trait_doc = format!(" A remix of [`{service}`]: the operations an implementation changes, the rest forwarded.");
@@ -68,7 +66,7 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
     });
     let example_lines: Vec<String> =
         example.iter().flat_map(|text| text.lines()).map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect();
-    quote! {
+    let overlay_trait = quote! {
         //! Remixes: change some operations, forward the rest.
 
         use crate::#service;
@@ -90,9 +88,25 @@ pub fn overlay_module(api: &Api, source: &str) -> TokenStream {
 
             #(#forwarding)*
         }
-
+    };
+    let implementation = quote! {
         impl<T: #overlay> #service for T {
             #(#delegating)*
         }
+    };
+    if api.operations.is_empty() {
+        return vec![Part::Tokens(quote! { #overlay_trait #implementation })];
     }
+    let item = format!(
+        "fn $name(
+    &self,
+    request: crate::operations::$request,
+) -> impl crate::runtime::Answer<crate::operations::$response> {{
+    {overlay}::$name(self, request)
+}}"
+    );
+    let doc = format!("`delegate!(method, Request, Response)`: a method of [`{service}`] that an overlay implements\nby its own method of that name.");
+    let rules = [("$name:ident, $request:ident, $response:ident".to_string(), item)];
+    let delegate = macro_rules_text(&doc, &any_operation_cfg(api), "delegate", &rules);
+    vec![Part::Tokens(overlay_trait), Part::Text(delegate), Part::Tokens(implementation)]
 }

@@ -245,188 +245,76 @@ pub trait ConstructsOverlay: Send + Sync {
     }
 }
 
+/// `delegate!(method, Request, Response)`: a method of [`ConstructsApi`] that an overlay implements
+/// by its own method of that name.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
+macro_rules! delegate {
+    ($name:ident, $request:ident, $response:ident) => {
+        fn $name(
+            &self,
+            request: crate::operations::$request,
+        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            ConstructsOverlay::$name(self, request)
+        }
+    };
+}
+
 impl<T: ConstructsOverlay> ConstructsApi for T {
     #[cfg(feature = "files")]
-    fn get_file(
-        &self,
-        request: crate::operations::GetFileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
-        ConstructsOverlay::get_file(self, request)
-    }
-
+    delegate!(get_file, GetFileRequest, GetFileResponse);
     #[cfg(feature = "jobs")]
-    fn user_list(
-        &self,
-        request: crate::operations::UserListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
-        ConstructsOverlay::user_list(self, request)
-    }
-
+    delegate!(user_list, UserListRequest, UserListResponse);
     #[cfg(feature = "jobs")]
-    fn list(
-        &self,
-        request: crate::operations::ListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
-        ConstructsOverlay::list(self, request)
-    }
-
+    delegate!(list, ListRequest, ListResponse);
     #[cfg(feature = "jobs")]
-    fn r#type(
-        &self,
-        request: crate::operations::TypeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
-        ConstructsOverlay::r#type(self, request)
-    }
-
+    delegate!(r#type, TypeRequest, TypeResponse);
     #[cfg(feature = "self_")]
-    fn self_(
-        &self,
-        request: crate::operations::SelfRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
-        ConstructsOverlay::self_(self, request)
-    }
-
+    delegate!(self_, SelfRequest, SelfResponse);
     #[cfg(feature = "pets")]
-    fn create_pet(
-        &self,
-        request: crate::operations::CreatePetRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
-        ConstructsOverlay::create_pet(self, request)
-    }
-
+    delegate!(create_pet, CreatePetRequest, CreatePetResponse);
     #[cfg(feature = "media")]
-    fn create_charge(
-        &self,
-        request: crate::operations::CreateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
-        ConstructsOverlay::create_charge(self, request)
-    }
-
+    delegate!(create_charge, CreateChargeRequest, CreateChargeResponse);
     #[cfg(feature = "media")]
-    fn update_charge(
-        &self,
-        request: crate::operations::UpdateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
-        ConstructsOverlay::update_charge(self, request)
-    }
-
+    delegate!(update_charge, UpdateChargeRequest, UpdateChargeResponse);
     #[cfg(feature = "media")]
-    fn upload(
-        &self,
-        request: crate::operations::UploadRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
-        ConstructsOverlay::upload(self, request)
-    }
-
+    delegate!(upload, UploadRequest, UploadResponse);
     #[cfg(feature = "media")]
-    fn get_blob(
-        &self,
-        request: crate::operations::GetBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
-        ConstructsOverlay::get_blob(self, request)
-    }
-
+    delegate!(get_blob, GetBlobRequest, GetBlobResponse);
     #[cfg(feature = "media")]
-    fn put_blob(
-        &self,
-        request: crate::operations::PutBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
-        ConstructsOverlay::put_blob(self, request)
-    }
-
+    delegate!(put_blob, PutBlobRequest, PutBlobResponse);
     #[cfg(feature = "media")]
-    fn add_note(
-        &self,
-        request: crate::operations::AddNoteRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
-        ConstructsOverlay::add_note(self, request)
-    }
-
+    delegate!(add_note, AddNoteRequest, AddNoteResponse);
     #[cfg(feature = "pages")]
-    fn list_events(
-        &self,
-        request: crate::operations::ListEventsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
-        ConstructsOverlay::list_events(self, request)
-    }
-
+    delegate!(list_events, ListEventsRequest, ListEventsResponse);
     #[cfg(feature = "pages")]
-    fn list_logs(
-        &self,
-        request: crate::operations::ListLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
-        ConstructsOverlay::list_logs(self, request)
-    }
-
+    delegate!(list_logs, ListLogsRequest, ListLogsResponse);
     #[cfg(feature = "pages")]
-    fn list_commits(
-        &self,
-        request: crate::operations::ListCommitsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
-        ConstructsOverlay::list_commits(self, request)
-    }
-
+    delegate!(list_commits, ListCommitsRequest, ListCommitsResponse);
     #[cfg(feature = "pages")]
-    fn list_tickets(
-        &self,
-        request: crate::operations::ListTicketsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
-        ConstructsOverlay::list_tickets(self, request)
-    }
-
+    delegate!(list_tickets, ListTicketsRequest, ListTicketsResponse);
     #[cfg(feature = "pages")]
-    fn list_payments(
-        &self,
-        request: crate::operations::ListPaymentsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
-        ConstructsOverlay::list_payments(self, request)
-    }
-
+    delegate!(list_payments, ListPaymentsRequest, ListPaymentsResponse);
     #[cfg(feature = "streams")]
-    fn stream_progress(
-        &self,
-        request: crate::operations::StreamProgressRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
-        ConstructsOverlay::stream_progress(self, request)
-    }
-
+    delegate!(stream_progress, StreamProgressRequest, StreamProgressResponse);
     #[cfg(feature = "streams")]
-    fn stream_ticker(
-        &self,
-        request: crate::operations::StreamTickerRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
-        ConstructsOverlay::stream_ticker(self, request)
-    }
-
+    delegate!(stream_ticker, StreamTickerRequest, StreamTickerResponse);
     #[cfg(feature = "streams")]
-    fn stream_notices(
-        &self,
-        request: crate::operations::StreamNoticesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
-        ConstructsOverlay::stream_notices(self, request)
-    }
-
+    delegate!(stream_notices, StreamNoticesRequest, StreamNoticesResponse);
     #[cfg(feature = "streams")]
-    fn stream_logs(
-        &self,
-        request: crate::operations::StreamLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
-        ConstructsOverlay::stream_logs(self, request)
-    }
-
+    delegate!(stream_logs, StreamLogsRequest, StreamLogsResponse);
     #[cfg(feature = "streams")]
-    fn stream_records(
-        &self,
-        request: crate::operations::StreamRecordsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
-        ConstructsOverlay::stream_records(self, request)
-    }
-
+    delegate!(stream_records, StreamRecordsRequest, StreamRecordsResponse);
     #[cfg(feature = "ops")]
-    fn health(
-        &self,
-        request: crate::operations::HealthRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
-        ConstructsOverlay::health(self, request)
-    }
+    delegate!(health, HealthRequest, HealthResponse);
 }

@@ -35,70 +35,48 @@ macro_rules! call {
 impl ConstructsApi for Client {
     #[cfg(feature = "files")]
     call!(get_file, GET_FILE, GetFileRequest, GetFileResponse, secured);
-
     #[cfg(feature = "jobs")]
     call!(user_list, USER_LIST, UserListRequest, UserListResponse, secured);
-
     #[cfg(feature = "jobs")]
     call!(list, LIST, ListRequest, ListResponse);
-
     #[cfg(feature = "jobs")]
     call!(r#type, TYPE, TypeRequest, TypeResponse, secured);
-
     #[cfg(feature = "self_")]
     call!(self_, SELF, SelfRequest, SelfResponse, secured);
-
     #[cfg(feature = "pets")]
     call!(create_pet, CREATE_PET, CreatePetRequest, CreatePetResponse, secured);
-
     #[cfg(feature = "media")]
     call!(create_charge, CREATE_CHARGE, CreateChargeRequest, CreateChargeResponse, secured);
-
     #[cfg(feature = "media")]
     call!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, UpdateChargeResponse, secured);
-
     #[cfg(feature = "media")]
     call!(upload, UPLOAD, UploadRequest, UploadResponse, secured);
-
     #[cfg(feature = "media")]
     call!(get_blob, GET_BLOB, GetBlobRequest, GetBlobResponse, secured);
-
     #[cfg(feature = "media")]
     call!(put_blob, PUT_BLOB, PutBlobRequest, PutBlobResponse, secured);
-
     #[cfg(feature = "media")]
     call!(add_note, ADD_NOTE, AddNoteRequest, AddNoteResponse, secured);
-
     #[cfg(feature = "pages")]
     call!(list_events, LIST_EVENTS, ListEventsRequest, ListEventsResponse);
-
     #[cfg(feature = "pages")]
     call!(list_logs, LIST_LOGS, ListLogsRequest, ListLogsResponse);
-
     #[cfg(feature = "pages")]
     call!(list_commits, LIST_COMMITS, ListCommitsRequest, ListCommitsResponse);
-
     #[cfg(feature = "pages")]
     call!(list_tickets, LIST_TICKETS, ListTicketsRequest, ListTicketsResponse);
-
     #[cfg(feature = "pages")]
     call!(list_payments, LIST_PAYMENTS, ListPaymentsRequest, ListPaymentsResponse);
-
     #[cfg(feature = "streams")]
     call!(stream_progress, STREAM_PROGRESS, StreamProgressRequest, StreamProgressResponse);
-
     #[cfg(feature = "streams")]
     call!(stream_ticker, STREAM_TICKER, StreamTickerRequest, StreamTickerResponse);
-
     #[cfg(feature = "streams")]
     call!(stream_notices, STREAM_NOTICES, StreamNoticesRequest, StreamNoticesResponse);
-
     #[cfg(feature = "streams")]
     call!(stream_logs, STREAM_LOGS, StreamLogsRequest, StreamLogsResponse);
-
     #[cfg(feature = "streams")]
     call!(stream_records, STREAM_RECORDS, StreamRecordsRequest, StreamRecordsResponse);
-
     #[cfg(feature = "ops")]
     call!(health, HEALTH, HealthRequest, HealthResponse);
 }

@@ -274,70 +274,48 @@ macro_rules! answer {
 impl ConstructsApi for Mock {
     #[cfg(feature = "files")]
     answer!(get_file, GET_FILE, GetFileRequest, GetFileResponse);
-
     #[cfg(feature = "jobs")]
     answer!(user_list, USER_LIST, UserListRequest, UserListResponse);
-
     #[cfg(feature = "jobs")]
     answer!(list, LIST, ListRequest, ListResponse);
-
     #[cfg(feature = "jobs")]
     answer!(r#type, TYPE, TypeRequest, TypeResponse);
-
     #[cfg(feature = "self_")]
     answer!(self_, SELF, SelfRequest, SelfResponse);
-
     #[cfg(feature = "pets")]
     answer!(create_pet, CREATE_PET, CreatePetRequest, CreatePetResponse);
-
     #[cfg(feature = "media")]
     answer!(create_charge, CREATE_CHARGE, CreateChargeRequest, CreateChargeResponse);
-
     #[cfg(feature = "media")]
     answer!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, UpdateChargeResponse);
-
     #[cfg(feature = "media")]
     answer!(upload, UPLOAD, UploadRequest, UploadResponse);
-
     #[cfg(feature = "media")]
     answer!(get_blob, GET_BLOB, GetBlobRequest, GetBlobResponse);
-
     #[cfg(feature = "media")]
     answer!(put_blob, PUT_BLOB, PutBlobRequest, PutBlobResponse);
-
     #[cfg(feature = "media")]
     answer!(add_note, ADD_NOTE, AddNoteRequest, AddNoteResponse);
-
     #[cfg(feature = "pages")]
     answer!(list_events, LIST_EVENTS, ListEventsRequest, ListEventsResponse);
-
     #[cfg(feature = "pages")]
     answer!(list_logs, LIST_LOGS, ListLogsRequest, ListLogsResponse);
-
     #[cfg(feature = "pages")]
     answer!(list_commits, LIST_COMMITS, ListCommitsRequest, ListCommitsResponse);
-
     #[cfg(feature = "pages")]
     answer!(list_tickets, LIST_TICKETS, ListTicketsRequest, ListTicketsResponse);
-
     #[cfg(feature = "pages")]
     answer!(list_payments, LIST_PAYMENTS, ListPaymentsRequest, ListPaymentsResponse);
-
     #[cfg(feature = "streams")]
     answer!(stream_progress, STREAM_PROGRESS, StreamProgressRequest, StreamProgressResponse);
-
     #[cfg(feature = "streams")]
     answer!(stream_ticker, STREAM_TICKER, StreamTickerRequest, StreamTickerResponse);
-
     #[cfg(feature = "streams")]
     answer!(stream_notices, STREAM_NOTICES, StreamNoticesRequest, StreamNoticesResponse);
-
     #[cfg(feature = "streams")]
     answer!(stream_logs, STREAM_LOGS, StreamLogsRequest, StreamLogsResponse);
-
     #[cfg(feature = "streams")]
     answer!(stream_records, STREAM_RECORDS, StreamRecordsRequest, StreamRecordsResponse);
-
     #[cfg(feature = "ops")]
     answer!(health, HEALTH, HealthRequest, HealthResponse);
 }

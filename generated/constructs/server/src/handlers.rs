@@ -69,69 +69,47 @@ macro_rules! handler {
 
 #[cfg(feature = "files")]
 handler!(get_file, GET_FILE, GetFileRequest, secured);
-
 #[cfg(feature = "jobs")]
 handler!(user_list, USER_LIST, UserListRequest, secured);
-
 #[cfg(feature = "jobs")]
 handler!(list, LIST, ListRequest);
-
 #[cfg(feature = "jobs")]
 handler!(r#type, TYPE, TypeRequest, secured);
-
 #[cfg(feature = "self_")]
 handler!(self_, SELF, SelfRequest, secured);
-
 #[cfg(feature = "pets")]
 handler!(create_pet, CREATE_PET, CreatePetRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(create_charge, CREATE_CHARGE, CreateChargeRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(update_charge, UPDATE_CHARGE, UpdateChargeRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(upload, UPLOAD, UploadRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(get_blob, GET_BLOB, GetBlobRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(put_blob, PUT_BLOB, PutBlobRequest, secured);
-
 #[cfg(feature = "media")]
 handler!(add_note, ADD_NOTE, AddNoteRequest, secured);
-
 #[cfg(feature = "pages")]
 handler!(list_events, LIST_EVENTS, ListEventsRequest);
-
 #[cfg(feature = "pages")]
 handler!(list_logs, LIST_LOGS, ListLogsRequest);
-
 #[cfg(feature = "pages")]
 handler!(list_commits, LIST_COMMITS, ListCommitsRequest);
-
 #[cfg(feature = "pages")]
 handler!(list_tickets, LIST_TICKETS, ListTicketsRequest);
-
 #[cfg(feature = "pages")]
 handler!(list_payments, LIST_PAYMENTS, ListPaymentsRequest);
-
 #[cfg(feature = "streams")]
 handler!(stream_progress, STREAM_PROGRESS, StreamProgressRequest);
-
 #[cfg(feature = "streams")]
 handler!(stream_ticker, STREAM_TICKER, StreamTickerRequest);
-
 #[cfg(feature = "streams")]
 handler!(stream_notices, STREAM_NOTICES, StreamNoticesRequest);
-
 #[cfg(feature = "streams")]
 handler!(stream_logs, STREAM_LOGS, StreamLogsRequest);
-
 #[cfg(feature = "streams")]
 handler!(stream_records, STREAM_RECORDS, StreamRecordsRequest);
-
 #[cfg(feature = "ops")]
 handler!(health, HEALTH, HealthRequest);

@@ -56,20 +56,23 @@ pub trait FormatsOverlay: Send + Sync {
     }
 }
 
+/// `delegate!(method, Request, Response)`: a method of [`FormatsApi`] that an overlay implements
+/// by its own method of that name.
+#[cfg(feature = "events")]
+macro_rules! delegate {
+    ($name:ident, $request:ident, $response:ident) => {
+        fn $name(
+            &self,
+            request: crate::operations::$request,
+        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            FormatsOverlay::$name(self, request)
+        }
+    };
+}
+
 impl<T: FormatsOverlay> FormatsApi for T {
     #[cfg(feature = "events")]
-    fn get_event(
-        &self,
-        request: crate::operations::GetEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
-        FormatsOverlay::get_event(self, request)
-    }
-
+    delegate!(get_event, GetEventRequest, GetEventResponse);
     #[cfg(feature = "events")]
-    fn create_event(
-        &self,
-        request: crate::operations::CreateEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
-        FormatsOverlay::create_event(self, request)
-    }
+    delegate!(create_event, CreateEventRequest, CreateEventResponse);
 }

@@ -19,7 +19,6 @@ macro_rules! call {
 impl FormatsApi for Client {
     #[cfg(feature = "events")]
     call!(get_event, GET_EVENT, GetEventRequest, GetEventResponse);
-
     #[cfg(feature = "events")]
     call!(create_event, CREATE_EVENT, CreateEventRequest, CreateEventResponse);
 }

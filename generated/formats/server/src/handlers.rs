@@ -28,6 +28,5 @@ macro_rules! handler {
 
 #[cfg(feature = "events")]
 handler!(get_event, GET_EVENT, GetEventRequest);
-
 #[cfg(feature = "events")]
 handler!(create_event, CREATE_EVENT, CreateEventRequest);

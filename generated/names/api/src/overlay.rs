@@ -74,36 +74,27 @@ pub trait NamesOverlay: Send + Sync {
     }
 }
 
+/// `delegate!(method, Request, Response)`: a method of [`NamesApi`] that an overlay implements
+/// by its own method of that name.
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
+macro_rules! delegate {
+    ($name:ident, $request:ident, $response:ident) => {
+        fn $name(
+            &self,
+            request: crate::operations::$request,
+        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            NamesOverlay::$name(self, request)
+        }
+    };
+}
+
 impl<T: NamesOverlay> NamesApi for T {
     #[cfg(feature = "std")]
-    fn get_string(
-        &self,
-        request: crate::operations::GetStringRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
-        NamesOverlay::get_string(self, request)
-    }
-
+    delegate!(get_string, GetStringRequest, GetStringResponse);
     #[cfg(feature = "self_")]
-    fn put_prelude(
-        &self,
-        request: crate::operations::PutPreludeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
-        NamesOverlay::put_prelude(self, request)
-    }
-
+    delegate!(put_prelude, PutPreludeRequest, PutPreludeResponse);
     #[cfg(feature = "self_")]
-    fn add_payment_method(
-        &self,
-        request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
-        NamesOverlay::add_payment_method(self, request)
-    }
-
+    delegate!(add_payment_method, AddPaymentMethodRequest, AddPaymentMethodResponse);
     #[cfg(feature = "ming_qian")]
-    fn ming_qian_wo_qu_ru(
-        &self,
-        request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
-        NamesOverlay::ming_qian_wo_qu_ru(self, request)
-    }
+    delegate!(ming_qian_wo_qu_ru, MingQianWoQuRuRequest, MingQianWoQuRuResponse);
 }

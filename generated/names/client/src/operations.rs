@@ -24,16 +24,13 @@ macro_rules! call {
 impl NamesApi for Client {
     #[cfg(feature = "std")]
     call!(get_string, GET_STRING, GetStringRequest, GetStringResponse, secured);
-
     #[cfg(feature = "self_")]
     call!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse, secured);
-
     #[cfg(feature = "self_")]
     call!(
         add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
         AddPaymentMethodResponse, secured
     );
-
     #[cfg(feature = "ming_qian")]
     call!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);
 }

@@ -121,16 +121,13 @@ macro_rules! answer {
 impl NamesApi for Mock {
     #[cfg(feature = "std")]
     answer!(get_string, GET_STRING, GetStringRequest, GetStringResponse);
-
     #[cfg(feature = "self_")]
     answer!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse);
-
     #[cfg(feature = "self_")]
     answer!(
         add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
         AddPaymentMethodResponse
     );
-
     #[cfg(feature = "ming_qian")]
     answer!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);
 }

@@ -50,12 +50,9 @@ macro_rules! handler {
 
 #[cfg(feature = "std")]
 handler!(get_string, GET_STRING, GetStringRequest, secured);
-
 #[cfg(feature = "self_")]
 handler!(put_prelude, PUT_PRELUDE, PutPreludeRequest, secured);
-
 #[cfg(feature = "self_")]
 handler!(add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, secured);
-
 #[cfg(feature = "ming_qian")]
 handler!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest);

@@ -1151,996 +1151,325 @@ pub trait RocketOverlay: Send + Sync {
     }
 }
 
+/// `delegate!(method, Request, Response)`: a method of [`RocketApi`] that an overlay implements
+/// by its own method of that name.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
+macro_rules! delegate {
+    ($name:ident, $request:ident, $response:ident) => {
+        fn $name(
+            &self,
+            request: crate::operations::$request,
+        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            RocketOverlay::$name(self, request)
+        }
+    };
+}
+
 impl<T: RocketOverlay> RocketApi for T {
     #[cfg(feature = "account")]
-    fn get_account(
-        &self,
-        request: crate::operations::GetAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
-        RocketOverlay::get_account(self, request)
-    }
-
+    delegate!(get_account, GetAccountRequest, GetAccountResponse);
     #[cfg(feature = "account")]
-    fn update_account(
-        &self,
-        request: crate::operations::UpdateAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
-        RocketOverlay::update_account(self, request)
-    }
-
+    delegate!(update_account, UpdateAccountRequest, UpdateAccountResponse);
     #[cfg(feature = "account")]
-    fn get_payment_methods(
-        &self,
-        request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
-        RocketOverlay::get_payment_methods(self, request)
-    }
-
+    delegate!(get_payment_methods, GetPaymentMethodsRequest, GetPaymentMethodsResponse);
     #[cfg(feature = "account")]
-    fn add_payment_method(
-        &self,
-        request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
-        RocketOverlay::add_payment_method(self, request)
-    }
-
+    delegate!(add_payment_method, AddPaymentMethodRequest, AddPaymentMethodResponse);
     #[cfg(feature = "account")]
-    fn get_payment_method(
-        &self,
-        request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
-        RocketOverlay::get_payment_method(self, request)
-    }
-
+    delegate!(get_payment_method, GetPaymentMethodRequest, GetPaymentMethodResponse);
     #[cfg(feature = "account")]
-    fn remove_payment_method(
-        &self,
-        request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
-        RocketOverlay::remove_payment_method(self, request)
-    }
-
+    delegate!(remove_payment_method, RemovePaymentMethodRequest, RemovePaymentMethodResponse);
     #[cfg(feature = "account")]
-    fn get_purchases(
-        &self,
-        request: crate::operations::GetPurchasesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
-        RocketOverlay::get_purchases(self, request)
-    }
-
+    delegate!(get_purchases, GetPurchasesRequest, GetPurchasesResponse);
     #[cfg(feature = "account")]
-    fn make_purchase(
-        &self,
-        request: crate::operations::MakePurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
-        RocketOverlay::make_purchase(self, request)
-    }
-
+    delegate!(make_purchase, MakePurchaseRequest, MakePurchaseResponse);
     #[cfg(feature = "account")]
-    fn update_subscription(
-        &self,
-        request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
-        RocketOverlay::update_subscription(self, request)
-    }
-
+    delegate!(update_subscription, UpdateSubscriptionRequest, UpdateSubscriptionResponse);
     #[cfg(feature = "account")]
-    fn cancel_subscription(
-        &self,
-        request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
-        RocketOverlay::cancel_subscription(self, request)
-    }
-
+    delegate!(cancel_subscription, CancelSubscriptionRequest, CancelSubscriptionResponse);
     #[cfg(feature = "account")]
-    fn get_devices(
-        &self,
-        request: crate::operations::GetDevicesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
-        RocketOverlay::get_devices(self, request)
-    }
-
+    delegate!(get_devices, GetDevicesRequest, GetDevicesResponse);
     #[cfg(feature = "account")]
-    fn register_device(
-        &self,
-        request: crate::operations::RegisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
-        RocketOverlay::register_device(self, request)
-    }
-
+    delegate!(register_device, RegisterDeviceRequest, RegisterDeviceResponse);
     #[cfg(feature = "account")]
-    fn authorize_device(
-        &self,
-        request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
-        RocketOverlay::authorize_device(self, request)
-    }
-
+    delegate!(authorize_device, AuthorizeDeviceRequest, AuthorizeDeviceResponse);
     #[cfg(feature = "account")]
-    fn get_device(
-        &self,
-        request: crate::operations::GetDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
-        RocketOverlay::get_device(self, request)
-    }
-
+    delegate!(get_device, GetDeviceRequest, GetDeviceResponse);
     #[cfg(feature = "account")]
-    fn deregister_device(
-        &self,
-        request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
-        RocketOverlay::deregister_device(self, request)
-    }
-
+    delegate!(deregister_device, DeregisterDeviceRequest, DeregisterDeviceResponse);
     #[cfg(feature = "account")]
-    fn rename_device(
-        &self,
-        request: crate::operations::RenameDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
-        RocketOverlay::rename_device(self, request)
-    }
-
+    delegate!(rename_device, RenameDeviceRequest, RenameDeviceResponse);
     #[cfg(feature = "account")]
-    fn get_entitlements(
-        &self,
-        request: crate::operations::GetEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
-        RocketOverlay::get_entitlements(self, request)
-    }
-
+    delegate!(get_entitlements, GetEntitlementsRequest, GetEntitlementsResponse);
     #[cfg(feature = "account")]
-    fn get_item_media_files(
-        &self,
-        request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
-        RocketOverlay::get_item_media_files(self, request)
-    }
-
+    delegate!(get_item_media_files, GetItemMediaFilesRequest, GetItemMediaFilesResponse);
     #[cfg(feature = "account")]
-    fn get_item_media_files_guarded(
-        &self,
-        request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItemMediaFilesGuardedResponse,
-    > {
-        RocketOverlay::get_item_media_files_guarded(self, request)
-    }
-
+    delegate!(
+        get_item_media_files_guarded, GetItemMediaFilesGuardedRequest,
+        GetItemMediaFilesGuardedResponse
+    );
     #[cfg(feature = "account")]
-    fn generate_nonce(
-        &self,
-        request: crate::operations::GenerateNonceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
-        RocketOverlay::generate_nonce(self, request)
-    }
-
+    delegate!(generate_nonce, GenerateNonceRequest, GenerateNonceResponse);
     #[cfg(feature = "account")]
-    fn change_password(
-        &self,
-        request: crate::operations::ChangePasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
-        RocketOverlay::change_password(self, request)
-    }
-
+    delegate!(change_password, ChangePasswordRequest, ChangePasswordResponse);
     #[cfg(feature = "account")]
-    fn change_pin(
-        &self,
-        request: crate::operations::ChangePinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
-        RocketOverlay::change_pin(self, request)
-    }
-
+    delegate!(change_pin, ChangePinRequest, ChangePinResponse);
     #[cfg(feature = "profile")]
-    fn get_profile(
-        &self,
-        request: crate::operations::GetProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
-        RocketOverlay::get_profile(self, request)
-    }
-
+    delegate!(get_profile, GetProfileRequest, GetProfileResponse);
     #[cfg(feature = "profile")]
-    fn get_bookmarks(
-        &self,
-        request: crate::operations::GetBookmarksRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
-        RocketOverlay::get_bookmarks(self, request)
-    }
-
+    delegate!(get_bookmarks, GetBookmarksRequest, GetBookmarksResponse);
     #[cfg(feature = "profile")]
-    fn get_bookmark_list(
-        &self,
-        request: crate::operations::GetBookmarkListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
-        RocketOverlay::get_bookmark_list(self, request)
-    }
-
+    delegate!(get_bookmark_list, GetBookmarkListRequest, GetBookmarkListResponse);
     #[cfg(feature = "profile")]
-    fn get_item_bookmark(
-        &self,
-        request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
-        RocketOverlay::get_item_bookmark(self, request)
-    }
-
+    delegate!(get_item_bookmark, GetItemBookmarkRequest, GetItemBookmarkResponse);
     #[cfg(feature = "profile")]
-    fn bookmark_item(
-        &self,
-        request: crate::operations::BookmarkItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
-        RocketOverlay::bookmark_item(self, request)
-    }
-
+    delegate!(bookmark_item, BookmarkItemRequest, BookmarkItemResponse);
     #[cfg(feature = "profile")]
-    fn delete_item_bookmark(
-        &self,
-        request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
-        RocketOverlay::delete_item_bookmark(self, request)
-    }
-
+    delegate!(delete_item_bookmark, DeleteItemBookmarkRequest, DeleteItemBookmarkResponse);
     #[cfg(feature = "profile")]
-    fn get_continue_watching_list(
-        &self,
-        request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetContinueWatchingListResponse,
-    > {
-        RocketOverlay::get_continue_watching_list(self, request)
-    }
-
+    delegate!(
+        get_continue_watching_list, GetContinueWatchingListRequest,
+        GetContinueWatchingListResponse
+    );
     #[cfg(feature = "profile")]
-    fn get_next_playback_item(
-        &self,
-        request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
-        RocketOverlay::get_next_playback_item(self, request)
-    }
-
+    delegate!(get_next_playback_item, GetNextPlaybackItemRequest, GetNextPlaybackItemResponse);
     #[cfg(feature = "profile")]
-    fn get_ratings(
-        &self,
-        request: crate::operations::GetRatingsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
-        RocketOverlay::get_ratings(self, request)
-    }
-
+    delegate!(get_ratings, GetRatingsRequest, GetRatingsResponse);
     #[cfg(feature = "profile")]
-    fn get_ratings_list(
-        &self,
-        request: crate::operations::GetRatingsListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
-        RocketOverlay::get_ratings_list(self, request)
-    }
-
+    delegate!(get_ratings_list, GetRatingsListRequest, GetRatingsListResponse);
     #[cfg(feature = "profile")]
-    fn get_item_rating(
-        &self,
-        request: crate::operations::GetItemRatingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
-        RocketOverlay::get_item_rating(self, request)
-    }
-
+    delegate!(get_item_rating, GetItemRatingRequest, GetItemRatingResponse);
     #[cfg(feature = "profile")]
-    fn rate_item(
-        &self,
-        request: crate::operations::RateItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
-        RocketOverlay::rate_item(self, request)
-    }
-
+    delegate!(rate_item, RateItemRequest, RateItemResponse);
     #[cfg(feature = "profile")]
-    fn get_watched(
-        &self,
-        request: crate::operations::GetWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
-        RocketOverlay::get_watched(self, request)
-    }
-
+    delegate!(get_watched, GetWatchedRequest, GetWatchedResponse);
     #[cfg(feature = "profile")]
-    fn delete_watched(
-        &self,
-        request: crate::operations::DeleteWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
-        RocketOverlay::delete_watched(self, request)
-    }
-
+    delegate!(delete_watched, DeleteWatchedRequest, DeleteWatchedResponse);
     #[cfg(feature = "profile")]
-    fn get_watched_list(
-        &self,
-        request: crate::operations::GetWatchedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
-        RocketOverlay::get_watched_list(self, request)
-    }
-
+    delegate!(get_watched_list, GetWatchedListRequest, GetWatchedListResponse);
     #[cfg(feature = "profile")]
-    fn get_item_watched_status(
-        &self,
-        request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
-        RocketOverlay::get_item_watched_status(self, request)
-    }
-
+    delegate!(get_item_watched_status, GetItemWatchedStatusRequest, GetItemWatchedStatusResponse);
     #[cfg(feature = "profile")]
-    fn set_item_watched_status(
-        &self,
-        request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
-        RocketOverlay::set_item_watched_status(self, request)
-    }
-
+    delegate!(set_item_watched_status, SetItemWatchedStatusRequest, SetItemWatchedStatusResponse);
     #[cfg(feature = "account")]
-    fn create_profile(
-        &self,
-        request: crate::operations::CreateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
-        RocketOverlay::create_profile(self, request)
-    }
-
+    delegate!(create_profile, CreateProfileRequest, CreateProfileResponse);
     #[cfg(feature = "account")]
-    fn get_profile_with_id(
-        &self,
-        request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
-        RocketOverlay::get_profile_with_id(self, request)
-    }
-
+    delegate!(get_profile_with_id, GetProfileWithIdRequest, GetProfileWithIdResponse);
     #[cfg(feature = "account")]
-    fn delete_profile_with_id(
-        &self,
-        request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
-        RocketOverlay::delete_profile_with_id(self, request)
-    }
-
+    delegate!(delete_profile_with_id, DeleteProfileWithIdRequest, DeleteProfileWithIdResponse);
     #[cfg(feature = "account")]
-    fn update_profile_with_id(
-        &self,
-        request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
-        RocketOverlay::update_profile_with_id(self, request)
-    }
-
+    delegate!(update_profile_with_id, UpdateProfileWithIdRequest, UpdateProfileWithIdResponse);
     #[cfg(feature = "account")]
-    fn request_email_verification(
-        &self,
-        request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::RequestEmailVerificationResponse,
-    > {
-        RocketOverlay::request_email_verification(self, request)
-    }
-
+    delegate!(
+        request_email_verification, RequestEmailVerificationRequest,
+        RequestEmailVerificationResponse
+    );
     #[cfg(feature = "authorization")]
-    fn get_account_token(
-        &self,
-        request: crate::operations::GetAccountTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
-        RocketOverlay::get_account_token(self, request)
-    }
-
+    delegate!(get_account_token, GetAccountTokenRequest, GetAccountTokenResponse);
     #[cfg(feature = "authorization")]
-    fn sign_out(
-        &self,
-        request: crate::operations::SignOutRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
-        RocketOverlay::sign_out(self, request)
-    }
-
+    delegate!(sign_out, SignOutRequest, SignOutResponse);
     #[cfg(feature = "authorization")]
-    fn get_account_token_by_code(
-        &self,
-        request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
-        RocketOverlay::get_account_token_by_code(self, request)
-    }
-
+    delegate!(
+        get_account_token_by_code, GetAccountTokenByCodeRequest,
+        GetAccountTokenByCodeResponse
+    );
     #[cfg(feature = "authorization")]
-    fn generate_device_authorization_code(
-        &self,
-        request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GenerateDeviceAuthorizationCodeResponse,
-    > {
-        RocketOverlay::generate_device_authorization_code(self, request)
-    }
-
+    delegate!(
+        generate_device_authorization_code, GenerateDeviceAuthorizationCodeRequest,
+        GenerateDeviceAuthorizationCodeResponse
+    );
     #[cfg(feature = "authorization")]
-    fn get_profile_token(
-        &self,
-        request: crate::operations::GetProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
-        RocketOverlay::get_profile_token(self, request)
-    }
-
+    delegate!(get_profile_token, GetProfileTokenRequest, GetProfileTokenResponse);
     #[cfg(feature = "authorization")]
-    fn refresh_token(
-        &self,
-        request: crate::operations::RefreshTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
-        RocketOverlay::refresh_token(self, request)
-    }
-
+    delegate!(refresh_token, RefreshTokenRequest, RefreshTokenResponse);
     #[cfg(feature = "authorization")]
-    fn single_sign_on(
-        &self,
-        request: crate::operations::SingleSignOnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
-        RocketOverlay::single_sign_on(self, request)
-    }
-
+    delegate!(single_sign_on, SingleSignOnRequest, SingleSignOnResponse);
     #[cfg(feature = "bt")]
-    fn get_plan_by_token(
-        &self,
-        request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
-        RocketOverlay::get_plan_by_token(self, request)
-    }
-
+    delegate!(get_plan_by_token, GetPlanByTokenRequest, GetPlanByTokenResponse);
     #[cfg(feature = "bt")]
-    fn get_plans(
-        &self,
-        request: crate::operations::GetPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
-        RocketOverlay::get_plans(self, request)
-    }
-
+    delegate!(get_plans, GetPlansRequest, GetPlansResponse);
     #[cfg(feature = "bt")]
-    fn assign_token(
-        &self,
-        request: crate::operations::AssignTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
-        RocketOverlay::assign_token(self, request)
-    }
-
+    delegate!(assign_token, AssignTokenRequest, AssignTokenResponse);
     #[cfg(feature = "bt")]
-    fn check_user_token(
-        &self,
-        request: crate::operations::CheckUserTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
-        RocketOverlay::check_user_token(self, request)
-    }
-
+    delegate!(check_user_token, CheckUserTokenRequest, CheckUserTokenResponse);
     #[cfg(feature = "support")]
-    fn get_subscription_data(
-        &self,
-        request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
-        RocketOverlay::get_subscription_data(self, request)
-    }
-
+    delegate!(get_subscription_data, GetSubscriptionDataRequest, GetSubscriptionDataResponse);
     #[cfg(feature = "app")]
-    fn get_app_config(
-        &self,
-        request: crate::operations::GetAppConfigRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
-        RocketOverlay::get_app_config(self, request)
-    }
-
+    delegate!(get_app_config, GetAppConfigRequest, GetAppConfigResponse);
     #[cfg(feature = "ee")]
-    fn check_ee_bt_eligibility(
-        &self,
-        request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
-        RocketOverlay::check_ee_bt_eligibility(self, request)
-    }
-
+    delegate!(check_ee_bt_eligibility, CheckEeBtEligibilityRequest, CheckEeBtEligibilityResponse);
     #[cfg(feature = "ee")]
-    fn assign_msisdn(
-        &self,
-        request: crate::operations::AssignMsisdnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
-        RocketOverlay::assign_msisdn(self, request)
-    }
-
+    delegate!(assign_msisdn, AssignMsisdnRequest, AssignMsisdnResponse);
     #[cfg(feature = "ee")]
-    fn get_eligible_offers(
-        &self,
-        request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
-        RocketOverlay::get_eligible_offers(self, request)
-    }
-
+    delegate!(get_eligible_offers, GetEligibleOffersRequest, GetEligibleOffersResponse);
     #[cfg(feature = "ee")]
-    fn create_pin_request(
-        &self,
-        request: crate::operations::CreatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
-        RocketOverlay::create_pin_request(self, request)
-    }
-
+    delegate!(create_pin_request, CreatePinRequestRequest, CreatePinRequestResponse);
     #[cfg(feature = "ee")]
-    fn validate_pin_request(
-        &self,
-        request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
-        RocketOverlay::validate_pin_request(self, request)
-    }
-
+    delegate!(validate_pin_request, ValidatePinRequestRequest, ValidatePinRequestResponse);
     #[cfg(feature = "ee")]
-    fn get_ee_plans(
-        &self,
-        request: crate::operations::GetEePlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
-        RocketOverlay::get_ee_plans(self, request)
-    }
-
+    delegate!(get_ee_plans, GetEePlansRequest, GetEePlansResponse);
     #[cfg(feature = "ee")]
-    fn get_plan(
-        &self,
-        request: crate::operations::GetPlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
-        RocketOverlay::get_plan(self, request)
-    }
-
+    delegate!(get_plan, GetPlanRequest, GetPlanResponse);
     #[cfg(feature = "ee")]
-    fn create_token(
-        &self,
-        request: crate::operations::CreateTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
-        RocketOverlay::create_token(self, request)
-    }
-
+    delegate!(create_token, CreateTokenRequest, CreateTokenResponse);
     #[cfg(feature = "content")]
-    fn get_item(
-        &self,
-        request: crate::operations::GetItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
-        RocketOverlay::get_item(self, request)
-    }
-
+    delegate!(get_item, GetItemRequest, GetItemResponse);
     #[cfg(feature = "content")]
-    fn get_item_children_list(
-        &self,
-        request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
-        RocketOverlay::get_item_children_list(self, request)
-    }
-
+    delegate!(get_item_children_list, GetItemChildrenListRequest, GetItemChildrenListResponse);
     #[cfg(feature = "content")]
-    fn get_item_related_list(
-        &self,
-        request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
-        RocketOverlay::get_item_related_list(self, request)
-    }
-
+    delegate!(get_item_related_list, GetItemRelatedListRequest, GetItemRelatedListResponse);
     #[cfg(feature = "content")]
-    fn get_public_item_media_files(
-        &self,
-        request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetPublicItemMediaFilesResponse,
-    > {
-        RocketOverlay::get_public_item_media_files(self, request)
-    }
-
+    delegate!(
+        get_public_item_media_files, GetPublicItemMediaFilesRequest,
+        GetPublicItemMediaFilesResponse
+    );
     #[cfg(feature = "content")]
-    fn get_anon_next_playback_item(
-        &self,
-        request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetAnonNextPlaybackItemResponse,
-    > {
-        RocketOverlay::get_anon_next_playback_item(self, request)
-    }
-
+    delegate!(
+        get_anon_next_playback_item, GetAnonNextPlaybackItemRequest,
+        GetAnonNextPlaybackItemResponse
+    );
     #[cfg(feature = "itv")]
-    fn get_billing_history(
-        &self,
-        request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
-        RocketOverlay::get_billing_history(self, request)
-    }
-
+    delegate!(get_billing_history, GetBillingHistoryRequest, GetBillingHistoryResponse);
     #[cfg(feature = "itv")]
-    fn change_card_details(
-        &self,
-        request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
-        RocketOverlay::change_card_details(self, request)
-    }
-
+    delegate!(change_card_details, ChangeCardDetailsRequest, ChangeCardDetailsResponse);
     #[cfg(feature = "itv")]
-    fn get_card_details(
-        &self,
-        request: crate::operations::GetCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
-        RocketOverlay::get_card_details(self, request)
-    }
-
+    delegate!(get_card_details, GetCardDetailsRequest, GetCardDetailsResponse);
     #[cfg(feature = "itv")]
-    fn change_email(
-        &self,
-        request: crate::operations::ChangeEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
-        RocketOverlay::change_email(self, request)
-    }
-
+    delegate!(change_email, ChangeEmailRequest, ChangeEmailResponse);
     #[cfg(feature = "itv")]
-    fn change_marketing(
-        &self,
-        request: crate::operations::ChangeMarketingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
-        RocketOverlay::change_marketing(self, request)
-    }
-
+    delegate!(change_marketing, ChangeMarketingRequest, ChangeMarketingResponse);
     #[cfg(feature = "itv")]
-    fn delete_account(
-        &self,
-        request: crate::operations::DeleteAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
-        RocketOverlay::delete_account(self, request)
-    }
-
+    delegate!(delete_account, DeleteAccountRequest, DeleteAccountResponse);
     #[cfg(feature = "itv")]
-    fn get_current_entitlement(
-        &self,
-        request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
-        RocketOverlay::get_current_entitlement(self, request)
-    }
-
+    delegate!(get_current_entitlement, GetCurrentEntitlementRequest, GetCurrentEntitlementResponse);
     #[cfg(feature = "itv")]
-    fn get_entitlements_history(
-        &self,
-        request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
-        RocketOverlay::get_entitlements_history(self, request)
-    }
-
+    delegate!(
+        get_entitlements_history, GetEntitlementsHistoryRequest,
+        GetEntitlementsHistoryResponse
+    );
     #[cfg(feature = "itv")]
-    fn get_feature_flag(
-        &self,
-        request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
-        RocketOverlay::get_feature_flag(self, request)
-    }
-
+    delegate!(get_feature_flag, GetFeatureFlagRequest, GetFeatureFlagResponse);
     #[cfg(feature = "itv")]
-    fn google_pay_subscription(
-        &self,
-        request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
-        RocketOverlay::google_pay_subscription(self, request)
-    }
-
+    delegate!(google_pay_subscription, GooglePaySubscriptionRequest, GooglePaySubscriptionResponse);
     #[cfg(feature = "itv")]
-    fn check_previous_entitlements(
-        &self,
-        request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::CheckPreviousEntitlementsResponse,
-    > {
-        RocketOverlay::check_previous_entitlements(self, request)
-    }
-
+    delegate!(
+        check_previous_entitlements, CheckPreviousEntitlementsRequest,
+        CheckPreviousEntitlementsResponse
+    );
     #[cfg(feature = "content")]
-    fn get_items_media_clip_files(
-        &self,
-        request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
-        RocketOverlay::get_items_media_clip_files(self, request)
-    }
-
+    delegate!(
+        get_items_media_clip_files, GetItemsMediaClipFilesRequest,
+        GetItemsMediaClipFilesResponse
+    );
     #[cfg(feature = "content")]
-    fn get_item_downloadables(
-        &self,
-        request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
-        RocketOverlay::get_item_downloadables(self, request)
-    }
-
+    delegate!(get_item_downloadables, GetItemDownloadablesRequest, GetItemDownloadablesResponse);
     #[cfg(feature = "itv")]
-    fn get_itv_itemsummary_external_id(
-        &self,
-        request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItvItemsummaryExternalIdResponse,
-    > {
-        RocketOverlay::get_itv_itemsummary_external_id(self, request)
-    }
-
+    delegate!(
+        get_itv_itemsummary_external_id, GetItvItemsummaryExternalIdRequest,
+        GetItvItemsummaryExternalIdResponse
+    );
     #[cfg(feature = "app")]
-    fn get_itv_page(
-        &self,
-        request: crate::operations::GetItvPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
-        RocketOverlay::get_itv_page(self, request)
-    }
-
+    delegate!(get_itv_page, GetItvPageRequest, GetItvPageResponse);
     #[cfg(feature = "itv")]
-    fn get_account_token_with_pin(
-        &self,
-        request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
-        RocketOverlay::get_account_token_with_pin(self, request)
-    }
-
+    delegate!(
+        get_account_token_with_pin, GetAccountTokenWithPinRequest,
+        GetAccountTokenWithPinResponse
+    );
     #[cfg(feature = "itv")]
-    fn upgrade_plan(
-        &self,
-        request: crate::operations::UpgradePlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
-        RocketOverlay::upgrade_plan(self, request)
-    }
-
+    delegate!(upgrade_plan, UpgradePlanRequest, UpgradePlanResponse);
     #[cfg(feature = "itv")]
-    fn get_itv_plans_platform(
-        &self,
-        request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
-        RocketOverlay::get_itv_plans_platform(self, request)
-    }
-
+    delegate!(get_itv_plans_platform, GetItvPlansPlatformRequest, GetItvPlansPlatformResponse);
     #[cfg(feature = "itv")]
-    fn get_itv_profile(
-        &self,
-        request: crate::operations::GetItvProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
-        RocketOverlay::get_itv_profile(self, request)
-    }
-
+    delegate!(get_itv_profile, GetItvProfileRequest, GetItvProfileResponse);
     #[cfg(feature = "itv")]
-    fn update_profile(
-        &self,
-        request: crate::operations::UpdateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
-        RocketOverlay::update_profile(self, request)
-    }
-
+    delegate!(update_profile, UpdateProfileRequest, UpdateProfileResponse);
     #[cfg(feature = "itv")]
-    fn get_recommended_list(
-        &self,
-        request: crate::operations::GetRecommendedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
-        RocketOverlay::get_recommended_list(self, request)
-    }
-
+    delegate!(get_recommended_list, GetRecommendedListRequest, GetRecommendedListResponse);
     #[cfg(feature = "itv")]
-    fn get_itv_profile_token(
-        &self,
-        request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
-        RocketOverlay::get_itv_profile_token(self, request)
-    }
-
+    delegate!(get_itv_profile_token, GetItvProfileTokenRequest, GetItvProfileTokenResponse);
     #[cfg(feature = "itv")]
-    fn get_current_subscription(
-        &self,
-        request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
-        RocketOverlay::get_current_subscription(self, request)
-    }
-
+    delegate!(
+        get_current_subscription, GetCurrentSubscriptionRequest,
+        GetCurrentSubscriptionResponse
+    );
     #[cfg(feature = "itv")]
-    fn confirm_purchase(
-        &self,
-        request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
-        RocketOverlay::confirm_purchase(self, request)
-    }
-
+    delegate!(confirm_purchase, ConfirmPurchaseRequest, ConfirmPurchaseResponse);
     #[cfg(feature = "itv")]
-    fn delete_itv_purchase_platform(
-        &self,
-        request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::DeleteItvPurchasePlatformResponse,
-    > {
-        RocketOverlay::delete_itv_purchase_platform(self, request)
-    }
-
+    delegate!(
+        delete_itv_purchase_platform, DeleteItvPurchasePlatformRequest,
+        DeleteItvPurchasePlatformResponse
+    );
     #[cfg(feature = "itv")]
-    fn confirm_purchase_strong(
-        &self,
-        request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
-        RocketOverlay::confirm_purchase_strong(self, request)
-    }
-
+    delegate!(confirm_purchase_strong, ConfirmPurchaseStrongRequest, ConfirmPurchaseStrongResponse);
     #[cfg(feature = "itv")]
-    fn confirm_purchase_with_offer(
-        &self,
-        request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::ConfirmPurchaseWithOfferResponse,
-    > {
-        RocketOverlay::confirm_purchase_with_offer(self, request)
-    }
-
+    delegate!(
+        confirm_purchase_with_offer, ConfirmPurchaseWithOfferRequest,
+        ConfirmPurchaseWithOfferResponse
+    );
     #[cfg(feature = "itv")]
-    fn resubscribe(
-        &self,
-        request: crate::operations::ResubscribeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
-        RocketOverlay::resubscribe(self, request)
-    }
-
+    delegate!(resubscribe, ResubscribeRequest, ResubscribeResponse);
     #[cfg(feature = "itv")]
-    fn get_itv_roku_plans(
-        &self,
-        request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
-        RocketOverlay::get_itv_roku_plans(self, request)
-    }
-
+    delegate!(get_itv_roku_plans, GetItvRokuPlansRequest, GetItvRokuPlansResponse);
     #[cfg(feature = "itv")]
-    fn execute_transaction(
-        &self,
-        request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
-        RocketOverlay::execute_transaction(self, request)
-    }
-
+    delegate!(execute_transaction, ExecuteTransactionRequest, ExecuteTransactionResponse);
     #[cfg(feature = "itv")]
-    fn get_save_offer(
-        &self,
-        request: crate::operations::GetSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
-        RocketOverlay::get_save_offer(self, request)
-    }
-
+    delegate!(get_save_offer, GetSaveOfferRequest, GetSaveOfferResponse);
     #[cfg(feature = "itv")]
-    fn activate_save_offer(
-        &self,
-        request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
-        RocketOverlay::activate_save_offer(self, request)
-    }
-
+    delegate!(activate_save_offer, ActivateSaveOfferRequest, ActivateSaveOfferResponse);
     #[cfg(feature = "itv")]
-    fn get_full_price_renewal(
-        &self,
-        request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
-        RocketOverlay::get_full_price_renewal(self, request)
-    }
-
+    delegate!(get_full_price_renewal, GetFullPriceRenewalRequest, GetFullPriceRenewalResponse);
     #[cfg(feature = "itv")]
-    fn get_subscription_status(
-        &self,
-        request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
-        RocketOverlay::get_subscription_status(self, request)
-    }
-
+    delegate!(get_subscription_status, GetSubscriptionStatusRequest, GetSubscriptionStatusResponse);
     #[cfg(feature = "itv")]
-    fn get_subscription_state(
-        &self,
-        request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
-        RocketOverlay::get_subscription_state(self, request)
-    }
-
+    delegate!(get_subscription_state, GetSubscriptionStateRequest, GetSubscriptionStateResponse);
     #[cfg(feature = "itv")]
-    fn get_upcoming_invoice(
-        &self,
-        request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
-        RocketOverlay::get_upcoming_invoice(self, request)
-    }
-
+    delegate!(get_upcoming_invoice, GetUpcomingInvoiceRequest, GetUpcomingInvoiceResponse);
     #[cfg(feature = "itv")]
-    fn update_payment_intent_strong(
-        &self,
-        request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentIntentStrongResponse,
-    > {
-        RocketOverlay::update_payment_intent_strong(self, request)
-    }
-
+    delegate!(
+        update_payment_intent_strong, UpdatePaymentIntentStrongRequest,
+        UpdatePaymentIntentStrongResponse
+    );
     #[cfg(feature = "itv")]
-    fn update_payment_method_strong(
-        &self,
-        request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentMethodStrongResponse,
-    > {
-        RocketOverlay::update_payment_method_strong(self, request)
-    }
-
+    delegate!(
+        update_payment_method_strong, UpdatePaymentMethodStrongRequest,
+        UpdatePaymentMethodStrongResponse
+    );
     #[cfg(feature = "itv")]
-    fn get_voucher_by_id(
-        &self,
-        request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
-        RocketOverlay::get_voucher_by_id(self, request)
-    }
-
+    delegate!(get_voucher_by_id, GetVoucherByIdRequest, GetVoucherByIdResponse);
     #[cfg(feature = "itv")]
-    fn check_voucher(
-        &self,
-        request: crate::operations::CheckVoucherRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
-        RocketOverlay::check_voucher(self, request)
-    }
-
+    delegate!(check_voucher, CheckVoucherRequest, CheckVoucherResponse);
     #[cfg(feature = "content")]
-    fn get_lists(
-        &self,
-        request: crate::operations::GetListsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
-        RocketOverlay::get_lists(self, request)
-    }
-
+    delegate!(get_lists, GetListsRequest, GetListsResponse);
     #[cfg(feature = "content")]
-    fn get_list(
-        &self,
-        request: crate::operations::GetListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
-        RocketOverlay::get_list(self, request)
-    }
-
+    delegate!(get_list, GetListRequest, GetListResponse);
     #[cfg(feature = "app")]
-    fn get_page(
-        &self,
-        request: crate::operations::GetPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
-        RocketOverlay::get_page(self, request)
-    }
-
+    delegate!(get_page, GetPageRequest, GetPageResponse);
     #[cfg(feature = "content")]
-    fn get_plans_id(
-        &self,
-        request: crate::operations::GetPlansIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
-        RocketOverlay::get_plans_id(self, request)
-    }
-
+    delegate!(get_plans_id, GetPlansIdRequest, GetPlansIdResponse);
     #[cfg(feature = "registration")]
-    fn register(
-        &self,
-        request: crate::operations::RegisterRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
-        RocketOverlay::register(self, request)
-    }
-
+    delegate!(register, RegisterRequest, RegisterResponse);
     #[cfg(feature = "support")]
-    fn forgot_password(
-        &self,
-        request: crate::operations::ForgotPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
-        RocketOverlay::forgot_password(self, request)
-    }
-
+    delegate!(forgot_password, ForgotPasswordRequest, ForgotPasswordResponse);
     #[cfg(feature = "support")]
-    fn reset_password(
-        &self,
-        request: crate::operations::ResetPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
-        RocketOverlay::reset_password(self, request)
-    }
-
+    delegate!(reset_password, ResetPasswordRequest, ResetPasswordResponse);
     #[cfg(feature = "itv")]
-    fn get_public_preview(
-        &self,
-        request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
-        RocketOverlay::get_public_preview(self, request)
-    }
-
+    delegate!(get_public_preview, GetPublicPreviewRequest, GetPublicPreviewResponse);
     #[cfg(feature = "content")]
-    fn get_schedules(
-        &self,
-        request: crate::operations::GetSchedulesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
-        RocketOverlay::get_schedules(self, request)
-    }
-
+    delegate!(get_schedules, GetSchedulesRequest, GetSchedulesResponse);
     #[cfg(feature = "content")]
-    fn search(
-        &self,
-        request: crate::operations::SearchRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
-        RocketOverlay::search(self, request)
-    }
-
+    delegate!(search, SearchRequest, SearchResponse);
     #[cfg(feature = "support")]
-    fn verify_email(
-        &self,
-        request: crate::operations::VerifyEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
-        RocketOverlay::verify_email(self, request)
-    }
+    delegate!(verify_email, VerifyEmailRequest, VerifyEmailResponse);
 }

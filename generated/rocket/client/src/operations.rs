@@ -37,562 +37,442 @@ macro_rules! call {
 impl RocketApi for Client {
     #[cfg(feature = "account")]
     call!(get_account, GET_ACCOUNT, GetAccountRequest, GetAccountResponse, secured);
-
     #[cfg(feature = "account")]
     call!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, UpdateAccountResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest,
         GetPaymentMethodsResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
         AddPaymentMethodResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
         GetPaymentMethodResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest,
         RemovePaymentMethodResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(get_purchases, GET_PURCHASES, GetPurchasesRequest, GetPurchasesResponse, secured);
-
     #[cfg(feature = "account")]
     call!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, MakePurchaseResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest,
         UpdateSubscriptionResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest,
         CancelSubscriptionResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(get_devices, GET_DEVICES, GetDevicesRequest, GetDevicesResponse, secured);
-
     #[cfg(feature = "account")]
     call!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, RegisterDeviceResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest,
         AuthorizeDeviceResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
         DeregisterDeviceResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest,
         GetEntitlementsResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest,
         GetItemMediaFilesResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
         GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse, secured);
-
     #[cfg(feature = "account")]
     call!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, ChangePasswordResponse, secured);
-
     #[cfg(feature = "account")]
     call!(change_pin, CHANGE_PIN, ChangePinRequest, ChangePinResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(get_profile, GET_PROFILE, GetProfileRequest, GetProfileResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, GetBookmarksResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(
         get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest,
         GetBookmarkListResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(
         get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest,
         GetItemBookmarkResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, BookmarkItemResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(
         delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest,
         DeleteItemBookmarkResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(
         get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
         GetContinueWatchingListRequest, GetContinueWatchingListResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(
         get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest,
         GetNextPlaybackItemResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(get_ratings, GET_RATINGS, GetRatingsRequest, GetRatingsResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(
         get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest,
         GetRatingsListResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, GetItemRatingResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(rate_item, RATE_ITEM, RateItemRequest, RateItemResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(get_watched, GET_WATCHED, GetWatchedRequest, GetWatchedResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, DeleteWatchedResponse, secured);
-
     #[cfg(feature = "profile")]
     call!(
         get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest,
         GetWatchedListResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(
         get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest,
         GetItemWatchedStatusResponse, secured
     );
-
     #[cfg(feature = "profile")]
     call!(
         set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest,
         SetItemWatchedStatusResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse, secured);
-
     #[cfg(feature = "account")]
     call!(
         get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
         GetProfileWithIdResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest,
         DeleteProfileWithIdResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest,
         UpdateProfileWithIdResponse, secured
     );
-
     #[cfg(feature = "account")]
     call!(
         request_email_verification, REQUEST_EMAIL_VERIFICATION,
         RequestEmailVerificationRequest, RequestEmailVerificationResponse, secured
     );
-
     #[cfg(feature = "authorization")]
     call!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
-
     #[cfg(feature = "authorization")]
     call!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
-
     #[cfg(feature = "authorization")]
     call!(
         get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
         GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
     );
-
     #[cfg(feature = "authorization")]
     call!(
         generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
         GenerateDeviceAuthorizationCodeRequest, GenerateDeviceAuthorizationCodeResponse
     );
-
     #[cfg(feature = "authorization")]
     call!(
         get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest,
         GetProfileTokenResponse, secured
     );
-
     #[cfg(feature = "authorization")]
     call!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest, RefreshTokenResponse);
-
     #[cfg(feature = "authorization")]
     call!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest, SingleSignOnResponse);
-
     #[cfg(feature = "bt")]
     call!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest, GetPlanByTokenResponse);
-
     #[cfg(feature = "bt")]
     call!(get_plans, GET_PLANS, GetPlansRequest, GetPlansResponse);
-
     #[cfg(feature = "bt")]
     call!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, AssignTokenResponse, secured);
-
     #[cfg(feature = "bt")]
     call!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest, CheckUserTokenResponse);
-
     #[cfg(feature = "support")]
     call!(
         get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest,
         GetSubscriptionDataResponse
     );
-
     #[cfg(feature = "app")]
     call!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest, GetAppConfigResponse);
-
     #[cfg(feature = "ee")]
     call!(
         check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest,
         CheckEeBtEligibilityResponse, secured
     );
-
     #[cfg(feature = "ee")]
     call!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, AssignMsisdnResponse, secured);
-
     #[cfg(feature = "ee")]
     call!(
         get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest,
         GetEligibleOffersResponse
     );
-
     #[cfg(feature = "ee")]
     call!(
         create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
         CreatePinRequestResponse
     );
-
     #[cfg(feature = "ee")]
     call!(
         validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest,
         ValidatePinRequestResponse
     );
-
     #[cfg(feature = "ee")]
     call!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest, GetEePlansResponse);
-
     #[cfg(feature = "ee")]
     call!(get_plan, GET_PLAN, GetPlanRequest, GetPlanResponse);
-
     #[cfg(feature = "ee")]
     call!(create_token, CREATE_TOKEN, CreateTokenRequest, CreateTokenResponse);
-
     #[cfg(feature = "content")]
     call!(get_item, GET_ITEM, GetItemRequest, GetItemResponse);
-
     #[cfg(feature = "content")]
     call!(
         get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest,
         GetItemChildrenListResponse
     );
-
     #[cfg(feature = "content")]
     call!(
         get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest,
         GetItemRelatedListResponse
     );
-
     #[cfg(feature = "content")]
     call!(
         get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
         GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
     );
-
     #[cfg(feature = "content")]
     call!(
         get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
         GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest,
         GetBillingHistoryResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest,
         ChangeCardDetailsResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest,
         GetCardDetailsResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(change_email, CHANGE_EMAIL, ChangeEmailRequest, ChangeEmailResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(
         change_marketing, CHANGE_MARKETING, ChangeMarketingRequest,
         ChangeMarketingResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, DeleteAccountResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(
         get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest,
         GetCurrentEntitlementResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
         GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
-
     #[cfg(feature = "itv")]
     call!(
         google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest,
         GooglePaySubscriptionResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
         CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse, secured
     );
-
     #[cfg(feature = "content")]
     call!(
         get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
         GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
     );
-
     #[cfg(feature = "content")]
     call!(
         get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest,
         GetItemDownloadablesResponse
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
         GetItvItemsummaryExternalIdRequest, GetItvItemsummaryExternalIdResponse
     );
-
     #[cfg(feature = "app")]
     call!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
-
     #[cfg(feature = "itv")]
     call!(
         get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
         GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(
         get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest,
         GetItvPlansPlatformResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, GetItvProfileResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, UpdateProfileResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(
         get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest,
         GetRecommendedListResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest,
         GetItvProfileTokenResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_current_subscription, GET_CURRENT_SUBSCRIPTION,
         GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest,
         ConfirmPurchaseResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
         DeleteItvPurchasePlatformRequest, DeleteItvPurchasePlatformResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest,
         ConfirmPurchaseStrongResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
         ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest, GetItvRokuPlansResponse);
-
     #[cfg(feature = "itv")]
     call!(
         execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest,
         ExecuteTransactionResponse
     );
-
     #[cfg(feature = "itv")]
     call!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, GetSaveOfferResponse, secured);
-
     #[cfg(feature = "itv")]
     call!(
         activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest,
         ActivateSaveOfferResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest,
         GetFullPriceRenewalResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest,
         GetSubscriptionStatusResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest,
         GetSubscriptionStateResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest,
         GetUpcomingInvoiceResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
         UpdatePaymentIntentStrongRequest, UpdatePaymentIntentStrongResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
         UpdatePaymentMethodStrongRequest, UpdatePaymentMethodStrongResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(
         get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest,
         GetVoucherByIdResponse, secured
     );
-
     #[cfg(feature = "itv")]
     call!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, CheckVoucherResponse, secured);
-
     #[cfg(feature = "content")]
     call!(get_lists, GET_LISTS, GetListsRequest, GetListsResponse);
-
     #[cfg(feature = "content")]
     call!(get_list, GET_LIST, GetListRequest, GetListResponse);
-
     #[cfg(feature = "app")]
     call!(get_page, GET_PAGE, GetPageRequest, GetPageResponse);
-
     #[cfg(feature = "content")]
     call!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest, GetPlansIdResponse);
-
     #[cfg(feature = "registration")]
     call!(register, REGISTER, RegisterRequest, RegisterResponse);
-
     #[cfg(feature = "support")]
     call!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest, ForgotPasswordResponse);
-
     #[cfg(feature = "support")]
     call!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
-
     #[cfg(feature = "itv")]
     call!(
         get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
         GetPublicPreviewResponse
     );
-
     #[cfg(feature = "content")]
     call!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);
-
     #[cfg(feature = "content")]
     call!(search, SEARCH, SearchRequest, SearchResponse);
-
     #[cfg(feature = "support")]
     call!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, VerifyEmailResponse, secured);
 }

@@ -1289,532 +1289,412 @@ macro_rules! answer {
 impl RocketApi for Mock {
     #[cfg(feature = "account")]
     answer!(get_account, GET_ACCOUNT, GetAccountRequest, GetAccountResponse);
-
     #[cfg(feature = "account")]
     answer!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, UpdateAccountResponse);
-
     #[cfg(feature = "account")]
     answer!(
         get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest,
         GetPaymentMethodsResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
         AddPaymentMethodResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
         GetPaymentMethodResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest,
         RemovePaymentMethodResponse
     );
-
     #[cfg(feature = "account")]
     answer!(get_purchases, GET_PURCHASES, GetPurchasesRequest, GetPurchasesResponse);
-
     #[cfg(feature = "account")]
     answer!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, MakePurchaseResponse);
-
     #[cfg(feature = "account")]
     answer!(
         update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest,
         UpdateSubscriptionResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest,
         CancelSubscriptionResponse
     );
-
     #[cfg(feature = "account")]
     answer!(get_devices, GET_DEVICES, GetDevicesRequest, GetDevicesResponse);
-
     #[cfg(feature = "account")]
     answer!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, RegisterDeviceResponse);
-
     #[cfg(feature = "account")]
     answer!(authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest, AuthorizeDeviceResponse);
-
     #[cfg(feature = "account")]
     answer!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse);
-
     #[cfg(feature = "account")]
     answer!(
         deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
         DeregisterDeviceResponse
     );
-
     #[cfg(feature = "account")]
     answer!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse);
-
     #[cfg(feature = "account")]
     answer!(get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, GetEntitlementsResponse);
-
     #[cfg(feature = "account")]
     answer!(
         get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest,
         GetItemMediaFilesResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
         GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse
     );
-
     #[cfg(feature = "account")]
     answer!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse);
-
     #[cfg(feature = "account")]
     answer!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, ChangePasswordResponse);
-
     #[cfg(feature = "account")]
     answer!(change_pin, CHANGE_PIN, ChangePinRequest, ChangePinResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_profile, GET_PROFILE, GetProfileRequest, GetProfileResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, GetBookmarksResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest, GetBookmarkListResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest, GetItemBookmarkResponse);
-
     #[cfg(feature = "profile")]
     answer!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, BookmarkItemResponse);
-
     #[cfg(feature = "profile")]
     answer!(
         delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest,
         DeleteItemBookmarkResponse
     );
-
     #[cfg(feature = "profile")]
     answer!(
         get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
         GetContinueWatchingListRequest, GetContinueWatchingListResponse
     );
-
     #[cfg(feature = "profile")]
     answer!(
         get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest,
         GetNextPlaybackItemResponse
     );
-
     #[cfg(feature = "profile")]
     answer!(get_ratings, GET_RATINGS, GetRatingsRequest, GetRatingsResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest, GetRatingsListResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, GetItemRatingResponse);
-
     #[cfg(feature = "profile")]
     answer!(rate_item, RATE_ITEM, RateItemRequest, RateItemResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_watched, GET_WATCHED, GetWatchedRequest, GetWatchedResponse);
-
     #[cfg(feature = "profile")]
     answer!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, DeleteWatchedResponse);
-
     #[cfg(feature = "profile")]
     answer!(get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest, GetWatchedListResponse);
-
     #[cfg(feature = "profile")]
     answer!(
         get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest,
         GetItemWatchedStatusResponse
     );
-
     #[cfg(feature = "profile")]
     answer!(
         set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest,
         SetItemWatchedStatusResponse
     );
-
     #[cfg(feature = "account")]
     answer!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse);
-
     #[cfg(feature = "account")]
     answer!(
         get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
         GetProfileWithIdResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest,
         DeleteProfileWithIdResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest,
         UpdateProfileWithIdResponse
     );
-
     #[cfg(feature = "account")]
     answer!(
         request_email_verification, REQUEST_EMAIL_VERIFICATION,
         RequestEmailVerificationRequest, RequestEmailVerificationResponse
     );
-
     #[cfg(feature = "authorization")]
     answer!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
-
     #[cfg(feature = "authorization")]
     answer!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
-
     #[cfg(feature = "authorization")]
     answer!(
         get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
         GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
     );
-
     #[cfg(feature = "authorization")]
     answer!(
         generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
         GenerateDeviceAuthorizationCodeRequest, GenerateDeviceAuthorizationCodeResponse
     );
-
     #[cfg(feature = "authorization")]
     answer!(get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest, GetProfileTokenResponse);
-
     #[cfg(feature = "authorization")]
     answer!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest, RefreshTokenResponse);
-
     #[cfg(feature = "authorization")]
     answer!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest, SingleSignOnResponse);
-
     #[cfg(feature = "bt")]
     answer!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest, GetPlanByTokenResponse);
-
     #[cfg(feature = "bt")]
     answer!(get_plans, GET_PLANS, GetPlansRequest, GetPlansResponse);
-
     #[cfg(feature = "bt")]
     answer!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, AssignTokenResponse);
-
     #[cfg(feature = "bt")]
     answer!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest, CheckUserTokenResponse);
-
     #[cfg(feature = "support")]
     answer!(
         get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest,
         GetSubscriptionDataResponse
     );
-
     #[cfg(feature = "app")]
     answer!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest, GetAppConfigResponse);
-
     #[cfg(feature = "ee")]
     answer!(
         check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest,
         CheckEeBtEligibilityResponse
     );
-
     #[cfg(feature = "ee")]
     answer!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, AssignMsisdnResponse);
-
     #[cfg(feature = "ee")]
     answer!(
         get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest,
         GetEligibleOffersResponse
     );
-
     #[cfg(feature = "ee")]
     answer!(
         create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
         CreatePinRequestResponse
     );
-
     #[cfg(feature = "ee")]
     answer!(
         validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest,
         ValidatePinRequestResponse
     );
-
     #[cfg(feature = "ee")]
     answer!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest, GetEePlansResponse);
-
     #[cfg(feature = "ee")]
     answer!(get_plan, GET_PLAN, GetPlanRequest, GetPlanResponse);
-
     #[cfg(feature = "ee")]
     answer!(create_token, CREATE_TOKEN, CreateTokenRequest, CreateTokenResponse);
-
     #[cfg(feature = "content")]
     answer!(get_item, GET_ITEM, GetItemRequest, GetItemResponse);
-
     #[cfg(feature = "content")]
     answer!(
         get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest,
         GetItemChildrenListResponse
     );
-
     #[cfg(feature = "content")]
     answer!(
         get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest,
         GetItemRelatedListResponse
     );
-
     #[cfg(feature = "content")]
     answer!(
         get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
         GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
     );
-
     #[cfg(feature = "content")]
     answer!(
         get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
         GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest,
         GetBillingHistoryResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest,
         ChangeCardDetailsResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest, GetCardDetailsResponse);
-
     #[cfg(feature = "itv")]
     answer!(change_email, CHANGE_EMAIL, ChangeEmailRequest, ChangeEmailResponse);
-
     #[cfg(feature = "itv")]
     answer!(change_marketing, CHANGE_MARKETING, ChangeMarketingRequest, ChangeMarketingResponse);
-
     #[cfg(feature = "itv")]
     answer!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, DeleteAccountResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest,
         GetCurrentEntitlementResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
         GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest,
         GooglePaySubscriptionResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
         CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse
     );
-
     #[cfg(feature = "content")]
     answer!(
         get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
         GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
     );
-
     #[cfg(feature = "content")]
     answer!(
         get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest,
         GetItemDownloadablesResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
         GetItvItemsummaryExternalIdRequest, GetItvItemsummaryExternalIdResponse
     );
-
     #[cfg(feature = "app")]
     answer!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
         GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest,
         GetItvPlansPlatformResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, GetItvProfileResponse);
-
     #[cfg(feature = "itv")]
     answer!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, UpdateProfileResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest,
         GetRecommendedListResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest,
         GetItvProfileTokenResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_current_subscription, GET_CURRENT_SUBSCRIPTION,
         GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, ConfirmPurchaseResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
         DeleteItvPurchasePlatformRequest, DeleteItvPurchasePlatformResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest,
         ConfirmPurchaseStrongResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
         ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest,
         GetItvRokuPlansResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest,
         ExecuteTransactionResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, GetSaveOfferResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest,
         ActivateSaveOfferResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest,
         GetFullPriceRenewalResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest,
         GetSubscriptionStatusResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest,
         GetSubscriptionStateResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest,
         GetUpcomingInvoiceResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
         UpdatePaymentIntentStrongRequest, UpdatePaymentIntentStrongResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(
         update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
         UpdatePaymentMethodStrongRequest, UpdatePaymentMethodStrongResponse
     );
-
     #[cfg(feature = "itv")]
     answer!(get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, GetVoucherByIdResponse);
-
     #[cfg(feature = "itv")]
     answer!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, CheckVoucherResponse);
-
     #[cfg(feature = "content")]
     answer!(get_lists, GET_LISTS, GetListsRequest, GetListsResponse);
-
     #[cfg(feature = "content")]
     answer!(get_list, GET_LIST, GetListRequest, GetListResponse);
-
     #[cfg(feature = "app")]
     answer!(get_page, GET_PAGE, GetPageRequest, GetPageResponse);
-
     #[cfg(feature = "content")]
     answer!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest, GetPlansIdResponse);
-
     #[cfg(feature = "registration")]
     answer!(register, REGISTER, RegisterRequest, RegisterResponse);
-
     #[cfg(feature = "support")]
     answer!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest, ForgotPasswordResponse);
-
     #[cfg(feature = "support")]
     answer!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
-
     #[cfg(feature = "itv")]
     answer!(
         get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
         GetPublicPreviewResponse
     );
-
     #[cfg(feature = "content")]
     answer!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);
-
     #[cfg(feature = "content")]
     answer!(search, SEARCH, SearchRequest, SearchResponse);
-
     #[cfg(feature = "support")]
     answer!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, VerifyEmailResponse);
 }

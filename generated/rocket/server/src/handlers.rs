@@ -73,402 +73,282 @@ macro_rules! handler {
 
 #[cfg(feature = "account")]
 handler!(get_account, GET_ACCOUNT, GetAccountRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(update_account, UPDATE_ACCOUNT, UpdateAccountRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_payment_methods, GET_PAYMENT_METHODS, GetPaymentMethodsRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(remove_payment_method, REMOVE_PAYMENT_METHOD, RemovePaymentMethodRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_purchases, GET_PURCHASES, GetPurchasesRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(make_purchase, MAKE_PURCHASE, MakePurchaseRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(update_subscription, UPDATE_SUBSCRIPTION, UpdateSubscriptionRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(cancel_subscription, CANCEL_SUBSCRIPTION, CancelSubscriptionRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_devices, GET_DEVICES, GetDevicesRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_device, GET_DEVICE, GetDeviceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(rename_device, RENAME_DEVICE, RenameDeviceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(
     get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
     GetItemMediaFilesGuardedRequest, secured
 );
-
 #[cfg(feature = "account")]
 handler!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(change_password, CHANGE_PASSWORD, ChangePasswordRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(change_pin, CHANGE_PIN, ChangePinRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_profile, GET_PROFILE, GetProfileRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(
     get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
     GetContinueWatchingListRequest, secured
 );
-
 #[cfg(feature = "profile")]
 handler!(get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_ratings, GET_RATINGS, GetRatingsRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(rate_item, RATE_ITEM, RateItemRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_watched, GET_WATCHED, GetWatchedRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(get_item_watched_status, GET_ITEM_WATCHED_STATUS, GetItemWatchedStatusRequest, secured);
-
 #[cfg(feature = "profile")]
 handler!(set_item_watched_status, SET_ITEM_WATCHED_STATUS, SetItemWatchedStatusRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(create_profile, CREATE_PROFILE, CreateProfileRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest, secured);
-
 #[cfg(feature = "account")]
 handler!(
     request_email_verification, REQUEST_EMAIL_VERIFICATION,
     RequestEmailVerificationRequest, secured
 );
-
 #[cfg(feature = "authorization")]
 handler!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest);
-
 #[cfg(feature = "authorization")]
 handler!(sign_out, SIGN_OUT, SignOutRequest);
-
 #[cfg(feature = "authorization")]
 handler!(get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE, GetAccountTokenByCodeRequest);
-
 #[cfg(feature = "authorization")]
 handler!(
     generate_device_authorization_code, GENERATE_DEVICE_AUTHORIZATION_CODE,
     GenerateDeviceAuthorizationCodeRequest
 );
-
 #[cfg(feature = "authorization")]
 handler!(get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest, secured);
-
 #[cfg(feature = "authorization")]
 handler!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest);
-
 #[cfg(feature = "authorization")]
 handler!(single_sign_on, SINGLE_SIGN_ON, SingleSignOnRequest);
-
 #[cfg(feature = "bt")]
 handler!(get_plan_by_token, GET_PLAN_BY_TOKEN, GetPlanByTokenRequest);
-
 #[cfg(feature = "bt")]
 handler!(get_plans, GET_PLANS, GetPlansRequest);
-
 #[cfg(feature = "bt")]
 handler!(assign_token, ASSIGN_TOKEN, AssignTokenRequest, secured);
-
 #[cfg(feature = "bt")]
 handler!(check_user_token, CHECK_USER_TOKEN, CheckUserTokenRequest);
-
 #[cfg(feature = "support")]
 handler!(get_subscription_data, GET_SUBSCRIPTION_DATA, GetSubscriptionDataRequest);
-
 #[cfg(feature = "app")]
 handler!(get_app_config, GET_APP_CONFIG, GetAppConfigRequest);
-
 #[cfg(feature = "ee")]
 handler!(check_ee_bt_eligibility, CHECK_EE_BT_ELIGIBILITY, CheckEeBtEligibilityRequest, secured);
-
 #[cfg(feature = "ee")]
 handler!(assign_msisdn, ASSIGN_MSISDN, AssignMsisdnRequest, secured);
-
 #[cfg(feature = "ee")]
 handler!(get_eligible_offers, GET_ELIGIBLE_OFFERS, GetEligibleOffersRequest);
-
 #[cfg(feature = "ee")]
 handler!(create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest);
-
 #[cfg(feature = "ee")]
 handler!(validate_pin_request, VALIDATE_PIN_REQUEST, ValidatePinRequestRequest);
-
 #[cfg(feature = "ee")]
 handler!(get_ee_plans, GET_EE_PLANS, GetEePlansRequest);
-
 #[cfg(feature = "ee")]
 handler!(get_plan, GET_PLAN, GetPlanRequest);
-
 #[cfg(feature = "ee")]
 handler!(create_token, CREATE_TOKEN, CreateTokenRequest);
-
 #[cfg(feature = "content")]
 handler!(get_item, GET_ITEM, GetItemRequest);
-
 #[cfg(feature = "content")]
 handler!(get_item_children_list, GET_ITEM_CHILDREN_LIST, GetItemChildrenListRequest);
-
 #[cfg(feature = "content")]
 handler!(get_item_related_list, GET_ITEM_RELATED_LIST, GetItemRelatedListRequest);
-
 #[cfg(feature = "content")]
 handler!(get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES, GetPublicItemMediaFilesRequest);
-
 #[cfg(feature = "content")]
 handler!(get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM, GetAnonNextPlaybackItemRequest);
-
 #[cfg(feature = "itv")]
 handler!(get_billing_history, GET_BILLING_HISTORY, GetBillingHistoryRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(change_card_details, CHANGE_CARD_DETAILS, ChangeCardDetailsRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(change_email, CHANGE_EMAIL, ChangeEmailRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(change_marketing, CHANGE_MARKETING, ChangeMarketingRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest,
     secured
 );
-
 #[cfg(feature = "itv")]
 handler!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest);
-
 #[cfg(feature = "itv")]
 handler!(google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
     CheckPreviousEntitlementsRequest, secured
 );
-
 #[cfg(feature = "content")]
 handler!(get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES, GetItemsMediaClipFilesRequest);
-
 #[cfg(feature = "content")]
 handler!(get_item_downloadables, GET_ITEM_DOWNLOADABLES, GetItemDownloadablesRequest);
-
 #[cfg(feature = "itv")]
 handler!(
     get_itv_itemsummary_external_id, GET_ITV_ITEMSUMMARY_EXTERNAL_ID,
     GetItvItemsummaryExternalIdRequest
 );
-
 #[cfg(feature = "app")]
 handler!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest);
-
 #[cfg(feature = "itv")]
 handler!(
     get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
     GetAccountTokenWithPinRequest, secured
 );
-
 #[cfg(feature = "itv")]
 handler!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_itv_plans_platform, GET_ITV_PLANS_PLATFORM, GetItvPlansPlatformRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_itv_profile, GET_ITV_PROFILE, GetItvProfileRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(update_profile, UPDATE_PROFILE, UpdateProfileRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest,
     secured
 );
-
 #[cfg(feature = "itv")]
 handler!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
     DeleteItvPurchasePlatformRequest, secured
 );
-
 #[cfg(feature = "itv")]
 handler!(confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
     ConfirmPurchaseWithOfferRequest, secured
 );
-
 #[cfg(feature = "itv")]
 handler!(resubscribe, RESUBSCRIBE, ResubscribeRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest);
-
 #[cfg(feature = "itv")]
 handler!(execute_transaction, EXECUTE_TRANSACTION, ExecuteTransactionRequest);
-
 #[cfg(feature = "itv")]
 handler!(get_save_offer, GET_SAVE_OFFER, GetSaveOfferRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(activate_save_offer, ACTIVATE_SAVE_OFFER, ActivateSaveOfferRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_full_price_renewal, GET_FULL_PRICE_RENEWAL, GetFullPriceRenewalRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_subscription_status, GET_SUBSCRIPTION_STATUS, GetSubscriptionStatusRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(
     update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
     UpdatePaymentIntentStrongRequest, secured
 );
-
 #[cfg(feature = "itv")]
 handler!(
     update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
     UpdatePaymentMethodStrongRequest, secured
 );
-
 #[cfg(feature = "itv")]
 handler!(get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, secured);
-
 #[cfg(feature = "itv")]
 handler!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, secured);
-
 #[cfg(feature = "content")]
 handler!(get_lists, GET_LISTS, GetListsRequest);
-
 #[cfg(feature = "content")]
 handler!(get_list, GET_LIST, GetListRequest);
-
 #[cfg(feature = "app")]
 handler!(get_page, GET_PAGE, GetPageRequest);
-
 #[cfg(feature = "content")]
 handler!(get_plans_id, GET_PLANS_ID, GetPlansIdRequest);
-
 #[cfg(feature = "registration")]
 handler!(register, REGISTER, RegisterRequest);
-
 #[cfg(feature = "support")]
 handler!(forgot_password, FORGOT_PASSWORD, ForgotPasswordRequest);
-
 #[cfg(feature = "support")]
 handler!(reset_password, RESET_PASSWORD, ResetPasswordRequest);
-
 #[cfg(feature = "itv")]
 handler!(get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest);
-
 #[cfg(feature = "content")]
 handler!(get_schedules, GET_SCHEDULES, GetSchedulesRequest);
-
 #[cfg(feature = "content")]
 handler!(search, SEARCH, SearchRequest);
-
 #[cfg(feature = "support")]
 handler!(verify_email, VERIFY_EMAIL, VerifyEmailRequest, secured);

@@ -47,12 +47,21 @@ pub trait TypemodelOverlay: Send + Sync {
     }
 }
 
+/// `delegate!(method, Request, Response)`: a method of [`TypemodelApi`] that an overlay implements
+/// by its own method of that name.
+#[cfg(feature = "things")]
+macro_rules! delegate {
+    ($name:ident, $request:ident, $response:ident) => {
+        fn $name(
+            &self,
+            request: crate::operations::$request,
+        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            TypemodelOverlay::$name(self, request)
+        }
+    };
+}
+
 impl<T: TypemodelOverlay> TypemodelApi for T {
     #[cfg(feature = "things")]
-    fn patch_thing(
-        &self,
-        request: crate::operations::PatchThingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
-        TypemodelOverlay::patch_thing(self, request)
-    }
+    delegate!(patch_thing, PatchThingRequest, PatchThingResponse);
 }
