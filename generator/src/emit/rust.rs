@@ -545,4 +545,40 @@ pub const C: i32 = 1;
 ";
         assert_eq!(text.split_once("\n\n").unwrap().1, expected);
     }
+
+    #[test]
+    fn a_files_own_macro_reads_as_a_table_after_its_definition() {
+        let rules = [("$name:ident".to_string(), "fn $name() {}".to_string())];
+        let definition = macro_rules_text("`call!(name)`: a function.", &quote! { #[cfg(feature = "a")] }, "call", &rules);
+        let rows = quote! {
+            #[cfg(feature = "a")]
+            call!(short);
+            #[cfg(feature = "a")]
+            call!(a_name_long_enough, to_make, the_row_wider, than_prettyplease_lays_out, but_not_a_hundred);
+            #[cfg(feature = "a")]
+            call!(a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined, on_one, line);
+        };
+        let parts = [super::super::Part::Text(definition), super::super::Part::Tokens(rows)];
+        let text = format_items(parts.into_iter(), "test").unwrap();
+        let expected = "\
+/// `call!(name)`: a function.
+#[cfg(feature = \"a\")]
+macro_rules! call {
+    ($name:ident) => {
+        fn $name() {}
+    };
+}
+
+#[cfg(feature = \"a\")]
+call!(short);
+#[cfg(feature = \"a\")]
+call!(a_name_long_enough, to_make, the_row_wider, than_prettyplease_lays_out, but_not_a_hundred);
+#[cfg(feature = \"a\")]
+call!(
+    a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined,
+    on_one, line
+);
+";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+    }
 }
