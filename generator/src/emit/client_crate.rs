@@ -108,16 +108,13 @@ fn operations(api: &Api, source: &str) -> Vec<Part> {
 
         use super::Client;
     };
-    if api.operations.is_empty() {
-        return vec![Part::Tokens(quote! { #header impl #trait_ident for Client {} })];
-    }
     let methods = api.operations.iter().map(method);
     let implementation = quote! {
         impl #trait_ident for Client {
             #(#methods)*
         }
     };
-    vec![Part::Tokens(header), Part::Text(call_macro(api)), Part::Tokens(implementation)]
+    Part::with_rows(api.operations.len(), header, || call_macro(api), implementation)
 }
 
 /// The `call!` rules: every method is the same call into the runtime but for names.

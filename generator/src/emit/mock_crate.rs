@@ -172,10 +172,7 @@ fn lib(api: &Api, source: &str) -> Vec<Part> {
             #(#methods)*
         }
     };
-    if api.operations.is_empty() {
-        return vec![Part::Tokens(quote! { #lib #implementation })];
-    }
-    vec![Part::Tokens(lib), Part::Text(answer_macro(api)), Part::Tokens(implementation)]
+    Part::with_rows(api.operations.len(), lib, || answer_macro(api), implementation)
 }
 
 /// The `answer!` rule: every method is the same call into the mock's state but for names.

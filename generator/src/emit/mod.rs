@@ -49,6 +49,18 @@ pub struct Pieces<'a> {
     rust: Vec<(String, Build<'a>)>,
 }
 
+impl Part {
+    /// A file in three parts: `before`, the definition of a macro, then `rows` that call it
+    /// (one per operation). A spec without operations has no rows, and the file no macro, which
+    /// would be unused.
+    pub fn with_rows(operations: usize, before: proc_macro2::TokenStream, definition: impl FnOnce() -> String, rows: proc_macro2::TokenStream) -> Vec<Part> {
+        if operations == 0 {
+            return vec![Part::Tokens(quote::quote! { #before #rows })];
+        }
+        vec![Part::Tokens(before), Part::Text(definition()), Part::Tokens(rows)]
+    }
+}
+
 impl<'a> Pieces<'a> {
     /// The files of the crate at `prefix` (e.g. `rocket/api`).
     pub fn new(prefix: &str) -> Self {

@@ -94,9 +94,11 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
             #(#delegating)*
         }
     };
-    if api.operations.is_empty() {
-        return vec![Part::Tokens(quote! { #overlay_trait #implementation })];
-    }
+    Part::with_rows(api.operations.len(), overlay_trait, || delegate_macro(api, &service, &overlay), implementation)
+}
+
+/// The `delegate!` rule: every method of the blanket implementation calls the overlay's own.
+fn delegate_macro(api: &Api, service: &proc_macro2::Ident, overlay: &proc_macro2::Ident) -> String {
     let item = format!(
         "fn $name(
     &self,
@@ -107,6 +109,5 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
     );
     let doc = format!("`delegate!(method, Request, Response)`: a method of [`{service}`] that an overlay implements\nby its own method of that name.");
     let rules = [("$name:ident, $request:ident, $response:ident".to_string(), item)];
-    let delegate = macro_rules_text(&doc, &any_operation_cfg(api), "delegate", &rules);
-    vec![Part::Tokens(overlay_trait), Part::Text(delegate), Part::Tokens(implementation)]
+    macro_rules_text(&doc, &any_operation_cfg(api), "delegate", &rules)
 }
