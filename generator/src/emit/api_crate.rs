@@ -1,6 +1,8 @@
 //! The API crate: models, operations (request and response types), the service trait and the
 //! metadata the runtime reads.
 
+use std::sync::Arc;
+
 use quote::{format_ident, quote};
 
 use super::models::models_module;
@@ -19,25 +21,30 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
     let mut pieces = Pieces::new(prefix);
     pieces.text("Cargo.toml", render("api/Cargo.toml", &context)?);
     pieces.text("README.md", render("api/README.md", &context)?);
+    // Found once, for the module, the crate root that declares it and every request type.
+    let shared = Arc::new(SharedParameters::of(api));
+    let has_parameters = !shared.is_empty();
     let lib_source = source.clone();
-    pieces.rust("src/lib.rs", move || lib(api, &lib_source));
+    pieces.rust("src/lib.rs", move || lib(api, &lib_source, has_parameters));
     pieces.rust_items("src/models.rs", move || models_module(api));
     let overlay_source = source.clone();
     pieces.rust_parts("src/overlay.rs", move || overlay_module(api, &overlay_source));
     pieces.rust("src/service.rs", move || service_trait(api, &source));
     pieces.rust("src/operations/mod.rs", move || operations_module(api));
-    if !SharedParameters::of(api).is_empty() {
-        pieces.rust("src/parameters.rs", move || parameters_module(api));
+    if has_parameters {
+        let shared = Arc::clone(&shared);
+        pieces.rust("src/parameters.rs", move || parameters_module(api, &shared));
     }
     pieces.text("src/meta.json", super::meta::meta_document(api)?);
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
     for (tag, module) in tag_modules(api) {
-        pieces.rust_items(&format!("src/operations/{module}.rs"), move || tag_module(api, tag.clone()));
+        let shared = Arc::clone(&shared);
+        pieces.rust_items(&format!("src/operations/{module}.rs"), move || tag_module(api, tag.clone(), Arc::clone(&shared)));
     }
     Ok(pieces)
 }
 
-fn lib(api: &Api, source: &str) -> proc_macro2::TokenStream {
+fn lib(api: &Api, source: &str, has_parameters: bool) -> proc_macro2::TokenStream {
     // Typed formats: the crates their types come from, for the crates built on this one.
     let mut formats = proc_macro2::TokenStream::new();
     if api.uses_format(StringFormat::DateTime) || api.uses_format(StringFormat::Date) {
@@ -56,10 +63,10 @@ fn lib(api: &Api, source: &str) -> proc_macro2::TokenStream {
     let overlay_ident = format_ident!("{}", overlay_name(source));
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
-    let parameters = if SharedParameters::of(api).is_empty() {
-        quote! {}
-    } else {
+    let parameters = if has_parameters {
         quote! { pub mod parameters; }
+    } else {
+        quote! {}
     };
     quote! {
         #root_attributes

@@ -118,7 +118,7 @@ fn operations(api: &Api, source: &str) -> Vec<Part> {
 }
 
 /// The `call!` rules: every method is the same call into the runtime but for names.
-fn call_macro(api: &Api) -> String {
+fn call_macro(api: &Api) -> Part {
     let rule = |matcher: &str, call: &str| {
         let item = format!(
             "fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{

@@ -176,7 +176,7 @@ fn lib(api: &Api, source: &str) -> Vec<Part> {
 }
 
 /// The `answer!` rule: every method is the same call into the mock's state but for names.
-fn answer_macro(api: &Api) -> String {
+fn answer_macro(api: &Api) -> Part {
     let item = "fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
     self.state.answer(&api::meta::$meta, request)
 }";

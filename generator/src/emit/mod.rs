@@ -35,11 +35,12 @@ type Build<'a> = Box<dyn Fn() -> Box<dyn Iterator<Item = Part> + 'a> + Send + Sy
 /// The token streams of a file's items, in order (a stream may hold several items).
 pub type Items<'a> = Box<dyn Iterator<Item = proc_macro2::TokenStream> + 'a>;
 
-/// A part of a Rust file: tokens to format, or text laid out already (a `macro_rules!`
-/// definition, whose body no formatter lays out as a person would).
+/// A part of a Rust file: tokens to format, or a `macro_rules!` definition laid out already
+/// (no formatter lays out the bodies of rules as a person would), whose calls later in the
+/// file are laid out as the rows of a table.
 pub enum Part {
     Tokens(proc_macro2::TokenStream),
-    Text(String),
+    Macro { name: String, text: String },
 }
 
 /// A crate's files before formatting: texts as they are, Rust files as builders of tokens.
@@ -53,11 +54,11 @@ impl Part {
     /// A file in three parts: `before`, the definition of a macro, then `rows` that call it
     /// (one per operation). A spec without operations has no rows, and the file no macro, which
     /// would be unused.
-    pub fn with_rows(operations: usize, before: proc_macro2::TokenStream, definition: impl FnOnce() -> String, rows: proc_macro2::TokenStream) -> Vec<Part> {
+    pub fn with_rows(operations: usize, before: proc_macro2::TokenStream, definition: impl FnOnce() -> Part, rows: proc_macro2::TokenStream) -> Vec<Part> {
         if operations == 0 {
             return vec![Part::Tokens(quote::quote! { #before #rows })];
         }
-        vec![Part::Tokens(before), Part::Text(definition()), Part::Tokens(rows)]
+        vec![Part::Tokens(before), definition(), Part::Tokens(rows)]
     }
 }
 
@@ -80,7 +81,7 @@ impl<'a> Pieces<'a> {
         self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().map(Part::Tokens)))));
     }
 
-    /// A Rust file of tokens and text laid out already, in order.
+    /// A Rust file of tokens and macro definitions, in order.
     pub fn rust_parts(&mut self, name: &str, build: impl Fn() -> Vec<Part> + Send + Sync + 'a) {
         self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().into_iter()))));
     }

@@ -89,7 +89,7 @@ pub fn tag_cfg(api: &Api, tag: &str) -> TokenStream {
 }
 
 /// `operations/{tag}.rs`: the request and response types of one tag's operations.
-pub fn tag_module(api: &Api, tag: String) -> super::Items<'_> {
+pub fn tag_module<'a>(api: &'a Api, tag: String, shared: std::sync::Arc<SharedParameters<'a>>) -> super::Items<'a> {
     let (raw_import, raw) = super::responses::raw_response_path(api);
     let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
     let credential = if uses_credential {
@@ -101,7 +101,6 @@ pub fn tag_module(api: &Api, tag: String) -> super::Items<'_> {
         #credential
         #raw_import
     };
-    let shared = super::parameters::SharedParameters::of(api);
     let ops = api.operations.iter().filter(move |op| op.tag == tag).map(move |op| {
         let request = request_type(api, op, &shared);
         let response = super::responses::response_type(op, &raw);

@@ -98,7 +98,7 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
 }
 
 /// The `delegate!` rule: every method of the blanket implementation calls the overlay's own.
-fn delegate_macro(api: &Api, service: &proc_macro2::Ident, overlay: &proc_macro2::Ident) -> String {
+fn delegate_macro(api: &Api, service: &proc_macro2::Ident, overlay: &proc_macro2::Ident) -> Part {
     let item = format!(
         "fn $name(
     &self,

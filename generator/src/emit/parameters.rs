@@ -95,8 +95,7 @@ impl<'a> SharedParameters<'a> {
 }
 
 /// `parameters.rs`: each shared parameter's type under its own name, with its description.
-pub fn parameters_module(api: &Api) -> TokenStream {
-    let shared = SharedParameters::of(api);
+pub fn parameters_module(api: &Api, shared: &SharedParameters<'_>) -> TokenStream {
     let aliases = shared.by_component.iter().map(|(component, shared)| {
         let alias = ident(shared.alias.as_str());
         let ty = type_tokens(&shared.param.ty, &quote! { crate::models:: });

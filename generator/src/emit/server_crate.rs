@@ -285,11 +285,11 @@ fn handlers(api: &Api, source: &str) -> Vec<Part> {
         #credentials
     };
     let handlers: TokenStream = api.operations.iter().map(handler).collect();
-    vec![Part::Tokens(header), Part::Text(handler_macro(api, &trait_name, !secured.is_empty())), Part::Tokens(handlers)]
+    vec![Part::Tokens(header), handler_macro(api, &trait_name, !secured.is_empty()), Part::Tokens(handlers)]
 }
 
 /// The `handler!` rules: each handler is the same code but for names.
-fn handler_macro(api: &Api, trait_name: &str, secured: bool) -> String {
+fn handler_macro(api: &Api, trait_name: &str, secured: bool) -> Part {
     let rule = |matcher: &str, request: &str, credentials: &str, body: &str| {
         let item = format!(
             "pub fn $name<S: {trait_name} + 'static>(service: Arc<S>, request: Request) -> runtime::Served {{
