@@ -610,6 +610,54 @@ macro_rules! impl_open_enum {
     };
 }
 
+/// The `with_…` setters of a request, so that one with many optional values reads as a
+/// builder: `GetItemRequest::new(id).with_lang("en")`. One row per setter:
+/// `impl_setters!(Name, with_field(field: Type) = kind, …)`, where the kind is
+/// `optional("wire name")` (sets `Some(value)`), `plain("wire name")` (sets a value that has a
+/// default), `body` (sets the optional body) or `credential` (adds to `credentials`).
+#[macro_export]
+macro_rules! impl_setters {
+    ($name:ident $(, $setter:ident($field:ident: $ty:ty) = $kind:ident $(($wire:literal))?)* $(,)?) => {
+        impl $name {
+            $( $crate::__setter!($kind $(($wire))?, $setter, $field, $ty); )*
+        }
+    };
+}
+
+/// One setter of `impl_setters!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __setter {
+    (optional($wire:literal), $setter:ident, $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", $wire, "` parameter.")]
+        pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (plain($wire:literal), $setter:ident, $field:ident, $ty:ty) => {
+        #[doc = concat!("Sets the `", $wire, "` parameter.")]
+        pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = value.into();
+            self
+        }
+    };
+    (body, $setter:ident, $field:ident, $ty:ty) => {
+        /// Sets the body.
+        pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (credential, $setter:ident, $field:ident, $ty:ty) => {
+        /// Adds a credential, sent instead of the client's configured one for its scheme.
+        pub fn $setter(mut self, credential: $ty) -> Self {
+            self.$field.push(credential);
+            self
+        }
+    };
+}
+
 /// A credential of one of a spec's security schemes: the scheme's name and the secret as sent.
 /// Each API crate's `Credential` enum implements it.
 pub trait Credential {
@@ -648,6 +696,28 @@ mod tests {
     }
 
     impl_object!(Open, typed, r#type = required("type"));
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Request {
+        lang: Option<String>,
+        page: u32,
+        body: Option<Vec<u8>>,
+        credentials: Vec<&'static str>,
+    }
+
+    impl_setters!(
+        Request,
+        with_lang(lang: String) = optional("lang"),
+        with_page(page: u32) = plain("page"),
+        with_body(body: Vec<u8>) = body,
+        with_credential(credentials: &'static str) = credential
+    );
+
+    #[test]
+    fn setters_set_their_fields_and_add_credentials() {
+        let request = Request::default().with_lang("en").with_page(2u8).with_body(vec![1]).with_credential("a").with_credential("b");
+        assert_eq!(request, Request { lang: Some("en".into()), page: 2, body: Some(vec![1]), credentials: vec!["a", "b"] });
+    }
 
     #[test]
     fn an_object_reads_its_fields_and_ignores_or_keeps_the_rest() {

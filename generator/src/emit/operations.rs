@@ -416,6 +416,11 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
         TokenStream::new()
     };
     let setters = setters(op, shared);
+    let setters = if setters.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { crate::runtime::impl_setters!(#name, #(#setters),*); }
+    };
     quote! {
         #type_docs
         #derives
@@ -427,9 +432,9 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
             #[doc = #new_doc]
             #allow
             pub fn new(#(#args),*) -> Self { #init }
-
-            #(#setters)*
         }
+
+        #setters
 
         #default_impl
     }
@@ -441,46 +446,25 @@ fn serde_entry(field: &proc_macro2::Ident, wire: &str, required: bool) -> TokenS
     quote! { #field = #kind(#wire) }
 }
 
-/// `with_…` setters for the optional values of a request, so that one with many optional
-/// parameters reads as a builder: `GetItemRequest::new(id).with_lang("en").with_expand("all")`.
+/// The rows of the runtime's `impl_setters!` for the optional values of a request, so that
+/// one with many optional parameters reads as a builder:
+/// `GetItemRequest::new(id).with_lang("en").with_expand("all")`.
 fn setters(op: &Operation, shared: &SharedParameters<'_>) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for param in op.parameters.iter().filter(|p| !p.required) {
         let field = ident(&param.rust_name);
         let setter = format_ident!("with_{}", param.rust_name.bare());
         let ty = shared.value_type(param);
-        let doc = format!(" Sets the `{}` parameter.", param.name);
-        let assign = if param_is_plain(param) {
-            quote! { value.into() }
-        } else {
-            quote! { Some(value.into()) }
-        };
-        out.push(quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#field = #assign;
-                self
-            }
-        });
+        let wire = &param.name;
+        let kind = if param_is_plain(param) { format_ident!("plain") } else { format_ident!("optional") };
+        out.push(quote! { #setter(#field: #ty) = #kind(#wire) });
     }
     if let Some(body) = op.request_body.as_ref().filter(|b| !b.required) {
         let ty = type_tokens(&body.ty, &models());
-        out.push(quote! {
-            /// Sets the body.
-            pub fn with_body(mut self, value: impl Into<#ty>) -> Self {
-                self.body = Some(value.into());
-                self
-            }
-        });
+        out.push(quote! { with_body(body: #ty) = body });
     }
     if !op.security.is_empty() {
-        out.push(quote! {
-            /// Adds a credential, sent instead of the client's configured one for its scheme.
-            pub fn with_credential(mut self, credential: Credential) -> Self {
-                self.credentials.push(credential);
-                self
-            }
-        });
+        out.push(quote! { with_credential(credentials: Credential) = credential });
     }
     out
 }

@@ -268,10 +268,12 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
 
 /// prettyplease lays out the arguments of a macro it does not know as flowing text, breaking
 /// lines anywhere; the runtime's table macros (`impl_object!`, `impl_open_enum!`,
-/// `impl_response!`) read best as a call does, one entry per line, and a file's own macros
-/// (one invocation per operation) as rows of a table, one line each where it fits.
+/// `impl_response!`, `impl_setters!`) read best as a call does, one entry per line, and a
+/// file's own macros (one invocation per operation) as rows of a table, one line each where
+/// it fits.
 fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
-    const CALLS: [&str; 3] = ["crate::runtime::impl_object!(", "crate::runtime::impl_open_enum!(", "crate::runtime::impl_response!("];
+    const CALLS: [&str; 4] =
+        ["crate::runtime::impl_object!(", "crate::runtime::impl_open_enum!(", "crate::runtime::impl_response!(", "crate::runtime::impl_setters!("];
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
@@ -302,11 +304,16 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
             }
             continue;
         }
-        let Some(call) = CALLS.into_iter().find(|call| !fits && code.starts_with(call)) else {
+        let Some(call) = CALLS.into_iter().find(|call| code.starts_with(call)) else {
             out.push_str(line);
             out.push('\n');
             continue;
         };
+        if fits {
+            out.push_str(&tidy_type_spacing(line));
+            out.push('\n');
+            continue;
+        }
         let margin = &line[..indent(line)];
         let mut args = code[call.len()..].trim().to_string();
         while !args.ends_with(");") {
@@ -317,7 +324,7 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
         let args = args.trim_end_matches(");").trim_end_matches('(').trim();
         out.push_str(&format!("{margin}{call}\n"));
         for arg in split_top_level(args) {
-            out.push_str(&format!("{margin}    {arg}\n"));
+            out.push_str(&format!("{margin}    {}\n", tidy_type_spacing(&arg)));
         }
         out.push_str(&format!("{margin});\n"));
     }
@@ -354,6 +361,37 @@ fn join_macro_rows(text: &str, rows: &[String]) -> String {
         row_ended = if line.trim_end().ends_with(");") { current.take() } else { None };
         out.push_str(line);
         out.push('\n');
+    }
+    out
+}
+
+/// prettyplease spaces the tokens of a macro it does not know as if they were expressions:
+/// `lang : crate ::models::Language`, `Vec < i64 >`. The types in a table's rows (those of
+/// `impl_setters!`) read as Rust writes types: `lang: crate::models::Language`, `Vec<i64>`.
+/// String literals are kept as they are.
+fn tidy_type_spacing(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            // A space before `::`, `:`, `<` or `>`, or after `<`, is one a type never has.
+            ' ' if matches!(chars.peek(), Some(':' | '<' | '>')) && !out.ends_with([' ', '=']) => continue,
+            ' ' if out.ends_with('<') => continue,
+            _ => {}
+        }
+        out.push(c);
     }
     out
 }

@@ -32,13 +32,12 @@ impl UserListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UserListRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `user_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,55 +105,19 @@ impl ListRequest {
             x_labels: None,
         }
     }
-
-    /// Sets the `X-Trace` parameter.
-    pub fn with_x_trace(mut self, value: impl Into<String>) -> Self {
-        self.x_trace = Some(value.into());
-        self
-    }
-
-    /// Sets the `session` parameter.
-    pub fn with_session(mut self, value: impl Into<String>) -> Self {
-        self.session = Some(value.into());
-        self
-    }
-
-    /// Sets the `filter` parameter.
-    pub fn with_filter(mut self, value: impl Into<crate::models::ListFilter>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-
-    /// Sets the `ids` parameter.
-    pub fn with_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.ids = Some(value.into());
-        self
-    }
-
-    /// Sets the `tags` parameter.
-    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-
-    /// Sets the `limit` parameter.
-    pub fn with_limit(mut self, value: impl Into<i32>) -> Self {
-        self.limit = value.into();
-        self
-    }
-
-    /// Sets the `where` parameter.
-    pub fn with_where(mut self, value: impl Into<crate::models::ListWhere>) -> Self {
-        self.r#where = Some(value.into());
-        self
-    }
-
-    /// Sets the `X-Labels` parameter.
-    pub fn with_x_labels(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.x_labels = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListRequest,
+    with_x_trace(x_trace: String) = optional("X-Trace"),
+    with_session(session: String) = optional("session"),
+    with_filter(filter: crate::models::ListFilter) = optional("filter"),
+    with_ids(ids: Vec<i64>) = optional("ids"),
+    with_tags(tags: Vec<String>) = optional("tags"),
+    with_limit(limit: i32) = plain("limit"),
+    with_where(r#where: crate::models::ListWhere) = optional("where"),
+    with_x_labels(x_labels: Vec<String>) = optional("X-Labels")
+);
 
 /// The responses of `list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -211,19 +174,13 @@ impl TypeRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `X-Trace` parameter.
-    pub fn with_x_trace(mut self, value: impl Into<String>) -> Self {
-        self.x_trace = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    TypeRequest,
+    with_x_trace(x_trace: String) = optional("X-Trace"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `type`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

@@ -36,19 +36,13 @@ impl CreateChargeRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `Idempotency-Key` parameter.
-    pub fn with_idempotency_key(mut self, value: impl Into<String>) -> Self {
-        self.idempotency_key = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CreateChargeRequest,
+    with_idempotency_key(idempotency_key: String) = optional("Idempotency-Key"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `create_charge`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,19 +92,13 @@ impl UpdateChargeRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `X-Request-Token` parameter.
-    pub fn with_x_request_token(mut self, value: impl Into<String>) -> Self {
-        self.x_request_token = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdateChargeRequest,
+    with_x_request_token(x_request_token: String) = optional("X-Request-Token"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_charge`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -156,13 +144,12 @@ impl UploadRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UploadRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `upload`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -208,13 +195,12 @@ impl GetBlobRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetBlobRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_blob`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -271,13 +257,12 @@ impl PutBlobRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    PutBlobRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `put_blob`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -320,19 +305,13 @@ impl AddNoteRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the body.
-    pub fn with_body(mut self, value: impl Into<String>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AddNoteRequest,
+    with_body(body: String) = body,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `add_note`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

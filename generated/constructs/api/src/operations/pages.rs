@@ -24,19 +24,13 @@ impl ListEventsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `cursor` parameter.
-    pub fn with_cursor(mut self, value: impl Into<String>) -> Self {
-        self.cursor = Some(value.into());
-        self
-    }
-
-    /// Sets the `limit` parameter.
-    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListEventsRequest,
+    with_cursor(cursor: String) = optional("cursor"),
+    with_limit(limit: i64) = optional("limit")
+);
 
 /// The responses of `list_events`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,19 +69,13 @@ impl ListLogsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `offset` parameter.
-    pub fn with_offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// Sets the `limit` parameter.
-    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListLogsRequest,
+    with_offset(offset: i64) = optional("offset"),
+    with_limit(limit: i64) = optional("limit")
+);
 
 /// The responses of `list_logs`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,13 +107,12 @@ impl ListCommitsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `since` parameter.
-    pub fn with_since(mut self, value: impl Into<i64>) -> Self {
-        self.since = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListCommitsRequest,
+    with_since(since: i64) = optional("since")
+);
 
 /// The responses of `list_commits`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -161,13 +148,12 @@ impl ListTicketsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `after` parameter.
-    pub fn with_after(mut self, value: impl Into<String>) -> Self {
-        self.after = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListTicketsRequest,
+    with_after(after: String) = optional("after")
+);
 
 /// The responses of `list_tickets`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -206,19 +192,13 @@ impl ListPaymentsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `starting_after` parameter.
-    pub fn with_starting_after(mut self, value: impl Into<String>) -> Self {
-        self.starting_after = Some(value.into());
-        self
-    }
-
-    /// Sets the `limit` parameter.
-    pub fn with_limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ListPaymentsRequest,
+    with_starting_after(starting_after: String) = optional("starting_after"),
+    with_limit(limit: i64) = optional("limit")
+);
 
 /// The responses of `list_payments`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

@@ -32,13 +32,12 @@ impl SelfRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    SelfRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `self_`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

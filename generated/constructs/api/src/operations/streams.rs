@@ -17,13 +17,12 @@ impl StreamProgressRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `steps` parameter.
-    pub fn with_steps(mut self, value: impl Into<i64>) -> Self {
-        self.steps = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    StreamProgressRequest,
+    with_steps(steps: i64) = optional("steps")
+);
 
 /// The responses of `stream_progress`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,13 +117,12 @@ impl StreamLogsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `count` parameter.
-    pub fn with_count(mut self, value: impl Into<i64>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    StreamLogsRequest,
+    with_count(count: i64) = optional("count")
+);
 
 /// The responses of `stream_logs`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,16 +24,12 @@ impl GetEventRequest {
     pub fn new(id: uuid::Uuid) -> Self {
         Self { id, since: None }
     }
-
-    /// Sets the `since` parameter.
-    pub fn with_since(
-        mut self,
-        value: impl Into<chrono::DateTime<chrono::FixedOffset>>,
-    ) -> Self {
-        self.since = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetEventRequest,
+    with_since(since: chrono::DateTime<chrono::FixedOffset>) = optional("since")
+);
 
 /// The responses of `get_event`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

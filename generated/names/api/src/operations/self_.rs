@@ -32,13 +32,12 @@ impl PutPreludeRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    PutPreludeRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `put_prelude`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,13 +86,12 @@ impl AddPaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AddPaymentMethodRequest,
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

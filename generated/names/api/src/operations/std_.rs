@@ -60,55 +60,19 @@ impl GetStringRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `self` parameter.
-    pub fn with_self_(mut self, value: impl Into<String>) -> Self {
-        self.self_ = Some(value.into());
-        self
-    }
-
-    /// Sets the `match` parameter.
-    pub fn with_match(mut self, value: impl Into<i64>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-
-    /// Sets the `async` parameter.
-    pub fn with_async(mut self, value: impl Into<bool>) -> Self {
-        self.r#async = Some(value.into());
-        self
-    }
-
-    /// Sets the `body` parameter.
-    pub fn with_body_(mut self, value: impl Into<String>) -> Self {
-        self.body_ = Some(value.into());
-        self
-    }
-
-    /// Sets the `credentials` parameter.
-    pub fn with_credentials_(mut self, value: impl Into<String>) -> Self {
-        self.credentials_ = Some(value.into());
-        self
-    }
-
-    /// Sets the `1st` parameter.
-    pub fn with_field_1st(mut self, value: impl Into<String>) -> Self {
-        self.field_1st = Some(value.into());
-        self
-    }
-
-    /// Sets the `café` parameter.
-    pub fn with_cafe(mut self, value: impl Into<String>) -> Self {
-        self.cafe = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetStringRequest,
+    with_self_(self_: String) = optional("self"),
+    with_match(r#match: i64) = optional("match"),
+    with_async(r#async: bool) = optional("async"),
+    with_body_(body_: String) = optional("body"),
+    with_credentials_(credentials_: String) = optional("credentials"),
+    with_field_1st(field_1st: String) = optional("1st"),
+    with_cafe(cafe: String) = optional("café"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_string`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

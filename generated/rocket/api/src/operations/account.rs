@@ -36,25 +36,14 @@ impl GetAccountRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetAccountRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,25 +128,14 @@ impl UpdateAccountRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdateAccountRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -232,25 +210,14 @@ impl GetPaymentMethodsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPaymentMethodsRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_payment_methods`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -335,25 +302,14 @@ impl AddPaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AddPaymentMethodRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -438,25 +394,14 @@ impl GetPaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPaymentMethodRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -541,25 +486,14 @@ impl RemovePaymentMethodRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RemovePaymentMethodRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `remove_payment_method`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -634,25 +568,14 @@ impl GetPurchasesRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPurchasesRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_purchases`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -737,25 +660,14 @@ impl MakePurchaseRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    MakePurchaseRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `make_purchase`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -847,31 +759,15 @@ impl UpdateSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `planId` parameter.
-    pub fn with_plan_id(mut self, value: impl Into<String>) -> Self {
-        self.plan_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdateSubscriptionRequest,
+    with_plan_id(plan_id: String) = optional("planId"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -956,25 +852,14 @@ impl CancelSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CancelSubscriptionRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `cancel_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1049,25 +934,14 @@ impl GetDevicesRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetDevicesRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_devices`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1152,25 +1026,14 @@ impl RegisterDeviceRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RegisterDeviceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `register_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1258,25 +1121,14 @@ impl AuthorizeDeviceRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AuthorizeDeviceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `authorize_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1355,25 +1207,14 @@ impl GetDeviceRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetDeviceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1458,25 +1299,14 @@ impl DeregisterDeviceRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeregisterDeviceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `deregister_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1567,25 +1397,14 @@ impl RenameDeviceRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RenameDeviceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `rename_device`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1660,25 +1479,14 @@ impl GetEntitlementsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetEntitlementsRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_entitlements`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1803,52 +1611,18 @@ impl GetItemMediaFilesRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `formats` parameter.
-    pub fn with_formats(
-        mut self,
-        value: impl Into<crate::parameters::MediaFileFormats>,
-    ) -> Self {
-        self.formats = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemMediaFilesRequest,
+    with_formats(formats: crate::parameters::MediaFileFormats) = optional("formats"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_item_media_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1973,52 +1747,18 @@ impl GetItemMediaFilesGuardedRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `formats` parameter.
-    pub fn with_formats(
-        mut self,
-        value: impl Into<crate::parameters::MediaFileFormats>,
-    ) -> Self {
-        self.formats = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemMediaFilesGuardedRequest,
+    with_formats(formats: crate::parameters::MediaFileFormats) = optional("formats"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_item_media_files_guarded`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2093,25 +1833,14 @@ impl GenerateNonceRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GenerateNonceRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `generate_nonce`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2196,25 +1925,14 @@ impl ChangePasswordRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ChangePasswordRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `change_password`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2299,25 +2017,14 @@ impl ChangePinRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ChangePinRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `change_pin`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2402,25 +2109,14 @@ impl CreateProfileRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CreateProfileRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `create_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2505,25 +2201,14 @@ impl GetProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetProfileWithIdRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2608,25 +2293,14 @@ impl DeleteProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeleteProfileWithIdRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `delete_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2717,25 +2391,14 @@ impl UpdateProfileWithIdRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdateProfileWithIdRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_profile_with_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2810,25 +2473,14 @@ impl RequestEmailVerificationRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RequestEmailVerificationRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `request_email_verification`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

@@ -62,52 +62,18 @@ impl GetAppConfigRequest {
             lang: None,
         }
     }
-
-    /// Sets the `include` parameter.
-    pub fn with_include(
-        mut self,
-        value: impl Into<Vec<crate::models::GetAppConfigIncludeItem>>,
-    ) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// Sets the `system` parameter.
-    pub fn with_system(mut self, value: impl Into<String>) -> Self {
-        self.system = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetAppConfigRequest,
+    with_include(include: Vec<crate::models::GetAppConfigIncludeItem>) = optional("include"),
+    with_system(system: String) = optional("system"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 impl Default for GetAppConfigRequest {
     fn default() -> Self {
@@ -284,88 +250,23 @@ impl GetItvPageRequest {
             lang: None,
         }
     }
-
-    /// Sets the `list_page_size` parameter.
-    pub fn with_list_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.list_page_size = value.into();
-        self
-    }
-
-    /// Sets the `list_page_size_large` parameter.
-    pub fn with_list_page_size_large(mut self, value: impl Into<i32>) -> Self {
-        self.list_page_size_large = value.into();
-        self
-    }
-
-    /// Sets the `max_list_prefetch` parameter.
-    pub fn with_max_list_prefetch(mut self, value: impl Into<i32>) -> Self {
-        self.max_list_prefetch = value.into();
-        self
-    }
-
-    /// Sets the `item_detail_expand` parameter.
-    pub fn with_item_detail_expand(
-        mut self,
-        value: impl Into<crate::models::GetItvPageItemDetailExpand>,
-    ) -> Self {
-        self.item_detail_expand = Some(value.into());
-        self
-    }
-
-    /// Sets the `item_detail_select_season` parameter.
-    pub fn with_item_detail_select_season(
-        mut self,
-        value: impl Into<crate::models::GetItvPageItemDetailSelectSeason>,
-    ) -> Self {
-        self.item_detail_select_season = Some(value.into());
-        self
-    }
-
-    /// Sets the `text_entry_format` parameter.
-    pub fn with_text_entry_format(
-        mut self,
-        value: impl Into<crate::models::GetItvPageTextEntryFormat>,
-    ) -> Self {
-        self.text_entry_format = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItvPageRequest,
+    with_list_page_size(list_page_size: i32) = plain("list_page_size"),
+    with_list_page_size_large(list_page_size_large: i32) = plain("list_page_size_large"),
+    with_max_list_prefetch(max_list_prefetch: i32) = plain("max_list_prefetch"),
+    with_item_detail_expand(item_detail_expand: crate::models::GetItvPageItemDetailExpand) = optional("item_detail_expand"),
+    with_item_detail_select_season(item_detail_select_season: crate::models::GetItvPageItemDetailSelectSeason) = optional("item_detail_select_season"),
+    with_text_entry_format(text_entry_format: crate::models::GetItvPageTextEntryFormat) = plain("text_entry_format"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_itv_page`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -540,88 +441,23 @@ impl GetPageRequest {
             lang: None,
         }
     }
-
-    /// Sets the `list_page_size` parameter.
-    pub fn with_list_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.list_page_size = value.into();
-        self
-    }
-
-    /// Sets the `list_page_size_large` parameter.
-    pub fn with_list_page_size_large(mut self, value: impl Into<i32>) -> Self {
-        self.list_page_size_large = value.into();
-        self
-    }
-
-    /// Sets the `max_list_prefetch` parameter.
-    pub fn with_max_list_prefetch(mut self, value: impl Into<i32>) -> Self {
-        self.max_list_prefetch = value.into();
-        self
-    }
-
-    /// Sets the `item_detail_expand` parameter.
-    pub fn with_item_detail_expand(
-        mut self,
-        value: impl Into<crate::models::GetPageItemDetailExpand>,
-    ) -> Self {
-        self.item_detail_expand = Some(value.into());
-        self
-    }
-
-    /// Sets the `item_detail_select_season` parameter.
-    pub fn with_item_detail_select_season(
-        mut self,
-        value: impl Into<crate::models::GetPageItemDetailSelectSeason>,
-    ) -> Self {
-        self.item_detail_select_season = Some(value.into());
-        self
-    }
-
-    /// Sets the `text_entry_format` parameter.
-    pub fn with_text_entry_format(
-        mut self,
-        value: impl Into<crate::models::GetPageTextEntryFormat>,
-    ) -> Self {
-        self.text_entry_format = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPageRequest,
+    with_list_page_size(list_page_size: i32) = plain("list_page_size"),
+    with_list_page_size_large(list_page_size_large: i32) = plain("list_page_size_large"),
+    with_max_list_prefetch(max_list_prefetch: i32) = plain("max_list_prefetch"),
+    with_item_detail_expand(item_detail_expand: crate::models::GetPageItemDetailExpand) = optional("item_detail_expand"),
+    with_item_detail_select_season(item_detail_select_season: crate::models::GetPageItemDetailSelectSeason) = optional("item_detail_select_season"),
+    with_text_entry_format(text_entry_format: crate::models::GetPageTextEntryFormat) = plain("text_entry_format"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_page`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

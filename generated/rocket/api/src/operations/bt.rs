@@ -29,13 +29,12 @@ impl GetPlanByTokenRequest {
     pub fn new(token: String) -> Self {
         Self { token, lang: None }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPlanByTokenRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_plan_by_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,13 +87,12 @@ impl GetPlansRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPlansRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,19 +165,13 @@ impl AssignTokenRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AssignTokenRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `assign_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,19 +225,13 @@ impl CheckUserTokenRequest {
     pub fn new(id: String) -> Self {
         Self { id, ff: None, lang: None }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CheckUserTokenRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `check_user_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

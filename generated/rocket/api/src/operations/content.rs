@@ -105,67 +105,20 @@ impl GetItemRequest {
             lang: None,
         }
     }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `expand` parameter.
-    pub fn with_expand(
-        mut self,
-        value: impl Into<crate::models::GetItemExpand>,
-    ) -> Self {
-        self.expand = Some(value.into());
-        self
-    }
-
-    /// Sets the `select_season` parameter.
-    pub fn with_select_season(
-        mut self,
-        value: impl Into<crate::models::GetItemSelectSeason>,
-    ) -> Self {
-        self.select_season = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_custom_id` parameter.
-    pub fn with_use_custom_id(mut self, value: impl Into<bool>) -> Self {
-        self.use_custom_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemRequest,
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_expand(expand: crate::models::GetItemExpand) = optional("expand"),
+    with_select_season(select_season: crate::models::GetItemSelectSeason) = optional("select_season"),
+    with_use_custom_id(use_custom_id: bool) = optional("use_custom_id"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -278,61 +231,20 @@ impl GetItemChildrenListRequest {
             lang: None,
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemChildrenListRequest,
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_item_children_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -439,55 +351,19 @@ impl GetItemRelatedListRequest {
             lang: None,
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemRelatedListRequest,
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_item_related_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -598,46 +474,17 @@ impl GetPublicItemMediaFilesRequest {
             lang: None,
         }
     }
-
-    /// Sets the `formats` parameter.
-    pub fn with_formats(
-        mut self,
-        value: impl Into<crate::parameters::MediaFileFormats>,
-    ) -> Self {
-        self.formats = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPublicItemMediaFilesRequest,
+    with_formats(formats: crate::parameters::MediaFileFormats) = optional("formats"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_public_item_media_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -738,46 +585,17 @@ impl GetAnonNextPlaybackItemRequest {
             lang: None,
         }
     }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `expand` parameter.
-    pub fn with_expand(
-        mut self,
-        value: impl Into<crate::models::GetAnonNextPlaybackItemExpand>,
-    ) -> Self {
-        self.expand = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetAnonNextPlaybackItemRequest,
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_expand(expand: crate::models::GetAnonNextPlaybackItemExpand) = optional("expand"),
+    with_device(device: String) = plain("device"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_anon_next_playback_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -844,19 +662,13 @@ impl GetItemsMediaClipFilesRequest {
     pub fn new(body: crate::models::ItemDownloadableRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemsMediaClipFilesRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_items_media_clip_files`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -923,19 +735,13 @@ impl GetItemDownloadablesRequest {
     pub fn new(body: crate::models::ItemDownloadableRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemDownloadablesRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_item_downloadables`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1072,70 +878,21 @@ impl GetListsRequest {
             lang: None,
         }
     }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `order_by` parameter.
-    pub fn with_order_by(
-        mut self,
-        value: impl Into<crate::models::ListOrderBy>,
-    ) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-
-    /// Sets the `item_type` parameter.
-    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
-        self.item_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetListsRequest,
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_order_by(order_by: crate::models::ListOrderBy) = optional("order_by"),
+    with_item_type(item_type: crate::models::ItemType) = optional("item_type"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_lists`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1266,82 +1023,23 @@ impl GetListRequest {
             lang: None,
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `order_by` parameter.
-    pub fn with_order_by(
-        mut self,
-        value: impl Into<crate::models::ListOrderBy>,
-    ) -> Self {
-        self.order_by = Some(value.into());
-        self
-    }
-
-    /// Sets the `param` parameter.
-    pub fn with_param(mut self, value: impl Into<String>) -> Self {
-        self.param = Some(value.into());
-        self
-    }
-
-    /// Sets the `item_type` parameter.
-    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
-        self.item_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetListRequest,
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_order_by(order_by: crate::models::ListOrderBy) = optional("order_by"),
+    with_param(param: String) = optional("param"),
+    with_item_type(item_type: crate::models::ItemType) = optional("item_type"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_list`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1430,37 +1128,16 @@ impl GetPlansIdRequest {
             lang: None,
         }
     }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPlansIdRequest,
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_plans_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1589,43 +1266,17 @@ impl GetSchedulesRequest {
             lang: None,
         }
     }
-
-    /// Sets the `intersect` parameter.
-    pub fn with_intersect(mut self, value: impl Into<bool>) -> Self {
-        self.intersect = value.into();
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetSchedulesRequest,
+    with_intersect(intersect: bool) = plain("intersect"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_schedules`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1754,64 +1405,20 @@ impl SearchRequest {
             lang: None,
         }
     }
-
-    /// Sets the `include` parameter.
-    pub fn with_include(
-        mut self,
-        value: impl Into<Vec<crate::models::SearchIncludeItem>>,
-    ) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// Sets the `group` parameter.
-    pub fn with_group(mut self, value: impl Into<bool>) -> Self {
-        self.group = Some(value.into());
-        self
-    }
-
-    /// Sets the `max_results` parameter.
-    pub fn with_max_results(mut self, value: impl Into<i32>) -> Self {
-        self.max_results = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    SearchRequest,
+    with_include(include: Vec<crate::models::SearchIncludeItem>) = optional("include"),
+    with_group(group: bool) = optional("group"),
+    with_max_results(max_results: i32) = plain("max_results"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `search`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

@@ -31,19 +31,13 @@ impl CheckEeBtEligibilityRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CheckEeBtEligibilityRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `check_ee_bt_eligibility`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,19 +94,13 @@ impl AssignMsisdnRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    AssignMsisdnRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -166,19 +154,13 @@ impl GetEligibleOffersRequest {
     pub fn new(body: crate::models::EeOffersRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetEligibleOffersRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -245,19 +227,13 @@ impl CreatePinRequestRequest {
     pub fn new(body: crate::models::EeCreatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CreatePinRequestRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `create_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -324,19 +300,13 @@ impl ValidatePinRequestRequest {
     pub fn new(body: crate::models::EeValidatePinRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ValidatePinRequestRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -389,13 +359,12 @@ impl GetEePlansRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetEePlansRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_ee_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -457,13 +426,12 @@ impl GetPlanRequest {
     pub fn new(id: String) -> Self {
         Self { id, lang: None }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetPlanRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_plan`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

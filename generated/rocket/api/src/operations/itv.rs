@@ -46,19 +46,13 @@ impl GetBillingHistoryRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetBillingHistoryRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_billing_history`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -140,19 +134,13 @@ impl ChangeCardDetailsRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ChangeCardDetailsRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `change_card_details`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,19 +219,13 @@ impl GetCardDetailsRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetCardDetailsRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_card_details`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -322,25 +304,14 @@ impl ChangeEmailRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ChangeEmailRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `change_email`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -419,25 +390,14 @@ impl ChangeMarketingRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ChangeMarketingRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `change_marketing`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -516,25 +476,14 @@ impl DeleteAccountRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeleteAccountRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `delete_account`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -598,19 +547,13 @@ impl GetCurrentEntitlementRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetCurrentEntitlementRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_current_entitlement`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -674,19 +617,13 @@ impl GetEntitlementsHistoryRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetEntitlementsHistoryRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_entitlements_history`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -748,13 +685,12 @@ impl GetFeatureFlagRequest {
     pub fn new(feature: String) -> Self {
         Self { feature, lang: None }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetFeatureFlagRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -827,19 +763,13 @@ impl GooglePaySubscriptionRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GooglePaySubscriptionRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -899,19 +829,13 @@ impl CheckPreviousEntitlementsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CheckPreviousEntitlementsRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `check_previous_entitlements`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1053,25 +977,14 @@ impl GetAccountTokenWithPinRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetAccountTokenWithPinRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1150,19 +1063,13 @@ impl UpgradePlanRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpgradePlanRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1235,19 +1142,13 @@ impl GetItvPlansPlatformRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItvPlansPlatformRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1311,19 +1212,13 @@ impl GetItvProfileRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItvProfileRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_itv_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1402,25 +1297,14 @@ impl UpdateProfileRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdateProfileRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1529,61 +1413,20 @@ impl GetRecommendedListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `item_types` parameter.
-    pub fn with_item_types(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.item_types = Some(value.into());
-        self
-    }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetRecommendedListRequest,
+    with_item_types(item_types: Vec<String>) = optional("item_types"),
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 impl Default for GetRecommendedListRequest {
     fn default() -> Self {
@@ -1668,19 +1511,13 @@ impl GetItvProfileTokenRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItvProfileTokenRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1753,19 +1590,13 @@ impl GetCurrentSubscriptionRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetCurrentSubscriptionRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1844,19 +1675,13 @@ impl ConfirmPurchaseRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ConfirmPurchaseRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1938,19 +1763,13 @@ impl DeleteItvPurchasePlatformRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeleteItvPurchasePlatformRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2029,19 +1848,13 @@ impl ConfirmPurchaseStrongRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ConfirmPurchaseStrongRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2123,19 +1936,13 @@ impl ConfirmPurchaseWithOfferRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ConfirmPurchaseWithOfferRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2214,19 +2021,13 @@ impl ResubscribeRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ResubscribeRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `resubscribe`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2275,13 +2076,12 @@ impl GetItvRokuPlansRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItvRokuPlansRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `get_itv_roku_plans`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2355,13 +2155,12 @@ impl ExecuteTransactionRequest {
             body,
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ExecuteTransactionRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `execute_transaction`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2425,19 +2224,13 @@ impl GetSaveOfferRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetSaveOfferRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_save_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2510,19 +2303,13 @@ impl ActivateSaveOfferRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    ActivateSaveOfferRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2576,19 +2363,13 @@ impl GetFullPriceRenewalRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetFullPriceRenewalRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_full_price_renewal`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2642,19 +2423,13 @@ impl GetSubscriptionStatusRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetSubscriptionStatusRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2699,19 +2474,13 @@ impl GetSubscriptionStateRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetSubscriptionStateRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_subscription_state`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2775,19 +2544,13 @@ impl GetUpcomingInvoiceRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetUpcomingInvoiceRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_upcoming_invoice`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2869,19 +2632,13 @@ impl UpdatePaymentIntentStrongRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdatePaymentIntentStrongRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2963,19 +2720,13 @@ impl UpdatePaymentMethodStrongRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    UpdatePaymentMethodStrongRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -3054,19 +2805,13 @@ impl GetVoucherByIdRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetVoucherByIdRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -3145,19 +2890,13 @@ impl CheckVoucherRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    CheckVoucherRequest,
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `check_voucher`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

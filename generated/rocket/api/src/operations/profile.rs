@@ -36,25 +36,14 @@ impl GetProfileRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetProfileRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_profile`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,25 +118,14 @@ impl GetBookmarksRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetBookmarksRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_bookmarks`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -268,67 +246,21 @@ impl GetBookmarkListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = Some(value.into());
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `item_type` parameter.
-    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
-        self.item_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetBookmarkListRequest,
+    with_page(page: i32) = optional("page"),
+    with_page_size(page_size: i32) = optional("page_size"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_item_type(item_type: crate::models::ItemType) = optional("item_type"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 impl Default for GetBookmarkListRequest {
     fn default() -> Self {
@@ -419,25 +351,14 @@ impl GetItemBookmarkRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemBookmarkRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -522,25 +443,14 @@ impl BookmarkItemRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    BookmarkItemRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `bookmark_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -625,25 +535,14 @@ impl DeleteItemBookmarkRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeleteItemBookmarkRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -804,79 +703,22 @@ impl GetContinueWatchingListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `show_item_type` parameter.
-    pub fn with_show_item_type(
-        mut self,
-        value: impl Into<crate::models::GetContinueWatchingListShowItemType>,
-    ) -> Self {
-        self.show_item_type = value.into();
-        self
-    }
-
-    /// Sets the `include` parameter.
-    pub fn with_include(
-        mut self,
-        value: impl Into<Vec<crate::models::GetContinueWatchingListIncludeItem>>,
-    ) -> Self {
-        self.include = value.into();
-        self
-    }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetContinueWatchingListRequest,
+    with_show_item_type(show_item_type: crate::models::GetContinueWatchingListShowItemType) = plain("show_item_type"),
+    with_include(include: Vec<crate::models::GetContinueWatchingListIncludeItem>) = plain("include"),
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 impl Default for GetContinueWatchingListRequest {
     fn default() -> Self {
@@ -1003,58 +845,19 @@ impl GetNextPlaybackItemRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `max_rating` parameter.
-    pub fn with_max_rating(mut self, value: impl Into<String>) -> Self {
-        self.max_rating = Some(value.into());
-        self
-    }
-
-    /// Sets the `expand` parameter.
-    pub fn with_expand(
-        mut self,
-        value: impl Into<crate::models::GetNextPlaybackItemExpand>,
-    ) -> Self {
-        self.expand = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetNextPlaybackItemRequest,
+    with_max_rating(max_rating: String) = optional("max_rating"),
+    with_expand(expand: crate::models::GetNextPlaybackItemExpand) = optional("expand"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1129,25 +932,14 @@ impl GetRatingsRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetRatingsRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_ratings`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1276,76 +1068,22 @@ impl GetRatingsListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `order_by` parameter.
-    pub fn with_order_by(
-        mut self,
-        value: impl Into<crate::models::GetRatingsListOrderBy>,
-    ) -> Self {
-        self.order_by = value.into();
-        self
-    }
-
-    /// Sets the `item_type` parameter.
-    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
-        self.item_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetRatingsListRequest,
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_order_by(order_by: crate::models::GetRatingsListOrderBy) = plain("order_by"),
+    with_item_type(item_type: crate::models::ItemType) = optional("item_type"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 impl Default for GetRatingsListRequest {
     fn default() -> Self {
@@ -1436,25 +1174,14 @@ impl GetItemRatingRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemRatingRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_item_rating`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1545,25 +1272,14 @@ impl RateItemRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RateItemRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `rate_item`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1638,25 +1354,14 @@ impl GetWatchedRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetWatchedRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_watched`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1736,31 +1441,15 @@ impl DeleteWatchedRequest {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Sets the `item_ids` parameter.
-    pub fn with_item_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.item_ids = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    DeleteWatchedRequest,
+    with_item_ids(item_ids: Vec<String>) = optional("item_ids"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `delete_watched`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -1897,82 +1586,23 @@ impl GetWatchedListRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `page` parameter.
-    pub fn with_page(mut self, value: impl Into<i32>) -> Self {
-        self.page = value.into();
-        self
-    }
-
-    /// Sets the `page_size` parameter.
-    pub fn with_page_size(mut self, value: impl Into<i32>) -> Self {
-        self.page_size = value.into();
-        self
-    }
-
-    /// Sets the `completed` parameter.
-    pub fn with_completed(mut self, value: impl Into<bool>) -> Self {
-        self.completed = Some(value.into());
-        self
-    }
-
-    /// Sets the `order` parameter.
-    pub fn with_order(mut self, value: impl Into<crate::models::ListOrder>) -> Self {
-        self.order = value.into();
-        self
-    }
-
-    /// Sets the `order_by` parameter.
-    pub fn with_order_by(
-        mut self,
-        value: impl Into<crate::models::GetWatchedListOrderBy>,
-    ) -> Self {
-        self.order_by = value.into();
-        self
-    }
-
-    /// Sets the `item_type` parameter.
-    pub fn with_item_type(mut self, value: impl Into<crate::models::ItemType>) -> Self {
-        self.item_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `device` parameter.
-    pub fn with_device(mut self, value: impl Into<String>) -> Self {
-        self.device = value.into();
-        self
-    }
-
-    /// Sets the `sub` parameter.
-    pub fn with_sub(mut self, value: impl Into<String>) -> Self {
-        self.sub = Some(value.into());
-        self
-    }
-
-    /// Sets the `segments` parameter.
-    pub fn with_segments(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.segments = Some(value.into());
-        self
-    }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetWatchedListRequest,
+    with_page(page: i32) = plain("page"),
+    with_page_size(page_size: i32) = plain("page_size"),
+    with_completed(completed: bool) = optional("completed"),
+    with_order(order: crate::models::ListOrder) = plain("order"),
+    with_order_by(order_by: crate::models::GetWatchedListOrderBy) = plain("order_by"),
+    with_item_type(item_type: crate::models::ItemType) = optional("item_type"),
+    with_device(device: String) = plain("device"),
+    with_sub(sub: String) = optional("sub"),
+    with_segments(segments: Vec<String>) = optional("segments"),
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 impl Default for GetWatchedListRequest {
     fn default() -> Self {
@@ -2063,25 +1693,14 @@ impl GetItemWatchedStatusRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    GetItemWatchedStatusRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -2172,25 +1791,14 @@ impl SetItemWatchedStatusRequest {
             credentials: Vec::new(),
         }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
-
-    /// Adds a credential, sent instead of the client's configured one for its scheme.
-    pub fn with_credential(mut self, credential: Credential) -> Self {
-        self.credentials.push(credential);
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    SetItemWatchedStatusRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang"),
+    with_credential(credentials: Credential) = credential
+);
 
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

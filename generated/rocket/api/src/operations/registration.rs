@@ -33,19 +33,13 @@ impl RegisterRequest {
     pub fn new(body: crate::models::RegistrationRequest) -> Self {
         Self { ff: None, lang: None, body }
     }
-
-    /// Sets the `ff` parameter.
-    pub fn with_ff(mut self, value: impl Into<crate::parameters::FeatureFlags>) -> Self {
-        self.ff = Some(value.into());
-        self
-    }
-
-    /// Sets the `lang` parameter.
-    pub fn with_lang(mut self, value: impl Into<crate::parameters::Language>) -> Self {
-        self.lang = Some(value.into());
-        self
-    }
 }
+
+crate::runtime::impl_setters!(
+    RegisterRequest,
+    with_ff(ff: crate::parameters::FeatureFlags) = optional("ff"),
+    with_lang(lang: crate::parameters::Language) = optional("lang")
+);
 
 /// The responses of `register`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
