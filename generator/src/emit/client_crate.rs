@@ -92,7 +92,7 @@ pub fn emit_client_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &st
     let source = settings.source.clone();
     let tags_source = source.clone();
     pieces.rust_parts("src/operations.rs", move || operations(api, &source));
-    pieces.rust("src/tags.rs", move || tags(api, &tags_source));
+    pieces.rust_parts("src/tags.rs", move || tags(api, &tags_source));
     if super::pages::has_streams(api) {
         pieces.rust("src/pages.rs", move || super::pages::client_streams(api));
     }
@@ -143,13 +143,13 @@ fn call_macro(api: &Api) -> Part {
 const CLIENT_METHODS: [&str; 5] = ["new", "builder", "base_url", "with_options", "inner"];
 
 /// The operations grouped by tag: `client.content().get_item(…)`.
-fn tags(api: &Api, source: &str) -> TokenStream {
+fn tags(api: &Api, source: &str) -> Vec<Part> {
     let trait_ident = format_ident!("{}", trait_name(source));
     let modules = tag_modules(api);
     if modules.is_empty() {
-        return quote! {
+        return vec![Part::Tokens(quote! {
             //! The operations grouped by tag; the spec declares none.
-        };
+        })];
     }
     // An accessor must not shadow `Client`'s own methods, nor the trait's (an inherent method
     // wins over a trait method of the same name), nor another tag's accessor.
@@ -170,25 +170,19 @@ fn tags(api: &Api, source: &str) -> TokenStream {
         let tag = tag.as_str();
         let doc = format!(" The operations tagged `{tag}`.");
         let cfg = super::operations::tag_cfg(api, tag);
+        // Each under its tag's feature, as the group is.
         let methods = api.operations.iter().filter(|op| op.tag == tag).map(|op| {
             let name = ident(&op.method_name);
             let request = ident(&op.request_type);
             let response = ident(&op.response_type);
-            let doc = format!(" {}", super::operations::signature_line(op));
-            let cfg = operation_cfg(op);
-            quote! {
-                #[doc = #doc]
-                #cfg
-                pub fn #name(&self, request: api::#request) -> impl api::runtime::Answer<api::#response> {
-                    #trait_ident::#name(self.client, request)
-                }
-            }
+            let doc = super::operations::signature_line(op);
+            quote! { forward!(#doc, #name, #request, #response); }
         });
         quote! {
             #[doc = #doc]
             #cfg
             pub struct #group<'a> {
-                client: &'a Client,
+                client: &'a super::Client,
             }
 
             #cfg
@@ -197,7 +191,7 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             }
 
             #cfg
-            impl Client {
+            impl super::Client {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> #group<'_> {
                     #group { client: self }
@@ -205,18 +199,23 @@ fn tags(api: &Api, source: &str) -> TokenStream {
             }
         }
     });
-    let cfg = super::rust::any_operation_cfg(api);
-    quote! {
+    let header = quote! {
         //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
+    };
+    Part::with_rows(api.operations.len(), header, || forward_macro(api, &trait_ident), quote! { #(#groups)* })
+}
 
-        #cfg
-        use api::#trait_ident;
-
-        #cfg
-        use super::Client;
-
-        #(#groups)*
-    }
+/// The `forward!` rule: every method of a tag's group is a call of the service trait's.
+fn forward_macro(api: &Api, trait_ident: &proc_macro2::Ident) -> Part {
+    let item = format!(
+        "#[doc = $doc]
+pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{
+    api::{trait_ident}::$name(self.client, request)
+}}"
+    );
+    let doc = "`forward!(\"doc\", method, Request, Response)`: a method of a tag's group, which calls the\n\
+               service trait's method of the same name.";
+    macro_rules_text(doc, &super::rust::any_operation_cfg(api), "forward", &[("$doc:literal, $name:ident, $request:ident, $response:ident".to_string(), item)])
 }
 
 fn method(op: &Operation) -> TokenStream {

@@ -86,14 +86,11 @@ fn lib(api: &Api, source: &str) -> Vec<Part> {
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
         let tool = &op.tool_name;
-        let doc = format!(" Programs `{}` (`{} {}`) and reads its calls.", op.name(), op.http_method.as_str(), op.path);
+        let route = format!("{} {}", op.http_method.as_str(), op.path);
         let cfg = operation_cfg(op);
         quote! {
-            #[doc = #doc]
             #cfg
-            pub fn #name(&self) -> runtime::Handle<'_, api::#request, api::#response> {
-                runtime::Handle::new(&self.state, #tool)
-            }
+            handle!(#name, #tool, #route, #request, #response);
         }
     });
     let methods = api.operations.iter().map(|op| {
@@ -136,7 +133,8 @@ fn lib(api: &Api, source: &str) -> Vec<Part> {
                 Mock::new(1)
             }
         }
-
+    };
+    let programming = quote! {
         impl Mock {
             /// A mock whose unprogrammed answers are synthesized with `seed`.
             pub fn new(seed: u64) -> Self {
@@ -172,7 +170,26 @@ fn lib(api: &Api, source: &str) -> Vec<Part> {
             #(#methods)*
         }
     };
-    Part::with_rows(api.operations.len(), lib, || answer_macro(api), implementation)
+    let mut parts = Part::with_rows(api.operations.len(), lib, || handle_macro(api), programming);
+    parts.extend(Part::with_rows(api.operations.len(), TokenStream::new(), || answer_macro(api), implementation));
+    parts
+}
+
+/// The `handle!` rule: every `on_…` method is the same handle on the mock's state but for
+/// names.
+fn handle_macro(api: &Api) -> Part {
+    let item = "#[doc = concat!(\"Programs `\", $tool, \"` (`\", $route, \"`) and reads its calls.\")]
+pub fn $name(&self) -> runtime::Handle<'_, api::$request, api::$response> {
+    runtime::Handle::new(&self.state, $tool)
+}";
+    let doc = "`handle!(on_method, \"tool\", \"METHOD /path\", Request, Response)`: the method that\n\
+               programs an operation of the mock and reads its calls.";
+    macro_rules_text(
+        doc,
+        &super::rust::any_operation_cfg(api),
+        "handle",
+        &[("$name:ident, $tool:literal, $route:literal, $request:ident, $response:ident".to_string(), item.to_string())],
+    )
 }
 
 /// The `answer!` rule: every method is the same call into the mock's state but for names.

@@ -297,10 +297,7 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
             if margin.len() + joined.len() <= 100 {
                 out.push_str(&format!("{margin}{joined}\n"));
             } else {
-                rows.iter().for_each(|row| {
-                    out.push_str(row);
-                    out.push('\n');
-                });
+                out.push_str(&fill_macro_row(margin, &joined));
             }
             continue;
         }
@@ -328,6 +325,32 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
         }
         out.push_str(&format!("{margin});\n"));
     }
+    out
+}
+
+/// A row too long for one line, `name!(a, b, …);`, its arguments filled into lines of up
+/// to 100 columns below the call, as rustfmt lays out a long call's arguments that fit
+/// several to a line.
+fn fill_macro_row(margin: &str, row: &str) -> String {
+    let Some(open) = row.find('(') else { return format!("{margin}{row}\n") };
+    let args = row[open + 1..].trim_end().trim_end_matches(';').trim_end_matches(')');
+    let inner = format!("{margin}    ");
+    let mut out = format!("{margin}{}\n", &row[..=open]);
+    let mut line = inner.clone();
+    for arg in split_top_level(args) {
+        if line.len() > inner.len() && line.len() + 1 + arg.len() > 100 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = inner.clone();
+        }
+        if line.len() > inner.len() {
+            line.push(' ');
+        }
+        line.push_str(&arg);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out.push_str(&format!("{margin});\n"));
     out
 }
 
@@ -618,10 +641,15 @@ call!(short);
 call!(a_name_long_enough, to_make, the_row_wider, than_prettyplease_lays_out, but_not_a_hundred);
 #[cfg(feature = \"a\")]
 call!(
-    a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined,
-    on_one, line
+    a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined, on_one, line
 );
 ";
         assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+    }
+
+    #[test]
+    fn types_in_a_tables_rows_read_as_rust_writes_them() {
+        let row = r#"with_ids(ids : Vec < crate ::models::Id >) = optional("a : b < c >"),"#;
+        assert_eq!(tidy_type_spacing(row), r#"with_ids(ids: Vec<crate::models::Id>) = optional("a : b < c >"),"#);
     }
 }

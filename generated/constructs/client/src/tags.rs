@@ -2,6 +2,8 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+/// `forward!("doc", method, Request, Response)`: a method of a tag's group, which calls the
+/// service trait's method of the same name.
 #[cfg(
     any(
         feature = "files",
@@ -14,42 +16,31 @@
         feature = "ops"
     )
 )]
-use api::ConstructsApi;
-
-#[cfg(
-    any(
-        feature = "files",
-        feature = "jobs",
-        feature = "self_",
-        feature = "pets",
-        feature = "media",
-        feature = "pages",
-        feature = "streams",
-        feature = "ops"
-    )
-)]
-use super::Client;
+macro_rules! forward {
+    ($doc:literal, $name:ident, $request:ident, $response:ident) => {
+        #[doc = $doc]
+        pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            api::ConstructsApi::$name(self.client, request)
+        }
+    };
+}
 
 /// The operations tagged `files`.
 #[cfg(feature = "files")]
 pub struct FilesOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "files")]
 impl FilesOperations<'_> {
-    /// `GET /files/{name}.json` (operation `get-file`).
-    #[cfg(feature = "files")]
-    pub fn get_file(
-        &self,
-        request: api::GetFileRequest,
-    ) -> impl api::runtime::Answer<api::GetFileResponse> {
-        ConstructsApi::get_file(self.client, request)
-    }
+    forward!(
+        "`GET /files/{name}.json` (operation `get-file`).", get_file, GetFileRequest,
+        GetFileResponse
+    );
 }
 
 #[cfg(feature = "files")]
-impl Client {
+impl super::Client {
     /// The operations tagged `files`.
     pub fn files(&self) -> FilesOperations<'_> {
         FilesOperations { client: self }
@@ -59,41 +50,21 @@ impl Client {
 /// The operations tagged `jobs`.
 #[cfg(feature = "jobs")]
 pub struct JobsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "jobs")]
 impl JobsOperations<'_> {
-    /// `POST /jobs/{name}:cancel` (operation `user.list`).
-    #[cfg(feature = "jobs")]
-    pub fn user_list(
-        &self,
-        request: api::UserListRequest,
-    ) -> impl api::runtime::Answer<api::UserListResponse> {
-        ConstructsApi::user_list(self.client, request)
-    }
-
-    /// `GET /jobs/{name}` (operation `List`).
-    #[cfg(feature = "jobs")]
-    pub fn list(
-        &self,
-        request: api::ListRequest,
-    ) -> impl api::runtime::Answer<api::ListResponse> {
-        ConstructsApi::list(self.client, request)
-    }
-
-    /// `DELETE /jobs/{name}` (operation `type`).
-    #[cfg(feature = "jobs")]
-    pub fn r#type(
-        &self,
-        request: api::TypeRequest,
-    ) -> impl api::runtime::Answer<api::TypeResponse> {
-        ConstructsApi::r#type(self.client, request)
-    }
+    forward!(
+        "`POST /jobs/{name}:cancel` (operation `user.list`).", user_list, UserListRequest,
+        UserListResponse
+    );
+    forward!("`GET /jobs/{name}` (operation `List`).", list, ListRequest, ListResponse);
+    forward!("`DELETE /jobs/{name}` (operation `type`).", r#type, TypeRequest, TypeResponse);
 }
 
 #[cfg(feature = "jobs")]
-impl Client {
+impl super::Client {
     /// The operations tagged `jobs`.
     pub fn jobs(&self) -> JobsOperations<'_> {
         JobsOperations { client: self }
@@ -103,23 +74,16 @@ impl Client {
 /// The operations tagged `self`.
 #[cfg(feature = "self_")]
 pub struct SelfOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "self_")]
 impl SelfOperations<'_> {
-    /// `PUT /self` (operation `self`).
-    #[cfg(feature = "self_")]
-    pub fn self_(
-        &self,
-        request: api::SelfRequest,
-    ) -> impl api::runtime::Answer<api::SelfResponse> {
-        ConstructsApi::self_(self.client, request)
-    }
+    forward!("`PUT /self` (operation `self`).", self_, SelfRequest, SelfResponse);
 }
 
 #[cfg(feature = "self_")]
-impl Client {
+impl super::Client {
     /// The operations tagged `self`.
     pub fn self_ops(&self) -> SelfOperations<'_> {
         SelfOperations { client: self }
@@ -129,23 +93,18 @@ impl Client {
 /// The operations tagged `pets`.
 #[cfg(feature = "pets")]
 pub struct PetsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "pets")]
 impl PetsOperations<'_> {
-    /// `POST /pets` (operation `createPet`).
-    #[cfg(feature = "pets")]
-    pub fn create_pet(
-        &self,
-        request: api::CreatePetRequest,
-    ) -> impl api::runtime::Answer<api::CreatePetResponse> {
-        ConstructsApi::create_pet(self.client, request)
-    }
+    forward!(
+        "`POST /pets` (operation `createPet`).", create_pet, CreatePetRequest, CreatePetResponse
+    );
 }
 
 #[cfg(feature = "pets")]
-impl Client {
+impl super::Client {
     /// The operations tagged `pets`.
     pub fn pets(&self) -> PetsOperations<'_> {
         PetsOperations { client: self }
@@ -155,68 +114,31 @@ impl Client {
 /// The operations tagged `media`.
 #[cfg(feature = "media")]
 pub struct MediaOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "media")]
 impl MediaOperations<'_> {
-    /// `POST /charges` (operation `createCharge`).
-    #[cfg(feature = "media")]
-    pub fn create_charge(
-        &self,
-        request: api::CreateChargeRequest,
-    ) -> impl api::runtime::Answer<api::CreateChargeResponse> {
-        ConstructsApi::create_charge(self.client, request)
-    }
-
-    /// `PATCH /charges` (operation `updateCharge`).
-    #[cfg(feature = "media")]
-    pub fn update_charge(
-        &self,
-        request: api::UpdateChargeRequest,
-    ) -> impl api::runtime::Answer<api::UpdateChargeResponse> {
-        ConstructsApi::update_charge(self.client, request)
-    }
-
-    /// `POST /uploads` (operation `upload`).
-    #[cfg(feature = "media")]
-    pub fn upload(
-        &self,
-        request: api::UploadRequest,
-    ) -> impl api::runtime::Answer<api::UploadResponse> {
-        ConstructsApi::upload(self.client, request)
-    }
-
-    /// `GET /blobs/{name}` (operation `getBlob`).
-    #[cfg(feature = "media")]
-    pub fn get_blob(
-        &self,
-        request: api::GetBlobRequest,
-    ) -> impl api::runtime::Answer<api::GetBlobResponse> {
-        ConstructsApi::get_blob(self.client, request)
-    }
-
-    /// `PUT /blobs/{name}` (operation `putBlob`).
-    #[cfg(feature = "media")]
-    pub fn put_blob(
-        &self,
-        request: api::PutBlobRequest,
-    ) -> impl api::runtime::Answer<api::PutBlobResponse> {
-        ConstructsApi::put_blob(self.client, request)
-    }
-
-    /// `POST /notes` (operation `addNote`).
-    #[cfg(feature = "media")]
-    pub fn add_note(
-        &self,
-        request: api::AddNoteRequest,
-    ) -> impl api::runtime::Answer<api::AddNoteResponse> {
-        ConstructsApi::add_note(self.client, request)
-    }
+    forward!(
+        "`POST /charges` (operation `createCharge`).", create_charge, CreateChargeRequest,
+        CreateChargeResponse
+    );
+    forward!(
+        "`PATCH /charges` (operation `updateCharge`).", update_charge, UpdateChargeRequest,
+        UpdateChargeResponse
+    );
+    forward!("`POST /uploads` (operation `upload`).", upload, UploadRequest, UploadResponse);
+    forward!(
+        "`GET /blobs/{name}` (operation `getBlob`).", get_blob, GetBlobRequest, GetBlobResponse
+    );
+    forward!(
+        "`PUT /blobs/{name}` (operation `putBlob`).", put_blob, PutBlobRequest, PutBlobResponse
+    );
+    forward!("`POST /notes` (operation `addNote`).", add_note, AddNoteRequest, AddNoteResponse);
 }
 
 #[cfg(feature = "media")]
-impl Client {
+impl super::Client {
     /// The operations tagged `media`.
     pub fn media(&self) -> MediaOperations<'_> {
         MediaOperations { client: self }
@@ -226,59 +148,32 @@ impl Client {
 /// The operations tagged `pages`.
 #[cfg(feature = "pages")]
 pub struct PagesOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "pages")]
 impl PagesOperations<'_> {
-    /// `GET /events` (operation `listEvents`).
-    #[cfg(feature = "pages")]
-    pub fn list_events(
-        &self,
-        request: api::ListEventsRequest,
-    ) -> impl api::runtime::Answer<api::ListEventsResponse> {
-        ConstructsApi::list_events(self.client, request)
-    }
-
-    /// `GET /logs` (operation `listLogs`).
-    #[cfg(feature = "pages")]
-    pub fn list_logs(
-        &self,
-        request: api::ListLogsRequest,
-    ) -> impl api::runtime::Answer<api::ListLogsResponse> {
-        ConstructsApi::list_logs(self.client, request)
-    }
-
-    /// `GET /commits` (operation `listCommits`).
-    #[cfg(feature = "pages")]
-    pub fn list_commits(
-        &self,
-        request: api::ListCommitsRequest,
-    ) -> impl api::runtime::Answer<api::ListCommitsResponse> {
-        ConstructsApi::list_commits(self.client, request)
-    }
-
-    /// `GET /tickets` (operation `listTickets`).
-    #[cfg(feature = "pages")]
-    pub fn list_tickets(
-        &self,
-        request: api::ListTicketsRequest,
-    ) -> impl api::runtime::Answer<api::ListTicketsResponse> {
-        ConstructsApi::list_tickets(self.client, request)
-    }
-
-    /// `GET /payments` (operation `listPayments`).
-    #[cfg(feature = "pages")]
-    pub fn list_payments(
-        &self,
-        request: api::ListPaymentsRequest,
-    ) -> impl api::runtime::Answer<api::ListPaymentsResponse> {
-        ConstructsApi::list_payments(self.client, request)
-    }
+    forward!(
+        "`GET /events` (operation `listEvents`).", list_events, ListEventsRequest,
+        ListEventsResponse
+    );
+    forward!("`GET /logs` (operation `listLogs`).", list_logs, ListLogsRequest, ListLogsResponse);
+    forward!(
+        "`GET /commits` (operation `listCommits`).", list_commits, ListCommitsRequest,
+        ListCommitsResponse
+    );
+    forward!(
+        "`GET /tickets` (operation `listTickets`).", list_tickets, ListTicketsRequest,
+        ListTicketsResponse
+    );
+    forward!(
+        "`GET /payments` (operation `listPayments`).", list_payments, ListPaymentsRequest,
+        ListPaymentsResponse
+    );
 }
 
 #[cfg(feature = "pages")]
-impl Client {
+impl super::Client {
     /// The operations tagged `pages`.
     pub fn pages(&self) -> PagesOperations<'_> {
         PagesOperations { client: self }
@@ -288,59 +183,35 @@ impl Client {
 /// The operations tagged `streams`.
 #[cfg(feature = "streams")]
 pub struct StreamsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "streams")]
 impl StreamsOperations<'_> {
-    /// `GET /streams/progress` (operation `streamProgress`).
-    #[cfg(feature = "streams")]
-    pub fn stream_progress(
-        &self,
-        request: api::StreamProgressRequest,
-    ) -> impl api::runtime::Answer<api::StreamProgressResponse> {
-        ConstructsApi::stream_progress(self.client, request)
-    }
-
-    /// `GET /streams/ticker` (operation `streamTicker`).
-    #[cfg(feature = "streams")]
-    pub fn stream_ticker(
-        &self,
-        request: api::StreamTickerRequest,
-    ) -> impl api::runtime::Answer<api::StreamTickerResponse> {
-        ConstructsApi::stream_ticker(self.client, request)
-    }
-
-    /// `GET /streams/notices` (operation `streamNotices`).
-    #[cfg(feature = "streams")]
-    pub fn stream_notices(
-        &self,
-        request: api::StreamNoticesRequest,
-    ) -> impl api::runtime::Answer<api::StreamNoticesResponse> {
-        ConstructsApi::stream_notices(self.client, request)
-    }
-
-    /// `GET /streams/logs` (operation `streamLogs`).
-    #[cfg(feature = "streams")]
-    pub fn stream_logs(
-        &self,
-        request: api::StreamLogsRequest,
-    ) -> impl api::runtime::Answer<api::StreamLogsResponse> {
-        ConstructsApi::stream_logs(self.client, request)
-    }
-
-    /// `GET /streams/records` (operation `streamRecords`).
-    #[cfg(feature = "streams")]
-    pub fn stream_records(
-        &self,
-        request: api::StreamRecordsRequest,
-    ) -> impl api::runtime::Answer<api::StreamRecordsResponse> {
-        ConstructsApi::stream_records(self.client, request)
-    }
+    forward!(
+        "`GET /streams/progress` (operation `streamProgress`).", stream_progress,
+        StreamProgressRequest, StreamProgressResponse
+    );
+    forward!(
+        "`GET /streams/ticker` (operation `streamTicker`).", stream_ticker, StreamTickerRequest,
+        StreamTickerResponse
+    );
+    forward!(
+        "`GET /streams/notices` (operation `streamNotices`).", stream_notices, StreamNoticesRequest,
+        StreamNoticesResponse
+    );
+    forward!(
+        "`GET /streams/logs` (operation `streamLogs`).", stream_logs, StreamLogsRequest,
+        StreamLogsResponse
+    );
+    forward!(
+        "`GET /streams/records` (operation `streamRecords`).", stream_records, StreamRecordsRequest,
+        StreamRecordsResponse
+    );
 }
 
 #[cfg(feature = "streams")]
-impl Client {
+impl super::Client {
     /// The operations tagged `streams`.
     pub fn streams(&self) -> StreamsOperations<'_> {
         StreamsOperations { client: self }
@@ -350,23 +221,16 @@ impl Client {
 /// The operations tagged `ops`.
 #[cfg(feature = "ops")]
 pub struct OpsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "ops")]
 impl OpsOperations<'_> {
-    /// `GET /health` (operation `health`).
-    #[cfg(feature = "ops")]
-    pub fn health(
-        &self,
-        request: api::HealthRequest,
-    ) -> impl api::runtime::Answer<api::HealthResponse> {
-        ConstructsApi::health(self.client, request)
-    }
+    forward!("`GET /health` (operation `health`).", health, HealthRequest, HealthResponse);
 }
 
 #[cfg(feature = "ops")]
-impl Client {
+impl super::Client {
     /// The operations tagged `ops`.
     pub fn ops(&self) -> OpsOperations<'_> {
         OpsOperations { client: self }

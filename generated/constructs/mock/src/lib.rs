@@ -27,6 +27,29 @@ impl Default for Mock {
     }
 }
 
+/// `handle!(on_method, "tool", "METHOD /path", Request, Response)`: the method that
+/// programs an operation of the mock and reads its calls.
+#[cfg(
+    any(
+        feature = "files",
+        feature = "jobs",
+        feature = "self_",
+        feature = "pets",
+        feature = "media",
+        feature = "pages",
+        feature = "streams",
+        feature = "ops"
+    )
+)]
+macro_rules! handle {
+    ($name:ident, $tool:literal, $route:literal, $request:ident, $response:ident) => {
+        #[doc = concat!("Programs `", $tool, "` (`", $route, "`) and reads its calls.")]
+        pub fn $name(&self) -> runtime::Handle<'_, api::$request, api::$response> {
+            runtime::Handle::new(&self.state, $tool)
+        }
+    };
+}
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
@@ -70,183 +93,88 @@ impl Mock {
         self.state.log()
     }
 
-    /// Programs `get-file` (`GET /files/{name}.json`) and reads its calls.
     #[cfg(feature = "files")]
-    pub fn on_get_file(
-        &self,
-    ) -> runtime::Handle<'_, api::GetFileRequest, api::GetFileResponse> {
-        runtime::Handle::new(&self.state, "files.get-file")
-    }
-
-    /// Programs `user.list` (`POST /jobs/{name}:cancel`) and reads its calls.
+    handle!(
+        on_get_file, "files.get-file", "GET /files/{name}.json", GetFileRequest, GetFileResponse
+    );
     #[cfg(feature = "jobs")]
-    pub fn on_user_list(
-        &self,
-    ) -> runtime::Handle<'_, api::UserListRequest, api::UserListResponse> {
-        runtime::Handle::new(&self.state, "jobs.userList")
-    }
-
-    /// Programs `List` (`GET /jobs/{name}`) and reads its calls.
+    handle!(
+        on_user_list, "jobs.userList", "POST /jobs/{name}:cancel", UserListRequest, UserListResponse
+    );
     #[cfg(feature = "jobs")]
-    pub fn on_list(&self) -> runtime::Handle<'_, api::ListRequest, api::ListResponse> {
-        runtime::Handle::new(&self.state, "jobs.List")
-    }
-
-    /// Programs `type` (`DELETE /jobs/{name}`) and reads its calls.
+    handle!(on_list, "jobs.List", "GET /jobs/{name}", ListRequest, ListResponse);
     #[cfg(feature = "jobs")]
-    pub fn on_type(&self) -> runtime::Handle<'_, api::TypeRequest, api::TypeResponse> {
-        runtime::Handle::new(&self.state, "jobs.type")
-    }
-
-    /// Programs `self` (`PUT /self`) and reads its calls.
+    handle!(on_type, "jobs.type", "DELETE /jobs/{name}", TypeRequest, TypeResponse);
     #[cfg(feature = "self_")]
-    pub fn on_self_(&self) -> runtime::Handle<'_, api::SelfRequest, api::SelfResponse> {
-        runtime::Handle::new(&self.state, "self.self")
-    }
-
-    /// Programs `createPet` (`POST /pets`) and reads its calls.
+    handle!(on_self_, "self.self", "PUT /self", SelfRequest, SelfResponse);
     #[cfg(feature = "pets")]
-    pub fn on_create_pet(
-        &self,
-    ) -> runtime::Handle<'_, api::CreatePetRequest, api::CreatePetResponse> {
-        runtime::Handle::new(&self.state, "pets.createPet")
-    }
-
-    /// Programs `createCharge` (`POST /charges`) and reads its calls.
+    handle!(on_create_pet, "pets.createPet", "POST /pets", CreatePetRequest, CreatePetResponse);
     #[cfg(feature = "media")]
-    pub fn on_create_charge(
-        &self,
-    ) -> runtime::Handle<'_, api::CreateChargeRequest, api::CreateChargeResponse> {
-        runtime::Handle::new(&self.state, "media.createCharge")
-    }
-
-    /// Programs `updateCharge` (`PATCH /charges`) and reads its calls.
+    handle!(
+        on_create_charge, "media.createCharge", "POST /charges", CreateChargeRequest,
+        CreateChargeResponse
+    );
     #[cfg(feature = "media")]
-    pub fn on_update_charge(
-        &self,
-    ) -> runtime::Handle<'_, api::UpdateChargeRequest, api::UpdateChargeResponse> {
-        runtime::Handle::new(&self.state, "media.updateCharge")
-    }
-
-    /// Programs `upload` (`POST /uploads`) and reads its calls.
+    handle!(
+        on_update_charge, "media.updateCharge", "PATCH /charges", UpdateChargeRequest,
+        UpdateChargeResponse
+    );
     #[cfg(feature = "media")]
-    pub fn on_upload(
-        &self,
-    ) -> runtime::Handle<'_, api::UploadRequest, api::UploadResponse> {
-        runtime::Handle::new(&self.state, "media.upload")
-    }
-
-    /// Programs `getBlob` (`GET /blobs/{name}`) and reads its calls.
+    handle!(on_upload, "media.upload", "POST /uploads", UploadRequest, UploadResponse);
     #[cfg(feature = "media")]
-    pub fn on_get_blob(
-        &self,
-    ) -> runtime::Handle<'_, api::GetBlobRequest, api::GetBlobResponse> {
-        runtime::Handle::new(&self.state, "media.getBlob")
-    }
-
-    /// Programs `putBlob` (`PUT /blobs/{name}`) and reads its calls.
+    handle!(on_get_blob, "media.getBlob", "GET /blobs/{name}", GetBlobRequest, GetBlobResponse);
     #[cfg(feature = "media")]
-    pub fn on_put_blob(
-        &self,
-    ) -> runtime::Handle<'_, api::PutBlobRequest, api::PutBlobResponse> {
-        runtime::Handle::new(&self.state, "media.putBlob")
-    }
-
-    /// Programs `addNote` (`POST /notes`) and reads its calls.
+    handle!(on_put_blob, "media.putBlob", "PUT /blobs/{name}", PutBlobRequest, PutBlobResponse);
     #[cfg(feature = "media")]
-    pub fn on_add_note(
-        &self,
-    ) -> runtime::Handle<'_, api::AddNoteRequest, api::AddNoteResponse> {
-        runtime::Handle::new(&self.state, "media.addNote")
-    }
-
-    /// Programs `listEvents` (`GET /events`) and reads its calls.
+    handle!(on_add_note, "media.addNote", "POST /notes", AddNoteRequest, AddNoteResponse);
     #[cfg(feature = "pages")]
-    pub fn on_list_events(
-        &self,
-    ) -> runtime::Handle<'_, api::ListEventsRequest, api::ListEventsResponse> {
-        runtime::Handle::new(&self.state, "pages.listEvents")
-    }
-
-    /// Programs `listLogs` (`GET /logs`) and reads its calls.
+    handle!(
+        on_list_events, "pages.listEvents", "GET /events", ListEventsRequest, ListEventsResponse
+    );
     #[cfg(feature = "pages")]
-    pub fn on_list_logs(
-        &self,
-    ) -> runtime::Handle<'_, api::ListLogsRequest, api::ListLogsResponse> {
-        runtime::Handle::new(&self.state, "pages.listLogs")
-    }
-
-    /// Programs `listCommits` (`GET /commits`) and reads its calls.
+    handle!(on_list_logs, "pages.listLogs", "GET /logs", ListLogsRequest, ListLogsResponse);
     #[cfg(feature = "pages")]
-    pub fn on_list_commits(
-        &self,
-    ) -> runtime::Handle<'_, api::ListCommitsRequest, api::ListCommitsResponse> {
-        runtime::Handle::new(&self.state, "pages.listCommits")
-    }
-
-    /// Programs `listTickets` (`GET /tickets`) and reads its calls.
+    handle!(
+        on_list_commits, "pages.listCommits", "GET /commits", ListCommitsRequest,
+        ListCommitsResponse
+    );
     #[cfg(feature = "pages")]
-    pub fn on_list_tickets(
-        &self,
-    ) -> runtime::Handle<'_, api::ListTicketsRequest, api::ListTicketsResponse> {
-        runtime::Handle::new(&self.state, "pages.listTickets")
-    }
-
-    /// Programs `listPayments` (`GET /payments`) and reads its calls.
+    handle!(
+        on_list_tickets, "pages.listTickets", "GET /tickets", ListTicketsRequest,
+        ListTicketsResponse
+    );
     #[cfg(feature = "pages")]
-    pub fn on_list_payments(
-        &self,
-    ) -> runtime::Handle<'_, api::ListPaymentsRequest, api::ListPaymentsResponse> {
-        runtime::Handle::new(&self.state, "pages.listPayments")
-    }
-
-    /// Programs `streamProgress` (`GET /streams/progress`) and reads its calls.
+    handle!(
+        on_list_payments, "pages.listPayments", "GET /payments", ListPaymentsRequest,
+        ListPaymentsResponse
+    );
     #[cfg(feature = "streams")]
-    pub fn on_stream_progress(
-        &self,
-    ) -> runtime::Handle<'_, api::StreamProgressRequest, api::StreamProgressResponse> {
-        runtime::Handle::new(&self.state, "streams.streamProgress")
-    }
-
-    /// Programs `streamTicker` (`GET /streams/ticker`) and reads its calls.
+    handle!(
+        on_stream_progress, "streams.streamProgress", "GET /streams/progress",
+        StreamProgressRequest, StreamProgressResponse
+    );
     #[cfg(feature = "streams")]
-    pub fn on_stream_ticker(
-        &self,
-    ) -> runtime::Handle<'_, api::StreamTickerRequest, api::StreamTickerResponse> {
-        runtime::Handle::new(&self.state, "streams.streamTicker")
-    }
-
-    /// Programs `streamNotices` (`GET /streams/notices`) and reads its calls.
+    handle!(
+        on_stream_ticker, "streams.streamTicker", "GET /streams/ticker", StreamTickerRequest,
+        StreamTickerResponse
+    );
     #[cfg(feature = "streams")]
-    pub fn on_stream_notices(
-        &self,
-    ) -> runtime::Handle<'_, api::StreamNoticesRequest, api::StreamNoticesResponse> {
-        runtime::Handle::new(&self.state, "streams.streamNotices")
-    }
-
-    /// Programs `streamLogs` (`GET /streams/logs`) and reads its calls.
+    handle!(
+        on_stream_notices, "streams.streamNotices", "GET /streams/notices", StreamNoticesRequest,
+        StreamNoticesResponse
+    );
     #[cfg(feature = "streams")]
-    pub fn on_stream_logs(
-        &self,
-    ) -> runtime::Handle<'_, api::StreamLogsRequest, api::StreamLogsResponse> {
-        runtime::Handle::new(&self.state, "streams.streamLogs")
-    }
-
-    /// Programs `streamRecords` (`GET /streams/records`) and reads its calls.
+    handle!(
+        on_stream_logs, "streams.streamLogs", "GET /streams/logs", StreamLogsRequest,
+        StreamLogsResponse
+    );
     #[cfg(feature = "streams")]
-    pub fn on_stream_records(
-        &self,
-    ) -> runtime::Handle<'_, api::StreamRecordsRequest, api::StreamRecordsResponse> {
-        runtime::Handle::new(&self.state, "streams.streamRecords")
-    }
-
-    /// Programs `health` (`GET /health`) and reads its calls.
+    handle!(
+        on_stream_records, "streams.streamRecords", "GET /streams/records", StreamRecordsRequest,
+        StreamRecordsResponse
+    );
     #[cfg(feature = "ops")]
-    pub fn on_health(
-        &self,
-    ) -> runtime::Handle<'_, api::HealthRequest, api::HealthResponse> {
-        runtime::Handle::new(&self.state, "ops.health")
-    }
+    handle!(on_health, "ops.health", "GET /health", HealthRequest, HealthResponse);
 }
 
 /// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered

@@ -2,41 +2,37 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+/// `forward!("doc", method, Request, Response)`: a method of a tag's group, which calls the
+/// service trait's method of the same name.
 #[cfg(feature = "events")]
-use api::FormatsApi;
-
-#[cfg(feature = "events")]
-use super::Client;
+macro_rules! forward {
+    ($doc:literal, $name:ident, $request:ident, $response:ident) => {
+        #[doc = $doc]
+        pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            api::FormatsApi::$name(self.client, request)
+        }
+    };
+}
 
 /// The operations tagged `events`.
 #[cfg(feature = "events")]
 pub struct EventsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "events")]
 impl EventsOperations<'_> {
-    /// `GET /events/{id}` (operation `getEvent`).
-    #[cfg(feature = "events")]
-    pub fn get_event(
-        &self,
-        request: api::GetEventRequest,
-    ) -> impl api::runtime::Answer<api::GetEventResponse> {
-        FormatsApi::get_event(self.client, request)
-    }
-
-    /// `POST /events` (operation `createEvent`).
-    #[cfg(feature = "events")]
-    pub fn create_event(
-        &self,
-        request: api::CreateEventRequest,
-    ) -> impl api::runtime::Answer<api::CreateEventResponse> {
-        FormatsApi::create_event(self.client, request)
-    }
+    forward!(
+        "`GET /events/{id}` (operation `getEvent`).", get_event, GetEventRequest, GetEventResponse
+    );
+    forward!(
+        "`POST /events` (operation `createEvent`).", create_event, CreateEventRequest,
+        CreateEventResponse
+    );
 }
 
 #[cfg(feature = "events")]
-impl Client {
+impl super::Client {
     /// The operations tagged `events`.
     pub fn events(&self) -> EventsOperations<'_> {
         EventsOperations { client: self }

@@ -28,8 +28,8 @@ impl NamesApi for Client {
     call!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse, secured);
     #[cfg(feature = "self_")]
     call!(
-        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
-        AddPaymentMethodResponse, secured
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, AddPaymentMethodResponse,
+        secured
     );
     #[cfg(feature = "ming_qian")]
     call!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);

@@ -2,32 +2,34 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+/// `forward!("doc", method, Request, Response)`: a method of a tag's group, which calls the
+/// service trait's method of the same name.
 #[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
-use api::NamesApi;
-
-#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
-use super::Client;
+macro_rules! forward {
+    ($doc:literal, $name:ident, $request:ident, $response:ident) => {
+        #[doc = $doc]
+        pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            api::NamesApi::$name(self.client, request)
+        }
+    };
+}
 
 /// The operations tagged `std`.
 #[cfg(feature = "std")]
 pub struct StdOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "std")]
 impl StdOperations<'_> {
-    /// `GET /strings/{type}` (operation `getString`).
-    #[cfg(feature = "std")]
-    pub fn get_string(
-        &self,
-        request: api::GetStringRequest,
-    ) -> impl api::runtime::Answer<api::GetStringResponse> {
-        NamesApi::get_string(self.client, request)
-    }
+    forward!(
+        "`GET /strings/{type}` (operation `getString`).", get_string, GetStringRequest,
+        GetStringResponse
+    );
 }
 
 #[cfg(feature = "std")]
-impl Client {
+impl super::Client {
     /// The operations tagged `std`.
     pub fn std_(&self) -> StdOperations<'_> {
         StdOperations { client: self }
@@ -37,32 +39,23 @@ impl Client {
 /// The operations tagged `Self`.
 #[cfg(feature = "self_")]
 pub struct SelfOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "self_")]
 impl SelfOperations<'_> {
-    /// `POST /prelude` (operation `putPrelude`).
-    #[cfg(feature = "self_")]
-    pub fn put_prelude(
-        &self,
-        request: api::PutPreludeRequest,
-    ) -> impl api::runtime::Answer<api::PutPreludeResponse> {
-        NamesApi::put_prelude(self.client, request)
-    }
-
-    /// `POST /payment-methods` (operation `addPaymentMethod`).
-    #[cfg(feature = "self_")]
-    pub fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        NamesApi::add_payment_method(self.client, request)
-    }
+    forward!(
+        "`POST /prelude` (operation `putPrelude`).", put_prelude, PutPreludeRequest,
+        PutPreludeResponse
+    );
+    forward!(
+        "`POST /payment-methods` (operation `addPaymentMethod`).", add_payment_method,
+        AddPaymentMethodRequest, AddPaymentMethodResponse
+    );
 }
 
 #[cfg(feature = "self_")]
-impl Client {
+impl super::Client {
     /// The operations tagged `Self`.
     pub fn self_(&self) -> SelfOperations<'_> {
         SelfOperations { client: self }
@@ -72,23 +65,19 @@ impl Client {
 /// The operations tagged `名前`.
 #[cfg(feature = "ming_qian")]
 pub struct MingQianOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "ming_qian")]
 impl MingQianOperations<'_> {
-    /// `GET /名前/{id}` (operation `名前を取る`).
-    #[cfg(feature = "ming_qian")]
-    pub fn ming_qian_wo_qu_ru(
-        &self,
-        request: api::MingQianWoQuRuRequest,
-    ) -> impl api::runtime::Answer<api::MingQianWoQuRuResponse> {
-        NamesApi::ming_qian_wo_qu_ru(self.client, request)
-    }
+    forward!(
+        "`GET /名前/{id}` (operation `名前を取る`).", ming_qian_wo_qu_ru,
+        MingQianWoQuRuRequest, MingQianWoQuRuResponse
+    );
 }
 
 #[cfg(feature = "ming_qian")]
-impl Client {
+impl super::Client {
     /// The operations tagged `名前`.
     pub fn ming_qian(&self) -> MingQianOperations<'_> {
         MingQianOperations { client: self }

@@ -27,6 +27,18 @@ impl Default for Mock {
     }
 }
 
+/// `handle!(on_method, "tool", "METHOD /path", Request, Response)`: the method that
+/// programs an operation of the mock and reads its calls.
+#[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
+macro_rules! handle {
+    ($name:ident, $tool:literal, $route:literal, $request:ident, $response:ident) => {
+        #[doc = concat!("Programs `", $tool, "` (`", $route, "`) and reads its calls.")]
+        pub fn $name(&self) -> runtime::Handle<'_, api::$request, api::$response> {
+            runtime::Handle::new(&self.state, $tool)
+        }
+    };
+}
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
@@ -70,41 +82,24 @@ impl Mock {
         self.state.log()
     }
 
-    /// Programs `getString` (`GET /strings/{type}`) and reads its calls.
     #[cfg(feature = "std")]
-    pub fn on_get_string(
-        &self,
-    ) -> runtime::Handle<'_, api::GetStringRequest, api::GetStringResponse> {
-        runtime::Handle::new(&self.state, "std.getString")
-    }
-
-    /// Programs `putPrelude` (`POST /prelude`) and reads its calls.
+    handle!(
+        on_get_string, "std.getString", "GET /strings/{type}", GetStringRequest, GetStringResponse
+    );
     #[cfg(feature = "self_")]
-    pub fn on_put_prelude(
-        &self,
-    ) -> runtime::Handle<'_, api::PutPreludeRequest, api::PutPreludeResponse> {
-        runtime::Handle::new(&self.state, "Self.putPrelude")
-    }
-
-    /// Programs `addPaymentMethod` (`POST /payment-methods`) and reads its calls.
+    handle!(
+        on_put_prelude, "Self.putPrelude", "POST /prelude", PutPreludeRequest, PutPreludeResponse
+    );
     #[cfg(feature = "self_")]
-    pub fn on_add_payment_method(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::AddPaymentMethodRequest,
-        api::AddPaymentMethodResponse,
-    > {
-        runtime::Handle::new(&self.state, "Self.addPaymentMethod")
-    }
-
-    /// Programs `名前を取る` (`GET /名前/{id}`) and reads its calls.
+    handle!(
+        on_add_payment_method, "Self.addPaymentMethod", "POST /payment-methods",
+        AddPaymentMethodRequest, AddPaymentMethodResponse
+    );
     #[cfg(feature = "ming_qian")]
-    pub fn on_ming_qian_wo_qu_ru(
-        &self,
-    ) -> runtime::Handle<'_, api::MingQianWoQuRuRequest, api::MingQianWoQuRuResponse> {
-        runtime::Handle::new(&self.state, "名前.mingQianWoQuRu")
-    }
+    handle!(
+        on_ming_qian_wo_qu_ru, "名前.mingQianWoQuRu", "GET /名前/{id}", MingQianWoQuRuRequest,
+        MingQianWoQuRuResponse
+    );
 }
 
 /// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
@@ -125,8 +120,7 @@ impl NamesApi for Mock {
     answer!(put_prelude, PUT_PRELUDE, PutPreludeRequest, PutPreludeResponse);
     #[cfg(feature = "self_")]
     answer!(
-        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
-        AddPaymentMethodResponse
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, AddPaymentMethodResponse
     );
     #[cfg(feature = "ming_qian")]
     answer!(ming_qian_wo_qu_ru, MING_QIAN_WO_QU_RU, MingQianWoQuRuRequest, MingQianWoQuRuResponse);

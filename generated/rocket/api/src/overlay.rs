@@ -1240,8 +1240,7 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(delete_item_bookmark, DeleteItemBookmarkRequest, DeleteItemBookmarkResponse);
     #[cfg(feature = "profile")]
     delegate!(
-        get_continue_watching_list, GetContinueWatchingListRequest,
-        GetContinueWatchingListResponse
+        get_continue_watching_list, GetContinueWatchingListRequest, GetContinueWatchingListResponse
     );
     #[cfg(feature = "profile")]
     delegate!(get_next_playback_item, GetNextPlaybackItemRequest, GetNextPlaybackItemResponse);
@@ -1282,8 +1281,7 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(sign_out, SignOutRequest, SignOutResponse);
     #[cfg(feature = "authorization")]
     delegate!(
-        get_account_token_by_code, GetAccountTokenByCodeRequest,
-        GetAccountTokenByCodeResponse
+        get_account_token_by_code, GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
     );
     #[cfg(feature = "authorization")]
     delegate!(
@@ -1332,13 +1330,11 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(get_item_related_list, GetItemRelatedListRequest, GetItemRelatedListResponse);
     #[cfg(feature = "content")]
     delegate!(
-        get_public_item_media_files, GetPublicItemMediaFilesRequest,
-        GetPublicItemMediaFilesResponse
+        get_public_item_media_files, GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
     );
     #[cfg(feature = "content")]
     delegate!(
-        get_anon_next_playback_item, GetAnonNextPlaybackItemRequest,
-        GetAnonNextPlaybackItemResponse
+        get_anon_next_playback_item, GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
     );
     #[cfg(feature = "itv")]
     delegate!(get_billing_history, GetBillingHistoryRequest, GetBillingHistoryResponse);
@@ -1356,8 +1352,7 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(get_current_entitlement, GetCurrentEntitlementRequest, GetCurrentEntitlementResponse);
     #[cfg(feature = "itv")]
     delegate!(
-        get_entitlements_history, GetEntitlementsHistoryRequest,
-        GetEntitlementsHistoryResponse
+        get_entitlements_history, GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
     );
     #[cfg(feature = "itv")]
     delegate!(get_feature_flag, GetFeatureFlagRequest, GetFeatureFlagResponse);
@@ -1370,8 +1365,7 @@ impl<T: RocketOverlay> RocketApi for T {
     );
     #[cfg(feature = "content")]
     delegate!(
-        get_items_media_clip_files, GetItemsMediaClipFilesRequest,
-        GetItemsMediaClipFilesResponse
+        get_items_media_clip_files, GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
     );
     #[cfg(feature = "content")]
     delegate!(get_item_downloadables, GetItemDownloadablesRequest, GetItemDownloadablesResponse);
@@ -1384,8 +1378,7 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(get_itv_page, GetItvPageRequest, GetItvPageResponse);
     #[cfg(feature = "itv")]
     delegate!(
-        get_account_token_with_pin, GetAccountTokenWithPinRequest,
-        GetAccountTokenWithPinResponse
+        get_account_token_with_pin, GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
     );
     #[cfg(feature = "itv")]
     delegate!(upgrade_plan, UpgradePlanRequest, UpgradePlanResponse);
@@ -1401,8 +1394,7 @@ impl<T: RocketOverlay> RocketApi for T {
     delegate!(get_itv_profile_token, GetItvProfileTokenRequest, GetItvProfileTokenResponse);
     #[cfg(feature = "itv")]
     delegate!(
-        get_current_subscription, GetCurrentSubscriptionRequest,
-        GetCurrentSubscriptionResponse
+        get_current_subscription, GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
     );
     #[cfg(feature = "itv")]
     delegate!(confirm_purchase, ConfirmPurchaseRequest, ConfirmPurchaseResponse);

@@ -46,13 +46,13 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "account")]
     call!(
-        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
-        AddPaymentMethodResponse, secured
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, AddPaymentMethodResponse,
+        secured
     );
     #[cfg(feature = "account")]
     call!(
-        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
-        GetPaymentMethodResponse, secured
+        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest, GetPaymentMethodResponse,
+        secured
     );
     #[cfg(feature = "account")]
     call!(
@@ -79,22 +79,20 @@ impl RocketApi for Client {
     call!(register_device, REGISTER_DEVICE, RegisterDeviceRequest, RegisterDeviceResponse, secured);
     #[cfg(feature = "account")]
     call!(
-        authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest,
-        AuthorizeDeviceResponse, secured
+        authorize_device, AUTHORIZE_DEVICE, AuthorizeDeviceRequest, AuthorizeDeviceResponse, secured
     );
     #[cfg(feature = "account")]
     call!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse, secured);
     #[cfg(feature = "account")]
     call!(
-        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
-        DeregisterDeviceResponse, secured
+        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest, DeregisterDeviceResponse,
+        secured
     );
     #[cfg(feature = "account")]
     call!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse, secured);
     #[cfg(feature = "account")]
     call!(
-        get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest,
-        GetEntitlementsResponse, secured
+        get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, GetEntitlementsResponse, secured
     );
     #[cfg(feature = "account")]
     call!(
@@ -103,8 +101,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "account")]
     call!(
-        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
-        GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse, secured
+        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED, GetItemMediaFilesGuardedRequest,
+        GetItemMediaFilesGuardedResponse, secured
     );
     #[cfg(feature = "account")]
     call!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse, secured);
@@ -118,13 +116,13 @@ impl RocketApi for Client {
     call!(get_bookmarks, GET_BOOKMARKS, GetBookmarksRequest, GetBookmarksResponse, secured);
     #[cfg(feature = "profile")]
     call!(
-        get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest,
-        GetBookmarkListResponse, secured
+        get_bookmark_list, GET_BOOKMARK_LIST, GetBookmarkListRequest, GetBookmarkListResponse,
+        secured
     );
     #[cfg(feature = "profile")]
     call!(
-        get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest,
-        GetItemBookmarkResponse, secured
+        get_item_bookmark, GET_ITEM_BOOKMARK, GetItemBookmarkRequest, GetItemBookmarkResponse,
+        secured
     );
     #[cfg(feature = "profile")]
     call!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, BookmarkItemResponse, secured);
@@ -135,8 +133,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "profile")]
     call!(
-        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
-        GetContinueWatchingListRequest, GetContinueWatchingListResponse, secured
+        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST, GetContinueWatchingListRequest,
+        GetContinueWatchingListResponse, secured
     );
     #[cfg(feature = "profile")]
     call!(
@@ -147,8 +145,7 @@ impl RocketApi for Client {
     call!(get_ratings, GET_RATINGS, GetRatingsRequest, GetRatingsResponse, secured);
     #[cfg(feature = "profile")]
     call!(
-        get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest,
-        GetRatingsListResponse, secured
+        get_ratings_list, GET_RATINGS_LIST, GetRatingsListRequest, GetRatingsListResponse, secured
     );
     #[cfg(feature = "profile")]
     call!(get_item_rating, GET_ITEM_RATING, GetItemRatingRequest, GetItemRatingResponse, secured);
@@ -160,8 +157,7 @@ impl RocketApi for Client {
     call!(delete_watched, DELETE_WATCHED, DeleteWatchedRequest, DeleteWatchedResponse, secured);
     #[cfg(feature = "profile")]
     call!(
-        get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest,
-        GetWatchedListResponse, secured
+        get_watched_list, GET_WATCHED_LIST, GetWatchedListRequest, GetWatchedListResponse, secured
     );
     #[cfg(feature = "profile")]
     call!(
@@ -177,8 +173,8 @@ impl RocketApi for Client {
     call!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse, secured);
     #[cfg(feature = "account")]
     call!(
-        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
-        GetProfileWithIdResponse, secured
+        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest, GetProfileWithIdResponse,
+        secured
     );
     #[cfg(feature = "account")]
     call!(
@@ -192,8 +188,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "account")]
     call!(
-        request_email_verification, REQUEST_EMAIL_VERIFICATION,
-        RequestEmailVerificationRequest, RequestEmailVerificationResponse, secured
+        request_email_verification, REQUEST_EMAIL_VERIFICATION, RequestEmailVerificationRequest,
+        RequestEmailVerificationResponse, secured
     );
     #[cfg(feature = "authorization")]
     call!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
@@ -201,8 +197,8 @@ impl RocketApi for Client {
     call!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
     #[cfg(feature = "authorization")]
     call!(
-        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
-        GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE, GetAccountTokenByCodeRequest,
+        GetAccountTokenByCodeResponse
     );
     #[cfg(feature = "authorization")]
     call!(
@@ -211,8 +207,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "authorization")]
     call!(
-        get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest,
-        GetProfileTokenResponse, secured
+        get_profile_token, GET_PROFILE_TOKEN, GetProfileTokenRequest, GetProfileTokenResponse,
+        secured
     );
     #[cfg(feature = "authorization")]
     call!(refresh_token, REFRESH_TOKEN, RefreshTokenRequest, RefreshTokenResponse);
@@ -247,8 +243,7 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "ee")]
     call!(
-        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
-        CreatePinRequestResponse
+        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest, CreatePinRequestResponse
     );
     #[cfg(feature = "ee")]
     call!(
@@ -275,13 +270,13 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "content")]
     call!(
-        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
-        GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES, GetPublicItemMediaFilesRequest,
+        GetPublicItemMediaFilesResponse
     );
     #[cfg(feature = "content")]
     call!(
-        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
-        GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM, GetAnonNextPlaybackItemRequest,
+        GetAnonNextPlaybackItemResponse
     );
     #[cfg(feature = "itv")]
     call!(
@@ -295,15 +290,13 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest,
-        GetCardDetailsResponse, secured
+        get_card_details, GET_CARD_DETAILS, GetCardDetailsRequest, GetCardDetailsResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(change_email, CHANGE_EMAIL, ChangeEmailRequest, ChangeEmailResponse, secured);
     #[cfg(feature = "itv")]
     call!(
-        change_marketing, CHANGE_MARKETING, ChangeMarketingRequest,
-        ChangeMarketingResponse, secured
+        change_marketing, CHANGE_MARKETING, ChangeMarketingRequest, ChangeMarketingResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, DeleteAccountResponse, secured);
@@ -314,8 +307,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
-        GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse, secured
+        get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest,
+        GetEntitlementsHistoryResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
@@ -326,13 +319,13 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
-        CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse, secured
+        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS, CheckPreviousEntitlementsRequest,
+        CheckPreviousEntitlementsResponse, secured
     );
     #[cfg(feature = "content")]
     call!(
-        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
-        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES, GetItemsMediaClipFilesRequest,
+        GetItemsMediaClipFilesResponse
     );
     #[cfg(feature = "content")]
     call!(
@@ -348,8 +341,8 @@ impl RocketApi for Client {
     call!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
     #[cfg(feature = "itv")]
     call!(
-        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
-        GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse, secured
+        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN, GetAccountTokenWithPinRequest,
+        GetAccountTokenWithPinResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse, secured);
@@ -374,13 +367,12 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        get_current_subscription, GET_CURRENT_SUBSCRIPTION,
-        GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse, secured
+        get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest,
+        GetCurrentSubscriptionResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(
-        confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest,
-        ConfirmPurchaseResponse, secured
+        confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, ConfirmPurchaseResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(
@@ -394,8 +386,8 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
-        ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse, secured
+        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER, ConfirmPurchaseWithOfferRequest,
+        ConfirmPurchaseWithOfferResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse, secured);
@@ -445,8 +437,7 @@ impl RocketApi for Client {
     );
     #[cfg(feature = "itv")]
     call!(
-        get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest,
-        GetVoucherByIdResponse, secured
+        get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, GetVoucherByIdResponse, secured
     );
     #[cfg(feature = "itv")]
     call!(check_voucher, CHECK_VOUCHER, CheckVoucherRequest, CheckVoucherResponse, secured);
@@ -466,8 +457,7 @@ impl RocketApi for Client {
     call!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
     #[cfg(feature = "itv")]
     call!(
-        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
-        GetPublicPreviewResponse
+        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest, GetPublicPreviewResponse
     );
     #[cfg(feature = "content")]
     call!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);

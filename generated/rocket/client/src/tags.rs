@@ -2,6 +2,8 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+/// `forward!("doc", method, Request, Response)`: a method of a tag's group, which calls the
+/// service trait's method of the same name.
 #[cfg(
     any(
         feature = "account",
@@ -16,278 +18,137 @@
         feature = "registration"
     )
 )]
-use api::RocketApi;
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "authorization",
-        feature = "bt",
-        feature = "support",
-        feature = "app",
-        feature = "ee",
-        feature = "content",
-        feature = "itv",
-        feature = "registration"
-    )
-)]
-use super::Client;
+macro_rules! forward {
+    ($doc:literal, $name:ident, $request:ident, $response:ident) => {
+        #[doc = $doc]
+        pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            api::RocketApi::$name(self.client, request)
+        }
+    };
+}
 
 /// The operations tagged `account`.
 #[cfg(feature = "account")]
 pub struct AccountOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "account")]
 impl AccountOperations<'_> {
-    /// `GET /account` (operation `getAccount`).
-    #[cfg(feature = "account")]
-    pub fn get_account(
-        &self,
-        request: api::GetAccountRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountResponse> {
-        RocketApi::get_account(self.client, request)
-    }
-
-    /// `PATCH /account` (operation `updateAccount`).
-    #[cfg(feature = "account")]
-    pub fn update_account(
-        &self,
-        request: api::UpdateAccountRequest,
-    ) -> impl api::runtime::Answer<api::UpdateAccountResponse> {
-        RocketApi::update_account(self.client, request)
-    }
-
-    /// `GET /account/billing/methods` (operation `getPaymentMethods`).
-    #[cfg(feature = "account")]
-    pub fn get_payment_methods(
-        &self,
-        request: api::GetPaymentMethodsRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodsResponse> {
-        RocketApi::get_payment_methods(self.client, request)
-    }
-
-    /// `POST /account/billing/methods` (operation `addPaymentMethod`).
-    #[cfg(feature = "account")]
-    pub fn add_payment_method(
-        &self,
-        request: api::AddPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::AddPaymentMethodResponse> {
-        RocketApi::add_payment_method(self.client, request)
-    }
-
-    /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
-    #[cfg(feature = "account")]
-    pub fn get_payment_method(
-        &self,
-        request: api::GetPaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::GetPaymentMethodResponse> {
-        RocketApi::get_payment_method(self.client, request)
-    }
-
-    /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
-    #[cfg(feature = "account")]
-    pub fn remove_payment_method(
-        &self,
-        request: api::RemovePaymentMethodRequest,
-    ) -> impl api::runtime::Answer<api::RemovePaymentMethodResponse> {
-        RocketApi::remove_payment_method(self.client, request)
-    }
-
-    /// `GET /account/billing/purchases` (operation `getPurchases`).
-    #[cfg(feature = "account")]
-    pub fn get_purchases(
-        &self,
-        request: api::GetPurchasesRequest,
-    ) -> impl api::runtime::Answer<api::GetPurchasesResponse> {
-        RocketApi::get_purchases(self.client, request)
-    }
-
-    /// `POST /account/billing/purchases` (operation `makePurchase`).
-    #[cfg(feature = "account")]
-    pub fn make_purchase(
-        &self,
-        request: api::MakePurchaseRequest,
-    ) -> impl api::runtime::Answer<api::MakePurchaseResponse> {
-        RocketApi::make_purchase(self.client, request)
-    }
-
-    /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
-    #[cfg(feature = "account")]
-    pub fn update_subscription(
-        &self,
-        request: api::UpdateSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::UpdateSubscriptionResponse> {
-        RocketApi::update_subscription(self.client, request)
-    }
-
-    /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
-    #[cfg(feature = "account")]
-    pub fn cancel_subscription(
-        &self,
-        request: api::CancelSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::CancelSubscriptionResponse> {
-        RocketApi::cancel_subscription(self.client, request)
-    }
-
-    /// `GET /account/devices` (operation `getDevices`).
-    #[cfg(feature = "account")]
-    pub fn get_devices(
-        &self,
-        request: api::GetDevicesRequest,
-    ) -> impl api::runtime::Answer<api::GetDevicesResponse> {
-        RocketApi::get_devices(self.client, request)
-    }
-
-    /// `POST /account/devices` (operation `registerDevice`).
-    #[cfg(feature = "account")]
-    pub fn register_device(
-        &self,
-        request: api::RegisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RegisterDeviceResponse> {
-        RocketApi::register_device(self.client, request)
-    }
-
-    /// `POST /account/devices/authorization` (operation `authorizeDevice`).
-    #[cfg(feature = "account")]
-    pub fn authorize_device(
-        &self,
-        request: api::AuthorizeDeviceRequest,
-    ) -> impl api::runtime::Answer<api::AuthorizeDeviceResponse> {
-        RocketApi::authorize_device(self.client, request)
-    }
-
-    /// `GET /account/devices/{id}` (operation `getDevice`).
-    #[cfg(feature = "account")]
-    pub fn get_device(
-        &self,
-        request: api::GetDeviceRequest,
-    ) -> impl api::runtime::Answer<api::GetDeviceResponse> {
-        RocketApi::get_device(self.client, request)
-    }
-
-    /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
-    #[cfg(feature = "account")]
-    pub fn deregister_device(
-        &self,
-        request: api::DeregisterDeviceRequest,
-    ) -> impl api::runtime::Answer<api::DeregisterDeviceResponse> {
-        RocketApi::deregister_device(self.client, request)
-    }
-
-    /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
-    #[cfg(feature = "account")]
-    pub fn rename_device(
-        &self,
-        request: api::RenameDeviceRequest,
-    ) -> impl api::runtime::Answer<api::RenameDeviceResponse> {
-        RocketApi::rename_device(self.client, request)
-    }
-
-    /// `GET /account/entitlements` (operation `getEntitlements`).
-    #[cfg(feature = "account")]
-    pub fn get_entitlements(
-        &self,
-        request: api::GetEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsResponse> {
-        RocketApi::get_entitlements(self.client, request)
-    }
-
-    /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
-    #[cfg(feature = "account")]
-    pub fn get_item_media_files(
-        &self,
-        request: api::GetItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesResponse> {
-        RocketApi::get_item_media_files(self.client, request)
-    }
-
-    /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
-    #[cfg(feature = "account")]
-    pub fn get_item_media_files_guarded(
-        &self,
-        request: api::GetItemMediaFilesGuardedRequest,
-    ) -> impl api::runtime::Answer<api::GetItemMediaFilesGuardedResponse> {
-        RocketApi::get_item_media_files_guarded(self.client, request)
-    }
-
-    /// `GET /account/nonce` (operation `generateNonce`).
-    #[cfg(feature = "account")]
-    pub fn generate_nonce(
-        &self,
-        request: api::GenerateNonceRequest,
-    ) -> impl api::runtime::Answer<api::GenerateNonceResponse> {
-        RocketApi::generate_nonce(self.client, request)
-    }
-
-    /// `PUT /account/password` (operation `changePassword`).
-    #[cfg(feature = "account")]
-    pub fn change_password(
-        &self,
-        request: api::ChangePasswordRequest,
-    ) -> impl api::runtime::Answer<api::ChangePasswordResponse> {
-        RocketApi::change_password(self.client, request)
-    }
-
-    /// `PUT /account/pin` (operation `changePin`).
-    #[cfg(feature = "account")]
-    pub fn change_pin(
-        &self,
-        request: api::ChangePinRequest,
-    ) -> impl api::runtime::Answer<api::ChangePinResponse> {
-        RocketApi::change_pin(self.client, request)
-    }
-
-    /// `POST /account/profiles` (operation `createProfile`).
-    #[cfg(feature = "account")]
-    pub fn create_profile(
-        &self,
-        request: api::CreateProfileRequest,
-    ) -> impl api::runtime::Answer<api::CreateProfileResponse> {
-        RocketApi::create_profile(self.client, request)
-    }
-
-    /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
-    #[cfg(feature = "account")]
-    pub fn get_profile_with_id(
-        &self,
-        request: api::GetProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileWithIdResponse> {
-        RocketApi::get_profile_with_id(self.client, request)
-    }
-
-    /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
-    #[cfg(feature = "account")]
-    pub fn delete_profile_with_id(
-        &self,
-        request: api::DeleteProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::DeleteProfileWithIdResponse> {
-        RocketApi::delete_profile_with_id(self.client, request)
-    }
-
-    /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
-    #[cfg(feature = "account")]
-    pub fn update_profile_with_id(
-        &self,
-        request: api::UpdateProfileWithIdRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileWithIdResponse> {
-        RocketApi::update_profile_with_id(self.client, request)
-    }
-
-    /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
-    #[cfg(feature = "account")]
-    pub fn request_email_verification(
-        &self,
-        request: api::RequestEmailVerificationRequest,
-    ) -> impl api::runtime::Answer<api::RequestEmailVerificationResponse> {
-        RocketApi::request_email_verification(self.client, request)
-    }
+    forward!(
+        "`GET /account` (operation `getAccount`).", get_account, GetAccountRequest,
+        GetAccountResponse
+    );
+    forward!(
+        "`PATCH /account` (operation `updateAccount`).", update_account, UpdateAccountRequest,
+        UpdateAccountResponse
+    );
+    forward!(
+        "`GET /account/billing/methods` (operation `getPaymentMethods`).", get_payment_methods,
+        GetPaymentMethodsRequest, GetPaymentMethodsResponse
+    );
+    forward!(
+        "`POST /account/billing/methods` (operation `addPaymentMethod`).", add_payment_method,
+        AddPaymentMethodRequest, AddPaymentMethodResponse
+    );
+    forward!(
+        "`GET /account/billing/methods/{id}` (operation `getPaymentMethod`).", get_payment_method,
+        GetPaymentMethodRequest, GetPaymentMethodResponse
+    );
+    forward!(
+        "`DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).",
+        remove_payment_method, RemovePaymentMethodRequest, RemovePaymentMethodResponse
+    );
+    forward!(
+        "`GET /account/billing/purchases` (operation `getPurchases`).", get_purchases,
+        GetPurchasesRequest, GetPurchasesResponse
+    );
+    forward!(
+        "`POST /account/billing/purchases` (operation `makePurchase`).", make_purchase,
+        MakePurchaseRequest, MakePurchaseResponse
+    );
+    forward!(
+        "`PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).",
+        update_subscription, UpdateSubscriptionRequest, UpdateSubscriptionResponse
+    );
+    forward!(
+        "`DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).",
+        cancel_subscription, CancelSubscriptionRequest, CancelSubscriptionResponse
+    );
+    forward!(
+        "`GET /account/devices` (operation `getDevices`).", get_devices, GetDevicesRequest,
+        GetDevicesResponse
+    );
+    forward!(
+        "`POST /account/devices` (operation `registerDevice`).", register_device,
+        RegisterDeviceRequest, RegisterDeviceResponse
+    );
+    forward!(
+        "`POST /account/devices/authorization` (operation `authorizeDevice`).", authorize_device,
+        AuthorizeDeviceRequest, AuthorizeDeviceResponse
+    );
+    forward!(
+        "`GET /account/devices/{id}` (operation `getDevice`).", get_device, GetDeviceRequest,
+        GetDeviceResponse
+    );
+    forward!(
+        "`DELETE /account/devices/{id}` (operation `deregisterDevice`).", deregister_device,
+        DeregisterDeviceRequest, DeregisterDeviceResponse
+    );
+    forward!(
+        "`PUT /account/devices/{id}/name` (operation `renameDevice`).", rename_device,
+        RenameDeviceRequest, RenameDeviceResponse
+    );
+    forward!(
+        "`GET /account/entitlements` (operation `getEntitlements`).", get_entitlements,
+        GetEntitlementsRequest, GetEntitlementsResponse
+    );
+    forward!(
+        "`GET /account/items/{id}/videos` (operation `getItemMediaFiles`).", get_item_media_files,
+        GetItemMediaFilesRequest, GetItemMediaFilesResponse
+    );
+    forward!(
+        "`GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).",
+        get_item_media_files_guarded, GetItemMediaFilesGuardedRequest,
+        GetItemMediaFilesGuardedResponse
+    );
+    forward!(
+        "`GET /account/nonce` (operation `generateNonce`).", generate_nonce, GenerateNonceRequest,
+        GenerateNonceResponse
+    );
+    forward!(
+        "`PUT /account/password` (operation `changePassword`).", change_password,
+        ChangePasswordRequest, ChangePasswordResponse
+    );
+    forward!(
+        "`PUT /account/pin` (operation `changePin`).", change_pin, ChangePinRequest,
+        ChangePinResponse
+    );
+    forward!(
+        "`POST /account/profiles` (operation `createProfile`).", create_profile,
+        CreateProfileRequest, CreateProfileResponse
+    );
+    forward!(
+        "`GET /account/profiles/{id}` (operation `getProfileWithId`).", get_profile_with_id,
+        GetProfileWithIdRequest, GetProfileWithIdResponse
+    );
+    forward!(
+        "`DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).",
+        delete_profile_with_id, DeleteProfileWithIdRequest, DeleteProfileWithIdResponse
+    );
+    forward!(
+        "`PATCH /account/profiles/{id}` (operation `updateProfileWithId`).", update_profile_with_id,
+        UpdateProfileWithIdRequest, UpdateProfileWithIdResponse
+    );
+    forward!(
+        "`POST /account/request-email-verification` (operation `requestEmailVerification`).",
+        request_email_verification, RequestEmailVerificationRequest,
+        RequestEmailVerificationResponse
+    );
 }
 
 #[cfg(feature = "account")]
-impl Client {
+impl super::Client {
     /// The operations tagged `account`.
     pub fn account(&self) -> AccountOperations<'_> {
         AccountOperations { client: self }
@@ -297,167 +158,83 @@ impl Client {
 /// The operations tagged `profile`.
 #[cfg(feature = "profile")]
 pub struct ProfileOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "profile")]
 impl ProfileOperations<'_> {
-    /// `GET /account/profile` (operation `getProfile`).
-    #[cfg(feature = "profile")]
-    pub fn get_profile(
-        &self,
-        request: api::GetProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileResponse> {
-        RocketApi::get_profile(self.client, request)
-    }
-
-    /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
-    #[cfg(feature = "profile")]
-    pub fn get_bookmarks(
-        &self,
-        request: api::GetBookmarksRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarksResponse> {
-        RocketApi::get_bookmarks(self.client, request)
-    }
-
-    /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
-    #[cfg(feature = "profile")]
-    pub fn get_bookmark_list(
-        &self,
-        request: api::GetBookmarkListRequest,
-    ) -> impl api::runtime::Answer<api::GetBookmarkListResponse> {
-        RocketApi::get_bookmark_list(self.client, request)
-    }
-
-    /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
-    #[cfg(feature = "profile")]
-    pub fn get_item_bookmark(
-        &self,
-        request: api::GetItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::GetItemBookmarkResponse> {
-        RocketApi::get_item_bookmark(self.client, request)
-    }
-
-    /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
-    #[cfg(feature = "profile")]
-    pub fn bookmark_item(
-        &self,
-        request: api::BookmarkItemRequest,
-    ) -> impl api::runtime::Answer<api::BookmarkItemResponse> {
-        RocketApi::bookmark_item(self.client, request)
-    }
-
-    /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
-    #[cfg(feature = "profile")]
-    pub fn delete_item_bookmark(
-        &self,
-        request: api::DeleteItemBookmarkRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItemBookmarkResponse> {
-        RocketApi::delete_item_bookmark(self.client, request)
-    }
-
-    /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
-    #[cfg(feature = "profile")]
-    pub fn get_continue_watching_list(
-        &self,
-        request: api::GetContinueWatchingListRequest,
-    ) -> impl api::runtime::Answer<api::GetContinueWatchingListResponse> {
-        RocketApi::get_continue_watching_list(self.client, request)
-    }
-
-    /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
-    #[cfg(feature = "profile")]
-    pub fn get_next_playback_item(
-        &self,
-        request: api::GetNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetNextPlaybackItemResponse> {
-        RocketApi::get_next_playback_item(self.client, request)
-    }
-
-    /// `GET /account/profile/ratings` (operation `getRatings`).
-    #[cfg(feature = "profile")]
-    pub fn get_ratings(
-        &self,
-        request: api::GetRatingsRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsResponse> {
-        RocketApi::get_ratings(self.client, request)
-    }
-
-    /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
-    #[cfg(feature = "profile")]
-    pub fn get_ratings_list(
-        &self,
-        request: api::GetRatingsListRequest,
-    ) -> impl api::runtime::Answer<api::GetRatingsListResponse> {
-        RocketApi::get_ratings_list(self.client, request)
-    }
-
-    /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
-    #[cfg(feature = "profile")]
-    pub fn get_item_rating(
-        &self,
-        request: api::GetItemRatingRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRatingResponse> {
-        RocketApi::get_item_rating(self.client, request)
-    }
-
-    /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
-    #[cfg(feature = "profile")]
-    pub fn rate_item(
-        &self,
-        request: api::RateItemRequest,
-    ) -> impl api::runtime::Answer<api::RateItemResponse> {
-        RocketApi::rate_item(self.client, request)
-    }
-
-    /// `GET /account/profile/watched` (operation `getWatched`).
-    #[cfg(feature = "profile")]
-    pub fn get_watched(
-        &self,
-        request: api::GetWatchedRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedResponse> {
-        RocketApi::get_watched(self.client, request)
-    }
-
-    /// `DELETE /account/profile/watched` (operation `deleteWatched`).
-    #[cfg(feature = "profile")]
-    pub fn delete_watched(
-        &self,
-        request: api::DeleteWatchedRequest,
-    ) -> impl api::runtime::Answer<api::DeleteWatchedResponse> {
-        RocketApi::delete_watched(self.client, request)
-    }
-
-    /// `GET /account/profile/watched/list` (operation `getWatchedList`).
-    #[cfg(feature = "profile")]
-    pub fn get_watched_list(
-        &self,
-        request: api::GetWatchedListRequest,
-    ) -> impl api::runtime::Answer<api::GetWatchedListResponse> {
-        RocketApi::get_watched_list(self.client, request)
-    }
-
-    /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
-    #[cfg(feature = "profile")]
-    pub fn get_item_watched_status(
-        &self,
-        request: api::GetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetItemWatchedStatusResponse> {
-        RocketApi::get_item_watched_status(self.client, request)
-    }
-
-    /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
-    #[cfg(feature = "profile")]
-    pub fn set_item_watched_status(
-        &self,
-        request: api::SetItemWatchedStatusRequest,
-    ) -> impl api::runtime::Answer<api::SetItemWatchedStatusResponse> {
-        RocketApi::set_item_watched_status(self.client, request)
-    }
+    forward!(
+        "`GET /account/profile` (operation `getProfile`).", get_profile, GetProfileRequest,
+        GetProfileResponse
+    );
+    forward!(
+        "`GET /account/profile/bookmarks` (operation `getBookmarks`).", get_bookmarks,
+        GetBookmarksRequest, GetBookmarksResponse
+    );
+    forward!(
+        "`GET /account/profile/bookmarks/list` (operation `getBookmarkList`).", get_bookmark_list,
+        GetBookmarkListRequest, GetBookmarkListResponse
+    );
+    forward!(
+        "`GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).",
+        get_item_bookmark, GetItemBookmarkRequest, GetItemBookmarkResponse
+    );
+    forward!(
+        "`PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).", bookmark_item,
+        BookmarkItemRequest, BookmarkItemResponse
+    );
+    forward!(
+        "`DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).",
+        delete_item_bookmark, DeleteItemBookmarkRequest, DeleteItemBookmarkResponse
+    );
+    forward!(
+        "`GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).",
+        get_continue_watching_list, GetContinueWatchingListRequest, GetContinueWatchingListResponse
+    );
+    forward!(
+        "`GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).",
+        get_next_playback_item, GetNextPlaybackItemRequest, GetNextPlaybackItemResponse
+    );
+    forward!(
+        "`GET /account/profile/ratings` (operation `getRatings`).", get_ratings, GetRatingsRequest,
+        GetRatingsResponse
+    );
+    forward!(
+        "`GET /account/profile/ratings/list` (operation `getRatingsList`).", get_ratings_list,
+        GetRatingsListRequest, GetRatingsListResponse
+    );
+    forward!(
+        "`GET /account/profile/ratings/{itemId}` (operation `getItemRating`).", get_item_rating,
+        GetItemRatingRequest, GetItemRatingResponse
+    );
+    forward!(
+        "`PUT /account/profile/ratings/{itemId}` (operation `rateItem`).", rate_item,
+        RateItemRequest, RateItemResponse
+    );
+    forward!(
+        "`GET /account/profile/watched` (operation `getWatched`).", get_watched, GetWatchedRequest,
+        GetWatchedResponse
+    );
+    forward!(
+        "`DELETE /account/profile/watched` (operation `deleteWatched`).", delete_watched,
+        DeleteWatchedRequest, DeleteWatchedResponse
+    );
+    forward!(
+        "`GET /account/profile/watched/list` (operation `getWatchedList`).", get_watched_list,
+        GetWatchedListRequest, GetWatchedListResponse
+    );
+    forward!(
+        "`GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).",
+        get_item_watched_status, GetItemWatchedStatusRequest, GetItemWatchedStatusResponse
+    );
+    forward!(
+        "`PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).",
+        set_item_watched_status, SetItemWatchedStatusRequest, SetItemWatchedStatusResponse
+    );
 }
 
 #[cfg(feature = "profile")]
-impl Client {
+impl super::Client {
     /// The operations tagged `profile`.
     pub fn profile(&self) -> ProfileOperations<'_> {
         ProfileOperations { client: self }
@@ -467,77 +244,43 @@ impl Client {
 /// The operations tagged `authorization`.
 #[cfg(feature = "authorization")]
 pub struct AuthorizationOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "authorization")]
 impl AuthorizationOperations<'_> {
-    /// `POST /authorization` (operation `getAccountToken`).
-    #[cfg(feature = "authorization")]
-    pub fn get_account_token(
-        &self,
-        request: api::GetAccountTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenResponse> {
-        RocketApi::get_account_token(self.client, request)
-    }
-
-    /// `DELETE /authorization` (operation `signOut`).
-    #[cfg(feature = "authorization")]
-    pub fn sign_out(
-        &self,
-        request: api::SignOutRequest,
-    ) -> impl api::runtime::Answer<api::SignOutResponse> {
-        RocketApi::sign_out(self.client, request)
-    }
-
-    /// `POST /authorization/device` (operation `getAccountTokenByCode`).
-    #[cfg(feature = "authorization")]
-    pub fn get_account_token_by_code(
-        &self,
-        request: api::GetAccountTokenByCodeRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenByCodeResponse> {
-        RocketApi::get_account_token_by_code(self.client, request)
-    }
-
-    /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
-    #[cfg(feature = "authorization")]
-    pub fn generate_device_authorization_code(
-        &self,
-        request: api::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl api::runtime::Answer<api::GenerateDeviceAuthorizationCodeResponse> {
-        RocketApi::generate_device_authorization_code(self.client, request)
-    }
-
-    /// `POST /authorization/profile` (operation `getProfileToken`).
-    #[cfg(feature = "authorization")]
-    pub fn get_profile_token(
-        &self,
-        request: api::GetProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetProfileTokenResponse> {
-        RocketApi::get_profile_token(self.client, request)
-    }
-
-    /// `POST /authorization/refresh` (operation `refreshToken`).
-    #[cfg(feature = "authorization")]
-    pub fn refresh_token(
-        &self,
-        request: api::RefreshTokenRequest,
-    ) -> impl api::runtime::Answer<api::RefreshTokenResponse> {
-        RocketApi::refresh_token(self.client, request)
-    }
-
-    /// `POST /authorization/sso` (operation `singleSignOn`).
-    #[cfg(feature = "authorization")]
-    pub fn single_sign_on(
-        &self,
-        request: api::SingleSignOnRequest,
-    ) -> impl api::runtime::Answer<api::SingleSignOnResponse> {
-        RocketApi::single_sign_on(self.client, request)
-    }
+    forward!(
+        "`POST /authorization` (operation `getAccountToken`).", get_account_token,
+        GetAccountTokenRequest, GetAccountTokenResponse
+    );
+    forward!(
+        "`DELETE /authorization` (operation `signOut`).", sign_out, SignOutRequest, SignOutResponse
+    );
+    forward!(
+        "`POST /authorization/device` (operation `getAccountTokenByCode`).",
+        get_account_token_by_code, GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+    );
+    forward!(
+        "`POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).",
+        generate_device_authorization_code, GenerateDeviceAuthorizationCodeRequest,
+        GenerateDeviceAuthorizationCodeResponse
+    );
+    forward!(
+        "`POST /authorization/profile` (operation `getProfileToken`).", get_profile_token,
+        GetProfileTokenRequest, GetProfileTokenResponse
+    );
+    forward!(
+        "`POST /authorization/refresh` (operation `refreshToken`).", refresh_token,
+        RefreshTokenRequest, RefreshTokenResponse
+    );
+    forward!(
+        "`POST /authorization/sso` (operation `singleSignOn`).", single_sign_on,
+        SingleSignOnRequest, SingleSignOnResponse
+    );
 }
 
 #[cfg(feature = "authorization")]
-impl Client {
+impl super::Client {
     /// The operations tagged `authorization`.
     pub fn authorization(&self) -> AuthorizationOperations<'_> {
         AuthorizationOperations {
@@ -549,50 +292,30 @@ impl Client {
 /// The operations tagged `bt`.
 #[cfg(feature = "bt")]
 pub struct BtOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "bt")]
 impl BtOperations<'_> {
-    /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
-    #[cfg(feature = "bt")]
-    pub fn get_plan_by_token(
-        &self,
-        request: api::GetPlanByTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanByTokenResponse> {
-        RocketApi::get_plan_by_token(self.client, request)
-    }
-
-    /// `GET /bt/plans` (operation `getPlans`).
-    #[cfg(feature = "bt")]
-    pub fn get_plans(
-        &self,
-        request: api::GetPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansResponse> {
-        RocketApi::get_plans(self.client, request)
-    }
-
-    /// `POST /bt/token/assign` (operation `assignToken`).
-    #[cfg(feature = "bt")]
-    pub fn assign_token(
-        &self,
-        request: api::AssignTokenRequest,
-    ) -> impl api::runtime::Answer<api::AssignTokenResponse> {
-        RocketApi::assign_token(self.client, request)
-    }
-
-    /// `GET /bt/token/validate` (operation `checkUserToken`).
-    #[cfg(feature = "bt")]
-    pub fn check_user_token(
-        &self,
-        request: api::CheckUserTokenRequest,
-    ) -> impl api::runtime::Answer<api::CheckUserTokenResponse> {
-        RocketApi::check_user_token(self.client, request)
-    }
+    forward!(
+        "`GET /bt/plan/{token}` (operation `getPlanByToken`).", get_plan_by_token,
+        GetPlanByTokenRequest, GetPlanByTokenResponse
+    );
+    forward!(
+        "`GET /bt/plans` (operation `getPlans`).", get_plans, GetPlansRequest, GetPlansResponse
+    );
+    forward!(
+        "`POST /bt/token/assign` (operation `assignToken`).", assign_token, AssignTokenRequest,
+        AssignTokenResponse
+    );
+    forward!(
+        "`GET /bt/token/validate` (operation `checkUserToken`).", check_user_token,
+        CheckUserTokenRequest, CheckUserTokenResponse
+    );
 }
 
 #[cfg(feature = "bt")]
-impl Client {
+impl super::Client {
     /// The operations tagged `bt`.
     pub fn bt(&self) -> BtOperations<'_> {
         BtOperations { client: self }
@@ -602,50 +325,31 @@ impl Client {
 /// The operations tagged `support`.
 #[cfg(feature = "support")]
 pub struct SupportOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "support")]
 impl SupportOperations<'_> {
-    /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
-    #[cfg(feature = "support")]
-    pub fn get_subscription_data(
-        &self,
-        request: api::GetSubscriptionDataRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionDataResponse> {
-        RocketApi::get_subscription_data(self.client, request)
-    }
-
-    /// `POST /request-password-reset` (operation `forgotPassword`).
-    #[cfg(feature = "support")]
-    pub fn forgot_password(
-        &self,
-        request: api::ForgotPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ForgotPasswordResponse> {
-        RocketApi::forgot_password(self.client, request)
-    }
-
-    /// `POST /reset-password` (operation `resetPassword`).
-    #[cfg(feature = "support")]
-    pub fn reset_password(
-        &self,
-        request: api::ResetPasswordRequest,
-    ) -> impl api::runtime::Answer<api::ResetPasswordResponse> {
-        RocketApi::reset_password(self.client, request)
-    }
-
-    /// `POST /verify-email` (operation `verifyEmail`).
-    #[cfg(feature = "support")]
-    pub fn verify_email(
-        &self,
-        request: api::VerifyEmailRequest,
-    ) -> impl api::runtime::Answer<api::VerifyEmailResponse> {
-        RocketApi::verify_email(self.client, request)
-    }
+    forward!(
+        "`GET /check-subscription/{id}` (operation `getSubscriptionData`).", get_subscription_data,
+        GetSubscriptionDataRequest, GetSubscriptionDataResponse
+    );
+    forward!(
+        "`POST /request-password-reset` (operation `forgotPassword`).", forgot_password,
+        ForgotPasswordRequest, ForgotPasswordResponse
+    );
+    forward!(
+        "`POST /reset-password` (operation `resetPassword`).", reset_password, ResetPasswordRequest,
+        ResetPasswordResponse
+    );
+    forward!(
+        "`POST /verify-email` (operation `verifyEmail`).", verify_email, VerifyEmailRequest,
+        VerifyEmailResponse
+    );
 }
 
 #[cfg(feature = "support")]
-impl Client {
+impl super::Client {
     /// The operations tagged `support`.
     pub fn support(&self) -> SupportOperations<'_> {
         SupportOperations { client: self }
@@ -655,41 +359,24 @@ impl Client {
 /// The operations tagged `app`.
 #[cfg(feature = "app")]
 pub struct AppOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "app")]
 impl AppOperations<'_> {
-    /// `GET /config` (operation `getAppConfig`).
-    #[cfg(feature = "app")]
-    pub fn get_app_config(
-        &self,
-        request: api::GetAppConfigRequest,
-    ) -> impl api::runtime::Answer<api::GetAppConfigResponse> {
-        RocketApi::get_app_config(self.client, request)
-    }
-
-    /// `GET /itv/page` (operation `getItvPage`).
-    #[cfg(feature = "app")]
-    pub fn get_itv_page(
-        &self,
-        request: api::GetItvPageRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPageResponse> {
-        RocketApi::get_itv_page(self.client, request)
-    }
-
-    /// `GET /page` (operation `getPage`).
-    #[cfg(feature = "app")]
-    pub fn get_page(
-        &self,
-        request: api::GetPageRequest,
-    ) -> impl api::runtime::Answer<api::GetPageResponse> {
-        RocketApi::get_page(self.client, request)
-    }
+    forward!(
+        "`GET /config` (operation `getAppConfig`).", get_app_config, GetAppConfigRequest,
+        GetAppConfigResponse
+    );
+    forward!(
+        "`GET /itv/page` (operation `getItvPage`).", get_itv_page, GetItvPageRequest,
+        GetItvPageResponse
+    );
+    forward!("`GET /page` (operation `getPage`).", get_page, GetPageRequest, GetPageResponse);
 }
 
 #[cfg(feature = "app")]
-impl Client {
+impl super::Client {
     /// The operations tagged `app`.
     pub fn app(&self) -> AppOperations<'_> {
         AppOperations { client: self }
@@ -699,86 +386,43 @@ impl Client {
 /// The operations tagged `ee`.
 #[cfg(feature = "ee")]
 pub struct EeOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "ee")]
 impl EeOperations<'_> {
-    /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
-    #[cfg(feature = "ee")]
-    pub fn check_ee_bt_eligibility(
-        &self,
-        request: api::CheckEeBtEligibilityRequest,
-    ) -> impl api::runtime::Answer<api::CheckEeBtEligibilityResponse> {
-        RocketApi::check_ee_bt_eligibility(self.client, request)
-    }
-
-    /// `POST /ee/msisdn` (operation `assignMsisdn`).
-    #[cfg(feature = "ee")]
-    pub fn assign_msisdn(
-        &self,
-        request: api::AssignMsisdnRequest,
-    ) -> impl api::runtime::Answer<api::AssignMsisdnResponse> {
-        RocketApi::assign_msisdn(self.client, request)
-    }
-
-    /// `POST /ee/offers` (operation `getEligibleOffers`).
-    #[cfg(feature = "ee")]
-    pub fn get_eligible_offers(
-        &self,
-        request: api::GetEligibleOffersRequest,
-    ) -> impl api::runtime::Answer<api::GetEligibleOffersResponse> {
-        RocketApi::get_eligible_offers(self.client, request)
-    }
-
-    /// `PUT /ee/pin` (operation `createPinRequest`).
-    #[cfg(feature = "ee")]
-    pub fn create_pin_request(
-        &self,
-        request: api::CreatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::CreatePinRequestResponse> {
-        RocketApi::create_pin_request(self.client, request)
-    }
-
-    /// `POST /ee/pin` (operation `validatePinRequest`).
-    #[cfg(feature = "ee")]
-    pub fn validate_pin_request(
-        &self,
-        request: api::ValidatePinRequestRequest,
-    ) -> impl api::runtime::Answer<api::ValidatePinRequestResponse> {
-        RocketApi::validate_pin_request(self.client, request)
-    }
-
-    /// `GET /ee/plans`.
-    #[cfg(feature = "ee")]
-    pub fn get_ee_plans(
-        &self,
-        request: api::GetEePlansRequest,
-    ) -> impl api::runtime::Answer<api::GetEePlansResponse> {
-        RocketApi::get_ee_plans(self.client, request)
-    }
-
-    /// `GET /ee/plans/{id}` (operation `getPlan`).
-    #[cfg(feature = "ee")]
-    pub fn get_plan(
-        &self,
-        request: api::GetPlanRequest,
-    ) -> impl api::runtime::Answer<api::GetPlanResponse> {
-        RocketApi::get_plan(self.client, request)
-    }
-
-    /// `GET /ee/token/create` (operation `createToken`).
-    #[cfg(feature = "ee")]
-    pub fn create_token(
-        &self,
-        request: api::CreateTokenRequest,
-    ) -> impl api::runtime::Answer<api::CreateTokenResponse> {
-        RocketApi::create_token(self.client, request)
-    }
+    forward!(
+        "`GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).", check_ee_bt_eligibility,
+        CheckEeBtEligibilityRequest, CheckEeBtEligibilityResponse
+    );
+    forward!(
+        "`POST /ee/msisdn` (operation `assignMsisdn`).", assign_msisdn, AssignMsisdnRequest,
+        AssignMsisdnResponse
+    );
+    forward!(
+        "`POST /ee/offers` (operation `getEligibleOffers`).", get_eligible_offers,
+        GetEligibleOffersRequest, GetEligibleOffersResponse
+    );
+    forward!(
+        "`PUT /ee/pin` (operation `createPinRequest`).", create_pin_request,
+        CreatePinRequestRequest, CreatePinRequestResponse
+    );
+    forward!(
+        "`POST /ee/pin` (operation `validatePinRequest`).", validate_pin_request,
+        ValidatePinRequestRequest, ValidatePinRequestResponse
+    );
+    forward!("`GET /ee/plans`.", get_ee_plans, GetEePlansRequest, GetEePlansResponse);
+    forward!(
+        "`GET /ee/plans/{id}` (operation `getPlan`).", get_plan, GetPlanRequest, GetPlanResponse
+    );
+    forward!(
+        "`GET /ee/token/create` (operation `createToken`).", create_token, CreateTokenRequest,
+        CreateTokenResponse
+    );
 }
 
 #[cfg(feature = "ee")]
-impl Client {
+impl super::Client {
     /// The operations tagged `ee`.
     pub fn ee(&self) -> EeOperations<'_> {
         EeOperations { client: self }
@@ -788,122 +432,48 @@ impl Client {
 /// The operations tagged `content`.
 #[cfg(feature = "content")]
 pub struct ContentOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "content")]
 impl ContentOperations<'_> {
-    /// `GET /items/{id}` (operation `getItem`).
-    #[cfg(feature = "content")]
-    pub fn get_item(
-        &self,
-        request: api::GetItemRequest,
-    ) -> impl api::runtime::Answer<api::GetItemResponse> {
-        RocketApi::get_item(self.client, request)
-    }
-
-    /// `GET /items/{id}/children` (operation `getItemChildrenList`).
-    #[cfg(feature = "content")]
-    pub fn get_item_children_list(
-        &self,
-        request: api::GetItemChildrenListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemChildrenListResponse> {
-        RocketApi::get_item_children_list(self.client, request)
-    }
-
-    /// `GET /items/{id}/related` (operation `getItemRelatedList`).
-    #[cfg(feature = "content")]
-    pub fn get_item_related_list(
-        &self,
-        request: api::GetItemRelatedListRequest,
-    ) -> impl api::runtime::Answer<api::GetItemRelatedListResponse> {
-        RocketApi::get_item_related_list(self.client, request)
-    }
-
-    /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
-    #[cfg(feature = "content")]
-    pub fn get_public_item_media_files(
-        &self,
-        request: api::GetPublicItemMediaFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicItemMediaFilesResponse> {
-        RocketApi::get_public_item_media_files(self.client, request)
-    }
-
-    /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
-    #[cfg(feature = "content")]
-    pub fn get_anon_next_playback_item(
-        &self,
-        request: api::GetAnonNextPlaybackItemRequest,
-    ) -> impl api::runtime::Answer<api::GetAnonNextPlaybackItemResponse> {
-        RocketApi::get_anon_next_playback_item(self.client, request)
-    }
-
-    /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
-    #[cfg(feature = "content")]
-    pub fn get_items_media_clip_files(
-        &self,
-        request: api::GetItemsMediaClipFilesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemsMediaClipFilesResponse> {
-        RocketApi::get_items_media_clip_files(self.client, request)
-    }
-
-    /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
-    #[cfg(feature = "content")]
-    pub fn get_item_downloadables(
-        &self,
-        request: api::GetItemDownloadablesRequest,
-    ) -> impl api::runtime::Answer<api::GetItemDownloadablesResponse> {
-        RocketApi::get_item_downloadables(self.client, request)
-    }
-
-    /// `GET /lists` (operation `getLists`).
-    #[cfg(feature = "content")]
-    pub fn get_lists(
-        &self,
-        request: api::GetListsRequest,
-    ) -> impl api::runtime::Answer<api::GetListsResponse> {
-        RocketApi::get_lists(self.client, request)
-    }
-
-    /// `GET /lists/{id}` (operation `getList`).
-    #[cfg(feature = "content")]
-    pub fn get_list(
-        &self,
-        request: api::GetListRequest,
-    ) -> impl api::runtime::Answer<api::GetListResponse> {
-        RocketApi::get_list(self.client, request)
-    }
-
-    /// `GET /plans/{id}`.
-    #[cfg(feature = "content")]
-    pub fn get_plans_id(
-        &self,
-        request: api::GetPlansIdRequest,
-    ) -> impl api::runtime::Answer<api::GetPlansIdResponse> {
-        RocketApi::get_plans_id(self.client, request)
-    }
-
-    /// `GET /schedules` (operation `getSchedules`).
-    #[cfg(feature = "content")]
-    pub fn get_schedules(
-        &self,
-        request: api::GetSchedulesRequest,
-    ) -> impl api::runtime::Answer<api::GetSchedulesResponse> {
-        RocketApi::get_schedules(self.client, request)
-    }
-
-    /// `GET /search` (operation `search`).
-    #[cfg(feature = "content")]
-    pub fn search(
-        &self,
-        request: api::SearchRequest,
-    ) -> impl api::runtime::Answer<api::SearchResponse> {
-        RocketApi::search(self.client, request)
-    }
+    forward!("`GET /items/{id}` (operation `getItem`).", get_item, GetItemRequest, GetItemResponse);
+    forward!(
+        "`GET /items/{id}/children` (operation `getItemChildrenList`).", get_item_children_list,
+        GetItemChildrenListRequest, GetItemChildrenListResponse
+    );
+    forward!(
+        "`GET /items/{id}/related` (operation `getItemRelatedList`).", get_item_related_list,
+        GetItemRelatedListRequest, GetItemRelatedListResponse
+    );
+    forward!(
+        "`GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).",
+        get_public_item_media_files, GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+    );
+    forward!(
+        "`GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).",
+        get_anon_next_playback_item, GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+    );
+    forward!(
+        "`POST /itv/items/clips` (operation `getItemsMediaClipFiles`).", get_items_media_clip_files,
+        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+    );
+    forward!(
+        "`POST /itv/items/downloadable` (operation `getItemDownloadables`).",
+        get_item_downloadables, GetItemDownloadablesRequest, GetItemDownloadablesResponse
+    );
+    forward!("`GET /lists` (operation `getLists`).", get_lists, GetListsRequest, GetListsResponse);
+    forward!("`GET /lists/{id}` (operation `getList`).", get_list, GetListRequest, GetListResponse);
+    forward!("`GET /plans/{id}`.", get_plans_id, GetPlansIdRequest, GetPlansIdResponse);
+    forward!(
+        "`GET /schedules` (operation `getSchedules`).", get_schedules, GetSchedulesRequest,
+        GetSchedulesResponse
+    );
+    forward!("`GET /search` (operation `search`).", search, SearchRequest, SearchResponse);
 }
 
 #[cfg(feature = "content")]
-impl Client {
+impl super::Client {
     /// The operations tagged `content`.
     pub fn content(&self) -> ContentOperations<'_> {
         ContentOperations { client: self }
@@ -913,356 +483,168 @@ impl Client {
 /// The operations tagged `itv`.
 #[cfg(feature = "itv")]
 pub struct ItvOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "itv")]
 impl ItvOperations<'_> {
-    /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
-    #[cfg(feature = "itv")]
-    pub fn get_billing_history(
-        &self,
-        request: api::GetBillingHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetBillingHistoryResponse> {
-        RocketApi::get_billing_history(self.client, request)
-    }
-
-    /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
-    #[cfg(feature = "itv")]
-    pub fn change_card_details(
-        &self,
-        request: api::ChangeCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::ChangeCardDetailsResponse> {
-        RocketApi::change_card_details(self.client, request)
-    }
-
-    /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
-    #[cfg(feature = "itv")]
-    pub fn get_card_details(
-        &self,
-        request: api::GetCardDetailsRequest,
-    ) -> impl api::runtime::Answer<api::GetCardDetailsResponse> {
-        RocketApi::get_card_details(self.client, request)
-    }
-
-    /// `POST /itv/changeemail` (operation `changeEmail`).
-    #[cfg(feature = "itv")]
-    pub fn change_email(
-        &self,
-        request: api::ChangeEmailRequest,
-    ) -> impl api::runtime::Answer<api::ChangeEmailResponse> {
-        RocketApi::change_email(self.client, request)
-    }
-
-    /// `POST /itv/changemarketing` (operation `changeMarketing`).
-    #[cfg(feature = "itv")]
-    pub fn change_marketing(
-        &self,
-        request: api::ChangeMarketingRequest,
-    ) -> impl api::runtime::Answer<api::ChangeMarketingResponse> {
-        RocketApi::change_marketing(self.client, request)
-    }
-
-    /// `POST /itv/deleteaccount` (operation `deleteAccount`).
-    #[cfg(feature = "itv")]
-    pub fn delete_account(
-        &self,
-        request: api::DeleteAccountRequest,
-    ) -> impl api::runtime::Answer<api::DeleteAccountResponse> {
-        RocketApi::delete_account(self.client, request)
-    }
-
-    /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
-    #[cfg(feature = "itv")]
-    pub fn get_current_entitlement(
-        &self,
-        request: api::GetCurrentEntitlementRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentEntitlementResponse> {
-        RocketApi::get_current_entitlement(self.client, request)
-    }
-
-    /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
-    #[cfg(feature = "itv")]
-    pub fn get_entitlements_history(
-        &self,
-        request: api::GetEntitlementsHistoryRequest,
-    ) -> impl api::runtime::Answer<api::GetEntitlementsHistoryResponse> {
-        RocketApi::get_entitlements_history(self.client, request)
-    }
-
-    /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
-    #[cfg(feature = "itv")]
-    pub fn get_feature_flag(
-        &self,
-        request: api::GetFeatureFlagRequest,
-    ) -> impl api::runtime::Answer<api::GetFeatureFlagResponse> {
-        RocketApi::get_feature_flag(self.client, request)
-    }
-
-    /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
-    #[cfg(feature = "itv")]
-    pub fn google_pay_subscription(
-        &self,
-        request: api::GooglePaySubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GooglePaySubscriptionResponse> {
-        RocketApi::google_pay_subscription(self.client, request)
-    }
-
-    /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
-    #[cfg(feature = "itv")]
-    pub fn check_previous_entitlements(
-        &self,
-        request: api::CheckPreviousEntitlementsRequest,
-    ) -> impl api::runtime::Answer<api::CheckPreviousEntitlementsResponse> {
-        RocketApi::check_previous_entitlements(self.client, request)
-    }
-
-    /// `GET /itv/itemsummary/{externalId}`.
-    #[cfg(feature = "itv")]
-    pub fn get_itv_itemsummary_external_id(
-        &self,
-        request: api::GetItvItemsummaryExternalIdRequest,
-    ) -> impl api::runtime::Answer<api::GetItvItemsummaryExternalIdResponse> {
-        RocketApi::get_itv_itemsummary_external_id(self.client, request)
-    }
-
-    /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
-    #[cfg(feature = "itv")]
-    pub fn get_account_token_with_pin(
-        &self,
-        request: api::GetAccountTokenWithPinRequest,
-    ) -> impl api::runtime::Answer<api::GetAccountTokenWithPinResponse> {
-        RocketApi::get_account_token_with_pin(self.client, request)
-    }
-
-    /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
-    #[cfg(feature = "itv")]
-    pub fn upgrade_plan(
-        &self,
-        request: api::UpgradePlanRequest,
-    ) -> impl api::runtime::Answer<api::UpgradePlanResponse> {
-        RocketApi::upgrade_plan(self.client, request)
-    }
-
-    /// `GET /itv/plans/{platform}`.
-    #[cfg(feature = "itv")]
-    pub fn get_itv_plans_platform(
-        &self,
-        request: api::GetItvPlansPlatformRequest,
-    ) -> impl api::runtime::Answer<api::GetItvPlansPlatformResponse> {
-        RocketApi::get_itv_plans_platform(self.client, request)
-    }
-
-    /// `GET /itv/profile`.
-    #[cfg(feature = "itv")]
-    pub fn get_itv_profile(
-        &self,
-        request: api::GetItvProfileRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileResponse> {
-        RocketApi::get_itv_profile(self.client, request)
-    }
-
-    /// `PUT /itv/profile` (operation `updateProfile`).
-    #[cfg(feature = "itv")]
-    pub fn update_profile(
-        &self,
-        request: api::UpdateProfileRequest,
-    ) -> impl api::runtime::Answer<api::UpdateProfileResponse> {
-        RocketApi::update_profile(self.client, request)
-    }
-
-    /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
-    #[cfg(feature = "itv")]
-    pub fn get_recommended_list(
-        &self,
-        request: api::GetRecommendedListRequest,
-    ) -> impl api::runtime::Answer<api::GetRecommendedListResponse> {
-        RocketApi::get_recommended_list(self.client, request)
-    }
-
-    /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
-    #[cfg(feature = "itv")]
-    pub fn get_itv_profile_token(
-        &self,
-        request: api::GetItvProfileTokenRequest,
-    ) -> impl api::runtime::Answer<api::GetItvProfileTokenResponse> {
-        RocketApi::get_itv_profile_token(self.client, request)
-    }
-
-    /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
-    #[cfg(feature = "itv")]
-    pub fn get_current_subscription(
-        &self,
-        request: api::GetCurrentSubscriptionRequest,
-    ) -> impl api::runtime::Answer<api::GetCurrentSubscriptionResponse> {
-        RocketApi::get_current_subscription(self.client, request)
-    }
-
-    /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
-    #[cfg(feature = "itv")]
-    pub fn confirm_purchase(
-        &self,
-        request: api::ConfirmPurchaseRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseResponse> {
-        RocketApi::confirm_purchase(self.client, request)
-    }
-
-    /// `DELETE /itv/purchase/{platform}`.
-    #[cfg(feature = "itv")]
-    pub fn delete_itv_purchase_platform(
-        &self,
-        request: api::DeleteItvPurchasePlatformRequest,
-    ) -> impl api::runtime::Answer<api::DeleteItvPurchasePlatformResponse> {
-        RocketApi::delete_itv_purchase_platform(self.client, request)
-    }
-
-    /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
-    #[cfg(feature = "itv")]
-    pub fn confirm_purchase_strong(
-        &self,
-        request: api::ConfirmPurchaseStrongRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseStrongResponse> {
-        RocketApi::confirm_purchase_strong(self.client, request)
-    }
-
-    /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
-    #[cfg(feature = "itv")]
-    pub fn confirm_purchase_with_offer(
-        &self,
-        request: api::ConfirmPurchaseWithOfferRequest,
-    ) -> impl api::runtime::Answer<api::ConfirmPurchaseWithOfferResponse> {
-        RocketApi::confirm_purchase_with_offer(self.client, request)
-    }
-
-    /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
-    #[cfg(feature = "itv")]
-    pub fn resubscribe(
-        &self,
-        request: api::ResubscribeRequest,
-    ) -> impl api::runtime::Answer<api::ResubscribeResponse> {
-        RocketApi::resubscribe(self.client, request)
-    }
-
-    /// `GET /itv/roku/plans`.
-    #[cfg(feature = "itv")]
-    pub fn get_itv_roku_plans(
-        &self,
-        request: api::GetItvRokuPlansRequest,
-    ) -> impl api::runtime::Answer<api::GetItvRokuPlansResponse> {
-        RocketApi::get_itv_roku_plans(self.client, request)
-    }
-
-    /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
-    #[cfg(feature = "itv")]
-    pub fn execute_transaction(
-        &self,
-        request: api::ExecuteTransactionRequest,
-    ) -> impl api::runtime::Answer<api::ExecuteTransactionResponse> {
-        RocketApi::execute_transaction(self.client, request)
-    }
-
-    /// `GET /itv/save-offer` (operation `getSaveOffer`).
-    #[cfg(feature = "itv")]
-    pub fn get_save_offer(
-        &self,
-        request: api::GetSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::GetSaveOfferResponse> {
-        RocketApi::get_save_offer(self.client, request)
-    }
-
-    /// `POST /itv/save-offer` (operation `activateSaveOffer`).
-    #[cfg(feature = "itv")]
-    pub fn activate_save_offer(
-        &self,
-        request: api::ActivateSaveOfferRequest,
-    ) -> impl api::runtime::Answer<api::ActivateSaveOfferResponse> {
-        RocketApi::activate_save_offer(self.client, request)
-    }
-
-    /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
-    #[cfg(feature = "itv")]
-    pub fn get_full_price_renewal(
-        &self,
-        request: api::GetFullPriceRenewalRequest,
-    ) -> impl api::runtime::Answer<api::GetFullPriceRenewalResponse> {
-        RocketApi::get_full_price_renewal(self.client, request)
-    }
-
-    /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
-    #[cfg(feature = "itv")]
-    pub fn get_subscription_status(
-        &self,
-        request: api::GetSubscriptionStatusRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStatusResponse> {
-        RocketApi::get_subscription_status(self.client, request)
-    }
-
-    /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
-    #[cfg(feature = "itv")]
-    pub fn get_subscription_state(
-        &self,
-        request: api::GetSubscriptionStateRequest,
-    ) -> impl api::runtime::Answer<api::GetSubscriptionStateResponse> {
-        RocketApi::get_subscription_state(self.client, request)
-    }
-
-    /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
-    #[cfg(feature = "itv")]
-    pub fn get_upcoming_invoice(
-        &self,
-        request: api::GetUpcomingInvoiceRequest,
-    ) -> impl api::runtime::Answer<api::GetUpcomingInvoiceResponse> {
-        RocketApi::get_upcoming_invoice(self.client, request)
-    }
-
-    /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
-    #[cfg(feature = "itv")]
-    pub fn update_payment_intent_strong(
-        &self,
-        request: api::UpdatePaymentIntentStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentIntentStrongResponse> {
-        RocketApi::update_payment_intent_strong(self.client, request)
-    }
-
-    /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
-    #[cfg(feature = "itv")]
-    pub fn update_payment_method_strong(
-        &self,
-        request: api::UpdatePaymentMethodStrongRequest,
-    ) -> impl api::runtime::Answer<api::UpdatePaymentMethodStrongResponse> {
-        RocketApi::update_payment_method_strong(self.client, request)
-    }
-
-    /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
-    #[cfg(feature = "itv")]
-    pub fn get_voucher_by_id(
-        &self,
-        request: api::GetVoucherByIdRequest,
-    ) -> impl api::runtime::Answer<api::GetVoucherByIdResponse> {
-        RocketApi::get_voucher_by_id(self.client, request)
-    }
-
-    /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
-    #[cfg(feature = "itv")]
-    pub fn check_voucher(
-        &self,
-        request: api::CheckVoucherRequest,
-    ) -> impl api::runtime::Answer<api::CheckVoucherResponse> {
-        RocketApi::check_voucher(self.client, request)
-    }
-
-    /// `GET /samsung-preview` (operation `getPublicPreview`).
-    #[cfg(feature = "itv")]
-    pub fn get_public_preview(
-        &self,
-        request: api::GetPublicPreviewRequest,
-    ) -> impl api::runtime::Answer<api::GetPublicPreviewResponse> {
-        RocketApi::get_public_preview(self.client, request)
-    }
+    forward!(
+        "`POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).",
+        get_billing_history, GetBillingHistoryRequest, GetBillingHistoryResponse
+    );
+    forward!(
+        "`PUT /itv/cards/{platform}` (operation `changeCardDetails`).", change_card_details,
+        ChangeCardDetailsRequest, ChangeCardDetailsResponse
+    );
+    forward!(
+        "`POST /itv/cards/{platform}` (operation `getCardDetails`).", get_card_details,
+        GetCardDetailsRequest, GetCardDetailsResponse
+    );
+    forward!(
+        "`POST /itv/changeemail` (operation `changeEmail`).", change_email, ChangeEmailRequest,
+        ChangeEmailResponse
+    );
+    forward!(
+        "`POST /itv/changemarketing` (operation `changeMarketing`).", change_marketing,
+        ChangeMarketingRequest, ChangeMarketingResponse
+    );
+    forward!(
+        "`POST /itv/deleteaccount` (operation `deleteAccount`).", delete_account,
+        DeleteAccountRequest, DeleteAccountResponse
+    );
+    forward!(
+        "`GET /itv/entitlements/current` (operation `getCurrentEntitlement`).",
+        get_current_entitlement, GetCurrentEntitlementRequest, GetCurrentEntitlementResponse
+    );
+    forward!(
+        "`GET /itv/entitlements/history` (operation `getEntitlementsHistory`).",
+        get_entitlements_history, GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
+    );
+    forward!(
+        "`GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).", get_feature_flag,
+        GetFeatureFlagRequest, GetFeatureFlagResponse
+    );
+    forward!(
+        "`POST /itv/googlepay/subscription` (operation `googlePaySubscription`).",
+        google_pay_subscription, GooglePaySubscriptionRequest, GooglePaySubscriptionResponse
+    );
+    forward!(
+        "`GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).",
+        check_previous_entitlements, CheckPreviousEntitlementsRequest,
+        CheckPreviousEntitlementsResponse
+    );
+    forward!(
+        "`GET /itv/itemsummary/{externalId}`.", get_itv_itemsummary_external_id,
+        GetItvItemsummaryExternalIdRequest, GetItvItemsummaryExternalIdResponse
+    );
+    forward!(
+        "`POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).",
+        get_account_token_with_pin, GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
+    );
+    forward!(
+        "`POST /itv/plan/{platform}` (operation `upgradePlan`).", upgrade_plan, UpgradePlanRequest,
+        UpgradePlanResponse
+    );
+    forward!(
+        "`GET /itv/plans/{platform}`.", get_itv_plans_platform, GetItvPlansPlatformRequest,
+        GetItvPlansPlatformResponse
+    );
+    forward!("`GET /itv/profile`.", get_itv_profile, GetItvProfileRequest, GetItvProfileResponse);
+    forward!(
+        "`PUT /itv/profile` (operation `updateProfile`).", update_profile, UpdateProfileRequest,
+        UpdateProfileResponse
+    );
+    forward!(
+        "`GET /itv/profile/recommendation/list` (operation `getRecommendedList`).",
+        get_recommended_list, GetRecommendedListRequest, GetRecommendedListResponse
+    );
+    forward!(
+        "`POST /itv/profiletoken` (operation `getItvProfileToken`).", get_itv_profile_token,
+        GetItvProfileTokenRequest, GetItvProfileTokenResponse
+    );
+    forward!(
+        "`GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).",
+        get_current_subscription, GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
+    );
+    forward!(
+        "`POST /itv/purchase/{platform}` (operation `confirmPurchase`).", confirm_purchase,
+        ConfirmPurchaseRequest, ConfirmPurchaseResponse
+    );
+    forward!(
+        "`DELETE /itv/purchase/{platform}`.", delete_itv_purchase_platform,
+        DeleteItvPurchasePlatformRequest, DeleteItvPurchasePlatformResponse
+    );
+    forward!(
+        "`POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).",
+        confirm_purchase_strong, ConfirmPurchaseStrongRequest, ConfirmPurchaseStrongResponse
+    );
+    forward!(
+        "`POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).",
+        confirm_purchase_with_offer, ConfirmPurchaseWithOfferRequest,
+        ConfirmPurchaseWithOfferResponse
+    );
+    forward!(
+        "`POST /itv/resubscribe/{platform}` (operation `resubscribe`).", resubscribe,
+        ResubscribeRequest, ResubscribeResponse
+    );
+    forward!(
+        "`GET /itv/roku/plans`.", get_itv_roku_plans, GetItvRokuPlansRequest,
+        GetItvRokuPlansResponse
+    );
+    forward!(
+        "`POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).",
+        execute_transaction, ExecuteTransactionRequest, ExecuteTransactionResponse
+    );
+    forward!(
+        "`GET /itv/save-offer` (operation `getSaveOffer`).", get_save_offer, GetSaveOfferRequest,
+        GetSaveOfferResponse
+    );
+    forward!(
+        "`POST /itv/save-offer` (operation `activateSaveOffer`).", activate_save_offer,
+        ActivateSaveOfferRequest, ActivateSaveOfferResponse
+    );
+    forward!(
+        "`GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).",
+        get_full_price_renewal, GetFullPriceRenewalRequest, GetFullPriceRenewalResponse
+    );
+    forward!(
+        "`GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).",
+        get_subscription_status, GetSubscriptionStatusRequest, GetSubscriptionStatusResponse
+    );
+    forward!(
+        "`GET /itv/subscriptionstate` (operation `getSubscriptionState`).", get_subscription_state,
+        GetSubscriptionStateRequest, GetSubscriptionStateResponse
+    );
+    forward!(
+        "`GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).", get_upcoming_invoice,
+        GetUpcomingInvoiceRequest, GetUpcomingInvoiceResponse
+    );
+    forward!(
+        "`PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).",
+        update_payment_intent_strong, UpdatePaymentIntentStrongRequest,
+        UpdatePaymentIntentStrongResponse
+    );
+    forward!(
+        "`PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).",
+        update_payment_method_strong, UpdatePaymentMethodStrongRequest,
+        UpdatePaymentMethodStrongResponse
+    );
+    forward!(
+        "`GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).", get_voucher_by_id,
+        GetVoucherByIdRequest, GetVoucherByIdResponse
+    );
+    forward!(
+        "`POST /itv/voucher/{platform}` (operation `checkVoucher`).", check_voucher,
+        CheckVoucherRequest, CheckVoucherResponse
+    );
+    forward!(
+        "`GET /samsung-preview` (operation `getPublicPreview`).", get_public_preview,
+        GetPublicPreviewRequest, GetPublicPreviewResponse
+    );
 }
 
 #[cfg(feature = "itv")]
-impl Client {
+impl super::Client {
     /// The operations tagged `itv`.
     pub fn itv(&self) -> ItvOperations<'_> {
         ItvOperations { client: self }
@@ -1272,23 +654,18 @@ impl Client {
 /// The operations tagged `registration`.
 #[cfg(feature = "registration")]
 pub struct RegistrationOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "registration")]
 impl RegistrationOperations<'_> {
-    /// `POST /register` (operation `register`).
-    #[cfg(feature = "registration")]
-    pub fn register(
-        &self,
-        request: api::RegisterRequest,
-    ) -> impl api::runtime::Answer<api::RegisterResponse> {
-        RocketApi::register(self.client, request)
-    }
+    forward!(
+        "`POST /register` (operation `register`).", register, RegisterRequest, RegisterResponse
+    );
 }
 
 #[cfg(feature = "registration")]
-impl Client {
+impl super::Client {
     /// The operations tagged `registration`.
     pub fn registration(&self) -> RegistrationOperations<'_> {
         RegistrationOperations {

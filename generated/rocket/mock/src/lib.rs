@@ -27,6 +27,31 @@ impl Default for Mock {
     }
 }
 
+/// `handle!(on_method, "tool", "METHOD /path", Request, Response)`: the method that
+/// programs an operation of the mock and reads its calls.
+#[cfg(
+    any(
+        feature = "account",
+        feature = "profile",
+        feature = "authorization",
+        feature = "bt",
+        feature = "support",
+        feature = "app",
+        feature = "ee",
+        feature = "content",
+        feature = "itv",
+        feature = "registration"
+    )
+)]
+macro_rules! handle {
+    ($name:ident, $tool:literal, $route:literal, $request:ident, $response:ident) => {
+        #[doc = concat!("Programs `", $tool, "` (`", $route, "`) and reads its calls.")]
+        pub fn $name(&self) -> runtime::Handle<'_, api::$request, api::$response> {
+            runtime::Handle::new(&self.state, $tool)
+        }
+    };
+}
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
@@ -70,1196 +95,606 @@ impl Mock {
         self.state.log()
     }
 
-    /// Programs `getAccount` (`GET /account`) and reads its calls.
     #[cfg(feature = "account")]
-    pub fn on_get_account(
-        &self,
-    ) -> runtime::Handle<'_, api::GetAccountRequest, api::GetAccountResponse> {
-        runtime::Handle::new(&self.state, "account.getAccount")
-    }
-
-    /// Programs `updateAccount` (`PATCH /account`) and reads its calls.
+    handle!(
+        on_get_account, "account.getAccount", "GET /account", GetAccountRequest, GetAccountResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_update_account(
-        &self,
-    ) -> runtime::Handle<'_, api::UpdateAccountRequest, api::UpdateAccountResponse> {
-        runtime::Handle::new(&self.state, "account.updateAccount")
-    }
-
-    /// Programs `getPaymentMethods` (`GET /account/billing/methods`) and reads its calls.
+    handle!(
+        on_update_account, "account.updateAccount", "PATCH /account", UpdateAccountRequest,
+        UpdateAccountResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_payment_methods(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetPaymentMethodsRequest,
-        api::GetPaymentMethodsResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.getPaymentMethods")
-    }
-
-    /// Programs `addPaymentMethod` (`POST /account/billing/methods`) and reads its calls.
+    handle!(
+        on_get_payment_methods, "account.getPaymentMethods", "GET /account/billing/methods",
+        GetPaymentMethodsRequest, GetPaymentMethodsResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_add_payment_method(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::AddPaymentMethodRequest,
-        api::AddPaymentMethodResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.addPaymentMethod")
-    }
-
-    /// Programs `getPaymentMethod` (`GET /account/billing/methods/{id}`) and reads its calls.
+    handle!(
+        on_add_payment_method, "account.addPaymentMethod", "POST /account/billing/methods",
+        AddPaymentMethodRequest, AddPaymentMethodResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_payment_method(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetPaymentMethodRequest,
-        api::GetPaymentMethodResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.getPaymentMethod")
-    }
-
-    /// Programs `removePaymentMethod` (`DELETE /account/billing/methods/{id}`) and reads its calls.
+    handle!(
+        on_get_payment_method, "account.getPaymentMethod", "GET /account/billing/methods/{id}",
+        GetPaymentMethodRequest, GetPaymentMethodResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_remove_payment_method(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::RemovePaymentMethodRequest,
-        api::RemovePaymentMethodResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.removePaymentMethod")
-    }
-
-    /// Programs `getPurchases` (`GET /account/billing/purchases`) and reads its calls.
+    handle!(
+        on_remove_payment_method, "account.removePaymentMethod",
+        "DELETE /account/billing/methods/{id}", RemovePaymentMethodRequest,
+        RemovePaymentMethodResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_purchases(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPurchasesRequest, api::GetPurchasesResponse> {
-        runtime::Handle::new(&self.state, "account.getPurchases")
-    }
-
-    /// Programs `makePurchase` (`POST /account/billing/purchases`) and reads its calls.
+    handle!(
+        on_get_purchases, "account.getPurchases", "GET /account/billing/purchases",
+        GetPurchasesRequest, GetPurchasesResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_make_purchase(
-        &self,
-    ) -> runtime::Handle<'_, api::MakePurchaseRequest, api::MakePurchaseResponse> {
-        runtime::Handle::new(&self.state, "account.makePurchase")
-    }
-
-    /// Programs `updateSubscription` (`PUT /account/billing/subscriptions/{id}`) and reads its calls.
+    handle!(
+        on_make_purchase, "account.makePurchase", "POST /account/billing/purchases",
+        MakePurchaseRequest, MakePurchaseResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_update_subscription(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::UpdateSubscriptionRequest,
-        api::UpdateSubscriptionResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.updateSubscription")
-    }
-
-    /// Programs `cancelSubscription` (`DELETE /account/billing/subscriptions/{id}`) and reads its calls.
+    handle!(
+        on_update_subscription, "account.updateSubscription",
+        "PUT /account/billing/subscriptions/{id}", UpdateSubscriptionRequest,
+        UpdateSubscriptionResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_cancel_subscription(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::CancelSubscriptionRequest,
-        api::CancelSubscriptionResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.cancelSubscription")
-    }
-
-    /// Programs `getDevices` (`GET /account/devices`) and reads its calls.
+    handle!(
+        on_cancel_subscription, "account.cancelSubscription",
+        "DELETE /account/billing/subscriptions/{id}", CancelSubscriptionRequest,
+        CancelSubscriptionResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_devices(
-        &self,
-    ) -> runtime::Handle<'_, api::GetDevicesRequest, api::GetDevicesResponse> {
-        runtime::Handle::new(&self.state, "account.getDevices")
-    }
-
-    /// Programs `registerDevice` (`POST /account/devices`) and reads its calls.
+    handle!(
+        on_get_devices, "account.getDevices", "GET /account/devices", GetDevicesRequest,
+        GetDevicesResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_register_device(
-        &self,
-    ) -> runtime::Handle<'_, api::RegisterDeviceRequest, api::RegisterDeviceResponse> {
-        runtime::Handle::new(&self.state, "account.registerDevice")
-    }
-
-    /// Programs `authorizeDevice` (`POST /account/devices/authorization`) and reads its calls.
+    handle!(
+        on_register_device, "account.registerDevice", "POST /account/devices",
+        RegisterDeviceRequest, RegisterDeviceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_authorize_device(
-        &self,
-    ) -> runtime::Handle<'_, api::AuthorizeDeviceRequest, api::AuthorizeDeviceResponse> {
-        runtime::Handle::new(&self.state, "account.authorizeDevice")
-    }
-
-    /// Programs `getDevice` (`GET /account/devices/{id}`) and reads its calls.
+    handle!(
+        on_authorize_device, "account.authorizeDevice", "POST /account/devices/authorization",
+        AuthorizeDeviceRequest, AuthorizeDeviceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_device(
-        &self,
-    ) -> runtime::Handle<'_, api::GetDeviceRequest, api::GetDeviceResponse> {
-        runtime::Handle::new(&self.state, "account.getDevice")
-    }
-
-    /// Programs `deregisterDevice` (`DELETE /account/devices/{id}`) and reads its calls.
+    handle!(
+        on_get_device, "account.getDevice", "GET /account/devices/{id}", GetDeviceRequest,
+        GetDeviceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_deregister_device(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::DeregisterDeviceRequest,
-        api::DeregisterDeviceResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.deregisterDevice")
-    }
-
-    /// Programs `renameDevice` (`PUT /account/devices/{id}/name`) and reads its calls.
+    handle!(
+        on_deregister_device, "account.deregisterDevice", "DELETE /account/devices/{id}",
+        DeregisterDeviceRequest, DeregisterDeviceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_rename_device(
-        &self,
-    ) -> runtime::Handle<'_, api::RenameDeviceRequest, api::RenameDeviceResponse> {
-        runtime::Handle::new(&self.state, "account.renameDevice")
-    }
-
-    /// Programs `getEntitlements` (`GET /account/entitlements`) and reads its calls.
+    handle!(
+        on_rename_device, "account.renameDevice", "PUT /account/devices/{id}/name",
+        RenameDeviceRequest, RenameDeviceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_entitlements(
-        &self,
-    ) -> runtime::Handle<'_, api::GetEntitlementsRequest, api::GetEntitlementsResponse> {
-        runtime::Handle::new(&self.state, "account.getEntitlements")
-    }
-
-    /// Programs `getItemMediaFiles` (`GET /account/items/{id}/videos`) and reads its calls.
+    handle!(
+        on_get_entitlements, "account.getEntitlements", "GET /account/entitlements",
+        GetEntitlementsRequest, GetEntitlementsResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_item_media_files(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemMediaFilesRequest,
-        api::GetItemMediaFilesResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.getItemMediaFiles")
-    }
-
-    /// Programs `getItemMediaFilesGuarded` (`GET /account/items/{id}/videos-guarded`) and reads its calls.
+    handle!(
+        on_get_item_media_files, "account.getItemMediaFiles", "GET /account/items/{id}/videos",
+        GetItemMediaFilesRequest, GetItemMediaFilesResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_item_media_files_guarded(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemMediaFilesGuardedRequest,
-        api::GetItemMediaFilesGuardedResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.getItemMediaFilesGuarded")
-    }
-
-    /// Programs `generateNonce` (`GET /account/nonce`) and reads its calls.
+    handle!(
+        on_get_item_media_files_guarded, "account.getItemMediaFilesGuarded",
+        "GET /account/items/{id}/videos-guarded", GetItemMediaFilesGuardedRequest,
+        GetItemMediaFilesGuardedResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_generate_nonce(
-        &self,
-    ) -> runtime::Handle<'_, api::GenerateNonceRequest, api::GenerateNonceResponse> {
-        runtime::Handle::new(&self.state, "account.generateNonce")
-    }
-
-    /// Programs `changePassword` (`PUT /account/password`) and reads its calls.
+    handle!(
+        on_generate_nonce, "account.generateNonce", "GET /account/nonce", GenerateNonceRequest,
+        GenerateNonceResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_change_password(
-        &self,
-    ) -> runtime::Handle<'_, api::ChangePasswordRequest, api::ChangePasswordResponse> {
-        runtime::Handle::new(&self.state, "account.changePassword")
-    }
-
-    /// Programs `changePin` (`PUT /account/pin`) and reads its calls.
+    handle!(
+        on_change_password, "account.changePassword", "PUT /account/password",
+        ChangePasswordRequest, ChangePasswordResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_change_pin(
-        &self,
-    ) -> runtime::Handle<'_, api::ChangePinRequest, api::ChangePinResponse> {
-        runtime::Handle::new(&self.state, "account.changePin")
-    }
-
-    /// Programs `getProfile` (`GET /account/profile`) and reads its calls.
+    handle!(
+        on_change_pin, "account.changePin", "PUT /account/pin", ChangePinRequest, ChangePinResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_profile(
-        &self,
-    ) -> runtime::Handle<'_, api::GetProfileRequest, api::GetProfileResponse> {
-        runtime::Handle::new(&self.state, "profile.getProfile")
-    }
-
-    /// Programs `getBookmarks` (`GET /account/profile/bookmarks`) and reads its calls.
+    handle!(
+        on_get_profile, "profile.getProfile", "GET /account/profile", GetProfileRequest,
+        GetProfileResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_bookmarks(
-        &self,
-    ) -> runtime::Handle<'_, api::GetBookmarksRequest, api::GetBookmarksResponse> {
-        runtime::Handle::new(&self.state, "profile.getBookmarks")
-    }
-
-    /// Programs `getBookmarkList` (`GET /account/profile/bookmarks/list`) and reads its calls.
+    handle!(
+        on_get_bookmarks, "profile.getBookmarks", "GET /account/profile/bookmarks",
+        GetBookmarksRequest, GetBookmarksResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_bookmark_list(
-        &self,
-    ) -> runtime::Handle<'_, api::GetBookmarkListRequest, api::GetBookmarkListResponse> {
-        runtime::Handle::new(&self.state, "profile.getBookmarkList")
-    }
-
-    /// Programs `getItemBookmark` (`GET /account/profile/bookmarks/{itemId}`) and reads its calls.
+    handle!(
+        on_get_bookmark_list, "profile.getBookmarkList", "GET /account/profile/bookmarks/list",
+        GetBookmarkListRequest, GetBookmarkListResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_item_bookmark(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItemBookmarkRequest, api::GetItemBookmarkResponse> {
-        runtime::Handle::new(&self.state, "profile.getItemBookmark")
-    }
-
-    /// Programs `bookmarkItem` (`PUT /account/profile/bookmarks/{itemId}`) and reads its calls.
+    handle!(
+        on_get_item_bookmark, "profile.getItemBookmark", "GET /account/profile/bookmarks/{itemId}",
+        GetItemBookmarkRequest, GetItemBookmarkResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_bookmark_item(
-        &self,
-    ) -> runtime::Handle<'_, api::BookmarkItemRequest, api::BookmarkItemResponse> {
-        runtime::Handle::new(&self.state, "profile.bookmarkItem")
-    }
-
-    /// Programs `deleteItemBookmark` (`DELETE /account/profile/bookmarks/{itemId}`) and reads its calls.
+    handle!(
+        on_bookmark_item, "profile.bookmarkItem", "PUT /account/profile/bookmarks/{itemId}",
+        BookmarkItemRequest, BookmarkItemResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_delete_item_bookmark(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::DeleteItemBookmarkRequest,
-        api::DeleteItemBookmarkResponse,
-    > {
-        runtime::Handle::new(&self.state, "profile.deleteItemBookmark")
-    }
-
-    /// Programs `getContinueWatchingList` (`GET /account/profile/continue-watching/list`) and reads its calls.
+    handle!(
+        on_delete_item_bookmark, "profile.deleteItemBookmark",
+        "DELETE /account/profile/bookmarks/{itemId}", DeleteItemBookmarkRequest,
+        DeleteItemBookmarkResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_continue_watching_list(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetContinueWatchingListRequest,
-        api::GetContinueWatchingListResponse,
-    > {
-        runtime::Handle::new(&self.state, "profile.getContinueWatchingList")
-    }
-
-    /// Programs `getNextPlaybackItem` (`GET /account/profile/items/{itemId}/next`) and reads its calls.
+    handle!(
+        on_get_continue_watching_list, "profile.getContinueWatchingList",
+        "GET /account/profile/continue-watching/list", GetContinueWatchingListRequest,
+        GetContinueWatchingListResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_next_playback_item(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetNextPlaybackItemRequest,
-        api::GetNextPlaybackItemResponse,
-    > {
-        runtime::Handle::new(&self.state, "profile.getNextPlaybackItem")
-    }
-
-    /// Programs `getRatings` (`GET /account/profile/ratings`) and reads its calls.
+    handle!(
+        on_get_next_playback_item, "profile.getNextPlaybackItem",
+        "GET /account/profile/items/{itemId}/next", GetNextPlaybackItemRequest,
+        GetNextPlaybackItemResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_ratings(
-        &self,
-    ) -> runtime::Handle<'_, api::GetRatingsRequest, api::GetRatingsResponse> {
-        runtime::Handle::new(&self.state, "profile.getRatings")
-    }
-
-    /// Programs `getRatingsList` (`GET /account/profile/ratings/list`) and reads its calls.
+    handle!(
+        on_get_ratings, "profile.getRatings", "GET /account/profile/ratings", GetRatingsRequest,
+        GetRatingsResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_ratings_list(
-        &self,
-    ) -> runtime::Handle<'_, api::GetRatingsListRequest, api::GetRatingsListResponse> {
-        runtime::Handle::new(&self.state, "profile.getRatingsList")
-    }
-
-    /// Programs `getItemRating` (`GET /account/profile/ratings/{itemId}`) and reads its calls.
+    handle!(
+        on_get_ratings_list, "profile.getRatingsList", "GET /account/profile/ratings/list",
+        GetRatingsListRequest, GetRatingsListResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_item_rating(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItemRatingRequest, api::GetItemRatingResponse> {
-        runtime::Handle::new(&self.state, "profile.getItemRating")
-    }
-
-    /// Programs `rateItem` (`PUT /account/profile/ratings/{itemId}`) and reads its calls.
+    handle!(
+        on_get_item_rating, "profile.getItemRating", "GET /account/profile/ratings/{itemId}",
+        GetItemRatingRequest, GetItemRatingResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_rate_item(
-        &self,
-    ) -> runtime::Handle<'_, api::RateItemRequest, api::RateItemResponse> {
-        runtime::Handle::new(&self.state, "profile.rateItem")
-    }
-
-    /// Programs `getWatched` (`GET /account/profile/watched`) and reads its calls.
+    handle!(
+        on_rate_item, "profile.rateItem", "PUT /account/profile/ratings/{itemId}", RateItemRequest,
+        RateItemResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_watched(
-        &self,
-    ) -> runtime::Handle<'_, api::GetWatchedRequest, api::GetWatchedResponse> {
-        runtime::Handle::new(&self.state, "profile.getWatched")
-    }
-
-    /// Programs `deleteWatched` (`DELETE /account/profile/watched`) and reads its calls.
+    handle!(
+        on_get_watched, "profile.getWatched", "GET /account/profile/watched", GetWatchedRequest,
+        GetWatchedResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_delete_watched(
-        &self,
-    ) -> runtime::Handle<'_, api::DeleteWatchedRequest, api::DeleteWatchedResponse> {
-        runtime::Handle::new(&self.state, "profile.deleteWatched")
-    }
-
-    /// Programs `getWatchedList` (`GET /account/profile/watched/list`) and reads its calls.
+    handle!(
+        on_delete_watched, "profile.deleteWatched", "DELETE /account/profile/watched",
+        DeleteWatchedRequest, DeleteWatchedResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_watched_list(
-        &self,
-    ) -> runtime::Handle<'_, api::GetWatchedListRequest, api::GetWatchedListResponse> {
-        runtime::Handle::new(&self.state, "profile.getWatchedList")
-    }
-
-    /// Programs `getItemWatchedStatus` (`GET /account/profile/watched/{itemId}`) and reads its calls.
+    handle!(
+        on_get_watched_list, "profile.getWatchedList", "GET /account/profile/watched/list",
+        GetWatchedListRequest, GetWatchedListResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_get_item_watched_status(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemWatchedStatusRequest,
-        api::GetItemWatchedStatusResponse,
-    > {
-        runtime::Handle::new(&self.state, "profile.getItemWatchedStatus")
-    }
-
-    /// Programs `setItemWatchedStatus` (`PUT /account/profile/watched/{itemId}`) and reads its calls.
+    handle!(
+        on_get_item_watched_status, "profile.getItemWatchedStatus",
+        "GET /account/profile/watched/{itemId}", GetItemWatchedStatusRequest,
+        GetItemWatchedStatusResponse
+    );
     #[cfg(feature = "profile")]
-    pub fn on_set_item_watched_status(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::SetItemWatchedStatusRequest,
-        api::SetItemWatchedStatusResponse,
-    > {
-        runtime::Handle::new(&self.state, "profile.setItemWatchedStatus")
-    }
-
-    /// Programs `createProfile` (`POST /account/profiles`) and reads its calls.
+    handle!(
+        on_set_item_watched_status, "profile.setItemWatchedStatus",
+        "PUT /account/profile/watched/{itemId}", SetItemWatchedStatusRequest,
+        SetItemWatchedStatusResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_create_profile(
-        &self,
-    ) -> runtime::Handle<'_, api::CreateProfileRequest, api::CreateProfileResponse> {
-        runtime::Handle::new(&self.state, "account.createProfile")
-    }
-
-    /// Programs `getProfileWithId` (`GET /account/profiles/{id}`) and reads its calls.
+    handle!(
+        on_create_profile, "account.createProfile", "POST /account/profiles", CreateProfileRequest,
+        CreateProfileResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_get_profile_with_id(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetProfileWithIdRequest,
-        api::GetProfileWithIdResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.getProfileWithId")
-    }
-
-    /// Programs `deleteProfileWithId` (`DELETE /account/profiles/{id}`) and reads its calls.
+    handle!(
+        on_get_profile_with_id, "account.getProfileWithId", "GET /account/profiles/{id}",
+        GetProfileWithIdRequest, GetProfileWithIdResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_delete_profile_with_id(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::DeleteProfileWithIdRequest,
-        api::DeleteProfileWithIdResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.deleteProfileWithId")
-    }
-
-    /// Programs `updateProfileWithId` (`PATCH /account/profiles/{id}`) and reads its calls.
+    handle!(
+        on_delete_profile_with_id, "account.deleteProfileWithId", "DELETE /account/profiles/{id}",
+        DeleteProfileWithIdRequest, DeleteProfileWithIdResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_update_profile_with_id(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::UpdateProfileWithIdRequest,
-        api::UpdateProfileWithIdResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.updateProfileWithId")
-    }
-
-    /// Programs `requestEmailVerification` (`POST /account/request-email-verification`) and reads its calls.
+    handle!(
+        on_update_profile_with_id, "account.updateProfileWithId", "PATCH /account/profiles/{id}",
+        UpdateProfileWithIdRequest, UpdateProfileWithIdResponse
+    );
     #[cfg(feature = "account")]
-    pub fn on_request_email_verification(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::RequestEmailVerificationRequest,
-        api::RequestEmailVerificationResponse,
-    > {
-        runtime::Handle::new(&self.state, "account.requestEmailVerification")
-    }
-
-    /// Programs `getAccountToken` (`POST /authorization`) and reads its calls.
+    handle!(
+        on_request_email_verification, "account.requestEmailVerification",
+        "POST /account/request-email-verification", RequestEmailVerificationRequest,
+        RequestEmailVerificationResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_get_account_token(
-        &self,
-    ) -> runtime::Handle<'_, api::GetAccountTokenRequest, api::GetAccountTokenResponse> {
-        runtime::Handle::new(&self.state, "authorization.getAccountToken")
-    }
-
-    /// Programs `signOut` (`DELETE /authorization`) and reads its calls.
+    handle!(
+        on_get_account_token, "authorization.getAccountToken", "POST /authorization",
+        GetAccountTokenRequest, GetAccountTokenResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_sign_out(
-        &self,
-    ) -> runtime::Handle<'_, api::SignOutRequest, api::SignOutResponse> {
-        runtime::Handle::new(&self.state, "authorization.signOut")
-    }
-
-    /// Programs `getAccountTokenByCode` (`POST /authorization/device`) and reads its calls.
+    handle!(
+        on_sign_out, "authorization.signOut", "DELETE /authorization", SignOutRequest,
+        SignOutResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_get_account_token_by_code(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetAccountTokenByCodeRequest,
-        api::GetAccountTokenByCodeResponse,
-    > {
-        runtime::Handle::new(&self.state, "authorization.getAccountTokenByCode")
-    }
-
-    /// Programs `generateDeviceAuthorizationCode` (`POST /authorization/device/code`) and reads its calls.
+    handle!(
+        on_get_account_token_by_code, "authorization.getAccountTokenByCode",
+        "POST /authorization/device", GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_generate_device_authorization_code(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GenerateDeviceAuthorizationCodeRequest,
-        api::GenerateDeviceAuthorizationCodeResponse,
-    > {
-        runtime::Handle::new(
-            &self.state,
-            "authorization.generateDeviceAuthorizationCode",
-        )
-    }
-
-    /// Programs `getProfileToken` (`POST /authorization/profile`) and reads its calls.
+    handle!(
+        on_generate_device_authorization_code, "authorization.generateDeviceAuthorizationCode",
+        "POST /authorization/device/code", GenerateDeviceAuthorizationCodeRequest,
+        GenerateDeviceAuthorizationCodeResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_get_profile_token(
-        &self,
-    ) -> runtime::Handle<'_, api::GetProfileTokenRequest, api::GetProfileTokenResponse> {
-        runtime::Handle::new(&self.state, "authorization.getProfileToken")
-    }
-
-    /// Programs `refreshToken` (`POST /authorization/refresh`) and reads its calls.
+    handle!(
+        on_get_profile_token, "authorization.getProfileToken", "POST /authorization/profile",
+        GetProfileTokenRequest, GetProfileTokenResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_refresh_token(
-        &self,
-    ) -> runtime::Handle<'_, api::RefreshTokenRequest, api::RefreshTokenResponse> {
-        runtime::Handle::new(&self.state, "authorization.refreshToken")
-    }
-
-    /// Programs `singleSignOn` (`POST /authorization/sso`) and reads its calls.
+    handle!(
+        on_refresh_token, "authorization.refreshToken", "POST /authorization/refresh",
+        RefreshTokenRequest, RefreshTokenResponse
+    );
     #[cfg(feature = "authorization")]
-    pub fn on_single_sign_on(
-        &self,
-    ) -> runtime::Handle<'_, api::SingleSignOnRequest, api::SingleSignOnResponse> {
-        runtime::Handle::new(&self.state, "authorization.singleSignOn")
-    }
-
-    /// Programs `getPlanByToken` (`GET /bt/plan/{token}`) and reads its calls.
+    handle!(
+        on_single_sign_on, "authorization.singleSignOn", "POST /authorization/sso",
+        SingleSignOnRequest, SingleSignOnResponse
+    );
     #[cfg(feature = "bt")]
-    pub fn on_get_plan_by_token(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPlanByTokenRequest, api::GetPlanByTokenResponse> {
-        runtime::Handle::new(&self.state, "bt.getPlanByToken")
-    }
-
-    /// Programs `getPlans` (`GET /bt/plans`) and reads its calls.
+    handle!(
+        on_get_plan_by_token, "bt.getPlanByToken", "GET /bt/plan/{token}", GetPlanByTokenRequest,
+        GetPlanByTokenResponse
+    );
     #[cfg(feature = "bt")]
-    pub fn on_get_plans(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPlansRequest, api::GetPlansResponse> {
-        runtime::Handle::new(&self.state, "bt.getPlans")
-    }
-
-    /// Programs `assignToken` (`POST /bt/token/assign`) and reads its calls.
+    handle!(on_get_plans, "bt.getPlans", "GET /bt/plans", GetPlansRequest, GetPlansResponse);
     #[cfg(feature = "bt")]
-    pub fn on_assign_token(
-        &self,
-    ) -> runtime::Handle<'_, api::AssignTokenRequest, api::AssignTokenResponse> {
-        runtime::Handle::new(&self.state, "bt.assignToken")
-    }
-
-    /// Programs `checkUserToken` (`GET /bt/token/validate`) and reads its calls.
+    handle!(
+        on_assign_token, "bt.assignToken", "POST /bt/token/assign", AssignTokenRequest,
+        AssignTokenResponse
+    );
     #[cfg(feature = "bt")]
-    pub fn on_check_user_token(
-        &self,
-    ) -> runtime::Handle<'_, api::CheckUserTokenRequest, api::CheckUserTokenResponse> {
-        runtime::Handle::new(&self.state, "bt.checkUserToken")
-    }
-
-    /// Programs `getSubscriptionData` (`GET /check-subscription/{id}`) and reads its calls.
+    handle!(
+        on_check_user_token, "bt.checkUserToken", "GET /bt/token/validate", CheckUserTokenRequest,
+        CheckUserTokenResponse
+    );
     #[cfg(feature = "support")]
-    pub fn on_get_subscription_data(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetSubscriptionDataRequest,
-        api::GetSubscriptionDataResponse,
-    > {
-        runtime::Handle::new(&self.state, "support.getSubscriptionData")
-    }
-
-    /// Programs `getAppConfig` (`GET /config`) and reads its calls.
+    handle!(
+        on_get_subscription_data, "support.getSubscriptionData", "GET /check-subscription/{id}",
+        GetSubscriptionDataRequest, GetSubscriptionDataResponse
+    );
     #[cfg(feature = "app")]
-    pub fn on_get_app_config(
-        &self,
-    ) -> runtime::Handle<'_, api::GetAppConfigRequest, api::GetAppConfigResponse> {
-        runtime::Handle::new(&self.state, "app.getAppConfig")
-    }
-
-    /// Programs `checkEeBtEligibility` (`GET /ee-bt/eligibility`) and reads its calls.
+    handle!(
+        on_get_app_config, "app.getAppConfig", "GET /config", GetAppConfigRequest,
+        GetAppConfigResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_check_ee_bt_eligibility(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::CheckEeBtEligibilityRequest,
-        api::CheckEeBtEligibilityResponse,
-    > {
-        runtime::Handle::new(&self.state, "ee.checkEeBtEligibility")
-    }
-
-    /// Programs `assignMsisdn` (`POST /ee/msisdn`) and reads its calls.
+    handle!(
+        on_check_ee_bt_eligibility, "ee.checkEeBtEligibility", "GET /ee-bt/eligibility",
+        CheckEeBtEligibilityRequest, CheckEeBtEligibilityResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_assign_msisdn(
-        &self,
-    ) -> runtime::Handle<'_, api::AssignMsisdnRequest, api::AssignMsisdnResponse> {
-        runtime::Handle::new(&self.state, "ee.assignMsisdn")
-    }
-
-    /// Programs `getEligibleOffers` (`POST /ee/offers`) and reads its calls.
+    handle!(
+        on_assign_msisdn, "ee.assignMsisdn", "POST /ee/msisdn", AssignMsisdnRequest,
+        AssignMsisdnResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_get_eligible_offers(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetEligibleOffersRequest,
-        api::GetEligibleOffersResponse,
-    > {
-        runtime::Handle::new(&self.state, "ee.getEligibleOffers")
-    }
-
-    /// Programs `createPinRequest` (`PUT /ee/pin`) and reads its calls.
+    handle!(
+        on_get_eligible_offers, "ee.getEligibleOffers", "POST /ee/offers", GetEligibleOffersRequest,
+        GetEligibleOffersResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_create_pin_request(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::CreatePinRequestRequest,
-        api::CreatePinRequestResponse,
-    > {
-        runtime::Handle::new(&self.state, "ee.createPinRequest")
-    }
-
-    /// Programs `validatePinRequest` (`POST /ee/pin`) and reads its calls.
+    handle!(
+        on_create_pin_request, "ee.createPinRequest", "PUT /ee/pin", CreatePinRequestRequest,
+        CreatePinRequestResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_validate_pin_request(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ValidatePinRequestRequest,
-        api::ValidatePinRequestResponse,
-    > {
-        runtime::Handle::new(&self.state, "ee.validatePinRequest")
-    }
-
-    /// Programs `GET /ee/plans` (`GET /ee/plans`) and reads its calls.
+    handle!(
+        on_validate_pin_request, "ee.validatePinRequest", "POST /ee/pin", ValidatePinRequestRequest,
+        ValidatePinRequestResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_get_ee_plans(
-        &self,
-    ) -> runtime::Handle<'_, api::GetEePlansRequest, api::GetEePlansResponse> {
-        runtime::Handle::new(&self.state, "ee.getEePlans")
-    }
-
-    /// Programs `getPlan` (`GET /ee/plans/{id}`) and reads its calls.
+    handle!(
+        on_get_ee_plans, "ee.getEePlans", "GET /ee/plans", GetEePlansRequest, GetEePlansResponse
+    );
     #[cfg(feature = "ee")]
-    pub fn on_get_plan(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPlanRequest, api::GetPlanResponse> {
-        runtime::Handle::new(&self.state, "ee.getPlan")
-    }
-
-    /// Programs `createToken` (`GET /ee/token/create`) and reads its calls.
+    handle!(on_get_plan, "ee.getPlan", "GET /ee/plans/{id}", GetPlanRequest, GetPlanResponse);
     #[cfg(feature = "ee")]
-    pub fn on_create_token(
-        &self,
-    ) -> runtime::Handle<'_, api::CreateTokenRequest, api::CreateTokenResponse> {
-        runtime::Handle::new(&self.state, "ee.createToken")
-    }
-
-    /// Programs `getItem` (`GET /items/{id}`) and reads its calls.
+    handle!(
+        on_create_token, "ee.createToken", "GET /ee/token/create", CreateTokenRequest,
+        CreateTokenResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_item(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItemRequest, api::GetItemResponse> {
-        runtime::Handle::new(&self.state, "content.getItem")
-    }
-
-    /// Programs `getItemChildrenList` (`GET /items/{id}/children`) and reads its calls.
+    handle!(on_get_item, "content.getItem", "GET /items/{id}", GetItemRequest, GetItemResponse);
     #[cfg(feature = "content")]
-    pub fn on_get_item_children_list(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemChildrenListRequest,
-        api::GetItemChildrenListResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getItemChildrenList")
-    }
-
-    /// Programs `getItemRelatedList` (`GET /items/{id}/related`) and reads its calls.
+    handle!(
+        on_get_item_children_list, "content.getItemChildrenList", "GET /items/{id}/children",
+        GetItemChildrenListRequest, GetItemChildrenListResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_item_related_list(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemRelatedListRequest,
-        api::GetItemRelatedListResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getItemRelatedList")
-    }
-
-    /// Programs `getPublicItemMediaFiles` (`GET /items/{id}/videos`) and reads its calls.
+    handle!(
+        on_get_item_related_list, "content.getItemRelatedList", "GET /items/{id}/related",
+        GetItemRelatedListRequest, GetItemRelatedListResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_public_item_media_files(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetPublicItemMediaFilesRequest,
-        api::GetPublicItemMediaFilesResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getPublicItemMediaFiles")
-    }
-
-    /// Programs `getAnonNextPlaybackItem` (`GET /items/{itemId}/next`) and reads its calls.
+    handle!(
+        on_get_public_item_media_files, "content.getPublicItemMediaFiles", "GET /items/{id}/videos",
+        GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_anon_next_playback_item(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetAnonNextPlaybackItemRequest,
-        api::GetAnonNextPlaybackItemResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getAnonNextPlaybackItem")
-    }
-
-    /// Programs `getBillingHistory` (`POST /itv/billinghistory/{platform}`) and reads its calls.
+    handle!(
+        on_get_anon_next_playback_item, "content.getAnonNextPlaybackItem",
+        "GET /items/{itemId}/next", GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_billing_history(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetBillingHistoryRequest,
-        api::GetBillingHistoryResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getBillingHistory")
-    }
-
-    /// Programs `changeCardDetails` (`PUT /itv/cards/{platform}`) and reads its calls.
+    handle!(
+        on_get_billing_history, "itv.getBillingHistory", "POST /itv/billinghistory/{platform}",
+        GetBillingHistoryRequest, GetBillingHistoryResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_change_card_details(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ChangeCardDetailsRequest,
-        api::ChangeCardDetailsResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.changeCardDetails")
-    }
-
-    /// Programs `getCardDetails` (`POST /itv/cards/{platform}`) and reads its calls.
+    handle!(
+        on_change_card_details, "itv.changeCardDetails", "PUT /itv/cards/{platform}",
+        ChangeCardDetailsRequest, ChangeCardDetailsResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_card_details(
-        &self,
-    ) -> runtime::Handle<'_, api::GetCardDetailsRequest, api::GetCardDetailsResponse> {
-        runtime::Handle::new(&self.state, "itv.getCardDetails")
-    }
-
-    /// Programs `changeEmail` (`POST /itv/changeemail`) and reads its calls.
+    handle!(
+        on_get_card_details, "itv.getCardDetails", "POST /itv/cards/{platform}",
+        GetCardDetailsRequest, GetCardDetailsResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_change_email(
-        &self,
-    ) -> runtime::Handle<'_, api::ChangeEmailRequest, api::ChangeEmailResponse> {
-        runtime::Handle::new(&self.state, "itv.changeEmail")
-    }
-
-    /// Programs `changeMarketing` (`POST /itv/changemarketing`) and reads its calls.
+    handle!(
+        on_change_email, "itv.changeEmail", "POST /itv/changeemail", ChangeEmailRequest,
+        ChangeEmailResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_change_marketing(
-        &self,
-    ) -> runtime::Handle<'_, api::ChangeMarketingRequest, api::ChangeMarketingResponse> {
-        runtime::Handle::new(&self.state, "itv.changeMarketing")
-    }
-
-    /// Programs `deleteAccount` (`POST /itv/deleteaccount`) and reads its calls.
+    handle!(
+        on_change_marketing, "itv.changeMarketing", "POST /itv/changemarketing",
+        ChangeMarketingRequest, ChangeMarketingResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_delete_account(
-        &self,
-    ) -> runtime::Handle<'_, api::DeleteAccountRequest, api::DeleteAccountResponse> {
-        runtime::Handle::new(&self.state, "itv.deleteAccount")
-    }
-
-    /// Programs `getCurrentEntitlement` (`GET /itv/entitlements/current`) and reads its calls.
+    handle!(
+        on_delete_account, "itv.deleteAccount", "POST /itv/deleteaccount", DeleteAccountRequest,
+        DeleteAccountResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_current_entitlement(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetCurrentEntitlementRequest,
-        api::GetCurrentEntitlementResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getCurrentEntitlement")
-    }
-
-    /// Programs `getEntitlementsHistory` (`GET /itv/entitlements/history`) and reads its calls.
+    handle!(
+        on_get_current_entitlement, "itv.getCurrentEntitlement", "GET /itv/entitlements/current",
+        GetCurrentEntitlementRequest, GetCurrentEntitlementResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_entitlements_history(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetEntitlementsHistoryRequest,
-        api::GetEntitlementsHistoryResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getEntitlementsHistory")
-    }
-
-    /// Programs `getFeatureFlag` (`GET /itv/featureFlag/{feature}`) and reads its calls.
+    handle!(
+        on_get_entitlements_history, "itv.getEntitlementsHistory", "GET /itv/entitlements/history",
+        GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_feature_flag(
-        &self,
-    ) -> runtime::Handle<'_, api::GetFeatureFlagRequest, api::GetFeatureFlagResponse> {
-        runtime::Handle::new(&self.state, "itv.getFeatureFlag")
-    }
-
-    /// Programs `googlePaySubscription` (`POST /itv/googlepay/subscription`) and reads its calls.
+    handle!(
+        on_get_feature_flag, "itv.getFeatureFlag", "GET /itv/featureFlag/{feature}",
+        GetFeatureFlagRequest, GetFeatureFlagResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_google_pay_subscription(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GooglePaySubscriptionRequest,
-        api::GooglePaySubscriptionResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.googlePaySubscription")
-    }
-
-    /// Programs `checkPreviousEntitlements` (`GET /itv/had/entitlements`) and reads its calls.
+    handle!(
+        on_google_pay_subscription, "itv.googlePaySubscription", "POST /itv/googlepay/subscription",
+        GooglePaySubscriptionRequest, GooglePaySubscriptionResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_check_previous_entitlements(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::CheckPreviousEntitlementsRequest,
-        api::CheckPreviousEntitlementsResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.checkPreviousEntitlements")
-    }
-
-    /// Programs `getItemsMediaClipFiles` (`POST /itv/items/clips`) and reads its calls.
+    handle!(
+        on_check_previous_entitlements, "itv.checkPreviousEntitlements",
+        "GET /itv/had/entitlements", CheckPreviousEntitlementsRequest,
+        CheckPreviousEntitlementsResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_items_media_clip_files(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemsMediaClipFilesRequest,
-        api::GetItemsMediaClipFilesResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getItemsMediaClipFiles")
-    }
-
-    /// Programs `getItemDownloadables` (`POST /itv/items/downloadable`) and reads its calls.
+    handle!(
+        on_get_items_media_clip_files, "content.getItemsMediaClipFiles", "POST /itv/items/clips",
+        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_item_downloadables(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItemDownloadablesRequest,
-        api::GetItemDownloadablesResponse,
-    > {
-        runtime::Handle::new(&self.state, "content.getItemDownloadables")
-    }
-
-    /// Programs `GET /itv/itemsummary/{externalId}` (`GET /itv/itemsummary/{externalId}`) and reads its calls.
+    handle!(
+        on_get_item_downloadables, "content.getItemDownloadables", "POST /itv/items/downloadable",
+        GetItemDownloadablesRequest, GetItemDownloadablesResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_itv_itemsummary_external_id(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItvItemsummaryExternalIdRequest,
-        api::GetItvItemsummaryExternalIdResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getItvItemsummaryExternalId")
-    }
-
-    /// Programs `getItvPage` (`GET /itv/page`) and reads its calls.
+    handle!(
+        on_get_itv_itemsummary_external_id, "itv.getItvItemsummaryExternalId",
+        "GET /itv/itemsummary/{externalId}", GetItvItemsummaryExternalIdRequest,
+        GetItvItemsummaryExternalIdResponse
+    );
     #[cfg(feature = "app")]
-    pub fn on_get_itv_page(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItvPageRequest, api::GetItvPageResponse> {
-        runtime::Handle::new(&self.state, "app.getItvPage")
-    }
-
-    /// Programs `getAccountTokenWithPin` (`POST /itv/pinauthorization`) and reads its calls.
+    handle!(
+        on_get_itv_page, "app.getItvPage", "GET /itv/page", GetItvPageRequest, GetItvPageResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_account_token_with_pin(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetAccountTokenWithPinRequest,
-        api::GetAccountTokenWithPinResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getAccountTokenWithPin")
-    }
-
-    /// Programs `upgradePlan` (`POST /itv/plan/{platform}`) and reads its calls.
+    handle!(
+        on_get_account_token_with_pin, "itv.getAccountTokenWithPin", "POST /itv/pinauthorization",
+        GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_upgrade_plan(
-        &self,
-    ) -> runtime::Handle<'_, api::UpgradePlanRequest, api::UpgradePlanResponse> {
-        runtime::Handle::new(&self.state, "itv.upgradePlan")
-    }
-
-    /// Programs `GET /itv/plans/{platform}` (`GET /itv/plans/{platform}`) and reads its calls.
+    handle!(
+        on_upgrade_plan, "itv.upgradePlan", "POST /itv/plan/{platform}", UpgradePlanRequest,
+        UpgradePlanResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_itv_plans_platform(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItvPlansPlatformRequest,
-        api::GetItvPlansPlatformResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getItvPlansPlatform")
-    }
-
-    /// Programs `GET /itv/profile` (`GET /itv/profile`) and reads its calls.
+    handle!(
+        on_get_itv_plans_platform, "itv.getItvPlansPlatform", "GET /itv/plans/{platform}",
+        GetItvPlansPlatformRequest, GetItvPlansPlatformResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_itv_profile(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItvProfileRequest, api::GetItvProfileResponse> {
-        runtime::Handle::new(&self.state, "itv.getItvProfile")
-    }
-
-    /// Programs `updateProfile` (`PUT /itv/profile`) and reads its calls.
+    handle!(
+        on_get_itv_profile, "itv.getItvProfile", "GET /itv/profile", GetItvProfileRequest,
+        GetItvProfileResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_update_profile(
-        &self,
-    ) -> runtime::Handle<'_, api::UpdateProfileRequest, api::UpdateProfileResponse> {
-        runtime::Handle::new(&self.state, "itv.updateProfile")
-    }
-
-    /// Programs `getRecommendedList` (`GET /itv/profile/recommendation/list`) and reads its calls.
+    handle!(
+        on_update_profile, "itv.updateProfile", "PUT /itv/profile", UpdateProfileRequest,
+        UpdateProfileResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_recommended_list(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetRecommendedListRequest,
-        api::GetRecommendedListResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getRecommendedList")
-    }
-
-    /// Programs `getItvProfileToken` (`POST /itv/profiletoken`) and reads its calls.
+    handle!(
+        on_get_recommended_list, "itv.getRecommendedList", "GET /itv/profile/recommendation/list",
+        GetRecommendedListRequest, GetRecommendedListResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_itv_profile_token(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetItvProfileTokenRequest,
-        api::GetItvProfileTokenResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getItvProfileToken")
-    }
-
-    /// Programs `getCurrentSubscription` (`GET /itv/purchase/{platform}`) and reads its calls.
+    handle!(
+        on_get_itv_profile_token, "itv.getItvProfileToken", "POST /itv/profiletoken",
+        GetItvProfileTokenRequest, GetItvProfileTokenResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_current_subscription(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetCurrentSubscriptionRequest,
-        api::GetCurrentSubscriptionResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getCurrentSubscription")
-    }
-
-    /// Programs `confirmPurchase` (`POST /itv/purchase/{platform}`) and reads its calls.
+    handle!(
+        on_get_current_subscription, "itv.getCurrentSubscription", "GET /itv/purchase/{platform}",
+        GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_confirm_purchase(
-        &self,
-    ) -> runtime::Handle<'_, api::ConfirmPurchaseRequest, api::ConfirmPurchaseResponse> {
-        runtime::Handle::new(&self.state, "itv.confirmPurchase")
-    }
-
-    /// Programs `DELETE /itv/purchase/{platform}` (`DELETE /itv/purchase/{platform}`) and reads its calls.
+    handle!(
+        on_confirm_purchase, "itv.confirmPurchase", "POST /itv/purchase/{platform}",
+        ConfirmPurchaseRequest, ConfirmPurchaseResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_delete_itv_purchase_platform(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::DeleteItvPurchasePlatformRequest,
-        api::DeleteItvPurchasePlatformResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.deleteItvPurchasePlatform")
-    }
-
-    /// Programs `confirmPurchaseStrong` (`POST /itv/purchase/{platform}/strong`) and reads its calls.
+    handle!(
+        on_delete_itv_purchase_platform, "itv.deleteItvPurchasePlatform",
+        "DELETE /itv/purchase/{platform}", DeleteItvPurchasePlatformRequest,
+        DeleteItvPurchasePlatformResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_confirm_purchase_strong(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ConfirmPurchaseStrongRequest,
-        api::ConfirmPurchaseStrongResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.confirmPurchaseStrong")
-    }
-
-    /// Programs `confirmPurchaseWithOffer` (`POST /itv/purchase/{platform}/withoffer`) and reads its calls.
+    handle!(
+        on_confirm_purchase_strong, "itv.confirmPurchaseStrong",
+        "POST /itv/purchase/{platform}/strong", ConfirmPurchaseStrongRequest,
+        ConfirmPurchaseStrongResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_confirm_purchase_with_offer(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ConfirmPurchaseWithOfferRequest,
-        api::ConfirmPurchaseWithOfferResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.confirmPurchaseWithOffer")
-    }
-
-    /// Programs `resubscribe` (`POST /itv/resubscribe/{platform}`) and reads its calls.
+    handle!(
+        on_confirm_purchase_with_offer, "itv.confirmPurchaseWithOffer",
+        "POST /itv/purchase/{platform}/withoffer", ConfirmPurchaseWithOfferRequest,
+        ConfirmPurchaseWithOfferResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_resubscribe(
-        &self,
-    ) -> runtime::Handle<'_, api::ResubscribeRequest, api::ResubscribeResponse> {
-        runtime::Handle::new(&self.state, "itv.resubscribe")
-    }
-
-    /// Programs `GET /itv/roku/plans` (`GET /itv/roku/plans`) and reads its calls.
+    handle!(
+        on_resubscribe, "itv.resubscribe", "POST /itv/resubscribe/{platform}", ResubscribeRequest,
+        ResubscribeResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_itv_roku_plans(
-        &self,
-    ) -> runtime::Handle<'_, api::GetItvRokuPlansRequest, api::GetItvRokuPlansResponse> {
-        runtime::Handle::new(&self.state, "itv.getItvRokuPlans")
-    }
-
-    /// Programs `executeTransaction` (`POST /itv/roku/transaction/{transactionid}`) and reads its calls.
+    handle!(
+        on_get_itv_roku_plans, "itv.getItvRokuPlans", "GET /itv/roku/plans", GetItvRokuPlansRequest,
+        GetItvRokuPlansResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_execute_transaction(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ExecuteTransactionRequest,
-        api::ExecuteTransactionResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.executeTransaction")
-    }
-
-    /// Programs `getSaveOffer` (`GET /itv/save-offer`) and reads its calls.
+    handle!(
+        on_execute_transaction, "itv.executeTransaction",
+        "POST /itv/roku/transaction/{transactionid}", ExecuteTransactionRequest,
+        ExecuteTransactionResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_save_offer(
-        &self,
-    ) -> runtime::Handle<'_, api::GetSaveOfferRequest, api::GetSaveOfferResponse> {
-        runtime::Handle::new(&self.state, "itv.getSaveOffer")
-    }
-
-    /// Programs `activateSaveOffer` (`POST /itv/save-offer`) and reads its calls.
+    handle!(
+        on_get_save_offer, "itv.getSaveOffer", "GET /itv/save-offer", GetSaveOfferRequest,
+        GetSaveOfferResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_activate_save_offer(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::ActivateSaveOfferRequest,
-        api::ActivateSaveOfferResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.activateSaveOffer")
-    }
-
-    /// Programs `getFullPriceRenewal` (`GET /itv/subscription/fullpricerenewal`) and reads its calls.
+    handle!(
+        on_activate_save_offer, "itv.activateSaveOffer", "POST /itv/save-offer",
+        ActivateSaveOfferRequest, ActivateSaveOfferResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_full_price_renewal(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetFullPriceRenewalRequest,
-        api::GetFullPriceRenewalResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getFullPriceRenewal")
-    }
-
-    /// Programs `getSubscriptionStatus` (`GET /itv/subscription/status/{platform}`) and reads its calls.
+    handle!(
+        on_get_full_price_renewal, "itv.getFullPriceRenewal",
+        "GET /itv/subscription/fullpricerenewal", GetFullPriceRenewalRequest,
+        GetFullPriceRenewalResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_subscription_status(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetSubscriptionStatusRequest,
-        api::GetSubscriptionStatusResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getSubscriptionStatus")
-    }
-
-    /// Programs `getSubscriptionState` (`GET /itv/subscriptionstate`) and reads its calls.
+    handle!(
+        on_get_subscription_status, "itv.getSubscriptionStatus",
+        "GET /itv/subscription/status/{platform}", GetSubscriptionStatusRequest,
+        GetSubscriptionStatusResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_subscription_state(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetSubscriptionStateRequest,
-        api::GetSubscriptionStateResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getSubscriptionState")
-    }
-
-    /// Programs `getUpcomingInvoice` (`GET /itv/upcominginvoice`) and reads its calls.
+    handle!(
+        on_get_subscription_state, "itv.getSubscriptionState", "GET /itv/subscriptionstate",
+        GetSubscriptionStateRequest, GetSubscriptionStateResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_upcoming_invoice(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetUpcomingInvoiceRequest,
-        api::GetUpcomingInvoiceResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getUpcomingInvoice")
-    }
-
-    /// Programs `updatePaymentIntentStrong` (`PUT /itv/updateIntent/strong/{platform}`) and reads its calls.
+    handle!(
+        on_get_upcoming_invoice, "itv.getUpcomingInvoice", "GET /itv/upcominginvoice",
+        GetUpcomingInvoiceRequest, GetUpcomingInvoiceResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_update_payment_intent_strong(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::UpdatePaymentIntentStrongRequest,
-        api::UpdatePaymentIntentStrongResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.updatePaymentIntentStrong")
-    }
-
-    /// Programs `updatePaymentMethodStrong` (`PUT /itv/updatePayment/strong/{platform}`) and reads its calls.
+    handle!(
+        on_update_payment_intent_strong, "itv.updatePaymentIntentStrong",
+        "PUT /itv/updateIntent/strong/{platform}", UpdatePaymentIntentStrongRequest,
+        UpdatePaymentIntentStrongResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_update_payment_method_strong(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::UpdatePaymentMethodStrongRequest,
-        api::UpdatePaymentMethodStrongResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.updatePaymentMethodStrong")
-    }
-
-    /// Programs `getVoucherById` (`GET /itv/voucher/{planId}/{voucherId}`) and reads its calls.
+    handle!(
+        on_update_payment_method_strong, "itv.updatePaymentMethodStrong",
+        "PUT /itv/updatePayment/strong/{platform}", UpdatePaymentMethodStrongRequest,
+        UpdatePaymentMethodStrongResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_voucher_by_id(
-        &self,
-    ) -> runtime::Handle<'_, api::GetVoucherByIdRequest, api::GetVoucherByIdResponse> {
-        runtime::Handle::new(&self.state, "itv.getVoucherById")
-    }
-
-    /// Programs `checkVoucher` (`POST /itv/voucher/{platform}`) and reads its calls.
+    handle!(
+        on_get_voucher_by_id, "itv.getVoucherById", "GET /itv/voucher/{planId}/{voucherId}",
+        GetVoucherByIdRequest, GetVoucherByIdResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_check_voucher(
-        &self,
-    ) -> runtime::Handle<'_, api::CheckVoucherRequest, api::CheckVoucherResponse> {
-        runtime::Handle::new(&self.state, "itv.checkVoucher")
-    }
-
-    /// Programs `getLists` (`GET /lists`) and reads its calls.
+    handle!(
+        on_check_voucher, "itv.checkVoucher", "POST /itv/voucher/{platform}", CheckVoucherRequest,
+        CheckVoucherResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_lists(
-        &self,
-    ) -> runtime::Handle<'_, api::GetListsRequest, api::GetListsResponse> {
-        runtime::Handle::new(&self.state, "content.getLists")
-    }
-
-    /// Programs `getList` (`GET /lists/{id}`) and reads its calls.
+    handle!(on_get_lists, "content.getLists", "GET /lists", GetListsRequest, GetListsResponse);
     #[cfg(feature = "content")]
-    pub fn on_get_list(
-        &self,
-    ) -> runtime::Handle<'_, api::GetListRequest, api::GetListResponse> {
-        runtime::Handle::new(&self.state, "content.getList")
-    }
-
-    /// Programs `getPage` (`GET /page`) and reads its calls.
+    handle!(on_get_list, "content.getList", "GET /lists/{id}", GetListRequest, GetListResponse);
     #[cfg(feature = "app")]
-    pub fn on_get_page(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPageRequest, api::GetPageResponse> {
-        runtime::Handle::new(&self.state, "app.getPage")
-    }
-
-    /// Programs `GET /plans/{id}` (`GET /plans/{id}`) and reads its calls.
+    handle!(on_get_page, "app.getPage", "GET /page", GetPageRequest, GetPageResponse);
     #[cfg(feature = "content")]
-    pub fn on_get_plans_id(
-        &self,
-    ) -> runtime::Handle<'_, api::GetPlansIdRequest, api::GetPlansIdResponse> {
-        runtime::Handle::new(&self.state, "content.getPlansId")
-    }
-
-    /// Programs `register` (`POST /register`) and reads its calls.
+    handle!(
+        on_get_plans_id, "content.getPlansId", "GET /plans/{id}", GetPlansIdRequest,
+        GetPlansIdResponse
+    );
     #[cfg(feature = "registration")]
-    pub fn on_register(
-        &self,
-    ) -> runtime::Handle<'_, api::RegisterRequest, api::RegisterResponse> {
-        runtime::Handle::new(&self.state, "registration.register")
-    }
-
-    /// Programs `forgotPassword` (`POST /request-password-reset`) and reads its calls.
+    handle!(
+        on_register, "registration.register", "POST /register", RegisterRequest, RegisterResponse
+    );
     #[cfg(feature = "support")]
-    pub fn on_forgot_password(
-        &self,
-    ) -> runtime::Handle<'_, api::ForgotPasswordRequest, api::ForgotPasswordResponse> {
-        runtime::Handle::new(&self.state, "support.forgotPassword")
-    }
-
-    /// Programs `resetPassword` (`POST /reset-password`) and reads its calls.
+    handle!(
+        on_forgot_password, "support.forgotPassword", "POST /request-password-reset",
+        ForgotPasswordRequest, ForgotPasswordResponse
+    );
     #[cfg(feature = "support")]
-    pub fn on_reset_password(
-        &self,
-    ) -> runtime::Handle<'_, api::ResetPasswordRequest, api::ResetPasswordResponse> {
-        runtime::Handle::new(&self.state, "support.resetPassword")
-    }
-
-    /// Programs `getPublicPreview` (`GET /samsung-preview`) and reads its calls.
+    handle!(
+        on_reset_password, "support.resetPassword", "POST /reset-password", ResetPasswordRequest,
+        ResetPasswordResponse
+    );
     #[cfg(feature = "itv")]
-    pub fn on_get_public_preview(
-        &self,
-    ) -> runtime::Handle<
-        '_,
-        api::GetPublicPreviewRequest,
-        api::GetPublicPreviewResponse,
-    > {
-        runtime::Handle::new(&self.state, "itv.getPublicPreview")
-    }
-
-    /// Programs `getSchedules` (`GET /schedules`) and reads its calls.
+    handle!(
+        on_get_public_preview, "itv.getPublicPreview", "GET /samsung-preview",
+        GetPublicPreviewRequest, GetPublicPreviewResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_get_schedules(
-        &self,
-    ) -> runtime::Handle<'_, api::GetSchedulesRequest, api::GetSchedulesResponse> {
-        runtime::Handle::new(&self.state, "content.getSchedules")
-    }
-
-    /// Programs `search` (`GET /search`) and reads its calls.
+    handle!(
+        on_get_schedules, "content.getSchedules", "GET /schedules", GetSchedulesRequest,
+        GetSchedulesResponse
+    );
     #[cfg(feature = "content")]
-    pub fn on_search(
-        &self,
-    ) -> runtime::Handle<'_, api::SearchRequest, api::SearchResponse> {
-        runtime::Handle::new(&self.state, "content.search")
-    }
-
-    /// Programs `verifyEmail` (`POST /verify-email`) and reads its calls.
+    handle!(on_search, "content.search", "GET /search", SearchRequest, SearchResponse);
     #[cfg(feature = "support")]
-    pub fn on_verify_email(
-        &self,
-    ) -> runtime::Handle<'_, api::VerifyEmailRequest, api::VerifyEmailResponse> {
-        runtime::Handle::new(&self.state, "support.verifyEmail")
-    }
+    handle!(
+        on_verify_email, "support.verifyEmail", "POST /verify-email", VerifyEmailRequest,
+        VerifyEmailResponse
+    );
 }
 
 /// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
@@ -1298,13 +733,11 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "account")]
     answer!(
-        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest,
-        AddPaymentMethodResponse
+        add_payment_method, ADD_PAYMENT_METHOD, AddPaymentMethodRequest, AddPaymentMethodResponse
     );
     #[cfg(feature = "account")]
     answer!(
-        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest,
-        GetPaymentMethodResponse
+        get_payment_method, GET_PAYMENT_METHOD, GetPaymentMethodRequest, GetPaymentMethodResponse
     );
     #[cfg(feature = "account")]
     answer!(
@@ -1335,8 +768,7 @@ impl RocketApi for Mock {
     answer!(get_device, GET_DEVICE, GetDeviceRequest, GetDeviceResponse);
     #[cfg(feature = "account")]
     answer!(
-        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest,
-        DeregisterDeviceResponse
+        deregister_device, DEREGISTER_DEVICE, DeregisterDeviceRequest, DeregisterDeviceResponse
     );
     #[cfg(feature = "account")]
     answer!(rename_device, RENAME_DEVICE, RenameDeviceRequest, RenameDeviceResponse);
@@ -1349,8 +781,8 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "account")]
     answer!(
-        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
-        GetItemMediaFilesGuardedRequest, GetItemMediaFilesGuardedResponse
+        get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED, GetItemMediaFilesGuardedRequest,
+        GetItemMediaFilesGuardedResponse
     );
     #[cfg(feature = "account")]
     answer!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, GenerateNonceResponse);
@@ -1375,8 +807,8 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "profile")]
     answer!(
-        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
-        GetContinueWatchingListRequest, GetContinueWatchingListResponse
+        get_continue_watching_list, GET_CONTINUE_WATCHING_LIST, GetContinueWatchingListRequest,
+        GetContinueWatchingListResponse
     );
     #[cfg(feature = "profile")]
     answer!(
@@ -1411,8 +843,7 @@ impl RocketApi for Mock {
     answer!(create_profile, CREATE_PROFILE, CreateProfileRequest, CreateProfileResponse);
     #[cfg(feature = "account")]
     answer!(
-        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest,
-        GetProfileWithIdResponse
+        get_profile_with_id, GET_PROFILE_WITH_ID, GetProfileWithIdRequest, GetProfileWithIdResponse
     );
     #[cfg(feature = "account")]
     answer!(
@@ -1426,8 +857,8 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "account")]
     answer!(
-        request_email_verification, REQUEST_EMAIL_VERIFICATION,
-        RequestEmailVerificationRequest, RequestEmailVerificationResponse
+        request_email_verification, REQUEST_EMAIL_VERIFICATION, RequestEmailVerificationRequest,
+        RequestEmailVerificationResponse
     );
     #[cfg(feature = "authorization")]
     answer!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest, GetAccountTokenResponse);
@@ -1435,8 +866,8 @@ impl RocketApi for Mock {
     answer!(sign_out, SIGN_OUT, SignOutRequest, SignOutResponse);
     #[cfg(feature = "authorization")]
     answer!(
-        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE,
-        GetAccountTokenByCodeRequest, GetAccountTokenByCodeResponse
+        get_account_token_by_code, GET_ACCOUNT_TOKEN_BY_CODE, GetAccountTokenByCodeRequest,
+        GetAccountTokenByCodeResponse
     );
     #[cfg(feature = "authorization")]
     answer!(
@@ -1478,8 +909,7 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "ee")]
     answer!(
-        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest,
-        CreatePinRequestResponse
+        create_pin_request, CREATE_PIN_REQUEST, CreatePinRequestRequest, CreatePinRequestResponse
     );
     #[cfg(feature = "ee")]
     answer!(
@@ -1506,13 +936,13 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "content")]
     answer!(
-        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES,
-        GetPublicItemMediaFilesRequest, GetPublicItemMediaFilesResponse
+        get_public_item_media_files, GET_PUBLIC_ITEM_MEDIA_FILES, GetPublicItemMediaFilesRequest,
+        GetPublicItemMediaFilesResponse
     );
     #[cfg(feature = "content")]
     answer!(
-        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM,
-        GetAnonNextPlaybackItemRequest, GetAnonNextPlaybackItemResponse
+        get_anon_next_playback_item, GET_ANON_NEXT_PLAYBACK_ITEM, GetAnonNextPlaybackItemRequest,
+        GetAnonNextPlaybackItemResponse
     );
     #[cfg(feature = "itv")]
     answer!(
@@ -1539,8 +969,8 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "itv")]
     answer!(
-        get_entitlements_history, GET_ENTITLEMENTS_HISTORY,
-        GetEntitlementsHistoryRequest, GetEntitlementsHistoryResponse
+        get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest,
+        GetEntitlementsHistoryResponse
     );
     #[cfg(feature = "itv")]
     answer!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest, GetFeatureFlagResponse);
@@ -1551,13 +981,13 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "itv")]
     answer!(
-        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
-        CheckPreviousEntitlementsRequest, CheckPreviousEntitlementsResponse
+        check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS, CheckPreviousEntitlementsRequest,
+        CheckPreviousEntitlementsResponse
     );
     #[cfg(feature = "content")]
     answer!(
-        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES,
-        GetItemsMediaClipFilesRequest, GetItemsMediaClipFilesResponse
+        get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES, GetItemsMediaClipFilesRequest,
+        GetItemsMediaClipFilesResponse
     );
     #[cfg(feature = "content")]
     answer!(
@@ -1573,8 +1003,8 @@ impl RocketApi for Mock {
     answer!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest, GetItvPageResponse);
     #[cfg(feature = "itv")]
     answer!(
-        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
-        GetAccountTokenWithPinRequest, GetAccountTokenWithPinResponse
+        get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN, GetAccountTokenWithPinRequest,
+        GetAccountTokenWithPinResponse
     );
     #[cfg(feature = "itv")]
     answer!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, UpgradePlanResponse);
@@ -1599,8 +1029,8 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "itv")]
     answer!(
-        get_current_subscription, GET_CURRENT_SUBSCRIPTION,
-        GetCurrentSubscriptionRequest, GetCurrentSubscriptionResponse
+        get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest,
+        GetCurrentSubscriptionResponse
     );
     #[cfg(feature = "itv")]
     answer!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, ConfirmPurchaseResponse);
@@ -1616,15 +1046,14 @@ impl RocketApi for Mock {
     );
     #[cfg(feature = "itv")]
     answer!(
-        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
-        ConfirmPurchaseWithOfferRequest, ConfirmPurchaseWithOfferResponse
+        confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER, ConfirmPurchaseWithOfferRequest,
+        ConfirmPurchaseWithOfferResponse
     );
     #[cfg(feature = "itv")]
     answer!(resubscribe, RESUBSCRIBE, ResubscribeRequest, ResubscribeResponse);
     #[cfg(feature = "itv")]
     answer!(
-        get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest,
-        GetItvRokuPlansResponse
+        get_itv_roku_plans, GET_ITV_ROKU_PLANS, GetItvRokuPlansRequest, GetItvRokuPlansResponse
     );
     #[cfg(feature = "itv")]
     answer!(
@@ -1688,8 +1117,7 @@ impl RocketApi for Mock {
     answer!(reset_password, RESET_PASSWORD, ResetPasswordRequest, ResetPasswordResponse);
     #[cfg(feature = "itv")]
     answer!(
-        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest,
-        GetPublicPreviewResponse
+        get_public_preview, GET_PUBLIC_PREVIEW, GetPublicPreviewRequest, GetPublicPreviewResponse
     );
     #[cfg(feature = "content")]
     answer!(get_schedules, GET_SCHEDULES, GetSchedulesRequest, GetSchedulesResponse);

@@ -109,8 +109,8 @@ handler!(get_entitlements, GET_ENTITLEMENTS, GetEntitlementsRequest, secured);
 handler!(get_item_media_files, GET_ITEM_MEDIA_FILES, GetItemMediaFilesRequest, secured);
 #[cfg(feature = "account")]
 handler!(
-    get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED,
-    GetItemMediaFilesGuardedRequest, secured
+    get_item_media_files_guarded, GET_ITEM_MEDIA_FILES_GUARDED, GetItemMediaFilesGuardedRequest,
+    secured
 );
 #[cfg(feature = "account")]
 handler!(generate_nonce, GENERATE_NONCE, GenerateNonceRequest, secured);
@@ -132,8 +132,7 @@ handler!(bookmark_item, BOOKMARK_ITEM, BookmarkItemRequest, secured);
 handler!(delete_item_bookmark, DELETE_ITEM_BOOKMARK, DeleteItemBookmarkRequest, secured);
 #[cfg(feature = "profile")]
 handler!(
-    get_continue_watching_list, GET_CONTINUE_WATCHING_LIST,
-    GetContinueWatchingListRequest, secured
+    get_continue_watching_list, GET_CONTINUE_WATCHING_LIST, GetContinueWatchingListRequest, secured
 );
 #[cfg(feature = "profile")]
 handler!(get_next_playback_item, GET_NEXT_PLAYBACK_ITEM, GetNextPlaybackItemRequest, secured);
@@ -165,8 +164,7 @@ handler!(delete_profile_with_id, DELETE_PROFILE_WITH_ID, DeleteProfileWithIdRequ
 handler!(update_profile_with_id, UPDATE_PROFILE_WITH_ID, UpdateProfileWithIdRequest, secured);
 #[cfg(feature = "account")]
 handler!(
-    request_email_verification, REQUEST_EMAIL_VERIFICATION,
-    RequestEmailVerificationRequest, secured
+    request_email_verification, REQUEST_EMAIL_VERIFICATION, RequestEmailVerificationRequest, secured
 );
 #[cfg(feature = "authorization")]
 handler!(get_account_token, GET_ACCOUNT_TOKEN, GetAccountTokenRequest);
@@ -239,8 +237,7 @@ handler!(delete_account, DELETE_ACCOUNT, DeleteAccountRequest, secured);
 handler!(get_current_entitlement, GET_CURRENT_ENTITLEMENT, GetCurrentEntitlementRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest,
-    secured
+    get_entitlements_history, GET_ENTITLEMENTS_HISTORY, GetEntitlementsHistoryRequest, secured
 );
 #[cfg(feature = "itv")]
 handler!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest);
@@ -248,8 +245,8 @@ handler!(get_feature_flag, GET_FEATURE_FLAG, GetFeatureFlagRequest);
 handler!(google_pay_subscription, GOOGLE_PAY_SUBSCRIPTION, GooglePaySubscriptionRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS,
-    CheckPreviousEntitlementsRequest, secured
+    check_previous_entitlements, CHECK_PREVIOUS_ENTITLEMENTS, CheckPreviousEntitlementsRequest,
+    secured
 );
 #[cfg(feature = "content")]
 handler!(get_items_media_clip_files, GET_ITEMS_MEDIA_CLIP_FILES, GetItemsMediaClipFilesRequest);
@@ -264,8 +261,7 @@ handler!(
 handler!(get_itv_page, GET_ITV_PAGE, GetItvPageRequest);
 #[cfg(feature = "itv")]
 handler!(
-    get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN,
-    GetAccountTokenWithPinRequest, secured
+    get_account_token_with_pin, GET_ACCOUNT_TOKEN_WITH_PIN, GetAccountTokenWithPinRequest, secured
 );
 #[cfg(feature = "itv")]
 handler!(upgrade_plan, UPGRADE_PLAN, UpgradePlanRequest, secured);
@@ -281,22 +277,21 @@ handler!(get_recommended_list, GET_RECOMMENDED_LIST, GetRecommendedListRequest, 
 handler!(get_itv_profile_token, GET_ITV_PROFILE_TOKEN, GetItvProfileTokenRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest,
-    secured
+    get_current_subscription, GET_CURRENT_SUBSCRIPTION, GetCurrentSubscriptionRequest, secured
 );
 #[cfg(feature = "itv")]
 handler!(confirm_purchase, CONFIRM_PURCHASE, ConfirmPurchaseRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM,
-    DeleteItvPurchasePlatformRequest, secured
+    delete_itv_purchase_platform, DELETE_ITV_PURCHASE_PLATFORM, DeleteItvPurchasePlatformRequest,
+    secured
 );
 #[cfg(feature = "itv")]
 handler!(confirm_purchase_strong, CONFIRM_PURCHASE_STRONG, ConfirmPurchaseStrongRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER,
-    ConfirmPurchaseWithOfferRequest, secured
+    confirm_purchase_with_offer, CONFIRM_PURCHASE_WITH_OFFER, ConfirmPurchaseWithOfferRequest,
+    secured
 );
 #[cfg(feature = "itv")]
 handler!(resubscribe, RESUBSCRIBE, ResubscribeRequest, secured);
@@ -318,13 +313,13 @@ handler!(get_subscription_state, GET_SUBSCRIPTION_STATE, GetSubscriptionStateReq
 handler!(get_upcoming_invoice, GET_UPCOMING_INVOICE, GetUpcomingInvoiceRequest, secured);
 #[cfg(feature = "itv")]
 handler!(
-    update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG,
-    UpdatePaymentIntentStrongRequest, secured
+    update_payment_intent_strong, UPDATE_PAYMENT_INTENT_STRONG, UpdatePaymentIntentStrongRequest,
+    secured
 );
 #[cfg(feature = "itv")]
 handler!(
-    update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG,
-    UpdatePaymentMethodStrongRequest, secured
+    update_payment_method_strong, UPDATE_PAYMENT_METHOD_STRONG, UpdatePaymentMethodStrongRequest,
+    secured
 );
 #[cfg(feature = "itv")]
 handler!(get_voucher_by_id, GET_VOUCHER_BY_ID, GetVoucherByIdRequest, secured);

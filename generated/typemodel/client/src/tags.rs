@@ -2,32 +2,34 @@
 
 //! The operations grouped by tag, for a direct API: `client.content().get_item(request)`.
 
+/// `forward!("doc", method, Request, Response)`: a method of a tag's group, which calls the
+/// service trait's method of the same name.
 #[cfg(feature = "things")]
-use api::TypemodelApi;
-
-#[cfg(feature = "things")]
-use super::Client;
+macro_rules! forward {
+    ($doc:literal, $name:ident, $request:ident, $response:ident) => {
+        #[doc = $doc]
+        pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
+            api::TypemodelApi::$name(self.client, request)
+        }
+    };
+}
 
 /// The operations tagged `things`.
 #[cfg(feature = "things")]
 pub struct ThingsOperations<'a> {
-    client: &'a Client,
+    client: &'a super::Client,
 }
 
 #[cfg(feature = "things")]
 impl ThingsOperations<'_> {
-    /// `PATCH /things/{id}` (operation `patchThing`).
-    #[cfg(feature = "things")]
-    pub fn patch_thing(
-        &self,
-        request: api::PatchThingRequest,
-    ) -> impl api::runtime::Answer<api::PatchThingResponse> {
-        TypemodelApi::patch_thing(self.client, request)
-    }
+    forward!(
+        "`PATCH /things/{id}` (operation `patchThing`).", patch_thing, PatchThingRequest,
+        PatchThingResponse
+    );
 }
 
 #[cfg(feature = "things")]
-impl Client {
+impl super::Client {
     /// The operations tagged `things`.
     pub fn things(&self) -> ThingsOperations<'_> {
         ThingsOperations { client: self }

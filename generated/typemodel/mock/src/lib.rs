@@ -27,6 +27,18 @@ impl Default for Mock {
     }
 }
 
+/// `handle!(on_method, "tool", "METHOD /path", Request, Response)`: the method that
+/// programs an operation of the mock and reads its calls.
+#[cfg(feature = "things")]
+macro_rules! handle {
+    ($name:ident, $tool:literal, $route:literal, $request:ident, $response:ident) => {
+        #[doc = concat!("Programs `", $tool, "` (`", $route, "`) and reads its calls.")]
+        pub fn $name(&self) -> runtime::Handle<'_, api::$request, api::$response> {
+            runtime::Handle::new(&self.state, $tool)
+        }
+    };
+}
+
 impl Mock {
     /// A mock whose unprogrammed answers are synthesized with `seed`.
     pub fn new(seed: u64) -> Self {
@@ -70,13 +82,11 @@ impl Mock {
         self.state.log()
     }
 
-    /// Programs `patchThing` (`PATCH /things/{id}`) and reads its calls.
     #[cfg(feature = "things")]
-    pub fn on_patch_thing(
-        &self,
-    ) -> runtime::Handle<'_, api::PatchThingRequest, api::PatchThingResponse> {
-        runtime::Handle::new(&self.state, "things.patchThing")
-    }
+    handle!(
+        on_patch_thing, "things.patchThing", "PATCH /things/{id}", PatchThingRequest,
+        PatchThingResponse
+    );
 }
 
 /// `answer!(method, METADATA, Request, Response)`: a method of the service trait, answered
