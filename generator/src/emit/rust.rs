@@ -1,5 +1,7 @@
 //! Shared pieces for emitting Rust: identifiers, doc comments, type expressions, formatting.
 
+use std::collections::HashMap;
+
 use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 use serde_json::Value;
@@ -329,6 +331,7 @@ pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Res
 /// wrong, the file is parsed whole, as before.
 fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
     let mut text = String::new();
+    let mut attributes = HashMap::new();
     let mut piece = TokenStream::new();
     let mut rest = tokens.clone().into_iter().peekable();
     while let Some(token) = rest.next() {
@@ -347,6 +350,11 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
             Some(_) => false,
         };
         if ends_item && next_starts_item {
+            if let Some(call) = table_call_text(&piece, &mut attributes) {
+                text.push_str(&call);
+                piece = TokenStream::new();
+                continue;
+            }
             match syn::parse2::<syn::File>(std::mem::take(&mut piece)) {
                 Ok(file) => text.push_str(&prettyplease::unparse(&file)),
                 Err(_) => return Ok(prettyplease::unparse(&syn::parse2(tokens)?)),
@@ -357,6 +365,103 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
         text.push_str(&prettyplease::unparse(&syn::parse2(piece)?));
     }
     Ok(text)
+}
+
+/// A call of one of the runtime's table macros, `#[cfg(…)] crate::runtime::impl_object!(…);`,
+/// printed directly: its arguments are laid out again anyway (see `lay_out_table_macros`),
+/// and on Rocket these calls were a fifth of what syn parsed and prettyplease printed. Its
+/// attributes are printed by prettyplease, each distinct one once. `None` for any other item.
+fn table_call_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    while let Some(TokenTree::Punct(hash)) = tokens.peek() {
+        if hash.as_char() != '#' {
+            return None;
+        }
+        let hash = tokens.next()?;
+        let Some(TokenTree::Group(attribute)) = tokens.next() else { return None };
+        let key = attribute.to_string();
+        if !attributes.contains_key(&key) {
+            let attribute: TokenStream = [hash, TokenTree::Group(attribute)].into_iter().collect();
+            let file = syn::parse2::<syn::File>(quote! { #attribute struct S; }).ok()?;
+            let printed = prettyplease::unparse(&file);
+            attributes.insert(key.clone(), printed.strip_suffix("struct S;\n")?.to_string());
+        }
+        text.push_str(&attributes[&key]);
+    }
+    let path: Vec<TokenTree> = tokens.by_ref().take(6).collect();
+    let [TokenTree::Ident(krate), TokenTree::Punct(_), TokenTree::Punct(_), TokenTree::Ident(runtime), TokenTree::Punct(_), TokenTree::Punct(_)] =
+        path.as_slice()
+    else {
+        return None;
+    };
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args)), Some(TokenTree::Punct(semi)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    let is_table = krate == "crate" && runtime == "runtime" && name.to_string().starts_with("impl_");
+    if !is_table || bang.as_char() != '!' || args.delimiter() != Delimiter::Parenthesis || semi.as_char() != ';' {
+        return None;
+    }
+    text.push_str(&format!("crate::runtime::{name}!("));
+    print_tokens(args.stream(), &mut text);
+    text.push_str(");\n");
+    Some(text)
+}
+
+/// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
+/// `Variant((500..=599), json("…"))`.
+fn print_tokens(tokens: TokenStream, out: &mut String) {
+    // Whether the last token was a word (identifier or literal), and whether the last
+    // punctuation joins the next (as the dots of `..=` do).
+    let (mut after_word, mut joined) = (false, false);
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Literal(literal) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&literal.to_string());
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => (" { ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                print_tokens(group.stream(), out);
+                out.push_str(close);
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char();
+                let spaced = !joined && punct.spacing() == proc_macro2::Spacing::Alone;
+                match c {
+                    ',' | ';' => out.push_str(&format!("{c} ")),
+                    '=' if spaced => out.push_str(" = "),
+                    ':' if spaced => out.push_str(": "),
+                    _ => out.push(c),
+                }
+                after_word = false;
+                joined = punct.spacing() == proc_macro2::Spacing::Joint;
+            }
+        }
+    }
+    // No space before a closing delimiter.
+    if out.ends_with(' ') {
+        out.pop();
+    }
 }
 
 /// prettyplease lays out the arguments of a macro it does not know as flowing text, breaking
@@ -760,6 +865,31 @@ call!(
         let stray = doc_lines(["lost"]);
         let error = format_file(quote! { m!(#stray); }, "test").unwrap_err();
         assert!(error.to_string().contains("lost a doc comment"), "{error}");
+    }
+
+    #[test]
+    fn a_table_macros_call_is_printed_as_a_person_writes_it() {
+        let tokens = quote! {
+            #[cfg(feature = "a")]
+            crate::runtime::impl_response!(R, "t", Range((500..=599), json("x")), Found(302, empty, location = required("l")));
+            crate::runtime::impl_setters!(S, with_ids(ids: std::collections::HashMap<String, Vec<crate::models::Id>>) = optional("ids"));
+        };
+        let text = format_file(tokens, "test").unwrap();
+        let expected = "\
+#[cfg(feature = \"a\")]
+crate::runtime::impl_response!(
+    R,
+    \"t\",
+    Range((500..=599), json(\"x\")),
+    Found(302, empty, location = required(\"l\"))
+);
+
+crate::runtime::impl_setters!(
+    S,
+    with_ids(ids: std::collections::HashMap<String, Vec<crate::models::Id>>) = optional(\"ids\")
+);
+";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
     }
 
     #[test]

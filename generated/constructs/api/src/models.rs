@@ -123,12 +123,7 @@ pub struct Cat {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-crate::runtime::impl_object!(
-    Cat,
-    any,
-    pet_type = required("petType"),
-    lives = required("lives")
-);
+crate::runtime::impl_object!(Cat, any, pet_type = required("petType"), lives = required("lives"));
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 impl Cat {
@@ -276,12 +271,7 @@ pub struct Circle {
 }
 
 #[cfg(feature = "pets")]
-crate::runtime::impl_object!(
-    Circle,
-    any,
-    kind = required("kind"),
-    radius = required("radius")
-);
+crate::runtime::impl_object!(Circle, any, kind = required("kind"), radius = required("radius"));
 
 #[cfg(feature = "pets")]
 impl Circle {
@@ -307,12 +297,7 @@ pub struct Dog {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-crate::runtime::impl_object!(
-    Dog,
-    any,
-    pet_type = required("petType"),
-    good = optional("good")
-);
+crate::runtime::impl_object!(Dog, any, pet_type = required("petType"), good = optional("good"));
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
 impl Dog {
@@ -381,12 +366,7 @@ pub struct ListFilter {
 }
 
 #[cfg(feature = "jobs")]
-crate::runtime::impl_object!(
-    ListFilter,
-    any,
-    state = optional("state"),
-    size = optional("size")
-);
+crate::runtime::impl_object!(ListFilter, any, state = optional("state"), size = optional("size"));
 
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
@@ -524,12 +504,7 @@ pub struct ListWhere {
 }
 
 #[cfg(feature = "jobs")]
-crate::runtime::impl_object!(
-    ListWhere,
-    any,
-    owner = optional("owner"),
-    sizes = optional("sizes")
-);
+crate::runtime::impl_object!(ListWhere, any, owner = optional("owner"), sizes = optional("sizes"));
 
 /// Schema `LogLine` (`#/components/schemas/LogLine`).
 #[cfg(feature = "streams")]
@@ -542,12 +517,7 @@ pub struct LogLine {
 }
 
 #[cfg(feature = "streams")]
-crate::runtime::impl_object!(
-    LogLine,
-    any,
-    level = required("level"),
-    line = required("line")
-);
+crate::runtime::impl_object!(LogLine, any, level = required("level"), line = required("line"));
 
 #[cfg(feature = "streams")]
 impl LogLine {
@@ -703,12 +673,7 @@ pub struct Square {
 }
 
 #[cfg(feature = "pets")]
-crate::runtime::impl_object!(
-    Square,
-    any,
-    kind = required("kind"),
-    side = required("side")
-);
+crate::runtime::impl_object!(Square, any, kind = required("kind"), side = required("side"));
 
 #[cfg(feature = "pets")]
 impl Square {
@@ -817,12 +782,7 @@ pub struct UploadCreatedBody {
 }
 
 #[cfg(feature = "media")]
-crate::runtime::impl_object!(
-    UploadCreatedBody,
-    any,
-    id = required("id"),
-    size = optional("size")
-);
+crate::runtime::impl_object!(UploadCreatedBody, any, id = required("id"), size = optional("size"));
 
 #[cfg(feature = "media")]
 impl UploadCreatedBody {

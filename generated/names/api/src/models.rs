@@ -119,12 +119,7 @@ pub struct Option_ {
 }
 
 #[cfg(feature = "self_")]
-crate::runtime::impl_object!(
-    Option_,
-    any,
-    some = optional("some"),
-    none = optional("none")
-);
+crate::runtime::impl_object!(Option_, any, some = optional("some"), none = optional("none"));
 
 /// Every std-named schema used as a field, so each is serialized both ways.
 ///

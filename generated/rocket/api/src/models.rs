@@ -1665,11 +1665,7 @@ pub struct EeOffersResponse {
 }
 
 #[cfg(feature = "ee")]
-crate::runtime::impl_object!(
-    EeOffersResponse,
-    none,
-    eligible_offers = required("eligibleOffers")
-);
+crate::runtime::impl_object!(EeOffersResponse, none, eligible_offers = required("eligibleOffers"));
 
 #[cfg(feature = "ee")]
 impl EeOffersResponse {
@@ -1855,11 +1851,7 @@ pub struct EeSessionIdResponse {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(
-    EeSessionIdResponse,
-    none,
-    session_id = required("sessionId")
-);
+crate::runtime::impl_object!(EeSessionIdResponse, none, session_id = required("sessionId"));
 
 #[cfg(feature = "standalone-schemas")]
 impl EeSessionIdResponse {
@@ -2455,12 +2447,7 @@ pub enum GetItemSelectSeason {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_open_enum!(
-    GetItemSelectSeason,
-    Other,
-    First = "first",
-    Latest = "latest"
-);
+crate::runtime::impl_open_enum!(GetItemSelectSeason, Other, First = "first", Latest = "latest");
 
 /// Inline schema at `#/paths/~1itv~1page/get/parameters/4/schema`.
 #[cfg(feature = "app")]
@@ -2803,12 +2790,7 @@ pub struct ItemClipFiles {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_object!(
-    ItemClipFiles,
-    any,
-    clips = required("clips"),
-    id = required("id")
-);
+crate::runtime::impl_object!(ItemClipFiles, any, clips = required("clips"), id = required("id"));
 
 #[cfg(feature = "content")]
 impl ItemClipFiles {
@@ -4853,11 +4835,7 @@ pub struct ItvProfileToken {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(
-    ItvProfileToken,
-    none,
-    profile_token = required("profileToken")
-);
+crate::runtime::impl_object!(ItvProfileToken, none, profile_token = required("profileToken"));
 
 #[cfg(feature = "itv")]
 impl ItvProfileToken {
@@ -4876,11 +4854,7 @@ pub struct ItvProfileTokenRequest {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(
-    ItvProfileTokenRequest,
-    none,
-    password = required("password")
-);
+crate::runtime::impl_object!(ItvProfileTokenRequest, none, password = required("password"));
 
 #[cfg(feature = "itv")]
 impl ItvProfileTokenRequest {
@@ -5608,11 +5582,7 @@ pub struct ListData {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_object!(
-    ListData,
-    none,
-    continue_watching = optional("ContinueWatching")
-);
+crate::runtime::impl_object!(ListData, none, continue_watching = optional("ContinueWatching"));
 
 /// Inline schema at `#/components/parameters/ListOrder/schema`.
 #[cfg(any(feature = "profile", feature = "content"))]
@@ -6959,12 +6929,7 @@ pub enum PaginationOptionsOrder {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_open_enum!(
-    PaginationOptionsOrder,
-    Other,
-    Asc = "asc",
-    Desc = "desc"
-);
+crate::runtime::impl_open_enum!(PaginationOptionsOrder, Other, Asc = "asc", Desc = "desc");
 
 /// The applied sort ordering property if any.
 ///
@@ -7151,12 +7116,7 @@ pub enum PaymentMethodType {
 }
 
 #[cfg(feature = "account")]
-crate::runtime::impl_open_enum!(
-    PaymentMethodType,
-    Other,
-    Card = "Card",
-    Wallet = "Wallet"
-);
+crate::runtime::impl_open_enum!(PaymentMethodType, Other, Card = "Card", Wallet = "Wallet");
 
 /// Schema `Person` (`#/components/schemas/Person`).
 #[cfg(any(feature = "app", feature = "content"))]
@@ -7171,12 +7131,7 @@ pub struct Person {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_object!(
-    Person,
-    any,
-    name = required("name"),
-    path = required("path")
-);
+crate::runtime::impl_object!(Person, any, name = required("name"), path = required("path"));
 
 #[cfg(any(feature = "app", feature = "content"))]
 impl Person {
@@ -7440,12 +7395,7 @@ pub enum PlanType {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_open_enum!(
-    PlanType,
-    Other,
-    Free = "Free",
-    Subscription = "Subscription"
-);
+crate::runtime::impl_open_enum!(PlanType, Other, Free = "Free", Subscription = "Subscription");
 
 /// Schema `ProfileCreationRequest` (`#/components/schemas/ProfileCreationRequest`).
 #[cfg(feature = "account")]
@@ -8495,11 +8445,7 @@ pub enum SingleSignOnRequestProvider {
 }
 
 #[cfg(feature = "authorization")]
-crate::runtime::impl_open_enum!(
-    SingleSignOnRequestProvider,
-    Other,
-    Facebook = "Facebook"
-);
+crate::runtime::impl_open_enum!(SingleSignOnRequestProvider, Other, Facebook = "Facebook");
 
 /// Inline schema at `#/components/schemas/SingleSignOnRequest/properties/scopes/items`.
 #[cfg(feature = "authorization")]
@@ -8660,12 +8606,7 @@ pub struct Theme {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_object!(
-    Theme,
-    none,
-    colors = required("colors"),
-    r#type = required("type")
-);
+crate::runtime::impl_object!(Theme, none, colors = required("colors"), r#type = required("type"));
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
 impl Theme {

@@ -165,12 +165,7 @@ pub struct Edge {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(
-    Edge,
-    any,
-    to = required("to"),
-    weight = optional("weight")
-);
+crate::runtime::impl_object!(Edge, any, to = required("to"), weight = optional("weight"));
 
 #[cfg(feature = "standalone-schemas")]
 impl Edge {
@@ -196,12 +191,7 @@ pub struct Faulty {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(
-    Faulty,
-    any,
-    real = optional("real"),
-    ghost = optional("ghost")
-);
+crate::runtime::impl_object!(Faulty, any, real = optional("real"), ghost = optional("ghost"));
 
 /// Schema `Keywords` (`#/components/schemas/Keywords`).
 #[cfg(feature = "standalone-schemas")]
@@ -354,11 +344,7 @@ pub struct PatchThingOkBodyNestedDeeperItemItem {
 }
 
 #[cfg(feature = "things")]
-crate::runtime::impl_object!(
-    PatchThingOkBodyNestedDeeperItemItem,
-    any,
-    leaf = optional("leaf")
-);
+crate::runtime::impl_object!(PatchThingOkBodyNestedDeeperItemItem, any, leaf = optional("leaf"));
 
 /// A schema named like the request type of patchThing.
 ///
@@ -426,12 +412,7 @@ pub struct Problem {
 }
 
 #[cfg(feature = "things")]
-crate::runtime::impl_object!(
-    Problem,
-    any,
-    code = required("code"),
-    message = required("message")
-);
+crate::runtime::impl_object!(Problem, any, code = required("code"), message = required("message"));
 
 #[cfg(feature = "things")]
 impl Problem {

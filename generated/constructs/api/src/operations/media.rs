@@ -146,10 +146,7 @@ impl UploadRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    UploadRequest,
-    with_credential(credentials: Credential) = credential
-);
+crate::runtime::impl_setters!(UploadRequest, with_credential(credentials: Credential) = credential);
 
 /// The responses of `upload`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -273,11 +270,7 @@ pub enum PutBlobResponse {
     Undeclared(RawResponse),
 }
 
-crate::runtime::impl_response!(
-    PutBlobResponse,
-    "media.putBlob",
-    Ok(200, text("text/plain"))
-);
+crate::runtime::impl_response!(PutBlobResponse, "media.putBlob", Ok(200, text("text/plain")));
 
 /// The request of `add_note`:
 /// `POST /notes` (operation `addNote`).

@@ -24,8 +24,4 @@ pub enum HealthResponse {
     Undeclared(RawResponse),
 }
 
-crate::runtime::impl_response!(
-    HealthResponse,
-    "ops.health",
-    Ok(200, text("text/plain"))
-);
+crate::runtime::impl_response!(HealthResponse, "ops.health", Ok(200, text("text/plain")));

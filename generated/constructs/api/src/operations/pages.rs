@@ -109,10 +109,7 @@ impl ListCommitsRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    ListCommitsRequest,
-    with_since(since: i64) = optional("since")
-);
+crate::runtime::impl_setters!(ListCommitsRequest, with_since(since: i64) = optional("since"));
 
 /// The responses of `list_commits`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,10 +147,7 @@ impl ListTicketsRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    ListTicketsRequest,
-    with_after(after: String) = optional("after")
-);
+crate::runtime::impl_setters!(ListTicketsRequest, with_after(after: String) = optional("after"));
 
 /// The responses of `list_tickets`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

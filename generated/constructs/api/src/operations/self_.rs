@@ -34,10 +34,7 @@ impl SelfRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    SelfRequest,
-    with_credential(credentials: Credential) = credential
-);
+crate::runtime::impl_setters!(SelfRequest, with_credential(credentials: Credential) = credential);
 
 /// The responses of `self_`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,8 +45,4 @@ pub enum SelfResponse {
     Undeclared(RawResponse),
 }
 
-crate::runtime::impl_response!(
-    SelfResponse,
-    "self.self",
-    Ok(200, json("application/json"))
-);
+crate::runtime::impl_response!(SelfResponse, "self.self", Ok(200, json("application/json")));

@@ -19,10 +19,7 @@ impl StreamProgressRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    StreamProgressRequest,
-    with_steps(steps: i64) = optional("steps")
-);
+crate::runtime::impl_setters!(StreamProgressRequest, with_steps(steps: i64) = optional("steps"));
 
 /// The responses of `stream_progress`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,10 +116,7 @@ impl StreamLogsRequest {
     }
 }
 
-crate::runtime::impl_setters!(
-    StreamLogsRequest,
-    with_count(count: i64) = optional("count")
-);
+crate::runtime::impl_setters!(StreamLogsRequest, with_count(count: i64) = optional("count"));
 
 /// The responses of `stream_logs`, one variant per status the spec declares.
 #[derive(Clone, Debug, PartialEq)]

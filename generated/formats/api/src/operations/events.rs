@@ -12,12 +12,7 @@ pub struct GetEventRequest {
     pub since: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-crate::runtime::impl_object!(
-    GetEventRequest,
-    none,
-    id = required("id"),
-    since = optional("since")
-);
+crate::runtime::impl_object!(GetEventRequest, none, id = required("id"), since = optional("since"));
 
 impl GetEventRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

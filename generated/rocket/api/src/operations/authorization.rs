@@ -96,12 +96,7 @@ pub struct SignOutRequest {
     pub lang: Option<crate::parameters::Language>,
 }
 
-crate::runtime::impl_object!(
-    SignOutRequest,
-    none,
-    ff = optional("ff"),
-    lang = optional("lang")
-);
+crate::runtime::impl_object!(SignOutRequest, none, ff = optional("ff"), lang = optional("lang"));
 
 impl SignOutRequest {
     /// A request with every optional value unset (or at its default).

@@ -414,12 +414,7 @@ pub struct GetPlanRequest {
     pub lang: Option<crate::parameters::Language>,
 }
 
-crate::runtime::impl_object!(
-    GetPlanRequest,
-    none,
-    id = required("id"),
-    lang = optional("lang")
-);
+crate::runtime::impl_object!(GetPlanRequest, none, id = required("id"), lang = optional("lang"));
 
 impl GetPlanRequest {
     /// A request from its required values; optional ones unset (or at their defaults).

@@ -12,12 +12,7 @@ pub struct PatchThingRequest {
     pub body: crate::models::Presence,
 }
 
-crate::runtime::impl_object!(
-    PatchThingRequest,
-    none,
-    id = required("id"),
-    body = required("body")
-);
+crate::runtime::impl_object!(PatchThingRequest, none, id = required("id"), body = required("body"));
 
 impl PatchThingRequest {
     /// A request from its required values; optional ones unset (or at their defaults).
