@@ -136,6 +136,8 @@ pub(crate) mod doc_blocks {
 
     /// A noncharacter (never in text meant for interchange) and a name.
     const MARK: &str = "\u{FDD0}rocketgen-doc-";
+    /// `MARK` as a string literal prints it.
+    const MARK_ESCAPED: &str = "\\u{fdd0}rocketgen-doc-";
 
     #[derive(Default)]
     struct Blocks {
@@ -161,17 +163,28 @@ pub(crate) mod doc_blocks {
         format!("{MARK}{id}")
     }
 
+    /// The line prettyplease prints for a placeholder attribute, given its value as the
+    /// literal prints (`"\u{fdd0}rocketgen-doc-17"`).
+    pub fn printed_placeholder(literal: &str) -> Option<String> {
+        let id = literal.strip_prefix('"')?.strip_prefix(MARK_ESCAPED)?.strip_suffix('"')?;
+        id.bytes().all(|b| b.is_ascii_digit()).then(|| format!("///{MARK}{id}"))
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_escaped_mark_is_the_mark_as_a_literal_prints_it() {
+        assert_eq!(proc_macro2::Literal::string(MARK).to_string(), format!("\"{MARK_ESCAPED}\""));
+    }
+
     /// `text` with each printed placeholder, `///\u{FDD0}rocketgen-doc-17` at some indent, replaced by the
     /// block's lines at that indent. `None` if a placeholder names no block, or was printed
     /// otherwise than as a doc comment (inside a macro's arguments, say).
     pub fn restore(text: &str) -> Option<String> {
         let marker = format!("///{MARK}");
-        // Printed as a string literal, the noncharacter is escaped.
-        let escaped = MARK.escape_debug().to_string();
-        if !text.contains(MARK) && !text.contains(&escaped) {
+        if !text.contains(MARK) && !text.contains(MARK_ESCAPED) {
             return Some(text.to_string());
         }
-        if text.matches(MARK).count() + text.matches(&escaped).count() != text.matches(marker.as_str()).count() {
+        if text.matches(MARK).count() + text.matches(MARK_ESCAPED).count() != text.matches(marker.as_str()).count() {
             return None;
         }
         let guard = BLOCKS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -350,7 +363,7 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
             Some(_) => false,
         };
         if ends_item && next_starts_item {
-            if let Some(call) = table_call_text(&piece, &mut attributes) {
+            if let Some(call) = table_call_text(&piece, &mut attributes).or_else(|| struct_text(&piece, &mut attributes)) {
                 text.push_str(&call);
                 piece = TokenStream::new();
                 continue;
@@ -374,21 +387,7 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
 fn table_call_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
     let mut tokens = item.clone().into_iter().peekable();
-    while let Some(TokenTree::Punct(hash)) = tokens.peek() {
-        if hash.as_char() != '#' {
-            return None;
-        }
-        let hash = tokens.next()?;
-        let Some(TokenTree::Group(attribute)) = tokens.next() else { return None };
-        let key = attribute.to_string();
-        if !attributes.contains_key(&key) {
-            let attribute: TokenStream = [hash, TokenTree::Group(attribute)].into_iter().collect();
-            let file = syn::parse2::<syn::File>(quote! { #attribute struct S; }).ok()?;
-            let printed = prettyplease::unparse(&file);
-            attributes.insert(key.clone(), printed.strip_suffix("struct S;\n")?.to_string());
-        }
-        text.push_str(&attributes[&key]);
-    }
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
     let path: Vec<TokenTree> = tokens.by_ref().take(6).collect();
     let [TokenTree::Ident(krate), TokenTree::Punct(_), TokenTree::Punct(_), TokenTree::Ident(runtime), TokenTree::Punct(_), TokenTree::Punct(_)] =
         path.as_slice()
@@ -407,6 +406,111 @@ fn table_call_text(item: &TokenStream, attributes: &mut HashMap<String, String>)
     text.push_str(&format!("crate::runtime::{name}!("));
     print_tokens(args.stream(), &mut text);
     text.push_str(");\n");
+    Some(text)
+}
+
+type Tokens = std::iter::Peekable<proc_macro2::token_stream::IntoIter>;
+
+/// The outer attributes at the head of `tokens`, printed at `margin` as prettyplease prints
+/// them: a doc block's placeholder as its `///` line, any other attribute by prettyplease,
+/// each distinct one once (`printed` keeps them).
+fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<String, String>, out: &mut String) -> Option<()> {
+    while matches!(tokens.peek(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#') {
+        let hash = tokens.next()?;
+        let Some(TokenTree::Group(attribute)) = tokens.next() else { return None };
+        let mut inside = attribute.stream().into_iter();
+        let first = inside.next();
+        if let Some(TokenTree::Ident(word)) = &first {
+            if word == "doc" {
+                if let (Some(TokenTree::Punct(_)), Some(TokenTree::Literal(value)), None) = (inside.next(), inside.next(), inside.next())
+                    && let Some(line) = doc_blocks::printed_placeholder(&value.to_string())
+                {
+                    out.push_str(margin);
+                    out.push_str(&line);
+                    out.push('\n');
+                    continue;
+                }
+            } else {
+                // `#[cfg(feature = "a")]`, `#[derive(…)]`: one line as tokens print, where short.
+                let mut line = format!("{margin}#[");
+                print_tokens(attribute.stream(), &mut line);
+                line.push(']');
+                if line.len() < 60 {
+                    out.push_str(&line);
+                    out.push('\n');
+                    continue;
+                }
+            }
+        }
+        let key = attribute.to_string();
+        if !printed.contains_key(&key) {
+            let attribute: TokenStream = [hash, TokenTree::Group(attribute)].into_iter().collect();
+            let file = syn::parse2::<syn::File>(quote! { #attribute struct S; }).ok()?;
+            let text = prettyplease::unparse(&file);
+            printed.insert(key.clone(), text.strip_suffix("struct S;\n")?.to_string());
+        }
+        for line in printed[&key].lines() {
+            out.push_str(margin);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(())
+}
+
+/// A struct with named public fields, `pub struct Name { pub field: Type, … }` (with its and
+/// its fields' attributes), printed directly: models and requests are most of what the
+/// crates hold, and their layout is fixed. `None` for anything else (generics, private
+/// fields) or a field too long for one line: prettyplease lays those out.
+fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if vis != "pub" || keyword != "struct" || body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut fields = body.stream().into_iter().peekable();
+    if fields.peek().is_none() {
+        text.push_str(&format!("pub struct {name} {{}}\n"));
+        return Some(text);
+    }
+    text.push_str(&format!("pub struct {name} {{\n"));
+    while fields.peek().is_some() {
+        attributes_text(&mut fields, "    ", attributes, &mut text)?;
+        let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) = (fields.next(), fields.next(), fields.next()) else {
+            return None;
+        };
+        if vis != "pub" || colon.as_char() != ':' {
+            return None;
+        }
+        // The type runs to the next `,` outside angle brackets.
+        let mut ty = TokenStream::new();
+        let mut depth = 0usize;
+        for token in fields.by_ref() {
+            match &token {
+                TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => break,
+                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
+                _ => {}
+            }
+            ty.extend(std::iter::once(token));
+        }
+        let mut line = format!("    pub {field}: ");
+        print_tokens(ty, &mut line);
+        line.push(',');
+        // prettyplease breaks a line past its margin of 89 columns; such a field is left to it.
+        if line.chars().count() >= 89 {
+            return None;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str("}\n");
     Some(text)
 }
 
