@@ -395,8 +395,30 @@ where
 /// absent reads as `null`), `optional` (written unless `None`; `null` reads as `None`),
 /// `nullable` (`Option<Option<T>>`: absent, `null`, or a value), `skip` (never written; read
 /// as its default).
+///
+/// `new(field: Type, …)` before the fields gives the struct a constructor taking those fields,
+/// the required ones in order; every other field starts at its default (`None`, empty).
 #[macro_export]
 macro_rules! impl_object {
+    ($name:ident, $rest:ident, deprecated, new($($arg:ident: $ty:ty),* $(,)?), $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+        $crate::impl_object!(@impl [#[allow(deprecated)]] $name, $rest, $($field = $kind($wire)),*);
+        $crate::impl_object!(@new [#[allow(deprecated)]] $name, $rest, ($($arg: $ty),*), $($field = $kind),*);
+    };
+    ($name:ident, $rest:ident, new($($arg:ident: $ty:ty),* $(,)?), $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+        $crate::impl_object!(@impl [] $name, $rest, $($field = $kind($wire)),*);
+        $crate::impl_object!(@new [] $name, $rest, ($($arg: $ty),*), $($field = $kind),*);
+    };
+    (@new [$(#[$attr:meta])*] $name:ident, $rest:ident, ($($arg:ident: $ty:ty),*), $($field:ident = $kind:ident),*) => {
+        $(#[$attr])*
+        impl $name {
+            /// A value from its required fields; the optional ones unset.
+            // As many arguments as the spec requires fields, as the written-out constructor had.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($arg: $ty),*) -> Self {
+                $crate::__object_rest!(@new $rest, $name { $($field: $crate::__object_field!(@new $kind, $field),)* })
+            }
+        }
+    };
     ($name:ident, $rest:ident, deprecated, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
         $crate::impl_object!(@impl [#[allow(deprecated)]] $name, $rest, $($field = $kind($wire)),*);
     };
@@ -472,6 +494,12 @@ macro_rules! __object_rest {
     (@build $kept:ident, $rest:ident, $name:ident { $($fields:tt)* }) => {
         $name { $($fields)* additional_properties: $rest }
     };
+    (@new none, $name:ident { $($fields:tt)* }) => {
+        $name { $($fields)* }
+    };
+    (@new $kept:ident, $name:ident { $($fields:tt)* }) => {
+        $name { $($fields)* additional_properties: Default::default() }
+    };
 }
 
 /// How `impl_object!` declares and reads a field: a `skip` field is never read.
@@ -487,6 +515,19 @@ macro_rules! __object_field {
     };
     (@read $kind:ident, $field:ident, $map:ident) => {
         $crate::__private::read_into(&mut $map, &mut $field)
+    };
+    // In `new`: a required field is the argument of its name; any other starts at its default.
+    (@new required, $field:ident) => {
+        $field
+    };
+    (@new required_nullable, $field:ident) => {
+        $field
+    };
+    (@new required_any, $field:ident) => {
+        $field
+    };
+    (@new $kind:ident, $field:ident) => {
+        Default::default()
     };
 }
 
@@ -679,7 +720,7 @@ mod tests {
         secret: Vec<u8>,
     }
 
-    impl_object!(Closed, none, id = required("id"), note = optional("note"), cleared = nullable("cleared"), secret = skip("secret"));
+    impl_object!(Closed, none, new(id: String), id = required("id"), note = optional("note"), cleared = nullable("cleared"), secret = skip("secret"));
 
     /// A type named as the macro's own visitor would be, were it not named apart.
     #[derive(Debug, PartialEq)]
@@ -695,7 +736,7 @@ mod tests {
         additional_properties: std::collections::BTreeMap<String, i64>,
     }
 
-    impl_object!(Open, typed, r#type = required("type"));
+    impl_object!(Open, typed, new(r#type: String), r#type = required("type"));
 
     #[derive(Debug, Default, PartialEq)]
     struct Request {
@@ -731,6 +772,10 @@ mod tests {
         assert!(missing.contains("missing field `id`"), "{missing}");
 
         assert_eq!(serde_json::from_value::<Visitor>(json!({ "seen": true })).unwrap(), Visitor { seen: true });
+
+        // `new` takes the required fields; the rest start unset.
+        assert_eq!(Closed::new("a".into()), Closed { id: "a".into(), note: None, cleared: None, secret: Vec::new() });
+        assert_eq!(Open::new("t".into()), Open { r#type: "t".into(), additional_properties: Default::default() });
 
         let open: Open = serde_json::from_value(json!({ "type": "t", "width": 3 })).unwrap();
         assert_eq!(open.additional_properties.get("width"), Some(&3));

@@ -136,8 +136,22 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
     } else {
         TokenStream::new()
     };
-    let constructor = if derive_default { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow, cfg) };
-    let serde_impls = object_serde(&name, fields, additional, &deprecated_allow, cfg);
+    // `new` comes from the `impl_object!` table, which knows which fields are required, unless
+    // a required field is boxed (its argument is not its type).
+    let table_new = !derive_default && !fields.iter().any(|f| f.boxed && matches!(f.presence(), Presence::Required | Presence::RequiredNullable));
+    let constructor = if derive_default || table_new { none.clone() } else { constructor(&name, fields, additional, &deprecated_allow, cfg) };
+    let new_args = table_new.then(|| {
+        fields
+            .iter()
+            .filter(|f| matches!(f.presence(), Presence::Required | Presence::RequiredNullable))
+            .map(|f| {
+                let rust = ident(&f.rust_name);
+                let ty = field_type(f, &none);
+                quote! { #rust: #ty }
+            })
+            .collect::<Vec<_>>()
+    });
+    let serde_impls = object_serde(&name, fields, additional, &deprecated_allow, new_args, cfg);
     quote! {
         #cfg
         #[derive(Clone, Debug, #default PartialEq)]
@@ -157,7 +171,14 @@ fn struct_def(name: &str, fields: &[Field], additional: &Additional, derive_defa
 /// then any kept unknown properties) and reads the fields as they come, the unknown ones
 /// ignored or collected: leaner than serde's derive, and what `#[serde(flatten)]` would do
 /// for the unknown ones without its buffering.
-fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additional, deprecated_allow: &TokenStream, cfg: &TokenStream) -> TokenStream {
+fn object_serde(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: &Additional,
+    deprecated_allow: &TokenStream,
+    new_args: Option<Vec<TokenStream>>,
+    cfg: &TokenStream,
+) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
         let wire = &f.json_name;
@@ -181,9 +202,13 @@ fn object_serde(name: &proc_macro2::Ident, fields: &[Field], additional: &Additi
     } else {
         quote! { deprecated, }
     };
+    let new = match new_args {
+        Some(args) => quote! { new(#(#args),*), },
+        None => TokenStream::new(),
+    };
     quote! {
         #cfg
-        crate::runtime::impl_object!(#name, #rest, #deprecated #(#entries),*);
+        crate::runtime::impl_object!(#name, #rest, #deprecated #new #(#entries),*);
     }
 }
 

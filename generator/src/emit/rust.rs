@@ -623,7 +623,14 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
         let args = args.trim_end_matches(");").trim_end_matches('(').trim();
         out.push_str(&format!("{margin}{call}\n"));
         for arg in split_top_level(args) {
-            out.push_str(&format!("{margin}    {}\n", tidy_type_spacing(&arg)));
+            let arg = tidy_type_spacing(&arg);
+            if margin.len() + 4 + arg.len() > 100 {
+                // An entry too long for a line, such as `new(…)` with many fields: filled.
+                let (call, close) = arg.strip_suffix(',').map_or((arg.as_str(), ""), |call| (call, ","));
+                out.push_str(&fill_call(&format!("{margin}    "), call, close));
+            } else {
+                out.push_str(&format!("{margin}    {arg}\n"));
+            }
         }
         out.push_str(&format!("{margin});\n"));
     }
@@ -634,10 +641,16 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
 /// to 100 columns below the call, as rustfmt lays out a long call's arguments that fit
 /// several to a line.
 fn fill_macro_row(margin: &str, row: &str) -> String {
-    let Some(open) = row.find('(') else { return format!("{margin}{row}\n") };
-    let args = row[open + 1..].trim_end().trim_end_matches(';').trim_end_matches(')');
+    fill_call(margin, row.trim_end().trim_end_matches(';'), ";")
+}
+
+/// `name(a, b, …)` (a row's call, or a table entry such as `new(…)`), its arguments filled into
+/// lines of up to 100 columns below it, and `close` after its closing parenthesis.
+fn fill_call(margin: &str, call: &str, close: &str) -> String {
+    let (Some(open), Some(args)) = (call.find('('), call.strip_suffix(')')) else { return format!("{margin}{call}{close}\n") };
+    let args = &args[open + 1..];
     let inner = format!("{margin}    ");
-    let mut out = format!("{margin}{}\n", &row[..=open]);
+    let mut out = format!("{margin}{}\n", &call[..=open]);
     let mut line = inner.clone();
     for arg in split_top_level(args) {
         if line.len() > inner.len() && line.len() + 1 + arg.len() > 100 {
@@ -652,7 +665,7 @@ fn fill_macro_row(margin: &str, row: &str) -> String {
     }
     out.push_str(line.trim_end());
     out.push('\n');
-    out.push_str(&format!("{margin});\n"));
+    out.push_str(&format!("{margin}){close}\n"));
     out
 }
 

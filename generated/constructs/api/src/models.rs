@@ -47,6 +47,7 @@ crate::runtime::impl_object!(
     Account,
     any,
     deprecated,
+    new(name: String),
     id = optional("id"),
     name = required("name"),
     password = optional("password"),
@@ -62,31 +63,6 @@ crate::runtime::impl_object!(
     single = optional("single"),
     prefs = optional("prefs")
 );
-
-#[cfg(feature = "self_")]
-#[allow(deprecated)]
-impl Account {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String) -> Self {
-        Self {
-            id: None,
-            name,
-            password: None,
-            created: None,
-            birthday: None,
-            email: None,
-            homepage: None,
-            avatar: None,
-            visits: None,
-            roles: None,
-            nickname: None,
-            score: None,
-            single: None,
-            prefs: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/Account/properties/prefs`.
 #[cfg(feature = "self_")]
@@ -123,19 +99,13 @@ pub struct Cat {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-crate::runtime::impl_object!(Cat, any, pet_type = required("petType"), lives = required("lives"));
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-impl Cat {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(pet_type: String, lives: i64) -> Self {
-        Self {
-            pet_type,
-            lives,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Cat,
+    any,
+    new(pet_type: String, lives: i64),
+    pet_type = required("petType"),
+    lives = required("lives")
+);
 
 /// Schema `ChargeForm` (`#/components/schemas/ChargeForm`).
 #[cfg(feature = "media")]
@@ -160,6 +130,7 @@ pub struct ChargeForm {
 crate::runtime::impl_object!(
     ChargeForm,
     any,
+    new(amount: i64, currency: String),
     amount = required("amount"),
     currency = required("currency"),
     description = optional("description"),
@@ -172,27 +143,6 @@ crate::runtime::impl_object!(
     items = optional("items"),
     shipping = optional("shipping")
 );
-
-#[cfg(feature = "media")]
-impl ChargeForm {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(amount: i64, currency: String) -> Self {
-        Self {
-            amount,
-            currency,
-            description: None,
-            capture: None,
-            ratio: None,
-            expand: None,
-            tags: None,
-            codes: None,
-            metadata: None,
-            items: None,
-            shipping: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping/properties/address`.
 #[cfg(feature = "media")]
@@ -226,21 +176,10 @@ pub struct ChargeFormItemsItem {
 crate::runtime::impl_object!(
     ChargeFormItemsItem,
     any,
+    new(price: String),
     price = required("price"),
     quantity = optional("quantity")
 );
-
-#[cfg(feature = "media")]
-impl ChargeFormItemsItem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(price: String) -> Self {
-        Self {
-            price,
-            quantity: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/ChargeForm/properties/shipping`.
 #[cfg(feature = "media")]
@@ -271,19 +210,13 @@ pub struct Circle {
 }
 
 #[cfg(feature = "pets")]
-crate::runtime::impl_object!(Circle, any, kind = required("kind"), radius = required("radius"));
-
-#[cfg(feature = "pets")]
-impl Circle {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(kind: String, radius: f64) -> Self {
-        Self {
-            kind,
-            radius,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Circle,
+    any,
+    new(kind: String, radius: f64),
+    kind = required("kind"),
+    radius = required("radius")
+);
 
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -297,19 +230,13 @@ pub struct Dog {
 }
 
 #[cfg(any(feature = "jobs", feature = "pets"))]
-crate::runtime::impl_object!(Dog, any, pet_type = required("petType"), good = optional("good"));
-
-#[cfg(any(feature = "jobs", feature = "pets"))]
-impl Dog {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(pet_type: DogPetType) -> Self {
-        Self {
-            pet_type,
-            good: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Dog,
+    any,
+    new(pet_type: DogPetType),
+    pet_type = required("petType"),
+    good = optional("good")
+);
 
 /// Inline schema at `#/components/schemas/Dog/properties/petType`.
 #[cfg(any(feature = "jobs", feature = "pets"))]
@@ -339,21 +266,10 @@ pub struct ListEventsOkBody {
 crate::runtime::impl_object!(
     ListEventsOkBody,
     any,
+    new(data: Vec<String>),
     data = required("data"),
     next_cursor = nullable("next_cursor")
 );
-
-#[cfg(feature = "pages")]
-impl ListEventsOkBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(data: Vec<String>) -> Self {
-        Self {
-            data,
-            next_cursor: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1jobs~1{name}/get/parameters/1/schema`.
 #[cfg(feature = "jobs")]
@@ -382,21 +298,10 @@ pub struct ListLogsOkBody {
 crate::runtime::impl_object!(
     ListLogsOkBody,
     any,
+    new(results: Vec<String>, total_count: i64),
     results = required("results"),
     total_count = required("total_count")
 );
-
-#[cfg(feature = "pages")]
-impl ListLogsOkBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(results: Vec<String>, total_count: i64) -> Self {
-        Self {
-            results,
-            total_count,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
@@ -412,21 +317,10 @@ pub struct ListPaymentsOkBody {
 crate::runtime::impl_object!(
     ListPaymentsOkBody,
     any,
+    new(data: Vec<ListPaymentsOkBodyDataItem>, has_more: bool),
     data = required("data"),
     has_more = required("has_more")
 );
-
-#[cfg(feature = "pages")]
-impl ListPaymentsOkBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(data: Vec<ListPaymentsOkBodyDataItem>, has_more: bool) -> Self {
-        Self {
-            data,
-            has_more,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1payments/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[cfg(feature = "pages")]
@@ -438,18 +332,7 @@ pub struct ListPaymentsOkBodyDataItem {
 }
 
 #[cfg(feature = "pages")]
-crate::runtime::impl_object!(ListPaymentsOkBodyDataItem, any, id = required("id"));
-
-#[cfg(feature = "pages")]
-impl ListPaymentsOkBodyDataItem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(id: String) -> Self {
-        Self {
-            id,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(ListPaymentsOkBodyDataItem, any, new(id: String), id = required("id"));
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema`.
 #[cfg(feature = "pages")]
@@ -465,21 +348,10 @@ pub struct ListTicketsOkBody {
 crate::runtime::impl_object!(
     ListTicketsOkBody,
     any,
+    new(tickets: Vec<String>, meta: ListTicketsOkBodyMeta),
     tickets = required("tickets"),
     meta = required("meta")
 );
-
-#[cfg(feature = "pages")]
-impl ListTicketsOkBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(tickets: Vec<String>, meta: ListTicketsOkBodyMeta) -> Self {
-        Self {
-            tickets,
-            meta,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1tickets/get/responses/200/content/application~1json/schema/properties/meta`.
 #[cfg(feature = "pages")]
@@ -517,19 +389,13 @@ pub struct LogLine {
 }
 
 #[cfg(feature = "streams")]
-crate::runtime::impl_object!(LogLine, any, level = required("level"), line = required("line"));
-
-#[cfg(feature = "streams")]
-impl LogLine {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(level: LogLineLevel, line: String) -> Self {
-        Self {
-            level,
-            line,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    LogLine,
+    any,
+    new(level: LogLineLevel, line: String),
+    level = required("level"),
+    line = required("line")
+);
 
 /// Inline schema at `#/components/schemas/LogLine/properties/level`.
 #[cfg(feature = "streams")]
@@ -608,23 +474,11 @@ pub struct Progress {
 crate::runtime::impl_object!(
     Progress,
     any,
+    new(step: i64, of: i64),
     step = required("step"),
     of = required("of"),
     note = optional("note")
 );
-
-#[cfg(feature = "streams")]
-impl Progress {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(step: i64, of: i64) -> Self {
-        Self {
-            step,
-            of,
-            note: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Discriminated without a mapping (the tag is the schema name).
 ///
@@ -673,19 +527,13 @@ pub struct Square {
 }
 
 #[cfg(feature = "pets")]
-crate::runtime::impl_object!(Square, any, kind = required("kind"), side = required("side"));
-
-#[cfg(feature = "pets")]
-impl Square {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(kind: String, side: f64) -> Self {
-        Self {
-            kind,
-            side,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Square,
+    any,
+    new(kind: String, side: f64),
+    kind = required("kind"),
+    side = required("side")
+);
 
 /// Inline schema at `#/paths/~1streams~1notices/get/responses/200/content/text~1event-stream/schema/properties/data`.
 #[cfg(feature = "streams")]
@@ -697,18 +545,7 @@ pub struct StreamNoticesOkItem {
 }
 
 #[cfg(feature = "streams")]
-crate::runtime::impl_object!(StreamNoticesOkItem, any, text = required("text"));
-
-#[cfg(feature = "streams")]
-impl StreamNoticesOkItem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(text: String) -> Self {
-        Self {
-            text,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(StreamNoticesOkItem, any, new(text: String), text = required("text"));
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema`.
 #[cfg(feature = "media")]
@@ -729,6 +566,7 @@ pub struct UploadBody {
 crate::runtime::impl_object!(
     UploadBody,
     any,
+    new(file: crate::runtime::Binary),
     file = required("file"),
     thumbnails = optional("thumbnails"),
     description = optional("description"),
@@ -736,22 +574,6 @@ crate::runtime::impl_object!(
     labels = optional("labels"),
     meta = optional("meta")
 );
-
-#[cfg(feature = "media")]
-impl UploadBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(file: crate::runtime::Binary) -> Self {
-        Self {
-            file,
-            thumbnails: None,
-            description: None,
-            count: None,
-            labels: None,
-            meta: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1uploads/post/requestBody/content/multipart~1form-data/schema/properties/meta`.
 #[cfg(feature = "media")]
@@ -782,19 +604,13 @@ pub struct UploadCreatedBody {
 }
 
 #[cfg(feature = "media")]
-crate::runtime::impl_object!(UploadCreatedBody, any, id = required("id"), size = optional("size"));
-
-#[cfg(feature = "media")]
-impl UploadCreatedBody {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(id: String) -> Self {
-        Self {
-            id,
-            size: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    UploadCreatedBody,
+    any,
+    new(id: String),
+    id = required("id"),
+    size = optional("size")
+);
 
 /// Schema `user_info` (`#/components/schemas/user_info`).
 #[cfg(feature = "files")]

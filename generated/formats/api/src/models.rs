@@ -26,23 +26,10 @@ pub struct Event {
 crate::runtime::impl_object!(
     Event,
     any,
+    new(id: uuid::Uuid, at: chrono::DateTime<chrono::FixedOffset>),
     id = required("id"),
     at = required("at"),
     day = optional("day"),
     seen = optional("seen"),
     note = optional("note")
 );
-
-impl Event {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(id: uuid::Uuid, at: chrono::DateTime<chrono::FixedOffset>) -> Self {
-        Self {
-            id,
-            at,
-            day: None,
-            seen: None,
-            note: None,
-            additional_properties: Default::default(),
-        }
-    }
-}

@@ -18,18 +18,12 @@ pub struct AddPaymentMethodRequest {
 }
 
 #[cfg(feature = "self_")]
-crate::runtime::impl_object!(AddPaymentMethodRequest, any, card = required("card"));
-
-#[cfg(feature = "self_")]
-impl AddPaymentMethodRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(card: String) -> Self {
-        Self {
-            card,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    AddPaymentMethodRequest,
+    any,
+    new(card: String),
+    card = required("card")
+);
 
 /// Schema `Box` (`#/components/schemas/Box`).
 #[cfg(feature = "self_")]
@@ -70,18 +64,7 @@ pub struct Error {
 }
 
 #[cfg(feature = "std")]
-crate::runtime::impl_object!(Error, any, message = required("message"));
-
-#[cfg(feature = "std")]
-impl Error {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(message: String) -> Self {
-        Self {
-            message,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(Error, any, new(message: String), message = required("message"));
 
 /// Schema `Future` (`#/components/schemas/Future`).
 #[cfg(feature = "self_")]
@@ -219,19 +202,13 @@ pub struct Result_ {
 }
 
 #[cfg(feature = "self_")]
-crate::runtime::impl_object!(Result_, any, ok = required("ok"), err = optional("err"));
-
-#[cfg(feature = "self_")]
-impl Result_ {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(ok: bool) -> Self {
-        Self {
-            ok,
-            err: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Result_,
+    any,
+    new(ok: bool),
+    ok = required("ok"),
+    err = optional("err")
+);
 
 /// Schema `Send` (`#/components/schemas/Send`).
 #[cfg(feature = "self_")]

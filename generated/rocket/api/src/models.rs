@@ -33,31 +33,13 @@ pub struct AccessToken {
 crate::runtime::impl_object!(
     AccessToken,
     none,
+    new(expiration_date: String, refreshable: bool, r#type: AccessTokenType, value: String),
     account_created = optional("accountCreated"),
     expiration_date = required("expirationDate"),
     refreshable = required("refreshable"),
     r#type = required("type"),
     value = required("value")
 );
-
-#[cfg(any(feature = "authorization", feature = "itv", feature = "registration"))]
-impl AccessToken {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        expiration_date: String,
-        refreshable: bool,
-        r#type: AccessTokenType,
-        value: String,
-    ) -> Self {
-        Self {
-            account_created: None,
-            expiration_date,
-            refreshable,
-            r#type,
-            value,
-        }
-    }
-}
 
 /// The type of the token.
 ///
@@ -143,6 +125,10 @@ pub struct Account {
 crate::runtime::impl_object!(
     Account,
     any,
+    new(
+        id: String, marketing_enabled: bool, pin_enabled: bool, primary_profile_id: String,
+        profiles: Vec<ProfileSummary>, subscription_code: String, tracking_enabled: bool
+    ),
     address = optional("address"),
     default_payment_instrument_id = optional("defaultPaymentInstrumentId"),
     default_payment_method_id = optional("defaultPaymentMethodId"),
@@ -165,44 +151,6 @@ crate::runtime::impl_object!(
     email = optional("email")
 );
 
-#[cfg(feature = "account")]
-impl Account {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        marketing_enabled: bool,
-        pin_enabled: bool,
-        primary_profile_id: String,
-        profiles: Vec<ProfileSummary>,
-        subscription_code: String,
-        tracking_enabled: bool,
-    ) -> Self {
-        Self {
-            address: None,
-            default_payment_instrument_id: None,
-            default_payment_method_id: None,
-            email_verified: None,
-            entitlements: None,
-            first_name: None,
-            id,
-            is_first_time_subscriber: None,
-            last_name: None,
-            marketing_enabled,
-            min_rating_playback_guard: None,
-            pin_enabled,
-            primary_profile_id,
-            profiles,
-            segments: None,
-            subscription_code,
-            subscriptions: None,
-            tracking_enabled,
-            used_free_trial: None,
-            email: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
-
 /// Schema `AccountDevices` (`#/components/schemas/AccountDevices`).
 #[cfg(feature = "account")]
 #[derive(Clone, Debug, PartialEq)]
@@ -224,24 +172,12 @@ pub struct AccountDevices {
 crate::runtime::impl_object!(
     AccountDevices,
     none,
+    new(devices: Vec<Device>, max_registered: i32),
     deregistration_window = optional("deregistrationWindow"),
     devices = required("devices"),
     max_registered = required("maxRegistered"),
     registration_window = optional("registrationWindow")
 );
-
-#[cfg(feature = "account")]
-impl AccountDevices {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(devices: Vec<Device>, max_registered: i32) -> Self {
-        Self {
-            deregistration_window: None,
-            devices,
-            max_registered,
-            registration_window: None,
-        }
-    }
-}
 
 /// Schema `AccountNonce` (`#/components/schemas/AccountNonce`).
 #[cfg(feature = "account")]
@@ -252,15 +188,7 @@ pub struct AccountNonce {
 }
 
 #[cfg(feature = "account")]
-crate::runtime::impl_object!(AccountNonce, none, value = required("value"));
-
-#[cfg(feature = "account")]
-impl AccountNonce {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(value: String) -> Self {
-        Self { value }
-    }
-}
+crate::runtime::impl_object!(AccountNonce, none, new(value: String), value = required("value"));
 
 /// Schema `AccountTokenByCodeRequest` (`#/components/schemas/AccountTokenByCodeRequest`).
 #[cfg(feature = "authorization")]
@@ -278,22 +206,11 @@ pub struct AccountTokenByCodeRequest {
 crate::runtime::impl_object!(
     AccountTokenByCodeRequest,
     none,
+    new(code: String, id: String, scopes: Vec<AccountTokenByCodeRequestScopesItem>),
     code = required("code"),
     id = required("id"),
     scopes = required("scopes")
 );
-
-#[cfg(feature = "authorization")]
-impl AccountTokenByCodeRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        code: String,
-        id: String,
-        scopes: Vec<AccountTokenByCodeRequestScopesItem>,
-    ) -> Self {
-        Self { code, id, scopes }
-    }
-}
 
 /// Inline schema at `#/components/schemas/AccountTokenByCodeRequest/properties/scopes/items`.
 #[cfg(feature = "authorization")]
@@ -347,28 +264,12 @@ pub struct AccountTokenRequest {
 crate::runtime::impl_object!(
     AccountTokenRequest,
     none,
+    new(email: String, password: String, scopes: Vec<AccountTokenRequestScopesItem>),
     cookie_type = optional("cookieType"),
     email = required("email"),
     password = required("password"),
     scopes = required("scopes")
 );
-
-#[cfg(feature = "authorization")]
-impl AccountTokenRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        email: String,
-        password: String,
-        scopes: Vec<AccountTokenRequestScopesItem>,
-    ) -> Self {
-        Self {
-            cookie_type: None,
-            email,
-            password,
-            scopes,
-        }
-    }
-}
 
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
@@ -489,22 +390,11 @@ pub struct AddPaymentMethodRequest {
 crate::runtime::impl_object!(
     AddPaymentMethodRequest,
     none,
+    new(token: String, r#type: AddPaymentMethodRequestType),
     make_default = optional("makeDefault"),
     token = required("token"),
     r#type = required("type")
 );
-
-#[cfg(feature = "account")]
-impl AddPaymentMethodRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(token: String, r#type: AddPaymentMethodRequestType) -> Self {
-        Self {
-            make_default: None,
-            token,
-            r#type,
-        }
-    }
-}
 
 /// The type of payment method.
 ///
@@ -591,15 +481,12 @@ pub struct AppConfigDisplay {
 }
 
 #[cfg(feature = "app")]
-crate::runtime::impl_object!(AppConfigDisplay, none, themes = required("themes"));
-
-#[cfg(feature = "app")]
-impl AppConfigDisplay {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(themes: Vec<Theme>) -> Self {
-        Self { themes }
-    }
-}
+crate::runtime::impl_object!(
+    AppConfigDisplay,
+    none,
+    new(themes: Vec<Theme>),
+    themes = required("themes")
+);
 
 /// Schema `AppConfigGeneral` (`#/components/schemas/AppConfigGeneral`).
 #[cfg(feature = "app")]
@@ -656,15 +543,12 @@ pub struct AppConfigI18n {
 }
 
 #[cfg(feature = "app")]
-crate::runtime::impl_object!(AppConfigI18n, none, languages = required("languages"));
-
-#[cfg(feature = "app")]
-impl AppConfigI18n {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(languages: Vec<Language>) -> Self {
-        Self { languages }
-    }
-}
+crate::runtime::impl_object!(
+    AppConfigI18n,
+    none,
+    new(languages: Vec<Language>),
+    languages = required("languages")
+);
 
 /// Schema `AppConfigLinear` (`#/components/schemas/AppConfigLinear`).
 #[cfg(feature = "app")]
@@ -731,32 +615,16 @@ pub struct AppConfigPlayback {
 crate::runtime::impl_object!(
     AppConfigPlayback,
     none,
+    new(
+        chain_play_countdown: i32, chain_play_squeezeback: i32, chain_play_timeout: i32,
+        heartbeat_frequency: i32, view_event_points: Vec<f64>
+    ),
     chain_play_countdown = required("chainPlayCountdown"),
     chain_play_squeezeback = required("chainPlaySqueezeback"),
     chain_play_timeout = required("chainPlayTimeout"),
     heartbeat_frequency = required("heartbeatFrequency"),
     view_event_points = required("viewEventPoints")
 );
-
-#[cfg(feature = "app")]
-impl AppConfigPlayback {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        chain_play_countdown: i32,
-        chain_play_squeezeback: i32,
-        chain_play_timeout: i32,
-        heartbeat_frequency: i32,
-        view_event_points: Vec<f64>,
-    ) -> Self {
-        Self {
-            chain_play_countdown,
-            chain_play_squeezeback,
-            chain_play_timeout,
-            heartbeat_frequency,
-            view_event_points,
-        }
-    }
-}
 
 /// Schema `AppConfigSubscription` (`#/components/schemas/AppConfigSubscription`).
 #[cfg(feature = "app")]
@@ -785,17 +653,10 @@ pub struct Bookmark {
 crate::runtime::impl_object!(
     Bookmark,
     none,
+    new(creation_date: String, item_id: String),
     creation_date = required("creationDate"),
     item_id = required("itemId")
 );
-
-#[cfg(feature = "profile")]
-impl Bookmark {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(creation_date: String, item_id: String) -> Self {
-        Self { creation_date, item_id }
-    }
-}
 
 /// Schema `BtPlanListItem` (`#/components/schemas/BtPlanListItem`).
 #[cfg(feature = "bt")]
@@ -846,6 +707,11 @@ pub struct BtPlanListItem {
 crate::runtime::impl_object!(
     BtPlanListItem,
     none,
+    new(
+        cta_text: String, currency: String, description: String, header_text: String,
+        hero_text: String, id: String, long_text: String, nickname: String, product: String,
+        trial_period_days: i32
+    ),
     amount = optional("amount"),
     cta_text = required("ctaText"),
     currency = required("currency"),
@@ -867,47 +733,6 @@ crate::runtime::impl_object!(
     terms_and_conditions_stripe = optional("termsAndConditionsStripe"),
     trial_period_days = required("trialPeriodDays")
 );
-
-#[cfg(feature = "bt")]
-impl BtPlanListItem {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cta_text: String,
-        currency: String,
-        description: String,
-        header_text: String,
-        hero_text: String,
-        id: String,
-        long_text: String,
-        nickname: String,
-        product: String,
-        trial_period_days: i32,
-    ) -> Self {
-        Self {
-            amount: None,
-            cta_text,
-            currency,
-            description,
-            ees07_plan_description: None,
-            ees07_plan_title: None,
-            ees07_title: None,
-            header_text,
-            hero_text,
-            id,
-            interval: None,
-            interval_count: None,
-            long_text,
-            nickname,
-            no_thanks_text: None,
-            product,
-            switching_text: None,
-            terms_and_conditions_itunes: None,
-            terms_and_conditions_stripe: None,
-            trial_period_days,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -949,15 +774,12 @@ pub struct BtPlans {
 }
 
 #[cfg(feature = "bt")]
-crate::runtime::impl_object!(BtPlans, none, plans = required("plans"));
-
-#[cfg(feature = "bt")]
-impl BtPlans {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plans: Vec<BtPlanListItem>) -> Self {
-        Self { plans }
-    }
-}
+crate::runtime::impl_object!(
+    BtPlans,
+    none,
+    new(plans: Vec<BtPlanListItem>),
+    plans = required("plans")
+);
 
 /// Schema `BtValidateTokenResponse` (`#/components/schemas/BtValidateTokenResponse`).
 #[cfg(feature = "standalone-schemas")]
@@ -981,17 +803,10 @@ pub struct ChangePasswordRequest {
 crate::runtime::impl_object!(
     ChangePasswordRequest,
     none,
+    new(password: String, profile_token: String),
     password = required("password"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "account")]
-impl ChangePasswordRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(password: String, profile_token: String) -> Self {
-        Self { password, profile_token }
-    }
-}
 
 /// Schema `ChangePinRequest` (`#/components/schemas/ChangePinRequest`).
 #[cfg(feature = "account")]
@@ -1002,15 +817,7 @@ pub struct ChangePinRequest {
 }
 
 #[cfg(feature = "account")]
-crate::runtime::impl_object!(ChangePinRequest, none, pin = required("pin"));
-
-#[cfg(feature = "account")]
-impl ChangePinRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(pin: String) -> Self {
-        Self { pin }
-    }
-}
+crate::runtime::impl_object!(ChangePinRequest, none, new(pin: String), pin = required("pin"));
 
 /// Schema `Classification` (`#/components/schemas/Classification`).
 #[cfg(feature = "app")]
@@ -1039,6 +846,10 @@ pub struct Classification {
 crate::runtime::impl_object!(
     Classification,
     any,
+    new(
+        code: String, name: String, images: std::collections::BTreeMap<String, String>, level: i32,
+        system: String
+    ),
     code = required("code"),
     name = required("name"),
     advisory_text = optional("advisoryText"),
@@ -1046,28 +857,6 @@ crate::runtime::impl_object!(
     level = required("level"),
     system = required("system")
 );
-
-#[cfg(feature = "app")]
-impl Classification {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        code: String,
-        name: String,
-        images: std::collections::BTreeMap<String, String>,
-        level: i32,
-        system: String,
-    ) -> Self {
-        Self {
-            code,
-            name,
-            advisory_text: None,
-            images,
-            level,
-            system,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ClassificationSummary` (`#/components/schemas/ClassificationSummary`).
 #[cfg(
@@ -1101,29 +890,10 @@ pub struct ClassificationSummary {
 crate::runtime::impl_object!(
     ClassificationSummary,
     any,
+    new(code: String, name: String),
     code = required("code"),
     name = required("name")
 );
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "app",
-        feature = "content",
-        feature = "itv"
-    )
-)]
-impl ClassificationSummary {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(code: String, name: String) -> Self {
-        Self {
-            code,
-            name,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// List data for ContinueWatching List
 ///
@@ -1188,25 +958,12 @@ pub struct Credit {
 crate::runtime::impl_object!(
     Credit,
     any,
+    new(name: String, path: String, role: CreditRole),
     name = required("name"),
     path = required("path"),
     character = optional("character"),
     role = required("role")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl Credit {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String, path: String, role: CreditRole) -> Self {
-        Self {
-            name,
-            path,
-            character: None,
-            role,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// The type of role the credit performed, e.g. actor.
 ///
@@ -1289,29 +1046,12 @@ pub struct Device {
 crate::runtime::impl_object!(
     Device,
     none,
+    new(id: String, name: String, registration_date: String, r#type: String),
     id = required("id"),
     name = required("name"),
     registration_date = required("registrationDate"),
     r#type = required("type")
 );
-
-#[cfg(feature = "account")]
-impl Device {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        name: String,
-        registration_date: String,
-        r#type: String,
-    ) -> Self {
-        Self {
-            id,
-            name,
-            registration_date,
-            r#type,
-        }
-    }
-}
 
 /// Schema `DeviceAuthorizationCode` (`#/components/schemas/DeviceAuthorizationCode`).
 #[cfg(any(feature = "account", feature = "authorization"))]
@@ -1322,15 +1062,12 @@ pub struct DeviceAuthorizationCode {
 }
 
 #[cfg(any(feature = "account", feature = "authorization"))]
-crate::runtime::impl_object!(DeviceAuthorizationCode, none, code = required("code"));
-
-#[cfg(any(feature = "account", feature = "authorization"))]
-impl DeviceAuthorizationCode {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(code: String) -> Self {
-        Self { code }
-    }
-}
+crate::runtime::impl_object!(
+    DeviceAuthorizationCode,
+    none,
+    new(code: String),
+    code = required("code")
+);
 
 /// Schema `DeviceRegistrationRequest` (`#/components/schemas/DeviceRegistrationRequest`).
 #[cfg(any(feature = "account", feature = "authorization"))]
@@ -1348,18 +1085,11 @@ pub struct DeviceRegistrationRequest {
 crate::runtime::impl_object!(
     DeviceRegistrationRequest,
     none,
+    new(id: String, name: String, r#type: String),
     id = required("id"),
     name = required("name"),
     r#type = required("type")
 );
-
-#[cfg(any(feature = "account", feature = "authorization"))]
-impl DeviceRegistrationRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(id: String, name: String, r#type: String) -> Self {
-        Self { id, name, r#type }
-    }
-}
 
 /// Schema `DeviceRegistrationWindow` (`#/components/schemas/DeviceRegistrationWindow`).
 #[cfg(feature = "account")]
@@ -1398,32 +1128,13 @@ pub struct DeviceRegistrationWindow {
 crate::runtime::impl_object!(
     DeviceRegistrationWindow,
     none,
+    new(end_date: String, limit: i32, period_days: i32, remaining: i32, start_date: String),
     end_date = required("endDate"),
     limit = required("limit"),
     period_days = required("periodDays"),
     remaining = required("remaining"),
     start_date = required("startDate")
 );
-
-#[cfg(feature = "account")]
-impl DeviceRegistrationWindow {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        end_date: String,
-        limit: i32,
-        period_days: i32,
-        remaining: i32,
-        start_date: String,
-    ) -> Self {
-        Self {
-            end_date,
-            limit,
-            period_days,
-            remaining,
-            start_date,
-        }
-    }
-}
 
 /// Schema `EeBtEligibility` (`#/components/schemas/EeBtEligibility`).
 #[cfg(feature = "ee")]
@@ -1441,22 +1152,11 @@ pub struct EeBtEligibility {
 crate::runtime::impl_object!(
     EeBtEligibility,
     none,
+    new(eligible: bool),
     eligible = required("eligible"),
     plan = optional("plan"),
     source = optional("source")
 );
-
-#[cfg(feature = "ee")]
-impl EeBtEligibility {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(eligible: bool) -> Self {
-        Self {
-            eligible,
-            plan: None,
-            source: None,
-        }
-    }
-}
 
 /// Schema `EeCreatePinRequest` (`#/components/schemas/EeCreatePinRequest`).
 #[cfg(feature = "ee")]
@@ -1474,22 +1174,11 @@ pub struct EeCreatePinRequest {
 crate::runtime::impl_object!(
     EeCreatePinRequest,
     none,
+    new(access_token: String, msisdn: String),
     access_token = required("accessToken"),
     msisdn = required("msisdn"),
     tracking_header = optional("trackingHeader")
 );
-
-#[cfg(feature = "ee")]
-impl EeCreatePinRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(access_token: String, msisdn: String) -> Self {
-        Self {
-            access_token,
-            msisdn,
-            tracking_header: None,
-        }
-    }
-}
 
 /// Schema `EeCreatePinResponse` (`#/components/schemas/EeCreatePinResponse`).
 #[cfg(feature = "ee")]
@@ -1505,20 +1194,10 @@ pub struct EeCreatePinResponse {
 crate::runtime::impl_object!(
     EeCreatePinResponse,
     none,
+    new(pin_reference: String, tracking_header: String),
     pin_reference = required("pinReference"),
     tracking_header = required("trackingHeader")
 );
-
-#[cfg(feature = "ee")]
-impl EeCreatePinResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(pin_reference: String, tracking_header: String) -> Self {
-        Self {
-            pin_reference,
-            tracking_header,
-        }
-    }
-}
 
 /// Schema `EeCreateTokenResponse` (`#/components/schemas/EeCreateTokenResponse`).
 #[cfg(feature = "ee")]
@@ -1555,17 +1234,10 @@ pub struct EeIdentityRequest {
 crate::runtime::impl_object!(
     EeIdentityRequest,
     none,
+    new(access_token: String, session_id: String),
     access_token = required("accessToken"),
     session_id = required("sessionId")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl EeIdentityRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(access_token: String, session_id: String) -> Self {
-        Self { access_token, session_id }
-    }
-}
 
 /// Schema `EeIdentityResponse` (`#/components/schemas/EeIdentityResponse`).
 #[cfg(feature = "standalone-schemas")]
@@ -1585,24 +1257,12 @@ pub struct EeIdentityResponse {
 crate::runtime::impl_object!(
     EeIdentityResponse,
     none,
+    new(msisdn: String, tracking_header: String),
     brand = optional("brand"),
     brand_code = optional("brandCode"),
     msisdn = required("msisdn"),
     tracking_header = required("trackingHeader")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl EeIdentityResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(msisdn: String, tracking_header: String) -> Self {
-        Self {
-            brand: None,
-            brand_code: None,
-            msisdn,
-            tracking_header,
-        }
-    }
-}
 
 /// Schema `EeOfferItem` (`#/components/schemas/EeOfferItem`).
 #[cfg(feature = "ee")]
@@ -1613,15 +1273,7 @@ pub struct EeOfferItem {
 }
 
 #[cfg(feature = "ee")]
-crate::runtime::impl_object!(EeOfferItem, none, name = required("name"));
-
-#[cfg(feature = "ee")]
-impl EeOfferItem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String) -> Self {
-        Self { name }
-    }
-}
+crate::runtime::impl_object!(EeOfferItem, none, new(name: String), name = required("name"));
 
 /// Schema `EeOffersRequest` (`#/components/schemas/EeOffersRequest`).
 #[cfg(feature = "ee")]
@@ -1639,22 +1291,11 @@ pub struct EeOffersRequest {
 crate::runtime::impl_object!(
     EeOffersRequest,
     none,
+    new(access_token: String, msisdn: String),
     access_token = required("accessToken"),
     msisdn = required("msisdn"),
     tracking_header = optional("trackingHeader")
 );
-
-#[cfg(feature = "ee")]
-impl EeOffersRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(access_token: String, msisdn: String) -> Self {
-        Self {
-            access_token,
-            msisdn,
-            tracking_header: None,
-        }
-    }
-}
 
 /// Schema `EeOffersResponse` (`#/components/schemas/EeOffersResponse`).
 #[cfg(feature = "ee")]
@@ -1665,15 +1306,12 @@ pub struct EeOffersResponse {
 }
 
 #[cfg(feature = "ee")]
-crate::runtime::impl_object!(EeOffersResponse, none, eligible_offers = required("eligibleOffers"));
-
-#[cfg(feature = "ee")]
-impl EeOffersResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(eligible_offers: Vec<EeOfferItem>) -> Self {
-        Self { eligible_offers }
-    }
-}
+crate::runtime::impl_object!(
+    EeOffersResponse,
+    none,
+    new(eligible_offers: Vec<EeOfferItem>),
+    eligible_offers = required("eligibleOffers")
+);
 
 /// Schema `EePlanListItem` (`#/components/schemas/EePlanListItem`).
 #[cfg(feature = "ee")]
@@ -1717,6 +1355,11 @@ pub struct EePlanListItem {
 crate::runtime::impl_object!(
     EePlanListItem,
     none,
+    new(
+        cta_text: String, currency: String, description: String, header_text: String,
+        hero_text: String, id: String, long_text: String, nickname: String, product: String,
+        trial_period_days: i32
+    ),
     amount = optional("amount"),
     cta_text = required("ctaText"),
     currency = required("currency"),
@@ -1731,40 +1374,6 @@ crate::runtime::impl_object!(
     product = required("product"),
     trial_period_days = required("trialPeriodDays")
 );
-
-#[cfg(feature = "ee")]
-impl EePlanListItem {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cta_text: String,
-        currency: String,
-        description: String,
-        header_text: String,
-        hero_text: String,
-        id: String,
-        long_text: String,
-        nickname: String,
-        product: String,
-        trial_period_days: i32,
-    ) -> Self {
-        Self {
-            amount: None,
-            cta_text,
-            currency,
-            description,
-            header_text,
-            hero_text,
-            id,
-            interval: None,
-            interval_count: None,
-            long_text,
-            nickname,
-            product,
-            trial_period_days,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -1806,15 +1415,12 @@ pub struct EePlans {
 }
 
 #[cfg(feature = "ee")]
-crate::runtime::impl_object!(EePlans, none, plans = required("plans"));
-
-#[cfg(feature = "ee")]
-impl EePlans {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plans: Vec<EePlanListItem>) -> Self {
-        Self { plans }
-    }
-}
+crate::runtime::impl_object!(
+    EePlans,
+    none,
+    new(plans: Vec<EePlanListItem>),
+    plans = required("plans")
+);
 
 /// Schema `EeSessionIdRequest` (`#/components/schemas/EeSessionIdRequest`).
 #[cfg(feature = "standalone-schemas")]
@@ -1830,17 +1436,10 @@ pub struct EeSessionIdRequest {
 crate::runtime::impl_object!(
     EeSessionIdRequest,
     none,
+    new(access_token: String, client_ip: String),
     access_token = required("accessToken"),
     client_ip = required("clientIP")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl EeSessionIdRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(access_token: String, client_ip: String) -> Self {
-        Self { access_token, client_ip }
-    }
-}
 
 /// Schema `EeSessionIdResponse` (`#/components/schemas/EeSessionIdResponse`).
 #[cfg(feature = "standalone-schemas")]
@@ -1851,15 +1450,12 @@ pub struct EeSessionIdResponse {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(EeSessionIdResponse, none, session_id = required("sessionId"));
-
-#[cfg(feature = "standalone-schemas")]
-impl EeSessionIdResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(session_id: String) -> Self {
-        Self { session_id }
-    }
-}
+crate::runtime::impl_object!(
+    EeSessionIdResponse,
+    none,
+    new(session_id: String),
+    session_id = required("sessionId")
+);
 
 /// Schema `EeValidatePinRequest` (`#/components/schemas/EeValidatePinRequest`).
 #[cfg(feature = "ee")]
@@ -1879,24 +1475,12 @@ pub struct EeValidatePinRequest {
 crate::runtime::impl_object!(
     EeValidatePinRequest,
     none,
+    new(access_token: String, pin: String, pin_reference: String),
     access_token = required("accessToken"),
     pin = required("pin"),
     pin_reference = required("pinReference"),
     tracking_header = optional("trackingHeader")
 );
-
-#[cfg(feature = "ee")]
-impl EeValidatePinRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(access_token: String, pin: String, pin_reference: String) -> Self {
-        Self {
-            access_token,
-            pin,
-            pin_reference,
-            tracking_header: None,
-        }
-    }
-}
 
 /// Schema `EeValidatePinResponse` (`#/components/schemas/EeValidatePinResponse`).
 #[cfg(feature = "ee")]
@@ -1913,22 +1497,11 @@ pub struct EeValidatePinResponse {
 crate::runtime::impl_object!(
     EeValidatePinResponse,
     none,
+    new(tracking_header: String),
     pin_valid = optional("pinValid"),
     tracking_header = required("trackingHeader"),
     validation_status = optional("validationStatus")
 );
-
-#[cfg(feature = "ee")]
-impl EeValidatePinResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(tracking_header: String) -> Self {
-        Self {
-            pin_valid: None,
-            tracking_header,
-            validation_status: None,
-        }
-    }
-}
 
 /// Schema `Entitlement` (`#/components/schemas/Entitlement`).
 #[cfg(feature = "account")]
@@ -1995,6 +1568,10 @@ pub struct Entitlement {
 crate::runtime::impl_object!(
     Entitlement,
     any,
+    new(
+        delivery_type: OfferRightsDeliveryType, ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution, scopes: Vec<String>
+    ),
     delivery_type = required("deliveryType"),
     exclusion_rules = optional("exclusionRules"),
     max_downloads = optional("maxDownloads"),
@@ -2015,40 +1592,6 @@ crate::runtime::impl_object!(
     play_count = optional("playCount"),
     remaining_downloads = optional("remainingDownloads")
 );
-
-#[cfg(feature = "account")]
-impl Entitlement {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        delivery_type: OfferRightsDeliveryType,
-        ownership: OfferRightsOwnership,
-        resolution: OfferRightsResolution,
-        scopes: Vec<String>,
-    ) -> Self {
-        Self {
-            delivery_type,
-            exclusion_rules: None,
-            max_downloads: None,
-            max_plays: None,
-            ownership,
-            play_period: None,
-            rental_period: None,
-            resolution,
-            scopes,
-            activation_date: None,
-            classification: None,
-            creation_date: None,
-            expiration_date: None,
-            item_id: None,
-            item_type: None,
-            media_duration: None,
-            plan_id: None,
-            play_count: None,
-            remaining_downloads: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// The type of item this entitlement is for.
 ///
@@ -2675,6 +2218,10 @@ pub struct ItemClipFile {
 crate::runtime::impl_object!(
     ItemClipFile,
     any,
+    new(
+        delivery_type: ItemClipFileDeliveryType, drm: String, format: String, height: i32,
+        language: String, name: String, resolution: ItemClipFileResolution, url: String, width: i32
+    ),
     channels = optional("channels"),
     delivery_type = required("deliveryType"),
     drm = required("drm"),
@@ -2686,37 +2233,6 @@ crate::runtime::impl_object!(
     url = required("url"),
     width = required("width")
 );
-
-#[cfg(feature = "content")]
-impl ItemClipFile {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        delivery_type: ItemClipFileDeliveryType,
-        drm: String,
-        format: String,
-        height: i32,
-        language: String,
-        name: String,
-        resolution: ItemClipFileResolution,
-        url: String,
-        width: i32,
-    ) -> Self {
-        Self {
-            channels: None,
-            delivery_type,
-            drm,
-            format,
-            height,
-            language,
-            name,
-            resolution,
-            url,
-            width,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// The way in which the media file is delivered.
 ///
@@ -2790,19 +2306,13 @@ pub struct ItemClipFiles {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_object!(ItemClipFiles, any, clips = required("clips"), id = required("id"));
-
-#[cfg(feature = "content")]
-impl ItemClipFiles {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(clips: Vec<ItemClipFile>, id: String) -> Self {
-        Self {
-            clips,
-            id,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    ItemClipFiles,
+    any,
+    new(clips: Vec<ItemClipFile>, id: String),
+    clips = required("clips"),
+    id = required("id")
+);
 
 /// A list of items with its clip files.
 ///
@@ -2815,15 +2325,12 @@ pub struct ItemClipFilesList {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_object!(ItemClipFilesList, none, items = required("items"));
-
-#[cfg(feature = "content")]
-impl ItemClipFilesList {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(items: Vec<ItemClipFiles>) -> Self {
-        Self { items }
-    }
-}
+crate::runtime::impl_object!(
+    ItemClipFilesList,
+    none,
+    new(items: Vec<ItemClipFiles>),
+    items = required("items")
+);
 
 /// Custom metadata associated with an item.
 ///
@@ -2843,21 +2350,10 @@ pub struct ItemCustomMetadata {
 crate::runtime::impl_object!(
     ItemCustomMetadata,
     any,
+    new(name: String, value: String),
     name = required("name"),
     value = required("value")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl ItemCustomMetadata {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String, value: String) -> Self {
-        Self {
-            name,
-            value,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ItemDetail` (`#/components/schemas/ItemDetail`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content"))]
@@ -2989,6 +2485,7 @@ pub struct ItemDetail {
 crate::runtime::impl_object!(
     ItemDetail,
     any,
+    new(id: String, path: String, title: String, r#type: ItemSummaryType),
     advisory_text = optional("advisoryText"),
     available_episode_count = optional("availableEpisodeCount"),
     available_season_count = optional("availableSeasonCount"),
@@ -3039,69 +2536,6 @@ crate::runtime::impl_object!(
     venue = optional("venue")
 );
 
-#[cfg(any(feature = "profile", feature = "app", feature = "content"))]
-impl ItemDetail {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        path: String,
-        title: String,
-        r#type: ItemSummaryType,
-    ) -> Self {
-        Self {
-            advisory_text: None,
-            available_episode_count: None,
-            available_season_count: None,
-            average_user_rating: None,
-            badge: None,
-            channel_short_code: None,
-            classification: None,
-            contextual_title: None,
-            custom_fields: None,
-            custom_id: None,
-            duration: None,
-            episode_count: None,
-            episode_name: None,
-            episode_number: None,
-            genres: None,
-            has_closed_captions: None,
-            id,
-            images: None,
-            offers: None,
-            path,
-            release_year: None,
-            scopes: None,
-            season_id: None,
-            season_number: None,
-            short_description: None,
-            show_id: None,
-            show_title: None,
-            subtype: None,
-            tagline: None,
-            themes: None,
-            title,
-            r#type,
-            watch_path: None,
-            copyright: None,
-            credits: None,
-            custom_metadata: None,
-            description: None,
-            distributor: None,
-            episodes: None,
-            event_date: None,
-            genre_paths: None,
-            location: None,
-            season: None,
-            seasons: None,
-            show: None,
-            total_user_ratings: None,
-            trailers: None,
-            venue: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
-
 /// Schema `ItemDownloadable` (`#/components/schemas/ItemDownloadable`).
 #[cfg(feature = "content")]
 #[derive(Clone, Debug, PartialEq)]
@@ -3118,21 +2552,10 @@ pub struct ItemDownloadable {
 crate::runtime::impl_object!(
     ItemDownloadable,
     any,
+    new(downloadable: bool, id: String),
     downloadable = required("downloadable"),
     id = required("id")
 );
-
-#[cfg(feature = "content")]
-impl ItemDownloadable {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(downloadable: bool, id: String) -> Self {
-        Self {
-            downloadable,
-            id,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// A list of items downloadable data.
 ///
@@ -3145,15 +2568,12 @@ pub struct ItemDownloadableList {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_object!(ItemDownloadableList, none, items = required("items"));
-
-#[cfg(feature = "content")]
-impl ItemDownloadableList {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(items: Vec<ItemDownloadable>) -> Self {
-        Self { items }
-    }
-}
+crate::runtime::impl_object!(
+    ItemDownloadableList,
+    none,
+    new(items: Vec<ItemDownloadable>),
+    items = required("items")
+);
 
 /// Schema `ItemDownloadableRequest` (`#/components/schemas/ItemDownloadableRequest`).
 #[cfg(feature = "content")]
@@ -3164,15 +2584,12 @@ pub struct ItemDownloadableRequest {
 }
 
 #[cfg(feature = "content")]
-crate::runtime::impl_object!(ItemDownloadableRequest, none, ids = required("ids"));
-
-#[cfg(feature = "content")]
-impl ItemDownloadableRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(ids: String) -> Self {
-        Self { ids }
-    }
-}
+crate::runtime::impl_object!(
+    ItemDownloadableRequest,
+    none,
+    new(ids: String),
+    ids = required("ids")
+);
 
 /// A pageable list of items.
 ///
@@ -3215,6 +2632,7 @@ pub struct ItemList {
 crate::runtime::impl_object!(
     ItemList,
     none,
+    new(id: String, items: Vec<ItemSummary>, paging: Pagination, path: String, size: i32),
     custom_fields = optional("customFields"),
     description = optional("description"),
     id = required("id"),
@@ -3231,36 +2649,6 @@ crate::runtime::impl_object!(
     themes = optional("themes"),
     title = optional("title")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ItemList {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        items: Vec<ItemSummary>,
-        paging: Pagination,
-        path: String,
-        size: i32,
-    ) -> Self {
-        Self {
-            custom_fields: None,
-            description: None,
-            id,
-            images: None,
-            item_types: None,
-            items,
-            list_data: None,
-            paging,
-            parameter: None,
-            path,
-            short_description: None,
-            size,
-            tagline: None,
-            themes: None,
-            title: None,
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/ItemList/properties/itemTypes/items`.
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -3323,32 +2711,16 @@ pub struct ItemPurchase {
 crate::runtime::impl_object!(
     ItemPurchase,
     none,
+    new(
+        id: String, ownership: ItemPurchaseOwnership, resolution: ItemPurchaseResolution,
+        title: String, r#type: ItemPurchaseType
+    ),
     id = required("id"),
     ownership = required("ownership"),
     resolution = required("resolution"),
     title = required("title"),
     r#type = required("type")
 );
-
-#[cfg(feature = "account")]
-impl ItemPurchase {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        ownership: ItemPurchaseOwnership,
-        resolution: ItemPurchaseResolution,
-        title: String,
-        r#type: ItemPurchaseType,
-    ) -> Self {
-        Self {
-            id,
-            ownership,
-            resolution,
-            title,
-            r#type,
-        }
-    }
-}
 
 /// The ownership of the purchased item.
 ///
@@ -3489,6 +2861,7 @@ pub struct ItemSchedule {
 crate::runtime::impl_object!(
     ItemSchedule,
     any,
+    new(channel_id: String, end_date: String, id: String, start_date: String),
     blackout = optional("blackout"),
     channel_id = required("channelId"),
     end_date = required("endDate"),
@@ -3498,29 +2871,6 @@ crate::runtime::impl_object!(
     repeat = optional("repeat"),
     start_date = required("startDate")
 );
-
-#[cfg(feature = "content")]
-impl ItemSchedule {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        channel_id: String,
-        end_date: String,
-        id: String,
-        start_date: String,
-    ) -> Self {
-        Self {
-            blackout: None,
-            channel_id,
-            end_date,
-            featured: None,
-            id,
-            live: None,
-            repeat: None,
-            start_date,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ItemScheduleList` (`#/components/schemas/ItemScheduleList`).
 #[cfg(feature = "content")]
@@ -3544,29 +2894,12 @@ pub struct ItemScheduleList {
 crate::runtime::impl_object!(
     ItemScheduleList,
     none,
+    new(channel_id: String, end_date: String, schedules: Vec<ItemSchedule>, start_date: String),
     channel_id = required("channelId"),
     end_date = required("endDate"),
     schedules = required("schedules"),
     start_date = required("startDate")
 );
-
-#[cfg(feature = "content")]
-impl ItemScheduleList {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        channel_id: String,
-        end_date: String,
-        schedules: Vec<ItemSchedule>,
-        start_date: String,
-    ) -> Self {
-        Self {
-            channel_id,
-            end_date,
-            schedules,
-            start_date,
-        }
-    }
-}
 
 /// Schema `ItemSummary` (`#/components/schemas/ItemSummary`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -3663,6 +2996,7 @@ pub struct ItemSummary {
 crate::runtime::impl_object!(
     ItemSummary,
     any,
+    new(id: String, path: String, title: String, r#type: ItemSummaryType),
     advisory_text = optional("advisoryText"),
     available_episode_count = optional("availableEpisodeCount"),
     available_season_count = optional("availableSeasonCount"),
@@ -3697,54 +3031,6 @@ crate::runtime::impl_object!(
     r#type = required("type"),
     watch_path = optional("watchPath")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ItemSummary {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        path: String,
-        title: String,
-        r#type: ItemSummaryType,
-    ) -> Self {
-        Self {
-            advisory_text: None,
-            available_episode_count: None,
-            available_season_count: None,
-            average_user_rating: None,
-            badge: None,
-            channel_short_code: None,
-            classification: None,
-            contextual_title: None,
-            custom_fields: None,
-            custom_id: None,
-            duration: None,
-            episode_count: None,
-            episode_name: None,
-            episode_number: None,
-            genres: None,
-            has_closed_captions: None,
-            id,
-            images: None,
-            offers: None,
-            path,
-            release_year: None,
-            scopes: None,
-            season_id: None,
-            season_number: None,
-            short_description: None,
-            show_id: None,
-            show_title: None,
-            subtype: None,
-            tagline: None,
-            themes: None,
-            title,
-            r#type,
-            watch_path: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// The type of item
 ///
@@ -3844,17 +3130,10 @@ pub struct ItvAssignBtTokenRequest {
 crate::runtime::impl_object!(
     ItvAssignBtTokenRequest,
     none,
+    new(profile_token: String, token: String),
     profile_token = required("profileToken"),
     token = required("token")
 );
-
-#[cfg(feature = "bt")]
-impl ItvAssignBtTokenRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String, token: String) -> Self {
-        Self { profile_token, token }
-    }
-}
 
 /// Schema `ItvAssignMsisdnRequest` (`#/components/schemas/ItvAssignMsisdnRequest`).
 #[cfg(feature = "ee")]
@@ -3874,29 +3153,12 @@ pub struct ItvAssignMsisdnRequest {
 crate::runtime::impl_object!(
     ItvAssignMsisdnRequest,
     none,
+    new(ee_product_id: String, msisdn: String, profile_token: String, tracking_header: String),
     ee_product_id = required("eeProductId"),
     msisdn = required("msisdn"),
     profile_token = required("profileToken"),
     tracking_header = required("trackingHeader")
 );
-
-#[cfg(feature = "ee")]
-impl ItvAssignMsisdnRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        ee_product_id: String,
-        msisdn: String,
-        profile_token: String,
-        tracking_header: String,
-    ) -> Self {
-        Self {
-            ee_product_id,
-            msisdn,
-            profile_token,
-            tracking_header,
-        }
-    }
-}
 
 /// Schema `ItvBillingHistory` (`#/components/schemas/ItvBillingHistory`).
 #[cfg(feature = "itv")]
@@ -3910,16 +3172,9 @@ pub struct ItvBillingHistory {
 crate::runtime::impl_object!(
     ItvBillingHistory,
     none,
+    new(payment_history: Vec<ItvBillingHistoryRecord>),
     payment_history = required("payment_history")
 );
-
-#[cfg(feature = "itv")]
-impl ItvBillingHistory {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(payment_history: Vec<ItvBillingHistoryRecord>) -> Self {
-        Self { payment_history }
-    }
-}
 
 /// Schema `ItvBillingHistoryRecord` (`#/components/schemas/ItvBillingHistoryRecord`).
 #[cfg(feature = "itv")]
@@ -3939,29 +3194,17 @@ pub struct ItvBillingHistoryRecord {
 crate::runtime::impl_object!(
     ItvBillingHistoryRecord,
     none,
+    new(
+        card: std::collections::BTreeMap<String, serde_json::Value>,
+        charge: std::collections::BTreeMap<String, serde_json::Value>,
+        invoice: std::collections::BTreeMap<String, serde_json::Value>,
+        subscription: std::collections::BTreeMap<String, serde_json::Value>
+    ),
     card = required("card"),
     charge = required("charge"),
     invoice = required("invoice"),
     subscription = required("subscription")
 );
-
-#[cfg(feature = "itv")]
-impl ItvBillingHistoryRecord {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        card: std::collections::BTreeMap<String, serde_json::Value>,
-        charge: std::collections::BTreeMap<String, serde_json::Value>,
-        invoice: std::collections::BTreeMap<String, serde_json::Value>,
-        subscription: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self {
-            card,
-            charge,
-            invoice,
-            subscription,
-        }
-    }
-}
 
 /// Schema `ItvBillingHistoryRequest` (`#/components/schemas/ItvBillingHistoryRequest`).
 #[cfg(feature = "itv")]
@@ -3975,16 +3218,9 @@ pub struct ItvBillingHistoryRequest {
 crate::runtime::impl_object!(
     ItvBillingHistoryRequest,
     none,
+    new(profile_token: String),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvBillingHistoryRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
 
 /// Schema `ItvCancelSubscriptionRequest` (`#/components/schemas/ItvCancelSubscriptionRequest`).
 #[cfg(feature = "itv")]
@@ -3998,16 +3234,9 @@ pub struct ItvCancelSubscriptionRequest {
 crate::runtime::impl_object!(
     ItvCancelSubscriptionRequest,
     none,
+    new(profile_token: String),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvCancelSubscriptionRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
 
 /// Schema `ItvCardDetails` (`#/components/schemas/ItvCardDetails`).
 #[cfg(feature = "itv")]
@@ -4031,24 +3260,12 @@ pub struct ItvCardDetails {
 crate::runtime::impl_object!(
     ItvCardDetails,
     none,
+    new(card_type: String, exp_month: i32, exp_year: i32, last4: String),
     card_type = required("card_type"),
     exp_month = required("exp_month"),
     exp_year = required("exp_year"),
     last4 = required("last4")
 );
-
-#[cfg(feature = "itv")]
-impl ItvCardDetails {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(card_type: String, exp_month: i32, exp_year: i32, last4: String) -> Self {
-        Self {
-            card_type,
-            exp_month,
-            exp_year,
-            last4,
-        }
-    }
-}
 
 /// Schema `ItvChangeCardDetailsRequest` (`#/components/schemas/ItvChangeCardDetailsRequest`).
 #[cfg(feature = "itv")]
@@ -4064,17 +3281,10 @@ pub struct ItvChangeCardDetailsRequest {
 crate::runtime::impl_object!(
     ItvChangeCardDetailsRequest,
     none,
+    new(card_token: String, profile_token: String),
     card_token = required("cardToken"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvChangeCardDetailsRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(card_token: String, profile_token: String) -> Self {
-        Self { card_token, profile_token }
-    }
-}
 
 /// Schema `ItvChangeEmailRequest` (`#/components/schemas/ItvChangeEmailRequest`).
 #[cfg(feature = "itv")]
@@ -4090,17 +3300,10 @@ pub struct ItvChangeEmailRequest {
 crate::runtime::impl_object!(
     ItvChangeEmailRequest,
     none,
+    new(email: String, profile_token: String),
     email = required("email"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvChangeEmailRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(email: String, profile_token: String) -> Self {
-        Self { email, profile_token }
-    }
-}
 
 /// Schema `ItvChangeMarketingRequest` (`#/components/schemas/ItvChangeMarketingRequest`).
 #[cfg(feature = "itv")]
@@ -4116,20 +3319,10 @@ pub struct ItvChangeMarketingRequest {
 crate::runtime::impl_object!(
     ItvChangeMarketingRequest,
     none,
+    new(email_opt_in: bool, profile_token: String),
     email_opt_in = required("emailOptIn"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvChangeMarketingRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(email_opt_in: bool, profile_token: String) -> Self {
-        Self {
-            email_opt_in,
-            profile_token,
-        }
-    }
-}
 
 /// Schema `ItvCurrentSubscription` (`#/components/schemas/ItvCurrentSubscription`).
 #[cfg(feature = "itv")]
@@ -4161,6 +3354,11 @@ pub struct ItvCurrentSubscription {
 crate::runtime::impl_object!(
     ItvCurrentSubscription,
     none,
+    new(
+        cancel_at_period_end: bool, collection_method: String, created: i32,
+        current_period_end: i32, current_period_start: i32, plan: std::collections::BTreeMap<String,
+        serde_json::Value>, status: String
+    ),
     cancel_at_period_end = required("cancelAtPeriodEnd"),
     collection_method = required("collectionMethod"),
     created = required("created"),
@@ -4169,30 +3367,6 @@ crate::runtime::impl_object!(
     plan = required("plan"),
     status = required("status")
 );
-
-#[cfg(feature = "itv")]
-impl ItvCurrentSubscription {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        cancel_at_period_end: bool,
-        collection_method: String,
-        created: i32,
-        current_period_end: i32,
-        current_period_start: i32,
-        plan: std::collections::BTreeMap<String, serde_json::Value>,
-        status: String,
-    ) -> Self {
-        Self {
-            cancel_at_period_end,
-            collection_method,
-            created,
-            current_period_end,
-            current_period_start,
-            plan,
-            status,
-        }
-    }
-}
 
 /// Schema `ItvDeleteAccountRequest` (`#/components/schemas/ItvDeleteAccountRequest`).
 #[cfg(feature = "itv")]
@@ -4206,16 +3380,9 @@ pub struct ItvDeleteAccountRequest {
 crate::runtime::impl_object!(
     ItvDeleteAccountRequest,
     none,
+    new(profile_token: String),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvDeleteAccountRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
 
 /// Schema `ItvEntitlement` (`#/components/schemas/ItvEntitlement`).
 #[cfg(feature = "itv")]
@@ -4242,6 +3409,10 @@ pub struct ItvEntitlement {
 crate::runtime::impl_object!(
     ItvEntitlement,
     none,
+    new(
+        expiry: String, plan: std::collections::BTreeMap<String, serde_json::Value>, source: String,
+        subscription_id: String
+    ),
     card_type = optional("card_type"),
     expiry = required("expiry"),
     plan = required("plan"),
@@ -4249,26 +3420,6 @@ crate::runtime::impl_object!(
     subscription_id = required("subscriptionId"),
     start = optional("start")
 );
-
-#[cfg(feature = "itv")]
-impl ItvEntitlement {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        expiry: String,
-        plan: std::collections::BTreeMap<String, serde_json::Value>,
-        source: String,
-        subscription_id: String,
-    ) -> Self {
-        Self {
-            card_type: None,
-            expiry,
-            plan,
-            source,
-            subscription_id,
-            start: None,
-        }
-    }
-}
 
 /// Schema `ItvEntitlementCancelation` (`#/components/schemas/ItvEntitlementCancelation`).
 #[cfg(feature = "itv")]
@@ -4290,29 +3441,12 @@ pub struct ItvEntitlementCancelation {
 crate::runtime::impl_object!(
     ItvEntitlementCancelation,
     none,
+    new(cancelled_at: String, itv_id: String, source: String, subscription_id: String),
     cancelled_at = required("cancelled_at"),
     itv_id = required("itvId"),
     source = required("source"),
     subscription_id = required("subscriptionId")
 );
-
-#[cfg(feature = "itv")]
-impl ItvEntitlementCancelation {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        cancelled_at: String,
-        itv_id: String,
-        source: String,
-        subscription_id: String,
-    ) -> Self {
-        Self {
-            cancelled_at,
-            itv_id,
-            source,
-            subscription_id,
-        }
-    }
-}
 
 /// Schema `ItvEntitlementCurrent` (`#/components/schemas/ItvEntitlementCurrent`).
 #[cfg(feature = "itv")]
@@ -4323,15 +3457,12 @@ pub struct ItvEntitlementCurrent {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvEntitlementCurrent, none, source = required("source"));
-
-#[cfg(feature = "itv")]
-impl ItvEntitlementCurrent {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(source: String) -> Self {
-        Self { source }
-    }
-}
+crate::runtime::impl_object!(
+    ItvEntitlementCurrent,
+    none,
+    new(source: String),
+    source = required("source")
+);
 
 /// Schema `ItvEntitlementPlan` (`#/components/schemas/ItvEntitlementPlan`).
 #[cfg(feature = "standalone-schemas")]
@@ -4355,29 +3486,12 @@ pub struct ItvEntitlementPlan {
 crate::runtime::impl_object!(
     ItvEntitlementPlan,
     none,
+    new(cost: i32, interval: ItvEntitlementPlanInterval, trial_length: i32, r#type: String),
     cost = required("cost"),
     interval = required("interval"),
     trial_length = required("trialLength"),
     r#type = required("type")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl ItvEntitlementPlan {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        cost: i32,
-        interval: ItvEntitlementPlanInterval,
-        trial_length: i32,
-        r#type: String,
-    ) -> Self {
-        Self {
-            cost,
-            interval,
-            trial_length,
-            r#type,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -4424,23 +3538,10 @@ pub struct ItvEntitlementsHistory {
 crate::runtime::impl_object!(
     ItvEntitlementsHistory,
     none,
+    new(cancellations: Vec<ItvEntitlementCancelation>, entitlements: Vec<ItvEntitlement>),
     cancellations = required("cancellations"),
     entitlements = required("entitlements")
 );
-
-#[cfg(feature = "itv")]
-impl ItvEntitlementsHistory {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        cancellations: Vec<ItvEntitlementCancelation>,
-        entitlements: Vec<ItvEntitlement>,
-    ) -> Self {
-        Self {
-            cancellations,
-            entitlements,
-        }
-    }
-}
 
 /// Schema `ItvFeatureFlag` (`#/components/schemas/ItvFeatureFlag`).
 #[cfg(feature = "itv")]
@@ -4456,17 +3557,10 @@ pub struct ItvFeatureFlag {
 crate::runtime::impl_object!(
     ItvFeatureFlag,
     none,
+    new(enabled: bool),
     enabled = required("enabled"),
     flag = optional("flag")
 );
-
-#[cfg(feature = "itv")]
-impl ItvFeatureFlag {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(enabled: bool) -> Self {
-        Self { enabled, flag: None }
-    }
-}
 
 /// Schema `ItvGetCardDetailsRequest` (`#/components/schemas/ItvGetCardDetailsRequest`).
 #[cfg(feature = "itv")]
@@ -4480,16 +3574,9 @@ pub struct ItvGetCardDetailsRequest {
 crate::runtime::impl_object!(
     ItvGetCardDetailsRequest,
     none,
+    new(profile_token: String),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvGetCardDetailsRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
 
 /// Schema `ItvGetDiscountResponse` (`#/components/schemas/ItvGetDiscountResponse`).
 #[cfg(feature = "itv")]
@@ -4519,6 +3606,7 @@ pub struct ItvGetDiscountResponse {
 crate::runtime::impl_object!(
     ItvGetDiscountResponse,
     none,
+    new(id: String),
     currency = optional("currency"),
     description = optional("description"),
     headline = optional("headline"),
@@ -4529,24 +3617,6 @@ crate::runtime::impl_object!(
     offerdurationperiod = optional("offerdurationperiod"),
     short_description = optional("shortDescription")
 );
-
-#[cfg(feature = "itv")]
-impl ItvGetDiscountResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(id: String) -> Self {
-        Self {
-            currency: None,
-            description: None,
-            headline: None,
-            id,
-            initial_cost: None,
-            long_description: None,
-            nickname: None,
-            offerdurationperiod: None,
-            short_description: None,
-        }
-    }
-}
 
 /// Schema `ItvGooglePaySubscriptionRequest` (`#/components/schemas/ItvGooglePaySubscriptionRequest`).
 #[cfg(feature = "itv")]
@@ -4562,20 +3632,10 @@ pub struct ItvGooglePaySubscriptionRequest {
 crate::runtime::impl_object!(
     ItvGooglePaySubscriptionRequest,
     none,
+    new(purchase_token: String, subscription_item: String),
     purchase_token = required("purchaseToken"),
     subscription_item = required("subscriptionItem")
 );
-
-#[cfg(feature = "itv")]
-impl ItvGooglePaySubscriptionRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(purchase_token: String, subscription_item: String) -> Self {
-        Self {
-            purchase_token,
-            subscription_item,
-        }
-    }
-}
 
 /// Schema `ItvHadEntitlement` (`#/components/schemas/ItvHadEntitlement`).
 #[cfg(feature = "itv")]
@@ -4589,16 +3649,9 @@ pub struct ItvHadEntitlement {
 crate::runtime::impl_object!(
     ItvHadEntitlement,
     none,
+    new(has_had_entitlements: bool),
     has_had_entitlements = required("hasHadEntitlements")
 );
-
-#[cfg(feature = "itv")]
-impl ItvHadEntitlement {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(has_had_entitlements: bool) -> Self {
-        Self { has_had_entitlements }
-    }
-}
 
 /// Schema `ItvPinAuthRequest` (`#/components/schemas/ItvPinAuthRequest`).
 #[cfg(feature = "itv")]
@@ -4623,22 +3676,11 @@ pub struct ItvPinAuthRequest {
 crate::runtime::impl_object!(
     ItvPinAuthRequest,
     none,
+    new(pin: String),
     cookie_type = optional("cookieType"),
     pin = required("pin"),
     scopes = optional("scopes")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPinAuthRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(pin: String) -> Self {
-        Self {
-            cookie_type: None,
-            pin,
-            scopes: None,
-        }
-    }
-}
 
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
@@ -4733,6 +3775,10 @@ pub struct ItvPlanListItem {
 crate::runtime::impl_object!(
     ItvPlanListItem,
     none,
+    new(
+        amount: f64, currency: String, description: String, id: String,
+        interval: ItvPlanListItemInterval, interval_count: i32, nickname: String, product: String
+    ),
     amount = required("amount"),
     currency = required("currency"),
     description = required("description"),
@@ -4745,36 +3791,6 @@ crate::runtime::impl_object!(
     switching_text = optional("switchingText"),
     trial_period_days = optional("trialPeriodDays")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPlanListItem {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        amount: f64,
-        currency: String,
-        description: String,
-        id: String,
-        interval: ItvPlanListItemInterval,
-        interval_count: i32,
-        nickname: String,
-        product: String,
-    ) -> Self {
-        Self {
-            amount,
-            currency,
-            description,
-            id,
-            interval,
-            interval_count,
-            nickname,
-            product,
-            saving_label: None,
-            switching_text: None,
-            trial_period_days: None,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -4816,15 +3832,12 @@ pub struct ItvPlans {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvPlans, none, plans = required("plans"));
-
-#[cfg(feature = "itv")]
-impl ItvPlans {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plans: Vec<ItvPlanListItem>) -> Self {
-        Self { plans }
-    }
-}
+crate::runtime::impl_object!(
+    ItvPlans,
+    none,
+    new(plans: Vec<ItvPlanListItem>),
+    plans = required("plans")
+);
 
 /// Schema `ItvProfileToken` (`#/components/schemas/ItvProfileToken`).
 #[cfg(feature = "itv")]
@@ -4835,15 +3848,12 @@ pub struct ItvProfileToken {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvProfileToken, none, profile_token = required("profileToken"));
-
-#[cfg(feature = "itv")]
-impl ItvProfileToken {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
+crate::runtime::impl_object!(
+    ItvProfileToken,
+    none,
+    new(profile_token: String),
+    profile_token = required("profileToken")
+);
 
 /// Schema `ItvProfileTokenRequest` (`#/components/schemas/ItvProfileTokenRequest`).
 #[cfg(feature = "itv")]
@@ -4854,15 +3864,12 @@ pub struct ItvProfileTokenRequest {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvProfileTokenRequest, none, password = required("password"));
-
-#[cfg(feature = "itv")]
-impl ItvProfileTokenRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(password: String) -> Self {
-        Self { password }
-    }
-}
+crate::runtime::impl_object!(
+    ItvProfileTokenRequest,
+    none,
+    new(password: String),
+    password = required("password")
+);
 
 /// Schema `ItvPurchase` (`#/components/schemas/ItvPurchase`).
 #[cfg(feature = "itv")]
@@ -4880,22 +3887,11 @@ pub struct ItvPurchase {
 crate::runtime::impl_object!(
     ItvPurchase,
     none,
+    new(plan_id: String),
     customer_id = optional("customerId"),
     plan_id = required("planId"),
     subscription_id = optional("subscriptionId")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPurchase {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plan_id: String) -> Self {
-        Self {
-            customer_id: None,
-            plan_id,
-            subscription_id: None,
-        }
-    }
-}
 
 /// Schema `ItvPurchaseRequest` (`#/components/schemas/ItvPurchaseRequest`).
 #[cfg(feature = "itv")]
@@ -4915,24 +3911,12 @@ pub struct ItvPurchaseRequest {
 crate::runtime::impl_object!(
     ItvPurchaseRequest,
     none,
+    new(card_token: String, plan_id: String, profile_token: String),
     card_token = required("cardToken"),
     plan_id = required("planId"),
     profile_token = required("profileToken"),
     voucher = optional("voucher")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPurchaseRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(card_token: String, plan_id: String, profile_token: String) -> Self {
-        Self {
-            card_token,
-            plan_id,
-            profile_token,
-            voucher: None,
-        }
-    }
-}
 
 /// Schema `ItvPurchaseStrongRequest` (`#/components/schemas/ItvPurchaseStrongRequest`).
 #[cfg(feature = "itv")]
@@ -4954,26 +3938,13 @@ pub struct ItvPurchaseStrongRequest {
 crate::runtime::impl_object!(
     ItvPurchaseStrongRequest,
     none,
+    new(plan_id: String, profile_token: String),
     payment_method_from_token = optional("paymentMethodFromToken"),
     payment_method_id = optional("paymentMethodId"),
     plan_id = required("planId"),
     profile_token = required("profileToken"),
     voucher = optional("voucher")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPurchaseStrongRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plan_id: String, profile_token: String) -> Self {
-        Self {
-            payment_method_from_token: None,
-            payment_method_id: None,
-            plan_id,
-            profile_token,
-            voucher: None,
-        }
-    }
-}
 
 /// Schema `ItvPurchaseStrongResponse` (`#/components/schemas/ItvPurchaseStrongResponse`).
 #[cfg(feature = "itv")]
@@ -5028,26 +3999,13 @@ pub struct ItvPurchaseWithOfferRequest {
 crate::runtime::impl_object!(
     ItvPurchaseWithOfferRequest,
     none,
+    new(coupon_id: String, plan_id: String, profile_token: String),
     coupon_id = required("couponId"),
     payment_method_from_token = optional("paymentMethodFromToken"),
     payment_method_id = optional("paymentMethodId"),
     plan_id = required("planId"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvPurchaseWithOfferRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(coupon_id: String, plan_id: String, profile_token: String) -> Self {
-        Self {
-            coupon_id,
-            payment_method_from_token: None,
-            payment_method_id: None,
-            plan_id,
-            profile_token,
-        }
-    }
-}
 
 /// Schema `ItvPurchaseWithOfferResponse` (`#/components/schemas/ItvPurchaseWithOfferResponse`).
 #[cfg(feature = "itv")]
@@ -5094,16 +4052,9 @@ pub struct ItvRokuTransactionRequest {
 crate::runtime::impl_object!(
     ItvRokuTransactionRequest,
     none,
+    new(profile_token: String),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvRokuTransactionRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self { profile_token }
-    }
-}
 
 /// Schema `ItvSubscriptionFullPriceRenewal` (`#/components/schemas/ItvSubscriptionFullPriceRenewal`).
 #[cfg(feature = "itv")]
@@ -5119,17 +4070,10 @@ pub struct ItvSubscriptionFullPriceRenewal {
 crate::runtime::impl_object!(
     ItvSubscriptionFullPriceRenewal,
     none,
+    new(full_price_renewal: bool, reason: String),
     full_price_renewal = required("fullPriceRenewal"),
     reason = required("reason")
 );
-
-#[cfg(feature = "itv")]
-impl ItvSubscriptionFullPriceRenewal {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(full_price_renewal: bool, reason: String) -> Self {
-        Self { full_price_renewal, reason }
-    }
-}
 
 /// Schema `ItvSubscriptionState` (`#/components/schemas/ItvSubscriptionState`).
 #[cfg(feature = "itv")]
@@ -5149,29 +4093,15 @@ pub struct ItvSubscriptionState {
 crate::runtime::impl_object!(
     ItvSubscriptionState,
     none,
+    new(
+        effective_entitlements: Vec<ItvEntitlement>, failed_availability_checks: Vec<String>,
+        purchased: Vec<String>, source: String
+    ),
     effective_entitlements = required("effective_entitlements"),
     failed_availability_checks = required("failed_availability_checks"),
     purchased = required("purchased"),
     source = required("source")
 );
-
-#[cfg(feature = "itv")]
-impl ItvSubscriptionState {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        effective_entitlements: Vec<ItvEntitlement>,
-        failed_availability_checks: Vec<String>,
-        purchased: Vec<String>,
-        source: String,
-    ) -> Self {
-        Self {
-            effective_entitlements,
-            failed_availability_checks,
-            purchased,
-            source,
-        }
-    }
-}
 
 /// Schema `ItvSubscriptionStatusResponse` (`#/components/schemas/ItvSubscriptionStatusResponse`).
 #[cfg(feature = "itv")]
@@ -5185,16 +4115,9 @@ pub struct ItvSubscriptionStatusResponse {
 crate::runtime::impl_object!(
     ItvSubscriptionStatusResponse,
     none,
+    new(is_active: bool),
     is_active = required("is_active")
 );
-
-#[cfg(feature = "itv")]
-impl ItvSubscriptionStatusResponse {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(is_active: bool) -> Self {
-        Self { is_active }
-    }
-}
 
 /// Schema `ItvUpdateIntentStrongRequest` (`#/components/schemas/ItvUpdateIntentStrongRequest`).
 #[cfg(feature = "itv")]
@@ -5212,22 +4135,11 @@ pub struct ItvUpdateIntentStrongRequest {
 crate::runtime::impl_object!(
     ItvUpdateIntentStrongRequest,
     none,
+    new(profile_token: String),
     payment_method_from_token = optional("paymentMethodFromToken"),
     payment_method_id = optional("paymentMethodId"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvUpdateIntentStrongRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self {
-            payment_method_from_token: None,
-            payment_method_id: None,
-            profile_token,
-        }
-    }
-}
 
 /// Schema `ItvUpdateIntentStrongResponse` (`#/components/schemas/ItvUpdateIntentStrongResponse`).
 #[cfg(feature = "itv")]
@@ -5269,22 +4181,11 @@ pub struct ItvUpdatePaymentStrongRequest {
 crate::runtime::impl_object!(
     ItvUpdatePaymentStrongRequest,
     none,
+    new(profile_token: String),
     payment_method_from_token = optional("paymentMethodFromToken"),
     payment_method_id = optional("paymentMethodId"),
     profile_token = required("profileToken")
 );
-
-#[cfg(feature = "itv")]
-impl ItvUpdatePaymentStrongRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self {
-            payment_method_from_token: None,
-            payment_method_id: None,
-            profile_token,
-        }
-    }
-}
 
 /// Schema `ItvUpdateProfileRequest` (`#/components/schemas/ItvUpdateProfileRequest`).
 #[cfg(feature = "itv")]
@@ -5310,6 +4211,7 @@ pub struct ItvUpdateProfileRequest {
 crate::runtime::impl_object!(
     ItvUpdateProfileRequest,
     none,
+    new(profile_token: String),
     date_of_birth = optional("dateOfBirth"),
     email = optional("email"),
     first_name = optional("firstName"),
@@ -5318,22 +4220,6 @@ crate::runtime::impl_object!(
     profile_token = required("profileToken"),
     title = optional("title")
 );
-
-#[cfg(feature = "itv")]
-impl ItvUpdateProfileRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_token: String) -> Self {
-        Self {
-            date_of_birth: None,
-            email: None,
-            first_name: None,
-            last_name: None,
-            postcode: None,
-            profile_token,
-            title: None,
-        }
-    }
-}
 
 /// Schema `ItvUpgradePlanRequest` (`#/components/schemas/ItvUpgradePlanRequest`).
 #[cfg(feature = "itv")]
@@ -5344,15 +4230,12 @@ pub struct ItvUpgradePlanRequest {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvUpgradePlanRequest, none, plan_id = required("planId"));
-
-#[cfg(feature = "itv")]
-impl ItvUpgradePlanRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plan_id: String) -> Self {
-        Self { plan_id }
-    }
-}
+crate::runtime::impl_object!(
+    ItvUpgradePlanRequest,
+    none,
+    new(plan_id: String),
+    plan_id = required("planId")
+);
 
 /// Schema `ItvVoucher` (`#/components/schemas/ItvVoucher`).
 #[cfg(feature = "itv")]
@@ -5370,29 +4253,15 @@ pub struct ItvVoucher {
 crate::runtime::impl_object!(
     ItvVoucher,
     none,
+    new(
+        display: ItvVoucherDisplay, id: String, links: ItvVoucherLinks,
+        offer_type: ItvVoucherOfferType
+    ),
     display = required("display"),
     id = required("id"),
     links = required("links"),
     offer_type = required("offerType")
 );
-
-#[cfg(feature = "itv")]
-impl ItvVoucher {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        display: ItvVoucherDisplay,
-        id: String,
-        links: ItvVoucherLinks,
-        offer_type: ItvVoucherOfferType,
-    ) -> Self {
-        Self {
-            display,
-            id,
-            links,
-            offer_type,
-        }
-    }
-}
 
 /// Schema `ItvVoucherDisplay` (`#/components/schemas/ItvVoucherDisplay`).
 #[cfg(feature = "itv")]
@@ -5460,21 +4329,10 @@ pub struct ItvVoucherLinks {
 crate::runtime::impl_object!(
     ItvVoucherLinks,
     any,
+    new(redeem: ItvVoucherLinksHref, self_: ItvVoucherLinksHref),
     redeem = required("redeem"),
     self_ = required("self")
 );
-
-#[cfg(feature = "itv")]
-impl ItvVoucherLinks {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(redeem: ItvVoucherLinksHref, self_: ItvVoucherLinksHref) -> Self {
-        Self {
-            redeem,
-            self_,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ItvVoucherLinksHref` (`#/components/schemas/ItvVoucherLinksHref`).
 #[cfg(feature = "itv")]
@@ -5487,18 +4345,7 @@ pub struct ItvVoucherLinksHref {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvVoucherLinksHref, any, href = required("href"));
-
-#[cfg(feature = "itv")]
-impl ItvVoucherLinksHref {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(href: String) -> Self {
-        Self {
-            href,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(ItvVoucherLinksHref, any, new(href: String), href = required("href"));
 
 /// The voucher offer type.
 ///
@@ -5531,15 +4378,12 @@ pub struct ItvVoucherRequest {
 }
 
 #[cfg(feature = "itv")]
-crate::runtime::impl_object!(ItvVoucherRequest, none, voucher = required("voucher"));
-
-#[cfg(feature = "itv")]
-impl ItvVoucherRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(voucher: String) -> Self {
-        Self { voucher }
-    }
-}
+crate::runtime::impl_object!(
+    ItvVoucherRequest,
+    none,
+    new(voucher: String),
+    voucher = required("voucher")
+);
 
 /// Schema `Language` (`#/components/schemas/Language`).
 #[cfg(feature = "app")]
@@ -5558,18 +4402,11 @@ pub struct Language {
 crate::runtime::impl_object!(
     Language,
     none,
+    new(code: String, label: String, title: String),
     code = required("code"),
     label = required("label"),
     title = required("title")
 );
-
-#[cfg(feature = "app")]
-impl Language {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(code: String, label: String, title: String) -> Self {
-        Self { code, label, title }
-    }
-}
 
 /// Extra data to accompany ItemList content. The (single) key in the object is
 /// the list name and the data changes depending on the list
@@ -5660,6 +4497,10 @@ pub struct MediaFile {
 crate::runtime::impl_object!(
     MediaFile,
     none,
+    new(
+        delivery_type: MediaFileDeliveryType, drm: String, format: String, height: i32,
+        language: String, name: String, resolution: MediaFileResolution, url: String, width: i32
+    ),
     channels = optional("channels"),
     delivery_type = required("deliveryType"),
     drm = required("drm"),
@@ -5671,36 +4512,6 @@ crate::runtime::impl_object!(
     url = required("url"),
     width = required("width")
 );
-
-#[cfg(any(feature = "account", feature = "content"))]
-impl MediaFile {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        delivery_type: MediaFileDeliveryType,
-        drm: String,
-        format: String,
-        height: i32,
-        language: String,
-        name: String,
-        resolution: MediaFileResolution,
-        url: String,
-        width: i32,
-    ) -> Self {
-        Self {
-            channels: None,
-            delivery_type,
-            drm,
-            format,
-            height,
-            language,
-            name,
-            resolution,
-            url,
-            width,
-        }
-    }
-}
 
 /// Inline schema at `#/components/parameters/MediaFileDelivery/schema/items`.
 #[cfg(any(feature = "account", feature = "content"))]
@@ -5894,6 +4705,7 @@ pub struct NavEntry {
 crate::runtime::impl_object!(
     NavEntry,
     none,
+    new(depth: i32),
     children = optional("children"),
     content = optional("content"),
     custom_fields = optional("customFields"),
@@ -5903,23 +4715,6 @@ crate::runtime::impl_object!(
     label = optional("label"),
     path = optional("path")
 );
-
-#[cfg(feature = "app")]
-impl NavEntry {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(depth: i32) -> Self {
-        Self {
-            children: None,
-            content: None,
-            custom_fields: None,
-            depth,
-            featured: None,
-            icon: None,
-            label: None,
-            path: None,
-        }
-    }
-}
 
 /// Schema `Navigation` (`#/components/schemas/Navigation`).
 #[cfg(feature = "app")]
@@ -5940,6 +4735,7 @@ pub struct Navigation {
 crate::runtime::impl_object!(
     Navigation,
     none,
+    new(header: Vec<NavEntry>),
     account = optional("account"),
     copyright = optional("copyright"),
     custom_fields = optional("customFields"),
@@ -5947,21 +4743,6 @@ crate::runtime::impl_object!(
     header = required("header"),
     mobile = optional("mobile")
 );
-
-#[cfg(feature = "app")]
-impl Navigation {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(header: Vec<NavEntry>) -> Self {
-        Self {
-            account: None,
-            copyright: None,
-            custom_fields: None,
-            footer: None,
-            header,
-            mobile: None,
-        }
-    }
-}
 
 /// Schema `NextPlaybackItem` (`#/components/schemas/NextPlaybackItem`).
 #[cfg(any(feature = "profile", feature = "content"))]
@@ -6010,26 +4791,13 @@ pub struct NextPlaybackItem {
 crate::runtime::impl_object!(
     NextPlaybackItem,
     none,
+    new(source_item_id: String),
     first_watched_date = optional("firstWatchedDate"),
     last_watched_date = optional("lastWatchedDate"),
     next = optional("next"),
     source_item_id = required("sourceItemId"),
     suggestion_type = optional("suggestionType")
 );
-
-#[cfg(any(feature = "profile", feature = "content"))]
-impl NextPlaybackItem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(source_item_id: String) -> Self {
-        Self {
-            first_watched_date: None,
-            last_watched_date: None,
-            next: None,
-            source_item_id,
-            suggestion_type: None,
-        }
-    }
-}
 
 /// Field indicating the type or reason behind the suggestion.
 ///
@@ -6117,6 +4885,11 @@ pub struct Offer {
 crate::runtime::impl_object!(
     Offer,
     any,
+    new(
+        delivery_type: OfferRightsDeliveryType, ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution, scopes: Vec<String>, availability: OfferAvailability,
+        price: f64
+    ),
     delivery_type = required("deliveryType"),
     exclusion_rules = optional("exclusionRules"),
     max_downloads = optional("maxDownloads"),
@@ -6135,40 +4908,6 @@ crate::runtime::impl_object!(
     start_date = optional("startDate"),
     subscription_code = optional("subscriptionCode")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl Offer {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        delivery_type: OfferRightsDeliveryType,
-        ownership: OfferRightsOwnership,
-        resolution: OfferRightsResolution,
-        scopes: Vec<String>,
-        availability: OfferAvailability,
-        price: f64,
-    ) -> Self {
-        Self {
-            delivery_type,
-            exclusion_rules: None,
-            max_downloads: None,
-            max_plays: None,
-            ownership,
-            play_period: None,
-            rental_period: None,
-            resolution,
-            scopes,
-            availability,
-            custom_fields: None,
-            end_date: None,
-            id: None,
-            name: None,
-            price,
-            start_date: None,
-            subscription_code: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/Offer/allOf/1/properties/availability`.
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -6226,6 +4965,10 @@ pub struct OfferRights {
 crate::runtime::impl_object!(
     OfferRights,
     any,
+    new(
+        delivery_type: OfferRightsDeliveryType, ownership: OfferRightsOwnership,
+        resolution: OfferRightsResolution, scopes: Vec<String>
+    ),
     delivery_type = required("deliveryType"),
     exclusion_rules = optional("exclusionRules"),
     max_downloads = optional("maxDownloads"),
@@ -6236,30 +4979,6 @@ crate::runtime::impl_object!(
     resolution = required("resolution"),
     scopes = required("scopes")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl OfferRights {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        delivery_type: OfferRightsDeliveryType,
-        ownership: OfferRightsOwnership,
-        resolution: OfferRightsResolution,
-        scopes: Vec<String>,
-    ) -> Self {
-        Self {
-            delivery_type,
-            exclusion_rules: None,
-            max_downloads: None,
-            max_plays: None,
-            ownership,
-            play_period: None,
-            rental_period: None,
-            resolution,
-            scopes,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Inline schema at `#/components/schemas/OfferRights/properties/deliveryType`.
 #[cfg(
@@ -6447,6 +5166,10 @@ pub struct Page {
 crate::runtime::impl_object!(
     Page,
     any,
+    new(
+        id: String, is_static: bool, is_system_page: bool, path: String, template: String,
+        title: String, entries: Vec<PageEntry>
+    ),
     id = required("id"),
     is_static = required("isStatic"),
     is_system_page = required("isSystemPage"),
@@ -6461,37 +5184,6 @@ crate::runtime::impl_object!(
     metadata = optional("metadata"),
     themes = optional("themes")
 );
-
-#[cfg(feature = "app")]
-impl Page {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        is_static: bool,
-        is_system_page: bool,
-        path: String,
-        template: String,
-        title: String,
-        entries: Vec<PageEntry>,
-    ) -> Self {
-        Self {
-            id,
-            is_static,
-            is_system_page,
-            key: None,
-            path,
-            template,
-            title,
-            custom_fields: None,
-            entries,
-            item: None,
-            list: None,
-            metadata: None,
-            themes: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Represents an entry of a Page.
 /// Defines what specific piece of content should be presented e.g. an Item or ItemList.
@@ -6527,6 +5219,7 @@ pub struct PageEntry {
 crate::runtime::impl_object!(
     PageEntry,
     none,
+    new(id: String, template: String, title: String, r#type: PageEntryType),
     custom_fields = optional("customFields"),
     id = required("id"),
     images = optional("images"),
@@ -6538,30 +5231,6 @@ crate::runtime::impl_object!(
     title = required("title"),
     r#type = required("type")
 );
-
-#[cfg(feature = "app")]
-impl PageEntry {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        template: String,
-        title: String,
-        r#type: PageEntryType,
-    ) -> Self {
-        Self {
-            custom_fields: None,
-            id,
-            images: None,
-            item: None,
-            list: None,
-            people: None,
-            template,
-            text: None,
-            title,
-            r#type,
-        }
-    }
-}
 
 /// The type of PageEntry. Used to help identify what type of content will be presented.
 ///
@@ -6660,6 +5329,10 @@ pub struct PageSummary {
 crate::runtime::impl_object!(
     PageSummary,
     any,
+    new(
+        id: String, is_static: bool, is_system_page: bool, path: String, template: String,
+        title: String
+    ),
     id = required("id"),
     is_static = required("isStatic"),
     is_system_page = required("isSystemPage"),
@@ -6668,30 +5341,6 @@ crate::runtime::impl_object!(
     template = required("template"),
     title = required("title")
 );
-
-#[cfg(feature = "app")]
-impl PageSummary {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        is_static: bool,
-        is_system_page: bool,
-        path: String,
-        template: String,
-        title: String,
-    ) -> Self {
-        Self {
-            id,
-            is_static,
-            is_system_page,
-            key: None,
-            path,
-            template,
-            title,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `Pagination` (`#/components/schemas/Pagination`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -6733,6 +5382,7 @@ pub struct Pagination {
 crate::runtime::impl_object!(
     Pagination,
     none,
+    new(page: i32, total: i32),
     authorization = optional("authorization"),
     next = optional("next"),
     options = optional("options"),
@@ -6741,22 +5391,6 @@ crate::runtime::impl_object!(
     size = optional("size"),
     total = required("total")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl Pagination {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(page: i32, total: i32) -> Self {
-        Self {
-            authorization: None,
-            next: None,
-            options: None,
-            page,
-            previous: None,
-            size: None,
-            total,
-        }
-    }
-}
 
 /// Schema `PaginationAuth` (`#/components/schemas/PaginationAuth`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -6774,21 +5408,10 @@ pub struct PaginationAuth {
 crate::runtime::impl_object!(
     PaginationAuth,
     any,
+    new(scope: PaginationAuthScope, r#type: PaginationAuthType),
     scope = required("scope"),
     r#type = required("type")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl PaginationAuth {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(scope: PaginationAuthScope, r#type: PaginationAuthType) -> Self {
-        Self {
-            scope,
-            r#type,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// The token scope required.
 ///
@@ -6965,15 +5588,12 @@ pub struct PasswordResetEmailRequest {
 }
 
 #[cfg(feature = "support")]
-crate::runtime::impl_object!(PasswordResetEmailRequest, none, email = required("email"));
-
-#[cfg(feature = "support")]
-impl PasswordResetEmailRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(email: String) -> Self {
-        Self { email }
-    }
-}
+crate::runtime::impl_object!(
+    PasswordResetEmailRequest,
+    none,
+    new(email: String),
+    email = required("email")
+);
 
 /// Schema `PasswordResetRequest` (`#/components/schemas/PasswordResetRequest`).
 #[cfg(feature = "support")]
@@ -6989,17 +5609,10 @@ pub struct PasswordResetRequest {
 crate::runtime::impl_object!(
     PasswordResetRequest,
     none,
+    new(password: String, reset_token: String),
     password = required("password"),
     reset_token = required("resetToken")
 );
-
-#[cfg(feature = "support")]
-impl PasswordResetRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(password: String, reset_token: String) -> Self {
-        Self { password, reset_token }
-    }
-}
 
 /// Schema `PaymentMethod` (`#/components/schemas/PaymentMethod`).
 #[cfg(feature = "account")]
@@ -7044,6 +5657,7 @@ pub struct PaymentMethod {
 crate::runtime::impl_object!(
     PaymentMethod,
     none,
+    new(description: String, id: String, r#type: PaymentMethodType),
     balance = optional("balance"),
     brand = optional("brand"),
     currency = optional("currency"),
@@ -7054,24 +5668,6 @@ crate::runtime::impl_object!(
     last_digits = optional("lastDigits"),
     r#type = required("type")
 );
-
-#[cfg(feature = "account")]
-impl PaymentMethod {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(description: String, id: String, r#type: PaymentMethodType) -> Self {
-        Self {
-            balance: None,
-            brand: None,
-            currency: None,
-            description,
-            expiry_month: None,
-            expiry_year: None,
-            id,
-            last_digits: None,
-            r#type,
-        }
-    }
-}
 
 /// The brand of the card if the payment method is a card.
 ///
@@ -7131,19 +5727,13 @@ pub struct Person {
 }
 
 #[cfg(any(feature = "app", feature = "content"))]
-crate::runtime::impl_object!(Person, any, name = required("name"), path = required("path"));
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl Person {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String, path: String) -> Self {
-        Self {
-            name,
-            path,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Person,
+    any,
+    new(name: String, path: String),
+    name = required("name"),
+    path = required("path")
+);
 
 /// Schema `Plan` (`#/components/schemas/Plan`).
 #[cfg(any(feature = "app", feature = "content"))]
@@ -7199,6 +5789,13 @@ pub struct Plan {
 crate::runtime::impl_object!(
     Plan,
     none,
+    new(
+        alias: String, benefits: Vec<String>, billing_period_frequency: i32,
+        billing_period_type: PlanBillingPeriodType, currency: String, has_trial_period: bool,
+        id: String, is_active: bool, is_featured: bool, is_private: bool,
+        revenue_type: PlanRevenueType, subscription_code: String, tagline: String,
+        terms_and_conditions: String, title: String, trial_period_days: i32, r#type: PlanType
+    ),
     alias = required("alias"),
     benefits = required("benefits"),
     billing_period_frequency = required("billingPeriodFrequency"),
@@ -7219,53 +5816,6 @@ crate::runtime::impl_object!(
     trial_period_days = required("trialPeriodDays"),
     r#type = required("type")
 );
-
-#[cfg(any(feature = "app", feature = "content"))]
-impl Plan {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        alias: String,
-        benefits: Vec<String>,
-        billing_period_frequency: i32,
-        billing_period_type: PlanBillingPeriodType,
-        currency: String,
-        has_trial_period: bool,
-        id: String,
-        is_active: bool,
-        is_featured: bool,
-        is_private: bool,
-        revenue_type: PlanRevenueType,
-        subscription_code: String,
-        tagline: String,
-        terms_and_conditions: String,
-        title: String,
-        trial_period_days: i32,
-        r#type: PlanType,
-    ) -> Self {
-        Self {
-            alias,
-            benefits,
-            billing_period_frequency,
-            billing_period_type,
-            currency,
-            custom_fields: None,
-            has_trial_period,
-            id,
-            is_active,
-            is_featured,
-            is_private,
-            price: None,
-            revenue_type,
-            subscription_code,
-            tagline,
-            terms_and_conditions,
-            title,
-            trial_period_days,
-            r#type,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -7320,26 +5870,13 @@ pub struct PlanPurchase {
 crate::runtime::impl_object!(
     PlanPurchase,
     none,
+    new(title: String, r#type: PlanPurchaseType),
     id = optional("id"),
     price = optional("price"),
     subscription_id = optional("subscriptionId"),
     title = required("title"),
     r#type = required("type")
 );
-
-#[cfg(feature = "account")]
-impl PlanPurchase {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(title: String, r#type: PlanPurchaseType) -> Self {
-        Self {
-            id: None,
-            price: None,
-            subscription_id: None,
-            title,
-            r#type,
-        }
-    }
-}
 
 /// The type of plan purchased.
 ///
@@ -7426,26 +5963,13 @@ pub struct ProfileCreationRequest {
 crate::runtime::impl_object!(
     ProfileCreationRequest,
     none,
+    new(name: String),
     language_code = optional("languageCode"),
     name = required("name"),
     pin_enabled = optional("pinEnabled"),
     purchase_enabled = optional("purchaseEnabled"),
     segments = optional("segments")
 );
-
-#[cfg(feature = "account")]
-impl ProfileCreationRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String) -> Self {
-        Self {
-            language_code: None,
-            name,
-            pin_enabled: None,
-            purchase_enabled: None,
-            segments: None,
-        }
-    }
-}
 
 /// Schema `ProfileDetail` (`#/components/schemas/ProfileDetail`).
 #[cfg(any(feature = "account", feature = "profile"))]
@@ -7496,6 +6020,13 @@ pub struct ProfileDetail {
 crate::runtime::impl_object!(
     ProfileDetail,
     any,
+    new(
+        id: String, is_active: bool, marketing_enabled: bool, name: String, pin_enabled: bool,
+        purchase_enabled: bool, segments: Vec<String>,
+        bookmarked: std::collections::BTreeMap<String, String>,
+        rated: std::collections::BTreeMap<String, i32>, watched: std::collections::BTreeMap<String,
+        Watched>
+    ),
     color = optional("color"),
     hero_autoplay = optional("heroAutoplay"),
     hero_with_audio = optional("heroWithAudio"),
@@ -7513,44 +6044,6 @@ crate::runtime::impl_object!(
     rated = required("rated"),
     watched = required("watched")
 );
-
-#[cfg(any(feature = "account", feature = "profile"))]
-impl ProfileDetail {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: String,
-        is_active: bool,
-        marketing_enabled: bool,
-        name: String,
-        pin_enabled: bool,
-        purchase_enabled: bool,
-        segments: Vec<String>,
-        bookmarked: std::collections::BTreeMap<String, String>,
-        rated: std::collections::BTreeMap<String, i32>,
-        watched: std::collections::BTreeMap<String, Watched>,
-    ) -> Self {
-        Self {
-            color: None,
-            hero_autoplay: None,
-            hero_with_audio: None,
-            id,
-            is_active,
-            language_code: None,
-            marketing_enabled,
-            max_rating_content_filter: None,
-            min_rating_playback_guard: None,
-            name,
-            pin_enabled,
-            purchase_enabled,
-            segments,
-            bookmarked,
-            rated,
-            watched,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ProfileSummary` (`#/components/schemas/ProfileSummary`).
 #[cfg(feature = "account")]
@@ -7595,6 +6088,10 @@ pub struct ProfileSummary {
 crate::runtime::impl_object!(
     ProfileSummary,
     any,
+    new(
+        id: String, is_active: bool, marketing_enabled: bool, name: String, pin_enabled: bool,
+        purchase_enabled: bool, segments: Vec<String>
+    ),
     color = optional("color"),
     hero_autoplay = optional("heroAutoplay"),
     hero_with_audio = optional("heroWithAudio"),
@@ -7609,37 +6106,6 @@ crate::runtime::impl_object!(
     purchase_enabled = required("purchaseEnabled"),
     segments = required("segments")
 );
-
-#[cfg(feature = "account")]
-impl ProfileSummary {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        id: String,
-        is_active: bool,
-        marketing_enabled: bool,
-        name: String,
-        pin_enabled: bool,
-        purchase_enabled: bool,
-        segments: Vec<String>,
-    ) -> Self {
-        Self {
-            color: None,
-            hero_autoplay: None,
-            hero_with_audio: None,
-            id,
-            is_active,
-            language_code: None,
-            marketing_enabled,
-            max_rating_content_filter: None,
-            min_rating_playback_guard: None,
-            name,
-            pin_enabled,
-            purchase_enabled,
-            segments,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `ProfileTokenRequest` (`#/components/schemas/ProfileTokenRequest`).
 #[cfg(feature = "authorization")]
@@ -7666,24 +6132,12 @@ pub struct ProfileTokenRequest {
 crate::runtime::impl_object!(
     ProfileTokenRequest,
     none,
+    new(profile_id: String, scopes: Vec<ProfileTokenRequestScopesItem>),
     cookie_type = optional("cookieType"),
     pin = optional("pin"),
     profile_id = required("profileId"),
     scopes = required("scopes")
 );
-
-#[cfg(feature = "authorization")]
-impl ProfileTokenRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(profile_id: String, scopes: Vec<ProfileTokenRequestScopesItem>) -> Self {
-        Self {
-            cookie_type: None,
-            pin: None,
-            profile_id,
-            scopes,
-        }
-    }
-}
 
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
@@ -7805,6 +6259,7 @@ pub struct Purchase {
 crate::runtime::impl_object!(
     Purchase,
     none,
+    new(creation_date: String, currency: String, id: String, total: f64),
     authorization_date = optional("authorizationDate"),
     creation_date = required("creationDate"),
     currency = required("currency"),
@@ -7814,23 +6269,6 @@ crate::runtime::impl_object!(
     plan = optional("plan"),
     total = required("total")
 );
-
-#[cfg(feature = "account")]
-impl Purchase {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(creation_date: String, currency: String, id: String, total: f64) -> Self {
-        Self {
-            authorization_date: None,
-            creation_date,
-            currency,
-            id,
-            item: None,
-            payment_method_id: None,
-            plan: None,
-            total,
-        }
-    }
-}
 
 /// Schema `PurchaseRequest` (`#/components/schemas/PurchaseRequest`).
 #[cfg(feature = "account")]
@@ -7886,6 +6324,7 @@ pub struct RegistrationRequest {
 crate::runtime::impl_object!(
     RegistrationRequest,
     none,
+    new(email: String, password: String),
     email = required("email"),
     first_name = optional("firstName"),
     language_code = optional("languageCode"),
@@ -7895,23 +6334,6 @@ crate::runtime::impl_object!(
     pin = optional("pin"),
     segments = optional("segments")
 );
-
-#[cfg(feature = "registration")]
-impl RegistrationRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(email: String, password: String) -> Self {
-        Self {
-            email,
-            first_name: None,
-            language_code: None,
-            last_name: None,
-            marketing: None,
-            password,
-            pin: None,
-            segments: None,
-        }
-    }
-}
 
 /// Schema `RokuPlanListItem` (`#/components/schemas/RokuPlanListItem`).
 #[cfg(feature = "itv")]
@@ -7949,6 +6371,11 @@ pub struct RokuPlanListItem {
 crate::runtime::impl_object!(
     RokuPlanListItem,
     none,
+    new(
+        amount: f64, currency: String, description: String, interval: RokuPlanListItemInterval,
+        interval_count: i32, nickname: String, product: String, product_code: String,
+        saving_label: String, trial_period_days: i32
+    ),
     amount = required("amount"),
     currency = required("currency"),
     description = required("description"),
@@ -7960,37 +6387,6 @@ crate::runtime::impl_object!(
     saving_label = required("savingLabel"),
     trial_period_days = required("trialPeriodDays")
 );
-
-#[cfg(feature = "itv")]
-impl RokuPlanListItem {
-    /// A value from its required fields; the optional ones unset.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        amount: f64,
-        currency: String,
-        description: String,
-        interval: RokuPlanListItemInterval,
-        interval_count: i32,
-        nickname: String,
-        product: String,
-        product_code: String,
-        saving_label: String,
-        trial_period_days: i32,
-    ) -> Self {
-        Self {
-            amount,
-            currency,
-            description,
-            interval,
-            interval_count,
-            nickname,
-            product,
-            product_code,
-            saving_label,
-            trial_period_days,
-        }
-    }
-}
 
 /// The type of billing period used.
 ///
@@ -8037,20 +6433,10 @@ pub struct RokuPlans {
 crate::runtime::impl_object!(
     RokuPlans,
     none,
+    new(plans: Vec<RokuPlanListItem>, terms_and_conditions: String),
     plans = required("plans"),
     terms_and_conditions = required("termsAndConditions")
 );
-
-#[cfg(feature = "itv")]
-impl RokuPlans {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(plans: Vec<RokuPlanListItem>, terms_and_conditions: String) -> Self {
-        Self {
-            plans,
-            terms_and_conditions,
-        }
-    }
-}
 
 /// Schema `SamsungPreview` (`#/components/schemas/SamsungPreview`).
 #[cfg(feature = "itv")]
@@ -8078,22 +6464,11 @@ pub struct SamsungPreview {
 crate::runtime::impl_object!(
     SamsungPreview,
     none,
+    new(sections: Vec<SamsungPreviewSection>),
     expires = optional("expires"),
     expires_only = optional("expires_only"),
     sections = required("sections")
 );
-
-#[cfg(feature = "itv")]
-impl SamsungPreview {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(sections: Vec<SamsungPreviewSection>) -> Self {
-        Self {
-            expires: None,
-            expires_only: None,
-            sections,
-        }
-    }
-}
 
 /// Schema `SamsungPreviewSection` (`#/components/schemas/SamsungPreviewSection`).
 #[cfg(feature = "itv")]
@@ -8113,22 +6488,11 @@ pub struct SamsungPreviewSection {
 crate::runtime::impl_object!(
     SamsungPreviewSection,
     none,
+    new(tiles: Vec<SamsungPreviewSectionTile>),
     position = optional("position"),
     tiles = required("tiles"),
     title = optional("title")
 );
-
-#[cfg(feature = "itv")]
-impl SamsungPreviewSection {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(tiles: Vec<SamsungPreviewSectionTile>) -> Self {
-        Self {
-            position: None,
-            tiles,
-            title: None,
-        }
-    }
-}
 
 /// Schema `SamsungPreviewSectionTile` (`#/components/schemas/SamsungPreviewSectionTile`).
 #[cfg(feature = "itv")]
@@ -8171,6 +6535,7 @@ pub struct SamsungPreviewSectionTile {
 crate::runtime::impl_object!(
     SamsungPreviewSectionTile,
     none,
+    new(action_data: String, image_ratio: String, image_url: String, is_playable: bool),
     action_data = required("action_data"),
     display_from = optional("display_from"),
     display_until = optional("display_until"),
@@ -8181,29 +6546,6 @@ crate::runtime::impl_object!(
     subtitle = optional("subtitle"),
     title = optional("title")
 );
-
-#[cfg(feature = "itv")]
-impl SamsungPreviewSectionTile {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        action_data: String,
-        image_ratio: String,
-        image_url: String,
-        is_playable: bool,
-    ) -> Self {
-        Self {
-            action_data,
-            display_from: None,
-            display_until: None,
-            image_ratio,
-            image_url,
-            is_playable,
-            position: None,
-            subtitle: None,
-            title: None,
-        }
-    }
-}
 
 /// Inline schema at `#/paths/~1search/get/parameters/1/schema/items`.
 #[cfg(feature = "content")]
@@ -8253,6 +6595,7 @@ pub struct SearchResults {
 crate::runtime::impl_object!(
     SearchResults,
     none,
+    new(term: String, total: i32),
     items = optional("items"),
     movies = optional("movies"),
     other = optional("other"),
@@ -8261,22 +6604,6 @@ crate::runtime::impl_object!(
     total = required("total"),
     tv = optional("tv")
 );
-
-#[cfg(feature = "content")]
-impl SearchResults {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(term: String, total: i32) -> Self {
-        Self {
-            items: None,
-            movies: None,
-            other: None,
-            people: None,
-            term,
-            total,
-            tv: None,
-        }
-    }
-}
 
 /// Schema `ServiceError` (`#/components/schemas/ServiceError`).
 #[cfg(
@@ -8320,30 +6647,10 @@ pub struct ServiceError {
 crate::runtime::impl_object!(
     ServiceError,
     none,
+    new(message: String),
     code = optional("code"),
     message = required("message")
 );
-
-#[cfg(
-    any(
-        feature = "account",
-        feature = "profile",
-        feature = "authorization",
-        feature = "bt",
-        feature = "support",
-        feature = "app",
-        feature = "ee",
-        feature = "content",
-        feature = "itv",
-        feature = "registration"
-    )
-)]
-impl ServiceError {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(message: String) -> Self {
-        Self { code: None, message }
-    }
-}
 
 /// Schema `SingleSignOnRequest` (`#/components/schemas/SingleSignOnRequest`).
 #[cfg(feature = "authorization")]
@@ -8382,26 +6689,13 @@ pub struct SingleSignOnRequest {
 crate::runtime::impl_object!(
     SingleSignOnRequest,
     none,
+    new(provider: SingleSignOnRequestProvider, token: String),
     cookie_type = optional("cookieType"),
     link_accounts = optional("linkAccounts"),
     provider = required("provider"),
     scopes = optional("scopes"),
     token = required("token")
 );
-
-#[cfg(feature = "authorization")]
-impl SingleSignOnRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(provider: SingleSignOnRequestProvider, token: String) -> Self {
-        Self {
-            cookie_type: None,
-            link_accounts: None,
-            provider,
-            scopes: None,
-            token,
-        }
-    }
-}
 
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
@@ -8508,6 +6802,10 @@ pub struct Subscription {
 crate::runtime::impl_object!(
     Subscription,
     none,
+    new(
+        code: String, is_trial_period: bool, plan_id: String, start_date: String,
+        status: SubscriptionStatus
+    ),
     code = required("code"),
     end_date = optional("endDate"),
     id = optional("id"),
@@ -8516,28 +6814,6 @@ crate::runtime::impl_object!(
     start_date = required("startDate"),
     status = required("status")
 );
-
-#[cfg(feature = "account")]
-impl Subscription {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        code: String,
-        is_trial_period: bool,
-        plan_id: String,
-        start_date: String,
-        status: SubscriptionStatus,
-    ) -> Self {
-        Self {
-            code,
-            end_date: None,
-            id: None,
-            is_trial_period,
-            plan_id,
-            start_date,
-            status,
-        }
-    }
-}
 
 /// Schema `SubscriptionDetails` (`#/components/schemas/SubscriptionDetails`).
 #[cfg(feature = "support")]
@@ -8551,18 +6827,9 @@ pub struct SubscriptionDetails {
 crate::runtime::impl_object!(
     SubscriptionDetails,
     none,
+    new(itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>),
     itv_data_purchased = required("itvData_purchased")
 );
-
-#[cfg(feature = "support")]
-impl SubscriptionDetails {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        itv_data_purchased: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        Self { itv_data_purchased }
-    }
-}
 
 /// The status of a subscription.
 ///
@@ -8606,15 +6873,13 @@ pub struct Theme {
 }
 
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-crate::runtime::impl_object!(Theme, none, colors = required("colors"), r#type = required("type"));
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl Theme {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(colors: Vec<ThemeColor>, r#type: ThemeType) -> Self {
-        Self { colors, r#type }
-    }
-}
+crate::runtime::impl_object!(
+    Theme,
+    none,
+    new(colors: Vec<ThemeColor>, r#type: ThemeType),
+    colors = required("colors"),
+    r#type = required("type")
+);
 
 /// Schema `ThemeColor` (`#/components/schemas/ThemeColor`).
 #[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
@@ -8637,18 +6902,11 @@ pub struct ThemeColor {
 crate::runtime::impl_object!(
     ThemeColor,
     none,
+    new(name: String, value: String),
     name = required("name"),
     opacity = optional("opacity"),
     value = required("value")
 );
-
-#[cfg(any(feature = "profile", feature = "app", feature = "content", feature = "itv"))]
-impl ThemeColor {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(name: String, value: String) -> Self {
-        Self { name, opacity: None, value }
-    }
-}
 
 /// The type of theme.
 ///
@@ -8696,17 +6954,10 @@ pub struct TokenRefreshRequest {
 crate::runtime::impl_object!(
     TokenRefreshRequest,
     none,
+    new(token: String),
     cookie_type = optional("cookieType"),
     token = required("token")
 );
-
-#[cfg(feature = "authorization")]
-impl TokenRefreshRequest {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(token: String) -> Self {
-        Self { cookie_type: None, token }
-    }
-}
 
 /// If you specify a cookie type then a content filter cookie will be returned
 /// along with the token(s). This is only intended for web based clients which
@@ -8753,17 +7004,10 @@ pub struct UserRating {
 crate::runtime::impl_object!(
     UserRating,
     none,
+    new(item_id: String, rating: i32),
     item_id = required("itemId"),
     rating = required("rating")
 );
-
-#[cfg(feature = "profile")]
-impl UserRating {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(item_id: String, rating: i32) -> Self {
-        Self { item_id, rating }
-    }
-}
 
 /// Schema `Watched` (`#/components/schemas/Watched`).
 #[cfg(any(feature = "account", feature = "profile"))]
@@ -8789,27 +7033,10 @@ pub struct Watched {
 crate::runtime::impl_object!(
     Watched,
     none,
+    new(first_watched_date: String, last_watched_date: String, position: i32),
     first_watched_date = required("firstWatchedDate"),
     is_fully_watched = optional("isFullyWatched"),
     item_id = optional("itemId"),
     last_watched_date = required("lastWatchedDate"),
     position = required("position")
 );
-
-#[cfg(any(feature = "account", feature = "profile"))]
-impl Watched {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(
-        first_watched_date: String,
-        last_watched_date: String,
-        position: i32,
-    ) -> Self {
-        Self {
-            first_watched_date,
-            is_fully_watched: None,
-            item_id: None,
-            last_watched_date,
-            position,
-        }
-    }
-}

@@ -27,19 +27,13 @@ pub struct Base {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(Base, any, kind = required("kind"), id = required("id"));
-
-#[cfg(feature = "standalone-schemas")]
-impl Base {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(kind: BaseKind, id: String) -> Self {
-        Self {
-            kind,
-            id,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Base,
+    any,
+    new(kind: BaseKind, id: String),
+    kind = required("kind"),
+    id = required("id")
+);
 
 /// Inline schema at `#/components/schemas/Base/properties/kind`.
 #[cfg(feature = "standalone-schemas")]
@@ -64,15 +58,7 @@ pub struct Circle {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(Circle, none, radius = required("radius"));
-
-#[cfg(feature = "standalone-schemas")]
-impl Circle {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(radius: f64) -> Self {
-        Self { radius }
-    }
-}
+crate::runtime::impl_object!(Circle, none, new(radius: f64), radius = required("radius"));
 
 /// An open enum whose values fight Rust names.
 ///
@@ -133,25 +119,12 @@ pub struct Derived {
 crate::runtime::impl_object!(
     Derived,
     any,
+    new(kind: BaseKind, id: String, extra: bool),
     kind = required("kind"),
     id = required("id"),
     extra = required("extra"),
     tags = optional("tags")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl Derived {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(kind: BaseKind, id: String, extra: bool) -> Self {
-        Self {
-            kind,
-            id,
-            extra,
-            tags: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// Schema `Edge` (`#/components/schemas/Edge`).
 #[cfg(feature = "standalone-schemas")]
@@ -272,23 +245,11 @@ pub struct Node {
 crate::runtime::impl_object!(
     Node,
     any,
+    new(value: i64),
     value = required("value"),
     next = optional("next"),
     children = optional("children")
 );
-
-#[cfg(feature = "standalone-schemas")]
-impl Node {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(value: i64) -> Self {
-        Self {
-            value,
-            next: None,
-            children: None,
-            additional_properties: Default::default(),
-        }
-    }
-}
 
 /// No additionalProperties keyword, so extra properties are allowed and kept.
 ///
@@ -379,26 +340,13 @@ pub struct Presence {
 crate::runtime::impl_object!(
     Presence,
     none,
+    new(required: String, required_nullable: Option<String>),
     required = required("required"),
     optional = optional("optional"),
     required_nullable = required_nullable("requiredNullable"),
     optional_nullable = nullable("optionalNullable"),
     nullable_ref = nullable("nullableRef")
 );
-
-#[cfg(feature = "things")]
-impl Presence {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(required: String, required_nullable: Option<String>) -> Self {
-        Self {
-            required,
-            optional: None,
-            required_nullable,
-            optional_nullable: None,
-            nullable_ref: None,
-        }
-    }
-}
 
 /// Schema `Problem` (`#/components/schemas/Problem`).
 #[cfg(feature = "things")]
@@ -412,19 +360,13 @@ pub struct Problem {
 }
 
 #[cfg(feature = "things")]
-crate::runtime::impl_object!(Problem, any, code = required("code"), message = required("message"));
-
-#[cfg(feature = "things")]
-impl Problem {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(code: i32, message: String) -> Self {
-        Self {
-            code,
-            message,
-            additional_properties: Default::default(),
-        }
-    }
-}
+crate::runtime::impl_object!(
+    Problem,
+    any,
+    new(code: i32, message: String),
+    code = required("code"),
+    message = required("message")
+);
 
 /// Schema `Shape` (`#/components/schemas/Shape`).
 #[cfg(feature = "standalone-schemas")]
@@ -446,12 +388,4 @@ pub struct Square {
 }
 
 #[cfg(feature = "standalone-schemas")]
-crate::runtime::impl_object!(Square, none, side = required("side"));
-
-#[cfg(feature = "standalone-schemas")]
-impl Square {
-    /// A value from its required fields; the optional ones unset.
-    pub fn new(side: i64) -> Self {
-        Self { side }
-    }
-}
+crate::runtime::impl_object!(Square, none, new(side: i64), side = required("side"));

@@ -257,9 +257,15 @@ crate::runtime::impl_setters!(
     with_list_page_size(list_page_size: i32) = plain("list_page_size"),
     with_list_page_size_large(list_page_size_large: i32) = plain("list_page_size_large"),
     with_max_list_prefetch(max_list_prefetch: i32) = plain("max_list_prefetch"),
-    with_item_detail_expand(item_detail_expand: crate::models::GetItvPageItemDetailExpand) = optional("item_detail_expand"),
-    with_item_detail_select_season(item_detail_select_season: crate::models::GetItvPageItemDetailSelectSeason) = optional("item_detail_select_season"),
-    with_text_entry_format(text_entry_format: crate::models::GetItvPageTextEntryFormat) = plain("text_entry_format"),
+    with_item_detail_expand(
+        item_detail_expand: crate::models::GetItvPageItemDetailExpand) = optional("item_detail_expand"
+    ),
+    with_item_detail_select_season(
+        item_detail_select_season: crate::models::GetItvPageItemDetailSelectSeason) = optional("item_detail_select_season"
+    ),
+    with_text_entry_format(
+        text_entry_format: crate::models::GetItvPageTextEntryFormat) = plain("text_entry_format"
+    ),
     with_max_rating(max_rating: String) = optional("max_rating"),
     with_device(device: String) = plain("device"),
     with_sub(sub: String) = optional("sub"),
@@ -448,9 +454,15 @@ crate::runtime::impl_setters!(
     with_list_page_size(list_page_size: i32) = plain("list_page_size"),
     with_list_page_size_large(list_page_size_large: i32) = plain("list_page_size_large"),
     with_max_list_prefetch(max_list_prefetch: i32) = plain("max_list_prefetch"),
-    with_item_detail_expand(item_detail_expand: crate::models::GetPageItemDetailExpand) = optional("item_detail_expand"),
-    with_item_detail_select_season(item_detail_select_season: crate::models::GetPageItemDetailSelectSeason) = optional("item_detail_select_season"),
-    with_text_entry_format(text_entry_format: crate::models::GetPageTextEntryFormat) = plain("text_entry_format"),
+    with_item_detail_expand(
+        item_detail_expand: crate::models::GetPageItemDetailExpand) = optional("item_detail_expand"
+    ),
+    with_item_detail_select_season(
+        item_detail_select_season: crate::models::GetPageItemDetailSelectSeason) = optional("item_detail_select_season"
+    ),
+    with_text_entry_format(
+        text_entry_format: crate::models::GetPageTextEntryFormat) = plain("text_entry_format"
+    ),
     with_max_rating(max_rating: String) = optional("max_rating"),
     with_device(device: String) = plain("device"),
     with_sub(sub: String) = optional("sub"),

@@ -111,7 +111,9 @@ crate::runtime::impl_setters!(
     GetItemRequest,
     with_max_rating(max_rating: String) = optional("max_rating"),
     with_expand(expand: crate::models::GetItemExpand) = optional("expand"),
-    with_select_season(select_season: crate::models::GetItemSelectSeason) = optional("select_season"),
+    with_select_season(
+        select_season: crate::models::GetItemSelectSeason) = optional("select_season"
+    ),
     with_use_custom_id(use_custom_id: bool) = optional("use_custom_id"),
     with_device(device: String) = plain("device"),
     with_sub(sub: String) = optional("sub"),

@@ -707,8 +707,12 @@ impl GetContinueWatchingListRequest {
 
 crate::runtime::impl_setters!(
     GetContinueWatchingListRequest,
-    with_show_item_type(show_item_type: crate::models::GetContinueWatchingListShowItemType) = plain("show_item_type"),
-    with_include(include: Vec<crate::models::GetContinueWatchingListIncludeItem>) = plain("include"),
+    with_show_item_type(
+        show_item_type: crate::models::GetContinueWatchingListShowItemType) = plain("show_item_type"
+    ),
+    with_include(
+        include: Vec<crate::models::GetContinueWatchingListIncludeItem>) = plain("include"
+    ),
     with_page(page: i32) = plain("page"),
     with_page_size(page_size: i32) = plain("page_size"),
     with_max_rating(max_rating: String) = optional("max_rating"),
