@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::emit::rust::format_file;
+use crate::emit::format::format_file;
 use crate::error::Error;
 pub use crate::manifest::Formats;
 use crate::manifest::{CrateKind, Source};

@@ -3,6 +3,7 @@
 
 mod api_crate;
 mod client_crate;
+pub mod format;
 pub mod meta;
 mod mock_crate;
 mod models;
@@ -105,7 +106,7 @@ pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Erro
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some((name, build)) = jobs.get(i) else { break };
-            let text = rust::format_items(build(), name);
+            let text = format::format_items(build(), name);
             if let Ok(mut results) = results.lock() {
                 results[i] = Some(text);
             }

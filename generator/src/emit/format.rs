@@ -1,0 +1,770 @@
+//! Formatting generated Rust: prettyplease item by item, items whose layout is fixed printed
+//! directly, doc comments carried through as placeholders, and the layout a person gives
+//! macro tables, macro rows and the blank lines between items.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::error::Error;
+
+/// Doc comments held aside while a file is formatted. syn parses, and prettyplease prints, a
+/// `#[doc = "…"]` attribute per line of prose: on Rocket, a third of the generation time. A
+/// block goes through them as one short attribute, `#[doc = "\u{FDD0}rocketgen-doc-17"]` (no
+/// doc line begins so: the lines begin with a space or are empty), and
+/// [`restore`](doc_blocks::restore) writes its lines where that attribute was printed. Blocks
+/// are kept for the life of the process, each distinct text once, since tokens may be cloned
+/// or formatted on another thread than the one that made them.
+pub(crate) mod doc_blocks {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    /// A noncharacter (never in text meant for interchange) and a name.
+    const MARK: &str = "\u{FDD0}rocketgen-doc-";
+    /// `MARK` as a string literal prints it.
+    const MARK_ESCAPED: &str = "\\u{fdd0}rocketgen-doc-";
+
+    #[derive(Default)]
+    struct Blocks {
+        ids: HashMap<Arc<str>, usize>,
+        texts: Vec<Arc<str>>,
+    }
+
+    static BLOCKS: Mutex<Option<Blocks>> = Mutex::new(None);
+
+    /// The attribute value standing for `block` (its lines joined by `\n`).
+    pub fn placeholder(block: String) -> String {
+        let mut guard = BLOCKS.lock().unwrap_or_else(PoisonError::into_inner);
+        let blocks = guard.get_or_insert_with(Blocks::default);
+        let id = match blocks.ids.get(block.as_str()) {
+            Some(id) => *id,
+            None => {
+                let text: Arc<str> = Arc::from(block);
+                blocks.texts.push(text.clone());
+                blocks.ids.insert(text, blocks.texts.len() - 1);
+                blocks.texts.len() - 1
+            }
+        };
+        format!("{MARK}{id}")
+    }
+
+    /// The line prettyplease prints for a placeholder attribute, given its value as the
+    /// literal prints (`"\u{fdd0}rocketgen-doc-17"`).
+    pub fn printed_placeholder(literal: &str) -> Option<String> {
+        let id = literal.strip_prefix('"')?.strip_prefix(MARK_ESCAPED)?.strip_suffix('"')?;
+        id.bytes().all(|b| b.is_ascii_digit()).then(|| format!("///{MARK}{id}"))
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_escaped_mark_is_the_mark_as_a_literal_prints_it() {
+        assert_eq!(proc_macro2::Literal::string(MARK).to_string(), format!("\"{MARK_ESCAPED}\""));
+    }
+
+    /// `text` with each printed placeholder, `///\u{FDD0}rocketgen-doc-17` at some indent, replaced by the
+    /// block's lines at that indent. `None` if a placeholder names no block, or was printed
+    /// otherwise than as a doc comment (inside a macro's arguments, say).
+    pub fn restore(text: &str) -> Option<String> {
+        let marker = format!("///{MARK}");
+        if !text.contains(MARK) && !text.contains(MARK_ESCAPED) {
+            return Some(text.to_string());
+        }
+        if text.matches(MARK).count() + text.matches(MARK_ESCAPED).count() != text.matches(marker.as_str()).count() {
+            return None;
+        }
+        let guard = BLOCKS.lock().unwrap_or_else(PoisonError::into_inner);
+        let texts = guard.as_ref().map(|blocks| blocks.texts.as_slice()).unwrap_or_default();
+        let mut out = String::with_capacity(text.len() * 2);
+        for line in text.lines() {
+            let code = line.trim_start();
+            match code.strip_prefix(marker.as_str()) {
+                Some(id) => {
+                    let block = texts.get(id.parse::<usize>().ok()?)?;
+                    let margin = &line[..line.len() - code.len()];
+                    for doc in block.split('\n') {
+                        out.push_str(margin);
+                        out.push_str("///");
+                        out.push_str(doc);
+                        out.push('\n');
+                    }
+                }
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Formats a token stream as a Rust source file, with a header saying where it comes from.
+pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, Error> {
+    format_items(std::iter::once(super::Part::Tokens(tokens)), what)
+}
+
+/// Formats the parts of a file, in order, as one Rust source file.
+pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Result<String, Error> {
+    let mut text = String::new();
+    // The calls of the file's own macros, `handler!(` and the like: rows of a table.
+    let mut rows: Vec<String> = Vec::new();
+    for part in parts {
+        match part {
+            super::Part::Tokens(tokens) => {
+                let printed = unparse_by_item(tokens).map_err(|e| Error::new(format!("internal error: generated {what} is not valid Rust: {e}")))?;
+                text.push_str(&printed);
+            }
+            super::Part::Macro { name, text: laid_out } => {
+                rows.push(format!("{name}!("));
+                text.push_str(&laid_out);
+            }
+        }
+    }
+    let text = doc_blocks::restore(&text).ok_or_else(|| Error::new(format!("internal error: generated {what} lost a doc comment")))?;
+    let body = join_macro_rows(&space_items(&lay_out_table_macros(&text, &rows)), &rows);
+    Ok(format!("// Generated by rocketgen from the OpenAPI spec. Do not edit: run `rocketgen generate`.\n\n{body}"))
+}
+
+/// Parses and prints a file item by item. syn copies a token stream into one buffer before
+/// parsing it, and a big file's syntax tree is tens of megabytes: touching that much fresh
+/// memory cost more than the parsing (Rocket's four crates: peak memory 98 → 74 MB). An item's
+/// buffer and tree are small, and their memory is reused. Should a cut between items ever be
+/// wrong, the file is parsed whole, as before.
+fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
+    let mut text = String::new();
+    let mut attributes = HashMap::new();
+    let mut piece = TokenStream::new();
+    let mut rest = tokens.clone().into_iter().peekable();
+    while let Some(token) = rest.next() {
+        let ends_item = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+            _ => false,
+        };
+        piece.extend(std::iter::once(token));
+        // An item ends at a `;`, or at a brace group that the next item's attributes or
+        // keywords follow (in `{ … } as T` or `{ … };` the brace belongs to an expression).
+        let next_starts_item = match rest.peek() {
+            None => true,
+            Some(TokenTree::Punct(p)) => p.as_char() == '#',
+            Some(TokenTree::Ident(word)) => word != "as" && word != "else",
+            Some(_) => false,
+        };
+        if ends_item && next_starts_item {
+            if let Some(call) = table_call_text(&piece, &mut attributes).or_else(|| struct_text(&piece, &mut attributes)) {
+                text.push_str(&call);
+                piece = TokenStream::new();
+                continue;
+            }
+            match syn::parse2::<syn::File>(std::mem::take(&mut piece)) {
+                Ok(file) => text.push_str(&prettyplease::unparse(&file)),
+                Err(_) => return Ok(prettyplease::unparse(&syn::parse2(tokens)?)),
+            }
+        }
+    }
+    if !piece.is_empty() {
+        text.push_str(&prettyplease::unparse(&syn::parse2(piece)?));
+    }
+    Ok(text)
+}
+
+/// A call of one of the runtime's table macros, `#[cfg(…)] crate::runtime::impl_object!(…);`,
+/// printed directly: its arguments are laid out again anyway (see `lay_out_table_macros`),
+/// and on Rocket these calls were a fifth of what syn parsed and prettyplease printed. `None`
+/// for any other item.
+fn table_call_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let path: Vec<TokenTree> = tokens.by_ref().take(6).collect();
+    let [TokenTree::Ident(krate), TokenTree::Punct(_), TokenTree::Punct(_), TokenTree::Ident(runtime), TokenTree::Punct(_), TokenTree::Punct(_)] =
+        path.as_slice()
+    else {
+        return None;
+    };
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args)), Some(TokenTree::Punct(semi)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    let is_table = krate == "crate" && runtime == "runtime" && name.to_string().starts_with("impl_");
+    if !is_table || bang.as_char() != '!' || args.delimiter() != Delimiter::Parenthesis || semi.as_char() != ';' {
+        return None;
+    }
+    text.push_str(&format!("crate::runtime::{name}!("));
+    print_tokens(args.stream(), &mut text);
+    text.push_str(");\n");
+    Some(text)
+}
+
+type Tokens = std::iter::Peekable<proc_macro2::token_stream::IntoIter>;
+
+/// The outer attributes at the head of `tokens`, printed at `margin` as prettyplease prints
+/// them: a doc block's placeholder as its `///` line, a short one (`#[cfg(feature = "a")]`,
+/// `#[derive(…)]`) as its tokens print, any other by prettyplease, each distinct one once
+/// (`printed` keeps them).
+fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<String, String>, out: &mut String) -> Option<()> {
+    while matches!(tokens.peek(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#') {
+        let hash = tokens.next()?;
+        let Some(TokenTree::Group(attribute)) = tokens.next() else { return None };
+        let mut inside = attribute.stream().into_iter();
+        let first = inside.next();
+        if let Some(TokenTree::Ident(word)) = &first {
+            if word == "doc" {
+                if let (Some(TokenTree::Punct(_)), Some(TokenTree::Literal(value)), None) = (inside.next(), inside.next(), inside.next())
+                    && let Some(line) = doc_blocks::printed_placeholder(&value.to_string())
+                {
+                    out.push_str(margin);
+                    out.push_str(&line);
+                    out.push('\n');
+                    continue;
+                }
+            } else {
+                // `#[cfg(feature = "a")]`, `#[derive(…)]`: one line as tokens print, where short.
+                let mut line = format!("{margin}#[");
+                print_tokens(attribute.stream(), &mut line);
+                line.push(']');
+                if line.len() < 60 {
+                    out.push_str(&line);
+                    out.push('\n');
+                    continue;
+                }
+            }
+        }
+        let key = attribute.to_string();
+        if !printed.contains_key(&key) {
+            let attribute: TokenStream = [hash, TokenTree::Group(attribute)].into_iter().collect();
+            let file = syn::parse2::<syn::File>(quote! { #attribute struct S; }).ok()?;
+            let text = prettyplease::unparse(&file);
+            printed.insert(key.clone(), text.strip_suffix("struct S;\n")?.to_string());
+        }
+        for line in printed[&key].lines() {
+            out.push_str(margin);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(())
+}
+
+/// A struct with named public fields, `pub struct Name { pub field: Type, … }` (with its and
+/// its fields' attributes), printed directly: models and requests are most of what the
+/// crates hold, and their layout is fixed. `None` for anything else (generics, private
+/// fields) or a field too long for one line: prettyplease lays those out.
+fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if vis != "pub" || keyword != "struct" || body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut fields = body.stream().into_iter().peekable();
+    if fields.peek().is_none() {
+        text.push_str(&format!("pub struct {name} {{}}\n"));
+        return Some(text);
+    }
+    text.push_str(&format!("pub struct {name} {{\n"));
+    while fields.peek().is_some() {
+        attributes_text(&mut fields, "    ", attributes, &mut text)?;
+        let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) = (fields.next(), fields.next(), fields.next()) else {
+            return None;
+        };
+        if vis != "pub" || colon.as_char() != ':' {
+            return None;
+        }
+        // The type runs to the next `,` outside angle brackets.
+        let mut ty = TokenStream::new();
+        let mut depth = 0usize;
+        for token in fields.by_ref() {
+            match &token {
+                TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => break,
+                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
+                _ => {}
+            }
+            ty.extend(std::iter::once(token));
+        }
+        let mut line = format!("    pub {field}: ");
+        print_tokens(ty, &mut line);
+        line.push(',');
+        // prettyplease breaks a line past its margin of 89 columns; such a field is left to it.
+        if line.chars().count() >= 89 {
+            return None;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
+/// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
+/// `Variant((500..=599), json("…"))`.
+fn print_tokens(tokens: TokenStream, out: &mut String) {
+    // Whether the last token was a word (identifier or literal), and whether the last
+    // punctuation joins the next (as the dots of `..=` do).
+    let (mut after_word, mut joined) = (false, false);
+    for token in tokens {
+        match token {
+            TokenTree::Ident(ident) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Literal(literal) => {
+                if after_word {
+                    out.push(' ');
+                }
+                out.push_str(&literal.to_string());
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace => (" { ", " }"),
+                    Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                print_tokens(group.stream(), out);
+                out.push_str(close);
+                (after_word, joined) = (true, false);
+            }
+            TokenTree::Punct(punct) => {
+                let c = punct.as_char();
+                let spaced = !joined && punct.spacing() == proc_macro2::Spacing::Alone;
+                match c {
+                    ',' | ';' => out.push_str(&format!("{c} ")),
+                    '=' if spaced => out.push_str(" = "),
+                    ':' if spaced => out.push_str(": "),
+                    _ => out.push(c),
+                }
+                after_word = false;
+                joined = punct.spacing() == proc_macro2::Spacing::Joint;
+            }
+        }
+    }
+    // No space before a closing delimiter.
+    if out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+/// prettyplease lays out the arguments of a macro it does not know as flowing text, breaking
+/// lines anywhere; the runtime's table macros (`impl_object!`, `impl_open_enum!`,
+/// `impl_response!`, `impl_setters!`) read best as a call does, one entry per line, and a
+/// file's own macros (one invocation per operation) as rows of a table, one line each where
+/// it fits.
+fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
+    const CALLS: [&str; 4] =
+        ["crate::runtime::impl_object!(", "crate::runtime::impl_open_enum!(", "crate::runtime::impl_response!(", "crate::runtime::impl_setters!("];
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let code = line.trim_start();
+        let fits = code.ends_with(");") && line.len() <= 100;
+        if !fits && rows.iter().any(|call| code.starts_with(call.as_str())) {
+            // A row of a table of invocations: on one line where it fits in 100 columns.
+            let mut rows = vec![line];
+            while !rows.last().is_some_and(|row| row.trim_end().ends_with(");")) {
+                let Some(next) = lines.next() else { break };
+                rows.push(next);
+            }
+            let joined = rows.iter().map(|row| row.trim()).fold(String::new(), |mut joined, row| {
+                if !(joined.is_empty() || joined.ends_with('(') || row.starts_with(')')) {
+                    joined.push(' ');
+                }
+                joined.push_str(row);
+                joined
+            });
+            let margin = &line[..indent(line)];
+            if margin.len() + joined.len() <= 100 {
+                out.push_str(&format!("{margin}{joined}\n"));
+            } else {
+                out.push_str(&fill_macro_row(margin, &joined));
+            }
+            continue;
+        }
+        let Some(call) = CALLS.into_iter().find(|call| code.starts_with(call)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        if fits {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let margin = &line[..indent(line)];
+        let mut args = code[call.len()..].trim().to_string();
+        while !args.ends_with(");") {
+            let Some(next) = lines.next() else { break };
+            args.push(' ');
+            args.push_str(next.trim());
+        }
+        let args = args.trim_end_matches(");").trim_end_matches('(').trim();
+        out.push_str(&format!("{margin}{call}\n"));
+        for arg in split_top_level(args) {
+            if margin.len() + 4 + arg.len() > 100 {
+                // An entry too long for a line, such as `new(…)` with many fields: filled.
+                let (call, close) = arg.strip_suffix(',').map_or((arg.as_str(), ""), |call| (call, ","));
+                out.push_str(&fill_call(&format!("{margin}    "), call, close));
+            } else {
+                out.push_str(&format!("{margin}    {arg}\n"));
+            }
+        }
+        out.push_str(&format!("{margin});\n"));
+    }
+    out
+}
+
+/// A row too long for one line, `name!(a, b, …);`, its arguments filled into lines of up
+/// to 100 columns below the call, as rustfmt lays out a long call's arguments that fit
+/// several to a line.
+fn fill_macro_row(margin: &str, row: &str) -> String {
+    fill_call(margin, row.trim_end().trim_end_matches(';'), ";")
+}
+
+/// `name(a, b, …)` (a row's call, or a table entry such as `new(…)`), its arguments filled into
+/// lines of up to 100 columns below it, and `close` after its closing parenthesis.
+fn fill_call(margin: &str, call: &str, close: &str) -> String {
+    let (Some(open), Some(args)) = (call.find('('), call.strip_suffix(')')) else { return format!("{margin}{call}{close}\n") };
+    let args = &args[open + 1..];
+    let inner = format!("{margin}    ");
+    let mut out = format!("{margin}{}\n", &call[..=open]);
+    let mut line = inner.clone();
+    for arg in split_top_level(args) {
+        if line.len() > inner.len() && line.len() + 1 + arg.len() > 100 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = inner.clone();
+        }
+        if line.len() > inner.len() {
+            line.push(' ');
+        }
+        line.push_str(&arg);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out.push_str(&format!("{margin}){close}\n"));
+    out
+}
+
+/// Rows of a file's own macro (`handler!(…);`, each under its operation's `#[cfg]`) as one
+/// table: no blank line between one row and the next.
+fn join_macro_rows(text: &str, rows: &[String]) -> String {
+    if rows.is_empty() {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let row_of = |line: &str| rows.iter().map(String::as_str).find(|call| line.trim_start().starts_with(call));
+    let mut out = String::with_capacity(text.len());
+    // The macro of the row that the last line ended, if it ended one.
+    let mut row_ended: Option<&str> = None;
+    let mut current: Option<&str> = None;
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            let next_row = if next.trim_start().starts_with("#[cfg(") && next.trim_end().ends_with(")]") {
+                lines.get(i + 2).copied().and_then(row_of)
+            } else {
+                row_of(next)
+            };
+            if row_ended.is_some() && row_ended == next_row {
+                continue;
+            }
+        }
+        if let Some(call) = row_of(line) {
+            current = Some(call);
+        }
+        row_ended = if line.trim_end().ends_with(");") { current.take() } else { None };
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Splits macro arguments after each `,` outside parentheses and string literals,
+/// keeping the separator with the piece before it.
+fn split_top_level(args: &str) -> Vec<String> {
+    let (mut pieces, mut piece) = (Vec::new(), String::new());
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for c in args.chars() {
+        if piece.is_empty() && c == ' ' {
+            continue;
+        }
+        piece.push(c);
+        match c {
+            _ if in_string => match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            },
+            '"' => in_string = true,
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => pieces.push(std::mem::take(&mut piece)),
+            _ => {}
+        }
+    }
+    if !piece.trim().is_empty() {
+        pieces.push(piece.trim().to_string());
+    }
+    pieces
+}
+
+/// prettyplease writes items back to back; a person leaves a blank line between them. Puts one
+/// between two items at the same depth (after the inner attributes and the module docs too),
+/// but keeps `use` declarations together, and `mod` declarations (with their re-exports).
+fn space_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // The first line of the item last begun at each depth, by its keyword.
+    let mut item_begun: Vec<(usize, &str)> = Vec::new();
+    let mut in_inner_attribute = false;
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let (depth, code) = (indent(line), line.trim_start());
+        if code.starts_with("#![") {
+            in_inner_attribute = true;
+        }
+        let inner_attributes_end = in_inner_attribute && depth == 0 && code.ends_with(']');
+        if inner_attributes_end {
+            in_inner_attribute = false;
+        }
+        if starts_with_keyword(code) {
+            item_begun.retain(|(d, _)| *d < depth);
+            item_begun.push((depth, code));
+        }
+        let Some(next) = lines.get(i + 1) else { continue };
+        let (next_depth, next_code) = (indent(next), next.trim_start());
+        let blank = if inner_attributes_end {
+            next_code.starts_with("//!") || (starts_item(next_code) && !next_code.starts_with("#!"))
+        } else if code.starts_with("//!") {
+            !next_code.starts_with("//!") && !next_code.is_empty()
+        } else if next_depth == depth && starts_item(next_code) && (code == "}" || code == "};" || (code.ends_with(';') && !code.starts_with("//"))) {
+            let begun = item_begun.iter().rev().find(|(d, _)| *d == depth).map_or("", |(_, first)| *first);
+            let is_use = |c: &str| c.starts_with("use ") || c.starts_with("pub use ");
+            let together = (is_use(begun) && is_use(next_code))
+                || (is_module_declaration(begun) && (next_code.starts_with("pub use ") || is_module_declaration(next_code)));
+            !together
+        } else {
+            false
+        };
+        if blank {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// Whether a line begins an item: its docs, an attribute, or the item's keywords.
+fn starts_item(code: &str) -> bool {
+    code.starts_with("///") || code.starts_with("#[") || code.starts_with("#!") || code.starts_with("crate::runtime::impl_") || starts_with_keyword(code)
+}
+
+fn starts_with_keyword(code: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "struct ",
+        "enum ",
+        "impl ",
+        "impl<",
+        "trait ",
+        "type ",
+        "mod ",
+        "use ",
+        "unsafe ",
+        "extern ",
+        "macro_rules!",
+    ];
+    KEYWORDS.iter().any(|k| code.starts_with(k)) || (code.ends_with(");") && code.contains("!(") && !code.contains(' '))
+}
+
+fn is_module_declaration(code: &str) -> bool {
+    (code.starts_with("mod ") || code.starts_with("pub mod ")) && code.ends_with(';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::rust::{doc_lines, macro_rules_text};
+
+    #[test]
+    fn a_file_printed_item_by_item_reads_as_printed_whole() {
+        let tokens = quote! {
+            #![allow(dead_code)]
+            //! Module docs.
+            use std::fmt;
+            /// A struct.
+            pub struct S { a: u8 }
+            pub struct T(u8);
+            const X: u8 = { 1 } as u8;
+            const Y: S = S { a: 1 };
+            static Z: u8 = if true { 1 } else { 2 };
+            impl fmt::Debug for S where S: Sized {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("S") }
+            }
+            macro_rules! m { () => {}; }
+            crate::runtime::impl_object!(S, none, a = required("a"));
+        };
+        let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
+        assert_eq!(unparse_by_item(tokens).unwrap(), whole);
+    }
+
+    #[test]
+    fn items_are_spaced_as_a_person_writes_them() {
+        let tokens = quote! {
+            #![allow(deprecated)]
+            //! Module docs.
+            mod a;
+            pub use a::*;
+            mod b;
+            use std::sync::Arc;
+            use std::fmt;
+            /// A struct.
+            #[derive(Debug)]
+            pub struct S { x: i32, y: i32 }
+            impl S {
+                fn one(&self) -> i32 { if self.x > 0 { 1 } else { 2 } }
+                fn two(&self) -> i32 { 2 }
+            }
+            pub const C: i32 = 1;
+        };
+        let text = format_file(tokens, "test").unwrap();
+        let expected = "\
+#![allow(deprecated)]
+
+//! Module docs.
+
+mod a;
+pub use a::*;
+
+mod b;
+
+use std::sync::Arc;
+use std::fmt;
+
+/// A struct.
+#[derive(Debug)]
+pub struct S {
+    x: i32,
+    y: i32,
+}
+
+impl S {
+    fn one(&self) -> i32 {
+        if self.x > 0 { 1 } else { 2 }
+    }
+
+    fn two(&self) -> i32 {
+        2
+    }
+}
+
+pub const C: i32 = 1;
+";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+    }
+
+    #[test]
+    fn a_files_own_macro_reads_as_a_table_after_its_definition() {
+        let rules = [("$name:ident".to_string(), "fn $name() {}".to_string())];
+        let definition = macro_rules_text("`call!(name)`: a function.", &quote! { #[cfg(feature = "a")] }, "call", &rules);
+        let rows = quote! {
+            #[cfg(feature = "a")]
+            call!(short);
+            #[cfg(feature = "a")]
+            call!(a_name_long_enough, to_make, the_row_wider, than_prettyplease_lays_out, but_not_a_hundred);
+            #[cfg(feature = "a")]
+            call!(a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined, on_one, line);
+        };
+        let parts = [definition, super::super::Part::Tokens(rows)];
+        let text = format_items(parts.into_iter(), "test").unwrap();
+        let expected = "\
+/// `call!(name)`: a function.
+#[cfg(feature = \"a\")]
+macro_rules! call {
+    ($name:ident) => {
+        fn $name() {}
+    };
+}
+
+#[cfg(feature = \"a\")]
+call!(short);
+#[cfg(feature = \"a\")]
+call!(a_name_long_enough, to_make, the_row_wider, than_prettyplease_lays_out, but_not_a_hundred);
+#[cfg(feature = \"a\")]
+call!(
+    a_name_so_long_that_the_row, cannot_fit, in_a_hundred_columns, even_when_joined, on_one, line
+);
+";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+    }
+
+    #[test]
+    fn doc_blocks_are_put_back_as_the_lines_they_were() {
+        let outer = doc_lines(["A struct.", "", "    indented\r", "trailing   "]);
+        let inner = doc_lines(["A field."]);
+        let blank = doc_lines([""]);
+        let tokens = quote! {
+            #outer
+            pub struct S {
+                #inner
+                #blank
+                pub a: i32,
+            }
+        };
+        let text = format_file(tokens, "test").unwrap();
+        let expected = "/// A struct.\n///\n///     indented\n/// trailing\npub struct S {\n    /// A field.\n    ///\n    pub a: i32,\n}\n";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+        // A placeholder printed anywhere but as a doc comment is an error, never output.
+        let stray = doc_lines(["lost"]);
+        let error = format_file(quote! { m!(#stray); }, "test").unwrap_err();
+        assert!(error.to_string().contains("lost a doc comment"), "{error}");
+    }
+
+    #[test]
+    fn a_table_macros_call_is_printed_as_a_person_writes_it() {
+        let tokens = quote! {
+            #[cfg(feature = "a")]
+            crate::runtime::impl_response!(R, "t", Range((500..=599), json("x")), Found(302, empty, location = required("l")));
+            crate::runtime::impl_setters!(S, with_ids(ids: std::collections::HashMap<String, Vec<crate::models::Id>>) = optional("ids"));
+        };
+        let text = format_file(tokens, "test").unwrap();
+        let expected = "\
+#[cfg(feature = \"a\")]
+crate::runtime::impl_response!(
+    R,
+    \"t\",
+    Range((500..=599), json(\"x\")),
+    Found(302, empty, location = required(\"l\"))
+);
+
+crate::runtime::impl_setters!(
+    S,
+    with_ids(ids: std::collections::HashMap<String, Vec<crate::models::Id>>) = optional(\"ids\")
+);
+";
+        assert_eq!(text.split_once("\n\n").unwrap().1, expected);
+    }
+}
