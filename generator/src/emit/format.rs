@@ -152,7 +152,12 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
             Some(_) => false,
         };
         if ends_item && next_starts_item {
-            if let Some(call) = table_call_text(&piece, &mut attributes).or_else(|| struct_text(&piece, &mut attributes)) {
+            let direct = match item_head(&piece) {
+                Some(ItemHead::Crate) => table_call_text(&piece, &mut attributes),
+                Some(ItemHead::PubStruct) => struct_text(&piece, &mut attributes),
+                None => None,
+            };
+            if let Some(call) = direct {
                 text.push_str(&call);
                 piece = TokenStream::new();
                 continue;
@@ -167,6 +172,32 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
         text.push_str(&prettyplease::unparse(&syn::parse2(piece)?));
     }
     Ok(text)
+}
+
+/// What an item that may be printed directly begins with, after its attributes.
+enum ItemHead {
+    /// `crate::…`: perhaps a call of one of the runtime's table macros.
+    Crate,
+    /// `pub struct`.
+    PubStruct,
+}
+
+/// The head of `item` past its attributes, looked at before any attribute is printed, so
+/// that an item prettyplease will print anyway costs no more than this look.
+fn item_head(item: &TokenStream) -> Option<ItemHead> {
+    let mut tokens = item.clone().into_iter();
+    loop {
+        match tokens.next()? {
+            TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                tokens.next()?;
+            }
+            TokenTree::Ident(word) if word == "crate" => return Some(ItemHead::Crate),
+            TokenTree::Ident(word) if word == "pub" => {
+                return matches!(tokens.next()?, TokenTree::Ident(keyword) if keyword == "struct").then_some(ItemHead::PubStruct);
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// A call of one of the runtime's table macros, `#[cfg(…)] crate::runtime::impl_object!(…);`,
