@@ -132,10 +132,9 @@ macro_rules! impl_response {
     (@received default $s:ident) => { true };
     (@received $c:literal $s:ident) => { $s == $c };
     (@received ($lo:literal ..= $hi:literal) $s:ident) => { ($lo..=$hi).contains(&$s) };
-    // A variant that holds its body alone maps the read into it.
+    // A variant that holds its body alone wraps the read (`?`, not `map(Self::Variant)`,
+    // which would compile one `map` and one closure call per variant).
     (@read $raw:ident $v:ident $c:literal empty () $s:ident []) => { Ok(Self::$v) };
-    (@read $raw:ident $v:ident $c:literal json $m:tt $s:ident []) => { $raw.read_json(Self::OPERATION).map(Self::$v) };
-    (@read $raw:ident $v:ident $c:literal text $m:tt $s:ident []) => { $raw.read_text(Self::OPERATION).map(Self::$v) };
     (@read $raw:ident $v:ident $c:literal $kind:ident $m:tt $s:ident []) => { Ok(Self::$v($crate::impl_response!(@body $raw $kind $m))) };
     (@read $raw:ident $v:ident $c:literal empty () $s:ident [$($h:ident $p:ident $hn:literal)*]) => {
         Ok(Self::$v { $($h: $crate::impl_response!(@header $raw $p $hn),)* })

@@ -134,15 +134,26 @@ pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Res
 fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
     let mut text = String::new();
     let mut attributes = HashMap::new();
-    let mut piece = TokenStream::new();
+    let (mut piece, mut piece_length) = (TokenStream::new(), 0);
     let mut rest = tokens.clone().into_iter().peekable();
     while let Some(token) = rest.next() {
-        let ends_item = match &token {
-            TokenTree::Punct(p) => p.as_char() == ';',
-            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
-            _ => false,
+        let (ends_item, ends_attribute) = match &token {
+            TokenTree::Punct(p) => (p.as_char() == ';', false),
+            TokenTree::Group(g) => (g.delimiter() == Delimiter::Brace, g.delimiter() == Delimiter::Bracket),
+            _ => (false, false),
         };
         piece.extend(std::iter::once(token));
+        piece_length += 1;
+        if ends_attribute
+            && piece_length == 3
+            && let Some(line) = inner_doc_text(&piece)
+        {
+            // `#![doc = "…"]` at the head of a file: its own item, so that the next one may be
+            // printed directly.
+            text.push_str(&line);
+            (piece, piece_length) = (TokenStream::new(), 0);
+            continue;
+        }
         // An item ends at a `;`, or at a brace group that the next item's attributes or
         // keywords follow (in `{ … } as T` or `{ … };` the brace belongs to an expression).
         let next_starts_item = match rest.peek() {
@@ -155,13 +166,18 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
             let direct = match item_head(&piece) {
                 Some(ItemHead::Crate) => table_call_text(&piece, &mut attributes),
                 Some(ItemHead::PubStruct) => struct_text(&piece, &mut attributes),
+                Some(ItemHead::PubEnum) => enum_text(&piece, &mut attributes),
+                Some(ItemHead::PubStatic) => static_text(&piece, &mut attributes),
+                Some(ItemHead::PubTrait) => trait_text(&piece, &mut attributes),
+                Some(ItemHead::Impl) => impl_rows_text(&piece, &mut attributes),
                 None => None,
             };
             if let Some(call) = direct {
                 text.push_str(&call);
-                piece = TokenStream::new();
+                (piece, piece_length) = (TokenStream::new(), 0);
                 continue;
             }
+            piece_length = 0;
             match syn::parse2::<syn::File>(std::mem::take(&mut piece)) {
                 Ok(file) => text.push_str(&prettyplease::unparse(&file)),
                 Err(_) => return Ok(prettyplease::unparse(&syn::parse2(tokens)?)),
@@ -180,6 +196,14 @@ enum ItemHead {
     Crate,
     /// `pub struct`.
     PubStruct,
+    /// `pub enum`.
+    PubEnum,
+    /// `pub static`.
+    PubStatic,
+    /// `pub trait`.
+    PubTrait,
+    /// `impl`: perhaps a block of macro rows.
+    Impl,
 }
 
 /// The head of `item` past its attributes, looked at before any attribute is printed, so
@@ -192,8 +216,16 @@ fn item_head(item: &TokenStream) -> Option<ItemHead> {
                 tokens.next()?;
             }
             TokenTree::Ident(word) if word == "crate" => return Some(ItemHead::Crate),
+            TokenTree::Ident(word) if word == "impl" => return Some(ItemHead::Impl),
             TokenTree::Ident(word) if word == "pub" => {
-                return matches!(tokens.next()?, TokenTree::Ident(keyword) if keyword == "struct").then_some(ItemHead::PubStruct);
+                let TokenTree::Ident(keyword) = tokens.next()? else { return None };
+                return match keyword.to_string().as_str() {
+                    "struct" => Some(ItemHead::PubStruct),
+                    "enum" => Some(ItemHead::PubEnum),
+                    "static" => Some(ItemHead::PubStatic),
+                    "trait" => Some(ItemHead::PubTrait),
+                    _ => None,
+                };
             }
             _ => return None,
         }
@@ -244,7 +276,7 @@ fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<Stri
         if let Some(TokenTree::Ident(word)) = &first {
             if word == "doc" {
                 if let (Some(TokenTree::Punct(_)), Some(TokenTree::Literal(value)), None) = (inside.next(), inside.next(), inside.next())
-                    && let Some(line) = doc_blocks::printed_placeholder(&value.to_string())
+                    && let Some(line) = doc_line(&value.to_string())
                 {
                     out.push_str(margin);
                     out.push_str(&line);
@@ -279,6 +311,460 @@ fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<Stri
     Some(())
 }
 
+/// The `///` line prettyplease prints for `#[doc = literal]`, where the literal is a
+/// placeholder or plain text. `None` for any other: prettyplease prints it.
+fn doc_line(literal: &str) -> Option<String> {
+    if let Some(line) = doc_blocks::printed_placeholder(literal) {
+        return Some(line);
+    }
+    doc_text(literal).filter(|text| !text.starts_with('/')).map(|text| format!("///{text}"))
+}
+
+/// The text of a doc literal as prettyplease prints it, trailing spaces trimmed: `" text"` with
+/// no escapes, or a raw string (`r" text"`, `r#" text "#`), on one line. `None` for others.
+fn doc_text(literal: &str) -> Option<&str> {
+    let text = match literal.strip_prefix('r') {
+        Some(raw) => {
+            let hashes = raw.len() - raw.trim_start_matches('#').len();
+            raw.get(hashes..raw.len().checked_sub(hashes)?)?.strip_prefix('"')?.strip_suffix('"')?
+        }
+        None => {
+            let text = literal.strip_prefix('"')?.strip_suffix('"')?;
+            if text.contains(['\\', '"']) {
+                return None;
+            }
+            text
+        }
+    };
+    (!text.contains(['\n', '\r'])).then(|| text.trim_end_matches(' '))
+}
+
+/// `//! text` for a file's inner doc attribute, `#![doc = "…"]`, alone in `piece`.
+fn inner_doc_text(piece: &TokenStream) -> Option<String> {
+    let mut tokens = piece.clone().into_iter();
+    let (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(attribute)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if hash.as_char() != '#' || bang.as_char() != '!' || attribute.delimiter() != Delimiter::Bracket {
+        return None;
+    }
+    let mut inside = attribute.stream().into_iter();
+    let (Some(TokenTree::Ident(doc)), Some(TokenTree::Punct(equals)), Some(TokenTree::Literal(value)), None) =
+        (inside.next(), inside.next(), inside.next(), inside.next())
+    else {
+        return None;
+    };
+    if doc != "doc" || equals.as_char() != '=' {
+        return None;
+    }
+    Some(format!("//!{}\n", doc_text(&value.to_string())?))
+}
+
+/// The lines prettyplease would break (its margin is 89 columns) are left to it.
+fn fits(line: &str) -> bool {
+    line.chars().count() < 89
+}
+
+/// An enum, `pub enum Name { Unit, Tuple(Type), Struct { field: Type } }` (with its and its
+/// variants' and fields' attributes), printed directly: response enums and the models'
+/// enums are the most common item prettyplease would lay out. `None` for anything else
+/// (generics, discriminants) or a line too long: prettyplease lays those out.
+fn enum_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if vis != "pub" || keyword != "enum" || body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut variants = body.stream().into_iter().peekable();
+    if variants.peek().is_none() {
+        text.push_str(&format!("pub enum {name} {{}}\n"));
+        return Some(text);
+    }
+    text.push_str(&format!("pub enum {name} {{\n"));
+    while variants.peek().is_some() {
+        attributes_text(&mut variants, "    ", attributes, &mut text)?;
+        let Some(TokenTree::Ident(variant)) = variants.next() else { return None };
+        match variants.next() {
+            None => text.push_str(&format!("    {variant},\n")),
+            Some(TokenTree::Punct(comma)) if comma.as_char() == ',' => text.push_str(&format!("    {variant},\n")),
+            Some(TokenTree::Group(fields)) if fields.delimiter() == Delimiter::Parenthesis && !has_attributes(&fields) => {
+                let mut line = format!("    {variant}(");
+                print_tokens(fields.stream(), &mut line);
+                line.push_str("),");
+                if !fits(&line) {
+                    return None;
+                }
+                text.push_str(&line);
+                text.push('\n');
+                variants.next_if(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','));
+            }
+            Some(TokenTree::Group(fields)) if fields.delimiter() == Delimiter::Brace && !fields.stream().is_empty() => {
+                text.push_str(&format!("    {variant} {{\n"));
+                named_fields_text(fields.stream().into_iter().peekable(), "        ", "", &mut text, attributes)?;
+                text.push_str("    },\n");
+                variants.next_if(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','));
+            }
+            Some(_) => return None,
+        }
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
+/// Whether a tuple variant's fields carry attributes, which `print_tokens` does not lay out.
+fn has_attributes(fields: &proc_macro2::Group) -> bool {
+    fields.stream().into_iter().any(|token| matches!(token, TokenTree::Punct(hash) if hash.as_char() == '#'))
+}
+
+/// `pub static NAME: Type = expression;` (with its attributes) on one line, printed directly.
+/// `None` for anything longer than a line, or with a block in it.
+fn static_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let rest: Vec<TokenTree> = tokens.collect();
+    if rest.iter().any(|token| matches!(token, TokenTree::Group(group) if group.delimiter() != Delimiter::Parenthesis)) {
+        return None;
+    }
+    let [TokenTree::Ident(vis), TokenTree::Ident(keyword), TokenTree::Ident(name), TokenTree::Punct(colon), rest @ ..] = rest.as_slice() else {
+        return None;
+    };
+    let [body @ .., TokenTree::Punct(semi)] = rest else { return None };
+    let equals = body.iter().position(|token| matches!(token, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone))?;
+    if vis != "pub" || keyword != "static" || colon.as_char() != ':' || semi.as_char() != ';' {
+        return None;
+    }
+    let mut line = format!("pub static {name}: ");
+    print_tokens(body[..equals].iter().cloned().collect(), &mut line);
+    line.push_str(" = ");
+    print_tokens(body[equals + 1..].iter().cloned().collect(), &mut line);
+    line.push(';');
+    if !fits(&line) {
+        return None;
+    }
+    text.push_str(&line);
+    text.push('\n');
+    Some(text)
+}
+
+/// A trait whose items are associated types and methods with simple signatures, each method
+/// without a body or with one expression for a body (a default): `pub trait Name: A + B { … }`
+/// as the service trait and the overlay are. `None` for anything else, or a line too long.
+fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) = (tokens.next(), tokens.next(), tokens.next()) else {
+        return None;
+    };
+    if vis != "pub" || keyword != "trait" {
+        return None;
+    }
+    let mut header = format!("pub trait {name}");
+    let rest: Vec<TokenTree> = tokens.collect();
+    let [bounds @ .., TokenTree::Group(body)] = rest.as_slice() else { return None };
+    if body.delimiter() != Delimiter::Brace || body.stream().is_empty() {
+        return None;
+    }
+    if let [TokenTree::Punct(colon), bounds @ ..] = bounds {
+        if colon.as_char() != ':' || bounds.is_empty() || bounds.iter().any(|token| matches!(token, TokenTree::Group(_))) {
+            return None;
+        }
+        // `A + B`, each bound as its tokens print.
+        let printed: Vec<String> = bounds
+            .split(|token| matches!(token, TokenTree::Punct(plus) if plus.as_char() == '+'))
+            .map(|bound| {
+                let mut text = String::new();
+                print_tokens(bound.iter().cloned().collect(), &mut text);
+                text
+            })
+            .collect();
+        header.push_str(": ");
+        header.push_str(&printed.join(" + "));
+    } else if !bounds.is_empty() {
+        return None;
+    }
+    header.push_str(" {");
+    if !fits(&header) {
+        return None;
+    }
+    text.push_str(&header);
+    text.push('\n');
+    let mut items = body.stream().into_iter().peekable();
+    while items.peek().is_some() {
+        attributes_text(&mut items, "    ", attributes, &mut text)?;
+        match items.next()? {
+            TokenTree::Ident(word) if word == "type" => {
+                let declaration: TokenStream = items.by_ref().take_while(|token| !matches!(token, TokenTree::Punct(semi) if semi.as_char() == ';')).collect();
+                let mut line = "    type ".to_string();
+                print_tokens(declaration, &mut line);
+                line.push(';');
+                if !fits(&line) {
+                    return None;
+                }
+                text.push_str(&line);
+                text.push('\n');
+            }
+            TokenTree::Ident(word) if word == "fn" => method_text(&mut items, "", &mut text)?,
+            _ => return None,
+        }
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
+/// A method after its `fn`: `name(params) -> Type;`, or with a body of one simple expression
+/// (see `simple_expression`), at an indent of 4 with `vis` before `fn`. The signature on one
+/// line where it fits, else one parameter per line, as prettyplease lays them out.
+fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(params))) = (items.next(), items.next()) else { return None };
+    if params.delimiter() != Delimiter::Parenthesis {
+        return None;
+    }
+    let mut output = TokenStream::new();
+    let body = loop {
+        match items.next()? {
+            TokenTree::Punct(semi) if semi.as_char() == ';' => break None,
+            TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => break Some(body),
+            token => output.extend(std::iter::once(token)),
+        }
+    };
+    let mut output = output.into_iter();
+    let returns = match (output.next(), output.next()) {
+        (None, _) => String::new(),
+        (Some(TokenTree::Punct(dash)), Some(TokenTree::Punct(arrow))) if dash.as_char() == '-' && arrow.as_char() == '>' => {
+            let mut returns = " -> ".to_string();
+            print_tokens(output.collect(), &mut returns);
+            returns
+        }
+        _ => return None,
+    };
+    let params: Vec<TokenTree> = params.stream().into_iter().collect();
+    let params: Vec<String> = split_commas(&params)?
+        .into_iter()
+        .map(|param| {
+            let mut text = String::new();
+            print_tokens(param.iter().cloned().collect(), &mut text);
+            text
+        })
+        .collect();
+    let end = if body.is_some() { " {" } else { ";" };
+    let line = format!("    {vis}fn {name}({}){returns}{end}", params.join(", "));
+    // A signature may reach the margin itself.
+    if line.chars().count() <= 89 {
+        text.push_str(&line);
+        text.push('\n');
+    } else {
+        text.push_str(&format!("    {vis}fn {name}(\n"));
+        for param in &params {
+            let line = format!("        {param},");
+            if !fits(&line) {
+                return None;
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        let line = format!("    ){returns}{end}");
+        if !fits(&line) {
+            return None;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    if let Some(body) = body {
+        if body.stream().is_empty() || !simple_expression(body.stream(), true) {
+            return None;
+        }
+        body_text(body.stream(), text)?;
+        text.push_str("    }\n");
+    }
+    Some(())
+}
+
+/// A method's body of one simple expression, at an indent of 8. A struct literal at its head
+/// is laid out as prettyplease lays one out: on one line up to 34 columns wide, else a field
+/// per line.
+fn body_text(body: TokenStream, text: &mut String) -> Option<()> {
+    let tokens: Vec<TokenTree> = body.into_iter().collect();
+    let mut line = "        ".to_string();
+    print_tokens(tokens.iter().cloned().collect(), &mut line);
+    let literal = match tokens.as_slice() {
+        [path @ .., TokenTree::Group(fields)] if fields.delimiter() == Delimiter::Brace => Some((path, fields)),
+        _ => None,
+    };
+    match literal {
+        None if fits(&line) => {}
+        Some(_) if line.trim_start().len() <= 33 => {}
+        Some((path, fields)) if line.trim_start().len() >= 36 => {
+            line = "        ".to_string();
+            print_tokens(path.iter().cloned().collect(), &mut line);
+            line.push_str(" {\n");
+            let fields: Vec<TokenTree> = fields.stream().into_iter().collect();
+            for field in split_commas(&fields)? {
+                let mut field_line = "            ".to_string();
+                print_tokens(field.iter().cloned().collect(), &mut field_line);
+                field_line.push(',');
+                if !fits(&field_line) {
+                    return None;
+                }
+                line.push_str(&field_line);
+                line.push('\n');
+            }
+            line.push_str("        }");
+        }
+        // Near the width where prettyplease breaks a literal, or too long: left to it.
+        _ => return None,
+    }
+    text.push_str(&line);
+    text.push('\n');
+    Some(())
+}
+
+/// Tokens split at the commas outside angle brackets (`a: Map<K, V>, b: T`), empty pieces
+/// (after a trailing comma) left out. `None` if the brackets do not balance.
+fn split_commas(tokens: &[TokenTree]) -> Option<Vec<&[TokenTree]>> {
+    let (mut pieces, mut start, mut depth) = (Vec::new(), 0, 0usize);
+    for (at, token) in tokens.iter().enumerate() {
+        let TokenTree::Punct(punct) = token else { continue };
+        let after_dash = at > 0 && matches!(&tokens[at - 1], TokenTree::Punct(dash) if dash.as_char() == '-');
+        match punct.as_char() {
+            '<' => depth += 1,
+            // `->` is an arrow, not a closing bracket.
+            '>' if !after_dash => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => {
+                pieces.push(&tokens[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&tokens[start..]);
+    pieces.retain(|piece| !piece.is_empty());
+    (depth == 0).then_some(pieces)
+}
+
+/// An expression prettyplease prints on one line where it fits: paths, calls, method calls,
+/// literals and (where `literal_allowed`, at the top) a struct literal of such expressions.
+/// No block, statement, closure or control flow.
+fn simple_expression(tokens: TokenStream, literal_allowed: bool) -> bool {
+    let mut after_word = false;
+    for token in tokens {
+        let is_word = matches!(token, TokenTree::Ident(_));
+        let simple = match token {
+            TokenTree::Group(group) => match group.delimiter() {
+                Delimiter::Parenthesis | Delimiter::Bracket => simple_expression(group.stream(), false),
+                // `Self { a: None, b }`: fields as they print on one line.
+                Delimiter::Brace => literal_allowed && after_word && simple_expression(group.stream(), false),
+                Delimiter::None => false,
+            },
+            TokenTree::Punct(punct) => !matches!(punct.as_char(), ';' | '|' | '{' | '}'),
+            TokenTree::Ident(word) => {
+                !matches!(word.to_string().as_str(), "if" | "match" | "let" | "loop" | "while" | "for" | "return" | "async" | "move" | "unsafe")
+            }
+            TokenTree::Literal(_) => true,
+        };
+        if !simple {
+            return false;
+        }
+        after_word = is_word;
+    }
+    true
+}
+
+/// An impl block of macro rows and simple methods, `impl Name { row!(…); pub fn new() -> Self
+/// { Self::default() } … }` (the client's, the mock's and the overlay's implementations of
+/// the service trait, the tag groups, the requests' constructors): each row on one line here,
+/// laid out as a table row afterwards. `None` for any other impl block.
+fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let mut text = String::new();
+    let mut tokens = item.clone().into_iter().peekable();
+    attributes_text(&mut tokens, "", attributes, &mut text)?;
+    let rest: Vec<TokenTree> = tokens.collect();
+    let [TokenTree::Ident(keyword), header @ .., TokenTree::Group(body)] = rest.as_slice() else { return None };
+    if keyword != "impl" || body.delimiter() != Delimiter::Brace || body.stream().is_empty() || header.is_empty() {
+        return None;
+    }
+    if header.iter().any(|token| matches!(token, TokenTree::Group(_))) {
+        return None;
+    }
+    let mut line = "impl".to_string();
+    // `impl<T: Bound> Trait for T`: the generics, then a space.
+    let mut rest = header;
+    if matches!(header.first(), Some(TokenTree::Punct(open)) if open.as_char() == '<') {
+        let mut depth = 0usize;
+        let close = header.iter().position(|token| {
+            match token {
+                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0
+        })?;
+        print_tokens(header[..=close].iter().cloned().collect(), &mut line);
+        rest = &header[close + 1..];
+    }
+    line.push(' ');
+    if rest.iter().any(|token| matches!(token, TokenTree::Ident(word) if word == "where")) {
+        return None;
+    }
+    // `Trait for Type`: `print_tokens` would not space a `for` after a `>`.
+    match rest.iter().position(|token| matches!(token, TokenTree::Ident(word) if word == "for")) {
+        Some(at) => {
+            print_tokens(rest[..at].iter().cloned().collect(), &mut line);
+            line.push_str(" for ");
+            print_tokens(rest[at + 1..].iter().cloned().collect(), &mut line);
+        }
+        None => print_tokens(rest.iter().cloned().collect(), &mut line),
+    }
+    line.push_str(" {");
+    if !fits(&line) {
+        return None;
+    }
+    text.push_str(&line);
+    text.push('\n');
+    let mut rows = body.stream().into_iter().peekable();
+    while rows.peek().is_some() {
+        attributes_text(&mut rows, "    ", attributes, &mut text)?;
+        match rows.peek() {
+            Some(TokenTree::Ident(word)) if word == "fn" => {
+                rows.next();
+                method_text(&mut rows, "", &mut text)?;
+                continue;
+            }
+            Some(TokenTree::Ident(word)) if word == "pub" => {
+                rows.next();
+                if !matches!(rows.next(), Some(TokenTree::Ident(word)) if word == "fn") {
+                    return None;
+                }
+                method_text(&mut rows, "pub ", &mut text)?;
+                continue;
+            }
+            _ => {}
+        }
+        let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args)), Some(TokenTree::Punct(semi))) =
+            (rows.next(), rows.next(), rows.next(), rows.next())
+        else {
+            return None;
+        };
+        if bang.as_char() != '!' || args.delimiter() != Delimiter::Parenthesis || semi.as_char() != ';' {
+            return None;
+        }
+        text.push_str(&format!("    {name}!("));
+        print_tokens(args.stream(), &mut text);
+        text.push_str(");\n");
+    }
+    text.push_str("}\n");
+    Some(text)
+}
+
 /// A struct with named public fields, `pub struct Name { pub field: Type, … }` (with its and
 /// its fields' attributes), printed directly: models and requests are most of what the
 /// crates hold, and their layout is fixed. `None` for anything else (generics, private
@@ -301,12 +787,26 @@ fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
         return Some(text);
     }
     text.push_str(&format!("pub struct {name} {{\n"));
+    named_fields_text(fields, "    ", "pub ", &mut text, attributes)?;
+    text.push_str("}\n");
+    Some(text)
+}
+
+/// Named fields, `vis name: Type,` one per line at `margin` (with their attributes). `None`
+/// where a field has another visibility, or its line is too long.
+fn named_fields_text(mut fields: Tokens, margin: &str, vis: &str, text: &mut String, attributes: &mut HashMap<String, String>) -> Option<()> {
     while fields.peek().is_some() {
-        attributes_text(&mut fields, "    ", attributes, &mut text)?;
-        let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) = (fields.next(), fields.next(), fields.next()) else {
+        attributes_text(&mut fields, margin, attributes, text)?;
+        if let Some(word) = vis.strip_suffix(' ') {
+            let Some(TokenTree::Ident(visibility)) = fields.next() else { return None };
+            if visibility != word {
+                return None;
+            }
+        }
+        let (Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) = (fields.next(), fields.next()) else {
             return None;
         };
-        if vis != "pub" || colon.as_char() != ':' {
+        if colon.as_char() != ':' {
             return None;
         }
         // The type runs to the next `,` outside angle brackets.
@@ -321,18 +821,16 @@ fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
             }
             ty.extend(std::iter::once(token));
         }
-        let mut line = format!("    pub {field}: ");
+        let mut line = format!("{margin}{vis}{field}: ");
         print_tokens(ty, &mut line);
         line.push(',');
-        // prettyplease breaks a line past its margin of 89 columns; such a field is left to it.
-        if line.chars().count() >= 89 {
+        if !fits(&line) {
             return None;
         }
         text.push_str(&line);
         text.push('\n');
     }
-    text.push_str("}\n");
-    Some(text)
+    Some(())
 }
 
 /// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
@@ -660,6 +1158,74 @@ mod tests {
         };
         let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
         assert_eq!(unparse_by_item(tokens).unwrap(), whole);
+    }
+
+    #[test]
+    fn items_printed_directly_read_as_prettyplease_prints_them() {
+        // Each kind of item with a layout of its own, at lengths on both sides of where
+        // prettyplease breaks a line.
+        let tokens = quote! {
+            #![doc = r" Module docs."]
+            /// An enum.
+            #[derive(Clone, Debug)]
+            pub enum E {
+                /// A unit.
+                A,
+                B(crate::models::Something),
+                C { status: u16, body: std::collections::BTreeMap<String, Vec<crate::models::Item>> },
+                D(std::collections::BTreeMap<String, Vec<crate::models::AnItemWithAVeryLongNameIndeed>>),
+            }
+            pub enum Empty {}
+            pub static SHORT: crate::runtime::meta::OperationRef = DATA.operation(0);
+            pub static A_NAME_LONG_ENOUGH_TO_BREAK: crate::runtime::meta::OperationRef = DATA.operation(1);
+            #[doc = r" A trait."]
+            pub trait T: Send + Sync {
+                /// Where to.
+                type Upstream: T;
+                fn upstream(&self) -> &Self::Upstream;
+                #[cfg(feature = "a")]
+                fn short(&self, request: crate::ShortRequest) -> impl crate::runtime::Answer<crate::R> {
+                    crate::runtime::not_implemented("short")
+                }
+                fn a_longer_method(&self, request: crate::ALongerMethodRequest) -> impl crate::runtime::Answer<crate::ALongerMethodResponse> {
+                    T::a_longer_method(self.upstream(), request)
+                }
+            }
+            impl<T: Bound> Other for T {
+                #[cfg(feature = "a")]
+                row!(a, ARequest, AResponse);
+                row!(b, BRequest, BResponse);
+            }
+            impl From<rocketgen_runtime::client::Client> for Client {
+                fn from(client: rocketgen_runtime::client::Client) -> Self {
+                    Client(client)
+                }
+            }
+            impl ARequest {
+                /// A constructor.
+                pub fn new(id: String, map: std::collections::BTreeMap<String, String>) -> Self {
+                    Self { id, map, lang: None, credentials: Vec::new() }
+                }
+                pub fn short() -> Self {
+                    Self { a: None }
+                }
+                pub fn at_the_margin(id: String, body: crate::models::AModelOfSomeLengthXY) -> Self {
+                    Self::default()
+                }
+                pub fn past_the_margin(id: String, body: crate::models::AModelOfSomeLengthX) -> Self {
+                    Self::default()
+                }
+            }
+        };
+        let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
+        assert_eq!(unparse_by_item(tokens).unwrap(), whole);
+        // And they were printed directly, not handed to prettyplease.
+        let attributes = &mut HashMap::new();
+        assert!(enum_text(&quote! { pub enum E { A, B(u8), C { d: u8 } } }, attributes).is_some());
+        assert!(static_text(&quote! { pub static S: u8 = D.f(0); }, attributes).is_some());
+        assert!(trait_text(&quote! { pub trait T: Send { type U: T; fn f(&self) -> u8 { g() } } }, attributes).is_some());
+        assert!(impl_rows_text(&quote! { impl<T: B> O for T { row!(a); pub fn new() -> Self { Self { a: None } } } }, attributes).is_some());
+        assert!(inner_doc_text(&quote! { #![doc = r" Docs."] }).is_some());
     }
 
     #[test]

@@ -503,7 +503,7 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
             #(#docs)*
             #deprecated
             #cfg
-            fn #method(&self, _request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
+            fn #method(&self, _request: crate::#request) -> impl crate::runtime::Answer<crate::#response> {
                 crate::runtime::not_implemented(#operation)
             }
         }

@@ -27,7 +27,7 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
         quote! {
             #[doc = #doc]
             #cfg
-            fn #method(&self, request: crate::operations::#request) -> impl crate::runtime::Answer<crate::operations::#response> {
+            fn #method(&self, request: crate::#request) -> impl crate::runtime::Answer<crate::#response> {
                 #service::#method(self.upstream(), request)
             }
         }
@@ -102,8 +102,8 @@ fn delegate_macro(api: &Api, service: &proc_macro2::Ident, overlay: &proc_macro2
     let item = format!(
         "fn $name(
     &self,
-    request: crate::operations::$request,
-) -> impl crate::runtime::Answer<crate::operations::$response> {{
+    request: crate::$request,
+) -> impl crate::runtime::Answer<crate::$response> {{
     {overlay}::$name(self, request)
 }}"
     );

@@ -41,8 +41,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "files")]
     fn get_file(
         &self,
-        request: crate::operations::GetFileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
+        request: crate::GetFileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFileResponse> {
         ConstructsApi::get_file(self.upstream(), request)
     }
 
@@ -50,8 +50,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "jobs")]
     fn user_list(
         &self,
-        request: crate::operations::UserListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
+        request: crate::UserListRequest,
+    ) -> impl crate::runtime::Answer<crate::UserListResponse> {
         ConstructsApi::user_list(self.upstream(), request)
     }
 
@@ -59,8 +59,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "jobs")]
     fn list(
         &self,
-        request: crate::operations::ListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
+        request: crate::ListRequest,
+    ) -> impl crate::runtime::Answer<crate::ListResponse> {
         ConstructsApi::list(self.upstream(), request)
     }
 
@@ -68,8 +68,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "jobs")]
     fn r#type(
         &self,
-        request: crate::operations::TypeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
+        request: crate::TypeRequest,
+    ) -> impl crate::runtime::Answer<crate::TypeResponse> {
         ConstructsApi::r#type(self.upstream(), request)
     }
 
@@ -77,8 +77,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "self_")]
     fn self_(
         &self,
-        request: crate::operations::SelfRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
+        request: crate::SelfRequest,
+    ) -> impl crate::runtime::Answer<crate::SelfResponse> {
         ConstructsApi::self_(self.upstream(), request)
     }
 
@@ -86,8 +86,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pets")]
     fn create_pet(
         &self,
-        request: crate::operations::CreatePetRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
+        request: crate::CreatePetRequest,
+    ) -> impl crate::runtime::Answer<crate::CreatePetResponse> {
         ConstructsApi::create_pet(self.upstream(), request)
     }
 
@@ -95,8 +95,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn create_charge(
         &self,
-        request: crate::operations::CreateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
+        request: crate::CreateChargeRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateChargeResponse> {
         ConstructsApi::create_charge(self.upstream(), request)
     }
 
@@ -104,8 +104,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn update_charge(
         &self,
-        request: crate::operations::UpdateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
+        request: crate::UpdateChargeRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateChargeResponse> {
         ConstructsApi::update_charge(self.upstream(), request)
     }
 
@@ -113,8 +113,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn upload(
         &self,
-        request: crate::operations::UploadRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
+        request: crate::UploadRequest,
+    ) -> impl crate::runtime::Answer<crate::UploadResponse> {
         ConstructsApi::upload(self.upstream(), request)
     }
 
@@ -122,8 +122,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn get_blob(
         &self,
-        request: crate::operations::GetBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
+        request: crate::GetBlobRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBlobResponse> {
         ConstructsApi::get_blob(self.upstream(), request)
     }
 
@@ -131,8 +131,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn put_blob(
         &self,
-        request: crate::operations::PutBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
+        request: crate::PutBlobRequest,
+    ) -> impl crate::runtime::Answer<crate::PutBlobResponse> {
         ConstructsApi::put_blob(self.upstream(), request)
     }
 
@@ -140,8 +140,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "media")]
     fn add_note(
         &self,
-        request: crate::operations::AddNoteRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
+        request: crate::AddNoteRequest,
+    ) -> impl crate::runtime::Answer<crate::AddNoteResponse> {
         ConstructsApi::add_note(self.upstream(), request)
     }
 
@@ -149,8 +149,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_events(
         &self,
-        request: crate::operations::ListEventsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
+        request: crate::ListEventsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListEventsResponse> {
         ConstructsApi::list_events(self.upstream(), request)
     }
 
@@ -158,8 +158,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_logs(
         &self,
-        request: crate::operations::ListLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
+        request: crate::ListLogsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListLogsResponse> {
         ConstructsApi::list_logs(self.upstream(), request)
     }
 
@@ -167,8 +167,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_commits(
         &self,
-        request: crate::operations::ListCommitsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
+        request: crate::ListCommitsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListCommitsResponse> {
         ConstructsApi::list_commits(self.upstream(), request)
     }
 
@@ -176,8 +176,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_tickets(
         &self,
-        request: crate::operations::ListTicketsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
+        request: crate::ListTicketsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListTicketsResponse> {
         ConstructsApi::list_tickets(self.upstream(), request)
     }
 
@@ -185,8 +185,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_payments(
         &self,
-        request: crate::operations::ListPaymentsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
+        request: crate::ListPaymentsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListPaymentsResponse> {
         ConstructsApi::list_payments(self.upstream(), request)
     }
 
@@ -194,8 +194,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_progress(
         &self,
-        request: crate::operations::StreamProgressRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
+        request: crate::StreamProgressRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamProgressResponse> {
         ConstructsApi::stream_progress(self.upstream(), request)
     }
 
@@ -203,8 +203,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_ticker(
         &self,
-        request: crate::operations::StreamTickerRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
+        request: crate::StreamTickerRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamTickerResponse> {
         ConstructsApi::stream_ticker(self.upstream(), request)
     }
 
@@ -212,8 +212,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_notices(
         &self,
-        request: crate::operations::StreamNoticesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
+        request: crate::StreamNoticesRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamNoticesResponse> {
         ConstructsApi::stream_notices(self.upstream(), request)
     }
 
@@ -221,8 +221,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_logs(
         &self,
-        request: crate::operations::StreamLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
+        request: crate::StreamLogsRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamLogsResponse> {
         ConstructsApi::stream_logs(self.upstream(), request)
     }
 
@@ -230,8 +230,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_records(
         &self,
-        request: crate::operations::StreamRecordsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
+        request: crate::StreamRecordsRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamRecordsResponse> {
         ConstructsApi::stream_records(self.upstream(), request)
     }
 
@@ -239,8 +239,8 @@ pub trait ConstructsOverlay: Send + Sync {
     #[cfg(feature = "ops")]
     fn health(
         &self,
-        request: crate::operations::HealthRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
+        request: crate::HealthRequest,
+    ) -> impl crate::runtime::Answer<crate::HealthResponse> {
         ConstructsApi::health(self.upstream(), request)
     }
 }
@@ -263,8 +263,8 @@ macro_rules! delegate {
     ($name:ident, $request:ident, $response:ident) => {
         fn $name(
             &self,
-            request: crate::operations::$request,
-        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            request: crate::$request,
+        ) -> impl crate::runtime::Answer<crate::$response> {
             ConstructsOverlay::$name(self, request)
         }
     };

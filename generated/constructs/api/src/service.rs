@@ -18,8 +18,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "files")]
     fn get_file(
         &self,
-        _request: crate::operations::GetFileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFileResponse> {
+        _request: crate::GetFileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFileResponse> {
         crate::runtime::not_implemented("get-file")
     }
 
@@ -31,8 +31,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "jobs")]
     fn user_list(
         &self,
-        _request: crate::operations::UserListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UserListResponse> {
+        _request: crate::UserListRequest,
+    ) -> impl crate::runtime::Answer<crate::UserListResponse> {
         crate::runtime::not_implemented("user.list")
     }
 
@@ -40,8 +40,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "jobs")]
     fn list(
         &self,
-        _request: crate::operations::ListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListResponse> {
+        _request: crate::ListRequest,
+    ) -> impl crate::runtime::Answer<crate::ListResponse> {
         crate::runtime::not_implemented("List")
     }
 
@@ -53,8 +53,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "jobs")]
     fn r#type(
         &self,
-        _request: crate::operations::TypeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::TypeResponse> {
+        _request: crate::TypeRequest,
+    ) -> impl crate::runtime::Answer<crate::TypeResponse> {
         crate::runtime::not_implemented("type")
     }
 
@@ -64,8 +64,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "self_")]
     fn self_(
         &self,
-        _request: crate::operations::SelfRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SelfResponse> {
+        _request: crate::SelfRequest,
+    ) -> impl crate::runtime::Answer<crate::SelfResponse> {
         crate::runtime::not_implemented("self")
     }
 
@@ -75,8 +75,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pets")]
     fn create_pet(
         &self,
-        _request: crate::operations::CreatePetRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePetResponse> {
+        _request: crate::CreatePetRequest,
+    ) -> impl crate::runtime::Answer<crate::CreatePetResponse> {
         crate::runtime::not_implemented("createPet")
     }
 
@@ -88,8 +88,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn create_charge(
         &self,
-        _request: crate::operations::CreateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateChargeResponse> {
+        _request: crate::CreateChargeRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateChargeResponse> {
         crate::runtime::not_implemented("createCharge")
     }
 
@@ -101,8 +101,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn update_charge(
         &self,
-        _request: crate::operations::UpdateChargeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateChargeResponse> {
+        _request: crate::UpdateChargeRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateChargeResponse> {
         crate::runtime::not_implemented("updateCharge")
     }
 
@@ -114,8 +114,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn upload(
         &self,
-        _request: crate::operations::UploadRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UploadResponse> {
+        _request: crate::UploadRequest,
+    ) -> impl crate::runtime::Answer<crate::UploadResponse> {
         crate::runtime::not_implemented("upload")
     }
 
@@ -127,8 +127,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn get_blob(
         &self,
-        _request: crate::operations::GetBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBlobResponse> {
+        _request: crate::GetBlobRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBlobResponse> {
         crate::runtime::not_implemented("getBlob")
     }
 
@@ -140,8 +140,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn put_blob(
         &self,
-        _request: crate::operations::PutBlobRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutBlobResponse> {
+        _request: crate::PutBlobRequest,
+    ) -> impl crate::runtime::Answer<crate::PutBlobResponse> {
         crate::runtime::not_implemented("putBlob")
     }
 
@@ -153,8 +153,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "media")]
     fn add_note(
         &self,
-        _request: crate::operations::AddNoteRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddNoteResponse> {
+        _request: crate::AddNoteRequest,
+    ) -> impl crate::runtime::Answer<crate::AddNoteResponse> {
         crate::runtime::not_implemented("addNote")
     }
 
@@ -164,8 +164,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_events(
         &self,
-        _request: crate::operations::ListEventsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListEventsResponse> {
+        _request: crate::ListEventsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListEventsResponse> {
         crate::runtime::not_implemented("listEvents")
     }
 
@@ -175,8 +175,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_logs(
         &self,
-        _request: crate::operations::ListLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListLogsResponse> {
+        _request: crate::ListLogsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListLogsResponse> {
         crate::runtime::not_implemented("listLogs")
     }
 
@@ -186,8 +186,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_commits(
         &self,
-        _request: crate::operations::ListCommitsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListCommitsResponse> {
+        _request: crate::ListCommitsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListCommitsResponse> {
         crate::runtime::not_implemented("listCommits")
     }
 
@@ -197,8 +197,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_tickets(
         &self,
-        _request: crate::operations::ListTicketsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListTicketsResponse> {
+        _request: crate::ListTicketsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListTicketsResponse> {
         crate::runtime::not_implemented("listTickets")
     }
 
@@ -208,8 +208,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "pages")]
     fn list_payments(
         &self,
-        _request: crate::operations::ListPaymentsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ListPaymentsResponse> {
+        _request: crate::ListPaymentsRequest,
+    ) -> impl crate::runtime::Answer<crate::ListPaymentsResponse> {
         crate::runtime::not_implemented("listPayments")
     }
 
@@ -219,8 +219,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_progress(
         &self,
-        _request: crate::operations::StreamProgressRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamProgressResponse> {
+        _request: crate::StreamProgressRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamProgressResponse> {
         crate::runtime::not_implemented("streamProgress")
     }
 
@@ -230,8 +230,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_ticker(
         &self,
-        _request: crate::operations::StreamTickerRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamTickerResponse> {
+        _request: crate::StreamTickerRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamTickerResponse> {
         crate::runtime::not_implemented("streamTicker")
     }
 
@@ -241,8 +241,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_notices(
         &self,
-        _request: crate::operations::StreamNoticesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamNoticesResponse> {
+        _request: crate::StreamNoticesRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamNoticesResponse> {
         crate::runtime::not_implemented("streamNotices")
     }
 
@@ -252,8 +252,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_logs(
         &self,
-        _request: crate::operations::StreamLogsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamLogsResponse> {
+        _request: crate::StreamLogsRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamLogsResponse> {
         crate::runtime::not_implemented("streamLogs")
     }
 
@@ -263,8 +263,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "streams")]
     fn stream_records(
         &self,
-        _request: crate::operations::StreamRecordsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::StreamRecordsResponse> {
+        _request: crate::StreamRecordsRequest,
+    ) -> impl crate::runtime::Answer<crate::StreamRecordsResponse> {
         crate::runtime::not_implemented("streamRecords")
     }
 
@@ -274,8 +274,8 @@ pub trait ConstructsApi: Send + Sync {
     #[cfg(feature = "ops")]
     fn health(
         &self,
-        _request: crate::operations::HealthRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::HealthResponse> {
+        _request: crate::HealthRequest,
+    ) -> impl crate::runtime::Answer<crate::HealthResponse> {
         crate::runtime::not_implemented("health")
     }
 }

@@ -41,8 +41,8 @@ pub trait FormatsOverlay: Send + Sync {
     #[cfg(feature = "events")]
     fn get_event(
         &self,
-        request: crate::operations::GetEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
+        request: crate::GetEventRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEventResponse> {
         FormatsApi::get_event(self.upstream(), request)
     }
 
@@ -50,8 +50,8 @@ pub trait FormatsOverlay: Send + Sync {
     #[cfg(feature = "events")]
     fn create_event(
         &self,
-        request: crate::operations::CreateEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
+        request: crate::CreateEventRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateEventResponse> {
         FormatsApi::create_event(self.upstream(), request)
     }
 }
@@ -63,8 +63,8 @@ macro_rules! delegate {
     ($name:ident, $request:ident, $response:ident) => {
         fn $name(
             &self,
-            request: crate::operations::$request,
-        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            request: crate::$request,
+        ) -> impl crate::runtime::Answer<crate::$response> {
             FormatsOverlay::$name(self, request)
         }
     };

@@ -14,8 +14,8 @@ pub trait FormatsApi: Send + Sync {
     #[cfg(feature = "events")]
     fn get_event(
         &self,
-        _request: crate::operations::GetEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEventResponse> {
+        _request: crate::GetEventRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEventResponse> {
         crate::runtime::not_implemented("getEvent")
     }
 
@@ -23,8 +23,8 @@ pub trait FormatsApi: Send + Sync {
     #[cfg(feature = "events")]
     fn create_event(
         &self,
-        _request: crate::operations::CreateEventRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateEventResponse> {
+        _request: crate::CreateEventRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateEventResponse> {
         crate::runtime::not_implemented("createEvent")
     }
 }

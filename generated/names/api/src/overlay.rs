@@ -41,8 +41,8 @@ pub trait NamesOverlay: Send + Sync {
     #[cfg(feature = "std")]
     fn get_string(
         &self,
-        request: crate::operations::GetStringRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
+        request: crate::GetStringRequest,
+    ) -> impl crate::runtime::Answer<crate::GetStringResponse> {
         NamesApi::get_string(self.upstream(), request)
     }
 
@@ -50,8 +50,8 @@ pub trait NamesOverlay: Send + Sync {
     #[cfg(feature = "self_")]
     fn put_prelude(
         &self,
-        request: crate::operations::PutPreludeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
+        request: crate::PutPreludeRequest,
+    ) -> impl crate::runtime::Answer<crate::PutPreludeResponse> {
         NamesApi::put_prelude(self.upstream(), request)
     }
 
@@ -59,8 +59,8 @@ pub trait NamesOverlay: Send + Sync {
     #[cfg(feature = "self_")]
     fn add_payment_method(
         &self,
-        request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        request: crate::AddPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::AddPaymentMethodResponse> {
         NamesApi::add_payment_method(self.upstream(), request)
     }
 
@@ -68,8 +68,8 @@ pub trait NamesOverlay: Send + Sync {
     #[cfg(feature = "ming_qian")]
     fn ming_qian_wo_qu_ru(
         &self,
-        request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
+        request: crate::MingQianWoQuRuRequest,
+    ) -> impl crate::runtime::Answer<crate::MingQianWoQuRuResponse> {
         NamesApi::ming_qian_wo_qu_ru(self.upstream(), request)
     }
 }
@@ -81,8 +81,8 @@ macro_rules! delegate {
     ($name:ident, $request:ident, $response:ident) => {
         fn $name(
             &self,
-            request: crate::operations::$request,
-        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            request: crate::$request,
+        ) -> impl crate::runtime::Answer<crate::$response> {
             NamesOverlay::$name(self, request)
         }
     };

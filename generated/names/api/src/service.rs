@@ -18,8 +18,8 @@ pub trait NamesApi: Send + Sync {
     #[cfg(feature = "std")]
     fn get_string(
         &self,
-        _request: crate::operations::GetStringRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetStringResponse> {
+        _request: crate::GetStringRequest,
+    ) -> impl crate::runtime::Answer<crate::GetStringResponse> {
         crate::runtime::not_implemented("getString")
     }
 
@@ -29,8 +29,8 @@ pub trait NamesApi: Send + Sync {
     #[cfg(feature = "self_")]
     fn put_prelude(
         &self,
-        _request: crate::operations::PutPreludeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PutPreludeResponse> {
+        _request: crate::PutPreludeRequest,
+    ) -> impl crate::runtime::Answer<crate::PutPreludeResponse> {
         crate::runtime::not_implemented("putPrelude")
     }
 
@@ -42,8 +42,8 @@ pub trait NamesApi: Send + Sync {
     #[cfg(feature = "self_")]
     fn add_payment_method(
         &self,
-        _request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        _request: crate::AddPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::AddPaymentMethodResponse> {
         crate::runtime::not_implemented("addPaymentMethod")
     }
 
@@ -53,8 +53,8 @@ pub trait NamesApi: Send + Sync {
     #[cfg(feature = "ming_qian")]
     fn ming_qian_wo_qu_ru(
         &self,
-        _request: crate::operations::MingQianWoQuRuRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MingQianWoQuRuResponse> {
+        _request: crate::MingQianWoQuRuRequest,
+    ) -> impl crate::runtime::Answer<crate::MingQianWoQuRuResponse> {
         crate::runtime::not_implemented("名前を取る")
     }
 }

@@ -41,8 +41,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_account(
         &self,
-        request: crate::operations::GetAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
+        request: crate::GetAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountResponse> {
         RocketApi::get_account(self.upstream(), request)
     }
 
@@ -50,8 +50,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn update_account(
         &self,
-        request: crate::operations::UpdateAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
+        request: crate::UpdateAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateAccountResponse> {
         RocketApi::update_account(self.upstream(), request)
     }
 
@@ -59,8 +59,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_payment_methods(
         &self,
-        request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
+        request: crate::GetPaymentMethodsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPaymentMethodsResponse> {
         RocketApi::get_payment_methods(self.upstream(), request)
     }
 
@@ -68,8 +68,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn add_payment_method(
         &self,
-        request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        request: crate::AddPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::AddPaymentMethodResponse> {
         RocketApi::add_payment_method(self.upstream(), request)
     }
 
@@ -77,8 +77,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_payment_method(
         &self,
-        request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
+        request: crate::GetPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPaymentMethodResponse> {
         RocketApi::get_payment_method(self.upstream(), request)
     }
 
@@ -86,8 +86,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn remove_payment_method(
         &self,
-        request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
+        request: crate::RemovePaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::RemovePaymentMethodResponse> {
         RocketApi::remove_payment_method(self.upstream(), request)
     }
 
@@ -95,8 +95,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_purchases(
         &self,
-        request: crate::operations::GetPurchasesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
+        request: crate::GetPurchasesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPurchasesResponse> {
         RocketApi::get_purchases(self.upstream(), request)
     }
 
@@ -104,8 +104,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn make_purchase(
         &self,
-        request: crate::operations::MakePurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
+        request: crate::MakePurchaseRequest,
+    ) -> impl crate::runtime::Answer<crate::MakePurchaseResponse> {
         RocketApi::make_purchase(self.upstream(), request)
     }
 
@@ -113,8 +113,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn update_subscription(
         &self,
-        request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
+        request: crate::UpdateSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateSubscriptionResponse> {
         RocketApi::update_subscription(self.upstream(), request)
     }
 
@@ -122,8 +122,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn cancel_subscription(
         &self,
-        request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
+        request: crate::CancelSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::CancelSubscriptionResponse> {
         RocketApi::cancel_subscription(self.upstream(), request)
     }
 
@@ -131,8 +131,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_devices(
         &self,
-        request: crate::operations::GetDevicesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
+        request: crate::GetDevicesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetDevicesResponse> {
         RocketApi::get_devices(self.upstream(), request)
     }
 
@@ -140,8 +140,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn register_device(
         &self,
-        request: crate::operations::RegisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
+        request: crate::RegisterDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::RegisterDeviceResponse> {
         RocketApi::register_device(self.upstream(), request)
     }
 
@@ -149,8 +149,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn authorize_device(
         &self,
-        request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
+        request: crate::AuthorizeDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::AuthorizeDeviceResponse> {
         RocketApi::authorize_device(self.upstream(), request)
     }
 
@@ -158,8 +158,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_device(
         &self,
-        request: crate::operations::GetDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
+        request: crate::GetDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::GetDeviceResponse> {
         RocketApi::get_device(self.upstream(), request)
     }
 
@@ -167,8 +167,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn deregister_device(
         &self,
-        request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
+        request: crate::DeregisterDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::DeregisterDeviceResponse> {
         RocketApi::deregister_device(self.upstream(), request)
     }
 
@@ -176,8 +176,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn rename_device(
         &self,
-        request: crate::operations::RenameDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
+        request: crate::RenameDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::RenameDeviceResponse> {
         RocketApi::rename_device(self.upstream(), request)
     }
 
@@ -185,8 +185,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_entitlements(
         &self,
-        request: crate::operations::GetEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
+        request: crate::GetEntitlementsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEntitlementsResponse> {
         RocketApi::get_entitlements(self.upstream(), request)
     }
 
@@ -194,8 +194,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_item_media_files(
         &self,
-        request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
+        request: crate::GetItemMediaFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemMediaFilesResponse> {
         RocketApi::get_item_media_files(self.upstream(), request)
     }
 
@@ -203,10 +203,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_item_media_files_guarded(
         &self,
-        request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItemMediaFilesGuardedResponse,
-    > {
+        request: crate::GetItemMediaFilesGuardedRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemMediaFilesGuardedResponse> {
         RocketApi::get_item_media_files_guarded(self.upstream(), request)
     }
 
@@ -214,8 +212,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn generate_nonce(
         &self,
-        request: crate::operations::GenerateNonceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
+        request: crate::GenerateNonceRequest,
+    ) -> impl crate::runtime::Answer<crate::GenerateNonceResponse> {
         RocketApi::generate_nonce(self.upstream(), request)
     }
 
@@ -223,8 +221,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn change_password(
         &self,
-        request: crate::operations::ChangePasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
+        request: crate::ChangePasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangePasswordResponse> {
         RocketApi::change_password(self.upstream(), request)
     }
 
@@ -232,8 +230,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn change_pin(
         &self,
-        request: crate::operations::ChangePinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
+        request: crate::ChangePinRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangePinResponse> {
         RocketApi::change_pin(self.upstream(), request)
     }
 
@@ -241,8 +239,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_profile(
         &self,
-        request: crate::operations::GetProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
+        request: crate::GetProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileResponse> {
         RocketApi::get_profile(self.upstream(), request)
     }
 
@@ -250,8 +248,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_bookmarks(
         &self,
-        request: crate::operations::GetBookmarksRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
+        request: crate::GetBookmarksRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBookmarksResponse> {
         RocketApi::get_bookmarks(self.upstream(), request)
     }
 
@@ -259,8 +257,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_bookmark_list(
         &self,
-        request: crate::operations::GetBookmarkListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
+        request: crate::GetBookmarkListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBookmarkListResponse> {
         RocketApi::get_bookmark_list(self.upstream(), request)
     }
 
@@ -268,8 +266,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_bookmark(
         &self,
-        request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
+        request: crate::GetItemBookmarkRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemBookmarkResponse> {
         RocketApi::get_item_bookmark(self.upstream(), request)
     }
 
@@ -277,8 +275,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn bookmark_item(
         &self,
-        request: crate::operations::BookmarkItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
+        request: crate::BookmarkItemRequest,
+    ) -> impl crate::runtime::Answer<crate::BookmarkItemResponse> {
         RocketApi::bookmark_item(self.upstream(), request)
     }
 
@@ -286,8 +284,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn delete_item_bookmark(
         &self,
-        request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
+        request: crate::DeleteItemBookmarkRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteItemBookmarkResponse> {
         RocketApi::delete_item_bookmark(self.upstream(), request)
     }
 
@@ -295,10 +293,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_continue_watching_list(
         &self,
-        request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetContinueWatchingListResponse,
-    > {
+        request: crate::GetContinueWatchingListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetContinueWatchingListResponse> {
         RocketApi::get_continue_watching_list(self.upstream(), request)
     }
 
@@ -306,8 +302,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_next_playback_item(
         &self,
-        request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
+        request: crate::GetNextPlaybackItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetNextPlaybackItemResponse> {
         RocketApi::get_next_playback_item(self.upstream(), request)
     }
 
@@ -315,8 +311,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_ratings(
         &self,
-        request: crate::operations::GetRatingsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
+        request: crate::GetRatingsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRatingsResponse> {
         RocketApi::get_ratings(self.upstream(), request)
     }
 
@@ -324,8 +320,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_ratings_list(
         &self,
-        request: crate::operations::GetRatingsListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
+        request: crate::GetRatingsListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRatingsListResponse> {
         RocketApi::get_ratings_list(self.upstream(), request)
     }
 
@@ -333,8 +329,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_rating(
         &self,
-        request: crate::operations::GetItemRatingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
+        request: crate::GetItemRatingRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemRatingResponse> {
         RocketApi::get_item_rating(self.upstream(), request)
     }
 
@@ -342,8 +338,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn rate_item(
         &self,
-        request: crate::operations::RateItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
+        request: crate::RateItemRequest,
+    ) -> impl crate::runtime::Answer<crate::RateItemResponse> {
         RocketApi::rate_item(self.upstream(), request)
     }
 
@@ -351,8 +347,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_watched(
         &self,
-        request: crate::operations::GetWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
+        request: crate::GetWatchedRequest,
+    ) -> impl crate::runtime::Answer<crate::GetWatchedResponse> {
         RocketApi::get_watched(self.upstream(), request)
     }
 
@@ -360,8 +356,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn delete_watched(
         &self,
-        request: crate::operations::DeleteWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
+        request: crate::DeleteWatchedRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteWatchedResponse> {
         RocketApi::delete_watched(self.upstream(), request)
     }
 
@@ -369,8 +365,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_watched_list(
         &self,
-        request: crate::operations::GetWatchedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
+        request: crate::GetWatchedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetWatchedListResponse> {
         RocketApi::get_watched_list(self.upstream(), request)
     }
 
@@ -378,8 +374,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_watched_status(
         &self,
-        request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
+        request: crate::GetItemWatchedStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemWatchedStatusResponse> {
         RocketApi::get_item_watched_status(self.upstream(), request)
     }
 
@@ -387,8 +383,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "profile")]
     fn set_item_watched_status(
         &self,
-        request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
+        request: crate::SetItemWatchedStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::SetItemWatchedStatusResponse> {
         RocketApi::set_item_watched_status(self.upstream(), request)
     }
 
@@ -396,8 +392,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn create_profile(
         &self,
-        request: crate::operations::CreateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
+        request: crate::CreateProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateProfileResponse> {
         RocketApi::create_profile(self.upstream(), request)
     }
 
@@ -405,8 +401,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn get_profile_with_id(
         &self,
-        request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
+        request: crate::GetProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileWithIdResponse> {
         RocketApi::get_profile_with_id(self.upstream(), request)
     }
 
@@ -414,8 +410,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn delete_profile_with_id(
         &self,
-        request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
+        request: crate::DeleteProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteProfileWithIdResponse> {
         RocketApi::delete_profile_with_id(self.upstream(), request)
     }
 
@@ -423,8 +419,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn update_profile_with_id(
         &self,
-        request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
+        request: crate::UpdateProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateProfileWithIdResponse> {
         RocketApi::update_profile_with_id(self.upstream(), request)
     }
 
@@ -432,10 +428,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "account")]
     fn request_email_verification(
         &self,
-        request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::RequestEmailVerificationResponse,
-    > {
+        request: crate::RequestEmailVerificationRequest,
+    ) -> impl crate::runtime::Answer<crate::RequestEmailVerificationResponse> {
         RocketApi::request_email_verification(self.upstream(), request)
     }
 
@@ -443,8 +437,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_account_token(
         &self,
-        request: crate::operations::GetAccountTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
+        request: crate::GetAccountTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenResponse> {
         RocketApi::get_account_token(self.upstream(), request)
     }
 
@@ -452,8 +446,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn sign_out(
         &self,
-        request: crate::operations::SignOutRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
+        request: crate::SignOutRequest,
+    ) -> impl crate::runtime::Answer<crate::SignOutResponse> {
         RocketApi::sign_out(self.upstream(), request)
     }
 
@@ -461,8 +455,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_account_token_by_code(
         &self,
-        request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
+        request: crate::GetAccountTokenByCodeRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenByCodeResponse> {
         RocketApi::get_account_token_by_code(self.upstream(), request)
     }
 
@@ -470,10 +464,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn generate_device_authorization_code(
         &self,
-        request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GenerateDeviceAuthorizationCodeResponse,
-    > {
+        request: crate::GenerateDeviceAuthorizationCodeRequest,
+    ) -> impl crate::runtime::Answer<crate::GenerateDeviceAuthorizationCodeResponse> {
         RocketApi::generate_device_authorization_code(self.upstream(), request)
     }
 
@@ -481,8 +473,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_profile_token(
         &self,
-        request: crate::operations::GetProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
+        request: crate::GetProfileTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileTokenResponse> {
         RocketApi::get_profile_token(self.upstream(), request)
     }
 
@@ -490,8 +482,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn refresh_token(
         &self,
-        request: crate::operations::RefreshTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
+        request: crate::RefreshTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::RefreshTokenResponse> {
         RocketApi::refresh_token(self.upstream(), request)
     }
 
@@ -499,8 +491,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "authorization")]
     fn single_sign_on(
         &self,
-        request: crate::operations::SingleSignOnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
+        request: crate::SingleSignOnRequest,
+    ) -> impl crate::runtime::Answer<crate::SingleSignOnResponse> {
         RocketApi::single_sign_on(self.upstream(), request)
     }
 
@@ -508,8 +500,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "bt")]
     fn get_plan_by_token(
         &self,
-        request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
+        request: crate::GetPlanByTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlanByTokenResponse> {
         RocketApi::get_plan_by_token(self.upstream(), request)
     }
 
@@ -517,8 +509,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "bt")]
     fn get_plans(
         &self,
-        request: crate::operations::GetPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
+        request: crate::GetPlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlansResponse> {
         RocketApi::get_plans(self.upstream(), request)
     }
 
@@ -526,8 +518,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "bt")]
     fn assign_token(
         &self,
-        request: crate::operations::AssignTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
+        request: crate::AssignTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::AssignTokenResponse> {
         RocketApi::assign_token(self.upstream(), request)
     }
 
@@ -535,8 +527,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "bt")]
     fn check_user_token(
         &self,
-        request: crate::operations::CheckUserTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
+        request: crate::CheckUserTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckUserTokenResponse> {
         RocketApi::check_user_token(self.upstream(), request)
     }
 
@@ -544,8 +536,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "support")]
     fn get_subscription_data(
         &self,
-        request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
+        request: crate::GetSubscriptionDataRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionDataResponse> {
         RocketApi::get_subscription_data(self.upstream(), request)
     }
 
@@ -553,8 +545,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "app")]
     fn get_app_config(
         &self,
-        request: crate::operations::GetAppConfigRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
+        request: crate::GetAppConfigRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAppConfigResponse> {
         RocketApi::get_app_config(self.upstream(), request)
     }
 
@@ -562,8 +554,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn check_ee_bt_eligibility(
         &self,
-        request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
+        request: crate::CheckEeBtEligibilityRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckEeBtEligibilityResponse> {
         RocketApi::check_ee_bt_eligibility(self.upstream(), request)
     }
 
@@ -571,8 +563,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn assign_msisdn(
         &self,
-        request: crate::operations::AssignMsisdnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
+        request: crate::AssignMsisdnRequest,
+    ) -> impl crate::runtime::Answer<crate::AssignMsisdnResponse> {
         RocketApi::assign_msisdn(self.upstream(), request)
     }
 
@@ -580,8 +572,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_eligible_offers(
         &self,
-        request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
+        request: crate::GetEligibleOffersRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEligibleOffersResponse> {
         RocketApi::get_eligible_offers(self.upstream(), request)
     }
 
@@ -589,8 +581,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn create_pin_request(
         &self,
-        request: crate::operations::CreatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
+        request: crate::CreatePinRequestRequest,
+    ) -> impl crate::runtime::Answer<crate::CreatePinRequestResponse> {
         RocketApi::create_pin_request(self.upstream(), request)
     }
 
@@ -598,8 +590,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn validate_pin_request(
         &self,
-        request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
+        request: crate::ValidatePinRequestRequest,
+    ) -> impl crate::runtime::Answer<crate::ValidatePinRequestResponse> {
         RocketApi::validate_pin_request(self.upstream(), request)
     }
 
@@ -607,8 +599,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_ee_plans(
         &self,
-        request: crate::operations::GetEePlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
+        request: crate::GetEePlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEePlansResponse> {
         RocketApi::get_ee_plans(self.upstream(), request)
     }
 
@@ -616,8 +608,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_plan(
         &self,
-        request: crate::operations::GetPlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
+        request: crate::GetPlanRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlanResponse> {
         RocketApi::get_plan(self.upstream(), request)
     }
 
@@ -625,8 +617,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "ee")]
     fn create_token(
         &self,
-        request: crate::operations::CreateTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
+        request: crate::CreateTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateTokenResponse> {
         RocketApi::create_token(self.upstream(), request)
     }
 
@@ -634,8 +626,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item(
         &self,
-        request: crate::operations::GetItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
+        request: crate::GetItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemResponse> {
         RocketApi::get_item(self.upstream(), request)
     }
 
@@ -643,8 +635,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_children_list(
         &self,
-        request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
+        request: crate::GetItemChildrenListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemChildrenListResponse> {
         RocketApi::get_item_children_list(self.upstream(), request)
     }
 
@@ -652,8 +644,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_related_list(
         &self,
-        request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
+        request: crate::GetItemRelatedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemRelatedListResponse> {
         RocketApi::get_item_related_list(self.upstream(), request)
     }
 
@@ -661,10 +653,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_public_item_media_files(
         &self,
-        request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetPublicItemMediaFilesResponse,
-    > {
+        request: crate::GetPublicItemMediaFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPublicItemMediaFilesResponse> {
         RocketApi::get_public_item_media_files(self.upstream(), request)
     }
 
@@ -672,10 +662,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_anon_next_playback_item(
         &self,
-        request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetAnonNextPlaybackItemResponse,
-    > {
+        request: crate::GetAnonNextPlaybackItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAnonNextPlaybackItemResponse> {
         RocketApi::get_anon_next_playback_item(self.upstream(), request)
     }
 
@@ -683,8 +671,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_billing_history(
         &self,
-        request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
+        request: crate::GetBillingHistoryRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBillingHistoryResponse> {
         RocketApi::get_billing_history(self.upstream(), request)
     }
 
@@ -692,8 +680,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_card_details(
         &self,
-        request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
+        request: crate::ChangeCardDetailsRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeCardDetailsResponse> {
         RocketApi::change_card_details(self.upstream(), request)
     }
 
@@ -701,8 +689,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_card_details(
         &self,
-        request: crate::operations::GetCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
+        request: crate::GetCardDetailsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCardDetailsResponse> {
         RocketApi::get_card_details(self.upstream(), request)
     }
 
@@ -710,8 +698,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_email(
         &self,
-        request: crate::operations::ChangeEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
+        request: crate::ChangeEmailRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeEmailResponse> {
         RocketApi::change_email(self.upstream(), request)
     }
 
@@ -719,8 +707,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_marketing(
         &self,
-        request: crate::operations::ChangeMarketingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
+        request: crate::ChangeMarketingRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeMarketingResponse> {
         RocketApi::change_marketing(self.upstream(), request)
     }
 
@@ -728,8 +716,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn delete_account(
         &self,
-        request: crate::operations::DeleteAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
+        request: crate::DeleteAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteAccountResponse> {
         RocketApi::delete_account(self.upstream(), request)
     }
 
@@ -737,8 +725,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_current_entitlement(
         &self,
-        request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
+        request: crate::GetCurrentEntitlementRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCurrentEntitlementResponse> {
         RocketApi::get_current_entitlement(self.upstream(), request)
     }
 
@@ -746,8 +734,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_entitlements_history(
         &self,
-        request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
+        request: crate::GetEntitlementsHistoryRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEntitlementsHistoryResponse> {
         RocketApi::get_entitlements_history(self.upstream(), request)
     }
 
@@ -755,8 +743,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_feature_flag(
         &self,
-        request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
+        request: crate::GetFeatureFlagRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFeatureFlagResponse> {
         RocketApi::get_feature_flag(self.upstream(), request)
     }
 
@@ -764,8 +752,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn google_pay_subscription(
         &self,
-        request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
+        request: crate::GooglePaySubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::GooglePaySubscriptionResponse> {
         RocketApi::google_pay_subscription(self.upstream(), request)
     }
 
@@ -773,10 +761,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn check_previous_entitlements(
         &self,
-        request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::CheckPreviousEntitlementsResponse,
-    > {
+        request: crate::CheckPreviousEntitlementsRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckPreviousEntitlementsResponse> {
         RocketApi::check_previous_entitlements(self.upstream(), request)
     }
 
@@ -784,8 +770,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_items_media_clip_files(
         &self,
-        request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
+        request: crate::GetItemsMediaClipFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemsMediaClipFilesResponse> {
         RocketApi::get_items_media_clip_files(self.upstream(), request)
     }
 
@@ -793,8 +779,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_downloadables(
         &self,
-        request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
+        request: crate::GetItemDownloadablesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemDownloadablesResponse> {
         RocketApi::get_item_downloadables(self.upstream(), request)
     }
 
@@ -802,10 +788,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_itemsummary_external_id(
         &self,
-        request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItvItemsummaryExternalIdResponse,
-    > {
+        request: crate::GetItvItemsummaryExternalIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvItemsummaryExternalIdResponse> {
         RocketApi::get_itv_itemsummary_external_id(self.upstream(), request)
     }
 
@@ -813,8 +797,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "app")]
     fn get_itv_page(
         &self,
-        request: crate::operations::GetItvPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
+        request: crate::GetItvPageRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvPageResponse> {
         RocketApi::get_itv_page(self.upstream(), request)
     }
 
@@ -822,8 +806,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_account_token_with_pin(
         &self,
-        request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
+        request: crate::GetAccountTokenWithPinRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenWithPinResponse> {
         RocketApi::get_account_token_with_pin(self.upstream(), request)
     }
 
@@ -831,8 +815,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn upgrade_plan(
         &self,
-        request: crate::operations::UpgradePlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
+        request: crate::UpgradePlanRequest,
+    ) -> impl crate::runtime::Answer<crate::UpgradePlanResponse> {
         RocketApi::upgrade_plan(self.upstream(), request)
     }
 
@@ -840,8 +824,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_plans_platform(
         &self,
-        request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
+        request: crate::GetItvPlansPlatformRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvPlansPlatformResponse> {
         RocketApi::get_itv_plans_platform(self.upstream(), request)
     }
 
@@ -849,8 +833,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_profile(
         &self,
-        request: crate::operations::GetItvProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
+        request: crate::GetItvProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvProfileResponse> {
         RocketApi::get_itv_profile(self.upstream(), request)
     }
 
@@ -858,8 +842,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_profile(
         &self,
-        request: crate::operations::UpdateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
+        request: crate::UpdateProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateProfileResponse> {
         RocketApi::update_profile(self.upstream(), request)
     }
 
@@ -867,8 +851,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_recommended_list(
         &self,
-        request: crate::operations::GetRecommendedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
+        request: crate::GetRecommendedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRecommendedListResponse> {
         RocketApi::get_recommended_list(self.upstream(), request)
     }
 
@@ -876,8 +860,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_profile_token(
         &self,
-        request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
+        request: crate::GetItvProfileTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvProfileTokenResponse> {
         RocketApi::get_itv_profile_token(self.upstream(), request)
     }
 
@@ -885,8 +869,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_current_subscription(
         &self,
-        request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
+        request: crate::GetCurrentSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCurrentSubscriptionResponse> {
         RocketApi::get_current_subscription(self.upstream(), request)
     }
 
@@ -894,8 +878,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase(
         &self,
-        request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
+        request: crate::ConfirmPurchaseRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseResponse> {
         RocketApi::confirm_purchase(self.upstream(), request)
     }
 
@@ -903,10 +887,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn delete_itv_purchase_platform(
         &self,
-        request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::DeleteItvPurchasePlatformResponse,
-    > {
+        request: crate::DeleteItvPurchasePlatformRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteItvPurchasePlatformResponse> {
         RocketApi::delete_itv_purchase_platform(self.upstream(), request)
     }
 
@@ -914,8 +896,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase_strong(
         &self,
-        request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
+        request: crate::ConfirmPurchaseStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseStrongResponse> {
         RocketApi::confirm_purchase_strong(self.upstream(), request)
     }
 
@@ -923,10 +905,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase_with_offer(
         &self,
-        request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::ConfirmPurchaseWithOfferResponse,
-    > {
+        request: crate::ConfirmPurchaseWithOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseWithOfferResponse> {
         RocketApi::confirm_purchase_with_offer(self.upstream(), request)
     }
 
@@ -934,8 +914,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn resubscribe(
         &self,
-        request: crate::operations::ResubscribeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
+        request: crate::ResubscribeRequest,
+    ) -> impl crate::runtime::Answer<crate::ResubscribeResponse> {
         RocketApi::resubscribe(self.upstream(), request)
     }
 
@@ -943,8 +923,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_roku_plans(
         &self,
-        request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
+        request: crate::GetItvRokuPlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvRokuPlansResponse> {
         RocketApi::get_itv_roku_plans(self.upstream(), request)
     }
 
@@ -952,8 +932,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn execute_transaction(
         &self,
-        request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
+        request: crate::ExecuteTransactionRequest,
+    ) -> impl crate::runtime::Answer<crate::ExecuteTransactionResponse> {
         RocketApi::execute_transaction(self.upstream(), request)
     }
 
@@ -961,8 +941,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_save_offer(
         &self,
-        request: crate::operations::GetSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
+        request: crate::GetSaveOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSaveOfferResponse> {
         RocketApi::get_save_offer(self.upstream(), request)
     }
 
@@ -970,8 +950,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn activate_save_offer(
         &self,
-        request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
+        request: crate::ActivateSaveOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::ActivateSaveOfferResponse> {
         RocketApi::activate_save_offer(self.upstream(), request)
     }
 
@@ -979,8 +959,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_full_price_renewal(
         &self,
-        request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
+        request: crate::GetFullPriceRenewalRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFullPriceRenewalResponse> {
         RocketApi::get_full_price_renewal(self.upstream(), request)
     }
 
@@ -988,8 +968,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_subscription_status(
         &self,
-        request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
+        request: crate::GetSubscriptionStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionStatusResponse> {
         RocketApi::get_subscription_status(self.upstream(), request)
     }
 
@@ -997,8 +977,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_subscription_state(
         &self,
-        request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
+        request: crate::GetSubscriptionStateRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionStateResponse> {
         RocketApi::get_subscription_state(self.upstream(), request)
     }
 
@@ -1006,8 +986,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_upcoming_invoice(
         &self,
-        request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
+        request: crate::GetUpcomingInvoiceRequest,
+    ) -> impl crate::runtime::Answer<crate::GetUpcomingInvoiceResponse> {
         RocketApi::get_upcoming_invoice(self.upstream(), request)
     }
 
@@ -1015,10 +995,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_payment_intent_strong(
         &self,
-        request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentIntentStrongResponse,
-    > {
+        request: crate::UpdatePaymentIntentStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdatePaymentIntentStrongResponse> {
         RocketApi::update_payment_intent_strong(self.upstream(), request)
     }
 
@@ -1026,10 +1004,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_payment_method_strong(
         &self,
-        request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentMethodStrongResponse,
-    > {
+        request: crate::UpdatePaymentMethodStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdatePaymentMethodStrongResponse> {
         RocketApi::update_payment_method_strong(self.upstream(), request)
     }
 
@@ -1037,8 +1013,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_voucher_by_id(
         &self,
-        request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
+        request: crate::GetVoucherByIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetVoucherByIdResponse> {
         RocketApi::get_voucher_by_id(self.upstream(), request)
     }
 
@@ -1046,8 +1022,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn check_voucher(
         &self,
-        request: crate::operations::CheckVoucherRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
+        request: crate::CheckVoucherRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckVoucherResponse> {
         RocketApi::check_voucher(self.upstream(), request)
     }
 
@@ -1055,8 +1031,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_lists(
         &self,
-        request: crate::operations::GetListsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
+        request: crate::GetListsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetListsResponse> {
         RocketApi::get_lists(self.upstream(), request)
     }
 
@@ -1064,8 +1040,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_list(
         &self,
-        request: crate::operations::GetListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
+        request: crate::GetListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetListResponse> {
         RocketApi::get_list(self.upstream(), request)
     }
 
@@ -1073,8 +1049,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "app")]
     fn get_page(
         &self,
-        request: crate::operations::GetPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
+        request: crate::GetPageRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPageResponse> {
         RocketApi::get_page(self.upstream(), request)
     }
 
@@ -1082,8 +1058,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_plans_id(
         &self,
-        request: crate::operations::GetPlansIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
+        request: crate::GetPlansIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlansIdResponse> {
         RocketApi::get_plans_id(self.upstream(), request)
     }
 
@@ -1091,8 +1067,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "registration")]
     fn register(
         &self,
-        request: crate::operations::RegisterRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
+        request: crate::RegisterRequest,
+    ) -> impl crate::runtime::Answer<crate::RegisterResponse> {
         RocketApi::register(self.upstream(), request)
     }
 
@@ -1100,8 +1076,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "support")]
     fn forgot_password(
         &self,
-        request: crate::operations::ForgotPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
+        request: crate::ForgotPasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ForgotPasswordResponse> {
         RocketApi::forgot_password(self.upstream(), request)
     }
 
@@ -1109,8 +1085,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "support")]
     fn reset_password(
         &self,
-        request: crate::operations::ResetPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
+        request: crate::ResetPasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ResetPasswordResponse> {
         RocketApi::reset_password(self.upstream(), request)
     }
 
@@ -1118,8 +1094,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_public_preview(
         &self,
-        request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
+        request: crate::GetPublicPreviewRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPublicPreviewResponse> {
         RocketApi::get_public_preview(self.upstream(), request)
     }
 
@@ -1127,8 +1103,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn get_schedules(
         &self,
-        request: crate::operations::GetSchedulesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
+        request: crate::GetSchedulesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSchedulesResponse> {
         RocketApi::get_schedules(self.upstream(), request)
     }
 
@@ -1136,8 +1112,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "content")]
     fn search(
         &self,
-        request: crate::operations::SearchRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
+        request: crate::SearchRequest,
+    ) -> impl crate::runtime::Answer<crate::SearchResponse> {
         RocketApi::search(self.upstream(), request)
     }
 
@@ -1145,8 +1121,8 @@ pub trait RocketOverlay: Send + Sync {
     #[cfg(feature = "support")]
     fn verify_email(
         &self,
-        request: crate::operations::VerifyEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
+        request: crate::VerifyEmailRequest,
+    ) -> impl crate::runtime::Answer<crate::VerifyEmailResponse> {
         RocketApi::verify_email(self.upstream(), request)
     }
 }
@@ -1171,8 +1147,8 @@ macro_rules! delegate {
     ($name:ident, $request:ident, $response:ident) => {
         fn $name(
             &self,
-            request: crate::operations::$request,
-        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            request: crate::$request,
+        ) -> impl crate::runtime::Answer<crate::$response> {
             RocketOverlay::$name(self, request)
         }
     };

@@ -18,8 +18,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_account(
         &self,
-        _request: crate::operations::GetAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountResponse> {
+        _request: crate::GetAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountResponse> {
         crate::runtime::not_implemented("getAccount")
     }
 
@@ -36,8 +36,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn update_account(
         &self,
-        _request: crate::operations::UpdateAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateAccountResponse> {
+        _request: crate::UpdateAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateAccountResponse> {
         crate::runtime::not_implemented("updateAccount")
     }
 
@@ -49,8 +49,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_payment_methods(
         &self,
-        _request: crate::operations::GetPaymentMethodsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodsResponse> {
+        _request: crate::GetPaymentMethodsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPaymentMethodsResponse> {
         crate::runtime::not_implemented("getPaymentMethods")
     }
 
@@ -62,8 +62,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn add_payment_method(
         &self,
-        _request: crate::operations::AddPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AddPaymentMethodResponse> {
+        _request: crate::AddPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::AddPaymentMethodResponse> {
         crate::runtime::not_implemented("addPaymentMethod")
     }
 
@@ -75,8 +75,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_payment_method(
         &self,
-        _request: crate::operations::GetPaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPaymentMethodResponse> {
+        _request: crate::GetPaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPaymentMethodResponse> {
         crate::runtime::not_implemented("getPaymentMethod")
     }
 
@@ -88,8 +88,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn remove_payment_method(
         &self,
-        _request: crate::operations::RemovePaymentMethodRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RemovePaymentMethodResponse> {
+        _request: crate::RemovePaymentMethodRequest,
+    ) -> impl crate::runtime::Answer<crate::RemovePaymentMethodResponse> {
         crate::runtime::not_implemented("removePaymentMethod")
     }
 
@@ -101,8 +101,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_purchases(
         &self,
-        _request: crate::operations::GetPurchasesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPurchasesResponse> {
+        _request: crate::GetPurchasesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPurchasesResponse> {
         crate::runtime::not_implemented("getPurchases")
     }
 
@@ -115,8 +115,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn make_purchase(
         &self,
-        _request: crate::operations::MakePurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::MakePurchaseResponse> {
+        _request: crate::MakePurchaseRequest,
+    ) -> impl crate::runtime::Answer<crate::MakePurchaseResponse> {
         crate::runtime::not_implemented("makePurchase")
     }
 
@@ -134,8 +134,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn update_subscription(
         &self,
-        _request: crate::operations::UpdateSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateSubscriptionResponse> {
+        _request: crate::UpdateSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateSubscriptionResponse> {
         crate::runtime::not_implemented("updateSubscription")
     }
 
@@ -150,8 +150,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn cancel_subscription(
         &self,
-        _request: crate::operations::CancelSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CancelSubscriptionResponse> {
+        _request: crate::CancelSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::CancelSubscriptionResponse> {
         crate::runtime::not_implemented("cancelSubscription")
     }
 
@@ -165,8 +165,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_devices(
         &self,
-        _request: crate::operations::GetDevicesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDevicesResponse> {
+        _request: crate::GetDevicesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetDevicesResponse> {
         crate::runtime::not_implemented("getDevices")
     }
 
@@ -180,8 +180,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn register_device(
         &self,
-        _request: crate::operations::RegisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterDeviceResponse> {
+        _request: crate::RegisterDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::RegisterDeviceResponse> {
         crate::runtime::not_implemented("registerDevice")
     }
 
@@ -206,8 +206,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn authorize_device(
         &self,
-        _request: crate::operations::AuthorizeDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AuthorizeDeviceResponse> {
+        _request: crate::AuthorizeDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::AuthorizeDeviceResponse> {
         crate::runtime::not_implemented("authorizeDevice")
     }
 
@@ -219,8 +219,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_device(
         &self,
-        _request: crate::operations::GetDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetDeviceResponse> {
+        _request: crate::GetDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::GetDeviceResponse> {
         crate::runtime::not_implemented("getDevice")
     }
 
@@ -232,8 +232,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn deregister_device(
         &self,
-        _request: crate::operations::DeregisterDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeregisterDeviceResponse> {
+        _request: crate::DeregisterDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::DeregisterDeviceResponse> {
         crate::runtime::not_implemented("deregisterDevice")
     }
 
@@ -245,8 +245,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn rename_device(
         &self,
-        _request: crate::operations::RenameDeviceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RenameDeviceResponse> {
+        _request: crate::RenameDeviceRequest,
+    ) -> impl crate::runtime::Answer<crate::RenameDeviceResponse> {
         crate::runtime::not_implemented("renameDevice")
     }
 
@@ -261,8 +261,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_entitlements(
         &self,
-        _request: crate::operations::GetEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsResponse> {
+        _request: crate::GetEntitlementsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEntitlementsResponse> {
         crate::runtime::not_implemented("getEntitlements")
     }
 
@@ -298,8 +298,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_item_media_files(
         &self,
-        _request: crate::operations::GetItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemMediaFilesResponse> {
+        _request: crate::GetItemMediaFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemMediaFilesResponse> {
         crate::runtime::not_implemented("getItemMediaFiles")
     }
 
@@ -330,10 +330,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_item_media_files_guarded(
         &self,
-        _request: crate::operations::GetItemMediaFilesGuardedRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItemMediaFilesGuardedResponse,
-    > {
+        _request: crate::GetItemMediaFilesGuardedRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemMediaFilesGuardedResponse> {
         crate::runtime::not_implemented("getItemMediaFilesGuarded")
     }
 
@@ -353,8 +351,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn generate_nonce(
         &self,
-        _request: crate::operations::GenerateNonceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GenerateNonceResponse> {
+        _request: crate::GenerateNonceRequest,
+    ) -> impl crate::runtime::Answer<crate::GenerateNonceResponse> {
         crate::runtime::not_implemented("generateNonce")
     }
 
@@ -368,8 +366,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn change_password(
         &self,
-        _request: crate::operations::ChangePasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePasswordResponse> {
+        _request: crate::ChangePasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangePasswordResponse> {
         crate::runtime::not_implemented("changePassword")
     }
 
@@ -381,8 +379,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn change_pin(
         &self,
-        _request: crate::operations::ChangePinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangePinResponse> {
+        _request: crate::ChangePinRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangePinResponse> {
         crate::runtime::not_implemented("changePin")
     }
 
@@ -394,8 +392,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_profile(
         &self,
-        _request: crate::operations::GetProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileResponse> {
+        _request: crate::GetProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileResponse> {
         crate::runtime::not_implemented("getProfile")
     }
 
@@ -407,8 +405,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_bookmarks(
         &self,
-        _request: crate::operations::GetBookmarksRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarksResponse> {
+        _request: crate::GetBookmarksRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBookmarksResponse> {
         crate::runtime::not_implemented("getBookmarks")
     }
 
@@ -420,8 +418,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_bookmark_list(
         &self,
-        _request: crate::operations::GetBookmarkListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBookmarkListResponse> {
+        _request: crate::GetBookmarkListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBookmarkListResponse> {
         crate::runtime::not_implemented("getBookmarkList")
     }
 
@@ -433,8 +431,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_bookmark(
         &self,
-        _request: crate::operations::GetItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemBookmarkResponse> {
+        _request: crate::GetItemBookmarkRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemBookmarkResponse> {
         crate::runtime::not_implemented("getItemBookmark")
     }
 
@@ -448,8 +446,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn bookmark_item(
         &self,
-        _request: crate::operations::BookmarkItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::BookmarkItemResponse> {
+        _request: crate::BookmarkItemRequest,
+    ) -> impl crate::runtime::Answer<crate::BookmarkItemResponse> {
         crate::runtime::not_implemented("bookmarkItem")
     }
 
@@ -461,8 +459,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn delete_item_bookmark(
         &self,
-        _request: crate::operations::DeleteItemBookmarkRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteItemBookmarkResponse> {
+        _request: crate::DeleteItemBookmarkRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteItemBookmarkResponse> {
         crate::runtime::not_implemented("deleteItemBookmark")
     }
 
@@ -483,10 +481,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_continue_watching_list(
         &self,
-        _request: crate::operations::GetContinueWatchingListRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetContinueWatchingListResponse,
-    > {
+        _request: crate::GetContinueWatchingListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetContinueWatchingListResponse> {
         crate::runtime::not_implemented("getContinueWatchingList")
     }
 
@@ -509,8 +505,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_next_playback_item(
         &self,
-        _request: crate::operations::GetNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetNextPlaybackItemResponse> {
+        _request: crate::GetNextPlaybackItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetNextPlaybackItemResponse> {
         crate::runtime::not_implemented("getNextPlaybackItem")
     }
 
@@ -522,8 +518,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_ratings(
         &self,
-        _request: crate::operations::GetRatingsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsResponse> {
+        _request: crate::GetRatingsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRatingsResponse> {
         crate::runtime::not_implemented("getRatings")
     }
 
@@ -535,8 +531,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_ratings_list(
         &self,
-        _request: crate::operations::GetRatingsListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRatingsListResponse> {
+        _request: crate::GetRatingsListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRatingsListResponse> {
         crate::runtime::not_implemented("getRatingsList")
     }
 
@@ -548,8 +544,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_rating(
         &self,
-        _request: crate::operations::GetItemRatingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRatingResponse> {
+        _request: crate::GetItemRatingRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemRatingResponse> {
         crate::runtime::not_implemented("getItemRating")
     }
 
@@ -563,8 +559,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn rate_item(
         &self,
-        _request: crate::operations::RateItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RateItemResponse> {
+        _request: crate::RateItemRequest,
+    ) -> impl crate::runtime::Answer<crate::RateItemResponse> {
         crate::runtime::not_implemented("rateItem")
     }
 
@@ -576,8 +572,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_watched(
         &self,
-        _request: crate::operations::GetWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedResponse> {
+        _request: crate::GetWatchedRequest,
+    ) -> impl crate::runtime::Answer<crate::GetWatchedResponse> {
         crate::runtime::not_implemented("getWatched")
     }
 
@@ -592,8 +588,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn delete_watched(
         &self,
-        _request: crate::operations::DeleteWatchedRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteWatchedResponse> {
+        _request: crate::DeleteWatchedRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteWatchedResponse> {
         crate::runtime::not_implemented("deleteWatched")
     }
 
@@ -605,8 +601,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_watched_list(
         &self,
-        _request: crate::operations::GetWatchedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetWatchedListResponse> {
+        _request: crate::GetWatchedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetWatchedListResponse> {
         crate::runtime::not_implemented("getWatchedList")
     }
 
@@ -618,8 +614,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn get_item_watched_status(
         &self,
-        _request: crate::operations::GetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemWatchedStatusResponse> {
+        _request: crate::GetItemWatchedStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemWatchedStatusResponse> {
         crate::runtime::not_implemented("getItemWatchedStatus")
     }
 
@@ -635,8 +631,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "profile")]
     fn set_item_watched_status(
         &self,
-        _request: crate::operations::SetItemWatchedStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SetItemWatchedStatusResponse> {
+        _request: crate::SetItemWatchedStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::SetItemWatchedStatusResponse> {
         crate::runtime::not_implemented("setItemWatchedStatus")
     }
 
@@ -648,8 +644,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn create_profile(
         &self,
-        _request: crate::operations::CreateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateProfileResponse> {
+        _request: crate::CreateProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateProfileResponse> {
         crate::runtime::not_implemented("createProfile")
     }
 
@@ -661,8 +657,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn get_profile_with_id(
         &self,
-        _request: crate::operations::GetProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileWithIdResponse> {
+        _request: crate::GetProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileWithIdResponse> {
         crate::runtime::not_implemented("getProfileWithId")
     }
 
@@ -676,8 +672,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn delete_profile_with_id(
         &self,
-        _request: crate::operations::DeleteProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteProfileWithIdResponse> {
+        _request: crate::DeleteProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteProfileWithIdResponse> {
         crate::runtime::not_implemented("deleteProfileWithId")
     }
 
@@ -691,8 +687,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn update_profile_with_id(
         &self,
-        _request: crate::operations::UpdateProfileWithIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileWithIdResponse> {
+        _request: crate::UpdateProfileWithIdRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateProfileWithIdResponse> {
         crate::runtime::not_implemented("updateProfileWithId")
     }
 
@@ -714,10 +710,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "account")]
     fn request_email_verification(
         &self,
-        _request: crate::operations::RequestEmailVerificationRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::RequestEmailVerificationResponse,
-    > {
+        _request: crate::RequestEmailVerificationRequest,
+    ) -> impl crate::runtime::Answer<crate::RequestEmailVerificationResponse> {
         crate::runtime::not_implemented("requestEmailVerification")
     }
 
@@ -736,8 +730,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_account_token(
         &self,
-        _request: crate::operations::GetAccountTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenResponse> {
+        _request: crate::GetAccountTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenResponse> {
         crate::runtime::not_implemented("getAccountToken")
     }
 
@@ -748,8 +742,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn sign_out(
         &self,
-        _request: crate::operations::SignOutRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SignOutResponse> {
+        _request: crate::SignOutRequest,
+    ) -> impl crate::runtime::Answer<crate::SignOutResponse> {
         crate::runtime::not_implemented("signOut")
     }
 
@@ -772,8 +766,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_account_token_by_code(
         &self,
-        _request: crate::operations::GetAccountTokenByCodeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenByCodeResponse> {
+        _request: crate::GetAccountTokenByCodeRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenByCodeResponse> {
         crate::runtime::not_implemented("getAccountTokenByCode")
     }
 
@@ -796,10 +790,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn generate_device_authorization_code(
         &self,
-        _request: crate::operations::GenerateDeviceAuthorizationCodeRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GenerateDeviceAuthorizationCodeResponse,
-    > {
+        _request: crate::GenerateDeviceAuthorizationCodeRequest,
+    ) -> impl crate::runtime::Answer<crate::GenerateDeviceAuthorizationCodeResponse> {
         crate::runtime::not_implemented("generateDeviceAuthorizationCode")
     }
 
@@ -815,8 +807,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn get_profile_token(
         &self,
-        _request: crate::operations::GetProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetProfileTokenResponse> {
+        _request: crate::GetProfileTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetProfileTokenResponse> {
         crate::runtime::not_implemented("getProfileToken")
     }
 
@@ -826,8 +818,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn refresh_token(
         &self,
-        _request: crate::operations::RefreshTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RefreshTokenResponse> {
+        _request: crate::RefreshTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::RefreshTokenResponse> {
         crate::runtime::not_implemented("refreshToken")
     }
 
@@ -837,8 +829,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "authorization")]
     fn single_sign_on(
         &self,
-        _request: crate::operations::SingleSignOnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SingleSignOnResponse> {
+        _request: crate::SingleSignOnRequest,
+    ) -> impl crate::runtime::Answer<crate::SingleSignOnResponse> {
         crate::runtime::not_implemented("singleSignOn")
     }
 
@@ -848,8 +840,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "bt")]
     fn get_plan_by_token(
         &self,
-        _request: crate::operations::GetPlanByTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanByTokenResponse> {
+        _request: crate::GetPlanByTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlanByTokenResponse> {
         crate::runtime::not_implemented("getPlanByToken")
     }
 
@@ -859,8 +851,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "bt")]
     fn get_plans(
         &self,
-        _request: crate::operations::GetPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansResponse> {
+        _request: crate::GetPlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlansResponse> {
         crate::runtime::not_implemented("getPlans")
     }
 
@@ -872,8 +864,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "bt")]
     fn assign_token(
         &self,
-        _request: crate::operations::AssignTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignTokenResponse> {
+        _request: crate::AssignTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::AssignTokenResponse> {
         crate::runtime::not_implemented("assignToken")
     }
 
@@ -883,8 +875,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "bt")]
     fn check_user_token(
         &self,
-        _request: crate::operations::CheckUserTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckUserTokenResponse> {
+        _request: crate::CheckUserTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckUserTokenResponse> {
         crate::runtime::not_implemented("checkUserToken")
     }
 
@@ -894,8 +886,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "support")]
     fn get_subscription_data(
         &self,
-        _request: crate::operations::GetSubscriptionDataRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionDataResponse> {
+        _request: crate::GetSubscriptionDataRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionDataResponse> {
         crate::runtime::not_implemented("getSubscriptionData")
     }
 
@@ -911,8 +903,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "app")]
     fn get_app_config(
         &self,
-        _request: crate::operations::GetAppConfigRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAppConfigResponse> {
+        _request: crate::GetAppConfigRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAppConfigResponse> {
         crate::runtime::not_implemented("getAppConfig")
     }
 
@@ -924,8 +916,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn check_ee_bt_eligibility(
         &self,
-        _request: crate::operations::CheckEeBtEligibilityRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckEeBtEligibilityResponse> {
+        _request: crate::CheckEeBtEligibilityRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckEeBtEligibilityResponse> {
         crate::runtime::not_implemented("checkEeBtEligibility")
     }
 
@@ -937,8 +929,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn assign_msisdn(
         &self,
-        _request: crate::operations::AssignMsisdnRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::AssignMsisdnResponse> {
+        _request: crate::AssignMsisdnRequest,
+    ) -> impl crate::runtime::Answer<crate::AssignMsisdnResponse> {
         crate::runtime::not_implemented("assignMsisdn")
     }
 
@@ -950,8 +942,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_eligible_offers(
         &self,
-        _request: crate::operations::GetEligibleOffersRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEligibleOffersResponse> {
+        _request: crate::GetEligibleOffersRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEligibleOffersResponse> {
         crate::runtime::not_implemented("getEligibleOffers")
     }
 
@@ -963,8 +955,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn create_pin_request(
         &self,
-        _request: crate::operations::CreatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreatePinRequestResponse> {
+        _request: crate::CreatePinRequestRequest,
+    ) -> impl crate::runtime::Answer<crate::CreatePinRequestResponse> {
         crate::runtime::not_implemented("createPinRequest")
     }
 
@@ -974,8 +966,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn validate_pin_request(
         &self,
-        _request: crate::operations::ValidatePinRequestRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ValidatePinRequestResponse> {
+        _request: crate::ValidatePinRequestRequest,
+    ) -> impl crate::runtime::Answer<crate::ValidatePinRequestResponse> {
         crate::runtime::not_implemented("validatePinRequest")
     }
 
@@ -985,8 +977,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_ee_plans(
         &self,
-        _request: crate::operations::GetEePlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEePlansResponse> {
+        _request: crate::GetEePlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEePlansResponse> {
         crate::runtime::not_implemented("GET /ee/plans")
     }
 
@@ -996,8 +988,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn get_plan(
         &self,
-        _request: crate::operations::GetPlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlanResponse> {
+        _request: crate::GetPlanRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlanResponse> {
         crate::runtime::not_implemented("getPlan")
     }
 
@@ -1007,8 +999,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "ee")]
     fn create_token(
         &self,
-        _request: crate::operations::CreateTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CreateTokenResponse> {
+        _request: crate::CreateTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::CreateTokenResponse> {
         crate::runtime::not_implemented("createToken")
     }
 
@@ -1018,8 +1010,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item(
         &self,
-        _request: crate::operations::GetItemRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemResponse> {
+        _request: crate::GetItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemResponse> {
         crate::runtime::not_implemented("getItem")
     }
 
@@ -1035,8 +1027,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_children_list(
         &self,
-        _request: crate::operations::GetItemChildrenListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemChildrenListResponse> {
+        _request: crate::GetItemChildrenListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemChildrenListResponse> {
         crate::runtime::not_implemented("getItemChildrenList")
     }
 
@@ -1048,8 +1040,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_related_list(
         &self,
-        _request: crate::operations::GetItemRelatedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemRelatedListResponse> {
+        _request: crate::GetItemRelatedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemRelatedListResponse> {
         crate::runtime::not_implemented("getItemRelatedList")
     }
 
@@ -1073,10 +1065,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_public_item_media_files(
         &self,
-        _request: crate::operations::GetPublicItemMediaFilesRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetPublicItemMediaFilesResponse,
-    > {
+        _request: crate::GetPublicItemMediaFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPublicItemMediaFilesResponse> {
         crate::runtime::not_implemented("getPublicItemMediaFiles")
     }
 
@@ -1087,10 +1077,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_anon_next_playback_item(
         &self,
-        _request: crate::operations::GetAnonNextPlaybackItemRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetAnonNextPlaybackItemResponse,
-    > {
+        _request: crate::GetAnonNextPlaybackItemRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAnonNextPlaybackItemResponse> {
         crate::runtime::not_implemented("getAnonNextPlaybackItem")
     }
 
@@ -1102,8 +1090,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_billing_history(
         &self,
-        _request: crate::operations::GetBillingHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetBillingHistoryResponse> {
+        _request: crate::GetBillingHistoryRequest,
+    ) -> impl crate::runtime::Answer<crate::GetBillingHistoryResponse> {
         crate::runtime::not_implemented("getBillingHistory")
     }
 
@@ -1115,8 +1103,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_card_details(
         &self,
-        _request: crate::operations::ChangeCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeCardDetailsResponse> {
+        _request: crate::ChangeCardDetailsRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeCardDetailsResponse> {
         crate::runtime::not_implemented("changeCardDetails")
     }
 
@@ -1128,8 +1116,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_card_details(
         &self,
-        _request: crate::operations::GetCardDetailsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCardDetailsResponse> {
+        _request: crate::GetCardDetailsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCardDetailsResponse> {
         crate::runtime::not_implemented("getCardDetails")
     }
 
@@ -1143,8 +1131,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_email(
         &self,
-        _request: crate::operations::ChangeEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeEmailResponse> {
+        _request: crate::ChangeEmailRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeEmailResponse> {
         crate::runtime::not_implemented("changeEmail")
     }
 
@@ -1158,8 +1146,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn change_marketing(
         &self,
-        _request: crate::operations::ChangeMarketingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ChangeMarketingResponse> {
+        _request: crate::ChangeMarketingRequest,
+    ) -> impl crate::runtime::Answer<crate::ChangeMarketingResponse> {
         crate::runtime::not_implemented("changeMarketing")
     }
 
@@ -1173,8 +1161,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn delete_account(
         &self,
-        _request: crate::operations::DeleteAccountRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::DeleteAccountResponse> {
+        _request: crate::DeleteAccountRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteAccountResponse> {
         crate::runtime::not_implemented("deleteAccount")
     }
 
@@ -1186,8 +1174,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_current_entitlement(
         &self,
-        _request: crate::operations::GetCurrentEntitlementRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentEntitlementResponse> {
+        _request: crate::GetCurrentEntitlementRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCurrentEntitlementResponse> {
         crate::runtime::not_implemented("getCurrentEntitlement")
     }
 
@@ -1199,8 +1187,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_entitlements_history(
         &self,
-        _request: crate::operations::GetEntitlementsHistoryRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetEntitlementsHistoryResponse> {
+        _request: crate::GetEntitlementsHistoryRequest,
+    ) -> impl crate::runtime::Answer<crate::GetEntitlementsHistoryResponse> {
         crate::runtime::not_implemented("getEntitlementsHistory")
     }
 
@@ -1210,8 +1198,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_feature_flag(
         &self,
-        _request: crate::operations::GetFeatureFlagRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFeatureFlagResponse> {
+        _request: crate::GetFeatureFlagRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFeatureFlagResponse> {
         crate::runtime::not_implemented("getFeatureFlag")
     }
 
@@ -1223,8 +1211,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn google_pay_subscription(
         &self,
-        _request: crate::operations::GooglePaySubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GooglePaySubscriptionResponse> {
+        _request: crate::GooglePaySubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::GooglePaySubscriptionResponse> {
         crate::runtime::not_implemented("googlePaySubscription")
     }
 
@@ -1236,10 +1224,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn check_previous_entitlements(
         &self,
-        _request: crate::operations::CheckPreviousEntitlementsRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::CheckPreviousEntitlementsResponse,
-    > {
+        _request: crate::CheckPreviousEntitlementsRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckPreviousEntitlementsResponse> {
         crate::runtime::not_implemented("checkPreviousEntitlements")
     }
 
@@ -1249,8 +1235,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_items_media_clip_files(
         &self,
-        _request: crate::operations::GetItemsMediaClipFilesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemsMediaClipFilesResponse> {
+        _request: crate::GetItemsMediaClipFilesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemsMediaClipFilesResponse> {
         crate::runtime::not_implemented("getItemsMediaClipFiles")
     }
 
@@ -1260,8 +1246,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_item_downloadables(
         &self,
-        _request: crate::operations::GetItemDownloadablesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItemDownloadablesResponse> {
+        _request: crate::GetItemDownloadablesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItemDownloadablesResponse> {
         crate::runtime::not_implemented("getItemDownloadables")
     }
 
@@ -1271,10 +1257,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_itemsummary_external_id(
         &self,
-        _request: crate::operations::GetItvItemsummaryExternalIdRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::GetItvItemsummaryExternalIdResponse,
-    > {
+        _request: crate::GetItvItemsummaryExternalIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvItemsummaryExternalIdResponse> {
         crate::runtime::not_implemented("GET /itv/itemsummary/{externalId}")
     }
 
@@ -1290,8 +1274,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "app")]
     fn get_itv_page(
         &self,
-        _request: crate::operations::GetItvPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPageResponse> {
+        _request: crate::GetItvPageRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvPageResponse> {
         crate::runtime::not_implemented("getItvPage")
     }
 
@@ -1309,8 +1293,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_account_token_with_pin(
         &self,
-        _request: crate::operations::GetAccountTokenWithPinRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetAccountTokenWithPinResponse> {
+        _request: crate::GetAccountTokenWithPinRequest,
+    ) -> impl crate::runtime::Answer<crate::GetAccountTokenWithPinResponse> {
         crate::runtime::not_implemented("getAccountTokenWithPin")
     }
 
@@ -1322,8 +1306,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn upgrade_plan(
         &self,
-        _request: crate::operations::UpgradePlanRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpgradePlanResponse> {
+        _request: crate::UpgradePlanRequest,
+    ) -> impl crate::runtime::Answer<crate::UpgradePlanResponse> {
         crate::runtime::not_implemented("upgradePlan")
     }
 
@@ -1335,8 +1319,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_plans_platform(
         &self,
-        _request: crate::operations::GetItvPlansPlatformRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvPlansPlatformResponse> {
+        _request: crate::GetItvPlansPlatformRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvPlansPlatformResponse> {
         crate::runtime::not_implemented("GET /itv/plans/{platform}")
     }
 
@@ -1348,8 +1332,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_profile(
         &self,
-        _request: crate::operations::GetItvProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileResponse> {
+        _request: crate::GetItvProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvProfileResponse> {
         crate::runtime::not_implemented("GET /itv/profile")
     }
 
@@ -1363,8 +1347,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_profile(
         &self,
-        _request: crate::operations::UpdateProfileRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::UpdateProfileResponse> {
+        _request: crate::UpdateProfileRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdateProfileResponse> {
         crate::runtime::not_implemented("updateProfile")
     }
 
@@ -1376,8 +1360,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_recommended_list(
         &self,
-        _request: crate::operations::GetRecommendedListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetRecommendedListResponse> {
+        _request: crate::GetRecommendedListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetRecommendedListResponse> {
         crate::runtime::not_implemented("getRecommendedList")
     }
 
@@ -1389,8 +1373,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_profile_token(
         &self,
-        _request: crate::operations::GetItvProfileTokenRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvProfileTokenResponse> {
+        _request: crate::GetItvProfileTokenRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvProfileTokenResponse> {
         crate::runtime::not_implemented("getItvProfileToken")
     }
 
@@ -1402,8 +1386,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_current_subscription(
         &self,
-        _request: crate::operations::GetCurrentSubscriptionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetCurrentSubscriptionResponse> {
+        _request: crate::GetCurrentSubscriptionRequest,
+    ) -> impl crate::runtime::Answer<crate::GetCurrentSubscriptionResponse> {
         crate::runtime::not_implemented("getCurrentSubscription")
     }
 
@@ -1415,8 +1399,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase(
         &self,
-        _request: crate::operations::ConfirmPurchaseRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseResponse> {
+        _request: crate::ConfirmPurchaseRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseResponse> {
         crate::runtime::not_implemented("confirmPurchase")
     }
 
@@ -1431,10 +1415,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn delete_itv_purchase_platform(
         &self,
-        _request: crate::operations::DeleteItvPurchasePlatformRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::DeleteItvPurchasePlatformResponse,
-    > {
+        _request: crate::DeleteItvPurchasePlatformRequest,
+    ) -> impl crate::runtime::Answer<crate::DeleteItvPurchasePlatformResponse> {
         crate::runtime::not_implemented("DELETE /itv/purchase/{platform}")
     }
 
@@ -1446,8 +1428,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase_strong(
         &self,
-        _request: crate::operations::ConfirmPurchaseStrongRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ConfirmPurchaseStrongResponse> {
+        _request: crate::ConfirmPurchaseStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseStrongResponse> {
         crate::runtime::not_implemented("confirmPurchaseStrong")
     }
 
@@ -1459,10 +1441,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn confirm_purchase_with_offer(
         &self,
-        _request: crate::operations::ConfirmPurchaseWithOfferRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::ConfirmPurchaseWithOfferResponse,
-    > {
+        _request: crate::ConfirmPurchaseWithOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::ConfirmPurchaseWithOfferResponse> {
         crate::runtime::not_implemented("confirmPurchaseWithOffer")
     }
 
@@ -1474,8 +1454,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn resubscribe(
         &self,
-        _request: crate::operations::ResubscribeRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResubscribeResponse> {
+        _request: crate::ResubscribeRequest,
+    ) -> impl crate::runtime::Answer<crate::ResubscribeResponse> {
         crate::runtime::not_implemented("resubscribe")
     }
 
@@ -1485,8 +1465,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_itv_roku_plans(
         &self,
-        _request: crate::operations::GetItvRokuPlansRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetItvRokuPlansResponse> {
+        _request: crate::GetItvRokuPlansRequest,
+    ) -> impl crate::runtime::Answer<crate::GetItvRokuPlansResponse> {
         crate::runtime::not_implemented("GET /itv/roku/plans")
     }
 
@@ -1496,8 +1476,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn execute_transaction(
         &self,
-        _request: crate::operations::ExecuteTransactionRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ExecuteTransactionResponse> {
+        _request: crate::ExecuteTransactionRequest,
+    ) -> impl crate::runtime::Answer<crate::ExecuteTransactionResponse> {
         crate::runtime::not_implemented("executeTransaction")
     }
 
@@ -1509,8 +1489,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_save_offer(
         &self,
-        _request: crate::operations::GetSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSaveOfferResponse> {
+        _request: crate::GetSaveOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSaveOfferResponse> {
         crate::runtime::not_implemented("getSaveOffer")
     }
 
@@ -1522,8 +1502,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn activate_save_offer(
         &self,
-        _request: crate::operations::ActivateSaveOfferRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ActivateSaveOfferResponse> {
+        _request: crate::ActivateSaveOfferRequest,
+    ) -> impl crate::runtime::Answer<crate::ActivateSaveOfferResponse> {
         crate::runtime::not_implemented("activateSaveOffer")
     }
 
@@ -1535,8 +1515,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_full_price_renewal(
         &self,
-        _request: crate::operations::GetFullPriceRenewalRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetFullPriceRenewalResponse> {
+        _request: crate::GetFullPriceRenewalRequest,
+    ) -> impl crate::runtime::Answer<crate::GetFullPriceRenewalResponse> {
         crate::runtime::not_implemented("getFullPriceRenewal")
     }
 
@@ -1548,8 +1528,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_subscription_status(
         &self,
-        _request: crate::operations::GetSubscriptionStatusRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStatusResponse> {
+        _request: crate::GetSubscriptionStatusRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionStatusResponse> {
         crate::runtime::not_implemented("getSubscriptionStatus")
     }
 
@@ -1561,8 +1541,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_subscription_state(
         &self,
-        _request: crate::operations::GetSubscriptionStateRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSubscriptionStateResponse> {
+        _request: crate::GetSubscriptionStateRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSubscriptionStateResponse> {
         crate::runtime::not_implemented("getSubscriptionState")
     }
 
@@ -1574,8 +1554,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_upcoming_invoice(
         &self,
-        _request: crate::operations::GetUpcomingInvoiceRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetUpcomingInvoiceResponse> {
+        _request: crate::GetUpcomingInvoiceRequest,
+    ) -> impl crate::runtime::Answer<crate::GetUpcomingInvoiceResponse> {
         crate::runtime::not_implemented("getUpcomingInvoice")
     }
 
@@ -1587,10 +1567,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_payment_intent_strong(
         &self,
-        _request: crate::operations::UpdatePaymentIntentStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentIntentStrongResponse,
-    > {
+        _request: crate::UpdatePaymentIntentStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdatePaymentIntentStrongResponse> {
         crate::runtime::not_implemented("updatePaymentIntentStrong")
     }
 
@@ -1602,10 +1580,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn update_payment_method_strong(
         &self,
-        _request: crate::operations::UpdatePaymentMethodStrongRequest,
-    ) -> impl crate::runtime::Answer<
-        crate::operations::UpdatePaymentMethodStrongResponse,
-    > {
+        _request: crate::UpdatePaymentMethodStrongRequest,
+    ) -> impl crate::runtime::Answer<crate::UpdatePaymentMethodStrongResponse> {
         crate::runtime::not_implemented("updatePaymentMethodStrong")
     }
 
@@ -1617,8 +1593,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_voucher_by_id(
         &self,
-        _request: crate::operations::GetVoucherByIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetVoucherByIdResponse> {
+        _request: crate::GetVoucherByIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetVoucherByIdResponse> {
         crate::runtime::not_implemented("getVoucherById")
     }
 
@@ -1630,8 +1606,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn check_voucher(
         &self,
-        _request: crate::operations::CheckVoucherRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::CheckVoucherResponse> {
+        _request: crate::CheckVoucherRequest,
+    ) -> impl crate::runtime::Answer<crate::CheckVoucherResponse> {
         crate::runtime::not_implemented("checkVoucher")
     }
 
@@ -1641,8 +1617,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_lists(
         &self,
-        _request: crate::operations::GetListsRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListsResponse> {
+        _request: crate::GetListsRequest,
+    ) -> impl crate::runtime::Answer<crate::GetListsResponse> {
         crate::runtime::not_implemented("getLists")
     }
 
@@ -1652,8 +1628,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_list(
         &self,
-        _request: crate::operations::GetListRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetListResponse> {
+        _request: crate::GetListRequest,
+    ) -> impl crate::runtime::Answer<crate::GetListResponse> {
         crate::runtime::not_implemented("getList")
     }
 
@@ -1667,8 +1643,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "app")]
     fn get_page(
         &self,
-        _request: crate::operations::GetPageRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPageResponse> {
+        _request: crate::GetPageRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPageResponse> {
         crate::runtime::not_implemented("getPage")
     }
 
@@ -1678,8 +1654,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_plans_id(
         &self,
-        _request: crate::operations::GetPlansIdRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPlansIdResponse> {
+        _request: crate::GetPlansIdRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPlansIdResponse> {
         crate::runtime::not_implemented("GET /plans/{id}")
     }
 
@@ -1700,8 +1676,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "registration")]
     fn register(
         &self,
-        _request: crate::operations::RegisterRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::RegisterResponse> {
+        _request: crate::RegisterRequest,
+    ) -> impl crate::runtime::Answer<crate::RegisterResponse> {
         crate::runtime::not_implemented("register")
     }
 
@@ -1720,8 +1696,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "support")]
     fn forgot_password(
         &self,
-        _request: crate::operations::ForgotPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ForgotPasswordResponse> {
+        _request: crate::ForgotPasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ForgotPasswordResponse> {
         crate::runtime::not_implemented("forgotPassword")
     }
 
@@ -1739,8 +1715,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "support")]
     fn reset_password(
         &self,
-        _request: crate::operations::ResetPasswordRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::ResetPasswordResponse> {
+        _request: crate::ResetPasswordRequest,
+    ) -> impl crate::runtime::Answer<crate::ResetPasswordResponse> {
         crate::runtime::not_implemented("resetPassword")
     }
 
@@ -1751,8 +1727,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "itv")]
     fn get_public_preview(
         &self,
-        _request: crate::operations::GetPublicPreviewRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetPublicPreviewResponse> {
+        _request: crate::GetPublicPreviewRequest,
+    ) -> impl crate::runtime::Answer<crate::GetPublicPreviewResponse> {
         crate::runtime::not_implemented("getPublicPreview")
     }
 
@@ -1784,8 +1760,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn get_schedules(
         &self,
-        _request: crate::operations::GetSchedulesRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::GetSchedulesResponse> {
+        _request: crate::GetSchedulesRequest,
+    ) -> impl crate::runtime::Answer<crate::GetSchedulesResponse> {
         crate::runtime::not_implemented("getSchedules")
     }
 
@@ -1795,8 +1771,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "content")]
     fn search(
         &self,
-        _request: crate::operations::SearchRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::SearchResponse> {
+        _request: crate::SearchRequest,
+    ) -> impl crate::runtime::Answer<crate::SearchResponse> {
         crate::runtime::not_implemented("search")
     }
 
@@ -1816,8 +1792,8 @@ pub trait RocketApi: Send + Sync {
     #[cfg(feature = "support")]
     fn verify_email(
         &self,
-        _request: crate::operations::VerifyEmailRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::VerifyEmailResponse> {
+        _request: crate::VerifyEmailRequest,
+    ) -> impl crate::runtime::Answer<crate::VerifyEmailResponse> {
         crate::runtime::not_implemented("verifyEmail")
     }
 }

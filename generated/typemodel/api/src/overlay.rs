@@ -41,8 +41,8 @@ pub trait TypemodelOverlay: Send + Sync {
     #[cfg(feature = "things")]
     fn patch_thing(
         &self,
-        request: crate::operations::PatchThingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
+        request: crate::PatchThingRequest,
+    ) -> impl crate::runtime::Answer<crate::PatchThingResponse> {
         TypemodelApi::patch_thing(self.upstream(), request)
     }
 }
@@ -54,8 +54,8 @@ macro_rules! delegate {
     ($name:ident, $request:ident, $response:ident) => {
         fn $name(
             &self,
-            request: crate::operations::$request,
-        ) -> impl crate::runtime::Answer<crate::operations::$response> {
+            request: crate::$request,
+        ) -> impl crate::runtime::Answer<crate::$response> {
             TypemodelOverlay::$name(self, request)
         }
     };

@@ -14,8 +14,8 @@ pub trait TypemodelApi: Send + Sync {
     #[cfg(feature = "things")]
     fn patch_thing(
         &self,
-        _request: crate::operations::PatchThingRequest,
-    ) -> impl crate::runtime::Answer<crate::operations::PatchThingResponse> {
+        _request: crate::PatchThingRequest,
+    ) -> impl crate::runtime::Answer<crate::PatchThingResponse> {
         crate::runtime::not_implemented("patchThing")
     }
 }
