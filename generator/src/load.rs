@@ -279,12 +279,35 @@ fn pointer_of(path: &[Segment<'_>]) -> String {
 
 fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
     // The plain path is the fast one; where it failed is worked out only when it did.
-    if let Ok(openapi) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(raw) {
+    if let Some(openapi) = to_openapi_in_parts(raw) {
         return Ok(openapi);
     }
     serde_path_to_error::deserialize(raw).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         Error::at(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+    })
+}
+
+/// The document read as its paths, its components (on a thread of their own) and the rest,
+/// which is small. Read whole, the document would first be copied into serde's buffer
+/// (`OpenAPI` keeps its extensions with `#[serde(flatten)]`), and on one thread. `None` if
+/// any part does not read: the caller reads it whole, which says where.
+fn to_openapi_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    let document = raw.as_object()?;
+    std::thread::scope(|scope| {
+        let components = scope.spawn(|| match document.get("components") {
+            None | Some(Value::Null) => Some(None),
+            Some(components) => openapiv3::Components::deserialize(components).ok().map(Some),
+        });
+        // The rest, with empty paths in place of the real ones.
+        let mut rest: serde_json::Map<String, Value> =
+            document.iter().filter(|(key, _)| *key != "components" && *key != "paths").map(|(key, value)| (key.clone(), value.clone())).collect();
+        rest.insert("paths".to_string(), Value::Object(serde_json::Map::new()));
+        let mut openapi = openapiv3::OpenAPI::deserialize(&Value::Object(rest)).ok()?;
+        openapi.paths = openapiv3::Paths::deserialize(document.get("paths")?).ok()?;
+        openapi.components = components.join().ok()??;
+        Some(openapi)
     })
 }
 

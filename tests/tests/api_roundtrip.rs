@@ -134,3 +134,19 @@ fn minimal(type_name: &str) -> Value {
         .map(|c| c["value"].clone())
         .unwrap_or_else(|| panic!("no instance of {type_name}"))
 }
+
+/// The operation table (`impl_operations!`) lists every operation in the spec's order, as
+/// the metadata does, each with its method and path.
+#[test]
+fn the_operation_table_lists_every_operation_in_order() {
+    let table = rocket_api::OPERATIONS;
+    let meta = rocket_api::meta::operations();
+    assert_eq!(table.len(), 121);
+    assert_eq!(table.len(), meta.len());
+    for (row, op) in table.iter().zip(meta) {
+        assert_eq!((row.tool_name, row.http_method, row.path), (op.tool_name, op.http_method, op.path));
+    }
+    let first = table[0];
+    assert_eq!((first.tool_name, first.method_name, first.path), ("account.getAccount", "get_account", "/account"));
+    assert_eq!(first.http_method, rocket_api::runtime::meta::Method::Get);
+}

@@ -370,6 +370,29 @@ pub struct OperationInfo {
     pub path: &'static str,
 }
 
+/// An API crate's `OPERATIONS`, every operation of its spec in the spec's order, from a table
+/// of rows `("feature", "tag.operationId", "method_name", Method, "/path")`: each row is
+/// compiled under its tag's Cargo feature.
+///
+/// ```text
+/// impl_operations!(
+///     ("pets", "pets.getPet", "get_pet", Get, "/pets/{id}"),
+///     ("pets", "pets.listPets", "list_pets", Get, "/pets"),
+/// );
+/// ```
+#[macro_export]
+macro_rules! impl_operations {
+    ($(($feature:literal, $tool:literal, $method:literal, $http:ident, $path:literal)),* $(,)?) => {
+        /// Every operation of the spec, in the spec's order.
+        pub const OPERATIONS: &[$crate::OperationInfo] = &[
+            $(
+                #[cfg(feature = $feature)]
+                $crate::OperationInfo { tool_name: $tool, method_name: $method, http_method: $crate::meta::Method::$http, path: $path },
+            )*
+        ];
+    };
+}
+
 /// Deserializes a field that may be absent, `null` or a value into `Option<Option<T>>`:
 /// absent stays `None` (through `#[serde(default)]`), `null` becomes `Some(None)`.
 pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

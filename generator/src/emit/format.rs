@@ -893,8 +893,13 @@ fn print_tokens(tokens: TokenStream, out: &mut String) {
 /// file's own macros (one invocation per operation) as rows of a table, one line each where
 /// it fits.
 fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
-    const CALLS: [&str; 4] =
-        ["crate::runtime::impl_object!(", "crate::runtime::impl_open_enum!(", "crate::runtime::impl_response!(", "crate::runtime::impl_setters!("];
+    const CALLS: [&str; 5] = [
+        "crate::runtime::impl_object!(",
+        "crate::runtime::impl_open_enum!(",
+        "crate::runtime::impl_operations!(",
+        "crate::runtime::impl_response!(",
+        "crate::runtime::impl_setters!(",
+    ];
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut lines = text.lines();
     while let Some(line) = lines.next() {

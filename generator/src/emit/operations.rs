@@ -56,14 +56,7 @@ pub fn tag_modules(api: &Api) -> Vec<(String, String)> {
 /// `operations/mod.rs`: credentials, the operation table, and the per-tag modules re-exported.
 pub fn operations_module(api: &Api) -> TokenStream {
     let credential = credential_type(api);
-    let infos = api.operations.iter().map(|op| {
-        let tool = &op.tool_name;
-        let method = &op.method_name.bare();
-        let http = super::meta::method_tokens(op.http_method);
-        let path = &op.path;
-        let cfg = operation_cfg(op);
-        quote! { #cfg crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
-    });
+    let table = operations_table(api);
     let modules = tag_modules(api);
     let mods = modules.iter().map(|(tag, module)| {
         let cfg = tag_cfg(api, tag);
@@ -78,6 +71,30 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
         #credential
 
+        #table
+    }
+}
+
+/// `OPERATIONS`: a row of the runtime's `impl_operations!` per operation, each under its
+/// tag's feature; written out where operations have no features.
+fn operations_table(api: &Api) -> TokenStream {
+    let rows = api.operations.iter().map(|op| {
+        let (feature, tool, method, path) = (&op.feature, &op.tool_name, op.method_name.bare(), &op.path);
+        let http = format_ident!("{}", format!("{:?}", op.http_method));
+        quote! { (#feature, #tool, #method, #http, #path) }
+    });
+    if api.operations.iter().all(|op| !op.feature.is_empty()) {
+        return quote! { crate::runtime::impl_operations!(#(#rows),*); };
+    }
+    let infos = api.operations.iter().map(|op| {
+        let tool = &op.tool_name;
+        let method = &op.method_name.bare();
+        let http = super::meta::method_tokens(op.http_method);
+        let path = &op.path;
+        let cfg = operation_cfg(op);
+        quote! { #cfg crate::runtime::OperationInfo { tool_name: #tool, method_name: #method, http_method: crate::runtime::meta::#http, path: #path }, }
+    });
+    quote! {
         /// Every operation of the spec, in the spec's order.
         pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[ #(#infos)* ];
     }

@@ -183,9 +183,12 @@ impl<'a> TypeSpace<'a> {
         if let Some(name) = pointer::schema_component(reference)
             && let Some(rust) = self.component_names.get(&name).cloned()
         {
-            let target = self.lookup_schema(reference, pointer)?;
-            let info = UseInfo { nullable: target.schema_data.nullable, ..UseInfo::default() };
-            return Ok((TypeRef::Named(rust), info));
+            // Only `nullable` is read: a component parsed already is looked at, not cloned.
+            let nullable = match self.parsed_component(reference) {
+                Some(target) => target.schema_data.nullable,
+                None => self.lookup_schema(reference, pointer)?.schema_data.nullable,
+            };
+            return Ok((TypeRef::Named(rust), UseInfo { nullable, ..UseInfo::default() }));
         }
         // A reference somewhere else (into a property, a parameter…): convert what it points at,
         // once, named from its last segment.
@@ -208,14 +211,20 @@ impl<'a> TypeSpace<'a> {
 
     /// Reads the schema a reference points at, following chains of references.
     pub fn lookup_schema(&self, reference: &str, pointer: &str) -> Result<Schema, Error> {
-        // A component schema is already parsed (a name with `~` or `%` escapes goes the long way).
-        if let Some(name) = reference.strip_prefix(SCHEMAS_PREFIX).filter(|n| !n.contains(['~', '%', '/']))
-            && let Some(components) = &self.spec.openapi.components
-            && let Some(ReferenceOr::Item(schema)) = components.schemas.get(name)
-        {
+        if let Some(schema) = self.parsed_component(reference) {
             return Ok(schema.clone());
         }
         self.cached(reference, || self.spec.referenced::<Schema>(reference, pointer).map(|(schema, _)| schema))
+    }
+
+    /// The component schema a reference names, as parsed with the spec (a name with `~` or
+    /// `%` escapes, or a schema that is itself a reference, goes the long way).
+    fn parsed_component(&self, reference: &str) -> Option<&Schema> {
+        let name = reference.strip_prefix(SCHEMAS_PREFIX).filter(|n| !n.contains(['~', '%', '/']))?;
+        match self.spec.openapi.components.as_ref()?.schemas.get(name)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { .. } => None,
+        }
     }
 
     /// Converts a schema written in place; object, enum and union schemas become named types.

@@ -143,167 +143,28 @@ impl crate::runtime::Credential for Credential {
     }
 }
 
-/// Every operation of the spec, in the spec's order.
-pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
-    #[cfg(feature = "files")]
-    crate::runtime::OperationInfo {
-        tool_name: "files.get-file",
-        method_name: "get_file",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/files/{name}.json",
-    },
-    #[cfg(feature = "jobs")]
-    crate::runtime::OperationInfo {
-        tool_name: "jobs.userList",
-        method_name: "user_list",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/jobs/{name}:cancel",
-    },
-    #[cfg(feature = "jobs")]
-    crate::runtime::OperationInfo {
-        tool_name: "jobs.List",
-        method_name: "list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/jobs/{name}",
-    },
-    #[cfg(feature = "jobs")]
-    crate::runtime::OperationInfo {
-        tool_name: "jobs.type",
-        method_name: "type",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/jobs/{name}",
-    },
-    #[cfg(feature = "self_")]
-    crate::runtime::OperationInfo {
-        tool_name: "self.self",
-        method_name: "self_",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/self",
-    },
-    #[cfg(feature = "pets")]
-    crate::runtime::OperationInfo {
-        tool_name: "pets.createPet",
-        method_name: "create_pet",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/pets",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.createCharge",
-        method_name: "create_charge",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/charges",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.updateCharge",
-        method_name: "update_charge",
-        http_method: crate::runtime::meta::Method::Patch,
-        path: "/charges",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.upload",
-        method_name: "upload",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/uploads",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.getBlob",
-        method_name: "get_blob",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/blobs/{name}",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.putBlob",
-        method_name: "put_blob",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/blobs/{name}",
-    },
-    #[cfg(feature = "media")]
-    crate::runtime::OperationInfo {
-        tool_name: "media.addNote",
-        method_name: "add_note",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/notes",
-    },
-    #[cfg(feature = "pages")]
-    crate::runtime::OperationInfo {
-        tool_name: "pages.listEvents",
-        method_name: "list_events",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/events",
-    },
-    #[cfg(feature = "pages")]
-    crate::runtime::OperationInfo {
-        tool_name: "pages.listLogs",
-        method_name: "list_logs",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/logs",
-    },
-    #[cfg(feature = "pages")]
-    crate::runtime::OperationInfo {
-        tool_name: "pages.listCommits",
-        method_name: "list_commits",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/commits",
-    },
-    #[cfg(feature = "pages")]
-    crate::runtime::OperationInfo {
-        tool_name: "pages.listTickets",
-        method_name: "list_tickets",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/tickets",
-    },
-    #[cfg(feature = "pages")]
-    crate::runtime::OperationInfo {
-        tool_name: "pages.listPayments",
-        method_name: "list_payments",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/payments",
-    },
-    #[cfg(feature = "streams")]
-    crate::runtime::OperationInfo {
-        tool_name: "streams.streamProgress",
-        method_name: "stream_progress",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/streams/progress",
-    },
-    #[cfg(feature = "streams")]
-    crate::runtime::OperationInfo {
-        tool_name: "streams.streamTicker",
-        method_name: "stream_ticker",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/streams/ticker",
-    },
-    #[cfg(feature = "streams")]
-    crate::runtime::OperationInfo {
-        tool_name: "streams.streamNotices",
-        method_name: "stream_notices",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/streams/notices",
-    },
-    #[cfg(feature = "streams")]
-    crate::runtime::OperationInfo {
-        tool_name: "streams.streamLogs",
-        method_name: "stream_logs",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/streams/logs",
-    },
-    #[cfg(feature = "streams")]
-    crate::runtime::OperationInfo {
-        tool_name: "streams.streamRecords",
-        method_name: "stream_records",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/streams/records",
-    },
-    #[cfg(feature = "ops")]
-    crate::runtime::OperationInfo {
-        tool_name: "ops.health",
-        method_name: "health",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/health",
-    },
-];
+crate::runtime::impl_operations!(
+    ("files", "files.get-file", "get_file", Get, "/files/{name}.json"),
+    ("jobs", "jobs.userList", "user_list", Post, "/jobs/{name}:cancel"),
+    ("jobs", "jobs.List", "list", Get, "/jobs/{name}"),
+    ("jobs", "jobs.type", "type", Delete, "/jobs/{name}"),
+    ("self_", "self.self", "self_", Put, "/self"),
+    ("pets", "pets.createPet", "create_pet", Post, "/pets"),
+    ("media", "media.createCharge", "create_charge", Post, "/charges"),
+    ("media", "media.updateCharge", "update_charge", Patch, "/charges"),
+    ("media", "media.upload", "upload", Post, "/uploads"),
+    ("media", "media.getBlob", "get_blob", Get, "/blobs/{name}"),
+    ("media", "media.putBlob", "put_blob", Put, "/blobs/{name}"),
+    ("media", "media.addNote", "add_note", Post, "/notes"),
+    ("pages", "pages.listEvents", "list_events", Get, "/events"),
+    ("pages", "pages.listLogs", "list_logs", Get, "/logs"),
+    ("pages", "pages.listCommits", "list_commits", Get, "/commits"),
+    ("pages", "pages.listTickets", "list_tickets", Get, "/tickets"),
+    ("pages", "pages.listPayments", "list_payments", Get, "/payments"),
+    ("streams", "streams.streamProgress", "stream_progress", Get, "/streams/progress"),
+    ("streams", "streams.streamTicker", "stream_ticker", Get, "/streams/ticker"),
+    ("streams", "streams.streamNotices", "stream_notices", Get, "/streams/notices"),
+    ("streams", "streams.streamLogs", "stream_logs", Get, "/streams/logs"),
+    ("streams", "streams.streamRecords", "stream_records", Get, "/streams/records"),
+    ("ops", "ops.health", "health", Get, "/health")
+);

@@ -37,20 +37,7 @@ impl crate::runtime::Credential for Credential {
     }
 }
 
-/// Every operation of the spec, in the spec's order.
-pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
-    #[cfg(feature = "events")]
-    crate::runtime::OperationInfo {
-        tool_name: "events.getEvent",
-        method_name: "get_event",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/events/{id}",
-    },
-    #[cfg(feature = "events")]
-    crate::runtime::OperationInfo {
-        tool_name: "events.createEvent",
-        method_name: "create_event",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/events",
-    },
-];
+crate::runtime::impl_operations!(
+    ("events", "events.getEvent", "get_event", Get, "/events/{id}"),
+    ("events", "events.createEvent", "create_event", Post, "/events")
+);

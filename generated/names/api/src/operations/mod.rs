@@ -72,34 +72,9 @@ impl crate::runtime::Credential for Credential {
     }
 }
 
-/// Every operation of the spec, in the spec's order.
-pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
-    #[cfg(feature = "std")]
-    crate::runtime::OperationInfo {
-        tool_name: "std.getString",
-        method_name: "get_string",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/strings/{type}",
-    },
-    #[cfg(feature = "self_")]
-    crate::runtime::OperationInfo {
-        tool_name: "Self.putPrelude",
-        method_name: "put_prelude",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/prelude",
-    },
-    #[cfg(feature = "self_")]
-    crate::runtime::OperationInfo {
-        tool_name: "Self.addPaymentMethod",
-        method_name: "add_payment_method",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/payment-methods",
-    },
-    #[cfg(feature = "ming_qian")]
-    crate::runtime::OperationInfo {
-        tool_name: "名前.mingQianWoQuRu",
-        method_name: "ming_qian_wo_qu_ru",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/名前/{id}",
-    },
-];
+crate::runtime::impl_operations!(
+    ("std", "std.getString", "get_string", Get, "/strings/{type}"),
+    ("self_", "Self.putPrelude", "put_prelude", Post, "/prelude"),
+    ("self_", "Self.addPaymentMethod", "add_payment_method", Post, "/payment-methods"),
+    ("ming_qian", "名前.mingQianWoQuRu", "ming_qian_wo_qu_ru", Get, "/名前/{id}")
+);

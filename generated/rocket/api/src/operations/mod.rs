@@ -141,853 +141,264 @@ impl crate::runtime::Credential for Credential {
     }
 }
 
-/// Every operation of the spec, in the spec's order.
-pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getAccount",
-        method_name: "get_account",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.updateAccount",
-        method_name: "update_account",
-        http_method: crate::runtime::meta::Method::Patch,
-        path: "/account",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getPaymentMethods",
-        method_name: "get_payment_methods",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/billing/methods",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.addPaymentMethod",
-        method_name: "add_payment_method",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/billing/methods",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getPaymentMethod",
-        method_name: "get_payment_method",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/billing/methods/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.removePaymentMethod",
-        method_name: "remove_payment_method",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/billing/methods/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getPurchases",
-        method_name: "get_purchases",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/billing/purchases",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.makePurchase",
-        method_name: "make_purchase",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/billing/purchases",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.updateSubscription",
-        method_name: "update_subscription",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/billing/subscriptions/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.cancelSubscription",
-        method_name: "cancel_subscription",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/billing/subscriptions/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getDevices",
-        method_name: "get_devices",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/devices",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.registerDevice",
-        method_name: "register_device",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/devices",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.authorizeDevice",
-        method_name: "authorize_device",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/devices/authorization",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getDevice",
-        method_name: "get_device",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/devices/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.deregisterDevice",
-        method_name: "deregister_device",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/devices/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.renameDevice",
-        method_name: "rename_device",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/devices/{id}/name",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getEntitlements",
-        method_name: "get_entitlements",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/entitlements",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getItemMediaFiles",
-        method_name: "get_item_media_files",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/items/{id}/videos",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getItemMediaFilesGuarded",
-        method_name: "get_item_media_files_guarded",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/items/{id}/videos-guarded",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.generateNonce",
-        method_name: "generate_nonce",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/nonce",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.changePassword",
-        method_name: "change_password",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/password",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.changePin",
-        method_name: "change_pin",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/pin",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getProfile",
-        method_name: "get_profile",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getBookmarks",
-        method_name: "get_bookmarks",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/bookmarks",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getBookmarkList",
-        method_name: "get_bookmark_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/bookmarks/list",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getItemBookmark",
-        method_name: "get_item_bookmark",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/bookmarks/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.bookmarkItem",
-        method_name: "bookmark_item",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/profile/bookmarks/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.deleteItemBookmark",
-        method_name: "delete_item_bookmark",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/profile/bookmarks/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getContinueWatchingList",
-        method_name: "get_continue_watching_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/continue-watching/list",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getNextPlaybackItem",
-        method_name: "get_next_playback_item",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/items/{itemId}/next",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getRatings",
-        method_name: "get_ratings",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/ratings",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getRatingsList",
-        method_name: "get_ratings_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/ratings/list",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getItemRating",
-        method_name: "get_item_rating",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/ratings/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.rateItem",
-        method_name: "rate_item",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/profile/ratings/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getWatched",
-        method_name: "get_watched",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/watched",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.deleteWatched",
-        method_name: "delete_watched",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/profile/watched",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getWatchedList",
-        method_name: "get_watched_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/watched/list",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.getItemWatchedStatus",
-        method_name: "get_item_watched_status",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profile/watched/{itemId}",
-    },
-    #[cfg(feature = "profile")]
-    crate::runtime::OperationInfo {
-        tool_name: "profile.setItemWatchedStatus",
-        method_name: "set_item_watched_status",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/account/profile/watched/{itemId}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.createProfile",
-        method_name: "create_profile",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/profiles",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.getProfileWithId",
-        method_name: "get_profile_with_id",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/account/profiles/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.deleteProfileWithId",
-        method_name: "delete_profile_with_id",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/account/profiles/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.updateProfileWithId",
-        method_name: "update_profile_with_id",
-        http_method: crate::runtime::meta::Method::Patch,
-        path: "/account/profiles/{id}",
-    },
-    #[cfg(feature = "account")]
-    crate::runtime::OperationInfo {
-        tool_name: "account.requestEmailVerification",
-        method_name: "request_email_verification",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/account/request-email-verification",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.getAccountToken",
-        method_name: "get_account_token",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.signOut",
-        method_name: "sign_out",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/authorization",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.getAccountTokenByCode",
-        method_name: "get_account_token_by_code",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization/device",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.generateDeviceAuthorizationCode",
-        method_name: "generate_device_authorization_code",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization/device/code",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.getProfileToken",
-        method_name: "get_profile_token",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization/profile",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.refreshToken",
-        method_name: "refresh_token",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization/refresh",
-    },
-    #[cfg(feature = "authorization")]
-    crate::runtime::OperationInfo {
-        tool_name: "authorization.singleSignOn",
-        method_name: "single_sign_on",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/authorization/sso",
-    },
-    #[cfg(feature = "bt")]
-    crate::runtime::OperationInfo {
-        tool_name: "bt.getPlanByToken",
-        method_name: "get_plan_by_token",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/bt/plan/{token}",
-    },
-    #[cfg(feature = "bt")]
-    crate::runtime::OperationInfo {
-        tool_name: "bt.getPlans",
-        method_name: "get_plans",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/bt/plans",
-    },
-    #[cfg(feature = "bt")]
-    crate::runtime::OperationInfo {
-        tool_name: "bt.assignToken",
-        method_name: "assign_token",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/bt/token/assign",
-    },
-    #[cfg(feature = "bt")]
-    crate::runtime::OperationInfo {
-        tool_name: "bt.checkUserToken",
-        method_name: "check_user_token",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/bt/token/validate",
-    },
-    #[cfg(feature = "support")]
-    crate::runtime::OperationInfo {
-        tool_name: "support.getSubscriptionData",
-        method_name: "get_subscription_data",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/check-subscription/{id}",
-    },
-    #[cfg(feature = "app")]
-    crate::runtime::OperationInfo {
-        tool_name: "app.getAppConfig",
-        method_name: "get_app_config",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/config",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.checkEeBtEligibility",
-        method_name: "check_ee_bt_eligibility",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/ee-bt/eligibility",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.assignMsisdn",
-        method_name: "assign_msisdn",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/ee/msisdn",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.getEligibleOffers",
-        method_name: "get_eligible_offers",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/ee/offers",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.createPinRequest",
-        method_name: "create_pin_request",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/ee/pin",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.validatePinRequest",
-        method_name: "validate_pin_request",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/ee/pin",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.getEePlans",
-        method_name: "get_ee_plans",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/ee/plans",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.getPlan",
-        method_name: "get_plan",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/ee/plans/{id}",
-    },
-    #[cfg(feature = "ee")]
-    crate::runtime::OperationInfo {
-        tool_name: "ee.createToken",
-        method_name: "create_token",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/ee/token/create",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getItem",
-        method_name: "get_item",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/items/{id}",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getItemChildrenList",
-        method_name: "get_item_children_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/items/{id}/children",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getItemRelatedList",
-        method_name: "get_item_related_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/items/{id}/related",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getPublicItemMediaFiles",
-        method_name: "get_public_item_media_files",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/items/{id}/videos",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getAnonNextPlaybackItem",
-        method_name: "get_anon_next_playback_item",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/items/{itemId}/next",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getBillingHistory",
-        method_name: "get_billing_history",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/billinghistory/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.changeCardDetails",
-        method_name: "change_card_details",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/itv/cards/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getCardDetails",
-        method_name: "get_card_details",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/cards/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.changeEmail",
-        method_name: "change_email",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/changeemail",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.changeMarketing",
-        method_name: "change_marketing",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/changemarketing",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.deleteAccount",
-        method_name: "delete_account",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/deleteaccount",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getCurrentEntitlement",
-        method_name: "get_current_entitlement",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/entitlements/current",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getEntitlementsHistory",
-        method_name: "get_entitlements_history",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/entitlements/history",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getFeatureFlag",
-        method_name: "get_feature_flag",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/featureFlag/{feature}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.googlePaySubscription",
-        method_name: "google_pay_subscription",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/googlepay/subscription",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.checkPreviousEntitlements",
-        method_name: "check_previous_entitlements",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/had/entitlements",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getItemsMediaClipFiles",
-        method_name: "get_items_media_clip_files",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/items/clips",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getItemDownloadables",
-        method_name: "get_item_downloadables",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/items/downloadable",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getItvItemsummaryExternalId",
-        method_name: "get_itv_itemsummary_external_id",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/itemsummary/{externalId}",
-    },
-    #[cfg(feature = "app")]
-    crate::runtime::OperationInfo {
-        tool_name: "app.getItvPage",
-        method_name: "get_itv_page",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/page",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getAccountTokenWithPin",
-        method_name: "get_account_token_with_pin",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/pinauthorization",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.upgradePlan",
-        method_name: "upgrade_plan",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/plan/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getItvPlansPlatform",
-        method_name: "get_itv_plans_platform",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/plans/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getItvProfile",
-        method_name: "get_itv_profile",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/profile",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.updateProfile",
-        method_name: "update_profile",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/itv/profile",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getRecommendedList",
-        method_name: "get_recommended_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/profile/recommendation/list",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getItvProfileToken",
-        method_name: "get_itv_profile_token",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/profiletoken",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getCurrentSubscription",
-        method_name: "get_current_subscription",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/purchase/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.confirmPurchase",
-        method_name: "confirm_purchase",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/purchase/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.deleteItvPurchasePlatform",
-        method_name: "delete_itv_purchase_platform",
-        http_method: crate::runtime::meta::Method::Delete,
-        path: "/itv/purchase/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.confirmPurchaseStrong",
-        method_name: "confirm_purchase_strong",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/purchase/{platform}/strong",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.confirmPurchaseWithOffer",
-        method_name: "confirm_purchase_with_offer",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/purchase/{platform}/withoffer",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.resubscribe",
-        method_name: "resubscribe",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/resubscribe/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getItvRokuPlans",
-        method_name: "get_itv_roku_plans",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/roku/plans",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.executeTransaction",
-        method_name: "execute_transaction",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/roku/transaction/{transactionid}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getSaveOffer",
-        method_name: "get_save_offer",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/save-offer",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.activateSaveOffer",
-        method_name: "activate_save_offer",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/save-offer",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getFullPriceRenewal",
-        method_name: "get_full_price_renewal",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/subscription/fullpricerenewal",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getSubscriptionStatus",
-        method_name: "get_subscription_status",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/subscription/status/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getSubscriptionState",
-        method_name: "get_subscription_state",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/subscriptionstate",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getUpcomingInvoice",
-        method_name: "get_upcoming_invoice",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/upcominginvoice",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.updatePaymentIntentStrong",
-        method_name: "update_payment_intent_strong",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/itv/updateIntent/strong/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.updatePaymentMethodStrong",
-        method_name: "update_payment_method_strong",
-        http_method: crate::runtime::meta::Method::Put,
-        path: "/itv/updatePayment/strong/{platform}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getVoucherById",
-        method_name: "get_voucher_by_id",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/itv/voucher/{planId}/{voucherId}",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.checkVoucher",
-        method_name: "check_voucher",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/itv/voucher/{platform}",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getLists",
-        method_name: "get_lists",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/lists",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getList",
-        method_name: "get_list",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/lists/{id}",
-    },
-    #[cfg(feature = "app")]
-    crate::runtime::OperationInfo {
-        tool_name: "app.getPage",
-        method_name: "get_page",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/page",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getPlansId",
-        method_name: "get_plans_id",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/plans/{id}",
-    },
-    #[cfg(feature = "registration")]
-    crate::runtime::OperationInfo {
-        tool_name: "registration.register",
-        method_name: "register",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/register",
-    },
-    #[cfg(feature = "support")]
-    crate::runtime::OperationInfo {
-        tool_name: "support.forgotPassword",
-        method_name: "forgot_password",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/request-password-reset",
-    },
-    #[cfg(feature = "support")]
-    crate::runtime::OperationInfo {
-        tool_name: "support.resetPassword",
-        method_name: "reset_password",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/reset-password",
-    },
-    #[cfg(feature = "itv")]
-    crate::runtime::OperationInfo {
-        tool_name: "itv.getPublicPreview",
-        method_name: "get_public_preview",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/samsung-preview",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.getSchedules",
-        method_name: "get_schedules",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/schedules",
-    },
-    #[cfg(feature = "content")]
-    crate::runtime::OperationInfo {
-        tool_name: "content.search",
-        method_name: "search",
-        http_method: crate::runtime::meta::Method::Get,
-        path: "/search",
-    },
-    #[cfg(feature = "support")]
-    crate::runtime::OperationInfo {
-        tool_name: "support.verifyEmail",
-        method_name: "verify_email",
-        http_method: crate::runtime::meta::Method::Post,
-        path: "/verify-email",
-    },
-];
+crate::runtime::impl_operations!(
+    ("account", "account.getAccount", "get_account", Get, "/account"),
+    ("account", "account.updateAccount", "update_account", Patch, "/account"),
+    (
+        "account", "account.getPaymentMethods", "get_payment_methods", Get,
+        "/account/billing/methods"
+    ),
+    ("account", "account.addPaymentMethod", "add_payment_method", Post, "/account/billing/methods"),
+    (
+        "account", "account.getPaymentMethod", "get_payment_method", Get,
+        "/account/billing/methods/{id}"
+    ),
+    (
+        "account", "account.removePaymentMethod", "remove_payment_method", Delete,
+        "/account/billing/methods/{id}"
+    ),
+    ("account", "account.getPurchases", "get_purchases", Get, "/account/billing/purchases"),
+    ("account", "account.makePurchase", "make_purchase", Post, "/account/billing/purchases"),
+    (
+        "account", "account.updateSubscription", "update_subscription", Put,
+        "/account/billing/subscriptions/{id}"
+    ),
+    (
+        "account", "account.cancelSubscription", "cancel_subscription", Delete,
+        "/account/billing/subscriptions/{id}"
+    ),
+    ("account", "account.getDevices", "get_devices", Get, "/account/devices"),
+    ("account", "account.registerDevice", "register_device", Post, "/account/devices"),
+    (
+        "account", "account.authorizeDevice", "authorize_device", Post,
+        "/account/devices/authorization"
+    ),
+    ("account", "account.getDevice", "get_device", Get, "/account/devices/{id}"),
+    ("account", "account.deregisterDevice", "deregister_device", Delete, "/account/devices/{id}"),
+    ("account", "account.renameDevice", "rename_device", Put, "/account/devices/{id}/name"),
+    ("account", "account.getEntitlements", "get_entitlements", Get, "/account/entitlements"),
+    (
+        "account", "account.getItemMediaFiles", "get_item_media_files", Get,
+        "/account/items/{id}/videos"
+    ),
+    (
+        "account", "account.getItemMediaFilesGuarded", "get_item_media_files_guarded", Get,
+        "/account/items/{id}/videos-guarded"
+    ),
+    ("account", "account.generateNonce", "generate_nonce", Get, "/account/nonce"),
+    ("account", "account.changePassword", "change_password", Put, "/account/password"),
+    ("account", "account.changePin", "change_pin", Put, "/account/pin"),
+    ("profile", "profile.getProfile", "get_profile", Get, "/account/profile"),
+    ("profile", "profile.getBookmarks", "get_bookmarks", Get, "/account/profile/bookmarks"),
+    (
+        "profile", "profile.getBookmarkList", "get_bookmark_list", Get,
+        "/account/profile/bookmarks/list"
+    ),
+    (
+        "profile", "profile.getItemBookmark", "get_item_bookmark", Get,
+        "/account/profile/bookmarks/{itemId}"
+    ),
+    (
+        "profile", "profile.bookmarkItem", "bookmark_item", Put,
+        "/account/profile/bookmarks/{itemId}"
+    ),
+    (
+        "profile", "profile.deleteItemBookmark", "delete_item_bookmark", Delete,
+        "/account/profile/bookmarks/{itemId}"
+    ),
+    (
+        "profile", "profile.getContinueWatchingList", "get_continue_watching_list", Get,
+        "/account/profile/continue-watching/list"
+    ),
+    (
+        "profile", "profile.getNextPlaybackItem", "get_next_playback_item", Get,
+        "/account/profile/items/{itemId}/next"
+    ),
+    ("profile", "profile.getRatings", "get_ratings", Get, "/account/profile/ratings"),
+    ("profile", "profile.getRatingsList", "get_ratings_list", Get, "/account/profile/ratings/list"),
+    (
+        "profile", "profile.getItemRating", "get_item_rating", Get,
+        "/account/profile/ratings/{itemId}"
+    ),
+    ("profile", "profile.rateItem", "rate_item", Put, "/account/profile/ratings/{itemId}"),
+    ("profile", "profile.getWatched", "get_watched", Get, "/account/profile/watched"),
+    ("profile", "profile.deleteWatched", "delete_watched", Delete, "/account/profile/watched"),
+    ("profile", "profile.getWatchedList", "get_watched_list", Get, "/account/profile/watched/list"),
+    (
+        "profile", "profile.getItemWatchedStatus", "get_item_watched_status", Get,
+        "/account/profile/watched/{itemId}"
+    ),
+    (
+        "profile", "profile.setItemWatchedStatus", "set_item_watched_status", Put,
+        "/account/profile/watched/{itemId}"
+    ),
+    ("account", "account.createProfile", "create_profile", Post, "/account/profiles"),
+    ("account", "account.getProfileWithId", "get_profile_with_id", Get, "/account/profiles/{id}"),
+    (
+        "account", "account.deleteProfileWithId", "delete_profile_with_id", Delete,
+        "/account/profiles/{id}"
+    ),
+    (
+        "account", "account.updateProfileWithId", "update_profile_with_id", Patch,
+        "/account/profiles/{id}"
+    ),
+    (
+        "account", "account.requestEmailVerification", "request_email_verification", Post,
+        "/account/request-email-verification"
+    ),
+    ("authorization", "authorization.getAccountToken", "get_account_token", Post, "/authorization"),
+    ("authorization", "authorization.signOut", "sign_out", Delete, "/authorization"),
+    (
+        "authorization", "authorization.getAccountTokenByCode", "get_account_token_by_code", Post,
+        "/authorization/device"
+    ),
+    (
+        "authorization", "authorization.generateDeviceAuthorizationCode",
+        "generate_device_authorization_code", Post, "/authorization/device/code"
+    ),
+    (
+        "authorization", "authorization.getProfileToken", "get_profile_token", Post,
+        "/authorization/profile"
+    ),
+    (
+        "authorization", "authorization.refreshToken", "refresh_token", Post,
+        "/authorization/refresh"
+    ),
+    ("authorization", "authorization.singleSignOn", "single_sign_on", Post, "/authorization/sso"),
+    ("bt", "bt.getPlanByToken", "get_plan_by_token", Get, "/bt/plan/{token}"),
+    ("bt", "bt.getPlans", "get_plans", Get, "/bt/plans"),
+    ("bt", "bt.assignToken", "assign_token", Post, "/bt/token/assign"),
+    ("bt", "bt.checkUserToken", "check_user_token", Get, "/bt/token/validate"),
+    (
+        "support", "support.getSubscriptionData", "get_subscription_data", Get,
+        "/check-subscription/{id}"
+    ),
+    ("app", "app.getAppConfig", "get_app_config", Get, "/config"),
+    ("ee", "ee.checkEeBtEligibility", "check_ee_bt_eligibility", Get, "/ee-bt/eligibility"),
+    ("ee", "ee.assignMsisdn", "assign_msisdn", Post, "/ee/msisdn"),
+    ("ee", "ee.getEligibleOffers", "get_eligible_offers", Post, "/ee/offers"),
+    ("ee", "ee.createPinRequest", "create_pin_request", Put, "/ee/pin"),
+    ("ee", "ee.validatePinRequest", "validate_pin_request", Post, "/ee/pin"),
+    ("ee", "ee.getEePlans", "get_ee_plans", Get, "/ee/plans"),
+    ("ee", "ee.getPlan", "get_plan", Get, "/ee/plans/{id}"),
+    ("ee", "ee.createToken", "create_token", Get, "/ee/token/create"),
+    ("content", "content.getItem", "get_item", Get, "/items/{id}"),
+    (
+        "content", "content.getItemChildrenList", "get_item_children_list", Get,
+        "/items/{id}/children"
+    ),
+    ("content", "content.getItemRelatedList", "get_item_related_list", Get, "/items/{id}/related"),
+    (
+        "content", "content.getPublicItemMediaFiles", "get_public_item_media_files", Get,
+        "/items/{id}/videos"
+    ),
+    (
+        "content", "content.getAnonNextPlaybackItem", "get_anon_next_playback_item", Get,
+        "/items/{itemId}/next"
+    ),
+    ("itv", "itv.getBillingHistory", "get_billing_history", Post, "/itv/billinghistory/{platform}"),
+    ("itv", "itv.changeCardDetails", "change_card_details", Put, "/itv/cards/{platform}"),
+    ("itv", "itv.getCardDetails", "get_card_details", Post, "/itv/cards/{platform}"),
+    ("itv", "itv.changeEmail", "change_email", Post, "/itv/changeemail"),
+    ("itv", "itv.changeMarketing", "change_marketing", Post, "/itv/changemarketing"),
+    ("itv", "itv.deleteAccount", "delete_account", Post, "/itv/deleteaccount"),
+    (
+        "itv", "itv.getCurrentEntitlement", "get_current_entitlement", Get,
+        "/itv/entitlements/current"
+    ),
+    (
+        "itv", "itv.getEntitlementsHistory", "get_entitlements_history", Get,
+        "/itv/entitlements/history"
+    ),
+    ("itv", "itv.getFeatureFlag", "get_feature_flag", Get, "/itv/featureFlag/{feature}"),
+    (
+        "itv", "itv.googlePaySubscription", "google_pay_subscription", Post,
+        "/itv/googlepay/subscription"
+    ),
+    (
+        "itv", "itv.checkPreviousEntitlements", "check_previous_entitlements", Get,
+        "/itv/had/entitlements"
+    ),
+    (
+        "content", "content.getItemsMediaClipFiles", "get_items_media_clip_files", Post,
+        "/itv/items/clips"
+    ),
+    (
+        "content", "content.getItemDownloadables", "get_item_downloadables", Post,
+        "/itv/items/downloadable"
+    ),
+    (
+        "itv", "itv.getItvItemsummaryExternalId", "get_itv_itemsummary_external_id", Get,
+        "/itv/itemsummary/{externalId}"
+    ),
+    ("app", "app.getItvPage", "get_itv_page", Get, "/itv/page"),
+    (
+        "itv", "itv.getAccountTokenWithPin", "get_account_token_with_pin", Post,
+        "/itv/pinauthorization"
+    ),
+    ("itv", "itv.upgradePlan", "upgrade_plan", Post, "/itv/plan/{platform}"),
+    ("itv", "itv.getItvPlansPlatform", "get_itv_plans_platform", Get, "/itv/plans/{platform}"),
+    ("itv", "itv.getItvProfile", "get_itv_profile", Get, "/itv/profile"),
+    ("itv", "itv.updateProfile", "update_profile", Put, "/itv/profile"),
+    (
+        "itv", "itv.getRecommendedList", "get_recommended_list", Get,
+        "/itv/profile/recommendation/list"
+    ),
+    ("itv", "itv.getItvProfileToken", "get_itv_profile_token", Post, "/itv/profiletoken"),
+    (
+        "itv", "itv.getCurrentSubscription", "get_current_subscription", Get,
+        "/itv/purchase/{platform}"
+    ),
+    ("itv", "itv.confirmPurchase", "confirm_purchase", Post, "/itv/purchase/{platform}"),
+    (
+        "itv", "itv.deleteItvPurchasePlatform", "delete_itv_purchase_platform", Delete,
+        "/itv/purchase/{platform}"
+    ),
+    (
+        "itv", "itv.confirmPurchaseStrong", "confirm_purchase_strong", Post,
+        "/itv/purchase/{platform}/strong"
+    ),
+    (
+        "itv", "itv.confirmPurchaseWithOffer", "confirm_purchase_with_offer", Post,
+        "/itv/purchase/{platform}/withoffer"
+    ),
+    ("itv", "itv.resubscribe", "resubscribe", Post, "/itv/resubscribe/{platform}"),
+    ("itv", "itv.getItvRokuPlans", "get_itv_roku_plans", Get, "/itv/roku/plans"),
+    (
+        "itv", "itv.executeTransaction", "execute_transaction", Post,
+        "/itv/roku/transaction/{transactionid}"
+    ),
+    ("itv", "itv.getSaveOffer", "get_save_offer", Get, "/itv/save-offer"),
+    ("itv", "itv.activateSaveOffer", "activate_save_offer", Post, "/itv/save-offer"),
+    (
+        "itv", "itv.getFullPriceRenewal", "get_full_price_renewal", Get,
+        "/itv/subscription/fullpricerenewal"
+    ),
+    (
+        "itv", "itv.getSubscriptionStatus", "get_subscription_status", Get,
+        "/itv/subscription/status/{platform}"
+    ),
+    ("itv", "itv.getSubscriptionState", "get_subscription_state", Get, "/itv/subscriptionstate"),
+    ("itv", "itv.getUpcomingInvoice", "get_upcoming_invoice", Get, "/itv/upcominginvoice"),
+    (
+        "itv", "itv.updatePaymentIntentStrong", "update_payment_intent_strong", Put,
+        "/itv/updateIntent/strong/{platform}"
+    ),
+    (
+        "itv", "itv.updatePaymentMethodStrong", "update_payment_method_strong", Put,
+        "/itv/updatePayment/strong/{platform}"
+    ),
+    ("itv", "itv.getVoucherById", "get_voucher_by_id", Get, "/itv/voucher/{planId}/{voucherId}"),
+    ("itv", "itv.checkVoucher", "check_voucher", Post, "/itv/voucher/{platform}"),
+    ("content", "content.getLists", "get_lists", Get, "/lists"),
+    ("content", "content.getList", "get_list", Get, "/lists/{id}"),
+    ("app", "app.getPage", "get_page", Get, "/page"),
+    ("content", "content.getPlansId", "get_plans_id", Get, "/plans/{id}"),
+    ("registration", "registration.register", "register", Post, "/register"),
+    ("support", "support.forgotPassword", "forgot_password", Post, "/request-password-reset"),
+    ("support", "support.resetPassword", "reset_password", Post, "/reset-password"),
+    ("itv", "itv.getPublicPreview", "get_public_preview", Get, "/samsung-preview"),
+    ("content", "content.getSchedules", "get_schedules", Get, "/schedules"),
+    ("content", "content.search", "search", Get, "/search"),
+    ("support", "support.verifyEmail", "verify_email", Post, "/verify-email")
+);

@@ -37,13 +37,6 @@ impl crate::runtime::Credential for Credential {
     }
 }
 
-/// Every operation of the spec, in the spec's order.
-pub const OPERATIONS: &[crate::runtime::OperationInfo] = &[
-    #[cfg(feature = "things")]
-    crate::runtime::OperationInfo {
-        tool_name: "things.patchThing",
-        method_name: "patch_thing",
-        http_method: crate::runtime::meta::Method::Patch,
-        path: "/things/{id}",
-    },
-];
+crate::runtime::impl_operations!(
+    ("things", "things.patchThing", "patch_thing", Patch, "/things/{id}")
+);
