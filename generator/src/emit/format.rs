@@ -77,7 +77,7 @@ pub(crate) mod doc_blocks {
         let texts = guard.as_ref().map(|blocks| blocks.texts.as_slice()).unwrap_or_default();
         let mut out = String::with_capacity(text.len() * 2);
         for line in text.lines() {
-            let code = line.trim_start();
+            let code = line.trim_start_matches(' ');
             match code.strip_prefix(marker.as_str()) {
                 Some(id) => {
                     let block = texts.get(id.parse::<usize>().ok()?)?;
@@ -903,7 +903,7 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let code = line.trim_start();
+        let code = line.trim_start_matches(' ');
         let fits = code.ends_with(");") && line.len() <= 100;
         if !fits && rows.iter().any(|call| code.starts_with(call.as_str())) {
             // A row of a table of invocations: on one line where it fits in 100 columns.
@@ -999,7 +999,7 @@ fn join_macro_rows(text: &str, rows: &[String]) -> String {
         return text.to_string();
     }
     let lines: Vec<&str> = text.lines().collect();
-    let row_of = |line: &str| rows.iter().map(String::as_str).find(|call| line.trim_start().starts_with(call));
+    let row_of = |line: &str| rows.iter().map(String::as_str).find(|call| line.trim_start_matches(' ').starts_with(call));
     let mut out = String::with_capacity(text.len());
     // The macro of the row that the last line ended, if it ended one.
     let mut row_ended: Option<&str> = None;
@@ -1007,7 +1007,7 @@ fn join_macro_rows(text: &str, rows: &[String]) -> String {
     for (i, line) in lines.iter().enumerate() {
         if line.is_empty() {
             let next = lines.get(i + 1).copied().unwrap_or("");
-            let next_row = if next.trim_start().starts_with("#[cfg(") && next.trim_end().ends_with(")]") {
+            let next_row = if next.trim_start_matches(' ').starts_with("#[cfg(") && next.trim_end().ends_with(")]") {
                 lines.get(i + 2).copied().and_then(row_of)
             } else {
                 row_of(next)
@@ -1068,7 +1068,7 @@ fn space_items(text: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let (depth, code) = (indent(line), line.trim_start());
+        let (depth, code) = (indent(line), line.trim_start_matches(' '));
         if code.starts_with("#![") {
             in_inner_attribute = true;
         }
@@ -1081,7 +1081,7 @@ fn space_items(text: &str) -> String {
             item_begun.push((depth, code));
         }
         let Some(next) = lines.get(i + 1) else { continue };
-        let (next_depth, next_code) = (indent(next), next.trim_start());
+        let (next_depth, next_code) = (indent(next), next.trim_start_matches(' '));
         let blank = if inner_attributes_end {
             next_code.starts_with("//!") || (starts_item(next_code) && !next_code.starts_with("#!"))
         } else if code.starts_with("//!") {
@@ -1102,8 +1102,9 @@ fn space_items(text: &str) -> String {
     out
 }
 
+/// The columns of a line's margin: the printed code is indented with spaces alone.
 fn indent(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// Whether a line begins an item: its docs, an attribute, or the item's keywords.
