@@ -437,6 +437,8 @@ macro_rules! impl_object {
             /// A value from its required fields; the optional ones unset.
             // As many arguments as the spec requires fields, as the written-out constructor had.
             #[allow(clippy::too_many_arguments)]
+            // Compiled only in the crates that call it, not in every API crate.
+            #[inline]
             pub fn new($($arg: $ty),*) -> Self {
                 $crate::__object_rest!(@new $rest, $name { $($field: $crate::__object_field!(@new $kind, $field),)* })
             }
@@ -609,11 +611,13 @@ macro_rules! __object_take {
 #[macro_export]
 macro_rules! impl_open_enum {
     ($name:ident, $catch_all:ident $(, $variant:ident = $value:literal)* $(,)?) => {
+        // The methods are `#[inline]`: compiled only in the crates that call them.
         impl $name {
             /// The values the spec lists, in its order.
             pub const VALUES: &'static [&'static str] = &[$($value),*];
 
             /// The value as it is on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $value,)*
@@ -622,12 +626,14 @@ macro_rules! impl_open_enum {
             }
 
             /// Whether the value is one the spec lists.
+            #[inline]
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::$catch_all(_))
             }
         }
 
         impl From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $($value => Self::$variant,)*
@@ -654,6 +660,7 @@ macro_rules! impl_open_enum {
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -661,12 +668,14 @@ macro_rules! impl_open_enum {
 
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> Result<Self, Self::Err> {
                 Ok($name::from(value))
             }
         }
 
         impl From<String> for $name {
+            #[inline]
             fn from(value: String) -> Self {
                 $name::from(value.as_str())
             }
@@ -715,6 +724,8 @@ macro_rules! __setter {
     };
     (credential, $setter:ident, $field:ident, $ty:ty) => {
         /// Adds a credential, sent instead of the client's configured one for its scheme.
+        // Compiled only in the crates that call it, as the generic setters are.
+        #[inline]
         pub fn $setter(mut self, credential: $ty) -> Self {
             self.$field.push(credential);
             self

@@ -77,6 +77,7 @@ macro_rules! impl_response {
     (@impl $name:ident, $operation:literal, $raw:ident, $s:ident, $b:ident, [$($v:ident $st:tt $kind:ident $media:tt [$($h:ident $p:ident $hn:literal)*])*]) => {
         impl $name {
             /// The HTTP status of this response.
+            #[inline]
             pub fn status(&self) -> u16 {
                 match self {
                     $($crate::impl_response!(@status_pattern $v $st $s) => $crate::impl_response!(@code $st *$s),)*
@@ -88,6 +89,9 @@ macro_rules! impl_response {
         impl $crate::OperationResponse for $name {
             const OPERATION: &'static str = $operation;
 
+            // Compiled where it is called (a server, the mock), not in every API crate: a
+            // client never sends a response, and this is where a body's serializer is compiled.
+            #[inline]
             fn into_raw(self) -> $crate::RawResponse {
                 match self {
                     $($crate::impl_response!(@pattern $v $st $kind [$($h)*] $s $b) => $crate::impl_response!(@headers ($crate::impl_response!(@write $st $kind $media $s $b)) $($h $p $hn)*),)*
