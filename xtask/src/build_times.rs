@@ -51,7 +51,7 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&ws);
     std::fs::create_dir_all(&ws).map_err(|e| format!("{}: {e}", ws.display()))?;
     let cargo_progenitor = install_progenitor(root)?;
-    let rocketgen = release_rocketgen(root)?;
+    let rocketgen = dist_rocketgen(root)?;
 
     // The spec as progenitor takes it.
     let spec = root.join("specs/rocket/openapi.json");
@@ -248,16 +248,18 @@ fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     Ok(binary)
 }
 
-fn release_rocketgen(root: &Path) -> Result<PathBuf, String> {
+/// The generator as `cargo install` builds it (the `dist` profile), as progenitor's is the
+/// binary `cargo install` built.
+fn dist_rocketgen(root: &Path) -> Result<PathBuf, String> {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "rocketgen"])
+        .args(["build", "--profile", "dist", "--quiet", "-p", "rocketgen"])
         .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err("cargo build --release -p rocketgen failed".to_string());
+        return Err("cargo build --profile dist -p rocketgen failed".to_string());
     }
-    Ok(root.join("target/release/rocketgen"))
+    Ok(root.join("target/dist/rocketgen"))
 }
 
 /// Seconds the command took; an error with the end of its output when it fails.
