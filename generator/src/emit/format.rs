@@ -11,7 +11,7 @@ use crate::error::Error;
 
 /// Doc comments held aside while a file is formatted. syn parses, and prettyplease prints, a
 /// `#[doc = "…"]` attribute per line of prose: on Rocket, a third of the generation time. A
-/// block goes through them as one short attribute, `#[doc = "\u{FDD0}rocketgen-doc-17"]` (no
+/// block goes through them as one short attribute, `#[doc = "\u{1}rocketgen-doc-17"]` (no
 /// doc line begins so: the lines begin with a space or are empty), and
 /// [`restore`](doc_blocks::restore) writes its lines where that attribute was printed. Blocks
 /// are kept for the life of the process, each distinct text once, since tokens may be cloned
@@ -20,10 +20,11 @@ pub(crate) mod doc_blocks {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, PoisonError};
 
-    /// A noncharacter (never in text meant for interchange) and a name.
-    const MARK: &str = "\u{FDD0}rocketgen-doc-";
+    /// A control character (never in prose; ASCII, so that escaping it into a literal is
+    /// cheap, where a noncharacter cost a lookup in Unicode's tables) and a name.
+    const MARK: &str = "\u{1}rocketgen-doc-";
     /// `MARK` as a string literal prints it.
-    const MARK_ESCAPED: &str = "\\u{fdd0}rocketgen-doc-";
+    const MARK_ESCAPED: &str = "\\u{1}rocketgen-doc-";
 
     #[derive(Default)]
     struct Blocks {
@@ -50,7 +51,7 @@ pub(crate) mod doc_blocks {
     }
 
     /// The line prettyplease prints for a placeholder attribute, given its value as the
-    /// literal prints (`"\u{fdd0}rocketgen-doc-17"`).
+    /// literal prints (`"\u{1}rocketgen-doc-17"`).
     pub fn printed_placeholder(literal: &str) -> Option<String> {
         let id = literal.strip_prefix('"')?.strip_prefix(MARK_ESCAPED)?.strip_suffix('"')?;
         id.bytes().all(|b| b.is_ascii_digit()).then(|| format!("///{MARK}{id}"))
@@ -62,7 +63,7 @@ pub(crate) mod doc_blocks {
         assert_eq!(proc_macro2::Literal::string(MARK).to_string(), format!("\"{MARK_ESCAPED}\""));
     }
 
-    /// `text` with each printed placeholder, `///\u{FDD0}rocketgen-doc-17` at some indent, replaced by the
+    /// `text` with each printed placeholder, `///\u{1}rocketgen-doc-17` at some indent, replaced by the
     /// block's lines at that indent. `None` if a placeholder names no block, or was printed
     /// otherwise than as a doc comment (inside a macro's arguments, say).
     pub fn restore(text: &str) -> Option<String> {
