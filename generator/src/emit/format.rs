@@ -368,28 +368,23 @@ fn fits(line: &str) -> bool {
     line.chars().count() < 89
 }
 
+/// `line` and a line break, where it fits; `None` where prettyplease would break it.
+fn push_line(text: &mut String, line: &str) -> Option<()> {
+    if !fits(line) {
+        return None;
+    }
+    text.push_str(line);
+    text.push('\n');
+    Some(())
+}
+
 /// An enum, `pub enum Name { Unit, Tuple(Type), Struct { field: Type } }` (with its and its
 /// variants' and fields' attributes), printed directly: response enums and the models'
 /// enums are the most common item prettyplease would lay out. `None` for anything else
 /// (generics, discriminants) or a line too long: prettyplease lays those out.
 fn enum_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
-    let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
-    attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
-        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
-    else {
-        return None;
-    };
-    if vis != "pub" || keyword != "enum" || body.delimiter() != Delimiter::Brace {
-        return None;
-    }
-    let mut variants = body.stream().into_iter().peekable();
-    if variants.peek().is_none() {
-        text.push_str(&format!("pub enum {name} {{}}\n"));
-        return Some(text);
-    }
-    text.push_str(&format!("pub enum {name} {{\n"));
+    let (mut text, variants) = braced_item_head(item, "enum", attributes)?;
+    let Some(mut variants) = variants else { return Some(text) };
     while variants.peek().is_some() {
         attributes_text(&mut variants, "    ", attributes, &mut text)?;
         let Some(TokenTree::Ident(variant)) = variants.next() else { return None };
@@ -400,11 +395,7 @@ fn enum_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Op
                 let mut line = format!("    {variant}(");
                 print_tokens(fields.stream(), &mut line);
                 line.push_str("),");
-                if !fits(&line) {
-                    return None;
-                }
-                text.push_str(&line);
-                text.push('\n');
+                push_line(&mut text, &line)?;
                 variants.next_if(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','));
             }
             Some(TokenTree::Group(fields)) if fields.delimiter() == Delimiter::Brace && !fields.stream().is_empty() => {
@@ -448,11 +439,7 @@ fn static_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
     line.push_str(" = ");
     print_tokens(body[equals + 1..].iter().cloned().collect(), &mut line);
     line.push(';');
-    if !fits(&line) {
-        return None;
-    }
-    text.push_str(&line);
-    text.push('\n');
+    push_line(&mut text, &line)?;
     Some(text)
 }
 
@@ -494,11 +481,7 @@ fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> O
         return None;
     }
     header.push_str(" {");
-    if !fits(&header) {
-        return None;
-    }
-    text.push_str(&header);
-    text.push('\n');
+    push_line(&mut text, &header)?;
     let mut items = body.stream().into_iter().peekable();
     while items.peek().is_some() {
         attributes_text(&mut items, "    ", attributes, &mut text)?;
@@ -508,11 +491,7 @@ fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> O
                 let mut line = "    type ".to_string();
                 print_tokens(declaration, &mut line);
                 line.push(';');
-                if !fits(&line) {
-                    return None;
-                }
-                text.push_str(&line);
-                text.push('\n');
+                push_line(&mut text, &line)?;
             }
             TokenTree::Ident(word) if word == "fn" => method_text(&mut items, "", &mut text)?,
             _ => return None,
@@ -567,18 +546,10 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
         text.push_str(&format!("    {vis}fn {name}(\n"));
         for param in &params {
             let line = format!("        {param},");
-            if !fits(&line) {
-                return None;
-            }
-            text.push_str(&line);
-            text.push('\n');
+            push_line(text, &line)?;
         }
         let line = format!("    ){returns}{end}");
-        if !fits(&line) {
-            return None;
-        }
-        text.push_str(&line);
-        text.push('\n');
+        push_line(text, &line)?;
     }
     if let Some(body) = body {
         if body.stream().is_empty() || !simple_expression(body.stream(), true) {
@@ -726,11 +697,7 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
         None => print_tokens(rest.iter().cloned().collect(), &mut line),
     }
     line.push_str(" {");
-    if !fits(&line) {
-        return None;
-    }
-    text.push_str(&line);
-    text.push('\n');
+    push_line(&mut text, &line)?;
     let mut rows = body.stream().into_iter().peekable();
     while rows.peek().is_some() {
         attributes_text(&mut rows, "    ", attributes, &mut text)?;
@@ -771,26 +738,35 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
 /// crates hold, and their layout is fixed. `None` for anything else (generics, private
 /// fields) or a field too long for one line: prettyplease lays those out.
 fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+    let (mut text, fields) = braced_item_head(item, "struct", attributes)?;
+    if let Some(fields) = fields {
+        named_fields_text(fields, "    ", "pub ", &mut text, attributes)?;
+        text.push_str("}\n");
+    }
+    Some(text)
+}
+
+/// `pub {keyword} Name { … }`, its attributes and first line printed, and the tokens of its
+/// body; an empty body is printed whole (`pub struct Name {}`), with no tokens left.
+fn braced_item_head(item: &TokenStream, keyword: &str, attributes: &mut HashMap<String, String>) -> Option<(String, Option<Tokens>)> {
     let mut text = String::new();
     let mut tokens = item.clone().into_iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
+    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(word)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
         (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
     else {
         return None;
     };
-    if vis != "pub" || keyword != "struct" || body.delimiter() != Delimiter::Brace {
+    if vis != "pub" || word != keyword || body.delimiter() != Delimiter::Brace {
         return None;
     }
-    let mut fields = body.stream().into_iter().peekable();
-    if fields.peek().is_none() {
-        text.push_str(&format!("pub struct {name} {{}}\n"));
-        return Some(text);
+    let mut inside = body.stream().into_iter().peekable();
+    if inside.peek().is_none() {
+        text.push_str(&format!("pub {keyword} {name} {{}}\n"));
+        return Some((text, None));
     }
-    text.push_str(&format!("pub struct {name} {{\n"));
-    named_fields_text(fields, "    ", "pub ", &mut text, attributes)?;
-    text.push_str("}\n");
-    Some(text)
+    text.push_str(&format!("pub {keyword} {name} {{\n"));
+    Some((text, Some(inside)))
 }
 
 /// Named fields, `vis name: Type,` one per line at `margin` (with their attributes). `None`
@@ -825,11 +801,7 @@ fn named_fields_text(mut fields: Tokens, margin: &str, vis: &str, text: &mut Str
         let mut line = format!("{margin}{vis}{field}: ");
         print_tokens(ty, &mut line);
         line.push(',');
-        if !fits(&line) {
-            return None;
-        }
-        text.push_str(&line);
-        text.push('\n');
+        push_line(text, &line)?;
     }
     Some(())
 }
