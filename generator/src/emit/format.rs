@@ -434,12 +434,7 @@ fn static_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
     if vis != "pub" || keyword != "static" || colon.as_char() != ':' || semi.as_char() != ';' {
         return None;
     }
-    let mut line = format!("pub static {name}: ");
-    print_tokens(body[..equals].iter().cloned().collect(), &mut line);
-    line.push_str(" = ");
-    print_tokens(body[equals + 1..].iter().cloned().collect(), &mut line);
-    line.push(';');
-    push_line(&mut text, &line)?;
+    push_line(&mut text, &format!("pub static {name}: {} = {};", printed(&body[..equals]), printed(&body[equals + 1..])))?;
     Some(text)
 }
 
@@ -467,16 +462,9 @@ fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> O
             return None;
         }
         // `A + B`, each bound as its tokens print.
-        let printed: Vec<String> = bounds
-            .split(|token| matches!(token, TokenTree::Punct(plus) if plus.as_char() == '+'))
-            .map(|bound| {
-                let mut text = String::new();
-                print_tokens(bound.iter().cloned().collect(), &mut text);
-                text
-            })
-            .collect();
+        let bounds: Vec<String> = bounds.split(|token| matches!(token, TokenTree::Punct(plus) if plus.as_char() == '+')).map(printed).collect();
         header.push_str(": ");
-        header.push_str(&printed.join(" + "));
+        header.push_str(&bounds.join(" + "));
     } else if !bounds.is_empty() {
         return None;
     }
@@ -528,14 +516,7 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
         _ => return None,
     };
     let params: Vec<TokenTree> = params.stream().into_iter().collect();
-    let params: Vec<String> = split_commas(&params)?
-        .into_iter()
-        .map(|param| {
-            let mut text = String::new();
-            print_tokens(param.iter().cloned().collect(), &mut text);
-            text
-        })
-        .collect();
+    let params: Vec<String> = split_commas(&params)?.into_iter().map(printed).collect();
     let end = if body.is_some() { " {" } else { ";" };
     let line = format!("    {vis}fn {name}({}){returns}{end}", params.join(", "));
     // A signature may reach the margin itself.
@@ -566,38 +547,26 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
 /// per line.
 fn body_text(body: TokenStream, text: &mut String) -> Option<()> {
     let tokens: Vec<TokenTree> = body.into_iter().collect();
-    let mut line = "        ".to_string();
-    print_tokens(tokens.iter().cloned().collect(), &mut line);
+    let expression = printed(&tokens);
     let literal = match tokens.as_slice() {
         [path @ .., TokenTree::Group(fields)] if fields.delimiter() == Delimiter::Brace => Some((path, fields)),
         _ => None,
     };
     match literal {
-        None if fits(&line) => {}
-        Some(_) if line.trim_start().len() <= 33 => {}
-        Some((path, fields)) if line.trim_start().len() >= 36 => {
-            line = "        ".to_string();
-            print_tokens(path.iter().cloned().collect(), &mut line);
-            line.push_str(" {\n");
+        Some(_) if expression.len() <= 33 => push_line(text, &format!("        {expression}")),
+        None => push_line(text, &format!("        {expression}")),
+        Some((path, fields)) if expression.len() >= 36 => {
+            text.push_str(&format!("        {} {{\n", printed(path)));
             let fields: Vec<TokenTree> = fields.stream().into_iter().collect();
             for field in split_commas(&fields)? {
-                let mut field_line = "            ".to_string();
-                print_tokens(field.iter().cloned().collect(), &mut field_line);
-                field_line.push(',');
-                if !fits(&field_line) {
-                    return None;
-                }
-                line.push_str(&field_line);
-                line.push('\n');
+                push_line(text, &format!("            {},", printed(field)))?;
             }
-            line.push_str("        }");
+            text.push_str("        }\n");
+            Some(())
         }
-        // Near the width where prettyplease breaks a literal, or too long: left to it.
-        _ => return None,
+        // Near the width where prettyplease breaks a literal: left to it.
+        Some(_) => None,
     }
-    text.push_str(&line);
-    text.push('\n');
-    Some(())
 }
 
 /// Tokens split at the commas outside angle brackets (`a: Map<K, V>, b: T`), empty pieces
@@ -680,7 +649,7 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
             }
             depth == 0
         })?;
-        print_tokens(header[..=close].iter().cloned().collect(), &mut line);
+        line.push_str(&printed(&header[..=close]));
         rest = &header[close + 1..];
     }
     line.push(' ');
@@ -689,12 +658,8 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
     }
     // `Trait for Type`: `print_tokens` would not space a `for` after a `>`.
     match rest.iter().position(|token| matches!(token, TokenTree::Ident(word) if word == "for")) {
-        Some(at) => {
-            print_tokens(rest[..at].iter().cloned().collect(), &mut line);
-            line.push_str(" for ");
-            print_tokens(rest[at + 1..].iter().cloned().collect(), &mut line);
-        }
-        None => print_tokens(rest.iter().cloned().collect(), &mut line),
+        Some(at) => line.push_str(&format!("{} for {}", printed(&rest[..at]), printed(&rest[at + 1..]))),
+        None => line.push_str(&printed(rest)),
     }
     line.push_str(" {");
     push_line(&mut text, &line)?;
@@ -804,6 +769,13 @@ fn named_fields_text(mut fields: Tokens, margin: &str, vis: &str, text: &mut Str
         push_line(text, &line)?;
     }
     Some(())
+}
+
+/// `tokens` as `print_tokens` prints them.
+fn printed(tokens: &[TokenTree]) -> String {
+    let mut text = String::new();
+    print_tokens(tokens.iter().cloned().collect(), &mut text);
+    text
 }
 
 /// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
