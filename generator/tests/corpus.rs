@@ -87,7 +87,8 @@ fn every_corpus_spec_generates_crates_that_compile_without_warnings() {
     .unwrap();
     std::fs::copy(root.join("Cargo.lock"), workspace.join("Cargo.lock")).unwrap();
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().to_path_buf();
-    let problems = cargo_check(&workspace, &target, &["--workspace", "--all-targets"]);
+    // Every feature: the standalone schemas and the overlay traits, off by default, included.
+    let problems = cargo_check(&workspace, &target, &["--workspace", "--all-targets", "--all-features"]);
     assert!(problems.is_empty(), "the generated crates do not compile cleanly:\n{}", problems.join("\n"));
 
     // The largest spec with one tag's feature alone (its largest tag): the operations of that

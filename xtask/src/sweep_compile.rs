@@ -89,7 +89,7 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     eprintln!("{} specs added as sources ({} refused by add-source); checking with clippy, warnings denied", added.len(), refused.len());
 
     let output = Command::new(env!("CARGO"))
-        .args(["clippy", "--workspace", "--keep-going", "--message-format=short", "--", "-D", "warnings"])
+        .args(["clippy", "--workspace", "--all-features", "--keep-going", "--message-format=short", "--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", root.join("target/sweep-compile-target"))
         .current_dir(&work)
         .output();

@@ -61,6 +61,7 @@ fn lib(api: &Api, source: &str, has_parameters: bool) -> proc_macro2::TokenStrea
     }
     let trait_ident = format_ident!("{}", trait_name(source));
     let overlay_ident = format_ident!("{}", overlay_name(source));
+    let overlay_feature = crate::ir::OVERLAY_FEATURE;
     let root_attributes = super::rust::crate_root_attributes();
     let runtime_check = super::rust::runtime_check();
     let parameters = if has_parameters {
@@ -83,6 +84,7 @@ fn lib(api: &Api, source: &str, has_parameters: bool) -> proc_macro2::TokenStrea
         pub mod models;
         pub mod operations;
         #parameters
+        #[cfg(feature = #overlay_feature)]
         mod overlay;
         mod service;
 
@@ -91,6 +93,7 @@ fn lib(api: &Api, source: &str, has_parameters: bool) -> proc_macro2::TokenStrea
 
         pub use operations::*;
         pub use runtime::Error;
+        #[cfg(feature = #overlay_feature)]
         pub use overlay::#overlay_ident;
         pub use service::#trait_ident;
         #formats

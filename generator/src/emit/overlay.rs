@@ -77,7 +77,8 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
         /// generated client, the mock, or another overlay), which gets the request as it came,
         /// credentials included, and whose answer is passed back as it is. A type implementing
         /// this trait implements the service trait, so the generated router serves it, and
-        /// routes the spec lacks can be added beside it (`router(remix).route(…)`).
+        /// routes the spec lacks can be added beside it (`router(remix).route(…)`). The trait
+        /// compiles under this crate's `overlay` feature, which a remix turns on.
         #(#[doc = #example_lines])*
         pub trait #overlay: Send + Sync {
             /// Where the operations this overlay does not change are sent.

@@ -58,8 +58,13 @@ pub struct CrateContext<'a> {
     pub features: &'a [String],
     /// Whether some schemas no operation uses have their own feature.
     pub standalone: bool,
+    /// The tags' features alone: the default ones.
+    pub tag_features: Vec<&'a str>,
     /// The feature that turns on all the others.
     pub all_feature: &'static str,
+    /// The API crate's feature of the overlay trait, and the trait's name.
+    pub overlay_feature: &'static str,
+    pub overlay_name: String,
 }
 
 impl<'a> CrateContext<'a> {
@@ -86,7 +91,10 @@ impl<'a> CrateContext<'a> {
             uuid: api.uses_format(crate::ir::StringFormat::Uuid),
             features: &api.features,
             standalone: api.features.iter().any(|f| f == crate::ir::STANDALONE_SCHEMAS),
+            tag_features: api.features.iter().map(String::as_str).filter(|f| *f != crate::ir::STANDALONE_SCHEMAS).collect(),
             all_feature: crate::ir::ALL_FEATURES,
+            overlay_feature: crate::ir::OVERLAY_FEATURE,
+            overlay_name: super::overlay::overlay_name(source),
         }
     }
 }

@@ -20,6 +20,8 @@ rocketgen_runtime::generated_for!("0.1.0");
 pub mod meta;
 pub mod models;
 pub mod operations;
+
+#[cfg(feature = "overlay")]
 mod overlay;
 mod service;
 
@@ -27,6 +29,8 @@ mod service;
 pub use rocketgen_runtime as runtime;
 pub use operations::*;
 pub use runtime::Error;
+
+#[cfg(feature = "overlay")]
 pub use overlay::FormatsOverlay;
 pub use service::FormatsApi;
 

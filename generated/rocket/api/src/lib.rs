@@ -21,6 +21,8 @@ pub mod meta;
 pub mod models;
 pub mod operations;
 pub mod parameters;
+
+#[cfg(feature = "overlay")]
 mod overlay;
 mod service;
 
@@ -28,5 +30,7 @@ mod service;
 pub use rocketgen_runtime as runtime;
 pub use operations::*;
 pub use runtime::Error;
+
+#[cfg(feature = "overlay")]
 pub use overlay::RocketOverlay;
 pub use service::RocketApi;

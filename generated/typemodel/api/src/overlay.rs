@@ -10,7 +10,8 @@ use crate::TypemodelApi;
 /// generated client, the mock, or another overlay), which gets the request as it came,
 /// credentials included, and whose answer is passed back as it is. A type implementing
 /// this trait implements the service trait, so the generated router serves it, and
-/// routes the spec lacks can be added beside it (`router(remix).route(…)`).
+/// routes the spec lacks can be added beside it (`router(remix).route(…)`). The trait
+/// compiles under this crate's `overlay` feature, which a remix turns on.
 ///
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
