@@ -3,6 +3,7 @@
 //! macro tables, macro rows and the blank lines between items.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
@@ -790,14 +791,15 @@ fn print_tokens(tokens: TokenStream, out: &mut String) {
                 if after_word {
                     out.push(' ');
                 }
-                out.push_str(&ident.to_string());
+                // Written in place: `to_string` would allocate a string per token.
+                let _ = write!(out, "{ident}");
                 (after_word, joined) = (true, false);
             }
             TokenTree::Literal(literal) => {
                 if after_word {
                     out.push(' ');
                 }
-                out.push_str(&literal.to_string());
+                let _ = write!(out, "{literal}");
                 (after_word, joined) = (true, false);
             }
             TokenTree::Group(group) => {
@@ -816,7 +818,10 @@ fn print_tokens(tokens: TokenStream, out: &mut String) {
                 let c = punct.as_char();
                 let spaced = !joined && punct.spacing() == proc_macro2::Spacing::Alone;
                 match c {
-                    ',' | ';' => out.push_str(&format!("{c} ")),
+                    ',' | ';' => {
+                        out.push(c);
+                        out.push(' ');
+                    }
                     '=' if spaced => out.push_str(" = "),
                     ':' if spaced => out.push_str(": "),
                     _ => out.push(c),
@@ -894,10 +899,13 @@ fn lay_out_table_macros(text: &str, rows: &[String]) -> String {
         for arg in split_top_level(args) {
             if margin.len() + 4 + arg.len() > 100 {
                 // An entry too long for a line, such as `new(…)` with many fields: filled.
-                let (call, close) = arg.strip_suffix(',').map_or((arg.as_str(), ""), |call| (call, ","));
+                let (call, close) = arg.strip_suffix(',').map_or((arg, ""), |call| (call, ","));
                 out.push_str(&fill_call(&format!("{margin}    "), call, close));
             } else {
-                out.push_str(&format!("{margin}    {arg}\n"));
+                out.push_str(margin);
+                out.push_str("    ");
+                out.push_str(arg);
+                out.push('\n');
             }
         }
         out.push_str(&format!("{margin});\n"));
@@ -929,7 +937,7 @@ fn fill_call(margin: &str, call: &str, close: &str) -> String {
         if line.len() > inner.len() {
             line.push(' ');
         }
-        line.push_str(&arg);
+        line.push_str(arg);
     }
     out.push_str(line.trim_end());
     out.push('\n');
@@ -972,31 +980,38 @@ fn join_macro_rows(text: &str, rows: &[String]) -> String {
 }
 
 /// Splits macro arguments after each `,` outside parentheses and string literals,
-/// keeping the separator with the piece before it.
-fn split_top_level(args: &str) -> Vec<String> {
-    let (mut pieces, mut piece) = (Vec::new(), String::new());
+/// keeping the separator with the piece before it; each piece without its leading spaces.
+fn split_top_level(args: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    // Where the piece being read starts, once past its leading spaces. Bytes suffice: no
+    // byte of a multi-byte character is ASCII.
+    let mut start = None;
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for c in args.chars() {
-        if piece.is_empty() && c == ' ' {
-            continue;
+    for (i, byte) in args.bytes().enumerate() {
+        if start.is_none() {
+            if byte == b' ' {
+                continue;
+            }
+            start = Some(i);
         }
-        piece.push(c);
-        match c {
-            _ if in_string => match c {
+        match byte {
+            _ if in_string => match byte {
                 _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
                 _ => {}
             },
-            '"' => in_string = true,
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => pieces.push(std::mem::take(&mut piece)),
+            b'"' => in_string = true,
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => pieces.extend(start.take().map(|from| &args[from..=i])),
             _ => {}
         }
     }
-    if !piece.trim().is_empty() {
-        pieces.push(piece.trim().to_string());
+    if let Some(last) = start.map(|from| args[from..].trim())
+        && !last.is_empty()
+    {
+        pieces.push(last);
     }
     pieces
 }
