@@ -128,6 +128,8 @@ mod tests {
             "/b": {"get": {"operationId": "getB", "tags": ["rustls"], "responses": {"200": {"description": "ok",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/B"}}}}}}},
             "/c": {"get": {"operationId": "getC", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}}}}},
+            "/d": {"get": {"operationId": "getD", "tags": ["Overlay"], "responses": {"200": {"description": "ok",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}}}}}},
             "components": {"schemas": {
                 "A": {"type": "object", "properties": {"shared": {"$ref": "#/components/schemas/Shared"}}},
@@ -135,7 +137,8 @@ mod tests {
                 "Shared": {"type": "object", "properties": {"n": {"type": "integer"}}},
                 "Hook": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}}}}"##;
         let api = crate::ir::build(&crate::load::load_str(spec).unwrap()).unwrap();
-        assert_eq!(api.features, ["pet_store", "rustls_", "default_", super::STANDALONE_SCHEMAS]);
+        // A tag named like a feature of ours (`overlay`) or a dependency's gets a feature of its own.
+        assert_eq!(api.features, ["pet_store", "rustls_", "default_", "overlay_", super::STANDALONE_SCHEMAS]);
         let features = |name: &str| api.types[name].features.clone();
         assert_eq!(features("A"), ["pet_store", super::STANDALONE_SCHEMAS]);
         assert_eq!(features("B"), ["rustls_"]);
