@@ -60,7 +60,7 @@ pub struct CrateContext<'a> {
     pub standalone: bool,
     /// The tags' features alone: the default ones.
     pub tag_features: Vec<&'a str>,
-    /// The feature that turns on all the others.
+    /// The feature that turns on every tag's, the default.
     pub all_feature: &'static str,
     /// The API crate's feature of the overlay trait, and the trait's name.
     pub overlay_feature: &'static str,

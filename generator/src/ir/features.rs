@@ -60,7 +60,8 @@ pub fn assign(operations: &mut [Operation], types: &mut BTreeMap<String, TypeDef
     order
 }
 
-/// The feature that turns on every other one (each crate's default).
+/// The feature that turns on every tag's (each crate's default); not [`OVERLAY`] nor
+/// [`STANDALONE_SCHEMAS`].
 pub const ALL: &str = "all";
 
 /// The API crate's feature of the overlay trait, which only a remix uses: off by default, so

@@ -45,8 +45,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named Rust type, keyed (and so ordered) by its Rust name.
     pub types: BTreeMap<String, TypeDef>,
-    /// The generated crates' Cargo features, all on by default: one per tag (each operation's
-    /// `feature`), then [`STANDALONE_SCHEMAS`] where some schemas no operation uses.
+    /// The generated crates' Cargo features: one per tag (each operation's `feature`), all on by
+    /// default, then [`STANDALONE_SCHEMAS`], off by default, where some schemas no operation uses.
     pub features: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
