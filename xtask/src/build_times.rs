@@ -7,8 +7,8 @@
 //!   for five rounds (medians, and the median of each round's ratio); Rocket's mock crate
 //!   (library and mock-server binary, API and server built), median of three.
 //! - Lines of Rust: Rocket's four crates against progenitor's client.
-//! - Generation as a process, median of five: `rocketgen generate` (release, four crates)
-//!   against `cargo progenitor` (the client).
+//! - Generation as a process, median of five: `rocketgen generate` (the `dist` profile, as
+//!   `cargo install` builds it; four crates) against `cargo progenitor` (the client).
 //! - With `--github`, GitHub's API crate with every tag (the default), with every tag and the
 //!   schemas no operation uses (4,428 webhook payloads and the like, off by default), and with
 //!   `repos` alone, and its mock-server binary, once each (after a first build of each, untimed).
@@ -153,18 +153,16 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
     println!("| generation as a process: four crates / client (median of 5) | {:.3} s | {:.3} s | {:.1}× faster |", ours, theirs, theirs / ours);
 
     if github {
-        let all = median(1, || {
-            touch(&["generated/github/api/src/lib.rs"]);
-            cargo(&["build", "--quiet", "-j1", "-p", "github-api"])
-        })?;
-        let with_standalone = median(1, || {
-            touch(&["generated/github/api/src/lib.rs"]);
-            cargo(&["build", "--quiet", "-j1", "-p", "github-api", "--features", "standalone-schemas"])
-        })?;
-        let one = median(1, || {
-            touch(&["generated/github/api/src/lib.rs"]);
-            cargo(&["build", "--quiet", "-j1", "-p", "github-api", "--no-default-features", "--features", "repos"])
-        })?;
+        // GitHub's API crate with the features given, after the same first build, untimed.
+        let api = |features: &[&str]| {
+            median(1, || {
+                touch(&["generated/github/api/src/lib.rs"]);
+                cargo(&[&["build", "--quiet", "-j1", "-p", "github-api"][..], features].concat())
+            })
+        };
+        let all = api(&[])?;
+        let with_standalone = api(&["--features", "standalone-schemas"])?;
+        let one = api(&["--no-default-features", "--features", "repos"])?;
         let mock = median(1, || {
             touch(&["generated/github/mock/src/lib.rs", "generated/github/mock/src/bin/mock_server.rs"]);
             cargo(&["build", "--quiet", "-j1", "-p", "github-mock", "--lib", "--bins"])

@@ -71,6 +71,7 @@ impl<'a> CrateContext<'a> {
     /// The context of the `kind` crate (`api`, `server`, …) of a source.
     pub fn new(api: &'a crate::ir::Api, settings: &'a super::CrateSettings, kind: &str) -> Self {
         let source = &settings.source;
+        let tag_features: Vec<&str> = api.features.iter().map(String::as_str).filter(|f| *f != crate::ir::STANDALONE_SCHEMAS).collect();
         CrateContext {
             package: format!("{source}-{kind}"),
             api_package: format!("{source}-api"),
@@ -90,8 +91,8 @@ impl<'a> CrateContext<'a> {
             chrono: api.uses_format(crate::ir::StringFormat::DateTime) || api.uses_format(crate::ir::StringFormat::Date),
             uuid: api.uses_format(crate::ir::StringFormat::Uuid),
             features: &api.features,
-            standalone: api.features.iter().any(|f| f == crate::ir::STANDALONE_SCHEMAS),
-            tag_features: api.features.iter().map(String::as_str).filter(|f| *f != crate::ir::STANDALONE_SCHEMAS).collect(),
+            standalone: tag_features.len() < api.features.len(),
+            tag_features,
             all_feature: crate::ir::ALL_FEATURES,
             overlay_feature: crate::ir::OVERLAY_FEATURE,
             overlay_name: super::overlay::overlay_name(source),
