@@ -35,7 +35,7 @@ pub fn emit_api_crate<'a>(api: &'a Api, settings: &CrateSettings, prefix: &str) 
         let shared = Arc::clone(&shared);
         pieces.rust("src/parameters.rs", move || parameters_module(api, &shared));
     }
-    pieces.text("src/meta.json", super::meta::meta_document(api)?);
+    pieces.text_job("src/meta.json", move || super::meta::meta_document(api));
     pieces.rust("src/meta.rs", move || super::meta::meta_module(api));
     for (tag, module) in tag_modules(api) {
         let shared = Arc::clone(&shared);

@@ -44,11 +44,21 @@ pub enum Part {
     Macro { name: String, text: String },
 }
 
-/// A crate's files before formatting: texts as they are, Rust files as builders of tokens.
+/// What makes a text file that takes a while (a big JSON document): made in the pool that
+/// formats the Rust files, rather than before it on one thread.
+type MakeText<'a> = Box<dyn Fn() -> Result<String, crate::error::Error> + Send + Sync + 'a>;
+
+/// A file the pool makes: Rust from tokens, formatted, or a text.
+enum Job<'a> {
+    Rust(Build<'a>),
+    Text(MakeText<'a>),
+}
+
+/// A crate's files before formatting: texts as they are, the others as what makes them.
 pub struct Pieces<'a> {
     prefix: String,
     texts: Vec<(String, String)>,
-    rust: Vec<(String, Build<'a>)>,
+    jobs: Vec<(String, Job<'a>)>,
 }
 
 impl Part {
@@ -66,11 +76,16 @@ impl Part {
 impl<'a> Pieces<'a> {
     /// The files of the crate at `prefix` (e.g. `rocket/api`).
     pub fn new(prefix: &str) -> Self {
-        Pieces { prefix: prefix.to_string(), texts: Vec::new(), rust: Vec::new() }
+        Pieces { prefix: prefix.to_string(), texts: Vec::new(), jobs: Vec::new() }
     }
 
     pub fn text(&mut self, name: &str, text: impl Into<String>) {
         self.texts.push((format!("{}/{name}", self.prefix), text.into()));
+    }
+
+    /// A text made in the pool, with the Rust files.
+    pub fn text_job(&mut self, name: &str, make: impl Fn() -> Result<String, crate::error::Error> + Send + Sync + 'a) {
+        self.jobs.push((format!("{}/{name}", self.prefix), Job::Text(Box::new(make))));
     }
 
     pub fn rust(&mut self, name: &str, build: impl Fn() -> proc_macro2::TokenStream + Send + Sync + 'a) {
@@ -79,25 +94,25 @@ impl<'a> Pieces<'a> {
 
     /// A Rust file built item by item (a module of many types or operations).
     pub fn rust_items(&mut self, name: &str, build: impl Fn() -> Items<'a> + Send + Sync + 'a) {
-        self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().map(Part::Tokens)))));
+        self.jobs.push((format!("{}/{name}", self.prefix), Job::Rust(Box::new(move || Box::new(build().map(Part::Tokens))))));
     }
 
     /// A Rust file of tokens and macro definitions, in order.
     pub fn rust_parts(&mut self, name: &str, build: impl Fn() -> Vec<Part> + Send + Sync + 'a) {
-        self.rust.push((format!("{}/{name}", self.prefix), Box::new(move || Box::new(build().into_iter()))));
+        self.jobs.push((format!("{}/{name}", self.prefix), Job::Rust(Box::new(move || Box::new(build().into_iter())))));
     }
 }
 
-/// Builds and formats every Rust file of `crates` on as many threads as there are cores
-/// (formatting is most of a run's time), and gathers all files.
+/// Builds and formats every Rust file of `crates` (and makes their other jobs' texts) on as
+/// many threads as there are cores (formatting is most of a run's time), and gathers all files.
 pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Error> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let mut files = FileSet::new();
-    let mut jobs: Vec<(String, Build<'_>)> = Vec::new();
+    let mut jobs: Vec<(String, Job<'_>)> = Vec::new();
     for pieces in crates {
         files.extend(pieces.texts.into_iter().map(|(path, text)| (PathBuf::from(path), text)));
-        jobs.extend(pieces.rust);
+        jobs.extend(pieces.jobs);
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<String, crate::error::Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
@@ -105,8 +120,11 @@ pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Erro
     let work = || {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((name, build)) = jobs.get(i) else { break };
-            let text = format::format_items(build(), name);
+            let Some((name, job)) = jobs.get(i) else { break };
+            let text = match job {
+                Job::Rust(build) => format::format_items(build(), name),
+                Job::Text(make) => make(),
+            };
             if let Ok(mut results) = results.lock() {
                 results[i] = Some(text);
             }

@@ -19,11 +19,12 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 /// Renders the template `name` (e.g. `api/Cargo.toml`) with `context`.
 pub fn render(name: &str, context: impl Serialize) -> Result<String, Error> {
+    // No template includes another: only the one rendered is compiled.
+    let source = TEMPLATES.iter().find(|(template_name, _)| *template_name == name).map(|(_, source)| *source);
+    let source = source.ok_or_else(|| Error::new(format!("internal error: no template {name}")))?;
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
-    for (template_name, source) in TEMPLATES {
-        env.add_template(template_name, source).map_err(|e| Error::new(format!("internal error: template {template_name}: {e}")))?;
-    }
+    env.add_template(name, source).map_err(|e| Error::new(format!("internal error: template {name}: {e}")))?;
     let template = env.get_template(name).map_err(|e| Error::new(format!("internal error: no template {name}: {e}")))?;
     template.render(context).map_err(|e| Error::new(format!("internal error: rendering {name}: {e}")))
 }
