@@ -132,28 +132,28 @@ pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Res
 /// parsing it, and a big file's syntax tree is tens of megabytes: touching that much fresh
 /// memory cost more than the parsing (Rocket's four crates: peak memory 98 → 74 MB). An item's
 /// buffer and tree are small, and their memory is reused. Should a cut between items ever be
-/// wrong, the file is parsed whole, as before.
+/// wrong, the rest of the file is parsed whole.
 fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
     let mut text = String::new();
     let mut attributes = HashMap::new();
-    let (mut piece, mut piece_length) = (TokenStream::new(), 0);
-    let mut rest = tokens.clone().into_iter().peekable();
+    let mut piece: Vec<TokenTree> = Vec::new();
+    // The stream is this function's alone: walked by value, it is not copied.
+    let mut rest = tokens.into_iter().peekable();
     while let Some(token) = rest.next() {
         let (ends_item, ends_attribute) = match &token {
             TokenTree::Punct(p) => (p.as_char() == ';', false),
             TokenTree::Group(g) => (g.delimiter() == Delimiter::Brace, g.delimiter() == Delimiter::Bracket),
             _ => (false, false),
         };
-        piece.extend(std::iter::once(token));
-        piece_length += 1;
+        piece.push(token);
         if ends_attribute
-            && piece_length == 3
+            && piece.len() == 3
             && let Some(line) = inner_doc_text(&piece)
         {
             // `#![doc = "…"]` at the head of a file: its own item, so that the next one may be
             // printed directly.
             text.push_str(&line);
-            (piece, piece_length) = (TokenStream::new(), 0);
+            piece.clear();
             continue;
         }
         // An item ends at a `;`, or at a brace group that the next item's attributes or
@@ -165,31 +165,100 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
             Some(_) => false,
         };
         if ends_item && next_starts_item {
-            let direct = match item_head(&piece) {
-                Some(ItemHead::Crate) => table_call_text(&piece, &mut attributes),
-                Some(ItemHead::PubStruct) => struct_text(&piece, &mut attributes),
-                Some(ItemHead::PubEnum) => enum_text(&piece, &mut attributes),
-                Some(ItemHead::PubStatic) => static_text(&piece, &mut attributes),
-                Some(ItemHead::PubTrait) => trait_text(&piece, &mut attributes),
-                Some(ItemHead::Impl) => impl_rows_text(&piece, &mut attributes),
-                None => None,
+            let item = std::mem::take(&mut piece);
+            let item: TokenStream = match item_head(&item) {
+                Some(head) => {
+                    let item = take_apart(item);
+                    let direct = match head {
+                        ItemHead::Crate => table_call_text(&item, &mut attributes),
+                        ItemHead::PubStruct => struct_text(&item, &mut attributes),
+                        ItemHead::PubEnum => enum_text(&item, &mut attributes),
+                        ItemHead::PubStatic => static_text(&item, &mut attributes),
+                        ItemHead::PubTrait => trait_text(&item, &mut attributes),
+                        ItemHead::Impl => impl_rows_text(&item, &mut attributes),
+                    };
+                    if let Some(printed) = direct {
+                        text.push_str(&printed);
+                        continue;
+                    }
+                    put_together(item)
+                }
+                None => item.into_iter().collect(),
             };
-            if let Some(call) = direct {
-                text.push_str(&call);
-                (piece, piece_length) = (TokenStream::new(), 0);
-                continue;
-            }
-            piece_length = 0;
-            match syn::parse2::<syn::File>(std::mem::take(&mut piece)) {
+            // A clone shares the tokens: the item stays whole for the rare fallback.
+            match syn::parse2::<syn::File>(item.clone()) {
                 Ok(file) => text.push_str(&prettyplease::unparse(&file)),
-                Err(_) => return Ok(prettyplease::unparse(&syn::parse2(tokens)?)),
+                Err(_) => {
+                    let whole: TokenStream = item.into_iter().chain(rest).collect();
+                    text.push_str(&prettyplease::unparse(&syn::parse2(whole)?));
+                    return Ok(text);
+                }
             }
         }
     }
     if !piece.is_empty() {
-        text.push_str(&prettyplease::unparse(&syn::parse2(piece)?));
+        text.push_str(&prettyplease::unparse(&syn::parse2(piece.into_iter().collect())?));
     }
     Ok(text)
+}
+
+/// A token tree taken apart once, by value, for the printers to walk by reference: walking a
+/// `TokenStream` copies it, since proc-macro2 walks a stream by value and clones one that is
+/// shared (as a group's is, while the group lives). On Rocket, those copies were a tenth of
+/// the generation's work.
+enum Tok {
+    Ident(proc_macro2::Ident),
+    Punct(proc_macro2::Punct),
+    Literal(proc_macro2::Literal),
+    Group(Delimiter, Vec<Tok>),
+}
+
+/// `tokens` as a tree of [`Tok`], without copying any.
+fn take_apart(tokens: impl IntoIterator<Item = TokenTree>) -> Vec<Tok> {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let (delimiter, stream) = (group.delimiter(), group.stream());
+                // Once the group is gone its stream is no longer shared, and is not copied.
+                drop(group);
+                Tok::Group(delimiter, take_apart(stream))
+            }
+            TokenTree::Ident(ident) => Tok::Ident(ident),
+            TokenTree::Punct(punct) => Tok::Punct(punct),
+            TokenTree::Literal(literal) => Tok::Literal(literal),
+        })
+        .collect()
+}
+
+/// The tokens of a tree, for prettyplease.
+fn put_together(tokens: Vec<Tok>) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            Tok::Group(delimiter, inside) => TokenTree::Group(proc_macro2::Group::new(delimiter, put_together(inside))),
+            Tok::Ident(ident) => TokenTree::Ident(ident),
+            Tok::Punct(punct) => TokenTree::Punct(punct),
+            Tok::Literal(literal) => TokenTree::Literal(literal),
+        })
+        .collect()
+}
+
+/// A copy of the tokens of a tree, where the tree is still needed.
+fn copied(tokens: &[Tok]) -> TokenStream {
+    tokens
+        .iter()
+        .map(|token| match token {
+            Tok::Group(delimiter, inside) => TokenTree::Group(proc_macro2::Group::new(*delimiter, copied(inside))),
+            Tok::Ident(ident) => TokenTree::Ident(ident.clone()),
+            Tok::Punct(punct) => TokenTree::Punct(punct.clone()),
+            Tok::Literal(literal) => TokenTree::Literal(literal.clone()),
+        })
+        .collect()
+}
+
+fn is_punct(token: Option<&Tok>, c: char) -> bool {
+    matches!(token, Some(Tok::Punct(punct)) if punct.as_char() == c)
 }
 
 /// What an item that may be printed directly begins with, after its attributes.
@@ -210,8 +279,8 @@ enum ItemHead {
 
 /// The head of `item` past its attributes, looked at before any attribute is printed, so
 /// that an item prettyplease will print anyway costs no more than this look.
-fn item_head(item: &TokenStream) -> Option<ItemHead> {
-    let mut tokens = item.clone().into_iter();
+fn item_head(item: &[TokenTree]) -> Option<ItemHead> {
+    let mut tokens = item.iter();
     loop {
         match tokens.next()? {
             TokenTree::Punct(hash) if hash.as_char() == '#' => {
@@ -238,57 +307,49 @@ fn item_head(item: &TokenStream) -> Option<ItemHead> {
 /// printed directly: its arguments are laid out again anyway (see `lay_out_table_macros`),
 /// and on Rocket these calls were a fifth of what syn parsed and prettyplease printed. `None`
 /// for any other item.
-fn table_call_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn table_call_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
+    let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let path: Vec<TokenTree> = tokens.by_ref().take(6).collect();
-    let [TokenTree::Ident(krate), TokenTree::Punct(_), TokenTree::Punct(_), TokenTree::Ident(runtime), TokenTree::Punct(_), TokenTree::Punct(_)] =
-        path.as_slice()
-    else {
-        return None;
-    };
-    let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args)), Some(TokenTree::Punct(semi)), None) =
-        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    // `crate::runtime::name!(args);`
+    let [Tok::Ident(krate), _, _, Tok::Ident(runtime), _, _, Tok::Ident(name), Tok::Punct(bang), Tok::Group(Delimiter::Parenthesis, args), Tok::Punct(semi)] =
+        &item[item.len() - tokens.len()..]
     else {
         return None;
     };
     let is_table = krate == "crate" && runtime == "runtime" && name.to_string().starts_with("impl_");
-    if !is_table || bang.as_char() != '!' || args.delimiter() != Delimiter::Parenthesis || semi.as_char() != ';' {
+    if !is_table || bang.as_char() != '!' || semi.as_char() != ';' {
         return None;
     }
-    text.push_str(&format!("crate::runtime::{name}!("));
-    print_tokens(args.stream(), &mut text);
+    let _ = write!(text, "crate::runtime::{name}!(");
+    print_tokens(args, &mut text);
     text.push_str(");\n");
     Some(text)
 }
 
-type Tokens = std::iter::Peekable<proc_macro2::token_stream::IntoIter>;
+type Tokens<'a> = std::iter::Peekable<std::slice::Iter<'a, Tok>>;
 
 /// The outer attributes at the head of `tokens`, printed at `margin` as prettyplease prints
 /// them: a doc block's placeholder as its `///` line, a short one (`#[cfg(feature = "a")]`,
 /// `#[derive(…)]`) as its tokens print, any other by prettyplease, each distinct one once
 /// (`printed` keeps them).
-fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<String, String>, out: &mut String) -> Option<()> {
-    while matches!(tokens.peek(), Some(TokenTree::Punct(hash)) if hash.as_char() == '#') {
-        let hash = tokens.next()?;
-        let Some(TokenTree::Group(attribute)) = tokens.next() else { return None };
-        let mut inside = attribute.stream().into_iter();
-        let first = inside.next();
-        if let Some(TokenTree::Ident(word)) = &first {
-            if word == "doc" {
-                if let (Some(TokenTree::Punct(_)), Some(TokenTree::Literal(value)), None) = (inside.next(), inside.next(), inside.next())
-                    && let Some(line) = doc_line(&value.to_string())
-                {
+fn attributes_text(tokens: &mut Tokens<'_>, margin: &str, printed: &mut HashMap<String, String>, out: &mut String) -> Option<()> {
+    while is_punct(tokens.peek().copied(), '#') {
+        tokens.next();
+        let Some(Tok::Group(Delimiter::Bracket, attribute)) = tokens.next() else { return None };
+        match attribute.as_slice() {
+            [Tok::Ident(word), Tok::Punct(_), Tok::Literal(value)] if word == "doc" => {
+                if let Some(line) = doc_line(&value.to_string()) {
                     out.push_str(margin);
                     out.push_str(&line);
                     out.push('\n');
                     continue;
                 }
-            } else {
+            }
+            [Tok::Ident(word), ..] if word != "doc" => {
                 // `#[cfg(feature = "a")]`, `#[derive(…)]`: one line as tokens print, where short.
                 let mut line = format!("{margin}#[");
-                print_tokens(attribute.stream(), &mut line);
+                print_tokens(attribute, &mut line);
                 line.push(']');
                 if line.len() < 60 {
                     out.push_str(&line);
@@ -296,11 +357,12 @@ fn attributes_text(tokens: &mut Tokens, margin: &str, printed: &mut HashMap<Stri
                     continue;
                 }
             }
+            _ => {}
         }
+        let attribute = copied(attribute);
         let key = attribute.to_string();
         if !printed.contains_key(&key) {
-            let attribute: TokenStream = [hash, TokenTree::Group(attribute)].into_iter().collect();
-            let file = syn::parse2::<syn::File>(quote! { #attribute struct S; }).ok()?;
+            let file = syn::parse2::<syn::File>(quote! { #[#attribute] struct S; }).ok()?;
             let text = prettyplease::unparse(&file);
             printed.insert(key.clone(), text.strip_suffix("struct S;\n")?.to_string());
         }
@@ -342,16 +404,14 @@ fn doc_text(literal: &str) -> Option<&str> {
 }
 
 /// `//! text` for a file's inner doc attribute, `#![doc = "…"]`, alone in `piece`.
-fn inner_doc_text(piece: &TokenStream) -> Option<String> {
-    let mut tokens = piece.clone().into_iter();
-    let (Some(TokenTree::Punct(hash)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(attribute)), None) =
-        (tokens.next(), tokens.next(), tokens.next(), tokens.next())
-    else {
+fn inner_doc_text(piece: &[TokenTree]) -> Option<String> {
+    let [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(attribute)] = piece else {
         return None;
     };
     if hash.as_char() != '#' || bang.as_char() != '!' || attribute.delimiter() != Delimiter::Bracket {
         return None;
     }
+    // Walked once, at the head of a file: the copy costs nothing to speak of.
     let mut inside = attribute.stream().into_iter();
     let (Some(TokenTree::Ident(doc)), Some(TokenTree::Punct(equals)), Some(TokenTree::Literal(value)), None) =
         (inside.next(), inside.next(), inside.next(), inside.next())
@@ -383,27 +443,31 @@ fn push_line(text: &mut String, line: &str) -> Option<()> {
 /// variants' and fields' attributes), printed directly: response enums and the models'
 /// enums are the most common item prettyplease would lay out. `None` for anything else
 /// (generics, discriminants) or a line too long: prettyplease lays those out.
-fn enum_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn enum_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let (mut text, variants) = braced_item_head(item, "enum", attributes)?;
     let Some(mut variants) = variants else { return Some(text) };
     while variants.peek().is_some() {
         attributes_text(&mut variants, "    ", attributes, &mut text)?;
-        let Some(TokenTree::Ident(variant)) = variants.next() else { return None };
+        let Some(Tok::Ident(variant)) = variants.next() else { return None };
         match variants.next() {
-            None => text.push_str(&format!("    {variant},\n")),
-            Some(TokenTree::Punct(comma)) if comma.as_char() == ',' => text.push_str(&format!("    {variant},\n")),
-            Some(TokenTree::Group(fields)) if fields.delimiter() == Delimiter::Parenthesis && !has_attributes(&fields) => {
+            None => {
+                let _ = writeln!(text, "    {variant},");
+            }
+            Some(Tok::Punct(comma)) if comma.as_char() == ',' => {
+                let _ = writeln!(text, "    {variant},");
+            }
+            Some(Tok::Group(Delimiter::Parenthesis, fields)) if !has_attributes(fields) => {
                 let mut line = format!("    {variant}(");
-                print_tokens(fields.stream(), &mut line);
+                print_tokens(fields, &mut line);
                 line.push_str("),");
                 push_line(&mut text, &line)?;
-                variants.next_if(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','));
+                variants.next_if(|token| is_punct(Some(token), ','));
             }
-            Some(TokenTree::Group(fields)) if fields.delimiter() == Delimiter::Brace && !fields.stream().is_empty() => {
-                text.push_str(&format!("    {variant} {{\n"));
-                named_fields_text(fields.stream().into_iter().peekable(), "        ", "", &mut text, attributes)?;
+            Some(Tok::Group(Delimiter::Brace, fields)) if !fields.is_empty() => {
+                let _ = writeln!(text, "    {variant} {{");
+                named_fields_text(fields.iter().peekable(), "        ", "", &mut text, attributes)?;
                 text.push_str("    },\n");
-                variants.next_if(|token| matches!(token, TokenTree::Punct(comma) if comma.as_char() == ','));
+                variants.next_if(|token| is_punct(Some(token), ','));
             }
             Some(_) => return None,
         }
@@ -413,25 +477,25 @@ fn enum_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Op
 }
 
 /// Whether a tuple variant's fields carry attributes, which `print_tokens` does not lay out.
-fn has_attributes(fields: &proc_macro2::Group) -> bool {
-    fields.stream().into_iter().any(|token| matches!(token, TokenTree::Punct(hash) if hash.as_char() == '#'))
+fn has_attributes(fields: &[Tok]) -> bool {
+    fields.iter().any(|token| is_punct(Some(token), '#'))
 }
 
 /// `pub static NAME: Type = expression;` (with its attributes) on one line, printed directly.
 /// `None` for anything longer than a line, or with a block in it.
-fn static_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn static_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
+    let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let rest: Vec<TokenTree> = tokens.collect();
-    if rest.iter().any(|token| matches!(token, TokenTree::Group(group) if group.delimiter() != Delimiter::Parenthesis)) {
+    let rest = &item[item.len() - tokens.len()..];
+    if rest.iter().any(|token| matches!(token, Tok::Group(delimiter, _) if *delimiter != Delimiter::Parenthesis)) {
         return None;
     }
-    let [TokenTree::Ident(vis), TokenTree::Ident(keyword), TokenTree::Ident(name), TokenTree::Punct(colon), rest @ ..] = rest.as_slice() else {
+    let [Tok::Ident(vis), Tok::Ident(keyword), Tok::Ident(name), Tok::Punct(colon), rest @ ..] = rest else {
         return None;
     };
-    let [body @ .., TokenTree::Punct(semi)] = rest else { return None };
-    let equals = body.iter().position(|token| matches!(token, TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone))?;
+    let [body @ .., Tok::Punct(semi)] = rest else { return None };
+    let equals = body.iter().position(|token| matches!(token, Tok::Punct(p) if p.as_char() == '=' && p.spacing() == proc_macro2::Spacing::Alone))?;
     if vis != "pub" || keyword != "static" || colon.as_char() != ':' || semi.as_char() != ';' {
         return None;
     }
@@ -442,28 +506,22 @@ fn static_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
 /// A trait whose items are associated types and methods with simple signatures, each method
 /// without a body or with one expression for a body (a default): `pub trait Name: A + B { … }`
 /// as the service trait and the overlay are. `None` for anything else, or a line too long.
-fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn trait_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
+    let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(keyword)), Some(TokenTree::Ident(name))) = (tokens.next(), tokens.next(), tokens.next()) else {
-        return None;
-    };
-    if vis != "pub" || keyword != "trait" {
+    let rest = &item[item.len() - tokens.len()..];
+    let [Tok::Ident(vis), Tok::Ident(keyword), Tok::Ident(name), bounds @ .., Tok::Group(Delimiter::Brace, body)] = rest else { return None };
+    if vis != "pub" || keyword != "trait" || body.is_empty() {
         return None;
     }
     let mut header = format!("pub trait {name}");
-    let rest: Vec<TokenTree> = tokens.collect();
-    let [bounds @ .., TokenTree::Group(body)] = rest.as_slice() else { return None };
-    if body.delimiter() != Delimiter::Brace || body.stream().is_empty() {
-        return None;
-    }
-    if let [TokenTree::Punct(colon), bounds @ ..] = bounds {
-        if colon.as_char() != ':' || bounds.is_empty() || bounds.iter().any(|token| matches!(token, TokenTree::Group(_))) {
+    if let [Tok::Punct(colon), bounds @ ..] = bounds {
+        if colon.as_char() != ':' || bounds.is_empty() || bounds.iter().any(|token| matches!(token, Tok::Group(..))) {
             return None;
         }
         // `A + B`, each bound as its tokens print.
-        let bounds: Vec<String> = bounds.split(|token| matches!(token, TokenTree::Punct(plus) if plus.as_char() == '+')).map(printed).collect();
+        let bounds: Vec<String> = bounds.split(|token| is_punct(Some(token), '+')).map(printed).collect();
         header.push_str(": ");
         header.push_str(&bounds.join(" + "));
     } else if !bounds.is_empty() {
@@ -471,18 +529,19 @@ fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> O
     }
     header.push_str(" {");
     push_line(&mut text, &header)?;
-    let mut items = body.stream().into_iter().peekable();
+    let mut items = body.iter().peekable();
     while items.peek().is_some() {
         attributes_text(&mut items, "    ", attributes, &mut text)?;
         match items.next()? {
-            TokenTree::Ident(word) if word == "type" => {
-                let declaration: TokenStream = items.by_ref().take_while(|token| !matches!(token, TokenTree::Punct(semi) if semi.as_char() == ';')).collect();
+            Tok::Ident(word) if word == "type" => {
+                let start = body.len() - items.len();
+                let length = items.by_ref().take_while(|token| !is_punct(Some(token), ';')).count();
                 let mut line = "    type ".to_string();
-                print_tokens(declaration, &mut line);
+                print_tokens(&body[start..start + length], &mut line);
                 line.push(';');
                 push_line(&mut text, &line)?;
             }
-            TokenTree::Ident(word) if word == "fn" => method_text(&mut items, "", &mut text)?,
+            Tok::Ident(word) if word == "fn" => method_text(body, &mut items, "", &mut text)?,
             _ => return None,
         }
     }
@@ -490,34 +549,32 @@ fn trait_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> O
     Some(text)
 }
 
-/// A method after its `fn`: `name(params) -> Type;`, or with a body of one simple expression
-/// (see `simple_expression`), at an indent of 4 with `vis` before `fn`. The signature on one
-/// line where it fits, else one parameter per line, as prettyplease lays them out.
-fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
-    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(params))) = (items.next(), items.next()) else { return None };
-    if params.delimiter() != Delimiter::Parenthesis {
-        return None;
-    }
-    let mut output = TokenStream::new();
+/// A method after its `fn` (`items` walks `within`): `name(params) -> Type;`, or with a body
+/// of one simple expression (see `simple_expression`), at an indent of 4 with `vis` before
+/// `fn`. The signature on one line where it fits, else one parameter per line, as
+/// prettyplease lays them out.
+fn method_text(within: &[Tok], items: &mut Tokens<'_>, vis: &str, text: &mut String) -> Option<()> {
+    let (Some(Tok::Ident(name)), Some(Tok::Group(Delimiter::Parenthesis, params))) = (items.next(), items.next()) else { return None };
+    let start = within.len() - items.len();
     let body = loop {
         match items.next()? {
-            TokenTree::Punct(semi) if semi.as_char() == ';' => break None,
-            TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => break Some(body),
-            token => output.extend(std::iter::once(token)),
+            Tok::Punct(semi) if semi.as_char() == ';' => break None,
+            Tok::Group(Delimiter::Brace, body) => break Some(body),
+            _ => {}
         }
     };
-    let mut output = output.into_iter();
-    let returns = match (output.next(), output.next()) {
-        (None, _) => String::new(),
-        (Some(TokenTree::Punct(dash)), Some(TokenTree::Punct(arrow))) if dash.as_char() == '-' && arrow.as_char() == '>' => {
+    // What is between the parameters and the `;` or the body.
+    let output = &within[start..within.len() - items.len() - 1];
+    let returns = match output {
+        [] => String::new(),
+        [Tok::Punct(dash), Tok::Punct(arrow), output @ ..] if dash.as_char() == '-' && arrow.as_char() == '>' => {
             let mut returns = " -> ".to_string();
-            print_tokens(output.collect(), &mut returns);
+            print_tokens(output, &mut returns);
             returns
         }
         _ => return None,
     };
-    let params: Vec<TokenTree> = params.stream().into_iter().collect();
-    let params: Vec<String> = split_commas(&params)?.into_iter().map(printed).collect();
+    let params: Vec<String> = split_commas(params)?.into_iter().map(printed).collect();
     let end = if body.is_some() { " {" } else { ";" };
     let line = format!("    {vis}fn {name}({}){returns}{end}", params.join(", "));
     // A signature may reach the margin itself.
@@ -525,7 +582,7 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
         text.push_str(&line);
         text.push('\n');
     } else {
-        text.push_str(&format!("    {vis}fn {name}(\n"));
+        let _ = writeln!(text, "    {vis}fn {name}(");
         for param in &params {
             let line = format!("        {param},");
             push_line(text, &line)?;
@@ -534,10 +591,10 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
         push_line(text, &line)?;
     }
     if let Some(body) = body {
-        if body.stream().is_empty() || !simple_expression(body.stream(), true) {
+        if body.is_empty() || !simple_expression(body, true) {
             return None;
         }
-        body_text(body.stream(), text)?;
+        body_text(body, text)?;
         text.push_str("    }\n");
     }
     Some(())
@@ -546,20 +603,18 @@ fn method_text(items: &mut Tokens, vis: &str, text: &mut String) -> Option<()> {
 /// A method's body of one simple expression, at an indent of 8. A struct literal at its head
 /// is laid out as prettyplease lays one out: on one line up to 34 columns wide, else a field
 /// per line.
-fn body_text(body: TokenStream, text: &mut String) -> Option<()> {
-    let tokens: Vec<TokenTree> = body.into_iter().collect();
-    let expression = printed(&tokens);
-    let literal = match tokens.as_slice() {
-        [path @ .., TokenTree::Group(fields)] if fields.delimiter() == Delimiter::Brace => Some((path, fields)),
+fn body_text(tokens: &[Tok], text: &mut String) -> Option<()> {
+    let expression = printed(tokens);
+    let literal = match tokens {
+        [path @ .., Tok::Group(Delimiter::Brace, fields)] => Some((path, fields)),
         _ => None,
     };
     match literal {
         Some(_) if expression.len() <= 33 => push_line(text, &format!("        {expression}")),
         None => push_line(text, &format!("        {expression}")),
         Some((path, fields)) if expression.len() >= 36 => {
-            text.push_str(&format!("        {} {{\n", printed(path)));
-            let fields: Vec<TokenTree> = fields.stream().into_iter().collect();
-            for field in split_commas(&fields)? {
+            let _ = writeln!(text, "        {} {{", printed(path));
+            for field in split_commas(fields)? {
                 push_line(text, &format!("            {},", printed(field)))?;
             }
             text.push_str("        }\n");
@@ -572,11 +627,11 @@ fn body_text(body: TokenStream, text: &mut String) -> Option<()> {
 
 /// Tokens split at the commas outside angle brackets (`a: Map<K, V>, b: T`), empty pieces
 /// (after a trailing comma) left out. `None` if the brackets do not balance.
-fn split_commas(tokens: &[TokenTree]) -> Option<Vec<&[TokenTree]>> {
+fn split_commas(tokens: &[Tok]) -> Option<Vec<&[Tok]>> {
     let (mut pieces, mut start, mut depth) = (Vec::new(), 0, 0usize);
     for (at, token) in tokens.iter().enumerate() {
-        let TokenTree::Punct(punct) = token else { continue };
-        let after_dash = at > 0 && matches!(&tokens[at - 1], TokenTree::Punct(dash) if dash.as_char() == '-');
+        let Tok::Punct(punct) = token else { continue };
+        let after_dash = at > 0 && is_punct(Some(&tokens[at - 1]), '-');
         match punct.as_char() {
             '<' => depth += 1,
             // `->` is an arrow, not a closing bracket.
@@ -596,22 +651,22 @@ fn split_commas(tokens: &[TokenTree]) -> Option<Vec<&[TokenTree]>> {
 /// An expression prettyplease prints on one line where it fits: paths, calls, method calls,
 /// literals and (where `literal_allowed`, at the top) a struct literal of such expressions.
 /// No block, statement, closure or control flow.
-fn simple_expression(tokens: TokenStream, literal_allowed: bool) -> bool {
+fn simple_expression(tokens: &[Tok], literal_allowed: bool) -> bool {
     let mut after_word = false;
     for token in tokens {
-        let is_word = matches!(token, TokenTree::Ident(_));
+        let is_word = matches!(token, Tok::Ident(_));
         let simple = match token {
-            TokenTree::Group(group) => match group.delimiter() {
-                Delimiter::Parenthesis | Delimiter::Bracket => simple_expression(group.stream(), false),
+            Tok::Group(delimiter, inside) => match delimiter {
+                Delimiter::Parenthesis | Delimiter::Bracket => simple_expression(inside, false),
                 // `Self { a: None, b }`: fields as they print on one line.
-                Delimiter::Brace => literal_allowed && after_word && simple_expression(group.stream(), false),
+                Delimiter::Brace => literal_allowed && after_word && simple_expression(inside, false),
                 Delimiter::None => false,
             },
-            TokenTree::Punct(punct) => !matches!(punct.as_char(), ';' | '|' | '{' | '}'),
-            TokenTree::Ident(word) => {
+            Tok::Punct(punct) => !matches!(punct.as_char(), ';' | '|' | '{' | '}'),
+            Tok::Ident(word) => {
                 !matches!(word.to_string().as_str(), "if" | "match" | "let" | "loop" | "while" | "for" | "return" | "async" | "move" | "unsafe")
             }
-            TokenTree::Literal(_) => true,
+            Tok::Literal(_) => true,
         };
         if !simple {
             return false;
@@ -625,27 +680,27 @@ fn simple_expression(tokens: TokenStream, literal_allowed: bool) -> bool {
 /// { Self::default() } … }` (the client's, the mock's and the overlay's implementations of
 /// the service trait, the tag groups, the requests' constructors): each row on one line here,
 /// laid out as a table row afterwards. `None` for any other impl block.
-fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn impl_rows_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
+    let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let rest: Vec<TokenTree> = tokens.collect();
-    let [TokenTree::Ident(keyword), header @ .., TokenTree::Group(body)] = rest.as_slice() else { return None };
-    if keyword != "impl" || body.delimiter() != Delimiter::Brace || body.stream().is_empty() || header.is_empty() {
+    let rest = &item[item.len() - tokens.len()..];
+    let [Tok::Ident(keyword), header @ .., Tok::Group(Delimiter::Brace, body)] = rest else { return None };
+    if keyword != "impl" || body.is_empty() || header.is_empty() {
         return None;
     }
-    if header.iter().any(|token| matches!(token, TokenTree::Group(_))) {
+    if header.iter().any(|token| matches!(token, Tok::Group(..))) {
         return None;
     }
     let mut line = "impl".to_string();
     // `impl<T: Bound> Trait for T`: the generics, then a space.
     let mut rest = header;
-    if matches!(header.first(), Some(TokenTree::Punct(open)) if open.as_char() == '<') {
+    if is_punct(header.first(), '<') {
         let mut depth = 0usize;
         let close = header.iter().position(|token| {
             match token {
-                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-                TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
+                Tok::Punct(p) if p.as_char() == '<' => depth += 1,
+                Tok::Punct(p) if p.as_char() == '>' => depth = depth.saturating_sub(1),
                 _ => {}
             }
             depth == 0
@@ -654,45 +709,47 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
         rest = &header[close + 1..];
     }
     line.push(' ');
-    if rest.iter().any(|token| matches!(token, TokenTree::Ident(word) if word == "where")) {
+    if rest.iter().any(|token| matches!(token, Tok::Ident(word) if word == "where")) {
         return None;
     }
     // `Trait for Type`: `print_tokens` would not space a `for` after a `>`.
-    match rest.iter().position(|token| matches!(token, TokenTree::Ident(word) if word == "for")) {
-        Some(at) => line.push_str(&format!("{} for {}", printed(&rest[..at]), printed(&rest[at + 1..]))),
+    match rest.iter().position(|token| matches!(token, Tok::Ident(word) if word == "for")) {
+        Some(at) => {
+            let _ = write!(line, "{} for {}", printed(&rest[..at]), printed(&rest[at + 1..]));
+        }
         None => line.push_str(&printed(rest)),
     }
     line.push_str(" {");
     push_line(&mut text, &line)?;
-    let mut rows = body.stream().into_iter().peekable();
+    let mut rows = body.iter().peekable();
     while rows.peek().is_some() {
         attributes_text(&mut rows, "    ", attributes, &mut text)?;
         match rows.peek() {
-            Some(TokenTree::Ident(word)) if word == "fn" => {
+            Some(Tok::Ident(word)) if word == "fn" => {
                 rows.next();
-                method_text(&mut rows, "", &mut text)?;
+                method_text(body, &mut rows, "", &mut text)?;
                 continue;
             }
-            Some(TokenTree::Ident(word)) if word == "pub" => {
+            Some(Tok::Ident(word)) if word == "pub" => {
                 rows.next();
-                if !matches!(rows.next(), Some(TokenTree::Ident(word)) if word == "fn") {
+                if !matches!(rows.next(), Some(Tok::Ident(word)) if word == "fn") {
                     return None;
                 }
-                method_text(&mut rows, "pub ", &mut text)?;
+                method_text(body, &mut rows, "pub ", &mut text)?;
                 continue;
             }
             _ => {}
         }
-        let (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)), Some(TokenTree::Group(args)), Some(TokenTree::Punct(semi))) =
+        let (Some(Tok::Ident(name)), Some(Tok::Punct(bang)), Some(Tok::Group(Delimiter::Parenthesis, args)), Some(Tok::Punct(semi))) =
             (rows.next(), rows.next(), rows.next(), rows.next())
         else {
             return None;
         };
-        if bang.as_char() != '!' || args.delimiter() != Delimiter::Parenthesis || semi.as_char() != ';' {
+        if bang.as_char() != '!' || semi.as_char() != ';' {
             return None;
         }
-        text.push_str(&format!("    {name}!("));
-        print_tokens(args.stream(), &mut text);
+        let _ = write!(text, "    {name}!(");
+        print_tokens(args, &mut text);
         text.push_str(");\n");
     }
     text.push_str("}\n");
@@ -703,7 +760,7 @@ fn impl_rows_text(item: &TokenStream, attributes: &mut HashMap<String, String>) 
 /// its fields' attributes), printed directly: models and requests are most of what the
 /// crates hold, and their layout is fixed. `None` for anything else (generics, private
 /// fields) or a field too long for one line: prettyplease lays those out.
-fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> Option<String> {
+fn struct_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let (mut text, fields) = braced_item_head(item, "struct", attributes)?;
     if let Some(fields) = fields {
         named_fields_text(fields, "    ", "pub ", &mut text, attributes)?;
@@ -714,58 +771,55 @@ fn struct_text(item: &TokenStream, attributes: &mut HashMap<String, String>) -> 
 
 /// `pub {keyword} Name { … }`, its attributes and first line printed, and the tokens of its
 /// body; an empty body is printed whole (`pub struct Name {}`), with no tokens left.
-fn braced_item_head(item: &TokenStream, keyword: &str, attributes: &mut HashMap<String, String>) -> Option<(String, Option<Tokens>)> {
+fn braced_item_head<'a>(item: &'a [Tok], keyword: &str, attributes: &mut HashMap<String, String>) -> Option<(String, Option<Tokens<'a>>)> {
     let mut text = String::new();
-    let mut tokens = item.clone().into_iter().peekable();
+    let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
-    let (Some(TokenTree::Ident(vis)), Some(TokenTree::Ident(word)), Some(TokenTree::Ident(name)), Some(TokenTree::Group(body)), None) =
-        (tokens.next(), tokens.next(), tokens.next(), tokens.next(), tokens.next())
-    else {
+    let [Tok::Ident(vis), Tok::Ident(word), Tok::Ident(name), Tok::Group(Delimiter::Brace, body)] = &item[item.len() - tokens.len()..] else {
         return None;
     };
-    if vis != "pub" || word != keyword || body.delimiter() != Delimiter::Brace {
+    if vis != "pub" || word != keyword {
         return None;
     }
-    let mut inside = body.stream().into_iter().peekable();
-    if inside.peek().is_none() {
-        text.push_str(&format!("pub {keyword} {name} {{}}\n"));
+    if body.is_empty() {
+        let _ = writeln!(text, "pub {keyword} {name} {{}}");
         return Some((text, None));
     }
-    text.push_str(&format!("pub {keyword} {name} {{\n"));
-    Some((text, Some(inside)))
+    let _ = writeln!(text, "pub {keyword} {name} {{");
+    Some((text, Some(body.iter().peekable())))
 }
 
 /// Named fields, `vis name: Type,` one per line at `margin` (with their attributes). `None`
 /// where a field has another visibility, or its line is too long.
-fn named_fields_text(mut fields: Tokens, margin: &str, vis: &str, text: &mut String, attributes: &mut HashMap<String, String>) -> Option<()> {
+fn named_fields_text(mut fields: Tokens<'_>, margin: &str, vis: &str, text: &mut String, attributes: &mut HashMap<String, String>) -> Option<()> {
     while fields.peek().is_some() {
         attributes_text(&mut fields, margin, attributes, text)?;
         if let Some(word) = vis.strip_suffix(' ') {
-            let Some(TokenTree::Ident(visibility)) = fields.next() else { return None };
+            let Some(Tok::Ident(visibility)) = fields.next() else { return None };
             if visibility != word {
                 return None;
             }
         }
-        let (Some(TokenTree::Ident(field)), Some(TokenTree::Punct(colon))) = (fields.next(), fields.next()) else {
+        let (Some(Tok::Ident(field)), Some(Tok::Punct(colon))) = (fields.next(), fields.next()) else {
             return None;
         };
         if colon.as_char() != ':' {
             return None;
         }
+        let mut line = format!("{margin}{vis}{field}: ");
         // The type runs to the next `,` outside angle brackets.
-        let mut ty = TokenStream::new();
         let mut depth = 0usize;
+        let mut ty = Vec::new();
         for token in fields.by_ref() {
-            match &token {
-                TokenTree::Punct(p) if p.as_char() == ',' && depth == 0 => break,
-                TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
-                TokenTree::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
+            match token {
+                Tok::Punct(p) if p.as_char() == ',' && depth == 0 => break,
+                Tok::Punct(p) if p.as_char() == '<' => depth += 1,
+                Tok::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
                 _ => {}
             }
-            ty.extend(std::iter::once(token));
+            ty.push(token);
         }
-        let mut line = format!("{margin}{vis}{field}: ");
-        print_tokens(ty, &mut line);
+        print_token_refs(ty.into_iter(), &mut line);
         line.push(',');
         push_line(text, &line)?;
     }
@@ -773,21 +827,25 @@ fn named_fields_text(mut fields: Tokens, margin: &str, vis: &str, text: &mut Str
 }
 
 /// `tokens` as `print_tokens` prints them.
-fn printed(tokens: &[TokenTree]) -> String {
+fn printed(tokens: &[Tok]) -> String {
     let mut text = String::new();
-    print_tokens(tokens.iter().cloned().collect(), &mut text);
+    print_tokens(tokens, &mut text);
     text
 }
 
 /// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
 /// `Variant((500..=599), json("…"))`.
-fn print_tokens(tokens: TokenStream, out: &mut String) {
+fn print_tokens(tokens: &[Tok], out: &mut String) {
+    print_token_refs(tokens.iter(), out);
+}
+
+fn print_token_refs<'a>(tokens: impl Iterator<Item = &'a Tok>, out: &mut String) {
     // Whether the last token was a word (identifier or literal), and whether the last
     // punctuation joins the next (as the dots of `..=` do).
     let (mut after_word, mut joined) = (false, false);
     for token in tokens {
         match token {
-            TokenTree::Ident(ident) => {
+            Tok::Ident(ident) => {
                 if after_word {
                     out.push(' ');
                 }
@@ -795,26 +853,26 @@ fn print_tokens(tokens: TokenStream, out: &mut String) {
                 let _ = write!(out, "{ident}");
                 (after_word, joined) = (true, false);
             }
-            TokenTree::Literal(literal) => {
+            Tok::Literal(literal) => {
                 if after_word {
                     out.push(' ');
                 }
                 let _ = write!(out, "{literal}");
                 (after_word, joined) = (true, false);
             }
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
+            Tok::Group(delimiter, inside) => {
+                let (open, close) = match delimiter {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::Brace => (" { ", " }"),
                     Delimiter::None => ("", ""),
                 };
                 out.push_str(open);
-                print_tokens(group.stream(), out);
+                print_tokens(inside, out);
                 out.push_str(close);
                 (after_word, joined) = (true, false);
             }
-            TokenTree::Punct(punct) => {
+            Tok::Punct(punct) => {
                 let c = punct.as_char();
                 let spaced = !joined && punct.spacing() == proc_macro2::Spacing::Alone;
                 match c {
@@ -1187,11 +1245,11 @@ mod tests {
         assert_eq!(unparse_by_item(tokens).unwrap(), whole);
         // And they were printed directly, not handed to prettyplease.
         let attributes = &mut HashMap::new();
-        assert!(enum_text(&quote! { pub enum E { A, B(u8), C { d: u8 } } }, attributes).is_some());
-        assert!(static_text(&quote! { pub static S: u8 = D.f(0); }, attributes).is_some());
-        assert!(trait_text(&quote! { pub trait T: Send { type U: T; fn f(&self) -> u8 { g() } } }, attributes).is_some());
-        assert!(impl_rows_text(&quote! { impl<T: B> O for T { row!(a); pub fn new() -> Self { Self { a: None } } } }, attributes).is_some());
-        assert!(inner_doc_text(&quote! { #![doc = r" Docs."] }).is_some());
+        assert!(enum_text(&take_apart(quote! { pub enum E { A, B(u8), C { d: u8 } } }), attributes).is_some());
+        assert!(static_text(&take_apart(quote! { pub static S: u8 = D.f(0); }), attributes).is_some());
+        assert!(trait_text(&take_apart(quote! { pub trait T: Send { type U: T; fn f(&self) -> u8 { g() } } }), attributes).is_some());
+        assert!(impl_rows_text(&take_apart(quote! { impl<T: B> O for T { row!(a); pub fn new() -> Self { Self { a: None } } } }), attributes).is_some());
+        assert!(inner_doc_text(&quote! { #![doc = r" Docs."] }.into_iter().collect::<Vec<_>>()).is_some());
     }
 
     #[test]
