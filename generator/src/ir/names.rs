@@ -17,6 +17,75 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers; these get a trailing underscore.
 const STRICT_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
 
+/// `name` in snake_case, as heck writes it.
+fn snake_case(name: &str) -> String {
+    if !name.is_ascii() {
+        return name.to_snake_case();
+    }
+    let mut out = String::with_capacity(name.len() + 4);
+    ascii_words(name, |word| {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    });
+    out
+}
+
+/// `name` in UpperCamelCase, as heck writes it.
+fn upper_camel_case(name: &str) -> String {
+    if !name.is_ascii() {
+        return name.to_upper_camel_case();
+    }
+    let mut out = String::with_capacity(name.len());
+    ascii_words(name, |word| {
+        for (i, b) in word.bytes().enumerate() {
+            out.push(char::from(if i == 0 { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() }));
+        }
+    });
+    out
+}
+
+/// The words of an ASCII name, as heck splits them: at anything but a letter or a digit, before
+/// an uppercase letter that follows a lowercase one (a digit keeps the case before it), and
+/// before the last capital of a run that a lowercase letter follows (`HTTPServer` → `HTTP`,
+/// `Server`). heck does the same for any text, writing each character through `fmt`: on
+/// Rocket that was a third of building the IR, where the names are ASCII by then.
+fn ascii_words<'a>(name: &'a str, mut word: impl FnMut(&'a str)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Case {
+        None,
+        Lower,
+        Upper,
+    }
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let bytes = part.as_bytes();
+        let (mut start, mut case) = (0, Case::None);
+        for (i, &c) in bytes.iter().enumerate() {
+            let Some(&next) = bytes.get(i + 1) else {
+                word(&part[start..]);
+                break;
+            };
+            let case_with = if c.is_ascii_lowercase() {
+                Case::Lower
+            } else if c.is_ascii_uppercase() {
+                Case::Upper
+            } else {
+                case
+            };
+            if case_with == Case::Lower && next.is_ascii_uppercase() {
+                word(&part[start..=i]);
+                (start, case) = (i + 1, Case::None);
+            } else if case == Case::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                word(&part[start..i]);
+                (start, case) = (i, Case::None);
+            } else {
+                case = case_with;
+            }
+        }
+    }
+}
+
 /// Keeps ASCII letters, digits and underscores, writes other letters in ASCII (`café` → `cafe`,
 /// `名前` → `Ming Qian`); everything else becomes a word break.
 fn words_only(name: &str) -> String {
@@ -51,7 +120,7 @@ pub fn in_ascii(name: &str) -> std::borrow::Cow<'_, str> {
 
 /// A PascalCase type name: `item_summary` → `ItemSummary`, `1st` → `T1st`, `` → `Unnamed`.
 pub fn rust_type_name(name: &str) -> String {
-    let pascal = words_only(name).to_upper_camel_case();
+    let pascal = upper_camel_case(&words_only(name));
     if pascal.is_empty() {
         "Unnamed".to_string()
     } else if pascal.starts_with(|c: char| c.is_ascii_digit()) {
@@ -116,7 +185,7 @@ impl Serialize for RustIdent {
 /// A snake_case field or method name: `type` → `r#type`, `self` → `self_`, `1st` → `field_1st`,
 /// `$ref` → `r#ref`, `@type` → `r#type`.
 pub fn rust_field_name(name: &str) -> RustIdent {
-    let snake = words_only(name).to_snake_case();
+    let snake = snake_case(&words_only(name));
     if snake.is_empty() {
         RustIdent::plain("field")
     } else if snake.starts_with(|c: char| c.is_ascii_digit()) {
@@ -137,7 +206,7 @@ pub fn derived_operation_name(method: &str, path: &str) -> String {
     let mut name = method.to_lowercase();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         let bare: String = segment.chars().filter(|c| *c != '{' && *c != '}').collect();
-        name.push_str(&words_only(&bare).to_upper_camel_case());
+        name.push_str(&upper_camel_case(&words_only(&bare)));
     }
     name
 }
@@ -274,6 +343,24 @@ impl Namer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_names_are_cased_as_heck_cases_them() {
+        // Every string of up to six characters from each class heck tells apart (lowercase,
+        // uppercase, digit, separator), two of each where a run matters.
+        let alphabet = ['a', 'b', 'A', 'B', '1', '_'];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..6 {
+            last = last.iter().flat_map(|name| alphabet.iter().map(move |c| format!("{name}{c}"))).collect();
+            names.extend(last.iter().cloned());
+        }
+        names.extend(["HTTPServer", "getHTTPResponseCode2", "x-rate-limit", "item__id", "ABC", "v2Beta", "_private"].map(String::from));
+        for name in &names {
+            assert_eq!(snake_case(name), name.to_snake_case(), "{name}");
+            assert_eq!(upper_camel_case(name), name.to_upper_camel_case(), "{name}");
+        }
+    }
 
     #[test]
     fn field_names_are_legal_rust() {
