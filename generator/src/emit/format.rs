@@ -35,8 +35,8 @@ pub(crate) mod doc_blocks {
 
     static BLOCKS: Mutex<Option<Blocks>> = Mutex::new(None);
 
-    /// The attribute value standing for `block` (its lines joined by `\n`).
-    pub fn placeholder(block: String) -> String {
+    /// The attribute value standing for `block` (its lines joined by `\n`): a string literal.
+    pub fn placeholder(block: String) -> proc_macro2::Literal {
         let mut guard = BLOCKS.lock().unwrap_or_else(PoisonError::into_inner);
         let blocks = guard.get_or_insert_with(Blocks::default);
         let id = match blocks.ids.get(block.as_str()) {
@@ -48,7 +48,9 @@ pub(crate) mod doc_blocks {
                 blocks.texts.len() - 1
             }
         };
-        format!("{MARK}{id}")
+        // Read from its escaped text, as it prints: escaping it would cost more.
+        let escaped = format!("\"{MARK_ESCAPED}{id}\"");
+        escaped.parse().unwrap_or_else(|_| proc_macro2::Literal::string(&format!("{MARK}{id}")))
     }
 
     /// The line prettyplease prints for a placeholder attribute, given its value as the

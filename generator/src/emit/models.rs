@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, type_tokens};
+use super::rust::{cfg_any, doc, doc_lines, field_type, ident, json_inline, lit, type_tokens};
 use crate::ir::{Additional, Api, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionTag, UnionVariant};
 
 pub fn models_module(api: &Api) -> super::Items<'_> {
@@ -25,8 +25,8 @@ pub fn models_module(api: &Api) -> super::Items<'_> {
 fn type_def(def: &TypeDef, defaults: &DefaultTypes) -> TokenStream {
     let mut docs = vec![doc(def.description.as_deref())];
     let origin = match &def.schema_name {
-        Some(name) => format!(" Schema `{name}` (`{}`).", def.pointer),
-        None => format!(" Inline schema at `{}`.", def.pointer),
+        Some(name) => lit(&format!(" Schema `{name}` (`{}`).", def.pointer)),
+        None => lit(&format!(" Inline schema at `{}`.", def.pointer)),
     };
     if def.description.is_some() {
         docs.push(quote! { #[doc = ""] });
@@ -181,7 +181,7 @@ fn object_serde(
 ) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
-        let wire = &f.json_name;
+        let wire = lit(&f.json_name);
         let kind = match f.presence() {
             Presence::Required if f.ty == TypeRef::Any => "required_any",
             Presence::Required => "required",
@@ -189,7 +189,7 @@ fn object_serde(
             Presence::Optional => "optional",
             Presence::OptionalNullable => "nullable",
         };
-        let kind = quote::format_ident!("{kind}");
+        let kind = proc_macro2::Ident::new(kind, proc_macro2::Span::call_site());
         quote! { #rust = #kind(#wire) }
     });
     let rest = match additional {
@@ -264,8 +264,8 @@ fn enum_def(name: &str, variants: &[EnumVariant], catch_all: &str, cfg: &TokenSt
     let name = ident(name);
     let catch_all = ident(catch_all);
     let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<&str> = variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let values: Vec<Literal> = variants.iter().map(|v| lit(&v.value)).collect();
+    let variant_docs = variants.iter().map(|v| lit(&format!(" `{}`", v.value)));
     quote! {
         #cfg
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

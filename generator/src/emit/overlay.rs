@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::Part;
 use super::operations::{signature_line, trait_name};
-use super::rust::{any_operation_cfg, ident, macro_rules_text, operation_cfg};
+use super::rust::{any_operation_cfg, ident, lit, macro_rules_text, operation_cfg};
 use crate::ir::Api;
 
 /// `{Source}Overlay`, the name of a source's overlay trait.
@@ -22,7 +22,7 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
         let method = ident(&op.method_name);
         let request = ident(&op.request_type);
         let response = ident(&op.response_type);
-        let doc = format!(" Forwards {} to the upstream unless overridden.", signature_line(op).trim_end_matches('.'));
+        let doc = lit(&format!(" Forwards {} to the upstream unless overridden.", signature_line(op).trim_end_matches('.')));
         let cfg = operation_cfg(op);
         quote! {
             #[doc = #doc]

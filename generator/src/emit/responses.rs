@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc_lines, ident, type_tokens};
+use super::rust::{doc_lines, ident, lit, type_tokens};
 use crate::ir::{Api, BodyKind, Framing, Operation, Response, ResponseBody, Status, UNDECLARED_VARIANT};
 
 fn models() -> TokenStream {
@@ -64,10 +64,10 @@ pub fn raw_response_path(api: &Api) -> (TokenStream, TokenStream) {
 pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
     let name = ident(&op.response_type);
     let method = op.method_name.bare();
-    let type_doc = format!(" The responses of `{method}`, one variant per status the spec declares.");
+    let type_doc = lit(&format!(" The responses of `{method}`, one variant per status the spec declares."));
     let variants = op.responses.iter().map(|response| {
         let variant = ident(&response.variant);
-        let docs = status_doc(response);
+        let docs = lit(&status_doc(response));
         let body_ty = response.body.as_ref().map(body_type);
         let shape = match response_shape(response) {
             ResponseShape::Unit => quote! {},
@@ -103,7 +103,7 @@ pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
         quote! { #[doc = #docs] #variant #shape, }
     });
     let undeclared = ident(UNDECLARED_VARIANT);
-    let tool = &op.tool_name;
+    let tool = lit(&op.tool_name);
     let table = response_table(op);
     quote! {
         #[doc = #type_doc]

@@ -49,7 +49,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
     let mut type_names = Namer::new();
     type_names.reserve_all(OPERATIONS_RESERVED_TYPES);
     // Path items given by reference are read where they point; pointers follow them there.
-    let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::new();
+    let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::with_capacity(openapi.paths.paths.len());
     for (path, item) in openapi.paths.paths.iter() {
         let item_pointer = format!("#/paths/{}", pointer::escape(path));
         items.push(match item {
@@ -60,7 +60,9 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
             }
         });
     }
-    let mut named: Vec<(String, Method, &SpecOperation, &PathItem, Operation)> = Vec::new();
+    // Reserved whole: an operation is large, and growing the list would copy them all again.
+    let count = items.iter().map(|(_, item, _)| item.iter().count()).sum();
+    let mut named: Vec<(String, Method, &SpecOperation, &PathItem, Operation)> = Vec::with_capacity(count);
     for (path, item, item_pointer) in &items {
         let item: &PathItem = item;
         for (method_name, op) in item.iter() {
