@@ -113,10 +113,14 @@ pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Res
     let mut text = String::new();
     // The calls of the file's own macros, `handler!(` and the like: rows of a table.
     let mut rows: Vec<String> = Vec::new();
+    // Long attributes as prettyplease prints them, each once in the file (a `derive` list is
+    // on every enum of the models).
+    let mut attributes = HashMap::new();
     for part in parts {
         match part {
             super::Part::Tokens(tokens) => {
-                let printed = unparse_by_item(tokens).map_err(|e| Error::new(format!("internal error: generated {what} is not valid Rust: {e}")))?;
+                let printed =
+                    unparse_by_item(tokens, &mut attributes).map_err(|e| Error::new(format!("internal error: generated {what} is not valid Rust: {e}")))?;
                 text.push_str(&printed);
             }
             super::Part::Macro { name, text: laid_out } => {
@@ -135,9 +139,8 @@ pub fn format_items(parts: impl Iterator<Item = super::Part>, what: &str) -> Res
 /// memory cost more than the parsing (Rocket's four crates: peak memory 98 → 74 MB). An item's
 /// buffer and tree are small, and their memory is reused. Should a cut between items ever be
 /// wrong, the rest of the file is parsed whole.
-fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
+fn unparse_by_item(tokens: TokenStream, attributes: &mut HashMap<String, String>) -> syn::Result<String> {
     let mut text = String::new();
-    let mut attributes = HashMap::new();
     let mut piece: Vec<TokenTree> = Vec::new();
     // The stream is this function's alone: walked by value, it is not copied.
     let mut rest = tokens.into_iter().peekable();
@@ -172,12 +175,12 @@ fn unparse_by_item(tokens: TokenStream) -> syn::Result<String> {
                 Some(head) => {
                     let item = take_apart(item);
                     let direct = match head {
-                        ItemHead::Crate => table_call_text(&item, &mut attributes),
-                        ItemHead::PubStruct => struct_text(&item, &mut attributes),
-                        ItemHead::PubEnum => enum_text(&item, &mut attributes),
-                        ItemHead::PubStatic => static_text(&item, &mut attributes),
-                        ItemHead::PubTrait => trait_text(&item, &mut attributes),
-                        ItemHead::Impl => impl_rows_text(&item, &mut attributes),
+                        ItemHead::Crate => table_call_text(&item, attributes),
+                        ItemHead::PubStruct => struct_text(&item, attributes),
+                        ItemHead::PubEnum => enum_text(&item, attributes),
+                        ItemHead::PubStatic => static_text(&item, attributes),
+                        ItemHead::PubTrait => trait_text(&item, attributes),
+                        ItemHead::Impl => impl_rows_text(&item, attributes),
                     };
                     if let Some(printed) = direct {
                         text.push_str(&printed);
@@ -1183,7 +1186,7 @@ mod tests {
             crate::runtime::impl_object!(S, none, a = required("a"));
         };
         let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
-        assert_eq!(unparse_by_item(tokens).unwrap(), whole);
+        assert_eq!(unparse_by_item(tokens, &mut HashMap::new()).unwrap(), whole);
     }
 
     #[test]
@@ -1244,7 +1247,7 @@ mod tests {
             }
         };
         let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
-        assert_eq!(unparse_by_item(tokens).unwrap(), whole);
+        assert_eq!(unparse_by_item(tokens, &mut HashMap::new()).unwrap(), whole);
         // And they were printed directly, not handed to prettyplease.
         let attributes = &mut HashMap::new();
         assert!(enum_text(&take_apart(quote! { pub enum E { A, B(u8), C { d: u8 } } }), attributes).is_some());
