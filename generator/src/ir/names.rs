@@ -22,14 +22,14 @@ fn snake_case(name: &str) -> String {
     if !name.is_ascii() {
         return name.to_snake_case();
     }
-    let mut out = String::with_capacity(name.len() + 4);
+    let mut out = Vec::with_capacity(name.len() + 4);
     ascii_words(name, |word| {
         if !out.is_empty() {
-            out.push('_');
+            out.push(b'_');
         }
-        out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
     });
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// `name` in UpperCamelCase, as heck writes it.
@@ -37,13 +37,12 @@ fn upper_camel_case(name: &str) -> String {
     if !name.is_ascii() {
         return name.to_upper_camel_case();
     }
-    let mut out = String::with_capacity(name.len());
+    let mut out = Vec::with_capacity(name.len());
     ascii_words(name, |word| {
-        for (i, b) in word.bytes().enumerate() {
-            out.push(char::from(if i == 0 { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() }));
-        }
+        out.extend(word.bytes().enumerate().map(|(i, b)| if i == 0 { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() }));
     });
-    out
+    // ASCII in, ASCII out.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The words of an ASCII name, as heck splits them: at anything but a letter or a digit, before
@@ -89,7 +88,13 @@ fn ascii_words<'a>(name: &'a str, mut word: impl FnMut(&'a str)) {
 /// Keeps ASCII letters, digits and underscores, writes other letters in ASCII (`café` → `cafe`,
 /// `名前` → `Ming Qian`); everything else becomes a word break.
 fn words_only(name: &str) -> String {
-    in_ascii(name).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    let ascii = in_ascii(name);
+    if !ascii.is_ascii() {
+        return ascii.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    }
+    // Byte by byte, each a letter, a digit or `_`: always UTF-8.
+    let bytes: Vec<u8> = ascii.bytes().map(|b| if b.is_ascii_alphanumeric() { b } else { b'_' }).collect();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The name with each non-ASCII character written in ASCII, as a word of its own where it
