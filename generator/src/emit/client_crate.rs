@@ -120,8 +120,11 @@ fn operations(api: &Api, source: &str) -> Vec<Part> {
 /// The `call!` rules: every method is the same call into the runtime but for names.
 fn call_macro(api: &Api) -> Part {
     let rule = |matcher: &str, call: &str| {
+        // Inline: compiled in the crate that calls it, for the operations it calls (writing
+        // the request's JSON is per request type), not for every operation here.
         let item = format!(
-            "fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{
+            "#[inline]
+fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{
     self.0.{call}
 }}"
         );
@@ -209,6 +212,7 @@ fn tags(api: &Api, source: &str) -> Vec<Part> {
 fn forward_macro(api: &Api, trait_ident: &proc_macro2::Ident) -> Part {
     let item = format!(
         "#[doc = $doc]
+#[inline]
 pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {{
     api::{trait_ident}::$name(self.client, request)
 }}"

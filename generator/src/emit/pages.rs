@@ -167,6 +167,7 @@ pub fn client_streams(api: &Api) -> TokenStream {
         quote! {
             #pages_doc
             #cfg
+            #[inline]
             pub fn #pages_fn(&self, #binding: api::#request_type) -> impl Stream<Item = Result<#page_type, api::Error>> + Send + 'static {
                 let credentials = #credentials;
                 pages::pages(self.0.clone(), &api::meta::#meta, &api::meta::pagination::#meta, request, credentials, |answer| match answer {
@@ -177,6 +178,7 @@ pub fn client_streams(api: &Api) -> TokenStream {
 
             #[doc = #items_doc]
             #cfg
+            #[inline]
             pub fn #items_fn(&self, request: api::#request_type) -> impl Stream<Item = Result<#item_type, api::Error>> + Send + 'static {
                 pages::items(self.#pages_fn(request), |page| #take_items)
             }
@@ -184,7 +186,7 @@ pub fn client_streams(api: &Api) -> TokenStream {
     });
     quote! {
         //! Streams of the pages, and of the items, of the operations that answer one page of a
-        //! longer list.
+        //! longer list. Inline, as the service trait's methods are: compiled where they are called.
 
         use rocketgen_runtime::pages::{self, futures::Stream};
 

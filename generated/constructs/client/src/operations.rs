@@ -21,11 +21,13 @@ use super::Client;
 )]
 macro_rules! call {
     ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        #[inline]
         fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
             self.0.call(&api::meta::$meta, &request)
         }
     };
     ($name:ident, $meta:ident, $request:ident, $response:ident, secured) => {
+        #[inline]
         fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
             self.0.call_with_credentials(&api::meta::$meta, &request, &request.credentials)
         }

@@ -8,6 +8,7 @@
 macro_rules! forward {
     ($doc:literal, $name:ident, $request:ident, $response:ident) => {
         #[doc = $doc]
+        #[inline]
         pub fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
             api::FormatsApi::$name(self.client, request)
         }

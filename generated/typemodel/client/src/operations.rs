@@ -10,6 +10,7 @@ use super::Client;
 #[cfg(feature = "things")]
 macro_rules! call {
     ($name:ident, $meta:ident, $request:ident, $response:ident) => {
+        #[inline]
         fn $name(&self, request: api::$request) -> impl api::runtime::Answer<api::$response> {
             self.0.call(&api::meta::$meta, &request)
         }
