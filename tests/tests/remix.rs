@@ -23,7 +23,7 @@ struct Remix<U> {
     upstream: U,
 }
 
-impl<U: RocketApi> RocketOverlay for Remix<U> {
+impl<U: RocketApi + Send + Sync> RocketOverlay for Remix<U> {
     type Upstream = U;
 
     fn upstream(&self) -> &U {
@@ -49,7 +49,7 @@ async fn serve(app: axum::Router) -> String {
 }
 
 /// The remix's router: a principal inserted by middleware, and one route the spec lacks.
-fn remix_app<U: RocketApi + 'static>(upstream: U) -> axum::Router {
+fn remix_app<U: RocketApi + Send + Sync + 'static>(upstream: U) -> axum::Router {
     rocket_server::router(Remix { upstream }).route("/api/remix/health", axum::routing::get(|| async { "remixed" })).layer(middleware::from_fn(
         |mut request: Request, next: Next| async move {
             request.extensions_mut().insert(Principal("ada".into()));

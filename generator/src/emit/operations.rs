@@ -533,9 +533,10 @@ pub fn service_trait(api: &Api, source: &str) -> TokenStream {
         /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
         /// (a server turns it into 501), so an implementation provides only what it needs. The
         /// generated client, the mock and your own code all implement this trait, and the
-        /// generated router serves any of them. Each method compiles under its tag's Cargo
-        /// feature (all on by default).
-        pub trait #trait_ident: Send + Sync {
+        /// generated router serves any of them that is `Send + Sync` (bounds the router states,
+        /// not the trait: an implementation is checked against them once, not once per method).
+        /// Each method compiles under its tag's Cargo feature (all on by default).
+        pub trait #trait_ident {
             #(#methods)*
         }
     }

@@ -48,7 +48,7 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
         format!(
             "\n```rust,ignore\n\
              struct Remix<U> {{ upstream: U }}\n\n\
-             impl<U: {service}> {overlay} for Remix<U> {{\n    \
+             impl<U: {service} + Send + Sync> {overlay} for Remix<U> {{\n    \
                  type Upstream = U;\n\n    \
                  fn upstream(&self) -> &U {{\n        &self.upstream\n    }}\n\n    \
                  // Only the operations that change; every other one is the upstream's.\n    \
@@ -80,7 +80,7 @@ pub fn overlay_module(api: &Api, source: &str) -> Vec<Part> {
         /// routes the spec lacks can be added beside it (`router(remix).route(…)`). The trait
         /// compiles under this crate's `overlay` feature, which a remix turns on.
         #(#[doc = #example_lines])*
-        pub trait #overlay: Send + Sync {
+        pub trait #overlay {
             /// Where the operations this overlay does not change are sent.
             type Upstream: #service;
 

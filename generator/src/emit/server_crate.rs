@@ -146,7 +146,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
                 /// Operations whose paths axum's router cannot express, matched by their templates
                 /// before routing; anything else goes on to the router.
                 #cfg
-                async fn by_template<S: #trait_ident + 'static>(
+                async fn by_template<S: #trait_ident + Send + Sync + 'static>(
                     State((service, base)): State<(Arc<S>, Arc<str>)>,
                     mut request: Request,
                     next: Next,
@@ -218,12 +218,12 @@ fn lib(api: &Api, source: &str) -> TokenStream {
         pub const BASE_PATH: &str = #base_path;
 
         /// Serves every operation of `service` under [`BASE_PATH`].
-        pub fn router<S: #trait_ident + 'static>(service: S) -> axum::Router {
+        pub fn router<S: #trait_ident + Send + Sync + 'static>(service: S) -> axum::Router {
             router_at(Arc::new(service), BASE_PATH)
         }
 
         /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
-        pub fn router_at<S: #trait_ident + 'static>(#service_param: Arc<S>, #base_param: &str) -> axum::Router {
+        pub fn router_at<S: #trait_ident + Send + Sync + 'static>(#service_param: Arc<S>, #base_param: &str) -> axum::Router {
             #base_line
             let mut router = axum::Router::new();
             #route_calls
@@ -243,7 +243,7 @@ fn lib(api: &Api, source: &str) -> TokenStream {
 
         /// Serves `service` on `listener` (peer addresses in the request context) until ctrl-c or
         /// SIGTERM, letting the requests in flight finish.
-        pub async fn serve<S: #trait_ident + 'static>(listener: tokio::net::TcpListener, service: S) -> std::io::Result<()> {
+        pub async fn serve<S: #trait_ident + Send + Sync + 'static>(listener: tokio::net::TcpListener, service: S) -> std::io::Result<()> {
             let app = router(service).into_make_service_with_connect_info::<std::net::SocketAddr>();
             axum::serve(runtime::no_delay(listener), app).with_graceful_shutdown(runtime::shutdown_signal()).await
         }
@@ -292,7 +292,7 @@ fn handlers(api: &Api, source: &str) -> Vec<Part> {
 fn handler_macro(api: &Api, trait_name: &str, secured: bool) -> Part {
     let rule = |matcher: &str, request: &str, credentials: &str, body: &str| {
         let item = format!(
-            "pub fn $name<S: {trait_name} + 'static>(service: Arc<S>, request: Request) -> runtime::Served {{
+            "pub fn $name<S: {trait_name} + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {{
     runtime::handle(
         &api::meta::$meta,
         service,

@@ -16,7 +16,7 @@ use crate::ConstructsApi;
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
 ///
-/// impl<U: ConstructsApi> ConstructsOverlay for Remix<U> {
+/// impl<U: ConstructsApi + Send + Sync> ConstructsOverlay for Remix<U> {
 ///     type Upstream = U;
 ///
 ///     fn upstream(&self) -> &U {
@@ -31,7 +31,7 @@ use crate::ConstructsApi;
 ///     }
 /// }
 /// ```
-pub trait ConstructsOverlay: Send + Sync {
+pub trait ConstructsOverlay {
     /// Where the operations this overlay does not change are sent.
     type Upstream: ConstructsApi;
 

@@ -41,7 +41,7 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
 )]
 macro_rules! handler {
     ($name:ident, $meta:ident, $request:ident) => {
-        pub fn $name<S: ConstructsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: ConstructsApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,
@@ -53,7 +53,7 @@ macro_rules! handler {
         }
     };
     ($name:ident, $meta:ident, $request:ident, secured) => {
-        pub fn $name<S: ConstructsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: ConstructsApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,

@@ -62,12 +62,12 @@ pub use rocketgen_runtime::server::{Limits, with_limits};
 pub const BASE_PATH: &str = "/v2";
 
 /// Serves every operation of `service` under [`BASE_PATH`].
-pub fn router<S: ConstructsApi + 'static>(service: S) -> axum::Router {
+pub fn router<S: ConstructsApi + Send + Sync + 'static>(service: S) -> axum::Router {
     router_at(Arc::new(service), BASE_PATH)
 }
 
 /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
-pub fn router_at<S: ConstructsApi + 'static>(
+pub fn router_at<S: ConstructsApi + Send + Sync + 'static>(
     service: Arc<S>,
     base_path: &str,
 ) -> axum::Router {
@@ -142,7 +142,7 @@ use axum::response::Response;
 /// Operations whose paths axum's router cannot express, matched by their templates
 /// before routing; anything else goes on to the router.
 #[cfg(any(feature = "files", feature = "jobs"))]
-async fn by_template<S: ConstructsApi + 'static>(
+async fn by_template<S: ConstructsApi + Send + Sync + 'static>(
     State((service, base)): State<(Arc<S>, Arc<str>)>,
     mut request: Request,
     next: Next,
@@ -188,7 +188,7 @@ pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
 
 /// Serves `service` on `listener` (peer addresses in the request context) until ctrl-c or
 /// SIGTERM, letting the requests in flight finish.
-pub async fn serve<S: ConstructsApi + 'static>(
+pub async fn serve<S: ConstructsApi + Send + Sync + 'static>(
     listener: tokio::net::TcpListener,
     service: S,
 ) -> std::io::Result<()> {

@@ -16,7 +16,7 @@ use crate::FormatsApi;
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
 ///
-/// impl<U: FormatsApi> FormatsOverlay for Remix<U> {
+/// impl<U: FormatsApi + Send + Sync> FormatsOverlay for Remix<U> {
 ///     type Upstream = U;
 ///
 ///     fn upstream(&self) -> &U {
@@ -31,7 +31,7 @@ use crate::FormatsApi;
 ///     }
 /// }
 /// ```
-pub trait FormatsOverlay: Send + Sync {
+pub trait FormatsOverlay {
     /// Where the operations this overlay does not change are sent.
     type Upstream: FormatsApi;
 

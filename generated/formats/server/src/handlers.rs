@@ -13,7 +13,7 @@ use rocketgen_runtime::server as runtime;
 #[cfg(feature = "events")]
 macro_rules! handler {
     ($name:ident, $meta:ident, $request:ident) => {
-        pub fn $name<S: FormatsApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: FormatsApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,

@@ -16,7 +16,7 @@ use crate::NamesApi;
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
 ///
-/// impl<U: NamesApi> NamesOverlay for Remix<U> {
+/// impl<U: NamesApi + Send + Sync> NamesOverlay for Remix<U> {
 ///     type Upstream = U;
 ///
 ///     fn upstream(&self) -> &U {
@@ -31,7 +31,7 @@ use crate::NamesApi;
 ///     }
 /// }
 /// ```
-pub trait NamesOverlay: Send + Sync {
+pub trait NamesOverlay {
     /// Where the operations this overlay does not change are sent.
     type Upstream: NamesApi;
 

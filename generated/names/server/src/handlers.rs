@@ -22,7 +22,7 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
 #[cfg(any(feature = "std", feature = "self_", feature = "ming_qian"))]
 macro_rules! handler {
     ($name:ident, $meta:ident, $request:ident) => {
-        pub fn $name<S: NamesApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: NamesApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,
@@ -34,7 +34,7 @@ macro_rules! handler {
         }
     };
     ($name:ident, $meta:ident, $request:ident, secured) => {
-        pub fn $name<S: NamesApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: NamesApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,

@@ -28,12 +28,12 @@ pub use rocketgen_runtime::server::{Limits, with_limits};
 pub const BASE_PATH: &str = "/v3";
 
 /// Serves every operation of `service` under [`BASE_PATH`].
-pub fn router<S: NamesApi + 'static>(service: S) -> axum::Router {
+pub fn router<S: NamesApi + Send + Sync + 'static>(service: S) -> axum::Router {
     router_at(Arc::new(service), BASE_PATH)
 }
 
 /// Serves every operation of `service` under `base_path` (`""` or `"/"` for the root).
-pub fn router_at<S: NamesApi + 'static>(
+pub fn router_at<S: NamesApi + Send + Sync + 'static>(
     service: Arc<S>,
     base_path: &str,
 ) -> axum::Router {
@@ -68,7 +68,7 @@ pub fn cors(origins: &Origins) -> Result<CorsLayer, String> {
 
 /// Serves `service` on `listener` (peer addresses in the request context) until ctrl-c or
 /// SIGTERM, letting the requests in flight finish.
-pub async fn serve<S: NamesApi + 'static>(
+pub async fn serve<S: NamesApi + Send + Sync + 'static>(
     listener: tokio::net::TcpListener,
     service: S,
 ) -> std::io::Result<()> {

@@ -16,7 +16,7 @@ use crate::RocketApi;
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
 ///
-/// impl<U: RocketApi> RocketOverlay for Remix<U> {
+/// impl<U: RocketApi + Send + Sync> RocketOverlay for Remix<U> {
 ///     type Upstream = U;
 ///
 ///     fn upstream(&self) -> &U {
@@ -31,7 +31,7 @@ use crate::RocketApi;
 ///     }
 /// }
 /// ```
-pub trait RocketOverlay: Send + Sync {
+pub trait RocketOverlay {
     /// Where the operations this overlay does not change are sent.
     type Upstream: RocketApi;
 

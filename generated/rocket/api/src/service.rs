@@ -7,9 +7,10 @@
 /// Every method has a default that answers [`Error::NotImplemented`](crate::runtime::Error::NotImplemented)
 /// (a server turns it into 501), so an implementation provides only what it needs. The
 /// generated client, the mock and your own code all implement this trait, and the
-/// generated router serves any of them. Each method compiles under its tag's Cargo
-/// feature (all on by default).
-pub trait RocketApi: Send + Sync {
+/// generated router serves any of them that is `Send + Sync` (bounds the router states,
+/// not the trait: an implementation is checked against them once, not once per method).
+/// Each method compiles under its tag's Cargo feature (all on by default).
+pub trait RocketApi {
     /// Get the details of an account along with the profiles and entitlements under it.
     ///
     /// `GET /account` (operation `getAccount`).

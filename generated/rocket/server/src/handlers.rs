@@ -45,7 +45,7 @@ fn found_credentials(found: Vec<(&'static str, String)>) -> Vec<api::Credential>
 )]
 macro_rules! handler {
     ($name:ident, $meta:ident, $request:ident) => {
-        pub fn $name<S: RocketApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: RocketApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,
@@ -57,7 +57,7 @@ macro_rules! handler {
         }
     };
     ($name:ident, $meta:ident, $request:ident, secured) => {
-        pub fn $name<S: RocketApi + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
+        pub fn $name<S: RocketApi + Send + Sync + 'static>(service: Arc<S>, request: Request) -> runtime::Served {
             runtime::handle(
                 &api::meta::$meta,
                 service,

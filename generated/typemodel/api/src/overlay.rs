@@ -16,7 +16,7 @@ use crate::TypemodelApi;
 /// ```rust,ignore
 /// struct Remix<U> { upstream: U }
 ///
-/// impl<U: TypemodelApi> TypemodelOverlay for Remix<U> {
+/// impl<U: TypemodelApi + Send + Sync> TypemodelOverlay for Remix<U> {
 ///     type Upstream = U;
 ///
 ///     fn upstream(&self) -> &U {
@@ -31,7 +31,7 @@ use crate::TypemodelApi;
 ///     }
 /// }
 /// ```
-pub trait TypemodelOverlay: Send + Sync {
+pub trait TypemodelOverlay {
     /// Where the operations this overlay does not change are sent.
     type Upstream: TypemodelApi;
 
