@@ -321,8 +321,27 @@ pub trait Answer<R>: Future<Output = Result<R, Error>> + Send {}
 impl<R, F: Future<Output = Result<R, Error>> + Send> Answer<R> for F {}
 
 /// The answer of a method an implementation does not provide: [`Error::NotImplemented`].
-pub fn not_implemented<R>(operation: &'static str) -> std::future::Ready<Result<R, Error>> {
-    std::future::ready(Err(Error::NotImplemented { operation }))
+pub fn not_implemented<R>(operation: &'static str) -> NotImplemented<R> {
+    NotImplemented { operation, answer: std::marker::PhantomData }
+}
+
+/// The future [`not_implemented`] returns, ready at once with [`Error::NotImplemented`].
+///
+/// It is `Send` whatever the response type, since it holds none: a service trait's default
+/// methods are checked without proving each response type `Send` (as `std::future::Ready`
+/// would need, once per method).
+#[derive(Debug)]
+pub struct NotImplemented<R> {
+    operation: &'static str,
+    answer: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R> Future for NotImplemented<R> {
+    type Output = Result<R, Error>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(Err(Error::NotImplemented { operation: self.operation }))
+    }
 }
 
 impl fmt::Display for Error {
