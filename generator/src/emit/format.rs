@@ -211,6 +211,7 @@ fn unparse_by_item(tokens: TokenStream, attributes: &mut HashMap<String, String>
 /// `TokenStream` copies it, since proc-macro2 walks a stream by value and clones one that is
 /// shared (as a group's is, while the group lives). On Rocket, those copies were a tenth of
 /// the generation's work.
+#[derive(Clone)]
 enum Tok {
     Ident(proc_macro2::Ident),
     Punct(proc_macro2::Punct),
@@ -251,15 +252,7 @@ fn put_together(tokens: Vec<Tok>) -> TokenStream {
 
 /// A copy of the tokens of a tree, where the tree is still needed.
 fn copied(tokens: &[Tok]) -> TokenStream {
-    tokens
-        .iter()
-        .map(|token| match token {
-            Tok::Group(delimiter, inside) => TokenTree::Group(proc_macro2::Group::new(*delimiter, copied(inside))),
-            Tok::Ident(ident) => TokenTree::Ident(ident.clone()),
-            Tok::Punct(punct) => TokenTree::Punct(punct.clone()),
-            Tok::Literal(literal) => TokenTree::Literal(literal.clone()),
-        })
-        .collect()
+    put_together(tokens.to_vec())
 }
 
 fn is_punct(token: Option<&Tok>, c: char) -> bool {
@@ -449,8 +442,9 @@ fn push_line(text: &mut String, line: &str) -> Option<()> {
 /// enums are the most common item prettyplease would lay out. `None` for anything else
 /// (generics, discriminants) or a line too long: prettyplease lays those out.
 fn enum_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
-    let (mut text, variants) = braced_item_head(item, "enum", attributes)?;
-    let Some(mut variants) = variants else { return Some(text) };
+    let (mut text, body) = braced_item_head(item, "enum", attributes)?;
+    let Some(body) = body else { return Some(text) };
+    let mut variants = body.iter().peekable();
     while variants.peek().is_some() {
         attributes_text(&mut variants, "    ", attributes, &mut text)?;
         let Some(Tok::Ident(variant)) = variants.next() else { return None };
@@ -470,7 +464,7 @@ fn enum_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<S
             }
             Some(Tok::Group(Delimiter::Brace, fields)) if !fields.is_empty() => {
                 let _ = writeln!(text, "    {variant} {{");
-                named_fields_text(fields.iter().peekable(), "        ", "", &mut text, attributes)?;
+                named_fields_text(fields, "        ", "", &mut text, attributes)?;
                 text.push_str("    },\n");
                 variants.next_if(|token| is_punct(Some(token), ','));
             }
@@ -776,7 +770,7 @@ fn struct_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option
 
 /// `pub {keyword} Name { … }`, its attributes and first line printed, and the tokens of its
 /// body; an empty body is printed whole (`pub struct Name {}`), with no tokens left.
-fn braced_item_head<'a>(item: &'a [Tok], keyword: &str, attributes: &mut HashMap<String, String>) -> Option<(String, Option<Tokens<'a>>)> {
+fn braced_item_head<'a>(item: &'a [Tok], keyword: &str, attributes: &mut HashMap<String, String>) -> Option<(String, Option<&'a [Tok]>)> {
     let mut text = String::new();
     let mut tokens = item.iter().peekable();
     attributes_text(&mut tokens, "", attributes, &mut text)?;
@@ -791,12 +785,13 @@ fn braced_item_head<'a>(item: &'a [Tok], keyword: &str, attributes: &mut HashMap
         return Some((text, None));
     }
     let _ = writeln!(text, "pub {keyword} {name} {{");
-    Some((text, Some(body.iter().peekable())))
+    Some((text, Some(body)))
 }
 
 /// Named fields, `vis name: Type,` one per line at `margin` (with their attributes). `None`
 /// where a field has another visibility, or its line is too long.
-fn named_fields_text(mut fields: Tokens<'_>, margin: &str, vis: &str, text: &mut String, attributes: &mut HashMap<String, String>) -> Option<()> {
+fn named_fields_text(within: &[Tok], margin: &str, vis: &str, text: &mut String, attributes: &mut HashMap<String, String>) -> Option<()> {
+    let mut fields = within.iter().peekable();
     while fields.peek().is_some() {
         attributes_text(&mut fields, margin, attributes, text)?;
         if let Some(word) = vis.strip_suffix(' ') {
@@ -813,8 +808,7 @@ fn named_fields_text(mut fields: Tokens<'_>, margin: &str, vis: &str, text: &mut
         }
         let mut line = format!("{margin}{vis}{field}: ");
         // The type runs to the next `,` outside angle brackets.
-        let mut depth = 0usize;
-        let mut ty = Vec::new();
+        let (start, mut length, mut depth) = (within.len() - fields.len(), 0, 0usize);
         for token in fields.by_ref() {
             match token {
                 Tok::Punct(p) if p.as_char() == ',' && depth == 0 => break,
@@ -822,9 +816,9 @@ fn named_fields_text(mut fields: Tokens<'_>, margin: &str, vis: &str, text: &mut
                 Tok::Punct(p) if p.as_char() == '>' => depth = depth.checked_sub(1)?,
                 _ => {}
             }
-            ty.push(token);
+            length += 1;
         }
-        print_token_refs(ty.into_iter(), &mut line);
+        print_tokens(&within[start..start + length], &mut line);
         line.push(',');
         push_line(text, &line)?;
     }
@@ -841,10 +835,6 @@ fn printed(tokens: &[Tok]) -> String {
 /// Tokens as a person writes the arguments of a table macro: `a = kind("x"), f(x: Vec<T>)`,
 /// `Variant((500..=599), json("…"))`.
 fn print_tokens(tokens: &[Tok], out: &mut String) {
-    print_token_refs(tokens.iter(), out);
-}
-
-fn print_token_refs<'a>(tokens: impl Iterator<Item = &'a Tok>, out: &mut String) {
     // Whether the last token was a word (identifier or literal), and whether the last
     // punctuation joins the next (as the dots of `..=` do).
     let (mut after_word, mut joined) = (false, false);
