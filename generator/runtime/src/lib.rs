@@ -442,11 +442,11 @@ where
 /// the required ones in order; every other field starts at its default (`None`, empty).
 #[macro_export]
 macro_rules! impl_object {
-    ($name:ident, $rest:ident, deprecated, new($($arg:ident: $ty:ty),* $(,)?), $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+    ($name:ident, $rest:ident, deprecated, new($($arg:ident: $ty:ty),* $(,)?) $(, $field:ident = $kind:ident($wire:literal))* $(,)?) => {
         $crate::impl_object!(@impl [#[allow(deprecated)]] $name, $rest, $($field = $kind($wire)),*);
         $crate::impl_object!(@new [#[allow(deprecated)]] $name, $rest, ($($arg: $ty),*), $($field = $kind),*);
     };
-    ($name:ident, $rest:ident, new($($arg:ident: $ty:ty),* $(,)?), $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+    ($name:ident, $rest:ident, new($($arg:ident: $ty:ty),* $(,)?) $(, $field:ident = $kind:ident($wire:literal))* $(,)?) => {
         $crate::impl_object!(@impl [] $name, $rest, $($field = $kind($wire)),*);
         $crate::impl_object!(@new [] $name, $rest, ($($arg: $ty),*), $($field = $kind),*);
     };
@@ -463,10 +463,10 @@ macro_rules! impl_object {
             }
         }
     };
-    ($name:ident, $rest:ident, deprecated, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+    ($name:ident, $rest:ident, deprecated $(, $field:ident = $kind:ident($wire:literal))* $(,)?) => {
         $crate::impl_object!(@impl [#[allow(deprecated)]] $name, $rest, $($field = $kind($wire)),*);
     };
-    ($name:ident, $rest:ident, $($field:ident = $kind:ident($wire:literal)),* $(,)?) => {
+    ($name:ident, $rest:ident $(, $field:ident = $kind:ident($wire:literal))* $(,)?) => {
         $crate::impl_object!(@impl [] $name, $rest, $($field = $kind($wire)),*);
     };
     (@impl [$(#[$attr:meta])*] $name:ident, $rest:ident, $($field:ident = $kind:ident($wire:literal)),*) => {

@@ -1099,7 +1099,7 @@ fn space_items(text: &str) -> String {
             next_code.starts_with("//!") || (starts_item(next_code) && !next_code.starts_with("#!"))
         } else if code.starts_with("//!") {
             !next_code.starts_with("//!") && !next_code.is_empty()
-        } else if next_depth == depth && starts_item(next_code) && (code == "}" || code == "};" || (code.ends_with(';') && !code.starts_with("//"))) {
+        } else if next_depth == depth && starts_item(next_code) && ends_item(code) {
             let begun = item_begun.iter().rev().find(|(d, _)| *d == depth).map_or("", |(_, first)| *first);
             let is_use = |c: &str| c.starts_with("use ") || c.starts_with("pub use ");
             let together = (is_use(begun) && is_use(next_code))
@@ -1113,6 +1113,12 @@ fn space_items(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a line ends an item: its closing brace, a `;`, or the whole item on one line with an
+/// empty body (`pub struct Empty {}`).
+fn ends_item(code: &str) -> bool {
+    code == "}" || code == "};" || (code.ends_with(';') && !code.starts_with("//")) || (code.ends_with(" {}") && starts_with_keyword(code))
 }
 
 /// The columns of a line's margin: the printed code is indented with spaces alone.

@@ -200,15 +200,15 @@ fn object_serde(
     let deprecated = if deprecated_allow.is_empty() {
         TokenStream::new()
     } else {
-        quote! { deprecated, }
+        quote! { , deprecated }
     };
     let new = match new_args {
-        Some(args) => quote! { new(#(#args),*), },
+        Some(args) => quote! { , new(#(#args),*) },
         None => TokenStream::new(),
     };
     quote! {
         #cfg
-        crate::runtime::impl_object!(#name, #rest, #deprecated #new #(#entries),*);
+        crate::runtime::impl_object!(#name, #rest #deprecated #new #(, #entries)*);
     }
 }
 

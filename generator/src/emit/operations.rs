@@ -108,6 +108,7 @@ pub fn tag_cfg(api: &Api, tag: &str) -> TokenStream {
 /// `operations/{tag}.rs`: the request and response types of one tag's operations.
 pub fn tag_module<'a>(api: &'a Api, tag: String, shared: std::sync::Arc<SharedParameters<'a>>) -> super::Items<'a> {
     let (raw_import, raw) = super::responses::raw_response_path(api);
+    let partial_eq = partial_eq(api);
     let uses_credential = api.operations.iter().any(|op| op.tag == tag && !op.security.is_empty());
     let credential = if uses_credential {
         quote! { use super::Credential; }
@@ -120,7 +121,7 @@ pub fn tag_module<'a>(api: &'a Api, tag: String, shared: std::sync::Arc<SharedPa
     };
     let ops = api.operations.iter().filter(move |op| op.tag == tag).map(move |op| {
         let request = request_type(api, op, &shared);
-        let response = super::responses::response_type(op, &raw);
+        let response = super::responses::response_type(op, &raw, &partial_eq);
         quote! { #request #response }
     });
     Box::new(std::iter::once(header).chain(ops))
@@ -414,10 +415,11 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
     let body = quote! { { #(#fields)* } };
     // A request whose values are all unset by default is its type's `Default`; one with spec
     // defaults gets them from `new`, which `Default` calls.
+    let partial_eq = partial_eq(api);
     let (derives, init, default_impl) = match (args.is_empty(), unset_is_default) {
-        (true, true) => (quote! { #[derive(Clone, Debug, Default, PartialEq)] }, quote! { Self::default() }, TokenStream::new()),
+        (true, true) => (quote! { #[derive(Clone, Debug, Default)] #partial_eq }, quote! { Self::default() }, TokenStream::new()),
         (true, false) => (
-            quote! { #[derive(Clone, Debug, PartialEq)] },
+            quote! { #[derive(Clone, Debug)] #partial_eq },
             quote! { Self { #(#inits),* } },
             quote! {
                 impl Default for #name {
@@ -425,7 +427,7 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
                 }
             },
         ),
-        (false, _) => (quote! { #[derive(Clone, Debug, PartialEq)] }, quote! { Self { #(#inits),* } }, TokenStream::new()),
+        (false, _) => (quote! { #[derive(Clone, Debug)] #partial_eq }, quote! { Self { #(#inits),* } }, TokenStream::new()),
     };
     let allow = if args.len() > 7 {
         quote! { #[allow(clippy::too_many_arguments)] }
@@ -443,7 +445,7 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
         #derives
         pub struct #name #body
 
-        crate::runtime::impl_object!(#name, none, #(#entries),*);
+        crate::runtime::impl_object!(#name, none #(, #entries)*);
 
         impl #name {
             #[doc = #new_doc]
@@ -458,6 +460,17 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
 }
 
 /// `field = required("field")` or `field = optional("field")` for `impl_object!`.
+/// `PartialEq` for a request or response type, under the API crate's feature of it; always,
+/// in code without features (a build script's), where no feature could turn it on.
+fn partial_eq(api: &Api) -> TokenStream {
+    let feature = crate::ir::PARTIAL_EQ_FEATURE;
+    if api.features.is_empty() {
+        quote! { #[derive(PartialEq)] }
+    } else {
+        quote! { #[cfg_attr(feature = #feature, derive(PartialEq))] }
+    }
+}
+
 fn serde_entry(field: &proc_macro2::Ident, wire: &str, required: bool) -> TokenStream {
     let kind = if required { format_ident!("required") } else { format_ident!("optional") };
     quote! { #field = #kind(#wire) }

@@ -60,8 +60,9 @@ pub fn raw_response_path(api: &Api) -> (TokenStream, TokenStream) {
     if taken { (TokenStream::new(), quote! { crate::runtime::RawResponse }) } else { (quote! { use crate::runtime::RawResponse; }, quote! { RawResponse }) }
 }
 
-/// The response enum of `op`, its `status()`, and how it is written and read.
-pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
+/// The response enum of `op`, its `status()`, and how it is written and read; `partial_eq` is
+/// the attribute that derives `PartialEq` where it is derived.
+pub fn response_type(op: &Operation, raw: &TokenStream, partial_eq: &TokenStream) -> TokenStream {
     let name = ident(&op.response_type);
     let method = op.method_name.bare();
     let type_doc = lit(&format!(" The responses of `{method}`, one variant per status the spec declares."));
@@ -107,7 +108,8 @@ pub fn response_type(op: &Operation, raw: &TokenStream) -> TokenStream {
     let table = response_table(op);
     quote! {
         #[doc = #type_doc]
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug)]
+        #partial_eq
         pub enum #name {
             #(#variants)*
             /// A status the spec does not declare for this operation, kept whole.

@@ -66,6 +66,8 @@ pub struct CrateContext<'a> {
     /// The API crate's feature of the overlay trait, and the trait's name.
     pub overlay_feature: &'static str,
     pub overlay_name: String,
+    /// The API crate's feature of `PartialEq` on requests and responses.
+    pub partial_eq_feature: &'static str,
 }
 
 impl<'a> CrateContext<'a> {
@@ -97,6 +99,7 @@ impl<'a> CrateContext<'a> {
             all_feature: crate::ir::ALL_FEATURES,
             overlay_feature: crate::ir::OVERLAY_FEATURE,
             overlay_name: super::overlay::overlay_name(source),
+            partial_eq_feature: crate::ir::PARTIAL_EQ_FEATURE,
         }
     }
 }

@@ -8,7 +8,7 @@ pub mod pagination;
 mod recursion;
 mod types;
 
-pub use features::{ALL as ALL_FEATURES, OVERLAY as OVERLAY_FEATURE, STANDALONE_SCHEMAS};
+pub use features::{ALL as ALL_FEATURES, OVERLAY as OVERLAY_FEATURE, PARTIAL_EQ as PARTIAL_EQ_FEATURE, STANDALONE_SCHEMAS};
 pub use names::{Namer, RustIdent, rust_field_name, rust_type_name};
 pub use operations::{UNDECLARED_VARIANT, is_json};
 

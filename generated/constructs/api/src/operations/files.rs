@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `GET /files/{name}.json` (operation `get-file`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetFileRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -40,7 +41,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_file`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetFileResponse {
     /// 200: The file.
     Ok(crate::models::UserInfo),

@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `POST /jobs/{name}:cancel` (operation `user.list`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UserListRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -40,7 +41,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `user_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UserListResponse {
     /// 204: Cancelled.
     NoContent,
@@ -52,7 +54,8 @@ crate::runtime::impl_response!(UserListResponse, "jobs.userList", NoContent(204,
 
 /// The request of `list`:
 /// `GET /jobs/{name}` (operation `List`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -120,7 +123,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListResponse {
     /// 200: The job.
     Ok(crate::models::Pet),
@@ -145,7 +149,8 @@ crate::runtime::impl_response!(
 /// `DELETE /jobs/{name}` (operation `type`).
 ///
 /// Security: `Credential::Basic`, or `Credential::ApiKeyHeader` and `Credential::ApiKeyQuery`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct TypeRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -183,7 +188,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `type`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum TypeResponse {
     /// Any other status (`default`): Whatever happened.
     Default {

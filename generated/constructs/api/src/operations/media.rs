@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `POST /charges` (operation `createCharge`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateChargeRequest {
     /// The `Idempotency-Key` header parameter.
     pub idempotency_key: Option<String>,
@@ -45,7 +46,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `create_charge`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateChargeResponse {
     /// 200: The charge.
     Ok(crate::models::ChargeForm),
@@ -63,7 +65,8 @@ crate::runtime::impl_response!(
 /// `PATCH /charges` (operation `updateCharge`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateChargeRequest {
     /// The `X-Request-Token` header parameter.
     pub x_request_token: Option<String>,
@@ -101,7 +104,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_charge`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdateChargeResponse {
     /// 200: The charge.
     Ok(crate::models::ChargeForm),
@@ -119,7 +123,8 @@ crate::runtime::impl_response!(
 /// `POST /uploads` (operation `upload`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UploadRequest {
     /// The `multipart/form-data` body.
     pub body: crate::models::UploadBody,
@@ -149,7 +154,8 @@ impl UploadRequest {
 crate::runtime::impl_setters!(UploadRequest, with_credential(credentials: Credential) = credential);
 
 /// The responses of `upload`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UploadResponse {
     /// 201: Stored.
     Created(crate::models::UploadCreatedBody),
@@ -167,7 +173,8 @@ crate::runtime::impl_response!(
 /// `GET /blobs/{name}` (operation `getBlob`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetBlobRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -200,7 +207,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_blob`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetBlobResponse {
     /// 200: The image.
     Ok {
@@ -225,7 +233,8 @@ crate::runtime::impl_response!(
 /// `PUT /blobs/{name}` (operation `putBlob`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PutBlobRequest {
     /// The `name` path parameter.
     pub name: String,
@@ -262,7 +271,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `put_blob`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum PutBlobResponse {
     /// 200: A receipt.
     Ok(String),
@@ -276,7 +286,8 @@ crate::runtime::impl_response!(PutBlobResponse, "media.putBlob", Ok(200, text("t
 /// `POST /notes` (operation `addNote`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AddNoteRequest {
     /// The `text/plain` body.
     pub body: Option<String>,
@@ -307,7 +318,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `add_note`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AddNoteResponse {
     /// 200: The note as XML.
     Ok(String),

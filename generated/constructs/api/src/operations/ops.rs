@@ -4,9 +4,11 @@ use crate::runtime::RawResponse;
 
 /// The request of `health`:
 /// `GET /health` (operation `health`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct HealthRequest {}
-crate::runtime::impl_object!(HealthRequest, none,);
+
+crate::runtime::impl_object!(HealthRequest, none);
 
 impl HealthRequest {
     /// A request with every optional value unset (or at its default).
@@ -16,7 +18,8 @@ impl HealthRequest {
 }
 
 /// The responses of `health`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum HealthResponse {
     /// 200: Up.
     Ok(String),

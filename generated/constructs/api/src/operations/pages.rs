@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `list_events`:
 /// `GET /events` (operation `listEvents`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListEventsRequest {
     /// The `cursor` query parameter.
     pub cursor: Option<String>,
@@ -33,7 +34,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `list_events`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListEventsResponse {
     /// 200: A page of events.
     Ok(crate::models::ListEventsOkBody),
@@ -49,7 +51,8 @@ crate::runtime::impl_response!(
 
 /// The request of `list_logs`:
 /// `GET /logs` (operation `listLogs`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListLogsRequest {
     /// The `offset` query parameter.
     pub offset: Option<i64>,
@@ -78,7 +81,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `list_logs`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListLogsResponse {
     /// 200: A page of log lines.
     Ok(crate::models::ListLogsOkBody),
@@ -94,7 +98,8 @@ crate::runtime::impl_response!(
 
 /// The request of `list_commits`:
 /// `GET /commits` (operation `listCommits`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListCommitsRequest {
     /// The `since` query parameter.
     pub since: Option<i64>,
@@ -112,7 +117,8 @@ impl ListCommitsRequest {
 crate::runtime::impl_setters!(ListCommitsRequest, with_since(since: i64) = optional("since"));
 
 /// The responses of `list_commits`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListCommitsResponse {
     /// 200: A page of commits.
     Ok {
@@ -132,7 +138,8 @@ crate::runtime::impl_response!(
 
 /// The request of `list_tickets`:
 /// `GET /tickets` (operation `listTickets`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListTicketsRequest {
     /// The `after` query parameter.
     pub after: Option<String>,
@@ -150,7 +157,8 @@ impl ListTicketsRequest {
 crate::runtime::impl_setters!(ListTicketsRequest, with_after(after: String) = optional("after"));
 
 /// The responses of `list_tickets`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListTicketsResponse {
     /// 200: A page of tickets.
     Ok(crate::models::ListTicketsOkBody),
@@ -166,7 +174,8 @@ crate::runtime::impl_response!(
 
 /// The request of `list_payments`:
 /// `GET /payments` (operation `listPayments`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListPaymentsRequest {
     /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
@@ -195,7 +204,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `list_payments`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ListPaymentsResponse {
     /// 200: A page of payments.
     Ok(crate::models::ListPaymentsOkBody),

@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `POST /pets` (operation `createPet`).
 ///
 /// Security: `Credential::Bearer`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreatePetRequest {
     /// The `application/json` body.
     pub body: crate::models::Pet,
@@ -40,7 +41,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `create_pet`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreatePetResponse {
     /// 201: Created.
     Created(crate::models::Shape),

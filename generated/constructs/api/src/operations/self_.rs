@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `PUT /self` (operation `self`).
 ///
 /// Security: `Credential::Oauth` (scopes: write), or `Credential::Oidc`, or `Credential::ApiKeyCookie`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SelfRequest {
     /// The `application/json` body.
     pub body: crate::models::Account,
@@ -37,7 +38,8 @@ impl SelfRequest {
 crate::runtime::impl_setters!(SelfRequest, with_credential(credentials: Credential) = credential);
 
 /// The responses of `self_`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum SelfResponse {
     /// 200: Stored.
     Ok(crate::models::Account),

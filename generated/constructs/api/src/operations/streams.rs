@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `stream_progress`:
 /// `GET /streams/progress` (operation `streamProgress`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct StreamProgressRequest {
     /// The `steps` query parameter.
     pub steps: Option<i64>,
@@ -22,7 +23,8 @@ impl StreamProgressRequest {
 crate::runtime::impl_setters!(StreamProgressRequest, with_steps(steps: i64) = optional("steps"));
 
 /// The responses of `stream_progress`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum StreamProgressResponse {
     /// 200: One event per step.
     Ok(crate::runtime::Streamed<crate::runtime::Event<crate::models::Progress>>),
@@ -41,9 +43,11 @@ crate::runtime::impl_response!(
 
 /// The request of `stream_ticker`:
 /// `GET /streams/ticker` (operation `streamTicker`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct StreamTickerRequest {}
-crate::runtime::impl_object!(StreamTickerRequest, none,);
+
+crate::runtime::impl_object!(StreamTickerRequest, none);
 
 impl StreamTickerRequest {
     /// A request with every optional value unset (or at its default).
@@ -53,7 +57,8 @@ impl StreamTickerRequest {
 }
 
 /// The responses of `stream_ticker`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum StreamTickerResponse {
     /// 200: A line of text per tick.
     Ok(crate::runtime::Streamed<crate::runtime::Event<String>>),
@@ -69,9 +74,11 @@ crate::runtime::impl_response!(
 
 /// The request of `stream_notices`:
 /// `GET /streams/notices` (operation `streamNotices`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct StreamNoticesRequest {}
-crate::runtime::impl_object!(StreamNoticesRequest, none,);
+
+crate::runtime::impl_object!(StreamNoticesRequest, none);
 
 impl StreamNoticesRequest {
     /// A request with every optional value unset (or at its default).
@@ -81,7 +88,8 @@ impl StreamNoticesRequest {
 }
 
 /// The responses of `stream_notices`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum StreamNoticesResponse {
     /// 200: Notices.
     Ok(
@@ -101,7 +109,8 @@ crate::runtime::impl_response!(
 
 /// The request of `stream_logs`:
 /// `GET /streams/logs` (operation `streamLogs`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct StreamLogsRequest {
     /// The `count` query parameter.
     pub count: Option<i64>,
@@ -119,7 +128,8 @@ impl StreamLogsRequest {
 crate::runtime::impl_setters!(StreamLogsRequest, with_count(count: i64) = optional("count"));
 
 /// The responses of `stream_logs`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum StreamLogsResponse {
     /// 200: One log line per JSON text.
     Ok(crate::runtime::Streamed<crate::models::LogLine>),
@@ -135,9 +145,11 @@ crate::runtime::impl_response!(
 
 /// The request of `stream_records`:
 /// `GET /streams/records` (operation `streamRecords`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct StreamRecordsRequest {}
-crate::runtime::impl_object!(StreamRecordsRequest, none,);
+
+crate::runtime::impl_object!(StreamRecordsRequest, none);
 
 impl StreamRecordsRequest {
     /// A request with every optional value unset (or at its default).
@@ -147,7 +159,8 @@ impl StreamRecordsRequest {
 }
 
 /// The responses of `stream_records`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum StreamRecordsResponse {
     /// 200: One record per JSON text.
     Ok(crate::runtime::Streamed<crate::models::LogLine>),

@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_event`:
 /// `GET /events/{id}` (operation `getEvent`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetEventRequest {
     /// The `id` path parameter.
     pub id: uuid::Uuid,
@@ -27,7 +28,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_event`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetEventResponse {
     /// 200: The event.
     Ok(crate::models::Event),
@@ -46,7 +48,8 @@ crate::runtime::impl_response!(
 
 /// The request of `create_event`:
 /// `POST /events` (operation `createEvent`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateEventRequest {
     /// The `application/json` body.
     pub body: crate::models::Event,
@@ -62,7 +65,8 @@ impl CreateEventRequest {
 }
 
 /// The responses of `create_event`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateEventResponse {
     /// 201: Created.
     Created(crate::models::Event),

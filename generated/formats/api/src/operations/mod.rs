@@ -12,6 +12,7 @@ pub use events::*;
 /// The spec declares no security schemes, so there is no credential.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {}
+
 impl Credential {
     /// Always `None`: the spec has no security schemes.
     pub fn new(_scheme: &str, _secret: impl Into<String>) -> Option<Credential> {

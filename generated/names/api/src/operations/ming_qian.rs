@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `ming_qian_wo_qu_ru`:
 /// `GET /名前/{id}` (operation `名前を取る`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MingQianWoQuRuRequest {
     /// The `id` path parameter.
     pub id: String,
@@ -20,7 +21,8 @@ impl MingQianWoQuRuRequest {
 }
 
 /// The responses of `ming_qian_wo_qu_ru`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum MingQianWoQuRuResponse {
     /// 200: The name.
     Ok(crate::models::T1stName),

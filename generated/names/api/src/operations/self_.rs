@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `POST /prelude` (operation `putPrelude`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PutPreludeRequest {
     /// The `application/json` body.
     pub body: crate::models::Prelude,
@@ -40,7 +41,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `put_prelude`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum PutPreludeResponse {
     /// 200: The same.
     Ok(crate::models::Prelude),
@@ -61,7 +63,8 @@ crate::runtime::impl_response!(
 /// `POST /payment-methods` (operation `addPaymentMethod`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AddPaymentMethodRequest {
     /// The `application/json` body.
     pub body: crate::models::AddPaymentMethodRequest,
@@ -94,7 +97,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AddPaymentMethodResponse {
     /// 201: Added.
     Created(crate::models::MyType),

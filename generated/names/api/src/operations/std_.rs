@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `GET /strings/{type}` (operation `getString`).
 ///
 /// Security: `Credential::Key`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetStringRequest {
     /// The `type` path parameter.
     pub r#type: String,
@@ -75,7 +76,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_string`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetStringResponse {
     /// 200: A string, and headers named like the fields of a response.
     Ok {

@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `GET /account` (operation `getAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -46,7 +47,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAccountResponse {
     /// 200: OK
     Ok(crate::models::Account),
@@ -89,7 +91,8 @@ crate::runtime::impl_response!(
 /// `PATCH /account` (operation `updateAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -138,7 +141,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdateAccountResponse {
     /// 204: OK
     NoContent,
@@ -181,7 +185,8 @@ crate::runtime::impl_response!(
 /// `GET /account/billing/methods` (operation `getPaymentMethods`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPaymentMethodsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -220,7 +225,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_payment_methods`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPaymentMethodsResponse {
     /// 200: The list of available payment methods.
     Ok(Vec<crate::models::PaymentMethod>),
@@ -263,7 +269,8 @@ crate::runtime::impl_response!(
 /// `POST /account/billing/methods` (operation `addPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AddPaymentMethodRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -312,7 +319,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `add_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AddPaymentMethodResponse {
     /// 200: The created payment method.
     Ok(crate::models::PaymentMethod),
@@ -355,7 +363,8 @@ crate::runtime::impl_response!(
 /// `GET /account/billing/methods/{id}` (operation `getPaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPaymentMethodRequest {
     /// The id of the payment method to get.
     ///
@@ -404,7 +413,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPaymentMethodResponse {
     /// 200: The payment method requested.
     Ok(crate::models::PaymentMethod),
@@ -447,7 +457,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/billing/methods/{id}` (operation `removePaymentMethod`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RemovePaymentMethodRequest {
     /// The id of the payment method to remove.
     ///
@@ -496,7 +507,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `remove_payment_method`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RemovePaymentMethodResponse {
     /// 204: Payment method removed.
     NoContent,
@@ -539,7 +551,8 @@ crate::runtime::impl_response!(
 /// `GET /account/billing/purchases` (operation `getPurchases`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPurchasesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -578,7 +591,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_purchases`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPurchasesResponse {
     /// 200: A list of all purchases made under the account.
     Ok(Vec<crate::models::Purchase>),
@@ -621,7 +635,8 @@ crate::runtime::impl_response!(
 /// `POST /account/billing/purchases` (operation `makePurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MakePurchaseRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -670,7 +685,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `make_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum MakePurchaseResponse {
     /// 200: The entitlement for the purchased plan or item.
     Ok(crate::models::Entitlement),
@@ -713,7 +729,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/billing/subscriptions/{id}` (operation `updateSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateSubscriptionRequest {
     /// The identifier of the current subscription membership
     /// associated with the account.
@@ -770,7 +787,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdateSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -813,7 +831,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/billing/subscriptions/{id}` (operation `cancelSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Commerce).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CancelSubscriptionRequest {
     /// The identifier of the current active subscription membership of the account.
     ///
@@ -862,7 +881,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `cancel_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CancelSubscriptionResponse {
     /// 204: OK
     NoContent,
@@ -905,7 +925,8 @@ crate::runtime::impl_response!(
 /// `GET /account/devices` (operation `getDevices`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetDevicesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -944,7 +965,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_devices`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetDevicesResponse {
     /// 200: OK
     Ok(crate::models::AccountDevices),
@@ -987,7 +1009,8 @@ crate::runtime::impl_response!(
 /// `POST /account/devices` (operation `registerDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RegisterDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1036,7 +1059,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `register_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RegisterDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -1082,7 +1106,8 @@ crate::runtime::impl_response!(
 /// `POST /account/devices/authorization` (operation `authorizeDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AuthorizeDeviceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1131,7 +1156,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `authorize_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AuthorizeDeviceResponse {
     /// 204: OK
     NoContent,
@@ -1168,7 +1194,8 @@ crate::runtime::impl_response!(
 /// `GET /account/devices/{id}` (operation `getDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -1217,7 +1244,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetDeviceResponse {
     /// 200: OK
     Ok(crate::models::Device),
@@ -1260,7 +1288,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/devices/{id}` (operation `deregisterDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeregisterDeviceRequest {
     /// The unique identifier for the registered device e.g. serial number.
     ///
@@ -1309,7 +1338,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `deregister_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeregisterDeviceResponse {
     /// 204: Device deregistered.
     NoContent,
@@ -1352,7 +1382,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/devices/{id}/name` (operation `renameDevice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RenameDeviceRequest {
     /// The unique identifier for this registered device e.g. serial number.
     ///
@@ -1407,7 +1438,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `rename_device`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RenameDeviceResponse {
     /// 204: Device renamed.
     NoContent,
@@ -1450,7 +1482,8 @@ crate::runtime::impl_response!(
 /// `GET /account/entitlements` (operation `getEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetEntitlementsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1489,7 +1522,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetEntitlementsResponse {
     /// 200: OK
     Ok(Vec<crate::models::Entitlement>),
@@ -1532,7 +1566,8 @@ crate::runtime::impl_response!(
 /// `GET /account/items/{id}/videos` (operation `getItemMediaFiles`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -1625,7 +1660,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -1668,7 +1704,8 @@ crate::runtime::impl_response!(
 /// `GET /account/items/{id}/videos-guarded` (operation `getItemMediaFilesGuarded`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Playback).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemMediaFilesGuardedRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -1761,7 +1798,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_media_files_guarded`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemMediaFilesGuardedResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -1804,7 +1842,8 @@ crate::runtime::impl_response!(
 /// `GET /account/nonce` (operation `generateNonce`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GenerateNonceRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1843,7 +1882,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `generate_nonce`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GenerateNonceResponse {
     /// 200: OK
     Ok(crate::models::AccountNonce),
@@ -1886,7 +1926,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/password` (operation `changePassword`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ChangePasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1935,7 +1976,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `change_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ChangePasswordResponse {
     /// 204: OK
     NoContent,
@@ -1978,7 +2020,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/pin` (operation `changePin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ChangePinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2027,7 +2070,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `change_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ChangePinResponse {
     /// 204: OK
     NoContent,
@@ -2070,7 +2114,8 @@ crate::runtime::impl_response!(
 /// `POST /account/profiles` (operation `createProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2119,7 +2164,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `create_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateProfileResponse {
     /// 201: Details of the created profile.
     Created(crate::models::ProfileDetail),
@@ -2162,7 +2208,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profiles/{id}` (operation `getProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetProfileWithIdRequest {
     /// The identifier of the profile to return.
     ///
@@ -2211,7 +2258,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetProfileWithIdResponse {
     /// 200: OK
     Ok(crate::models::ProfileSummary),
@@ -2254,7 +2302,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/profiles/{id}` (operation `deleteProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeleteProfileWithIdRequest {
     /// The identifier of the profile to delete.
     ///
@@ -2303,7 +2352,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `delete_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeleteProfileWithIdResponse {
     /// 204: Profile deleted.
     NoContent,
@@ -2346,7 +2396,8 @@ crate::runtime::impl_response!(
 /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateProfileWithIdRequest {
     /// The identifier of the profile to update.
     ///
@@ -2401,7 +2452,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_profile_with_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdateProfileWithIdResponse {
     /// 204: Profile updated.
     NoContent,
@@ -2444,7 +2496,8 @@ crate::runtime::impl_response!(
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RequestEmailVerificationRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -2483,7 +2536,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `request_email_verification`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RequestEmailVerificationResponse {
     /// 204: OK
     NoContent,

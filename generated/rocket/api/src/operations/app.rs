@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_app_config`:
 /// `GET /config` (operation `getAppConfig`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAppConfigRequest {
     /// A comma delimited list of config objects to return.
     /// If none specified then all configuration is returned.
@@ -82,7 +83,8 @@ impl Default for GetAppConfigRequest {
 }
 
 /// The responses of `get_app_config`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAppConfigResponse {
     /// 200: The list of available pages
     Ok(crate::models::AppConfig),
@@ -117,7 +119,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_itv_page`:
 /// `GET /itv/page` (operation `getItvPage`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -275,7 +278,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_itv_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),
@@ -318,7 +322,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_page`:
 /// `GET /page` (operation `getPage`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPageRequest {
     /// The path of the page to load, e.g. '/movies'.
     ///
@@ -472,7 +477,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_page`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPageResponse {
     /// 200: The page requested.
     Ok(crate::models::Page),

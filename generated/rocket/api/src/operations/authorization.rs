@@ -5,7 +5,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_account_token`:
 /// `POST /authorization` (operation `getAccountToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAccountTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -43,7 +44,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_account_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAccountTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -84,7 +86,8 @@ crate::runtime::impl_response!(
 
 /// The request of `sign_out`:
 /// `DELETE /authorization` (operation `signOut`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SignOutRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -112,7 +115,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `sign_out`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum SignOutResponse {
     /// 204: OK
     NoContent,
@@ -147,7 +151,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_account_token_by_code`:
 /// `POST /authorization/device` (operation `getAccountTokenByCode`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAccountTokenByCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -185,7 +190,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_account_token_by_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAccountTokenByCodeResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -226,7 +232,8 @@ crate::runtime::impl_response!(
 
 /// The request of `generate_device_authorization_code`:
 /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GenerateDeviceAuthorizationCodeRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -264,7 +271,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `generate_device_authorization_code`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GenerateDeviceAuthorizationCodeResponse {
     /// 200: OK
     Ok(crate::models::DeviceAuthorizationCode),
@@ -301,7 +309,8 @@ crate::runtime::impl_response!(
 /// `POST /authorization/profile` (operation `getProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetProfileTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -350,7 +359,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetProfileTokenResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -391,7 +401,8 @@ crate::runtime::impl_response!(
 
 /// The request of `refresh_token`:
 /// `POST /authorization/refresh` (operation `refreshToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RefreshTokenRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -429,7 +440,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `refresh_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RefreshTokenResponse {
     /// 200: OK
     Ok(crate::models::AccessToken),
@@ -470,7 +482,8 @@ crate::runtime::impl_response!(
 
 /// The request of `single_sign_on`:
 /// `POST /authorization/sso` (operation `singleSignOn`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SingleSignOnRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -508,7 +521,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `single_sign_on`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum SingleSignOnResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

@@ -5,7 +5,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_plan_by_token`:
 /// `GET /bt/plan/{token}` (operation `getPlanByToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPlanByTokenRequest {
     /// The identifier of the user provided by BT in an initial URL.
     ///
@@ -37,7 +38,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_plan_by_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPlanByTokenResponse {
     /// 200: Available plan for current user.
     Ok(crate::models::BtPlanListItem),
@@ -72,7 +74,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_plans`:
 /// `GET /bt/plans` (operation `getPlans`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -95,7 +98,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::BtPlans),
@@ -132,7 +136,8 @@ crate::runtime::impl_response!(
 /// `POST /bt/token/assign` (operation `assignToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AssignTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -174,7 +179,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `assign_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AssignTokenResponse {
     /// 201: OK
     Created,
@@ -196,7 +202,8 @@ crate::runtime::impl_response!(
 
 /// The request of `check_user_token`:
 /// `GET /bt/token/validate` (operation `checkUserToken`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CheckUserTokenRequest {
     /// User token provided by BT.
     ///
@@ -234,7 +241,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `check_user_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CheckUserTokenResponse {
     /// 200: The token is eligeble for BT.
     Ok,

@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_item`:
 /// `GET /items/{id}` (operation `getItem`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemRequest {
     /// The identifier of the item to load.
     ///
@@ -123,7 +124,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDetail),
@@ -158,7 +160,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_item_children_list`:
 /// `GET /items/{id}/children` (operation `getItemChildrenList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemChildrenListRequest {
     /// The identifier of the item whose children to load.
     ///
@@ -249,7 +252,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_children_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemChildrenListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -284,7 +288,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_item_related_list`:
 /// `GET /items/{id}/related` (operation `getItemRelatedList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemRelatedListRequest {
     /// The identifier of the item to based related items off.
     ///
@@ -368,7 +373,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_related_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemRelatedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -403,7 +409,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_public_item_media_files`:
 /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPublicItemMediaFilesRequest {
     /// The identifier of the item whose video files to load.
     ///
@@ -489,7 +496,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_public_item_media_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPublicItemMediaFilesResponse {
     /// 200: The list of video files available.
     Ok(Vec<crate::models::MediaFile>),
@@ -524,7 +532,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_anon_next_playback_item`:
 /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAnonNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -600,7 +609,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_anon_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAnonNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -635,7 +645,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_items_media_clip_files`:
 /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemsMediaClipFilesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -673,7 +684,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_items_media_clip_files`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemsMediaClipFilesResponse {
     /// 200: The item id with clip files
     Ok(crate::models::ItemClipFilesList),
@@ -708,7 +720,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_item_downloadables`:
 /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemDownloadablesRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -746,7 +759,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_downloadables`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemDownloadablesResponse {
     /// 200: The item requested
     Ok(crate::models::ItemDownloadableList),
@@ -781,7 +795,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_lists`:
 /// `GET /lists` (operation `getLists`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetListsRequest {
     /// A comma delimited list of item list identifiers.
     ///
@@ -897,7 +912,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_lists`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetListsResponse {
     /// 200: The array of item lists requested.
     Ok(Vec<crate::models::ItemList>),
@@ -932,7 +948,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_list`:
 /// `GET /lists/{id}` (operation `getList`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetListRequest {
     /// The identifier of the list to load.
     ///
@@ -1044,7 +1061,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1079,7 +1097,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_plans_id`:
 /// `GET /plans/{id}`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPlansIdRequest {
     /// The identifier of the Plan to load.
     ///
@@ -1142,7 +1161,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_plans_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPlansIdResponse {
     /// 200: The Plan requested.
     Ok(crate::models::Plan),
@@ -1177,7 +1197,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_schedules`:
 /// `GET /schedules` (operation `getSchedules`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetSchedulesRequest {
     /// The list of channel ids to get schedules for.
     ///
@@ -1281,7 +1302,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_schedules`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetSchedulesResponse {
     /// 200: An array of schedule lists for each channel requested.
     Ok(Vec<crate::models::ItemScheduleList>),
@@ -1316,7 +1338,8 @@ crate::runtime::impl_response!(
 
 /// The request of `search`:
 /// `GET /search` (operation `search`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SearchRequest {
     /// The search term to query.
     ///
@@ -1423,7 +1446,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `search`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum SearchResponse {
     /// 200: OK.
     Ok(crate::models::SearchResults),

@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `GET /ee-bt/eligibility` (operation `checkEeBtEligibility`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CheckEeBtEligibilityRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -40,7 +41,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `check_ee_bt_eligibility`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CheckEeBtEligibilityResponse {
     /// 200: Success, returns eligibility data.
     Ok(crate::models::EeBtEligibility),
@@ -61,7 +63,8 @@ crate::runtime::impl_response!(
 /// `POST /ee/msisdn` (operation `assignMsisdn`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AssignMsisdnRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -103,7 +106,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `assign_msisdn`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum AssignMsisdnResponse {
     /// 201: OK
     Created,
@@ -125,7 +129,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_eligible_offers`:
 /// `POST /ee/offers` (operation `getEligibleOffers`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetEligibleOffersRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -163,7 +168,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_eligible_offers`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetEligibleOffersResponse {
     /// 200: The list of eligible offers value.
     Ok(crate::models::EeOffersResponse),
@@ -198,7 +204,8 @@ crate::runtime::impl_response!(
 
 /// The request of `create_pin_request`:
 /// `PUT /ee/pin` (operation `createPinRequest`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -236,7 +243,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `create_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreatePinRequestResponse {
     /// 200: The PIN reference value.
     Ok(crate::models::EeCreatePinResponse),
@@ -271,7 +279,8 @@ crate::runtime::impl_response!(
 
 /// The request of `validate_pin_request`:
 /// `POST /ee/pin` (operation `validatePinRequest`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ValidatePinRequestRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -309,7 +318,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `validate_pin_request`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ValidatePinRequestResponse {
     /// 200: The validation status - success.
     Ok(crate::models::EeValidatePinResponse),
@@ -344,7 +354,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_ee_plans`:
 /// `GET /ee/plans`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetEePlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -367,7 +378,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_ee_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetEePlansResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlans),
@@ -402,7 +414,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_plan`:
 /// `GET /ee/plans/{id}` (operation `getPlan`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPlanRequest {
     /// The identifier of the plan received from ee/offers.
     ///
@@ -429,7 +442,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPlanResponse {
     /// 200: List of available plans.
     Ok(crate::models::EePlanListItem),
@@ -464,9 +478,11 @@ crate::runtime::impl_response!(
 
 /// The request of `create_token`:
 /// `GET /ee/token/create` (operation `createToken`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateTokenRequest {}
-crate::runtime::impl_object!(CreateTokenRequest, none,);
+
+crate::runtime::impl_object!(CreateTokenRequest, none);
 
 impl CreateTokenRequest {
     /// A request with every optional value unset (or at its default).
@@ -476,7 +492,8 @@ impl CreateTokenRequest {
 }
 
 /// The responses of `create_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateTokenResponse {
     /// 200: The token.
     Ok(crate::models::EeCreateTokenResponse),

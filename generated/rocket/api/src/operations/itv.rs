@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetBillingHistoryRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -55,7 +56,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_billing_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetBillingHistoryResponse {
     /// 200: List of billing records.
     Ok(crate::models::ItvBillingHistory),
@@ -92,7 +94,8 @@ crate::runtime::impl_response!(
 /// `PUT /itv/cards/{platform}` (operation `changeCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ChangeCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -143,7 +146,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `change_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ChangeCardDetailsResponse {
     /// 204: OK
     NoContent,
@@ -180,7 +184,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/cards/{platform}` (operation `getCardDetails`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetCardDetailsRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -228,7 +233,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_card_details`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetCardDetailsResponse {
     /// 200: OK
     Ok(crate::models::ItvCardDetails),
@@ -265,7 +271,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/changeemail` (operation `changeEmail`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ChangeEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -314,7 +321,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `change_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ChangeEmailResponse {
     /// 204: OK
     NoContent,
@@ -351,7 +359,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/changemarketing` (operation `changeMarketing`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ChangeMarketingRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -400,7 +409,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `change_marketing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ChangeMarketingResponse {
     /// 204: OK
     NoContent,
@@ -437,7 +447,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/deleteaccount` (operation `deleteAccount`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeleteAccountRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -486,7 +497,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `delete_account`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeleteAccountResponse {
     /// 204: OK
     NoContent,
@@ -523,7 +535,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/entitlements/current` (operation `getCurrentEntitlement`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetCurrentEntitlementRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -556,7 +569,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_current_entitlement`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetCurrentEntitlementResponse {
     /// 200: Current entitlement.
     Ok(crate::models::ItvEntitlementCurrent),
@@ -593,7 +607,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetEntitlementsHistoryRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -626,7 +641,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_entitlements_history`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetEntitlementsHistoryResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvEntitlementsHistory),
@@ -661,7 +677,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_feature_flag`:
 /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetFeatureFlagRequest {
     /// The identifier of the feature to check for feature flag.
     ///
@@ -693,7 +710,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_feature_flag`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetFeatureFlagResponse {
     /// 200: Request succeeded.
     Ok(crate::models::ItvFeatureFlag),
@@ -730,7 +748,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/googlepay/subscription` (operation `googlePaySubscription`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GooglePaySubscriptionRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -772,7 +791,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `google_pay_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GooglePaySubscriptionResponse {
     /// 204: No Content
     NoContent,
@@ -805,7 +825,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CheckPreviousEntitlementsRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -838,7 +859,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `check_previous_entitlements`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CheckPreviousEntitlementsResponse {
     /// 200: OK
     Ok(crate::models::ItvHadEntitlement),
@@ -873,7 +895,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_itv_itemsummary_external_id`:
 /// `GET /itv/itemsummary/{externalId}`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvItemsummaryExternalIdRequest {
     /// The external identifier of the item.
     ///
@@ -895,7 +918,8 @@ impl GetItvItemsummaryExternalIdRequest {
 }
 
 /// The responses of `get_itv_itemsummary_external_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvItemsummaryExternalIdResponse {
     /// 302: Item found.
     Found {
@@ -938,7 +962,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/pinauthorization` (operation `getAccountTokenWithPin`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetAccountTokenWithPinRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -987,7 +1012,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_account_token_with_pin`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetAccountTokenWithPinResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),
@@ -1024,7 +1050,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpgradePlanRequest {
     /// The identifier of the payment platform (stripe/itunes). Only Stripe is supported
     ///
@@ -1072,7 +1099,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `upgrade_plan`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpgradePlanResponse {
     /// 200: Upgrade succeeded.
     Ok,
@@ -1109,7 +1137,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/plans/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvPlansPlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1151,7 +1180,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_itv_plans_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvPlansPlatformResponse {
     /// 200: List of available plans.
     Ok(crate::models::ItvPlans),
@@ -1188,7 +1218,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/profile`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvProfileRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1221,7 +1252,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_itv_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvProfileResponse {
     /// 200: The ITV profile object.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -1258,7 +1290,8 @@ crate::runtime::impl_response!(
 /// `PUT /itv/profile` (operation `updateProfile`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Settings).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1307,7 +1340,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdateProfileResponse {
     /// 204: OK
     NoContent,
@@ -1344,7 +1378,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/profile/recommendation/list` (operation `getRecommendedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetRecommendedListRequest {
     /// List of item types to filter the recommendation list
     ///
@@ -1435,7 +1470,8 @@ impl Default for GetRecommendedListRequest {
 }
 
 /// The responses of `get_recommended_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetRecommendedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1478,7 +1514,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/profiletoken` (operation `getItvProfileToken`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvProfileTokenRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -1520,7 +1557,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_itv_profile_token`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvProfileTokenResponse {
     /// 200: The ITV profile token.
     Ok(crate::models::ItvProfileToken),
@@ -1557,7 +1595,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetCurrentSubscriptionRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1599,7 +1638,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_current_subscription`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetCurrentSubscriptionResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvCurrentSubscription),
@@ -1636,7 +1676,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ConfirmPurchaseRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1684,7 +1725,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `confirm_purchase`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ConfirmPurchaseResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchase),
@@ -1721,7 +1763,8 @@ crate::runtime::impl_response!(
 /// `DELETE /itv/purchase/{platform}`.
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeleteItvPurchasePlatformRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1772,7 +1815,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `delete_itv_purchase_platform`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeleteItvPurchasePlatformResponse {
     /// 204: OK
     NoContent,
@@ -1809,7 +1853,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ConfirmPurchaseStrongRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1857,7 +1902,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `confirm_purchase_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ConfirmPurchaseStrongResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseStrongResponse),
@@ -1894,7 +1940,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ConfirmPurchaseWithOfferRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -1945,7 +1992,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `confirm_purchase_with_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ConfirmPurchaseWithOfferResponse {
     /// 200: Details of purchased subscription.
     Ok(crate::models::ItvPurchaseWithOfferResponse),
@@ -1982,7 +2030,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ResubscribeRequest {
     /// The id of the plan to renew.
     ///
@@ -2030,7 +2079,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `resubscribe`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ResubscribeResponse {
     /// 200: Success. The response body is the updated plan information.
     Ok(std::collections::BTreeMap<String, serde_json::Value>),
@@ -2061,7 +2111,8 @@ crate::runtime::impl_response!(
 
 /// The request of `get_itv_roku_plans`:
 /// `GET /itv/roku/plans`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItvRokuPlansRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2084,7 +2135,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_itv_roku_plans`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItvRokuPlansResponse {
     /// 200: Details of available Roku plans.
     Ok(crate::models::RokuPlans),
@@ -2119,7 +2171,8 @@ crate::runtime::impl_response!(
 
 /// The request of `execute_transaction`:
 /// `POST /itv/roku/transaction/{transactionid}` (operation `executeTransaction`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ExecuteTransactionRequest {
     /// The identifier of the Roku transaction (subscribe/upgrade/downgrade/cancellation).
     ///
@@ -2163,7 +2216,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `execute_transaction`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ExecuteTransactionResponse {
     /// 200: OK.
     Ok,
@@ -2200,7 +2254,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/save-offer` (operation `getSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2233,7 +2288,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetSaveOfferResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -2270,7 +2326,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/save-offer` (operation `activateSaveOffer`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ActivateSaveOfferRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2312,7 +2369,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `activate_save_offer`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ActivateSaveOfferResponse {
     /// 204: Authentication  passes, the user has an active subscription and the coupon id is valid. The response body is the updated subscription object.
     NoContent,
@@ -2339,7 +2397,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/subscription/fullpricerenewal` (operation `getFullPriceRenewal`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetFullPriceRenewalRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2372,7 +2431,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_full_price_renewal`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetFullPriceRenewalResponse {
     /// 200: full price renewal state and reason for specific user.
     Ok(crate::models::ItvSubscriptionFullPriceRenewal),
@@ -2390,7 +2450,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetSubscriptionStatusRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2432,7 +2493,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_subscription_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetSubscriptionStatusResponse {
     /// 200: Status of the latest payment intent
     Ok(crate::models::ItvSubscriptionStatusResponse),
@@ -2450,7 +2512,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetSubscriptionStateRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2483,7 +2546,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_subscription_state`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetSubscriptionStateResponse {
     /// 200: Details of current subscription.
     Ok(crate::models::ItvSubscriptionState),
@@ -2520,7 +2584,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetUpcomingInvoiceRequest {
     /// Language code for the preferred language to be returned in the response.
     ///
@@ -2553,7 +2618,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_upcoming_invoice`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetUpcomingInvoiceResponse {
     /// 200: Avalable save offer plan, if any.
     Ok(crate::models::ItvGetDiscountResponse),
@@ -2590,7 +2656,8 @@ crate::runtime::impl_response!(
 /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdatePaymentIntentStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -2641,7 +2708,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_payment_intent_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdatePaymentIntentStrongResponse {
     /// 200.
     Ok(crate::models::ItvUpdateIntentStrongResponse),
@@ -2678,7 +2746,8 @@ crate::runtime::impl_response!(
 /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdatePaymentMethodStrongRequest {
     /// The identifier of the payment platform (stripe only is currently supported).
     ///
@@ -2729,7 +2798,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `update_payment_method_strong`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum UpdatePaymentMethodStrongResponse {
     /// 204: OK
     NoContent,
@@ -2766,7 +2836,8 @@ crate::runtime::impl_response!(
 /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetVoucherByIdRequest {
     /// The identifier of the voucher.
     ///
@@ -2814,7 +2885,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_voucher_by_id`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetVoucherByIdResponse {
     /// 200: Avalable voucher, if any.
     Ok(crate::models::ItvVoucher),
@@ -2851,7 +2923,8 @@ crate::runtime::impl_response!(
 /// `POST /itv/voucher/{platform}` (operation `checkVoucher`).
 ///
 /// Security: `Credential::AccountAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CheckVoucherRequest {
     /// The identifier of the payment platform (stripe/itunes).
     ///
@@ -2899,7 +2972,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `check_voucher`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CheckVoucherResponse {
     /// 200: Details of requested coupon/voucher.
     Ok(crate::models::ItvVoucher),
@@ -2934,9 +3008,11 @@ crate::runtime::impl_response!(
 
 /// The request of `get_public_preview`:
 /// `GET /samsung-preview` (operation `getPublicPreview`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetPublicPreviewRequest {}
-crate::runtime::impl_object!(GetPublicPreviewRequest, none,);
+
+crate::runtime::impl_object!(GetPublicPreviewRequest, none);
 
 impl GetPublicPreviewRequest {
     /// A request with every optional value unset (or at its default).
@@ -2946,7 +3022,8 @@ impl GetPublicPreviewRequest {
 }
 
 /// The responses of `get_public_preview`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetPublicPreviewResponse {
     /// 200: The samsung public preview requested.
     Ok(crate::models::SamsungPreview),

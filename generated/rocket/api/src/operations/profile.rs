@@ -7,7 +7,8 @@ use crate::runtime::RawResponse;
 /// `GET /account/profile` (operation `getProfile`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetProfileRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -46,7 +47,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_profile`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetProfileResponse {
     /// 200: Details of the active profile.
     Ok(crate::models::ProfileDetail),
@@ -89,7 +91,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/bookmarks` (operation `getBookmarks`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetBookmarksRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -128,7 +131,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_bookmarks`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetBookmarksResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, String>),
@@ -171,7 +175,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/bookmarks/list` (operation `getBookmarkList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetBookmarkListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -269,7 +274,8 @@ impl Default for GetBookmarkListRequest {
 }
 
 /// The responses of `get_bookmark_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetBookmarkListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -312,7 +318,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/bookmarks/{itemId}` (operation `getItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemBookmarkRequest {
     /// The id of the item to get the bookmark for.
     ///
@@ -361,7 +368,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemBookmarkResponse {
     /// 200: OK
     Ok(crate::models::Bookmark),
@@ -404,7 +412,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/profile/bookmarks/{itemId}` (operation `bookmarkItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct BookmarkItemRequest {
     /// The id of the item to bookmark.
     ///
@@ -453,7 +462,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `bookmark_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum BookmarkItemResponse {
     /// 200: Bookmark created.
     Ok(crate::models::Bookmark),
@@ -496,7 +506,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/profile/bookmarks/{itemId}` (operation `deleteItemBookmark`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeleteItemBookmarkRequest {
     /// The identifier of the bookmark to delete.
     ///
@@ -545,7 +556,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `delete_item_bookmark`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeleteItemBookmarkResponse {
     /// 204: Bookmark deleted.
     NoContent,
@@ -588,7 +600,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/continue-watching/list` (operation `getContinueWatchingList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetContinueWatchingListRequest {
     /// The item type to be returned for continue watching items belonging to a show.
     ///
@@ -731,7 +744,8 @@ impl Default for GetContinueWatchingListRequest {
 }
 
 /// The responses of `get_continue_watching_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetContinueWatchingListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -774,7 +788,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetNextPlaybackItemRequest {
     /// The identifier of the source item to base the next to watch item off.
     ///
@@ -864,7 +879,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_next_playback_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetNextPlaybackItemResponse {
     /// 200: The detail of the next item to play.
     Ok(crate::models::NextPlaybackItem),
@@ -907,7 +923,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/ratings` (operation `getRatings`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetRatingsRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -946,7 +963,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_ratings`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetRatingsResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, i32>),
@@ -989,7 +1007,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/ratings/list` (operation `getRatingsList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetRatingsListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -1096,7 +1115,8 @@ impl Default for GetRatingsListRequest {
 }
 
 /// The responses of `get_ratings_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetRatingsListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1139,7 +1159,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/ratings/{itemId}` (operation `getItemRating`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemRatingRequest {
     /// The id of the item to get the rating info for.
     ///
@@ -1188,7 +1209,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_rating`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemRatingResponse {
     /// 200: OK
     Ok(crate::models::UserRating),
@@ -1231,7 +1253,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/profile/ratings/{itemId}` (operation `rateItem`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RateItemRequest {
     /// The id of the item to rate.
     ///
@@ -1286,7 +1309,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `rate_item`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RateItemResponse {
     /// 200: OK.
     Ok(crate::models::UserRating),
@@ -1329,7 +1353,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/watched` (operation `getWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetWatchedRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -1368,7 +1393,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetWatchedResponse {
     /// 200: OK
     Ok(std::collections::BTreeMap<String, crate::models::Watched>),
@@ -1411,7 +1437,8 @@ crate::runtime::impl_response!(
 /// `DELETE /account/profile/watched` (operation `deleteWatched`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeleteWatchedRequest {
     /// List of `itemId`s to delete. Omit this parameter to delete all items
     ///
@@ -1456,7 +1483,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `delete_watched`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum DeleteWatchedResponse {
     /// 204: Watched statuses deleted.
     NoContent,
@@ -1499,7 +1527,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/watched/list` (operation `getWatchedList`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetWatchedListRequest {
     /// The page of items to load. Starts from page 1.
     ///
@@ -1615,7 +1644,8 @@ impl Default for GetWatchedListRequest {
 }
 
 /// The responses of `get_watched_list`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetWatchedListResponse {
     /// 200: The list of items requested.
     Ok(crate::models::ItemList),
@@ -1658,7 +1688,8 @@ crate::runtime::impl_response!(
 /// `GET /account/profile/watched/{itemId}` (operation `getItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetItemWatchedStatusRequest {
     /// The id of the item to get the watched status for.
     ///
@@ -1707,7 +1738,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `get_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetItemWatchedStatusResponse {
     /// 200: OK
     Ok(crate::models::Watched),
@@ -1750,7 +1782,8 @@ crate::runtime::impl_response!(
 /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
 ///
 /// Security: `Credential::ProfileAuth` (scopes: Catalog).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SetItemWatchedStatusRequest {
     /// The id of the item being watched.
     ///
@@ -1805,7 +1838,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `set_item_watched_status`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum SetItemWatchedStatusResponse {
     /// 200: OK.
     Ok(crate::models::Watched),

@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `register`:
 /// `POST /register` (operation `register`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RegisterRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -42,7 +43,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `register`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum RegisterResponse {
     /// 200: OK
     Ok(Vec<crate::models::AccessToken>),

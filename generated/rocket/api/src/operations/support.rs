@@ -5,7 +5,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `get_subscription_data`:
 /// `GET /check-subscription/{id}` (operation `getSubscriptionData`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct GetSubscriptionDataRequest {
     /// The identifier of the user to load.
     ///
@@ -23,7 +24,8 @@ impl GetSubscriptionDataRequest {
 }
 
 /// The responses of `get_subscription_data`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum GetSubscriptionDataResponse {
     /// 200: The data requested
     Ok(crate::models::SubscriptionDetails),
@@ -58,7 +60,8 @@ crate::runtime::impl_response!(
 
 /// The request of `forgot_password`:
 /// `POST /request-password-reset` (operation `forgotPassword`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ForgotPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -96,7 +99,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `forgot_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ForgotPasswordResponse {
     /// 204: OK
     NoContent,
@@ -137,7 +141,8 @@ crate::runtime::impl_response!(
 
 /// The request of `reset_password`:
 /// `POST /reset-password` (operation `resetPassword`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ResetPasswordRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -175,7 +180,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `reset_password`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ResetPasswordResponse {
     /// 204: OK
     NoContent,
@@ -218,7 +224,8 @@ crate::runtime::impl_response!(
 /// `POST /verify-email` (operation `verifyEmail`).
 ///
 /// Security: `Credential::VerifyEmailAuth`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct VerifyEmailRequest {
     /// The set of opt in feature flags which cause breaking changes to responses.
     ///
@@ -257,7 +264,8 @@ crate::runtime::impl_setters!(
 );
 
 /// The responses of `verify_email`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum VerifyEmailResponse {
     /// 204: OK
     NoContent,

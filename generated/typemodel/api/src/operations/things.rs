@@ -4,7 +4,8 @@ use crate::runtime::RawResponse;
 
 /// The request of `patch_thing`:
 /// `PATCH /things/{id}` (operation `patchThing`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PatchThingRequest {
     /// The `id` path parameter.
     pub id: String,
@@ -22,7 +23,8 @@ impl PatchThingRequest {
 }
 
 /// The responses of `patch_thing`, one variant per status the spec declares.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum PatchThingResponse {
     /// 200: The thing.
     Ok(crate::models::PatchThingOkBody),
