@@ -159,6 +159,34 @@ pub mod __private {
         }
     }
 
+    /// A struct `impl_object!` reads: its name, and its fields read from a map. One visitor
+    /// serves them all, so that a struct compiles no visitor type and `expecting` of its own.
+    pub trait ReadObject<'de>: Sized {
+        /// The struct's name, for "expected an object (Name)".
+        const NAME: &'static str;
+
+        fn read_fields<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    }
+
+    /// Deserializes a struct through its [`ReadObject`] impl.
+    pub fn read_object<'de, T: ReadObject<'de>, D: serde::Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+    }
+
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: ReadObject<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "an object ({})", T::NAME)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::read_fields(map)
+        }
+    }
+
     // What `impl_object!` does at each step, as generic functions: the compiler checks each
     // once, where steps written out in every struct were checked struct by struct.
 
@@ -483,32 +511,26 @@ macro_rules! impl_object {
         $(#[$attr])*
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // A name no schema gives a type: items are not hygienic, and `$name` is used inside.
-                struct __ObjectVisitor;
+                $crate::__private::read_object(deserializer)
+            }
+        }
 
-                impl<'de> $crate::__private::serde::de::Visitor<'de> for __ObjectVisitor {
-                    type Value = $name;
+        $(#[$attr])*
+        impl<'de> $crate::__private::ReadObject<'de> for $name {
+            const NAME: &'static str = stringify!($name);
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($name), ")"))
-                    }
-
-                    fn visit_map<A: $crate::__private::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        $( $crate::__object_field!(@declare $kind, $field); )*
-                        $crate::__object_rest!(@declare $rest, rest);
-                        while let Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
-                            match key.as_str() {
-                                $( $wire => $crate::__object_field!(@read $kind, $field, map), )*
-                                _ => $crate::__object_rest!(@keep $rest, rest, key, map),
-                            }?;
-                        }
-                        Ok($crate::__object_rest!(@build $rest, rest, $name {
-                            $( $field: $crate::__object_take!($kind, $field, $wire, A), )*
-                        }))
-                    }
+            fn read_fields<A: $crate::__private::serde::de::MapAccess<'de>>(mut map: A) -> Result<$name, A::Error> {
+                $( $crate::__object_field!(@declare $kind, $field); )*
+                $crate::__object_rest!(@declare $rest, rest);
+                while let Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
+                    match key.as_str() {
+                        $( $wire => $crate::__object_field!(@read $kind, $field, map), )*
+                        _ => $crate::__object_rest!(@keep $rest, rest, key, map),
+                    }?;
                 }
-
-                deserializer.deserialize_map(__ObjectVisitor)
+                Ok($crate::__object_rest!(@build $rest, rest, $name {
+                    $( $field: $crate::__object_take!($kind, $field, $wire, A), )*
+                }))
             }
         }
     };
