@@ -120,12 +120,67 @@ pub fn load_str(text: &str) -> Result<LoadedSpec, Error> {
 /// Checks a parsed document (3.1 normalized to the 3.0 shape first).
 fn load_value(mut raw: Value) -> Result<LoadedSpec, Error> {
     let mut notes = if check_version(&raw)? == Version::V31 { crate::openapi31::normalize(&mut raw) } else { Vec::new() };
-    let survey = survey(&raw)?;
-    notes.extend(survey.notes);
-    let references = survey.targets.into_iter().map(|target| (target.to_string(), chain_end(&raw, target))).collect();
-    let encoding_explode = survey.encoding_explode;
-    let openapi = to_openapi(&raw)?;
+    let (surveyed, openapi) = read_and_survey(&raw);
+    // The survey's errors come first, as they did when it ran before the reading.
+    let (survey_notes, references, encoding_explode) = surveyed?;
+    notes.extend(survey_notes);
+    let openapi = openapi?;
     Ok(LoadedSpec { raw, openapi, path: None, notes, references, encoding_explode })
+}
+
+/// What the survey of a document gives: its notes, each reference's end, each encoding's `explode`.
+type Surveyed = (Vec<Diagnostic>, HashMap<String, Option<String>>, HashMap<String, bool>);
+
+/// The document read into openapiv3's types, and surveyed, on two threads: this one reads
+/// the paths and the rest, the other the components and then the survey (the paths take
+/// longest). Read whole, the document would first be copied into serde's buffer (`OpenAPI`
+/// keeps its extensions with `#[serde(flatten)]`), and on one thread. Where a part does not
+/// read, the document is read again whole, which says where.
+fn read_and_survey(raw: &Value) -> (Result<Surveyed, Error>, Result<openapiv3::OpenAPI, Error>) {
+    use serde::Deserialize;
+    let (components, surveyed, openapi) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| {
+            let components = match raw.get("components") {
+                None | Some(Value::Null) => Some(None),
+                Some(components) => openapiv3::Components::deserialize(components).ok().map(Some),
+            };
+            let surveyed = survey(raw).map(|survey| {
+                let references = survey.targets.iter().map(|target| (target.to_string(), chain_end(raw, target))).collect();
+                (survey.notes, references, survey.encoding_explode)
+            });
+            (components, surveyed)
+        });
+        let openapi = paths_and_rest(raw);
+        match other.join() {
+            Ok((components, surveyed)) => (components, surveyed, openapi),
+            Err(_) => (None, Err(Error::new("internal error: the survey of the spec panicked")), openapi),
+        }
+    });
+    let openapi = match (openapi, components) {
+        (Some(mut openapi), Some(components)) => {
+            openapi.components = components;
+            Ok(openapi)
+        }
+        // The plain path is the fast one; where it failed is worked out only when it did.
+        _ => serde_path_to_error::deserialize(raw).map_err(|e| {
+            let pointer = path_to_pointer(e.path());
+            Error::at(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+        }),
+    };
+    (surveyed, openapi)
+}
+
+/// The document without its components: the paths, and the rest (which is small) with empty
+/// paths in their place.
+fn paths_and_rest(raw: &Value) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    let document = raw.as_object()?;
+    let mut rest: serde_json::Map<String, Value> =
+        document.iter().filter(|(key, _)| *key != "components" && *key != "paths").map(|(key, value)| (key.clone(), value.clone())).collect();
+    rest.insert("paths".to_string(), Value::Object(serde_json::Map::new()));
+    let mut openapi = openapiv3::OpenAPI::deserialize(&Value::Object(rest)).ok()?;
+    openapi.paths = paths(document.get("paths")?)?;
+    Some(openapi)
 }
 
 /// JSON when it looks like JSON, YAML otherwise (YAML is a superset, but JSON errors read better).
@@ -277,38 +332,20 @@ fn pointer_of(path: &[Segment<'_>]) -> String {
     pointer
 }
 
-fn to_openapi(raw: &Value) -> Result<openapiv3::OpenAPI, Error> {
-    // The plain path is the fast one; where it failed is worked out only when it did.
-    if let Some(openapi) = to_openapi_in_parts(raw) {
-        return Ok(openapi);
-    }
-    serde_path_to_error::deserialize(raw).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        Error::at(pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-    })
-}
-
-/// The document read as its paths, its components (on a thread of their own) and the rest,
-/// which is small. Read whole, the document would first be copied into serde's buffer
-/// (`OpenAPI` keeps its extensions with `#[serde(flatten)]`), and on one thread. `None` if
-/// any part does not read: the caller reads it whole, which says where.
-fn to_openapi_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
+/// The paths as openapiv3 reads them (`/…` keys are path items, `x-…` keys extensions, other
+/// keys ignored), item by item: its derive reads them through `#[serde(flatten)]`, which first
+/// copies the whole object into serde's buffer.
+fn paths(paths: &Value) -> Option<openapiv3::Paths> {
     use serde::Deserialize;
-    let document = raw.as_object()?;
-    std::thread::scope(|scope| {
-        let components = scope.spawn(|| match document.get("components") {
-            None | Some(Value::Null) => Some(None),
-            Some(components) => openapiv3::Components::deserialize(components).ok().map(Some),
-        });
-        // The rest, with empty paths in place of the real ones.
-        let mut rest: serde_json::Map<String, Value> =
-            document.iter().filter(|(key, _)| *key != "components" && *key != "paths").map(|(key, value)| (key.clone(), value.clone())).collect();
-        rest.insert("paths".to_string(), Value::Object(serde_json::Map::new()));
-        let mut openapi = openapiv3::OpenAPI::deserialize(&Value::Object(rest)).ok()?;
-        openapi.paths = openapiv3::Paths::deserialize(document.get("paths")?).ok()?;
-        openapi.components = components.join().ok()??;
-        Some(openapi)
-    })
+    let mut read = openapiv3::Paths::default();
+    for (key, value) in paths.as_object()? {
+        if key.starts_with('/') {
+            read.paths.insert(key.clone(), openapiv3::ReferenceOr::<openapiv3::PathItem>::deserialize(value).ok()?);
+        } else if key.starts_with("x-") {
+            read.extensions.insert(key.clone(), value.clone());
+        }
+    }
+    Some(read)
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
