@@ -720,39 +720,76 @@ fn impl_rows_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Opt
     }
     line.push_str(" {");
     push_line(&mut text, &line)?;
-    let mut rows = body.iter().peekable();
-    while rows.peek().is_some() {
-        attributes_text(&mut rows, "    ", attributes, &mut text)?;
-        match rows.peek() {
-            Some(Tok::Ident(word)) if word == "fn" => {
-                rows.next();
-                method_text(body, &mut rows, "", &mut text)?;
-                continue;
+    // An impl of rows may hold a method the printers do not lay out: prettyplease lays out
+    // that one alone. An impl of no row at all is prettyplease's whole.
+    let has_rows = body.iter().any(|token| is_punct(Some(token), '!'));
+    let mut members = body.iter().peekable();
+    while members.peek().is_some() {
+        let (start, printed_before) = (body.len() - members.len(), text.len());
+        if impl_member_text(body, &mut members, attributes, &mut text).is_none() {
+            if !has_rows {
+                return None;
             }
-            Some(Tok::Ident(word)) if word == "pub" => {
-                rows.next();
-                if !matches!(rows.next(), Some(Tok::Ident(word)) if word == "fn") {
-                    return None;
-                }
-                method_text(body, &mut rows, "pub ", &mut text)?;
-                continue;
-            }
-            _ => {}
+            text.truncate(printed_before);
+            let end = member_end(body, start)?;
+            text.push_str(&member_by_prettyplease(&body[start..end])?);
+            members = body[end..].iter().peekable();
         }
-        let (Some(Tok::Ident(name)), Some(Tok::Punct(bang)), Some(Tok::Group(Delimiter::Parenthesis, args)), Some(Tok::Punct(semi))) =
-            (rows.next(), rows.next(), rows.next(), rows.next())
-        else {
-            return None;
-        };
-        if bang.as_char() != '!' || semi.as_char() != ';' {
-            return None;
-        }
-        let _ = write!(text, "    {name}!(");
-        print_tokens(args, &mut text);
-        text.push_str(");\n");
     }
     text.push_str("}\n");
     Some(text)
+}
+
+/// One member of an impl block: a simple method, or a macro row on one line (laid out as a
+/// table row afterwards).
+fn impl_member_text(body: &[Tok], members: &mut Tokens<'_>, attributes: &mut HashMap<String, String>, text: &mut String) -> Option<()> {
+    attributes_text(members, "    ", attributes, text)?;
+    match members.peek() {
+        Some(Tok::Ident(word)) if word == "fn" => {
+            members.next();
+            return method_text(body, members, "", text);
+        }
+        Some(Tok::Ident(word)) if word == "pub" => {
+            members.next();
+            if !matches!(members.next(), Some(Tok::Ident(word)) if word == "fn") {
+                return None;
+            }
+            return method_text(body, members, "pub ", text);
+        }
+        _ => {}
+    }
+    let (Some(Tok::Ident(name)), Some(Tok::Punct(bang)), Some(Tok::Group(Delimiter::Parenthesis, args)), Some(Tok::Punct(semi))) =
+        (members.next(), members.next(), members.next(), members.next())
+    else {
+        return None;
+    };
+    if bang.as_char() != '!' || semi.as_char() != ';' {
+        return None;
+    }
+    let _ = write!(text, "    {name}!(");
+    print_tokens(args, text);
+    text.push_str(");\n");
+    Some(())
+}
+
+/// Where the impl member that begins at `start` ends: after its body (and a `;` that follows
+/// it), or after its `;`.
+fn member_end(body: &[Tok], start: usize) -> Option<usize> {
+    let mut at = start;
+    while is_punct(body.get(at), '#') && matches!(body.get(at + 1), Some(Tok::Group(Delimiter::Bracket, _))) {
+        at += 2;
+    }
+    let end = at + body[at..].iter().position(|token| matches!(token, Tok::Group(Delimiter::Brace, _)) || is_punct(Some(token), ';'))? + 1;
+    Some(if is_punct(body.get(end), ';') { end + 1 } else { end })
+}
+
+/// An impl member as prettyplease lays it out in an impl block, at the block's indent.
+fn member_by_prettyplease(member: &[Tok]) -> Option<String> {
+    let tokens = copied(member);
+    let file: syn::File = syn::parse2(quote::quote! { impl Member { #tokens } }).ok()?;
+    let printed = prettyplease::unparse(&file);
+    let inner = printed.strip_prefix("impl Member {\n")?.strip_suffix("}\n")?;
+    Some(inner.to_string())
 }
 
 /// A struct with named public fields, `pub struct Name { pub field: Type, … }` (with its and
