@@ -56,7 +56,7 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
             ReferenceOr::Item(item) => (path, std::borrow::Cow::Borrowed(item), item_pointer),
             ReferenceOr::Reference { .. } => {
                 let (resolved, at) = resolve(space, item, &item_pointer)?;
-                (path, std::borrow::Cow::Owned(resolved), at)
+                (path, std::borrow::Cow::Owned(PathItem::clone(&resolved)), at)
             }
         });
     }
@@ -132,11 +132,33 @@ fn http_method(name: &str) -> Method {
 }
 
 /// Resolves a reference to a component (parameter, body, response, header): what it names,
-/// read once per reference.
-fn resolve<T: DeserializeOwned + Clone + 'static>(space: &TypeSpace<'_>, item: &ReferenceOr<T>, pointer: &str) -> Result<(T, String), Error> {
+/// read once per reference and shared by its uses, or the item written in place.
+fn resolve<'a, T: DeserializeOwned + 'static>(space: &TypeSpace<'_>, item: &'a ReferenceOr<T>, pointer: &str) -> Result<(Resolved<'a, T>, String), Error> {
     match item {
-        ReferenceOr::Item(value) => Ok((value.clone(), pointer.to_string())),
-        ReferenceOr::Reference { reference } => space.cached(reference, || space.spec().referenced::<T>(reference, pointer)),
+        ReferenceOr::Item(value) => Ok((Resolved::InPlace(value), pointer.to_string())),
+        ReferenceOr::Reference { reference } => {
+            let named = space.cached_shared(reference, || space.spec().referenced::<T>(reference, pointer))?;
+            let at = named.1.clone();
+            Ok((Resolved::Named(named), at))
+        }
+    }
+}
+
+/// What [`resolve`] gives: an item of the spec, or what a reference names (with where it is),
+/// neither copied: Rocket's operations name a few shared responses hundreds of times.
+enum Resolved<'a, T> {
+    InPlace(&'a T),
+    Named(std::rc::Rc<(T, String)>),
+}
+
+impl<T> std::ops::Deref for Resolved<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Resolved::InPlace(value) => value,
+            Resolved::Named(named) => &named.0,
+        }
     }
 }
 
@@ -148,7 +170,7 @@ fn parameters(
 ) -> Result<Vec<Parameter>, Error> {
     // Operation-level parameters override path-level ones with the same name and location.
     let item_pointer = operation.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or("#");
-    let mut merged: IndexMap<(String, String), (SpecParameter, String)> = IndexMap::new();
+    let mut merged: IndexMap<(String, String), (Resolved<'_, SpecParameter>, String)> = IndexMap::new();
     for (list, base) in [(item_level, item_pointer), (op_level, operation.pointer.as_str())] {
         for (i, param) in list.iter().enumerate() {
             let (param, at) = resolve(space, param, &format!("{base}/parameters/{i}"))?;
@@ -370,7 +392,7 @@ fn request_body(space: &mut TypeSpace<'_>, operation: &Operation, op: &SpecOpera
         also,
         encoding,
         required: body.required,
-        description: body.description,
+        description: body.description.clone(),
         ty,
         constraints: info.constraints,
     }))
@@ -514,7 +536,8 @@ fn security_schemes(space: &mut TypeSpace<'_>) -> Result<Vec<SecurityScheme>, Er
         let pointer = format!("#/components/securitySchemes/{}", pointer::escape(name));
         let (scheme, _) = resolve(space, scheme, &pointer)?;
         let details = scheme_details(&scheme);
-        let (kind, description) = match scheme {
+        // A handful per spec: taken apart from a copy.
+        let (kind, description) = match SpecSecurityScheme::clone(&scheme) {
             SpecSecurityScheme::APIKey { location, name: param, description, .. } => {
                 let location = match location {
                     APIKeyLocation::Query => Location::Query,

@@ -200,12 +200,17 @@ impl<'a> TypeSpace<'a> {
 
     /// What `resolve` makes of `reference`, computed once per reference and type.
     pub fn cached<T: Clone + 'static>(&self, reference: &str, resolve: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        self.cached_shared(reference, resolve).map(|value| T::clone(&value))
+    }
+
+    /// [`cached`](Self::cached), the value shared rather than copied.
+    pub fn cached_shared<T: 'static>(&self, reference: &str, resolve: impl FnOnce() -> Result<T, Error>) -> Result<Rc<T>, Error> {
         let key = (TypeId::of::<T>(), reference.to_string());
-        if let Some(hit) = self.resolved.borrow().get(&key).and_then(|v| v.downcast_ref::<T>()) {
-            return Ok(hit.clone());
+        if let Some(hit) = self.resolved.borrow().get(&key).and_then(|v| v.clone().downcast::<T>().ok()) {
+            return Ok(hit);
         }
-        let value = resolve()?;
-        self.resolved.borrow_mut().insert(key, Rc::new(value.clone()));
+        let value = Rc::new(resolve()?);
+        self.resolved.borrow_mut().insert(key, value.clone());
         Ok(value)
     }
 
