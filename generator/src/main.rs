@@ -244,6 +244,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             for dir in rewritten {
                 eprintln!("wrote {}", dir.display());
             }
+            // The process ends here, and its memory with it: the IR and the files are not
+            // freed allocation by allocation (some 2% of a run on Rocket).
+            std::mem::forget(generated);
             Ok(ExitCode::SUCCESS)
         }
         Command::Preview { spec, format } => {
