@@ -1169,26 +1169,21 @@ fn starts_item(code: &str) -> bool {
 }
 
 fn starts_with_keyword(code: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "pub ",
-        "pub(",
-        "fn ",
-        "async fn ",
-        "const ",
-        "static ",
-        "struct ",
-        "enum ",
-        "impl ",
-        "impl<",
-        "trait ",
-        "type ",
-        "mod ",
-        "use ",
-        "unsafe ",
-        "extern ",
-        "macro_rules!",
-    ];
-    KEYWORDS.iter().any(|k| code.starts_with(k)) || (code.ends_with(");") && code.contains("!(") && !code.contains(' '))
+    // By the first byte: every line of every file is asked, most of them prose or code.
+    let keywords: &[&str] = match code.as_bytes().first() {
+        Some(b'p') => &["pub ", "pub("],
+        Some(b'f') => &["fn "],
+        Some(b'a') => &["async fn "],
+        Some(b'c') => &["const "],
+        Some(b's') => &["static ", "struct "],
+        Some(b'e') => &["enum ", "extern "],
+        Some(b'i') => &["impl ", "impl<"],
+        Some(b't') => &["trait ", "type "],
+        Some(b'm') => &["mod ", "macro_rules!"],
+        Some(b'u') => &["use ", "unsafe "],
+        _ => &[],
+    };
+    keywords.iter().any(|k| code.starts_with(k)) || (code.ends_with(");") && code.contains("!(") && !code.contains(' '))
 }
 
 fn is_module_declaration(code: &str) -> bool {
