@@ -480,8 +480,9 @@ fn has_attributes(fields: &[Tok]) -> bool {
     fields.iter().any(|token| is_punct(Some(token), '#'))
 }
 
-/// `pub static NAME: Type = expression;` (with its attributes) on one line, printed directly.
-/// `None` for anything longer than a line, or with a block in it.
+/// `pub static NAME: Type = expression;` (with its attributes) on one line, printed directly,
+/// or on two where the expression is a method call (`DATA.operation(47)`). `None` for anything
+/// longer, or with a block in it.
 fn static_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option<String> {
     let mut text = String::new();
     let mut tokens = item.iter().peekable();
@@ -498,7 +499,20 @@ fn static_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option
     if vis != "pub" || keyword != "static" || colon.as_char() != ':' || semi.as_char() != ';' {
         return None;
     }
-    push_line(&mut text, &format!("pub static {name}: {} = {};", printed(&body[..equals]), printed(&body[equals + 1..])))?;
+    let (ty, value) = (printed(&body[..equals]), &body[equals + 1..]);
+    let line = format!("pub static {name}: {ty} = {};", printed(value));
+    if fits(&line) {
+        push_line(&mut text, &line)?;
+        return Some(text);
+    }
+    // `= path.method(…)` well over the margin: broken before the method, as prettyplease
+    // breaks it. Near the margin, where a `;` can make the difference, prettyplease decides.
+    let [Tok::Ident(path), Tok::Punct(dot), Tok::Ident(method), Tok::Group(Delimiter::Parenthesis, args)] = value else { return None };
+    if dot.as_char() != '.' || line.chars().count() <= 95 {
+        return None;
+    }
+    push_line(&mut text, &format!("pub static {name}: {ty} = {path}"))?;
+    push_line(&mut text, &format!("    .{method}({});", printed(args)))?;
     Some(text)
 }
 
@@ -1136,8 +1150,8 @@ fn space_items(text: &str) -> String {
             next_code.starts_with("//!") || (starts_item(next_code) && !next_code.starts_with("#!"))
         } else if code.starts_with("//!") {
             !next_code.starts_with("//!") && !next_code.is_empty()
-        } else if next_depth == depth && starts_item(next_code) && ends_item(code) {
-            let begun = item_begun.iter().rev().find(|(d, _)| *d == depth).map_or("", |(_, first)| *first);
+        } else if starts_item(next_code) && ((next_depth == depth && ends_item(code)) || ends_continued_item(code, depth, next_depth)) {
+            let begun = item_begun.iter().rev().find(|(d, _)| *d == next_depth).map_or("", |(_, first)| *first);
             let is_use = |c: &str| c.starts_with("use ") || c.starts_with("pub use ");
             let together = (is_use(begun) && is_use(next_code))
                 || (is_module_declaration(begun) && (next_code.starts_with("pub use ") || is_module_declaration(next_code)));
@@ -1156,6 +1170,13 @@ fn space_items(text: &str) -> String {
 /// empty body (`pub struct Empty {}`).
 fn ends_item(code: &str) -> bool {
     code == "}" || code == "};" || (code.ends_with(';') && !code.starts_with("//")) || (code.ends_with(" {}") && starts_with_keyword(code))
+}
+
+/// Whether a line ends an item that began less indented, on a line before it: the last line
+/// of a `pub static` whose value is broken onto a second line. Inside a block, a `;` line is
+/// followed by more of the block or its `}`, never by an item less indented.
+fn ends_continued_item(code: &str, depth: usize, next_depth: usize) -> bool {
+    next_depth < depth && code.ends_with(';') && !code.starts_with("//")
 }
 
 /// The columns of a line's margin: the printed code is indented with spaces alone.

@@ -51,7 +51,6 @@ impl IdentName for RustIdent {
     }
 }
 
-/// An identifier from an IR name; `type` becomes the raw identifier `r#type`.
 /// `#[cfg(feature = "…")]` for an item compiled under any one of `features`; nothing for none.
 pub fn cfg_any(features: &[String]) -> TokenStream {
     match features {
@@ -105,6 +104,7 @@ pub fn operation_cfg(op: &crate::ir::Operation) -> TokenStream {
     cfg_any(std::slice::from_ref(&op.feature))
 }
 
+/// An identifier from an IR name; `type` becomes the raw identifier `r#type`.
 pub fn ident<N: IdentName + ?Sized>(name: &N) -> Ident {
     name.to_ident()
 }

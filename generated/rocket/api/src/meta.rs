@@ -106,6 +106,7 @@ pub static GET_ITEM_MEDIA_FILES: crate::runtime::meta::OperationRef = DATA.opera
 #[cfg(feature = "account")]
 pub static GET_ITEM_MEDIA_FILES_GUARDED: crate::runtime::meta::OperationRef = DATA
     .operation(18);
+
 /// `GET /account/nonce` (operation `generateNonce`).
 #[cfg(feature = "account")]
 pub static GENERATE_NONCE: crate::runtime::meta::OperationRef = DATA.operation(19);
@@ -146,10 +147,12 @@ pub static DELETE_ITEM_BOOKMARK: crate::runtime::meta::OperationRef = DATA.opera
 #[cfg(feature = "profile")]
 pub static GET_CONTINUE_WATCHING_LIST: crate::runtime::meta::OperationRef = DATA
     .operation(28);
+
 /// `GET /account/profile/items/{itemId}/next` (operation `getNextPlaybackItem`).
 #[cfg(feature = "profile")]
 pub static GET_NEXT_PLAYBACK_ITEM: crate::runtime::meta::OperationRef = DATA
     .operation(29);
+
 /// `GET /account/profile/ratings` (operation `getRatings`).
 #[cfg(feature = "profile")]
 pub static GET_RATINGS: crate::runtime::meta::OperationRef = DATA.operation(30);
@@ -182,10 +185,12 @@ pub static GET_WATCHED_LIST: crate::runtime::meta::OperationRef = DATA.operation
 #[cfg(feature = "profile")]
 pub static GET_ITEM_WATCHED_STATUS: crate::runtime::meta::OperationRef = DATA
     .operation(37);
+
 /// `PUT /account/profile/watched/{itemId}` (operation `setItemWatchedStatus`).
 #[cfg(feature = "profile")]
 pub static SET_ITEM_WATCHED_STATUS: crate::runtime::meta::OperationRef = DATA
     .operation(38);
+
 /// `POST /account/profiles` (operation `createProfile`).
 #[cfg(feature = "account")]
 pub static CREATE_PROFILE: crate::runtime::meta::OperationRef = DATA.operation(39);
@@ -198,14 +203,17 @@ pub static GET_PROFILE_WITH_ID: crate::runtime::meta::OperationRef = DATA.operat
 #[cfg(feature = "account")]
 pub static DELETE_PROFILE_WITH_ID: crate::runtime::meta::OperationRef = DATA
     .operation(41);
+
 /// `PATCH /account/profiles/{id}` (operation `updateProfileWithId`).
 #[cfg(feature = "account")]
 pub static UPDATE_PROFILE_WITH_ID: crate::runtime::meta::OperationRef = DATA
     .operation(42);
+
 /// `POST /account/request-email-verification` (operation `requestEmailVerification`).
 #[cfg(feature = "account")]
 pub static REQUEST_EMAIL_VERIFICATION: crate::runtime::meta::OperationRef = DATA
     .operation(43);
+
 /// `POST /authorization` (operation `getAccountToken`).
 #[cfg(feature = "authorization")]
 pub static GET_ACCOUNT_TOKEN: crate::runtime::meta::OperationRef = DATA.operation(44);
@@ -218,10 +226,12 @@ pub static SIGN_OUT: crate::runtime::meta::OperationRef = DATA.operation(45);
 #[cfg(feature = "authorization")]
 pub static GET_ACCOUNT_TOKEN_BY_CODE: crate::runtime::meta::OperationRef = DATA
     .operation(46);
+
 /// `POST /authorization/device/code` (operation `generateDeviceAuthorizationCode`).
 #[cfg(feature = "authorization")]
 pub static GENERATE_DEVICE_AUTHORIZATION_CODE: crate::runtime::meta::OperationRef = DATA
     .operation(47);
+
 /// `POST /authorization/profile` (operation `getProfileToken`).
 #[cfg(feature = "authorization")]
 pub static GET_PROFILE_TOKEN: crate::runtime::meta::OperationRef = DATA.operation(48);
@@ -254,6 +264,7 @@ pub static CHECK_USER_TOKEN: crate::runtime::meta::OperationRef = DATA.operation
 #[cfg(feature = "support")]
 pub static GET_SUBSCRIPTION_DATA: crate::runtime::meta::OperationRef = DATA
     .operation(55);
+
 /// `GET /config` (operation `getAppConfig`).
 #[cfg(feature = "app")]
 pub static GET_APP_CONFIG: crate::runtime::meta::OperationRef = DATA.operation(56);
@@ -262,6 +273,7 @@ pub static GET_APP_CONFIG: crate::runtime::meta::OperationRef = DATA.operation(5
 #[cfg(feature = "ee")]
 pub static CHECK_EE_BT_ELIGIBILITY: crate::runtime::meta::OperationRef = DATA
     .operation(57);
+
 /// `POST /ee/msisdn` (operation `assignMsisdn`).
 #[cfg(feature = "ee")]
 pub static ASSIGN_MSISDN: crate::runtime::meta::OperationRef = DATA.operation(58);
@@ -298,18 +310,22 @@ pub static GET_ITEM: crate::runtime::meta::OperationRef = DATA.operation(65);
 #[cfg(feature = "content")]
 pub static GET_ITEM_CHILDREN_LIST: crate::runtime::meta::OperationRef = DATA
     .operation(66);
+
 /// `GET /items/{id}/related` (operation `getItemRelatedList`).
 #[cfg(feature = "content")]
 pub static GET_ITEM_RELATED_LIST: crate::runtime::meta::OperationRef = DATA
     .operation(67);
+
 /// `GET /items/{id}/videos` (operation `getPublicItemMediaFiles`).
 #[cfg(feature = "content")]
 pub static GET_PUBLIC_ITEM_MEDIA_FILES: crate::runtime::meta::OperationRef = DATA
     .operation(68);
+
 /// `GET /items/{itemId}/next` (operation `getAnonNextPlaybackItem`).
 #[cfg(feature = "content")]
 pub static GET_ANON_NEXT_PLAYBACK_ITEM: crate::runtime::meta::OperationRef = DATA
     .operation(69);
+
 /// `POST /itv/billinghistory/{platform}` (operation `getBillingHistory`).
 #[cfg(feature = "itv")]
 pub static GET_BILLING_HISTORY: crate::runtime::meta::OperationRef = DATA.operation(70);
@@ -338,10 +354,12 @@ pub static DELETE_ACCOUNT: crate::runtime::meta::OperationRef = DATA.operation(7
 #[cfg(feature = "itv")]
 pub static GET_CURRENT_ENTITLEMENT: crate::runtime::meta::OperationRef = DATA
     .operation(76);
+
 /// `GET /itv/entitlements/history` (operation `getEntitlementsHistory`).
 #[cfg(feature = "itv")]
 pub static GET_ENTITLEMENTS_HISTORY: crate::runtime::meta::OperationRef = DATA
     .operation(77);
+
 /// `GET /itv/featureFlag/{feature}` (operation `getFeatureFlag`).
 #[cfg(feature = "itv")]
 pub static GET_FEATURE_FLAG: crate::runtime::meta::OperationRef = DATA.operation(78);
@@ -350,22 +368,27 @@ pub static GET_FEATURE_FLAG: crate::runtime::meta::OperationRef = DATA.operation
 #[cfg(feature = "itv")]
 pub static GOOGLE_PAY_SUBSCRIPTION: crate::runtime::meta::OperationRef = DATA
     .operation(79);
+
 /// `GET /itv/had/entitlements` (operation `checkPreviousEntitlements`).
 #[cfg(feature = "itv")]
 pub static CHECK_PREVIOUS_ENTITLEMENTS: crate::runtime::meta::OperationRef = DATA
     .operation(80);
+
 /// `POST /itv/items/clips` (operation `getItemsMediaClipFiles`).
 #[cfg(feature = "content")]
 pub static GET_ITEMS_MEDIA_CLIP_FILES: crate::runtime::meta::OperationRef = DATA
     .operation(81);
+
 /// `POST /itv/items/downloadable` (operation `getItemDownloadables`).
 #[cfg(feature = "content")]
 pub static GET_ITEM_DOWNLOADABLES: crate::runtime::meta::OperationRef = DATA
     .operation(82);
+
 /// `GET /itv/itemsummary/{externalId}`.
 #[cfg(feature = "itv")]
 pub static GET_ITV_ITEMSUMMARY_EXTERNAL_ID: crate::runtime::meta::OperationRef = DATA
     .operation(83);
+
 /// `GET /itv/page` (operation `getItvPage`).
 #[cfg(feature = "app")]
 pub static GET_ITV_PAGE: crate::runtime::meta::OperationRef = DATA.operation(84);
@@ -374,6 +397,7 @@ pub static GET_ITV_PAGE: crate::runtime::meta::OperationRef = DATA.operation(84)
 #[cfg(feature = "itv")]
 pub static GET_ACCOUNT_TOKEN_WITH_PIN: crate::runtime::meta::OperationRef = DATA
     .operation(85);
+
 /// `POST /itv/plan/{platform}` (operation `upgradePlan`).
 #[cfg(feature = "itv")]
 pub static UPGRADE_PLAN: crate::runtime::meta::OperationRef = DATA.operation(86);
@@ -382,6 +406,7 @@ pub static UPGRADE_PLAN: crate::runtime::meta::OperationRef = DATA.operation(86)
 #[cfg(feature = "itv")]
 pub static GET_ITV_PLANS_PLATFORM: crate::runtime::meta::OperationRef = DATA
     .operation(87);
+
 /// `GET /itv/profile`.
 #[cfg(feature = "itv")]
 pub static GET_ITV_PROFILE: crate::runtime::meta::OperationRef = DATA.operation(88);
@@ -398,10 +423,12 @@ pub static GET_RECOMMENDED_LIST: crate::runtime::meta::OperationRef = DATA.opera
 #[cfg(feature = "itv")]
 pub static GET_ITV_PROFILE_TOKEN: crate::runtime::meta::OperationRef = DATA
     .operation(91);
+
 /// `GET /itv/purchase/{platform}` (operation `getCurrentSubscription`).
 #[cfg(feature = "itv")]
 pub static GET_CURRENT_SUBSCRIPTION: crate::runtime::meta::OperationRef = DATA
     .operation(92);
+
 /// `POST /itv/purchase/{platform}` (operation `confirmPurchase`).
 #[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE: crate::runtime::meta::OperationRef = DATA.operation(93);
@@ -410,14 +437,17 @@ pub static CONFIRM_PURCHASE: crate::runtime::meta::OperationRef = DATA.operation
 #[cfg(feature = "itv")]
 pub static DELETE_ITV_PURCHASE_PLATFORM: crate::runtime::meta::OperationRef = DATA
     .operation(94);
+
 /// `POST /itv/purchase/{platform}/strong` (operation `confirmPurchaseStrong`).
 #[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE_STRONG: crate::runtime::meta::OperationRef = DATA
     .operation(95);
+
 /// `POST /itv/purchase/{platform}/withoffer` (operation `confirmPurchaseWithOffer`).
 #[cfg(feature = "itv")]
 pub static CONFIRM_PURCHASE_WITH_OFFER: crate::runtime::meta::OperationRef = DATA
     .operation(96);
+
 /// `POST /itv/resubscribe/{platform}` (operation `resubscribe`).
 #[cfg(feature = "itv")]
 pub static RESUBSCRIBE: crate::runtime::meta::OperationRef = DATA.operation(97);
@@ -442,26 +472,32 @@ pub static ACTIVATE_SAVE_OFFER: crate::runtime::meta::OperationRef = DATA.operat
 #[cfg(feature = "itv")]
 pub static GET_FULL_PRICE_RENEWAL: crate::runtime::meta::OperationRef = DATA
     .operation(102);
+
 /// `GET /itv/subscription/status/{platform}` (operation `getSubscriptionStatus`).
 #[cfg(feature = "itv")]
 pub static GET_SUBSCRIPTION_STATUS: crate::runtime::meta::OperationRef = DATA
     .operation(103);
+
 /// `GET /itv/subscriptionstate` (operation `getSubscriptionState`).
 #[cfg(feature = "itv")]
 pub static GET_SUBSCRIPTION_STATE: crate::runtime::meta::OperationRef = DATA
     .operation(104);
+
 /// `GET /itv/upcominginvoice` (operation `getUpcomingInvoice`).
 #[cfg(feature = "itv")]
 pub static GET_UPCOMING_INVOICE: crate::runtime::meta::OperationRef = DATA
     .operation(105);
+
 /// `PUT /itv/updateIntent/strong/{platform}` (operation `updatePaymentIntentStrong`).
 #[cfg(feature = "itv")]
 pub static UPDATE_PAYMENT_INTENT_STRONG: crate::runtime::meta::OperationRef = DATA
     .operation(106);
+
 /// `PUT /itv/updatePayment/strong/{platform}` (operation `updatePaymentMethodStrong`).
 #[cfg(feature = "itv")]
 pub static UPDATE_PAYMENT_METHOD_STRONG: crate::runtime::meta::OperationRef = DATA
     .operation(107);
+
 /// `GET /itv/voucher/{planId}/{voucherId}` (operation `getVoucherById`).
 #[cfg(feature = "itv")]
 pub static GET_VOUCHER_BY_ID: crate::runtime::meta::OperationRef = DATA.operation(108);
