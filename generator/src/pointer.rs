@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 /// Escapes one segment (`~` → `~0`, `/` → `~1`).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+    // Most segments (names, status codes) have nothing to escape: no copy for them.
+    if segment.contains(['~', '/']) { segment.replace('~', "~0").replace('/', "~1").into() } else { segment.into() }
 }
 
 /// Unescapes one segment (`~1` → `/`, `~0` → `~`).
