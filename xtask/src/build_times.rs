@@ -179,9 +179,7 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
     println!(
         "| generation as a process: four crates / client (each warm: {GENERATION_ROUNDS} rounds of an untimed run and {GENERATION_RUNS} timed runs of each, ours then progenitor's; medians; ratio: of the rounds' ratios) | {ours:.3} s | {theirs:.3} s | {faster:.1}× faster |"
     );
-    println!(
-        "| … each run of ours straight after one of progenitor's ({GENERATION_ROUNDS} rounds; medians) | {ours_cold:.3} s | | {faster_cold:.1}× faster |"
-    );
+    println!("| … each run of ours straight after one of progenitor's ({GENERATION_ROUNDS} rounds; medians) | {ours_cold:.3} s | | {faster_cold:.1}× faster |");
 
     if github {
         // GitHub's API crate with the features given, after the same first build, untimed.
