@@ -1256,6 +1256,7 @@ mod tests {
             pub enum Empty {}
             pub static SHORT: crate::runtime::meta::OperationRef = DATA.operation(0);
             pub static A_NAME_LONG_ENOUGH_TO_BREAK: crate::runtime::meta::OperationRef = DATA.operation(1);
+            pub static A_NAME_WELL_OVER_THE_MARGIN_TOO: crate::runtime::meta::OperationRef = DATA.operation(2);
             #[doc = r" A trait."]
             pub trait T: Send + Sync {
                 /// Where to.
@@ -1273,6 +1274,14 @@ mod tests {
                 #[cfg(feature = "a")]
                 row!(a, ARequest, AResponse);
                 row!(b, BRequest, BResponse);
+            }
+            impl Mock {
+                /// A longer method among rows.
+                pub fn with_options(seed: u64, fixtures: HashMap<String, runtime::Fixture>, stateful: bool) -> Self {
+                    Mock { state: Arc::new(runtime::MockState::new(api::meta::operations(), seed, fixtures, stateful)) }
+                }
+                #[cfg(feature = "a")]
+                handle!(on_a, "a.a", ARequest, AResponse);
             }
             impl From<rocketgen_runtime::client::Client> for Client {
                 fn from(client: rocketgen_runtime::client::Client) -> Self {
@@ -1303,6 +1312,10 @@ mod tests {
         assert!(static_text(&take_apart(quote! { pub static S: u8 = D.f(0); }), attributes).is_some());
         assert!(trait_text(&take_apart(quote! { pub trait T: Send { type U: T; fn f(&self) -> u8 { g() } } }), attributes).is_some());
         assert!(impl_rows_text(&take_apart(quote! { impl<T: B> O for T { row!(a); pub fn new() -> Self { Self { a: None } } } }), attributes).is_some());
+        let longer = quote! { impl M { pub fn f(a: u8) -> Self { let b = g(a); M { b: Arc::new(b) } } row!(a); } };
+        assert!(impl_rows_text(&take_apart(longer), attributes).is_some());
+        let long_static = quote! { pub static A_NAME_WELL_OVER_THE_MARGIN_TOO: crate::runtime::meta::OperationRef = DATA.operation(2); };
+        assert!(static_text(&take_apart(long_static), attributes).is_some());
         assert!(inner_doc_text(&quote! { #![doc = r" Docs."] }.into_iter().collect::<Vec<_>>()).is_some());
     }
 
