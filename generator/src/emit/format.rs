@@ -1169,14 +1169,19 @@ fn space_items(text: &str) -> String {
 /// Whether a line ends an item: its closing brace, a `;`, or the whole item on one line with an
 /// empty body (`pub struct Empty {}`).
 fn ends_item(code: &str) -> bool {
-    code == "}" || code == "};" || (code.ends_with(';') && !code.starts_with("//")) || (code.ends_with(" {}") && starts_with_keyword(code))
+    code == "}" || code == "};" || ends_with_semicolon(code) || (code.ends_with(" {}") && starts_with_keyword(code))
+}
+
+/// A line of code (not a comment) that ends in `;`.
+fn ends_with_semicolon(code: &str) -> bool {
+    code.ends_with(';') && !code.starts_with("//")
 }
 
 /// Whether a line ends an item that began less indented, on a line before it: the last line
 /// of a `pub static` whose value is broken onto a second line. Inside a block, a `;` line is
 /// followed by more of the block or its `}`, never by an item less indented.
 fn ends_continued_item(code: &str, depth: usize, next_depth: usize) -> bool {
-    next_depth < depth && code.ends_with(';') && !code.starts_with("//")
+    next_depth < depth && ends_with_semicolon(code)
 }
 
 /// The columns of a line's margin: the printed code is indented with spaces alone.

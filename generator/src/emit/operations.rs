@@ -120,7 +120,7 @@ pub fn tag_module<'a>(api: &'a Api, tag: String, shared: std::sync::Arc<SharedPa
         #raw_import
     };
     let ops = api.operations.iter().filter(move |op| op.tag == tag).map(move |op| {
-        let request = request_type(api, op, &shared);
+        let request = request_type(api, op, &shared, &partial_eq);
         let response = super::responses::response_type(op, &raw, &partial_eq);
         quote! { #request #response }
     });
@@ -319,7 +319,9 @@ fn literal(value: &Value, ty: &TypeRef) -> Option<TokenStream> {
     })
 }
 
-fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> TokenStream {
+/// The request type of `op`, its `impl_object!` table, constructor and setters; `partial_eq`
+/// derives `PartialEq` where it is derived (see [`partial_eq`]).
+fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>, partial_eq: &TokenStream) -> TokenStream {
     let name = ident(&op.request_type);
     let method = op.method_name.bare();
     let mut type_docs = vec![format!("The request of `{}`:", method), signature_line(op)];
@@ -415,7 +417,6 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
     let body = quote! { { #(#fields)* } };
     // A request whose values are all unset by default is its type's `Default`; one with spec
     // defaults gets them from `new`, which `Default` calls.
-    let partial_eq = partial_eq(api);
     let (derives, init, default_impl) = match (args.is_empty(), unset_is_default) {
         (true, true) => (quote! { #[derive(Clone, Debug, Default)] #partial_eq }, quote! { Self::default() }, TokenStream::new()),
         (true, false) => (
@@ -459,7 +460,6 @@ fn request_type(api: &Api, op: &Operation, shared: &SharedParameters<'_>) -> Tok
     }
 }
 
-/// `field = required("field")` or `field = optional("field")` for `impl_object!`.
 /// `PartialEq` for a request or response type, under the API crate's feature of it; always,
 /// in code without features (a build script's), where no feature could turn it on.
 fn partial_eq(api: &Api) -> TokenStream {
@@ -471,6 +471,7 @@ fn partial_eq(api: &Api) -> TokenStream {
     }
 }
 
+/// `field = required("field")` or `field = optional("field")` for `impl_object!`.
 fn serde_entry(field: &proc_macro2::Ident, wire: &str, required: bool) -> TokenStream {
     let kind = if required { format_ident!("required") } else { format_ident!("optional") };
     quote! { #field = #kind(#wire) }

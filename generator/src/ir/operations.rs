@@ -49,16 +49,10 @@ pub fn build_operations(space: &mut TypeSpace<'_>) -> Result<Built, Error> {
     let mut type_names = Namer::new();
     type_names.reserve_all(OPERATIONS_RESERVED_TYPES);
     // Path items given by reference are read where they point; pointers follow them there.
-    let mut items: Vec<(&String, std::borrow::Cow<'_, PathItem>, String)> = Vec::with_capacity(openapi.paths.paths.len());
+    let mut items: Vec<(&String, Resolved<'_, PathItem>, String)> = Vec::with_capacity(openapi.paths.paths.len());
     for (path, item) in openapi.paths.paths.iter() {
-        let item_pointer = format!("#/paths/{}", pointer::escape(path));
-        items.push(match item {
-            ReferenceOr::Item(item) => (path, std::borrow::Cow::Borrowed(item), item_pointer),
-            ReferenceOr::Reference { .. } => {
-                let (resolved, at) = resolve(space, item, &item_pointer)?;
-                (path, std::borrow::Cow::Owned(PathItem::clone(&resolved)), at)
-            }
-        });
+        let (item, at) = resolve(space, item, &format!("#/paths/{}", pointer::escape(path)))?;
+        items.push((path, item, at));
     }
     // Reserved whole: an operation is large, and growing the list would copy them all again.
     let count = items.iter().map(|(_, item, _)| item.iter().count()).sum();
