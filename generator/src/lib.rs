@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod mcp;
 pub mod openapi31;
 pub mod output;
+pub mod parallel;
 pub mod pointer;
 pub mod preview;
 pub mod source;

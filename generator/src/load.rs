@@ -150,6 +150,8 @@ fn read_and_survey(raw: &Value) -> (Result<Surveyed, Error>, Result<openapiv3::O
             });
             (components, surveyed)
         });
+        // The other thread starts now, rather than when this one is done with the paths.
+        crate::parallel::step_aside();
         let openapi = paths_and_rest(raw);
         match other.join() {
             Ok((components, surveyed)) => (components, surveyed, openapi),

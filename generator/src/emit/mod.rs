@@ -106,40 +106,17 @@ impl<'a> Pieces<'a> {
 /// Builds and formats every Rust file of `crates` (and makes their other jobs' texts) on as
 /// many threads as there are cores (formatting is most of a run's time), and gathers all files.
 pub fn format_all(crates: Vec<Pieces<'_>>) -> Result<FileSet, crate::error::Error> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     let mut files = FileSet::new();
     let mut jobs: Vec<(String, Job<'_>)> = Vec::new();
     for pieces in crates {
         files.extend(pieces.texts.into_iter().map(|(path, text)| (PathBuf::from(path), text)));
         jobs.extend(pieces.jobs);
     }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, crate::error::Error>>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len()).max(1);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some((name, job)) = jobs.get(i) else { break };
-            let text = match job {
-                Job::Rust(build) => format::format_items(build(), name),
-                Job::Text(make) => make(),
-            };
-            if let Ok(mut results) = results.lock() {
-                results[i] = Some(text);
-            }
-        }
-    };
-    // This thread is one of the workers: its allocator already holds the memory that loading
-    // and the IR freed, which costs nothing to use again, where fresh memory must be zeroed.
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
+    let texts = crate::parallel::map_on_cores(&jobs, |(name, job)| match job {
+        Job::Rust(build) => format::format_items(build(), name),
+        Job::Text(make) => make(),
     });
-    let results = results.into_inner().map_err(|_| crate::error::Error::new("internal error: an emitter thread panicked"))?;
-    for ((name, _), text) in jobs.iter().zip(results) {
+    for ((name, _), text) in jobs.iter().zip(texts) {
         let text = text.unwrap_or_else(|| Err(crate::error::Error::new(format!("internal error: {name} was not emitted"))))?;
         files.insert(PathBuf::from(name), text);
     }
