@@ -8,8 +8,11 @@
 //!   (library and mock-server binary, API and server built), median of three.
 //! - Lines of Rust: Rocket's four crates against progenitor's client.
 //! - Generation as a process: `rocketgen generate` (the `dist` profile, as `cargo install`
-//!   builds it; four crates) against `cargo progenitor` (the client), in turn for eleven
-//!   rounds after one untimed run of each (medians, and the median of each round's ratio).
+//!   builds it; four crates) against `cargo progenitor` (the client), each warm as hyperfine
+//!   measures a command: in each of seven rounds an untimed run and five timed runs of ours,
+//!   then the same of progenitor's (medians, and the median of the rounds' ratios); and each
+//!   run of ours straight after one of progenitor's, seven rounds. `--generation` measures
+//!   this alone.
 //! - With `--github`, GitHub's API crate with every tag (the default), with every tag and the
 //!   schemas no operation uses (4,428 webhook payloads and the like, off by default), and with
 //!   `repos` alone, and its mock-server binary, once each (after a first build of each, untimed).
@@ -33,16 +36,28 @@ const ROUNDS: usize = 5;
 const GENERATION_ROUNDS: usize = 7;
 const GENERATION_RUNS: usize = 5;
 
+/// What a run measures.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    /// Rocket's builds, lines and generation.
+    Rocket,
+    /// The same, and GitHub's builds.
+    WithGithub,
+    /// Generation alone, in a minute rather than a quarter of an hour.
+    Generation,
+}
+
 pub fn run(root: &Path, args: &[String]) -> ExitCode {
-    let github = match args {
-        [] => false,
-        [flag] if flag == "--github" => true,
+    let scope = match args {
+        [] => Scope::Rocket,
+        [flag] if flag == "--github" => Scope::WithGithub,
+        [flag] if flag == "--generation" => Scope::Generation,
         _ => {
-            eprintln!("usage: cargo xtask bench-build [--github]");
+            eprintln!("usage: cargo xtask bench-build [--github | --generation]");
             return ExitCode::from(2);
         }
     };
-    match bench(root, github) {
+    match bench(root, scope) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("bench-build: {e}");
@@ -51,7 +66,8 @@ pub fn run(root: &Path, args: &[String]) -> ExitCode {
     }
 }
 
-fn bench(root: &Path, github: bool) -> Result<(), String> {
+fn bench(root: &Path, scope: Scope) -> Result<(), String> {
+    let github = scope == Scope::WithGithub;
     let bench = root.join("target/bench-build");
     let ws = bench.join("ws");
     let _ = std::fs::remove_dir_all(&ws);
@@ -130,6 +146,16 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
         cold_ratios.push(theirs / ours);
     }
     let (ours_cold, faster_cold) = (median_of(ours_cold), median_of(cold_ratios));
+    let generation_rows = format!(
+        "| generation as a process: four crates / client (each warm: {GENERATION_ROUNDS} rounds of an untimed run and {GENERATION_RUNS} timed runs of each, ours then progenitor's; medians; ratio: of the rounds' ratios) | {ours:.3} s | {theirs:.3} s | {faster:.1}× faster |\n\
+         | … each run of ours straight after one of progenitor's ({GENERATION_ROUNDS} rounds; medians) | {ours_cold:.3} s | | {faster_cold:.1}× faster |"
+    );
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    if scope == Scope::Generation {
+        println!("Rocket beside progenitor {PROGENITOR_VERSION} ({cores} cores):");
+        println!("| | rocketgen | progenitor | ratio |\n|---|---:|---:|---:|\n{generation_rows}");
+        return Ok(());
+    }
     timed(Command::new(&rocketgen).args(["generate", "--root"]).arg(&ws))?;
     let ours_lines = rust_lines(&ws.join("generated/rocket"));
     let theirs_lines = rust_lines(&progenitor_dir);
@@ -168,7 +194,6 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
         cargo(&["build", "--quiet", "-j1", "-p", "rocket-mock", "--lib", "--bins"])
     })?;
 
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("Rocket beside progenitor {PROGENITOR_VERSION} ({cores} cores; builds: debug, dependencies built, -j1, no incremental cache):");
     println!("| | rocketgen | progenitor | ratio |\n|---|---:|---:|---:|");
     println!(
@@ -176,10 +201,7 @@ fn bench(root: &Path, github: bool) -> Result<(), String> {
     );
     println!("| build: mock crate with its mock-server binary (median of 3) | {mock:.1} s | — | |");
     println!("| lines of Rust: four crates / client | {ours_lines} | {theirs_lines} | {:.2} |", ours_lines as f64 / theirs_lines as f64);
-    println!(
-        "| generation as a process: four crates / client (each warm: {GENERATION_ROUNDS} rounds of an untimed run and {GENERATION_RUNS} timed runs of each, ours then progenitor's; medians; ratio: of the rounds' ratios) | {ours:.3} s | {theirs:.3} s | {faster:.1}× faster |"
-    );
-    println!("| … each run of ours straight after one of progenitor's ({GENERATION_ROUNDS} rounds; medians) | {ours_cold:.3} s | | {faster_cold:.1}× faster |");
+    println!("{generation_rows}");
 
     if github {
         // GitHub's API crate with the features given, after the same first build, untimed.

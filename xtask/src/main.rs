@@ -15,9 +15,10 @@
 //!   against the Rocket mock server, one client on stdio and 8 (or N) on streamable HTTP;
 //! - `cargo xtask bench-buildrs`: first build of `tests/buildrs-example` beside a crate with
 //!   progenitor as build-dependency: crates and time;
-//! - `cargo xtask bench-build [--github]`: build times, lines and generation time of Rocket's
-//!   crates beside progenitor's client (installed, spec patched as it needs), in one run; with
-//!   `--github`, GitHub's API crate with every tag and with one, and its mock-server binary;
+//! - `cargo xtask bench-build [--github | --generation]`: build times, lines and generation time
+//!   of Rocket's crates beside progenitor's client (installed, spec patched as it needs), in one
+//!   run; with `--github`, GitHub's API crate with every tag and with one, and its mock-server
+//!   binary; with `--generation`, the generation time alone;
 //! - `cargo xtask build-profile PACKAGE [--manifest-path PATH] [--top N]`: where rustc spends a
 //!   crate's debug build, from its self-profile: the longest queries, and type and borrow
 //!   checking summed by item name (`visit_map`, `fmt`…);
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
         Some("sweep-compile") => sweep_compile::run(workspace_root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-build [--github] | cargo xtask build-profile PACKAGE [--manifest-path PATH] [--top N] | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
+                "usage: cargo xtask codegen [--check] | cargo xtask test [CARGO TEST ARGS] | cargo xtask bench-http | cargo xtask bench-mock | cargo xtask bench-remix | cargo xtask bench-mcp | cargo xtask bench-mcp-calls [CALLS] [--clients N] [--tool NAME --arguments JSON] [--binary PATH] | cargo xtask bench-buildrs | cargo xtask bench-build [--github | --generation] | cargo xtask build-profile PACKAGE [--manifest-path PATH] [--top N] | cargo xtask bench-generate | cargo xtask sweep-compile DIR [--count N] [--max-kb K]"
             );
             ExitCode::from(2)
         }
