@@ -136,9 +136,10 @@ fn bench(root: &Path, scope: Scope) -> Result<(), String> {
         generation_ratios.push(theirs / ours);
     }
     let (ours, theirs, faster) = (median_of(ours_runs), median_of(theirs_runs), median_of(generation_ratios));
-    // And each run of ours straight after one of progenitor's, in turn: a process of some 25 ms
-    // that starts after another's half second (or after half a second of sleep) runs some 4 ms
-    // slower here, while the CPU comes back to speed; progenitor's half second hardly notices.
+    // And each run of ours straight after one of progenitor's, in turn: a process that starts
+    // cold, as a user's run does (its first threads were once queued behind their spawner, see
+    // `parallel::step_aside`); a few milliseconds weigh on our tens and not on progenitor's
+    // hundreds.
     let (mut ours_cold, mut cold_ratios) = (Vec::new(), Vec::new());
     for _ in 0..GENERATION_ROUNDS {
         let (theirs, ours) = (generate_theirs()?, generate_ours()?);
