@@ -58,3 +58,33 @@ pub fn step_aside() {
 /// Outside Linux, new threads are left where the system puts them.
 #[cfg(not(target_os = "linux"))]
 pub fn step_aside() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_the_items_order() {
+        let items: Vec<u64> = (0..500).collect();
+        let squares = map_on_cores(&items, |n| {
+            // Uneven work, so that the threads finish out of order.
+            std::thread::sleep(std::time::Duration::from_micros(n % 7));
+            n * n
+        });
+        assert_eq!(squares, items.iter().map(|n| Some(n * n)).collect::<Vec<_>>());
+        assert!(map_on_cores(&[] as &[u64], |n| *n).is_empty());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_thread_that_steps_aside_may_run_anywhere_it_could_before() {
+        use nix::sched::sched_getaffinity;
+        use nix::unistd::Pid;
+        let allowed = sched_getaffinity(Pid::from_raw(0)).unwrap();
+        step_aside();
+        assert_eq!(sched_getaffinity(Pid::from_raw(0)).unwrap(), allowed);
+        // Threads spawned after it inherit the same mask, not the one it stepped aside with.
+        let in_thread = std::thread::spawn(|| sched_getaffinity(Pid::from_raw(0)).unwrap()).join().unwrap();
+        assert_eq!(in_thread, allowed);
+    }
+}
