@@ -42,15 +42,13 @@ pub fn map_on_cores<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync
 /// only, or outside Linux, nothing moves.
 #[cfg(target_os = "linux")]
 pub fn step_aside() {
-    use nix::sched::{CpuSet, sched_getaffinity, sched_getcpu, sched_setaffinity};
+    use nix::sched::{sched_getaffinity, sched_getcpu, sched_setaffinity};
     use nix::unistd::Pid;
     let this_thread = Pid::from_raw(0);
     let (Ok(allowed), Ok(here)) = (sched_getaffinity(this_thread), sched_getcpu()) else { return };
     let mut elsewhere = allowed;
-    if elsewhere.unset(here).is_err() || !(0..CpuSet::count()).any(|cpu| elsewhere.is_set(cpu).unwrap_or(false)) {
-        return;
-    }
-    if sched_setaffinity(this_thread, &elsewhere).is_ok() {
+    // With this CPU the only one allowed, `elsewhere` is empty and the kernel refuses it.
+    if elsewhere.unset(here).is_ok() && sched_setaffinity(this_thread, &elsewhere).is_ok() {
         let _ = sched_setaffinity(this_thread, &allowed);
     }
 }

@@ -422,6 +422,10 @@ fn inner_doc_text(piece: &[TokenTree]) -> Option<String> {
     Some(format!("//!{}\n", doc_text(&value.to_string())?))
 }
 
+/// A line at least this long is broken by prettyplease whatever its last few characters; a
+/// shorter one over the margin may be kept whole, which only prettyplease decides.
+const WELL_OVER_THE_MARGIN: usize = 95;
+
 /// The lines prettyplease would break (its margin is 89 columns) are left to it.
 fn fits(line: &str) -> bool {
     line.chars().count() < 89
@@ -508,7 +512,7 @@ fn static_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Option
     // `= path.method(…)` well over the margin: broken before the method, as prettyplease
     // breaks it. Near the margin, where a `;` can make the difference, prettyplease decides.
     let [Tok::Ident(path), Tok::Punct(dot), Tok::Ident(method), Tok::Group(Delimiter::Parenthesis, args)] = value else { return None };
-    if dot.as_char() != '.' || line.chars().count() <= 95 {
+    if dot.as_char() != '.' || line.chars().count() <= WELL_OVER_THE_MARGIN {
         return None;
     }
     push_line(&mut text, &format!("pub static {name}: {ty} = {path}"))?;
@@ -758,20 +762,22 @@ fn impl_rows_text(item: &[Tok], attributes: &mut HashMap<String, String>) -> Opt
 /// table row afterwards).
 fn impl_member_text(body: &[Tok], members: &mut Tokens<'_>, attributes: &mut HashMap<String, String>, text: &mut String) -> Option<()> {
     attributes_text(members, "    ", attributes, text)?;
-    match members.peek() {
-        Some(Tok::Ident(word)) if word == "fn" => {
-            members.next();
-            return method_text(body, members, "", text);
-        }
-        Some(Tok::Ident(word)) if word == "pub" => {
-            members.next();
-            if !matches!(members.next(), Some(Tok::Ident(word)) if word == "fn") {
-                return None;
-            }
-            return method_text(body, members, "pub ", text);
-        }
-        _ => {}
+    let vis = match members.peek() {
+        Some(Tok::Ident(word)) if word == "pub" => "pub ",
+        Some(Tok::Ident(word)) if word == "fn" => "",
+        _ => return macro_row_text(members, text),
+    };
+    if !vis.is_empty() {
+        members.next();
     }
+    if !matches!(members.next(), Some(Tok::Ident(word)) if word == "fn") {
+        return None;
+    }
+    method_text(body, members, vis, text)
+}
+
+/// `name!(…);` on one line, as a row of the file's table.
+fn macro_row_text(members: &mut Tokens<'_>, text: &mut String) -> Option<()> {
     let (Some(Tok::Ident(name)), Some(Tok::Punct(bang)), Some(Tok::Group(Delimiter::Parenthesis, args)), Some(Tok::Punct(semi))) =
         (members.next(), members.next(), members.next(), members.next())
     else {
